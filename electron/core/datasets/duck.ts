@@ -1,0 +1,66 @@
+// Small helpers every DuckDB user in core shares: opening an instance with our limits, quoting,
+// and turning DuckDB's JS values into cells that survive JSON without losing digits.
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Cell } from '../../../shared/api.js';
+
+export interface DuckOptions {
+  /** DuckDB spills to this folder when a query outgrows memory_limit. */
+  tempDir?: string;
+  memoryLimit?: string;
+  threads?: number;
+}
+
+/** An in-memory DuckDB (we only read and write Parquet files) with bounded memory. */
+export async function openDuck(options: DuckOptions = {}): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
+  const config: Record<string, string> = {
+    memory_limit: options.memoryLimit ?? '512MB',
+    // Extensions would be downloaded from outside; everything we use is built in.
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  };
+  if (options.tempDir) config.temp_directory = options.tempDir;
+  if (options.threads) config.threads = String(options.threads);
+  const instance = await DuckDBInstance.create(':memory:', config);
+  const conn = await instance.connect();
+  return { instance, conn };
+}
+
+/** Quotes an identifier: column names come from users' files and may hold anything. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal, for the places DuckDB does not take a bound parameter (table function paths). */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Converts one DuckDB JS value to a boundary cell. */
+export function toCell(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+    if (Number.isNaN(value)) return 'NaN';
+    return value > 0 ? 'Infinity' : '-Infinity';
+  }
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** A finite number or null, for statistics. */
+export function toNumber(value: unknown): number | null {
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'object' && value !== null && 'toDouble' in value && typeof value.toDouble === 'function') {
+    const n = (value as { toDouble(): number }).toDouble();
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}

@@ -1,0 +1,281 @@
+// The import procedure, run inside a job process: check the file, hash it, stream it through
+// DuckDB into a Parquet file in the job's own folder, and profile that file. It writes nothing
+// outside `workDir`; the host moves the result into place and records it, or throws it away.
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { BadRowsPolicy, ColumnProfile, JobProgress, SourceFormat } from '../../../shared/api.js';
+import { CairnError } from '../errors.js';
+import { ident, literal, openDuck } from './duck.js';
+import { inspectFile, type FileInfo } from './file-check.js';
+import { profileColumns } from './profile.js';
+import { lineAt, readError, scanFile } from './scan.js';
+
+/** Tokens read as missing values, besides the empty field. */
+export const MISSING_TOKENS = ['', 'NA', 'N/A', 'NaN', 'nan', '?', 'null', 'NULL', 'None', '#N/A'];
+/** Longest CSV line accepted: big enough for a 1 MB field with room to spare. */
+const MAX_LINE_BYTES = 8 * 1024 * 1024;
+const SHOWN_BAD_LINES = 20;
+
+export interface ImportInput {
+  path: string;
+  badRows: BadRowsPolicy;
+  /** Content hashes already imported under this dataset's name, mapped to their version ids. */
+  knownHashes: Record<string, string>;
+  workDir: string;
+}
+
+export type ImportOutcome =
+  | { kind: 'unchanged'; versionId: string; sha256: string }
+  | {
+      kind: 'created';
+      sha256: string;
+      format: SourceFormat;
+      sizeBytes: number;
+      dataFile: string;
+      rows: number;
+      skippedRows: number;
+      columns: ColumnProfile[];
+      warnings: string[];
+    };
+
+type Progress = Omit<JobProgress, 'jobId' | 'kind'>;
+
+// The share of the bar each phase takes; reading dominates on big files.
+const PHASES = { checking: [0, 0.01], hashing: [0.01, 0.2], reading: [0.2, 0.85], profiling: [0.85, 0.98], saving: [0.98, 1] } as const;
+
+function progress(phase: keyof typeof PHASES, within: number, bytesDone: number, bytesTotal: number, label: string): Progress {
+  const [a, b] = PHASES[phase];
+  return { phase, fraction: a + (b - a) * Math.min(1, Math.max(0, within)), bytesDone, bytesTotal, label };
+}
+
+/** Imports one file into `workDir/data.parquet`. Throws CairnError with a message naming the file. */
+export async function importFile(input: ImportInput, onProgress: (p: Progress) => void): Promise<ImportOutcome> {
+  const name = path.basename(input.path);
+  onProgress(progress('checking', 0, 0, 0, `Checking ${name}`));
+  const info = await inspectFile(input.path);
+  const total = info.sizeBytes;
+
+  const scan = await scanFile(input.path, {
+    checkQuotes: info.format === 'csv' && info.csv?.encoding === 'utf-8',
+    onBytes: (b) => onProgress(progress('hashing', b / total, b, total, `Hashing ${name}`)),
+  });
+  if (scan.unclosedQuoteAt !== undefined) {
+    const line = await lineAt(input.path, scan.unclosedQuoteAt);
+    throw new CairnError('import_failed', `${name}, line ${line}: a quoted field opens here and is never closed`, {
+      file: input.path,
+      line,
+    });
+  }
+  const known = input.knownHashes[scan.sha256];
+  if (known) return { kind: 'unchanged', versionId: known, sha256: scan.sha256 };
+
+  const { instance, conn } = await openDuck({ tempDir: path.join(input.workDir, 'spill') });
+  try {
+    const dataFile = path.join(input.workDir, 'data.parquet');
+    const stopPolling = pollProgress(conn, (pct) =>
+      onProgress(progress('reading', pct, Math.round(total * pct), total, `Reading ${name}`)),
+    );
+    let copied: { rows: number; skippedRows: number; warnings: string[] };
+    try {
+      copied = await copyToParquet(conn, info, dataFile, input.badRows);
+    } finally {
+      stopPolling();
+    }
+    if (copied.rows === 0) {
+      throw new CairnError(
+        'import_failed',
+        info.format === 'csv' ? `${name} has a header but no data rows` : `${name} holds no rows`,
+        { file: input.path },
+      );
+    }
+    const columns = await describeColumns(conn, dataFile);
+    const warnings = [...info.warnings, ...copied.warnings, ...headerWarnings(info, columns.map((c) => c.name))];
+    const profile = await profileColumns(conn, `read_parquet(${literal(dataFile)})`, columns, (done, all) =>
+      onProgress(progress('profiling', done / all, total, total, `Profiling ${columns.length} columns`)),
+    );
+    onProgress(progress('saving', 0, total, total, 'Saving'));
+    await fsyncFile(dataFile);
+    return {
+      kind: 'created',
+      sha256: scan.sha256,
+      format: info.format,
+      sizeBytes: total,
+      dataFile,
+      rows: copied.rows,
+      skippedRows: copied.skippedRows,
+      columns: profile,
+      warnings,
+    };
+  } catch (err) {
+    throw err instanceof CairnError ? err : duckError(input.path, err);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+function csvSource(info: FileInfo, rejectsTable: string, varcharColumns: string[]): string {
+  const csv = info.csv;
+  if (!csv) throw new Error('CSV dialect missing');
+  const options = [
+    `delim=${literal(csv.delimiter)}`,
+    `quote='"'`,
+    `escape='"'`,
+    'header=true',
+    `nullstr=[${MISSING_TOKENS.map(literal).join(', ')}]`,
+    `max_line_size=${MAX_LINE_BYTES}`,
+    'ignore_errors=true',
+    'store_rejects=true',
+    `rejects_table=${literal(rejectsTable)}`,
+    `rejects_scan=${literal(`${rejectsTable}_scan`)}`,
+  ];
+  if (csv.decimalComma) options.push(`decimal_separator=','`);
+  if (csv.encoding === 'utf-16') options.push(`encoding='utf-16'`);
+  if (varcharColumns.length > 0) {
+    options.push(`types={${varcharColumns.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ')}}`);
+  }
+  return `read_csv(${literal(info.path)}, ${options.join(', ')})`;
+}
+
+interface Reject {
+  line: number;
+  column: string | null;
+  type: string;
+  message: string;
+}
+
+async function copyToParquet(
+  conn: DuckDBConnection,
+  info: FileInfo,
+  dataFile: string,
+  badRows: BadRowsPolicy,
+): Promise<{ rows: number; skippedRows: number; warnings: string[] }> {
+  const copy = async (source: string): Promise<void> => {
+    await conn.run(`COPY (SELECT * FROM ${source}) TO ${literal(dataFile)} (FORMAT parquet, COMPRESSION zstd)`);
+  };
+  const name = path.basename(info.path);
+  if (info.format === 'parquet') {
+    await copy(`read_parquet(${literal(info.path)})`);
+  } else if (info.format === 'json') {
+    await copy(`read_json_auto(${literal(info.path)}, format='auto', maximum_object_size=${MAX_LINE_BYTES})`);
+  } else {
+    const warnings: string[] = [];
+    let attempt = 0;
+    let varchar: string[] = [];
+    for (;;) {
+      const table = `rejects_${attempt++}`;
+      await copy(csvSource(info, table, varchar));
+      const rejects = await readRejects(conn, table);
+      // A value that does not fit the type the sniffer guessed from a sample is not a bad row:
+      // read that column as text instead, and say so.
+      const castColumns = [...new Set(rejects.filter((r) => r.type === 'CAST' && r.column).map((r) => r.column as string))];
+      if (castColumns.length > 0 && attempt < 4) {
+        varchar = [...new Set([...varchar, ...castColumns])];
+        for (const c of castColumns) {
+          const first = rejects.find((r) => r.column === c);
+          warnings.push(`Column "${c}" mixes types (line ${first?.line ?? '?'}); it was read as text`);
+        }
+        continue;
+      }
+      const skipped = new Set(rejects.map((r) => r.line)).size;
+      if (skipped > 0 && badRows === 'fail') {
+        const lines = [...new Map(rejects.map((r) => [r.line, r])).values()].slice(0, SHOWN_BAD_LINES);
+        const list = lines.map((r) => `line ${r.line}: ${describeReject(r)}`).join('; ');
+        throw new CairnError('bad_rows', `${name} has ${skipped} malformed row${skipped === 1 ? '' : 's'} (${list}${skipped > lines.length ? '; ...' : ''})`, {
+          file: info.path,
+          count: skipped,
+          lines: lines.map((r) => ({ line: r.line, reason: describeReject(r) })),
+        });
+      }
+      if (skipped > 0) warnings.push(`${skipped} malformed row${skipped === 1 ? ' was' : 's were'} skipped`);
+      const rows = await countParquetRows(conn, dataFile);
+      return { rows, skippedRows: skipped, warnings };
+    }
+  }
+  return { rows: await countParquetRows(conn, dataFile), skippedRows: 0, warnings: [] };
+}
+
+async function readRejects(conn: DuckDBConnection, table: string): Promise<Reject[]> {
+  const reader = await conn.runAndReadAll(
+    `SELECT line, column_name, error_type::VARCHAR, error_message FROM ${ident(table)} ORDER BY line`,
+  );
+  return reader.getRowsJS().map((r) => ({
+    line: Number(r[0]),
+    column: (r[1] as string | null) ?? null,
+    type: String(r[2]),
+    message: String(r[3]),
+  }));
+}
+
+function describeReject(r: Reject): string {
+  switch (r.type) {
+    case 'MISSING COLUMNS':
+    case 'TOO MANY COLUMNS':
+      return r.message.replace('Expected Number of Columns: ', 'expected ').replace(' Found: ', ' fields, found ');
+    case 'INVALID ENCODING':
+      return 'bytes that are not valid UTF-8 (save the file as UTF-8)';
+    case 'UNQUOTED VALUE':
+      return 'a quote inside an unquoted field';
+    case 'LINE SIZE OVER MAXIMUM':
+      return 'a line longer than 8 MB';
+    default:
+      return r.message;
+  }
+}
+
+async function countParquetRows(conn: DuckDBConnection, file: string): Promise<number> {
+  const reader = await conn.runAndReadAll(`SELECT count(*) FROM read_parquet(${literal(file)})`);
+  return Number(reader.getRowsJS()[0]?.[0] ?? 0);
+}
+
+async function describeColumns(conn: DuckDBConnection, file: string): Promise<{ name: string; storageType: string }[]> {
+  const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${literal(file)})`);
+  return reader.getRowsJS().map((r) => ({ name: String(r[0]), storageType: String(r[1]) }));
+}
+
+/** Says which header names DuckDB had to invent or make unique. */
+function headerWarnings(info: FileInfo, finalNames: string[]): string[] {
+  const header = info.csv?.header;
+  if (!header || header.length !== finalNames.length) return [];
+  const out: string[] = [];
+  header.forEach((written, i) => {
+    const final = finalNames[i] as string;
+    if (written === '') out.push(`Column ${i + 1} has no name in the header; it is called "${final}"`);
+    else if (written !== final) out.push(`Header "${written}" appears more than once; column ${i + 1} is called "${final}"`);
+  });
+  return out;
+}
+
+function pollProgress(conn: DuckDBConnection, report: (fraction: number) => void): () => void {
+  const timer = setInterval(() => {
+    const pct = conn.progress.percentage;
+    if (pct >= 0) report(pct / 100);
+  }, 200);
+  return () => clearInterval(timer);
+}
+
+async function fsyncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** DuckDB's messages are long and technical; keep the line number and the first sentence. */
+export function duckError(file: string, err: unknown): CairnError {
+  const name = path.basename(file);
+  const raw = err instanceof Error ? err.message : String(err);
+  if (/No files found|No such file|Cannot open file/i.test(raw)) return readError(file, Object.assign(new Error(raw), { code: 'ENOENT' }));
+  if (/INTERRUPT/i.test(raw)) return new CairnError('cancelled', `import of ${name} was cancelled`);
+  const line = /on Line: (\d+)/.exec(raw)?.[1];
+  const sentence = raw
+    .replace(/^[A-Za-z ]+Error: /, '')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s && !/^(CSV Error on Line|Original Line|Possible (fix|Solution)|file =|LINE \d)/i.test(s))[0];
+  const where = line ? `${name}, line ${line}` : name;
+  return new CairnError('import_failed', `${where}: ${sentence ?? raw}`, line ? { file, line: Number(line) } : { file });
+}

@@ -1,0 +1,28 @@
+// Messages between a host and a job process. Both sides import these types; the wire is
+// structured clone (child_process IPC or Electron's MessagePort), so plain data only.
+import type { ApiErrorShape, JobKind, JobProgress } from '../../../shared/api.js';
+import type { ImportInput, ImportOutcome } from '../datasets/import-file.js';
+
+export interface JobInputs {
+  import: ImportInput;
+}
+export interface JobOutputs {
+  import: ImportOutcome;
+}
+
+export type HostToJob = { type: 'start'; kind: JobKind; input: JobInputs[JobKind] };
+
+export type JobToHost =
+  | { type: 'progress'; progress: Omit<JobProgress, 'jobId' | 'kind'> }
+  | { type: 'done'; output: JobOutputs[JobKind] }
+  | { type: 'error'; error: ApiErrorShape };
+
+/** The host's handle on one job process, whatever launched it (fork or Electron utilityProcess). */
+export interface JobProcess {
+  send(message: HostToJob): void;
+  onMessage(listener: (message: JobToHost) => void): void;
+  onExit(listener: (code: number | null) => void): void;
+  kill(): void;
+}
+
+export type SpawnJobProcess = () => JobProcess;

@@ -1,0 +1,38 @@
+// One data folder shared by every host (DESIGN.md, "One engine, three hosts").
+import os from 'node:os';
+import path from 'node:path';
+
+export const APP_NAME = 'Cairn';
+
+/**
+ * The desktop app's user-data folder, computed the way Electron's app.getPath('userData') does,
+ * so the CLI and the web host find the same data without importing electron.
+ */
+export function defaultHome(platform = process.platform, env = process.env): string {
+  const home = os.homedir();
+  switch (platform) {
+    case 'darwin':
+      return path.join(home, 'Library', 'Application Support', APP_NAME);
+    case 'win32':
+      return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_NAME);
+    default:
+      return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_NAME);
+  }
+}
+
+/** `--home DIR` wins, then CAIRN_HOME, then the desktop app's folder. */
+export function resolveHome(flag?: string, env = process.env): string {
+  return path.resolve(flag ?? env.CAIRN_HOME ?? defaultHome(process.platform, env));
+}
+
+/** Where each kind of file lives under the data folder. */
+export function layout(home: string) {
+  return {
+    home,
+    db: path.join(home, 'app.db'),
+    datasets: path.join(home, 'datasets'),
+    work: path.join(home, 'work'),
+    uploads: path.join(home, 'uploads'),
+  };
+}
+export type Layout = ReturnType<typeof layout>;

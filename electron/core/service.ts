@@ -1,0 +1,299 @@
+// Implements the contract in shared/api.ts on top of the core modules. Every host (Electron main,
+// the web host, the CLI) holds one CairnService and routes calls through `call`, which validates
+// the argument, runs the handler and returns the reply envelope: errors as data, never stacks.
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import {
+  isMethodName,
+  methods,
+  type CallReply,
+  type ImportResult,
+  type JobProgress,
+  type MethodArg,
+  type MethodName,
+  type MethodResult,
+} from '../../shared/api.js';
+import { DatasetsRepo, type StoredVersion } from './db/datasets-repo.js';
+import { openDb, type Db } from './db/open.js';
+import { literal, openDuck } from './datasets/duck.js';
+import { profileColumns } from './datasets/profile.js';
+import { readRows } from './datasets/rows.js';
+import { cairnVersion, electronBinary, packageVersion } from './environment.js';
+import { CairnError, toApiError } from './errors.js';
+import { EventBus } from './events.js';
+import { forkSpawner } from './jobs/fork-spawner.js';
+import { JobRunner } from './jobs/job-runner.js';
+import type { SpawnJobProcess } from './jobs/protocol.js';
+import { layout, type Layout } from './paths.js';
+import { selectBackend } from './training/backend.js';
+
+export interface ServiceOptions {
+  home: string;
+  host: 'desktop' | 'browser' | 'cli';
+  /** How job processes start: Electron passes utilityProcess; elsewhere child_process.fork. */
+  spawn?: SpawnJobProcess;
+}
+
+type Handlers = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> };
+
+/** Dataset names become folder-free labels; the file's base name is the default. */
+export function datasetNameFromPath(file: string): string {
+  const base = path.basename(file).replace(/\.[^.]+$/, '');
+  return base.trim() || 'dataset';
+}
+
+export class CairnService {
+  readonly events = new EventBus();
+  private readonly repo: DatasetsRepo;
+  private readonly jobs: JobRunner;
+  private duck?: Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }>;
+
+  private constructor(
+    private readonly options: ServiceOptions,
+    private readonly paths: Layout,
+    private readonly db: Db,
+  ) {
+    this.repo = new DatasetsRepo(db);
+    this.jobs = new JobRunner(options.spawn ?? forkSpawner());
+  }
+
+  /** Opens (creating if needed) the data folder and app.db. */
+  static async open(options: ServiceOptions): Promise<CairnService> {
+    const paths = layout(options.home);
+    await mkdir(paths.datasets, { recursive: true });
+    await mkdir(paths.work, { recursive: true });
+    // Work folders left by a crash hold only half-made files that no record points at.
+    await rm(paths.work, { recursive: true, force: true });
+    await mkdir(paths.work, { recursive: true });
+    return new CairnService(options, paths, openDb(paths.db));
+  }
+
+  get home(): string {
+    return this.paths.home;
+  }
+
+  /** Validates and dispatches one call; never throws. */
+  async call(method: string, arg: unknown): Promise<CallReply<MethodName>> {
+    try {
+      if (!isMethodName(method)) throw new CairnError('invalid_argument', `unknown method "${method}"`);
+      const parsed = methods[method].input.safeParse(arg ?? {});
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`);
+        throw new CairnError('invalid_argument', `invalid argument to ${method}: ${issues.join('; ')}`, { issues });
+      }
+      const handler = this.handlers[method] as (a: unknown) => Promise<unknown>;
+      const result = await handler(parsed.data);
+      return { ok: true, result: result as MethodResult<MethodName> };
+    } catch (err) {
+      return { ok: false, error: toApiError(err) };
+    }
+  }
+
+  /** Direct typed access for in-process callers (CLI); throws CairnError. */
+  async invoke<M extends MethodName>(method: M, arg: unknown): Promise<MethodResult<M>> {
+    const reply = await this.call(method, arg);
+    if (!reply.ok) throw new CairnError(reply.error.code, reply.error.message, reply.error.details);
+    return reply.result as MethodResult<M>;
+  }
+
+  async close(): Promise<void> {
+    this.jobs.cancelAll();
+    if (this.duck) {
+      const { instance, conn } = await this.duck;
+      conn.closeSync();
+      instance.closeSync();
+    }
+    this.db.close();
+  }
+
+  private connection(): Promise<DuckDBConnection> {
+    this.duck ??= openDuck({ tempDir: path.join(this.paths.work, 'duck-spill') });
+    return this.duck.then((d) => d.conn);
+  }
+
+  private version(versionId: string): StoredVersion {
+    const v = this.repo.version(versionId);
+    if (!v) throw new CairnError('not_found', `no dataset version with id ${versionId}`);
+    return v;
+  }
+
+  private dataFile(v: StoredVersion): string {
+    return path.join(this.paths.home, v.dataFile);
+  }
+
+  private readonly handlers: Handlers = {
+    'app.info': async () => {
+      const backend = await selectBackend();
+      const electron = electronBinary();
+      const conn = await this.connection();
+      const duckdb = String((await conn.runAndReadAll('SELECT version()')).getRowsJS()[0]?.[0] ?? '');
+      const sqlite = (this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+      const versions: Record<string, string> = {
+        cairn: cairnVersion(),
+        node: process.versions.node,
+        tfjs: tf.version.tfjs,
+        duckdb,
+        sqlite,
+      };
+      if (process.versions.electron) versions.electron = process.versions.electron;
+      const betterSqlite = packageVersion('better-sqlite3');
+      if (betterSqlite) versions['better-sqlite3'] = betterSqlite;
+      return {
+        version: cairnVersion(),
+        home: this.paths.home,
+        backend,
+        electron: electron.version ? { present: electron.present, version: electron.version } : { present: false },
+        versions,
+        host: this.options.host,
+      };
+    },
+
+    'datasets.list': async () => this.repo.list(),
+
+    'datasets.get': async ({ ref, version }) => {
+      const dataset = this.repo.find(ref);
+      const byVersionId = dataset ? undefined : this.repo.version(ref);
+      const found = dataset ?? (byVersionId ? this.repo.find(byVersionId.datasetId) : undefined);
+      if (!found) throw new CairnError('not_found', `no dataset named or with id "${ref}"`);
+      const versions = this.repo.versions(found.id);
+      const wanted = byVersionId ?? (version === undefined ? versions[0] : versions.find((v) => v.version === version));
+      if (!wanted) throw new CairnError('not_found', `dataset "${found.name}" has no version ${String(version)}`);
+      return {
+        dataset: found,
+        versions: versions.map(publicVersion),
+        version: publicVersion(wanted),
+        columns: this.repo.profile(wanted.id),
+      };
+    },
+
+    'datasets.rows': async (q) => {
+      const v = this.version(q.versionId);
+      return readRows(await this.connection(), {
+        dataFile: this.dataFile(v),
+        columns: this.repo.profile(v.id),
+        offset: q.offset,
+        limit: q.limit,
+        sort: q.sort,
+        filters: q.filters,
+      });
+    },
+
+    'datasets.setColumnType': async ({ versionId, column, type }) => {
+      const v = this.version(versionId);
+      const current = this.repo.profile(v.id).find((c) => c.name === column);
+      if (!current) throw new CairnError('invalid_argument', `dataset version has no column "${column}"`);
+      const [profile] = await profileColumns(await this.connection(), `read_parquet(${literal(this.dataFile(v))})`, [
+        { name: column, storageType: current.storageType, type },
+      ]);
+      if (!profile) throw new Error('profile missing');
+      const corrected = { ...profile, inferredType: current.inferredType };
+      this.repo.setColumnOverride(v.id, corrected, new Date().toISOString());
+      return corrected;
+    },
+
+    'datasets.import': async (req) => {
+      const jobId = randomUUID();
+      const label = `Import ${path.basename(req.originalName ?? req.path)}`;
+      this.events.emit('job.started', { jobId, kind: 'import', label });
+      this.runImport(req, jobId, (p) => this.events.emit('job.progress', p)).then(
+        (result) => this.events.emit('job.finished', { jobId, kind: 'import', status: 'succeeded', result }),
+        (err: unknown) => {
+          const error = toApiError(err);
+          const status = error.code === 'cancelled' ? 'cancelled' : 'failed';
+          this.events.emit('job.finished', { jobId, kind: 'import', status, error });
+        },
+      );
+      return { jobId, kind: 'import', label };
+    },
+
+    'datasets.importNow': async (req) => this.runImport(req, randomUUID(), (p) => this.events.emit('job.progress', p)),
+
+    'jobs.cancel': async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
+  };
+
+  /** Runs an import job and, on success, moves its Parquet file into place and records the version. */
+  private async runImport(
+    req: MethodArg<'datasets.import'>,
+    jobId: string,
+    onProgress: (p: JobProgress) => void,
+  ): Promise<ImportResult> {
+    const name = req.name?.trim() || datasetNameFromPath(req.originalName ?? req.path);
+    const workDir = path.join(this.paths.work, jobId);
+    try {
+      await mkdir(workDir, { recursive: true });
+      const handle = this.jobs.start(
+        'import',
+        { path: path.resolve(req.path), badRows: req.badRows, knownHashes: Object.fromEntries(this.repo.hashesByName(name)), workDir },
+        onProgress,
+        jobId,
+      );
+      const out = await handle.done;
+      if (out.kind === 'unchanged') {
+        const v = this.version(out.versionId);
+        return { datasetId: v.datasetId, versionId: v.id, name, version: v.version, rows: v.rows, created: false, skippedRows: v.skippedRows, columns: this.repo.profile(v.id) };
+      }
+      const datasetId = this.repo.find(name)?.id ?? randomUUID();
+      const versionId = randomUUID();
+      const relative = path.join('datasets', datasetId, `${versionId}.parquet`);
+      const dest = path.join(this.paths.home, relative);
+      await mkdir(path.dirname(dest), { recursive: true });
+      await rename(out.dataFile, dest);
+      await fsyncDir(path.dirname(dest));
+      let stored: StoredVersion;
+      try {
+        stored = this.repo.addVersion(
+          name,
+          {
+            id: versionId,
+            datasetId,
+            contentHash: out.sha256,
+            sourcePath: req.originalName ?? path.resolve(req.path),
+            sourceFormat: out.format,
+            sizeBytes: out.sizeBytes,
+            rows: out.rows,
+            skippedRows: out.skippedRows,
+            dataFile: relative,
+            profile: out.columns,
+            warnings: out.warnings,
+          },
+          new Date().toISOString(),
+        );
+      } catch (err) {
+        await rm(dest, { force: true });
+        throw err;
+      }
+      return {
+        datasetId: stored.datasetId,
+        versionId: stored.id,
+        name,
+        version: stored.version,
+        rows: stored.rows,
+        created: true,
+        skippedRows: stored.skippedRows,
+        columns: out.columns,
+      };
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+      if (req.removeSourceAfter) await rm(req.path, { force: true });
+    }
+  }
+}
+
+function publicVersion(v: StoredVersion) {
+  const { dataFile: _dataFile, ...rest } = v;
+  return rest;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  // Makes the rename durable; Windows cannot open a folder for sync, and does not need to.
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

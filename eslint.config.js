@@ -1,0 +1,56 @@
+// Lint rules, including the layer rule DESIGN.md asks for: a file may import only from the rooms
+// its own room is allowed to see (core never imports electron or main; renderer never imports
+// node: or electron/; shared imports neither).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+export default tseslint.config(
+  { ignores: ['out/', 'dist/', 'node_modules/', 'coverage/', 'bench/.data/', 'test-results/', 'renderer/dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['shared/**'],
+    rules: restrict([
+      { group: ['node:*', 'electron', 'electron/*', 'react', 'react-dom'], message: 'shared/ imports nothing of node, electron or the DOM.' },
+      { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports neither side.' },
+    ]),
+  },
+  {
+    files: ['electron/core/**'],
+    rules: restrict([
+      { group: ['electron', 'electron/*'], message: 'core is plain Node: it never imports electron.' },
+      { group: ['**/main/**', '**/preload/**', '**/server/**', '**/cli/**', '**/renderer/**'], message: 'core may not import its hosts.' },
+    ]),
+  },
+  {
+    files: ['electron/main/**', 'electron/preload/**'],
+    rules: restrict([{ group: ['**/server/**', '**/cli/**', '**/renderer/**'], message: 'the desktop shell does not import other hosts.' }]),
+  },
+  {
+    files: ['electron/server/**', 'electron/cli/**'],
+    rules: restrict([
+      { group: ['electron', 'electron/*'], message: 'headless hosts never import electron.' },
+      { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'headless hosts do not import the desktop shell or the UI.' },
+    ]),
+  },
+  {
+    files: ['renderer/**'],
+    rules: restrict([
+      { group: ['node:*', 'electron', 'electron/*', 'fs', 'path', 'child_process'], message: 'the renderer never imports node: or electron.' },
+      { group: ['**/electron/**'], message: 'the renderer reaches the engine only through src/api.' },
+    ]),
+  },
+);

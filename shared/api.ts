@@ -1,0 +1,245 @@
+// The one contract between the UI and the engine (DESIGN.md, "The contract").
+// Every host validates every incoming call against these schemas; the renderer's client is
+// typed from them. This file imports nothing but zod: no node:, DOM or electron.
+import { z } from 'zod';
+
+/** Semantic column types a user sees and may correct. */
+export const columnTypes = ['numeric', 'integer', 'categorical', 'boolean', 'datetime', 'text'] as const;
+export const ColumnType = z.enum(columnTypes);
+export type ColumnType = z.infer<typeof ColumnType>;
+
+/** A cell as it crosses the boundary: integers beyond 2^53 travel as strings so no digit is lost. */
+export const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type Cell = z.infer<typeof Cell>;
+
+export const HistogramBin = z.object({ lo: z.number(), hi: z.number(), count: z.number() });
+export const TopValue = z.object({ value: z.string(), count: z.number() });
+
+export const ColumnProfile = z.object({
+  name: z.string(),
+  type: ColumnType,
+  inferredType: ColumnType,
+  /** DuckDB's storage type in the Parquet file, e.g. BIGINT, DOUBLE, VARCHAR. */
+  storageType: z.string(),
+  missing: z.number(),
+  /** Values present in the file that could not be read as `type` (after a user's correction). */
+  invalid: z.number(),
+  /** Infinity, -Infinity (and 1e309, which overflows to it); kept, but left out of the statistics. */
+  nonFinite: z.number(),
+  distinct: z.number(),
+  distinctApprox: z.boolean(),
+  min: Cell.optional(),
+  max: Cell.optional(),
+  mean: z.number().nullable().optional(),
+  std: z.number().nullable().optional(),
+  quantiles: z
+    .array(z.object({ q: z.number(), value: z.number() }))
+    .optional(),
+  histogram: z.array(HistogramBin).optional(),
+  topValues: z.array(TopValue).optional(),
+});
+export type ColumnProfile = z.infer<typeof ColumnProfile>;
+
+export const Dataset = z.object({
+  id: z.string(),
+  name: z.string(),
+  latestVersion: z.number(),
+  versionCount: z.number(),
+  rows: z.number(),
+  columns: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Dataset = z.infer<typeof Dataset>;
+
+export const SourceFormat = z.enum(['csv', 'json', 'parquet']);
+export type SourceFormat = z.infer<typeof SourceFormat>;
+
+export const DatasetVersion = z.object({
+  id: z.string(),
+  datasetId: z.string(),
+  version: z.number(),
+  contentHash: z.string(),
+  sourcePath: z.string(),
+  sourceFormat: SourceFormat,
+  sizeBytes: z.number(),
+  rows: z.number(),
+  columns: z.number(),
+  skippedRows: z.number(),
+  warnings: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type DatasetVersion = z.infer<typeof DatasetVersion>;
+
+export const DatasetDetail = z.object({
+  dataset: Dataset,
+  versions: z.array(DatasetVersion),
+  version: DatasetVersion,
+  columns: z.array(ColumnProfile),
+});
+export type DatasetDetail = z.infer<typeof DatasetDetail>;
+
+export const RowFilterOp = z.enum(['contains', 'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'is_null', 'not_null']);
+export type RowFilterOp = z.infer<typeof RowFilterOp>;
+export const RowFilter = z.object({
+  column: z.string(),
+  op: RowFilterOp,
+  value: z.union([z.string(), z.number()]).optional(),
+});
+export type RowFilter = z.infer<typeof RowFilter>;
+
+export const RowsQuery = z.object({
+  versionId: z.string(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(1000).default(100),
+  sort: z.object({ column: z.string(), direction: z.enum(['asc', 'desc']) }).optional(),
+  filters: z.array(RowFilter).max(50).default([]),
+});
+export type RowsQuery = z.input<typeof RowsQuery>;
+
+export const RowsPage = z.object({
+  columns: z.array(z.string()),
+  /** Each row begins with its 1-based row number in the original file order. */
+  rows: z.array(z.array(Cell)),
+  total: z.number(),
+  offset: z.number(),
+});
+export type RowsPage = z.infer<typeof RowsPage>;
+
+export const BadRowsPolicy = z.enum(['fail', 'skip']);
+export type BadRowsPolicy = z.infer<typeof BadRowsPolicy>;
+
+export const ImportRequest = z.object({
+  path: z.string().min(1),
+  name: z.string().min(1).max(200).optional(),
+  badRows: BadRowsPolicy.default('fail'),
+  /** Set by the browser host for uploaded files: the temporary copy is removed after import. */
+  removeSourceAfter: z.boolean().default(false),
+  /** The file's own name when `path` is a temporary upload. */
+  originalName: z.string().optional(),
+});
+export type ImportRequest = z.input<typeof ImportRequest>;
+
+export const ImportResult = z.object({
+  datasetId: z.string(),
+  versionId: z.string(),
+  name: z.string(),
+  version: z.number(),
+  rows: z.number(),
+  /** False when identical content was already imported: nothing new was created. */
+  created: z.boolean(),
+  skippedRows: z.number(),
+  columns: z.array(ColumnProfile),
+});
+export type ImportResult = z.infer<typeof ImportResult>;
+
+export const ErrorCode = z.enum([
+  'invalid_argument',
+  'not_found',
+  'unauthorized',
+  'import_failed',
+  'bad_rows',
+  'cancelled',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** Errors cross the boundary as data, never as stacks. */
+export const ApiErrorShape = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ApiErrorShape = z.infer<typeof ApiErrorShape>;
+
+export const BackendName = z.enum(['tensorflow', 'wasm', 'cpu']);
+export type BackendName = z.infer<typeof BackendName>;
+
+export const AppInfo = z.object({
+  version: z.string(),
+  home: z.string(),
+  backend: z.object({ name: BackendName, tried: z.array(z.object({ name: z.string(), ok: z.boolean(), error: z.string().optional() })) }),
+  electron: z.object({ present: z.boolean(), version: z.string().optional() }),
+  versions: z.record(z.string(), z.string()),
+  host: z.enum(['desktop', 'browser', 'cli']),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const JobKind = z.enum(['import']);
+export type JobKind = z.infer<typeof JobKind>;
+export const JobStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+export const JobProgress = z.object({
+  jobId: z.string(),
+  kind: JobKind,
+  phase: z.enum(['checking', 'hashing', 'reading', 'profiling', 'saving']),
+  /** 0..1 over the whole job, for one progress bar. */
+  fraction: z.number(),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  rows: z.number().optional(),
+  label: z.string(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+export const JobFinished = z.object({
+  jobId: z.string(),
+  kind: JobKind,
+  status: JobStatus,
+  result: ImportResult.optional(),
+  error: ApiErrorShape.optional(),
+});
+export type JobFinished = z.infer<typeof JobFinished>;
+
+export const JobStarted = z.object({ jobId: z.string(), kind: JobKind, label: z.string() });
+export type JobStarted = z.infer<typeof JobStarted>;
+
+const Empty = z.object({}).strict().default({});
+const Ref = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() });
+
+/** Method name -> argument and result schemas. */
+export const methods = {
+  'app.info': { input: Empty, output: AppInfo },
+  'datasets.list': { input: Empty, output: z.array(Dataset) },
+  'datasets.get': { input: Ref, output: DatasetDetail },
+  'datasets.rows': { input: RowsQuery, output: RowsPage },
+  'datasets.setColumnType': {
+    input: z.object({ versionId: z.string(), column: z.string(), type: ColumnType }),
+    output: ColumnProfile,
+  },
+  'datasets.import': { input: ImportRequest, output: JobStarted },
+  /** Runs the import to completion and returns its result: for the CLI and scripts. */
+  'datasets.importNow': { input: ImportRequest, output: ImportResult },
+  'jobs.cancel': { input: z.object({ jobId: z.string() }), output: z.object({ cancelled: z.boolean() }) },
+} as const;
+
+/** Event name -> payload schema. */
+export const events = {
+  'job.started': JobStarted,
+  'job.progress': JobProgress,
+  'job.finished': JobFinished,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodArg<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodResult<M extends MethodName> = z.output<Methods[M]['output']>;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** The reply envelope every transport uses. */
+export type CallReply<M extends MethodName> =
+  | { ok: true; result: MethodResult<M> }
+  | { ok: false; error: ApiErrorShape };
+
+/** What a renderer holds: one typed call and one typed event subscription. */
+export interface CairnClient {
+  call<M extends MethodName>(method: M, arg: MethodInput<M>): Promise<MethodResult<M>>;
+  on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
+}
