@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
   isMethodName,
@@ -28,7 +27,6 @@ import { forkSpawner } from './jobs/fork-spawner.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
 import { layout, type Layout } from './paths.js';
-import { selectBackend } from './training/backend.js';
 
 export interface ServiceOptions {
   home: string;
@@ -126,6 +124,8 @@ export class CairnService {
 
   private readonly handlers: Handlers = {
     'app.info': async () => {
+      // TensorFlow.js is loaded only when asked about: it costs the CLI a second at start.
+      const { selectBackend, tfjsVersion } = await import('./training/backend.js');
       const backend = await selectBackend();
       const electron = electronBinary();
       const conn = await this.connection();
@@ -134,7 +134,7 @@ export class CairnService {
       const versions: Record<string, string> = {
         cairn: cairnVersion(),
         node: process.versions.node,
-        tfjs: tf.version.tfjs,
+        tfjs: tfjsVersion(),
         duckdb,
         sqlite,
       };
@@ -214,6 +214,16 @@ export class CairnService {
     'jobs.cancel': async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
   };
 
+  /** Deletes an uploaded temporary file and its per-upload folder; never a file outside uploads/. */
+  private async removeUpload(file: string): Promise<void> {
+    const resolved = path.resolve(file);
+    const uploads = path.resolve(this.paths.uploads);
+    if (!resolved.startsWith(uploads + path.sep)) return;
+    await rm(resolved, { force: true });
+    const folder = path.dirname(resolved);
+    if (folder !== uploads) await rm(folder, { recursive: true, force: true });
+  }
+
   /** Runs an import job and, on success, moves its Parquet file into place and records the version. */
   private async runImport(
     req: MethodArg<'datasets.import'>,
@@ -277,7 +287,7 @@ export class CairnService {
       };
     } finally {
       await rm(workDir, { recursive: true, force: true });
-      if (req.removeSourceAfter) await rm(req.path, { force: true });
+      if (req.removeSourceAfter) await this.removeUpload(req.path);
     }
   }
 }

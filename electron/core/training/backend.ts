@@ -31,10 +31,23 @@ async function choose(preferred?: BackendName): Promise<BackendChoice> {
       tried.push({ name, ok: true });
       return { name, tried };
     } catch (err) {
-      tried.push({ name, ok: false, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+      tried.push({ name, ok: false, error: describeFailure(name, err) });
     }
   }
   throw new Error(`no TensorFlow.js backend could start: ${tried.map((t) => `${t.name}: ${t.error}`).join('; ')}`);
+}
+
+function describeFailure(name: BackendName, err: unknown): string {
+  const code = (err as { code?: string } | undefined)?.code;
+  if (name === 'tensorflow' && code === 'ERR_MODULE_NOT_FOUND') {
+    return '@tensorflow/tfjs-node is not installed (its native library could not be downloaded at install time)';
+  }
+  return err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+}
+
+/** The tfjs version in use. */
+export function tfjsVersion(): string {
+  return tf.version.tfjs;
 }
 
 /** The backend this process uses, chosen once; CAIRN_BACKEND names one to prefer. */
