@@ -1,0 +1,120 @@
+import http from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CairnService } from '../../../../electron/core/service.js';
+import { startHttpHost, type RunningHost } from '../../../../electron/server/http-host.js';
+
+const TOKEN = 'test-token-123';
+let dir: string;
+let service: CairnService;
+let host: RunningHost;
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** node:http, not fetch: fetch will not let a test set the Host header. */
+function request(options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port: host.port, method: options.method ?? 'GET', path: options.path, headers: { host: `127.0.0.1:${host.port}`, ...options.headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-http-'));
+  const ui = path.join(dir, 'ui');
+  mkdirSync(ui);
+  writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>Cairn</title>');
+  service = await CairnService.open({ home: path.join(dir, 'home'), host: 'browser' });
+  host = await startHttpHost({ service, staticDir: ui, uploadDir: path.join(dir, 'home', 'uploads'), token: TOKEN });
+});
+
+afterAll(async () => {
+  await host.close();
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('browser host', () => {
+  it('binds loopback by default and prints a URL with the token', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(host.urlWithToken).toBe(`${host.url}?token=${TOKEN}`);
+  });
+
+  it('refuses every route without the token', async () => {
+    for (const p of ['/', '/index.html', '/api/events', '/api/call/datasets.list']) {
+      const r = await request({ path: p, method: p.includes('call') ? 'POST' : 'GET' });
+      expect(r.status, p).toBe(401);
+    }
+  });
+
+  it('sets an HttpOnly SameSite cookie on the first load and serves with a CSP', async () => {
+    const r = await request({ path: `/?token=${TOKEN}` });
+    expect(r.status).toBe(200);
+    expect(r.headers['set-cookie']?.[0]).toMatch(/cairn_token=test-token-123; HttpOnly; SameSite=Strict/);
+    expect(r.headers['content-security-policy']).toContain("script-src 'self'");
+    const withCookie = await request({ path: '/index.html', headers: { cookie: `cairn_token=${TOKEN}` } });
+    expect(withCookie.status).toBe(200);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    const r = await request({ path: `/?token=${TOKEN}`, headers: { host: `evil.example:${host.port}` } });
+    expect(r.status).toBe(403);
+  });
+
+  it('answers calls with JSON only', async () => {
+    const ok = await request({ method: 'POST', path: '/api/call/datasets.list', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ ok: true, result: [] });
+    const form = await request({ method: 'POST', path: '/api/call/datasets.list', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+    expect(form.status).toBe(415);
+    const text = await request({ method: 'POST', path: '/api/call/datasets.list', headers: { ...auth, 'content-type': 'text/plain' }, body: '{}' });
+    expect(text.status).toBe(415);
+  });
+
+  it('returns errors as {code, message} with a matching status and no stack', async () => {
+    const unknown = await request({ method: 'POST', path: '/api/call/nope', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    const missing = await request({ method: 'POST', path: '/api/call/datasets.get', headers: { ...auth, 'content-type': 'application/json' }, body: '{"ref":"nothing"}' });
+    expect(missing.status).toBe(404);
+    expect(missing.body).not.toContain('at ');
+    const invalid = await request({ method: 'POST', path: '/api/call/datasets.get', headers: { ...auth, 'content-type': 'application/json' }, body: '{"ref":5}' });
+    expect(invalid.status).toBe(400);
+    const broken = await request({ method: 'POST', path: '/api/call/datasets.list', headers: { ...auth, 'content-type': 'application/json' }, body: '{' });
+    expect(broken.status).toBe(400);
+  });
+
+  it('sends no CORS headers', async () => {
+    const r = await request({ method: 'POST', path: '/api/call/datasets.list', headers: { ...auth, 'content-type': 'application/json', origin: 'http://evil.example' }, body: '{}' });
+    expect(r.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('uploads raw bytes, imports them and removes the upload', async () => {
+    const up = await request({ method: 'PUT', path: '/api/upload?name=../../weird%20name.csv', headers: { ...auth, 'content-type': 'application/octet-stream' }, body: 'a,b\n1,x\n2,y\n' });
+    expect(up.status).toBe(200);
+    const { path: uploaded, name } = JSON.parse(up.body) as { path: string; name: string };
+    expect(name).toBe('weird name.csv');
+    expect(uploaded.startsWith(path.join(dir, 'home', 'uploads'))).toBe(true);
+    const result = await service.invoke('datasets.importNow', { path: uploaded, originalName: name, removeSourceAfter: true });
+    expect(result).toMatchObject({ name: 'weird name', rows: 2, created: true });
+    expect(readdirSync(path.join(dir, 'home', 'uploads'))).toEqual([]);
+    const json = await request({ method: 'PUT', path: '/api/upload?name=x.csv', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+    expect(json.status).toBe(415);
+  });
+});
