@@ -63,7 +63,11 @@ function inferType(storage: Storage, distinct: number, present: number): ColumnT
     case 'datetime':
       return 'datetime';
     case 'string':
-      return present > 0 && distinct <= CATEGORICAL_MAX_DISTINCT && distinct <= Math.max(1, present / 2)
+      // Values must repeat: at most half as many distinct values as rows, relaxed to "some
+      // repeat" on tiny tables (3 rows of a, b, a are categories; 10 unique names are not).
+      return present > 0 &&
+        distinct <= CATEGORICAL_MAX_DISTINCT &&
+        distinct <= Math.max(present / 2, Math.min(present - 1, 20))
         ? 'categorical'
         : 'text';
     case 'other':
