@@ -1,0 +1,62 @@
+// Builds the object the preload script exposes. Kept free of the 'electron' import so unit tests
+// can drive it with a fake IPC; index.ts hands it the real ipcRenderer and webUtils.
+import type { CallReply, EventName, MethodName } from '../../shared/api.js';
+import { CALL_CHANNEL, EVENT_CHANNEL, isBridgeEventName, type CairnBridge } from '../../shared/bridge.js';
+
+/** The slice of ipcRenderer the bridge uses. */
+export interface BridgeIpc {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+}
+
+type Handler = (payload: unknown) => void;
+
+/** Creates the frozen `window.cairn` object over one invoke channel and one event channel. */
+export function createBridge(ipc: BridgeIpc, getPathForFile: (file: File) => string): CairnBridge {
+  const handlers = new Map<EventName, Set<Handler>>();
+
+  // One listener for the page's lifetime; handlers come and go in the map, so the renderer never
+  // touches ipcRenderer or its event object (which carries `sender`).
+  ipc.on(EVENT_CHANNEL, (_event, name, payload) => {
+    if (!isBridgeEventName(name)) return;
+    for (const handler of handlers.get(name) ?? []) {
+      try {
+        handler(payload);
+      } catch (err) {
+        // One faulty handler must not starve the others of the event.
+        console.error(`cairn: handler for ${name} failed`, err);
+      }
+    }
+  });
+
+  const call = async (method: MethodName, arg?: unknown): Promise<CallReply<MethodName>> => {
+    if (typeof method !== 'string') {
+      return { ok: false, error: { code: 'invalid_argument', message: 'method must be a string' } };
+    }
+    try {
+      return (await ipc.invoke(CALL_CHANNEL, method, arg)) as CallReply<MethodName>;
+    } catch (err) {
+      // invoke rejects only when the transport fails (e.g. an argument that cannot be cloned);
+      // the contract promises an envelope either way.
+      const message = err instanceof Error ? err.message : String(err);
+      return { ok: false, error: { code: 'internal', message } };
+    }
+  };
+
+  const on = (event: EventName, handler: Handler): (() => void) => {
+    if (!isBridgeEventName(event)) throw new TypeError(`unknown event "${String(event)}"`);
+    if (typeof handler !== 'function') throw new TypeError('handler must be a function');
+    let set = handlers.get(event);
+    if (!set) handlers.set(event, (set = new Set()));
+    // Wrapped so subscribing the same function twice gives two independent subscriptions.
+    const entry: Handler = (payload) => handler(payload);
+    set.add(entry);
+    return () => {
+      set.delete(entry);
+    };
+  };
+
+  const pathForFile = (file: File): string => getPathForFile(file);
+
+  return Object.freeze({ call, on, pathForFile }) as CairnBridge;
+}

@@ -1,0 +1,35 @@
+// The desktop bridge: what the preload script exposes to the renderer as `window.cairn`, and the
+// two IPC channels behind it. Types and constants only, so the sandboxed preload bundle stays
+// free of zod and the renderer can type its IPC client from it.
+import type { CallReply, EventName, EventPayload, MethodInput, MethodName } from './api.js';
+
+/** The one invoke channel: (method name, argument) -> CallReply envelope. */
+export const CALL_CHANNEL = 'cairn:call';
+/** The one event channel: main sends (event name, payload) for every engine event. */
+export const EVENT_CHANNEL = 'cairn:event';
+
+/**
+ * Every event name in shared/api.ts `events`. Kept as a literal list because importing `events`
+ * would pull zod into the sandboxed preload; the type below fails to compile if it drifts.
+ */
+export const bridgeEventNames = ['job.started', 'job.progress', 'job.finished'] as const;
+
+type Missing = Exclude<EventName, (typeof bridgeEventNames)[number]>;
+// Compile-time check that the list names every event in the contract (Missing must be never).
+const _everyEventListed: [Missing] extends [never] ? true : Missing = true;
+void _everyEventListed;
+
+/** Whether a string names an event of the contract. */
+export function isBridgeEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (bridgeEventNames as readonly string[]).includes(name);
+}
+
+/** `window.cairn` in the desktop app: one frozen object, never raw ipcRenderer. */
+export interface CairnBridge {
+  /** Calls the engine; resolves to the reply envelope and never rejects. */
+  call<M extends MethodName>(method: M, arg?: MethodInput<M>): Promise<CallReply<M>>;
+  /** Subscribes to one engine event; returns the function that unsubscribes. */
+  on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
+  /** The local path of a dropped or picked file ('' when it has none). */
+  pathForFile(file: File): string;
+}
