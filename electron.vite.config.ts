@@ -3,22 +3,49 @@
 // in out/renderer is also what `cairn ui` serves to browsers.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
+
+const migrationsDir = resolve(import.meta.dirname, 'electron/core/db/migrations');
+
+/** Copies app.db's migrations into out/main/migrations; main points CAIRN_MIGRATIONS_DIR there. */
+function copyMigrations(): Plugin {
+  return {
+    name: 'cairn:copy-migrations',
+    generateBundle() {
+      for (const file of readdirSync(migrationsDir).filter((f) => f.endsWith('.sql'))) {
+        this.addWatchFile(resolve(migrationsDir, file));
+        this.emitFile({ type: 'asset', fileName: `migrations/${file}`, source: readFileSync(resolve(migrationsDir, file), 'utf8') });
+      }
+    },
+  };
+}
 
 export default defineConfig({
   main: {
+    plugins: [copyMigrations()],
     build: {
-      rollupOptions: {
+      // electron-vite reads rolldownOptions (Vite 8); rollupOptions here would be overwritten.
+      rolldownOptions: {
         input: {
           index: resolve(import.meta.dirname, 'electron/main/index.ts'),
           'job-worker': resolve(import.meta.dirname, 'electron/core/jobs/job-worker.ts'),
         },
+        // Shared chunks sit beside the entries, not in chunks/: core resolves files relative to
+        // its own module (../../package.json for the version), which must hold in the bundle too.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },
   preload: {
     build: {
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'electron/preload/index.ts') } },
+      rolldownOptions: {
+        input: { index: resolve(import.meta.dirname, 'electron/preload/index.ts') },
+        // A sandboxed preload is evaluated as one classic script: CommonJS, no chunks, no imports
+        // beyond 'electron'.
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+      },
     },
   },
   renderer: {

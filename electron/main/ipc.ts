@@ -1,0 +1,36 @@
+// The IPC bridge: one invoke channel into the service and one event channel out of it. Every
+// call is checked against its sender frame, so only the app's own UI reaches the engine.
+import { ipcMain, type BrowserWindow, type WebFrameMain } from 'electron';
+import type { ApiErrorShape, CallReply, MethodName } from '../../shared/api.js';
+import { CALL_CHANNEL, EVENT_CHANNEL } from '../../shared/bridge.js';
+import type { CairnService } from '../core/service.js';
+import { isTrustedUrl } from './app-origin.js';
+
+function refusal(error: ApiErrorShape): CallReply<MethodName> {
+  return { ok: false, error };
+}
+
+/** Routes `cairn:call` to service.call; returns a function that removes the handler. */
+export function handleCalls(service: CairnService, devServerUrl?: string): () => void {
+  ipcMain.handle(CALL_CHANNEL, async (event, method: unknown, arg: unknown) => {
+    const frame: WebFrameMain | null = event.senderFrame;
+    if (!frame || !isTrustedUrl(frame.url, devServerUrl)) {
+      console.warn(`cairn: refused IPC call from ${frame?.url ?? 'a destroyed frame'}`);
+      return refusal({ code: 'unauthorized', message: 'calls are accepted only from the Cairn UI' });
+    }
+    if (typeof method !== 'string') return refusal({ code: 'invalid_argument', message: 'method must be a string' });
+    return service.call(method, arg);
+  });
+  return () => ipcMain.removeHandler(CALL_CHANNEL);
+}
+
+/** Forwards every service event to the window while it shows the app's UI; returns unsubscribe. */
+export function forwardEvents(service: CairnService, window: () => BrowserWindow | undefined, devServerUrl?: string): () => void {
+  return service.events.subscribe((name, payload) => {
+    const win = window();
+    if (!win || win.isDestroyed()) return;
+    const contents = win.webContents;
+    if (contents.isDestroyed() || !isTrustedUrl(contents.getURL(), devServerUrl)) return;
+    contents.send(EVENT_CHANNEL, name, payload);
+  });
+}
