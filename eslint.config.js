@@ -2,6 +2,7 @@
 // its own room is allowed to see (core never imports electron or main; renderer never imports
 // node: or electron/; shared imports neither).
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
@@ -19,7 +20,15 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Contract handlers are async by signature even when their work is synchronous.
+      '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    // Plain JavaScript scripts: node globals, and no type-aware rules (they have no types to check).
+    files: ['scripts/**', 'bin/**', '*.js', '*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
   {
     files: ['shared/**'],

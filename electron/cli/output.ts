@@ -45,7 +45,7 @@ export function table(headers: string[], rows: (string | number)[][]): string {
 function fmt(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(4);
-  return String(v);
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /** The schema-and-profile table `cairn datasets show` and `cairn import` print. */

@@ -129,13 +129,13 @@ export class CairnService {
       const backend = await selectBackend();
       const electron = electronBinary();
       const conn = await this.connection();
-      const duckdb = String((await conn.runAndReadAll('SELECT version()')).getRowsJS()[0]?.[0] ?? '');
+      const duckdb = (await conn.runAndReadAll('SELECT version()::VARCHAR')).getRowsJson()[0]?.[0];
       const sqlite = (this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
       const versions: Record<string, string> = {
         cairn: cairnVersion(),
         node: process.versions.node,
         tfjs: tfjsVersion(),
-        duckdb,
+        duckdb: typeof duckdb === 'string' ? duckdb : 'unknown',
         sqlite,
       };
       if (process.versions.electron) versions.electron = process.versions.electron;
@@ -178,6 +178,7 @@ export class CairnService {
         limit: q.limit,
         sort: q.sort,
         filters: q.filters,
+        select: q.columns,
       });
     },
 

@@ -130,7 +130,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
   await app.register(fastifyStatic, {
     root: path.resolve(options.staticDir),
     index: ['index.html'],
-    setHeaders: (res) => res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY),
+    setHeaders: (res) => {
+      res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    },
   });
 
   // The first page load carries ?token=; keep it in an HttpOnly cookie so that the page's own

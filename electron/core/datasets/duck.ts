@@ -64,3 +64,10 @@ export function toNumber(value: unknown): number | null {
   }
   return null;
 }
+
+/** A DuckDB value as text (for VARCHAR results such as names and messages). */
+export function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const cell = toCell(value);
+  return cell === null ? '' : String(cell);
+}

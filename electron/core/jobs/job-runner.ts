@@ -36,7 +36,7 @@ export class JobRunner {
       };
       child.onMessage((message) => {
         if (message.type === 'progress') onProgress({ ...message.progress, jobId: id, kind });
-        else if (message.type === 'done') settle(() => resolve(message.output as JobOutputs[K]));
+        else if (message.type === 'done') settle(() => resolve(message.output));
         else settle(() => reject(fromApiError(message.error)));
       });
       child.onExit((code) =>
