@@ -16,7 +16,7 @@ export interface ColumnSpec {
 export const EXACT_ROW_LIMIT = 200_000;
 /** A text column with at most this many distinct values (and repeats) is categorical. */
 export const CATEGORICAL_MAX_DISTINCT = 1000;
-const COLUMNS_PER_QUERY = 100;
+const COLUMNS_PER_QUERY = 25;
 const HISTOGRAM_BINS = 20;
 const TOP_VALUES = 10;
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
@@ -118,34 +118,36 @@ async function firstPass(
   exact: boolean,
 ): Promise<Working[]> {
   // Each column contributes a fixed list of aggregates; their positions are recorded to read back.
+  // Values are computed once in a projection (x = the finite double, NULL otherwise) rather than
+  // with FILTER clauses on each aggregate: DuckDB runs that about three times faster.
+  const projections: string[] = [];
   const selects: string[] = [];
-  const layout = chunk.map((spec) => {
+  const layout = chunk.map((spec, k) => {
     const storage = storageFamily(spec.storageType);
     // Infer from storage first; strings need their distinct count before we know categorical vs text.
     const provisional: ColumnType = spec.type ?? inferType(storage, 0, 1);
-    const expr = valueExpr(spec.name, storage, provisional);
+    projections.push(`${ident(spec.name)} AS r${k}`, `${valueExpr(spec.name, storage, provisional)} AS v${k}`);
     const start = selects.length;
-    selects.push(`count(${ident(spec.name)})`, `count(${expr})`);
-    selects.push(exact ? `count(DISTINCT ${expr})` : `approx_count_distinct(${expr})`);
+    selects.push(`count(r${k})`, `count(v${k})`, exact ? `count(DISTINCT v${k})` : `approx_count_distinct(v${k})`);
     const numeric = provisional === 'numeric' || provisional === 'integer';
     if (numeric) {
-      const d = `(${expr})::DOUBLE`;
-      const finite = `FILTER (WHERE isfinite(${d}))`;
-      const quant = exact ? `quantile_cont(${d}, [${QUANTILES.join(',')}])` : `approx_quantile(${d}, [${QUANTILES.join(',')}])`;
+      projections.push(`CASE WHEN isfinite(v${k}::DOUBLE) THEN v${k}::DOUBLE END AS x${k}`);
+      const list = `[${QUANTILES.join(',')}]`;
       selects.push(
-        provisional === 'integer' ? `min(${expr})` : `min(${d}) ${finite}`,
-        provisional === 'integer' ? `max(${expr})` : `max(${d}) ${finite}`,
-        `avg(${d}) ${finite}`,
-        `stddev_samp(${d}) ${finite}`,
-        `count(${d}) FILTER (WHERE NOT isfinite(${d}))`,
-        `${quant} ${finite}`,
+        provisional === 'integer' ? `min(v${k})` : `min(x${k})`,
+        provisional === 'integer' ? `max(v${k})` : `max(x${k})`,
+        `avg(x${k})`,
+        `stddev_samp(x${k})`,
+        `count(v${k}) - count(x${k})`,
+        exact ? `quantile_cont(x${k}, ${list})` : `approx_quantile(x${k}, ${list})`,
       );
     } else if (provisional === 'datetime') {
-      selects.push(`min(${expr})::VARCHAR`, `max(${expr})::VARCHAR`);
+      selects.push(`min(v${k})::VARCHAR`, `max(v${k})::VARCHAR`);
     }
     return { spec, storage, provisional, start, numeric };
   });
-  const row = (await conn.runAndReadAll(`SELECT ${selects.join(', ')} FROM ${source}`)).getRowsJS()[0] ?? [];
+  const sql = `SELECT ${selects.join(', ')} FROM (SELECT ${projections.join(', ')} FROM ${source})`;
+  const row = (await conn.runAndReadAll(sql)).getRowsJS()[0] ?? [];
   return layout.map(({ spec, storage, provisional, start, numeric }) => {
     const nonNull = Number(row[start] ?? 0);
     const present = Number(row[start + 1] ?? 0);
@@ -199,41 +201,45 @@ function binsFor(p: ColumnProfile): Bins | undefined {
 }
 
 async function secondPass(conn: DuckDBConnection, source: string, chunk: Working[]): Promise<void> {
+  const projections: string[] = [];
   const selects: string[] = [];
   const readers: ((value: unknown) => void)[] = [];
-  for (const w of chunk) {
-    const { profile, spec, storage } = w;
+  chunk.forEach(({ profile, spec, storage }, k) => {
     const expr = valueExpr(spec.name, storage, profile.type);
     if (profile.type === 'numeric' || profile.type === 'integer') {
       const bins = binsFor(profile);
-      if (!bins) continue;
-      const d = `(${expr})::DOUBLE`;
-      selects.push(
-        `histogram(least(greatest(floor((${d} - ${bins.lo}) / ${bins.width}), 0), ${bins.count - 1})::INTEGER) FILTER (WHERE isfinite(${d}))`,
-      );
+      if (!bins) return;
+      projections.push(`CASE WHEN isfinite((${expr})::DOUBLE) THEN (${expr})::DOUBLE END AS x${k}`);
+      selects.push(`histogram(least(greatest(floor((x${k} - ${bins.lo}) / ${bins.width}), 0), ${bins.count - 1})::INTEGER)`);
       readers.push((value) => {
-        const counts = new Map(mapEntries(value).map(([k, v]) => [Number(k), v]));
+        const counts = new Map(mapEntries(value).map(([key, v]) => [Number(key), v]));
         profile.histogram = Array.from({ length: bins.count }, (_, i) => ({
           lo: bins.lo + i * bins.width,
           hi: bins.lo + (i + 1) * bins.width,
           count: counts.get(i) ?? 0,
         }));
       });
-    } else if ((profile.type === 'categorical' || profile.type === 'boolean') && profile.distinct <= CATEGORICAL_MAX_DISTINCT * 1.05) {
-      selects.push(`histogram(CAST(${expr} AS VARCHAR))`);
+    } else if (
+      (profile.type === 'categorical' || profile.type === 'boolean') &&
+      profile.distinct <= CATEGORICAL_MAX_DISTINCT * 1.05
+    ) {
+      projections.push(`CAST(${expr} AS VARCHAR) AS c${k}`);
+      selects.push(`histogram(c${k})`);
       readers.push((value) => {
-        profile.topValues = mapEntries(value)
-          .map(([k, v]) => ({ value: String(k), count: v }))
+        const entries = mapEntries(value);
+        profile.topValues = entries
+          .map(([key, v]) => ({ value: String(key), count: v }))
           .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
           .slice(0, TOP_VALUES);
-        // Small tables get an exact distinct count from the same map.
-        if (profile.distinctApprox) profile.distinct = mapEntries(value).length;
+        // The same map gives the exact distinct count, where the first pass only estimated it.
+        profile.distinct = entries.length;
         profile.distinctApprox = false;
       });
     }
-  }
+  });
   if (selects.length === 0) return;
-  const row = (await conn.runAndReadAll(`SELECT ${selects.join(', ')} FROM ${source}`)).getRowsJS()[0] ?? [];
+  const sql = `SELECT ${selects.join(', ')} FROM (SELECT ${projections.join(', ')} FROM ${source})`;
+  const row = (await conn.runAndReadAll(sql)).getRowsJS()[0] ?? [];
   readers.forEach((read, i) => read(row[i]));
 }
 
