@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares its own top-level `require` in the bundle.
+const requireHere = createRequire(import.meta.url);
 
 export interface ElectronBinary {
   present: boolean;
@@ -18,7 +19,7 @@ export interface ElectronBinary {
 export function electronBinary(): ElectronBinary {
   let dir: string;
   try {
-    dir = path.dirname(require.resolve('electron/package.json'));
+    dir = path.dirname(requireHere.resolve('electron/package.json'));
   } catch {
     return { present: false };
   }
@@ -32,7 +33,7 @@ export function electronBinary(): ElectronBinary {
 /** Version of an installed package, or undefined when it is not installed. */
 export function packageVersion(name: string): string | undefined {
   try {
-    const file = require.resolve(`${name}/package.json`);
+    const file = requireHere.resolve(`${name}/package.json`);
     return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
   } catch {
     return undefined;

@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { protocol } from 'electron';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
-import { securityHeaders } from './csp.js';
+import { securityHeaders } from '../../shared/csp.js';
 import { isClientRoute, mimeType, resolveInside } from './static-files.js';
 
 /** Declares app:// privileged; must run before the app's ready event. */

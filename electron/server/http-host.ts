@@ -9,8 +9,8 @@ import type { Readable } from 'node:stream';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { CairnService } from '../core/service.js';
+import { securityHeaders } from '../../shared/csp.js';
 import {
-  CONTENT_SECURITY_POLICY,
   TOKEN_COOKIE,
   allowedHosts,
   requestToken,
@@ -57,7 +57,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
   let hosts = new Set<string>();
 
   app.addHook('onRequest', async (req, reply) => {
-    void reply.header('X-Content-Type-Options', 'nosniff').header('Referrer-Policy', 'no-referrer');
+    void reply.headers(securityHeaders());
     if (!hosts.has(req.headers.host ?? '')) return deny(reply, 403, 'unauthorized', 'unexpected Host header');
     const token = requestToken(req.headers, req.query);
     if (!tokenMatches(options.token, token)) {
@@ -130,9 +130,6 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
   await app.register(fastifyStatic, {
     root: path.resolve(options.staticDir),
     index: ['index.html'],
-    setHeaders: (res) => {
-      res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    },
   });
 
   // The first page load carries ?token=; keep it in an HttpOnly cookie so that the page's own

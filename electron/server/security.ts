@@ -1,5 +1,5 @@
 // The browser host's guards, kept free of the HTTP framework so they are easy to test:
-// a per-start token (as Jupyter does), a Host allowlist against DNS rebinding, and the CSP.
+// a per-start token (as Jupyter does) and a Host allowlist against DNS rebinding.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const TOKEN_COOKIE = 'cairn_token';
@@ -46,15 +46,3 @@ export function allowedHosts(bindHost: string, port: number): Set<string> {
   if (bindHost !== '0.0.0.0' && bindHost !== '::') names.add(bindHost.includes(':') ? `[${bindHost}]` : bindHost);
   return new Set([...names].map((n) => `${n}:${port}`));
 }
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, securityHeaders } from '../../../../electron/main/csp.js';
+import { CONTENT_SECURITY_POLICY, securityHeaders } from '../../../shared/csp.js';
 
 function directives(policy: string): Map<string, string> {
   return new Map(

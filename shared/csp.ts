@@ -1,5 +1,7 @@
-// The Content-Security-Policy sent with every app:// response. Inline styles are allowed because
+// The Content-Security-Policy both UI hosts send: the desktop app's app:// protocol and the
+// browser host of `cairn ui`. Inline styles are allowed because
 // React style props and ECharts set them; scripts come only from the app's own files.
+// form-action: the UI never posts forms; calls go through the typed client.
 
 const directives: ReadonlyArray<readonly [string, string]> = [
   ['default-src', "'self'"],
@@ -11,12 +13,13 @@ const directives: ReadonlyArray<readonly [string, string]> = [
   ['object-src', "'none'"],
   ['base-uri', "'none'"],
   ['frame-ancestors', "'none'"],
+  ['form-action', "'none'"],
 ];
 
 /** The policy as one header value. */
 export const CONTENT_SECURITY_POLICY = directives.map(([name, value]) => `${name} ${value}`).join('; ');
 
-/** Headers every app:// response carries, whatever its type. */
+/** Headers every UI response carries, whatever its type. */
 export function securityHeaders(): Record<string, string> {
   return {
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
