@@ -94,6 +94,8 @@ export const RowsQuery = z.object({
   limit: z.number().int().min(1).max(1000).default(100),
   sort: z.object({ column: z.string(), direction: z.enum(['asc', 'desc']) }).optional(),
   filters: z.array(RowFilter).max(50).default([]),
+  /** Only these columns (in this order); all when absent. Lets the UI page through very wide tables. */
+  columns: z.array(z.string()).min(1).max(1000).optional(),
 });
 export type RowsQuery = z.input<typeof RowsQuery>;
 

@@ -12,6 +12,8 @@ export interface RowsRequest {
   limit: number;
   sort?: { column: string; direction: 'asc' | 'desc' };
   filters: RowFilter[];
+  /** Only these columns, in this order; all when absent. */
+  select?: string[];
 }
 
 const NUMERIC = new Set(['numeric', 'integer']);
@@ -51,14 +53,18 @@ export async function readRows(conn: DuckDBConnection, req: RowsRequest): Promis
   const order = req.sort
     ? `ORDER BY ${ident(req.sort.column)} ${req.sort.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, file_row_number`
     : 'ORDER BY file_row_number';
-  const names = req.columns.map((c) => ident(c.name)).join(', ');
+  const known = new Set(req.columns.map((c) => c.name));
+  const unknown = req.select?.find((name) => !known.has(name));
+  if (unknown !== undefined) throw new CairnError('invalid_argument', `unknown column "${unknown}"`);
+  const selected = req.select ?? req.columns.map((c) => c.name);
+  const names = selected.map((name) => ident(name)).join(', ');
   const total = await conn.runAndReadAll(`SELECT count(*) FROM ${source} ${where}`, params);
   const page = await conn.runAndReadAll(
     `SELECT file_row_number + 1, ${names} FROM ${source} ${where} ${order} LIMIT ${req.limit} OFFSET ${req.offset}`,
     params,
   );
   return {
-    columns: req.columns.map((c) => c.name),
+    columns: selected,
     rows: page.getRowsJS().map((r) => r.map(toCell)),
     total: Number(total.getRowsJS()[0]?.[0] ?? 0),
     offset: req.offset,
