@@ -1,0 +1,85 @@
+// The browser transport for `cairn ui`: calls are JSON POSTs, events one EventSource. The token
+// lives in an HttpOnly cookie set by the first page load, so same-origin requests carry it.
+import type { CairnClient, EventName, EventPayload, MethodInput, MethodName, MethodResult } from '../../../shared/api.js';
+import { ApiError, unwrapReply } from './api-error.js';
+
+const EVENT_NAMES: readonly EventName[] = ['job.started', 'job.progress', 'job.finished'];
+
+export interface HttpClientOptions {
+  /** Prefix for /api/...; '' for same-origin. */
+  base?: string;
+  fetch?: typeof fetch;
+  /** Made lazily on the first subscription, so a page that never listens opens no stream. */
+  eventSource?: (url: string) => EventSource;
+}
+
+type Handler = (payload: unknown) => void;
+
+/** A CairnClient over HTTP and server-sent events. */
+export function createHttpClient(options: HttpClientOptions = {}): CairnClient {
+  const base = options.base ?? '';
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const makeSource = options.eventSource ?? ((url: string) => new EventSource(url));
+  const handlers = new Map<EventName, Set<Handler>>();
+  let source: EventSource | undefined;
+
+  function openSource(): void {
+    if (source) return;
+    source = makeSource(`${base}/api/events`);
+    for (const name of EVENT_NAMES) {
+      source.addEventListener(name, (ev) => {
+        let payload: unknown;
+        try {
+          payload = JSON.parse((ev as MessageEvent<string>).data);
+        } catch {
+          return; // a malformed frame is dropped, not fatal to the stream
+        }
+        for (const h of handlers.get(name) ?? []) {
+          try {
+            h(payload);
+          } catch (err) {
+            console.error(`cairn: handler for ${name} failed`, err);
+          }
+        }
+      });
+    }
+  }
+
+  async function call<M extends MethodName>(method: M, arg: MethodInput<M>): Promise<MethodResult<M>> {
+    let res: Response;
+    try {
+      res = await doFetch(`${base}/api/call/${encodeURIComponent(method)}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(arg ?? {}),
+        credentials: 'same-origin',
+      });
+    } catch (err) {
+      throw new ApiError({
+        code: 'internal',
+        message: `cannot reach the Cairn server (${err instanceof Error ? err.message : String(err)}); is \`cairn ui\` still running?`,
+      });
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      // Non-2xx statuses carry the envelope too; only a proxy or a crash sends something else.
+      throw new ApiError({ code: res.status === 401 ? 'unauthorized' : 'internal', message: `the server answered ${res.status} ${res.statusText} without a reply envelope` });
+    }
+    return unwrapReply<MethodResult<M>>(body);
+  }
+
+  function on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void {
+    openSource();
+    let set = handlers.get(event);
+    if (!set) handlers.set(event, (set = new Set()));
+    const entry: Handler = (p) => handler(p as EventPayload<E>);
+    set.add(entry);
+    return () => {
+      set.delete(entry);
+    };
+  }
+
+  return { call, on };
+}

@@ -1,0 +1,64 @@
+// The shell: a top bar with the pages that exist (Datasets, About), the page, the status bar,
+// and the window-wide drop target. One ImportStore lives here for the window's lifetime.
+import { useEffect, useMemo, useState } from 'react';
+import type { AppInfo } from '../../shared/api.js';
+import type { Transport } from './api/client.js';
+import { AppContext, type AppServices } from './app-context.js';
+import { DropOverlay } from './components/drop-overlay.js';
+import { StatusBar } from './components/status-bar.js';
+import { ImportStore } from './imports/import-store.js';
+import { useAsync } from './lib/use-async.js';
+import { AboutPage } from './pages/about/about-page.js';
+import { DatasetsPage, type Selection } from './pages/datasets/datasets-page.js';
+
+type Page = 'datasets' | 'about';
+
+export function App({ transport }: { transport: Transport }) {
+  const [page, setPage] = useState<Page>('datasets');
+  const [importedTick, setImportedTick] = useState(0);
+  const [lastImported, setLastImported] = useState<Selection | undefined>(undefined);
+
+  const imports = useMemo(
+    () =>
+      new ImportStore(transport.client, (file) => transport.sourceFor(file), (result) => {
+        setImportedTick((t) => t + 1);
+        setLastImported({ datasetId: result.datasetId, version: result.version });
+        setPage('datasets');
+      }),
+    [transport],
+  );
+  useEffect(() => imports.connect(), [imports]);
+  const services = useMemo<AppServices>(() => ({ transport, client: transport.client, imports }), [transport, imports]);
+  const info = useAsync<AppInfo>(() => transport.client.call('app.info', {}), [transport]);
+
+  const onFiles = (files: File[]) => {
+    for (const file of files) imports.start({ file, source: transport.sourceFor(file) });
+    setPage('datasets');
+  };
+
+  return (
+    <AppContext.Provider value={services}>
+      <div className="app">
+        <header className="topbar">
+          <span className="brand">
+            <span className="brand-mark" aria-hidden="true" />
+            Cairn
+          </span>
+          <nav className="topnav" aria-label="Pages">
+            <button type="button" className={page === 'datasets' ? 'active' : ''} aria-current={page === 'datasets' ? 'page' : undefined} onClick={() => setPage('datasets')}>
+              Datasets
+            </button>
+            <button type="button" className={page === 'about' ? 'active' : ''} aria-current={page === 'about' ? 'page' : undefined} onClick={() => setPage('about')}>
+              About
+            </button>
+          </nav>
+        </header>
+        <div className="page">
+          {page === 'datasets' ? <DatasetsPage importedTick={importedTick} lastImported={lastImported} /> : <AboutPage info={info.data} error={info.error} />}
+        </div>
+        <StatusBar info={info.data} error={info.error} onAbout={() => setPage('about')} />
+        <DropOverlay onFiles={onFiles} />
+      </div>
+    </AppContext.Provider>
+  );
+}

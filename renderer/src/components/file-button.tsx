@@ -1,0 +1,38 @@
+// "Import file…": a real <input type=file> behind a button, so keyboard, screen readers and
+// Playwright's setInputFiles all work.
+import { useRef } from 'react';
+
+export const ACCEPTED = '.csv,.tsv,.txt,.json,.ndjson,.jsonl,.parquet,text/csv,application/json';
+
+interface FileButtonProps {
+  onFiles: (files: File[]) => void;
+  primary?: boolean;
+  /** Prefix for the button's and input's test ids, where a page has more than one. */
+  testId?: string;
+}
+
+export function FileButton({ onFiles, primary = true, testId = 'import' }: FileButtonProps) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button type="button" className={primary ? 'btn btn-primary' : 'btn'} onClick={() => input.current?.click()} data-testid={`${testId}-button`}>
+        Import file…
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept={ACCEPTED}
+        multiple
+        hidden
+        data-testid={`${testId}-file-input`}
+        aria-label="Choose a data file to import"
+        onChange={(ev) => {
+          const files = Array.from(ev.target.files ?? []);
+          // Reset so choosing the same file again (e.g. after editing it) fires change again.
+          ev.target.value = '';
+          if (files.length > 0) onFiles(files);
+        }}
+      />
+    </>
+  );
+}

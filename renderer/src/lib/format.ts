@@ -1,0 +1,95 @@
+// Number, size and cell formatting shared by the profile, the table and the progress bar.
+// Fixed to en-US grouping so tests and screenshots read the same on every machine.
+import type { Cell, JobProgress } from '../../../shared/api.js';
+
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** 1234567 -> "1,234,567". */
+export function formatCount(n: number): string {
+  return Number.isFinite(n) ? grouped.format(n) : String(n);
+}
+
+const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/;
+
+/**
+ * The engine sends timestamps as ISO instants ("2024-01-05T00:00:00.000Z"); a table reads better
+ * with "2024-01-05" for midnights and no zero milliseconds. Other strings pass through.
+ */
+export function compactDateTime(value: string): string {
+  const m = ISO_INSTANT.exec(value);
+  if (!m) return value;
+  const [, date, time, fraction] = m;
+  const ms = fraction && /[1-9]/.test(fraction) ? `.${fraction.replace(/0+$/, '')}` : '';
+  return time === '00:00:00' && !ms ? (date ?? value) : `${date} ${time}${ms}`;
+}
+
+/** A statistic for a narrow cell: integers grouped, others to 4 significant digits, extremes in e-notation. */
+export function formatStat(value: number | string | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return compactDateTime(value);
+  if (typeof value !== 'number') return String(value);
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : value < 0 ? '−∞' : 'NaN';
+  const abs = Math.abs(value);
+  if (Number.isInteger(value) && abs < 1e15) return grouped.format(value);
+  if (abs !== 0 && (abs >= 1e9 || abs < 1e-4)) return value.toExponential(3).replace(/\.?0+e/, 'e');
+  // toPrecision may itself answer in e-notation for large values; the guards above exclude those.
+  return String(Number(value.toPrecision(4)));
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** Bytes in binary steps with one decimal: 1536 -> "1.5 KB". */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(v >= 100 ? 0 : 1)} ${UNITS[u]}`;
+}
+
+/** A table cell as text; null is left to the caller to render as a distinct "null" marker. */
+export function formatCell(cell: Cell | undefined): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'boolean') return cell ? 'true' : 'false';
+  return String(cell);
+}
+
+/** The first 12 hex digits of a content hash, enough to tell versions apart at a glance. */
+export function shortHash(hash: string): string {
+  return hash.slice(0, 12);
+}
+
+/** ISO timestamp -> "2025-01-31 14:05" in local time. */
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Share as a percentage with at most one decimal, "0%" only when truly zero. */
+export function formatPercent(part: number, whole: number): string {
+  if (whole <= 0 || part <= 0) return '0%';
+  const p = (part / whole) * 100;
+  if (p < 0.1) return '<0.1%';
+  return `${p >= 10 ? Math.round(p) : Number(p.toFixed(1))}%`;
+}
+
+const PHASES: Record<JobProgress['phase'], string> = {
+  checking: 'Checking',
+  hashing: 'Hashing',
+  reading: 'Reading',
+  profiling: 'Profiling',
+  saving: 'Saving',
+};
+
+/** One line under the progress bar: phase, bytes and rows so far. */
+export function describeProgress(p: Pick<JobProgress, 'phase' | 'bytesDone' | 'bytesTotal' | 'rows'>): string {
+  const parts = [PHASES[p.phase]];
+  if (p.bytesTotal > 0) parts.push(`${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
+  if (p.rows !== undefined) parts.push(`${formatCount(p.rows)} rows`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,56 @@
+// The datasets page: the list of datasets on the left, the chosen one's profile and rows on the
+// right, and the import tray above them. Opening follows each finished import.
+import { useEffect, useState } from 'react';
+import type { Dataset } from '../../../../shared/api.js';
+import { useApp, useStartImports } from '../../app-context.js';
+import { ErrorPanel } from '../../components/error-panel.js';
+import { FileButton } from '../../components/file-button.js';
+import { useAsync } from '../../lib/use-async.js';
+import { DatasetList } from './dataset-list.js';
+import { DatasetView } from './dataset-view.js';
+import { EmptyState } from './empty-state.js';
+import { ImportTasks } from './import-tasks.js';
+
+export interface Selection {
+  datasetId: string;
+  /** Undefined: the latest version. */
+  version?: number;
+}
+
+export function DatasetsPage({ importedTick, lastImported }: { importedTick: number; lastImported: Selection | undefined }) {
+  const { client } = useApp();
+  const startImports = useStartImports();
+  const list = useAsync<Dataset[]>(() => client.call('datasets.list', {}), [importedTick]);
+  const [selection, setSelection] = useState<Selection | undefined>(undefined);
+
+  // A finished import opens what it made (or the version that already had the content).
+  useEffect(() => {
+    if (lastImported) setSelection(lastImported);
+  }, [lastImported]);
+
+  // With nothing chosen, show the most recently changed dataset rather than a blank pane.
+  const datasets = list.data ?? [];
+  const fallback = datasets.length > 0 ? [...datasets].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0] : undefined;
+  const current = selection && datasets.some((d) => d.id === selection.datasetId) ? selection : fallback ? { datasetId: fallback.id } : undefined;
+
+  return (
+    <div className="datasets-page">
+      <aside className="sidebar" aria-label="Datasets">
+        <div className="sidebar-head">
+          <h2>Datasets</h2>
+          <FileButton onFiles={startImports} primary={datasets.length > 0} />
+        </div>
+        {list.error && <ErrorPanel title="Could not list datasets" error={list.error} />}
+        <DatasetList datasets={datasets} selected={current} onSelect={setSelection} loading={list.loading && !list.data} />
+      </aside>
+      <main className="content">
+        <ImportTasks onOpen={(datasetId, version) => setSelection({ datasetId, version })} />
+        {list.data && datasets.length === 0 ? (
+          <EmptyState onFiles={startImports} />
+        ) : current ? (
+          <DatasetView key={current.datasetId} selection={current} refreshTick={importedTick} onSelect={setSelection} />
+        ) : null}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+// The schema as a virtualized list: one dense row per column with its type (correctable), missing
+// and distinct counts, range and shape. Only rows on screen exist in the DOM, so a dataset with
+// 10,000 columns scrolls like one with ten; a name filter finds a column quickly.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
+import type { ColumnProfile, ColumnType } from '../../../../shared/api.js';
+import { formatCount, formatPercent, formatStat } from '../../lib/format.js';
+import { MiniDistribution } from './mini-distribution.js';
+import { TypeSelect } from './type-select.js';
+
+const ROW_HEIGHT = 30;
+
+interface SchemaListProps {
+  columns: ColumnProfile[];
+  rows: number;
+  focused: string | undefined;
+  pending: string | undefined;
+  onFocus: (name: string) => void;
+  onType: (name: string, type: ColumnType) => void;
+}
+
+export function SchemaList({ columns, rows, focused, pending, onFocus, onType }: SchemaListProps) {
+  const [query, setQuery] = useState('');
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return columns.map((c, index) => ({ c, index })).filter(({ c }) => !q || c.name.toLowerCase().includes(q));
+  }, [columns, query]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
+
+  return (
+    <div className="schema" data-testid="schema-list">
+      <div className="schema-toolbar">
+        <h2>Schema</h2>
+        <span className="muted small">
+          {query ? `${formatCount(shown.length)} of ${formatCount(columns.length)}` : formatCount(columns.length)} columns
+        </span>
+        <input
+          type="search"
+          className="schema-search"
+          placeholder="Find column"
+          aria-label="Find column"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+      </div>
+      <div className="schema-grid schema-head" role="row">
+        <span role="columnheader">#</span>
+        <span role="columnheader">Column</span>
+        <span role="columnheader">Type</span>
+        <span role="columnheader" className="num">
+          Missing
+        </span>
+        <span role="columnheader" className="num">
+          Distinct
+        </span>
+        <span role="columnheader" className="num">
+          Min
+        </span>
+        <span role="columnheader" className="num">
+          Max
+        </span>
+        <span role="columnheader" className="num">
+          Mean
+        </span>
+        <span role="columnheader">Shape</span>
+      </div>
+      <div ref={scroller} className="schema-body" role="grid" aria-label="Columns" aria-rowcount={shown.length}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const entry = shown[item.index];
+            if (!entry) return null;
+            const { c, index } = entry;
+            return (
+              <div
+                key={c.name}
+                role="row"
+                aria-rowindex={item.index + 1}
+                aria-selected={c.name === focused}
+                data-testid="schema-row"
+                data-column={c.name}
+                className={`schema-grid schema-row${c.name === focused ? ' focused' : ''}`}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                onClick={() => onFocus(c.name)}
+              >
+                <span className="muted num-left">{index + 1}</span>
+                <span className="col-name" title={c.name}>
+                  {c.name}
+                </span>
+                <span>
+                  <TypeSelect column={c.name} value={c.type} inferred={c.inferredType} disabled={pending === c.name} onChange={(t) => onType(c.name, t)} />
+                </span>
+                <span className={`num${c.missing > 0 ? ' warn' : ''}`} title={`${formatCount(c.missing)} missing`}>
+                  {c.missing > 0 ? formatPercent(c.missing, rows) : '0'}
+                </span>
+                <span className="num">
+                  {c.distinctApprox ? '≈' : ''}
+                  {formatCount(c.distinct)}
+                </span>
+                <span className="num ellipsis">{formatStat(c.min)}</span>
+                <span className="num ellipsis">{formatStat(c.max)}</span>
+                <span className="num ellipsis">{c.mean === undefined ? '—' : formatStat(c.mean)}</span>
+                <MiniDistribution column={c} />
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+// Name, version picker and the facts of the chosen version: content hash, source, size, rows,
+// skipped rows and warnings.
+import type { DatasetDetail } from '../../../../shared/api.js';
+import { formatBytes, formatCount, formatDate, shortHash } from '../../lib/format.js';
+
+export function VersionHeader({ detail, onVersion }: { detail: DatasetDetail; onVersion: (v: number) => void }) {
+  const { dataset, versions, version: v } = detail;
+  return (
+    <header className="version-header">
+      <div className="version-title">
+        <h1 data-testid="dataset-name">{dataset.name}</h1>
+        <label className="version-select">
+          <span className="sr-only">Version</span>
+          <select aria-label="Version" data-testid="version-select" value={v.version} onChange={(e) => onVersion(Number(e.target.value))}>
+            {versions.map((x) => (
+              <option key={x.id} value={x.version}>
+                Version {x.version}
+                {x.version === dataset.latestVersion ? ' (latest)' : ''} · {formatDate(x.createdAt)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <dl className="facts" data-testid="version-facts">
+        <div>
+          <dt>Rows</dt>
+          <dd data-testid="row-count">{formatCount(v.rows)}</dd>
+        </div>
+        <div>
+          <dt>Columns</dt>
+          <dd data-testid="column-count">{formatCount(v.columns)}</dd>
+        </div>
+        <div>
+          <dt>Size</dt>
+          <dd>{formatBytes(v.sizeBytes)}</dd>
+        </div>
+        <div>
+          <dt>Format</dt>
+          <dd>{v.sourceFormat.toUpperCase()}</dd>
+        </div>
+        <div>
+          <dt>Content hash</dt>
+          <dd className="mono" title={`sha256 ${v.contentHash}`} data-testid="content-hash">
+            {shortHash(v.contentHash)}
+          </dd>
+        </div>
+        {v.skippedRows > 0 && (
+          <div>
+            <dt>Skipped rows</dt>
+            <dd className="warn" data-testid="skipped-rows">
+              {formatCount(v.skippedRows)}
+            </dd>
+          </div>
+        )}
+        <div className="fact-wide">
+          <dt>Source</dt>
+          <dd className="mono ellipsis" title={v.sourcePath}>
+            {v.sourcePath}
+          </dd>
+        </div>
+      </dl>
+      {v.warnings.length > 0 && (
+        <ul className="warnings" aria-label="Warnings" data-testid="warnings">
+          {v.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,126 @@
+// Starts `cairn ui` on its own port and data folder, and Debian's Chromium through playwright-core,
+// for one test at a time. Nothing here sleeps: the server is ready when it prints its URL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const CHROMIUM = '/usr/bin/chromium';
+export const chromiumMissing = !existsSync(CHROMIUM);
+export const uiMissing = !existsSync(path.join(ROOT, 'out', 'renderer', 'index.html'));
+
+if (chromiumMissing) console.log(`e2e: skipped, ${CHROMIUM} is missing (apt-get install chromium)`);
+else if (uiMissing) console.log('e2e: skipped, the UI is not built (run `npx electron-vite build` first)');
+
+/** Whether the browser e2e tests can run here. */
+export const canRun = !chromiumMissing && !uiMissing;
+
+export interface CairnUi {
+  url: string;
+  home: string;
+  port: number;
+  /** Runs `cairn <args> --home <home>` to completion (e.g. import from the CLI). */
+  cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** Starts `cairn ui` with a fresh data folder on a free port. */
+export async function startCairnUi(): Promise<CairnUi> {
+  const home = await mkdtemp(path.join(tmpdir(), 'cairn-e2e-'));
+  const port = await freePort();
+  const bin = path.join(ROOT, 'bin', 'cairn.js');
+  const child = spawn(process.execPath, [bin, 'ui', '--port', String(port), '--home', home], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /(http:\/\/\S+\?token=\S+)/.exec(output);
+      if (m?.[1]) resolve(m[1]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    child.once('exit', (code) => reject(new Error(`cairn ui exited with ${code}:\n${output}`)));
+    child.once('error', reject);
+  });
+  return {
+    url,
+    home,
+    port,
+    cli: (...args) =>
+      new Promise((resolve, reject) => {
+        const c = spawn(process.execPath, [bin, ...args, '--home', home], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        c.once('error', reject);
+        c.once('exit', (code) => resolve({ code, stdout, stderr }));
+      }),
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited(child);
+      }
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Debian's Chromium, headless. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Opens the app and waits until the engine has answered app.info. */
+export async function openApp(browser: Browser, ui: CairnUi): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (err) => console.error('page error:', err.message));
+  await page.goto(ui.url);
+  await page.getByTestId('backend-name').waitFor();
+  return page;
+}
+
+/** Simulates dropping files onto the window: a DataTransfer carrying Files, as a real drag does. */
+export async function dropFile(page: Page, name: string, content: string, type = 'text/csv'): Promise<void> {
+  await page.evaluate(
+    ({ name, content, type }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([content], name, { type }));
+      const target = document.querySelector('.content') ?? document.body;
+      for (const kind of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(new DragEvent(kind, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
+    },
+    { name, content, type },
+  );
+}
+
+/** Where screenshots go when CAIRN_SCREENSHOTS names a folder; none are taken otherwise. */
+export async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.CAIRN_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
