@@ -5,6 +5,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceFormat } from '../../../shared/api.js';
 import { CairnError } from '../errors.js';
+import { readError } from './scan.js';
 
 export interface CsvDialect {
   delimiter: string;
@@ -20,6 +21,8 @@ export interface FileInfo {
   format: SourceFormat;
   csv?: CsvDialect;
   warnings: string[];
+  /** What the file was when inspected, so an import can tell it was deleted or rewritten meanwhile. */
+  identity?: { size: number; mtimeMs: number; ino: number };
 }
 
 const SAMPLE_BYTES = 256 * 1024;
@@ -60,8 +63,12 @@ export async function inspectFile(file: string): Promise<FileInfo> {
   if (info.isDirectory()) throw new CairnError('invalid_argument', `${name} is a folder; choose a data file (CSV, TSV, JSON, NDJSON or Parquet)`);
   if (info.size === 0) throw new CairnError('import_failed', `${name} is empty: there is no header and no data`);
 
-  const head = await readHead(file, Math.min(SAMPLE_BYTES, info.size));
+  // The file can go away between stat and open (deleted while an import starts): say so, not ENOENT.
+  const head = await readHead(file, Math.min(SAMPLE_BYTES, info.size)).catch((err: unknown) => {
+    throw readError(file, err);
+  });
   const warnings: string[] = [];
+  const identity = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino };
   for (const m of MAGIC) {
     if (startsWith(head, m.bytes)) throw new CairnError('import_failed', `${name} is ${m.what}, not a data table`);
   }
@@ -69,7 +76,7 @@ export async function inspectFile(file: string): Promise<FileInfo> {
   const byExt = EXTENSIONS[ext];
   if (startsWith(head, [0x50, 0x41, 0x52, 0x31])) {
     if (byExt && byExt !== 'parquet') warnings.push(`${name} is a Parquet file despite its ${ext} name; read as Parquet`);
-    return { path: file, sizeBytes: info.size, format: 'parquet', warnings };
+    return { path: file, sizeBytes: info.size, format: 'parquet', warnings, identity };
   }
   if (byExt === 'parquet') throw new CairnError('import_failed', `${name} is not a Parquet file (it lacks the PAR1 signature)`);
 
@@ -78,10 +85,10 @@ export async function inspectFile(file: string): Promise<FileInfo> {
   const format: SourceFormat = byExt ?? (/^\s*[[{]/.test(text) ? 'json' : 'csv');
   if (format === 'json') {
     if (encoding !== 'utf-8') throw new CairnError('import_failed', `${name}: JSON must be UTF-8 encoded`);
-    return { path: file, sizeBytes: info.size, format, warnings };
+    return { path: file, sizeBytes: info.size, format, warnings, identity };
   }
   const csv = detectDialect(text, ext, encoding);
-  return { path: file, sizeBytes: info.size, format, csv, warnings };
+  return { path: file, sizeBytes: info.size, format, csv, warnings, identity };
 }
 
 async function readHead(file: string, bytes: number): Promise<Buffer> {

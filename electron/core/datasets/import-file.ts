@@ -1,15 +1,16 @@
 // The import procedure, run inside a job process: check the file, hash it, stream it through
 // DuckDB into a Parquet file in the job's own folder, and profile that file. It writes nothing
 // outside `workDir`; the host moves the result into place and records it, or throws it away.
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { BadRowsPolicy, ColumnProfile, JobProgress, SourceFormat } from '../../../shared/api.js';
 import { CairnError } from '../errors.js';
-import { ident, literal, openDuck } from './duck.js';
-import { inspectFile, type FileInfo } from './file-check.js';
+import { asText, ident, literal, openDuck } from './duck.js';
+import { inspectFile, splitCsvLine, type FileInfo } from './file-check.js';
 import { profileColumns } from './profile.js';
-import { lineAt, readError, scanFile } from './scan.js';
+import { locate, readError, scanFile } from './scan.js';
 
 /** Tokens read as missing values, besides the empty field. */
 export const MISSING_TOKENS = ['', 'NA', 'N/A', 'NaN', 'nan', '?', 'null', 'NULL', 'None', '#N/A'];
@@ -61,16 +62,20 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
     onBytes: (b) => onProgress(progress('hashing', b / total, b, total, `Hashing ${name}`)),
   });
   if (scan.unclosedQuoteAt !== undefined) {
-    const line = await lineAt(input.path, scan.unclosedQuoteAt);
-    throw new CairnError('import_failed', `${name}, line ${line}: a quoted field opens here and is never closed`, {
+    const { line, column } = await quotePosition(input.path, scan.unclosedQuoteAt, info.csv?.delimiter ?? ',');
+    throw new CairnError('import_failed', `${name}, line ${line}, column ${column}: a quoted field opens here and is never closed`, {
       file: input.path,
       line,
+      column,
     });
   }
   const known = input.knownHashes[scan.sha256];
   if (known) return { kind: 'unchanged', versionId: known, sha256: scan.sha256 };
 
-  const { instance, conn } = await openDuck({ tempDir: path.join(input.workDir, 'spill') });
+  const { instance, conn } = await openDuck({
+    tempDir: path.join(input.workDir, 'spill'),
+    memoryLimit: memoryLimitFor(info.csv?.header.length ?? 0),
+  });
   try {
     const dataFile = path.join(input.workDir, 'data.parquet');
     const stopPolling = pollProgress(conn, (pct) =>
@@ -82,6 +87,10 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
     } finally {
       stopPolling();
     }
+    // The hash was taken in an earlier pass: a file deleted or rewritten since then would leave a
+    // version whose data does not match its content hash (or, on Linux, silently import an
+    // unlinked file the user just deleted). DuckDB reads by path, so check the path again.
+    await assertUnchanged(input.path, info);
     if (copied.rows === 0) {
       throw new CairnError(
         'import_failed',
@@ -115,7 +124,42 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
   }
 }
 
-function csvSource(info: FileInfo, rejectsTable: string, varcharColumns: string[]): string {
+/** Line and 1-based field number of the quote at `offset`: the field is counted from the line's start. */
+async function quotePosition(file: string, offset: number, delimiter: string): Promise<{ line: number; column: number }> {
+  const { line, lineStart } = await locate(file, offset);
+  const handle = await open(file, 'r');
+  try {
+    const length = Math.min(offset - lineStart, 1 << 20);
+    const buf = Buffer.alloc(Math.max(0, length));
+    await handle.read(buf, 0, buf.length, offset - length);
+    return { line, column: splitCsvLine(buf.toString('utf8'), delimiter).length };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * DuckDB's CSV reader and Parquet writer keep buffers per column: 512 MB is plenty for ordinary
+ * tables but a 10,000-column file runs out of memory at about 0.1 MB per column. Give wide files
+ * room, up to half the machine's memory.
+ */
+export function memoryLimitFor(columns: number): string {
+  const wanted = Math.max(512, Math.ceil(columns * 0.12));
+  const cap = Math.max(512, Math.floor(os.totalmem() / 2 / 2 ** 20));
+  return `${Math.min(wanted, cap)}MB`;
+}
+
+async function assertUnchanged(file: string, info: FileInfo): Promise<void> {
+  const name = path.basename(file);
+  const now = await stat(file).catch((err: unknown) => {
+    throw readError(file, err);
+  });
+  if (info.identity && (now.size !== info.identity.size || now.mtimeMs !== info.identity.mtimeMs || now.ino !== info.identity.ino)) {
+    throw new CairnError('import_failed', `${name} changed while it was being imported; import it again`, { file });
+  }
+}
+
+function csvSource(info: FileInfo, rejectsTable: string, types: Record<string, string>): string {
   const csv = info.csv;
   if (!csv) throw new Error('CSV dialect missing');
   const options = [
@@ -132,8 +176,9 @@ function csvSource(info: FileInfo, rejectsTable: string, varcharColumns: string[
   ];
   if (csv.decimalComma) options.push(`decimal_separator=','`);
   if (csv.encoding === 'utf-16') options.push(`encoding='utf-16'`);
-  if (varcharColumns.length > 0) {
-    options.push(`types={${varcharColumns.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ')}}`);
+  const typed = Object.entries(types);
+  if (typed.length > 0) {
+    options.push(`types={${typed.map(([c, t]) => `${literal(c)}: ${literal(t)}`).join(', ')}}`);
   }
   return `read_csv(${literal(info.path)}, ${options.join(', ')})`;
 }
@@ -160,24 +205,40 @@ async function copyToParquet(
   } else if (info.format === 'json') {
     await copy(`read_json_auto(${literal(info.path)}, format='auto', maximum_object_size=${MAX_LINE_BYTES})`);
   } else {
-    const warnings: string[] = [];
+    const typeWarnings = new Map<string, string>();
+    const types: Record<string, string> = {};
     let attempt = 0;
-    let varchar: string[] = [];
+    let inspectedInfinity = false;
     for (;;) {
       const table = `rejects_${attempt++}`;
-      await copy(csvSource(info, table, varchar));
+      await copy(csvSource(info, table, types));
       const rejects = await readRejects(conn, table);
       // A value that does not fit the type the sniffer guessed from a sample is not a bad row:
       // read that column as text instead, and say so.
       const castColumns = [...new Set(rejects.filter((r) => r.type === 'CAST' && r.column).map((r) => r.column as string))];
-      if (castColumns.length > 0 && attempt < 4) {
-        varchar = [...new Set([...varchar, ...castColumns])];
+      if (castColumns.length > 0 && attempt < 5) {
         for (const c of castColumns) {
+          types[c] = 'VARCHAR';
           const first = rejects.find((r) => r.column === c);
-          warnings.push(`Column "${c}" mixes types (line ${first?.line ?? '?'}); it was read as text`);
+          typeWarnings.set(c, `Column "${c}" mixes types (line ${first?.line ?? '?'}); it was read as text`);
         }
         continue;
       }
+      // DuckDB's sniffer never guesses DOUBLE for "Infinity" or "inf", so one such value turns a
+      // numeric column into text; 1e309 on the other hand reads as infinity. Read columns whose
+      // every value is a number or an infinity as DOUBLE, so both count as non-finite numbers.
+      if (!inspectedInfinity && attempt < 5) {
+        inspectedInfinity = true;
+        const numeric = await numbersWithInfinity(conn, dataFile, info.csv?.decimalComma ?? false);
+        if (numeric.length > 0) {
+          for (const c of numeric) {
+            types[c] = 'DOUBLE';
+            typeWarnings.delete(c);
+          }
+          continue;
+        }
+      }
+      const warnings = [...typeWarnings.values()];
       const skipped = new Set(rejects.map((r) => r.line)).size;
       if (skipped > 0 && badRows === 'fail') {
         const lines = [...new Map(rejects.map((r) => [r.line, r])).values()].slice(0, SHOWN_BAD_LINES);
@@ -196,6 +257,22 @@ async function copyToParquet(
   return { rows: await countParquetRows(conn, dataFile), skippedRows: 0, warnings: [] };
 }
 
+const NUMBER_OR_INFINITY = String.raw`\s*[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|inf|infinity)\s*`;
+const INFINITY = String.raw`\s*[+-]?(inf|infinity)\s*`;
+
+/** Text columns of the Parquet file whose values are all numbers, at least one of them an infinity. */
+async function numbersWithInfinity(conn: DuckDBConnection, file: string, decimalComma: boolean): Promise<string[]> {
+  const text = (await describeColumns(conn, file)).filter((c) => c.storageType === 'VARCHAR').map((c) => c.name);
+  if (text.length === 0) return [];
+  const number = decimalComma ? NUMBER_OR_INFINITY.replace(String.raw`\.`, ',').replace(String.raw`\.`, ',') : NUMBER_OR_INFINITY;
+  const selects = text.map((c) => {
+    const v = ident(c);
+    return `bool_and(regexp_full_match(${v}, ${literal(number)}, 'i')) AND bool_or(regexp_full_match(${v}, ${literal(INFINITY)}, 'i'))`;
+  });
+  const row = (await conn.runAndReadAll(`SELECT ${selects.join(', ')} FROM read_parquet(${literal(file)})`)).getRowsJS()[0] ?? [];
+  return text.filter((_c, i) => row[i] === true);
+}
+
 async function readRejects(conn: DuckDBConnection, table: string): Promise<Reject[]> {
   const reader = await conn.runAndReadAll(
     `SELECT line, column_name, error_type::VARCHAR, error_message FROM ${ident(table)} ORDER BY line`,
@@ -203,8 +280,8 @@ async function readRejects(conn: DuckDBConnection, table: string): Promise<Rejec
   return reader.getRowsJS().map((r) => ({
     line: Number(r[0]),
     column: (r[1] as string | null) ?? null,
-    type: String(r[2]),
-    message: String(r[3]),
+    type: asText(r[2]),
+    message: asText(r[3]),
   }));
 }
 
@@ -231,7 +308,7 @@ async function countParquetRows(conn: DuckDBConnection, file: string): Promise<n
 
 async function describeColumns(conn: DuckDBConnection, file: string): Promise<{ name: string; storageType: string }[]> {
   const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${literal(file)})`);
-  return reader.getRowsJS().map((r) => ({ name: String(r[0]), storageType: String(r[1]) }));
+  return reader.getRowsJS().map((r) => ({ name: asText(r[0]), storageType: asText(r[1]) }));
 }
 
 /** Says which header names DuckDB had to invent or make unique. */

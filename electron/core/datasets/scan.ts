@@ -49,18 +49,34 @@ export async function scanFile(
 
 /** 1-based line number of a byte offset (lines end in \n, or in \r where a file uses no \n). */
 export async function lineAt(file: string, offset: number): Promise<number> {
+  return (await locate(file, offset)).line;
+}
+
+/**
+ * 1-based line of a byte offset, and the byte offset where that line starts, so a caller can
+ * say which field of the line the offset falls in.
+ */
+export async function locate(file: string, offset: number): Promise<{ line: number; lineStart: number }> {
   let lf = 1;
   let cr = 1;
+  let afterLf = 0;
+  let afterCr = 0;
   let seen = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, end: Math.max(0, offset - 1) })) {
     const buf = chunk as Buffer;
     for (let i = 0; i < buf.length; i++) {
-      if (buf[i] === 0x0a) lf++;
-      else if (buf[i] === 0x0d) cr++;
+      if (buf[i] === 0x0a) {
+        lf++;
+        afterLf = seen + i + 1;
+      } else if (buf[i] === 0x0d) {
+        cr++;
+        afterCr = seen + i + 1;
+      }
     }
     seen += buf.length;
   }
-  return lf > 1 || seen === 0 ? lf : cr;
+  if (offset === 0) return { line: 1, lineStart: 0 };
+  return lf > 1 || seen === 0 ? { line: lf, lineStart: afterLf } : { line: cr, lineStart: afterCr };
 }
 
 /** Maps an fs error during a read to the user's words: most often, the file went away mid-import. */
