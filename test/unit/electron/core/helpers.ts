@@ -1,0 +1,64 @@
+// Shared by the core unit tests: temp folders that clean up after themselves, a service on a
+// fresh data folder, and the checks that say an import left nothing behind.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { CairnService } from '../../../../electron/core/service.js';
+
+export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures');
+
+/** A temp folder; call the returned cleanup in afterEach/afterAll. */
+export async function tempDir(prefix = 'cairn-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A service on a fresh data folder under a temp dir. */
+export async function freshService(): Promise<{ service: CairnService; home: string; close: () => Promise<void> }> {
+  const { dir, cleanup } = await tempDir('cairn-home-');
+  const home = path.join(dir, 'home');
+  const service = await CairnService.open({ home, host: 'cli' });
+  return {
+    service,
+    home,
+    close: async () => {
+      await service.close();
+      await cleanup();
+    },
+  };
+}
+
+/** Every file (not folder) below `dir`, relative to it; [] when `dir` does not exist. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => !e.isDirectory())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** Row counts of the dataset tables, read through a second connection as another process would. */
+export function datasetRowCounts(home: string): { datasets: number; versions: number; overrides: number } {
+  const db = new Database(path.join(home, 'app.db'), { readonly: true });
+  try {
+    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return { datasets: count('datasets'), versions: count('dataset_versions'), overrides: count('column_type_overrides') };
+  } finally {
+    db.close();
+  }
+}
+
+/** Asserts-by-return what a failed or cancelled import must leave: no records, no files. */
+export async function leftovers(service: CairnService, home: string) {
+  const list = await service.invoke('datasets.list', {});
+  return {
+    listed: list.length,
+    ...datasetRowCounts(home),
+    workFiles: await filesUnder(path.join(home, 'work')),
+    datasetFiles: await filesUnder(path.join(home, 'datasets')),
+  };
+}
+
+export const NOTHING_LEFT = { listed: 0, datasets: 0, versions: 0, overrides: 0, workFiles: [], datasetFiles: [] };
