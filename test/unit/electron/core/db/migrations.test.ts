@@ -1,0 +1,128 @@
+// app.db's schema: every migration applies on an empty database and advances user_version; a
+// database newer than this code is refused; open() sets the pragmas DESIGN.md requires.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadMigrations, migrate } from '../../../../../electron/core/db/migrations.js';
+import { openDb } from '../../../../../electron/core/db/open.js';
+import { tempDir } from '../helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => ({ dir, cleanup } = await tempDir()));
+afterEach(async () => cleanup());
+
+const tables = (db: Database.Database) =>
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+
+describe('migrations', () => {
+  const all = loadMigrations();
+
+  it('are numbered 1..n', () => {
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.map((m) => m.version)).toEqual(all.map((_m, i) => i + 1));
+  });
+
+  it.each(all.map((m) => [m.version, m.name] as const))('%i-%s applies on the schema before it and bumps user_version', (version) => {
+    const db = new Database(path.join(dir, 'app.db'));
+    try {
+      expect(migrate(db, all, version - 1)).toBe(version - 1);
+      const before = tables(db);
+      expect(migrate(db, all, version)).toBe(version);
+      expect(db.pragma('user_version', { simple: true })).toBe(version);
+      expect(tables(db).length).toBeGreaterThanOrEqual(before.length);
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('0001 creates the dataset tables as STRICT tables', () => {
+    const db = new Database(':memory:');
+    migrate(db, all, 1);
+    expect(tables(db)).toEqual(expect.arrayContaining(['datasets', 'dataset_versions', 'column_type_overrides']));
+    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'datasets'").get() as { sql: string }).sql;
+    expect(sql).toMatch(/STRICT\s*$/);
+    // STRICT refuses a value of the wrong type instead of storing it.
+    expect(() => db.prepare("INSERT INTO datasets VALUES ('d', 'n', 'c', 'u')").run()).not.toThrow();
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
+             row_count, column_count, data_file, profile_json, created_at) VALUES ('v', 'd', 'one', 'h', 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
+        )
+        .run(),
+    ).toThrow();
+    db.close();
+  });
+
+  it('is idempotent: running again changes nothing', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db, all)).toBe(all.length);
+    expect(migrate(db, all)).toBe(all.length);
+    db.close();
+  });
+
+  it('refuses a database newer than this code and leaves it untouched', () => {
+    const file = path.join(dir, 'app.db');
+    const db = new Database(file);
+    db.pragma(`user_version = ${all.length + 1}`);
+    db.close();
+    expect(() => openDb(file)).toThrow(/newer than this Cairn/);
+    const again = new Database(file);
+    expect(again.pragma('user_version', { simple: true })).toBe(all.length + 1);
+    expect(tables(again)).toEqual([]);
+    again.close();
+  });
+
+  it('rolls a failing migration back to the last good version', async () => {
+    const migDir = path.join(dir, 'migrations');
+    await mkdir(migDir);
+    await writeFile(path.join(migDir, '0001-good.sql'), 'CREATE TABLE a (x INTEGER) STRICT;');
+    await writeFile(path.join(migDir, '0002-bad.sql'), 'CREATE TABLE b (x INTEGER) STRICT; INSERT INTO nowhere VALUES (1);');
+    const db = new Database(':memory:');
+    expect(() => migrate(db, loadMigrations(migDir))).toThrow(/nowhere/);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(tables(db)).toEqual(['a']);
+    db.close();
+  });
+
+  it('refuses a gap in migration numbers', async () => {
+    const migDir = path.join(dir, 'gap');
+    await mkdir(migDir);
+    await writeFile(path.join(migDir, '0001-a.sql'), 'SELECT 1;');
+    await writeFile(path.join(migDir, '0003-c.sql'), 'SELECT 1;');
+    expect(() => loadMigrations(migDir)).toThrow(/without gaps/);
+  });
+});
+
+describe('openDb', () => {
+  it('sets WAL, synchronous FULL, foreign keys and a busy timeout, and migrates to the latest version', () => {
+    const db = openDb(path.join(dir, 'nested', 'app.db'));
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(db.pragma('user_version', { simple: true })).toBe(loadMigrations().length);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('sets the pragmas again on every open, not only on creation', () => {
+    const file = path.join(dir, 'app.db');
+    openDb(file).close();
+    const db = openDb(file);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('refuses a file that is not a database', async () => {
+    const file = path.join(dir, 'app.db');
+    await writeFile(file, 'this is not sqlite, just some text long enough to be a header page'.repeat(100));
+    expect(() => openDb(file)).toThrow();
+  });
+});
