@@ -215,7 +215,11 @@ async function secondPass(conn: DuckDBConnection, source: string, chunk: Working
       const bins = binsFor(profile);
       if (!bins) return;
       projections.push(`CASE WHEN isfinite((${expr})::DOUBLE) THEN (${expr})::DOUBLE END AS x${k}`);
-      selects.push(`histogram(least(greatest(floor((x${k} - ${bins.lo}) / ${bins.width}), 0), ${bins.count - 1})::INTEGER)`);
+      // DuckDB's greatest() skips NULLs (greatest(NULL, 0) is 0): without the filter, every missing
+      // or non-finite value would be counted in the first bin.
+      selects.push(
+        `histogram(least(greatest(floor((x${k} - ${bins.lo}) / ${bins.width}), 0), ${bins.count - 1})::INTEGER) FILTER (WHERE x${k} IS NOT NULL)`,
+      );
       readers.push((value) => {
         const counts = new Map(mapEntries(value).map(([key, v]) => [Number(key), v]));
         profile.histogram = Array.from({ length: bins.count }, (_, i) => ({
