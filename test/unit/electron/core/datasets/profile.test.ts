@@ -1,0 +1,182 @@
+// Type inference and column profiles on tiny tables whose statistics are worked out by hand.
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ColumnProfile } from '../../../../../shared/api.js';
+import { openDuck } from '../../../../../electron/core/datasets/duck.js';
+import { CATEGORICAL_MAX_DISTINCT, profileColumns, storageFamily } from '../../../../../electron/core/datasets/profile.js';
+
+let instance: DuckDBInstance;
+let conn: DuckDBConnection;
+let profiles: Map<string, ColumnProfile>;
+
+async function specsOf(table: string) {
+  const reader = await conn.runAndReadAll(`DESCRIBE ${table}`);
+  return reader.getRowsJS().map((r) => ({ name: String(r[0]), storageType: String(r[1]) }));
+}
+
+beforeAll(async () => {
+  ({ instance, conn } = await openDuck());
+  await conn.run(`CREATE TABLE t AS SELECT * FROM (VALUES
+    (1.0::DOUBLE, 1::BIGINT, 'a', 'p', true,  DATE '2024-01-15', 9007199254740993::BIGINT, 1.5::DOUBLE),
+    (2.0,         1,         'a', 'q', false, DATE '2024-03-01', 1,                        'inf'::DOUBLE),
+    (3.0,         2,         'b', 'r', true,  DATE '2023-12-31', 2,                        '-inf'::DOUBLE),
+    (4.0,         3,         'a', 's', true,  NULL,              3,                        NULL),
+    (10.0,        3,         'b', 'u', NULL,  DATE '2024-02-01', 4,                        2.5),
+    (NULL,        3,         'a', 'v', true,  DATE '2024-01-01', 9223372036854775807,      3.5)
+  ) v(x, n, c, t, b, d, big, f)`);
+  const result = await profileColumns(conn, 't', await specsOf('t'));
+  profiles = new Map(result.map((p) => [p.name, p]));
+});
+afterAll(() => {
+  conn.closeSync();
+  instance.closeSync();
+});
+
+const get = (name: string): ColumnProfile => {
+  const p = profiles.get(name);
+  if (!p) throw new Error(`no profile for ${name}`);
+  return p;
+};
+
+describe('profileColumns', () => {
+  it('profiles a numeric column: min, max, mean, sample std, quantiles, histogram', () => {
+    const x = get('x');
+    expect(x).toMatchObject({ type: 'numeric', inferredType: 'numeric', missing: 1, invalid: 0, nonFinite: 0, distinct: 5, min: 1, max: 10 });
+    expect(x.mean).toBeCloseTo(4, 12); // (1+2+3+4+10)/5
+    expect(x.std).toBeCloseTo(Math.sqrt(50 / 4), 12); // squared deviations 9+4+1+0+36, n-1 = 4
+    // Linear interpolation between order statistics (quantile_cont): positions q*(n-1).
+    const q = Object.fromEntries((x.quantiles ?? []).map((e) => [e.q, e.value]));
+    expect(q[0.5]).toBeCloseTo(3, 12);
+    expect(q[0.25]).toBeCloseTo(2, 12);
+    expect(q[0.75]).toBeCloseTo(4, 12);
+    expect(q[0.05]).toBeCloseTo(1.2, 12);
+    expect(q[0.95]).toBeCloseTo(8.8, 12);
+    // 20 bins of width 0.45 from 1: 1 -> 0, 2 -> 2, 3 -> 4, 4 -> 6, 10 -> last.
+    const h = x.histogram ?? [];
+    expect(h).toHaveLength(20);
+    expect(h[0]?.lo).toBe(1);
+    expect(h[19]?.hi).toBeCloseTo(10, 12);
+    const nonEmpty = h.flatMap((bin, i) => (bin.count > 0 ? [[i, bin.count]] : []));
+    expect(nonEmpty).toEqual([
+      [0, 1],
+      [2, 1],
+      [4, 1],
+      [6, 1],
+      [19, 1],
+    ]);
+  });
+
+  it('gives a small-range integer column one bin per value', () => {
+    const n = get('n');
+    expect(n).toMatchObject({ type: 'integer', missing: 0, distinct: 3, min: 1, max: 3 });
+    expect(n.mean).toBeCloseTo(13 / 6, 12);
+    expect(n.histogram?.map((b) => [b.lo, b.hi, b.count])).toEqual([
+      [1, 2, 2],
+      [2, 3, 1],
+      [3, 4, 3],
+    ]);
+  });
+
+  it('calls a repetitive text column categorical, with its top values', () => {
+    expect(get('c')).toMatchObject({
+      type: 'categorical',
+      distinct: 2,
+      topValues: [
+        { value: 'a', count: 4 },
+        { value: 'b', count: 2 },
+      ],
+    });
+  });
+
+  it('calls a text column whose values rarely repeat text, without top values', () => {
+    const t = get('t');
+    expect(t.type).toBe('text');
+    expect(t.distinct).toBe(6);
+    expect(t.topValues).toBeUndefined();
+  });
+
+  it('profiles booleans with their counts and missing values', () => {
+    expect(get('b')).toMatchObject({
+      type: 'boolean',
+      missing: 1,
+      distinct: 2,
+      topValues: [
+        { value: 'true', count: 4 },
+        { value: 'false', count: 1 },
+      ],
+    });
+  });
+
+  it('profiles dates as datetime with min and max', () => {
+    expect(get('d')).toMatchObject({ type: 'datetime', missing: 1, distinct: 5, min: '2023-12-31', max: '2024-03-01' });
+  });
+
+  it('reports integers above 2^53 exactly, as strings', () => {
+    const big = get('big');
+    expect(big.type).toBe('integer');
+    expect(big.min).toBe(1);
+    expect(big.max).toBe('9223372036854775807');
+  });
+
+  it('counts infinities as non-finite and leaves them out of min, max and mean', () => {
+    const f = get('f');
+    expect(f).toMatchObject({ type: 'numeric', missing: 1, nonFinite: 2, min: 1.5, max: 3.5 });
+    expect(f.mean).toBeCloseTo(2.5, 12);
+  });
+
+  it('profiles a column as a type the user chose: integer as categorical, text as numeric', async () => {
+    const [asCategory] = await profileColumns(conn, 't', [{ name: 'n', storageType: 'BIGINT', type: 'categorical' }]);
+    expect(asCategory).toMatchObject({ type: 'categorical', inferredType: 'integer', invalid: 0 });
+    expect(asCategory?.topValues?.[0]).toEqual({ value: '3', count: 3 });
+    await conn.run(`CREATE TABLE s AS SELECT * FROM (VALUES ('1.5'), ('x'), ('2.5'), (NULL), ('oops')) v(s)`);
+    const [asNumber] = await profileColumns(conn, 's', [{ name: 's', storageType: 'VARCHAR', type: 'numeric' }]);
+    expect(asNumber).toMatchObject({ type: 'numeric', missing: 1, invalid: 2, min: 1.5, max: 2.5 });
+    expect(asNumber?.mean).toBeCloseTo(2, 12);
+  });
+});
+
+describe('categorical or text', () => {
+  it(`is categorical up to ${CATEGORICAL_MAX_DISTINCT} distinct values that repeat, text above`, async () => {
+    const max = CATEGORICAL_MAX_DISTINCT;
+    await conn.run(`CREATE TABLE k AS SELECT
+        'v' || (i % ${max})::VARCHAR AS at_limit,
+        'v' || (i % ${max + 1})::VARCHAR AS over_limit,
+        'v' || (i % ${max / 2})::VARCHAR AS few,
+        'v' || i::VARCHAR AS unique_values
+      FROM range(${3 * max}) r(i)`);
+    const result = await profileColumns(conn, 'k', await specsOf('k'));
+    expect(Object.fromEntries(result.map((p) => [p.name, p.type]))).toEqual({
+      at_limit: 'categorical',
+      over_limit: 'text',
+      few: 'categorical',
+      unique_values: 'text',
+    });
+  });
+
+  it('needs repeats: all values distinct is text; on tiny tables some repeats are enough', async () => {
+    await conn.run(`CREATE TABLE r AS SELECT * FROM (VALUES ('a', 'a'), ('b', 'b'), ('c', 'a'), ('d', 'c'), ('e', 'd')) v(u, s)`);
+    const result = await profileColumns(conn, 'r', await specsOf('r'));
+    expect(result.map((p) => p.type)).toEqual(['text', 'categorical']);
+    // Above the tiny-table allowance, more distinct values than half the rows is text.
+    await conn.run(`CREATE TABLE h AS SELECT 'v' || (i % 60)::VARCHAR AS s60, 'v' || (i % 50)::VARCHAR AS s50 FROM range(100) r(i)`);
+    const wide = await profileColumns(conn, 'h', await specsOf('h'));
+    expect(wide.map((p) => p.type)).toEqual(['text', 'categorical']);
+  });
+});
+
+describe('storageFamily', () => {
+  it.each([
+    ['BIGINT', 'integer'],
+    ['HUGEINT', 'integer'],
+    ['UBIGINT', 'integer'],
+    ['INTEGER', 'integer'],
+    ['DOUBLE', 'numeric'],
+    ['DECIMAL(21,1)', 'numeric'],
+    ['BOOLEAN', 'boolean'],
+    ['DATE', 'datetime'],
+    ['TIMESTAMP WITH TIME ZONE', 'datetime'],
+    ['VARCHAR', 'string'],
+    ['BLOB', 'other'],
+    ['STRUCT(a INTEGER)', 'other'],
+  ])('%s is %s', (storage, family) => expect(storageFamily(storage)).toBe(family));
+});
