@@ -2,7 +2,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnProfile } from '../../../../../shared/api.js';
-import { openDuck } from '../../../../../electron/core/datasets/duck.js';
+import { asText, openDuck } from '../../../../../electron/core/datasets/duck.js';
 import { CATEGORICAL_MAX_DISTINCT, profileColumns, storageFamily } from '../../../../../electron/core/datasets/profile.js';
 
 let instance: DuckDBInstance;
@@ -11,7 +11,7 @@ let profiles: Map<string, ColumnProfile>;
 
 async function specsOf(table: string) {
   const reader = await conn.runAndReadAll(`DESCRIBE ${table}`);
-  return reader.getRowsJS().map((r) => ({ name: String(r[0]), storageType: String(r[1]) }));
+  return reader.getRowsJS().map((r) => ({ name: asText(r[0]), storageType: asText(r[1]) }));
 }
 
 beforeAll(async () => {
