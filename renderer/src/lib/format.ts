@@ -30,7 +30,7 @@ export function formatStat(value: number | string | boolean | null | undefined):
   if (typeof value !== 'number') return String(value);
   if (!Number.isFinite(value)) return value > 0 ? '∞' : value < 0 ? '−∞' : 'NaN';
   const abs = Math.abs(value);
-  if (Number.isInteger(value) && abs < 1e15) return grouped.format(value);
+  if (Number.isInteger(value) && abs < 1e9) return grouped.format(value);
   if (abs !== 0 && (abs >= 1e9 || abs < 1e-4)) return value.toExponential(3).replace(/\.?0+e/, 'e');
   // toPrecision may itself answer in e-notation for large values; the guards above exclude those.
   return String(Number(value.toPrecision(4)));

@@ -1,0 +1,137 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { CairnClient, EventName, EventPayload, ImportResult } from '../../../../shared/api.js';
+import type { FileSource } from '../../../../renderer/src/api/client.js';
+import { ImportStore } from '../../../../renderer/src/imports/import-store.js';
+
+type Handler = (payload: unknown) => void;
+
+/** A client whose calls the test answers and whose events the test sends. */
+function fakeClient() {
+  const handlers = new Map<string, Set<Handler>>();
+  const calls: Array<{ method: string; arg: unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+  const client = {
+    call: (method: string, arg: unknown) => new Promise((resolve, reject) => calls.push({ method, arg, resolve, reject })),
+    on: (event: string, handler: Handler) => {
+      let set = handlers.get(event);
+      if (!set) handlers.set(event, (set = new Set()));
+      set.add(handler);
+      return () => set.delete(handler);
+    },
+  } as unknown as CairnClient;
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    for (const h of handlers.get(event) ?? []) h(payload);
+  };
+  return { client, calls, emit };
+}
+
+const file = (name: string) => new File(['a,b\n1,2\n'], name);
+const flush = () => new Promise((r) => setTimeout(r, 0));
+const result = (over: Partial<ImportResult> = {}): ImportResult => ({
+  datasetId: 'd1',
+  versionId: 'v1',
+  name: 'a',
+  version: 1,
+  rows: 1,
+  created: true,
+  skippedRows: 0,
+  columns: [],
+  ...over,
+});
+
+describe('ImportStore', () => {
+  it('imports a local path and follows the job to success', async () => {
+    const { client, calls, emit } = fakeClient();
+    const imported = vi.fn();
+    const store = new ImportStore(client, () => ({ kind: 'path', path: '/data/a.csv' }), imported);
+    store.connect();
+    const id = store.start({ file: file('a.csv'), source: { kind: 'path', path: '/data/a.csv' } });
+    expect(store.snapshot()[0]).toMatchObject({ id, state: 'importing', fileName: 'a.csv' });
+    expect(calls[0]).toMatchObject({ method: 'datasets.import', arg: { path: '/data/a.csv', badRows: 'fail' } });
+    calls[0]?.resolve({ jobId: 'j1', kind: 'import', label: 'Import a.csv' });
+    await flush();
+    emit('job.progress', { jobId: 'j1', kind: 'import', phase: 'reading', fraction: 0.5, bytesDone: 5, bytesTotal: 10, rows: 100, label: '' });
+    expect(store.snapshot()[0]?.progress).toMatchObject({ phase: 'reading', fraction: 0.5, rows: 100 });
+    emit('job.progress', { jobId: 'other', kind: 'import', phase: 'reading', fraction: 0.9, bytesDone: 9, bytesTotal: 10, label: '' });
+    expect(store.snapshot()[0]?.progress?.fraction).toBe(0.5);
+    emit('job.finished', { jobId: 'j1', kind: 'import', status: 'succeeded', result: result() });
+    expect(store.snapshot()[0]).toMatchObject({ state: 'succeeded', result: { version: 1 } });
+    expect(imported).toHaveBeenCalledWith(result());
+  });
+
+  it('accepts a job that finished before the call replied with its id', async () => {
+    const { client, calls, emit } = fakeClient();
+    const store = new ImportStore(client, () => ({ kind: 'path', path: '/a.csv' }));
+    store.connect();
+    store.start({ file: file('a.csv'), source: { kind: 'path', path: '/a.csv' } });
+    emit('job.finished', { jobId: 'j9', kind: 'import', status: 'succeeded', result: result({ created: false }) });
+    calls[0]?.resolve({ jobId: 'j9', kind: 'import', label: '' });
+    await flush();
+    expect(store.snapshot()[0]).toMatchObject({ state: 'succeeded', result: { created: false } });
+  });
+
+  it('uploads first in the browser, then imports the upload and removes it after', async () => {
+    const { client, calls } = fakeClient();
+    let progress: (sent: number, total: number) => void = () => undefined;
+    let finishUpload: (v: { path: string; name: string }) => void = () => undefined;
+    const source: FileSource = {
+      kind: 'upload',
+      start: (onProgress) => {
+        progress = onProgress;
+        return { done: new Promise((resolve) => (finishUpload = resolve)), abort: () => undefined };
+      },
+    };
+    const store = new ImportStore(client, () => source);
+    store.start({ file: file('b.csv'), source });
+    expect(store.snapshot()[0]?.state).toBe('uploading');
+    progress(50, 200);
+    expect(store.snapshot()[0]?.uploaded).toEqual({ sent: 50, total: 200 });
+    finishUpload({ path: '/home/uploads/x/b.csv', name: 'b.csv' });
+    await flush();
+    expect(store.snapshot()[0]?.state).toBe('importing');
+    expect(calls[0]?.arg).toEqual({ path: '/home/uploads/x/b.csv', originalName: 'b.csv', removeSourceAfter: true, badRows: 'fail' });
+  });
+
+  it('offers a retry that skips bad rows with a fresh source for the same file', async () => {
+    const { client, calls, emit } = fakeClient();
+    const sourceFor = vi.fn((): FileSource => ({ kind: 'path', path: '/r.csv' }));
+    const store = new ImportStore(client, sourceFor);
+    store.connect();
+    const f = file('r.csv');
+    const id = store.start({ file: f, source: { kind: 'path', path: '/r.csv' } });
+    calls[0]?.resolve({ jobId: 'j1', kind: 'import', label: '' });
+    await flush();
+    const error = { code: 'bad_rows' as const, message: 'r.csv has 2 malformed rows', details: { lines: [] } };
+    emit('job.finished', { jobId: 'j1', kind: 'import', status: 'failed', error });
+    expect(store.snapshot()[0]).toMatchObject({ state: 'failed', error: { code: 'bad_rows', message: error.message } });
+    const retry = store.retrySkippingBadRows(id);
+    expect(retry).toBeDefined();
+    expect(sourceFor).toHaveBeenCalledWith(f);
+    expect(store.snapshot().map((t) => t.id)).toEqual([retry]);
+    expect(calls[1]?.arg).toEqual({ path: '/r.csv', badRows: 'skip' });
+  });
+
+  it('cancels a job asked to stop before its id was known, and reports it cancelled', async () => {
+    const { client, calls, emit } = fakeClient();
+    const store = new ImportStore(client, () => ({ kind: 'path', path: '/c.csv' }));
+    store.connect();
+    const id = store.start({ file: file('c.csv'), source: { kind: 'path', path: '/c.csv' } });
+    store.cancel(id);
+    expect(calls).toHaveLength(1);
+    calls[0]?.resolve({ jobId: 'j1', kind: 'import', label: '' });
+    await flush();
+    expect(calls[1]).toMatchObject({ method: 'jobs.cancel', arg: { jobId: 'j1' } });
+    emit('job.finished', { jobId: 'j1', kind: 'import', status: 'cancelled', error: { code: 'cancelled', message: 'import of c.csv was cancelled' } });
+    expect(store.snapshot()[0]?.state).toBe('cancelled');
+    store.dismiss(id);
+    expect(store.snapshot()).toEqual([]);
+  });
+
+  it('turns a rejected call into a failed task with the engine message', async () => {
+    const { client, calls } = fakeClient();
+    const store = new ImportStore(client, () => ({ kind: 'path', path: '/x' }));
+    store.start({ file: file('x.csv'), source: { kind: 'path', path: '/x' } });
+    calls[0]?.reject({ code: 'not_found', message: 'x.csv: file not found (/x)' });
+    await flush();
+    expect(store.snapshot()[0]).toMatchObject({ state: 'failed', error: { code: 'not_found', message: 'x.csv: file not found (/x)' } });
+  });
+});
