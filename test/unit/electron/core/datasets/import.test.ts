@@ -4,7 +4,7 @@ import { appendFileSync, unlinkSync } from 'node:fs';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile, type ImportOutcome } from '../../../../../electron/core/datasets/import-file.js';
+import { importFile, memoryLimitFor, type ImportOutcome } from '../../../../../electron/core/datasets/import-file.js';
 import { literal, openDuck } from '../../../../../electron/core/datasets/duck.js';
 import { CairnError } from '../../../../../electron/core/errors.js';
 import { FIXTURES, tempDir } from '../helpers.js';
@@ -142,5 +142,26 @@ describe('importFile', () => {
     expect(err.code).toBe('import_failed');
     expect(err.message).toBe('vanishing.csv was deleted or moved while it was being imported');
     expect((await readdir(workDir)).filter((f) => f !== 'spill')).toEqual([]);
+  });
+
+  it('gives a 10,000-column CSV the memory DuckDB needs to read it into Parquet', async () => {
+    const columns = 10_000;
+    const file = path.join(dir, 'wide.csv');
+    const header = Array.from({ length: columns }, (_, i) => `c${i}`).join(',');
+    const row = (k: number) => Array.from({ length: columns }, (_, i) => String(i * k)).join(',');
+    await writeFile(file, `${[header, row(1), row(2)].join('\n')}\n`);
+    const limit = memoryLimitFor(columns);
+    expect(Number.parseInt(limit, 10)).toBeGreaterThan(512);
+    expect(memoryLimitFor(20)).toBe('512MB');
+    const { instance, conn } = await openDuck({ memoryLimit: limit, tempDir: path.join(dir, 'spill') });
+    try {
+      const out = path.join(dir, 'wide.parquet');
+      await conn.run(`COPY (SELECT * FROM read_csv(${literal(file)}, header=true)) TO ${literal(out)} (FORMAT parquet, COMPRESSION zstd)`);
+      const reader = await conn.runAndReadAll(`SELECT count(*), max(c9999) FROM read_parquet(${literal(out)})`);
+      expect(reader.getRowsJS()[0]?.map(Number)).toEqual([2, 19998]);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
   });
 });
