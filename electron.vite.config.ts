@@ -52,6 +52,8 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'renderer'),
     plugins: [react()],
     build: {
+      // electron-vite leaves output unminified by default; the renderer is also served to browsers.
+      minify: true,
       rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },
     },
   },

@@ -77,6 +77,14 @@ describe.skipIf(!canRun)('datasets in the browser UI', () => {
     await expect.poll(() => firstRow.getByRole('rowheader').textContent()).toBe('1');
     expect(await page.getByTestId('rows-status').getAttribute('data-total')).toBe('120');
     await shot(page, '03-rows');
+
+    // About: the training backend in use and the data folder, as `cairn doctor` reports them.
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'About' }).click();
+    const about = page.getByTestId('about');
+    await about.waitFor();
+    expect(await about.textContent()).toContain(ui.home);
+    expect(await about.getByRole('row', { name: /duckdb/ }).count()).toBe(1);
+    await shot(page, '15-about');
   });
 
   it('sorts and filters rows in the engine, and corrects a column type', async () => {

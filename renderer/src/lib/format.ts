@@ -33,7 +33,8 @@ export function formatStat(value: number | string | boolean | null | undefined):
   if (Number.isInteger(value) && abs < 1e9) return grouped.format(value);
   if (abs !== 0 && (abs >= 1e9 || abs < 1e-4)) return value.toExponential(3).replace(/\.?0+e/, 'e');
   // toPrecision may itself answer in e-notation for large values; the guards above exclude those.
-  return String(Number(value.toPrecision(4)));
+  const rounded = Number(value.toPrecision(4));
+  return abs >= 1000 ? grouped.format(rounded) : String(rounded);
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];

@@ -19,6 +19,8 @@ describe('format', () => {
   it('writes statistics compactly', () => {
     expect(formatStat(3.14159265)).toBe('3.142');
     expect(formatStat(120)).toBe('120');
+    expect(formatStat(99999.5)).toBe('100,000');
+    expect(formatStat(1234.5678)).toBe('1,235');
     expect(formatStat(1_000_000)).toBe('1,000,000');
     expect(formatStat(2.5e12)).toBe('2.5e+12');
     expect(formatStat(0.00001234)).toBe('1.234e-5');
