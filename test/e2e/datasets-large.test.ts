@@ -94,6 +94,39 @@ describe.skipIf(!canRun)('large and wide datasets in the browser UI', () => {
     expect(top[0]).toBeGreaterThan(0.99);
   });
 
+  it('scrolls a million rows end to end (past the browser\'s element height limit)', async () => {
+    const lines = ['i,v'];
+    for (let i = 1; i <= 1_000_000; i++) lines.push(`${i},${i % 7}`);
+    const file = path.join(ui.home, 'million.csv');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    await page.getByTestId('empty-import-file-input').setInputFiles(file);
+    await page.getByTestId('import-outcome').waitFor({ timeout: 90_000 });
+    const grid = page.getByTestId('rows-grid');
+    await expect.poll(() => page.getByTestId('rows-status').getAttribute('data-total')).toBe('1000000');
+
+    // Row positions inside the visible part of the grid, by their number.
+    const visibleNumbers = () =>
+      grid.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        return [...el.querySelectorAll('[data-testid="data-row"]')]
+          .filter((r) => {
+            const b = r.getBoundingClientRect();
+            return b.top >= box.top + 60 - 1 && b.bottom <= box.bottom + 1;
+          })
+          .map((r) => Number((r.querySelector('[role="rowheader"]')?.textContent ?? '').replace(/,/g, '')))
+          .filter((n) => n > 0);
+      });
+    await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(async () => (await visibleNumbers()).at(-1)).toBe(1_000_000);
+    const end = await visibleNumbers();
+    // Consecutive rows, none overlapping or missing.
+    expect(end).toEqual(end.map((_, i) => (end[0] ?? 0) + i));
+    await grid.evaluate((el) => (el.scrollTop = (el.scrollHeight - el.clientHeight) / 2));
+    await expect.poll(async () => Math.abs(((await visibleNumbers())[0] ?? 0) - 500_000)).toBeLessThan(1000);
+    await grid.evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(async () => (await visibleNumbers())[0]).toBe(1);
+  });
+
   it('pages the columns of a wide table', async () => {
     const columns = 300;
     const header = Array.from({ length: columns }, (_, i) => `c${i}`).join(',');

@@ -86,7 +86,14 @@ export function SchemaList({ columns, rows, focused, pending, onFocus, onType }:
                 data-column={c.name}
                 className={`schema-grid schema-row${c.name === focused ? ' focused' : ''}`}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                tabIndex={0}
                 onClick={() => onFocus(c.name)}
+                onKeyDown={(e) => {
+                  if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {
+                    e.preventDefault();
+                    onFocus(c.name);
+                  }
+                }}
               >
                 <span className="muted num-left">{index + 1}</span>
                 <span className="col-name" title={c.name}>
