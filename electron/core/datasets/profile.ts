@@ -3,7 +3,7 @@
 // profiles in seconds and a million-row one in one or two scans.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Cell, ColumnProfile, ColumnType } from '../../../shared/api.js';
-import { ident, toCell, toNumber } from './duck.js';
+import { asText, ident, toCell, toNumber } from './duck.js';
 
 export interface ColumnSpec {
   name: string;
@@ -17,6 +17,10 @@ export const EXACT_ROW_LIMIT = 200_000;
 /** A text column with at most this many distinct values (and repeats) is categorical. */
 export const CATEGORICAL_MAX_DISTINCT = 1000;
 const COLUMNS_PER_QUERY = 25;
+/** From this many columns, and up to this many cells, profiles are computed in long format. */
+export const LONG_MIN_COLUMNS = 200;
+const LONG_MAX_CELLS = 5_000_000;
+const LONG_COLUMNS_PER_QUERY = 250;
 const HISTOGRAM_BINS = 20;
 const TOP_VALUES = 10;
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
@@ -95,16 +99,20 @@ export async function profileColumns(
 ): Promise<ColumnProfile[]> {
   const totalRows = await countRows(conn, source);
   const exact = totalRows <= EXACT_ROW_LIMIT;
+  // Wide, short tables are profiled in long format: each aggregate in a wide query costs DuckDB
+  // a few milliseconds however few the rows, which made 10,000 columns take minutes.
+  const long = specs.length >= LONG_MIN_COLUMNS && totalRows * specs.length <= LONG_MAX_CELLS;
+  const perQuery = long ? LONG_COLUMNS_PER_QUERY : COLUMNS_PER_QUERY;
   const work: Working[] = [];
-  const steps = Math.ceil(specs.length / COLUMNS_PER_QUERY) * 2;
+  const steps = Math.ceil(specs.length / perQuery) * 2;
   let step = 0;
-  for (let i = 0; i < specs.length; i += COLUMNS_PER_QUERY) {
-    const chunk = specs.slice(i, i + COLUMNS_PER_QUERY);
-    work.push(...(await firstPass(conn, source, chunk, totalRows, exact)));
+  for (let i = 0; i < specs.length; i += perQuery) {
+    const chunk = specs.slice(i, i + perQuery);
+    work.push(...(await firstPass(conn, source, chunk, totalRows, exact, long)));
     onProgress?.(++step, steps);
   }
-  for (let i = 0; i < work.length; i += COLUMNS_PER_QUERY) {
-    await secondPass(conn, source, work.slice(i, i + COLUMNS_PER_QUERY));
+  for (let i = 0; i < work.length; i += perQuery) {
+    await secondPass(conn, source, work.slice(i, i + perQuery), long);
     onProgress?.(++step, steps);
   }
   return work.map((w) => w.profile);
@@ -121,39 +129,82 @@ async function firstPass(
   chunk: ColumnSpec[],
   totalRows: number,
   exact: boolean,
+  long = false,
 ): Promise<Working[]> {
   // Each column contributes a fixed list of aggregates; their positions are recorded to read back.
   // Values are computed once in a projection (x = the finite double, NULL otherwise) rather than
   // with FILTER clauses on each aggregate: DuckDB runs that about three times faster.
-  const projections: string[] = [];
-  const selects: string[] = [];
-  const layout = chunk.map((spec, k) => {
+  // The aggregates of one column over its raw value r, its value v read as the type, and x, the
+  // finite double of v. Wide: names are r0, v0, x0, r1...; long: r, v, x grouped by column.
+  const aggregates = (provisional: ColumnType, r: string, v: string, x: string): string[] => {
+    const out = [`count(${r})`, `count(${v})`, exact ? `count(DISTINCT ${v})` : `approx_count_distinct(${v})`];
+    if (provisional === 'numeric' || provisional === 'integer') {
+      const list = `[${QUANTILES.join(',')}]`;
+      out.push(
+        provisional === 'integer' ? `min(${v})` : `min(${x})`,
+        provisional === 'integer' ? `max(${v})` : `max(${x})`,
+        `avg(${x})`,
+        `stddev_samp(${x})`,
+        `count(${v}) - count(${x})`,
+        exact ? `quantile_cont(${x}, ${list})` : `reservoir_quantile(${x}, ${list}, ${QUANTILE_SAMPLE})`,
+      );
+    } else if (provisional === 'datetime') {
+      out.push(`min(${v})::VARCHAR`, `max(${v})::VARCHAR`);
+    }
+    return out;
+  };
+  const layout = chunk.map((spec) => {
     const storage = storageFamily(spec.storageType);
     // Infer from storage first; strings need their distinct count before we know categorical vs text.
     const provisional: ColumnType = spec.type ?? inferType(storage, 0, 1);
-    projections.push(`${ident(spec.name)} AS r${k}`, `${valueExpr(spec.name, storage, provisional)} AS v${k}`);
-    const start = selects.length;
-    selects.push(`count(r${k})`, `count(v${k})`, exact ? `count(DISTINCT v${k})` : `approx_count_distinct(v${k})`);
     const numeric = provisional === 'numeric' || provisional === 'integer';
-    if (numeric) {
-      projections.push(`CASE WHEN isfinite(v${k}::DOUBLE) THEN v${k}::DOUBLE END AS x${k}`);
-      const list = `[${QUANTILES.join(',')}]`;
-      selects.push(
-        provisional === 'integer' ? `min(v${k})` : `min(x${k})`,
-        provisional === 'integer' ? `max(v${k})` : `max(x${k})`,
-        `avg(x${k})`,
-        `stddev_samp(x${k})`,
-        `count(v${k}) - count(x${k})`,
-        exact ? `quantile_cont(x${k}, ${list})` : `reservoir_quantile(x${k}, ${list}, ${QUANTILE_SAMPLE})`,
-      );
-    } else if (provisional === 'datetime') {
-      selects.push(`min(v${k})::VARCHAR`, `max(v${k})::VARCHAR`);
-    }
-    return { spec, storage, provisional, start, numeric };
+    return { spec, storage, provisional, numeric, start: 0 };
   });
-  const sql = `SELECT ${selects.join(', ')} FROM (SELECT ${projections.join(', ')} FROM ${source})`;
-  const row = (await conn.runAndReadAll(sql)).getRowsJS()[0] ?? [];
-  return layout.map(({ spec, storage, provisional, start, numeric }) => {
+  const finite = (v: string) => `CASE WHEN isfinite(${v}::DOUBLE) THEN ${v}::DOUBLE END`;
+  // rows[k] holds column k's aggregates from `start` on.
+  const rows: unknown[][] = [];
+  if (!long) {
+    const projections: string[] = [];
+    const selects: string[] = [];
+    layout.forEach((l, k) => {
+      projections.push(`${ident(l.spec.name)} AS r${k}`, `${valueExpr(l.spec.name, l.storage, l.provisional)} AS v${k}`);
+      if (l.numeric) projections.push(`${finite(`v${k}`)} AS x${k}`);
+      l.start = selects.length;
+      selects.push(...aggregates(l.provisional, `r${k}`, `v${k}`, `x${k}`));
+    });
+    const sql = `SELECT ${selects.join(', ')} FROM (SELECT ${projections.join(', ')} FROM ${source})`;
+    const row = (await conn.runAndReadAll(sql)).getRowsJS()[0] ?? [];
+    layout.forEach((_l, k) => (rows[k] = row));
+  } else {
+    // UNPIVOT needs one value type per query: group the columns by type and storage.
+    const groups = new Map<string, number[]>();
+    layout.forEach((l, k) => {
+      const key = `${l.provisional}|${l.spec.storageType}`;
+      groups.set(key, [...(groups.get(key) ?? []), k]);
+    });
+    for (const members of groups.values()) {
+      const first = layout[members[0] as number];
+      if (!first) continue;
+      const projections = members.flatMap((k) => {
+        const l = layout[k];
+        if (!l) return [];
+        return [`CAST(${ident(l.spec.name)} AS VARCHAR) AS r${k}`, `${valueExpr(l.spec.name, l.storage, l.provisional)} AS v${k}`];
+      });
+      const pairs = members.map((k) => `(r${k}, v${k}) AS '${k}'`).join(', ');
+      const x = first.numeric ? `, ${finite('v')} AS x` : '';
+      const sql =
+        `SELECT k, ${aggregates(first.provisional, 'r', 'v', 'x').join(', ')} FROM (` +
+        `SELECT k, r, v${x} FROM (SELECT ${projections.join(', ')} FROM ${source}) ` +
+        `UNPIVOT INCLUDE NULLS ((r, v) FOR k IN (${pairs}))) GROUP BY k`;
+      for (const row of (await conn.runAndReadAll(sql)).getRowsJS()) rows[Number(row[0])] = row;
+      members.forEach((k) => {
+        const l = layout[k];
+        if (l) l.start = 1;
+      });
+    }
+  }
+  return layout.map(({ spec, storage, provisional, start, numeric }, k) => {
+    const row = rows[k] ?? [];
     const nonNull = Number(row[start] ?? 0);
     const present = Number(row[start + 1] ?? 0);
     const distinct = Number(row[start + 2] ?? 0);
@@ -205,10 +256,13 @@ function binsFor(p: ColumnProfile): Bins | undefined {
   return { lo, width: (hi - lo) / HISTOGRAM_BINS, count: HISTOGRAM_BINS };
 }
 
-async function secondPass(conn: DuckDBConnection, source: string, chunk: Working[]): Promise<void> {
+async function secondPass(conn: DuckDBConnection, source: string, chunk: Working[], long = false): Promise<void> {
   const projections: string[] = [];
   const selects: string[] = [];
   const readers: ((value: unknown) => void)[] = [];
+  // Long format: the histogram keys per column (bin numbers, or values as text), unpivoted.
+  const longBins: { k: number; expr: string }[] = [];
+  const longValues: { k: number; expr: string }[] = [];
   chunk.forEach(({ profile, spec, storage }, k) => {
     const expr = valueExpr(spec.name, storage, profile.type);
     if (profile.type === 'numeric' || profile.type === 'integer') {
@@ -217,9 +271,9 @@ async function secondPass(conn: DuckDBConnection, source: string, chunk: Working
       projections.push(`CASE WHEN isfinite((${expr})::DOUBLE) THEN (${expr})::DOUBLE END AS x${k}`);
       // DuckDB's greatest() skips NULLs (greatest(NULL, 0) is 0): without the filter, every missing
       // or non-finite value would be counted in the first bin.
-      selects.push(
-        `histogram(least(greatest(floor((x${k} - ${bins.lo}) / ${bins.width}), 0), ${bins.count - 1})::INTEGER) FILTER (WHERE x${k} IS NOT NULL)`,
-      );
+      const bin = `least(greatest(floor((x${k} - ${bins.lo}) / ${bins.width}), 0), ${bins.count - 1})::INTEGER`;
+      selects.push(`histogram(${bin}) FILTER (WHERE x${k} IS NOT NULL)`);
+      longBins.push({ k: readers.length, expr: `CASE WHEN x${k} IS NOT NULL THEN ${bin} END` });
       readers.push((value) => {
         const counts = new Map(mapEntries(value).map(([key, v]) => [Number(key), v]));
         profile.histogram = Array.from({ length: bins.count }, (_, i) => ({
@@ -234,6 +288,7 @@ async function secondPass(conn: DuckDBConnection, source: string, chunk: Working
     ) {
       projections.push(`CAST(${expr} AS VARCHAR) AS c${k}`);
       selects.push(`histogram(c${k})`);
+      longValues.push({ k: readers.length, expr: `c${k}` });
       readers.push((value) => {
         const entries = mapEntries(value);
         profile.topValues = entries
@@ -247,9 +302,23 @@ async function secondPass(conn: DuckDBConnection, source: string, chunk: Working
     }
   });
   if (selects.length === 0) return;
-  const sql = `SELECT ${selects.join(', ')} FROM (SELECT ${projections.join(', ')} FROM ${source})`;
-  const row = (await conn.runAndReadAll(sql)).getRowsJS()[0] ?? [];
-  readers.forEach((read, i) => read(row[i]));
+  if (!long) {
+    const sql = `SELECT ${selects.join(', ')} FROM (SELECT ${projections.join(', ')} FROM ${source})`;
+    const row = (await conn.runAndReadAll(sql)).getRowsJS()[0] ?? [];
+    readers.forEach((read, i) => read(row[i]));
+    return;
+  }
+  const inner = `SELECT ${projections.join(', ')} FROM ${source}`;
+  for (const group of [longBins, longValues]) {
+    if (group.length === 0) continue;
+    const columns = group.map((g) => `${g.expr} AS h${g.k}`).join(', ');
+    const names = group.map((g) => `h${g.k}`).join(', ');
+    const sql = `SELECT k, histogram(h) FROM (SELECT ${columns} FROM (${inner})) UNPIVOT (h FOR k IN (${names})) GROUP BY k`;
+    const found = new Map<number, unknown>();
+    for (const row of (await conn.runAndReadAll(sql)).getRowsJS()) found.set(Number(asText(row[0]).slice(1)), row[1]);
+    // A column with no values at all yields no group: it reads as an empty histogram.
+    for (const g of group) readers[g.k]?.(found.get(g.k) ?? []);
+  }
 }
 
 /** DuckDB MAP values arrive as [{key, value}, ...] from getRowsJS. */
