@@ -3,7 +3,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnProfile } from '../../../../../shared/api.js';
 import { asText, openDuck } from '../../../../../electron/core/datasets/duck.js';
-import { CATEGORICAL_MAX_DISTINCT, profileColumns, storageFamily } from '../../../../../electron/core/datasets/profile.js';
+import { CATEGORICAL_MAX_DISTINCT, LONG_MIN_COLUMNS, profileColumns, storageFamily } from '../../../../../electron/core/datasets/profile.js';
 
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;
@@ -132,6 +132,37 @@ describe('profileColumns', () => {
     const [asNumber] = await profileColumns(conn, 's', [{ name: 's', storageType: 'VARCHAR', type: 'numeric' }]);
     expect(asNumber).toMatchObject({ type: 'numeric', missing: 1, invalid: 2, min: 1.5, max: 2.5 });
     expect(asNumber?.mean).toBeCloseTo(2, 12);
+  });
+});
+
+describe('wide tables', () => {
+  it(`profiles ${LONG_MIN_COLUMNS}+ columns in long format with the same results as the wide queries`, async () => {
+    // Every column of t, repeated under new names until the table is wide enough.
+    const base = await specsOf('t');
+    const copies = Math.ceil(LONG_MIN_COLUMNS / base.length) + 1;
+    const select = Array.from({ length: copies }, (_, i) => base.map((c) => `"${c.name}" AS "${c.name}_${i}"`).join(', ')).join(', ');
+    await conn.run(`CREATE TABLE w AS SELECT ${select}, NULL::VARCHAR AS all_null FROM t`);
+    const specs = await specsOf('w');
+    expect(specs.length).toBeGreaterThanOrEqual(LONG_MIN_COLUMNS);
+    const long = await profileColumns(conn, 'w', specs);
+    const wide: ColumnProfile[] = [];
+    for (let i = 0; i < specs.length; i += 50) wide.push(...(await profileColumns(conn, 'w', specs.slice(i, i + 50))));
+    expect(long).toEqual(wide);
+    expect(long.find((p) => p.name === 'x_3')).toEqual({ ...get('x'), name: 'x_3' });
+    expect(long.at(-1)).toMatchObject({ name: 'all_null', missing: 6, distinct: 0, type: 'text' });
+    // A type correction goes through the same path.
+    const corrected = await profileColumns(conn, 'w', specs.map((c) => (c.name === 'n_0' ? { ...c, type: 'categorical' as const } : c)));
+    expect(corrected.find((p) => p.name === 'n_0')?.topValues?.[0]).toEqual({ value: '3', count: 3 });
+  });
+
+  it('profiles 10,000 columns in seconds', async () => {
+    const select = Array.from({ length: 10_000 }, (_, i) => `i * ${i} AS c${i}`).join(', ');
+    await conn.run(`CREATE TABLE ten_k AS SELECT ${select} FROM range(3) r(i)`);
+    const started = Date.now();
+    const result = await profileColumns(conn, 'ten_k', await specsOf('ten_k'));
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(result).toHaveLength(10_000);
+    expect(result[9999]).toMatchObject({ name: 'c9999', type: 'integer', min: 0, max: 19998, distinct: 3 });
   });
 });
 
