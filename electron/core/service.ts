@@ -17,7 +17,7 @@ import {
 } from '../../shared/api.js';
 import { DatasetsRepo, type StoredVersion } from './db/datasets-repo.js';
 import { openDb, type Db } from './db/open.js';
-import { literal, openDuck } from './datasets/duck.js';
+import { literal, memoryLimitFor, openDuck } from './datasets/duck.js';
 import { profileColumns } from './datasets/profile.js';
 import { readRows } from './datasets/rows.js';
 import { cairnVersion, electronBinary, packageVersion } from './environment.js';
@@ -171,7 +171,10 @@ export class CairnService {
 
     'datasets.rows': async (q) => {
       const v = this.version(q.versionId);
-      return readRows(await this.connection(), {
+      const conn = await this.connection();
+      // Reading many columns at once needs buffers per column; wide tables get room for them.
+      await conn.run(`SET memory_limit = '${memoryLimitFor(q.columns?.length ?? v.columns)}'`);
+      return readRows(conn, {
         dataFile: this.dataFile(v),
         columns: this.repo.profile(v.id),
         offset: q.offset,

@@ -1,5 +1,6 @@
 // Small helpers every DuckDB user in core shares: opening an instance with our limits, quoting,
 // and turning DuckDB's JS values into cells that survive JSON without losing digits.
+import os from 'node:os';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Cell } from '../../../shared/api.js';
 
@@ -17,12 +18,25 @@ export async function openDuck(options: DuckOptions = {}): Promise<{ instance: D
     // Extensions would be downloaded from outside; everything we use is built in.
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
+    // We read local files, which the OS already caches; DuckDB's own copy would only hold memory.
+    enable_external_file_cache: 'false',
   };
   if (options.tempDir) config.temp_directory = options.tempDir;
   if (options.threads) config.threads = String(options.threads);
   const instance = await DuckDBInstance.create(':memory:', config);
   const conn = await instance.connect();
   return { instance, conn };
+}
+
+/**
+ * DuckDB's CSV reader and Parquet writer keep buffers per column: 512 MB is plenty for ordinary
+ * tables but a 10,000-column file runs out of memory at about 0.1 MB per column. Give wide tables
+ * room, up to half the machine's memory.
+ */
+export function memoryLimitFor(columns: number): string {
+  const wanted = Math.max(512, Math.ceil(columns * 0.12));
+  const cap = Math.max(512, Math.floor(os.totalmem() / 2 / 2 ** 20));
+  return `${Math.min(wanted, cap)}MB`;
 }
 
 /** Quotes an identifier: column names come from users' files and may hold anything. */

@@ -2,12 +2,11 @@
 // DuckDB into a Parquet file in the job's own folder, and profile that file. It writes nothing
 // outside `workDir`; the host moves the result into place and records it, or throws it away.
 import { open, stat } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { BadRowsPolicy, ColumnProfile, JobProgress, SourceFormat } from '../../../shared/api.js';
 import { CairnError } from '../errors.js';
-import { asText, ident, literal, openDuck } from './duck.js';
+import { asText, ident, literal, memoryLimitFor, openDuck } from './duck.js';
 import { inspectFile, splitCsvLine, type FileInfo } from './file-check.js';
 import { profileColumns } from './profile.js';
 import { locate, readError, scanFile } from './scan.js';
@@ -136,17 +135,6 @@ async function quotePosition(file: string, offset: number, delimiter: string): P
   } finally {
     await handle.close();
   }
-}
-
-/**
- * DuckDB's CSV reader and Parquet writer keep buffers per column: 512 MB is plenty for ordinary
- * tables but a 10,000-column file runs out of memory at about 0.1 MB per column. Give wide files
- * room, up to half the machine's memory.
- */
-export function memoryLimitFor(columns: number): string {
-  const wanted = Math.max(512, Math.ceil(columns * 0.12));
-  const cap = Math.max(512, Math.floor(os.totalmem() / 2 / 2 ** 20));
-  return `${Math.min(wanted, cap)}MB`;
 }
 
 async function assertUnchanged(file: string, info: FileInfo): Promise<void> {

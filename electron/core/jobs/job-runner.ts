@@ -33,6 +33,9 @@ export class JobRunner {
         settled = true;
         this.running.delete(id);
         fn();
+        // The result is in: a worker that lingers (Electron's port cannot tell it the message left)
+        // has nothing more to do.
+        child.kill();
       };
       child.onMessage((message) => {
         if (message.type === 'progress') onProgress({ ...message.progress, jobId: id, kind });

@@ -1,4 +1,4 @@
-// Entry point of a job process. It takes one job, reports progress, sends its result and exits.
+// Entry point of a job process. It takes one job, reports progress, sends its result and ends.
 // A crash here fails this job only: the host sees the exit and records the failure.
 import { importFile } from '../datasets/import-file.js';
 import { toApiError } from '../errors.js';
@@ -6,21 +6,34 @@ import type { HostToJob, JobToHost } from './protocol.js';
 
 interface Port {
   post(message: JobToHost): void;
+  /** Sends the last message and ends the process once it has left (a big result takes a while). */
+  finish(message: JobToHost): void;
   listen(listener: (message: HostToJob) => void): void;
+}
+
+interface ElectronParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (ev: { data: unknown }) => void): void;
 }
 
 /** Electron's utilityProcess gives process.parentPort; child_process.fork gives process.send. */
 function parentPort(): Port {
-  const electronPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', l: (ev: { data: unknown }) => void): void } }).parentPort;
+  const electronPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
   if (electronPort) {
     return {
       post: (m) => electronPort.postMessage(m),
+      // postMessage has no completion callback: the host ends this process when the result arrives.
+      finish: (m) => electronPort.postMessage(m),
       listen: (l) => electronPort.on('message', (ev) => l(ev.data as HostToJob)),
     };
   }
-  if (!process.send) throw new Error('job-worker must be started as a job process');
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('job-worker must be started as a job process');
   return {
-    post: (m) => process.send?.(m),
+    post: (m) => send(m),
+    // Exiting before the IPC write completes would drop the result; disconnecting lets the
+    // process end by itself once the channel has flushed.
+    finish: (m) => send(m, undefined, {}, () => process.disconnect()),
     listen: (l) => process.on('message', (m) => l(m as HostToJob)),
   };
 }
@@ -30,18 +43,16 @@ async function run(message: HostToJob, port: Port): Promise<void> {
     switch (message.kind) {
       case 'import': {
         const output = await importFile(message.input, (progress) => port.post({ type: 'progress', progress }));
-        port.post({ type: 'done', output });
+        port.finish({ type: 'done', output });
         break;
       }
     }
   } catch (err) {
-    port.post({ type: 'error', error: toApiError(err) });
+    port.finish({ type: 'error', error: toApiError(err) });
   }
 }
 
 const port = parentPort();
 port.listen((message) => {
-  if (message.type === 'start') {
-    void run(message, port).finally(() => setImmediate(() => process.exit(0)));
-  }
+  if (message.type === 'start') void run(message, port);
 });
