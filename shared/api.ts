@@ -13,6 +13,7 @@ export const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export type Cell = z.infer<typeof Cell>;
 
 export const HistogramBin = z.object({ lo: z.number(), hi: z.number(), count: z.number() });
+export type HistogramBin = z.infer<typeof HistogramBin>;
 export const TopValue = z.object({ value: z.string(), count: z.number() });
 
 export const ColumnProfile = z.object({

@@ -7,8 +7,6 @@ import type { ImportResult } from '../../shared/api.js';
 import { cairnVersion } from '../core/environment.js';
 import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
-import { startHttpHost } from '../server/http-host.js';
-import { newToken } from '../server/security.js';
 import { formatBytes, profileTable, progressBar, reportError, table } from './output.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -125,6 +123,9 @@ export function buildProgram(): Command {
         throw new Error('the UI is not built yet: run `npm run build` (or `npm start`, which builds it)');
       }
       const opts = program.opts<GlobalOptions>();
+      // The web server is loaded only by the command that serves.
+      const { startHttpHost } = await import('../server/http-host.js');
+      const { newToken } = await import('../server/security.js');
       const service = await CairnService.open({ home: resolveHome(opts.home), host: 'browser' });
       const running = await startHttpHost({
         service,

@@ -1,7 +1,7 @@
 // Small helpers every DuckDB user in core shares: opening an instance with our limits, quoting,
 // and turning DuckDB's JS values into cells that survive JSON without losing digits.
 import os from 'node:os';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Cell } from '../../../shared/api.js';
 
 export interface DuckOptions {
@@ -23,7 +23,9 @@ export async function openDuck(options: DuckOptions = {}): Promise<{ instance: D
   };
   if (options.tempDir) config.temp_directory = options.tempDir;
   if (options.threads) config.threads = String(options.threads);
-  const instance = await DuckDBInstance.create(':memory:', config);
+  // Loaded on first use: the native library costs a command that never queries data ~40 MB.
+  const { DuckDBInstance: Instance } = await import('@duckdb/node-api');
+  const instance = await Instance.create(':memory:', config);
   const conn = await instance.connect();
   return { instance, conn };
 }

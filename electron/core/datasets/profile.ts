@@ -2,7 +2,7 @@
 // queries (many columns per query) rather than one query per column, so a 10,000-column file
 // profiles in seconds and a million-row one in one or two scans.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Cell, ColumnProfile, ColumnType } from '../../../shared/api.js';
+import type { Cell, ColumnProfile, ColumnType, HistogramBin } from '../../../shared/api.js';
 import { asText, ident, toCell, toNumber } from './duck.js';
 
 export interface ColumnSpec {
@@ -10,6 +10,11 @@ export interface ColumnSpec {
   storageType: string;
   /** The type to profile as; omitted, it is inferred from storage type and cardinality. */
   type?: ColumnType;
+  /**
+   * Finite min and max known beforehand (Parquet statistics): they fix the histogram's bins, so
+   * a numeric column's histogram comes from the first scan instead of needing a second.
+   */
+  bounds?: { min: number; max: number };
 }
 
 /** Above this many rows, distinct counts and quantiles are approximate (HyperLogLog, a sample). */
@@ -158,7 +163,8 @@ async function firstPass(
     // Infer from storage first; strings need their distinct count before we know categorical vs text.
     const provisional: ColumnType = spec.type ?? inferType(storage, 0, 1);
     const numeric = provisional === 'numeric' || provisional === 'integer';
-    return { spec, storage, provisional, numeric, start: 0 };
+    const bins = numeric && !long && spec.bounds ? binsFor(spec.bounds.min, spec.bounds.max, provisional) : undefined;
+    return { spec, storage, provisional, numeric, bins, start: 0, histogramAt: -1 };
   });
   const finite = (v: string) => `CASE WHEN isfinite(${v}::DOUBLE) THEN ${v}::DOUBLE END`;
   // rows[k] holds column k's aggregates from `start` on.
@@ -171,6 +177,10 @@ async function firstPass(
       if (l.numeric) projections.push(`${finite(`v${k}`)} AS x${k}`);
       l.start = selects.length;
       selects.push(...aggregates(l.provisional, `r${k}`, `v${k}`, `x${k}`));
+      if (l.bins) {
+        l.histogramAt = selects.length;
+        selects.push(`histogram(${binExpr(`x${k}`, l.bins)})`);
+      }
     });
     const sql = `SELECT ${selects.join(', ')} FROM (SELECT ${projections.join(', ')} FROM ${source})`;
     const row = (await conn.runAndReadAll(sql)).getRowsJS()[0] ?? [];
@@ -203,11 +213,12 @@ async function firstPass(
       });
     }
   }
-  return layout.map(({ spec, storage, provisional, start, numeric }, k) => {
+  return layout.map(({ spec, storage, provisional, start, numeric, bins, histogramAt }, k) => {
     const row = rows[k] ?? [];
     const nonNull = Number(row[start] ?? 0);
     const present = Number(row[start + 1] ?? 0);
-    const distinct = Number(row[start + 2] ?? 0);
+    // HyperLogLog can overshoot: never report more distinct values than values.
+    const distinct = Math.min(Number(row[start + 2] ?? 0), Number(row[start + 1] ?? 0));
     const inferred = inferType(storage, distinct, present);
     const type = spec.type ?? inferred;
     const profile: ColumnProfile = {
@@ -233,6 +244,7 @@ async function firstPass(
           Number.isFinite(e.value),
         );
       }
+      if (bins) profile.histogram = toHistogram(bins, row[histogramAt]);
     } else if (provisional === 'datetime') {
       profile.min = toCell(row[start + 3]);
       profile.max = toCell(row[start + 4]);
@@ -241,19 +253,42 @@ async function firstPass(
   });
 }
 
+/**
+ * A numeric column's histogram: right-closed bins (b[j-1], b[j]] with b[j] = start + (j+1)*width,
+ * the first bin also taking everything below. Integers with a small range get one bin per value.
+ */
 interface Bins {
-  lo: number;
+  start: number;
   width: number;
   count: number;
+  /** Where the first bin starts, as shown. */
+  lo: number;
 }
 
-function binsFor(p: ColumnProfile): Bins | undefined {
-  const lo = typeof p.min === 'number' ? p.min : Number(p.min);
-  const hi = typeof p.max === 'number' ? p.max : Number(p.max);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return undefined;
-  if (hi === lo) return { lo, width: 1, count: 1 };
-  if (p.type === 'integer' && hi - lo < HISTOGRAM_BINS) return { lo, width: 1, count: hi - lo + 1 };
-  return { lo, width: (hi - lo) / HISTOGRAM_BINS, count: HISTOGRAM_BINS };
+function binsFor(lo: number, hi: number, type: ColumnType): Bins | undefined {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) return undefined;
+  if (hi === lo) return { start: lo - 1, width: 1, count: 1, lo };
+  if (type === 'integer' && hi - lo < HISTOGRAM_BINS) return { start: lo - 1, width: 1, count: hi - lo + 1, lo };
+  const width = (hi - lo) / HISTOGRAM_BINS;
+  return { start: lo, width, count: HISTOGRAM_BINS, lo };
+}
+
+function profileBins(p: ColumnProfile): Bins | undefined {
+  return binsFor(typeof p.min === 'number' ? p.min : Number(p.min), typeof p.max === 'number' ? p.max : Number(p.max), p.type);
+}
+
+/** SQL for the bin number of x; NULL for a NULL x (greatest() would otherwise turn it into bin 0). */
+function binExpr(x: string, bins: Bins): string {
+  return `CASE WHEN ${x} IS NOT NULL THEN least(greatest(ceil((${x} - ${bins.start}) / ${bins.width}) - 1, 0), ${bins.count - 1})::INTEGER END`;
+}
+
+function toHistogram(bins: Bins, value: unknown): HistogramBin[] {
+  const counts = new Map(mapEntries(value).map(([key, v]) => [Number(key), v]));
+  return Array.from({ length: bins.count }, (_, i) => ({
+    lo: bins.lo + i * bins.width,
+    hi: bins.lo + (i + 1) * bins.width,
+    count: counts.get(i) ?? 0,
+  }));
 }
 
 async function secondPass(conn: DuckDBConnection, source: string, chunk: Working[], long = false): Promise<void> {
@@ -266,21 +301,15 @@ async function secondPass(conn: DuckDBConnection, source: string, chunk: Working
   chunk.forEach(({ profile, spec, storage }, k) => {
     const expr = valueExpr(spec.name, storage, profile.type);
     if (profile.type === 'numeric' || profile.type === 'integer') {
-      const bins = binsFor(profile);
+      if (profile.histogram) return;
+      const bins = profileBins(profile);
       if (!bins) return;
       projections.push(`CASE WHEN isfinite((${expr})::DOUBLE) THEN (${expr})::DOUBLE END AS x${k}`);
-      // DuckDB's greatest() skips NULLs (greatest(NULL, 0) is 0): without the filter, every missing
-      // or non-finite value would be counted in the first bin.
-      const bin = `least(greatest(floor((x${k} - ${bins.lo}) / ${bins.width}), 0), ${bins.count - 1})::INTEGER`;
-      selects.push(`histogram(${bin}) FILTER (WHERE x${k} IS NOT NULL)`);
-      longBins.push({ k: readers.length, expr: `CASE WHEN x${k} IS NOT NULL THEN ${bin} END` });
+      const bin = binExpr(`x${k}`, bins);
+      selects.push(`histogram(${bin})`);
+      longBins.push({ k: readers.length, expr: bin });
       readers.push((value) => {
-        const counts = new Map(mapEntries(value).map(([key, v]) => [Number(key), v]));
-        profile.histogram = Array.from({ length: bins.count }, (_, i) => ({
-          lo: bins.lo + i * bins.width,
-          hi: bins.lo + (i + 1) * bins.width,
-          count: counts.get(i) ?? 0,
-        }));
+        profile.histogram = toHistogram(bins, value);
       });
     } else if (
       (profile.type === 'categorical' || profile.type === 'boolean') &&

@@ -66,6 +66,15 @@ describe('profileColumns', () => {
     ]);
   });
 
+  it('puts a value on a bin boundary in the lower bin, the same with Parquet bounds (one scan) or without', async () => {
+    // 0..20 in 20 bins of width 1: bins are right-closed, (j, j+1], and the first also takes 0.
+    await conn.run('CREATE TABLE edges AS SELECT range::DOUBLE AS e FROM range(0, 21)');
+    const scanned = (await profileColumns(conn, 'edges', await specsOf('edges')))[0]?.histogram;
+    const bounded = (await profileColumns(conn, 'edges', [{ name: 'e', storageType: 'DOUBLE', bounds: { min: 0, max: 20 } }]))[0]?.histogram;
+    expect(scanned?.map((b) => b.count)).toEqual([2, ...Array<number>(19).fill(1)]);
+    expect(bounded).toEqual(scanned);
+  });
+
   it('gives a small-range integer column one bin per value', () => {
     const n = get('n');
     expect(n).toMatchObject({ type: 'integer', missing: 0, distinct: 3, min: 1, max: 3 });
