@@ -27,6 +27,9 @@ export async function openDuck(options: DuckOptions = {}): Promise<{ instance: D
   const { DuckDBInstance: Instance } = await import('@duckdb/node-api');
   const instance = await Instance.create(':memory:', config);
   const conn = await instance.connect();
+  // Query progress (read by import jobs for their progress bar) is tracked only with the progress
+  // bar on; its printing is DuckDB's own terminal bar, which we do not want. Session settings.
+  await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
   return { instance, conn };
 }
 

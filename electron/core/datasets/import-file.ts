@@ -99,6 +99,7 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
     }
     const columns = await describeColumns(conn, dataFile);
     const warnings = [...info.warnings, ...copied.warnings, ...headerWarnings(info, columns.map((c) => c.name))];
+    onProgress(progress('profiling', 0, total, total, `Profiling ${columns.length} columns`));
     const bounds = await parquetBounds(conn, dataFile);
     const specs = columns.map((c) => ({ ...c, bounds: bounds.get(c.name) }));
     const profile = await profileColumns(conn, `read_parquet(${literal(dataFile)})`, specs, (done, all) =>

@@ -75,6 +75,17 @@ describe('profileColumns', () => {
     expect(bounded).toEqual(scanned);
   });
 
+  it('counts every value when a bin bound has no short decimal form (the binned histogram keys)', async () => {
+    // With these bounds the tenth bin ends at 0.00009999999997489795, which DuckDB would read
+    // one unit off as a DECIMAL literal: that bin's values would vanish from the histogram.
+    await conn.run('CREATE TABLE odd AS SELECT * FROM (VALUES (-499.9992::DOUBLE), (0.00005), (0.00004), (499.9994)) v(o)');
+    for (const bounds of [undefined, { min: -499.9992, max: 499.9994 }]) {
+      const [p] = await profileColumns(conn, 'odd', [{ name: 'o', storageType: 'DOUBLE', bounds }]);
+      expect(p?.histogram?.reduce((n, b) => n + b.count, 0)).toBe(4);
+      expect(p?.histogram?.[9]?.count).toBe(2);
+    }
+  });
+
   it('gives a small-range integer column one bin per value', () => {
     const n = get('n');
     expect(n).toMatchObject({ type: 'integer', missing: 0, distinct: 3, min: 1, max: 3 });
