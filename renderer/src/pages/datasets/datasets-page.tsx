@@ -23,6 +23,14 @@ export function DatasetsPage({ importedTick, lastImported }: { importedTick: num
   const list = useAsync<Dataset[]>(() => client.call('datasets.list', {}), [importedTick]);
   const [selection, setSelection] = useState<Selection | undefined>(undefined);
 
+  // Imports made elsewhere (the CLI, another window) land in the same data folder: look again
+  // whenever the window comes back to the front.
+  const reloadList = list.reload;
+  useEffect(() => {
+    window.addEventListener('focus', reloadList);
+    return () => window.removeEventListener('focus', reloadList);
+  }, [reloadList]);
+
   // A finished import opens what it made (or the version that already had the content).
   useEffect(() => {
     if (lastImported) setSelection(lastImported);
