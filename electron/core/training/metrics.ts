@@ -57,7 +57,8 @@ function checkSameLength(a: ArrayLike<unknown>, b: ArrayLike<unknown>, what: str
 
 function checkProba(yTrue: Int32Array, proba: Float32Array | Float64Array, k: number): void {
   if (!Number.isInteger(k) || k < 2) throw new RangeError(`need at least 2 classes, got ${k}`);
-  if (proba.length !== yTrue.length * k) throw new RangeError(`probabilities: expected ${yTrue.length}×${k} values, got ${proba.length}`);
+  if (proba.length !== yTrue.length * k)
+    throw new RangeError(`probabilities: expected ${yTrue.length}×${k} values, got ${proba.length}`);
 }
 
 /** The class with the highest probability in each row of a row-major n×k matrix (first wins ties). */
@@ -155,7 +156,8 @@ export function rocCurve(positive: ArrayLike<boolean | number>, scores: Numbers)
   const keep: number[] = [];
   for (let i = 0; i < tps.length; i++) {
     const last = i === 0 || i === tps.length - 1;
-    if (last || tps[i + 1]! - 2 * tps[i]! + tps[i - 1]! !== 0 || fps[i + 1]! - 2 * fps[i]! + fps[i - 1]! !== 0) keep.push(i);
+    if (last || tps[i + 1]! - 2 * tps[i]! + tps[i - 1]! !== 0 || fps[i + 1]! - 2 * fps[i]! + fps[i - 1]! !== 0)
+      keep.push(i);
   }
   const fpr = keep.map((i) => (nNeg === 0 ? NaN : fps[i]! / nNeg));
   const tpr = keep.map((i) => (nPos === 0 ? NaN : tps[i]! / nPos));
@@ -205,7 +207,11 @@ export function logLoss(yTrue: Int32Array, proba: Float32Array | Float64Array, k
 }
 
 /** All classification metrics from true labels 0..k-1 and a row-major n×k probability matrix. */
-export function classificationMetrics(yTrue: Int32Array, proba: Float32Array | Float64Array, k: number): ClassificationMetrics {
+export function classificationMetrics(
+  yTrue: Int32Array,
+  proba: Float32Array | Float64Array,
+  k: number,
+): ClassificationMetrics {
   checkProba(yTrue, proba, k);
   const yPred = argmaxRows(proba, k);
   const confusion = confusionMatrix(yTrue, yPred, k);

@@ -37,6 +37,8 @@ export const ModelParams = z.object({
   l2: z.number().min(0).max(10).default(0),
 });
 export type ModelParams = z.infer<typeof ModelParams>;
+/** ModelParams as given, before defaults are filled. */
+export type ModelParamsInput = z.input<typeof ModelParams>;
 
 /** The shape of the problem a model is built for. */
 export interface ModelShape {
@@ -84,14 +86,21 @@ function checkShape(kind: ModelKind, shape: ModelShape): number {
     throw new CairnError('invalid_argument', `A model needs at least one input feature, got ${shape.nFeatures}.`);
   }
   if (kind === 'logistic_regression' && shape.task !== 'classification') {
-    throw new CairnError('invalid_argument', 'Logistic regression predicts classes: pick linear regression or an MLP for a numeric target.');
+    throw new CairnError(
+      'invalid_argument',
+      'Logistic regression predicts classes: pick linear regression or an MLP for a numeric target.',
+    );
   }
   if (kind === 'linear_regression' && shape.task !== 'regression') {
-    throw new CairnError('invalid_argument', 'Linear regression predicts numbers: pick logistic regression or an MLP for a class target.');
+    throw new CairnError(
+      'invalid_argument',
+      'Linear regression predicts numbers: pick logistic regression or an MLP for a class target.',
+    );
   }
   if (shape.task === 'regression') return 1;
   const k = shape.nClasses ?? 0;
-  if (!Number.isInteger(k) || k < 2) throw new CairnError('invalid_argument', `Classification needs at least 2 classes, the target has ${k}.`);
+  if (!Number.isInteger(k) || k < 2)
+    throw new CairnError('invalid_argument', `Classification needs at least 2 classes, the target has ${k}.`);
   return k;
 }
 
@@ -101,7 +110,7 @@ function checkShape(kind: ModelKind, shape: ModelShape): number {
  * sigmoid): predictions are then an n×k probability matrix for every k, and the loss is the same
  * categorical cross-entropy; for logistic regression the two are the same model family.
  */
-export function buildModel(input: ModelParams, shape: ModelShape, seed: number): tf.Sequential {
+export function buildModel(input: ModelParamsInput, shape: ModelShape, seed: number): tf.Sequential {
   const params = ModelParams.parse(input);
   const units = checkShape(params.kind, shape);
   // One seed per layer, from the run's seed, so layers of equal shape do not start equal.

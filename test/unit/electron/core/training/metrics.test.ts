@@ -28,7 +28,7 @@ function probaFor(pred: number[], k: number, p = 0.8): Float32Array {
 function mannWhitneyAuc(positive: boolean[], scores: number[]): number {
   const idx = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   const rank = new Array<number>(scores.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
     for (let t = i; t <= j; t++) rank[idx[t]!] = (i + j) / 2 + 1;
@@ -173,7 +173,11 @@ describe('regression metrics', () => {
     expect(mae(yTrue, yPred)).toBe(0.5);
     expect(rmse(yTrue, yPred)).toBeCloseTo(Math.sqrt(0.375), 12);
     expect(r2(yTrue, yPred)).toBeCloseTo(0.948608, 6);
-    expect(regressionMetrics(yTrue, yPred)).toEqual({ mae: 0.5, rmse: expect.closeTo(0.61237, 5) as number, r2: expect.closeTo(0.948608, 6) as number });
+    expect(regressionMetrics(yTrue, yPred)).toEqual({
+      mae: 0.5,
+      rmse: expect.closeTo(0.61237, 5) as number,
+      r2: expect.closeTo(0.948608, 6) as number,
+    });
   });
 
   it('gives R² 0 for predicting the mean, negative for worse, and the constant-target convention', () => {

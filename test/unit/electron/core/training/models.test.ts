@@ -18,7 +18,9 @@ describe('ModelParams', () => {
       ],
       l2: 0,
     });
-    expect(ModelParams.parse({ hiddenLayers: [{ units: 8 }] }).hiddenLayers).toEqual([{ units: 8, activation: 'relu', dropout: 0 }]);
+    expect(ModelParams.parse({ hiddenLayers: [{ units: 8 }] }).hiddenLayers).toEqual([
+      { units: 8, activation: 'relu', dropout: 0 },
+    ]);
     expect(() => ModelParams.parse({ hiddenLayers: [{ units: 0 }] })).toThrow();
     expect(() => ModelParams.parse({ hiddenLayers: [{ units: 4, activation: 'swish!' }] })).toThrow();
   });
@@ -26,7 +28,11 @@ describe('ModelParams', () => {
 
 describe('buildModel', () => {
   it('builds logistic regression as one k-unit softmax layer', () => {
-    const model = buildModel({ kind: 'logistic_regression', hiddenLayers: [], l2: 0 }, { task: 'classification', nFeatures: 3, nClasses: 2 }, 1);
+    const model = buildModel(
+      { kind: 'logistic_regression', hiddenLayers: [], l2: 0 },
+      { task: 'classification', nFeatures: 3, nClasses: 2 },
+      1,
+    );
     expect(model.layers).toHaveLength(1);
     expect(model.outputs[0]!.shape).toEqual([null, 2]);
     expect(model.countParams()).toBe(3 * 2 + 2);
@@ -34,7 +40,11 @@ describe('buildModel', () => {
   });
 
   it('builds linear regression as one linear unit', () => {
-    const model = buildModel({ kind: 'linear_regression', hiddenLayers: [], l2: 0 }, { task: 'regression', nFeatures: 4 }, 1);
+    const model = buildModel(
+      { kind: 'linear_regression', hiddenLayers: [], l2: 0 },
+      { task: 'regression', nFeatures: 4 },
+      1,
+    );
     expect(model.outputs[0]!.shape).toEqual([null, 1]);
     expect(model.countParams()).toBe(5);
     model.dispose();
@@ -52,7 +62,9 @@ describe('buildModel', () => {
     expect(model.layers.map((l) => l.getClassName())).toEqual(['Dense', 'SeededDropout', 'Dense', 'Dense']);
     expect(model.outputs[0]!.shape).toEqual([null, 3]);
     // L2 on every kernel.
-    const regularizers = model.layers.filter((l) => l.getClassName() === 'Dense').map((l) => l.getConfig().kernelRegularizer);
+    const regularizers = model.layers
+      .filter((l) => l.getClassName() === 'Dense')
+      .map((l) => l.getConfig().kernelRegularizer);
     expect(regularizers).toEqual(new Array(3).fill({ className: 'L1L2', config: { l1: 0, l2: 0.01 } }));
     model.dispose();
   });
@@ -71,10 +83,22 @@ describe('buildModel', () => {
   });
 
   it('refuses a model that does not fit the task', () => {
-    expect(() => buildModel({ kind: 'logistic_regression', hiddenLayers: [], l2: 0 }, { task: 'regression', nFeatures: 2 }, 1)).toThrow(/Logistic regression/);
-    expect(() => buildModel({ kind: 'linear_regression', hiddenLayers: [], l2: 0 }, { task: 'classification', nFeatures: 2, nClasses: 2 }, 1)).toThrow(/Linear regression/);
-    expect(() => buildModel(ModelParams.parse({}), { task: 'classification', nFeatures: 2, nClasses: 1 }, 1)).toThrow(/at least 2 classes/);
-    expect(() => buildModel(ModelParams.parse({}), { task: 'regression', nFeatures: 0 }, 1)).toThrow(/at least one input/);
+    expect(() =>
+      buildModel({ kind: 'logistic_regression', hiddenLayers: [], l2: 0 }, { task: 'regression', nFeatures: 2 }, 1),
+    ).toThrow(/Logistic regression/);
+    expect(() =>
+      buildModel(
+        { kind: 'linear_regression', hiddenLayers: [], l2: 0 },
+        { task: 'classification', nFeatures: 2, nClasses: 2 },
+        1,
+      ),
+    ).toThrow(/Linear regression/);
+    expect(() => buildModel(ModelParams.parse({}), { task: 'classification', nFeatures: 2, nClasses: 1 }, 1)).toThrow(
+      /at least 2 classes/,
+    );
+    expect(() => buildModel(ModelParams.parse({}), { task: 'regression', nFeatures: 0 }, 1)).toThrow(
+      /at least one input/,
+    );
   });
 });
 
@@ -83,7 +107,9 @@ describe('SeededDropout', () => {
     const masks = (seed: number) => {
       const layer = new SeededDropout({ rate: 0.5, seed });
       const x = tf.ones([1, 64]);
-      const out = [1, 2].map(() => tf.tidy(() => Array.from((layer.apply(x, { training: true }) as tf.Tensor).dataSync())));
+      const out = [1, 2].map(() =>
+        tf.tidy(() => Array.from((layer.apply(x, { training: true }) as tf.Tensor).dataSync())),
+      );
       const inference = Array.from((layer.apply(x) as tf.Tensor).dataSync());
       x.dispose();
       return { out, inference };
@@ -101,7 +127,14 @@ describe('SeededDropout', () => {
     const params = ModelParams.parse({ hiddenLayers: [{ units: 4, dropout: 0.2 }] });
     const model = buildModel(params, { task: 'regression', nFeatures: 2 }, 5);
     let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    await model.save(
+      tf.io.withSaveHandler(
+        async (artifacts) => (
+          (saved = artifacts),
+          { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }
+        ),
+      ),
+    );
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
     expect(loaded.layers.map((l) => l.getClassName())).toEqual(['Dense', 'SeededDropout', 'Dense']);
     expect(weightsOf(loaded)).toEqual(weightsOf(model));
