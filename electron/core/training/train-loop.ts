@@ -11,8 +11,8 @@ import { seededRandom, shuffleInPlace } from './seeded-random.js';
 export const OptimizerName = z.enum(['adam', 'sgd', 'rmsprop']);
 export type OptimizerName = z.infer<typeof OptimizerName>;
 
-/** Epoch metrics a run can watch: tfjs names accuracy "acc". */
-export const Monitor = z.enum(['val_loss', 'loss', 'val_acc', 'acc']);
+/** Epoch metrics a run can watch: loss always, accuracy ("acc", as tfjs names it) for classes, MAE for numbers. */
+export const Monitor = z.enum(['val_loss', 'loss', 'val_acc', 'acc', 'val_mae', 'mae']);
 export type Monitor = z.infer<typeof Monitor>;
 
 export const EarlyStopping = z.object({
@@ -67,6 +67,11 @@ export interface TrainResult {
   /** Epoch (0-based) with the best monitored value; null without early stopping. */
   bestEpoch: number | null;
   restoredBestWeights: boolean;
+}
+
+/** The metric shown beside the loss: accuracy (logged as acc) for classes, mean absolute error for numbers. */
+function metricFor(task: Task): string {
+  return task === 'classification' ? 'accuracy' : 'mae';
 }
 
 function makeOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
@@ -155,10 +160,13 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   if (stopping?.monitor.endsWith('acc') && task !== 'classification') {
     throw new CairnError('invalid_argument', `Early stopping on ${stopping.monitor} needs a classification task.`);
   }
+  if (stopping?.monitor.endsWith('mae') && task !== 'regression') {
+    throw new CairnError('invalid_argument', `Early stopping on ${stopping.monitor} needs a regression task.`);
+  }
   if (signal?.aborted) throw cancelled(0);
 
   const optimizer = makeOptimizer(opts.optimizer, opts.learningRate);
-  model.compile({ optimizer, loss: lossFor(task), metrics: task === 'classification' ? ['accuracy'] : [] });
+  model.compile({ optimizer, loss: lossFor(task), metrics: [metricFor(task)] });
   const classWeight =
     task === 'classification' && opts.classWeight === 'balanced'
       ? balancedClassWeights(opts.y as Int32Array, k)

@@ -128,9 +128,11 @@ describe('trainModel', () => {
     const x = Float32Array.from({ length: n }, () => random() * 2 - 1);
     const y = Float64Array.from(x, (v) => 3 * v - 2 + (random() - 0.5) * 0.02);
     const model = buildModel(LINEAR, { task: 'regression', nFeatures: 1 }, 1);
-    await trainModel(
+    const result = await trainModel(
       base({ model, x, y, nFeatures: 1, task: 'regression', epochs: 60, batchSize: 20, learningRate: 0.1 }),
     );
+    expect(Object.keys(result.history).sort()).toEqual(['loss', 'mae']);
+    expect(result.history.mae!.at(-1)).toBeLessThan(0.05);
     const [kernel, bias] = model.getWeights().map((w) => w.dataSync()[0]!);
     expect(kernel).toBeCloseTo(3, 1);
     expect(bias).toBeCloseTo(-2, 1);
@@ -361,6 +363,9 @@ describe('trainModel', () => {
     await expect(
       run({ earlyStopping: { monitor: 'val_loss', patience: 1, minDelta: 0, restoreBestWeights: true } }),
     ).rejects.toThrow(/needs a validation split/);
+    await expect(
+      run({ earlyStopping: { monitor: 'mae', patience: 1, minDelta: 0, restoreBestWeights: true } }),
+    ).rejects.toThrow(/needs a regression task/);
     model.dispose();
   });
 });
