@@ -1,0 +1,59 @@
+// The preprocessing manifest: everything prediction needs to turn inputs into exactly the
+// features a model was trained on, as plain JSON saved beside the model and checked on load.
+import { z } from 'zod';
+
+const column = z.string();
+
+/** A number (or datetime as epoch ms): missing → train median, then (x - mean) / std. */
+export const NumericStep = z.object({
+  kind: z.literal('numeric'),
+  column,
+  type: z.enum(['numeric', 'integer', 'datetime']),
+  median: z.number(),
+  mean: z.number(),
+  std: z.number().positive(),
+});
+
+/** A boolean as 0/1: missing → the training rows' most common value. */
+export const BooleanStep = z.object({ kind: z.literal('boolean'), column, fill: z.union([z.literal(0), z.literal(1)]) });
+
+/** One 0/1 feature per training category; missing and unknown categories are all zeros. */
+export const OneHotStep = z.object({ kind: z.literal('one-hot'), column, categories: z.array(z.string()) });
+
+/**
+ * One feature holding the category's position: 1..k for the training categories (sorted),
+ * 0 for missing and unknown, so an embedding layer would take k + 1 as its input size.
+ */
+export const IndexStep = z.object({ kind: z.literal('index'), column, categories: z.array(z.string()) });
+
+export const FeatureStep = z.discriminatedUnion('kind', [NumericStep, BooleanStep, OneHotStep, IndexStep]);
+export type FeatureStep = z.infer<typeof FeatureStep>;
+
+/** A chosen column that was left out, and why (shown to the user). */
+export const DroppedColumn = z.object({ column, reason: z.string() });
+export type DroppedColumn = z.infer<typeof DroppedColumn>;
+
+/** The target: classes sorted (numbers numerically, text by code units) and labelled 0..k-1. */
+export const TargetEncoding = z.discriminatedUnion('task', [
+  z.object({ task: z.literal('classification'), column, classes: z.array(z.string()).min(2) }),
+  z.object({ task: z.literal('regression'), column }),
+]);
+export type TargetEncoding = z.infer<typeof TargetEncoding>;
+
+export const PreprocessManifest = z.object({
+  format: z.literal('cairn-preprocess/1'),
+  /** Applied in order; their outputs concatenated make a row of features. */
+  features: z.array(FeatureStep),
+  /** One name per output feature, e.g. "age", "color=red". */
+  featureNames: z.array(z.string()),
+  dropped: z.array(DroppedColumn),
+  target: TargetEncoding.nullable(),
+  /** How many rows the statistics were fitted on (the training split). */
+  fittedRows: z.number().int().nonnegative(),
+});
+export type PreprocessManifest = z.infer<typeof PreprocessManifest>;
+
+/** How many output features a step makes. */
+export function stepWidth(step: FeatureStep): number {
+  return step.kind === 'one-hot' ? step.categories.length : 1;
+}
