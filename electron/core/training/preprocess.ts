@@ -14,7 +14,14 @@ import { classCodes } from './splits.js';
 export const MAX_ONE_HOT = 50;
 /** A column whose every training value differs is id-like from this many training rows (fewer: only if named like an id). */
 export const ID_MIN_ROWS = 20;
-const ID_NAME = /^(id|uuid|guid)$|[_\s.-](id|uuid|guid)$|^(id|uuid|guid)[_\s.-]|[a-z](Id|ID|Uuid|UUID|Guid|GUID)$/i;
+// "user_id", "ID", "id-card", "userId"; not "paid" or "valid" (camel case only where the case says so).
+const ID_NAME = /^(id|uuid|guid)$|[_\s.-](id|uuid|guid)$|^(id|uuid|guid)[_\s.-]/i;
+const ID_NAME_CAMEL = /[a-z](Id|ID|Uuid|UUID|Guid|GUID)$/;
+
+/** Whether a column's name says it identifies rows. */
+export function looksLikeIdName(name: string): boolean {
+  return ID_NAME.test(name) || ID_NAME_CAMEL.test(name);
+}
 
 export interface FitOptions {
   /** The chosen feature columns, in the order their features should appear. */
@@ -225,7 +232,7 @@ function fitTarget(col: ColumnData, task: 'classification' | 'regression', train
 
 function fitFeature(col: ColumnData, train: Uint32Array, maxOneHot: number): FeatureStep | { reason: string } {
   if (col.type === 'text') return { reason: 'free text is not encoded (set its type to categorical to use its values as categories)' };
-  const idName = ID_NAME.test(col.name);
+  const idName = looksLikeIdName(col.name);
   if (col.kind === 'number') {
     const present = new Float64Array(train.length);
     let n = 0;

@@ -12,6 +12,7 @@ import {
   encodeTarget,
   featureCount,
   fitPreprocess,
+  looksLikeIdName,
   transform,
   transformRecords,
 } from '../../../../../electron/core/training/preprocess.js';
@@ -116,6 +117,11 @@ describe('fitPreprocess', () => {
     expect(m.features.map((s) => s.column)).toEqual(['x', 'n', 'color', 'flag', 'when', '__proto__']);
     expect(m.featureNames).toEqual(['x', 'n', 'color=blue', 'color=green', 'color=red', 'flag', 'when', '__proto__=p', '__proto__=q']);
     expect(featureCount(m)).toBe(9);
+  });
+
+  it('knows id names without mistaking words that end in "id"', () => {
+    for (const name of ['id', 'ID', 'user_id', 'order-uuid', 'id_card', 'userId', 'customerUUID', 'row guid']) expect(looksLikeIdName(name)).toBe(true);
+    for (const name of ['paid', 'valid', 'fluid', 'idea', 'width', 'Paid']) expect(looksLikeIdName(name)).toBe(false);
   });
 
   it('index-encodes categoricals above the one-hot limit', () => {
