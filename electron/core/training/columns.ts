@@ -60,10 +60,14 @@ export function chooseColumns(profiles: readonly ColumnRead[], names: readonly s
   const byName = new Map(profiles.map((p) => [p.name, p]));
   const unknown = names.filter((n) => !byName.has(n));
   if (unknown.length > 0) {
-    throw new CairnError('invalid_argument', `Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.map((n) => JSON.stringify(n)).join(', ')}`, {
-      unknown,
-      available: profiles.map((p) => p.name),
-    });
+    throw new CairnError(
+      'invalid_argument',
+      `Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.map((n) => JSON.stringify(n)).join(', ')}`,
+      {
+        unknown,
+        available: profiles.map((p) => p.name),
+      },
+    );
   }
   const seen = new Set<string>();
   return names.filter((n) => !seen.has(n) && seen.add(n)).map((n) => byName.get(n) as ColumnRead);
@@ -92,7 +96,8 @@ export async function readColumns(
     const chunk = await stream.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     const n = chunk.rowCount;
-    if (at + n > rows) throw new CairnError('internal', `The data file changed while it was read: more than ${rows} rows`);
+    if (at + n > rows)
+      throw new CairnError('internal', `The data file changed while it was read: more than ${rows} rows`);
     sinks.forEach((sink, i) => sink.take(chunk.getColumnVector(i), at, n));
     at += n;
     options.onProgress?.(at, rows);

@@ -15,7 +15,11 @@ export const NumericStep = z.object({
 });
 
 /** A boolean as 0/1: missing → the training rows' most common value. */
-export const BooleanStep = z.object({ kind: z.literal('boolean'), column, fill: z.union([z.literal(0), z.literal(1)]) });
+export const BooleanStep = z.object({
+  kind: z.literal('boolean'),
+  column,
+  fill: z.union([z.literal(0), z.literal(1)]),
+});
 
 /** One 0/1 feature per training category; missing and unknown categories are all zeros. */
 export const OneHotStep = z.object({ kind: z.literal('one-hot'), column, categories: z.array(z.string()) });

@@ -35,7 +35,8 @@ export interface FitOptions {
 /** Fits the preprocessing plan on the training rows of `data`. */
 export function fitPreprocess(data: ColumnSet, options: FitOptions): PreprocessManifest {
   const train = options.train;
-  if (train.length === 0) throw new CairnError('invalid_argument', 'There are no training rows to fit preprocessing on');
+  if (train.length === 0)
+    throw new CairnError('invalid_argument', 'There are no training rows to fit preprocessing on');
   const target = options.target ? fitTarget(columnOf(data, options.target.column), options.target.task, train) : null;
   const features: FeatureStep[] = [];
   const dropped: PreprocessManifest['dropped'] = [];
@@ -104,7 +105,11 @@ export function transform(manifest: PreprocessManifest, data: ColumnSet, rows: U
 }
 
 /** The target of `rows` as model labels: class numbers 0..k-1 (-1 for a class unseen in training, or missing) or regression values. */
-export function encodeTarget(manifest: PreprocessManifest, data: ColumnSet, rows: Uint32Array): Int32Array | Float32Array {
+export function encodeTarget(
+  manifest: PreprocessManifest,
+  data: ColumnSet,
+  rows: Uint32Array,
+): Int32Array | Float32Array {
   const target = manifest.target;
   if (!target) throw new CairnError('invalid_argument', 'This preprocessing has no target');
   const col = columnOf(data, target.column);
@@ -114,7 +119,11 @@ export function encodeTarget(manifest: PreprocessManifest, data: ColumnSet, rows
     const out = new Float32Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const v = values[rows[i] as number] as number;
-      if (!Number.isFinite(v)) throw new CairnError('invalid_argument', `Target "${target.column}" is missing in row ${rows[i]}`, { column: target.column, row: rows[i] });
+      if (!Number.isFinite(v))
+        throw new CairnError('invalid_argument', `Target "${target.column}" is missing in row ${rows[i]}`, {
+          column: target.column,
+          row: rows[i],
+        });
       out[i] = v;
     }
     return out;
@@ -131,7 +140,8 @@ export function encodeTarget(manifest: PreprocessManifest, data: ColumnSet, rows
 /** A model output class number back to its class name. */
 export function decodeLabel(manifest: PreprocessManifest, label: number): string {
   const target = manifest.target;
-  if (target?.task !== 'classification') throw new CairnError('invalid_argument', 'This preprocessing has no classification target');
+  if (target?.task !== 'classification')
+    throw new CairnError('invalid_argument', 'This preprocessing has no classification target');
   const name = target.classes[label];
   if (name === undefined) throw new CairnError('invalid_argument', `No class number ${label}`);
   return name;
@@ -155,7 +165,11 @@ export function transformRecords(manifest: PreprocessManifest, records: readonly
   const width = featureCount(manifest);
   const out = new Float32Array(records.length * width);
   const errors: FieldError[] = [];
-  const indexes = new Map(manifest.features.filter((s) => s.kind === 'one-hot' || s.kind === 'index').map((s) => [s, categoryIndex(s.categories)]));
+  const indexes = new Map(
+    manifest.features
+      .filter((s) => s.kind === 'one-hot' || s.kind === 'index')
+      .map((s) => [s, categoryIndex(s.categories)]),
+  );
   records.forEach((record, row) => {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       errors.push({ row, field: '', message: 'is not an object of field values' });
@@ -209,21 +223,30 @@ export function transformRecords(manifest: PreprocessManifest, records: readonly
 function fitTarget(col: ColumnData, task: 'classification' | 'regression', train: Uint32Array): TargetEncoding {
   if (task === 'regression') {
     if (col.kind !== 'number' || col.type === 'datetime') {
-      throw new CairnError('invalid_argument', `A regression target must be numeric; "${col.name}" is ${col.type}`, { column: col.name });
+      throw new CairnError('invalid_argument', `A regression target must be numeric; "${col.name}" is ${col.type}`, {
+        column: col.name,
+      });
     }
     if (!train.some((r) => !Number.isNaN(col.values[r]))) throw noValues(col.name, 'Target');
     return { task, column: col.name };
   }
-  if (col.type === 'datetime') throw new CairnError('invalid_argument', `A classification target cannot be a datetime; "${col.name}" is`, { column: col.name });
+  if (col.type === 'datetime')
+    throw new CairnError('invalid_argument', `A classification target cannot be a datetime; "${col.name}" is`, {
+      column: col.name,
+    });
   const { codes, classes } = classCodes(col);
   const present = new Set<number>();
   for (const r of train) if ((codes[r] as number) >= 0) present.add(codes[r] as number);
   if (present.size === 0) throw noValues(col.name, 'Target');
   const names = [...present].map((c) => classes[c] as string);
   if (names.length < 2) {
-    throw new CairnError('invalid_argument', `Target "${col.name}" has only one class (${JSON.stringify(names[0])}) in the training rows: classification needs at least two`, {
-      column: col.name,
-    });
+    throw new CairnError(
+      'invalid_argument',
+      `Target "${col.name}" has only one class (${JSON.stringify(names[0])}) in the training rows: classification needs at least two`,
+      {
+        column: col.name,
+      },
+    );
   }
   // Number classes keep their numeric order (2 before 10); text ones sort by code units.
   names.sort(col.kind === 'number' ? (a, b) => Number(a) - Number(b) : compareStrings);
@@ -231,7 +254,8 @@ function fitTarget(col: ColumnData, task: 'classification' | 'regression', train
 }
 
 function fitFeature(col: ColumnData, train: Uint32Array, maxOneHot: number): FeatureStep | { reason: string } {
-  if (col.type === 'text') return { reason: 'free text is not encoded (set its type to categorical to use its values as categories)' };
+  if (col.type === 'text')
+    return { reason: 'free text is not encoded (set its type to categorical to use its values as categories)' };
   const idName = looksLikeIdName(col.name);
   if (col.kind === 'number') {
     const present = new Float64Array(train.length);
@@ -244,11 +268,15 @@ function fitFeature(col: ColumnData, train: Uint32Array, maxOneHot: number): Fea
     const sorted = present.subarray(0, n).sort();
     let distinct = 1;
     for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-    if (distinct === 1) return { reason: `constant: every training row has the same value (${formatValue(col, sorted[0] as number)})` };
+    if (distinct === 1)
+      return { reason: `constant: every training row has the same value (${formatValue(col, sorted[0] as number)})` };
     const allDistinct = distinct === train.length;
-    if (allDistinct && col.type === 'integer' && (train.length >= ID_MIN_ROWS || idName)) return { reason: 'id-like: every training row has a different whole number' };
-    if (allDistinct && idName) return { reason: 'id-like: named like an id and every training row has a different value' };
-    const median = n % 2 === 1 ? (sorted[(n - 1) / 2] as number) : ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number)) / 2;
+    if (allDistinct && col.type === 'integer' && (train.length >= ID_MIN_ROWS || idName))
+      return { reason: 'id-like: every training row has a different whole number' };
+    if (allDistinct && idName)
+      return { reason: 'id-like: named like an id and every training row has a different value' };
+    const median =
+      n % 2 === 1 ? (sorted[(n - 1) / 2] as number) : ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number)) / 2;
     // Mean and spread of the imputed values, as a pipeline of imputer then scaler computes them.
     const missing = train.length - n;
     let sum = median * missing;
@@ -258,7 +286,9 @@ function fitFeature(col: ColumnData, train: Uint32Array, maxOneHot: number): Fea
     for (let i = 0; i < n; i++) squares += ((sorted[i] as number) - mean) ** 2;
     const spread = Math.sqrt(squares / train.length);
     if (!Number.isFinite(mean) || !Number.isFinite(spread)) {
-      throw new CairnError('invalid_argument', `Feature "${col.name}" has values too large to standardise`, { column: col.name });
+      throw new CairnError('invalid_argument', `Feature "${col.name}" has values too large to standardise`, {
+        column: col.name,
+      });
     }
     return { kind: 'numeric', column: col.name, type: col.type, median, mean, std: spread > 0 ? spread : 1 };
   }
@@ -268,12 +298,16 @@ function fitFeature(col: ColumnData, train: Uint32Array, maxOneHot: number): Fea
     if (c >= 0) counts.set(c, (counts.get(c) ?? 0) + 1);
   }
   if (counts.size === 0) throw noValues(col.name, 'Feature');
-  if (counts.size === 1) return { reason: `constant: every training row has the same value (${JSON.stringify(col.dictionary[[...counts.keys()][0] as number])})` };
+  if (counts.size === 1)
+    return {
+      reason: `constant: every training row has the same value (${JSON.stringify(col.dictionary[[...counts.keys()][0] as number])})`,
+    };
   if (col.type === 'boolean') {
     // The more common value fills gaps; a tie goes to false, for a stable plan.
     return { kind: 'boolean', column: col.name, fill: (counts.get(1) ?? 0) > (counts.get(0) ?? 0) ? 1 : 0 };
   }
-  if (counts.size === train.length && (train.length >= ID_MIN_ROWS || idName)) return { reason: 'id-like: every training row has a different value' };
+  if (counts.size === train.length && (train.length >= ID_MIN_ROWS || idName))
+    return { reason: 'id-like: every training row has a different value' };
   const categories = [...counts.keys()].map((c) => col.dictionary[c] as string).sort(compareStrings);
   return { kind: categories.length > maxOneHot ? 'index' : 'one-hot', column: col.name, categories };
 }
@@ -284,7 +318,9 @@ function scaled(step: Extract<FeatureStep, { kind: 'numeric' }>, x: number): num
   const y = ((Number.isNaN(x) ? step.median : x) - step.mean) / step.std;
   // Features are float32: beyond ~3.4e38 a finite double becomes Infinity on the way in.
   if (!Number.isFinite(Math.fround(y))) {
-    throw new CairnError('invalid_argument', `Feature "${step.column}" has a value too large to use (${x})`, { column: step.column });
+    throw new CairnError('invalid_argument', `Feature "${step.column}" has a value too large to use (${x})`, {
+      column: step.column,
+    });
   }
   return y;
 }
@@ -327,7 +363,8 @@ function parseBoolean(value: unknown): 0 | 1 | undefined {
 /** A category as the dictionary holds it (DuckDB's VARCHAR cast); undefined for objects. */
 function categoryText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
   return undefined;
 }
 
@@ -335,7 +372,11 @@ function categoryText(value: unknown): string | undefined {
 
 function columnOf(data: ColumnSet, name: string): ColumnData {
   const col = data.columns.get(name);
-  if (!col) throw new CairnError('invalid_argument', `Unknown column: ${JSON.stringify(name)}`, { column: name, available: [...data.columns.keys()] });
+  if (!col)
+    throw new CairnError('invalid_argument', `Unknown column: ${JSON.stringify(name)}`, {
+      column: name,
+      available: [...data.columns.keys()],
+    });
   return col;
 }
 
@@ -348,7 +389,11 @@ function noValues(name: string, what: 'Feature' | 'Target'): CairnError {
 }
 
 function typeChanged(name: string, expected: string, actual: string): CairnError {
-  return new CairnError('invalid_argument', `Column "${name}" was ${expected} when preprocessing was fitted and is ${actual} now`, { column: name });
+  return new CairnError(
+    'invalid_argument',
+    `Column "${name}" was ${expected} when preprocessing was fitted and is ${actual} now`,
+    { column: name },
+  );
 }
 
 function formatValue(col: NumberColumn | CodeColumn, v: number): string {

@@ -31,7 +31,11 @@ export interface SplitOptions {
 export function splitSizes(n: number, fractions: SplitFractions = DEFAULT_FRACTIONS): [number, number, number] {
   const f = [fractions.train, fractions.validation, fractions.test];
   if (f.some((x) => !Number.isFinite(x) || x < 0) || !(fractions.train > 0)) {
-    throw new CairnError('invalid_argument', 'Split fractions must be non-negative numbers with a positive training share', { fractions });
+    throw new CairnError(
+      'invalid_argument',
+      'Split fractions must be non-negative numbers with a positive training share',
+      { fractions },
+    );
   }
   const sum = f[0]! + f[1]! + f[2]!;
   if (Math.abs(sum - 1) > 1e-6) {
@@ -39,10 +43,14 @@ export function splitSizes(n: number, fractions: SplitFractions = DEFAULT_FRACTI
   }
   const needed = f.filter((x) => x > 0).length;
   if (n < needed) {
-    throw new CairnError('invalid_argument', `A ${f.map((x) => Math.round(x * 100)).join('/')} split needs at least ${needed} rows; there ${n === 1 ? 'is' : 'are'} ${n}`, {
-      rows: n,
-      needed,
-    });
+    throw new CairnError(
+      'invalid_argument',
+      `A ${f.map((x) => Math.round(x * 100)).join('/')} split needs at least ${needed} rows; there ${n === 1 ? 'is' : 'are'} ${n}`,
+      {
+        rows: n,
+        needed,
+      },
+    );
   }
   // Validation and test are rounded and given at least one row each; training takes the rest.
   const part = (x: number) => (x > 0 ? Math.max(1, Math.round(n * x)) : 0);
@@ -77,14 +85,19 @@ export function randomSplit(n: number, seed: number, options: SplitOptions = {})
 export function stratifiedSplit(target: ColumnData, seed: number, options: SplitOptions = {}): Splits {
   const { codes, classes } = classCodes(target);
   const rows = candidateRows(codes.length, options.rows).filter((r) => (codes[r] as number) >= 0);
-  if (rows.length === 0) throw new CairnError('invalid_argument', `Target "${target.name}" has no values`, { column: target.name });
+  if (rows.length === 0)
+    throw new CairnError('invalid_argument', `Target "${target.name}" has no values`, { column: target.name });
   const members: number[][] = classes.map(() => []);
   for (const r of rows) members[codes[r] as number]!.push(r);
   const present = members.map((m, k) => ({ k, rows: m })).filter((c) => c.rows.length > 0);
   if (present.length < 2) {
-    throw new CairnError('invalid_argument', `Target "${target.name}" has only one class (${JSON.stringify(classes[present[0]!.k])}): classification needs at least two`, {
-      column: target.name,
-    });
+    throw new CairnError(
+      'invalid_argument',
+      `Target "${target.name}" has only one class (${JSON.stringify(classes[present[0]!.k])}): classification needs at least two`,
+      {
+        column: target.name,
+      },
+    );
   }
   const rare = present.filter((c) => c.rows.length < 2);
   if (rare.length > 0) {
@@ -105,7 +118,12 @@ export function stratifiedSplit(target: ColumnData, seed: number, options: Split
   const extras = present.map((c, i) => c.rows.length - (alloc[i] as number[]).reduce((a, b) => a + b, 0));
   const order = present.map((_c, i) => i).sort((a, b) => (extras[b] as number) - (extras[a] as number) || a - b);
   for (const i of order) {
-    const targets = [0, 1, 2].sort((a, b) => (demand[b] as number) - (demand[a] as number) || (remainder[i]![b] as number) - (remainder[i]![a] as number) || a - b);
+    const targets = [0, 1, 2].sort(
+      (a, b) =>
+        (demand[b] as number) - (demand[a] as number) ||
+        (remainder[i]![b] as number) - (remainder[i]![a] as number) ||
+        a - b,
+    );
     for (const s of targets.slice(0, extras[i])) {
       if ((demand[s] as number) <= 0) throw new CairnError('internal', 'Stratified split allocation failed');
       demand[s]!--;
@@ -117,17 +135,25 @@ export function stratifiedSplit(target: ColumnData, seed: number, options: Split
   present.forEach((c, i) => {
     const a = alloc[i] as number[];
     if (a[0] === 0) {
-      throw new CairnError('invalid_argument', `Class ${JSON.stringify(classes[c.k])} of "${target.name}" has too few rows (${c.rows.length}) to appear in the training split`, {
-        column: target.name,
-        class: classes[c.k],
-      });
+      throw new CairnError(
+        'invalid_argument',
+        `Class ${JSON.stringify(classes[c.k])} of "${target.name}" has too few rows (${c.rows.length}) to appear in the training split`,
+        {
+          column: target.name,
+          class: classes[c.k],
+        },
+      );
     }
     const shuffled = shuffleInPlace(c.rows.slice(), random);
     out[0]!.push(...shuffled.slice(0, a[0]));
     out[1]!.push(...shuffled.slice(a[0], (a[0] as number) + (a[1] as number)));
     out[2]!.push(...shuffled.slice((a[0] as number) + (a[1] as number)));
   });
-  const [train, validation, test] = out.map((o) => Uint32Array.from(o).sort()) as [Uint32Array, Uint32Array, Uint32Array];
+  const [train, validation, test] = out.map((o) => Uint32Array.from(o).sort()) as [
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+  ];
   return { train, validation, test };
 }
 
@@ -137,19 +163,33 @@ export function stratifiedSplit(target: ColumnData, seed: number, options: Split
  */
 export function timeSplit(time: ColumnData, options: SplitOptions = {}): Splits {
   if (time.kind !== 'number' || time.type !== 'datetime') {
-    throw new CairnError('invalid_argument', `A time-ordered split needs a datetime column; "${time.name}" is ${time.type}`, { column: time.name });
+    throw new CairnError(
+      'invalid_argument',
+      `A time-ordered split needs a datetime column; "${time.name}" is ${time.type}`,
+      { column: time.name },
+    );
   }
   const values = time.values;
   const rows = candidateRows(values.length, options.rows).filter((r) => !Number.isNaN(values[r]));
-  if (rows.length === 0) throw new CairnError('invalid_argument', `Column "${time.name}" has no times to order rows by`, { column: time.name });
+  if (rows.length === 0)
+    throw new CairnError('invalid_argument', `Column "${time.name}" has no times to order rows by`, {
+      column: time.name,
+    });
   const [train, validation] = splitSizes(rows.length, options.fractions);
   rows.sort((a, b) => (values[a] as number) - (values[b] as number) || a - b);
-  return { train: rows.slice(0, train), validation: rows.slice(train, train + validation), test: rows.slice(train + validation) };
+  return {
+    train: rows.slice(0, train),
+    validation: rows.slice(train, train + validation),
+    test: rows.slice(train + validation),
+  };
 }
 
 /** Rows whose value in `column` is present: for leaving out rows without a target. */
 export function presentRows(column: ColumnData, rows?: Uint32Array): Uint32Array {
-  const isPresent = column.kind === 'number' ? (r: number) => !Number.isNaN(column.values[r]) : (r: number) => (column.codes[r] as number) >= 0;
+  const isPresent =
+    column.kind === 'number'
+      ? (r: number) => !Number.isNaN(column.values[r])
+      : (r: number) => (column.codes[r] as number) >= 0;
   const n = column.kind === 'number' ? column.values.length : column.codes.length;
   return candidateRows(n, rows).filter(isPresent);
 }
@@ -169,6 +209,7 @@ export function classCodes(column: ColumnData): { codes: Int32Array; classes: st
 
 function candidateRows(n: number, rows?: Uint32Array): Uint32Array {
   if (!rows) return Uint32Array.from({ length: n }, (_v, i) => i);
-  for (const r of rows) if (r >= n) throw new CairnError('invalid_argument', `Row ${r} is beyond the table's ${n} rows`);
+  for (const r of rows)
+    if (r >= n) throw new CairnError('invalid_argument', `Row ${r} is beyond the table's ${n} rows`);
   return rows;
 }

@@ -4,7 +4,13 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { literal, openDuck } from '../../../../../electron/core/datasets/duck.js';
-import { chooseColumns, readColumns, type CodeColumn, type ColumnRead, type NumberColumn } from '../../../../../electron/core/training/columns.js';
+import {
+  chooseColumns,
+  readColumns,
+  type CodeColumn,
+  type ColumnRead,
+  type NumberColumn,
+} from '../../../../../electron/core/training/columns.js';
 import { CairnError } from '../../../../../electron/core/errors.js';
 import { tempDir } from '../helpers.js';
 
@@ -61,7 +67,13 @@ describe('readColumns', () => {
     expect(Array.from(x.values)).toEqual([1.5, NaN, NaN, NaN, NaN]);
     expect(Array.from(num(set, 'n').values)).toEqual([3, 10, NaN, 3, 2]);
     expect(Array.from(num(set, 'num_text').values)).toEqual([2.5, NaN, NaN, 1000, 7]);
-    expect(Array.from(num(set, 'when').values)).toEqual([Date.UTC(2024, 0, 2, 10), NaN, 1000, Date.UTC(2024, 0, 2, 10), NaN]);
+    expect(Array.from(num(set, 'when').values)).toEqual([
+      Date.UTC(2024, 0, 2, 10),
+      NaN,
+      1000,
+      Date.UTC(2024, 0, 2, 10),
+      NaN,
+    ]);
     expect(Array.from(num(set, 'day').values)).toEqual([Date.UTC(2024, 0, 2), NaN, 0, Date.UTC(2024, 0, 3), NaN]);
 
     const color = codes(set, 'color');
@@ -84,7 +96,13 @@ describe('readColumns', () => {
     const n = codes(set, 'n');
     expect(n.dictionary).toEqual(['10', '2', '3']);
     expect(decoded(n)).toEqual(['3', '10', null, '3', '2']);
-    expect(Array.from(num(set, 'date_text').values)).toEqual([Date.UTC(2024, 0, 1), NaN, NaN, Date.UTC(2024, 0, 2, 3), NaN]);
+    expect(Array.from(num(set, 'date_text').values)).toEqual([
+      Date.UTC(2024, 0, 1),
+      NaN,
+      NaN,
+      Date.UTC(2024, 0, 2, 3),
+      NaN,
+    ]);
     expect(decoded(codes(set, 'flag'))).toEqual(['true', 'false', null, 'true', 'false']);
   });
 

@@ -84,7 +84,8 @@ function errorOf(fn: () => unknown): CairnError {
   throw new Error('expected an error');
 }
 
-const fit = () => fitPreprocess(data, { features: FEATURES, target: { column: 'label', task: 'classification' }, train: TRAIN });
+const fit = () =>
+  fitPreprocess(data, { features: FEATURES, target: { column: 'label', task: 'classification' }, train: TRAIN });
 
 describe('fitPreprocess', () => {
   it('learns every statistic from the training rows alone', () => {
@@ -106,21 +107,39 @@ describe('fitPreprocess', () => {
   });
 
   it('drops id-like, constant and text columns with a reason, and the target from the features', () => {
-    const m = fitPreprocess(data, { features: [...FEATURES, 'label'], target: { column: 'label', task: 'classification' }, train: TRAIN });
+    const m = fitPreprocess(data, {
+      features: [...FEATURES, 'label'],
+      target: { column: 'label', task: 'classification' },
+      train: TRAIN,
+    });
     expect(m.dropped).toEqual([
       { column: 'row_id', reason: 'id-like: every training row has a different whole number' },
-      { column: 'note', reason: 'free text is not encoded (set its type to categorical to use its values as categories)' },
+      {
+        column: 'note',
+        reason: 'free text is not encoded (set its type to categorical to use its values as categories)',
+      },
       { column: 'same', reason: 'constant: every training row has the same value ("k")' },
       { column: 'user_uuid', reason: 'id-like: every training row has a different value' },
       { column: 'label', reason: 'it is the target' },
     ]);
     expect(m.features.map((s) => s.column)).toEqual(['x', 'n', 'color', 'flag', 'when', '__proto__']);
-    expect(m.featureNames).toEqual(['x', 'n', 'color=blue', 'color=green', 'color=red', 'flag', 'when', '__proto__=p', '__proto__=q']);
+    expect(m.featureNames).toEqual([
+      'x',
+      'n',
+      'color=blue',
+      'color=green',
+      'color=red',
+      'flag',
+      'when',
+      '__proto__=p',
+      '__proto__=q',
+    ]);
     expect(featureCount(m)).toBe(9);
   });
 
   it('knows id names without mistaking words that end in "id"', () => {
-    for (const name of ['id', 'ID', 'user_id', 'order-uuid', 'id_card', 'userId', 'customerUUID', 'row guid']) expect(looksLikeIdName(name)).toBe(true);
+    for (const name of ['id', 'ID', 'user_id', 'order-uuid', 'id_card', 'userId', 'customerUUID', 'row guid'])
+      expect(looksLikeIdName(name)).toBe(true);
     for (const name of ['paid', 'valid', 'fluid', 'idea', 'width', 'Paid']) expect(looksLikeIdName(name)).toBe(false);
   });
 
@@ -134,31 +153,51 @@ describe('fitPreprocess', () => {
   });
 
   it('sorts number classes numerically and label-encodes the target', () => {
-    const m = fitPreprocess(data, { features: ['x'], target: { column: 'grade', task: 'classification' }, train: TRAIN });
+    const m = fitPreprocess(data, {
+      features: ['x'],
+      target: { column: 'grade', task: 'classification' },
+      train: TRAIN,
+    });
     expect(m.target).toEqual({ task: 'classification', column: 'grade', classes: ['2', '10'] });
     expect(Array.from(encodeTarget(m, data, Uint32Array.from([0, 1, 2])))).toEqual([1, 0, 1]);
     expect(decodeLabel(m, 1)).toBe('10');
     const labels = fit();
     // Rows 0..2 are cat, ant, bee; the test rows' "zebra" was never seen in training: -1.
     expect(Array.from(encodeTarget(labels, data, Uint32Array.from([0, 1, 2, 25])))).toEqual([2, 0, 1, -1]);
-    const r = fitPreprocess(data, { features: ['n'], target: { column: 'x', task: 'regression' }, train: Uint32Array.from([1, 2, 3]) });
+    const r = fitPreprocess(data, {
+      features: ['n'],
+      target: { column: 'x', task: 'regression' },
+      train: Uint32Array.from([1, 2, 3]),
+    });
     expect(Array.from(encodeTarget(r, data, Uint32Array.from([1, 2, 3])))).toEqual([1, 2, 3]);
     expect(errorOf(() => encodeTarget(r, data, Uint32Array.from([0]))).message).toBe('Target "x" is missing in row 0');
   });
 
   it('gives clear errors for bad targets, empty features and unknown columns', () => {
-    expect(errorOf(() => fitPreprocess(data, { features: ['x'], target: { column: 'same', task: 'classification' }, train: TRAIN })).message).toBe(
-      'Target "same" has only one class ("k") in the training rows: classification needs at least two',
+    expect(
+      errorOf(() =>
+        fitPreprocess(data, { features: ['x'], target: { column: 'same', task: 'classification' }, train: TRAIN }),
+      ).message,
+    ).toBe('Target "same" has only one class ("k") in the training rows: classification needs at least two');
+    expect(
+      errorOf(() =>
+        fitPreprocess(data, { features: ['x'], target: { column: 'empty', task: 'classification' }, train: TRAIN }),
+      ).message,
+    ).toBe('Target "empty" has no values in the training rows');
+    expect(
+      errorOf(() =>
+        fitPreprocess(data, { features: ['x'], target: { column: 'label', task: 'regression' }, train: TRAIN }),
+      ).message,
+    ).toBe('A regression target must be numeric; "label" is categorical');
+    expect(errorOf(() => fitPreprocess(data, { features: ['x', 'empty'], train: TRAIN })).message).toBe(
+      'Feature "empty" has no values in the training rows',
     );
-    expect(errorOf(() => fitPreprocess(data, { features: ['x'], target: { column: 'empty', task: 'classification' }, train: TRAIN })).message).toBe(
-      'Target "empty" has no values in the training rows',
+    expect(errorOf(() => fitPreprocess(data, { features: ['x', 'nope'], train: TRAIN })).message).toBe(
+      'Unknown column: "nope"',
     );
-    expect(errorOf(() => fitPreprocess(data, { features: ['x'], target: { column: 'label', task: 'regression' }, train: TRAIN })).message).toBe(
-      'A regression target must be numeric; "label" is categorical',
+    expect(errorOf(() => fitPreprocess(data, { features: ['x'], train: new Uint32Array(0) })).message).toMatch(
+      /no training rows/,
     );
-    expect(errorOf(() => fitPreprocess(data, { features: ['x', 'empty'], train: TRAIN })).message).toBe('Feature "empty" has no values in the training rows');
-    expect(errorOf(() => fitPreprocess(data, { features: ['x', 'nope'], train: TRAIN })).message).toBe('Unknown column: "nope"');
-    expect(errorOf(() => fitPreprocess(data, { features: ['x'], train: new Uint32Array(0) })).message).toMatch(/no training rows/);
   });
 });
 
@@ -204,7 +243,9 @@ describe('transform', () => {
     const m = fit();
     const changed: ColumnSet = { rows: data.rows, columns: new Map(data.columns) };
     changed.columns.set('color', { name: 'color', type: 'numeric', kind: 'number', values: new Float64Array(30) });
-    expect(errorOf(() => transform(m, changed, TEST)).message).toBe('Column "color" was categorical when preprocessing was fitted and is numeric now');
+    expect(errorOf(() => transform(m, changed, TEST)).message).toBe(
+      'Column "color" was categorical when preprocessing was fitted and is numeric now',
+    );
   });
 });
 
@@ -213,7 +254,8 @@ describe('transformRecords', () => {
 
   it('imputes nulls, zeros unknown categories, and accepts numbers as text and booleans as text', () => {
     const manifest = m();
-    const json = '[{"x": null, "color": null, "flag": null, "when": null, "__proto__": null}, {"x": "3", "color": "mauve", "flag": "TRUE", "when": "2024-01-05", "__proto__": "q", "extra": 1}]';
+    const json =
+      '[{"x": null, "color": null, "flag": null, "when": null, "__proto__": null}, {"x": "3", "color": "mauve", "flag": "TRUE", "when": "2024-01-05", "__proto__": "q", "extra": 1}]';
     const out = transformRecords(manifest, JSON.parse(json) as unknown[]);
     const w = featureCount(manifest);
     const x = manifest.features[0];
@@ -235,7 +277,9 @@ describe('transformRecords', () => {
       { x: Infinity, color: ['red'], flag: true, when: 0, ['__proto__']: 'p' },
     ];
     const err = errorOf(() => transformRecords(manifest, records));
-    expect(err.message).toBe('9 invalid fields in the prediction input; first: record 0 field "x" is not a finite number');
+    expect(err.message).toBe(
+      '9 invalid fields in the prediction input; first: record 0 field "x" is not a finite number',
+    );
     expect(err.details?.errors).toEqual([
       { row: 0, field: 'x', message: 'is not a finite number' },
       { row: 0, field: 'flag', message: 'is not true or false' },
@@ -252,8 +296,12 @@ describe('transformRecords', () => {
 
   it('refuses values too large to standardise instead of producing Infinity', () => {
     const manifest = m();
-    expect(errorOf(() => transformRecords(manifest, [JSON.parse('{"x": 1.7e308, "color": null, "flag": null, "when": null, "__proto__": null}')])).message).toMatch(
-      /Feature "x" has a value too large to use/,
-    );
+    expect(
+      errorOf(() =>
+        transformRecords(manifest, [
+          JSON.parse('{"x": 1.7e308, "color": null, "flag": null, "when": null, "__proto__": null}'),
+        ]),
+      ).message,
+    ).toMatch(/Feature "x" has a value too large to use/);
   });
 });

@@ -1,7 +1,15 @@
 // Splits: sizes, stratified shares, time order, seed determinism and the errors for too little data.
 import { describe, expect, it } from 'vitest';
 import type { CodeColumn, NumberColumn } from '../../../../../electron/core/training/columns.js';
-import { classCodes, presentRows, randomSplit, splitSizes, stratifiedSplit, timeSplit, type Splits } from '../../../../../electron/core/training/splits.js';
+import {
+  classCodes,
+  presentRows,
+  randomSplit,
+  splitSizes,
+  stratifiedSplit,
+  timeSplit,
+  type Splits,
+} from '../../../../../electron/core/training/splits.js';
 import { CairnError } from '../../../../../electron/core/errors.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
 
@@ -12,7 +20,12 @@ const codesColumn = (codes: number[], dictionary: string[], name = 'y'): CodeCol
   codes: Int32Array.from(codes),
   dictionary,
 });
-const timeColumn = (values: number[]): NumberColumn => ({ name: 'when', type: 'datetime', kind: 'number', values: Float64Array.from(values) });
+const timeColumn = (values: number[]): NumberColumn => ({
+  name: 'when',
+  type: 'datetime',
+  kind: 'number',
+  values: Float64Array.from(values),
+});
 
 function errorOf(fn: () => unknown): CairnError {
   try {
@@ -41,9 +54,13 @@ describe('splitSizes', () => {
 
   it('says how many rows a split needs when there are too few', () => {
     expect(errorOf(() => splitSizes(2)).message).toBe('A 70/15/15 split needs at least 3 rows; there are 2');
-    expect(errorOf(() => splitSizes(0, { train: 0.8, validation: 0, test: 0.2 })).message).toMatch(/needs at least 2 rows; there are 0/);
+    expect(errorOf(() => splitSizes(0, { train: 0.8, validation: 0, test: 0.2 })).message).toMatch(
+      /needs at least 2 rows; there are 0/,
+    );
     expect(errorOf(() => splitSizes(10, { train: 0.5, validation: 0.1, test: 0.1 })).message).toMatch(/add up to 1/);
-    expect(errorOf(() => splitSizes(10, { train: 0, validation: 0.5, test: 0.5 })).message).toMatch(/positive training share/);
+    expect(errorOf(() => splitSizes(10, { train: 0, validation: 0.5, test: 0.5 })).message).toMatch(
+      /positive training share/,
+    );
     expect(errorOf(() => splitSizes(10, { train: 1.2, validation: -0.2, test: 0 })).message).toMatch(/non-negative/);
   });
 });
@@ -53,7 +70,8 @@ describe('randomSplit', () => {
     const s = randomSplit(1000, 42);
     expect(sizes(s)).toEqual([700, 150, 150]);
     expect(all(s).sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
-    for (const part of [s.train, s.validation, s.test]) expect(Array.from(part)).toEqual(Array.from(part).sort((a, b) => a - b));
+    for (const part of [s.train, s.validation, s.test])
+      expect(Array.from(part)).toEqual(Array.from(part).sort((a, b) => a - b));
   });
 
   it('is the same for the same seed and differs for another', () => {
@@ -78,7 +96,14 @@ describe('stratifiedSplit', () => {
       const codes = shuffleCodes(counts, random);
       const fractions = trial % 2 === 0 ? undefined : { train: 0.6, validation: 0.2, test: 0.2 };
       const f = fractions ?? { train: 0.7, validation: 0.15, test: 0.15 };
-      const s = stratifiedSplit(codesColumn(codes, counts.map((_c, i) => `c${i}`)), trial, { fractions });
+      const s = stratifiedSplit(
+        codesColumn(
+          codes,
+          counts.map((_c, i) => `c${i}`),
+        ),
+        trial,
+        { fractions },
+      );
       expect(sizes(s)).toEqual(splitSizes(codes.length, fractions));
       expect(all(s).sort((a, b) => a - b)).toEqual(Array.from({ length: codes.length }, (_, i) => i));
       const parts = [s.train, s.validation, s.test];
@@ -115,7 +140,9 @@ describe('stratifiedSplit', () => {
   });
 
   it('refuses an all-missing target, one class, or a class with one row', () => {
-    expect(errorOf(() => stratifiedSplit(codesColumn([-1, -1, -1], ['a']), 1)).message).toBe('Target "y" has no values');
+    expect(errorOf(() => stratifiedSplit(codesColumn([-1, -1, -1], ['a']), 1)).message).toBe(
+      'Target "y" has no values',
+    );
     expect(errorOf(() => stratifiedSplit(codesColumn([0, 0, 0, -1], ['a', 'b']), 1)).message).toBe(
       'Target "y" has only one class ("a"): classification needs at least two',
     );
@@ -124,7 +151,9 @@ describe('stratifiedSplit', () => {
     );
     // A class whose share of training rounds to nothing cannot be learnt.
     const codes = [...new Array<number>(40).fill(0), 1, 1];
-    const err = errorOf(() => stratifiedSplit(codesColumn(codes, ['a', 'b']), 1, { fractions: { train: 0.2, validation: 0.4, test: 0.4 } }));
+    const err = errorOf(() =>
+      stratifiedSplit(codesColumn(codes, ['a', 'b']), 1, { fractions: { train: 0.2, validation: 0.4, test: 0.4 } }),
+    );
     expect(err.message).toMatch(/"b" of "y" has too few rows \(2\) to appear in the training split/);
   });
 });
@@ -147,7 +176,9 @@ describe('timeSplit', () => {
     const s = timeSplit(timeColumn([5, 5, 5, 5, 1, 1]));
     expect(Array.from(s.train)).toEqual([4, 5, 0, 1]);
     expect(errorOf(() => timeSplit(timeColumn([NaN, NaN]))).message).toMatch(/no times/);
-    expect(errorOf(() => timeSplit({ name: 'x', type: 'numeric', kind: 'number', values: new Float64Array(5) })).message).toMatch(/needs a datetime column; "x" is numeric/);
+    expect(
+      errorOf(() => timeSplit({ name: 'x', type: 'numeric', kind: 'number', values: new Float64Array(5) })).message,
+    ).toMatch(/needs a datetime column; "x" is numeric/);
   });
 });
 
