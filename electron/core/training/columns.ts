@@ -5,7 +5,7 @@
 // corrections), the way profiling reads them.
 //
 // Measured on the 2-core dev machine (Node 20, DuckDB 1.5), 1,000,000 rows of 3 numeric, 1
-// categorical (20 values), 1 datetime and 1 boolean column: 0.33-0.36 s for all six (~3M rows/s,
+// categorical (20 values), 1 datetime and 1 boolean column: 0.33-0.39 s for all six (~3M rows/s,
 // ~17M cells/s), 40 MB of typed arrays as the result; alone, a numeric column reads in 35-60 ms
 // (~20M values/s), a boolean in 25 ms, a categorical one in 220 ms (each string is decoded and
 // looked up). The bounded-memory check is in test/unit/electron/core/training/columns.test.ts.
