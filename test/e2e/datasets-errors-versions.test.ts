@@ -2,31 +2,16 @@
 // versions behave: identical content creates nothing, changed content makes the next version.
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, canRun, launchChromium, openApp, shot, startCairnUi, type CairnUi } from './support/cairn-ui.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ROOT, canRun, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
 
 const BAD = path.join(ROOT, 'test', 'fixtures', 'bad-input');
 
 describe.skipIf(!canRun)('import errors and versions in the browser UI', () => {
-  let browser: Browser;
   let ui: CairnUi;
   let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    ui = await startCairnUi();
-    page = await openApp(browser, ui);
-  });
-  afterEach(async () => {
-    await page?.close();
-    await ui?.stop();
-  });
+  useAppPerTest((app) => ({ ui, page } = app));
 
   const choose = (file: string) => page.getByTestId('import-file-input').setInputFiles(file);
   const task = (state: string) => page.locator(`[data-testid="import-task"][data-state="${state}"]`);

@@ -2,9 +2,9 @@
 // the rows table with engine-side sort and filter, and type correction.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { canRun, dropFile, launchChromium, openApp, shot, startCairnUi, type CairnUi } from './support/cairn-ui.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { canRun, dropFile, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
 
 const IRIS_LIKE = [
   'id,species,petal_length,in_stock,measured_on',
@@ -15,24 +15,9 @@ const IRIS_LIKE = [
 ].join('\n');
 
 describe.skipIf(!canRun)('datasets in the browser UI', () => {
-  let browser: Browser;
   let ui: CairnUi;
   let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    ui = await startCairnUi();
-    page = await openApp(browser, ui);
-  });
-  afterEach(async () => {
-    await page?.close();
-    await ui?.stop();
-  });
+  useAppPerTest((app) => ({ ui, page } = app));
 
   it('imports a dropped CSV and shows its profile and rows', async () => {
     // The token leaves the address bar once the cookie holds it.

@@ -2,9 +2,9 @@
 // rows scrolls to its end and sorts in the engine; a 300-column table pages its columns.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { canRun, launchChromium, openApp, shot, startCairnUi, type CairnUi } from './support/cairn-ui.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { canRun, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
 
 /** 200,000 rows x 10 columns (about 12 MB) from a fixed-seed generator. */
 function bigCsv(rows: number, extra = ''): string {
@@ -23,24 +23,9 @@ function bigCsv(rows: number, extra = ''): string {
 }
 
 describe.skipIf(!canRun)('large and wide datasets in the browser UI', () => {
-  let browser: Browser;
   let ui: CairnUi;
   let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    ui = await startCairnUi();
-    page = await openApp(browser, ui);
-  });
-  afterEach(async () => {
-    await page?.close();
-    await ui?.stop();
-  });
+  useAppPerTest((app) => ({ ui, page } = app));
 
   it('shows import progress, cancels, then imports 200,000 rows that scroll and sort', async () => {
     const file = path.join(ui.home, 'big.csv');

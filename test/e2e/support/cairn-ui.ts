@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -123,4 +124,30 @@ export async function dropFile(page: Page, name: string, content: string, type =
 export async function shot(page: Page, name: string): Promise<void> {
   const dir = process.env.CAIRN_SCREENSHOTS;
   if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
+/**
+ * Registers the hooks every UI test file shares: one Chromium for the file, and for each test a
+ * fresh `cairn ui` (own data folder and port) with a page open on it, handed to `use`.
+ */
+export function useAppPerTest(use: (app: { ui: CairnUi; page: Page }) => void): void {
+  let browser: Browser | undefined;
+  let app: { ui: CairnUi; page: Page } | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    if (!browser) throw new Error('Chromium did not start');
+    const ui = await startCairnUi();
+    app = { ui, page: await openApp(browser, ui) };
+    use(app);
+  });
+  afterEach(async () => {
+    await app?.page.close();
+    await app?.ui.stop();
+    app = undefined;
+  });
 }
