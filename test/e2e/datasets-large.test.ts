@@ -29,10 +29,16 @@ describe.skipIf(!canRun)('large and wide datasets in the browser UI', () => {
 
   it('shows import progress, cancels, then imports 200,000 rows that scroll and sort', async () => {
     const file = path.join(ui.home, 'big.csv');
-    await writeFile(file, bigCsv(200_000));
+    const csv = bigCsv(200_000);
+    await writeFile(file, csv);
+    // The cancel needs an import that is still running when the click lands: 2,000,000 rows
+    // (about 120 MB) take seconds to upload, hash and read; 200,000 can finish in under one.
+    const huge = path.join(ui.home, 'huge.csv');
+    const [csvHeader, ...lines] = csv.trimEnd().split('\n');
+    await writeFile(huge, `${csvHeader ?? ''}\n${Array<string>(10).fill(lines.join('\n')).join('\n')}\n`);
 
     // Cancel as soon as the engine reports progress: nothing is created.
-    await page.getByTestId('import-file-input').setInputFiles(file);
+    await page.getByTestId('import-file-input').setInputFiles(huge);
     const running = page.locator('[data-testid="import-task"][data-state="importing"]');
     await running.getByRole('progressbar').and(page.locator('[aria-valuenow]')).waitFor();
     await shot(page, '11-import-progress');

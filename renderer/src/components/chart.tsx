@@ -1,15 +1,12 @@
 // A small ECharts host: one instance per mounted chart, resized with its box and disposed on
-// unmount. Only the bar chart and the grid/tooltip components are registered, to keep the
-// bundle small (echarts/core instead of the full build).
-import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
+// unmount. ECharts is more than half of the UI's code, so it loads with the first chart shown
+// rather than with the page.
+import type { ECharts, EChartsCoreOption } from 'echarts/core';
 import { useEffect, useRef } from 'react';
 
-echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+export type ChartOption = EChartsCoreOption;
 
-export type ChartOption = echarts.EChartsCoreOption;
+const loadECharts = () => import('./echarts-setup.js');
 
 interface ChartProps {
   option: ChartOption;
@@ -20,18 +17,28 @@ interface ChartProps {
 
 export function Chart({ option, height, label, testId }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+  const chart = useRef<ECharts | null>(null);
+  // The option to show once ECharts has loaded, if it changed while loading.
+  const latest = useRef(option);
+  latest.current = option;
 
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const instance = echarts.init(el, undefined, { renderer: 'canvas' });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(el);
+    let unmounted = false;
+    let observer: ResizeObserver | undefined;
+    void loadECharts().then(({ echarts }) => {
+      if (unmounted) return;
+      const instance = echarts.init(el, undefined, { renderer: 'canvas' });
+      chart.current = instance;
+      instance.setOption(latest.current, { notMerge: true });
+      observer = new ResizeObserver(() => instance.resize());
+      observer.observe(el);
+    });
     return () => {
-      observer.disconnect();
-      instance.dispose();
+      unmounted = true;
+      observer?.disconnect();
+      chart.current?.dispose();
       chart.current = null;
     };
   }, []);
