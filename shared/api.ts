@@ -168,7 +168,7 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
-export const JobKind = z.enum(['import']);
+export const JobKind = z.enum(['import', 'train']);
 export type JobKind = z.infer<typeof JobKind>;
 export const JobStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 export type JobStatus = z.infer<typeof JobStatus>;
@@ -198,6 +198,93 @@ export type JobFinished = z.infer<typeof JobFinished>;
 export const JobStarted = z.object({ jobId: z.string(), kind: JobKind, label: z.string() });
 export type JobStarted = z.infer<typeof JobStarted>;
 
+export const TaskName = z.enum(['classification', 'regression']);
+export type TaskName = z.infer<typeof TaskName>;
+export const ModelKindName = z.enum(['logistic_regression', 'linear_regression', 'mlp']);
+export type ModelKindName = z.infer<typeof ModelKindName>;
+export const RunStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** What a user picks for one training run; everything but the dataset and target has a default. */
+export const RunRequest = z.object({
+  /** Dataset name or id. */
+  dataset: z.string().min(1),
+  /** Dataset version number; the latest when absent. */
+  version: z.number().int().positive().optional(),
+  target: z.string().min(1),
+  /** Inferred from the target's type when absent. */
+  task: TaskName.optional(),
+  /** Feature columns; every other column when absent (some may then be dropped by preprocessing). */
+  features: z.array(z.string().min(1)).min(1).optional(),
+  model: ModelKindName.default('mlp'),
+  hiddenLayers: z
+    .array(
+      z.object({
+        units: z.number().int().min(1).max(4096),
+        activation: z.enum(['relu', 'tanh', 'elu', 'selu', 'sigmoid', 'softplus', 'linear']).optional(),
+        dropout: z.number().min(0).max(0.9).optional(),
+      }),
+    )
+    .max(16)
+    .optional(),
+  l2: z.number().min(0).max(10).optional(),
+  epochs: z.number().int().min(1).max(100_000).optional(),
+  batchSize: z.number().int().min(1).max(1_000_000).optional(),
+  learningRate: z.number().positive().max(100).optional(),
+  optimizer: z.enum(['adam', 'sgd', 'rmsprop']).optional(),
+  classWeight: z.enum(['none', 'balanced']).optional(),
+  /** Seeds the split, the initial weights, dropout and the batch order. */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  split: z.object({ train: z.number().positive(), validation: z.number().min(0), test: z.number().positive() }).optional(),
+  /** The model the run's result is saved under; the dataset's name by default. */
+  modelName: z.string().trim().min(1).max(200).optional(),
+});
+export type RunRequest = z.input<typeof RunRequest>;
+
+export const EpochRecord = z.object({ epoch: z.number(), logs: z.record(z.string(), z.number()) });
+export type EpochRecord = z.infer<typeof EpochRecord>;
+
+export const Run = z.object({
+  id: z.string(),
+  datasetVersionId: z.string(),
+  datasetId: z.string(),
+  datasetName: z.string(),
+  datasetVersion: z.number(),
+  status: RunStatus,
+  task: TaskName.nullable(),
+  target: z.string(),
+  modelKind: ModelKindName,
+  /** Fully resolved: model, training and split parameters with every default filled in. */
+  params: z.record(z.string(), z.unknown()),
+  preprocess: z.record(z.string(), z.unknown()).nullable(),
+  history: z.array(EpochRecord),
+  /** {test: {...}}: accuracy, precision_macro, ... confusion, roc for classification; mae, rmse, r2 for regression. */
+  metrics: z.record(z.string(), z.unknown()).nullable(),
+  backend: z.string().nullable(),
+  tfjsVersion: z.string().nullable(),
+  datasetHash: z.string(),
+  error: ApiErrorShape.nullable(),
+  model: z.object({ name: z.string(), version: z.number() }).nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type Run = z.infer<typeof Run>;
+
+export const RunProgress = z.object({
+  runId: z.string(),
+  /** 1-based number of the epoch just finished. */
+  epoch: z.number(),
+  epochs: z.number(),
+  logs: z.record(z.string(), z.number()),
+  etaMs: z.number(),
+  fraction: z.number(),
+});
+export type RunProgress = z.infer<typeof RunProgress>;
+
+export const RunFinished = z.object({ runId: z.string(), status: RunStatus, error: ApiErrorShape.optional() });
+export type RunFinished = z.infer<typeof RunFinished>;
+
 const Empty = z.object({}).strict().default({});
 const Ref = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() });
 
@@ -214,6 +301,12 @@ export const methods = {
   'datasets.import': { input: ImportRequest, output: JobStarted },
   /** Runs the import to completion and returns its result: for the CLI and scripts. */
   'datasets.importNow': { input: ImportRequest, output: ImportResult },
+  'runs.start': { input: RunRequest, output: z.object({ runId: z.string(), jobId: z.string() }) },
+  /** Queues a run and waits for it to end: for the CLI and scripts. Fails with the run's error. */
+  'runs.startNow': { input: RunRequest, output: Run },
+  'runs.list': { input: Empty, output: z.array(Run) },
+  'runs.get': { input: z.object({ runId: z.string().min(1) }), output: Run },
+  'runs.cancel': { input: z.object({ runId: z.string().min(1) }), output: z.object({ cancelled: z.boolean() }) },
   'jobs.cancel': { input: z.object({ jobId: z.string() }), output: z.object({ cancelled: z.boolean() }) },
 } as const;
 
@@ -222,6 +315,9 @@ export const events = {
   'job.started': JobStarted,
   'job.progress': JobProgress,
   'job.finished': JobFinished,
+  'run.started': z.object({ runId: z.string() }),
+  'run.progress': RunProgress,
+  'run.finished': RunFinished,
 } as const;
 
 export type Methods = typeof methods;

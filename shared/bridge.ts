@@ -12,7 +12,14 @@ export const EVENT_CHANNEL = 'cairn:event';
  * Every event name in shared/api.ts `events`. Kept as a literal list because importing `events`
  * would pull zod into the sandboxed preload; the type below fails to compile if it drifts.
  */
-export const bridgeEventNames = ['job.started', 'job.progress', 'job.finished'] as const;
+export const bridgeEventNames = [
+  'job.started',
+  'job.progress',
+  'job.finished',
+  'run.started',
+  'run.progress',
+  'run.finished',
+] as const;
 
 type Missing = Exclude<EventName, (typeof bridgeEventNames)[number]>;
 // Compile-time check that the list names every event in the contract (Missing must be never).

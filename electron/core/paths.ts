@@ -33,6 +33,7 @@ export function layout(home: string) {
     datasets: path.join(home, 'datasets'),
     work: path.join(home, 'work'),
     uploads: path.join(home, 'uploads'),
+    models: path.join(home, 'models'),
   };
 }
 export type Layout = ReturnType<typeof layout>;

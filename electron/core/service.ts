@@ -1,7 +1,7 @@
 // Implements the contract in shared/api.ts on top of the core modules. Every host (Electron main,
 // the web host, the CLI) holds one CairnService and routes calls through `call`, which validates
 // the argument, runs the handler and returns the reply envelope: errors as data, never stacks.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -14,7 +14,11 @@ import {
   type MethodArg,
   type MethodName,
   type MethodResult,
+  type Run,
 } from '../../shared/api.js';
+import { RunsRepo } from './db/runs-repo.js';
+import type { TrainOutcome } from './training/run-training.js';
+import { DEFAULT_FRACTIONS } from './training/splits.js';
 import { DatasetsRepo, type StoredVersion } from './db/datasets-repo.js';
 import { openDb, type Db } from './db/open.js';
 import { literal, memoryLimitFor, openDuck } from './datasets/duck.js';
@@ -37,6 +41,37 @@ export interface ServiceOptions {
 
 type Handlers = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> };
 
+/** A run waiting in the host's FIFO (or the one running), with whoever awaits its end. */
+interface QueuedRun {
+  runId: string;
+  jobId: string;
+  req: MethodArg<'runs.start'>;
+  versionId: string;
+  modelName: string;
+  ended: Promise<Run>;
+  settle: (outcome: { run: Run } | { error: CairnError }) => void;
+  cancel?: () => void;
+}
+
+/** The split seed when a request names none: TrainParams' default, so split and weights share it. */
+const DEFAULT_SEED = 42;
+
+/** Whether a process id belongs to a living process (EPERM: alive, but another user's). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A model's folder name under models/: the name itself when it is a plain file name, else a stable hash of it. */
+export function modelFolderName(name: string): string {
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name) && !name.endsWith('.')) return name;
+  return `model-${createHash('sha256').update(name.toLowerCase()).digest('hex').slice(0, 16)}`;
+}
+
 /** Dataset names become folder-free labels; the file's base name is the default. */
 export function datasetNameFromPath(file: string): string {
   const base = path.basename(file).replace(/\.[^.]+$/, '');
@@ -47,6 +82,11 @@ export class CairnService {
   readonly events = new EventBus();
   private readonly repo: DatasetsRepo;
   private readonly jobs: JobRunner;
+  private readonly runs: RunsRepo;
+  private readonly queue: QueuedRun[] = [];
+  private active?: QueuedRun;
+  private activeDone?: Promise<void>;
+  private closing = false;
   private duck?: Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }>;
 
   private constructor(
@@ -56,6 +96,7 @@ export class CairnService {
   ) {
     this.repo = new DatasetsRepo(db);
     this.jobs = new JobRunner(options.spawn ?? forkSpawner());
+    this.runs = new RunsRepo(db);
   }
 
   /** Opens (creating if needed) the data folder and app.db. */
@@ -66,7 +107,10 @@ export class CairnService {
     // Work folders left by a crash hold only half-made files that no record points at.
     await rm(paths.work, { recursive: true, force: true });
     await mkdir(paths.work, { recursive: true });
-    return new CairnService(options, paths, openDb(paths.db));
+    const db = openDb(paths.db);
+    // Runs whose host died (a crash, a killed CLI) can never finish: say so, once, at the next open.
+    new RunsRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
+    return new CairnService(options, paths, db);
   }
 
   get home(): string {
@@ -98,6 +142,14 @@ export class CairnService {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    const now = new Date().toISOString();
+    for (const q of this.queue.splice(0)) {
+      this.runs.markEnded(q.runId, 'interrupted', { code: 'cancelled', message: 'The app closed before this run started.' }, now);
+      q.settle({ error: new CairnError('cancelled', 'The app closed before this run started.') });
+    }
+    this.active?.cancel?.();
+    await this.activeDone;
     this.jobs.cancelAll();
     if (this.duck) {
       const { instance, conn } = await this.duck;
@@ -216,7 +268,175 @@ export class CairnService {
     'datasets.importNow': async (req) => this.runImport(req, randomUUID(), (p) => this.events.emit('job.progress', p)),
 
     'jobs.cancel': async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
+
+    'runs.start': async (req) => {
+      const q = this.enqueueRun(req);
+      // startNow's caller awaits `ended`; here nobody does, and a failure is already recorded.
+      q.ended.catch(() => undefined);
+      return { runId: q.runId, jobId: q.jobId };
+    },
+
+    'runs.startNow': async (req) => this.enqueueRun(req).ended,
+
+    'runs.list': async () => this.runs.list(),
+
+    'runs.get': async ({ runId }) => this.run(runId),
+
+    'runs.cancel': async ({ runId }) => {
+      this.run(runId);
+      const at = this.queue.findIndex((q) => q.runId === runId);
+      if (at >= 0) {
+        const [q] = this.queue.splice(at, 1) as [QueuedRun];
+        const error = { code: 'cancelled' as const, message: 'The run was cancelled before it started.' };
+        this.runs.markEnded(runId, 'cancelled', error, new Date().toISOString());
+        this.events.emit('run.finished', { runId, status: 'cancelled', error });
+        q.settle({ error: new CairnError(error.code, error.message) });
+        return { cancelled: true };
+      }
+      if (this.active?.runId === runId && this.active.cancel) {
+        this.active.cancel();
+        return { cancelled: true };
+      }
+      return { cancelled: false };
+    },
   };
+
+  private run(runId: string): Run {
+    const run = this.runs.get(runId);
+    if (!run) throw new CairnError('not_found', `no run with id ${runId}`);
+    return run;
+  }
+
+  /** The stored version a dataset reference (name, id or version id) and optional version number mean. */
+  private resolveVersion(ref: string, version?: number): StoredVersion {
+    const dataset = this.repo.find(ref);
+    const byVersionId = dataset ? undefined : this.repo.version(ref);
+    const found = dataset ?? (byVersionId ? this.repo.find(byVersionId.datasetId) : undefined);
+    if (!found) throw new CairnError('not_found', `no dataset named or with id "${ref}"`);
+    if (byVersionId) return byVersionId;
+    const versions = this.repo.versions(found.id);
+    const wanted = version === undefined ? versions[0] : versions.find((v) => v.version === version);
+    if (!wanted) throw new CairnError('not_found', `dataset "${found.name}" has no version ${String(version)}`);
+    return wanted;
+  }
+
+  /** Records a queued run and puts it at the back of the host's FIFO: one run trains at a time. */
+  private enqueueRun(req: MethodArg<'runs.start'>): QueuedRun {
+    if (this.closing) throw new CairnError('cancelled', 'Cairn is closing');
+    const v = this.resolveVersion(req.dataset, req.version);
+    const dataset = this.repo.find(v.datasetId);
+    const runId = randomUUID();
+    const { dataset: _d, version: _v, ...params } = req;
+    this.runs.create(
+      {
+        id: runId,
+        datasetVersionId: v.id,
+        target: req.target,
+        task: req.task ?? null,
+        modelKind: req.model,
+        params: { ...params, seed: req.seed ?? DEFAULT_SEED, split: req.split ?? DEFAULT_FRACTIONS },
+        datasetHash: v.contentHash,
+        hostPid: process.pid,
+      },
+      new Date().toISOString(),
+    );
+    let settle!: QueuedRun['settle'];
+    const ended = new Promise<Run>((resolve, reject) => {
+      settle = (outcome) => ('run' in outcome ? resolve(outcome.run) : reject(outcome.error));
+    });
+    const q: QueuedRun = { runId, jobId: randomUUID(), req, versionId: v.id, modelName: req.modelName ?? dataset?.name ?? 'model', ended, settle };
+    this.queue.push(q);
+    this.pump();
+    return q;
+  }
+
+  private pump(): void {
+    if (this.active || this.closing) return;
+    const next = this.queue.shift();
+    if (!next) return;
+    this.active = next;
+    this.activeDone = this.executeRun(next).finally(() => {
+      this.active = undefined;
+      this.activeDone = undefined;
+      this.pump();
+    });
+  }
+
+  /** Runs one queued run's job and records how it ended; never throws. */
+  private async executeRun(q: QueuedRun): Promise<void> {
+    const { runId, jobId, req } = q;
+    const workDir = path.join(this.paths.work, jobId);
+    let dest: string | undefined;
+    try {
+      this.runs.markRunning(runId, new Date().toISOString());
+      this.events.emit('run.started', { runId });
+      await mkdir(workDir, { recursive: true });
+      const v = this.version(q.versionId);
+      const handle = this.jobs.start(
+        'train',
+        {
+          dataFile: this.dataFile(v),
+          columns: this.repo.profile(v.id).map((c) => ({ name: c.name, storageType: c.storageType, type: c.type })),
+          target: req.target,
+          features: req.features,
+          task: req.task,
+          model: {
+            kind: req.model,
+            ...(req.hiddenLayers ? { hiddenLayers: req.hiddenLayers } : {}),
+            ...(req.l2 !== undefined ? { l2: req.l2 } : {}),
+          },
+          train: {
+            epochs: req.epochs,
+            batchSize: req.batchSize,
+            learningRate: req.learningRate,
+            optimizer: req.optimizer,
+            classWeight: req.classWeight,
+            seed: req.seed ?? DEFAULT_SEED,
+          },
+          fractions: req.split,
+          workDir,
+        },
+        (p) => this.events.emit('run.progress', { runId, ...p }),
+        jobId,
+      );
+      q.cancel = () => handle.cancel();
+      const out: TrainOutcome = await handle.done;
+      const name = this.runs.modelName(q.modelName) ?? q.modelName;
+      const version = this.runs.nextModelVersion(name);
+      const relative = path.join('models', modelFolderName(name), String(version));
+      dest = path.join(this.paths.home, relative);
+      await mkdir(path.dirname(dest), { recursive: true });
+      // A folder left by a save whose record was never written holds nothing anyone points at.
+      await rm(dest, { recursive: true, force: true });
+      await rename(out.artifactDir, dest);
+      await fsyncDir(path.dirname(dest));
+      this.runs.succeed(
+        runId,
+        {
+          task: out.task,
+          params: out.params,
+          preprocess: out.preprocess,
+          history: out.history,
+          metrics: out.metrics,
+          backend: out.backend,
+          tfjsVersion: out.tfjsVersion,
+        },
+        { id: randomUUID(), name, version, dir: relative, sha256: out.artifactSha256 },
+        new Date().toISOString(),
+      );
+      this.events.emit('run.finished', { runId, status: 'succeeded' });
+      q.settle({ run: this.run(runId) });
+    } catch (err) {
+      if (dest) await rm(dest, { recursive: true, force: true });
+      const error = toApiError(err);
+      const status = this.closing ? 'interrupted' : error.code === 'cancelled' ? 'cancelled' : 'failed';
+      this.runs.markEnded(runId, status, error, new Date().toISOString());
+      this.events.emit('run.finished', { runId, status, error });
+      q.settle({ error: new CairnError(error.code, error.message, error.details) });
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
 
   /** Deletes an uploaded temporary file and its per-upload folder; never a file outside uploads/. */
   private async removeUpload(file: string): Promise<void> {
@@ -241,7 +461,7 @@ export class CairnService {
       const handle = this.jobs.start(
         'import',
         { path: path.resolve(req.path), badRows: req.badRows, knownHashes: Object.fromEntries(this.repo.hashesByName(name)), workDir },
-        onProgress,
+        (p) => onProgress({ ...p, jobId, kind: 'import' }),
         jobId,
       );
       const out = await handle.done;

@@ -17,7 +17,9 @@ export function forkSpawner(): SpawnJobProcess {
     ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
     : [];
   return () => {
-    const child = fork(worker, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    // A job's stdout goes to the host's stderr: the host's stdout is the CLI's --json output, and
+    // libraries (TensorFlow.js's banner) print to stdout.
+    const child = fork(worker, [], { execArgv, stdio: ['ignore', 2, 'inherit', 'ipc'], serialization: 'advanced' });
     return {
       send: (message: HostToJob) => child.send(message),
       onMessage: (listener) => child.on('message', (m) => listener(m as JobToHost)),

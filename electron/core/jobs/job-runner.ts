@@ -1,9 +1,9 @@
 // The host's side of long work (DESIGN.md, "Long work runs out of the host's process"): start a
 // job in its own process, relay its progress, cancel it, and turn its exit into one outcome.
 import { randomUUID } from 'node:crypto';
-import type { JobKind, JobProgress } from '../../../shared/api.js';
+import type { JobKind } from '../../../shared/api.js';
 import { CairnError, fromApiError } from '../errors.js';
-import type { JobInputs, JobOutputs, SpawnJobProcess } from './protocol.js';
+import type { HostToJob, JobInputs, JobOutputs, JobProgresses, SpawnJobProcess } from './protocol.js';
 
 export interface JobHandle<K extends JobKind> {
   id: string;
@@ -21,7 +21,7 @@ export class JobRunner {
   start<K extends JobKind>(
     kind: K,
     input: JobInputs[K],
-    onProgress: (progress: JobProgress) => void,
+    onProgress: (progress: JobProgresses[K]) => void,
     id: string = randomUUID(),
   ): JobHandle<K> {
     const child = this.spawn();
@@ -38,8 +38,8 @@ export class JobRunner {
         child.kill();
       };
       child.onMessage((message) => {
-        if (message.type === 'progress') onProgress({ ...message.progress, jobId: id, kind });
-        else if (message.type === 'done') settle(() => resolve(message.output));
+        if (message.type === 'progress') onProgress(message.progress as JobProgresses[K]);
+        else if (message.type === 'done') settle(() => resolve(message.output as JobOutputs[K]));
         else settle(() => reject(fromApiError(message.error)));
       });
       child.onExit((code) =>
@@ -58,7 +58,7 @@ export class JobRunner {
       child.kill();
     };
     this.running.set(id, { cancel });
-    child.send({ type: 'start', kind, input });
+    child.send({ type: 'start', kind, input } as HostToJob);
     return { id, done, cancel };
   }
 

@@ -46,6 +46,13 @@ async function run(message: HostToJob, port: Port): Promise<void> {
         port.finish({ type: 'done', output });
         break;
       }
+      case 'train': {
+        // Loaded only by training jobs: TensorFlow.js costs an import job a second at start.
+        const { runTraining } = await import('../training/run-training.js');
+        const output = await runTraining(message.input, (progress) => port.post({ type: 'progress', progress }));
+        port.finish({ type: 'done', output });
+        break;
+      }
     }
   } catch (err) {
     port.finish({ type: 'error', error: toApiError(err) });

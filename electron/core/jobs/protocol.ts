@@ -2,18 +2,26 @@
 // structured clone (child_process IPC or Electron's MessagePort), so plain data only.
 import type { ApiErrorShape, JobKind, JobProgress } from '../../../shared/api.js';
 import type { ImportInput, ImportOutcome } from '../datasets/import-file.js';
+import type { TrainInput, TrainOutcome, TrainProgress } from '../training/run-training.js';
 
 export interface JobInputs {
   import: ImportInput;
+  train: TrainInput;
 }
 export interface JobOutputs {
   import: ImportOutcome;
+  train: TrainOutcome;
+}
+/** What each kind of job reports while it runs. */
+export interface JobProgresses {
+  import: Omit<JobProgress, 'jobId' | 'kind'>;
+  train: TrainProgress;
 }
 
-export type HostToJob = { type: 'start'; kind: JobKind; input: JobInputs[JobKind] };
+export type HostToJob = { [K in JobKind]: { type: 'start'; kind: K; input: JobInputs[K] } }[JobKind];
 
 export type JobToHost =
-  | { type: 'progress'; progress: Omit<JobProgress, 'jobId' | 'kind'> }
+  | { type: 'progress'; progress: JobProgresses[JobKind] }
   | { type: 'done'; output: JobOutputs[JobKind] }
   | { type: 'error'; error: ApiErrorShape };
 

@@ -57,6 +57,36 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0002 creates runs, models and model versions as STRICT tables with their checks', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, all, 2);
+    expect(tables(db)).toEqual(expect.arrayContaining(['runs', 'models', 'model_versions']));
+    for (const name of ['runs', 'models', 'model_versions']) {
+      const sql = (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
+      expect(sql).toMatch(/STRICT\s*$/);
+    }
+    db.prepare("INSERT INTO datasets VALUES ('d', 'n', 'c', 'u')").run();
+    db.prepare(
+      `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
+         row_count, column_count, data_file, profile_json, created_at) VALUES ('v', 'd', 1, 'h', 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
+    ).run();
+    const insertRun = db.prepare(
+      `INSERT INTO runs (id, dataset_version_id, status, target, model_kind, params_json, dataset_hash, created_at)
+       VALUES (?, ?, ?, 'y', 'mlp', '{}', 'h', 'c')`,
+    );
+    insertRun.run('r1', 'v', 'queued');
+    expect(() => insertRun.run('r2', 'v', 'exploded')).toThrow(/CHECK/);
+    expect(() => insertRun.run('r3', 'nope', 'queued')).toThrow(/FOREIGN KEY/);
+    db.prepare("INSERT INTO models VALUES ('m', 'Iris', 'c')").run();
+    expect(() => db.prepare("INSERT INTO models VALUES ('m2', 'iris', 'c')").run()).toThrow(/UNIQUE/);
+    const insertVersion = db.prepare("INSERT INTO model_versions VALUES (?, 'm', ?, 'r1', 'models/Iris/1', 'abc', 'c')");
+    insertVersion.run('mv1', 1);
+    expect(() => insertVersion.run('mv2', 1)).toThrow(/UNIQUE/);
+    expect(() => insertVersion.run('mv3', 'two')).toThrow();
+    db.close();
+  });
+
   it('is idempotent: running again changes nothing', () => {
     const db = new Database(':memory:');
     expect(migrate(db, all)).toBe(all.length);

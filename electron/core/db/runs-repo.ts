@@ -1,0 +1,258 @@
+// SQL for training runs, models and model versions. Rows are mapped to the contract's Run at
+// the repo edge; JSON columns are parsed here and nowhere else.
+import type { ApiErrorShape, EpochRecord, ModelKindName, Run, RunStatus, TaskName } from '../../../shared/api.js';
+import type { Db } from './open.js';
+
+interface DbRun {
+  id: string;
+  dataset_version_id: string;
+  status: RunStatus;
+  task: TaskName | null;
+  target: string;
+  model_kind: ModelKindName;
+  params_json: string;
+  preprocess_json: string | null;
+  history_json: string;
+  metrics_json: string | null;
+  backend: string | null;
+  tfjs_version: string | null;
+  dataset_hash: string;
+  error_json: string | null;
+  model_name: string | null;
+  model_version: number | null;
+  host_pid: number | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  // Joined from the dataset tables.
+  dataset_id: string;
+  dataset_name: string;
+  dataset_version: number;
+}
+
+interface DbModelVersion {
+  id: string;
+  model_id: string;
+  model_name: string;
+  version: number;
+  run_id: string;
+  dir: string;
+  sha256: string;
+  created_at: string;
+}
+
+export interface NewRun {
+  id: string;
+  datasetVersionId: string;
+  target: string;
+  task: TaskName | null;
+  modelKind: ModelKindName;
+  params: Record<string, unknown>;
+  datasetHash: string;
+  hostPid: number;
+}
+
+export interface RunSuccess {
+  task: TaskName;
+  params: Record<string, unknown>;
+  preprocess: Record<string, unknown>;
+  history: EpochRecord[];
+  metrics: Record<string, unknown>;
+  backend: string;
+  tfjsVersion: string;
+}
+
+export interface NewModelVersion {
+  id: string;
+  name: string;
+  version: number;
+  dir: string;
+  sha256: string;
+}
+
+export interface StoredModelVersion {
+  id: string;
+  modelId: string;
+  name: string;
+  version: number;
+  runId: string;
+  dir: string;
+  sha256: string;
+  createdAt: string;
+}
+
+const RUN_SELECT = `
+  SELECT r.*, d.id AS dataset_id, d.name AS dataset_name, v.version AS dataset_version
+  FROM runs r
+  JOIN dataset_versions v ON v.id = r.dataset_version_id
+  JOIN datasets d ON d.id = v.dataset_id`;
+
+function parse<T>(json: string | null): T | null {
+  return json === null ? null : (JSON.parse(json) as T);
+}
+
+function toRun(row: DbRun): Run {
+  return {
+    id: row.id,
+    datasetVersionId: row.dataset_version_id,
+    datasetId: row.dataset_id,
+    datasetName: row.dataset_name,
+    datasetVersion: row.dataset_version,
+    status: row.status,
+    task: row.task,
+    target: row.target,
+    modelKind: row.model_kind,
+    params: JSON.parse(row.params_json) as Record<string, unknown>,
+    preprocess: parse<Record<string, unknown>>(row.preprocess_json),
+    history: JSON.parse(row.history_json) as EpochRecord[],
+    metrics: parse<Record<string, unknown>>(row.metrics_json),
+    backend: row.backend,
+    tfjsVersion: row.tfjs_version,
+    datasetHash: row.dataset_hash,
+    error: parse<ApiErrorShape>(row.error_json),
+    model:
+      row.model_name !== null && row.model_version !== null ? { name: row.model_name, version: row.model_version } : null,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function toModelVersion(row: DbModelVersion): StoredModelVersion {
+  return {
+    id: row.id,
+    modelId: row.model_id,
+    name: row.model_name,
+    version: row.version,
+    runId: row.run_id,
+    dir: row.dir,
+    sha256: row.sha256,
+    createdAt: row.created_at,
+  };
+}
+
+export class RunsRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Records a queued run. */
+  create(run: NewRun, now: string): Run {
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, dataset_version_id, status, task, target, model_kind, params_json, dataset_hash, host_pid, created_at)
+         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(run.id, run.datasetVersionId, run.task, run.target, run.modelKind, JSON.stringify(run.params), run.datasetHash, run.hostPid, now);
+    return this.get(run.id) as Run;
+  }
+
+  get(id: string): Run | undefined {
+    const row = this.db.prepare(`${RUN_SELECT} WHERE r.id = ?`).get(id) as DbRun | undefined;
+    return row ? toRun(row) : undefined;
+  }
+
+  /** Newest first. */
+  list(): Run[] {
+    return (this.db.prepare(`${RUN_SELECT} ORDER BY r.created_at DESC, r.rowid DESC`).all() as DbRun[]).map(toRun);
+  }
+
+  markRunning(id: string, now: string): void {
+    this.db.prepare(`UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'`).run(now, id);
+  }
+
+  /** Ends a run that did not succeed; only a queued or running run changes. */
+  markEnded(id: string, status: 'failed' | 'cancelled' | 'interrupted', error: ApiErrorShape | null, now: string): void {
+    this.db
+      .prepare(
+        `UPDATE runs SET status = ?, error_json = ?, finished_at = ?, host_pid = NULL
+         WHERE id = ? AND status IN ('queued', 'running')`,
+      )
+      .run(status, error ? JSON.stringify(error) : null, now, id);
+  }
+
+  /** Runs left queued or running by a host process that no longer lives, marked interrupted; returns their ids. */
+  interruptOrphans(isAlive: (pid: number) => boolean, now: string): string[] {
+    const open = this.db
+      .prepare(`SELECT id, host_pid FROM runs WHERE status IN ('queued', 'running')`)
+      .all() as { id: string; host_pid: number | null }[];
+    const orphans = open.filter((r) => r.host_pid === null || !isAlive(r.host_pid)).map((r) => r.id);
+    const error = JSON.stringify({ code: 'internal', message: 'The app stopped before this run finished.' });
+    const mark = this.db.prepare(
+      `UPDATE runs SET status = 'interrupted', error_json = ?, finished_at = ?, host_pid = NULL
+       WHERE id = ? AND status IN ('queued', 'running')`,
+    );
+    this.db.transaction(() => orphans.forEach((id) => mark.run(error, now, id)))();
+    return orphans;
+  }
+
+  /** The version number the next save under `name` gets. */
+  nextModelVersion(name: string): number {
+    const row = this.db
+      .prepare(
+        `SELECT coalesce(max(mv.version), 0) AS v FROM model_versions mv JOIN models m ON m.id = mv.model_id
+         WHERE m.name = ? COLLATE NOCASE`,
+      )
+      .get(name) as { v: number };
+    return row.v + 1;
+  }
+
+  /** The stored spelling of a model's name, if the model exists. */
+  modelName(name: string): string | undefined {
+    const row = this.db.prepare('SELECT name FROM models WHERE name = ? COLLATE NOCASE').get(name) as
+      | { name: string }
+      | undefined;
+    return row?.name;
+  }
+
+  /**
+   * Records a run's success together with the model version it created, in one transaction:
+   * the model is created on its first version.
+   */
+  succeed(runId: string, result: RunSuccess, model: NewModelVersion, now: string): void {
+    this.db.transaction(() => {
+      let modelId = (
+        this.db.prepare('SELECT id FROM models WHERE name = ? COLLATE NOCASE').get(model.name) as { id: string } | undefined
+      )?.id;
+      if (!modelId) {
+        modelId = model.id;
+        this.db.prepare('INSERT INTO models (id, name, created_at) VALUES (?, ?, ?)').run(modelId, model.name, now);
+      }
+      this.db
+        .prepare(
+          `INSERT INTO model_versions (id, model_id, version, run_id, dir, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(model.id, modelId, model.version, runId, model.dir, model.sha256, now);
+      const changed = this.db
+        .prepare(
+          `UPDATE runs SET status = 'succeeded', task = ?, params_json = ?, preprocess_json = ?, history_json = ?,
+             metrics_json = ?, backend = ?, tfjs_version = ?, model_name = ?, model_version = ?, finished_at = ?, host_pid = NULL
+           WHERE id = ? AND status = 'running'`,
+        )
+        .run(
+          result.task,
+          JSON.stringify(result.params),
+          JSON.stringify(result.preprocess),
+          JSON.stringify(result.history),
+          JSON.stringify(result.metrics),
+          result.backend,
+          result.tfjsVersion,
+          model.name,
+          model.version,
+          now,
+          runId,
+        ).changes;
+      if (changed !== 1) throw new Error(`run ${runId} is no longer running`);
+    })();
+  }
+
+  /** A model's version: the latest when `version` is absent. */
+  modelVersion(name: string, version?: number): StoredModelVersion | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT mv.*, m.name AS model_name FROM model_versions mv JOIN models m ON m.id = mv.model_id
+         WHERE m.name = ? COLLATE NOCASE AND (? IS NULL OR mv.version = ?)
+         ORDER BY mv.version DESC LIMIT 1`,
+      )
+      .get(name, version ?? null, version ?? null) as DbModelVersion | undefined;
+    return row ? toModelVersion(row) : undefined;
+  }
+}

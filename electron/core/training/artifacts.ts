@@ -1,0 +1,182 @@
+// Model artifacts on disk (DESIGN.md, "Data at rest"): the tfjs layers format (model.json plus
+// one weights file), the preprocessing manifest and a small card, with an artifact manifest that
+// holds the sha256 of every file. Written into a fresh folder and fsynced, so the host can rename
+// the folder into place whole; checked against those hashes before anything is loaded.
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { CairnError } from '../errors.js';
+import { PreprocessManifest } from './manifest.js';
+// Registers SeededDropout, which saved MLPs may contain, before any model is loaded.
+import './models.js';
+
+export const ARTIFACT_MANIFEST = 'artifact.json';
+const MODEL_JSON = 'model.json';
+const WEIGHTS_BIN = 'weights.bin';
+const PREPROCESS_JSON = 'preprocess.json';
+const CARD_JSON = 'card.json';
+
+/** What a person (and a predict call) needs to know about a saved model at a glance. */
+export const ModelCard = z.object({
+  format: z.literal('cairn-model-card/1'),
+  task: z.enum(['classification', 'regression']),
+  target: z.string(),
+  classes: z.array(z.string()).nullable(),
+  features: z.array(z.string()),
+  metrics: z.record(z.string(), z.unknown()),
+  modelKind: z.string(),
+  backend: z.string(),
+  tfjsVersion: z.string(),
+  createdAt: z.string(),
+});
+export type ModelCard = z.infer<typeof ModelCard>;
+
+const ArtifactManifest = z.object({
+  format: z.literal('cairn-artifact/1'),
+  /** Bare file name → sha256 (hex) of its bytes. */
+  files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+});
+type ArtifactManifest = z.infer<typeof ArtifactManifest>;
+
+export interface SavedArtifacts {
+  dir: string;
+  /** sha256 of artifact.json: what app.db records for the version. */
+  sha256: string;
+  files: Record<string, string>;
+}
+
+export interface LoadedArtifacts {
+  model: tf.LayersModel;
+  preprocess: PreprocessManifest;
+  card: ModelCard;
+}
+
+function sha256(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** A file name with no folder part: all weight paths and manifest entries must be one. */
+function isBareName(name: string): boolean {
+  return name.length > 0 && name !== '.' && name !== '..' && !/[\\/]/.test(name) && !name.includes('\0');
+}
+
+async function writeSynced(file: string, data: Uint8Array | string): Promise<void> {
+  await writeFile(file, data);
+  const handle = await open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes the model, its preprocessing and card into `dir` (created; should be new), each file fsynced. */
+export async function saveArtifacts(
+  dir: string,
+  model: tf.LayersModel,
+  preprocess: PreprocessManifest,
+  card: ModelCard,
+): Promise<SavedArtifacts> {
+  await mkdir(dir, { recursive: true });
+  const files: Record<string, string> = {};
+  const put = async (name: string, data: Uint8Array | string) => {
+    await writeSynced(path.join(dir, name), data);
+    files[name] = sha256(data);
+  };
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightData = artifacts.weightData
+        ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData))
+        : new Uint8Array(0);
+      await put(WEIGHTS_BIN, weightData);
+      const modelJson = {
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+      };
+      await put(MODEL_JSON, JSON.stringify(modelJson));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+  await put(PREPROCESS_JSON, JSON.stringify(PreprocessManifest.parse(preprocess), null, 2));
+  await put(CARD_JSON, JSON.stringify(ModelCard.parse(card), null, 2));
+  const manifest: ArtifactManifest = { format: 'cairn-artifact/1', files };
+  const manifestText = JSON.stringify(manifest, null, 2);
+  await writeSynced(path.join(dir, ARTIFACT_MANIFEST), manifestText);
+  await syncDir(dir);
+  return { dir, sha256: sha256(manifestText), files };
+}
+
+function tampered(dir: string, message: string): CairnError {
+  return new CairnError('invalid_argument', `The model files in ${dir} failed their check: ${message}`, { dir });
+}
+
+/**
+ * Loads a saved model after checking every file against the artifact manifest (and the manifest
+ * against `expectedSha256` when given), and that weight paths are bare file names in the folder.
+ */
+export async function loadArtifacts(dir: string, expectedSha256?: string): Promise<LoadedArtifacts> {
+  let manifestText: string;
+  try {
+    manifestText = await readFile(path.join(dir, ARTIFACT_MANIFEST), 'utf8');
+  } catch {
+    throw new CairnError('not_found', `No saved model in ${dir} (${ARTIFACT_MANIFEST} is missing)`, { dir });
+  }
+  if (expectedSha256 !== undefined && sha256(manifestText) !== expectedSha256)
+    throw tampered(dir, `${ARTIFACT_MANIFEST} differs from the one recorded when the model was saved`);
+  const parsed = ArtifactManifest.safeParse(JSON.parse(manifestText));
+  if (!parsed.success) throw tampered(dir, `${ARTIFACT_MANIFEST} is not a Cairn artifact manifest`);
+  const files = parsed.data.files;
+  const contents = new Map<string, Buffer>();
+  for (const [name, hash] of Object.entries(files)) {
+    if (!isBareName(name)) throw tampered(dir, `the manifest names a path outside the folder (${JSON.stringify(name)})`);
+    let data: Buffer;
+    try {
+      data = await readFile(path.join(dir, name));
+    } catch {
+      throw tampered(dir, `${name} is missing`);
+    }
+    if (sha256(data) !== hash) throw tampered(dir, `${name} was modified after the model was saved`);
+    contents.set(name, data);
+  }
+  for (const name of [MODEL_JSON, PREPROCESS_JSON, CARD_JSON])
+    if (!contents.has(name)) throw tampered(dir, `${name} is not in the manifest`);
+  const modelJson = JSON.parse((contents.get(MODEL_JSON) as Buffer).toString('utf8')) as {
+    modelTopology: tf.io.ModelArtifacts['modelTopology'];
+    weightsManifest: tf.io.WeightsManifestConfig;
+  };
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: Uint8Array[] = [];
+  for (const group of modelJson.weightsManifest) {
+    for (const p of group.paths) {
+      if (!isBareName(p)) throw tampered(dir, `a weights path is not a bare file name (${JSON.stringify(p)})`);
+      const data = contents.get(p);
+      if (!data) throw tampered(dir, `the weights file ${p} is not in the manifest`);
+      buffers.push(data);
+    }
+    specs.push(...group.weights);
+  }
+  const weightData = tf.io.concatenateArrayBuffers(
+    buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer),
+  );
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData }),
+  );
+  const preprocess = PreprocessManifest.parse(JSON.parse((contents.get(PREPROCESS_JSON) as Buffer).toString('utf8')));
+  const card = ModelCard.parse(JSON.parse((contents.get(CARD_JSON) as Buffer).toString('utf8')));
+  return { model, preprocess, card };
+}

@@ -1,0 +1,219 @@
+// The body of a 'train' job, run in a job process: read the dataset version's columns, check the
+// request against them, split, fit preprocessing on the training rows, build and train the model
+// with per-epoch progress, evaluate it on the test rows and save its artifacts to the job's work
+// folder. The host records the run and moves the artifacts into place.
+import path from 'node:path';
+import { openDuck } from '../datasets/duck.js';
+import { CairnError } from '../errors.js';
+import { saveArtifacts } from './artifacts.js';
+import { selectBackend, tfjsVersion } from './backend.js';
+import { chooseColumns, readColumns, type ColumnData, type ColumnRead, type ColumnSet } from './columns.js';
+import type { PreprocessManifest } from './manifest.js';
+import { classificationMetrics, regressionMetrics } from './metrics.js';
+import { buildModel, ModelParams, type ModelParamsInput, type Task } from './models.js';
+import { encodeTarget, featureCount, fitPreprocess, transform } from './preprocess.js';
+import { DEFAULT_FRACTIONS, presentRows, randomSplit, stratifiedSplit, type SplitFractions, type Splits } from './splits.js';
+import { predictProba, predictValues, trainModel, TrainParams, type EpochLogs } from './train-loop.js';
+
+/** Fewer rows with a target than this cannot make a training, validation and test split worth the name. */
+export const MIN_ROWS = 10;
+/** An integer target with at most this many distinct values is taken as classes. */
+export const MAX_INTEGER_CLASSES = 20;
+
+export interface TrainInput {
+  /** Absolute path of the dataset version's Parquet file. */
+  dataFile: string;
+  /** The version's columns with their (corrected) types. */
+  columns: ColumnRead[];
+  target: string;
+  features?: string[];
+  task?: Task;
+  model: ModelParamsInput;
+  train: Partial<TrainParams>;
+  fractions?: SplitFractions;
+  workDir: string;
+}
+
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  logs: EpochLogs;
+  etaMs: number;
+  fraction: number;
+}
+
+export interface TrainOutcome {
+  task: Task;
+  backend: string;
+  tfjsVersion: string;
+  /** Every parameter as resolved, defaults filled in. */
+  params: Record<string, unknown>;
+  preprocess: PreprocessManifest;
+  history: { epoch: number; logs: EpochLogs }[];
+  metrics: { test: Record<string, unknown> };
+  /** The saved model folder inside workDir, and the sha256 of its artifact manifest. */
+  artifactDir: string;
+  artifactSha256: string;
+}
+
+function bad(message: string, details?: Record<string, unknown>): CairnError {
+  return new CairnError('invalid_argument', message, details);
+}
+
+function distinctCount(col: ColumnData, rows: Uint32Array): number {
+  const seen = new Set<number>();
+  for (const r of rows) seen.add(col.kind === 'number' ? (col.values[r] as number) : (col.codes[r] as number));
+  return seen.size;
+}
+
+/** The task a target implies: classes for categories, booleans, text and small integer sets; numbers otherwise. */
+export function inferTask(col: ColumnData, present: Uint32Array): Task {
+  if (col.kind === 'codes') return 'classification';
+  if (col.type === 'datetime') throw bad(`Target "${col.name}" is a date or time: pick a numeric or categorical target.`);
+  if (col.type === 'integer' && distinctCount(col, present) <= MAX_INTEGER_CLASSES) return 'classification';
+  return 'regression';
+}
+
+function hasValues(col: ColumnData): boolean {
+  return presentRows(col).length > 0;
+}
+
+/** Checks the request against the data; every problem a user can fix is a CairnError here, before training. */
+function plan(input: TrainInput, data: ColumnSet, features: string[]): { task: Task; splits: Splits; seedSplit: number } {
+  const target = data.columns.get(input.target) as ColumnData;
+  const present = presentRows(target);
+  if (present.length === 0)
+    throw bad(`Target "${input.target}" has no values: every row is missing it.`, { column: input.target });
+  for (const name of input.features ?? []) {
+    if (!hasValues(data.columns.get(name) as ColumnData))
+      throw bad(`Feature "${name}" has no values: every row is missing it.`, { column: name });
+  }
+  if (features.length === 0) throw bad('There are no feature columns: the dataset has only the target.');
+  const task = input.task ?? inferTask(target, present);
+  if (task === 'regression' && (target.kind !== 'number' || target.type === 'datetime'))
+    throw bad(`Regression needs a numeric target; "${input.target}" is ${target.type}.`, { column: input.target });
+  if (present.length < MIN_ROWS)
+    throw bad(`Too few rows to train: ${present.length} rows have a target value, at least ${MIN_ROWS} are needed.`, {
+      rows: present.length,
+    });
+  if (task === 'classification' && distinctCount(target, present) < 2)
+    throw bad(`Target "${input.target}" has only one class: classification needs at least two.`, { column: input.target });
+  const seed = input.train.seed ?? TrainParams.parse({}).seed;
+  const fractions = input.fractions ?? DEFAULT_FRACTIONS;
+  const splits =
+    task === 'classification'
+      ? stratifiedSplit(target, seed, { fractions })
+      : randomSplit(data.rows, seed, { fractions, rows: present });
+  return { task, splits, seedSplit: seed };
+}
+
+/** Rows whose class is known to training (a class seen only outside training cannot be scored). */
+function knownLabels(y: Int32Array | Float32Array, x: Float32Array, width: number): { x: Float32Array; y: Int32Array } {
+  const labels = y as Int32Array;
+  const keep: number[] = [];
+  labels.forEach((c, i) => c >= 0 && keep.push(i));
+  const outX = new Float32Array(keep.length * width);
+  keep.forEach((r, i) => outX.set(x.subarray(r * width, (r + 1) * width), i * width));
+  return { x: outX, y: Int32Array.from(keep, (r) => labels[r] as number) };
+}
+
+/** Runs one training job end to end; see the file comment. */
+export async function runTraining(input: TrainInput, onProgress: (p: TrainProgress) => void): Promise<TrainOutcome> {
+  const backend = await selectBackend();
+  const model = ModelParams.parse(input.model);
+  const train = TrainParams.parse(input.train);
+  const [targetColumn] = chooseColumns(input.columns, [input.target]);
+  const featureNames = input.features ?? input.columns.map((c) => c.name).filter((n) => n !== input.target);
+  const features = chooseColumns(input.columns, featureNames).filter((c) => c.name !== input.target);
+  const duck = await openDuck({ tempDir: path.join(input.workDir, 'duck-spill'), threads: 1 });
+  let data: ColumnSet;
+  try {
+    data = await readColumns(duck.conn, input.dataFile, [targetColumn as ColumnRead, ...features]);
+  } finally {
+    duck.conn.closeSync();
+    duck.instance.closeSync();
+  }
+  const names = features.map((f) => f.name);
+  const { task, splits } = plan(input, data, names);
+  const fractions = input.fractions ?? DEFAULT_FRACTIONS;
+  const preprocess = fitPreprocess(data, { features: names, target: { column: input.target, task }, train: splits.train });
+  const width = featureCount(preprocess);
+  if (width === 0) {
+    const why = preprocess.dropped.map((d) => `"${d.column}" (${d.reason})`).join(', ');
+    throw bad(`No usable features: every feature column was dropped: ${why}.`, { dropped: preprocess.dropped });
+  }
+  const classes = preprocess.target?.task === 'classification' ? preprocess.target.classes : null;
+  const encode = (rows: Uint32Array) => {
+    const x = transform(preprocess, data, rows);
+    const y = encodeTarget(preprocess, data, rows);
+    return task === 'classification' ? knownLabels(y, x, width) : { x, y };
+  };
+  const trainData = encode(splits.train);
+  const validation = splits.validation.length > 0 ? encode(splits.validation) : undefined;
+  const test = encode(splits.test);
+  if (test.y.length === 0) throw bad('The test split has no rows to evaluate on: use a larger test fraction.');
+
+  const tfModel = buildModel(model, { task, nFeatures: width, nClasses: classes?.length }, train.seed);
+  const history: TrainOutcome['history'] = [];
+  try {
+    await trainModel({
+      ...train,
+      model: tfModel,
+      nFeatures: width,
+      task,
+      x: trainData.x,
+      y: trainData.y,
+      validation: validation && validation.y.length > 0 ? validation : undefined,
+      onEpoch: (epoch, logs, etaMs) => {
+        history.push({ epoch: epoch + 1, logs });
+        onProgress({ epoch: epoch + 1, epochs: train.epochs, logs, etaMs, fraction: (epoch + 1) / train.epochs });
+      },
+    });
+    let metrics: Record<string, unknown>;
+    if (task === 'classification') {
+      const k = (classes as string[]).length;
+      const proba = await predictProba(tfModel, test.x, width);
+      metrics = { ...classificationMetrics(test.y as Int32Array, proba, k), classes, rows: test.y.length };
+    } else {
+      const predicted = await predictValues(tfModel, test.x, width);
+      metrics = { ...regressionMetrics(test.y, predicted), rows: test.y.length };
+    }
+    const params = {
+      model,
+      train,
+      split: {
+        seed: train.seed,
+        fractions,
+        method: task === 'classification' ? 'stratified' : 'random',
+        rows: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
+      },
+      features: names,
+    };
+    const artifactDir = path.join(input.workDir, 'model');
+    const saved = await saveArtifacts(artifactDir, tfModel, preprocess, {
+      format: 'cairn-model-card/1',
+      task,
+      target: input.target,
+      classes,
+      features: preprocess.features.map((f) => f.column),
+      metrics: { test: metrics },
+      modelKind: model.kind,
+      backend: backend.name,
+      tfjsVersion: tfjsVersion(),
+      createdAt: new Date().toISOString(),
+    });
+    return {
+      task,
+      backend: backend.name,
+      tfjsVersion: tfjsVersion(),
+      params,
+      preprocess,
+      history,
+      metrics: { test: metrics },
+      artifactDir,
+      artifactSha256: saved.sha256,
+    };
+  } finally {
+    tfModel.dispose();
+  }
+}
