@@ -1,9 +1,9 @@
 // The `cairn` command: the engine for scripts and CI, over the same service the app uses.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import type { ImportResult } from '../../shared/api.js';
+import type { ImportResult, MethodInput, Run, RunProgress } from '../../shared/api.js';
 import { cairnVersion } from '../core/environment.js';
 import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
@@ -28,6 +28,68 @@ async function withService<T>(program: Command, host: 'cli' | 'browser', fn: (s:
 
 function importJson(r: ImportResult) {
   return { id: r.datasetId, name: r.name, version: r.version, rows: r.rows, columns: r.columns };
+}
+
+const MODEL_KINDS = { logistic: 'logistic_regression', linear: 'linear_regression', mlp: 'mlp' } as const;
+
+interface TrainOptions {
+  target: string;
+  task?: 'classification' | 'regression';
+  model?: keyof typeof MODEL_KINDS;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  seed?: number;
+  json?: boolean;
+}
+
+/** The test metrics the CLI prints, by task. */
+const TEST_KEYS = {
+  classification: ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'roc_auc', 'log_loss'],
+  regression: ['mae', 'rmse', 'r2'],
+} as const;
+
+function testMetrics(run: Run): Record<string, unknown> {
+  const test = ((run.metrics ?? {}) as { test?: Record<string, unknown> }).test ?? {};
+  const keys: readonly string[] = run.task ? TEST_KEYS[run.task] : [];
+  return Object.fromEntries(keys.map((k) => [k, test[k] ?? null]));
+}
+
+function runJson(run: Run) {
+  return {
+    run: run.id,
+    status: run.status,
+    task: run.task,
+    backend: run.backend,
+    model: run.model,
+    metrics: { test: testMetrics(run) },
+  };
+}
+
+function fmtMetric(v: unknown): string {
+  return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v);
+}
+
+function runText(run: Run): string {
+  const lines = [
+    `run ${run.id}: ${run.status}`,
+    `dataset:  ${run.datasetName} version ${run.datasetVersion}, target ${run.target}${run.task ? ` (${run.task})` : ''}`,
+    `model:    ${run.modelKind}${run.model ? `, saved as ${run.model.name} version ${run.model.version}` : ''}`,
+  ];
+  if (run.backend) lines.push(`backend:  ${run.backend} (tfjs ${run.tfjsVersion ?? '?'})`);
+  if (run.history.length) lines.push(`epochs:   ${run.history.length}`);
+  const metrics = Object.entries(testMetrics(run));
+  if (metrics.length) lines.push('test metrics:', ...metrics.map(([k, v]) => `  ${k.padEnd(16)}${fmtMetric(v)}`));
+  if (run.error) lines.push(`error:    ${run.error.message}`);
+  return lines.join('\n');
+}
+
+function parseNumber(kind: 'int' | 'float') {
+  return (v: string) => {
+    const n = kind === 'int' ? Number.parseInt(v, 10) : Number.parseFloat(v);
+    if (!Number.isFinite(n) || (kind === 'int' && String(n) !== v.trim())) throw new Error(`not a${kind === 'int' ? 'n integer' : ' number'}: ${v}`);
+    return n;
+  };
 }
 
 function print(json: boolean, value: unknown, text: () => string): void {
@@ -109,6 +171,93 @@ export function buildProgram(): Command {
             profileTable(d.columns),
           ].join('\n'),
         );
+      });
+    });
+
+  program
+    .command('train <dataset>')
+    .description('train a model on a dataset (name, id, or a file to import first); saves it as a model version')
+    .requiredOption('--target <column>', 'the column to predict')
+    .option('--task <task>', 'classification or regression (default: from the target\'s type)')
+    .option('--model <kind>', 'logistic, linear or mlp (default: mlp)')
+    .option('--epochs <n>', 'training epochs', parseNumber('int'))
+    .option('--batch-size <n>', 'rows per training step', parseNumber('int'))
+    .option('--learning-rate <x>', 'optimizer learning rate', parseNumber('float'))
+    .option('--seed <n>', 'seeds the split, initial weights and batch order', parseNumber('int'))
+    .option('--json', 'print the result as JSON')
+    .action(async (ref: string, o: TrainOptions) => {
+      if (o.task !== undefined && o.task !== 'classification' && o.task !== 'regression')
+        throw new Error(`--task must be classification or regression, not "${String(o.task)}"`);
+      if (o.model !== undefined && !(o.model in MODEL_KINDS))
+        throw new Error(`--model must be logistic, linear or mlp, not "${String(o.model)}"`);
+      await withService(program, 'cli', async (s) => {
+        const bar = progressBar();
+        const unsubscribe = s.events.subscribe((event, payload) => {
+          if (event === 'job.progress') bar.update(payload as Parameters<typeof bar.update>[0]);
+          if (event === 'run.progress') {
+            const p = payload as RunProgress;
+            const loss = p.logs.loss === undefined ? '' : ` loss ${p.logs.loss.toFixed(4)}`;
+            const eta = p.etaMs > 0 ? ` ~${Math.ceil(p.etaMs / 1000)}s left` : '';
+            bar.update({ fraction: p.fraction, label: `epoch ${p.epoch}/${p.epochs}${loss}${eta}` });
+          }
+        });
+        let run: Run;
+        try {
+          let dataset = ref;
+          // A path to a file is imported first (identical content is recognised, not duplicated).
+          if (existsSync(ref) && statSync(ref).isFile()) dataset = (await s.invoke('datasets.importNow', { path: ref })).datasetId;
+          const req: MethodInput<'runs.startNow'> = {
+            dataset,
+            target: o.target,
+            task: o.task,
+            model: o.model ? MODEL_KINDS[o.model] : undefined,
+            epochs: o.epochs,
+            batchSize: o.batchSize,
+            learningRate: o.learningRate,
+            seed: o.seed,
+          };
+          run = await s.invoke('runs.startNow', req);
+        } finally {
+          unsubscribe();
+          bar.done();
+        }
+        print(Boolean(o.json), runJson(run), () => runText(run));
+      });
+    });
+
+  const runs = program.command('runs').description('list and inspect training runs');
+  runs
+    .command('list')
+    .option('--json', 'print as JSON')
+    .action(async (o: { json?: boolean }) => {
+      await withService(program, 'cli', async (s) => {
+        const list = await s.invoke('runs.list', {});
+        print(Boolean(o.json), list, () =>
+          list.length === 0
+            ? 'No runs yet. Train one with `cairn train <dataset> --target <column>`.'
+            : table(
+                ['id', 'status', 'dataset', 'target', 'task', 'model', 'created'],
+                list.map((r) => [
+                  r.id,
+                  r.status,
+                  `${r.datasetName}@${r.datasetVersion}`,
+                  r.target,
+                  r.task ?? '',
+                  r.model ? `${r.model.name}:${r.model.version}` : '',
+                  r.createdAt,
+                ]),
+              ),
+        );
+      });
+    });
+  runs
+    .command('show <id>')
+    .description('parameters, metrics and outcome of one run')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      await withService(program, 'cli', async (s) => {
+        const run = await s.invoke('runs.get', { runId: id });
+        print(Boolean(o.json), run, () => runText(run));
       });
     });
 

@@ -3,8 +3,11 @@
 import type { ColumnProfile, JobProgress } from '../../shared/api.js';
 import { CairnError } from '../core/errors.js';
 
+/** What a bar shows: a fraction, a label and, for byte-counting work, bytes. */
+export type BarProgress = Pick<JobProgress, 'fraction' | 'label'> & Partial<Pick<JobProgress, 'bytesDone' | 'bytesTotal'>>;
+
 /** A one-line progress bar redrawn in place on a terminal; occasional plain lines otherwise. */
-export function progressBar(stream: NodeJS.WriteStream = process.stderr): { update(p: JobProgress): void; done(): void } {
+export function progressBar(stream: NodeJS.WriteStream = process.stderr): { update(p: BarProgress): void; done(): void } {
   let lastPlain = -1;
   return {
     update(p) {
@@ -12,7 +15,7 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): { upda
       if (stream.isTTY) {
         const width = 30;
         const filled = Math.round(p.fraction * width);
-        const bytes = p.bytesTotal ? ` ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}` : '';
+        const bytes = p.bytesTotal ? ` ${formatBytes(p.bytesDone ?? 0)}/${formatBytes(p.bytesTotal)}` : '';
         stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${p.label}${bytes}\x1b[K`);
       } else if (pct >= lastPlain + 25) {
         lastPlain = pct - (pct % 25);

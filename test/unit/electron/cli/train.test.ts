@@ -1,0 +1,68 @@
+// `cairn train` and `cairn runs` as scripts run them: the documented --json shape, and runs
+// listed and shown afterwards.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classificationCsv, regressionCsv } from '../core/training/data.js';
+
+const BIN = path.resolve(import.meta.dirname, '../../../../bin/cairn.js');
+let dir: string;
+let home: string;
+
+function cairn(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, '--home', home, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CAIRN_HOME: '', CAIRN_BACKEND: 'cpu' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-cli-train-'));
+  home = path.join(dir, 'home');
+  writeFileSync(path.join(dir, 'flowers.csv'), classificationCsv());
+  writeFileSync(path.join(dir, 'prices.csv'), regressionCsv());
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('cairn train', () => {
+  let runId: string;
+
+  it('imports a file, trains a classifier and prints the documented JSON', () => {
+    const r = cairn('train', path.join(dir, 'flowers.csv'), '--target', 'label', '--epochs', '8', '--learning-rate', '0.01', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { run: string; metrics: { test: Record<string, number> } };
+    expect(Object.keys(out).sort()).toEqual(['backend', 'metrics', 'model', 'run', 'status', 'task']);
+    expect(out).toMatchObject({ status: 'succeeded', task: 'classification', backend: 'cpu', model: { name: 'flowers', version: 1 } });
+    expect(Object.keys(out.metrics.test).sort()).toEqual(['accuracy', 'f1_macro', 'log_loss', 'precision_macro', 'recall_macro', 'roc_auc']);
+    expect(out.metrics.test.accuracy).toBeGreaterThan(0.8);
+    runId = out.run;
+  });
+
+  it('trains a linear regression on a dataset by name with regression metrics', () => {
+    expect(cairn('import', path.join(dir, 'prices.csv')).code).toBe(0);
+    const r = cairn('train', 'prices', '--target', 'y', '--model', 'linear', '--epochs', '5', '--learning-rate', '0.05', '--seed', '3', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { task: string; metrics: { test: Record<string, number> } };
+    expect(out.task).toBe('regression');
+    expect(Object.keys(out.metrics.test).sort()).toEqual(['mae', 'r2', 'rmse']);
+  });
+
+  it('fails with one clear line on an unknown target and records the failed run', () => {
+    const r = cairn('train', 'prices', '--target', 'nope');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cairn: Unknown column: "nope"/);
+    const list = JSON.parse(cairn('runs', 'list', '--json').stdout) as { id: string; status: string }[];
+    expect(list.map((x) => x.status)).toEqual(['failed', 'succeeded', 'succeeded']);
+  });
+
+  it('lists and shows runs', () => {
+    expect(cairn('runs', 'list').stdout).toContain(runId);
+    const shown = cairn('runs', 'show', runId);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/succeeded[\s\S]*accuracy/);
+    expect(JSON.parse(cairn('runs', 'show', runId, '--json').stdout)).toMatchObject({ id: runId, target: 'label' });
+  });
+});
