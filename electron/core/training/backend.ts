@@ -24,6 +24,9 @@ async function tryBackend(name: BackendName): Promise<void> {
 
 async function choose(preferred?: BackendName): Promise<BackendChoice> {
   const order = preferred ? [preferred, ...ORDER.filter((b) => b !== preferred)] : ORDER;
+  // Production mode: no debug checks, and no "install tfjs-node" banner on stdout; which
+  // backend runs, and why, is reported by Cairn itself (runs, doctor, the status bar).
+  tf.env().set('PROD', true);
   const tried: BackendChoice['tried'] = [];
   for (const name of order) {
     try {
