@@ -46,6 +46,16 @@ function csvSource(info: FileInfo, types: Record<string, string>, rejectsTable?:
   return `read_csv(${literal(info.path)}, ${options.join(', ')})`;
 }
 
+/**
+ * The table function that reads a source file as it is (CSV with our dialect and missing-value
+ * tokens, JSON/NDJSON, Parquet): what an import copies and what batch prediction scores.
+ */
+export function readSource(info: FileInfo): string {
+  if (info.format === 'parquet') return `read_parquet(${literal(info.path)})`;
+  if (info.format === 'json') return `read_json_auto(${literal(info.path)}, format='auto', maximum_object_size=${MAX_JSON_OBJECT_BYTES})`;
+  return csvSource(info, {});
+}
+
 interface Reject {
   line: number;
   column: string | null;
@@ -68,10 +78,8 @@ export async function copyToParquet(
     );
   };
   const name = path.basename(info.path);
-  if (info.format === 'parquet') {
-    await copy(`read_parquet(${literal(info.path)})`);
-  } else if (info.format === 'json') {
-    await copy(`read_json_auto(${literal(info.path)}, format='auto', maximum_object_size=${MAX_JSON_OBJECT_BYTES})`);
+  if (info.format !== 'csv') {
+    await copy(readSource(info));
   } else {
     const typeWarnings = new Map<string, string>();
     const types: Record<string, string> = {};
