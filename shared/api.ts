@@ -285,6 +285,42 @@ export type RunProgress = z.infer<typeof RunProgress>;
 export const RunFinished = z.object({ runId: z.string(), status: RunStatus, error: ApiErrorShape.optional() });
 export type RunFinished = z.infer<typeof RunFinished>;
 
+/** One row's prediction: a class with every class's probability, or a number. */
+export const Prediction = z.union([
+  z.object({ label: z.string(), probabilities: z.record(z.string(), z.number()) }),
+  z.object({ value: z.number() }),
+]);
+export type Prediction = z.infer<typeof Prediction>;
+
+/** Scores a data file (CSV, TSV, JSON, NDJSON or Parquet) with a saved model version. */
+export const PredictFileRequest = z.object({
+  /** The model's name. */
+  model: z.string().min(1),
+  /** The model version; the latest when absent. */
+  version: z.number().int().positive().optional(),
+  path: z.string().min(1),
+  /** Output file (.csv, .json or .ndjson): input columns plus prediction columns. */
+  out: z.string().min(1).optional(),
+});
+export type PredictFileRequest = z.input<typeof PredictFileRequest>;
+
+export const PredictFileResult = z.object({
+  model: z.object({ name: z.string(), version: z.number() }),
+  task: TaskName,
+  classes: z.array(z.string()).nullable(),
+  rows: z.number(),
+  /** The file written (absolute), or null. */
+  out: z.string().nullable(),
+  /** Every prediction in row order; only when no output file was asked for. */
+  predictions: z.array(Prediction).optional(),
+  /** Input columns, then `prediction` and (for classes) `probability_<class>`. */
+  columns: z.array(z.string()),
+  /** The first rows, inputs and predictions, for a quick look. */
+  preview: z.array(z.array(Cell)),
+  warnings: z.array(z.string()),
+});
+export type PredictFileResult = z.infer<typeof PredictFileResult>;
+
 const Empty = z.object({}).strict().default({});
 const Ref = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() });
 
@@ -307,6 +343,7 @@ export const methods = {
   'runs.list': { input: Empty, output: z.array(Run) },
   'runs.get': { input: z.object({ runId: z.string().min(1) }), output: Run },
   'runs.cancel': { input: z.object({ runId: z.string().min(1) }), output: z.object({ cancelled: z.boolean() }) },
+  'models.predictFile': { input: PredictFileRequest, output: PredictFileResult },
   'jobs.cancel': { input: z.object({ jobId: z.string() }), output: z.object({ cancelled: z.boolean() }) },
 } as const;
 

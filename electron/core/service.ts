@@ -267,6 +267,8 @@ export class CairnService {
 
     'datasets.importNow': async (req) => this.runImport(req, randomUUID(), (p) => this.events.emit('job.progress', p)),
 
+    'models.predictFile': async (req) => this.predictFile(req),
+
     'jobs.cancel': async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
 
     'runs.start': async (req) => {
@@ -435,6 +437,44 @@ export class CairnService {
       q.settle({ error: new CairnError(error.code, error.message, error.details) });
     } finally {
       await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Scores a file with a saved model version. This runs in the host's process for now: scoring is
+   * a forward pass over batches (seconds for a million rows on the CPU backend) with no training
+   * state to crash, and a job kind would have to ship every prediction back over IPC for callers
+   * that want them returned. Moving it into a job later needs only predictFile's options, which
+   * are plain data apart from the connection and loaded model the job would make itself.
+   */
+  private async predictFile(req: MethodArg<'models.predictFile'>): Promise<MethodResult<'models.predictFile'>> {
+    const mv = this.runs.modelVersion(req.model, req.version);
+    if (!mv) {
+      const any = this.runs.modelVersion(req.model);
+      throw new CairnError(
+        'not_found',
+        any
+          ? `model "${any.name}" has no version ${String(req.version)} (its latest is ${any.version})`
+          : `no model named "${req.model}" (train one with \`cairn train <dataset> --target <column>\`)`,
+        { model: req.model, ...(req.version === undefined ? {} : { version: req.version }) },
+      );
+    }
+    // TensorFlow.js loads only when a model is used, as for app.info.
+    const { selectBackend } = await import('./training/backend.js');
+    await selectBackend();
+    const { loadArtifacts } = await import('./training/artifacts.js');
+    const { predictFile } = await import('./training/predict-file.js');
+    const artifacts = await loadArtifacts(path.join(this.paths.home, mv.dir), mv.sha256);
+    await this.connection();
+    const duck = await (this.duck as NonNullable<typeof this.duck>);
+    // A connection of its own: the read streams while other calls use the shared one.
+    const conn = await duck.instance.connect();
+    try {
+      const r = await predictFile({ conn, file: req.path, artifacts, out: req.out });
+      return { model: { name: mv.name, version: mv.version }, ...r };
+    } finally {
+      conn.closeSync();
+      artifacts.model.dispose();
     }
   }
 
