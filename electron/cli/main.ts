@@ -3,7 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import type { ImportResult, MethodInput, Run, RunProgress } from '../../shared/api.js';
+import type { Cell, ImportResult, MethodInput, PredictFileResult, Run, RunProgress } from '../../shared/api.js';
+import { CairnError } from '../core/errors.js';
 import { cairnVersion } from '../core/environment.js';
 import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
@@ -90,6 +91,42 @@ function parseNumber(kind: 'int' | 'float') {
     if (!Number.isFinite(n) || (kind === 'int' && String(n) !== v.trim())) throw new Error(`not a${kind === 'int' ? 'n integer' : ' number'}: ${v}`);
     return n;
   };
+}
+
+/** `name`, `name:version` or `name@alias` (aliases are not there yet) as the service's model reference. */
+export function parseModelRef(ref: string): { model: string; version?: number } {
+  const at = ref.lastIndexOf('@');
+  if (at > 0) {
+    throw new CairnError(
+      'invalid_argument',
+      `"${ref}" names an alias; aliases arrive with the model registry. Use ${ref.slice(0, at)} (the latest version) or ${ref.slice(0, at)}:<version>.`,
+    );
+  }
+  const m = /^(.+):(\d+)$/.exec(ref);
+  if (!m) return { model: ref };
+  const version = Number(m[2]);
+  if (!Number.isSafeInteger(version) || version < 1) throw new CairnError('invalid_argument', `"${m[2]}" is not a model version number`);
+  return { model: m[1] as string, version };
+}
+
+function fmtCell(v: Cell): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+  const s = String(v);
+  return s.length > 24 ? `${s.slice(0, 23)}…` : s;
+}
+
+function predictText(r: PredictFileResult): string {
+  const lines = [
+    table(r.columns, r.preview.map((row) => row.map(fmtCell))),
+    ...(r.rows > r.preview.length ? [`... ${r.rows - r.preview.length} more rows`] : []),
+    '',
+    `Scored ${r.rows} row${r.rows === 1 ? '' : 's'} with ${r.model.name} version ${r.model.version} (${r.task}).`,
+  ];
+  if (r.out) lines.push(`Written to ${r.out}.`);
+  else if (r.rows > r.preview.length) lines.push('Use --out FILE to write every prediction (.csv, .json or .ndjson).');
+  lines.push(...r.warnings.map((w) => `warning: ${w}`));
+  return lines.join('\n');
 }
 
 function print(json: boolean, value: unknown, text: () => string): void {
@@ -222,6 +259,25 @@ export function buildProgram(): Command {
           bar.done();
         }
         print(Boolean(o.json), runJson(run), () => runText(run));
+      });
+    });
+
+  program
+    .command('predict <model> <file>')
+    .description('score a CSV, TSV, JSON/NDJSON or Parquet file with a model (<name> for the latest version, <name>:<version>)')
+    .option('--out <file>', 'write input columns plus predictions to a .csv, .json or .ndjson file')
+    .option('--json', 'print the result as JSON (every prediction, unless --out is given)')
+    .action(async (ref: string, file: string, o: { out?: string; json?: boolean }) => {
+      const { model, version } = parseModelRef(ref);
+      await withService(program, 'cli', async (s) => {
+        const r = await s.invoke('models.predictFile', { model, version, path: file, out: o.out });
+        if (o.json) {
+          // Compact: with no --out this holds every prediction, and scripts parse it, not people.
+          const value = r.out
+            ? { model: r.model, rows: r.rows, out: r.out }
+            : { model: r.model, rows: r.rows, predictions: r.predictions ?? [] };
+          process.stdout.write(`${JSON.stringify(value)}\n`);
+        } else process.stdout.write(`${predictText(r)}\n`);
       });
     });
 
