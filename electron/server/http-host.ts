@@ -53,7 +53,9 @@ function deny(reply: FastifyReply, status: number, code: string, message: string
 /** Starts the web host; resolves once it listens. */
 export async function startHttpHost(options: HttpHostOptions): Promise<RunningHost> {
   const bindHost = options.host ?? '127.0.0.1';
-  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
+  // forceCloseConnections: stopping the UI cuts open connections (the event stream never ends by
+  // itself) instead of waiting for them.
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
   let hosts = new Set<string>();
 
   app.addHook('onRequest', async (req, reply) => {

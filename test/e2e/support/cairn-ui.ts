@@ -81,7 +81,10 @@ export async function startCairnUi(): Promise<CairnUi> {
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
+        // A server that does not stop within 10 s fails the test run anyway; don't hang it too.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited(child);
+        clearTimeout(timer);
       }
       await rm(home, { recursive: true, force: true });
     },

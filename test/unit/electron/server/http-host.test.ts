@@ -105,6 +105,20 @@ describe('browser host', () => {
     expect(r.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('stops promptly while a browser holds the event stream open', async () => {
+    const other = await startHttpHost({ service, staticDir: path.join(dir, 'ui'), uploadDir: path.join(dir, 'up2'), token: TOKEN });
+    const stream = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: other.port, path: `/api/events?token=${TOKEN}`, headers: { host: `127.0.0.1:${other.port}` } }, resolve)
+        .on('error', reject);
+    });
+    stream.on('error', () => undefined);
+    expect(stream.headers['content-type']).toBe('text/event-stream');
+    const closed = other.close().then(() => 'closed');
+    const late = new Promise((resolve) => setTimeout(() => resolve('still open after 3 s'), 3000));
+    expect(await Promise.race([closed, late])).toBe('closed');
+  });
+
   it('uploads raw bytes, imports them and removes the upload', async () => {
     const up = await request({ method: 'PUT', path: '/api/upload?name=../../weird%20name.csv', headers: { ...auth, 'content-type': 'application/octet-stream' }, body: 'a,b\n1,x\n2,y\n' });
     expect(up.status).toBe(200);
