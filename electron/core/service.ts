@@ -2,7 +2,7 @@
 // the web host, the CLI) holds one CairnService and routes calls through `call`, which validates
 // the argument, runs the handler and returns the reply envelope: errors as data, never stacks.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
@@ -25,6 +25,7 @@ import { literal, memoryLimitFor, openDuck } from './datasets/duck.js';
 import { profileColumns } from './datasets/profile.js';
 import { readRows } from './datasets/rows.js';
 import { cairnVersion, electronBinary, packageVersion } from './environment.js';
+import { fsyncDir } from './durable-fs.js';
 import { CairnError, toApiError } from './errors.js';
 import { EventBus } from './events.js';
 import { forkSpawner } from './jobs/fork-spawner.js';
@@ -559,15 +560,4 @@ export class CairnService {
 function publicVersion(v: StoredVersion) {
   const { dataFile: _dataFile, ...rest } = v;
   return rest;
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  // Makes the rename durable; Windows cannot open a folder for sync, and does not need to.
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -5,6 +5,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { BadRowsPolicy, ColumnProfile, JobProgress, SourceFormat } from '../../../shared/api.js';
+import { fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
 import { literal, memoryLimitFor, openDuck } from './duck.js';
 import { inspectFile, splitCsvLine, type FileInfo } from './file-check.js';
@@ -167,14 +168,6 @@ function pollProgress(conn: DuckDBConnection, report: (fraction: number) => void
   return () => clearInterval(timer);
 }
 
-async function fsyncFile(file: string): Promise<void> {
-  const handle = await open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** DuckDB's messages are long and technical; keep the line number and the first sentence. */
 export function duckError(file: string, err: unknown): CairnError {

@@ -3,10 +3,11 @@
 // holds the sha256 of every file. Written into a fresh folder and fsynced, so the host can rename
 // the folder into place whole; checked against those hashes before anything is loaded.
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { fsyncDir, fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
 import { PreprocessManifest } from './manifest.js';
 // Registers SeededDropout, which saved MLPs may contain, before any model is loaded.
@@ -62,25 +63,7 @@ function isBareName(name: string): boolean {
   return name.length > 0 && name !== '.' && name !== '..' && !/[\\/]/.test(name) && !name.includes('\0');
 }
 
-async function writeSynced(file: string, data: Uint8Array | string): Promise<void> {
-  await writeFile(file, data);
-  const handle = await open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Writes the model, its preprocessing and card into `dir` (created; should be new), each file fsynced. */
 export async function saveArtifacts(
@@ -92,7 +75,8 @@ export async function saveArtifacts(
   await mkdir(dir, { recursive: true });
   const files: Record<string, string> = {};
   const put = async (name: string, data: Uint8Array | string) => {
-    await writeSynced(path.join(dir, name), data);
+    await writeFile(path.join(dir, name), data);
+    await fsyncFile(path.join(dir, name));
     files[name] = sha256(data);
   };
   await model.save(
@@ -116,8 +100,9 @@ export async function saveArtifacts(
   await put(CARD_JSON, JSON.stringify(ModelCard.parse(card), null, 2));
   const manifest: ArtifactManifest = { format: 'cairn-artifact/1', files };
   const manifestText = JSON.stringify(manifest, null, 2);
-  await writeSynced(path.join(dir, ARTIFACT_MANIFEST), manifestText);
-  await syncDir(dir);
+  await writeFile(path.join(dir, ARTIFACT_MANIFEST), manifestText);
+  await fsyncFile(path.join(dir, ARTIFACT_MANIFEST));
+  await fsyncDir(dir);
   return { dir, sha256: sha256(manifestText), files };
 }
 
