@@ -1,18 +1,14 @@
 // Runs the real `cairn` command as a child process, as scripts and CI do.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCairn } from './run-cairn.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../../../bin/cairn.js');
 let dir: string;
 let home: string;
 
-function cairn(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, '--home', home, ...args], { encoding: 'utf8', env: { ...process.env, CAIRN_HOME: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cairn = (...args: string[]) => runCairn(home, args);
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-cli-'));

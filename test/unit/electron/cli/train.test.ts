@@ -1,23 +1,16 @@
 // `cairn train` and `cairn runs` as scripts run them: the documented --json shape, and runs
 // listed and shown afterwards.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCairn } from './run-cairn.js';
 import { classificationCsv, regressionCsv } from '../core/training/data.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../../../bin/cairn.js');
 let dir: string;
 let home: string;
 
-function cairn(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, '--home', home, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, CAIRN_HOME: '', CAIRN_BACKEND: 'cpu' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cairn = (...args: string[]) => runCairn(home, args);
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-cli-train-'));
