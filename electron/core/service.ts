@@ -207,16 +207,12 @@ export class CairnService {
     'datasets.list': async () => this.repo.list(),
 
     'datasets.get': async ({ ref, version }) => {
-      const dataset = this.repo.find(ref);
-      const byVersionId = dataset ? undefined : this.repo.version(ref);
-      const found = dataset ?? (byVersionId ? this.repo.find(byVersionId.datasetId) : undefined);
+      const wanted = this.resolveVersion(ref, version);
+      const found = this.repo.find(wanted.datasetId);
       if (!found) throw new CairnError('not_found', `no dataset named or with id "${ref}"`);
-      const versions = this.repo.versions(found.id);
-      const wanted = byVersionId ?? (version === undefined ? versions[0] : versions.find((v) => v.version === version));
-      if (!wanted) throw new CairnError('not_found', `dataset "${found.name}" has no version ${String(version)}`);
       return {
         dataset: found,
-        versions: versions.map(publicVersion),
+        versions: this.repo.versions(found.id).map(publicVersion),
         version: publicVersion(wanted),
         columns: this.repo.profile(wanted.id),
       };
