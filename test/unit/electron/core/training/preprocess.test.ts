@@ -3,8 +3,8 @@
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorOf } from './error-of.js';
 import { literal, openDuck } from '../../../../../electron/core/datasets/duck.js';
-import { CairnError } from '../../../../../electron/core/errors.js';
 import { readColumns, type ColumnRead, type ColumnSet } from '../../../../../electron/core/training/columns.js';
 import { PreprocessManifest } from '../../../../../electron/core/training/manifest.js';
 import {
@@ -73,16 +73,6 @@ afterAll(async () => {
   await cleanup();
 });
 
-function errorOf(fn: () => unknown): CairnError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CairnError);
-    expect((err as CairnError).code).toBe('invalid_argument');
-    return err as CairnError;
-  }
-  throw new Error('expected an error');
-}
 
 const fit = () =>
   fitPreprocess(data, { features: FEATURES, target: { column: 'label', task: 'classification' }, train: TRAIN });

@@ -1,5 +1,6 @@
 // Splits: sizes, stratified shares, time order, seed determinism and the errors for too little data.
 import { describe, expect, it } from 'vitest';
+import { errorOf } from './error-of.js';
 import type { CodeColumn, NumberColumn } from '../../../../../electron/core/training/columns.js';
 import {
   classCodes,
@@ -10,7 +11,6 @@ import {
   timeSplit,
   type Splits,
 } from '../../../../../electron/core/training/splits.js';
-import { CairnError } from '../../../../../electron/core/errors.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
 
 const codesColumn = (codes: number[], dictionary: string[], name = 'y'): CodeColumn => ({
@@ -27,16 +27,6 @@ const timeColumn = (values: number[]): NumberColumn => ({
   values: Float64Array.from(values),
 });
 
-function errorOf(fn: () => unknown): CairnError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CairnError);
-    expect((err as CairnError).code).toBe('invalid_argument');
-    return err as CairnError;
-  }
-  throw new Error('expected an error');
-}
 
 const all = (s: Splits) => [...s.train, ...s.validation, ...s.test];
 const sizes = (s: Splits) => [s.train.length, s.validation.length, s.test.length];
