@@ -271,6 +271,18 @@ export const Run = z.object({
 });
 export type Run = z.infer<typeof Run>;
 
+/**
+ * A run as the runs table shows it: everything but the bulky parts (history, preprocessing,
+ * curves, confusion matrices), so listing 10,000 runs stays a few megabytes.
+ */
+export const RunSummary = Run.omit({ preprocess: true, history: true, metrics: true }).extend({
+  /** The test split's scalar metrics (accuracy, f1_macro, ... or mae, rmse, r2); null until it succeeds. */
+  testMetrics: z.record(z.string(), z.number().nullable()).nullable(),
+  /** Epochs run so far (the length of the history). */
+  epochsRun: z.number(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
 export const RunProgress = z.object({
   runId: z.string(),
   /** 1-based number of the epoch just finished. */
@@ -340,7 +352,7 @@ export const methods = {
   'runs.start': { input: RunRequest, output: z.object({ runId: z.string(), jobId: z.string() }) },
   /** Queues a run and waits for it to end: for the CLI and scripts. Fails with the run's error. */
   'runs.startNow': { input: RunRequest, output: Run },
-  'runs.list': { input: Empty, output: z.array(Run) },
+  'runs.list': { input: Empty, output: z.array(RunSummary) },
   'runs.get': { input: z.object({ runId: z.string().min(1) }), output: Run },
   'runs.cancel': { input: z.object({ runId: z.string().min(1) }), output: z.object({ cancelled: z.boolean() }) },
   'models.predictFile': { input: PredictFileRequest, output: PredictFileResult },

@@ -9,6 +9,7 @@ import {
   isMethodName,
   methods,
   type CallReply,
+  type EpochRecord,
   type ImportResult,
   type JobProgress,
   type MethodArg,
@@ -50,6 +51,8 @@ interface QueuedRun {
   versionId: string;
   modelName: string;
   ended: Promise<Run>;
+  /** Epochs finished so far: runs.get shows a running run's curves from here, without a write per epoch. */
+  history: EpochRecord[];
   settle: (outcome: { run: Run } | { error: CairnError }) => void;
   cancel?: () => void;
 }
@@ -303,6 +306,7 @@ export class CairnService {
   private run(runId: string): Run {
     const run = this.runs.get(runId);
     if (!run) throw new CairnError('not_found', `no run with id ${runId}`);
+    if (run.status === 'running' && this.active?.runId === runId) return { ...run, history: [...this.active.history] };
     return run;
   }
 
@@ -343,7 +347,7 @@ export class CairnService {
     const ended = new Promise<Run>((resolve, reject) => {
       settle = (outcome) => ('run' in outcome ? resolve(outcome.run) : reject(outcome.error));
     });
-    const q: QueuedRun = { runId, jobId: randomUUID(), req, versionId: v.id, modelName: req.modelName ?? dataset?.name ?? 'model', ended, settle };
+    const q: QueuedRun = { runId, jobId: randomUUID(), req, versionId: v.id, modelName: req.modelName ?? dataset?.name ?? 'model', ended, history: [], settle };
     this.queue.push(q);
     this.pump();
     return q;
@@ -395,7 +399,10 @@ export class CairnService {
           fractions: req.split,
           workDir,
         },
-        (p) => this.events.emit('run.progress', { runId, ...p }),
+        (p) => {
+          q.history.push({ epoch: p.epoch, logs: p.logs });
+          this.events.emit('run.progress', { runId, ...p });
+        },
         jobId,
       );
       q.cancel = () => handle.cancel();
@@ -429,7 +436,8 @@ export class CairnService {
       if (dest) await rm(dest, { recursive: true, force: true });
       const error = toApiError(err);
       const status = this.closing ? 'interrupted' : error.code === 'cancelled' ? 'cancelled' : 'failed';
-      this.runs.markEnded(runId, status, error, new Date().toISOString());
+      // The curves up to the failure stay with the run: they often show why it failed.
+      this.runs.markEnded(runId, status, error, new Date().toISOString(), q.history);
       this.events.emit('run.finished', { runId, status, error });
       q.settle({ error: new CairnError(error.code, error.message, error.details) });
     } finally {

@@ -1,6 +1,6 @@
 // SQL for training runs, models and model versions. Rows are mapped to the contract's Run at
 // the repo edge; JSON columns are parsed here and nowhere else.
-import type { ApiErrorShape, EpochRecord, ModelKindName, Run, RunStatus, TaskName } from '../../../shared/api.js';
+import type { ApiErrorShape, EpochRecord, ModelKindName, Run, RunStatus, RunSummary, TaskName } from '../../../shared/api.js';
 import type { Db } from './open.js';
 
 interface DbRun {
@@ -14,6 +14,7 @@ interface DbRun {
   preprocess_json: string | null;
   history_json: string;
   metrics_json: string | null;
+  test_scores_json: string | null;
   backend: string | null;
   tfjs_version: string | null;
   dataset_hash: string;
@@ -91,7 +92,38 @@ function parse<T>(json: string | null): T | null {
   return json === null ? null : (JSON.parse(json) as T);
 }
 
-function toRun(row: DbRun): Run {
+/** The scalar entries of a run's test metrics: what the runs table sorts and filters on. */
+export function testScores(metrics: Record<string, unknown>): Record<string, number | null> {
+  const test = (metrics.test ?? {}) as Record<string, unknown>;
+  const out: Record<string, number | null> = {};
+  for (const [key, value] of Object.entries(test)) {
+    if (typeof value === 'number' || value === null) out[key] = value;
+  }
+  return out;
+}
+
+/** Columns the runs table needs: no history, preprocessing or full metrics. */
+const SUMMARY_SELECT = `
+  SELECT r.id, r.dataset_version_id, r.status, r.task, r.target, r.model_kind, r.params_json, r.test_scores_json,
+    json_array_length(r.history_json) AS epochs_run, r.backend, r.tfjs_version, r.dataset_hash, r.error_json,
+    r.model_name, r.model_version, r.created_at, r.started_at, r.finished_at,
+    d.id AS dataset_id, d.name AS dataset_name, v.version AS dataset_version
+  FROM runs r
+  JOIN dataset_versions v ON v.id = r.dataset_version_id
+  JOIN datasets d ON d.id = v.dataset_id`;
+
+type DbRunSummary = Omit<DbRun, 'preprocess_json' | 'history_json' | 'metrics_json' | 'host_pid'> & { epochs_run: number };
+
+function toSummary(row: DbRunSummary): RunSummary {
+  return {
+    ...common(row),
+    testMetrics: parse<Record<string, number | null>>(row.test_scores_json),
+    epochsRun: row.epochs_run,
+  };
+}
+
+/** The fields a full run and a summary share. */
+function common(row: DbRunSummary | DbRun): Omit<Run, 'preprocess' | 'history' | 'metrics'> {
   return {
     id: row.id,
     datasetVersionId: row.dataset_version_id,
@@ -103,9 +135,6 @@ function toRun(row: DbRun): Run {
     target: row.target,
     modelKind: row.model_kind,
     params: JSON.parse(row.params_json) as Record<string, unknown>,
-    preprocess: parse<Record<string, unknown>>(row.preprocess_json),
-    history: JSON.parse(row.history_json) as EpochRecord[],
-    metrics: parse<Record<string, unknown>>(row.metrics_json),
     backend: row.backend,
     tfjsVersion: row.tfjs_version,
     datasetHash: row.dataset_hash,
@@ -115,6 +144,15 @@ function toRun(row: DbRun): Run {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+  };
+}
+
+function toRun(row: DbRun): Run {
+  return {
+    ...common(row),
+    preprocess: parse<Record<string, unknown>>(row.preprocess_json),
+    history: JSON.parse(row.history_json) as EpochRecord[],
+    metrics: parse<Record<string, unknown>>(row.metrics_json),
   };
 }
 
@@ -150,9 +188,9 @@ export class RunsRepo {
     return row ? toRun(row) : undefined;
   }
 
-  /** Newest first. */
-  list(): Run[] {
-    return (this.db.prepare(`${RUN_SELECT} ORDER BY r.created_at DESC, r.rowid DESC`).all() as DbRun[]).map(toRun);
+  /** Every run's summary, newest first. */
+  list(): RunSummary[] {
+    return (this.db.prepare(`${SUMMARY_SELECT} ORDER BY r.created_at DESC, r.rowid DESC`).all() as DbRunSummary[]).map(toSummary);
   }
 
   markRunning(id: string, now: string): void {
@@ -160,13 +198,19 @@ export class RunsRepo {
   }
 
   /** Ends a run that did not succeed; only a queued or running run changes. */
-  markEnded(id: string, status: 'failed' | 'cancelled' | 'interrupted', error: ApiErrorShape | null, now: string): void {
+  markEnded(
+    id: string,
+    status: 'failed' | 'cancelled' | 'interrupted',
+    error: ApiErrorShape | null,
+    now: string,
+    history: EpochRecord[] = [],
+  ): void {
     this.db
       .prepare(
-        `UPDATE runs SET status = ?, error_json = ?, finished_at = ?, host_pid = NULL
+        `UPDATE runs SET status = ?, error_json = ?, finished_at = ?, history_json = ?, host_pid = NULL
          WHERE id = ? AND status IN ('queued', 'running')`,
       )
-      .run(status, error ? JSON.stringify(error) : null, now, id);
+      .run(status, error ? JSON.stringify(error) : null, now, JSON.stringify(history), id);
   }
 
   /** Runs left queued or running by a host process that no longer lives, marked interrupted; returns their ids. */
@@ -224,7 +268,7 @@ export class RunsRepo {
       const changed = this.db
         .prepare(
           `UPDATE runs SET status = 'succeeded', task = ?, params_json = ?, preprocess_json = ?, history_json = ?,
-             metrics_json = ?, backend = ?, tfjs_version = ?, model_name = ?, model_version = ?, finished_at = ?, host_pid = NULL
+             metrics_json = ?, test_scores_json = ?, backend = ?, tfjs_version = ?, model_name = ?, model_version = ?, finished_at = ?, host_pid = NULL
            WHERE id = ? AND status = 'running'`,
         )
         .run(
@@ -233,6 +277,7 @@ export class RunsRepo {
           JSON.stringify(result.preprocess),
           JSON.stringify(result.history),
           JSON.stringify(result.metrics),
+          JSON.stringify(testScores(result.metrics)),
           result.backend,
           result.tfjsVersion,
           model.name,

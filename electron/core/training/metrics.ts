@@ -271,3 +271,33 @@ export function r2(yTrue: Numbers, yPred: Numbers): number {
 export function regressionMetrics(yTrue: Numbers, yPred: Numbers): RegressionMetrics {
   return { mae: mae(yTrue, yPred), rmse: rmse(yTrue, yPred), r2: r2(yTrue, yPred) };
 }
+
+/**
+ * A ROC curve cut down to at most `maxPoints` points for storing and drawing; its AUC stays the
+ * exact one. A test split of 100k rows has up to 100k thresholds, far more than a chart can show.
+ */
+export function thinRocCurve(curve: RocCurve, maxPoints = 400): RocCurve {
+  const n = curve.fpr.length;
+  if (n <= maxPoints) return curve;
+  const step = (n - 1) / (maxPoints - 1);
+  const keep = Array.from({ length: maxPoints }, (_, i) => Math.round(i * step));
+  return {
+    fpr: keep.map((i) => curve.fpr[i]!),
+    tpr: keep.map((i) => curve.tpr[i]!),
+    thresholds: keep.map((i) => curve.thresholds[i]!),
+    auc: curve.auc,
+  };
+}
+
+/** Actual and predicted values of up to `max` test rows, for the predicted-vs-actual and residual plots. */
+export interface RegressionPoints {
+  actual: number[];
+  predicted: number[];
+}
+
+/** The first `max` rows: the test split is already a random sample of the data, in random order. */
+export function regressionPoints(yTrue: Numbers, yPred: Numbers, max = 2000): RegressionPoints {
+  checkSameLength(yTrue, yPred, 'regression points');
+  const n = Math.min(max, yTrue.length);
+  return { actual: Array.from({ length: n }, (_, i) => yTrue[i]!), predicted: Array.from({ length: n }, (_, i) => yPred[i]!) };
+}

@@ -9,7 +9,7 @@ import { saveArtifacts } from './artifacts.js';
 import { selectBackend, tfjsVersion } from './backend.js';
 import { chooseColumns, readColumns, type ColumnData, type ColumnRead, type ColumnSet } from './columns.js';
 import type { PreprocessManifest } from './manifest.js';
-import { classificationMetrics, regressionMetrics } from './metrics.js';
+import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './metrics.js';
 import { buildModel, ModelParams, type ModelParamsInput, type Task } from './models.js';
 import { encodeTarget, featureCount, fitPreprocess, transform } from './preprocess.js';
 import { DEFAULT_FRACTIONS, presentRows, randomSplit, stratifiedSplit, type SplitFractions, type Splits } from './splits.js';
@@ -173,10 +173,11 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
     if (task === 'classification') {
       const k = (classes as string[]).length;
       const proba = await predictProba(tfModel, test.x, width);
-      metrics = { ...classificationMetrics(test.y as Int32Array, proba, k), classes, rows: test.y.length };
+      const full = classificationMetrics(test.y as Int32Array, proba, k);
+      metrics = { ...full, roc: full.roc.map((c) => thinRocCurve(c)), classes, rows: test.y.length };
     } else {
       const predicted = await predictValues(tfModel, test.x, width);
-      metrics = { ...regressionMetrics(test.y, predicted), rows: test.y.length };
+      metrics = { ...regressionMetrics(test.y, predicted), points: regressionPoints(test.y, predicted), rows: test.y.length };
     }
     const params = {
       model,

@@ -1,9 +1,11 @@
 // The browser transport for `cairn ui`: calls are JSON POSTs, events one EventSource. The token
 // lives in an HttpOnly cookie set by the first page load, so same-origin requests carry it.
 import type { CairnClient, EventName, EventPayload, MethodInput, MethodName, MethodResult } from '../../../shared/api.js';
+import { bridgeEventNames } from '../../../shared/bridge.js';
 import { ApiError, unwrapReply } from './api-error.js';
 
-const EVENT_NAMES: readonly EventName[] = ['job.started', 'job.progress', 'job.finished'];
+// The contract's full event list (compile-checked against shared/api.ts in bridge.ts).
+const EVENT_NAMES: readonly EventName[] = bridgeEventNames;
 
 export interface HttpClientOptions {
   /** Prefix for /api/...; '' for same-origin. */

@@ -87,6 +87,29 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0003 fills test_scores_json with the scalar test metrics of runs that have metrics', () => {
+    const db = new Database(':memory:');
+    migrate(db, all, 2);
+    db.prepare("INSERT INTO datasets VALUES ('d', 'n', 'c', 'u')").run();
+    db.prepare(
+      `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
+         row_count, column_count, data_file, profile_json, created_at) VALUES ('v', 'd', 1, 'h', 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
+    ).run();
+    const metrics = { test: { accuracy: 0.9, roc_auc: null, rows: 30, confusion: [[1, 0], [0, 1]], roc: [{ fpr: [0, 1] }], classes: ['a', 'b'] } };
+    const insert = db.prepare(
+      `INSERT INTO runs (id, dataset_version_id, status, target, model_kind, params_json, dataset_hash, created_at, metrics_json)
+       VALUES (?, 'v', ?, 'y', 'mlp', '{}', 'h', 'c', ?)`,
+    );
+    insert.run('done', 'succeeded', JSON.stringify(metrics));
+    insert.run('failed', 'failed', null);
+    migrate(db, all, 3);
+    const scores = (id: string) =>
+      (db.prepare('SELECT test_scores_json AS s FROM runs WHERE id = ?').get(id) as { s: string | null }).s;
+    expect(JSON.parse(scores('done') as string)).toEqual({ accuracy: 0.9, roc_auc: null, rows: 30 });
+    expect(scores('failed')).toBeNull();
+    db.close();
+  });
+
   it('is idempotent: running again changes nothing', () => {
     const db = new Database(':memory:');
     expect(migrate(db, all)).toBe(all.length);

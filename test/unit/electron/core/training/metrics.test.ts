@@ -9,9 +9,11 @@ import {
   perClassScores,
   r2,
   regressionMetrics,
+  regressionPoints,
   rmse,
   rocCurve,
   rocCurves,
+  thinRocCurve,
 } from '../../../../../electron/core/training/metrics.js';
 
 const i32 = (a: number[]) => Int32Array.from(a);
@@ -188,5 +190,36 @@ describe('regression metrics', () => {
     const c = Float64Array.from([5, 5, 5]);
     expect(r2(c, Float64Array.from([5, 5, 5]))).toBe(1);
     expect(r2(c, Float64Array.from([5, 5, 6]))).toBe(0);
+  });
+});
+
+describe('stored curve samples', () => {
+  it('thins a long ROC curve to the cap, keeping both ends and the exact AUC', () => {
+    const n = 5000;
+    const scores = Float64Array.from({ length: n }, (_v, i) => i / n);
+    const positive = Array.from({ length: n }, (_v, i) => (i * 7919) % 3 === 0);
+    const full = rocCurve(positive, scores);
+    expect(full.fpr.length).toBeGreaterThan(400);
+    const thin = thinRocCurve(full, 400);
+    expect(thin.fpr).toHaveLength(400);
+    expect(thin.auc).toBe(full.auc);
+    expect([thin.fpr[0], thin.tpr[0]]).toEqual([full.fpr[0], full.tpr[0]]);
+    expect([thin.fpr.at(-1), thin.tpr.at(-1)]).toEqual([1, 1]);
+    // Still a ROC curve: both rates never decrease.
+    for (let i = 1; i < 400; i++) {
+      expect(thin.fpr[i]).toBeGreaterThanOrEqual(thin.fpr[i - 1] as number);
+      expect(thin.tpr[i]).toBeGreaterThanOrEqual(thin.tpr[i - 1] as number);
+    }
+  });
+
+  it('leaves a short curve as it is', () => {
+    const c = rocCurve([true, false, true], [0.9, 0.2, 0.4]);
+    expect(thinRocCurve(c, 400)).toBe(c);
+  });
+
+  it('samples the first rows of actual and predicted values up to the cap', () => {
+    expect(regressionPoints([1, 2, 3], [1.5, 2, 2], 2)).toEqual({ actual: [1, 2], predicted: [1.5, 2] });
+    expect(regressionPoints([1], [2])).toEqual({ actual: [1], predicted: [2] });
+    expect(() => regressionPoints([1, 2], [1])).toThrow(/lengths differ/);
   });
 });

@@ -80,6 +80,10 @@ describe('training runs', () => {
     );
     expect(await filesUnder(path.join(home, 'work'))).toEqual([]);
     expect((await service.invoke('runs.get', { runId: first.id })).status).toBe('succeeded');
+    const summary = (await service.invoke('runs.list', {})).find((r) => r.id === first.id);
+    expect(summary).toMatchObject({ status: 'succeeded', epochsRun: 8, testMetrics: { accuracy: test.accuracy, f1_macro: test.f1_macro } });
+    expect(summary).not.toHaveProperty('history');
+    expect(summary?.testMetrics).not.toHaveProperty('confusion');
   });
 
   it('gives the same metrics for the same seed, and saves version 2', async () => {
@@ -91,8 +95,11 @@ describe('training runs', () => {
   it('trains a regressor on a numeric target', async () => {
     const run = await service.invoke('runs.startNow', { dataset: 'prices', target: 'y', epochs: 15, learningRate: 0.01 });
     expect(run).toMatchObject({ status: 'succeeded', task: 'regression', params: { split: { method: 'random' } } });
-    const test = (run.metrics as { test: { r2: number; mae: number } }).test;
+    const test = (run.metrics as { test: { r2: number; mae: number; rows: number; points: { actual: number[]; predicted: number[] } } }).test;
     expect(test.r2).toBeGreaterThan(0.9);
+    // The plots' sample: every test row here (fewer than the 2,000 cap), actual beside predicted.
+    expect(test.points.actual).toHaveLength(test.rows);
+    expect(test.points.predicted).toHaveLength(test.rows);
   });
 
   it('queues runs one at a time, and cancels a queued and a running run leaving nothing under models/', async () => {
@@ -109,8 +116,13 @@ describe('training runs', () => {
         }
       });
     });
+    // A running run's curves so far come with it, and stay with it once cancelled.
+    const live = await service.invoke('runs.get', { runId: a.runId });
+    expect(live.status).toBe('running');
+    expect(live.history.length).toBeGreaterThanOrEqual(1);
     expect(await service.invoke('runs.cancel', { runId: a.runId })).toEqual({ cancelled: true });
-    await waitForStatus(a.runId, 'cancelled');
+    const cancelled = await waitForStatus(a.runId, 'cancelled');
+    expect(cancelled.history.length).toBeGreaterThanOrEqual(live.history.length);
     expect((await service.invoke('runs.get', { runId: b.runId })).status).toBe('cancelled');
     expect(await filesUnder(path.join(home, 'models'))).toEqual(before);
     expect(await filesUnder(path.join(home, 'work'))).toEqual([]);
