@@ -1,10 +1,30 @@
-// The part of ECharts the UI uses, registered once. Only the bar chart and the grid/tooltip
-// components: echarts/core instead of the full build keeps the chunk small.
-import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
+// The part of ECharts the UI uses, registered once: bars (profiles), lines (training curves, ROC),
+// scatter (predicted vs actual, residuals) and heatmap (confusion matrix). echarts/core instead
+// of the full build keeps the chunk small.
+import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  HeatmapChart,
+  LineChart,
+  ScatterChart,
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
 
 export { echarts };
