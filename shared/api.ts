@@ -233,6 +233,18 @@ export const RunRequest = z.object({
   learningRate: z.number().positive().max(100).optional(),
   optimizer: z.enum(['adam', 'sgd', 'rmsprop']).optional(),
   classWeight: z.enum(['none', 'balanced']).optional(),
+  /** Stop when the monitored metric stops improving; off when absent. */
+  earlyStopping: z
+    .object({
+      monitor: z.enum(['val_loss', 'loss', 'val_acc', 'acc', 'val_mae', 'mae']).default('val_loss'),
+      patience: z.number().int().min(0).max(10_000).default(5),
+      /** A change smaller than this is not an improvement. */
+      minDelta: z.number().min(0).default(0),
+      restoreBestWeights: z.boolean().default(true),
+    })
+    .optional(),
+  /** A datetime column: split in time (oldest rows train, newest test) instead of at random. */
+  timeColumn: z.string().min(1).optional(),
   /** Seeds the split, the initial weights, dropout and the batch order. */
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   split: z.object({ train: z.number().positive(), validation: z.number().min(0), test: z.number().positive() }).optional(),

@@ -395,8 +395,10 @@ export class CairnService {
             optimizer: req.optimizer,
             classWeight: req.classWeight,
             seed: req.seed ?? DEFAULT_SEED,
+            ...(req.earlyStopping ? { earlyStopping: req.earlyStopping } : {}),
           },
           fractions: req.split,
+          timeColumn: req.timeColumn,
           workDir,
         },
         (p) => {

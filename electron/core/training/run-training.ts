@@ -12,7 +12,7 @@ import type { PreprocessManifest } from './manifest.js';
 import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './metrics.js';
 import { buildModel, ModelParams, type ModelParamsInput, type Task } from './models.js';
 import { encodeTarget, featureCount, fitPreprocess, transform } from './preprocess.js';
-import { DEFAULT_FRACTIONS, presentRows, randomSplit, stratifiedSplit, type SplitFractions, type Splits } from './splits.js';
+import { DEFAULT_FRACTIONS, presentRows, randomSplit, stratifiedSplit, timeSplit, type SplitFractions, type Splits } from './splits.js';
 import { predictProba, predictValues, trainModel, TrainParams, type EpochLogs } from './train-loop.js';
 
 /** Fewer rows with a target than this cannot make a training, validation and test split worth the name. */
@@ -31,6 +31,8 @@ export interface TrainInput {
   model: ModelParamsInput;
   train: Partial<TrainParams>;
   fractions?: SplitFractions;
+  /** A datetime column to split by time instead of at random; not a feature unless listed in `features`. */
+  timeColumn?: string;
   workDir: string;
 }
 
@@ -100,8 +102,9 @@ function plan(input: TrainInput, data: ColumnSet, features: string[]): { task: T
     throw bad(`Target "${input.target}" has only one class: classification needs at least two.`, { column: input.target });
   const seed = input.train.seed ?? TrainParams.parse({}).seed;
   const fractions = input.fractions ?? DEFAULT_FRACTIONS;
-  const splits =
-    task === 'classification'
+  const splits = input.timeColumn
+    ? timeSplit(data.columns.get(input.timeColumn) as ColumnData, { fractions, rows: present })
+    : task === 'classification'
       ? stratifiedSplit(target, seed, { fractions })
       : randomSplit(data.rows, seed, { fractions, rows: present });
   return { task, splits, seedSplit: seed };
@@ -123,12 +126,15 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
   const model = ModelParams.parse(input.model);
   const train = TrainParams.parse(input.train);
   const [targetColumn] = chooseColumns(input.columns, [input.target]);
-  const featureNames = input.features ?? input.columns.map((c) => c.name).filter((n) => n !== input.target);
+  const featureNames =
+    input.features ?? input.columns.map((c) => c.name).filter((n) => n !== input.target && n !== input.timeColumn);
   const features = chooseColumns(input.columns, featureNames).filter((c) => c.name !== input.target);
+  const [timeColumn] = input.timeColumn ? chooseColumns(input.columns, [input.timeColumn]) : [];
+  const extra = timeColumn && !featureNames.includes(timeColumn.name) && timeColumn.name !== input.target ? [timeColumn] : [];
   const duck = await openDuck({ tempDir: path.join(input.workDir, 'duck-spill'), threads: 1 });
   let data: ColumnSet;
   try {
-    data = await readColumns(duck.conn, input.dataFile, [targetColumn as ColumnRead, ...features]);
+    data = await readColumns(duck.conn, input.dataFile, [targetColumn as ColumnRead, ...features, ...extra]);
   } finally {
     duck.conn.closeSync();
     duck.instance.closeSync();
@@ -185,7 +191,8 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       split: {
         seed: train.seed,
         fractions,
-        method: task === 'classification' ? 'stratified' : 'random',
+        method: input.timeColumn ? 'time' : task === 'classification' ? 'stratified' : 'random',
+        ...(input.timeColumn ? { timeColumn: input.timeColumn } : {}),
         rows: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
       },
       features: names,

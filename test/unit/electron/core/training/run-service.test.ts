@@ -38,6 +38,11 @@ beforeAll(async () => {
     'flowers.csv': classificationCsv(),
     'prices.csv': regressionCsv(),
     'tiny.csv': 'a,b\n1,x\n2,y\n3,x\n',
+    // Rows out of time order, so a time split is visibly not a file-order split.
+    'dated.csv': `day,x,y\n${Array.from({ length: 60 }, (_v, i) => {
+      const d = (i * 37) % 60;
+      return `2024-01-${String(1 + (d % 28)).padStart(2, '0')}T${String(d % 24).padStart(2, '0')}:00:00,${(d * 0.37).toFixed(2)},${2 * d + 1}`;
+    }).join('\n')}\n`,
     'oneclass.csv': `x,label\n${Array.from({ length: 20 }, (_v, i) => `${i},same`).join('\n')}\n`,
     'holes.csv': `x,empty,label\n${Array.from({ length: 20 }, (_v, i) => `${i},,${i % 2 ? 'a' : 'b'}`).join('\n')}\n`,
   };
@@ -100,6 +105,24 @@ describe('training runs', () => {
     // The plots' sample: every test row here (fewer than the 2,000 cap), actual beside predicted.
     expect(test.points.actual).toHaveLength(test.rows);
     expect(test.points.predicted).toHaveLength(test.rows);
+  });
+
+  it('splits in time by a datetime column, leaving that column out of the features', async () => {
+    const run = await service.invoke('runs.startNow', { dataset: 'dated', target: 'y', timeColumn: 'day', epochs: 3 });
+    expect(run.params).toMatchObject({ split: { method: 'time', timeColumn: 'day' }, features: ['x'] });
+  });
+
+  it('stops early when the monitored metric stops improving, and records the setting', async () => {
+    const run = await service.invoke('runs.startNow', {
+      dataset: 'flowers',
+      target: 'label',
+      epochs: 400,
+      learningRate: 0.05,
+      earlyStopping: { monitor: 'val_loss', patience: 2 },
+      modelName: 'early',
+    });
+    expect(run.history.length).toBeLessThan(400);
+    expect(run.params).toMatchObject({ train: { earlyStopping: { monitor: 'val_loss', patience: 2, restoreBestWeights: true } } });
   });
 
   it('queues runs one at a time, and cancels a queued and a running run leaving nothing under models/', async () => {
