@@ -1,0 +1,76 @@
+// The runs page: every run in one table; a run's detail, or several runs side by side, open
+// over it. The table stays mounted underneath, so coming back finds its order, filters,
+// selection and scroll position as they were.
+import { useCallback, useEffect, useState } from 'react';
+import { ErrorPanel } from '../../components/error-panel.js';
+import { RunCompare } from './run-compare.js';
+import { RunDetail } from './run-detail.js';
+import { RunsTable } from './runs-table.js';
+import { useRunsList } from './use-runs-list.js';
+
+type View = { kind: 'detail'; runId: string } | { kind: 'compare'; runIds: string[] };
+
+export function RunsPage({ focusRunId }: { focusRunId?: string }) {
+  const list = useRunsList();
+  // Views opened over the table, the last on top: a run opened from the compare view goes back to it.
+  const [stack, setStack] = useState<View[]>([]);
+  const top = stack[stack.length - 1];
+
+  const { reload } = list;
+  // Set by the app when the user starts a training run: show that run.
+  useEffect(() => {
+    if (!focusRunId) return;
+    setStack([{ kind: 'detail', runId: focusRunId }]);
+    reload();
+  }, [focusRunId, reload]);
+
+  const open = useCallback((runId: string) => setStack((s) => [...s, { kind: 'detail', runId }]), []);
+  const compare = useCallback((runIds: string[]) => setStack((s) => [...s, { kind: 'compare', runIds }]), []);
+  const back = useCallback(() => setStack((s) => s.slice(0, -1)), []);
+
+  return (
+    <div className="runs-page" data-testid="runs-page">
+      {top?.kind === 'detail' && (
+        <div className="runs-overlay">
+          <RunDetail key={top.runId} runId={top.runId} onBack={back} />
+        </div>
+      )}
+      {top?.kind === 'compare' && (
+        <div className="runs-overlay">
+          <RunCompare runIds={top.runIds} onBack={back} onOpen={open} />
+        </div>
+      )}
+      <div className="runs-main" hidden={top !== undefined}>
+        {list.error && <ErrorPanel title="Could not list runs" error={list.error} />}
+        {list.runs === undefined ? (
+          !list.error && <p className="muted loading-pane">Loading runs…</p>
+        ) : list.runs.length === 0 ? (
+          <NoRuns />
+        ) : (
+          <RunsTable runs={list.runs} progress={list.progress} onOpen={open} onCompare={compare} onChanged={reload} />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function NoRuns() {
+  return (
+    <div className="empty-state" data-testid="runs-empty">
+      <div className="empty-card">
+        <div className="empty-icon" aria-hidden="true">
+          ◔
+        </div>
+        <h1>No runs yet</h1>
+        <p>
+          Open a dataset on the <strong>Datasets</strong> page and press <strong>Train</strong>: each training run shows
+          up here with its status, parameters and test metrics.
+        </p>
+        <p className="muted small">
+          Runs started from the command line (<code>cairn train &lt;dataset&gt; --target &lt;column&gt;</code>) use the
+          same data folder and appear here too.
+        </p>
+      </div>
+    </div>
+  );
+}

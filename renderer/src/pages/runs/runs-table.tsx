@@ -1,0 +1,661 @@
+// Every run in one virtualized grid: status (live epoch and progress for running runs), data,
+// parameters, headline test metrics, duration, backend and saved model. Sorting and filtering
+// happen here, over memoised copies: the list is sorted once per change of data or order and
+// filtered once per change of filter, never per render, and a run.progress event re-renders
+// only its own row.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  memo,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
+import type { RunProgress, RunStatus, RunSummary, TaskName } from '../../../../shared/api.js';
+import { toApiError, type ApiError } from '../../api/api-error.js';
+import { useApp } from '../../app-context.js';
+import { ErrorPanel } from '../../components/error-panel.js';
+import { formatCount, formatDate, formatStat } from '../../lib/format.js';
+import { runColumns, type RunColumn } from './run-columns.js';
+import {
+  filterRuns,
+  formatDuration,
+  formatMetric,
+  hiddenSummary,
+  isEmptyFilter,
+  keyParams,
+  MODEL_KIND_LABELS,
+  modelRef,
+  presentMetrics,
+  rangeIds,
+  RUN_STATUSES,
+  runDurationMs,
+  shortId,
+  sortRuns,
+  statusCounts,
+  type RunFilter,
+  type RunSort,
+  type RunSortKey,
+} from './runs-query.js';
+
+const ROW_HEIGHT = 30;
+/** The compare view overlays one colour per run; SERIES_COLORS has eight. */
+export const MAX_COMPARE = 8;
+
+interface RunsTableProps {
+  runs: readonly RunSummary[];
+  progress: ReadonlyMap<string, RunProgress>;
+  onOpen: (runId: string) => void;
+  onCompare: (runIds: string[]) => void;
+  /** After a cancel was asked for: the list is worth reloading. */
+  onChanged: () => void;
+}
+
+/** Ticks once a second while `active`, for the live duration of running runs. */
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: RunsTableProps) {
+  const { client } = useApp();
+  const [sort, setSort] = useState<RunSort | undefined>(undefined);
+  const [text, setText] = useState('');
+  const [statuses, setStatuses] = useState<ReadonlySet<RunStatus>>(() => new Set());
+  const [task, setTask] = useState<TaskName | 'all'>('all');
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const [anchor, setAnchor] = useState<string | undefined>(undefined);
+  const [active, setActive] = useState(0);
+  const [cancelling, setCancelling] = useState<ReadonlySet<string>>(() => new Set());
+  const [cancelError, setCancelError] = useState<ApiError | undefined>(undefined);
+
+  // Typing stays responsive: the filter over 10,000 runs follows at React's lower priority.
+  const deferredText = useDeferredValue(text);
+  const filter = useMemo<RunFilter>(() => ({ text: deferredText, statuses, task }), [deferredText, statuses, task]);
+  const sorted = useMemo(() => sortRuns(runs, sort), [runs, sort]);
+  const shown = useMemo(() => filterRuns(sorted, filter), [sorted, filter]);
+  const metricKeys = useMemo(() => presentMetrics(runs), [runs]);
+  const columns = useMemo(() => runColumns(metricKeys), [metricKeys]);
+  const width = useMemo(() => columns.reduce((s, c) => s + c.width, 0), [columns]);
+  const counts = useMemo(() => statusCounts(runs), [runs]);
+  const now = useNow(counts.running > 0);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+
+  // A new order or filter starts at the top, as the rows grid does.
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setActive(0);
+  }, [sort, filter]);
+
+  // Handlers read the latest state through a ref, so rows get stable callbacks and stay memoised.
+  const latest = useRef({ shown, selected, anchor, onOpen });
+  latest.current = { shown, selected, anchor, onOpen };
+
+  const toggle = useCallback((id: string, range: boolean) => {
+    const { shown: rows, selected: cur, anchor: from } = latest.current;
+    const next = new Set(cur);
+    if (range && from !== undefined) {
+      // A shift-click makes the range take the anchor's state, as file managers do.
+      const on = cur.has(from);
+      for (const rid of rangeIds(rows, from, id)) {
+        if (on) next.add(rid);
+        else next.delete(rid);
+      }
+    } else if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setSelected(next);
+    if (!range || from === undefined) setAnchor(id);
+  }, []);
+
+  const cancel = useCallback(
+    (ids: readonly string[]) => {
+      setCancelError(undefined);
+      setCancelling((cur) => new Set([...cur, ...ids]));
+      void Promise.allSettled(ids.map((runId) => client.call('runs.cancel', { runId }))).then((results) => {
+        setCancelling((cur) => new Set([...cur].filter((id) => !ids.includes(id))));
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) setCancelError(toApiError(failed.reason));
+        onChanged();
+      });
+    },
+    [client, onChanged],
+  );
+
+  const rowClick = useCallback(
+    (index: number, id: string, e: MouseEvent) => {
+      setActive(index);
+      if (e.shiftKey) {
+        e.preventDefault();
+        toggle(id, true);
+      } else if (e.metaKey || e.ctrlKey) toggle(id, false);
+      else latest.current.onOpen(id);
+    },
+    [toggle],
+  );
+
+  const focusRow = (index: number) => {
+    const i = Math.max(0, Math.min(shown.length - 1, index));
+    setActive(i);
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+    // The row may only exist after the virtualizer renders it.
+    requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
+  };
+
+  const onGridKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    if (!target.classList.contains('grid-data')) return;
+    const run = shown[active];
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
+    switch (e.key) {
+      case 'ArrowDown':
+        focusRow(active + 1);
+        break;
+      case 'ArrowUp':
+        focusRow(active - 1);
+        break;
+      case 'PageDown':
+        focusRow(active + page);
+        break;
+      case 'PageUp':
+        focusRow(active - page);
+        break;
+      case 'Home':
+        focusRow(0);
+        break;
+      case 'End':
+        focusRow(shown.length - 1);
+        break;
+      case 'Enter':
+        if (run) onOpen(run.id);
+        break;
+      case ' ':
+        if (run) toggle(run.id, e.shiftKey);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const toggleSort = (key: RunSortKey) =>
+    setSort((s) =>
+      s?.key !== key ? { key, direction: 'asc' } : s.direction === 'asc' ? { key, direction: 'desc' } : undefined,
+    );
+  const toggleStatus = (s: RunStatus) =>
+    setStatuses((cur) => {
+      const next = new Set(cur);
+      if (next.has(s)) next.delete(s);
+      else next.add(s);
+      return next;
+    });
+  const clearFilters = () => {
+    setText('');
+    setStatuses(new Set());
+    setTask('all');
+  };
+
+  const shownSelected = useMemo(() => shown.filter((r) => selected.has(r.id)).length, [shown, selected]);
+  const allShownSelected = shown.length > 0 && shownSelected === shown.length;
+  const selectShown = () => {
+    const next = new Set(selected);
+    for (const r of shown) {
+      if (allShownSelected) next.delete(r.id);
+      else next.add(r.id);
+    }
+    setSelected(next);
+  };
+  // In the order the table shows them, so the compare view's columns read as the table did.
+  const selectedIds = useMemo(() => sorted.filter((r) => selected.has(r.id)), [sorted, selected]);
+  const cancellable = selectedIds.filter(
+    (r) => (r.status === 'queued' || r.status === 'running') && !cancelling.has(r.id),
+  );
+  const filtered = !isEmptyFilter(filter) || text.trim() !== '';
+  const items = virtualizer.getVirtualItems();
+  const sortColumn = columns.find((c) => c.sort === sort?.key);
+
+  return (
+    <section className="runs-table" aria-label="Runs" data-testid="runs-table">
+      <div className="runs-toolbar">
+        <h2>Runs</h2>
+        <span className="muted small" data-testid="runs-count" data-shown={shown.length} data-total={runs.length}>
+          {filtered
+            ? `${formatCount(shown.length)} of ${formatCount(runs.length)} runs`
+            : `${formatCount(runs.length)} run${runs.length === 1 ? '' : 's'}`}
+          {sort &&
+            sortColumn &&
+            ` · sorted by ${sortColumn.label || sortColumn.id} ${sort.direction === 'asc' ? '↑' : '↓'}`}
+        </span>
+        <input
+          type="search"
+          className="runs-search"
+          placeholder="Filter: dataset, target, status, model, id…"
+          aria-label="Filter runs"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          data-testid="runs-filter"
+        />
+        <select
+          className="runs-select"
+          aria-label="Task"
+          value={task}
+          onChange={(e) => setTask(e.target.value as TaskName | 'all')}
+          data-testid="runs-task"
+        >
+          <option value="all">All tasks</option>
+          <option value="classification">Classification</option>
+          <option value="regression">Regression</option>
+        </select>
+        {(filtered || sort) && (
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            onClick={() => {
+              clearFilters();
+              setSort(undefined);
+            }}
+          >
+            Clear sort and filters
+          </button>
+        )}
+        <span className="runs-spacer" />
+        {selected.size > 0 && (
+          <span className="runs-selection" data-testid="runs-selection">
+            <span className="small">{formatCount(selected.size)} selected</span>
+            <button type="button" className="btn btn-small btn-ghost" onClick={() => setSelected(new Set())}>
+              Clear
+            </button>
+            {cancellable.length > 0 && (
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => cancel(cancellable.map((r) => r.id))}
+                data-testid="cancel-selected"
+              >
+                Cancel {cancellable.length === 1 ? 'run' : `${cancellable.length} runs`}
+              </button>
+            )}
+          </span>
+        )}
+        <button
+          type="button"
+          className="btn btn-small btn-primary"
+          disabled={selected.size < 2 || selected.size > MAX_COMPARE}
+          title={
+            selected.size < 2
+              ? 'Select two or more runs to compare them'
+              : selected.size > MAX_COMPARE
+                ? `Compare up to ${MAX_COMPARE} runs at a time`
+                : undefined
+          }
+          onClick={() => onCompare(selectedIds.map((r) => r.id))}
+          data-testid="compare-runs"
+        >
+          Compare{selected.size >= 2 ? ` ${selected.size}` : ''}
+        </button>
+      </div>
+      <div className="runs-chips" role="group" aria-label="Status filter">
+        {RUN_STATUSES.map((s) => (
+          <button
+            key={s}
+            type="button"
+            className={`status-chip run-status-${s}${statuses.has(s) ? ' on' : ''}`}
+            aria-pressed={statuses.has(s)}
+            onClick={() => toggleStatus(s)}
+            disabled={counts[s] === 0 && !statuses.has(s)}
+            data-testid={`status-chip-${s}`}
+          >
+            <span className="status-dot" aria-hidden="true" />
+            {s}
+            <span className="chip-count">{formatCount(counts[s])}</span>
+          </button>
+        ))}
+        {statuses.size > 0 && (
+          <button type="button" className="btn-link small" onClick={() => setStatuses(new Set())}>
+            all statuses
+          </button>
+        )}
+      </div>
+      {cancelError && <ErrorPanel title="Could not cancel" error={cancelError} />}
+      <div
+        ref={scroller}
+        className="grid-scroll runs-grid"
+        role="grid"
+        aria-label="Runs"
+        aria-rowcount={shown.length + 1}
+        aria-colcount={columns.length}
+        aria-multiselectable="true"
+        onKeyDown={onGridKey}
+        data-testid="runs-grid"
+      >
+        <div className="grid-head" role="rowgroup" style={{ width }}>
+          <div className="grid-row runs-head-row" role="row" aria-rowindex={1}>
+            {columns.map((c) =>
+              c.id === 'select' ? (
+                <div key={c.id} className="grid-cell runs-select-cell" role="columnheader" style={{ width: c.width }}>
+                  <input
+                    type="checkbox"
+                    aria-label={allShownSelected ? 'Deselect all shown runs' : 'Select all shown runs'}
+                    checked={allShownSelected}
+                    ref={(el) => {
+                      if (el) el.indeterminate = shownSelected > 0 && !allShownSelected;
+                    }}
+                    onChange={selectShown}
+                    disabled={shown.length === 0}
+                  />
+                </div>
+              ) : (
+                <HeaderCell key={c.id} column={c} sort={sort} onSort={toggleSort} />
+              ),
+            )}
+          </div>
+        </div>
+        <div className="grid-body" role="rowgroup" style={{ height: virtualizer.getTotalSize(), width }}>
+          {items.map((item) => {
+            const run = shown[item.index];
+            if (!run) return null;
+            const live = run.status === 'running' || run.status === 'queued';
+            return (
+              <RunRow
+                key={run.id}
+                index={item.index}
+                top={item.start}
+                run={run}
+                columns={columns}
+                progress={live ? progress.get(run.id) : undefined}
+                now={run.status === 'running' ? now : 0}
+                selected={selected.has(run.id)}
+                active={item.index === active}
+                cancelling={cancelling.has(run.id)}
+                onClick={rowClick}
+                onToggle={toggle}
+                onCancel={cancel}
+              />
+            );
+          })}
+        </div>
+        {shown.length === 0 && (
+          <div className="grid-empty muted" data-testid="runs-none-match">
+            No runs match these filters.{' '}
+            <button type="button" className="btn-link" onClick={clearFilters}>
+              Clear filters
+            </button>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function HeaderCell({
+  column: c,
+  sort,
+  onSort,
+}: {
+  column: RunColumn;
+  sort: RunSort | undefined;
+  onSort: (key: RunSortKey) => void;
+}) {
+  const dir = c.sort && sort?.key === c.sort ? sort.direction : undefined;
+  return (
+    <div
+      className={`grid-cell${c.numeric ? ' num' : ''}`}
+      role="columnheader"
+      aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : c.sort ? 'none' : undefined}
+      style={{ width: c.width }}
+      data-column={c.id}
+    >
+      {c.sort ? (
+        <button
+          type="button"
+          className={`sort-button${c.numeric ? ' sort-num' : ''}`}
+          onClick={() => c.sort && onSort(c.sort)}
+          title={c.title ?? `Sort by ${c.label}`}
+        >
+          <span className="ellipsis">{c.label}</span>
+          <span className="sort-mark" aria-hidden="true">
+            {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}
+          </span>
+        </button>
+      ) : (
+        <span className="sr-only">{c.id === 'actions' ? 'Actions' : c.label}</span>
+      )}
+    </div>
+  );
+}
+
+interface RunRowProps {
+  index: number;
+  top: number;
+  run: RunSummary;
+  columns: RunColumn[];
+  progress: RunProgress | undefined;
+  /** The clock for a running run's duration; 0 for others, so their rows stay memoised. */
+  now: number;
+  selected: boolean;
+  active: boolean;
+  cancelling: boolean;
+  onClick: (index: number, id: string, e: MouseEvent) => void;
+  onToggle: (id: string, range: boolean) => void;
+  onCancel: (ids: readonly string[]) => void;
+}
+
+const RunRow = memo(function RunRow(props: RunRowProps) {
+  const { index, top, run, columns, selected, active } = props;
+  return (
+    <div
+      className={`grid-row grid-data runs-row${index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}`}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      tabIndex={active ? 0 : -1}
+      data-index={index}
+      data-run-id={run.id}
+      data-status={run.status}
+      data-testid="run-row"
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+      onClick={(e) => props.onClick(index, run.id, e)}
+      title={run.error ? run.error.message : undefined}
+    >
+      {columns.map((c) => (
+        <RunCell key={c.id} column={c} {...props} />
+      ))}
+    </div>
+  );
+});
+
+function RunCell({
+  column: c,
+  run,
+  progress,
+  now,
+  selected,
+  cancelling,
+  onToggle,
+  onCancel,
+}: RunRowProps & { column: RunColumn }) {
+  const cls = `grid-cell${c.numeric ? ' num' : ''}`;
+  const style = { width: c.width };
+  switch (c.id) {
+    case 'select':
+      return (
+        <div className={`${cls} runs-select-cell`} role="gridcell" style={style} onClick={(e) => e.stopPropagation()}>
+          <input
+            type="checkbox"
+            aria-label={`Select run ${shortId(run.id)}`}
+            checked={selected}
+            tabIndex={-1}
+            onClick={(e) => e.stopPropagation()}
+            // React reads a checkbox's change from its click, so the native event knows about Shift.
+            onChange={(e) => onToggle(run.id, (e.nativeEvent as { shiftKey?: boolean }).shiftKey === true)}
+          />
+        </div>
+      );
+    case 'status':
+      return (
+        <div className={`${cls} runs-status-cell`} role="gridcell" style={style}>
+          <StatusBadge run={run} progress={progress} />
+        </div>
+      );
+    case 'id':
+      return (
+        <div className={`${cls} mono`} role="gridcell" style={style} title={run.id}>
+          {shortId(run.id)}
+        </div>
+      );
+    case 'dataset':
+      return (
+        <div className={cls} role="gridcell" style={style} title={`${run.datasetName} version ${run.datasetVersion}`}>
+          {run.datasetName}
+          <span className="muted">@v{run.datasetVersion}</span>
+        </div>
+      );
+    case 'target':
+      return (
+        <div className={cls} role="gridcell" style={style} title={run.target}>
+          {run.target}
+        </div>
+      );
+    case 'task':
+      return (
+        <div className={cls} role="gridcell" style={style}>
+          {run.task ?? <span className="muted">auto</span>}
+        </div>
+      );
+    case 'modelKind':
+      return (
+        <div className={cls} role="gridcell" style={style}>
+          {MODEL_KIND_LABELS[run.modelKind]}
+        </div>
+      );
+    case 'epochs':
+    case 'batchSize':
+    case 'learningRate': {
+      const v = keyParams(run)[c.id];
+      return (
+        <div className={cls} role="gridcell" style={style}>
+          {v === null ? <span className="muted">—</span> : formatStat(v)}
+        </div>
+      );
+    }
+    case 'hidden': {
+      const text = hiddenSummary(keyParams(run).hidden);
+      return (
+        <div className={cls} role="gridcell" style={style} title={text}>
+          {text === '—' ? <span className="muted">—</span> : text}
+        </div>
+      );
+    }
+    case 'duration': {
+      const ms = runDurationMs(run, now || Date.now());
+      return (
+        <div className={cls} role="gridcell" style={style}>
+          {ms === null ? <span className="muted">—</span> : formatDuration(ms)}
+        </div>
+      );
+    }
+    case 'backend':
+      return (
+        <div className={cls} role="gridcell" style={style}>
+          {run.backend ?? <span className="muted">—</span>}
+        </div>
+      );
+    case 'created':
+      return (
+        <div className={cls} role="gridcell" style={style} title={run.createdAt}>
+          {formatDate(run.createdAt)}
+        </div>
+      );
+    case 'model': {
+      const ref = modelRef(run);
+      return (
+        <div className={cls} role="gridcell" style={style} title={ref ?? undefined}>
+          {ref ?? <span className="muted">—</span>}
+        </div>
+      );
+    }
+    case 'actions':
+      return (
+        <div className={`${cls} runs-actions-cell`} role="gridcell" style={style}>
+          {(run.status === 'queued' || run.status === 'running') && (
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={cancelling}
+              tabIndex={-1}
+              onClick={(e) => {
+                e.stopPropagation();
+                onCancel([run.id]);
+              }}
+              aria-label={`Cancel run ${shortId(run.id)}`}
+              data-testid="cancel-run"
+            >
+              {cancelling ? '…' : 'Cancel'}
+            </button>
+          )}
+        </div>
+      );
+    default: {
+      const v = run.testMetrics?.[c.id.slice('metric:'.length)];
+      return (
+        <div className={cls} role="gridcell" style={style}>
+          {typeof v === 'number' ? formatMetric(v) : <span className="muted">—</span>}
+        </div>
+      );
+    }
+  }
+}
+
+function StatusBadge({ run, progress }: { run: RunSummary; progress: RunProgress | undefined }) {
+  // A progress event can land before the reload that would show the run as started.
+  const status: RunStatus = progress && run.status === 'queued' ? 'running' : run.status;
+  if (status !== 'running') {
+    return (
+      <span className={`run-status run-status-${status}`} data-testid="run-status">
+        <span className="status-dot" aria-hidden="true" />
+        {status}
+      </span>
+    );
+  }
+  const epochs = progress?.epochs ?? keyParams(run).epochs;
+  const epoch = progress?.epoch ?? run.epochsRun;
+  const fraction = progress ? progress.fraction : epochs ? epoch / epochs : undefined;
+  const pct = fraction === undefined ? undefined : Math.round(Math.min(1, Math.max(0, fraction)) * 100);
+  return (
+    <span className="run-running" data-testid="run-status">
+      <span className="run-status run-status-running">
+        <span className="status-dot" aria-hidden="true" />
+        running
+        <span className="run-epoch">
+          {epoch}/{epochs ?? '?'}
+        </span>
+      </span>
+      <span
+        className="run-progress"
+        role="progressbar"
+        aria-label={`Run ${shortId(run.id)} progress`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+      >
+        <span className="run-progress-fill" style={{ width: `${pct ?? 0}%` }} />
+      </span>
+    </span>
+  );
+}

@@ -1,0 +1,96 @@
+// The list of runs, kept current: reloaded when a run starts or ends (bursts coalesced into at
+// most one call in flight and one waiting) and when the window comes back to the front, with
+// each running run's latest epoch patched in from run.progress without touching the list, so
+// the table's sorted and filtered copies are not recomputed on every epoch.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { RunProgress, RunSummary } from '../../../../shared/api.js';
+import { toApiError, type ApiError } from '../../api/api-error.js';
+import { useApp } from '../../app-context.js';
+
+/**
+ * Wraps `task` so that triggers while it runs are folded into one more run after it: a burst
+ * of 50 run.finished events costs two list calls, not 50.
+ */
+export function coalesce(task: () => Promise<void>): { trigger: () => void; dispose: () => void } {
+  let running = false;
+  let pending = false;
+  let disposed = false;
+  const start = () => {
+    running = true;
+    pending = false;
+    task()
+      .catch(() => undefined)
+      .finally(() => {
+        running = false;
+        if (pending && !disposed) start();
+      });
+  };
+  return {
+    trigger: () => {
+      if (disposed) return;
+      if (running) pending = true;
+      else start();
+    },
+    dispose: () => {
+      disposed = true;
+    },
+  };
+}
+
+const TERMINAL = new Set<RunSummary['status']>(['succeeded', 'failed', 'cancelled', 'interrupted']);
+
+export interface RunsList {
+  runs: RunSummary[] | undefined;
+  error: ApiError | undefined;
+  /** The latest epoch of each run that reported one since it last showed as finished. */
+  progress: ReadonlyMap<string, RunProgress>;
+  reload: () => void;
+}
+
+export function useRunsList(): RunsList {
+  const { client } = useApp();
+  const [runs, setRuns] = useState<RunSummary[] | undefined>(undefined);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [progress, setProgress] = useState<ReadonlyMap<string, RunProgress>>(() => new Map());
+
+  // Made in the effect, so its disposal pairs with its creation (StrictMode runs effects twice).
+  const trigger = useRef<() => void>(() => undefined);
+  useEffect(() => {
+    let alive = true;
+    const loader = coalesce(async () => {
+      try {
+        const list = await client.call('runs.list', {});
+        if (!alive) return;
+        setRuns(list);
+        setError(undefined);
+        // Progress of runs that have since ended is stale: the row shows their final state.
+        setProgress((cur) => {
+          if (cur.size === 0) return cur;
+          const ended = new Set(list.filter((r) => TERMINAL.has(r.status) && cur.has(r.id)).map((r) => r.id));
+          if (ended.size === 0) return cur;
+          return new Map([...cur].filter(([id]) => !ended.has(id)));
+        });
+      } catch (err) {
+        if (alive) setError(toApiError(err));
+      }
+    });
+    trigger.current = loader.trigger;
+    loader.trigger();
+    const offs = [
+      client.on('run.started', loader.trigger),
+      client.on('run.finished', loader.trigger),
+      client.on('run.progress', (p) => setProgress((cur) => new Map(cur).set(p.runId, p))),
+    ];
+    // Runs started elsewhere (the CLI, another window) land in the same data folder.
+    window.addEventListener('focus', loader.trigger);
+    return () => {
+      alive = false;
+      loader.dispose();
+      for (const off of offs) off();
+      window.removeEventListener('focus', loader.trigger);
+    };
+  }, [client]);
+
+  const reload = useCallback(() => trigger.current(), []);
+  return { runs, error, progress, reload };
+}
