@@ -9,6 +9,8 @@ export interface AppServices {
   transport: Transport;
   client: CairnClient;
   imports: ImportStore;
+  /** Shows a run's page, e.g. right after the user started it. */
+  openRun: (runId: string) => void;
 }
 
 export const AppContext = createContext<AppServices | null>(null);

@@ -1,4 +1,4 @@
-// The shell: a top bar with the pages that exist (Datasets, About), the page, the status bar,
+// The shell: a top bar with the pages that exist (Datasets, Runs, About), the page, the status bar,
 // and the window-wide drop target. One ImportStore lives here for the window's lifetime.
 import { useEffect, useMemo, useState } from 'react';
 import type { AppInfo } from '../../shared/api.js';
@@ -10,13 +10,21 @@ import { ImportStore } from './imports/import-store.js';
 import { useAsync } from './lib/use-async.js';
 import { AboutPage } from './pages/about/about-page.js';
 import { DatasetsPage, type Selection } from './pages/datasets/datasets-page.js';
+import { RunsPage } from './pages/runs/runs-page.js';
 
-type Page = 'datasets' | 'about';
+type Page = 'datasets' | 'runs' | 'about';
+
+const PAGES: { id: Page; label: string }[] = [
+  { id: 'datasets', label: 'Datasets' },
+  { id: 'runs', label: 'Runs' },
+  { id: 'about', label: 'About' },
+];
 
 export function App({ transport }: { transport: Transport }) {
   const [page, setPage] = useState<Page>('datasets');
   const [importedTick, setImportedTick] = useState(0);
   const [lastImported, setLastImported] = useState<Selection | undefined>(undefined);
+  const [focusRunId, setFocusRunId] = useState<string | undefined>(undefined);
 
   const imports = useMemo(
     () =>
@@ -28,7 +36,18 @@ export function App({ transport }: { transport: Transport }) {
     [transport],
   );
   useEffect(() => imports.connect(), [imports]);
-  const services = useMemo<AppServices>(() => ({ transport, client: transport.client, imports }), [transport, imports]);
+  const services = useMemo<AppServices>(
+    () => ({
+      transport,
+      client: transport.client,
+      imports,
+      openRun: (runId) => {
+        setFocusRunId(runId);
+        setPage('runs');
+      },
+    }),
+    [transport, imports],
+  );
   const info = useAsync<AppInfo>(() => transport.client.call('app.info', {}), [transport]);
 
   const onFiles = (files: File[]) => {
@@ -45,16 +64,17 @@ export function App({ transport }: { transport: Transport }) {
             Cairn
           </span>
           <nav className="topnav" aria-label="Pages">
-            <button type="button" className={page === 'datasets' ? 'active' : ''} aria-current={page === 'datasets' ? 'page' : undefined} onClick={() => setPage('datasets')}>
-              Datasets
-            </button>
-            <button type="button" className={page === 'about' ? 'active' : ''} aria-current={page === 'about' ? 'page' : undefined} onClick={() => setPage('about')}>
-              About
-            </button>
+            {PAGES.map((p) => (
+              <button key={p.id} type="button" className={page === p.id ? 'active' : ''} aria-current={page === p.id ? 'page' : undefined} onClick={() => setPage(p.id)}>
+                {p.label}
+              </button>
+            ))}
           </nav>
         </header>
         <div className="page">
-          {page === 'datasets' ? <DatasetsPage importedTick={importedTick} lastImported={lastImported} /> : <AboutPage info={info.data} error={info.error} />}
+          {page === 'datasets' && <DatasetsPage importedTick={importedTick} lastImported={lastImported} />}
+          {page === 'runs' && <RunsPage focusRunId={focusRunId} />}
+          {page === 'about' && <AboutPage info={info.data} error={info.error} />}
         </div>
         <StatusBar info={info.data} error={info.error} onAbout={() => setPage('about')} />
         <DropOverlay onFiles={onFiles} />

@@ -5,6 +5,8 @@ import { App } from './app.js';
 import './styles/base.css';
 import './styles/datasets.css';
 import './styles/grid.css';
+import './styles/runs.css';
+import './styles/train.css';
 
 // The first page load carried ?token=; the server has put it in a cookie by now.
 stripTokenFromUrl();

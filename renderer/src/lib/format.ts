@@ -94,3 +94,15 @@ export function describeProgress(p: Pick<JobProgress, 'phase' | 'bytesDone' | 'b
   if (p.rows !== undefined) parts.push(`${formatCount(p.rows)} rows`);
   return parts.join(' · ');
 }
+
+/** A span of time for people: "850 ms", "12.4 s", "3 min 05 s", "2 h 07 min". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const totalS = Math.round(s);
+  const m = Math.floor(totalS / 60);
+  if (m < 60) return `${m} min ${String(totalS % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}

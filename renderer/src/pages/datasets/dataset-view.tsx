@@ -5,6 +5,7 @@ import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { useAsync } from '../../lib/use-async.js';
+import { TrainDialog } from '../train/train-dialog.js';
 import { ColumnDetail } from './column-detail.js';
 import type { Selection } from './datasets-page.js';
 import { RowsTable } from './rows-table.js';
@@ -18,7 +19,8 @@ interface DatasetViewProps {
 }
 
 export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewProps) {
-  const { client } = useApp();
+  const { client, openRun } = useApp();
+  const [training, setTraining] = useState(false);
   const detail = useAsync<DatasetDetail>(
     () => client.call('datasets.get', { ref: selection.datasetId, version: selection.version }),
     [selection.datasetId, selection.version, refreshTick],
@@ -53,7 +55,16 @@ export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewPro
 
   return (
     <div className="dataset-view" data-testid="dataset-view" data-version={d.version.version}>
-      <VersionHeader detail={d} onVersion={(version) => onSelect({ datasetId: d.dataset.id, version })} />
+      <VersionHeader
+        detail={d}
+        onVersion={(version) => onSelect({ datasetId: d.dataset.id, version })}
+        actions={
+          <button type="button" className="btn btn-primary" data-testid="train-open" onClick={() => setTraining(true)} disabled={d.version.rows === 0}>
+            Train…
+          </button>
+        }
+      />
+      {training && <TrainDialog detail={d} onClose={() => setTraining(false)} onStarted={openRun} />}
       {typeError && <ErrorPanel title="Could not change the column type" error={typeError} />}
       <section className="profile" aria-label="Schema and profile">
         <SchemaList columns={d.columns} rows={d.version.rows} focused={column?.name} onFocus={setFocused} onType={setType} pending={pendingType} />

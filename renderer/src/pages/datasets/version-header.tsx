@@ -1,9 +1,17 @@
 // Name, version picker and the facts of the chosen version: content hash, source, size, rows,
 // skipped rows and warnings.
+import type { ReactNode } from 'react';
 import type { DatasetDetail } from '../../../../shared/api.js';
 import { formatBytes, formatCount, formatDate, shortHash } from '../../lib/format.js';
 
-export function VersionHeader({ detail, onVersion }: { detail: DatasetDetail; onVersion: (v: number) => void }) {
+interface VersionHeaderProps {
+  detail: DatasetDetail;
+  onVersion: (v: number) => void;
+  /** Buttons for this version, at the title's end (e.g. Train). */
+  actions?: ReactNode;
+}
+
+export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps) {
   const { dataset, versions, version: v } = detail;
   return (
     <header className="version-header">
@@ -20,6 +28,7 @@ export function VersionHeader({ detail, onVersion }: { detail: DatasetDetail; on
             ))}
           </select>
         </label>
+        {actions && <div className="version-actions">{actions}</div>}
       </div>
       <dl className="facts" data-testid="version-facts">
         <div>

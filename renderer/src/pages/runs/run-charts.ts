@@ -37,7 +37,7 @@ export function metricLabel(key: string): string {
 }
 
 /** Lines over epochs; epochs start at 1. */
-export function curvesOption(series: readonly CurveSeries[], yName: string): ChartOption {
+export function curvesOption(series: readonly CurveSeries[]): ChartOption {
   return {
     animation: false,
     grid: { left: 48, right: 16, top: 28, bottom: 36 },
@@ -55,10 +55,9 @@ export function curvesOption(series: readonly CurveSeries[], yName: string): Cha
       splitLine: { show: false },
       axisLine: { lineStyle: { color: GRID_LINE } },
     },
+    // The y axis is named by the chart's title and legend; a name here would sit on the legend.
     yAxis: {
       type: 'value',
-      name: yName,
-      nameTextStyle: { color: AXIS, fontSize: 10, align: 'left' },
       scale: true,
       axisLabel,
       splitLine: { lineStyle: { color: GRID_LINE } },

@@ -1,0 +1,403 @@
+// One run: what it is (dataset, target, model, backend), how far it has got (epoch, ETA, cancel),
+// its training curves growing live, and once done its evaluation on the held-out test split:
+// the headline metrics, per-class scores, the confusion matrix and ROC curves for classes,
+// predicted-vs-actual and residual plots for numbers. Then what preprocessing did and every
+// resolved parameter, so the run can be read (and reproduced) from this page alone.
+import { useMemo, useState, type ReactNode } from 'react';
+import type { EpochRecord, Run, TaskName } from '../../../../shared/api.js';
+import { useApp } from '../../app-context.js';
+import { toApiError, type ApiError } from '../../api/api-error.js';
+import { Chart } from '../../components/chart.js';
+import { ErrorPanel } from '../../components/error-panel.js';
+import { ProgressBar } from '../../components/progress-bar.js';
+import { formatCount, formatDate, formatDuration, formatStat } from '../../lib/format.js';
+import {
+  confusionOption,
+  curvesOption,
+  historyKeys,
+  metricLabel,
+  predictedVsActualOption,
+  residualOption,
+  rocOption,
+  SERIES_COLORS,
+  type RocCurveData,
+} from './run-charts.js';
+import { useLiveRun } from './use-live-run.js';
+
+export interface RunDetailProps {
+  runId: string;
+  onBack: () => void;
+}
+
+/** The headline test metrics in the order the CLI prints them; lower is better for the marked ones. */
+const HEADLINE: Record<TaskName, { key: string; label: string; lowerIsBetter?: boolean }[]> = {
+  classification: [
+    { key: 'accuracy', label: 'Accuracy' },
+    { key: 'precision_macro', label: 'Precision (macro)' },
+    { key: 'recall_macro', label: 'Recall (macro)' },
+    { key: 'f1_macro', label: 'F1 (macro)' },
+    { key: 'roc_auc', label: 'ROC AUC' },
+    { key: 'log_loss', label: 'Log loss', lowerIsBetter: true },
+  ],
+  regression: [
+    { key: 'mae', label: 'MAE', lowerIsBetter: true },
+    { key: 'rmse', label: 'RMSE', lowerIsBetter: true },
+    { key: 'r2', label: 'R²' },
+  ],
+};
+
+interface ClassScores {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+interface TestMetrics {
+  [key: string]: unknown;
+  rows?: number;
+  classes?: string[];
+  perClass?: ClassScores[];
+  confusion?: number[][];
+  roc?: RocCurveData[];
+  points?: { actual: number[]; predicted: number[] };
+}
+
+export function RunDetail({ runId, onBack }: RunDetailProps) {
+  const { client } = useApp();
+  const { run, history, progress, error } = useLiveRun(runId);
+  const [cancelError, setCancelError] = useState<ApiError | undefined>(undefined);
+  const [cancelling, setCancelling] = useState(false);
+
+  if (error) {
+    return (
+      <section className="run-detail">
+        <BackBar onBack={onBack} />
+        <ErrorPanel title="Could not open the run" error={error} />
+      </section>
+    );
+  }
+  if (!run) return <div className="loading-pane muted">Loading run…</div>;
+
+  const open = run.status === 'queued' || run.status === 'running';
+  const cancel = () => {
+    setCancelling(true);
+    setCancelError(undefined);
+    client.call('runs.cancel', { runId }).then(
+      () => setCancelling(false),
+      (err: unknown) => {
+        setCancelError(toApiError(err));
+        setCancelling(false);
+      },
+    );
+  };
+  const test = (run.metrics as { test?: TestMetrics } | null)?.test;
+
+  return (
+    <section className="run-detail" data-testid="run-detail" data-status={run.status}>
+      <BackBar onBack={onBack}>
+        {open && (
+          <button type="button" className="btn" onClick={cancel} disabled={cancelling} data-testid="run-cancel">
+            {cancelling ? 'Cancelling…' : run.status === 'queued' ? 'Remove from queue' : 'Cancel run'}
+          </button>
+        )}
+      </BackBar>
+      <RunHeader run={run} />
+      {cancelError && <ErrorPanel title="Could not cancel the run" error={cancelError} />}
+      {run.status === 'running' && <RunProgressLine run={run} epoch={progress?.epoch ?? history.at(-1)?.epoch ?? 0} etaMs={progress?.etaMs} />}
+      {run.status === 'queued' && <p className="muted run-note">Waiting for the runs ahead of it to finish; runs train one at a time.</p>}
+      {run.error && run.status !== 'succeeded' && (
+        <ErrorPanel title={run.status === 'cancelled' ? 'Cancelled' : run.status === 'interrupted' ? 'Interrupted' : 'Training failed'} error={toApiError(run.error)} />
+      )}
+
+      <Curves history={history} task={run.task} />
+
+      {run.status === 'succeeded' && test && run.task && <Evaluation test={test} task={run.task} />}
+      <RunFacts run={run} />
+    </section>
+  );
+}
+
+function BackBar({ onBack, children }: { onBack: () => void; children?: ReactNode }) {
+  return (
+    <div className="run-backbar">
+      <button type="button" className="btn btn-ghost" onClick={onBack} data-testid="run-back">
+        ← All runs
+      </button>
+      <span className="status-spacer" />
+      {children}
+    </div>
+  );
+}
+
+export function StatusBadge({ status }: { status: Run['status'] }) {
+  return (
+    <span className={`run-status run-status-${status}`} data-testid="run-status">
+      {status}
+    </span>
+  );
+}
+
+function RunHeader({ run }: { run: Run }) {
+  const started = run.startedAt ? Date.parse(run.startedAt) : undefined;
+  const ended = run.finishedAt ? Date.parse(run.finishedAt) : undefined;
+  return (
+    <header className="run-header">
+      <div className="run-title">
+        <h1>
+          Run {run.id.slice(0, 8)}
+          {run.model && <span className="run-model-name"> → model {run.model.name} v{run.model.version}</span>}
+        </h1>
+        <StatusBadge status={run.status} />
+      </div>
+      <dl className="facts">
+        <Fact label="Dataset" value={`${run.datasetName} v${run.datasetVersion}`} />
+        <Fact label="Target" value={run.target} />
+        <Fact label="Task" value={run.task ?? 'inferred at start'} />
+        <Fact label="Model" value={modelLabel(run)} />
+        <Fact label="Backend" value={run.backend ?? '–'} />
+        <Fact label="Started" value={run.startedAt ? formatDate(run.startedAt) : '–'} />
+        <Fact label="Duration" value={started !== undefined && ended !== undefined ? formatDuration(ended - started) : '–'} />
+        <Fact label="Run id" value={run.id} mono />
+      </dl>
+    </header>
+  );
+}
+
+function Fact({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd className={mono ? 'mono ellipsis' : undefined} title={value}>
+        {value}
+      </dd>
+    </div>
+  );
+}
+
+function modelLabel(run: Run): string {
+  if (run.modelKind === 'logistic_regression') return 'Logistic regression';
+  if (run.modelKind === 'linear_regression') return 'Linear regression';
+  const layers = (run.params.model as { hiddenLayers?: { units: number }[] } | undefined)?.hiddenLayers;
+  return layers ? `MLP ${layers.map((l) => l.units).join('×') || 'no hidden layer'}` : 'MLP';
+}
+
+function RunProgressLine({ run, epoch, etaMs }: { run: Run; epoch: number; etaMs: number | undefined }) {
+  const epochs = (run.params.epochs as number | undefined) ?? (run.params.train as { epochs?: number } | undefined)?.epochs;
+  const fraction = epochs ? epoch / epochs : undefined;
+  return (
+    <div className="run-progress" data-testid="run-progress">
+      <ProgressBar fraction={epoch === 0 ? undefined : fraction} label="Training progress" />
+      <span className="small">
+        {epoch === 0 ? 'Preparing data…' : `Epoch ${formatCount(epoch)}${epochs ? ` of ${formatCount(epochs)}` : ''}`}
+        {etaMs !== undefined && epoch > 0 ? ` · about ${formatDuration(etaMs)} left` : ''}
+        {epochs ? ' · may stop early' : ''}
+      </span>
+    </div>
+  );
+}
+
+/** Loss, and the task's metric, for training and validation; the validation line dashed. */
+function Curves({ history, task }: { history: EpochRecord[]; task: TaskName | null }) {
+  const keys = useMemo(() => historyKeys(history), [history]);
+  const groups = useMemo(() => {
+    const bases = [...new Set(keys.map((k) => k.replace(/^val_/, '')))];
+    return bases.map((base) => ({
+      base,
+      option: curvesOption(
+        keys
+          .filter((k) => k.replace(/^val_/, '') === base)
+          .map((k) => ({ name: metricLabel(k), history, key: k, dashed: k.startsWith('val_'), color: k.startsWith('val_') ? SERIES_COLORS[1] : SERIES_COLORS[0] })),
+      ),
+    }));
+  }, [keys, history]);
+  if (history.length === 0) return null;
+  return (
+    <section className="run-section" aria-label="Training curves">
+      <h2>Training curves</h2>
+      <div className="chart-row">
+        {groups.map((g) => (
+          <div className="chart-card" key={g.base}>
+            <h3>{g.base === 'acc' ? 'Accuracy' : g.base === 'mae' ? 'Mean absolute error' : g.base === 'loss' ? 'Loss' : g.base}</h3>
+            <Chart option={g.option} height={220} label={`${g.base} per epoch`} testId={`curve-${g.base}`} />
+          </div>
+        ))}
+      </div>
+      {task === 'classification' && !keys.includes('val_loss') && <p className="muted small">No validation split: only training curves.</p>}
+    </section>
+  );
+}
+
+function Evaluation({ test, task }: { test: TestMetrics; task: TaskName }) {
+  return (
+    <section className="run-section" aria-label="Evaluation on the test split" data-testid="evaluation">
+      <h2>Evaluation on the test split{typeof test.rows === 'number' ? ` · ${formatCount(test.rows)} rows` : ''}</h2>
+      <div className="metric-cards">
+        {HEADLINE[task].map((m) => {
+          const v = test[m.key];
+          return (
+            <div className="metric-card" key={m.key} data-testid={`metric-${m.key}`}>
+              <span className="metric-label">{m.label}</span>
+              <span className="metric-value">{typeof v === 'number' ? formatStat(v) : '–'}</span>
+              {m.lowerIsBetter && <span className="metric-note">lower is better</span>}
+            </div>
+          );
+        })}
+      </div>
+      {task === 'classification' ? <ClassEvaluation test={test} /> : <RegressionEvaluation test={test} />}
+    </section>
+  );
+}
+
+function ClassEvaluation({ test }: { test: TestMetrics }) {
+  const classes = test.classes ?? [];
+  const confusion = useMemo(() => (test.confusion ? confusionOption(test.confusion, classes) : undefined), [test.confusion, classes]);
+  const roc = useMemo(() => {
+    if (!test.roc) return undefined;
+    // Binary: one curve, for the second class as positive; more: one per class against the rest.
+    const names = test.roc.length === 1 ? [`${classes[1] ?? 'positive'} vs ${classes[0] ?? 'rest'}`] : classes;
+    return rocOption(test.roc, names);
+  }, [test.roc, classes]);
+  const side = Math.min(520, 160 + classes.length * 36);
+  return (
+    <>
+      <div className="chart-row">
+        {confusion && (
+          <div className="chart-card">
+            <h3>Confusion matrix</h3>
+            <Chart option={confusion} height={side} label="Confusion matrix" testId="confusion-matrix" />
+          </div>
+        )}
+        {roc && (
+          <div className="chart-card">
+            <h3>ROC curve{test.roc && test.roc.length > 1 ? 's (one vs rest)' : ''}</h3>
+            <Chart option={roc} height={Math.max(300, side)} label="ROC curves" testId="roc-curves" />
+          </div>
+        )}
+      </div>
+      {test.perClass && (
+        <table className="per-class" data-testid="per-class">
+          <thead>
+            <tr>
+              <th>Class</th>
+              <th>Precision</th>
+              <th>Recall</th>
+              <th>F1</th>
+              <th>Support</th>
+            </tr>
+          </thead>
+          <tbody>
+            {test.perClass.map((s, i) => (
+              <tr key={classes[i] ?? i}>
+                <td>{classes[i] ?? i}</td>
+                <td>{formatStat(s.precision)}</td>
+                <td>{formatStat(s.recall)}</td>
+                <td>{formatStat(s.f1)}</td>
+                <td>{formatCount(s.support)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function RegressionEvaluation({ test }: { test: TestMetrics }) {
+  const points = test.points;
+  const scatter = useMemo(() => (points ? predictedVsActualOption(points.actual, points.predicted) : undefined), [points]);
+  const residual = useMemo(() => (points ? residualOption(points.actual, points.predicted) : undefined), [points]);
+  if (!points || !scatter || !residual) return null;
+  const sampled = typeof test.rows === 'number' && test.rows > points.actual.length;
+  return (
+    <>
+      <div className="chart-row">
+        <div className="chart-card">
+          <h3>Predicted vs actual</h3>
+          <Chart option={scatter} height={300} label="Predicted against actual values" testId="predicted-vs-actual" />
+        </div>
+        <div className="chart-card">
+          <h3>Residuals</h3>
+          <Chart option={residual} height={300} label="Residuals against predicted values" testId="residuals" />
+        </div>
+      </div>
+      {sampled && <p className="muted small">Plots show {formatCount(points.actual.length)} of the test split&apos;s rows, picked at random; the metrics use all of them.</p>}
+    </>
+  );
+}
+
+interface PreprocessView {
+  features?: { kind: string; column: string; categories?: string[] }[];
+  dropped?: { column: string; reason: string }[];
+}
+
+/** What preprocessing did, and every resolved parameter. */
+function RunFacts({ run }: { run: Run }) {
+  const pre = run.preprocess as PreprocessView | null;
+  const params = useMemo(() => flatten(run.params), [run.params]);
+  return (
+    <section className="run-section run-facts" aria-label="Preprocessing and parameters">
+      {pre && (
+        <div>
+          <h2>Preprocessing (fitted on the training split)</h2>
+          <ul className="prep-list" data-testid="preprocessing">
+            {(pre.features ?? []).map((f) => (
+              <li key={f.column}>
+                <span className="mono">{f.column}</span> <span className="tag">{stepLabel(f)}</span>
+              </li>
+            ))}
+            {(pre.dropped ?? []).map((d) => (
+              <li key={d.column} className="dropped">
+                <span className="mono">{d.column}</span> <span className="tag tag-warn">dropped</span> <span className="muted">{d.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div>
+        <h2>Parameters</h2>
+        <table className="param-table" data-testid="run-params">
+          <tbody>
+            {params.map(([k, v]) => (
+              <tr key={k}>
+                <th className="mono">{k}</th>
+                <td className="mono">{v}</td>
+              </tr>
+            ))}
+            <tr>
+              <th className="mono">dataset hash</th>
+              <td className="mono ellipsis" title={run.datasetHash}>
+                {run.datasetHash}
+              </td>
+            </tr>
+            {run.tfjsVersion && (
+              <tr>
+                <th className="mono">tfjs</th>
+                <td className="mono">{run.tfjsVersion}</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function stepLabel(f: { kind: string; categories?: string[] }): string {
+  if (f.kind === 'numeric') return 'imputed median, standardised';
+  if (f.kind === 'boolean') return 'boolean 0/1';
+  if (f.kind === 'one-hot') return `one-hot, ${f.categories?.length ?? 0} categories`;
+  if (f.kind === 'index') return `index-encoded, ${f.categories?.length ?? 0} categories`;
+  return f.kind;
+}
+
+/** Nested parameters as dotted keys with printable values; short arrays of objects stay JSON. */
+function flatten(value: Record<string, unknown>, prefix = ''): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(value)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) out.push(...flatten(v as Record<string, unknown>, key));
+    else out.push([key, typeof v === 'string' ? v : JSON.stringify(v)]);
+  }
+  return out;
+}

@@ -1,0 +1,355 @@
+// "Train a model": a modal over the dataset view. The target, task and model are up front with
+// defaults that train a good model in one click; features, the network, the optimiser, early
+// stopping and the split sit in an advanced panel. Starting queues a run and shows it.
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { DatasetDetail, TaskName } from '../../../../shared/api.js';
+import { useApp } from '../../app-context.js';
+import { toApiError, type ApiError } from '../../api/api-error.js';
+import { ErrorPanel } from '../../components/error-panel.js';
+import { formatCount } from '../../lib/format.js';
+import {
+  canBeTarget,
+  defaultForm,
+  dropHint,
+  effectiveTask,
+  featuresOf,
+  inferTask,
+  linearModelFor,
+  monitorsFor,
+  toRequest,
+  validateForm,
+  type TrainForm,
+} from './train-form.js';
+
+interface TrainDialogProps {
+  detail: DatasetDetail;
+  onClose: () => void;
+  /** Called with the queued run's id once the engine has accepted it. */
+  onStarted: (runId: string) => void;
+}
+
+const TASK_LABEL: Record<TaskName, string> = { classification: 'Classification', regression: 'Regression' };
+
+export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
+  const { client } = useApp();
+  const { columns, version, dataset } = detail;
+  const ref = useRef<HTMLDialogElement>(null);
+  const [form, setForm] = useState<TrainForm>(() => defaultForm(columns, dataset.name));
+  const [starting, setStarting] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [tried, setTried] = useState(false);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (el && !el.open) el.showModal();
+  }, []);
+
+  const task = effectiveTask(form, columns);
+  const errors = useMemo(() => validateForm(form, columns), [form, columns]);
+  const valid = Object.keys(errors).length === 0;
+  const target = columns.find((c) => c.name === form.target);
+  const datetimes = columns.filter((c) => c.type === 'datetime' && c.name !== form.target);
+  const features = featuresOf(form, columns);
+  const set = <K extends keyof TrainForm>(key: K, value: TrainForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+
+  const onTarget = (name: string) =>
+    setForm((f) => {
+      const next = { ...f, target: name, excluded: f.excluded.filter((n) => n !== name), task: 'auto' as const };
+      const t = effectiveTask(next, columns);
+      // A linear model follows the task; the MLP does both.
+      const model = f.model === 'mlp' ? 'mlp' : linearModelFor(t);
+      const monitor = monitorsFor(t).includes(f.monitor) ? f.monitor : 'val_loss';
+      return { ...next, model, monitor };
+    });
+
+  const onTask = (value: TaskName | 'auto') =>
+    setForm((f) => {
+      const next = { ...f, task: value };
+      const t = effectiveTask(next, columns);
+      return { ...next, model: f.model === 'mlp' ? 'mlp' : linearModelFor(t), monitor: monitorsFor(t).includes(f.monitor) ? f.monitor : 'val_loss' };
+    });
+
+  const start = () => {
+    setTried(true);
+    if (!valid || starting) return;
+    setStarting(true);
+    setError(undefined);
+    client.call('runs.start', toRequest(form, columns, dataset.id, version.version)).then(
+      ({ runId }) => {
+        ref.current?.close();
+        onStarted(runId);
+      },
+      (err: unknown) => {
+        setError(toApiError(err));
+        setStarting(false);
+      },
+    );
+  };
+
+  const fieldError = (key: string) =>
+    tried && errors[key] ? (
+      <span className="field-error" role="alert" data-testid={`error-${key}`}>
+        {errors[key]}
+      </span>
+    ) : null;
+
+  return (
+    <dialog
+      ref={ref}
+      className="train-dialog"
+      aria-labelledby="train-title"
+      data-testid="train-dialog"
+      onClose={onClose}
+      onCancel={(e) => {
+        if (starting) e.preventDefault();
+      }}
+    >
+      <form
+        method="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          start();
+        }}
+      >
+        <header className="train-head">
+          <h1 id="train-title">Train a model</h1>
+          <span className="muted">
+            on <strong>{dataset.name}</strong> version {version.version} · {formatCount(version.rows)} rows
+          </span>
+        </header>
+
+        <div className="train-body">
+          <div className="train-basics">
+            <Field label="Predict" hint={target ? `${target.type}, ${formatCount(target.distinct)} distinct values` : undefined}>
+              <select aria-label="Target column" data-testid="train-target" value={form.target} onChange={(e) => onTarget(e.target.value)}>
+                {columns.map((c) => (
+                  <option key={c.name} value={c.name} disabled={!canBeTarget(c)}>
+                    {c.name} ({c.type})
+                  </option>
+                ))}
+              </select>
+              {fieldError('target')}
+            </Field>
+            <Field label="Task" hint={form.task === 'auto' && target ? `inferred from ${target.type}` : undefined}>
+              <select aria-label="Task" data-testid="train-task" value={form.task} onChange={(e) => onTask(e.target.value as TaskName | 'auto')}>
+                <option value="auto">{task ? `${TASK_LABEL[task]} (inferred)` : 'Inferred'}</option>
+                <option value="classification">Classification</option>
+                <option value="regression">Regression</option>
+              </select>
+              {fieldError('task')}
+            </Field>
+            <Field label="Model">
+              <select aria-label="Model" data-testid="train-model" value={form.model} onChange={(e) => set('model', e.target.value as TrainForm['model'])}>
+                <option value="mlp">Neural network (MLP)</option>
+                <option value={linearModelFor(task)}>{task === 'regression' ? 'Linear regression' : 'Logistic regression'}</option>
+              </select>
+              {fieldError('model')}
+            </Field>
+            <Field label="Save as model">
+              <input aria-label="Model name" data-testid="train-model-name" value={form.modelName} maxLength={200} onChange={(e) => set('modelName', e.target.value)} />
+            </Field>
+          </div>
+
+          <details className="train-advanced" data-testid="train-advanced">
+            <summary>Advanced: features, network, optimiser, early stopping, split</summary>
+            <div className="advanced-grid">
+              <fieldset className="feature-list">
+                <legend>
+                  Features <span className="muted">({features.length} of {columns.length - 1})</span>
+                </legend>
+                <div className="feature-actions">
+                  <button type="button" className="btn-link" onClick={() => set('excluded', [])}>
+                    All
+                  </button>
+                  <button type="button" className="btn-link" onClick={() => set('excluded', columns.map((c) => c.name).filter((n) => n !== form.target))}>
+                    None
+                  </button>
+                </div>
+                <ul>
+                  {columns
+                    .filter((c) => c.name !== form.target)
+                    .map((c) => {
+                      const hint = c.name === form.timeColumn ? 'orders the split' : dropHint(c, version.rows);
+                      return (
+                        <li key={c.name}>
+                          <label>
+                            <input
+                              type="checkbox"
+                              checked={!form.excluded.includes(c.name) && c.name !== form.timeColumn}
+                              disabled={c.name === form.timeColumn}
+                              onChange={(e) =>
+                                set('excluded', e.target.checked ? form.excluded.filter((n) => n !== c.name) : [...form.excluded, c.name])
+                              }
+                            />
+                            <span className="feature-name">{c.name}</span>
+                            <span className="tag">{c.type}</span>
+                          </label>
+                          {hint && <span className="feature-hint" title="Cairn leaves this column out and says why in the run">will be dropped: {hint}</span>}
+                        </li>
+                      );
+                    })}
+                </ul>
+                {fieldError('features')}
+              </fieldset>
+
+              <div className="advanced-fields">
+                {form.model === 'mlp' && (
+                  <fieldset>
+                    <legend>Network</legend>
+                    <Field label="Hidden layers (units)">
+                      <input aria-label="Hidden layers" value={form.hiddenLayers} onChange={(e) => set('hiddenLayers', e.target.value)} placeholder="64, 32" />
+                      {fieldError('hiddenLayers')}
+                    </Field>
+                    <Field label="Activation">
+                      <select value={form.activation} onChange={(e) => set('activation', e.target.value as TrainForm['activation'])}>
+                        {(['relu', 'tanh', 'elu', 'selu', 'sigmoid'] as const).map((a) => (
+                          <option key={a}>{a}</option>
+                        ))}
+                      </select>
+                    </Field>
+                    <NumberField label="Dropout" value={form.dropout} step={0.05} onChange={(v) => set('dropout', v)} error={fieldError('dropout')} />
+                  </fieldset>
+                )}
+                <fieldset>
+                  <legend>Training</legend>
+                  <NumberField label="Epochs" testId="train-epochs" value={form.epochs} step={1} onChange={(v) => set('epochs', v)} error={fieldError('epochs')} />
+                  <NumberField label="Batch size" value={form.batchSize} step={1} onChange={(v) => set('batchSize', v)} error={fieldError('batchSize')} />
+                  <NumberField label="Learning rate" value={form.learningRate} step={0.0001} onChange={(v) => set('learningRate', v)} error={fieldError('learningRate')} />
+                  <Field label="Optimiser">
+                    <select value={form.optimizer} onChange={(e) => set('optimizer', e.target.value as TrainForm['optimizer'])}>
+                      <option value="adam">Adam</option>
+                      <option value="sgd">SGD</option>
+                      <option value="rmsprop">RMSprop</option>
+                    </select>
+                  </Field>
+                  <NumberField label="L2 penalty" value={form.l2} step={0.0001} onChange={(v) => set('l2', v)} error={fieldError('l2')} />
+                  {task === 'classification' && (
+                    <Field label="Class weights" hint="balanced weighs rare classes up">
+                      <select value={form.classWeight} onChange={(e) => set('classWeight', e.target.value as TrainForm['classWeight'])}>
+                        <option value="none">none</option>
+                        <option value="balanced">balanced</option>
+                      </select>
+                    </Field>
+                  )}
+                </fieldset>
+                <fieldset>
+                  <legend>
+                    <label>
+                      <input type="checkbox" checked={form.earlyStopping} onChange={(e) => set('earlyStopping', e.target.checked)} /> Early stopping
+                    </label>
+                  </legend>
+                  {form.earlyStopping && (
+                    <>
+                      <Field label="Watch">
+                        <select value={form.monitor} onChange={(e) => set('monitor', e.target.value as TrainForm['monitor'])}>
+                          {monitorsFor(task).map((m) => (
+                            <option key={m} value={m}>
+                              {m}
+                            </option>
+                          ))}
+                        </select>
+                        {fieldError('monitor')}
+                      </Field>
+                      <NumberField label="Patience (epochs)" value={form.patience} step={1} onChange={(v) => set('patience', v)} error={fieldError('patience')} />
+                      <label className="check">
+                        <input type="checkbox" checked={form.restoreBestWeights} onChange={(e) => set('restoreBestWeights', e.target.checked)} /> Restore the best epoch&apos;s weights
+                      </label>
+                    </>
+                  )}
+                </fieldset>
+                <fieldset>
+                  <legend>Split</legend>
+                  <div className="split-row">
+                    {(['train', 'validation', 'test'] as const).map((k) => (
+                      <NumberField key={k} label={`${k} %`} value={form.split[k]} step={1} onChange={(v) => set('split', { ...form.split, [k]: v })} />
+                    ))}
+                  </div>
+                  {fieldError('split')}
+                  <Field label="Order" hint={form.timeColumn ? 'oldest rows train, newest test' : task === 'classification' ? 'stratified by class' : undefined}>
+                    <select value={form.timeColumn} onChange={(e) => set('timeColumn', e.target.value)} disabled={datetimes.length === 0}>
+                      <option value="">Random</option>
+                      {datetimes.map((c) => (
+                        <option key={c.name} value={c.name}>
+                          In time, by {c.name}
+                        </option>
+                      ))}
+                    </select>
+                  </Field>
+                  <NumberField label="Seed" value={form.seed} step={1} onChange={(v) => set('seed', v)} error={fieldError('seed')} />
+                </fieldset>
+              </div>
+            </div>
+          </details>
+          {error && <ErrorPanel title="Could not start training" error={error} />}
+          {tried && !valid && (
+            <p className="field-error" role="alert">
+              Fix the marked fields{Object.keys(errors).some((k) => !['target', 'task', 'model'].includes(k)) ? ' (some are under Advanced)' : ''}.
+            </p>
+          )}
+        </div>
+
+        <footer className="train-foot">
+          <span className="muted small">
+            {task ? TASK_LABEL[task] : ''} of <strong>{form.target || '…'}</strong> from {features.length} feature{features.length === 1 ? '' : 's'}
+            {target && inferTask(target) !== task && form.task !== 'auto' ? ' (task overridden)' : ''}
+          </span>
+          <button type="button" className="btn" onClick={() => ref.current?.close()} disabled={starting}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" data-testid="train-start" disabled={starting}>
+            {starting ? 'Starting…' : 'Train'}
+          </button>
+        </footer>
+      </form>
+    </dialog>
+  );
+}
+
+function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
+  return (
+    <label className="field">
+      <span className="field-label">
+        {label}
+        {hint && <span className="field-hint"> · {hint}</span>}
+      </span>
+      {children}
+    </label>
+  );
+}
+
+interface NumberFieldProps {
+  label: string;
+  value: number;
+  step: number;
+  onChange: (v: number) => void;
+  error?: ReactNode;
+  testId?: string;
+}
+
+function NumberField({ label, value, step, onChange, error, testId }: NumberFieldProps) {
+  // The text is kept as typed ("0." on the way to "0.5"); the number goes up when it parses.
+  const [text, setText] = useState(String(value));
+  useEffect(() => {
+    if (Number(text) !== value) setText(String(value));
+    // Only an outside change of value resets the text, not every keystroke.
+  }, [value]);
+  return (
+    <label className="field field-number">
+      <span className="field-label">{label}</span>
+      <input
+        type="number"
+        inputMode="decimal"
+        step={step}
+        value={text}
+        data-testid={testId}
+        aria-label={label}
+        onChange={(e) => {
+          setText(e.target.value);
+          const n = e.target.value.trim() === '' ? Number.NaN : Number(e.target.value);
+          onChange(n);
+        }}
+      />
+      {error}
+    </label>
+  );
+}

@@ -1,0 +1,191 @@
+// The train dialog's state and the pure rules behind it: which target to suggest, which task a
+// target implies (the engine's rule, so the dialog shows what the engine will do), which features
+// the engine will drop and why, and how the form becomes a runs.start request. Kept apart from
+// the component so each rule is unit-tested.
+import type { ColumnProfile, ModelKindName, RunRequest, TaskName } from '../../../../shared/api.js';
+
+/** An integer target with at most this many distinct values is taken as classes (as the engine does). */
+export const MAX_INTEGER_CLASSES = 20;
+
+/** Column names users give their targets, most telling first. */
+const TARGET_NAMES = ['target', 'label', 'class', 'y', 'outcome', 'species', 'churn', 'survived', 'price'];
+
+/** Whether a column can be a target: dates and free text cannot. */
+export function canBeTarget(c: ColumnProfile): boolean {
+  return c.type !== 'datetime' && c.type !== 'text';
+}
+
+/** The column a user most likely wants to predict: a target-like name, else the last usable column. */
+export function suggestTarget(columns: readonly ColumnProfile[]): string | undefined {
+  const usable = columns.filter(canBeTarget);
+  for (const name of TARGET_NAMES) {
+    const hit = usable.find((c) => c.name.toLowerCase() === name);
+    if (hit) return hit.name;
+  }
+  return usable.at(-1)?.name;
+}
+
+/** The task the engine infers from a target's profile. */
+export function inferTask(c: ColumnProfile): TaskName {
+  if (c.type === 'categorical' || c.type === 'boolean' || c.type === 'text') return 'classification';
+  if (c.type === 'integer' && c.distinct <= MAX_INTEGER_CLASSES) return 'classification';
+  return 'regression';
+}
+
+/** Why the engine will leave a feature out, judged from the whole version's profile (it decides on the training rows). */
+export function dropHint(c: ColumnProfile, rows: number): string | undefined {
+  if (c.missing >= rows) return 'every value is missing';
+  if (c.type === 'text') return 'free text is not used (set its type to categorical to use it)';
+  if (c.distinct <= 1) return 'constant';
+  if (c.distinct >= rows - c.missing && (c.type === 'integer' || c.type === 'categorical') && rows >= 20 && !c.distinctApprox)
+    return 'id-like: every value differs';
+  return undefined;
+}
+
+export interface TrainForm {
+  target: string;
+  /** 'auto' leaves the choice to the engine's inference. */
+  task: TaskName | 'auto';
+  model: ModelKindName;
+  modelName: string;
+  /** Feature columns the user unticked. */
+  excluded: string[];
+  /** Comma-separated units per hidden layer, e.g. "64, 32". */
+  hiddenLayers: string;
+  activation: 'relu' | 'tanh' | 'elu' | 'selu' | 'sigmoid';
+  dropout: number;
+  l2: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: 'adam' | 'sgd' | 'rmsprop';
+  earlyStopping: boolean;
+  monitor: 'val_loss' | 'loss' | 'val_acc' | 'acc' | 'val_mae' | 'mae';
+  patience: number;
+  restoreBestWeights: boolean;
+  classWeight: 'none' | 'balanced';
+  /** Percentages; they must add up to 100. */
+  split: { train: number; validation: number; test: number };
+  /** '' for a random (stratified for classes) split; a datetime column's name for a split in time. */
+  timeColumn: string;
+  seed: number;
+}
+
+/** The defaults the engine would use, so "Train" with nothing changed trains a good model. */
+export function defaultForm(columns: readonly ColumnProfile[], datasetName: string): TrainForm {
+  return {
+    target: suggestTarget(columns) ?? '',
+    task: 'auto',
+    model: 'mlp',
+    modelName: datasetName,
+    excluded: [],
+    hiddenLayers: '64, 32',
+    activation: 'relu',
+    dropout: 0,
+    l2: 0,
+    epochs: 50,
+    batchSize: 32,
+    learningRate: 0.001,
+    optimizer: 'adam',
+    earlyStopping: true,
+    monitor: 'val_loss',
+    patience: 10,
+    restoreBestWeights: true,
+    classWeight: 'none',
+    split: { train: 70, validation: 15, test: 15 },
+    timeColumn: '',
+    seed: 42,
+  };
+}
+
+/** The task the form will train: the user's choice, or what the target implies. */
+export function effectiveTask(form: TrainForm, columns: readonly ColumnProfile[]): TaskName | undefined {
+  if (form.task !== 'auto') return form.task;
+  const target = columns.find((c) => c.name === form.target);
+  return target ? inferTask(target) : undefined;
+}
+
+/** The linear model's name for a task: logistic for classes, linear for numbers. */
+export function linearModelFor(task: TaskName | undefined): ModelKindName {
+  return task === 'regression' ? 'linear_regression' : 'logistic_regression';
+}
+
+/** Problems that keep the form from being sent, by field; empty when it can be. */
+export function validateForm(form: TrainForm, columns: readonly ColumnProfile[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const target = columns.find((c) => c.name === form.target);
+  if (!target) errors.target = 'Pick the column to predict.';
+  else if (!canBeTarget(target)) errors.target = `"${target.name}" is ${target.type}: pick a numeric or categorical column.`;
+  const task = effectiveTask(form, columns);
+  if (target && task === 'regression' && !['numeric', 'integer'].includes(target.type))
+    errors.task = `Regression needs a numeric target; "${target.name}" is ${target.type}.`;
+  if (form.model === 'logistic_regression' && task === 'regression') errors.model = 'Logistic regression predicts classes.';
+  if (form.model === 'linear_regression' && task === 'classification') errors.model = 'Linear regression predicts numbers.';
+  if (featuresOf(form, columns).length === 0) errors.features = 'Keep at least one feature column.';
+  if (form.model === 'mlp' && parseLayers(form.hiddenLayers) === undefined)
+    errors.hiddenLayers = 'Hidden layers are unit counts separated by commas, e.g. 64, 32.';
+  if (!(Number.isInteger(form.epochs) && form.epochs >= 1 && form.epochs <= 100_000)) errors.epochs = 'Epochs: a whole number from 1 to 100,000.';
+  if (!(Number.isInteger(form.batchSize) && form.batchSize >= 1)) errors.batchSize = 'Batch size: a whole number of at least 1.';
+  if (!(form.learningRate > 0 && form.learningRate <= 100)) errors.learningRate = 'Learning rate: above 0, at most 100.';
+  if (!(form.dropout >= 0 && form.dropout <= 0.9)) errors.dropout = 'Dropout: from 0 to 0.9.';
+  if (!(form.l2 >= 0 && form.l2 <= 10)) errors.l2 = 'L2: from 0 to 10.';
+  if (!(Number.isInteger(form.patience) && form.patience >= 0)) errors.patience = 'Patience: a whole number of epochs.';
+  const { train, validation, test } = form.split;
+  if (!(train > 0 && test > 0 && validation >= 0) || Math.abs(train + validation + test - 100) > 1e-9)
+    errors.split = 'Train, validation and test must be percentages adding up to 100, with train and test above 0.';
+  if (form.earlyStopping && form.monitor.startsWith('val_') && validation === 0)
+    errors.monitor = 'Early stopping on a validation metric needs a validation split above 0%.';
+  if (!(Number.isInteger(form.seed) && form.seed >= 0 && form.seed < 2 ** 31)) errors.seed = 'Seed: a whole number from 0 to 2147483647.';
+  return errors;
+}
+
+/** "64, 32" → [64, 32]; undefined when any part is not a unit count. An empty string is no hidden layer. */
+export function parseLayers(text: string): number[] | undefined {
+  const parts = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const units = parts.map(Number);
+  return units.every((u) => Number.isInteger(u) && u >= 1 && u <= 4096) && units.length <= 16 ? units : undefined;
+}
+
+/** The feature columns the run will get: every column but the target, the time column and the unticked ones. */
+export function featuresOf(form: TrainForm, columns: readonly ColumnProfile[]): string[] {
+  return columns
+    .map((c) => c.name)
+    .filter((n) => n !== form.target && n !== form.timeColumn && !form.excluded.includes(n));
+}
+
+/** The metrics early stopping can watch for a task. */
+export function monitorsFor(task: TaskName | undefined): TrainForm['monitor'][] {
+  return task === 'regression' ? ['val_loss', 'loss', 'val_mae', 'mae'] : ['val_loss', 'loss', 'val_acc', 'acc'];
+}
+
+/** The runs.start request a valid form stands for. */
+export function toRequest(form: TrainForm, columns: readonly ColumnProfile[], dataset: string, version: number): RunRequest {
+  const task = effectiveTask(form, columns);
+  const layers = parseLayers(form.hiddenLayers) ?? [];
+  const everyFeature = form.excluded.length === 0 && form.timeColumn === '';
+  return {
+    dataset,
+    version,
+    target: form.target,
+    ...(form.task === 'auto' ? {} : { task: form.task }),
+    // Sending no list lets the engine use every column but the target, as the CLI does.
+    ...(everyFeature ? {} : { features: featuresOf(form, columns) }),
+    model: form.model,
+    ...(form.model === 'mlp'
+      ? { hiddenLayers: layers.map((units) => ({ units, activation: form.activation, dropout: form.dropout })) }
+      : {}),
+    l2: form.l2,
+    epochs: form.epochs,
+    batchSize: form.batchSize,
+    learningRate: form.learningRate,
+    optimizer: form.optimizer,
+    ...(task === 'classification' ? { classWeight: form.classWeight } : {}),
+    ...(form.earlyStopping
+      ? { earlyStopping: { monitor: form.monitor, patience: form.patience, restoreBestWeights: form.restoreBestWeights } }
+      : {}),
+    seed: form.seed,
+    split: { train: form.split.train / 100, validation: form.split.validation / 100, test: form.split.test / 100 },
+    ...(form.timeColumn ? { timeColumn: form.timeColumn } : {}),
+    ...(form.modelName.trim() ? { modelName: form.modelName.trim() } : {}),
+  };
+}

@@ -1,0 +1,100 @@
+// Training from the browser UI: open a dataset, press Train, keep the defaults (a few epochs for
+// time), watch the run page fill with curves, and read the evaluation: metric cards, the
+// confusion matrix and ROC curves for classes, predicted-vs-actual and residuals for numbers.
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ROOT, canRun, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
+
+const SAMPLES = path.join(ROOT, 'resources', 'samples');
+
+let ui: CairnUi;
+let page: Page;
+useAppPerTest((app) => ({ ui, page } = app));
+
+/** Imports a shipped sample through the CLI and opens it in the datasets page. */
+async function openSample(file: string, name: string): Promise<void> {
+  const res = await ui.cli('import', path.join(SAMPLES, file));
+  expect(res.code, res.stderr).toBe(0);
+  await page.reload();
+  await page.locator(`[data-testid="dataset-item"][data-name="${name}"] button.dataset-item`).click();
+  await page.getByTestId('dataset-view').waitFor();
+}
+
+/** Opens the train dialog, sets the epochs, and starts; returns once the run page shows. */
+async function train(epochs: number, setup?: () => Promise<void>): Promise<void> {
+  await page.getByTestId('train-open').click();
+  const dialog = page.getByTestId('train-dialog');
+  await dialog.waitFor();
+  await setup?.();
+  await page.getByTestId('train-advanced').locator('summary').click();
+  await page.getByTestId('train-epochs').fill(String(epochs));
+  await page.getByTestId('train-start').click();
+  await page.getByTestId('run-detail').waitFor();
+}
+
+describe.skipIf(!canRun)('training in the browser UI', () => {
+  it('trains a classifier from the dataset page and shows its curves, confusion matrix and ROC curves', async () => {
+    await openSample('iris.csv', 'iris');
+    await page.getByTestId('train-open').click();
+    await page.getByTestId('train-dialog').waitFor();
+    // The target is suggested and the task inferred from it.
+    expect(await page.getByTestId('train-target').inputValue()).toBe('species');
+    expect(await page.getByTestId('train-task').locator('option:checked').textContent()).toMatch(/Classification \(inferred\)/);
+    await shot(page, 'train-dialog');
+    await page.getByTestId('train-advanced').locator('summary').click();
+    await shot(page, 'train-dialog-advanced');
+    await page.getByTestId('train-epochs').fill('40');
+    await page.getByTestId('train-start').click();
+
+    const detail = page.getByTestId('run-detail');
+    await detail.waitFor();
+    // Curves appear while it trains, then the evaluation once it has succeeded.
+    await page.getByTestId('curve-loss').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="run-detail"][data-status="succeeded"]').waitFor({ timeout: 120_000 });
+    await page.getByTestId('confusion-matrix').waitFor();
+    await page.getByTestId('roc-curves').waitFor();
+    const accuracy = Number(await page.getByTestId('metric-accuracy').locator('.metric-value').textContent());
+    expect(accuracy).toBeGreaterThan(0.8);
+    expect(await page.getByTestId('per-class').locator('tbody tr').count()).toBe(3);
+    // The heatmap is drawn on a canvas inside the chart box.
+    expect(await page.getByTestId('confusion-matrix').locator('canvas').count()).toBeGreaterThan(0);
+    await page.waitForTimeout(300); // let ECharts finish its first frame for the screenshot
+    await shot(page, 'run-classification');
+    await page.getByTestId('evaluation').scrollIntoViewIfNeeded();
+    await shot(page, 'run-classification-evaluation');
+  });
+
+  it('trains a regressor and shows predicted-vs-actual and residual plots', async () => {
+    await openSample('diabetes.csv', 'diabetes');
+    await train(30);
+    await page.locator('[data-testid="run-detail"][data-status="succeeded"]').waitFor({ timeout: 120_000 });
+    await page.getByTestId('predicted-vs-actual').waitFor();
+    await page.getByTestId('residuals').waitFor();
+    expect(await page.getByTestId('metric-r2').locator('.metric-value').textContent()).toMatch(/\d/);
+    await page.getByTestId('evaluation').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await shot(page, 'run-regression');
+  });
+
+  it('cancels a running run from its page', async () => {
+    await openSample('iris.csv', 'iris');
+    await train(100_000);
+    await page.getByTestId('run-progress').waitFor({ timeout: 60_000 });
+    await page.getByTestId('curve-loss').waitFor({ timeout: 60_000 });
+    await shot(page, 'run-live');
+    await page.getByTestId('run-cancel').click();
+    await page.locator('[data-testid="run-detail"][data-status="cancelled"]').waitFor({ timeout: 30_000 });
+  });
+
+  it('refuses a form with a bad value and says which field', async () => {
+    await openSample('iris.csv', 'iris');
+    await page.getByTestId('train-open').click();
+    await page.getByTestId('train-advanced').locator('summary').click();
+    await page.getByTestId('train-epochs').fill('0');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('error-epochs').waitFor();
+    // Nothing was started: the dialog is still open.
+    expect(await page.getByTestId('train-dialog').isVisible()).toBe(true);
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { ColumnProfile } from '../../../../../shared/api.js';
+import {
+  defaultForm,
+  dropHint,
+  effectiveTask,
+  inferTask,
+  parseLayers,
+  suggestTarget,
+  toRequest,
+  validateForm,
+} from '../../../../../renderer/src/pages/train/train-form.js';
+
+function col(name: string, type: ColumnProfile['type'], extra: Partial<ColumnProfile> = {}): ColumnProfile {
+  return { name, type, inferredType: type, storageType: 'DOUBLE', missing: 0, invalid: 0, nonFinite: 0, distinct: 10, distinctApprox: false, ...extra };
+}
+
+const iris = [col('sepal', 'numeric'), col('petal', 'numeric'), col('species', 'categorical', { distinct: 3 })];
+
+describe('train form rules', () => {
+  it('suggests a target-like name first, else the last usable column', () => {
+    expect(suggestTarget([col('label', 'categorical'), col('x', 'numeric')])).toBe('label');
+    expect(suggestTarget(iris)).toBe('species');
+    expect(suggestTarget([col('a', 'numeric'), col('b', 'numeric'), col('when', 'datetime')])).toBe('b');
+    expect(suggestTarget([col('when', 'datetime')])).toBeUndefined();
+  });
+
+  it('infers the task as the engine does: classes for categories, booleans and small integer sets', () => {
+    expect(inferTask(col('c', 'categorical'))).toBe('classification');
+    expect(inferTask(col('b', 'boolean'))).toBe('classification');
+    expect(inferTask(col('i', 'integer', { distinct: 20 }))).toBe('classification');
+    expect(inferTask(col('i', 'integer', { distinct: 21 }))).toBe('regression');
+    expect(inferTask(col('n', 'numeric', { distinct: 3 }))).toBe('regression');
+  });
+
+  it('says which features the engine will drop', () => {
+    expect(dropHint(col('t', 'text'), 100)).toMatch(/free text/);
+    expect(dropHint(col('k', 'numeric', { distinct: 1 }), 100)).toBe('constant');
+    expect(dropHint(col('id', 'integer', { distinct: 100 }), 100)).toMatch(/id-like/);
+    expect(dropHint(col('gone', 'numeric', { missing: 100 }), 100)).toMatch(/missing/);
+    expect(dropHint(col('x', 'numeric', { distinct: 100 }), 100)).toBeUndefined();
+  });
+
+  it('parses hidden layers and refuses anything but unit counts', () => {
+    expect(parseLayers('64, 32')).toEqual([64, 32]);
+    expect(parseLayers('')).toEqual([]);
+    expect(parseLayers('64, x')).toBeUndefined();
+    expect(parseLayers('0')).toBeUndefined();
+    expect(parseLayers('5000')).toBeUndefined();
+  });
+
+  it('starts valid, and with untouched defaults sends no task and no feature list (the engine infers them)', () => {
+    const form = defaultForm(iris, 'iris');
+    expect(validateForm(form, iris)).toEqual({});
+    const req = toRequest(form, iris, 'd1', 2);
+    expect(req).toMatchObject({ dataset: 'd1', version: 2, target: 'species', model: 'mlp', modelName: 'iris', classWeight: 'none' });
+    expect(req).not.toHaveProperty('task');
+    expect(req).not.toHaveProperty('features');
+    expect(req.split).toEqual({ train: 0.7, validation: 0.15, test: 0.15 });
+    expect(req.hiddenLayers).toEqual([
+      { units: 64, activation: 'relu', dropout: 0 },
+      { units: 32, activation: 'relu', dropout: 0 },
+    ]);
+  });
+
+  it('lists features when some are unticked or a time column orders the split', () => {
+    const cols = [...iris, col('when', 'datetime')];
+    const form = { ...defaultForm(cols, 'iris'), excluded: ['petal'], timeColumn: 'when' };
+    expect(toRequest(form, cols, 'd', 1)).toMatchObject({ features: ['sepal'], timeColumn: 'when' });
+  });
+
+  it('names each bad field', () => {
+    const base = defaultForm(iris, 'iris');
+    expect(Object.keys(validateForm({ ...base, epochs: 0, learningRate: 0, split: { train: 50, validation: 10, test: 10 } }, iris))).toEqual(
+      expect.arrayContaining(['epochs', 'learningRate', 'split']),
+    );
+    expect(validateForm({ ...base, task: 'regression' }, iris).task).toMatch(/numeric target/);
+    expect(validateForm({ ...base, model: 'linear_regression' }, iris).model).toMatch(/numbers/);
+    expect(validateForm({ ...base, excluded: ['sepal', 'petal'] }, iris).features).toBeDefined();
+    expect(validateForm({ ...base, split: { train: 85, validation: 0, test: 15 } }, iris).monitor).toMatch(/validation split/);
+    expect(validateForm({ ...base, hiddenLayers: 'big' }, iris).hiddenLayers).toBeDefined();
+  });
+
+  it('follows a task override', () => {
+    const cols = [col('x', 'numeric'), col('n', 'integer', { distinct: 5 })];
+    const form = defaultForm(cols, 'd');
+    expect(effectiveTask(form, cols)).toBe('classification');
+    expect(effectiveTask({ ...form, task: 'regression' }, cols)).toBe('regression');
+    expect(toRequest({ ...form, task: 'regression' }, cols, 'd', 1)).toMatchObject({ task: 'regression' });
+  });
+});
