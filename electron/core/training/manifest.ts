@@ -40,7 +40,15 @@ export type DroppedColumn = z.infer<typeof DroppedColumn>;
 /** The target: classes sorted (numbers numerically, text by code units) and labelled 0..k-1. */
 export const TargetEncoding = z.discriminatedUnion('task', [
   z.object({ task: z.literal('classification'), column, classes: z.array(z.string()).min(2) }),
-  z.object({ task: z.literal('regression'), column }),
+  z.object({
+    task: z.literal('regression'),
+    column,
+    // The network learns the standardised target, (y - mean) / std: an unscaled target (prices in
+    // the thousands) makes the first epochs crawl and the learning rate depend on the units.
+    // Predictions are scaled back. Absent in models saved before scaling: identity.
+    mean: z.number().optional(),
+    std: z.number().positive().optional(),
+  }),
 ]);
 export type TargetEncoding = z.infer<typeof TargetEncoding>;
 

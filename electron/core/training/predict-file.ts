@@ -13,7 +13,7 @@ import { inspectFile } from '../datasets/file-check.js';
 import { readSource } from '../datasets/to-parquet.js';
 import type { LoadedArtifacts } from './artifacts.js';
 import type { FieldError } from './preprocess.js';
-import { decodeLabel, featureCount, transformRecords } from './preprocess.js';
+import { decodeLabel, decodeValues, featureCount, transformRecords } from './preprocess.js';
 import { predictProba, predictValues } from './train-loop.js';
 
 /** One row's prediction: a class with every class's probability, or a number. */
@@ -134,7 +134,7 @@ export async function predictFile(options: PredictFileOptions): Promise<PredictF
     } catch (err) {
       throw fileRowError(err, rows + 1, name);
     }
-    const y = classes ? await predictProba(model, x, width) : await predictValues(model, x, width);
+    const y = classes ? await predictProba(model, x, width) : decodeValues(preprocess, await predictValues(model, x, width));
     const lines: string[] = [];
     for (let i = 0; i < batch.length; i++) {
       let extra: Cell[];

@@ -116,6 +116,7 @@ export function encodeTarget(
   if (target.task === 'regression') {
     if (col.kind !== 'number') throw typeChanged(target.column, 'numeric', col.type);
     const values = col.values;
+    const { mean, std } = targetScale(manifest);
     const out = new Float32Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const v = values[rows[i] as number] as number;
@@ -124,7 +125,7 @@ export function encodeTarget(
           column: target.column,
           row: rows[i],
         });
-      out[i] = v;
+      out[i] = (v - mean) / std;
     }
     return out;
   }
@@ -135,6 +136,34 @@ export function encodeTarget(
     const c = codes[r] as number;
     return c < 0 ? -1 : (toLabel[c] as number);
   });
+}
+
+/** The regression target's standardisation; identity for classes and for models saved before it. */
+export function targetScale(manifest: PreprocessManifest): { mean: number; std: number } {
+  const t = manifest.target;
+  return t?.task === 'regression' ? { mean: t.mean ?? 0, std: t.std ?? 1 } : { mean: 0, std: 1 };
+}
+
+/** Model outputs for a regression target back in the target's own units. */
+export function decodeValues(manifest: PreprocessManifest, outputs: Float32Array): Float32Array {
+  const { mean, std } = targetScale(manifest);
+  if (mean === 0 && std === 1) return outputs;
+  return outputs.map((v) => v * std + mean);
+}
+
+/**
+ * Epoch logs of a regression run in the target's units: the loss (mean squared error) scales with
+ * std², MAE with std. Curves then read in the units users know, whatever the network learns in.
+ */
+export function logsInTargetUnits(manifest: PreprocessManifest, logs: Record<string, number>): Record<string, number> {
+  const { std } = targetScale(manifest);
+  if (std === 1) return logs;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(logs)) {
+    const base = k.replace(/^val_/, '');
+    out[k] = base === 'loss' ? v * std * std : base === 'mae' ? v * std : v;
+  }
+  return out;
 }
 
 /** A model output class number back to its class name. */
@@ -227,8 +256,24 @@ function fitTarget(col: ColumnData, task: 'classification' | 'regression', train
         column: col.name,
       });
     }
-    if (!train.some((r) => !Number.isNaN(col.values[r]))) throw noValues(col.name, 'Target');
-    return { task, column: col.name };
+    let n = 0;
+    let sum = 0;
+    for (const r of train) {
+      const v = col.values[r] as number;
+      if (Number.isFinite(v)) {
+        n++;
+        sum += v;
+      }
+    }
+    if (n === 0) throw noValues(col.name, 'Target');
+    const mean = sum / n;
+    let squares = 0;
+    for (const r of train) {
+      const v = col.values[r] as number;
+      if (Number.isFinite(v)) squares += (v - mean) ** 2;
+    }
+    const std = Math.sqrt(squares / n);
+    return { task, column: col.name, mean, std: std > 0 && Number.isFinite(std) ? std : 1 };
   }
   if (col.type === 'datetime')
     throw new CairnError('invalid_argument', `A classification target cannot be a datetime; "${col.name}" is`, {

@@ -11,7 +11,7 @@ import { chooseColumns, readColumns, type ColumnData, type ColumnRead, type Colu
 import type { PreprocessManifest } from './manifest.js';
 import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './metrics.js';
 import { buildModel, ModelParams, type ModelParamsInput, type Task } from './models.js';
-import { encodeTarget, featureCount, fitPreprocess, transform } from './preprocess.js';
+import { decodeValues, encodeTarget, featureCount, fitPreprocess, logsInTargetUnits, transform } from './preprocess.js';
 import { DEFAULT_FRACTIONS, presentRows, randomSplit, stratifiedSplit, timeSplit, type SplitFractions, type Splits } from './splits.js';
 import { predictProba, predictValues, trainModel, TrainParams, type EpochLogs } from './train-loop.js';
 
@@ -170,7 +170,8 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       x: trainData.x,
       y: trainData.y,
       validation: validation && validation.y.length > 0 ? validation : undefined,
-      onEpoch: (epoch, logs, etaMs) => {
+      onEpoch: (epoch, scaledLogs, etaMs) => {
+        const logs = logsInTargetUnits(preprocess, scaledLogs);
         history.push({ epoch: epoch + 1, logs });
         onProgress({ epoch: epoch + 1, epochs: train.epochs, logs, etaMs, fraction: (epoch + 1) / train.epochs });
       },
@@ -182,8 +183,10 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       const full = classificationMetrics(test.y as Int32Array, proba, k);
       metrics = { ...full, roc: full.roc.map((c) => thinRocCurve(c)), classes, rows: test.y.length };
     } else {
-      const predicted = await predictValues(tfModel, test.x, width);
-      metrics = { ...regressionMetrics(test.y, predicted), points: regressionPoints(test.y, predicted), rows: test.y.length };
+      // Judged in the target's own units, not the standardised ones the network learns in.
+      const predicted = decodeValues(preprocess, await predictValues(tfModel, test.x, width));
+      const actual = decodeValues(preprocess, test.y as Float32Array);
+      metrics = { ...regressionMetrics(actual, predicted), points: regressionPoints(actual, predicted), rows: actual.length };
     }
     const params = {
       model,

@@ -9,9 +9,11 @@ import { readColumns, type ColumnRead, type ColumnSet } from '../../../../../ele
 import { PreprocessManifest } from '../../../../../electron/core/training/manifest.js';
 import {
   decodeLabel,
+  decodeValues,
   encodeTarget,
   featureCount,
   fitPreprocess,
+  logsInTargetUnits,
   looksLikeIdName,
   transform,
   transformRecords,
@@ -159,7 +161,13 @@ describe('fitPreprocess', () => {
       target: { column: 'x', task: 'regression' },
       train: Uint32Array.from([1, 2, 3]),
     });
-    expect(Array.from(encodeTarget(r, data, Uint32Array.from([1, 2, 3])))).toEqual([1, 2, 3]);
+    // A regression target is standardised with the training rows' mean and (population) std.
+    expect(r.target).toEqual({ task: 'regression', column: 'x', mean: 2, std: Math.sqrt(2 / 3) });
+    const scaled = Array.from(encodeTarget(r, data, Uint32Array.from([1, 2, 3])));
+    scaled.forEach((v, i) => expect(v).toBeCloseTo([-1.2247449, 0, 1.2247449][i] as number, 6));
+    expect(Array.from(decodeValues(r, Float32Array.from(scaled)))).toEqual([1, 2, 3].map((v) => expect.closeTo(v, 5) as unknown));
+    // Curves read in the target's units: MSE loss scales with std², MAE with std; other keys stay.
+    expect(logsInTargetUnits(r, { loss: 1.5, val_mae: 3, acc: 0.5 })).toEqual({ loss: expect.closeTo(1, 12) as unknown, val_mae: expect.closeTo(3 * Math.sqrt(2 / 3), 12) as unknown, acc: 0.5 });
     expect(errorOf(() => encodeTarget(r, data, Uint32Array.from([0]))).message).toBe('Target "x" is missing in row 0');
   });
 
