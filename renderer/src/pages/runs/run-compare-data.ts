@@ -51,8 +51,8 @@ export type ParamSource = Pick<Run, 'params' | 'datasetName' | 'datasetVersion' 
 
 /**
  * Rows of the side-by-side parameters table: the data the run trained on first (dataset,
- * target, task), then every parameter any run has, in the order the runs list them. A run that
- * lacks a key has undefined there, which counts as a difference.
+ * target, task), then every parameter any run has, in the order the fullest run lists them. A
+ * run that lacks a key has undefined there, which counts as a difference.
  */
 export function paramRows(runs: readonly ParamSource[]): ParamRow[] {
   const perRun = runs.map((r) => {
@@ -67,7 +67,8 @@ export function paramRows(runs: readonly ParamSource[]): ParamRow[] {
   });
   const keys: string[] = [];
   const seen = new Set<string>();
-  for (const m of perRun) {
+  // Keys in the order of the run that has the most (a finished run's full params), then any others.
+  for (const m of [...perRun].sort((a, b) => b.size - a.size)) {
     for (const k of m.keys()) {
       if (!seen.has(k)) {
         seen.add(k);
@@ -110,7 +111,7 @@ export interface MetricRow {
   key: string;
   /** One per run; null where the run has no value for it (another task, or not finished). */
   values: (number | null)[];
-  /** Indexes of the runs holding the best value (ties share it); empty when fewer than two runs have one. */
+  /** Indexes of the runs holding the best value (ties share it); empty when fewer than two runs have one, or all tie. */
   best: number[];
   lowerIsBetter: boolean;
 }
@@ -158,8 +159,9 @@ export function metricRows(perRun: readonly Record<string, number | null>[]): Me
       const lower = lowerIsBetter(key);
       const present = values.filter((v): v is number => v !== null);
       let best: number[] = [];
-      if (present.length >= 2) {
-        const target = lower ? Math.min(...present) : Math.max(...present);
+      const target = lower ? Math.min(...present) : Math.max(...present);
+      // Nothing stands out when every run has the same value.
+      if (present.length >= 2 && present.some((v) => v !== target)) {
         best = values.flatMap((v, i) => (v === target ? [i] : []));
       }
       return { key, values, best, lowerIsBetter: lower };
@@ -178,3 +180,17 @@ export const METRIC_LABELS: Record<string, string> = {
   rmse: 'RMSE',
   r2: 'R²',
 };
+
+/**
+ * The order of the overlaid curve charts: loss first, then the other metrics, each training
+ * chart followed by its validation one (loss, val_loss, acc, val_acc).
+ */
+export function curveKeyOrder(keys: readonly string[]): string[] {
+  const base = (k: string) => k.replace(/^val_/, '');
+  return [...keys].sort(
+    (a, b) =>
+      Number(base(a) !== 'loss') - Number(base(b) !== 'loss') ||
+      base(a).localeCompare(base(b)) ||
+      Number(a.startsWith('val_')) - Number(b.startsWith('val_')),
+  );
+}

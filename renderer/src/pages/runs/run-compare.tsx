@@ -8,7 +8,14 @@ import { useApp } from '../../app-context.js';
 import { Chart } from '../../components/chart.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { useAsync } from '../../lib/use-async.js';
-import { formatParamValue, METRIC_LABELS, metricRows, paramRows, scalarTestMetrics } from './run-compare-data.js';
+import {
+  curveKeyOrder,
+  formatParamValue,
+  METRIC_LABELS,
+  metricRows,
+  paramRows,
+  scalarTestMetrics,
+} from './run-compare-data.js';
 import { curvesOption, historyKeys, metricLabel, SERIES_COLORS } from './run-charts.js';
 import { formatMetric, MODEL_KIND_LABELS, modelRef, runLabel, shortId } from './runs-query.js';
 
@@ -93,10 +100,7 @@ export function RunCompare({ runIds, onBack, onOpen }: RunCompareProps) {
                 <span className="muted small">
                   {r.datasetName}@v{r.datasetVersion} → {r.target}
                 </span>
-                <span className={`run-status run-status-${r.status}`}>
-                  <span className="status-dot" aria-hidden="true" />
-                  {r.status}
-                </span>
+                <span className={`run-status run-status-${r.status}`}>{r.status}</span>
                 {onOpen && (
                   <button type="button" className="btn-link small" onClick={() => onOpen(r.id)}>
                     open
@@ -204,14 +208,14 @@ function ParamsTable({ runs }: { runs: readonly Run[] }) {
 
 function Curves({ runs }: { runs: readonly Run[] }) {
   const charts = useMemo(() => {
-    const keys = historyKeys(runs.flatMap((r) => r.history));
+    const keys = curveKeyOrder(historyKeys(runs.flatMap((r) => r.history)));
     return keys.map((key) => {
       const series = runs.flatMap((r, i) =>
         r.history.some((e) => Number.isFinite(e.logs[key]))
           ? [{ name: runLabel(r), history: r.history, key, color: color(i) }]
           : [],
       );
-      return { key, option: curvesOption(series, metricLabel(key)) };
+      return { key, option: curvesOption(series) };
     });
   }, [runs]);
   return (

@@ -152,17 +152,6 @@ export function runDurationMs(
   return Number.isFinite(ms) ? Math.max(0, ms) : null;
 }
 
-/** 850 ms, 12.3 s, 4m 05s, 1h 02m. */
-export function formatDuration(ms: number | null): string {
-  if (ms === null) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const s = Math.floor(ms / 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  if (s < 3600) return `${Math.floor(s / 60)}m ${pad(s % 60)}s`;
-  return `${Math.floor(s / 3600)}h ${pad(Math.floor((s % 3600) / 60))}m`;
-}
-
 /** The first block of a run id: enough to tell runs apart in a table. */
 export function shortId(id: string): string {
   return id.slice(0, 8);
@@ -198,8 +187,9 @@ export function sortValue(run: RunSummary, key: RunSortKey, now: number): number
     case 'id':
       return run.id;
     case 'dataset':
-      // Version numbers compare as numbers: the collator below reads digits numerically.
-      return `${run.datasetName}@${String(run.datasetVersion).padStart(6, '0')}`;
+      // Name, then version as a number (naturalKey pads digit runs); the separator sorts
+      // below every character, so "iris" comes before "iris2".
+      return `${run.datasetName}\u0001${run.datasetVersion}`;
     case 'target':
       return run.target;
     case 'task':
@@ -223,7 +213,7 @@ export function sortValue(run: RunSummary, key: RunSortKey, now: number): number
     case 'created':
       return run.createdAt;
     case 'model':
-      return run.model ? `${run.model.name}:${String(run.model.version).padStart(6, '0')}` : null;
+      return run.model ? `${run.model.name}\u0001${run.model.version}` : null;
     default: {
       const v = run.testMetrics?.[key.slice('metric:'.length)];
       return typeof v === 'number' && Number.isFinite(v) ? v : null;
@@ -231,7 +221,14 @@ export function sortValue(run: RunSummary, key: RunSortKey, now: number): number
   }
 }
 
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+/**
+ * A string that orders naturally under plain `<`: lower-cased, with each run of digits padded
+ * to a fixed width, so "b10" follows "B2". Intl.Collator does the same but costs several times
+ * more per comparison, and sorting 10,000 runs makes about 140,000 of them.
+ */
+export function naturalKey(s: string): string {
+  return s.toLowerCase().replace(/\d+/g, (d) => d.padStart(16, '0'));
+}
 
 /**
  * Runs in `sort` order; a new array, the input untouched. Numbers compare as numbers, text
@@ -240,14 +237,17 @@ const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
 export function sortRuns(runs: readonly RunSummary[], sort: RunSort | undefined, now = Date.now()): RunSummary[] {
   if (!sort) return runs.slice();
   // Each key is computed once, not once per comparison.
-  const keys = runs.map((r) => sortValue(r, sort.key, now));
+  const keys = runs.map((r) => {
+    const v = sortValue(r, sort.key, now);
+    return typeof v === 'string' ? naturalKey(v) : v;
+  });
   const order = runs.map((_, i) => i);
   const sign = sort.direction === 'asc' ? 1 : -1;
   order.sort((a, b) => {
     const x = keys[a] ?? null;
     const y = keys[b] ?? null;
     if (x === null || y === null) return x === y ? a - b : x === null ? 1 : -1;
-    const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : x < y ? -1 : x > y ? 1 : 0;
     return c !== 0 ? sign * c : a - b;
   });
   return order.map((i) => runs[i] as RunSummary);

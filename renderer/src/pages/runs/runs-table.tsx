@@ -19,11 +19,10 @@ import type { RunProgress, RunStatus, RunSummary, TaskName } from '../../../../s
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
-import { formatCount, formatDate, formatStat } from '../../lib/format.js';
+import { formatCount, formatDate, formatDuration, formatStat } from '../../lib/format.js';
 import { runColumns, type RunColumn } from './run-columns.js';
 import {
   filterRuns,
-  formatDuration,
   formatMetric,
   hiddenSummary,
   isEmptyFilter,
@@ -78,6 +77,7 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
   const [active, setActive] = useState(0);
   const [cancelling, setCancelling] = useState<ReadonlySet<string>>(() => new Set());
   const [cancelError, setCancelError] = useState<ApiError | undefined>(undefined);
+  const [cancelNote, setCancelNote] = useState<string | undefined>(undefined);
 
   // Typing stays responsive: the filter over 10,000 runs follows at React's lower priority.
   const deferredText = useDeferredValue(text);
@@ -127,11 +127,22 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
   const cancel = useCallback(
     (ids: readonly string[]) => {
       setCancelError(undefined);
+      setCancelNote(undefined);
       setCancelling((cur) => new Set([...cur, ...ids]));
       void Promise.allSettled(ids.map((runId) => client.call('runs.cancel', { runId }))).then((results) => {
         setCancelling((cur) => new Set([...cur].filter((id) => !ids.includes(id))));
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) setCancelError(toApiError(failed.reason));
+        // The host cancels only runs in its own queue: one started by another app or the CLI, or
+        // one that ended meanwhile, is left as it is.
+        const refused = results.filter((r) => r.status === 'fulfilled' && !r.value.cancelled).length;
+        if (refused > 0) {
+          setCancelNote(
+            refused === 1
+              ? 'One run was not cancelled: it is no longer queued or running in this window’s engine.'
+              : `${refused} runs were not cancelled: they are no longer queued or running in this window’s engine.`,
+          );
+        }
         onChanged();
       });
     },
@@ -315,13 +326,13 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
           <button
             key={s}
             type="button"
-            className={`status-chip run-status-${s}${statuses.has(s) ? ' on' : ''}`}
+            className={`status-chip${statuses.has(s) ? ' on' : ''}`}
             aria-pressed={statuses.has(s)}
             onClick={() => toggleStatus(s)}
             disabled={counts[s] === 0 && !statuses.has(s)}
             data-testid={`status-chip-${s}`}
           >
-            <span className="status-dot" aria-hidden="true" />
+            <span className={`status-dot dot-${s}`} aria-hidden="true" />
             {s}
             <span className="chip-count">{formatCount(counts[s])}</span>
           </button>
@@ -333,6 +344,14 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
         )}
       </div>
       {cancelError && <ErrorPanel title="Could not cancel" error={cancelError} />}
+      {cancelNote && (
+        <p className="runs-note small" role="status" data-testid="cancel-note">
+          {cancelNote}
+          <button type="button" className="btn-link small" onClick={() => setCancelNote(undefined)}>
+            Dismiss
+          </button>
+        </p>
+      )}
       <div
         ref={scroller}
         className="grid-scroll runs-grid"
@@ -469,33 +488,32 @@ const RunRow = memo(function RunRow(props: RunRowProps) {
       data-run-id={run.id}
       data-status={run.status}
       data-testid="run-row"
-      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+      style={{ transform: `translateY(${top}px)` }}
       onClick={(e) => props.onClick(index, run.id, e)}
       title={run.error ? run.error.message : undefined}
     >
-      {columns.map((c) => (
-        <RunCell key={c.id} column={c} {...props} />
-      ))}
+      {/* Cells are plain elements, not components: half the fibers for React to mount per row. */}
+      {columns.map((c) => runCell(c, props))}
     </div>
   );
 });
 
-function RunCell({
-  column: c,
-  run,
-  progress,
-  now,
-  selected,
-  cancelling,
-  onToggle,
-  onCancel,
-}: RunRowProps & { column: RunColumn }) {
+/** A tooltip only for text that may not fit its cell: fewer attributes to set while scrolling. */
+const long = (text: string, fits: number) => (text.length > fits ? text : undefined);
+
+function runCell(c: RunColumn, { run, progress, now, selected, cancelling, onToggle, onCancel }: RunRowProps) {
   const cls = `grid-cell${c.numeric ? ' num' : ''}`;
   const style = { width: c.width };
   switch (c.id) {
     case 'select':
       return (
-        <div className={`${cls} runs-select-cell`} role="gridcell" style={style} onClick={(e) => e.stopPropagation()}>
+        <div
+          key={c.id}
+          className={`${cls} runs-select-cell`}
+          role="gridcell"
+          style={style}
+          onClick={(e) => e.stopPropagation()}
+        >
           <input
             type="checkbox"
             aria-label={`Select run ${shortId(run.id)}`}
@@ -509,38 +527,38 @@ function RunCell({
       );
     case 'status':
       return (
-        <div className={`${cls} runs-status-cell`} role="gridcell" style={style}>
+        <div key={c.id} className={`${cls} runs-status-cell`} role="gridcell" style={style}>
           <StatusBadge run={run} progress={progress} />
         </div>
       );
     case 'id':
       return (
-        <div className={`${cls} mono`} role="gridcell" style={style} title={run.id}>
+        <div key={c.id} className={`${cls} mono`} role="gridcell" style={style} title={run.id}>
           {shortId(run.id)}
         </div>
       );
     case 'dataset':
       return (
-        <div className={cls} role="gridcell" style={style} title={`${run.datasetName} version ${run.datasetVersion}`}>
+        <div key={c.id} className={cls} role="gridcell" style={style} title={long(run.datasetName, 16)}>
           {run.datasetName}
           <span className="muted">@v{run.datasetVersion}</span>
         </div>
       );
     case 'target':
       return (
-        <div className={cls} role="gridcell" style={style} title={run.target}>
+        <div key={c.id} className={cls} role="gridcell" style={style} title={long(run.target, 12)}>
           {run.target}
         </div>
       );
     case 'task':
       return (
-        <div className={cls} role="gridcell" style={style}>
+        <div key={c.id} className={cls} role="gridcell" style={style}>
           {run.task ?? <span className="muted">auto</span>}
         </div>
       );
     case 'modelKind':
       return (
-        <div className={cls} role="gridcell" style={style}>
+        <div key={c.id} className={cls} role="gridcell" style={style}>
           {MODEL_KIND_LABELS[run.modelKind]}
         </div>
       );
@@ -549,15 +567,16 @@ function RunCell({
     case 'learningRate': {
       const v = keyParams(run)[c.id];
       return (
-        <div className={cls} role="gridcell" style={style}>
-          {v === null ? <span className="muted">—</span> : formatStat(v)}
+        <div key={c.id} className={cls} role="gridcell" style={style}>
+          {/* Only a queued or unfinished run lacks one: the request left it to the default. */}
+          {v === null ? <span className="muted">default</span> : formatStat(v)}
         </div>
       );
     }
     case 'hidden': {
       const text = hiddenSummary(keyParams(run).hidden);
       return (
-        <div className={cls} role="gridcell" style={style} title={text}>
+        <div key={c.id} className={cls} role="gridcell" style={style} title={long(text, 14)}>
           {text === '—' ? <span className="muted">—</span> : text}
         </div>
       );
@@ -565,34 +584,34 @@ function RunCell({
     case 'duration': {
       const ms = runDurationMs(run, now || Date.now());
       return (
-        <div className={cls} role="gridcell" style={style}>
+        <div key={c.id} className={cls} role="gridcell" style={style}>
           {ms === null ? <span className="muted">—</span> : formatDuration(ms)}
         </div>
       );
     }
     case 'backend':
       return (
-        <div className={cls} role="gridcell" style={style}>
+        <div key={c.id} className={cls} role="gridcell" style={style}>
           {run.backend ?? <span className="muted">—</span>}
         </div>
       );
     case 'created':
       return (
-        <div className={cls} role="gridcell" style={style} title={run.createdAt}>
+        <div key={c.id} className={cls} role="gridcell" style={style}>
           {formatDate(run.createdAt)}
         </div>
       );
     case 'model': {
       const ref = modelRef(run);
       return (
-        <div className={cls} role="gridcell" style={style} title={ref ?? undefined}>
+        <div key={c.id} className={cls} role="gridcell" style={style} title={ref ? long(ref, 16) : undefined}>
           {ref ?? <span className="muted">—</span>}
         </div>
       );
     }
     case 'actions':
       return (
-        <div className={`${cls} runs-actions-cell`} role="gridcell" style={style}>
+        <div key={c.id} className={`${cls} runs-actions-cell`} role="gridcell" style={style}>
           {(run.status === 'queued' || run.status === 'running') && (
             <button
               type="button"
@@ -614,7 +633,7 @@ function RunCell({
     default: {
       const v = run.testMetrics?.[c.id.slice('metric:'.length)];
       return (
-        <div className={cls} role="gridcell" style={style}>
+        <div key={c.id} className={cls} role="gridcell" style={style}>
           {typeof v === 'number' ? formatMetric(v) : <span className="muted">—</span>}
         </div>
       );
@@ -628,7 +647,6 @@ function StatusBadge({ run, progress }: { run: RunSummary; progress: RunProgress
   if (status !== 'running') {
     return (
       <span className={`run-status run-status-${status}`} data-testid="run-status">
-        <span className="status-dot" aria-hidden="true" />
         {status}
       </span>
     );
@@ -640,21 +658,20 @@ function StatusBadge({ run, progress }: { run: RunSummary; progress: RunProgress
   return (
     <span className="run-running" data-testid="run-status">
       <span className="run-status run-status-running">
-        <span className="status-dot" aria-hidden="true" />
         running
         <span className="run-epoch">
           {epoch}/{epochs ?? '?'}
         </span>
       </span>
       <span
-        className="run-progress"
+        className="runs-row-progress"
         role="progressbar"
         aria-label={`Run ${shortId(run.id)} progress`}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={pct}
       >
-        <span className="run-progress-fill" style={{ width: `${pct ?? 0}%` }} />
+        <span className="runs-row-progress-fill" style={{ width: `${pct ?? 0}%` }} />
       </span>
     </span>
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  curveKeyOrder,
   flattenParams,
   formatParamValue,
   metricRows,
@@ -74,6 +75,8 @@ describe('paramRows', () => {
     expect(byKey.features).toMatchObject({ values: [['x', 'y'], undefined], differs: true });
     expect(byKey.task).toMatchObject({ values: ['classification', undefined], differs: true });
     expect(byKey.backend).toMatchObject({ values: ['wasm', undefined], differs: true });
+    // The finished run's order wins, whichever column it is in.
+    expect(paramRows([queued, a]).map((r) => r.key)).toEqual(rows.map((r) => r.key));
   });
 
   it('finds no difference between a run and itself', () => {
@@ -113,6 +116,10 @@ describe('metricRows', () => {
     expect(rows.map((r) => r.key)).toEqual(['accuracy', 'roc_auc', 'log_loss']);
   });
 
+  it('marks nothing when every run has the same value', () => {
+    expect(metricRows([{ accuracy: 1 }, { accuracy: 1 }, { accuracy: null }])[0]?.best).toEqual([]);
+  });
+
   it('compares a metric only among the runs that have it (mixed tasks)', () => {
     const rows = metricRows([
       { accuracy: 0.7 },
@@ -126,6 +133,19 @@ describe('metricRows', () => {
     expect(byKey.rmse?.best).toEqual([1]);
     expect(byKey.r2?.best).toEqual([2]);
     expect(rows.map((r) => r.key)).toEqual(['accuracy', 'mae', 'rmse', 'r2']);
+  });
+});
+
+describe('curveKeyOrder', () => {
+  it('puts loss first and each validation curve after its training one', () => {
+    expect(curveKeyOrder(['acc', 'loss', 'val_acc', 'val_loss'])).toEqual(['loss', 'val_loss', 'acc', 'val_acc']);
+    expect(curveKeyOrder(['val_mae', 'mae', 'val_loss', 'loss', 'acc'])).toEqual([
+      'loss',
+      'val_loss',
+      'acc',
+      'mae',
+      'val_mae',
+    ]);
   });
 });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   filterRuns,
-  formatDuration,
   hiddenSummary,
   keyParams,
   NO_FILTER,
@@ -38,13 +37,14 @@ describe('sortRuns', () => {
 
   it('orders dataset versions as numbers and saved models by name then version', () => {
     const runs = [
+      summary({ datasetName: 'iris2', datasetVersion: 1 }),
       summary({ datasetVersion: 10 }),
       summary({ datasetVersion: 2 }),
       summary({ datasetName: 'abalone', datasetVersion: 3 }),
     ];
     expect(
       sortRuns(runs, { key: 'dataset', direction: 'asc' }).map((r) => `${r.datasetName}@${r.datasetVersion}`),
-    ).toEqual(['abalone@3', 'iris@2', 'iris@10']);
+    ).toEqual(['abalone@3', 'iris@2', 'iris@10', 'iris2@1']);
     const models = [
       summary({ model: { name: 'm', version: 10 } }),
       summary({ model: null }),
@@ -210,15 +210,6 @@ describe('durations', () => {
     );
     expect(runDurationMs({ status: 'queued', startedAt: null, finishedAt: null }, Date.now())).toBeNull();
     expect(runDurationMs({ status: 'interrupted', startedAt: start, finishedAt: null }, Date.now())).toBeNull();
-  });
-
-  it('reads short', () => {
-    expect(formatDuration(null)).toBe('—');
-    expect(formatDuration(850)).toBe('850 ms');
-    expect(formatDuration(2500)).toBe('2.50 s');
-    expect(formatDuration(12_345)).toBe('12.3 s');
-    expect(formatDuration(245_000)).toBe('4m 05s');
-    expect(formatDuration(3_720_000)).toBe('1h 02m');
   });
 });
 
