@@ -22,6 +22,8 @@ import {
   SERIES_COLORS,
   type RocCurveData,
 } from './run-charts.js';
+import { flattenParams, formatParamValue } from './run-compare-data.js';
+import { hiddenSummary, shortId } from './runs-query.js';
 import { useLiveRun } from './use-live-run.js';
 
 export interface RunDetailProps {
@@ -145,7 +147,7 @@ function RunHeader({ run }: { run: Run }) {
     <header className="run-header">
       <div className="run-title">
         <h1>
-          Run {run.id.slice(0, 8)}
+          Run {shortId(run.id)}
           {run.model && <span className="run-model-name"> → model {run.model.name} v{run.model.version}</span>}
         </h1>
         <StatusBadge status={run.status} />
@@ -178,8 +180,11 @@ function Fact({ label, value, mono }: { label: string; value: string; mono?: boo
 function modelLabel(run: Run): string {
   if (run.modelKind === 'logistic_regression') return 'Logistic regression';
   if (run.modelKind === 'linear_regression') return 'Linear regression';
-  const layers = (run.params.model as { hiddenLayers?: { units: number }[] } | undefined)?.hiddenLayers;
-  return layers ? `MLP ${layers.map((l) => l.units).join('×') || 'no hidden layer'}` : 'MLP';
+  // A queued or running run holds the request's flat params; a finished one the resolved, nested ones.
+  const layers =
+    (run.params.model as { hiddenLayers?: { units: number }[] } | undefined)?.hiddenLayers ??
+    (run.params.hiddenLayers as { units: number }[] | undefined);
+  return layers ? `MLP ${hiddenSummary(layers)}` : 'MLP';
 }
 
 function RunProgressLine({ run, epoch, etaMs }: { run: Run; epoch: number; etaMs: number | undefined }) {
@@ -334,7 +339,7 @@ interface PreprocessView {
 /** What preprocessing did, and every resolved parameter. */
 function RunFacts({ run }: { run: Run }) {
   const pre = run.preprocess as PreprocessView | null;
-  const params = useMemo(() => flatten(run.params), [run.params]);
+  const params = useMemo(() => flattenParams(run.params), [run.params]);
   return (
     <section className="run-section run-facts" aria-label="Preprocessing and parameters">
       {pre && (
@@ -361,7 +366,7 @@ function RunFacts({ run }: { run: Run }) {
             {params.map(([k, v]) => (
               <tr key={k}>
                 <th className="mono">{k}</th>
-                <td className="mono">{v}</td>
+                <td className="mono">{formatParamValue(v)}</td>
               </tr>
             ))}
             <tr>
@@ -389,15 +394,4 @@ function stepLabel(f: { kind: string; categories?: string[] }): string {
   if (f.kind === 'one-hot') return `one-hot, ${f.categories?.length ?? 0} categories`;
   if (f.kind === 'index') return `index-encoded, ${f.categories?.length ?? 0} categories`;
   return f.kind;
-}
-
-/** Nested parameters as dotted keys with printable values; short arrays of objects stay JSON. */
-function flatten(value: Record<string, unknown>, prefix = ''): [string, string][] {
-  const out: [string, string][] = [];
-  for (const [k, v] of Object.entries(value)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) out.push(...flatten(v as Record<string, unknown>, key));
-    else out.push([key, typeof v === 'string' ? v : JSON.stringify(v)]);
-  }
-  return out;
 }
