@@ -2,7 +2,7 @@
 // curves overlaid (one chart per metric, one colour per run), and their test metrics in one
 // table with the best value of each row marked. Running runs keep drawing as epochs arrive.
 import { useEffect, useMemo, useState } from 'react';
-import type { Run } from '../../../../shared/api.js';
+import type { EpochRecord, Run } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { Chart } from '../../components/chart.js';
@@ -51,26 +51,40 @@ export function RunCompare({ runIds, onBack, onOpen }: RunCompareProps) {
   const { set, reload } = loaded;
   useEffect(() => {
     const ids = new Set(key.split('\n'));
+    // Epochs can come hundreds a second: they are appended in batches, four times a second.
+    const pending = new Map<string, EpochRecord[]>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      timer = undefined;
+      const batch = new Map(pending);
+      pending.clear();
+      set(
+        (cur) =>
+          cur && {
+            ...cur,
+            runs: cur.runs.map((r) => {
+              const more = batch.get(r.id)?.filter((e) => e.epoch > (r.history[r.history.length - 1]?.epoch ?? 0));
+              return more && more.length > 0
+                ? { ...r, status: 'running' as const, history: [...r.history, ...more] }
+                : r;
+            }),
+          },
+      );
+    };
     const offs = [
       client.on('run.progress', (p) => {
         if (!ids.has(p.runId)) return;
-        set(
-          (cur) =>
-            cur && {
-              ...cur,
-              runs: cur.runs.map((r) =>
-                r.id !== p.runId || r.history.some((e) => e.epoch === p.epoch)
-                  ? r
-                  : { ...r, status: 'running' as const, history: [...r.history, { epoch: p.epoch, logs: p.logs }] },
-              ),
-            },
-        );
+        pending.set(p.runId, [...(pending.get(p.runId) ?? []), { epoch: p.epoch, logs: p.logs }]);
+        timer ??= setTimeout(flush, 250);
       }),
       client.on('run.finished', (f) => {
         if (ids.has(f.runId)) reload();
       }),
     ];
-    return () => offs.forEach((off) => off());
+    return () => {
+      clearTimeout(timer);
+      offs.forEach((off) => off());
+    };
   }, [client, key, set, reload]);
 
   const runs = loaded.data?.runs;

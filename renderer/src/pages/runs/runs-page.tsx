@@ -8,6 +8,9 @@ import { RunDetail } from './run-detail.js';
 import { RunsTable } from './runs-table.js';
 import { useRunsList } from './use-runs-list.js';
 
+/** The last focusRunId shown, across mounts of the page. */
+let shownFocus: string | undefined;
+
 type View = { kind: 'detail'; runId: string } | { kind: 'compare'; runIds: string[] };
 
 export function RunsPage({ focusRunId }: { focusRunId?: string }) {
@@ -17,9 +20,11 @@ export function RunsPage({ focusRunId }: { focusRunId?: string }) {
   const top = stack[stack.length - 1];
 
   const { reload } = list;
-  // Set by the app when the user starts a training run: show that run.
+  // Set by the app when the user starts a training run: show that run, once. The app keeps the
+  // last id and this page mounts anew on every visit, which must not reopen it each time.
   useEffect(() => {
-    if (!focusRunId) return;
+    if (!focusRunId || focusRunId === shownFocus) return;
+    shownFocus = focusRunId;
     setStack([{ kind: 'detail', runId: focusRunId }]);
     reload();
   }, [focusRunId, reload]);

@@ -37,6 +37,8 @@ export function coalesce(task: () => Promise<void>): { trigger: () => void; disp
   };
 }
 
+const PROGRESS_EVERY_MS = 150;
+
 const TERMINAL = new Set<RunSummary['status']>(['succeeded', 'failed', 'cancelled', 'interrupted']);
 
 export interface RunsList {
@@ -76,15 +78,32 @@ export function useRunsList(): RunsList {
     });
     trigger.current = loader.trigger;
     loader.trigger();
+    // Small models report hundreds of epochs a second: the rows take the latest every 150 ms.
+    const latest = new Map<string, RunProgress>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      timer = undefined;
+      const batch = [...latest.values()];
+      latest.clear();
+      setProgress((cur) => {
+        const next = new Map(cur);
+        for (const p of batch) next.set(p.runId, p);
+        return next;
+      });
+    };
     const offs = [
       client.on('run.started', loader.trigger),
       client.on('run.finished', loader.trigger),
-      client.on('run.progress', (p) => setProgress((cur) => new Map(cur).set(p.runId, p))),
+      client.on('run.progress', (p) => {
+        latest.set(p.runId, p);
+        timer ??= setTimeout(flush, PROGRESS_EVERY_MS);
+      }),
     ];
     // Runs started elsewhere (the CLI, another window) land in the same data folder.
     window.addEventListener('focus', loader.trigger);
     return () => {
       alive = false;
+      clearTimeout(timer);
       loader.dispose();
       for (const off of offs) off();
       window.removeEventListener('focus', loader.trigger);
