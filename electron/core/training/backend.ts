@@ -17,6 +17,7 @@ let chosen: Promise<BackendChoice> | undefined;
 
 async function tryBackend(name: BackendName): Promise<void> {
   if (name === 'tensorflow') await import(TFJS_NODE);
+  if (name === 'wasm') transposeBeforeWasmMatMul();
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
   await tf.ready();
@@ -38,6 +39,57 @@ async function choose(preferred?: BackendName): Promise<BackendChoice> {
     }
   }
   throw new Error(`no TensorFlow.js backend could start: ${tried.map((t) => `${t.name}: ${t.error}`).join('; ')}`);
+}
+
+let wasmMatMulPatched = false;
+
+/**
+ * The wasm backend multiplies with XNNPACK only when neither operand is transposed; a transposed
+ * one (as in every dense layer's gradients: xᵀ·dy and dy·Wᵀ) goes to a plain scalar loop, many
+ * times slower. Re-registered here, its matrix products transpose such an operand first (a cheap
+ * copy) and multiply with XNNPACK. Same products, summed in XNNPACK's order.
+ */
+function transposeBeforeWasmMatMul(): void {
+  if (wasmMatMulPatched) return;
+  wasmMatMulPatched = true;
+  const transpose = tf.getKernel('Transpose', 'wasm');
+  for (const name of ['BatchMatMul', '_FusedMatMul']) {
+    const kernel = tf.getKernel(name, 'wasm');
+    if (!kernel || !transpose) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({
+      ...kernel,
+      kernelFunc: (args) => {
+        const { inputs, backend, attrs } = args as {
+          inputs: Record<string, tf.TensorInfo>;
+          backend: { disposeData(dataId: unknown): void };
+          attrs: { transposeA?: boolean; transposeB?: boolean };
+        };
+        if (!attrs.transposeA && !attrs.transposeB) return kernel.kernelFunc(args);
+        const made: tf.TensorInfo[] = [];
+        const swapLastTwo = (x: tf.TensorInfo) => {
+          const perm = x.shape.map((_, i) => i);
+          perm.splice(-2, 2, perm.length - 1, perm.length - 2);
+          const t = transpose.kernelFunc({ ...args, inputs: { x }, attrs: { perm } }) as tf.TensorInfo;
+          made.push(t);
+          return t;
+        };
+        try {
+          return kernel.kernelFunc({
+            ...args,
+            inputs: {
+              ...inputs,
+              a: attrs.transposeA ? swapLastTwo(inputs.a!) : inputs.a!,
+              b: attrs.transposeB ? swapLastTwo(inputs.b!) : inputs.b!,
+            },
+            attrs: { ...attrs, transposeA: false, transposeB: false },
+          });
+        } finally {
+          for (const t of made) backend.disposeData(t.dataId);
+        }
+      },
+    });
+  }
 }
 
 function describeFailure(name: BackendName, err: unknown): string {

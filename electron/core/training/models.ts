@@ -55,7 +55,8 @@ export interface ModelShape {
  */
 export class SeededDropout extends tf.layers.Layer {
   static className = 'SeededDropout';
-  private readonly rate: number;
+  /** Share of values dropped; 0 turns the layer off. */
+  readonly rate: number;
   private readonly seed: number;
   private calls = 0;
 
@@ -72,7 +73,17 @@ export class SeededDropout extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     if (kwargs.training !== true || this.rate === 0) return x;
-    return tf.dropout(x, this.rate, undefined, this.seed + this.calls++);
+    return tf.mul(x, this.nextMask(x.shape));
+  }
+
+  /**
+   * The multiplier the next training call applies, 0 or 1 / (1 − rate) per value, as tf.dropout
+   * computes it; advances the seed. The training loop uses it to take gradients in closed form.
+   */
+  nextMask(shape: number[]): tf.Tensor {
+    const keep = 1 - this.rate;
+    const seed = this.seed + this.calls++;
+    return tf.tidy(() => tf.div(tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', seed), keep)), keep));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

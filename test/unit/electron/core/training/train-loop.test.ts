@@ -2,11 +2,20 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CairnError } from '../../../../../electron/core/errors.js';
 import { accuracy, argmaxRows } from '../../../../../electron/core/training/metrics.js';
-import { ModelParams, buildModel } from '../../../../../electron/core/training/models.js';
+import {
+  Activation,
+  ModelParams,
+  buildModel,
+  type ModelParamsInput,
+  type Task,
+} from '../../../../../electron/core/training/models.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
 import {
+  FlatAdam,
   TrainParams,
   balancedClassWeights,
+  chainGradients,
+  closedFormChain,
   predictProba,
   predictValues,
   trainModel,
@@ -367,5 +376,178 @@ describe('trainModel', () => {
       run({ earlyStopping: { monitor: 'mae', patience: 1, minDelta: 0, restoreBestWeights: true } }),
     ).rejects.toThrow(/needs a regression task/);
     model.dispose();
+  });
+});
+
+/** The largest difference between two lists of arrays, relative to their largest value. */
+function relativeGap(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+  let gap = 0;
+  let scale = 1e-12;
+  a.forEach((xs, i) =>
+    Array.from(xs).forEach((x, j) => {
+      gap = Math.max(gap, Math.abs(x - b[i]![j]!));
+      scale = Math.max(scale, Math.abs(x));
+    }),
+  );
+  return gap / scale;
+}
+
+describe('closed-form gradients', () => {
+  const cases: { name: string; task: Task; params: ModelParamsInput; weighted?: boolean }[] = [
+    ...Activation.options.map((activation) => ({
+      name: activation,
+      task: 'classification' as const,
+      params: { hiddenLayers: [{ units: 5, activation }] },
+    })),
+    {
+      name: 'dropout, L2 and class weights',
+      task: 'classification',
+      params: {
+        hiddenLayers: [
+          { units: 6, activation: 'relu', dropout: 0.4 },
+          { units: 4, activation: 'tanh', dropout: 0.2 },
+        ],
+        l2: 0.01,
+      },
+      weighted: true,
+    },
+    { name: 'logistic regression', task: 'classification', params: { kind: 'logistic_regression', hiddenLayers: [] } },
+    {
+      name: 'an MLP regressor with L2',
+      task: 'regression',
+      params: { hiddenLayers: [{ units: 5, activation: 'elu' }], l2: 0.001 },
+    },
+    { name: 'linear regression', task: 'regression', params: { kind: 'linear_regression', hiddenLayers: [] } },
+  ];
+
+  it.each(cases)('match tfjs gradient tape and fit loss: $name', ({ task, params, weighted }) => {
+    const k = task === 'classification' ? 3 : 1;
+    const shape = { task, nFeatures: 4, nClasses: task === 'classification' ? 3 : undefined };
+    // Two models with the same initial weights and dropout seeds: one for each way.
+    const closed = buildModel(params, shape, 7);
+    const taped = buildModel(params, shape, 7);
+    const random = seededRandom(3);
+    const rows = 9;
+    const xs = Float32Array.from({ length: rows * 4 }, () => random() * 4 - 2);
+    const targets = Float64Array.from({ length: rows }, (_, i) =>
+      task === 'classification' ? i % 3 : Math.fround(random() * 10 - 5),
+    );
+    const weights = weighted ? Float64Array.from(targets, (c) => [0.5, 1, 2.5][c]!) : undefined;
+    const x = tf.tensor2d(xs, [rows, 4]);
+    const before = tf.memory().numTensors;
+
+    const chain = closedFormChain(closed, task);
+    expect(chain).toBeDefined();
+    const mine = chainGradients(chain!, task, k, { x, targets, weights });
+
+    const y = tf.tidy(() =>
+      task === 'classification'
+        ? tf.oneHot(tf.tensor1d(Int32Array.from(targets), 'int32'), k).toFloat()
+        : tf.tensor2d(Float32Array.from(targets), [rows, 1]),
+    );
+    const lossFn = task === 'classification' ? tf.metrics.categoricalCrossentropy : tf.metrics.meanSquaredError;
+    const variables = taped.trainableWeights.map((w) => w.read() as tf.Variable);
+    const tape = tf.variableGrads(() => {
+      let perRow = lossFn(y, taped.apply(x, { training: true }) as tf.Tensor);
+      if (weights) perRow = tf.mul(perRow, tf.tensor1d(Float32Array.from(weights)));
+      let total = tf.mean(perRow);
+      for (const penalty of taped.calculateLosses()) total = tf.add(total, penalty);
+      return total as tf.Scalar;
+    }, variables);
+
+    expect(mine.loss).toBeCloseTo(tape.value.dataSync()[0]!, 5);
+    const ours = closed.trainableWeights.map((w) => {
+      const g = mine.grads.find((grad) => grad.name === (w.read() as tf.Variable).name);
+      return g!.tensor.dataSync();
+    });
+    const theirs = variables.map((v) => tape.grads[v.name]!.dataSync());
+    expect(relativeGap(ours, theirs)).toBeLessThan(1e-5);
+
+    tf.dispose([...mine.grads.map((g) => g.tensor), tape.value, ...Object.values(tape.grads), y]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x]);
+    closed.dispose();
+    taped.dispose();
+  });
+
+  it('is not used for a model that is not a chain of dense layers, which trains through the tape the same', async () => {
+    const data = xor(120, 21);
+    const validation = xor(40, 22);
+    const params = ModelParams.parse({ hiddenLayers: [{ units: 6, activation: 'tanh', dropout: 0.2 }], l2: 0.001 });
+    const shape = { task: 'classification' as const, nFeatures: 2, nClasses: 2 };
+    const chained = buildModel(params, shape, 4);
+    const twin = buildModel(params, shape, 4);
+    // The same layers as a functional model: trained through tfjs's gradient tape.
+    const functional = tf.model({ inputs: twin.inputs, outputs: twin.outputs });
+    expect(closedFormChain(chained, 'classification')).toBeDefined();
+    expect(closedFormChain(functional, 'classification')).toBeUndefined();
+    const before = tf.memory().numTensors;
+    const run = (model: tf.LayersModel) =>
+      trainModel(
+        base({
+          model,
+          ...data,
+          validation,
+          nFeatures: 2,
+          task: 'classification',
+          epochs: 4,
+          batchSize: 16,
+          learningRate: 0.05,
+          classWeight: 'balanced',
+        }),
+      );
+    const a = await run(chained);
+    const b = await run(functional);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Object.keys(a.history).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
+    expect(Object.keys(b.history).sort()).toEqual(Object.keys(a.history).sort());
+    for (const key of Object.keys(a.history))
+      expect(relativeGap([a.history[key]!], [b.history[key]!])).toBeLessThan(1e-4);
+    const weightsOf = (m: tf.LayersModel) => m.getWeights().map((w) => w.dataSync());
+    expect(relativeGap(weightsOf(chained), weightsOf(functional))).toBeLessThan(1e-4);
+    chained.dispose();
+    twin.dispose();
+  });
+});
+
+describe('FlatAdam', () => {
+  it('updates weights exactly as tf.train.adam, in JavaScript and as tensors, and leaves no tensors', () => {
+    const shapes = [[5, 7], [7], [7, 3], [3]];
+    const run = (optimizer: tf.Optimizer) => {
+      const random = seededRandom(9);
+      const variables = shapes.map((shape) =>
+        tf.variable(
+          tf.tensor(
+            Array.from({ length: shape[0]! * (shape[1] ?? 1) }, () => random() - 0.5),
+            shape,
+          ),
+        ),
+      );
+      const before = tf.memory().numTensors;
+      for (let step = 0; step < 40; step++) {
+        // Gradients of varied scale, so bias correction and epsilon both matter.
+        const grads = variables.map((v) => ({
+          name: v.name,
+          tensor: tf.tensor(
+            Array.from({ length: v.size }, () => (random() - 0.5) * (step % 5 === 0 ? 50 : 0.01)),
+            v.shape,
+          ),
+        }));
+        optimizer.applyGradients(grads);
+        tf.dispose(grads.map((g) => g.tensor));
+      }
+      optimizer.dispose();
+      const leftover = tf.memory().numTensors - before;
+      const weights = variables.map((v) => Array.from(v.dataSync()));
+      tf.dispose(variables);
+      return { weights, leftover };
+    };
+    const reference = run(tf.train.adam(0.01)).weights;
+    const inJs = run(new FlatAdam(0.01));
+    const asTensors = run(new FlatAdam(0.01, 0));
+    expect(inJs.weights).toEqual(reference);
+    expect(asTensors.weights).toEqual(reference);
+    expect(inJs.leftover).toBe(0);
+    expect(asTensors.leftover).toBe(0);
   });
 });
