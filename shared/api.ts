@@ -288,6 +288,7 @@ export type Run = z.infer<typeof Run>;
  * curves, confusion matrices), so listing 10,000 runs stays a few megabytes.
  */
 export const RunSummary = Run.omit({ preprocess: true, history: true, metrics: true }).extend({
+  // params: as in Run, less `features`.
   /** The test split's scalar metrics (accuracy, f1_macro, ... or mae, rmse, r2); null until it succeeds. */
   testMetrics: z.record(z.string(), z.number().nullable()).nullable(),
   /** Epochs run so far (the length of the history). */
@@ -376,6 +377,8 @@ export const events = {
   'job.started': JobStarted,
   'job.progress': JobProgress,
   'job.finished': JobFinished,
+  /** A run was recorded and waits its turn (it may start at once). */
+  'run.queued': z.object({ runId: z.string() }),
   'run.started': z.object({ runId: z.string() }),
   'run.progress': RunProgress,
   'run.finished': RunFinished,

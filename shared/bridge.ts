@@ -16,6 +16,7 @@ export const bridgeEventNames = [
   'job.started',
   'job.progress',
   'job.finished',
+  'run.queued',
   'run.started',
   'run.progress',
   'run.finished',

@@ -349,6 +349,7 @@ export class CairnService {
     });
     const q: QueuedRun = { runId, jobId: randomUUID(), req, versionId: v.id, modelName: req.modelName ?? dataset?.name ?? 'model', ended, history: [], settle };
     this.queue.push(q);
+    this.events.emit('run.queued', { runId });
     this.pump();
     return q;
   }

@@ -25,6 +25,8 @@ export function App({ transport }: { transport: Transport }) {
   const [importedTick, setImportedTick] = useState(0);
   const [lastImported, setLastImported] = useState<Selection | undefined>(undefined);
   const [focusRunId, setFocusRunId] = useState<string | undefined>(undefined);
+  const [visited, setVisited] = useState<ReadonlySet<Page>>(() => new Set<Page>(['datasets']));
+  useEffect(() => setVisited((v) => (v.has(page) ? v : new Set([...v, page]))), [page]);
 
   const imports = useMemo(
     () =>
@@ -72,8 +74,17 @@ export function App({ transport }: { transport: Transport }) {
           </nav>
         </header>
         <div className="page">
-          {page === 'datasets' && <DatasetsPage importedTick={importedTick} lastImported={lastImported} />}
-          {page === 'runs' && <RunsPage focusRunId={focusRunId} />}
+          {/* A page once shown stays mounted (hidden), so its sort, filters, selection and scroll survive a tab switch. */}
+          {visited.has('datasets') && (
+            <div className="page-slot" hidden={page !== 'datasets'}>
+              <DatasetsPage importedTick={importedTick} lastImported={lastImported} />
+            </div>
+          )}
+          {visited.has('runs') && (
+            <div className="page-slot" hidden={page !== 'runs'}>
+              <RunsPage focusRunId={focusRunId} />
+            </div>
+          )}
           {page === 'about' && <AboutPage info={info.data} error={info.error} />}
         </div>
         <StatusBar info={info.data} error={info.error} onAbout={() => setPage('about')} />

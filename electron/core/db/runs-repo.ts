@@ -102,9 +102,13 @@ export function testScores(metrics: Record<string, unknown>): Record<string, num
   return out;
 }
 
-/** Columns the runs table needs: no history, preprocessing or full metrics. */
+/**
+ * Columns the runs table needs: no history, preprocessing or full metrics, and params without
+ * the feature list (most of a wide dataset's bytes; a run's page and the compare view load it).
+ */
 const SUMMARY_SELECT = `
-  SELECT r.id, r.dataset_version_id, r.status, r.task, r.target, r.model_kind, r.params_json, r.test_scores_json,
+  SELECT r.id, r.dataset_version_id, r.status, r.task, r.target, r.model_kind,
+    json_remove(r.params_json, '$.features') AS params_json, r.test_scores_json,
     json_array_length(r.history_json) AS epochs_run, r.backend, r.tfjs_version, r.dataset_hash, r.error_json,
     r.model_name, r.model_version, r.created_at, r.started_at, r.finished_at,
     d.id AS dataset_id, d.name AS dataset_name, v.version AS dataset_version

@@ -189,7 +189,8 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       metrics = { ...regressionMetrics(actual, predicted), points: regressionPoints(actual, predicted), rows: actual.length };
     }
     const params = {
-      model,
+      // Hidden layers mean nothing to a linear model: recording the defaults would only confuse comparisons.
+      model: model.kind === 'mlp' ? model : { kind: model.kind, l2: model.l2 },
       train,
       split: {
         seed: train.seed,

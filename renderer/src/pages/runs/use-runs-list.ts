@@ -92,6 +92,7 @@ export function useRunsList(): RunsList {
       });
     };
     const offs = [
+      client.on('run.queued', loader.trigger),
       client.on('run.started', loader.trigger),
       client.on('run.finished', loader.trigger),
       client.on('run.progress', (p) => {

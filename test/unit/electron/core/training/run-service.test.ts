@@ -64,7 +64,9 @@ describe('training runs', () => {
   it('trains a classifier, records the run and saves model version 1 under the dataset name', async () => {
     const statuses: string[] = [];
     const epochs: number[] = [];
+    const lifecycle: string[] = [];
     const off = service.events.subscribe((event, payload) => {
+      if (event === 'run.queued' || event === 'run.started' || event === 'run.finished') lifecycle.push(event);
       if (event === 'run.progress') epochs.push((payload as { epoch: number }).epoch);
       if (event === 'run.finished') statuses.push((payload as { status: string }).status);
     });
@@ -73,6 +75,7 @@ describe('training runs', () => {
     expect(first).toMatchObject({ status: 'succeeded', task: 'classification', backend: 'cpu', model: { name: 'flowers', version: 1 } });
     expect(epochs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(statuses).toEqual(['succeeded']);
+    expect(lifecycle).toEqual(['run.queued', 'run.started', 'run.finished']);
     const test = (first.metrics as { test: Record<string, unknown> }).test;
     expect(test.accuracy).toBeGreaterThan(0.85);
     expect(test).toHaveProperty('confusion');
@@ -88,6 +91,9 @@ describe('training runs', () => {
     const summary = (await service.invoke('runs.list', {})).find((r) => r.id === first.id);
     expect(summary).toMatchObject({ status: 'succeeded', epochsRun: 8, testMetrics: { accuracy: test.accuracy, f1_macro: test.f1_macro } });
     expect(summary).not.toHaveProperty('history');
+    // The table's params leave out the feature list; the full run keeps it.
+    expect(summary?.params).not.toHaveProperty('features');
+    expect(first.params).toHaveProperty('features');
     expect(summary?.testMetrics).not.toHaveProperty('confusion');
   });
 
