@@ -110,6 +110,38 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0004 keeps existing model versions, allows imported ones without a run, and guards aliased versions', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, all, 3);
+    db.prepare("INSERT INTO datasets VALUES ('d', 'n', 'c', 'u')").run();
+    db.prepare(
+      `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
+         row_count, column_count, data_file, profile_json, created_at) VALUES ('v', 'd', 1, 'h', 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO runs (id, dataset_version_id, status, target, model_kind, params_json, dataset_hash, created_at)
+       VALUES ('r1', 'v', 'succeeded', 'y', 'mlp', '{}', 'h', 'c')`,
+    ).run();
+    db.prepare("INSERT INTO models VALUES ('m', 'Iris', 'c')").run();
+    db.prepare("INSERT INTO model_versions VALUES ('mv1', 'm', 1, 'r1', 'models/Iris/1', 'abc', 'c')").run();
+    migrate(db, all, 4);
+    expect(db.prepare('SELECT id, run_id, origin, notes, tags_json FROM model_versions').all()).toEqual([
+      { id: 'mv1', run_id: 'r1', origin: 'run', notes: '', tags_json: '[]' },
+    ]);
+    const insert = db.prepare(
+      "INSERT INTO model_versions (id, model_id, version, run_id, origin, dir, sha256, created_at) VALUES (?, 'm', ?, ?, ?, 'd', 's', 'c')",
+    );
+    insert.run('mv2', 2, null, 'import');
+    expect(() => insert.run('mv3', 3, null, 'run')).toThrow(/CHECK/);
+    db.prepare("INSERT INTO model_aliases VALUES ('m', 'production', 2, 'c')").run();
+    expect(() => db.prepare("INSERT INTO model_aliases VALUES ('m', 'PRODUCTION', 1, 'c')").run()).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => db.prepare("INSERT INTO model_aliases VALUES ('m', 'staging', 9, 'c')").run()).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare("DELETE FROM model_versions WHERE id = 'mv2'").run()).toThrow(/FOREIGN KEY/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
   it('is idempotent: running again changes nothing', () => {
     const db = new Database(':memory:');
     expect(migrate(db, all)).toBe(all.length);
