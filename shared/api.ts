@@ -143,6 +143,8 @@ export const ErrorCode = z.enum([
   'import_failed',
   'bad_rows',
   'cancelled',
+  /** The action conflicts with the current state, e.g. deleting a version an alias points at. */
+  'conflict',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -317,12 +319,20 @@ export const Prediction = z.union([
 ]);
 export type Prediction = z.infer<typeof Prediction>;
 
+/** An alias: a letter, then letters, digits, '.', '_' or '-' (so it can never be read as a version number). */
+export const AliasName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z][A-Za-z0-9._-]{0,63}$/, 'an alias starts with a letter and has only letters, digits, ".", "_" or "-" (64 at most)');
+
 /** Scores a data file (CSV, TSV, JSON, NDJSON or Parquet) with a saved model version. */
 export const PredictFileRequest = z.object({
-  /** The model's name. */
+  /** The model's name, or a reference `name@alias` / `name:version` when neither field below is given. */
   model: z.string().min(1),
-  /** The model version; the latest when absent. */
+  /** The model version; when neither it nor `alias` is given, the production alias, else the latest. */
   version: z.number().int().positive().optional(),
+  /** An alias of the model, e.g. production. */
+  alias: AliasName.optional(),
   path: z.string().min(1),
   /** Output file (.csv, .json or .ndjson): input columns plus prediction columns. */
   out: z.string().min(1).optional(),
@@ -345,6 +355,149 @@ export const PredictFileResult = z.object({
   warnings: z.array(z.string()),
 });
 export type PredictFileResult = z.infer<typeof PredictFileResult>;
+
+/** Which model version a call means: `version`, else `alias`, else the production alias, else the latest. */
+export const ModelRef = z.object({
+  /** The model's name, or `name@alias` / `name:version` when neither field below is given. */
+  name: z.string().min(1),
+  version: z.number().int().positive().optional(),
+  alias: AliasName.optional(),
+});
+export type ModelRef = z.input<typeof ModelRef>;
+
+export const ModelOrigin = z.enum(['run', 'import']);
+export type ModelOrigin = z.infer<typeof ModelOrigin>;
+
+export const ModelAlias = z.object({ alias: z.string(), version: z.number(), updatedAt: z.string() });
+export type ModelAlias = z.infer<typeof ModelAlias>;
+
+/** One move of an alias: fromVersion null when it was first set, toVersion null when it was removed. */
+export const AliasEvent = z.object({
+  id: z.number(),
+  alias: z.string(),
+  fromVersion: z.number().nullable(),
+  toVersion: z.number().nullable(),
+  reason: z.string(),
+  at: z.string(),
+});
+export type AliasEvent = z.infer<typeof AliasEvent>;
+
+/** Where a version came from: its run and the dataset version it was trained on (as carried by a bundle for imports). */
+export const ModelLineage = z.object({
+  runId: z.string().nullable(),
+  dataset: z.object({ name: z.string(), version: z.number(), hash: z.string() }).nullable(),
+  target: z.string().nullable(),
+  modelKind: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  /** The test split's scalar metrics. */
+  metrics: z.record(z.string(), z.number().nullable()),
+});
+export type ModelLineage = z.infer<typeof ModelLineage>;
+
+export const ModelVersionInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  version: z.number(),
+  origin: ModelOrigin,
+  task: TaskName.nullable(),
+  createdAt: z.string(),
+  notes: z.string(),
+  tags: z.array(z.string()),
+  /** Aliases pointing at this version. */
+  aliases: z.array(z.string()),
+  /** sha256 of the version's artifact manifest. */
+  sha256: z.string(),
+  lineage: ModelLineage,
+  /** For imports: where the bundle came from (model name and version when exported). */
+  importedFrom: z.object({ name: z.string(), version: z.number(), exportedAt: z.string() }).nullable(),
+});
+export type ModelVersionInfo = z.infer<typeof ModelVersionInfo>;
+
+export const ModelSummary = z.object({
+  name: z.string(),
+  versionCount: z.number(),
+  latestVersion: z.number(),
+  aliases: z.array(ModelAlias),
+  /** The latest version's task. */
+  task: TaskName.nullable(),
+  createdAt: z.string(),
+  /** When the latest version was made or an alias last moved. */
+  updatedAt: z.string(),
+});
+export type ModelSummary = z.infer<typeof ModelSummary>;
+
+export const ModelDetail = z.object({
+  model: ModelSummary,
+  /** Newest first. */
+  versions: z.array(ModelVersionInfo),
+  /** Every alias move, newest first. */
+  aliasHistory: z.array(AliasEvent),
+});
+export type ModelDetail = z.infer<typeof ModelDetail>;
+
+/** One input column a model reads, as its preprocessing expects it. */
+export const InputField = z.object({
+  name: z.string(),
+  kind: z.enum(['numeric', 'integer', 'boolean', 'categorical', 'datetime']),
+  /** The categories seen in training (others are treated as unknown). */
+  categories: z.array(z.string()).optional(),
+});
+export type InputField = z.infer<typeof InputField>;
+
+/** What a model gives back per row. */
+export const OutputSignature = z.union([
+  z.object({ task: z.literal('classification'), target: z.string(), classes: z.array(z.string()) }),
+  z.object({ task: z.literal('regression'), target: z.string() }),
+]);
+export type OutputSignature = z.infer<typeof OutputSignature>;
+
+/** A short profile of the data a version was trained on. */
+export const TrainingDataSummary = z.object({
+  dataset: z.object({ name: z.string(), version: z.number(), hash: z.string() }),
+  rows: z.number(),
+  columns: z.array(
+    z.object({
+      name: z.string(),
+      type: ColumnType,
+      missing: z.number(),
+      distinct: z.number(),
+      min: Cell.optional(),
+      max: Cell.optional(),
+      mean: z.number().nullable().optional(),
+      std: z.number().nullable().optional(),
+      topValues: z.array(TopValue).optional(),
+    }),
+  ),
+});
+export type TrainingDataSummary = z.infer<typeof TrainingDataSummary>;
+
+export const ModelCardView = z.object({
+  name: z.string(),
+  version: z.number(),
+  task: TaskName,
+  target: z.string(),
+  modelKind: z.string(),
+  classes: z.array(z.string()).nullable(),
+  inputs: z.array(InputField),
+  output: OutputSignature,
+  /** Columns the preprocessing left out, with why. */
+  dropped: z.array(z.object({ column: z.string(), reason: z.string() })),
+  metrics: z.record(z.string(), z.unknown()),
+  backend: z.string(),
+  tfjsVersion: z.string(),
+  createdAt: z.string(),
+  trainingData: TrainingDataSummary.nullable(),
+});
+export type ModelCardView = z.infer<typeof ModelCardView>;
+
+export const ModelImportRequest = z.object({
+  path: z.string().min(1),
+  /** The model name to import under; the bundle's own by default. */
+  name: z.string().trim().min(1).max(200).optional(),
+  /** Set by the browser host for uploaded files: the temporary copy is removed after import. */
+  removeSourceAfter: z.boolean().default(false),
+});
+export type ModelImportRequest = z.input<typeof ModelImportRequest>;
 
 const Empty = z.object({}).strict().default({});
 const Ref = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() });
@@ -369,6 +522,44 @@ export const methods = {
   'runs.get': { input: z.object({ runId: z.string().min(1) }), output: Run },
   'runs.cancel': { input: z.object({ runId: z.string().min(1) }), output: z.object({ cancelled: z.boolean() }) },
   'models.predictFile': { input: PredictFileRequest, output: PredictFileResult },
+  'models.list': { input: Empty, output: z.array(ModelSummary) },
+  'models.get': { input: z.object({ name: z.string().min(1) }), output: ModelDetail },
+  'models.card': { input: ModelRef, output: ModelCardView },
+  /** Points an alias at a version (setting or moving it), recorded with its reason. */
+  'models.setAlias': {
+    input: z.object({ name: z.string().min(1), alias: AliasName, version: z.number().int().positive(), reason: z.string().max(2000).default('') }),
+    output: AliasEvent,
+  },
+  'models.removeAlias': {
+    input: z.object({ name: z.string().min(1), alias: AliasName, reason: z.string().max(2000).default('') }),
+    output: AliasEvent,
+  },
+  /** Puts an alias back where it pointed before its last move (removing it if that move first set it). */
+  'models.rollbackAlias': {
+    input: z.object({ name: z.string().min(1), alias: AliasName, reason: z.string().max(2000).default('') }),
+    output: AliasEvent,
+  },
+  'models.updateVersion': {
+    input: z.object({
+      name: z.string().min(1),
+      version: z.number().int().positive(),
+      notes: z.string().max(20_000).optional(),
+      tags: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+    }),
+    output: ModelVersionInfo,
+  },
+  /** Refused (conflict) while an alias or an endpoint uses the version; removes its files too. */
+  'models.deleteVersion': {
+    input: z.object({ name: z.string().min(1), version: z.number().int().positive() }),
+    output: z.object({ name: z.string(), version: z.number(), modelDeleted: z.boolean() }),
+  },
+  /** Writes a version as a self-contained zip bundle. */
+  'models.export': {
+    input: ModelRef.extend({ out: z.string().min(1) }),
+    output: z.object({ name: z.string(), version: z.number(), path: z.string(), bytes: z.number() }),
+  },
+  /** Imports a bundle, checked entry by entry, as a new version (origin 'import'). */
+  'models.import': { input: ModelImportRequest, output: ModelVersionInfo },
   'jobs.cancel': { input: z.object({ jobId: z.string() }), output: z.object({ cancelled: z.boolean() }) },
 } as const;
 
@@ -382,6 +573,8 @@ export const events = {
   'run.started': z.object({ runId: z.string() }),
   'run.progress': RunProgress,
   'run.finished': RunFinished,
+  /** A model's versions, aliases, notes or tags changed (a run saved one, an import, a delete...). */
+  'model.changed': z.object({ name: z.string() }),
 } as const;
 
 export type Methods = typeof methods;

@@ -1,7 +1,7 @@
 // Implements the contract in shared/api.ts on top of the core modules. Every host (Electron main,
 // the web host, the CLI) holds one CairnService and routes calls through `call`, which validates
 // the argument, runs the handler and returns the reply envelope: errors as data, never stacks.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -33,6 +33,7 @@ import { forkSpawner } from './jobs/fork-spawner.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
 import { layout, type Layout } from './paths.js';
+import { ModelRegistry } from './registry/registry.js';
 
 export interface ServiceOptions {
   home: string;
@@ -70,11 +71,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** A model's folder name under models/: the name itself when it is a plain file name, else a stable hash of it. */
-export function modelFolderName(name: string): string {
-  if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name) && !name.endsWith('.')) return name;
-  return `model-${createHash('sha256').update(name.toLowerCase()).digest('hex').slice(0, 16)}`;
-}
+export { modelFolderName } from './registry/folders.js';
 
 /** Dataset names become folder-free labels; the file's base name is the default. */
 export function datasetNameFromPath(file: string): string {
@@ -87,6 +84,8 @@ export class CairnService {
   private readonly repo: DatasetsRepo;
   private readonly jobs: JobRunner;
   private readonly runs: RunsRepo;
+  /** Models, versions and aliases; hosts that serve endpoints set its isServed. */
+  readonly registry: ModelRegistry;
   private readonly queue: QueuedRun[] = [];
   private active?: QueuedRun;
   private activeDone?: Promise<void>;
@@ -101,6 +100,12 @@ export class CairnService {
     this.repo = new DatasetsRepo(db);
     this.jobs = new JobRunner(options.spawn ?? forkSpawner());
     this.runs = new RunsRepo(db);
+    this.registry = new ModelRegistry({
+      db,
+      datasets: this.repo,
+      paths,
+      changed: (name) => this.events.emit('model.changed', { name }),
+    });
   }
 
   /** Opens (creating if needed) the data folder and app.db. */
@@ -268,6 +273,22 @@ export class CairnService {
     'datasets.importNow': async (req) => this.runImport(req, randomUUID(), (p) => this.events.emit('job.progress', p)),
 
     'models.predictFile': async (req) => this.predictFile(req),
+    'models.list': async () => this.registry.list(),
+    'models.get': async ({ name }) => this.registry.get(name),
+    'models.card': async (ref) => this.registry.card(ref),
+    'models.setAlias': async ({ name, alias, version, reason }) => this.registry.setAlias(name, alias, version, reason),
+    'models.removeAlias': async ({ name, alias, reason }) => this.registry.removeAlias(name, alias, reason),
+    'models.rollbackAlias': async ({ name, alias, reason }) => this.registry.rollbackAlias(name, alias, reason),
+    'models.updateVersion': async ({ name, version, ...patch }) => this.registry.updateVersion(name, version, patch),
+    'models.deleteVersion': async ({ name, version }) => this.registry.deleteVersion(name, version),
+    'models.export': async ({ out, ...ref }) => this.registry.exportVersion(ref, out),
+    'models.import': async (req) => {
+      try {
+        return await this.registry.importBundle(req.path, req.name);
+      } finally {
+        if (req.removeSourceAfter) await this.removeUpload(req.path);
+      }
+    },
 
     'jobs.cancel': async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
 
@@ -411,28 +432,32 @@ export class CairnService {
       q.cancel = () => handle.cancel();
       const out: TrainOutcome = await handle.done;
       const name = this.runs.modelName(q.modelName) ?? q.modelName;
-      const version = this.runs.nextModelVersion(name);
-      const relative = path.join('models', modelFolderName(name), String(version));
-      dest = path.join(this.paths.home, relative);
-      await mkdir(path.dirname(dest), { recursive: true });
-      // A folder left by a save whose record was never written holds nothing anyone points at.
-      await rm(dest, { recursive: true, force: true });
-      await rename(out.artifactDir, dest);
-      await fsyncDir(path.dirname(dest));
-      this.runs.succeed(
-        runId,
-        {
-          task: out.task,
-          params: out.params,
-          preprocess: out.preprocess,
-          history: out.history,
-          metrics: out.metrics,
-          backend: out.backend,
-          tfjsVersion: out.tfjsVersion,
-        },
-        { id: randomUUID(), name, version, dir: relative, sha256: out.artifactSha256 },
-        new Date().toISOString(),
-      );
+      // One save at a time picks a version number and moves its folder in (imports too).
+      await this.registry.serialize(async () => {
+        const version = this.registry.nextVersion(name);
+        const relative = this.registry.folderFor(name, version);
+        dest = path.join(this.paths.home, relative);
+        await mkdir(path.dirname(dest), { recursive: true });
+        // A folder left by a save whose record was never written holds nothing anyone points at.
+        await rm(dest, { recursive: true, force: true });
+        await rename(out.artifactDir, dest);
+        await fsyncDir(path.dirname(dest));
+        this.runs.succeed(
+          runId,
+          {
+            task: out.task,
+            params: out.params,
+            preprocess: out.preprocess,
+            history: out.history,
+            metrics: out.metrics,
+            backend: out.backend,
+            tfjsVersion: out.tfjsVersion,
+          },
+          { id: randomUUID(), name, version, dir: relative, sha256: out.artifactSha256 },
+          new Date().toISOString(),
+        );
+      });
+      this.events.emit('model.changed', { name });
       this.events.emit('run.finished', { runId, status: 'succeeded' });
       q.settle({ run: this.run(runId) });
     } catch (err) {
@@ -456,17 +481,7 @@ export class CairnService {
    * are plain data apart from the connection and loaded model the job would make itself.
    */
   private async predictFile(req: MethodArg<'models.predictFile'>): Promise<MethodResult<'models.predictFile'>> {
-    const mv = this.runs.modelVersion(req.model, req.version);
-    if (!mv) {
-      const any = this.runs.modelVersion(req.model);
-      throw new CairnError(
-        'not_found',
-        any
-          ? `model "${any.name}" has no version ${String(req.version)} (its latest is ${any.version})`
-          : `no model named "${req.model}" (train one with \`cairn train <dataset> --target <column>\`)`,
-        { model: req.model, ...(req.version === undefined ? {} : { version: req.version }) },
-      );
-    }
+    const mv = this.registry.resolve({ name: req.model, version: req.version, alias: req.alias });
     // TensorFlow.js loads only when a model is used, as for app.info.
     const { selectBackend } = await import('./training/backend.js');
     await selectBackend();
@@ -508,14 +523,28 @@ export class CairnService {
       await mkdir(workDir, { recursive: true });
       const handle = this.jobs.start(
         'import',
-        { path: path.resolve(req.path), badRows: req.badRows, knownHashes: Object.fromEntries(this.repo.hashesByName(name)), workDir },
+        {
+          path: path.resolve(req.path),
+          badRows: req.badRows,
+          knownHashes: Object.fromEntries(this.repo.hashesByName(name)),
+          workDir,
+        },
         (p) => onProgress({ ...p, jobId, kind: 'import' }),
         jobId,
       );
       const out = await handle.done;
       if (out.kind === 'unchanged') {
         const v = this.version(out.versionId);
-        return { datasetId: v.datasetId, versionId: v.id, name, version: v.version, rows: v.rows, created: false, skippedRows: v.skippedRows, columns: this.repo.profile(v.id) };
+        return {
+          datasetId: v.datasetId,
+          versionId: v.id,
+          name,
+          version: v.version,
+          rows: v.rows,
+          created: false,
+          skippedRows: v.skippedRows,
+          columns: this.repo.profile(v.id),
+        };
       }
       const datasetId = this.repo.find(name)?.id ?? randomUUID();
       const versionId = randomUUID();

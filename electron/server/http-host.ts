@@ -43,6 +43,7 @@ const STATUS_FOR: Record<string, number> = {
   not_found: 404,
   unauthorized: 401,
   cancelled: 409,
+  conflict: 409,
   internal: 500,
 };
 

@@ -6,40 +6,23 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
 import { fsyncDir, fsyncFile } from '../durable-fs.js';
+import {
+  ARTIFACT_MANIFEST,
+  ArtifactManifest,
+  CARD_JSON,
+  MODEL_JSON,
+  ModelCard,
+  PREPROCESS_JSON,
+  WEIGHTS_BIN,
+  isBareName,
+} from './artifact-format.js';
 import { CairnError } from '../errors.js';
 import { PreprocessManifest } from './manifest.js';
 // Registers SeededDropout, which saved MLPs may contain, before any model is loaded.
 import './models.js';
 
-export const ARTIFACT_MANIFEST = 'artifact.json';
-const MODEL_JSON = 'model.json';
-const WEIGHTS_BIN = 'weights.bin';
-const PREPROCESS_JSON = 'preprocess.json';
-const CARD_JSON = 'card.json';
-
-/** What a person (and a predict call) needs to know about a saved model at a glance. */
-export const ModelCard = z.object({
-  format: z.literal('cairn-model-card/1'),
-  task: z.enum(['classification', 'regression']),
-  target: z.string(),
-  classes: z.array(z.string()).nullable(),
-  features: z.array(z.string()),
-  metrics: z.record(z.string(), z.unknown()),
-  modelKind: z.string(),
-  backend: z.string(),
-  tfjsVersion: z.string(),
-  createdAt: z.string(),
-});
-export type ModelCard = z.infer<typeof ModelCard>;
-
-const ArtifactManifest = z.object({
-  format: z.literal('cairn-artifact/1'),
-  /** Bare file name → sha256 (hex) of its bytes. */
-  files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
-});
-type ArtifactManifest = z.infer<typeof ArtifactManifest>;
+export { ARTIFACT_MANIFEST, ModelCard } from './artifact-format.js';
 
 export interface SavedArtifacts {
   dir: string;
@@ -57,13 +40,6 @@ export interface LoadedArtifacts {
 function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
-
-/** A file name with no folder part: all weight paths and manifest entries must be one. */
-function isBareName(name: string): boolean {
-  return name.length > 0 && name !== '.' && name !== '..' && !/[\\/]/.test(name) && !name.includes('\0');
-}
-
-
 
 /** Writes the model, its preprocessing and card into `dir` (created; should be new), each file fsynced. */
 export async function saveArtifacts(

@@ -14,7 +14,7 @@ export class ApiError extends Error implements ApiErrorShape {
   }
 }
 
-const CODES: readonly string[] = ['invalid_argument', 'not_found', 'unauthorized', 'import_failed', 'bad_rows', 'cancelled', 'internal'];
+const CODES: readonly string[] = ['invalid_argument', 'not_found', 'unauthorized', 'import_failed', 'bad_rows', 'cancelled', 'conflict', 'internal'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,5 +1,5 @@
 // `cairn predict` as scripts run it: the documented --json shape, --out CSV with formulas
-// defused, and one clear line for an alias or an unknown model.
+// defused, and one clear line for an unknown alias or model.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,10 +55,10 @@ describe('cairn predict', () => {
     expect(lines[3]).toMatch(/^0\.2,,blue,'@x,/);
   });
 
-  it('refuses an alias with one clear line', () => {
+  it('fails with one clear line on an alias the model does not have', () => {
     const r = cairn('predict', 'flowers@production', path.join(dir, 'new.csv'));
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/^cairn: .*aliases arrive with the model registry/);
+    expect(r.stderr).toMatch(/^cairn: model "flowers" has no alias "production" \(it has no aliases yet\)/);
   });
 
   it('fails clearly on an unknown model or version', () => {
