@@ -4,28 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import type { Cell, ImportResult, MethodInput, PredictFileResult, Run, RunProgress } from '../../shared/api.js';
-import { CairnError } from '../core/errors.js';
 import { cairnVersion } from '../core/environment.js';
 import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
+import { print, withService, type GlobalOptions } from './common.js';
+import { addModelCommands } from './models.js';
 import { formatBytes, profileTable, progressBar, reportError, table } from './output.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-interface GlobalOptions {
-  home?: string;
-  debug?: boolean;
-}
-
-async function withService<T>(program: Command, host: 'cli' | 'browser', fn: (s: CairnService) => Promise<T>): Promise<T> {
-  const opts = program.opts<GlobalOptions>();
-  const service = await CairnService.open({ home: resolveHome(opts.home), host });
-  try {
-    return await fn(service);
-  } finally {
-    await service.close();
-  }
-}
 
 function importJson(r: ImportResult) {
   return { id: r.datasetId, name: r.name, version: r.version, rows: r.rows, columns: r.columns };
@@ -93,22 +79,6 @@ function parseNumber(kind: 'int' | 'float') {
   };
 }
 
-/** `name`, `name:version` or `name@alias` (aliases are not there yet) as the service's model reference. */
-export function parseModelRef(ref: string): { model: string; version?: number } {
-  const at = ref.lastIndexOf('@');
-  if (at > 0) {
-    throw new CairnError(
-      'invalid_argument',
-      `"${ref}" names an alias; aliases arrive with the model registry. Use ${ref.slice(0, at)} (the latest version) or ${ref.slice(0, at)}:<version>.`,
-    );
-  }
-  const m = /^(.+):(\d+)$/.exec(ref);
-  if (!m) return { model: ref };
-  const version = Number(m[2]);
-  if (!Number.isSafeInteger(version) || version < 1) throw new CairnError('invalid_argument', `"${m[2]}" is not a model version number`);
-  return { model: m[1] as string, version };
-}
-
 function fmtCell(v: Cell): string {
   if (v === null) return '';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(4);
@@ -127,10 +97,6 @@ function predictText(r: PredictFileResult): string {
   else if (r.rows > r.preview.length) lines.push('Use --out FILE to write every prediction (.csv, .json or .ndjson).');
   lines.push(...r.warnings.map((w) => `warning: ${w}`));
   return lines.join('\n');
-}
-
-function print(json: boolean, value: unknown, text: () => string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
 }
 
 /** Builds the command tree; exported so tests can run commands in-process. */
@@ -264,13 +230,13 @@ export function buildProgram(): Command {
 
   program
     .command('predict <model> <file>')
-    .description('score a CSV, TSV, JSON/NDJSON or Parquet file with a model (<name> for the latest version, <name>:<version>)')
+    .description('score a CSV, TSV, JSON/NDJSON or Parquet file with a model (<name>: its production alias, else the latest version; <name>@<alias>; <name>:<version>)')
     .option('--out <file>', 'write input columns plus predictions to a .csv, .json or .ndjson file')
     .option('--json', 'print the result as JSON (every prediction, unless --out is given)')
     .action(async (ref: string, file: string, o: { out?: string; json?: boolean }) => {
-      const { model, version } = parseModelRef(ref);
       await withService(program, 'cli', async (s) => {
-        const r = await s.invoke('models.predictFile', { model, version, path: file, out: o.out });
+        // The service's one resolver reads `name`, `name@alias` and `name:version`.
+        const r = await s.invoke('models.predictFile', { model: ref, path: file, out: o.out });
         if (o.json) {
           // Compact: with no --out this holds every prediction, and scripts parse it, not people.
           const value = r.out
@@ -280,6 +246,8 @@ export function buildProgram(): Command {
         } else process.stdout.write(`${predictText(r)}\n`);
       });
     });
+
+  addModelCommands(program);
 
   const runs = program.command('runs').description('list and inspect training runs');
   runs

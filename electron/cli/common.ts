@@ -1,0 +1,26 @@
+// What every command shares: a service over the chosen data folder, and JSON-or-text output.
+import type { Command } from 'commander';
+import { CairnService } from '../core/service.js';
+import { resolveHome } from '../core/paths.js';
+
+export interface GlobalOptions {
+  home?: string;
+  debug?: boolean;
+}
+
+/** Runs `fn` with a service on the data folder the global options name, closing it after. */
+export async function withService<T>(program: Command, host: 'cli' | 'browser', fn: (s: CairnService) => Promise<T>): Promise<T> {
+  const opts = program.opts<GlobalOptions>();
+  const service = await CairnService.open({ home: resolveHome(opts.home), host });
+  try {
+    return await fn(service);
+  } finally {
+    await service.close();
+  }
+}
+
+/** Prints `value` as JSON with --json, else the text `text` makes. */
+export function print(json: boolean, value: unknown, text: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+}
+

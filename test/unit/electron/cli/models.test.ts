@@ -1,0 +1,96 @@
+// `cairn models ...` as scripts run it: list and show, aliases with reasons and rollback,
+// `predict name@alias`, guarded and confirmed deletes, export and import of bundles.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelDetail, ModelSummary } from '../../../../shared/api.js';
+import { runCairn } from './run-cairn.js';
+import { classificationCsv } from '../core/training/data.js';
+
+let dir: string;
+let home: string;
+
+const cairn = (...args: string[]) => runCairn(home, args);
+const json = <T>(...args: string[]): T => {
+  const r = cairn(...args, '--json');
+  if (r.code !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as T;
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-cli-models-'));
+  home = path.join(dir, 'home');
+  writeFileSync(path.join(dir, 'flowers.csv'), classificationCsv());
+  writeFileSync(path.join(dir, 'new.csv'), 'x1,x2,color\n1.5,1,red\n');
+  for (const seed of ['1', '2']) {
+    const r = cairn('train', path.join(dir, 'flowers.csv'), '--target', 'label', '--epochs', '3', '--seed', seed);
+    if (r.code !== 0) throw new Error(r.stderr);
+  }
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('cairn models', () => {
+  it('lists models and shows one', () => {
+    expect(json<ModelSummary[]>('models', 'list')).toMatchObject([{ name: 'flowers', versionCount: 2, latestVersion: 2, task: 'classification' }]);
+    const text = cairn('models', 'list').stdout;
+    expect(text).toMatch(/^name\s+versions\s+latest\s+aliases\s+task\s+updated/);
+    const d = json<ModelDetail>('models', 'show', 'flowers');
+    expect(d.versions.map((v) => v.version)).toEqual([2, 1]);
+    expect(cairn('models', 'show', 'flowers').stdout).toMatch(/flowers: 2 versions, latest 2 \(classification\)\naliases: none/);
+  });
+
+  it('sets and moves an alias with a reason, predicts through it, and rolls it back', () => {
+    let r = cairn('models', 'alias', 'flowers', 'production', '1', '--reason', 'first release');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('flowers@production: set to version 1.\n');
+    const predicted = () => (JSON.parse(cairn('predict', 'flowers@production', path.join(dir, 'new.csv'), '--json').stdout) as { model: { version: number } }).model.version;
+    expect(predicted()).toBe(1);
+    expect(cairn('models', 'alias', 'flowers', 'production', '2', '--reason', 'better').stdout).toBe('flowers@production: moved from version 1 to 2.\n');
+    expect(predicted()).toBe(2);
+    r = cairn('models', 'rollback', 'flowers', 'production');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('flowers@production rolled back from version 2 to 1.\n');
+    expect(predicted()).toBe(1);
+    // A bare name now means production.
+    expect((JSON.parse(cairn('predict', 'flowers', path.join(dir, 'new.csv'), '--json').stdout) as { model: { version: number } }).model.version).toBe(1);
+    const show = cairn('models', 'show', 'flowers').stdout;
+    expect(show).toMatch(/aliases: production → 1/);
+    expect(show).toMatch(/alias history:\n {2}\S+ {2}production 2 → 1: rollback[^\n]*\n {2}\S+ {2}production 1 → 2: better\n {2}\S+ {2}production set to 1: first release/);
+  });
+
+  it('refuses to delete an aliased version, and asks (or needs --yes) for the others', () => {
+    let r = cairn('models', 'rm', 'flowers:1', '--yes');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^cairn: Version 1 of "flowers" cannot be deleted: the alias production points at it\. Move or remove it first\./);
+    r = cairn('models', 'rm', 'flowers:2');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/needs confirmation: add --yes/);
+    expect(cairn('models', 'rm', 'flowers').stderr).toMatch(/say which version to delete: flowers:<version>/);
+    r = cairn('models', 'rm', 'flowers:2', '--yes');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('Deleted flowers version 2.\n');
+    expect(json<ModelDetail>('models', 'show', 'flowers').versions.map((v) => v.version)).toEqual([1]);
+  });
+
+  it('exports a version and imports the bundle under another name', () => {
+    const out = path.join(dir, 'bundle.zip');
+    let r = cairn('models', 'export', 'flowers@production', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Exported flowers version 1 to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`));
+    expect(existsSync(out)).toBe(true);
+    r = cairn('models', 'import', out, '--name', 'irises');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('Imported irises version 1 (exported as flowers version 1).\n');
+    const p = JSON.parse(cairn('predict', 'irises', path.join(dir, 'new.csv'), '--json').stdout) as { model: unknown; rows: number };
+    expect(p).toMatchObject({ model: { name: 'irises', version: 1 }, rows: 1 });
+    expect(cairn('models', 'card', 'irises:1').stdout).toMatch(/^irises version 1: mlp classification of label/);
+  });
+
+  it('fails clearly on a bundle that is not one', () => {
+    writeFileSync(path.join(dir, 'junk.zip'), 'junk');
+    const r = cairn('models', 'import', path.join(dir, 'junk.zip'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^cairn: junk\.zip cannot be imported: it is not a valid, safe zip bundle/);
+  });
+});
