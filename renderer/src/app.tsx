@@ -10,13 +10,15 @@ import { ImportStore } from './imports/import-store.js';
 import { useAsync } from './lib/use-async.js';
 import { AboutPage } from './pages/about/about-page.js';
 import { DatasetsPage, type Selection } from './pages/datasets/datasets-page.js';
+import { ModelsPage } from './pages/models/models-page.js';
 import { RunsPage } from './pages/runs/runs-page.js';
 
-type Page = 'datasets' | 'runs' | 'about';
+type Page = 'datasets' | 'runs' | 'models' | 'about';
 
 const PAGES: { id: Page; label: string }[] = [
   { id: 'datasets', label: 'Datasets' },
   { id: 'runs', label: 'Runs' },
+  { id: 'models', label: 'Models' },
   { id: 'about', label: 'About' },
 ];
 
@@ -85,6 +87,7 @@ export function App({ transport }: { transport: Transport }) {
               <RunsPage focusRunId={focusRunId} />
             </div>
           )}
+          {visited.has('models') && <div className="page-slot" hidden={page !== 'models'}><ModelsPage /></div>}
           {page === 'about' && <AboutPage info={info.data} error={info.error} />}
         </div>
         <StatusBar info={info.data} error={info.error} onAbout={() => setPage('about')} />

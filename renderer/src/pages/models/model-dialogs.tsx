@@ -1,0 +1,170 @@
+// The registry's small dialogs: point an alias at a version (with a reason), confirm a delete,
+// and export a version to a file.
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { toApiError, type ApiError } from '../../api/api-error.js';
+import { ErrorPanel } from '../../components/error-panel.js';
+
+interface DialogShellProps {
+  title: string;
+  testId: string;
+  busy: boolean;
+  error?: ApiError;
+  submitLabel: string;
+  danger?: boolean;
+  disabled?: boolean;
+  onSubmit: () => void;
+  onClose: () => void;
+  children: ReactNode;
+}
+
+/** A modal <dialog> with a title, a body, an error and Cancel / submit buttons. */
+function DialogShell({ title, testId, busy, error, submitLabel, danger, disabled, onSubmit, onClose, children }: DialogShellProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (el && !el.open) el.showModal();
+  }, []);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onSubmit();
+  };
+  return (
+    <dialog ref={ref} className="model-dialog" aria-label={title} data-testid={testId} onClose={onClose} onCancel={(e) => busy && e.preventDefault()}>
+      <form method="dialog" onSubmit={submit}>
+        <h2>{title}</h2>
+        <div className="model-dialog-body">{children}</div>
+        {error && <ErrorPanel title={`${submitLabel} failed`} error={error} />}
+        <div className="model-dialog-actions">
+          <button type="button" className="btn" onClick={() => ref.current?.close()} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy || disabled} data-testid={`${testId}-submit`}>
+            {busy ? `${submitLabel}…` : submitLabel}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+export interface SetAliasDialogProps {
+  model: string;
+  version: number;
+  /** The model's aliases now (alias → version), to say what a move changes. */
+  current: Record<string, number>;
+  run: (alias: string, reason: string) => Promise<unknown>;
+  onClose: () => void;
+}
+
+export function SetAliasDialog({ model, version, current, run, onClose }: SetAliasDialogProps) {
+  const [alias, setAlias] = useState('production');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const valid = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/.test(alias.trim());
+  const was = current[alias.trim().toLowerCase()];
+  const submit = () => {
+    setBusy(true);
+    run(alias.trim(), reason.trim()).then(onClose, (err: unknown) => {
+      setError(toApiError(err));
+      setBusy(false);
+    });
+  };
+  return (
+    <DialogShell title={`Set an alias on ${model} v${version}`} testId="alias-dialog" busy={busy} error={error} submitLabel="Set alias" disabled={!valid} onSubmit={submit} onClose={onClose}>
+      <label className="field">
+        <span>Alias</span>
+        <input list="alias-suggestions" value={alias} onChange={(e) => setAlias(e.target.value)} data-testid="alias-name" autoFocus />
+        <datalist id="alias-suggestions">
+          <option value="production" />
+          <option value="staging" />
+          <option value="canary" />
+        </datalist>
+      </label>
+      <p className="small muted" data-testid="alias-effect">
+        {!valid
+          ? 'An alias starts with a letter; letters, digits, ".", "_" and "-" follow.'
+          : was === undefined
+            ? `${alias.trim()} is new: it will point at version ${version}.`
+            : was === version
+              ? `${alias.trim()} already points at version ${version}.`
+              : `${alias.trim()} moves from version ${was} to ${version}. Rollback puts it back.`}
+      </p>
+      <label className="field">
+        <span>Reason (kept in the alias history)</span>
+        <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="alias-reason" placeholder="e.g. better F1 on the March data" />
+      </label>
+    </DialogShell>
+  );
+}
+
+export interface ConfirmDeleteProps {
+  model: string;
+  version: number;
+  run: () => Promise<unknown>;
+  onClose: () => void;
+}
+
+export function ConfirmDeleteDialog({ model, version, run, onClose }: ConfirmDeleteProps) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const submit = () => {
+    setBusy(true);
+    run().then(onClose, (err: unknown) => {
+      setError(toApiError(err));
+      setBusy(false);
+    });
+  };
+  return (
+    <DialogShell title={`Delete ${model} v${version}?`} testId="delete-dialog" busy={busy} error={error} submitLabel="Delete" danger onSubmit={submit} onClose={onClose}>
+      <p>
+        The version&apos;s files (model, weights, preprocessing, card) are removed from the data folder. Its run stays in the
+        Runs page. This cannot be undone; export it first to keep a copy.
+      </p>
+    </DialogShell>
+  );
+}
+
+export interface ExportDialogProps {
+  model: string;
+  version: number;
+  defaultPath: string;
+  run: (out: string) => Promise<{ path: string; bytes: number }>;
+  onClose: () => void;
+}
+
+export function ExportDialog({ model, version, defaultPath, run, onClose }: ExportDialogProps) {
+  const [out, setOut] = useState(defaultPath);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [done, setDone] = useState<string | undefined>(undefined);
+  const submit = () => {
+    if (done) return onClose();
+    setBusy(true);
+    setError(undefined);
+    run(out.trim()).then(
+      (r) => {
+        setDone(`Written: ${r.path} (${r.bytes.toLocaleString()} bytes)`);
+        setBusy(false);
+      },
+      (err: unknown) => {
+        setError(toApiError(err));
+        setBusy(false);
+      },
+    );
+  };
+  return (
+    <DialogShell title={`Export ${model} v${version}`} testId="export-dialog" busy={busy} error={error} submitLabel={done ? 'Done' : 'Export'} disabled={!out.trim()} onSubmit={submit} onClose={onClose}>
+      <label className="field">
+        <span>Bundle file (.zip) on this computer</span>
+        <input className="mono" value={out} onChange={(e) => setOut(e.target.value)} data-testid="export-path" />
+      </label>
+      <p className="small muted">One zip: the TensorFlow.js model, its preprocessing, its card and bundle.json (signature, lineage, hashes). Import it with <code>cairn models import</code>.</p>
+      {done && (
+        <p className="ok-note" data-testid="export-done">
+          {done}
+        </p>
+      )}
+    </DialogShell>
+  );
+}
