@@ -20,6 +20,7 @@ export const bridgeEventNames = [
   'run.started',
   'run.progress',
   'run.finished',
+  'endpoint.status',
 ] as const;
 
 type Missing = Exclude<EventName, (typeof bridgeEventNames)[number]>;

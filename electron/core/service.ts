@@ -33,12 +33,18 @@ import { forkSpawner } from './jobs/fork-spawner.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
 import { layout, type Layout } from './paths.js';
+import { forkEndpointSpawner } from './serving/fork-spawner.js';
+import type { SpawnEndpointProcess } from './serving/protocol.js';
+import { resolveServedModels } from './serving/resolve.js';
+import { EndpointSupervisor } from './serving/supervisor.js';
 
 export interface ServiceOptions {
   home: string;
   host: 'desktop' | 'browser' | 'cli';
   /** How job processes start: Electron passes utilityProcess; elsewhere child_process.fork. */
   spawn?: SpawnJobProcess;
+  /** How endpoint processes start: Electron passes utilityProcess; elsewhere child_process.fork. */
+  spawnEndpoint?: SpawnEndpointProcess;
 }
 
 type Handlers = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> };
@@ -92,6 +98,7 @@ export class CairnService {
   private activeDone?: Promise<void>;
   private closing = false;
   private duck?: Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }>;
+  private readonly endpoints: EndpointSupervisor;
 
   private constructor(
     private readonly options: ServiceOptions,
@@ -101,6 +108,12 @@ export class CairnService {
     this.repo = new DatasetsRepo(db);
     this.jobs = new JobRunner(options.spawn ?? forkSpawner());
     this.runs = new RunsRepo(db);
+    this.endpoints = new EndpointSupervisor({
+      spawn: options.spawnEndpoint ?? forkEndpointSpawner(),
+      resolve: (refs) => resolveServedModels(db, paths.home, refs),
+      logFile: paths.requestLog,
+      emit: (endpoint) => this.events.emit('endpoint.status', endpoint),
+    });
   }
 
   /** Opens (creating if needed) the data folder and app.db. */
@@ -145,8 +158,17 @@ export class CairnService {
     return reply.result as MethodResult<M>;
   }
 
+  /**
+   * Re-resolves every endpoint's model references and hot-swaps what changed: call after an
+   * alias moves or a version is added.
+   */
+  async refreshEndpoints(): Promise<void> {
+    await this.endpoints.refresh();
+  }
+
   async close(): Promise<void> {
     this.closing = true;
+    await this.endpoints.closeAll();
     const now = new Date().toISOString();
     for (const q of this.queue.splice(0)) {
       this.runs.markEnded(q.runId, 'interrupted', { code: 'cancelled', message: 'The app closed before this run started.' }, now);
@@ -270,6 +292,12 @@ export class CairnService {
     'models.predictFile': async (req) => this.predictFile(req),
 
     'jobs.cancel': async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
+
+    'endpoints.list': async () => this.endpoints.list(),
+
+    'endpoints.start': async (req) => this.endpoints.start(req),
+
+    'endpoints.stop': async ({ endpointId }) => ({ stopped: await this.endpoints.stop(endpointId) }),
 
     'runs.start': async (req) => {
       const q = this.enqueueRun(req);
