@@ -83,7 +83,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     try {
       const model = await load(spec);
       const batcher = new MicroBatcher(
-        { width: model.validator.width, units: model.units, predict: model.predict },
+        { width: model.validator.width, units: model.units, predict: (x, n) => model.predict(x, n) },
         {
           maxBatch: limits.maxBatch,
           maxDelayMs: limits.maxBatchDelayMs,
@@ -112,7 +112,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     // production must not take the model down.
     for (const [k, r] of byName) {
       const before = previous.byName.get(k)?.default;
-      if (r.default?.error && before?.model) r.default = before;
+      if (r.default?.error && before?.model) r.default = r.versions.get(before.spec.version)?.model === before.model ? r.versions.get(before.spec.version) : before;
     }
     const live = new Set([...byName.values()].flatMap((r) => [...r.versions.values(), ...(r.default ? [r.default] : [])]));
     return { byName, entries: [...live] };
@@ -438,7 +438,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
         clearInterval(sweep);
         await swapping;
         log.close();
-        for (const e of routes.entries) e.model?.dispose();
+        for (const model of new Set(routes.entries.map((e) => e.model))) model?.dispose();
       })();
       return closing;
     },

@@ -41,6 +41,7 @@ export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
     });
   // A warm-up call: the first predict builds kernels and caches, which should not land on a request.
   predict(new Float32Array(width), 1);
+  let disposed = false;
   const decode = classes
     ? (y: Float32Array, i: number): Output => {
         const base = i * units;
@@ -63,6 +64,9 @@ export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
     preprocess,
     predict,
     decode,
-    dispose: () => model.dispose(),
+    dispose: () => {
+      if (!disposed) model.dispose();
+      disposed = true;
+    },
   };
 }

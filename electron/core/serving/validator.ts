@@ -115,7 +115,6 @@ export function compileValidator(manifest: PreprocessManifest): CompiledValidato
   const known = new Set(steps.map((s) => s.column));
   const ignored = manifest.dropped.map((d) => d.column).filter((c) => !known.has(c));
   for (const c of ignored) known.add(c);
-  const hasOwn = Object.prototype.hasOwnProperty;
 
   const check: CompiledValidator['check'] = (instances) => {
     const out = new Float32Array(instances.length * width);
@@ -137,7 +136,7 @@ export function compileValidator(manifest: PreprocessManifest): CompiledValidato
       let seen = 0;
       for (const s of steps) {
         // Own properties only: "__proto__" in JSON is data, and inherited names are not fields.
-        if (!hasOwn.call(r, s.column)) {
+        if (!Object.hasOwn(r, s.column)) {
           fail(i, s.column, 'is missing (send null for an unknown value)');
           continue;
         }
