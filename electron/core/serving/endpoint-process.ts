@@ -2,7 +2,7 @@
 // (answers what is in flight) and exits. A crash here takes down this endpoint only; the host's
 // supervisor starts it again.
 import { toApiError } from '../errors.js';
-import { startEndpoint, type RunningEndpoint } from './endpoint.js';
+import { startEndpoint, type EndpointHooks, type RunningEndpoint } from './endpoint.js';
 import type { EndpointToHost, HostToEndpoint } from './protocol.js';
 
 interface ElectronParentPort {
@@ -20,6 +20,12 @@ const listen = (l: (m: HostToEndpoint) => void) => {
   else process.on('message', (m) => l(m as HostToEndpoint));
 };
 
+/** CAIRN_SERVE_TEST_DELAY_MS slows every model call: the supervisor's tests use it to hold requests in flight. */
+function hooks(): EndpointHooks {
+  const ms = Number(process.env.CAIRN_SERVE_TEST_DELAY_MS);
+  return ms > 0 ? { beforeModelCall: () => new Promise<void>((r) => setTimeout(r, ms)) } : {};
+}
+
 let running: RunningEndpoint | undefined;
 let stopping = false;
 
@@ -36,7 +42,7 @@ async function stop(code: number): Promise<void> {
 listen((message) => {
   switch (message.type) {
     case 'start':
-      startEndpoint(message.config).then(
+      startEndpoint(message.config, hooks()).then(
         (r) => {
           running = r;
           post({ type: 'listening', url: r.url, port: r.port, models: r.models() });
