@@ -417,7 +417,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     address = await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     clearInterval(sweep);
-    log.close();
+    await log.close();
     for (const e of routes.entries) e.model?.dispose();
     throw err;
   }
@@ -437,7 +437,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
         await app.close();
         clearInterval(sweep);
         await swapping;
-        log.close();
+        await log.close();
         for (const model of new Set(routes.entries.map((e) => e.model))) model?.dispose();
       })();
       return closing;
