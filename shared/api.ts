@@ -498,6 +498,51 @@ export const ModelImportRequest = z.object({
   removeSourceAfter: z.boolean().default(false),
 });
 export type ModelImportRequest = z.input<typeof ModelImportRequest>;
+/** Where a prediction endpoint is in its life; `restarting` after its process died. */
+export const EndpointStatus = z.enum(['starting', 'running', 'restarting', 'stopping', 'stopped', 'failed']);
+export type EndpointStatus = z.infer<typeof EndpointStatus>;
+
+/** One model version an endpoint serves (error: it could not be loaded, e.g. its files failed their check). */
+export const EndpointModel = z.object({
+  name: z.string(),
+  version: z.number(),
+  aliases: z.array(z.string()),
+  /** Answers /v1/models/{name}/predict. */
+  isDefault: z.boolean(),
+  error: z.string().optional(),
+});
+export type EndpointModel = z.infer<typeof EndpointModel>;
+
+export const Endpoint = z.object({
+  id: z.string(),
+  /** Base URL, e.g. http://127.0.0.1:8080; null until it first listens. */
+  url: z.string().nullable(),
+  host: z.string(),
+  port: z.number().nullable(),
+  status: EndpointStatus,
+  /** The references it was started with (name, name@alias, name:version). */
+  refs: z.array(z.string()),
+  models: z.array(EndpointModel),
+  pid: z.number().nullable(),
+  /** Times its process died and was started again. */
+  restarts: z.number(),
+  startedAt: z.string(),
+  /** Required as Authorization: Bearer when it binds a non-loopback address; null on loopback. */
+  apiKey: z.string().nullable(),
+  /** The last thing that happened to it, for the UI (e.g. why it restarted). */
+  message: z.string().nullable(),
+});
+export type Endpoint = z.infer<typeof Endpoint>;
+
+export const EndpointStartRequest = z.object({
+  /** Model references: name (production, else latest), name@alias, name:version. */
+  models: z.array(z.string().trim().min(1)).min(1).max(100),
+  /** A free one when absent. */
+  port: z.number().int().min(0).max(65535).optional(),
+  /** 127.0.0.1 when absent; any other address gets an API key. */
+  host: z.string().trim().min(1).max(255).optional(),
+});
+export type EndpointStartRequest = z.input<typeof EndpointStartRequest>;
 
 const Empty = z.object({}).strict().default({});
 const Ref = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() });
@@ -561,6 +606,11 @@ export const methods = {
   /** Imports a bundle, checked entry by entry, as a new version (origin 'import'). */
   'models.import': { input: ModelImportRequest, output: ModelVersionInfo },
   'jobs.cancel': { input: z.object({ jobId: z.string() }), output: z.object({ cancelled: z.boolean() }) },
+  'endpoints.list': { input: Empty, output: z.array(Endpoint) },
+  /** Starts a prediction endpoint in its own supervised process; resolves once it listens. */
+  'endpoints.start': { input: EndpointStartRequest, output: Endpoint },
+  /** Drains (answers what is in flight) and stops an endpoint. */
+  'endpoints.stop': { input: z.object({ endpointId: z.string().min(1) }), output: z.object({ stopped: z.boolean() }) },
 } as const;
 
 /** Event name -> payload schema. */
@@ -575,6 +625,8 @@ export const events = {
   'run.finished': RunFinished,
   /** A model's versions, aliases, notes or tags changed (a run saved one, an import, a delete...). */
   'model.changed': z.object({ name: z.string() }),
+  /** An endpoint started, listened, died and restarted, swapped models, or stopped. */
+  'endpoint.status': Endpoint,
 } as const;
 
 export type Methods = typeof methods;

@@ -21,6 +21,7 @@ export const bridgeEventNames = [
   'run.progress',
   'run.finished',
   'model.changed',
+  'endpoint.status',
 ] as const;
 
 type Missing = Exclude<EventName, (typeof bridgeEventNames)[number]>;

@@ -319,6 +319,46 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('serve <models...>')
+    .description('serve models over HTTP in the foreground: <name> (production, else latest), <name>@<alias>, <name>:<version>')
+    .option('--port <n>', 'port (default: a free one)', parseNumber('int'))
+    .option('--host <addr>', 'address to bind; any but loopback needs the API key printed at start', '127.0.0.1')
+    .action(async (refs: string[], o: { port?: number; host: string }) => {
+      const opts = program.opts<GlobalOptions>();
+      const service = await CairnService.open({ home: resolveHome(opts.home), host: 'cli' });
+      try {
+        const ep = await service.invoke('endpoints.start', { models: refs, port: o.port, host: o.host });
+        const lines = [
+          `Serving at ${ep.url}`,
+          ...ep.models.map(
+            (m) =>
+              `  ${m.name} version ${m.version}${m.isDefault ? ' (default)' : ''}${m.aliases.length ? ` aliases: ${m.aliases.join(', ')}` : ''}${m.error ? `  NOT SERVING: ${m.error}` : ''}`,
+          ),
+          `  POST ${ep.url}/v1/models/<name>/predict  {"instances": [{...}]}`,
+          `  API: ${ep.url}/openapi.json   health: ${ep.url}/healthz   metrics: ${ep.url}/metrics`,
+        ];
+        if (ep.apiKey) lines.push(`API key (send as Authorization: Bearer <key>): ${ep.apiKey}`);
+        lines.push('Press Ctrl+C to stop.');
+        process.stdout.write(`${lines.join('\n')}\n`);
+        // The supervisor restarts a crashed endpoint; say so on stderr.
+        service.events.subscribe((event, payload) => {
+          if (event !== 'endpoint.status') return;
+          const e = payload as { id: string; status: string; message: string | null };
+          if (e.id === ep.id && (e.status === 'restarting' || (e.status === 'running' && e.message)))
+            process.stderr.write(`endpoint ${e.status}${e.message ? `: ${e.message}` : ''}\n`);
+        });
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        process.stderr.write('Stopping: answering requests in flight...\n');
+      } finally {
+        // Drains every endpoint, then closes app.db.
+        await service.close();
+      }
+    });
+
+  program
     .command('doctor')
     .description('data folder, training backend, Electron binary and versions')
     .option('--json', 'print as JSON')

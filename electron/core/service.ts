@@ -34,12 +34,18 @@ import { JobRunner } from './jobs/job-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
 import { layout, type Layout } from './paths.js';
 import { ModelRegistry } from './registry/registry.js';
+import { forkEndpointSpawner } from './serving/fork-spawner.js';
+import type { SpawnEndpointProcess } from './serving/protocol.js';
+import { resolveServedModels } from './serving/resolve.js';
+import { EndpointSupervisor } from './serving/supervisor.js';
 
 export interface ServiceOptions {
   home: string;
   host: 'desktop' | 'browser' | 'cli';
   /** How job processes start: Electron passes utilityProcess; elsewhere child_process.fork. */
   spawn?: SpawnJobProcess;
+  /** How endpoint processes start: Electron passes utilityProcess; elsewhere child_process.fork. */
+  spawnEndpoint?: SpawnEndpointProcess;
 }
 
 type Handlers = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> };
@@ -91,6 +97,7 @@ export class CairnService {
   private activeDone?: Promise<void>;
   private closing = false;
   private duck?: Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }>;
+  private readonly endpoints: EndpointSupervisor;
 
   private constructor(
     private readonly options: ServiceOptions,
@@ -104,7 +111,16 @@ export class CairnService {
       db,
       datasets: this.repo,
       paths,
-      changed: (name) => this.events.emit('model.changed', { name }),
+      changed: (name) => this.modelChanged(name),
+      // A version an endpoint serves cannot be deleted from under it.
+      isServed: (name, version) =>
+        this.endpoints.list().some((e) => e.models.some((m) => m.name.toLowerCase() === name.toLowerCase() && m.version === version)),
+    });
+    this.endpoints = new EndpointSupervisor({
+      spawn: options.spawnEndpoint ?? forkEndpointSpawner(),
+      resolve: (refs) => resolveServedModels(this.registry, refs),
+      logFile: paths.requestLog,
+      emit: (endpoint) => this.events.emit('endpoint.status', endpoint),
     });
   }
 
@@ -150,8 +166,24 @@ export class CairnService {
     return reply.result as MethodResult<M>;
   }
 
+  /**
+   * Re-resolves every endpoint's model references and hot-swaps what changed: call after an
+   * alias moves or a version is added.
+   */
+  async refreshEndpoints(): Promise<void> {
+    await this.endpoints.refresh();
+  }
+
+  /** Says a model changed, and hot-swaps endpoints whose versions an alias move or a new version changed. */
+  private modelChanged(name: string): void {
+    this.events.emit('model.changed', { name });
+    // A failed swap keeps the previous versions serving and says so in an endpoint.status event.
+    this.endpoints.refresh().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     this.closing = true;
+    await this.endpoints.closeAll();
     const now = new Date().toISOString();
     for (const q of this.queue.splice(0)) {
       this.runs.markEnded(q.runId, 'interrupted', { code: 'cancelled', message: 'The app closed before this run started.' }, now);
@@ -291,6 +323,12 @@ export class CairnService {
     },
 
     'jobs.cancel': async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
+
+    'endpoints.list': async () => this.endpoints.list(),
+
+    'endpoints.start': async (req) => this.endpoints.start(req),
+
+    'endpoints.stop': async ({ endpointId }) => ({ stopped: await this.endpoints.stop(endpointId) }),
 
     'runs.start': async (req) => {
       const q = this.enqueueRun(req);
@@ -457,7 +495,7 @@ export class CairnService {
           new Date().toISOString(),
         );
       });
-      this.events.emit('model.changed', { name });
+      this.modelChanged(name);
       this.events.emit('run.finished', { runId, status: 'succeeded' });
       q.settle({ run: this.run(runId) });
     } catch (err) {

@@ -161,6 +161,15 @@ export class ModelRegistry {
     return latest;
   }
 
+  /** The aliases pointing at a stored version, in name order. */
+  aliasesAt(v: RegistryVersion): string[] {
+    return this.repo
+      .aliases(v.modelId)
+      .filter((a) => a.version === v.version)
+      .map((a) => a.alias)
+      .sort();
+  }
+
   /** The absolute folder of a stored version. */
   dirOf(v: RegistryVersion): string {
     return path.join(this.options.paths.home, v.dir);

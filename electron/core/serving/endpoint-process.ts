@@ -1,0 +1,73 @@
+// Entry point of an endpoint process: serves until told to stop or sent SIGTERM, then drains
+// (answers what is in flight) and exits. A crash here takes down this endpoint only; the host's
+// supervisor starts it again.
+import { toApiError } from '../errors.js';
+import { startEndpoint, type EndpointHooks, type RunningEndpoint } from './endpoint.js';
+import type { EndpointToHost, HostToEndpoint } from './protocol.js';
+
+interface ElectronParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (ev: { data: unknown }) => void): void;
+}
+
+const electronPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
+const post = (m: EndpointToHost) => {
+  if (electronPort) electronPort.postMessage(m);
+  else process.send?.(m);
+};
+const listen = (l: (m: HostToEndpoint) => void) => {
+  if (electronPort) electronPort.on('message', (ev) => l(ev.data as HostToEndpoint));
+  else process.on('message', (m) => l(m as HostToEndpoint));
+};
+
+/** CAIRN_SERVE_TEST_DELAY_MS slows every model call: the supervisor's tests use it to hold requests in flight. */
+function hooks(): EndpointHooks {
+  const ms = Number(process.env.CAIRN_SERVE_TEST_DELAY_MS);
+  return ms > 0 ? { beforeModelCall: () => new Promise<void>((r) => setTimeout(r, ms)) } : {};
+}
+
+let running: RunningEndpoint | undefined;
+let stopping = false;
+
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  try {
+    await running?.close();
+  } finally {
+    process.exit(code);
+  }
+}
+
+listen((message) => {
+  switch (message.type) {
+    case 'start':
+      startEndpoint(message.config, hooks()).then(
+        (r) => {
+          running = r;
+          post({ type: 'listening', url: r.url, port: r.port, models: r.models() });
+        },
+        (err: unknown) => {
+          post({ type: 'error', error: toApiError(err) });
+          // Let the message leave before exiting.
+          setTimeout(() => process.exit(1), 50);
+        },
+      );
+      break;
+    case 'swap':
+      if (!running) break;
+      running.swap(message.models).then(
+        (models) => post({ type: 'swapped', models }),
+        (err: unknown) => post({ type: 'error', error: toApiError(err) }),
+      );
+      break;
+    case 'stop':
+      void stop(0);
+      break;
+  }
+});
+
+process.on('SIGTERM', () => void stop(0));
+process.on('SIGINT', () => void stop(0));
+// The host went away (its IPC channel closed): nobody supervises this endpoint any more.
+process.on('disconnect', () => void stop(0));

@@ -1,0 +1,446 @@
+// The prediction endpoint: a fastify server over the loaded model versions, with admission
+// control (bounded in-flight requests, 503 + Retry-After past it, 504 past a deadline), tight
+// connection timeouts, dynamic micro-batching per version, a request log written in batches,
+// and hot swap (new versions load fully before the routes switch to them).
+import { timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import * as tf from '@tensorflow/tfjs';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { cairnVersion } from '../environment.js';
+import { MicroBatcher, DeadlineError } from './batcher.js';
+import { newPredictionId } from './ids.js';
+import { loadServedModel, type LoadedModel } from './loaded-model.js';
+import { Metrics } from './metrics.js';
+import { openApiDocument, instanceSchema, type DescribedModel } from './openapi.js';
+import { DEFAULT_LIMITS, type EndpointConfig, type EndpointLimits, type ModelState, type ServedModel } from './protocol.js';
+import { RequestLog } from './request-log.js';
+
+export interface EndpointHooks {
+  /** Runs before each model call; tests slow the model down with it. */
+  beforeModelCall?: (rows: number) => void | Promise<void>;
+  /** Loads a version (tests count or fail loads with it). */
+  load?: (spec: ServedModel) => Promise<LoadedModel>;
+}
+
+export interface RunningEndpoint {
+  url: string;
+  port: number;
+  models(): ModelState[];
+  /** Loads what the new list adds, then switches every route at once; old versions go once idle. */
+  swap(models: ServedModel[]): Promise<ModelState[]>;
+  /** Stops accepting, answers what is in flight, writes the log and frees the models. */
+  close(): Promise<void>;
+  metrics: Metrics;
+}
+
+interface Entry {
+  spec: ServedModel;
+  model?: LoadedModel;
+  batcher?: MicroBatcher;
+  error?: string;
+}
+
+interface Routes {
+  byName: Map<string, { default?: Entry; versions: Map<number, Entry>; aliases: Map<string, Entry> }>;
+  entries: Entry[];
+}
+
+interface PredictBody {
+  instances?: unknown;
+}
+
+const key = (name: string) => name.toLowerCase();
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || /^127\./.test(host);
+}
+
+function errorBody(code: string, message: string, extra: Record<string, unknown> = {}) {
+  return { error: { code, message, ...extra } };
+}
+
+/** Starts an endpoint in this process; the endpoint process and tests both use it. */
+export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks = {}): Promise<RunningEndpoint> {
+  const limits: EndpointLimits = { ...DEFAULT_LIMITS, ...config.limits };
+  if (!isLoopback(config.host) && !config.apiKey)
+    throw new Error(`binding ${config.host} (not loopback) requires an API key`);
+  const { selectBackend } = await import('../training/backend.js');
+  await selectBackend();
+  const metrics = new Metrics();
+  const log = new RequestLog({
+    file: config.logFile,
+    retention: config.logRetention,
+    onDropped: (n) => (metrics.logDropped += n),
+  });
+  const load = hooks.load ?? loadServedModel;
+  let inFlight = 0;
+  let draining = false;
+  let routes: Routes = { byName: new Map(), entries: [] };
+
+  const makeEntry = async (spec: ServedModel, reuse: Map<string, Entry>): Promise<Entry> => {
+    const old = reuse.get(`${key(spec.name)}:${spec.version}`);
+    if (old?.model && old.spec.sha256 === spec.sha256) return { ...old, spec };
+    try {
+      const model = await load(spec);
+      const batcher = new MicroBatcher(
+        { width: model.validator.width, units: model.units, predict: (x, n) => model.predict(x, n) },
+        {
+          maxBatch: limits.maxBatch,
+          maxDelayMs: limits.maxBatchDelayMs,
+          beforeCall: hooks.beforeModelCall,
+          onCall: (rows, ms) => metrics.modelCall(rows, ms),
+        },
+      );
+      return { spec, model, batcher };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return { spec, error: `${spec.name} version ${spec.version} could not be loaded: ${message}` };
+    }
+  };
+
+  const build = (entries: Entry[], previous: Routes): Routes => {
+    const byName: Routes['byName'] = new Map();
+    for (const e of entries) {
+      const k = key(e.spec.name);
+      let r = byName.get(k);
+      if (!r) byName.set(k, (r = { versions: new Map(), aliases: new Map() }));
+      r.versions.set(e.spec.version, e);
+      for (const a of e.spec.aliases) r.aliases.set(key(a), e);
+      if (e.spec.isDefault) r.default = e;
+    }
+    // A default that failed to load keeps the previous default serving: a bad version moved to
+    // production must not take the model down.
+    for (const [k, r] of byName) {
+      const before = previous.byName.get(k)?.default;
+      if (r.default?.error && before?.model) r.default = r.versions.get(before.spec.version)?.model === before.model ? r.versions.get(before.spec.version) : before;
+    }
+    const live = new Set([...byName.values()].flatMap((r) => [...r.versions.values(), ...(r.default ? [r.default] : [])]));
+    return { byName, entries: [...live] };
+  };
+
+  const states = (): ModelState[] =>
+    routes.entries.map((e) => ({
+      name: e.spec.name,
+      version: e.spec.version,
+      aliases: e.spec.aliases,
+      isDefault: routes.byName.get(key(e.spec.name))?.default === e,
+      ...(e.error ? { error: e.error } : {}),
+    }));
+
+  let swapping: Promise<unknown> = Promise.resolve();
+  const swap = (models: ServedModel[]): Promise<ModelState[]> => {
+    const next = swapping.then(async () => {
+      const reuse = new Map(routes.entries.filter((e) => e.model).map((e) => [`${key(e.spec.name)}:${e.spec.version}`, e]));
+      const entries: Entry[] = [];
+      // One at a time: loading is mostly file reads and checks; memory peaks lower.
+      for (const spec of models) entries.push(await makeEntry(spec, reuse));
+      const before = routes;
+      routes = build(entries, before);
+      const kept = new Set(routes.entries.map((e) => e.model));
+      for (const e of before.entries) {
+        if (e.model && !kept.has(e.model)) {
+          const { model, batcher } = e;
+          void (batcher ? batcher.whenIdle() : Promise.resolve()).then(() => model.dispose());
+        }
+      }
+      return states();
+    });
+    swapping = next.catch(() => undefined);
+    return next;
+  };
+
+  await swap(config.models);
+
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const e of routes.entries) e.batcher?.expire(now);
+  }, 25);
+  sweep.unref();
+
+  const app: FastifyInstance = Fastify({
+    logger: false,
+    bodyLimit: limits.bodyLimit,
+    // Node checks header and request timeouts only every connectionsCheckingInterval (30 s by
+    // default): a slow client would hold its connection that long. Checked every 250 ms here.
+    serverFactory: (handler) =>
+      http.createServer(
+        {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          connectionsCheckingInterval: 250,
+          maxHeaderSize: 16 * 1024,
+        },
+        handler,
+      ),
+    return503OnClosing: true,
+  });
+  app.server.maxConnections = limits.maxConnections;
+  app.server.headersTimeout = limits.headersTimeoutMs;
+  app.server.requestTimeout = limits.requestTimeoutMs;
+  app.server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+
+  const secured = Boolean(config.apiKey);
+  const expected = config.apiKey ? Buffer.from(config.apiKey) : undefined;
+  app.addHook('onRequest', async (req, reply) => {
+    if (expected && req.url !== '/healthz') {
+      const auth = req.headers.authorization;
+      const given = auth?.startsWith('Bearer ') ? Buffer.from(auth.slice(7).trim()) : undefined;
+      if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        return reply
+          .code(401)
+          .header('WWW-Authenticate', 'Bearer')
+          .send(errorBody('unauthorized', 'missing or wrong API key (send Authorization: Bearer <key>)'));
+      }
+    }
+    // Refuse before reading the body: under overload the cheapest answer is the best one.
+    if (req.method === 'POST' && inFlight >= limits.maxInFlight) {
+      metrics.rejectedOverload++;
+      return overloaded(reply);
+    }
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string) as unknown);
+    } catch {
+      done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 415, code: 'CAIRN_NOT_JSON' }), undefined);
+    }
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status === 413) return reply.code(413).send(errorBody('payload_too_large', `the body is over the limit of ${limits.bodyLimit} bytes`));
+    if (status === 415)
+      return reply.code(415).send(errorBody('unsupported_media_type', err.code === 'CAIRN_NOT_JSON' ? err.message : 'the body must be JSON (Content-Type: application/json)'));
+    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.code(415).send(errorBody('unsupported_media_type', 'the body is empty, not JSON'));
+    if (status < 500) return reply.code(status).send(errorBody('bad_request', err.message));
+    return reply.code(500).send(errorBody('internal', err.message));
+  });
+
+  app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+
+  function overloaded(reply: FastifyReply): FastifyReply {
+    return reply
+      .code(503)
+      .header('Retry-After', '1')
+      .send(errorBody('overloaded', 'the endpoint is at capacity; retry after a second'));
+  }
+
+  const responseSchema = {
+    200: {
+      type: 'object',
+      properties: {
+        model: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' } } },
+        predictions: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              label: { type: 'string' },
+              probabilities: { type: 'object', additionalProperties: { type: 'number' } },
+              value: { type: 'number' },
+            },
+          },
+        },
+      },
+    },
+  };
+
+  type Pick = (r: NonNullable<ReturnType<Routes['byName']['get']>>, req: FastifyRequest) => Entry | undefined | 'bad';
+
+  const predictRoute = (pick: Pick) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const t0 = performance.now();
+    const at = Date.now();
+    const name = (req.params as { name: string }).name;
+    const named = routes.byName.get(key(name));
+    const entry = named ? pick(named, req) : undefined;
+    const refuse = (status: number, code: string, message: string, extra: Record<string, unknown> = {}, version: number | null = null) => {
+      const ms = performance.now() - t0;
+      metrics.request(named ? (entry && entry !== 'bad' ? entry.spec.name : name) : name, version, status, ms);
+      log.add({ at, model: name, version, status, latencyMs: ms, predictionId: null, inputJson: null, outputJson: null, error: message });
+      return reply.code(status).send(errorBody(code, message, extra));
+    };
+    if (entry === 'bad') return refuse(404, 'not_found', 'the version must be a positive whole number');
+    if (!named) return refuse(404, 'not_found', `no model named "${name}" on this endpoint`);
+    if (!entry) return refuse(404, 'not_found', `model "${name}" has no such version or alias on this endpoint`);
+    const { spec } = entry;
+    if (!entry.model || !entry.batcher) return refuse(503, 'model_unavailable', entry.error ?? 'the model is not loaded', {}, spec.version);
+    if (inFlight >= limits.maxInFlight) {
+      metrics.rejectedOverload++;
+      metrics.request(spec.name, spec.version, 503, performance.now() - t0);
+      return overloaded(reply);
+    }
+    const body = req.body as PredictBody | null;
+    const instances = body && typeof body === 'object' && !Array.isArray(body) ? body.instances : undefined;
+    if (!Array.isArray(instances) || instances.length === 0)
+      return refuse(400, 'invalid_input', 'the body must be {"instances": [{...}, ...]} with at least one instance', {}, spec.version);
+    if (instances.length > limits.maxInstances)
+      return refuse(400, 'invalid_input', `at most ${limits.maxInstances} instances per request`, {}, spec.version);
+    const extraKeys = Object.keys(body as object).filter((k) => k !== 'instances');
+    if (extraKeys.length)
+      return refuse(400, 'invalid_input', `unknown body field${extraKeys.length > 1 ? 's' : ''}: ${extraKeys.join(', ')}`, {}, spec.version);
+    const { model, batcher } = entry;
+    const checked = model.validator.check(instances);
+    if ('errors' in checked) {
+      const first = checked.errors[0];
+      const where = first ? `instance ${first.instance}${first.field ? ` field "${first.field}"` : ''} ${first.message}` : '';
+      return refuse(
+        400,
+        'invalid_input',
+        `${checked.total} invalid field${checked.total === 1 ? '' : 's'}; first: ${where}`,
+        { errors: checked.errors, total: checked.total },
+        spec.version,
+      );
+    }
+    inFlight++;
+    try {
+      const { y, row } = await batcher.submit(checked.x, instances.length, at + limits.requestDeadlineMs);
+      const predictions = new Array<Record<string, unknown>>(instances.length);
+      const ms = performance.now() - t0;
+      for (let i = 0; i < instances.length; i++) {
+        const id = newPredictionId(at);
+        const out = model.decode(y, row + i);
+        predictions[i] = { id, ...out };
+        log.add({
+          at,
+          model: spec.name,
+          version: spec.version,
+          status: 200,
+          latencyMs: ms,
+          predictionId: id,
+          inputJson: JSON.stringify(instances[i]),
+          outputJson: JSON.stringify(out),
+          error: null,
+        });
+      }
+      metrics.request(spec.name, spec.version, 200, ms);
+      return reply.send({ model: { name: spec.name, version: spec.version }, predictions });
+    } catch (err) {
+      if (err instanceof DeadlineError) {
+        metrics.deadlineExceeded++;
+        return refuse(504, 'deadline_exceeded', `no answer within ${limits.requestDeadlineMs} ms; the endpoint is busy`, {}, spec.version);
+      }
+      return refuse(500, 'internal', err instanceof Error ? err.message : String(err), {}, spec.version);
+    } finally {
+      inFlight--;
+    }
+  };
+
+  const opts = { schema: { response: responseSchema } };
+  app.post('/v1/models/:name/predict', opts, predictRoute((r) => r.default));
+  app.post(
+    '/v1/models/:name/versions/:version/predict',
+    opts,
+    predictRoute((r, req) => {
+      const v = (req.params as { version: string }).version;
+      if (!/^\d{1,9}$/.test(v) || Number(v) < 1) return 'bad';
+      return r.versions.get(Number(v));
+    }),
+  );
+  app.post('/v1/models/:name/aliases/:alias/predict', opts, predictRoute((r, req) => r.aliases.get(key((req.params as { alias: string }).alias))));
+
+  const describe = (e: Entry): DescribedModel | undefined => {
+    if (!e.model) return undefined;
+    const t = e.model.preprocess.target;
+    return {
+      name: e.spec.name,
+      version: e.spec.version,
+      task: e.model.card.task,
+      classes: t?.task === 'classification' ? t.classes : null,
+      fields: e.model.validator.fields,
+      ignored: e.model.validator.ignored,
+    };
+  };
+
+  app.get('/v1/models/:name', async (req, reply) => {
+    const name = (req.params as { name: string }).name;
+    const r = routes.byName.get(key(name));
+    if (!r) return reply.code(404).send(errorBody('not_found', `no model named "${name}" on this endpoint`));
+    const versions = [...r.versions.values()].map((e) => ({
+      version: e.spec.version,
+      aliases: e.spec.aliases,
+      isDefault: r.default === e,
+      ...(e.error ? { error: e.error } : {}),
+    }));
+    const d = r.default;
+    const described = d ? describe(d) : undefined;
+    if (!d || !described || !d.model)
+      return reply.send({ name, version: d?.spec.version ?? null, versions, error: d?.error ?? 'no default version' });
+    const card = d.model.card;
+    return reply.send({
+      name: d.spec.name,
+      version: d.spec.version,
+      aliases: d.spec.aliases,
+      versions,
+      task: card.task,
+      target: card.target,
+      classes: described.classes,
+      modelKind: card.modelKind,
+      createdAt: card.createdAt,
+      metrics: card.metrics,
+      input: { fields: described.fields, ignored: described.ignored, schema: instanceSchema(described) },
+      output:
+        card.task === 'classification'
+          ? { label: 'one of classes', probabilities: 'class to probability' }
+          : { value: `predicted ${card.target}` },
+    });
+  });
+
+  app.get('/v1/models', async () => ({ models: states() }));
+
+  app.get('/openapi.json', async () =>
+    openApiDocument(
+      routes.entries.map(describe).filter((d): d is DescribedModel => d !== undefined),
+      secured,
+      cairnVersion(),
+    ),
+  );
+
+  app.get('/healthz', async (_req, reply) => {
+    const models = states();
+    if (draining) return reply.code(503).send({ status: 'draining', models });
+    return reply.send({ status: 'ok', models });
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    const queued = routes.entries.reduce((n, e) => n + (e.batcher?.waiting ?? 0), 0);
+    return reply
+      .type('text/plain; version=0.0.4; charset=utf-8')
+      .send(metrics.render({ inFlight, queued, tensors: tf.memory().numTensors, logBuffered: log.buffered }));
+  });
+
+  let address: string;
+  try {
+    address = await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    clearInterval(sweep);
+    await log.close();
+    for (const e of routes.entries) e.model?.dispose();
+    throw err;
+  }
+  const port = Number(new URL(address).port);
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shown}:${port}`,
+    port,
+    metrics,
+    models: states,
+    swap,
+    close: () => {
+      closing ??= (async () => {
+        draining = true;
+        // Waits for in-flight requests; new ones on open connections get 503 meanwhile.
+        await app.close();
+        clearInterval(sweep);
+        await swapping;
+        await log.close();
+        for (const model of new Set(routes.entries.map((e) => e.model))) model?.dispose();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// The endpoint's numbers in the Prometheus text format (version 0.0.4): request counts by model,
+// version and status, latency and batch-size histograms, and the process's memory and tensors.
+const LATENCY_BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+class Histogram {
+  readonly counts: number[];
+  sum = 0;
+  count = 0;
+  constructor(readonly buckets: number[]) {
+    this.counts = buckets.map(() => 0);
+  }
+  observe(v: number): void {
+    this.sum += v;
+    this.count++;
+    for (let i = 0; i < this.buckets.length; i++) if (v <= (this.buckets[i] as number)) (this.counts[i] as number)++;
+  }
+  lines(name: string, labels: string): string[] {
+    const sep = labels ? `${labels},` : '';
+    const out = this.buckets.map((b, i) => `${name}_bucket{${sep}le="${b}"} ${this.counts[i]}`);
+    out.push(`${name}_bucket{${sep}le="+Inf"} ${this.count}`);
+    const braces = labels ? `{${labels}}` : '';
+    out.push(`${name}_sum${braces} ${this.sum}`, `${name}_count${braces} ${this.count}`);
+    return out;
+  }
+}
+
+function label(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
+export interface Gauges {
+  inFlight: number;
+  queued: number;
+  tensors: number;
+  logBuffered: number;
+}
+
+export class Metrics {
+  private readonly requests = new Map<string, number>();
+  private readonly latency = new Map<string, Histogram>();
+  private readonly batches = new Histogram(BATCH_BUCKETS);
+  private readonly modelMs = new Histogram(LATENCY_BUCKETS_MS);
+  modelCalls = 0;
+  rejectedOverload = 0;
+  deadlineExceeded = 0;
+  logDropped = 0;
+
+  /** Counts one answered request; `model` is '' for requests that named no model (404 on a bad path). */
+  request(model: string, version: number | null, status: number, ms: number): void {
+    const key = `model="${label(model)}",version="${version ?? ''}",status="${status}"`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    if (status === 200) {
+      const lk = `model="${label(model)}",version="${version ?? ''}"`;
+      let h = this.latency.get(lk);
+      if (!h) this.latency.set(lk, (h = new Histogram(LATENCY_BUCKETS_MS)));
+      h.observe(ms);
+    }
+  }
+
+  modelCall(rows: number, ms: number): void {
+    this.modelCalls++;
+    this.batches.observe(rows);
+    this.modelMs.observe(ms);
+  }
+
+  /** The whole exposition. */
+  render(g: Gauges): string {
+    const mem = process.memoryUsage();
+    const lines: string[] = [
+      '# HELP cairn_requests_total Prediction requests answered, by model, version and HTTP status.',
+      '# TYPE cairn_requests_total counter',
+      ...[...this.requests].map(([k, v]) => `cairn_requests_total{${k}} ${v}`),
+      '# HELP cairn_request_duration_ms Latency of successful prediction requests in milliseconds.',
+      '# TYPE cairn_request_duration_ms histogram',
+      ...[...this.latency].flatMap(([k, h]) => h.lines('cairn_request_duration_ms', k)),
+      '# HELP cairn_model_calls_total Model calls (each scores one micro-batch).',
+      '# TYPE cairn_model_calls_total counter',
+      `cairn_model_calls_total ${this.modelCalls}`,
+      '# HELP cairn_batch_rows Rows per model call.',
+      '# TYPE cairn_batch_rows histogram',
+      ...this.batches.lines('cairn_batch_rows', ''),
+      '# HELP cairn_model_call_ms Time of one model call in milliseconds.',
+      '# TYPE cairn_model_call_ms histogram',
+      ...this.modelMs.lines('cairn_model_call_ms', ''),
+      '# HELP cairn_rejected_overload_total Requests refused with 503 because the endpoint was full.',
+      '# TYPE cairn_rejected_overload_total counter',
+      `cairn_rejected_overload_total ${this.rejectedOverload}`,
+      '# HELP cairn_deadline_exceeded_total Requests answered 504 after their deadline.',
+      '# TYPE cairn_deadline_exceeded_total counter',
+      `cairn_deadline_exceeded_total ${this.deadlineExceeded}`,
+      '# HELP cairn_request_log_dropped_total Log entries dropped because the log could not keep up.',
+      '# TYPE cairn_request_log_dropped_total counter',
+      `cairn_request_log_dropped_total ${this.logDropped}`,
+      '# HELP cairn_in_flight Prediction requests being handled.',
+      '# TYPE cairn_in_flight gauge',
+      `cairn_in_flight ${g.inFlight}`,
+      '# HELP cairn_queued Prediction requests waiting for a model call.',
+      '# TYPE cairn_queued gauge',
+      `cairn_queued ${g.queued}`,
+      '# HELP cairn_request_log_buffered Log entries waiting to be written.',
+      '# TYPE cairn_request_log_buffered gauge',
+      `cairn_request_log_buffered ${g.logBuffered}`,
+      '# HELP cairn_tensors Live TensorFlow.js tensors.',
+      '# TYPE cairn_tensors gauge',
+      `cairn_tensors ${g.tensors}`,
+      '# HELP process_resident_memory_bytes Resident memory size in bytes.',
+      '# TYPE process_resident_memory_bytes gauge',
+      `process_resident_memory_bytes ${mem.rss}`,
+      '# HELP nodejs_heap_used_bytes V8 heap in use in bytes.',
+      '# TYPE nodejs_heap_used_bytes gauge',
+      `nodejs_heap_used_bytes ${mem.heapUsed}`,
+    ];
+    return `${lines.join('\n')}\n`;
+  }
+}

@@ -1,0 +1,155 @@
+// GET /openapi.json: the endpoint's API as OpenAPI 3.1, with one instance schema per served
+// model version, built from the same compiled input check that guards the routes.
+import type { InputField } from './validator.js';
+
+export interface DescribedModel {
+  name: string;
+  version: number;
+  task: 'classification' | 'regression';
+  classes: string[] | null;
+  fields: InputField[];
+  ignored: string[];
+}
+
+function fieldSchema(f: InputField): Record<string, unknown> {
+  const nullable = (s: Record<string, unknown>) => ({ ...s, type: [s.type, 'null'] });
+  switch (f.type) {
+    case 'number':
+      return nullable({ type: 'number' });
+    case 'integer':
+      return nullable({ type: 'number', description: 'integer-valued' });
+    case 'datetime':
+      return { type: ['string', 'number', 'null'], description: 'ISO 8601 date-time (UTC when no zone) or epoch milliseconds' };
+    case 'boolean':
+      return nullable({ type: 'boolean' });
+    case 'category':
+      return { enum: [...(f.categories ?? []), null] };
+  }
+}
+
+/** The JSON Schema of one instance of a model version. */
+export function instanceSchema(m: DescribedModel): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: m.fields.map((f) => f.name),
+    additionalProperties: false,
+    properties: {
+      ...Object.fromEntries(m.fields.map((f) => [f.name, fieldSchema(f)])),
+      ...Object.fromEntries(m.ignored.map((c) => [c, { description: 'accepted and ignored: the model does not use it' }])),
+    },
+  };
+}
+
+const errorSchema = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        errors: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { instance: { type: 'integer' }, field: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+};
+
+/** The whole document for the models an endpoint serves now. */
+export function openApiDocument(models: DescribedModel[], secured: boolean, version: string): Record<string, unknown> {
+  const predictBody = {
+    required: true,
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          required: ['instances'],
+          properties: {
+            instances: {
+              type: 'array',
+              minItems: 1,
+              items: models.length
+                ? { oneOf: models.map((m) => ({ $ref: `#/components/schemas/${schemaName(m)}` })) }
+                : { type: 'object' },
+            },
+          },
+        },
+      },
+    },
+  };
+  const error = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });
+  const predictResponses = {
+    200: {
+      description: 'One prediction per instance, in order',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/PredictResponse' } } },
+    },
+    400: error('An instance failed the model\'s input schema: one error per field'),
+    401: error('Missing or wrong API key'),
+    404: error('No such model, version or alias on this endpoint'),
+    413: error('Body over the size limit'),
+    415: error('The body is not JSON'),
+    503: error('Overloaded (see Retry-After) or the model could not be loaded'),
+    504: error('The request waited past its deadline'),
+  };
+  const name = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
+  const predict = (summary: string, parameters: unknown[]) => ({
+    post: { summary, parameters, requestBody: predictBody, responses: predictResponses },
+  });
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Cairn prediction endpoint', version },
+    ...(secured
+      ? { security: [{ bearer: [] }] }
+      : {}),
+    paths: {
+      '/v1/models/{name}/predict': predict('Predict with the production version (else the latest)', [name]),
+      '/v1/models/{name}/versions/{version}/predict': predict('Predict with one version', [
+        name,
+        { name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
+      ]),
+      '/v1/models/{name}/aliases/{alias}/predict': predict('Predict with the version an alias points at', [
+        name,
+        { name: 'alias', in: 'path', required: true, schema: { type: 'string' } },
+      ]),
+      '/v1/models/{name}': { get: { summary: 'Metadata and input schema', parameters: [name], responses: { 200: { description: 'The model' }, 404: error('No such model') } } },
+      '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'Serving' }, 503: { description: 'Draining' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } } },
+    },
+    components: {
+      ...(secured ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } : {}),
+      schemas: {
+        PredictResponse: {
+          type: 'object',
+          required: ['model', 'predictions'],
+          properties: {
+            model: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' } } },
+            predictions: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['id'],
+                properties: {
+                  id: { type: 'string', description: 'Unique and time-sortable; name it when sending feedback' },
+                  label: { type: 'string' },
+                  probabilities: { type: 'object', additionalProperties: { type: 'number' } },
+                  value: { type: 'number' },
+                },
+              },
+            },
+          },
+        },
+        ...Object.fromEntries(models.map((m) => [schemaName(m), instanceSchema(m)])),
+      },
+    },
+  };
+}
+
+function schemaName(m: DescribedModel): string {
+  return `${m.name.replace(/[^A-Za-z0-9._-]/g, '_')}.v${m.version}.Instance`;
+}

@@ -1,0 +1,103 @@
+// Messages between a host and an endpoint process, and the plain-data description of what an
+// endpoint serves. The host resolves model references against app.db and sends resolved
+// versions; the endpoint process reads model files and writes its own request log, never app.db.
+import type { ApiErrorShape } from '../../../shared/api.js';
+
+/** One model version an endpoint serves, as the host resolved it. */
+export interface ServedModel {
+  name: string;
+  version: number;
+  /** Absolute folder of the saved artifacts. */
+  dir: string;
+  /** sha256 of artifact.json recorded in app.db; the endpoint refuses files that differ. */
+  sha256: string;
+  /** Aliases this version answers for at /v1/models/{name}/aliases/{alias}/predict. */
+  aliases: string[];
+  /** Whether /v1/models/{name}/predict means this version (the production alias, else the latest). */
+  isDefault: boolean;
+}
+
+/** Bounds that keep one endpoint responsive under load and slow clients. */
+export interface EndpointLimits {
+  /** Requests admitted at once (being validated, batched or scored); past it, 503 + Retry-After. */
+  maxInFlight: number;
+  /** A request not answered by then gets 504. */
+  requestDeadlineMs: number;
+  /** Rows per model call. */
+  maxBatch: number;
+  /** How long the first request of a batch waits for others. 0: until the current I/O has been read. */
+  maxBatchDelayMs: number;
+  /** Request body limit in bytes; larger gets 413, without reading it. */
+  bodyLimit: number;
+  /** Instances per request. */
+  maxInstances: number;
+  /** Open connections at once. */
+  maxConnections: number;
+  /** Time to receive a request's headers, and the whole request. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: EndpointLimits = {
+  maxInFlight: 512,
+  requestDeadlineMs: 5_000,
+  maxBatch: 64,
+  maxBatchDelayMs: 1,
+  bodyLimit: 1024 * 1024,
+  maxInstances: 1_000,
+  maxConnections: 1_024,
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
+/** What an endpoint process is told to start with. */
+export interface EndpointConfig {
+  host: string;
+  /** 0: any free port. */
+  port: number;
+  /** Required as `Authorization: Bearer <key>` when set (always set off loopback). */
+  apiKey?: string;
+  /** The request log's SQLite file. */
+  logFile: string;
+  models: ServedModel[];
+  limits?: Partial<EndpointLimits>;
+  /** The request log's retention. */
+  logRetention?: { maxRows?: number; maxAgeDays?: number };
+}
+
+/** The state of one served version inside an endpoint. */
+export interface ModelState {
+  name: string;
+  version: number;
+  aliases: string[];
+  isDefault: boolean;
+  /** Why the version could not be loaded (e.g. its files failed their check); absent when serving. */
+  error?: string;
+}
+
+export type HostToEndpoint =
+  | { type: 'start'; config: EndpointConfig }
+  /** The full new list: versions not yet loaded are loaded fully, then the routes switch at once. */
+  | { type: 'swap'; models: ServedModel[] }
+  /** Stop accepting, answer what is in flight, then exit. */
+  | { type: 'stop' };
+
+export type EndpointToHost =
+  | { type: 'listening'; url: string; port: number; models: ModelState[] }
+  | { type: 'swapped'; models: ModelState[] }
+  | { type: 'error'; error: ApiErrorShape };
+
+/** The host's handle on one endpoint process, whatever launched it (fork or Electron utilityProcess). */
+export interface EndpointProcess {
+  pid: number | undefined;
+  send(message: HostToEndpoint): void;
+  onMessage(listener: (message: EndpointToHost) => void): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  /** SIGTERM: drain then exit. */
+  terminate(): void;
+  kill(): void;
+}
+
+export type SpawnEndpointProcess = () => EndpointProcess;

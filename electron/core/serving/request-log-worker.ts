@@ -1,0 +1,38 @@
+// The request log's writer thread: SQLite inserts, WAL checkpoints (with their fsync) and
+// pruning happen here, so none of them pauses the endpoint's event loop.
+import { parentPort, workerData } from 'node:worker_threads';
+import { RequestLogDb, type LogRow, type Retention } from '../db/request-log-db.js';
+
+const PRUNE_EVERY_MS = 30_000;
+
+export type ToLogWorker = { type: 'rows'; rows: LogRow[] } | { type: 'close' };
+export type FromLogWorker = { type: 'error'; message: string; dropped: number } | { type: 'closed' };
+
+const { file, retention } = workerData as { file: string; retention: Retention };
+const port = parentPort;
+if (!port) throw new Error('request-log-worker must run as a worker thread');
+const db = new RequestLogDb(file);
+let lastPrune = 0;
+
+port.on('message', (m: ToLogWorker) => {
+  if (m.type === 'rows') {
+    try {
+      db.append(m.rows);
+    } catch (err) {
+      port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err), dropped: m.rows.length } satisfies FromLogWorker);
+    }
+    const now = Date.now();
+    if (now - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = now;
+      try {
+        db.prune(retention, now);
+      } catch (err) {
+        port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err), dropped: 0 } satisfies FromLogWorker);
+      }
+    }
+  } else {
+    db.close();
+    port.postMessage({ type: 'closed' } satisfies FromLogWorker);
+    port.close();
+  }
+});

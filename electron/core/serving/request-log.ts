@@ -1,0 +1,98 @@
+// The endpoint's request log: entries are kept in memory and handed every flushMs to a writer
+// thread (request-log-worker), which inserts them in one transaction and prunes past the
+// retention limits; the request path only pushes to an array. If writing falls behind, the
+// oldest waiting entries are dropped and counted rather than letting memory grow.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { LogRow, Retention } from '../db/request-log-db.js';
+import type { FromLogWorker, ToLogWorker } from './request-log-worker.js';
+
+export interface RequestLogOptions {
+  file: string;
+  retention?: Partial<Retention>;
+  flushMs?: number;
+  /** Entries held at most while waiting to be written. */
+  maxBuffered?: number;
+  onDropped?: (n: number) => void;
+  onError?: (message: string) => void;
+}
+
+export class RequestLog {
+  private buffer: LogRow[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private readonly maxBuffered: number;
+  private readonly worker: Worker;
+  private readonly closed: Promise<void>;
+  private closing = false;
+
+  constructor(private readonly options: RequestLogOptions) {
+    const retention: Retention = { maxRows: 5_000_000, maxAgeDays: 30, ...options.retention };
+    this.maxBuffered = options.maxBuffered ?? 100_000;
+    const here = fileURLToPath(import.meta.url);
+    const fromSource = here.endsWith('.ts');
+    const entry = here.replace(/request-log\.(ts|js)$/, fromSource ? 'request-log-worker.ts' : 'request-log-worker.js');
+    if (!existsSync(entry)) throw new Error(`request log writer missing at ${entry}`);
+    const workerData = { file: options.file, retention };
+    // From TypeScript sources (npm start, tests) the writer is loaded through tsx's API: a
+    // worker does not take --import loaders from execArgv on every Node version Cairn supports.
+    this.worker = fromSource
+      ? new Worker(
+          `const { workerData } = require('node:worker_threads');
+           import(workerData.tsx).then(({ tsImport }) => tsImport(workerData.entry, workerData.entry));`,
+          {
+            eval: true,
+            workerData: {
+              ...workerData,
+              tsx: import.meta.resolve('tsx/esm/api'),
+              entry: pathToFileURL(entry).href,
+            },
+          },
+        )
+      : new Worker(entry, { workerData });
+    this.closed = new Promise<void>((resolve) => {
+      this.worker.on('message', (m: FromLogWorker) => {
+        if (m.type === 'error') {
+          options.onError?.(m.message);
+          if (m.dropped) options.onDropped?.(m.dropped);
+        }
+      });
+      this.worker.on('error', (err) => options.onError?.(err.message));
+      this.worker.on('exit', () => resolve());
+    });
+    this.timer = setInterval(() => this.flush(), options.flushMs ?? 50);
+    this.timer.unref();
+  }
+
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
+  add(row: LogRow): void {
+    this.buffer.push(row);
+    if (this.buffer.length > this.maxBuffered) {
+      const drop = this.buffer.length - this.maxBuffered;
+      this.buffer.splice(0, drop);
+      this.options.onDropped?.(drop);
+    }
+  }
+
+  /** Hands what waits to the writer thread. */
+  flush(): void {
+    if (!this.buffer.length || this.closing) return;
+    const rows = this.buffer;
+    this.buffer = [];
+    this.worker.postMessage({ type: 'rows', rows } satisfies ToLogWorker);
+  }
+
+  /** Writes everything logged so far and closes the file. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    if (!this.closing) {
+      this.flush();
+      this.closing = true;
+      this.worker.postMessage({ type: 'close' } satisfies ToLogWorker);
+    }
+    await this.closed;
+  }
+}

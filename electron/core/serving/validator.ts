@@ -1,0 +1,156 @@
+// The endpoint's input check, compiled once per model version from its preprocessing manifest:
+// each instance is checked field by field (missing, extra, wrongly typed, non-finite, unknown
+// category) and written straight into the model's feature row, with no intermediate objects.
+import type { FeatureStep, PreprocessManifest } from '../training/manifest.js';
+import { stepWidth } from '../training/manifest.js';
+
+/** One problem with one field of one instance. */
+export interface InstanceError {
+  instance: number;
+  /** '' when the instance as a whole is wrong (not an object). */
+  field: string;
+  message: string;
+}
+
+/** A field of the input schema, as GET /v1/models/{name} and openapi.json show it. */
+export interface InputField {
+  name: string;
+  type: 'number' | 'integer' | 'datetime' | 'boolean' | 'category';
+  /** The known categories of a category field. */
+  categories?: string[];
+  /** Every field accepts null for an unknown value (imputed as in training). */
+  nullable: true;
+}
+
+export interface CompiledValidator {
+  width: number;
+  fields: InputField[];
+  /** Columns the model was trained beside but does not use: accepted and ignored. */
+  ignored: string[];
+  /** Features of `instances` (row-major), or the errors (at most `maxErrors`, and their total). */
+  check(instances: readonly unknown[]): { x: Float32Array } | { errors: InstanceError[]; total: number };
+}
+
+type Writer = (value: unknown, out: Float32Array, at: number) => string | undefined;
+
+const MAX_ERRORS = 100;
+
+function numeric(step: Extract<FeatureStep, { kind: 'numeric' }>): Writer {
+  const { median, mean, std } = step;
+  const put = (x: number, out: Float32Array, at: number) => {
+    const y = (x - mean) / std;
+    // Features are float32: a finite double beyond ~3.4e38 would become Infinity.
+    if (!Number.isFinite(Math.fround(y))) return 'is too large to use';
+    out[at] = y;
+    return undefined;
+  };
+  if (step.type === 'datetime') {
+    return (v, out, at) => {
+      if (v === null) return put(median, out, at);
+      const t = typeof v === 'number' ? v : typeof v === 'string' ? parseTime(v) : Number.NaN;
+      if (!Number.isFinite(t)) return 'is not a date or time (an ISO 8601 string or epoch milliseconds)';
+      return put(t, out, at);
+    };
+  }
+  const wanted = step.type === 'integer' ? 'is not a number (an integer is expected)' : 'is not a number';
+  return (v, out, at) => {
+    if (typeof v === 'number') return Number.isFinite(v) ? put(v, out, at) : 'is not a finite number';
+    if (v === null) return put(median, out, at);
+    return wanted;
+  };
+}
+
+function boolean(step: Extract<FeatureStep, { kind: 'boolean' }>): Writer {
+  return (v, out, at) => {
+    if (v === true) out[at] = 1;
+    else if (v === false) out[at] = 0;
+    else if (v === null) out[at] = step.fill;
+    else return 'is not true or false';
+    return undefined;
+  };
+}
+
+function category(step: Extract<FeatureStep, { kind: 'one-hot' | 'index' }>): Writer {
+  const index = new Map(step.categories.map((c, i) => [c, i]));
+  const shown = step.categories.length <= 20 ? `: one of ${step.categories.map((c) => JSON.stringify(c)).join(', ')}` : '';
+  const oneHot = step.kind === 'one-hot';
+  return (v, out, at) => {
+    if (v === null) {
+      if (!oneHot) out[at] = 0;
+      return undefined;
+    }
+    // Categories are text; a number or boolean is read as its text, as imports read such columns.
+    const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+    if (text === undefined) return 'is not a category (a string)';
+    const k = index.get(text);
+    if (k === undefined) return `is not a known category${shown}`;
+    if (oneHot) out[at + k] = 1;
+    else out[at] = k + 1;
+    return undefined;
+  };
+}
+
+/** Epoch ms; a time without a zone is UTC, as in training (DuckDB's epoch_ms). */
+function parseTime(s: string): number {
+  const t = s.trim();
+  const naive = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(t);
+  return Date.parse(naive ? `${t.replace(' ', 'T')}Z` : t);
+}
+
+function fieldOf(step: FeatureStep): InputField {
+  if (step.kind === 'numeric')
+    return { name: step.column, type: step.type === 'numeric' ? 'number' : step.type, nullable: true };
+  if (step.kind === 'boolean') return { name: step.column, type: 'boolean', nullable: true };
+  return { name: step.column, type: 'category', categories: step.categories, nullable: true };
+}
+
+/** Compiles the input check of one model version. */
+export function compileValidator(manifest: PreprocessManifest): CompiledValidator {
+  const steps = manifest.features.map((step, i, all) => ({
+    column: step.column,
+    offset: all.slice(0, i).reduce((n, s) => n + stepWidth(s), 0),
+    write: step.kind === 'numeric' ? numeric(step) : step.kind === 'boolean' ? boolean(step) : category(step),
+  }));
+  const width = manifest.features.reduce((n, s) => n + stepWidth(s), 0);
+  const known = new Set(steps.map((s) => s.column));
+  const ignored = manifest.dropped.map((d) => d.column).filter((c) => !known.has(c));
+  for (const c of ignored) known.add(c);
+
+  const check: CompiledValidator['check'] = (instances) => {
+    const out = new Float32Array(instances.length * width);
+    let errors: InstanceError[] | undefined;
+    let total = 0;
+    const fail = (instance: number, field: string, message: string) => {
+      total++;
+      errors ??= [];
+      if (errors.length < MAX_ERRORS) errors.push({ instance, field, message });
+    };
+    for (let i = 0; i < instances.length; i++) {
+      const record = instances[i];
+      if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+        fail(i, '', 'is not an object of field values');
+        continue;
+      }
+      const r = record as Record<string, unknown>;
+      const base = i * width;
+      let seen = 0;
+      for (const s of steps) {
+        // Own properties only: "__proto__" in JSON is data, and inherited names are not fields.
+        if (!Object.hasOwn(r, s.column)) {
+          fail(i, s.column, 'is missing (send null for an unknown value)');
+          continue;
+        }
+        seen++;
+        const message = s.write(r[s.column], out, base + s.offset);
+        if (message !== undefined) fail(i, s.column, message);
+      }
+      // More keys than the fields found: some key is not a field of this model.
+      const keys = Object.keys(r);
+      if (keys.length > seen) {
+        for (const k of keys) if (!known.has(k)) fail(i, k, 'is not an input of this model');
+      }
+    }
+    return errors ? { errors, total } : { x: out };
+  };
+  return { width, fields: manifest.features.map(fieldOf), ignored, check };
+}

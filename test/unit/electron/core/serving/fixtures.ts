@@ -1,0 +1,48 @@
+// Shared by the serving tests: tiny models trained through CairnService on generated CSVs, and
+// small HTTP helpers.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CairnService } from '../../../../../electron/core/service.js';
+import { resolveServedModels } from '../../../../../electron/core/serving/resolve.js';
+import type { ServedModel } from '../../../../../electron/core/serving/protocol.js';
+import { classificationCsv, regressionCsv } from '../training/data.js';
+
+const quick = { epochs: 6, learningRate: 0.02, hiddenLayers: [{ units: 8 }] };
+
+/** flowers v1 and v2 (classification: x1, x2 numbers, color category) and prices v1 (regression). */
+export async function trainModels(service: CairnService, dir: string): Promise<void> {
+  await writeFile(path.join(dir, 'flowers.csv'), classificationCsv());
+  await writeFile(path.join(dir, 'prices.csv'), regressionCsv());
+  await service.invoke('datasets.importNow', { path: path.join(dir, 'flowers.csv') });
+  await service.invoke('datasets.importNow', { path: path.join(dir, 'prices.csv') });
+  await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', ...quick });
+  await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', ...quick, seed: 7 });
+  await service.invoke('runs.startNow', { dataset: 'prices', target: 'y', ...quick });
+}
+
+/** Resolves references through the service's registry, as the supervisor does. */
+export function served(service: CairnService, refs: string[]): ServedModel[] {
+  return resolveServedModels(service.registry, refs);
+}
+
+export const flower = { x1: 1.2, x2: 0.5, color: 'red' };
+
+export async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = { text };
+  }
+  return { status: res.status, json, headers: res.headers };
+}
