@@ -214,7 +214,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                   <legend>Training</legend>
                   <NumberField label="Epochs" testId="train-epochs" value={form.epochs} step={1} onChange={(v) => set('epochs', v)} error={fieldError('epochs')} />
                   <NumberField label="Batch size" value={form.batchSize} step={1} onChange={(v) => set('batchSize', v)} error={fieldError('batchSize')} />
-                  <NumberField label="Learning rate" value={form.learningRate} step={0.0001} onChange={(v) => set('learningRate', v)} error={fieldError('learningRate')} />
+                  <NumberField label="Learning rate" value={form.learningRate} step={0.0001} optional onChange={(v) => set('learningRate', v)} error={fieldError('learningRate')} />
                   <Field label="Optimiser">
                     <select value={form.optimizer} onChange={(e) => set('optimizer', e.target.value as TrainForm['optimizer'])}>
                       <option value="adam">Adam</option>
@@ -222,7 +222,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                       <option value="rmsprop">RMSprop</option>
                     </select>
                   </Field>
-                  <NumberField label="L2 penalty" value={form.l2} step={0.0001} onChange={(v) => set('l2', v)} error={fieldError('l2')} />
+                  <NumberField label="L2 penalty" value={form.l2} step={0.0001} optional onChange={(v) => set('l2', v)} error={fieldError('l2')} />
                   {task === 'classification' && (
                     <Field label="Class weights" hint="balanced weighs rare classes up">
                       <select value={form.classWeight} onChange={(e) => set('classWeight', e.target.value as TrainForm['classWeight'])}>
@@ -317,20 +317,25 @@ function Field({ label, hint, children }: { label: string; hint?: string; childr
   );
 }
 
-interface NumberFieldProps {
+type NumberFieldProps = {
   label: string;
-  value: number;
   step: number;
-  onChange: (v: number) => void;
   error?: ReactNode;
   testId?: string;
-}
+} & (
+  | { optional?: false; value: number; onChange: (v: number) => void }
+  /** Empty means "automatic": the engine chooses. */
+  | { optional: true; value: number | undefined; onChange: (v: number | undefined) => void }
+);
 
-function NumberField({ label, value, step, onChange, error, testId }: NumberFieldProps) {
+function NumberField(props: NumberFieldProps) {
+  const { label, value, step, error, testId } = props;
+  const shown = value === undefined ? '' : String(value);
   // The text is kept as typed ("0." on the way to "0.5"); the number goes up when it parses.
-  const [text, setText] = useState(String(value));
+  const [text, setText] = useState(shown);
   useEffect(() => {
-    if (Number(text) !== value) setText(String(value));
+    const typed = text.trim() === '' ? undefined : Number(text);
+    if (typed !== value) setText(shown);
     // Only an outside change of value resets the text, not every keystroke.
   }, [value]);
   return (
@@ -341,12 +346,14 @@ function NumberField({ label, value, step, onChange, error, testId }: NumberFiel
         inputMode="decimal"
         step={step}
         value={text}
+        placeholder={props.optional ? 'automatic' : undefined}
         data-testid={testId}
         aria-label={label}
         onChange={(e) => {
           setText(e.target.value);
-          const n = e.target.value.trim() === '' ? Number.NaN : Number(e.target.value);
-          onChange(n);
+          const empty = e.target.value.trim() === '';
+          if (props.optional) props.onChange(empty ? undefined : Number(e.target.value));
+          else props.onChange(empty ? Number.NaN : Number(e.target.value));
         }}
       />
       {error}

@@ -54,10 +54,12 @@ export interface TrainForm {
   hiddenLayers: string;
   activation: 'relu' | 'tanh' | 'elu' | 'selu' | 'sigmoid';
   dropout: number;
-  l2: number;
+  /** Undefined leaves it to the engine, which picks per task and model (and records what it used). */
+  l2: number | undefined;
   epochs: number;
   batchSize: number;
-  learningRate: number;
+  /** Undefined leaves it to the engine, as for l2. */
+  learningRate: number | undefined;
   optimizer: 'adam' | 'sgd' | 'rmsprop';
   earlyStopping: boolean;
   monitor: 'val_loss' | 'loss' | 'val_acc' | 'acc' | 'val_mae' | 'mae';
@@ -71,7 +73,11 @@ export interface TrainForm {
   seed: number;
 }
 
-/** The defaults the engine would use, so "Train" with nothing changed trains a good model. */
+/**
+ * The form a user starts from: the engine's defaults, with the learning rate and L2 left for the
+ * engine to choose (it tunes them per task and model), so "Train" with nothing changed trains
+ * exactly what `cairn train` does.
+ */
 export function defaultForm(columns: readonly ColumnProfile[], datasetName: string): TrainForm {
   return {
     target: suggestTarget(columns) ?? '',
@@ -82,12 +88,12 @@ export function defaultForm(columns: readonly ColumnProfile[], datasetName: stri
     hiddenLayers: '64, 32',
     activation: 'relu',
     dropout: 0,
-    l2: 0,
+    l2: undefined,
     epochs: 50,
     batchSize: 32,
-    learningRate: 0.001,
+    learningRate: undefined,
     optimizer: 'adam',
-    earlyStopping: true,
+    earlyStopping: false,
     monitor: 'val_loss',
     patience: 10,
     restoreBestWeights: true,
@@ -126,9 +132,10 @@ export function validateForm(form: TrainForm, columns: readonly ColumnProfile[])
     errors.hiddenLayers = 'Hidden layers are unit counts separated by commas, e.g. 64, 32.';
   if (!(Number.isInteger(form.epochs) && form.epochs >= 1 && form.epochs <= 100_000)) errors.epochs = 'Epochs: a whole number from 1 to 100,000.';
   if (!(Number.isInteger(form.batchSize) && form.batchSize >= 1)) errors.batchSize = 'Batch size: a whole number of at least 1.';
-  if (!(form.learningRate > 0 && form.learningRate <= 100)) errors.learningRate = 'Learning rate: above 0, at most 100.';
+  if (form.learningRate !== undefined && !(form.learningRate > 0 && form.learningRate <= 100))
+    errors.learningRate = 'Learning rate: above 0, at most 100, or empty for automatic.';
   if (!(form.dropout >= 0 && form.dropout <= 0.9)) errors.dropout = 'Dropout: from 0 to 0.9.';
-  if (!(form.l2 >= 0 && form.l2 <= 10)) errors.l2 = 'L2: from 0 to 10.';
+  if (form.l2 !== undefined && !(form.l2 >= 0 && form.l2 <= 10)) errors.l2 = 'L2: from 0 to 10, or empty for automatic.';
   if (!(Number.isInteger(form.patience) && form.patience >= 0)) errors.patience = 'Patience: a whole number of epochs.';
   const { train, validation, test } = form.split;
   if (!(train > 0 && test > 0 && validation >= 0) || Math.abs(train + validation + test - 100) > 1e-9)
@@ -174,10 +181,10 @@ export function toRequest(form: TrainForm, columns: readonly ColumnProfile[], da
     ...(form.model === 'mlp'
       ? { hiddenLayers: layers.map((units) => ({ units, activation: form.activation, dropout: form.dropout })) }
       : {}),
-    l2: form.l2,
+    ...(form.l2 === undefined ? {} : { l2: form.l2 }),
     epochs: form.epochs,
     batchSize: form.batchSize,
-    learningRate: form.learningRate,
+    ...(form.learningRate === undefined ? {} : { learningRate: form.learningRate }),
     optimizer: form.optimizer,
     ...(task === 'classification' ? { classWeight: form.classWeight } : {}),
     ...(form.earlyStopping

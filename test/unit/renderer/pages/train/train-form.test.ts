@@ -56,6 +56,10 @@ describe('train form rules', () => {
     expect(req).toMatchObject({ dataset: 'd1', version: 2, target: 'species', model: 'mlp', modelName: 'iris', classWeight: 'none' });
     expect(req).not.toHaveProperty('task');
     expect(req).not.toHaveProperty('features');
+    // The engine picks the learning rate and L2 per task and model, and trains without early stopping, as the CLI does.
+    expect(req).not.toHaveProperty('learningRate');
+    expect(req).not.toHaveProperty('l2');
+    expect(req).not.toHaveProperty('earlyStopping');
     expect(req.split).toEqual({ train: 0.7, validation: 0.15, test: 0.15 });
     expect(req.hiddenLayers).toEqual([
       { units: 64, activation: 'relu', dropout: 0 },
@@ -77,7 +81,8 @@ describe('train form rules', () => {
     expect(validateForm({ ...base, task: 'regression' }, iris).task).toMatch(/numeric target/);
     expect(validateForm({ ...base, model: 'linear_regression' }, iris).model).toMatch(/numbers/);
     expect(validateForm({ ...base, excluded: ['sepal', 'petal'] }, iris).features).toBeDefined();
-    expect(validateForm({ ...base, split: { train: 85, validation: 0, test: 15 } }, iris).monitor).toMatch(/validation split/);
+    expect(validateForm({ ...base, earlyStopping: true, split: { train: 85, validation: 0, test: 15 } }, iris).monitor).toMatch(/validation split/);
+    expect(toRequest({ ...base, learningRate: 0.01, l2: 0 }, iris, 'd', 1)).toMatchObject({ learningRate: 0.01, l2: 0 });
     expect(validateForm({ ...base, hiddenLayers: 'big' }, iris).hiddenLayers).toBeDefined();
   });
 
