@@ -1,5 +1,6 @@
-// One build for the three Electron-side bundles (DESIGN.md): main (with the job worker as a
-// second entry, so utilityProcess can start it), preload, and the React renderer, whose output
+// One build for the three Electron-side bundles (DESIGN.md): main (with the job worker, the
+// endpoint process and its request-log thread as further entries, so utilityProcess and
+// worker_threads can start them), preload, and the React renderer, whose output
 // in out/renderer is also what `cairn ui` serves to browsers.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -31,6 +32,9 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'electron/main/index.ts'),
           'job-worker': resolve(import.meta.dirname, 'electron/core/jobs/job-worker.ts'),
+          // Endpoints run in a utilityProcess too, and write their request log from a worker thread.
+          'endpoint-process': resolve(import.meta.dirname, 'electron/core/serving/endpoint-process.ts'),
+          'request-log-worker': resolve(import.meta.dirname, 'electron/core/serving/request-log-worker.ts'),
         },
         // Shared chunks sit beside the entries, not in chunks/: core resolves files relative to
         // its own module (../../package.json for the version), which must hold in the bundle too.

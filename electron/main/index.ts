@@ -11,7 +11,7 @@ import { forwardEvents, handleCalls } from './ipc.js';
 import { installMenu } from './menu.js';
 import { electronSqliteBindingPath } from './native-binding.js';
 import { denyPermissions, guardWebContents } from './security.js';
-import { utilitySpawner } from './utility-spawner.js';
+import { utilityEndpointSpawner, utilitySpawner } from './utility-spawner.js';
 import { createMainWindow } from './window.js';
 
 const here = import.meta.dirname;
@@ -19,6 +19,7 @@ const files = {
   renderer: path.join(here, '..', 'renderer'),
   preload: path.join(here, '..', 'preload', 'index.cjs'),
   worker: path.join(here, 'job-worker.js'),
+  endpoint: path.join(here, 'endpoint-process.js'),
   migrations: path.join(here, 'migrations'),
 };
 // electron-vite sets this for `npm run dev`; a packaged app never trusts it.
@@ -59,7 +60,12 @@ async function start(): Promise<void> {
 
   let service: CairnService;
   try {
-    service = await CairnService.open({ home, host: 'desktop', spawn: utilitySpawner(files.worker) });
+    service = await CairnService.open({
+      home,
+      host: 'desktop',
+      spawn: utilitySpawner(files.worker),
+      spawnEndpoint: utilityEndpointSpawner(files.endpoint),
+    });
   } catch (err) {
     fail(`Cairn could not open its data folder\n${home}`, err);
     return;
@@ -86,7 +92,7 @@ async function start(): Promise<void> {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  // Job processes are cancelled and app.db closed cleanly before the process ends.
+  // Job processes are cancelled, endpoints drained and app.db closed cleanly before the process ends.
   let closed = false;
   let closing = false;
   app.on('will-quit', (event) => {

@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { HostToJob, JobProcess, JobToHost, SpawnJobProcess } from './protocol.js';
@@ -11,7 +12,7 @@ import type { HostToJob, JobProcess, JobToHost, SpawnJobProcess } from './protoc
 export function forkSpawner(): SpawnJobProcess {
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith('.ts');
-  const worker = here.replace(/fork-spawner\.(ts|js)$/, fromSource ? 'job-worker.ts' : 'job-worker.js');
+  const worker = path.join(path.dirname(here), fromSource ? 'job-worker.ts' : 'job-worker.js');
   if (!existsSync(worker)) throw new Error(`job worker missing at ${worker}`);
   const execArgv = fromSource
     ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]

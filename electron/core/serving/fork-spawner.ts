@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EndpointProcess, EndpointToHost, HostToEndpoint, SpawnEndpointProcess } from './protocol.js';
@@ -12,7 +13,7 @@ import type { EndpointProcess, EndpointToHost, HostToEndpoint, SpawnEndpointProc
 export function forkEndpointSpawner(env: NodeJS.ProcessEnv = process.env): SpawnEndpointProcess {
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith('.ts');
-  const entry = here.replace(/fork-spawner\.(ts|js)$/, fromSource ? 'endpoint-process.ts' : 'endpoint-process.js');
+  const entry = path.join(path.dirname(here), fromSource ? 'endpoint-process.ts' : 'endpoint-process.js');
   if (!existsSync(entry)) throw new Error(`endpoint entry missing at ${entry}`);
   const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
   return () => {

@@ -3,6 +3,7 @@
 // retention limits; the request path only pushes to an array. If writing falls behind, the
 // oldest waiting entries are dropped and counted rather than letting memory grow.
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogRow, Retention } from '../db/request-log-db.js';
@@ -31,7 +32,8 @@ export class RequestLog {
     this.maxBuffered = options.maxBuffered ?? 100_000;
     const here = fileURLToPath(import.meta.url);
     const fromSource = here.endsWith('.ts');
-    const entry = here.replace(/request-log\.(ts|js)$/, fromSource ? 'request-log-worker.ts' : 'request-log-worker.js');
+    // Beside this module, from sources; beside the bundle's entries and chunks (out/main), built.
+    const entry = path.join(path.dirname(here), fromSource ? 'request-log-worker.ts' : 'request-log-worker.js');
     if (!existsSync(entry)) throw new Error(`request log writer missing at ${entry}`);
     const workerData = { file: options.file, retention };
     // From TypeScript sources (npm start, tests) the writer is loaded through tsx's API: a

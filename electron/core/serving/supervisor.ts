@@ -160,6 +160,8 @@ export class EndpointSupervisor {
       proc.onMessage((msg: EndpointToHost) => {
         if (msg.type === 'listening') {
           listening = true;
+          // Electron's utilityProcess knows its pid only once it has started.
+          m.info.pid = proc.pid ?? null;
           m.info.url = msg.url;
           m.info.port = msg.port;
           // A restart comes back on the same port, so clients reconnect to the same URL.

@@ -1,5 +1,5 @@
 // Runs the real `cairn` command as a child process, as scripts and CI do.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const BIN = path.resolve(import.meta.dirname, '../../../../bin/cairn.js');
@@ -17,4 +17,51 @@ export function runCairn(home: string, args: string[]): CliResult {
     env: { ...process.env, CAIRN_HOME: '', CAIRN_BACKEND: 'cpu' },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A `cairn` command left running (cairn serve, cairn ui): its output so far, and its end. */
+export interface RunningCairn {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first match in stdout, waiting for it; rejects if the command ends first. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `cairn --home <home> <args>` without waiting for it, as runCairn's environment. */
+export function startCairn(home: string, args: string[], env: NodeJS.ProcessEnv = {}): RunningCairn {
+  const child = spawn(process.execPath, [BIN, '--home', home, ...args], {
+    env: { ...process.env, CAIRN_HOME: '', CAIRN_BACKEND: 'cpu', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let ended = false;
+  void exited.then(() => (ended = true));
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor: (pattern, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        const started = Date.now();
+        const poll = setInterval(() => {
+          const m = out.match(pattern);
+          if (m) {
+            clearInterval(poll);
+            resolve(m);
+          } else if (ended || Date.now() - started > timeoutMs) {
+            clearInterval(poll);
+            reject(new Error(`cairn ${args.join(' ')}: no ${String(pattern)} in its output${ended ? ' before it ended' : ''}\n${out}\n${err}`));
+          }
+        }, 20);
+      }),
+  };
 }
