@@ -544,6 +544,21 @@ export const EndpointStartRequest = z.object({
 });
 export type EndpointStartRequest = z.input<typeof EndpointStartRequest>;
 
+/** A dataset that ships with Cairn, for a first look without a file of one's own. */
+export const SampleInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  /** The column a first model should predict, and what kind of task that is. */
+  target: z.string(),
+  task: TaskName,
+  rows: z.number(),
+  columns: z.number(),
+  source: z.string(),
+  license: z.string(),
+});
+export type SampleInfo = z.infer<typeof SampleInfo>;
+
 const Empty = z.object({}).strict().default({});
 const Ref = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() });
 
@@ -558,6 +573,9 @@ export const methods = {
     output: ColumnProfile,
   },
   'datasets.import': { input: ImportRequest, output: JobStarted },
+  'samples.list': { input: Empty, output: z.array(SampleInfo) },
+  /** Imports a shipped sample as a dataset named by its id, like datasets.import. */
+  'samples.import': { input: z.object({ id: z.string().min(1) }), output: JobStarted },
   /** Runs the import to completion and returns its result: for the CLI and scripts. */
   'datasets.importNow': { input: ImportRequest, output: ImportResult },
   'runs.start': { input: RunRequest, output: z.object({ runId: z.string(), jobId: z.string() }) },

@@ -34,6 +34,7 @@ import { JobRunner } from './jobs/job-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
 import { layout, type Layout } from './paths.js';
 import { ModelRegistry } from './registry/registry.js';
+import { SAMPLES, samplePath } from './samples.js';
 import { forkEndpointSpawner } from './serving/fork-spawner.js';
 import type { SpawnEndpointProcess } from './serving/protocol.js';
 import { resolveServedModels } from './serving/resolve.js';
@@ -287,20 +288,12 @@ export class CairnService {
       return corrected;
     },
 
-    'datasets.import': async (req) => {
-      const jobId = randomUUID();
-      const label = `Import ${path.basename(req.originalName ?? req.path)}`;
-      this.events.emit('job.started', { jobId, kind: 'import', label });
-      this.runImport(req, jobId, (p) => this.events.emit('job.progress', p)).then(
-        (result) => this.events.emit('job.finished', { jobId, kind: 'import', status: 'succeeded', result }),
-        (err: unknown) => {
-          const error = toApiError(err);
-          const status = error.code === 'cancelled' ? 'cancelled' : 'failed';
-          this.events.emit('job.finished', { jobId, kind: 'import', status, error });
-        },
-      );
-      return { jobId, kind: 'import', label };
-    },
+    'datasets.import': async (req) => this.startImport(req),
+
+    'samples.list': async () => SAMPLES.map(({ file: _file, ...info }) => info),
+
+    'samples.import': async ({ id }) =>
+      this.startImport({ path: samplePath(id), name: id, badRows: 'fail', removeSourceAfter: false }),
 
     'datasets.importNow': async (req) => this.runImport(req, randomUUID(), (p) => this.events.emit('job.progress', p)),
 
@@ -547,6 +540,22 @@ export class CairnService {
     await rm(resolved, { force: true });
     const folder = path.dirname(resolved);
     if (folder !== uploads) await rm(folder, { recursive: true, force: true });
+  }
+
+  /** Starts an import job and answers at once; progress and the outcome arrive as job.* events. */
+  private startImport(req: MethodArg<'datasets.import'>): MethodResult<'datasets.import'> {
+    const jobId = randomUUID();
+    const label = `Import ${path.basename(req.originalName ?? req.path)}`;
+    this.events.emit('job.started', { jobId, kind: 'import', label });
+    this.runImport(req, jobId, (p) => this.events.emit('job.progress', p)).then(
+      (result) => this.events.emit('job.finished', { jobId, kind: 'import', status: 'succeeded', result }),
+      (err: unknown) => {
+        const error = toApiError(err);
+        const status = error.code === 'cancelled' ? 'cancelled' : 'failed';
+        this.events.emit('job.finished', { jobId, kind: 'import', status, error });
+      },
+    );
+    return { jobId, kind: 'import', label };
   }
 
   /** Runs an import job and, on success, moves its Parquet file into place and records the version. */

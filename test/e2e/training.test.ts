@@ -35,7 +35,12 @@ async function train(epochs: number, setup?: () => Promise<void>): Promise<void>
 
 describe.skipIf(!canRun)('training in the browser UI', () => {
   it('trains a classifier from the dataset page and shows its curves, confusion matrix and ROC curves', async () => {
-    await openSample('iris.csv', 'iris');
+    // A first-time user: the empty state offers the shipped samples; one click imports and opens it.
+    await page.getByTestId('samples').waitFor();
+    await shot(page, 'empty-state-samples');
+    await page.getByTestId('sample-iris').click();
+    await page.locator('[data-testid="dataset-view"]').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('dataset-name').textContent()).toBe('iris');
     await page.getByTestId('train-open').click();
     await page.getByTestId('train-dialog').waitFor();
     // The target is suggested and the task inferred from it.

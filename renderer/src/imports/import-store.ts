@@ -29,6 +29,12 @@ export interface StartImport {
 
 type Finished = EventPayload<'job.finished'>;
 
+/** A sample dataset, imported by id on the engine's side. */
+interface SampleSource {
+  kind: 'sample';
+  id: string;
+}
+
 /** Observable list of import tasks, newest first, for useSyncExternalStore. */
 export class ImportStore {
   private tasks: ImportTask[] = [];
@@ -76,6 +82,15 @@ export class ImportStore {
     return id;
   }
 
+  /** Imports one of the samples Cairn ships, shown under its name; returns the task id. */
+  startSample(sample: { id: string; name: string }): number {
+    const id = this.nextId++;
+    this.tasks = [{ id, fileName: sample.name, badRows: 'fail', state: 'importing' }, ...this.tasks];
+    this.emit();
+    void this.run(id, { kind: 'sample', id: sample.id }, 'fail');
+    return id;
+  }
+
   /** Imports the task's file again, skipping malformed rows (offered for bad_rows failures). */
   retrySkippingBadRows(id: number): number | undefined {
     const file = this.files.get(id);
@@ -110,9 +125,9 @@ export class ImportStore {
     this.emit();
   }
 
-  private async run(id: number, source: FileSource, badRows: BadRowsPolicy): Promise<void> {
+  private async run(id: number, source: FileSource | SampleSource, badRows: BadRowsPolicy): Promise<void> {
     try {
-      let request: ImportRequest;
+      let request: ImportRequest | undefined;
       if (source.kind === 'upload') {
         const upload = source.start((sent, total) => this.update(id, { uploaded: { sent, total } }));
         this.aborts.set(id, () => upload.abort());
@@ -120,10 +135,13 @@ export class ImportStore {
         this.aborts.delete(id);
         this.update(id, { state: 'importing' });
         request = { path, originalName: name, removeSourceAfter: true, badRows };
-      } else {
+      } else if (source.kind === 'path') {
         request = { path: source.path, badRows };
       }
-      const started = await this.client.call('datasets.import', request);
+      // A sample lies on the engine's side: it is named by id, not by a path the renderer knows.
+      const started = request
+        ? await this.client.call('datasets.import', request)
+        : await this.client.call('samples.import', { id: (source as SampleSource).id });
       this.byJob.set(started.jobId, id);
       this.update(id, { jobId: started.jobId });
       if (this.cancelWanted.delete(id)) this.cancelJob(id, started.jobId);

@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventPayload } from '../../../../shared/api.js';
 import { findSample, samplePath, SAMPLES, samplesDir } from '../../../../electron/core/samples.js';
 import { freshService, tempDir } from './helpers.js';
 
@@ -55,5 +56,24 @@ describe('sample datasets', () => {
 
   it('names the samples there are when asked for one that is not', () => {
     expect(() => findSample('titanic')).toThrow(/No sample dataset "titanic"; there are: iris, penguins/);
+  });
+});
+
+describe('samples through the contract', () => {
+  it('lists the samples without their file names, and imports one by id as a job', async () => {
+    const list = await svc.service.invoke('samples.list', {});
+    expect(list.map((s) => s.id)).toEqual(SAMPLES.map((s) => s.id));
+    expect(list[0]).not.toHaveProperty('file');
+    const finished = new Promise<EventPayload<'job.finished'>>((resolve) => {
+      const off = svc.service.events.subscribe((event, payload) => {
+        if (event !== 'job.finished') return;
+        off();
+        resolve(payload as EventPayload<'job.finished'>);
+      });
+    });
+    const started = await svc.service.invoke('samples.import', { id: 'wine' });
+    const done = await finished;
+    expect(done).toMatchObject({ jobId: started.jobId, status: 'succeeded', result: { name: 'wine' } });
+    await expect(svc.service.invoke('samples.import', { id: 'nope' })).rejects.toThrow(/No sample dataset "nope"/);
   });
 });

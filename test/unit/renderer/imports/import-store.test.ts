@@ -58,6 +58,21 @@ describe('ImportStore', () => {
     expect(imported).toHaveBeenCalledWith(result());
   });
 
+  it('imports a sample by id on the engine side, under its name', async () => {
+    const { client, calls, emit } = fakeClient();
+    const imported = vi.fn();
+    const store = new ImportStore(client, () => ({ kind: 'path', path: '/unused' }), imported);
+    store.connect();
+    store.startSample({ id: 'iris', name: 'Iris' });
+    expect(store.snapshot()[0]).toMatchObject({ state: 'importing', fileName: 'Iris' });
+    expect(calls[0]).toMatchObject({ method: 'samples.import', arg: { id: 'iris' } });
+    calls[0]?.resolve({ jobId: 'j9', kind: 'import', label: 'Import iris.csv' });
+    await flush();
+    emit('job.finished', { jobId: 'j9', kind: 'import', status: 'succeeded', result: result({ name: 'iris' }) });
+    expect(store.snapshot()[0]).toMatchObject({ state: 'succeeded' });
+    expect(imported).toHaveBeenCalledWith(result({ name: 'iris' }));
+  });
+
   it('accepts a job that finished before the call replied with its id', async () => {
     const { client, calls, emit } = fakeClient();
     const store = new ImportStore(client, () => ({ kind: 'path', path: '/a.csv' }));
