@@ -1,15 +1,8 @@
 // The endpoints page's test console: the host posts to the endpoint for the UI, whose content
 // security policy keeps it to its own origin, with the endpoint's API key when it has one.
 import type { Endpoint, EndpointTestRequest, EndpointTestResult } from '../../../shared/api.js';
+import { predictPath } from '../../../shared/endpoint-routes.js';
 import { CairnError } from '../errors.js';
-
-/** The path of a prediction route: the model's default, a version, or an alias. */
-export function predictPath(model: string, target: { version?: number; alias?: string } = {}): string {
-  const name = encodeURIComponent(model);
-  if (target.version !== undefined) return `/v1/models/${name}/versions/${target.version}/predict`;
-  if (target.alias) return `/v1/models/${name}/aliases/${encodeURIComponent(target.alias)}/predict`;
-  return `/v1/models/${name}/predict`;
-}
 
 /** Posts the instances to a running endpoint; its refusals come back as results with their status. */
 export async function testPredict(endpoint: Endpoint, req: EndpointTestRequest, timeoutMs = 10_000): Promise<EndpointTestResult> {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../../../shared/api.js';
 import { RequestLogDb, requestStats, type LogRow } from '../../../../../electron/core/db/request-log-db.js';
 import { bucketSecondsFor, endpointStats } from '../../../../../electron/core/serving/endpoint-stats.js';
-import { predictPath, testPredict } from '../../../../../electron/core/serving/test-predict.js';
+import { testPredict } from '../../../../../electron/core/serving/test-predict.js';
+import { predictPath } from '../../../../../shared/endpoint-routes.js';
 import { tempDir } from '../helpers.js';
 
 const T0 = 1_700_000_000_000; // a multiple of 10 s
