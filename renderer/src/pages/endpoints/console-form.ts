@@ -1,7 +1,7 @@
 // The test console's pure side: form values from a model's input schema (prefilled from its
 // training data), the instance a form becomes, model references for a start request, and the
 // curl snippet that sends the same request. Unit-tested apart from the views.
-import type { InputField, TrainingDataSummary } from '../../../../shared/api.js';
+import type { Endpoint, InputField, TrainingDataSummary } from '../../../../shared/api.js';
 import { predictPath, type PredictTarget } from '../../../../shared/endpoint-routes.js';
 
 /** What each control holds: text for inputs and selects, a flag for checkboxes. */
@@ -109,4 +109,26 @@ export function isLoopback(host: string): boolean {
 /** The key with all but its last four characters hidden. */
 export function maskKey(key: string): string {
   return `${'•'.repeat(Math.max(4, key.length - 4))}${key.slice(-4)}`;
+}
+
+/** The routes the console offers: each model's default, then its served versions and their aliases. */
+export interface Route {
+  key: string;
+  label: string;
+  model: string;
+  /** The version the route answers with, for its card. */
+  version: number;
+  target: PredictTarget;
+}
+
+export function routesOf(endpoint: Endpoint): Route[] {
+  const routes: Route[] = [];
+  for (const m of endpoint.models.filter((x) => x.isDefault && !x.error))
+    routes.push({ key: `${m.name}`, label: `${m.name} (default → v${m.version})`, model: m.name, version: m.version, target: {} });
+  for (const m of endpoint.models.filter((x) => !x.error)) {
+    routes.push({ key: `${m.name}:${m.version}`, label: `${m.name} version ${m.version}`, model: m.name, version: m.version, target: { version: m.version } });
+    for (const a of m.aliases)
+      routes.push({ key: `${m.name}@${a}`, label: `${m.name} alias ${a} → v${m.version}`, model: m.name, version: m.version, target: { alias: a } });
+  }
+  return routes;
 }

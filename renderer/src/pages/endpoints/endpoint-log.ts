@@ -22,20 +22,19 @@ export const MAX_EVENTS = 50;
 /** Endpoints by id, in the order they were first seen. */
 export type EndpointMap = ReadonlyMap<string, TrackedEndpoint>;
 
-function eventOf(e: Endpoint, at: number): EndpointEvent {
-  return { at, status: e.status, restarts: e.restarts, message: e.message };
-}
-
-function same(a: EndpointEvent | undefined, b: EndpointEvent): boolean {
-  return !!a && a.status === b.status && a.restarts === b.restarts && a.message === b.message;
-}
-
-/** The state after one endpoint.status event: a new log line when status, restarts or message changed. */
+/**
+ * The state after one endpoint.status event: a new log line when its status, restarts or message
+ * changed. A line carries the message only when it is new: the engine keeps the last message on
+ * later events (e.g. "restarted" while stopping), which would read as news again.
+ */
 export function applyStatus(map: EndpointMap, e: Endpoint, at = Date.now()): EndpointMap {
   const next = new Map(map);
   const known = map.get(e.id);
-  const ev = eventOf(e, at);
-  const events = known ? (same(known.events[0], ev) ? known.events : [ev, ...known.events].slice(0, MAX_EVENTS)) : [ev];
+  const was = known?.endpoint;
+  const newMessage = !was || e.message !== was.message;
+  const changed = !was || e.status !== was.status || e.restarts !== was.restarts || newMessage;
+  const ev: EndpointEvent = { at, status: e.status, restarts: e.restarts, message: newMessage ? e.message : null };
+  const events = known ? (changed ? [ev, ...known.events].slice(0, MAX_EVENTS) : known.events) : [ev];
   next.set(e.id, { endpoint: e, events });
   return next;
 }

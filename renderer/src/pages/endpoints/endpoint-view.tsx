@@ -31,7 +31,7 @@ export function EndpointView({ tracked, onDismiss }: { tracked: TrackedEndpoint;
   const live = isLive(e.status);
   const [confirm, setConfirm] = useState(false);
   return (
-    <div className="endpoint-view" data-testid="endpoint-view" data-status={e.status}>
+    <div className="endpoint-view" data-testid="endpoint-view" data-status={e.status} data-pid={e.pid ?? undefined} data-restarts={e.restarts}>
       <header className="run-header">
         <div className="run-title">
           <h1>Endpoint {endpointTitle(e)}</h1>
@@ -72,8 +72,8 @@ export function EndpointView({ tracked, onDismiss }: { tracked: TrackedEndpoint;
       <div className="endpoint-columns">
         <div className="endpoint-main-col">
           <ServedModels endpoint={e} />
-          {live && <TestConsole endpoint={e} />}
           <LiveTraffic endpointId={e.id} live={live} />
+          {live && <TestConsole endpoint={e} />}
         </div>
         <EventLog events={events} />
       </div>

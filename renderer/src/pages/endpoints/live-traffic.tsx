@@ -22,7 +22,7 @@ function ms(v: number | null): string {
 export function LiveTraffic({ endpointId, live }: { endpointId: string; live: boolean }) {
   const { client } = useApp();
   const box = useRef<HTMLElement>(null);
-  const [windowSeconds, setWindowSeconds] = useState(300);
+  const [windowSeconds, setWindowSeconds] = useState(60);
   const [stats, setStats] = useState<EndpointStats | undefined>(undefined);
   const [error, setError] = useState<ApiError | undefined>(undefined);
 
@@ -91,7 +91,7 @@ export function LiveTraffic({ endpointId, live }: { endpointId: string; live: bo
       </div>
       {error && <ErrorPanel title="Could not read the request log" error={error} />}
       {!live && !stats && <p className="muted small">The endpoint is not running.</p>}
-      {option && <Chart option={option} height={240} label="Requests per second and latency percentiles over time" testId="traffic-chart" />}
+      {option && <Chart option={option} height={260} label="Requests per second and latency percentiles over time" testId="traffic-chart" />}
       <p className="small muted">
         From the request log: traffic to this endpoint&apos;s models since it started, every {stats?.bucketSeconds ?? 2} s. Latency is measured inside the endpoint, from arrival to answer.
       </p>

@@ -3,35 +3,12 @@
 // read the answer and its latency; the same request as a curl command to copy.
 import { useMemo, useState, type FormEvent } from 'react';
 import type { Endpoint, EndpointTestResult, InputField, ModelCardView } from '../../../../shared/api.js';
-import type { PredictTarget } from '../../../../shared/endpoint-routes.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { useAsync } from '../../lib/use-async.js';
-import { curlSnippet, defaultValues, toInstance, type FormValues } from './console-form.js';
+import { curlSnippet, defaultValues, routesOf, toInstance, type FormValues, type Route } from './console-form.js';
 import { CopyButton } from './copy-button.js';
-
-/** The routes the console offers: each model's default, then its served versions and their aliases. */
-interface Route {
-  key: string;
-  label: string;
-  model: string;
-  /** The version the route answers with, for its card. */
-  version: number;
-  target: PredictTarget;
-}
-
-export function routesOf(endpoint: Endpoint): Route[] {
-  const routes: Route[] = [];
-  for (const m of endpoint.models.filter((x) => x.isDefault && !x.error))
-    routes.push({ key: `${m.name}`, label: `${m.name} (default → v${m.version})`, model: m.name, version: m.version, target: {} });
-  for (const m of endpoint.models.filter((x) => !x.error)) {
-    routes.push({ key: `${m.name}:${m.version}`, label: `${m.name} version ${m.version}`, model: m.name, version: m.version, target: { version: m.version } });
-    for (const a of m.aliases)
-      routes.push({ key: `${m.name}@${a}`, label: `${m.name} alias ${a} → v${m.version}`, model: m.name, version: m.version, target: { alias: a } });
-  }
-  return routes;
-}
 
 export function TestConsole({ endpoint }: { endpoint: Endpoint }) {
   const { client } = useApp();
@@ -65,6 +42,8 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
   const [values, setValues] = useState<FormValues>(() => defaultValues(card.inputs, card.trainingData));
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<EndpointTestResult | undefined>(undefined);
+  // Answers so far: tells one answer from the next when they read the same.
+  const [answers, setAnswers] = useState(0);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [showKey, setShowKey] = useState(false);
   const built = toInstance(card.inputs, values);
@@ -79,6 +58,7 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
     client.call('endpoints.testPredict', { endpointId: endpoint.id, model: route.model, ...route.target, instances: [instance] }).then(
       (r) => {
         setResult(r);
+        setAnswers((n) => n + 1);
         setBusy(false);
       },
       (err: unknown) => {
@@ -113,7 +93,7 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
         </div>
       </form>
       {error && <ErrorPanel title="The request did not reach the endpoint" error={error} />}
-      {result && <ConsoleResult result={result} card={card} />}
+      {result && <ConsoleResult result={result} card={card} answers={answers} />}
       <div className="curl-block">
         <div className="curl-head">
           <h3>curl</h3>
@@ -195,12 +175,12 @@ function firstPrediction(body: unknown): Prediction | undefined {
   return Array.isArray(preds) && typeof preds[0] === 'object' && preds[0] !== null ? (preds[0] as Prediction) : undefined;
 }
 
-function ConsoleResult({ result, card }: { result: EndpointTestResult; card: ModelCardView }) {
+function ConsoleResult({ result, card, answers }: { result: EndpointTestResult; card: ModelCardView; answers: number }) {
   const ok = result.status >= 200 && result.status < 300;
   const p = ok ? firstPrediction(result.body) : undefined;
   const probs = p?.probabilities ? Object.entries(p.probabilities).sort((a, b) => b[1] - a[1]) : [];
   return (
-    <div className={`console-result ${ok ? 'ok' : 'refused'}`} data-testid="console-result">
+    <div className={`console-result ${ok ? 'ok' : 'refused'}`} data-testid="console-result" data-answers={answers}>
       <div className="console-result-head">
         <span className={`http-status ${ok ? 'ok' : 'bad'}`} data-testid="console-status">
           {result.status}
@@ -243,9 +223,13 @@ function ConsoleResult({ result, card }: { result: EndpointTestResult; card: Mod
           </div>
         </div>
       )}
-      <pre className="console-json mono" data-testid="console-json">
-        {JSON.stringify(result.body, null, 2)}
-      </pre>
+      {/* Read from the answer above when it is a prediction; a refusal's body is the news. */}
+      <details className="console-json-box" open={!p}>
+        <summary className="small">Response body</summary>
+        <pre className="console-json mono" data-testid="console-json">
+          {JSON.stringify(result.body, null, 2)}
+        </pre>
+      </details>
     </div>
   );
 }

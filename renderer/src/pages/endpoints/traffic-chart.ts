@@ -57,8 +57,8 @@ export function trafficOption(stats: EndpointStats): ChartOption {
     },
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     grid: [
-      { left: 48, right: 16, top: 40, height: '32%' },
-      { left: 48, right: 16, bottom: 24, height: '32%' },
+      { left: 48, right: 16, top: 44, height: '30%' },
+      { left: 48, right: 16, bottom: 24, height: '30%' },
     ],
     xAxis: [xAxis(0, false), xAxis(1, true)],
     yAxis: [yAxis(0, 'requests / s'), yAxis(1, 'latency ms')],

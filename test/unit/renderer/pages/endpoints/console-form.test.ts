@@ -6,6 +6,7 @@ import {
   isLoopback,
   maskKey,
   modelRef,
+  routesOf,
   toInstance,
 } from '../../../../../renderer/src/pages/endpoints/console-form.js';
 import { applyList, applyStatus, describeEvent, MAX_EVENTS, type EndpointMap } from '../../../../../renderer/src/pages/endpoints/endpoint-log.js';
@@ -119,6 +120,15 @@ describe('endpoint log', () => {
     expect(t?.events.map(describeEvent)).toEqual(['Running again (restart 1)', 'Process died', 'Running', 'Starting']);
   });
 
+  it('shows a message on the event that brought it, not again on later ones', () => {
+    let m: EndpointMap = applyStatus(new Map(), ep({ restarts: 1, message: 'restarted (restart 1)' }), 1);
+    m = applyStatus(m, ep({ status: 'stopping', restarts: 1, message: 'restarted (restart 1)' }), 2);
+    expect(m.get('e1')?.events.map((e) => [e.status, e.message])).toEqual([
+      ['stopping', null],
+      ['running', 'restarted (restart 1)'],
+    ]);
+  });
+
   it('keeps at most MAX_EVENTS lines', () => {
     let m: EndpointMap = new Map();
     for (let i = 0; i < MAX_EVENTS + 10; i++) m = applyStatus(m, ep({ message: `swap ${i}` }), i);
@@ -179,5 +189,24 @@ describe('traffic chart', () => {
     const option = trafficOption(stats) as { series: { name: string }[]; xAxis: { min: number; max: number }[] };
     expect(option.series.map((s) => s.name)).toEqual(['answered / s', 'errors / s', 'p50', 'p99']);
     expect(option.xAxis[1]).toMatchObject({ min: 0, max: 6000 });
+  });
+});
+
+describe('console routes', () => {
+  it("offers each model's default, then each served version and its aliases", () => {
+    const e = ep({
+      models: [
+        { name: 'iris', version: 2, aliases: ['production'], isDefault: true },
+        { name: 'iris', version: 1, aliases: ['staging'], isDefault: false },
+        { name: 'wine', version: 1, aliases: [], isDefault: true, error: 'its files failed their check' },
+      ],
+    });
+    expect(routesOf(e).map((r) => [r.key, r.version, r.target])).toEqual([
+      ['iris', 2, {}],
+      ['iris:2', 2, { version: 2 }],
+      ['iris@production', 2, { alias: 'production' }],
+      ['iris:1', 1, { version: 1 }],
+      ['iris@staging', 1, { alias: 'staging' }],
+    ]);
   });
 });
