@@ -160,7 +160,7 @@ function EventLog({ events }: { events: TrackedEndpoint['events'] }) {
           </li>
         ))}
       </ol>
-      <p className="small muted">Seen since this window opened. A process that dies is started again on the same port.</p>
+      <p className="small muted">Seen since this page was first opened. A process that dies is started again on the same port.</p>
     </section>
   );
 }

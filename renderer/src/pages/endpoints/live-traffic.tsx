@@ -16,7 +16,7 @@ const WINDOWS = [
 ];
 
 function ms(v: number | null): string {
-  return v === null ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(1);
+  return v === null ? '–' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
 }
 
 export function LiveTraffic({ endpointId, live }: { endpointId: string; live: boolean }) {
@@ -73,10 +73,10 @@ export function LiveTraffic({ endpointId, live }: { endpointId: string; live: bo
               <strong>{total.errors}</strong> errors
             </span>
             <span>
-              p50 <strong>{ms(total.p50)}</strong> ms
+              p50 <strong>{ms(total.p50)}</strong>
             </span>
             <span>
-              p99 <strong>{ms(total.p99)}</strong> ms
+              p99 <strong>{ms(total.p99)}</strong>
             </span>
           </span>
         )}

@@ -38,12 +38,17 @@ export function trafficOption(stats: EndpointStats): ChartOption {
     splitLine: { show: false },
     axisLine: { lineStyle: { color: GRID_LINE } },
   });
-  const yAxis = (gridIndex: number, name: string) => ({
+  // An idle window still shows a scale rather than a bare grid.
+  const idle = (points: [number, number | null][]) => points.every(([, y]) => !y);
+  const yAxis = (gridIndex: number, name: string, empty: boolean) => ({
     type: 'value',
     gridIndex,
     name,
     nameTextStyle: { color: AXIS, fontSize: 10, align: 'left' },
     min: 0,
+    // Each grid is under 90 px tall: a few ticks read; eight crowd.
+    splitNumber: 3,
+    ...(empty ? { max: 1 } : {}),
     axisLabel,
     splitLine: { lineStyle: { color: GRID_LINE } },
   });
@@ -61,7 +66,7 @@ export function trafficOption(stats: EndpointStats): ChartOption {
       { left: 48, right: 16, bottom: 24, height: '30%' },
     ],
     xAxis: [xAxis(0, false), xAxis(1, true)],
-    yAxis: [yAxis(0, 'requests / s'), yAxis(1, 'latency ms')],
+    yAxis: [yAxis(0, 'requests / s', idle(s.ok) && idle(s.errors)), yAxis(1, 'latency ms', idle(s.p99))],
     series: [
       { type: 'bar', name: 'answered / s', stack: 'rate', xAxisIndex: 0, yAxisIndex: 0, data: s.ok, itemStyle: { color: SERIES_COLORS[0] }, barCategoryGap: '10%' },
       { type: 'bar', name: 'errors / s', stack: 'rate', xAxisIndex: 0, yAxisIndex: 0, data: s.errors, itemStyle: { color: ERROR_RED } },

@@ -190,6 +190,13 @@ describe('traffic chart', () => {
     expect(option.series.map((s) => s.name)).toEqual(['answered / s', 'errors / s', 'p50', 'p99']);
     expect(option.xAxis[1]).toMatchObject({ min: 0, max: 6000 });
   });
+
+  it('keeps a scale on an idle window', () => {
+    const idle = { ...stats, buckets: stats.buckets.map((b) => ({ ...b, requests: 0, errors: 0, p50: null, p95: null, p99: null })) };
+    const axes = (s: EndpointStats) => (trafficOption(s) as { yAxis: { max?: number }[] }).yAxis.map((a) => a.max);
+    expect(axes(idle)).toEqual([1, 1]);
+    expect(axes(stats)).toEqual([undefined, undefined]);
+  });
 });
 
 describe('console routes', () => {
