@@ -87,10 +87,14 @@ describe.skipIf(!canRun)('endpoints page', () => {
     const out = await promisify(execFile)('sh', ['-c', curl]);
     expect(JSON.parse(out.stdout)).toMatchObject({ model: { name: 'iris', version: 1 } });
 
-    // The chart draws the requests from the log (6 from the console, 1 by curl).
-    await expect.poll(async () => Number(await page.getByTestId('live-traffic').getAttribute('data-requests')), { timeout: 15_000 }).toBeGreaterThanOrEqual(7);
+    // A refused request counts as an error.
+    const bad = await fetch(`${url}/v1/models/iris/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"instances":[{}]}' });
+    expect(bad.status).toBe(400);
+
+    // The chart draws the requests from the log (6 from the console, 2 by hand).
+    await expect.poll(async () => Number(await page.getByTestId('live-traffic').getAttribute('data-requests')), { timeout: 15_000 }).toBeGreaterThanOrEqual(8);
     await page.locator('[data-testid="traffic-chart"] canvas').waitFor();
-    expect(await page.getByTestId('traffic-totals').textContent()).toMatch(/\d+ requests/);
+    expect(await page.getByTestId('traffic-totals').textContent()).toMatch(/8 requests\s*1 error(?!s)/);
     await page.getByTestId('live-traffic').scrollIntoViewIfNeeded();
     await shot(page, 'endpoints-traffic');
 
@@ -103,7 +107,6 @@ describe.skipIf(!canRun)('endpoints page', () => {
     expect(await page.locator('[data-testid="endpoint-event"][data-status="restarting"]').textContent()).toMatch(/Process died.*SIGKILL/);
     expect(await page.getByTestId('endpoint-item-restarts').textContent()).toMatch(/1 restart/);
     expect(await send()).toBe('200');
-    await page.getByTestId('endpoint-events').scrollIntoViewIfNeeded();
     await shot(page, 'endpoints-restarted');
 
     // Stop asks first, then the endpoint is gone; its story stays until removed.

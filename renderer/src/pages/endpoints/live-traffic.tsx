@@ -67,10 +67,10 @@ export function LiveTraffic({ endpointId, live }: { endpointId: string; live: bo
         {total && (
           <span className="traffic-totals small" data-testid="traffic-totals">
             <span>
-              <strong>{total.requests}</strong> requests
+              <strong>{total.requests}</strong> request{total.requests === 1 ? '' : 's'}
             </span>
             <span className={total.errors ? 'warn' : ''}>
-              <strong>{total.errors}</strong> errors
+              <strong>{total.errors}</strong> error{total.errors === 1 ? '' : 's'}
             </span>
             <span>
               p50 <strong>{ms(total.p50)}</strong>
