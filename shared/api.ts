@@ -559,6 +559,71 @@ export const SampleInfo = z.object({
 });
 export type SampleInfo = z.infer<typeof SampleInfo>;
 
+/** Traffic of one endpoint over the last minutes, for its live chart. */
+export const EndpointStatsRequest = z.object({
+  endpointId: z.string().min(1),
+  /** How far back from now; 300 s when absent. */
+  windowSeconds: z.number().int().min(10).max(86_400).default(300),
+  /** Bucket width; about 150 buckets over the window when absent. */
+  bucketSeconds: z.number().int().min(1).max(3_600).optional(),
+});
+export type EndpointStatsRequest = z.input<typeof EndpointStatsRequest>;
+
+/** Latency percentiles in ms over answered (status < 400) requests; null when there were none. */
+const LatencyPercentiles = { p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() };
+
+export const EndpointStatsBucket = z.object({
+  /** Bucket start, epoch ms. */
+  t: z.number(),
+  /** HTTP requests to the endpoint's models, answered or refused. */
+  requests: z.number(),
+  /** Requests answered with status 400 or more. */
+  errors: z.number(),
+  /** Instances predicted (one request may carry several). */
+  predictions: z.number(),
+  ...LatencyPercentiles,
+});
+export type EndpointStatsBucket = z.infer<typeof EndpointStatsBucket>;
+
+/**
+ * Read from the request log, which records models, not endpoints: an endpoint's traffic is the
+ * traffic to the models it serves since it started (two endpoints serving one model share it).
+ */
+export const EndpointStats = z.object({
+  endpointId: z.string(),
+  /** Window start and end, epoch ms. */
+  from: z.number(),
+  to: z.number(),
+  bucketSeconds: z.number(),
+  /** Oldest first, every bucket of the window (empty ones with zero requests). */
+  buckets: z.array(EndpointStatsBucket),
+  total: z.object({ requests: z.number(), errors: z.number(), predictions: z.number(), ...LatencyPercentiles }),
+});
+export type EndpointStats = z.infer<typeof EndpointStats>;
+
+/** A prediction sent to a running endpoint by the host on the UI's behalf (the UI may not reach other ports). */
+export const EndpointTestRequest = z.object({
+  endpointId: z.string().min(1),
+  model: z.string().min(1),
+  /** A version number, or an alias; the model's default (production, else latest) when neither. */
+  version: z.number().int().positive().optional(),
+  alias: z.string().min(1).max(64).optional(),
+  instances: z.array(z.record(z.string(), z.unknown())).min(1).max(1_000),
+});
+export type EndpointTestRequest = z.input<typeof EndpointTestRequest>;
+
+/** The endpoint's answer as it came: refusals (4xx, 5xx) are results here, not errors. */
+export const EndpointTestResult = z.object({
+  /** The URL posted to. */
+  url: z.string(),
+  status: z.number(),
+  /** Round trip as the host measured it. */
+  latencyMs: z.number(),
+  /** The parsed JSON body (or the text when it was not JSON). */
+  body: z.unknown(),
+});
+export type EndpointTestResult = z.infer<typeof EndpointTestResult>;
+
 const Empty = z.object({}).strict().default({});
 const Ref = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() });
 
@@ -629,6 +694,10 @@ export const methods = {
   'endpoints.start': { input: EndpointStartRequest, output: Endpoint },
   /** Drains (answers what is in flight) and stops an endpoint. */
   'endpoints.stop': { input: z.object({ endpointId: z.string().min(1) }), output: z.object({ stopped: z.boolean() }) },
+  /** Request rate, errors and latency percentiles per time bucket, aggregated from the request log. */
+  'endpoints.stats': { input: EndpointStatsRequest, output: EndpointStats },
+  /** Posts instances to a running endpoint (with its API key) and returns its answer and latency. */
+  'endpoints.testPredict': { input: EndpointTestRequest, output: EndpointTestResult },
 } as const;
 
 /** Event name -> payload schema. */

@@ -9,6 +9,7 @@ import {
   isMethodName,
   methods,
   type CallReply,
+  type Endpoint,
   type EpochRecord,
   type ImportResult,
   type JobProgress,
@@ -39,6 +40,8 @@ import { forkEndpointSpawner } from './serving/fork-spawner.js';
 import type { SpawnEndpointProcess } from './serving/protocol.js';
 import { resolveServedModels } from './serving/resolve.js';
 import { EndpointSupervisor } from './serving/supervisor.js';
+import { endpointStats } from './serving/endpoint-stats.js';
+import { testPredict } from './serving/test-predict.js';
 
 export interface ServiceOptions {
   home: string;
@@ -173,6 +176,13 @@ export class CairnService {
    */
   async refreshEndpoints(): Promise<void> {
     await this.endpoints.refresh();
+  }
+
+  /** A running (or restarting) endpoint by id. */
+  private endpoint(id: string): Endpoint {
+    const found = this.endpoints.list().find((e) => e.id === id);
+    if (!found) throw new CairnError('not_found', `no endpoint ${id} (it may have stopped)`);
+    return found;
   }
 
   /** Says a model changed, and hot-swaps endpoints whose versions an alias move or a new version changed. */
@@ -322,6 +332,11 @@ export class CairnService {
     'endpoints.start': async (req) => this.endpoints.start(req),
 
     'endpoints.stop': async ({ endpointId }) => ({ stopped: await this.endpoints.stop(endpointId) }),
+
+    'endpoints.stats': async ({ endpointId, windowSeconds, bucketSeconds }) =>
+      endpointStats(this.paths.requestLog, this.endpoint(endpointId), { windowSeconds, ...(bucketSeconds ? { bucketSeconds } : {}) }),
+
+    'endpoints.testPredict': async (req) => testPredict(this.endpoint(req.endpointId), req),
 
     'runs.start': async (req) => {
       const q = this.enqueueRun(req);

@@ -10,15 +10,17 @@ import { ImportStore } from './imports/import-store.js';
 import { useAsync } from './lib/use-async.js';
 import { AboutPage } from './pages/about/about-page.js';
 import { DatasetsPage, type Selection } from './pages/datasets/datasets-page.js';
+import { EndpointsPage } from './pages/endpoints/endpoints-page.js';
 import { ModelsPage } from './pages/models/models-page.js';
 import { RunsPage } from './pages/runs/runs-page.js';
 
-type Page = 'datasets' | 'runs' | 'models' | 'about';
+type Page = 'datasets' | 'runs' | 'models' | 'endpoints' | 'about';
 
 const PAGES: { id: Page; label: string }[] = [
   { id: 'datasets', label: 'Datasets' },
   { id: 'runs', label: 'Runs' },
   { id: 'models', label: 'Models' },
+  { id: 'endpoints', label: 'Endpoints' },
   { id: 'about', label: 'About' },
 ];
 
@@ -88,6 +90,7 @@ export function App({ transport }: { transport: Transport }) {
             </div>
           )}
           {visited.has('models') && <div className="page-slot" hidden={page !== 'models'}><ModelsPage /></div>}
+          {visited.has('endpoints') && <div className="page-slot" hidden={page !== 'endpoints'}><EndpointsPage /></div>}
           {page === 'about' && <AboutPage info={info.data} error={info.error} />}
         </div>
         <StatusBar info={info.data} error={info.error} onAbout={() => setPage('about')} />

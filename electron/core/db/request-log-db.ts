@@ -1,7 +1,7 @@
 // The endpoints' request log: a SQLite file of its own (logs/requests.db), apart from app.db,
 // written only by endpoint processes, in batches. One row per prediction (and one per refused
 // request), indexed by time and by model so monitoring can aggregate a million rows quickly.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -111,6 +111,80 @@ export function readLog(file: string, where: { model?: string } = {}): (LogRow &
       )
       .all(where.model ?? null, where.model ?? null);
     return rows as (LogRow & { id: number })[];
+  } finally {
+    db.close();
+  }
+}
+
+export interface StatsQuery {
+  /** Model names whose traffic counts (compared case-insensitively, as the endpoint routes them). */
+  models: readonly string[];
+  /** Window, epoch ms: [from, to). */
+  from: number;
+  to: number;
+  bucketMs: number;
+  /** Where buckets start counting (a multiple of bucketMs before from); from when absent. */
+  origin?: number;
+}
+
+export interface StatsRow {
+  /** Bucket start, epoch ms. */
+  t: number;
+  requests: number;
+  errors: number;
+  predictions: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+// The log holds one row per predicted instance; rows of one HTTP request share its arrival time,
+// model, version, status and measured latency, so grouping by those gives back the requests.
+// Percentiles are nearest-rank over answered requests of a bucket: the smallest latency whose
+// rank reaches p * n (rn * 100 >= p * n avoids ceil, which SQLite may be built without).
+const STATS_SQL = `
+WITH req AS (
+  SELECT at, status, latency_ms AS ms, count(*) AS instances
+  FROM requests
+  WHERE at >= @from AND at < @to AND lower(model) IN (SELECT lower(value) FROM json_each(@models))
+  GROUP BY at, model, version, status, latency_ms
+),
+ranked AS (
+  SELECT CAST((at - @origin) / @bucket AS INTEGER) AS b, status, ms, instances, status < 400 AS ok,
+    row_number() OVER (PARTITION BY CAST((at - @origin) / @bucket AS INTEGER), status < 400 ORDER BY ms) AS rn,
+    count(*) OVER (PARTITION BY CAST((at - @origin) / @bucket AS INTEGER), status < 400) AS n
+  FROM req
+)
+SELECT b,
+  count(*) AS requests,
+  sum(NOT ok) AS errors,
+  sum(CASE WHEN status = 200 THEN instances ELSE 0 END) AS predictions,
+  min(CASE WHEN ok AND rn * 100 >= 50 * n THEN ms END) AS p50,
+  min(CASE WHEN ok AND rn * 100 >= 95 * n THEN ms END) AS p95,
+  min(CASE WHEN ok AND rn * 100 >= 99 * n THEN ms END) AS p99
+FROM ranked
+GROUP BY b
+ORDER BY b`;
+
+/**
+ * Requests, errors, predictions and latency percentiles per bucket of [from, to), aggregated in
+ * SQLite over a read-only connection; with bucketMs >= to - from, one row for the whole window.
+ * Only buckets with traffic come back; none when the log does not exist yet.
+ */
+export function requestStats(file: string, q: StatsQuery): StatsRow[] {
+  if (!existsSync(file) || q.models.length === 0) return [];
+  const nativeBinding = process.env.CAIRN_SQLITE_BINDING;
+  const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  try {
+    const bucket = Math.max(1, Math.floor(q.bucketMs));
+    const origin = Math.floor(q.origin ?? q.from);
+    db.pragma('busy_timeout = 1000');
+    // A file made by a writer that has not created the table yet holds no traffic.
+    if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'requests'`).get()) return [];
+    const rows = db
+      .prepare(STATS_SQL)
+      .all({ from: Math.floor(q.from), to: Math.ceil(q.to), origin, bucket, models: JSON.stringify(q.models) }) as (Omit<StatsRow, 't'> & { b: number })[];
+    return rows.map(({ b, ...r }) => ({ t: origin + b * bucket, ...r }));
   } finally {
     db.close();
   }

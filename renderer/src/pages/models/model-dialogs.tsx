@@ -18,7 +18,7 @@ interface DialogShellProps {
 }
 
 /** A modal <dialog> with a title, a body, an error and Cancel / submit buttons. */
-function DialogShell({ title, testId, busy, error, submitLabel, danger, disabled, onSubmit, onClose, children }: DialogShellProps) {
+export function DialogShell({ title, testId, busy, error, submitLabel, danger, disabled, onSubmit, onClose, children }: DialogShellProps) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const el = ref.current;

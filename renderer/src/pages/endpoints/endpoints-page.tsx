@@ -1,0 +1,87 @@
+// The Endpoints page: endpoints on the left (status, URL, models, restarts), "Start endpoint"
+// above them; on the right the chosen endpoint, or the start form. Kept current by
+// endpoint.status events, which also fill each endpoint's event log.
+import { useState } from 'react';
+import { ErrorPanel } from '../../components/error-panel.js';
+import { isLive } from './endpoint-log.js';
+import { EndpointView, StatusBadge, endpointTitle } from './endpoint-view.js';
+import { StartForm } from './start-form.js';
+import { useEndpoints } from './use-endpoints.js';
+import '../../styles/models.css';
+import '../../styles/endpoints.css';
+
+export function EndpointsPage() {
+  const { endpoints, loaded, error, seen, dismiss } = useEndpoints();
+  const [selected, setSelected] = useState<string | undefined>(undefined);
+  const [starting, setStarting] = useState(false);
+  const list = [...endpoints.values()].reverse();
+  const current = (selected && endpoints.get(selected)) || list.find((t) => isLive(t.endpoint.status)) || list[0];
+  const showForm = starting || (loaded && list.length === 0);
+
+  if (error) return <ErrorPanel title="Could not list endpoints" error={error} />;
+  return (
+    <div className="models-page endpoints-page" data-testid="endpoints-page">
+      <aside className="models-list" aria-label="Endpoints">
+        <div className="endpoints-list-head">
+          <h2 className="models-list-head">Endpoints</h2>
+          <button type="button" className="btn btn-small btn-primary" onClick={() => setStarting(true)} data-testid="endpoint-new">
+            + Start endpoint
+          </button>
+        </div>
+        {loaded && list.length === 0 && <p className="small muted endpoints-none">None running.</p>}
+        <ul>
+          {list.map(({ endpoint: e }) => (
+            <li key={e.id}>
+              <button
+                type="button"
+                className={!showForm && current?.endpoint.id === e.id ? 'active' : ''}
+                aria-current={!showForm && current?.endpoint.id === e.id ? 'true' : undefined}
+                onClick={() => {
+                  setSelected(e.id);
+                  setStarting(false);
+                }}
+                data-testid="endpoint-item"
+                data-status={e.status}
+              >
+                <span className="endpoint-item-title">
+                  <span className="model-item-name">{endpointTitle(e)}</span>
+                  <StatusBadge status={e.status} />
+                </span>
+                <span className="small muted ellipsis">{e.models.map((m) => `${m.name} v${m.version}`).join(', ')}</span>
+                {(e.restarts > 0 || e.status === 'restarting') && (
+                  <span className="small warn ellipsis" data-testid="endpoint-item-restarts">
+                    {e.restarts} restart{e.restarts === 1 ? '' : 's'}
+                    {e.message ? ` · ${e.message}` : ''}
+                  </span>
+                )}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </aside>
+      <main className="model-main">
+        {!loaded && <p className="muted loading-pane">Loading endpoints…</p>}
+        {showForm && (
+          <StartForm
+            onStarted={(e) => {
+              seen(e);
+              setSelected(e.id);
+              setStarting(false);
+            }}
+            onCancel={list.length ? () => setStarting(false) : undefined}
+          />
+        )}
+        {!showForm && current && (
+          <EndpointView
+            key={current.endpoint.id}
+            tracked={current}
+            onDismiss={() => {
+              dismiss(current.endpoint.id);
+              setSelected(undefined);
+            }}
+          />
+        )}
+      </main>
+    </div>
+  );
+}
