@@ -182,22 +182,26 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
 
   const secured = Boolean(config.apiKey);
   const expected = config.apiKey ? Buffer.from(config.apiKey) : undefined;
-  app.addHook('onRequest', async (req, reply) => {
+  // A callback hook, not an async one: no promise per request.
+  app.addHook('onRequest', (req, reply, done) => {
     if (expected && req.url !== '/healthz') {
       const auth = req.headers.authorization;
       const given = auth?.startsWith('Bearer ') ? Buffer.from(auth.slice(7).trim()) : undefined;
       if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        return reply
+        reply
           .code(401)
           .header('WWW-Authenticate', 'Bearer')
           .send(errorBody('unauthorized', 'missing or wrong API key (send Authorization: Bearer <key>)'));
+        return;
       }
     }
     // Refuse before reading the body: under overload the cheapest answer is the best one.
     if (req.method === 'POST' && inFlight >= limits.maxInFlight) {
       metrics.rejectedOverload++;
-      return overloaded(reply);
+      overloaded(reply);
+      return;
     }
+    done();
   });
 
   app.removeAllContentTypeParsers();

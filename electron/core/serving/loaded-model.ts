@@ -5,6 +5,7 @@ import { loadArtifacts, type ModelCard } from '../training/artifacts.js';
 import type { PreprocessManifest } from '../training/manifest.js';
 import { targetScale } from '../training/preprocess.js';
 import type { ServedModel } from './protocol.js';
+import { compileDenseForward } from './dense-forward.js';
 import { compileValidator, type CompiledValidator } from './validator.js';
 
 /** One prediction as the API returns it, without its id. */
@@ -34,11 +35,15 @@ export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
   const units = classes ? classes.length : 1;
   const { mean, std } = targetScale(preprocess);
   const width = validator.width;
-  const predict = (x: Float32Array, n: number): Float32Array =>
-    tf.tidy(() => {
-      const y = model.predict(tf.tensor2d(x, [n, width])) as tf.Tensor;
-      return y.dataSync() as Float32Array;
-    });
+  // Small dense chains are scored in plain JavaScript (same numbers within float32 rounding);
+  // anything else goes through tfjs.
+  const predict =
+    compileDenseForward(model, width) ??
+    ((x: Float32Array, n: number): Float32Array =>
+      tf.tidy(() => {
+        const y = model.predict(tf.tensor2d(x, [n, width])) as tf.Tensor;
+        return y.dataSync() as Float32Array;
+      }));
   // A warm-up call: the first predict builds kernels and caches, which should not land on a request.
   predict(new Float32Array(width), 1);
   let disposed = false;

@@ -39,6 +39,7 @@ export interface Gauges {
 export class Metrics {
   private readonly requests = new Map<string, number>();
   private readonly latency = new Map<string, Histogram>();
+  private readonly slots = new Map<string, { key: string; histogram: Histogram | undefined }>();
   private readonly batches = new Histogram(BATCH_BUCKETS);
   private readonly modelMs = new Histogram(LATENCY_BUCKETS_MS);
   modelCalls = 0;
@@ -48,14 +49,21 @@ export class Metrics {
 
   /** Counts one answered request; `model` is '' for requests that named no model (404 on a bad path). */
   request(model: string, version: number | null, status: number, ms: number): void {
-    const key = `model="${label(model)}",version="${version ?? ''}",status="${status}"`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    if (status === 200) {
-      const lk = `model="${label(model)}",version="${version ?? ''}"`;
-      let h = this.latency.get(lk);
-      if (!h) this.latency.set(lk, (h = new Histogram(LATENCY_BUCKETS_MS)));
-      h.observe(ms);
+    // The label strings are built once per model, version and status, not per request.
+    const id = `${model}\u0000${version ?? ''}\u0000${status}`;
+    let slot = this.slots.get(id);
+    if (!slot) {
+      const labels = `model="${label(model)}",version="${version ?? ''}"`;
+      const key = `${labels},status="${status}"`;
+      let histogram: Histogram | undefined;
+      if (status === 200) {
+        histogram = this.latency.get(labels);
+        if (!histogram) this.latency.set(labels, (histogram = new Histogram(LATENCY_BUCKETS_MS)));
+      }
+      this.slots.set(id, (slot = { key, histogram }));
     }
+    this.requests.set(slot.key, (this.requests.get(slot.key) ?? 0) + 1);
+    slot.histogram?.observe(ms);
   }
 
   modelCall(rows: number, ms: number): void {

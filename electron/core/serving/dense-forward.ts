@@ -1,0 +1,130 @@
+// A plain-JavaScript forward pass for the small dense models Cairn trains (a Sequential chain of
+// Dense layers with a bias and dropout between them). On the cpu backend a micro-batch of a few
+// rows through such a model costs far more in tfjs's per-op dispatch (tensors, tidy scopes,
+// kernel lookup) than in arithmetic; here it is loops over Float32Array weights read once at
+// load. Anything else returns undefined and is served through tfjs.
+import * as tf from '@tensorflow/tfjs';
+
+type Act = 'linear' | 'relu' | 'tanh' | 'elu' | 'selu' | 'sigmoid' | 'softplus' | 'softmax';
+const ACTIVATIONS: ReadonlySet<string> = new Set(['linear', 'relu', 'tanh', 'elu', 'selu', 'sigmoid', 'softplus', 'softmax']);
+// Layers that do nothing at inference.
+const INERT: ReadonlySet<string> = new Set(['Dropout', 'SeededDropout']);
+// tfjs's SELU constants.
+const SELU_SCALE = 1.0507009873554805;
+const SELU_SCALE_ALPHA = 1.7580993408473768;
+
+interface DenseLayer {
+  /** Row-major in × out, as tfjs stores a Dense kernel. */
+  kernel: Float32Array;
+  bias: Float32Array;
+  inputs: number;
+  units: number;
+  activation: Act;
+}
+
+/** Above this many weights the arithmetic outweighs tfjs's dispatch, and a native backend wins. */
+const MAX_WEIGHTS = 1 << 16;
+
+/**
+ * The model as a function of row-major features, or undefined when it is not a chain of Dense
+ * layers this pass knows (any other layer, constraint-free config aside) or is too big to gain.
+ */
+export function compileDenseForward(model: tf.LayersModel, width: number): ((x: Float32Array, n: number) => Float32Array) | undefined {
+  if (!(model instanceof tf.Sequential)) return undefined;
+  const layers: DenseLayer[] = [];
+  let inputs = width;
+  let weights = 0;
+  for (const layer of model.layers) {
+    const cls = layer.getClassName();
+    if (INERT.has(cls)) continue;
+    if (cls !== 'Dense') return undefined;
+    const config = layer.getConfig();
+    const activation = typeof config.activation === 'string' ? config.activation : '';
+    const w = layer.getWeights();
+    if (config.useBias !== true || !ACTIVATIONS.has(activation) || w.length !== 2) return undefined;
+    const [k, b] = w as [tf.Tensor, tf.Tensor];
+    if (k.shape.length !== 2 || k.shape[0] !== inputs || b.shape.length !== 1 || b.shape[0] !== k.shape[1]) return undefined;
+    const units = k.shape[1];
+    layers.push({
+      kernel: Float32Array.from(k.dataSync()),
+      bias: Float32Array.from(b.dataSync()),
+      inputs,
+      units,
+      activation: activation as Act,
+    });
+    weights += inputs * units;
+    inputs = units;
+  }
+  if (layers.length === 0 || weights > MAX_WEIGHTS) return undefined;
+  return (x, n) => {
+    let a = x;
+    for (const layer of layers) a = dense(layer, a, n);
+    return a;
+  };
+}
+
+function dense(layer: DenseLayer, x: Float32Array, n: number): Float32Array {
+  const { kernel, bias, inputs, units, activation } = layer;
+  const out = new Float32Array(n * units);
+  for (let r = 0; r < n; r++) {
+    const xo = r * inputs;
+    const oo = r * units;
+    // out[r] = bias + x[r] · kernel, accumulated row by row of the kernel (sequential reads).
+    for (let j = 0; j < units; j++) out[oo + j] = bias[j] as number;
+    for (let i = 0; i < inputs; i++) {
+      const v = x[xo + i] as number;
+      if (v === 0) continue;
+      const ko = i * units;
+      for (let j = 0; j < units; j++) out[oo + j] = (out[oo + j] as number) + v * (kernel[ko + j] as number);
+    }
+    activate(activation, out, oo, units);
+  }
+  return out;
+}
+
+function activate(activation: Act, y: Float32Array, at: number, units: number): void {
+  const end = at + units;
+  switch (activation) {
+    case 'linear':
+      return;
+    case 'relu':
+      for (let j = at; j < end; j++) if ((y[j] as number) < 0) y[j] = 0;
+      return;
+    case 'tanh':
+      for (let j = at; j < end; j++) y[j] = Math.tanh(y[j] as number);
+      return;
+    case 'sigmoid':
+      for (let j = at; j < end; j++) y[j] = 1 / (1 + Math.exp(-(y[j] as number)));
+      return;
+    case 'elu':
+      for (let j = at; j < end; j++) {
+        const v = y[j] as number;
+        if (v < 0) y[j] = Math.exp(v) - 1;
+      }
+      return;
+    case 'selu':
+      for (let j = at; j < end; j++) {
+        const v = y[j] as number;
+        y[j] = v < 0 ? SELU_SCALE_ALPHA * (Math.exp(v) - 1) : SELU_SCALE * v;
+      }
+      return;
+    case 'softplus':
+      for (let j = at; j < end; j++) {
+        const v = y[j] as number;
+        y[j] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+      }
+      return;
+    case 'softmax': {
+      let max = -Infinity;
+      for (let j = at; j < end; j++) if ((y[j] as number) > max) max = y[j] as number;
+      let sum = 0;
+      for (let j = at; j < end; j++) {
+        const e = Math.exp((y[j] as number) - max);
+        y[j] = e;
+        sum += e;
+      }
+      for (let j = at; j < end; j++) y[j] = (y[j] as number) / sum;
+      return;
+    }
+  }
+}
