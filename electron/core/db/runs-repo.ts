@@ -1,5 +1,5 @@
-// SQL for training runs, models and model versions. Rows are mapped to the contract's Run at
-// the repo edge; JSON columns are parsed here and nowhere else.
+// SQL for training runs, and the model version a successful run saves (the registry reads and
+// allocates versions). Rows are mapped to the contract's Run at the repo edge; JSON is parsed here.
 import type { ApiErrorShape, EpochRecord, ModelKindName, Run, RunStatus, RunSummary, TaskName } from '../../../shared/api.js';
 import type { Db } from './open.js';
 
@@ -31,17 +31,6 @@ interface DbRun {
   dataset_version: number;
 }
 
-interface DbModelVersion {
-  id: string;
-  model_id: string;
-  model_name: string;
-  version: number;
-  run_id: string;
-  dir: string;
-  sha256: string;
-  created_at: string;
-}
-
 export interface NewRun {
   id: string;
   datasetVersionId: string;
@@ -69,17 +58,6 @@ export interface NewModelVersion {
   version: number;
   dir: string;
   sha256: string;
-}
-
-export interface StoredModelVersion {
-  id: string;
-  modelId: string;
-  name: string;
-  version: number;
-  runId: string;
-  dir: string;
-  sha256: string;
-  createdAt: string;
 }
 
 const RUN_SELECT = `
@@ -160,19 +138,6 @@ function toRun(row: DbRun): Run {
   };
 }
 
-function toModelVersion(row: DbModelVersion): StoredModelVersion {
-  return {
-    id: row.id,
-    modelId: row.model_id,
-    name: row.model_name,
-    version: row.version,
-    runId: row.run_id,
-    dir: row.dir,
-    sha256: row.sha256,
-    createdAt: row.created_at,
-  };
-}
-
 export class RunsRepo {
   constructor(private readonly db: Db) {}
 
@@ -232,17 +197,6 @@ export class RunsRepo {
     return orphans;
   }
 
-  /** The version number the next save under `name` gets. */
-  nextModelVersion(name: string): number {
-    const row = this.db
-      .prepare(
-        `SELECT coalesce(max(mv.version), 0) AS v FROM model_versions mv JOIN models m ON m.id = mv.model_id
-         WHERE m.name = ? COLLATE NOCASE`,
-      )
-      .get(name) as { v: number };
-    return row.v + 1;
-  }
-
   /** The stored spelling of a model's name, if the model exists. */
   modelName(name: string): string | undefined {
     const row = this.db.prepare('SELECT name FROM models WHERE name = ? COLLATE NOCASE').get(name) as
@@ -291,17 +245,5 @@ export class RunsRepo {
         ).changes;
       if (changed !== 1) throw new Error(`run ${runId} is no longer running`);
     })();
-  }
-
-  /** A model's version: the latest when `version` is absent. */
-  modelVersion(name: string, version?: number): StoredModelVersion | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT mv.*, m.name AS model_name FROM model_versions mv JOIN models m ON m.id = mv.model_id
-         WHERE m.name = ? COLLATE NOCASE AND (? IS NULL OR mv.version = ?)
-         ORDER BY mv.version DESC LIMIT 1`,
-      )
-      .get(name, version ?? null, version ?? null) as DbModelVersion | undefined;
-    return row ? toModelVersion(row) : undefined;
   }
 }
