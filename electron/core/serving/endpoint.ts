@@ -11,7 +11,7 @@ import { MicroBatcher, DeadlineError } from './batcher.js';
 import { newPredictionId } from './ids.js';
 import { loadServedModel, type LoadedModel } from './loaded-model.js';
 import { Metrics } from './metrics.js';
-import { openApiDocument, instanceSchema, type DescribedModel } from './openapi.js';
+import { openApiDocument, instanceSchema, PREDICT_RESPONSE_SCHEMA, type DescribedModel } from './openapi.js';
 import { DEFAULT_LIMITS, type EndpointConfig, type EndpointLimits, type ModelState, type ServedModel } from './protocol.js';
 import { RequestLog } from './request-log.js';
 
@@ -232,26 +232,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
       .send(errorBody('overloaded', 'the endpoint is at capacity; retry after a second'));
   }
 
-  const responseSchema = {
-    200: {
-      type: 'object',
-      properties: {
-        model: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' } } },
-        predictions: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              label: { type: 'string' },
-              probabilities: { type: 'object', additionalProperties: { type: 'number' } },
-              value: { type: 'number' },
-            },
-          },
-        },
-      },
-    },
-  };
+  const responseSchema = { 200: PREDICT_RESPONSE_SCHEMA };
 
   type Pick = (r: NonNullable<ReturnType<Routes['byName']['get']>>, req: FastifyRequest) => Entry | undefined | 'bad';
 

@@ -40,6 +40,28 @@ export function instanceSchema(m: DescribedModel): Record<string, unknown> {
   };
 }
 
+/** A predict call's answer: the document's PredictResponse, and the schema the route serializes with. */
+export const PREDICT_RESPONSE_SCHEMA = {
+  type: 'object',
+  required: ['model', 'predictions'],
+  properties: {
+    model: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' } } },
+    predictions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id'],
+        properties: {
+          id: { type: 'string', description: 'Unique and time-sortable; name it when sending feedback' },
+          label: { type: 'string' },
+          probabilities: { type: 'object', additionalProperties: { type: 'number' } },
+          value: { type: 'number' },
+        },
+      },
+    },
+  },
+} as const;
+
 const errorSchema = {
   type: 'object',
   properties: {
@@ -124,26 +146,7 @@ export function openApiDocument(models: DescribedModel[], secured: boolean, vers
     components: {
       ...(secured ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } : {}),
       schemas: {
-        PredictResponse: {
-          type: 'object',
-          required: ['model', 'predictions'],
-          properties: {
-            model: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' } } },
-            predictions: {
-              type: 'array',
-              items: {
-                type: 'object',
-                required: ['id'],
-                properties: {
-                  id: { type: 'string', description: 'Unique and time-sortable; name it when sending feedback' },
-                  label: { type: 'string' },
-                  probabilities: { type: 'object', additionalProperties: { type: 'number' } },
-                  value: { type: 'number' },
-                },
-              },
-            },
-          },
-        },
+        PredictResponse: PREDICT_RESPONSE_SCHEMA,
         ...Object.fromEntries(models.map((m) => [schemaName(m), instanceSchema(m)])),
       },
     },
