@@ -1,10 +1,11 @@
 // Shared by the core unit tests: temp folders that clean up after themselves, a service on a
-// fresh data folder, and the checks that say an import left nothing behind.
+// fresh data folder, the checks that say an import left nothing behind, and small shared fixtures.
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import type { LogRow } from '../../../../electron/core/db/request-log-db.js';
 import { CairnService } from '../../../../electron/core/service.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures');
@@ -62,3 +63,28 @@ export async function leftovers(service: CairnService, home: string) {
 }
 
 export const NOTHING_LEFT = { listed: 0, datasets: 0, versions: 0, overrides: 0, workFiles: [], datasetFiles: [] };
+
+/** Whether a process id belongs to a living process (for tests that kill endpoint or job processes). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A request-log row at `at` (epoch ms), numbered `i` for a unique prediction id. */
+export function logRow(at: number, i: number): LogRow {
+  return {
+    at,
+    model: 'm',
+    version: 1,
+    status: 200,
+    latencyMs: 1,
+    predictionId: `p${i}`,
+    inputJson: '{}',
+    outputJson: '{}',
+    error: null,
+  };
+}

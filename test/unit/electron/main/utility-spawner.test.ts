@@ -14,7 +14,7 @@ import type { Endpoint } from '../../../../shared/api.js';
 import type { EndpointToHost } from '../../../../electron/core/serving/protocol.js';
 import { EndpointSupervisor } from '../../../../electron/core/serving/supervisor.js';
 import { utilityEndpointSpawner, utilitySpawner } from '../../../../electron/main/utility-spawner.js';
-import { tempDir } from '../core/helpers.js';
+import { alive, tempDir } from '../core/helpers.js';
 
 interface FakeChild extends EventEmitter {
   pid: number | undefined;
@@ -93,14 +93,6 @@ afterAll(async () => {
   await cleanup();
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('utilitySpawner (jobs)', () => {
   it('holds messages until the process has started, and drops them once it has exited', () => {

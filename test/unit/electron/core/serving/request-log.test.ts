@@ -3,9 +3,9 @@
 // 30 s).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLog, type LogRow } from '../../../../../electron/core/db/request-log-db.js';
+import { readLog } from '../../../../../electron/core/db/request-log-db.js';
 import { RequestLog } from '../../../../../electron/core/serving/request-log.js';
-import { tempDir } from '../helpers.js';
+import { logRow, tempDir } from '../helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -17,17 +17,6 @@ afterAll(async () => {
   await cleanup();
 });
 
-const row = (at: number, i: number): LogRow => ({
-  at,
-  model: 'm',
-  version: 1,
-  status: 200,
-  latencyMs: 1,
-  predictionId: `p${i}`,
-  inputJson: '{}',
-  outputJson: '{}',
-  error: null,
-});
 
 describe('RequestLog', () => {
   it('writes rows from its thread and prunes past the row cap and the age limit', async () => {
@@ -35,8 +24,8 @@ describe('RequestLog', () => {
     const errors: string[] = [];
     const log = new RequestLog({ file, retention: { maxRows: 5, maxAgeDays: 1 }, onError: (m) => errors.push(m) });
     const now = Date.now();
-    for (let i = 0; i < 3; i++) log.add(row(now - 3 * 86_400_000, i));
-    for (let i = 3; i < 20; i++) log.add(row(now, i));
+    for (let i = 0; i < 3; i++) log.add(logRow(now - 3 * 86_400_000, i));
+    for (let i = 3; i < 20; i++) log.add(logRow(now, i));
     expect(log.buffered).toBe(20);
     await log.close();
     expect(errors).toEqual([]);
@@ -46,7 +35,7 @@ describe('RequestLog', () => {
   it('drops the oldest waiting rows, and counts them, when the writer falls behind', async () => {
     let dropped = 0;
     const log = new RequestLog({ file: path.join(dir, 'small.db'), maxBuffered: 10, flushMs: 60_000, onDropped: (n) => (dropped += n) });
-    for (let i = 0; i < 25; i++) log.add(row(Date.now(), i));
+    for (let i = 0; i < 25; i++) log.add(logRow(Date.now(), i));
     expect(log.buffered).toBe(10);
     expect(dropped).toBe(15);
     await log.close();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../../../shared/api.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { forkEndpointSpawner } from '../../../../../electron/core/serving/fork-spawner.js';
-import { tempDir } from '../helpers.js';
+import { alive, tempDir } from '../helpers.js';
 import { flower, post, trainModels } from './fixtures.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
@@ -33,14 +33,6 @@ afterAll(async () => {
   await cleanup();
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Resolves with the first status event (from now on) that matches. */
 function nextEvent(match: (e: Endpoint) => boolean, timeoutMs = 30_000): Promise<Endpoint> {
