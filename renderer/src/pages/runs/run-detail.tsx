@@ -22,8 +22,8 @@ import {
   SERIES_COLORS,
   type RocCurveData,
 } from './run-charts.js';
-import { flattenParams, formatParamValue } from './run-compare-data.js';
-import { hiddenSummary, shortId } from './runs-query.js';
+import { flattenParams, formatParamValue, METRIC_LABELS } from './run-compare-data.js';
+import { hiddenSummary, lowerIsBetter, shortId } from './runs-query.js';
 import { useLiveRun } from './use-live-run.js';
 
 export interface RunDetailProps {
@@ -31,21 +31,10 @@ export interface RunDetailProps {
   onBack: () => void;
 }
 
-/** The headline test metrics in the order the CLI prints them; lower is better for the marked ones. */
-const HEADLINE: Record<TaskName, { key: string; label: string; lowerIsBetter?: boolean }[]> = {
-  classification: [
-    { key: 'accuracy', label: 'Accuracy' },
-    { key: 'precision_macro', label: 'Precision (macro)' },
-    { key: 'recall_macro', label: 'Recall (macro)' },
-    { key: 'f1_macro', label: 'F1 (macro)' },
-    { key: 'roc_auc', label: 'ROC AUC' },
-    { key: 'log_loss', label: 'Log loss', lowerIsBetter: true },
-  ],
-  regression: [
-    { key: 'mae', label: 'MAE', lowerIsBetter: true },
-    { key: 'rmse', label: 'RMSE', lowerIsBetter: true },
-    { key: 'r2', label: 'R²' },
-  ],
+/** The headline test metrics, in the order the CLI prints them. */
+const HEADLINE: Record<TaskName, string[]> = {
+  classification: ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'roc_auc', 'log_loss'],
+  regression: ['mae', 'rmse', 'r2'],
 };
 
 interface ClassScores {
@@ -238,13 +227,13 @@ function Evaluation({ test, task }: { test: TestMetrics; task: TaskName }) {
     <section className="run-section" aria-label="Evaluation on the test split" data-testid="evaluation">
       <h2>Evaluation on the test split{typeof test.rows === 'number' ? ` · ${formatCount(test.rows)} rows` : ''}</h2>
       <div className="metric-cards">
-        {HEADLINE[task].map((m) => {
-          const v = test[m.key];
+        {HEADLINE[task].map((key) => {
+          const v = test[key];
           return (
-            <div className="metric-card" key={m.key} data-testid={`metric-${m.key}`}>
-              <span className="metric-label">{m.label}</span>
+            <div className="metric-card" key={key} data-testid={`metric-${key}`}>
+              <span className="metric-label">{METRIC_LABELS[key] ?? key}</span>
               <span className="metric-value">{typeof v === 'number' ? formatStat(v) : '–'}</span>
-              {m.lowerIsBetter && <span className="metric-note">lower is better</span>}
+              {lowerIsBetter(key) && <span className="metric-note">lower is better</span>}
             </div>
           );
         })}
