@@ -1,6 +1,6 @@
 // The Models page in the browser UI: versions with lineage and aliases as badges, a version's
 // card, notes and tags; setting and moving an alias with a reason, rolling it back; a refused
-// and a confirmed delete; exporting a bundle.
+// and a confirmed delete; exporting a bundle and importing it again.
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,5 +91,18 @@ describe.skipIf(!canRun)('models page', () => {
     await page.getByTestId('delete-dialog').waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('version-row').count()).toBe(1);
     await shot(page, 'models-after-delete');
+
+    // Importing the exported bundle through the page (uploaded: this is the browser host) adds a
+    // version whose origin names what it was exported from; a file that is not a bundle is refused.
+    const notBundle = path.join(dir, 'notes.zip');
+    writeFileSync(notBundle, 'not a zip');
+    await page.getByTestId('import-bundle-file-input').setInputFiles(notBundle);
+    await page.getByTestId('import-bundle').getByTestId('error-panel').waitFor();
+    await shot(page, 'models-import-refused');
+    await page.getByTestId('import-bundle-file-input').setInputFiles(out);
+    await expect.poll(() => page.getByTestId('version-row').count()).toBe(2);
+    expect(await page.getByTestId('import-bundle').getByTestId('error-panel').count()).toBe(0);
+    expect(await page.locator('[data-testid="version-row"]').first().textContent()).toMatch(/import of flowers v1/);
+    await shot(page, 'models-imported');
   });
 });

@@ -9,23 +9,38 @@ interface FileButtonProps {
   primary?: boolean;
   /** Prefix for the button's and input's test ids, where a page has more than one. */
   testId?: string;
+  label?: string;
+  accept?: string;
+  multiple?: boolean;
+  /** What the hidden input is for, for screen readers. */
+  inputLabel?: string;
+  disabled?: boolean;
 }
 
-export function FileButton({ onFiles, primary = true, testId = 'import' }: FileButtonProps) {
+export function FileButton({
+  onFiles,
+  primary = true,
+  testId = 'import',
+  label = 'Import file…',
+  accept = ACCEPTED,
+  multiple = true,
+  inputLabel = 'Choose a data file to import',
+  disabled = false,
+}: FileButtonProps) {
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
-      <button type="button" className={primary ? 'btn btn-primary' : 'btn'} onClick={() => input.current?.click()} data-testid={`${testId}-button`}>
-        Import file…
+      <button type="button" className={primary ? 'btn btn-primary' : 'btn'} disabled={disabled} onClick={() => input.current?.click()} data-testid={`${testId}-button`}>
+        {label}
       </button>
       <input
         ref={input}
         type="file"
-        accept={ACCEPTED}
-        multiple
+        accept={accept}
+        multiple={multiple}
         hidden
         data-testid={`${testId}-file-input`}
-        aria-label="Choose a data file to import"
+        aria-label={inputLabel}
         onChange={(ev) => {
           const files = Array.from(ev.target.files ?? []);
           // Reset so choosing the same file again (e.g. after editing it) fires change again.

@@ -8,6 +8,7 @@ import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { formatDate, formatStat } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
+import { ImportBundleButton } from './import-bundle.js';
 import { VersionPanel } from './version-panel.js';
 import '../../styles/models.css';
 
@@ -34,11 +35,19 @@ export function ModelsPage() {
 
   if (list.error) return <ErrorPanel title="Could not list models" error={list.error} />;
   if (!models) return <p className="muted loading-pane">Loading models…</p>;
-  if (models.length === 0) return <NoModels />;
+  // After an import the new version is shown: its model chosen, then picked by ModelView.
+  const imported = (v: ModelVersionInfo) => {
+    setSelected(v.name);
+    setTick((t) => t + 1);
+  };
+  if (models.length === 0) return <NoModels onImported={imported} />;
   return (
     <div className="models-page" data-testid="models-page">
       <aside className="models-list" aria-label="Models">
         <h2 className="models-list-head">Models</h2>
+        <div className="models-list-actions">
+          <ImportBundleButton onImported={imported} />
+        </div>
         <ul>
           {models.map((m) => (
             <li key={m.name}>
@@ -210,7 +219,7 @@ function AliasHistory({ history, aliases, onRollback, error }: { history: AliasE
   );
 }
 
-function NoModels() {
+function NoModels({ onImported }: { onImported: (v: ModelVersionInfo) => void }) {
   return (
     <div className="empty-state" data-testid="models-empty">
       <div className="empty-card">
@@ -222,8 +231,9 @@ function NoModels() {
           Each successful training run saves a model version here, with its lineage, card and metrics. Point aliases such as{' '}
           <strong>production</strong> at the version to serve.
         </p>
+        <ImportBundleButton onImported={onImported} primary />
         <p className="muted small">
-          Bundles exported from another Cairn import with <code>cairn models import &lt;bundle.zip&gt;</code>.
+          A bundle is a .zip exported from another Cairn (Export on a version, or <code>cairn models export</code>).
         </p>
       </div>
     </div>
