@@ -48,7 +48,8 @@ export function trafficOption(stats: EndpointStats): ChartOption {
     min: 0,
     // Each grid is under 90 px tall: a few ticks read; eight crowd.
     splitNumber: 3,
-    ...(empty ? { max: 1 } : {}),
+    // Ticks 0 and 1 only: with splitNumber 3, a fixed max of 1 put 0.9 just under 1 and both labels overlapped.
+    ...(empty ? { max: 1, interval: 1 } : {}),
     axisLabel,
     splitLine: { lineStyle: { color: GRID_LINE } },
   });
