@@ -1,6 +1,6 @@
 // The one error type the client throws: the boundary's {code, message, details} as an Error, so
 // callers can show the engine's message and branch on the code (e.g. offer "skip" for bad_rows).
-import type { ApiErrorShape, ErrorCode } from '../../../shared/api.js';
+import { ErrorCode, type ApiErrorShape } from '../../../shared/api.js';
 
 export class ApiError extends Error implements ApiErrorShape {
   readonly code: ErrorCode;
@@ -14,7 +14,8 @@ export class ApiError extends Error implements ApiErrorShape {
   }
 }
 
-const CODES: readonly string[] = ['invalid_argument', 'not_found', 'unauthorized', 'import_failed', 'bad_rows', 'cancelled', 'conflict', 'internal'];
+// The contract's own list, so a code added there is not read as 'internal' here.
+const CODES: readonly string[] = ErrorCode.options;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, toApiError, unwrapReply } from '../../../../renderer/src/api/api-error.js';
 import { createHttpClient } from '../../../../renderer/src/api/http-client.js';
+import { ErrorCode } from '../../../../shared/api.js';
 
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -80,5 +81,12 @@ describe('envelope helpers', () => {
     expect(toApiError({ code: 'not_found', message: 'm', details: 'x' }).details).toBeUndefined();
     expect(toApiError(new Error('boom'))).toMatchObject({ code: 'internal', message: 'boom' });
     expect(toApiError(42, 'fallback').message).toBe('fallback');
+  });
+});
+
+describe('toApiError', () => {
+  it('keeps every error code the contract names, and reads unknown ones as internal', () => {
+    for (const code of ErrorCode.options) expect(toApiError({ code, message: 'm' }).code).toBe(code);
+    expect(toApiError({ code: 'no_such_code', message: 'm' }).code).toBe('internal');
   });
 });
