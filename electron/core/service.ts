@@ -338,6 +338,42 @@ export class CairnService {
 
     'endpoints.testPredict': async (req) => testPredict(this.endpoint(req.endpointId), req),
 
+    'pipelines.list': async () => {
+      throw new CairnError('internal', 'pipelines are not built yet');
+    },
+    'pipelines.get': async () => {
+      throw new CairnError('internal', 'pipelines are not built yet');
+    },
+    'pipelines.save': async () => {
+      throw new CairnError('internal', 'pipelines are not built yet');
+    },
+    'pipelines.validate': async () => {
+      throw new CairnError('internal', 'pipelines are not built yet');
+    },
+    'pipelines.delete': async () => {
+      throw new CairnError('internal', 'pipelines are not built yet');
+    },
+    'pipelines.templates': async () => {
+      throw new CairnError('internal', 'pipelines are not built yet');
+    },
+    'pipelines.fromTemplate': async () => {
+      throw new CairnError('internal', 'pipelines are not built yet');
+    },
+    'pipelines.run': async () => {
+      throw new CairnError('internal', 'pipelines are not built yet');
+    },
+    'pipelines.runFile': async () => {
+      throw new CairnError('internal', 'pipelines are not built yet');
+    },
+    'pipelines.cancel': async () => {
+      throw new CairnError('internal', 'pipelines are not built yet');
+    },
+    'pipelines.runs': async () => {
+      throw new CairnError('internal', 'pipelines are not built yet');
+    },
+    'pipelines.runGet': async () => {
+      throw new CairnError('internal', 'pipelines are not built yet');
+    },
     'runs.start': async (req) => {
       const q = this.enqueueRun(req);
       // startNow's caller awaits `ended`; here nobody does, and a failure is already recorded.
