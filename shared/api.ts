@@ -250,6 +250,8 @@ export const RunRequest = z.object({
     .optional(),
   /** A datetime column: split in time (oldest rows train, newest test) instead of at random. */
   timeColumn: z.string().min(1).optional(),
+  /** A column assigning each row to train, validation or test (as a pipeline's split step writes it); replaces split and timeColumn. */
+  splitColumn: z.string().min(1).optional(),
   /** Seeds the split, the initial weights, dropout and the batch order. */
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   split: z.object({ train: z.number().positive(), validation: z.number().min(0), test: z.number().positive() }).optional(),

@@ -74,7 +74,11 @@ export type ParamField =
   /** A dataset of the data folder by name, or a CSV/Parquet file path (relative to the pipeline file). */
   | (FieldCommon & { type: 'dataset'; default?: string })
   /** A list of small records, each with its own fields (e.g. one imputation rule per column). */
-  | (FieldCommon & { type: 'object-list'; fields: readonly ParamField[]; default?: readonly Record<string, unknown>[] });
+  | (FieldCommon & {
+      type: 'object-list';
+      fields: readonly ParamField[];
+      default?: readonly Record<string, unknown>[];
+    });
 
 export type ParamFieldType = ParamField['type'];
 
@@ -160,13 +164,25 @@ const GATE = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+\.?
  * Parses a gate such as `accuracy >= 0.9` or `rmse < 3`; with a task, the metric must be one it reports.
  * Returns the gate or the reason it is not one.
  */
-export function parseGate(text: string, task?: PipelineTask): { ok: true; gate: Gate } | { ok: false; message: string } {
+export function parseGate(
+  text: string,
+  task?: PipelineTask,
+): { ok: true; gate: Gate } | { ok: false; message: string } {
   const m = GATE.exec(text);
-  if (!m) return { ok: false, message: `"${text}" is not a gate: write METRIC OP NUMBER, e.g. accuracy >= 0.9 (OP: ${gateOps.join(' ')})` };
+  if (!m)
+    return {
+      ok: false,
+      message: `"${text}" is not a gate: write METRIC OP NUMBER, e.g. accuracy >= 0.9 (OP: ${gateOps.join(' ')})`,
+    };
   const metric = (m[1] as string).toLowerCase();
-  const known: readonly string[] = task ? taskMetrics[task] : [...taskMetrics.classification, ...taskMetrics.regression];
+  const known: readonly string[] = task
+    ? taskMetrics[task]
+    : [...taskMetrics.classification, ...taskMetrics.regression];
   if (!known.includes(metric)) {
-    return { ok: false, message: `"${metric}" is not a ${task ? `${task} ` : ''}metric: use one of ${known.join(', ')}` };
+    return {
+      ok: false,
+      message: `"${metric}" is not a ${task ? `${task} ` : ''}metric: use one of ${known.join(', ')}`,
+    };
   }
   return { ok: true, gate: { metric, op: m[2] as GateOp, threshold: Number(m[3]) } };
 }
@@ -236,7 +252,20 @@ const fraction = (name: string, label: string, dflt: number): ParamField => ({
  * Every node kind the engine runs, in palette order. (A `monitor` kind, for drift and alert rules
  * on a deployed model, comes with the monitoring engine.)
  */
-export const nodeKindNames = ['dataset', 'sql', 'filter', 'columns', 'impute', 'scale', 'encode', 'split', 'train', 'evaluate', 'register', 'deploy'] as const;
+export const nodeKindNames = [
+  'dataset',
+  'sql',
+  'filter',
+  'columns',
+  'impute',
+  'scale',
+  'encode',
+  'split',
+  'train',
+  'evaluate',
+  'register',
+  'deploy',
+] as const;
 export type NodeKindName = (typeof nodeKindNames)[number];
 
 /** The catalogue: per kind, its label, category, typed ports and parameter fields. */
@@ -244,7 +273,8 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
   dataset: {
     label: 'Dataset',
     category: 'data',
-    description: 'Reads a dataset of the data folder (a version of it, or the latest), or a CSV / Parquet file, which is imported as a dataset.',
+    description:
+      'Reads a dataset of the data folder (a version of it, or the latest), or a CSV / Parquet file, which is imported as a dataset.',
     inputs: [],
     outputs: [tableOut],
     params: [
@@ -295,7 +325,7 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
         type: 'string',
         format: 'expression',
         required: true,
-        placeholder: 'age >= 18 AND country = \'NZ\'',
+        placeholder: "age >= 18 AND country = 'NZ'",
         description: 'A DuckDB boolean expression over the columns; rows where it is false or NULL are dropped.',
       },
     ],
@@ -409,14 +439,21 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
         ],
         default: 'standard',
       },
-      { name: 'columns', label: 'Columns', type: 'column-list', default: [], description: 'Every numeric column when empty.' },
+      {
+        name: 'columns',
+        label: 'Columns',
+        type: 'column-list',
+        default: [],
+        description: 'Every numeric column when empty.',
+      },
       { name: 'exclude', label: 'Leave alone', type: 'column-list', default: [], description: 'E.g. the target.' },
     ],
   },
   encode: {
     label: 'Encode categories',
     category: 'prepare',
-    description: 'Turns text and category columns into numbers: one 0/1 column per value, or one integer code per value.',
+    description:
+      'Turns text and category columns into numbers: one 0/1 column per value, or one integer code per value.',
     inputs: [tableIn],
     outputs: [tableOut],
     params: [
@@ -430,7 +467,13 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
         ],
         default: 'onehot',
       },
-      { name: 'columns', label: 'Columns', type: 'column-list', default: [], description: 'Every text and boolean column when empty.' },
+      {
+        name: 'columns',
+        label: 'Columns',
+        type: 'column-list',
+        default: [],
+        description: 'Every text and boolean column when empty.',
+      },
       { name: 'exclude', label: 'Leave alone', type: 'column-list', default: [], description: 'E.g. the target.' },
       {
         name: 'maxCategories',
@@ -477,7 +520,8 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
   train: {
     label: 'Train',
     category: 'model',
-    description: 'Trains a model on the train part (validation part for early stopping and curves); the run appears in Runs and saves a model version.',
+    description:
+      'Trains a model on the train part (validation part for early stopping and curves); the run appears in Runs and saves a model version.',
     inputs: [{ name: 'data', label: 'Split', type: 'split', required: true }],
     outputs: [modelOut],
     params: [
@@ -504,13 +548,19 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
         ],
         default: 'mlp',
       },
-      { name: 'features', label: 'Features', type: 'column-list', default: [], description: 'Every other column when empty.' },
+      {
+        name: 'features',
+        label: 'Features',
+        type: 'column-list',
+        default: [],
+        description: 'Every other column when empty.',
+      },
       {
         name: 'hiddenLayers',
         label: 'Hidden layers',
         type: 'object-list',
         default: [],
-        description: 'The MLP\'s hidden layers, input side first; 64 then 32 units when empty.',
+        description: "The MLP's hidden layers, input side first; 64 then 32 units when empty.",
         visibleWhen: { field: 'model', oneOf: ['mlp'] },
         fields: [
           { name: 'units', label: 'Units', type: 'integer', min: 1, max: 4096, default: 64 },
@@ -519,8 +569,22 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
       },
       { name: 'epochs', label: 'Epochs', type: 'integer', min: 1, max: 100_000, default: 50 },
       { name: 'batchSize', label: 'Batch size', type: 'integer', min: 1, max: 1_000_000, default: 32 },
-      { name: 'learningRate', label: 'Learning rate', type: 'number', min: 0, max: 100, description: 'Chosen for the task and model when empty.' },
-      { name: 'l2', label: 'L2 penalty', type: 'number', min: 0, max: 10, description: 'Chosen for the task and model when empty.' },
+      {
+        name: 'learningRate',
+        label: 'Learning rate',
+        type: 'number',
+        min: 0,
+        max: 100,
+        description: 'Chosen for the task and model when empty.',
+      },
+      {
+        name: 'l2',
+        label: 'L2 penalty',
+        type: 'number',
+        min: 0,
+        max: 10,
+        description: 'Chosen for the task and model when empty.',
+      },
       {
         name: 'optimizer',
         label: 'Optimiser',
@@ -545,7 +609,8 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
   evaluate: {
     label: 'Evaluate',
     category: 'model',
-    description: 'Scores the model on the test part; each gate that is not met fails the pipeline. The model passes on only when every gate is met.',
+    description:
+      'Scores the model on the test part; each gate that is not met fails the pipeline. The model passes on only when every gate is met.',
     inputs: [modelIn, { name: 'data', label: 'Split', type: 'split', required: true }],
     outputs: [modelOut, { name: 'metrics', label: 'Metrics', type: 'metrics' }],
     params: [
@@ -575,7 +640,14 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
         maxLength: 64,
         description: 'A letter, then letters, digits, ".", "_" or "-".',
       },
-      { name: 'reason', label: 'Reason', type: 'string', default: '', maxLength: 2000, description: 'Recorded with the alias move.' },
+      {
+        name: 'reason',
+        label: 'Reason',
+        type: 'string',
+        default: '',
+        maxLength: 2000,
+        description: 'Recorded with the alias move.',
+      },
     ],
   },
   deploy: {
@@ -597,7 +669,13 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
         description: 'Alias: the alias set by the Register step upstream, else production.',
       },
       { name: 'port', label: 'Port', type: 'integer', min: 0, max: 65535, description: 'A free port when empty.' },
-      { name: 'host', label: 'Address', type: 'string', default: '127.0.0.1', description: 'Any other than 127.0.0.1 requires the API key.' },
+      {
+        name: 'host',
+        label: 'Address',
+        type: 'string',
+        default: '127.0.0.1',
+        description: 'Any other than 127.0.0.1 requires the API key.',
+      },
     ],
   },
 };
@@ -608,7 +686,9 @@ export function isNodeKind(kind: string): kind is NodeKindName {
 }
 
 /** The zod schema of each kind's params, built from its fields. */
-export const nodeParamSchemas = Object.fromEntries(nodeKindNames.map((k) => [k, paramsSchema(nodeKinds[k].params)])) as { [K in NodeKindName]: ReturnType<typeof paramsSchema> };
+export const nodeParamSchemas = Object.fromEntries(
+  nodeKindNames.map((k) => [k, paramsSchema(nodeKinds[k].params)]),
+) as { [K in NodeKindName]: ReturnType<typeof paramsSchema> };
 
 // Typed params per kind, as the engine reads them after validation.
 type Opt<T> = T | undefined;
@@ -625,7 +705,14 @@ export interface NodeParams {
   };
   scale: { method: 'standard' | 'minmax'; columns: string[]; exclude: string[] };
   encode: { method: 'onehot' | 'ordinal'; columns: string[]; exclude: string[]; maxCategories: number };
-  split: { method: 'random' | 'stratified'; stratify: Opt<string>; train: number; validation: number; test: number; seed: number };
+  split: {
+    method: 'random' | 'stratified';
+    stratify: Opt<string>;
+    train: number;
+    validation: number;
+    test: number;
+    seed: number;
+  };
   train: {
     target: string;
     task: 'auto' | PipelineTask;
@@ -649,7 +736,12 @@ export interface NodeParams {
 // The file
 
 /** A node id: stable across edits (edges and run history refer to it). */
-export const NodeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'an id is 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+export const NodeId = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+    'an id is 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
 
 export const PipelineNode = z.object({
   id: NodeId,
@@ -696,8 +788,7 @@ export const PipelineIssue = z.object({
 export type PipelineIssue = z.infer<typeof PipelineIssue>;
 
 export type ValidationResult =
-  | { ok: true; spec: PipelineSpec; issues: [] }
-  | { ok: false; spec?: PipelineSpec; issues: PipelineIssue[] };
+  { ok: true; spec: PipelineSpec; issues: [] } | { ok: false; spec?: PipelineSpec; issues: PipelineIssue[] };
 
 function pathString(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');
@@ -729,13 +820,22 @@ export function validatePipeline(input: unknown): ValidationResult {
       const [head, index, ...rest] = issue.path;
       if (head === 'nodes' && typeof index === 'number') {
         const field = rest.length ? pathString(rest) : undefined;
-        issues.push({ nodeId: idAt(raw.nodes, index) ?? `#${index + 1}`, ...(field ? { field } : {}), message: issue.message });
+        issues.push({
+          nodeId: idAt(raw.nodes, index) ?? `#${index + 1}`,
+          ...(field ? { field } : {}),
+          message: issue.message,
+        });
       } else if (head === 'edges' && typeof index === 'number') {
         const field = rest.length ? pathString(rest) : undefined;
-        issues.push({ edgeId: idAt(raw.edges, index) ?? `#${index + 1}`, ...(field ? { field } : {}), message: issue.message });
+        issues.push({
+          edgeId: idAt(raw.edges, index) ?? `#${index + 1}`,
+          ...(field ? { field } : {}),
+          message: issue.message,
+        });
       } else {
         const field = pathString(issue.path);
-        const message = head === 'cairn' ? `"cairn" must be ${PIPELINE_FORMAT} (the pipeline file format version)` : issue.message;
+        const message =
+          head === 'cairn' ? `"cairn" must be ${PIPELINE_FORMAT} (the pipeline file format version)` : issue.message;
         issues.push({ ...(field ? { field } : {}), message });
       }
     }
@@ -756,7 +856,11 @@ export function validatePipeline(input: unknown): ValidationResult {
 
   for (const node of spec.nodes) {
     if (!isNodeKind(node.kind)) {
-      issues.push({ nodeId: node.id, field: 'kind', message: `unknown node kind "${node.kind}": use one of ${nodeKindNames.join(', ')}` });
+      issues.push({
+        nodeId: node.id,
+        field: 'kind',
+        message: `unknown node kind "${node.kind}": use one of ${nodeKindNames.join(', ')}`,
+      });
       continue;
     }
     const parsed = nodeParamSchemas[node.kind].safeParse(node.params);
@@ -765,7 +869,11 @@ export function validatePipeline(input: unknown): ValidationResult {
         if (issue.code === 'unrecognized_keys') {
           for (const key of issue.keys) {
             const at = pathString([...issue.path, key]);
-            issues.push({ nodeId: node.id, field: at, message: `unknown parameter "${at}" for ${nodeKinds[node.kind].label}` });
+            issues.push({
+              nodeId: node.id,
+              field: at,
+              message: `unknown parameter "${at}" for ${nodeKinds[node.kind].label}`,
+            });
           }
         } else {
           issues.push({ nodeId: node.id, field: pathString(issue.path) || 'params', message: issue.message });
@@ -786,16 +894,30 @@ export function validatePipeline(input: unknown): ValidationResult {
     const source = byId.get(edge.source);
     const target = byId.get(edge.target);
     if (!source) {
-      issues.push({ edgeId: edge.id, nodeId: edge.target, field: 'source', message: `edge "${edge.id}" comes from a node "${edge.source}" that does not exist` });
+      issues.push({
+        edgeId: edge.id,
+        nodeId: edge.target,
+        field: 'source',
+        message: `edge "${edge.id}" comes from a node "${edge.source}" that does not exist`,
+      });
       continue;
     }
     if (!target) {
-      issues.push({ edgeId: edge.id, nodeId: edge.source, field: 'target', message: `edge "${edge.id}" goes to a node "${edge.target}" that does not exist` });
+      issues.push({
+        edgeId: edge.id,
+        nodeId: edge.source,
+        field: 'target',
+        message: `edge "${edge.id}" goes to a node "${edge.target}" that does not exist`,
+      });
       continue;
     }
     if (!isNodeKind(source.kind) || !isNodeKind(target.kind)) continue;
     if (edge.source === edge.target) {
-      issues.push({ edgeId: edge.id, nodeId: edge.target, message: `edge "${edge.id}" joins node "${edge.source}" to itself` });
+      issues.push({
+        edgeId: edge.id,
+        nodeId: edge.target,
+        message: `edge "${edge.id}" joins node "${edge.source}" to itself`,
+      });
       continue;
     }
     const out = nodeKinds[source.kind].outputs.find((p) => p.name === edge.sourcePort);
@@ -850,14 +972,25 @@ export function validatePipeline(input: unknown): ValidationResult {
     for (const port of nodeKinds[node.kind].inputs) {
       const key = `${node.id}\u0000${port.name}`;
       if (port.required && !incoming.has(key) && !attempted.has(key)) {
-        issues.push({ nodeId: node.id, port: port.name, message: `${nodeKinds[node.kind].label} "${node.id}" needs its "${port.name}" input (a ${portTypeLabels[port.type]}) connected` });
+        issues.push({
+          nodeId: node.id,
+          port: port.name,
+          message: `${nodeKinds[node.kind].label} "${node.id}" needs its "${port.name}" input (a ${portTypeLabels[port.type]}) connected`,
+        });
       }
     }
   }
 
-  const cycle = findCycle(spec.nodes.map((n) => n.id), goodEdges);
+  const cycle = findCycle(
+    spec.nodes.map((n) => n.id),
+    goodEdges,
+  );
   if (cycle) {
-    for (const id of cycle) issues.push({ nodeId: id, message: `a cycle runs through ${cycle.join(' -> ')} -> ${cycle[0] ?? ''}: a pipeline flows one way` });
+    for (const id of cycle)
+      issues.push({
+        nodeId: id,
+        message: `a cycle runs through ${cycle.join(' -> ')} -> ${cycle[0] ?? ''}: a pipeline flows one way`,
+      });
   }
 
   issues.push(...gateRules(spec, byId, goodEdges));
@@ -875,13 +1008,16 @@ function paramRules(node: PipelineNode): PipelineIssue[] {
       const sum = s.train + s.validation + s.test;
       if (!(s.train > 0)) at('train', 'the train part must be larger than 0');
       if (!(s.test > 0)) at('test', 'the test part must be larger than 0 (evaluation scores it)');
-      if (Math.abs(sum - 1) > 1e-6) at('train', `train, validation and test must add up to 1 (they add up to ${Number(sum.toFixed(6))})`);
-      if (s.method === 'stratified' && !s.stratify?.trim()) at('stratify', 'a stratified split needs the column to stratify by');
+      if (Math.abs(sum - 1) > 1e-6)
+        at('train', `train, validation and test must add up to 1 (they add up to ${Number(sum.toFixed(6))})`);
+      if (s.method === 'stratified' && !s.stratify?.trim())
+        at('stratify', 'a stratified split needs the column to stratify by');
       break;
     }
     case 'impute': {
       (p as unknown as NodeParams['impute']).rules.forEach((r, i) => {
-        if (r.strategy === 'constant' && (r.value === undefined || r.value === '')) at(`rules.${i}.value`, `a constant to fill "${r.column}" with`);
+        if (r.strategy === 'constant' && (r.value === undefined || r.value === ''))
+          at(`rules.${i}.value`, `a constant to fill "${r.column}" with`);
       });
       break;
     }
@@ -897,13 +1033,16 @@ function paramRules(node: PipelineNode): PipelineIssue[] {
     }
     case 'train': {
       const t = p as unknown as NodeParams['train'];
-      if (t.task === 'regression' && t.model === 'logistic_regression') at('model', 'logistic regression is for classification');
-      if (t.task === 'classification' && t.model === 'linear_regression') at('model', 'linear regression is for regression');
+      if (t.task === 'regression' && t.model === 'logistic_regression')
+        at('model', 'logistic regression is for classification');
+      if (t.task === 'classification' && t.model === 'linear_regression')
+        at('model', 'linear regression is for regression');
       break;
     }
     case 'register': {
       const alias = (p as unknown as NodeParams['register']).alias;
-      if (!/^[A-Za-z][A-Za-z0-9._-]{0,63}$/.test(alias)) at('alias', 'an alias starts with a letter and has only letters, digits, ".", "_" or "-" (64 at most)');
+      if (!/^[A-Za-z][A-Za-z0-9._-]{0,63}$/.test(alias))
+        at('alias', 'an alias starts with a letter and has only letters, digits, ".", "_" or "-" (64 at most)');
       break;
     }
   }
@@ -938,7 +1077,9 @@ export function upstreamOfKind(
   const queue = [nodeId];
   while (queue.length) {
     const id = queue.shift() as string;
-    for (const e of edges.filter((x) => x.target === id).sort((a, b) => Number(b.targetPort === 'model') - Number(a.targetPort === 'model'))) {
+    for (const e of edges
+      .filter((x) => x.target === id)
+      .sort((a, b) => Number(b.targetPort === 'model') - Number(a.targetPort === 'model'))) {
       if (seen.has(e.source)) continue;
       seen.add(e.source);
       const n = byId.get(e.source);
@@ -950,7 +1091,10 @@ export function upstreamOfKind(
 }
 
 /** A cycle's node ids in order, or null when the graph flows one way. */
-export function findCycle(nodeIds: readonly string[], edges: readonly Pick<PipelineEdge, 'source' | 'target'>[]): string[] | null {
+export function findCycle(
+  nodeIds: readonly string[],
+  edges: readonly Pick<PipelineEdge, 'source' | 'target'>[],
+): string[] | null {
   const next = new Map<string, string[]>(nodeIds.map((id) => [id, []]));
   for (const e of edges) next.get(e.source)?.push(e.target);
   const state = new Map<string, 1 | 2>();
@@ -979,7 +1123,11 @@ export function findCycle(nodeIds: readonly string[], edges: readonly Pick<Pipel
 }
 
 /** Whether adding an edge source -> target would close a cycle (for an editor refusing the connection). */
-export function wouldCycle(edges: readonly Pick<PipelineEdge, 'source' | 'target'>[], source: string, target: string): boolean {
+export function wouldCycle(
+  edges: readonly Pick<PipelineEdge, 'source' | 'target'>[],
+  source: string,
+  target: string,
+): boolean {
   if (source === target) return true;
   const seen = new Set<string>([target]);
   const queue = [target];
@@ -996,7 +1144,12 @@ export function wouldCycle(edges: readonly Pick<PipelineEdge, 'source' | 'target
 }
 
 /** Whether an output port of one kind may feed an input port of another (same port type). */
-export function portsCompatible(sourceKind: string, sourcePort: string, targetKind: string, targetPort: string): boolean {
+export function portsCompatible(
+  sourceKind: string,
+  sourcePort: string,
+  targetKind: string,
+  targetPort: string,
+): boolean {
   if (!isNodeKind(sourceKind) || !isNodeKind(targetKind)) return false;
   const out = nodeKinds[sourceKind].outputs.find((p) => p.name === sourcePort);
   const inp = nodeKinds[targetKind].inputs.find((p) => p.name === targetPort);
@@ -1037,7 +1190,9 @@ export type GateResult = z.infer<typeof GateResult>;
 export const StepOutput = z.object({
   table: TablePreview.optional(),
   /** Source steps: the dataset version read (a file is imported as one). */
-  dataset: z.object({ name: z.string(), version: z.number(), versionId: z.string(), contentHash: z.string() }).optional(),
+  dataset: z
+    .object({ name: z.string(), version: z.number(), versionId: z.string(), contentHash: z.string() })
+    .optional(),
   /** Scalar metrics: the train run's test metrics, or the evaluate step's. */
   metrics: z.record(z.string(), z.number().nullable()).optional(),
   task: z.enum(['classification', 'regression']).optional(),
