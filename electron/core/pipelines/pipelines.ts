@@ -8,6 +8,7 @@ import type { PipelinesRepo, StoredPipelineVersion } from '../db/pipelines-repo.
 import { CairnError } from '../errors.js';
 import { hashOf } from './canonical.js';
 import type { PipelineHost } from './host.js';
+import { invalidPipeline } from './issues.js';
 import { looksLikePath } from './kinds/dataset.js';
 import type { PipelineRunner } from './pipeline-runner.js';
 import { fromTemplate, TEMPLATES } from './templates.js';
@@ -19,26 +20,6 @@ export interface PipelinesOptions {
   /** A pipeline was saved or deleted. */
   changed(id: string): void;
   newId(): string;
-}
-
-/** The issues as one invalid_argument error: the message names the first, details carry them all. */
-function invalid(issues: PipelineIssue[], what = 'the pipeline'): CairnError {
-  const first = issues[0];
-  const where = first
-    ? [
-        first.nodeId && `node "${first.nodeId}"`,
-        first.field && `field "${first.field}"`,
-        first.port && `input "${first.port}"`,
-      ]
-        .filter(Boolean)
-        .join(', ')
-    : '';
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-  return new CairnError(
-    'invalid_argument',
-    `${what} is not valid: ${where ? `${where}: ` : ''}${first?.message ?? ''}${more}`,
-    { issues },
-  );
 }
 
 export class Pipelines {
@@ -79,7 +60,7 @@ export class Pipelines {
   /** Saves a valid spec as a new version (see the contract); `baseDir` for files run from the command line. */
   save(arg: MethodArg<'pipelines.save'>, baseDir: string | null = null): MethodResult<'pipelines.save'> {
     const checked = validatePipeline(arg.spec);
-    if (!checked.ok) throw invalid(checked.issues);
+    if (!checked.ok) throw invalidPipeline(checked.issues);
     // Stored as written (defaults not filled in), so the saved file diffs like the one the user wrote.
     const spec = PipelineSpec.parse(arg.spec);
     const existing = arg.id ? this.find(arg.id) : undefined;
@@ -144,10 +125,7 @@ export class Pipelines {
   }
 
   fromTemplate(req: MethodArg<'pipelines.fromTemplate'>): MethodResult<'pipelines.fromTemplate'> {
-    const spec = fromTemplate(req);
-    const checked = validatePipeline(spec);
-    if (!checked.ok) throw invalid(checked.issues, 'the template with these settings');
-    return spec;
+    return fromTemplate(req);
   }
 
   run({ id, version }: MethodArg<'pipelines.run'>): { runId: string } {
@@ -178,7 +156,7 @@ export class Pipelines {
       );
     }
     const checked = validatePipeline(spec);
-    if (!checked.ok) throw invalid(checked.issues, path.basename(resolved));
+    if (!checked.ok) throw invalidPipeline(checked.issues, path.basename(resolved));
     const existing = this.o.repo.find(checked.spec.name);
     const saved = this.save(
       { ...(existing ? { id: existing.id } : {}), spec, message: `run from ${resolved}` },

@@ -2,7 +2,14 @@
 // dataset -> impute -> split -> train -> evaluate (gates) -> register.
 import path from 'node:path';
 import type { PipelineTemplateInfo, PipelineTemplateName } from '../../../shared/api.js';
-import { PIPELINE_FORMAT, type PipelineEdge, type PipelineNode, type PipelineSpec } from '../../../shared/pipeline.js';
+import {
+  PIPELINE_FORMAT,
+  validatePipeline,
+  type PipelineEdge,
+  type PipelineNode,
+  type PipelineSpec,
+} from '../../../shared/pipeline.js';
+import { invalidPipeline } from './issues.js';
 
 export const TEMPLATES: readonly PipelineTemplateInfo[] = [
   {
@@ -31,7 +38,7 @@ function defaultName(dataset: string, template: PipelineTemplateName): string {
   return `${base}-${template.replace(/^tabular-/, '')}`;
 }
 
-/** A new pipeline from a template for a dataset (name or file path) and target column. */
+/** A new pipeline from a template for a dataset (name or file path) and target column; invalid_argument naming node and field for bad settings (a gate). */
 export function fromTemplate(req: {
   template: PipelineTemplateName;
   dataset: string;
@@ -79,7 +86,7 @@ export function fromTemplate(req: {
     target,
     targetPort,
   });
-  return {
+  const spec: PipelineSpec = {
     cairn: PIPELINE_FORMAT,
     name: req.name ?? defaultName(req.dataset, req.template),
     description: info.description,
@@ -93,4 +100,7 @@ export function fromTemplate(req: {
       edge('evaluate', 'model', 'register', 'model'),
     ],
   };
+  const checked = validatePipeline(spec);
+  if (!checked.ok) throw invalidPipeline(checked.issues, 'the template with these settings');
+  return spec;
 }
