@@ -13,6 +13,12 @@ import { paramError, type RunEnv } from './common.js';
 export function trainKind(env: RunEnv): KindRunner {
   return {
     version: 1,
+    // The run's dataset and model are named after the pipeline and node: the same training in
+    // another pipeline (or node) is its own run, not this one's cached result.
+    async identity(node) {
+      const p = node.params as unknown as NodeParams['train'];
+      return { key: { pipeline: env.pipelineName, node: node.id, modelName: p.modelName?.trim() || env.pipelineName }, value: null };
+    },
     async run(ctx) {
       const p = ctx.node.params as unknown as NodeParams['train'];
       const table = expectPort(ctx.inputs.data, 'table', 'data');
