@@ -53,7 +53,8 @@ function issuesOf(change: (s: Spec) => void): PipelineIssue[] {
   return r.issues;
 }
 
-const node = (s: Spec, id: string) => s.nodes.find((n) => n.id === id) as { params: Record<string, unknown>; kind: string; id: string };
+const node = (s: Spec, id: string) =>
+  s.nodes.find((n) => n.id === id) as { params: Record<string, unknown>; kind: string; id: string };
 
 describe('validatePipeline', () => {
   it('accepts the template chain and fills in params defaults', () => {
@@ -79,12 +80,20 @@ describe('validatePipeline', () => {
 
   it('names an unknown kind', () => {
     const issues = issuesOf((s) => (node(s, 'impute').kind = 'magic'));
-    expect(issues).toContainEqual({ nodeId: 'impute', field: 'kind', message: expect.stringMatching(/unknown node kind "magic"/) as string });
+    expect(issues).toContainEqual({
+      nodeId: 'impute',
+      field: 'kind',
+      message: expect.stringMatching(/unknown node kind "magic"/) as string,
+    });
   });
 
   it('names a bad param with its path: wrong type, out of range, nested, required, unknown', () => {
-    expect(issuesOf((s) => (node(s, 'train').params.epochs = 'many'))).toContainEqual(expect.objectContaining({ nodeId: 'train', field: 'epochs' }));
-    expect(issuesOf((s) => (node(s, 'split').params.seed = -1))).toContainEqual(expect.objectContaining({ nodeId: 'split', field: 'seed' }));
+    expect(issuesOf((s) => (node(s, 'train').params.epochs = 'many'))).toContainEqual(
+      expect.objectContaining({ nodeId: 'train', field: 'epochs' }),
+    );
+    expect(issuesOf((s) => (node(s, 'split').params.seed = -1))).toContainEqual(
+      expect.objectContaining({ nodeId: 'split', field: 'seed' }),
+    );
     expect(issuesOf((s) => (node(s, 'impute').params.rules = [{ column: 'a', strategy: 'average' }]))).toContainEqual(
       expect.objectContaining({ nodeId: 'impute', field: 'rules.0.strategy' }),
     );
@@ -100,38 +109,72 @@ describe('validatePipeline', () => {
 
   it('checks rules between fields of a node', () => {
     expect(issuesOf((s) => (node(s, 'split').params.train = 0.5))).toContainEqual(
-      expect.objectContaining({ nodeId: 'split', field: 'train', message: expect.stringMatching(/add up to 1 \(they add up to 0.8\)/) as string }),
+      expect.objectContaining({
+        nodeId: 'split',
+        field: 'train',
+        message: expect.stringMatching(/add up to 1 \(they add up to 0.8\)/) as string,
+      }),
     );
-    expect(issuesOf((s) => delete node(s, 'split').params.stratify)).toContainEqual(expect.objectContaining({ nodeId: 'split', field: 'stratify' }));
+    expect(issuesOf((s) => delete node(s, 'split').params.stratify)).toContainEqual(
+      expect.objectContaining({ nodeId: 'split', field: 'stratify' }),
+    );
     expect(issuesOf((s) => (node(s, 'impute').params.rules = [{ column: 'a', strategy: 'constant' }]))).toContainEqual(
       expect.objectContaining({ nodeId: 'impute', field: 'rules.0.value' }),
     );
-    expect(issuesOf((s) => (node(s, 'register').params.alias = '1st'))).toContainEqual(expect.objectContaining({ nodeId: 'register', field: 'alias' }));
-    expect(issuesOf((s) => (node(s, 'train').params.model = 'linear_regression'))).toContainEqual(expect.objectContaining({ nodeId: 'train', field: 'model' }));
+    expect(issuesOf((s) => (node(s, 'register').params.alias = '1st'))).toContainEqual(
+      expect.objectContaining({ nodeId: 'register', field: 'alias' }),
+    );
+    expect(issuesOf((s) => (node(s, 'train').params.model = 'linear_regression'))).toContainEqual(
+      expect.objectContaining({ nodeId: 'train', field: 'model' }),
+    );
   });
 
   it('names a gate that does not parse, or names a metric of the other task', () => {
-    expect(issuesOf((s) => (node(s, 'evaluate').params.gates = ['accuracy >= 0.9', 'accuracy is high']))).toContainEqual(
-      expect.objectContaining({ nodeId: 'evaluate', field: 'gates.1', message: expect.stringMatching(/is not a gate/) as string }),
+    expect(
+      issuesOf((s) => (node(s, 'evaluate').params.gates = ['accuracy >= 0.9', 'accuracy is high'])),
+    ).toContainEqual(
+      expect.objectContaining({
+        nodeId: 'evaluate',
+        field: 'gates.1',
+        message: expect.stringMatching(/is not a gate/) as string,
+      }),
     );
     // The train step upstream says classification: rmse is not one of its metrics.
     expect(issuesOf((s) => (node(s, 'evaluate').params.gates = ['rmse < 3']))).toEqual([
-      { nodeId: 'evaluate', field: 'gates.0', message: expect.stringMatching(/"rmse" is not a classification metric/) as string },
+      {
+        nodeId: 'evaluate',
+        field: 'gates.0',
+        message: expect.stringMatching(/"rmse" is not a classification metric/) as string,
+      },
     ]);
   });
 
   it('names an edge to a missing node, and one from a missing node', () => {
     expect(issuesOf((s) => (s.edges[0]!.target = 'ghost'))).toContainEqual(
-      expect.objectContaining({ edgeId: 'e1', nodeId: 'source', field: 'target', message: expect.stringMatching(/node "ghost" that does not exist/) as string }),
+      expect.objectContaining({
+        edgeId: 'e1',
+        nodeId: 'source',
+        field: 'target',
+        message: expect.stringMatching(/node "ghost" that does not exist/) as string,
+      }),
     );
-    expect(issuesOf((s) => (s.edges[0]!.source = 'ghost'))).toContainEqual(expect.objectContaining({ edgeId: 'e1', field: 'source' }));
+    expect(issuesOf((s) => (s.edges[0]!.source = 'ghost'))).toContainEqual(
+      expect.objectContaining({ edgeId: 'e1', field: 'source' }),
+    );
   });
 
   it('names a missing port on either end', () => {
     expect(issuesOf((s) => (s.edges[0]!.sourcePort = 'table'))).toContainEqual(
-      expect.objectContaining({ edgeId: 'e1', nodeId: 'source', port: 'table', message: expect.stringMatching(/has no output "table" \(outputs: data\)/) as string }),
+      expect.objectContaining({
+        edgeId: 'e1',
+        nodeId: 'source',
+        port: 'table',
+        message: expect.stringMatching(/has no output "table" \(outputs: data\)/) as string,
+      }),
     );
-    expect(issuesOf((s) => (s.edges[3]!.targetPort = 'input'))).toContainEqual(expect.objectContaining({ edgeId: 'e4', nodeId: 'evaluate', port: 'input' }));
+    expect(issuesOf((s) => (s.edges[3]!.targetPort = 'input'))).toContainEqual(
+      expect.objectContaining({ edgeId: 'e4', nodeId: 'evaluate', port: 'input' }),
+    );
   });
 
   it('refuses an edge between ports of different types, once', () => {
@@ -148,13 +191,28 @@ describe('validatePipeline', () => {
   });
 
   it('refuses a second edge into the same input', () => {
-    const issues = issuesOf((s) => s.edges.push({ id: 'e7', source: 'source', sourcePort: 'data', target: 'impute', targetPort: 'data' }));
-    expect(issues).toEqual([expect.objectContaining({ edgeId: 'e7', nodeId: 'impute', port: 'data', message: expect.stringMatching(/already comes from "source"/) as string })]);
+    const issues = issuesOf((s) =>
+      s.edges.push({ id: 'e7', source: 'source', sourcePort: 'data', target: 'impute', targetPort: 'data' }),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({
+        edgeId: 'e7',
+        nodeId: 'impute',
+        port: 'data',
+        message: expect.stringMatching(/already comes from "source"/) as string,
+      }),
+    ]);
   });
 
   it('names a required input left unconnected', () => {
     const issues = issuesOf((s) => s.edges.splice(4, 1));
-    expect(issues).toEqual([{ nodeId: 'evaluate', port: 'data', message: 'Evaluate "evaluate" needs its "data" input (a split table) connected' }]);
+    expect(issues).toEqual([
+      {
+        nodeId: 'evaluate',
+        port: 'data',
+        message: 'Evaluate "evaluate" needs its "data" input (a split table) connected',
+      },
+    ]);
   });
 
   it('names every node of a cycle', () => {
@@ -174,7 +232,9 @@ describe('validatePipeline', () => {
   });
 
   it('names duplicate node and edge ids', () => {
-    expect(issuesOf((s) => ((s.nodes[1] as { id: string }).id = 'source'))).toContainEqual(expect.objectContaining({ nodeId: 'source', field: 'id' }));
+    expect(issuesOf((s) => ((s.nodes[1] as { id: string }).id = 'source'))).toContainEqual(
+      expect.objectContaining({ nodeId: 'source', field: 'id' }),
+    );
     expect(issuesOf((s) => (s.edges[1]!.id = 'e1'))).toContainEqual(expect.objectContaining({ edgeId: 'e1' }));
   });
 });
@@ -184,7 +244,10 @@ describe('gates', () => {
     expect(parseGate('accuracy >= 0.9')).toEqual({ ok: true, gate: { metric: 'accuracy', op: '>=', threshold: 0.9 } });
     expect(parseGate(' rmse<3', 'regression')).toEqual({ ok: true, gate: { metric: 'rmse', op: '<', threshold: 3 } });
     expect(parseGate('r2 != -1e-3')).toEqual({ ok: true, gate: { metric: 'r2', op: '!=', threshold: -0.001 } });
-    expect(parseGate('accuracy >= 0.9', 'regression')).toMatchObject({ ok: false, message: expect.stringMatching(/not a regression metric: use one of mae, rmse, r2/) as string });
+    expect(parseGate('accuracy >= 0.9', 'regression')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/not a regression metric: use one of mae, rmse, r2/) as string,
+    });
     expect(parseGate('accuracy => 0.9').ok).toBe(false);
     expect(parseGate('speed > 1').ok).toBe(false);
   });
@@ -206,7 +269,8 @@ describe('the catalogue', () => {
       expect(spec.label.length).toBeGreaterThan(0);
       for (const f of spec.params) {
         expect(f.label.length, `${kind}.${f.name}`).toBeGreaterThan(0);
-        if (f.default !== undefined) expect(fieldSchema(f).safeParse(undefined).success, `${kind}.${f.name}`).toBe(true);
+        if (f.default !== undefined)
+          expect(fieldSchema(f).safeParse(undefined).success, `${kind}.${f.name}`).toBe(true);
       }
       expect(spec.params.map((p) => p.name)).toEqual([...new Set(spec.params.map((p) => p.name))]);
     }
@@ -218,7 +282,13 @@ describe('the catalogue', () => {
     expect(fieldSchema(units).safeParse(11).success).toBe(false);
     expect(fieldSchema(units).safeParse(2.5).success).toBe(false);
     expect(fieldSchema(units).safeParse(undefined).success).toBe(true);
-    const choice: ParamField = { name: 'c', label: 'C', type: 'enum', options: [{ value: 'a', label: 'A' }], default: 'a' };
+    const choice: ParamField = {
+      name: 'c',
+      label: 'C',
+      type: 'enum',
+      options: [{ value: 'a', label: 'A' }],
+      default: 'a',
+    };
     expect(fieldSchema(choice).parse(undefined)).toBe('a');
     expect(fieldSchema(choice).safeParse('b').success).toBe(false);
     const rules = nodeKinds.impute.params.find((p) => p.name === 'rules') as ParamField;

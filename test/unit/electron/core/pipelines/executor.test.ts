@@ -46,7 +46,10 @@ class Trace {
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Test kinds: `step` writes a file naming its inputs; the others wait, fail or miss a gate. */
-function kinds(trace: Trace, hooks: { wait?: (id: string, signal: AbortSignal) => Promise<void>; valid?: () => boolean } = {}): Record<string, KindRunner> {
+function kinds(
+  trace: Trace,
+  hooks: { wait?: (id: string, signal: AbortSignal) => Promise<void>; valid?: () => boolean } = {},
+): Record<string, KindRunner> {
   const step: KindRunner = {
     version: 1,
     async run(ctx) {
@@ -56,7 +59,10 @@ function kinds(trace: Trace, hooks: { wait?: (id: string, signal: AbortSignal) =
         await delay(5);
         const file = path.join(ctx.outDir, 'out.txt');
         await writeFile(file, `${ctx.node.id}(${Object.keys(ctx.inputs).join(',')})`);
-        return { output: { metrics: { value: Number(ctx.node.params.value ?? 0) } }, ports: { data: { type: 'table', file } } };
+        return {
+          output: { metrics: { value: Number(ctx.node.params.value ?? 0) } },
+          ports: { data: { type: 'table', file } },
+        };
       } finally {
         trace.leave();
       }
@@ -80,16 +86,29 @@ function kinds(trace: Trace, hooks: { wait?: (id: string, signal: AbortSignal) =
       async run(ctx) {
         trace.enter(ctx.node.id);
         trace.leave();
-        throw new StepFailure({ code: 'gate_failed', message: 'gate not met: accuracy >= 0.99' }, { metrics: { accuracy: 0.5 } });
+        throw new StepFailure(
+          { code: 'gate_failed', message: 'gate not met: accuracy >= 0.99' },
+          { metrics: { accuracy: 0.5 } },
+        );
       },
     },
   };
 }
 
 const n = (id: string, kind = 'step', params: Record<string, unknown> = {}): ExecNode => ({ id, kind, params });
-const e = (source: string, target: string, targetPort = 'data'): ExecEdge => ({ source, sourcePort: 'data', target, targetPort });
+const e = (source: string, target: string, targetPort = 'data'): ExecEdge => ({
+  source,
+  sourcePort: 'data',
+  target,
+  targetPort,
+});
 
-async function run(nodes: ExecNode[], edges: ExecEdge[], k: Record<string, KindRunner>, opts: { concurrency?: number; signal?: AbortSignal } = {}) {
+async function run(
+  nodes: ExecNode[],
+  edges: ExecEdge[],
+  k: Record<string, KindRunner>,
+  opts: { concurrency?: number; signal?: AbortSignal } = {},
+) {
   const events: StepEvent[] = [];
   const outcome = await execute({
     nodes,
@@ -115,7 +134,12 @@ describe('topologicalOrder', () => {
 describe('execute', () => {
   it('runs steps in topological order, one at a time with a limit of 1', async () => {
     const trace = new Trace();
-    const nodes = [n('c', 'step', { value: 3 }), n('b', 'step', { value: 2 }), n('a', 'step', { value: 1 }), n('x', 'step', { value: 9 })];
+    const nodes = [
+      n('c', 'step', { value: 3 }),
+      n('b', 'step', { value: 2 }),
+      n('a', 'step', { value: 1 }),
+      n('x', 'step', { value: 9 }),
+    ];
     const { outcome } = await run(nodes, [e('a', 'b'), e('b', 'c')], kinds(trace), { concurrency: 1 });
     expect(outcome.status).toBe('succeeded');
     expect(trace.started.indexOf('a')).toBeLessThan(trace.started.indexOf('b'));
@@ -138,9 +162,14 @@ describe('execute', () => {
     };
     const nodes = [n('root'), n('left'), n('right'), n('join')];
     const edges = [e('root', 'left'), e('root', 'right'), e('left', 'join', 'a'), e('right', 'join', 'b')];
-    const { outcome } = await run(nodes, edges, kinds(trace, { wait: async (id) => (id === 'left' || id === 'right' ? wait(id) : undefined) }), {
-      concurrency: 2,
-    });
+    const { outcome } = await run(
+      nodes,
+      edges,
+      kinds(trace, { wait: async (id) => (id === 'left' || id === 'right' ? wait(id) : undefined) }),
+      {
+        concurrency: 2,
+      },
+    );
     expect(outcome.status).toBe('succeeded');
     expect(trace.maxInFlight).toBe(2);
     expect(trace.started.at(-1)).toBe('join');
@@ -148,7 +177,9 @@ describe('execute', () => {
 
   it('shares a result between nodes of the same kind, params and inputs (the key is their content)', async () => {
     const trace = new Trace();
-    const { outcome } = await run([n('one', 'step', { value: 1 }), n('two', 'step', { value: 1 })], [], kinds(trace), { concurrency: 1 });
+    const { outcome } = await run([n('one', 'step', { value: 1 }), n('two', 'step', { value: 1 })], [], kinds(trace), {
+      concurrency: 1,
+    });
     expect(outcome.states).toEqual({ one: 'succeeded', two: 'cached' });
   });
 
@@ -205,7 +236,14 @@ describe('execute', () => {
     expect(outcome.status).toBe('failed');
     expect(outcome.error?.message).toBe('step "bad" failed: this step always fails');
     expect(outcome.error?.details).toMatchObject({ nodeId: 'bad', field: 'value' });
-    expect(outcome.states).toEqual({ a: 'succeeded', bad: 'failed', after: 'skipped', later: 'skipped', other: 'succeeded', otherNext: 'succeeded' });
+    expect(outcome.states).toEqual({
+      a: 'succeeded',
+      bad: 'failed',
+      after: 'skipped',
+      later: 'skipped',
+      other: 'succeeded',
+      otherNext: 'succeeded',
+    });
     expect(final('after')?.reason).toBe('upstream step "bad" failed');
     expect(final('later')?.reason).toBe('upstream step "after" was skipped');
     expect(final('bad')?.error).toMatchObject({ code: 'invalid_argument', message: 'this step always fails' });
@@ -221,7 +259,11 @@ describe('execute', () => {
 
   it('reports an unmet gate as its own outcome, with the step output kept', async () => {
     const trace = new Trace();
-    const { outcome, final } = await run([n('a'), n('eval', 'gate'), n('register')], [e('a', 'eval'), e('eval', 'register')], kinds(trace));
+    const { outcome, final } = await run(
+      [n('a'), n('eval', 'gate'), n('register')],
+      [e('a', 'eval'), e('eval', 'register')],
+      kinds(trace),
+    );
     expect(outcome.status).toBe('gate_failed');
     expect(outcome.error?.code).toBe('gate_failed');
     expect(final('eval')?.output).toEqual({ metrics: { accuracy: 0.5 } });
@@ -241,11 +283,21 @@ describe('execute', () => {
             abort.abort();
           })
         : Promise.resolve();
-    const nodes = [n('a'), n('slow', 'step', { value: 1 }), n('after', 'step', { value: 2 }), n('queued', 'step', { value: 3 })];
-    const { outcome, final } = await run(nodes, [e('a', 'slow'), e('slow', 'after'), e('a', 'queued')], kinds(trace, { wait }), {
-      concurrency: 1,
-      signal: abort.signal,
-    });
+    const nodes = [
+      n('a'),
+      n('slow', 'step', { value: 1 }),
+      n('after', 'step', { value: 2 }),
+      n('queued', 'step', { value: 3 }),
+    ];
+    const { outcome, final } = await run(
+      nodes,
+      [e('a', 'slow'), e('slow', 'after'), e('a', 'queued')],
+      kinds(trace, { wait }),
+      {
+        concurrency: 1,
+        signal: abort.signal,
+      },
+    );
     expect(outcome.status).toBe('cancelled');
     expect(outcome.states).toEqual({ a: 'succeeded', slow: 'failed', after: 'skipped', queued: 'skipped' });
     expect(final('slow')?.error?.code).toBe('cancelled');

@@ -37,15 +37,21 @@ async function table(name: string, select: string): Promise<string> {
 async function rows(file: string): Promise<Record<string, unknown>[]> {
   const r = await duck.conn.runAndReadAll(`SELECT * FROM read_parquet(${literal(file)})`);
   const names = r.columnNames();
-  return r.getRowsJS().map((row) => Object.fromEntries(row.map((v, i) => [names[i], toCell(v)])));
+  return r
+    .getRowsJS()
+    .map((row) => Object.fromEntries(row.map((v, i): [string, unknown] => [names[i] as string, toCell(v)])));
 }
 
 /** Runs one kind on an input file with params (defaults filled in as validation does). */
-async function run(kind: NodeKindName, params: Record<string, unknown>, input: string): Promise<StepResult & { rows: Record<string, unknown>[] }> {
+async function run(
+  kind: NodeKindName,
+  params: Record<string, unknown>,
+  input: string,
+): Promise<StepResult & { rows: Record<string, unknown>[] }> {
   const outDir = path.join(dir, `step-${++step}`);
   await mkdir(outDir);
   const ctx: StepContext = {
-    node: { id: kind, kind, params: nodeParamSchemas[kind].parse({ ...defaultParams(kind), ...params }) as Record<string, unknown> },
+    node: { id: kind, kind, params: nodeParamSchemas[kind].parse({ ...defaultParams(kind), ...params }) },
     inputs: { data: { type: 'table', file: input } },
     identity: undefined,
     outDir,
@@ -59,7 +65,11 @@ async function run(kind: NodeKindName, params: Record<string, unknown>, input: s
 }
 
 /** The error a kind fails with: its code, message and the field it names. */
-async function failure(kind: NodeKindName, params: Record<string, unknown>, input = people): Promise<{ code: string; field: unknown; message: string }> {
+async function failure(
+  kind: NodeKindName,
+  params: Record<string, unknown>,
+  input = people,
+): Promise<{ code: string; field: unknown; message: string }> {
   try {
     await run(kind, params, input);
   } catch (err) {
@@ -96,13 +106,29 @@ describe('sql', () => {
       { id: 1, x2: 20 },
       { id: 2, x2: null },
     ]);
-    expect(r.output.table).toMatchObject({ rowCount: 2, columns: [{ name: 'id', type: 'INTEGER' }, { name: 'x2', type: 'DECIMAL(13,1)' }] });
+    expect(r.output.table).toMatchObject({
+      rowCount: 2,
+      columns: [
+        { name: 'id', type: 'INTEGER' },
+        { name: 'x2', type: 'DECIMAL(13,1)' },
+      ],
+    });
   });
 
   it('refuses more than one statement, a statement that is not a SELECT, and a bad query, naming the field', async () => {
-    expect(await failure('sql', { query: 'SELECT 1; SELECT 2' })).toMatchObject({ code: 'invalid_argument', field: 'query', message: expect.stringMatching(/one SELECT statement/) as string });
-    expect(await failure('sql', { query: 'CREATE TABLE t AS SELECT * FROM input' })).toMatchObject({ field: 'query', message: expect.stringMatching(/must be a SELECT/) as string });
-    expect(await failure('sql', { query: 'SELECT nope FROM input' })).toMatchObject({ field: 'query', message: expect.stringMatching(/nope/) as string });
+    expect(await failure('sql', { query: 'SELECT 1; SELECT 2' })).toMatchObject({
+      code: 'invalid_argument',
+      field: 'query',
+      message: expect.stringMatching(/one SELECT statement/) as string,
+    });
+    expect(await failure('sql', { query: 'CREATE TABLE t AS SELECT * FROM input' })).toMatchObject({
+      field: 'query',
+      message: expect.stringMatching(/must be a SELECT/) as string,
+    });
+    expect(await failure('sql', { query: 'SELECT nope FROM input' })).toMatchObject({
+      field: 'query',
+      message: expect.stringMatching(/nope/) as string,
+    });
   });
 });
 
@@ -114,16 +140,26 @@ describe('filter', () => {
   });
 
   it('refuses a condition that is not true/false, does not parse, names no column, or appends a statement', async () => {
-    expect(await failure('filter', { condition: 'x + 1' })).toMatchObject({ field: 'condition', message: expect.stringMatching(/gives DECIMAL.* values, not true or false/) as string });
+    expect(await failure('filter', { condition: 'x + 1' })).toMatchObject({
+      field: 'condition',
+      message: expect.stringMatching(/gives DECIMAL.* values, not true or false/) as string,
+    });
     expect(await failure('filter', { condition: 'x >' })).toMatchObject({ field: 'condition' });
-    expect(await failure('filter', { condition: 'height > 1' })).toMatchObject({ field: 'condition', message: expect.stringMatching(/height/) as string });
+    expect(await failure('filter', { condition: 'height > 1' })).toMatchObject({
+      field: 'condition',
+      message: expect.stringMatching(/height/) as string,
+    });
     expect(await failure('filter', { condition: 'true; DROP TABLE x' })).toMatchObject({ field: 'condition' });
   });
 });
 
 describe('columns', () => {
   it('keeps the named columns in the order given, then renames', async () => {
-    const r = await run('columns', { mode: 'select', columns: ['city', 'id'], rename: [{ from: 'city', to: 'town' }] }, people);
+    const r = await run(
+      'columns',
+      { mode: 'select', columns: ['city', 'id'], rename: [{ from: 'city', to: 'town' }] },
+      people,
+    );
     expect(Object.keys(r.rows[0] ?? {})).toEqual(['town', 'id']);
     expect(r.rows[0]).toEqual({ town: 'auckland', id: 1 });
   });
@@ -134,10 +170,21 @@ describe('columns', () => {
   });
 
   it('names an unknown column, a rename of a dropped column, and a name clash', async () => {
-    expect(await failure('columns', { mode: 'drop', columns: ['ghost'] })).toMatchObject({ field: 'columns', message: expect.stringMatching(/no column "ghost" in the input \(it has id, x, city, flag, n\)/) as string });
-    expect(await failure('columns', { mode: 'drop', columns: ['x'], rename: [{ from: 'x', to: 'y' }] })).toMatchObject({ field: 'rename.0.from' });
-    expect(await failure('columns', { mode: 'drop', columns: [], rename: [{ from: 'x', to: 'id' }] })).toMatchObject({ field: 'rename.0.to', message: 'two columns would be named "id"' });
-    expect(await failure('columns', { mode: 'drop', columns: ['id', 'x', 'city', 'flag', 'n'] })).toMatchObject({ field: 'columns', message: 'that drops every column' });
+    expect(await failure('columns', { mode: 'drop', columns: ['ghost'] })).toMatchObject({
+      field: 'columns',
+      message: expect.stringMatching(/no column "ghost" in the input \(it has id, x, city, flag, n\)/) as string,
+    });
+    expect(await failure('columns', { mode: 'drop', columns: ['x'], rename: [{ from: 'x', to: 'y' }] })).toMatchObject({
+      field: 'rename.0.from',
+    });
+    expect(await failure('columns', { mode: 'drop', columns: [], rename: [{ from: 'x', to: 'id' }] })).toMatchObject({
+      field: 'rename.0.to',
+      message: 'two columns would be named "id"',
+    });
+    expect(await failure('columns', { mode: 'drop', columns: ['id', 'x', 'city', 'flag', 'n'] })).toMatchObject({
+      field: 'columns',
+      message: 'that drops every column',
+    });
   });
 });
 
@@ -176,8 +223,12 @@ describe('impute', () => {
       field: 'rules.0.value',
       message: '"lots" cannot be read as INTEGER, the type of "n"',
     });
-    expect(await failure('impute', { rules: [{ column: 'city', strategy: 'mean' }] })).toMatchObject({ field: 'rules.0.strategy' });
-    expect(await failure('impute', { rules: [{ column: 'ghost', strategy: 'mode' }] })).toMatchObject({ field: 'rules.0.column' });
+    expect(await failure('impute', { rules: [{ column: 'city', strategy: 'mean' }] })).toMatchObject({
+      field: 'rules.0.strategy',
+    });
+    expect(await failure('impute', { rules: [{ column: 'ghost', strategy: 'mode' }] })).toMatchObject({
+      field: 'rules.0.column',
+    });
   });
 });
 
@@ -203,7 +254,10 @@ describe('scale', () => {
   });
 
   it('names a text column asked to scale', async () => {
-    expect(await failure('scale', { columns: ['city'] })).toMatchObject({ field: 'columns', message: '"city" is VARCHAR, not a number column' });
+    expect(await failure('scale', { columns: ['city'] })).toMatchObject({
+      field: 'columns',
+      message: '"city" is VARCHAR, not a number column',
+    });
   });
 });
 
@@ -221,7 +275,11 @@ describe('encode', () => {
   });
 
   it('one-hot beyond the limit: the rarer values share an other column', async () => {
-    const r = await run('encode', { method: 'onehot', maxCategories: 2, columns: ['city'] }, await table('cities', "SELECT * FROM (VALUES ('a'), ('a'), ('b'), ('c')) t(city)"));
+    const r = await run(
+      'encode',
+      { method: 'onehot', maxCategories: 2, columns: ['city'] },
+      await table('cities', "SELECT * FROM (VALUES ('a'), ('a'), ('b'), ('c')) t(city)"),
+    );
     expect(r.rows).toEqual([
       { city_a: 1, city_b: 0, city_other: 0 },
       { city_a: 1, city_b: 0, city_other: 0 },
@@ -239,7 +297,10 @@ describe('encode', () => {
   it('names a number column asked to encode, and a column name that would clash', async () => {
     expect(await failure('encode', { columns: ['x'] })).toMatchObject({ field: 'columns' });
     const clash = await table('clash', "SELECT * FROM (VALUES ('a', 1)) t(c, c_a)");
-    expect(await failure('encode', { columns: ['c'] }, clash)).toMatchObject({ field: 'columns', message: expect.stringMatching(/"c_a", which already exists/) as string });
+    expect(await failure('encode', { columns: ['c'] }, clash)).toMatchObject({
+      field: 'columns',
+      message: expect.stringMatching(/"c_a", which already exists/) as string,
+    });
   });
 });
 
@@ -247,7 +308,10 @@ describe('split', () => {
   let big: string;
   beforeAll(async () => {
     // 200 rows, classes a (150) and b (50), a few without a class.
-    big = await table('big', "SELECT i AS id, CASE WHEN i % 50 = 7 THEN NULL WHEN i % 4 = 0 THEN 'b' ELSE 'a' END AS label FROM range(200) r(i)");
+    big = await table(
+      'big',
+      "SELECT i AS id, CASE WHEN i % 50 = 7 THEN NULL WHEN i % 4 = 0 THEN 'b' ELSE 'a' END AS label FROM range(200) r(i)",
+    );
   });
 
   it('random: adds the split column with the sizes training uses, the same for the same seed', async () => {
@@ -262,24 +326,45 @@ describe('split', () => {
   });
 
   it('stratified: each class keeps its share in every part; rows without a class get no part', async () => {
-    const r = await run('split', { method: 'stratified', stratify: 'label', train: 0.6, validation: 0.2, test: 0.2 }, big);
-    const count = (label: string | null, part: string | null) => r.rows.filter((x) => x.label === label && x[SPLIT_COLUMN] === part).length;
+    const r = await run(
+      'split',
+      { method: 'stratified', stratify: 'label', train: 0.6, validation: 0.2, test: 0.2 },
+      big,
+    );
+    const count = (label: string | null, part: string | null) =>
+      r.rows.filter((x) => x.label === label && x[SPLIT_COLUMN] === part).length;
     const nb = r.rows.filter((x) => x.label === 'b').length;
     const na = r.rows.filter((x) => x.label === 'a').length;
-    for (const [part, share] of [['train', 0.6], ['validation', 0.2], ['test', 0.2]] as const) {
+    for (const [part, share] of [
+      ['train', 0.6],
+      ['validation', 0.2],
+      ['test', 0.2],
+    ] as const) {
       expect(Math.abs(count('b', part) - nb * share)).toBeLessThanOrEqual(1);
       expect(Math.abs(count('a', part) - na * share)).toBeLessThanOrEqual(1);
     }
     expect(count(null, null)).toBe(4);
-    expect(r.output.table?.parts).toEqual({ train: count('a', 'train') + count('b', 'train'), validation: count('a', 'validation') + count('b', 'validation'), test: count('a', 'test') + count('b', 'test') });
+    expect(r.output.table?.parts).toEqual({
+      train: count('a', 'train') + count('b', 'train'),
+      validation: count('a', 'validation') + count('b', 'validation'),
+      test: count('a', 'test') + count('b', 'test'),
+    });
   });
 
   it('names an unknown stratify column, a class too small to split, and an input split already', async () => {
-    expect(await failure('split', { method: 'stratified', stratify: 'ghost' }, big)).toMatchObject({ field: 'stratify' });
+    expect(await failure('split', { method: 'stratified', stratify: 'ghost' }, big)).toMatchObject({
+      field: 'stratify',
+    });
     const tiny = await table('tiny', "SELECT * FROM (VALUES ('a'), ('a'), ('a'), ('b')) t(label)");
-    expect(await failure('split', { method: 'stratified', stratify: 'label' }, tiny)).toMatchObject({ field: 'stratify', message: expect.stringMatching(/at least 2 rows of each class/) as string });
+    expect(await failure('split', { method: 'stratified', stratify: 'label' }, tiny)).toMatchObject({
+      field: 'stratify',
+      message: expect.stringMatching(/at least 2 rows of each class/) as string,
+    });
     const split = await run('split', {}, big);
     const file = split.ports.data?.type === 'table' ? split.ports.data.file : '';
-    expect(await failure('split', {}, file)).toMatchObject({ field: 'method', message: expect.stringMatching(/split already/) as string });
+    expect(await failure('split', {}, file)).toMatchObject({
+      field: 'method',
+      message: expect.stringMatching(/split already/) as string,
+    });
   });
 });
