@@ -472,7 +472,7 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
         label: 'Columns',
         type: 'column-list',
         default: [],
-        description: 'Every text and boolean column when empty.',
+        description: 'Every text column when empty (name boolean columns to encode them).',
       },
       { name: 'exclude', label: 'Leave alone', type: 'column-list', default: [], description: 'E.g. the target.' },
       {

@@ -10,6 +10,19 @@ import { expectPort, type ModelValue } from '../ports.js';
 import { modelsStillThere } from './model-check.js';
 import { paramError, type RunEnv } from './common.js';
 
+/** A request the run refused names what to fix: the error names the parameter where that can be told. */
+function blame(err: unknown, p: NodeParams['train']): unknown {
+  if (!(err instanceof CairnError) || err.code !== 'invalid_argument' || err.details?.field) return err;
+  const named = [
+    err.details?.column,
+    ...(Array.isArray(err.details?.unknown) ? (err.details.unknown as unknown[]) : []),
+  ];
+  if (named.includes(p.target)) return paramError('target', err.message, err.details);
+  if (named.some((c) => typeof c === 'string' && p.features.includes(c)))
+    return paramError('features', err.message, err.details);
+  return err;
+}
+
 export function trainKind(env: RunEnv): KindRunner {
   return {
     version: 1,
@@ -17,7 +30,10 @@ export function trainKind(env: RunEnv): KindRunner {
     // another pipeline (or node) is its own run, not this one's cached result.
     async identity(node) {
       const p = node.params as unknown as NodeParams['train'];
-      return { key: { pipeline: env.pipelineName, node: node.id, modelName: p.modelName?.trim() || env.pipelineName }, value: null };
+      return {
+        key: { pipeline: env.pipelineName, node: node.id, modelName: p.modelName?.trim() || env.pipelineName },
+        value: null,
+      };
     },
     async run(ctx) {
       const p = ctx.node.params as unknown as NodeParams['train'];
@@ -61,16 +77,7 @@ export function trainKind(env: RunEnv): KindRunner {
           ctx.signal,
         );
       } catch (err) {
-        // A request the run refused names what to fix: say which parameter where we can tell.
-        if (
-          err instanceof CairnError &&
-          err.code === 'invalid_argument' &&
-          typeof err.details?.column === 'string' &&
-          err.details.column === p.target
-        ) {
-          throw paramError('target', err.message, err.details);
-        }
-        throw err;
+        throw blame(err, p);
       }
       if (!run.model || !run.task)
         throw new CairnError('internal', `training run ${run.id} ended without a model version`);

@@ -202,6 +202,24 @@ describe('a pipeline file run from start to end', () => {
   });
 });
 
+describe('a failing step', () => {
+  it('names its field (a train target that is not a column) and skips only what follows it', async () => {
+    const spec = await flowersSpec('typo-pipe');
+    spec.nodes.find((n) => n.id === 'train')!.params.target = 'lable';
+    // A side branch that does not depend on training still runs.
+    spec.nodes.push({ id: 'side', kind: 'filter', params: { condition: 'x1 > 0' }, position: { x: 0, y: 200 } });
+    spec.edges.push({ id: 'e-side', source: 'impute', sourcePort: 'data', target: 'side', targetPort: 'data' });
+    const run = await runFile(spec);
+    expect(run.status).toBe('failed');
+    expect(step(run, 'train').error).toMatchObject({
+      code: 'invalid_argument',
+      message: 'Unknown column: "lable"',
+      details: { field: 'target' },
+    });
+    expect(states(run)).toMatchObject({ train: 'failed', evaluate: 'skipped', register: 'skipped', side: 'succeeded' });
+  });
+});
+
 describe('saving pipelines', () => {
   it('saves versions, gets any of them with the history, and makes no version for identical content', async () => {
     const spec = await flowersSpec('saved');
