@@ -10,8 +10,8 @@ export interface LayoutBox {
 }
 
 /** Gaps between ranks (columns) and between steps of one rank. */
-const RANK_GAP = 70;
-const NODE_GAP = 36;
+const RANK_GAP = 45;
+const NODE_GAP = 30;
 
 /** Top-left positions for boxes laid out left to right along the edges. */
 export function layoutLeftToRight(boxes: readonly LayoutBox[], edges: readonly { source: string; target: string }[]): Map<string, XYPosition> {

@@ -3,7 +3,7 @@
 // "unsaved" is a comparison rather than a flag someone forgets to set. A pure reducer: the page
 // keeps one per open pipeline, so switching pipelines keeps each one's unsaved work and history.
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
-import { defaultParams, isNodeKind, type PipelineSpec } from '../../../../shared/pipeline.js';
+import { defaultParams, isNodeKind, nodeKinds, type NodeKindName, type PipelineSpec } from '../../../../shared/pipeline.js';
 import {
   connectionProblem,
   edgeId,
@@ -67,6 +67,18 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
+}
+
+/**
+ * A new step's params: the kind's defaults, and "" for required text without one, so the step
+ * reads "Target is required" rather than a type error until it is filled in.
+ */
+export function newStepParams(kind: NodeKindName): Record<string, unknown> {
+  const params = defaultParams(kind);
+  for (const f of nodeKinds[kind].params) {
+    if (f.required && f.default === undefined && (f.type === 'string' || f.type === 'column' || f.type === 'dataset')) params[f.name] = '';
+  }
+  return params;
 }
 
 /** A working copy of a file; `saved` when it is a stored version. */
@@ -162,7 +174,7 @@ export function editorReducer(doc: EditorDoc, action: EditorAction): EditorDoc {
     case 'add': {
       if (!isNodeKind(action.kind)) return doc;
       const id = nextNodeId(action.kind, new Set(doc.nodes.map((n) => n.id)));
-      const node: StepNode = { id, type: 'step', position: action.position, data: { kind: action.kind, params: defaultParams(action.kind) }, selected: true };
+      const node: StepNode = { id, type: 'step', position: action.position, data: { kind: action.kind, params: newStepParams(action.kind) }, selected: true };
       return commit({ ...doc, nodes: [...doc.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], edges: unselectEdges(doc.edges) });
     }
     case 'connect': {

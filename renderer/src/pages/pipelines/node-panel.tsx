@@ -31,8 +31,8 @@ export function NodePanel({ node, issues, ctx, step, stale, tab, onTab, onParams
   const general = otherIssues(issues, shown.map((f) => f.name));
   return (
     <div className="node-panel" data-testid="node-panel" data-node-id={node.id}>
-      <header className="panel-head">
-        <div className="panel-title">
+      <header className="pl-panel-head">
+        <div className="pl-panel-title">
           <h2>{node.data.label ?? kind?.label ?? node.data.kind}</h2>
           {step && <StateBadge step={step} />}
         </div>
@@ -40,7 +40,7 @@ export function NodePanel({ node, issues, ctx, step, stale, tab, onTab, onParams
           <span className="mono">{node.id}</span> · {kind ? kind.description : `"${node.data.kind}" is not a node kind this version of Cairn knows`}
         </p>
       </header>
-      <div className="panel-tabs" role="tablist">
+      <div className="pl-tabs" role="tablist">
         <button type="button" role="tab" aria-selected={tab === 'params'} className={tab === 'params' ? 'active' : ''} onClick={() => onTab('params')} data-testid="tab-params">
           Parameters{issues.length ? ` (${issues.length} ⚠)` : ''}
         </button>
@@ -53,7 +53,7 @@ export function NodePanel({ node, issues, ctx, step, stale, tab, onTab, onParams
       ) : (
         <div className="param-form" data-testid="param-form">
           {general.length > 0 && (
-            <ul className="panel-issues" data-testid="node-issues">
+            <ul className="pl-node-issues" data-testid="node-issues">
               {general.map((i, n) => (
                 <li key={n}>
                   {i.port ? <strong>{i.port}: </strong> : i.field ? <strong>{i.field}: </strong> : null}

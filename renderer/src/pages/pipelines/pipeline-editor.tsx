@@ -52,8 +52,10 @@ export interface PipelineEditorProps {
 }
 
 /** A step's size before React Flow has measured it (new nodes, auto-layout of unseen nodes). */
-const NODE_SIZE = { width: 220, height: 110 };
+const NODE_SIZE = { width: 190, height: 110 };
 const PASTE_OFFSET = 40;
+/** Fitting leaves a margin and never zooms a small pipeline past 110 %. */
+const FIT = { padding: 0.1, maxZoom: 1.1 };
 const TOAST_MS = 5000;
 
 const STATE_COLORS: Record<StepState, string> = {
@@ -84,11 +86,19 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   const [busy, setBusy] = useState<'saving' | 'starting' | 'cancelling' | undefined>(undefined);
   const [actionError, setActionError] = useState<{ title: string; error: ApiError } | undefined>(undefined);
   const [versionsTick, setVersionsTick] = useState(0);
+  const [fitOnOpen] = useState(doc.nodes.length > 0);
+  // Fitting waits for the render that moved the steps: React Flow takes new positions in its own effect.
+  const [fitTick, setFitTick] = useState(0);
+  useEffect(() => {
+    if (fitTick === 0) return;
+    const frame = requestAnimationFrame(() => void flow.fitView({ ...FIT, duration: 200 }));
+    return () => cancelAnimationFrame(frame);
+  }, [fitTick, flow]);
 
   const spec = useMemo(() => currentSpec(doc), [doc]);
   const dirty = isDirty(doc);
-  // Validation ignores where steps sit: dragging does not re-check the file.
-  const contentKey = useMemo(() => stableJson({ ...spec, nodes: spec.nodes.map(({ position: _p, ...n }) => n) }), [spec]);
+  // Validation ignores where steps sit (all placed at 0,0 here): dragging does not re-check the file.
+  const contentKey = useMemo(() => stableJson({ ...spec, nodes: spec.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) }), [spec]);
   const local = useMemo(() => validatePipeline(JSON.parse(contentKey) as unknown), [contentKey]);
   const [checked, setChecked] = useState<{ key: string; issues: PipelineIssue[] } | undefined>(undefined);
   useEffect(() => {
@@ -183,7 +193,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   const autoLayout = () => {
     const boxes = doc.nodes.map((n) => ({ id: n.id, width: n.measured?.width ?? NODE_SIZE.width, height: n.measured?.height ?? NODE_SIZE.height }));
     dispatch({ type: 'layout', positions: layoutLeftToRight(boxes, doc.edges) });
-    requestAnimationFrame(() => void flow.fitView({ padding: 0.2, duration: 200 }));
+    setFitTick((t) => t + 1);
   };
 
   const copy = () => {
@@ -245,7 +255,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
     client.call('pipelines.get', { id: doc.pipelineId, version }).then(
       (d) => {
         dispatch({ type: 'open', spec: d.spec, version: d.version });
-        requestAnimationFrame(() => void flow.fitView({ padding: 0.2, duration: 200 }));
+        setFitTick((t) => t + 1);
       },
       (err: unknown) => setActionError({ title: `Could not open v${version}`, error: toApiError(err) }),
     );
@@ -378,7 +388,10 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
               nodeTypes={nodeTypes}
               onNodesChange={(changes) => dispatch({ type: 'nodesChanged', changes })}
               onEdgesChange={(changes) => dispatch({ type: 'edgesChanged', changes })}
-              onConnect={(c) => dispatch({ type: 'connect', connection: c })}
+              onConnect={(c) => {
+                setToast(undefined);
+                dispatch({ type: 'connect', connection: c });
+              }}
               isValidConnection={isValidConnection}
               onConnectEnd={onConnectEnd}
               onNodeDragStop={() => dispatch({ type: 'commit' })}
@@ -388,8 +401,9 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
               multiSelectionKeyCode={['Control', 'Meta', 'Shift']}
               snapToGrid
               snapGrid={[10, 10]}
-              fitView
-              fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
+              // Fit a pipeline that has steps when it opens; an empty canvas stays at 100% so the first drop does not move the view.
+              fitView={fitOnOpen}
+              fitViewOptions={FIT}
               minZoom={0.2}
               maxZoom={2}
               attributionPosition="top-right"
@@ -401,7 +415,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
                 <Panel position="bottom-center">
                   <div className="canvas-toast" role="status" data-testid="canvas-toast">
                     {toast.text}
-                    <button type="button" className="btn-link" onClick={() => setToast(undefined)} aria-label="Dismiss">
+                    <button type="button" className="btn-link" onClick={() => setToast(undefined)} aria-label="Dismiss" data-testid="canvas-toast-close">
                       ×
                     </button>
                   </div>
@@ -433,7 +447,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
             />
           ) : (
             <>
-              {selected.length > 1 && <p className="small muted pad">{selected.length} steps selected: Delete removes them, Ctrl+C copies them.</p>}
+              {selected.length > 1 && <p className="small muted pl-pad">{selected.length} steps selected: Delete removes them, Ctrl+C copies them.</p>}
               <PipelinePanel
                 head={doc.head}
                 issues={issues}

@@ -25,7 +25,7 @@ export function PipelinePanel({ head, issues, versions, baseVersion, runs, shown
   const nameIssue = issues.find((i) => !i.nodeId && !i.edgeId && i.field === 'name');
   return (
     <div className="pipeline-panel" data-testid="pipeline-panel">
-      <section className="panel-section">
+      <section className="pl-section">
         <div className={`param-field${nameIssue ? ' invalid' : ''}`}>
           <label className="param-label" htmlFor="pipeline-name">
             Name
@@ -50,7 +50,7 @@ export function PipelinePanel({ head, issues, versions, baseVersion, runs, shown
         </div>
       </section>
 
-      <section className="panel-section" data-testid="pipeline-issues">
+      <section className="pl-section" data-testid="pipeline-issues">
         <h3>Problems</h3>
         {issues.length === 0 ? (
           <p className="small ok-note">None: the pipeline can run.</p>
@@ -72,7 +72,7 @@ export function PipelinePanel({ head, issues, versions, baseVersion, runs, shown
         )}
       </section>
 
-      <section className="panel-section">
+      <section className="pl-section">
         <h3>Runs</h3>
         {!runs ? (
           <p className="small muted">Loading…</p>
@@ -96,7 +96,7 @@ export function PipelinePanel({ head, issues, versions, baseVersion, runs, shown
         )}
       </section>
 
-      <section className="panel-section">
+      <section className="pl-section">
         <h3>Versions</h3>
         {!versions ? (
           <p className="small muted">Not saved yet.</p>

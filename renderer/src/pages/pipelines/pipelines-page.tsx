@@ -228,9 +228,9 @@ export function PipelinesPage() {
                     v{p.latestVersion} · saved {formatDate(p.updatedAt)}
                   </span>
                   {p.lastRun && (
-                    <span className="small ellipsis">
+                    <span className="small ellipsis" title={`Last run ${formatDate(p.lastRun.createdAt)}, of v${p.lastRun.version}`}>
                       <span className={`run-status run-status-${p.lastRun.status}`}>{RUN_LABELS[p.lastRun.status]}</span>
-                      <span className="muted"> {formatDate(p.lastRun.createdAt)}</span>
+                      <span className="muted"> last run {shortWhen(p.lastRun.createdAt)}</span>
                     </span>
                   )}
                 </button>
@@ -278,6 +278,12 @@ export function PipelinesPage() {
       )}
     </div>
   );
+}
+
+/** A time today as "14:05", an earlier one as its date: enough for a narrow list. */
+function shortWhen(iso: string): string {
+  const full = formatDate(iso);
+  return full.slice(0, 10) === formatDate(new Date().toISOString()).slice(0, 10) ? full.slice(11) : full.slice(0, 10);
 }
 
 function DeleteDialog({ pipeline, run, onClose }: { pipeline: PipelineSummary; run: () => Promise<void>; onClose: () => void }) {

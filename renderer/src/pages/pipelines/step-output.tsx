@@ -17,7 +17,7 @@ interface StepOutputProps {
 }
 
 export function StepOutputView({ step, stale, onOpenRun }: StepOutputProps) {
-  if (!step) return <p className="muted small pad">This step has not run yet. Run the pipeline to see what it produces.</p>;
+  if (!step) return <p className="muted small pl-pad">This step has not run yet. Run the pipeline to see what it produces.</p>;
   const took = step.startedAt && step.finishedAt ? Date.parse(step.finishedAt) - Date.parse(step.startedAt) : undefined;
   return (
     <div className="step-output" data-testid="step-output" data-state={step.state}>

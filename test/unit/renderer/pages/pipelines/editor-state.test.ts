@@ -25,6 +25,10 @@ describe('editor state', () => {
     expect(isDirty(doc)).toBe(true);
     expect(canUndo(doc)).toBe(true);
     expect(run(doc, { type: 'add', kind: 'nope', position: { x: 0, y: 0 } })).toBe(doc);
+    // Required text starts empty, so the step says the field is required.
+    const train = run(doc, { type: 'add', kind: 'train', position: { x: 0, y: 0 } }).nodes[1];
+    expect(train?.data.params).toMatchObject({ target: '', epochs: 50 });
+    expect(train?.data.params).not.toHaveProperty('modelName');
   });
 
   it('undoes and redoes whole edits, and saving clears "unsaved"', () => {
@@ -68,7 +72,7 @@ describe('editor state', () => {
     doc = run(doc, { type: 'undo' });
     expect(doc.nodes[0]?.data.params).toMatchObject({ target: 'species', epochs: 50 });
     doc = run(doc, { type: 'undo' });
-    expect(doc.nodes[0]?.data.params.target).toBeUndefined();
+    expect(doc.nodes[0]?.data.params.target).toBe('');
     expect(doc.nodes).toHaveLength(1);
   });
 
