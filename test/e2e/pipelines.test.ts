@@ -2,8 +2,11 @@
 // the canvas and connecting their ports by dragging handle to handle, a refused connection, the
 // parameter panel (dataset, target, epochs, a gate), save, run with every step succeeding, and a
 // rerun that finds every step cached. Then the editor's keyboard: undo/redo, copy/paste, delete,
-// and export/import of the file.
-import { readFileSync } from 'node:fs';
+// and export/import of the file; and a template whose gate is not met (the step fails with the
+// reason, what follows is skipped), its version history, a rename and a confirmed delete.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { canRun, shot, useAppPerTest } from './support/cairn-ui.js';
@@ -64,7 +67,8 @@ async function select(id: string): Promise<void> {
 
 /** The canvas zoom, once it has stopped changing (fitting the view animates). */
 async function settledZoom(): Promise<number> {
-  const zoom = async () => Number(/scale\(([\d.]+)\)/.exec((await page.locator('.react-flow__viewport').getAttribute('style')) ?? '')?.[1]);
+  const zoom = async () =>
+    Number(/scale\(([\d.]+)\)/.exec((await page.locator('.react-flow__viewport').getAttribute('style')) ?? '')?.[1]);
   let last = NaN;
   await expect
     .poll(async () => {
@@ -80,6 +84,8 @@ const statesOf = (ids: string[]) => Promise.all(ids.map((id) => node(id).getAttr
 
 describe.skipIf(!canRun)('pipeline editor', () => {
   it('builds a pipeline by dragging and connecting, runs it to success, and reruns it from the cache', async () => {
+    // The desktop window's size when it opens.
+    await page.setViewportSize({ width: 1280, height: 820 });
     await irisAndPipelines();
     await page.getByTestId('pipelines-empty').waitFor();
     await shot(page, 'pipelines-empty');
@@ -90,6 +96,9 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await page.getByTestId('canvas-empty').waitFor();
     expect(await page.getByTestId('pipeline-title').textContent()).toBe('iris-flow');
     await shot(page, 'pipeline-editor-empty');
+    // Fold the list away for a wider canvas.
+    await page.getByTestId('pipeline-list-hide').click();
+    await page.getByTestId('pipeline-list-show').waitFor();
 
     // Four steps dragged from the palette, in a 2 x 2 grid of the canvas.
     await dragStep('dataset', 140, 60);
@@ -103,7 +112,9 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     // A table cannot go into Train's split input: refused, with the reason said.
     await connect('handle-dataset-out-data', 'handle-train-in-data');
     await page.getByTestId('canvas-toast').waitFor();
-    expect(await page.getByTestId('canvas-toast').textContent()).toMatch(/takes a split table; Dataset \("dataset"\) gives a table/);
+    expect(await page.getByTestId('canvas-toast').textContent()).toMatch(
+      /takes a split table; Dataset \("dataset"\) gives a table/,
+    );
     expect(await edges().count()).toBe(0);
     await shot(page, 'pipeline-refused-connection');
 
@@ -114,7 +125,9 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await expect.poll(() => edges().count()).toBe(4);
     // An input takes one edge: a second edge into train's split input is refused.
     await connect('handle-split-out-data', 'handle-train-in-data');
-    await expect.poll(async () => (await page.getByTestId('canvas-toast').textContent()) ?? '').toMatch(/input is already connected \(from "split"\)/);
+    await expect
+      .poll(async () => (await page.getByTestId('canvas-toast').textContent()) ?? '')
+      .toMatch(/input is already connected \(from "split"\)/);
     expect(await edges().count()).toBe(4);
     await page.getByTestId('canvas-toast-close').click();
     await page.getByTestId('canvas-toast').waitFor({ state: 'detached' });
@@ -138,7 +151,9 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     // Auto-layout puts the four steps in a row, left to right, and zooms out to show them all.
     await page.getByTestId('auto-layout').click();
     await expect.poll(settledZoom).toBeLessThan(1);
-    const xs = await Promise.all(['dataset', 'split', 'train', 'evaluate'].map(async (id) => (await node(id).boundingBox())?.x ?? NaN));
+    const xs = await Promise.all(
+      ['dataset', 'split', 'train', 'evaluate'].map(async (id) => (await node(id).boundingBox())?.x ?? NaN),
+    );
     expect([...xs].sort((a, b) => a - b)).toEqual(xs);
     expect(await page.getByTestId('unsaved').isVisible()).toBe(true);
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
@@ -154,7 +169,10 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     const ids = ['dataset', 'split', 'train', 'evaluate'];
     await page.getByTestId('run').click();
     await page.locator('[data-testid="run-status"]').waitFor();
-    await page.locator('[data-testid="step-node"][data-state="running"], [data-testid="step-node"][data-state="queued"]').first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid="step-node"][data-state="running"], [data-testid="step-node"][data-state="queued"]')
+      .first()
+      .waitFor({ timeout: 30_000 });
     await shot(page, 'pipeline-running');
     await page.locator('[data-testid="run-bar"][data-status="succeeded"]').waitFor({ timeout: 180_000 });
     expect(await statesOf(ids)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
@@ -183,6 +201,12 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await expect.poll(() => statesOf(ids), { timeout: 30_000 }).toEqual(['cached', 'cached', 'cached', 'cached']);
     expect(await page.getByTestId('run-bar').textContent()).toMatch(/4 cached/);
     await shot(page, 'pipeline-cached');
+
+    // The list comes back, saying how the last run went.
+    await page.getByTestId('pipeline-list-show').click();
+    await expect
+      .poll(() => page.locator('[data-testid="pipeline-item"][data-name="iris-flow"]').textContent())
+      .toMatch(/Succeeded/);
 
     // The training run link opens the Runs page on that run.
     await select('train');
@@ -228,13 +252,30 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await page.getByTestId('param-condition').press('Backspace');
     expect(await page.getByTestId('param-condition').inputValue()).toBe('sepal_length > 5');
     expect(await page.getByTestId('step-node').count()).toBe(2);
+    // The engine checks what the file alone cannot: that the dataset exists.
     await select('dataset');
+    await page.getByTestId('param-dataset').fill('nope');
+    await expect
+      .poll(
+        async () =>
+          (await node('dataset')
+            .getByTestId('step-issue')
+            .textContent({ timeout: 5000 })
+            .catch(() => '')) ?? '',
+      )
+      .toMatch(/no dataset named "nope"/);
     await page.getByTestId('param-dataset').fill('iris');
+    await expect.poll(() => node('dataset').getAttribute('data-invalid')).toBe('false');
 
     // Export downloads the file as shown; importing it opens a copy under a free name.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
     const file = await download.path();
-    const spec = JSON.parse(readFileSync(file, 'utf8')) as { cairn: number; name: string; nodes: { id: string }[]; edges: unknown[] };
+    const spec = JSON.parse(readFileSync(file, 'utf8')) as {
+      cairn: number;
+      name: string;
+      nodes: { id: string }[];
+      edges: unknown[];
+    };
     expect(spec).toMatchObject({ cairn: 1, name: 'keys' });
     expect(spec.nodes.map((n) => n.id)).toEqual(['dataset', 'filter']);
     expect(spec.edges).toHaveLength(1);
@@ -244,5 +285,94 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     expect(await page.getByTestId('step-node').count()).toBe(2);
     // Saved on import: a valid file becomes a pipeline at once.
     expect(await page.getByTestId('unsaved').count()).toBe(0);
+
+    // A file with problems opens unsaved, its problems on its steps; the engine refuses to save it as is.
+    const broken = path.join(mkdtempSync(path.join(tmpdir(), 'cairn-e2e-pipeline-')), 'broken.json');
+    writeFileSync(
+      broken,
+      JSON.stringify({
+        cairn: 1,
+        name: 'broken',
+        nodes: [{ id: 'fit', kind: 'train', params: { epochs: 0 }, position: { x: 0, y: 0 } }],
+        edges: [],
+      }),
+    );
+    await page.getByTestId('pipeline-import-input').setInputFiles(broken);
+    await expect.poll(() => page.getByTestId('pipeline-title').textContent()).toBe('broken');
+    expect(await page.getByTestId('unsaved').textContent()).toMatch(/Not saved yet/);
+    expect(await node('fit').getAttribute('data-invalid')).toBe('true');
+    expect(await page.getByTestId('run').isDisabled()).toBe(true);
+    await page.getByTestId('save').click();
+    await page.getByTestId('error-panel').waitFor();
+    expect(await page.getByTestId('error-message').textContent()).toMatch(/not valid: node "fit"/);
+    await shot(page, 'pipeline-import-invalid');
+  });
+
+  it('runs a template whose gate fails, opens an older version, renames and deletes the pipeline', async () => {
+    await irisAndPipelines();
+    await page.getByTestId('pipelines-empty-new').click();
+    await page.getByTestId('new-tabular-classification').check();
+    await expect.poll(() => page.getByTestId('new-target').inputValue()).toBe('species');
+    expect(await page.getByTestId('new-gate').inputValue()).toBe('accuracy >= 0.8');
+    // A gate no model meets: the evaluation must fail the pipeline.
+    await page.getByTestId('new-gate').fill('log_loss <= 0.000001');
+    await page.getByTestId('new-name').fill('iris-template');
+    await shot(page, 'pipeline-new-template');
+    await page.getByTestId('new-pipeline-submit').click();
+    await node('register').waitFor();
+    expect(await page.getByTestId('step-node').count()).toBe(6);
+
+    // Fewer epochs, for time: an edit, so the run button saves first.
+    await select('train');
+    await page.getByTestId('param-epochs').fill('5');
+    expect(await page.getByTestId('run').textContent()).toMatch(/Save & run/);
+    await page.getByTestId('run').click();
+    await page.locator('[data-testid="run-bar"][data-status="gate_failed"]').waitFor({ timeout: 180_000 });
+    expect(await statesOf(['source', 'impute', 'split', 'train', 'evaluate', 'register'])).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'failed',
+      'skipped',
+    ]);
+    expect(await node('evaluate').getByTestId('step-error').textContent()).toMatch(/log_loss/);
+    await select('evaluate');
+    await page.getByTestId('tab-output').click();
+    expect(await page.getByTestId('gate-result').getAttribute('data-passed')).toBe('false');
+    await shot(page, 'pipeline-gate-failed');
+
+    // v1 is the template as created (50 epochs); opening it is undoable.
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.locator('[data-testid="version-item"][data-version="1"] [data-testid="version-open"]').click();
+    await expect.poll(() => node('train').locator('.step-summary').textContent()).toMatch(/50 epochs/);
+    expect(await page.getByTestId('unsaved').count()).toBe(0);
+    await page.getByTestId('undo').click();
+    await expect.poll(() => node('train').locator('.step-summary').textContent()).toMatch(/5 epochs/);
+
+    // Renaming is an edit of the file's name, saved as a version.
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.getByTestId('pipeline-name').fill('iris gate');
+    await page.getByTestId('save').click();
+    await page.locator('[data-testid="pipeline-item"][data-name="iris gate"]').waitFor();
+
+    // A long training, cancelled while it runs: the run ends cancelled and Run is offered again.
+    await select('train');
+    await page.getByTestId('tab-params').click();
+    await page.getByTestId('param-epochs').fill('100000');
+    await page.getByTestId('run').click();
+    await page.locator('[data-testid="step-node"][data-node-id="train"][data-state="running"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('cancel-run').click();
+    await page.locator('[data-testid="run-bar"][data-status="cancelled"]').waitFor({ timeout: 60_000 });
+    expect(await node('register').getAttribute('data-state')).toBe('skipped');
+    await page.getByTestId('run').waitFor();
+    await shot(page, 'pipeline-cancelled');
+
+    await page.getByTestId('delete-pipeline').click();
+    await page.getByTestId('delete-pipeline-dialog').waitFor();
+    await shot(page, 'pipeline-delete-confirm');
+    await page.getByTestId('delete-pipeline-dialog-submit').click();
+    await page.getByTestId('pipelines-empty').waitFor();
+    expect(await page.getByTestId('pipeline-item').count()).toBe(0);
   });
 });

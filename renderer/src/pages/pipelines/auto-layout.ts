@@ -14,7 +14,10 @@ const RANK_GAP = 45;
 const NODE_GAP = 30;
 
 /** Top-left positions for boxes laid out left to right along the edges. */
-export function layoutLeftToRight(boxes: readonly LayoutBox[], edges: readonly { source: string; target: string }[]): Map<string, XYPosition> {
+export function layoutLeftToRight(
+  boxes: readonly LayoutBox[],
+  edges: readonly { source: string; target: string }[],
+): Map<string, XYPosition> {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'LR', ranksep: RANK_GAP, nodesep: NODE_GAP, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));

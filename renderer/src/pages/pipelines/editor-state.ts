@@ -3,7 +3,13 @@
 // "unsaved" is a comparison rather than a flag someone forgets to set. A pure reducer: the page
 // keeps one per open pipeline, so switching pipelines keeps each one's unsaved work and history.
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
-import { defaultParams, isNodeKind, nodeKinds, type NodeKindName, type PipelineSpec } from '../../../../shared/pipeline.js';
+import {
+  defaultParams,
+  isNodeKind,
+  nodeKinds,
+  type NodeKindName,
+  type PipelineSpec,
+} from '../../../../shared/pipeline.js';
 import {
   connectionProblem,
   edgeId,
@@ -65,7 +71,11 @@ export type EditorAction =
 /** JSON with object keys sorted, so equal files compare equal whatever order their params were set in. */
 export function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
   );
 }
 
@@ -76,7 +86,8 @@ export function stableJson(value: unknown): string {
 export function newStepParams(kind: NodeKindName): Record<string, unknown> {
   const params = defaultParams(kind);
   for (const f of nodeKinds[kind].params) {
-    if (f.required && f.default === undefined && (f.type === 'string' || f.type === 'column' || f.type === 'dataset')) params[f.name] = '';
+    if (f.required && f.default === undefined && (f.type === 'string' || f.type === 'column' || f.type === 'dataset'))
+      params[f.name] = '';
   }
   return params;
 }
@@ -174,15 +185,31 @@ export function editorReducer(doc: EditorDoc, action: EditorAction): EditorDoc {
     case 'add': {
       if (!isNodeKind(action.kind)) return doc;
       const id = nextNodeId(action.kind, new Set(doc.nodes.map((n) => n.id)));
-      const node: StepNode = { id, type: 'step', position: action.position, data: { kind: action.kind, params: newStepParams(action.kind) }, selected: true };
-      return commit({ ...doc, nodes: [...doc.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], edges: unselectEdges(doc.edges) });
+      const node: StepNode = {
+        id,
+        type: 'step',
+        position: action.position,
+        data: { kind: action.kind, params: newStepParams(action.kind) },
+        selected: true,
+      };
+      return commit({
+        ...doc,
+        nodes: [...doc.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node],
+        edges: unselectEdges(doc.edges),
+      });
     }
     case 'connect': {
       const c = action.connection;
       if (connectionProblem(doc.nodes, doc.edges, c) !== null) return doc;
       const source = doc.nodes.find((n) => n.id === c.source);
       const edge = toFlowEdge(
-        { id: edgeId(c.source, c.sourceHandle ?? '', c.target, c.targetHandle ?? ''), source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' },
+        {
+          id: edgeId(c.source, c.sourceHandle ?? '', c.target, c.targetHandle ?? ''),
+          source: c.source,
+          sourcePort: c.sourceHandle ?? '',
+          target: c.target,
+          targetPort: c.targetHandle ?? '',
+        },
         source?.data.kind,
       );
       return commit({ ...doc, edges: [...doc.edges, edge] });
@@ -218,15 +245,25 @@ export function editorReducer(doc: EditorDoc, action: EditorAction): EditorDoc {
       const flow = toFlow({ cairn: 1, name: doc.head.name, nodes: pasted.nodes, edges: pasted.edges });
       return commit({
         ...doc,
-        nodes: [...doc.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...flow.nodes.map((n) => ({ ...n, selected: true }))],
+        nodes: [
+          ...doc.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)),
+          ...flow.nodes.map((n) => ({ ...n, selected: true })),
+        ],
         edges: [...unselectEdges(doc.edges), ...flow.edges],
       });
     }
     case 'layout':
-      return commit({ ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: action.positions.get(n.id) ?? n.position })) });
+      return commit({
+        ...doc,
+        nodes: doc.nodes.map((n) => ({ ...n, position: action.positions.get(n.id) ?? n.position })),
+      });
     case 'select': {
       const ids = new Set(action.ids);
-      return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, selected: ids.has(n.id) })), edges: unselectEdges(doc.edges) };
+      return {
+        ...doc,
+        nodes: doc.nodes.map((n) => ({ ...n, selected: ids.has(n.id) })),
+        edges: unselectEdges(doc.edges),
+      };
     }
     case 'selectAll':
       return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, selected: true })) };
@@ -234,20 +271,45 @@ export function editorReducer(doc: EditorDoc, action: EditorAction): EditorDoc {
       const settled = commit(doc);
       const previous = settled.past.at(-1);
       if (!previous) return settled;
-      return { ...settled, ...restore(settled, previous), present: previous, past: settled.past.slice(0, -1), future: [settled.present, ...settled.future], group: undefined };
+      return {
+        ...settled,
+        ...restore(settled, previous),
+        present: previous,
+        past: settled.past.slice(0, -1),
+        future: [settled.present, ...settled.future],
+        group: undefined,
+      };
     }
     case 'redo': {
       const [next, ...rest] = doc.future;
       if (!next) return doc;
-      return { ...doc, ...restore(doc, next), present: next, past: [...doc.past, doc.present].slice(-HISTORY_LIMIT), future: rest, group: undefined };
+      return {
+        ...doc,
+        ...restore(doc, next),
+        present: next,
+        past: [...doc.past, doc.present].slice(-HISTORY_LIMIT),
+        future: rest,
+        group: undefined,
+      };
     }
     case 'saved': {
       // Compared with what was sent, not the canvas: an edit made while the save was on its way stays unsaved.
-      return { ...doc, pipelineId: action.pipelineId, baseVersion: action.version, savedJson: savedJsonOf(action.spec), group: undefined };
+      return {
+        ...doc,
+        pipelineId: action.pipelineId,
+        baseVersion: action.version,
+        savedJson: savedJsonOf(action.spec),
+        group: undefined,
+      };
     }
     case 'open': {
       const settled = commit(doc);
-      return commit({ ...settled, ...restore(settled, action.spec), baseVersion: action.version, savedJson: savedJsonOf(action.spec) });
+      return commit({
+        ...settled,
+        ...restore(settled, action.spec),
+        baseVersion: action.version,
+        savedJson: savedJsonOf(action.spec),
+      });
     }
   }
 }

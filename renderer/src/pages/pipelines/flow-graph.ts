@@ -109,7 +109,11 @@ export interface ConnectionAttempt {
  * Why a connection may not be made, or null when it may: ports must carry the same type, an input
  * takes one edge, and a pipeline flows one way (no cycles, no step feeding itself).
  */
-export function connectionProblem(nodes: readonly Pick<StepNode, 'id' | 'data'>[], edges: readonly PipeEdge[], c: ConnectionAttempt): string | null {
+export function connectionProblem(
+  nodes: readonly Pick<StepNode, 'id' | 'data'>[],
+  edges: readonly PipeEdge[],
+  c: ConnectionAttempt,
+): string | null {
   if (c.source === c.target) return 'a step cannot feed itself';
   const source = nodes.find((n) => n.id === c.source);
   const target = nodes.find((n) => n.id === c.target);
@@ -122,7 +126,8 @@ export function connectionProblem(nodes: readonly Pick<StepNode, 'id' | 'data'>[
     return `${targetName}'s ${inp.label} input takes a ${portTypeLabels[inp.type]}; ${stepName(source)} gives a ${portTypeLabels[out.type]}`;
   }
   const occupied = edges.find((e) => e.target === c.target && e.targetHandle === c.targetHandle);
-  if (occupied) return `${targetName}'s ${inp.label} input is already connected (from "${occupied.source}"); delete that edge first`;
+  if (occupied)
+    return `${targetName}'s ${inp.label} input is already connected (from "${occupied.source}"); delete that edge first`;
   if (wouldCycle(edges, c.source, c.target)) return 'that edge would close a loop: a pipeline flows one way';
   return null;
 }
@@ -145,7 +150,10 @@ export function copySelection(nodes: readonly StepNode[], edges: readonly PipeEd
   if (chosen.length === 0) return null;
   const spec = toSpec({ name: 'clipboard' }, chosen, edges);
   const ids = new Set(chosen.map((n) => n.id));
-  return { nodes: structuredClone(spec.nodes), edges: spec.edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
+  return {
+    nodes: structuredClone(spec.nodes),
+    edges: spec.edges.filter((e) => ids.has(e.source) && ids.has(e.target)),
+  };
 }
 
 /** The clipboard's steps with fresh ids (and edges re-pointed at them), moved by an offset. */

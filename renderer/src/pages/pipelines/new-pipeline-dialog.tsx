@@ -30,7 +30,10 @@ export function NewPipelineDialog({ suggestedName, create, onClose }: NewPipelin
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const template = templates.data?.find((t) => t.id === choice);
-  const detail = useAsync<DatasetDetail>(dataset ? () => client.call('datasets.get', { ref: dataset }) : null, [client, dataset]);
+  const detail = useAsync<DatasetDetail>(dataset ? () => client.call('datasets.get', { ref: dataset }) : null, [
+    client,
+    dataset,
+  ]);
 
   useEffect(() => {
     if (!dataset && datasets.data?.[0]) setDataset(datasets.data[0].name);
@@ -47,7 +50,13 @@ export function NewPipelineDialog({ suggestedName, create, onClose }: NewPipelin
     const build: Promise<PipelineSpec> =
       choice === 'blank'
         ? Promise.resolve({ cairn: PIPELINE_FORMAT, name: name.trim(), nodes: [], edges: [] })
-        : client.call('pipelines.fromTemplate', { template: choice, dataset, target, name: name.trim(), ...(gate.trim() ? { gates: [gate.trim()] } : {}) });
+        : client.call('pipelines.fromTemplate', {
+            template: choice,
+            dataset,
+            target,
+            name: name.trim(),
+            ...(gate.trim() ? { gates: [gate.trim()] } : {}),
+          });
     build
       .then((spec) => create(spec, choice === 'blank' ? 'created' : `from the ${template?.label ?? choice} template`))
       .then(onClose, (err: unknown) => {
@@ -57,11 +66,26 @@ export function NewPipelineDialog({ suggestedName, create, onClose }: NewPipelin
   };
 
   return (
-    <DialogShell title="New pipeline" testId="new-pipeline" busy={busy} error={error} submitLabel="Create" disabled={!ready} onSubmit={submit} onClose={onClose}>
+    <DialogShell
+      title="New pipeline"
+      testId="new-pipeline"
+      busy={busy}
+      error={error}
+      submitLabel="Create"
+      disabled={!ready}
+      onSubmit={submit}
+      onClose={onClose}
+    >
       <fieldset className="choice-list">
         <legend className="sr-only">Start from</legend>
         <label className={`choice${choice === 'blank' ? ' active' : ''}`}>
-          <input type="radio" name="start" checked={choice === 'blank'} onChange={() => setChoice('blank')} data-testid="new-blank" />
+          <input
+            type="radio"
+            name="start"
+            checked={choice === 'blank'}
+            onChange={() => setChoice('blank')}
+            data-testid="new-blank"
+          />
           <span>
             <strong>Blank</strong>
             <span className="small muted">An empty canvas: drag steps from the palette and connect them.</span>
@@ -69,7 +93,13 @@ export function NewPipelineDialog({ suggestedName, create, onClose }: NewPipelin
         </label>
         {templates.data?.map((t) => (
           <label key={t.id} className={`choice${choice === t.id ? ' active' : ''}`}>
-            <input type="radio" name="start" checked={choice === t.id} onChange={() => setChoice(t.id)} data-testid={`new-${t.id}`} />
+            <input
+              type="radio"
+              name="start"
+              checked={choice === t.id}
+              onChange={() => setChoice(t.id)}
+              data-testid={`new-${t.id}`}
+            />
             <span>
               <strong>{t.label}</strong>
               <span className="small muted">{t.description}</span>
@@ -79,7 +109,13 @@ export function NewPipelineDialog({ suggestedName, create, onClose }: NewPipelin
       </fieldset>
       <label className="field">
         <span>Name</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} data-testid="new-name" autoFocus />
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={200}
+          data-testid="new-name"
+          autoFocus
+        />
       </label>
       {choice !== 'blank' && (
         <div className="template-fields">
@@ -96,7 +132,12 @@ export function NewPipelineDialog({ suggestedName, create, onClose }: NewPipelin
           </label>
           <label className="field">
             <span>Target (the column to predict)</span>
-            <select value={target} onChange={(e) => setTarget(e.target.value)} data-testid="new-target" disabled={!detail.data}>
+            <select
+              value={target}
+              onChange={(e) => setTarget(e.target.value)}
+              data-testid="new-target"
+              disabled={!detail.data}
+            >
               {detail.data?.columns.map((c) => (
                 <option key={c.name} value={c.name}>
                   {c.name} ({c.type})
@@ -106,7 +147,13 @@ export function NewPipelineDialog({ suggestedName, create, onClose }: NewPipelin
           </label>
           <label className="field">
             <span>Gate (the model passes on only if it holds)</span>
-            <input className="mono" value={gate} onChange={(e) => setGate(e.target.value)} placeholder={template?.defaultGate} data-testid="new-gate" />
+            <input
+              className="mono"
+              value={gate}
+              onChange={(e) => setGate(e.target.value)}
+              placeholder={template?.defaultGate}
+              data-testid="new-gate"
+            />
           </label>
         </div>
       )}

@@ -41,7 +41,8 @@ export function inputColumns(
 export function applyColumnsStep(columns: readonly string[], params: Record<string, unknown>): string[] {
   const listed = Array.isArray(params.columns) ? params.columns.filter((c): c is string => typeof c === 'string') : [];
   const mode = params.mode === 'select' ? 'select' : 'drop';
-  const kept = mode === 'select' ? listed.filter((c) => columns.includes(c)) : columns.filter((c) => !listed.includes(c));
+  const kept =
+    mode === 'select' ? listed.filter((c) => columns.includes(c)) : columns.filter((c) => !listed.includes(c));
   const renames = new Map<string, string>();
   if (Array.isArray(params.rename)) {
     for (const r of params.rename as { from?: unknown; to?: unknown }[]) {

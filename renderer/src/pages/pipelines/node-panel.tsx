@@ -23,12 +23,26 @@ interface NodePanelProps {
   onOpenRun: (runId: string) => void;
 }
 
-export function NodePanel({ node, issues, ctx, step, stale, tab, onTab, onParams, onLabel, onOpenRun }: NodePanelProps) {
+export function NodePanel({
+  node,
+  issues,
+  ctx,
+  step,
+  stale,
+  tab,
+  onTab,
+  onParams,
+  onLabel,
+  onOpenRun,
+}: NodePanelProps) {
   const kind = isNodeKind(node.data.kind) ? nodeKinds[node.data.kind] : undefined;
   const params = node.data.params;
   const fields = kind?.params ?? [];
   const shown = fields.filter((f) => fieldVisible(f, fields, params));
-  const general = otherIssues(issues, shown.map((f) => f.name));
+  const general = otherIssues(
+    issues,
+    shown.map((f) => f.name),
+  );
   return (
     <div className="node-panel" data-testid="node-panel" data-node-id={node.id}>
       <header className="pl-panel-head">
@@ -37,14 +51,29 @@ export function NodePanel({ node, issues, ctx, step, stale, tab, onTab, onParams
           {step && <StateBadge step={step} />}
         </div>
         <p className="small muted">
-          <span className="mono">{node.id}</span> · {kind ? kind.description : `"${node.data.kind}" is not a node kind this version of Cairn knows`}
+          <span className="mono">{node.id}</span> ·{' '}
+          {kind ? kind.description : `"${node.data.kind}" is not a node kind this version of Cairn knows`}
         </p>
       </header>
       <div className="pl-tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={tab === 'params'} className={tab === 'params' ? 'active' : ''} onClick={() => onTab('params')} data-testid="tab-params">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'params'}
+          className={tab === 'params' ? 'active' : ''}
+          onClick={() => onTab('params')}
+          data-testid="tab-params"
+        >
           Parameters{issues.length ? ` (${issues.length} ⚠)` : ''}
         </button>
-        <button type="button" role="tab" aria-selected={tab === 'output'} className={tab === 'output' ? 'active' : ''} onClick={() => onTab('output')} data-testid="tab-output">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'output'}
+          className={tab === 'output' ? 'active' : ''}
+          onClick={() => onTab('output')}
+          data-testid="tab-output"
+        >
           Output
         </button>
       </div>
@@ -66,14 +95,22 @@ export function NodePanel({ node, issues, ctx, step, stale, tab, onTab, onParams
             <label className="param-label" htmlFor={`label-${node.id}`}>
               Label on the canvas
             </label>
-            <input id={`label-${node.id}`} value={node.data.label ?? ''} placeholder={kind?.label} onChange={(e) => onLabel(e.target.value || undefined)} data-testid="param-label" />
+            <input
+              id={`label-${node.id}`}
+              value={node.data.label ?? ''}
+              placeholder={kind?.label}
+              onChange={(e) => onLabel(e.target.value || undefined)}
+              data-testid="param-label"
+            />
           </div>
           {shown.map((f) => (
             <ParamFieldView
               key={f.name}
               field={f}
               value={fieldValue(f, params)}
-              onChange={(v, typing) => onParams(withParam(params, f.name, v), typing ? `param:${node.id}:${f.name}` : undefined)}
+              onChange={(v, typing) =>
+                onParams(withParam(params, f.name, v), typing ? `param:${node.id}:${f.name}` : undefined)
+              }
               issues={issues}
               ctx={ctx}
               testId={f.name}

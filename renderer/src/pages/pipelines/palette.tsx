@@ -1,7 +1,13 @@
 // The palette: every node kind, grouped by category. Drag one onto the canvas (HTML5 drag and
 // drop; the canvas converts the drop point to flow coordinates), or press it to add it in view.
 import type { DragEvent } from 'react';
-import { nodeCategories, nodeCategoryLabels, nodeKindNames, nodeKinds, type NodeKindName } from '../../../../shared/pipeline.js';
+import {
+  nodeCategories,
+  nodeCategoryLabels,
+  nodeKindNames,
+  nodeKinds,
+  type NodeKindName,
+} from '../../../../shared/pipeline.js';
 
 /** The drag payload type: only drags carrying it are drops of a step. */
 export const STEP_MIME = 'application/x-cairn-step';

@@ -10,6 +10,8 @@ export interface FieldContext {
   columns: readonly string[] | undefined;
   /** Dataset names of the data folder. */
   datasets: readonly string[];
+  /** Values to offer per field name where the node knows them (a dataset step: its dataset's versions). */
+  suggestions?: Readonly<Record<string, readonly string[]>>;
 }
 
 interface FieldProps {
@@ -31,7 +33,10 @@ export function ParamFieldView(props: FieldProps) {
   const mine = fieldIssues(issues, path);
   const inline = field.type === 'boolean';
   return (
-    <div className={`param-field${mine.length ? ' invalid' : ''}${inline ? ' param-inline' : ''}`} data-testid={`field-${testId}`}>
+    <div
+      className={`param-field${mine.length ? ' invalid' : ''}${inline ? ' param-inline' : ''}`}
+      data-testid={`field-${testId}`}
+    >
       {inline ? (
         <label className="param-check">
           <FieldInput {...props} id={id} />
@@ -41,7 +46,12 @@ export function ParamFieldView(props: FieldProps) {
         <>
           <label htmlFor={id} className="param-label">
             {field.label}
-            {field.required && <span className="param-required" aria-hidden="true"> *</span>}
+            {field.required && (
+              <span className="param-required" aria-hidden="true">
+                {' '}
+                *
+              </span>
+            )}
           </label>
           <FieldInput {...props} id={id} />
         </>
@@ -71,37 +81,69 @@ function useText(value: unknown, toText: (v: unknown) => string): [string, (t: s
 
 /** A scalar param as a text box's content; anything else (a malformed file's object) shows as JSON to fix. */
 const asText = (v: unknown): string =>
-  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v === undefined || v === null ? '' : JSON.stringify(v);
+  typeof v === 'string'
+    ? v
+    : typeof v === 'number' || typeof v === 'boolean'
+      ? String(v)
+      : v === undefined || v === null
+        ? ''
+        : JSON.stringify(v);
 
 function FieldInput({ field, value, onChange, ctx, testId, id, issues, path }: FieldProps & { id: string }) {
   const listId = useId();
   const [text, setText] = useText(value, asText);
-  const common = { id, 'data-testid': `param-${testId}`, 'aria-invalid': fieldIssues(issues, path).length > 0 } as const;
+  const common = {
+    id,
+    'data-testid': `param-${testId}`,
+    'aria-invalid': fieldIssues(issues, path).length > 0,
+  } as const;
   switch (field.type) {
     case 'number':
-    case 'integer':
+    case 'integer': {
+      const offered = ctx.suggestions?.[field.name];
       return (
-        <input
-          {...common}
-          type="number"
-          value={text}
-          min={field.min}
-          max={field.max}
-          step={field.step ?? (field.type === 'integer' ? 1 : 'any')}
-          placeholder={field.default !== undefined ? String(field.default) : 'empty'}
-          onChange={(e) => {
-            setText(e.target.value);
-            onChange(numberValue(e.target.value), true);
-          }}
-        />
+        <>
+          <input
+            {...common}
+            type="number"
+            value={text}
+            list={offered?.length ? listId : undefined}
+            min={field.min}
+            max={field.max}
+            step={field.step ?? (field.type === 'integer' ? 1 : 'any')}
+            placeholder={field.default !== undefined ? String(field.default) : 'empty'}
+            onChange={(e) => {
+              setText(e.target.value);
+              onChange(numberValue(e.target.value), true);
+            }}
+          />
+          {offered && offered.length > 0 && (
+            <datalist id={listId}>
+              {offered.map((o) => (
+                <option key={o} value={o} />
+              ))}
+            </datalist>
+          )}
+        </>
       );
+    }
     case 'string': {
       const change = (t: string) => {
         setText(t);
         onChange(textValue(field, t), true);
       };
       if (field.format === 'sql') {
-        return <textarea {...common} className="mono" rows={6} value={text} spellCheck={false} onChange={(e) => change(e.target.value)} placeholder={field.placeholder} />;
+        return (
+          <textarea
+            {...common}
+            className="mono"
+            rows={6}
+            value={text}
+            spellCheck={false}
+            onChange={(e) => change(e.target.value)}
+            placeholder={field.placeholder}
+          />
+        );
       }
       return (
         <input
@@ -127,7 +169,13 @@ function FieldInput({ field, value, onChange, ctx, testId, id, issues, path }: F
             list={options?.length ? listId : undefined}
             autoComplete="off"
             spellCheck={false}
-            placeholder={field.type === 'column' ? (options?.length ? 'choose a column' : 'column name') : 'dataset name or file path'}
+            placeholder={
+              field.type === 'column'
+                ? options?.length
+                  ? 'choose a column'
+                  : 'column name'
+                : 'dataset name or file path'
+            }
             onChange={(e) => {
               setText(e.target.value);
               onChange(textValue(field, e.target.value), true);
@@ -144,10 +192,21 @@ function FieldInput({ field, value, onChange, ctx, testId, id, issues, path }: F
       );
     }
     case 'boolean':
-      return <input {...common} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked, false)} />;
+      return (
+        <input
+          {...common}
+          type="checkbox"
+          checked={value === true}
+          onChange={(e) => onChange(e.target.checked, false)}
+        />
+      );
     case 'enum':
       return (
-        <select {...common} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value, false)}>
+        <select
+          {...common}
+          value={typeof value === 'string' ? value : ''}
+          onChange={(e) => onChange(e.target.value, false)}
+        >
           {typeof value !== 'string' && <option value="">choose…</option>}
           {field.options.map((o) => (
             <option key={o.value} value={o.value}>
@@ -158,13 +217,41 @@ function FieldInput({ field, value, onChange, ctx, testId, id, issues, path }: F
       );
     case 'string-list':
     case 'column-list':
-      return <StringList field={field} value={value} onChange={onChange} ctx={ctx} testId={testId} issues={issues} path={path} />;
+      return (
+        <StringList
+          field={field}
+          value={value}
+          onChange={onChange}
+          ctx={ctx}
+          testId={testId}
+          issues={issues}
+          path={path}
+        />
+      );
     case 'object-list':
-      return <ObjectList field={field} value={value} onChange={onChange} ctx={ctx} testId={testId} issues={issues} path={path} />;
+      return (
+        <ObjectList
+          field={field}
+          value={value}
+          onChange={onChange}
+          ctx={ctx}
+          testId={testId}
+          issues={issues}
+          path={path}
+        />
+      );
   }
 }
 
-function StringList({ field, value, onChange, ctx, testId, issues, path }: Omit<FieldProps, 'field'> & { field: Extract<ParamField, { type: 'string-list' | 'column-list' }> }) {
+function StringList({
+  field,
+  value,
+  onChange,
+  ctx,
+  testId,
+  issues,
+  path,
+}: Omit<FieldProps, 'field'> & { field: Extract<ParamField, { type: 'string-list' | 'column-list' }> }) {
   const listId = useId();
   const items = Array.isArray(value) ? value.map(asText) : [];
   const [focusLast, setFocusLast] = useState(false);
@@ -184,18 +271,35 @@ function StringList({ field, value, onChange, ctx, testId, issues, path }: Omit<
             spellCheck={false}
             placeholder={field.type === 'string-list' ? field.placeholder : 'column name'}
             data-testid={`param-${testId}-${i}`}
-            onChange={(e) => set(items.map((x, j) => (j === i ? e.target.value : x)), true)}
+            onChange={(e) =>
+              set(
+                items.map((x, j) => (j === i ? e.target.value : x)),
+                true,
+              )
+            }
           />
-          <button type="button" className="btn btn-small btn-ghost" aria-label={`Remove ${item || 'item'}`} onClick={() => set(items.filter((_, j) => j !== i), false)}>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-label={`Remove ${item || 'item'}`}
+            onClick={() =>
+              set(
+                items.filter((_, j) => j !== i),
+                false,
+              )
+            }
+          >
             ×
           </button>
         </div>
       ))}
       {columns && columns.length > 0 && (
         <datalist id={listId}>
-          {columns.filter((c) => !items.includes(c)).map((c) => (
-            <option key={c} value={c} />
-          ))}
+          {columns
+            .filter((c) => !items.includes(c))
+            .map((c) => (
+              <option key={c} value={c} />
+            ))}
         </datalist>
       )}
       <button
@@ -213,7 +317,15 @@ function StringList({ field, value, onChange, ctx, testId, issues, path }: Omit<
   );
 }
 
-function ObjectList({ field, value, onChange, ctx, testId, issues, path }: Omit<FieldProps, 'field'> & { field: Extract<ParamField, { type: 'object-list' }> }) {
+function ObjectList({
+  field,
+  value,
+  onChange,
+  ctx,
+  testId,
+  issues,
+  path,
+}: Omit<FieldProps, 'field'> & { field: Extract<ParamField, { type: 'object-list' }> }) {
   const items = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
   const set = (next: Record<string, unknown>[], typing: boolean) => onChange(next, typing);
   return (
@@ -223,29 +335,48 @@ function ObjectList({ field, value, onChange, ctx, testId, issues, path }: Omit<
           <legend className="sr-only">
             {field.label} {i + 1}
           </legend>
-          {field.fields.filter((sub) => fieldVisible(sub, field.fields, item)).map((sub) => (
-            <ParamFieldView
-              key={sub.name}
-              field={sub}
-              value={item[sub.name] ?? sub.default}
-              onChange={(v, typing) => {
-                const next = { ...item };
-                if (v === undefined) delete next[sub.name];
-                else next[sub.name] = v;
-                set(items.map((x, j) => (j === i ? next : x)), typing);
-              }}
-              issues={issues}
-              ctx={ctx}
-              testId={`${testId}-${i}-${sub.name}`}
-              path={`${path}.${i}.${sub.name}`}
-            />
-          ))}
-          <button type="button" className="btn btn-small btn-ghost param-record-remove" onClick={() => set(items.filter((_, j) => j !== i), false)}>
+          {field.fields
+            .filter((sub) => fieldVisible(sub, field.fields, item))
+            .map((sub) => (
+              <ParamFieldView
+                key={sub.name}
+                field={sub}
+                value={item[sub.name] ?? sub.default}
+                onChange={(v, typing) => {
+                  const next = { ...item };
+                  if (v === undefined) delete next[sub.name];
+                  else next[sub.name] = v;
+                  set(
+                    items.map((x, j) => (j === i ? next : x)),
+                    typing,
+                  );
+                }}
+                issues={issues}
+                ctx={ctx}
+                testId={`${testId}-${i}-${sub.name}`}
+                path={`${path}.${i}.${sub.name}`}
+              />
+            ))}
+          <button
+            type="button"
+            className="btn btn-small btn-ghost param-record-remove"
+            onClick={() =>
+              set(
+                items.filter((_, j) => j !== i),
+                false,
+              )
+            }
+          >
             Remove
           </button>
         </fieldset>
       ))}
-      <button type="button" className="btn btn-small" data-testid={`param-${testId}-add`} onClick={() => set([...items, newListItem(field.fields)], false)}>
+      <button
+        type="button"
+        className="btn btn-small"
+        data-testid={`param-${testId}-add`}
+        onClick={() => set([...items, newListItem(field.fields)], false)}
+      >
         + Add
       </button>
     </div>

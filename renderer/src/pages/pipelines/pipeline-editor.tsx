@@ -15,9 +15,26 @@ import {
   type FinalConnectionState,
   type Node,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type RefObject } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type KeyboardEvent,
+  type RefObject,
+} from 'react';
 import type { PipelineDetail, PipelineStep } from '../../../../shared/api.js';
-import { isNodeKind, nodeKinds, validatePipeline, type NodeCategory, type PipelineIssue, type StepOutput, type StepState } from '../../../../shared/pipeline.js';
+import {
+  isNodeKind,
+  nodeKinds,
+  validatePipeline,
+  type NodeCategory,
+  type PipelineIssue,
+  type StepOutput,
+  type StepState,
+} from '../../../../shared/pipeline.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
@@ -25,8 +42,22 @@ import { useAsync } from '../../lib/use-async.js';
 import { formatDuration } from '../../lib/format.js';
 import { layoutLeftToRight } from './auto-layout.js';
 import { DecorationsContext, issuesByNode, type Decorations } from './decorations.js';
-import { canRedo, canUndo, currentSpec, isDirty, stableJson, type EditorAction, type EditorDoc } from './editor-state.js';
-import { connectionProblem, copySelection, type Clipboard, type ConnectionAttempt, type StepNode } from './flow-graph.js';
+import {
+  canRedo,
+  canUndo,
+  currentSpec,
+  isDirty,
+  stableJson,
+  type EditorAction,
+  type EditorDoc,
+} from './editor-state.js';
+import {
+  connectionProblem,
+  copySelection,
+  type Clipboard,
+  type ConnectionAttempt,
+  type StepNode,
+} from './flow-graph.js';
 import { inputColumns } from './node-columns.js';
 import { NodePanel, type NodeTab } from './node-panel.js';
 import { Palette, STEP_MIME } from './palette.js';
@@ -66,7 +97,12 @@ const STATE_COLORS: Record<StepState, string> = {
   failed: '#c0322b',
   skipped: '#c9cfd9',
 };
-const CATEGORY_COLORS: Record<NodeCategory, string> = { data: '#5b8def', prepare: '#3aa39a', model: '#d08a2c', deliver: '#9b5dc9' };
+const CATEGORY_COLORS: Record<NodeCategory, string> = {
+  data: '#5b8def',
+  prepare: '#3aa39a',
+  model: '#d08a2c',
+  deliver: '#9b5dc9',
+};
 
 export function PipelineEditor(props: PipelineEditorProps) {
   return (
@@ -98,7 +134,10 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   const spec = useMemo(() => currentSpec(doc), [doc]);
   const dirty = isDirty(doc);
   // Validation ignores where steps sit (all placed at 0,0 here): dragging does not re-check the file.
-  const contentKey = useMemo(() => stableJson({ ...spec, nodes: spec.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) }), [spec]);
+  const contentKey = useMemo(
+    () => stableJson({ ...spec, nodes: spec.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) }),
+    [spec],
+  );
   const local = useMemo(() => validatePipeline(JSON.parse(contentKey) as unknown), [contentKey]);
   const [checked, setChecked] = useState<{ key: string; issues: PipelineIssue[] } | undefined>(undefined);
   useEffect(() => {
@@ -113,7 +152,11 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
     return () => clearTimeout(timer);
     // Keyed on the content: positions do not change what the engine would say.
   }, [client, contentKey, local.ok]);
-  const issues: readonly PipelineIssue[] = local.ok ? (checked?.key === contentKey ? checked.issues : []) : local.issues;
+  const issues: readonly PipelineIssue[] = local.ok
+    ? checked?.key === contentKey
+      ? checked.issues
+      : []
+    : local.issues;
   const issueMap = useMemo(() => issuesByNode(issues), [issues]);
 
   const runs = usePipelineRuns(doc.pipelineId);
@@ -123,14 +166,24 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   const stale = Boolean(run && (run.version !== doc.baseVersion || dirty));
 
   const pipelineId = doc.pipelineId;
-  const details = useAsync<PipelineDetail>(pipelineId ? () => client.call('pipelines.get', { id: pipelineId }) : null, [client, pipelineId, versionsTick]);
-  useEffect(() => client.on('pipeline.changed', (e) => e.id === doc.pipelineId && setVersionsTick((t) => t + 1)), [client, doc.pipelineId]);
+  const details = useAsync<PipelineDetail>(pipelineId ? () => client.call('pipelines.get', { id: pipelineId }) : null, [
+    client,
+    pipelineId,
+    versionsTick,
+  ]);
+  useEffect(
+    () => client.on('pipeline.changed', (e) => e.id === doc.pipelineId && setVersionsTick((t) => t + 1)),
+    [client, doc.pipelineId],
+  );
 
   const datasetRefs = useMemo(
     () =>
       spec.nodes
         .filter((n) => n.kind === 'dataset' && typeof n.params.dataset === 'string' && n.params.dataset.trim())
-        .map((n) => ({ name: String(n.params.dataset).trim(), version: typeof n.params.version === 'number' ? n.params.version : undefined })),
+        .map((n) => ({
+          name: String(n.params.dataset).trim(),
+          version: typeof n.params.version === 'number' ? n.params.version : undefined,
+        })),
     [spec],
   );
   const datasets = useDatasetColumns(datasetRefs);
@@ -153,7 +206,10 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   // React Flow asks about a connection on every pointer move over a handle: read the latest canvas from refs.
   const latest = useRef(doc);
   latest.current = doc;
-  const isValidConnection = useCallback((c: ConnectionAttempt) => connectionProblem(latest.current.nodes, latest.current.edges, c) === null, []);
+  const isValidConnection = useCallback(
+    (c: ConnectionAttempt) => connectionProblem(latest.current.nodes, latest.current.edges, c) === null,
+    [],
+  );
   const onConnectEnd = useCallback(
     (_e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
       if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
@@ -163,14 +219,21 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
         say('Connect an output (right side of a step) to an input (left side).');
         return;
       }
-      const c = from.type === 'source' ? { source: from.nodeId, sourceHandle: from.id, target: to.nodeId, targetHandle: to.id } : { source: to.nodeId, sourceHandle: to.id, target: from.nodeId, targetHandle: from.id };
+      const c =
+        from.type === 'source'
+          ? { source: from.nodeId, sourceHandle: from.id, target: to.nodeId, targetHandle: to.id }
+          : { source: to.nodeId, sourceHandle: to.id, target: from.nodeId, targetHandle: from.id };
       const problem = connectionProblem(latest.current.nodes, latest.current.edges, c);
       if (problem) say(`Not connected: ${problem}.`);
     },
     [say],
   );
 
-  const addAt = useCallback((kind: string, x: number, y: number) => dispatch({ type: 'add', kind, position: flow.screenToFlowPosition({ x, y }) }), [dispatch, flow]);
+  const addAt = useCallback(
+    (kind: string, x: number, y: number) =>
+      dispatch({ type: 'add', kind, position: flow.screenToFlowPosition({ x, y }) }),
+    [dispatch, flow],
+  );
   const onDragOver = (e: DragEvent) => {
     if (!e.dataTransfer.types.includes(STEP_MIME)) return;
     e.preventDefault();
@@ -191,7 +254,11 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   };
 
   const autoLayout = () => {
-    const boxes = doc.nodes.map((n) => ({ id: n.id, width: n.measured?.width ?? NODE_SIZE.width, height: n.measured?.height ?? NODE_SIZE.height }));
+    const boxes = doc.nodes.map((n) => ({
+      id: n.id,
+      width: n.measured?.width ?? NODE_SIZE.width,
+      height: n.measured?.height ?? NODE_SIZE.height,
+    }));
     dispatch({ type: 'layout', positions: layoutLeftToRight(boxes, doc.edges) });
     setFitTick((t) => t + 1);
   };
@@ -205,14 +272,22 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
     const slot = clipboard.current;
     if (!slot) return;
     slot.pastes += 1;
-    dispatch({ type: 'paste', clip: slot.clip, offset: { x: PASTE_OFFSET * slot.pastes, y: PASTE_OFFSET * slot.pastes } });
+    dispatch({
+      type: 'paste',
+      clip: slot.clip,
+      offset: { x: PASTE_OFFSET * slot.pastes, y: PASTE_OFFSET * slot.pastes },
+    });
   };
 
   const save = async (): Promise<{ id: string; version: number } | undefined> => {
     setBusy('saving');
     setActionError(undefined);
     try {
-      const r = await client.call('pipelines.save', { ...(doc.pipelineId ? { id: doc.pipelineId } : {}), spec, message: '' });
+      const r = await client.call('pipelines.save', {
+        ...(doc.pipelineId ? { id: doc.pipelineId } : {}),
+        spec,
+        message: '',
+      });
       dispatch({ type: 'saved', pipelineId: r.pipeline.id, version: r.version, spec });
       onSaved(r.pipeline.id);
       setVersionsTick((t) => t + 1);
@@ -226,7 +301,8 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   };
 
   const start = async () => {
-    let target = doc.pipelineId && doc.baseVersion !== undefined ? { id: doc.pipelineId, version: doc.baseVersion } : undefined;
+    let target =
+      doc.pipelineId && doc.baseVersion !== undefined ? { id: doc.pipelineId, version: doc.baseVersion } : undefined;
     if (dirty || !target) target = await save();
     if (!target) return;
     setBusy('starting');
@@ -294,11 +370,23 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   };
 
   const problems = issues.length;
-  const runBlocked = problems > 0 ? `Fix ${problems} problem${problems === 1 ? '' : 's'} first` : doc.nodes.length === 0 ? 'Add steps first' : undefined;
+  const runBlocked =
+    problems > 0
+      ? `Fix ${problems} problem${problems === 1 ? '' : 's'} first`
+      : doc.nodes.length === 0
+        ? 'Add steps first'
+        : undefined;
   const liveCounts = countSteps(runs.steps.values());
 
   return (
-    <div className="pl-editor" ref={wrapper} tabIndex={-1} onKeyDown={onKeyDown} data-testid="pipeline-editor" data-dirty={dirty}>
+    <div
+      className="pl-editor"
+      ref={wrapper}
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+      data-testid="pipeline-editor"
+      data-dirty={dirty}
+    >
       <div className="pl-toolbar">
         <div className="pl-title">
           <h1 className="ellipsis" data-testid="pipeline-title">
@@ -312,34 +400,86 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
           )}
         </div>
         <div className="pl-actions">
-          <button type="button" className="btn btn-small" onClick={() => dispatch({ type: 'undo' })} disabled={!canUndo(doc)} title="Undo (Ctrl+Z)" data-testid="undo">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => dispatch({ type: 'undo' })}
+            disabled={!canUndo(doc)}
+            title="Undo (Ctrl+Z)"
+            data-testid="undo"
+          >
             ↶ Undo
           </button>
-          <button type="button" className="btn btn-small" onClick={() => dispatch({ type: 'redo' })} disabled={!canRedo(doc)} title="Redo (Ctrl+Shift+Z or Ctrl+Y)" data-testid="redo">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => dispatch({ type: 'redo' })}
+            disabled={!canRedo(doc)}
+            title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+            data-testid="redo"
+          >
             ↷ Redo
           </button>
           <span className="pl-sep" />
-          <button type="button" className="btn btn-small" onClick={autoLayout} disabled={doc.nodes.length === 0} title="Arrange the steps left to right along their edges" data-testid="auto-layout">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={autoLayout}
+            disabled={doc.nodes.length === 0}
+            title="Arrange the steps left to right along their edges"
+            data-testid="auto-layout"
+          >
             Auto-layout
           </button>
-          <button type="button" className="btn btn-small" onClick={exportFile} title="Download the pipeline file as shown (JSON)" data-testid="export">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={exportFile}
+            title="Download the pipeline file as shown (JSON)"
+            data-testid="export"
+          >
             Export
           </button>
           {doc.pipelineId && (
-            <button type="button" className="btn btn-small btn-danger-ghost" onClick={onDelete} data-testid="delete-pipeline">
+            <button
+              type="button"
+              className="btn btn-small btn-danger-ghost"
+              onClick={onDelete}
+              data-testid="delete-pipeline"
+            >
               Delete…
             </button>
           )}
           <span className="pl-sep" />
-          <button type="button" className="btn" onClick={() => void save()} disabled={!dirty || busy !== undefined} title="Save as a new version (Ctrl+S)" data-testid="save">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void save()}
+            disabled={!dirty || busy !== undefined}
+            title="Save as a new version (Ctrl+S)"
+            data-testid="save"
+          >
             {busy === 'saving' ? 'Saving…' : 'Save'}
           </button>
           {running ? (
-            <button type="button" className="btn btn-danger" onClick={cancel} disabled={busy === 'cancelling'} data-testid="cancel-run">
+            <button
+              type="button"
+              className="btn btn-danger"
+              onClick={cancel}
+              disabled={busy === 'cancelling'}
+              data-testid="cancel-run"
+            >
               {busy === 'cancelling' ? 'Cancelling…' : 'Cancel run'}
             </button>
           ) : (
-            <button type="button" className="btn btn-primary" onClick={() => void start()} disabled={runBlocked !== undefined || busy !== undefined} title={runBlocked ?? (dirty ? 'Save a new version and run it' : 'Run this version')} data-testid="run">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => void start()}
+              disabled={runBlocked !== undefined || busy !== undefined}
+              title={runBlocked ?? (dirty ? 'Save a new version and run it' : 'Run this version')}
+              data-testid="run"
+            >
               ▶ {busy === 'starting' ? 'Starting…' : dirty ? 'Save & run' : 'Run'}
             </button>
           )}
@@ -347,7 +487,12 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
       </div>
       <div className="pl-runbar" data-testid="run-bar" data-status={run?.status ?? ''}>
         {runBlocked && !running ? (
-          <button type="button" className="btn-link warn" onClick={() => dispatch({ type: 'select', ids: [] })} data-testid="run-blocked">
+          <button
+            type="button"
+            className="btn-link warn"
+            onClick={() => dispatch({ type: 'select', ids: [] })}
+            data-testid="run-blocked"
+          >
             ⚠ {runBlocked}
           </button>
         ) : null}
@@ -360,7 +505,9 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
             <span className="small">{countsText(liveCounts)}</span>
             <span className="small muted">
               run of v{run.version}
-              {run.startedAt && run.finishedAt ? ` · ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}` : ''}
+              {run.startedAt && run.finishedAt
+                ? ` · ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}`
+                : ''}
               {stale ? ' · the canvas has changed since' : ''}
             </span>
             {run.error && <span className="small warn ellipsis">{run.error.message}</span>}
@@ -410,12 +557,25 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
             >
               <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#c9cfd9" />
               <Controls showInteractive={false} position="bottom-left" />
-              <MiniMap<StepNode> pannable zoomable position="bottom-right" nodeColor={(n: Node) => miniColor(n as StepNode, runs.steps)} nodeStrokeWidth={2} ariaLabel="Overview of the pipeline" />
+              <MiniMap<StepNode>
+                pannable
+                zoomable
+                position="bottom-right"
+                nodeColor={(n: Node) => miniColor(n as StepNode, runs.steps)}
+                nodeStrokeWidth={2}
+                ariaLabel="Overview of the pipeline"
+              />
               {toast && (
                 <Panel position="bottom-center">
                   <div className="canvas-toast" role="status" data-testid="canvas-toast">
                     {toast.text}
-                    <button type="button" className="btn-link" onClick={() => setToast(undefined)} aria-label="Dismiss" data-testid="canvas-toast-close">
+                    <button
+                      type="button"
+                      className="btn-link"
+                      onClick={() => setToast(undefined)}
+                      aria-label="Dismiss"
+                      data-testid="canvas-toast-close"
+                    >
                       ×
                     </button>
                   </div>
@@ -436,18 +596,28 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
               key={single.id}
               node={single}
               issues={issueMap.get(single.id) ?? []}
-              ctx={{ columns: inputColumns(spec, single.id, outputs, datasets.columnsOf), datasets: datasets.names }}
+              ctx={{
+                columns: inputColumns(spec, single.id, outputs, datasets.columnsOf),
+                datasets: datasets.names,
+                suggestions: suggestionsFor(single, datasets.versionsOf),
+              }}
               step={runs.steps.get(single.id)}
               stale={stale}
               tab={tab}
               onTab={setTab}
-              onParams={(params, group) => dispatch({ type: 'params', id: single.id, params, ...(group ? { group } : {}) })}
+              onParams={(params, group) =>
+                dispatch({ type: 'params', id: single.id, params, ...(group ? { group } : {}) })
+              }
               onLabel={(label) => dispatch({ type: 'label', id: single.id, label })}
               onOpenRun={openRun}
             />
           ) : (
             <>
-              {selected.length > 1 && <p className="small muted pl-pad">{selected.length} steps selected: Delete removes them, Ctrl+C copies them.</p>}
+              {selected.length > 1 && (
+                <p className="small muted pl-pad">
+                  {selected.length} steps selected: Delete removes them, Ctrl+C copies them.
+                </p>
+              )}
               <PipelinePanel
                 head={doc.head}
                 issues={issues}
@@ -466,6 +636,16 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
       </div>
     </div>
   );
+}
+
+/** Values a step's fields can offer beyond its kind's schema: a dataset step offers its dataset's versions. */
+function suggestionsFor(
+  n: StepNode,
+  versionsOf: (name: string) => number[] | undefined,
+): Record<string, string[]> | undefined {
+  if (n.data.kind !== 'dataset' || typeof n.data.params.dataset !== 'string') return undefined;
+  const versions = versionsOf(n.data.params.dataset.trim());
+  return versions ? { version: versions.map(String) } : undefined;
 }
 
 function miniColor(n: StepNode, steps: ReadonlyMap<string, PipelineStep>): string {

@@ -21,7 +21,18 @@ interface PipelinePanelProps {
   onShowRun: (runId: string) => void;
 }
 
-export function PipelinePanel({ head, issues, versions, baseVersion, runs, shownRunId, onHead, onSelectNode, onOpenVersion, onShowRun }: PipelinePanelProps) {
+export function PipelinePanel({
+  head,
+  issues,
+  versions,
+  baseVersion,
+  runs,
+  shownRunId,
+  onHead,
+  onSelectNode,
+  onOpenVersion,
+  onShowRun,
+}: PipelinePanelProps) {
   const nameIssue = issues.find((i) => !i.nodeId && !i.edgeId && i.field === 'name');
   return (
     <div className="pipeline-panel" data-testid="pipeline-panel">
@@ -30,7 +41,13 @@ export function PipelinePanel({ head, issues, versions, baseVersion, runs, shown
           <label className="param-label" htmlFor="pipeline-name">
             Name
           </label>
-          <input id="pipeline-name" value={head.name} onChange={(e) => onHead({ ...head, name: e.target.value }, 'name')} data-testid="pipeline-name" maxLength={200} />
+          <input
+            id="pipeline-name"
+            value={head.name}
+            onChange={(e) => onHead({ ...head, name: e.target.value }, 'name')}
+            data-testid="pipeline-name"
+            maxLength={200}
+          />
           {nameIssue && <p className="param-error">{nameIssue.message}</p>}
           <p className="param-help">Renaming takes effect when you save.</p>
         </div>
@@ -82,7 +99,13 @@ export function PipelinePanel({ head, issues, versions, baseVersion, runs, shown
           <ul className="history-list" data-testid="run-history">
             {runs.map((r) => (
               <li key={r.id}>
-                <button type="button" className={r.id === shownRunId ? 'active' : ''} onClick={() => onShowRun(r.id)} data-testid="run-history-item" data-status={r.status}>
+                <button
+                  type="button"
+                  className={r.id === shownRunId ? 'active' : ''}
+                  onClick={() => onShowRun(r.id)}
+                  data-testid="run-history-item"
+                  data-status={r.status}
+                >
                   <span className="history-line">
                     <span className={`run-status run-status-${r.status}`}>{RUN_LABELS[r.status]}</span>
                     <span className="small muted">v{r.version}</span>
@@ -116,7 +139,12 @@ export function PipelinePanel({ head, issues, versions, baseVersion, runs, shown
                   {v.version === baseVersion ? (
                     <span className="small muted">on the canvas</span>
                   ) : (
-                    <button type="button" className="btn btn-small" onClick={() => onOpenVersion(v.version)} data-testid="version-open">
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => onOpenVersion(v.version)}
+                      data-testid="version-open"
+                    >
                       Open v{v.version}
                     </button>
                   )}

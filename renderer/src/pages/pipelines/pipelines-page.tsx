@@ -63,6 +63,8 @@ export function PipelinesPage() {
   const [loading, setLoading] = useState<string | undefined>(undefined);
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<PipelineSummary | undefined>(undefined);
+  // The list folds away to give the canvas the room (the desktop window opens at 1280 px).
+  const [listOpen, setListOpen] = useState(true);
   const [pageError, setPageError] = useState<{ title: string; error: ApiError } | undefined>(undefined);
   const drafts = useRef(0);
   const clipboard = useRef<ClipboardSlot | null>(null);
@@ -121,16 +123,27 @@ export function PipelinesPage() {
     try {
       raw = JSON.parse(await file.text());
     } catch (err) {
-      setPageError({ title: `Could not import ${file.name}`, error: new ApiError({ code: 'invalid_argument', message: `${file.name} is not JSON: ${err instanceof Error ? err.message : String(err)}` }) });
+      setPageError({
+        title: `Could not import ${file.name}`,
+        error: new ApiError({
+          code: 'invalid_argument',
+          message: `${file.name} is not JSON: ${err instanceof Error ? err.message : String(err)}`,
+        }),
+      });
       return;
     }
     const shape = PipelineSpec.safeParse(raw);
     if (!shape.success) {
       const issues = validatePipeline(raw).issues.slice(0, 5);
-      const where = (i: (typeof issues)[number]) => [i.nodeId && `node ${i.nodeId}`, i.edgeId && `edge ${i.edgeId}`, i.field].filter(Boolean).join(' ');
+      const where = (i: (typeof issues)[number]) =>
+        [i.nodeId && `node ${i.nodeId}`, i.edgeId && `edge ${i.edgeId}`, i.field].filter(Boolean).join(' ');
       setPageError({
         title: `Could not import ${file.name}`,
-        error: new ApiError({ code: 'invalid_argument', message: `not a Cairn pipeline file: ${issues.map((i) => `${where(i) ? `${where(i)}: ` : ''}${i.message}`).join('; ')}`, details: { issues } }),
+        error: new ApiError({
+          code: 'invalid_argument',
+          message: `not a Cairn pipeline file: ${issues.map((i) => `${where(i) ? `${where(i)}: ` : ''}${i.message}`).join('; ')}`,
+          details: { issues },
+        }),
       });
       return;
     }
@@ -163,41 +176,85 @@ export function PipelinesPage() {
 
   const draftKeys = [...docs.keys()].filter((k) => k.startsWith('draft:'));
   const doc = openKey ? docs.get(openKey) : undefined;
-  const dispatch = useCallback((action: EditorAction) => openKey && edit({ type: 'edit', key: openKey, action }), [openKey]);
+  const dispatch = useCallback(
+    (action: EditorAction) => openKey && edit({ type: 'edit', key: openKey, action }),
+    [openKey],
+  );
 
   if (list.error) return <ErrorPanel title="Could not list pipelines" error={list.error} />;
   return (
     <div className="models-page pipelines-page" data-testid="pipelines-page">
-      <aside className="models-list pl-list" aria-label="Pipelines">
+      {!listOpen && (
+        <button
+          type="button"
+          className="pl-list-folded"
+          onClick={() => setListOpen(true)}
+          title="Show the pipelines"
+          data-testid="pipeline-list-show"
+        >
+          <span aria-hidden="true">›</span>
+          <span className="pl-list-folded-label">Pipelines</span>
+        </button>
+      )}
+      <aside className="models-list pl-list" aria-label="Pipelines" hidden={!listOpen}>
         <div className="pl-list-head">
           <h2 className="models-list-head">Pipelines</h2>
-          <div className="pl-list-actions">
-            <button type="button" className="btn btn-small btn-primary" onClick={() => setCreating(true)} data-testid="pipeline-new">
-              + New
-            </button>
-            <button type="button" className="btn btn-small" onClick={() => fileInput.current?.click()} title="Open a pipeline file (.json)" data-testid="pipeline-import">
-              Import…
-            </button>
-            <input
-              ref={fileInput}
-              type="file"
-              accept=".json,application/json"
-              hidden
-              data-testid="pipeline-import-input"
-              aria-label="Choose a pipeline file to import"
-              onChange={(e) => {
-                const file = e.target.files?.[0];
-                e.target.value = '';
-                if (file) void importFile(file);
-              }}
-            />
-          </div>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost pl-list-fold"
+            onClick={() => setListOpen(false)}
+            title="Hide the list"
+            aria-label="Hide the pipelines list"
+            data-testid="pipeline-list-hide"
+          >
+            ‹
+          </button>
         </div>
-        {pipelines && pipelines.length === 0 && draftKeys.length === 0 && <p className="small muted pl-none">None yet.</p>}
+        <div className="pl-list-actions">
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            onClick={() => setCreating(true)}
+            data-testid="pipeline-new"
+          >
+            + New
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => fileInput.current?.click()}
+            title="Open a pipeline file (.json)"
+            data-testid="pipeline-import"
+          >
+            Import…
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".json,application/json"
+            hidden
+            data-testid="pipeline-import-input"
+            aria-label="Choose a pipeline file to import"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void importFile(file);
+            }}
+          />
+        </div>
+        {pipelines && pipelines.length === 0 && draftKeys.length === 0 && (
+          <p className="small muted pl-none">None yet.</p>
+        )}
         <ul>
           {draftKeys.map((k) => (
             <li key={k}>
-              <button type="button" className={openKey === k ? 'active' : ''} onClick={() => setOpenKey(k)} data-testid="pipeline-item" data-name={docs.get(k)?.head.name}>
+              <button
+                type="button"
+                className={openKey === k ? 'active' : ''}
+                onClick={() => setOpenKey(k)}
+                data-testid="pipeline-item"
+                data-name={docs.get(k)?.head.name}
+              >
                 <span className="model-item-name ellipsis">{docs.get(k)?.head.name}</span>
                 <span className="small warn">not saved yet</span>
               </button>
@@ -228,8 +285,13 @@ export function PipelinesPage() {
                     v{p.latestVersion} · saved {formatDate(p.updatedAt)}
                   </span>
                   {p.lastRun && (
-                    <span className="small ellipsis" title={`Last run ${formatDate(p.lastRun.createdAt)}, of v${p.lastRun.version}`}>
-                      <span className={`run-status run-status-${p.lastRun.status}`}>{RUN_LABELS[p.lastRun.status]}</span>
+                    <span
+                      className="small ellipsis"
+                      title={`Last run ${formatDate(p.lastRun.createdAt)}, of v${p.lastRun.version}`}
+                    >
+                      <span className={`run-status run-status-${p.lastRun.status}`}>
+                        {RUN_LABELS[p.lastRun.status]}
+                      </span>
                       <span className="muted"> last run {shortWhen(p.lastRun.createdAt)}</span>
                     </span>
                   )}
@@ -268,14 +330,14 @@ export function PipelinesPage() {
           <NoPipelines onNew={() => setCreating(true)} />
         )}
       </main>
-      {creating && <NewPipelineDialog suggestedName={uniqueName('Untitled pipeline', names)} create={createSaved} onClose={() => setCreating(false)} />}
-      {deleting && (
-        <DeleteDialog
-          pipeline={deleting}
-          run={confirmDelete}
-          onClose={() => setDeleting(undefined)}
+      {creating && (
+        <NewPipelineDialog
+          suggestedName={uniqueName('Untitled pipeline', names)}
+          create={createSaved}
+          onClose={() => setCreating(false)}
         />
       )}
+      {deleting && <DeleteDialog pipeline={deleting} run={confirmDelete} onClose={() => setDeleting(undefined)} />}
     </div>
   );
 }
@@ -286,7 +348,15 @@ function shortWhen(iso: string): string {
   return full.slice(0, 10) === formatDate(new Date().toISOString()).slice(0, 10) ? full.slice(11) : full.slice(0, 10);
 }
 
-function DeleteDialog({ pipeline, run, onClose }: { pipeline: PipelineSummary; run: () => Promise<void>; onClose: () => void }) {
+function DeleteDialog({
+  pipeline,
+  run,
+  onClose,
+}: {
+  pipeline: PipelineSummary;
+  run: () => Promise<void>;
+  onClose: () => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   return (
@@ -307,8 +377,8 @@ function DeleteDialog({ pipeline, run, onClose }: { pipeline: PipelineSummary; r
       onClose={onClose}
     >
       <p>
-        Its {pipeline.versionCount} version{pipeline.versionCount === 1 ? '' : 's'} and its run history go. Models, training runs and endpoints its runs made stay.
-        Export it first to keep a copy of the file.
+        Its {pipeline.versionCount} version{pipeline.versionCount === 1 ? '' : 's'} and its run history go. Models,
+        training runs and endpoints its runs made stay. Export it first to keep a copy of the file.
       </p>
     </DialogShell>
   );
@@ -323,13 +393,17 @@ function NoPipelines({ onNew }: { onNew: () => void }) {
         </div>
         <h1>No pipelines yet</h1>
         <p>
-          A pipeline chains the steps from a dataset to a served model: prepare the table, split it, train, evaluate against gates such as{' '}
-          <code>accuracy &gt;= 0.9</code>, register and deploy. Steps whose inputs did not change are reused on the next run.
+          A pipeline chains the steps from a dataset to a served model: prepare the table, split it, train, evaluate
+          against gates such as <code>accuracy &gt;= 0.9</code>, register and deploy. Steps whose inputs did not change
+          are reused on the next run.
         </p>
         <button type="button" className="btn btn-primary" onClick={onNew} data-testid="pipelines-empty-new">
           New pipeline
         </button>
-        <p className="muted small">Start blank, or from the tabular classification and regression templates. A pipeline file can also be imported, and run headless with <code>cairn run</code>.</p>
+        <p className="muted small">
+          Start blank, or from the tabular classification and regression templates. A pipeline file can also be
+          imported, and run headless with <code>cairn run</code>.
+        </p>
       </div>
     </div>
   );

@@ -6,7 +6,15 @@ import type { PipelineRun, PipelineRunStatus, PipelineRunSummary, PipelineStep }
 import type { StepState } from '../../../../shared/pipeline.js';
 
 const STEP_RANK: Record<StepState, number> = { queued: 0, running: 1, cached: 2, succeeded: 2, failed: 2, skipped: 2 };
-const RUN_RANK: Record<PipelineRunStatus, number> = { queued: 0, running: 1, succeeded: 2, failed: 2, gate_failed: 2, cancelled: 2, interrupted: 2 };
+const RUN_RANK: Record<PipelineRunStatus, number> = {
+  queued: 0,
+  running: 1,
+  succeeded: 2,
+  failed: 2,
+  gate_failed: 2,
+  cancelled: 2,
+  interrupted: 2,
+};
 
 /** The further along of two reports of one step; the newer (second) on a tie, so progress advances. */
 export function laterStep(a: PipelineStep | undefined, b: PipelineStep): PipelineStep {
@@ -20,7 +28,10 @@ export function laterRun<T extends PipelineRunSummary>(a: T, b: PipelineRunSumma
 }
 
 /** A run's steps by node id: the stored ones, each replaced by a live report that is as far along or further. */
-export function mergeSteps(run: PipelineRun | undefined, live: ReadonlyMap<string, PipelineStep>): Map<string, PipelineStep> {
+export function mergeSteps(
+  run: PipelineRun | undefined,
+  live: ReadonlyMap<string, PipelineStep>,
+): Map<string, PipelineStep> {
   const out = new Map<string, PipelineStep>();
   for (const s of run?.steps ?? []) out.set(s.nodeId, s);
   for (const [id, s] of live) out.set(id, laterStep(out.get(id), s));

@@ -43,9 +43,22 @@ function StepNodeView({ id, data, selected }: NodeProps<StepNode>) {
   const outputs = kind?.outputs ?? [];
   const rows = Math.max(inputs.length, outputs.length);
   const summary = stepSummary(data.kind, data.params);
-  const classes = ['step-node', `cat-${kind?.category ?? 'unknown'}`, step ? `state-${step.state}` : '', issues.length ? 'invalid' : '', selected ? 'selected' : ''];
+  const classes = [
+    'step-node',
+    `cat-${kind?.category ?? 'unknown'}`,
+    step ? `state-${step.state}` : '',
+    issues.length ? 'invalid' : '',
+    selected ? 'selected' : '',
+  ];
   return (
-    <div className={classes.filter(Boolean).join(' ')} data-testid="step-node" data-node-id={id} data-kind={data.kind} data-state={step?.state ?? ''} data-invalid={issues.length > 0}>
+    <div
+      className={classes.filter(Boolean).join(' ')}
+      data-testid="step-node"
+      data-node-id={id}
+      data-kind={data.kind}
+      data-state={step?.state ?? ''}
+      data-invalid={issues.length > 0}
+    >
       <div className="step-head">
         <span className="step-title ellipsis" title={kind?.description}>
           {data.label ?? kind?.label ?? data.kind}

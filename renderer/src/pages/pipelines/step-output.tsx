@@ -17,14 +17,17 @@ interface StepOutputProps {
 }
 
 export function StepOutputView({ step, stale, onOpenRun }: StepOutputProps) {
-  if (!step) return <p className="muted small pl-pad">This step has not run yet. Run the pipeline to see what it produces.</p>;
+  if (!step)
+    return <p className="muted small pl-pad">This step has not run yet. Run the pipeline to see what it produces.</p>;
   const took = step.startedAt && step.finishedAt ? Date.parse(step.finishedAt) - Date.parse(step.startedAt) : undefined;
   return (
     <div className="step-output" data-testid="step-output" data-state={step.state}>
       <div className="output-state">
         <StateBadge step={step} />
         {took !== undefined && <span className="small muted">{formatDuration(took)}</span>}
-        {step.state === 'cached' && <span className="small muted">reused from an earlier run with the same inputs and parameters</span>}
+        {step.state === 'cached' && (
+          <span className="small muted">reused from an earlier run with the same inputs and parameters</span>
+        )}
       </div>
       {stale && <p className="small warn">From the run shown, which ran another version of this pipeline.</p>}
       {step.state === 'running' && step.progress && (
@@ -33,7 +36,12 @@ export function StepOutputView({ step, stale, onOpenRun }: StepOutputProps) {
           <span className="small muted">{step.progress.label}</span>
         </div>
       )}
-      {step.state === 'failed' && step.error && <ErrorPanel title={step.error.code === 'gate_failed' ? 'A gate was not met' : 'The step failed'} error={new ApiError(step.error)} />}
+      {step.state === 'failed' && step.error && (
+        <ErrorPanel
+          title={step.error.code === 'gate_failed' ? 'A gate was not met' : 'The step failed'}
+          error={new ApiError(step.error)}
+        />
+      )}
       {step.state === 'skipped' && step.reason && <p className="small muted">Skipped: {step.reason}</p>}
       {step.output && <OutputBody output={step.output} onOpenRun={onOpenRun} />}
     </div>
@@ -47,7 +55,8 @@ function OutputBody({ output, onOpenRun }: { output: StepOutput; onOpenRun: (run
         <section className="output-block">
           <h3>Dataset</h3>
           <p>
-            <strong>{output.dataset.name}</strong> v{output.dataset.version} <span className="mono small muted">{shortHash(output.dataset.contentHash)}</span>
+            <strong>{output.dataset.name}</strong> v{output.dataset.version}{' '}
+            <span className="mono small muted">{shortHash(output.dataset.contentHash)}</span>
           </p>
         </section>
       )}
@@ -63,7 +72,12 @@ function OutputBody({ output, onOpenRun }: { output: StepOutput; onOpenRun: (run
       {output.runId && (
         <section className="output-block">
           <h3>Training run</h3>
-          <button type="button" className="btn-link mono" onClick={() => onOpenRun(output.runId as string)} data-testid="output-run-link">
+          <button
+            type="button"
+            className="btn-link mono"
+            onClick={() => onOpenRun(output.runId as string)}
+            data-testid="output-run-link"
+          >
             {output.runId.slice(0, 8)} → open in Runs
           </button>
         </section>
@@ -90,7 +104,12 @@ function Metrics({ output }: { output: StepOutput }) {
       {output.gates && output.gates.length > 0 && (
         <ul className="gate-list">
           {output.gates.map((g) => (
-            <li key={g.gate} className={g.passed ? 'gate-pass' : 'gate-fail'} data-testid="gate-result" data-passed={g.passed}>
+            <li
+              key={g.gate}
+              className={g.passed ? 'gate-pass' : 'gate-fail'}
+              data-testid="gate-result"
+              data-passed={g.passed}
+            >
               <span className="gate-mark" aria-hidden="true">
                 {g.passed ? '✓' : '✗'}
               </span>
@@ -125,7 +144,8 @@ function TableView({ table }: { table: TablePreview }) {
         {table.parts && (
           <span className="muted">
             {' '}
-            · train {formatCount(table.parts.train)} · validation {formatCount(table.parts.validation)} · test {formatCount(table.parts.test)}
+            · train {formatCount(table.parts.train)} · validation {formatCount(table.parts.validation)} · test{' '}
+            {formatCount(table.parts.test)}
           </span>
         )}
       </p>

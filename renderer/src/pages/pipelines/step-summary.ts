@@ -5,7 +5,8 @@ import { isNodeKind, nodeKinds, type NodeKindName } from '../../../../shared/pip
 type Params = Record<string, unknown>;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : []);
+const list = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [];
 const names = (v: unknown, none: string): string => {
   const l = list(v);
   return l.length === 0 ? none : l.length <= 3 ? l.join(', ') : `${l.slice(0, 3).join(', ')} +${l.length - 3}`;
@@ -30,7 +31,12 @@ export function stepSummary(kind: string, params: Params): string {
       return str(params.condition);
     case 'columns': {
       const renames = Array.isArray(params.rename) ? params.rename.length : 0;
-      const what = params.mode === 'select' ? `keep ${names(params.columns, 'none')}` : list(params.columns).length ? `drop ${names(params.columns, '')}` : '';
+      const what =
+        params.mode === 'select'
+          ? `keep ${names(params.columns, 'none')}`
+          : list(params.columns).length
+            ? `drop ${names(params.columns, '')}`
+            : '';
       return [what, renames ? `rename ${renames}` : ''].filter(Boolean).join(' · ');
     }
     case 'impute':
@@ -48,7 +54,9 @@ export function stepSummary(kind: string, params: Params): string {
       const target = str(params.target);
       const model = optionLabel(kind, 'model', params.model ?? 'mlp').replace(/ \(MLP\)$/, '');
       const epochs = typeof params.epochs === 'number' ? params.epochs : 50;
-      return [target ? `→ ${target}` : '', model, `${epochs} epoch${epochs === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
+      return [target ? `→ ${target}` : '', model, `${epochs} epoch${epochs === 1 ? '' : 's'}`]
+        .filter(Boolean)
+        .join(' · ');
     }
     case 'evaluate': {
       const gates = list(params.gates);

@@ -1,4 +1,4 @@
-// The data folder's dataset names (for the dataset picker) and the columns of the datasets a
+// The data folder's dataset names and versions (for the dataset picker) and the columns of the datasets a
 // pipeline reads (for the column pickers), loaded once per dataset version and refreshed when
 // an import finishes.
 import { useCallback, useEffect, useState } from 'react';
@@ -11,6 +11,8 @@ const keyOf = (name: string, version: number | undefined) => `${name}\u0000${ver
 export interface DatasetInfo {
   names: string[];
   columnsOf: DatasetColumns;
+  /** A dataset's versions, newest first, if it is in the data folder. */
+  versionsOf: (name: string) => number[] | undefined;
 }
 
 /** Dataset names, and columns of the (name, version) pairs asked for. */
@@ -50,12 +52,28 @@ export function useDatasetColumns(refs: readonly { name: string; version: number
       const [name = '', v = 'latest'] = key.split('\u0000');
       setColumns((m) => new Map(m).set(key, null));
       client.call('datasets.get', { ref: name, ...(v === 'latest' ? {} : { version: Number(v) }) }).then(
-        (d) => setColumns((m) => new Map(m).set(key, d.columns.map((c) => c.name))),
+        (d) =>
+          setColumns((m) =>
+            new Map(m).set(
+              key,
+              d.columns.map((c) => c.name),
+            ),
+          ),
         () => undefined,
       );
     }
   }, [client, wanted, columns]);
 
-  const columnsOf = useCallback<DatasetColumns>((name, version) => columns.get(keyOf(name, version)) ?? undefined, [columns]);
-  return { names: datasets.map((d) => d.name).sort((a, b) => a.localeCompare(b)), columnsOf };
+  const columnsOf = useCallback<DatasetColumns>(
+    (name, version) => columns.get(keyOf(name, version)) ?? undefined,
+    [columns],
+  );
+  const versionsOf = useCallback(
+    (name: string) => {
+      const d = datasets.find((x) => x.name === name);
+      return d ? Array.from({ length: d.latestVersion }, (_, i) => d.latestVersion - i) : undefined;
+    },
+    [datasets],
+  );
+  return { names: datasets.map((d) => d.name).sort((a, b) => a.localeCompare(b)), columnsOf, versionsOf };
 }

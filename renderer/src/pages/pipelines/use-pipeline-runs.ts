@@ -57,7 +57,9 @@ export function usePipelineRuns(pipelineId: string | undefined): PipelineRuns {
     });
     const offRun = client.on('pipeline.run', (e) => {
       if (e.pipelineId !== pipelineId) return;
-      setRuns((list) => (list?.some((r) => r.id === e.id) ? list.map((r) => (r.id === e.id ? laterRun(r, e) : r)) : list));
+      setRuns((list) =>
+        list?.some((r) => r.id === e.id) ? list.map((r) => (r.id === e.id ? laterRun(r, e) : r)) : list,
+      );
       setRun((r) => (r && r.id === e.id ? laterRun(r, e) : r));
       // A new run, or one that ended: the history's order and the run's final outputs come from the store.
       setListTick((t) => t + 1);

@@ -23,7 +23,13 @@ const spec: PipelineSpec = {
   edges: [
     { id: 'source.data->split.data', source: 'source', sourcePort: 'data', target: 'split', targetPort: 'data' },
     { id: 'split.data->train.data', source: 'split', sourcePort: 'data', target: 'train', targetPort: 'data' },
-    { id: 'train.model->evaluate.model', source: 'train', sourcePort: 'model', target: 'evaluate', targetPort: 'model' },
+    {
+      id: 'train.model->evaluate.model',
+      source: 'train',
+      sourcePort: 'model',
+      target: 'evaluate',
+      targetPort: 'model',
+    },
   ],
 };
 
@@ -35,9 +41,19 @@ describe('pipeline file <-> canvas', () => {
 
   it('keeps node data to the file node (kind, label, params) and names handles by port', () => {
     const { nodes, edges } = toFlow(spec);
-    expect(nodes[1]).toMatchObject({ id: 'split', type: 'step', data: { kind: 'split', label: 'Hold out', params: { method: 'random' } } });
+    expect(nodes[1]).toMatchObject({
+      id: 'split',
+      type: 'step',
+      data: { kind: 'split', label: 'Hold out', params: { method: 'random' } },
+    });
     expect(Object.keys(nodes[0]?.data ?? {}).sort()).toEqual(['kind', 'params']);
-    expect(edges[2]).toMatchObject({ source: 'train', sourceHandle: 'model', target: 'evaluate', targetHandle: 'model', className: 'edge-model' });
+    expect(edges[2]).toMatchObject({
+      source: 'train',
+      sourceHandle: 'model',
+      target: 'evaluate',
+      targetHandle: 'model',
+      className: 'edge-model',
+    });
     expect(edges[0]?.className).toBe('edge-dataset');
     expect(edges[1]?.className).toBe('edge-split');
   });
@@ -57,7 +73,12 @@ describe('pipeline file <-> canvas', () => {
 
 describe('connections', () => {
   const { nodes, edges } = toFlow(spec);
-  const conn = (source: string, sourceHandle: string, target: string, targetHandle: string) => ({ source, sourceHandle, target, targetHandle });
+  const conn = (source: string, sourceHandle: string, target: string, targetHandle: string) => ({
+    source,
+    sourceHandle,
+    target,
+    targetHandle,
+  });
 
   it('allows an output into a free input of the same type', () => {
     expect(connectionProblem(nodes, edges, conn('split', 'data', 'evaluate', 'data'))).toBeNull();
@@ -65,13 +86,22 @@ describe('connections', () => {
 
   it('refuses a type mismatch and names both types', () => {
     // A plain table into evaluate's split input.
-    expect(connectionProblem(nodes, edges, conn('source', 'data', 'evaluate', 'data'))).toMatch(/takes a split table; Dataset \("source"\) gives a table/);
-    expect(connectionProblem(nodes, edges, conn('train', 'model', 'split', 'data'))).toMatch(/takes a table; .* gives a model version/);
+    expect(connectionProblem(nodes, edges, conn('source', 'data', 'evaluate', 'data'))).toMatch(
+      /takes a split table; Dataset \("source"\) gives a table/,
+    );
+    expect(connectionProblem(nodes, edges, conn('train', 'model', 'split', 'data'))).toMatch(
+      /takes a table; .* gives a model version/,
+    );
   });
 
   it('refuses a second edge into an occupied input', () => {
-    const extra = [...nodes, { id: 'source-2', type: 'step', position: { x: 0, y: 200 }, data: { kind: 'dataset', params: {} } } as StepNode];
-    expect(connectionProblem(extra, edges, conn('source-2', 'data', 'split', 'data'))).toMatch(/already connected \(from "source"\)/);
+    const extra = [
+      ...nodes,
+      { id: 'source-2', type: 'step', position: { x: 0, y: 200 }, data: { kind: 'dataset', params: {} } } as StepNode,
+    ];
+    expect(connectionProblem(extra, edges, conn('source-2', 'data', 'split', 'data'))).toMatch(
+      /already connected \(from "source"\)/,
+    );
   });
 
   it('refuses cycles and self-loops', () => {
@@ -106,12 +136,19 @@ describe('ids and the clipboard', () => {
 
   it('pastes with fresh ids, edges re-pointed, moved by the offset; the result validates', () => {
     const { nodes, edges } = toFlow(spec);
-    const clip = copySelection(nodes.map((n) => ({ ...n, selected: true })), edges);
+    const clip = copySelection(
+      nodes.map((n) => ({ ...n, selected: true })),
+      edges,
+    );
     if (!clip) throw new Error('nothing copied');
     const pasted = pasteClipboard(clip, new Set(spec.nodes.map((n) => n.id)), { x: 40, y: 40 });
     expect(pasted.nodes.map((n) => n.id)).toEqual(['dataset', 'split-2', 'train-2', 'evaluate-2']);
     expect(pasted.nodes[1]?.position).toEqual({ x: 300, y: 40 });
-    expect(pasted.edges.map((e) => `${e.source}->${e.target}`)).toEqual(['dataset->split-2', 'split-2->train-2', 'train-2->evaluate-2']);
+    expect(pasted.edges.map((e) => `${e.source}->${e.target}`)).toEqual([
+      'dataset->split-2',
+      'split-2->train-2',
+      'train-2->evaluate-2',
+    ]);
     const both = { ...spec, nodes: [...spec.nodes, ...pasted.nodes], edges: [...spec.edges, ...pasted.edges] };
     // Only the evaluate steps' missing split inputs are wrong: no duplicate ids, no dangling edges.
     const issues = validatePipeline(both).issues;

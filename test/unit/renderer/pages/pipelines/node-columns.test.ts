@@ -6,7 +6,12 @@ import { stepSummary } from '../../../../../renderer/src/pages/pipelines/step-su
 const spec: Pick<PipelineSpec, 'nodes' | 'edges'> = {
   nodes: [
     { id: 'src', kind: 'dataset', params: { dataset: 'iris' }, position: { x: 0, y: 0 } },
-    { id: 'cols', kind: 'columns', params: { mode: 'drop', columns: ['id'], rename: [{ from: 'species', to: 'label' }] }, position: { x: 0, y: 0 } },
+    {
+      id: 'cols',
+      kind: 'columns',
+      params: { mode: 'drop', columns: ['id'], rename: [{ from: 'species', to: 'label' }] },
+      position: { x: 0, y: 0 },
+    },
     { id: 'split', kind: 'split', params: {}, position: { x: 0, y: 0 } },
     { id: 'train', kind: 'train', params: {}, position: { x: 0, y: 0 } },
   ],
@@ -16,7 +21,8 @@ const spec: Pick<PipelineSpec, 'nodes' | 'edges'> = {
     { id: '3', source: 'split', sourcePort: 'data', target: 'train', targetPort: 'data' },
   ],
 };
-const iris = (name: string, version: number | undefined) => (name === 'iris' && version === undefined ? ['id', 'petal', 'species'] : undefined);
+const iris = (name: string, version: number | undefined) =>
+  name === 'iris' && version === undefined ? ['id', 'petal', 'species'] : undefined;
 
 describe('columns of a node input', () => {
   it('carries the source dataset columns through select/drop/rename steps', () => {
@@ -25,7 +31,16 @@ describe('columns of a node input', () => {
   });
 
   it('prefers the upstream step output from the last run, without the split column', () => {
-    const out: StepOutput = { table: { columns: [{ name: 'a', type: 'DOUBLE' }, { name: '__split', type: 'VARCHAR' }], rows: [], rowCount: 0 } };
+    const out: StepOutput = {
+      table: {
+        columns: [
+          { name: 'a', type: 'DOUBLE' },
+          { name: '__split', type: 'VARCHAR' },
+        ],
+        rows: [],
+        rowCount: 0,
+      },
+    };
     expect(inputColumns(spec, 'train', new Map([['split', out]]), iris)).toEqual(['a']);
   });
 
@@ -36,7 +51,10 @@ describe('columns of a node input', () => {
   });
 
   it('select keeps the listed columns that exist, in the order listed', () => {
-    expect(applyColumnsStep(['a', 'b', 'c'], { mode: 'select', columns: ['c', 'a', 'zz'], rename: [] })).toEqual(['c', 'a']);
+    expect(applyColumnsStep(['a', 'b', 'c'], { mode: 'select', columns: ['c', 'a', 'zz'], rename: [] })).toEqual([
+      'c',
+      'a',
+    ]);
   });
 });
 
@@ -44,7 +62,9 @@ describe('step summaries', () => {
   it('reads each step at a glance', () => {
     expect(stepSummary('dataset', { dataset: 'iris' })).toBe('iris (latest)');
     expect(stepSummary('dataset', { dataset: 'iris', version: 2 })).toBe('iris v2');
-    expect(stepSummary('split', { method: 'stratified', stratify: 'species', train: 0.8, validation: 0.1, test: 0.1 })).toBe('80 / 10 / 10 · by species');
+    expect(
+      stepSummary('split', { method: 'stratified', stratify: 'species', train: 0.8, validation: 0.1, test: 0.1 }),
+    ).toBe('80 / 10 / 10 · by species');
     expect(stepSummary('train', { target: 'species', epochs: 1 })).toBe('→ species · Neural network · 1 epoch');
     expect(stepSummary('evaluate', { gates: ['accuracy >= 0.9'] })).toBe('accuracy >= 0.9');
     expect(stepSummary('evaluate', {})).toBe('no gates');

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { nodeKinds } from '../../../../../shared/pipeline.js';
-import { fieldIssues, fieldValue, fieldVisible, newListItem, numberValue, otherIssues, textValue, withParam } from '../../../../../renderer/src/pages/pipelines/param-form.js';
+import {
+  fieldIssues,
+  fieldValue,
+  fieldVisible,
+  newListItem,
+  numberValue,
+  otherIssues,
+  textValue,
+  withParam,
+} from '../../../../../renderer/src/pages/pipelines/param-form.js';
 import { uniqueName } from '../../../../../renderer/src/pages/pipelines/pipeline-names.js';
 
 const field = (kind: keyof typeof nodeKinds, name: string) => {
@@ -22,7 +31,9 @@ describe('parameter form rules', () => {
     expect(fieldVisible(field('split', 'stratify'), fields, { method: 'stratified' })).toBe(true);
     // hiddenLayers shows for the default model (mlp) without it being written.
     expect(fieldVisible(field('train', 'hiddenLayers'), nodeKinds.train.params, {})).toBe(true);
-    expect(fieldVisible(field('train', 'hiddenLayers'), nodeKinds.train.params, { model: 'logistic_regression' })).toBe(false);
+    expect(fieldVisible(field('train', 'hiddenLayers'), nodeKinds.train.params, { model: 'logistic_regression' })).toBe(
+      false,
+    );
   });
 
   it('an emptied optional field leaves the file; a required one keeps "" so it reads as required', () => {

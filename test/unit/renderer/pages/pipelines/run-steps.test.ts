@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineRun, PipelineStep } from '../../../../../shared/api.js';
-import { countSteps, countsText, laterRun, mergeSteps, stepOf } from '../../../../../renderer/src/pages/pipelines/run-steps.js';
+import {
+  countSteps,
+  countsText,
+  laterRun,
+  mergeSteps,
+  stepOf,
+} from '../../../../../renderer/src/pages/pipelines/run-steps.js';
 
 const step = (nodeId: string, state: PipelineStep['state'], extra: Partial<PipelineStep> = {}): PipelineStep => ({
   nodeId,
@@ -34,7 +40,11 @@ const run = (status: PipelineRun['status'], steps: PipelineStep[]): PipelineRun 
 
 describe('live run steps', () => {
   it('lets whichever report is further along win, the live one on a tie', () => {
-    const stored = run('running', [step('a', 'succeeded'), step('b', 'running', { progress: { fraction: 0.2, label: 'epoch 2' } }), step('c', 'queued')]);
+    const stored = run('running', [
+      step('a', 'succeeded'),
+      step('b', 'running', { progress: { fraction: 0.2, label: 'epoch 2' } }),
+      step('c', 'queued'),
+    ]);
     const live = new Map([
       // An event older than the snapshot: a is already done.
       ['a', step('a', 'running')],
@@ -54,7 +64,10 @@ describe('live run steps', () => {
   it('keeps a run ended when a late "running" report arrives, and takes newer status fields otherwise', () => {
     const ended = { ...run('succeeded', []), finishedAt: '2026-01-01T00:01:00Z' };
     expect(laterRun(ended, run('running', []))).toBe(ended);
-    const moved = laterRun(run('queued', [step('a', 'queued')]), { ...run('running', []), startedAt: '2026-01-01T00:00:01Z' });
+    const moved = laterRun(run('queued', [step('a', 'queued')]), {
+      ...run('running', []),
+      startedAt: '2026-01-01T00:00:01Z',
+    });
     expect(moved.status).toBe('running');
     expect(moved.startedAt).toBe('2026-01-01T00:00:01Z');
     // Only status fields move over: the steps stay those of the first.
