@@ -30,10 +30,8 @@ import {
   isNodeKind,
   nodeKinds,
   validatePipeline,
-  type NodeCategory,
   type PipelineIssue,
   type StepOutput,
-  type StepState,
 } from '../../../../shared/pipeline.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
@@ -88,21 +86,8 @@ const PASTE_OFFSET = 40;
 /** Fitting leaves a margin and never zooms a small pipeline past 110 %. */
 const FIT = { padding: 0.1, maxZoom: 1.1 };
 const TOAST_MS = 5000;
-
-const STATE_COLORS: Record<StepState, string> = {
-  queued: '#9aa3b2',
-  running: '#3b6fd8',
-  cached: '#7c5cc4',
-  succeeded: '#2f7d4f',
-  failed: '#c0322b',
-  skipped: '#c9cfd9',
-};
-const CATEGORY_COLORS: Record<NodeCategory, string> = {
-  data: '#5b8def',
-  prepare: '#3aa39a',
-  model: '#d08a2c',
-  deliver: '#9b5dc9',
-};
+/** One empty list, so "no issues yet" does not redraw every step on every render. */
+const NO_ISSUES: readonly PipelineIssue[] = [];
 
 export function PipelineEditor(props: PipelineEditorProps) {
   return (
@@ -115,8 +100,8 @@ export function PipelineEditor(props: PipelineEditorProps) {
 function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEditorProps) {
   const { client, openRun } = useApp();
   const flow = useReactFlow<StepNode>();
-  const wrapper = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLDivElement>(null);
+  // `at` makes the same message said twice a new toast, with its own timeout.
   const [toast, setToast] = useState<{ text: string; at: number } | undefined>(undefined);
   const [tab, setTab] = useState<NodeTab>('params');
   const [busy, setBusy] = useState<'saving' | 'starting' | 'cancelling' | undefined>(undefined);
@@ -155,7 +140,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   const issues: readonly PipelineIssue[] = local.ok
     ? checked?.key === contentKey
       ? checked.issues
-      : []
+      : NO_ISSUES
     : local.issues;
   const issueMap = useMemo(() => issuesByNode(issues), [issues]);
 
@@ -379,14 +364,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   const liveCounts = countSteps(runs.steps.values());
 
   return (
-    <div
-      className="pl-editor"
-      ref={wrapper}
-      tabIndex={-1}
-      onKeyDown={onKeyDown}
-      data-testid="pipeline-editor"
-      data-dirty={dirty}
-    >
+    <div className="pl-editor" tabIndex={-1} onKeyDown={onKeyDown} data-testid="pipeline-editor" data-dirty={dirty}>
       <div className="pl-toolbar">
         <div className="pl-title">
           <h1 className="ellipsis" data-testid="pipeline-title">
@@ -648,8 +626,9 @@ function suggestionsFor(
   return versions ? { version: versions.map(String) } : undefined;
 }
 
+/** A step's minimap colour: its state in the run on show, else its category (pipelines.css's colours). */
 function miniColor(n: StepNode, steps: ReadonlyMap<string, PipelineStep>): string {
   const state = steps.get(n.id)?.state;
-  if (state) return STATE_COLORS[state];
-  return isNodeKind(n.data.kind) ? CATEGORY_COLORS[nodeKinds[n.data.kind].category] : '#9aa3b2';
+  if (state) return `var(--state-${state})`;
+  return isNodeKind(n.data.kind) ? `var(--cat-${nodeKinds[n.data.kind].category})` : 'var(--border-strong)';
 }
