@@ -65,18 +65,19 @@ async function select(id: string): Promise<void> {
   await page.locator(`[data-testid="node-panel"][data-node-id="${id}"]`).waitFor();
 }
 
+/** expect.poll with room for a slow machine (its default gives up after a second). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
+
 /** The canvas zoom, once it has stopped changing (fitting the view animates). */
 async function settledZoom(): Promise<number> {
   const zoom = async () =>
     Number(/scale\(([\d.]+)\)/.exec((await page.locator('.react-flow__viewport').getAttribute('style')) ?? '')?.[1]);
   let last = NaN;
-  await expect
-    .poll(async () => {
-      const [was, now] = [last, await zoom()];
-      last = now;
-      return was === now;
-    })
-    .toBe(true);
+  await poll(async () => {
+    const [was, now] = [last, await zoom()];
+    last = now;
+    return was === now;
+  }).toBe(true);
   return last;
 }
 
@@ -122,19 +123,19 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await connect('handle-split-out-data', 'handle-train-in-data');
     await connect('handle-train-out-model', 'handle-evaluate-in-model');
     await connect('handle-split-out-data', 'handle-evaluate-in-data');
-    await expect.poll(() => edges().count()).toBe(4);
+    await poll(() => edges().count()).toBe(4);
     // An input takes one edge: a second edge into train's split input is refused.
     await connect('handle-split-out-data', 'handle-train-in-data');
-    await expect
-      .poll(async () => (await page.getByTestId('canvas-toast').textContent()) ?? '')
-      .toMatch(/input is already connected \(from "split"\)/);
+    await poll(async () => (await page.getByTestId('canvas-toast').textContent()) ?? '').toMatch(
+      /input is already connected \(from "split"\)/,
+    );
     expect(await edges().count()).toBe(4);
     await page.getByTestId('canvas-toast-close').click();
     await page.getByTestId('canvas-toast').waitFor({ state: 'detached' });
 
     // Train without a target: the node is marked with the reason, and so is the field in the panel.
     await select('train');
-    await expect.poll(() => node('train').getAttribute('data-invalid')).toBe('true');
+    await poll(() => node('train').getAttribute('data-invalid')).toBe('true');
     expect(await node('train').getByTestId('step-issue').textContent()).toMatch(/target/i);
     await page.getByTestId('error-target').waitFor();
     await shot(page, 'pipeline-invalid-node');
@@ -147,10 +148,10 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await page.getByTestId('param-gates-add').click();
     await page.getByTestId('param-gates-0').fill('accuracy >= 0.5');
     // Every step valid: none marked, and the run button is offered.
-    await expect.poll(() => page.locator('[data-testid="step-node"][data-invalid="true"]').count()).toBe(0);
+    await poll(() => page.locator('[data-testid="step-node"][data-invalid="true"]').count()).toBe(0);
     // Auto-layout puts the four steps in a row, left to right, and zooms out to show them all.
     await page.getByTestId('auto-layout').click();
-    await expect.poll(settledZoom).toBeLessThan(1);
+    await poll(settledZoom).toBeLessThan(1);
     const xs = await Promise.all(
       ['dataset', 'split', 'train', 'evaluate'].map(async (id) => (await node(id).boundingBox())?.x ?? NaN),
     );
@@ -204,9 +205,9 @@ describe.skipIf(!canRun)('pipeline editor', () => {
 
     // The list comes back, saying how the last run went.
     await page.getByTestId('pipeline-list-show').click();
-    await expect
-      .poll(() => page.locator('[data-testid="pipeline-item"][data-name="iris-flow"]').textContent())
-      .toMatch(/Succeeded/);
+    await poll(() => page.locator('[data-testid="pipeline-item"][data-name="iris-flow"]').textContent()).toMatch(
+      /Succeeded/,
+    );
 
     // The training run link opens the Runs page on that run.
     await select('train');
@@ -221,17 +222,17 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await dragStep('dataset', 140, 60);
     await dragStep('filter', 470, 60);
     await connect('handle-dataset-out-data', 'handle-filter-in-data');
-    await expect.poll(() => edges().count()).toBe(1);
+    await poll(() => edges().count()).toBe(1);
 
     const canvas = page.getByTestId('canvas');
     await canvas.click({ position: { x: 10, y: 10 } });
     await page.keyboard.press('Control+z');
-    await expect.poll(() => edges().count()).toBe(0);
+    await poll(() => edges().count()).toBe(0);
     await page.keyboard.press('Control+z');
-    await expect.poll(() => page.getByTestId('step-node').count()).toBe(1);
+    await poll(() => page.getByTestId('step-node').count()).toBe(1);
     await page.keyboard.press('Control+Shift+z');
     await page.keyboard.press('Control+y');
-    await expect.poll(() => edges().count()).toBe(1);
+    await poll(() => edges().count()).toBe(1);
     expect(await page.getByTestId('step-node').count()).toBe(2);
 
     // Copy both steps and paste: new ids, the edge between them copied too.
@@ -240,10 +241,10 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await page.keyboard.press('Control+v');
     await node('dataset-2').waitFor();
     await node('filter-2').waitFor();
-    await expect.poll(() => edges().count()).toBe(2);
+    await poll(() => edges().count()).toBe(2);
     // The pasted copies are selected: Delete removes them and their edge.
     await page.keyboard.press('Delete');
-    await expect.poll(() => page.getByTestId('step-node').count()).toBe(2);
+    await poll(() => page.getByTestId('step-node').count()).toBe(2);
     expect(await edges().count()).toBe(1);
 
     // Typing in a parameter is not a canvas shortcut: Backspace edits the field, the step stays.
@@ -255,17 +256,15 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     // The engine checks what the file alone cannot: that the dataset exists.
     await select('dataset');
     await page.getByTestId('param-dataset').fill('nope');
-    await expect
-      .poll(
-        async () =>
-          (await node('dataset')
-            .getByTestId('step-issue')
-            .textContent({ timeout: 5000 })
-            .catch(() => '')) ?? '',
-      )
-      .toMatch(/no dataset named "nope"/);
+    await poll(
+      async () =>
+        (await node('dataset')
+          .getByTestId('step-issue')
+          .textContent({ timeout: 5000 })
+          .catch(() => '')) ?? '',
+    ).toMatch(/no dataset named "nope"/);
     await page.getByTestId('param-dataset').fill('iris');
-    await expect.poll(() => node('dataset').getAttribute('data-invalid')).toBe('false');
+    await poll(() => node('dataset').getAttribute('data-invalid')).toBe('false');
 
     // Export downloads the file as shown; importing it opens a copy under a free name.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
@@ -281,7 +280,7 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     expect(spec.edges).toHaveLength(1);
     await page.getByTestId('pipeline-import-input').setInputFiles(file);
     await page.locator('[data-testid="pipeline-item"][data-name="keys (2)"]').waitFor();
-    await expect.poll(() => page.getByTestId('pipeline-title').textContent()).toBe('keys (2)');
+    await poll(() => page.getByTestId('pipeline-title').textContent()).toBe('keys (2)');
     expect(await page.getByTestId('step-node').count()).toBe(2);
     // Saved on import: a valid file becomes a pipeline at once.
     expect(await page.getByTestId('unsaved').count()).toBe(0);
@@ -298,7 +297,7 @@ describe.skipIf(!canRun)('pipeline editor', () => {
       }),
     );
     await page.getByTestId('pipeline-import-input').setInputFiles(broken);
-    await expect.poll(() => page.getByTestId('pipeline-title').textContent()).toBe('broken');
+    await poll(() => page.getByTestId('pipeline-title').textContent()).toBe('broken');
     expect(await page.getByTestId('unsaved').textContent()).toMatch(/Not saved yet/);
     expect(await node('fit').getAttribute('data-invalid')).toBe('true');
     expect(await page.getByTestId('run').isDisabled()).toBe(true);
@@ -312,7 +311,7 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await irisAndPipelines();
     await page.getByTestId('pipelines-empty-new').click();
     await page.getByTestId('new-tabular-classification').check();
-    await expect.poll(() => page.getByTestId('new-target').inputValue()).toBe('species');
+    await poll(() => page.getByTestId('new-target').inputValue()).toBe('species');
     expect(await page.getByTestId('new-gate').inputValue()).toBe('accuracy >= 0.8');
     // A gate no model meets: the evaluation must fail the pipeline.
     await page.getByTestId('new-gate').fill('log_loss <= 0.000001');
@@ -345,10 +344,10 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     // v1 is the template as created (50 epochs); opening it is undoable.
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await page.locator('[data-testid="version-item"][data-version="1"] [data-testid="version-open"]').click();
-    await expect.poll(() => node('train').locator('.step-summary').textContent()).toMatch(/50 epochs/);
+    await poll(() => node('train').locator('.step-summary').textContent()).toMatch(/50 epochs/);
     expect(await page.getByTestId('unsaved').count()).toBe(0);
     await page.getByTestId('undo').click();
-    await expect.poll(() => node('train').locator('.step-summary').textContent()).toMatch(/5 epochs/);
+    await poll(() => node('train').locator('.step-summary').textContent()).toMatch(/5 epochs/);
 
     // Renaming is an edit of the file's name, saved as a version.
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
@@ -361,7 +360,9 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await page.getByTestId('tab-params').click();
     await page.getByTestId('param-epochs').fill('100000');
     await page.getByTestId('run').click();
-    await page.locator('[data-testid="step-node"][data-node-id="train"][data-state="running"]').waitFor({ timeout: 60_000 });
+    await page
+      .locator('[data-testid="step-node"][data-node-id="train"][data-state="running"]')
+      .waitFor({ timeout: 60_000 });
     await page.getByTestId('cancel-run').click();
     await page.locator('[data-testid="run-bar"][data-status="cancelled"]').waitFor({ timeout: 60_000 });
     expect(await node('register').getAttribute('data-state')).toBe('skipped');
