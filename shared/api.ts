@@ -2,6 +2,7 @@
 // Every host validates every incoming call against these schemas; the renderer's client is
 // typed from them. This file imports nothing but zod: no node:, DOM or electron.
 import { z } from 'zod';
+import { PipelineIssue, PipelineSpec, StepOutput, StepState } from './pipeline.js';
 
 /** Semantic column types a user sees and may correct. */
 export const columnTypes = ['numeric', 'integer', 'categorical', 'boolean', 'datetime', 'text'] as const;
@@ -145,6 +146,8 @@ export const ErrorCode = z.enum([
   'cancelled',
   /** The action conflicts with the current state, e.g. deleting a version an alias points at. */
   'conflict',
+  /** A pipeline's evaluate step found a gate (e.g. accuracy >= 0.9) not met. */
+  'gate_failed',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -247,6 +250,8 @@ export const RunRequest = z.object({
     .optional(),
   /** A datetime column: split in time (oldest rows train, newest test) instead of at random. */
   timeColumn: z.string().min(1).optional(),
+  /** A column assigning each row to train, validation or test (as a pipeline's split step writes it); replaces split and timeColumn. */
+  splitColumn: z.string().min(1).optional(),
   /** Seeds the split, the initial weights, dropout and the batch order. */
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   split: z.object({ train: z.number().positive(), validation: z.number().min(0), test: z.number().positive() }).optional(),
@@ -624,6 +629,122 @@ export const EndpointTestResult = z.object({
 });
 export type EndpointTestResult = z.infer<typeof EndpointTestResult>;
 
+/** How a pipeline run ended (or where it is): gate_failed when every failure was an unmet gate. */
+export const PipelineRunStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'gate_failed', 'cancelled', 'interrupted']);
+export type PipelineRunStatus = z.infer<typeof PipelineRunStatus>;
+
+export const PipelineSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  latestVersion: z.number(),
+  versionCount: z.number(),
+  createdAt: z.string(),
+  /** When the latest version was saved. */
+  updatedAt: z.string(),
+  lastRun: z
+    .object({ id: z.string(), version: z.number(), status: PipelineRunStatus, createdAt: z.string(), finishedAt: z.string().nullable() })
+    .nullable(),
+});
+export type PipelineSummary = z.infer<typeof PipelineSummary>;
+
+export const PipelineVersionInfo = z.object({
+  version: z.number(),
+  savedAt: z.string(),
+  /** What the save said about itself (may be empty). */
+  message: z.string(),
+  nodes: z.number(),
+  /** sha256 of the spec's canonical JSON: saving identical content makes no new version. */
+  specHash: z.string(),
+});
+export type PipelineVersionInfo = z.infer<typeof PipelineVersionInfo>;
+
+export const PipelineDetail = z.object({
+  pipeline: PipelineSummary,
+  /** The version `spec` is. */
+  version: z.number(),
+  spec: PipelineSpec,
+  /** Newest first. */
+  versions: z.array(PipelineVersionInfo),
+});
+export type PipelineDetail = z.infer<typeof PipelineDetail>;
+
+/** A step's live progress (train steps: epochs). */
+export const StepProgress = z.object({ fraction: z.number(), label: z.string() });
+export type StepProgress = z.infer<typeof StepProgress>;
+
+/** One node's step in a pipeline run. */
+export const PipelineStep = z.object({
+  nodeId: z.string(),
+  kind: z.string(),
+  state: StepState,
+  /** Its output came from an earlier run with the same inputs and parameters (state cached). */
+  cached: z.boolean(),
+  output: StepOutput.nullable(),
+  /** Why it failed (code gate_failed for an unmet gate). */
+  error: ApiErrorShape.nullable(),
+  /** Why a skipped step did not run, e.g. an upstream step failed or the run was cancelled. */
+  reason: z.string().nullable(),
+  progress: StepProgress.nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type PipelineStep = z.infer<typeof PipelineStep>;
+
+export const PipelineRunSummary = z.object({
+  id: z.string(),
+  pipelineId: z.string(),
+  pipelineName: z.string(),
+  /** The pipeline version it ran. */
+  version: z.number(),
+  status: PipelineRunStatus,
+  error: ApiErrorShape.nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  /** Steps per state, e.g. {cached: 3, succeeded: 2}. */
+  counts: z.partialRecord(StepState, z.number()),
+});
+export type PipelineRunSummary = z.infer<typeof PipelineRunSummary>;
+
+export const PipelineRun = PipelineRunSummary.extend({
+  /** In the order they can run (topological), every node of the version. */
+  steps: z.array(PipelineStep),
+  /** Training runs its train steps made (cached: made by an earlier run and reused). */
+  trainingRuns: z.array(z.object({ nodeId: z.string(), runId: z.string(), cached: z.boolean() })),
+  /** Model versions its steps made or used. */
+  modelVersions: z.array(z.object({ nodeId: z.string(), name: z.string(), version: z.number(), cached: z.boolean() })),
+});
+export type PipelineRun = z.infer<typeof PipelineRun>;
+
+export const PipelineTemplateName = z.enum(['tabular-classification', 'tabular-regression']);
+export type PipelineTemplateName = z.infer<typeof PipelineTemplateName>;
+
+export const PipelineTemplateInfo = z.object({
+  id: PipelineTemplateName,
+  label: z.string(),
+  description: z.string(),
+  task: TaskName,
+  /** The gate it gets when none is given, e.g. accuracy >= 0.8. */
+  defaultGate: z.string(),
+});
+export type PipelineTemplateInfo = z.infer<typeof PipelineTemplateInfo>;
+
+export const PipelineFromTemplateRequest = z.object({
+  template: PipelineTemplateName,
+  /** A dataset name, or a CSV / Parquet file path. */
+  dataset: z.string().trim().min(1),
+  target: z.string().trim().min(1),
+  /** Gates for the evaluate step, e.g. ["accuracy >= 0.9"]; the template's default when absent. */
+  gates: z.array(z.string().trim().min(1)).max(20).optional(),
+  /** The pipeline's name; from the dataset and template when absent. */
+  name: z.string().trim().min(1).max(200).optional(),
+});
+export type PipelineFromTemplateRequest = z.input<typeof PipelineFromTemplateRequest>;
+
+/** One pipeline: its id, or its name. */
+const PipelineRef = z.object({ id: z.string().min(1) });
+
 const Empty = z.object({}).strict().default({});
 const Ref = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() });
 
@@ -698,6 +819,41 @@ export const methods = {
   'endpoints.stats': { input: EndpointStatsRequest, output: EndpointStats },
   /** Posts instances to a running endpoint (with its API key) and returns its answer and latency. */
   'endpoints.testPredict': { input: EndpointTestRequest, output: EndpointTestResult },
+  'pipelines.list': { input: Empty, output: z.array(PipelineSummary) },
+  /** A pipeline (by id or name) at a version (the latest when absent), with its version history. */
+  'pipelines.get': { input: PipelineRef.extend({ version: z.number().int().positive().optional() }), output: PipelineDetail },
+  /**
+   * Saves a spec as a new version: of pipeline `id`, or a new pipeline named by the spec (conflict if
+   * that name is taken). Refused as invalid_argument with details.issues (PipelineIssue[], naming node
+   * and field) when the spec does not validate. Identical content makes no new version (created false).
+   */
+  'pipelines.save': {
+    input: z.object({ id: z.string().min(1).optional(), spec: z.unknown(), message: z.string().max(2000).default('') }),
+    output: z.object({ pipeline: PipelineSummary, version: z.number(), created: z.boolean() }),
+  },
+  /** Checks a spec without saving it: the file's own rules, then that its datasets exist. */
+  'pipelines.validate': { input: z.object({ spec: z.unknown() }), output: z.object({ issues: z.array(PipelineIssue) }) },
+  /** Deletes a pipeline with its versions and run history (conflict while it runs). */
+  'pipelines.delete': { input: PipelineRef, output: z.object({ deleted: z.boolean() }) },
+  'pipelines.templates': { input: Empty, output: z.array(PipelineTemplateInfo) },
+  /** A new (unsaved) spec from a template, for a dataset and target. */
+  'pipelines.fromTemplate': { input: PipelineFromTemplateRequest, output: PipelineSpec },
+  /** Starts a run of a saved pipeline version (the latest when absent); progress comes as pipeline.* events. */
+  'pipelines.run': {
+    input: PipelineRef.extend({ version: z.number().int().positive().optional() }),
+    output: z.object({ runId: z.string() }),
+  },
+  /**
+   * Runs a pipeline file to its end (for the CLI and scripts): the file is saved as a version of the
+   * pipeline its name names (created when new, a version only when changed), and relative file paths
+   * in it resolve against its folder. Returns the run whatever its outcome; fails only if it cannot start.
+   */
+  'pipelines.runFile': { input: z.object({ path: z.string().min(1) }), output: PipelineRun },
+  /** Cancels a running pipeline run: the running steps stop, the rest are skipped. */
+  'pipelines.cancel': { input: z.object({ runId: z.string().min(1) }), output: z.object({ cancelled: z.boolean() }) },
+  /** Runs newest first: of one pipeline, or of all. */
+  'pipelines.runs': { input: z.object({ pipelineId: z.string().min(1).optional() }), output: z.array(PipelineRunSummary) },
+  'pipelines.runGet': { input: z.object({ runId: z.string().min(1) }), output: PipelineRun },
 } as const;
 
 /** Event name -> payload schema. */
@@ -714,6 +870,12 @@ export const events = {
   'model.changed': z.object({ name: z.string() }),
   /** An endpoint started, listened, died and restarted, swapped models, or stopped. */
   'endpoint.status': Endpoint,
+  /** A pipeline was saved (a new version) or deleted. */
+  'pipeline.changed': z.object({ id: z.string() }),
+  /** A pipeline run was queued, started or ended. */
+  'pipeline.run': PipelineRunSummary,
+  /** A step of a pipeline run changed state, or reported progress. */
+  'pipeline.step': PipelineStep.extend({ runId: z.string(), pipelineId: z.string() }),
 } as const;
 
 export type Methods = typeof methods;

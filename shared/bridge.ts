@@ -22,6 +22,9 @@ export const bridgeEventNames = [
   'run.finished',
   'model.changed',
   'endpoint.status',
+  'pipeline.changed',
+  'pipeline.run',
+  'pipeline.step',
 ] as const;
 
 type Missing = Exclude<EventName, (typeof bridgeEventNames)[number]>;

@@ -9,7 +9,8 @@ import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
 import { print, withService, type GlobalOptions } from './common.js';
 import { addModelCommands } from './models.js';
-import { formatBytes, profileTable, progressBar, reportError, table } from './output.js';
+import { CliExit, formatBytes, profileTable, progressBar, reportError, table } from './output.js';
+import { addPipelineCommands } from './pipelines.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -248,6 +249,7 @@ export function buildProgram(): Command {
     });
 
   addModelCommands(program);
+  addPipelineCommands(program);
 
   const runs = program.command('runs').description('list and inspect training runs');
   runs
@@ -389,6 +391,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof CliExit) return err.code;
     return reportError(err, argv.includes('--debug'));
   }
 }

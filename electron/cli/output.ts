@@ -1,7 +1,9 @@
 // How the CLI talks to people: a progress bar on stderr, tables on stdout, errors as one
 // paragraph (a stack only with --debug).
 import type { ColumnProfile, JobProgress } from '../../shared/api.js';
+import type { PipelineIssue } from '../../shared/pipeline.js';
 import { CairnError } from '../core/errors.js';
+import { issueWhere } from '../core/pipelines/issues.js';
 
 /** What a bar shows: a fraction, a label and, for byte-counting work, bytes. */
 export type BarProgress = Pick<JobProgress, 'fraction' | 'label'> & Partial<Pick<JobProgress, 'bytesDone' | 'bytesTotal'>>;
@@ -59,10 +61,20 @@ export function profileTable(columns: ColumnProfile[]): string {
   );
 }
 
-/** Prints an error as one paragraph and returns the exit code. */
+/** Ends a command with an exit code after it has said why (e.g. 2: a pipeline gate was not met). */
+export class CliExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+    this.name = 'CliExit';
+  }
+}
+
+/** Prints an error as one paragraph (then, for an invalid pipeline, each problem on a line) and returns the exit code. */
 export function reportError(err: unknown, debug: boolean): number {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`cairn: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  const issues = err instanceof CairnError && Array.isArray(err.details?.issues) ? (err.details.issues as PipelineIssue[]) : [];
+  if (issues.length > 1) for (const issue of issues) process.stderr.write(`  ${issueWhere(issue) || 'pipeline'}: ${issue.message}\n`);
   if (err instanceof CairnError && err.code === 'bad_rows') {
     process.stderr.write('cairn: rerun with --skip-bad-rows to import the other rows.\n');
   }

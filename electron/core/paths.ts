@@ -34,6 +34,8 @@ export function layout(home: string) {
     work: path.join(home, 'work'),
     uploads: path.join(home, 'uploads'),
     models: path.join(home, 'models'),
+    /** Pipeline step outputs by cache key (tables as Parquet). */
+    pipelineCache: path.join(home, 'pipelines', 'cache'),
     /** The prediction endpoints' request log (its own SQLite file; endpoint processes write it). */
     requestLog: path.join(home, 'logs', 'requests.db'),
   };

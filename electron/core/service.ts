@@ -17,6 +17,7 @@ import {
   type MethodName,
   type MethodResult,
   type Run,
+  type RunProgress,
 } from '../../shared/api.js';
 import { RunsRepo } from './db/runs-repo.js';
 import type { TrainOutcome } from './training/run-training.js';
@@ -42,6 +43,11 @@ import { resolveServedModels } from './serving/resolve.js';
 import { EndpointSupervisor } from './serving/supervisor.js';
 import { endpointStats } from './serving/endpoint-stats.js';
 import { testPredict } from './serving/test-predict.js';
+import { PipelinesRepo } from './db/pipelines-repo.js';
+import type { PipelineHost, ResolvedDataset } from './pipelines/host.js';
+import { PipelineRunner } from './pipelines/pipeline-runner.js';
+import { Pipelines } from './pipelines/pipelines.js';
+import { StepCache } from './pipelines/step-cache.js';
 
 export interface ServiceOptions {
   home: string;
@@ -102,6 +108,8 @@ export class CairnService {
   private closing = false;
   private duck?: Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }>;
   private readonly endpoints: EndpointSupervisor;
+  private readonly pipelineRunner: PipelineRunner;
+  private readonly pipelines: Pipelines;
 
   private constructor(
     private readonly options: ServiceOptions,
@@ -126,6 +134,23 @@ export class CairnService {
       logFile: paths.requestLog,
       emit: (endpoint) => this.events.emit('endpoint.status', endpoint),
     });
+    const pipelinesRepo = new PipelinesRepo(db);
+    const host = this.pipelineHost();
+    this.pipelineRunner = new PipelineRunner({
+      repo: pipelinesRepo,
+      cache: new StepCache(paths.pipelineCache),
+      host,
+      defaultBaseDir: paths.home,
+      emitRun: (run) => this.events.emit('pipeline.run', run),
+      emitStep: (step) => this.events.emit('pipeline.step', step),
+    });
+    this.pipelines = new Pipelines({
+      repo: pipelinesRepo,
+      runner: this.pipelineRunner,
+      host,
+      changed: (id) => this.events.emit('pipeline.changed', { id }),
+      newId: () => randomUUID(),
+    });
   }
 
   /** Opens (creating if needed) the data folder and app.db. */
@@ -139,6 +164,8 @@ export class CairnService {
     const db = openDb(paths.db);
     // Runs whose host died (a crash, a killed CLI) can never finish: say so, once, at the next open.
     new RunsRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
+    new PipelinesRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
+    await new StepCache(paths.pipelineCache).sweep();
     return new CairnService(options, paths, db);
   }
 
@@ -193,6 +220,8 @@ export class CairnService {
   }
 
   async close(): Promise<void> {
+    // Pipeline runs first: cancelling them cancels the training runs they wait on.
+    await this.pipelineRunner.closeAll();
     this.closing = true;
     await this.endpoints.closeAll();
     const now = new Date().toISOString();
@@ -338,6 +367,18 @@ export class CairnService {
 
     'endpoints.testPredict': async (req) => testPredict(this.endpoint(req.endpointId), req),
 
+    'pipelines.list': async () => this.pipelines.list(),
+    'pipelines.get': async (arg) => this.pipelines.get(arg),
+    'pipelines.save': async (arg) => this.pipelines.save(arg),
+    'pipelines.validate': async ({ spec }) => ({ issues: this.pipelines.validate(spec) }),
+    'pipelines.delete': async ({ id }) => ({ deleted: this.pipelines.delete(id) }),
+    'pipelines.templates': async () => this.pipelines.templates(),
+    'pipelines.fromTemplate': async (req) => this.pipelines.fromTemplate(req),
+    'pipelines.run': async (arg) => this.pipelines.run(arg),
+    'pipelines.runFile': async ({ path: file }) => this.pipelines.runFile(file),
+    'pipelines.cancel': async ({ runId }) => ({ cancelled: this.pipelines.cancel(runId) }),
+    'pipelines.runs': async ({ pipelineId }) => this.pipelines.runs(pipelineId),
+    'pipelines.runGet': async ({ runId }) => this.pipelines.runGet(runId),
     'runs.start': async (req) => {
       const q = this.enqueueRun(req);
       // startNow's caller awaits `ended`; here nobody does, and a failure is already recorded.
@@ -467,6 +508,7 @@ export class CairnService {
           },
           fractions: req.split,
           timeColumn: req.timeColumn,
+          splitColumn: req.splitColumn,
           workDir,
         },
         (p) => {
@@ -517,6 +559,64 @@ export class CairnService {
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
+  }
+
+  /** What pipeline steps use of the engine: data, the run queue, the registry and endpoints. */
+  private pipelineHost(): PipelineHost {
+    const resolved = (v: StoredVersion): ResolvedDataset => ({
+      name: this.repo.find(v.datasetId)?.name ?? v.datasetId,
+      version: v.version,
+      versionId: v.id,
+      contentHash: v.contentHash,
+      file: this.dataFile(v),
+    });
+    const quietly = <T>(fn: () => T): T | undefined => {
+      try {
+        return fn();
+      } catch (err) {
+        if (err instanceof CairnError && err.code === 'not_found') return undefined;
+        throw err;
+      }
+    };
+    return {
+      connect: async () => {
+        await this.connection();
+        const duck = await (this.duck as NonNullable<typeof this.duck>);
+        return duck.instance.connect();
+      },
+      findDataset: (ref, version) => quietly(() => resolved(this.resolveVersion(ref, version))),
+      importFile: async (file, name) => {
+        const r = await this.runImport({ path: file, name, badRows: 'fail', removeSourceAfter: false }, randomUUID(), () => undefined);
+        return resolved(this.version(r.versionId));
+      },
+      train: async (req, hooks, signal) => {
+        signal.throwIfAborted();
+        const q = this.enqueueRun(methods['runs.start'].input.parse(req));
+        const unsubscribe = this.events.subscribe((event, payload) => {
+          if (event === 'run.started' && (payload as { runId: string }).runId === q.runId) hooks.started(q.runId);
+          if (event === 'run.progress' && (payload as RunProgress).runId === q.runId) hooks.progress(payload as RunProgress);
+        });
+        const cancel = () => void this.handlers['runs.cancel']({ runId: q.runId });
+        signal.addEventListener('abort', cancel);
+        try {
+          return await q.ended;
+        } finally {
+          signal.removeEventListener('abort', cancel);
+          unsubscribe();
+        }
+      },
+      modelFiles: (name, version) =>
+        quietly(() => {
+          const v = this.registry.resolve({ name, version });
+          return { dir: this.registry.dirOf(v), sha256: v.sha256 };
+        }),
+      aliasVersion: (name, alias) => quietly(() => this.registry.resolve({ name, alias }).version),
+      setAlias: (name, alias, version, reason) => void this.registry.setAlias(name, alias, version, reason),
+      endpoints: () => this.endpoints.list(),
+      startEndpoint: (req) => this.endpoints.start(methods['endpoints.start'].input.parse(req)),
+      stopEndpoint: async (id) => void (await this.endpoints.stop(id)),
+      refreshEndpoints: () => this.endpoints.refresh(),
+    };
   }
 
   /**

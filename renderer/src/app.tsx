@@ -1,5 +1,6 @@
-// The shell: a top bar with the pages that exist (Datasets, Runs, About), the page, the status bar,
-// and the window-wide drop target. One ImportStore lives here for the window's lifetime.
+// The shell: a top bar with the pages that exist (Datasets, Pipelines, Runs, Models, Endpoints,
+// About), the page, the status bar, and the window-wide drop target. One ImportStore lives here
+// for the window's lifetime.
 import { useEffect, useMemo, useState } from 'react';
 import type { AppInfo } from '../../shared/api.js';
 import type { Transport } from './api/client.js';
@@ -12,12 +13,14 @@ import { AboutPage } from './pages/about/about-page.js';
 import { DatasetsPage, type Selection } from './pages/datasets/datasets-page.js';
 import { EndpointsPage } from './pages/endpoints/endpoints-page.js';
 import { ModelsPage } from './pages/models/models-page.js';
+import { PipelinesPage } from './pages/pipelines/pipelines-page.js';
 import { RunsPage } from './pages/runs/runs-page.js';
 
-type Page = 'datasets' | 'runs' | 'models' | 'endpoints' | 'about';
+type Page = 'datasets' | 'pipelines' | 'runs' | 'models' | 'endpoints' | 'about';
 
 const PAGES: { id: Page; label: string }[] = [
   { id: 'datasets', label: 'Datasets' },
+  { id: 'pipelines', label: 'Pipelines' },
   { id: 'runs', label: 'Runs' },
   { id: 'models', label: 'Models' },
   { id: 'endpoints', label: 'Endpoints' },
@@ -84,6 +87,7 @@ export function App({ transport }: { transport: Transport }) {
               <DatasetsPage importedTick={importedTick} lastImported={lastImported} />
             </div>
           )}
+          {visited.has('pipelines') && <div className="page-slot" hidden={page !== 'pipelines'}><PipelinesPage /></div>}
           {visited.has('runs') && (
             <div className="page-slot" hidden={page !== 'runs'}>
               <RunsPage focusRunId={focusRunId} />

@@ -12,7 +12,7 @@ import type { PreprocessManifest } from './manifest.js';
 import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './metrics.js';
 import { buildModel, ModelParams, type ModelParamsInput, type Task } from './models.js';
 import { decodeValues, encodeTarget, featureCount, fitPreprocess, logsInTargetUnits, transform } from './preprocess.js';
-import { DEFAULT_FRACTIONS, presentRows, randomSplit, stratifiedSplit, timeSplit, type SplitFractions, type Splits } from './splits.js';
+import { assignedSplit, DEFAULT_FRACTIONS, presentRows, randomSplit, stratifiedSplit, timeSplit, type SplitFractions, type Splits } from './splits.js';
 import { predictProba, predictValues, trainModel, TrainParams, type EpochLogs } from './train-loop.js';
 
 /** Fewer rows with a target than this cannot make a training, validation and test split worth the name. */
@@ -67,6 +67,8 @@ export interface TrainInput {
   fractions?: SplitFractions;
   /** A datetime column to split by time instead of at random; not a feature unless listed in `features`. */
   timeColumn?: string;
+  /** A column assigning each row to train, validation or test (a pipeline's split); never a feature. Replaces fractions and timeColumn. */
+  splitColumn?: string;
   workDir: string;
 }
 
@@ -136,12 +138,21 @@ function plan(input: TrainInput, data: ColumnSet, features: string[]): { task: T
     throw bad(`Target "${input.target}" has only one class: classification needs at least two.`, { column: input.target });
   const seed = input.train.seed ?? TrainParams.parse({}).seed;
   const fractions = input.fractions ?? DEFAULT_FRACTIONS;
-  const splits = input.timeColumn
+  const splits = input.splitColumn
+    ? assignedSplit(data.columns.get(input.splitColumn) as ColumnData, { rows: present })
+    : input.timeColumn
     ? timeSplit(data.columns.get(input.timeColumn) as ColumnData, { fractions, rows: present })
     : task === 'classification'
       ? stratifiedSplit(target, seed, { fractions })
       : randomSplit(data.rows, seed, { fractions, rows: present });
   return { task, splits, seedSplit: seed };
+}
+
+/** Each part's share of the rows a split column assigned (rounded to 4 places), as fractions are recorded. */
+function shares(splits: Splits): SplitFractions {
+  const n = splits.train.length + splits.validation.length + splits.test.length;
+  const r = (k: number) => Math.round((k / n) * 10_000) / 10_000;
+  return { train: r(splits.train.length), validation: r(splits.validation.length), test: r(splits.test.length) };
 }
 
 /** Rows whose class is known to training (a class seen only outside training cannot be scored). */
@@ -162,10 +173,13 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
   const requestedTrain = TrainParams.parse(input.train);
   const [targetColumn] = chooseColumns(input.columns, [input.target]);
   const featureNames =
-    input.features ?? input.columns.map((c) => c.name).filter((n) => n !== input.target && n !== input.timeColumn);
-  const features = chooseColumns(input.columns, featureNames).filter((c) => c.name !== input.target);
+    input.features ?? input.columns.map((c) => c.name).filter((n) => n !== input.target && n !== input.timeColumn && n !== input.splitColumn);
+  const features = chooseColumns(input.columns, featureNames).filter((c) => c.name !== input.target && c.name !== input.splitColumn);
   const [timeColumn] = input.timeColumn ? chooseColumns(input.columns, [input.timeColumn]) : [];
-  const extra = timeColumn && !featureNames.includes(timeColumn.name) && timeColumn.name !== input.target ? [timeColumn] : [];
+  const [splitColumn] = input.splitColumn ? chooseColumns(input.columns, [input.splitColumn]) : [];
+  const extra = [timeColumn, splitColumn].filter(
+    (c): c is ColumnRead => c !== undefined && !featureNames.includes(c.name) && c.name !== input.target,
+  );
   const duck = await openDuck({ tempDir: path.join(input.workDir, 'duck-spill'), threads: 1 });
   let data: ColumnSet;
   try {
@@ -176,7 +190,7 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
   }
   const names = features.map((f) => f.name);
   const { task, splits } = plan(input, data, names);
-  const fractions = input.fractions ?? DEFAULT_FRACTIONS;
+  const fractions = input.splitColumn ? shares(splits) : (input.fractions ?? DEFAULT_FRACTIONS);
   const preprocess = fitPreprocess(data, { features: names, target: { column: input.target, task }, train: splits.train });
   const width = featureCount(preprocess);
   if (width === 0) {
@@ -237,8 +251,9 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       split: {
         seed: train.seed,
         fractions,
-        method: input.timeColumn ? 'time' : task === 'classification' ? 'stratified' : 'random',
-        ...(input.timeColumn ? { timeColumn: input.timeColumn } : {}),
+        method: input.splitColumn ? 'column' : input.timeColumn ? 'time' : task === 'classification' ? 'stratified' : 'random',
+        ...(input.timeColumn && !input.splitColumn ? { timeColumn: input.timeColumn } : {}),
+        ...(input.splitColumn ? { splitColumn: input.splitColumn } : {}),
         rows: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
       },
       features: names,

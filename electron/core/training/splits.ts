@@ -184,6 +184,36 @@ export function timeSplit(time: ColumnData, options: SplitOptions = {}): Splits 
   };
 }
 
+/** The values of a split column, one per part. */
+export const SPLIT_VALUES = ['train', 'validation', 'test'] as const;
+
+/**
+ * The split a column already assigns (as a pipeline's split step writes it): rows whose value is
+ * train, validation or test; rows with any other value or none are left out.
+ */
+export function assignedSplit(column: ColumnData, options: SplitOptions = {}): Splits {
+  if (column.kind !== 'codes') {
+    throw new CairnError('invalid_argument', `Split column "${column.name}" must hold the words train, validation and test; it is ${column.type}`, {
+      column: column.name,
+    });
+  }
+  const codeOf = SPLIT_VALUES.map((v) => column.dictionary.indexOf(v));
+  const parts: number[][] = [[], [], []];
+  for (const r of candidateRows(column.codes.length, options.rows)) {
+    const part = codeOf.indexOf(column.codes[r] as number);
+    if (part >= 0 && (column.codes[r] as number) >= 0) parts[part]!.push(r);
+  }
+  const [train, validation, test] = parts.map((p) => Uint32Array.from(p)) as [Uint32Array, Uint32Array, Uint32Array];
+  if (train.length === 0 || test.length === 0) {
+    throw new CairnError(
+      'invalid_argument',
+      `Split column "${column.name}" leaves ${train.length === 0 ? 'no training rows' : 'no test rows'} among the rows with a target`,
+      { column: column.name, rows: { train: train.length, validation: validation.length, test: test.length } },
+    );
+  }
+  return { train, validation, test };
+}
+
 /** Rows whose value in `column` is present: for leaving out rows without a target. */
 export function presentRows(column: ColumnData, rows?: Uint32Array): Uint32Array {
   const isPresent =

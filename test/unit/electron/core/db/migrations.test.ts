@@ -142,6 +142,39 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0005 creates pipelines, their versions, runs and steps as STRICT tables with their checks and cascades', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, all, 5);
+    const created = ['pipelines', 'pipeline_versions', 'pipeline_runs', 'pipeline_steps'];
+    expect(tables(db)).toEqual(expect.arrayContaining(created));
+    for (const name of created) {
+      const sql = (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
+      expect(sql).toMatch(/STRICT\s*$/);
+    }
+    db.prepare("INSERT INTO pipelines VALUES ('p', 'Iris', 'c')").run();
+    expect(() => db.prepare("INSERT INTO pipelines VALUES ('p2', 'IRIS', 'c')").run()).toThrow(/UNIQUE/);
+    const version = db.prepare("INSERT INTO pipeline_versions (pipeline_id, version, spec_json, spec_hash, saved_at) VALUES (?, ?, '{}', 'h', 'c')");
+    version.run('p', 1);
+    expect(() => version.run('p', 1)).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => version.run('p', 0)).toThrow(/CHECK/);
+    expect(() => version.run('nope', 1)).toThrow(/FOREIGN KEY/);
+    const run = db.prepare("INSERT INTO pipeline_runs (id, pipeline_id, version, status, created_at) VALUES (?, 'p', ?, ?, 'c')");
+    run.run('r1', 1, 'gate_failed');
+    expect(() => run.run('r2', 1, 'exploded')).toThrow(/CHECK/);
+    expect(() => run.run('r3', 9, 'queued')).toThrow(/FOREIGN KEY/);
+    const stepRow = db.prepare("INSERT INTO pipeline_steps (run_id, node_id, kind, position, state, cached, training_run_id) VALUES ('r1', ?, 'dataset', 0, ?, ?, ?)");
+    stepRow.run('a', 'cached', 1, null);
+    expect(() => stepRow.run('b', 'cached', 0, null)).toThrow(/CHECK/);
+    expect(() => stepRow.run('c', 'waiting', 0, null)).toThrow(/CHECK/);
+    expect(() => stepRow.run('d', 'succeeded', 0, 'no-such-run')).toThrow(/FOREIGN KEY/);
+    // Deleting a pipeline takes its versions, runs and steps with it.
+    db.prepare("DELETE FROM pipelines WHERE id = 'p'").run();
+    for (const name of created) expect((db.prepare(`SELECT count(*) AS n FROM ${name}`).get() as { n: number }).n).toBe(0);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
   it('is idempotent: running again changes nothing', () => {
     const db = new Database(':memory:');
     expect(migrate(db, all)).toBe(all.length);

@@ -1,0 +1,40 @@
+// What the pipeline node kinds need from the rest of the engine: data, training, the registry and
+// endpoints. The service implements it over its repos, run queue and endpoint supervisor, so the
+// kinds stay small and the executor runs them without knowing the service.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Endpoint, MethodArg, Run, RunProgress } from '../../../shared/api.js';
+
+/** A dataset version a step reads. */
+export interface ResolvedDataset {
+  name: string;
+  version: number;
+  versionId: string;
+  contentHash: string;
+  /** Its Parquet file (absolute). */
+  file: string;
+}
+
+export interface PipelineHost {
+  /** A DuckDB connection of the step's own; the caller closes it. */
+  connect(): Promise<DuckDBConnection>;
+  /** A dataset by name or id at a version (the latest when absent); undefined when there is none. */
+  findDataset(ref: string, version?: number): ResolvedDataset | undefined;
+  /** Imports a file as a version of dataset `name`; identical content gives the existing version. */
+  importFile(file: string, name: string): Promise<ResolvedDataset>;
+  /** Queues a training run and waits for its end; fails with the run's error. */
+  train(
+    req: MethodArg<'runs.start'>,
+    hooks: { started(runId: string): void; progress(p: RunProgress): void },
+    signal: AbortSignal,
+  ): Promise<Run>;
+  /** A model version's folder (absolute) and artifact sha256; undefined when it does not exist. */
+  modelFiles(name: string, version: number): { dir: string; sha256: string } | undefined;
+  /** The version an alias points at; undefined when unset. */
+  aliasVersion(name: string, alias: string): number | undefined;
+  setAlias(name: string, alias: string, version: number, reason: string): void;
+  endpoints(): Endpoint[];
+  startEndpoint(req: MethodArg<'endpoints.start'>): Promise<Endpoint>;
+  stopEndpoint(id: string): Promise<void>;
+  /** Re-resolves every endpoint's references (hot-swapping moved aliases) and waits for it. */
+  refreshEndpoints(): Promise<void>;
+}

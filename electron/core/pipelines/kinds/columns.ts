@@ -1,0 +1,42 @@
+// Select / drop / rename columns.
+import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
+import { ident } from '../../datasets/duck.js';
+import type { KindRunner } from '../executor.js';
+import { tableResult } from '../table.js';
+import { openInput, paramError, requireColumns, withConnection, type RunEnv } from './common.js';
+
+export function columnsKind(env: RunEnv): KindRunner {
+  return {
+    version: 1,
+    async run(ctx) {
+      const p = ctx.node.params as unknown as NodeParams['columns'];
+      return withConnection(env, ctx.signal, async (conn) => {
+        const columns = await openInput(conn, ctx);
+        requireColumns(columns, p.columns, 'columns');
+        const named = new Set(p.columns);
+        const kept =
+          p.mode === 'select'
+            ? p.columns.filter((c, i) => p.columns.indexOf(c) === i)
+            : columns.map((c) => c.name).filter((c) => !named.has(c));
+        if (kept.length === 0) throw paramError('columns', 'that drops every column');
+        const renames = new Map<string, string>();
+        p.rename.forEach((r, i) => {
+          if (!kept.includes(r.from))
+            throw paramError(
+              `rename.${i}.from`,
+              `no column "${r.from}" ${named.has(r.from) && p.mode === 'drop' ? 'left after dropping' : 'among the kept columns'}`,
+            );
+          renames.set(r.from, r.to);
+        });
+        const finalNames = kept.map((c) => renames.get(c) ?? c);
+        const clash = finalNames.find((n, i) => finalNames.indexOf(n) !== i);
+        if (clash !== undefined) {
+          const at = p.rename.findIndex((r) => r.to === clash);
+          throw paramError(at >= 0 ? `rename.${at}.to` : 'rename', `two columns would be named "${clash}"`);
+        }
+        const select = kept.map((c, i) => `${ident(c)} AS ${ident(finalNames[i] as string)}`).join(', ');
+        return tableResult(conn, `SELECT ${select} FROM ${ident(SQL_INPUT_TABLE)}`, ctx.outDir);
+      });
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// What every node kind shares: a DuckDB connection per step that a cancel interrupts, the input
+// table as a view named `input`, and errors that name the parameter to fix.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
+import { asText, ident, literal } from '../../datasets/duck.js';
+import { CairnError } from '../../errors.js';
+import type { StepContext } from '../executor.js';
+import type { PipelineHost } from '../host.js';
+import { expectPort } from '../ports.js';
+import { describe, type TableColumn } from '../table.js';
+
+/** What the kinds of one run share besides the host. */
+export interface RunEnv {
+  host: PipelineHost;
+  pipelineName: string;
+  /** Relative file paths in the pipeline resolve against this folder. */
+  baseDir: string;
+}
+
+/** An error about one parameter of the node: hosts and the editor point at `field`. */
+export function paramError(field: string, message: string, details: Record<string, unknown> = {}): CairnError {
+  return new CairnError('invalid_argument', message, { ...details, field });
+}
+
+/** DuckDB's message without its "Binder Error:" prefix and candidate lists, as one line. */
+export function duckMessage(err: unknown): string {
+  const raw = err instanceof Error ? err.message : String(err);
+  return raw
+    .replace(/^[A-Za-z ]*Error:\s*/, '')
+    .split('\n')
+    .filter((l) => l.trim() && !/^LINE \d+:/.test(l.trim()) && !/^\s*\^/.test(l))
+    .join(' ')
+    .trim();
+}
+
+/** Runs `fn` with a connection of the step's own, interrupted when the run is cancelled. */
+export async function withConnection<T>(
+  env: RunEnv,
+  signal: AbortSignal,
+  fn: (conn: DuckDBConnection) => Promise<T>,
+): Promise<T> {
+  const conn = await env.host.connect();
+  const interrupt = () => conn.interrupt();
+  signal.addEventListener('abort', interrupt);
+  try {
+    return await fn(conn);
+  } finally {
+    signal.removeEventListener('abort', interrupt);
+    conn.closeSync();
+  }
+}
+
+/** Makes the step's `data` input readable as the view `input`; returns its columns. */
+export async function openInput(conn: DuckDBConnection, ctx: StepContext, port = 'data'): Promise<TableColumn[]> {
+  const table = expectPort(ctx.inputs[port], 'table', port);
+  await conn.run(
+    `CREATE OR REPLACE TEMP VIEW ${ident(SQL_INPUT_TABLE)} AS SELECT * FROM read_parquet(${literal(table.file)})`,
+  );
+  return describe(conn, `SELECT * FROM ${ident(SQL_INPUT_TABLE)}`);
+}
+
+/** Checks that every named column exists; the error names the field and lists what there is. */
+export function requireColumns(columns: readonly TableColumn[], names: readonly string[], field: string): void {
+  const have = new Set(columns.map((c) => c.name));
+  const missing = names.filter((n) => !have.has(n));
+  if (missing.length) {
+    throw paramError(
+      field,
+      `no column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} in the input (it has ${columns.map((c) => c.name).join(', ')})`,
+      { unknown: missing },
+    );
+  }
+}
+
+/** A JavaScript value as a SQL literal of DuckDB, for values computed from the data. */
+export function sqlValue(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') return Number.isFinite(value) ? `(${String(value)})` : 'NULL';
+  if (typeof value === 'bigint') return `(${value.toString()})`;
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return literal(value.toISOString());
+  return literal(asText(value));
+}

@@ -1,0 +1,64 @@
+// Scale: numeric columns to mean 0 and standard deviation 1 (population deviation, as
+// scikit-learn's StandardScaler), or to 0..1 by their minimum and maximum. A constant column
+// becomes 0. Scaled columns are DOUBLE.
+import { SPLIT_COLUMN, SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
+import { ident } from '../../datasets/duck.js';
+import type { KindRunner } from '../executor.js';
+import { isNumeric, tableResult } from '../table.js';
+import { openInput, paramError, requireColumns, sqlValue, withConnection, type RunEnv } from './common.js';
+
+export function scaleKind(env: RunEnv): KindRunner {
+  return {
+    version: 1,
+    async run(ctx) {
+      const p = ctx.node.params as unknown as NodeParams['scale'];
+      const input = ident(SQL_INPUT_TABLE);
+      return withConnection(env, ctx.signal, async (conn) => {
+        const columns = await openInput(conn, ctx);
+        requireColumns(columns, p.columns, 'columns');
+        requireColumns(columns, p.exclude, 'exclude');
+        const excluded = new Set([...p.exclude, SPLIT_COLUMN]);
+        const chosen = (
+          p.columns.length
+            ? columns.filter((c) => p.columns.includes(c.name))
+            : columns.filter((c) => isNumeric(c.type))
+        ).filter((c) => !excluded.has(c.name));
+        const bad = chosen.find((c) => !isNumeric(c.type));
+        if (bad) throw paramError('columns', `"${bad.name}" is ${bad.type}, not a number column`);
+        const stats = chosen.length
+          ? ((
+              await conn.runAndReadAll(
+                `SELECT ${chosen
+                  .map((c) => {
+                    const x = `CAST(${ident(c.name)} AS DOUBLE)`;
+                    return p.method === 'standard' ? `avg(${x}), stddev_pop(${x})` : `min(${x}), max(${x})`;
+                  })
+                  .join(', ')} FROM ${input}`,
+              )
+            ).getRowsJS()[0] ?? [])
+          : [];
+        const exprs = new Map<string, string>();
+        chosen.forEach((c, i) => {
+          const x = `CAST(${ident(c.name)} AS DOUBLE)`;
+          const a = stats[2 * i] as number | null;
+          const b = stats[2 * i + 1] as number | null;
+          if (a === null || b === null) return;
+          exprs.set(
+            c.name,
+            p.method === 'standard'
+              ? b > 0
+                ? `(${x} - ${sqlValue(a)}) / ${sqlValue(b)}`
+                : `(${x} - ${sqlValue(a)})`
+              : b > a
+                ? `(${x} - ${sqlValue(a)}) / ${sqlValue(b - a)}`
+                : `(${x} - ${sqlValue(a)})`,
+          );
+        });
+        const select = columns
+          .map((c) => (exprs.has(c.name) ? `${exprs.get(c.name) as string} AS ${ident(c.name)}` : ident(c.name)))
+          .join(', ');
+        return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir);
+      });
+    },
+  };
+}

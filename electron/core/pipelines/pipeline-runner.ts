@@ -1,0 +1,191 @@
+// Runs saved pipeline versions: records the run and a step per node, executes the DAG with the
+// node kinds bound to the host, writes each step's state as it changes and says so in
+// pipeline.step / pipeline.run events. Live progress (epochs of a train step) is only emitted and
+// kept in memory: it changes many times a second and means nothing once the step ends.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { PipelineRun, PipelineRunSummary, PipelineStep } from '../../../shared/api.js';
+import { validatePipeline } from '../../../shared/pipeline.js';
+import type { PipelinesRepo, StoredPipelineVersion } from '../db/pipelines-repo.js';
+import { CairnError, toApiError } from '../errors.js';
+import { execute, topologicalOrder, type KindRunner, type StepEvent } from './executor.js';
+import type { PipelineHost } from './host.js';
+import { kindRunners, type RunEnv } from './kinds/index.js';
+import type { StepCache } from './step-cache.js';
+
+export interface PipelineRunnerOptions {
+  repo: PipelinesRepo;
+  cache: StepCache;
+  host: PipelineHost;
+  /** Where relative paths resolve for versions saved without a folder of their own (the data folder). */
+  defaultBaseDir: string;
+  /** Steps of one run running at once at most. */
+  concurrency?: number;
+  emitRun(run: PipelineRunSummary): void;
+  emitStep(step: PipelineStep & { runId: string; pipelineId: string }): void;
+  /** The runners of the node kinds; the catalogue's by default (tests pass their own). */
+  kinds?: (env: RunEnv) => Readonly<Record<string, KindRunner>>;
+}
+
+interface ActiveRun {
+  runId: string;
+  pipelineId: string;
+  abort: AbortController;
+  steps: Map<string, PipelineStep>;
+  done: Promise<PipelineRun>;
+}
+
+/** Independent branches run side by side up to this many steps: DuckDB steps use several threads each. */
+export function defaultConcurrency(): number {
+  return Math.min(4, Math.max(2, os.availableParallelism()));
+}
+
+export class PipelineRunner {
+  private readonly active = new Map<string, ActiveRun>();
+  private closing = false;
+
+  constructor(private readonly options: PipelineRunnerOptions) {}
+
+  /** Records a run of a saved version and starts it; `done` settles with the finished run (never rejects). */
+  start(version: StoredPipelineVersion, pipelineName: string): { runId: string; done: Promise<PipelineRun> } {
+    if (this.closing) throw new CairnError('cancelled', 'Cairn is closing');
+    const { repo } = this.options;
+    const checked = validatePipeline(JSON.parse(version.specJson));
+    if (!checked.ok) {
+      throw new CairnError(
+        'invalid_argument',
+        `version ${version.version} of "${pipelineName}" is not valid: ${checked.issues[0]?.message ?? ''}`,
+        {
+          issues: checked.issues,
+        },
+      );
+    }
+    const spec = checked.spec;
+    const order = topologicalOrder(spec.nodes, spec.edges);
+    const kindOf = new Map(spec.nodes.map((n) => [n.id, n.kind]));
+    const runId = randomUUID();
+    const now = new Date().toISOString();
+    repo.createRun(
+      { id: runId, pipelineId: version.pipelineId, version: version.version, hostPid: process.pid },
+      order.map((id) => ({ nodeId: id, kind: kindOf.get(id) as string })),
+      now,
+    );
+    const steps = new Map<string, PipelineStep>(
+      order.map((id) => [
+        id,
+        {
+          nodeId: id,
+          kind: kindOf.get(id) as string,
+          state: 'queued',
+          cached: false,
+          output: null,
+          error: null,
+          reason: null,
+          progress: null,
+          startedAt: null,
+          finishedAt: null,
+        },
+      ]),
+    );
+    const abort = new AbortController();
+    const summary = () => repo.runSummary(runId) as PipelineRunSummary;
+    this.options.emitRun(summary());
+
+    const onStep = (e: StepEvent) => {
+      const prev = steps.get(e.nodeId) as PipelineStep;
+      const next: PipelineStep = {
+        ...prev,
+        state: e.state,
+        cached: e.state === 'cached',
+        ...(e.output !== undefined ? { output: e.output } : {}),
+        ...(e.error !== undefined ? { error: e.error } : {}),
+        ...(e.reason !== undefined ? { reason: e.reason } : {}),
+        ...(e.progress !== undefined ? { progress: e.progress } : {}),
+        ...(e.startedAt !== undefined ? { startedAt: e.startedAt } : {}),
+        ...(e.finishedAt !== undefined ? { finishedAt: e.finishedAt } : {}),
+      };
+      steps.set(e.nodeId, next);
+      const progressOnly =
+        prev.state === e.state && e.progress !== undefined && e.output === undefined && e.error === undefined;
+      if (!progressOnly) {
+        repo.updateStep(runId, e.nodeId, {
+          state: e.state,
+          ...(e.cacheKey !== undefined ? { cacheKey: e.cacheKey } : {}),
+          ...(e.output !== undefined ? { output: e.output } : {}),
+          ...(e.error !== undefined ? { error: e.error } : {}),
+          ...(e.reason !== undefined ? { reason: e.reason } : {}),
+          ...(e.startedAt !== undefined ? { startedAt: e.startedAt } : {}),
+          ...(e.finishedAt !== undefined ? { finishedAt: e.finishedAt } : {}),
+        });
+      }
+      this.options.emitStep({ ...next, runId, pipelineId: version.pipelineId });
+    };
+
+    const env: RunEnv = {
+      host: this.options.host,
+      pipelineName,
+      baseDir: version.baseDir ?? this.options.defaultBaseDir,
+    };
+    const kinds = (this.options.kinds ?? kindRunners)(env);
+    const done = (async (): Promise<PipelineRun> => {
+      // Let the caller learn the run id (and subscribe) before the first step event.
+      await Promise.resolve();
+      repo.markRunning(runId, new Date().toISOString());
+      this.options.emitRun(summary());
+      try {
+        const outcome = await execute({
+          nodes: spec.nodes,
+          edges: spec.edges,
+          kinds,
+          cache: this.options.cache,
+          concurrency: this.options.concurrency ?? defaultConcurrency(),
+          signal: abort.signal,
+          onStep,
+        });
+        repo.finishRun(
+          runId,
+          this.closing && outcome.status === 'cancelled' ? 'interrupted' : outcome.status,
+          outcome.error,
+          new Date().toISOString(),
+        );
+      } catch (err) {
+        repo.finishRun(runId, 'failed', toApiError(err), new Date().toISOString());
+      } finally {
+        this.active.delete(runId);
+      }
+      this.options.emitRun(summary());
+      return repo.run(runId) as PipelineRun;
+    })();
+    this.active.set(runId, { runId, pipelineId: version.pipelineId, abort, steps, done });
+    return { runId, done };
+  }
+
+  /** Cancels a running run; false when it is not running here. */
+  cancel(runId: string): boolean {
+    const run = this.active.get(runId);
+    if (!run || run.abort.signal.aborted) return false;
+    run.abort.abort();
+    return true;
+  }
+
+  /** Whether a pipeline has a run in progress in this host. */
+  isRunning(pipelineId: string): boolean {
+    return [...this.active.values()].some((r) => r.pipelineId === pipelineId);
+  }
+
+  /** The live progress of a run's running steps, by node id (empty when it is not running here). */
+  progress(runId: string): Map<string, PipelineStep['progress']> {
+    const run = this.active.get(runId);
+    return new Map(
+      [...(run?.steps.values() ?? [])].filter((s) => s.state === 'running').map((s) => [s.nodeId, s.progress]),
+    );
+  }
+
+  /** Cancels every run (the host is closing) and waits for them to record how they ended. */
+  async closeAll(): Promise<void> {
+    this.closing = true;
+    const runs = [...this.active.values()];
+    for (const r of runs) r.abort.abort();
+    await Promise.all(runs.map((r) => r.done));
+  }
+}

@@ -1,0 +1,89 @@
+// The pipeline step cache: one folder per step key under <data folder>/pipelines/cache, holding
+// the step's files (tables as Parquet) and result.json, which is written last and renamed into
+// place with its folder, so an entry is either whole or absent. Paths inside an entry are stored
+// relative to it, so the data folder can move.
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { StepOutput } from '../../../shared/pipeline.js';
+import { fsyncDir, fsyncFile } from '../durable-fs.js';
+import type { PortValue } from './ports.js';
+
+/** What a step hands on (port values) and shows (output). */
+export interface StepResult {
+  output: StepOutput;
+  ports: Record<string, PortValue>;
+}
+
+const RESULT = 'result.json';
+
+export class StepCache {
+  constructor(readonly dir: string) {}
+
+  /** The entry for a key, with its file paths made absolute; undefined when there is none. */
+  async get(key: string): Promise<StepResult | undefined> {
+    const entry = path.join(this.dir, key);
+    let text: string;
+    try {
+      text = await readFile(path.join(entry, RESULT), 'utf8');
+    } catch {
+      return undefined;
+    }
+    const stored = JSON.parse(text) as StepResult;
+    return { output: stored.output, ports: mapFiles(stored.ports, (f) => path.resolve(entry, f)) };
+  }
+
+  /** A fresh folder (in the cache's file system) for a step to write its files into. */
+  async begin(): Promise<string> {
+    const tmp = path.join(this.dir, `.tmp-${randomUUID()}`);
+    await mkdir(tmp, { recursive: true });
+    return tmp;
+  }
+
+  /** Makes a step's folder the entry for `key`; returns the result with paths inside the entry. */
+  async commit(key: string, tmp: string, result: StepResult): Promise<StepResult> {
+    const entry = path.join(this.dir, key);
+    const inside = (f: string) => !path.relative(tmp, f).startsWith('..') && !path.isAbsolute(path.relative(tmp, f));
+    const stored = {
+      output: result.output,
+      ports: mapFiles(result.ports, (f) => (inside(f) ? path.relative(tmp, f) : f)),
+    };
+    const file = path.join(tmp, RESULT);
+    await writeFile(file, JSON.stringify(stored));
+    await fsyncFile(file);
+    try {
+      await rename(tmp, entry);
+    } catch (err) {
+      // Another step with the same key (or an earlier run) made it first: same inputs, same content.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') throw err;
+      await rm(tmp, { recursive: true, force: true });
+    }
+    await fsyncDir(this.dir);
+    return { output: result.output, ports: mapFiles(stored.ports, (f) => path.resolve(entry, f)) };
+  }
+
+  /** Throws an unfinished step's folder away. */
+  async discard(tmp: string): Promise<void> {
+    await rm(tmp, { recursive: true, force: true });
+  }
+
+  /** Removes an entry that no longer holds (e.g. its model version was deleted). */
+  async drop(key: string): Promise<void> {
+    await rm(path.join(this.dir, key), { recursive: true, force: true });
+  }
+
+  /** Removes folders of steps a crash left unfinished. */
+  async sweep(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    for (const name of await readdir(this.dir)) {
+      if (name.startsWith('.tmp-')) await rm(path.join(this.dir, name), { recursive: true, force: true });
+    }
+  }
+}
+
+function mapFiles(ports: Record<string, PortValue>, f: (file: string) => string): Record<string, PortValue> {
+  return Object.fromEntries(
+    Object.entries(ports).map(([k, v]) => [k, v.type === 'table' ? { ...v, file: f(v.file) } : v]),
+  );
+}

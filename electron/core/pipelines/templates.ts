@@ -1,0 +1,106 @@
+// Starting points: a sensible default chain for a table and a target,
+// dataset -> impute -> split -> train -> evaluate (gates) -> register.
+import path from 'node:path';
+import type { PipelineTemplateInfo, PipelineTemplateName } from '../../../shared/api.js';
+import {
+  PIPELINE_FORMAT,
+  validatePipeline,
+  type PipelineEdge,
+  type PipelineNode,
+  type PipelineSpec,
+} from '../../../shared/pipeline.js';
+import { invalidPipeline } from './issues.js';
+
+export const TEMPLATES: readonly PipelineTemplateInfo[] = [
+  {
+    id: 'tabular-classification',
+    label: 'Tabular classification',
+    description:
+      'Predict a class from a table: fill missing values, a stratified split, an MLP, an accuracy gate, then production.',
+    task: 'classification',
+    defaultGate: 'accuracy >= 0.8',
+  },
+  {
+    id: 'tabular-regression',
+    label: 'Tabular regression',
+    description:
+      'Predict a number from a table: fill missing values, a random split, an MLP, an R² gate, then production.',
+    task: 'regression',
+    defaultGate: 'r2 >= 0.5',
+  },
+];
+
+const STEP_X = 260;
+
+/** A name for a pipeline of a dataset and template, e.g. iris-classification. */
+function defaultName(dataset: string, template: PipelineTemplateName): string {
+  const base = path.basename(dataset.trim()).replace(/\.[^.]+$/, '') || 'dataset';
+  return `${base}-${template.replace(/^tabular-/, '')}`;
+}
+
+/** A new pipeline from a template for a dataset (name or file path) and target column; invalid_argument naming node and field for bad settings (a gate). */
+export function fromTemplate(req: {
+  template: PipelineTemplateName;
+  dataset: string;
+  target: string;
+  gates?: string[];
+  name?: string;
+}): PipelineSpec {
+  const info = TEMPLATES.find((t) => t.id === req.template) as PipelineTemplateInfo;
+  const classification = info.task === 'classification';
+  const at = (i: number) => ({ x: i * STEP_X, y: 0 });
+  const nodes: PipelineNode[] = [
+    { id: 'source', kind: 'dataset', params: { dataset: req.dataset }, position: at(0) },
+    {
+      id: 'impute',
+      kind: 'impute',
+      params: { numeric: 'median', other: 'mode', exclude: [req.target], rules: [] },
+      position: at(1),
+    },
+    {
+      id: 'split',
+      kind: 'split',
+      params: classification
+        ? { method: 'stratified', stratify: req.target, train: 0.7, validation: 0.15, test: 0.15, seed: 42 }
+        : { method: 'random', train: 0.7, validation: 0.15, test: 0.15, seed: 42 },
+      position: at(2),
+    },
+    {
+      id: 'train',
+      kind: 'train',
+      params: { target: req.target, task: info.task, model: 'mlp', epochs: 50, seed: 42 },
+      position: at(3),
+    },
+    {
+      id: 'evaluate',
+      kind: 'evaluate',
+      params: { gates: req.gates ?? [info.defaultGate] },
+      position: { x: 4 * STEP_X, y: 120 },
+    },
+    { id: 'register', kind: 'register', params: { alias: 'production' }, position: at(5) },
+  ];
+  const edge = (source: string, sourcePort: string, target: string, targetPort: string): PipelineEdge => ({
+    id: `${source}.${sourcePort}->${target}.${targetPort}`,
+    source,
+    sourcePort,
+    target,
+    targetPort,
+  });
+  const spec: PipelineSpec = {
+    cairn: PIPELINE_FORMAT,
+    name: req.name ?? defaultName(req.dataset, req.template),
+    description: info.description,
+    nodes,
+    edges: [
+      edge('source', 'data', 'impute', 'data'),
+      edge('impute', 'data', 'split', 'data'),
+      edge('split', 'data', 'train', 'data'),
+      edge('train', 'model', 'evaluate', 'model'),
+      edge('split', 'data', 'evaluate', 'data'),
+      edge('evaluate', 'model', 'register', 'model'),
+    ],
+  };
+  const checked = validatePipeline(spec);
+  if (!checked.ok) throw invalidPipeline(checked.issues, 'the template with these settings');
+  return spec;
+}

@@ -1,0 +1,634 @@
+// The editor for one pipeline: a toolbar (undo/redo, auto-layout, export, save, run/cancel), the
+// palette, the React Flow canvas (typed handles, refused connections explained in a toast,
+// minimap, zoom controls), and the side panel (the selected step's parameters and output, or the
+// pipeline's problems, runs and versions). The file is validated as it is drawn; the run on show
+// colours each step by its state.
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type FinalConnectionState,
+  type Node,
+} from '@xyflow/react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type KeyboardEvent,
+  type RefObject,
+} from 'react';
+import type { PipelineDetail, PipelineStep } from '../../../../shared/api.js';
+import {
+  isNodeKind,
+  nodeKinds,
+  validatePipeline,
+  type PipelineIssue,
+  type StepOutput,
+} from '../../../../shared/pipeline.js';
+import { toApiError, type ApiError } from '../../api/api-error.js';
+import { useApp } from '../../app-context.js';
+import { ErrorPanel } from '../../components/error-panel.js';
+import { useAsync } from '../../lib/use-async.js';
+import { formatDuration } from '../../lib/format.js';
+import { layoutLeftToRight } from './auto-layout.js';
+import { DecorationsContext, issuesByNode, type Decorations } from './decorations.js';
+import {
+  canRedo,
+  canUndo,
+  currentSpec,
+  isDirty,
+  stableJson,
+  type EditorAction,
+  type EditorDoc,
+} from './editor-state.js';
+import {
+  connectionProblem,
+  copySelection,
+  type Clipboard,
+  type ConnectionAttempt,
+  type StepNode,
+} from './flow-graph.js';
+import { inputColumns } from './node-columns.js';
+import { NodePanel, type NodeTab } from './node-panel.js';
+import { Palette, STEP_MIME } from './palette.js';
+import { PipelinePanel } from './pipeline-panel.js';
+import { countSteps, countsText, isOpen, RUN_LABELS } from './run-steps.js';
+import { nodeTypes } from './step-node.js';
+import { useDatasetColumns } from './use-dataset-columns.js';
+import { usePipelineRuns } from './use-pipeline-runs.js';
+
+/** The clipboard the page shares between its pipelines, and how many times it was pasted (each paste lands further along). */
+export interface ClipboardSlot {
+  clip: Clipboard;
+  pastes: number;
+}
+
+export interface PipelineEditorProps {
+  doc: EditorDoc;
+  dispatch: (action: EditorAction) => void;
+  clipboard: RefObject<ClipboardSlot | null>;
+  /** The working copy was saved (a draft now has an id). */
+  onSaved: (pipelineId: string) => void;
+  onDelete: () => void;
+}
+
+/** A step's size before React Flow has measured it (new nodes, auto-layout of unseen nodes). */
+const NODE_SIZE = { width: 190, height: 110 };
+const PASTE_OFFSET = 40;
+/** Fitting leaves a margin and never zooms a small pipeline past 110 %. */
+const FIT = { padding: 0.1, maxZoom: 1.1 };
+const TOAST_MS = 5000;
+/** One empty list, so "no issues yet" does not redraw every step on every render. */
+const NO_ISSUES: readonly PipelineIssue[] = [];
+
+export function PipelineEditor(props: PipelineEditorProps) {
+  return (
+    <ReactFlowProvider>
+      <EditorBody {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEditorProps) {
+  const { client, openRun } = useApp();
+  const flow = useReactFlow<StepNode>();
+  const canvas = useRef<HTMLDivElement>(null);
+  // `at` makes the same message said twice a new toast, with its own timeout.
+  const [toast, setToast] = useState<{ text: string; at: number } | undefined>(undefined);
+  const [tab, setTab] = useState<NodeTab>('params');
+  const [busy, setBusy] = useState<'saving' | 'starting' | 'cancelling' | undefined>(undefined);
+  const [actionError, setActionError] = useState<{ title: string; error: ApiError } | undefined>(undefined);
+  const [versionsTick, setVersionsTick] = useState(0);
+  const [fitOnOpen] = useState(doc.nodes.length > 0);
+  // Fitting waits for the render that moved the steps: React Flow takes new positions in its own effect.
+  const [fitTick, setFitTick] = useState(0);
+  useEffect(() => {
+    if (fitTick === 0) return;
+    const frame = requestAnimationFrame(() => void flow.fitView({ ...FIT, duration: 200 }));
+    return () => cancelAnimationFrame(frame);
+  }, [fitTick, flow]);
+
+  const spec = useMemo(() => currentSpec(doc), [doc]);
+  const dirty = isDirty(doc);
+  // Validation ignores where steps sit (all placed at 0,0 here): dragging does not re-check the file.
+  const contentKey = useMemo(
+    () => stableJson({ ...spec, nodes: spec.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) }),
+    [spec],
+  );
+  const local = useMemo(() => validatePipeline(JSON.parse(contentKey) as unknown), [contentKey]);
+  const [checked, setChecked] = useState<{ key: string; issues: PipelineIssue[] } | undefined>(undefined);
+  useEffect(() => {
+    if (!local.ok) return;
+    // The engine also checks that the datasets named exist; asked once typing pauses.
+    const timer = setTimeout(() => {
+      client.call('pipelines.validate', { spec }).then(
+        (r) => setChecked({ key: contentKey, issues: r.issues }),
+        () => setChecked({ key: contentKey, issues: [] }),
+      );
+    }, 300);
+    return () => clearTimeout(timer);
+    // Keyed on the content: positions do not change what the engine would say.
+  }, [client, contentKey, local.ok]);
+  const issues: readonly PipelineIssue[] = local.ok
+    ? checked?.key === contentKey
+      ? checked.issues
+      : NO_ISSUES
+    : local.issues;
+  const issueMap = useMemo(() => issuesByNode(issues), [issues]);
+
+  const runs = usePipelineRuns(doc.pipelineId);
+  const run = runs.run;
+  const running = run ? isOpen(run.status) : false;
+  const decorations = useMemo<Decorations>(() => ({ issues: issueMap, steps: runs.steps }), [issueMap, runs.steps]);
+  const stale = Boolean(run && (run.version !== doc.baseVersion || dirty));
+
+  const pipelineId = doc.pipelineId;
+  const details = useAsync<PipelineDetail>(pipelineId ? () => client.call('pipelines.get', { id: pipelineId }) : null, [
+    client,
+    pipelineId,
+    versionsTick,
+  ]);
+  useEffect(
+    () => client.on('pipeline.changed', (e) => e.id === doc.pipelineId && setVersionsTick((t) => t + 1)),
+    [client, doc.pipelineId],
+  );
+
+  const datasetRefs = useMemo(
+    () =>
+      spec.nodes
+        .filter((n) => n.kind === 'dataset' && typeof n.params.dataset === 'string' && n.params.dataset.trim())
+        .map((n) => ({
+          name: String(n.params.dataset).trim(),
+          version: typeof n.params.version === 'number' ? n.params.version : undefined,
+        })),
+    [spec],
+  );
+  const datasets = useDatasetColumns(datasetRefs);
+
+  const selected = doc.nodes.filter((n) => n.selected);
+  const single = selected.length === 1 ? selected[0] : undefined;
+  const outputs = useMemo(() => {
+    const m = new Map<string, StepOutput | null>();
+    for (const [id, s] of runs.steps) m.set(id, s.output);
+    return m;
+  }, [runs.steps]);
+
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(undefined), TOAST_MS);
+    return () => clearTimeout(timer);
+  }, [toast]);
+  const say = useCallback((text: string) => setToast({ text, at: Date.now() }), []);
+
+  // React Flow asks about a connection on every pointer move over a handle: read the latest canvas from refs.
+  const latest = useRef(doc);
+  latest.current = doc;
+  const isValidConnection = useCallback(
+    (c: ConnectionAttempt) => connectionProblem(latest.current.nodes, latest.current.edges, c) === null,
+    [],
+  );
+  const onConnectEnd = useCallback(
+    (_e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
+      const from = state.fromHandle;
+      const to = state.toHandle;
+      if (from.type === to.type) {
+        say('Connect an output (right side of a step) to an input (left side).');
+        return;
+      }
+      const c =
+        from.type === 'source'
+          ? { source: from.nodeId, sourceHandle: from.id, target: to.nodeId, targetHandle: to.id }
+          : { source: to.nodeId, sourceHandle: to.id, target: from.nodeId, targetHandle: from.id };
+      const problem = connectionProblem(latest.current.nodes, latest.current.edges, c);
+      if (problem) say(`Not connected: ${problem}.`);
+    },
+    [say],
+  );
+
+  const addAt = useCallback(
+    (kind: string, x: number, y: number) =>
+      dispatch({ type: 'add', kind, position: flow.screenToFlowPosition({ x, y }) }),
+    [dispatch, flow],
+  );
+  const onDragOver = (e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(STEP_MIME)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  };
+  const onDrop = (e: DragEvent) => {
+    const kind = e.dataTransfer.getData(STEP_MIME);
+    if (!kind) return;
+    e.preventDefault();
+    // The drop point is where the step's title lands.
+    addAt(kind, e.clientX - NODE_SIZE.width / 2, e.clientY - 16);
+  };
+  const addInView = (kind: string) => {
+    const box = canvas.current?.getBoundingClientRect();
+    if (!box) return;
+    const crowd = doc.nodes.length % 5;
+    addAt(kind, box.left + box.width / 2 - NODE_SIZE.width / 2 + crowd * 24, box.top + box.height / 3 + crowd * 24);
+  };
+
+  const autoLayout = () => {
+    const boxes = doc.nodes.map((n) => ({
+      id: n.id,
+      width: n.measured?.width ?? NODE_SIZE.width,
+      height: n.measured?.height ?? NODE_SIZE.height,
+    }));
+    dispatch({ type: 'layout', positions: layoutLeftToRight(boxes, doc.edges) });
+    setFitTick((t) => t + 1);
+  };
+
+  const copy = () => {
+    const clip = copySelection(doc.nodes, doc.edges);
+    if (clip) clipboard.current = { clip, pastes: 0 };
+    return clip;
+  };
+  const paste = () => {
+    const slot = clipboard.current;
+    if (!slot) return;
+    slot.pastes += 1;
+    dispatch({
+      type: 'paste',
+      clip: slot.clip,
+      offset: { x: PASTE_OFFSET * slot.pastes, y: PASTE_OFFSET * slot.pastes },
+    });
+  };
+
+  const save = async (): Promise<{ id: string; version: number } | undefined> => {
+    setBusy('saving');
+    setActionError(undefined);
+    try {
+      const r = await client.call('pipelines.save', {
+        ...(doc.pipelineId ? { id: doc.pipelineId } : {}),
+        spec,
+        message: '',
+      });
+      dispatch({ type: 'saved', pipelineId: r.pipeline.id, version: r.version, spec });
+      onSaved(r.pipeline.id);
+      setVersionsTick((t) => t + 1);
+      return { id: r.pipeline.id, version: r.version };
+    } catch (err) {
+      setActionError({ title: 'Not saved', error: toApiError(err) });
+      return undefined;
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const start = async () => {
+    let target =
+      doc.pipelineId && doc.baseVersion !== undefined ? { id: doc.pipelineId, version: doc.baseVersion } : undefined;
+    if (dirty || !target) target = await save();
+    if (!target) return;
+    setBusy('starting');
+    setActionError(undefined);
+    try {
+      const { runId } = await client.call('pipelines.run', target);
+      runs.show(runId);
+    } catch (err) {
+      setActionError({ title: 'Could not start the run', error: toApiError(err) });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const cancel = () => {
+    if (!run) return;
+    setBusy('cancelling');
+    client
+      .call('pipelines.cancel', { runId: run.id })
+      .catch((err: unknown) => setActionError({ title: 'Could not cancel', error: toApiError(err) }))
+      .finally(() => setBusy(undefined));
+  };
+
+  const openVersion = (version: number) => {
+    if (!doc.pipelineId) return;
+    client.call('pipelines.get', { id: doc.pipelineId, version }).then(
+      (d) => {
+        dispatch({ type: 'open', spec: d.spec, version: d.version });
+        setFitTick((t) => t + 1);
+      },
+      (err: unknown) => setActionError({ title: `Could not open v${version}`, error: toApiError(err) }),
+    );
+  };
+
+  const exportFile = () => {
+    const blob = new Blob([`${JSON.stringify(spec, null, 2)}\n`], { type: 'application/json' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${spec.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'pipeline'}.pipeline.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const mod = e.ctrlKey || e.metaKey;
+    const key = e.key.toLowerCase();
+    if (mod && key === 's') {
+      e.preventDefault();
+      if (dirty && !busy) void save();
+      return;
+    }
+    // Typing in a field keeps the field's own undo, copy and delete.
+    if ((e.target as HTMLElement).closest('input, textarea, select, [contenteditable="true"]')) return;
+    if (mod && key === 'z' && !e.shiftKey) dispatch({ type: 'undo' });
+    else if (mod && (key === 'y' || (key === 'z' && e.shiftKey))) dispatch({ type: 'redo' });
+    else if (mod && key === 'c') copy();
+    else if (mod && key === 'x') {
+      if (copy()) dispatch({ type: 'deleteSelected' });
+    } else if (mod && key === 'v') paste();
+    else if (mod && key === 'a') dispatch({ type: 'selectAll' });
+    else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) dispatch({ type: 'deleteSelected' });
+    else return;
+    e.preventDefault();
+  };
+
+  const problems = issues.length;
+  const runBlocked =
+    problems > 0
+      ? `Fix ${problems} problem${problems === 1 ? '' : 's'} first`
+      : doc.nodes.length === 0
+        ? 'Add steps first'
+        : undefined;
+  const liveCounts = countSteps(runs.steps.values());
+
+  return (
+    <div className="pl-editor" tabIndex={-1} onKeyDown={onKeyDown} data-testid="pipeline-editor" data-dirty={dirty}>
+      <div className="pl-toolbar">
+        <div className="pl-title">
+          <h1 className="ellipsis" data-testid="pipeline-title">
+            {doc.head.name || 'Untitled'}
+          </h1>
+          {doc.baseVersion !== undefined && <span className="tag">v{doc.baseVersion}</span>}
+          {dirty && (
+            <span className="unsaved" data-testid="unsaved" title="The canvas differs from the saved version">
+              ● {doc.pipelineId ? 'Unsaved changes' : 'Not saved yet'}
+            </span>
+          )}
+        </div>
+        <div className="pl-actions">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => dispatch({ type: 'undo' })}
+            disabled={!canUndo(doc)}
+            title="Undo (Ctrl+Z)"
+            data-testid="undo"
+          >
+            ↶ Undo
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => dispatch({ type: 'redo' })}
+            disabled={!canRedo(doc)}
+            title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+            data-testid="redo"
+          >
+            ↷ Redo
+          </button>
+          <span className="pl-sep" />
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={autoLayout}
+            disabled={doc.nodes.length === 0}
+            title="Arrange the steps left to right along their edges"
+            data-testid="auto-layout"
+          >
+            Auto-layout
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={exportFile}
+            title="Download the pipeline file as shown (JSON)"
+            data-testid="export"
+          >
+            Export
+          </button>
+          {doc.pipelineId && (
+            <button
+              type="button"
+              className="btn btn-small btn-danger-ghost"
+              onClick={onDelete}
+              data-testid="delete-pipeline"
+            >
+              Delete…
+            </button>
+          )}
+          <span className="pl-sep" />
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void save()}
+            disabled={!dirty || busy !== undefined}
+            title="Save as a new version (Ctrl+S)"
+            data-testid="save"
+          >
+            {busy === 'saving' ? 'Saving…' : 'Save'}
+          </button>
+          {running ? (
+            <button
+              type="button"
+              className="btn btn-danger"
+              onClick={cancel}
+              disabled={busy === 'cancelling'}
+              data-testid="cancel-run"
+            >
+              {busy === 'cancelling' ? 'Cancelling…' : 'Cancel run'}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => void start()}
+              disabled={runBlocked !== undefined || busy !== undefined}
+              title={runBlocked ?? (dirty ? 'Save a new version and run it' : 'Run this version')}
+              data-testid="run"
+            >
+              ▶ {busy === 'starting' ? 'Starting…' : dirty ? 'Save & run' : 'Run'}
+            </button>
+          )}
+        </div>
+      </div>
+      <div className="pl-runbar" data-testid="run-bar" data-status={run?.status ?? ''}>
+        {runBlocked && !running ? (
+          <button
+            type="button"
+            className="btn-link warn"
+            onClick={() => dispatch({ type: 'select', ids: [] })}
+            data-testid="run-blocked"
+          >
+            ⚠ {runBlocked}
+          </button>
+        ) : null}
+        {run ? (
+          <span className="runbar-run">
+            <span className={`run-status run-status-${run.status}`} data-testid="run-status">
+              {isOpen(run.status) && <span className="spinner" aria-hidden="true" />}
+              {RUN_LABELS[run.status]}
+            </span>
+            <span className="small">{countsText(liveCounts)}</span>
+            <span className="small muted">
+              run of v{run.version}
+              {run.startedAt && run.finishedAt
+                ? ` · ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}`
+                : ''}
+              {stale ? ' · the canvas has changed since' : ''}
+            </span>
+            {run.error && <span className="small warn ellipsis">{run.error.message}</span>}
+          </span>
+        ) : (
+          !runBlocked && <span className="small muted">{doc.pipelineId ? 'Not run yet.' : 'Save to run.'}</span>
+        )}
+      </div>
+      {actionError && (
+        <div className="pl-error">
+          <ErrorPanel title={actionError.title} error={actionError.error}>
+            <button type="button" className="btn btn-small" onClick={() => setActionError(undefined)}>
+              Dismiss
+            </button>
+          </ErrorPanel>
+        </div>
+      )}
+      <div className="pl-body">
+        <Palette onAdd={addInView} />
+        <div className="pl-canvas" ref={canvas} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+          <DecorationsContext.Provider value={decorations}>
+            <ReactFlow<StepNode>
+              nodes={doc.nodes}
+              edges={doc.edges}
+              nodeTypes={nodeTypes}
+              onNodesChange={(changes) => dispatch({ type: 'nodesChanged', changes })}
+              onEdgesChange={(changes) => dispatch({ type: 'edgesChanged', changes })}
+              onConnect={(c) => {
+                setToast(undefined);
+                dispatch({ type: 'connect', connection: c });
+              }}
+              isValidConnection={isValidConnection}
+              onConnectEnd={onConnectEnd}
+              onNodeDragStop={() => dispatch({ type: 'commit' })}
+              // Deleting goes through the editor's own key handler: React Flow's listens on the whole
+              // document, and would delete from this (hidden, still mounted) page while another is shown.
+              deleteKeyCode={null}
+              multiSelectionKeyCode={['Control', 'Meta', 'Shift']}
+              snapToGrid
+              snapGrid={[10, 10]}
+              // Fit a pipeline that has steps when it opens; an empty canvas stays at 100% so the first drop does not move the view.
+              fitView={fitOnOpen}
+              fitViewOptions={FIT}
+              minZoom={0.2}
+              maxZoom={2}
+              attributionPosition="top-right"
+            >
+              <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#c9cfd9" />
+              <Controls showInteractive={false} position="bottom-left" />
+              <MiniMap<StepNode>
+                pannable
+                zoomable
+                position="bottom-right"
+                nodeColor={(n: Node) => miniColor(n as StepNode, runs.steps)}
+                nodeStrokeWidth={2}
+                ariaLabel="Overview of the pipeline"
+              />
+              {toast && (
+                <Panel position="bottom-center">
+                  <div className="canvas-toast" role="status" data-testid="canvas-toast">
+                    {toast.text}
+                    <button
+                      type="button"
+                      className="btn-link"
+                      onClick={() => setToast(undefined)}
+                      aria-label="Dismiss"
+                      data-testid="canvas-toast-close"
+                    >
+                      ×
+                    </button>
+                  </div>
+                </Panel>
+              )}
+            </ReactFlow>
+          </DecorationsContext.Provider>
+          {doc.nodes.length === 0 && (
+            <div className="canvas-empty" data-testid="canvas-empty">
+              <strong>Drag steps here from the palette</strong>
+              <span>Start with a Dataset, then connect each output (right) to the next step&apos;s input (left).</span>
+            </div>
+          )}
+        </div>
+        <aside className="pl-side" aria-label={single ? 'Step' : 'Pipeline'}>
+          {single ? (
+            <NodePanel
+              key={single.id}
+              node={single}
+              issues={issueMap.get(single.id) ?? []}
+              ctx={{
+                columns: inputColumns(spec, single.id, outputs, datasets.columnsOf),
+                datasets: datasets.names,
+                suggestions: suggestionsFor(single, datasets.versionsOf),
+              }}
+              step={runs.steps.get(single.id)}
+              stale={stale}
+              tab={tab}
+              onTab={setTab}
+              onParams={(params, group) =>
+                dispatch({ type: 'params', id: single.id, params, ...(group ? { group } : {}) })
+              }
+              onLabel={(label) => dispatch({ type: 'label', id: single.id, label })}
+              onOpenRun={openRun}
+            />
+          ) : (
+            <>
+              {selected.length > 1 && (
+                <p className="small muted pl-pad">
+                  {selected.length} steps selected: Delete removes them, Ctrl+C copies them.
+                </p>
+              )}
+              <PipelinePanel
+                head={doc.head}
+                issues={issues}
+                versions={doc.pipelineId ? details.data?.versions : undefined}
+                baseVersion={doc.baseVersion}
+                runs={doc.pipelineId ? runs.runs : []}
+                shownRunId={run?.id}
+                onHead={(head, group) => dispatch({ type: 'head', head, group: `head:${group}` })}
+                onSelectNode={(id) => dispatch({ type: 'select', ids: [id] })}
+                onOpenVersion={openVersion}
+                onShowRun={runs.show}
+              />
+            </>
+          )}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+/** Values a step's fields can offer beyond its kind's schema: a dataset step offers its dataset's versions. */
+function suggestionsFor(
+  n: StepNode,
+  versionsOf: (name: string) => number[] | undefined,
+): Record<string, string[]> | undefined {
+  if (n.data.kind !== 'dataset' || typeof n.data.params.dataset !== 'string') return undefined;
+  const versions = versionsOf(n.data.params.dataset.trim());
+  return versions ? { version: versions.map(String) } : undefined;
+}
+
+/** A step's minimap colour: its state in the run on show, else its category (pipelines.css's colours). */
+function miniColor(n: StepNode, steps: ReadonlyMap<string, PipelineStep>): string {
+  const state = steps.get(n.id)?.state;
+  if (state) return `var(--state-${state})`;
+  return isNodeKind(n.data.kind) ? `var(--cat-${nodeKinds[n.data.kind].category})` : 'var(--border-strong)';
+}

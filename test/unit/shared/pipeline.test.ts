@@ -1,0 +1,320 @@
+// The pipeline file format: a bad file gives errors naming the node and field (or edge and port)
+// to fix, for each kind of problem; the catalogue's field descriptors and the zod schemas built
+// from them agree; gates parse; the editor's helpers refuse wrong and cyclic connections.
+import { describe, expect, it } from 'vitest';
+import {
+  defaultParams,
+  fieldSchema,
+  findCycle,
+  gatePasses,
+  nodeKindNames,
+  nodeKinds,
+  parseGate,
+  portsCompatible,
+  validatePipeline,
+  wouldCycle,
+  type ParamField,
+  type PipelineIssue,
+} from '../../../shared/pipeline.js';
+
+const pos = { x: 0, y: 0 };
+
+/** The template chain, valid: source -> impute -> split -> train -> evaluate -> register. */
+function goodSpec() {
+  return {
+    cairn: 1,
+    name: 'iris',
+    nodes: [
+      { id: 'source', kind: 'dataset', params: { dataset: 'iris' }, position: pos },
+      { id: 'impute', kind: 'impute', params: {}, position: pos },
+      { id: 'split', kind: 'split', params: { method: 'stratified', stratify: 'species' }, position: pos },
+      { id: 'train', kind: 'train', params: { target: 'species', task: 'classification' }, position: pos },
+      { id: 'evaluate', kind: 'evaluate', params: { gates: ['accuracy >= 0.9'] }, position: pos },
+      { id: 'register', kind: 'register', params: {}, position: pos },
+    ],
+    edges: [
+      { id: 'e1', source: 'source', sourcePort: 'data', target: 'impute', targetPort: 'data' },
+      { id: 'e2', source: 'impute', sourcePort: 'data', target: 'split', targetPort: 'data' },
+      { id: 'e3', source: 'split', sourcePort: 'data', target: 'train', targetPort: 'data' },
+      { id: 'e4', source: 'train', sourcePort: 'model', target: 'evaluate', targetPort: 'model' },
+      { id: 'e5', source: 'split', sourcePort: 'data', target: 'evaluate', targetPort: 'data' },
+      { id: 'e6', source: 'evaluate', sourcePort: 'model', target: 'register', targetPort: 'model' },
+    ],
+  };
+}
+
+type Spec = ReturnType<typeof goodSpec>;
+
+function issuesOf(change: (s: Spec) => void): PipelineIssue[] {
+  const spec = goodSpec();
+  change(spec);
+  const r = validatePipeline(spec);
+  expect(r.ok).toBe(false);
+  return r.issues;
+}
+
+const node = (s: Spec, id: string) =>
+  s.nodes.find((n) => n.id === id) as { params: Record<string, unknown>; kind: string; id: string };
+
+describe('validatePipeline', () => {
+  it('accepts the template chain and fills in params defaults', () => {
+    const r = validatePipeline(goodSpec());
+    expect(r.issues).toEqual([]);
+    expect(r.ok).toBe(true);
+    const train = r.spec?.nodes.find((n) => n.id === 'train');
+    expect(train?.params).toMatchObject({ target: 'species', model: 'mlp', epochs: 50, seed: 42, features: [] });
+    expect(r.spec?.nodes.find((n) => n.id === 'register')?.params).toEqual({ alias: 'production', reason: '' });
+  });
+
+  it('refuses a file that is not version 1, naming the field', () => {
+    const issues = issuesOf((s) => ((s as { cairn: number }).cairn = 2));
+    expect(issues).toEqual([{ field: 'cairn', message: expect.stringMatching(/"cairn" must be 1/) as string }]);
+  });
+
+  it('names a structurally broken node by its id and the field', () => {
+    const issues = issuesOf((s) => delete (s.nodes[1] as { position?: unknown }).position);
+    expect(issues).toEqual([expect.objectContaining({ nodeId: 'impute', field: 'position' })]);
+    const badId = issuesOf((s) => ((s.nodes[0] as { id: string }).id = 'no spaces allowed'));
+    expect(badId[0]).toMatchObject({ nodeId: 'no spaces allowed', field: 'id' });
+  });
+
+  it('names an unknown kind', () => {
+    const issues = issuesOf((s) => (node(s, 'impute').kind = 'magic'));
+    expect(issues).toContainEqual({
+      nodeId: 'impute',
+      field: 'kind',
+      message: expect.stringMatching(/unknown node kind "magic"/) as string,
+    });
+  });
+
+  it('names a bad param with its path: wrong type, out of range, nested, required, unknown', () => {
+    expect(issuesOf((s) => (node(s, 'train').params.epochs = 'many'))).toContainEqual(
+      expect.objectContaining({ nodeId: 'train', field: 'epochs' }),
+    );
+    expect(issuesOf((s) => (node(s, 'split').params.seed = -1))).toContainEqual(
+      expect.objectContaining({ nodeId: 'split', field: 'seed' }),
+    );
+    expect(issuesOf((s) => (node(s, 'impute').params.rules = [{ column: 'a', strategy: 'average' }]))).toContainEqual(
+      expect.objectContaining({ nodeId: 'impute', field: 'rules.0.strategy' }),
+    );
+    expect(issuesOf((s) => (node(s, 'train').params.target = ' '))).toContainEqual(
+      expect.objectContaining({ nodeId: 'train', field: 'target', message: 'Target is required' }),
+    );
+    expect(issuesOf((s) => (node(s, 'train').params.epoch = 5))).toContainEqual({
+      nodeId: 'train',
+      field: 'epoch',
+      message: 'unknown parameter "epoch" for Train',
+    });
+  });
+
+  it('checks rules between fields of a node', () => {
+    expect(issuesOf((s) => (node(s, 'split').params.train = 0.5))).toContainEqual(
+      expect.objectContaining({
+        nodeId: 'split',
+        field: 'train',
+        message: expect.stringMatching(/add up to 1 \(they add up to 0.8\)/) as string,
+      }),
+    );
+    expect(issuesOf((s) => delete node(s, 'split').params.stratify)).toContainEqual(
+      expect.objectContaining({ nodeId: 'split', field: 'stratify' }),
+    );
+    expect(issuesOf((s) => (node(s, 'impute').params.rules = [{ column: 'a', strategy: 'constant' }]))).toContainEqual(
+      expect.objectContaining({ nodeId: 'impute', field: 'rules.0.value' }),
+    );
+    expect(issuesOf((s) => (node(s, 'register').params.alias = '1st'))).toContainEqual(
+      expect.objectContaining({ nodeId: 'register', field: 'alias' }),
+    );
+    expect(issuesOf((s) => (node(s, 'train').params.model = 'linear_regression'))).toContainEqual(
+      expect.objectContaining({ nodeId: 'train', field: 'model' }),
+    );
+  });
+
+  it('names a gate that does not parse, or names a metric of the other task', () => {
+    expect(
+      issuesOf((s) => (node(s, 'evaluate').params.gates = ['accuracy >= 0.9', 'accuracy is high'])),
+    ).toContainEqual(
+      expect.objectContaining({
+        nodeId: 'evaluate',
+        field: 'gates.1',
+        message: expect.stringMatching(/is not a gate/) as string,
+      }),
+    );
+    // The train step upstream says classification: rmse is not one of its metrics.
+    expect(issuesOf((s) => (node(s, 'evaluate').params.gates = ['rmse < 3']))).toEqual([
+      {
+        nodeId: 'evaluate',
+        field: 'gates.0',
+        message: expect.stringMatching(/"rmse" is not a classification metric/) as string,
+      },
+    ]);
+  });
+
+  it('names an edge to a missing node, and one from a missing node', () => {
+    expect(issuesOf((s) => (s.edges[0]!.target = 'ghost'))).toContainEqual(
+      expect.objectContaining({
+        edgeId: 'e1',
+        nodeId: 'source',
+        field: 'target',
+        message: expect.stringMatching(/node "ghost" that does not exist/) as string,
+      }),
+    );
+    expect(issuesOf((s) => (s.edges[0]!.source = 'ghost'))).toContainEqual(
+      expect.objectContaining({ edgeId: 'e1', field: 'source' }),
+    );
+  });
+
+  it('names a missing port on either end', () => {
+    expect(issuesOf((s) => (s.edges[0]!.sourcePort = 'table'))).toContainEqual(
+      expect.objectContaining({
+        edgeId: 'e1',
+        nodeId: 'source',
+        port: 'table',
+        message: expect.stringMatching(/has no output "table" \(outputs: data\)/) as string,
+      }),
+    );
+    expect(issuesOf((s) => (s.edges[3]!.targetPort = 'input'))).toContainEqual(
+      expect.objectContaining({ edgeId: 'e4', nodeId: 'evaluate', port: 'input' }),
+    );
+  });
+
+  it('refuses an edge between ports of different types, once', () => {
+    // A plain table into evaluate's split input.
+    const issues = issuesOf((s) => (s.edges[4]!.source = 'impute'));
+    expect(issues).toEqual([
+      {
+        edgeId: 'e5',
+        nodeId: 'evaluate',
+        port: 'data',
+        message: 'input "data" of "evaluate" takes a split table, but "impute" gives a table',
+      },
+    ]);
+  });
+
+  it('refuses a second edge into the same input', () => {
+    const issues = issuesOf((s) =>
+      s.edges.push({ id: 'e7', source: 'source', sourcePort: 'data', target: 'impute', targetPort: 'data' }),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({
+        edgeId: 'e7',
+        nodeId: 'impute',
+        port: 'data',
+        message: expect.stringMatching(/already comes from "source"/) as string,
+      }),
+    ]);
+  });
+
+  it('names a required input left unconnected', () => {
+    const issues = issuesOf((s) => s.edges.splice(4, 1));
+    expect(issues).toEqual([
+      {
+        nodeId: 'evaluate',
+        port: 'data',
+        message: 'Evaluate "evaluate" needs its "data" input (a split table) connected',
+      },
+    ]);
+  });
+
+  it('names every node of a cycle', () => {
+    const spec = {
+      cairn: 1,
+      name: 'loop',
+      nodes: ['a', 'b', 'c'].map((id) => ({ id, kind: 'filter', params: { condition: 'x > 1' }, position: pos })),
+      edges: [
+        { id: 'ab', source: 'a', sourcePort: 'data', target: 'b', targetPort: 'data' },
+        { id: 'bc', source: 'b', sourcePort: 'data', target: 'c', targetPort: 'data' },
+        { id: 'ca', source: 'c', sourcePort: 'data', target: 'a', targetPort: 'data' },
+      ],
+    };
+    const r = validatePipeline(spec);
+    expect(r.issues.map((i) => i.nodeId).sort()).toEqual(['a', 'b', 'c']);
+    expect(r.issues[0]?.message).toMatch(/a cycle runs through a -> b -> c -> a/);
+  });
+
+  it('names duplicate node and edge ids', () => {
+    expect(issuesOf((s) => ((s.nodes[1] as { id: string }).id = 'source'))).toContainEqual(
+      expect.objectContaining({ nodeId: 'source', field: 'id' }),
+    );
+    expect(issuesOf((s) => (s.edges[1]!.id = 'e1'))).toContainEqual(expect.objectContaining({ edgeId: 'e1' }));
+  });
+});
+
+describe('gates', () => {
+  it('parse with their metric, operator and threshold', () => {
+    expect(parseGate('accuracy >= 0.9')).toEqual({ ok: true, gate: { metric: 'accuracy', op: '>=', threshold: 0.9 } });
+    expect(parseGate(' rmse<3', 'regression')).toEqual({ ok: true, gate: { metric: 'rmse', op: '<', threshold: 3 } });
+    expect(parseGate('r2 != -1e-3')).toEqual({ ok: true, gate: { metric: 'r2', op: '!=', threshold: -0.001 } });
+    expect(parseGate('accuracy >= 0.9', 'regression')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/not a regression metric: use one of mae, rmse, r2/) as string,
+    });
+    expect(parseGate('accuracy => 0.9').ok).toBe(false);
+    expect(parseGate('speed > 1').ok).toBe(false);
+  });
+
+  it('pass only when the value meets them (a missing value never does)', () => {
+    const g = { metric: 'accuracy', op: '>=' as const, threshold: 0.9 };
+    expect(gatePasses(g, 0.9)).toBe(true);
+    expect(gatePasses(g, 0.89)).toBe(false);
+    expect(gatePasses(g, null)).toBe(false);
+    expect(gatePasses({ metric: 'rmse', op: '<', threshold: 3 }, 2.5)).toBe(true);
+    expect(gatePasses({ metric: 'rmse', op: '<', threshold: 3 }, 3)).toBe(false);
+  });
+});
+
+describe('the catalogue', () => {
+  it('gives every kind a label, a category, typed ports and params whose defaults pass their own schema', () => {
+    for (const kind of nodeKindNames) {
+      const spec = nodeKinds[kind];
+      expect(spec.label.length).toBeGreaterThan(0);
+      for (const f of spec.params) {
+        expect(f.label.length, `${kind}.${f.name}`).toBeGreaterThan(0);
+        if (f.default !== undefined)
+          expect(fieldSchema(f).safeParse(undefined).success, `${kind}.${f.name}`).toBe(true);
+      }
+      expect(spec.params.map((p) => p.name)).toEqual([...new Set(spec.params.map((p) => p.name))]);
+    }
+    expect(nodeKindNames).not.toContain('monitor');
+  });
+
+  it('builds each field schema from its descriptor: bounds, enums, required strings and object lists', () => {
+    const units: ParamField = { name: 'u', label: 'Units', type: 'integer', min: 1, max: 10 };
+    expect(fieldSchema(units).safeParse(11).success).toBe(false);
+    expect(fieldSchema(units).safeParse(2.5).success).toBe(false);
+    expect(fieldSchema(units).safeParse(undefined).success).toBe(true);
+    const choice: ParamField = {
+      name: 'c',
+      label: 'C',
+      type: 'enum',
+      options: [{ value: 'a', label: 'A' }],
+      default: 'a',
+    };
+    expect(fieldSchema(choice).parse(undefined)).toBe('a');
+    expect(fieldSchema(choice).safeParse('b').success).toBe(false);
+    const rules = nodeKinds.impute.params.find((p) => p.name === 'rules') as ParamField;
+    expect(fieldSchema(rules).parse([{ column: 'a' }])).toEqual([{ column: 'a', strategy: 'mean' }]);
+    expect(fieldSchema(rules).safeParse([{ column: 'a', extra: 1 }]).success).toBe(false);
+  });
+
+  it('gives a palette node its defaults', () => {
+    expect(defaultParams('split')).toEqual({ method: 'random', train: 0.7, validation: 0.15, test: 0.15, seed: 42 });
+    const fresh = defaultParams('columns');
+    (fresh.columns as string[]).push('x');
+    expect(defaultParams('columns').columns).toEqual([]);
+  });
+
+  it('lets an editor refuse wrong and cyclic connections', () => {
+    expect(portsCompatible('split', 'data', 'train', 'data')).toBe(true);
+    expect(portsCompatible('impute', 'data', 'train', 'data')).toBe(false);
+    expect(portsCompatible('train', 'model', 'evaluate', 'data')).toBe(false);
+    expect(portsCompatible('train', 'nope', 'evaluate', 'model')).toBe(false);
+    const edges = [
+      { source: 'a', target: 'b' },
+      { source: 'b', target: 'c' },
+    ];
+    expect(wouldCycle(edges, 'c', 'a')).toBe(true);
+    expect(wouldCycle(edges, 'a', 'c')).toBe(false);
+    expect(wouldCycle(edges, 'a', 'a')).toBe(true);
+    expect(findCycle(['a', 'b', 'c'], edges)).toBeNull();
+  });
+});
