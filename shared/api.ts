@@ -824,12 +824,14 @@ export const methods = {
   'pipelines.get': { input: PipelineRef.extend({ version: z.number().int().positive().optional() }), output: PipelineDetail },
   /**
    * Saves a spec as a new version: of pipeline `id`, or a new pipeline named by the spec (conflict if
-   * that name is taken). Refused as invalid_argument with details.issues (PipelineIssue[], naming node
-   * and field) when the spec does not validate. Identical content makes no new version (created false).
+   * that name is taken). A half-drawn pipeline is saved as a draft: its problems come back in `issues`
+   * (naming node and field) and it cannot run until they are fixed. Refused as invalid_argument (with
+   * details.issues) only when it is not a pipeline document at all (no name, malformed nodes or edges).
+   * Identical content makes no new version (created false).
    */
   'pipelines.save': {
     input: z.object({ id: z.string().min(1).optional(), spec: z.unknown(), message: z.string().max(2000).default('') }),
-    output: z.object({ pipeline: PipelineSummary, version: z.number(), created: z.boolean() }),
+    output: z.object({ pipeline: PipelineSummary, version: z.number(), created: z.boolean(), issues: z.array(PipelineIssue) }),
   },
   /** Checks a spec without saving it: the file's own rules, then that its datasets exist. */
   'pipelines.validate': { input: z.object({ spec: z.unknown() }), output: z.object({ issues: z.array(PipelineIssue) }) },

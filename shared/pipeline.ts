@@ -85,11 +85,13 @@ export type ParamFieldType = ParamField['type'];
 /** The zod schema of one field's value, with its default; built from the descriptor so form and check agree. */
 export function fieldSchema(f: ParamField): z.ZodType {
   const req = f.required === true;
+  // A required field left out of a hand-written file says so by name, not "expected string, received undefined".
+  const missing = { error: (issue: { input?: unknown }) => (issue.input === undefined ? `${f.label} is required` : undefined) };
   let s: z.ZodType;
   switch (f.type) {
     case 'number':
     case 'integer': {
-      let n = f.type === 'integer' ? z.number().int() : z.number();
+      let n = f.type === 'integer' ? z.number(missing).int() : z.number(missing);
       if (f.min !== undefined) n = n.min(f.min);
       if (f.max !== undefined) n = n.max(f.max);
       s = n;
@@ -98,7 +100,7 @@ export function fieldSchema(f: ParamField): z.ZodType {
     case 'string':
     case 'column':
     case 'dataset': {
-      let t = z.string();
+      let t = z.string(missing);
       if (req) t = t.trim().min(1, `${f.label} is required`);
       if (f.type === 'string' && f.maxLength !== undefined) t = t.max(f.maxLength);
       s = t;
@@ -113,12 +115,12 @@ export function fieldSchema(f: ParamField): z.ZodType {
     case 'string-list':
     case 'column-list': {
       const item = z.string().trim().min(1, 'an empty name');
-      s = req ? z.array(item).min(1, `${f.label}: name at least one`) : z.array(item);
+      s = req ? z.array(item, missing).min(1, `${f.label}: name at least one`) : z.array(item);
       break;
     }
     case 'object-list': {
       const item = z.object(Object.fromEntries(f.fields.map((sub) => [sub.name, fieldSchema(sub)]))).strict();
-      s = req ? z.array(item).min(1, `${f.label}: add at least one`) : z.array(item);
+      s = req ? z.array(item, missing).min(1, `${f.label}: add at least one`) : z.array(item);
       break;
     }
   }

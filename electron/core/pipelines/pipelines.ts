@@ -57,12 +57,14 @@ export class Pipelines {
     };
   }
 
-  /** Saves a valid spec as a new version (see the contract); `baseDir` for files run from the command line. */
+  /** Saves a spec as a new version, a draft if it has problems (see the contract); `baseDir` for files run from the command line. */
   save(arg: MethodArg<'pipelines.save'>, baseDir: string | null = null): MethodResult<'pipelines.save'> {
     const checked = validatePipeline(arg.spec);
-    if (!checked.ok) throw invalidPipeline(checked.issues);
     // Stored as written (defaults not filled in), so the saved file diffs like the one the user wrote.
-    const spec = PipelineSpec.parse(arg.spec);
+    const shape = PipelineSpec.safeParse(arg.spec);
+    if (!shape.success) throw invalidPipeline(checked.ok ? [] : checked.issues);
+    const spec = shape.data;
+    const issues = checked.ok ? [] : checked.issues;
     const existing = arg.id ? this.find(arg.id) : undefined;
     const named = this.o.repo.find(spec.name);
     if (named && named.id !== existing?.id && named.name.toLowerCase() === spec.name.toLowerCase()) {
@@ -89,7 +91,7 @@ export class Pipelines {
       new Date().toISOString(),
     );
     if (saved.created || !existing) this.o.changed(id);
-    return { pipeline: this.find(id), version: saved.version, created: saved.created };
+    return { pipeline: this.find(id), version: saved.version, created: saved.created, issues };
   }
 
   /** The file's own rules, then that the datasets it names exist. */
@@ -130,7 +132,11 @@ export class Pipelines {
 
   run({ id, version }: MethodArg<'pipelines.run'>): { runId: string } {
     const p = this.find(id);
-    const { runId } = this.o.runner.start(this.version(p, version), p.name);
+    const v = this.version(p, version);
+    // A draft saved with problems does not run; the message names the first of them.
+    const checked = validatePipeline(JSON.parse(v.specJson));
+    if (!checked.ok) throw invalidPipeline(checked.issues, `${p.name} v${v.version}`);
+    const { runId } = this.o.runner.start(v, p.name);
     return { runId };
   }
 

@@ -100,6 +100,10 @@ describe('validatePipeline', () => {
     expect(issuesOf((s) => (node(s, 'train').params.target = ' '))).toContainEqual(
       expect.objectContaining({ nodeId: 'train', field: 'target', message: 'Target is required' }),
     );
+    // Left out of a hand-written file: the same message, not zod's "expected string, received undefined".
+    expect(issuesOf((s) => delete node(s, 'train').params.target)).toContainEqual(
+      expect.objectContaining({ nodeId: 'train', field: 'target', message: 'Target is required' }),
+    );
     expect(issuesOf((s) => (node(s, 'train').params.epoch = 5))).toContainEqual({
       nodeId: 'train',
       field: 'epoch',

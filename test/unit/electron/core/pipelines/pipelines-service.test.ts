@@ -238,19 +238,27 @@ describe('saving pipelines', () => {
     ]);
   });
 
-  it('refuses an invalid spec with every issue naming node and field, and a taken name', async () => {
+  it('saves a pipeline with problems as a draft that names them and refuses to run it; refuses a non-pipeline and a taken name', async () => {
     const spec = await flowersSpec('broken');
     spec.nodes.find((n) => n.id === 'split')!.params.train = 2;
     spec.nodes.find((n) => n.id === 'train')!.params.epochz = 3;
-    const err = await invokeError('pipelines.save', { spec });
-    expect(err.code).toBe('invalid_argument');
-    expect(err.message).toMatch(/^the pipeline is not valid: node "split", field "train": .*\(and \d more\)$/);
-    expect(err.details?.issues).toEqual(
+    const draft = await service.invoke('pipelines.save', { spec });
+    expect(draft).toMatchObject({ version: 1, created: true });
+    expect(draft.issues).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ nodeId: 'split', field: 'train' }),
         expect.objectContaining({ nodeId: 'train', field: 'epochz' }),
       ]),
     );
+    expect((await service.invoke('pipelines.get', { id: 'broken' })).spec.nodes.find((n) => n.id === 'train')?.params.epochz).toBe(3);
+    const refused = await invokeError('pipelines.run', { id: draft.pipeline.id });
+    expect(refused.code).toBe('invalid_argument');
+    expect(refused.message).toMatch(/^broken v1 is not valid: node "split", field "train": .*\(and \d more\)$/);
+    expect(await service.invoke('pipelines.runs', { pipelineId: draft.pipeline.id })).toEqual([]);
+
+    const notAPipeline = await invokeError('pipelines.save', { spec: { cairn: 1, nodes: 'none' } });
+    expect(notAPipeline.code).toBe('invalid_argument');
+    expect(notAPipeline.details?.issues).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'name' })]));
     const taken = await invokeError('pipelines.save', { spec: await flowersSpec('saved') });
     expect(taken).toMatchObject({ code: 'conflict', details: { field: 'name' } });
   });
