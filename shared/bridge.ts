@@ -22,6 +22,11 @@ export const bridgeEventNames = [
   'run.finished',
   'model.changed',
   'endpoint.status',
+  'alert.fired',
+  'alert.resolved',
+  'retrain.started',
+  'retrain.decided',
+  'monitoring.changed',
 ] as const;
 
 type Missing = Exclude<EventName, (typeof bridgeEventNames)[number]>;
