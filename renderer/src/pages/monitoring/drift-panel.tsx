@@ -85,7 +85,7 @@ function DriftRow({ f, selected, onSelect }: { f: FeatureDrift; selected: boolea
         <button type="button" className="btn-link drift-feature" onClick={onSelect}>
           {f.feature}
         </button>
-        <span className="small muted"> {f.kind}</span>
+        <span className="small muted drift-kind"> {f.kind}</span>
       </td>
       <td className="num" data-testid="drift-psi">
         {f.psi === null ? '—' : f.psi.toFixed(3)}
@@ -94,7 +94,7 @@ function DriftRow({ f, selected, onSelect }: { f: FeatureDrift; selected: boolea
       <td className="num">{f.ks ? formatPValue(f.ks.pValue) : '—'}</td>
       <td className="num">
         {formatCount(f.liveCount)}
-        {f.liveMissing ? <span className="small warn"> +{formatCount(f.liveMissing)} missing</span> : null}
+        {f.liveMissing ? <div className="small warn">+{formatCount(f.liveMissing)} missing</div> : null}
       </td>
       <td>
         {f.drifted ? (

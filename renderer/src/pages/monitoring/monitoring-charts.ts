@@ -43,6 +43,11 @@ function valueAxis(name: string, extra: Record<string, unknown> = {}) {
   };
 }
 
+/** The error-rate axis's top: the next of 5, 10, 25, 50 or 100% above the highest rate, so a 2% rate is not a flat line at the bottom. */
+export function errorRateMax(highest: number): number {
+  return [5, 10, 25, 50].find((top) => highest <= top) ?? 100;
+}
+
 /** Requests per minute in a bucket of `bucketSeconds`, rounded for a tooltip. */
 export function perMinute(n: number, bucketSeconds: number): number {
   return Math.round((n / bucketSeconds) * 60 * 100) / 100;
@@ -65,6 +70,7 @@ export function rateSeries(o: Pick<MonitoringOverview, 'buckets' | 'bucketSecond
 export function rateOption(o: Pick<MonitoringOverview, 'buckets' | 'bucketSeconds' | 'from' | 'to'>): ChartOption {
   const s = rateSeries(o);
   const idle = o.buckets.every((b) => b.requests === 0);
+  const errorTop = errorRateMax(Math.max(0, ...s.errorRate.map(([, v]) => v ?? 0)));
   return {
     animation: false,
     legend,
@@ -74,7 +80,7 @@ export function rateOption(o: Pick<MonitoringOverview, 'buckets' | 'bucketSecond
     yAxis: [
       // An idle window still shows a scale rather than a bare grid.
       valueAxis('requests / min', idle ? { max: 1 } : {}),
-      valueAxis('error rate %', { max: 100, splitLine: { show: false }, nameTextStyle: { color: AXIS, fontSize: 10, align: 'right' } }),
+      valueAxis('error rate %', { max: errorTop, interval: errorTop / 5, splitLine: { show: false }, nameTextStyle: { color: AXIS, fontSize: 10, align: 'right' } }),
     ],
     series: [
       { type: 'bar', name: 'answered / min', stack: 'rate', data: s.answered, itemStyle: { color: SERIES_COLORS[0] }, barCategoryGap: '10%' },
@@ -153,7 +159,7 @@ export function predictionsOption(p: PredictionDistribution, span: Span): ChartO
       grid: { left: 44, right: 16, top: 44, bottom: 24 },
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v}%` : '–') },
       xAxis: timeAxis(span),
-      yAxis: valueAxis('share of predictions %', { max: 100 }),
+      yAxis: valueAxis('share of predictions %', { max: 100, interval: 25 }),
       series: p.labels.map((label, i) => ({
         type: 'bar',
         name: `${label} (${formatPercentValue(windowTotal ? (p.total[i] ?? 0) / windowTotal : 0)})`,
@@ -213,7 +219,7 @@ export function liveQualityOption(live: LiveQuality, span: Span): ChartOption {
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatStat(v) : '–') },
     xAxis: timeAxis(span),
     yAxis: [
-      valueAxis(name, accuracy ? { max: 100 } : { scale: true, min: 0 }),
+      valueAxis(name, accuracy ? { max: 100, interval: 25 } : {}),
       valueAxis('labelled', { splitLine: { show: false }, minInterval: 1, nameTextStyle: { color: AXIS, fontSize: 10, align: 'right' } }),
     ],
     series: [
@@ -265,7 +271,8 @@ export function driftOverlayOption(f: Pick<FeatureDrift, 'bins' | 'feature'>): C
       axisTick: { alignWithLabel: true },
       axisLine: { lineStyle: { color: GRID_LINE } },
     },
-    yAxis: valueAxis('share of rows %'),
+    // The title says what is drawn; an axis name here would sit on the legend.
+    yAxis: valueAxis('', { axisLabel: { ...axisLabel, formatter: '{value}%' } }),
     series: [
       // Same slot for both series (barGap -100%): live is drawn over training, translucent, so both read.
       { type: 'bar', name: 'training', data: f.bins.map((b) => pct(b.training)), barGap: '-100%', barCategoryGap: '20%', itemStyle: { color: TRAINING_GREY, opacity: 0.75 } },

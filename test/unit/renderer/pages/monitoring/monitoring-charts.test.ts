@@ -3,6 +3,7 @@ import type { LiveQuality, PredictionDistribution } from '../../../../../shared/
 import {
   bucketShares,
   driftOverlayOption,
+  errorRateMax,
   latencyOption,
   liveQualityOption,
   perMinute,
@@ -35,6 +36,14 @@ describe('monitoring charts', () => {
     expect(o.series[0]?.stack).toBe(o.series[1]?.stack);
     expect(o.series[2]?.yAxisIndex).toBe(1);
     expect([o.xAxis.min, o.xAxis.max]).toEqual([span.from, span.to]);
+  });
+
+  it('scales the error-rate axis to the rates seen', () => {
+    expect(errorRateMax(0)).toBe(5);
+    expect(errorRateMax(7)).toBe(10);
+    expect(errorRateMax(60)).toBe(100);
+    // overview's worst bucket: 3 errors in 30 requests.
+    expect((rateOption(overview) as { yAxis: { max?: number; interval?: number }[] }).yAxis[1]).toMatchObject({ max: 10, interval: 2 });
   });
 
   it('keeps a scale on an idle window', () => {
