@@ -9,6 +9,8 @@ export interface FeedbackRow {
 
 export interface BatchCheck {
   items: FeedbackItem[];
+  /** The 1-based form row of each item, to place the engine's per-item answers (by index) back on the form. */
+  itemRows: number[];
   /** Problems by 1-based row number, in row order. */
   problems: { row: number; message: string }[];
 }
@@ -16,6 +18,7 @@ export interface BatchCheck {
 /** Checks the form's rows and turns the good ones into feedback items. */
 export function batchItems(rows: readonly FeedbackRow[], task: TaskName | null): BatchCheck {
   const items: FeedbackItem[] = [];
+  const itemRows: number[] = [];
   const problems: BatchCheck['problems'] = [];
   const seen = new Map<string, number>();
   for (const [i, r] of rows.entries()) {
@@ -38,13 +41,13 @@ export function batchItems(rows: readonly FeedbackRow[], task: TaskName | null):
       continue;
     }
     seen.set(id, row);
-    if (task !== 'regression') {
-      items.push({ id, label });
+    const value = task === 'regression' ? Number(label) : label;
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      problem(`"${label}" is not a number`);
       continue;
     }
-    const value = Number(label);
-    if (Number.isFinite(value)) items.push({ id, label: value });
-    else problem(`"${label}" is not a number`);
+    items.push({ id, label: value });
+    itemRows.push(row);
   }
-  return { items, problems };
+  return { items, itemRows, problems };
 }

@@ -14,6 +14,8 @@ const SHOWN = 50;
 
 interface Outcome {
   source: string;
+  /** What `row` numbers: the form's rows or the file's lines (1 = header). */
+  rowLabel: 'Row' | 'Line';
   rows?: number;
   result: FeedbackResult;
 }
@@ -34,12 +36,14 @@ export function FeedbackPanel({ model, task, classes }: { model: string; task: T
     setBusy('form');
     setError(undefined);
     client.call('monitoring.feedback', { model, items: check.items }).then(
-      (result) => {
-        setOutcome({ source: `${check.items.length} label${check.items.length === 1 ? '' : 's'} from the form`, result });
-        // Accepted rows are done; unknown ids stay in the form to be corrected.
-        const unknown = new Set(result.unknown);
+      (answer) => {
+        // The engine numbers refused items by their index in the batch; the form by its rows.
+        const result = { ...answer, invalid: answer.invalid.map((p) => ({ ...p, row: check.itemRows[p.row] ?? p.row + 1 })) };
+        setOutcome({ source: `${check.items.length} label${check.items.length === 1 ? '' : 's'} from the form`, rowLabel: 'Row', result });
+        // Accepted rows are done; unknown ids and refused labels stay in the form to be corrected.
+        const refused = new Set([...result.unknown, ...result.invalid.flatMap((p) => (p.id === null ? [] : [p.id]))]);
         setRows((rs) => {
-          const kept = rs.filter((r) => unknown.has(r.id.trim()));
+          const kept = rs.filter((r) => refused.has(r.id.trim()));
           return [...kept, ...Array.from({ length: Math.max(1, EMPTY_ROWS - kept.length) }, () => ({ id: '', label: '' }))];
         });
         setBusy(undefined);
@@ -60,7 +64,7 @@ export function FeedbackPanel({ model, task, classes }: { model: string; task: T
       .then(
         (r) => {
           const { rows: count, ...result } = r;
-          setOutcome({ source: file.name, rows: count, result });
+          setOutcome({ source: file.name, rows: count, rowLabel: 'Line', result });
           setBusy(undefined);
         },
         (err: unknown) => {
@@ -208,7 +212,7 @@ function FeedbackOutcome({ outcome }: { outcome: Outcome }) {
         <table className="versions-table feedback-issues" data-testid="feedback-issues">
           <thead>
             <tr>
-              <th>{outcome.rows === undefined ? 'Item' : 'Line'}</th>
+              <th>{outcome.rowLabel}</th>
               <th>Prediction id</th>
               <th>Problem</th>
             </tr>

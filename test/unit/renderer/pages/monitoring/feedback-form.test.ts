@@ -14,6 +14,7 @@ describe('batch feedback form', () => {
       'classification',
     );
     expect(r.items).toEqual([{ id: 'p1', label: 'setosa' }]);
+    expect(r.itemRows).toEqual([1]);
     expect(r.problems).toEqual([
       { row: 3, message: 'no label for p2' },
       { row: 4, message: 'the prediction id is empty' },
@@ -26,10 +27,15 @@ describe('batch feedback form', () => {
       [
         { id: 'a', label: '151.5' },
         { id: 'b', label: 'tall' },
+        { id: 'c', label: '-2e3' },
       ],
       'regression',
     );
-    expect(r.items).toEqual([{ id: 'a', label: 151.5 }]);
+    expect(r.items).toEqual([
+      { id: 'a', label: 151.5 },
+      { id: 'c', label: -2000 },
+    ]);
+    expect(r.itemRows).toEqual([1, 3]);
     expect(r.problems).toEqual([{ row: 2, message: '"tall" is not a number' }]);
   });
 });
