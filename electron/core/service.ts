@@ -42,6 +42,7 @@ import { resolveServedModels } from './serving/resolve.js';
 import { EndpointSupervisor } from './serving/supervisor.js';
 import { endpointStats } from './serving/endpoint-stats.js';
 import { testPredict } from './serving/test-predict.js';
+import { Monitor } from './monitoring/monitor.js';
 
 export interface ServiceOptions {
   home: string;
@@ -50,6 +51,11 @@ export interface ServiceOptions {
   spawn?: SpawnJobProcess;
   /** How endpoint processes start: Electron passes utilityProcess; elsewhere child_process.fork. */
   spawnEndpoint?: SpawnEndpointProcess;
+  /**
+   * Judge alert rules (and retrain triggers) on a timer, after catching up on the time no host
+   * ran: on by default in the desktop and browser hosts, off for the CLI's short-lived calls.
+   */
+  monitor?: boolean;
 }
 
 type Handlers = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> };
@@ -102,6 +108,8 @@ export class CairnService {
   private closing = false;
   private duck?: Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }>;
   private readonly endpoints: EndpointSupervisor;
+  /** Monitoring: overviews, feedback, alert rules and retraining. */
+  readonly monitor: Monitor;
 
   private constructor(
     private readonly options: ServiceOptions,
@@ -126,6 +134,22 @@ export class CairnService {
       logFile: paths.requestLog,
       emit: (endpoint) => this.events.emit('endpoint.status', endpoint),
     });
+    this.monitor = new Monitor({
+      db,
+      registry: this.registry,
+      datasets: this.repo,
+      paths,
+      events: this.events,
+      connect: async () => {
+        await this.connection();
+        return (await (this.duck as NonNullable<typeof this.duck>)).instance.connect();
+      },
+      startRun: (req) => {
+        const q = this.enqueueRun(methods['runs.start'].input.parse(req));
+        return { runId: q.runId, ended: q.ended };
+      },
+      importNow: (req) => this.handlers['datasets.importNow'](methods['datasets.importNow'].input.parse(req)),
+    });
   }
 
   /** Opens (creating if needed) the data folder and app.db. */
@@ -139,7 +163,10 @@ export class CairnService {
     const db = openDb(paths.db);
     // Runs whose host died (a crash, a killed CLI) can never finish: say so, once, at the next open.
     new RunsRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
-    return new CairnService(options, paths, db);
+    const service = new CairnService(options, paths, db);
+    // The catch-up runs in the background: the app opens at once and alerts arrive as events.
+    if (options.monitor ?? options.host !== 'cli') service.monitor.start().catch(() => undefined);
+    return service;
   }
 
   get home(): string {
@@ -194,6 +221,8 @@ export class CairnService {
 
   async close(): Promise<void> {
     this.closing = true;
+    // Stops judging rules at once; settles after retrains under way record their decisions.
+    const monitorClosed = this.monitor.close();
     await this.endpoints.closeAll();
     const now = new Date().toISOString();
     for (const q of this.queue.splice(0)) {
@@ -203,6 +232,7 @@ export class CairnService {
     this.active?.cancel?.();
     await this.activeDone;
     this.jobs.cancelAll();
+    await monitorClosed;
     if (this.duck) {
       const { instance, conn } = await this.duck;
       conn.closeSync();
@@ -338,8 +368,23 @@ export class CairnService {
 
     'endpoints.testPredict': async (req) => testPredict(this.endpoint(req.endpointId), req),
 
-    // The monitoring engine lands in the commits after the contract; until then these say so.
-    ...monitoringNotBuilt(),
+    'monitoring.models': async () => this.monitor.models(),
+    'monitoring.overview': async (req) => this.monitor.overview(req),
+    'monitoring.feedback': async ({ model, items }) => this.monitor.feedback(model, items),
+    'monitoring.feedbackCsv': async (req) => this.monitor.feedbackCsv(req),
+    'monitoring.rules.list': async ({ model }) => this.monitor.rules(model),
+    'monitoring.rules.save': async (rule) => this.monitor.saveRule(rule),
+    'monitoring.rules.delete': async ({ id }) => ({ deleted: this.monitor.deleteRule(id) }),
+    'monitoring.alerts': async (q) => this.monitor.repo.alerts(q),
+    'monitoring.retrainPolicy.get': async ({ model }) => this.monitor.policy(model),
+    'monitoring.retrainPolicy.set': async (policy) => this.monitor.setPolicy(policy),
+    'monitoring.retrain': async ({ model }) => {
+      const handle = await this.monitor.retrain(model, 'manual', 'asked for in the app');
+      if (!handle.runId) throw new CairnError('invalid_argument', (await handle.decided).reason);
+      return { model: this.monitor.policy(model).model, runId: handle.runId, trigger: 'manual' as const, championVersion: handle.championVersion };
+    },
+    'monitoring.retrainNow': async ({ model }) => this.monitor.retrainNow(model),
+    'monitoring.decisions': async (q) => this.monitor.repo.decisions(q),
 
     'runs.start': async (req) => {
       const q = this.enqueueRun(req);
@@ -656,27 +701,6 @@ export class CairnService {
       if (req.removeSourceAfter) await this.removeUpload(req.path);
     }
   }
-}
-
-function monitoringNotBuilt(): Pick<Handlers, Extract<MethodName, `monitoring.${string}`>> {
-  const fail = async (): Promise<never> => {
-    throw new CairnError('internal', 'monitoring is not built yet');
-  };
-  return {
-    'monitoring.models': fail,
-    'monitoring.overview': fail,
-    'monitoring.feedback': fail,
-    'monitoring.feedbackCsv': fail,
-    'monitoring.rules.list': fail,
-    'monitoring.rules.save': fail,
-    'monitoring.rules.delete': fail,
-    'monitoring.alerts': fail,
-    'monitoring.retrainPolicy.get': fail,
-    'monitoring.retrainPolicy.set': fail,
-    'monitoring.retrain': fail,
-    'monitoring.retrainNow': fail,
-    'monitoring.decisions': fail,
-  };
 }
 
 function publicVersion(v: StoredVersion) {
