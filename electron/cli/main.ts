@@ -9,6 +9,7 @@ import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
 import { print, withService, type GlobalOptions } from './common.js';
 import { addModelCommands } from './models.js';
+import { addMonitorCommands } from './monitor.js';
 import { formatBytes, profileTable, progressBar, reportError, table } from './output.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -248,6 +249,7 @@ export function buildProgram(): Command {
     });
 
   addModelCommands(program);
+  addMonitorCommands(program);
 
   const runs = program.command('runs').description('list and inspect training runs');
   runs
