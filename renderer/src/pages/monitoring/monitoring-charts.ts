@@ -165,7 +165,9 @@ export function predictionsOption(p: PredictionDistribution, span: Span): ChartO
         name: `${label} (${formatPercentValue(windowTotal ? (p.total[i] ?? 0) / windowTotal : 0)})`,
         stack: 'shares',
         barCategoryGap: '10%',
-        data: shares.filter((b) => b.shares[i] !== null).map((b) => [b.t, Math.round((b.shares[i] ?? 0) * 1000) / 10]),
+        // Every bucket is in the data, empty ones as null (no bar): on a time axis the bar width
+        // comes from the gap between points, and a lone point would get a bar an hour wide.
+        data: shares.map((b) => [b.t, b.shares[i] === null || b.shares[i] === undefined ? null : Math.round(b.shares[i] * 1000) / 10]),
         itemStyle: { color: SERIES_COLORS[i % SERIES_COLORS.length] },
       })),
     };

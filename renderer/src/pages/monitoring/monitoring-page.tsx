@@ -16,7 +16,7 @@ import '../../styles/monitoring.css';
 /** Pages the monitoring page sends a user to when there is nothing to watch yet. */
 export type ElsewherePage = 'runs' | 'endpoints' | 'models';
 
-const LIST_POLL_MS = 10_000;
+const LIST_POLL_MS = 5_000;
 
 export function MonitoringPage({ onOpenPage }: { onOpenPage: (page: ElsewherePage) => void }) {
   const { client } = useApp();

@@ -1,9 +1,12 @@
 // Keeps something fresh while it is on screen: loads at once, then every `everyMs` while the
 // element behind `box` is displayed and the window visible (a hidden page slot or a background
-// window polls nothing), and again whenever `refresh()` is called (e.g. on an engine event).
+// window polls nothing, and loads at once when shown again), and whenever `refresh()` is called
+// (e.g. on an engine event).
 // The last answer stays shown while the next loads, so the page never blanks or blocks.
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { toApiError, type ApiError } from '../../api/api-error.js';
+
+const HIDDEN_CHECK_MS = 500;
 
 export interface Polled<T> {
   data: T | undefined;
@@ -34,27 +37,39 @@ export function usePolled<T>(load: () => Promise<T>, deps: readonly unknown[], b
     let current = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let inFlight = false;
-    const schedule = () => {
-      if (current) timer = setTimeout(poll, everyMs);
+    let lastLoad = 0;
+    let wasHidden = false;
+    const schedule = (ms: number) => {
+      if (current) timer = setTimeout(() => poll(false), ms);
     };
-    const poll = (force = false) => {
+    const poll = (force: boolean) => {
       const visible = box.current?.offsetParent !== null && document.visibilityState === 'visible';
-      if ((!visible && !force) || inFlight) return schedule();
+      // Hidden: look again soon (a cheap check), so figures are fresh the moment the page is shown.
+      if (!visible && !force) {
+        wasHidden = true;
+        return schedule(HIDDEN_CHECK_MS);
+      }
+      const age = Date.now() - lastLoad;
+      if (!force && !wasHidden && age < everyMs) return schedule(everyMs - age);
+      if (inFlight) return schedule(HIDDEN_CHECK_MS);
+      wasHidden = false;
       inFlight = true;
       loadRef.current().then(
         (d) => {
           inFlight = false;
+          lastLoad = Date.now();
           if (!current) return;
           setData(d);
           setError(undefined);
-          setLoadedAt(Date.now());
-          schedule();
+          setLoadedAt(lastLoad);
+          schedule(everyMs);
         },
         (err: unknown) => {
           inFlight = false;
+          lastLoad = Date.now();
           if (!current) return;
           setError(toApiError(err));
-          schedule();
+          schedule(everyMs);
         },
       );
     };

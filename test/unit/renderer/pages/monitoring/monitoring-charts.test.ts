@@ -78,9 +78,10 @@ describe('monitoring charts', () => {
     const o = predictionsOption(classes, span) as { series: Series };
     expect(o.series.map((x) => x.name)).toEqual(['setosa (33.3%)', 'virginica (66.7%)']);
     expect(o.series.every((x) => x.stack === 'shares')).toBe(true);
-    // The empty bucket draws no bar rather than a zero one.
+    // The empty bucket draws no bar rather than a zero one, but keeps its place on the axis.
     expect(o.series[0]?.data).toEqual([
       [T0, 75],
+      [T0 + 60_000, null],
       [T0 + 120_000, 0],
     ]);
   });
