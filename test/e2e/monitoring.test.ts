@@ -4,7 +4,8 @@
 // requests, and ground truth through the endpoint's feedback route. Then the page: cards,
 // charts, the drift table and a drifting feature's overlay, labels from the form and a CSV with
 // bad rows, an alert rule that fires, and a retrain with its decision; and a retrain that wins,
-// promoted, then rolled back from its decision.
+// promoted, then rolled back from its decision; and a regressor, whose page shows a histogram of
+// predicted values and live MAE.
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, canRun, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
 
 const IRIS = path.join(ROOT, 'resources', 'samples', 'iris.csv');
+const DIABETES = path.join(ROOT, 'resources', 'samples', 'diabetes.csv');
 
 let ui: CairnUi;
 let page: Page;
@@ -36,11 +38,20 @@ function flowers(): Flower[] {
 }
 
 interface Answer {
-  predictions: { id: string; label: string }[];
+  predictions: { id: string; label?: string; value?: number }[];
 }
 
-async function predict(url: string, instances: Record<string, number>[]): Promise<Answer> {
-  const res = await fetch(`${url}/v1/models/iris/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances }) });
+/** Starts an endpoint for `model` on the Endpoints page and returns its URL. */
+async function serve(model: string): Promise<string> {
+  await page.getByRole('button', { name: 'Endpoints', exact: true }).click();
+  await page.locator(`[data-testid="start-model"][data-name="${model}"]`).getByTestId('start-model-check').check();
+  await page.getByTestId('start-submit').click();
+  await page.locator('[data-testid="endpoint-view"][data-status="running"]').waitFor({ timeout: 60_000 });
+  return (await page.getByTestId('endpoint-url').textContent()) ?? '';
+}
+
+async function predict(url: string, instances: Record<string, number>[], model = 'iris'): Promise<Answer> {
+  const res = await fetch(`${url}/v1/models/${model}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances }) });
   expect(res.status).toBe(200);
   return (await res.json()) as Answer;
 }
@@ -117,7 +128,7 @@ describe.skipIf(!canRun)('monitoring page', () => {
     expect(await page.getByTestId('card-live').textContent()).toMatch(/test split \d+(\.\d)?% · 50 of 120 labelled/);
     expect(Number(await card('drift').textContent())).toBeGreaterThan(0.2);
     expect(await page.getByTestId('card-drift').textContent()).toMatch(/petal_(length|width)/);
-    for (const chart of ['chart-rate', 'chart-latency', 'chart-predictions', 'chart-live']) await page.locator(`[data-testid="${chart}"] canvas`).waitFor();
+    for (const chart of ['chart-rate', 'chart-latency', 'chart-predictions', 'chart-live']) await page.locator(`[data-testid="${chart}"] canvas`).first().waitFor();
     // The model list beside it counts the day's traffic too.
     await expect.poll(async () => page.getByTestId('monitor-model-item').textContent(), { timeout: 10_000 }).toMatch(/43 requests in 24 h · 3 errors/);
     await shot(page, 'monitoring-traffic');
@@ -253,5 +264,37 @@ describe.skipIf(!canRun)('monitoring page', () => {
     expect(await page.getByTestId('decision-rollback').count()).toBe(0);
     // The decision itself stays recorded.
     expect(await page.getByTestId('decision-row').count()).toBe(1);
+  });
+
+  it('shows a regressor’s predicted values as a histogram over time and its live MAE', { timeout: 300_000 }, async () => {
+    for (const args of [['import', DIABETES], ['train', 'diabetes', '--target', 'progression', '--epochs', '15']]) {
+      const r = await ui.cli(...args);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const url = await serve('diabetes');
+    const [header, ...lines] = readFileSync(DIABETES, 'utf8').trim().split('\n');
+    const names = (header ?? '').split(',');
+    const rows = lines.slice(0, 120).map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i]!, Number(v)])));
+    const labelled: { id: string; label: number }[] = [];
+    for (let i = 0; i < rows.length; i += 10) {
+      const batch = rows.slice(i, i + 10);
+      const answer = await predict(url, batch.map(({ progression: _, ...inputs }) => inputs), 'diabetes');
+      expect(answer.predictions.every((p) => typeof p.value === 'number')).toBe(true);
+      answer.predictions.forEach((p, j) => i < 40 && labelled.push({ id: p.id, label: batch[j]!.progression! }));
+    }
+    const fb = await fetch(`${url}/v1/models/diabetes/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ feedback: labelled }) });
+    expect(fb.status).toBe(200);
+
+    await monitoringTab().click();
+    await page.getByTestId('window-1h').click();
+    await expect.poll(async () => card('requests').textContent(), { timeout: 20_000 }).toBe('12');
+    expect(await page.getByTestId('card-live').textContent()).toMatch(/^Live MAE\d+(\.\d+)?test split \d+(\.\d+)? · 40 of 120 labelled$/);
+    expect(await page.getByTestId('chart-card-predictions').textContent()).toContain('Predicted values (histogram per bucket)');
+    for (const chart of ['chart-predictions', 'chart-live']) await page.locator(`[data-testid="${chart}"] canvas`).first().waitFor();
+    await page.getByTestId('chart-card-predictions').scrollIntoViewIfNeeded();
+    await shot(page, 'monitoring-regression');
+    // Every input column the model reads is compared with training: ten features.
+    await page.getByTestId('monitor-tab-drift').click();
+    await expect.poll(async () => page.getByTestId('drift-row').count()).toBe(10);
   });
 });

@@ -200,7 +200,9 @@ export function predictionsOption(p: PredictionDistribution, span: Span): ChartO
       axisLabel,
       axisTick: { show: false },
     },
-    visualMap: { show: false, min: 0, max: 100, inRange: { color: ['#eef3fd', '#3b6fd8'] } },
+    // Shaded up to the largest cell, so the most common value reads dark even when predictions
+    // spread over many bins (no cell near 100%).
+    visualMap: { show: false, min: 0, max: Math.max(1, ...data.map(([, , v]) => v ?? 0)), inRange: { color: ['#eef3fd', '#1f4fb4'] } },
     series: [{ type: 'heatmap', name: 'share of the bucket %', data, emphasis: { itemStyle: { borderColor: '#1d2230', borderWidth: 1 } } }],
   };
 }

@@ -97,7 +97,8 @@ describe('monitoring charts', () => {
       ],
       total: [1, 3],
     };
-    const o = predictionsOption(values, span) as { series: Series; yAxis: { data: string[] }; xAxis: { data: string[] } };
+    const o = predictionsOption(values, span) as { series: Series; yAxis: { data: string[] }; xAxis: { data: string[] }; visualMap: { max: number } };
+    expect(o.visualMap.max).toBe(75);
     expect(o.series[0]?.type).toBe('heatmap');
     expect(o.yAxis.data).toEqual(['0–10', '10–20']);
     expect(o.xAxis.data).toHaveLength(2);
