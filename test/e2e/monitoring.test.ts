@@ -132,6 +132,11 @@ describe.skipIf(!canRun)('monitoring page', () => {
     // The model list beside it counts the day's traffic too.
     await expect.poll(async () => page.getByTestId('monitor-model-item').textContent(), { timeout: 10_000 }).toMatch(/43 requests in 24 h · 3 errors/);
     await shot(page, 'monitoring-traffic');
+    // One version's figures: v1 served all of it.
+    await page.getByTestId('monitor-version').selectOption('1');
+    await expect.poll(async () => page.locator('.monitor-header p').textContent()).toContain('v1 · the last 1 hour');
+    await expect.poll(async () => card('requests').textContent()).toBe('43');
+    await page.getByTestId('monitor-version').selectOption('');
 
     // Drift: every feature, petals drifting first and highlighted; the overlay of the worst.
     await page.getByTestId('monitor-tab-drift').click();
@@ -194,6 +199,13 @@ describe.skipIf(!canRun)('monitoring page', () => {
     expect(await page.getByTestId('rule-threshold').inputValue()).toBe('250');
     await page.getByTestId('rule-save').click();
     await page.locator('[data-testid="rule-row"][data-metric="latency_p95"]').waitFor();
+    // Edited: the form opens with the rule's values; the list shows the new threshold.
+    await page.locator('[data-testid="rule-row"][data-metric="latency_p95"] [data-testid="rule-edit"]').click();
+    expect(await page.getByTestId('rule-threshold').inputValue()).toBe('250');
+    await page.getByTestId('rule-threshold').fill('300');
+    await page.getByTestId('rule-save').click();
+    await expect.poll(async () => page.locator('[data-testid="rule-row"][data-metric="latency_p95"] [data-testid="rule-text"]').textContent()).toBe('latency p95 > 300 ms over 1 hour');
+    expect(await page.getByTestId('rule-row').count()).toBe(2);
     await shot(page, 'monitoring-alerts');
     await page.locator('[data-testid="rule-row"][data-metric="latency_p95"] [data-testid="rule-delete"]').click();
     await page.getByTestId('rule-delete-dialog').waitFor();
