@@ -123,19 +123,17 @@ export class Monitor {
   /** One round: every enabled rule judged now, then schedules and new dataset versions checked. Never throws. */
   tick(now = Date.now()): Promise<void> {
     if (this.ticking) return this.ticking;
-    this.ticking = (async () => {
-      try {
-        const retrain = new Map<string, Alert>();
-        for (const rule of this.repo.rules().filter((r) => r.enabled)) {
-          const j = await this.judgeSafely(rule, now);
-          if (j.fired?.action === 'retrain') retrain.set(j.fired.model.toLowerCase(), j.fired);
-        }
-        for (const alert of retrain.values()) this.autoRetrain(alert.model, 'alert', alert.message);
-        this.checkSchedulesAndDatasets(now);
-      } finally {
-        this.ticking = undefined;
+    const round = (async () => {
+      const retrain = new Map<string, Alert>();
+      for (const rule of this.repo.rules().filter((r) => r.enabled)) {
+        const j = await this.judgeSafely(rule, now);
+        if (j.fired?.action === 'retrain') retrain.set(j.fired.model.toLowerCase(), j.fired);
       }
+      for (const alert of retrain.values()) this.autoRetrain(alert.model, 'alert', alert.message);
+      this.checkSchedulesAndDatasets(now);
     })();
+    // Cleared in a callback, which runs after this assignment even when the round had nothing to await.
+    this.ticking = round.catch(() => undefined).finally(() => (this.ticking = undefined));
     return this.ticking;
   }
 
