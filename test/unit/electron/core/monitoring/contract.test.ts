@@ -81,6 +81,12 @@ describe('feedback from CSV', () => {
     expect(r.invalid).toEqual([{ row: 4, id: 'p2', message: 'the label must be a finite number for a regression model' }]);
     const o = await service.invoke('monitoring.overview', { model: 'prices', window: '1h' });
     expect(o.live).toMatchObject({ metric: 'mae', labelled: 2, value: 2.5 });
+    // A regressor's answers as a value histogram: the five logged values of 10 in one bar around 10.
+    expect(o.predictions.kind).toBe('values');
+    expect(o.predictions.total).toEqual([5]);
+    expect(o.predictions.edges[0]).toBeLessThanOrEqual(10);
+    expect(o.predictions.edges[1]).toBeGreaterThan(10);
+    expect(o.predictions.buckets).toHaveLength(60);
   });
 
   it('names the columns it needs, and wants either text or a path', async () => {
