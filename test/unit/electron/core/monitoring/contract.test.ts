@@ -179,6 +179,26 @@ describe('retrain policies and triggers', () => {
   }, 120_000);
 });
 
+describe('retraining with labelled requests', () => {
+  it('adds them to the newest data as a dataset version of their own, which never becomes the next base', async () => {
+    await service.invoke('monitoring.retrainPolicy.set', { model: 'flowers', includeLabelledRequests: true });
+    const first = await service.invoke('monitoring.retrainNow', { model: 'flowers' });
+    // f0 and f1 were labelled from the CSV above.
+    expect(first).toMatchObject({ labelledRowsAdded: 2, dataset: { name: 'flowers', version: 2 } });
+    expect(['promoted', 'kept']).toContain(first.outcome);
+    const detail = await service.invoke('datasets.get', { ref: 'flowers' });
+    expect(detail.versions.map((v) => [v.version, v.rows])).toEqual([
+      [2, 202],
+      [1, 200],
+    ]);
+    expect(detail.versions[0]?.sourcePath).toBe('flowers v1 + 2 labelled requests');
+    // The next retrain starts again from version 1 (the user's newest), so rows are not added twice.
+    const second = await service.invoke('monitoring.retrainNow', { model: 'flowers' });
+    expect(second).toMatchObject({ labelledRowsAdded: 2, dataset: { version: 2 } });
+    expect((await service.invoke('datasets.get', { ref: 'flowers' })).versions).toHaveLength(2);
+  }, 120_000);
+});
+
 describe('monitoring.models', () => {
   it('lists models with traffic, rules or decisions and their last day', async () => {
     const models = await service.invoke('monitoring.models', {});
