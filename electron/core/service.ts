@@ -368,7 +368,7 @@ export class CairnService {
 
     'endpoints.testPredict': async (req) => testPredict(this.endpoint(req.endpointId), req),
 
-    'monitoring.models': async () => this.monitor.models(),
+    'monitoring.models': () => this.monitor.models(),
     'monitoring.overview': async (req) => this.monitor.overview(req),
     'monitoring.feedback': async ({ model, items }) => this.monitor.feedback(model, items),
     'monitoring.feedbackCsv': async (req) => this.monitor.feedbackCsv(req),

@@ -337,34 +337,30 @@ export class Monitor {
     return this.repo.deleteRule(id);
   }
 
-  /** Every model with traffic, rules or decisions; the last day's traffic and firing alerts. */
-  models(now = Date.now()): MonitoredModel[] {
+  /**
+   * Every registered model with traffic, rules or decisions: the last day's traffic and firing
+   * alerts. Traffic to names no model has (404s from a mistyped URL) is left out.
+   */
+  async models(now = Date.now()): Promise<MonitoredModel[]> {
+    const registered = new Map((await this.deps.registry.list()).map((m) => [m.name.toLowerCase(), m]));
     const traffic = new Map(this.reader().models(Math.floor((now - DAY_MS) / 60_000)).map((t) => [t.model.toLowerCase(), t]));
-    const names = new Map<string, string>();
-    for (const t of traffic.values()) names.set(t.model.toLowerCase(), t.model);
-    for (const m of this.repo.models()) names.set(m.toLowerCase(), m);
-    const registered = new Map<string, { name: string; task: TaskName | null }>();
-    return [...names.entries()]
-      .map(([key, shown]) => {
-        let info = registered.get(key);
-        if (!info) {
-          try {
-            const v = this.deps.registry.resolve({ name: shown });
-            info = { name: v.name, task: (v.run?.task ?? null) as TaskName | null };
-          } catch {
-            info = { name: shown, task: null };
-          }
-        }
+    const keys = new Set([...traffic.keys(), ...this.repo.models().map((m) => m.toLowerCase())]);
+    return [...keys]
+      .flatMap((key) => {
+        const model = registered.get(key);
+        if (!model) return [];
         const t = traffic.get(key);
-        return {
-          name: info.name,
-          task: info.task,
-          requests24h: t?.requests ?? 0,
-          errors24h: t?.errors ?? 0,
-          lastRequestAt: t?.lastAt ?? null,
-          firingAlerts: this.repo.alerts({ model: info.name, status: 'firing', limit: 10_000 }).length,
-          rules: this.repo.rules(info.name).length,
-        };
+        return [
+          {
+            name: model.name,
+            task: model.task,
+            requests24h: t?.requests ?? 0,
+            errors24h: t?.errors ?? 0,
+            lastRequestAt: t?.lastAt ?? null,
+            firingAlerts: this.repo.alerts({ model: model.name, status: 'firing', limit: 10_000 }).length,
+            rules: this.repo.rules(model.name).length,
+          },
+        ];
       })
       .sort((a, b) => a.name.localeCompare(b.name));
   }

@@ -48,6 +48,8 @@ beforeAll(async () => {
   await service.invoke('runs.startNow', { dataset: 'prices', target: 'y', model: 'linear_regression', epochs: 5 });
   logPredictions('flowers', 10, () => ({ label: 'true', probabilities: { false: 0.1, true: 0.9 } }), 'f');
   logPredictions('prices', 5, () => ({ value: 10 }), 'p');
+  // A mistyped model name in a URL is logged as refused traffic, but is no model to monitor.
+  logPredictions('pricse', 1, () => ({ value: 1 }), 'x');
 }, 120_000);
 
 afterAll(async () => {
