@@ -124,32 +124,31 @@ export class Retrainer {
     const fail = (d: typeof base, err: unknown): RetrainDecision =>
       this.deps.repo.addDecision({ ...d, outcome: 'failed', promoted: false, reason: toApiError(err).message, at: new Date().toISOString() });
     let champion: RegistryVersion;
-    let trainOn: StoredVersion;
     let started: { runId: string; ended: Promise<Run> };
     try {
       champion = this.champion(job.model, policy.alias);
       base.model = champion.name;
       base.champion = { version: champion.version, metrics: {} };
-      const baseVersion = champion.run ? this.newestBase(champion.run.datasetName) : undefined;
-      if (champion.run && !baseVersion)
-        throw new CairnError('not_found', `dataset "${champion.run.datasetName}" that version ${champion.version} was trained on is gone`);
-      const request = runRequestFrom(champion, baseVersion?.id ?? '');
-      trainOn = baseVersion as StoredVersion;
-      base.baseDatasetVersionId = trainOn.id;
+      const run = champion.run;
+      if (!run) throw new CairnError('invalid_argument', `version ${champion.version} of "${champion.name}" was imported: it has no recorded training configuration to retrain with`);
+      const newest = this.newestBase(run.datasetName);
+      if (!newest) throw new CairnError('not_found', `dataset "${run.datasetName}" that version ${champion.version} was trained on is gone`);
+      let trainOn = newest;
+      base.baseDatasetVersionId = newest.id;
       if (policy.includeLabelledRequests) {
-        const derived = await this.withLabelledRequests(champion, trainOn);
+        const derived = await this.withLabelledRequests(champion, newest);
         if (derived) {
           trainOn = derived.version;
           base.derivedDatasetVersionId = derived.version.id;
           base.labelledRowsAdded = derived.added;
         }
       }
-      base.dataset = { name: champion.run?.datasetName ?? '', version: trainOn.version };
+      base.dataset = { name: run.datasetName, version: trainOn.version };
       // With no alias yet, the bare name means the latest version: the challenger would be served
       // before it has won. Pinning the champion first keeps what is served until a decision.
-      if (!this.hasAlias(champion, policy.alias))
+      if (!this.deps.registry.aliasesAt(champion).some((a) => a.toLowerCase() === policy.alias.toLowerCase()))
         this.deps.registry.setAlias(champion.name, policy.alias, champion.version, 'pinned before retraining, so a challenger is served only once it wins');
-      started = this.deps.startRun({ ...request, dataset: trainOn.id });
+      started = this.deps.startRun(runRequestFrom(champion, trainOn.id));
       base.runId = started.runId;
     } catch (err) {
       return { runId: null, championVersion: base.champion?.version ?? null, decided: Promise.resolve(fail(base, err)) };
@@ -159,15 +158,6 @@ export class Retrainer {
       (err: unknown) => fail(base, err),
     );
     return { runId: started.runId, championVersion: champion.version, decided };
-  }
-
-  private hasAlias(v: RegistryVersion, alias: string): boolean {
-    try {
-      this.deps.registry.resolve({ name: v.name, alias });
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /** Scores champion and challenger on the challenger's test rows and moves the alias if the challenger wins. */
@@ -194,10 +184,8 @@ export class Retrainer {
       const test = rows.splits.test;
       const target = rows.data.columns.get(split.target);
       if (!target) throw new CairnError('internal', `the data has no target column "${split.target}"`);
-      const truth = Array.from(test, (r) => {
-        const v = cellOf(target, r);
-        return typeof v === 'number' ? (split.task === 'classification' ? String(v) : v) : String(v);
-      });
+      // Test rows all have a target (splits leave out rows without one).
+      const truth = Array.from(test, (r) => (split.task === 'classification' ? String(cellOf(target, r)) : (cellOf(target, r) as number)));
       const records = recordsOf(rows.data, test, columns);
       let championAnswers;
       try {
