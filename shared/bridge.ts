@@ -25,6 +25,11 @@ export const bridgeEventNames = [
   'pipeline.changed',
   'pipeline.run',
   'pipeline.step',
+  'alert.fired',
+  'alert.resolved',
+  'retrain.started',
+  'retrain.decided',
+  'monitoring.changed',
 ] as const;
 
 type Missing = Exclude<EventName, (typeof bridgeEventNames)[number]>;

@@ -9,6 +9,7 @@ import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
 import { print, withService, type GlobalOptions } from './common.js';
 import { addModelCommands } from './models.js';
+import { addMonitorCommands } from './monitor.js';
 import { CliExit, formatBytes, profileTable, progressBar, reportError, table } from './output.js';
 import { addPipelineCommands } from './pipelines.js';
 
@@ -250,6 +251,7 @@ export function buildProgram(): Command {
 
   addModelCommands(program);
   addPipelineCommands(program);
+  addMonitorCommands(program);
 
   const runs = program.command('runs').description('list and inspect training runs');
   runs

@@ -48,6 +48,7 @@ import type { PipelineHost, ResolvedDataset } from './pipelines/host.js';
 import { PipelineRunner } from './pipelines/pipeline-runner.js';
 import { Pipelines } from './pipelines/pipelines.js';
 import { StepCache } from './pipelines/step-cache.js';
+import { Monitor } from './monitoring/monitor.js';
 
 export interface ServiceOptions {
   home: string;
@@ -56,6 +57,11 @@ export interface ServiceOptions {
   spawn?: SpawnJobProcess;
   /** How endpoint processes start: Electron passes utilityProcess; elsewhere child_process.fork. */
   spawnEndpoint?: SpawnEndpointProcess;
+  /**
+   * Judge alert rules (and retrain triggers) on a timer, after catching up on the time no host
+   * ran: on by default in the desktop and browser hosts, off for the CLI's short-lived calls.
+   */
+  monitor?: boolean;
 }
 
 type Handlers = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> };
@@ -110,6 +116,8 @@ export class CairnService {
   private readonly endpoints: EndpointSupervisor;
   private readonly pipelineRunner: PipelineRunner;
   private readonly pipelines: Pipelines;
+  /** Monitoring: overviews, feedback, alert rules and retraining. */
+  readonly monitor: Monitor;
 
   private constructor(
     private readonly options: ServiceOptions,
@@ -151,6 +159,22 @@ export class CairnService {
       changed: (id) => this.events.emit('pipeline.changed', { id }),
       newId: () => randomUUID(),
     });
+    this.monitor = new Monitor({
+      db,
+      registry: this.registry,
+      datasets: this.repo,
+      paths,
+      events: this.events,
+      connect: async () => {
+        await this.connection();
+        return (await (this.duck as NonNullable<typeof this.duck>)).instance.connect();
+      },
+      startRun: (req) => {
+        const q = this.enqueueRun(methods['runs.start'].input.parse(req));
+        return { runId: q.runId, ended: q.ended };
+      },
+      importNow: (req) => this.handlers['datasets.importNow'](methods['datasets.importNow'].input.parse(req)),
+    });
   }
 
   /** Opens (creating if needed) the data folder and app.db. */
@@ -166,7 +190,10 @@ export class CairnService {
     new RunsRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
     new PipelinesRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
     await new StepCache(paths.pipelineCache).sweep();
-    return new CairnService(options, paths, db);
+    const service = new CairnService(options, paths, db);
+    // The catch-up runs in the background: the app opens at once and alerts arrive as events.
+    if (options.monitor ?? options.host !== 'cli') service.monitor.start().catch(() => undefined);
+    return service;
   }
 
   get home(): string {
@@ -223,6 +250,8 @@ export class CairnService {
     // Pipeline runs first: cancelling them cancels the training runs they wait on.
     await this.pipelineRunner.closeAll();
     this.closing = true;
+    // Stops judging rules at once; settles after retrains under way record their decisions.
+    const monitorClosed = this.monitor.close();
     await this.endpoints.closeAll();
     const now = new Date().toISOString();
     for (const q of this.queue.splice(0)) {
@@ -232,6 +261,7 @@ export class CairnService {
     this.active?.cancel?.();
     await this.activeDone;
     this.jobs.cancelAll();
+    await monitorClosed;
     if (this.duck) {
       const { instance, conn } = await this.duck;
       conn.closeSync();
@@ -379,6 +409,24 @@ export class CairnService {
     'pipelines.cancel': async ({ runId }) => ({ cancelled: this.pipelines.cancel(runId) }),
     'pipelines.runs': async ({ pipelineId }) => this.pipelines.runs(pipelineId),
     'pipelines.runGet': async ({ runId }) => this.pipelines.runGet(runId),
+    'monitoring.models': () => this.monitor.models(),
+    'monitoring.overview': async (req) => this.monitor.overview(req),
+    'monitoring.feedback': async ({ model, items }) => this.monitor.feedback(model, items),
+    'monitoring.feedbackCsv': async (req) => this.monitor.feedbackCsv(req),
+    'monitoring.rules.list': async ({ model }) => this.monitor.rules(model),
+    'monitoring.rules.save': async (rule) => this.monitor.saveRule(rule),
+    'monitoring.rules.delete': async ({ id }) => ({ deleted: this.monitor.deleteRule(id) }),
+    'monitoring.alerts': async (q) => this.monitor.repo.alerts(q),
+    'monitoring.retrainPolicy.get': async ({ model }) => this.monitor.policy(model),
+    'monitoring.retrainPolicy.set': async (policy) => this.monitor.setPolicy(policy),
+    'monitoring.retrain': async ({ model }) => {
+      const handle = await this.monitor.retrain(model, 'manual', 'asked for in the app');
+      if (!handle.runId) throw new CairnError('invalid_argument', (await handle.decided).reason);
+      return { model: this.monitor.policy(model).model, runId: handle.runId, trigger: 'manual' as const, championVersion: handle.championVersion };
+    },
+    'monitoring.retrainNow': async ({ model }) => this.monitor.retrainNow(model),
+    'monitoring.decisions': async (q) => this.monitor.repo.decisions(q),
+
     'runs.start': async (req) => {
       const q = this.enqueueRun(req);
       // startNow's caller awaits `ended`; here nobody does, and a failure is already recorded.

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
 import { APP_NAME } from '../core/paths.js';
 import { CairnService } from '../core/service.js';
+import { notifyAlerts } from './alert-notifications.js';
 import { handleAppProtocol, registerAppScheme } from './app-protocol.js';
 import { desktopHome } from './home.js';
 import { forwardEvents, handleCalls } from './ipc.js';
@@ -79,6 +80,11 @@ async function start(): Promise<void> {
   };
   forwardEvents(service, () => win, devServerUrl);
   open();
+  notifyAlerts(service, () => {
+    if (!win) return open();
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
 
   app.on('second-instance', () => {
     if (!win) return open();

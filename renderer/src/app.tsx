@@ -1,6 +1,6 @@
 // The shell: a top bar with the pages that exist (Datasets, Pipelines, Runs, Models, Endpoints,
-// About), the page, the status bar, and the window-wide drop target. One ImportStore lives here
-// for the window's lifetime.
+// Monitoring, About), the page, the status bar, and the window-wide drop target. One ImportStore
+// lives here for the window's lifetime.
 import { useEffect, useMemo, useState } from 'react';
 import type { AppInfo } from '../../shared/api.js';
 import type { Transport } from './api/client.js';
@@ -13,10 +13,12 @@ import { AboutPage } from './pages/about/about-page.js';
 import { DatasetsPage, type Selection } from './pages/datasets/datasets-page.js';
 import { EndpointsPage } from './pages/endpoints/endpoints-page.js';
 import { ModelsPage } from './pages/models/models-page.js';
+import { MonitoringPage } from './pages/monitoring/monitoring-page.js';
+import { useFiringCount } from './pages/monitoring/use-firing-count.js';
 import { PipelinesPage } from './pages/pipelines/pipelines-page.js';
 import { RunsPage } from './pages/runs/runs-page.js';
 
-type Page = 'datasets' | 'pipelines' | 'runs' | 'models' | 'endpoints' | 'about';
+type Page = 'datasets' | 'pipelines' | 'runs' | 'models' | 'endpoints' | 'monitoring' | 'about';
 
 const PAGES: { id: Page; label: string }[] = [
   { id: 'datasets', label: 'Datasets' },
@@ -24,6 +26,7 @@ const PAGES: { id: Page; label: string }[] = [
   { id: 'runs', label: 'Runs' },
   { id: 'models', label: 'Models' },
   { id: 'endpoints', label: 'Endpoints' },
+  { id: 'monitoring', label: 'Monitoring' },
   { id: 'about', label: 'About' },
 ];
 
@@ -58,6 +61,7 @@ export function App({ transport }: { transport: Transport }) {
     [transport, imports],
   );
   const info = useAsync<AppInfo>(() => transport.client.call('app.info', {}), [transport]);
+  const firing = useFiringCount(transport.client);
 
   const onFiles = (files: File[]) => {
     for (const file of files) imports.start({ file, source: transport.sourceFor(file) });
@@ -76,6 +80,11 @@ export function App({ transport }: { transport: Transport }) {
             {PAGES.map((p) => (
               <button key={p.id} type="button" className={page === p.id ? 'active' : ''} aria-current={page === p.id ? 'page' : undefined} onClick={() => setPage(p.id)}>
                 {p.label}
+                {p.id === 'monitoring' && firing > 0 && (
+                  <span className="nav-badge" title={`${firing} alert${firing === 1 ? '' : 's'} firing`} data-testid="nav-firing">
+                    {firing}
+                  </span>
+                )}
               </button>
             ))}
           </nav>
@@ -95,6 +104,11 @@ export function App({ transport }: { transport: Transport }) {
           )}
           {visited.has('models') && <div className="page-slot" hidden={page !== 'models'}><ModelsPage /></div>}
           {visited.has('endpoints') && <div className="page-slot" hidden={page !== 'endpoints'}><EndpointsPage /></div>}
+          {visited.has('monitoring') && (
+            <div className="page-slot" hidden={page !== 'monitoring'}>
+              <MonitoringPage onOpenPage={setPage} />
+            </div>
+          )}
           {page === 'about' && <AboutPage info={info.data} error={info.error} />}
         </div>
         <StatusBar info={info.data} error={info.error} onAbout={() => setPage('about')} />

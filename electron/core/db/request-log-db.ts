@@ -1,11 +1,16 @@
 // The endpoints' request log: a SQLite file of its own (logs/requests.db), apart from app.db,
-// written only by endpoint processes, in batches. One row per prediction (and one per refused
-// request), indexed by time and by model so monitoring can aggregate a million rows quickly.
+// written by endpoint processes in batches (and by the host for feedback from the app). One row
+// per prediction (and one per refused request), indexed by time and by model. Beside the rows, the
+// writer keeps per-minute rollups (traffic, a log-spaced latency histogram, what the model
+// answered) in the same transaction, so monitoring reads a week of a million requests from a few
+// thousand rollup rows instead of the rows themselves; and a feedback table holds ground truth.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { latencyBin, valueBin } from '../monitoring/log-bins.js';
 
-const SCHEMA_VERSION = 1;
+/** 1: requests only. 2: rollups, feedback, the answered-requests index. */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS requests (
@@ -26,6 +31,59 @@ CREATE TABLE IF NOT EXISTS requests (
 CREATE INDEX IF NOT EXISTS requests_by_time ON requests (at);
 CREATE INDEX IF NOT EXISTS requests_by_model ON requests (model, version, at);
 CREATE INDEX IF NOT EXISTS requests_by_prediction ON requests (prediction_id) WHERE prediction_id IS NOT NULL;
+-- Answered predictions only: drift samples and counts read this index without touching refused rows.
+CREATE INDEX IF NOT EXISTS requests_answered ON requests (model, version, at) WHERE status = 200;
+
+-- Per model, version (0: none) and minute since the epoch. Requests are HTTP requests; predictions are instances.
+CREATE TABLE IF NOT EXISTS traffic_minutes (
+  model       TEXT NOT NULL COLLATE NOCASE,
+  version     INTEGER NOT NULL,
+  minute      INTEGER NOT NULL,
+  requests    INTEGER NOT NULL,
+  errors      INTEGER NOT NULL,
+  predictions INTEGER NOT NULL,
+  -- Epoch ms of the newest request counted.
+  last_at     INTEGER NOT NULL,
+  PRIMARY KEY (model, version, minute)
+) STRICT, WITHOUT ROWID;
+
+-- Latency of answered (status < 400) requests, one row per non-empty log-spaced bin (see log-bins.ts).
+CREATE TABLE IF NOT EXISTS latency_minutes (
+  model   TEXT NOT NULL COLLATE NOCASE,
+  version INTEGER NOT NULL,
+  minute  INTEGER NOT NULL,
+  bin     INTEGER NOT NULL,
+  count   INTEGER NOT NULL,
+  PRIMARY KEY (model, version, minute, bin)
+) STRICT, WITHOUT ROWID;
+
+-- What the model answered: a class (bin 0), or a signed log-spaced value bin (class '').
+CREATE TABLE IF NOT EXISTS output_minutes (
+  model   TEXT NOT NULL COLLATE NOCASE,
+  version INTEGER NOT NULL,
+  minute  INTEGER NOT NULL,
+  class   TEXT NOT NULL,
+  bin     INTEGER NOT NULL,
+  count   INTEGER NOT NULL,
+  PRIMARY KEY (model, version, minute, class, bin)
+) STRICT, WITHOUT ROWID;
+
+-- Ground truth for a logged prediction; a later label for the same prediction replaces it.
+CREATE TABLE IF NOT EXISTS feedback (
+  prediction_id TEXT PRIMARY KEY,
+  model         TEXT NOT NULL COLLATE NOCASE,
+  version       INTEGER NOT NULL,
+  -- The prediction's time (epoch ms), so live quality is charted when the model answered.
+  at            INTEGER NOT NULL,
+  -- The true label as JSON: a class name or a number.
+  label_json    TEXT NOT NULL,
+  -- Classification: whether the prediction was right. Regression: |predicted - true|.
+  correct       INTEGER CHECK (correct IN (0, 1)),
+  abs_error     REAL,
+  received_at   INTEGER NOT NULL,
+  CHECK ((correct IS NULL) <> (abs_error IS NULL))
+) STRICT;
+CREATE INDEX IF NOT EXISTS feedback_by_model ON feedback (model, version, at);
 `;
 
 export interface LogRow {
@@ -45,7 +103,95 @@ export interface Retention {
   maxAgeDays: number;
 }
 
-/** The request log's file; several endpoint processes may write it at once (WAL, busy timeout). */
+/** A logged prediction as feedback needs it. */
+export interface LoggedPrediction {
+  predictionId: string;
+  model: string;
+  version: number;
+  at: number;
+  outputJson: string;
+}
+
+/** One stored label, with how the prediction fared against it. */
+export interface FeedbackRow {
+  predictionId: string;
+  model: string;
+  version: number;
+  at: number;
+  labelJson: string;
+  correct: 0 | 1 | null;
+  absError: number | null;
+  receivedAt: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/** Rollup increments of one batch, keyed by their primary keys. */
+class Rollup {
+  readonly traffic = new Map<string, { model: string; version: number; minute: number; requests: number; errors: number; predictions: number; lastAt: number }>();
+  readonly latency = new Map<string, { model: string; version: number; minute: number; bin: number; count: number }>();
+  readonly outputs = new Map<string, { model: string; version: number; minute: number; cls: string; bin: number; count: number }>();
+
+  /**
+   * Adds rows in log order. The rows of one HTTP request are logged together and share its
+   * arrival time, model, version, status and latency: a run of such rows counts as one request.
+   */
+  add(rows: readonly LogRow[]): void {
+    let prev = this.last;
+    for (const r of rows) {
+      const version = r.version ?? 0;
+      const minute = Math.floor(r.at / MINUTE_MS);
+      const model = r.model;
+      const k = `${model.toLowerCase()}\u0000${version}\u0000${minute}`;
+      let t = this.traffic.get(k);
+      if (!t) this.traffic.set(k, (t = { model, version, minute, requests: 0, errors: 0, predictions: 0, lastAt: r.at }));
+      const sameRequest =
+        prev !== undefined && prev.at === r.at && prev.model === r.model && prev.version === r.version && prev.status === r.status && prev.latencyMs === r.latencyMs;
+      prev = r;
+      if (r.at > t.lastAt) t.lastAt = r.at;
+      if (r.status === 200) {
+        t.predictions++;
+        this.output(k, model, version, minute, r.outputJson);
+      }
+      if (sameRequest) continue;
+      t.requests++;
+      if (r.status >= 400) t.errors++;
+      else {
+        const bin = latencyBin(r.latencyMs);
+        const lk = `${k}\u0000${bin}`;
+        const l = this.latency.get(lk);
+        if (l) l.count++;
+        else this.latency.set(lk, { model, version, minute, bin, count: 1 });
+      }
+    }
+    this.last = prev;
+  }
+
+  /** The last row added: a request's rows may straddle two calls. */
+  private last: LogRow | undefined;
+
+  private output(k: string, model: string, version: number, minute: number, outputJson: string | null): void {
+    if (!outputJson) return;
+    let out: unknown;
+    try {
+      out = JSON.parse(outputJson);
+    } catch {
+      return;
+    }
+    const o = out as { label?: unknown; value?: unknown };
+    let cls: string;
+    let bin: number;
+    if (typeof o.label === 'string') [cls, bin] = [o.label, 0];
+    else if (typeof o.value === 'number') [cls, bin] = ['', valueBin(o.value)];
+    else return;
+    const ok = `${k}\u0000${cls}\u0000${bin}`;
+    const e = this.outputs.get(ok);
+    if (e) e.count++;
+    else this.outputs.set(ok, { model, version, minute, cls, bin, count: 1 });
+  }
+}
+
+/** The request log's file; several endpoint processes (and the host) may write it at once (WAL, busy timeout). */
 export class RequestLogDb {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
@@ -59,26 +205,122 @@ export class RequestLogDb {
     // A log: NORMAL in WAL mode cannot corrupt it; a power cut may lose the last batch.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) throw new Error(`${file} was written by a newer Cairn (schema ${version})`);
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.upgrade(file);
     this.insert = this.db.prepare(
       `INSERT INTO requests (at, model, version, status, latency_ms, prediction_id, input_json, output_json, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const traffic = this.db.prepare(
+      `INSERT INTO traffic_minutes (model, version, minute, requests, errors, predictions, last_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (model, version, minute) DO UPDATE SET requests = requests + excluded.requests, errors = errors + excluded.errors,
+         predictions = predictions + excluded.predictions, last_at = max(last_at, excluded.last_at)`,
+    );
+    const latency = this.db.prepare(
+      `INSERT INTO latency_minutes (model, version, minute, bin, count) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (model, version, minute, bin) DO UPDATE SET count = count + excluded.count`,
+    );
+    const outputs = this.db.prepare(
+      `INSERT INTO output_minutes (model, version, minute, class, bin, count) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (model, version, minute, class, bin) DO UPDATE SET count = count + excluded.count`,
+    );
+    const rollUp = (rows: readonly LogRow[]) => {
+      const r = new Rollup();
+      r.add(rows);
+      for (const t of r.traffic.values()) traffic.run(t.model, t.version, t.minute, t.requests, t.errors, t.predictions, t.lastAt);
+      for (const l of r.latency.values()) latency.run(l.model, l.version, l.minute, l.bin, l.count);
+      for (const o of r.outputs.values()) outputs.run(o.model, o.version, o.minute, o.cls, o.bin, o.count);
+    };
     this.insertMany = this.db.transaction((rows: readonly LogRow[]) => {
       for (const r of rows)
         this.insert.run(r.at, r.model, r.version, r.status, r.latencyMs, r.predictionId, r.inputJson, r.outputJson, r.error);
+      rollUp(rows);
     });
   }
 
-  /** Writes rows in one transaction. */
+  /**
+   * Brings the file to SCHEMA_VERSION under a write lock (two processes may open it at once):
+   * creates what is missing and, coming from schema 1, fills the rollups from the rows already logged.
+   */
+  private upgrade(file: string): void {
+    const read = () => this.db.pragma('user_version', { simple: true }) as number;
+    if (read() > SCHEMA_VERSION) throw new Error(`${file} was written by a newer Cairn (schema ${read()})`);
+    if (read() === SCHEMA_VERSION) return;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const from = read();
+      if (from < SCHEMA_VERSION) {
+        const hadRows = from === 1;
+        this.db.exec(SCHEMA);
+        if (hadRows) this.backfillRollups();
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** Rolls up rows logged before rollups existed, in id order, through the writer's own rollup code. */
+  private backfillRollups(): void {
+    const select = this.db.prepare(
+      `SELECT id, at, model, version, status, latency_ms AS latencyMs, prediction_id AS predictionId, NULL AS inputJson,
+         output_json AS outputJson, error FROM requests WHERE id > ? ORDER BY id LIMIT 50000`,
+    );
+    const r = new Rollup();
+    for (let after = 0; ; ) {
+      const rows = select.all(after) as (LogRow & { id: number })[];
+      if (!rows.length) break;
+      r.add(rows);
+      after = rows[rows.length - 1]!.id;
+    }
+    const traffic = this.db.prepare(
+      'INSERT INTO traffic_minutes (model, version, minute, requests, errors, predictions, last_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const latency = this.db.prepare('INSERT INTO latency_minutes (model, version, minute, bin, count) VALUES (?, ?, ?, ?, ?)');
+    const outputs = this.db.prepare('INSERT INTO output_minutes (model, version, minute, class, bin, count) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const t of r.traffic.values()) traffic.run(t.model, t.version, t.minute, t.requests, t.errors, t.predictions, t.lastAt);
+    for (const l of r.latency.values()) latency.run(l.model, l.version, l.minute, l.bin, l.count);
+    for (const o of r.outputs.values()) outputs.run(o.model, o.version, o.minute, o.cls, o.bin, o.count);
+  }
+
+  /** Writes rows, and their rollups, in one transaction. */
   append(rows: readonly LogRow[]): void {
     if (rows.length) this.insertMany(rows);
   }
 
-  /** Deletes rows beyond the retention limits, at most `chunk` per call so a prune never blocks long; returns how many. */
+  /** Logged answered predictions among `ids` (any model; the caller checks whose they are). */
+  predictions(ids: readonly string[]): Map<string, LoggedPrediction> {
+    const found = new Map<string, LoggedPrediction>();
+    const select = this.db.prepare(
+      `SELECT prediction_id AS predictionId, model, version, at, output_json AS outputJson FROM requests
+       WHERE prediction_id IS NOT NULL AND prediction_id IN (SELECT value FROM json_each(?)) AND status = 200`,
+    );
+    // json_each over a bound array: one statement for any number of ids, values never spliced.
+    for (let i = 0; i < ids.length; i += 10_000) {
+      for (const row of select.all(JSON.stringify(ids.slice(i, i + 10_000))) as LoggedPrediction[]) found.set(row.predictionId, row);
+    }
+    return found;
+  }
+
+  /** Stores labels in one transaction, replacing earlier labels of the same predictions. */
+  saveFeedback(rows: readonly FeedbackRow[]): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO feedback (prediction_id, model, version, at, label_json, correct, abs_error, received_at)
+       VALUES (@predictionId, @model, @version, @at, @labelJson, @correct, @absError, @receivedAt)
+       ON CONFLICT (prediction_id) DO UPDATE SET label_json = excluded.label_json, correct = excluded.correct,
+         abs_error = excluded.abs_error, received_at = excluded.received_at`,
+    );
+    this.db.transaction(() => {
+      for (const r of rows) upsert.run(r);
+    })();
+  }
+
+  /**
+   * Deletes rows beyond the retention limits, at most `chunk` per call so a prune never blocks long;
+   * returns how many requests went. Rollups and feedback older than the age limit go too; rollups
+   * outlive rows dropped for the row cap, so traffic charts keep their history.
+   */
   prune(retention: Retention, now = Date.now(), chunk = 50_000): number {
     const cutoff = now - retention.maxAgeDays * 86_400_000;
     let deleted = this.db
@@ -91,6 +333,10 @@ export class RequestLogDb {
         .prepare(`DELETE FROM requests WHERE id IN (SELECT id FROM requests ORDER BY id LIMIT ?)`)
         .run(Math.min(chunk, count - retention.maxRows)).changes;
     }
+    const cutoffMinute = Math.floor(cutoff / MINUTE_MS);
+    for (const table of ['traffic_minutes', 'latency_minutes', 'output_minutes'] as const)
+      this.db.prepare(`DELETE FROM ${table} WHERE minute < ?`).run(cutoffMinute);
+    this.db.prepare('DELETE FROM feedback WHERE at < ?').run(cutoff);
     return deleted;
   }
 

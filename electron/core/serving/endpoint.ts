@@ -1,7 +1,8 @@
 // The prediction endpoint: a fastify server over the loaded model versions, with admission
 // control (bounded in-flight requests, 503 + Retry-After past it, 504 past a deadline), tight
 // connection timeouts, dynamic micro-batching per version, a request log written in batches,
-// and hot swap (new versions load fully before the routes switch to them).
+// ground truth for its predictions (feedback-route.ts), and hot swap (new versions load fully
+// before the routes switch to them).
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import * as tf from '@tensorflow/tfjs';
@@ -13,6 +14,7 @@ import { loadServedModel, type LoadedModel } from './loaded-model.js';
 import { Metrics } from './metrics.js';
 import { openApiDocument, instanceSchema, PREDICT_RESPONSE_SCHEMA, type DescribedModel } from './openapi.js';
 import { DEFAULT_LIMITS, type EndpointConfig, type EndpointLimits, type ModelState, type ServedModel } from './protocol.js';
+import { registerFeedbackRoute } from './feedback-route.js';
 import { RequestLog } from './request-log.js';
 
 export interface EndpointHooks {
@@ -326,6 +328,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     }),
   );
   app.post('/v1/models/:name/aliases/:alias/predict', opts, predictRoute((r, req) => r.aliases.get(key((req.params as { alias: string }).alias))));
+  registerFeedbackRoute(app, { serves: (name) => routes.byName.has(key(name)), record: (name, items) => log.feedback(name, items) });
 
   const describe = (e: Entry): DescribedModel | undefined => {
     if (!e.model) return undefined;

@@ -62,6 +62,43 @@ export const PREDICT_RESPONSE_SCHEMA = {
   },
 } as const;
 
+const FEEDBACK_ITEM = {
+  type: 'object',
+  required: ['id', 'label'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', description: 'A prediction id a predict call returned' },
+    label: { type: ['string', 'number', 'boolean'], description: 'The true class (classification) or value (regression)' },
+  },
+} as const;
+
+/** The feedback route's request: one label, or a batch. */
+const FEEDBACK_BODY = {
+  oneOf: [
+    FEEDBACK_ITEM,
+    {
+      type: 'object',
+      required: ['feedback'],
+      additionalProperties: false,
+      properties: { feedback: { type: 'array', minItems: 1, maxItems: 10_000, items: FEEDBACK_ITEM } },
+    },
+  ],
+} as const;
+
+const FEEDBACK_RESPONSE = {
+  type: 'object',
+  required: ['accepted'],
+  properties: {
+    accepted: { type: 'integer', description: 'Labels stored (a later label for a prediction replaces the earlier one)' },
+    unknown: { type: 'array', items: { type: 'string' }, description: 'Batch: ids with no prediction of this model in the log' },
+    invalid: {
+      type: 'array',
+      description: 'Batch: items refused, by their index in "feedback"',
+      items: { type: 'object', properties: { row: { type: 'integer' }, id: { type: ['string', 'null'] }, message: { type: 'string' } } },
+    },
+  },
+} as const;
+
 const errorSchema = {
   type: 'object',
   properties: {
@@ -139,6 +176,19 @@ export function openApiDocument(models: DescribedModel[], secured: boolean, vers
         name,
         { name: 'alias', in: 'path', required: true, schema: { type: 'string' } },
       ]),
+      '/v1/models/{name}/feedback': {
+        post: {
+          summary: 'Send the true label of earlier predictions, by their ids: one {"id", "label"} or {"feedback": [...]}',
+          parameters: [name],
+          requestBody: { required: true, content: { 'application/json': { schema: FEEDBACK_BODY } } },
+          responses: {
+            200: { description: 'Stored; a batch lists unknown ids and refused items', content: { 'application/json': { schema: FEEDBACK_RESPONSE } } },
+            400: error('A malformed body, or a label of the wrong kind (not one of the classes; not a number for a regressor)'),
+            401: error('Missing or wrong API key'),
+            404: error('No such model on this endpoint, or (one label) no such prediction of it in the log'),
+          },
+        },
+      },
       '/v1/models/{name}': { get: { summary: 'Metadata and input schema', parameters: [name], responses: { 200: { description: 'The model' }, 404: error('No such model') } } },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'Serving' }, 503: { description: 'Draining' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } } },

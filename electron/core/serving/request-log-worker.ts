@@ -1,12 +1,22 @@
-// The request log's writer thread: SQLite inserts, WAL checkpoints (with their fsync) and
-// pruning happen here, so none of them pauses the endpoint's event loop.
+// The request log's writer thread: SQLite inserts (with their rollups), feedback, WAL checkpoints
+// (with their fsync) and pruning happen here, so none of them pauses the endpoint's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { FeedbackResult } from '../../../shared/api.js';
 import { RequestLogDb, type LogRow, type Retention } from '../db/request-log-db.js';
+import { recordFeedback, type FeedbackInput } from '../monitoring/feedback.js';
 
 const PRUNE_EVERY_MS = 30_000;
 
-export type ToLogWorker = { type: 'rows'; rows: LogRow[] } | { type: 'close' };
-export type FromLogWorker = { type: 'error'; message: string; dropped: number } | { type: 'closed' };
+export type ToLogWorker =
+  | { type: 'rows'; rows: LogRow[] }
+  /** Labels for logged predictions; answered with a 'feedback' message of the same seq. */
+  | { type: 'feedback'; seq: number; model: string; items: FeedbackInput[] }
+  | { type: 'close' };
+export type FromLogWorker =
+  | { type: 'error'; message: string; dropped: number }
+  | { type: 'feedback'; seq: number; result: FeedbackResult }
+  | { type: 'feedback'; seq: number; error: string }
+  | { type: 'closed' };
 
 const { file, retention } = workerData as { file: string; retention: Retention };
 const port = parentPort;
@@ -29,6 +39,13 @@ port.on('message', (m: ToLogWorker) => {
       } catch (err) {
         port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err), dropped: 0 } satisfies FromLogWorker);
       }
+    }
+  } else if (m.type === 'feedback') {
+    try {
+      const result = recordFeedback(db, m.model, m.items, { source: 'json' });
+      port.postMessage({ type: 'feedback', seq: m.seq, result } satisfies FromLogWorker);
+    } catch (err) {
+      port.postMessage({ type: 'feedback', seq: m.seq, error: err instanceof Error ? err.message : String(err) } satisfies FromLogWorker);
     }
   } else {
     db.close();

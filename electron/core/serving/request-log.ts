@@ -1,12 +1,15 @@
 // The endpoint's request log: entries are kept in memory and handed every flushMs to a writer
 // thread (request-log-worker), which inserts them in one transaction and prunes past the
 // retention limits; the request path only pushes to an array. If writing falls behind, the
-// oldest waiting entries are dropped and counted rather than letting memory grow.
+// oldest waiting entries are dropped and counted rather than letting memory grow. Feedback goes
+// to the same thread, after the rows waiting, so a label for a just-answered prediction finds it.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { FeedbackResult } from '../../../shared/api.js';
 import type { LogRow, Retention } from '../db/request-log-db.js';
+import type { FeedbackInput } from '../monitoring/feedback.js';
 import type { FromLogWorker, ToLogWorker } from './request-log-worker.js';
 
 export interface RequestLogOptions {
@@ -26,6 +29,8 @@ export class RequestLog {
   private readonly worker: Worker;
   private readonly closed: Promise<void>;
   private closing = false;
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: (r: FeedbackResult) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly options: RequestLogOptions) {
     const retention: Retention = { maxRows: 5_000_000, maxAgeDays: 30, ...options.retention };
@@ -57,10 +62,19 @@ export class RequestLog {
         if (m.type === 'error') {
           options.onError?.(m.message);
           if (m.dropped) options.onDropped?.(m.dropped);
+        } else if (m.type === 'feedback') {
+          const waiting = this.pending.get(m.seq);
+          this.pending.delete(m.seq);
+          if ('result' in m) waiting?.resolve(m.result);
+          else waiting?.reject(new Error(m.error));
         }
       });
       this.worker.on('error', (err) => options.onError?.(err.message));
-      this.worker.on('exit', () => resolve());
+      this.worker.on('exit', () => {
+        for (const waiting of this.pending.values()) waiting.reject(new Error('the request log closed'));
+        this.pending.clear();
+        resolve();
+      });
     });
     this.timer = setInterval(() => this.flush(), options.flushMs ?? 50);
     this.timer.unref();
@@ -85,6 +99,18 @@ export class RequestLog {
     const rows = this.buffer;
     this.buffer = [];
     this.worker.postMessage({ type: 'rows', rows } satisfies ToLogWorker);
+  }
+
+  /** Checks and stores labels for logged predictions of `model` (see monitoring/feedback.ts). */
+  feedback(model: string, items: FeedbackInput[]): Promise<FeedbackResult> {
+    if (this.closing) return Promise.reject(new Error('the request log is closing'));
+    // Rows still waiting go first: a prediction answered a moment ago must be found.
+    this.flush();
+    const seq = ++this.seq;
+    return new Promise<FeedbackResult>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.worker.postMessage({ type: 'feedback', seq, model, items } satisfies ToLogWorker);
+    });
   }
 
   /** Writes everything logged so far and closes the file. */

@@ -175,6 +175,38 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0006 creates the monitoring tables as STRICT tables: one firing alert per rule, checked values', () => {
+    const db = new Database(':memory:');
+    migrate(db, all, 5);
+    migrate(db, all, 6);
+    const monitoring = ['alert_rules', 'alerts', 'retrain_policies', 'retrain_decisions', 'monitor_state'];
+    expect(tables(db)).toEqual(expect.arrayContaining(monitoring));
+    for (const name of monitoring) {
+      const sql = (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
+      expect(sql).toMatch(/STRICT\s*$/);
+    }
+    const rule = db.prepare(
+      `INSERT INTO alert_rules (id, model, metric, comparator, threshold, window, min_samples, enabled, action, created_at, updated_at)
+       VALUES (?, 'iris', ?, '>', 0.2, '1h', 20, 1, 'notify', 'c', 'c')`,
+    );
+    rule.run('r1', 'drift_score');
+    expect(() => rule.run('r2', 'accuracy_of_the_moon')).toThrow(/CHECK/);
+    const fire = db.prepare(
+      `INSERT INTO alerts (rule_id, model, metric, comparator, threshold, window, action, value, message, fired_at, resolved_at)
+       VALUES ('r1', 'iris', 'drift_score', '>', 0.2, '1h', 'notify', 0.5, 'm', 'c', ?)`,
+    );
+    fire.run(null);
+    expect(() => fire.run(null)).toThrow(/UNIQUE/);
+    fire.run('later');
+    const decide = db.prepare(
+      `INSERT INTO retrain_decisions (model, trigger, trigger_detail, outcome, reason, alias, metric, margin, at)
+       VALUES ('iris', ?, '', 'kept', 'r', 'production', 'accuracy', 0, 'c')`,
+    );
+    decide.run('alert');
+    expect(() => decide.run('whim')).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('is idempotent: running again changes nothing', () => {
     const db = new Database(':memory:');
     expect(migrate(db, all)).toBe(all.length);

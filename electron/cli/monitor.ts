@@ -1,0 +1,119 @@
+// `cairn monitor` and `cairn retrain`: a served model's traffic, drift and live quality over a
+// window, and a retrain now with its champion/challenger decision.
+import type { Command } from 'commander';
+import type { MonitoringOverview, RetrainDecision, RunProgress } from '../../shared/api.js';
+import { monitoringWindows } from '../../shared/api.js';
+import { CairnError } from '../core/errors.js';
+import { print, withService } from './common.js';
+import { progressBar, table } from './output.js';
+
+/** The JSON `cairn monitor --json` prints: the shape scripts rely on. */
+export function monitorJson(o: MonitoringOverview) {
+  return {
+    requests: o.totals.requests,
+    errors: o.totals.errors,
+    latency_ms: { p50: o.totals.p50, p95: o.totals.p95, p99: o.totals.p99 },
+    drift: o.drift.features.map((f) => ({ feature: f.feature, psi: f.psi, drifted: f.drifted })),
+    // accuracy (classification) or mae (regression), once feedback exists.
+    live: o.live.labelled > 0 ? { [o.live.metric]: o.live.value, labelled: o.live.labelled } : {},
+  };
+}
+
+const num = (x: number | null | undefined, digits = 3) => (typeof x === 'number' ? String(Number(x.toPrecision(digits))) : '–');
+const count = (n: number) => n.toLocaleString('en');
+
+function monitorText(o: MonitoringOverview): string {
+  const t = o.totals;
+  const lines = [
+    `${o.model}${o.version === null ? '' : ` version ${o.version}`}, last ${o.window}: ${count(t.requests)} requests, ${count(t.errors)} errors${t.errorRate === null ? '' : ` (${num(t.errorRate * 100)} %)`}`,
+    `latency: p50 ${num(t.p50)} ms, p95 ${num(t.p95)} ms, p99 ${num(t.p99)} ms`,
+  ];
+  const d = o.drift;
+  if (d.reference === 'none') lines.push('drift: no training data to compare with');
+  else if (d.score === null) lines.push(`drift: not judged below ${d.minLiveRows} logged inputs (${count(d.liveRows)} so far)`);
+  else {
+    lines.push(`drift: score ${num(d.score)} over ${count(d.liveRows)} inputs (a feature drifts at PSI > ${d.thresholds.psi} or KS p < ${d.thresholds.ksPValue}); drifting: ${d.drifted.join(', ') || 'none'}`);
+    lines.push(
+      table(
+        ['feature', 'kind', 'psi', 'ks', 'p-value', 'drifted'],
+        d.features.map((f) => [f.feature, f.kind, num(f.psi), num(f.ks?.statistic), f.ks ? num(f.ks.pValue, 2) : '–', f.drifted ? 'yes' : '']),
+      ),
+    );
+  }
+  const l = o.live;
+  lines.push(
+    l.labelled > 0
+      ? `live ${l.metric}: ${num(l.value)} on ${count(l.labelled)} labelled predictions (test split: ${num(l.testSplit)})`
+      : `live ${l.metric}: no feedback yet (send labels to POST /v1/models/${o.model}/feedback)`,
+  );
+  if (o.firing.length) lines.push('firing alerts:', ...o.firing.map((a) => `  ${a.firedAt}  ${a.message}`));
+  return lines.join('\n');
+}
+
+function retrainText(d: RetrainDecision): string {
+  const head =
+    d.outcome === 'promoted'
+      ? `${d.model}: version ${d.challenger?.version} promoted to ${d.alias}`
+      : d.outcome === 'kept'
+        ? `${d.model}: version ${d.challenger?.version} not promoted; version ${d.champion?.version} keeps ${d.alias}`
+        : `${d.model}: retrain failed`;
+  const lines = [head, `reason: ${d.reason}`];
+  if (d.dataset) lines.push(`trained on: ${d.dataset.name} version ${d.dataset.version}${d.labelledRowsAdded ? ` (with ${d.labelledRowsAdded} labelled requests)` : ''}`);
+  if (d.champion && d.challenger && Object.keys(d.challenger.metrics).length) {
+    const keys = Object.keys(d.challenger.metrics);
+    lines.push(
+      `on the same ${d.heldOutRows} held-out rows:`,
+      table(
+        ['version', 'role', ...keys],
+        [
+          [d.champion.version, 'champion', ...keys.map((k) => num(d.champion?.metrics[k], 4))],
+          [d.challenger.version, 'challenger', ...keys.map((k) => num(d.challenger?.metrics[k], 4))],
+        ],
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Adds `monitor` and `retrain` to the command tree. */
+export function addMonitorCommands(program: Command): void {
+  program
+    .command('monitor <model>')
+    .description("a served model's traffic, latency, drift and live quality over a window")
+    .option('--window <window>', `how far back: ${monitoringWindows.join(', ')}`, '24h')
+    .option('--json', 'print the result as JSON')
+    .action(async (model: string, o: { window: string; json?: boolean }) => {
+      if (!(monitoringWindows as readonly string[]).includes(o.window))
+        throw new CairnError('invalid_argument', `--window must be one of ${monitoringWindows.join(', ')}, not "${o.window}"`);
+      await withService(program, 'cli', async (s) => {
+        const overview = await s.invoke('monitoring.overview', { model, window: o.window });
+        print(Boolean(o.json), monitorJson(overview), () => monitorText(overview));
+      });
+    });
+
+  program
+    .command('retrain <model>')
+    .description("retrain now with the model's recorded configuration on its newest data; promote only if it beats the current version")
+    .option('--json', 'print the decision as JSON')
+    .action(async (model: string, o: { json?: boolean }) => {
+      await withService(program, 'cli', async (s) => {
+        const bar = progressBar();
+        const unsubscribe = s.events.subscribe((event, payload) => {
+          if (event === 'run.progress') {
+            const p = payload as RunProgress;
+            bar.update({ fraction: p.fraction, label: `retraining: epoch ${p.epoch}/${p.epochs}` });
+          }
+        });
+        let decision: RetrainDecision;
+        try {
+          decision = await s.invoke('monitoring.retrainNow', { model });
+        } finally {
+          unsubscribe();
+          bar.done();
+        }
+        // --json: the decision as recorded, with both versions' metrics on the same held-out rows.
+        print(Boolean(o.json), decision, () => retrainText(decision));
+        if (decision.outcome === 'failed') throw new CairnError('internal', `retrain of ${decision.model} failed: ${decision.reason}`);
+      });
+    });
+}

@@ -1,0 +1,82 @@
+// Champion and challenger judged on the same held-out rows: each version's saved model and
+// preprocessing score the same records (raw column values, as a prediction request would send
+// them), and one function turns both sets of answers into the same metrics, over one shared list
+// of classes. A class a model never learned counts as a wrong answer for it.
+import type { CompareMetric } from '../../../shared/api.js';
+import { CairnError } from '../errors.js';
+import type { LoadedArtifacts } from '../training/artifacts.js';
+import { accuracy, confusionMatrix, perClassScores, regressionMetrics } from '../training/metrics.js';
+import { decodeLabel, decodeValues, featureCount, transformRecords } from '../training/preprocess.js';
+import { predictProba, predictValues } from '../training/train-loop.js';
+
+/** Metrics where a smaller value is better. */
+const LOWER_IS_BETTER: ReadonlySet<CompareMetric> = new Set(['mae', 'rmse']);
+
+/** The metrics a task is compared on; the first is the default. */
+export const TASK_METRICS: Record<'classification' | 'regression', CompareMetric[]> = {
+  classification: ['accuracy', 'f1_macro', 'precision_macro', 'recall_macro'],
+  regression: ['mae', 'rmse', 'r2'],
+};
+
+/** What a model answered for each record: class labels, or values. */
+export type Answers = { labels: string[] } | { values: Float32Array };
+
+/** One loaded version's answers for the records. */
+export async function answer(artifacts: LoadedArtifacts, records: readonly Record<string, unknown>[]): Promise<Answers> {
+  const { model, preprocess } = artifacts;
+  const target = preprocess.target;
+  if (!target) throw new CairnError('invalid_argument', 'The model has no target to predict');
+  const width = featureCount(preprocess);
+  const x = transformRecords(preprocess, records);
+  if (target.task === 'regression') return { values: decodeValues(preprocess, await predictValues(model, x, width)) };
+  const k = target.classes.length;
+  const proba = await predictProba(model, x, width);
+  const labels = records.map((_, i) => {
+    let best = 0;
+    for (let c = 1; c < k; c++) if ((proba[i * k + c] as number) > (proba[i * k + best] as number)) best = c;
+    return decodeLabel(preprocess, best);
+  });
+  return { labels };
+}
+
+const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/**
+ * The scalar metrics of each model's answers against the truth, classes shared across them (the
+ * true classes and every class any model answered), so both are scored with the same yardstick.
+ */
+export function heldOutMetrics(truth: readonly (string | number)[], answers: readonly Answers[]): Record<string, number>[] {
+  const first = answers[0];
+  if (!first) return [];
+  if ('values' in first) {
+    const actual = Float64Array.from(truth, Number);
+    return answers.map((a) => {
+      if (!('values' in a)) throw new CairnError('invalid_argument', 'a classifier and a regressor cannot be compared');
+      return { ...regressionMetrics(actual, a.values) };
+    });
+  }
+  const classes = [...new Set([...truth.map(String), ...answers.flatMap((a) => ('labels' in a ? a.labels : []))])].sort();
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const yTrue = Int32Array.from(truth, (t) => index.get(String(t)) as number);
+  return answers.map((a) => {
+    if (!('labels' in a)) throw new CairnError('invalid_argument', 'a classifier and a regressor cannot be compared');
+    const yPred = Int32Array.from(a.labels, (l) => index.get(l) as number);
+    const scores = perClassScores(confusionMatrix(yTrue, yPred, classes.length));
+    return {
+      accuracy: accuracy(yTrue, yPred),
+      precision_macro: mean(scores.map((s) => s.precision)),
+      recall_macro: mean(scores.map((s) => s.recall)),
+      f1_macro: mean(scores.map((s) => s.f1)),
+    };
+  });
+}
+
+/** How much better `challenger` is than `champion` on `metric` (positive: better), in the metric's units. */
+export function improvement(metric: CompareMetric, champion: number, challenger: number): number {
+  return LOWER_IS_BETTER.has(metric) ? champion - challenger : challenger - champion;
+}
+
+/** Whether a challenger this much better is promoted: strictly better, and by at least the margin. */
+export function beats(gain: number, margin: number): boolean {
+  return gain > 0 && gain >= margin - 1e-12;
+}

@@ -1,0 +1,440 @@
+// The monitoring engine the service delegates to: overviews, feedback from the app, alert rules
+// judged on a timer while a host runs (and, on open, over the time it was closed), alerts fired
+// and resolved, retrain policies and their triggers (a firing rule, a schedule, a new dataset
+// version), and retrain decisions. State lives in app.db; traffic in the request log.
+import { randomUUID } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type {
+  Alert,
+  AlertRule,
+  AlertRuleInput,
+  FeedbackItem,
+  FeedbackResult,
+  MethodArg,
+  MethodResult,
+  MonitoredModel,
+  RetrainDecision,
+  RetrainPolicy,
+  RetrainTrigger,
+  TaskName,
+} from '../../../shared/api.js';
+import { toCell } from '../datasets/duck.js';
+import { inspectFile } from '../datasets/file-check.js';
+import { readSource } from '../datasets/to-parquet.js';
+import type { DatasetsRepo } from '../db/datasets-repo.js';
+import { MonitoringRepo, type StoredPolicy, type StoredRule } from '../db/monitoring-repo.js';
+import type { Db } from '../db/open.js';
+import { RequestLogDb } from '../db/request-log-db.js';
+import { RequestLogReader } from '../db/request-log-reader.js';
+import { CairnError } from '../errors.js';
+import type { EventBus } from '../events.js';
+import type { Layout } from '../paths.js';
+import type { ModelRegistry } from '../registry/registry.js';
+import { recordFeedback, type LabelSource } from './feedback.js';
+import { TASK_METRICS } from './held-out.js';
+import { judgedVersion, monitoringOverview } from './overview.js';
+import { Retrainer, type RetrainDeps, type RetrainHandle } from './retrainer.js';
+import { alertMessage, breaches, metricTask, ruleValue } from './rule-eval.js';
+import { VersionViews } from './version-views.js';
+
+/** How often a running host judges every enabled rule and checks retrain schedules and datasets. */
+export const EVAL_INTERVAL_MS = 60_000;
+/** Judgements per rule at most when catching up on the time the app was closed (spread evenly). */
+export const CATCH_UP_STEPS = 120;
+const DAY_MS = 86_400_000;
+
+export interface MonitorDeps extends Pick<RetrainDeps, 'startRun' | 'importNow'> {
+  db: Db;
+  registry: ModelRegistry;
+  datasets: DatasetsRepo;
+  paths: Layout;
+  /** A DuckDB connection of the caller's own, closed after use. */
+  connect: () => Promise<DuckDBConnection>;
+  events: EventBus;
+}
+
+/** A rule judged at a moment, and what it set off. */
+interface Judgement {
+  fired?: Alert;
+  resolved?: Alert;
+}
+
+export class Monitor {
+  readonly repo: MonitoringRepo;
+  private readonly views: VersionViews;
+  private readonly retrainer: Retrainer;
+  private writer?: RequestLogDb;
+  private readerConn?: RequestLogReader;
+  private readonly retraining = new Map<string, Promise<RetrainDecision>>();
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private closed = false;
+
+  constructor(private readonly deps: MonitorDeps) {
+    this.repo = new MonitoringRepo(deps.db);
+    this.views = new VersionViews({ registry: deps.registry, datasets: deps.datasets, home: deps.paths.home, connect: deps.connect });
+    this.retrainer = new Retrainer({
+      registry: deps.registry,
+      datasets: deps.datasets,
+      repo: this.repo,
+      home: deps.paths.home,
+      work: deps.paths.work,
+      connect: deps.connect,
+      reader: () => this.reader(),
+      startRun: deps.startRun,
+      importNow: deps.importNow,
+    });
+  }
+
+  /** The request log for writing feedback; opening it creates or upgrades the file. */
+  private log(): RequestLogDb {
+    this.writer ??= new RequestLogDb(this.deps.paths.requestLog);
+    return this.writer;
+  }
+
+  private reader(): RequestLogReader {
+    if (!this.readerConn) {
+      this.log();
+      this.readerConn = new RequestLogReader(this.deps.paths.requestLog);
+    }
+    return this.readerConn;
+  }
+
+  /** Judges rules over the time since they were last judged, then every EVAL_INTERVAL_MS until close. */
+  async start(now = Date.now()): Promise<void> {
+    await this.catchUp(now);
+    if (this.closed) return;
+    this.timer = setInterval(() => void this.tick(), EVAL_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and waits for a judgement under way; retrains end with their runs. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.ticking;
+    await Promise.allSettled([...this.retraining.values()]);
+    this.readerConn?.close();
+    this.writer?.close();
+  }
+
+  /** One round: every enabled rule judged now, then schedules and new dataset versions checked. Never throws. */
+  tick(now = Date.now()): Promise<void> {
+    if (this.ticking) return this.ticking;
+    const round = (async () => {
+      const retrain = new Map<string, Alert>();
+      for (const rule of this.repo.rules().filter((r) => r.enabled)) {
+        const j = await this.judgeSafely(rule, now);
+        if (j.fired?.action === 'retrain') retrain.set(j.fired.model.toLowerCase(), j.fired);
+      }
+      for (const alert of retrain.values()) this.autoRetrain(alert.model, 'alert', alert.message);
+      this.checkSchedulesAndDatasets(now);
+    })();
+    // Cleared in a callback, which runs after this assignment even when the round had nothing to await.
+    this.ticking = round.catch(() => undefined).finally(() => (this.ticking = undefined));
+    return this.ticking;
+  }
+
+  /**
+   * Judges each enabled rule at moments from its last judgement up to now (at most CATCH_UP_STEPS,
+   * evenly spaced), so alerts that would have fired while no host ran are recorded at their time.
+   * Retrains start once, for rules still firing at the end.
+   */
+  async catchUp(now = Date.now()): Promise<void> {
+    const retrain = new Map<string, Alert>();
+    for (const rule of this.repo.rules().filter((r) => r.enabled)) {
+      const since = Date.parse(rule.lastEvaluatedAt ?? rule.updatedAt);
+      const span = now - since;
+      const steps = Math.min(CATCH_UP_STEPS, Math.max(1, Math.floor(span / EVAL_INTERVAL_MS)));
+      for (let k = 1; k <= steps; k++) {
+        const j = await this.judgeSafely(rule, since + (span * k) / steps);
+        if (j.fired?.action === 'retrain') retrain.set(rule.id, j.fired);
+        if (j.resolved) retrain.delete(rule.id);
+      }
+    }
+    for (const alert of retrain.values()) this.autoRetrain(alert.model, 'alert', alert.message);
+    this.checkSchedulesAndDatasets(now);
+  }
+
+  /** judge, with a failure (e.g. an unreadable log) counting as no judgement. */
+  private async judgeSafely(rule: StoredRule, at: number): Promise<Judgement> {
+    try {
+      return await this.judge(rule, at);
+    } catch {
+      return {};
+    }
+  }
+
+  /** Judges one rule at `at`: records its value, fires it when it crosses, resolves it when back. */
+  private async judge(rule: StoredRule, at: number): Promise<Judgement> {
+    const when = new Date(at).toISOString();
+    let view;
+    try {
+      view = await this.views.get(judgedVersion(this.deps.registry, rule.model));
+    } catch {
+      this.repo.setEvaluation(rule.id, null, when);
+      return {};
+    }
+    const { value, features } = ruleValue(this.reader(), view, rule, at);
+    this.repo.setEvaluation(rule.id, value, when);
+    if (value === null) return {};
+    const firing = this.repo.firing(rule.id);
+    const crossed = breaches(value, rule.comparator, rule.threshold);
+    if (crossed && !firing) {
+      const fired = this.repo.fire({
+        ruleId: rule.id,
+        model: view.version.name,
+        metric: rule.metric,
+        comparator: rule.comparator,
+        threshold: rule.threshold,
+        window: rule.window,
+        action: rule.action,
+        value,
+        message: alertMessage(view.version.name, rule, value, features),
+        features,
+        firedAt: when,
+      });
+      this.deps.events.emit('alert.fired', fired);
+      return { fired };
+    }
+    if (!crossed && firing) {
+      const resolved = this.repo.resolve(firing.id, when);
+      this.deps.events.emit('alert.resolved', resolved);
+      return { resolved };
+    }
+    return {};
+  }
+
+  /** Starts a retrain from a trigger when the policy allows it and none is under way; never throws. */
+  private autoRetrain(model: string, trigger: Exclude<RetrainTrigger, 'manual'>, detail: string): void {
+    if (this.closed) return;
+    try {
+      const policy = this.policy(model);
+      if (trigger === 'alert' && !policy.triggers.onAlert) return;
+      if (this.retraining.has(policy.model.toLowerCase())) return;
+      void this.retrain(policy.model, trigger, detail).catch(() => undefined);
+    } catch {
+      // A model deleted since its rule fired: nothing to retrain.
+    }
+  }
+
+  private checkSchedulesAndDatasets(now: number): void {
+    for (const p of this.repo.policies()) {
+      const last = this.repo.lastDecision(p.model);
+      if (p.triggers.scheduleHours !== null) {
+        const since = Date.parse(last?.at ?? p.updatedAt);
+        if (now - since >= p.triggers.scheduleHours * 3_600_000) this.autoRetrain(p.model, 'schedule', `every ${p.triggers.scheduleHours} h`);
+      }
+      if (p.triggers.onNewDatasetVersion) {
+        try {
+          const champion = this.retrainer.champion(p.model, p.alias);
+          const newest = champion.run ? this.retrainer.newestBase(champion.run.datasetName) : undefined;
+          if (newest && champion.run && newest.version > champion.run.datasetVersion && last?.baseDatasetVersionId !== newest.id)
+            this.autoRetrain(p.model, 'dataset', `new version ${newest.version} of dataset "${champion.run.datasetName}"`);
+        } catch {
+          // No such model any more.
+        }
+      }
+    }
+  }
+
+  /** Starts a retrain of `model`; refused while one is under way. */
+  async retrain(model: string, trigger: RetrainTrigger, detail: string): Promise<RetrainHandle> {
+    const policy = this.policy(model);
+    const key = policy.model.toLowerCase();
+    if (this.retraining.has(key)) throw new CairnError('conflict', `a retrain of "${policy.model}" is under way; wait for its decision`);
+    let release!: (d: RetrainDecision) => void;
+    this.retraining.set(key, new Promise<RetrainDecision>((r) => (release = r)));
+    try {
+      const handle = await this.retrainer.start({ model: policy.model, trigger, triggerDetail: detail, policy });
+      if (handle.runId) this.deps.events.emit('retrain.started', { model: policy.model, runId: handle.runId, trigger, championVersion: handle.championVersion });
+      void handle.decided.then((d) => {
+        this.retraining.delete(key);
+        release(d);
+        this.deps.events.emit('retrain.decided', d);
+      });
+      return handle;
+    } catch (err) {
+      this.retraining.delete(key);
+      throw err;
+    }
+  }
+
+  /** The model's policy as saved, else the defaults for its task. */
+  policy(model: string): RetrainPolicy {
+    const v = this.deps.registry.resolve({ name: model });
+    const stored = this.repo.policy(v.name);
+    if (stored) return { ...stored, saved: true };
+    const task = (v.run?.task ?? 'classification') as TaskName;
+    return {
+      model: v.name,
+      triggers: { onAlert: true, scheduleHours: null, onNewDatasetVersion: false },
+      includeLabelledRequests: false,
+      metric: TASK_METRICS[task][0]!,
+      margin: 0,
+      alias: 'production',
+      saved: false,
+      updatedAt: null,
+    };
+  }
+
+  /** Saves a policy after checking its metric fits the model's task. */
+  async setPolicy(input: MethodArg<'monitoring.retrainPolicy.set'>): Promise<RetrainPolicy> {
+    const v = this.deps.registry.resolve({ name: input.model });
+    const { card } = await this.views.get(v);
+    const metric = input.metric ?? TASK_METRICS[card.task][0]!;
+    if (!TASK_METRICS[card.task].includes(metric))
+      throw new CairnError('invalid_argument', `${metric} is not a ${card.task} metric; use one of ${TASK_METRICS[card.task].join(', ')}`);
+    const p: StoredPolicy = {
+      model: v.name,
+      triggers: input.triggers,
+      includeLabelledRequests: input.includeLabelledRequests,
+      metric,
+      margin: input.margin,
+      alias: input.alias,
+      updatedAt: new Date().toISOString(),
+    };
+    this.repo.savePolicy(p);
+    return { ...p, saved: true };
+  }
+
+  private ruleView(r: StoredRule): AlertRule {
+    const { lastValue, lastEvaluatedAt, ...rule } = r;
+    return { ...rule, state: { value: lastValue, firing: this.repo.firing(r.id) !== undefined, evaluatedAt: lastEvaluatedAt } };
+  }
+
+  rules(model?: string): AlertRule[] {
+    return this.repo.rules(model).map((r) => this.ruleView(r));
+  }
+
+  /** Creates or updates a rule (checked against the model's task) and judges it at once. */
+  async saveRule(input: MethodArg<'monitoring.rules.save'>, now = Date.now()): Promise<AlertRule> {
+    const v = judgedVersion(this.deps.registry, input.model);
+    const { card } = await this.views.get(v);
+    const needs = metricTask(input.metric);
+    if (needs && needs !== card.task)
+      throw new CairnError('invalid_argument', `${input.metric} needs a ${needs} model; "${v.name}" is a ${card.task} model`);
+    const existing = input.id ? this.repo.rule(input.id) : undefined;
+    if (input.id && !existing) throw new CairnError('not_found', `no alert rule ${input.id}`);
+    const at = new Date(now).toISOString();
+    const id = existing?.id ?? randomUUID();
+    const changed = existing && (existing.metric !== input.metric || existing.comparator !== input.comparator || existing.threshold !== input.threshold || existing.window !== input.window);
+    // A changed condition is a different question: an alert firing for the old one is answered.
+    if (existing && (changed || !input.enabled)) for (const a of this.repo.resolveRule(id, at)) this.deps.events.emit('alert.resolved', a);
+    this.repo.saveRule({ ...(input as Required<AlertRuleInput>), id, model: v.name, createdAt: existing?.createdAt ?? at, updatedAt: at });
+    const saved = this.repo.rule(id) as StoredRule;
+    if (saved.enabled) {
+      const j = await this.judge(saved, now);
+      if (j.fired?.action === 'retrain') this.autoRetrain(j.fired.model, 'alert', j.fired.message);
+    }
+    return this.ruleView(this.repo.rule(id) as StoredRule);
+  }
+
+  deleteRule(id: string): boolean {
+    for (const a of this.repo.resolveRule(id, new Date().toISOString())) this.deps.events.emit('alert.resolved', a);
+    return this.repo.deleteRule(id);
+  }
+
+  /**
+   * Every registered model with traffic, rules or decisions: the last day's traffic and firing
+   * alerts. Traffic to names no model has (404s from a mistyped URL) is left out.
+   */
+  async models(now = Date.now()): Promise<MonitoredModel[]> {
+    const registered = new Map((await this.deps.registry.list()).map((m) => [m.name.toLowerCase(), m]));
+    const traffic = new Map(this.reader().models(Math.floor((now - DAY_MS) / 60_000)).map((t) => [t.model.toLowerCase(), t]));
+    const keys = new Set([...traffic.keys(), ...this.repo.models().map((m) => m.toLowerCase())]);
+    return [...keys]
+      .flatMap((key) => {
+        const model = registered.get(key);
+        if (!model) return [];
+        const t = traffic.get(key);
+        return [
+          {
+            name: model.name,
+            task: model.task,
+            requests24h: t?.requests ?? 0,
+            errors24h: t?.errors ?? 0,
+            lastRequestAt: t?.lastAt ?? null,
+            firingAlerts: this.repo.alerts({ model: model.name, status: 'firing', limit: 10_000 }).length,
+            rules: this.repo.rules(model.name).length,
+          },
+        ];
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  overview(req: MethodArg<'monitoring.overview'>, now = Date.now()): Promise<MethodResult<'monitoring.overview'>> {
+    return monitoringOverview(
+      { reader: this.reader(), views: this.views, registry: this.deps.registry, firing: (model) => this.repo.alerts({ model, status: 'firing', limit: 100 }) },
+      req,
+      now,
+    );
+  }
+
+  /**
+   * Labels from the app for logged predictions (JSON keeps types; CSV text may spell numbers,
+   * and its rows are numbered by `rowOf`); the model's live-quality rules are judged again at once.
+   */
+  async feedback(model: string, items: readonly FeedbackItem[], options: { source: LabelSource; rowOf?: (i: number) => number } = { source: 'json' }): Promise<FeedbackResult> {
+    const name = this.deps.registry.resolve({ name: model }).name;
+    const result = recordFeedback(this.log(), name, items, options);
+    if (result.accepted) {
+      this.deps.events.emit('monitoring.changed', { model: name });
+      for (const rule of this.repo.rules(name).filter((r) => r.enabled && metricTask(r.metric))) {
+        const j = await this.judgeSafely(rule, Date.now());
+        if (j.fired?.action === 'retrain') this.autoRetrain(j.fired.model, 'alert', j.fired.message);
+      }
+    }
+    return result;
+  }
+
+  /** Labels from a CSV (text or file) with `id` and `label` columns, read as imports read CSV. */
+  async feedbackCsv(req: MethodArg<'monitoring.feedbackCsv'>): Promise<FeedbackResult & { rows: number }> {
+    const temp = req.csv !== undefined ? path.join(this.deps.paths.work, `feedback-${randomUUID()}.csv`) : undefined;
+    if (temp) await writeFile(temp, req.csv as string);
+    try {
+      const info = await inspectFile(path.resolve(temp ?? (req.path as string)));
+      if (info.format !== 'csv') throw new CairnError('invalid_argument', 'feedback must be a CSV file with id and label columns');
+      const conn = await this.deps.connect();
+      let names: string[];
+      let rows: unknown[][];
+      try {
+        const read = await conn.runAndReadAll(`SELECT * FROM ${readSource(info)}`);
+        names = read.columnNames();
+        rows = read.getRowsJS();
+      } finally {
+        conn.closeSync();
+      }
+      const col = (want: string) => names.findIndex((n) => n.trim().toLowerCase() === want);
+      const [idAt, labelAt] = [col('id'), col('label')];
+      if (idAt < 0 || labelAt < 0)
+        throw new CairnError('invalid_argument', `the CSV needs an "id" and a "label" column; its columns are ${names.map((n) => `"${n}"`).join(', ')}`);
+      const items: FeedbackItem[] = [];
+      const lines: number[] = [];
+      const invalid: FeedbackResult['invalid'] = [];
+      rows.forEach((r, i) => {
+        const line = i + 2;
+        const id = toCell(r[idAt]);
+        const label = toCell(r[labelAt]);
+        if (id === null || String(id).trim() === '') invalid.push({ row: line, id: null, message: 'the id is empty' });
+        else if (label === null || label === '') invalid.push({ row: line, id: String(id), message: 'the label is empty' });
+        else {
+          items.push({ id: String(id).trim(), label });
+          lines.push(line);
+        }
+      });
+      const result = items.length ? await this.feedback(req.model, items, { source: 'text', rowOf: (i) => lines[i] ?? i }) : { accepted: 0, unknown: [], invalid: [] };
+      return { ...result, invalid: [...invalid, ...result.invalid].sort((a, b) => a.row - b.row), rows: rows.length };
+    } finally {
+      if (temp) await rm(temp, { force: true });
+    }
+  }
+
+  /** Retrains now and waits for the decision. */
+  async retrainNow(model: string): Promise<RetrainDecision> {
+    const handle = await this.retrain(model, 'manual', 'asked for now');
+    return handle.decided;
+  }
+}

@@ -1,0 +1,264 @@
+// The retraining tab: the model's retrain policy (triggers, comparison metric and margin, the
+// alias a better challenger takes, whether labelled requests join the training data), "Retrain
+// now" with the run's progress, and every decision taken, with one-click rollback of a promotion.
+import { useEffect, useState } from 'react';
+import type { CompareMetric, ModelDetail, RetrainDecision, RetrainPolicy, RetrainStarted, TaskName } from '../../../../shared/api.js';
+import { toApiError, type ApiError } from '../../api/api-error.js';
+import { useApp } from '../../app-context.js';
+import { ErrorPanel } from '../../components/error-panel.js';
+import { ProgressBar } from '../../components/progress-bar.js';
+import { formatDuration } from '../../lib/format.js';
+import { useAsync } from '../../lib/use-async.js';
+import { COMPARE_METRICS, compareMetricsFor } from './monitoring-format.js';
+import { DecisionsTable } from './decisions-table.js';
+
+interface ActiveRetrain {
+  started: RetrainStarted;
+  fraction: number | undefined;
+  epoch?: number;
+  epochs?: number;
+  etaMs?: number;
+  /** The run ended; the challenger is being scored against the champion. */
+  scoring: boolean;
+}
+
+interface RetrainPanelProps {
+  model: string;
+  task: TaskName | null;
+  detail: ModelDetail | undefined;
+  /** Opens a run on the Runs page. */
+  openRun: (runId: string) => void;
+}
+
+export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps) {
+  const { client } = useApp();
+  const [tick, setTick] = useState(0);
+  const policy = useAsync<RetrainPolicy>(() => client.call('monitoring.retrainPolicy.get', { model }), [client, model]);
+  const decisions = useAsync<RetrainDecision[]>(() => client.call('monitoring.decisions', { model, limit: 100 }), [client, model, tick]);
+  const [active, setActive] = useState<ActiveRetrain | undefined>(undefined);
+  const [startError, setStartError] = useState<ApiError | undefined>(undefined);
+  const [starting, setStarting] = useState(false);
+  const [latest, setLatest] = useState<RetrainDecision | undefined>(undefined);
+
+  useEffect(() => {
+    const offs = [
+      client.on('retrain.started', (s) => {
+        if (s.model === model) setActive({ started: s, fraction: 0, scoring: false });
+      }),
+      client.on('run.progress', (p) =>
+        setActive((a) => (a && a.started.runId === p.runId ? { ...a, fraction: p.fraction, epoch: p.epoch, epochs: p.epochs, etaMs: p.etaMs } : a)),
+      ),
+      client.on('run.finished', (f) => setActive((a) => (a && a.started.runId === f.runId ? { ...a, fraction: undefined, scoring: true } : a))),
+      client.on('retrain.decided', (d) => {
+        if (d.model !== model) return;
+        setActive((a) => (a && (a.started.runId === d.runId || d.runId === null) ? undefined : a));
+        setLatest(d);
+        setTick((t) => t + 1);
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [client, model]);
+
+  const retrainNow = () => {
+    setStarting(true);
+    setStartError(undefined);
+    setLatest(undefined);
+    client.call('monitoring.retrain', { model }).then(
+      (s) => {
+        setStarting(false);
+        // The started event may have come first; keep its progress if so.
+        setActive((a) => (a && a.started.runId === s.runId ? a : { started: s, fraction: 0, scoring: false }));
+      },
+      (err: unknown) => {
+        setStarting(false);
+        setStartError(toApiError(err));
+      },
+    );
+  };
+
+  return (
+    <div className="retrain-panel" data-testid="retrain-panel">
+      <div className="retrain-columns">
+        <section className="panel" data-testid="retrain-policy">
+          <div className="panel-head">
+            <h2 className="panel-title">Retrain policy</h2>
+            {policy.data && !policy.data.saved && <span className="small muted">defaults, not saved yet</span>}
+          </div>
+          {policy.error && <ErrorPanel title="Could not read the retrain policy" error={policy.error} />}
+          {policy.data && <PolicyForm model={model} task={task} policy={policy.data} onSaved={(p) => policy.set(() => p)} />}
+        </section>
+        <section className="panel retrain-now" data-testid="retrain-now">
+          <div className="panel-head">
+            <h2 className="panel-title">Retrain now</h2>
+          </div>
+          <p className="small">
+            Trains a challenger with the champion&apos;s settings on {policy.data?.includeLabelledRequests ? 'its dataset plus the labelled requests' : 'the newest version of its dataset'},
+            scores both on the challenger&apos;s held-out rows, and moves <strong>{policy.data?.alias ?? 'production'}</strong> only if the challenger wins by the
+            margin.
+          </p>
+          <button type="button" className="btn btn-primary" onClick={retrainNow} disabled={starting || active !== undefined} data-testid="retrain-button">
+            {starting ? 'Starting…' : active ? 'Retraining…' : 'Retrain now'}
+          </button>
+          {startError && <ErrorPanel title="Could not start a retrain" error={startError} />}
+          {active && (
+            <div className="retrain-progress" data-testid="retrain-progress" data-run={active.started.runId}>
+              <ProgressBar fraction={active.scoring ? undefined : active.fraction} label="Retraining" />
+              <span className="small muted">
+                {active.scoring
+                  ? 'Scoring the challenger against the champion…'
+                  : active.epoch && active.epochs
+                    ? `Epoch ${active.epoch} of ${active.epochs}${active.etaMs ? ` · about ${formatDuration(active.etaMs)} left` : ''}`
+                    : 'Waiting for the training run to start…'}
+                {' · '}
+                <button type="button" className="btn-link" onClick={() => openRun(active.started.runId)}>
+                  open run
+                </button>
+                {active.started.trigger !== 'manual' ? ` · started by ${active.started.trigger}` : ''}
+              </span>
+            </div>
+          )}
+          {latest && !active && (
+            <p className={`retrain-latest ${latest.outcome}`} data-testid="retrain-latest" data-outcome={latest.outcome}>
+              <strong>{latest.outcome === 'promoted' ? `Promoted v${latest.challenger?.version ?? '?'} to ${latest.alias}.` : latest.outcome === 'kept' ? 'Kept the champion.' : 'Retrain failed.'}</strong>{' '}
+              {latest.reason}
+            </p>
+          )}
+        </section>
+      </div>
+      <section className="panel" data-testid="decisions">
+        <div className="panel-head">
+          <h2 className="panel-title">Decisions</h2>
+          <span className="small muted">every retrain, its comparison and why the alias moved or stayed</span>
+        </div>
+        {decisions.error && <ErrorPanel title="Could not list the decisions" error={decisions.error} />}
+        {decisions.data && decisions.data.length === 0 && <p className="muted small">No retrain yet. Press “Retrain now”, or let a trigger of the policy start one.</p>}
+        {decisions.data && decisions.data.length > 0 && <DecisionsTable model={model} decisions={decisions.data} detail={detail} openRun={openRun} />}
+      </section>
+    </div>
+  );
+}
+
+function PolicyForm({ model, task, policy, onSaved }: { model: string; task: TaskName | null; policy: RetrainPolicy; onSaved: (p: RetrainPolicy) => void }) {
+  const { client } = useApp();
+  const [onAlert, setOnAlert] = useState(policy.triggers.onAlert);
+  const [scheduled, setScheduled] = useState(policy.triggers.scheduleHours !== null);
+  const [hours, setHours] = useState(String(policy.triggers.scheduleHours ?? 24));
+  const [onDataset, setOnDataset] = useState(policy.triggers.onNewDatasetVersion);
+  const [labelled, setLabelled] = useState(policy.includeLabelledRequests);
+  const [metric, setMetric] = useState<CompareMetric>(policy.metric);
+  const [margin, setMargin] = useState(String(policy.margin));
+  const [alias, setAlias] = useState(policy.alias);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [savedNote, setSavedNote] = useState(false);
+
+  const hoursOk = !scheduled || (Number(hours) > 0 && Number(hours) <= 24 * 365);
+  const marginOk = margin.trim() !== '' && Number(margin) >= 0 && Number.isFinite(Number(margin));
+  const aliasOk = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/.test(alias.trim());
+  const lower = COMPARE_METRICS[metric].lowerIsBetter;
+
+  const save = () => {
+    setBusy(true);
+    setError(undefined);
+    setSavedNote(false);
+    client
+      .call('monitoring.retrainPolicy.set', {
+        model,
+        triggers: { onAlert, scheduleHours: scheduled ? Number(hours) : null, onNewDatasetVersion: onDataset },
+        includeLabelledRequests: labelled,
+        metric,
+        margin: Number(margin),
+        alias: alias.trim(),
+      })
+      .then(
+        (p) => {
+          setBusy(false);
+          setSavedNote(true);
+          onSaved(p);
+        },
+        (err: unknown) => {
+          setBusy(false);
+          setError(toApiError(err));
+        },
+      );
+  };
+
+  return (
+    <form
+      className="policy-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (hoursOk && marginOk && aliasOk && !busy) save();
+      }}
+      onChange={() => setSavedNote(false)}
+    >
+      <fieldset>
+        <legend className="field-label">Retrain when</legend>
+        <label className="check">
+          <input type="checkbox" checked={onAlert} onChange={(e) => setOnAlert(e.target.checked)} data-testid="policy-on-alert" /> an alert rule whose action is
+          “retrain” fires
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={scheduled} onChange={(e) => setScheduled(e.target.checked)} data-testid="policy-scheduled" /> every
+          <input
+            type="number"
+            className="inline-number"
+            min={1}
+            step="any"
+            value={hours}
+            disabled={!scheduled}
+            onChange={(e) => setHours(e.target.value)}
+            aria-label="Hours between scheduled retrains"
+            aria-invalid={!hoursOk}
+            data-testid="policy-hours"
+          />
+          hours
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={onDataset} onChange={(e) => setOnDataset(e.target.checked)} data-testid="policy-on-dataset" /> a new version of the
+          training dataset is imported
+        </label>
+      </fieldset>
+      <label className="check">
+        <input type="checkbox" checked={labelled} onChange={(e) => setLabelled(e.target.checked)} data-testid="policy-labelled" /> Add logged requests that have
+        ground truth to the training data
+      </label>
+      <div className="policy-grid">
+        <label className="field">
+          <span className="field-label">Compare on (test split)</span>
+          <select value={metric} onChange={(e) => setMetric(e.target.value as CompareMetric)} data-testid="policy-metric">
+            {compareMetricsFor(task).map((m) => (
+              <option key={m} value={m}>
+                {COMPARE_METRICS[m].label}
+                {COMPARE_METRICS[m].lowerIsBetter ? ' (lower is better)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Must beat the champion by</span>
+          <input type="number" min={0} step="any" value={margin} onChange={(e) => setMargin(e.target.value)} aria-invalid={!marginOk} data-testid="policy-margin" />
+        </label>
+        <label className="field">
+          <span className="field-label">Alias the winner takes</span>
+          <input value={alias} onChange={(e) => setAlias(e.target.value)} aria-invalid={!aliasOk} data-testid="policy-alias" />
+        </label>
+      </div>
+      <p className="small muted">
+        A challenger is promoted when its {COMPARE_METRICS[metric].label} is {lower ? 'lower' : 'higher'} than the champion&apos;s by more than{' '}
+        {marginOk ? Number(margin) : '…'} on the same held-out rows; otherwise it is kept as a version, unpromoted, with the reason recorded.
+      </p>
+      {error && <ErrorPanel title="Could not save the policy" error={error} />}
+      <div className="policy-actions">
+        {savedNote && (
+          <span className="ok-note small" data-testid="policy-saved">
+            Saved.
+          </span>
+        )}
+        <button type="submit" className="btn btn-primary" disabled={busy || !hoursOk || !marginOk || !aliasOk} data-testid="policy-save">
+          {busy ? 'Saving…' : 'Save policy'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,156 @@
+// The alert rule editor: metric, comparator, threshold (in the metric's unit: ms, % or PSI),
+// window, the fewest samples to judge on, and what firing does (notify, or also retrain).
+import { useState } from 'react';
+import type { AlertAction, AlertMetric, AlertRule, Comparator, MonitoringWindow, TaskName } from '../../../../shared/api.js';
+import { monitoringWindows } from '../../../../shared/api.js';
+import { toApiError, type ApiError } from '../../api/api-error.js';
+import { useApp } from '../../app-context.js';
+import { ErrorPanel } from '../../components/error-panel.js';
+import { ALERT_METRICS, WINDOW_LABELS, alertMetricsFor, comparatorWords, describeRule, ruleDefaults, thresholdFromInput, thresholdToInput } from './monitoring-format.js';
+
+const COMPARATORS: Comparator[] = ['>', '>=', '<', '<='];
+
+interface RuleFormProps {
+  model: string;
+  task: TaskName | null;
+  /** The live metric's test-split figure, for a sensible default threshold. */
+  testSplit: number | null;
+  /** The rule to edit; a new one when absent. */
+  rule?: AlertRule;
+  onSaved: (rule: AlertRule) => void;
+  onCancel: () => void;
+}
+
+export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: RuleFormProps) {
+  const { client } = useApp();
+  const metrics = alertMetricsFor(task);
+  const first = rule?.metric ?? (metrics.includes('drift_score') ? 'drift_score' : metrics[0]!);
+  const [metric, setMetric] = useState<AlertMetric>(first);
+  const [comparator, setComparator] = useState<Comparator>(rule?.comparator ?? ruleDefaults(first, testSplit).comparator);
+  const [threshold, setThreshold] = useState(String(thresholdToInput(first, rule?.threshold ?? ruleDefaults(first, testSplit).threshold)));
+  const [window, setWindow] = useState<MonitoringWindow>(rule?.window ?? '1h');
+  const [minSamples, setMinSamples] = useState(String(rule?.minSamples ?? 20));
+  const [action, setAction] = useState<AlertAction>(rule?.action ?? 'notify');
+  const [enabled, setEnabled] = useState(rule?.enabled ?? true);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+
+  const typed = Number(threshold);
+  const thresholdOk = threshold.trim() !== '' && Number.isFinite(typed) && (ALERT_METRICS[metric].unit === '%' ? typed >= 0 && typed <= 100 : typed >= 0);
+  const samples = Number(minSamples);
+  const samplesOk = Number.isInteger(samples) && samples >= 1 && samples <= 1_000_000;
+  const unit = ALERT_METRICS[metric].unit;
+
+  const chooseMetric = (m: AlertMetric) => {
+    setMetric(m);
+    // A threshold in ms makes no sense as a PSI: a new metric starts from its own default.
+    const d = ruleDefaults(m, testSplit);
+    setComparator(d.comparator);
+    setThreshold(String(thresholdToInput(m, d.threshold)));
+  };
+
+  const save = () => {
+    setBusy(true);
+    setError(undefined);
+    client
+      .call('monitoring.rules.save', {
+        ...(rule ? { id: rule.id } : {}),
+        model,
+        metric,
+        comparator,
+        threshold: thresholdFromInput(metric, typed),
+        window,
+        minSamples: samples,
+        action,
+        enabled,
+      })
+      .then(onSaved, (err: unknown) => {
+        setError(toApiError(err));
+        setBusy(false);
+      });
+  };
+
+  return (
+    <form
+      className="panel rule-form"
+      data-testid="rule-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (thresholdOk && samplesOk && !busy) save();
+      }}
+    >
+      <div className="panel-head">
+        <h2 className="panel-title">{rule ? 'Edit alert rule' : 'New alert rule'}</h2>
+      </div>
+      <div className="rule-fields">
+        <label className="field">
+          <span className="field-label">Metric</span>
+          <select value={metric} onChange={(e) => chooseMetric(e.target.value as AlertMetric)} data-testid="rule-metric">
+            {metrics.map((m) => (
+              <option key={m} value={m}>
+                {ALERT_METRICS[m].label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field rule-comparator">
+          <span className="field-label">Fires when</span>
+          <select value={comparator} onChange={(e) => setComparator(e.target.value as Comparator)} data-testid="rule-comparator" title={comparatorWords(comparator)}>
+            {COMPARATORS.map((c) => (
+              <option key={c} value={c}>
+                {c} ({comparatorWords(c)})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Threshold{unit ? ` (${unit})` : ''}</span>
+          <input type="number" step="any" min={0} max={unit === '%' ? 100 : undefined} value={threshold} onChange={(e) => setThreshold(e.target.value)} aria-invalid={!thresholdOk} data-testid="rule-threshold" />
+        </label>
+        <label className="field">
+          <span className="field-label">Over</span>
+          <select value={window} onChange={(e) => setWindow(e.target.value as MonitoringWindow)} data-testid="rule-window">
+            {monitoringWindows.map((w) => (
+              <option key={w} value={w}>
+                the last {WINDOW_LABELS[w]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Judge from (samples)</span>
+          <input type="number" min={1} step={1} value={minSamples} onChange={(e) => setMinSamples(e.target.value)} aria-invalid={!samplesOk} data-testid="rule-min-samples" />
+        </label>
+        <label className="field">
+          <span className="field-label">When it fires</span>
+          <select value={action} onChange={(e) => setAction(e.target.value as AlertAction)} data-testid="rule-action">
+            <option value="notify">show an alert</option>
+            <option value="retrain">show an alert and retrain</option>
+          </select>
+        </label>
+      </div>
+      <div className="rule-foot">
+        <label className="check">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} data-testid="rule-enabled" /> Enabled
+        </label>
+        <span className="small muted" data-testid="rule-preview">
+          {thresholdOk && samplesOk
+            ? `Fires when ${describeRule({ metric, comparator, threshold: thresholdFromInput(metric, typed), window })}, judged once there are ${samples} samples.`
+            : !thresholdOk
+              ? unit === '%'
+                ? 'The threshold is a percentage from 0 to 100.'
+                : 'The threshold is a number, 0 or more.'
+              : 'Samples is a whole number from 1.'}
+        </span>
+        <span className="status-spacer" />
+        <button type="button" className="btn" onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={busy || !thresholdOk || !samplesOk} data-testid="rule-save">
+          {busy ? 'Saving…' : rule ? 'Save rule' : 'Add rule'}
+        </button>
+      </div>
+      {error && <ErrorPanel title="Could not save the rule" error={error} />}
+    </form>
+  );
+}
