@@ -40,6 +40,10 @@ interface Managed {
   launchedAt: number;
   restartTimer?: NodeJS.Timeout;
   exited?: Promise<void>;
+  /** Swaps sent and not yet answered: the process answers each with 'swapped', in order. */
+  swapsInFlight: number;
+  /** Called once no swap is in flight (answered, or the process gone). */
+  swapIdle: (() => void)[];
 }
 
 function isLoopback(host: string): boolean {
@@ -93,6 +97,8 @@ export class EndpointSupervisor {
       stopping: false,
       crashes: 0,
       launchedAt: 0,
+      swapsInFlight: 0,
+      swapIdle: [],
     };
     this.endpoints.set(m.info.id, m);
     this.emit(m);
@@ -116,7 +122,11 @@ export class EndpointSupervisor {
     return true;
   }
 
-  /** Resolves every endpoint's references again and hot-swaps those whose versions changed. */
+  /**
+   * Resolves every endpoint's references again and hot-swaps those whose versions changed.
+   * Resolves once every swap in flight (this call's, or an earlier one's, e.g. from an alias move)
+   * has been answered, so a caller that then lists the endpoints sees the versions they serve.
+   */
   async refresh(): Promise<void> {
     await Promise.all(
       [...this.endpoints.values()].map(async (m) => {
@@ -129,12 +139,24 @@ export class EndpointSupervisor {
           this.emit(m);
           return;
         }
-        if (JSON.stringify(served) === JSON.stringify(m.served)) return;
-        m.served = served;
-        m.config = { ...m.config, models: served };
-        m.proc?.send({ type: 'swap', models: served });
+        if (JSON.stringify(served) !== JSON.stringify(m.served)) {
+          m.served = served;
+          m.config = { ...m.config, models: served };
+          if (m.proc) {
+            m.swapsInFlight++;
+            m.proc.send({ type: 'swap', models: served });
+          }
+        }
+        if (m.swapsInFlight > 0) await new Promise<void>((resolve) => m.swapIdle.push(resolve));
       }),
     );
+  }
+
+  /** Marks `count` swaps answered (all of them when the process is gone) and wakes waiters once none is left. */
+  private swapsAnswered(m: Managed, count: number): void {
+    m.swapsInFlight = Math.max(0, m.swapsInFlight - count);
+    if (m.swapsInFlight > 0) return;
+    for (const wake of m.swapIdle.splice(0)) wake();
   }
 
   /** Stops every endpoint (the host is closing). */
@@ -153,6 +175,8 @@ export class EndpointSupervisor {
     m.proc = proc;
     m.launchedAt = Date.now();
     m.info.pid = proc.pid ?? null;
+    // The versions the process starts with; a refresh during its start changes m.config.models.
+    const startedWith = m.config.models;
     return new Promise<void>((resolve, reject) => {
       let listening = false;
       let resolveExit!: () => void;
@@ -170,16 +194,25 @@ export class EndpointSupervisor {
           m.info.models = toModels(msg.models);
           const failed = msg.models.filter((s) => s.error);
           m.info.message = failed.length ? failed.map((s) => s.error).join('; ') : m.info.restarts ? `restarted (restart ${m.info.restarts})` : null;
+          // A process drops swaps sent before it listens: if versions moved while it started, swap now.
+          this.swapsAnswered(m, Number.POSITIVE_INFINITY);
+          if (m.config.models !== startedWith) {
+            m.swapsInFlight++;
+            proc.send({ type: 'swap', models: m.served });
+          }
           this.emit(m);
           resolve();
         } else if (msg.type === 'swapped') {
           m.info.models = toModels(msg.models);
+          this.swapsAnswered(m, 1);
           const failed = msg.models.filter((s) => s.error);
           m.info.message = failed.length ? failed.map((s) => s.error).join('; ') : 'models swapped';
           this.emit(m);
         } else if (!listening) {
           reject(fromApiError(msg.error));
         } else {
+          // After it listens, a process reports an error only for a swap it could not make.
+          this.swapsAnswered(m, 1);
           m.info.message = msg.error.message;
           this.emit(m);
         }
@@ -187,6 +220,8 @@ export class EndpointSupervisor {
       proc.onExit((code, signal) => {
         resolveExit();
         if (m.proc !== proc) return;
+        // A restart loads m.config, which already holds the versions the unanswered swaps asked for.
+        this.swapsAnswered(m, Number.POSITIVE_INFINITY);
         m.proc = undefined;
         m.info.pid = null;
         if (!listening) {

@@ -145,6 +145,16 @@ describe('supervised endpoints', () => {
     expect(a.json.model).toEqual({ name: 'flowers', version: 1 });
   });
 
+  it('resolves a refresh only once the endpoint answered the swap, so a caller then sees the served version', async () => {
+    const ep = (await service.invoke('endpoints.list', {})).find((e) => e.refs.includes('flowers') && e.status === 'running');
+    expect(ep?.models[0]?.version).toBe(1);
+    // The alias move starts the swap; refreshEndpoints, as a pipeline's deploy step calls it, waits for it.
+    await service.invoke('models.setAlias', { name: 'flowers', alias: 'production', version: 2, reason: 'forward again' });
+    await service.refreshEndpoints();
+    const after = (await service.invoke('endpoints.list', {})).find((e) => e.id === ep?.id);
+    expect(after?.models[0]).toMatchObject({ name: 'flowers', version: 2, aliases: ['production'] });
+  });
+
   it('binds another address only with a generated API key', async () => {
     const ep = await service.invoke('endpoints.start', { models: ['prices'], host: '0.0.0.0' });
     expect(ep.apiKey).toMatch(/^[\w-]{32}$/);
