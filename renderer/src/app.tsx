@@ -1,7 +1,7 @@
 // The shell: a top bar with the pages that exist (Datasets, Pipelines, Runs, Models, Endpoints,
 // Monitoring, About), the page, the status bar, and the window-wide drop target. One ImportStore
 // lives here for the window's lifetime.
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { AppInfo } from '../../shared/api.js';
 import type { Transport } from './api/client.js';
 import { AppContext, type AppServices } from './app-context.js';
@@ -11,12 +11,24 @@ import { ImportStore } from './imports/import-store.js';
 import { useAsync } from './lib/use-async.js';
 import { AboutPage } from './pages/about/about-page.js';
 import { DatasetsPage, type Selection } from './pages/datasets/datasets-page.js';
-import { EndpointsPage } from './pages/endpoints/endpoints-page.js';
-import { ModelsPage } from './pages/models/models-page.js';
-import { MonitoringPage } from './pages/monitoring/monitoring-page.js';
 import { useFiringCount } from './pages/monitoring/use-firing-count.js';
-import { PipelinesPage } from './pages/pipelines/pipelines-page.js';
-import { RunsPage } from './pages/runs/runs-page.js';
+
+// Pages other than the first load when first opened: the canvas and chart libraries they bring
+// would otherwise all be parsed before the window shows anything.
+const PipelinesPage = lazy(() => import('./pages/pipelines/pipelines-page.js').then((m) => ({ default: m.PipelinesPage })));
+const RunsPage = lazy(() => import('./pages/runs/runs-page.js').then((m) => ({ default: m.RunsPage })));
+const ModelsPage = lazy(() => import('./pages/models/models-page.js').then((m) => ({ default: m.ModelsPage })));
+const EndpointsPage = lazy(() => import('./pages/endpoints/endpoints-page.js').then((m) => ({ default: m.EndpointsPage })));
+const MonitoringPage = lazy(() => import('./pages/monitoring/monitoring-page.js').then((m) => ({ default: m.MonitoringPage })));
+
+/** A page once shown stays mounted (hidden), so its sort, filters, selection and scroll survive a tab switch. */
+function PageSlot({ shown, children }: { shown: boolean; children: ReactNode }) {
+  return (
+    <div className="page-slot" hidden={!shown}>
+      <Suspense fallback={<p className="muted loading-pane">Loading…</p>}>{children}</Suspense>
+    </div>
+  );
+}
 
 type Page = 'datasets' | 'pipelines' | 'runs' | 'models' | 'endpoints' | 'monitoring' | 'about';
 
@@ -90,24 +102,35 @@ export function App({ transport }: { transport: Transport }) {
           </nav>
         </header>
         <div className="page">
-          {/* A page once shown stays mounted (hidden), so its sort, filters, selection and scroll survive a tab switch. */}
           {visited.has('datasets') && (
-            <div className="page-slot" hidden={page !== 'datasets'}>
+            <PageSlot shown={page === 'datasets'}>
               <DatasetsPage importedTick={importedTick} lastImported={lastImported} />
-            </div>
+            </PageSlot>
           )}
-          {visited.has('pipelines') && <div className="page-slot" hidden={page !== 'pipelines'}><PipelinesPage /></div>}
+          {visited.has('pipelines') && (
+            <PageSlot shown={page === 'pipelines'}>
+              <PipelinesPage />
+            </PageSlot>
+          )}
           {visited.has('runs') && (
-            <div className="page-slot" hidden={page !== 'runs'}>
+            <PageSlot shown={page === 'runs'}>
               <RunsPage focusRunId={focusRunId} />
-            </div>
+            </PageSlot>
           )}
-          {visited.has('models') && <div className="page-slot" hidden={page !== 'models'}><ModelsPage /></div>}
-          {visited.has('endpoints') && <div className="page-slot" hidden={page !== 'endpoints'}><EndpointsPage /></div>}
+          {visited.has('models') && (
+            <PageSlot shown={page === 'models'}>
+              <ModelsPage />
+            </PageSlot>
+          )}
+          {visited.has('endpoints') && (
+            <PageSlot shown={page === 'endpoints'}>
+              <EndpointsPage />
+            </PageSlot>
+          )}
           {visited.has('monitoring') && (
-            <div className="page-slot" hidden={page !== 'monitoring'}>
+            <PageSlot shown={page === 'monitoring'}>
               <MonitoringPage onOpenPage={setPage} />
-            </div>
+            </PageSlot>
           )}
           {page === 'about' && <AboutPage info={info.data} error={info.error} />}
         </div>
