@@ -1,0 +1,38 @@
+// What the app knows about its metrics, in one place for the engine and the UI: which are better
+// when lower, which task a comparison or alert metric belongs to, and how much one score improves
+// on another. Imports only types, so any module of either side may use it.
+import type { AlertMetric, CompareMetric, TaskName } from './api.js';
+
+/** Losses and errors: a smaller value is the better one. */
+const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['log_loss', 'mae', 'rmse', 'mse', 'loss', 'val_loss', 'val_mae']);
+
+/** Whether a smaller value of this metric is better. */
+export function lowerIsBetter(metric: string): boolean {
+  return LOWER_IS_BETTER.has(metric);
+}
+
+/** The metrics a retrain can compare versions on, by task; the first of each is the default. */
+export const COMPARE_METRICS_BY_TASK: Readonly<Record<TaskName, readonly CompareMetric[]>> = {
+  classification: ['accuracy', 'f1_macro', 'precision_macro', 'recall_macro'],
+  regression: ['mae', 'rmse', 'r2'],
+};
+
+/** The comparison metrics that fit a task (every one when the task is not known). */
+export function compareMetricsFor(task: TaskName | null): CompareMetric[] {
+  return task ? [...COMPARE_METRICS_BY_TASK[task]] : [...COMPARE_METRICS_BY_TASK.classification, ...COMPARE_METRICS_BY_TASK.regression];
+}
+
+/** The task a comparison metric belongs to. */
+export function compareMetricTask(metric: CompareMetric): TaskName {
+  return COMPARE_METRICS_BY_TASK.classification.includes(metric) ? 'classification' : 'regression';
+}
+
+/** The task an alert metric needs; null when a model of either task has it. */
+export function alertMetricTask(metric: AlertMetric): TaskName | null {
+  return metric === 'live_accuracy' ? 'classification' : metric === 'live_mae' ? 'regression' : null;
+}
+
+/** How much better `challenger` scored than `champion` (positive: better), in the metric's units. */
+export function improvement(metric: string, champion: number, challenger: number): number {
+  return lowerIsBetter(metric) ? champion - challenger : challenger - champion;
+}
