@@ -250,10 +250,86 @@ const fraction = (name: string, label: string, dflt: number): ParamField => ({
   default: dflt,
 });
 
+// ---------------------------------------------------------------------------------------------
+// Monitoring: what a monitor step sets up for the deployed model
+
+// The monitoring contract's values (shared/api.ts AlertMetric, Comparator, MonitoringWindow,
+// AlertAction, CompareMetric), repeated here because this file imports nothing but zod; a test
+// holds the two lists equal.
+export const monitorMetrics = [
+  'drift_score',
+  'error_rate',
+  'latency_p50',
+  'latency_p95',
+  'latency_p99',
+  'live_accuracy',
+  'live_mae',
+] as const;
+export type MonitorMetric = (typeof monitorMetrics)[number];
+const monitorMetricLabels: Record<MonitorMetric, string> = {
+  drift_score: 'Drift score (largest feature PSI)',
+  error_rate: 'Error rate',
+  latency_p50: 'Latency p50 (ms)',
+  latency_p95: 'Latency p95 (ms)',
+  latency_p99: 'Latency p99 (ms)',
+  live_accuracy: 'Live accuracy (classification)',
+  live_mae: 'Live MAE (regression)',
+};
+export const monitorComparators = ['>', '>=', '<', '<='] as const;
+export const monitorWindows = ['1h', '24h', '7d'] as const;
+export const monitorActions = ['notify', 'retrain'] as const;
+/** The test metrics a retrain compares champion and challenger on, per task; the first is the task's default. */
+export const retrainCompareMetrics = {
+  classification: ['accuracy', 'f1_macro', 'precision_macro', 'recall_macro'],
+  regression: ['mae', 'rmse', 'r2'],
+} as const;
+
+/** The task an alert metric needs (live quality is measured against labels of that kind); undefined for any. */
+export function monitorMetricTask(metric: string): PipelineTask | undefined {
+  return metric === 'live_accuracy' ? 'classification' : metric === 'live_mae' ? 'regression' : undefined;
+}
+
 /**
- * Every node kind the engine runs, in palette order. (A `monitor` kind, for drift and alert rules
- * on a deployed model, comes with the monitoring engine.)
+ * Whether a monitor step's rule metric or compare metric fits the model's task; the reason when not.
+ * One check for the file (a train step that declares its task) and for run time (the model's task).
  */
+export function monitorTaskIssues(
+  params: { rules: readonly { metric: string }[]; compareMetric: string },
+  task: PipelineTask,
+  model = 'the model',
+): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  params.rules.forEach((r, i) => {
+    const needs = monitorMetricTask(r.metric);
+    if (needs && needs !== task)
+      out.push({
+        field: `rules.${i}.metric`,
+        message: `${r.metric} needs a ${needs} model; ${model} is a ${task} model`,
+      });
+  });
+  const allowed: readonly string[] = retrainCompareMetrics[task];
+  if (params.compareMetric !== 'auto' && !allowed.includes(params.compareMetric))
+    out.push({
+      field: 'compareMetric',
+      message: `${params.compareMetric} is not a ${task} metric: use one of ${allowed.join(', ')}`,
+    });
+  return out;
+}
+
+/** A monitor rule as one line, e.g. "drift_score > 0.2 over 24h, notify". */
+export function monitorRuleLine(r: {
+  metric: string;
+  comparator: string;
+  threshold: number;
+  window: string;
+  action: string;
+}): string {
+  return `${r.metric} ${r.comparator} ${r.threshold} over ${r.window}, ${r.action}`;
+}
+
+const choices = (values: readonly string[]) => values.map((v) => ({ value: v, label: v }));
+
+/** Every node kind the engine runs, in palette order. */
 export const nodeKindNames = [
   'dataset',
   'sql',
@@ -267,6 +343,7 @@ export const nodeKindNames = [
   'evaluate',
   'register',
   'deploy',
+  'monitor',
 ] as const;
 export type NodeKindName = (typeof nodeKindNames)[number];
 
@@ -680,6 +757,102 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
       },
     ],
   },
+  monitor: {
+    label: 'Monitor',
+    category: 'deliver',
+    description:
+      'Sets the alert rules (drift, latency, errors, live quality) and the retrain policy of the deployed model; a rerun replaces the rules this step made and leaves the others alone.',
+    inputs: [{ name: 'endpoint', label: 'Endpoint', type: 'endpoint', required: true }],
+    outputs: [],
+    params: [
+      {
+        name: 'rules',
+        label: 'Alert rules',
+        type: 'object-list',
+        default: [{ metric: 'drift_score', comparator: '>', threshold: 0.2, window: '24h', action: 'notify' }],
+        description: 'Each is judged every minute over its window; live accuracy and live MAE need feedback labels.',
+        fields: [
+          {
+            name: 'metric',
+            label: 'Metric',
+            type: 'enum',
+            options: monitorMetrics.map((m) => ({ value: m, label: monitorMetricLabels[m] })),
+            default: 'drift_score',
+          },
+          { name: 'comparator', label: 'Fires when', type: 'enum', options: choices(monitorComparators), default: '>' },
+          { name: 'threshold', label: 'Threshold', type: 'number', required: true },
+          {
+            name: 'window',
+            label: 'Over',
+            type: 'enum',
+            options: [
+              { value: '1h', label: 'the last hour' },
+              { value: '24h', label: 'the last 24 hours' },
+              { value: '7d', label: 'the last 7 days' },
+            ],
+            default: '24h',
+          },
+          {
+            name: 'action',
+            label: 'Then',
+            type: 'enum',
+            options: [
+              { value: 'notify', label: 'Notify' },
+              { value: 'retrain', label: 'Notify and retrain' },
+            ],
+            default: 'notify',
+          },
+        ],
+      },
+      {
+        name: 'retrainOnAlert',
+        label: 'Retrain when a "retrain" rule fires',
+        type: 'boolean',
+        default: true,
+      },
+      {
+        name: 'scheduleHours',
+        label: 'Retrain every (hours)',
+        type: 'integer',
+        min: 1,
+        max: 24 * 365,
+        description: 'No scheduled retraining when empty.',
+      },
+      {
+        name: 'onNewDatasetVersion',
+        label: 'Retrain on a new version of the training dataset',
+        type: 'boolean',
+        default: false,
+      },
+      {
+        name: 'compareMetric',
+        label: 'Compare on',
+        type: 'enum',
+        options: [
+          { value: 'auto', label: 'By the task (accuracy, or MAE)' },
+          ...retrainCompareMetrics.classification.map((m) => ({ value: m, label: `${m} (classification)` })),
+          ...retrainCompareMetrics.regression.map((m) => ({ value: m, label: `${m} (regression)` })),
+        ],
+        default: 'auto',
+        description: 'The held-out metric a retrained challenger must beat the serving champion on.',
+      },
+      {
+        name: 'margin',
+        label: 'By at least',
+        type: 'number',
+        min: 0,
+        max: 1_000_000,
+        default: 0,
+        description: "In the metric's units.",
+      },
+      {
+        name: 'includeLabelledRequests',
+        label: 'Add labelled requests to the training data',
+        type: 'boolean',
+        default: false,
+      },
+    ],
+  },
 };
 
 /** Whether a string names a kind in the catalogue. */
@@ -732,6 +905,21 @@ export interface NodeParams {
   evaluate: { gates: string[] };
   register: { alias: string; reason: string };
   deploy: { serve: 'alias' | 'version'; port: Opt<number>; host: string };
+  monitor: {
+    rules: {
+      metric: MonitorMetric;
+      comparator: (typeof monitorComparators)[number];
+      threshold: number;
+      window: (typeof monitorWindows)[number];
+      action: (typeof monitorActions)[number];
+    }[];
+    retrainOnAlert: boolean;
+    scheduleHours: Opt<number>;
+    onNewDatasetVersion: boolean;
+    compareMetric: 'auto' | (typeof retrainCompareMetrics)[PipelineTask][number];
+    margin: number;
+    includeLabelledRequests: boolean;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -996,6 +1184,7 @@ export function validatePipeline(input: unknown): ValidationResult {
   }
 
   issues.push(...gateRules(spec, byId, goodEdges));
+  issues.push(...monitorRules(spec, byId, goodEdges));
   return issues.length ? { ok: false, spec, issues } : { ok: true, spec, issues: [] };
 }
 
@@ -1064,6 +1253,22 @@ function gateRules(spec: PipelineSpec, byId: Map<string, PipelineNode>, edges: P
       const r = parseGate(g, task);
       if (!r.ok) out.push({ nodeId: node.id, field: `gates.${i}`, message: r.message });
     });
+  }
+  return out;
+}
+
+/** Each monitor's rule and compare metrics, checked against the task of the train step upstream where it declares one. */
+function monitorRules(spec: PipelineSpec, byId: Map<string, PipelineNode>, edges: PipelineEdge[]): PipelineIssue[] {
+  const out: PipelineIssue[] = [];
+  for (const node of spec.nodes) {
+    if (node.kind !== 'monitor') continue;
+    const train = upstreamOfKind(node.id, 'train', byId, edges);
+    const task = train ? declaredTask(train) : undefined;
+    // A node whose params fail their own schema has had those issues reported already.
+    const parsed = nodeParamSchemas.monitor.safeParse(node.params);
+    if (!train || !task || !parsed.success) continue;
+    const p = parsed.data as unknown as NodeParams['monitor'];
+    for (const i of monitorTaskIssues(p, task, `the model "${train.id}" trains`)) out.push({ nodeId: node.id, ...i });
   }
   return out;
 }
@@ -1188,6 +1393,46 @@ export const GateResult = z.object({
 });
 export type GateResult = z.infer<typeof GateResult>;
 
+/** One alert rule a monitor step applied: its id in the monitoring engine, a readable line, and its settings. */
+export const MonitorRuleOutput = z.object({
+  id: z.string(),
+  line: z.string(),
+  metric: z.string(),
+  comparator: z.string(),
+  threshold: z.number(),
+  window: z.string(),
+  action: z.string(),
+  minSamples: z.number(),
+  enabled: z.boolean(),
+});
+export type MonitorRuleOutput = z.infer<typeof MonitorRuleOutput>;
+
+export const MonitorOutput = z.object({
+  rules: z.array(MonitorRuleOutput),
+  policy: z.object({
+    onAlert: z.boolean(),
+    scheduleHours: z.number().nullable(),
+    onNewDatasetVersion: z.boolean(),
+    metric: z.string(),
+    margin: z.number(),
+    includeLabelledRequests: z.boolean(),
+    alias: z.string(),
+  }),
+  /** The model's last 24 hours when the step ran; null when the overview could not be read. */
+  headline: z
+    .object({
+      window: z.string(),
+      requests: z.number(),
+      errorRate: z.number().nullable(),
+      driftScore: z.number().nullable(),
+      firingAlerts: z.number(),
+    })
+    .nullable(),
+  /** Every rule this step makes has an id starting with this; others are the user's. */
+  ruleIdPrefix: z.string(),
+});
+export type MonitorOutput = z.infer<typeof MonitorOutput>;
+
 /** What a step produced, as the editor shows it when the node is selected. */
 export const StepOutput = z.object({
   table: TablePreview.optional(),
@@ -1203,5 +1448,7 @@ export const StepOutput = z.object({
   runId: z.string().optional(),
   model: z.object({ name: z.string(), version: z.number(), alias: z.string().optional() }).optional(),
   endpoint: z.object({ id: z.string(), url: z.string() }).optional(),
+  /** Monitor steps: the rules and retrain policy applied to the model, and its traffic when they were. */
+  monitoring: MonitorOutput.optional(),
 });
 export type StepOutput = z.infer<typeof StepOutput>;

@@ -42,6 +42,8 @@ function stepDetail(s: PipelineStep): string {
     parts.push(shown.map(([k, v]) => `${k} ${fmt(v)}`).join(', '));
   }
   if (o.endpoint) parts.push(o.endpoint.url);
+  if (o.monitoring)
+    parts.push(o.monitoring.rules.length ? o.monitoring.rules.map((r) => r.line).join(', ') : 'no alert rules');
   return parts.join('; ');
 }
 
@@ -57,6 +59,12 @@ function stepJson(s: PipelineStep) {
     ...(s.output?.runId ? { trainingRun: s.output.runId } : {}),
     ...(s.output?.model ? { model: s.output.model } : {}),
     ...(s.output?.endpoint ? { endpoint: s.output.endpoint.url } : {}),
+    ...(s.output?.monitoring
+      ? {
+          alertRules: s.output.monitoring.rules.map((r) => ({ id: r.id, rule: r.line })),
+          retrainPolicy: s.output.monitoring.policy,
+        }
+      : {}),
     ...(s.output?.table ? { rows: s.output.table.rowCount } : {}),
     error: s.error?.message ?? null,
     reason: s.reason,

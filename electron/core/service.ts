@@ -664,6 +664,14 @@ export class CairnService {
       startEndpoint: (req) => this.endpoints.start(methods['endpoints.start'].input.parse(req)),
       stopEndpoint: async (id) => void (await this.endpoints.stop(id)),
       refreshEndpoints: () => this.endpoints.refresh(),
+      // The same Monitor calls as the monitoring.* handlers, on inputs parsed as those handlers' are.
+      alertRules: () => this.monitor.rules(),
+      saveAlertRule: (rule, opts) =>
+        this.monitor.saveRule(methods['monitoring.rules.save'].input.parse(rule), Date.now(), opts),
+      deleteAlertRule: (id) => this.monitor.deleteRule(id),
+      retrainPolicy: (model) => this.monitor.policy(model),
+      setRetrainPolicy: (policy) => this.monitor.setPolicy(methods['monitoring.retrainPolicy.set'].input.parse(policy)),
+      monitoringOverview: (req) => this.monitor.overview(methods['monitoring.overview'].input.parse(req)),
     };
   }
 

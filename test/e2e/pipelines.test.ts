@@ -2,8 +2,10 @@
 // the canvas and connecting their ports by dragging handle to handle, a refused connection, the
 // parameter panel (dataset, target, epochs, a gate), save, run with every step succeeding, and a
 // rerun that finds every step cached. Then the editor's keyboard: undo/redo, copy/paste, delete,
-// and export/import of the file; and a template whose gate is not met (the step fails with the
-// reason, what follows is skipped), its version history, a rename and a confirmed delete.
+// and export/import of the file; deploy and monitor steps added from the palette to a template,
+// the monitor's generated panel, and the alert rules and retrain policy its run applied; and a
+// template whose gate is not met (the step fails with the reason, what follows is skipped), its
+// version history, a rename and a confirmed delete.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -307,6 +309,64 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     expect(await page.getByTestId('error-panel').count()).toBe(0);
     expect(await node('fit').getAttribute('data-invalid')).toBe('true');
     expect(await page.getByTestId('run').isDisabled()).toBe(true);
+  });
+
+  it('adds deploy and monitor from the palette and shows the alert rules and retrain policy the run applied', async () => {
+    await irisAndPipelines();
+    await page.getByTestId('pipelines-empty-new').click();
+    await page.getByTestId('new-tabular-classification').check();
+    await poll(() => page.getByTestId('new-target').inputValue()).toBe('species');
+    await page.getByTestId('new-gate').fill('accuracy >= 0.5');
+    await page.getByTestId('new-name').fill('iris-watched');
+    await page.getByTestId('new-pipeline-submit').click();
+    await node('register').waitFor();
+    await page.getByTestId('pipeline-list-hide').click();
+
+    // The kind is in the palette by itself, under Deliver after Deploy.
+    expect(await page.locator('.palette-group', { hasText: 'Deliver' }).getByRole('button').allTextContents()).toEqual([
+      'Register',
+      'Deploy',
+      'Monitor',
+    ]);
+    await dragStep('deploy', 640, 560);
+    await dragStep('monitor', 820, 560);
+    await connect('handle-register-out-model', 'handle-deploy-in-model');
+    await connect('handle-deploy-out-endpoint', 'handle-monitor-in-endpoint');
+    await poll(() => edges().count()).toBe(8);
+    await page.getByTestId('auto-layout').click();
+
+    // Its panel is generated from the kind's fields: one drift rule to start with, the policy below.
+    await select('monitor');
+    expect(await page.getByTestId('param-rules-0-metric').inputValue()).toBe('drift_score');
+    expect(await page.getByTestId('param-rules-0-threshold').inputValue()).toBe('0.2');
+    expect(await page.getByTestId('param-retrainOnAlert').isChecked()).toBe(true);
+    expect(await node('monitor').locator('.step-summary').textContent()).toBe('drift_score > 0.2 over 24h');
+    await page.getByTestId('param-rules-add').click();
+    await page.getByTestId('param-rules-1-metric').selectOption('latency_p95');
+    // A new rule has no threshold until one is given: the field says so.
+    await page.getByTestId('error-rules-1-threshold').waitFor();
+    await page.getByTestId('param-rules-1-threshold').fill('250');
+    await page.getByTestId('param-scheduleHours').fill('24');
+    await poll(() => node('monitor').locator('.step-summary').textContent()).toBe('2 alert rules · retrain every 24 h');
+
+    await select('train');
+    await page.getByTestId('param-epochs').fill('5');
+    await page.getByTestId('run').click();
+    await page.locator('[data-testid="run-bar"][data-status="succeeded"]').waitFor({ timeout: 180_000 });
+    expect(await statesOf(['register', 'deploy', 'monitor'])).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    await select('monitor');
+    await page.getByTestId('tab-output').click();
+    expect(await page.getByTestId('monitor-rule').allTextContents()).toEqual([
+      'drift_score > 0.2 over 24h, notify',
+      'latency_p95 > 250 over 24h, notify',
+    ]);
+    expect(await page.getByTestId('monitor-policy').textContent()).toMatch(
+      /^Retrain when a "retrain" rule fires, or every 24\u00a0h; promote to production when a retrained version's accuracy is better\.$/,
+    );
+    expect(await page.getByTestId('monitor-headline').textContent()).toBe(
+      'No requests in the last 24h when the step ran.',
+    );
+    await shot(page, 'pipeline-monitor');
   });
 
   it('runs a template whose gate fails, opens an older version, renames and deletes the pipeline', async () => {

@@ -309,17 +309,25 @@ export class Monitor {
     return this.repo.rules(model).map((r) => this.ruleView(r));
   }
 
-  /** Creates or updates a rule (checked against the model's task) and judges it at once. */
-  async saveRule(input: MethodArg<'monitoring.rules.save'>, now = Date.now()): Promise<AlertRule> {
+  /**
+   * Creates or updates a rule (checked against the model's task) and judges it at once. An id not
+   * in use is refused, unless `createWithId`: pipeline steps name their rules so a rerun replaces
+   * them instead of adding more.
+   */
+  async saveRule(
+    input: MethodArg<'monitoring.rules.save'>,
+    now = Date.now(),
+    options: { createWithId?: boolean } = {},
+  ): Promise<AlertRule> {
     const v = judgedVersion(this.deps.registry, input.model);
     const { card } = await this.views.get(v);
     const needs = metricTask(input.metric);
     if (needs && needs !== card.task)
       throw new CairnError('invalid_argument', `${input.metric} needs a ${needs} model; "${v.name}" is a ${card.task} model`);
     const existing = input.id ? this.repo.rule(input.id) : undefined;
-    if (input.id && !existing) throw new CairnError('not_found', `no alert rule ${input.id}`);
+    if (input.id && !existing && !options.createWithId) throw new CairnError('not_found', `no alert rule ${input.id}`);
     const at = new Date(now).toISOString();
-    const id = existing?.id ?? randomUUID();
+    const id = existing?.id ?? input.id ?? randomUUID();
     const changed = existing && (existing.metric !== input.metric || existing.comparator !== input.comparator || existing.threshold !== input.threshold || existing.window !== input.window);
     // A changed condition is a different question: an alert firing for the old one is answered.
     if (existing && (changed || !input.enabled)) for (const a of this.repo.resolveRule(id, at)) this.deps.events.emit('alert.resolved', a);

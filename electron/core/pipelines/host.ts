@@ -1,8 +1,17 @@
-// What the pipeline node kinds need from the rest of the engine: data, training, the registry and
-// endpoints. The service implements it over its repos, run queue and endpoint supervisor, so the
+// What the pipeline node kinds need from the rest of the engine: data, training, the registry,
+// endpoints and monitoring. The service implements it over its repos, run queue and endpoint supervisor, so the
 // kinds stay small and the executor runs them without knowing the service.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Endpoint, MethodArg, Run, RunProgress } from '../../../shared/api.js';
+import type {
+  AlertRule,
+  Endpoint,
+  MethodArg,
+  MethodInput,
+  MonitoringOverview,
+  RetrainPolicy,
+  Run,
+  RunProgress,
+} from '../../../shared/api.js';
 
 /** A dataset version a step reads. */
 export interface ResolvedDataset {
@@ -37,4 +46,16 @@ export interface PipelineHost {
   stopEndpoint(id: string): Promise<void>;
   /** Re-resolves every endpoint's references (hot-swapping moved aliases) and waits for it. */
   refreshEndpoints(): Promise<void>;
+  /** Every alert rule (of every model), as monitoring.rules.list gives them. */
+  alertRules(): AlertRule[];
+  /**
+   * Creates or updates a rule as monitoring.rules.save does. With `createWithId`, an id not in use
+   * creates the rule under that id: a pipeline step names its rules so a rerun finds and replaces them.
+   */
+  saveAlertRule(rule: MethodInput<'monitoring.rules.save'>, options?: { createWithId?: boolean }): Promise<AlertRule>;
+  deleteAlertRule(id: string): boolean;
+  /** The model's retrain policy as saved, else its defaults (monitoring.retrainPolicy.get). */
+  retrainPolicy(model: string): RetrainPolicy;
+  setRetrainPolicy(policy: MethodInput<'monitoring.retrainPolicy.set'>): Promise<RetrainPolicy>;
+  monitoringOverview(req: MethodInput<'monitoring.overview'>): Promise<MonitoringOverview>;
 }

@@ -123,6 +123,7 @@ export class PipelineRunner {
 
     const env: RunEnv = {
       host: this.options.host,
+      pipelineId: version.pipelineId,
       pipelineName,
       baseDir: version.baseDir ?? this.options.defaultBaseDir,
     };

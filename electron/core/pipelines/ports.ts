@@ -30,11 +30,13 @@ export interface MetricsValue {
   metrics: Record<string, number | null>;
 }
 
-/** An `endpoint` port: a running prediction endpoint. */
+/** An `endpoint` port: a running prediction endpoint, and the model version it was deployed for. */
 export interface EndpointValue {
   type: 'endpoint';
   id: string;
   url: string;
+  /** What a monitor step downstream watches: the model's name, version, task and the alias it is served by. */
+  model: Pick<ModelValue, 'name' | 'version' | 'task' | 'alias'>;
 }
 
 export type PortValue = TableValue | ModelValue | MetricsValue | EndpointValue;

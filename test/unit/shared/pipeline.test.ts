@@ -1,12 +1,15 @@
 // The pipeline file format: a bad file gives errors naming the node and field (or edge and port)
 // to fix, for each kind of problem; the catalogue's field descriptors and the zod schemas built
-// from them agree; gates parse; the editor's helpers refuse wrong and cyclic connections.
+// from them agree; gates parse; the editor's helpers refuse wrong and cyclic connections; a
+// monitor step's rules use the monitoring contract's values and fit the task trained upstream.
 import { describe, expect, it } from 'vitest';
+import { AlertAction, AlertMetric, Comparator, CompareMetric, monitoringWindows } from '../../../shared/api.js';
 import {
   defaultParams,
   fieldSchema,
   findCycle,
   gatePasses,
+  monitorRuleLine,
   nodeKindNames,
   nodeKinds,
   parseGate,
@@ -278,7 +281,11 @@ describe('the catalogue', () => {
       }
       expect(spec.params.map((p) => p.name)).toEqual([...new Set(spec.params.map((p) => p.name))]);
     }
-    expect(nodeKindNames).not.toContain('monitor');
+    expect(nodeKindNames.at(-1)).toBe('monitor');
+    expect(nodeKinds.monitor).toMatchObject({ category: 'deliver', outputs: [] });
+    expect(nodeKinds.monitor.inputs).toEqual([
+      { name: 'endpoint', label: 'Endpoint', type: 'endpoint', required: true },
+    ]);
   });
 
   it('builds each field schema from its descriptor: bounds, enums, required strings and object lists', () => {
@@ -320,5 +327,104 @@ describe('the catalogue', () => {
     expect(wouldCycle(edges, 'a', 'c')).toBe(false);
     expect(wouldCycle(edges, 'a', 'a')).toBe(true);
     expect(findCycle(['a', 'b', 'c'], edges)).toBeNull();
+  });
+});
+
+describe('the monitor kind', () => {
+  /** The template chain, then deploy and monitor. */
+  function monitored(params: Record<string, unknown> = {}, task = 'classification') {
+    const s = goodSpec();
+    node(s, 'train').params.task = task;
+    node(s, 'evaluate').params.gates = [];
+    s.nodes.push({ id: 'deploy', kind: 'deploy', params: {}, position: pos });
+    s.nodes.push({ id: 'watch', kind: 'monitor', params, position: pos });
+    s.edges.push({ id: 'e7', source: 'register', sourcePort: 'model', target: 'deploy', targetPort: 'model' });
+    s.edges.push({ id: 'e8', source: 'deploy', sourcePort: 'endpoint', target: 'watch', targetPort: 'endpoint' });
+    return validatePipeline(s);
+  }
+  const rule = (metric: string, threshold = 1) => ({
+    metric,
+    comparator: '>',
+    threshold,
+    window: '1h',
+    action: 'notify',
+  });
+  const fieldOf = (f: ParamField | undefined, name: string) =>
+    f?.type === 'object-list' ? f.fields.find((x) => x.name === name) : undefined;
+  const values = (f: ParamField | undefined) => (f?.type === 'enum' ? f.options.map((o) => o.value) : []);
+
+  it("offers exactly the monitoring contract's metrics, comparators, windows, actions and compare metrics", () => {
+    const rules = nodeKinds.monitor.params.find((p) => p.name === 'rules');
+    expect(values(fieldOf(rules, 'metric')).sort()).toEqual([...AlertMetric.options].sort());
+    expect(values(fieldOf(rules, 'comparator'))).toEqual(Comparator.options);
+    expect(values(fieldOf(rules, 'window'))).toEqual([...monitoringWindows]);
+    expect(values(fieldOf(rules, 'action'))).toEqual(AlertAction.options);
+    const compare = values(nodeKinds.monitor.params.find((p) => p.name === 'compareMetric'));
+    expect(compare[0]).toBe('auto');
+    expect(compare.slice(1).sort()).toEqual([...CompareMetric.options].sort());
+  });
+
+  it('starts with one drift rule and the default retrain policy', () => {
+    expect(defaultParams('monitor')).toEqual({
+      rules: [{ metric: 'drift_score', comparator: '>', threshold: 0.2, window: '24h', action: 'notify' }],
+      retrainOnAlert: true,
+      onNewDatasetVersion: false,
+      compareMetric: 'auto',
+      margin: 0,
+      includeLabelledRequests: false,
+    });
+    const [first] = defaultParams('monitor').rules as Parameters<typeof monitorRuleLine>[0][];
+    expect(first && monitorRuleLine(first)).toBe('drift_score > 0.2 over 24h, notify');
+    const r = monitored();
+    expect(r.issues).toEqual([]);
+    expect(r.spec?.nodes.find((n) => n.id === 'watch')?.params).toEqual(defaultParams('monitor'));
+  });
+
+  it('names the node and field of a bad rule: an unknown metric, a missing threshold, a wrong window', () => {
+    const r = monitored({
+      rules: [rule('drift_score'), { ...rule('accuracy_live'), window: '2d' }, { metric: 'error_rate' }],
+    });
+    expect(r.ok).toBe(false);
+    expect(r.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ nodeId: 'watch', field: 'rules.1.metric' }),
+        expect.objectContaining({ nodeId: 'watch', field: 'rules.1.window' }),
+        { nodeId: 'watch', field: 'rules.2.threshold', message: 'Threshold is required' },
+      ]),
+    );
+    expect(r.issues.every((i) => i.nodeId === 'watch')).toBe(true);
+  });
+
+  it('checks rule and compare metrics against the task the train step declares', () => {
+    const cls = monitored({ rules: [rule('live_accuracy', 0.8), rule('live_mae')], compareMetric: 'rmse' });
+    expect(cls.issues).toEqual([
+      {
+        nodeId: 'watch',
+        field: 'rules.1.metric',
+        message: 'live_mae needs a regression model; the model "train" trains is a classification model',
+      },
+      {
+        nodeId: 'watch',
+        field: 'compareMetric',
+        message: 'rmse is not a classification metric: use one of accuracy, f1_macro, precision_macro, recall_macro',
+      },
+    ]);
+    expect(monitored({ rules: [rule('live_mae')], compareMetric: 'rmse' }, 'regression').issues).toEqual([]);
+    // A task found from the target is known only at run time: the step checks it then.
+    expect(monitored({ rules: [rule('live_mae')] }, 'auto').issues).toEqual([]);
+  });
+
+  it('takes an endpoint, not a model, and needs one', () => {
+    expect(portsCompatible('deploy', 'endpoint', 'monitor', 'endpoint')).toBe(true);
+    expect(portsCompatible('register', 'model', 'monitor', 'endpoint')).toBe(false);
+    const s = goodSpec();
+    s.nodes.push({ id: 'watch', kind: 'monitor', params: {}, position: pos });
+    expect(validatePipeline(s).issues).toEqual([
+      expect.objectContaining({
+        nodeId: 'watch',
+        port: 'endpoint',
+        message: expect.stringMatching(/needs its "endpoint" input/) as string,
+      }),
+    ]);
   });
 });

@@ -12,6 +12,8 @@ import { describe, type TableColumn } from '../table.js';
 /** What the kinds of one run share besides the host. */
 export interface RunEnv {
   host: PipelineHost;
+  /** The saved pipeline's id: steps that name things outside the run (alert rules) name them by it. */
+  pipelineId: string;
   pipelineName: string;
   /** Relative file paths in the pipeline resolve against this folder. */
   baseDir: string;

@@ -21,7 +21,8 @@ export function deployRef(model: ModelValue, serve: 'alias' | 'version'): string
 
 export function deployKind(env: RunEnv): KindRunner {
   return {
-    version: 1,
+    // 2: the endpoint port carries the model it serves (for monitor steps).
+    version: 2,
     async run(ctx) {
       const p = ctx.node.params as unknown as NodeParams['deploy'];
       const model = expectPort(ctx.inputs.model, 'model', 'model');
@@ -59,7 +60,17 @@ export function deployKind(env: RunEnv): KindRunner {
           `endpoint ${endpoint.url} serves ${endpoint.models.map((m) => `${m.name}:${m.version}`).join(', ')}, not version ${model.version}`,
         );
       }
-      const value: EndpointValue = { type: 'endpoint', id: endpoint.id, url: endpoint.url };
+      const value: EndpointValue = {
+        type: 'endpoint',
+        id: endpoint.id,
+        url: endpoint.url,
+        model: {
+          name: model.name,
+          version: model.version,
+          task: model.task,
+          ...(model.alias ? { alias: model.alias } : {}),
+        },
+      };
       return {
         output: {
           endpoint: { id: endpoint.id, url: endpoint.url },

@@ -9,6 +9,7 @@ import { encodeKind } from './encode.js';
 import { evaluateKind } from './evaluate.js';
 import { filterKind } from './filter.js';
 import { imputeKind } from './impute.js';
+import { monitorKind } from './monitor.js';
 import { registerKind } from './register.js';
 import { scaleKind } from './scale.js';
 import { splitKind } from './split.js';
@@ -32,5 +33,6 @@ export function kindRunners(env: RunEnv): Record<NodeKindName, KindRunner> {
     evaluate: evaluateKind(env),
     register: registerKind(env),
     deploy: deployKind(env),
+    monitor: monitorKind(env),
   };
 }

@@ -1,12 +1,13 @@
 // What a step produced in the run on show: its state and timing, then its output by kind: the
 // table (columns, first rows, row count, split parts), the metrics with each gate passed or not,
-// the training run (a link to its page), the model version, the endpoint's URL.
+// the training run (a link to its page), the model version, the endpoint's URL, the alert rules
+// and retrain policy a monitor step applied.
 import type { PipelineStep } from '../../../../shared/api.js';
-import type { StepOutput, TablePreview } from '../../../../shared/pipeline.js';
+import type { MonitorOutput, StepOutput, TablePreview } from '../../../../shared/pipeline.js';
 import { ApiError } from '../../api/api-error.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
-import { formatCell, formatCount, formatDuration, formatStat, shortHash } from '../../lib/format.js';
+import { formatCell, formatCount, formatDuration, formatPercent, formatStat, shortHash } from '../../lib/format.js';
 import { StateBadge } from './step-node.js';
 
 interface StepOutputProps {
@@ -90,10 +91,57 @@ function OutputBody({ output, onOpenRun }: { output: StepOutput; onOpenRun: (run
           </a>
         </section>
       )}
+      {output.monitoring && <Monitoring monitoring={output.monitoring} />}
       {output.metrics && <Metrics output={output} />}
       {output.table && <TableView table={output.table} />}
     </>
   );
+}
+
+function Monitoring({ monitoring }: { monitoring: MonitorOutput }) {
+  const { rules, policy, headline } = monitoring;
+  const triggers = [
+    policy.onAlert ? 'a "retrain" rule fires' : '',
+    policy.scheduleHours !== null ? `every ${policy.scheduleHours}\u00a0h` : '',
+    policy.onNewDatasetVersion ? 'on a new version of the training dataset' : '',
+  ].filter(Boolean);
+  return (
+    <section className="output-block" data-testid="output-monitoring">
+      <h3>Alert rules</h3>
+      {rules.length === 0 ? (
+        <p className="small muted">None (rules made in the app are kept).</p>
+      ) : (
+        <ul className="gate-list">
+          {rules.map((r) => (
+            <li key={r.id} data-testid="monitor-rule" title={r.id}>
+              <code>{r.line}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Retrain policy</h3>
+      <p className="small" data-testid="monitor-policy">
+        {triggers.length ? `Retrain when ${triggers.join(', or ')}` : 'No automatic retraining'}; promote to{' '}
+        <strong>{policy.alias}</strong> when a retrained version's {policy.metric} is better
+        {policy.margin > 0 ? ` by at least ${formatStat(policy.margin)}` : ''}
+        {policy.includeLabelledRequests ? ', training on labelled requests too' : ''}.
+      </p>
+      {headline && (
+        <p className="small muted" data-testid="monitor-headline">
+          {headlineText(headline)}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The model's traffic as the step saw it, in one sentence. */
+function headlineText(h: NonNullable<MonitorOutput['headline']>): string {
+  if (h.requests === 0) return `No requests in the last ${h.window} when the step ran.`;
+  const errors = h.errorRate !== null ? ` (${formatPercent(h.errorRate, 1)} errors)` : '';
+  const drift = h.driftScore !== null ? `drift score ${formatStat(h.driftScore)}` : 'too few to judge drift';
+  const firing = `${h.firingAlerts} alert${h.firingAlerts === 1 ? '' : 's'} firing`;
+  return `Last ${h.window} when the step ran: ${formatCount(h.requests)} requests${errors}, ${drift}, ${firing}.`;
 }
 
 function Metrics({ output }: { output: StepOutput }) {

@@ -66,5 +66,17 @@ export function stepSummary(kind: string, params: Params): string {
       return str(params.alias) ? `alias ${str(params.alias)}` : '';
     case 'deploy':
       return `${params.serve === 'version' ? 'this version' : 'the alias'}${typeof params.port === 'number' ? ` · port ${params.port}` : ''}`;
+    case 'monitor': {
+      const rules = Array.isArray(params.rules) ? (params.rules as Params[]) : [];
+      const first = rules[0];
+      const what =
+        rules.length === 0
+          ? 'no alert rules'
+          : rules.length === 1 && first && typeof first.threshold === 'number'
+            ? `${str(first.metric)} ${str(first.comparator)} ${first.threshold} over ${str(first.window)}`
+            : `${rules.length} alert rule${rules.length === 1 ? '' : 's'}`;
+      const every = typeof params.scheduleHours === 'number' ? ` · retrain every ${params.scheduleHours} h` : '';
+      return `${what}${every}`;
+    }
   }
 }

@@ -12,6 +12,7 @@ import { CairnError } from '../../../../../electron/core/errors.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { tempDir } from '../helpers.js';
 import { classificationCsv, regressionCsv } from '../training/data.js';
+import { states, step, waitForRun as waitFor } from './run-helpers.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
@@ -56,8 +57,7 @@ async function runFile(spec: PipelineSpec, file = `${spec.name}.json`): Promise<
   return service.invoke('pipelines.runFile', { path: path.join(dir, file) });
 }
 
-const states = (run: PipelineRun) => Object.fromEntries(run.steps.map((s) => [s.nodeId, s.state]));
-const step = (run: PipelineRun, id: string) => run.steps.find((s) => s.nodeId === id) as PipelineRun['steps'][number];
+const waitForRun = (runId: string) => waitFor(service, runId);
 
 async function invokeError(method: Parameters<CairnService['invoke']>[0], arg: unknown): Promise<CairnError> {
   try {
@@ -379,21 +379,3 @@ describe('cancel', () => {
     }
   });
 });
-
-/** Waits for a pipeline run to end, through its events. */
-function waitForRun(runId: string): Promise<PipelineRun> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      service.invoke('pipelines.runGet', { runId }).then((run) => {
-        if (!['queued', 'running'].includes(run.status)) {
-          off();
-          resolve(run);
-        }
-      }, reject);
-    };
-    const off = service.events.subscribe((event, payload) => {
-      if (event === 'pipeline.run' && (payload as EventPayload<'pipeline.run'>).id === runId) check();
-    });
-    check();
-  });
-}

@@ -25,7 +25,7 @@ let step = 0;
 const host = {
   connect: () => duck.instance.connect(),
 } as unknown as PipelineHost;
-const kinds = kindRunners({ host, pipelineName: 'test', baseDir: '/' });
+const kinds = kindRunners({ host, pipelineId: 'test-id', pipelineName: 'test', baseDir: '/' });
 
 /** Writes a table from a SELECT to a Parquet file. */
 async function table(name: string, select: string): Promise<string> {
