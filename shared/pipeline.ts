@@ -5,8 +5,10 @@
 // Each node kind's parameters are declared once, as field descriptors: the editor walks the
 // descriptors to generate its parameter panel, and the zod schema that checks a file is built from
 // the same descriptors, so the form and the validation cannot drift. This file imports nothing but
-// zod: no node:, DOM or electron, so the renderer can validate as the user draws.
+// zod and shared/metrics.ts (itself free of runtime imports): no node:, DOM or electron, so the
+// renderer can validate as the user draws.
 import { z } from 'zod';
+import { alertMetricTask, COMPARE_METRICS_BY_TASK } from './metrics.js';
 
 /** The file format's version: a top-level `"cairn": 1`. */
 export const PIPELINE_FORMAT = 1;
@@ -254,8 +256,8 @@ const fraction = (name: string, label: string, dflt: number): ParamField => ({
 // Monitoring: what a monitor step sets up for the deployed model
 
 // The monitoring contract's values (shared/api.ts AlertMetric, Comparator, MonitoringWindow,
-// AlertAction, CompareMetric), repeated here because this file imports nothing but zod; a test
-// holds the two lists equal.
+// AlertAction), repeated here because importing the contract would bring it into every user of
+// this file; a test holds the lists equal.
 export const monitorMetrics = [
   'drift_score',
   'error_rate',
@@ -278,36 +280,26 @@ const monitorMetricLabels: Record<MonitorMetric, string> = {
 export const monitorComparators = ['>', '>=', '<', '<='] as const;
 export const monitorWindows = ['1h', '24h', '7d'] as const;
 export const monitorActions = ['notify', 'retrain'] as const;
-/** The test metrics a retrain compares champion and challenger on, per task; the first is the task's default. */
-export const retrainCompareMetrics = {
-  classification: ['accuracy', 'f1_macro', 'precision_macro', 'recall_macro'],
-  regression: ['mae', 'rmse', 'r2'],
-} as const;
-
-/** The task an alert metric needs (live quality is measured against labels of that kind); undefined for any. */
-export function monitorMetricTask(metric: string): PipelineTask | undefined {
-  return metric === 'live_accuracy' ? 'classification' : metric === 'live_mae' ? 'regression' : undefined;
-}
 
 /**
  * Whether a monitor step's rule metric or compare metric fits the model's task; the reason when not.
  * One check for the file (a train step that declares its task) and for run time (the model's task).
  */
 export function monitorTaskIssues(
-  params: { rules: readonly { metric: string }[]; compareMetric: string },
+  params: { rules: readonly { metric: MonitorMetric }[]; compareMetric: string },
   task: PipelineTask,
   model = 'the model',
 ): { field: string; message: string }[] {
   const out: { field: string; message: string }[] = [];
   params.rules.forEach((r, i) => {
-    const needs = monitorMetricTask(r.metric);
+    const needs = alertMetricTask(r.metric);
     if (needs && needs !== task)
       out.push({
         field: `rules.${i}.metric`,
         message: `${r.metric} needs a ${needs} model; ${model} is a ${task} model`,
       });
   });
-  const allowed: readonly string[] = retrainCompareMetrics[task];
+  const allowed: readonly string[] = COMPARE_METRICS_BY_TASK[task];
   if (params.compareMetric !== 'auto' && !allowed.includes(params.compareMetric))
     out.push({
       field: 'compareMetric',
@@ -830,8 +822,8 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
         type: 'enum',
         options: [
           { value: 'auto', label: 'By the task (accuracy, or MAE)' },
-          ...retrainCompareMetrics.classification.map((m) => ({ value: m, label: `${m} (classification)` })),
-          ...retrainCompareMetrics.regression.map((m) => ({ value: m, label: `${m} (regression)` })),
+          ...COMPARE_METRICS_BY_TASK.classification.map((m) => ({ value: m, label: `${m} (classification)` })),
+          ...COMPARE_METRICS_BY_TASK.regression.map((m) => ({ value: m, label: `${m} (regression)` })),
         ],
         default: 'auto',
         description: 'The held-out metric a retrained challenger must beat the serving champion on.',
@@ -916,7 +908,7 @@ export interface NodeParams {
     retrainOnAlert: boolean;
     scheduleHours: Opt<number>;
     onNewDatasetVersion: boolean;
-    compareMetric: 'auto' | (typeof retrainCompareMetrics)[PipelineTask][number];
+    compareMetric: 'auto' | (typeof COMPARE_METRICS_BY_TASK)[PipelineTask][number];
     margin: number;
     includeLabelledRequests: boolean;
   };
