@@ -5,6 +5,7 @@
 // resolved parameter, so the run can be read (and reproduced) from this page alone.
 import { useMemo, useState, type ReactNode } from 'react';
 import type { EpochRecord, Run, TaskName } from '../../../../shared/api.js';
+import { lowerIsBetter } from '../../../../shared/metrics.js';
 import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { Chart } from '../../components/chart.js';
@@ -23,7 +24,7 @@ import {
   type RocCurveData,
 } from './run-charts.js';
 import { flattenParams, formatParamValue, METRIC_LABELS } from './run-compare-data.js';
-import { hiddenSummary, lowerIsBetter, shortId } from './runs-query.js';
+import { hiddenSummary, shortId } from './runs-query.js';
 import { useLiveRun } from './use-live-run.js';
 
 export interface RunDetailProps {
