@@ -9,6 +9,7 @@ import { lowerIsBetter } from '../../../../shared/metrics.js';
 import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { Chart } from '../../components/chart.js';
+import { SERIES_COLORS } from '../../components/chart-theme.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { formatCount, formatDate, formatDuration, formatStat } from '../../lib/format.js';
@@ -20,7 +21,6 @@ import {
   predictedVsActualOption,
   residualOption,
   rocOption,
-  SERIES_COLORS,
   type RocCurveData,
 } from './run-charts.js';
 import { flattenParams, formatParamValue, METRIC_LABELS } from './run-compare-data.js';
