@@ -4,6 +4,7 @@ import { useMemo, useRef, useState } from 'react';
 import { useApp } from '../../app-context.js';
 import { Chart } from '../../components/chart.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { formatMs } from '../../lib/format.js';
 import { usePolled } from '../../lib/use-polled.js';
 import { trafficOption } from './traffic-chart.js';
 
@@ -13,10 +14,6 @@ const WINDOWS = [
   { seconds: 300, label: '5 min' },
   { seconds: 900, label: '15 min' },
 ];
-
-function ms(v: number | null): string {
-  return v === null ? '–' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
-}
 
 export function LiveTraffic({ endpointId, live }: { endpointId: string; live: boolean }) {
   const { client } = useApp();
@@ -43,10 +40,10 @@ export function LiveTraffic({ endpointId, live }: { endpointId: string; live: bo
               <strong>{total.errors}</strong> error{total.errors === 1 ? '' : 's'}
             </span>
             <span>
-              p50 <strong>{ms(total.p50)}</strong>
+              p50 <strong>{formatMs(total.p50)}</strong>
             </span>
             <span>
-              p99 <strong>{ms(total.p99)}</strong>
+              p99 <strong>{formatMs(total.p99)}</strong>
             </span>
           </span>
         )}

@@ -5,8 +5,7 @@
 import type { FeatureDrift, LiveQuality, MonitoringOverview, PredictionDistribution } from '../../../../shared/api.js';
 import type { ChartOption } from '../../components/chart.js';
 import { AXIS, axisLabel, ERROR_RED, GRID_LINE, idleScale, SERIES_COLORS, TEXT } from '../../components/chart-theme.js';
-import { formatStat } from '../../lib/format.js';
-import { formatMs, formatPercentValue } from './monitoring-format.js';
+import { formatMs, formatPercentValue, formatStat } from '../../lib/format.js';
 
 const TRAINING_GREY = '#9aa4b5';
 const legend = { top: 0, left: 0, textStyle: { color: TEXT, fontSize: 11 }, itemHeight: 8, type: 'scroll' };

@@ -3,7 +3,7 @@
 // Pure functions, unit-tested apart from the views.
 import type { AlertMetric, AlertRuleInput, CompareMetric, Comparator, LiveQuality, MonitoringWindow, TaskName } from '../../../../shared/api.js';
 import { alertMetricTask, improvement as gainOf } from '../../../../shared/metrics.js';
-import { formatCount, formatStat } from '../../lib/format.js';
+import { formatCount, formatMs, formatPercentValue, formatStat } from '../../lib/format.js';
 
 export { compareMetricsFor } from '../../../../shared/metrics.js';
 
@@ -47,20 +47,6 @@ export function formatMetric(metric: AlertMetric, value: number | null): string 
   if (unit === '%') return formatPercentValue(value);
   if (unit === 'ms') return formatMs(value);
   return formatStat(value);
-}
-
-/** A fraction as a percentage with one decimal at most (two below 0.1%): 0.0423 -> "4.2%", 1 -> "100%". */
-export function formatPercentValue(fraction: number | null): string {
-  if (fraction === null || !Number.isFinite(fraction)) return '—';
-  const p = fraction * 100;
-  return `${Number(p.toFixed(p !== 0 && Math.abs(p) < 0.1 ? 2 : 1))}%`;
-}
-
-/** Milliseconds for a card or a table: two decimals below 10 ms, one above, none past 1000. */
-export function formatMs(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '—';
-  if (ms >= 1000) return `${Math.round(ms).toLocaleString('en-US')} ms`;
-  return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
 }
 
 const COMPARATOR_WORDS: Record<Comparator, string> = { '>': 'above', '>=': 'at or above', '<': 'below', '<=': 'at or below' };
