@@ -6,7 +6,7 @@ import type { ModelDetail, RetrainDecision } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { formatDate, formatStat } from '../../lib/format.js';
-import { DialogShell } from '../models/model-dialogs.js';
+import { DialogShell } from '../../components/dialog-shell.js';
 import { decisionScores, rollbackOffer, type RollbackOffer } from './decisions.js';
 import { COMPARE_METRIC_LABELS } from './monitoring-format.js';
 

@@ -11,7 +11,7 @@ import { ErrorPanel } from '../../components/error-panel.js';
 import { FileButton } from '../../components/file-button.js';
 import { formatDate } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
-import { DialogShell } from '../models/model-dialogs.js';
+import { DialogShell } from '../../components/dialog-shell.js';
 import { editorReducer, isDirty, newDoc, type EditorAction, type EditorDoc } from './editor-state.js';
 import { NewPipelineDialog } from './new-pipeline-dialog.js';
 import { PipelineEditor, type ClipboardSlot } from './pipeline-editor.js';
