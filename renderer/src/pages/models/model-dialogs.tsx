@@ -1,6 +1,7 @@
 // The registry's small dialogs: point an alias at a version (with a reason), confirm a delete,
 // and export a version to a file.
 import { useState } from 'react';
+import { AliasName } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { DialogShell } from '../../components/dialog-shell.js';
 
@@ -18,7 +19,7 @@ export function SetAliasDialog({ model, version, current, run, onClose }: SetAli
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>(undefined);
-  const valid = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/.test(alias.trim());
+  const valid = AliasName.safeParse(alias).success;
   const was = current[alias.trim().toLowerCase()];
   const submit = () => {
     setBusy(true);

@@ -2,7 +2,7 @@
 // alias a better challenger takes, whether labelled requests join the training data), "Retrain
 // now" with the run's progress, and every decision taken, with one-click rollback of a promotion.
 import { useEffect, useState } from 'react';
-import type { CompareMetric, ModelDetail, RetrainDecision, RetrainPolicy, RetrainStarted, TaskName } from '../../../../shared/api.js';
+import { AliasName, type CompareMetric, type ModelDetail, type RetrainDecision, type RetrainPolicy, type RetrainStarted, type TaskName } from '../../../../shared/api.js';
 import { compareMetricsFor, lowerIsBetter } from '../../../../shared/metrics.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
@@ -155,7 +155,7 @@ function PolicyForm({ model, task, policy, onSaved }: { model: string; task: Tas
 
   const hoursOk = !scheduled || (Number(hours) > 0 && Number(hours) <= 24 * 365);
   const marginOk = margin.trim() !== '' && Number(margin) >= 0 && Number.isFinite(Number(margin));
-  const aliasOk = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/.test(alias.trim());
+  const aliasOk = AliasName.safeParse(alias).success;
   const lower = lowerIsBetter(metric);
 
   const save = () => {
