@@ -9,6 +9,13 @@ interface FileButtonProps {
   primary?: boolean;
   /** Prefix for the button's and input's test ids, where a page has more than one. */
   testId?: string;
+  /** Test ids of their own, where tests already know the button and input by other names. */
+  buttonTestId?: string;
+  inputTestId?: string;
+  /** The button's classes, in place of the primary or plain button's. */
+  className?: string;
+  /** The button's tooltip. */
+  title?: string;
   label?: string;
   accept?: string;
   multiple?: boolean;
@@ -21,6 +28,10 @@ export function FileButton({
   onFiles,
   primary = true,
   testId = 'import',
+  buttonTestId = `${testId}-button`,
+  inputTestId = `${testId}-file-input`,
+  className,
+  title,
   label = 'Import file…',
   accept = ACCEPTED,
   multiple = true,
@@ -30,7 +41,14 @@ export function FileButton({
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
-      <button type="button" className={primary ? 'btn btn-primary' : 'btn'} disabled={disabled} onClick={() => input.current?.click()} data-testid={`${testId}-button`}>
+      <button
+        type="button"
+        className={className ?? (primary ? 'btn btn-primary' : 'btn')}
+        disabled={disabled}
+        onClick={() => input.current?.click()}
+        title={title}
+        data-testid={buttonTestId}
+      >
         {label}
       </button>
       <input
@@ -39,7 +57,7 @@ export function FileButton({
         accept={accept}
         multiple={multiple}
         hidden
-        data-testid={`${testId}-file-input`}
+        data-testid={inputTestId}
         aria-label={inputLabel}
         onChange={(ev) => {
           const files = Array.from(ev.target.files ?? []);

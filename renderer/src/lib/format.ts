@@ -79,6 +79,24 @@ export function formatPercent(part: number, whole: number): string {
   return `${p >= 10 ? Math.round(p) : Number(p.toFixed(1))}%`;
 }
 
+/**
+ * A rate or score kept as a fraction, as a percentage with one decimal at most (two below 0.1%,
+ * where an error rate still matters): 0.0423 -> "4.2%", 1 -> "100%". Unlike formatPercent (a
+ * narrow cell's share, "<0.1%" and whole percents from 10 up) it keeps the figure's precision.
+ */
+export function formatPercentValue(fraction: number | null): string {
+  if (fraction === null || !Number.isFinite(fraction)) return '—';
+  const p = fraction * 100;
+  return `${Number(p.toFixed(p !== 0 && Math.abs(p) < 0.1 ? 2 : 1))}%`;
+}
+
+/** Milliseconds for a card or a table: two decimals below 10 ms, one above, none past 1000. */
+export function formatMs(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '—';
+  if (ms >= 1000) return `${Math.round(ms).toLocaleString('en-US')} ms`;
+  return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
+}
+
 const PHASES: Record<JobProgress['phase'], string> = {
   checking: 'Checking',
   hashing: 'Hashing',

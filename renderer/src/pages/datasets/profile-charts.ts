@@ -2,13 +2,10 @@
 // of a categorical one. Pure functions of the profile, so they are memoised and tested apart.
 import type { ColumnProfile } from '../../../../shared/api.js';
 import type { ChartOption } from '../../components/chart.js';
+import { AXIS, axisLabel, GRID_LINE, TEXT } from '../../components/chart-theme.js';
 import { formatCount, formatStat } from '../../lib/format.js';
 
 const BAR = '#3b6fd8';
-const AXIS = '#8a93a3';
-const GRID_LINE = '#e6e9ef';
-
-const axisLabel = { color: AXIS, fontSize: 10 };
 
 /** Bars over the bins; the label under each bar is its lower edge. */
 export function histogramOption(h: NonNullable<ColumnProfile['histogram']>): ChartOption {
@@ -47,7 +44,7 @@ export function topValuesOption(top: NonNullable<ColumnProfile['topValues']>): C
     yAxis: {
       type: 'category',
       data: shown.map((t) => (t.value.length > 24 ? `${t.value.slice(0, 23)}…` : t.value)),
-      axisLabel: { ...axisLabel, color: '#3d4452' },
+      axisLabel: { ...axisLabel, color: TEXT },
       axisTick: { show: false },
       axisLine: { show: false },
     },

@@ -6,7 +6,7 @@ import type { Endpoint, EndpointStatus } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { formatDate } from '../../lib/format.js';
-import { DialogShell } from '../models/model-dialogs.js';
+import { DialogShell } from '../../components/dialog-shell.js';
 import { maskKey } from './console-form.js';
 import { CopyButton } from './copy-button.js';
 import { describeEvent, isLive, type TrackedEndpoint } from './endpoint-log.js';

@@ -1,11 +1,11 @@
 // The live chart of one endpoint: endpoints.stats polled every 2 s while the page is on screen
 // (a hidden page slot or a background window polls nothing), drawn by trafficOption.
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { EndpointStats } from '../../../../shared/api.js';
-import { toApiError, type ApiError } from '../../api/api-error.js';
+import { useMemo, useRef, useState } from 'react';
 import { useApp } from '../../app-context.js';
 import { Chart } from '../../components/chart.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { formatMs } from '../../lib/format.js';
+import { usePolled } from '../../lib/use-polled.js';
 import { trafficOption } from './traffic-chart.js';
 
 const POLL_MS = 2_000;
@@ -15,48 +15,15 @@ const WINDOWS = [
   { seconds: 900, label: '15 min' },
 ];
 
-function ms(v: number | null): string {
-  return v === null ? '–' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
-}
-
 export function LiveTraffic({ endpointId, live }: { endpointId: string; live: boolean }) {
   const { client } = useApp();
   const box = useRef<HTMLElement>(null);
   const [windowSeconds, setWindowSeconds] = useState(60);
-  const [stats, setStats] = useState<EndpointStats | undefined>(undefined);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-
-  useEffect(() => {
-    if (!live) return;
-    let current = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = () => {
-      // display:none (another page shown) has no offsetParent; a hidden window needs no chart.
-      const visible = box.current?.offsetParent !== null && document.visibilityState === 'visible';
-      const next = () => {
-        if (current) timer = setTimeout(tick, POLL_MS);
-      };
-      if (!visible) return next();
-      client.call('endpoints.stats', { endpointId, windowSeconds }).then(
-        (s) => {
-          if (!current) return;
-          setStats(s);
-          setError(undefined);
-          next();
-        },
-        (err: unknown) => {
-          if (!current) return;
-          setError(toApiError(err));
-          next();
-        },
-      );
-    };
-    tick();
-    return () => {
-      current = false;
-      if (timer) clearTimeout(timer);
-    };
-  }, [client, endpointId, windowSeconds, live]);
+  // Another window keeps the chart up until its figures come; a stopped endpoint keeps its last.
+  const { data: stats, error } = usePolled(() => client.call('endpoints.stats', { endpointId, windowSeconds }), [endpointId, windowSeconds], box, POLL_MS, {
+    enabled: live,
+    keepOnChange: true,
+  });
 
   const option = useMemo(() => (stats ? trafficOption(stats) : undefined), [stats]);
   const total = stats?.total;
@@ -73,10 +40,10 @@ export function LiveTraffic({ endpointId, live }: { endpointId: string; live: bo
               <strong>{total.errors}</strong> error{total.errors === 1 ? '' : 's'}
             </span>
             <span>
-              p50 <strong>{ms(total.p50)}</strong>
+              p50 <strong>{formatMs(total.p50)}</strong>
             </span>
             <span>
-              p99 <strong>{ms(total.p99)}</strong>
+              p99 <strong>{formatMs(total.p99)}</strong>
             </span>
           </span>
         )}

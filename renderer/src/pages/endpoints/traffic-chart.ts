@@ -2,12 +2,7 @@
 // latency percentiles below, over the same time axis. A pure function of endpoints.stats.
 import type { EndpointStats } from '../../../../shared/api.js';
 import type { ChartOption } from '../../components/chart.js';
-import { SERIES_COLORS } from '../runs/run-charts.js';
-
-const AXIS = '#8a93a3';
-const GRID_LINE = '#e6e9ef';
-const axisLabel = { color: AXIS, fontSize: 10 };
-const ERROR_RED = '#c0322b';
+import { AXIS, axisLabel, ERROR_RED, GRID_LINE, idleScale, SERIES_COLORS, TEXT } from '../../components/chart-theme.js';
 
 /** One number per bucket as [t, y] points; null latencies leave gaps rather than dropping to 0. */
 export function trafficSeries(stats: EndpointStats): {
@@ -48,14 +43,13 @@ export function trafficOption(stats: EndpointStats): ChartOption {
     min: 0,
     // Each grid is under 90 px tall: a few ticks read; eight crowd.
     splitNumber: 3,
-    // Ticks 0 and 1 only: with splitNumber 3, a fixed max of 1 put 0.9 just under 1 and both labels overlapped.
-    ...(empty ? { max: 1, interval: 1 } : {}),
+    ...idleScale(empty),
     axisLabel,
     splitLine: { lineStyle: { color: GRID_LINE } },
   });
   return {
     animation: false,
-    legend: { top: 0, left: 0, textStyle: { color: '#3d4452', fontSize: 11 }, itemHeight: 8 },
+    legend: { top: 0, left: 0, textStyle: { color: TEXT, fontSize: 11 }, itemHeight: 8 },
     tooltip: {
       trigger: 'axis',
       axisPointer: { link: [{ xAxisIndex: 'all' }] },

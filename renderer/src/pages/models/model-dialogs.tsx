@@ -1,51 +1,9 @@
 // The registry's small dialogs: point an alias at a version (with a reason), confirm a delete,
 // and export a version to a file.
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useState } from 'react';
+import { AliasName } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
-import { ErrorPanel } from '../../components/error-panel.js';
-
-interface DialogShellProps {
-  title: string;
-  testId: string;
-  busy: boolean;
-  error?: ApiError;
-  submitLabel: string;
-  danger?: boolean;
-  disabled?: boolean;
-  onSubmit: () => void;
-  onClose: () => void;
-  children: ReactNode;
-}
-
-/** A modal <dialog> with a title, a body, an error and Cancel / submit buttons. */
-export function DialogShell({ title, testId, busy, error, submitLabel, danger, disabled, onSubmit, onClose, children }: DialogShellProps) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (el && !el.open) el.showModal();
-  }, []);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    onSubmit();
-  };
-  return (
-    <dialog ref={ref} className="model-dialog" aria-label={title} data-testid={testId} onClose={onClose} onCancel={(e) => busy && e.preventDefault()}>
-      <form method="dialog" onSubmit={submit}>
-        <h2>{title}</h2>
-        <div className="model-dialog-body">{children}</div>
-        {error && <ErrorPanel title={`${submitLabel} failed`} error={error} />}
-        <div className="model-dialog-actions">
-          <button type="button" className="btn" onClick={() => ref.current?.close()} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy || disabled} data-testid={`${testId}-submit`}>
-            {busy ? `${submitLabel}…` : submitLabel}
-          </button>
-        </div>
-      </form>
-    </dialog>
-  );
-}
+import { DialogShell } from '../../components/dialog-shell.js';
 
 export interface SetAliasDialogProps {
   model: string;
@@ -61,7 +19,7 @@ export function SetAliasDialog({ model, version, current, run, onClose }: SetAli
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>(undefined);
-  const valid = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/.test(alias.trim());
+  const valid = AliasName.safeParse(alias).success;
   const was = current[alias.trim().toLowerCase()];
   const submit = () => {
     setBusy(true);

@@ -7,7 +7,7 @@ import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { formatDate } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
-import { DialogShell } from '../models/model-dialogs.js';
+import { DialogShell } from '../../components/dialog-shell.js';
 import { ALERT_METRICS, WINDOW_LABELS, describeRule, formatMetric } from './monitoring-format.js';
 import { RuleForm } from './rule-form.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';

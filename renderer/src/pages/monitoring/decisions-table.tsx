@@ -6,9 +6,9 @@ import type { ModelDetail, RetrainDecision } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { formatDate, formatStat } from '../../lib/format.js';
-import { DialogShell } from '../models/model-dialogs.js';
+import { DialogShell } from '../../components/dialog-shell.js';
 import { decisionScores, rollbackOffer, type RollbackOffer } from './decisions.js';
-import { COMPARE_METRICS } from './monitoring-format.js';
+import { COMPARE_METRIC_LABELS } from './monitoring-format.js';
 
 const TRIGGERS: Record<RetrainDecision['trigger'], string> = { manual: 'by hand', alert: 'alert', schedule: 'schedule', dataset: 'new dataset version' };
 
@@ -55,7 +55,7 @@ export function DecisionsTable({ model, decisions, detail, openRun }: DecisionsT
                   </span>
                 </td>
                 <td>
-                  {COMPARE_METRICS[d.metric].label}
+                  {COMPARE_METRIC_LABELS[d.metric]}
                   <div className="small muted">margin {formatStat(d.margin)}</div>
                 </td>
                 <td className="num">

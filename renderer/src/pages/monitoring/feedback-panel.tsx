@@ -1,11 +1,12 @@
 // The ground-truth tab: label logged predictions by id, a few at a time in a small form or many
 // from a CSV file (id,label), and see per row what was accepted, which ids are unknown and which
 // rows were refused and why.
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { FeedbackResult, TaskName } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { FileButton } from '../../components/file-button.js';
 import { formatCount } from '../../lib/format.js';
 import { batchItems, type FeedbackRow } from './feedback-form.js';
 
@@ -26,7 +27,6 @@ export function FeedbackPanel({ model, task, classes }: { model: string; task: T
   const [busy, setBusy] = useState<'form' | 'csv' | undefined>(undefined);
   const [error, setError] = useState<{ title: string; error: ApiError } | undefined>(undefined);
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
-  const fileInput = useRef<HTMLInputElement>(null);
   const check = batchItems(rows, task);
   const datalistId = `feedback-classes-${model}`;
 
@@ -158,21 +158,18 @@ export function FeedbackPanel({ model, task, classes }: { model: string; task: T
             A header row naming <code>id</code> and <code>label</code> columns, then one prediction per line; other columns are ignored.
           </p>
           <pre className="console-json feedback-example">{`id,label\n${exampleLine(task, classes, 1)}\n${exampleLine(task, classes, 2)}`}</pre>
-          <button type="button" className="btn" disabled={busy !== undefined} onClick={() => fileInput.current?.click()} data-testid="feedback-csv-button">
-            {busy === 'csv' ? 'Uploading…' : 'Choose CSV file…'}
-          </button>
-          <input
-            ref={fileInput}
-            type="file"
-            accept=".csv,.txt,text/csv"
-            hidden
-            data-testid="feedback-csv-input"
-            aria-label="Choose a CSV file of prediction ids and labels"
-            onChange={(ev) => {
-              const file = ev.target.files?.[0];
-              ev.target.value = '';
+          <FileButton
+            onFiles={([file]) => {
               if (file) uploadCsv(file);
             }}
+            primary={false}
+            label={busy === 'csv' ? 'Uploading…' : 'Choose CSV file…'}
+            accept=".csv,.txt,text/csv"
+            multiple={false}
+            inputLabel="Choose a CSV file of prediction ids and labels"
+            disabled={busy !== undefined}
+            buttonTestId="feedback-csv-button"
+            inputTestId="feedback-csv-input"
           />
         </section>
       </div>

@@ -1,8 +1,8 @@
 // The headline figures over the chosen window: requests, error rate, latency percentiles, live
 // quality next to the test split's figure, and the drift score with how many features drift.
 import type { MonitoringOverview } from '../../../../shared/api.js';
-import { formatCount, formatStat } from '../../lib/format.js';
-import { formatMs, formatPercentValue, liveNote, liveTone } from './monitoring-format.js';
+import { formatCount, formatMs, formatPercentValue, formatStat } from '../../lib/format.js';
+import { liveNote, liveTone } from './monitoring-format.js';
 
 interface CardProps {
   label: string;

@@ -4,16 +4,10 @@
 // the views memoise them and the tests check them apart.
 import type { FeatureDrift, LiveQuality, MonitoringOverview, PredictionDistribution } from '../../../../shared/api.js';
 import type { ChartOption } from '../../components/chart.js';
-import { formatStat } from '../../lib/format.js';
-import { SERIES_COLORS } from '../runs/run-charts.js';
-import { formatMs, formatPercentValue } from './monitoring-format.js';
+import { AXIS, axisLabel, ERROR_RED, GRID_LINE, idleScale, SERIES_COLORS, TEXT } from '../../components/chart-theme.js';
+import { formatMs, formatPercentValue, formatStat } from '../../lib/format.js';
 
-const AXIS = '#8a93a3';
-const GRID_LINE = '#e6e9ef';
-const TEXT = '#3d4452';
-const ERROR_RED = '#c0322b';
 const TRAINING_GREY = '#9aa4b5';
-const axisLabel = { color: AXIS, fontSize: 10 };
 const legend = { top: 0, left: 0, textStyle: { color: TEXT, fontSize: 11 }, itemHeight: 8, type: 'scroll' };
 
 /** The part of an overview every time chart needs: its window and bucket width. */
@@ -79,7 +73,7 @@ export function rateOption(o: Pick<MonitoringOverview, 'buckets' | 'bucketSecond
     xAxis: timeAxis(o),
     yAxis: [
       // An idle window still shows a scale rather than a bare grid.
-      valueAxis('requests / min', idle ? { max: 1 } : {}),
+      valueAxis('requests / min', idleScale(idle)),
       valueAxis('error rate %', { max: errorTop, interval: errorTop / 5, splitLine: { show: false }, nameTextStyle: { color: AXIS, fontSize: 10, align: 'right' } }),
     ],
     series: [
@@ -113,7 +107,7 @@ export function latencyOption(o: Pick<MonitoringOverview, 'buckets' | 'bucketSec
     grid: { left: 44, right: 16, top: 44, bottom: 24 },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatMs(v) : '–') },
     xAxis: timeAxis(o),
-    yAxis: valueAxis('latency ms', idle ? { max: 1 } : {}),
+    yAxis: valueAxis('latency ms', idleScale(idle)),
     series: lines.map((l) => ({
       type: 'line',
       name: l.key,

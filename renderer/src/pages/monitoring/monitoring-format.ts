@@ -2,7 +2,10 @@
 // typed in percent where the engine keeps a fraction, and the one-line description of a rule.
 // Pure functions, unit-tested apart from the views.
 import type { AlertMetric, AlertRuleInput, CompareMetric, Comparator, LiveQuality, MonitoringWindow, TaskName } from '../../../../shared/api.js';
-import { formatCount, formatStat } from '../../lib/format.js';
+import { alertMetricTask, improvement as gainOf } from '../../../../shared/metrics.js';
+import { formatCount, formatMs, formatPercentValue, formatStat } from '../../lib/format.js';
+
+export { compareMetricsFor } from '../../../../shared/metrics.js';
 
 export const WINDOW_LABELS: Record<MonitoringWindow, string> = { '1h': '1 hour', '24h': '24 hours', '7d': '7 days' };
 
@@ -20,9 +23,11 @@ export const ALERT_METRICS: Record<AlertMetric, { label: string; unit: 'ms' | '%
 /** The alert metrics that make sense for a model's task (live accuracy for classifiers, MAE for regressors). */
 export function alertMetricsFor(task: TaskName | null): AlertMetric[] {
   const all = Object.keys(ALERT_METRICS) as AlertMetric[];
-  if (task === 'classification') return all.filter((m) => m !== 'live_mae');
-  if (task === 'regression') return all.filter((m) => m !== 'live_accuracy');
-  return all;
+  if (task === null) return all;
+  return all.filter((m) => {
+    const needs = alertMetricTask(m);
+    return needs === null || needs === task;
+  });
 }
 
 /** The threshold a person typed (percent for rates and accuracy) as the engine stores it (a fraction). */
@@ -44,20 +49,6 @@ export function formatMetric(metric: AlertMetric, value: number | null): string 
   return formatStat(value);
 }
 
-/** A fraction as a percentage with one decimal at most (two below 0.1%): 0.0423 -> "4.2%", 1 -> "100%". */
-export function formatPercentValue(fraction: number | null): string {
-  if (fraction === null || !Number.isFinite(fraction)) return '—';
-  const p = fraction * 100;
-  return `${Number(p.toFixed(p !== 0 && Math.abs(p) < 0.1 ? 2 : 1))}%`;
-}
-
-/** Milliseconds for a card or a table: two decimals below 10 ms, one above, none past 1000. */
-export function formatMs(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '—';
-  if (ms >= 1000) return `${Math.round(ms).toLocaleString('en-US')} ms`;
-  return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
-}
-
 const COMPARATOR_WORDS: Record<Comparator, string> = { '>': 'above', '>=': 'at or above', '<': 'below', '<=': 'at or below' };
 
 /** "latency p95 > 250 ms over 1 hour": what a rule watches, in one line. */
@@ -74,22 +65,16 @@ export function comparatorWords(c: Comparator): string {
   return COMPARATOR_WORDS[c];
 }
 
-/** The retrain comparison metrics that fit a task; lower is better for the error metrics. */
-export const COMPARE_METRICS: Record<CompareMetric, { label: string; task: TaskName; lowerIsBetter: boolean }> = {
-  accuracy: { label: 'accuracy', task: 'classification', lowerIsBetter: false },
-  f1_macro: { label: 'F1 (macro)', task: 'classification', lowerIsBetter: false },
-  precision_macro: { label: 'precision (macro)', task: 'classification', lowerIsBetter: false },
-  recall_macro: { label: 'recall (macro)', task: 'classification', lowerIsBetter: false },
-  mae: { label: 'MAE', task: 'regression', lowerIsBetter: true },
-  rmse: { label: 'RMSE', task: 'regression', lowerIsBetter: true },
-  r2: { label: 'R²', task: 'regression', lowerIsBetter: false },
+/** What the retrain comparison metrics are called on the page (their tasks and directions: shared/metrics.ts). */
+export const COMPARE_METRIC_LABELS: Record<CompareMetric, string> = {
+  accuracy: 'accuracy',
+  f1_macro: 'F1 (macro)',
+  precision_macro: 'precision (macro)',
+  recall_macro: 'recall (macro)',
+  mae: 'MAE',
+  rmse: 'RMSE',
+  r2: 'R²',
 };
-
-/** The comparison metrics offered for a task (all of them when the task is not known). */
-export function compareMetricsFor(task: TaskName | null): CompareMetric[] {
-  const all = Object.keys(COMPARE_METRICS) as CompareMetric[];
-  return task ? all.filter((m) => COMPARE_METRICS[m].task === task) : all;
-}
 
 /**
  * How much better the challenger scored than the champion, signed so that positive is better
@@ -97,7 +82,7 @@ export function compareMetricsFor(task: TaskName | null): CompareMetric[] {
  */
 export function improvement(metric: CompareMetric, champion: number | null | undefined, challenger: number | null | undefined): number | null {
   if (champion === null || champion === undefined || challenger === null || challenger === undefined) return null;
-  return COMPARE_METRICS[metric].lowerIsBetter ? champion - challenger : challenger - champion;
+  return gainOf(metric, champion, challenger);
 }
 
 /**

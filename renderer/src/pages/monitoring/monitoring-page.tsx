@@ -8,7 +8,7 @@ import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { formatCount } from '../../lib/format.js';
 import { MonitoringView } from './monitoring-view.js';
-import { usePolled } from './use-polled.js';
+import { usePolled } from '../../lib/use-polled.js';
 import '../../styles/models.css';
 import '../../styles/endpoints.css';
 import '../../styles/monitoring.css';

@@ -15,7 +15,7 @@ import { WINDOW_LABELS } from './monitoring-format.js';
 import type { ElsewherePage } from './monitoring-page.js';
 import { OverviewCharts } from './overview-charts.js';
 import { RetrainPanel } from './retrain-panel.js';
-import { usePolled } from './use-polled.js';
+import { usePolled } from '../../lib/use-polled.js';
 
 const POLL_MS = 5_000;
 

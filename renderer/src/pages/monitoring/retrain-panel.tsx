@@ -2,14 +2,15 @@
 // alias a better challenger takes, whether labelled requests join the training data), "Retrain
 // now" with the run's progress, and every decision taken, with one-click rollback of a promotion.
 import { useEffect, useState } from 'react';
-import type { CompareMetric, ModelDetail, RetrainDecision, RetrainPolicy, RetrainStarted, TaskName } from '../../../../shared/api.js';
+import { AliasName, type CompareMetric, type ModelDetail, type RetrainDecision, type RetrainPolicy, type RetrainStarted, type TaskName } from '../../../../shared/api.js';
+import { compareMetricsFor, lowerIsBetter } from '../../../../shared/metrics.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { formatDuration } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
-import { COMPARE_METRICS, compareMetricsFor } from './monitoring-format.js';
+import { COMPARE_METRIC_LABELS } from './monitoring-format.js';
 import { DecisionsTable } from './decisions-table.js';
 
 interface ActiveRetrain {
@@ -154,8 +155,8 @@ function PolicyForm({ model, task, policy, onSaved }: { model: string; task: Tas
 
   const hoursOk = !scheduled || (Number(hours) > 0 && Number(hours) <= 24 * 365);
   const marginOk = margin.trim() !== '' && Number(margin) >= 0 && Number.isFinite(Number(margin));
-  const aliasOk = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/.test(alias.trim());
-  const lower = COMPARE_METRICS[metric].lowerIsBetter;
+  const aliasOk = AliasName.safeParse(alias).success;
+  const lower = lowerIsBetter(metric);
 
   const save = () => {
     setBusy(true);
@@ -229,8 +230,8 @@ function PolicyForm({ model, task, policy, onSaved }: { model: string; task: Tas
           <select value={metric} onChange={(e) => setMetric(e.target.value as CompareMetric)} data-testid="policy-metric">
             {compareMetricsFor(task).map((m) => (
               <option key={m} value={m}>
-                {COMPARE_METRICS[m].label}
-                {COMPARE_METRICS[m].lowerIsBetter ? ' (lower is better)' : ''}
+                {COMPARE_METRIC_LABELS[m]}
+                {lowerIsBetter(m) ? ' (lower is better)' : ''}
               </option>
             ))}
           </select>
@@ -245,7 +246,7 @@ function PolicyForm({ model, task, policy, onSaved }: { model: string; task: Tas
         </label>
       </div>
       <p className="small muted">
-        A challenger is promoted when its {COMPARE_METRICS[metric].label} is {lower ? 'lower' : 'higher'} than the champion&apos;s by more than{' '}
+        A challenger is promoted when its {COMPARE_METRIC_LABELS[metric]} is {lower ? 'lower' : 'higher'} than the champion&apos;s by more than{' '}
         {marginOk ? Number(margin) : '…'} on the same held-out rows; otherwise it is kept as a version, unpromoted, with the reason recorded.
       </p>
       {error && <ErrorPanel title="Could not save the policy" error={error} />}

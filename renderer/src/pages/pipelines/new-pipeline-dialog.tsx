@@ -7,7 +7,7 @@ import { PIPELINE_FORMAT, type PipelineSpec } from '../../../../shared/pipeline.
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { useAsync } from '../../lib/use-async.js';
-import { DialogShell } from '../models/model-dialogs.js';
+import { DialogShell } from '../../components/dialog-shell.js';
 import { suggestTarget } from '../train/train-form.js';
 
 interface NewPipelineDialogProps {

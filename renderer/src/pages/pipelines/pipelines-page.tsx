@@ -8,9 +8,10 @@ import { PipelineSpec, validatePipeline } from '../../../../shared/pipeline.js';
 import { ApiError, toApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { FileButton } from '../../components/file-button.js';
 import { formatDate } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
-import { DialogShell } from '../models/model-dialogs.js';
+import { DialogShell } from '../../components/dialog-shell.js';
 import { editorReducer, isDirty, newDoc, type EditorAction, type EditorDoc } from './editor-state.js';
 import { NewPipelineDialog } from './new-pipeline-dialog.js';
 import { PipelineEditor, type ClipboardSlot } from './pipeline-editor.js';
@@ -68,7 +69,6 @@ export function PipelinesPage() {
   const [pageError, setPageError] = useState<{ title: string; error: ApiError } | undefined>(undefined);
   const drafts = useRef(0);
   const clipboard = useRef<ClipboardSlot | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     const reload = () => setTick((t) => t + 1);
@@ -219,27 +219,18 @@ export function PipelinesPage() {
           >
             + New
           </button>
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => fileInput.current?.click()}
-            title="Open a pipeline file (.json)"
-            data-testid="pipeline-import"
-          >
-            Import…
-          </button>
-          <input
-            ref={fileInput}
-            type="file"
-            accept=".json,application/json"
-            hidden
-            data-testid="pipeline-import-input"
-            aria-label="Choose a pipeline file to import"
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              e.target.value = '';
+          <FileButton
+            onFiles={([file]) => {
               if (file) void importFile(file);
             }}
+            className="btn btn-small"
+            title="Open a pipeline file (.json)"
+            label="Import…"
+            accept=".json,application/json"
+            multiple={false}
+            inputLabel="Choose a pipeline file to import"
+            buttonTestId="pipeline-import"
+            inputTestId="pipeline-import-input"
           />
         </div>
         {pipelines && pipelines.length === 0 && draftKeys.length === 0 && (

@@ -3,13 +3,9 @@
 // Pure functions of run data, so they are memoised by the views and unit-tested apart.
 import type { EpochRecord } from '../../../../shared/api.js';
 import type { ChartOption } from '../../components/chart.js';
+import { AXIS, axisLabel, GRID_LINE, SERIES_COLORS, TEXT } from '../../components/chart-theme.js';
 import { formatStat } from '../../lib/format.js';
 
-const AXIS = '#8a93a3';
-const GRID_LINE = '#e6e9ef';
-const axisLabel = { color: AXIS, fontSize: 10 };
-/** Distinct, colour-blind-friendly series colours (Okabe–Ito, then two extra). */
-export const SERIES_COLORS = ['#3b6fd8', '#e69f00', '#009e73', '#cc79a7', '#d55e00', '#56b4e9', '#7a5195', '#8a93a3'];
 
 /** One line on a curve chart: a metric of one run, e.g. "loss" or "val_loss". */
 export interface CurveSeries {
@@ -41,7 +37,7 @@ export function curvesOption(series: readonly CurveSeries[]): ChartOption {
   return {
     animation: false,
     grid: { left: 48, right: 16, top: 28, bottom: 36 },
-    legend: { top: 0, left: 0, textStyle: { color: '#3d4452', fontSize: 11 }, itemHeight: 8, type: 'scroll' },
+    legend: { top: 0, left: 0, textStyle: { color: TEXT, fontSize: 11 }, itemHeight: 8, type: 'scroll' },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatStat(v) : String(v)) },
     xAxis: {
       type: 'value',
@@ -104,7 +100,7 @@ export function confusionOption(confusion: readonly (readonly number[])[], class
       nameLocation: 'middle',
       nameGap: 26,
       nameTextStyle: { color: AXIS, fontSize: 10 },
-      axisLabel: { ...axisLabel, color: '#3d4452', interval: 0, hideOverlap: true },
+      axisLabel: { ...axisLabel, color: TEXT, interval: 0, hideOverlap: true },
       axisTick: { show: false },
       splitArea: { show: true },
     },
@@ -113,7 +109,7 @@ export function confusionOption(confusion: readonly (readonly number[])[], class
       data: [...classes].reverse().map(short),
       name: 'true',
       nameTextStyle: { color: AXIS, fontSize: 10 },
-      axisLabel: { ...axisLabel, color: '#3d4452' },
+      axisLabel: { ...axisLabel, color: TEXT },
       axisTick: { show: false },
       splitArea: { show: true },
     },
@@ -152,7 +148,7 @@ export function rocOption(curves: readonly RocCurveData[], names: readonly strin
   return {
     animation: false,
     grid: { left: 44, right: 12, top: 28, bottom: 40 },
-    legend: { top: 0, left: 0, type: 'scroll', textStyle: { color: '#3d4452', fontSize: 11 }, itemHeight: 8 },
+    legend: { top: 0, left: 0, type: 'scroll', textStyle: { color: TEXT, fontSize: 11 }, itemHeight: 8 },
     tooltip: { trigger: 'item', formatter: (p: { seriesName: string; value: [number, number] }) => `${p.seriesName}<br/>FPR ${formatStat(p.value[0])}, TPR ${formatStat(p.value[1])}` },
     xAxis: axis('false positive rate'),
     yAxis: axis('true positive rate'),

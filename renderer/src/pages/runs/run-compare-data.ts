@@ -1,8 +1,9 @@
 // The tables of the compare view as pure functions of the runs: parameters flattened to dotted
 // keys with the rows that differ marked, and test metrics with the best value of each row.
 import type { Run } from '../../../../shared/api.js';
+import { lowerIsBetter } from '../../../../shared/metrics.js';
 import { formatStat } from '../../lib/format.js';
-import { lowerIsBetter, normalizeParams } from './runs-query.js';
+import { normalizeParams } from './runs-query.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

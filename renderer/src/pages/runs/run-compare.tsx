@@ -16,7 +16,8 @@ import {
   paramRows,
   scalarTestMetrics,
 } from './run-compare-data.js';
-import { curvesOption, historyKeys, metricLabel, SERIES_COLORS } from './run-charts.js';
+import { SERIES_COLORS } from '../../components/chart-theme.js';
+import { curvesOption, historyKeys, metricLabel } from './run-charts.js';
 import { formatMetric, MODEL_KIND_LABELS, modelRef, runLabel, shortId } from './runs-query.js';
 
 export interface RunCompareProps {

@@ -5,9 +5,11 @@
 // resolved parameter, so the run can be read (and reproduced) from this page alone.
 import { useMemo, useState, type ReactNode } from 'react';
 import type { EpochRecord, Run, TaskName } from '../../../../shared/api.js';
+import { lowerIsBetter } from '../../../../shared/metrics.js';
 import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { Chart } from '../../components/chart.js';
+import { SERIES_COLORS } from '../../components/chart-theme.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { formatCount, formatDate, formatDuration, formatStat } from '../../lib/format.js';
@@ -19,11 +21,10 @@ import {
   predictedVsActualOption,
   residualOption,
   rocOption,
-  SERIES_COLORS,
   type RocCurveData,
 } from './run-charts.js';
 import { flattenParams, formatParamValue, METRIC_LABELS } from './run-compare-data.js';
-import { hiddenSummary, lowerIsBetter, shortId } from './runs-query.js';
+import { hiddenSummary, shortId } from './runs-query.js';
 import { useLiveRun } from './use-live-run.js';
 
 export interface RunDetailProps {

@@ -16,14 +16,6 @@ export const RUN_STATUSES: readonly RunStatus[] = [
 /** The test metrics the table may show, in column order; only those some run has are shown. */
 export const HEADLINE_METRICS = ['accuracy', 'f1_macro', 'roc_auc', 'log_loss', 'mae', 'rmse', 'r2'] as const;
 
-/** Metrics where a smaller value is the better one (losses and errors). */
-const LOWER_IS_BETTER = new Set(['log_loss', 'mae', 'rmse', 'mse', 'loss', 'val_loss', 'val_mae']);
-
-/** Whether a smaller value of this metric is better. */
-export function lowerIsBetter(metric: string): boolean {
-  return LOWER_IS_BETTER.has(metric);
-}
-
 /** A column the table sorts by: a fixed one, or `metric:<key>` for a test metric. */
 export type RunSortKey =
   | 'status'

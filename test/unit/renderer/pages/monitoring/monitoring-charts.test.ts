@@ -51,6 +51,17 @@ describe('monitoring charts', () => {
     expect(o.yAxis[0]?.max).toBe(1);
   });
 
+  it('gives an idle window a 0-to-1 scale with only those two ticks, and lets the scale follow the data once there is traffic', () => {
+    type Axis = { max?: number; interval?: number };
+    const idle = { ...span, buckets: [bucket(0, 0, 0, null), bucket(1, 0, 0, null)] };
+    expect((rateOption(idle) as { yAxis: Axis[] }).yAxis[0]).toMatchObject({ max: 1, interval: 1 });
+    expect((latencyOption(idle) as { yAxis: Axis }).yAxis).toMatchObject({ max: 1, interval: 1 });
+    const busy = (rateOption(overview) as { yAxis: Axis[] }).yAxis[0];
+    expect([busy?.max, busy?.interval]).toEqual([undefined, undefined]);
+    const latency = (latencyOption(overview) as { yAxis: Axis }).yAxis;
+    expect([latency.max, latency.interval]).toEqual([undefined, undefined]);
+  });
+
   it('draws p50, p95 and p99 per bucket, null where no request was answered', () => {
     const o = latencyOption(overview) as { series: Series };
     expect(o.series.map((x) => x.name)).toEqual(['p50', 'p95', 'p99']);

@@ -5,8 +5,6 @@ import {
   compareMetricsFor,
   describeRule,
   formatMetric,
-  formatMs,
-  formatPercentValue,
   improvement,
   liveNote,
   liveTone,
@@ -14,6 +12,7 @@ import {
   thresholdFromInput,
   thresholdToInput,
 } from '../../../../../renderer/src/pages/monitoring/monitoring-format.js';
+import { formatMs, formatPercentValue } from '../../../../../renderer/src/lib/format.js';
 
 const live = (over: Partial<LiveQuality>): LiveQuality => ({ metric: 'accuracy', value: null, testSplit: null, labelled: 0, predictions: 0, buckets: [], ...over });
 

@@ -1,10 +1,11 @@
 // Keeps something fresh while it is on screen: loads at once, then every `everyMs` while the
 // element behind `box` is displayed and the window visible (a hidden page slot or a background
 // window polls nothing, and loads at once when shown again), and whenever `refresh()` is called
-// (e.g. on an engine event).
-// The last answer stays shown while the next loads, so the page never blanks or blocks.
+// (e.g. on an engine event); not at all while `enabled` is false (what was loaded stays shown).
+// The last answer stays shown while the next loads, so the page never blanks or blocks; when the
+// deps change it is cleared, unless `keepOnChange` (a chart that should not blank between windows).
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
-import { toApiError, type ApiError } from '../../api/api-error.js';
+import { toApiError, type ApiError } from '../api/api-error.js';
 
 const HIDDEN_CHECK_MS = 500;
 
@@ -16,7 +17,20 @@ export interface Polled<T> {
   refresh: () => void;
 }
 
-export function usePolled<T>(load: () => Promise<T>, deps: readonly unknown[], box: RefObject<HTMLElement | null>, everyMs: number): Polled<T> {
+export interface PollOptions {
+  /** False: no loads at all (e.g. a stopped endpoint); the last data stays. Default true. */
+  enabled?: boolean;
+  /** Keep the shown data when the deps change until the new answer comes. Default false. */
+  keepOnChange?: boolean;
+}
+
+export function usePolled<T>(
+  load: () => Promise<T>,
+  deps: readonly unknown[],
+  box: RefObject<HTMLElement | null>,
+  everyMs: number,
+  { enabled = true, keepOnChange = false }: PollOptions = {},
+): Polled<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [loadedAt, setLoadedAt] = useState<number | undefined>(undefined);
@@ -30,10 +44,13 @@ export function usePolled<T>(load: () => Promise<T>, deps: readonly unknown[], b
     // Other inputs (another model or window): what is shown no longer answers them.
     if (shownKey.current !== depsKey) {
       shownKey.current = depsKey;
-      setData(undefined);
-      setError(undefined);
-      setLoadedAt(undefined);
+      if (!keepOnChange) {
+        setData(undefined);
+        setError(undefined);
+        setLoadedAt(undefined);
+      }
     }
+    if (!enabled) return;
     let current = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let inFlight = false;
@@ -79,7 +96,7 @@ export function usePolled<T>(load: () => Promise<T>, deps: readonly unknown[], b
       if (timer) clearTimeout(timer);
     };
     // depsKey stands for the caller's deps; tick is a manual refresh.
-  }, [depsKey, tick, everyMs, box]);
+  }, [depsKey, tick, everyMs, box, enabled, keepOnChange]);
 
   const refresh = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loadedAt, refresh };
