@@ -53,7 +53,7 @@ export function runRequestFrom(champion: RegistryVersion, datasetVersionId: stri
   const p = run.params as {
     model?: { kind?: RunRequest['model']; hiddenLayers?: RunRequest['hiddenLayers']; l2?: number };
     train?: { epochs?: number; batchSize?: number; learningRate?: number; optimizer?: RunRequest['optimizer']; classWeight?: RunRequest['classWeight']; earlyStopping?: RunRequest['earlyStopping']; seed?: number };
-    split?: { fractions?: RunRequest['split']; timeColumn?: string };
+    split?: { fractions?: RunRequest['split']; timeColumn?: string; splitColumn?: string };
     features?: string[];
   };
   const kind = (p.model?.kind ?? run.modelKind) as NonNullable<RunRequest['model']>;
@@ -72,8 +72,13 @@ export function runRequestFrom(champion: RegistryVersion, datasetVersionId: stri
     ...(p.train?.classWeight ? { classWeight: p.train.classWeight } : {}),
     ...(p.train?.earlyStopping ? { earlyStopping: p.train.earlyStopping } : {}),
     ...(p.train?.seed !== undefined ? { seed: p.train.seed } : {}),
-    ...(p.split?.fractions ? { split: p.split.fractions } : {}),
-    ...(p.split?.timeColumn ? { timeColumn: p.split.timeColumn } : {}),
+    // A split column replaces fractions and a time column (the fractions it records are only its shares).
+    ...(p.split?.splitColumn
+      ? { splitColumn: p.split.splitColumn }
+      : {
+          ...(p.split?.fractions ? { split: p.split.fractions } : {}),
+          ...(p.split?.timeColumn ? { timeColumn: p.split.timeColumn } : {}),
+        }),
     modelName: champion.name,
   };
 }
