@@ -140,35 +140,46 @@ export class Monitor {
   /**
    * Judges each enabled rule at moments from its last judgement up to now (at most CATCH_UP_STEPS,
    * evenly spaced), so alerts that would have fired while no host ran are recorded at their time.
-   * Retrains start once, for rules still firing at the end.
+   * Events are not sent for each of those: only, per rule, an alert new since and still firing at
+   * the end, or the resolution of one that was firing before, so opening the app after a while
+   * notifies about the present instead of in a burst. Retrains start once, for rules still firing.
    */
   async catchUp(now = Date.now()): Promise<void> {
     const retrain = new Map<string, Alert>();
     for (const rule of this.repo.rules().filter((r) => r.enabled)) {
+      const before = this.repo.firing(rule.id);
       const since = Date.parse(rule.lastEvaluatedAt ?? rule.updatedAt);
       const span = now - since;
-      const steps = Math.min(CATCH_UP_STEPS, Math.max(1, Math.floor(span / EVAL_INTERVAL_MS)));
+      // Drift over a window at past instants is costly (each judgement parses up to thousands of
+      // logged inputs and recomputes PSI and KS, in the app's main process), and on opening the
+      // present state is what matters: a drift rule is judged once, now.
+      const steps = rule.metric === 'drift_score' ? 1 : Math.min(CATCH_UP_STEPS, Math.max(1, Math.floor(span / EVAL_INTERVAL_MS)));
+      let resolvedBefore: Alert | undefined;
       for (let k = 1; k <= steps; k++) {
-        const j = await this.judgeSafely(rule, since + (span * k) / steps);
+        const j = await this.judgeSafely(rule, steps === 1 ? now : since + (span * k) / steps, false);
         if (j.fired?.action === 'retrain') retrain.set(rule.id, j.fired);
         if (j.resolved) retrain.delete(rule.id);
+        if (j.resolved && j.resolved.id === before?.id) resolvedBefore = j.resolved;
       }
+      const after = this.repo.firing(rule.id);
+      if (after && after.id !== before?.id) this.deps.events.emit('alert.fired', after);
+      if (resolvedBefore) this.deps.events.emit('alert.resolved', resolvedBefore);
     }
     for (const alert of retrain.values()) this.autoRetrain(alert.model, 'alert', alert.message);
     this.checkSchedulesAndDatasets(now);
   }
 
   /** judge, with a failure (e.g. an unreadable log) counting as no judgement. */
-  private async judgeSafely(rule: StoredRule, at: number): Promise<Judgement> {
+  private async judgeSafely(rule: StoredRule, at: number, emit = true): Promise<Judgement> {
     try {
-      return await this.judge(rule, at);
+      return await this.judge(rule, at, emit);
     } catch {
       return {};
     }
   }
 
-  /** Judges one rule at `at`: records its value, fires it when it crosses, resolves it when back. */
-  private async judge(rule: StoredRule, at: number): Promise<Judgement> {
+  /** Judges one rule at `at`: records its value, fires it when it crosses, resolves it when back; `emit` sends the events. */
+  private async judge(rule: StoredRule, at: number, emit = true): Promise<Judgement> {
     const when = new Date(at).toISOString();
     let view;
     try {
@@ -196,12 +207,12 @@ export class Monitor {
         features,
         firedAt: when,
       });
-      this.deps.events.emit('alert.fired', fired);
+      if (emit) this.deps.events.emit('alert.fired', fired);
       return { fired };
     }
     if (!crossed && firing) {
       const resolved = this.repo.resolve(firing.id, when);
-      this.deps.events.emit('alert.resolved', resolved);
+      if (emit) this.deps.events.emit('alert.resolved', resolved);
       return { resolved };
     }
     return {};
