@@ -5,7 +5,8 @@
 // Each node kind's parameters are declared once, as field descriptors: the editor walks the
 // descriptors to generate its parameter panel, and the zod schema that checks a file is built from
 // the same descriptors, so the form and the validation cannot drift. This file imports nothing but
-// zod: no node:, DOM or electron, so the renderer can validate as the user draws.
+// zod and ./metrics.js (itself type-only imports): no node:, DOM or electron, so the renderer can
+// validate as the user draws.
 import { z } from 'zod';
 
 /** The file format's version: a top-level `"cairn": 1`. */
@@ -148,7 +149,8 @@ export const taskMetrics = {
   classification: ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'roc_auc', 'log_loss'],
   regression: ['mae', 'rmse', 'r2'],
 } as const;
-export const lowerIsBetter: readonly string[] = ['log_loss', 'mae', 'rmse'];
+/** Whether a smaller value of a metric is better (shared/metrics.ts, one list for the whole app). */
+export { lowerIsBetter } from './metrics.js';
 export type PipelineTask = keyof typeof taskMetrics;
 
 export const gateOps = ['>=', '<=', '>', '<', '==', '!='] as const;

@@ -20,6 +20,7 @@ import type {
   RetrainTrigger,
   TaskName,
 } from '../../../shared/api.js';
+import { alertMetricTask, COMPARE_METRICS_BY_TASK } from '../../../shared/metrics.js';
 import { toCell } from '../datasets/duck.js';
 import { inspectFile } from '../datasets/file-check.js';
 import { readSource } from '../datasets/to-parquet.js';
@@ -33,10 +34,9 @@ import type { EventBus } from '../events.js';
 import type { Layout } from '../paths.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import { recordFeedback, type LabelSource } from './feedback.js';
-import { TASK_METRICS } from './held-out.js';
 import { judgedVersion, monitoringOverview } from './overview.js';
 import { Retrainer, type RetrainDeps, type RetrainHandle } from './retrainer.js';
-import { alertMessage, breaches, metricTask, ruleValue } from './rule-eval.js';
+import { alertMessage, breaches, ruleValue } from './rule-eval.js';
 import { VersionViews } from './version-views.js';
 
 /** How often a running host judges every enabled rule and checks retrain schedules and datasets. */
@@ -283,7 +283,7 @@ export class Monitor {
       model: v.name,
       triggers: { onAlert: true, scheduleHours: null, onNewDatasetVersion: false },
       includeLabelledRequests: false,
-      metric: TASK_METRICS[task][0]!,
+      metric: COMPARE_METRICS_BY_TASK[task][0]!,
       margin: 0,
       alias: 'production',
       saved: false,
@@ -295,9 +295,9 @@ export class Monitor {
   async setPolicy(input: MethodArg<'monitoring.retrainPolicy.set'>): Promise<RetrainPolicy> {
     const v = this.deps.registry.resolve({ name: input.model });
     const { card } = await this.views.get(v);
-    const metric = input.metric ?? TASK_METRICS[card.task][0]!;
-    if (!TASK_METRICS[card.task].includes(metric))
-      throw new CairnError('invalid_argument', `${metric} is not a ${card.task} metric; use one of ${TASK_METRICS[card.task].join(', ')}`);
+    const metric = input.metric ?? COMPARE_METRICS_BY_TASK[card.task][0]!;
+    if (!COMPARE_METRICS_BY_TASK[card.task].includes(metric))
+      throw new CairnError('invalid_argument', `${metric} is not a ${card.task} metric; use one of ${COMPARE_METRICS_BY_TASK[card.task].join(', ')}`);
     const p: StoredPolicy = {
       model: v.name,
       triggers: input.triggers,
@@ -324,7 +324,7 @@ export class Monitor {
   async saveRule(input: MethodArg<'monitoring.rules.save'>, now = Date.now()): Promise<AlertRule> {
     const v = judgedVersion(this.deps.registry, input.model);
     const { card } = await this.views.get(v);
-    const needs = metricTask(input.metric);
+    const needs = alertMetricTask(input.metric);
     if (needs && needs !== card.task)
       throw new CairnError('invalid_argument', `${input.metric} needs a ${needs} model; "${v.name}" is a ${card.task} model`);
     const existing = input.id ? this.repo.rule(input.id) : undefined;
@@ -393,7 +393,7 @@ export class Monitor {
     const result = recordFeedback(this.log(), name, items, options);
     if (result.accepted) {
       this.deps.events.emit('monitoring.changed', { model: name });
-      for (const rule of this.repo.rules(name).filter((r) => r.enabled && metricTask(r.metric))) {
+      for (const rule of this.repo.rules(name).filter((r) => r.enabled && alertMetricTask(r.metric))) {
         const j = await this.judgeSafely(rule, Date.now());
         if (j.fired?.action === 'retrain') this.autoRetrain(j.fired.model, 'alert', j.fired.message);
       }

@@ -9,6 +9,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CompareMetric, ImportRequest, RetrainDecision, RetrainTrigger, Run, RunRequest } from '../../../shared/api.js';
+import { improvement } from '../../../shared/metrics.js';
 import { ident, literal } from '../datasets/duck.js';
 import type { DatasetsRepo, StoredVersion } from '../db/datasets-repo.js';
 import type { MonitoringRepo, NewDecision, StoredPolicy } from '../db/monitoring-repo.js';
@@ -16,7 +17,7 @@ import type { RegistryVersion } from '../db/registry-repo.js';
 import type { RequestLogReader } from '../db/request-log-reader.js';
 import { CairnError, toApiError } from '../errors.js';
 import type { ModelRegistry } from '../registry/registry.js';
-import { answer, beats, heldOutMetrics, improvement } from './held-out.js';
+import { answer, beats, heldOutMetrics } from './held-out.js';
 import { cellOf, readRunRows, recordsOf, splitParamsOf } from './training-rows.js';
 
 export interface RetrainDeps {
