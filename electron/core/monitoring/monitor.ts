@@ -356,6 +356,8 @@ export class Monitor {
     const registered = new Map((await this.deps.registry.list()).map((m) => [m.name.toLowerCase(), m]));
     const traffic = new Map(this.reader().models(Math.floor((now - DAY_MS) / 60_000)).map((t) => [t.model.toLowerCase(), t]));
     const keys = new Set([...traffic.keys(), ...this.repo.models().map((m) => m.toLowerCase())]);
+    const firing = this.repo.firingCounts();
+    const rules = this.repo.ruleCounts();
     return [...keys]
       .flatMap((key) => {
         const model = registered.get(key);
@@ -368,8 +370,8 @@ export class Monitor {
             requests24h: t?.requests ?? 0,
             errors24h: t?.errors ?? 0,
             lastRequestAt: t?.lastAt ?? null,
-            firingAlerts: this.repo.alerts({ model: model.name, status: 'firing', limit: 10_000 }).length,
-            rules: this.repo.rules(model.name).length,
+            firingAlerts: firing.get(model.name) ?? 0,
+            rules: rules.get(model.name) ?? 0,
           },
         ];
       })

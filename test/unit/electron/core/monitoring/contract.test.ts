@@ -211,4 +211,17 @@ describe('monitoring.models', () => {
     expect(models[0]?.lastRequestAt).toBeGreaterThanOrEqual(loggedAt - 60_000);
     expect(models[0]?.lastRequestAt).toBeLessThan(loggedAt + 60_000);
   });
+
+  it("counts each model's rules and firing alerts", async () => {
+    const rule = await service.invoke('monitoring.rules.save', { model: 'prices', metric: 'error_rate', comparator: '>=', threshold: 0, window: '1h', minSamples: 1 });
+    await service.invoke('monitoring.rules.save', { model: 'prices', metric: 'latency_p95', comparator: '>', threshold: 10_000, window: '1h', minSamples: 1 });
+    expect((await service.invoke('monitoring.alerts', { model: 'prices', status: 'firing' })).map((a) => a.ruleId)).toEqual([rule.id]);
+    const models = await service.invoke('monitoring.models', {});
+    for (const m of models) {
+      expect(m.rules).toBe((await service.invoke('monitoring.rules.list', { model: m.name })).length);
+      expect(m.firingAlerts).toBe((await service.invoke('monitoring.alerts', { model: m.name, status: 'firing' })).length);
+    }
+    expect(models.find((m) => m.name === 'prices')).toMatchObject({ firingAlerts: 1 });
+    expect(models.find((m) => m.name === 'prices')!.rules).toBeGreaterThanOrEqual(2);
+  });
 });
