@@ -4,7 +4,7 @@
 // of classes. A class a model never learned counts as a wrong answer for it.
 import { CairnError } from '../errors.js';
 import type { LoadedArtifacts } from '../training/artifacts.js';
-import { accuracy, confusionMatrix, perClassScores, regressionMetrics } from '../training/metrics.js';
+import { accuracy, argmaxRows, confusionMatrix, perClassScores, regressionMetrics } from '../training/metrics.js';
 import { decodeLabel, decodeValues, featureCount, transformRecords } from '../training/preprocess.js';
 import { predictProba, predictValues } from '../training/train-loop.js';
 
@@ -19,13 +19,8 @@ export async function answer(artifacts: LoadedArtifacts, records: readonly Recor
   const width = featureCount(preprocess);
   const x = transformRecords(preprocess, records);
   if (target.task === 'regression') return { values: decodeValues(preprocess, await predictValues(model, x, width)) };
-  const k = target.classes.length;
   const proba = await predictProba(model, x, width);
-  const labels = records.map((_, i) => {
-    let best = 0;
-    for (let c = 1; c < k; c++) if ((proba[i * k + c] as number) > (proba[i * k + best] as number)) best = c;
-    return decodeLabel(preprocess, best);
-  });
+  const labels = Array.from(argmaxRows(proba, target.classes.length), (c) => decodeLabel(preprocess, c));
   return { labels };
 }
 
