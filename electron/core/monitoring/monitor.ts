@@ -3,7 +3,7 @@
 // and resolved, retrain policies and their triggers (a firing rule, a schedule, a new dataset
 // version), and retrain decisions. State lives in app.db; traffic in the request log.
 import { randomUUID } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type {
@@ -21,7 +21,7 @@ import type {
   TaskName,
 } from '../../../shared/api.js';
 import { alertMetricTask, COMPARE_METRICS_BY_TASK } from '../../../shared/metrics.js';
-import { toCell } from '../datasets/duck.js';
+import { ident, toCell } from '../datasets/duck.js';
 import { inspectFile } from '../datasets/file-check.js';
 import { readSource } from '../datasets/to-parquet.js';
 import type { DatasetsRepo } from '../db/datasets-repo.js';
@@ -33,7 +33,7 @@ import { CairnError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Layout } from '../paths.js';
 import type { ModelRegistry } from '../registry/registry.js';
-import { recordFeedback, type LabelSource } from './feedback.js';
+import { csvRecordLines, recordFeedback, type LabelSource } from './feedback.js';
 import { judgedVersion, monitoringOverview } from './overview.js';
 import { Retrainer, type RetrainDeps, type RetrainHandle } from './retrainer.js';
 import { alertMessage, breaches, ruleValue } from './rule-eval.js';
@@ -410,27 +410,31 @@ export class Monitor {
     try {
       const info = await inspectFile(path.resolve(temp ?? (req.path as string)));
       if (info.format !== 'csv') throw new CairnError('invalid_argument', 'feedback must be a CSV file with id and label columns');
+      const source = readSource(info);
       const conn = await this.deps.connect();
-      let names: string[];
       let rows: unknown[][];
       try {
-        const read = await conn.runAndReadAll(`SELECT * FROM ${readSource(info)}`);
-        names = read.columnNames();
-        rows = read.getRowsJS();
+        const names = (await conn.runAndReadAll(`SELECT * FROM ${source} LIMIT 0`)).columnNames();
+        const col = (want: string) => names.find((n) => n.trim().toLowerCase() === want);
+        const [idName, labelName] = [col('id'), col('label')];
+        if (idName === undefined || labelName === undefined)
+          throw new CairnError('invalid_argument', `the CSV needs an "id" and a "label" column; its columns are ${names.map((n) => `"${n}"`).join(', ')}`);
+        rows = (await conn.runAndReadAll(`SELECT ${ident(idName)}, ${ident(labelName)} FROM ${source}`)).getRowsJS();
       } finally {
         conn.closeSync();
       }
-      const col = (want: string) => names.findIndex((n) => n.trim().toLowerCase() === want);
-      const [idAt, labelAt] = [col('id'), col('label')];
-      if (idAt < 0 || labelAt < 0)
-        throw new CairnError('invalid_argument', `the CSV needs an "id" and a "label" column; its columns are ${names.map((n) => `"${n}"`).join(', ')}`);
+      // Rows are reported by their line in the file; DuckDB skips blank lines, so the lines are
+      // counted here (should the two ever disagree, by data row: header line + row number).
+      const text = (await readFile(info.path)).toString(info.csv?.encoding === 'utf-16' ? 'utf16le' : 'utf8');
+      const starts = csvRecordLines(text);
+      const lineOf = (i: number) => (starts.length === rows.length ? (starts[i] as number) : i + 2);
       const items: FeedbackItem[] = [];
       const lines: number[] = [];
       const invalid: FeedbackResult['invalid'] = [];
       rows.forEach((r, i) => {
-        const line = i + 2;
-        const id = toCell(r[idAt]);
-        const label = toCell(r[labelAt]);
+        const line = lineOf(i);
+        const id = toCell(r[0]);
+        const label = toCell(r[1]);
         if (id === null || String(id).trim() === '') invalid.push({ row: line, id: null, message: 'the id is empty' });
         else if (label === null || label === '') invalid.push({ row: line, id: String(id), message: 'the label is empty' });
         else {

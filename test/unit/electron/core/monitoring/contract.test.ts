@@ -91,6 +91,21 @@ describe('feedback from CSV', () => {
     expect(o.predictions.buckets).toHaveLength(60);
   });
 
+  it('numbers rows by their line in the file, past blank lines and a quoted field spanning two', async () => {
+    const csv = ['note,id,label', 'a,zz,true', '', 'b,f5,purple', '"two', 'lines",f6,', '', 'c,f7,violet', ''].join('\n');
+    const r = await service.invoke('monitoring.feedbackCsv', { model: 'flowers', csv });
+    expect(r).toEqual({
+      rows: 4,
+      accepted: 0,
+      unknown: ['zz'],
+      invalid: [
+        { row: 4, id: 'f5', message: 'label "purple" is not one of the model\'s classes (false, true)' },
+        { row: 5, id: 'f6', message: 'the label is empty' },
+        { row: 8, id: 'f7', message: 'label "violet" is not one of the model\'s classes (false, true)' },
+      ],
+    });
+  });
+
   it('names the columns it needs, and wants either text or a path', async () => {
     await expect(service.invoke('monitoring.feedbackCsv', { model: 'flowers', csv: 'prediction,truth\na,b\n' })).rejects.toThrow(
       /needs an "id" and a "label" column; its columns are "prediction", "truth"/,
