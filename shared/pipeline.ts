@@ -150,7 +150,8 @@ export const taskMetrics = {
   classification: ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'roc_auc', 'log_loss'],
   regression: ['mae', 'rmse', 'r2'],
 } as const;
-export const lowerIsBetter: readonly string[] = ['log_loss', 'mae', 'rmse'];
+/** Whether a smaller value of a metric is better (shared/metrics.ts, one list for the whole app). */
+export { lowerIsBetter } from './metrics.js';
 export type PipelineTask = keyof typeof taskMetrics;
 
 export const gateOps = ['>=', '<=', '>', '<', '==', '!='] as const;

@@ -165,10 +165,7 @@ export class CairnService {
       datasets: this.repo,
       paths,
       events: this.events,
-      connect: async () => {
-        await this.connection();
-        return (await (this.duck as NonNullable<typeof this.duck>)).instance.connect();
-      },
+      connect: () => this.ownConnection(),
       startRun: (req) => {
         const q = this.enqueueRun(methods['runs.start'].input.parse(req));
         return { runId: q.runId, ended: q.ended };
@@ -273,6 +270,13 @@ export class CairnService {
   private connection(): Promise<DuckDBConnection> {
     this.duck ??= openDuck({ tempDir: path.join(this.paths.work, 'duck-spill') });
     return this.duck.then((d) => d.conn);
+  }
+
+  /** A DuckDB connection of the caller's own to the shared instance (for work that streams or runs beside other calls); the caller closes it. */
+  private async ownConnection(): Promise<DuckDBConnection> {
+    await this.connection();
+    const duck = await (this.duck as NonNullable<typeof this.duck>);
+    return duck.instance.connect();
   }
 
   private version(versionId: string): StoredVersion {
@@ -627,11 +631,7 @@ export class CairnService {
       }
     };
     return {
-      connect: async () => {
-        await this.connection();
-        const duck = await (this.duck as NonNullable<typeof this.duck>);
-        return duck.instance.connect();
-      },
+      connect: () => this.ownConnection(),
       findDataset: (ref, version) => quietly(() => resolved(this.resolveVersion(ref, version))),
       importFile: async (file, name) => {
         const r = await this.runImport({ path: file, name, badRows: 'fail', removeSourceAfter: false }, randomUUID(), () => undefined);
@@ -690,10 +690,8 @@ export class CairnService {
     const { loadArtifacts } = await import('./training/artifacts.js');
     const { predictFile } = await import('./training/predict-file.js');
     const artifacts = await loadArtifacts(path.join(this.paths.home, mv.dir), mv.sha256);
-    await this.connection();
-    const duck = await (this.duck as NonNullable<typeof this.duck>);
     // A connection of its own: the read streams while other calls use the shared one.
-    const conn = await duck.instance.connect();
+    const conn = await this.ownConnection();
     try {
       const r = await predictFile({ conn, file: req.path, artifacts, out: req.out });
       return { model: { name: mv.name, version: mv.version }, ...r };

@@ -247,6 +247,18 @@ export class MonitoringRepo {
     return rows.map(toAlert);
   }
 
+  /** How many alerts fire now, by model (models with none are absent). */
+  firingCounts(): Map<string, number> {
+    const rows = this.db.prepare('SELECT model, COUNT(*) AS n FROM alerts WHERE resolved_at IS NULL GROUP BY model').all() as { model: string; n: number }[];
+    return new Map(rows.map((r) => [r.model, r.n]));
+  }
+
+  /** How many rules each model has (models with none are absent). */
+  ruleCounts(): Map<string, number> {
+    const rows = this.db.prepare('SELECT model, COUNT(*) AS n FROM alert_rules GROUP BY model').all() as { model: string; n: number }[];
+    return new Map(rows.map((r) => [r.model, r.n]));
+  }
+
   /** Resolves the alerts of a rule that is deleted or disabled. */
   resolveRule(ruleId: string, at: string): Alert[] {
     const open = this.db.prepare('SELECT id FROM alerts WHERE rule_id = ? AND resolved_at IS NULL').all(ruleId) as { id: number }[];

@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/api.js';
 import type { StepOutput, StepState } from '../../../shared/pipeline.js';
 import type { Db } from './open.js';
+import { parse } from './runs-repo.js';
 
 interface DbPipelineSummary {
   id: string;
@@ -97,10 +98,6 @@ const SUMMARY_SELECT = `
 const RUN_SELECT = `
   SELECT r.id, r.pipeline_id, p.name AS pipeline_name, r.version, r.status, r.error_json, r.created_at, r.started_at, r.finished_at
   FROM pipeline_runs r JOIN pipelines p ON p.id = r.pipeline_id`;
-
-function parse<T>(json: string | null): T | null {
-  return json === null ? null : (JSON.parse(json) as T);
-}
 
 function toSummary(row: DbPipelineSummary): PipelineSummary {
   const spec = JSON.parse(row.latest_spec) as { description?: unknown };

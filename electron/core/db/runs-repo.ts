@@ -66,7 +66,8 @@ const RUN_SELECT = `
   JOIN dataset_versions v ON v.id = r.dataset_version_id
   JOIN datasets d ON d.id = v.dataset_id`;
 
-function parse<T>(json: string | null): T | null {
+/** A JSON column's value, null where the column is NULL. */
+export function parse<T>(json: string | null): T | null {
   return json === null ? null : (JSON.parse(json) as T);
 }
 

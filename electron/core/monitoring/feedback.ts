@@ -78,3 +78,31 @@ export function recordFeedback(
   db.saveFeedback([...rows.values()]);
   return { accepted: rows.size, unknown: [...new Set(unknown)], invalid };
 }
+
+/**
+ * The line (1-based) on which each data record of a CSV starts, as DuckDB reads the file: the
+ * first non-blank record is the header, blank lines are skipped, and a quoted field may span lines.
+ */
+export function csvRecordLines(text: string): number[] {
+  const starts: number[] = [];
+  let line = 1;
+  let quoted = false;
+  let blank = true;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') quoted = !quoted;
+    if (ch === '\n') {
+      if (!quoted && !blank) {
+        starts.push(start);
+        blank = true;
+      }
+      line++;
+    } else if (blank && ch !== '\r' && !(i === 0 && ch === '\ufeff')) {
+      blank = false;
+      start = line;
+    }
+  }
+  if (!blank) starts.push(start);
+  return starts.slice(1);
+}

@@ -2,21 +2,11 @@
 // preprocessing score the same records (raw column values, as a prediction request would send
 // them), and one function turns both sets of answers into the same metrics, over one shared list
 // of classes. A class a model never learned counts as a wrong answer for it.
-import type { CompareMetric } from '../../../shared/api.js';
 import { CairnError } from '../errors.js';
 import type { LoadedArtifacts } from '../training/artifacts.js';
-import { accuracy, confusionMatrix, perClassScores, regressionMetrics } from '../training/metrics.js';
+import { accuracy, argmaxRows, confusionMatrix, perClassScores, regressionMetrics } from '../training/metrics.js';
 import { decodeLabel, decodeValues, featureCount, transformRecords } from '../training/preprocess.js';
 import { predictProba, predictValues } from '../training/train-loop.js';
-
-/** Metrics where a smaller value is better. */
-const LOWER_IS_BETTER: ReadonlySet<CompareMetric> = new Set(['mae', 'rmse']);
-
-/** The metrics a task is compared on; the first is the default. */
-export const TASK_METRICS: Record<'classification' | 'regression', CompareMetric[]> = {
-  classification: ['accuracy', 'f1_macro', 'precision_macro', 'recall_macro'],
-  regression: ['mae', 'rmse', 'r2'],
-};
 
 /** What a model answered for each record: class labels, or values. */
 export type Answers = { labels: string[] } | { values: Float32Array };
@@ -29,13 +19,8 @@ export async function answer(artifacts: LoadedArtifacts, records: readonly Recor
   const width = featureCount(preprocess);
   const x = transformRecords(preprocess, records);
   if (target.task === 'regression') return { values: decodeValues(preprocess, await predictValues(model, x, width)) };
-  const k = target.classes.length;
   const proba = await predictProba(model, x, width);
-  const labels = records.map((_, i) => {
-    let best = 0;
-    for (let c = 1; c < k; c++) if ((proba[i * k + c] as number) > (proba[i * k + best] as number)) best = c;
-    return decodeLabel(preprocess, best);
-  });
+  const labels = Array.from(argmaxRows(proba, target.classes.length), (c) => decodeLabel(preprocess, c));
   return { labels };
 }
 
@@ -69,11 +54,6 @@ export function heldOutMetrics(truth: readonly (string | number)[], answers: rea
       f1_macro: mean(scores.map((s) => s.f1)),
     };
   });
-}
-
-/** How much better `challenger` is than `champion` on `metric` (positive: better), in the metric's units. */
-export function improvement(metric: CompareMetric, champion: number, challenger: number): number {
-  return LOWER_IS_BETTER.has(metric) ? champion - challenger : challenger - champion;
 }
 
 /** Whether a challenger this much better is promoted: strictly better, and by at least the margin. */

@@ -3,7 +3,7 @@
 // absolute error for a regressor, beside the same metric on the version's test split.
 import type { LiveQuality } from '../../../shared/api.js';
 import type { RequestLogReader } from '../db/request-log-reader.js';
-import type { WindowBounds } from './windows.js';
+import { bucketStarts, type WindowBounds } from './windows.js';
 
 /** Live accuracy or MAE of `model` (one version, or all when null) over the window. */
 export function liveQuality(
@@ -16,10 +16,9 @@ export function liveQuality(
   const valueOf = (labelled: number, correct: number | null, absError: number | null) =>
     labelled === 0 ? null : classification ? (correct ?? 0) / labelled : (absError ?? 0) / labelled;
   const byBucket = new Map(rows.map((r) => [r.b, r]));
-  const n = Math.round((b.to - b.from) / b.bucketMs);
-  const buckets = Array.from({ length: n }, (_, i) => {
+  const buckets = bucketStarts(b).map((t, i) => {
     const r = byBucket.get(i);
-    return { t: b.from + i * b.bucketMs, labelled: r?.labelled ?? 0, value: r ? valueOf(r.labelled, r.correct, r.absError) : null };
+    return { t, labelled: r?.labelled ?? 0, value: r ? valueOf(r.labelled, r.correct, r.absError) : null };
   });
   const labelled = rows.reduce((s, r) => s + r.labelled, 0);
   const correct = rows.reduce((s, r) => s + (r.correct ?? 0), 0);

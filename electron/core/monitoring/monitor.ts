@@ -3,7 +3,7 @@
 // and resolved, retrain policies and their triggers (a firing rule, a schedule, a new dataset
 // version), and retrain decisions. State lives in app.db; traffic in the request log.
 import { randomUUID } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type {
@@ -20,7 +20,8 @@ import type {
   RetrainTrigger,
   TaskName,
 } from '../../../shared/api.js';
-import { toCell } from '../datasets/duck.js';
+import { alertMetricTask, COMPARE_METRICS_BY_TASK } from '../../../shared/metrics.js';
+import { ident, toCell } from '../datasets/duck.js';
 import { inspectFile } from '../datasets/file-check.js';
 import { readSource } from '../datasets/to-parquet.js';
 import type { DatasetsRepo } from '../db/datasets-repo.js';
@@ -32,11 +33,10 @@ import { CairnError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Layout } from '../paths.js';
 import type { ModelRegistry } from '../registry/registry.js';
-import { recordFeedback, type LabelSource } from './feedback.js';
-import { TASK_METRICS } from './held-out.js';
+import { csvRecordLines, recordFeedback, type LabelSource } from './feedback.js';
 import { judgedVersion, monitoringOverview } from './overview.js';
 import { Retrainer, type RetrainDeps, type RetrainHandle } from './retrainer.js';
-import { alertMessage, breaches, metricTask, ruleValue } from './rule-eval.js';
+import { alertMessage, breaches, ruleValue } from './rule-eval.js';
 import { VersionViews } from './version-views.js';
 
 /** How often a running host judges every enabled rule and checks retrain schedules and datasets. */
@@ -140,35 +140,46 @@ export class Monitor {
   /**
    * Judges each enabled rule at moments from its last judgement up to now (at most CATCH_UP_STEPS,
    * evenly spaced), so alerts that would have fired while no host ran are recorded at their time.
-   * Retrains start once, for rules still firing at the end.
+   * Events are not sent for each of those: only, per rule, an alert new since and still firing at
+   * the end, or the resolution of one that was firing before, so opening the app after a while
+   * notifies about the present instead of in a burst. Retrains start once, for rules still firing.
    */
   async catchUp(now = Date.now()): Promise<void> {
     const retrain = new Map<string, Alert>();
     for (const rule of this.repo.rules().filter((r) => r.enabled)) {
+      const before = this.repo.firing(rule.id);
       const since = Date.parse(rule.lastEvaluatedAt ?? rule.updatedAt);
       const span = now - since;
-      const steps = Math.min(CATCH_UP_STEPS, Math.max(1, Math.floor(span / EVAL_INTERVAL_MS)));
+      // Drift over a window at past instants is costly (each judgement parses up to thousands of
+      // logged inputs and recomputes PSI and KS, in the app's main process), and on opening the
+      // present state is what matters: a drift rule is judged once, now.
+      const steps = rule.metric === 'drift_score' ? 1 : Math.min(CATCH_UP_STEPS, Math.max(1, Math.floor(span / EVAL_INTERVAL_MS)));
+      let resolvedBefore: Alert | undefined;
       for (let k = 1; k <= steps; k++) {
-        const j = await this.judgeSafely(rule, since + (span * k) / steps);
+        const j = await this.judgeSafely(rule, steps === 1 ? now : since + (span * k) / steps, false);
         if (j.fired?.action === 'retrain') retrain.set(rule.id, j.fired);
         if (j.resolved) retrain.delete(rule.id);
+        if (j.resolved && j.resolved.id === before?.id) resolvedBefore = j.resolved;
       }
+      const after = this.repo.firing(rule.id);
+      if (after && after.id !== before?.id) this.deps.events.emit('alert.fired', after);
+      if (resolvedBefore) this.deps.events.emit('alert.resolved', resolvedBefore);
     }
     for (const alert of retrain.values()) this.autoRetrain(alert.model, 'alert', alert.message);
     this.checkSchedulesAndDatasets(now);
   }
 
   /** judge, with a failure (e.g. an unreadable log) counting as no judgement. */
-  private async judgeSafely(rule: StoredRule, at: number): Promise<Judgement> {
+  private async judgeSafely(rule: StoredRule, at: number, emit = true): Promise<Judgement> {
     try {
-      return await this.judge(rule, at);
+      return await this.judge(rule, at, emit);
     } catch {
       return {};
     }
   }
 
-  /** Judges one rule at `at`: records its value, fires it when it crosses, resolves it when back. */
-  private async judge(rule: StoredRule, at: number): Promise<Judgement> {
+  /** Judges one rule at `at`: records its value, fires it when it crosses, resolves it when back; `emit` sends the events. */
+  private async judge(rule: StoredRule, at: number, emit = true): Promise<Judgement> {
     const when = new Date(at).toISOString();
     let view;
     try {
@@ -196,12 +207,12 @@ export class Monitor {
         features,
         firedAt: when,
       });
-      this.deps.events.emit('alert.fired', fired);
+      if (emit) this.deps.events.emit('alert.fired', fired);
       return { fired };
     }
     if (!crossed && firing) {
       const resolved = this.repo.resolve(firing.id, when);
-      this.deps.events.emit('alert.resolved', resolved);
+      if (emit) this.deps.events.emit('alert.resolved', resolved);
       return { resolved };
     }
     return {};
@@ -272,7 +283,7 @@ export class Monitor {
       model: v.name,
       triggers: { onAlert: true, scheduleHours: null, onNewDatasetVersion: false },
       includeLabelledRequests: false,
-      metric: TASK_METRICS[task][0]!,
+      metric: COMPARE_METRICS_BY_TASK[task][0]!,
       margin: 0,
       alias: 'production',
       saved: false,
@@ -284,9 +295,9 @@ export class Monitor {
   async setPolicy(input: MethodArg<'monitoring.retrainPolicy.set'>): Promise<RetrainPolicy> {
     const v = this.deps.registry.resolve({ name: input.model });
     const { card } = await this.views.get(v);
-    const metric = input.metric ?? TASK_METRICS[card.task][0]!;
-    if (!TASK_METRICS[card.task].includes(metric))
-      throw new CairnError('invalid_argument', `${metric} is not a ${card.task} metric; use one of ${TASK_METRICS[card.task].join(', ')}`);
+    const metric = input.metric ?? COMPARE_METRICS_BY_TASK[card.task][0]!;
+    if (!COMPARE_METRICS_BY_TASK[card.task].includes(metric))
+      throw new CairnError('invalid_argument', `${metric} is not a ${card.task} metric; use one of ${COMPARE_METRICS_BY_TASK[card.task].join(', ')}`);
     const p: StoredPolicy = {
       model: v.name,
       triggers: input.triggers,
@@ -321,7 +332,7 @@ export class Monitor {
   ): Promise<AlertRule> {
     const v = judgedVersion(this.deps.registry, input.model);
     const { card } = await this.views.get(v);
-    const needs = metricTask(input.metric);
+    const needs = alertMetricTask(input.metric);
     if (needs && needs !== card.task)
       throw new CairnError('invalid_argument', `${input.metric} needs a ${needs} model; "${v.name}" is a ${card.task} model`);
     const existing = input.id ? this.repo.rule(input.id) : undefined;
@@ -353,6 +364,8 @@ export class Monitor {
     const registered = new Map((await this.deps.registry.list()).map((m) => [m.name.toLowerCase(), m]));
     const traffic = new Map(this.reader().models(Math.floor((now - DAY_MS) / 60_000)).map((t) => [t.model.toLowerCase(), t]));
     const keys = new Set([...traffic.keys(), ...this.repo.models().map((m) => m.toLowerCase())]);
+    const firing = this.repo.firingCounts();
+    const rules = this.repo.ruleCounts();
     return [...keys]
       .flatMap((key) => {
         const model = registered.get(key);
@@ -365,8 +378,8 @@ export class Monitor {
             requests24h: t?.requests ?? 0,
             errors24h: t?.errors ?? 0,
             lastRequestAt: t?.lastAt ?? null,
-            firingAlerts: this.repo.alerts({ model: model.name, status: 'firing', limit: 10_000 }).length,
-            rules: this.repo.rules(model.name).length,
+            firingAlerts: firing.get(model.name) ?? 0,
+            rules: rules.get(model.name) ?? 0,
           },
         ];
       })
@@ -390,7 +403,7 @@ export class Monitor {
     const result = recordFeedback(this.log(), name, items, options);
     if (result.accepted) {
       this.deps.events.emit('monitoring.changed', { model: name });
-      for (const rule of this.repo.rules(name).filter((r) => r.enabled && metricTask(r.metric))) {
+      for (const rule of this.repo.rules(name).filter((r) => r.enabled && alertMetricTask(r.metric))) {
         const j = await this.judgeSafely(rule, Date.now());
         if (j.fired?.action === 'retrain') this.autoRetrain(j.fired.model, 'alert', j.fired.message);
       }
@@ -405,27 +418,31 @@ export class Monitor {
     try {
       const info = await inspectFile(path.resolve(temp ?? (req.path as string)));
       if (info.format !== 'csv') throw new CairnError('invalid_argument', 'feedback must be a CSV file with id and label columns');
+      const source = readSource(info);
       const conn = await this.deps.connect();
-      let names: string[];
       let rows: unknown[][];
       try {
-        const read = await conn.runAndReadAll(`SELECT * FROM ${readSource(info)}`);
-        names = read.columnNames();
-        rows = read.getRowsJS();
+        const names = (await conn.runAndReadAll(`SELECT * FROM ${source} LIMIT 0`)).columnNames();
+        const col = (want: string) => names.find((n) => n.trim().toLowerCase() === want);
+        const [idName, labelName] = [col('id'), col('label')];
+        if (idName === undefined || labelName === undefined)
+          throw new CairnError('invalid_argument', `the CSV needs an "id" and a "label" column; its columns are ${names.map((n) => `"${n}"`).join(', ')}`);
+        rows = (await conn.runAndReadAll(`SELECT ${ident(idName)}, ${ident(labelName)} FROM ${source}`)).getRowsJS();
       } finally {
         conn.closeSync();
       }
-      const col = (want: string) => names.findIndex((n) => n.trim().toLowerCase() === want);
-      const [idAt, labelAt] = [col('id'), col('label')];
-      if (idAt < 0 || labelAt < 0)
-        throw new CairnError('invalid_argument', `the CSV needs an "id" and a "label" column; its columns are ${names.map((n) => `"${n}"`).join(', ')}`);
+      // Rows are reported by their line in the file; DuckDB skips blank lines, so the lines are
+      // counted here (should the two ever disagree, by data row: header line + row number).
+      const text = (await readFile(info.path)).toString(info.csv?.encoding === 'utf-16' ? 'utf16le' : 'utf8');
+      const starts = csvRecordLines(text);
+      const lineOf = (i: number) => (starts.length === rows.length ? (starts[i] as number) : i + 2);
       const items: FeedbackItem[] = [];
       const lines: number[] = [];
       const invalid: FeedbackResult['invalid'] = [];
       rows.forEach((r, i) => {
-        const line = i + 2;
-        const id = toCell(r[idAt]);
-        const label = toCell(r[labelAt]);
+        const line = lineOf(i);
+        const id = toCell(r[0]);
+        const label = toCell(r[1]);
         if (id === null || String(id).trim() === '') invalid.push({ row: line, id: null, message: 'the id is empty' });
         else if (label === null || label === '') invalid.push({ row: line, id: String(id), message: 'the label is empty' });
         else {

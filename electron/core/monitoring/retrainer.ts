@@ -9,6 +9,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CompareMetric, ImportRequest, RetrainDecision, RetrainTrigger, Run, RunRequest } from '../../../shared/api.js';
+import { improvement } from '../../../shared/metrics.js';
 import { ident, literal } from '../datasets/duck.js';
 import type { DatasetsRepo, StoredVersion } from '../db/datasets-repo.js';
 import type { MonitoringRepo, NewDecision, StoredPolicy } from '../db/monitoring-repo.js';
@@ -16,7 +17,7 @@ import type { RegistryVersion } from '../db/registry-repo.js';
 import type { RequestLogReader } from '../db/request-log-reader.js';
 import { CairnError, toApiError } from '../errors.js';
 import type { ModelRegistry } from '../registry/registry.js';
-import { answer, beats, heldOutMetrics, improvement } from './held-out.js';
+import { answer, beats, heldOutMetrics } from './held-out.js';
 import { cellOf, readRunRows, recordsOf, splitParamsOf } from './training-rows.js';
 
 export interface RetrainDeps {
@@ -53,7 +54,7 @@ export function runRequestFrom(champion: RegistryVersion, datasetVersionId: stri
   const p = run.params as {
     model?: { kind?: RunRequest['model']; hiddenLayers?: RunRequest['hiddenLayers']; l2?: number };
     train?: { epochs?: number; batchSize?: number; learningRate?: number; optimizer?: RunRequest['optimizer']; classWeight?: RunRequest['classWeight']; earlyStopping?: RunRequest['earlyStopping']; seed?: number };
-    split?: { fractions?: RunRequest['split']; timeColumn?: string };
+    split?: { fractions?: RunRequest['split']; timeColumn?: string; splitColumn?: string };
     features?: string[];
   };
   const kind = (p.model?.kind ?? run.modelKind) as NonNullable<RunRequest['model']>;
@@ -72,8 +73,13 @@ export function runRequestFrom(champion: RegistryVersion, datasetVersionId: stri
     ...(p.train?.classWeight ? { classWeight: p.train.classWeight } : {}),
     ...(p.train?.earlyStopping ? { earlyStopping: p.train.earlyStopping } : {}),
     ...(p.train?.seed !== undefined ? { seed: p.train.seed } : {}),
-    ...(p.split?.fractions ? { split: p.split.fractions } : {}),
-    ...(p.split?.timeColumn ? { timeColumn: p.split.timeColumn } : {}),
+    // A split column replaces fractions and a time column (the fractions it records are only its shares).
+    ...(p.split?.splitColumn
+      ? { splitColumn: p.split.splitColumn }
+      : {
+          ...(p.split?.fractions ? { split: p.split.fractions } : {}),
+          ...(p.split?.timeColumn ? { timeColumn: p.split.timeColumn } : {}),
+        }),
     modelName: champion.name,
   };
 }

@@ -1,7 +1,8 @@
 // One alert rule judged at one moment: its metric over the rule's window ending then (latency
 // percentiles, error rate, drift score, live accuracy or MAE), whether there were enough samples
 // to judge, and whether the value crosses the threshold.
-import type { AlertMetric, AlertRule, Comparator, TaskName } from '../../../shared/api.js';
+import type { AlertMetric, AlertRule, Comparator } from '../../../shared/api.js';
+import { alertMetricTask } from '../../../shared/metrics.js';
 import type { RequestLogReader } from '../db/request-log-reader.js';
 import { liveQuality } from './live-quality.js';
 import { answeringVersions, windowDrift } from './overview.js';
@@ -17,11 +18,6 @@ export interface RuleValue {
   samples: number;
   /** Drift rules: the features whose PSI crosses the threshold (else those found drifting). */
   features: string[];
-}
-
-/** Which task a metric needs; null when any task has it. */
-export function metricTask(metric: AlertMetric): TaskName | null {
-  return metric === 'live_accuracy' ? 'classification' : metric === 'live_mae' ? 'regression' : null;
 }
 
 /** Whether `value` crosses the threshold. */
@@ -64,7 +60,7 @@ export function ruleValue(reader: RequestLogReader, view: VersionView, rule: Rul
     }
     case 'live_accuracy':
     case 'live_mae': {
-      if (metricTask(rule.metric) !== view.card.task) return { value: null, samples: 0, features: [] };
+      if (alertMetricTask(rule.metric) !== view.card.task) return { value: null, samples: 0, features: [] };
       const live = liveQuality(reader, { model, version: null, task: view.card.task, testSplit: null, predictions: 0 }, b);
       return judged(live.value, live.labelled);
     }

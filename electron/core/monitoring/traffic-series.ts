@@ -5,7 +5,7 @@
 import type { PredictionDistribution, TrafficBucket, TrafficTotals } from '../../../shared/api.js';
 import type { MinuteWindow, RequestLogReader } from '../db/request-log-reader.js';
 import { binPercentiles, valueBinEdges } from './log-bins.js';
-import { MINUTE_MS, type WindowBounds } from './windows.js';
+import { bucketStarts, MINUTE_MS, type WindowBounds } from './windows.js';
 
 /** Bars of a predicted-value histogram, at most. */
 export const VALUE_BARS = 12;
@@ -16,8 +16,6 @@ export function minuteWindow(model: string, version: number | null, b: WindowBou
   const toMin = Math.ceil(b.to / MINUTE_MS);
   return { model, version, fromMin, toMin, originMin: fromMin, bucketMin: whole ? Math.max(1, toMin - fromMin) : Math.max(1, Math.round(b.bucketMs / MINUTE_MS)) };
 }
-
-const bucketStarts = (b: WindowBounds) => Array.from({ length: Math.round((b.to - b.from) / b.bucketMs) }, (_, i) => b.from + i * b.bucketMs);
 
 /** Per-bucket traffic (every bucket of the window, oldest first) and the window's totals. */
 export function trafficSeries(reader: RequestLogReader, model: string, version: number | null, b: WindowBounds): { buckets: TrafficBucket[]; totals: TrafficTotals } {

@@ -1,22 +1,18 @@
 // A run's rows as its training saw them: the dataset version's columns read the way training
 // reads them (columns.ts), and the run's train/validation/test split made again from its recorded
-// seed, fractions and method (splits.ts, as run-training plans it). The split is checked against
+// parameters by the same chooseSplit training used (splits.ts). The split is checked against
 // the sizes the run recorded, so a change in either side fails loudly instead of comparing
 // models on the wrong rows. Drift compares live inputs with the training rows; retraining
 // scores champion and challenger on the challenger's test rows.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CairnError } from '../errors.js';
 import { chooseColumns, readColumns, type ColumnData, type ColumnRead, type ColumnSet } from '../training/columns.js';
-import { presentRows, randomSplit, stratifiedSplit, timeSplit, type SplitFractions, type Splits } from '../training/splits.js';
+import { chooseSplit, type SplitChoice, type Splits } from '../training/splits.js';
 
 /** What a run recorded about its split (params.split) and data. */
-export interface RunSplitParams {
+export interface RunSplitParams extends SplitChoice {
   target: string;
   task: 'classification' | 'regression';
-  seed: number;
-  fractions: SplitFractions;
-  method: 'random' | 'stratified' | 'time';
-  timeColumn?: string;
   rows: { train: number; validation: number; test: number };
 }
 
@@ -31,6 +27,7 @@ export function splitParamsOf(run: { target: string; task: string | null; params
     fractions: split.fractions,
     method: split.method,
     ...(split.timeColumn ? { timeColumn: split.timeColumn } : {}),
+    ...(split.splitColumn ? { splitColumn: split.splitColumn } : {}),
     rows: split.rows,
   };
 }
@@ -41,7 +38,7 @@ export interface RunRows {
 }
 
 /**
- * Reads `columns` (which should include the target) of a dataset version's file, plus what the
+ * Reads `columns` of a dataset version's file, plus the target and the time or split column the
  * split needs, and makes the run's split again. Columns missing from the file are left out;
  * the caller finds them absent from `data`.
  */
@@ -53,17 +50,11 @@ export async function readRunRows(
   split: RunSplitParams,
 ): Promise<RunRows> {
   const present = new Set(profile.map((p) => p.name));
-  const wanted = [split.target, ...columns, ...(split.timeColumn ? [split.timeColumn] : [])].filter((c) => present.has(c));
+  const byMethod = split.method === 'time' ? split.timeColumn : split.method === 'column' ? split.splitColumn : undefined;
+  const wanted = [split.target, ...columns, ...(byMethod ? [byMethod] : [])].filter((c) => present.has(c));
   if (!present.has(split.target)) throw new CairnError('not_found', `The data has no column "${split.target}" (the target)`);
   const data = await readColumns(conn, dataFile, chooseColumns(profile, wanted));
-  const target = data.columns.get(split.target) as ColumnData;
-  const rows = presentRows(target);
-  const splits =
-    split.method === 'time'
-      ? timeSplit(data.columns.get(split.timeColumn ?? '') as ColumnData, { fractions: split.fractions, rows })
-      : split.method === 'stratified'
-        ? stratifiedSplit(target, split.seed, { fractions: split.fractions })
-        : randomSplit(data.rows, split.seed, { fractions: split.fractions, rows });
+  const splits = chooseSplit(data, split.target, split);
   const got = { train: splits.train.length, validation: splits.validation.length, test: splits.test.length };
   if (got.train !== split.rows.train || got.validation !== split.rows.validation || got.test !== split.rows.test)
     throw new CairnError(

@@ -18,6 +18,11 @@ export interface WindowBounds {
   bucketMs: number;
 }
 
+/** The start (epoch ms) of every bucket of a window, oldest first. */
+export function bucketStarts(b: WindowBounds): number[] {
+  return Array.from({ length: Math.round((b.to - b.from) / b.bucketMs) }, (_, i) => b.from + i * b.bucketMs);
+}
+
 /** The bounds of `window` ending with the bucket that holds `now`. */
 export function windowBounds(window: MonitoringWindow, now: number): WindowBounds {
   const { ms, bucketMs } = WINDOWS[window];

@@ -29,7 +29,15 @@ export class StepCache {
     } catch {
       return undefined;
     }
-    const stored = JSON.parse(text) as StepResult;
+    let stored: StepResult;
+    try {
+      stored = JSON.parse(text) as StepResult;
+      if (typeof stored?.output !== 'object' || stored.output === null || typeof stored.ports !== 'object' || stored.ports === null) throw new Error('not a step result');
+    } catch {
+      // A damaged entry (a disk error, an edit by hand) is a miss: the step runs again and writes it anew.
+      await this.drop(key);
+      return undefined;
+    }
     return { output: stored.output, ports: mapFiles(stored.ports, (f) => path.resolve(entry, f)) };
   }
 

@@ -3,7 +3,7 @@
 // or 400 for a label of the wrong kind; a batch ({"feedback": [...]}) answers 200 with counts
 // and per-item problems. Labels are checked and stored by the request log's writer thread.
 import type { FastifyInstance } from 'fastify';
-import type { FeedbackResult } from '../../../shared/api.js';
+import { FeedbackItem, type FeedbackResult } from '../../../shared/api.js';
 import type { FeedbackInput } from '../monitoring/feedback.js';
 
 /** Items per batch: a few seconds of a busy endpoint's answers. */
@@ -23,15 +23,22 @@ type Parsed =
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Why an item is not {"id": "<non-empty string>", "label": <string, number or boolean>}, or null. */
+/** A feedback item as the contract defines it (shared/api.ts), with no other fields. */
+const Item = FeedbackItem.strict();
+
+/** Why an item is not a FeedbackItem ({"id": "<prediction id>", "label": <string, number or boolean>}), or null. */
 function itemProblem(v: unknown): string | null {
   if (!isRecord(v)) return 'each item must be an object {"id": ..., "label": ...}';
-  if (typeof v.id !== 'string' || !v.id) return '"id" must be the prediction id (a non-empty string) the predict call returned';
-  if (!('label' in v) || v.label === null) return '"label" is missing';
-  if (!['string', 'number', 'boolean'].includes(typeof v.label)) return '"label" must be a class name or a number';
-  const extra = Object.keys(v).filter((k) => k !== 'id' && k !== 'label');
-  if (extra.length) return `unknown field${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}`;
-  return null;
+  const parsed = Item.safeParse(v);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+  if (issue.path[0] === 'id')
+    return issue.code === 'too_big'
+      ? `"id" must be a prediction id of at most ${issue.maximum as number} characters`
+      : '"id" must be the prediction id (a non-empty string) the predict call returned';
+  if (issue.path[0] === 'label') return v.label === undefined || v.label === null ? '"label" is missing' : '"label" must be a class name or a number';
+  return issue.message;
 }
 
 /** The body as one label or a batch; structural problems of a batch's items are reported per item. */

@@ -12,7 +12,7 @@ import type { PreprocessManifest } from './manifest.js';
 import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './metrics.js';
 import { buildModel, ModelParams, type ModelParamsInput, type Task } from './models.js';
 import { decodeValues, encodeTarget, featureCount, fitPreprocess, logsInTargetUnits, transform } from './preprocess.js';
-import { assignedSplit, DEFAULT_FRACTIONS, presentRows, randomSplit, stratifiedSplit, timeSplit, type SplitFractions, type Splits } from './splits.js';
+import { chooseSplit, DEFAULT_FRACTIONS, presentRows, splitMethodOf, type SplitFractions, type Splits } from './splits.js';
 import { predictProba, predictValues, trainModel, TrainParams, type EpochLogs } from './train-loop.js';
 
 /** Fewer rows with a target than this cannot make a training, validation and test split worth the name. */
@@ -138,13 +138,13 @@ function plan(input: TrainInput, data: ColumnSet, features: string[]): { task: T
     throw bad(`Target "${input.target}" has only one class: classification needs at least two.`, { column: input.target });
   const seed = input.train.seed ?? TrainParams.parse({}).seed;
   const fractions = input.fractions ?? DEFAULT_FRACTIONS;
-  const splits = input.splitColumn
-    ? assignedSplit(data.columns.get(input.splitColumn) as ColumnData, { rows: present })
-    : input.timeColumn
-    ? timeSplit(data.columns.get(input.timeColumn) as ColumnData, { fractions, rows: present })
-    : task === 'classification'
-      ? stratifiedSplit(target, seed, { fractions })
-      : randomSplit(data.rows, seed, { fractions, rows: present });
+  const splits = chooseSplit(data, input.target, {
+    method: splitMethodOf(input, task),
+    seed,
+    fractions,
+    timeColumn: input.timeColumn,
+    splitColumn: input.splitColumn,
+  });
   return { task, splits, seedSplit: seed };
 }
 
@@ -251,7 +251,7 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       split: {
         seed: train.seed,
         fractions,
-        method: input.splitColumn ? 'column' : input.timeColumn ? 'time' : task === 'classification' ? 'stratified' : 'random',
+        method: splitMethodOf(input, task),
         ...(input.timeColumn && !input.splitColumn ? { timeColumn: input.timeColumn } : {}),
         ...(input.splitColumn ? { splitColumn: input.splitColumn } : {}),
         rows: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },

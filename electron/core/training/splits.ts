@@ -1,8 +1,11 @@
 // Train/validation/test splits as index arrays into a column set: random, stratified by a
-// classification target, or time-ordered. Sizes come from the fractions by rounding, every
-// split with a positive fraction gets at least one row, and the same seed gives the same split.
+// classification target, time-ordered, or as a column assigns them. Sizes come from the fractions
+// by rounding, every split with a positive fraction gets at least one row, and the same seed gives
+// the same split. chooseSplit picks one from a run's split parameters, for training and for
+// making a run's split again (monitoring, retraining) alike.
+import { splitParts } from '../../../shared/pipeline.js';
 import { CairnError } from '../errors.js';
-import type { ColumnData } from './columns.js';
+import type { ColumnData, ColumnSet } from './columns.js';
 import { seededRandom, shuffleInPlace } from './seeded-random.js';
 
 export interface SplitFractions {
@@ -184,9 +187,6 @@ export function timeSplit(time: ColumnData, options: SplitOptions = {}): Splits 
   };
 }
 
-/** The values of a split column, one per part. */
-export const SPLIT_VALUES = ['train', 'validation', 'test'] as const;
-
 /**
  * The split a column already assigns (as a pipeline's split step writes it): rows whose value is
  * train, validation or test; rows with any other value or none are left out.
@@ -197,7 +197,7 @@ export function assignedSplit(column: ColumnData, options: SplitOptions = {}): S
       column: column.name,
     });
   }
-  const codeOf = SPLIT_VALUES.map((v) => column.dictionary.indexOf(v));
+  const codeOf = splitParts.map((v) => column.dictionary.indexOf(v));
   const parts: number[][] = [[], [], []];
   for (const r of candidateRows(column.codes.length, options.rows)) {
     const part = codeOf.indexOf(column.codes[r] as number);
@@ -212,6 +212,52 @@ export function assignedSplit(column: ColumnData, options: SplitOptions = {}): S
     );
   }
   return { train, validation, test };
+}
+
+/** How a run's rows were split, as params.split.method records it. */
+export type SplitMethod = 'random' | 'stratified' | 'time' | 'column';
+
+/** A run's split parameters: enough to make its split again from the same data. */
+export interface SplitChoice {
+  method: SplitMethod;
+  seed: number;
+  fractions: SplitFractions;
+  /** The datetime column of a time split. */
+  timeColumn?: string;
+  /** The column assigning rows to parts (a pipeline's split step). */
+  splitColumn?: string;
+}
+
+/** The method a training request implies: its split column, else its time column, else stratified for classes, else random. */
+export function splitMethodOf(request: { splitColumn?: string; timeColumn?: string }, task: 'classification' | 'regression'): SplitMethod {
+  if (request.splitColumn) return 'column';
+  if (request.timeColumn) return 'time';
+  return task === 'classification' ? 'stratified' : 'random';
+}
+
+/**
+ * The train/validation/test rows of `data` by a run's split parameters, among the rows with a
+ * `target` value. `data` must hold the target and the split's time or split column.
+ */
+export function chooseSplit(data: ColumnSet, target: string, choice: SplitChoice): Splits {
+  const column = (name: string | undefined, what: string): ColumnData => {
+    const col = data.columns.get(name ?? '');
+    if (!col) throw new CairnError('invalid_argument', `The data has no ${what} column ${JSON.stringify(name ?? '')}`, { column: name ?? null });
+    return col;
+  };
+  const targetColumn = column(target, 'target');
+  const rows = presentRows(targetColumn);
+  const fractions = choice.fractions;
+  switch (choice.method) {
+    case 'column':
+      return assignedSplit(column(choice.splitColumn, 'split'), { rows });
+    case 'time':
+      return timeSplit(column(choice.timeColumn, 'time'), { fractions, rows });
+    case 'stratified':
+      return stratifiedSplit(targetColumn, choice.seed, { fractions });
+    case 'random':
+      return randomSplit(data.rows, choice.seed, { fractions, rows });
+  }
 }
 
 /** Rows whose value in `column` is present: for leaving out rows without a target. */

@@ -91,6 +91,21 @@ describe('feedback from CSV', () => {
     expect(o.predictions.buckets).toHaveLength(60);
   });
 
+  it('numbers rows by their line in the file, past blank lines and a quoted field spanning two', async () => {
+    const csv = ['note,id,label', 'a,zz,true', '', 'b,f5,purple', '"two', 'lines",f6,', '', 'c,f7,violet', ''].join('\n');
+    const r = await service.invoke('monitoring.feedbackCsv', { model: 'flowers', csv });
+    expect(r).toEqual({
+      rows: 4,
+      accepted: 0,
+      unknown: ['zz'],
+      invalid: [
+        { row: 4, id: 'f5', message: 'label "purple" is not one of the model\'s classes (false, true)' },
+        { row: 5, id: 'f6', message: 'the label is empty' },
+        { row: 8, id: 'f7', message: 'label "violet" is not one of the model\'s classes (false, true)' },
+      ],
+    });
+  });
+
   it('names the columns it needs, and wants either text or a path', async () => {
     await expect(service.invoke('monitoring.feedbackCsv', { model: 'flowers', csv: 'prediction,truth\na,b\n' })).rejects.toThrow(
       /needs an "id" and a "label" column; its columns are "prediction", "truth"/,
@@ -210,5 +225,18 @@ describe('monitoring.models', () => {
     ]);
     expect(models[0]?.lastRequestAt).toBeGreaterThanOrEqual(loggedAt - 60_000);
     expect(models[0]?.lastRequestAt).toBeLessThan(loggedAt + 60_000);
+  });
+
+  it("counts each model's rules and firing alerts", async () => {
+    const rule = await service.invoke('monitoring.rules.save', { model: 'prices', metric: 'error_rate', comparator: '>=', threshold: 0, window: '1h', minSamples: 1 });
+    await service.invoke('monitoring.rules.save', { model: 'prices', metric: 'latency_p95', comparator: '>', threshold: 10_000, window: '1h', minSamples: 1 });
+    expect((await service.invoke('monitoring.alerts', { model: 'prices', status: 'firing' })).map((a) => a.ruleId)).toEqual([rule.id]);
+    const models = await service.invoke('monitoring.models', {});
+    for (const m of models) {
+      expect(m.rules).toBe((await service.invoke('monitoring.rules.list', { model: m.name })).length);
+      expect(m.firingAlerts).toBe((await service.invoke('monitoring.alerts', { model: m.name, status: 'firing' })).length);
+    }
+    expect(models.find((m) => m.name === 'prices')).toMatchObject({ firingAlerts: 1 });
+    expect(models.find((m) => m.name === 'prices')!.rules).toBeGreaterThanOrEqual(2);
   });
 });

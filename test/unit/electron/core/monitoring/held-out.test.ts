@@ -2,7 +2,8 @@
 // and the truth (a class one model never learned counts against it), the direction of each
 // metric, and a margin that must be met by a strictly better challenger.
 import { describe, expect, it } from 'vitest';
-import { beats, heldOutMetrics, improvement } from '../../../../../electron/core/monitoring/held-out.js';
+import { improvement } from '../../../../../shared/metrics.js';
+import { beats, heldOutMetrics } from '../../../../../electron/core/monitoring/held-out.js';
 
 describe('held-out comparison', () => {
   it('scores classifiers over the classes of the truth and of both models', () => {

@@ -5,7 +5,7 @@
 // and rollback puts the previous version back. Training is a small logistic model on 300 rows.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Alert, EventName, EventPayload, RetrainDecision } from '../../../../../shared/api.js';
 import { RequestLogDb } from '../../../../../electron/core/db/request-log-db.js';
 import { CairnService } from '../../../../../electron/core/service.js';
@@ -228,5 +228,43 @@ describe('catching up', () => {
     expect(firedAt).toBeLessThan(at + 3_600_000);
     // By now the hour holds no failures: the alert is resolved, also in the past.
     expect(Date.parse(alert!.resolvedAt!)).toBeLessThanOrEqual(now);
+    // An alert of the past that is over sends no event (no notification on opening the app).
+    expect(events('alert.fired').filter((a) => a.ruleId === rule.id)).toEqual([]);
+    expect(events('alert.resolved').filter((a) => a.ruleId === rule.id)).toEqual([]);
+  });
+
+  it('records every past firing but sends one event, for the alert still firing; drift is judged once, now', async () => {
+    const now = Date.now() + 10 * 3_600_000;
+    const log = new RequestLogDb(path.join(service.home, 'logs', 'requests.db'));
+    const request = (at: number, ok: boolean) => ({ at, model: 'sensors', version: 1, status: ok ? 200 : 503, latencyMs: 1, predictionId: null, inputJson: null, outputJson: null, error: ok ? null : 'down' });
+    // A request answered every 5 minutes, and bursts of failures 4.5 h, 2.5 h and 20 minutes before `now`: three firings of a 1h rule.
+    log.append(Array.from({ length: 60 }, (_, i) => request(now - 5 * 3_600_000 + i * 300_000, true)));
+    for (const ago of [4.5 * 3_600_000, 2.5 * 3_600_000, 20 * 60_000]) log.append(Array.from({ length: 40 }, (_, i) => request(now - ago + i, false)));
+    log.close();
+    const rule = await service.invoke('monitoring.rules.save', { model: 'sensors', metric: 'error_rate', comparator: '>', threshold: 0.5, window: '1h', minSamples: 10 });
+    service.monitor.repo.setEvaluation(rule.id, null, new Date(now - 5 * 3_600_000).toISOString());
+    const drift = (await service.invoke('monitoring.rules.list', { model: 'sensors' })).find((r) => r.metric === 'drift_score')!;
+    service.monitor.repo.setEvaluation(drift.id, null, new Date(now - 5 * 3_600_000).toISOString());
+    const judge = vi.spyOn(service.monitor as unknown as { judge: (r: { id: string }, at: number) => Promise<unknown> }, 'judge');
+    const firedBefore = events('alert.fired').length;
+    const resolvedBefore = events('alert.resolved').length;
+    let judged: [{ id: string }, number][];
+    try {
+      await service.monitor.catchUp(now);
+      judged = judge.mock.calls.map(([r, at]) => [r, at]);
+    } finally {
+      judge.mockRestore();
+    }
+    const alerts = await service.invoke('monitoring.alerts', { model: 'sensors' });
+    const mine = alerts.filter((a) => a.ruleId === rule.id);
+    expect(mine).toHaveLength(3);
+    expect(mine.filter((a) => a.resolvedAt === null)).toHaveLength(1);
+    const fired = events('alert.fired').slice(firedBefore);
+    expect(fired.filter((a) => a.ruleId === rule.id)).toEqual([mine.find((a) => a.resolvedAt === null)]);
+    expect(events('alert.resolved').slice(resolvedBefore).filter((a) => a.ruleId === rule.id)).toEqual([]);
+    // At most one event per rule, however long the app was closed.
+    expect(new Set(fired.map((a) => a.ruleId)).size).toBe(fired.length);
+    expect(judged.filter(([r]) => r.id === rule.id).length).toBeGreaterThan(100);
+    expect(judged.filter(([r]) => r.id === drift.id).map(([, at]) => at)).toEqual([now]);
   });
 });

@@ -135,4 +135,20 @@ describe('parseFeedbackBody', () => {
     });
     expect(parseFeedbackBody(null)).toHaveProperty('error');
   });
+
+  it("checks items by the contract's FeedbackItem, its 200-character id limit included", () => {
+    const long = 'x'.repeat(201);
+    expect(parseFeedbackBody({ feedback: [{ id: long, label: 1 }, { id: 'y'.repeat(200), label: 1 }, { id: '', label: 1 }, { id: 'a' }, { id: 'a', label: [1] }, { id: 'a', label: 1, why: 2 }] })).toEqual({
+      batch: [{ id: 'y'.repeat(200), label: 1 }],
+      positions: [1],
+      malformed: [
+        { row: 0, id: long, message: '"id" must be a prediction id of at most 200 characters' },
+        { row: 2, id: '', message: '"id" must be the prediction id (a non-empty string) the predict call returned' },
+        { row: 3, id: 'a', message: '"label" is missing' },
+        { row: 4, id: 'a', message: '"label" must be a class name or a number' },
+        { row: 5, id: 'a', message: 'unknown field: why' },
+      ],
+    });
+    expect(parseFeedbackBody({ id: long, label: 'x' })).toEqual({ error: '"id" must be a prediction id of at most 200 characters' });
+  });
 });
