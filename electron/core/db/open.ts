@@ -9,14 +9,27 @@ export type Db = Database.Database;
 export class CorruptDatabaseError extends Error {}
 
 /**
+ * A better-sqlite3 handle on `file` with the host's native binding: Electron hosts pass their own
+ * rebuild (CAIRN_SQLITE_BINDING) because node_modules holds the one built for Node's ABI, which the
+ * CLI uses. A read-only handle needs the file to exist. Every SQLite file Cairn opens goes through here.
+ */
+export function sqliteHandle(file: string, options: { readonly?: boolean; busyTimeoutMs?: number } = {}): Db {
+  const nativeBinding = process.env.CAIRN_SQLITE_BINDING;
+  const db = new Database(file, {
+    ...(options.readonly ? { readonly: true, fileMustExist: true } : {}),
+    ...(nativeBinding ? { nativeBinding } : {}),
+  });
+  if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs)}`);
+  return db;
+}
+
+/**
  * Opens app.db with the pragmas DESIGN.md requires on every open, runs pending migrations and
- * a quick_check. Electron hosts pass their own rebuild of the native binding (CAIRN_SQLITE_BINDING)
- * because node_modules holds the one built for Node's ABI, which the CLI uses.
+ * a quick_check.
  */
 export function openDb(file: string, options: { migrate?: boolean } = {}): Db {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-  const nativeBinding = process.env.CAIRN_SQLITE_BINDING;
-  const db = new Database(file, nativeBinding ? { nativeBinding } : {});
+  const db = sqliteHandle(file);
   try {
     db.pragma('journal_mode = WAL');
     // better-sqlite3 builds with NORMAL as the WAL default; FULL makes each commit durable.

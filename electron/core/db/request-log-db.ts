@@ -6,7 +6,8 @@
 // thousand rollup rows instead of the rows themselves; and a feedback table holds ground truth.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqliteHandle } from './open.js';
 import { latencyBin, valueBin } from '../monitoring/log-bins.js';
 
 /** 1: requests only. 2: rollups, feedback, the answered-requests index. */
@@ -199,8 +200,7 @@ export class RequestLogDb {
 
   constructor(file: string) {
     mkdirSync(path.dirname(file), { recursive: true });
-    const nativeBinding = process.env.CAIRN_SQLITE_BINDING;
-    this.db = new Database(file, nativeBinding ? { nativeBinding } : {});
+    this.db = sqliteHandle(file);
     this.db.pragma('journal_mode = WAL');
     // A log: NORMAL in WAL mode cannot corrupt it; a power cut may lose the last batch.
     this.db.pragma('synchronous = NORMAL');
@@ -347,7 +347,7 @@ export class RequestLogDb {
 
 /** Read side for tests and, later, monitoring: rows of one model, newest last. */
 export function readLog(file: string, where: { model?: string } = {}): (LogRow & { id: number })[] {
-  const db = new Database(file, { readonly: true });
+  const db = sqliteHandle(file, { readonly: true });
   try {
     const rows = db
       .prepare(
@@ -419,12 +419,10 @@ ORDER BY b`;
  */
 export function requestStats(file: string, q: StatsQuery): StatsRow[] {
   if (!existsSync(file) || q.models.length === 0) return [];
-  const nativeBinding = process.env.CAIRN_SQLITE_BINDING;
-  const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  const db = sqliteHandle(file, { readonly: true, busyTimeoutMs: 1000 });
   try {
     const bucket = Math.max(1, Math.floor(q.bucketMs));
     const origin = Math.floor(q.origin ?? q.from);
-    db.pragma('busy_timeout = 1000');
     // A file made by a writer that has not created the table yet holds no traffic.
     if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'requests'`).get()) return [];
     const rows = db

@@ -2,7 +2,8 @@
 // answers from the per-minute rollups, counts and a deterministic sample of answered inputs from
 // the answered-requests index, and live quality from the feedback table. Everything is
 // aggregated in SQLite; what comes back is per bucket, never per request.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqliteHandle } from './open.js';
 
 /** A window in whole minutes since the epoch, cut into buckets of `bucketMin` minutes from `originMin`. */
 export interface MinuteWindow {
@@ -71,9 +72,7 @@ export class RequestLogReader {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    const nativeBinding = process.env.CAIRN_SQLITE_BINDING;
-    this.db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
-    this.db.pragma('busy_timeout = 2000');
+    this.db = sqliteHandle(file, { readonly: true, busyTimeoutMs: 2000 });
   }
 
   private bucketed(w: MinuteWindow) {
