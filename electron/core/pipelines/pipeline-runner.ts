@@ -9,6 +9,7 @@ import { validatePipeline } from '../../../shared/pipeline.js';
 import type { PipelinesRepo, StoredPipelineVersion } from '../db/pipelines-repo.js';
 import { CairnError, toApiError } from '../errors.js';
 import { execute, topologicalOrder, type KindRunner, type StepEvent } from './executor.js';
+import { invalidPipeline } from './issues.js';
 import type { PipelineHost } from './host.js';
 import { kindRunners, type RunEnv } from './kinds/index.js';
 import type { StepCache } from './step-cache.js';
@@ -50,16 +51,9 @@ export class PipelineRunner {
   start(version: StoredPipelineVersion, pipelineName: string): { runId: string; done: Promise<PipelineRun> } {
     if (this.closing) throw new CairnError('cancelled', 'Cairn is closing');
     const { repo } = this.options;
+    // A draft saved with problems does not run; the message names the first of them.
     const checked = validatePipeline(JSON.parse(version.specJson));
-    if (!checked.ok) {
-      throw new CairnError(
-        'invalid_argument',
-        `version ${version.version} of "${pipelineName}" is not valid: ${checked.issues[0]?.message ?? ''}`,
-        {
-          issues: checked.issues,
-        },
-      );
-    }
+    if (!checked.ok) throw invalidPipeline(checked.issues, `${pipelineName} v${version.version}`);
     const spec = checked.spec;
     const order = topologicalOrder(spec.nodes, spec.edges);
     const kindOf = new Map(spec.nodes.map((n) => [n.id, n.kind]));
