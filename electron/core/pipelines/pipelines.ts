@@ -10,6 +10,7 @@ import { hashOf } from './canonical.js';
 import type { PipelineHost } from './host.js';
 import { invalidPipeline } from './issues.js';
 import { looksLikePath } from './kinds/dataset.js';
+import { pipelineRulePrefix } from './kinds/monitor.js';
 import type { PipelineRunner } from './pipeline-runner.js';
 import { fromTemplate, TEMPLATES } from './templates.js';
 
@@ -118,7 +119,13 @@ export class Pipelines {
     if (this.o.runner.isRunning(p.id) || this.o.repo.hasOpenRun(p.id))
       throw new CairnError('conflict', `pipeline "${p.name}" is running: cancel its run first`);
     const deleted = this.o.repo.delete(p.id);
-    if (deleted) this.o.changed(p.id);
+    if (deleted) {
+      // Alert rules its monitor steps set go with it; rules made in the app, and the models' retrain
+      // policies (one per model, perhaps edited since), stay.
+      const made = pipelineRulePrefix(p.id);
+      for (const rule of this.o.host.alertRules()) if (rule.id.startsWith(made)) this.o.host.deleteAlertRule(rule.id);
+      this.o.changed(p.id);
+    }
     return deleted;
   }
 

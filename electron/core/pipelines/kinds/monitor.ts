@@ -17,9 +17,14 @@ import type { PipelineHost } from '../host.js';
 import { expectPort } from '../ports.js';
 import { paramError, type RunEnv } from './common.js';
 
+/** The id prefix of every rule a pipeline's monitor steps make. */
+export function pipelineRulePrefix(pipelineId: string): string {
+  return `pipeline:${pipelineId}:`;
+}
+
 /** The id prefix of the rules one monitor node of one pipeline makes (":" is never in a node id). */
 export function ruleIdPrefix(pipelineId: string, nodeId: string): string {
-  return `pipeline:${pipelineId}:${nodeId}:`;
+  return `${pipelineRulePrefix(pipelineId)}${nodeId}:`;
 }
 
 function ruleOutput(r: AlertRule): MonitorRuleOutput {

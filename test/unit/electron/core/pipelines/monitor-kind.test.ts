@@ -228,4 +228,10 @@ describe('a monitor step after deploy', () => {
     expect(run.error?.message).toMatch(/^step "monitor" failed: live_mae needs a regression model/);
     expect((await rules()).map(settings)).toEqual(before.map(settings));
   });
+
+  it('removes the rules its monitor steps made when the pipeline is deleted, leaving the user rule', async () => {
+    expect((await rules()).some((r) => r.id.startsWith(`pipeline:${pipelineId}:`))).toBe(true);
+    expect(await service.invoke('pipelines.delete', { id: pipelineId })).toEqual({ deleted: true });
+    expect((await rules()).map((r) => r.id)).toEqual([userRule.id]);
+  });
 });
