@@ -1,7 +1,7 @@
 // What every node kind shares: a DuckDB connection per step that a cancel interrupts, the input
 // table as a view named `input`, and errors that name the parameter to fix.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
+import { SPLIT_COLUMN, SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
 import { asText, ident, literal } from '../../datasets/duck.js';
 import { CairnError } from '../../errors.js';
 import type { StepContext } from '../executor.js';
@@ -72,6 +72,34 @@ export function requireColumns(columns: readonly TableColumn[], names: readonly 
       { unknown: missing },
     );
   }
+}
+
+/** Which columns a column step takes by default, and which it takes at all. */
+export interface ColumnRule {
+  byDefault: (c: TableColumn) => boolean;
+  accepts: (c: TableColumn) => boolean;
+  /** Why a named column is refused. */
+  refusal: (c: TableColumn) => string;
+}
+
+/**
+ * The columns a step works on: those named in `columns` (each must exist and be accepted), else every
+ * column the rule takes by default; never one in `exclude`, nor the split column.
+ */
+export function chooseColumns(
+  columns: readonly TableColumn[],
+  p: { columns: readonly string[]; exclude: readonly string[] },
+  rule: ColumnRule,
+): TableColumn[] {
+  requireColumns(columns, p.columns, 'columns');
+  requireColumns(columns, p.exclude, 'exclude');
+  const excluded = new Set([...p.exclude, SPLIT_COLUMN]);
+  const chosen = (p.columns.length ? columns.filter((c) => p.columns.includes(c.name)) : columns.filter(rule.byDefault)).filter(
+    (c) => !excluded.has(c.name),
+  );
+  const bad = chosen.find((c) => !rule.accepts(c));
+  if (bad) throw paramError('columns', rule.refusal(bad));
+  return chosen;
 }
 
 /** A JavaScript value as a SQL literal of DuckDB, for values computed from the data. */

@@ -2,11 +2,11 @@
 // column_value as pandas' get_dummies names them, the most frequent values first up to a limit,
 // the rest sharing column_other; a missing value is 0 everywhere. Ordinal: one integer per value
 // in sorted order, missing stays missing.
-import { SPLIT_COLUMN, SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
+import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
 import { asText, ident, literal } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { tableResult } from '../table.js';
-import { openInput, paramError, requireColumns, withConnection, type RunEnv } from './common.js';
+import { chooseColumns, openInput, paramError, withConnection, type RunEnv } from './common.js';
 
 /** Types an encoder takes: text and booleans (numbers are numbers already). */
 function encodable(type: string): boolean {
@@ -21,16 +21,11 @@ export function encodeKind(env: RunEnv): KindRunner {
       const input = ident(SQL_INPUT_TABLE);
       return withConnection(env, ctx.signal, async (conn) => {
         const columns = await openInput(conn, ctx);
-        requireColumns(columns, p.columns, 'columns');
-        requireColumns(columns, p.exclude, 'exclude');
-        const excluded = new Set([...p.exclude, SPLIT_COLUMN]);
-        const chosen = (
-          p.columns.length
-            ? columns.filter((c) => p.columns.includes(c.name))
-            : columns.filter((c) => c.type === 'VARCHAR')
-        ).filter((c) => !excluded.has(c.name));
-        const bad = chosen.find((c) => !encodable(c.type));
-        if (bad) throw paramError('columns', `"${bad.name}" is ${bad.type}: only text and boolean columns are encoded`);
+        const chosen = chooseColumns(columns, p, {
+          byDefault: (c) => c.type === 'VARCHAR',
+          accepts: (c) => encodable(c.type),
+          refusal: (c) => `"${c.name}" is ${c.type}: only text and boolean columns are encoded`,
+        });
         const names = new Set(columns.map((c) => c.name));
         const exprs = new Map<string, string[]>();
         for (const c of chosen) {

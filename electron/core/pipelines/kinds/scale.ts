@@ -1,11 +1,11 @@
 // Scale: numeric columns to mean 0 and standard deviation 1 (population deviation, as
 // scikit-learn's StandardScaler), or to 0..1 by their minimum and maximum. A constant column
 // becomes 0. Scaled columns are DOUBLE.
-import { SPLIT_COLUMN, SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
+import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
 import { ident } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { isNumeric, tableResult } from '../table.js';
-import { openInput, paramError, requireColumns, sqlValue, withConnection, type RunEnv } from './common.js';
+import { chooseColumns, openInput, sqlValue, withConnection, type RunEnv } from './common.js';
 
 export function scaleKind(env: RunEnv): KindRunner {
   return {
@@ -15,16 +15,12 @@ export function scaleKind(env: RunEnv): KindRunner {
       const input = ident(SQL_INPUT_TABLE);
       return withConnection(env, ctx.signal, async (conn) => {
         const columns = await openInput(conn, ctx);
-        requireColumns(columns, p.columns, 'columns');
-        requireColumns(columns, p.exclude, 'exclude');
-        const excluded = new Set([...p.exclude, SPLIT_COLUMN]);
-        const chosen = (
-          p.columns.length
-            ? columns.filter((c) => p.columns.includes(c.name))
-            : columns.filter((c) => isNumeric(c.type))
-        ).filter((c) => !excluded.has(c.name));
-        const bad = chosen.find((c) => !isNumeric(c.type));
-        if (bad) throw paramError('columns', `"${bad.name}" is ${bad.type}, not a number column`);
+        const numeric = (c: { type: string }) => isNumeric(c.type);
+        const chosen = chooseColumns(columns, p, {
+          byDefault: numeric,
+          accepts: numeric,
+          refusal: (c) => `"${c.name}" is ${c.type}, not a number column`,
+        });
         const stats = chosen.length
           ? ((
               await conn.runAndReadAll(
