@@ -3,7 +3,7 @@
 // place with its folder, so an entry is either whole or absent. Paths inside an entry are stored
 // relative to it, so the data folder can move.
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StepOutput } from '../../../shared/pipeline.js';
 import { fsyncDir, fsyncFile } from '../durable-fs.js';
@@ -16,6 +16,18 @@ export interface StepResult {
 }
 
 const RESULT = 'result.json';
+
+/**
+ * What the cache may keep, checked when the data folder opens: entries unused for longer than
+ * maxAgeMs go, then the least recently used until the rest fit in maxBytes. A miss only costs a
+ * rerun of that step; an unbounded cache fills a laptop's disk with copies of every table.
+ */
+export interface CacheLimits {
+  maxBytes: number;
+  maxAgeMs: number;
+}
+
+export const DEFAULT_CACHE_LIMITS: CacheLimits = { maxBytes: 2 * 1024 ** 3, maxAgeMs: 30 * 24 * 3600 * 1000 };
 
 export class StepCache {
   constructor(readonly dir: string) {}
@@ -38,7 +50,18 @@ export class StepCache {
       await this.drop(key);
       return undefined;
     }
-    return { output: stored.output, ports: mapFiles(stored.ports, (f) => path.resolve(entry, f)) };
+    const result = { output: stored.output, ports: mapFiles(stored.ports, (f) => path.resolve(entry, f)) };
+    // A table may live in another entry (a step that passed its input on) that eviction removed.
+    for (const v of Object.values(result.ports)) {
+      if (v.type === 'table' && !(await exists(v.file))) {
+        await this.drop(key);
+        return undefined;
+      }
+    }
+    // Marks the entry used, for eviction's least-recently-used order.
+    const now = new Date();
+    await utimes(path.join(entry, RESULT), now, now).catch(() => undefined);
+    return result;
   }
 
   /** A fresh folder (in the cache's file system) for a step to write its files into. */
@@ -81,13 +104,50 @@ export class StepCache {
     await rm(path.join(this.dir, key), { recursive: true, force: true });
   }
 
-  /** Removes folders of steps a crash left unfinished. */
-  async sweep(): Promise<void> {
+  /** Removes folders of steps a crash left unfinished, then evicts what the limits do not allow. */
+  async sweep(limits: CacheLimits = DEFAULT_CACHE_LIMITS, now = Date.now()): Promise<{ evicted: number }> {
     await mkdir(this.dir, { recursive: true });
     for (const name of await readdir(this.dir)) {
       if (name.startsWith('.tmp-')) await rm(path.join(this.dir, name), { recursive: true, force: true });
     }
+    return this.evict(limits, now);
   }
+
+  /** Drops entries unused past maxAgeMs, then the least recently used until the rest fit in maxBytes. */
+  async evict(limits: CacheLimits, now = Date.now()): Promise<{ evicted: number }> {
+    const entries: { key: string; usedAt: number; bytes: number }[] = [];
+    for (const key of await readdir(this.dir)) {
+      if (key.startsWith('.tmp-')) continue;
+      try {
+        const usedAt = (await stat(path.join(this.dir, key, RESULT))).mtimeMs;
+        entries.push({ key, usedAt, bytes: await folderBytes(path.join(this.dir, key)) });
+      } catch {
+        // No result.json: not an entry of this cache's making; left alone.
+      }
+    }
+    entries.sort((a, b) => b.usedAt - a.usedAt);
+    let kept = 0;
+    let evicted = 0;
+    for (const e of entries) {
+      if (now - e.usedAt > limits.maxAgeMs || kept + e.bytes > limits.maxBytes) {
+        await this.drop(e.key);
+        evicted++;
+      } else kept += e.bytes;
+    }
+    return { evicted };
+  }
+}
+
+const exists = (file: string) => access(file).then(() => true, () => false);
+
+/** Bytes of the files under a folder. */
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const d of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, d.name);
+    total += d.isDirectory() ? await folderBytes(p) : (await stat(p)).size;
+  }
+  return total;
 }
 
 function mapFiles(ports: Record<string, PortValue>, f: (file: string) => string): Record<string, PortValue> {
