@@ -5,18 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelDetail, ModelSummary } from '../../../../shared/api.js';
-import { runCairn } from './run-cairn.js';
+import { runCairn, runCairnJson } from './run-cairn.js';
 import { classificationCsv } from '../core/training/data.js';
 
 let dir: string;
 let home: string;
 
 const cairn = (...args: string[]) => runCairn(home, args);
-const json = <T>(...args: string[]): T => {
-  const r = cairn(...args, '--json');
-  if (r.code !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout) as T;
-};
+const json = <T>(...args: string[]): T => runCairnJson<T>(home, args);
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-cli-models-'));

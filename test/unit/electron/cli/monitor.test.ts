@@ -8,18 +8,14 @@ import type { RetrainDecision } from '../../../../shared/api.js';
 import { RequestLogDb, type LogRow } from '../../../../electron/core/db/request-log-db.js';
 import { CairnService } from '../../../../electron/core/service.js';
 import { classificationCsv } from '../core/training/data.js';
-import { runCairn } from './run-cairn.js';
+import { runCairn, runCairnJson } from './run-cairn.js';
 
 let dir: string;
 let home: string;
 const ids: string[] = [];
 
 const cairn = (...args: string[]) => runCairn(home, args);
-const json = <T>(...args: string[]): T => {
-  const r = cairn(...args, '--json');
-  if (r.code !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout) as T;
-};
+const json = <T>(...args: string[]): T => runCairnJson<T>(home, args);
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-cli-monitor-'));

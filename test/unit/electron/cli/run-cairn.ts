@@ -19,6 +19,13 @@ export function runCairn(home: string, args: string[]): CliResult {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `cairn --home <home> <args> --json`, parsed; throws with its stderr when it does not exit 0. */
+export function runCairnJson<T>(home: string, args: string[]): T {
+  const r = runCairn(home, [...args, '--json']);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as T;
+}
+
 /** A `cairn` command left running (cairn serve, cairn ui): its output so far, and its end. */
 export interface RunningCairn {
   child: ChildProcess;
