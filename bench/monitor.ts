@@ -44,7 +44,7 @@ function fill(file: string, now: number): { ms: number } {
     const at = now - WEEK + Math.floor((i / ROWS) * WEEK);
     const latencyMs = Math.exp(0.5 + 0.6 * normal());
     if (random() < 0.01) {
-      batch.push({ at, model: 'sensors', version: 1, status: 503, latencyMs, predictionId: null, inputJson: null, outputJson: null, error: 'overloaded' });
+      batch.push({ at, model: 'sensors', version: 1, status: 503, latencyMs, predictionId: null, inputJson: null, outputJson: null, answer: null, error: 'overloaded' });
     } else {
       const x1 = random() * 4 - 2;
       const x2 = random() * 4 - 2 + (i > ROWS * 0.9 ? 1 : 0);
@@ -58,6 +58,7 @@ function fill(file: string, now: number): { ms: number } {
         predictionId: `${at.toString(16).padStart(12, '0')}-bench${i.toString(16).padStart(10, '0')}`,
         inputJson: JSON.stringify({ x1: Number(x1.toFixed(3)), x2: Number(x2.toFixed(3)), site: SITES[i % 3] }),
         outputJson: JSON.stringify({ label: p > 0.5 ? 'high' : 'low', probabilities: { high: p, low: 1 - p } }),
+        answer: p > 0.5 ? 'high' : 'low',
         error: null,
       });
     }

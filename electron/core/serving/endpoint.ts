@@ -247,7 +247,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     const refuse = (status: number, code: string, message: string, extra: Record<string, unknown> = {}, version: number | null = null) => {
       const ms = performance.now() - t0;
       metrics.request(named ? (entry && entry !== 'bad' ? entry.spec.name : name) : name, version, status, ms);
-      log.add({ at, model: name, version, status, latencyMs: ms, predictionId: null, inputJson: null, outputJson: null, error: message });
+      log.add({ at, model: name, version, status, latencyMs: ms, predictionId: null, inputJson: null, outputJson: null, answer: null, error: message });
       return reply.code(status).send(errorBody(code, message, extra));
     };
     if (entry === 'bad') return refuse(404, 'not_found', 'the version must be a positive whole number');
@@ -300,6 +300,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
           predictionId: id,
           inputJson: JSON.stringify(instances[i]),
           outputJson: JSON.stringify(out),
+          answer: 'label' in out ? out.label : out.value,
           error: null,
         });
       }

@@ -75,6 +75,7 @@ export class Metrics {
   /** The whole exposition. */
   render(g: Gauges): string {
     const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
     const lines: string[] = [
       '# HELP cairn_requests_total Prediction requests answered, by model, version and HTTP status.',
       '# TYPE cairn_requests_total counter',
@@ -112,6 +113,9 @@ export class Metrics {
       '# HELP cairn_tensors Live TensorFlow.js tensors.',
       '# TYPE cairn_tensors gauge',
       `cairn_tensors ${g.tensors}`,
+      '# HELP process_cpu_seconds_total User and system CPU time of the process (all its threads) in seconds.',
+      '# TYPE process_cpu_seconds_total counter',
+      `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
       '# HELP process_resident_memory_bytes Resident memory size in bytes.',
       '# TYPE process_resident_memory_bytes gauge',
       `process_resident_memory_bytes ${mem.rss}`,

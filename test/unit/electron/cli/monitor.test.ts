@@ -29,6 +29,7 @@ beforeAll(() => {
   const lines = classificationCsv(150, 9).trim().split('\n').slice(1);
   const rows: LogRow[] = lines.map((line, i) => {
     const [x1, x2, color] = line.split(',');
+    const label = Number(x1) + Number(x2) > 0 ? 'true' : 'false';
     const id = `cli-${i}`;
     ids.push(id);
     return {
@@ -39,11 +40,12 @@ beforeAll(() => {
       latencyMs: 1 + (i % 10),
       predictionId: id,
       inputJson: JSON.stringify({ x1: Number(x1), x2: Number(x2), color }),
-      outputJson: JSON.stringify({ label: Number(x1) + Number(x2) > 0 ? 'true' : 'false', probabilities: { false: 0.5, true: 0.5 } }),
+      outputJson: JSON.stringify({ label, probabilities: { false: 0.5, true: 0.5 } }),
+      answer: label,
       error: null,
     };
   });
-  for (let k = 0; k < 3; k++) rows.push({ ...rows[0]!, at: now - 1000 * k, status: 400, predictionId: null, inputJson: null, outputJson: null, error: 'bad' });
+  for (let k = 0; k < 3; k++) rows.push({ ...rows[0]!, at: now - 1000 * k, status: 400, predictionId: null, inputJson: null, outputJson: null, answer: null, error: 'bad' });
   log.append(rows);
   log.close();
 }, 120_000);

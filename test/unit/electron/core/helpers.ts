@@ -85,6 +85,7 @@ export function logRow(at: number, i: number): LogRow {
     predictionId: `p${i}`,
     inputJson: '{}',
     outputJson: '{}',
+    answer: null,
     error: null,
   };
 }

@@ -1,7 +1,7 @@
-// The request log's schema 2: per-minute rollups written with the rows (requests grouped back
+// The request log's schema 2 and 3: per-minute rollups written with the rows (requests grouped back
 // from their rows, latency bins within 2.2 % of the exact percentiles, classes and value bins),
 // the upgrade of a schema-1 file (rollups filled from the rows already there), feedback stored
-// and replaced, and retention applied to rollups and feedback.
+// and replaced, retention applied to rollups and feedback, and schema 3's dropped index.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -28,6 +28,7 @@ afterEach(async () => cleanup());
 /** A request of `n` instances: n rows sharing its time, status and latency. */
 function request(at: number, latencyMs: number, opts: { n?: number; status?: number; model?: string; version?: number | null; out?: unknown } = {}): LogRow[] {
   const status = opts.status ?? 200;
+  const out = (opts.out ?? { label: 'a', probabilities: { a: 0.9, b: 0.1 } }) as { label?: string; value?: number };
   return Array.from({ length: opts.n ?? 1 }, (_, i) => ({
     at,
     model: opts.model ?? 'iris',
@@ -36,7 +37,8 @@ function request(at: number, latencyMs: number, opts: { n?: number; status?: num
     latencyMs,
     predictionId: status === 200 ? `p${at}-${latencyMs}-${i}-${Math.random()}` : null,
     inputJson: status === 200 ? '{"x":1}' : null,
-    outputJson: status === 200 ? JSON.stringify(opts.out ?? { label: 'a', probabilities: { a: 0.9, b: 0.1 } }) : null,
+    outputJson: status === 200 ? JSON.stringify(out) : null,
+    answer: status === 200 ? (out.label ?? out.value ?? null) : null,
     error: status === 200 ? null : 'refused',
   }));
 }
@@ -163,7 +165,7 @@ describe('rollups', () => {
     const upgraded = new Database(oldFile, { readonly: true });
     const written = new Database(file, { readonly: true });
     try {
-      expect(upgraded.pragma('user_version', { simple: true })).toBe(2);
+      expect(upgraded.pragma('user_version', { simple: true })).toBe(3);
       for (const table of ['traffic_minutes', 'latency_minutes', 'output_minutes']) {
         const all = (db: Database.Database) => db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3, 4, 5`).all();
         expect(all(upgraded)).toEqual(all(written));
@@ -177,9 +179,29 @@ describe('rollups', () => {
     new RequestLogDb(oldFile).close();
   });
 
+  it('lose the (model, version, at) index no query uses when a schema-2 log is upgraded, keeping the others', () => {
+    const indexes = (f: string) => {
+      const db = new Database(f, { readonly: true });
+      try {
+        return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+      } finally {
+        db.close();
+      }
+    };
+    const log = new RequestLogDb(file);
+    log.append(traffic());
+    log.close();
+    const db = new Database(file);
+    db.exec('CREATE INDEX requests_by_model ON requests (model, version, at); PRAGMA user_version = 2');
+    db.close();
+    expect(indexes(file)).toContain('requests_by_model');
+    new RequestLogDb(file).close();
+    expect(indexes(file)).toEqual(['requests_answered', 'requests_by_prediction', 'requests_by_time']);
+  });
+
   it('refuse a log written by a newer schema', () => {
     const db = new Database(file.replace('requests.db', 'new.db'));
-    db.pragma('user_version = 3');
+    db.pragma('user_version = 4');
     db.close();
     expect(() => new RequestLogDb(file.replace('requests.db', 'new.db'))).toThrow(/newer Cairn/);
   });

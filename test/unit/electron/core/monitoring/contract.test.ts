@@ -31,6 +31,7 @@ function logPredictions(model: string, n: number, out: (i: number) => unknown, p
     predictionId: `${prefix}${i}`,
     inputJson: JSON.stringify({ x1: 0.5, x2: -0.5, color: 'red' }),
     outputJson: JSON.stringify(out(i)),
+    answer: ((o) => o.label ?? o.value ?? null)(out(i) as { label?: string; value?: number }),
     error: null,
   }));
   log.append(rows);

@@ -215,7 +215,7 @@ describe('catching up', () => {
     const log = new RequestLogDb(path.join(service.home, 'logs', 'requests.db'));
     // Three hours ago, a burst of failures; nothing since.
     const at = now - 3 * 3_600_000;
-    log.append(Array.from({ length: 30 }, (_, i) => ({ at: at + i, model: 'sensors', version: 1, status: 500, latencyMs: 1, predictionId: null, inputJson: null, outputJson: null, error: 'boom' })));
+    log.append(Array.from({ length: 30 }, (_, i) => ({ at: at + i, model: 'sensors', version: 1, status: 500, latencyMs: 1, predictionId: null, inputJson: null, outputJson: null, answer: null, error: 'boom' })));
     log.close();
     const rule = await service.invoke('monitoring.rules.save', { model: 'sensors', metric: 'error_rate', comparator: '>', threshold: 0.5, window: '1h', minSamples: 10 });
     expect(rule.state.firing).toBe(false);
@@ -236,7 +236,7 @@ describe('catching up', () => {
   it('records every past firing but sends one event, for the alert still firing; drift is judged once, now', async () => {
     const now = Date.now() + 10 * 3_600_000;
     const log = new RequestLogDb(path.join(service.home, 'logs', 'requests.db'));
-    const request = (at: number, ok: boolean) => ({ at, model: 'sensors', version: 1, status: ok ? 200 : 503, latencyMs: 1, predictionId: null, inputJson: null, outputJson: null, error: ok ? null : 'down' });
+    const request = (at: number, ok: boolean) => ({ at, model: 'sensors', version: 1, status: ok ? 200 : 503, latencyMs: 1, predictionId: null, inputJson: null, outputJson: null, answer: null, error: ok ? null : 'down' });
     // A request answered every 5 minutes, and bursts of failures 4.5 h, 2.5 h and 20 minutes before `now`: three firings of a 1h rule.
     log.append(Array.from({ length: 60 }, (_, i) => request(now - 5 * 3_600_000 + i * 300_000, true)));
     for (const ago of [4.5 * 3_600_000, 2.5 * 3_600_000, 20 * 60_000]) log.append(Array.from({ length: 40 }, (_, i) => request(now - ago + i, false)));

@@ -77,6 +77,7 @@ describe('a run trained on a split column', () => {
       predictionId: `s${i}`,
       inputJson: JSON.stringify({ x1: random() * 4 - 2, x2: random() * 4 - 2 }),
       outputJson: JSON.stringify({ label: 'yes', probabilities: { no: 0.4, yes: 0.6 } }),
+      answer: 'yes',
       error: null,
     }));
     log.append(rows);

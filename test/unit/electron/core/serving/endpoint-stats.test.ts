@@ -17,7 +17,7 @@ let file: string;
 let cleanup: () => Promise<void>;
 
 function row(at: number, model: string, latencyMs: number, status = 200, version: number | null = 1): LogRow {
-  return { at, model, version, status, latencyMs, predictionId: status === 200 ? `p${at}${latencyMs}${Math.random()}` : null, inputJson: '{}', outputJson: '{}', error: status === 200 ? null : 'refused' };
+  return { at, model, version, status, latencyMs, predictionId: status === 200 ? `p${at}${latencyMs}${Math.random()}` : null, inputJson: '{}', outputJson: '{}', answer: null, error: status === 200 ? null : 'refused' };
 }
 
 function endpoint(models: string[], startedAt: number): Endpoint {

@@ -167,6 +167,7 @@ describe('prediction API', () => {
     expect(metrics).toMatch(/# TYPE cairn_requests_total counter/);
     expect(metrics).toMatch(/cairn_requests_total\{model="flowers",version="2",status="200"\} \d+/);
     expect(metrics).toMatch(/cairn_request_duration_ms_bucket\{model="flowers",version="2",le="\+Inf"\}/);
+    expect(Number(/^process_cpu_seconds_total (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
   });
 });
 
