@@ -219,6 +219,12 @@ export class RequestLogDb {
     // A log: NORMAL in WAL mode cannot corrupt it; a power cut may lose the last batch.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // Checkpoint every ~40 MiB of WAL instead of SQLite's 4 MiB: the pages every batch touches
+    // (the rightmost leaves of the table and its indexes, the rollups) are copied back once per
+    // checkpoint, so rarer checkpoints cut the writer's CPU per row by about a third (measured on
+    // 240,000 rows). The WAL is cut back to 64 MiB after a checkpoint if it grew past that.
+    this.db.pragma('wal_autocheckpoint = 10000');
+    this.db.pragma('journal_size_limit = 67108864');
     this.upgrade(file);
     this.insert = this.db.prepare(
       `INSERT INTO requests (at, model, version, status, latency_ms, prediction_id, input_json, output_json, error)

@@ -238,23 +238,38 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
 
   type Pick = (r: NonNullable<ReturnType<Routes['byName']['get']>>, req: FastifyRequest) => Entry | undefined | 'bad';
 
+  /** A prediction request as its refusal needs it. */
+  interface Attempt {
+    reply: FastifyReply;
+    t0: number;
+    at: number;
+    /** The model's name as the request gave it. */
+    name: string;
+  }
+  /**
+   * Counts, logs and answers a refused request; `spec` is the version it named, if any. Defined
+   * once, not per request: the path of an answered request makes no closures.
+   */
+  const refuse = (a: Attempt, spec: ServedModel | undefined, status: number, code: string, message: string, extra: Record<string, unknown> = {}) => {
+    const ms = performance.now() - a.t0;
+    const version = spec?.version ?? null;
+    metrics.request(spec?.name ?? a.name, version, status, ms);
+    log.add({ at: a.at, model: a.name, version, status, latencyMs: ms, predictionId: null, inputJson: null, outputJson: null, answer: null, error: message });
+    return a.reply.code(status).send(errorBody(code, message, extra));
+  };
+
   const predictRoute = (pick: Pick) => async (req: FastifyRequest, reply: FastifyReply) => {
     const t0 = performance.now();
     const at = Date.now();
     const name = (req.params as { name: string }).name;
     const named = routes.byName.get(key(name));
     const entry = named ? pick(named, req) : undefined;
-    const refuse = (status: number, code: string, message: string, extra: Record<string, unknown> = {}, version: number | null = null) => {
-      const ms = performance.now() - t0;
-      metrics.request(named ? (entry && entry !== 'bad' ? entry.spec.name : name) : name, version, status, ms);
-      log.add({ at, model: name, version, status, latencyMs: ms, predictionId: null, inputJson: null, outputJson: null, answer: null, error: message });
-      return reply.code(status).send(errorBody(code, message, extra));
-    };
-    if (entry === 'bad') return refuse(404, 'not_found', 'the version must be a positive whole number');
-    if (!named) return refuse(404, 'not_found', `no model named "${name}" on this endpoint`);
-    if (!entry) return refuse(404, 'not_found', `model "${name}" has no such version or alias on this endpoint`);
+    const attempt: Attempt = { reply, t0, at, name };
+    if (entry === 'bad') return refuse(attempt, undefined, 404, 'not_found', 'the version must be a positive whole number');
+    if (!named) return refuse(attempt, undefined, 404, 'not_found', `no model named "${name}" on this endpoint`);
+    if (!entry) return refuse(attempt, undefined, 404, 'not_found', `model "${name}" has no such version or alias on this endpoint`);
     const { spec } = entry;
-    if (!entry.model || !entry.batcher) return refuse(503, 'model_unavailable', entry.error ?? 'the model is not loaded', {}, spec.version);
+    if (!entry.model || !entry.batcher) return refuse(attempt, spec, 503, 'model_unavailable', entry.error ?? 'the model is not loaded');
     if (inFlight >= limits.maxInFlight) {
       metrics.rejectedOverload++;
       metrics.request(spec.name, spec.version, 503, performance.now() - t0);
@@ -263,23 +278,25 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     const body = req.body as PredictBody | null;
     const instances = body && typeof body === 'object' && !Array.isArray(body) ? body.instances : undefined;
     if (!Array.isArray(instances) || instances.length === 0)
-      return refuse(400, 'invalid_input', 'the body must be {"instances": [{...}, ...]} with at least one instance', {}, spec.version);
+      return refuse(attempt, spec, 400, 'invalid_input', 'the body must be {"instances": [{...}, ...]} with at least one instance');
     if (instances.length > limits.maxInstances)
-      return refuse(400, 'invalid_input', `at most ${limits.maxInstances} instances per request`, {}, spec.version);
-    const extraKeys = Object.keys(body as object).filter((k) => k !== 'instances');
+      return refuse(attempt, spec, 400, 'invalid_input', `at most ${limits.maxInstances} instances per request`);
+    // A body of one key ("instances", checked above) is the usual case: no list is made for it.
+    const extraKeys = Object.keys(body as object).length > 1 ? Object.keys(body as object).filter((k) => k !== 'instances') : [];
     if (extraKeys.length)
-      return refuse(400, 'invalid_input', `unknown body field${extraKeys.length > 1 ? 's' : ''}: ${extraKeys.join(', ')}`, {}, spec.version);
+      return refuse(attempt, spec, 400, 'invalid_input', `unknown body field${extraKeys.length > 1 ? 's' : ''}: ${extraKeys.join(', ')}`);
     const { model, batcher } = entry;
     const checked = model.validator.check(instances);
     if ('errors' in checked) {
       const first = checked.errors[0];
       const where = first ? `instance ${first.instance}${first.field ? ` field "${first.field}"` : ''} ${first.message}` : '';
       return refuse(
+        attempt,
+        spec,
         400,
         'invalid_input',
         `${checked.total} invalid field${checked.total === 1 ? '' : 's'}; first: ${where}`,
         { errors: checked.errors, total: checked.total },
-        spec.version,
       );
     }
     inFlight++;
@@ -309,9 +326,9 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     } catch (err) {
       if (err instanceof DeadlineError) {
         metrics.deadlineExceeded++;
-        return refuse(504, 'deadline_exceeded', `no answer within ${limits.requestDeadlineMs} ms; the endpoint is busy`, {}, spec.version);
+        return refuse(attempt, spec, 504, 'deadline_exceeded', `no answer within ${limits.requestDeadlineMs} ms; the endpoint is busy`);
       }
-      return refuse(500, 'internal', err instanceof Error ? err.message : String(err), {}, spec.version);
+      return refuse(attempt, spec, 500, 'internal', err instanceof Error ? err.message : String(err));
     } finally {
       inFlight--;
     }

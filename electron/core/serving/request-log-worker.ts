@@ -2,13 +2,14 @@
 // (with their fsync) and pruning happen here, so none of them pauses the endpoint's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FeedbackResult } from '../../../shared/api.js';
-import { RequestLogDb, type LogRow, type Retention } from '../db/request-log-db.js';
+import { RequestLogDb, type Retention } from '../db/request-log-db.js';
 import { recordFeedback, type FeedbackInput } from '../monitoring/feedback.js';
+import { rowsOf, type LogColumns } from './request-log-columns.js';
 
 const PRUNE_EVERY_MS = 30_000;
 
 export type ToLogWorker =
-  | { type: 'rows'; rows: LogRow[] }
+  | { type: 'rows'; rows: LogColumns }
   /** Labels for logged predictions; answered with a 'feedback' message of the same seq. */
   | { type: 'feedback'; seq: number; model: string; items: FeedbackInput[] }
   | { type: 'close' };
@@ -27,9 +28,9 @@ let lastPrune = 0;
 port.on('message', (m: ToLogWorker) => {
   if (m.type === 'rows') {
     try {
-      db.append(m.rows);
+      db.append(rowsOf(m.rows));
     } catch (err) {
-      port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err), dropped: m.rows.length } satisfies FromLogWorker);
+      port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err), dropped: m.rows.at.length } satisfies FromLogWorker);
     }
     const now = Date.now();
     if (now - lastPrune > PRUNE_EVERY_MS) {

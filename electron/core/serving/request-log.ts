@@ -1,6 +1,6 @@
-// The endpoint's request log: entries are kept in memory and handed every flushMs to a writer
-// thread (request-log-worker), which inserts them in one transaction and prunes past the
-// retention limits; the request path only pushes to an array. If writing falls behind, the
+// The endpoint's request log: entries are kept in memory, column by column, and handed every
+// flushMs to a writer thread (request-log-worker), which inserts them in one transaction and
+// prunes past the retention limits; the request path only pushes to arrays. If writing falls behind, the
 // oldest waiting entries are dropped and counted rather than letting memory grow. Feedback goes
 // to the same thread, after the rows waiting, so a label for a just-answered prediction finds it.
 import { existsSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { FeedbackResult } from '../../../shared/api.js';
 import type { LogRow, Retention } from '../db/request-log-db.js';
 import type { FeedbackInput } from '../monitoring/feedback.js';
+import { dropOldest, emptyColumns, type LogColumns } from './request-log-columns.js';
 import type { FromLogWorker, ToLogWorker } from './request-log-worker.js';
 
 export interface RequestLogOptions {
@@ -23,7 +24,7 @@ export interface RequestLogOptions {
 }
 
 export class RequestLog {
-  private buffer: LogRow[] = [];
+  private buffer: LogColumns = emptyColumns();
   private readonly timer: NodeJS.Timeout;
   private readonly maxBuffered: number;
   private readonly worker: Worker;
@@ -81,23 +82,33 @@ export class RequestLog {
   }
 
   get buffered(): number {
-    return this.buffer.length;
+    return this.buffer.at.length;
   }
 
   add(row: LogRow): void {
-    this.buffer.push(row);
-    if (this.buffer.length > this.maxBuffered) {
-      const drop = this.buffer.length - this.maxBuffered;
-      this.buffer.splice(0, drop);
+    const b = this.buffer;
+    b.at.push(row.at);
+    b.model.push(row.model);
+    b.version.push(row.version);
+    b.status.push(row.status);
+    b.latencyMs.push(row.latencyMs);
+    b.predictionId.push(row.predictionId);
+    b.inputJson.push(row.inputJson);
+    b.outputJson.push(row.outputJson);
+    b.answer.push(row.answer);
+    b.error.push(row.error);
+    if (b.at.length > this.maxBuffered) {
+      const drop = b.at.length - this.maxBuffered;
+      dropOldest(b, drop);
       this.options.onDropped?.(drop);
     }
   }
 
   /** Hands what waits to the writer thread. */
   flush(): void {
-    if (!this.buffer.length || this.closing) return;
+    if (!this.buffer.at.length || this.closing) return;
     const rows = this.buffer;
-    this.buffer = [];
+    this.buffer = emptyColumns();
     this.worker.postMessage({ type: 'rows', rows } satisfies ToLogWorker);
   }
 

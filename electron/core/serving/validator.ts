@@ -104,6 +104,16 @@ function fieldOf(step: FeatureStep): InputField {
   return { name: step.column, type: 'category', categories: step.categories, nullable: true };
 }
 
+/** The problems found in one request: the first MAX_ERRORS, and how many in all. */
+class Problems {
+  readonly errors: InstanceError[] = [];
+  total = 0;
+  add(instance: number, field: string, message: string): void {
+    this.total++;
+    if (this.errors.length < MAX_ERRORS) this.errors.push({ instance, field, message });
+  }
+}
+
 /** Compiles the input check of one model version. */
 export function compileValidator(manifest: PreprocessManifest): CompiledValidator {
   const steps = manifest.features.map((step, i, all) => ({
@@ -116,19 +126,14 @@ export function compileValidator(manifest: PreprocessManifest): CompiledValidato
   const ignored = manifest.dropped.map((d) => d.column).filter((c) => !known.has(c));
   for (const c of ignored) known.add(c);
 
+  // No closure is made per call: this runs for every request.
   const check: CompiledValidator['check'] = (instances) => {
     const out = new Float32Array(instances.length * width);
-    let errors: InstanceError[] | undefined;
-    let total = 0;
-    const fail = (instance: number, field: string, message: string) => {
-      total++;
-      errors ??= [];
-      if (errors.length < MAX_ERRORS) errors.push({ instance, field, message });
-    };
+    let problems: Problems | undefined;
     for (let i = 0; i < instances.length; i++) {
       const record = instances[i];
       if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-        fail(i, '', 'is not an object of field values');
+        (problems ??= new Problems()).add(i, '', 'is not an object of field values');
         continue;
       }
       const r = record as Record<string, unknown>;
@@ -137,20 +142,20 @@ export function compileValidator(manifest: PreprocessManifest): CompiledValidato
       for (const s of steps) {
         // Own properties only: "__proto__" in JSON is data, and inherited names are not fields.
         if (!Object.hasOwn(r, s.column)) {
-          fail(i, s.column, 'is missing (send null for an unknown value)');
+          (problems ??= new Problems()).add(i, s.column, 'is missing (send null for an unknown value)');
           continue;
         }
         seen++;
         const message = s.write(r[s.column], out, base + s.offset);
-        if (message !== undefined) fail(i, s.column, message);
+        if (message !== undefined) (problems ??= new Problems()).add(i, s.column, message);
       }
       // More keys than the fields found: some key is not a field of this model.
       const keys = Object.keys(r);
       if (keys.length > seen) {
-        for (const k of keys) if (!known.has(k)) fail(i, k, 'is not an input of this model');
+        for (const k of keys) if (!known.has(k)) (problems ??= new Problems()).add(i, k, 'is not an input of this model');
       }
     }
-    return errors ? { errors, total } : { x: out };
+    return problems ? { errors: problems.errors, total: problems.total } : { x: out };
   };
   return { width, fields: manifest.features.map(fieldOf), ignored, check };
 }

@@ -2,8 +2,9 @@
 // the writer prunes to the retention limits (its first batch prunes at once, later ones every
 // 30 s).
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLog } from '../../../../../electron/core/db/request-log-db.js';
+import { readLog, type LogRow } from '../../../../../electron/core/db/request-log-db.js';
 import { RequestLog } from '../../../../../electron/core/serving/request-log.js';
 import { logRow, tempDir } from '../helpers.js';
 
@@ -30,6 +31,29 @@ describe('RequestLog', () => {
     await log.close();
     expect(errors).toEqual([]);
     expect(readLog(file).map((r) => r.predictionId)).toEqual(['p15', 'p16', 'p17', 'p18', 'p19']);
+  });
+
+  it('hands every field of every row to the writer, answers included', async () => {
+    const file = path.join(dir, 'fields.db');
+    const at = Date.now();
+    const rows: LogRow[] = [
+      { at, model: 'Iris', version: 2, status: 200, latencyMs: 1.25, predictionId: 'a', inputJson: '{"x":1}', outputJson: '{"label":"b"}', answer: 'b', error: null },
+      { at: at + 1, model: 'house', version: 1, status: 200, latencyMs: 3.5, predictionId: 'b', inputJson: '{"x":null}', outputJson: '{"value":-2}', answer: -2, error: null },
+      { at: at + 2, model: 'nobody', version: null, status: 404, latencyMs: 0.1, predictionId: null, inputJson: null, outputJson: null, answer: null, error: 'no model named "nobody"' },
+    ];
+    const log = new RequestLog({ file });
+    for (const r of rows) log.add(r);
+    await log.close();
+    expect(readLog(file).map(({ id: _id, ...r }) => r)).toEqual(rows.map(({ answer: _answer, ...r }) => r));
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT model, class, bin, count FROM output_minutes ORDER BY model').all()).toEqual([
+        { model: 'house', class: '', bin: expect.any(Number) as number, count: 1 },
+        { model: 'Iris', class: 'b', bin: 0, count: 1 },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it('drops the oldest waiting rows, and counts them, when the writer falls behind', async () => {
