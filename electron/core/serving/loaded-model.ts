@@ -8,8 +8,20 @@ import type { ServedModel } from './protocol.js';
 import { compileDenseForward } from './dense-forward.js';
 import { compileValidator, type CompiledValidator } from './validator.js';
 
-/** One prediction as the API returns it, without its id. */
-export type Output = { label: string; probabilities: Record<string, number> } | { value: number };
+/**
+ * One prediction as the API returns it, without its id, as JSON text: `{"label","probabilities"}`
+ * or `{"value"}`. The same text goes into the response and the request log, so each prediction is
+ * serialized once. `answer` is the label or value, for the log's rollups.
+ */
+export interface EncodedOutput {
+  json: string;
+  answer: string | number | null;
+}
+
+/** A number as JSON: JSON.stringify writes a non-finite one (a diverged model's) as null. */
+function jsonNumber(v: number): string {
+  return Number.isFinite(v) ? String(v) : 'null';
+}
 
 export interface LoadedModel {
   name: string;
@@ -22,8 +34,36 @@ export interface LoadedModel {
   /** Scores n rows of features; synchronous on every backend Cairn uses (cpu, wasm, tensorflow). */
   predict(x: Float32Array, n: number): Float32Array;
   /** Row i of a model call's output as the API's prediction. */
-  decode(y: Float32Array, i: number): Output;
+  encode(y: Float32Array, i: number): EncodedOutput;
   dispose(): void;
+}
+
+/**
+ * How row i of a model call's output reads as JSON: a classifier's label and class probabilities,
+ * or a regressor's value (unscaled with the target's mean and std).
+ */
+export function outputEncoder(classes: readonly string[] | null, mean: number, std: number): (y: Float32Array, i: number) => EncodedOutput {
+  if (!classes) {
+    return (y, i) => {
+      const value = (y[i] as number) * std + mean;
+      return { json: `{"value":${jsonNumber(value)}}`, answer: Number.isFinite(value) ? value : null };
+    };
+  }
+  const units = classes.length;
+  // Each class's `"name":` and `{"label":"name","probabilities":{` as JSON, escaped once here.
+  const keys = classes.map((c) => `${JSON.stringify(c)}:`);
+  const heads = classes.map((c) => `{"label":${JSON.stringify(c)},"probabilities":{`);
+  return (y, i) => {
+    const base = i * units;
+    let best = 0;
+    let probabilities = '';
+    for (let k = 0; k < units; k++) {
+      const p = y[base + k] as number;
+      probabilities += `${k ? ',' : ''}${keys[k]}${jsonNumber(p)}`;
+      if (p > (y[base + best] as number)) best = k;
+    }
+    return { json: `${heads[best]}${probabilities}}}`, answer: classes[best] as string };
+  };
 }
 
 /** Loads a served version after checking its files against the recorded sha256. */
@@ -47,19 +87,7 @@ export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
   // A warm-up call: the first predict builds kernels and caches, which should not land on a request.
   predict(new Float32Array(width), 1);
   let disposed = false;
-  const decode = classes
-    ? (y: Float32Array, i: number): Output => {
-        const base = i * units;
-        let best = 0;
-        const probabilities: Record<string, number> = {};
-        for (let k = 0; k < units; k++) {
-          const p = y[base + k] as number;
-          probabilities[classes[k] as string] = p;
-          if (p > (y[base + best] as number)) best = k;
-        }
-        return { label: classes[best] as string, probabilities };
-      }
-    : (y: Float32Array, i: number): Output => ({ value: (y[i] as number) * std + mean });
+  const encode = outputEncoder(classes, mean, std);
   return {
     name: spec.name,
     version: spec.version,
@@ -68,7 +96,7 @@ export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
     card,
     preprocess,
     predict,
-    decode,
+    encode,
     dispose: () => {
       if (!disposed) model.dispose();
       disposed = true;

@@ -40,7 +40,7 @@ export function instanceSchema(m: DescribedModel): Record<string, unknown> {
   };
 }
 
-/** A predict call's answer: the document's PredictResponse, and the schema the route serializes with. */
+/** A predict call's answer: the document's PredictResponse, which the endpoint writes as text (endpoint.ts). */
 export const PREDICT_RESPONSE_SCHEMA = {
   type: 'object',
   required: ['model', 'predictions'],

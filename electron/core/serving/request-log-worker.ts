@@ -1,5 +1,7 @@
 // The request log's writer thread: SQLite inserts (with their rollups), feedback, WAL checkpoints
 // (with their fsync) and pruning happen here, so none of them pauses the endpoint's event loop.
+import { readlinkSync } from 'node:fs';
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FeedbackResult } from '../../../shared/api.js';
 import { RequestLogDb, type Retention } from '../db/request-log-db.js';
@@ -19,6 +21,23 @@ export type FromLogWorker =
   | { type: 'feedback'; seq: number; error: string }
   | { type: 'closed' };
 
+/**
+ * Writing the log can wait; answering requests cannot. On Linux a thread has its own nice value
+ * (setpriority on its thread id), so this thread steps back to nice 5: when the endpoint's thread
+ * and this one both want a core, the endpoint's gets it, and a batch being written no longer
+ * delays the requests in flight. Elsewhere the call would renice the whole process, so it is not made.
+ */
+function lowerThisThreadsPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0 && tid !== process.pid) os.setPriority(tid, Math.max(os.getPriority(tid), 5));
+  } catch {
+    // No /proc, or not allowed: the writer keeps the process's priority.
+  }
+}
+
+lowerThisThreadsPriority();
 const { file, retention } = workerData as { file: string; retention: Retention };
 const port = parentPort;
 if (!port) throw new Error('request-log-worker must run as a worker thread');

@@ -1,6 +1,7 @@
 // The endpoint's request log end to end: rows handed to the writer thread land in SQLite, and
 // the writer prunes to the retention limits (its first batch prunes at once, later ones every
 // 30 s).
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,19 @@ describe('RequestLog', () => {
     } finally {
       db.close();
     }
+  });
+
+  it.runIf(process.platform === 'linux')('writes from a thread of lower priority (nice 5) than the endpoint, on Linux', async () => {
+    // Nice values of this process's threads, from /proc (field 19 of a thread's stat).
+    const niceOfThreads = () =>
+      readdirSync('/proc/self/task').map((t) => Number(readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]));
+    const before = niceOfThreads().filter((n) => n >= 5).length;
+    const log = new RequestLog({ file: path.join(dir, 'nice.db') });
+    // A feedback round trip: the writer has started, and lowered its priority first.
+    await log.feedback('nobody', []);
+    expect(niceOfThreads().filter((n) => n >= 5).length).toBe(before + 1);
+    expect(niceOfThreads()).toContain(0);
+    await log.close();
   });
 
   it('drops the oldest waiting rows, and counts them, when the writer falls behind', async () => {
