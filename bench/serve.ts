@@ -373,6 +373,9 @@ async function main(): Promise<void> {
       console.log(
         `micro-batching: ${calls} model calls for ~${served} requests (${(served / calls).toFixed(1)} rows per call)`,
       );
+    // Every request is logged; the log drops (and counts) rows only when its writer falls behind.
+    const dropped = Number(/^cairn_request_log_dropped_total (\d+)/m.exec(metrics)?.[1] ?? Number.NaN);
+    console.log(`request log: ${dropped} rows dropped of ~${served}`);
   } finally {
     bare.stop();
     await service.close();
