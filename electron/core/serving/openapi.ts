@@ -54,8 +54,12 @@ export const PREDICT_RESPONSE_SCHEMA = {
         properties: {
           id: { type: 'string', description: 'Unique and time-sortable; name it when sending feedback' },
           label: { type: 'string' },
-          probabilities: { type: 'object', additionalProperties: { type: 'number' } },
-          value: { type: 'number' },
+          probabilities: {
+            type: 'object',
+            additionalProperties: { type: ['number', 'null'] },
+            description: 'Class to probability; null where the model answered a number that is not finite',
+          },
+          value: { type: ['number', 'null'], description: 'null where the model answered a number that is not finite' },
         },
       },
     },

@@ -1,7 +1,9 @@
 // The endpoint's request log: entries are kept in memory, column by column, and handed every
 // flushMs to a writer thread (request-log-worker), which inserts them in one transaction and
-// prunes past the retention limits; the request path only pushes to arrays. If writing falls behind, the
-// oldest waiting entries are dropped and counted rather than letting memory grow. Feedback goes
+// prunes past the retention limits; the request path only pushes to arrays. The writer
+// acknowledges every batch, so entries handed over and not yet written count against the limit
+// too: if writing falls behind, the oldest waiting entries are dropped and counted rather than
+// letting memory (here or in the writer's message queue) grow. Feedback goes
 // to the same thread, after the rows waiting, so a label for a just-answered prediction finds it.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -25,6 +27,8 @@ export interface RequestLogOptions {
 
 export class RequestLog {
   private buffer: LogColumns = emptyColumns();
+  /** Entries handed to the writer and not yet acknowledged as written. */
+  private handedOver = 0;
   private readonly timer: NodeJS.Timeout;
   private readonly maxBuffered: number;
   private readonly worker: Worker;
@@ -60,7 +64,8 @@ export class RequestLog {
       : new Worker(entry, { workerData });
     this.closed = new Promise<void>((resolve) => {
       this.worker.on('message', (m: FromLogWorker) => {
-        if (m.type === 'error') {
+        if (m.type === 'written') this.handedOver -= m.rows;
+        else if (m.type === 'error') {
           options.onError?.(m.message);
           if (m.dropped) options.onDropped?.(m.dropped);
         } else if (m.type === 'feedback') {
@@ -81,8 +86,9 @@ export class RequestLog {
     this.timer.unref();
   }
 
+  /** Entries not yet written: waiting here, or handed to the writer. */
   get buffered(): number {
-    return this.buffer.at.length;
+    return this.buffer.at.length + this.handedOver;
   }
 
   add(row: LogRow): void {
@@ -97,8 +103,8 @@ export class RequestLog {
     b.outputJson.push(row.outputJson);
     b.answer.push(row.answer);
     b.error.push(row.error);
-    if (b.at.length > this.maxBuffered) {
-      const drop = b.at.length - this.maxBuffered;
+    if (b.at.length + this.handedOver > this.maxBuffered) {
+      const drop = Math.min(b.at.length, b.at.length + this.handedOver - this.maxBuffered);
       dropOldest(b, drop);
       this.options.onDropped?.(drop);
     }
@@ -109,6 +115,7 @@ export class RequestLog {
     if (!this.buffer.at.length || this.closing) return;
     const rows = this.buffer;
     this.buffer = emptyColumns();
+    this.handedOver += rows.at.length;
     this.worker.postMessage({ type: 'rows', rows } satisfies ToLogWorker);
   }
 

@@ -62,6 +62,7 @@ describe('prediction API', () => {
   it('predicts a class with probabilities and an id per instance, from the default version', async () => {
     const r = await post(`${e.url}/v1/models/flowers/predict`, { instances: [flower, { ...flower, x1: -2, x2: -1.5 }] });
     expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(r.json.model).toEqual({ name: 'flowers', version: 2 });
     const preds = r.json.predictions as { id: string; label: string; probabilities: Record<string, number> }[];
     expect(preds).toHaveLength(2);

@@ -1,12 +1,15 @@
 // The endpoint writes each prediction's JSON by hand (once, for the response and the log): it must
-// parse to what JSON.stringify made of the prediction object before, for any class name, and stay
-// valid JSON when a diverged model answers NaN or Infinity.
+// parse to what JSON.stringify makes of the prediction as an object, for any class name, and stay
+// valid JSON when a diverged model answers NaN or Infinity (null, as openapi.ts documents; the
+// response serializer used before answered 500 to NaN).
 import { describe, expect, it } from 'vitest';
 import { outputEncoder } from '../../../../../electron/core/serving/loaded-model.js';
 
-/** The prediction as an object, the way the endpoint built it before writing JSON by hand. */
+/**
+ * The prediction as an object. Unlike the `{}` the endpoint used before writing JSON by hand, a
+ * null prototype keeps a class named "__proto__", which that object silently left out.
+ */
 function reference(classes: string[], y: Float32Array, i: number) {
-  // A null prototype: a class named "__proto__" is a key like any other.
   const probabilities: Record<string, number> = Object.create(null) as Record<string, number>;
   let best = 0;
   classes.forEach((c, k) => {
@@ -41,7 +44,7 @@ describe('outputEncoder', () => {
     expect(JSON.parse(encode(y, 1).json)).toEqual({ value: 87.5 });
   });
 
-  it('writes NaN and Infinity as null, as JSON.stringify does, so the answer stays valid JSON', () => {
+  it('writes NaN and Infinity as null, so the answer stays valid JSON', () => {
     const classes = ['a', 'b'];
     const { json, answer } = outputEncoder(classes, 0, 1)(Float32Array.from([Number.NaN, Number.POSITIVE_INFINITY]), 0);
     // No probability compares greater than NaN: the first class is the label, as before.
