@@ -193,6 +193,14 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
       const auth = req.headers.authorization;
       const given = auth?.startsWith('Bearer ') ? Buffer.from(auth.slice(7).trim()) : undefined;
       if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        // Counted, and logged under the model the path names, so refused callers show in monitoring.
+        const name = (req.params as { name?: unknown } | undefined)?.name;
+        const model = typeof name === 'string' ? name : '';
+        metrics.request(model, null, 401, 0);
+        if (model) {
+          const message = 'missing or wrong API key';
+          log.add({ at: Date.now(), model, version: null, status: 401, latencyMs: 0, predictionId: null, inputJson: null, outputJson: null, answer: null, error: message });
+        }
         reply
           .code(401)
           .header('WWW-Authenticate', 'Bearer')
