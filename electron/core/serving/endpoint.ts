@@ -245,7 +245,6 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
       .send(errorBody('overloaded', 'the endpoint is at capacity; retry after a second'));
   }
 
-
   type Pick = (r: NonNullable<ReturnType<Routes['byName']['get']>>, req: FastifyRequest) => Entry | undefined | 'bad';
 
   /** A prediction request as its refusal needs it. */
@@ -291,8 +290,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
       return refuse(attempt, spec, 400, 'invalid_input', 'the body must be {"instances": [{...}, ...]} with at least one instance');
     if (instances.length > limits.maxInstances)
       return refuse(attempt, spec, 400, 'invalid_input', `at most ${limits.maxInstances} instances per request`);
-    // A body of one key ("instances", checked above) is the usual case: no list is made for it.
-    const extraKeys = Object.keys(body as object).length > 1 ? Object.keys(body as object).filter((k) => k !== 'instances') : [];
+    const extraKeys = Object.keys(body as object).filter((k) => k !== 'instances');
     if (extraKeys.length)
       return refuse(attempt, spec, 400, 'invalid_input', `unknown body field${extraKeys.length > 1 ? 's' : ''}: ${extraKeys.join(', ')}`);
     const { model, batcher } = entry;

@@ -34,8 +34,9 @@ function lowerThisThreadsPriority(): void {
   if (process.platform !== 'linux') return;
   try {
     // "<pid>/task/<tid>"; a /proc from another pid namespace would name other ids: left alone then.
-    const [pid, task, tid] = readlinkSync('/proc/thread-self').split('/').map((part, i) => (i === 1 ? part : Number(part)));
-    if (pid !== process.pid || task !== 'task' || typeof tid !== 'number' || !Number.isInteger(tid) || tid === pid) return;
+    const ids = /^(\d+)\/task\/(\d+)$/.exec(readlinkSync('/proc/thread-self'));
+    if (!ids || Number(ids[1]) !== process.pid || ids[2] === ids[1]) return;
+    const tid = Number(ids[2]);
     os.setPriority(tid, Math.min(19, os.getPriority(tid) + 5));
   } catch {
     // No /proc, or not allowed: the writer keeps the process's priority.
