@@ -5,7 +5,7 @@
 // and export/import of the file; deploy and monitor steps added from the palette to a template,
 // the monitor's generated panel, and the alert rules and retrain policy its run applied; and a
 // template whose gate is not met (the step fails with the reason, what follows is skipped), its
-// version history, a rename and a confirmed delete.
+// version history, a rename and a confirmed delete that leaves another pipeline listed.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -431,9 +431,19 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await page.getByTestId('run').waitFor();
     await shot(page, 'pipeline-cancelled');
 
+    // Deleting one of two opens the other; deleting the last shows the empty page, only once the
+    // list is empty too (it used to show while the deleted pipeline was still listed).
+    await newBlank('second');
+    await page.locator('[data-testid="pipeline-item"][data-name="iris gate"]').click();
+    await poll(() => page.getByTestId('pipeline-title').textContent()).toBe('iris gate');
     await page.getByTestId('delete-pipeline').click();
     await page.getByTestId('delete-pipeline-dialog').waitFor();
     await shot(page, 'pipeline-delete-confirm');
+    await page.getByTestId('delete-pipeline-dialog-submit').click();
+    await poll(() => page.getByTestId('pipeline-title').textContent()).toBe('second');
+    expect(await page.getByTestId('pipeline-item').count()).toBe(1);
+    expect(await page.getByTestId('pipelines-empty').count()).toBe(0);
+    await page.getByTestId('delete-pipeline').click();
     await page.getByTestId('delete-pipeline-dialog-submit').click();
     await page.getByTestId('pipelines-empty').waitFor();
     expect(await page.getByTestId('pipeline-item').count()).toBe(0);

@@ -317,8 +317,12 @@ export function PipelinesPage() {
           />
         ) : loading || !pipelines ? (
           <p className="muted loading-pane">Loading…</p>
-        ) : (
+        ) : pipelines.length === 0 && draftKeys.length === 0 ? (
           <NoPipelines onNew={() => setCreating(true)} />
+        ) : (
+          <p className="muted loading-pane" data-testid="pipelines-none-open">
+            Choose a pipeline on the left to open it, or make a new one.
+          </p>
         )}
       </main>
       {creating && (
