@@ -2,7 +2,7 @@
 // file; each open one marked when it has unsaved changes), the editor on the right. Each opened
 // pipeline keeps its working copy and undo history while the page lives, so switching between
 // pipelines (or pages: this one stays mounted) loses nothing.
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { PipelineSummary } from '../../../../shared/api.js';
 import { PipelineSpec, validatePipeline } from '../../../../shared/pipeline.js';
 import { ApiError, toApiError } from '../../api/api-error.js';
@@ -67,6 +67,9 @@ export function PipelinesPage() {
   // The list folds away to give the canvas the room (the desktop window opens at 1280 px).
   const [listOpen, setListOpen] = useState(true);
   const [pageError, setPageError] = useState<{ title: string; error: ApiError } | undefined>(undefined);
+  // Ids deleted here: hidden from the list at once, so the list, the auto-open of the newest
+  // pipeline and the empty page never show a deleted pipeline while the reload is in flight.
+  const [deleted, setDeleted] = useState<ReadonlySet<string>>(new Set());
   const drafts = useRef(0);
   const clipboard = useRef<ClipboardSlot | null>(null);
 
@@ -80,7 +83,7 @@ export function PipelinesPage() {
     };
   }, [client]);
 
-  const pipelines = list.data;
+  const pipelines = useMemo(() => list.data?.filter((p) => !deleted.has(p.id)), [list.data, deleted]);
   const names = [...(pipelines ?? []).map((p) => p.name), ...[...docs.values()].map((d) => d.head.name)];
 
   const open = useCallback(
@@ -169,6 +172,7 @@ export function PipelinesPage() {
   const confirmDelete = async () => {
     if (!deleting) return;
     await client.call('pipelines.delete', { id: deleting.id });
+    setDeleted((prev) => new Set(prev).add(deleting.id));
     edit({ type: 'drop', key: deleting.id });
     if (openKey === deleting.id) setOpenKey(undefined);
     setTick((t) => t + 1);
