@@ -14,5 +14,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // expect.poll's default 1 s is too short for engine work on a loaded CI machine.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

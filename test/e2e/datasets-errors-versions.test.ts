@@ -90,7 +90,8 @@ describe.skipIf(!canRun)('import errors and versions in the browser UI', () => {
     expect(await page.getByTestId('row-count').textContent()).toBe('3');
     expect(await page.getByTestId('content-hash').textContent()).not.toBe(firstHash);
     const item = page.locator('[data-testid="dataset-item"][data-name="sales"]');
-    expect(await item.textContent()).toContain('2 versions');
+    // The list reloads separately from the view.
+    await expect.poll(() => item.textContent()).toContain('2 versions');
 
     // Older versions stay readable, unchanged.
     await page.getByTestId('version-select').selectOption('1');

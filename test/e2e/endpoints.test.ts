@@ -61,6 +61,7 @@ describe.skipIf(!canRun)('endpoints page', () => {
     expect(await page.getByTestId('endpoint-item').count()).toBe(1);
 
     // The console's form comes from the model's inputs, prefilled with typical values.
+    await page.getByTestId('console-form').waitFor();
     const fields = page.getByTestId('console-field');
     expect(await fields.count()).toBe(4);
     expect(await page.locator('[data-testid="console-field"][data-name="sepal_length"]').inputValue()).toMatch(/^\d+\.\d+$/);

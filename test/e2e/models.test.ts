@@ -37,9 +37,9 @@ describe.skipIf(!canRun)('models page', () => {
     await page.getByRole('button', { name: 'Models' }).click();
     await page.getByTestId('models-page').waitFor();
     expect(await page.getByTestId('model-item').textContent()).toMatch(/flowers2 versions · latest v2 · classification/);
-    expect(await page.getByTestId('version-row').count()).toBe(2);
-    // The latest version is open, with its card.
+    // The latest version is open (its rows come with the model's own load), with its card.
     await page.locator('[data-testid="version-panel"][data-version="2"]').waitFor();
+    expect(await page.getByTestId('version-row').count()).toBe(2);
     await page.getByTestId('card-inputs').waitFor();
     expect(await page.getByTestId('card-inputs').locator('tr').count()).toBe(3);
     expect(await page.getByTestId('card-training-data').locator('tr').count()).toBe(4);

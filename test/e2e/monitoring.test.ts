@@ -273,7 +273,8 @@ describe.skipIf(!canRun)('monitoring page', () => {
     await shot(page, 'monitoring-rollback-confirm');
     await page.getByTestId('rollback-dialog-submit').click();
     await expect.poll(async () => page.locator('.monitor-header .alias-badge').textContent(), { timeout: 15_000 }).toBe('production → v1');
-    expect(await page.getByTestId('decision-rollback').count()).toBe(0);
+    // The badge and the decisions reload from separate calls.
+    await expect.poll(() => page.getByTestId('decision-rollback').count()).toBe(0);
     // The decision itself stays recorded.
     expect(await page.getByTestId('decision-row').count()).toBe(1);
   });

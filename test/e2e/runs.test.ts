@@ -56,6 +56,8 @@ describe.skipIf(!canRun)('runs page', () => {
     await page.getByTestId('compare-runs').click();
     await page.getByTestId('run-compare').waitFor();
     // The model kind, epochs and learning rate differ: those rows are marked.
+    // The section shows at once; its rows once both runs have loaded.
+    await page.getByTestId('compare-params').waitFor();
     const differing = page.locator('[data-testid="param-row"][data-differs="true"]');
     expect(await differing.count()).toBeGreaterThanOrEqual(3);
     await page.getByTestId('compare-curves').locator('canvas').first().waitFor();

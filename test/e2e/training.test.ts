@@ -63,7 +63,7 @@ describe.skipIf(!canRun)('training in the browser UI', () => {
     expect(accuracy).toBeGreaterThan(0.8);
     expect(await page.getByTestId('per-class').locator('tbody tr').count()).toBe(3);
     // The heatmap is drawn on a canvas inside the chart box.
-    expect(await page.getByTestId('confusion-matrix').locator('canvas').count()).toBeGreaterThan(0);
+    await page.getByTestId('confusion-matrix').locator('canvas').first().waitFor();
     await page.waitForTimeout(300); // let ECharts finish its first frame for the screenshot
     await shot(page, 'run-classification');
     await page.getByTestId('evaluation').scrollIntoViewIfNeeded();
