@@ -37,6 +37,13 @@ export interface PortSpec {
   type: PortType;
   /** Inputs only: the node cannot run without an edge into it. */
   required?: boolean;
+  /** Table inputs only: a split table is taken too (the step leaves the split column alone). */
+  takesSplit?: boolean;
+  /**
+   * Table outputs only: the output is a split table when this input is fed one. This is what lets
+   * a transform come after the split and learn its statistics from the train rows alone.
+   */
+  keepsSplitOf?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,6 +241,9 @@ export interface NodeKindSpec {
 
 const tableIn: PortSpec = { name: 'data', label: 'Table', type: 'dataset', required: true };
 const tableOut: PortSpec = { name: 'data', label: 'Table', type: 'dataset' };
+/** Ports of the row-wise and fitted table steps, which work before or after a split. */
+const tableOrSplitIn: PortSpec = { ...tableIn, takesSplit: true };
+const tableOrSplitOut: PortSpec = { ...tableOut, keepsSplitOf: 'data' };
 const modelIn: PortSpec = { name: 'model', label: 'Model', type: 'model', required: true };
 const modelOut: PortSpec = { name: 'model', label: 'Model', type: 'model' };
 
@@ -387,9 +397,9 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
   filter: {
     label: 'Filter rows',
     category: 'prepare',
-    description: 'Keeps the rows where a condition holds.',
-    inputs: [tableIn],
-    outputs: [tableOut],
+    description: 'Keeps the rows where a condition holds. Works before or after a split.',
+    inputs: [tableOrSplitIn],
+    outputs: [tableOrSplitOut],
     params: [
       {
         name: 'condition',
@@ -435,9 +445,10 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
   impute: {
     label: 'Impute missing values',
     category: 'prepare',
-    description: 'Fills missing values: per column, else by column type.',
-    inputs: [tableIn],
-    outputs: [tableOut],
+    description:
+      'Fills missing values: per column, else by column type. After a split, the fill values come from the train rows only.',
+    inputs: [tableOrSplitIn],
+    outputs: [tableOrSplitOut],
     params: [
       {
         name: 'numeric',
@@ -497,9 +508,10 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
   scale: {
     label: 'Scale',
     category: 'prepare',
-    description: 'Rescales numeric columns: to mean 0 and standard deviation 1, or to the range 0..1.',
-    inputs: [tableIn],
-    outputs: [tableOut],
+    description:
+      'Rescales numeric columns: to mean 0 and standard deviation 1, or to the range 0..1. After a split, by the train rows only.',
+    inputs: [tableOrSplitIn],
+    outputs: [tableOrSplitOut],
     params: [
       {
         name: 'method',
@@ -525,9 +537,9 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
     label: 'Encode categories',
     category: 'prepare',
     description:
-      'Turns text and category columns into numbers: one 0/1 column per value, or one integer code per value.',
-    inputs: [tableIn],
-    outputs: [tableOut],
+      'Turns text and category columns into numbers: one 0/1 column per value, or one integer code per value. After a split, the values are those of the train rows.',
+    inputs: [tableOrSplitIn],
+    outputs: [tableOrSplitOut],
     params: [
       {
         name: 'method',
@@ -1068,7 +1080,8 @@ export function validatePipeline(input: unknown): ValidationResult {
     }
   }
 
-  // Edges: both ends exist, ports exist and carry the same type, one edge per input.
+  // Edges: both ends exist, ports exist and the input takes what the output carries, one edge per input.
+  const graph = specPortGraph(spec);
   const incoming = new Map<string, PipelineEdge>();
   /** Inputs some edge tried to fill: a wrong edge is reported once, not also as a missing input. */
   const attempted = new Set<string>();
@@ -1127,12 +1140,13 @@ export function validatePipeline(input: unknown): ValidationResult {
     }
     const key = `${target.id}\u0000${inp.name}`;
     attempted.add(key);
-    if (out.type !== inp.type) {
+    const carries = outputType(graph, source.id, out.name) ?? out.type;
+    if (!inputTakes(inp, carries)) {
       issues.push({
         edgeId: edge.id,
         nodeId: target.id,
         port: inp.name,
-        message: `input "${inp.name}" of "${target.id}" takes a ${portTypeLabels[inp.type]}, but "${source.id}" gives a ${portTypeLabels[out.type]}`,
+        message: `input "${inp.name}" of "${target.id}" takes a ${portTypeLabels[inp.type]}, but "${source.id}" gives a ${portTypeLabels[carries]}`,
       });
       continue;
     }
@@ -1343,17 +1357,45 @@ export function wouldCycle(
   return false;
 }
 
-/** Whether an output port of one kind may feed an input port of another (same port type). */
-export function portsCompatible(
-  sourceKind: string,
-  sourcePort: string,
-  targetKind: string,
-  targetPort: string,
-): boolean {
-  if (!isNodeKind(sourceKind) || !isNodeKind(targetKind)) return false;
-  const out = nodeKinds[sourceKind].outputs.find((p) => p.name === sourcePort);
-  const inp = nodeKinds[targetKind].inputs.find((p) => p.name === targetPort);
-  return Boolean(out && inp && out.type === inp.type);
+/** Enough of a pipeline's graph to work out what its ports carry (the spec, or the editor's canvas). */
+export interface PortGraph {
+  kindOf(nodeId: string): string | undefined;
+  /** The output feeding an input, if an edge joins them. */
+  sourceOf(nodeId: string, input: string): { node: string; port: string } | undefined;
+}
+
+/** A spec's graph; where several edges go into one input, the first counts. */
+export function specPortGraph(spec: { nodes: readonly PipelineNode[]; edges: readonly PipelineEdge[] }): PortGraph {
+  const kinds = new Map(spec.nodes.map((n) => [n.id, n.kind]));
+  const into = new Map<string, { node: string; port: string }>();
+  for (const e of spec.edges) {
+    const key = `${e.target}\u0000${e.targetPort}`;
+    if (!into.has(key)) into.set(key, { node: e.source, port: e.sourcePort });
+  }
+  return {
+    kindOf: (id) => kinds.get(id),
+    sourceOf: (id, input) => into.get(`${id}\u0000${input}`),
+  };
+}
+
+/**
+ * What an output port carries in a graph: its kind's type, except that a table step fed a split
+ * table gives one (see PortSpec.keepsSplitOf). Undefined for an unknown node, kind or port; a loop
+ * ends at the declared type (validation reports the loop).
+ */
+export function outputType(g: PortGraph, nodeId: string, port: string, seen: Set<string> = new Set()): PortType | undefined {
+  const kind = g.kindOf(nodeId);
+  if (kind === undefined || !isNodeKind(kind)) return undefined;
+  const out = nodeKinds[kind].outputs.find((p) => p.name === port);
+  if (!out?.keepsSplitOf || seen.has(nodeId)) return out?.type;
+  seen.add(nodeId);
+  const from = g.sourceOf(nodeId, out.keepsSplitOf);
+  return from && outputType(g, from.node, from.port, seen) === 'split' ? 'split' : out.type;
+}
+
+/** Whether an input port takes what an output of this type carries. */
+export function inputTakes(inp: PortSpec, type: PortType): boolean {
+  return type === inp.type || (type === 'split' && inp.takesSplit === true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1427,8 +1469,16 @@ export const MonitorOutput = z.object({
 export type MonitorOutput = z.infer<typeof MonitorOutput>;
 
 /** What a step produced, as the editor shows it when the node is selected. */
+/**
+ * The rows a fitted step (impute, scale, encode) learned its statistics from: the train part of a
+ * split table, else all rows (a step before the split lets test rows inform it).
+ */
+export const StepFit = z.object({ part: z.enum(['train', 'all']), rows: z.number() });
+export type StepFit = z.infer<typeof StepFit>;
+
 export const StepOutput = z.object({
   table: TablePreview.optional(),
+  fit: StepFit.optional(),
   /** Source steps: the dataset version read (a file is imported as one). */
   dataset: z
     .object({ name: z.string(), version: z.number(), versionId: z.string(), contentHash: z.string() })

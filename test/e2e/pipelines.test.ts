@@ -389,7 +389,7 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     expect(await page.getByTestId('run').textContent()).toMatch(/Save & run/);
     await page.getByTestId('run').click();
     await page.locator('[data-testid="run-bar"][data-status="gate_failed"]').waitFor({ timeout: 180_000 });
-    expect(await statesOf(['source', 'impute', 'split', 'train', 'evaluate', 'register'])).toEqual([
+    expect(await statesOf(['source', 'split', 'impute', 'train', 'evaluate', 'register'])).toEqual([
       'succeeded',
       'succeeded',
       'succeeded',
@@ -398,6 +398,13 @@ describe.skipIf(!canRun)('pipeline editor', () => {
       'skipped',
     ]);
     expect(await node('evaluate').getByTestId('step-error').textContent()).toMatch(/log_loss/);
+    // The template splits first: impute's ports carry the split, and it learned from the train rows.
+    expect(await page.getByTestId('handle-impute-out-data').getAttribute('class')).toMatch(/port-split/);
+    await select('impute');
+    await page.getByTestId('tab-output').click();
+    expect(await page.getByTestId('fit-note').getAttribute('data-part')).toBe('train');
+    expect(await page.getByTestId('fit-note').textContent()).toMatch(/104 train rows/);
+    await shot(page, 'pipeline-impute-after-split');
     await select('evaluate');
     await page.getByTestId('tab-output').click();
     expect(await page.getByTestId('gate-result').getAttribute('data-passed')).toBe('false');

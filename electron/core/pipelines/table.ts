@@ -2,7 +2,7 @@
 // columns, write a step's query to its table file, and make the preview the editor shows.
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { SPLIT_COLUMN, splitParts, type TablePreview } from '../../../shared/pipeline.js';
+import { SPLIT_COLUMN, splitParts, type StepOutput, type TablePreview } from '../../../shared/pipeline.js';
 import { asText, ident, literal, toCell } from '../datasets/duck.js';
 import { storageFamily } from '../datasets/profile.js';
 import type { StepResult } from './step-cache.js';
@@ -59,9 +59,14 @@ export async function preview(conn: DuckDBConnection, file: string): Promise<Tab
   return out;
 }
 
-/** Runs a SELECT into the step's table file and returns the step's result (one `data` output). */
-export async function tableResult(conn: DuckDBConnection, select: string, outDir: string): Promise<StepResult> {
+/** Runs a SELECT into the step's table file and returns the step's result (one `data` output), with `extra` shown beside the table. */
+export async function tableResult(
+  conn: DuckDBConnection,
+  select: string,
+  outDir: string,
+  extra: Omit<StepOutput, 'table'> = {},
+): Promise<StepResult> {
   const file = path.join(outDir, TABLE_FILE);
   await writeTable(conn, select, file);
-  return { output: { table: await preview(conn, file) }, ports: { data: { type: 'table', file } } };
+  return { output: { ...extra, table: await preview(conn, file) }, ports: { data: { type: 'table', file } } };
 }

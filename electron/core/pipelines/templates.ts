@@ -1,5 +1,6 @@
 // Starting points: a sensible default chain for a table and a target,
-// dataset -> impute -> split -> train -> evaluate (gates) -> register.
+// dataset -> split -> impute -> train -> evaluate (gates) -> register. The split comes first so the
+// fill values are learned from the train rows alone.
 import path from 'node:path';
 import type { PipelineTemplateInfo, PipelineTemplateName } from '../../../shared/api.js';
 import {
@@ -16,7 +17,7 @@ export const TEMPLATES: readonly PipelineTemplateInfo[] = [
     id: 'tabular-classification',
     label: 'Tabular classification',
     description:
-      'Predict a class from a table: fill missing values, a stratified split, an MLP, an accuracy gate, then production.',
+      'Predict a class from a table: a stratified split, missing values filled from the train rows, an MLP, an accuracy gate, then production.',
     task: 'classification',
     defaultGate: 'accuracy >= 0.8',
   },
@@ -24,7 +25,7 @@ export const TEMPLATES: readonly PipelineTemplateInfo[] = [
     id: 'tabular-regression',
     label: 'Tabular regression',
     description:
-      'Predict a number from a table: fill missing values, a random split, an MLP, an R² gate, then production.',
+      'Predict a number from a table: a random split, missing values filled from the train rows, an MLP, an R² gate, then production.',
     task: 'regression',
     defaultGate: 'r2 >= 0.5',
   },
@@ -52,17 +53,17 @@ export function fromTemplate(req: {
   const nodes: PipelineNode[] = [
     { id: 'source', kind: 'dataset', params: { dataset: req.dataset }, position: at(0) },
     {
-      id: 'impute',
-      kind: 'impute',
-      params: { numeric: 'median', other: 'mode', exclude: [req.target], rules: [] },
-      position: at(1),
-    },
-    {
       id: 'split',
       kind: 'split',
       params: classification
         ? { method: 'stratified', stratify: req.target, train: 0.7, validation: 0.15, test: 0.15, seed: 42 }
         : { method: 'random', train: 0.7, validation: 0.15, test: 0.15, seed: 42 },
+      position: at(1),
+    },
+    {
+      id: 'impute',
+      kind: 'impute',
+      params: { numeric: 'median', other: 'mode', exclude: [req.target], rules: [] },
       position: at(2),
     },
     {
@@ -92,11 +93,11 @@ export function fromTemplate(req: {
     description: info.description,
     nodes,
     edges: [
-      edge('source', 'data', 'impute', 'data'),
-      edge('impute', 'data', 'split', 'data'),
-      edge('split', 'data', 'train', 'data'),
+      edge('source', 'data', 'split', 'data'),
+      edge('split', 'data', 'impute', 'data'),
+      edge('impute', 'data', 'train', 'data'),
       edge('train', 'model', 'evaluate', 'model'),
-      edge('split', 'data', 'evaluate', 'data'),
+      edge('impute', 'data', 'evaluate', 'data'),
       edge('evaluate', 'model', 'register', 'model'),
     ],
   };

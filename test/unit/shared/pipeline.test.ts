@@ -9,11 +9,13 @@ import {
   fieldSchema,
   findCycle,
   gatePasses,
+  inputTakes,
   monitorRuleLine,
   nodeKindNames,
   nodeKinds,
+  outputType,
   parseGate,
-  portsCompatible,
+  specPortGraph,
   validatePipeline,
   wouldCycle,
   type ParamField,
@@ -21,6 +23,14 @@ import {
 } from '../../../shared/pipeline.js';
 
 const pos = { x: 0, y: 0 };
+
+/** Whether a lone edge from one kind's output to another kind's input type-checks. */
+function joins(sourceKind: string, sourcePort: string, targetKind: keyof typeof nodeKinds, targetPort: string): boolean {
+  const graph = specPortGraph({ nodes: [{ id: 'a', kind: sourceKind, params: {}, position: pos }], edges: [] });
+  const carries = outputType(graph, 'a', sourcePort);
+  const inp = nodeKinds[targetKind].inputs.find((p) => p.name === targetPort);
+  return Boolean(carries && inp && inputTakes(inp, carries));
+}
 
 /** The template chain, valid: source -> impute -> split -> train -> evaluate -> register. */
 function goodSpec() {
@@ -197,6 +207,51 @@ describe('validatePipeline', () => {
     ]);
   });
 
+  it('carries a split through the table steps placed after it, so they can learn from the train rows', () => {
+    // The template's order: source -> split -> impute -> scale -> train, evaluate fed by scale.
+    const s = goodSpec();
+    s.nodes.push({ id: 'scale', kind: 'scale', params: {}, position: pos });
+    s.edges = [
+      { id: 'e1', source: 'source', sourcePort: 'data', target: 'split', targetPort: 'data' },
+      { id: 'e2', source: 'split', sourcePort: 'data', target: 'impute', targetPort: 'data' },
+      { id: 'e3', source: 'impute', sourcePort: 'data', target: 'scale', targetPort: 'data' },
+      { id: 'e4', source: 'scale', sourcePort: 'data', target: 'train', targetPort: 'data' },
+      { id: 'e5', source: 'scale', sourcePort: 'data', target: 'evaluate', targetPort: 'data' },
+      { id: 'e6', source: 'train', sourcePort: 'model', target: 'evaluate', targetPort: 'model' },
+      { id: 'e7', source: 'evaluate', sourcePort: 'model', target: 'register', targetPort: 'model' },
+    ];
+    expect(validatePipeline(s).issues).toEqual([]);
+    const graph = specPortGraph(s);
+    expect(outputType(graph, 'scale', 'data')).toBe('split');
+    expect(outputType(graph, 'split', 'data')).toBe('split');
+    expect(outputType(graph, 'source', 'data')).toBe('dataset');
+    expect(outputType(graph, 'nope', 'data')).toBeUndefined();
+
+    // Before the split the same steps give a plain table, which train does not take.
+    s.edges[0] = { id: 'e1', source: 'source', sourcePort: 'data', target: 'impute', targetPort: 'data' };
+    s.edges[1] = { id: 'e2', source: 'impute', sourcePort: 'data', target: 'split', targetPort: 'data' };
+    expect(validatePipeline(s).issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ edgeId: 'e4', message: 'input "data" of "train" takes a split table, but "scale" gives a table' }),
+      ]),
+    );
+
+    // A step that could drop the split column (SQL) takes no split table, nor does a second split.
+    expect(joins('split', 'data', 'sql', 'data')).toBe(false);
+    expect(joins('split', 'data', 'columns', 'data')).toBe(false);
+    expect(joins('split', 'data', 'split', 'data')).toBe(false);
+    for (const kind of ['filter', 'impute', 'scale', 'encode'] as const) expect(joins('split', 'data', kind, 'data')).toBe(true);
+  });
+
+  it('ends port typing at a loop, which it reports', () => {
+    const s = goodSpec();
+    s.edges[0] = { id: 'e1', source: 'split', sourcePort: 'data', target: 'impute', targetPort: 'data' };
+    s.edges[1] = { id: 'e2', source: 'impute', sourcePort: 'data', target: 'impute', targetPort: 'data' };
+    const graph = specPortGraph({ ...s, edges: [s.edges[1]] });
+    expect(outputType(graph, 'impute', 'data')).toBe('dataset');
+    expect(validatePipeline(s).issues.length).toBeGreaterThan(0);
+  });
+
   it('refuses a second edge into the same input', () => {
     const issues = issuesOf((s) =>
       s.edges.push({ id: 'e7', source: 'source', sourcePort: 'data', target: 'impute', targetPort: 'data' }),
@@ -315,10 +370,10 @@ describe('the catalogue', () => {
   });
 
   it('lets an editor refuse wrong and cyclic connections', () => {
-    expect(portsCompatible('split', 'data', 'train', 'data')).toBe(true);
-    expect(portsCompatible('impute', 'data', 'train', 'data')).toBe(false);
-    expect(portsCompatible('train', 'model', 'evaluate', 'data')).toBe(false);
-    expect(portsCompatible('train', 'nope', 'evaluate', 'model')).toBe(false);
+    expect(joins('split', 'data', 'train', 'data')).toBe(true);
+    expect(joins('impute', 'data', 'train', 'data')).toBe(false);
+    expect(joins('train', 'model', 'evaluate', 'data')).toBe(false);
+    expect(joins('train', 'nope', 'evaluate', 'model')).toBe(false);
     const edges = [
       { source: 'a', target: 'b' },
       { source: 'b', target: 'c' },
@@ -415,8 +470,8 @@ describe('the monitor kind', () => {
   });
 
   it('takes an endpoint, not a model, and needs one', () => {
-    expect(portsCompatible('deploy', 'endpoint', 'monitor', 'endpoint')).toBe(true);
-    expect(portsCompatible('register', 'model', 'monitor', 'endpoint')).toBe(false);
+    expect(joins('deploy', 'endpoint', 'monitor', 'endpoint')).toBe(true);
+    expect(joins('register', 'model', 'monitor', 'endpoint')).toBe(false);
     const s = goodSpec();
     s.nodes.push({ id: 'watch', kind: 'monitor', params: {}, position: pos });
     expect(validatePipeline(s).issues).toEqual([

@@ -1,7 +1,7 @@
 // What every node kind shares: a DuckDB connection per step that a cancel interrupts, the input
 // table as a view named `input`, and errors that name the parameter to fix.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { SPLIT_COLUMN, SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
+import { SPLIT_COLUMN, SQL_INPUT_TABLE, type StepFit } from '../../../../shared/pipeline.js';
 import { asText, ident, literal } from '../../datasets/duck.js';
 import { CairnError } from '../../errors.js';
 import type { StepContext } from '../executor.js';
@@ -110,4 +110,19 @@ export function sqlValue(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (value instanceof Date) return literal(value.toISOString());
   return literal(asText(value));
+}
+
+/**
+ * The rows a fitted step (impute, scale, encode) learns its statistics from, as a SQL condition on
+ * the input: once the table is split, the train rows only, so the validation and test rows that
+ * score the model have not informed its preparation (leakage); before a split, every row.
+ */
+export async function fitRows(
+  conn: DuckDBConnection,
+  columns: readonly TableColumn[],
+): Promise<{ where: string; fit: StepFit }> {
+  const split = columns.some((c) => c.name === SPLIT_COLUMN);
+  const where = split ? `${ident(SPLIT_COLUMN)} = ${literal('train')}` : 'TRUE';
+  const count = await conn.runAndReadAll(`SELECT count(*) FROM ${ident(SQL_INPUT_TABLE)} WHERE ${where}`);
+  return { where, fit: { part: split ? 'train' : 'all', rows: Number(count.getRowsJS()[0]?.[0] ?? 0) } };
 }

@@ -1,12 +1,14 @@
 // Encode: text (and boolean) columns to numbers. One-hot: a 0/1 column per value, named
 // column_value as pandas' get_dummies names them, the most frequent values first up to a limit,
 // the rest sharing column_other; a missing value is 0 everywhere. Ordinal: one integer per value
-// in sorted order, missing stays missing.
+// in sorted order, missing stays missing. After a split, the values come from the train rows only
+// (see fitRows): a value only other rows have goes to column_other (one-hot, all zeros when there is
+// none) or becomes missing (ordinal), as scikit-learn's encoders ignore unknown values.
 import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
 import { asText, ident, literal } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { tableResult } from '../table.js';
-import { chooseColumns, openInput, paramError, withConnection, type RunEnv } from './common.js';
+import { chooseColumns, fitRows, openInput, paramError, withConnection, type RunEnv } from './common.js';
 
 /** Types an encoder takes: text and booleans (numbers are numbers already). */
 function encodable(type: string): boolean {
@@ -15,7 +17,7 @@ function encodable(type: string): boolean {
 
 export function encodeKind(env: RunEnv): KindRunner {
   return {
-    version: 1,
+    version: 2,
     async run(ctx) {
       const p = ctx.node.params as unknown as NodeParams['encode'];
       const input = ident(SQL_INPUT_TABLE);
@@ -26,13 +28,14 @@ export function encodeKind(env: RunEnv): KindRunner {
           accepts: (c) => encodable(c.type),
           refusal: (c) => `"${c.name}" is ${c.type}: only text and boolean columns are encoded`,
         });
+        const { where, fit } = await fitRows(conn, columns);
         const names = new Set(columns.map((c) => c.name));
         const exprs = new Map<string, string[]>();
         for (const c of chosen) {
           const text = `CAST(${ident(c.name)} AS VARCHAR)`;
           const counted = (
             await conn.runAndReadAll(
-              `SELECT ${text} AS v, count(*) AS n FROM ${input} WHERE ${ident(c.name)} IS NOT NULL GROUP BY 1 ORDER BY ${p.method === 'onehot' ? 'n DESC, v' : 'v'}`,
+              `SELECT ${text} AS v, count(*) AS n FROM ${input} WHERE ${where} AND ${ident(c.name)} IS NOT NULL GROUP BY 1 ORDER BY ${p.method === 'onehot' ? 'n DESC, v' : 'v'}`,
             )
           )
             .getRowsJS()
@@ -62,7 +65,7 @@ export function encodeKind(env: RunEnv): KindRunner {
         }
         const select = columns.flatMap((c) => exprs.get(c.name) ?? [ident(c.name)]);
         if (select.length === 0) throw paramError('columns', 'no columns would be left');
-        return tableResult(conn, `SELECT ${select.join(', ')} FROM ${input}`, ctx.outDir);
+        return tableResult(conn, `SELECT ${select.join(', ')} FROM ${input}`, ctx.outDir, { fit });
       });
     },
   };

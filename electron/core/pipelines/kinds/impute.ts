@@ -1,12 +1,12 @@
 // Impute: fills missing values per column (a rule), else by the column's type: numbers with their
 // mean, median or most frequent value, other columns with their most frequent value. Statistics
 // are over the present values of the input; a filled column keeps its type (an integer column's
-// mean is rounded).
+// mean is rounded). After a split, the statistics come from the train rows only (see fitRows).
 import { SPLIT_COLUMN, SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
 import { ident, literal } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { isNumeric, tableResult, type TableColumn } from '../table.js';
-import { openInput, paramError, requireColumns, sqlValue, withConnection, type RunEnv } from './common.js';
+import { fitRows, openInput, paramError, requireColumns, sqlValue, withConnection, type RunEnv } from './common.js';
 
 type Strategy = 'mean' | 'median' | 'mode' | 'constant';
 
@@ -22,7 +22,7 @@ const STAT = { mean: 'avg', median: 'median', mode: 'mode' } as const;
 
 export function imputeKind(env: RunEnv): KindRunner {
   return {
-    version: 1,
+    version: 2,
     async run(ctx) {
       const p = ctx.node.params as unknown as NodeParams['impute'];
       const input = ident(SQL_INPUT_TABLE);
@@ -55,10 +55,11 @@ export function imputeKind(env: RunEnv): KindRunner {
           }
         }
         const computed = plans.filter((x) => x.strategy !== 'constant');
+        const { where, fit } = await fitRows(conn, columns);
         const stats = computed.length
           ? ((
               await conn.runAndReadAll(
-                `SELECT ${computed.map((x) => `${STAT[x.strategy as keyof typeof STAT]}(${ident(x.column.name)})`).join(', ')} FROM ${input}`,
+                `SELECT ${computed.map((x) => `${STAT[x.strategy as keyof typeof STAT]}(${ident(x.column.name)})`).join(', ')} FROM ${input} WHERE ${where}`,
               )
             ).getRowsJS()[0] ?? [])
           : [];
@@ -84,7 +85,7 @@ export function imputeKind(env: RunEnv): KindRunner {
             return fill ? `COALESCE(${ident(c.name)}, ${fill}) AS ${ident(c.name)}` : ident(c.name);
           })
           .join(', ');
-        return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir);
+        return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir, { fit });
       });
     },
   };

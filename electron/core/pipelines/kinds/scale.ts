@@ -1,15 +1,16 @@
 // Scale: numeric columns to mean 0 and standard deviation 1 (population deviation, as
 // scikit-learn's StandardScaler), or to 0..1 by their minimum and maximum. A constant column
-// becomes 0. Scaled columns are DOUBLE.
+// becomes 0. Scaled columns are DOUBLE. After a split, the statistics come from the train rows only
+// (see fitRows).
 import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
 import { ident } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { isNumeric, tableResult } from '../table.js';
-import { chooseColumns, openInput, sqlValue, withConnection, type RunEnv } from './common.js';
+import { chooseColumns, fitRows, openInput, sqlValue, withConnection, type RunEnv } from './common.js';
 
 export function scaleKind(env: RunEnv): KindRunner {
   return {
-    version: 1,
+    version: 2,
     async run(ctx) {
       const p = ctx.node.params as unknown as NodeParams['scale'];
       const input = ident(SQL_INPUT_TABLE);
@@ -21,6 +22,7 @@ export function scaleKind(env: RunEnv): KindRunner {
           accepts: numeric,
           refusal: (c) => `"${c.name}" is ${c.type}, not a number column`,
         });
+        const { where, fit } = await fitRows(conn, columns);
         const stats = chosen.length
           ? ((
               await conn.runAndReadAll(
@@ -29,7 +31,7 @@ export function scaleKind(env: RunEnv): KindRunner {
                     const x = `CAST(${ident(c.name)} AS DOUBLE)`;
                     return p.method === 'standard' ? `avg(${x}), stddev_pop(${x})` : `min(${x}), max(${x})`;
                   })
-                  .join(', ')} FROM ${input}`,
+                  .join(', ')} FROM ${input} WHERE ${where}`,
               )
             ).getRowsJS()[0] ?? [])
           : [];
@@ -53,7 +55,7 @@ export function scaleKind(env: RunEnv): KindRunner {
         const select = columns
           .map((c) => (exprs.has(c.name) ? `${exprs.get(c.name) as string} AS ${ident(c.name)}` : ident(c.name)))
           .join(', ');
-        return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir);
+        return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir, { fit });
       });
     },
   };

@@ -4,14 +4,17 @@
 // which connections are allowed, fresh ids, and what copy/paste carries. Pure: no React.
 import type { Edge, Node, XYPosition } from '@xyflow/react';
 import {
+  inputTakes,
   isNodeKind,
   nodeKinds,
+  outputType,
   PIPELINE_FORMAT,
   portTypeLabels,
   wouldCycle,
   type PipelineEdge,
   type PipelineNode,
   type PipelineSpec,
+  type PortGraph,
   type PortSpec,
   type PortType,
 } from '../../../../shared/pipeline.js';
@@ -35,6 +38,40 @@ export function outputPort(kind: string, port: string | null | undefined): PortS
 /** The port an input handle stands for. */
 export function inputPort(kind: string, port: string | null | undefined): PortSpec | undefined {
   return isNodeKind(kind) ? nodeKinds[kind].inputs.find((p) => p.name === port) : undefined;
+}
+
+/** The canvas as a port graph, to work out what a port carries (a table step after a split gives a split). */
+export function canvasPortGraph(nodes: readonly Pick<StepNode, 'id' | 'data'>[], edges: readonly PipeEdge[]): PortGraph {
+  return {
+    kindOf: (id) => nodes.find((n) => n.id === id)?.data.kind,
+    sourceOf: (id, input) => {
+      const e = edges.find((x) => x.target === id && x.targetHandle === input);
+      return e ? { node: e.source, port: e.sourceHandle ?? '' } : undefined;
+    },
+  };
+}
+
+/** A port's key in the set splitPorts returns. */
+export function portKey(nodeId: string, side: 'in' | 'out', port: string): string {
+  return `${nodeId}\u0000${side}\u0000${port}`;
+}
+
+/**
+ * The table ports that carry a split table on this canvas (a transform placed after the split),
+ * so the step draws them as split ports: its output, and the input it keeps the split of.
+ */
+export function splitPorts(nodes: readonly Pick<StepNode, 'id' | 'data'>[], edges: readonly PipeEdge[]): Set<string> {
+  const graph = canvasPortGraph(nodes, edges);
+  const out = new Set<string>();
+  for (const n of nodes) {
+    if (!isNodeKind(n.data.kind)) continue;
+    for (const port of nodeKinds[n.data.kind].outputs) {
+      if (!port.keepsSplitOf || port.type === 'split' || outputType(graph, n.id, port.name) !== 'split') continue;
+      out.add(portKey(n.id, 'out', port.name));
+      out.add(portKey(n.id, 'in', port.keepsSplitOf));
+    }
+  }
+  return out;
 }
 
 /** The id a new edge gets (the templates' convention): readable in the file and unique per input. */
@@ -106,7 +143,7 @@ export interface ConnectionAttempt {
 }
 
 /**
- * Why a connection may not be made, or null when it may: ports must carry the same type, an input
+ * Why a connection may not be made, or null when it may: the input must take what the output carries, an input
  * takes one edge, and a pipeline flows one way (no cycles, no step feeding itself).
  */
 export function connectionProblem(
@@ -122,8 +159,9 @@ export function connectionProblem(
   const inp = inputPort(target.data.kind, c.targetHandle);
   if (!out || !inp) return 'connect an output (right side) to an input (left side)';
   const targetName = stepName(target);
-  if (out.type !== inp.type) {
-    return `${targetName}'s ${inp.label} input takes a ${portTypeLabels[inp.type]}; ${stepName(source)} gives a ${portTypeLabels[out.type]}`;
+  const carries = outputType(canvasPortGraph(nodes, edges), source.id, out.name) ?? out.type;
+  if (!inputTakes(inp, carries)) {
+    return `${targetName}'s ${inp.label} input takes a ${portTypeLabels[inp.type]}; ${stepName(source)} gives a ${portTypeLabels[carries]}`;
   }
   const occupied = edges.find((e) => e.target === c.target && e.targetHandle === c.targetHandle);
   if (occupied)

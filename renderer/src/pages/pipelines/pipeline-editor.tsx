@@ -51,6 +51,8 @@ import {
 } from './editor-state.js';
 import {
   connectionProblem,
+  portKey,
+  splitPorts,
   copySelection,
   type Clipboard,
   type ConnectionAttempt,
@@ -147,7 +149,19 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   const runs = usePipelineRuns(doc.pipelineId);
   const run = runs.run;
   const running = run ? isOpen(run.status) : false;
-  const decorations = useMemo<Decorations>(() => ({ issues: issueMap, steps: runs.steps }), [issueMap, runs.steps]);
+  const splits = useMemo(() => splitPorts(doc.nodes, doc.edges), [doc.nodes, doc.edges]);
+  // An edge out of a table step placed after the split carries the split: coloured as one.
+  const edges = useMemo(
+    () =>
+      doc.edges.map((e) =>
+        splits.has(portKey(e.source, 'out', e.sourceHandle ?? '')) ? { ...e, className: 'edge-split' } : e,
+      ),
+    [doc.edges, splits],
+  );
+  const decorations = useMemo<Decorations>(
+    () => ({ issues: issueMap, steps: runs.steps, splitPorts: splits }),
+    [issueMap, runs.steps, splits],
+  );
   const stale = Boolean(run && (run.version !== doc.baseVersion || dirty));
 
   const pipelineId = doc.pipelineId;
@@ -509,7 +523,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
           <DecorationsContext.Provider value={decorations}>
             <ReactFlow<StepNode>
               nodes={doc.nodes}
-              edges={doc.edges}
+              edges={edges}
               nodeTypes={nodeTypes}
               onNodesChange={(changes) => dispatch({ type: 'nodesChanged', changes })}
               onEdgesChange={(changes) => dispatch({ type: 'edgesChanged', changes })}

@@ -7,7 +7,7 @@ import type { PipelineStep } from '../../../../shared/api.js';
 import { isNodeKind, nodeKinds, portTypeLabels, type PortSpec } from '../../../../shared/pipeline.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { DecorationsContext } from './decorations.js';
-import type { StepNode } from './flow-graph.js';
+import { portKey, type StepNode } from './flow-graph.js';
 import { STEP_LABELS } from './run-steps.js';
 import { stepSummary } from './step-summary.js';
 
@@ -35,12 +35,15 @@ function PortHandle({ nodeId, port, side }: { nodeId: string; port: PortSpec; si
 }
 
 function StepNodeView({ id, data, selected }: NodeProps<StepNode>) {
-  const { issues: allIssues, steps } = useContext(DecorationsContext);
+  const { issues: allIssues, steps, splitPorts } = useContext(DecorationsContext);
   const issues = allIssues.get(id) ?? [];
   const step = steps.get(id);
   const kind = isNodeKind(data.kind) ? nodeKinds[data.kind] : undefined;
-  const inputs = kind?.inputs ?? [];
-  const outputs = kind?.outputs ?? [];
+  // A table port that carries a split here is drawn as one.
+  const asPlaced = (side: 'in' | 'out') => (p: PortSpec): PortSpec =>
+    splitPorts.has(portKey(id, side, p.name)) ? { ...p, type: 'split', label: 'Split' } : p;
+  const inputs = (kind?.inputs ?? []).map(asPlaced('in'));
+  const outputs = (kind?.outputs ?? []).map(asPlaced('out'));
   const rows = Math.max(inputs.length, outputs.length);
   const summary = stepSummary(data.kind, data.params);
   const classes = [

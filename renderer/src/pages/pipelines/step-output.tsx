@@ -1,9 +1,9 @@
 // What a step produced in the run on show: its state and timing, then its output by kind: the
-// table (columns, first rows, row count, split parts), the metrics with each gate passed or not,
+// table (columns, first rows, row count, split parts) and the rows a fitted step learned from, the metrics with each gate passed or not,
 // the training run (a link to its page), the model version, the endpoint's URL, the alert rules
 // and retrain policy a monitor step applied.
 import type { PipelineStep } from '../../../../shared/api.js';
-import type { MonitorOutput, StepOutput, TablePreview } from '../../../../shared/pipeline.js';
+import type { MonitorOutput, StepFit, StepOutput, TablePreview } from '../../../../shared/pipeline.js';
 import { ApiError } from '../../api/api-error.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
@@ -93,8 +93,23 @@ function OutputBody({ output, onOpenRun }: { output: StepOutput; onOpenRun: (run
       )}
       {output.monitoring && <Monitoring monitoring={output.monitoring} />}
       {output.metrics && <Metrics output={output} />}
+      {output.fit && <FitNote fit={output.fit} />}
       {output.table && <TableView table={output.table} />}
     </>
+  );
+}
+
+/** Which rows a fitted step learned from; before a split that includes the test rows, which is worth a warning. */
+function FitNote({ fit }: { fit: StepFit }) {
+  return fit.part === 'train' ? (
+    <p className="small muted" data-testid="fit-note" data-part="train">
+      Learned from the {formatCount(fit.rows)} train rows; validation and test rows were transformed without informing it.
+    </p>
+  ) : (
+    <p className="small warn" data-testid="fit-note" data-part="all">
+      Learned from all {formatCount(fit.rows)} rows. Place this step after a split so the test rows that score the model
+      do not inform it.
+    </p>
   );
 }
 

@@ -69,7 +69,7 @@ describe('cairn pipelines new', () => {
     expect(r.code, r.stderr).toBe(0);
     const spec = JSON.parse(r.stdout) as PipelineSpec;
     expect(spec).toMatchObject({ cairn: 1, name: 'prices-regression' });
-    expect(spec.nodes.map((n) => n.kind)).toEqual(['dataset', 'impute', 'split', 'train', 'evaluate', 'register']);
+    expect(spec.nodes.map((n) => n.kind)).toEqual(['dataset', 'split', 'impute', 'train', 'evaluate', 'register']);
     expect(spec.nodes.find((n) => n.kind === 'evaluate')?.params).toEqual({ gates: ['rmse < 3', 'r2 >= 0.8'] });
   });
 
@@ -135,8 +135,8 @@ describe('cairn run', () => {
     expect(out).toMatchObject({ status: 'succeeded', pipeline: 'flowers-classification', version: 1, error: null });
     expect(out.steps.map((s) => [s.id, s.status, s.cached])).toEqual([
       ['source', 'succeeded', false],
-      ['impute', 'succeeded', false],
       ['split', 'succeeded', false],
+      ['impute', 'succeeded', false],
       ['train', 'succeeded', false],
       ['evaluate', 'succeeded', false],
       ['register', 'succeeded', false],

@@ -87,10 +87,12 @@ describe('a pipeline file run from start to end', () => {
   it('runs every step in order, imports the file, trains, evaluates, registers', () => {
     expect(first.error).toBeNull();
     expect(first.status).toBe('succeeded');
-    expect(first.steps.map((s) => s.nodeId)).toEqual(['source', 'impute', 'split', 'train', 'evaluate', 'register']);
+    expect(first.steps.map((s) => s.nodeId)).toEqual(['source', 'split', 'impute', 'train', 'evaluate', 'register']);
     expect(first.steps.every((s) => s.state === 'succeeded' && !s.cached)).toBe(true);
     expect(step(first, 'source').output?.dataset).toMatchObject({ name: 'flowers', version: 1 });
     expect(step(first, 'split').output?.table?.parts).toEqual({ train: 112, validation: 24, test: 24 });
+    // The template splits first, so the fill values come from the train rows alone.
+    expect(step(first, 'impute').output?.fit).toEqual({ part: 'train', rows: 112 });
   });
 
   it('records the training run in Runs, with the split table as its dataset and the split from the pipeline', async () => {

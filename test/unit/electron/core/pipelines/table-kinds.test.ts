@@ -304,6 +304,60 @@ describe('encode', () => {
   });
 });
 
+describe('fitted steps after a split', () => {
+  /** Rows 1-3 train, 4 validation, 5-6 test: the held-out rows hold values the train rows lack. */
+  let splitPeople: string;
+  beforeAll(async () => {
+    splitPeople = await table(
+      'split-people',
+      `SELECT * FROM (VALUES
+        (1, 10.0, 'auckland', 'train'),
+        (2, NULL, 'wellington', 'train'),
+        (3, 30.0, 'auckland', 'train'),
+        (4, 1000.0, 'nelson', 'validation'),
+        (5, NULL, 'nelson', 'test'),
+        (6, -500.0, NULL, 'test')
+      ) t(id, x, city, ${SPLIT_COLUMN})`,
+    );
+  });
+
+  it('impute: fills every part with the train rows\' statistics and keeps the split column', async () => {
+    const r = await run('impute', { numeric: 'mean', exclude: ['id'] }, splitPeople);
+    // The mean of the train part's 10 and 30, not of all present values (which include 1000 and -500).
+    expect(r.rows.map((x) => x.x)).toEqual([10, 20, 30, 1000, 20, -500]);
+    expect(r.rows.map((x) => x.city)).toEqual(['auckland', 'wellington', 'auckland', 'nelson', 'nelson', 'auckland']);
+    expect(r.rows.map((x) => x[SPLIT_COLUMN])).toEqual(['train', 'train', 'train', 'validation', 'test', 'test']);
+    expect(r.output.fit).toEqual({ part: 'train', rows: 3 });
+    expect(r.output.table?.parts).toEqual({ train: 3, validation: 1, test: 2 });
+  });
+
+  it('scale: the train rows\' mean and deviation, applied to every part', async () => {
+    const r = await run('scale', { method: 'standard', columns: ['x'] }, splitPeople);
+    // Train x: 10 and 30 (mean 20, population deviation 10).
+    expect(r.rows.map((x) => x.x)).toEqual([-1, null, 1, 98, null, -52]);
+    expect(r.output.fit).toEqual({ part: 'train', rows: 3 });
+  });
+
+  it('encode: only the train rows\' values; a value only held-out rows have is other, or missing', async () => {
+    const hot = await run('encode', { method: 'onehot', columns: ['city'] }, splitPeople);
+    expect(Object.keys(hot.rows[0] ?? {})).toEqual(['id', 'x', 'city_auckland', 'city_wellington', SPLIT_COLUMN]);
+    expect(hot.rows.map((x) => [x.city_auckland, x.city_wellington])).toEqual([
+      [1, 0],
+      [0, 1],
+      [1, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+    const ord = await run('encode', { method: 'ordinal', columns: ['city'] }, splitPeople);
+    expect(ord.rows.map((x) => x.city)).toEqual([0, 1, 0, null, null, null]);
+  });
+
+  it('before a split, says it learned from all rows', async () => {
+    expect((await run('impute', {}, people)).output.fit).toEqual({ part: 'all', rows: 5 });
+  });
+});
+
 describe('split', () => {
   let big: string;
   beforeAll(async () => {

@@ -5,6 +5,8 @@ import {
   copySelection,
   nextNodeId,
   pasteClipboard,
+  portKey,
+  splitPorts,
   toFlow,
   toSpec,
   type StepNode,
@@ -92,6 +94,31 @@ describe('connections', () => {
     expect(connectionProblem(nodes, edges, conn('train', 'model', 'split', 'data'))).toMatch(
       /takes a table; .* gives a model version/,
     );
+  });
+
+  it('takes a transform after the split, whose output then carries the split on', () => {
+    const withImpute: StepNode[] = [
+      ...nodes,
+      { id: 'impute', type: 'step', position: { x: 0, y: 200 }, data: { kind: 'impute', params: {} } },
+    ];
+    expect(connectionProblem(withImpute, edges, conn('split', 'data', 'impute', 'data'))).toBeNull();
+    const fed = [...edges, { id: 'split.data->impute.data', source: 'split', target: 'impute', sourceHandle: 'data', targetHandle: 'data' }];
+    expect(connectionProblem(withImpute, fed, conn('impute', 'data', 'evaluate', 'data'))).toBeNull();
+    expect([...splitPorts(withImpute, fed)].sort()).toEqual(
+      [portKey('impute', 'in', 'data'), portKey('impute', 'out', 'data')].sort(),
+    );
+    // Fed a plain table, the same step gives a plain table, which evaluate does not take.
+    const plain = [...edges, { id: 'source.data->impute.data', source: 'source', target: 'impute', sourceHandle: 'data', targetHandle: 'data' }];
+    expect(connectionProblem(withImpute, plain, conn('impute', 'data', 'evaluate', 'data'))).toMatch(
+      /takes a split table; .* gives a table/,
+    );
+    expect(splitPorts(withImpute, plain).size).toBe(0);
+    // SQL could drop the split column: it takes no split table.
+    const withSql: StepNode[] = [
+      ...nodes,
+      { id: 'sql', type: 'step', position: { x: 0, y: 200 }, data: { kind: 'sql', params: {} } },
+    ];
+    expect(connectionProblem(withSql, edges, conn('split', 'data', 'sql', 'data'))).toMatch(/takes a table; .* gives a split table/);
   });
 
   it('refuses a second edge into an occupied input', () => {
