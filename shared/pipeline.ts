@@ -1468,7 +1468,6 @@ export const MonitorOutput = z.object({
 });
 export type MonitorOutput = z.infer<typeof MonitorOutput>;
 
-/** What a step produced, as the editor shows it when the node is selected. */
 /**
  * The rows a fitted step (impute, scale, encode) learned its statistics from: the train part of a
  * split table, else all rows (a step before the split lets test rows inform it).
@@ -1476,6 +1475,7 @@ export type MonitorOutput = z.infer<typeof MonitorOutput>;
 export const StepFit = z.object({ part: z.enum(['train', 'all']), rows: z.number() });
 export type StepFit = z.infer<typeof StepFit>;
 
+/** What a step produced, as the editor shows it when the node is selected. */
 export const StepOutput = z.object({
   table: TablePreview.optional(),
   fit: StepFit.optional(),

@@ -121,7 +121,8 @@ export async function fitRows(
   conn: DuckDBConnection,
   columns: readonly TableColumn[],
 ): Promise<{ where: string; fit: StepFit }> {
-  const split = columns.some((c) => c.name === SPLIT_COLUMN);
+  // The split step writes the column as text; a table that merely has a column of that name is not split.
+  const split = columns.some((c) => c.name === SPLIT_COLUMN && c.type === 'VARCHAR');
   const where = split ? `${ident(SPLIT_COLUMN)} = ${literal('train')}` : 'TRUE';
   const count = await conn.runAndReadAll(`SELECT count(*) FROM ${ident(SQL_INPUT_TABLE)} WHERE ${where}`);
   return { where, fit: { part: split ? 'train' : 'all', rows: Number(count.getRowsJS()[0]?.[0] ?? 0) } };

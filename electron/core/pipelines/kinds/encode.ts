@@ -3,7 +3,8 @@
 // the rest sharing column_other; a missing value is 0 everywhere. Ordinal: one integer per value
 // in sorted order, missing stays missing. After a split, the values come from the train rows only
 // (see fitRows): a value only other rows have goes to column_other (one-hot, all zeros when there is
-// none) or becomes missing (ordinal), as scikit-learn's encoders ignore unknown values.
+// none) or becomes missing (ordinal), as scikit-learn's encoders do with handle_unknown set to
+// ignore / use_encoded_value.
 import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
 import { asText, ident, literal } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
@@ -65,7 +66,7 @@ export function encodeKind(env: RunEnv): KindRunner {
         }
         const select = columns.flatMap((c) => exprs.get(c.name) ?? [ident(c.name)]);
         if (select.length === 0) throw paramError('columns', 'no columns would be left');
-        return tableResult(conn, `SELECT ${select.join(', ')} FROM ${input}`, ctx.outDir, { fit });
+        return tableResult(conn, `SELECT ${select.join(', ')} FROM ${input}`, ctx.outDir, chosen.length ? { fit } : {});
       });
     },
   };

@@ -29,7 +29,11 @@ export function imputeKind(env: RunEnv): KindRunner {
       return withConnection(env, ctx.signal, async (conn) => {
         const columns = await openInput(conn, ctx);
         requireColumns(columns, p.exclude, 'exclude');
-        p.rules.forEach((r, i) => requireColumns(columns, [r.column], `rules.${i}.column`));
+        p.rules.forEach((r, i) => {
+          requireColumns(columns, [r.column], `rules.${i}.column`);
+          if (r.column === SPLIT_COLUMN)
+            throw paramError(`rules.${i}.column`, `"${SPLIT_COLUMN}" says which part a row is in: it is not filled`);
+        });
         const rules = new Map(p.rules.map((r, i) => [r.column, { ...r, i }]));
         const excluded = new Set([...p.exclude, SPLIT_COLUMN]);
         const plans: Plan[] = [];
@@ -85,7 +89,7 @@ export function imputeKind(env: RunEnv): KindRunner {
             return fill ? `COALESCE(${ident(c.name)}, ${fill}) AS ${ident(c.name)}` : ident(c.name);
           })
           .join(', ');
-        return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir, { fit });
+        return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir, computed.length ? { fit } : {});
       });
     },
   };

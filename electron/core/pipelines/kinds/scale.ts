@@ -1,6 +1,6 @@
 // Scale: numeric columns to mean 0 and standard deviation 1 (population deviation, as
-// scikit-learn's StandardScaler), or to 0..1 by their minimum and maximum. A constant column
-// becomes 0. Scaled columns are DOUBLE. After a split, the statistics come from the train rows only
+// scikit-learn's StandardScaler), or to 0..1 by their minimum and maximum. A column constant in
+// the rows fitted on is only shifted (to 0 there). Scaled columns are DOUBLE. After a split, the statistics come from the train rows only
 // (see fitRows).
 import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
 import { ident } from '../../datasets/duck.js';
@@ -55,7 +55,7 @@ export function scaleKind(env: RunEnv): KindRunner {
         const select = columns
           .map((c) => (exprs.has(c.name) ? `${exprs.get(c.name) as string} AS ${ident(c.name)}` : ident(c.name)))
           .join(', ');
-        return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir, { fit });
+        return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir, chosen.length ? { fit } : {});
       });
     },
   };

@@ -10,6 +10,7 @@ import {
   outputType,
   PIPELINE_FORMAT,
   portTypeLabels,
+  specPortGraph,
   wouldCycle,
   type PipelineEdge,
   type PipelineNode,
@@ -60,12 +61,12 @@ export function portKey(nodeId: string, side: 'in' | 'out', port: string): strin
  * The table ports that carry a split table on this canvas (a transform placed after the split),
  * so the step draws them as split ports: its output, and the input it keeps the split of.
  */
-export function splitPorts(nodes: readonly Pick<StepNode, 'id' | 'data'>[], edges: readonly PipeEdge[]): Set<string> {
-  const graph = canvasPortGraph(nodes, edges);
+export function splitPorts(spec: Pick<PipelineSpec, 'nodes' | 'edges'>): Set<string> {
+  const graph = specPortGraph(spec);
   const out = new Set<string>();
-  for (const n of nodes) {
-    if (!isNodeKind(n.data.kind)) continue;
-    for (const port of nodeKinds[n.data.kind].outputs) {
+  for (const n of spec.nodes) {
+    if (!isNodeKind(n.kind)) continue;
+    for (const port of nodeKinds[n.kind].outputs) {
       if (!port.keepsSplitOf || port.type === 'split' || outputType(graph, n.id, port.name) !== 'split') continue;
       out.add(portKey(n.id, 'out', port.name));
       out.add(portKey(n.id, 'in', port.keepsSplitOf));

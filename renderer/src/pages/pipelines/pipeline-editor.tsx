@@ -31,6 +31,7 @@ import {
   nodeKinds,
   validatePipeline,
   type PipelineIssue,
+  type PipelineSpec,
   type StepOutput,
 } from '../../../../shared/pipeline.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
@@ -125,7 +126,8 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
     () => stableJson({ ...spec, nodes: spec.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) }),
     [spec],
   );
-  const local = useMemo(() => validatePipeline(JSON.parse(contentKey) as unknown), [contentKey]);
+  const placeless = useMemo(() => JSON.parse(contentKey) as PipelineSpec, [contentKey]);
+  const local = useMemo(() => validatePipeline(placeless), [placeless]);
   const [checked, setChecked] = useState<{ key: string; issues: PipelineIssue[] } | undefined>(undefined);
   useEffect(() => {
     if (!local.ok) return;
@@ -149,7 +151,8 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   const runs = usePipelineRuns(doc.pipelineId);
   const run = runs.run;
   const running = run ? isOpen(run.status) : false;
-  const splits = useMemo(() => splitPorts(doc.nodes, doc.edges), [doc.nodes, doc.edges]);
+  // From the placeless spec, so dragging a step does not redraw every step.
+  const splits = useMemo(() => splitPorts(placeless), [placeless]);
   // An edge out of a table step placed after the split carries the split: coloured as one.
   const edges = useMemo(
     () =>

@@ -353,8 +353,23 @@ describe('fitted steps after a split', () => {
     expect(ord.rows.map((x) => x.city)).toEqual([0, 1, 0, null, null, null]);
   });
 
-  it('before a split, says it learned from all rows', async () => {
+  it('before a split, says it learned from all rows; says nothing when it learned nothing', async () => {
     expect((await run('impute', {}, people)).output.fit).toEqual({ part: 'all', rows: 5 });
+    const constants = await run('impute', { numeric: 'none', other: 'none', rules: [{ column: 'x', strategy: 'constant', value: '0' }] }, people);
+    expect(constants.output.fit).toBeUndefined();
+    expect((await run('scale', { columns: [], exclude: ['id', 'x', 'n'] }, people)).output.fit).toBeUndefined();
+    // A column that merely has the split's name, but not its text type, does not make a split table.
+    const numbered = await table('numbered', `SELECT * FROM (VALUES (1.0, 1), (3.0, 2)) t(x, ${SPLIT_COLUMN})`);
+    const scaled = await run('scale', { method: 'minmax', columns: ['x'] }, numbered);
+    expect(scaled.output.fit).toEqual({ part: 'all', rows: 2 });
+    expect(scaled.rows.map((r) => r.x)).toEqual([0, 1]);
+  });
+
+  it('refuses a rule that would fill the split column', async () => {
+    expect(await failure('impute', { rules: [{ column: SPLIT_COLUMN, strategy: 'mode' }] }, splitPeople)).toMatchObject({
+      field: 'rules.0.column',
+      message: `"${SPLIT_COLUMN}" says which part a row is in: it is not filled`,
+    });
   });
 });
 

@@ -104,7 +104,7 @@ describe('connections', () => {
     expect(connectionProblem(withImpute, edges, conn('split', 'data', 'impute', 'data'))).toBeNull();
     const fed = [...edges, { id: 'split.data->impute.data', source: 'split', target: 'impute', sourceHandle: 'data', targetHandle: 'data' }];
     expect(connectionProblem(withImpute, fed, conn('impute', 'data', 'evaluate', 'data'))).toBeNull();
-    expect([...splitPorts(withImpute, fed)].sort()).toEqual(
+    expect([...splitPorts(toSpec({ name: 'x' }, withImpute, fed))].sort()).toEqual(
       [portKey('impute', 'in', 'data'), portKey('impute', 'out', 'data')].sort(),
     );
     // Fed a plain table, the same step gives a plain table, which evaluate does not take.
@@ -112,7 +112,7 @@ describe('connections', () => {
     expect(connectionProblem(withImpute, plain, conn('impute', 'data', 'evaluate', 'data'))).toMatch(
       /takes a split table; .* gives a table/,
     );
-    expect(splitPorts(withImpute, plain).size).toBe(0);
+    expect(splitPorts(toSpec({ name: 'x' }, withImpute, plain)).size).toBe(0);
     // SQL could drop the split column: it takes no split table.
     const withSql: StepNode[] = [
       ...nodes,
