@@ -5,7 +5,8 @@
 // and export/import of the file; deploy and monitor steps added from the palette to a template,
 // the monitor's generated panel, and the alert rules and retrain policy its run applied; and a
 // template whose gate is not met (the step fails with the reason, what follows is skipped), its
-// version history, a rename and a confirmed delete that leaves another pipeline listed.
+// version history, a rename and a confirmed delete that leaves another pipeline listed; a fitted
+// step learns from the train rows after the split and warns when placed before it.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -309,6 +310,37 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     expect(await page.getByTestId('error-panel').count()).toBe(0);
     expect(await node('fit').getAttribute('data-invalid')).toBe('true');
     expect(await page.getByTestId('run').isDisabled()).toBe(true);
+  });
+
+  it('warns when a fitted step placed before the split learned from every row', async () => {
+    await irisAndPipelines();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'cairn-e2e-pipeline-')), 'leaky.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        cairn: 1,
+        name: 'leaky',
+        nodes: [
+          { id: 'source', kind: 'dataset', params: { dataset: 'iris' }, position: { x: 0, y: 0 } },
+          { id: 'scale', kind: 'scale', params: {}, position: { x: 260, y: 0 } },
+          { id: 'split', kind: 'split', params: {}, position: { x: 520, y: 0 } },
+        ],
+        edges: [
+          { id: 'e1', source: 'source', sourcePort: 'data', target: 'scale', targetPort: 'data' },
+          { id: 'e2', source: 'scale', sourcePort: 'data', target: 'split', targetPort: 'data' },
+        ],
+      }),
+    );
+    await page.getByTestId('pipeline-import-input').setInputFiles(file);
+    await poll(() => page.getByTestId('pipeline-title').textContent()).toBe('leaky');
+    await page.getByTestId('run').click();
+    await page.locator('[data-testid="run-bar"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    await select('scale');
+    await page.getByTestId('tab-output').click();
+    expect(await page.getByTestId('fit-note').getAttribute('data-part')).toBe('all');
+    expect(await page.getByTestId('fit-note').textContent()).toMatch(/all 150 rows/);
+    expect(await page.getByTestId('handle-scale-out-data').getAttribute('class')).not.toMatch(/port-split/);
+    await shot(page, 'pipeline-fit-before-split');
   });
 
   it('adds deploy and monitor from the palette and shows the alert rules and retrain policy the run applied', async () => {
