@@ -4,6 +4,7 @@
 // model card's profile (a normal curve from mean and spread, category shares from top values).
 import type { DriftBin, DriftReport, FeatureDrift, InputField, TrainingDataSummary } from '../../../shared/api.js';
 import type { ColumnSet } from '../training/columns.js';
+import { categoryFinder } from '../training/manifest.js';
 import { cellOf, evenlySpaced } from './training-rows.js';
 import {
   binCounts,
@@ -151,9 +152,10 @@ function numericBins(ref: ReferenceFeature, live: readonly number[]): DriftBin[]
 }
 
 function categoryBins(ref: ReferenceFeature, live: readonly string[]): DriftBin[] {
-  const index = new Map(ref.categories.map((c, i) => [c, i]));
+  // Matched as the endpoint matches categories: a client's 2 is the profile's "2.0".
+  const find = categoryFinder(ref.categories);
   const counts = new Array<number>(ref.categories.length + 1).fill(0);
-  for (const v of live) counts[index.get(v) ?? ref.categories.length]! += 1;
+  for (const v of live) counts[find(v) ?? ref.categories.length]! += 1;
   const liveShares = toShares(counts);
   return [...ref.categories, OTHER].map((label, i) => ({ label, lo: null, hi: null, training: ref.shares[i] ?? 0, live: liveShares[i] ?? 0 }));
 }

@@ -4,6 +4,7 @@
 // log writer thread) and the app's batch and CSV forms (in the host) both come through here.
 import type { FeedbackResult } from '../../../shared/api.js';
 import type { FeedbackRow, LoggedPrediction, RequestLogDb } from '../db/request-log-db.js';
+import { categoryFinder, plainNumber } from '../training/manifest.js';
 
 export interface FeedbackInput {
   id: string;
@@ -12,8 +13,6 @@ export interface FeedbackInput {
 
 /** Where labels come from: JSON keeps types (a regressor needs a number), CSV text may spell numbers. */
 export type LabelSource = 'json' | 'text';
-
-const PLAIN_NUMBER = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 /** A label judged against its prediction, or why it cannot be. */
 export function judgeLabel(
@@ -34,13 +33,16 @@ export function judgeLabel(
       return { error: 'the label must be a class name (a string) for a classification model' };
     const text = String(label).trim();
     const classes = Object.keys(out.probabilities ?? {});
-    if (classes.length && !classes.includes(text))
+    // As the endpoint reads categories: 3 names the class "3.0" of a number column.
+    const k = classes.length ? categoryFinder(classes)(text) : undefined;
+    if (classes.length && k === undefined)
       return { error: `label "${text}" is not one of the model's classes (${classes.join(', ')})` };
-    return { row: { ...base, labelJson: JSON.stringify(text), correct: text === out.label ? 1 : 0, absError: null } };
+    const name = k === undefined ? text : (classes[k] as string);
+    return { row: { ...base, labelJson: JSON.stringify(name), correct: name === out.label ? 1 : 0, absError: null } };
   }
   if (typeof out.value === 'number') {
-    const value = typeof label === 'number' ? label : source === 'text' && typeof label === 'string' && PLAIN_NUMBER.test(label) ? Number(label) : Number.NaN;
-    if (!Number.isFinite(value)) return { error: 'the label must be a finite number for a regression model' };
+    const value = typeof label === 'number' ? label : source === 'text' && typeof label === 'string' ? plainNumber(label) : undefined;
+    if (value === undefined || !Number.isFinite(value)) return { error: 'the label must be a finite number for a regression model' };
     return { row: { ...base, labelJson: JSON.stringify(value), correct: null, absError: Math.abs(out.value - value) } };
   }
   return { error: 'the logged prediction has neither a class nor a value' };

@@ -2,7 +2,7 @@
 // each instance is checked field by field (missing, extra, wrongly typed, non-finite, unknown
 // category) and written straight into the model's feature row, with no intermediate objects.
 import type { FeatureStep, PreprocessManifest } from '../training/manifest.js';
-import { stepWidth } from '../training/manifest.js';
+import { categoryFinder, stepWidth } from '../training/manifest.js';
 
 /** One problem with one field of one instance. */
 export interface InstanceError {
@@ -71,7 +71,7 @@ function boolean(step: Extract<FeatureStep, { kind: 'boolean' }>): Writer {
 }
 
 function category(step: Extract<FeatureStep, { kind: 'one-hot' | 'index' }>): Writer {
-  const index = new Map(step.categories.map((c, i) => [c, i]));
+  const find = categoryFinder(step.categories);
   const shown = step.categories.length <= 20 ? `: one of ${step.categories.map((c) => JSON.stringify(c)).join(', ')}` : '';
   const oneHot = step.kind === 'one-hot';
   return (v, out, at) => {
@@ -82,7 +82,7 @@ function category(step: Extract<FeatureStep, { kind: 'one-hot' | 'index' }>): Wr
     // Categories are text; a number or boolean is read as its text, as imports read such columns.
     const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
     if (text === undefined) return 'is not a category (a string)';
-    const k = index.get(text);
+    const k = find(text);
     if (k === undefined) return `is not a known category${shown}`;
     if (oneHot) out[at + k] = 1;
     else out[at] = k + 1;

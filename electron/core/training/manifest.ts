@@ -69,3 +69,31 @@ export type PreprocessManifest = z.infer<typeof PreprocessManifest>;
 export function stepWidth(step: FeatureStep): number {
   return step.kind === 'one-hot' ? step.categories.length : 1;
 }
+
+/**
+ * A category's position for a prediction input's text (undefined when unknown): by the text,
+ * else by numeric value. A number column used as categories holds DuckDB's text of each value
+ * ("3.0"), while a JSON client sends 3, which reads as "3".
+ */
+export function categoryFinder(categories: readonly string[]): (text: string) => number | undefined {
+  const exact = new Map(categories.map((c, i) => [c, i]));
+  const byValue = new Map<number, number>();
+  categories.forEach((c, i) => {
+    const x = plainNumber(c);
+    if (x !== undefined && !byValue.has(x)) byValue.set(x, i);
+  });
+  if (byValue.size === 0) return (text) => exact.get(text);
+  return (text) => {
+    const k = exact.get(text);
+    if (k !== undefined) return k;
+    const x = plainNumber(text);
+    return x === undefined ? undefined : byValue.get(x);
+  };
+}
+
+/** The value of text that is a plain decimal number (" 3", "-2.50", "1e3"; not "0x10" or ""), else undefined. */
+export function plainNumber(s: string): number | undefined {
+  if (!/^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(s)) return undefined;
+  const x = Number(s);
+  return Number.isFinite(x) ? x : undefined;
+}

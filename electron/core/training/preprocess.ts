@@ -7,7 +7,7 @@ import { CairnError } from '../errors.js';
 import type { CodeColumn, ColumnData, ColumnSet, NumberColumn } from './columns.js';
 import { compareStrings } from './columns.js';
 import type { FeatureStep, PreprocessManifest, TargetEncoding } from './manifest.js';
-import { stepWidth } from './manifest.js';
+import { categoryFinder, stepWidth } from './manifest.js';
 import { classCodes } from './splits.js';
 
 /** Above this many training categories a categorical feature is index-encoded instead of one-hot. */
@@ -194,10 +194,10 @@ export function transformRecords(manifest: PreprocessManifest, records: readonly
   const width = featureCount(manifest);
   const out = new Float32Array(records.length * width);
   const errors: FieldError[] = [];
-  const indexes = new Map(
+  const finders = new Map(
     manifest.features
       .filter((s) => s.kind === 'one-hot' || s.kind === 'index')
-      .map((s) => [s, categoryIndex(s.categories)]),
+      .map((s) => [s, categoryFinder(s.categories)]),
   );
   records.forEach((record, row) => {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
@@ -230,7 +230,7 @@ export function transformRecords(manifest: PreprocessManifest, records: readonly
           fail('is not a category (a string)');
           continue;
         }
-        const k = text === null ? -1 : ((indexes.get(step) as Map<string, number>).get(text) ?? -1);
+        const k = text === null ? -1 : ((finders.get(step) as (t: string) => number | undefined)(text) ?? -1);
         if (step.kind === 'index') out[at] = k + 1;
         else if (k >= 0) out[at + k] = 1;
       }
@@ -373,6 +373,7 @@ function scaled(step: Extract<FeatureStep, { kind: 'numeric' }>, x: number): num
 function categoryIndex(categories: readonly string[]): Map<string, number> {
   return new Map(categories.map((c, i) => [c, i]));
 }
+
 
 function parseNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;

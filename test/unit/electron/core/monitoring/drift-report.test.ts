@@ -77,6 +77,20 @@ describe('drift report', () => {
     expect(driftReport(FIELDS, ref, inputs(800, { mean: 1.5 }), 800).drifted).toEqual(['x']);
   });
 
+  it('matches a client\'s numbers to the categories of a number column ("2.0" is 2)', () => {
+    const fields: InputField[] = [{ name: 'rating', kind: 'categorical', categories: ['1.0', '2.0', '3.0'] }];
+    const profile: TrainingDataSummary = {
+      ...PROFILE,
+      columns: [
+        { name: 'rating', type: 'categorical', missing: 0, distinct: 3, topValues: ['1.0', '2.0', '3.0'].map((value) => ({ value, count: 333 })) },
+      ],
+    };
+    const live = Array.from({ length: 600 }, (_, i) => JSON.stringify({ rating: (i % 3) + 1 }));
+    const rating = driftReport(fields, referenceFromProfile(fields, profile), live, 600).features[0];
+    expect(rating?.drifted).toBe(false);
+    expect(rating?.bins.at(-1)).toMatchObject({ label: '(other)', live: 0 });
+  });
+
   it('judges nothing below the minimum of live inputs, or without a reference', () => {
     const few = driftReport(FIELDS, fromRows, inputs(MIN_LIVE_ROWS - 1, { mean: 3 }), MIN_LIVE_ROWS - 1);
     expect(few.score).toBeNull();

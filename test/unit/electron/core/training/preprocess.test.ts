@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf } from './error-of.js';
 import { literal, openDuck } from '../../../../../electron/core/datasets/duck.js';
 import { readColumns, type ColumnRead, type ColumnSet } from '../../../../../electron/core/training/columns.js';
-import { PreprocessManifest } from '../../../../../electron/core/training/manifest.js';
+import { categoryFinder, PreprocessManifest } from '../../../../../electron/core/training/manifest.js';
+import { compileValidator } from '../../../../../electron/core/serving/validator.js';
 import {
   decodeLabel,
   decodeValues,
@@ -301,5 +302,36 @@ describe('transformRecords', () => {
         ]),
       ).message,
     ).toMatch(/Feature "x" has a value too large to use/);
+  });
+});
+
+describe('categories of a number column', () => {
+  it('finds a category by its text, else by its value (3 is "3.0"), never by hex, blanks or words', () => {
+    const find = categoryFinder(['1.0', '2.5', '3.0', 'red']);
+    expect(['3.0', '3', ' 3 ', '2.50', '25e-1', 'red', '4', '0x3', '', 'Red'].map(find)).toEqual([
+      2, 2, 2, 1, 1, 3, undefined, undefined, undefined, undefined,
+    ]);
+    expect(categoryFinder(['a', 'b'])('b')).toBe(1);
+  });
+
+  it('reads a JSON number sent for a DOUBLE column trained as categories, as training read the column', async () => {
+    const dir = path.dirname(file);
+    const ratings = path.join(dir, 'ratings.parquet');
+    await conn.run(`COPY (SELECT (i % 3 + 1)::DOUBLE AS rating, (i % 2)::DOUBLE AS half FROM range(12) r(i)) TO ${literal(ratings)} (FORMAT parquet)`);
+    const set = await readColumns(conn, ratings, [
+      { name: 'rating', storageType: 'DOUBLE', type: 'categorical' },
+      { name: 'half', storageType: 'DOUBLE', type: 'numeric' },
+    ]);
+    const manifest = fitPreprocess(set, { features: ['rating', 'half'], train: Uint32Array.from({ length: 12 }, (_, i) => i) });
+    const step = manifest.features[0];
+    if (step?.kind !== 'one-hot') throw new Error('rating is one-hot');
+    // DuckDB's text of a DOUBLE keeps its ".0": a client sending 2 must still match.
+    expect(step.categories).toEqual(['1.0', '2.0', '3.0']);
+    const fromColumns = transform(manifest, set, Uint32Array.from([1]));
+    const sent = JSON.parse('[{"rating": 2, "half": 1}]') as unknown[];
+    expect(Array.from(transformRecords(manifest, sent))).toEqual(Array.from(fromColumns));
+    const checked = compileValidator(manifest).check(sent);
+    if (!('x' in checked)) throw new Error(JSON.stringify(checked.errors));
+    expect(Array.from(checked.x)).toEqual(Array.from(fromColumns));
   });
 });
