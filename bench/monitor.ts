@@ -4,7 +4,7 @@
 // then monitoring.overview (traffic, latency percentiles, answers, drift, live accuracy) is
 // timed for each window: the first call (which also loads the model's training data for drift)
 // and the median of 5 more. As the peer, the same window's traffic with exact percentiles is
-// computed straight from the rows by SQL window functions (the endpoints page's query), and the
+// computed straight from the rows by SQL window functions, and the
 // ratio printed. Target (issue): the page answers in under a second over 1,000,000 requests.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';

@@ -567,8 +567,8 @@ export type SampleInfo = z.infer<typeof SampleInfo>;
 /** Traffic of one endpoint over the last minutes, for its live chart. */
 export const EndpointStatsRequest = z.object({
   endpointId: z.string().min(1),
-  /** How far back from now; 300 s when absent. */
-  windowSeconds: z.number().int().min(10).max(86_400).default(300),
+  /** How far back from now; 300 s when absent. Endpoints keep their last 15 minutes per second. */
+  windowSeconds: z.number().int().min(10).max(900).default(300),
   /** Bucket width; about 150 buckets over the window when absent. */
   bucketSeconds: z.number().int().min(1).max(3_600).optional(),
 });
@@ -580,7 +580,7 @@ const LatencyPercentiles = { p50: z.number().nullable(), p95: z.number().nullabl
 export const EndpointStatsBucket = z.object({
   /** Bucket start, epoch ms. */
   t: z.number(),
-  /** HTTP requests to the endpoint's models, answered or refused. */
+  /** HTTP requests the endpoint answered, predictions or refusals. */
   requests: z.number(),
   /** Requests answered with status 400 or more. */
   errors: z.number(),
@@ -590,10 +590,7 @@ export const EndpointStatsBucket = z.object({
 });
 export type EndpointStatsBucket = z.infer<typeof EndpointStatsBucket>;
 
-/**
- * Read from the request log, which records models, not endpoints: an endpoint's traffic is the
- * traffic to the models it serves since it started (two endpoints serving one model share it).
- */
+/** What the endpoint's process has answered since it last started (a restart begins anew), per bucket. */
 export const EndpointStats = z.object({
   endpointId: z.string(),
   /** Window start and end, epoch ms. */

@@ -397,7 +397,11 @@ export class CairnService {
     'endpoints.stop': async ({ endpointId }) => ({ stopped: await this.endpoints.stop(endpointId) }),
 
     'endpoints.stats': async ({ endpointId, windowSeconds, bucketSeconds }) =>
-      endpointStats(this.paths.requestLog, this.endpoint(endpointId), { windowSeconds, ...(bucketSeconds ? { bucketSeconds } : {}) }),
+      endpointStats(
+        (from, to, bucketMs) => this.endpoints.traffic(endpointId, from, to, bucketMs),
+        this.endpoint(endpointId),
+        { windowSeconds, ...(bucketSeconds ? { bucketSeconds } : {}) },
+      ),
 
     'endpoints.testPredict': async (req) => testPredict(this.endpoint(req.endpointId), req),
 

@@ -92,7 +92,7 @@ describe.skipIf(!canRun)('endpoints page', () => {
     const bad = await fetch(`${url}/v1/models/iris/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"instances":[{}]}' });
     expect(bad.status).toBe(400);
 
-    // The chart draws the requests from the log (6 from the console, 2 by hand).
+    // The chart draws the requests the endpoint counted (6 from the console, 2 by hand).
     await expect.poll(async () => Number(await page.getByTestId('live-traffic').getAttribute('data-requests')), { timeout: 15_000 }).toBeGreaterThanOrEqual(8);
     await page.locator('[data-testid="traffic-chart"] canvas').waitFor();
     expect(await page.getByTestId('traffic-totals').textContent()).toMatch(/8 requests\s*1 error(?!s)/);

@@ -64,6 +64,10 @@ listen((message) => {
     case 'stop':
       void stop(0);
       break;
+    case 'traffic':
+      // Before it listens there is no traffic: the host shows empty buckets.
+      if (running) post({ type: 'traffic', id: message.id, traffic: running.metrics.live.window(message.from, message.to, message.bucketMs) });
+      break;
   }
 });
 

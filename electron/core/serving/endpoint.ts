@@ -331,7 +331,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
           error: null,
         });
       }
-      metrics.request(spec.name, spec.version, 200, ms);
+      metrics.request(spec.name, spec.version, 200, ms, instances.length);
       return reply.type('application/json; charset=utf-8').send(`${body}]}`);
     } catch (err) {
       if (err instanceof DeadlineError) {

@@ -1,5 +1,8 @@
 // The endpoint's numbers in the Prometheus text format (version 0.0.4): request counts by model,
-// version and status, latency and batch-size histograms, and the process's memory and tensors.
+// version and status, latency and batch-size histograms, and the process's memory and tensors;
+// and, per second, the traffic its live chart shows (live-traffic.ts).
+import { LiveTraffic } from './live-traffic.js';
+
 const LATENCY_BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
@@ -42,13 +45,19 @@ export class Metrics {
   private readonly slots = new Map<string, { key: string; histogram: Histogram | undefined }>();
   private readonly batches = new Histogram(BATCH_BUCKETS);
   private readonly modelMs = new Histogram(LATENCY_BUCKETS_MS);
+  /** The last minutes per second, for the endpoints page's chart. */
+  readonly live = new LiveTraffic();
   modelCalls = 0;
   rejectedOverload = 0;
   deadlineExceeded = 0;
   logDropped = 0;
 
-  /** Counts one answered request; `model` is '' for requests that named no model (404 on a bad path). */
-  request(model: string, version: number | null, status: number, ms: number): void {
+  /**
+   * Counts one answered request; `model` is '' for requests that named no model (404 on a bad
+   * path); `predictions` is the instances an answered (200) request predicted.
+   */
+  request(model: string, version: number | null, status: number, ms: number, predictions = 0): void {
+    this.live.record(Date.now(), status, ms, predictions);
     // The label strings are built once per model, version and status, not per request.
     const id = `${model}\u0000${version ?? ''}\u0000${status}`;
     let slot = this.slots.get(id);

@@ -2,6 +2,7 @@
 // endpoint serves. The host resolves model references against app.db and sends resolved
 // versions; the endpoint process reads model files and writes its own request log, never app.db.
 import type { ApiErrorShape } from '../../../shared/api.js';
+import type { TrafficWindow } from './live-traffic.js';
 
 /** One model version an endpoint serves, as the host resolved it. */
 export interface ServedModel {
@@ -82,11 +83,14 @@ export type HostToEndpoint =
   /** The full new list: versions not yet loaded are loaded fully, then the routes switch at once. */
   | { type: 'swap'; models: ServedModel[] }
   /** Stop accepting, answer what is in flight, then exit. */
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** The live chart's traffic over [from, to) (epoch ms), answered with a 'traffic' of the same id. */
+  | { type: 'traffic'; id: number; from: number; to: number; bucketMs: number };
 
 export type EndpointToHost =
   | { type: 'listening'; url: string; port: number; models: ModelState[] }
   | { type: 'swapped'; models: ModelState[] }
+  | { type: 'traffic'; id: number; traffic: TrafficWindow }
   | { type: 'error'; error: ApiErrorShape };
 
 /** The host's handle on one endpoint process, whatever launched it (fork or Electron utilityProcess). */

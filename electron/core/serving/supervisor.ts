@@ -13,6 +13,7 @@ import type {
   ServedModel,
   SpawnEndpointProcess,
 } from './protocol.js';
+import type { TrafficWindow } from './live-traffic.js';
 
 export interface SupervisorOptions {
   spawn: SpawnEndpointProcess;
@@ -44,7 +45,12 @@ interface Managed {
   swapsInFlight: number;
   /** Called once no swap is in flight (answered, or the process gone). */
   swapIdle: (() => void)[];
+  /** Traffic asked of the process and not yet answered, by request id. */
+  trafficAsked: Map<number, (traffic: TrafficWindow | undefined) => void>;
 }
+
+/** How long a chart's poll waits for a busy endpoint's traffic before it shows none. */
+const TRAFFIC_TIMEOUT_MS = 2_000;
 
 function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === '::1' || host === 'localhost' || /^127\./.test(host);
@@ -57,6 +63,7 @@ function toModels(states: ModelState[]): Endpoint['models'] {
 export class EndpointSupervisor {
   private readonly endpoints = new Map<string, Managed>();
   private closed = false;
+  private trafficIds = 0;
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -99,6 +106,7 @@ export class EndpointSupervisor {
       launchedAt: 0,
       swapsInFlight: 0,
       swapIdle: [],
+      trafficAsked: new Map(),
     };
     this.endpoints.set(m.info.id, m);
     this.emit(m);
@@ -159,6 +167,28 @@ export class EndpointSupervisor {
     for (const wake of m.swapIdle.splice(0)) wake();
   }
 
+  /**
+   * The traffic its process has answered over [from, to) (epoch ms) in buckets of bucketMs, as
+   * its live chart shows it; undefined when there is no such endpoint, it is not running, or it
+   * does not answer within TRAFFIC_TIMEOUT_MS.
+   */
+  traffic(id: string, from: number, to: number, bucketMs: number): Promise<TrafficWindow | undefined> {
+    const m = this.endpoints.get(id);
+    const proc = m?.proc;
+    if (!m || !proc || m.info.status !== 'running') return Promise.resolve(undefined);
+    const ask = ++this.trafficIds;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => answer(undefined), TRAFFIC_TIMEOUT_MS);
+      const answer = (traffic: TrafficWindow | undefined) => {
+        clearTimeout(timer);
+        m.trafficAsked.delete(ask);
+        resolve(traffic);
+      };
+      m.trafficAsked.set(ask, answer);
+      proc.send({ type: 'traffic', id: ask, from, to, bucketMs });
+    });
+  }
+
   /** Stops every endpoint (the host is closing). */
   async closeAll(): Promise<void> {
     this.closed = true;
@@ -202,6 +232,8 @@ export class EndpointSupervisor {
           }
           this.emit(m);
           resolve();
+        } else if (msg.type === 'traffic') {
+          m.trafficAsked.get(msg.id)?.(msg.traffic);
         } else if (msg.type === 'swapped') {
           m.info.models = toModels(msg.models);
           this.swapsAnswered(m, 1);
@@ -220,6 +252,7 @@ export class EndpointSupervisor {
       proc.onExit((code, signal) => {
         resolveExit();
         if (m.proc !== proc) return;
+        for (const answer of [...m.trafficAsked.values()]) answer(undefined);
         // A restart loads m.config, which already holds the versions the unanswered swaps asked for.
         this.swapsAnswered(m, Number.POSITIVE_INFINITY);
         m.proc = undefined;

@@ -56,11 +56,11 @@ export function LiveTraffic({ endpointId, live }: { endpointId: string; live: bo
           ))}
         </div>
       </div>
-      {error && <ErrorPanel title="Could not read the request log" error={error} />}
+      {error && <ErrorPanel title="Could not read the endpoint's traffic" error={error} />}
       {!live && !stats && <p className="muted small">The endpoint is not running.</p>}
       {option && <Chart option={option} height={260} label="Requests per second and latency percentiles over time" testId="traffic-chart" />}
       <p className="small muted">
-        From the request log: traffic to this endpoint&apos;s models since it started, every {stats?.bucketSeconds ?? 2} s. Latency is measured inside the endpoint, from arrival to answer.
+        Every request this endpoint answered since it last started, per {stats?.bucketSeconds ?? 2} s. Latency is measured inside the endpoint, from arrival to answer.
       </p>
     </section>
   );

@@ -1,24 +1,15 @@
-// Endpoint traffic from the request log: requests (rows of one request grouped back), errors,
-// predictions and nearest-rank latency percentiles per bucket, aggregated in SQLite over a
-// read-only connection; the endpoint's models and start time filter the log.
+// An endpoint's chart data: a window aligned to whole buckets asked of the endpoint's process
+// (here a LiveTraffic standing in for it), empty buckets when it has nothing to tell; and the
+// test console's requests to a running endpoint.
 import { createServer, type Server } from 'node:http';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../../../shared/api.js';
-import { RequestLogDb, requestStats, type LogRow } from '../../../../../electron/core/db/request-log-db.js';
-import { bucketSecondsFor, endpointStats } from '../../../../../electron/core/serving/endpoint-stats.js';
+import { bucketSecondsFor, endpointStats, type TrafficSource } from '../../../../../electron/core/serving/endpoint-stats.js';
+import { LiveTraffic } from '../../../../../electron/core/serving/live-traffic.js';
 import { testPredict } from '../../../../../electron/core/serving/test-predict.js';
 import { predictPath } from '../../../../../shared/endpoint-routes.js';
-import { tempDir } from '../helpers.js';
 
 const T0 = 1_700_000_000_000; // a multiple of 10 s
-let dir: string;
-let file: string;
-let cleanup: () => Promise<void>;
-
-function row(at: number, model: string, latencyMs: number, status = 200, version: number | null = 1): LogRow {
-  return { at, model, version, status, latencyMs, predictionId: status === 200 ? `p${at}${latencyMs}${Math.random()}` : null, inputJson: '{}', outputJson: '{}', answer: null, error: status === 200 ? null : 'refused' };
-}
 
 function endpoint(models: string[], startedAt: number): Endpoint {
   return {
@@ -37,74 +28,37 @@ function endpoint(models: string[], startedAt: number): Endpoint {
   };
 }
 
-beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('cairn-stats-'));
-  file = path.join(dir, 'logs', 'requests.db');
-  const db = new RequestLogDb(file);
-  const rows: LogRow[] = [];
-  // Bucket [T0, T0+1s): latencies 1..100 ms for iris, one request each.
-  for (let i = 1; i <= 100; i++) rows.push(row(T0 + (i % 1000), 'iris', i));
-  // Bucket [T0+1s, T0+2s): one request of three instances (same at, latency), one 400, one 503.
-  for (let k = 0; k < 3; k++) rows.push(row(T0 + 1_100, 'iris', 7.5));
-  rows.push(row(T0 + 1_200, 'IRIS', 0.4, 400));
-  rows.push(row(T0 + 1_300, 'iris', 0.2, 503));
-  // Another model, not served by the endpoint; and iris traffic before the endpoint started.
-  rows.push(row(T0 + 1_500, 'wine', 3));
-  rows.push(row(T0 - 5_000, 'iris', 9));
-  db.append(rows);
-  db.close();
-});
-
-afterAll(async () => {
-  await cleanup();
-});
-
-describe('requestStats', () => {
-  it('aggregates per bucket: requests, errors, predictions and percentiles', () => {
-    const rows = requestStats(file, { models: ['iris'], from: T0, to: T0 + 3_000, bucketMs: 1_000 });
-    expect(rows).toEqual([
-      { t: T0, requests: 100, errors: 0, predictions: 100, p50: 50, p95: 95, p99: 99 },
-      // Latency percentiles count answered requests only: the 3-instance request is one request.
-      { t: T0 + 1_000, requests: 3, errors: 2, predictions: 3, p50: 7.5, p95: 7.5, p99: 7.5 },
-    ]);
-  });
-
-  it('counts every model named, case-insensitively, and none other', () => {
-    const [all] = requestStats(file, { models: ['Iris', 'wine'], from: T0 - 10_000, to: T0 + 10_000, bucketMs: 20_000 });
-    expect(all).toMatchObject({ t: T0 - 10_000, requests: 105, errors: 2, predictions: 105 });
-    expect(requestStats(file, { models: ['nope'], from: T0, to: T0 + 3_000, bucketMs: 1_000 })).toEqual([]);
-  });
-
-  it('aligns buckets on the origin', () => {
-    const rows = requestStats(file, { models: ['iris'], from: T0 + 1_000, to: T0 + 2_000, bucketMs: 10_000, origin: T0 - 5_000 });
-    expect(rows).toEqual([expect.objectContaining({ t: T0 - 5_000, requests: 3 })]);
-  });
-
-  it('is empty when there is no log yet', () => {
-    expect(requestStats(path.join(dir, 'none.db'), { models: ['iris'], from: 0, to: 1, bucketMs: 1 })).toEqual([]);
-  });
-});
-
 describe('endpointStats', () => {
-  it('fills every bucket of the window and leaves out traffic from before the endpoint started', () => {
-    const stats = endpointStats(file, endpoint(['iris'], T0 - 1_000), { windowSeconds: 10, bucketSeconds: 1 }, T0 + 2_500);
-    expect(stats.bucketSeconds).toBe(1);
-    expect(stats.to).toBe(T0 + 3_000);
-    expect(stats.from).toBe(T0 - 7_000);
-    expect(stats.buckets).toHaveLength(10);
-    expect(stats.buckets.map((b) => b.requests)).toEqual([0, 0, 0, 0, 0, 0, 0, 100, 3, 0]);
-    expect(stats.buckets[9]).toEqual({ t: T0 + 2_000, requests: 0, errors: 0, predictions: 0, p50: null, p95: null, p99: null });
-    expect(stats.total).toEqual({ requests: 103, errors: 2, predictions: 103, p50: 50, p95: 95, p99: 99 });
-    // Started earlier: the old row counts too.
-    const earlier = endpointStats(file, endpoint(['iris'], T0 - 60_000), { windowSeconds: 10, bucketSeconds: 1 }, T0 + 2_500);
-    expect(earlier.buckets.map((b) => b.requests)).toEqual([0, 0, 1, 0, 0, 0, 0, 100, 3, 0]);
+  const live = new LiveTraffic();
+  for (let i = 1; i <= 100; i++) live.record(T0 + (i % 1000), 200, i, 1);
+  live.record(T0 + 1_100, 400, 0.4, 0);
+  const asked: [number, number, number][] = [];
+  const source: TrafficSource = async (from, to, bucketMs) => {
+    asked.push([from, to, bucketMs]);
+    return live.window(from, to, bucketMs);
+  };
+
+  it('asks the endpoint for a window aligned to whole buckets, ending with the bucket now is in', async () => {
+    const stats = await endpointStats(source, endpoint(['iris'], T0 - 1_000), { windowSeconds: 10, bucketSeconds: 1 }, T0 + 2_500);
+    expect(asked.at(-1)).toEqual([T0 - 7_000, T0 + 3_000, 1_000]);
+    expect(stats).toMatchObject({ endpointId: 'ep1', bucketSeconds: 1, from: T0 - 7_000, to: T0 + 3_000 });
+    expect(stats.buckets.map((b) => b.requests)).toEqual([0, 0, 0, 0, 0, 0, 0, 100, 1, 0]);
+    expect(stats.total).toMatchObject({ requests: 101, errors: 1, predictions: 100 });
   });
 
-  it('picks about 150 buckets when no width is given', () => {
+  it('picks about 150 buckets when no width is given', async () => {
     expect(bucketSecondsFor(300)).toBe(2);
     expect(bucketSecondsFor(60)).toBe(1);
-    const stats = endpointStats(file, endpoint(['iris'], T0), { windowSeconds: 300 }, T0 + 2_500);
+    const stats = await endpointStats(source, endpoint(['iris'], T0), { windowSeconds: 300 }, T0 + 2_500);
     expect(stats.buckets).toHaveLength(150);
+  });
+
+  it('shows empty buckets for an endpoint with nothing to tell (not running)', async () => {
+    const stats = await endpointStats(async () => undefined, endpoint(['iris'], T0), { windowSeconds: 60 }, T0 + 2_500);
+    expect(stats.buckets).toHaveLength(60);
+    expect(stats.buckets.every((b) => b.requests === 0 && b.p99 === null)).toBe(true);
+    expect(stats.buckets[1]!.t - stats.buckets[0]!.t).toBe(1_000);
+    expect(stats.total.requests).toBe(0);
   });
 });
 

@@ -78,8 +78,14 @@ describe('supervised endpoints', () => {
     expect(ep.pid).not.toBe(process.pid);
     expect(events.filter((e) => e.id === ep.id).map((e) => e.status)).toEqual(['starting', 'running']);
     expect((await service.invoke('endpoints.list', {})).map((e) => e.id)).toContain(ep.id);
-    const r = await post(`${ep.url}/v1/models/flowers/predict`, { instances: [flower] });
+    const r = await post(`${ep.url}/v1/models/flowers/predict`, { instances: [flower, flower] });
     expect(r.status).toBe(200);
+    expect((await post(`${ep.url}/v1/models/nope/predict`, { instances: [flower] })).status).toBe(404);
+    // The live chart's numbers come from the endpoint's process: every request it answered.
+    const stats = await service.invoke('endpoints.stats', { endpointId: ep.id, windowSeconds: 60 });
+    expect(stats.buckets).toHaveLength(60);
+    expect(stats.total).toMatchObject({ requests: 2, errors: 1, predictions: 2 });
+    expect(stats.total.p50).toBeGreaterThan(0);
     expect(await service.invoke('endpoints.stop', { endpointId: ep.id })).toEqual({ stopped: true });
     expect(alive(ep.pid as number)).toBe(false);
     expect(await service.invoke('endpoints.list', {})).toEqual([]);
