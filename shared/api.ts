@@ -570,7 +570,7 @@ export const EndpointStatsRequest = z.object({
   /** How far back from now; 300 s when absent. Endpoints keep their last 15 minutes per second. */
   windowSeconds: z.number().int().min(10).max(900).default(300),
   /** Bucket width; about 150 buckets over the window when absent. */
-  bucketSeconds: z.number().int().min(1).max(3_600).optional(),
+  bucketSeconds: z.number().int().min(1).max(900).optional(),
 });
 export type EndpointStatsRequest = z.input<typeof EndpointStatsRequest>;
 

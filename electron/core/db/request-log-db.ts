@@ -383,8 +383,8 @@ export function readLog(file: string, where: { model?: string } = {}): StoredRow
 }
 
 // Exact traffic statistics straight from the rows: too slow to poll (a scan of every row in the
-// window), so no screen reads them; they are the reference the per-minute rollups and the
-// endpoints' live traffic are checked against, in tests and in `npm run bench -- monitor`.
+// window), so no screen reads them. They are the reference the per-minute rollups are checked
+// against in tests, and the peer of `npm run bench -- monitor` and `live-traffic`.
 
 export interface StatsQuery {
   /** Model names whose traffic counts (compared case-insensitively, as the endpoint routes them). */

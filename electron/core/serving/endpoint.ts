@@ -211,6 +211,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     // Refuse before reading the body: under overload the cheapest answer is the best one.
     if (req.method === 'POST' && inFlight >= limits.maxInFlight) {
       metrics.rejectedOverload++;
+      metrics.refusedAtTheDoor(503);
       overloaded(reply);
       return;
     }
@@ -228,6 +229,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     const status = err.statusCode ?? 500;
+    metrics.refusedAtTheDoor(status);
     if (status === 413) return reply.code(413).send(errorBody('payload_too_large', `the body is over the limit of ${limits.bodyLimit} bytes`));
     if (status === 415)
       return reply.code(415).send(errorBody('unsupported_media_type', err.code === 'CAIRN_NOT_JSON' ? err.message : 'the body must be JSON (Content-Type: application/json)'));
@@ -236,7 +238,10 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     return reply.code(500).send(errorBody('internal', err.message));
   });
 
-  app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+  app.setNotFoundHandler((req, reply) => {
+    metrics.refusedAtTheDoor(404);
+    return reply.code(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
+  });
 
   function overloaded(reply: FastifyReply): FastifyReply {
     return reply

@@ -75,6 +75,14 @@ export class Metrics {
     slot.histogram?.observe(ms);
   }
 
+  /**
+   * A request refused before it reached a prediction route (overload at the door, no such route,
+   * a body too large or not JSON): not counted per model, but part of the endpoint's live traffic.
+   */
+  refusedAtTheDoor(status: number): void {
+    this.live.record(Date.now(), status, 0, 0);
+  }
+
   modelCall(rows: number, ms: number): void {
     this.modelCalls++;
     this.batches.observe(rows);

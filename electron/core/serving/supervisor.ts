@@ -169,22 +169,25 @@ export class EndpointSupervisor {
 
   /**
    * The traffic its process has answered over [from, to) (epoch ms) in buckets of bucketMs, as
-   * its live chart shows it; undefined when there is no such endpoint, it is not running, or it
-   * does not answer within TRAFFIC_TIMEOUT_MS.
+   * its live chart shows it; undefined when there is no such endpoint or it is not running (or
+   * stops before it answers). An endpoint too busy to answer within TRAFFIC_TIMEOUT_MS is an
+   * error, not an empty chart: it is busy exactly when its traffic matters.
    */
   traffic(id: string, from: number, to: number, bucketMs: number): Promise<TrafficWindow | undefined> {
     const m = this.endpoints.get(id);
     const proc = m?.proc;
     if (!m || !proc || m.info.status !== 'running') return Promise.resolve(undefined);
     const ask = ++this.trafficIds;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => answer(undefined), TRAFFIC_TIMEOUT_MS);
-      const answer = (traffic: TrafficWindow | undefined) => {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        m.trafficAsked.delete(ask);
+        reject(new CairnError('internal', `the endpoint did not report its traffic within ${TRAFFIC_TIMEOUT_MS / 1000} s; it may be saturated`));
+      }, TRAFFIC_TIMEOUT_MS);
+      m.trafficAsked.set(ask, (traffic) => {
         clearTimeout(timer);
         m.trafficAsked.delete(ask);
         resolve(traffic);
-      };
-      m.trafficAsked.set(ask, answer);
+      });
       proc.send({ type: 'traffic', id: ask, from, to, bucketMs });
     });
   }

@@ -77,18 +77,27 @@ export function stepWidth(step: FeatureStep): number {
  */
 export function categoryFinder(categories: readonly string[]): (text: string) => number | undefined {
   const exact = new Map(categories.map((c, i) => [c, i]));
+  // A value two categories share ("1" and "1.0") matches neither: a guess would be worse than unknown.
+  const AMBIGUOUS = -1;
   const byValue = new Map<number, number>();
   categories.forEach((c, i) => {
-    const x = plainNumber(c);
-    if (x !== undefined && !byValue.has(x)) byValue.set(x, i);
+    const x = exactNumber(c);
+    if (x !== undefined) byValue.set(x, byValue.has(x) ? AMBIGUOUS : i);
   });
   if (byValue.size === 0) return (text) => exact.get(text);
   return (text) => {
     const k = exact.get(text);
     if (k !== undefined) return k;
-    const x = plainNumber(text);
-    return x === undefined ? undefined : byValue.get(x);
+    const x = exactNumber(text);
+    const byX = x === undefined ? undefined : byValue.get(x);
+    return byX === AMBIGUOUS ? undefined : byX;
   };
+}
+
+/** plainNumber, where a double holds it exactly enough to compare: long ids beyond 2^53 are left to their text. */
+function exactNumber(s: string): number | undefined {
+  const x = plainNumber(s);
+  return x !== undefined && Math.abs(x) <= Number.MAX_SAFE_INTEGER ? x : undefined;
 }
 
 /** The value of text that is a plain decimal number (" 3", "-2.50", "1e3"; not "0x10" or ""), else undefined. */

@@ -374,7 +374,6 @@ function categoryIndex(categories: readonly string[]): Map<string, number> {
   return new Map(categories.map((c, i) => [c, i]));
 }
 
-
 function parseNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'bigint') return Number(value);

@@ -128,6 +128,17 @@ describe('prediction API', () => {
     expect((bad.json.error as { code: string }).code).toBe('unsupported_media_type');
   });
 
+  it('counts refusals made before a prediction route in its live traffic (no such route, not JSON)', async () => {
+    const refused = () => {
+      const now = Date.now();
+      return e.metrics.live.window(now - 60_000, now + 1_000, 61_000).total.errors;
+    };
+    const before = refused();
+    expect((await fetch(`${e.url}/v2/nothing`, { method: 'POST' })).status).toBe(404);
+    expect((await post(`${e.url}/v1/models/flowers/predict`, '{"instances": [')).status).toBe(415);
+    expect(refused() - before).toBe(2);
+  });
+
   it('answers 413 to an over-limit body from its Content-Length, without reading the body', async () => {
     const port = e.port;
     const started = Date.now();

@@ -312,6 +312,11 @@ describe('categories of a number column', () => {
       2, 2, 2, 1, 1, 3, undefined, undefined, undefined, undefined,
     ]);
     expect(categoryFinder(['a', 'b'])('b')).toBe(1);
+    // Two categories of one value: each matches its own text, a third spelling neither.
+    const twice = categoryFinder(['1', '1.0', '7']);
+    expect(['1', '1.0', '1.00', '07'].map(twice)).toEqual([0, 1, undefined, 2]);
+    // Ids beyond 2^53 match by their text only (as doubles they would collide).
+    expect(categoryFinder(['9007199254740992'])('9007199254740993')).toBeUndefined();
   });
 
   it('reads a JSON number sent for a DOUBLE column trained as categories, as training read the column', async () => {
