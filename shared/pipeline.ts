@@ -1364,8 +1364,11 @@ export interface PortGraph {
   sourceOf(nodeId: string, input: string): { node: string; port: string } | undefined;
 }
 
-/** A spec's graph; where several edges go into one input, the first counts. */
-export function specPortGraph(spec: { nodes: readonly PipelineNode[]; edges: readonly PipelineEdge[] }): PortGraph {
+/** A spec's graph (or a canvas's, as far as ports go); where several edges go into one input, the first counts. */
+export function specPortGraph(spec: {
+  nodes: readonly Pick<PipelineNode, 'id' | 'kind'>[];
+  edges: readonly Pick<PipelineEdge, 'source' | 'sourcePort' | 'target' | 'targetPort'>[];
+}): PortGraph {
   const kinds = new Map(spec.nodes.map((n) => [n.id, n.kind]));
   const into = new Map<string, { node: string; port: string }>();
   for (const e of spec.edges) {

@@ -26,7 +26,7 @@ const pos = { x: 0, y: 0 };
 
 /** Whether a lone edge from one kind's output to another kind's input type-checks. */
 function joins(sourceKind: string, sourcePort: string, targetKind: keyof typeof nodeKinds, targetPort: string): boolean {
-  const graph = specPortGraph({ nodes: [{ id: 'a', kind: sourceKind, params: {}, position: pos }], edges: [] });
+  const graph = specPortGraph({ nodes: [{ id: 'a', kind: sourceKind }], edges: [] });
   const carries = outputType(graph, 'a', sourcePort);
   const inp = nodeKinds[targetKind].inputs.find((p) => p.name === targetPort);
   return Boolean(carries && inp && inputTakes(inp, carries));

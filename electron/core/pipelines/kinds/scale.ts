@@ -1,7 +1,7 @@
 // Scale: numeric columns to mean 0 and standard deviation 1 (population deviation, as
 // scikit-learn's StandardScaler), or to 0..1 by their minimum and maximum. A column constant in
-// the rows fitted on is only shifted (to 0 there). Scaled columns are DOUBLE. After a split, the statistics come from the train rows only
-// (see fitRows).
+// the rows fitted on is only shifted (to 0 there). Scaled columns are DOUBLE. After a split, the
+// statistics come from the train rows only (see fitRows).
 import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
 import { ident } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';

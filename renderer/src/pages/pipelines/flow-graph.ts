@@ -15,7 +15,6 @@ import {
   type PipelineEdge,
   type PipelineNode,
   type PipelineSpec,
-  type PortGraph,
   type PortSpec,
   type PortType,
 } from '../../../../shared/pipeline.js';
@@ -39,17 +38,6 @@ export function outputPort(kind: string, port: string | null | undefined): PortS
 /** The port an input handle stands for. */
 export function inputPort(kind: string, port: string | null | undefined): PortSpec | undefined {
   return isNodeKind(kind) ? nodeKinds[kind].inputs.find((p) => p.name === port) : undefined;
-}
-
-/** The canvas as a port graph, to work out what a port carries (a table step after a split gives a split). */
-export function canvasPortGraph(nodes: readonly Pick<StepNode, 'id' | 'data'>[], edges: readonly PipeEdge[]): PortGraph {
-  return {
-    kindOf: (id) => nodes.find((n) => n.id === id)?.data.kind,
-    sourceOf: (id, input) => {
-      const e = edges.find((x) => x.target === id && x.targetHandle === input);
-      return e ? { node: e.source, port: e.sourceHandle ?? '' } : undefined;
-    },
-  };
 }
 
 /** A port's key in the set splitPorts returns. */
@@ -120,14 +108,13 @@ export function toSpec(head: SpecHead, nodes: readonly StepNode[], edges: readon
       params: n.data.params,
       position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
     })),
-    edges: edges.map((e) => ({
-      id: e.id,
-      source: e.source,
-      sourcePort: e.sourceHandle ?? '',
-      target: e.target,
-      targetPort: e.targetHandle ?? '',
-    })),
+    edges: edges.map(toSpecEdge),
   };
+}
+
+/** The file's edge for a canvas edge (handles are named by port). */
+function toSpecEdge(e: PipeEdge): PipelineEdge {
+  return { id: e.id, source: e.source, sourcePort: e.sourceHandle ?? '', target: e.target, targetPort: e.targetHandle ?? '' };
 }
 
 /** A fresh node id for a kind: the kind's name, then kind-2, kind-3, ... */
@@ -160,7 +147,9 @@ export function connectionProblem(
   const inp = inputPort(target.data.kind, c.targetHandle);
   if (!out || !inp) return 'connect an output (right side) to an input (left side)';
   const targetName = stepName(target);
-  const carries = outputType(canvasPortGraph(nodes, edges), source.id, out.name) ?? out.type;
+  // What the source carries on this canvas: a table step after the split gives a split.
+  const graph = specPortGraph({ nodes: nodes.map((n) => ({ id: n.id, kind: n.data.kind })), edges: edges.map(toSpecEdge) });
+  const carries = outputType(graph, source.id, out.name) ?? out.type;
   if (!inputTakes(inp, carries)) {
     return `${targetName}'s ${inp.label} input takes a ${portTypeLabels[inp.type]}; ${stepName(source)} gives a ${portTypeLabels[carries]}`;
   }
