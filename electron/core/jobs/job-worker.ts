@@ -3,6 +3,7 @@
 import { importFile } from '../datasets/import-file.js';
 import { toApiError } from '../errors.js';
 import type { HostToJob, JobToHost } from './protocol.js';
+import { holdForever, holdsImport } from './test-hold.js';
 
 interface Port {
   post(message: JobToHost): void;
@@ -43,6 +44,7 @@ async function run(message: HostToJob, port: Port): Promise<void> {
     switch (message.kind) {
       case 'import': {
         const output = await importFile(message.input, (progress) => port.post({ type: 'progress', progress }));
+        if (holdsImport(message.input.path)) await holdForever();
         port.finish({ type: 'done', output });
         break;
       }

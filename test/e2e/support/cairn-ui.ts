@@ -20,6 +20,9 @@ else if (uiMissing) console.log('e2e: skipped, the UI is not built (run `npx ele
 
 /** Whether the browser e2e tests can run here. */
 export const canRun = !chromiumMissing && !uiMissing;
+// CI installs Chromium and builds the UI before this suite: a skip there would be a suite that
+// cannot fail, so it is an error instead.
+if (process.env.CI && !canRun) throw new Error('e2e: CI must run the browser tests, but Chromium or the UI build is missing');
 
 export interface CairnUi {
   url: string;
@@ -46,12 +49,22 @@ function exited(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
+/** What a test file may set on the `cairn ui` it starts. */
+export interface CairnUiOptions {
+  /** Extra environment for the server and its job processes (test hooks such as CAIRN_TEST_HOLD_IMPORT). */
+  env?: Record<string, string>;
+}
+
 /** Starts `cairn ui` with a fresh data folder on a free port. */
-export async function startCairnUi(): Promise<CairnUi> {
+export async function startCairnUi(options: CairnUiOptions = {}): Promise<CairnUi> {
   const home = await mkdtemp(path.join(tmpdir(), 'cairn-e2e-'));
   const port = await freePort();
   const bin = path.join(ROOT, 'bin', 'cairn.js');
-  const child = spawn(process.execPath, [bin, 'ui', '--port', String(port), '--home', home], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'ui', '--port', String(port), '--home', home], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -133,7 +146,7 @@ export async function shot(page: Page, name: string): Promise<void> {
  * Registers the hooks every UI test file shares: one Chromium for the file, and for each test a
  * fresh `cairn ui` (own data folder and port) with a page open on it, handed to `use`.
  */
-export function useAppPerTest(use: (app: { ui: CairnUi; page: Page }) => void): void {
+export function useAppPerTest(use: (app: { ui: CairnUi; page: Page }) => void, options: CairnUiOptions = {}): void {
   let browser: Browser | undefined;
   let app: { ui: CairnUi; page: Page } | undefined;
   beforeAll(async () => {
@@ -144,7 +157,7 @@ export function useAppPerTest(use: (app: { ui: CairnUi; page: Page }) => void): 
   });
   beforeEach(async () => {
     if (!browser) throw new Error('Chromium did not start');
-    const ui = await startCairnUi();
+    const ui = await startCairnUi(options);
     app = { ui, page: await openApp(browser, ui) };
     use(app);
   });

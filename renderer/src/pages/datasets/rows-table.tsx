@@ -55,6 +55,9 @@ export function RowsTable({ versionId, columns, revision }: RowsTableProps) {
   // One cache per query, made in an effect so its disposal pairs with its creation (StrictMode
   // runs effects twice; a memoised cache would be disposed and then reused).
   const [cache, setCache] = useState<RowPageCache | undefined>(undefined);
+  // The sort of the rows the cache holds (not of the header's state, which changes a render
+  // earlier): what a reader of the rows, a test among them, waits on before reading values.
+  const [cacheSort, setCacheSort] = useState('');
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
     const next = new RowPageCache(
@@ -63,6 +66,7 @@ export function RowsTable({ versionId, columns, revision }: RowsTableProps) {
     );
     const unsubscribe = next.subscribe(rerender);
     setCache(next);
+    setCacheSort(sort ? `${sort.column}:${sort.direction}` : '');
     next.want(0, 60);
     return () => {
       unsubscribe();
@@ -113,7 +117,7 @@ export function RowsTable({ versionId, columns, revision }: RowsTableProps) {
     <section className="rows" aria-label="Rows" data-testid="rows">
       <div className="rows-toolbar">
         <h2>Rows</h2>
-        <span className="muted small" data-testid="rows-status" data-total={known ?? ''}>
+        <span className="muted small" data-testid="rows-status" data-total={known ?? ''} data-sort={cacheSort}>
           {known === undefined ? 'Loading…' : filtered ? `${formatCount(known)} matching rows` : `${formatCount(known)} rows`}
           {sort && ` · sorted by ${sort.column} ${sort.direction === 'asc' ? '↑' : '↓'}`}
         </span>
