@@ -1,11 +1,11 @@
-// Lint rules, including the layer rule DESIGN.md asks for: a file may import only from the rooms
-// its own room is allowed to see (core never imports electron or main; renderer never imports
-// node: or electron/; shared imports neither).
+// Lint rules, including the layer rule DESIGN.md asks for (eslint/layers.js): a file may import
+// only from the rooms its own room may see and the packages its runtime has (core never imports
+// electron or a host; the renderer and shared never import node built-ins, native packages or the
+// engine).
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
-
-const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+import layers from './eslint/layers.js';
 
 export default tseslint.config(
   { ignores: ['out/', 'dist/', 'node_modules/', 'coverage/', 'bench/.data/', 'test-results/', 'renderer/dist/'] },
@@ -13,7 +13,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', 'bin/*.js', 'eslint/*.js'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -26,40 +26,14 @@ export default tseslint.config(
   },
   {
     // Plain JavaScript scripts: node globals, and no type-aware rules (they have no types to check).
-    files: ['scripts/**', 'bin/**', '*.js', '*.mjs'],
+    files: ['scripts/**', 'bin/**', 'eslint/**', '*.js', '*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
   {
-    files: ['shared/**'],
-    rules: restrict([
-      { group: ['node:*', 'electron', 'electron/*', 'react', 'react-dom'], message: 'shared/ imports nothing of node, electron or the DOM.' },
-      { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports neither side.' },
-    ]),
-  },
-  {
-    files: ['electron/core/**'],
-    rules: restrict([
-      { group: ['electron', 'electron/*'], message: 'core is plain Node: it never imports electron.' },
-      { group: ['**/main/**', '**/preload/**', '**/server/**', '**/cli/**', '**/renderer/**'], message: 'core may not import its hosts.' },
-    ]),
-  },
-  {
-    files: ['electron/main/**', 'electron/preload/**'],
-    rules: restrict([{ group: ['**/server/**', '**/cli/**', '**/renderer/**'], message: 'the desktop shell does not import other hosts.' }]),
-  },
-  {
-    files: ['electron/server/**', 'electron/cli/**'],
-    rules: restrict([
-      { group: ['electron', 'electron/*'], message: 'headless hosts never import electron.' },
-      { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'headless hosts do not import the desktop shell or the UI.' },
-    ]),
-  },
-  {
-    files: ['renderer/**'],
-    rules: restrict([
-      { group: ['node:*', 'electron', 'electron/*', 'fs', 'path', 'child_process'], message: 'the renderer never imports node: or electron.' },
-      { group: ['**/electron/**'], message: 'the renderer reaches the engine only through src/api.' },
-    ]),
+    // One rule for every room, every import form and every package (eslint/layers.js).
+    files: ['shared/**', 'electron/**', 'renderer/**'],
+    plugins: { cairn: layers },
+    rules: { 'cairn/layers': 'error' },
   },
 );

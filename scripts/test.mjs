@@ -15,6 +15,7 @@ const vitestJson = (name) => ['--reporter=default', '--reporter=json', `--output
 
 const steps = [
   { name: 'typecheck (engine, hosts, tests)', cmd: bin('tsc'), args: ['-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'typecheck (engine without the DOM)', cmd: bin('tsc'), args: ['-p', 'electron/core/tsconfig.json', '--noEmit'] },
   { name: 'typecheck (renderer)', cmd: bin('tsc'), args: ['-p', 'renderer/tsconfig.json', '--noEmit'] },
   { name: 'lint', cmd: bin('eslint'), args: ['.'] },
   { name: 'unit tests', cmd: bin('vitest'), args: ['run', ...vitestJson('unit')] },

@@ -16,6 +16,7 @@ const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 let chosen: Promise<BackendChoice> | undefined;
 
 async function tryBackend(name: BackendName): Promise<void> {
+  // eslint-disable-next-line cairn/layers -- the optional native package, named by a variable on purpose (above)
   if (name === 'tensorflow') await import(TFJS_NODE);
   if (name === 'wasm') transposeBeforeWasmMatMul();
   const ok = await tf.setBackend(name);
