@@ -2,7 +2,26 @@
 // Every host validates every incoming call against these schemas; the renderer's client is
 // typed from them. This file imports nothing but zod: no node:, DOM or electron.
 import { z } from 'zod';
+import { ALIAS_PATTERN, ALIAS_RULE } from './names.js';
 import { PipelineIssue, PipelineSpec, StepOutput, StepState } from './pipeline.js';
+import {
+  ACTIVATION,
+  BATCH_SIZE,
+  CLASS_WEIGHT,
+  choiceSchema,
+  DROPOUT,
+  EPOCHS,
+  L2,
+  LEARNING_RATE,
+  MAX_HIDDEN_LAYERS,
+  MIN_DELTA,
+  MONITOR,
+  numberSchema,
+  OPTIMIZER,
+  PATIENCE,
+  SEED,
+  UNITS,
+} from './training-settings.js';
 
 /** Semantic column types a user sees and may correct. */
 export const columnTypes = ['numeric', 'integer', 'categorical', 'boolean', 'datetime', 'text'] as const;
@@ -222,29 +241,30 @@ export const RunRequest = z.object({
   /** Feature columns; every other column when absent (some may then be dropped by preprocessing). */
   features: z.array(z.string().min(1)).min(1).optional(),
   model: ModelKindName.default('mlp'),
+  // Bounds and defaults: shared/training-settings.ts.
   hiddenLayers: z
     .array(
       z.object({
-        units: z.number().int().min(1).max(4096),
-        activation: z.enum(['relu', 'tanh', 'elu', 'selu', 'sigmoid', 'softplus', 'linear']).optional(),
-        dropout: z.number().min(0).max(0.9).optional(),
+        units: numberSchema(UNITS),
+        activation: choiceSchema(ACTIVATION).optional(),
+        dropout: numberSchema(DROPOUT).optional(),
       }),
     )
-    .max(16)
+    .max(MAX_HIDDEN_LAYERS)
     .optional(),
-  l2: z.number().min(0).max(10).optional(),
-  epochs: z.number().int().min(1).max(100_000).optional(),
-  batchSize: z.number().int().min(1).max(1_000_000).optional(),
-  learningRate: z.number().positive().max(100).optional(),
-  optimizer: z.enum(['adam', 'sgd', 'rmsprop']).optional(),
-  classWeight: z.enum(['none', 'balanced']).optional(),
+  l2: numberSchema(L2).optional(),
+  epochs: numberSchema(EPOCHS).optional(),
+  batchSize: numberSchema(BATCH_SIZE).optional(),
+  learningRate: numberSchema(LEARNING_RATE).optional(),
+  optimizer: choiceSchema(OPTIMIZER).optional(),
+  classWeight: choiceSchema(CLASS_WEIGHT).optional(),
   /** Stop when the monitored metric stops improving; off when absent. */
   earlyStopping: z
     .object({
-      monitor: z.enum(['val_loss', 'loss', 'val_acc', 'acc', 'val_mae', 'mae']).default('val_loss'),
-      patience: z.number().int().min(0).max(10_000).default(5),
+      monitor: choiceSchema(MONITOR).default(MONITOR.default),
+      patience: numberSchema(PATIENCE).default(PATIENCE.default),
       /** A change smaller than this is not an improvement. */
-      minDelta: z.number().min(0).default(0),
+      minDelta: numberSchema(MIN_DELTA).default(MIN_DELTA.default),
       restoreBestWeights: z.boolean().default(true),
     })
     .optional(),
@@ -253,7 +273,7 @@ export const RunRequest = z.object({
   /** A column assigning each row to train, validation or test (as a pipeline's split step writes it); replaces split and timeColumn. */
   splitColumn: z.string().min(1).optional(),
   /** Seeds the split, the initial weights, dropout and the batch order. */
-  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  seed: numberSchema(SEED).optional(),
   split: z.object({ train: z.number().positive(), validation: z.number().min(0), test: z.number().positive() }).optional(),
   /** The model the run's result is saved under; the dataset's name by default. */
   modelName: z.string().trim().min(1).max(200).optional(),
@@ -325,10 +345,7 @@ export const Prediction = z.union([
 export type Prediction = z.infer<typeof Prediction>;
 
 /** An alias: a letter, then letters, digits, '.', '_' or '-' (so it can never be read as a version number). */
-export const AliasName = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z][A-Za-z0-9._-]{0,63}$/, 'an alias starts with a letter and has only letters, digits, ".", "_" or "-" (64 at most)');
+export const AliasName = z.string().trim().regex(ALIAS_PATTERN, ALIAS_RULE);
 
 /** Scores a data file (CSV, TSV, JSON, NDJSON or Parquet) with a saved model version. */
 export const PredictFileRequest = z.object({

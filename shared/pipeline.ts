@@ -9,6 +9,19 @@
 // renderer can validate as the user draws.
 import { z } from 'zod';
 import { alertMetricTask, COMPARE_METRICS_BY_TASK } from './metrics.js';
+import { ALIAS_PATTERN, ALIAS_RULE } from './names.js';
+import {
+  BATCH_SIZE,
+  DROPOUT,
+  EPOCHS,
+  L2,
+  LEARNING_RATE,
+  OPTIMIZER,
+  SEED,
+  UNITS,
+  type ChoiceSetting,
+  type NumberSetting,
+} from './training-settings.js';
 
 /** The file format's version: a top-level `"cairn": 1`. */
 export const PIPELINE_FORMAT = 1;
@@ -65,7 +78,15 @@ interface FieldCommon {
 }
 
 export type ParamField =
-  | (FieldCommon & { type: 'number' | 'integer'; default?: number; min?: number; max?: number; step?: number })
+  | (FieldCommon & {
+      type: 'number' | 'integer';
+      default?: number;
+      min?: number;
+      max?: number;
+      /** `min` is exclusive: the value must be above it. */
+      above?: boolean;
+      step?: number;
+    })
   | (FieldCommon & {
       type: 'string';
       default?: string;
@@ -91,6 +112,17 @@ export type ParamField =
 
 export type ParamFieldType = ParamField['type'];
 
+/** A field for a training setting (shared/training-settings.ts), under the name the node's params use. */
+function settingField(name: string, setting: NumberSetting): ParamField {
+  const { type, label, min, max, above, default: value, step, description } = setting;
+  return { name, type, label, min, max, ...(above ? { above } : {}), ...(value === undefined ? {} : { default: value }), ...(step ? { step } : {}), ...(description ? { description } : {}) };
+}
+
+/** An enum field for a choice setting. */
+function choiceField(name: string, setting: ChoiceSetting<string>): ParamField {
+  return { name, type: 'enum', label: setting.label, options: setting.options, default: setting.default };
+}
+
 /** The zod schema of one field's value, with its default; built from the descriptor so form and check agree. */
 export function fieldSchema(f: ParamField): z.ZodType {
   const req = f.required === true;
@@ -101,7 +133,7 @@ export function fieldSchema(f: ParamField): z.ZodType {
     case 'number':
     case 'integer': {
       let n = f.type === 'integer' ? z.number(missing).int() : z.number(missing);
-      if (f.min !== undefined) n = n.min(f.min);
+      if (f.min !== undefined) n = f.above ? n.gt(f.min) : n.min(f.min);
       if (f.max !== undefined) n = n.max(f.max);
       s = n;
       break;
@@ -598,7 +630,7 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
       fraction('train', 'Train', 0.7),
       fraction('validation', 'Validation', 0.15),
       fraction('test', 'Test', 0.15),
-      { name: 'seed', label: 'Seed', type: 'integer', min: 0, max: 2 ** 31 - 1, default: 42 },
+      settingField('seed', SEED),
     ],
   },
   train: {
@@ -646,41 +678,14 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
         default: [],
         description: "The MLP's hidden layers, input side first; 64 then 32 units when empty.",
         visibleWhen: { field: 'model', oneOf: ['mlp'] },
-        fields: [
-          { name: 'units', label: 'Units', type: 'integer', min: 1, max: 4096, default: 64 },
-          { name: 'dropout', label: 'Dropout', type: 'number', min: 0, max: 0.9, step: 0.05, default: 0 },
-        ],
+        fields: [settingField('units', UNITS), settingField('dropout', DROPOUT)],
       },
-      { name: 'epochs', label: 'Epochs', type: 'integer', min: 1, max: 100_000, default: 50 },
-      { name: 'batchSize', label: 'Batch size', type: 'integer', min: 1, max: 1_000_000, default: 32 },
-      {
-        name: 'learningRate',
-        label: 'Learning rate',
-        type: 'number',
-        min: 0,
-        max: 100,
-        description: 'Chosen for the task and model when empty.',
-      },
-      {
-        name: 'l2',
-        label: 'L2 penalty',
-        type: 'number',
-        min: 0,
-        max: 10,
-        description: 'Chosen for the task and model when empty.',
-      },
-      {
-        name: 'optimizer',
-        label: 'Optimiser',
-        type: 'enum',
-        options: [
-          { value: 'adam', label: 'Adam' },
-          { value: 'sgd', label: 'SGD' },
-          { value: 'rmsprop', label: 'RMSprop' },
-        ],
-        default: 'adam',
-      },
-      { name: 'seed', label: 'Seed', type: 'integer', min: 0, max: 2 ** 31 - 1, default: 42 },
+      settingField('epochs', EPOCHS),
+      settingField('batchSize', BATCH_SIZE),
+      settingField('learningRate', LEARNING_RATE),
+      settingField('l2', L2),
+      choiceField('optimizer', OPTIMIZER),
+      settingField('seed', SEED),
       {
         name: 'modelName',
         label: 'Model name',
@@ -1239,8 +1244,7 @@ function paramRules(node: PipelineNode): PipelineIssue[] {
     }
     case 'register': {
       const alias = (p as unknown as NodeParams['register']).alias;
-      if (!/^[A-Za-z][A-Za-z0-9._-]{0,63}$/.test(alias))
-        at('alias', 'an alias starts with a letter and has only letters, digits, ".", "_" or "-" (64 at most)');
+      if (!ALIAS_PATTERN.test(alias)) at('alias', ALIAS_RULE);
       break;
     }
   }

@@ -8,37 +8,55 @@
 // that plain JavaScript does for nothing (bench/train.ts measures it).
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import {
+  BATCH_SIZE,
+  choiceSchema,
+  CLASS_WEIGHT,
+  EPOCHS,
+  LEARNING_RATE,
+  MIN_DELTA,
+  MONITOR,
+  numberSchema,
+  OPTIMIZER,
+  PATIENCE,
+  SEED,
+} from '../../../shared/training-settings.js';
 import { CairnError } from '../errors.js';
 import { Activation, SeededDropout, lossFor, type Task } from './models.js';
 import { seededRandom, shuffleInPlace } from './seeded-random.js';
 
-export const OptimizerName = z.enum(['adam', 'sgd', 'rmsprop']);
+export const OptimizerName = choiceSchema(OPTIMIZER);
 export type OptimizerName = z.infer<typeof OptimizerName>;
 
 /** Epoch metrics a run can watch: loss always, accuracy ("acc", as tfjs names it) for classes, MAE for numbers. */
-export const Monitor = z.enum(['val_loss', 'loss', 'val_acc', 'acc', 'val_mae', 'mae']);
+export const Monitor = choiceSchema(MONITOR);
 export type Monitor = z.infer<typeof Monitor>;
 
+// Bounds and defaults: shared/training-settings.ts.
 export const EarlyStopping = z.object({
-  monitor: Monitor.default('val_loss'),
-  /** Epochs without improvement after which training stops (as Keras counts: 0 stops at the first). */
-  patience: z.number().int().min(0).max(10_000).default(5),
-  /** A change smaller than this is not an improvement. */
-  minDelta: z.number().min(0).default(0),
+  monitor: Monitor.default(MONITOR.default),
+  patience: numberSchema(PATIENCE).default(PATIENCE.default),
+  minDelta: numberSchema(MIN_DELTA).default(MIN_DELTA.default),
   /** Put back the weights of the best epoch when training ends (stopped early or not). */
   restoreBestWeights: z.boolean().default(true),
 });
 export type EarlyStopping = z.infer<typeof EarlyStopping>;
 
+/**
+ * The loop's own learning rate when a caller gives none; run-training.ts first picks one per task
+ * and model (LEARNING_RATE has no default of its own: "chosen for the task and model").
+ */
+const FALLBACK_LEARNING_RATE = 0.001;
+
 /** The hyperparameters of one training run, with the defaults a user starts from. */
 export const TrainParams = z.object({
-  epochs: z.number().int().min(1).max(100_000).default(50),
-  batchSize: z.number().int().min(1).max(1_000_000).default(32),
-  learningRate: z.number().positive().max(100).default(0.001),
-  optimizer: OptimizerName.default('adam'),
+  epochs: numberSchema(EPOCHS).default(EPOCHS.default),
+  batchSize: numberSchema(BATCH_SIZE).default(BATCH_SIZE.default),
+  learningRate: numberSchema(LEARNING_RATE).default(FALLBACK_LEARNING_RATE),
+  optimizer: OptimizerName.default(OPTIMIZER.default),
   earlyStopping: EarlyStopping.optional(),
-  classWeight: z.enum(['none', 'balanced']).default('none'),
-  seed: z.number().int().default(42),
+  classWeight: choiceSchema(CLASS_WEIGHT).default(CLASS_WEIGHT.default),
+  seed: numberSchema(SEED).default(SEED.default),
 });
 export type TrainParams = z.infer<typeof TrainParams>;
 

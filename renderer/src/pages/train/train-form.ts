@@ -3,6 +3,22 @@
 // the engine will drop and why, and how the form becomes a runs.start request. Kept apart from
 // the component so each rule is unit-tested.
 import type { ColumnProfile, ModelKindName, RunRequest, TaskName } from '../../../../shared/api.js';
+import {
+  BATCH_SIZE,
+  checkNumber,
+  CLASS_WEIGHT,
+  DEFAULT_HIDDEN_UNITS,
+  DROPOUT,
+  EPOCHS,
+  L2,
+  LEARNING_RATE,
+  MAX_HIDDEN_LAYERS,
+  MONITOR,
+  OPTIMIZER,
+  PATIENCE,
+  SEED,
+  UNITS,
+} from '../../../../shared/training-settings.js';
 
 /** An integer target with at most this many distinct values is taken as classes (as the engine does). */
 export const MAX_INTEGER_CLASSES = 20;
@@ -85,22 +101,22 @@ export function defaultForm(columns: readonly ColumnProfile[], datasetName: stri
     model: 'mlp',
     modelName: datasetName,
     excluded: [],
-    hiddenLayers: '64, 32',
+    hiddenLayers: DEFAULT_HIDDEN_UNITS.join(', '),
     activation: 'relu',
-    dropout: 0,
+    dropout: DROPOUT.default,
     l2: undefined,
-    epochs: 50,
-    batchSize: 32,
+    epochs: EPOCHS.default,
+    batchSize: BATCH_SIZE.default,
     learningRate: undefined,
-    optimizer: 'adam',
+    optimizer: OPTIMIZER.default,
     earlyStopping: false,
-    monitor: 'val_loss',
-    patience: 10,
+    monitor: MONITOR.default,
+    patience: PATIENCE.default,
     restoreBestWeights: true,
-    classWeight: 'none',
+    classWeight: CLASS_WEIGHT.default,
     split: { train: 70, validation: 15, test: 15 },
     timeColumn: '',
-    seed: 42,
+    seed: SEED.default,
   };
 }
 
@@ -130,19 +146,22 @@ export function validateForm(form: TrainForm, columns: readonly ColumnProfile[])
   if (featuresOf(form, columns).length === 0) errors.features = 'Keep at least one feature column.';
   if (form.model === 'mlp' && parseLayers(form.hiddenLayers) === undefined)
     errors.hiddenLayers = 'Hidden layers are unit counts separated by commas, e.g. 64, 32.';
-  if (!(Number.isInteger(form.epochs) && form.epochs >= 1 && form.epochs <= 100_000)) errors.epochs = 'Epochs: a whole number from 1 to 100,000.';
-  if (!(Number.isInteger(form.batchSize) && form.batchSize >= 1)) errors.batchSize = 'Batch size: a whole number of at least 1.';
-  if (form.learningRate !== undefined && !(form.learningRate > 0 && form.learningRate <= 100))
-    errors.learningRate = 'Learning rate: above 0, at most 100, or empty for automatic.';
-  if (!(form.dropout >= 0 && form.dropout <= 0.9)) errors.dropout = 'Dropout: from 0 to 0.9.';
-  if (form.l2 !== undefined && !(form.l2 >= 0 && form.l2 <= 10)) errors.l2 = 'L2: from 0 to 10, or empty for automatic.';
-  if (!(Number.isInteger(form.patience) && form.patience >= 0)) errors.patience = 'Patience: a whole number of epochs.';
+  // Bounds come from shared/training-settings.ts, the engine's own.
+  const check = (field: keyof TrainForm, problem: string | undefined, automatic = false) => {
+    if (problem) errors[field] = automatic ? problem.replace(/\.$/, ', or empty for automatic.') : problem;
+  };
+  check('epochs', checkNumber(EPOCHS, form.epochs));
+  check('batchSize', checkNumber(BATCH_SIZE, form.batchSize));
+  if (form.learningRate !== undefined) check('learningRate', checkNumber(LEARNING_RATE, form.learningRate), true);
+  check('dropout', checkNumber(DROPOUT, form.dropout));
+  if (form.l2 !== undefined) check('l2', checkNumber(L2, form.l2), true);
+  if (form.earlyStopping) check('patience', checkNumber(PATIENCE, form.patience));
   const { train, validation, test } = form.split;
   if (!(train > 0 && test > 0 && validation >= 0) || Math.abs(train + validation + test - 100) > 1e-9)
     errors.split = 'Train, validation and test must be percentages adding up to 100, with train and test above 0.';
   if (form.earlyStopping && form.monitor.startsWith('val_') && validation === 0)
     errors.monitor = 'Early stopping on a validation metric needs a validation split above 0%.';
-  if (!(Number.isInteger(form.seed) && form.seed >= 0 && form.seed < 2 ** 31)) errors.seed = 'Seed: a whole number from 0 to 2147483647.';
+  check('seed', checkNumber(SEED, form.seed));
   return errors;
 }
 
@@ -150,7 +169,7 @@ export function validateForm(form: TrainForm, columns: readonly ColumnProfile[])
 export function parseLayers(text: string): number[] | undefined {
   const parts = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
   const units = parts.map(Number);
-  return units.every((u) => Number.isInteger(u) && u >= 1 && u <= 4096) && units.length <= 16 ? units : undefined;
+  return units.every((u) => checkNumber(UNITS, u) === undefined) && units.length <= MAX_HIDDEN_LAYERS ? units : undefined;
 }
 
 /** The feature columns the run will get: every column but the target, the time column and the unticked ones. */

@@ -1,0 +1,136 @@
+// The training settings, each defined once: its label, bounds, default and the options of a
+// choice. The contract (shared/api.ts RunRequest), the engine's parameters (training/train-loop.ts),
+// the pipeline train node's fields (shared/pipeline.ts) and the Train dialog's checks
+// (renderer/src/pages/train/train-form.ts) all derive from here, so a bound or a default cannot
+// differ between the form, a pipeline file, the CLI and the engine (test/unit/shared/training-settings.test.ts).
+import { z } from 'zod';
+
+/** A number setting: `above` makes `min` exclusive (a learning rate of 0 learns nothing). */
+export interface NumberSetting {
+  type: 'number' | 'integer';
+  label: string;
+  min: number;
+  max: number;
+  above?: boolean;
+  /** Absent: the engine chooses per task and model when the setting is left empty. */
+  default?: number;
+  step?: number;
+  description?: string;
+}
+
+/** A choice among fixed values. */
+export interface ChoiceSetting<T extends string> {
+  type: 'enum';
+  label: string;
+  options: readonly { value: T; label: string }[];
+  default: T;
+}
+
+const MAX_SEED = 2 ** 31 - 1;
+
+export const EPOCHS = { type: 'integer', label: 'Epochs', min: 1, max: 100_000, default: 50 } as const satisfies NumberSetting;
+export const BATCH_SIZE = { type: 'integer', label: 'Batch size', min: 1, max: 1_000_000, default: 32 } as const satisfies NumberSetting;
+export const LEARNING_RATE = {
+  type: 'number',
+  label: 'Learning rate',
+  min: 0,
+  above: true,
+  max: 100,
+  step: 0.0001,
+  description: 'Chosen for the task and model when empty.',
+} as const satisfies NumberSetting;
+export const L2 = {
+  type: 'number',
+  label: 'L2 penalty',
+  min: 0,
+  max: 10,
+  description: 'Chosen for the task and model when empty.',
+} as const satisfies NumberSetting;
+export const SEED = { type: 'integer', label: 'Seed', min: 0, max: MAX_SEED, default: 42 } as const satisfies NumberSetting;
+export const UNITS = { type: 'integer', label: 'Units', min: 1, max: 4096, default: 64 } as const satisfies NumberSetting;
+export const DROPOUT = { type: 'number', label: 'Dropout', min: 0, max: 0.9, step: 0.05, default: 0 } as const satisfies NumberSetting;
+/** Epochs without improvement after which training stops (as Keras counts: 0 stops at the first). */
+export const PATIENCE = { type: 'integer', label: 'Patience (epochs)', min: 0, max: 10_000, default: 10 } as const satisfies NumberSetting;
+/** A change smaller than this is not an improvement. */
+export const MIN_DELTA = { type: 'number', label: 'Minimum change', min: 0, max: 1e9, default: 0 } as const satisfies NumberSetting;
+/** Hidden layers of an MLP at most. */
+export const MAX_HIDDEN_LAYERS = 16;
+/** The MLP's hidden layers when none are given. */
+export const DEFAULT_HIDDEN_UNITS: readonly number[] = [64, 32];
+
+export const OPTIMIZER = {
+  type: 'enum',
+  label: 'Optimiser',
+  options: [
+    { value: 'adam', label: 'Adam' },
+    { value: 'sgd', label: 'SGD' },
+    { value: 'rmsprop', label: 'RMSprop' },
+  ],
+  default: 'adam',
+} as const satisfies ChoiceSetting<string>;
+
+export const ACTIVATION = {
+  type: 'enum',
+  label: 'Activation',
+  options: [
+    { value: 'relu', label: 'ReLU' },
+    { value: 'tanh', label: 'tanh' },
+    { value: 'elu', label: 'ELU' },
+    { value: 'selu', label: 'SELU' },
+    { value: 'sigmoid', label: 'Sigmoid' },
+    { value: 'softplus', label: 'Softplus' },
+    { value: 'linear', label: 'Linear' },
+  ],
+  default: 'relu',
+} as const satisfies ChoiceSetting<string>;
+
+/** Epoch metrics early stopping can watch: loss always, accuracy ("acc", as tfjs names it) for classes, MAE for numbers. */
+export const MONITOR = {
+  type: 'enum',
+  label: 'Watch',
+  options: [
+    { value: 'val_loss', label: 'Validation loss' },
+    { value: 'loss', label: 'Training loss' },
+    { value: 'val_acc', label: 'Validation accuracy' },
+    { value: 'acc', label: 'Training accuracy' },
+    { value: 'val_mae', label: 'Validation MAE' },
+    { value: 'mae', label: 'Training MAE' },
+  ],
+  default: 'val_loss',
+} as const satisfies ChoiceSetting<string>;
+
+export const CLASS_WEIGHT = {
+  type: 'enum',
+  label: 'Class weights',
+  options: [
+    { value: 'none', label: 'None' },
+    { value: 'balanced', label: 'Balanced' },
+  ],
+  default: 'none',
+} as const satisfies ChoiceSetting<string>;
+
+type Values<S extends ChoiceSetting<string>> = S['options'][number]['value'];
+
+/** The zod schema of a number setting's value (no default: callers add `.optional()` or `.default()`). */
+export function numberSchema(s: NumberSetting): z.ZodNumber {
+  let n = s.type === 'integer' ? z.number().int() : z.number();
+  n = s.above ? n.gt(s.min) : n.min(s.min);
+  return n.max(s.max);
+}
+
+/** The zod enum of a choice setting. */
+export function choiceSchema<S extends ChoiceSetting<string>>(s: S): z.ZodEnum<{ [K in Values<S>]: K }> {
+  return z.enum(s.options.map((o) => o.value) as [Values<S>, ...Values<S>[]]);
+}
+
+/** What a number setting accepts, in words: "a whole number from 1 to 100,000", "above 0, at most 100". */
+export function describeBounds(s: NumberSetting): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const kind = s.type === 'integer' ? 'a whole number' : 'a number';
+  return s.above ? `${kind} above ${n(s.min)}, at most ${n(s.max)}` : `${kind} from ${n(s.min)} to ${n(s.max)}`;
+}
+
+/** Why a value does not fit a number setting ("Epochs: a whole number from 1 to 100,000."), or undefined. */
+export function checkNumber(s: NumberSetting, value: number): string | undefined {
+  return numberSchema(s).safeParse(value).success ? undefined : `${s.label}: ${describeBounds(s)}.`;
+}
