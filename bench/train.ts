@@ -164,7 +164,8 @@ async function child(backend: Backend, rows: number, epochs: number): Promise<Ch
   }
   const tf = await import('@tensorflow/tfjs');
   const { buildModel } = await import('../electron/core/training/models.js');
-  const { TrainParams, trainModel } = await import('../electron/core/training/train-loop.js');
+  const { trainModel } = await import('../electron/core/training/train-loop.js');
+  const { TrainParams } = await import('../electron/core/training/train-params.js');
   const f = files(rows);
   const xBytes = readFileSync(f.x);
   const yBytes = readFileSync(f.y);

@@ -13,7 +13,8 @@ import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurv
 import { buildModel, ModelParams, type ModelParamsInput, type Task } from './models.js';
 import { decodeValues, encodeTarget, featureCount, fitPreprocess, logsInTargetUnits, transform } from './preprocess.js';
 import { chooseSplit, DEFAULT_FRACTIONS, presentRows, splitMethodOf, type SplitFractions, type Splits } from './splits.js';
-import { predictProba, predictValues, trainModel, TrainParams, type EpochLogs } from './train-loop.js';
+import { predictProba, predictValues, trainModel, type EpochLogs } from './train-loop.js';
+import { TrainParams } from './train-params.js';
 
 /** Fewer rows with a target than this cannot make a training, validation and test split worth the name. */
 export const MIN_ROWS = 10;

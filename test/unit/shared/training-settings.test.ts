@@ -15,7 +15,7 @@ import {
   UNITS,
   type NumberSetting,
 } from '../../../shared/training-settings.js';
-import { EarlyStopping, TrainParams } from '../../../electron/core/training/train-loop.js';
+import { EarlyStopping, TrainParams } from '../../../electron/core/training/train-params.js';
 import { defaultForm, validateForm, type TrainForm } from '../../../renderer/src/pages/train/train-form.js';
 import type { ColumnProfile } from '../../../shared/api.js';
 

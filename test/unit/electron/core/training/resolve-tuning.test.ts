@@ -8,7 +8,7 @@ import {
   CLASSIFICATION_LEARNING_RATE,
   resolveTuning,
 } from '../../../../../electron/core/training/run-training.js';
-import { TrainParams } from '../../../../../electron/core/training/train-loop.js';
+import { TrainParams } from '../../../../../electron/core/training/train-params.js';
 
 const train = TrainParams.parse({});
 const mlp = ModelParams.parse({});

@@ -10,12 +10,11 @@ import {
   type Task,
 } from '../../../../../electron/core/training/models.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
+import { chainGradients, closedFormChain } from '../../../../../electron/core/training/dense-gradients.js';
+import { FlatAdam } from '../../../../../electron/core/training/flat-adam.js';
+import { TrainParams } from '../../../../../electron/core/training/train-params.js';
 import {
-  FlatAdam,
-  TrainParams,
   balancedClassWeights,
-  chainGradients,
-  closedFormChain,
   predictProba,
   predictValues,
   trainModel,
