@@ -22,31 +22,19 @@ import {
   useRef,
   useState,
   type DragEvent,
-  type KeyboardEvent,
   type RefObject,
 } from 'react';
 import type { PipelineDetail, PipelineStep } from '../../../../shared/api.js';
-import {
-  isNodeKind,
-  nodeKinds,
-  validatePipeline,
-  type PipelineIssue,
-  type PipelineSpec,
-  type StepOutput,
-} from '../../../../shared/pipeline.js';
+import { isNodeKind, nodeKinds, type StepOutput } from '../../../../shared/pipeline.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { useAsync } from '../../lib/use-async.js';
-import { formatDuration } from '../../lib/format.js';
 import { layoutLeftToRight } from './auto-layout.js';
 import { DecorationsContext, issuesByNode, type Decorations } from './decorations.js';
 import {
-  canRedo,
-  canUndo,
   currentSpec,
   isDirty,
-  stableJson,
   type EditorAction,
   type EditorDoc,
 } from './editor-state.js';
@@ -63,9 +51,12 @@ import { inputColumns } from './node-columns.js';
 import { NodePanel, type NodeTab } from './node-panel.js';
 import { Palette, STEP_MIME } from './palette.js';
 import { PipelinePanel } from './pipeline-panel.js';
-import { countSteps, countsText, isOpen, RUN_LABELS } from './run-steps.js';
+import { countSteps } from './run-steps.js';
 import { nodeTypes } from './step-node.js';
+import { editorKeys } from './editor-keys.js';
+import { EditorToolbar, type Busy } from './editor-toolbar.js';
 import { useDatasetColumns } from './use-dataset-columns.js';
+import { usePipelineCheck } from './use-pipeline-check.js';
 import { usePipelineRuns } from './use-pipeline-runs.js';
 
 /** The clipboard the page shares between its pipelines, and how many times it was pasted (each paste lands further along). */
@@ -89,8 +80,6 @@ const PASTE_OFFSET = 40;
 /** Fitting leaves a margin and never zooms a small pipeline past 110 %. */
 const FIT = { padding: 0.1, maxZoom: 1.1 };
 const TOAST_MS = 5000;
-/** One empty list, so "no issues yet" does not redraw every step on every render. */
-const NO_ISSUES: readonly PipelineIssue[] = [];
 
 export function PipelineEditor(props: PipelineEditorProps) {
   return (
@@ -107,7 +96,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   // `at` makes the same message said twice a new toast, with its own timeout.
   const [toast, setToast] = useState<{ text: string; at: number } | undefined>(undefined);
   const [tab, setTab] = useState<NodeTab>('params');
-  const [busy, setBusy] = useState<'saving' | 'starting' | 'cancelling' | undefined>(undefined);
+  const [busy, setBusy] = useState<Busy | undefined>(undefined);
   const [actionError, setActionError] = useState<{ title: string; error: ApiError } | undefined>(undefined);
   const [versionsTick, setVersionsTick] = useState(0);
   const [fitOnOpen] = useState(doc.nodes.length > 0);
@@ -121,36 +110,11 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
 
   const spec = useMemo(() => currentSpec(doc), [doc]);
   const dirty = isDirty(doc);
-  // Validation ignores where steps sit (all placed at 0,0 here): dragging does not re-check the file.
-  const contentKey = useMemo(
-    () => stableJson({ ...spec, nodes: spec.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) }),
-    [spec],
-  );
-  const placeless = useMemo(() => JSON.parse(contentKey) as PipelineSpec, [contentKey]);
-  const local = useMemo(() => validatePipeline(placeless), [placeless]);
-  const [checked, setChecked] = useState<{ key: string; issues: PipelineIssue[] } | undefined>(undefined);
-  useEffect(() => {
-    if (!local.ok) return;
-    // The engine also checks that the datasets named exist; asked once typing pauses.
-    const timer = setTimeout(() => {
-      client.call('pipelines.validate', { spec }).then(
-        (r) => setChecked({ key: contentKey, issues: r.issues }),
-        () => setChecked({ key: contentKey, issues: [] }),
-      );
-    }, 300);
-    return () => clearTimeout(timer);
-    // Keyed on the content: positions do not change what the engine would say.
-  }, [client, contentKey, local.ok]);
-  const issues: readonly PipelineIssue[] = local.ok
-    ? checked?.key === contentKey
-      ? checked.issues
-      : NO_ISSUES
-    : local.issues;
+  const { placeless, issues } = usePipelineCheck(spec);
   const issueMap = useMemo(() => issuesByNode(issues), [issues]);
 
   const runs = usePipelineRuns(doc.pipelineId);
   const run = runs.run;
-  const running = run ? isOpen(run.status) : false;
   // From the placeless spec, so dragging a step does not redraw every step.
   const splits = useMemo(() => splitPorts(placeless), [placeless]);
   // An edge out of a table step placed after the split carries the split: coloured as one.
@@ -349,27 +313,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const mod = e.ctrlKey || e.metaKey;
-    const key = e.key.toLowerCase();
-    if (mod && key === 's') {
-      e.preventDefault();
-      if (dirty && !busy) void save();
-      return;
-    }
-    // Typing in a field keeps the field's own undo, copy and delete.
-    if ((e.target as HTMLElement).closest('input, textarea, select, [contenteditable="true"]')) return;
-    if (mod && key === 'z' && !e.shiftKey) dispatch({ type: 'undo' });
-    else if (mod && (key === 'y' || (key === 'z' && e.shiftKey))) dispatch({ type: 'redo' });
-    else if (mod && key === 'c') copy();
-    else if (mod && key === 'x') {
-      if (copy()) dispatch({ type: 'deleteSelected' });
-    } else if (mod && key === 'v') paste();
-    else if (mod && key === 'a') dispatch({ type: 'selectAll' });
-    else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) dispatch({ type: 'deleteSelected' });
-    else return;
-    e.preventDefault();
-  };
+  const onKeyDown = editorKeys({ dispatch, copy, paste, save: () => (dirty && !busy ? void save() : undefined) });
 
   const problems = issues.length;
   const runBlocked =
@@ -378,139 +322,25 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
       : doc.nodes.length === 0
         ? 'Add steps first'
         : undefined;
-  const liveCounts = countSteps(runs.steps.values());
 
   return (
     <div className="pl-editor" tabIndex={-1} onKeyDown={onKeyDown} data-testid="pipeline-editor" data-dirty={dirty}>
-      <div className="pl-toolbar">
-        <div className="pl-title">
-          <h1 className="ellipsis" data-testid="pipeline-title">
-            {doc.head.name || 'Untitled'}
-          </h1>
-          {doc.baseVersion !== undefined && <span className="tag">v{doc.baseVersion}</span>}
-          {dirty && (
-            <span className="unsaved" data-testid="unsaved" title="The canvas differs from the saved version">
-              ● {doc.pipelineId ? 'Unsaved changes' : 'Not saved yet'}
-            </span>
-          )}
-        </div>
-        <div className="pl-actions">
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => dispatch({ type: 'undo' })}
-            disabled={!canUndo(doc)}
-            title="Undo (Ctrl+Z)"
-            data-testid="undo"
-          >
-            ↶ Undo
-          </button>
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => dispatch({ type: 'redo' })}
-            disabled={!canRedo(doc)}
-            title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
-            data-testid="redo"
-          >
-            ↷ Redo
-          </button>
-          <span className="pl-sep" />
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={autoLayout}
-            disabled={doc.nodes.length === 0}
-            title="Arrange the steps left to right along their edges"
-            data-testid="auto-layout"
-          >
-            Auto-layout
-          </button>
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={exportFile}
-            title="Download the pipeline file as shown (JSON)"
-            data-testid="export"
-          >
-            Export
-          </button>
-          {doc.pipelineId && (
-            <button
-              type="button"
-              className="btn btn-small btn-danger-ghost"
-              onClick={onDelete}
-              data-testid="delete-pipeline"
-            >
-              Delete…
-            </button>
-          )}
-          <span className="pl-sep" />
-          <button
-            type="button"
-            className="btn"
-            onClick={() => void save()}
-            disabled={!dirty || busy !== undefined}
-            title="Save as a new version (Ctrl+S)"
-            data-testid="save"
-          >
-            {busy === 'saving' ? 'Saving…' : 'Save'}
-          </button>
-          {running ? (
-            <button
-              type="button"
-              className="btn btn-danger"
-              onClick={cancel}
-              disabled={busy === 'cancelling'}
-              data-testid="cancel-run"
-            >
-              {busy === 'cancelling' ? 'Cancelling…' : 'Cancel run'}
-            </button>
-          ) : (
-            <button
-              type="button"
-              className="btn btn-primary"
-              onClick={() => void start()}
-              disabled={runBlocked !== undefined || busy !== undefined}
-              title={runBlocked ?? (dirty ? 'Save a new version and run it' : 'Run this version')}
-              data-testid="run"
-            >
-              ▶ {busy === 'starting' ? 'Starting…' : dirty ? 'Save & run' : 'Run'}
-            </button>
-          )}
-        </div>
-      </div>
-      <div className="pl-runbar" data-testid="run-bar" data-status={run?.status ?? ''}>
-        {runBlocked && !running ? (
-          <button
-            type="button"
-            className="btn-link warn"
-            onClick={() => dispatch({ type: 'select', ids: [] })}
-            data-testid="run-blocked"
-          >
-            ⚠ {runBlocked}
-          </button>
-        ) : null}
-        {run ? (
-          <span className="runbar-run">
-            <span className={`run-status run-status-${run.status}`} data-testid="run-status">
-              {isOpen(run.status) && <span className="spinner" aria-hidden="true" />}
-              {RUN_LABELS[run.status]}
-            </span>
-            <span className="small">{countsText(liveCounts)}</span>
-            <span className="small muted">
-              run of v{run.version}
-              {run.startedAt && run.finishedAt
-                ? ` · ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}`
-                : ''}
-              {stale ? ' · the canvas has changed since' : ''}
-            </span>
-            {run.error && <span className="small warn ellipsis">{run.error.message}</span>}
-          </span>
-        ) : (
-          !runBlocked && <span className="small muted">{doc.pipelineId ? 'Not run yet.' : 'Save to run.'}</span>
-        )}
-      </div>
+      <EditorToolbar
+        doc={doc}
+        dispatch={dispatch}
+        dirty={dirty}
+        busy={busy}
+        run={run}
+        runBlocked={runBlocked}
+        stale={stale}
+        liveCounts={countSteps(runs.steps.values())}
+        onAutoLayout={autoLayout}
+        onExport={exportFile}
+        onDelete={onDelete}
+        onSave={() => void save()}
+        onStart={() => void start()}
+        onCancel={cancel}
+      />
       {actionError && (
         <div className="pl-error">
           <ErrorPanel title={actionError.title} error={actionError.error}>
