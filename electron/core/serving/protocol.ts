@@ -26,6 +26,12 @@ export interface EndpointLimits {
   requestDeadlineMs: number;
   /** Rows per model call. */
   maxBatch: number;
+  /**
+   * What one model call may cost, in operations and in values held at once: a call holds the whole
+   * process, so a model's rows per call are bounded by its cost per row (batcher.ts, rowsPerCall).
+   */
+  maxCallFlops: number;
+  maxCallActivations: number;
   /** How long the first request of a batch waits for others. 0: until the current I/O has been read. */
   maxBatchDelayMs: number;
   /** Request body limit in bytes; larger gets 413, without reading it. */
@@ -44,6 +50,10 @@ export const DEFAULT_LIMITS: EndpointLimits = {
   maxInFlight: 512,
   requestDeadlineMs: 5_000,
   maxBatch: 64,
+  // About 5 ms on the wasm backend (some 20 GFLOP/s here), 0.1-0.2 s on the plain CPU one.
+  maxCallFlops: 100_000_000,
+  // 16 MB of float32.
+  maxCallActivations: 1 << 22,
   maxBatchDelayMs: 1,
   bodyLimit: 1024 * 1024,
   maxInstances: 1_000,
