@@ -76,7 +76,12 @@ export interface EndpointConfig {
   limits?: Partial<EndpointLimits>;
   /** The request log's retention. */
   logRetention?: { maxRows?: number; maxAgeDays?: number };
+  /** How long a stop may drain before the process exits anyway (DEFAULT_DRAIN_MS when absent). */
+  drainMs?: number;
 }
+
+/** How long a stop waits for in-flight requests; the host kills a process still there a margin later. */
+export const DEFAULT_DRAIN_MS = 10_000;
 
 /** The state of one served version inside an endpoint. */
 export interface ModelState {
