@@ -5,7 +5,8 @@
 import { fork } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CairnService } from '../../electron/core/service.js';
 import { forkEndpointSpawner } from '../../electron/core/serving/fork-spawner.js';
@@ -17,7 +18,8 @@ import { classificationCsv } from '../unit/electron/core/training/data.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
-const BLOCKED = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'blocked-endpoint-process.mjs');
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const BLOCKED = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'blocked-endpoint-process.ts');
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -89,7 +91,7 @@ describe('stopping an endpoint process', () => {
   it('whose event loop is blocked: the supervisor kills it a margin after the drain timeout', async () => {
     let pid: number | undefined;
     const spawn = (): EndpointProcess => {
-      const child = fork(BLOCKED, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+      const child = fork(BLOCKED, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
       pid = child.pid;
       pids.push(child.pid as number);
       return {
