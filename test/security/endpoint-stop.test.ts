@@ -1,9 +1,10 @@
 // Stopping an endpoint ends its process within the drain timeout, whatever it is doing: sent
 // SIGTERM while a request it cannot finish is in flight, it exits when the drain timeout passes;
 // with its event loop blocked (no handler or timer of its own can run), the host kills it a
-// margin later. Either way the pid is gone, and nothing of the process is left holding memory.
+// margin later; and `cairn serve` signalled while its endpoint still starts stops that endpoint
+// before it exits. Either way the pid is gone, and nothing of the process is left holding memory.
 import { fork } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,6 +13,7 @@ import { CairnService } from '../../electron/core/service.js';
 import { forkEndpointSpawner } from '../../electron/core/serving/fork-spawner.js';
 import type { EndpointProcess, EndpointToHost, ServedModel } from '../../electron/core/serving/protocol.js';
 import { EndpointSupervisor } from '../../electron/core/serving/supervisor.js';
+import { startCairn } from '../unit/electron/cli/run-cairn.js';
 import { alive, tempDir } from '../unit/electron/core/helpers.js';
 import { flower, served } from '../unit/electron/core/serving/fixtures.js';
 import { classificationCsv } from '../unit/electron/core/training/data.js';
@@ -118,4 +120,31 @@ describe('stopping an endpoint process', () => {
     expect(took).toBeLessThan(drainMs + 2_000 + 3_000);
     expect(alive(pid as number)).toBe(false);
   }, 30_000);
+
+  it('`cairn serve` sent SIGTERM while its endpoint still starts exits only once the endpoint process is gone', async () => {
+    const cli = startCairn(path.join(dir, 'home'), ['serve', 'flowers']);
+    pids.push(cli.child.pid as number);
+    // The endpoint process, as soon as the CLI has forked it (it then takes seconds to listen).
+    let endpointPid: number | undefined;
+    for (let i = 0; i < 3_000 && endpointPid === undefined && cli.child.exitCode === null; i++) {
+      endpointPid = await endpointChild(cli.child.pid as number);
+      if (endpointPid === undefined) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(endpointPid).toBeDefined();
+    pids.push(endpointPid as number);
+    expect(cli.stdout()).not.toMatch(/Serving at/);
+    cli.child.kill('SIGTERM');
+    await cli.exited;
+    expect(alive(endpointPid as number)).toBe(false);
+  }, 30_000);
 });
+
+/** The endpoint process among `pid`'s children, if it has been forked yet. */
+async function endpointChild(pid: number): Promise<number | undefined> {
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  for (const child of children.split(' ').filter(Boolean).map(Number)) {
+    const cmdline = await readFile(`/proc/${child}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes('endpoint-process')) return child;
+  }
+  return undefined;
+}
