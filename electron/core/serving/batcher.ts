@@ -5,8 +5,9 @@
 // bounded by the model's cost per row (rowsPerCall): a request with more rows is scored in several
 // calls, other work running between them. At its deadline a request is answered (504) whether it
 // is queued or in a call that has not finished.
+import type { ModelCost } from '../training/topology.js';
 
-/** Thrown to a request whose deadline passed before its batch ran. */
+/** Thrown to a request whose deadline passed before its model call finished. */
 export class DeadlineError extends Error {
   constructor() {
     super('the request waited past its deadline');
@@ -46,12 +47,6 @@ interface Item {
   reject(err: Error): void;
 }
 
-/** What a model costs per row, as its checked topology says (training/topology.ts's ModelCost). */
-export interface RowCost {
-  flopsPerRow: number;
-  activationsPerRow: number;
-}
-
 /** What one model call may cost: operations (so time) and values held at once (so memory). */
 export interface CallBudget {
   maxCallFlops: number;
@@ -59,7 +54,7 @@ export interface CallBudget {
 }
 
 /** The rows one call of a model with `cost` may take within `budget`; at least one. */
-export function rowsPerCall(cost: RowCost, budget: CallBudget): number {
+export function rowsPerCall(cost: Pick<ModelCost, 'flopsPerRow' | 'activationsPerRow'>, budget: CallBudget): number {
   const byFlops = Math.floor(budget.maxCallFlops / Math.max(1, cost.flopsPerRow));
   const byActivations = Math.floor(budget.maxCallActivations / Math.max(1, cost.activationsPerRow));
   return Math.max(1, Math.min(byFlops, byActivations));
@@ -191,12 +186,12 @@ export class MicroBatcher {
         }
         let y: Float32Array | undefined;
         for (let at = 0; at < rows; at += perCall) {
+          const k = Math.min(perCall, rows - at);
           if (at > 0) await nextTurn();
           this.expire(Date.now());
-          if (this.options.beforeCall) await this.options.beforeCall(Math.min(perCall, rows - at));
+          if (this.options.beforeCall) await this.options.beforeCall(k);
           // Every request of the call was answered at its deadline meanwhile: nothing to score.
           if (batch.every((i) => i.settled)) break;
-          const k = Math.min(perCall, rows - at);
           const started = performance.now();
           const part = this.scorer.predict(k === rows ? x : x.subarray(at * width, (at + k) * width), k);
           this.options.onCall?.(k, performance.now() - started);
