@@ -5,6 +5,7 @@
 // (parameters, FLOPs and activations per row) is computed from the checked topology and capped.
 // No TensorFlow.js here: the registry checks bundles without loading it. Each kind's allow-list is
 // in kind-topologies.ts.
+
 /** What scoring one row through a checked model costs; every accepted model is within TOPOLOGY_CAPS. */
 export interface ModelCost {
   /** Weights (every one float32). */
@@ -18,7 +19,7 @@ export interface ModelCost {
 /**
  * Caps on any model Cairn loads. The trainer's largest MLP (16 hidden layers of 4096, shared/api.ts)
  * has about 252 M parameters plus its input layer's; 300 M leaves room for thousands of input
- * features at that width, and is what a 1 GiB weights file (the bundle's entry limit) holds anyway.
+ * features at that width (a bundle carries at most 268 M anyway: its entries are at most 1 GiB).
  * A Dense layer costs two FLOPs per weight plus a few per unit, hence the FLOP cap. Widths (input
  * features, classes) have no trainer bound; 2^20 per row is far past any table Cairn imports.
  */
