@@ -330,8 +330,21 @@ export function buildProgram(): Command {
     .action(async (refs: string[], o: { port?: number; host: string }) => {
       const opts = program.opts<GlobalOptions>();
       const service = await CairnService.open({ home: resolveHome(opts.home), host: 'cli' });
+      // Listened for from the start: a signal while the endpoint still loads its models must stop
+      // it too (service.close drains or kills it), not end this process and leave it running.
+      const signalled = new Promise<'signal'>((resolve) => {
+        process.once('SIGINT', () => resolve('signal'));
+        process.once('SIGTERM', () => resolve('signal'));
+      });
       try {
-        const ep = await service.invoke('endpoints.start', { models: refs, port: o.port, host: o.host });
+        const starting = service.invoke('endpoints.start', { models: refs, port: o.port, host: o.host });
+        // Stopped before it listened, it rejects once its process has gone: nothing more to say.
+        starting.catch(() => undefined);
+        const ep = await Promise.race([starting, signalled]);
+        if (ep === 'signal') {
+          process.stderr.write('Stopping: the endpoint was still starting...\n');
+          return;
+        }
         const lines = [
           `Serving at ${ep.url}`,
           ...ep.models.map(
@@ -351,10 +364,7 @@ export function buildProgram(): Command {
           if (e.id === ep.id && (e.status === 'restarting' || (e.status === 'running' && e.message)))
             process.stderr.write(`endpoint ${e.status}${e.message ? `: ${e.message}` : ''}\n`);
         });
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+        await signalled;
         process.stderr.write('Stopping: answering requests in flight...\n');
       } finally {
         // Drains every endpoint, then closes app.db.

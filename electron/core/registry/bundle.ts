@@ -3,9 +3,10 @@
 // the size and sha256 of every file). Export writes one; import reads one that may have been made
 // by anyone, so it trusts nothing: every entry is a bare file name (no folders, `..`, absolute
 // paths, links or encryption), sizes and compression ratios are capped before a byte is inflated,
-// every file's size and hash must match bundle.json, and the model's own weight paths must be
-// files of the bundle. Entries are extracted into a fresh folder with exclusive creates, so a
-// name can never reach outside it; the caller renames the checked folder into place.
+// every file's size and hash must match bundle.json, the model's own weight paths must be files of
+// the bundle, and its topology must be one its kind's allow-list holds (kind-topologies.ts).
+// Entries are extracted into a fresh folder with exclusive creates, so a name can never reach
+// outside it; the caller renames the checked folder into place.
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
@@ -32,6 +33,7 @@ import {
   ModelCard,
   PREPROCESS_JSON,
 } from '../training/artifact-format.js';
+import { checkModelTopology } from '../training/kind-topologies.js';
 import { PreprocessManifest } from '../training/manifest.js';
 
 export const BUNDLE_JSON = 'bundle.json';
@@ -241,14 +243,16 @@ export async function readBundle(file: string, workDir: string, limits: BundleLi
   }
 }
 
-function parseJson<T>(file: string, name: string, data: Buffer | undefined, schema: z.ZodType<T>): T {
-  let value: unknown;
+function readJson(file: string, name: string, data: Buffer | undefined): unknown {
   try {
-    value = JSON.parse((data ?? Buffer.alloc(0)).toString('utf8'));
+    return JSON.parse((data ?? Buffer.alloc(0)).toString('utf8'));
   } catch {
     throw refused(file, `${name} is not valid JSON`, { entry: name });
   }
-  const parsed = schema.safeParse(value);
+}
+
+function parseJson<T>(file: string, name: string, data: Buffer | undefined, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(readJson(file, name, data));
   if (!parsed.success) throw refused(file, `${name} is not in the expected format (${parsed.error.issues[0]?.message ?? 'invalid'})`, { entry: name });
   return parsed.data;
 }
@@ -321,5 +325,8 @@ function checkBundle(file: string, found: Map<string, { size: number; sha256: st
   parseJson(file, PREPROCESS_JSON, found.get(PREPROCESS_JSON)?.data, PreprocessManifest);
   const card = parseJson(file, CARD_JSON, found.get(CARD_JSON)?.data, ModelCard);
   if (card.task !== manifest.task) throw refused(file, `${BUNDLE_JSON} says ${manifest.task} but ${CARD_JSON} says ${card.task}`);
+  // tfjs builds whatever layers model.json names: it must be a topology Cairn itself builds.
+  const topology = checkModelTopology(card.modelKind, readJson(file, MODEL_JSON, found.get(MODEL_JSON)?.data));
+  if (!topology.ok) throw refused(file, `${MODEL_JSON} is not a model Cairn builds: ${topology.reason}`, { entry: MODEL_JSON });
   return manifest;
 }

@@ -1,9 +1,10 @@
 // Entry point of an endpoint process: serves until told to stop or sent SIGTERM, then drains
-// (answers what is in flight) and exits. A crash here takes down this endpoint only; the host's
-// supervisor starts it again.
+// (answers what is in flight) and exits, within the drain timeout whether or not the drain has
+// finished. A crash here takes down this endpoint only; the host's supervisor starts it again, and
+// kills a process whose event loop is too blocked to run even that timer.
 import { toApiError } from '../errors.js';
 import { startEndpoint, type EndpointHooks, type RunningEndpoint } from './endpoint.js';
-import type { EndpointToHost, HostToEndpoint } from './protocol.js';
+import { DEFAULT_DRAIN_MS, type EndpointToHost, type HostToEndpoint } from './protocol.js';
 
 interface ElectronParentPort {
   postMessage(message: unknown): void;
@@ -28,10 +29,17 @@ function hooks(): EndpointHooks {
 
 let running: RunningEndpoint | undefined;
 let stopping = false;
+let drainMs = DEFAULT_DRAIN_MS;
 
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  // A drain that cannot finish (a swap still loading, a model call that does not return) must
+  // not keep the process, and whatever memory it holds, alive.
+  setTimeout(() => {
+    process.stderr.write(`endpoint: in-flight work did not finish within ${drainMs} ms of the stop; exiting\n`);
+    process.exit(1);
+  }, drainMs);
   try {
     await running?.close();
   } finally {
@@ -42,6 +50,7 @@ async function stop(code: number): Promise<void> {
 listen((message) => {
   switch (message.type) {
     case 'start':
+      drainMs = message.config.drainMs ?? DEFAULT_DRAIN_MS;
       startEndpoint(message.config, hooks()).then(
         (r) => {
           running = r;

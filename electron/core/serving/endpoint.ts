@@ -8,7 +8,7 @@ import http from 'node:http';
 import * as tf from '@tensorflow/tfjs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { cairnVersion } from '../environment.js';
-import { MicroBatcher, DeadlineError } from './batcher.js';
+import { MicroBatcher, DeadlineError, rowsPerCall } from './batcher.js';
 import { newPredictionId } from './ids.js';
 import { loadServedModel, type LoadedModel } from './loaded-model.js';
 import { Metrics } from './metrics.js';
@@ -18,8 +18,8 @@ import { registerFeedbackRoute } from './feedback-route.js';
 import { RequestLog } from './request-log.js';
 
 export interface EndpointHooks {
-  /** Runs before each model call; tests slow the model down with it. */
-  beforeModelCall?: (rows: number) => void | Promise<void>;
+  /** Runs before each model call of `model`; tests slow a model down with it. */
+  beforeModelCall?: (rows: number, model: ServedModel) => void | Promise<void>;
   /** Loads a version (tests count or fail loads with it). */
   load?: (spec: ServedModel) => Promise<LoadedModel>;
 }
@@ -92,7 +92,8 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
         {
           maxBatch: limits.maxBatch,
           maxDelayMs: limits.maxBatchDelayMs,
-          beforeCall: hooks.beforeModelCall,
+          maxRowsPerCall: rowsPerCall(model.cost, limits),
+          beforeCall: hooks.beforeModelCall && ((rows) => hooks.beforeModelCall?.(rows, spec)),
           onCall: (rows, ms) => metrics.modelCall(rows, ms),
         },
       );

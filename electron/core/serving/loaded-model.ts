@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadArtifacts, type ModelCard } from '../training/artifacts.js';
 import type { PreprocessManifest } from '../training/manifest.js';
+import type { ModelCost } from '../training/topology.js';
 import { targetScale } from '../training/preprocess.js';
 import type { ServedModel } from './protocol.js';
 import { compileDenseForward } from './dense-forward.js';
@@ -31,6 +32,8 @@ export interface LoadedModel {
   validator: CompiledValidator;
   card: ModelCard;
   preprocess: PreprocessManifest;
+  /** What scoring one row costs, from the checked topology: bounds the rows of one call. */
+  cost: ModelCost;
   /** Scores n rows of features; synchronous on every backend Cairn uses (cpu, wasm, tensorflow). */
   predict(x: Float32Array, n: number): Float32Array;
   /** Row i of a model call's output as the API's prediction. */
@@ -66,9 +69,9 @@ export function outputEncoder(classes: readonly string[] | null, mean: number, s
   };
 }
 
-/** Loads a served version after checking its files against the recorded sha256. */
+/** Loads a served version after checking its files against the recorded sha256 and its topology against its kind's allow-list. */
 export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
-  const { model, preprocess, card } = await loadArtifacts(spec.dir, spec.sha256);
+  const { model, preprocess, card, cost } = await loadArtifacts(spec.dir, spec.sha256);
   const validator = compileValidator(preprocess);
   const target = preprocess.target;
   const classes = target?.task === 'classification' ? target.classes : null;
@@ -95,6 +98,7 @@ export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
     validator,
     card,
     preprocess,
+    cost,
     predict,
     encode,
     dispose: () => {

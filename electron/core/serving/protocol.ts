@@ -26,6 +26,12 @@ export interface EndpointLimits {
   requestDeadlineMs: number;
   /** Rows per model call. */
   maxBatch: number;
+  /**
+   * What one model call may cost, in operations and in values held at once: a call holds the whole
+   * process, so a model's rows per call are bounded by its cost per row (batcher.ts, rowsPerCall).
+   */
+  maxCallFlops: number;
+  maxCallActivations: number;
   /** How long the first request of a batch waits for others. 0: until the current I/O has been read. */
   maxBatchDelayMs: number;
   /** Request body limit in bytes; larger gets 413, without reading it. */
@@ -44,6 +50,10 @@ export const DEFAULT_LIMITS: EndpointLimits = {
   maxInFlight: 512,
   requestDeadlineMs: 5_000,
   maxBatch: 64,
+  // About 5 ms on the wasm backend (some 20 GFLOP/s here), 0.1-0.2 s on the plain CPU one.
+  maxCallFlops: 100_000_000,
+  // 16 MB of float32.
+  maxCallActivations: 1 << 22,
   maxBatchDelayMs: 1,
   bodyLimit: 1024 * 1024,
   maxInstances: 1_000,
@@ -66,7 +76,12 @@ export interface EndpointConfig {
   limits?: Partial<EndpointLimits>;
   /** The request log's retention. */
   logRetention?: { maxRows?: number; maxAgeDays?: number };
+  /** How long a stop may drain before the process exits anyway (DEFAULT_DRAIN_MS when absent). */
+  drainMs?: number;
 }
+
+/** How long a stop waits for in-flight requests; the host kills a process still there a margin later. */
+export const DEFAULT_DRAIN_MS = 10_000;
 
 /** The state of one served version inside an endpoint. */
 export interface ModelState {

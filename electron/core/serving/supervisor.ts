@@ -4,14 +4,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Endpoint, EndpointStartRequest } from '../../../shared/api.js';
 import { CairnError, fromApiError } from '../errors.js';
-import type {
-  EndpointConfig,
-  EndpointLimits,
-  EndpointProcess,
-  EndpointToHost,
-  ModelState,
-  ServedModel,
-  SpawnEndpointProcess,
+import {
+  DEFAULT_DRAIN_MS,
+  type EndpointConfig,
+  type EndpointLimits,
+  type EndpointProcess,
+  type EndpointToHost,
+  type ModelState,
+  type ServedModel,
+  type SpawnEndpointProcess,
 } from './protocol.js';
 import type { TrafficWindow } from './live-traffic.js';
 
@@ -27,9 +28,15 @@ export interface SupervisorOptions {
   maxBackoffMs?: number;
   /** A process that lived this long resets the backoff. */
   stableMs?: number;
-  /** How long a stop waits for in-flight requests before it kills. */
+  /**
+   * How long a stop lets the process drain in-flight requests (it exits by itself then); one still
+   * there KILL_MARGIN_MS later, its event loop blocked, is killed.
+   */
   drainMs?: number;
 }
+
+/** A process's own exit timer needs its event loop; past drainMs by this much, the loop is not turning. */
+const KILL_MARGIN_MS = 2_000;
 
 interface Managed {
   info: Endpoint;
@@ -67,6 +74,10 @@ export class EndpointSupervisor {
 
   constructor(private readonly options: SupervisorOptions) {}
 
+  private get drainMs(): number {
+    return this.options.drainMs ?? DEFAULT_DRAIN_MS;
+  }
+
   list(): Endpoint[] {
     return [...this.endpoints.values()].map((m) => ({ ...m.info }));
   }
@@ -100,6 +111,7 @@ export class EndpointSupervisor {
         logFile: this.options.logFile,
         models: served,
         limits: this.options.limits,
+        drainMs: this.drainMs,
       },
       stopping: false,
       crashes: 0,
@@ -300,7 +312,7 @@ export class EndpointSupervisor {
       m.info.status = 'stopping';
       this.emit(m);
       proc.send({ type: 'stop' });
-      const killer = setTimeout(() => proc.kill(), this.options.drainMs ?? 10_000);
+      const killer = setTimeout(() => proc.kill(), this.drainMs + KILL_MARGIN_MS);
       await m.exited;
       clearTimeout(killer);
     }

@@ -18,7 +18,9 @@ import {
   isBareName,
 } from './artifact-format.js';
 import { CairnError } from '../errors.js';
+import { checkModelTopology } from './kind-topologies.js';
 import { PreprocessManifest } from './manifest.js';
+import type { ModelCost } from './topology.js';
 // Registers SeededDropout, which saved MLPs may contain, before any model is loaded.
 import './models.js';
 
@@ -35,6 +37,8 @@ export interface LoadedArtifacts {
   model: tf.LayersModel;
   preprocess: PreprocessManifest;
   card: ModelCard;
+  /** What one row costs to score, from the checked topology. */
+  cost: ModelCost;
 }
 
 function sha256(data: Uint8Array | string): string {
@@ -88,7 +92,8 @@ function tampered(dir: string, message: string): CairnError {
 
 /**
  * Loads a saved model after checking every file against the artifact manifest (and the manifest
- * against `expectedSha256` when given), and that weight paths are bare file names in the folder.
+ * against `expectedSha256` when given), its topology against its kind's allow-list and caps, and
+ * that weight paths are bare file names in the folder.
  */
 export async function loadArtifacts(dir: string, expectedSha256?: string): Promise<LoadedArtifacts> {
   let manifestText: string;
@@ -116,10 +121,19 @@ export async function loadArtifacts(dir: string, expectedSha256?: string): Promi
   }
   for (const name of [MODEL_JSON, PREPROCESS_JSON, CARD_JSON])
     if (!contents.has(name)) throw tampered(dir, `${name} is not in the manifest`);
-  const modelJson = JSON.parse((contents.get(MODEL_JSON) as Buffer).toString('utf8')) as {
-    modelTopology: tf.io.ModelArtifacts['modelTopology'];
-    weightsManifest: tf.io.WeightsManifestConfig;
+  const json = (name: string): unknown => {
+    try {
+      return JSON.parse((contents.get(name) as Buffer).toString('utf8'));
+    } catch {
+      throw tampered(dir, `${name} is not valid JSON`);
+    }
   };
+  const preprocess = PreprocessManifest.parse(json(PREPROCESS_JSON));
+  const card = ModelCard.parse(json(CARD_JSON));
+  // The topology is checked against its kind's allow-list before tfjs builds anything from it.
+  const checked = checkModelTopology(card.modelKind, json(MODEL_JSON));
+  if (!checked.ok) throw tampered(dir, checked.reason);
+  const { modelJson, cost } = checked;
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];
   for (const group of modelJson.weightsManifest) {
@@ -131,13 +145,14 @@ export async function loadArtifacts(dir: string, expectedSha256?: string): Promi
     }
     specs.push(...group.weights);
   }
+  const weightBytes = buffers.reduce((n, b) => n + b.byteLength, 0);
+  if (weightBytes !== 4 * cost.params)
+    throw tampered(dir, `the topology has ${cost.params} float32 weights but the weights file holds ${weightBytes} bytes`);
   const weightData = tf.io.concatenateArrayBuffers(
     buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer),
   );
   const model = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData }),
   );
-  const preprocess = PreprocessManifest.parse(JSON.parse((contents.get(PREPROCESS_JSON) as Buffer).toString('utf8')));
-  const card = ModelCard.parse(JSON.parse((contents.get(CARD_JSON) as Buffer).toString('utf8')));
-  return { model, preprocess, card };
+  return { model, preprocess, card, cost };
 }

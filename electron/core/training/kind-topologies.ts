@@ -1,0 +1,22 @@
+// The catalogue of what each model kind's model.json may contain (topology.ts says why). Logistic
+// and linear regression are one Dense layer; the MLP is a chain of Dense and SeededDropout layers:
+// models.ts's buildModel makes all three. A new kind adds its entry here, next to its builder.
+import { denseChainTopology } from './dense-topology.js';
+import type { ModelKind } from './models.js';
+import { overCaps, type KindTopology, type TopologyCheck } from './topology.js';
+
+const TOPOLOGIES: Record<ModelKind, KindTopology> = {
+  logistic_regression: denseChainTopology({ hidden: false, output: ['softmax'] }),
+  linear_regression: denseChainTopology({ hidden: false, output: ['linear'] }),
+  mlp: denseChainTopology({ hidden: true, output: ['softmax', 'linear'] }),
+};
+
+/** Checks a parsed model.json against the allow-list of `kind` (the card's modelKind) and the caps. */
+export function checkModelTopology(kind: string, modelJson: unknown): TopologyCheck {
+  const topology = Object.hasOwn(TOPOLOGIES, kind) ? TOPOLOGIES[kind as ModelKind] : undefined;
+  if (!topology) return { ok: false, reason: `the model kind ${JSON.stringify(kind.slice(0, 64))} is not one Cairn builds` };
+  const checked = topology(modelJson);
+  if (!checked.ok) return checked;
+  const over = overCaps(checked.cost);
+  return over ? { ok: false, reason: over } : checked;
+}
