@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { cairnVersion } from '../environment.js';
 import { MicroBatcher, DeadlineError } from './batcher.js';
+import { ConnectionGuard, type ConnectionCounts } from './connection-guard.js';
 import { newPredictionId } from './ids.js';
 import { loadServedModel, type LoadedModel } from './loaded-model.js';
 import { Metrics } from './metrics.js';
@@ -33,6 +34,8 @@ export interface RunningEndpoint {
   /** Stops accepting, answers what is in flight, writes the log and frees the models. */
   close(): Promise<void>;
   metrics: Metrics;
+  /** The connections held now, by budget (connection-guard.ts). */
+  connections(): ConnectionCounts;
 }
 
 interface Entry {
@@ -162,13 +165,16 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
   }, 25);
   sweep.unref();
 
+  // The connection cap, the slow-header budget and the per-address limit; Node's own
+  // server.maxConnections is left unset, as it would count slow-header sockets too.
+  const guard = new ConnectionGuard(limits, (status) => metrics.refusedAtTheDoor(status));
   const app: FastifyInstance = Fastify({
     logger: false,
     bodyLimit: limits.bodyLimit,
     // Node checks header and request timeouts only every connectionsCheckingInterval (30 s by
     // default): a slow client would hold its connection that long. Checked every 250 ms here.
-    serverFactory: (handler) =>
-      http.createServer(
+    serverFactory: (handler) => {
+      const server = http.createServer(
         {
           headersTimeout: limits.headersTimeoutMs,
           requestTimeout: limits.requestTimeoutMs,
@@ -176,11 +182,13 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
           connectionsCheckingInterval: 250,
           maxHeaderSize: 16 * 1024,
         },
-        handler,
-      ),
+        guard.handler(handler),
+      );
+      guard.attach(server);
+      return server;
+    },
     return503OnClosing: true,
   });
-  app.server.maxConnections = limits.maxConnections;
   app.server.headersTimeout = limits.headersTimeoutMs;
   app.server.requestTimeout = limits.requestTimeoutMs;
   app.server.keepAliveTimeout = limits.keepAliveTimeoutMs;
@@ -428,7 +436,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     const queued = routes.entries.reduce((n, e) => n + (e.batcher?.waiting ?? 0), 0);
     return reply
       .type('text/plain; version=0.0.4; charset=utf-8')
-      .send(metrics.render({ inFlight, queued, tensors: tf.memory().numTensors, logBuffered: log.buffered }));
+      .send(metrics.render({ inFlight, queued, tensors: tf.memory().numTensors, logBuffered: log.buffered, connections: guard.counts() }));
   });
 
   let address: string;
@@ -447,11 +455,14 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     url: `http://${shown}:${port}`,
     port,
     metrics,
+    connections: () => guard.counts(),
     models: states,
     swap,
     close: () => {
       closing ??= (async () => {
         draining = true;
+        // Connections still sending their first headers would hold the close until their timeout.
+        guard.closePending();
         // Waits for in-flight requests; new ones on open connections get 503 meanwhile.
         await app.close();
         clearInterval(sweep);

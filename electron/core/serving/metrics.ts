@@ -1,6 +1,7 @@
 // The endpoint's numbers in the Prometheus text format (version 0.0.4): request counts by model,
 // version and status, latency and batch-size histograms, and the process's memory and tensors;
 // and, per second, the traffic its live chart shows (live-traffic.ts).
+import type { ConnectionCounts } from './connection-guard.js';
 import { LiveTraffic } from './live-traffic.js';
 
 const LATENCY_BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
@@ -37,6 +38,7 @@ export interface Gauges {
   queued: number;
   tensors: number;
   logBuffered: number;
+  connections: ConnectionCounts;
 }
 
 export class Metrics {
@@ -127,6 +129,13 @@ export class Metrics {
       '# HELP cairn_request_log_buffered Log entries waiting to be written.',
       '# TYPE cairn_request_log_buffered gauge',
       `cairn_request_log_buffered ${g.logBuffered}`,
+      '# HELP cairn_connections Open connections: pending (first headers not yet complete) and established.',
+      '# TYPE cairn_connections gauge',
+      `cairn_connections{state="pending"} ${g.connections.pending}`,
+      `cairn_connections{state="established"} ${g.connections.established}`,
+      '# HELP cairn_connections_shed_total Connections closed because their budget (per address, pending or established) was full.',
+      '# TYPE cairn_connections_shed_total counter',
+      `cairn_connections_shed_total ${g.connections.shed}`,
       '# HELP cairn_tensors Live TensorFlow.js tensors.',
       '# TYPE cairn_tensors gauge',
       `cairn_tensors ${g.tensors}`,
