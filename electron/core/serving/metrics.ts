@@ -33,6 +33,12 @@ function label(value: string): string {
   return JSON.stringify(value).slice(1, -1);
 }
 
+/**
+ * The model label and request-log model of requests refused without a served model: one bounded
+ * value, never the name the caller sent (each name would otherwise be a new series and log model).
+ */
+export const UNSERVED = '-';
+
 export interface Gauges {
   inFlight: number;
   queued: number;
@@ -55,8 +61,9 @@ export class Metrics {
   logDropped = 0;
 
   /**
-   * Counts one answered request; `model` is '' for requests that named no model (404 on a bad
-   * path); `predictions` is the instances an answered (200) request predicted.
+   * Counts one answered request; `model` is the served model's own name, or UNSERVED for a request
+   * refused without a served model (no API key, a name this endpoint does not serve), so callers
+   * cannot add labels; `predictions` is the instances an answered (200) request predicted.
    */
   request(model: string, version: number | null, status: number, ms: number, predictions = 0): void {
     this.live.record(Date.now(), status, ms, predictions);

@@ -194,7 +194,13 @@ export function openApiDocument(models: DescribedModel[], secured: boolean, vers
         },
       },
       '/v1/models/{name}': { get: { summary: 'Metadata and input schema', parameters: [name], responses: { 200: { description: 'The model' }, 404: error('No such model') } } },
-      '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'Serving' }, 503: { description: 'Draining' } } } },
+      '/healthz': {
+        get: {
+          summary: 'Liveness: {"status"}; with the API key (or none set) also the served models and their load errors',
+          security: [],
+          responses: { 200: { description: 'Serving' }, 503: { description: 'Draining' } },
+        },
+      },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } } },
     },
     components: {
