@@ -17,7 +17,8 @@ function fieldSchema(f: InputField): Record<string, unknown> {
     case 'number':
       return nullable({ type: 'number' });
     case 'integer':
-      return nullable({ type: 'number', description: 'integer-valued' });
+      // JSON Schema's integer is any number without a fraction: 12 and 12.0 alike, as the validator.
+      return nullable({ type: 'integer' });
     case 'datetime':
       return { type: ['string', 'number', 'null'], description: 'ISO 8601 date-time (UTC when no zone) or epoch milliseconds' };
     case 'boolean':
