@@ -7,7 +7,8 @@
 // Each client address may hold at most `perAddress` connections of either kind. All the counting
 // happens when a connection opens or closes, and one map lookup per request tells a connection's
 // first request from the next ones: the request path stays as cheap as it was.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface ConnectionLimits {
@@ -38,7 +39,7 @@ export class ConnectionGuard {
   /** Sockets past their first request's headers, and the address each was counted under. */
   private readonly established = new Map<Socket, string>();
   private readonly perAddress = new Map<string, number>();
-  shed = 0;
+  private shed = 0;
   /** The sockets' 'close' listener, made once: the socket is its `this`, so no closure per connection. */
   private readonly closed: (this: Socket) => void;
 
@@ -78,8 +79,8 @@ export class ConnectionGuard {
     };
   }
 
-  /** Starts counting the server's connections. */
-  attach(server: Server): void {
+  /** Starts counting the connections of a server (an http.Server: anything that emits 'connection'). */
+  attach(server: EventEmitter): void {
     server.on('connection', (socket: Socket) => this.opened(socket));
   }
 
@@ -110,6 +111,9 @@ export class ConnectionGuard {
     socket.once('close', this.closed);
     if (this.pending.size > this.limits.maxPendingConnections) {
       const oldest = this.pending.keys().next().value as Socket;
+      // Released now, not at its 'close' (a tick later): a burst accepted in one turn must shed
+      // one socket each, not the same oldest again.
+      this.release(oldest);
       this.shed++;
       oldest.destroy();
     }
@@ -121,7 +125,7 @@ export class ConnectionGuard {
     if (address !== undefined) this.pending.delete(socket);
     else {
       address = this.established.get(socket);
-      // Refused at the established cap: already released.
+      // Shed, or refused at the established cap: already released.
       if (address === undefined) return;
       this.established.delete(socket);
     }
