@@ -2,9 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // test/security: the defences against hostile input and callers (issue 17).
     // test/quality: checks of model quality against peers (scikit-learn), on the shipped samples.
-    // test/security: an attacker's inputs (crafted bundles, hostile clients) refused or contained.
-    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/quality/**/*.test.ts', 'test/security/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/security/**/*.test.ts', 'test/quality/**/*.test.ts'],
     // Import tests start job processes and DuckDB instances; two cores do not want more forks.
     pool: 'forks',
     maxWorkers: 2,

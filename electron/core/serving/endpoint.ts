@@ -9,9 +9,10 @@ import * as tf from '@tensorflow/tfjs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { cairnVersion } from '../environment.js';
 import { MicroBatcher, DeadlineError, rowsPerCall } from './batcher.js';
+import { ConnectionGuard, type ConnectionCounts } from './connection-guard.js';
 import { newPredictionId } from './ids.js';
 import { loadServedModel, type LoadedModel } from './loaded-model.js';
-import { Metrics } from './metrics.js';
+import { Metrics, UNSERVED } from './metrics.js';
 import { openApiDocument, instanceSchema, type DescribedModel } from './openapi.js';
 import { DEFAULT_LIMITS, type EndpointConfig, type EndpointLimits, type ModelState, type ServedModel } from './protocol.js';
 import { registerFeedbackRoute } from './feedback-route.js';
@@ -33,6 +34,8 @@ export interface RunningEndpoint {
   /** Stops accepting, answers what is in flight, writes the log and frees the models. */
   close(): Promise<void>;
   metrics: Metrics;
+  /** The connections held now, by budget (connection-guard.ts). */
+  connections(): ConnectionCounts;
 }
 
 interface Entry {
@@ -45,7 +48,8 @@ interface Entry {
 }
 
 interface Routes {
-  byName: Map<string, { default?: Entry; versions: Map<number, Entry>; aliases: Map<string, Entry> }>;
+  /** By lower-cased name; `name` is the model's own spelling, the only one metrics and the log use. */
+  byName: Map<string, { name: string; default?: Entry; versions: Map<number, Entry>; aliases: Map<string, Entry> }>;
   entries: Entry[];
 }
 
@@ -109,7 +113,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     for (const e of entries) {
       const k = key(e.spec.name);
       let r = byName.get(k);
-      if (!r) byName.set(k, (r = { versions: new Map(), aliases: new Map() }));
+      if (!r) byName.set(k, (r = { name: e.spec.name, versions: new Map(), aliases: new Map() }));
       r.versions.set(e.spec.version, e);
       for (const a of e.spec.aliases) r.aliases.set(key(a), e);
       if (e.spec.isDefault) r.default = e;
@@ -163,13 +167,16 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
   }, 25);
   sweep.unref();
 
+  // The connection cap, the slow-header budget and the per-address limit; Node's own
+  // server.maxConnections is left unset, as it would count slow-header sockets too.
+  const guard = new ConnectionGuard(limits, (status) => metrics.refusedAtTheDoor(status));
   const app: FastifyInstance = Fastify({
     logger: false,
     bodyLimit: limits.bodyLimit,
     // Node checks header and request timeouts only every connectionsCheckingInterval (30 s by
     // default): a slow client would hold its connection that long. Checked every 250 ms here.
-    serverFactory: (handler) =>
-      http.createServer(
+    serverFactory: (handler) => {
+      const server = http.createServer(
         {
           headersTimeout: limits.headersTimeoutMs,
           requestTimeout: limits.requestTimeoutMs,
@@ -177,37 +184,40 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
           connectionsCheckingInterval: 250,
           maxHeaderSize: 16 * 1024,
         },
-        handler,
-      ),
+        guard.handler(handler),
+      );
+      guard.attach(server);
+      return server;
+    },
     return503OnClosing: true,
   });
-  app.server.maxConnections = limits.maxConnections;
   app.server.headersTimeout = limits.headersTimeoutMs;
   app.server.requestTimeout = limits.requestTimeoutMs;
   app.server.keepAliveTimeout = limits.keepAliveTimeoutMs;
 
   const secured = Boolean(config.apiKey);
   const expected = config.apiKey ? Buffer.from(config.apiKey) : undefined;
+  /** Whether the request carries the API key, or none is needed. */
+  const authorized = (req: FastifyRequest): boolean => {
+    if (!expected) return true;
+    const auth = req.headers.authorization;
+    const given = auth?.startsWith('Bearer ') ? Buffer.from(auth.slice(7).trim()) : undefined;
+    return given !== undefined && given.length === expected.length && timingSafeEqual(given, expected);
+  };
   // A callback hook, not an async one: no promise per request.
   app.addHook('onRequest', (req, reply, done) => {
-    if (expected && req.url !== '/healthz') {
-      const auth = req.headers.authorization;
-      const given = auth?.startsWith('Bearer ') ? Buffer.from(auth.slice(7).trim()) : undefined;
-      if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        // Counted, and logged under the model the path names, so refused callers show in monitoring.
-        const name = (req.params as { name?: unknown } | undefined)?.name;
-        const model = typeof name === 'string' ? name : '';
-        metrics.request(model, null, 401, 0);
-        if (model) {
-          const message = 'missing or wrong API key';
-          log.add({ at: Date.now(), model, version: null, status: 401, latencyMs: 0, predictionId: null, inputJson: null, outputJson: null, answer: null, error: message });
-        }
-        reply
-          .code(401)
-          .header('WWW-Authenticate', 'Bearer')
-          .send(errorBody('unauthorized', 'missing or wrong API key (send Authorization: Bearer <key>)'));
-        return;
-      }
+    // Nothing the caller sent (path, model name) is used before the key is checked: refusals are
+    // counted and logged under UNSERVED, so callers without the key cannot add metric series or
+    // log models. /healthz answers them too, saying only whether the endpoint serves.
+    if (expected && req.url !== '/healthz' && !authorized(req)) {
+      const message = 'missing or wrong API key';
+      metrics.request(UNSERVED, null, 401, 0);
+      log.add({ at: Date.now(), model: UNSERVED, version: null, status: 401, latencyMs: 0, predictionId: null, inputJson: null, outputJson: null, answer: null, error: message });
+      reply
+        .code(401)
+        .header('WWW-Authenticate', 'Bearer')
+        .send(errorBody('unauthorized', `${message} (send Authorization: Bearer <key>)`));
+      return;
     }
     // Refuse before reading the body: under overload the cheapest answer is the best one.
     if (req.method === 'POST' && inFlight >= limits.maxInFlight) {
@@ -258,18 +268,27 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     reply: FastifyReply;
     t0: number;
     at: number;
-    /** The model's name as the request gave it. */
-    name: string;
+    /** The served model's own name, or UNSERVED: what metrics and the log record, never the caller's spelling. */
+    model: string;
   }
   /**
-   * Counts, logs and answers a refused request; `spec` is the version it named, if any. Defined
-   * once, not per request: the path of an answered request makes no closures.
+   * Counts, logs and answers a refused request; `spec` is the version it named, if any; the log
+   * keeps `logged` (the message unless it quotes what the caller sent). Defined once, not per
+   * request: the path of an answered request makes no closures.
    */
-  const refuse = (a: Attempt, spec: ServedModel | undefined, status: number, code: string, message: string, extra: Record<string, unknown> = {}) => {
+  const refuse = (
+    a: Attempt,
+    spec: ServedModel | undefined,
+    status: number,
+    code: string,
+    message: string,
+    extra: Record<string, unknown> = {},
+    logged = message,
+  ) => {
     const ms = performance.now() - a.t0;
     const version = spec?.version ?? null;
-    metrics.request(spec?.name ?? a.name, version, status, ms);
-    log.add({ at: a.at, model: a.name, version, status, latencyMs: ms, predictionId: null, inputJson: null, outputJson: null, answer: null, error: message });
+    metrics.request(a.model, version, status, ms);
+    log.add({ at: a.at, model: a.model, version, status, latencyMs: ms, predictionId: null, inputJson: null, outputJson: null, answer: null, error: logged });
     return a.reply.code(status).send(errorBody(code, message, extra));
   };
 
@@ -279,9 +298,9 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     const name = (req.params as { name: string }).name;
     const named = routes.byName.get(key(name));
     const entry = named ? pick(named, req) : undefined;
-    const attempt: Attempt = { reply, t0, at, name };
+    const attempt: Attempt = { reply, t0, at, model: named ? named.name : UNSERVED };
     if (entry === 'bad') return refuse(attempt, undefined, 404, 'not_found', 'the version must be a positive whole number');
-    if (!named) return refuse(attempt, undefined, 404, 'not_found', `no model named "${name}" on this endpoint`);
+    if (!named) return refuse(attempt, undefined, 404, 'not_found', `no model named "${name}" on this endpoint`, {}, 'no model of that name on this endpoint');
     if (!entry) return refuse(attempt, undefined, 404, 'not_found', `model "${name}" has no such version or alias on this endpoint`);
     const { spec } = entry;
     if (!entry.model || !entry.batcher) return refuse(attempt, spec, 503, 'model_unavailable', entry.error ?? 'the model is not loaded');
@@ -419,17 +438,19 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     ),
   );
 
-  app.get('/healthz', async (_req, reply) => {
-    const models = states();
-    if (draining) return reply.code(503).send({ status: 'draining', models });
-    return reply.send({ status: 'ok', models });
+  // Without the key (when one is set) only whether the endpoint serves: model names and load
+  // errors (which name files) are for callers with the key.
+  app.get('/healthz', async (req, reply) => {
+    const status = draining ? 'draining' : 'ok';
+    reply.code(draining ? 503 : 200);
+    return reply.send(authorized(req) ? { status, models: states() } : { status });
   });
 
   app.get('/metrics', async (_req, reply) => {
     const queued = routes.entries.reduce((n, e) => n + (e.batcher?.waiting ?? 0), 0);
     return reply
       .type('text/plain; version=0.0.4; charset=utf-8')
-      .send(metrics.render({ inFlight, queued, tensors: tf.memory().numTensors, logBuffered: log.buffered }));
+      .send(metrics.render({ inFlight, queued, tensors: tf.memory().numTensors, logBuffered: log.buffered, connections: guard.counts() }));
   });
 
   let address: string;
@@ -448,11 +469,14 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     url: `http://${shown}:${port}`,
     port,
     metrics,
+    connections: () => guard.counts(),
     models: states,
     swap,
     close: () => {
       closing ??= (async () => {
         draining = true;
+        // Connections still sending their first headers would hold the close until their timeout.
+        guard.closePending();
         // Waits for in-flight requests; new ones on open connections get 503 meanwhile.
         await app.close();
         clearInterval(sweep);

@@ -1,6 +1,7 @@
 // The endpoint's numbers in the Prometheus text format (version 0.0.4): request counts by model,
 // version and status, latency and batch-size histograms, and the process's memory and tensors;
 // and, per second, the traffic its live chart shows (live-traffic.ts).
+import type { ConnectionCounts } from './connection-guard.js';
 import { LiveTraffic } from './live-traffic.js';
 
 const LATENCY_BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
@@ -32,11 +33,18 @@ function label(value: string): string {
   return JSON.stringify(value).slice(1, -1);
 }
 
+/**
+ * The model label and request-log model of requests refused without a served model: one bounded
+ * value, never the name the caller sent (each name would otherwise be a new series and log model).
+ */
+export const UNSERVED = '-';
+
 export interface Gauges {
   inFlight: number;
   queued: number;
   tensors: number;
   logBuffered: number;
+  connections: ConnectionCounts;
 }
 
 export class Metrics {
@@ -53,8 +61,9 @@ export class Metrics {
   logDropped = 0;
 
   /**
-   * Counts one answered request; `model` is '' for requests that named no model (404 on a bad
-   * path); `predictions` is the instances an answered (200) request predicted.
+   * Counts one answered request; `model` is the served model's own name, or UNSERVED for a request
+   * refused without a served model (no API key, a name this endpoint does not serve), so callers
+   * cannot add labels; `predictions` is the instances an answered (200) request predicted.
    */
   request(model: string, version: number | null, status: number, ms: number, predictions = 0): void {
     this.live.record(Date.now(), status, ms, predictions);
@@ -127,6 +136,13 @@ export class Metrics {
       '# HELP cairn_request_log_buffered Log entries waiting to be written.',
       '# TYPE cairn_request_log_buffered gauge',
       `cairn_request_log_buffered ${g.logBuffered}`,
+      '# HELP cairn_connections Open connections: pending (first headers not yet complete) and established.',
+      '# TYPE cairn_connections gauge',
+      `cairn_connections{state="pending"} ${g.connections.pending}`,
+      `cairn_connections{state="established"} ${g.connections.established}`,
+      '# HELP cairn_connections_shed_total Connections closed because their budget (per address, pending or established) was full.',
+      '# TYPE cairn_connections_shed_total counter',
+      `cairn_connections_shed_total ${g.connections.shed}`,
       '# HELP cairn_tensors Live TensorFlow.js tensors.',
       '# TYPE cairn_tensors gauge',
       `cairn_tensors ${g.tensors}`,

@@ -17,7 +17,8 @@ function fieldSchema(f: InputField): Record<string, unknown> {
     case 'number':
       return nullable({ type: 'number' });
     case 'integer':
-      return nullable({ type: 'number', description: 'integer-valued' });
+      // JSON Schema's integer is any number without a fraction: 12 and 12.0 alike, as the validator.
+      return nullable({ type: 'integer' });
     case 'datetime':
       return { type: ['string', 'number', 'null'], description: 'ISO 8601 date-time (UTC when no zone) or epoch milliseconds' };
     case 'boolean':
@@ -194,7 +195,13 @@ export function openApiDocument(models: DescribedModel[], secured: boolean, vers
         },
       },
       '/v1/models/{name}': { get: { summary: 'Metadata and input schema', parameters: [name], responses: { 200: { description: 'The model' }, 404: error('No such model') } } },
-      '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'Serving' }, 503: { description: 'Draining' } } } },
+      '/healthz': {
+        get: {
+          summary: 'Liveness: {"status"}; with the API key (or none set) also the served models and their load errors',
+          security: [],
+          responses: { 200: { description: 'Serving' }, 503: { description: 'Draining' } },
+        },
+      },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } } },
     },
     components: {

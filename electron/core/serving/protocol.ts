@@ -38,9 +38,19 @@ export interface EndpointLimits {
   bodyLimit: number;
   /** Instances per request. */
   maxInstances: number;
-  /** Open connections at once. */
+  /** Open connections at once that have sent a complete request head; past it, 503 and close. */
   maxConnections: number;
-  /** Time to receive a request's headers, and the whole request. */
+  /**
+   * Connections at once still sending their first request's headers, a budget of their own so
+   * slow senders cannot fill maxConnections; past it the oldest of them is closed.
+   */
+  maxPendingConnections: number;
+  /** Open connections from one client address (behind a proxy, everyone shares one: raise it). */
+  maxConnectionsPerAddress: number;
+  /**
+   * Time to receive a request's headers, and the whole request. Headers arrive in one round trip
+   * from a real client; a slow-header socket holds its place at most headersTimeoutMs.
+   */
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
@@ -58,7 +68,9 @@ export const DEFAULT_LIMITS: EndpointLimits = {
   bodyLimit: 1024 * 1024,
   maxInstances: 1_000,
   maxConnections: 1_024,
-  headersTimeoutMs: 5_000,
+  maxPendingConnections: 1_024,
+  maxConnectionsPerAddress: 256,
+  headersTimeoutMs: 2_000,
   requestTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
 };

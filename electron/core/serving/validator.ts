@@ -1,8 +1,8 @@
 // The endpoint's input check, compiled once per model version from its preprocessing manifest:
-// each instance is checked field by field (missing, extra, wrongly typed, non-finite, unknown
-// category) and written straight into the model's feature row, with no intermediate objects.
+// each instance is checked field by field (missing, extra, wrongly typed, non-finite, a fraction
+// for an integer, unknown category) and written straight into the model's feature row, with no intermediate objects.
 import type { FeatureStep, PreprocessManifest } from '../training/manifest.js';
-import { categoryFinder, stepWidth } from '../training/manifest.js';
+import { categoryFinder, NOT_AN_INTEGER, stepWidth } from '../training/manifest.js';
 
 /** One problem with one field of one instance. */
 export interface InstanceError {
@@ -52,11 +52,17 @@ function numeric(step: Extract<FeatureStep, { kind: 'numeric' }>): Writer {
       return put(t, out, at);
     };
   }
-  const wanted = step.type === 'integer' ? 'is not a number (an integer is expected)' : 'is not a number';
+  if (step.type === 'integer') {
+    return (v, out, at) => {
+      if (typeof v === 'number') return Number.isInteger(v) ? put(v, out, at) : Number.isFinite(v) ? NOT_AN_INTEGER : 'is not a finite number';
+      if (v === null) return put(median, out, at);
+      return 'is not a number (an integer is expected)';
+    };
+  }
   return (v, out, at) => {
     if (typeof v === 'number') return Number.isFinite(v) ? put(v, out, at) : 'is not a finite number';
     if (v === null) return put(median, out, at);
-    return wanted;
+    return 'is not a number';
   };
 }
 

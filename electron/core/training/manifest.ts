@@ -14,6 +14,13 @@ export const NumericStep = z.object({
   std: z.number().positive(),
 });
 
+/**
+ * Why a finite number is refused for an 'integer' step (a column that held only whole numbers):
+ * the endpoint's validator and transformRecords both refuse fractions such as 12.5, and accept
+ * 12 and 12.0 (the same JSON number).
+ */
+export const NOT_AN_INTEGER = 'is not an integer (a whole number is expected)';
+
 /** A boolean as 0/1: missing → the training rows' most common value. */
 export const BooleanStep = z.object({
   kind: z.literal('boolean'),

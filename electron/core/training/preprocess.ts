@@ -7,7 +7,7 @@ import { CairnError } from '../errors.js';
 import type { CodeColumn, ColumnData, ColumnSet, NumberColumn } from './columns.js';
 import { compareStrings } from './columns.js';
 import type { FeatureStep, PreprocessManifest, TargetEncoding } from './manifest.js';
-import { categoryFinder, stepWidth } from './manifest.js';
+import { categoryFinder, NOT_AN_INTEGER, stepWidth } from './manifest.js';
 import { classCodes } from './splits.js';
 
 /** Above this many training categories a categorical feature is index-encoded instead of one-hot. */
@@ -219,6 +219,8 @@ export function transformRecords(manifest: PreprocessManifest, records: readonly
       if (step.kind === 'numeric') {
         const x = value === null ? Number.NaN : step.type === 'datetime' ? parseTime(value) : parseNumber(value);
         if (x === undefined) fail(step.type === 'datetime' ? 'is not a date or time' : 'is not a finite number');
+        // As the endpoint's validator: a fraction is not a value of a column that held whole numbers.
+        else if (step.type === 'integer' && value !== null && !Number.isInteger(x)) fail(NOT_AN_INTEGER);
         else out[at] = scaled(step, x);
       } else if (step.kind === 'boolean') {
         const b = value === null ? step.fill : parseBoolean(value);

@@ -270,13 +270,14 @@ describe('models', () => {
     const ok = await post(`${e.url}/v1/models/prices/predict`, { instances: [{ x1: 1, x2: 2 }] }, { authorization: 'Bearer secret-key' });
     expect(ok.status).toBe(200);
     expect((await fetch(`${e.url}/healthz`)).status).toBe(200);
-    // The refused call is counted and logged under the model it named.
+    // The refused call is counted and logged under "-", not the model it named: callers without
+    // the key choose no labels (test/security/cardinality.test.ts).
     expect(await (await fetch(`${e.url}/metrics`, { headers: { authorization: 'Bearer secret-key' } })).text()).toMatch(
-      /cairn_requests_total\{model="prices",version="",status="401"\} 1/,
+      /cairn_requests_total\{model="-",version="",status="401"\} 1/,
     );
     await e.close();
     const rows = readLog(path.join(dir, `log-${open.indexOf(e)}.db`));
-    expect(rows.filter((r) => r.status === 401)).toMatchObject([{ model: 'prices', version: null, error: 'missing or wrong API key', predictionId: null }]);
+    expect(rows.filter((r) => r.status === 401)).toMatchObject([{ model: '-', version: null, error: 'missing or wrong API key', predictionId: null }]);
   });
 });
 

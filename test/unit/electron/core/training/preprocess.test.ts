@@ -293,6 +293,24 @@ describe('transformRecords', () => {
     ]);
   });
 
+  it('refuses a fraction for a column that held whole numbers, as the endpoint does', () => {
+    // n is BIGINT in the dataset: the manifest calls it integer.
+    const manifest = fitPreprocess(data, { features: ['n', 'x'], train: TRAIN });
+    expect(manifest.features[0]).toMatchObject({ column: 'n', type: 'integer' });
+    const fraction = JSON.parse('[{"n": 12.5, "x": 1}]') as unknown[];
+    expect(errorOf(() => transformRecords(manifest, fraction)).details?.errors).toEqual([
+      { row: 0, field: 'n', message: 'is not an integer (a whole number is expected)' },
+    ]);
+    expect(compileValidator(manifest).check(fraction)).toMatchObject({ errors: [{ instance: 0, field: 'n', message: 'is not an integer (a whole number is expected)' }] });
+    // 12, 12.0 and "12" (a file's text) are one whole number; null is imputed.
+    const whole = JSON.parse('[{"n": 12, "x": 1}, {"n": 12.0, "x": 1}, {"n": "12", "x": 1}, {"n": null, "x": 1}]') as unknown[];
+    const out = transformRecords(manifest, whole);
+    expect(out[0]).toBe(out[2]);
+    expect(out[0]).toBe(out[4]);
+    expect('x' in compileValidator(manifest).check(whole.slice(0, 2))).toBe(true);
+    expect('x' in compileValidator(manifest).check(whole.slice(3))).toBe(true);
+  });
+
   it('refuses values too large to standardise instead of producing Infinity', () => {
     const manifest = m();
     expect(
