@@ -17,6 +17,7 @@ const steps = [
   { name: 'typecheck (engine, hosts, tests)', cmd: bin('tsc'), args: ['-p', 'tsconfig.json', '--noEmit'] },
   { name: 'typecheck (renderer)', cmd: bin('tsc'), args: ['-p', 'renderer/tsconfig.json', '--noEmit'] },
   { name: 'lint', cmd: bin('eslint'), args: ['.'] },
+  { name: 'css lint', cmd: bin('stylelint'), args: ['renderer/src/styles/**/*.css'] },
   { name: 'unit tests', cmd: bin('vitest'), args: ['run', ...vitestJson('unit')] },
   { name: 'build', cmd: bin('electron-vite'), args: ['build'] },
   { name: 'e2e tests (browser UI in Chromium)', cmd: bin('vitest'), args: ['run', '--config', 'vitest.e2e.config.ts', ...vitestJson('e2e')] },
