@@ -17,7 +17,10 @@ export default {
     'color-named': 'never',
     'function-disallowed-list': [
       ['rgb', 'rgba', 'hsl', 'hsla', 'hwb', 'lab', 'lch', 'oklab', 'oklch', 'color'],
-      { message: (name) => `Unexpected colour function "${name}": define the colour in base.css's :root and use var(--…)` },
+      {
+        message: (name) =>
+          `Unexpected colour function "${name}": define the colour in base.css's :root and use var(--…)`,
+      },
     ],
     // Related rules sit together without blank lines between them (650+ places).
     'rule-empty-line-before': null,

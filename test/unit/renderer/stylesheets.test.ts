@@ -26,7 +26,11 @@ describe('the palette rule (stylelint.config.mjs)', () => {
     ['a named colour', '.a {\n  border: 1px solid white;\n}\n', 'color-named'],
     ['rgba()', '.a {\n  box-shadow: 0 1px 2px rgba(20, 26, 40, 0.25);\n}\n', 'function-disallowed-list'],
     ['hsl()', '.a {\n  color: hsl(220deg 20% 50%);\n}\n', 'function-disallowed-list'],
-    ['a disable comment without a reason', '.a {\n  /* stylelint-disable-next-line color-no-hex */\n  color: #fff;\n}\n', '--report-descriptionless-disables'],
+    [
+      'a disable comment without a reason',
+      '.a {\n  /* stylelint-disable-next-line color-no-hex */\n  color: #fff;\n}\n',
+      '--report-descriptionless-disables',
+    ],
   ])('refuses %s', async (_name, code, rule) => {
     expect(await brokenRules(code)).toContain(rule);
   });
@@ -48,7 +52,9 @@ describe('the palette rule (stylelint.config.mjs)', () => {
   it('passes every sheet in renderer/src/styles, the palette included', async () => {
     const { results } = await stylelint.lint({ files: path.join(STYLES, '*.css'), configFile: CONFIG });
     expect(results.length).toBeGreaterThan(5);
-    expect(results.flatMap((r) => r.warnings.map((w) => `${path.basename(r.source ?? '')}:${w.line} ${w.text}`))).toEqual([]);
+    expect(
+      results.flatMap((r) => r.warnings.map((w) => `${path.basename(r.source ?? '')}:${w.line} ${w.text}`)),
+    ).toEqual([]);
   });
 });
 
@@ -62,11 +68,16 @@ describe('the shell’s styles', () => {
   // main.tsx imports these before the first paint; the other sheets arrive with their page.
   const mainSource = readFileSync(path.join(ROOT, 'renderer', 'src', 'main.tsx'), 'utf8');
   const eagerSheets = [...mainSource.matchAll(/^import '\.\/styles\/([\w-]+\.css)';$/gm)].map((m) => m[1] ?? '');
-  const eagerCss = eagerSheets.map((f) => readFileSync(path.join(STYLES, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '')).join('\n');
+  const eagerCss = eagerSheets
+    .map((f) => readFileSync(path.join(STYLES, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, ''))
+    .join('\n');
 
-  it.each(['app.tsx', 'components/status-bar.tsx', 'components/drop-overlay.tsx'])('styles every class %s names from a sheet loaded up front', (file) => {
-    expect(eagerSheets).toContain('base.css');
-    const unstyled = literalClasses(file).filter((c) => !new RegExp(`\\.${c}(?![\\w-])`).test(eagerCss));
-    expect(unstyled).toEqual([]);
-  });
+  it.each(['app.tsx', 'components/status-bar.tsx', 'components/drop-overlay.tsx'])(
+    'styles every class %s names from a sheet loaded up front',
+    (file) => {
+      expect(eagerSheets).toContain('base.css');
+      const unstyled = literalClasses(file).filter((c) => !new RegExp(`\\.${c}(?![\\w-])`).test(eagerCss));
+      expect(unstyled).toEqual([]);
+    },
+  );
 });
