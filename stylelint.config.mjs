@@ -6,7 +6,7 @@
 /** @type {import('stylelint').Config} */
 export default {
   extends: ['stylelint-config-standard'],
-  // The palette's one disable comment must say why, cover something, and name its rules.
+  // The palette's one disable comment must say why, disable something, and name rules this config has.
   reportDescriptionlessDisables: true,
   reportNeedlessDisables: true,
   reportInvalidScopeDisables: true,
