@@ -18,6 +18,7 @@ const steps = [
   { name: 'typecheck (engine without the DOM)', cmd: bin('tsc'), args: ['-p', 'electron/core/tsconfig.json', '--noEmit'] },
   { name: 'typecheck (renderer)', cmd: bin('tsc'), args: ['-p', 'renderer/tsconfig.json', '--noEmit'] },
   { name: 'lint', cmd: bin('eslint'), args: ['.'] },
+  { name: 'css lint', cmd: bin('stylelint'), args: ['renderer/src/styles/**/*.css'] },
   { name: 'unit tests', cmd: bin('vitest'), args: ['run', ...vitestJson('unit')] },
   { name: 'build', cmd: bin('electron-vite'), args: ['build'] },
   { name: 'e2e tests (browser UI in Chromium)', cmd: bin('vitest'), args: ['run', '--config', 'vitest.e2e.config.ts', ...vitestJson('e2e')] },
