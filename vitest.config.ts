@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // test/security: the hardening of issue 17, each test failing without its fix.
     // test/quality: checks of model quality against peers (scikit-learn), on the shipped samples.
-    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/quality/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/quality/**/*.test.ts', 'test/security/**/*.test.ts'],
     // Import tests start job processes and DuckDB instances; two cores do not want more forks.
     pool: 'forks',
     maxWorkers: 2,

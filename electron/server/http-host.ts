@@ -246,7 +246,10 @@ function tooLarge(limit: number): string {
 }
 
 function formatLimit(bytes: number): string {
-  return bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0 ? `${bytes / 1024 ** 3} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+    if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
+  }
+  return `${bytes} bytes`;
 }
 
 /** Passes bytes through until `limit`, then fails: a body without (or lying in) Content-Length is capped too. */
