@@ -15,8 +15,6 @@ export interface WriteOptions {
 }
 
 export interface FileAccess {
-  /** Which policy this is, for messages and app.info. */
-  readonly kind: 'shell' | 'uploads' | 'grants';
   /** The absolute path of a file the caller named to read; throws unauthorized when it may not. */
   readable(given: string): Promise<string>;
   /**
@@ -107,7 +105,6 @@ async function fileInsideFolder(ref: string, baseDir: string): Promise<string> {
 /** The CLI's policy: the shell user may name any file; outputs still never replace unasked. */
 export function shellFiles(): FileAccess {
   return {
-    kind: 'shell',
     readable: async (given) => path.resolve(given),
     writable: (given, options) => checkOutput(path.resolve(given), options, 'pass --force to replace it'),
     pipelineFile: async (ref, baseDir) => path.resolve(baseDir, ref),
@@ -123,7 +120,6 @@ export function uploadedFiles(uploadDir: string): FileAccess {
   const refuse = (given: string) =>
     new CairnError('unauthorized', `the browser UI reads only files uploaded to it; upload ${path.basename(given)} instead of naming a path`);
   return {
-    kind: 'uploads',
     async readable(given) {
       const file = path.resolve(root, given);
       // The lexical check first, so a refused path is never even looked at.
@@ -160,7 +156,6 @@ export function grantedFiles(grants: GrantLookup): FileAccess {
         : 'the app writes only where a save dialog said (or the permission expired: export again)',
     );
   return {
-    kind: 'grants',
     async readable(given) {
       const file = grants.resolve(given, 'read');
       if (!file) throw refuse('read');
