@@ -75,6 +75,15 @@ describe('cairn outputs', () => {
     expect(existsSync(path.join(dir, 'nowhere'))).toBe(false);
   });
 
+  it('names a pipeline file that is not JSON and its line, never quoting it', () => {
+    const file = path.join(dir, 'notes.json');
+    writeFileSync(file, '{\n"a": 1,\nsecret-line-of-the-file\n}\n');
+    const r = cairn('run', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/notes\.json, line 3 is not JSON/);
+    expect(r.stderr).not.toContain('secret-line');
+  });
+
   it('still reads any file its shell user names', () => {
     const r = cairn('predict', 'flowers', path.join(dir, 'new.csv'), '--json');
     expect(r.code, r.stderr).toBe(0);
