@@ -180,7 +180,7 @@ export class CairnService {
         const q = this.enqueueRun(methods['runs.start'].input.parse(req));
         return { runId: q.runId, ended: q.ended };
       },
-      // Retraining imports a file the user set up in the data folder's policy: internal, not a call.
+      // Retraining imports a file it wrote in the work folder: internal, so the host's file policy does not apply.
       importNow: (req) => this.runImport(methods['datasets.importNow'].input.parse(req), randomUUID(), (p) => this.events.emit('job.progress', p)),
     });
   }

@@ -46,8 +46,12 @@ export function handleFileGrants(grants: FileGrants, devServerUrl?: string): () 
     trusted: (url) => isTrustedUrl(url, devServerUrl),
     showSaveDialog: async (suggestedName) => {
       const win = BrowserWindow.fromWebContents(sender);
-      const options = { defaultPath: suggestedName, filters: [{ name: 'Model bundle', extensions: ['zip'] }] };
-      // The system dialog asks before replacing an existing file.
+      // macOS and Windows always ask before replacing a file; Linux only when told to.
+      const options: Electron.SaveDialogOptions = {
+        defaultPath: suggestedName,
+        filters: [{ name: 'Model bundle', extensions: ['zip'] }],
+        properties: ['showOverwriteConfirmation'],
+      };
       const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
       return r.canceled ? undefined : r.filePath;
     },
