@@ -128,7 +128,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
       return deny(reply, 400, 'invalid_argument', 'an upload needs a plain file name (no folders, no "." or "..", no control characters)');
     }
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > maxUpload) return deny(reply, 413, 'invalid_argument', tooLarge(maxUpload));
+    // The rest of a refused body is never read, so the connection cannot carry another request.
+    if (declared > maxUpload) return deny(reply.header('Connection', 'close'), 413, 'invalid_argument', tooLarge(maxUpload));
     const original = given.replace(/[^\w.\- ]/g, '_');
     // A folder per upload keeps the file's own name, which import messages show to the user.
     const folder = path.join(options.uploadDir, randomUUID());
@@ -138,7 +139,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
       await pipeline(req.body as Readable, capBytes(maxUpload), createWriteStream(file, { flags: 'wx' }));
     } catch (err) {
       await rm(folder, { recursive: true, force: true });
-      if (err instanceof UploadTooLarge) return deny(reply, 413, 'invalid_argument', err.message);
+      if (err instanceof UploadTooLarge) return deny(reply.header('Connection', 'close'), 413, 'invalid_argument', err.message);
       throw err;
     }
     return { path: file, name: original };

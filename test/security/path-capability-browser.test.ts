@@ -211,6 +211,8 @@ describe('browser host: upload and request guards', () => {
     const before = uploads();
     const r = await request({ method: 'PUT', path: '/api/upload?name=big.csv', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(200 * 1024, 'a') });
     expect(r.status).toBe(413);
+    // The unread rest of the body leaves the connection unusable: the server closes it.
+    expect(r.headers.connection).toBe('close');
     expect(r.body.toString()).toMatch(/uploads are limited to 64 KiB/);
     expect(uploads()).toEqual(before);
     // Without a Content-Length (chunked), the bytes themselves are counted.
@@ -221,6 +223,7 @@ describe('browser host: upload and request guards', () => {
       body: Buffer.alloc(200 * 1024, 'a'),
     });
     expect(chunked.status).toBe(413);
+    expect(chunked.headers.connection).toBe('close');
     expect(uploads()).toEqual(before);
   });
 
