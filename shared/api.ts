@@ -358,6 +358,8 @@ export const PredictFileRequest = z.object({
   path: z.string().min(1),
   /** Output file (.csv, .json or .ndjson): input columns plus prediction columns. */
   out: z.string().min(1).optional(),
+  /** Whether `out` may replace an existing file (refused as a conflict otherwise). */
+  overwrite: z.boolean().default(false),
 });
 export type PredictFileRequest = z.input<typeof PredictFileRequest>;
 
@@ -1127,7 +1129,8 @@ export const methods = {
   },
   /** Writes a version as a self-contained zip bundle. */
   'models.export': {
-    input: ModelRef.extend({ out: z.string().min(1) }),
+    /** `out` must be in an existing folder; an existing file is replaced only with `overwrite`. */
+    input: ModelRef.extend({ out: z.string().min(1), overwrite: z.boolean().default(false) }),
     output: z.object({ name: z.string(), version: z.number(), path: z.string(), bytes: z.number() }),
   },
   /** Imports a bundle, checked entry by entry, as a new version (origin 'import'). */

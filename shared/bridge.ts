@@ -7,6 +7,10 @@ import type { CallReply, EventName, EventPayload, MethodInput, MethodName } from
 export const CALL_CHANNEL = 'cairn:call';
 /** The one event channel: main sends (event name, payload) for every engine event. */
 export const EVENT_CHANNEL = 'cairn:event';
+/** (path of a dropped or picked file) -> GrantReply<handle>: main grants read access to it. */
+export const GRANT_READ_CHANNEL = 'cairn:grant-read';
+/** (suggested file name) -> GrantReply<{handle, name} | null>: main shows a save dialog. */
+export const GRANT_SAVE_CHANNEL = 'cairn:grant-save';
 
 /**
  * Every event name in shared/api.ts `events`. Kept as a literal list because importing `events`
@@ -48,6 +52,14 @@ export interface CairnBridge {
   call<M extends MethodName>(method: M, arg?: MethodInput<M>): Promise<CallReply<M>>;
   /** Subscribes to one engine event; returns the function that unsubscribes. */
   on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
-  /** The local path of a dropped or picked file ('' when it has none). */
-  pathForFile(file: File): string;
+  /**
+   * A handle for a dropped or picked file, to pass where a call takes a path ('' when the file has
+   * no local path). Main grants it for a short while; the renderer never sees the path itself.
+   */
+  grantFile(file: File): Promise<string>;
+  /**
+   * Asks where to save (the system's save dialog, which confirms replacing a file): a write handle
+   * to pass as a call's output path and the chosen file's name, or null when cancelled.
+   */
+  chooseSaveFile(suggestedName: string): Promise<{ handle: string; name: string } | null>;
 }

@@ -1,5 +1,6 @@
 // What every command shares: a service over the chosen data folder, and JSON-or-text output.
 import type { Command } from 'commander';
+import { shellFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
 import { resolveHome } from '../core/paths.js';
 
@@ -11,7 +12,8 @@ export interface GlobalOptions {
 /** Runs `fn` with a service on the data folder the global options name, closing it after. */
 export async function withService<T>(program: Command, host: 'cli' | 'browser', fn: (s: CairnService) => Promise<T>): Promise<T> {
   const opts = program.opts<GlobalOptions>();
-  const service = await CairnService.open({ home: resolveHome(opts.home), host });
+  // The shell user may name any file (file-access.ts): the CLI's own policy.
+  const service = await CairnService.open({ home: resolveHome(opts.home), host, ...(host === 'cli' ? { files: shellFiles() } : {}) });
   try {
     return await fn(service);
   } finally {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import type { Cell, ImportResult, MethodInput, PredictFileResult, Run, RunProgress } from '../../shared/api.js';
 import { cairnVersion } from '../core/environment.js';
+import { shellFiles, uploadedFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
 import { print, withService, type GlobalOptions } from './common.js';
@@ -233,12 +234,13 @@ export function buildProgram(): Command {
   program
     .command('predict <model> <file>')
     .description('score a CSV, TSV, JSON/NDJSON or Parquet file with a model (<name>: its production alias, else the latest version; <name>@<alias>; <name>:<version>)')
-    .option('--out <file>', 'write input columns plus predictions to a .csv, .json or .ndjson file')
+    .option('--out <file>', 'write input columns plus predictions to a .csv, .json or .ndjson file (its folder must exist)')
+    .option('--force', 'with --out: replace the file if it exists')
     .option('--json', 'print the result as JSON (every prediction, unless --out is given)')
-    .action(async (ref: string, file: string, o: { out?: string; json?: boolean }) => {
+    .action(async (ref: string, file: string, o: { out?: string; force?: boolean; json?: boolean }) => {
       await withService(program, 'cli', async (s) => {
         // The service's one resolver reads `name`, `name@alias` and `name:version`.
-        const r = await s.invoke('models.predictFile', { model: ref, path: file, out: o.out });
+        const r = await s.invoke('models.predictFile', { model: ref, path: file, out: o.out, overwrite: Boolean(o.force) });
         if (o.json) {
           // Compact: with no --out this holds every prediction, and scripts parse it, not people.
           const value = r.out
@@ -293,8 +295,9 @@ export function buildProgram(): Command {
     .command('ui')
     .description('serve the app to your browser (127.0.0.1 only by default)')
     .option('--port <n>', 'port (default: a free one)', (v) => Number.parseInt(v, 10))
-    .option('--host <addr>', 'address to bind', '127.0.0.1')
-    .action(async (o: { port?: number; host: string }) => {
+    .option('--host <addr>', 'address to bind; 0.0.0.0 lets anyone on the network with the token in', '127.0.0.1')
+    .option('--max-upload-mb <n>', 'largest file the browser may upload, in MiB (default: 10240)', parseNumber('int'))
+    .action(async (o: { port?: number; host: string; maxUploadMb?: number }) => {
       const staticDir = path.join(ROOT, 'out', 'renderer');
       if (!existsSync(path.join(staticDir, 'index.html'))) {
         throw new Error('the UI is not built yet: run `npm run build` (or `npm start`, which builds it)');
@@ -303,16 +306,26 @@ export function buildProgram(): Command {
       // The web server is loaded only by the command that serves.
       const { startHttpHost } = await import('../server/http-host.js');
       const { newToken } = await import('../server/security.js');
-      const service = await CairnService.open({ home: resolveHome(opts.home), host: 'browser' });
+      const home = resolveHome(opts.home);
+      const uploadDir = layout(home).uploads;
+      // The browser reads only what it uploaded and writes nothing but downloads (file-access.ts).
+      const service = await CairnService.open({ home, host: 'browser', files: uploadedFiles(uploadDir) });
       const running = await startHttpHost({
         service,
         staticDir,
-        uploadDir: layout(service.home).uploads,
+        uploadDir,
         host: o.host,
         port: o.port,
         token: newToken(),
+        ...(o.maxUploadMb ? { maxUploadBytes: o.maxUploadMb * 1024 ** 2 } : {}),
       });
-      process.stdout.write(`Cairn is running at ${running.urlWithToken}\nData folder: ${service.home}\nPress Ctrl+C to stop.\n`);
+      const token = running.urlWithToken.slice(running.url.length);
+      const lines = [`Cairn is running at ${running.urls.map((u) => `${u}${token}`).join('\n                   ')}`];
+      if (running.exposed) {
+        lines.push(`Warning: this listens beyond this computer: anyone on the network with the token can use the data folder.`);
+      }
+      lines.push(`Data folder: ${service.home}`, 'Press Ctrl+C to stop.');
+      process.stdout.write(`${lines.join('\n')}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
@@ -329,7 +342,7 @@ export function buildProgram(): Command {
     .option('--host <addr>', 'address to bind; any but loopback needs the API key printed at start', '127.0.0.1')
     .action(async (refs: string[], o: { port?: number; host: string }) => {
       const opts = program.opts<GlobalOptions>();
-      const service = await CairnService.open({ home: resolveHome(opts.home), host: 'cli' });
+      const service = await CairnService.open({ home: resolveHome(opts.home), host: 'cli', files: shellFiles() });
       // Listened for from the start: a signal while the endpoint still loads its models must stop
       // it too (service.close drains or kills it), not end this process and leave it running.
       const signalled = new Promise<'signal'>((resolve) => {

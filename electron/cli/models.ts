@@ -192,11 +192,12 @@ export function addModelCommands(program: Command): void {
   models
     .command('export <ref>')
     .description('write a version as a self-contained zip bundle (<name>[@alias|:version])')
-    .requiredOption('--out <file>', 'the .zip file to write')
+    .requiredOption('--out <file>', 'the .zip file to write (its folder must exist)')
+    .option('--force', 'replace the file if it exists')
     .option('--json', 'print the result as JSON')
-    .action(async (ref: string, o: { out: string; json?: boolean }) => {
+    .action(async (ref: string, o: { out: string; force?: boolean; json?: boolean }) => {
       await withService(program, 'cli', async (s) => {
-        const r = await s.invoke('models.export', { name: ref, out: o.out });
+        const r = await s.invoke('models.export', { name: ref, out: o.out, overwrite: Boolean(o.force) });
         print(Boolean(o.json), r, () => `Exported ${r.name} version ${r.version} to ${r.path} (${formatBytes(r.bytes)}).`);
       });
     });

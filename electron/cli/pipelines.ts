@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { PipelineRun, PipelineStep } from '../../shared/api.js';
 import { fromTemplate, TEMPLATES } from '../core/pipelines/templates.js';
+import { shellFiles } from '../core/file-access.js';
 import { looksLikePath } from '../core/pipelines/kinds/dataset.js';
 import { print, withService } from './common.js';
 import { CliExit, table } from './output.js';
@@ -129,8 +130,9 @@ export function addPipelineCommands(program: Command): void {
       [],
     )
     .option('--name <name>', "the pipeline's name (default: from the dataset and template)")
-    .option('--out <file>', 'write the pipeline here instead of stdout')
-    .action((o: { template: string; dataset: string; target: string; gate: string[]; name?: string; out?: string }) => {
+    .option('--out <file>', 'write the pipeline here instead of stdout (its folder must exist)')
+    .option('--force', 'with --out: replace the file if it exists')
+    .action(async (o: { template: string; dataset: string; target: string; gate: string[]; name?: string; out?: string; force?: boolean }) => {
       const template = TEMPLATES.find((t) => t.id === o.template);
       if (!template)
         throw new Error(`--template must be ${TEMPLATES.map((t) => t.id).join(' or ')}, not "${o.template}"`);
@@ -154,7 +156,9 @@ export function addPipelineCommands(program: Command): void {
         process.stdout.write(text);
         return;
       }
-      writeFileSync(o.out, text);
+      // The same rules as the service's outputs: an existing folder, and no replacing unasked.
+      const target = await shellFiles().writable(o.out, { overwrite: Boolean(o.force) });
+      writeFileSync(target.path, text, { flag: target.overwrite ? 'w' : 'wx' });
       process.stderr.write(`Wrote ${o.out} (${spec.nodes.length} steps). Run it with: cairn run ${o.out}\n`);
     });
 

@@ -34,6 +34,7 @@ import { EventBus } from './events.js';
 import { forkSpawner } from './jobs/fork-spawner.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
+import { defaultFileAccess, type FileAccess } from './file-access.js';
 import { layout, type Layout } from './paths.js';
 import { ModelRegistry } from './registry/registry.js';
 import { SAMPLES, samplePath } from './samples.js';
@@ -62,6 +63,12 @@ export interface ServiceOptions {
    * ran: on by default in the desktop and browser hosts, off for the CLI's short-lived calls.
    */
   monitor?: boolean;
+  /**
+   * Which paths calls may name (file-access.ts): the host's policy. By default the CLI's shell
+   * policy for 'cli', uploads only for 'browser', and no paths at all for 'desktop' (whose main
+   * process passes its grant table).
+   */
+  files?: FileAccess;
 }
 
 type Handlers = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> };
@@ -118,6 +125,8 @@ export class CairnService {
   private readonly pipelines: Pipelines;
   /** Monitoring: overviews, feedback, alert rules and retraining. */
   readonly monitor: Monitor;
+  /** The host's policy for paths that arrive through calls; the service's own files skip it. */
+  private readonly files: FileAccess;
 
   private constructor(
     private readonly options: ServiceOptions,
@@ -125,6 +134,7 @@ export class CairnService {
     private readonly db: Db,
   ) {
     this.repo = new DatasetsRepo(db);
+    this.files = options.files ?? defaultFileAccess(options.host, paths.uploads);
     this.jobs = new JobRunner(options.spawn ?? forkSpawner());
     this.runs = new RunsRepo(db);
     this.registry = new ModelRegistry({
@@ -170,7 +180,8 @@ export class CairnService {
         const q = this.enqueueRun(methods['runs.start'].input.parse(req));
         return { runId: q.runId, ended: q.ended };
       },
-      importNow: (req) => this.handlers['datasets.importNow'](methods['datasets.importNow'].input.parse(req)),
+      // Retraining imports a file it wrote in the work folder: internal, so the host's file policy does not apply.
+      importNow: (req) => this.runImport(methods['datasets.importNow'].input.parse(req), randomUUID(), (p) => this.events.emit('job.progress', p)),
     });
   }
 
@@ -361,14 +372,15 @@ export class CairnService {
       return corrected;
     },
 
-    'datasets.import': async (req) => this.startImport(req),
+    'datasets.import': async (req) => this.startImport(await this.readableImport(req)),
 
     'samples.list': async () => SAMPLES.map(({ file: _file, ...info }) => info),
 
     'samples.import': async ({ id }) =>
       this.startImport({ path: samplePath(id), name: id, badRows: 'fail', removeSourceAfter: false }),
 
-    'datasets.importNow': async (req) => this.runImport(req, randomUUID(), (p) => this.events.emit('job.progress', p)),
+    'datasets.importNow': async (req) =>
+      this.runImport(await this.readableImport(req), randomUUID(), (p) => this.events.emit('job.progress', p)),
 
     'models.predictFile': async (req) => this.predictFile(req),
     'models.list': async () => this.registry.list(),
@@ -379,12 +391,14 @@ export class CairnService {
     'models.rollbackAlias': async ({ name, alias, reason }) => this.registry.rollbackAlias(name, alias, reason),
     'models.updateVersion': async ({ name, version, ...patch }) => this.registry.updateVersion(name, version, patch),
     'models.deleteVersion': async ({ name, version }) => this.registry.deleteVersion(name, version),
-    'models.export': async ({ out, ...ref }) => this.registry.exportVersion(ref, out),
+    'models.export': async ({ out, overwrite, ...ref }) =>
+      this.registry.exportVersion(ref, await this.files.writable(out, { overwrite })),
     'models.import': async (req) => {
+      const file = await this.files.readable(req.path);
       try {
-        return await this.registry.importBundle(req.path, req.name);
+        return await this.registry.importBundle(file, req.name);
       } finally {
-        if (req.removeSourceAfter) await this.removeUpload(req.path);
+        if (req.removeSourceAfter) await this.removeUpload(file);
       }
     },
 
@@ -413,14 +427,15 @@ export class CairnService {
     'pipelines.templates': async () => this.pipelines.templates(),
     'pipelines.fromTemplate': async (req) => this.pipelines.fromTemplate(req),
     'pipelines.run': async (arg) => this.pipelines.run(arg),
-    'pipelines.runFile': async ({ path: file }) => this.pipelines.runFile(file),
+    'pipelines.runFile': async ({ path: file }) => this.pipelines.runFile(await this.files.readable(file)),
     'pipelines.cancel': async ({ runId }) => ({ cancelled: this.pipelines.cancel(runId) }),
     'pipelines.runs': async ({ pipelineId }) => this.pipelines.runs(pipelineId),
     'pipelines.runGet': async ({ runId }) => this.pipelines.runGet(runId),
     'monitoring.models': () => this.monitor.models(),
     'monitoring.overview': async (req) => this.monitor.overview(req),
     'monitoring.feedback': async ({ model, items }) => this.monitor.feedback(model, items),
-    'monitoring.feedbackCsv': async (req) => this.monitor.feedbackCsv(req),
+    'monitoring.feedbackCsv': async (req) =>
+      this.monitor.feedbackCsv(req.path === undefined ? req : { ...req, path: await this.files.readable(req.path) }),
     'monitoring.rules.list': async ({ model }) => this.monitor.rules(model),
     'monitoring.rules.save': async (rule) => this.monitor.saveRule(rule),
     'monitoring.rules.delete': async ({ id }) => ({ deleted: this.monitor.deleteRule(id) }),
@@ -637,6 +652,7 @@ export class CairnService {
     return {
       connect: () => this.ownConnection(),
       findDataset: (ref, version) => quietly(() => resolved(this.resolveVersion(ref, version))),
+      sourceFile: (ref, baseDir) => this.files.pipelineFile(ref, baseDir),
       importFile: async (file, name) => {
         const r = await this.runImport({ path: file, name, badRows: 'fail', removeSourceAfter: false }, randomUUID(), () => undefined);
         return resolved(this.version(r.versionId));
@@ -687,6 +703,8 @@ export class CairnService {
    * are plain data apart from the connection and loaded model the job would make itself.
    */
   private async predictFile(req: MethodArg<'models.predictFile'>): Promise<MethodResult<'models.predictFile'>> {
+    const file = await this.files.readable(req.path);
+    const out = req.out === undefined ? undefined : await this.files.writable(req.out, { overwrite: req.overwrite });
     const mv = this.registry.resolve({ name: req.model, version: req.version, alias: req.alias });
     // TensorFlow.js loads only when a model is used, as for app.info.
     const { selectBackend } = await import('./training/backend.js');
@@ -697,11 +715,41 @@ export class CairnService {
     // A connection of its own: the read streams while other calls use the shared one.
     const conn = await this.ownConnection();
     try {
-      const r = await predictFile({ conn, file: req.path, artifacts, out: req.out });
+      const r = await predictFile({ conn, file, artifacts, out });
       return { model: { name: mv.name, version: mv.version }, ...r };
     } finally {
       conn.closeSync();
       artifacts.model.dispose();
+    }
+  }
+
+  /** An import request with its path checked by the host's policy and resolved (a desktop handle becomes its file). */
+  private async readableImport(req: MethodArg<'datasets.import'>): Promise<MethodArg<'datasets.import'>> {
+    return { ...req, path: await this.files.readable(req.path) };
+  }
+
+  /**
+   * Writes a version's bundle into the work folder for a host that hands outputs out as downloads
+   * (the browser host); the host streams `file` and then calls `remove`. Not a call of the
+   * contract: no path crosses it.
+   */
+  async exportForDownload(ref: Omit<MethodArg<'models.export'>, 'out' | 'overwrite'>): Promise<{
+    file: string;
+    fileName: string;
+    bytes: number;
+    remove: () => Promise<void>;
+  }> {
+    const v = this.registry.resolve(ref);
+    const folder = path.join(this.paths.work, `download-${randomUUID()}`);
+    await mkdir(folder, { recursive: true });
+    const remove = () => rm(folder, { recursive: true, force: true });
+    try {
+      const fileName = `${v.name}-v${v.version}.zip`;
+      const written = await this.registry.exportVersion(ref, { path: path.join(folder, 'bundle.zip'), overwrite: false });
+      return { file: written.path, fileName, bytes: written.bytes, remove };
+    } catch (err) {
+      await remove();
+      throw err;
     }
   }
 

@@ -8,7 +8,9 @@ import { CairnService } from '../core/service.js';
 import { notifyAlerts } from './alert-notifications.js';
 import { handleAppProtocol, registerAppScheme } from './app-protocol.js';
 import { desktopHome } from './home.js';
-import { forwardEvents, handleCalls } from './ipc.js';
+import { grantedFiles } from '../core/file-access.js';
+import { FileGrants } from './file-grants.js';
+import { forwardEvents, handleCalls, handleFileGrants } from './ipc.js';
 import { installMenu } from './menu.js';
 import { electronSqliteBindingPath } from './native-binding.js';
 import { denyPermissions, guardWebContents } from './security.js';
@@ -59,11 +61,14 @@ async function start(): Promise<void> {
   handleAppProtocol(files.renderer);
   installMenu();
 
+  // Paths reach the engine only as handles main granted for a drop, a picked file or a save dialog.
+  const grants = new FileGrants();
   let service: CairnService;
   try {
     service = await CairnService.open({
       home,
       host: 'desktop',
+      files: grantedFiles(grants),
       spawn: utilitySpawner(files.worker),
       spawnEndpoint: utilityEndpointSpawner(files.endpoint),
     });
@@ -72,6 +77,7 @@ async function start(): Promise<void> {
     return;
   }
   handleCalls(service, devServerUrl);
+  handleFileGrants(grants, devServerUrl);
 
   let win: BrowserWindow | undefined;
   const open = () => {

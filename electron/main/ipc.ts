@@ -1,10 +1,11 @@
 // The IPC bridge: one invoke channel into the service and one event channel out of it. Every
 // call is checked against its sender frame, so only the app's own UI reaches the engine.
-import { ipcMain, type BrowserWindow, type WebFrameMain } from 'electron';
+import { BrowserWindow, dialog, ipcMain, type WebFrameMain } from 'electron';
 import type { ApiErrorShape, CallReply, MethodName } from '../../shared/api.js';
-import { CALL_CHANNEL, EVENT_CHANNEL } from '../../shared/bridge.js';
+import { CALL_CHANNEL, EVENT_CHANNEL, GRANT_READ_CHANNEL, GRANT_SAVE_CHANNEL } from '../../shared/bridge.js';
 import type { CairnService } from '../core/service.js';
 import { isTrustedUrl } from './app-origin.js';
+import { grantRead, grantSave, type FileGrants, type GrantRequestDeps } from './file-grants.js';
 
 function refusal(error: ApiErrorShape): CallReply<MethodName> {
   return { ok: false, error };
@@ -33,4 +34,32 @@ export function forwardEvents(service: CairnService, window: () => BrowserWindow
     if (contents.isDestroyed() || !isTrustedUrl(contents.getURL(), devServerUrl)) return;
     contents.send(EVENT_CHANNEL, name, payload);
   });
+}
+
+/**
+ * Routes the two grant channels: a read handle for a file the preload got from a drop or a file
+ * input, and a write handle from a save dialog. Returns a function that removes the handlers.
+ */
+export function handleFileGrants(grants: FileGrants, devServerUrl?: string): () => void {
+  const deps = (sender: Electron.WebContents): GrantRequestDeps => ({
+    grants,
+    trusted: (url) => isTrustedUrl(url, devServerUrl),
+    showSaveDialog: async (suggestedName) => {
+      const win = BrowserWindow.fromWebContents(sender);
+      // macOS and Windows always ask before replacing a file; Linux only when told to.
+      const options: Electron.SaveDialogOptions = {
+        defaultPath: suggestedName,
+        filters: [{ name: 'Model bundle', extensions: ['zip'] }],
+        properties: ['showOverwriteConfirmation'],
+      };
+      const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+      return r.canceled ? undefined : r.filePath;
+    },
+  });
+  ipcMain.handle(GRANT_READ_CHANNEL, (event, file: unknown) => grantRead(deps(event.sender), event.senderFrame?.url, file));
+  ipcMain.handle(GRANT_SAVE_CHANNEL, (event, name: unknown) => grantSave(deps(event.sender), event.senderFrame?.url, name));
+  return () => {
+    ipcMain.removeHandler(GRANT_READ_CHANNEL);
+    ipcMain.removeHandler(GRANT_SAVE_CHANNEL);
+  };
 }

@@ -1,7 +1,14 @@
 // Builds the object the preload script exposes. Kept free of the 'electron' import so unit tests
 // can drive it with a fake IPC; index.ts hands it the real ipcRenderer and webUtils.
 import type { CallReply, EventName, MethodName } from '../../shared/api.js';
-import { CALL_CHANNEL, EVENT_CHANNEL, isBridgeEventName, type CairnBridge } from '../../shared/bridge.js';
+import {
+  CALL_CHANNEL,
+  EVENT_CHANNEL,
+  GRANT_READ_CHANNEL,
+  GRANT_SAVE_CHANNEL,
+  isBridgeEventName,
+  type CairnBridge,
+} from '../../shared/bridge.js';
 
 /** The slice of ipcRenderer the bridge uses. */
 export interface BridgeIpc {
@@ -56,7 +63,27 @@ export function createBridge(ipc: BridgeIpc, getPathForFile: (file: File) => str
     };
   };
 
-  const pathForFile = (file: File): string => getPathForFile(file);
+  /** A grant request's reply: its result, or the refusal thrown as an Error the renderer can show. */
+  const granted = async <T>(channel: string, arg: unknown): Promise<T> => {
+    const reply = (await ipc.invoke(channel, arg)) as { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
+    if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+    return reply.result;
+  };
 
-  return Object.freeze({ call, on, pathForFile }) as CairnBridge;
+  // The path comes from the File itself (getPathForFile), never from the page: a page script can
+  // pass only a File, and cannot forge one with a real path. Main grants a handle for it.
+  const grantFile = async (file: File): Promise<string> => {
+    let local: string;
+    try {
+      local = getPathForFile(file);
+    } catch {
+      throw new TypeError('grantFile takes a File that was dropped or picked');
+    }
+    return local ? granted<string>(GRANT_READ_CHANNEL, local) : '';
+  };
+
+  const chooseSaveFile = (suggestedName: string): Promise<{ handle: string; name: string } | null> =>
+    granted(GRANT_SAVE_CHANNEL, typeof suggestedName === 'string' ? suggestedName : '');
+
+  return Object.freeze({ call, on, grantFile, chooseSaveFile }) as CairnBridge;
 }

@@ -1,20 +1,27 @@
 // `cairn ui`: the same service over HTTP and a server-sent event stream, and the renderer build
-// for any browser. Fastify does the HTTP; this file adds the guards and the three routes.
+// for any browser. Fastify does the HTTP; this file adds the guards and the routes. Files come in
+// only as uploads and go out only as downloads (the service's file policy for this host reads
+// only the uploads folder and writes nothing).
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { toApiError } from '../core/errors.js';
 import type { CairnService } from '../core/service.js';
 import { securityHeaders } from '../../shared/csp.js';
 import {
+  MalformedRequest,
   TOKEN_COOKIE,
   allowedHosts,
+  isWildcard,
+  reachableAddresses,
   requestToken,
   tokenMatches,
+  urlHost,
 } from './security.js';
 
 export interface HttpHostOptions {
@@ -26,12 +33,24 @@ export interface HttpHostOptions {
   host?: string;
   port?: number;
   token: string;
+  /** The largest upload accepted, in bytes (413 beyond it). */
+  maxUploadBytes?: number;
 }
+
+/** Uploads up to 10 GiB: far beyond any table the app handles well, short of filling a disk by accident. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 ** 3;
 
 export interface RunningHost {
   url: string;
   /** The URL with the token, to print and open. */
   urlWithToken: string;
+  /**
+   * Every URL the server is reached at (without the token): the bind address, or for 0.0.0.0 / ::
+   * this machine's network addresses, which are also the Host names it answers to.
+   */
+  urls: string[];
+  /** Whether it listens beyond loopback, where anyone on the network with the token gets in. */
+  exposed: boolean;
   port: number;
   close(): Promise<void>;
 }
@@ -54,6 +73,7 @@ function deny(reply: FastifyReply, status: number, code: string, message: string
 /** Starts the web host; resolves once it listens. */
 export async function startHttpHost(options: HttpHostOptions): Promise<RunningHost> {
   const bindHost = options.host ?? '127.0.0.1';
+  const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   // forceCloseConnections: stopping the UI cuts open connections (the event stream never ends by
   // itself) instead of waiting for them.
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
@@ -62,7 +82,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
   app.addHook('onRequest', async (req, reply) => {
     void reply.headers(securityHeaders());
     if (!hosts.has(req.headers.host ?? '')) return deny(reply, 403, 'unauthorized', 'unexpected Host header');
-    const token = requestToken(req.headers, req.query);
+    let token: string | undefined;
+    try {
+      token = requestToken(req.headers, req.query);
+    } catch (err) {
+      if (err instanceof MalformedRequest) return deny(reply, 400, 'invalid_argument', err.message);
+      throw err;
+    }
     if (!tokenMatches(options.token, token)) {
       return deny(reply, 401, 'unauthorized', 'missing or wrong token: open the URL `cairn ui` printed');
     }
@@ -97,18 +123,51 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
     if (req.headers['content-type'] !== 'application/octet-stream') {
       return deny(reply, 415, 'invalid_argument', 'uploads take Content-Type: application/octet-stream');
     }
-    const original = path.basename(req.query.name ?? 'upload').replace(/[^\w.\- ]/g, '_') || 'upload';
+    const given = req.query.name ?? 'upload';
+    if (!safeUploadName(given)) {
+      return deny(reply, 400, 'invalid_argument', 'an upload needs a plain file name (no folders, no "." or "..", no control characters)');
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    // The rest of a refused body is never read, so the connection cannot carry another request.
+    if (declared > maxUpload) return deny(reply.header('Connection', 'close'), 413, 'invalid_argument', tooLarge(maxUpload));
+    const original = given.replace(/[^\w.\- ]/g, '_');
     // A folder per upload keeps the file's own name, which import messages show to the user.
     const folder = path.join(options.uploadDir, randomUUID());
     await mkdir(folder, { recursive: true });
     const file = path.join(folder, original);
     try {
-      await pipeline(req.body as Readable, createWriteStream(file, { flags: 'wx' }));
+      await pipeline(req.body as Readable, capBytes(maxUpload), createWriteStream(file, { flags: 'wx' }));
     } catch (err) {
       await rm(folder, { recursive: true, force: true });
+      if (err instanceof UploadTooLarge) return deny(reply.header('Connection', 'close'), 413, 'invalid_argument', err.message);
       throw err;
     }
     return { path: file, name: original };
+  });
+
+  // Outputs leave as downloads: a model version's bundle, written to the data folder's work area
+  // and removed once sent. Guarded by the token like every route; GET, so a link can start it.
+  app.get<{ Querystring: { name?: string; version?: string; alias?: string } }>('/api/download/model', async (req, reply) => {
+    const { name, version, alias } = req.query;
+    if (!name) return deny(reply, 400, 'invalid_argument', 'name the model: ?name=...&version=...');
+    const number = version === undefined ? undefined : Number(version);
+    if (number !== undefined && !(Number.isInteger(number) && number > 0)) {
+      return deny(reply, 400, 'invalid_argument', 'version must be a positive whole number');
+    }
+    let bundle: Awaited<ReturnType<CairnService['exportForDownload']>>;
+    try {
+      bundle = await options.service.exportForDownload({ name, ...(number ? { version: number } : {}), ...(alias ? { alias } : {}) });
+    } catch (err) {
+      const error = toApiError(err);
+      return deny(reply, STATUS_FOR[error.code] ?? 500, error.code, error.message);
+    }
+    reply.raw.on('close', () => void bundle.remove());
+    return reply
+      .header('Content-Type', 'application/zip')
+      .header('Content-Length', String(bundle.bytes))
+      .header('Content-Disposition', attachment(bundle.fileName))
+      .header('Cache-Control', 'no-store')
+      .send(createReadStream(bundle.file));
   });
 
   app.get('/api/events', (req, reply) => {
@@ -147,15 +206,67 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
 
   const address = await app.listen({ host: bindHost, port: options.port ?? 0 });
   const port = Number(new URL(address).port);
-  hosts = allowedHosts(bindHost, port);
-  const shown = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
-  const url = `http://${shown}:${port}/`;
+  // Bound to every interface, the server is reached at this machine's own addresses: those are the
+  // URLs to print, and the Host names to accept (a name nobody printed is still refused).
+  const reachable = reachableAddresses(bindHost);
+  hosts = allowedHosts(bindHost, port, reachable);
+  const urls = (reachable.length ? reachable : ['127.0.0.1']).map((a) => `http://${urlHost(a)}:${port}/`);
+  const url = urls[0] as string;
   return {
     url,
     urlWithToken: `${url}?token=${options.token}`,
+    urls,
+    exposed: isWildcard(bindHost) || !['127.0.0.1', '::1', 'localhost'].includes(bindHost),
     port,
     close: async () => {
       await app.close();
     },
   };
+}
+
+/**
+ * Whether an upload's name is a plain file name: the folder per upload keeps it, so it must not
+ * name a folder, climb out of one, or carry control characters into messages and terminals.
+ */
+export function safeUploadName(name: string): boolean {
+  return (
+    name.length > 0 &&
+    name.length <= 255 &&
+    name !== '.' &&
+    name !== '..' &&
+    !/[/\\]/.test(name) &&
+    // eslint-disable-next-line no-control-regex
+    !/[\u0000-\u001f\u007f]/.test(name)
+  );
+}
+
+class UploadTooLarge extends Error {}
+
+function tooLarge(limit: number): string {
+  return `uploads are limited to ${formatLimit(limit)} (cairn ui --max-upload-mb raises it)`;
+}
+
+function formatLimit(bytes: number): string {
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+    if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
+/** Passes bytes through until `limit`, then fails: a body without (or lying in) Content-Length is capped too. */
+function capBytes(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > limit) done(new UploadTooLarge(tooLarge(limit)));
+      else done(null, chunk);
+    },
+  });
+}
+
+/** A Content-Disposition for a download: an ASCII fallback name and the exact one (RFC 6266). */
+function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\w.\- ]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
         ipcRenderer: typeof w.ipcRenderer,
       };
     });
-    assert.deepEqual(surface, { keys: ['call', 'on', 'pathForFile'], frozen: true, require: 'undefined', process: 'undefined', ipcRenderer: 'undefined' });
+    assert.deepEqual(surface, { keys: ['call', 'chooseSaveFile', 'grantFile', 'on'], frozen: true, require: 'undefined', process: 'undefined', ipcRenderer: 'undefined' });
 
     const info = await page.evaluate(() => (window as unknown as CairnWindow).cairn.call('app.info', {}));
     assert.ok(info.ok, `app.info failed: ${JSON.stringify(info)}`);

@@ -74,11 +74,17 @@ describe.skipIf(!canRun)('models page', () => {
     await shot(page, 'models-delete-refused');
     await page.getByTestId('delete-dialog').getByRole('button', { name: 'Cancel' }).click();
 
-    // Export the production version.
+    // Export the production version: in the browser it is a download (the server writes no file
+    // of the user's), saved here where the test puts it.
     await page.getByTestId('export-version').click();
+    await page.getByTestId('export-dialog').waitFor();
+    await shot(page, 'models-export-dialog');
     const out = path.join(dir, 'flowers-v1.zip');
-    await page.getByTestId('export-path').fill(out);
+    const download = page.waitForEvent('download');
     await page.getByTestId('export-dialog-submit').click();
+    const started = await download;
+    expect(started.suggestedFilename()).toBe('flowers-v1.zip');
+    await started.saveAs(out);
     await page.getByTestId('export-done').waitFor();
     expect(existsSync(out)).toBe(true);
     await shot(page, 'models-exported');

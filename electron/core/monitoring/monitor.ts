@@ -417,7 +417,11 @@ export class Monitor {
     if (temp) await writeFile(temp, req.csv as string);
     try {
       const info = await inspectFile(path.resolve(temp ?? (req.path as string)));
-      if (info.format !== 'csv') throw new CairnError('invalid_argument', 'feedback must be a CSV file with id and label columns');
+      // A file named by path may be one the caller cannot read (DESIGN.md, "Untrusted input"):
+      // what goes back names the file and the line, never its content. CSV text came from the
+      // caller, so its own column names may be echoed.
+      const shown = temp ? 'the CSV' : path.basename(info.path);
+      if (info.format !== 'csv') throw new CairnError('invalid_argument', `${shown} is not a CSV file: feedback needs a CSV with id and label columns`);
       const source = readSource(info);
       const conn = await this.deps.connect();
       let rows: unknown[][];
@@ -426,8 +430,22 @@ export class Monitor {
         const col = (want: string) => names.find((n) => n.trim().toLowerCase() === want);
         const [idName, labelName] = [col('id'), col('label')];
         if (idName === undefined || labelName === undefined)
-          throw new CairnError('invalid_argument', `the CSV needs an "id" and a "label" column; its columns are ${names.map((n) => `"${n}"`).join(', ')}`);
+          throw new CairnError(
+            'invalid_argument',
+            temp
+              ? `the CSV needs an "id" and a "label" column; its columns are ${names.map((n) => `"${n}"`).join(', ')}`
+              : `${shown}, line 1: the header needs an "id" and a "label" column`,
+            temp ? {} : { file: shown, line: 1 },
+          );
         rows = (await conn.runAndReadAll(`SELECT ${ident(idName)}, ${ident(labelName)} FROM ${source}`)).getRowsJS();
+      } catch (err) {
+        if (err instanceof CairnError || temp) throw err;
+        // DuckDB's messages quote the offending line: keep only where it is.
+        const line = /on Line: (\d+)/.exec(err instanceof Error ? err.message : String(err))?.[1];
+        throw new CairnError('invalid_argument', `${shown}${line ? `, line ${line}` : ''}: cannot be read as a CSV of id and label`, {
+          file: shown,
+          ...(line ? { line: Number(line) } : {}),
+        });
       } finally {
         conn.closeSync();
       }

@@ -28,6 +28,11 @@ export interface PipelineHost {
   connect(): Promise<DuckDBConnection>;
   /** A dataset by name or id at a version (the latest when absent); undefined when there is none. */
   findDataset(ref: string, version?: number): ResolvedDataset | undefined;
+  /**
+   * The file a dataset node names, resolved against the pipeline's folder by the host's file
+   * policy (file-access.ts): the app hosts keep it inside that folder. Throws when refused.
+   */
+  sourceFile(ref: string, baseDir: string): Promise<string>;
   /** Imports a file as a version of dataset `name`; identical content gives the existing version. */
   importFile(file: string, name: string): Promise<ResolvedDataset>;
   /** Queues a training run and waits for its end; fails with the run's error. */

@@ -159,9 +159,13 @@ export class Pipelines {
     try {
       spec = JSON.parse(text);
     } catch (err) {
+      // JSON.parse quotes the text around the error; the message names the file and line only.
+      const at = /at position (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
+      const line = at === undefined ? undefined : text.slice(0, Number(at)).split('\n').length;
       throw new CairnError(
         'invalid_argument',
-        `${path.basename(resolved)} is not JSON: ${err instanceof Error ? err.message : String(err)}`,
+        `${path.basename(resolved)}${line ? `, line ${line}` : ''} is not JSON: fix it, or write it with \`cairn pipelines new\``,
+        line ? { file: path.basename(resolved), line } : { file: path.basename(resolved) },
       );
     }
     const checked = validatePipeline(spec);

@@ -9,7 +9,7 @@
 // outside it; the caller renames the checked folder into place.
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -25,6 +25,7 @@ import {
 } from '../../../shared/api.js';
 import { fsyncDir, fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
+import { placeOutput, type WriteTarget } from '../file-access.js';
 import {
   ARTIFACT_MANIFEST,
   ArtifactManifest,
@@ -97,7 +98,7 @@ function refused(file: string, reason: string, details: Record<string, unknown> 
 
 /** Writes `files` (name → bytes) and their bundle.json into a zip at `out`, whole or not at all. */
 export async function writeBundle(
-  out: string,
+  out: WriteTarget,
   manifest: Omit<BundleManifest, 'format' | 'files' | 'exportedAt'>,
   files: Map<string, Buffer>,
   now: string,
@@ -105,8 +106,8 @@ export async function writeBundle(
   const listed: BundleManifest['files'] = {};
   for (const [name, data] of files) listed[name] = { size: data.length, sha256: sha256(data) };
   const bundle: BundleManifest = { format: BUNDLE_FORMAT, ...manifest, exportedAt: now, files: listed };
-  const target = path.resolve(out);
-  await mkdir(path.dirname(target), { recursive: true });
+  // The folder exists (the host's file policy checked it): outputs never create folders.
+  const target = path.resolve(out.path);
   const partial = `${target}.${randomUUID()}.partial`;
   const zip = new yazl.ZipFile();
   const mtime = new Date(now);
@@ -116,7 +117,7 @@ export async function writeBundle(
   try {
     await pipeline(zip.outputStream, createWriteStream(partial, { flags: 'wx' }));
     await fsyncFile(partial);
-    await rename(partial, target);
+    await placeOutput(partial, { path: target, overwrite: out.overwrite });
     await fsyncDir(path.dirname(target));
   } catch (err) {
     await rm(partial, { force: true });

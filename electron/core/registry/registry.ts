@@ -24,6 +24,7 @@ import type { Layout } from '../paths.js';
 import { BUNDLE_JSON, BundleManifest, DEFAULT_LIMITS, readBundle, writeBundle, type BundleLimits } from './bundle.js';
 import { modelFolderName } from './folders.js';
 import { inputSchema, outputSignature, trainingDataSummary } from './model-card.js';
+import type { WriteTarget } from '../file-access.js';
 import { parseModelRef, type ParsedModelRef } from './ref.js';
 import { cardAndPreprocess, readStoredFiles } from './stored-files.js';
 
@@ -273,7 +274,7 @@ export class ModelRegistry {
   }
 
   /** Writes a version as a zip bundle at `out`. */
-  async exportVersion(ref: ModelRefInput, out: string): Promise<{ name: string; version: number; path: string; bytes: number }> {
+  async exportVersion(ref: ModelRefInput, out: WriteTarget): Promise<{ name: string; version: number; path: string; bytes: number }> {
     const v = this.resolve(ref);
     const dir = this.dirOf(v);
     const files = await readStoredFiles(dir, v.sha256);

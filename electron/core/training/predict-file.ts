@@ -3,11 +3,12 @@
 // into features by the model's saved preprocessing and scored, and the results either written to
 // an output file (CSV, JSON or NDJSON, chosen by its extension) or returned. Plain Node.
 import { randomUUID } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Cell } from '../../../shared/api.js';
 import { CairnError } from '../errors.js';
+import { placeOutput, type WriteTarget } from '../file-access.js';
 import { toCell } from '../datasets/duck.js';
 import { inspectFile } from '../datasets/file-check.js';
 import { readSource } from '../datasets/to-parquet.js';
@@ -24,8 +25,11 @@ export interface PredictFileOptions {
   conn: DuckDBConnection;
   file: string;
   artifacts: LoadedArtifacts;
-  /** Write input columns plus predictions here (.csv, .json or .ndjson); absent: return the predictions. */
-  out?: string;
+  /**
+   * Write input columns plus predictions here (.csv, .json or .ndjson), as the host's file policy
+   * allowed it (file-access.ts); absent: return the predictions.
+   */
+  out?: WriteTarget;
   /** Rows read, transformed and scored at a time. */
   batchRows?: number;
   /** How many leading rows (inputs and predictions) come back as a preview. */
@@ -117,8 +121,8 @@ export async function predictFile(options: PredictFileOptions): Promise<PredictF
   const result = await conn.stream(`SELECT * FROM ${readSource(info)}`);
   const inputs = result.columnNames();
   const columns = [...inputs, ...predictionColumns(inputs, classes)];
-  const format = options.out ? outFormat(options.out) : null;
-  const outPath = options.out ? path.resolve(options.out) : null;
+  const format = options.out ? outFormat(options.out.path) : null;
+  const outPath = options.out ? path.resolve(options.out.path) : null;
   // Written beside the destination and renamed into place, so a failed run leaves no half file.
   const partial = outPath ? path.join(path.dirname(outPath), `.${path.basename(outPath)}.${randomUUID()}.partial`) : null;
   let handle: FileHandle | undefined;
@@ -184,7 +188,7 @@ export async function predictFile(options: PredictFileOptions): Promise<PredictF
       await handle.sync();
       await handle.close();
       handle = undefined;
-      await rename(partial, outPath);
+      await placeOutput(partial, { path: outPath, overwrite: options.out?.overwrite ?? false });
     }
   } catch (err) {
     await handle?.close();

@@ -12,30 +12,53 @@ declare global {
   }
 }
 
-/** How a picked or dropped file reaches the engine as something `datasets.import` can read. */
+/**
+ * How a picked or dropped file reaches the engine as something `datasets.import` can read: in the
+ * desktop app a handle main grants for it (the renderer never holds a path), in the browser an upload.
+ */
 export type FileSource =
-  | { kind: 'path'; path: string }
+  | { kind: 'handle'; grant: () => Promise<string> }
   | { kind: 'upload'; start: (onProgress: (sent: number, total: number) => void) => UploadHandle };
+
+/** Where an exported bundle went: a file the user chose (desktop), or a download the browser saves. */
+export type ExportOutcome = { kind: 'written'; path: string; bytes: number } | { kind: 'download'; url: string; fileName: string } | { kind: 'cancelled' };
 
 export interface Transport {
   client: CairnClient;
   host: 'desktop' | 'browser';
-  /** A local path in the desktop app; an upload in the browser. */
+  /** A granted handle in the desktop app; an upload in the browser. */
   sourceFor(file: File): FileSource;
+  /**
+   * Exports a model version: through a save dialog in the desktop app; in the browser, the URL of
+   * its download (outputs never land on the server's disk).
+   */
+  exportModel(ref: { name: string; version: number }): Promise<ExportOutcome>;
 }
 
 /** The transport for this page. */
 export function createTransport(): Transport {
   const bridge = window.cairn;
   if (bridge) {
+    const client = createIpcClient(bridge);
     return {
-      client: createIpcClient(bridge),
+      client,
       host: 'desktop',
-      sourceFor(file) {
-        const path = bridge.pathForFile(file);
-        // The engine reads files from disk; a dropped item with no path (e.g. from another app's
-        // memory) cannot be imported, and says so.
-        return path ? { kind: 'path', path } : { kind: 'upload', start: () => noPath(file) };
+      sourceFor: (file) => ({
+        kind: 'handle',
+        grant: async () => {
+          const handle = await bridge.grantFile(file);
+          // The engine reads files from disk; a dropped item with no path (e.g. from another app's
+          // memory) cannot be imported, and says so.
+          if (!handle) throw noPath(file);
+          return handle;
+        },
+      }),
+      async exportModel({ name, version }) {
+        const chosen = await bridge.chooseSaveFile(`${name}-v${version}.zip`);
+        if (!chosen) return { kind: 'cancelled' };
+        // The dialog already asked before replacing a file, so the handle may replace one.
+        const r = await client.call('models.export', { name, version, out: chosen.handle, overwrite: true });
+        return { kind: 'written', path: r.path, bytes: r.bytes };
       },
     };
   }
@@ -43,14 +66,17 @@ export function createTransport(): Transport {
     client: createHttpClient(),
     host: 'browser',
     sourceFor: (file) => ({ kind: 'upload', start: (onProgress) => uploadFile(file, onProgress) }),
+    exportModel: async ({ name, version }) => ({ kind: 'download', url: modelDownloadUrl(name, version), fileName: `${name}-v${version}.zip` }),
   };
 }
 
-function noPath(file: File): UploadHandle {
-  return {
-    done: Promise.reject(new ApiError({ code: 'invalid_argument', message: `${file.name} has no local path; save it to disk first`, details: { file: file.name } })),
-    abort: () => undefined,
-  };
+/** The browser host's download route for a model version's bundle (token-guarded by the cookie). */
+export function modelDownloadUrl(name: string, version: number, base = ''): string {
+  return `${base}/api/download/model?${new URLSearchParams({ name, version: String(version) }).toString()}`;
+}
+
+function noPath(file: File): ApiError {
+  return new ApiError({ code: 'invalid_argument', message: `${file.name} has no local path; save it to disk first`, details: { file: file.name } });
 }
 
 /** Removes ?token= from the address bar: the cookie now carries it, and URLs get copied and shared. */

@@ -135,8 +135,8 @@ export class ImportStore {
         this.aborts.delete(id);
         this.update(id, { state: 'importing' });
         request = { path, originalName: name, removeSourceAfter: true, badRows };
-      } else if (source.kind === 'path') {
-        request = { path: source.path, badRows };
+      } else if (source.kind === 'handle') {
+        request = { path: await source.grant(), badRows };
       }
       // A sample lies on the engine's side: it is named by id, not by a path the renderer knows.
       const started = request

@@ -20,7 +20,12 @@ export function looksLikePath(ref: string): boolean {
 export async function resolveSource(env: RunEnv, p: NodeParams['dataset']): Promise<ResolvedDataset> {
   const ref = p.dataset.trim();
   if (looksLikePath(ref)) {
-    const file = path.resolve(env.baseDir, ref);
+    let file: string;
+    try {
+      file = await env.host.sourceFile(ref, env.baseDir);
+    } catch (err) {
+      throw paramError('dataset', err instanceof Error ? err.message : String(err));
+    }
     if (existsSync(file) && statSync(file).isFile())
       return env.host.importFile(file, path.basename(file).replace(/\.[^.]+$/, '') || 'dataset');
   }

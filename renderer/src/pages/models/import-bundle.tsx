@@ -1,5 +1,5 @@
 // "Import bundle…": brings a model bundle exported by another Cairn in as a new version. The
-// desktop app hands the engine the file's path; the browser uploads it first (with progress),
+// desktop app hands the engine a handle main granted for the file; the browser uploads it first (with progress),
 // and the engine removes the uploaded copy once it has checked and imported it.
 import { useState } from 'react';
 import type { ModelVersionInfo } from '../../../../shared/api.js';
@@ -20,8 +20,8 @@ export function ImportBundleButton({ onImported, primary = false }: { onImported
   const importFile = async (file: File) => {
     const source = transport.sourceFor(file);
     let request: { path: string; removeSourceAfter: boolean };
-    if (source.kind === 'path') {
-      request = { path: source.path, removeSourceAfter: false };
+    if (source.kind === 'handle') {
+      request = { path: await source.grant(), removeSourceAfter: false };
     } else {
       setState({ step: 'uploading', fraction: 0, file: file.name });
       const upload = source.start((sent, total) => setState({ step: 'uploading', fraction: total ? sent / total : undefined, file: file.name }));

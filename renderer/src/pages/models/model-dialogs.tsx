@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { AliasName } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
+import type { ExportOutcome } from '../../api/client.js';
 import { DialogShell } from '../../components/dialog-shell.js';
 
 export interface SetAliasDialogProps {
@@ -86,23 +87,39 @@ export function ConfirmDeleteDialog({ model, version, run, onClose }: ConfirmDel
 export interface ExportDialogProps {
   model: string;
   version: number;
-  defaultPath: string;
-  run: (out: string) => Promise<{ path: string; bytes: number }>;
+  /** 'desktop': a save dialog picks the file; 'browser': the bundle comes as a download. */
+  host: 'desktop' | 'browser';
+  run: () => Promise<ExportOutcome>;
   onClose: () => void;
 }
 
-export function ExportDialog({ model, version, defaultPath, run, onClose }: ExportDialogProps) {
-  const [out, setOut] = useState(defaultPath);
+/** Starts the browser's download of `url`: the server sends it as an attachment, so the page stays. */
+function startDownload(url: string, fileName: string): void {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+export function ExportDialog({ model, version, host, run, onClose }: ExportDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [done, setDone] = useState<string | undefined>(undefined);
+  const fileName = `${model}-v${version}.zip`;
   const submit = () => {
     if (done) return onClose();
     setBusy(true);
     setError(undefined);
-    run(out.trim()).then(
+    run().then(
       (r) => {
-        setDone(`Written: ${r.path} (${r.bytes.toLocaleString()} bytes)`);
+        if (r.kind === 'written') setDone(`Written: ${r.path} (${r.bytes.toLocaleString()} bytes)`);
+        if (r.kind === 'download') {
+          startDownload(r.url, r.fileName);
+          setDone(`Downloading ${r.fileName}: your browser saves it with its other downloads.`);
+        }
         setBusy(false);
       },
       (err: unknown) => {
@@ -112,11 +129,26 @@ export function ExportDialog({ model, version, defaultPath, run, onClose }: Expo
     );
   };
   return (
-    <DialogShell title={`Export ${model} v${version}`} testId="export-dialog" busy={busy} error={error} submitLabel={done ? 'Done' : 'Export'} disabled={!out.trim()} onSubmit={submit} onClose={onClose}>
-      <label className="field">
-        <span>Bundle file (.zip) on this computer</span>
-        <input className="mono" value={out} onChange={(e) => setOut(e.target.value)} data-testid="export-path" />
-      </label>
+    <DialogShell
+      title={`Export ${model} v${version}`}
+      testId="export-dialog"
+      busy={busy}
+      error={error}
+      submitLabel={done ? 'Done' : host === 'browser' ? 'Download' : 'Save as…'}
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <p>
+        {host === 'browser' ? (
+          <>
+            Downloads <span className="mono">{fileName}</span> to this computer.
+          </>
+        ) : (
+          <>
+            Choose where to save <span className="mono">{fileName}</span>.
+          </>
+        )}
+      </p>
       <p className="small muted">One zip: the TensorFlow.js model, its preprocessing, its card and bundle.json (signature, lineage, hashes). Import it with <code>cairn models import</code>.</p>
       {done && (
         <p className="ok-note" data-testid="export-done">

@@ -12,9 +12,8 @@ import { ConfirmDeleteDialog, ExportDialog, SetAliasDialog } from './model-dialo
 type Dialog = 'alias' | 'export' | 'delete' | undefined;
 
 export function VersionPanel({ version: v, aliases }: { version: ModelVersionInfo; aliases: ModelAlias[] }) {
-  const { client, openRun } = useApp();
+  const { client, openRun, transport } = useApp();
   const card = useAsync<ModelCardView>(() => client.call('models.card', { name: v.name, version: v.version }), [client, v.name, v.version, v.sha256]);
-  const info = useAsync(() => client.call('app.info', {}), [client]);
   const [dialog, setDialog] = useState<Dialog>(undefined);
   const [notes, setNotes] = useState(v.notes);
   const [tags, setTags] = useState(v.tags.join(', '));
@@ -33,9 +32,6 @@ export function VersionPanel({ version: v, aliases }: { version: ModelVersionInf
       },
     );
   };
-  const home = info.data?.home;
-  const sep = home?.includes('\\') ? '\\' : '/';
-  const defaultPath = home ? `${home}${sep}exports${sep}${v.name}-v${v.version}.zip` : `${v.name}-v${v.version}.zip`;
 
   return (
     <section className="version-panel" data-testid="version-panel" data-version={v.version}>
@@ -123,7 +119,7 @@ export function VersionPanel({ version: v, aliases }: { version: ModelVersionInf
         />
       )}
       {dialog === 'export' && (
-        <ExportDialog model={v.name} version={v.version} defaultPath={defaultPath} run={(out) => client.call('models.export', { name: v.name, version: v.version, out })} onClose={() => setDialog(undefined)} />
+        <ExportDialog model={v.name} version={v.version} host={transport.host} run={() => transport.exportModel({ name: v.name, version: v.version })} onClose={() => setDialog(undefined)} />
       )}
       {dialog === 'delete' && (
         <ConfirmDeleteDialog model={v.name} version={v.version} run={() => client.call('models.deleteVersion', { name: v.name, version: v.version })} onClose={() => setDialog(undefined)} />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { events } from '../../../../shared/api.js';
-import { bridgeEventNames, CALL_CHANNEL, EVENT_CHANNEL } from '../../../../shared/bridge.js';
+import { bridgeEventNames, CALL_CHANNEL, EVENT_CHANNEL, GRANT_READ_CHANNEL } from '../../../../shared/bridge.js';
 import { createBridge, type BridgeIpc } from '../../../../electron/preload/create-bridge.js';
 
 /** An ipcRenderer stand-in that records invokes and lets the test emit events. */
@@ -29,10 +29,10 @@ describe('createBridge', () => {
     expect([...bridgeEventNames].sort()).toEqual(Object.keys(events).sort());
   });
 
-  it('is frozen and exposes only call, on and pathForFile', () => {
+  it('is frozen and exposes only call, on, grantFile and chooseSaveFile', () => {
     const bridge = createBridge(fakeIpc(() => Promise.resolve(null)).ipc, noPath);
     expect(Object.isFrozen(bridge)).toBe(true);
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'on', 'pathForFile']);
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'chooseSaveFile', 'grantFile', 'on']);
   });
 
   it('sends calls over the one invoke channel and returns the envelope', async () => {
@@ -101,9 +101,11 @@ describe('createBridge', () => {
     expect(() => bridge.on('job.started', 'x' as unknown as () => void)).toThrow(TypeError);
   });
 
-  it('asks webUtils for a dropped file path', () => {
+  it('asks webUtils for a dropped file path and main for its handle', async () => {
     const file = { name: 'a.csv' } as File;
-    const bridge = createBridge(fakeIpc(() => Promise.resolve(null)).ipc, (f) => (f === file ? '/tmp/a.csv' : ''));
-    expect(bridge.pathForFile(file)).toBe('/tmp/a.csv');
+    const fake = fakeIpc(() => Promise.resolve({ ok: true, result: 'cairn-file:h' }));
+    const bridge = createBridge(fake.ipc, (f) => (f === file ? '/tmp/a.csv' : ''));
+    await expect(bridge.grantFile(file)).resolves.toBe('cairn-file:h');
+    expect(fake.invoked).toEqual([[GRANT_READ_CHANNEL, '/tmp/a.csv']]);
   });
 });

@@ -26,6 +26,8 @@ function fakeClient() {
 
 const file = (name: string) => new File(['a,b\n1,2\n'], name);
 const flush = () => new Promise((r) => setTimeout(r, 0));
+/** A desktop source: main's grant for the file, here a handle string at once. */
+const handle = (h: string): FileSource => ({ kind: 'handle', grant: () => Promise.resolve(h) });
 const result = (over: Partial<ImportResult> = {}): ImportResult => ({
   datasetId: 'd1',
   versionId: 'v1',
@@ -39,12 +41,13 @@ const result = (over: Partial<ImportResult> = {}): ImportResult => ({
 });
 
 describe('ImportStore', () => {
-  it('imports a local path and follows the job to success', async () => {
+  it('imports a granted handle and follows the job to success', async () => {
     const { client, calls, emit } = fakeClient();
     const imported = vi.fn();
-    const store = new ImportStore(client, () => ({ kind: 'path', path: '/data/a.csv' }), imported);
+    const store = new ImportStore(client, () => (handle('/data/a.csv')), imported);
     store.connect();
-    const id = store.start({ file: file('a.csv'), source: { kind: 'path', path: '/data/a.csv' } });
+    const id = store.start({ file: file('a.csv'), source: handle('/data/a.csv') });
+    await flush();
     expect(store.snapshot()[0]).toMatchObject({ id, state: 'importing', fileName: 'a.csv' });
     expect(calls[0]).toMatchObject({ method: 'datasets.import', arg: { path: '/data/a.csv', badRows: 'fail' } });
     calls[0]?.resolve({ jobId: 'j1', kind: 'import', label: 'Import a.csv' });
@@ -61,7 +64,7 @@ describe('ImportStore', () => {
   it('imports a sample by id on the engine side, under its name', async () => {
     const { client, calls, emit } = fakeClient();
     const imported = vi.fn();
-    const store = new ImportStore(client, () => ({ kind: 'path', path: '/unused' }), imported);
+    const store = new ImportStore(client, () => (handle('/unused')), imported);
     store.connect();
     store.startSample({ id: 'iris', name: 'Iris' });
     expect(store.snapshot()[0]).toMatchObject({ state: 'importing', fileName: 'Iris' });
@@ -75,9 +78,10 @@ describe('ImportStore', () => {
 
   it('accepts a job that finished before the call replied with its id', async () => {
     const { client, calls, emit } = fakeClient();
-    const store = new ImportStore(client, () => ({ kind: 'path', path: '/a.csv' }));
+    const store = new ImportStore(client, () => (handle('/a.csv')));
     store.connect();
-    store.start({ file: file('a.csv'), source: { kind: 'path', path: '/a.csv' } });
+    store.start({ file: file('a.csv'), source: handle('/a.csv') });
+    await flush();
     emit('job.finished', { jobId: 'j9', kind: 'import', status: 'succeeded', result: result({ created: false }) });
     calls[0]?.resolve({ jobId: 'j9', kind: 'import', label: '' });
     await flush();
@@ -108,17 +112,19 @@ describe('ImportStore', () => {
 
   it('offers a retry that skips bad rows with a fresh source for the same file', async () => {
     const { client, calls, emit } = fakeClient();
-    const sourceFor = vi.fn((): FileSource => ({ kind: 'path', path: '/r.csv' }));
+    const sourceFor = vi.fn((): FileSource => (handle('/r.csv')));
     const store = new ImportStore(client, sourceFor);
     store.connect();
     const f = file('r.csv');
-    const id = store.start({ file: f, source: { kind: 'path', path: '/r.csv' } });
+    const id = store.start({ file: f, source: handle('/r.csv') });
+    await flush();
     calls[0]?.resolve({ jobId: 'j1', kind: 'import', label: '' });
     await flush();
     const error = { code: 'bad_rows' as const, message: 'r.csv has 2 malformed rows', details: { lines: [] } };
     emit('job.finished', { jobId: 'j1', kind: 'import', status: 'failed', error });
     expect(store.snapshot()[0]).toMatchObject({ state: 'failed', error: { code: 'bad_rows', message: error.message } });
     const retry = store.retrySkippingBadRows(id);
+    await flush();
     expect(retry).toBeDefined();
     expect(sourceFor).toHaveBeenCalledWith(f);
     expect(store.snapshot().map((t) => t.id)).toEqual([retry]);
@@ -127,9 +133,10 @@ describe('ImportStore', () => {
 
   it('cancels a job asked to stop before its id was known, and reports it cancelled', async () => {
     const { client, calls, emit } = fakeClient();
-    const store = new ImportStore(client, () => ({ kind: 'path', path: '/c.csv' }));
+    const store = new ImportStore(client, () => (handle('/c.csv')));
     store.connect();
-    const id = store.start({ file: file('c.csv'), source: { kind: 'path', path: '/c.csv' } });
+    const id = store.start({ file: file('c.csv'), source: handle('/c.csv') });
+    await flush();
     store.cancel(id);
     expect(calls).toHaveLength(1);
     calls[0]?.resolve({ jobId: 'j1', kind: 'import', label: '' });
@@ -143,8 +150,9 @@ describe('ImportStore', () => {
 
   it('turns a rejected call into a failed task with the engine message', async () => {
     const { client, calls } = fakeClient();
-    const store = new ImportStore(client, () => ({ kind: 'path', path: '/x' }));
-    store.start({ file: file('x.csv'), source: { kind: 'path', path: '/x' } });
+    const store = new ImportStore(client, () => (handle('/x')));
+    store.start({ file: file('x.csv'), source: handle('/x') });
+    await flush();
     calls[0]?.reject({ code: 'not_found', message: 'x.csv: file not found (/x)' });
     await flush();
     expect(store.snapshot()[0]).toMatchObject({ state: 'failed', error: { code: 'not_found', message: 'x.csv: file not found (/x)' } });
