@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // test/quality: checks of model quality against peers (scikit-learn), on the shipped samples.
-    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/quality/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/quality/**/*.test.ts', 'test/security/**/*.test.ts'],
     // Import tests start job processes and DuckDB instances; two cores do not want more forks.
     pool: 'forks',
     maxWorkers: 2,
