@@ -56,6 +56,21 @@ export default tseslint.config(
     ]),
   },
   {
+    // Names in CLI output are anyone's text: human output leaves through output.ts's say()/warn()
+    // (control characters escaped), JSON through sayData() (exact).
+    files: ['electron/cli/**'],
+    ignores: ['electron/cli/output.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.object.name='process'][object.property.name=/^std(out|err)$/][property.name='write']",
+          message: 'print through say(), warn() or sayData() from ./output.js, which keep control characters off the terminal.',
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**'],
     rules: restrict([
       { group: ['node:*', 'electron', 'electron/*', 'fs', 'path', 'child_process'], message: 'the renderer never imports node: or electron.' },

@@ -10,7 +10,7 @@ import { layout, resolveHome } from '../core/paths.js';
 import { print, withService, type GlobalOptions } from './common.js';
 import { addModelCommands } from './models.js';
 import { addMonitorCommands } from './monitor.js';
-import { CliExit, formatBytes, profileTable, progressBar, reportError, table } from './output.js';
+import { CliExit, formatBytes, profileTable, progressBar, reportError, say, sayData, table, warn } from './output.js';
 import { addPipelineCommands } from './pipelines.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -244,8 +244,8 @@ export function buildProgram(): Command {
           const value = r.out
             ? { model: r.model, rows: r.rows, out: r.out }
             : { model: r.model, rows: r.rows, predictions: r.predictions ?? [] };
-          process.stdout.write(`${JSON.stringify(value)}\n`);
-        } else process.stdout.write(`${predictText(r)}\n`);
+          sayData(`${JSON.stringify(value)}\n`);
+        } else say(`${predictText(r)}\n`);
       });
     });
 
@@ -312,7 +312,7 @@ export function buildProgram(): Command {
         port: o.port,
         token: newToken(),
       });
-      process.stdout.write(`Cairn is running at ${running.urlWithToken}\nData folder: ${service.home}\nPress Ctrl+C to stop.\n`);
+      say(`Cairn is running at ${running.urlWithToken}\nData folder: ${service.home}\nPress Ctrl+C to stop.\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
@@ -343,19 +343,19 @@ export function buildProgram(): Command {
         ];
         if (ep.apiKey) lines.push(`API key (send as Authorization: Bearer <key>): ${ep.apiKey}`);
         lines.push('Press Ctrl+C to stop.');
-        process.stdout.write(`${lines.join('\n')}\n`);
+        say(`${lines.join('\n')}\n`);
         // The supervisor restarts a crashed endpoint; say so on stderr.
         service.events.subscribe((event, payload) => {
           if (event !== 'endpoint.status') return;
           const e = payload as { id: string; status: string; message: string | null };
           if (e.id === ep.id && (e.status === 'restarting' || (e.status === 'running' && e.message)))
-            process.stderr.write(`endpoint ${e.status}${e.message ? `: ${e.message}` : ''}\n`);
+            warn(`endpoint ${e.status}${e.message ? `: ${e.message}` : ''}\n`);
         });
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
-        process.stderr.write('Stopping: answering requests in flight...\n');
+        warn('Stopping: answering requests in flight...\n');
       } finally {
         // Drains every endpoint, then closes app.db.
         await service.close();

@@ -8,7 +8,7 @@ import type { PipelineRun, PipelineStep } from '../../shared/api.js';
 import { fromTemplate, TEMPLATES } from '../core/pipelines/templates.js';
 import { looksLikePath } from '../core/pipelines/kinds/dataset.js';
 import { print, withService } from './common.js';
-import { CliExit, table } from './output.js';
+import { CliExit, sayData, table, warn } from './output.js';
 
 /** The exit code of a finished pipeline run. */
 export function runExitCode(run: Pick<PipelineRun, 'status'>): number {
@@ -102,7 +102,7 @@ function progressPrinter(total: () => number): (s: PipelineStep) => void {
     seen.set(s.nodeId, { state: s.state, quarter: changed ? -1 : quarter });
     const label = s.state === 'running' && s.progress && !changed ? s.progress.label : s.state;
     const detail = s.state === 'running' ? '' : stepDetail(s);
-    process.stderr.write(
+    warn(
       `[${order.indexOf(s.nodeId) + 1}/${total()}] ${s.nodeId}: ${label}${detail ? ` (${detail})` : ''}\n`,
     );
   };
@@ -151,11 +151,11 @@ export function addPipelineCommands(program: Command): void {
       });
       const text = `${JSON.stringify(spec, null, 2)}\n`;
       if (!o.out) {
-        process.stdout.write(text);
+        sayData(text);
         return;
       }
       writeFileSync(o.out, text);
-      process.stderr.write(`Wrote ${o.out} (${spec.nodes.length} steps). Run it with: cairn run ${o.out}\n`);
+      warn(`Wrote ${o.out} (${spec.nodes.length} steps). Run it with: cairn run ${o.out}\n`);
     });
 
   pipelines
@@ -216,7 +216,7 @@ export function addPipelineCommands(program: Command): void {
         );
         const code = runExitCode(run);
         if (code !== 0) {
-          process.stderr.write(`cairn: ${run.error?.message ?? run.status}\n`);
+          warn(`cairn: ${run.error?.message ?? run.status}\n`);
           throw new CliExit(code);
         }
       });
