@@ -85,9 +85,23 @@ export async function inspectFile(file: string): Promise<FileInfo> {
   const format: SourceFormat = byExt ?? (/^\s*[[{]/.test(text) ? 'json' : 'csv');
   if (format === 'json') {
     if (encoding !== 'utf-8') throw new CairnError('import_failed', `${name}: JSON must be UTF-8 encoded`);
+    // DuckDB reads a lone 42, "hello" or null as a one-row table with a column named "json".
+    const first = /\S/.exec(text)?.[0];
+    if (first !== '[' && first !== '{') {
+      throw new CairnError(
+        'import_failed',
+        `${name} holds a single JSON value, not a table: give an array of objects, or one object per line (NDJSON)`,
+        { file },
+      );
+    }
     return { path: file, sizeBytes: info.size, format, warnings, identity };
   }
   const csv = detectDialect(text, ext, encoding);
+  // A header of only delimiters (",,,") names no column: DuckDB would import every row as nulls
+  // under invented names.
+  if (csv.header.every((h) => h === '')) {
+    throw new CairnError('import_failed', `${name}: the first line (the header) names no columns; it must hold the column names`, { file });
+  }
   return { path: file, sizeBytes: info.size, format, csv, warnings, identity };
 }
 

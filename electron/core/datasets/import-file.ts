@@ -11,7 +11,7 @@ import { literal, memoryLimitFor, openDuck } from './duck.js';
 import { inspectFile, splitCsvLine, type FileInfo } from './file-check.js';
 import { describeColumns, parquetBounds } from './parquet-file.js';
 import { profileColumns } from './profile.js';
-import { locate, readError, scanFile } from './scan.js';
+import { firstLongLine, locate, readError, scanFile } from './scan.js';
 import { copyToParquet, headerWarnings } from './to-parquet.js';
 
 export interface ImportInput {
@@ -125,7 +125,8 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
       warnings,
     };
   } catch (err) {
-    throw err instanceof CairnError ? err : duckError(input.path, err);
+    if (err instanceof CairnError) throw err;
+    throw (await lineTooLong(input.path, err)) ?? duckError(input.path, err);
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -168,6 +169,28 @@ function pollProgress(conn: DuckDBConnection, report: (fraction: number) => void
   return () => clearInterval(timer);
 }
 
+
+/**
+ * DuckDB's "Maximum line size of 2000000 bytes exceeded. Actual Size:31999996 bytes" gives its
+ * buffer's size, not the line's, and counts lines its own way: find the line and its real length.
+ */
+async function lineTooLong(file: string, err: unknown): Promise<CairnError | undefined> {
+  const limit = /Maximum line size of (\d+) bytes exceeded/.exec(err instanceof Error ? err.message : String(err))?.[1];
+  if (!limit) return undefined;
+  const name = path.basename(file);
+  const max = formatMegabytes(Number(limit));
+  const long = await firstLongLine(file, Number(limit)).catch(() => undefined);
+  if (!long) return new CairnError('import_failed', `${name}: a row is longer than ${max}, the most a CSV row may hold`, { file });
+  return new CairnError(
+    'import_failed',
+    `${name}, line ${long.line}: the line is ${long.bytes.toLocaleString('en-US')} bytes long; a CSV line may hold at most ${max}`,
+    { file, line: long.line, bytes: long.bytes },
+  );
+}
+
+function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1_000_000).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
+}
 
 /** DuckDB's messages are long and technical; keep the line number and the first sentence. */
 export function duckError(file: string, err: unknown): CairnError {
