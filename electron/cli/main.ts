@@ -16,7 +16,7 @@ import { addPipelineCommands } from './pipelines.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function importJson(r: ImportResult) {
-  return { id: r.datasetId, name: r.name, version: r.version, rows: r.rows, columns: r.columns };
+  return { id: r.datasetId, name: r.name, version: r.version, rows: r.rows, columns: r.columns, warnings: r.warnings };
 }
 
 const MODEL_KINDS = { logistic: 'logistic_regression', linear: 'linear_regression', mlp: 'mlp' } as const;
@@ -137,6 +137,7 @@ export function buildProgram(): Command {
               : `Unchanged: ${r.name} version ${r.version} already has this content.`,
             '',
             profileTable(r.columns),
+            ...r.warnings.map((w) => `warning: ${w}`),
           ].join('\n'),
         );
       });

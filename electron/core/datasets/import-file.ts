@@ -12,7 +12,7 @@ import { inspectFile, splitCsvLine, type FileInfo } from './file-check.js';
 import { describeColumns, parquetBounds } from './parquet-file.js';
 import { profileColumns } from './profile.js';
 import { firstLongLine, locate, readError, scanFile } from './scan.js';
-import { copyToParquet, headerWarnings } from './to-parquet.js';
+import { copyToParquet, headerWarnings, nestedColumnWarnings } from './to-parquet.js';
 
 export interface ImportInput {
   path: string;
@@ -104,7 +104,12 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
       );
     }
     const columns = await describeColumns(conn, dataFile);
-    const warnings = [...info.warnings, ...copied.warnings, ...headerWarnings(info, columns.map((c) => c.name))];
+    const warnings = [
+      ...info.warnings,
+      ...copied.warnings,
+      ...headerWarnings(info, columns.map((c) => c.name)),
+      ...nestedColumnWarnings(columns),
+    ];
     onProgress(progress('profiling', 0, total, total, `Profiling ${columns.length} columns`, copied.rows));
     const bounds = await parquetBounds(conn, dataFile);
     const specs = columns.map((c) => ({ ...c, bounds: bounds.get(c.name) }));

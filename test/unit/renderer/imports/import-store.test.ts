@@ -35,6 +35,7 @@ const result = (over: Partial<ImportResult> = {}): ImportResult => ({
   created: true,
   skippedRows: 0,
   columns: [],
+  warnings: [],
   ...over,
 });
 
