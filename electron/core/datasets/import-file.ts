@@ -8,7 +8,7 @@ import type { BadRowsPolicy, ColumnProfile, JobProgress, SourceFormat } from '..
 import { fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
 import { literal, memoryLimitFor, openDuck } from './duck.js';
-import { inspectFile, splitCsvLine, type FileInfo } from './file-check.js';
+import { assertColumnLimit, inspectFile, splitCsvLine, type FileInfo } from './file-check.js';
 import { describeColumns, parquetBounds } from './parquet-file.js';
 import { profileColumns } from './profile.js';
 import { firstLongLine, locate, readError, scanFile } from './scan.js';
@@ -82,6 +82,8 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
     memoryLimit: memoryLimitFor(info.csv?.header.length ?? 0),
   });
   try {
+    // A CSV's header was counted by inspectFile; a Parquet file's schema is in its footer.
+    if (info.format === 'parquet') assertColumnLimit(input.path, (await describeColumns(conn, input.path)).length);
     const dataFile = path.join(input.workDir, 'data.parquet');
     const stopPolling = pollProgress(conn, (pct) =>
       onProgress(progress('reading', pct, Math.round(total * pct), total, `Reading ${name}`)),
@@ -104,6 +106,8 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
       );
     }
     const columns = await describeColumns(conn, dataFile);
+    // JSON keys are known only once read: still refused before the profile, the slower half.
+    assertColumnLimit(input.path, columns.length);
     const warnings = [
       ...info.warnings,
       ...copied.warnings,
