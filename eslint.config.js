@@ -36,4 +36,19 @@ export default tseslint.config(
     plugins: { cairn: layers },
     rules: { 'cairn/layers': 'error' },
   },
+  {
+    // Names in CLI output are anyone's text: human output leaves through output.ts's say()/warn()
+    // (control characters escaped), JSON through sayData() (exact).
+    files: ['electron/cli/**'],
+    ignores: ['electron/cli/output.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.object.name='process'][object.property.name=/^std(out|err)$/][property.name='write']",
+          message: 'print through say(), warn() or sayData() from ./output.js, which keep control characters off the terminal.',
+        },
+      ],
+    },
+  },
 );

@@ -153,6 +153,8 @@ export const ImportResult = z.object({
   created: z.boolean(),
   skippedRows: z.number(),
   columns: z.array(ColumnProfile),
+  /** What the user should know about how the file was read (columns kept as text, invented names...). */
+  warnings: z.array(z.string()),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { shellFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
 import { resolveHome } from '../core/paths.js';
+import { say, sayData } from './output.js';
 
 export interface GlobalOptions {
   home?: string;
@@ -21,8 +22,9 @@ export async function withService<T>(program: Command, host: 'cli' | 'browser', 
   }
 }
 
-/** Prints `value` as JSON with --json, else the text `text` makes. */
+/** Prints `value` as JSON with --json (exact), else the text `text` makes (control characters escaped). */
 export function print(json: boolean, value: unknown, text: () => string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+  if (json) sayData(`${JSON.stringify(value, null, 2)}\n`);
+  else say(`${text()}\n`);
 }
 

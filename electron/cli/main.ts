@@ -11,13 +11,13 @@ import { layout, resolveHome } from '../core/paths.js';
 import { print, withService, type GlobalOptions } from './common.js';
 import { addModelCommands } from './models.js';
 import { addMonitorCommands } from './monitor.js';
-import { CliExit, formatBytes, profileTable, progressBar, reportError, table } from './output.js';
+import { CliExit, formatBytes, profileTable, progressBar, reportError, say, sayData, table, warn } from './output.js';
 import { addPipelineCommands } from './pipelines.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function importJson(r: ImportResult) {
-  return { id: r.datasetId, name: r.name, version: r.version, rows: r.rows, columns: r.columns };
+  return { id: r.datasetId, name: r.name, version: r.version, rows: r.rows, columns: r.columns, warnings: r.warnings };
 }
 
 const MODEL_KINDS = { logistic: 'logistic_regression', linear: 'linear_regression', mlp: 'mlp' } as const;
@@ -138,6 +138,7 @@ export function buildProgram(): Command {
               : `Unchanged: ${r.name} version ${r.version} already has this content.`,
             '',
             profileTable(r.columns),
+            ...r.warnings.map((w) => `warning: ${w}`),
           ].join('\n'),
         );
       });
@@ -246,8 +247,8 @@ export function buildProgram(): Command {
           const value = r.out
             ? { model: r.model, rows: r.rows, out: r.out }
             : { model: r.model, rows: r.rows, predictions: r.predictions ?? [] };
-          process.stdout.write(`${JSON.stringify(value)}\n`);
-        } else process.stdout.write(`${predictText(r)}\n`);
+          sayData(`${JSON.stringify(value)}\n`);
+        } else say(`${predictText(r)}\n`);
       });
     });
 
@@ -325,7 +326,7 @@ export function buildProgram(): Command {
         lines.push(`Warning: this listens beyond this computer: anyone on the network with the token can use the data folder.`);
       }
       lines.push(`Data folder: ${service.home}`, 'Press Ctrl+C to stop.');
-      process.stdout.write(`${lines.join('\n')}\n`);
+      say(`${lines.join('\n')}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
@@ -355,7 +356,7 @@ export function buildProgram(): Command {
         starting.catch(() => undefined);
         const ep = await Promise.race([starting, signalled]);
         if (ep === 'signal') {
-          process.stderr.write('Stopping: the endpoint was still starting...\n');
+          warn('Stopping: the endpoint was still starting...\n');
           return;
         }
         const lines = [
@@ -369,16 +370,16 @@ export function buildProgram(): Command {
         ];
         if (ep.apiKey) lines.push(`API key (send as Authorization: Bearer <key>): ${ep.apiKey}`);
         lines.push('Press Ctrl+C to stop.');
-        process.stdout.write(`${lines.join('\n')}\n`);
+        say(`${lines.join('\n')}\n`);
         // The supervisor restarts a crashed endpoint; say so on stderr.
         service.events.subscribe((event, payload) => {
           if (event !== 'endpoint.status') return;
           const e = payload as { id: string; status: string; message: string | null };
           if (e.id === ep.id && (e.status === 'restarting' || (e.status === 'running' && e.message)))
-            process.stderr.write(`endpoint ${e.status}${e.message ? `: ${e.message}` : ''}\n`);
+            warn(`endpoint ${e.status}${e.message ? `: ${e.message}` : ''}\n`);
         });
         await signalled;
-        process.stderr.write('Stopping: answering requests in flight...\n');
+        warn('Stopping: answering requests in flight...\n');
       } finally {
         // Drains every endpoint, then closes app.db.
         await service.close();

@@ -6,7 +6,7 @@ import type { AliasEvent, ModelCardView, ModelDetail, ModelVersionInfo } from '.
 import { CairnError } from '../core/errors.js';
 import { parseModelRef } from '../core/registry/ref.js';
 import { print, withService } from './common.js';
-import { formatBytes, table } from './output.js';
+import { escapeControls, formatBytes, say, table } from './output.js';
 
 function fmtNumber(v: number | null | undefined): string {
   return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : '';
@@ -72,7 +72,7 @@ function versionRef(ref: string): { name: string; version: number } {
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    return /^y(es)?$/i.test((await rl.question(`${escapeControls(question)} [y/N] `)).trim());
   } finally {
     rl.close();
   }
@@ -146,7 +146,7 @@ export function addModelCommands(program: Command): void {
     .action(async (name: string, alias: string, o: { reason?: string }) => {
       await withService(program, 'cli', async (s) => {
         const e = await s.invoke('models.removeAlias', { name, alias, reason: o.reason ?? '' });
-        process.stdout.write(`${name}@${e.alias} removed (it pointed at version ${e.fromVersion}).\n`);
+        say(`${name}@${e.alias} removed (it pointed at version ${e.fromVersion}).\n`);
       });
     });
 
@@ -180,12 +180,12 @@ export function addModelCommands(program: Command): void {
           if (!v) throw new CairnError('not_found', `model "${d.model.name}" has no version ${version}`);
           if (!process.stdin.isTTY) throw new CairnError('invalid_argument', `deleting ${d.model.name}:${version} needs confirmation: add --yes`);
           if (!(await confirm(`Delete ${d.model.name} version ${version} and its files?`))) {
-            process.stdout.write('Nothing deleted.\n');
+            say('Nothing deleted.\n');
             return;
           }
         }
         const r = await s.invoke('models.deleteVersion', { name, version });
-        process.stdout.write(`Deleted ${r.name} version ${r.version}${r.modelDeleted ? ` (its last version: the model is gone)` : ''}.\n`);
+        say(`Deleted ${r.name} version ${r.version}${r.modelDeleted ? ` (its last version: the model is gone)` : ''}.\n`);
       });
     });
 

@@ -9,7 +9,7 @@ import { fromTemplate, TEMPLATES } from '../core/pipelines/templates.js';
 import { shellFiles } from '../core/file-access.js';
 import { looksLikePath } from '../core/pipelines/kinds/dataset.js';
 import { print, withService } from './common.js';
-import { CliExit, table } from './output.js';
+import { CliExit, sayData, table, warn } from './output.js';
 
 /** The exit code of a finished pipeline run. */
 export function runExitCode(run: Pick<PipelineRun, 'status'>): number {
@@ -103,7 +103,7 @@ function progressPrinter(total: () => number): (s: PipelineStep) => void {
     seen.set(s.nodeId, { state: s.state, quarter: changed ? -1 : quarter });
     const label = s.state === 'running' && s.progress && !changed ? s.progress.label : s.state;
     const detail = s.state === 'running' ? '' : stepDetail(s);
-    process.stderr.write(
+    warn(
       `[${order.indexOf(s.nodeId) + 1}/${total()}] ${s.nodeId}: ${label}${detail ? ` (${detail})` : ''}\n`,
     );
   };
@@ -153,13 +153,13 @@ export function addPipelineCommands(program: Command): void {
       });
       const text = `${JSON.stringify(spec, null, 2)}\n`;
       if (!o.out) {
-        process.stdout.write(text);
+        sayData(text);
         return;
       }
       // The same rules as the service's outputs: an existing folder, and no replacing unasked.
       const target = await shellFiles().writable(o.out, { overwrite: Boolean(o.force) });
       writeFileSync(target.path, text, { flag: target.overwrite ? 'w' : 'wx' });
-      process.stderr.write(`Wrote ${o.out} (${spec.nodes.length} steps). Run it with: cairn run ${o.out}\n`);
+      warn(`Wrote ${o.out} (${spec.nodes.length} steps). Run it with: cairn run ${o.out}\n`);
     });
 
   pipelines
@@ -220,7 +220,7 @@ export function addPipelineCommands(program: Command): void {
         );
         const code = runExitCode(run);
         if (code !== 0) {
-          process.stderr.write(`cairn: ${run.error?.message ?? run.status}\n`);
+          warn(`cairn: ${run.error?.message ?? run.status}\n`);
           throw new CliExit(code);
         }
       });

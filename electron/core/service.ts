@@ -812,6 +812,7 @@ export class CairnService {
           created: false,
           skippedRows: v.skippedRows,
           columns: this.repo.profile(v.id),
+          warnings: v.warnings,
         };
       }
       const datasetId = this.repo.find(name)?.id ?? randomUUID();
@@ -853,6 +854,7 @@ export class CairnService {
         created: true,
         skippedRows: stored.skippedRows,
         columns: out.columns,
+        warnings: out.warnings,
       };
     } finally {
       await rm(workDir, { recursive: true, force: true });

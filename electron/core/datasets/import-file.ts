@@ -8,11 +8,11 @@ import type { BadRowsPolicy, ColumnProfile, JobProgress, SourceFormat } from '..
 import { fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
 import { literal, memoryLimitFor, openDuck } from './duck.js';
-import { inspectFile, splitCsvLine, type FileInfo } from './file-check.js';
+import { assertColumnLimit, inspectFile, splitCsvLine, type FileInfo } from './file-check.js';
 import { describeColumns, parquetBounds } from './parquet-file.js';
 import { profileColumns } from './profile.js';
-import { locate, readError, scanFile } from './scan.js';
-import { copyToParquet, headerWarnings } from './to-parquet.js';
+import { firstLongLine, locate, readError, scanFile } from './scan.js';
+import { copyToParquet, headerWarnings, nestedColumnWarnings } from './to-parquet.js';
 
 export interface ImportInput {
   path: string;
@@ -82,6 +82,8 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
     memoryLimit: memoryLimitFor(info.csv?.header.length ?? 0),
   });
   try {
+    // A CSV's header was counted by inspectFile; a Parquet file's schema is in its footer.
+    if (info.format === 'parquet') assertColumnLimit(input.path, (await describeColumns(conn, input.path)).length);
     const dataFile = path.join(input.workDir, 'data.parquet');
     const stopPolling = pollProgress(conn, (pct) =>
       onProgress(progress('reading', pct, Math.round(total * pct), total, `Reading ${name}`)),
@@ -104,7 +106,14 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
       );
     }
     const columns = await describeColumns(conn, dataFile);
-    const warnings = [...info.warnings, ...copied.warnings, ...headerWarnings(info, columns.map((c) => c.name))];
+    // JSON keys are known only once read: still refused before the profile, the slower half.
+    assertColumnLimit(input.path, columns.length);
+    const warnings = [
+      ...info.warnings,
+      ...copied.warnings,
+      ...headerWarnings(info, columns.map((c) => c.name)),
+      ...nestedColumnWarnings(columns),
+    ];
     onProgress(progress('profiling', 0, total, total, `Profiling ${columns.length} columns`, copied.rows));
     const bounds = await parquetBounds(conn, dataFile);
     const specs = columns.map((c) => ({ ...c, bounds: bounds.get(c.name) }));
@@ -125,7 +134,8 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
       warnings,
     };
   } catch (err) {
-    throw err instanceof CairnError ? err : duckError(input.path, err);
+    if (err instanceof CairnError) throw err;
+    throw (await lineTooLong(input.path, err)) ?? duckError(input.path, err);
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -168,6 +178,28 @@ function pollProgress(conn: DuckDBConnection, report: (fraction: number) => void
   return () => clearInterval(timer);
 }
 
+
+/**
+ * DuckDB's "Maximum line size of 2000000 bytes exceeded. Actual Size:31999996 bytes" gives its
+ * buffer's size, not the line's, and counts lines its own way: find the line and its real length.
+ */
+async function lineTooLong(file: string, err: unknown): Promise<CairnError | undefined> {
+  const limit = /Maximum line size of (\d+) bytes exceeded/.exec(err instanceof Error ? err.message : String(err))?.[1];
+  if (!limit) return undefined;
+  const name = path.basename(file);
+  const max = formatMegabytes(Number(limit));
+  const long = await firstLongLine(file, Number(limit)).catch(() => undefined);
+  if (!long) return new CairnError('import_failed', `${name}: a row is longer than ${max}, the most a CSV row may hold`, { file });
+  return new CairnError(
+    'import_failed',
+    `${name}, line ${long.line}: the line is ${long.bytes.toLocaleString('en-US')} bytes long; a CSV line may hold at most ${max}`,
+    { file, line: long.line, bytes: long.bytes },
+  );
+}
+
+function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1_000_000).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
+}
 
 /** DuckDB's messages are long and technical; keep the line number and the first sentence. */
 export function duckError(file: string, err: unknown): CairnError {

@@ -47,6 +47,29 @@ export async function scanFile(
   return result;
 }
 
+/**
+ * The first line longer than `limit` bytes (its 1-based number and true length, end of line not
+ * counted), or undefined. DuckDB reports an over-long line by the size of its read buffer (about
+ * 32 MB), not the line's, so the truth is counted here.
+ */
+export async function firstLongLine(file: string, limit: number): Promise<{ line: number; bytes: number } | undefined> {
+  let line = 1;
+  let length = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const buf = chunk as Buffer;
+    let start = 0;
+    for (let nl = buf.indexOf(0x0a); nl !== -1; nl = buf.indexOf(0x0a, start)) {
+      length += nl - start;
+      if (length > limit) return { line, bytes: length - (buf[nl - 1] === 0x0d ? 1 : 0) };
+      line++;
+      length = 0;
+      start = nl + 1;
+    }
+    length += buf.length - start;
+  }
+  return length > limit ? { line, bytes: length } : undefined;
+}
+
 /** 1-based line number of a byte offset (lines end in \n, or in \r where a file uses no \n). */
 export async function lineAt(file: string, offset: number): Promise<number> {
   return (await locate(file, offset)).line;

@@ -191,6 +191,23 @@ function describeReject(r: Reject): string {
   }
 }
 
+/**
+ * Says which columns hold values no Cairn type fits, so they are profiled and used as text: a
+ * Parquet struct, list or map, and an NDJSON key whose values differ in type between records
+ * (DuckDB reads that as JSON). Without this the user would find them text and not know why.
+ */
+export function nestedColumnWarnings(columns: { name: string; storageType: string }[]): string[] {
+  return columns.flatMap(({ name, storageType: t }) => {
+    const upper = t.toUpperCase();
+    if (upper === 'JSON') return [`Column "${name}" mixes types between records (e.g. numbers and text, or objects); it is kept as text`];
+    if (/^STRUCT\b/.test(upper)) return [`Column "${name}" holds records (${t}); it is kept as text`];
+    if (/^MAP\b/.test(upper)) return [`Column "${name}" holds maps (${t}); it is kept as text`];
+    if (/^UNION\b/.test(upper)) return [`Column "${name}" holds values of several types (${t}); it is kept as text`];
+    if (/\[\d*\]$/.test(upper)) return [`Column "${name}" holds lists (${t}); it is kept as text`];
+    return [];
+  });
+}
+
 /** Says which header names DuckDB had to invent or make unique. */
 export function headerWarnings(info: FileInfo, finalNames: string[]): string[] {
   const header = info.csv?.header;

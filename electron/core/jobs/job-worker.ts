@@ -2,6 +2,7 @@
 // A crash here fails this job only: the host sees the exit and records the failure.
 import { importFile } from '../datasets/import-file.js';
 import { toApiError } from '../errors.js';
+import { crashInOneLine, exitWithParent } from '../exit-with-parent.js';
 import type { HostToJob, JobToHost } from './protocol.js';
 import { holdForever, holdsImport } from './test-hold.js';
 
@@ -61,6 +62,9 @@ async function run(message: HostToJob, port: Port): Promise<void> {
   }
 }
 
+// A job whose host has gone has nobody to report to: it ends at once, printing nothing.
+exitWithParent();
+crashInOneLine('cairn job');
 const port = parentPort();
 port.listen((message) => {
   if (message.type === 'start') void run(message, port);

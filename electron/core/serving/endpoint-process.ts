@@ -3,6 +3,7 @@
 // finished. A crash here takes down this endpoint only; the host's supervisor starts it again, and
 // kills a process whose event loop is too blocked to run even that timer.
 import { toApiError } from '../errors.js';
+import { exitWithParent } from '../exit-with-parent.js';
 import { startEndpoint, type EndpointHooks, type RunningEndpoint } from './endpoint.js';
 import { DEFAULT_DRAIN_MS, type EndpointToHost, type HostToEndpoint } from './protocol.js';
 
@@ -82,5 +83,6 @@ listen((message) => {
 
 process.on('SIGTERM', () => void stop(0));
 process.on('SIGINT', () => void stop(0));
-// The host went away (its IPC channel closed): nobody supervises this endpoint any more.
-process.on('disconnect', () => void stop(0));
+// The host went away (its IPC channel closed): nobody supervises this endpoint any more. It
+// drains, and is ended 5 s after its parent's death if a busy loop keeps it from doing so.
+exitWithParent({ onDisconnect: () => void stop(0), graceMs: 5000 });

@@ -31,8 +31,8 @@ export interface RunningCairn {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** Resolves with the first match in stdout, waiting for it; rejects if the command ends first. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the first match in stdout (or stderr), waiting for it; rejects if the command ends first. */
+  waitFor(pattern: RegExp, timeoutMs?: number, stream?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -56,11 +56,11 @@ export function startCairn(home: string, args: string[], env: NodeJS.ProcessEnv 
     stdout: () => out,
     stderr: () => err,
     exited,
-    waitFor: (pattern, timeoutMs = 60_000) =>
+    waitFor: (pattern, timeoutMs = 60_000, stream = 'stdout') =>
       new Promise((resolve, reject) => {
         const started = Date.now();
         const poll = setInterval(() => {
-          const m = out.match(pattern);
+          const m = (stream === 'stdout' ? out : err).match(pattern);
           if (m) {
             clearInterval(poll);
             resolve(m);

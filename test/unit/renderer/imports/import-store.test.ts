@@ -37,6 +37,7 @@ const result = (over: Partial<ImportResult> = {}): ImportResult => ({
   created: true,
   skippedRows: 0,
   columns: [],
+  warnings: [],
   ...over,
 });
 

@@ -1,0 +1,81 @@
+// Issue 17, item 6: a pipeline whose params nest 100,000 deep overflowed the stack while being
+// validated (structuredClone), a 500 in the browser host. It is an invalid pipeline: a 400 naming
+// the node and field (validate answers 200 with that issue; save refuses with 400).
+import http from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_PARAMS_DEPTH, nestsAtMost, validatePipeline } from '../../shared/pipeline.js';
+import { CairnService } from '../../electron/core/service.js';
+import { startHttpHost, type RunningHost } from '../../electron/server/http-host.js';
+
+const TOKEN = 'test-token-deep';
+const DEPTH = 100_000;
+/** Built as text: JSON.stringify itself overflows on such a value. */
+const deepSpec = (depth: number) =>
+  `{"cairn":1,"name":"deep","nodes":[{"id":"n1","kind":"dataset","params":{"v":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}},"position":{"x":0,"y":0}}],"edges":[]}`;
+
+let dir: string;
+let service: CairnService;
+let host: RunningHost;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-sec-deep-'));
+  const ui = path.join(dir, 'ui');
+  mkdirSync(ui);
+  writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>Cairn</title>');
+  service = await CairnService.open({ home: path.join(dir, 'home'), host: 'browser' });
+  host = await startHttpHost({ service, staticDir: ui, uploadDir: path.join(dir, 'home', 'uploads'), token: TOKEN });
+});
+afterAll(async () => {
+  await host.close();
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function call(method: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        method: 'POST',
+        path: `/api/call/${method}`,
+        headers: { host: `127.0.0.1:${host.port}`, authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('params nested 100,000 deep', () => {
+  it('are a validation issue on the node, not a stack overflow', () => {
+    const r = validatePipeline(JSON.parse(deepSpec(DEPTH)) as unknown);
+    expect(r.ok).toBe(false);
+    expect(r.issues).toEqual([{ nodeId: 'n1', field: 'params', message: `params nest more than ${MAX_PARAMS_DEPTH} levels deep` }]);
+  });
+
+  it('counts depth exactly', () => {
+    const nested = (d: number): unknown => (d === 0 ? 1 : { a: nested(d - 1) });
+    expect(nestsAtMost(nested(MAX_PARAMS_DEPTH), MAX_PARAMS_DEPTH)).toBe(true);
+    expect(nestsAtMost(nested(MAX_PARAMS_DEPTH + 1), MAX_PARAMS_DEPTH)).toBe(false);
+    expect(nestsAtMost([[[1]]], 3)).toBe(true);
+    expect(nestsAtMost([[[[1]]]], 3)).toBe(false);
+  });
+
+  it('get 400 invalid_argument from the browser host, and validate lists the issue', async () => {
+    const save = await call('pipelines.save', `{"spec":${deepSpec(DEPTH)}}`);
+    expect(save.status, save.body).toBe(400);
+    expect(JSON.parse(save.body)).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    const validate = await call('pipelines.validate', `{"spec":${deepSpec(DEPTH)}}`);
+    expect(validate.status, validate.body).toBe(200);
+    expect(JSON.parse(validate.body)).toMatchObject({ ok: true, result: { issues: [{ nodeId: 'n1', field: 'params' }] } });
+  });
+});
