@@ -17,7 +17,11 @@ function copyMigrations(): Plugin {
     generateBundle() {
       for (const file of readdirSync(migrationsDir).filter((f) => f.endsWith('.sql'))) {
         this.addWatchFile(resolve(migrationsDir, file));
-        this.emitFile({ type: 'asset', fileName: `migrations/${file}`, source: readFileSync(resolve(migrationsDir, file), 'utf8') });
+        this.emitFile({
+          type: 'asset',
+          fileName: `migrations/${file}`,
+          source: readFileSync(resolve(migrationsDir, file), 'utf8'),
+        });
       }
     },
   };

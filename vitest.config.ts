@@ -4,7 +4,12 @@ export default defineConfig({
   test: {
     // test/security: the defences against hostile input and callers (issue 17).
     // test/quality: checks of model quality against peers (scikit-learn), on the shipped samples.
-    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/security/**/*.test.ts', 'test/quality/**/*.test.ts'],
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/unit/**/*.test.tsx',
+      'test/security/**/*.test.ts',
+      'test/quality/**/*.test.ts',
+    ],
     // Import tests start job processes and DuckDB instances; two cores do not want more forks.
     pool: 'forks',
     maxWorkers: 2,

@@ -19,7 +19,11 @@ function ensurePandas(): void {
   const probe = spawnSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' });
   if (probe.status === 0) return;
   console.log('pandas missing: installing Debian python3-pandas ...');
-  const apt = spawnSync('sh', ['-c', 'apt-get install -y -qq python3-pandas || (apt-get update -qq && apt-get install -y -qq python3-pandas)'], { stdio: 'inherit' });
+  const apt = spawnSync(
+    'sh',
+    ['-c', 'apt-get install -y -qq python3-pandas || (apt-get update -qq && apt-get install -y -qq python3-pandas)'],
+    { stdio: 'inherit' },
+  );
   if (apt.status !== 0) throw new Error('could not install python3-pandas (needs root and Debian apt)');
 }
 
@@ -29,12 +33,16 @@ async function generate(file: string): Promise<void> {
   const header = [
     ...Array.from({ length: 10 }, (_, i) => `f${i}`),
     ...Array.from({ length: 5 }, (_, i) => `i${i}`),
-    'city', 'grade', 'segment', 'active', 'day',
+    'city',
+    'grade',
+    'segment',
+    'active',
+    'day',
   ];
   if (header.length !== COLS) throw new Error('column count drifted');
   out.write(`${header.join(',')}\n`);
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const cities = ['Lyon', 'Oslo', 'Quito', 'Pune', 'Accra', 'Hobart', 'Turku', 'Cusco'];
   const grades = ['A', 'B', 'C', 'D'];
   let batch = '';
@@ -91,8 +99,12 @@ async function main(): Promise<void> {
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(`\nimport + profile of ${ROWS.toLocaleString('en')} rows x ${COLS} columns (${csv})`);
-  console.log(`  cairn  (DuckDB, whole CLI run)       ${s(cairn.wallMs).padStart(8)}   peak RSS ${mb(cairn.peakRssBytes)}`);
-  console.log(`  pandas ${pandasVersion.padEnd(8)} (read_csv+describe)  ${s(pandas.wallMs).padStart(8)}   peak RSS ${mb(pandas.peakRssBytes)}`);
+  console.log(
+    `  cairn  (DuckDB, whole CLI run)       ${s(cairn.wallMs).padStart(8)}   peak RSS ${mb(cairn.peakRssBytes)}`,
+  );
+  console.log(
+    `  pandas ${pandasVersion.padEnd(8)} (read_csv+describe)  ${s(pandas.wallMs).padStart(8)}   peak RSS ${mb(pandas.peakRssBytes)}`,
+  );
   console.log(`  time ratio cairn/pandas:   ${(cairn.wallMs / pandas.wallMs).toFixed(2)}x  (target <= 1.5x)`);
   console.log(`  memory ratio cairn/pandas: ${(cairn.peakRssBytes / pandas.peakRssBytes).toFixed(2)}x  (target < 1x)`);
 }

@@ -41,7 +41,18 @@ async function main(): Promise<void> {
       const ms = 0.5 + random() * random() * 20;
       const status = random() < 0.01 ? 400 : 200;
       live.record(at, status, ms, status === 200 ? 1 : 0);
-      batch.push({ at, model: 'bench', version: 1, status, latencyMs: ms, predictionId: status === 200 ? `p${i}` : null, inputJson: '{"x":1}', outputJson: '{"label":"a"}', answer: 'a', error: status === 200 ? null : 'refused' });
+      batch.push({
+        at,
+        model: 'bench',
+        version: 1,
+        status,
+        latencyMs: ms,
+        predictionId: status === 200 ? `p${i}` : null,
+        inputJson: '{"x":1}',
+        outputJson: '{"label":"a"}',
+        answer: 'a',
+        error: status === 200 ? null : 'refused',
+      });
       if (batch.length === 10_000) {
         log.append(batch);
         batch = [];
@@ -49,7 +60,9 @@ async function main(): Promise<void> {
     }
     log.append(batch);
     log.close();
-    console.log(`an endpoint answering ${RATE.toLocaleString('en')} requests/s for ${LIVE_SECONDS / 60} minutes (${total.toLocaleString('en')} requests)`);
+    console.log(
+      `an endpoint answering ${RATE.toLocaleString('en')} requests/s for ${LIVE_SECONDS / 60} minutes (${total.toLocaleString('en')} requests)`,
+    );
     console.log('window   buckets  live counts (page)  request log SQL (peer)  ratio');
     for (const seconds of [60, 300, 900]) {
       const bucketMs = Math.max(1, Math.round(seconds / 150)) * 1000;
@@ -62,7 +75,8 @@ async function main(): Promise<void> {
       // The same traffic both ways: the counts agree exactly.
       const a = live.window(from, now, bucketMs).total;
       const [b] = requestStats(file, { models: ['bench'], from, to: now, bucketMs: now - from });
-      if (a.requests !== b?.requests || a.errors !== b.errors) throw new Error(`counts differ: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      if (a.requests !== b?.requests || a.errors !== b.errors)
+        throw new Error(`counts differ: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
       console.log(
         `${`${seconds / 60} min`.padEnd(8)} ${String(seconds / (bucketMs / 1000)).padStart(7)}  ${mine.toFixed(2).padStart(15)} ms  ${peer.toFixed(0).padStart(19)} ms  ${(peer / mine).toFixed(0).padStart(5)}x faster`,
       );

@@ -44,7 +44,18 @@ function fill(file: string, now: number): { ms: number } {
     const at = now - WEEK + Math.floor((i / ROWS) * WEEK);
     const latencyMs = Math.exp(0.5 + 0.6 * normal());
     if (random() < 0.01) {
-      batch.push({ at, model: 'sensors', version: 1, status: 503, latencyMs, predictionId: null, inputJson: null, outputJson: null, answer: null, error: 'overloaded' });
+      batch.push({
+        at,
+        model: 'sensors',
+        version: 1,
+        status: 503,
+        latencyMs,
+        predictionId: null,
+        inputJson: null,
+        outputJson: null,
+        answer: null,
+        error: 'overloaded',
+      });
     } else {
       const x1 = random() * 4 - 2;
       const x2 = random() * 4 - 2 + (i > ROWS * 0.9 ? 1 : 0);
@@ -82,13 +93,20 @@ async function main(): Promise<void> {
     try {
       await writeFile(path.join(dir, 'sensors.csv'), csv(2_000));
       await service.invoke('datasets.importNow', { path: path.join(dir, 'sensors.csv'), name: 'sensors' });
-      await service.invoke('runs.startNow', { dataset: 'sensors', target: 'label', model: 'logistic_regression', epochs: 5 });
+      await service.invoke('runs.startNow', {
+        dataset: 'sensors',
+        target: 'label',
+        model: 'logistic_regression',
+        epochs: 5,
+      });
       const file = path.join(service.home, 'logs', 'requests.db');
       const now = Date.now();
       console.log(`filling the request log with ${ROWS.toLocaleString('en')} requests over 7 days ...`);
       const filled = fill(file, now);
       const bytes = (await stat(file)).size + (await stat(`${file}-wal`).catch(() => ({ size: 0 }))).size;
-      console.log(`log: ${ROWS.toLocaleString('en')} requests, ${(bytes / 1024 / 1024).toFixed(1)} MiB (rows, rollups, indexes); written in ${(filled.ms / 1000).toFixed(1)} s (${Math.round(ROWS / (filled.ms / 1000)).toLocaleString('en')} rows/s with rollups)`);
+      console.log(
+        `log: ${ROWS.toLocaleString('en')} requests, ${(bytes / 1024 / 1024).toFixed(1)} MiB (rows, rollups, indexes); written in ${(filled.ms / 1000).toFixed(1)} s (${Math.round(ROWS / (filled.ms / 1000)).toLocaleString('en')} rows/s with rollups)`,
+      );
       console.log('');
       console.log('window  requests     first call  median of 5  exact from rows (peer)  ratio  target < 1 s');
       for (const window of ['1h', '24h', '7d'] as MonitoringWindow[]) {
@@ -113,7 +131,9 @@ async function main(): Promise<void> {
         if (window === '7d') {
           const d = first.drift;
           console.log('');
-          console.log(`7d: p50/p95/p99 ${[first.totals.p50, first.totals.p95, first.totals.p99].map((p) => p?.toFixed(2)).join('/')} ms, error rate ${((first.totals.errorRate ?? 0) * 100).toFixed(2)} %, drift score ${d.score?.toFixed(3)} over ${d.liveRows.toLocaleString('en')} inputs (drifting: ${d.drifted.join(', ') || 'none'})`);
+          console.log(
+            `7d: p50/p95/p99 ${[first.totals.p50, first.totals.p95, first.totals.p99].map((p) => p?.toFixed(2)).join('/')} ms, error rate ${((first.totals.errorRate ?? 0) * 100).toFixed(2)} %, drift score ${d.score?.toFixed(3)} over ${d.liveRows.toLocaleString('en')} inputs (drifting: ${d.drifted.join(', ') || 'none'})`,
+          );
         }
       }
     } finally {

@@ -229,11 +229,23 @@ async function openLoop(
     const p99 = list[Math.min(list.length - 1, Math.floor(0.99 * list.length))]!;
     if (p99 > worst.p99) worst = { at: q / 4, p99 };
   }
-  const quantile = (list: number[], q: number) => list[Math.min(list.length - 1, Math.floor(q * list.length))] ?? Number.NaN;
+  const quantile = (list: number[], q: number) =>
+    list[Math.min(list.length - 1, Math.floor(q * list.length))] ?? Number.NaN;
   measured.sort((a, b) => a - b);
   warm.sort((a, b) => a - b);
   const at = (q: number) => quantile(measured, q);
-  return { rate, sent: total, measured: measured.length, warmupP99: quantile(warm, 0.99), p50: at(0.5), p99: at(0.99), p999: at(0.999), worst, non2xx, errors };
+  return {
+    rate,
+    sent: total,
+    measured: measured.length,
+    warmupP99: quantile(warm, 0.99),
+    p50: at(0.5),
+    p99: at(0.99),
+    p999: at(0.999),
+    worst,
+    non2xx,
+    errors,
+  };
 }
 
 interface RawConnection {
@@ -327,7 +339,9 @@ async function main(): Promise<void> {
     const seconds = ROUNDS * roundSeconds;
     const cairnMax = cairnTotal / seconds;
     const ratio = cairnTotal / bareTotal;
-    console.log(`  all rounds: bare ${(bareTotal / seconds).toFixed(0)} req/s, cairn ${cairnMax.toFixed(0)} req/s, cairn not 200: ${cairnNon2xx}`);
+    console.log(
+      `  all rounds: bare ${(bareTotal / seconds).toFixed(0)} req/s, cairn ${cairnMax.toFixed(0)} req/s, cairn not 200: ${cairnNon2xx}`,
+    );
 
     // Half of Cairn's most, paced. The first WARMUP seconds are sent and reported but not
     // measured: an endpoint idle for a few seconds answers its first burst slower (as does the

@@ -39,7 +39,9 @@ const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
  */
 const PACKAGES = {
   shared: { allow: ['zod'] },
-  renderer: { allow: ['react', 'react-dom', '@xyflow/react', '@tanstack/react-virtual', 'echarts', '@dagrejs/dagre', 'zod'] },
+  renderer: {
+    allow: ['react', 'react-dom', '@xyflow/react', '@tanstack/react-virtual', 'echarts', '@dagrejs/dagre', 'zod'],
+  },
   // Sandboxed preloads load as one CommonJS script: electron and nothing from node_modules.
   preload: { allow: ['electron'] },
   core: { deny: ['electron'] },
@@ -68,15 +70,19 @@ export function layerViolation(file, specifier) {
   if (specifier.startsWith('.') || specifier.startsWith('/')) {
     const target = roomOf(path.resolve(path.dirname(path.resolve(file)), specifier));
     if (target && !SEES[room].includes(target)) return `${room} may not import ${target} (${specifier})`;
-    if (!target && !specifier.startsWith('.')) return `${room} may not import a file outside the source rooms (${specifier})`;
+    if (!target && !specifier.startsWith('.'))
+      return `${room} may not import a file outside the source rooms (${specifier})`;
     return undefined;
   }
   const rules = PACKAGES[room];
   if (NODE_BUILTINS.has(specifier)) {
-    return rules.allow || rules.deny?.includes(specifier) ? `${room} may not import the Node built-in ${specifier}` : undefined;
+    return rules.allow || rules.deny?.includes(specifier)
+      ? `${room} may not import the Node built-in ${specifier}`
+      : undefined;
   }
   const name = packageName(specifier);
-  if (rules.allow && !rules.allow.includes(name)) return `${room} may not import the package ${name} (allowed: ${rules.allow.join(', ')})`;
+  if (rules.allow && !rules.allow.includes(name))
+    return `${room} may not import the package ${name} (allowed: ${rules.allow.join(', ')})`;
   if (rules.deny?.includes(name)) return `${room} may not import ${name}`;
   return undefined;
 }
@@ -85,7 +91,8 @@ export function layerViolation(file, specifier) {
 function literalSource(node) {
   if (!node) return undefined;
   if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
-  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? undefined;
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0)
+    return node.quasis[0]?.value.cooked ?? undefined;
   return undefined;
 }
 
@@ -120,7 +127,8 @@ export const layersRule = {
       ImportExpression: (node) => check(node, node.source),
       TSImportType: (node) => check(node, node.source),
       CallExpression: (node) => {
-        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments.length === 1) check(node, node.arguments[0]);
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments.length === 1)
+          check(node, node.arguments[0]);
       },
     };
   },

@@ -33,15 +33,22 @@ export function compileSqliteBinding(out, gypArgs, log = console.log) {
     // npm passes .npmrc settings (nodedir, target, runtime, ...) to children as npm_config_*,
     // and node-gyp obeys them: under `npm start` they would point it at Node's headers.
     const env = Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => !/^npm_config_(nodedir|target|runtime|disturl|dist_url|arch|devdir)$/i.test(key)),
+      Object.entries(process.env).filter(
+        ([key]) => !/^npm_config_(nodedir|target|runtime|disturl|dist_url|arch|devdir)$/i.test(key),
+      ),
     );
     log(`cairn: building better-sqlite3 (${gypArgs.join(' ')}), this takes a few minutes once`);
-    const result = spawnSync(process.execPath, [nodeGyp, 'rebuild', '--release', `--jobs=${os.availableParallelism()}`, ...gypArgs], {
-      cwd: copy,
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    if (result.status !== 0) throw new Error(`node-gyp rebuild failed (exit ${String(result.status ?? result.signal)})`);
+    const result = spawnSync(
+      process.execPath,
+      [nodeGyp, 'rebuild', '--release', `--jobs=${os.availableParallelism()}`, ...gypArgs],
+      {
+        cwd: copy,
+        env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    if (result.status !== 0)
+      throw new Error(`node-gyp rebuild failed (exit ${String(result.status ?? result.signal)})`);
     const built = path.join(copy, 'build', 'Release', 'better_sqlite3.node');
     if (!existsSync(built)) throw new Error(`node-gyp finished but ${built} is missing`);
     mkdirSync(path.dirname(out), { recursive: true });
@@ -81,9 +88,13 @@ export async function ensureElectronSqlite(log = console.log) {
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   try {
     const out = await ensureElectronSqlite();
-    console.log(out ? `cairn: better-sqlite3 for Electron: ${out}` : 'cairn: no Electron binary installed, nothing to build');
+    console.log(
+      out ? `cairn: better-sqlite3 for Electron: ${out}` : 'cairn: no Electron binary installed, nothing to build',
+    );
   } catch (err) {
-    console.error(`cairn: could not build better-sqlite3 for Electron: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(
+      `cairn: could not build better-sqlite3 for Electron: ${err instanceof Error ? err.message : String(err)}`,
+    );
     process.exitCode = 1;
   }
 }

@@ -24,8 +24,6 @@ if (script && existsSync(script) && !process.env.CAIRN_SKIP_ELECTRON) {
   if (result.status === 0) {
     console.log('cairn: Electron binary ready, `npm start` opens the desktop app.');
   } else {
-    console.log(
-      'cairn: Electron binary could not be downloaded here; `npm start` will open the browser UI instead.',
-    );
+    console.log('cairn: Electron binary could not be downloaded here; `npm start` will open the browser UI instead.');
   }
 }

@@ -12,7 +12,15 @@ import { tsImport } from 'tsx/esm/api';
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const sources = ['electron/main', 'electron/preload', 'electron/core', 'shared', 'renderer', 'electron.vite.config.ts', 'package.json'];
+const sources = [
+  'electron/main',
+  'electron/preload',
+  'electron/core',
+  'shared',
+  'renderer',
+  'electron.vite.config.ts',
+  'package.json',
+];
 const outputs = ['out/main/index.js', 'out/main/job-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
 
 function newestMtime(entry) {
@@ -42,7 +50,8 @@ export function ensureBuild({ force = false } = {}) {
   if (!force && !buildIsStale()) return;
   const bin = path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
   const result = spawnSync(process.execPath, [bin, 'build'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`electron-vite build failed (exit ${String(result.status ?? result.signal)})`);
+  if (result.status !== 0)
+    throw new Error(`electron-vite build failed (exit ${String(result.status ?? result.signal)})`);
 }
 
 /** Starts a child with our stdio and mirrors its exit; a terminal's Ctrl-C reaches it directly. */
@@ -76,7 +85,9 @@ async function main() {
   try {
     binding = await ensureElectronSqlite();
   } catch (err) {
-    console.error(`cairn: could not build better-sqlite3 for Electron (${err instanceof Error ? err.message : String(err)}); starting the browser UI instead.`);
+    console.error(
+      `cairn: could not build better-sqlite3 for Electron (${err instanceof Error ? err.message : String(err)}); starting the browser UI instead.`,
+    );
     startBrowserUi(args);
     return;
   }

@@ -11,17 +11,29 @@ const results = path.join(root, 'test-results');
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
 
-const vitestJson = (name) => ['--reporter=default', '--reporter=json', `--outputFile.json=${path.join(results, `${name}.json`)}`];
+const vitestJson = (name) => [
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${path.join(results, `${name}.json`)}`,
+];
 
 const steps = [
   { name: 'typecheck (engine, hosts, tests)', cmd: bin('tsc'), args: ['-p', 'tsconfig.json', '--noEmit'] },
-  { name: 'typecheck (engine without the DOM)', cmd: bin('tsc'), args: ['-p', 'electron/core/tsconfig.json', '--noEmit'] },
+  {
+    name: 'typecheck (engine without the DOM)',
+    cmd: bin('tsc'),
+    args: ['-p', 'electron/core/tsconfig.json', '--noEmit'],
+  },
   { name: 'typecheck (renderer)', cmd: bin('tsc'), args: ['-p', 'renderer/tsconfig.json', '--noEmit'] },
   { name: 'lint', cmd: bin('eslint'), args: ['.'] },
   { name: 'css lint', cmd: bin('stylelint'), args: ['renderer/src/styles/**/*.css'] },
   { name: 'unit tests', cmd: bin('vitest'), args: ['run', ...vitestJson('unit')] },
   { name: 'build', cmd: bin('electron-vite'), args: ['build'] },
-  { name: 'e2e tests (browser UI in Chromium)', cmd: bin('vitest'), args: ['run', '--config', 'vitest.e2e.config.ts', ...vitestJson('e2e')] },
+  {
+    name: 'e2e tests (browser UI in Chromium)',
+    cmd: bin('vitest'),
+    args: ['run', '--config', 'vitest.e2e.config.ts', ...vitestJson('e2e')],
+  },
   // Runs the desktop app where an Electron binary is installed; elsewhere says plainly it skipped.
   { name: 'e2e tests (desktop app)', cmd: process.execPath, args: ['--import', 'tsx', 'test/e2e/electron.test.ts'] },
 ];
@@ -33,7 +45,9 @@ for (const step of steps) {
   const r = spawnSync(step.cmd, step.args, { cwd: root, stdio: 'inherit' });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0) failed.push(step.name);
-  process.stdout.write(`=== ${step.name}: ${r.status === 0 ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${secs} s\n`);
+  process.stdout.write(
+    `=== ${step.name}: ${r.status === 0 ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${secs} s\n`,
+  );
 }
 
 // Count tests from the JSON reports rather than steps, so the summary says what really ran.

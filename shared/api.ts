@@ -53,9 +53,7 @@ export const ColumnProfile = z.object({
   max: Cell.optional(),
   mean: z.number().nullable().optional(),
   std: z.number().nullable().optional(),
-  quantiles: z
-    .array(z.object({ q: z.number(), value: z.number() }))
-    .optional(),
+  quantiles: z.array(z.object({ q: z.number(), value: z.number() })).optional(),
   histogram: z.array(HistogramBin).optional(),
   topValues: z.array(TopValue).optional(),
 });
@@ -187,7 +185,10 @@ export type BackendName = z.infer<typeof BackendName>;
 export const AppInfo = z.object({
   version: z.string(),
   home: z.string(),
-  backend: z.object({ name: BackendName, tried: z.array(z.object({ name: z.string(), ok: z.boolean(), error: z.string().optional() })) }),
+  backend: z.object({
+    name: BackendName,
+    tried: z.array(z.object({ name: z.string(), ok: z.boolean(), error: z.string().optional() })),
+  }),
   electron: z.object({ present: z.boolean(), version: z.string().optional() }),
   versions: z.record(z.string(), z.string()),
   host: z.enum(['desktop', 'browser', 'cli']),
@@ -276,7 +277,9 @@ export const RunRequest = z.object({
   splitColumn: z.string().min(1).optional(),
   /** Seeds the split, the initial weights, dropout and the batch order. */
   seed: numberSchema(SEED).optional(),
-  split: z.object({ train: z.number().positive(), validation: z.number().min(0), test: z.number().positive() }).optional(),
+  split: z
+    .object({ train: z.number().positive(), validation: z.number().min(0), test: z.number().positive() })
+    .optional(),
   /** The model the run's result is saved under; the dataset's name by default. */
   modelName: z.string().trim().min(1).max(200).optional(),
 });
@@ -648,7 +651,15 @@ export const EndpointTestResult = z.object({
 export type EndpointTestResult = z.infer<typeof EndpointTestResult>;
 
 /** How a pipeline run ended (or where it is): gate_failed when every failure was an unmet gate. */
-export const PipelineRunStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'gate_failed', 'cancelled', 'interrupted']);
+export const PipelineRunStatus = z.enum([
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'gate_failed',
+  'cancelled',
+  'interrupted',
+]);
 export type PipelineRunStatus = z.infer<typeof PipelineRunStatus>;
 
 export const PipelineSummary = z.object({
@@ -661,7 +672,13 @@ export const PipelineSummary = z.object({
   /** When the latest version was saved. */
   updatedAt: z.string(),
   lastRun: z
-    .object({ id: z.string(), version: z.number(), status: PipelineRunStatus, createdAt: z.string(), finishedAt: z.string().nullable() })
+    .object({
+      id: z.string(),
+      version: z.number(),
+      status: PipelineRunStatus,
+      createdAt: z.string(),
+      finishedAt: z.string().nullable(),
+    })
     .nullable(),
 });
 export type PipelineSummary = z.infer<typeof PipelineSummary>;
@@ -877,7 +894,15 @@ export const LiveQuality = z.object({
 });
 export type LiveQuality = z.infer<typeof LiveQuality>;
 
-export const AlertMetric = z.enum(['latency_p50', 'latency_p95', 'latency_p99', 'error_rate', 'drift_score', 'live_accuracy', 'live_mae']);
+export const AlertMetric = z.enum([
+  'latency_p50',
+  'latency_p95',
+  'latency_p99',
+  'error_rate',
+  'drift_score',
+  'live_accuracy',
+  'live_mae',
+]);
 export type AlertMetric = z.infer<typeof AlertMetric>;
 export const Comparator = z.enum(['>', '>=', '<', '<=']);
 export type Comparator = z.infer<typeof Comparator>;
@@ -996,7 +1021,6 @@ export const FeedbackCsvRequest = z
   .refine((r) => (r.csv === undefined) !== (r.path === undefined), { message: 'give either csv or path' });
 export type FeedbackCsvRequest = z.input<typeof FeedbackCsvRequest>;
 
-
 export const CompareMetric = z.enum(['accuracy', 'f1_macro', 'precision_macro', 'recall_macro', 'mae', 'rmse', 'r2']);
 export type CompareMetric = z.infer<typeof CompareMetric>;
 
@@ -1007,7 +1031,12 @@ export const RetrainPolicyInput = z.object({
       /** A firing rule whose action is `retrain` starts one. */
       onAlert: z.boolean().default(true),
       /** Retrain every so many hours; never when null. */
-      scheduleHours: z.number().positive().max(24 * 365).nullable().default(null),
+      scheduleHours: z
+        .number()
+        .positive()
+        .max(24 * 365)
+        .nullable()
+        .default(null),
       /** A new version of the training dataset starts one. */
       onNewDatasetVersion: z.boolean().default(false),
     })
@@ -1067,7 +1096,12 @@ export const RetrainDecision = z.object({
 });
 export type RetrainDecision = z.infer<typeof RetrainDecision>;
 
-export const RetrainStarted = z.object({ model: z.string(), runId: z.string(), trigger: RetrainTrigger, championVersion: z.number().nullable() });
+export const RetrainStarted = z.object({
+  model: z.string(),
+  runId: z.string(),
+  trigger: RetrainTrigger,
+  championVersion: z.number().nullable(),
+});
 export type RetrainStarted = z.infer<typeof RetrainStarted>;
 
 const ModelName = z.object({ model: z.string().min(1) });
@@ -1103,7 +1137,12 @@ export const methods = {
   'models.card': { input: ModelRef, output: ModelCardView },
   /** Points an alias at a version (setting or moving it), recorded with its reason. */
   'models.setAlias': {
-    input: z.object({ name: z.string().min(1), alias: AliasName, version: z.number().int().positive(), reason: z.string().max(2000).default('') }),
+    input: z.object({
+      name: z.string().min(1),
+      alias: AliasName,
+      version: z.number().int().positive(),
+      reason: z.string().max(2000).default(''),
+    }),
     output: AliasEvent,
   },
   'models.removeAlias': {
@@ -1149,7 +1188,10 @@ export const methods = {
   'endpoints.testPredict': { input: EndpointTestRequest, output: EndpointTestResult },
   'pipelines.list': { input: Empty, output: z.array(PipelineSummary) },
   /** A pipeline (by id or name) at a version (the latest when absent), with its version history. */
-  'pipelines.get': { input: PipelineRef.extend({ version: z.number().int().positive().optional() }), output: PipelineDetail },
+  'pipelines.get': {
+    input: PipelineRef.extend({ version: z.number().int().positive().optional() }),
+    output: PipelineDetail,
+  },
   /**
    * Saves a spec as a new version: of pipeline `id`, or a new pipeline named by the spec (conflict if
    * that name is taken). A half-drawn pipeline is saved as a draft: its problems come back in `issues`
@@ -1159,10 +1201,18 @@ export const methods = {
    */
   'pipelines.save': {
     input: z.object({ id: z.string().min(1).optional(), spec: z.unknown(), message: z.string().max(2000).default('') }),
-    output: z.object({ pipeline: PipelineSummary, version: z.number(), created: z.boolean(), issues: z.array(PipelineIssue) }),
+    output: z.object({
+      pipeline: PipelineSummary,
+      version: z.number(),
+      created: z.boolean(),
+      issues: z.array(PipelineIssue),
+    }),
   },
   /** Checks a spec without saving it: the file's own rules, then that its datasets exist. */
-  'pipelines.validate': { input: z.object({ spec: z.unknown() }), output: z.object({ issues: z.array(PipelineIssue) }) },
+  'pipelines.validate': {
+    input: z.object({ spec: z.unknown() }),
+    output: z.object({ issues: z.array(PipelineIssue) }),
+  },
   /** Deletes a pipeline with its versions and run history (conflict while it runs). */
   'pipelines.delete': { input: PipelineRef, output: z.object({ deleted: z.boolean() }) },
   'pipelines.templates': { input: Empty, output: z.array(PipelineTemplateInfo) },
@@ -1182,17 +1232,26 @@ export const methods = {
   /** Cancels a running pipeline run: the running steps stop, the rest are skipped. */
   'pipelines.cancel': { input: z.object({ runId: z.string().min(1) }), output: z.object({ cancelled: z.boolean() }) },
   /** Runs newest first: of one pipeline, or of all. */
-  'pipelines.runs': { input: z.object({ pipelineId: z.string().min(1).optional() }), output: z.array(PipelineRunSummary) },
+  'pipelines.runs': {
+    input: z.object({ pipelineId: z.string().min(1).optional() }),
+    output: z.array(PipelineRunSummary),
+  },
   'pipelines.runGet': { input: z.object({ runId: z.string().min(1) }), output: PipelineRun },
   /** Models with traffic, rules or retrain decisions, with their last day's totals and firing alerts. */
   'monitoring.models': { input: Empty, output: z.array(MonitoredModel) },
   /** Traffic, latency, predictions, drift and live quality of a model (or one version) over a window. */
   'monitoring.overview': { input: MonitoringOverviewRequest, output: MonitoringOverview },
   /** Ground truth for logged predictions of a model, written where the endpoint's feedback route writes it. */
-  'monitoring.feedback': { input: ModelName.extend({ items: z.array(FeedbackItem).min(1).max(100_000) }), output: FeedbackResult },
+  'monitoring.feedback': {
+    input: ModelName.extend({ items: z.array(FeedbackItem).min(1).max(100_000) }),
+    output: FeedbackResult,
+  },
   /** The same from CSV (text or a file) with `id` and `label` columns; bad rows are reported by line. */
   'monitoring.feedbackCsv': { input: FeedbackCsvRequest, output: FeedbackResult.extend({ rows: z.number() }) },
-  'monitoring.rules.list': { input: z.object({ model: z.string().min(1).optional() }).default({}), output: z.array(AlertRule) },
+  'monitoring.rules.list': {
+    input: z.object({ model: z.string().min(1).optional() }).default({}),
+    output: z.array(AlertRule),
+  },
   /** Creates a rule, or updates the one with `id`; it is evaluated at once. */
   'monitoring.rules.save': { input: AlertRuleInput, output: AlertRule },
   'monitoring.rules.delete': { input: z.object({ id: z.string().min(1) }), output: z.object({ deleted: z.boolean() }) },
@@ -1216,7 +1275,9 @@ export const methods = {
   'monitoring.retrainNow': { input: ModelName, output: RetrainDecision },
   /** Every retrain decision, newest first. */
   'monitoring.decisions': {
-    input: z.object({ model: z.string().min(1).optional(), limit: z.number().int().min(1).max(10_000).default(100) }).default({ limit: 100 }),
+    input: z
+      .object({ model: z.string().min(1).optional(), limit: z.number().int().min(1).max(10_000).default(100) })
+      .default({ limit: 100 }),
     output: z.array(RetrainDecision),
   },
 } as const;
@@ -1267,8 +1328,7 @@ export function isMethodName(name: string): name is MethodName {
 
 /** The reply envelope every transport uses. */
 export type CallReply<M extends MethodName> =
-  | { ok: true; result: MethodResult<M> }
-  | { ok: false; error: ApiErrorShape };
+  { ok: true; result: MethodResult<M> } | { ok: false; error: ApiErrorShape };
 
 /** What a renderer holds: one typed call and one typed event subscription. */
 export interface CairnClient {

@@ -19,7 +19,9 @@ export const COMPARE_METRICS_BY_TASK: Readonly<Record<TaskName, readonly Compare
 
 /** The comparison metrics that fit a task (every one when the task is not known). */
 export function compareMetricsFor(task: TaskName | null): CompareMetric[] {
-  return task ? [...COMPARE_METRICS_BY_TASK[task]] : [...COMPARE_METRICS_BY_TASK.classification, ...COMPARE_METRICS_BY_TASK.regression];
+  return task
+    ? [...COMPARE_METRICS_BY_TASK[task]]
+    : [...COMPARE_METRICS_BY_TASK.classification, ...COMPARE_METRICS_BY_TASK.regression];
 }
 
 /** The task a comparison metric belongs to. */

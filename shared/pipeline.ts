@@ -115,7 +115,17 @@ export type ParamFieldType = ParamField['type'];
 /** A field for a training setting (shared/training-settings.ts), under the name the node's params use. */
 function settingField(name: string, setting: NumberSetting): ParamField {
   const { type, label, min, max, above, default: value, step, description } = setting;
-  return { name, type, label, min, max, ...(above ? { above } : {}), ...(value === undefined ? {} : { default: value }), ...(step ? { step } : {}), ...(description ? { description } : {}) };
+  return {
+    name,
+    type,
+    label,
+    min,
+    max,
+    ...(above ? { above } : {}),
+    ...(value === undefined ? {} : { default: value }),
+    ...(step ? { step } : {}),
+    ...(description ? { description } : {}),
+  };
 }
 
 /** An enum field for a choice setting. */
@@ -127,7 +137,9 @@ function choiceField(name: string, setting: ChoiceSetting<string>): ParamField {
 export function fieldSchema(f: ParamField): z.ZodType {
   const req = f.required === true;
   // A required field left out of a hand-written file says so by name, not "expected string, received undefined".
-  const missing = { error: (issue: { input?: unknown }) => (issue.input === undefined ? `${f.label} is required` : undefined) };
+  const missing = {
+    error: (issue: { input?: unknown }) => (issue.input === undefined ? `${f.label} is required` : undefined),
+  };
   let s: z.ZodType;
   switch (f.type) {
     case 'number':
@@ -1410,7 +1422,12 @@ export function specPortGraph(spec: {
  * table gives one (see PortSpec.keepsSplitOf). Undefined for an unknown node, kind or port; a loop
  * ends at the declared type (validation reports the loop).
  */
-export function outputType(g: PortGraph, nodeId: string, port: string, seen: Set<string> = new Set()): PortType | undefined {
+export function outputType(
+  g: PortGraph,
+  nodeId: string,
+  port: string,
+  seen: Set<string> = new Set(),
+): PortType | undefined {
   const kind = g.kindOf(nodeId);
   if (kind === undefined || !isNodeKind(kind)) return undefined;
   const out = nodeKinds[kind].outputs.find((p) => p.name === port);

@@ -28,8 +28,20 @@ export interface ChoiceSetting<T extends string> {
 
 const MAX_SEED = 2 ** 31 - 1;
 
-export const EPOCHS = { type: 'integer', label: 'Epochs', min: 1, max: 100_000, default: 50 } as const satisfies NumberSetting;
-export const BATCH_SIZE = { type: 'integer', label: 'Batch size', min: 1, max: 1_000_000, default: 32 } as const satisfies NumberSetting;
+export const EPOCHS = {
+  type: 'integer',
+  label: 'Epochs',
+  min: 1,
+  max: 100_000,
+  default: 50,
+} as const satisfies NumberSetting;
+export const BATCH_SIZE = {
+  type: 'integer',
+  label: 'Batch size',
+  min: 1,
+  max: 1_000_000,
+  default: 32,
+} as const satisfies NumberSetting;
 export const LEARNING_RATE = {
   type: 'number',
   label: 'Learning rate',
@@ -46,13 +58,44 @@ export const L2 = {
   max: 10,
   description: 'Chosen for the task and model when empty.',
 } as const satisfies NumberSetting;
-export const SEED = { type: 'integer', label: 'Seed', min: 0, max: MAX_SEED, default: 42 } as const satisfies NumberSetting;
-export const UNITS = { type: 'integer', label: 'Units', min: 1, max: 4096, default: 64 } as const satisfies NumberSetting;
-export const DROPOUT = { type: 'number', label: 'Dropout', min: 0, max: 0.9, step: 0.05, default: 0 } as const satisfies NumberSetting;
+export const SEED = {
+  type: 'integer',
+  label: 'Seed',
+  min: 0,
+  max: MAX_SEED,
+  default: 42,
+} as const satisfies NumberSetting;
+export const UNITS = {
+  type: 'integer',
+  label: 'Units',
+  min: 1,
+  max: 4096,
+  default: 64,
+} as const satisfies NumberSetting;
+export const DROPOUT = {
+  type: 'number',
+  label: 'Dropout',
+  min: 0,
+  max: 0.9,
+  step: 0.05,
+  default: 0,
+} as const satisfies NumberSetting;
 /** Epochs without improvement after which training stops (as Keras counts: 0 stops at the first). */
-export const PATIENCE = { type: 'integer', label: 'Patience (epochs)', min: 0, max: 10_000, default: 10 } as const satisfies NumberSetting;
+export const PATIENCE = {
+  type: 'integer',
+  label: 'Patience (epochs)',
+  min: 0,
+  max: 10_000,
+  default: 10,
+} as const satisfies NumberSetting;
 /** A change smaller than this is not an improvement. */
-export const MIN_DELTA = { type: 'number', label: 'Minimum change', min: 0, max: 1e9, default: 0 } as const satisfies NumberSetting;
+export const MIN_DELTA = {
+  type: 'number',
+  label: 'Minimum change',
+  min: 0,
+  max: 1e9,
+  default: 0,
+} as const satisfies NumberSetting;
 /** Hidden layers of an MLP at most. */
 export const MAX_HIDDEN_LAYERS = 16;
 /** The MLP's hidden layers when none are given. */

@@ -11,10 +11,18 @@ export interface GlobalOptions {
 }
 
 /** Runs `fn` with a service on the data folder the global options name, closing it after. */
-export async function withService<T>(program: Command, host: 'cli' | 'browser', fn: (s: CairnService) => Promise<T>): Promise<T> {
+export async function withService<T>(
+  program: Command,
+  host: 'cli' | 'browser',
+  fn: (s: CairnService) => Promise<T>,
+): Promise<T> {
   const opts = program.opts<GlobalOptions>();
   // The shell user may name any file (file-access.ts): the CLI's own policy.
-  const service = await CairnService.open({ home: resolveHome(opts.home), host, ...(host === 'cli' ? { files: shellFiles() } : {}) });
+  const service = await CairnService.open({
+    home: resolveHome(opts.home),
+    host,
+    ...(host === 'cli' ? { files: shellFiles() } : {}),
+  });
   try {
     return await fn(service);
   } finally {
@@ -27,4 +35,3 @@ export function print(json: boolean, value: unknown, text: () => string): void {
   if (json) sayData(`${JSON.stringify(value, null, 2)}\n`);
   else say(`${text()}\n`);
 }
-

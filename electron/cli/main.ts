@@ -77,7 +77,8 @@ function runText(run: Run): string {
 function parseNumber(kind: 'int' | 'float') {
   return (v: string) => {
     const n = kind === 'int' ? Number.parseInt(v, 10) : Number.parseFloat(v);
-    if (!Number.isFinite(n) || (kind === 'int' && String(n) !== v.trim())) throw new Error(`not a${kind === 'int' ? 'n integer' : ' number'}: ${v}`);
+    if (!Number.isFinite(n) || (kind === 'int' && String(n) !== v.trim()))
+      throw new Error(`not a${kind === 'int' ? 'n integer' : ' number'}: ${v}`);
     return n;
   };
 }
@@ -91,7 +92,10 @@ function fmtCell(v: Cell): string {
 
 function predictText(r: PredictFileResult): string {
   const lines = [
-    table(r.columns, r.preview.map((row) => row.map(fmtCell))),
+    table(
+      r.columns,
+      r.preview.map((row) => row.map(fmtCell)),
+    ),
     ...(r.rows > r.preview.length ? [`... ${r.rows - r.preview.length} more rows`] : []),
     '',
     `Scored ${r.rows} row${r.rows === 1 ? '' : 's'} with ${r.model.name} version ${r.model.version} (${r.task}).`,
@@ -107,7 +111,7 @@ export function buildProgram(): Command {
   const program = new Command('cairn')
     .description('Cairn: machine learning on your own machine, from data to a served model.')
     .version(cairnVersion())
-    .option('--home <dir>', 'data folder (default: the desktop app\'s, or $CAIRN_HOME)')
+    .option('--home <dir>', "data folder (default: the desktop app's, or $CAIRN_HOME)")
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError()
     .exitOverride();
@@ -126,7 +130,11 @@ export function buildProgram(): Command {
         });
         let r: ImportResult;
         try {
-          r = await s.invoke('datasets.importNow', { path: file, name: o.name, badRows: o.skipBadRows ? 'skip' : 'fail' });
+          r = await s.invoke('datasets.importNow', {
+            path: file,
+            name: o.name,
+            badRows: o.skipBadRows ? 'skip' : 'fail',
+          });
         } finally {
           unsubscribe();
           bar.done();
@@ -185,7 +193,7 @@ export function buildProgram(): Command {
     .command('train <dataset>')
     .description('train a model on a dataset (name, id, or a file to import first); saves it as a model version')
     .requiredOption('--target <column>', 'the column to predict')
-    .option('--task <task>', 'classification or regression (default: from the target\'s type)')
+    .option('--task <task>', "classification or regression (default: from the target's type)")
     .option('--model <kind>', 'logistic, linear or mlp (default: mlp)')
     .option('--epochs <n>', 'training epochs', parseNumber('int'))
     .option('--batch-size <n>', 'rows per training step', parseNumber('int'))
@@ -212,7 +220,8 @@ export function buildProgram(): Command {
         try {
           let dataset = ref;
           // A path to a file is imported first (identical content is recognised, not duplicated).
-          if (existsSync(ref) && statSync(ref).isFile()) dataset = (await s.invoke('datasets.importNow', { path: ref })).datasetId;
+          if (existsSync(ref) && statSync(ref).isFile())
+            dataset = (await s.invoke('datasets.importNow', { path: ref })).datasetId;
           const req: MethodInput<'runs.startNow'> = {
             dataset,
             target: o.target,
@@ -234,14 +243,24 @@ export function buildProgram(): Command {
 
   program
     .command('predict <model> <file>')
-    .description('score a CSV, TSV, JSON/NDJSON or Parquet file with a model (<name>: its production alias, else the latest version; <name>@<alias>; <name>:<version>)')
-    .option('--out <file>', 'write input columns plus predictions to a .csv, .json or .ndjson file (its folder must exist)')
+    .description(
+      'score a CSV, TSV, JSON/NDJSON or Parquet file with a model (<name>: its production alias, else the latest version; <name>@<alias>; <name>:<version>)',
+    )
+    .option(
+      '--out <file>',
+      'write input columns plus predictions to a .csv, .json or .ndjson file (its folder must exist)',
+    )
     .option('--force', 'with --out: replace the file if it exists')
     .option('--json', 'print the result as JSON (every prediction, unless --out is given)')
     .action(async (ref: string, file: string, o: { out?: string; force?: boolean; json?: boolean }) => {
       await withService(program, 'cli', async (s) => {
         // The service's one resolver reads `name`, `name@alias` and `name:version`.
-        const r = await s.invoke('models.predictFile', { model: ref, path: file, out: o.out, overwrite: Boolean(o.force) });
+        const r = await s.invoke('models.predictFile', {
+          model: ref,
+          path: file,
+          out: o.out,
+          overwrite: Boolean(o.force),
+        });
         if (o.json) {
           // Compact: with no --out this holds every prediction, and scripts parse it, not people.
           const value = r.out
@@ -323,7 +342,9 @@ export function buildProgram(): Command {
       const token = running.urlWithToken.slice(running.url.length);
       const lines = [`Cairn is running at ${running.urls.map((u) => `${u}${token}`).join('\n                   ')}`];
       if (running.exposed) {
-        lines.push(`Warning: this listens beyond this computer: anyone on the network with the token can use the data folder.`);
+        lines.push(
+          `Warning: this listens beyond this computer: anyone on the network with the token can use the data folder.`,
+        );
       }
       lines.push(`Data folder: ${service.home}`, 'Press Ctrl+C to stop.');
       say(`${lines.join('\n')}\n`);
@@ -338,7 +359,9 @@ export function buildProgram(): Command {
 
   program
     .command('serve <models...>')
-    .description('serve models over HTTP in the foreground: <name> (production, else latest), <name>@<alias>, <name>:<version>')
+    .description(
+      'serve models over HTTP in the foreground: <name> (production, else latest), <name>@<alias>, <name>:<version>',
+    )
     .option('--port <n>', 'port (default: a free one)', parseNumber('int'))
     .option('--host <addr>', 'address to bind; any but loopback needs the API key printed at start', '127.0.0.1')
     .action(async (refs: string[], o: { port?: number; host: string }) => {

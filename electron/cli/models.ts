@@ -17,7 +17,11 @@ const KEY_METRICS = { classification: ['accuracy', 'f1_macro'], regression: ['rm
 
 function eventText(e: AliasEvent): string {
   const move =
-    e.fromVersion === null ? `set to ${e.toVersion}` : e.toVersion === null ? `removed (was ${e.fromVersion})` : `${e.fromVersion} → ${e.toVersion}`;
+    e.fromVersion === null
+      ? `set to ${e.toVersion}`
+      : e.toVersion === null
+        ? `removed (was ${e.fromVersion})`
+        : `${e.fromVersion} → ${e.toVersion}`;
   return `${e.at}  ${e.alias} ${move}${e.reason ? `: ${e.reason}` : ''}`;
 }
 
@@ -26,7 +30,9 @@ function showText(d: ModelDetail): string {
   const keys: readonly string[] = task ? KEY_METRICS[task] : [];
   const lines = [
     `${d.model.name}: ${d.model.versionCount} version${d.model.versionCount === 1 ? '' : 's'}, latest ${d.model.latestVersion}${task ? ` (${task})` : ''}`,
-    d.model.aliases.length ? `aliases: ${d.model.aliases.map((a) => `${a.alias} → ${a.version}`).join(', ')}` : 'aliases: none',
+    d.model.aliases.length
+      ? `aliases: ${d.model.aliases.map((a) => `${a.alias} → ${a.version}`).join(', ')}`
+      : 'aliases: none',
     '',
     table(
       ['version', 'aliases', 'origin', 'run', 'dataset', ...keys, 'tags', 'created'],
@@ -50,11 +56,15 @@ function cardText(c: ModelCardView): string {
   const lines = [
     `${c.name} version ${c.version}: ${c.modelKind} ${c.task} of ${c.target}${c.classes ? ` (classes: ${c.classes.join(', ')})` : ''}`,
     'inputs:',
-    ...c.inputs.map((i) => `  ${i.name.padEnd(20)}${i.kind}${i.categories ? ` (${i.categories.slice(0, 10).join(', ')}${i.categories.length > 10 ? ', …' : ''})` : ''}`),
+    ...c.inputs.map(
+      (i) =>
+        `  ${i.name.padEnd(20)}${i.kind}${i.categories ? ` (${i.categories.slice(0, 10).join(', ')}${i.categories.length > 10 ? ', …' : ''})` : ''}`,
+    ),
   ];
   const test = (c.metrics.test ?? {}) as Record<string, unknown>;
   const scalars = Object.entries(test).filter(([, v]) => typeof v === 'number');
-  if (scalars.length) lines.push('test metrics:', ...scalars.map(([k, v]) => `  ${k.padEnd(20)}${fmtNumber(v as number)}`));
+  if (scalars.length)
+    lines.push('test metrics:', ...scalars.map(([k, v]) => `  ${k.padEnd(20)}${fmtNumber(v as number)}`));
   if (c.trainingData)
     lines.push(
       `trained on: ${c.trainingData.dataset.name} version ${c.trainingData.dataset.version}, ${c.trainingData.rows} rows (sha256 ${c.trainingData.dataset.hash.slice(0, 12)}…)`,
@@ -65,7 +75,8 @@ function cardText(c: ModelCardView): string {
 /** `name:version` as the rm command takes it. */
 function versionRef(ref: string): { name: string; version: number } {
   const parsed = parseModelRef(ref);
-  if (parsed.version === undefined) throw new CairnError('invalid_argument', `say which version to delete: ${parsed.name}:<version>`);
+  if (parsed.version === undefined)
+    throw new CairnError('invalid_argument', `say which version to delete: ${parsed.name}:<version>`);
   return { name: parsed.name, version: parsed.version };
 }
 
@@ -99,7 +110,14 @@ export function addModelCommands(program: Command): void {
             ? 'No models yet. Train one with `cairn train <dataset> --target <column>`.'
             : table(
                 ['name', 'versions', 'latest', 'aliases', 'task', 'updated'],
-                list.map((m) => [m.name, m.versionCount, m.latestVersion, m.aliases.map((a) => `${a.alias}→${a.version}`).join(' '), m.task ?? '', m.updatedAt]),
+                list.map((m) => [
+                  m.name,
+                  m.versionCount,
+                  m.latestVersion,
+                  m.aliases.map((a) => `${a.alias}→${a.version}`).join(' '),
+                  m.task ?? '',
+                  m.updatedAt,
+                ]),
               ),
         );
       });
@@ -107,7 +125,7 @@ export function addModelCommands(program: Command): void {
 
   models
     .command('show <name>')
-    .description('a model\'s versions with lineage, metrics and aliases, and its alias history')
+    .description("a model's versions with lineage, metrics and aliases, and its alias history")
     .option('--json', 'print as JSON')
     .action(async (name: string, o: { json?: boolean }) => {
       await withService(program, 'cli', async (s) => {
@@ -118,7 +136,7 @@ export function addModelCommands(program: Command): void {
 
   models
     .command('card <ref>')
-    .description('a version\'s card: inputs, output, metrics, training data (<name>[@alias|:version])')
+    .description("a version's card: inputs, output, metrics, training data (<name>[@alias|:version])")
     .option('--json', 'print as JSON')
     .action(async (ref: string, o: { json?: boolean }) => {
       await withService(program, 'cli', async (s) => {
@@ -134,8 +152,18 @@ export function addModelCommands(program: Command): void {
     .option('--json', 'print the recorded move as JSON')
     .action(async (name: string, alias: string, version: string, o: { reason?: string; json?: boolean }) => {
       await withService(program, 'cli', async (s) => {
-        const e = await s.invoke('models.setAlias', { name, alias, version: parseVersion(version), reason: o.reason ?? '' });
-        print(Boolean(o.json), e, () => `${name}@${e.alias}: ${e.fromVersion === null ? `set to version ${e.toVersion}` : `moved from version ${e.fromVersion} to ${e.toVersion}`}.`);
+        const e = await s.invoke('models.setAlias', {
+          name,
+          alias,
+          version: parseVersion(version),
+          reason: o.reason ?? '',
+        });
+        print(
+          Boolean(o.json),
+          e,
+          () =>
+            `${name}@${e.alias}: ${e.fromVersion === null ? `set to version ${e.toVersion}` : `moved from version ${e.fromVersion} to ${e.toVersion}`}.`,
+        );
       });
     });
 
@@ -178,14 +206,20 @@ export function addModelCommands(program: Command): void {
           const d = await s.invoke('models.get', { name });
           const v = d.versions.find((x) => x.version === version);
           if (!v) throw new CairnError('not_found', `model "${d.model.name}" has no version ${version}`);
-          if (!process.stdin.isTTY) throw new CairnError('invalid_argument', `deleting ${d.model.name}:${version} needs confirmation: add --yes`);
+          if (!process.stdin.isTTY)
+            throw new CairnError(
+              'invalid_argument',
+              `deleting ${d.model.name}:${version} needs confirmation: add --yes`,
+            );
           if (!(await confirm(`Delete ${d.model.name} version ${version} and its files?`))) {
             say('Nothing deleted.\n');
             return;
           }
         }
         const r = await s.invoke('models.deleteVersion', { name, version });
-        say(`Deleted ${r.name} version ${r.version}${r.modelDeleted ? ` (its last version: the model is gone)` : ''}.\n`);
+        say(
+          `Deleted ${r.name} version ${r.version}${r.modelDeleted ? ` (its last version: the model is gone)` : ''}.\n`,
+        );
       });
     });
 
@@ -198,20 +232,27 @@ export function addModelCommands(program: Command): void {
     .action(async (ref: string, o: { out: string; force?: boolean; json?: boolean }) => {
       await withService(program, 'cli', async (s) => {
         const r = await s.invoke('models.export', { name: ref, out: o.out, overwrite: Boolean(o.force) });
-        print(Boolean(o.json), r, () => `Exported ${r.name} version ${r.version} to ${r.path} (${formatBytes(r.bytes)}).`);
+        print(
+          Boolean(o.json),
+          r,
+          () => `Exported ${r.name} version ${r.version} to ${r.path} (${formatBytes(r.bytes)}).`,
+        );
       });
     });
 
   models
     .command('import <bundle>')
     .description('import a model bundle (.zip) as a new version, after checking every entry')
-    .option('--name <name>', 'the model to import under (default: the bundle\'s)')
+    .option('--name <name>', "the model to import under (default: the bundle's)")
     .option('--json', 'print the new version as JSON')
     .action(async (bundle: string, o: { name?: string; json?: boolean }) => {
       await withService(program, 'cli', async (s) => {
         const v = await s.invoke('models.import', { path: bundle, name: o.name });
-        print(Boolean(o.json), v, () =>
-          `Imported ${v.name} version ${v.version}${v.importedFrom ? ` (exported as ${v.importedFrom.name} version ${v.importedFrom.version})` : ''}.`,
+        print(
+          Boolean(o.json),
+          v,
+          () =>
+            `Imported ${v.name} version ${v.version}${v.importedFrom ? ` (exported as ${v.importedFrom.name} version ${v.importedFrom.version})` : ''}.`,
         );
       });
     });

@@ -19,7 +19,8 @@ export function monitorJson(o: MonitoringOverview) {
   };
 }
 
-const num = (x: number | null | undefined, digits = 3) => (typeof x === 'number' ? String(Number(x.toPrecision(digits))) : '–');
+const num = (x: number | null | undefined, digits = 3) =>
+  typeof x === 'number' ? String(Number(x.toPrecision(digits))) : '–';
 const count = (n: number) => n.toLocaleString('en');
 
 function monitorText(o: MonitoringOverview): string {
@@ -30,13 +31,23 @@ function monitorText(o: MonitoringOverview): string {
   ];
   const d = o.drift;
   if (d.reference === 'none') lines.push('drift: no training data to compare with');
-  else if (d.score === null) lines.push(`drift: not judged below ${d.minLiveRows} logged inputs (${count(d.liveRows)} so far)`);
+  else if (d.score === null)
+    lines.push(`drift: not judged below ${d.minLiveRows} logged inputs (${count(d.liveRows)} so far)`);
   else {
-    lines.push(`drift: score ${num(d.score)} over ${count(d.liveRows)} inputs (a feature drifts at PSI > ${d.thresholds.psi} or KS p < ${d.thresholds.ksPValue}); drifting: ${d.drifted.join(', ') || 'none'}`);
+    lines.push(
+      `drift: score ${num(d.score)} over ${count(d.liveRows)} inputs (a feature drifts at PSI > ${d.thresholds.psi} or KS p < ${d.thresholds.ksPValue}); drifting: ${d.drifted.join(', ') || 'none'}`,
+    );
     lines.push(
       table(
         ['feature', 'kind', 'psi', 'ks', 'p-value', 'drifted'],
-        d.features.map((f) => [f.feature, f.kind, num(f.psi), num(f.ks?.statistic), f.ks ? num(f.ks.pValue, 2) : '–', f.drifted ? 'yes' : '']),
+        d.features.map((f) => [
+          f.feature,
+          f.kind,
+          num(f.psi),
+          num(f.ks?.statistic),
+          f.ks ? num(f.ks.pValue, 2) : '–',
+          f.drifted ? 'yes' : '',
+        ]),
       ),
     );
   }
@@ -58,7 +69,10 @@ function retrainText(d: RetrainDecision): string {
         ? `${d.model}: version ${d.challenger?.version} not promoted; version ${d.champion?.version} keeps ${d.alias}`
         : `${d.model}: retrain failed`;
   const lines = [head, `reason: ${d.reason}`];
-  if (d.dataset) lines.push(`trained on: ${d.dataset.name} version ${d.dataset.version}${d.labelledRowsAdded ? ` (with ${d.labelledRowsAdded} labelled requests)` : ''}`);
+  if (d.dataset)
+    lines.push(
+      `trained on: ${d.dataset.name} version ${d.dataset.version}${d.labelledRowsAdded ? ` (with ${d.labelledRowsAdded} labelled requests)` : ''}`,
+    );
   if (d.champion && d.challenger && Object.keys(d.challenger.metrics).length) {
     const keys = Object.keys(d.challenger.metrics);
     lines.push(
@@ -84,7 +98,10 @@ export function addMonitorCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (model: string, o: { window: string; json?: boolean }) => {
       if (!(monitoringWindows as readonly string[]).includes(o.window))
-        throw new CairnError('invalid_argument', `--window must be one of ${monitoringWindows.join(', ')}, not "${o.window}"`);
+        throw new CairnError(
+          'invalid_argument',
+          `--window must be one of ${monitoringWindows.join(', ')}, not "${o.window}"`,
+        );
       await withService(program, 'cli', async (s) => {
         const overview = await s.invoke('monitoring.overview', { model, window: o.window });
         print(Boolean(o.json), monitorJson(overview), () => monitorText(overview));
@@ -93,7 +110,9 @@ export function addMonitorCommands(program: Command): void {
 
   program
     .command('retrain <model>')
-    .description("retrain now with the model's recorded configuration on its newest data; promote only if it beats the current version")
+    .description(
+      "retrain now with the model's recorded configuration on its newest data; promote only if it beats the current version",
+    )
     .option('--json', 'print the decision as JSON')
     .action(async (model: string, o: { json?: boolean }) => {
       await withService(program, 'cli', async (s) => {
@@ -113,7 +132,8 @@ export function addMonitorCommands(program: Command): void {
         }
         // --json: the decision as recorded, with both versions' metrics on the same held-out rows.
         print(Boolean(o.json), decision, () => retrainText(decision));
-        if (decision.outcome === 'failed') throw new CairnError('internal', `retrain of ${decision.model} failed: ${decision.reason}`);
+        if (decision.outcome === 'failed')
+          throw new CairnError('internal', `retrain of ${decision.model} failed: ${decision.reason}`);
       });
     });
 }

@@ -34,7 +34,10 @@ const CONTROLS_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u20
 export function escapeControls(text: string, keepNewlines = false): string {
   return text.replace(keepNewlines ? CONTROLS_BUT_NEWLINE : CONTROLS, (c) => {
     const code = c.charCodeAt(0);
-    return NAMED_ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+    return (
+      NAMED_ESCAPES[c] ??
+      (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`)
+    );
   });
 }
 
@@ -54,10 +57,14 @@ export function warn(text: string): void {
 }
 
 /** What a bar shows: a fraction, a label and, for byte-counting work, bytes. */
-export type BarProgress = Pick<JobProgress, 'fraction' | 'label'> & Partial<Pick<JobProgress, 'bytesDone' | 'bytesTotal'>>;
+export type BarProgress = Pick<JobProgress, 'fraction' | 'label'> &
+  Partial<Pick<JobProgress, 'bytesDone' | 'bytesTotal'>>;
 
 /** A one-line progress bar redrawn in place on a terminal; occasional plain lines otherwise. */
-export function progressBar(stream: NodeJS.WriteStream = process.stderr): { update(p: BarProgress): void; done(): void } {
+export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
+  update(p: BarProgress): void;
+  done(): void;
+} {
   let lastPlain = -1;
   return {
     update(p) {
@@ -68,7 +75,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): { upda
         const width = 30;
         const filled = Math.round(p.fraction * width);
         const bytes = p.bytesTotal ? ` ${formatBytes(p.bytesDone ?? 0)}/${formatBytes(p.bytesTotal)}` : '';
-        stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${label}${bytes}\x1b[K`);
+        stream.write(
+          `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${label}${bytes}\x1b[K`,
+        );
       } else if (pct >= lastPlain + 25) {
         lastPlain = pct - (pct % 25);
         stream.write(`${pct}% ${label}\n`);
@@ -94,7 +103,14 @@ export function formatBytes(n: number): string {
 export function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => escapeControls(String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function fmt(v: unknown): string {
@@ -107,7 +123,16 @@ function fmt(v: unknown): string {
 export function profileTable(columns: ColumnProfile[]): string {
   return table(
     ['column', 'type', 'missing', 'distinct', 'min', 'max', 'mean', 'std'],
-    columns.map((c) => [c.name, c.type, c.missing, `${c.distinctApprox ? '~' : ''}${c.distinct}`, fmt(c.min), fmt(c.max), fmt(c.mean), fmt(c.std)]),
+    columns.map((c) => [
+      c.name,
+      c.type,
+      c.missing,
+      `${c.distinctApprox ? '~' : ''}${c.distinct}`,
+      fmt(c.min),
+      fmt(c.max),
+      fmt(c.mean),
+      fmt(c.std),
+    ]),
   );
 }
 
@@ -123,8 +148,10 @@ export class CliExit extends Error {
 export function reportError(err: unknown, debug: boolean): number {
   const message = err instanceof Error ? err.message : String(err);
   warn(`cairn: ${escapeControls(message.replace(/\s*\n\s*/g, ' '))}\n`);
-  const issues = err instanceof CairnError && Array.isArray(err.details?.issues) ? (err.details.issues as PipelineIssue[]) : [];
-  if (issues.length > 1) for (const issue of issues) warn(`  ${escapeControls(`${issueWhere(issue) || 'pipeline'}: ${issue.message}`)}\n`);
+  const issues =
+    err instanceof CairnError && Array.isArray(err.details?.issues) ? (err.details.issues as PipelineIssue[]) : [];
+  if (issues.length > 1)
+    for (const issue of issues) warn(`  ${escapeControls(`${issueWhere(issue) || 'pipeline'}: ${issue.message}`)}\n`);
   if (err instanceof CairnError && err.code === 'bad_rows') {
     warn('cairn: rerun with --skip-bad-rows to import the other rows.\n');
   }

@@ -103,9 +103,7 @@ function progressPrinter(total: () => number): (s: PipelineStep) => void {
     seen.set(s.nodeId, { state: s.state, quarter: changed ? -1 : quarter });
     const label = s.state === 'running' && s.progress && !changed ? s.progress.label : s.state;
     const detail = s.state === 'running' ? '' : stepDetail(s);
-    warn(
-      `[${order.indexOf(s.nodeId) + 1}/${total()}] ${s.nodeId}: ${label}${detail ? ` (${detail})` : ''}\n`,
-    );
+    warn(`[${order.indexOf(s.nodeId) + 1}/${total()}] ${s.nodeId}: ${label}${detail ? ` (${detail})` : ''}\n`);
   };
 }
 
@@ -132,35 +130,45 @@ export function addPipelineCommands(program: Command): void {
     .option('--name <name>', "the pipeline's name (default: from the dataset and template)")
     .option('--out <file>', 'write the pipeline here instead of stdout (its folder must exist)')
     .option('--force', 'with --out: replace the file if it exists')
-    .action(async (o: { template: string; dataset: string; target: string; gate: string[]; name?: string; out?: string; force?: boolean }) => {
-      const template = TEMPLATES.find((t) => t.id === o.template);
-      if (!template)
-        throw new Error(`--template must be ${TEMPLATES.map((t) => t.id).join(' or ')}, not "${o.template}"`);
-      let dataset = o.dataset;
-      // A file path is written relative to the pipeline file, which is where `cairn run` resolves it.
-      if (o.out && looksLikePath(dataset) && existsSync(dataset) && statSync(dataset).isFile()) {
-        dataset = path
-          .relative(path.dirname(path.resolve(o.out)), path.resolve(dataset))
-          .split(path.sep)
-          .join('/');
-      }
-      const spec = fromTemplate({
-        template: template.id,
-        dataset,
-        target: o.target,
-        ...(o.gate.length ? { gates: o.gate } : {}),
-        ...(o.name ? { name: o.name } : {}),
-      });
-      const text = `${JSON.stringify(spec, null, 2)}\n`;
-      if (!o.out) {
-        sayData(text);
-        return;
-      }
-      // The same rules as the service's outputs: an existing folder, and no replacing unasked.
-      const target = await shellFiles().writable(o.out, { overwrite: Boolean(o.force) });
-      writeFileSync(target.path, text, { flag: target.overwrite ? 'w' : 'wx' });
-      warn(`Wrote ${o.out} (${spec.nodes.length} steps). Run it with: cairn run ${o.out}\n`);
-    });
+    .action(
+      async (o: {
+        template: string;
+        dataset: string;
+        target: string;
+        gate: string[];
+        name?: string;
+        out?: string;
+        force?: boolean;
+      }) => {
+        const template = TEMPLATES.find((t) => t.id === o.template);
+        if (!template)
+          throw new Error(`--template must be ${TEMPLATES.map((t) => t.id).join(' or ')}, not "${o.template}"`);
+        let dataset = o.dataset;
+        // A file path is written relative to the pipeline file, which is where `cairn run` resolves it.
+        if (o.out && looksLikePath(dataset) && existsSync(dataset) && statSync(dataset).isFile()) {
+          dataset = path
+            .relative(path.dirname(path.resolve(o.out)), path.resolve(dataset))
+            .split(path.sep)
+            .join('/');
+        }
+        const spec = fromTemplate({
+          template: template.id,
+          dataset,
+          target: o.target,
+          ...(o.gate.length ? { gates: o.gate } : {}),
+          ...(o.name ? { name: o.name } : {}),
+        });
+        const text = `${JSON.stringify(spec, null, 2)}\n`;
+        if (!o.out) {
+          sayData(text);
+          return;
+        }
+        // The same rules as the service's outputs: an existing folder, and no replacing unasked.
+        const target = await shellFiles().writable(o.out, { overwrite: Boolean(o.force) });
+        writeFileSync(target.path, text, { flag: target.overwrite ? 'w' : 'wx' });
+        warn(`Wrote ${o.out} (${spec.nodes.length} steps). Run it with: cairn run ${o.out}\n`);
+      },
+    );
 
   pipelines
     .command('list')

@@ -42,5 +42,6 @@ export function packageVersion(name: string): string | undefined {
 
 /** Cairn's own version, from the package.json at the repository (or app) root. */
 export function cairnVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 }

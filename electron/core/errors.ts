@@ -15,7 +15,9 @@ export class CairnError extends Error {
 /** Turns anything thrown into the boundary's error shape; unexpected errors keep only their message. */
 export function toApiError(err: unknown): ApiErrorShape {
   if (err instanceof CairnError) {
-    return err.details ? { code: err.code, message: err.message, details: err.details } : { code: err.code, message: err.message };
+    return err.details
+      ? { code: err.code, message: err.message, details: err.details }
+      : { code: err.code, message: err.message };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message };

@@ -62,7 +62,11 @@ async function checkOutput(file: string, options: WriteOptions, replaceHint: str
   const folder = path.dirname(file);
   const dir = await stat(folder).catch(() => undefined);
   if (!dir?.isDirectory()) {
-    throw new CairnError('invalid_argument', `the folder ${folder} does not exist: create it first (Cairn does not create folders for outputs)`, { folder });
+    throw new CairnError(
+      'invalid_argument',
+      `the folder ${folder} does not exist: create it first (Cairn does not create folders for outputs)`,
+      { folder },
+    );
   }
   const there = await stat(file).catch(() => undefined);
   if (there?.isDirectory()) throw new CairnError('invalid_argument', `${file} is a folder, not a file`, { file });
@@ -118,7 +122,10 @@ export function shellFiles(): FileAccess {
 export function uploadedFiles(uploadDir: string): FileAccess {
   const root = path.resolve(uploadDir);
   const refuse = (given: string) =>
-    new CairnError('unauthorized', `the browser UI reads only files uploaded to it; upload ${path.basename(given)} instead of naming a path`);
+    new CairnError(
+      'unauthorized',
+      `the browser UI reads only files uploaded to it; upload ${path.basename(given)} instead of naming a path`,
+    );
   return {
     async readable(given) {
       const file = path.resolve(root, given);

@@ -144,7 +144,9 @@ export class CairnService {
       changed: (name) => this.modelChanged(name),
       // A version an endpoint serves cannot be deleted from under it.
       isServed: (name, version) =>
-        this.endpoints.list().some((e) => e.models.some((m) => m.name.toLowerCase() === name.toLowerCase() && m.version === version)),
+        this.endpoints
+          .list()
+          .some((e) => e.models.some((m) => m.name.toLowerCase() === name.toLowerCase() && m.version === version)),
     });
     this.endpoints = new EndpointSupervisor({
       spawn: options.spawnEndpoint ?? forkEndpointSpawner(),
@@ -181,7 +183,10 @@ export class CairnService {
         return { runId: q.runId, ended: q.ended };
       },
       // Retraining imports a file it wrote in the work folder: internal, so the host's file policy does not apply.
-      importNow: (req) => this.runImport(methods['datasets.importNow'].input.parse(req), randomUUID(), (p) => this.events.emit('job.progress', p)),
+      importNow: (req) =>
+        this.runImport(methods['datasets.importNow'].input.parse(req), randomUUID(), (p) =>
+          this.events.emit('job.progress', p),
+        ),
     });
   }
 
@@ -263,7 +268,12 @@ export class CairnService {
     await this.endpoints.closeAll();
     const now = new Date().toISOString();
     for (const q of this.queue.splice(0)) {
-      this.runs.markEnded(q.runId, 'interrupted', { code: 'cancelled', message: 'The app closed before this run started.' }, now);
+      this.runs.markEnded(
+        q.runId,
+        'interrupted',
+        { code: 'cancelled', message: 'The app closed before this run started.' },
+        now,
+      );
       q.settle({ error: new CairnError('cancelled', 'The app closed before this run started.') });
     }
     this.active?.cancel?.();
@@ -445,7 +455,12 @@ export class CairnService {
     'monitoring.retrain': async ({ model }) => {
       const handle = await this.monitor.retrain(model, 'manual', 'asked for in the app');
       if (!handle.runId) throw new CairnError('invalid_argument', (await handle.decided).reason);
-      return { model: this.monitor.policy(model).model, runId: handle.runId, trigger: 'manual' as const, championVersion: handle.championVersion };
+      return {
+        model: this.monitor.policy(model).model,
+        runId: handle.runId,
+        trigger: 'manual' as const,
+        championVersion: handle.championVersion,
+      };
     },
     'monitoring.retrainNow': async ({ model }) => this.monitor.retrainNow(model),
     'monitoring.decisions': async (q) => this.monitor.repo.decisions(q),
@@ -526,7 +541,16 @@ export class CairnService {
     const ended = new Promise<Run>((resolve, reject) => {
       settle = (outcome) => ('run' in outcome ? resolve(outcome.run) : reject(outcome.error));
     });
-    const q: QueuedRun = { runId, jobId: randomUUID(), req, versionId: v.id, modelName: req.modelName ?? dataset?.name ?? 'model', ended, history: [], settle };
+    const q: QueuedRun = {
+      runId,
+      jobId: randomUUID(),
+      req,
+      versionId: v.id,
+      modelName: req.modelName ?? dataset?.name ?? 'model',
+      ended,
+      history: [],
+      settle,
+    };
     this.queue.push(q);
     this.events.emit('run.queued', { runId });
     this.pump();
@@ -654,7 +678,11 @@ export class CairnService {
       findDataset: (ref, version) => quietly(() => resolved(this.resolveVersion(ref, version))),
       sourceFile: (ref, baseDir) => this.files.pipelineFile(ref, baseDir),
       importFile: async (file, name) => {
-        const r = await this.runImport({ path: file, name, badRows: 'fail', removeSourceAfter: false }, randomUUID(), () => undefined);
+        const r = await this.runImport(
+          { path: file, name, badRows: 'fail', removeSourceAfter: false },
+          randomUUID(),
+          () => undefined,
+        );
         return resolved(this.version(r.versionId));
       },
       train: async (req, hooks, signal) => {
@@ -662,7 +690,8 @@ export class CairnService {
         const q = this.enqueueRun(methods['runs.start'].input.parse(req));
         const unsubscribe = this.events.subscribe((event, payload) => {
           if (event === 'run.started' && (payload as { runId: string }).runId === q.runId) hooks.started(q.runId);
-          if (event === 'run.progress' && (payload as RunProgress).runId === q.runId) hooks.progress(payload as RunProgress);
+          if (event === 'run.progress' && (payload as RunProgress).runId === q.runId)
+            hooks.progress(payload as RunProgress);
         });
         const cancel = () => void this.handlers['runs.cancel']({ runId: q.runId });
         signal.addEventListener('abort', cancel);
@@ -745,7 +774,10 @@ export class CairnService {
     const remove = () => rm(folder, { recursive: true, force: true });
     try {
       const fileName = `${v.name}-v${v.version}.zip`;
-      const written = await this.registry.exportVersion(ref, { path: path.join(folder, 'bundle.zip'), overwrite: false });
+      const written = await this.registry.exportVersion(ref, {
+        path: path.join(folder, 'bundle.zip'),
+        overwrite: false,
+      });
       return { file: written.path, fileName, bytes: written.bytes, remove };
     } catch (err) {
       await remove();

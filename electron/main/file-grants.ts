@@ -74,21 +74,33 @@ export interface GrantRequestDeps {
   showSaveDialog: (suggestedName: string) => Promise<string | undefined>;
 }
 
-export type GrantReply<T> = { ok: true; result: T } | { ok: false; error: { code: 'unauthorized' | 'invalid_argument'; message: string } };
+export type GrantReply<T> =
+  { ok: true; result: T } | { ok: false; error: { code: 'unauthorized' | 'invalid_argument'; message: string } };
 
-const refused = { ok: false, error: { code: 'unauthorized', message: 'files are granted only to the Cairn UI' } } as const;
+const refused = {
+  ok: false,
+  error: { code: 'unauthorized', message: 'files are granted only to the Cairn UI' },
+} as const;
 
 /**
  * A read grant for a file the preload got from a drop or a file input (webUtils.getPathForFile,
  * which a page script cannot forge). Main still checks the sender and that it names a file.
  */
-export async function grantRead(deps: GrantRequestDeps, senderUrl: string | undefined, file: unknown): Promise<GrantReply<string>> {
+export async function grantRead(
+  deps: GrantRequestDeps,
+  senderUrl: string | undefined,
+  file: unknown,
+): Promise<GrantReply<string>> {
   if (!deps.trusted(senderUrl)) return refused;
   if (typeof file !== 'string' || !path.isAbsolute(file)) {
-    return { ok: false, error: { code: 'invalid_argument', message: 'a grant needs the absolute path of a dropped or picked file' } };
+    return {
+      ok: false,
+      error: { code: 'invalid_argument', message: 'a grant needs the absolute path of a dropped or picked file' },
+    };
   }
   const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile()) return { ok: false, error: { code: 'invalid_argument', message: `${path.basename(file)} is not a file` } };
+  if (!info?.isFile())
+    return { ok: false, error: { code: 'invalid_argument', message: `${path.basename(file)} is not a file` } };
   return { ok: true, result: deps.grants.grant(file, 'read') };
 }
 
@@ -100,8 +112,11 @@ export async function grantSave(
 ): Promise<GrantReply<{ handle: string; name: string } | null>> {
   if (!deps.trusted(senderUrl)) return refused;
   // Only a bare name is suggested: the dialog opens where the user last saved, not where a page says.
-  // eslint-disable-next-line no-control-regex
-  const name = typeof suggestedName === 'string' ? path.basename(suggestedName).replace(/[\u0000-\u001f\u007f]/g, '') : '';
+  const name =
+    typeof suggestedName === 'string'
+      ? // eslint-disable-next-line no-control-regex -- control characters are what this strips
+        path.basename(suggestedName).replace(/[\u0000-\u001f\u007f]/g, '')
+      : '';
   const chosen = await deps.showSaveDialog(name || 'export.zip');
   if (!chosen) return { ok: true, result: null };
   return { ok: true, result: { handle: deps.grants.grant(chosen, 'write'), name: path.basename(chosen) } };

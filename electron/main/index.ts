@@ -125,7 +125,8 @@ async function start(): Promise<void> {
 function fail(title: string, err: unknown): void {
   let message = err instanceof Error ? err.message : String(err);
   if (!app.isPackaged && message.includes('NODE_MODULE_VERSION')) {
-    message += '\n\nbetter-sqlite3 is built for Node, not Electron: run `node scripts/electron-native.mjs` (npm start does).';
+    message +=
+      '\n\nbetter-sqlite3 is built for Node, not Electron: run `node scripts/electron-native.mjs` (npm start does).';
   }
   console.error(`cairn: ${title}: ${message}`);
   dialog.showErrorBox(title, message);

@@ -26,7 +26,11 @@ export function handleCalls(service: CairnService, devServerUrl?: string): () =>
 }
 
 /** Forwards every service event to the window while it shows the app's UI; returns unsubscribe. */
-export function forwardEvents(service: CairnService, window: () => BrowserWindow | undefined, devServerUrl?: string): () => void {
+export function forwardEvents(
+  service: CairnService,
+  window: () => BrowserWindow | undefined,
+  devServerUrl?: string,
+): () => void {
   return service.events.subscribe((name, payload) => {
     const win = window();
     if (!win || win.isDestroyed()) return;
@@ -56,8 +60,12 @@ export function handleFileGrants(grants: FileGrants, devServerUrl?: string): () 
       return r.canceled ? undefined : r.filePath;
     },
   });
-  ipcMain.handle(GRANT_READ_CHANNEL, (event, file: unknown) => grantRead(deps(event.sender), event.senderFrame?.url, file));
-  ipcMain.handle(GRANT_SAVE_CHANNEL, (event, name: unknown) => grantSave(deps(event.sender), event.senderFrame?.url, name));
+  ipcMain.handle(GRANT_READ_CHANNEL, (event, file: unknown) =>
+    grantRead(deps(event.sender), event.senderFrame?.url, file),
+  );
+  ipcMain.handle(GRANT_SAVE_CHANNEL, (event, name: unknown) =>
+    grantSave(deps(event.sender), event.senderFrame?.url, name),
+  );
   return () => {
     ipcMain.removeHandler(GRANT_READ_CHANNEL);
     ipcMain.removeHandler(GRANT_SAVE_CHANNEL);

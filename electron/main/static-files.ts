@@ -31,7 +31,11 @@ export function mimeType(file: string): string {
  * The file under `root` that a URL pathname names, or null when the path is malformed or escapes
  * `root` (../, encoded separators, NUL bytes, absolute or drive paths). "/" names index.html.
  */
-export function resolveInside(root: string, pathname: string, platform: NodeJS.Platform = process.platform): string | null {
+export function resolveInside(
+  root: string,
+  pathname: string,
+  platform: NodeJS.Platform = process.platform,
+): string | null {
   const p = platform === 'win32' ? path.win32 : path.posix;
   let decoded: string;
   try {

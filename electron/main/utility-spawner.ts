@@ -3,7 +3,12 @@
 // (DESIGN.md, "Long work runs out of the host's process").
 import { utilityProcess } from 'electron';
 import type { HostToJob, JobProcess, JobToHost, SpawnJobProcess } from '../core/jobs/protocol.js';
-import type { EndpointProcess, EndpointToHost, HostToEndpoint, SpawnEndpointProcess } from '../core/serving/protocol.js';
+import type {
+  EndpointProcess,
+  EndpointToHost,
+  HostToEndpoint,
+  SpawnEndpointProcess,
+} from '../core/serving/protocol.js';
 
 /** One utilityProcess as core's process handles want it, whatever it speaks. */
 export interface UtilityChild<In, Out> {

@@ -65,7 +65,8 @@ export function createBridge(ipc: BridgeIpc, getPathForFile: (file: File) => str
 
   /** A grant request's reply: its result, or the refusal thrown as an Error the renderer can show. */
   const granted = async <T>(channel: string, arg: unknown): Promise<T> => {
-    const reply = (await ipc.invoke(channel, arg)) as { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
+    const reply = (await ipc.invoke(channel, arg)) as
+      { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
     if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
     return reply.result;
   };

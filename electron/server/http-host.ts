@@ -108,7 +108,12 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
 
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     const status = err.statusCode ?? 500;
-    void deny(reply, status, status === 415 ? 'invalid_argument' : status < 500 ? 'invalid_argument' : 'internal', err.message);
+    void deny(
+      reply,
+      status,
+      status === 415 ? 'invalid_argument' : status < 500 ? 'invalid_argument' : 'internal',
+      err.message,
+    );
   });
 
   app.post<{ Params: { method: string } }>('/api/call/:method', async (req, reply) => {
@@ -125,11 +130,17 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
     }
     const given = req.query.name ?? 'upload';
     if (!safeUploadName(given)) {
-      return deny(reply, 400, 'invalid_argument', 'an upload needs a plain file name (no folders, no "." or "..", no control characters)');
+      return deny(
+        reply,
+        400,
+        'invalid_argument',
+        'an upload needs a plain file name (no folders, no "." or "..", no control characters)',
+      );
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     // The rest of a refused body is never read, so the connection cannot carry another request.
-    if (declared > maxUpload) return deny(reply.header('Connection', 'close'), 413, 'invalid_argument', tooLarge(maxUpload));
+    if (declared > maxUpload)
+      return deny(reply.header('Connection', 'close'), 413, 'invalid_argument', tooLarge(maxUpload));
     const original = given.replace(/[^\w.\- ]/g, '_');
     // A folder per upload keeps the file's own name, which import messages show to the user.
     const folder = path.join(options.uploadDir, randomUUID());
@@ -139,7 +150,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
       await pipeline(req.body as Readable, capBytes(maxUpload), createWriteStream(file, { flags: 'wx' }));
     } catch (err) {
       await rm(folder, { recursive: true, force: true });
-      if (err instanceof UploadTooLarge) return deny(reply.header('Connection', 'close'), 413, 'invalid_argument', err.message);
+      if (err instanceof UploadTooLarge)
+        return deny(reply.header('Connection', 'close'), 413, 'invalid_argument', err.message);
       throw err;
     }
     return { path: file, name: original };
@@ -147,28 +159,35 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
 
   // Outputs leave as downloads: a model version's bundle, written to the data folder's work area
   // and removed once sent. Guarded by the token like every route; GET, so a link can start it.
-  app.get<{ Querystring: { name?: string; version?: string; alias?: string } }>('/api/download/model', async (req, reply) => {
-    const { name, version, alias } = req.query;
-    if (!name) return deny(reply, 400, 'invalid_argument', 'name the model: ?name=...&version=...');
-    const number = version === undefined ? undefined : Number(version);
-    if (number !== undefined && !(Number.isInteger(number) && number > 0)) {
-      return deny(reply, 400, 'invalid_argument', 'version must be a positive whole number');
-    }
-    let bundle: Awaited<ReturnType<CairnService['exportForDownload']>>;
-    try {
-      bundle = await options.service.exportForDownload({ name, ...(number ? { version: number } : {}), ...(alias ? { alias } : {}) });
-    } catch (err) {
-      const error = toApiError(err);
-      return deny(reply, STATUS_FOR[error.code] ?? 500, error.code, error.message);
-    }
-    reply.raw.on('close', () => void bundle.remove());
-    return reply
-      .header('Content-Type', 'application/zip')
-      .header('Content-Length', String(bundle.bytes))
-      .header('Content-Disposition', attachment(bundle.fileName))
-      .header('Cache-Control', 'no-store')
-      .send(createReadStream(bundle.file));
-  });
+  app.get<{ Querystring: { name?: string; version?: string; alias?: string } }>(
+    '/api/download/model',
+    async (req, reply) => {
+      const { name, version, alias } = req.query;
+      if (!name) return deny(reply, 400, 'invalid_argument', 'name the model: ?name=...&version=...');
+      const number = version === undefined ? undefined : Number(version);
+      if (number !== undefined && !(Number.isInteger(number) && number > 0)) {
+        return deny(reply, 400, 'invalid_argument', 'version must be a positive whole number');
+      }
+      let bundle: Awaited<ReturnType<CairnService['exportForDownload']>>;
+      try {
+        bundle = await options.service.exportForDownload({
+          name,
+          ...(number ? { version: number } : {}),
+          ...(alias ? { alias } : {}),
+        });
+      } catch (err) {
+        const error = toApiError(err);
+        return deny(reply, STATUS_FOR[error.code] ?? 500, error.code, error.message);
+      }
+      reply.raw.on('close', () => void bundle.remove());
+      return reply
+        .header('Content-Type', 'application/zip')
+        .header('Content-Length', String(bundle.bytes))
+        .header('Content-Disposition', attachment(bundle.fileName))
+        .header('Cache-Control', 'no-store')
+        .send(createReadStream(bundle.file));
+    },
+  );
 
   app.get('/api/events', (req, reply) => {
     reply.hijack();
@@ -247,7 +266,11 @@ function tooLarge(limit: number): string {
 }
 
 function formatLimit(bytes: number): string {
-  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
     if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
   }
   return `${bytes} bytes`;

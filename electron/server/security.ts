@@ -80,7 +80,11 @@ export function reachableAddresses(bindHost: string, interfaces = os.networkInte
  * on another site that rebinds its DNS name to this machine still sends its own name as Host, so
  * it is refused.
  */
-export function allowedHosts(bindHost: string, port: number, printed: readonly string[] = isWildcard(bindHost) ? [] : [bindHost]): Set<string> {
+export function allowedHosts(
+  bindHost: string,
+  port: number,
+  printed: readonly string[] = isWildcard(bindHost) ? [] : [bindHost],
+): Set<string> {
   const names = new Set(['127.0.0.1', 'localhost', '[::1]', ...printed.map(urlHost)]);
   return new Set([...names].map((n) => `${n}:${port}`));
 }

@@ -15,11 +15,17 @@ import { useFiringCount } from './pages/monitoring/use-firing-count.js';
 
 // Pages other than the first load when first opened: the canvas and chart libraries they bring
 // would otherwise all be parsed before the window shows anything.
-const PipelinesPage = lazy(() => import('./pages/pipelines/pipelines-page.js').then((m) => ({ default: m.PipelinesPage })));
+const PipelinesPage = lazy(() =>
+  import('./pages/pipelines/pipelines-page.js').then((m) => ({ default: m.PipelinesPage })),
+);
 const RunsPage = lazy(() => import('./pages/runs/runs-page.js').then((m) => ({ default: m.RunsPage })));
 const ModelsPage = lazy(() => import('./pages/models/models-page.js').then((m) => ({ default: m.ModelsPage })));
-const EndpointsPage = lazy(() => import('./pages/endpoints/endpoints-page.js').then((m) => ({ default: m.EndpointsPage })));
-const MonitoringPage = lazy(() => import('./pages/monitoring/monitoring-page.js').then((m) => ({ default: m.MonitoringPage })));
+const EndpointsPage = lazy(() =>
+  import('./pages/endpoints/endpoints-page.js').then((m) => ({ default: m.EndpointsPage })),
+);
+const MonitoringPage = lazy(() =>
+  import('./pages/monitoring/monitoring-page.js').then((m) => ({ default: m.MonitoringPage })),
+);
 
 /** A page once shown stays mounted (hidden), so its sort, filters, selection and scroll survive a tab switch. */
 function PageSlot({ shown, children }: { shown: boolean; children: ReactNode }) {
@@ -52,11 +58,15 @@ export function App({ transport }: { transport: Transport }) {
 
   const imports = useMemo(
     () =>
-      new ImportStore(transport.client, (file) => transport.sourceFor(file), (result) => {
-        setImportedTick((t) => t + 1);
-        setLastImported({ datasetId: result.datasetId, version: result.version });
-        setPage('datasets');
-      }),
+      new ImportStore(
+        transport.client,
+        (file) => transport.sourceFor(file),
+        (result) => {
+          setImportedTick((t) => t + 1);
+          setLastImported({ datasetId: result.datasetId, version: result.version });
+          setPage('datasets');
+        },
+      ),
     [transport],
   );
   useEffect(() => imports.connect(), [imports]);
@@ -90,10 +100,20 @@ export function App({ transport }: { transport: Transport }) {
           </span>
           <nav className="topnav" aria-label="Pages">
             {PAGES.map((p) => (
-              <button key={p.id} type="button" className={page === p.id ? 'active' : ''} aria-current={page === p.id ? 'page' : undefined} onClick={() => setPage(p.id)}>
+              <button
+                key={p.id}
+                type="button"
+                className={page === p.id ? 'active' : ''}
+                aria-current={page === p.id ? 'page' : undefined}
+                onClick={() => setPage(p.id)}
+              >
                 {p.label}
                 {p.id === 'monitoring' && firing > 0 && (
-                  <span className="nav-badge" title={`${firing} alert${firing === 1 ? '' : 's'} firing`} data-testid="nav-firing">
+                  <span
+                    className="nav-badge"
+                    title={`${firing} alert${firing === 1 ? '' : 's'} firing`}
+                    data-testid="nav-firing"
+                  >
                     {firing}
                   </span>
                 )}

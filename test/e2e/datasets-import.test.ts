@@ -39,7 +39,8 @@ describe.skipIf(!canRun)('datasets in the browser UI', () => {
     expect(await page.getByTestId('column-count').textContent()).toBe('5');
 
     // Types as inferred, one select per column in the schema list.
-    const typeOf = (column: string) => page.locator(`[data-testid="schema-row"][data-column="${column}"]`).getByTestId('type-select');
+    const typeOf = (column: string) =>
+      page.locator(`[data-testid="schema-row"][data-column="${column}"]`).getByTestId('type-select');
     expect(await typeOf('petal_length').inputValue()).toBe('numeric');
     expect(await typeOf('species').inputValue()).toBe('categorical');
     expect(await typeOf('in_stock').inputValue()).toBe('boolean');
@@ -74,7 +75,10 @@ describe.skipIf(!canRun)('datasets in the browser UI', () => {
 
   it('sorts and filters rows in the engine, and corrects a column type', async () => {
     const file = path.join(ui.home, 'scores.csv');
-    await writeFile(file, ['name,score,code', 'ann,3.5,10', 'bob,9.25,20', 'cy,,30', 'dee,1.0,40', 'eve,7.75,50'].join('\n'));
+    await writeFile(
+      file,
+      ['name,score,code', 'ann,3.5,10', 'bob,9.25,20', 'cy,,30', 'dee,1.0,40', 'eve,7.75,50'].join('\n'),
+    );
     // The file chooser: a real <input type=file>, so setInputFiles works as a user's choice does.
     await page.getByTestId('import-file-input').setInputFiles(file);
     await page.getByTestId('dataset-view').waitFor();
@@ -122,6 +126,8 @@ describe.skipIf(!canRun)('datasets in the browser UI', () => {
     // The correction is kept: a reload shows it again.
     await page.reload();
     await page.locator('[data-testid="schema-row"][data-column="code"]').waitFor();
-    expect(await page.locator('[data-testid="schema-row"][data-column="code"]').getByTestId('type-select').inputValue()).toBe('categorical');
+    expect(
+      await page.locator('[data-testid="schema-row"][data-column="code"]').getByTestId('type-select').inputValue(),
+    ).toBe('categorical');
   });
 });

@@ -13,7 +13,7 @@ const HELD_FILE = 'held.csv';
 /** 200,000 rows x 10 columns (about 12 MB) from a fixed-seed generator. */
 function bigCsv(rows: number, extra = ''): string {
   let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const cats = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
   const out = ['id,x1,x2,x3,n1,n2,cat,flag,day,note'];
   for (let i = 0; i < rows; i++) {
@@ -65,7 +65,10 @@ describe.skipIf(!canRun)('large and wide datasets in the browser UI', () => {
     const endMs = Date.now() - started;
     // And to the middle.
     await grid.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
-    await grid.getByRole('rowheader', { name: /^100,0\d\d$/ }).first().waitFor();
+    await grid
+      .getByRole('rowheader', { name: /^100,0\d\d$/ })
+      .first()
+      .waitFor();
     console.log(`e2e: 200k rows: end of table shown ${endMs} ms after the jump`);
     await expect.poll(() => grid.locator('.loading-cell').count()).toBe(0);
     await shot(page, '12-large-table');
@@ -93,7 +96,7 @@ describe.skipIf(!canRun)('large and wide datasets in the browser UI', () => {
     expect(top[0]).toBeGreaterThan(0.99);
   });
 
-  it('scrolls a million rows end to end (past the browser\'s element height limit)', async () => {
+  it("scrolls a million rows end to end (past the browser's element height limit)", async () => {
     const lines = ['i,v'];
     for (let i = 1; i <= 1_000_000; i++) lines.push(`${i},${i % 7}`);
     const file = path.join(ui.home, 'million.csv');
@@ -129,7 +132,9 @@ describe.skipIf(!canRun)('large and wide datasets in the browser UI', () => {
   it('pages the columns of a wide table', async () => {
     const columns = 300;
     const header = Array.from({ length: columns }, (_, i) => `c${i}`).join(',');
-    const rows = Array.from({ length: 40 }, (_, r) => Array.from({ length: columns }, (_, c) => (r * 7 + c) % 13).join(','));
+    const rows = Array.from({ length: 40 }, (_, r) =>
+      Array.from({ length: columns }, (_, c) => (r * 7 + c) % 13).join(','),
+    );
     const file = path.join(ui.home, 'wide.csv');
     await writeFile(file, [header, ...rows].join('\n'));
     await page.getByTestId('empty-import-file-input').setInputFiles(file);

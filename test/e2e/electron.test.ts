@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     return;
   }
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    throw new Error('Electron needs a display: run this under xvfb-run (e.g. xvfb-run -a node --import tsx test/e2e/electron.test.ts)');
+    throw new Error(
+      'Electron needs a display: run this under xvfb-run (e.g. xvfb-run -a node --import tsx test/e2e/electron.test.ts)',
+    );
   }
 
   // The scripts are plain .mjs, loaded by URL so the type checker does not need declarations for them.
@@ -48,7 +50,10 @@ async function main(): Promise<void> {
     await page.waitForLoadState('domcontentloaded');
     assert.match(page.url(), /^app:\/\/cairn\//, 'the UI is served from app://cairn');
 
-    await page.getByRole('heading', { name: /datasets/i }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page
+      .getByRole('heading', { name: /datasets/i })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     const title = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.getTitle() ?? '');
     assert.match(title, /Cairn/, `window title "${title}" names the app`);
 
@@ -62,17 +67,27 @@ async function main(): Promise<void> {
         ipcRenderer: typeof w.ipcRenderer,
       };
     });
-    assert.deepEqual(surface, { keys: ['call', 'chooseSaveFile', 'grantFile', 'on'], frozen: true, require: 'undefined', process: 'undefined', ipcRenderer: 'undefined' });
+    assert.deepEqual(surface, {
+      keys: ['call', 'chooseSaveFile', 'grantFile', 'on'],
+      frozen: true,
+      require: 'undefined',
+      process: 'undefined',
+      ipcRenderer: 'undefined',
+    });
 
     const info = await page.evaluate(() => (window as unknown as CairnWindow).cairn.call('app.info', {}));
     assert.ok(info.ok, `app.info failed: ${JSON.stringify(info)}`);
     assert.equal(info.result.host, 'desktop');
     assert.equal(info.result.home, home);
 
-    const unknown = await page.evaluate(() => (window as unknown as CairnWindow).cairn.call('no.such' as 'app.info', {}));
+    const unknown = await page.evaluate(() =>
+      (window as unknown as CairnWindow).cairn.call('no.such' as 'app.info', {}),
+    );
     assert.equal(unknown.ok, false, 'an unknown method comes back as an error envelope');
 
-    const csp = await page.evaluate(async () => (await fetch('app://cairn/index.html')).headers.get('content-security-policy'));
+    const csp = await page.evaluate(async () =>
+      (await fetch('app://cairn/index.html')).headers.get('content-security-policy'),
+    );
     assert.match(csp ?? '', /script-src 'self'/, 'app:// responses carry the CSP');
     const traversal = await page.evaluate(async () => (await fetch('app://cairn/..%2f..%2fpackage.json')).status);
     assert.ok(traversal === 403 || traversal === 404, `path traversal refused (status ${traversal})`);

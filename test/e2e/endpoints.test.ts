@@ -39,7 +39,10 @@ async function startEndpoint(host?: string): Promise<void> {
 
 describe.skipIf(!canRun)('endpoints page', () => {
   it('starts an endpoint, predicts from the console, charts traffic, restarts a killed one and stops it', async () => {
-    for (const args of [['import', IRIS], ['train', 'iris', '--target', 'species', '--epochs', '15']]) {
+    for (const args of [
+      ['import', IRIS],
+      ['train', 'iris', '--target', 'species', '--epochs', '15'],
+    ]) {
       const r = await ui.cli(...args);
       expect(r.code, r.stderr).toBe(0);
     }
@@ -49,7 +52,9 @@ describe.skipIf(!canRun)('endpoints page', () => {
     await page.getByTestId('start-form').waitFor();
     const pick = page.locator('[data-testid="start-model"][data-name="iris"]');
     await pick.getByTestId('start-model-check').check();
-    expect(await pick.getByTestId('start-model-version').locator('option:checked').textContent()).toBe('default: latest → v1');
+    expect(await pick.getByTestId('start-model-version').locator('option:checked').textContent()).toBe(
+      'default: latest → v1',
+    );
     expect(await page.getByTestId('start-host-note').textContent()).toMatch(/no API key is needed/);
     await shot(page, 'endpoints-start-form');
     await page.getByTestId('start-submit').click();
@@ -64,7 +69,9 @@ describe.skipIf(!canRun)('endpoints page', () => {
     await page.getByTestId('console-form').waitFor();
     const fields = page.getByTestId('console-field');
     expect(await fields.count()).toBe(4);
-    expect(await page.locator('[data-testid="console-field"][data-name="sepal_length"]').inputValue()).toMatch(/^\d+\.\d+$/);
+    expect(await page.locator('[data-testid="console-field"][data-name="sepal_length"]').inputValue()).toMatch(
+      /^\d+\.\d+$/,
+    );
     expect(await send()).toBe('200');
     const label = (await page.getByTestId('console-label').textContent()) ?? '';
     expect(CLASSES).toContain(label);
@@ -89,11 +96,19 @@ describe.skipIf(!canRun)('endpoints page', () => {
     expect(JSON.parse(out.stdout)).toMatchObject({ model: { name: 'iris', version: 1 } });
 
     // A refused request counts as an error.
-    const bad = await fetch(`${url}/v1/models/iris/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"instances":[{}]}' });
+    const bad = await fetch(`${url}/v1/models/iris/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"instances":[{}]}',
+    });
     expect(bad.status).toBe(400);
 
     // The chart draws the requests the endpoint counted (6 from the console, 2 by hand).
-    await expect.poll(async () => Number(await page.getByTestId('live-traffic').getAttribute('data-requests')), { timeout: 15_000 }).toBeGreaterThanOrEqual(8);
+    await expect
+      .poll(async () => Number(await page.getByTestId('live-traffic').getAttribute('data-requests')), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThanOrEqual(8);
     await page.locator('[data-testid="traffic-chart"] canvas').waitFor();
     expect(await page.getByTestId('traffic-totals').textContent()).toMatch(/8 requests\s*1 error(?!s)/);
     await page.getByTestId('live-traffic').scrollIntoViewIfNeeded();
@@ -103,9 +118,13 @@ describe.skipIf(!canRun)('endpoints page', () => {
     const pid = Number(await view().getAttribute('data-pid'));
     expect(pid).toBeGreaterThan(0);
     process.kill(pid, 'SIGKILL');
-    await page.locator('[data-testid="endpoint-view"][data-status="running"][data-restarts="1"]').waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid="endpoint-view"][data-status="running"][data-restarts="1"]')
+      .waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('endpoint-url').textContent()).toBe(url);
-    expect(await page.locator('[data-testid="endpoint-event"][data-status="restarting"]').textContent()).toMatch(/Process died.*SIGKILL/);
+    expect(await page.locator('[data-testid="endpoint-event"][data-status="restarting"]').textContent()).toMatch(
+      /Process died.*SIGKILL/,
+    );
     expect(await page.getByTestId('endpoint-item-restarts').textContent()).toMatch(/1 restart/);
     expect(await send()).toBe('200');
     await shot(page, 'endpoints-restarted');
@@ -140,7 +159,15 @@ describe.skipIf(!canRun)('endpoints page', () => {
     expect(await send()).toBe('200');
     // Without the key the endpoint refuses.
     const url = (await page.getByTestId('endpoint-url').textContent()) ?? '';
-    expect((await fetch(`${url}/v1/models/iris/predict`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${url}/v1/models/iris/predict`, {
+          method: 'POST',
+          body: '{}',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(401);
     await shot(page, 'endpoints-api-key');
     await page.getByTestId('endpoint-stop').click();
     await page.getByTestId('stop-dialog-submit').click();

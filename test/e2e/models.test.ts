@@ -24,19 +24,31 @@ async function setAlias(version: number, alias: string, reason: string): Promise
   await page.getByTestId('alias-dialog').waitFor({ state: 'detached' });
 }
 
-const aliasesOf = (version: number) => page.locator(`[data-testid="version-row"][data-version="${version}"] [data-testid="alias-badge"]`);
+const aliasesOf = (version: number) =>
+  page.locator(`[data-testid="version-row"][data-version="${version}"] [data-testid="alias-badge"]`);
 
 describe.skipIf(!canRun)('models page', () => {
   it('shows versions, moves and rolls back an alias, guards deletes and exports', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-e2e-models-'));
     writeFileSync(path.join(dir, 'flowers.csv'), classificationCsv());
     for (const seed of ['1', '2']) {
-      const r = await ui.cli('train', path.join(dir, 'flowers.csv'), '--target', 'label', '--epochs', '5', '--seed', seed);
+      const r = await ui.cli(
+        'train',
+        path.join(dir, 'flowers.csv'),
+        '--target',
+        'label',
+        '--epochs',
+        '5',
+        '--seed',
+        seed,
+      );
       expect(r.code, r.stderr).toBe(0);
     }
     await page.getByRole('button', { name: 'Models' }).click();
     await page.getByTestId('models-page').waitFor();
-    expect(await page.getByTestId('model-item').textContent()).toMatch(/flowers2 versions · latest v2 · classification/);
+    expect(await page.getByTestId('model-item').textContent()).toMatch(
+      /flowers2 versions · latest v2 · classification/,
+    );
     // The latest version is open (its rows come with the model's own load), with its card.
     await page.locator('[data-testid="version-panel"][data-version="2"]').waitFor();
     expect(await page.getByTestId('version-row').count()).toBe(2);
@@ -61,7 +73,9 @@ describe.skipIf(!canRun)('models page', () => {
     await page.getByTestId('version-notes').fill('seed 2, kept for comparison');
     await page.getByTestId('version-tags').fill('candidate, seed-2');
     await page.getByTestId('save-notes').click();
-    await expect.poll(() => page.locator('[data-testid="version-row"][data-version="2"] .tag').allTextContents()).toEqual(['candidate', 'seed-2']);
+    await expect
+      .poll(() => page.locator('[data-testid="version-row"][data-version="2"] .tag').allTextContents())
+      .toEqual(['candidate', 'seed-2']);
 
     // Deleting the production version is refused, naming the alias.
     await page.locator('[data-testid="version-row"][data-version="1"]').click();

@@ -19,10 +19,14 @@ async function cli(...args: string[]): Promise<string> {
 
 function seed(home: string, runs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'seed-runs.ts'), home, '--runs', String(runs), '--live', '0'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'scripts', 'seed-runs.ts'), home, '--runs', String(runs), '--live', '0'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.once('error', reject);
@@ -38,9 +42,23 @@ async function openRuns(): Promise<void> {
 describe.skipIf(!canRun)('runs page', () => {
   it('lists runs, opens one, and compares two with their differences, curves and metrics', async () => {
     await cli('import', path.join(ROOT, 'resources', 'samples', 'iris.csv'));
-    const a = JSON.parse(await cli('train', 'iris', '--target', 'species', '--epochs', '8', '--json')) as { run: string };
+    const a = JSON.parse(await cli('train', 'iris', '--target', 'species', '--epochs', '8', '--json')) as {
+      run: string;
+    };
     const b = JSON.parse(
-      await cli('train', 'iris', '--target', 'species', '--epochs', '12', '--learning-rate', '0.01', '--model', 'logistic', '--json'),
+      await cli(
+        'train',
+        'iris',
+        '--target',
+        'species',
+        '--epochs',
+        '12',
+        '--learning-rate',
+        '0.01',
+        '--model',
+        'logistic',
+        '--json',
+      ),
     ) as { run: string };
     await openRuns();
     await page.locator(`[data-run-id="${a.run}"]`).waitFor();
@@ -89,7 +107,8 @@ describe.skipIf(!canRun)('runs page', () => {
       return shown > 0 && shown < 10_000;
     });
     const shown = Number(await count.getAttribute('data-shown'));
-    for (const status of await page.getByTestId('run-row').getByTestId('run-status').allTextContents()) expect(status.toLowerCase()).toContain('failed');
+    for (const status of await page.getByTestId('run-row').getByTestId('run-status').allTextContents())
+      expect(status.toLowerCase()).toContain('failed');
     await page.getByTestId('runs-filter').fill('');
     await page.locator('[data-testid="runs-count"][data-shown="10000"]').waitFor();
     expect(shown).toBeLessThan(10_000);

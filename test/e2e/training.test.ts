@@ -45,7 +45,9 @@ describe.skipIf(!canRun)('training in the browser UI', () => {
     await page.getByTestId('train-dialog').waitFor();
     // The target is suggested and the task inferred from it.
     expect(await page.getByTestId('train-target').inputValue()).toBe('species');
-    expect(await page.getByTestId('train-task').locator('option:checked').textContent()).toMatch(/Classification \(inferred\)/);
+    expect(await page.getByTestId('train-task').locator('option:checked').textContent()).toMatch(
+      /Classification \(inferred\)/,
+    );
     await shot(page, 'train-dialog');
     await page.getByTestId('train-advanced').locator('summary').click();
     await shot(page, 'train-dialog-advanced');

@@ -45,8 +45,21 @@ beforeAll(async () => {
   await service.invoke('datasets.importNow', { path: path.join(tmp, 'flowers.csv') });
   await service.invoke('datasets.importNow', { path: path.join(tmp, 'prices.csv') });
   const quick = { epochs: 2, learningRate: 0.02 };
-  await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', model: 'logistic_regression', modelName: 'logistic', l2: 0.01, ...quick });
-  await service.invoke('runs.startNow', { dataset: 'prices', target: 'y', model: 'linear_regression', modelName: 'linear', ...quick });
+  await service.invoke('runs.startNow', {
+    dataset: 'flowers',
+    target: 'label',
+    model: 'logistic_regression',
+    modelName: 'logistic',
+    l2: 0.01,
+    ...quick,
+  });
+  await service.invoke('runs.startNow', {
+    dataset: 'prices',
+    target: 'y',
+    model: 'linear_regression',
+    modelName: 'linear',
+    ...quick,
+  });
   await service.invoke('runs.startNow', {
     dataset: 'flowers',
     target: 'label',
@@ -84,7 +97,10 @@ describe('bundles of models Cairn trained', () => {
     for (const kind of KINDS) {
       const out = path.join(tmp, `${kind}.zip`);
       await service.invoke('models.export', { name: kind, out });
-      expect(await service.invoke('models.import', { path: out, name: `${kind}-copy` })).toMatchObject({ name: `${kind}-copy`, version: 1 });
+      expect(await service.invoke('models.import', { path: out, name: `${kind}-copy` })).toMatchObject({
+        name: `${kind}-copy`,
+        version: 1,
+      });
       const dir = path.join(home, 'models', `${kind}-copy`, '1');
       const files = new Map<string, Buffer>();
       for (const name of await readdir(dir)) files.set(name, await readFile(path.join(dir, name)));
@@ -94,11 +110,18 @@ describe('bundles of models Cairn trained', () => {
       host: '127.0.0.1',
       port: 0,
       logFile: path.join(tmp, 'serve.db'),
-      models: served(service, KINDS.map((k) => `${k}-copy`)),
+      models: served(
+        service,
+        KINDS.map((k) => `${k}-copy`),
+      ),
     });
     try {
       expect(e.models().filter((m) => m.error)).toEqual([]);
-      for (const [kind, instance] of [['logistic', flower], ['linear', { x1: 0.5, x2: -1 }], ['mlp', flower]] as const)
+      for (const [kind, instance] of [
+        ['logistic', flower],
+        ['linear', { x1: 0.5, x2: -1 }],
+        ['mlp', flower],
+      ] as const)
         expect((await post(`${e.url}/v1/models/${kind}-copy/predict`, { instances: [instance] })).status).toBe(200);
     } finally {
       await e.close();
@@ -108,7 +131,10 @@ describe('bundles of models Cairn trained', () => {
   it('a good bundle rebuilt by the fixture generator still imports (the control for the refusals)', async () => {
     const file = path.join(tmp, 'control.zip');
     await writeFile(file, buildZip(crafted('mlp', () => undefined)));
-    expect(await service.invoke('models.import', { path: file, name: 'control' })).toMatchObject({ name: 'control', version: 1 });
+    expect(await service.invoke('models.import', { path: file, name: 'control' })).toMatchObject({
+      name: 'control',
+      version: 1,
+    });
   });
 });
 
@@ -129,12 +155,18 @@ describe('import refuses a crafted topology', () => {
   }
 
   it('a RepeatVector of 5e7 (6 GB and minutes per row once served)', async () => {
-    const entries = crafted('mlp', (m) => layers(m).splice(1, 0, { class_name: 'RepeatVector', config: { n: 5e7, name: 'repeat_vector' } }));
-    expect((await refusal(entries)).message).toMatch(/layer 2 \(repeat_vector\): class RepeatVector is not one Cairn builds/);
+    const entries = crafted('mlp', (m) =>
+      layers(m).splice(1, 0, { class_name: 'RepeatVector', config: { n: 5e7, name: 'repeat_vector' } }),
+    );
+    expect((await refusal(entries)).message).toMatch(
+      /layer 2 \(repeat_vector\): class RepeatVector is not one Cairn builds/,
+    );
   });
 
   it('a Lambda layer', async () => {
-    const entries = crafted('mlp', (m) => layers(m).splice(2, 0, { class_name: 'Lambda', config: { name: 'lambda', function: 'while(true){}' } }));
+    const entries = crafted('mlp', (m) =>
+      layers(m).splice(2, 0, { class_name: 'Lambda', config: { name: 'lambda', function: 'while(true){}' } }),
+    );
     expect((await refusal(entries)).message).toMatch(/layer 3 \(lambda\): class Lambda is not one Cairn builds/);
   });
 
@@ -142,12 +174,16 @@ describe('import refuses a crafted topology', () => {
     const entries = crafted('linear', (m) => ((layers(m)[0] as LayerJson).class_name = 'Evil\u001b]0;pwned\u0007'));
     const err = await refusal(entries);
     // Named escaped: the message may reach a terminal.
-    expect(err.message).toMatch(/layer 1 \(dense_Dense\d+\): class Evil\\u001b\]0;pwned\\u0007 is not one Cairn builds/);
+    expect(err.message).toMatch(
+      /layer 1 \(dense_Dense\d+\): class Evil\\u001b\]0;pwned\\u0007 is not one Cairn builds/,
+    );
   });
 
   it('a Dense layer of 1e9 units', async () => {
     const entries = crafted('mlp', (m) => ((layers(m)[0] as LayerJson).config.units = 1e9));
-    expect((await refusal(entries)).message).toMatch(/layer 1 \(dense_Dense\d+\): units: Too big: expected number to be <=1048576/);
+    expect((await refusal(entries)).message).toMatch(
+      /layer 1 \(dense_Dense\d+\): units: Too big: expected number to be <=1048576/,
+    );
   });
 
   it('a weights manifest whose shapes disagree with the topology (same byte count)', async () => {
@@ -155,12 +191,20 @@ describe('import refuses a crafted topology', () => {
       const kernel = (m.weightsManifest[0] as ModelJson['weightsManifest'][number]).weights[0] as { shape: number[] };
       kernel.shape = [...kernel.shape].reverse();
     });
-    expect((await refusal(entries)).message).toMatch(/weight 1 of the weights manifest should be dense_Dense\d+\/kernel \[\d+, 6\] as the topology says/);
+    expect((await refusal(entries)).message).toMatch(
+      /weight 1 of the weights manifest should be dense_Dense\d+\/kernel \[\d+, 6\] as the topology says/,
+    );
   });
 
   it('a config key Cairn never writes', async () => {
-    const entries = crafted('logistic', (m) => ((layers(m)[0] as LayerJson).config.kernel_constraint = { class_name: 'MaxNorm', config: { max_value: 2 } }));
-    expect((await refusal(entries)).message).toMatch(/layer 1 \(dense_Dense\d+\): kernel_constraint: Invalid input: expected null/);
+    const entries = crafted(
+      'logistic',
+      (m) =>
+        ((layers(m)[0] as LayerJson).config.kernel_constraint = { class_name: 'MaxNorm', config: { max_value: 2 } }),
+    );
+    expect((await refusal(entries)).message).toMatch(
+      /layer 1 \(dense_Dense\d+\): kernel_constraint: Invalid input: expected null/,
+    );
     const extra = crafted('logistic', (m) => ((layers(m)[0] as LayerJson).config.evil = 1));
     expect((await refusal(extra)).message).toMatch(/layer 1 \(dense_Dense\d+\): Unrecognized key: "evil"/);
   });
@@ -170,7 +214,12 @@ describe('import refuses a crafted topology', () => {
     const entries = rehash(good.get('mlp') as Map<string, Buffer>, (files) => {
       const text = (files.get('model.json') as Buffer).toString('utf8');
       // Spliced as text: JSON.stringify would recurse once per level.
-      files.set('model.json', Buffer.from(text.replace('"use_bias":true', `"use_bias":true,"nested":${'['.repeat(depth)}${']'.repeat(depth)}`)));
+      files.set(
+        'model.json',
+        Buffer.from(
+          text.replace('"use_bias":true', `"use_bias":true,"nested":${'['.repeat(depth)}${']'.repeat(depth)}`),
+        ),
+      );
     });
     expect((await refusal(entries)).message).toMatch(/layer 1 \(dense_Dense\d+\): Unrecognized key: "nested"/);
   });
@@ -189,7 +238,9 @@ describe('import refuses a crafted topology', () => {
       const only = layers(m)[0] as LayerJson;
       layers(m).unshift({ ...only, config: { ...only.config, name: 'extra' } });
     });
-    expect((await refusal(entries)).message).toMatch(/layer 1 \(extra\): this model kind has one Dense layer and no hidden ones/);
+    expect((await refusal(entries)).message).toMatch(
+      /layer 1 \(extra\): this model kind has one Dense layer and no hidden ones/,
+    );
   });
 });
 
@@ -202,11 +253,15 @@ describe('a model folder rewritten after it was saved', () => {
     layers(model).splice(1, 0, { class_name: 'RepeatVector', config: { n: 3, name: 'repeat_vector' } });
     const modelText = JSON.stringify(model);
     await writeFile(path.join(dir, 'model.json'), modelText);
-    const artifact = JSON.parse(await readFile(path.join(dir, 'artifact.json'), 'utf8')) as { files: Record<string, string> };
+    const artifact = JSON.parse(await readFile(path.join(dir, 'artifact.json'), 'utf8')) as {
+      files: Record<string, string>;
+    };
     artifact.files['model.json'] = sha256(modelText);
     const artifactText = JSON.stringify(artifact);
     await writeFile(path.join(dir, 'artifact.json'), artifactText);
-    const err = await failure(loadServedModel({ name: 'm', version: 1, dir, sha256: sha256(artifactText), aliases: [], isDefault: true }));
+    const err = await failure(
+      loadServedModel({ name: 'm', version: 1, dir, sha256: sha256(artifactText), aliases: [], isDefault: true }),
+    );
     expect(err.code).toBe('invalid_argument');
     expect(err.message).toMatch(/layer 2 \(repeat_vector\): class RepeatVector is not one Cairn builds/);
   });

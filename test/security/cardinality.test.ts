@@ -44,13 +44,22 @@ async function endpoint(models: ServedModel[], apiKey?: string): Promise<{ e: Ru
 }
 
 /** POSTs `count` predictions, 16 at a time, to the paths `path(i)` gives; returns their statuses. */
-async function flood(url: string, count: number, path: (i: number) => string, headers: Record<string, string> = {}): Promise<Set<number>> {
+async function flood(
+  url: string,
+  count: number,
+  path: (i: number) => string,
+  headers: Record<string, string> = {},
+): Promise<Set<number>> {
   const statuses = new Set<number>();
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const res = await fetch(`${url}${path(i)}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(INSTANCE) });
+      const res = await fetch(`${url}${path(i)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(INSTANCE),
+      });
       await res.arrayBuffer();
       statuses.add(res.status);
     }
@@ -59,7 +68,8 @@ async function flood(url: string, count: number, path: (i: number) => string, he
   return statuses;
 }
 
-const metricsText = async (url: string, headers: Record<string, string> = {}) => (await fetch(`${url}/metrics`, { headers })).text();
+const metricsText = async (url: string, headers: Record<string, string> = {}) =>
+  (await fetch(`${url}/metrics`, { headers })).text();
 const requestSeries = (text: string) => text.split('\n').filter((l) => l.startsWith('cairn_requests_total{'));
 
 describe('metric series and request-log models', () => {
@@ -77,19 +87,35 @@ describe('metric series and request-log models', () => {
     expect(new Set(rows.map((r) => r.model))).toEqual(new Set(['-']));
   });
 
-  it('does not grow /metrics or the log\'s models with unknown model names', async () => {
+  it("does not grow /metrics or the log's models with unknown model names", async () => {
     const { e, logFile } = await endpoint([prices]);
-    expect((await fetch(`${e.url}/v1/models/prices/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(INSTANCE) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${e.url}/v1/models/prices/predict`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(INSTANCE),
+        })
+      ).status,
+    ).toBe(200);
     const before = (await metricsText(e.url)).length;
     const names = 5_000;
     expect(await flood(e.url, names, (i) => `/v1/models/unknown-${i}/predict`)).toEqual(new Set([404]));
     // Served names in other spellings, with versions and aliases it does not have.
-    expect(await flood(e.url, 40, (i) => `/v1/models/${i % 2 ? 'PRICES' : 'Prices'}/${i % 4 < 2 ? `versions/${i + 2}` : `aliases/a${i}`}/predict`)).toEqual(
-      new Set([404]),
-    );
+    expect(
+      await flood(
+        e.url,
+        40,
+        (i) => `/v1/models/${i % 2 ? 'PRICES' : 'Prices'}/${i % 4 < 2 ? `versions/${i + 2}` : `aliases/a${i}`}/predict`,
+      ),
+    ).toEqual(new Set([404]));
     const text = await metricsText(e.url);
     console.log(`cardinality: /metrics ${before} bytes before and ${text.length} after ${names} unknown model names`);
-    expect(requestSeries(text).map((l) => l.replace(/ \d+$/, '')).sort()).toEqual([
+    expect(
+      requestSeries(text)
+        .map((l) => l.replace(/ \d+$/, ''))
+        .sort(),
+    ).toEqual([
       'cairn_requests_total{model="-",version="",status="404"}',
       'cairn_requests_total{model="prices",version="",status="404"}',
       'cairn_requests_total{model="prices",version="1",status="200"}',
@@ -109,9 +135,14 @@ describe('/healthz', () => {
     const bare = await fetch(`${e.url}/healthz`);
     expect(bare.status).toBe(200);
     expect(await bare.json()).toEqual({ status: 'ok' });
-    const wrong = (await (await fetch(`${e.url}/healthz`, { headers: { authorization: 'Bearer wrong' } })).json()) as unknown;
+    const wrong = (await (
+      await fetch(`${e.url}/healthz`, { headers: { authorization: 'Bearer wrong' } })
+    ).json()) as unknown;
     expect(wrong).toEqual({ status: 'ok' });
-    const full = (await (await fetch(`${e.url}/healthz`, { headers: WITH_KEY })).json()) as { status: string; models: { name: string; error?: string }[] };
+    const full = (await (await fetch(`${e.url}/healthz`, { headers: WITH_KEY })).json()) as {
+      status: string;
+      models: { name: string; error?: string }[];
+    };
     expect(full.status).toBe('ok');
     expect(full.models.map((m) => m.name).sort()).toEqual(['broken', 'prices']);
     expect(full.models.find((m) => m.name === 'broken')?.error).toBeTruthy();

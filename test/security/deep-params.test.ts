@@ -42,7 +42,11 @@ function call(method: string, body: string): Promise<{ status: number; body: str
         port: host.port,
         method: 'POST',
         path: `/api/call/${method}`,
-        headers: { host: `127.0.0.1:${host.port}`, authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        headers: {
+          host: `127.0.0.1:${host.port}`,
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+        },
       },
       (res) => {
         let text = '';
@@ -59,7 +63,9 @@ describe('params nested 100,000 deep', () => {
   it('are a validation issue on the node, not a stack overflow', () => {
     const r = validatePipeline(JSON.parse(deepSpec(DEPTH)) as unknown);
     expect(r.ok).toBe(false);
-    expect(r.issues).toEqual([{ nodeId: 'n1', field: 'params', message: `params nest more than ${MAX_PARAMS_DEPTH} levels deep` }]);
+    expect(r.issues).toEqual([
+      { nodeId: 'n1', field: 'params', message: `params nest more than ${MAX_PARAMS_DEPTH} levels deep` },
+    ]);
   });
 
   it('counts depth exactly', () => {
@@ -76,6 +82,9 @@ describe('params nested 100,000 deep', () => {
     expect(JSON.parse(save.body)).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
     const validate = await call('pipelines.validate', `{"spec":${deepSpec(DEPTH)}}`);
     expect(validate.status, validate.body).toBe(200);
-    expect(JSON.parse(validate.body)).toMatchObject({ ok: true, result: { issues: [{ nodeId: 'n1', field: 'params' }] } });
+    expect(JSON.parse(validate.body)).toMatchObject({
+      ok: true,
+      result: { issues: [{ nodeId: 'n1', field: 'params' }] },
+    });
   });
 });

@@ -34,7 +34,12 @@ beforeAll(async () => {
   try {
     await writeFile(path.join(dir, 'flowers.csv'), classificationCsv());
     await service.invoke('datasets.importNow', { path: path.join(dir, 'flowers.csv') });
-    await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', epochs: 2, hiddenLayers: [{ units: 4 }] });
+    await service.invoke('runs.startNow', {
+      dataset: 'flowers',
+      target: 'label',
+      epochs: 2,
+      hiddenLayers: [{ units: 4 }],
+    });
     [flowers] = served(service, ['flowers']) as [ServedModel];
   } finally {
     await service.close();
@@ -65,10 +70,19 @@ describe('stopping an endpoint process', () => {
     const exit = exited(proc);
     const drainMs = 500;
     const url = await new Promise<string>((resolve, reject) => {
-      proc.onMessage((m: EndpointToHost) => (m.type === 'listening' ? resolve(m.url) : reject(new Error(JSON.stringify(m)))));
+      proc.onMessage((m: EndpointToHost) =>
+        m.type === 'listening' ? resolve(m.url) : reject(new Error(JSON.stringify(m))),
+      );
       proc.send({
         type: 'start',
-        config: { host: '127.0.0.1', port: 0, logFile: path.join(dir, 'a.db'), models: [flowers], limits: { requestDeadlineMs: 600_000 }, drainMs },
+        config: {
+          host: '127.0.0.1',
+          port: 0,
+          logFile: path.join(dir, 'a.db'),
+          models: [flowers],
+          limits: { requestDeadlineMs: 600_000 },
+          drainMs,
+        },
       });
     });
     const request = fetch(`${url}/v1/models/flowers/predict`, {
@@ -93,7 +107,11 @@ describe('stopping an endpoint process', () => {
   it('whose event loop is blocked: the supervisor kills it a margin after the drain timeout', async () => {
     let pid: number | undefined;
     const spawn = (): EndpointProcess => {
-      const child = fork(BLOCKED, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+      const child = fork(BLOCKED, [], {
+        execArgv: ['--import', TSX],
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        serialization: 'advanced',
+      });
       pid = child.pid;
       pids.push(child.pid as number);
       return {
@@ -108,7 +126,13 @@ describe('stopping an endpoint process', () => {
       };
     };
     const drainMs = 300;
-    const supervisor = new EndpointSupervisor({ spawn, resolve: () => [flowers], logFile: path.join(dir, 'b.db'), emit: () => undefined, drainMs });
+    const supervisor = new EndpointSupervisor({
+      spawn,
+      resolve: () => [flowers],
+      logFile: path.join(dir, 'b.db'),
+      emit: () => undefined,
+      drainMs,
+    });
     const ep = await supervisor.start({ models: ['flowers'] });
     expect(alive(pid as number)).toBe(true);
     const started = Date.now();

@@ -24,7 +24,9 @@ function wideEnoughCsv(rows = 150_000): string {
   const lines = ['x1,x2,x3,x4,x5,color,label'];
   for (let i = 0; i < rows; i++) {
     const x = Array.from({ length: 5 }, () => random() * 4 - 2);
-    lines.push(`${x.map((v) => v.toFixed(3)).join(',')},${['red', 'green', 'blue'][i % 3]},${x[0]! + x[1]! > 0 ? 'yes' : 'no'}`);
+    lines.push(
+      `${x.map((v) => v.toFixed(3)).join(',')},${['red', 'green', 'blue'][i % 3]},${x[0]! + x[1]! > 0 ? 'yes' : 'no'}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -32,7 +32,12 @@ interface Reply {
   body: Buffer;
 }
 
-function request(options: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Reply> {
+function request(options: {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -45,7 +50,9 @@ function request(options: { method?: string; path: string; headers?: Record<stri
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
       },
     );
     // The server may answer (413) before the body is all sent and close: the answer still counts.
@@ -54,13 +61,29 @@ function request(options: { method?: string; path: string; headers?: Record<stri
   });
 }
 
-async function call(method: string, arg: unknown): Promise<{ status: number; reply: { ok: boolean; error?: { code: string; message: string }; result?: unknown } }> {
-  const r = await request({ method: 'POST', path: `/api/call/${method}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(arg) });
-  return { status: r.status, reply: JSON.parse(r.body.toString()) as { ok: boolean; error?: { code: string; message: string } } };
+async function call(
+  method: string,
+  arg: unknown,
+): Promise<{ status: number; reply: { ok: boolean; error?: { code: string; message: string }; result?: unknown } }> {
+  const r = await request({
+    method: 'POST',
+    path: `/api/call/${method}`,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(arg),
+  });
+  return {
+    status: r.status,
+    reply: JSON.parse(r.body.toString()) as { ok: boolean; error?: { code: string; message: string } },
+  };
 }
 
 async function upload(name: string, body: string): Promise<{ path: string; name: string }> {
-  const r = await request({ method: 'PUT', path: `/api/upload?name=${encodeURIComponent(name)}`, headers: { 'content-type': 'application/octet-stream' }, body });
+  const r = await request({
+    method: 'PUT',
+    path: `/api/upload?name=${encodeURIComponent(name)}`,
+    headers: { 'content-type': 'application/octet-stream' },
+    body,
+  });
   expect(r.status, r.body.toString()).toBe(200);
   return JSON.parse(r.body.toString()) as { path: string; name: string };
 }
@@ -82,7 +105,13 @@ beforeAll(async () => {
   writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>Cairn</title>');
   // As `cairn ui` opens it: host 'browser' gets the uploads-only policy by default.
   service = await CairnService.open({ home, host: 'browser' });
-  host = await startHttpHost({ service, staticDir: ui, uploadDir: path.join(home, 'uploads'), token: TOKEN, maxUploadBytes: 64 * 1024 });
+  host = await startHttpHost({
+    service,
+    staticDir: ui,
+    uploadDir: path.join(home, 'uploads'),
+    token: TOKEN,
+    maxUploadBytes: 64 * 1024,
+  });
 });
 
 afterAll(async () => {
@@ -117,7 +146,11 @@ describe('browser host: files only as uploads', () => {
 
   it('imports what was uploaded', async () => {
     const up = await upload('mine.csv', 'a,b\n1,x\n2,y\n');
-    const { status, reply } = await call('datasets.importNow', { path: up.path, originalName: up.name, removeSourceAfter: true });
+    const { status, reply } = await call('datasets.importNow', {
+      path: up.path,
+      originalName: up.name,
+      removeSourceAfter: true,
+    });
     expect(status, JSON.stringify(reply)).toBe(200);
     expect(reply.result).toMatchObject({ name: 'mine', rows: 2 });
   });
@@ -146,7 +179,11 @@ describe('browser host: files only as uploads', () => {
     expect(exported.reply.error?.message).toMatch(/downloads/);
     expect(existsSync(target)).toBe(false);
     const up = await upload('score.csv', 'x1,x2,color\n1,1,red\n');
-    const scored = await call('models.predictFile', { model: 'flowers', path: up.path, out: path.join(dir, 'scored.csv') });
+    const scored = await call('models.predictFile', {
+      model: 'flowers',
+      path: up.path,
+      out: path.join(dir, 'scored.csv'),
+    });
     expect(scored.status).toBe(401);
     expect(existsSync(path.join(dir, 'scored.csv'))).toBe(false);
     // Without `out`, an uploaded file is scored and the predictions come back.
@@ -163,7 +200,10 @@ describe('browser host: files only as uploads', () => {
     expect(Number(r.headers['content-length'])).toBe(r.body.length);
     // The temporary bundle is gone once sent.
     await expect.poll(() => readdirSync(path.join(home, 'work')).filter((f) => f.startsWith('download-'))).toEqual([]);
-    const noToken = await request({ path: '/api/download/model?name=flowers&version=1', headers: { authorization: '' } });
+    const noToken = await request({
+      path: '/api/download/model?name=flowers&version=1',
+      headers: { authorization: '' },
+    });
     expect(noToken.status).toBe(401);
     const missing = await request({ path: '/api/download/model?name=nope&version=1' });
     expect(missing.status).toBe(404);
@@ -171,12 +211,21 @@ describe('browser host: files only as uploads', () => {
 
   it('refuses a pipeline whose dataset node names a file outside the data folder, naming the node', async () => {
     for (const [i, dataset] of [outside, '../private.csv'].entries()) {
-      const spec = await service.invoke('pipelines.fromTemplate', { template: 'tabular-classification', dataset, target: 'label', name: `escape-${i}` });
+      const spec = await service.invoke('pipelines.fromTemplate', {
+        template: 'tabular-classification',
+        dataset,
+        target: 'label',
+        name: `escape-${i}`,
+      });
       const saved = await service.invoke('pipelines.save', { spec });
       const ended = new Promise<PipelineRun>((resolve) => {
         const off = service.events.subscribe((event, payload) => {
           const p = payload as EventPayload<'pipeline.run'>;
-          if (event === 'pipeline.run' && p.pipelineId === saved.pipeline.id && !['queued', 'running'].includes(p.status)) {
+          if (
+            event === 'pipeline.run' &&
+            p.pipelineId === saved.pipeline.id &&
+            !['queued', 'running'].includes(p.status)
+          ) {
             off();
             void service.invoke('pipelines.runGet', { runId: p.id }).then(resolve);
           }
@@ -201,7 +250,12 @@ describe('browser host: upload and request guards', () => {
   it('refuses unsafe upload names with 400', async () => {
     const before = uploads();
     for (const name of ['..', '.', '../../x.csv', 'a/b.csv', 'a\\b.csv', 'bell\u0007.csv']) {
-      const r = await request({ method: 'PUT', path: `/api/upload?name=${encodeURIComponent(name)}`, headers: { 'content-type': 'application/octet-stream' }, body: 'a\n1\n' });
+      const r = await request({
+        method: 'PUT',
+        path: `/api/upload?name=${encodeURIComponent(name)}`,
+        headers: { 'content-type': 'application/octet-stream' },
+        body: 'a\n1\n',
+      });
       expect(r.status, name).toBe(400);
     }
     expect(uploads()).toEqual(before);
@@ -209,7 +263,12 @@ describe('browser host: upload and request guards', () => {
 
   it('refuses an upload over the limit with 413 naming it, and keeps nothing of it', async () => {
     const before = uploads();
-    const r = await request({ method: 'PUT', path: '/api/upload?name=big.csv', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(200 * 1024, 'a') });
+    const r = await request({
+      method: 'PUT',
+      path: '/api/upload?name=big.csv',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Buffer.alloc(200 * 1024, 'a'),
+    });
     expect(r.status).toBe(413);
     // The unread rest of the body leaves the connection unusable: the server closes it.
     expect(r.headers.connection).toBe('close');
@@ -235,10 +294,34 @@ describe('browser host: upload and request guards', () => {
 
 describe('cairn ui --host 0.0.0.0', () => {
   const interfaces = {
-    lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],
+    lo: [
+      {
+        address: '127.0.0.1',
+        netmask: '255.0.0.0',
+        family: 'IPv4',
+        mac: '00:00:00:00:00:00',
+        internal: true,
+        cidr: '127.0.0.1/8',
+      },
+    ],
     eth0: [
-      { address: '192.168.1.20', netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: '192.168.1.20/24' },
-      { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '02:00:00:00:00:01', internal: false, cidr: 'fe80::1/64', scopeid: 2 },
+      {
+        address: '192.168.1.20',
+        netmask: '255.255.255.0',
+        family: 'IPv4',
+        mac: '02:00:00:00:00:01',
+        internal: false,
+        cidr: '192.168.1.20/24',
+      },
+      {
+        address: 'fe80::1',
+        netmask: 'ffff:ffff:ffff:ffff::',
+        family: 'IPv6',
+        mac: '02:00:00:00:00:01',
+        internal: false,
+        cidr: 'fe80::1/64',
+        scopeid: 2,
+      },
     ],
   } as unknown as ReturnType<typeof os.networkInterfaces>;
 

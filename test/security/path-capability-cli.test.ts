@@ -61,7 +61,17 @@ describe('cairn outputs', () => {
   it('pipelines new --out: the same rules', () => {
     const out = path.join(dir, 'pipe.json');
     writeFileSync(out, 'mine');
-    const args = ['pipelines', 'new', '--template', 'tabular-classification', '--dataset', path.join(dir, 'flowers.csv'), '--target', 'label', '--out'];
+    const args = [
+      'pipelines',
+      'new',
+      '--template',
+      'tabular-classification',
+      '--dataset',
+      path.join(dir, 'flowers.csv'),
+      '--target',
+      'label',
+      '--out',
+    ];
     const refused = cairn(...args, out);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/already exists: pass --force/);

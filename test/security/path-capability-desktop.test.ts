@@ -45,10 +45,23 @@ describe('grant table', () => {
 
   it('grants a read only to the app UI, and only for an existing file', async () => {
     const grants = new FileGrants();
-    const deps: GrantRequestDeps = { grants, trusted: (url) => url === 'app://cairn/index.html', showSaveDialog: () => Promise.resolve(undefined) };
-    expect(await grantRead(deps, 'https://evil.example/', file)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    expect(await grantRead(deps, 'app://cairn/index.html', 'relative.csv')).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
-    expect(await grantRead(deps, 'app://cairn/index.html', dir)).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    const deps: GrantRequestDeps = {
+      grants,
+      trusted: (url) => url === 'app://cairn/index.html',
+      showSaveDialog: () => Promise.resolve(undefined),
+    };
+    expect(await grantRead(deps, 'https://evil.example/', file)).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
+    expect(await grantRead(deps, 'app://cairn/index.html', 'relative.csv')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument' },
+    });
+    expect(await grantRead(deps, 'app://cairn/index.html', dir)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument' },
+    });
     const ok = await grantRead(deps, 'app://cairn/index.html', file);
     expect(ok.ok && grants.resolve(ok.result, 'read')).toBe(file);
   });
@@ -88,7 +101,7 @@ describe('bridge', () => {
     return { ipc, invoked };
   }
 
-  it("asks main to grant only the path the File itself has, and gives the page only the handle", async () => {
+  it('asks main to grant only the path the File itself has, and gives the page only the handle', async () => {
     const dropped = { name: 'picked.csv' } as File;
     const fake = fakeIpc((_c, p) => ({ ok: true, result: `cairn-file:for-${String(p)}` }));
     const bridge = createBridge(fake.ipc, (f) => (f === dropped ? file : ''));
@@ -106,7 +119,9 @@ describe('bridge', () => {
 
   it('passes a refused grant on as an error, and a save choice as its handle', async () => {
     const fake = fakeIpc((channel) =>
-      channel === GRANT_SAVE_CHANNEL ? { ok: true, result: { handle: 'cairn-file:w', name: 'm.zip' } } : { ok: false, error: { code: 'unauthorized', message: 'no' } },
+      channel === GRANT_SAVE_CHANNEL
+        ? { ok: true, result: { handle: 'cairn-file:w', name: 'm.zip' } }
+        : { ok: false, error: { code: 'unauthorized', message: 'no' } },
     );
     const bridge = createBridge(fake.ipc, () => file);
     await expect(bridge.grantFile({} as File)).rejects.toThrow('no');
@@ -117,13 +132,20 @@ describe('bridge', () => {
 describe('desktop service', () => {
   it('takes paths only as granted handles', async () => {
     const grants = new FileGrants();
-    const service = await CairnService.open({ home: path.join(dir, 'home'), host: 'desktop', files: grantedFiles(grants) });
+    const service = await CairnService.open({
+      home: path.join(dir, 'home'),
+      host: 'desktop',
+      files: grantedFiles(grants),
+    });
     try {
       const refused = await service.call('datasets.importNow', { path: file });
       expect(refused).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
       const passwd = await service.call('datasets.importNow', { path: '/etc/passwd' });
       expect(passwd).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-      const written = await service.call('models.export', { name: 'x', out: grants.grant(path.join(dir, 'x.zip'), 'read') });
+      const written = await service.call('models.export', {
+        name: 'x',
+        out: grants.grant(path.join(dir, 'x.zip'), 'read'),
+      });
       expect(written).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
       const imported = await service.invoke('datasets.importNow', { path: grants.grant(file, 'read') });
       expect(imported).toMatchObject({ name: 'picked', rows: 2 });
@@ -133,7 +155,10 @@ describe('desktop service', () => {
     // Without a grant table, the desktop host takes no path at all.
     const bare = await CairnService.open({ home: path.join(dir, 'home'), host: 'desktop' });
     try {
-      expect(await bare.call('datasets.importNow', { path: file })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+      expect(await bare.call('datasets.importNow', { path: file })).toMatchObject({
+        ok: false,
+        error: { code: 'unauthorized' },
+      });
     } finally {
       await bare.close();
     }

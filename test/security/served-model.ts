@@ -12,7 +12,13 @@ export async function trainPrices(dir: string): Promise<ServedModel> {
   try {
     await writeFile(path.join(dir, 'prices.csv'), regressionCsv());
     await service.invoke('datasets.importNow', { path: path.join(dir, 'prices.csv') });
-    await service.invoke('runs.startNow', { dataset: 'prices', target: 'y', epochs: 4, learningRate: 0.02, hiddenLayers: [{ units: 8 }] });
+    await service.invoke('runs.startNow', {
+      dataset: 'prices',
+      target: 'y',
+      epochs: 4,
+      learningRate: 0.02,
+      hiddenLayers: [{ units: 8 }],
+    });
     return resolveServedModels(service.registry, ['prices'])[0] as ServedModel;
   } finally {
     await service.close();

@@ -49,12 +49,19 @@ function attack(o: SlowClientsOptions, ready: () => void): () => void {
 }
 
 /** Starts the attack in a child process; resolves once every socket has connected once. */
-export async function startSlowClients(options: SlowClientsOptions): Promise<{ stop(): Promise<void>; child: ChildProcess }> {
+export async function startSlowClients(
+  options: SlowClientsOptions,
+): Promise<{ stop(): Promise<void>; child: ChildProcess }> {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', tsx], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ['--import', tsx],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    child.once('message', (m: FromChild) => (m.type === 'ready' ? resolve() : reject(new Error(`unexpected ${JSON.stringify(m)}`))));
+    child.once('message', (m: FromChild) =>
+      m.type === 'ready' ? resolve() : reject(new Error(`unexpected ${JSON.stringify(m)}`)),
+    );
     child.once('exit', (code) => reject(new Error(`the slow clients exited (${code}) before connecting`)));
     child.send({ type: 'start', options } satisfies ToChild);
   });

@@ -39,8 +39,15 @@ afterAll(async () => {
   await cleanup();
 });
 
-async function endpoint(models: ServedModel[], limits: Partial<EndpointLimits>, hooks: EndpointHooks = {}): Promise<RunningEndpoint> {
-  const e = await startEndpoint({ host: '127.0.0.1', port: 0, logFile: path.join(dir, `log-${open.length}.db`), models, limits }, hooks);
+async function endpoint(
+  models: ServedModel[],
+  limits: Partial<EndpointLimits>,
+  hooks: EndpointHooks = {},
+): Promise<RunningEndpoint> {
+  const e = await startEndpoint(
+    { host: '127.0.0.1', port: 0, logFile: path.join(dir, `log-${open.length}.db`), models, limits },
+    hooks,
+  );
   open.push(e);
   return e;
 }
@@ -51,14 +58,18 @@ describe('a model whose call does not finish', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     releases.push(release);
     let heldCalls = 0;
-    const e = await endpoint([flowers, prices], { requestDeadlineMs: 300, maxBatch: 2 }, {
-      // flowers' calls wait until released; prices' run at once.
-      beforeModelCall: (_rows, model) => {
-        if (model.name !== 'flowers') return;
-        heldCalls++;
-        return held;
+    const e = await endpoint(
+      [flowers, prices],
+      { requestDeadlineMs: 300, maxBatch: 2 },
+      {
+        // flowers' calls wait until released; prices' run at once.
+        beforeModelCall: (_rows, model) => {
+          if (model.name !== 'flowers') return;
+          heldCalls++;
+          return held;
+        },
       },
-    });
+    );
     const stuck = Array.from({ length: 6 }, () => post(`${e.url}/v1/models/flowers/predict`, { instances: [flower] }));
     // Answered while flowers' call is still held.
     const other = await post(`${e.url}/v1/models/prices/predict`, { instances: [{ x1: 0.5, x2: -1 }] });
@@ -104,7 +115,8 @@ describe('a request with more rows than one call may take', () => {
 
     const whole = await endpoint([flowers], { maxInstances: 1000 });
     const one = await post(`${whole.url}/v1/models/flowers/predict`, { instances });
-    const strip = (r: { json: Record<string, unknown> }) => (r.json.predictions as { id: string }[]).map(({ id: _id, ...p }) => p);
+    const strip = (r: { json: Record<string, unknown> }) =>
+      (r.json.predictions as { id: string }[]).map(({ id: _id, ...p }) => p);
     expect(strip(sliced)).toEqual(strip(one));
   });
 });

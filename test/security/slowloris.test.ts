@@ -39,7 +39,13 @@ afterAll(async () => {
 });
 
 async function endpoint(limits: Partial<EndpointLimits> = {}): Promise<RunningEndpoint> {
-  const e = await startEndpoint({ host: '127.0.0.1', port: 0, logFile: path.join(dir, `log-${Date.now()}-${endpoints.length}.db`), models: [prices], limits });
+  const e = await startEndpoint({
+    host: '127.0.0.1',
+    port: 0,
+    logFile: path.join(dir, `log-${Date.now()}-${endpoints.length}.db`),
+    models: [prices],
+    limits,
+  });
   endpoints.push(e);
   return e;
 }
@@ -84,7 +90,10 @@ function slowSocket(port: number, localAddress: string): Promise<net.Socket> {
 }
 
 /** Resolves when the endpoint's connection counts satisfy `ok` (checked after each I/O turn, at most 10 s). */
-async function until(e: RunningEndpoint, ok: (c: ReturnType<RunningEndpoint['connections']>) => boolean): Promise<void> {
+async function until(
+  e: RunningEndpoint,
+  ok: (c: ReturnType<RunningEndpoint['connections']>) => boolean,
+): Promise<void> {
   const end = Date.now() + 10_000;
   while (!ok(e.connections())) {
     if (Date.now() > end) throw new Error(`connections stayed ${JSON.stringify(e.connections())}`);
@@ -92,7 +101,8 @@ async function until(e: RunningEndpoint, ok: (c: ReturnType<RunningEndpoint['con
   }
 }
 
-const closed = (s: net.Socket) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())));
+const closed = (s: net.Socket) =>
+  new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())));
 
 describe('slow clients', () => {
   it('answers every request of a real client while 2,000 slow-header sockets run', async () => {
@@ -157,5 +167,4 @@ describe('slow clients', () => {
     await until(e, (c) => c.pending === 0);
     expect(await predict(e.port, '127.0.0.2')).toBe(200);
   });
-
 });

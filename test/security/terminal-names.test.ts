@@ -67,7 +67,10 @@ describe('names that reach a terminal', () => {
   });
 
   it('errors naming it are escaped on stderr', () => {
-    for (const args of [['train', EVIL, '--target', `no${EVIL}`], ['datasets', 'show', `no${EVIL}`]]) {
+    for (const args of [
+      ['train', EVIL, '--target', `no${EVIL}`],
+      ['datasets', 'show', `no${EVIL}`],
+    ]) {
       const r = cairn(...args);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('pwned');

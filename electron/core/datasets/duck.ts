@@ -12,7 +12,9 @@ export interface DuckOptions {
 }
 
 /** An in-memory DuckDB (we only read and write Parquet files) with bounded memory. */
-export async function openDuck(options: DuckOptions = {}): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
+export async function openDuck(
+  options: DuckOptions = {},
+): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
   const config: Record<string, string> = {
     memory_limit: options.memoryLimit ?? '512MB',
     // Extensions would be downloaded from outside; everything we use is built in.

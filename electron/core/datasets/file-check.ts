@@ -82,7 +82,11 @@ export async function inspectFile(file: string): Promise<FileInfo> {
     if (err.code === 'ENOENT') throw new CairnError('not_found', `${name}: file not found (${file})`);
     throw new CairnError('import_failed', `${name}: cannot be read (${err.code ?? err.message})`);
   });
-  if (info.isDirectory()) throw new CairnError('invalid_argument', `${name} is a folder; choose a data file (CSV, TSV, JSON, NDJSON or Parquet)`);
+  if (info.isDirectory())
+    throw new CairnError(
+      'invalid_argument',
+      `${name} is a folder; choose a data file (CSV, TSV, JSON, NDJSON or Parquet)`,
+    );
   if (info.size === 0) throw new CairnError('import_failed', `${name} is empty: there is no header and no data`);
 
   // The file can go away between stat and open (deleted while an import starts): say so, not ENOENT.
@@ -97,10 +101,12 @@ export async function inspectFile(file: string): Promise<FileInfo> {
   const ext = path.extname(file).toLowerCase();
   const byExt = EXTENSIONS[ext];
   if (startsWith(head, [0x50, 0x41, 0x52, 0x31])) {
-    if (byExt && byExt !== 'parquet') warnings.push(`${name} is a Parquet file despite its ${ext} name; read as Parquet`);
+    if (byExt && byExt !== 'parquet')
+      warnings.push(`${name} is a Parquet file despite its ${ext} name; read as Parquet`);
     return { path: file, sizeBytes: info.size, format: 'parquet', warnings, identity };
   }
-  if (byExt === 'parquet') throw new CairnError('import_failed', `${name} is not a Parquet file (it lacks the PAR1 signature)`);
+  if (byExt === 'parquet')
+    throw new CairnError('import_failed', `${name} is not a Parquet file (it lacks the PAR1 signature)`);
 
   const encoding = detectEncoding(head, name);
   const text = decode(head, encoding);
@@ -125,7 +131,11 @@ export async function inspectFile(file: string): Promise<FileInfo> {
   // A header of only delimiters (",,,") names no column: DuckDB would import every row as nulls
   // under invented names.
   if (csv.header.every((h) => h === '')) {
-    throw new CairnError('import_failed', `${name}: the first line (the header) names no columns; it must hold the column names`, { file });
+    throw new CairnError(
+      'import_failed',
+      `${name}: the first line (the header) names no columns; it must hold the column names`,
+      { file },
+    );
   }
   return { path: file, sizeBytes: info.size, format, csv, warnings, identity };
 }
@@ -162,7 +172,10 @@ function detectEncoding(head: Buffer, name: string): 'utf-8' | 'utf-16' {
   // ASCII text in UTF-16 LE without a BOM has a NUL after every character.
   if (nulOdd > head.length * 0.3 && nulEven === 0) return 'utf-16';
   if (nulOdd + nulEven > 0 || control > head.length * 0.01) {
-    throw new CairnError('import_failed', `${name} looks like binary data, not text: it holds control bytes a CSV or JSON file never has`);
+    throw new CairnError(
+      'import_failed',
+      `${name} looks like binary data, not text: it holds control bytes a CSV or JSON file never has`,
+    );
   }
   return 'utf-8';
 }

@@ -39,7 +39,13 @@ export type ImportOutcome =
 type Progress = Omit<JobProgress, 'jobId' | 'kind'>;
 
 // The share of the bar each phase takes; reading dominates on big files.
-const PHASES = { checking: [0, 0.01], hashing: [0.01, 0.2], reading: [0.2, 0.85], profiling: [0.85, 0.98], saving: [0.98, 1] } as const;
+const PHASES = {
+  checking: [0, 0.01],
+  hashing: [0.01, 0.2],
+  reading: [0.2, 0.85],
+  profiling: [0.85, 0.98],
+  saving: [0.98, 1],
+} as const;
 
 function progress(
   phase: keyof typeof PHASES,
@@ -68,11 +74,15 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
   });
   if (scan.unclosedQuoteAt !== undefined) {
     const { line, column } = await quotePosition(input.path, scan.unclosedQuoteAt, info.csv?.delimiter ?? ',');
-    throw new CairnError('import_failed', `${name}, line ${line}, column ${column}: a quoted field opens here and is never closed`, {
-      file: input.path,
-      line,
-      column,
-    });
+    throw new CairnError(
+      'import_failed',
+      `${name}, line ${line}, column ${column}: a quoted field opens here and is never closed`,
+      {
+        file: input.path,
+        line,
+        column,
+      },
+    );
   }
   const known = input.knownHashes[scan.sha256];
   if (known) return { kind: 'unchanged', versionId: known, sha256: scan.sha256 };
@@ -111,7 +121,10 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
     const warnings = [
       ...info.warnings,
       ...copied.warnings,
-      ...headerWarnings(info, columns.map((c) => c.name)),
+      ...headerWarnings(
+        info,
+        columns.map((c) => c.name),
+      ),
       ...nestedColumnWarnings(columns),
     ];
     onProgress(progress('profiling', 0, total, total, `Profiling ${columns.length} columns`, copied.rows));
@@ -143,7 +156,11 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
 }
 
 /** Line and 1-based field number of the quote at `offset`: the field is counted from the line's start. */
-async function quotePosition(file: string, offset: number, delimiter: string): Promise<{ line: number; column: number }> {
+async function quotePosition(
+  file: string,
+  offset: number,
+  delimiter: string,
+): Promise<{ line: number; column: number }> {
   const { line, lineStart } = await locate(file, offset);
   const handle = await open(file, 'r');
   try {
@@ -161,7 +178,10 @@ async function assertUnchanged(file: string, info: FileInfo): Promise<void> {
   const now = await stat(file).catch((err: unknown) => {
     throw readError(file, err);
   });
-  if (info.identity && (now.size !== info.identity.size || now.mtimeMs !== info.identity.mtimeMs || now.ino !== info.identity.ino)) {
+  if (
+    info.identity &&
+    (now.size !== info.identity.size || now.mtimeMs !== info.identity.mtimeMs || now.ino !== info.identity.ino)
+  ) {
     throw new CairnError('import_failed', `${name} changed while it was being imported; import it again`, { file });
   }
 }
@@ -178,7 +198,6 @@ function pollProgress(conn: DuckDBConnection, report: (fraction: number) => void
   return () => clearInterval(timer);
 }
 
-
 /**
  * DuckDB's "Maximum line size of 2000000 bytes exceeded. Actual Size:31999996 bytes" gives its
  * buffer's size, not the line's, and counts lines its own way: find the line and its real length.
@@ -189,7 +208,10 @@ async function lineTooLong(file: string, err: unknown): Promise<CairnError | und
   const name = path.basename(file);
   const max = formatMegabytes(Number(limit));
   const long = await firstLongLine(file, Number(limit)).catch(() => undefined);
-  if (!long) return new CairnError('import_failed', `${name}: a row is longer than ${max}, the most a CSV row may hold`, { file });
+  if (!long)
+    return new CairnError('import_failed', `${name}: a row is longer than ${max}, the most a CSV row may hold`, {
+      file,
+    });
   return new CairnError(
     'import_failed',
     `${name}, line ${long.line}: the line is ${long.bytes.toLocaleString('en-US')} bytes long; a CSV line may hold at most ${max}`,
@@ -205,7 +227,8 @@ function formatMegabytes(bytes: number): string {
 export function duckError(file: string, err: unknown): CairnError {
   const name = path.basename(file);
   const raw = err instanceof Error ? err.message : String(err);
-  if (/No files found|No such file|Cannot open file/i.test(raw)) return readError(file, Object.assign(new Error(raw), { code: 'ENOENT' }));
+  if (/No files found|No such file|Cannot open file/i.test(raw))
+    return readError(file, Object.assign(new Error(raw), { code: 'ENOENT' }));
   if (/INTERRUPT/i.test(raw)) return new CairnError('cancelled', `import of ${name} was cancelled`);
   const line = /on Line: (\d+)/.exec(raw)?.[1];
   const sentence = raw
@@ -214,5 +237,9 @@ export function duckError(file: string, err: unknown): CairnError {
     .map((s) => s.trim())
     .filter((s) => s && !/^(CSV Error on Line|Original Line|Possible (fix|Solution)|file =|LINE \d)/i.test(s))[0];
   const where = line ? `${name}, line ${line}` : name;
-  return new CairnError('import_failed', `${where}: ${sentence ?? raw}`, line ? { file, line: Number(line) } : { file });
+  return new CairnError(
+    'import_failed',
+    `${where}: ${sentence ?? raw}`,
+    line ? { file, line: Number(line) } : { file },
+  );
 }

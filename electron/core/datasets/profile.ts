@@ -164,7 +164,16 @@ async function firstPass(
     const provisional: ColumnType = spec.type ?? inferType(storage, 0, 1);
     const numeric = provisional === 'numeric' || provisional === 'integer';
     const bins = numeric && !long && spec.bounds ? binsFor(spec.bounds.min, spec.bounds.max, provisional) : undefined;
-    return { spec, storage, provisional, numeric, bins, start: 0, histogramAt: -1, readHistogram: undefined as ((v: unknown) => HistogramBin[]) | undefined };
+    return {
+      spec,
+      storage,
+      provisional,
+      numeric,
+      bins,
+      start: 0,
+      histogramAt: -1,
+      readHistogram: undefined as ((v: unknown) => HistogramBin[]) | undefined,
+    };
   });
   const finite = (v: string) => `CASE WHEN isfinite(${v}::DOUBLE) THEN ${v}::DOUBLE END`;
   // rows[k] holds column k's aggregates from `start` on.
@@ -173,7 +182,10 @@ async function firstPass(
     const projections: string[] = [];
     const selects: string[] = [];
     layout.forEach((l, k) => {
-      projections.push(`${ident(l.spec.name)} AS r${k}`, `${valueExpr(l.spec.name, l.storage, l.provisional)} AS v${k}`);
+      projections.push(
+        `${ident(l.spec.name)} AS r${k}`,
+        `${valueExpr(l.spec.name, l.storage, l.provisional)} AS v${k}`,
+      );
       if (l.numeric) projections.push(`${finite(`v${k}`)} AS x${k}`);
       l.start = selects.length;
       selects.push(...aggregates(l.provisional, `r${k}`, `v${k}`, `x${k}`));
@@ -200,7 +212,10 @@ async function firstPass(
       const projections = members.flatMap((k) => {
         const l = layout[k];
         if (!l) return [];
-        return [`CAST(${ident(l.spec.name)} AS VARCHAR) AS r${k}`, `${valueExpr(l.spec.name, l.storage, l.provisional)} AS v${k}`];
+        return [
+          `CAST(${ident(l.spec.name)} AS VARCHAR) AS r${k}`,
+          `${valueExpr(l.spec.name, l.storage, l.provisional)} AS v${k}`,
+        ];
       });
       const pairs = members.map((k) => `(r${k}, v${k}) AS '${k}'`).join(', ');
       const x = first.numeric ? `, ${finite('v')} AS x` : '';
@@ -276,7 +291,11 @@ function binsFor(lo: number, hi: number, type: ColumnType): Bins | undefined {
 }
 
 function profileBins(p: ColumnProfile): Bins | undefined {
-  return binsFor(typeof p.min === 'number' ? p.min : Number(p.min), typeof p.max === 'number' ? p.max : Number(p.max), p.type);
+  return binsFor(
+    typeof p.min === 'number' ? p.min : Number(p.min),
+    typeof p.max === 'number' ? p.max : Number(p.max),
+    p.type,
+  );
 }
 
 /** Long format: SQL for the bin number of x; NULL for a NULL x (greatest() would make it bin 0). */
@@ -286,7 +305,9 @@ function binExpr(x: string, bins: Bins): string {
 
 /** Upper bounds of the bins, the last one open-ended. */
 function upperBounds(bins: Bins): number[] {
-  return Array.from({ length: bins.count }, (_, j) => (j === bins.count - 1 ? Infinity : bins.start + (j + 1) * bins.width));
+  return Array.from({ length: bins.count }, (_, j) =>
+    j === bins.count - 1 ? Infinity : bins.start + (j + 1) * bins.width,
+  );
 }
 
 /**
@@ -303,7 +324,10 @@ function histogramSql(x: string, bins: Bins): { sql: string; read: (value: unkno
   // one unit off, and the map's keys would then not be exactly our bounds.
   const list = bounds.map((b) => `'${Number.isFinite(b) ? String(b) : 'infinity'}'::DOUBLE`).join(', ');
   const index = new Map(bounds.map((b, j) => [b, j]));
-  return { sql: `histogram(${x}, [${list}])`, read: (value) => toHistogram(bins, value, (key) => index.get(key) ?? -1) };
+  return {
+    sql: `histogram(${x}, [${list}])`,
+    read: (value) => toHistogram(bins, value, (key) => index.get(key) ?? -1),
+  };
 }
 
 /** Turns a histogram map into bins; `indexOf` maps a key (bin number or bound) to its bin. */

@@ -26,7 +26,8 @@ function whereClause(req: RowsRequest, params: DuckDBValue[]): string {
     const c = ident(f.column);
     if (f.op === 'is_null') return `${c} IS NULL`;
     if (f.op === 'not_null') return `${c} IS NOT NULL`;
-    if (f.value === undefined || f.value === '') throw new CairnError('invalid_argument', `filter on "${f.column}" needs a value`);
+    if (f.value === undefined || f.value === '')
+      throw new CairnError('invalid_argument', `filter on "${f.column}" needs a value`);
     if (f.op === 'contains') {
       params.push(`%${String(f.value).replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
       return `CAST(${c} AS VARCHAR) ILIKE ? ESCAPE '\\'`;

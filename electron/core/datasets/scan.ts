@@ -106,7 +106,11 @@ export async function locate(file: string, offset: number): Promise<{ line: numb
 export function readError(file: string, err: unknown): CairnError {
   const name = path.basename(file);
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return new CairnError('import_failed', `${name} was deleted or moved while it was being imported`);
+  if (code === 'ENOENT')
+    return new CairnError('import_failed', `${name} was deleted or moved while it was being imported`);
   if (code === 'ABORT_ERR') return new CairnError('cancelled', `import of ${name} was cancelled`);
-  return new CairnError('import_failed', `${name} could not be read: ${err instanceof Error ? err.message : String(err)}`);
+  return new CairnError(
+    'import_failed',
+    `${name} could not be read: ${err instanceof Error ? err.message : String(err)}`,
+  );
 }

@@ -52,7 +52,8 @@ function csvSource(info: FileInfo, types: Record<string, string>, rejectsTable?:
  */
 export function readSource(info: FileInfo): string {
   if (info.format === 'parquet') return `read_parquet(${literal(info.path)})`;
-  if (info.format === 'json') return `read_json_auto(${literal(info.path)}, format='auto', maximum_object_size=${MAX_JSON_OBJECT_BYTES})`;
+  if (info.format === 'json')
+    return `read_json_auto(${literal(info.path)}, format='auto', maximum_object_size=${MAX_JSON_OBJECT_BYTES})`;
   return csvSource(info, {});
 }
 
@@ -105,7 +106,9 @@ export async function copyToParquet(
       }
       // A value that does not fit the type the sniffer guessed from a sample is not a bad row:
       // read that column as text instead, and say so.
-      const castColumns = [...new Set(rejects.filter((r) => r.type === 'CAST' && r.column).map((r) => r.column as string))];
+      const castColumns = [
+        ...new Set(rejects.filter((r) => r.type === 'CAST' && r.column).map((r) => r.column as string)),
+      ];
       if (castColumns.length > 0 && attempt < 5) {
         for (const c of castColumns) {
           types[c] = 'VARCHAR';
@@ -133,11 +136,15 @@ export async function copyToParquet(
       if (skipped > 0 && badRows === 'fail') {
         const lines = [...new Map(rejects.map((r) => [r.line, r])).values()].slice(0, SHOWN_BAD_LINES);
         const list = lines.map((r) => `line ${r.line}: ${describeReject(r)}`).join('; ');
-        throw new CairnError('bad_rows', `${name} has ${skipped} malformed row${skipped === 1 ? '' : 's'} (${list}${skipped > lines.length ? '; ...' : ''})`, {
-          file: info.path,
-          count: skipped,
-          lines: lines.map((r) => ({ line: r.line, reason: describeReject(r) })),
-        });
+        throw new CairnError(
+          'bad_rows',
+          `${name} has ${skipped} malformed row${skipped === 1 ? '' : 's'} (${list}${skipped > lines.length ? '; ...' : ''})`,
+          {
+            file: info.path,
+            count: skipped,
+            lines: lines.map((r) => ({ line: r.line, reason: describeReject(r) })),
+          },
+        );
       }
       if (skipped > 0) warnings.push(`${skipped} malformed row${skipped === 1 ? ' was' : 's were'} skipped`);
       const rows = await countParquetRows(conn, dataFile);
@@ -154,12 +161,15 @@ const INFINITY = String.raw`\s*[+-]?(inf|infinity)\s*`;
 async function numbersWithInfinity(conn: DuckDBConnection, file: string, decimalComma: boolean): Promise<string[]> {
   const text = (await describeColumns(conn, file)).filter((c) => c.storageType === 'VARCHAR').map((c) => c.name);
   if (text.length === 0) return [];
-  const number = decimalComma ? NUMBER_OR_INFINITY.replace(String.raw`\.`, ',').replace(String.raw`\.`, ',') : NUMBER_OR_INFINITY;
+  const number = decimalComma
+    ? NUMBER_OR_INFINITY.replace(String.raw`\.`, ',').replace(String.raw`\.`, ',')
+    : NUMBER_OR_INFINITY;
   const selects = text.map((c) => {
     const v = ident(c);
     return `bool_and(regexp_full_match(${v}, ${literal(number)}, 'i')) AND bool_or(regexp_full_match(${v}, ${literal(INFINITY)}, 'i'))`;
   });
-  const row = (await conn.runAndReadAll(`SELECT ${selects.join(', ')} FROM read_parquet(${literal(file)})`)).getRowsJS()[0] ?? [];
+  const row =
+    (await conn.runAndReadAll(`SELECT ${selects.join(', ')} FROM read_parquet(${literal(file)})`)).getRowsJS()[0] ?? [];
   return text.filter((_c, i) => row[i] === true);
 }
 
@@ -199,7 +209,8 @@ function describeReject(r: Reject): string {
 export function nestedColumnWarnings(columns: { name: string; storageType: string }[]): string[] {
   return columns.flatMap(({ name, storageType: t }) => {
     const upper = t.toUpperCase();
-    if (upper === 'JSON') return [`Column "${name}" mixes types between records (e.g. numbers and text, or objects); it is kept as text`];
+    if (upper === 'JSON')
+      return [`Column "${name}" mixes types between records (e.g. numbers and text, or objects); it is kept as text`];
     if (/^STRUCT\b/.test(upper)) return [`Column "${name}" holds records (${t}); it is kept as text`];
     if (/^MAP\b/.test(upper)) return [`Column "${name}" holds maps (${t}); it is kept as text`];
     if (/^UNION\b/.test(upper)) return [`Column "${name}" holds values of several types (${t}); it is kept as text`];
@@ -216,7 +227,8 @@ export function headerWarnings(info: FileInfo, finalNames: string[]): string[] {
   header.forEach((written, i) => {
     const final = finalNames[i] as string;
     if (written === '') out.push(`Column ${i + 1} has no name in the header; it is called "${final}"`);
-    else if (written !== final) out.push(`Header "${written}" appears more than once; column ${i + 1} is called "${final}"`);
+    else if (written !== final)
+      out.push(`Header "${written}" appears more than once; column ${i + 1} is called "${final}"`);
   });
   return out;
 }

@@ -120,8 +120,7 @@ export class DatasetsRepo {
 
   version(versionId: string): StoredVersion | undefined {
     const row = this.db.prepare('SELECT * FROM dataset_versions WHERE id = ?').get(versionId) as
-      | DbDatasetVersion
-      | undefined;
+      DbDatasetVersion | undefined;
     return row ? toVersion(row) : undefined;
   }
 
@@ -139,8 +138,7 @@ export class DatasetsRepo {
   /** The version's profile with the user's type corrections applied. */
   profile(versionId: string): ColumnProfile[] {
     const row = this.db.prepare('SELECT profile_json FROM dataset_versions WHERE id = ?').get(versionId) as
-      | { profile_json: string }
-      | undefined;
+      { profile_json: string } | undefined;
     if (!row) return [];
     const overrides = this.db
       .prepare('SELECT column_name, type, profile_json FROM column_type_overrides WHERE version_id = ?')
@@ -156,8 +154,7 @@ export class DatasetsRepo {
   addVersion(name: string, v: Omit<NewVersion, 'datasetId'> & { datasetId: string }, now: string): StoredVersion {
     return this.db.transaction(() => {
       const existing = this.db.prepare('SELECT id FROM datasets WHERE name = ? COLLATE NOCASE').get(name) as
-        | { id: string }
-        | undefined;
+        { id: string } | undefined;
       const datasetId = existing?.id ?? v.datasetId;
       if (existing) {
         this.db.prepare('UPDATE datasets SET updated_at = ? WHERE id = ?').run(now, datasetId);

@@ -23,7 +23,8 @@ export function loadMigrations(dir = defaultMigrationsDir()): Migration[] {
     }))
     .sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration numbers must be 1..n without gaps; found ${m.version} at ${i + 1}`);
+    if (m.version !== i + 1)
+      throw new Error(`migration numbers must be 1..n without gaps; found ${m.version} at ${i + 1}`);
   });
   return migrations;
 }

@@ -97,7 +97,10 @@ export interface StoredPolicy {
 }
 
 /** A decision to record, with the dataset versions it started from and made. */
-export type NewDecision = Omit<RetrainDecision, 'id'> & { baseDatasetVersionId: string | null; derivedDatasetVersionId: string | null };
+export type NewDecision = Omit<RetrainDecision, 'id'> & {
+  baseDatasetVersionId: string | null;
+  derivedDatasetVersionId: string | null;
+};
 
 function toRule(r: DbRule): StoredRule {
   return {
@@ -138,7 +141,11 @@ function toAlert(r: DbAlert): Alert {
 function toPolicy(r: DbPolicy): StoredPolicy {
   return {
     model: r.model,
-    triggers: { onAlert: r.on_alert === 1, scheduleHours: r.schedule_hours, onNewDatasetVersion: r.on_new_dataset_version === 1 },
+    triggers: {
+      onAlert: r.on_alert === 1,
+      scheduleHours: r.schedule_hours,
+      onNewDatasetVersion: r.on_new_dataset_version === 1,
+    },
     includeLabelledRequests: r.include_labelled === 1,
     metric: r.metric,
     margin: r.margin,
@@ -162,11 +169,18 @@ function toDecision(r: DbDecision): RetrainDecision {
     metric: r.metric,
     margin: r.margin,
     runId: r.run_id,
-    dataset: r.dataset_name !== null && r.dataset_version !== null ? { name: r.dataset_name, version: r.dataset_version } : null,
+    dataset:
+      r.dataset_name !== null && r.dataset_version !== null
+        ? { name: r.dataset_name, version: r.dataset_version }
+        : null,
     labelledRowsAdded: r.labelled_rows,
     heldOutRows: r.held_out_rows,
-    champion: r.champion_version !== null ? { version: r.champion_version, metrics: scores(r.champion_metrics_json) } : null,
-    challenger: r.challenger_version !== null ? { version: r.challenger_version, metrics: scores(r.challenger_metrics_json) } : null,
+    champion:
+      r.champion_version !== null ? { version: r.champion_version, metrics: scores(r.champion_metrics_json) } : null,
+    challenger:
+      r.challenger_version !== null
+        ? { version: r.challenger_version, metrics: scores(r.challenger_metrics_json) }
+        : null,
     at: r.at,
   };
 }
@@ -211,7 +225,8 @@ export class MonitoringRepo {
 
   /** The rule's unresolved alert, if it is firing. */
   firing(ruleId: string): Alert | undefined {
-    const row = this.db.prepare('SELECT * FROM alerts WHERE rule_id = ? AND resolved_at IS NULL').get(ruleId) as DbAlert | undefined;
+    const row = this.db.prepare('SELECT * FROM alerts WHERE rule_id = ? AND resolved_at IS NULL').get(ruleId) as
+      DbAlert | undefined;
     return row ? toAlert(row) : undefined;
   }
 
@@ -249,19 +264,26 @@ export class MonitoringRepo {
 
   /** How many alerts fire now, by model (models with none are absent). */
   firingCounts(): Map<string, number> {
-    const rows = this.db.prepare('SELECT model, COUNT(*) AS n FROM alerts WHERE resolved_at IS NULL GROUP BY model').all() as { model: string; n: number }[];
+    const rows = this.db
+      .prepare('SELECT model, COUNT(*) AS n FROM alerts WHERE resolved_at IS NULL GROUP BY model')
+      .all() as { model: string; n: number }[];
     return new Map(rows.map((r) => [r.model, r.n]));
   }
 
   /** How many rules each model has (models with none are absent). */
   ruleCounts(): Map<string, number> {
-    const rows = this.db.prepare('SELECT model, COUNT(*) AS n FROM alert_rules GROUP BY model').all() as { model: string; n: number }[];
+    const rows = this.db.prepare('SELECT model, COUNT(*) AS n FROM alert_rules GROUP BY model').all() as {
+      model: string;
+      n: number;
+    }[];
     return new Map(rows.map((r) => [r.model, r.n]));
   }
 
   /** Resolves the alerts of a rule that is deleted or disabled. */
   resolveRule(ruleId: string, at: string): Alert[] {
-    const open = this.db.prepare('SELECT id FROM alerts WHERE rule_id = ? AND resolved_at IS NULL').all(ruleId) as { id: number }[];
+    const open = this.db.prepare('SELECT id FROM alerts WHERE rule_id = ? AND resolved_at IS NULL').all(ruleId) as {
+      id: number;
+    }[];
     return open.map((a) => this.resolve(a.id, at));
   }
 
@@ -328,7 +350,9 @@ export class MonitoringRepo {
         challengerMetrics: d.challenger ? JSON.stringify(d.challenger.metrics) : null,
         at: d.at,
       });
-    return toDecision(this.db.prepare('SELECT * FROM retrain_decisions WHERE id = ?').get(Number(lastInsertRowid)) as DbDecision);
+    return toDecision(
+      this.db.prepare('SELECT * FROM retrain_decisions WHERE id = ?').get(Number(lastInsertRowid)) as DbDecision,
+    );
   }
 
   /** Decisions newest first. */
@@ -341,14 +365,18 @@ export class MonitoringRepo {
 
   /** The newest decision of a model with the dataset version it started from. */
   lastDecision(model: string): (RetrainDecision & { baseDatasetVersionId: string | null }) | undefined {
-    const row = this.db.prepare('SELECT * FROM retrain_decisions WHERE model = ? ORDER BY id DESC LIMIT 1').get(model) as DbDecision | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM retrain_decisions WHERE model = ? ORDER BY id DESC LIMIT 1')
+      .get(model) as DbDecision | undefined;
     return row ? { ...toDecision(row), baseDatasetVersionId: row.base_dataset_version_id } : undefined;
   }
 
   /** Dataset versions retraining made by adding labelled requests: never a base for the next retrain. */
   derivedDatasetVersionIds(): Set<string> {
     const rows = this.db
-      .prepare('SELECT derived_dataset_version_id AS id FROM retrain_decisions WHERE derived_dataset_version_id IS NOT NULL')
+      .prepare(
+        'SELECT derived_dataset_version_id AS id FROM retrain_decisions WHERE derived_dataset_version_id IS NOT NULL',
+      )
       .all() as { id: string }[];
     return new Set(rows.map((r) => r.id));
   }
@@ -364,10 +392,15 @@ export class MonitoringRepo {
   }
 
   state(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM monitor_state WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.db.prepare('SELECT value FROM monitor_state WHERE key = ?').get(key) as { value: string } | undefined)
+      ?.value;
   }
 
   setState(key: string, value: string): void {
-    this.db.prepare('INSERT INTO monitor_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.db
+      .prepare(
+        'INSERT INTO monitor_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
   }
 }

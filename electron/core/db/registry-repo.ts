@@ -117,7 +117,9 @@ function toVersion(row: DbVersionRow): RegistryVersion {
             target: row.target ?? '',
             modelKind: row.model_kind ?? '',
             params: JSON.parse(row.params_json) as Record<string, unknown>,
-            testMetrics: row.test_scores_json ? (JSON.parse(row.test_scores_json) as Record<string, number | null>) : {},
+            testMetrics: row.test_scores_json
+              ? (JSON.parse(row.test_scores_json) as Record<string, number | null>)
+              : {},
             datasetVersionId: row.dataset_version_id ?? '',
             datasetHash: row.dataset_hash ?? '',
             datasetName: row.dataset_name ?? '',
@@ -143,34 +145,39 @@ export class RegistryRepo {
 
   model(name: string): RegistryModel | undefined {
     const r = this.db.prepare('SELECT id, name, created_at FROM models WHERE name = ? COLLATE NOCASE').get(name) as
-      | { id: string; name: string; created_at: string }
-      | undefined;
+      { id: string; name: string; created_at: string } | undefined;
     return r ? { id: r.id, name: r.name, createdAt: r.created_at } : undefined;
   }
 
   /** Every version of every model, newest version first within a model. */
   allVersions(): RegistryVersion[] {
-    return (this.db.prepare(`${VERSION_SELECT} ORDER BY m.name COLLATE NOCASE, mv.version DESC`).all() as DbVersionRow[]).map(toVersion);
+    return (
+      this.db.prepare(`${VERSION_SELECT} ORDER BY m.name COLLATE NOCASE, mv.version DESC`).all() as DbVersionRow[]
+    ).map(toVersion);
   }
 
   /** A model's versions, newest first. */
   versions(modelId: string): RegistryVersion[] {
-    return (this.db.prepare(`${VERSION_SELECT} WHERE mv.model_id = ? ORDER BY mv.version DESC`).all(modelId) as DbVersionRow[]).map(
-      toVersion,
-    );
+    return (
+      this.db.prepare(`${VERSION_SELECT} WHERE mv.model_id = ? ORDER BY mv.version DESC`).all(modelId) as DbVersionRow[]
+    ).map(toVersion);
   }
 
   /** One version of a model: the latest when `version` is absent. */
   version(modelId: string, version?: number): RegistryVersion | undefined {
     const row = this.db
-      .prepare(`${VERSION_SELECT} WHERE mv.model_id = ? AND (? IS NULL OR mv.version = ?) ORDER BY mv.version DESC LIMIT 1`)
+      .prepare(
+        `${VERSION_SELECT} WHERE mv.model_id = ? AND (? IS NULL OR mv.version = ?) ORDER BY mv.version DESC LIMIT 1`,
+      )
       .get(modelId, version ?? null, version ?? null) as DbVersionRow | undefined;
     return row ? toVersion(row) : undefined;
   }
 
   /** Every alias of every model (model id → aliases). */
   allAliases(): Map<string, StoredAlias[]> {
-    const rows = this.db.prepare('SELECT model_id, alias, version, updated_at FROM model_aliases ORDER BY alias').all() as {
+    const rows = this.db
+      .prepare('SELECT model_id, alias, version, updated_at FROM model_aliases ORDER BY alias')
+      .all() as {
       model_id: string;
       alias: string;
       version: number;
@@ -211,21 +218,37 @@ export class RegistryRepo {
       reason: string;
       at: string;
     }[];
-    return rows.map((r) => ({ id: r.id, alias: r.alias, fromVersion: r.from_version, toVersion: r.to_version, reason: r.reason, at: r.at }));
+    return rows.map((r) => ({
+      id: r.id,
+      alias: r.alias,
+      fromVersion: r.from_version,
+      toVersion: r.to_version,
+      reason: r.reason,
+      at: r.at,
+    }));
   }
 
   /**
    * Points `alias` at `version` (null removes it) and records the move, in one transaction.
    * Returns the event, or undefined when nothing changed.
    */
-  moveAlias(modelId: string, alias: string, version: number | null, reason: string, now: string): StoredAliasEvent | undefined {
+  moveAlias(
+    modelId: string,
+    alias: string,
+    version: number | null,
+    reason: string,
+    now: string,
+  ): StoredAliasEvent | undefined {
     return this.db.transaction(() => {
       const current = this.alias(modelId, alias);
       const from = current?.version ?? null;
       if (from === version) return undefined;
-      if (version === null) this.db.prepare('DELETE FROM model_aliases WHERE model_id = ? AND alias = ?').run(modelId, alias);
+      if (version === null)
+        this.db.prepare('DELETE FROM model_aliases WHERE model_id = ? AND alias = ?').run(modelId, alias);
       else if (current)
-        this.db.prepare('UPDATE model_aliases SET version = ?, updated_at = ? WHERE model_id = ? AND alias = ?').run(version, now, modelId, alias);
+        this.db
+          .prepare('UPDATE model_aliases SET version = ?, updated_at = ? WHERE model_id = ? AND alias = ?')
+          .run(version, now, modelId, alias);
       else
         this.db
           .prepare('INSERT INTO model_aliases (model_id, alias, version, updated_at) VALUES (?, ?, ?, ?)')
@@ -233,15 +256,19 @@ export class RegistryRepo {
       // The alias as first spelled keeps its spelling in the history.
       const spelled = current?.alias ?? alias;
       const id = this.db
-        .prepare('INSERT INTO alias_events (model_id, alias, from_version, to_version, reason, at) VALUES (?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO alias_events (model_id, alias, from_version, to_version, reason, at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
         .run(modelId, spelled, from, version, reason, now).lastInsertRowid;
       return { id: Number(id), alias: spelled, fromVersion: from, toVersion: version, reason, at: now };
     })();
   }
 
   updateVersion(id: string, patch: { notes?: string; tags?: string[] }): void {
-    if (patch.notes !== undefined) this.db.prepare('UPDATE model_versions SET notes = ? WHERE id = ?').run(patch.notes, id);
-    if (patch.tags !== undefined) this.db.prepare('UPDATE model_versions SET tags_json = ? WHERE id = ?').run(JSON.stringify(patch.tags), id);
+    if (patch.notes !== undefined)
+      this.db.prepare('UPDATE model_versions SET notes = ? WHERE id = ?').run(patch.notes, id);
+    if (patch.tags !== undefined)
+      this.db.prepare('UPDATE model_versions SET tags_json = ? WHERE id = ?').run(JSON.stringify(patch.tags), id);
   }
 
   /**
@@ -251,7 +278,9 @@ export class RegistryRepo {
   deleteVersion(modelId: string, id: string): { modelDeleted: boolean } {
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM model_versions WHERE id = ?').run(id);
-      const left = (this.db.prepare('SELECT count(*) AS n FROM model_versions WHERE model_id = ?').get(modelId) as { n: number }).n;
+      const left = (
+        this.db.prepare('SELECT count(*) AS n FROM model_versions WHERE model_id = ?').get(modelId) as { n: number }
+      ).n;
       if (left === 0) this.db.prepare('DELETE FROM models WHERE id = ?').run(modelId);
       return { modelDeleted: left === 0 };
     })();

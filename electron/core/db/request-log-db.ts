@@ -140,9 +140,23 @@ const MINUTE_MS = 60_000;
 
 /** Rollup increments of one batch, keyed by their primary keys. */
 class Rollup {
-  readonly traffic = new Map<string, { model: string; version: number; minute: number; requests: number; errors: number; predictions: number; lastAt: number }>();
+  readonly traffic = new Map<
+    string,
+    {
+      model: string;
+      version: number;
+      minute: number;
+      requests: number;
+      errors: number;
+      predictions: number;
+      lastAt: number;
+    }
+  >();
   readonly latency = new Map<string, { model: string; version: number; minute: number; bin: number; count: number }>();
-  readonly outputs = new Map<string, { model: string; version: number; minute: number; cls: string; bin: number; count: number }>();
+  readonly outputs = new Map<
+    string,
+    { model: string; version: number; minute: number; cls: string; bin: number; count: number }
+  >();
 
   /**
    * Adds rows in log order. The rows of one HTTP request are logged together and share its
@@ -156,9 +170,15 @@ class Rollup {
       const model = r.model;
       const k = `${model.toLowerCase()}\u0000${version}\u0000${minute}`;
       let t = this.traffic.get(k);
-      if (!t) this.traffic.set(k, (t = { model, version, minute, requests: 0, errors: 0, predictions: 0, lastAt: r.at }));
+      if (!t)
+        this.traffic.set(k, (t = { model, version, minute, requests: 0, errors: 0, predictions: 0, lastAt: r.at }));
       const sameRequest =
-        prev !== undefined && prev.at === r.at && prev.model === r.model && prev.version === r.version && prev.status === r.status && prev.latencyMs === r.latencyMs;
+        prev !== undefined &&
+        prev.at === r.at &&
+        prev.model === r.model &&
+        prev.version === r.version &&
+        prev.status === r.status &&
+        prev.latencyMs === r.latencyMs;
       prev = r;
       if (r.at > t.lastAt) t.lastAt = r.at;
       if (r.status === 200) {
@@ -246,13 +266,24 @@ export class RequestLogDb {
     const rollUp = (rows: readonly LogRow[]) => {
       const r = new Rollup();
       r.add(rows);
-      for (const t of r.traffic.values()) traffic.run(t.model, t.version, t.minute, t.requests, t.errors, t.predictions, t.lastAt);
+      for (const t of r.traffic.values())
+        traffic.run(t.model, t.version, t.minute, t.requests, t.errors, t.predictions, t.lastAt);
       for (const l of r.latency.values()) latency.run(l.model, l.version, l.minute, l.bin, l.count);
       for (const o of r.outputs.values()) outputs.run(o.model, o.version, o.minute, o.cls, o.bin, o.count);
     };
     this.insertMany = this.db.transaction((rows: readonly LogRow[]) => {
       for (const r of rows)
-        this.insert.run(r.at, r.model, r.version, r.status, r.latencyMs, r.predictionId, r.inputJson, r.outputJson, r.error);
+        this.insert.run(
+          r.at,
+          r.model,
+          r.version,
+          r.status,
+          r.latencyMs,
+          r.predictionId,
+          r.inputJson,
+          r.outputJson,
+          r.error,
+        );
       rollUp(rows);
     });
   }
@@ -288,7 +319,7 @@ export class RequestLogDb {
          output_json AS outputJson, error FROM requests WHERE id > ? ORDER BY id LIMIT 50000`,
     );
     const r = new Rollup();
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows = select.all(after) as StoredRow[];
       if (!rows.length) break;
       r.add(rows.map((row) => ({ ...row, answer: answerOf(row.outputJson) })));
@@ -297,9 +328,14 @@ export class RequestLogDb {
     const traffic = this.db.prepare(
       'INSERT INTO traffic_minutes (model, version, minute, requests, errors, predictions, last_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    const latency = this.db.prepare('INSERT INTO latency_minutes (model, version, minute, bin, count) VALUES (?, ?, ?, ?, ?)');
-    const outputs = this.db.prepare('INSERT INTO output_minutes (model, version, minute, class, bin, count) VALUES (?, ?, ?, ?, ?, ?)');
-    for (const t of r.traffic.values()) traffic.run(t.model, t.version, t.minute, t.requests, t.errors, t.predictions, t.lastAt);
+    const latency = this.db.prepare(
+      'INSERT INTO latency_minutes (model, version, minute, bin, count) VALUES (?, ?, ?, ?, ?)',
+    );
+    const outputs = this.db.prepare(
+      'INSERT INTO output_minutes (model, version, minute, class, bin, count) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const t of r.traffic.values())
+      traffic.run(t.model, t.version, t.minute, t.requests, t.errors, t.predictions, t.lastAt);
     for (const l of r.latency.values()) latency.run(l.model, l.version, l.minute, l.bin, l.count);
     for (const o of r.outputs.values()) outputs.run(o.model, o.version, o.minute, o.cls, o.bin, o.count);
   }
@@ -318,7 +354,8 @@ export class RequestLogDb {
     );
     // json_each over a bound array: one statement for any number of ids, values never spliced.
     for (let i = 0; i < ids.length; i += 10_000) {
-      for (const row of select.all(JSON.stringify(ids.slice(i, i + 10_000))) as LoggedPrediction[]) found.set(row.predictionId, row);
+      for (const row of select.all(JSON.stringify(ids.slice(i, i + 10_000))) as LoggedPrediction[])
+        found.set(row.predictionId, row);
     }
     return found;
   }
@@ -449,9 +486,13 @@ export function requestStats(file: string, q: StatsQuery): StatsRow[] {
     const origin = Math.floor(q.origin ?? q.from);
     // A file made by a writer that has not created the table yet holds no traffic.
     if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'requests'`).get()) return [];
-    const rows = db
-      .prepare(STATS_SQL)
-      .all({ from: Math.floor(q.from), to: Math.ceil(q.to), origin, bucket, models: JSON.stringify(q.models) }) as (Omit<StatsRow, 't'> & { b: number })[];
+    const rows = db.prepare(STATS_SQL).all({
+      from: Math.floor(q.from),
+      to: Math.ceil(q.to),
+      origin,
+      bucket,
+      models: JSON.stringify(q.models),
+    }) as (Omit<StatsRow, 't'> & { b: number })[];
     return rows.map(({ b, ...r }) => ({ t: origin + b * bucket, ...r }));
   } finally {
     db.close();

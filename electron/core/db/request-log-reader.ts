@@ -76,7 +76,14 @@ export class RequestLogReader {
   }
 
   private bucketed(w: MinuteWindow) {
-    return { model: w.model, version: w.version, from: w.fromMin, to: w.toMin, origin: w.originMin, bucket: w.bucketMin };
+    return {
+      model: w.model,
+      version: w.version,
+      from: w.fromMin,
+      to: w.toMin,
+      origin: w.originMin,
+      bucket: w.bucketMin,
+    };
   }
 
   /** Requests, errors and predictions per bucket (buckets without traffic are absent). */
@@ -148,19 +155,35 @@ export class RequestLogReader {
              AND ((id * ${SAMPLE_HASH}) % 4294967296) % ? = 0 AND input_json IS NOT NULL
            LIMIT ?`,
         )
-        .all(w.model, JSON.stringify(w.versions), w.from, w.to, Math.max(1, Math.floor(every)), limit) as { j: string }[]
+        .all(w.model, JSON.stringify(w.versions), w.from, w.to, Math.max(1, Math.floor(every)), limit) as {
+        j: string;
+      }[]
     ).map((r) => r.j);
   }
 
   /** Labelled predictions per bucket of `bucketMs` from `origin` over [from, to) ms, by prediction time. */
-  feedback(q: { model: string; version: number | null; from: number; to: number; origin: number; bucketMs: number }): FeedbackBucketRow[] {
+  feedback(q: {
+    model: string;
+    version: number | null;
+    from: number;
+    to: number;
+    origin: number;
+    bucketMs: number;
+  }): FeedbackBucketRow[] {
     return this.db
       .prepare(
         `SELECT CAST((at - @origin) / @bucket AS INTEGER) AS b, count(*) AS labelled, sum(correct) AS correct, sum(abs_error) AS absError
          FROM feedback WHERE model = @model AND ${versionFilter} AND at >= @from AND at < @to
          GROUP BY b ORDER BY b`,
       )
-      .all({ model: q.model, version: q.version, from: q.from, to: q.to, origin: q.origin, bucket: q.bucketMs }) as FeedbackBucketRow[];
+      .all({
+        model: q.model,
+        version: q.version,
+        from: q.from,
+        to: q.to,
+        origin: q.origin,
+        bucket: q.bucketMs,
+      }) as FeedbackBucketRow[];
   }
 
   /** Every model's requests and errors since `fromMin`, and the time of its newest request ever. */

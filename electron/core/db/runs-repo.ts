@@ -1,6 +1,14 @@
 // SQL for training runs, and the model version a successful run saves (the registry reads and
 // allocates versions). Rows are mapped to the contract's Run at the repo edge; JSON is parsed here.
-import type { ApiErrorShape, EpochRecord, ModelKindName, Run, RunStatus, RunSummary, TaskName } from '../../../shared/api.js';
+import type {
+  ApiErrorShape,
+  EpochRecord,
+  ModelKindName,
+  Run,
+  RunStatus,
+  RunSummary,
+  TaskName,
+} from '../../../shared/api.js';
 import type { Db } from './open.js';
 
 interface DbRun {
@@ -95,7 +103,9 @@ const SUMMARY_SELECT = `
   JOIN dataset_versions v ON v.id = r.dataset_version_id
   JOIN datasets d ON d.id = v.dataset_id`;
 
-type DbRunSummary = Omit<DbRun, 'preprocess_json' | 'history_json' | 'metrics_json' | 'host_pid'> & { epochs_run: number };
+type DbRunSummary = Omit<DbRun, 'preprocess_json' | 'history_json' | 'metrics_json' | 'host_pid'> & {
+  epochs_run: number;
+};
 
 function toSummary(row: DbRunSummary): RunSummary {
   return {
@@ -123,7 +133,9 @@ function common(row: DbRunSummary | DbRun): Omit<Run, 'preprocess' | 'history' |
     datasetHash: row.dataset_hash,
     error: parse<ApiErrorShape>(row.error_json),
     model:
-      row.model_name !== null && row.model_version !== null ? { name: row.model_name, version: row.model_version } : null,
+      row.model_name !== null && row.model_version !== null
+        ? { name: row.model_name, version: row.model_version }
+        : null,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -149,7 +161,17 @@ export class RunsRepo {
         `INSERT INTO runs (id, dataset_version_id, status, task, target, model_kind, params_json, dataset_hash, host_pid, created_at)
          VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(run.id, run.datasetVersionId, run.task, run.target, run.modelKind, JSON.stringify(run.params), run.datasetHash, run.hostPid, now);
+      .run(
+        run.id,
+        run.datasetVersionId,
+        run.task,
+        run.target,
+        run.modelKind,
+        JSON.stringify(run.params),
+        run.datasetHash,
+        run.hostPid,
+        now,
+      );
     return this.get(run.id) as Run;
   }
 
@@ -160,11 +182,15 @@ export class RunsRepo {
 
   /** Every run's summary, newest first. */
   list(): RunSummary[] {
-    return (this.db.prepare(`${SUMMARY_SELECT} ORDER BY r.created_at DESC, r.rowid DESC`).all() as DbRunSummary[]).map(toSummary);
+    return (this.db.prepare(`${SUMMARY_SELECT} ORDER BY r.created_at DESC, r.rowid DESC`).all() as DbRunSummary[]).map(
+      toSummary,
+    );
   }
 
   markRunning(id: string, now: string): void {
-    this.db.prepare(`UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'`).run(now, id);
+    this.db
+      .prepare(`UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'`)
+      .run(now, id);
   }
 
   /** Ends a run that did not succeed; only a queued or running run changes. */
@@ -185,9 +211,10 @@ export class RunsRepo {
 
   /** Runs left queued or running by a host process that no longer lives, marked interrupted; returns their ids. */
   interruptOrphans(isAlive: (pid: number) => boolean, now: string): string[] {
-    const open = this.db
-      .prepare(`SELECT id, host_pid FROM runs WHERE status IN ('queued', 'running')`)
-      .all() as { id: string; host_pid: number | null }[];
+    const open = this.db.prepare(`SELECT id, host_pid FROM runs WHERE status IN ('queued', 'running')`).all() as {
+      id: string;
+      host_pid: number | null;
+    }[];
     const orphans = open.filter((r) => r.host_pid === null || !isAlive(r.host_pid)).map((r) => r.id);
     const error = JSON.stringify({ code: 'internal', message: 'The app stopped before this run finished.' });
     const mark = this.db.prepare(
@@ -201,8 +228,7 @@ export class RunsRepo {
   /** The stored spelling of a model's name, if the model exists. */
   modelName(name: string): string | undefined {
     const row = this.db.prepare('SELECT name FROM models WHERE name = ? COLLATE NOCASE').get(name) as
-      | { name: string }
-      | undefined;
+      { name: string } | undefined;
     return row?.name;
   }
 
@@ -213,7 +239,8 @@ export class RunsRepo {
   succeed(runId: string, result: RunSuccess, model: NewModelVersion, now: string): void {
     this.db.transaction(() => {
       let modelId = (
-        this.db.prepare('SELECT id FROM models WHERE name = ? COLLATE NOCASE').get(model.name) as { id: string } | undefined
+        this.db.prepare('SELECT id FROM models WHERE name = ? COLLATE NOCASE').get(model.name) as
+          { id: string } | undefined
       )?.id;
       if (!modelId) {
         modelId = model.id;

@@ -14,9 +14,7 @@ export function forkSpawner(): SpawnJobProcess {
   const fromSource = here.endsWith('.ts');
   const worker = path.join(path.dirname(here), fromSource ? 'job-worker.ts' : 'job-worker.js');
   if (!existsSync(worker)) throw new Error(`job worker missing at ${worker}`);
-  const execArgv = fromSource
-    ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
-    : [];
+  const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
   return () => {
     // A job's stdout goes to the host's stderr: the host's stdout is the CLI's --json output, and
     // libraries (TensorFlow.js's banner) print to stdout.

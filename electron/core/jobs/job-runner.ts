@@ -72,4 +72,3 @@ export class JobRunner {
     for (const job of this.running.values()) job.cancel();
   }
 }
-

@@ -54,7 +54,11 @@ export interface DriftReference {
 const kindOf = (f: InputField): Kind => (f.kind === 'boolean' || f.kind === 'categorical' ? 'categorical' : 'numeric');
 
 /** The reference from the training split's rows of the columns the model reads. */
-export function referenceFromRows(fields: readonly InputField[], data: ColumnSet, trainRows: Uint32Array): DriftReference {
+export function referenceFromRows(
+  fields: readonly InputField[],
+  data: ColumnSet,
+  trainRows: Uint32Array,
+): DriftReference {
   const kept = evenlySpaced(trainRows, TRAINING_SAMPLE_MAX);
   const features: ReferenceFeature[] = [];
   for (const f of fields) {
@@ -68,8 +72,18 @@ export function referenceFromRows(fields: readonly InputField[], data: ColumnSet
       }
       const sorted = sortedFinite(all);
       const edges = decileEdges(sorted);
-      const sample = sortedFinite(Array.from(kept, (r) => cellOf(col, r)).filter((v): v is number => typeof v === 'number'));
-      features.push({ name: f.name, kind: 'numeric', datetime: f.kind === 'datetime', edges, categories: [], shares: toShares(binCounts(edges, sorted)), sample });
+      const sample = sortedFinite(
+        Array.from(kept, (r) => cellOf(col, r)).filter((v): v is number => typeof v === 'number'),
+      );
+      features.push({
+        name: f.name,
+        kind: 'numeric',
+        datetime: f.kind === 'datetime',
+        edges,
+        categories: [],
+        shares: toShares(binCounts(edges, sorted)),
+        sample,
+      });
     } else {
       const counts = new Map<string, number>();
       for (const r of trainRows) {
@@ -94,7 +108,9 @@ function categorical(name: string, counts: Map<string, number>, restCount = 0): 
 function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
@@ -117,7 +133,15 @@ export function referenceFromProfile(fields: readonly InputField[], summary: Tra
       const edges = NORMAL_DECILES.map((z) => (c.mean as number) + z * (c.std as number));
       const cdf = edges.map((e) => normalCdf((e - (c.mean as number)) / (c.std as number)));
       const shares = [...cdf, 1].map((p, i) => p - (i === 0 ? 0 : (cdf[i - 1] as number)));
-      features.push({ name: f.name, kind: 'numeric', datetime: f.kind === 'datetime', edges, categories: [], shares, sample: null });
+      features.push({
+        name: f.name,
+        kind: 'numeric',
+        datetime: f.kind === 'datetime',
+        edges,
+        categories: [],
+        shares,
+        sample: null,
+      });
     } else if (c.topValues?.length) {
       const counts = new Map(c.topValues.map((t) => [t.value, t.count]));
       const listed = c.topValues.reduce((s, t) => s + t.count, 0);
@@ -130,15 +154,24 @@ export function referenceFromProfile(fields: readonly InputField[], summary: Tra
 /** A live field's value as the feature's kind reads it; null when missing or unreadable. */
 function liveValue(kind: Kind, datetime: boolean, v: unknown): number | string | null {
   if (v === null || v === undefined) return null;
-  if (kind === 'categorical') return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
+  if (kind === 'categorical')
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v !== 'string' || v.trim() === '') return null;
-  const x = datetime ? Date.parse(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v.trim()) ? `${v.trim().replace(' ', 'T')}Z` : v) : Number(v);
+  const x = datetime
+    ? Date.parse(
+        /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v.trim()) ? `${v.trim().replace(' ', 'T')}Z` : v,
+      )
+    : Number(v);
   return Number.isFinite(x) ? x : null;
 }
 
 const fmt = (x: number, datetime: boolean) =>
-  datetime ? new Date(x).toISOString().slice(0, 10) : Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : String(Number(x.toPrecision(3)));
+  datetime
+    ? new Date(x).toISOString().slice(0, 10)
+    : Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0)
+      ? x.toExponential(2)
+      : String(Number(x.toPrecision(3)));
 
 function numericBins(ref: ReferenceFeature, live: readonly number[]): DriftBin[] {
   const liveShares = toShares(binCounts(ref.edges, live));
@@ -146,7 +179,12 @@ function numericBins(ref: ReferenceFeature, live: readonly number[]): DriftBin[]
   return ref.shares.map((share, i) => {
     const lo = i === 0 ? null : (edges[i - 1] as number);
     const hi = i === edges.length ? null : (edges[i] as number);
-    const label = lo === null ? `< ${fmt(hi ?? 0, ref.datetime)}` : hi === null ? `≥ ${fmt(lo, ref.datetime)}` : `${fmt(lo, ref.datetime)} – ${fmt(hi, ref.datetime)}`;
+    const label =
+      lo === null
+        ? `< ${fmt(hi ?? 0, ref.datetime)}`
+        : hi === null
+          ? `≥ ${fmt(lo, ref.datetime)}`
+          : `${fmt(lo, ref.datetime)} – ${fmt(hi, ref.datetime)}`;
     return { label, lo, hi, training: share, live: liveShares[i] ?? 0 };
   });
 }
@@ -157,7 +195,13 @@ function categoryBins(ref: ReferenceFeature, live: readonly string[]): DriftBin[
   const counts = new Array<number>(ref.categories.length + 1).fill(0);
   for (const v of live) counts[find(v) ?? ref.categories.length]! += 1;
   const liveShares = toShares(counts);
-  return [...ref.categories, OTHER].map((label, i) => ({ label, lo: null, hi: null, training: ref.shares[i] ?? 0, live: liveShares[i] ?? 0 }));
+  return [...ref.categories, OTHER].map((label, i) => ({
+    label,
+    lo: null,
+    hi: null,
+    training: ref.shares[i] ?? 0,
+    live: liveShares[i] ?? 0,
+  }));
 }
 
 /**
@@ -165,7 +209,12 @@ function categoryBins(ref: ReferenceFeature, live: readonly string[]): DriftBin[
  * field the model reads gets an entry, most drifted first; with fewer than MIN_LIVE_ROWS live
  * values a feature (and with fewer inputs, the whole report) is not judged.
  */
-export function driftReport(fields: readonly InputField[], reference: DriftReference | null, liveInputs: readonly string[], liveRows: number): DriftReport {
+export function driftReport(
+  fields: readonly InputField[],
+  reference: DriftReference | null,
+  liveInputs: readonly string[],
+  liveRows: number,
+): DriftReport {
   const records = liveInputs.map((j) => {
     try {
       const r = JSON.parse(j) as unknown;
@@ -189,13 +238,22 @@ export function driftReport(fields: readonly InputField[], reference: DriftRefer
     const base = { feature: f.name, kind, liveCount: values.length, liveMissing: missing };
     if (!ref) return { ...base, psi: null, ks: null, drifted: false, reasons: [], bins: [] };
     const bins = kind === 'numeric' ? numericBins(ref, values as number[]) : categoryBins(ref, values as string[]);
-    if (!judged || values.length < MIN_LIVE_ROWS) return { ...base, psi: null, ks: null, drifted: false, reasons: [], bins };
-    const value = psi(bins.map((b) => b.training), bins.map((b) => b.live));
-    const ks = kind === 'numeric' && ref.sample && ref.sample.length > 0 ? ks2Samp(ref.sample, sortedFinite(values as number[])) : null;
+    if (!judged || values.length < MIN_LIVE_ROWS)
+      return { ...base, psi: null, ks: null, drifted: false, reasons: [], bins };
+    const value = psi(
+      bins.map((b) => b.training),
+      bins.map((b) => b.live),
+    );
+    const ks =
+      kind === 'numeric' && ref.sample && ref.sample.length > 0
+        ? ks2Samp(ref.sample, sortedFinite(values as number[]))
+        : null;
     const reasons: string[] = [];
     if (value > PSI_DRIFT) reasons.push(`PSI ${value.toFixed(2)} > ${PSI_DRIFT}`);
     if (ks && ks.pValue < KS_P_VALUE && ks.statistic >= KS_MIN_STATISTIC)
-      reasons.push(`KS ${ks.statistic.toFixed(2)}, p ${ks.pValue < 1e-4 ? ks.pValue.toExponential(1) : ks.pValue.toFixed(4)} < ${KS_P_VALUE}`);
+      reasons.push(
+        `KS ${ks.statistic.toFixed(2)}, p ${ks.pValue < 1e-4 ? ks.pValue.toExponential(1) : ks.pValue.toFixed(4)} < ${KS_P_VALUE}`,
+      );
     return { ...base, psi: value, ks, drifted: reasons.length > 0, reasons, bins };
   });
   features.sort((a, b) => Number(b.drifted) - Number(a.drifted) || (b.psi ?? -1) - (a.psi ?? -1));

@@ -27,7 +27,13 @@ export function judgeLabel(
   } catch {
     return { error: 'the logged prediction cannot be read' };
   }
-  const base = { predictionId: prediction.predictionId, model: prediction.model, version: prediction.version, at: prediction.at, receivedAt };
+  const base = {
+    predictionId: prediction.predictionId,
+    model: prediction.model,
+    version: prediction.version,
+    at: prediction.at,
+    receivedAt,
+  };
   if (typeof out.label === 'string') {
     if (typeof label !== 'string' && typeof label !== 'number' && typeof label !== 'boolean')
       return { error: 'the label must be a class name (a string) for a classification model' };
@@ -41,8 +47,14 @@ export function judgeLabel(
     return { row: { ...base, labelJson: JSON.stringify(name), correct: name === out.label ? 1 : 0, absError: null } };
   }
   if (typeof out.value === 'number') {
-    const value = typeof label === 'number' ? label : source === 'text' && typeof label === 'string' ? plainNumber(label) : undefined;
-    if (value === undefined || !Number.isFinite(value)) return { error: 'the label must be a finite number for a regression model' };
+    const value =
+      typeof label === 'number'
+        ? label
+        : source === 'text' && typeof label === 'string'
+          ? plainNumber(label)
+          : undefined;
+    if (value === undefined || !Number.isFinite(value))
+      return { error: 'the label must be a finite number for a regression model' };
     return { row: { ...base, labelJson: JSON.stringify(value), correct: null, absError: Math.abs(out.value - value) } };
   }
   return { error: 'the logged prediction has neither a class nor a value' };

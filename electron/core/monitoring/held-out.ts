@@ -12,7 +12,10 @@ import { predictProba, predictValues } from '../training/train-loop.js';
 export type Answers = { labels: string[] } | { values: Float32Array };
 
 /** One loaded version's answers for the records. */
-export async function answer(artifacts: LoadedArtifacts, records: readonly Record<string, unknown>[]): Promise<Answers> {
+export async function answer(
+  artifacts: LoadedArtifacts,
+  records: readonly Record<string, unknown>[],
+): Promise<Answers> {
   const { model, preprocess } = artifacts;
   const target = preprocess.target;
   if (!target) throw new CairnError('invalid_argument', 'The model has no target to predict');
@@ -30,7 +33,10 @@ const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 
  * The scalar metrics of each model's answers against the truth, classes shared across them (the
  * true classes and every class any model answered), so both are scored with the same yardstick.
  */
-export function heldOutMetrics(truth: readonly (string | number)[], answers: readonly Answers[]): Record<string, number>[] {
+export function heldOutMetrics(
+  truth: readonly (string | number)[],
+  answers: readonly Answers[],
+): Record<string, number>[] {
   const first = answers[0];
   if (!first) return [];
   if ('values' in first) {
@@ -40,7 +46,9 @@ export function heldOutMetrics(truth: readonly (string | number)[], answers: rea
       return { ...regressionMetrics(actual, a.values) };
     });
   }
-  const classes = [...new Set([...truth.map(String), ...answers.flatMap((a) => ('labels' in a ? a.labels : []))])].sort();
+  const classes = [
+    ...new Set([...truth.map(String), ...answers.flatMap((a) => ('labels' in a ? a.labels : []))]),
+  ].sort();
   const index = new Map(classes.map((c, i) => [c, i]));
   const yTrue = Int32Array.from(truth, (t) => index.get(String(t)) as number);
   return answers.map((a) => {

@@ -8,10 +8,23 @@ import { bucketStarts, type WindowBounds } from './windows.js';
 /** Live accuracy or MAE of `model` (one version, or all when null) over the window. */
 export function liveQuality(
   reader: RequestLogReader,
-  q: { model: string; version: number | null; task: 'classification' | 'regression'; testSplit: number | null; predictions: number },
+  q: {
+    model: string;
+    version: number | null;
+    task: 'classification' | 'regression';
+    testSplit: number | null;
+    predictions: number;
+  },
   b: WindowBounds,
 ): LiveQuality {
-  const rows = reader.feedback({ model: q.model, version: q.version, from: b.from, to: b.to, origin: b.from, bucketMs: b.bucketMs });
+  const rows = reader.feedback({
+    model: q.model,
+    version: q.version,
+    from: b.from,
+    to: b.to,
+    origin: b.from,
+    bucketMs: b.bucketMs,
+  });
   const classification = q.task === 'classification';
   const valueOf = (labelled: number, correct: number | null, absError: number | null) =>
     labelled === 0 ? null : classification ? (correct ?? 0) / labelled : (absError ?? 0) / labelled;

@@ -74,7 +74,12 @@ export class Monitor {
 
   constructor(private readonly deps: MonitorDeps) {
     this.repo = new MonitoringRepo(deps.db);
-    this.views = new VersionViews({ registry: deps.registry, datasets: deps.datasets, home: deps.paths.home, connect: deps.connect });
+    this.views = new VersionViews({
+      registry: deps.registry,
+      datasets: deps.datasets,
+      home: deps.paths.home,
+      connect: deps.connect,
+    });
     this.retrainer = new Retrainer({
       registry: deps.registry,
       datasets: deps.datasets,
@@ -153,7 +158,8 @@ export class Monitor {
       // Drift over a window at past instants is costly (each judgement parses up to thousands of
       // logged inputs and recomputes PSI and KS, in the app's main process), and on opening the
       // present state is what matters: a drift rule is judged once, now.
-      const steps = rule.metric === 'drift_score' ? 1 : Math.min(CATCH_UP_STEPS, Math.max(1, Math.floor(span / EVAL_INTERVAL_MS)));
+      const steps =
+        rule.metric === 'drift_score' ? 1 : Math.min(CATCH_UP_STEPS, Math.max(1, Math.floor(span / EVAL_INTERVAL_MS)));
       let resolvedBefore: Alert | undefined;
       for (let k = 1; k <= steps; k++) {
         const j = await this.judgeSafely(rule, steps === 1 ? now : since + (span * k) / steps, false);
@@ -236,14 +242,24 @@ export class Monitor {
       const last = this.repo.lastDecision(p.model);
       if (p.triggers.scheduleHours !== null) {
         const since = Date.parse(last?.at ?? p.updatedAt);
-        if (now - since >= p.triggers.scheduleHours * 3_600_000) this.autoRetrain(p.model, 'schedule', `every ${p.triggers.scheduleHours} h`);
+        if (now - since >= p.triggers.scheduleHours * 3_600_000)
+          this.autoRetrain(p.model, 'schedule', `every ${p.triggers.scheduleHours} h`);
       }
       if (p.triggers.onNewDatasetVersion) {
         try {
           const champion = this.retrainer.champion(p.model, p.alias);
           const newest = champion.run ? this.retrainer.newestBase(champion.run.datasetName) : undefined;
-          if (newest && champion.run && newest.version > champion.run.datasetVersion && last?.baseDatasetVersionId !== newest.id)
-            this.autoRetrain(p.model, 'dataset', `new version ${newest.version} of dataset "${champion.run.datasetName}"`);
+          if (
+            newest &&
+            champion.run &&
+            newest.version > champion.run.datasetVersion &&
+            last?.baseDatasetVersionId !== newest.id
+          )
+            this.autoRetrain(
+              p.model,
+              'dataset',
+              `new version ${newest.version} of dataset "${champion.run.datasetName}"`,
+            );
         } catch {
           // No such model any more.
         }
@@ -255,12 +271,19 @@ export class Monitor {
   async retrain(model: string, trigger: RetrainTrigger, detail: string): Promise<RetrainHandle> {
     const policy = this.policy(model);
     const key = policy.model.toLowerCase();
-    if (this.retraining.has(key)) throw new CairnError('conflict', `a retrain of "${policy.model}" is under way; wait for its decision`);
+    if (this.retraining.has(key))
+      throw new CairnError('conflict', `a retrain of "${policy.model}" is under way; wait for its decision`);
     let release!: (d: RetrainDecision) => void;
     this.retraining.set(key, new Promise<RetrainDecision>((r) => (release = r)));
     try {
       const handle = await this.retrainer.start({ model: policy.model, trigger, triggerDetail: detail, policy });
-      if (handle.runId) this.deps.events.emit('retrain.started', { model: policy.model, runId: handle.runId, trigger, championVersion: handle.championVersion });
+      if (handle.runId)
+        this.deps.events.emit('retrain.started', {
+          model: policy.model,
+          runId: handle.runId,
+          trigger,
+          championVersion: handle.championVersion,
+        });
       void handle.decided.then((d) => {
         this.retraining.delete(key);
         release(d);
@@ -297,7 +320,10 @@ export class Monitor {
     const { card } = await this.views.get(v);
     const metric = input.metric ?? COMPARE_METRICS_BY_TASK[card.task][0]!;
     if (!COMPARE_METRICS_BY_TASK[card.task].includes(metric))
-      throw new CairnError('invalid_argument', `${metric} is not a ${card.task} metric; use one of ${COMPARE_METRICS_BY_TASK[card.task].join(', ')}`);
+      throw new CairnError(
+        'invalid_argument',
+        `${metric} is not a ${card.task} metric; use one of ${COMPARE_METRICS_BY_TASK[card.task].join(', ')}`,
+      );
     const p: StoredPolicy = {
       model: v.name,
       triggers: input.triggers,
@@ -313,7 +339,10 @@ export class Monitor {
 
   private ruleView(r: StoredRule): AlertRule {
     const { lastValue, lastEvaluatedAt, ...rule } = r;
-    return { ...rule, state: { value: lastValue, firing: this.repo.firing(r.id) !== undefined, evaluatedAt: lastEvaluatedAt } };
+    return {
+      ...rule,
+      state: { value: lastValue, firing: this.repo.firing(r.id) !== undefined, evaluatedAt: lastEvaluatedAt },
+    };
   }
 
   rules(model?: string): AlertRule[] {
@@ -334,15 +363,30 @@ export class Monitor {
     const { card } = await this.views.get(v);
     const needs = alertMetricTask(input.metric);
     if (needs && needs !== card.task)
-      throw new CairnError('invalid_argument', `${input.metric} needs a ${needs} model; "${v.name}" is a ${card.task} model`);
+      throw new CairnError(
+        'invalid_argument',
+        `${input.metric} needs a ${needs} model; "${v.name}" is a ${card.task} model`,
+      );
     const existing = input.id ? this.repo.rule(input.id) : undefined;
     if (input.id && !existing && !options.createWithId) throw new CairnError('not_found', `no alert rule ${input.id}`);
     const at = new Date(now).toISOString();
     const id = existing?.id ?? input.id ?? randomUUID();
-    const changed = existing && (existing.metric !== input.metric || existing.comparator !== input.comparator || existing.threshold !== input.threshold || existing.window !== input.window);
+    const changed =
+      existing &&
+      (existing.metric !== input.metric ||
+        existing.comparator !== input.comparator ||
+        existing.threshold !== input.threshold ||
+        existing.window !== input.window);
     // A changed condition is a different question: an alert firing for the old one is answered.
-    if (existing && (changed || !input.enabled)) for (const a of this.repo.resolveRule(id, at)) this.deps.events.emit('alert.resolved', a);
-    this.repo.saveRule({ ...(input as Required<AlertRuleInput>), id, model: v.name, createdAt: existing?.createdAt ?? at, updatedAt: at });
+    if (existing && (changed || !input.enabled))
+      for (const a of this.repo.resolveRule(id, at)) this.deps.events.emit('alert.resolved', a);
+    this.repo.saveRule({
+      ...(input as Required<AlertRuleInput>),
+      id,
+      model: v.name,
+      createdAt: existing?.createdAt ?? at,
+      updatedAt: at,
+    });
     const saved = this.repo.rule(id) as StoredRule;
     if (saved.enabled) {
       const j = await this.judge(saved, now);
@@ -362,7 +406,11 @@ export class Monitor {
    */
   async models(now = Date.now()): Promise<MonitoredModel[]> {
     const registered = new Map((await this.deps.registry.list()).map((m) => [m.name.toLowerCase(), m]));
-    const traffic = new Map(this.reader().models(Math.floor((now - DAY_MS) / 60_000)).map((t) => [t.model.toLowerCase(), t]));
+    const traffic = new Map(
+      this.reader()
+        .models(Math.floor((now - DAY_MS) / 60_000))
+        .map((t) => [t.model.toLowerCase(), t]),
+    );
     const keys = new Set([...traffic.keys(), ...this.repo.models().map((m) => m.toLowerCase())]);
     const firing = this.repo.firingCounts();
     const rules = this.repo.ruleCounts();
@@ -388,7 +436,12 @@ export class Monitor {
 
   overview(req: MethodArg<'monitoring.overview'>, now = Date.now()): Promise<MethodResult<'monitoring.overview'>> {
     return monitoringOverview(
-      { reader: this.reader(), views: this.views, registry: this.deps.registry, firing: (model) => this.repo.alerts({ model, status: 'firing', limit: 100 }) },
+      {
+        reader: this.reader(),
+        views: this.views,
+        registry: this.deps.registry,
+        firing: (model) => this.repo.alerts({ model, status: 'firing', limit: 100 }),
+      },
       req,
       now,
     );
@@ -398,7 +451,11 @@ export class Monitor {
    * Labels from the app for logged predictions (JSON keeps types; CSV text may spell numbers,
    * and its rows are numbered by `rowOf`); the model's live-quality rules are judged again at once.
    */
-  async feedback(model: string, items: readonly FeedbackItem[], options: { source: LabelSource; rowOf?: (i: number) => number } = { source: 'json' }): Promise<FeedbackResult> {
+  async feedback(
+    model: string,
+    items: readonly FeedbackItem[],
+    options: { source: LabelSource; rowOf?: (i: number) => number } = { source: 'json' },
+  ): Promise<FeedbackResult> {
     const name = this.deps.registry.resolve({ name: model }).name;
     const result = recordFeedback(this.log(), name, items, options);
     if (result.accepted) {
@@ -421,7 +478,11 @@ export class Monitor {
       // what goes back names the file and the line, never its content. CSV text came from the
       // caller, so its own column names may be echoed.
       const shown = temp ? 'the CSV' : path.basename(info.path);
-      if (info.format !== 'csv') throw new CairnError('invalid_argument', `${shown} is not a CSV file: feedback needs a CSV with id and label columns`);
+      if (info.format !== 'csv')
+        throw new CairnError(
+          'invalid_argument',
+          `${shown} is not a CSV file: feedback needs a CSV with id and label columns`,
+        );
       const source = readSource(info);
       const conn = await this.deps.connect();
       let rows: unknown[][];
@@ -442,10 +503,14 @@ export class Monitor {
         if (err instanceof CairnError || temp) throw err;
         // DuckDB's messages quote the offending line: keep only where it is.
         const line = /on Line: (\d+)/.exec(err instanceof Error ? err.message : String(err))?.[1];
-        throw new CairnError('invalid_argument', `${shown}${line ? `, line ${line}` : ''}: cannot be read as a CSV of id and label`, {
-          file: shown,
-          ...(line ? { line: Number(line) } : {}),
-        });
+        throw new CairnError(
+          'invalid_argument',
+          `${shown}${line ? `, line ${line}` : ''}: cannot be read as a CSV of id and label`,
+          {
+            file: shown,
+            ...(line ? { line: Number(line) } : {}),
+          },
+        );
       } finally {
         conn.closeSync();
       }
@@ -462,13 +527,16 @@ export class Monitor {
         const id = toCell(r[0]);
         const label = toCell(r[1]);
         if (id === null || String(id).trim() === '') invalid.push({ row: line, id: null, message: 'the id is empty' });
-        else if (label === null || label === '') invalid.push({ row: line, id: String(id), message: 'the label is empty' });
+        else if (label === null || label === '')
+          invalid.push({ row: line, id: String(id), message: 'the label is empty' });
         else {
           items.push({ id: String(id).trim(), label });
           lines.push(line);
         }
       });
-      const result = items.length ? await this.feedback(req.model, items, { source: 'text', rowOf: (i) => lines[i] ?? i }) : { accepted: 0, unknown: [], invalid: [] };
+      const result = items.length
+        ? await this.feedback(req.model, items, { source: 'text', rowOf: (i) => lines[i] ?? i })
+        : { accepted: 0, unknown: [], invalid: [] };
       return { ...result, invalid: [...invalid, ...result.invalid].sort((a, b) => a.row - b.row), rows: rows.length };
     } finally {
       if (temp) await rm(temp, { force: true });

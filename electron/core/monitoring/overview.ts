@@ -29,13 +29,23 @@ export function judgedVersion(registry: ModelRegistry, model: string, version?: 
 }
 
 /** Versions of `model` that answered in the window (or just `version`). */
-export function answeringVersions(reader: RequestLogReader, model: string, version: number | null, b: WindowBounds): number[] {
+export function answeringVersions(
+  reader: RequestLogReader,
+  model: string,
+  version: number | null,
+  b: WindowBounds,
+): number[] {
   if (version !== null) return [version];
   return reader.versions(model, Math.floor(b.from / MINUTE_MS), Math.ceil(b.to / MINUTE_MS));
 }
 
 /** Drift of the logged inputs of `versions` in the window against `view`'s training data. */
-export function windowDrift(reader: RequestLogReader, view: VersionView, versions: readonly number[], b: WindowBounds): DriftReport {
+export function windowDrift(
+  reader: RequestLogReader,
+  view: VersionView,
+  versions: readonly number[],
+  b: WindowBounds,
+): DriftReport {
   const w = { model: view.version.name, versions, from: b.from, to: b.to };
   const count = versions.length ? reader.answeredCount(w) : 0;
   const inputs = count ? reader.sampleInputs(w, Math.ceil(count / LIVE_SAMPLE_MAX), LIVE_SAMPLE_MAX) : [];
@@ -77,7 +87,11 @@ export async function monitoringOverview(
     buckets,
     predictions: predictionDistribution(deps.reader, name, version, b, view.card.classes),
     drift: windowDrift(deps.reader, view, versions, b),
-    live: liveQuality(deps.reader, { model: name, version, task: view.card.task, testSplit: testSplitFigure(view), predictions: totals.predictions }, b),
+    live: liveQuality(
+      deps.reader,
+      { model: name, version, task: view.card.task, testSplit: testSplitFigure(view), predictions: totals.predictions },
+      b,
+    ),
     firing: deps.firing(name),
   };
 }

@@ -8,7 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CompareMetric, ImportRequest, RetrainDecision, RetrainTrigger, Run, RunRequest } from '../../../shared/api.js';
+import type {
+  CompareMetric,
+  ImportRequest,
+  RetrainDecision,
+  RetrainTrigger,
+  Run,
+  RunRequest,
+} from '../../../shared/api.js';
 import { improvement } from '../../../shared/metrics.js';
 import { ident, literal } from '../datasets/duck.js';
 import type { DatasetsRepo, StoredVersion } from '../db/datasets-repo.js';
@@ -50,10 +57,22 @@ export interface RetrainHandle {
 /** What the champion's run recorded, as a request for the same training on another dataset version. */
 export function runRequestFrom(champion: RegistryVersion, datasetVersionId: string): RunRequest {
   const run = champion.run;
-  if (!run) throw new CairnError('invalid_argument', `version ${champion.version} of "${champion.name}" was imported: it has no recorded training configuration to retrain with`);
+  if (!run)
+    throw new CairnError(
+      'invalid_argument',
+      `version ${champion.version} of "${champion.name}" was imported: it has no recorded training configuration to retrain with`,
+    );
   const p = run.params as {
     model?: { kind?: RunRequest['model']; hiddenLayers?: RunRequest['hiddenLayers']; l2?: number };
-    train?: { epochs?: number; batchSize?: number; learningRate?: number; optimizer?: RunRequest['optimizer']; classWeight?: RunRequest['classWeight']; earlyStopping?: RunRequest['earlyStopping']; seed?: number };
+    train?: {
+      epochs?: number;
+      batchSize?: number;
+      learningRate?: number;
+      optimizer?: RunRequest['optimizer'];
+      classWeight?: RunRequest['classWeight'];
+      earlyStopping?: RunRequest['earlyStopping'];
+      seed?: number;
+    };
     split?: { fractions?: RunRequest['split']; timeColumn?: string; splitColumn?: string };
     features?: string[];
   };
@@ -100,7 +119,8 @@ export class Retrainer {
     try {
       return this.deps.registry.resolve({ name: model, alias });
     } catch (err) {
-      if (err instanceof CairnError && err.code === 'not_found' && err.details?.alias) return this.deps.registry.resolve({ name: model });
+      if (err instanceof CairnError && err.code === 'not_found' && err.details?.alias)
+        return this.deps.registry.resolve({ name: model });
       throw err;
     }
   }
@@ -128,7 +148,13 @@ export class Retrainer {
       derivedDatasetVersionId: null,
     };
     const fail = (d: typeof base, err: unknown): RetrainDecision =>
-      this.deps.repo.addDecision({ ...d, outcome: 'failed', promoted: false, reason: toApiError(err).message, at: new Date().toISOString() });
+      this.deps.repo.addDecision({
+        ...d,
+        outcome: 'failed',
+        promoted: false,
+        reason: toApiError(err).message,
+        at: new Date().toISOString(),
+      });
     let champion: RegistryVersion;
     let started: { runId: string; ended: Promise<Run> };
     try {
@@ -136,9 +162,17 @@ export class Retrainer {
       base.model = champion.name;
       base.champion = { version: champion.version, metrics: {} };
       const run = champion.run;
-      if (!run) throw new CairnError('invalid_argument', `version ${champion.version} of "${champion.name}" was imported: it has no recorded training configuration to retrain with`);
+      if (!run)
+        throw new CairnError(
+          'invalid_argument',
+          `version ${champion.version} of "${champion.name}" was imported: it has no recorded training configuration to retrain with`,
+        );
       const newest = this.newestBase(run.datasetName);
-      if (!newest) throw new CairnError('not_found', `dataset "${run.datasetName}" that version ${champion.version} was trained on is gone`);
+      if (!newest)
+        throw new CairnError(
+          'not_found',
+          `dataset "${run.datasetName}" that version ${champion.version} was trained on is gone`,
+        );
       let trainOn = newest;
       base.baseDatasetVersionId = newest.id;
       if (policy.includeLabelledRequests) {
@@ -153,11 +187,20 @@ export class Retrainer {
       // With no alias yet, the bare name means the latest version: the challenger would be served
       // before it has won. Pinning the champion first keeps what is served until a decision.
       if (!this.deps.registry.aliasesAt(champion).some((a) => a.toLowerCase() === policy.alias.toLowerCase()))
-        this.deps.registry.setAlias(champion.name, policy.alias, champion.version, 'pinned before retraining, so a challenger is served only once it wins');
+        this.deps.registry.setAlias(
+          champion.name,
+          policy.alias,
+          champion.version,
+          'pinned before retraining, so a challenger is served only once it wins',
+        );
       started = this.deps.startRun(runRequestFrom(champion, trainOn.id));
       base.runId = started.runId;
     } catch (err) {
-      return { runId: null, championVersion: base.champion?.version ?? null, decided: Promise.resolve(fail(base, err)) };
+      return {
+        runId: null,
+        championVersion: base.champion?.version ?? null,
+        decided: Promise.resolve(fail(base, err)),
+      };
     }
     const decided = started.ended.then(
       (run) => this.decide(base, champion, run).catch((err: unknown) => fail(base, err)),
@@ -167,7 +210,11 @@ export class Retrainer {
   }
 
   /** Scores champion and challenger on the challenger's test rows and moves the alias if the challenger wins. */
-  private async decide(base: Omit<NewDecision, 'outcome' | 'reason' | 'at' | 'promoted'>, champion: RegistryVersion, run: Run): Promise<RetrainDecision> {
+  private async decide(
+    base: Omit<NewDecision, 'outcome' | 'reason' | 'at' | 'promoted'>,
+    champion: RegistryVersion,
+    run: Run,
+  ): Promise<RetrainDecision> {
     if (!run.model) throw new CairnError('internal', 'the retraining run saved no model version');
     const challenger = this.deps.registry.resolve({ name: run.model.name, version: run.model.version });
     const d = { ...base, challenger: { version: challenger.version, metrics: {} } };
@@ -177,13 +224,22 @@ export class Retrainer {
     const { loadArtifacts } = await import('../training/artifacts.js');
     const { selectBackend } = await import('../training/backend.js');
     await selectBackend();
-    const loaded = [await loadArtifacts(this.deps.registry.dirOf(champion), champion.sha256), await loadArtifacts(this.deps.registry.dirOf(challenger), challenger.sha256)];
+    const loaded = [
+      await loadArtifacts(this.deps.registry.dirOf(champion), champion.sha256),
+      await loadArtifacts(this.deps.registry.dirOf(challenger), challenger.sha256),
+    ];
     try {
       const columns = [...new Set(loaded.flatMap((a) => a.preprocess.features.map((f) => f.column)))];
       const conn = await this.deps.connect();
       let rows;
       try {
-        rows = await readRunRows(conn, path.join(this.deps.home, stored.dataFile), this.deps.datasets.profile(stored.id), columns, split);
+        rows = await readRunRows(
+          conn,
+          path.join(this.deps.home, stored.dataFile),
+          this.deps.datasets.profile(stored.id),
+          columns,
+          split,
+        );
       } finally {
         conn.closeSync();
       }
@@ -191,27 +247,45 @@ export class Retrainer {
       const target = rows.data.columns.get(split.target);
       if (!target) throw new CairnError('internal', `the data has no target column "${split.target}"`);
       // Test rows all have a target (splits leave out rows without one).
-      const truth = Array.from(test, (r) => (split.task === 'classification' ? String(cellOf(target, r)) : (cellOf(target, r) as number)));
+      const truth = Array.from(test, (r) =>
+        split.task === 'classification' ? String(cellOf(target, r)) : (cellOf(target, r) as number),
+      );
       const records = recordsOf(rows.data, test, columns);
       let championAnswers;
       try {
         championAnswers = await answer(loaded[0]!, records);
       } catch (err) {
-        throw new CairnError('invalid_argument', `the champion (version ${champion.version}) cannot score the new data: ${toApiError(err).message}`);
+        throw new CairnError(
+          'invalid_argument',
+          `the champion (version ${champion.version}) cannot score the new data: ${toApiError(err).message}`,
+        );
       }
-      const [championScores, challengerScores] = heldOutMetrics(truth, [championAnswers, await answer(loaded[1]!, records)]) as [Record<string, number>, Record<string, number>];
-      const scored = { ...d, heldOutRows: test.length, champion: { version: champion.version, metrics: championScores }, challenger: { version: challenger.version, metrics: challengerScores } };
+      const [championScores, challengerScores] = heldOutMetrics(truth, [
+        championAnswers,
+        await answer(loaded[1]!, records),
+      ]) as [Record<string, number>, Record<string, number>];
+      const scored = {
+        ...d,
+        heldOutRows: test.length,
+        champion: { version: champion.version, metrics: championScores },
+        challenger: { version: challenger.version, metrics: challengerScores },
+      };
       return this.conclude(scored, champion, challenger);
     } finally {
       for (const a of loaded) a.model.dispose();
     }
   }
 
-  private conclude(d: Omit<NewDecision, 'outcome' | 'reason' | 'at' | 'promoted'>, champion: RegistryVersion, challenger: RegistryVersion): RetrainDecision {
+  private conclude(
+    d: Omit<NewDecision, 'outcome' | 'reason' | 'at' | 'promoted'>,
+    champion: RegistryVersion,
+    challenger: RegistryVersion,
+  ): RetrainDecision {
     const metric: CompareMetric = d.metric;
     const a = d.champion?.metrics[metric];
     const b = d.challenger?.metrics[metric];
-    if (typeof a !== 'number' || typeof b !== 'number') throw new CairnError('internal', `no ${metric} for both versions`);
+    if (typeof a !== 'number' || typeof b !== 'number')
+      throw new CairnError('internal', `no ${metric} for both versions`);
     const gain = improvement(metric, a, b);
     const fmt = (x: number) => String(Number(x.toPrecision(4)));
     const versus = `${metric} ${fmt(b)} against ${fmt(a)} on the same ${d.heldOutRows} held-out rows`;
@@ -232,7 +306,10 @@ export class Retrainer {
    * A new version of the dataset: `base` plus the model's logged predictions that received a
    * label, their inputs as the columns and the label as the target. Undefined when none have.
    */
-  private async withLabelledRequests(champion: RegistryVersion, base: StoredVersion): Promise<{ version: StoredVersion; added: number } | undefined> {
+  private async withLabelledRequests(
+    champion: RegistryVersion,
+    base: StoredVersion,
+  ): Promise<{ version: StoredVersion; added: number } | undefined> {
     const run = champion.run as NonNullable<RegistryVersion['run']>;
     const labelled = this.deps.reader().labelled(champion.name);
     if (!labelled.length) return undefined;

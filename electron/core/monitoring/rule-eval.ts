@@ -50,18 +50,25 @@ export function ruleValue(reader: RequestLogReader, view: VersionView, rule: Rul
     case 'error_rate': {
       const { totals } = trafficSeries(reader, model, null, b);
       if (rule.metric === 'error_rate') return judged(totals.errorRate, totals.requests);
-      const value = rule.metric === 'latency_p50' ? totals.p50 : rule.metric === 'latency_p95' ? totals.p95 : totals.p99;
+      const value =
+        rule.metric === 'latency_p50' ? totals.p50 : rule.metric === 'latency_p95' ? totals.p95 : totals.p99;
       return judged(value, totals.requests - totals.errors);
     }
     case 'drift_score': {
       const drift = windowDrift(reader, view, answeringVersions(reader, model, null, b), b);
-      const crossing = drift.features.filter((f) => f.psi !== null && breaches(f.psi, rule.comparator, rule.threshold)).map((f) => f.feature);
+      const crossing = drift.features
+        .filter((f) => f.psi !== null && breaches(f.psi, rule.comparator, rule.threshold))
+        .map((f) => f.feature);
       return judged(drift.score, drift.liveRows, crossing.length ? crossing : drift.drifted);
     }
     case 'live_accuracy':
     case 'live_mae': {
       if (alertMetricTask(rule.metric) !== view.card.task) return { value: null, samples: 0, features: [] };
-      const live = liveQuality(reader, { model, version: null, task: view.card.task, testSplit: null, predictions: 0 }, b);
+      const live = liveQuality(
+        reader,
+        { model, version: null, task: view.card.task, testSplit: null, predictions: 0 },
+        b,
+      );
       return judged(live.value, live.labelled);
     }
   }

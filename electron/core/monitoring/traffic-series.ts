@@ -14,11 +14,23 @@ export const VALUE_BARS = 12;
 export function minuteWindow(model: string, version: number | null, b: WindowBounds, whole = false): MinuteWindow {
   const fromMin = Math.floor(b.from / MINUTE_MS);
   const toMin = Math.ceil(b.to / MINUTE_MS);
-  return { model, version, fromMin, toMin, originMin: fromMin, bucketMin: whole ? Math.max(1, toMin - fromMin) : Math.max(1, Math.round(b.bucketMs / MINUTE_MS)) };
+  return {
+    model,
+    version,
+    fromMin,
+    toMin,
+    originMin: fromMin,
+    bucketMin: whole ? Math.max(1, toMin - fromMin) : Math.max(1, Math.round(b.bucketMs / MINUTE_MS)),
+  };
 }
 
 /** Per-bucket traffic (every bucket of the window, oldest first) and the window's totals. */
-export function trafficSeries(reader: RequestLogReader, model: string, version: number | null, b: WindowBounds): { buckets: TrafficBucket[]; totals: TrafficTotals } {
+export function trafficSeries(
+  reader: RequestLogReader,
+  model: string,
+  version: number | null,
+  b: WindowBounds,
+): { buckets: TrafficBucket[]; totals: TrafficTotals } {
   const w = minuteWindow(model, version, b);
   const traffic = new Map(reader.traffic(w).map((r) => [r.b, r]));
   const bins = new Map<number, Map<number, number>>();
@@ -32,7 +44,15 @@ export function trafficSeries(reader: RequestLogReader, model: string, version: 
   const buckets = bucketStarts(b).map((t, i): TrafficBucket => {
     const r = traffic.get(i);
     const [p50, p95, p99] = binPercentiles(bins.get(i) ?? [], [50, 95, 99]);
-    return { t, requests: r?.requests ?? 0, errors: r?.errors ?? 0, predictions: r?.predictions ?? 0, p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null };
+    return {
+      t,
+      requests: r?.requests ?? 0,
+      errors: r?.errors ?? 0,
+      predictions: r?.predictions ?? 0,
+      p50: p50 ?? null,
+      p95: p95 ?? null,
+      p99: p99 ?? null,
+    };
   });
   const sum = (k: 'requests' | 'errors' | 'predictions') => buckets.reduce((s, x) => s + x[k], 0);
   const [p50, p95, p99] = binPercentiles(all, [50, 95, 99]);
@@ -40,7 +60,15 @@ export function trafficSeries(reader: RequestLogReader, model: string, version: 
   const errors = sum('errors');
   return {
     buckets,
-    totals: { requests, errors, predictions: sum('predictions'), errorRate: requests ? errors / requests : null, p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null },
+    totals: {
+      requests,
+      errors,
+      predictions: sum('predictions'),
+      errorRate: requests ? errors / requests : null,
+      p50: p50 ?? null,
+      p95: p95 ?? null,
+      p99: p99 ?? null,
+    },
   };
 }
 
@@ -60,10 +88,17 @@ export function predictionDistribution(
     const index = new Map(labels.map((l, i) => [l, i]));
     const counts = starts.map(() => new Array<number>(labels.length).fill(0));
     for (const r of rows) if (r.cls) counts[r.b]![index.get(r.cls) as number]! += r.count;
-    return { kind: 'classes', labels, edges: [], buckets: starts.map((t, i) => ({ t, counts: counts[i]! })), total: columnSums(counts, labels.length) };
+    return {
+      kind: 'classes',
+      labels,
+      edges: [],
+      buckets: starts.map((t, i) => ({ t, counts: counts[i]! })),
+      total: columnSums(counts, labels.length),
+    };
   }
   const valueRows = rows.filter((r) => r.cls === '');
-  if (!valueRows.length) return { kind: 'values', labels: [], edges: [], buckets: starts.map((t) => ({ t, counts: [] })), total: [] };
+  if (!valueRows.length)
+    return { kind: 'values', labels: [], edges: [], buckets: starts.map((t) => ({ t, counts: [] })), total: [] };
   // Fine bins span about 4 % each; show up to VALUE_BARS equal-width bars from the lowest to the highest bin seen.
   const lo = Math.min(...valueRows.map((r) => valueBinEdges(r.bin)[0]));
   const hi = Math.max(...valueRows.map((r) => valueBinEdges(r.bin)[1]));
@@ -77,7 +112,13 @@ export function predictionDistribution(
   const counts = starts.map(() => new Array<number>(bars).fill(0));
   for (const r of valueRows) counts[r.b]![barOf(r.bin)]! += r.count;
   const labels = edges.slice(0, -1).map((e, i) => `${short(e)} – ${short(edges[i + 1] as number)}`);
-  return { kind: 'values', labels, edges, buckets: starts.map((t, i) => ({ t, counts: counts[i]! })), total: columnSums(counts, bars) };
+  return {
+    kind: 'values',
+    labels,
+    edges,
+    buckets: starts.map((t, i) => ({ t, counts: counts[i]! })),
+    total: columnSums(counts, bars),
+  };
 }
 
 function columnSums(rows: number[][], n: number): number[] {

@@ -17,9 +17,14 @@ export interface RunSplitParams extends SplitChoice {
 }
 
 /** A run's recorded split parameters, from its resolved params; null if they are not all there. */
-export function splitParamsOf(run: { target: string; task: string | null; params: Record<string, unknown> }): RunSplitParams | null {
-  const split = run.params.split as Partial<RunSplitParams> & { seed?: number } | undefined;
-  if (!split || !run.task || typeof split.seed !== 'number' || !split.fractions || !split.method || !split.rows) return null;
+export function splitParamsOf(run: {
+  target: string;
+  task: string | null;
+  params: Record<string, unknown>;
+}): RunSplitParams | null {
+  const split = run.params.split as (Partial<RunSplitParams> & { seed?: number }) | undefined;
+  if (!split || !run.task || typeof split.seed !== 'number' || !split.fractions || !split.method || !split.rows)
+    return null;
   return {
     target: run.target,
     task: run.task as RunSplitParams['task'],
@@ -50,9 +55,11 @@ export async function readRunRows(
   split: RunSplitParams,
 ): Promise<RunRows> {
   const present = new Set(profile.map((p) => p.name));
-  const byMethod = split.method === 'time' ? split.timeColumn : split.method === 'column' ? split.splitColumn : undefined;
+  const byMethod =
+    split.method === 'time' ? split.timeColumn : split.method === 'column' ? split.splitColumn : undefined;
   const wanted = [split.target, ...columns, ...(byMethod ? [byMethod] : [])].filter((c) => present.has(c));
-  if (!present.has(split.target)) throw new CairnError('not_found', `The data has no column "${split.target}" (the target)`);
+  if (!present.has(split.target))
+    throw new CairnError('not_found', `The data has no column "${split.target}" (the target)`);
   const data = await readColumns(conn, dataFile, chooseColumns(profile, wanted));
   const splits = chooseSplit(data, split.target, split);
   const got = { train: splits.train.length, validation: splits.validation.length, test: splits.test.length };
@@ -77,7 +84,11 @@ export function cellOf(col: ColumnData, row: number): string | number | boolean 
 }
 
 /** Rows as input records (field -> value) of the named columns; columns absent from the data are left out. */
-export function recordsOf(data: ColumnSet, rows: ArrayLike<number>, columns: readonly string[]): Record<string, unknown>[] {
+export function recordsOf(
+  data: ColumnSet,
+  rows: ArrayLike<number>,
+  columns: readonly string[],
+): Record<string, unknown>[] {
   const cols = columns.map((c) => data.columns.get(c)).filter((c): c is ColumnData => c !== undefined);
   return Array.from({ length: rows.length }, (_, i) => {
     const r = rows[i] as number;

@@ -44,7 +44,13 @@ export class StepCache {
     let stored: StepResult;
     try {
       stored = JSON.parse(text) as StepResult;
-      if (typeof stored?.output !== 'object' || stored.output === null || typeof stored.ports !== 'object' || stored.ports === null) throw new Error('not a step result');
+      if (
+        typeof stored?.output !== 'object' ||
+        stored.output === null ||
+        typeof stored.ports !== 'object' ||
+        stored.ports === null
+      )
+        throw new Error('not a step result');
     } catch {
       // A damaged entry (a disk error, an edit by hand) is a miss: the step runs again and writes it anew.
       await this.drop(key);
@@ -138,7 +144,11 @@ export class StepCache {
   }
 }
 
-const exists = (file: string) => access(file).then(() => true, () => false);
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 /** Bytes of the files under a folder. */
 async function folderBytes(dir: string): Promise<number> {

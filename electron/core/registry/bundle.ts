@@ -16,13 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { z } from 'zod';
-import {
-  InputField,
-  ModelLineage,
-  OutputSignature,
-  TaskName,
-  TrainingDataSummary,
-} from '../../../shared/api.js';
+import { InputField, ModelLineage, OutputSignature, TaskName, TrainingDataSummary } from '../../../shared/api.js';
 import { fsyncDir, fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
 import { placeOutput, type WriteTarget } from '../file-access.js';
@@ -93,7 +87,10 @@ function sha256(data: Uint8Array | string): string {
 }
 
 function refused(file: string, reason: string, details: Record<string, unknown> = {}): CairnError {
-  return new CairnError('invalid_argument', `${path.basename(file)} cannot be imported: ${reason}`, { file, ...details });
+  return new CairnError('invalid_argument', `${path.basename(file)} cannot be imported: ${reason}`, {
+    file,
+    ...details,
+  });
 }
 
 /** Writes `files` (name → bytes) and their bundle.json into a zip at `out`, whole or not at all. */
@@ -111,7 +108,10 @@ export async function writeBundle(
   const partial = `${target}.${randomUUID()}.partial`;
   const zip = new yazl.ZipFile();
   const mtime = new Date(now);
-  zip.addBuffer(Buffer.from(JSON.stringify(BundleManifest.parse(bundle), null, 2)), BUNDLE_JSON, { mtime, mode: 0o100644 });
+  zip.addBuffer(Buffer.from(JSON.stringify(BundleManifest.parse(bundle), null, 2)), BUNDLE_JSON, {
+    mtime,
+    mode: 0o100644,
+  });
   for (const [name, data] of files) zip.addBuffer(data, name, { mtime, mode: 0o100644 });
   zip.end();
   try {
@@ -163,7 +163,11 @@ function zipError(file: string, err: unknown): CairnError {
  * Extracts and checks a bundle into a new folder under `workDir`; throws (leaving nothing behind)
  * on the first thing wrong with it.
  */
-export async function readBundle(file: string, workDir: string, limits: BundleLimits = DEFAULT_LIMITS): Promise<ReadBundle> {
+export async function readBundle(
+  file: string,
+  workDir: string,
+  limits: BundleLimits = DEFAULT_LIMITS,
+): Promise<ReadBundle> {
   let size: number;
   try {
     const s = await stat(file);
@@ -178,11 +182,18 @@ export async function readBundle(file: string, workDir: string, limits: BundleLi
   let zip: yauzl.ZipFile | undefined;
   try {
     try {
-      zip = await yauzl.openPromise(file, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true, decodeStrings: true, autoClose: false });
+      zip = await yauzl.openPromise(file, {
+        lazyEntries: true,
+        strictFileNames: true,
+        validateEntrySizes: true,
+        decodeStrings: true,
+        autoClose: false,
+      });
     } catch (err) {
       throw zipError(file, err);
     }
-    if (zip.entryCount > limits.maxEntries) throw refused(file, `it has ${zip.entryCount} entries (at most ${limits.maxEntries})`);
+    if (zip.entryCount > limits.maxEntries)
+      throw refused(file, `it has ${zip.entryCount} entries (at most ${limits.maxEntries})`);
     const next = entryReader(zip);
     const found = new Map<string, { size: number; sha256: string; data?: Buffer }>();
     let total = 0;
@@ -195,30 +206,44 @@ export async function readBundle(file: string, workDir: string, limits: BundleLi
       }
       if (!entry) break;
       const name = entry.fileName;
-      if (name.endsWith('/')) throw refused(file, `it holds a folder (${JSON.stringify(name)}); a bundle holds files only`);
-      if (!ENTRY_NAME.test(name)) throw refused(file, `the entry ${JSON.stringify(name)} is not a bare file name`, { entry: name });
+      if (name.endsWith('/'))
+        throw refused(file, `it holds a folder (${JSON.stringify(name)}); a bundle holds files only`);
+      if (!ENTRY_NAME.test(name))
+        throw refused(file, `the entry ${JSON.stringify(name)} is not a bare file name`, { entry: name });
       const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
       if (mode === S_IFLNK) throw refused(file, `the entry ${name} is a symbolic link`, { entry: name });
-      if (mode !== 0 && mode !== S_IFREG) throw refused(file, `the entry ${name} is not a regular file`, { entry: name });
+      if (mode !== 0 && mode !== S_IFREG)
+        throw refused(file, `the entry ${name} is not a regular file`, { entry: name });
       if (entry.isEncrypted()) throw refused(file, `the entry ${name} is encrypted`, { entry: name });
       if (found.has(name)) throw refused(file, `the entry ${name} appears twice`, { entry: name });
       const declared = entry.uncompressedSize;
       if (declared > limits.maxEntryBytes)
-        throw refused(file, `the entry ${name} would inflate to ${declared} bytes (at most ${limits.maxEntryBytes})`, { entry: name });
+        throw refused(file, `the entry ${name} would inflate to ${declared} bytes (at most ${limits.maxEntryBytes})`, {
+          entry: name,
+        });
       total += declared;
-      if (total > limits.maxTotalBytes) throw refused(file, `its entries would inflate to more than ${limits.maxTotalBytes} bytes`);
+      if (total > limits.maxTotalBytes)
+        throw refused(file, `its entries would inflate to more than ${limits.maxTotalBytes} bytes`);
       if (declared > limits.ratioFloorBytes && declared > limits.maxRatio * entry.compressedSize)
-        throw refused(file, `the entry ${name} is compressed more than ${limits.maxRatio} to 1, as zip bombs are`, { entry: name });
+        throw refused(file, `the entry ${name} is compressed more than ${limits.maxRatio} to 1, as zip bombs are`, {
+          entry: name,
+        });
       const hash = createHash('sha256');
       let seen = 0;
       const chunks: Buffer[] = [];
       // bundle.json is small and read here; everything else streams to disk.
-      const keep = name === BUNDLE_JSON || name === ARTIFACT_MANIFEST || name === MODEL_JSON || name === PREPROCESS_JSON || name === CARD_JSON;
+      const keep =
+        name === BUNDLE_JSON ||
+        name === ARTIFACT_MANIFEST ||
+        name === MODEL_JSON ||
+        name === PREPROCESS_JSON ||
+        name === CARD_JSON;
       const guard = new Transform({
         transform(chunk: Buffer, _enc, done) {
           seen += chunk.length;
           // yauzl checks this too; a second count costs nothing and does not depend on it.
-          if (seen > declared) return done(refused(file, `the entry ${name} inflates past its declared size`, { entry: name }));
+          if (seen > declared)
+            return done(refused(file, `the entry ${name} inflates past its declared size`, { entry: name }));
           hash.update(chunk);
           if (keep) chunks.push(chunk);
           done(null, chunk);
@@ -254,7 +279,10 @@ function readJson(file: string, name: string, data: Buffer | undefined): unknown
 
 function parseJson<T>(file: string, name: string, data: Buffer | undefined, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(readJson(file, name, data));
-  if (!parsed.success) throw refused(file, `${name} is not in the expected format (${parsed.error.issues[0]?.message ?? 'invalid'})`, { entry: name });
+  if (!parsed.success)
+    throw refused(file, `${name} is not in the expected format (${parsed.error.issues[0]?.message ?? 'invalid'})`, {
+      entry: name,
+    });
   return parsed.data;
 }
 
@@ -278,27 +306,36 @@ const ModelJson = z.object({
 });
 
 /** The checks that need every entry: the manifest's list, sizes, hashes, and the model's own references. */
-function checkBundle(file: string, found: Map<string, { size: number; sha256: string; data?: Buffer }>): BundleManifest {
+function checkBundle(
+  file: string,
+  found: Map<string, { size: number; sha256: string; data?: Buffer }>,
+): BundleManifest {
   const bundleEntry = found.get(BUNDLE_JSON);
   if (!bundleEntry) throw refused(file, `it has no ${BUNDLE_JSON}; it is not a Cairn model bundle`);
   const manifest = parseJson(file, BUNDLE_JSON, bundleEntry.data, BundleManifest);
   for (const [name, want] of Object.entries(manifest.files)) {
-    if (!ENTRY_NAME.test(name) || name === BUNDLE_JSON) throw refused(file, `${BUNDLE_JSON} lists ${JSON.stringify(name)}, which is not a bare file name`);
+    if (!ENTRY_NAME.test(name) || name === BUNDLE_JSON)
+      throw refused(file, `${BUNDLE_JSON} lists ${JSON.stringify(name)}, which is not a bare file name`);
     const got = found.get(name);
     if (!got) throw refused(file, `${name} is listed in ${BUNDLE_JSON} but missing from the zip`, { entry: name });
-    if (got.size !== want.size) throw refused(file, `${name} has ${got.size} bytes where ${BUNDLE_JSON} says ${want.size}`, { entry: name });
-    if (got.sha256 !== want.sha256) throw refused(file, `${name} does not match its sha256 in ${BUNDLE_JSON}`, { entry: name });
+    if (got.size !== want.size)
+      throw refused(file, `${name} has ${got.size} bytes where ${BUNDLE_JSON} says ${want.size}`, { entry: name });
+    if (got.sha256 !== want.sha256)
+      throw refused(file, `${name} does not match its sha256 in ${BUNDLE_JSON}`, { entry: name });
   }
   for (const name of found.keys())
-    if (name !== BUNDLE_JSON && !(name in manifest.files)) throw refused(file, `${name} is in the zip but not listed in ${BUNDLE_JSON}`, { entry: name });
+    if (name !== BUNDLE_JSON && !(name in manifest.files))
+      throw refused(file, `${name} is in the zip but not listed in ${BUNDLE_JSON}`, { entry: name });
   for (const name of REQUIRED) if (!found.has(name)) throw refused(file, `${name} is missing`, { entry: name });
 
   const artifact = parseJson(file, ARTIFACT_MANIFEST, found.get(ARTIFACT_MANIFEST)?.data, ArtifactManifest);
   for (const [name, hash] of Object.entries(artifact.files)) {
-    if (!ENTRY_NAME.test(name)) throw refused(file, `${ARTIFACT_MANIFEST} names ${JSON.stringify(name)}, which is not a bare file name`);
+    if (!ENTRY_NAME.test(name))
+      throw refused(file, `${ARTIFACT_MANIFEST} names ${JSON.stringify(name)}, which is not a bare file name`);
     const got = found.get(name);
     if (!got) throw refused(file, `${name} is listed in ${ARTIFACT_MANIFEST} but missing`, { entry: name });
-    if (got.sha256 !== hash) throw refused(file, `${name} does not match its sha256 in ${ARTIFACT_MANIFEST}`, { entry: name });
+    if (got.sha256 !== hash)
+      throw refused(file, `${name} does not match its sha256 in ${ARTIFACT_MANIFEST}`, { entry: name });
   }
   for (const name of [MODEL_JSON, PREPROCESS_JSON, CARD_JSON])
     if (!(name in artifact.files)) throw refused(file, `${ARTIFACT_MANIFEST} does not list ${name}`, { entry: name });
@@ -309,9 +346,15 @@ function checkBundle(file: string, found: Map<string, { size: number; sha256: st
   let sized = true;
   for (const group of model.weightsManifest) {
     for (const p of group.paths) {
-      if (!ENTRY_NAME.test(p)) throw refused(file, `${MODEL_JSON} names a weights path that is not a bare file name (${JSON.stringify(p)})`, { path: p });
+      if (!ENTRY_NAME.test(p))
+        throw refused(file, `${MODEL_JSON} names a weights path that is not a bare file name (${JSON.stringify(p)})`, {
+          path: p,
+        });
       const got = found.get(p);
-      if (!got || !(p in artifact.files)) throw refused(file, `the weights file ${p} named by ${MODEL_JSON} is not in the bundle's manifests`, { path: p });
+      if (!got || !(p in artifact.files))
+        throw refused(file, `the weights file ${p} named by ${MODEL_JSON} is not in the bundle's manifests`, {
+          path: p,
+        });
       weightFileBytes += got.size;
     }
     for (const w of group.weights) {
@@ -322,12 +365,17 @@ function checkBundle(file: string, found: Map<string, { size: number; sha256: st
     }
   }
   if (sized && weightBytes !== weightFileBytes)
-    throw refused(file, `${MODEL_JSON} describes ${weightBytes} bytes of weights but its weights files hold ${weightFileBytes}`);
+    throw refused(
+      file,
+      `${MODEL_JSON} describes ${weightBytes} bytes of weights but its weights files hold ${weightFileBytes}`,
+    );
   parseJson(file, PREPROCESS_JSON, found.get(PREPROCESS_JSON)?.data, PreprocessManifest);
   const card = parseJson(file, CARD_JSON, found.get(CARD_JSON)?.data, ModelCard);
-  if (card.task !== manifest.task) throw refused(file, `${BUNDLE_JSON} says ${manifest.task} but ${CARD_JSON} says ${card.task}`);
+  if (card.task !== manifest.task)
+    throw refused(file, `${BUNDLE_JSON} says ${manifest.task} but ${CARD_JSON} says ${card.task}`);
   // tfjs builds whatever layers model.json names: it must be a topology Cairn itself builds.
   const topology = checkModelTopology(card.modelKind, readJson(file, MODEL_JSON, found.get(MODEL_JSON)?.data));
-  if (!topology.ok) throw refused(file, `${MODEL_JSON} is not a model Cairn builds: ${topology.reason}`, { entry: MODEL_JSON });
+  if (!topology.ok)
+    throw refused(file, `${MODEL_JSON} is not a model Cairn builds: ${topology.reason}`, { entry: MODEL_JSON });
   return manifest;
 }

@@ -19,14 +19,23 @@ export function parseModelRef(ref: string): ParsedModelRef {
   const m = /^(.+):(\d+)$/.exec(ref);
   if (m) {
     const version = Number(m[2]);
-    if (!Number.isSafeInteger(version) || version < 1) throw new CairnError('invalid_argument', `"${m[2]}" is not a model version number`);
+    if (!Number.isSafeInteger(version) || version < 1)
+      throw new CairnError('invalid_argument', `"${m[2]}" is not a model version number`);
     return { name: m[1] as string, version };
   }
-  if (at > 0) throw new CairnError('invalid_argument', `"${ref.slice(at + 1)}" is not an alias name (a letter, then letters, digits, ".", "_" or "-")`);
+  if (at > 0)
+    throw new CairnError(
+      'invalid_argument',
+      `"${ref.slice(at + 1)}" is not an alias name (a letter, then letters, digits, ".", "_" or "-")`,
+    );
   return { name: ref };
 }
 
 /** The reference as text, for messages. */
 export function formatModelRef(ref: ParsedModelRef): string {
-  return ref.version !== undefined ? `${ref.name}:${ref.version}` : ref.alias !== undefined ? `${ref.name}@${ref.alias}` : ref.name;
+  return ref.version !== undefined
+    ? `${ref.name}:${ref.version}`
+    : ref.alias !== undefined
+      ? `${ref.name}@${ref.alias}`
+      : ref.name;
 }

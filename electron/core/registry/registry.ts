@@ -88,7 +88,12 @@ export class ModelRegistry {
 
   private model(name: string): RegistryModel {
     const m = this.repo.model(name);
-    if (!m) throw new CairnError('not_found', `no model named "${name}" (train one with \`cairn train <dataset> --target <column>\`)`, { model: name });
+    if (!m)
+      throw new CairnError(
+        'not_found',
+        `no model named "${name}" (train one with \`cairn train <dataset> --target <column>\`)`,
+        { model: name },
+      );
     return m;
   }
 
@@ -132,7 +137,8 @@ export class ModelRegistry {
    */
   resolve(ref: ModelRefInput): RegistryVersion {
     let wanted: ParsedModelRef = ref;
-    if (ref.version === undefined && ref.alias === undefined && !this.repo.model(ref.name)) wanted = parseModelRef(ref.name);
+    if (ref.version === undefined && ref.alias === undefined && !this.repo.model(ref.name))
+      wanted = parseModelRef(ref.name);
     const m = this.model(wanted.name);
     if (wanted.version !== undefined) {
       const v = this.repo.version(m.id, wanted.version);
@@ -202,10 +208,14 @@ export class ModelRegistry {
   /** Points `alias` at `version`, recording the move and its reason. */
   setAlias(name: string, alias: string, version: number, reason: string): AliasEvent {
     const m = this.model(name);
-    if (!this.repo.version(m.id, version)) throw new CairnError('not_found', `model "${m.name}" has no version ${version}`, { model: m.name, version });
+    if (!this.repo.version(m.id, version))
+      throw new CairnError('not_found', `model "${m.name}" has no version ${version}`, { model: m.name, version });
     const current = this.repo.alias(m.id, alias);
     if (current?.version === version)
-      throw new CairnError('invalid_argument', `${current.alias} already points at version ${version} of "${m.name}"`, { model: m.name, alias });
+      throw new CairnError('invalid_argument', `${current.alias} already points at version ${version} of "${m.name}"`, {
+        model: m.name,
+        alias,
+      });
     const event = this.repo.moveAlias(m.id, alias, version, reason, new Date().toISOString()) as AliasEvent;
     this.changed(m.name);
     return event;
@@ -213,7 +223,8 @@ export class ModelRegistry {
 
   removeAlias(name: string, alias: string, reason: string): AliasEvent {
     const m = this.model(name);
-    if (!this.repo.alias(m.id, alias)) throw new CairnError('not_found', `model "${m.name}" has no alias "${alias}"`, { model: m.name, alias });
+    if (!this.repo.alias(m.id, alias))
+      throw new CairnError('not_found', `model "${m.name}" has no alias "${alias}"`, { model: m.name, alias });
     const event = this.repo.moveAlias(m.id, alias, null, reason, new Date().toISOString()) as AliasEvent;
     this.changed(m.name);
     return event;
@@ -226,23 +237,38 @@ export class ModelRegistry {
   rollbackAlias(name: string, alias: string, reason: string): AliasEvent {
     const m = this.model(name);
     const [last] = this.repo.aliasEvents(m.id, alias);
-    if (!last) throw new CairnError('not_found', `model "${m.name}" has no alias "${alias}" to roll back`, { model: m.name, alias });
+    if (!last)
+      throw new CairnError('not_found', `model "${m.name}" has no alias "${alias}" to roll back`, {
+        model: m.name,
+        alias,
+      });
     const target = last.fromVersion;
     if (target !== null && !this.repo.version(m.id, target))
-      throw new CairnError('conflict', `${last.alias} cannot go back to version ${target} of "${m.name}": that version was deleted`, {
-        model: m.name,
-        alias: last.alias,
-        version: target,
-      });
-    const because = reason || `rollback of the move from ${last.fromVersion ?? 'nothing'} to ${last.toVersion ?? 'nothing'}`;
+      throw new CairnError(
+        'conflict',
+        `${last.alias} cannot go back to version ${target} of "${m.name}": that version was deleted`,
+        {
+          model: m.name,
+          alias: last.alias,
+          version: target,
+        },
+      );
+    const because =
+      reason || `rollback of the move from ${last.fromVersion ?? 'nothing'} to ${last.toVersion ?? 'nothing'}`;
     const event = this.repo.moveAlias(m.id, last.alias, target, because, new Date().toISOString()) as AliasEvent;
     this.changed(m.name);
     return event;
   }
 
-  async updateVersion(name: string, version: number, patch: { notes?: string; tags?: string[] }): Promise<ModelVersionInfo> {
+  async updateVersion(
+    name: string,
+    version: number,
+    patch: { notes?: string; tags?: string[] },
+  ): Promise<ModelVersionInfo> {
     const v = this.resolve({ name, version });
-    const tags = patch.tags ? [...new Set(patch.tags.map((t) => t.trim()).filter(Boolean))].slice(0, TAGS_MAX) : undefined;
+    const tags = patch.tags
+      ? [...new Set(patch.tags.map((t) => t.trim()).filter(Boolean))].slice(0, TAGS_MAX)
+      : undefined;
     this.repo.updateVersion(v.id, { notes: patch.notes, tags });
     this.changed(v.name);
     const updated = this.repo.version(v.modelId, v.version) as RegistryVersion;
@@ -250,9 +276,15 @@ export class ModelRegistry {
   }
 
   /** Deletes a version and its files; refused while an alias points at it or an endpoint serves it. */
-  async deleteVersion(name: string, version: number): Promise<{ name: string; version: number; modelDeleted: boolean }> {
+  async deleteVersion(
+    name: string,
+    version: number,
+  ): Promise<{ name: string; version: number; modelDeleted: boolean }> {
     const v = this.resolve({ name, version });
-    const aliases = this.repo.aliases(v.modelId).filter((a) => a.version === v.version).map((a) => a.alias);
+    const aliases = this.repo
+      .aliases(v.modelId)
+      .filter((a) => a.version === v.version)
+      .map((a) => a.alias);
     if (aliases.length)
       throw new CairnError(
         'conflict',
@@ -260,21 +292,29 @@ export class ModelRegistry {
         { model: v.name, version: v.version, aliases },
       );
     if (this.isServed(v.name, v.version))
-      throw new CairnError('conflict', `Version ${v.version} of "${v.name}" cannot be deleted: an endpoint serves it. Stop the endpoint first.`, {
-        model: v.name,
-        version: v.version,
-        served: true,
-      });
+      throw new CairnError(
+        'conflict',
+        `Version ${v.version} of "${v.name}" cannot be deleted: an endpoint serves it. Stop the endpoint first.`,
+        {
+          model: v.name,
+          version: v.version,
+          served: true,
+        },
+      );
     const { modelDeleted } = this.repo.deleteVersion(v.modelId, v.id);
     // Only a folder under models/ is removed: the record's path is trusted no further than that.
     const dir = path.resolve(this.dirOf(v));
-    if (dir.startsWith(path.resolve(this.options.paths.models) + path.sep)) await rm(dir, { recursive: true, force: true });
+    if (dir.startsWith(path.resolve(this.options.paths.models) + path.sep))
+      await rm(dir, { recursive: true, force: true });
     this.changed(v.name);
     return { name: v.name, version: v.version, modelDeleted };
   }
 
   /** Writes a version as a zip bundle at `out`. */
-  async exportVersion(ref: ModelRefInput, out: WriteTarget): Promise<{ name: string; version: number; path: string; bytes: number }> {
+  async exportVersion(
+    ref: ModelRefInput,
+    out: WriteTarget,
+  ): Promise<{ name: string; version: number; path: string; bytes: number }> {
     const v = this.resolve(ref);
     const dir = this.dirOf(v);
     const files = await readStoredFiles(dir, v.sha256);
@@ -387,7 +427,9 @@ export class ModelRegistry {
       aliases: aliases.filter((a) => a.version === v.version).map((a) => a.alias),
       sha256: v.sha256,
       lineage: await this.lineage(v),
-      importedFrom: bundle ? { name: bundle.model.name, version: bundle.model.version, exportedAt: bundle.exportedAt } : null,
+      importedFrom: bundle
+        ? { name: bundle.model.name, version: bundle.model.version, exportedAt: bundle.exportedAt }
+        : null,
     };
   }
 }

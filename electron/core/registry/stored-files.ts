@@ -30,12 +30,14 @@ export async function readStoredFiles(dir: string, expectedSha256: string): Prom
   } catch {
     throw new CairnError('not_found', `No saved model in ${dir} (${ARTIFACT_MANIFEST} is missing)`, { dir });
   }
-  if (sha256(manifestBytes) !== expectedSha256) throw tampered(dir, `${ARTIFACT_MANIFEST} differs from the one recorded when the model was saved`);
+  if (sha256(manifestBytes) !== expectedSha256)
+    throw tampered(dir, `${ARTIFACT_MANIFEST} differs from the one recorded when the model was saved`);
   const parsed = ArtifactManifest.safeParse(JSON.parse(manifestBytes.toString('utf8')));
   if (!parsed.success) throw tampered(dir, `${ARTIFACT_MANIFEST} is not a Cairn artifact manifest`);
   const files = new Map<string, Buffer>([[ARTIFACT_MANIFEST, manifestBytes]]);
   for (const [name, hash] of Object.entries(parsed.data.files)) {
-    if (!isBareName(name)) throw tampered(dir, `the manifest names a path outside the folder (${JSON.stringify(name)})`);
+    if (!isBareName(name))
+      throw tampered(dir, `the manifest names a path outside the folder (${JSON.stringify(name)})`);
     const data = await readFile(path.join(dir, name)).catch(() => undefined);
     if (!data) throw tampered(dir, `${name} is missing`);
     if (sha256(data) !== hash) throw tampered(dir, `${name} was modified after the model was saved`);
@@ -45,7 +47,10 @@ export async function readStoredFiles(dir: string, expectedSha256: string): Prom
 }
 
 /** The card and preprocessing manifest of stored files. */
-export function cardAndPreprocess(dir: string, files: Map<string, Buffer>): { card: ModelCard; preprocess: PreprocessManifest } {
+export function cardAndPreprocess(
+  dir: string,
+  files: Map<string, Buffer>,
+): { card: ModelCard; preprocess: PreprocessManifest } {
   const card = files.get(CARD_JSON);
   const preprocess = files.get(PREPROCESS_JSON);
   if (!card || !preprocess) throw tampered(dir, `${card ? PREPROCESS_JSON : CARD_JSON} is not in the manifest`);

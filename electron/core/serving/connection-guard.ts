@@ -70,7 +70,11 @@ export class ConnectionGuard {
         this.forget(address);
         this.onRefused(503);
         res.shouldKeepAlive = false;
-        res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1', connection: 'close' });
+        res.writeHead(503, {
+          'content-type': 'application/json; charset=utf-8',
+          'retry-after': '1',
+          connection: 'close',
+        });
         res.end(BUSY_BODY);
         return;
       }

@@ -6,7 +6,16 @@
 import * as tf from '@tensorflow/tfjs';
 
 type Act = 'linear' | 'relu' | 'tanh' | 'elu' | 'selu' | 'sigmoid' | 'softplus' | 'softmax';
-const ACTIVATIONS: ReadonlySet<string> = new Set(['linear', 'relu', 'tanh', 'elu', 'selu', 'sigmoid', 'softplus', 'softmax']);
+const ACTIVATIONS: ReadonlySet<string> = new Set([
+  'linear',
+  'relu',
+  'tanh',
+  'elu',
+  'selu',
+  'sigmoid',
+  'softplus',
+  'softmax',
+]);
 // Layers that do nothing at inference.
 const INERT: ReadonlySet<string> = new Set(['Dropout', 'SeededDropout']);
 // tfjs's SELU constants.
@@ -29,7 +38,10 @@ const MAX_WEIGHTS = 1 << 16;
  * The model as a function of row-major features, or undefined when it is not a chain of Dense
  * layers this pass knows (any other layer, constraint-free config aside) or is too big to gain.
  */
-export function compileDenseForward(model: tf.LayersModel, width: number): ((x: Float32Array, n: number) => Float32Array) | undefined {
+export function compileDenseForward(
+  model: tf.LayersModel,
+  width: number,
+): ((x: Float32Array, n: number) => Float32Array) | undefined {
   if (!(model instanceof tf.Sequential)) return undefined;
   const layers: DenseLayer[] = [];
   let inputs = width;
@@ -43,7 +55,8 @@ export function compileDenseForward(model: tf.LayersModel, width: number): ((x: 
     const w = layer.getWeights();
     if (config.useBias !== true || !ACTIVATIONS.has(activation) || w.length !== 2) return undefined;
     const [k, b] = w as [tf.Tensor, tf.Tensor];
-    if (k.shape.length !== 2 || k.shape[0] !== inputs || b.shape.length !== 1 || b.shape[0] !== k.shape[1]) return undefined;
+    if (k.shape.length !== 2 || k.shape[0] !== inputs || b.shape.length !== 1 || b.shape[0] !== k.shape[1])
+      return undefined;
     const units = k.shape[1];
     layers.push({
       kernel: Float32Array.from(k.dataSync()),

@@ -76,7 +76,12 @@ listen((message) => {
       break;
     case 'traffic':
       // Before it listens there is no traffic: the host shows empty buckets.
-      if (running) post({ type: 'traffic', id: message.id, traffic: running.metrics.live.window(message.from, message.to, message.bucketMs) });
+      if (running)
+        post({
+          type: 'traffic',
+          id: message.id,
+          traffic: running.metrics.live.window(message.from, message.to, message.bucketMs),
+        });
       break;
   }
 });

@@ -24,13 +24,20 @@ export function bucketSecondsFor(windowSeconds: number): number {
  * What the endpoint answered over the last windowSeconds, every bucket present (empty ones with
  * zero requests). Counted by the endpoint's process since it last started: a restart begins anew.
  */
-export async function endpointStats(source: TrafficSource, endpoint: Endpoint, args: StatsArgs, now = Date.now()): Promise<EndpointStats> {
+export async function endpointStats(
+  source: TrafficSource,
+  endpoint: Endpoint,
+  args: StatsArgs,
+  now = Date.now(),
+): Promise<EndpointStats> {
   const bucketSeconds = args.bucketSeconds ?? bucketSecondsFor(args.windowSeconds);
   const bucketMs = bucketSeconds * 1000;
   const to = (Math.floor(now / bucketMs) + 1) * bucketMs;
   const from = to - Math.ceil(args.windowSeconds / bucketSeconds) * bucketMs;
   const traffic = await source(from, to, bucketMs);
   const empty = { requests: 0, errors: 0, predictions: 0, p50: null, p95: null, p99: null };
-  const buckets = traffic?.buckets ?? Array.from({ length: (to - from) / bucketMs }, (_, i) => ({ t: from + i * bucketMs, ...empty }));
+  const buckets =
+    traffic?.buckets ??
+    Array.from({ length: (to - from) / bucketMs }, (_, i) => ({ t: from + i * bucketMs, ...empty }));
   return { endpointId: endpoint.id, from, to, bucketSeconds, buckets, total: traffic?.total ?? empty };
 }

@@ -14,7 +14,13 @@ import { newPredictionId } from './ids.js';
 import { loadServedModel, type LoadedModel } from './loaded-model.js';
 import { Metrics, UNSERVED } from './metrics.js';
 import { openApiDocument, instanceSchema, type DescribedModel } from './openapi.js';
-import { DEFAULT_LIMITS, type EndpointConfig, type EndpointLimits, type ModelState, type ServedModel } from './protocol.js';
+import {
+  DEFAULT_LIMITS,
+  type EndpointConfig,
+  type EndpointLimits,
+  type ModelState,
+  type ServedModel,
+} from './protocol.js';
 import { registerFeedbackRoute } from './feedback-route.js';
 import { RequestLog } from './request-log.js';
 
@@ -122,9 +128,13 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     // production must not take the model down.
     for (const [k, r] of byName) {
       const before = previous.byName.get(k)?.default;
-      if (r.default?.error && before?.model) r.default = r.versions.get(before.spec.version)?.model === before.model ? r.versions.get(before.spec.version) : before;
+      if (r.default?.error && before?.model)
+        r.default =
+          r.versions.get(before.spec.version)?.model === before.model ? r.versions.get(before.spec.version) : before;
     }
-    const live = new Set([...byName.values()].flatMap((r) => [...r.versions.values(), ...(r.default ? [r.default] : [])]));
+    const live = new Set(
+      [...byName.values()].flatMap((r) => [...r.versions.values(), ...(r.default ? [r.default] : [])]),
+    );
     return { byName, entries: [...live] };
   };
 
@@ -140,7 +150,9 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
   let swapping: Promise<unknown> = Promise.resolve();
   const swap = (models: ServedModel[]): Promise<ModelState[]> => {
     const next = swapping.then(async () => {
-      const reuse = new Map(routes.entries.filter((e) => e.model).map((e) => [`${key(e.spec.name)}:${e.spec.version}`, e]));
+      const reuse = new Map(
+        routes.entries.filter((e) => e.model).map((e) => [`${key(e.spec.name)}:${e.spec.version}`, e]),
+      );
       const entries: Entry[] = [];
       // One at a time: loading is mostly file reads and checks; memory peaks lower.
       for (const spec of models) entries.push(await makeEntry(spec, reuse));
@@ -212,7 +224,18 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     if (expected && req.url !== '/healthz' && !authorized(req)) {
       const message = 'missing or wrong API key';
       metrics.request(UNSERVED, null, 401, 0);
-      log.add({ at: Date.now(), model: UNSERVED, version: null, status: 401, latencyMs: 0, predictionId: null, inputJson: null, outputJson: null, answer: null, error: message });
+      log.add({
+        at: Date.now(),
+        model: UNSERVED,
+        version: null,
+        status: 401,
+        latencyMs: 0,
+        predictionId: null,
+        inputJson: null,
+        outputJson: null,
+        answer: null,
+        error: message,
+      });
       reply
         .code(401)
         .header('WWW-Authenticate', 'Bearer')
@@ -234,17 +257,31 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     try {
       done(null, JSON.parse(body as string) as unknown);
     } catch {
-      done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 415, code: 'CAIRN_NOT_JSON' }), undefined);
+      done(
+        Object.assign(new Error('the body is not valid JSON'), { statusCode: 415, code: 'CAIRN_NOT_JSON' }),
+        undefined,
+      );
     }
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     const status = err.statusCode ?? 500;
     metrics.refusedAtTheDoor(status);
-    if (status === 413) return reply.code(413).send(errorBody('payload_too_large', `the body is over the limit of ${limits.bodyLimit} bytes`));
+    if (status === 413)
+      return reply
+        .code(413)
+        .send(errorBody('payload_too_large', `the body is over the limit of ${limits.bodyLimit} bytes`));
     if (status === 415)
-      return reply.code(415).send(errorBody('unsupported_media_type', err.code === 'CAIRN_NOT_JSON' ? err.message : 'the body must be JSON (Content-Type: application/json)'));
-    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.code(415).send(errorBody('unsupported_media_type', 'the body is empty, not JSON'));
+      return reply
+        .code(415)
+        .send(
+          errorBody(
+            'unsupported_media_type',
+            err.code === 'CAIRN_NOT_JSON' ? err.message : 'the body must be JSON (Content-Type: application/json)',
+          ),
+        );
+    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+      return reply.code(415).send(errorBody('unsupported_media_type', 'the body is empty, not JSON'));
     if (status < 500) return reply.code(status).send(errorBody('bad_request', err.message));
     return reply.code(500).send(errorBody('internal', err.message));
   });
@@ -288,7 +325,18 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     const ms = performance.now() - a.t0;
     const version = spec?.version ?? null;
     metrics.request(a.model, version, status, ms);
-    log.add({ at: a.at, model: a.model, version, status, latencyMs: ms, predictionId: null, inputJson: null, outputJson: null, answer: null, error: logged });
+    log.add({
+      at: a.at,
+      model: a.model,
+      version,
+      status,
+      latencyMs: ms,
+      predictionId: null,
+      inputJson: null,
+      outputJson: null,
+      answer: null,
+      error: logged,
+    });
     return a.reply.code(status).send(errorBody(code, message, extra));
   };
 
@@ -299,11 +347,29 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     const named = routes.byName.get(key(name));
     const entry = named ? pick(named, req) : undefined;
     const attempt: Attempt = { reply, t0, at, model: named ? named.name : UNSERVED };
-    if (entry === 'bad') return refuse(attempt, undefined, 404, 'not_found', 'the version must be a positive whole number');
-    if (!named) return refuse(attempt, undefined, 404, 'not_found', `no model named "${name}" on this endpoint`, {}, 'no model of that name on this endpoint');
-    if (!entry) return refuse(attempt, undefined, 404, 'not_found', `model "${name}" has no such version or alias on this endpoint`);
+    if (entry === 'bad')
+      return refuse(attempt, undefined, 404, 'not_found', 'the version must be a positive whole number');
+    if (!named)
+      return refuse(
+        attempt,
+        undefined,
+        404,
+        'not_found',
+        `no model named "${name}" on this endpoint`,
+        {},
+        'no model of that name on this endpoint',
+      );
+    if (!entry)
+      return refuse(
+        attempt,
+        undefined,
+        404,
+        'not_found',
+        `model "${name}" has no such version or alias on this endpoint`,
+      );
     const { spec } = entry;
-    if (!entry.model || !entry.batcher) return refuse(attempt, spec, 503, 'model_unavailable', entry.error ?? 'the model is not loaded');
+    if (!entry.model || !entry.batcher)
+      return refuse(attempt, spec, 503, 'model_unavailable', entry.error ?? 'the model is not loaded');
     if (inFlight >= limits.maxInFlight) {
       metrics.rejectedOverload++;
       metrics.request(spec.name, spec.version, 503, performance.now() - t0);
@@ -312,17 +378,31 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     const body = req.body as PredictBody | null;
     const instances = body && typeof body === 'object' && !Array.isArray(body) ? body.instances : undefined;
     if (!Array.isArray(instances) || instances.length === 0)
-      return refuse(attempt, spec, 400, 'invalid_input', 'the body must be {"instances": [{...}, ...]} with at least one instance');
+      return refuse(
+        attempt,
+        spec,
+        400,
+        'invalid_input',
+        'the body must be {"instances": [{...}, ...]} with at least one instance',
+      );
     if (instances.length > limits.maxInstances)
       return refuse(attempt, spec, 400, 'invalid_input', `at most ${limits.maxInstances} instances per request`);
     const extraKeys = Object.keys(body as object).filter((k) => k !== 'instances');
     if (extraKeys.length)
-      return refuse(attempt, spec, 400, 'invalid_input', `unknown body field${extraKeys.length > 1 ? 's' : ''}: ${extraKeys.join(', ')}`);
+      return refuse(
+        attempt,
+        spec,
+        400,
+        'invalid_input',
+        `unknown body field${extraKeys.length > 1 ? 's' : ''}: ${extraKeys.join(', ')}`,
+      );
     const { model, batcher } = entry;
     const checked = model.validator.check(instances);
     if ('errors' in checked) {
       const first = checked.errors[0];
-      const where = first ? `instance ${first.instance}${first.field ? ` field "${first.field}"` : ''} ${first.message}` : '';
+      const where = first
+        ? `instance ${first.instance}${first.field ? ` field "${first.field}"` : ''} ${first.message}`
+        : '';
       return refuse(
         attempt,
         spec,
@@ -361,7 +441,13 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     } catch (err) {
       if (err instanceof DeadlineError) {
         metrics.deadlineExceeded++;
-        return refuse(attempt, spec, 504, 'deadline_exceeded', `no answer within ${limits.requestDeadlineMs} ms; the endpoint is busy`);
+        return refuse(
+          attempt,
+          spec,
+          504,
+          'deadline_exceeded',
+          `no answer within ${limits.requestDeadlineMs} ms; the endpoint is busy`,
+        );
       }
       return refuse(attempt, spec, 500, 'internal', err instanceof Error ? err.message : String(err));
     } finally {
@@ -369,7 +455,10 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     }
   };
 
-  app.post('/v1/models/:name/predict', predictRoute((r) => r.default));
+  app.post(
+    '/v1/models/:name/predict',
+    predictRoute((r) => r.default),
+  );
   app.post(
     '/v1/models/:name/versions/:version/predict',
     predictRoute((r, req) => {
@@ -378,8 +467,14 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
       return r.versions.get(Number(v));
     }),
   );
-  app.post('/v1/models/:name/aliases/:alias/predict', predictRoute((r, req) => r.aliases.get(key((req.params as { alias: string }).alias))));
-  registerFeedbackRoute(app, { serves: (name) => routes.byName.has(key(name)), record: (name, items) => log.feedback(name, items) });
+  app.post(
+    '/v1/models/:name/aliases/:alias/predict',
+    predictRoute((r, req) => r.aliases.get(key((req.params as { alias: string }).alias))),
+  );
+  registerFeedbackRoute(app, {
+    serves: (name) => routes.byName.has(key(name)),
+    record: (name, items) => log.feedback(name, items),
+  });
 
   const describe = (e: Entry): DescribedModel | undefined => {
     if (!e.model) return undefined;
@@ -448,9 +543,15 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
 
   app.get('/metrics', async (_req, reply) => {
     const queued = routes.entries.reduce((n, e) => n + (e.batcher?.waiting ?? 0), 0);
-    return reply
-      .type('text/plain; version=0.0.4; charset=utf-8')
-      .send(metrics.render({ inFlight, queued, tensors: tf.memory().numTensors, logBuffered: log.buffered, connections: guard.counts() }));
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(
+      metrics.render({
+        inFlight,
+        queued,
+        tensors: tf.memory().numTensors,
+        logBuffered: log.buffered,
+        connections: guard.counts(),
+      }),
+    );
   });
 
   let address: string;
@@ -463,7 +564,12 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     throw err;
   }
   const port = Number(new URL(address).port);
-  const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const shown =
+    config.host === '0.0.0.0' || config.host === '::'
+      ? '127.0.0.1'
+      : config.host.includes(':')
+        ? `[${config.host}]`
+        : config.host;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${shown}:${port}`,

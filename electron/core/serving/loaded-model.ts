@@ -45,7 +45,11 @@ export interface LoadedModel {
  * How row i of a model call's output reads as JSON: a classifier's label and class probabilities,
  * or a regressor's value (unscaled with the target's mean and std).
  */
-export function outputEncoder(classes: readonly string[] | null, mean: number, std: number): (y: Float32Array, i: number) => EncodedOutput {
+export function outputEncoder(
+  classes: readonly string[] | null,
+  mean: number,
+  std: number,
+): (y: Float32Array, i: number) => EncodedOutput {
   if (!classes) {
     return (y, i) => {
       const value = (y[i] as number) * std + mean;

@@ -20,7 +20,10 @@ function fieldSchema(f: InputField): Record<string, unknown> {
       // JSON Schema's integer is any number without a fraction: 12 and 12.0 alike, as the validator.
       return nullable({ type: 'integer' });
     case 'datetime':
-      return { type: ['string', 'number', 'null'], description: 'ISO 8601 date-time (UTC when no zone) or epoch milliseconds' };
+      return {
+        type: ['string', 'number', 'null'],
+        description: 'ISO 8601 date-time (UTC when no zone) or epoch milliseconds',
+      };
     case 'boolean':
       return nullable({ type: 'boolean' });
     case 'category':
@@ -36,7 +39,9 @@ export function instanceSchema(m: DescribedModel): Record<string, unknown> {
     additionalProperties: false,
     properties: {
       ...Object.fromEntries(m.fields.map((f) => [f.name, fieldSchema(f)])),
-      ...Object.fromEntries(m.ignored.map((c) => [c, { description: 'accepted and ignored: the model does not use it' }])),
+      ...Object.fromEntries(
+        m.ignored.map((c) => [c, { description: 'accepted and ignored: the model does not use it' }]),
+      ),
     },
   };
 }
@@ -73,7 +78,10 @@ const FEEDBACK_ITEM = {
   additionalProperties: false,
   properties: {
     id: { type: 'string', description: 'A prediction id a predict call returned' },
-    label: { type: ['string', 'number', 'boolean'], description: 'The true class (classification) or value (regression)' },
+    label: {
+      type: ['string', 'number', 'boolean'],
+      description: 'The true class (classification) or value (regression)',
+    },
   },
 } as const;
 
@@ -94,12 +102,22 @@ const FEEDBACK_RESPONSE = {
   type: 'object',
   required: ['accepted'],
   properties: {
-    accepted: { type: 'integer', description: 'Labels stored (a later label for a prediction replaces the earlier one)' },
-    unknown: { type: 'array', items: { type: 'string' }, description: 'Batch: ids with no prediction of this model in the log' },
+    accepted: {
+      type: 'integer',
+      description: 'Labels stored (a later label for a prediction replaces the earlier one)',
+    },
+    unknown: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Batch: ids with no prediction of this model in the log',
+    },
     invalid: {
       type: 'array',
       description: 'Batch: items refused, by their index in "feedback"',
-      items: { type: 'object', properties: { row: { type: 'integer' }, id: { type: ['string', 'null'] }, message: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: { row: { type: 'integer' }, id: { type: ['string', 'null'] }, message: { type: 'string' } },
+      },
     },
   },
 } as const;
@@ -153,7 +171,7 @@ export function openApiDocument(models: DescribedModel[], secured: boolean, vers
       description: 'One prediction per instance, in order',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/PredictResponse' } } },
     },
-    400: error('An instance failed the model\'s input schema: one error per field'),
+    400: error("An instance failed the model's input schema: one error per field"),
     401: error('Missing or wrong API key'),
     404: error('No such model, version or alias on this endpoint'),
     413: error('Body over the size limit'),
@@ -168,9 +186,7 @@ export function openApiDocument(models: DescribedModel[], secured: boolean, vers
   return {
     openapi: '3.1.0',
     info: { title: 'Cairn prediction endpoint', version },
-    ...(secured
-      ? { security: [{ bearer: [] }] }
-      : {}),
+    ...(secured ? { security: [{ bearer: [] }] } : {}),
     paths: {
       '/v1/models/{name}/predict': predict('Predict with the production version (else the latest)', [name]),
       '/v1/models/{name}/versions/{version}/predict': predict('Predict with one version', [
@@ -183,18 +199,30 @@ export function openApiDocument(models: DescribedModel[], secured: boolean, vers
       ]),
       '/v1/models/{name}/feedback': {
         post: {
-          summary: 'Send the true label of earlier predictions, by their ids: one {"id", "label"} or {"feedback": [...]}',
+          summary:
+            'Send the true label of earlier predictions, by their ids: one {"id", "label"} or {"feedback": [...]}',
           parameters: [name],
           requestBody: { required: true, content: { 'application/json': { schema: FEEDBACK_BODY } } },
           responses: {
-            200: { description: 'Stored; a batch lists unknown ids and refused items', content: { 'application/json': { schema: FEEDBACK_RESPONSE } } },
-            400: error('A malformed body, or a label of the wrong kind (not one of the classes; not a number for a regressor)'),
+            200: {
+              description: 'Stored; a batch lists unknown ids and refused items',
+              content: { 'application/json': { schema: FEEDBACK_RESPONSE } },
+            },
+            400: error(
+              'A malformed body, or a label of the wrong kind (not one of the classes; not a number for a regressor)',
+            ),
             401: error('Missing or wrong API key'),
             404: error('No such model on this endpoint, or (one label) no such prediction of it in the log'),
           },
         },
       },
-      '/v1/models/{name}': { get: { summary: 'Metadata and input schema', parameters: [name], responses: { 200: { description: 'The model' }, 404: error('No such model') } } },
+      '/v1/models/{name}': {
+        get: {
+          summary: 'Metadata and input schema',
+          parameters: [name],
+          responses: { 200: { description: 'The model' }, 404: error('No such model') },
+        },
+      },
       '/healthz': {
         get: {
           summary: 'Liveness: {"status"}; with the API key (or none set) also the served models and their load errors',
@@ -202,7 +230,9 @@ export function openApiDocument(models: DescribedModel[], secured: boolean, vers
           responses: { 200: { description: 'Serving' }, 503: { description: 'Draining' } },
         },
       },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } } },
+      '/metrics': {
+        get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } },
+      },
     },
     components: {
       ...(secured ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } : {}),

@@ -21,7 +21,18 @@ export interface LogColumns {
 }
 
 export function emptyColumns(): LogColumns {
-  return { at: [], model: [], version: [], status: [], latencyMs: [], predictionId: [], inputJson: [], outputJson: [], answer: [], error: [] };
+  return {
+    at: [],
+    model: [],
+    version: [],
+    status: [],
+    latencyMs: [],
+    predictionId: [],
+    inputJson: [],
+    outputJson: [],
+    answer: [],
+    error: [],
+  };
 }
 
 /** The rows of `c`, in order (the writer thread turns a handoff back into rows). */

@@ -55,7 +55,11 @@ port.on('message', (m: ToLogWorker) => {
     try {
       db.append(rowsOf(m.rows));
     } catch (err) {
-      port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err), dropped: m.rows.at.length } satisfies FromLogWorker);
+      port.postMessage({
+        type: 'error',
+        message: err instanceof Error ? err.message : String(err),
+        dropped: m.rows.at.length,
+      } satisfies FromLogWorker);
     }
     port.postMessage({ type: 'written', rows: m.rows.at.length } satisfies FromLogWorker);
     const now = Date.now();
@@ -64,7 +68,11 @@ port.on('message', (m: ToLogWorker) => {
       try {
         db.prune(retention, now);
       } catch (err) {
-        port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err), dropped: 0 } satisfies FromLogWorker);
+        port.postMessage({
+          type: 'error',
+          message: err instanceof Error ? err.message : String(err),
+          dropped: 0,
+        } satisfies FromLogWorker);
       }
     }
   } else if (m.type === 'feedback') {
@@ -72,7 +80,11 @@ port.on('message', (m: ToLogWorker) => {
       const result = recordFeedback(db, m.model, m.items, { source: 'json' });
       port.postMessage({ type: 'feedback', seq: m.seq, result } satisfies FromLogWorker);
     } catch (err) {
-      port.postMessage({ type: 'feedback', seq: m.seq, error: err instanceof Error ? err.message : String(err) } satisfies FromLogWorker);
+      port.postMessage({
+        type: 'feedback',
+        seq: m.seq,
+        error: err instanceof Error ? err.message : String(err),
+      } satisfies FromLogWorker);
     }
   } else {
     db.close();

@@ -5,7 +5,6 @@ import type { ModelRegistry } from '../registry/registry.js';
 import { parseModelRef } from '../registry/ref.js';
 import type { ServedModel } from './protocol.js';
 
-
 /** Resolves references to the versions to serve, each with every alias that points at it. */
 export function resolveServedModels(registry: ModelRegistry, refs: readonly string[]): ServedModel[] {
   const served = new Map<string, ServedModel>();
@@ -16,7 +15,14 @@ export function resolveServedModels(registry: ModelRegistry, refs: readonly stri
     const row = registry.resolve(ref);
     const k = `${row.name.toLowerCase()}:${row.version}`;
     if (!served.has(k)) {
-      served.set(k, { name: row.name, version: row.version, dir: registry.dirOf(row), sha256: row.sha256, aliases: registry.aliasesAt(row), isDefault: false });
+      served.set(k, {
+        name: row.name,
+        version: row.version,
+        dir: registry.dirOf(row),
+        sha256: row.sha256,
+        aliases: registry.aliasesAt(row),
+        isDefault: false,
+      });
     }
     const n = row.name.toLowerCase();
     if (ref.alias === undefined && ref.version === undefined) defaults.set(n, k);

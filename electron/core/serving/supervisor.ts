@@ -64,7 +64,13 @@ function isLoopback(host: string): boolean {
 }
 
 function toModels(states: ModelState[]): Endpoint['models'] {
-  return states.map((s) => ({ name: s.name, version: s.version, aliases: s.aliases, isDefault: s.isDefault, ...(s.error ? { error: s.error } : {}) }));
+  return states.map((s) => ({
+    name: s.name,
+    version: s.version,
+    aliases: s.aliases,
+    isDefault: s.isDefault,
+    ...(s.error ? { error: s.error } : {}),
+  }));
 }
 
 export class EndpointSupervisor {
@@ -193,7 +199,12 @@ export class EndpointSupervisor {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         m.trafficAsked.delete(ask);
-        reject(new CairnError('internal', `the endpoint did not report its traffic within ${TRAFFIC_TIMEOUT_MS / 1000} s; it may be saturated`));
+        reject(
+          new CairnError(
+            'internal',
+            `the endpoint did not report its traffic within ${TRAFFIC_TIMEOUT_MS / 1000} s; it may be saturated`,
+          ),
+        );
       }, TRAFFIC_TIMEOUT_MS);
       m.trafficAsked.set(ask, (traffic) => {
         clearTimeout(timer);
@@ -238,7 +249,11 @@ export class EndpointSupervisor {
           m.info.status = 'running';
           m.info.models = toModels(msg.models);
           const failed = msg.models.filter((s) => s.error);
-          m.info.message = failed.length ? failed.map((s) => s.error).join('; ') : m.info.restarts ? `restarted (restart ${m.info.restarts})` : null;
+          m.info.message = failed.length
+            ? failed.map((s) => s.error).join('; ')
+            : m.info.restarts
+              ? `restarted (restart ${m.info.restarts})`
+              : null;
           // A process drops swaps sent before it listens: if versions moved while it started, swap now.
           this.swapsAnswered(m, Number.POSITIVE_INFINITY);
           if (m.config.models !== startedWith) {
@@ -273,7 +288,12 @@ export class EndpointSupervisor {
         m.proc = undefined;
         m.info.pid = null;
         if (!listening) {
-          reject(new CairnError('internal', `the endpoint process stopped before it listened (${signal ?? `exit code ${String(code)}`})`));
+          reject(
+            new CairnError(
+              'internal',
+              `the endpoint process stopped before it listened (${signal ?? `exit code ${String(code)}`})`,
+            ),
+          );
           return;
         }
         if (m.stopping) return;
@@ -295,7 +315,8 @@ export class EndpointSupervisor {
       if (m.stopping) return;
       m.info.restarts++;
       this.launch(m).catch((err: unknown) => {
-        if (!m.stopping) this.scheduleRestart(m, `the restart failed: ${err instanceof Error ? err.message : String(err)}`);
+        if (!m.stopping)
+          this.scheduleRestart(m, `the restart failed: ${err instanceof Error ? err.message : String(err)}`);
       });
     }, delay);
   }

@@ -5,7 +5,11 @@ import { predictPath } from '../../../shared/endpoint-routes.js';
 import { CairnError } from '../errors.js';
 
 /** Posts the instances to a running endpoint; its refusals come back as results with their status. */
-export async function testPredict(endpoint: Endpoint, req: EndpointTestRequest, timeoutMs = 10_000): Promise<EndpointTestResult> {
+export async function testPredict(
+  endpoint: Endpoint,
+  req: EndpointTestRequest,
+  timeoutMs = 10_000,
+): Promise<EndpointTestResult> {
   if (!endpoint.url || endpoint.status !== 'running')
     throw new CairnError('conflict', `the endpoint is ${endpoint.status}; send once it is running`);
   const url = `${endpoint.url}${predictPath(req.model, req)}`;
@@ -15,10 +19,20 @@ export async function testPredict(endpoint: Endpoint, req: EndpointTestRequest, 
   let res: Response;
   let text: string;
   try {
-    res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ instances: req.instances }), signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ instances: req.instances }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     text = await res.text();
   } catch (err) {
-    const why = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : err instanceof Error ? err.message : String(err);
+    const why =
+      err instanceof Error && err.name === 'TimeoutError'
+        ? `no answer within ${timeoutMs / 1000} s`
+        : err instanceof Error
+          ? err.message
+          : String(err);
     throw new CairnError('internal', `could not reach ${url}: ${why}`);
   }
   const latencyMs = performance.now() - t0;

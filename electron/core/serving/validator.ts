@@ -54,7 +54,8 @@ function numeric(step: Extract<FeatureStep, { kind: 'numeric' }>): Writer {
   }
   if (step.type === 'integer') {
     return (v, out, at) => {
-      if (typeof v === 'number') return Number.isInteger(v) ? put(v, out, at) : Number.isFinite(v) ? NOT_AN_INTEGER : 'is not a finite number';
+      if (typeof v === 'number')
+        return Number.isInteger(v) ? put(v, out, at) : Number.isFinite(v) ? NOT_AN_INTEGER : 'is not a finite number';
       if (v === null) return put(median, out, at);
       return 'is not a number (an integer is expected)';
     };
@@ -78,7 +79,8 @@ function boolean(step: Extract<FeatureStep, { kind: 'boolean' }>): Writer {
 
 function category(step: Extract<FeatureStep, { kind: 'one-hot' | 'index' }>): Writer {
   const find = categoryFinder(step.categories);
-  const shown = step.categories.length <= 20 ? `: one of ${step.categories.map((c) => JSON.stringify(c)).join(', ')}` : '';
+  const shown =
+    step.categories.length <= 20 ? `: one of ${step.categories.map((c) => JSON.stringify(c)).join(', ')}` : '';
   const oneHot = step.kind === 'one-hot';
   return (v, out, at) => {
     if (v === null) {
@@ -158,7 +160,8 @@ export function compileValidator(manifest: PreprocessManifest): CompiledValidato
       // More keys than the fields found: some key is not a field of this model.
       const keys = Object.keys(r);
       if (keys.length > seen) {
-        for (const k of keys) if (!known.has(k)) (problems ??= new Problems()).add(i, k, 'is not an input of this model');
+        for (const k of keys)
+          if (!known.has(k)) (problems ??= new Problems()).add(i, k, 'is not an input of this model');
       }
     }
     return problems ? { errors: problems.errors, total: problems.total } : { x: out };

@@ -109,7 +109,8 @@ export async function loadArtifacts(dir: string, expectedSha256?: string): Promi
   const files = parsed.data.files;
   const contents = new Map<string, Buffer>();
   for (const [name, hash] of Object.entries(files)) {
-    if (!isBareName(name)) throw tampered(dir, `the manifest names a path outside the folder (${JSON.stringify(name)})`);
+    if (!isBareName(name))
+      throw tampered(dir, `the manifest names a path outside the folder (${JSON.stringify(name)})`);
     let data: Buffer;
     try {
       data = await readFile(path.join(dir, name));
@@ -147,7 +148,10 @@ export async function loadArtifacts(dir: string, expectedSha256?: string): Promi
   }
   const weightBytes = buffers.reduce((n, b) => n + b.byteLength, 0);
   if (weightBytes !== 4 * cost.params)
-    throw tampered(dir, `the topology has ${cost.params} float32 weights but the weights file holds ${weightBytes} bytes`);
+    throw tampered(
+      dir,
+      `the topology has ${cost.params} float32 weights but the weights file holds ${weightBytes} bytes`,
+    );
   const weightData = tf.io.concatenateArrayBuffers(
     buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer),
   );

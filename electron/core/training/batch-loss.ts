@@ -61,4 +61,3 @@ export function scoreOutputs(
   }
   return { lossSum, metricSum, gradient };
 }
-

@@ -182,4 +182,3 @@ export function chainGradients(
     return { loss, metricSum, grads };
   });
 }
-

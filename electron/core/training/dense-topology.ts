@@ -14,13 +14,22 @@ const MAX_LAYERS = 33;
 
 /** tfjs layer names as buildModel gets them (dense_Dense3, seeded_dropout_SeededDropout1). */
 const LayerName = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'not a layer name tfjs gives');
-const Seed = z.number().int().min(0).max(2 ** 31 - 1);
+const Seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 const Width = z.number().int().min(1).max(TOPOLOGY_CAPS.activationsPerRow);
 
 /** tf.initializers.glorotUniform, as saved. */
 const GlorotUniform = z.strictObject({
   class_name: z.literal('VarianceScaling'),
-  config: z.strictObject({ scale: z.literal(1), mode: z.literal('fan_avg'), distribution: z.literal('uniform'), seed: Seed }),
+  config: z.strictObject({
+    scale: z.literal(1),
+    mode: z.literal('fan_avg'),
+    distribution: z.literal('uniform'),
+    seed: Seed,
+  }),
 });
 const Zeros = z.strictObject({ class_name: z.literal('Zeros'), config: z.strictObject({}) });
 /** tf.regularizers.l2, as saved (ModelParams bounds l2 to [0, 10]). */
@@ -79,7 +88,9 @@ const ModelJson = z.strictObject({
   convertedBy: z.null().optional(),
   modelTopology: z.unknown(),
   // Bare-name checks on the paths are the callers' (they know the folder or the zip).
-  weightsManifest: z.tuple([z.strictObject({ paths: z.tuple([z.string().max(200)]), weights: z.array(WeightSpec).max(2 * MAX_LAYERS) })]),
+  weightsManifest: z.tuple([
+    z.strictObject({ paths: z.tuple([z.string().max(200)]), weights: z.array(WeightSpec).max(2 * MAX_LAYERS) }),
+  ]),
 });
 
 /** The first zod issue as `where: what`. */
@@ -103,7 +114,8 @@ export function denseChainTopology(options: Options): KindTopology {
     const json = ModelJson.safeParse(value);
     if (!json.success) return { ok: false, reason: `model.json ${firstIssue(json.error)}` };
     const seq = Sequential.safeParse(json.data.modelTopology);
-    if (!seq.success) return { ok: false, reason: `the topology is not a Sequential model Cairn builds (${firstIssue(seq.error)})` };
+    if (!seq.success)
+      return { ok: false, reason: `the topology is not a Sequential model Cairn builds (${firstIssue(seq.error)})` };
     const raw = seq.data.config.layers;
     const layers: { class_name: LayerClass; config: Record<string, unknown> }[] = [];
     const denses: { name: string; inputs: number; units: number }[] = [];
@@ -116,21 +128,33 @@ export function denseChainTopology(options: Options): KindTopology {
       const shown = `layer ${i + 1}${LayerName.safeParse(config?.name).success ? ` (${String(config?.name)})` : ''}`;
       if (!layer.success) return { ok: false, reason: `${shown}: ${firstIssue(layer.error)}` };
       if (!Object.hasOwn(LAYER_CONFIGS, layer.data.class_name))
-        return { ok: false, reason: `${shown}: class ${JSON.stringify(layer.data.class_name).slice(1, -1)} is not one Cairn builds` };
+        return {
+          ok: false,
+          reason: `${shown}: class ${JSON.stringify(layer.data.class_name).slice(1, -1)} is not one Cairn builds`,
+        };
       const cls = layer.data.class_name as LayerClass;
       const last = i === raw.length - 1;
       if (cls === 'Dense') {
         const dense = DenseConfig.safeParse(layer.data.config);
         if (!dense.success) return { ok: false, reason: `${shown}: ${firstIssue(dense.error)}` };
         const d = dense.data;
-        if (i === 0 && !d.batch_input_shape) return { ok: false, reason: `${shown}: the first layer must give its input shape` };
-        if (i > 0 && d.batch_input_shape) return { ok: false, reason: `${shown}: only the first layer gives an input shape` };
-        if (!last && !options.hidden) return { ok: false, reason: `${shown}: this model kind has one Dense layer and no hidden ones` };
+        if (i === 0 && !d.batch_input_shape)
+          return { ok: false, reason: `${shown}: the first layer must give its input shape` };
+        if (i > 0 && d.batch_input_shape)
+          return { ok: false, reason: `${shown}: only the first layer gives an input shape` };
+        if (!last && !options.hidden)
+          return { ok: false, reason: `${shown}: this model kind has one Dense layer and no hidden ones` };
         if (last && !options.output.includes(d.activation))
-          return { ok: false, reason: `${shown}: the output layer's activation must be ${options.output.join(' or ')}, not ${d.activation}` };
-        if (!last && d.activation === 'softmax') return { ok: false, reason: `${shown}: softmax is for the output layer only` };
-        if (last && d.activation === 'softmax' && d.units < 2) return { ok: false, reason: `${shown}: a softmax output needs at least 2 units` };
-        if (last && d.activation === 'linear' && d.units !== 1) return { ok: false, reason: `${shown}: a regression output has 1 unit` };
+          return {
+            ok: false,
+            reason: `${shown}: the output layer's activation must be ${options.output.join(' or ')}, not ${d.activation}`,
+          };
+        if (!last && d.activation === 'softmax')
+          return { ok: false, reason: `${shown}: softmax is for the output layer only` };
+        if (last && d.activation === 'softmax' && d.units < 2)
+          return { ok: false, reason: `${shown}: a softmax output needs at least 2 units` };
+        if (last && d.activation === 'linear' && d.units !== 1)
+          return { ok: false, reason: `${shown}: a regression output has 1 unit` };
         const inputs = i === 0 ? (d.batch_input_shape as [null, number])[1] : width;
         if (names.has(d.name)) return { ok: false, reason: `${shown}: the layer name is used twice` };
         names.add(d.name);
@@ -154,7 +178,10 @@ export function denseChainTopology(options: Options): KindTopology {
     ]);
     const [group] = json.data.weightsManifest;
     if (group.weights.length !== want.length)
-      return { ok: false, reason: `the weights manifest lists ${group.weights.length} weights where the topology has ${want.length}` };
+      return {
+        ok: false,
+        reason: `the weights manifest lists ${group.weights.length} weights where the topology has ${want.length}`,
+      };
     for (const [i, w] of want.entries()) {
       const got = group.weights[i] as z.infer<typeof WeightSpec>;
       if (got.name !== w.name || got.shape.length !== w.shape.length || got.shape.some((n, k) => n !== w.shape[k]))

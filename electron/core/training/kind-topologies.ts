@@ -14,7 +14,8 @@ const TOPOLOGIES: Record<ModelKind, KindTopology> = {
 /** Checks a parsed model.json against the allow-list of `kind` (the card's modelKind) and the caps. */
 export function checkModelTopology(kind: string, modelJson: unknown): TopologyCheck {
   const topology = Object.hasOwn(TOPOLOGIES, kind) ? TOPOLOGIES[kind as ModelKind] : undefined;
-  if (!topology) return { ok: false, reason: `the model kind ${JSON.stringify(kind.slice(0, 64))} is not one Cairn builds` };
+  if (!topology)
+    return { ok: false, reason: `the model kind ${JSON.stringify(kind.slice(0, 64))} is not one Cairn builds` };
   const checked = topology(modelJson);
   if (!checked.ok) return checked;
   const over = overCaps(checked.cost);

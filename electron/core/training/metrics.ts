@@ -299,5 +299,8 @@ export interface RegressionPoints {
 export function regressionPoints(yTrue: Numbers, yPred: Numbers, max = 2000): RegressionPoints {
   checkSameLength(yTrue, yPred, 'regression points');
   const n = Math.min(max, yTrue.length);
-  return { actual: Array.from({ length: n }, (_, i) => yTrue[i]!), predicted: Array.from({ length: n }, (_, i) => yPred[i]!) };
+  return {
+    actual: Array.from({ length: n }, (_, i) => yTrue[i]!),
+    predicted: Array.from({ length: n }, (_, i) => yPred[i]!),
+  };
 }

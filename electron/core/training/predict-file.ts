@@ -96,7 +96,10 @@ function fileRowError(err: unknown, firstRow: number, name: string): unknown {
   const total = typeof err.details.total === 'number' ? err.details.total : errors.length;
   const shown = errors
     .slice(0, SHOWN_ERRORS)
-    .map((e) => `row ${e.row}${e.field ? ` field "${e.field}"` : ''} ${e.message.replace(' (send null for an unknown value)', '')}`);
+    .map(
+      (e) =>
+        `row ${e.row}${e.field ? ` field "${e.field}"` : ''} ${e.message.replace(' (send null for an unknown value)', '')}`,
+    );
   const more = total > shown.length ? `; and ${total - shown.length} more` : '';
   return new CairnError(
     'invalid_argument',
@@ -124,7 +127,9 @@ export async function predictFile(options: PredictFileOptions): Promise<PredictF
   const format = options.out ? outFormat(options.out.path) : null;
   const outPath = options.out ? path.resolve(options.out.path) : null;
   // Written beside the destination and renamed into place, so a failed run leaves no half file.
-  const partial = outPath ? path.join(path.dirname(outPath), `.${path.basename(outPath)}.${randomUUID()}.partial`) : null;
+  const partial = outPath
+    ? path.join(path.dirname(outPath), `.${path.basename(outPath)}.${randomUUID()}.partial`)
+    : null;
   let handle: FileHandle | undefined;
   const predictions: Prediction[] | undefined = outPath ? undefined : [];
   const preview: Cell[][] = [];
@@ -138,7 +143,9 @@ export async function predictFile(options: PredictFileOptions): Promise<PredictF
     } catch (err) {
       throw fileRowError(err, rows + 1, name);
     }
-    const y = classes ? await predictProba(model, x, width) : decodeValues(preprocess, await predictValues(model, x, width));
+    const y = classes
+      ? await predictProba(model, x, width)
+      : decodeValues(preprocess, await predictValues(model, x, width));
     const lines: string[] = [];
     for (let i = 0; i < batch.length; i++) {
       let extra: Cell[];

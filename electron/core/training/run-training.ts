@@ -12,7 +12,14 @@ import type { PreprocessManifest } from './manifest.js';
 import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './metrics.js';
 import { buildModel, ModelParams, type ModelParamsInput, type Task } from './models.js';
 import { decodeValues, encodeTarget, featureCount, fitPreprocess, logsInTargetUnits, transform } from './preprocess.js';
-import { chooseSplit, DEFAULT_FRACTIONS, presentRows, splitMethodOf, type SplitFractions, type Splits } from './splits.js';
+import {
+  chooseSplit,
+  DEFAULT_FRACTIONS,
+  presentRows,
+  splitMethodOf,
+  type SplitFractions,
+  type Splits,
+} from './splits.js';
 import { predictProba, predictValues, trainModel, type EpochLogs } from './train-loop.js';
 import { TrainParams } from './train-params.js';
 
@@ -51,7 +58,8 @@ export function resolveTuning(
   if (task !== 'classification' || model.kind === 'linear_regression') return { model, train };
   return {
     model: given.l2 === undefined ? { ...model, l2: classificationL2(trainRows) } : model,
-    train: given.learningRate === undefined ? { ...train, learningRate: CLASSIFICATION_LEARNING_RATE[model.kind] } : train,
+    train:
+      given.learningRate === undefined ? { ...train, learningRate: CLASSIFICATION_LEARNING_RATE[model.kind] } : train,
   };
 }
 
@@ -108,7 +116,8 @@ function distinctCount(col: ColumnData, rows: Uint32Array): number {
 /** The task a target implies: classes for categories, booleans, text and small integer sets; numbers otherwise. */
 export function inferTask(col: ColumnData, present: Uint32Array): Task {
   if (col.kind === 'codes') return 'classification';
-  if (col.type === 'datetime') throw bad(`Target "${col.name}" is a date or time: pick a numeric or categorical target.`);
+  if (col.type === 'datetime')
+    throw bad(`Target "${col.name}" is a date or time: pick a numeric or categorical target.`);
   if (col.type === 'integer' && distinctCount(col, present) <= MAX_INTEGER_CLASSES) return 'classification';
   return 'regression';
 }
@@ -118,7 +127,11 @@ function hasValues(col: ColumnData): boolean {
 }
 
 /** Checks the request against the data; every problem a user can fix is a CairnError here, before training. */
-function plan(input: TrainInput, data: ColumnSet, features: string[]): { task: Task; splits: Splits; seedSplit: number } {
+function plan(
+  input: TrainInput,
+  data: ColumnSet,
+  features: string[],
+): { task: Task; splits: Splits; seedSplit: number } {
   const target = data.columns.get(input.target) as ColumnData;
   const present = presentRows(target);
   if (present.length === 0)
@@ -136,7 +149,9 @@ function plan(input: TrainInput, data: ColumnSet, features: string[]): { task: T
       rows: present.length,
     });
   if (task === 'classification' && distinctCount(target, present) < 2)
-    throw bad(`Target "${input.target}" has only one class: classification needs at least two.`, { column: input.target });
+    throw bad(`Target "${input.target}" has only one class: classification needs at least two.`, {
+      column: input.target,
+    });
   const seed = input.train.seed ?? TrainParams.parse({}).seed;
   const fractions = input.fractions ?? DEFAULT_FRACTIONS;
   const splits = chooseSplit(data, input.target, {
@@ -174,8 +189,13 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
   const requestedTrain = TrainParams.parse(input.train);
   const [targetColumn] = chooseColumns(input.columns, [input.target]);
   const featureNames =
-    input.features ?? input.columns.map((c) => c.name).filter((n) => n !== input.target && n !== input.timeColumn && n !== input.splitColumn);
-  const features = chooseColumns(input.columns, featureNames).filter((c) => c.name !== input.target && c.name !== input.splitColumn);
+    input.features ??
+    input.columns
+      .map((c) => c.name)
+      .filter((n) => n !== input.target && n !== input.timeColumn && n !== input.splitColumn);
+  const features = chooseColumns(input.columns, featureNames).filter(
+    (c) => c.name !== input.target && c.name !== input.splitColumn,
+  );
   const [timeColumn] = input.timeColumn ? chooseColumns(input.columns, [input.timeColumn]) : [];
   const [splitColumn] = input.splitColumn ? chooseColumns(input.columns, [input.splitColumn]) : [];
   const extra = [timeColumn, splitColumn].filter(
@@ -192,7 +212,11 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
   const names = features.map((f) => f.name);
   const { task, splits } = plan(input, data, names);
   const fractions = input.splitColumn ? shares(splits) : (input.fractions ?? DEFAULT_FRACTIONS);
-  const preprocess = fitPreprocess(data, { features: names, target: { column: input.target, task }, train: splits.train });
+  const preprocess = fitPreprocess(data, {
+    features: names,
+    target: { column: input.target, task },
+    train: splits.train,
+  });
   const width = featureCount(preprocess);
   if (width === 0) {
     const why = preprocess.dropped.map((d) => `"${d.column}" (${d.reason})`).join(', ');
@@ -243,7 +267,11 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       // Judged in the target's own units, not the standardised ones the network learns in.
       const predicted = decodeValues(preprocess, await predictValues(tfModel, test.x, width));
       const actual = decodeValues(preprocess, test.y as Float32Array);
-      metrics = { ...regressionMetrics(actual, predicted), points: regressionPoints(actual, predicted), rows: actual.length };
+      metrics = {
+        ...regressionMetrics(actual, predicted),
+        points: regressionPoints(actual, predicted),
+        rows: actual.length,
+      };
     }
     const params = {
       // Hidden layers mean nothing to a linear model: recording the defaults would only confuse comparisons.

@@ -193,9 +193,13 @@ export function timeSplit(time: ColumnData, options: SplitOptions = {}): Splits 
  */
 export function assignedSplit(column: ColumnData, options: SplitOptions = {}): Splits {
   if (column.kind !== 'codes') {
-    throw new CairnError('invalid_argument', `Split column "${column.name}" must hold the words train, validation and test; it is ${column.type}`, {
-      column: column.name,
-    });
+    throw new CairnError(
+      'invalid_argument',
+      `Split column "${column.name}" must hold the words train, validation and test; it is ${column.type}`,
+      {
+        column: column.name,
+      },
+    );
   }
   const codeOf = splitParts.map((v) => column.dictionary.indexOf(v));
   const parts: number[][] = [[], [], []];
@@ -229,7 +233,10 @@ export interface SplitChoice {
 }
 
 /** The method a training request implies: its split column, else its time column, else stratified for classes, else random. */
-export function splitMethodOf(request: { splitColumn?: string; timeColumn?: string }, task: 'classification' | 'regression'): SplitMethod {
+export function splitMethodOf(
+  request: { splitColumn?: string; timeColumn?: string },
+  task: 'classification' | 'regression',
+): SplitMethod {
   if (request.splitColumn) return 'column';
   if (request.timeColumn) return 'time';
   return task === 'classification' ? 'stratified' : 'random';
@@ -242,7 +249,10 @@ export function splitMethodOf(request: { splitColumn?: string; timeColumn?: stri
 export function chooseSplit(data: ColumnSet, target: string, choice: SplitChoice): Splits {
   const column = (name: string | undefined, what: string): ColumnData => {
     const col = data.columns.get(name ?? '');
-    if (!col) throw new CairnError('invalid_argument', `The data has no ${what} column ${JSON.stringify(name ?? '')}`, { column: name ?? null });
+    if (!col)
+      throw new CairnError('invalid_argument', `The data has no ${what} column ${JSON.stringify(name ?? '')}`, {
+        column: name ?? null,
+      });
     return col;
   };
   const targetColumn = column(target, 'target');

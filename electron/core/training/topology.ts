@@ -29,9 +29,7 @@ export const TOPOLOGY_CAPS = {
   activationsPerRow: 1 << 20,
 } as const;
 
-export type TopologyCheck =
-  | { ok: true; cost: ModelCost; modelJson: CheckedModelJson }
-  | { ok: false; reason: string };
+export type TopologyCheck = { ok: true; cost: ModelCost; modelJson: CheckedModelJson } | { ok: false; reason: string };
 
 /** A model.json that passed its kind's allow-list: what tfjs is then given. */
 export interface CheckedModelJson {
@@ -45,9 +43,14 @@ export type KindTopology = (modelJson: unknown) => TopologyCheck;
 /** Why a cost is over TOPOLOGY_CAPS, or undefined when it is within them. */
 export function overCaps(cost: ModelCost): string | undefined {
   for (const key of ['params', 'flopsPerRow', 'activationsPerRow'] as const) {
-    if (cost[key] > TOPOLOGY_CAPS[key]) return `the model needs ${cost[key]} ${CAP_WORDS[key]} (at most ${TOPOLOGY_CAPS[key]})`;
+    if (cost[key] > TOPOLOGY_CAPS[key])
+      return `the model needs ${cost[key]} ${CAP_WORDS[key]} (at most ${TOPOLOGY_CAPS[key]})`;
   }
   return undefined;
 }
 
-const CAP_WORDS = { params: 'parameters', flopsPerRow: 'operations per row', activationsPerRow: 'values per row in one layer' } as const;
+const CAP_WORDS = {
+  params: 'parameters',
+  flopsPerRow: 'operations per row',
+  activationsPerRow: 'values per row in one layer',
+} as const;

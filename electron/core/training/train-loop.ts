@@ -51,7 +51,6 @@ function metricFor(task: Task): string {
   return task === 'classification' ? 'accuracy' : 'mae';
 }
 
-
 /** Weight per class n / (k · count), so every class carries the same total weight (scikit-learn's "balanced"). */
 export function balancedClassWeights(y: Int32Array, k: number): Record<number, number> {
   const counts = new Array<number>(k).fill(0);

@@ -21,7 +21,10 @@ export type FileSource =
   | { kind: 'upload'; start: (onProgress: (sent: number, total: number) => void) => UploadHandle };
 
 /** Where an exported bundle went: a file the user chose (desktop), or a download the browser saves. */
-export type ExportOutcome = { kind: 'written'; path: string; bytes: number } | { kind: 'download'; url: string; fileName: string } | { kind: 'cancelled' };
+export type ExportOutcome =
+  | { kind: 'written'; path: string; bytes: number }
+  | { kind: 'download'; url: string; fileName: string }
+  | { kind: 'cancelled' };
 
 export interface Transport {
   client: CairnClient;
@@ -66,7 +69,11 @@ export function createTransport(): Transport {
     client: createHttpClient(),
     host: 'browser',
     sourceFor: (file) => ({ kind: 'upload', start: (onProgress) => uploadFile(file, onProgress) }),
-    exportModel: async ({ name, version }) => ({ kind: 'download', url: modelDownloadUrl(name, version), fileName: `${name}-v${version}.zip` }),
+    exportModel: async ({ name, version }) => ({
+      kind: 'download',
+      url: modelDownloadUrl(name, version),
+      fileName: `${name}-v${version}.zip`,
+    }),
   };
 }
 
@@ -76,7 +83,11 @@ export function modelDownloadUrl(name: string, version: number, base = ''): stri
 }
 
 function noPath(file: File): ApiError {
-  return new ApiError({ code: 'invalid_argument', message: `${file.name} has no local path; save it to disk first`, details: { file: file.name } });
+  return new ApiError({
+    code: 'invalid_argument',
+    message: `${file.name} has no local path; save it to disk first`,
+    details: { file: file.name },
+  });
 }
 
 /** Removes ?token= from the address bar: the cookie now carries it, and URLs get copied and shared. */

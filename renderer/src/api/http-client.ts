@@ -1,6 +1,13 @@
 // The browser transport for `cairn ui`: calls are JSON POSTs, events one EventSource. The token
 // lives in an HttpOnly cookie set by the first page load, so same-origin requests carry it.
-import type { CairnClient, EventName, EventPayload, MethodInput, MethodName, MethodResult } from '../../../shared/api.js';
+import type {
+  CairnClient,
+  EventName,
+  EventPayload,
+  MethodInput,
+  MethodName,
+  MethodResult,
+} from '../../../shared/api.js';
 import { bridgeEventNames } from '../../../shared/bridge.js';
 import { ApiError, unwrapReply } from './api-error.js';
 
@@ -67,7 +74,10 @@ export function createHttpClient(options: HttpClientOptions = {}): CairnClient {
       body = await res.json();
     } catch {
       // Non-2xx statuses carry the envelope too; only a proxy or a crash sends something else.
-      throw new ApiError({ code: res.status === 401 ? 'unauthorized' : 'internal', message: `the server answered ${res.status} ${res.statusText} without a reply envelope` });
+      throw new ApiError({
+        code: res.status === 401 ? 'unauthorized' : 'internal',
+        message: `the server answered ${res.status} ${res.statusText} without a reply envelope`,
+      });
     }
     return unwrapReply<MethodResult<M>>(body);
   }

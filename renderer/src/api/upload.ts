@@ -25,7 +25,12 @@ export function uploadFile(file: File, onProgress: (sent: number, total: number)
       try {
         body = JSON.parse(xhr.responseText);
       } catch {
-        reject(new ApiError({ code: 'internal', message: `uploading ${file.name} failed: the server answered ${xhr.status}` }));
+        reject(
+          new ApiError({
+            code: 'internal',
+            message: `uploading ${file.name} failed: the server answered ${xhr.status}`,
+          }),
+        );
         return;
       }
       const b = body as { path?: unknown; name?: unknown; ok?: unknown; error?: unknown };
@@ -33,10 +38,19 @@ export function uploadFile(file: File, onProgress: (sent: number, total: number)
         resolve({ path: b.path, name: typeof b.name === 'string' ? b.name : file.name });
       } else {
         const err = toApiError(b.error, `uploading ${file.name} failed (${xhr.status})`);
-        reject(new ApiError({ code: err.code, message: `${file.name}: ${err.message}`, details: { ...err.details, file: file.name } }));
+        reject(
+          new ApiError({
+            code: err.code,
+            message: `${file.name}: ${err.message}`,
+            details: { ...err.details, file: file.name },
+          }),
+        );
       }
     };
-    xhr.onerror = () => reject(new ApiError({ code: 'internal', message: `uploading ${file.name} failed: the server could not be reached` }));
+    xhr.onerror = () =>
+      reject(
+        new ApiError({ code: 'internal', message: `uploading ${file.name} failed: the server could not be reached` }),
+      );
     xhr.onabort = () => reject(new ApiError({ code: 'cancelled', message: `upload of ${file.name} was cancelled` }));
     xhr.send(file);
   });

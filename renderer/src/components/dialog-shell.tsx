@@ -18,7 +18,18 @@ interface DialogShellProps {
 }
 
 /** A modal <dialog> with a title, a body, an error and Cancel / submit buttons. */
-export function DialogShell({ title, testId, busy, error, submitLabel, danger, disabled, onSubmit, onClose, children }: DialogShellProps) {
+export function DialogShell({
+  title,
+  testId,
+  busy,
+  error,
+  submitLabel,
+  danger,
+  disabled,
+  onSubmit,
+  onClose,
+  children,
+}: DialogShellProps) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -29,7 +40,14 @@ export function DialogShell({ title, testId, busy, error, submitLabel, danger, d
     onSubmit();
   };
   return (
-    <dialog ref={ref} className="model-dialog" aria-label={title} data-testid={testId} onClose={onClose} onCancel={(e) => busy && e.preventDefault()}>
+    <dialog
+      ref={ref}
+      className="model-dialog"
+      aria-label={title}
+      data-testid={testId}
+      onClose={onClose}
+      onCancel={(e) => busy && e.preventDefault()}
+    >
       <form method="dialog" onSubmit={submit}>
         <h2>{title}</h2>
         <div className="model-dialog-body">{children}</div>
@@ -38,7 +56,12 @@ export function DialogShell({ title, testId, busy, error, submitLabel, danger, d
           <button type="button" className="btn" onClick={() => ref.current?.close()} disabled={busy}>
             Cancel
           </button>
-          <button type="submit" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy || disabled} data-testid={`${testId}-submit`}>
+          <button
+            type="submit"
+            className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`}
+            disabled={busy || disabled}
+            data-testid={`${testId}-submit`}
+          >
             {busy ? `${submitLabel}…` : submitLabel}
           </button>
         </div>

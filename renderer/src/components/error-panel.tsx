@@ -31,7 +31,9 @@ export function ErrorPanel({ title, error, children }: ErrorPanelProps) {
   return (
     <div className="error-panel" role="alert" data-testid="error-panel" data-code={error.code}>
       <div className="error-title">
-        <span className="error-icon" aria-hidden="true">!</span>
+        <span className="error-icon" aria-hidden="true">
+          !
+        </span>
         {title}
         <code className="error-code">{error.code}</code>
       </div>

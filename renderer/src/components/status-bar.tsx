@@ -26,7 +26,10 @@ export function StatusBar({ info, error, onAbout }: StatusBarProps) {
             Backend: <strong data-testid="backend-name">{BACKEND_LABEL[info.backend.name]}</strong>
           </button>
           <span className="status-item" title={info.home}>
-            Data folder: <span className="mono" data-testid="data-folder">{info.home}</span>
+            Data folder:{' '}
+            <span className="mono" data-testid="data-folder">
+              {info.home}
+            </span>
           </span>
           <span className="status-spacer" />
           <span className="status-item">{info.host === 'desktop' ? 'Desktop' : 'Browser'}</span>

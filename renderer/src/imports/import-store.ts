@@ -2,7 +2,14 @@
 // job with its progress events, then success, failure or cancellation. Job events are kept per
 // job id even before `datasets.import` has answered with that id, since the event stream and the
 // call's reply travel separately and a quick job may finish first.
-import type { BadRowsPolicy, CairnClient, EventPayload, ImportRequest, ImportResult, JobProgress } from '../../../shared/api.js';
+import type {
+  BadRowsPolicy,
+  CairnClient,
+  EventPayload,
+  ImportRequest,
+  ImportResult,
+  JobProgress,
+} from '../../../shared/api.js';
 import { ApiError, toApiError } from '../api/api-error.js';
 import type { FileSource } from '../api/client.js';
 
@@ -57,7 +64,10 @@ export class ImportStore {
 
   /** Listens to job events; returns the function that stops (an effect's cleanup). */
   connect(): () => void {
-    const off = [this.client.on('job.progress', (p) => this.onProgress(p)), this.client.on('job.finished', (f) => this.onFinished(f))];
+    const off = [
+      this.client.on('job.progress', (p) => this.onProgress(p)),
+      this.client.on('job.finished', (f) => this.onFinished(f)),
+    ];
     return () => {
       for (const o of off) o();
     };
@@ -76,7 +86,10 @@ export class ImportStore {
   start({ file, source, badRows = 'fail' }: StartImport): number {
     const id = this.nextId++;
     this.files.set(id, file);
-    this.tasks = [{ id, fileName: file.name, badRows, state: source.kind === 'upload' ? 'uploading' : 'importing' }, ...this.tasks];
+    this.tasks = [
+      { id, fileName: file.name, badRows, state: source.kind === 'upload' ? 'uploading' : 'importing' },
+      ...this.tasks,
+    ];
     this.emit();
     void this.run(id, source, badRows);
     return id;
@@ -163,7 +176,15 @@ export class ImportStore {
       return;
     }
     if (this.task(id)?.state !== 'importing') return;
-    this.update(id, { progress: { phase: p.phase, fraction: p.fraction, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, rows: p.rows } });
+    this.update(id, {
+      progress: {
+        phase: p.phase,
+        fraction: p.fraction,
+        bytesDone: p.bytesDone,
+        bytesTotal: p.bytesTotal,
+        rows: p.rows,
+      },
+    });
   }
 
   private onFinished(f: Finished): void {
@@ -177,7 +198,9 @@ export class ImportStore {
       this.update(id, { state: 'succeeded', result: f.result });
       this.onImported(f.result);
     } else {
-      const error = f.error ? toApiError(f.error) : new ApiError({ code: 'internal', message: 'the import ended without a result' });
+      const error = f.error
+        ? toApiError(f.error)
+        : new ApiError({ code: 'internal', message: 'the import ended without a result' });
       this.update(id, { state: f.status === 'cancelled' ? 'cancelled' : 'failed', error });
     }
   }

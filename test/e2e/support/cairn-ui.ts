@@ -22,7 +22,8 @@ else if (uiMissing) console.log('e2e: skipped, the UI is not built (run `npx ele
 export const canRun = !chromiumMissing && !uiMissing;
 // CI installs Chromium and builds the UI before this suite: a skip there would be a suite that
 // cannot fail, so it is an error instead.
-if (process.env.CI && !canRun) throw new Error('e2e: CI must run the browser tests, but Chromium or the UI build is missing');
+if (process.env.CI && !canRun)
+  throw new Error('e2e: CI must run the browser tests, but Chromium or the UI build is missing');
 
 export interface CairnUi {
   url: string;
@@ -46,7 +47,9 @@ async function freePort(): Promise<number> {
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  return child.exitCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
 /** What a test file may set on the `cairn ui` it starts. */
@@ -83,7 +86,10 @@ export async function startCairnUi(options: CairnUiOptions = {}): Promise<CairnU
     port,
     cli: (...args) =>
       new Promise((resolve, reject) => {
-        const c = spawn(process.execPath, [bin, ...args, '--home', home], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+        const c = spawn(process.execPath, [bin, ...args, '--home', home], {
+          cwd: ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

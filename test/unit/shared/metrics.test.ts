@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CompareMetric } from '../../../shared/api.js';
-import { alertMetricTask, compareMetricsFor, compareMetricTask, improvement, lowerIsBetter } from '../../../shared/metrics.js';
+import {
+  alertMetricTask,
+  compareMetricsFor,
+  compareMetricTask,
+  improvement,
+  lowerIsBetter,
+} from '../../../shared/metrics.js';
 
 describe('metrics', () => {
   it('knows losses and errors are better lower', () => {

@@ -25,7 +25,12 @@ import {
 const pos = { x: 0, y: 0 };
 
 /** Whether a lone edge from one kind's output to another kind's input type-checks. */
-function joins(sourceKind: string, sourcePort: string, targetKind: keyof typeof nodeKinds, targetPort: string): boolean {
+function joins(
+  sourceKind: string,
+  sourcePort: string,
+  targetKind: keyof typeof nodeKinds,
+  targetPort: string,
+): boolean {
   const graph = specPortGraph({ nodes: [{ id: 'a', kind: sourceKind }], edges: [] });
   const carries = outputType(graph, 'a', sourcePort);
   const inp = nodeKinds[targetKind].inputs.find((p) => p.name === targetPort);
@@ -232,7 +237,10 @@ describe('validatePipeline', () => {
     s.edges[1] = { id: 'e2', source: 'impute', sourcePort: 'data', target: 'split', targetPort: 'data' };
     expect(validatePipeline(s).issues).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ edgeId: 'e4', message: 'input "data" of "train" takes a split table, but "scale" gives a table' }),
+        expect.objectContaining({
+          edgeId: 'e4',
+          message: 'input "data" of "train" takes a split table, but "scale" gives a table',
+        }),
       ]),
     );
 
@@ -240,7 +248,8 @@ describe('validatePipeline', () => {
     expect(joins('split', 'data', 'sql', 'data')).toBe(false);
     expect(joins('split', 'data', 'columns', 'data')).toBe(false);
     expect(joins('split', 'data', 'split', 'data')).toBe(false);
-    for (const kind of ['filter', 'impute', 'scale', 'encode'] as const) expect(joins('split', 'data', kind, 'data')).toBe(true);
+    for (const kind of ['filter', 'impute', 'scale', 'encode'] as const)
+      expect(joins('split', 'data', kind, 'data')).toBe(true);
   });
 
   it('ends port typing at a loop, which it reports', () => {

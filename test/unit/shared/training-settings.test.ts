@@ -20,8 +20,28 @@ import { defaultForm, validateForm, type TrainForm } from '../../../renderer/src
 import type { ColumnProfile } from '../../../shared/api.js';
 
 const columns: ColumnProfile[] = [
-  { name: 'x', type: 'numeric', inferredType: 'numeric', storageType: 'DOUBLE', missing: 0, invalid: 0, nonFinite: 0, distinct: 10, distinctApprox: false },
-  { name: 'y', type: 'categorical', inferredType: 'categorical', storageType: 'VARCHAR', missing: 0, invalid: 0, nonFinite: 0, distinct: 3, distinctApprox: false },
+  {
+    name: 'x',
+    type: 'numeric',
+    inferredType: 'numeric',
+    storageType: 'DOUBLE',
+    missing: 0,
+    invalid: 0,
+    nonFinite: 0,
+    distinct: 10,
+    distinctApprox: false,
+  },
+  {
+    name: 'y',
+    type: 'categorical',
+    inferredType: 'categorical',
+    storageType: 'VARCHAR',
+    missing: 0,
+    invalid: 0,
+    nonFinite: 0,
+    distinct: 3,
+    distinctApprox: false,
+  },
 ];
 const base: RunRequest = { dataset: 'd', target: 'y' };
 
@@ -46,7 +66,8 @@ interface Case {
 const train = nodeKinds.train.params;
 const field = (name: string) => train.find((f) => f.name === name);
 const hidden = field('hiddenLayers');
-const subfield = (name: string) => (hidden?.type === 'object-list' ? hidden.fields.find((f) => f.name === name) : undefined);
+const subfield = (name: string) =>
+  hidden?.type === 'object-list' ? hidden.fields.find((f) => f.name === name) : undefined;
 
 const cases: Record<string, Case> = {
   epochs: {
@@ -73,7 +94,13 @@ const cases: Record<string, Case> = {
     form: (f, v) => ({ ...f, learningRate: v }),
     formKey: 'learningRate',
   },
-  l2: { setting: L2, request: (v) => ({ ...base, l2: v }), field: field('l2'), form: (f, v) => ({ ...f, l2: v }), formKey: 'l2' },
+  l2: {
+    setting: L2,
+    request: (v) => ({ ...base, l2: v }),
+    field: field('l2'),
+    form: (f, v) => ({ ...f, l2: v }),
+    formKey: 'l2',
+  },
   seed: {
     setting: SEED,
     request: (v) => ({ ...base, seed: v }),

@@ -20,7 +20,9 @@ function excluding(): string[] {
   };
   return Object.entries(lock.packages)
     .filter(([, m]) => !m.optional && m.engines && !Array.isArray(m.engines) && m.engines.node)
-    .filter(([, m]) => !semver.satisfies(process.version, (m.engines as { node: string }).node, { includePrerelease: true }))
+    .filter(
+      ([, m]) => !semver.satisfies(process.version, (m.engines as { node: string }).node, { includePrerelease: true }),
+    )
     .map(([p]) => p)
     .sort();
 }

@@ -94,9 +94,9 @@ export function chooseColumns(
   requireColumns(columns, p.columns, 'columns');
   requireColumns(columns, p.exclude, 'exclude');
   const excluded = new Set([...p.exclude, SPLIT_COLUMN]);
-  const chosen = (p.columns.length ? columns.filter((c) => p.columns.includes(c.name)) : columns.filter(rule.byDefault)).filter(
-    (c) => !excluded.has(c.name),
-  );
+  const chosen = (
+    p.columns.length ? columns.filter((c) => p.columns.includes(c.name)) : columns.filter(rule.byDefault)
+  ).filter((c) => !excluded.has(c.name));
   const bad = chosen.find((c) => !rule.accepts(c));
   if (bad) throw paramError('columns', rule.refusal(bad));
   return chosen;

@@ -5,7 +5,12 @@ import type { ApiError } from '../../api/api-error.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 
 export function AboutPage({ info, error }: { info: AppInfo | undefined; error: ApiError | undefined }) {
-  if (error) return <div className="about"><ErrorPanel title="Could not reach the engine" error={error} /></div>;
+  if (error)
+    return (
+      <div className="about">
+        <ErrorPanel title="Could not reach the engine" error={error} />
+      </div>
+    );
   if (!info) return <div className="about muted">Loading…</div>;
   return (
     <div className="about" data-testid="about">
@@ -15,7 +20,9 @@ export function AboutPage({ info, error }: { info: AppInfo | undefined; error: A
         <dt>Data folder</dt>
         <dd className="mono">{info.home}</dd>
         <dt>Running as</dt>
-        <dd>{info.host === 'desktop' ? 'Desktop app' : info.host === 'browser' ? 'Browser UI (cairn ui)' : 'Command line'}</dd>
+        <dd>
+          {info.host === 'desktop' ? 'Desktop app' : info.host === 'browser' ? 'Browser UI (cairn ui)' : 'Command line'}
+        </dd>
         <dt>Training backend</dt>
         <dd>
           <strong>{info.backend.name}</strong>
@@ -28,7 +35,11 @@ export function AboutPage({ info, error }: { info: AppInfo | undefined; error: A
           </ul>
         </dd>
         <dt>Electron</dt>
-        <dd>{info.electron.present ? (info.electron.version ?? 'present') : 'not installed (browser UI and CLI still work)'}</dd>
+        <dd>
+          {info.electron.present
+            ? (info.electron.version ?? 'present')
+            : 'not installed (browser UI and CLI still work)'}
+        </dd>
       </dl>
       <h2>Components</h2>
       <table className="about-versions">

@@ -15,8 +15,14 @@ interface ColumnDetailProps {
 }
 
 export function ColumnDetail({ column: c, rows, pending, onType }: ColumnDetailProps) {
-  const histogram = useMemo(() => (c.histogram && c.histogram.length > 0 ? histogramOption(c.histogram) : undefined), [c.histogram]);
-  const top = useMemo(() => (!histogram && c.topValues && c.topValues.length > 0 ? topValuesOption(c.topValues) : undefined), [histogram, c.topValues]);
+  const histogram = useMemo(
+    () => (c.histogram && c.histogram.length > 0 ? histogramOption(c.histogram) : undefined),
+    [c.histogram],
+  );
+  const top = useMemo(
+    () => (!histogram && c.topValues && c.topValues.length > 0 ? topValuesOption(c.topValues) : undefined),
+    [histogram, c.topValues],
+  );
   const stats: Array<[string, string, string?]> = [
     ['Missing', `${formatCount(c.missing)} (${formatPercent(c.missing, rows)})`, c.missing > 0 ? 'warn' : undefined],
     ['Distinct', `${c.distinctApprox ? '≈' : ''}${formatCount(c.distinct)}`],
@@ -37,7 +43,8 @@ export function ColumnDetail({ column: c, rows, pending, onType }: ColumnDetailP
         <TypeSelect column={c.name} value={c.type} inferred={c.inferredType} disabled={pending} onChange={onType} />
       </div>
       <div className="muted small">
-        {c.type === c.inferredType ? 'Inferred' : `Corrected from ${c.inferredType}`} · stored as <span className="mono">{c.storageType}</span>
+        {c.type === c.inferredType ? 'Inferred' : `Corrected from ${c.inferredType}`} · stored as{' '}
+        <span className="mono">{c.storageType}</span>
         {pending && ' · updating…'}
       </div>
       <dl className="stats" data-testid="column-stats">
@@ -69,7 +76,14 @@ export function ColumnDetail({ column: c, rows, pending, onType }: ColumnDetailP
         </table>
       )}
       {histogram && <Chart option={histogram} height={150} label={`Histogram of ${c.name}`} testId="histogram" />}
-      {top && <Chart option={top} height={Math.min(15, c.topValues?.length ?? 0) * 18 + 16} label={`Top values of ${c.name}`} testId="top-values" />}
+      {top && (
+        <Chart
+          option={top}
+          height={Math.min(15, c.topValues?.length ?? 0) * 18 + 16}
+          label={`Top values of ${c.name}`}
+          testId="top-values"
+        />
+      )}
       {!histogram && !top && <p className="muted small">No distribution to chart for this column.</p>}
     </div>
   );

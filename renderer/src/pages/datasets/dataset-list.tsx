@@ -21,12 +21,17 @@ export function DatasetList({ datasets, selected, onSelect, loading }: DatasetLi
         const shownVersion = isSelected ? (selected.version ?? d.latestVersion) : undefined;
         return (
           <li key={d.id} role="option" aria-selected={isSelected} data-testid="dataset-item" data-name={d.name}>
-            <button type="button" className={`dataset-item${isSelected ? ' selected' : ''}`} onClick={() => onSelect({ datasetId: d.id })}>
+            <button
+              type="button"
+              className={`dataset-item${isSelected ? ' selected' : ''}`}
+              onClick={() => onSelect({ datasetId: d.id })}
+            >
               <span className="dataset-name" title={d.name}>
                 {d.name}
               </span>
               <span className="dataset-meta">
-                {formatCount(d.rows)} rows · {formatCount(d.columns)} cols · {d.versionCount} version{d.versionCount === 1 ? '' : 's'}
+                {formatCount(d.rows)} rows · {formatCount(d.columns)} cols · {d.versionCount} version
+                {d.versionCount === 1 ? '' : 's'}
               </span>
             </button>
             {isSelected && d.versionCount > 1 && (

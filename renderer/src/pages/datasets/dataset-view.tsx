@@ -42,7 +42,9 @@ export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewPro
     setTypeError(undefined);
     client.call('datasets.setColumnType', { versionId: d.version.id, column: name, type }).then(
       (profile: ColumnProfile) => {
-        detail.set((cur) => cur && { ...cur, columns: cur.columns.map((c) => (c.name === profile.name ? profile : c)) });
+        detail.set(
+          (cur) => cur && { ...cur, columns: cur.columns.map((c) => (c.name === profile.name ? profile : c)) },
+        );
         setPendingType(undefined);
         setTypeRevision((r) => r + 1);
       },
@@ -59,7 +61,13 @@ export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewPro
         detail={d}
         onVersion={(version) => onSelect({ datasetId: d.dataset.id, version })}
         actions={
-          <button type="button" className="btn btn-primary" data-testid="train-open" onClick={() => setTraining(true)} disabled={d.version.rows === 0}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="train-open"
+            onClick={() => setTraining(true)}
+            disabled={d.version.rows === 0}
+          >
             Train…
           </button>
         }
@@ -67,8 +75,22 @@ export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewPro
       {training && <TrainDialog detail={d} onClose={() => setTraining(false)} onStarted={openRun} />}
       {typeError && <ErrorPanel title="Could not change the column type" error={typeError} />}
       <section className="profile" aria-label="Schema and profile">
-        <SchemaList columns={d.columns} rows={d.version.rows} focused={column?.name} onFocus={setFocused} onType={setType} pending={pendingType} />
-        {column && <ColumnDetail column={column} rows={d.version.rows} onType={(t) => setType(column.name, t)} pending={pendingType === column.name} />}
+        <SchemaList
+          columns={d.columns}
+          rows={d.version.rows}
+          focused={column?.name}
+          onFocus={setFocused}
+          onType={setType}
+          pending={pendingType}
+        />
+        {column && (
+          <ColumnDetail
+            column={column}
+            rows={d.version.rows}
+            onType={(t) => setType(column.name, t)}
+            pending={pendingType === column.name}
+          />
+        )}
       </section>
       <RowsTable key={d.version.id} versionId={d.version.id} columns={d.columns} revision={typeRevision} />
     </div>

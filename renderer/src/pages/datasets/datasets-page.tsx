@@ -17,7 +17,13 @@ export interface Selection {
   version?: number;
 }
 
-export function DatasetsPage({ importedTick, lastImported }: { importedTick: number; lastImported: Selection | undefined }) {
+export function DatasetsPage({
+  importedTick,
+  lastImported,
+}: {
+  importedTick: number;
+  lastImported: Selection | undefined;
+}) {
   const { client } = useApp();
   const startImports = useStartImports();
   const list = useAsync<Dataset[]>(() => client.call('datasets.list', {}), [importedTick]);
@@ -38,8 +44,14 @@ export function DatasetsPage({ importedTick, lastImported }: { importedTick: num
 
   // With nothing chosen, show the most recently changed dataset rather than a blank pane.
   const datasets = list.data ?? [];
-  const fallback = datasets.length > 0 ? [...datasets].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0] : undefined;
-  const current = selection && datasets.some((d) => d.id === selection.datasetId) ? selection : fallback ? { datasetId: fallback.id } : undefined;
+  const fallback =
+    datasets.length > 0 ? [...datasets].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0] : undefined;
+  const current =
+    selection && datasets.some((d) => d.id === selection.datasetId)
+      ? selection
+      : fallback
+        ? { datasetId: fallback.id }
+        : undefined;
 
   return (
     <div className="datasets-page">
@@ -49,7 +61,12 @@ export function DatasetsPage({ importedTick, lastImported }: { importedTick: num
           <FileButton onFiles={startImports} primary={datasets.length > 0} />
         </div>
         {list.error && <ErrorPanel title="Could not list datasets" error={list.error} />}
-        <DatasetList datasets={datasets} selected={current} onSelect={setSelection} loading={list.loading && !list.data} />
+        <DatasetList
+          datasets={datasets}
+          selected={current}
+          onSelect={setSelection}
+          loading={list.loading && !list.data}
+        />
       </aside>
       <main className="content">
         <ImportTasks onOpen={(datasetId, version) => setSelection({ datasetId, version })} />

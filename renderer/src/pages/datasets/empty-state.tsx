@@ -17,13 +17,13 @@ export function EmptyState({ onFiles }: { onFiles: (files: File[]) => void }) {
         </div>
         <h1>Import your first dataset</h1>
         <p>
-          Drag a <strong>CSV</strong>, <strong>TSV</strong>, <strong>JSON</strong>/<strong>NDJSON</strong> or <strong>Parquet</strong> file onto
-          this window, or choose one.
+          Drag a <strong>CSV</strong>, <strong>TSV</strong>, <strong>JSON</strong>/<strong>NDJSON</strong> or{' '}
+          <strong>Parquet</strong> file onto this window, or choose one.
         </p>
         <FileButton onFiles={onFiles} testId="empty-import" />
         <p className="muted small">
-          Each import becomes an immutable version. Importing the same content again creates nothing new; a changed file under the same name
-          becomes the next version.
+          Each import becomes an immutable version. Importing the same content again creates nothing new; a changed file
+          under the same name becomes the next version.
         </p>
         {samples.data && samples.data.length > 0 && (
           <section className="samples" aria-label="Sample datasets" data-testid="samples">
@@ -31,7 +31,13 @@ export function EmptyState({ onFiles }: { onFiles: (files: File[]) => void }) {
             <ul>
               {samples.data.map((s) => (
                 <li key={s.id}>
-                  <button type="button" className="sample-card" data-testid={`sample-${s.id}`} onClick={() => imports.startSample(s)} title={`${s.source} · ${s.license}`}>
+                  <button
+                    type="button"
+                    className="sample-card"
+                    data-testid={`sample-${s.id}`}
+                    onClick={() => imports.startSample(s)}
+                    title={`${s.source} · ${s.license}`}
+                  >
                     <span className="sample-name">{s.name}</span>
                     <span className="sample-desc">{s.description}</span>
                     <span className="sample-meta">

@@ -32,7 +32,11 @@ function ImportCard({ task, onOpen }: { task: ImportTask; onOpen: (datasetId: st
       <div className="import-card import-card-failed" data-testid="import-task" data-state={task.state}>
         <ErrorPanel title={`Could not import ${task.fileName}`} error={task.error}>
           {task.error.code === 'bad_rows' && (
-            <button type="button" className="btn btn-primary btn-small" onClick={() => imports.retrySkippingBadRows(task.id)}>
+            <button
+              type="button"
+              className="btn btn-primary btn-small"
+              onClick={() => imports.retrySkippingBadRows(task.id)}
+            >
               Skip these rows and import
             </button>
           )}
@@ -51,7 +55,12 @@ function ImportCard({ task, onOpen }: { task: ImportTask; onOpen: (datasetId: st
         {task.badRows === 'skip' && <span className="tag">skipping bad rows</span>}
         <span className="import-spacer" />
         {running ? (
-          <button type="button" className="btn btn-small" onClick={() => imports.cancel(task.id)} data-testid="cancel-import">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => imports.cancel(task.id)}
+            data-testid="cancel-import"
+          >
             Cancel
           </button>
         ) : (
@@ -64,17 +73,21 @@ function ImportCard({ task, onOpen }: { task: ImportTask; onOpen: (datasetId: st
         <p className="import-outcome" data-testid="import-outcome" data-created={String(task.result.created)}>
           {task.result.created ? (
             <>
-              Imported <strong>{task.result.name}</strong> version {task.result.version}: {formatCount(task.result.rows)} rows,{' '}
-              {formatCount(task.result.columns.length)} columns
+              Imported <strong>{task.result.name}</strong> version {task.result.version}:{' '}
+              {formatCount(task.result.rows)} rows, {formatCount(task.result.columns.length)} columns
               {task.result.skippedRows > 0 && `, ${formatCount(task.result.skippedRows)} malformed rows skipped`}.
             </>
           ) : (
             <>
-              No change: <strong>{task.result.name}</strong> version {task.result.version} already has this exact content, so nothing new was
-              created.
+              No change: <strong>{task.result.name}</strong> version {task.result.version} already has this exact
+              content, so nothing new was created.
             </>
           )}{' '}
-          <button type="button" className="btn-link" onClick={() => task.result && onOpen(task.result.datasetId, task.result.version)}>
+          <button
+            type="button"
+            className="btn-link"
+            onClick={() => task.result && onOpen(task.result.datasetId, task.result.version)}
+          >
             Open
           </button>
         </p>
@@ -88,7 +101,10 @@ function RunningBody({ task }: { task: ImportTask }) {
     const up = task.uploaded;
     return (
       <>
-        <ProgressBar fraction={up && up.total > 0 ? up.sent / up.total : undefined} label={`Uploading ${task.fileName}`} />
+        <ProgressBar
+          fraction={up && up.total > 0 ? up.sent / up.total : undefined}
+          label={`Uploading ${task.fileName}`}
+        />
         <div className="import-detail" data-testid="import-detail">
           Uploading{up ? ` · ${formatBytes(up.sent)} of ${formatBytes(up.total)}` : '…'}
         </div>

@@ -54,7 +54,13 @@ export function topValuesOption(top: NonNullable<ColumnProfile['topValues']>): C
         data: shown.map((t) => t.count),
         itemStyle: { color: BAR },
         barCategoryGap: '25%',
-        label: { show: true, position: 'right', color: AXIS, fontSize: 10, formatter: (p: { value: unknown }) => formatCount(Number(p.value)) },
+        label: {
+          show: true,
+          position: 'right',
+          color: AXIS,
+          fontSize: 10,
+          formatter: (p: { value: unknown }) => formatCount(Number(p.value)),
+        },
       },
     ],
   };

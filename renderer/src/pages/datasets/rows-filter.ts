@@ -24,7 +24,10 @@ export function takesValue(op: RowFilterOp): boolean {
 }
 
 /** The filters a set of drafts asks for: those with a value, or an operator that needs none. */
-export function filtersFromDrafts(drafts: Readonly<Record<string, FilterDraft>>, order: readonly string[]): RowFilter[] {
+export function filtersFromDrafts(
+  drafts: Readonly<Record<string, FilterDraft>>,
+  order: readonly string[],
+): RowFilter[] {
   const out: RowFilter[] = [];
   for (const column of order) {
     const d = drafts[column];

@@ -40,7 +40,10 @@ export function RowsTable({ versionId, columns, revision }: RowsTableProps) {
   const [colStart, setColStart] = useState(0);
   const names = useMemo(() => columns.map((c) => c.name), [columns]);
   const wide = columns.length > COLUMN_PAGE;
-  const shown = useMemo(() => (wide ? columns.slice(colStart, colStart + COLUMN_PAGE) : columns), [columns, colStart, wide]);
+  const shown = useMemo(
+    () => (wide ? columns.slice(colStart, colStart + COLUMN_PAGE) : columns),
+    [columns, colStart, wide],
+  );
   const shownNames = useMemo(() => shown.map((c) => c.name), [shown]);
 
   // Typing settles before the engine is asked; the same filters twice never refetch.
@@ -61,7 +64,15 @@ export function RowsTable({ versionId, columns, revision }: RowsTableProps) {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
     const next = new RowPageCache(
-      (offset, limit) => client.call('datasets.rows', { versionId, offset, limit, sort, filters, ...(wide ? { columns: shownNames } : {}) }),
+      (offset, limit) =>
+        client.call('datasets.rows', {
+          versionId,
+          offset,
+          limit,
+          sort,
+          filters,
+          ...(wide ? { columns: shownNames } : {}),
+        }),
       { pageSize: PAGE_ROWS },
     );
     const unsubscribe = next.subscribe(rerender);
@@ -90,7 +101,8 @@ export function RowsTable({ versionId, columns, revision }: RowsTableProps) {
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
-    observeElementOffset: (instance, cb) => observeElementOffset(instance, (offset, scrolling) => cb(offset * ratioRef.current, scrolling)),
+    observeElementOffset: (instance, cb) =>
+      observeElementOffset(instance, (offset, scrolling) => cb(offset * ratioRef.current, scrolling)),
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -109,16 +121,29 @@ export function RowsTable({ versionId, columns, revision }: RowsTableProps) {
   const filtered = filters.length > 0;
 
   const toggleSort = (column: string) =>
-    setSort((s) => (s?.column !== column ? { column, direction: 'asc' } : s.direction === 'asc' ? { column, direction: 'desc' } : undefined));
+    setSort((s) =>
+      s?.column !== column
+        ? { column, direction: 'asc' }
+        : s.direction === 'asc'
+          ? { column, direction: 'desc' }
+          : undefined,
+    );
   const setDraft = (column: string, patch: Partial<FilterDraft>) =>
-    setDrafts((d) => ({ ...d, [column]: { op: d[column]?.op ?? 'contains', value: d[column]?.value ?? '', ...patch } }));
+    setDrafts((d) => ({
+      ...d,
+      [column]: { op: d[column]?.op ?? 'contains', value: d[column]?.value ?? '', ...patch },
+    }));
 
   return (
     <section className="rows" aria-label="Rows" data-testid="rows">
       <div className="rows-toolbar">
         <h2>Rows</h2>
         <span className="muted small" data-testid="rows-status" data-total={known ?? ''} data-sort={cacheSort}>
-          {known === undefined ? 'Loading…' : filtered ? `${formatCount(known)} matching rows` : `${formatCount(known)} rows`}
+          {known === undefined
+            ? 'Loading…'
+            : filtered
+              ? `${formatCount(known)} matching rows`
+              : `${formatCount(known)} rows`}
           {sort && ` · sorted by ${sort.column} ${sort.direction === 'asc' ? '↑' : '↓'}`}
         </span>
         {(filtered || Object.keys(drafts).length > 0 || sort) && (
@@ -136,11 +161,18 @@ export function RowsTable({ versionId, columns, revision }: RowsTableProps) {
         <span className="import-spacer" />
         {wide && (
           <span className="col-pager" data-testid="column-pager">
-            <button type="button" className="btn btn-small" aria-label="Previous columns" disabled={colStart === 0} onClick={() => setColStart((s) => Math.max(0, s - COLUMN_PAGE))}>
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-label="Previous columns"
+              disabled={colStart === 0}
+              onClick={() => setColStart((s) => Math.max(0, s - COLUMN_PAGE))}
+            >
               ‹
             </button>
             <span className="small">
-              Columns {formatCount(colStart + 1)}–{formatCount(Math.min(columns.length, colStart + COLUMN_PAGE))} of {formatCount(columns.length)}
+              Columns {formatCount(colStart + 1)}–{formatCount(Math.min(columns.length, colStart + COLUMN_PAGE))} of{' '}
+              {formatCount(columns.length)}
             </span>
             <button
               type="button"
@@ -180,7 +212,12 @@ export function RowsTable({ versionId, columns, revision }: RowsTableProps) {
                   style={{ width: COLUMN_WIDTH }}
                   data-column={c.name}
                 >
-                  <button type="button" className="sort-button" onClick={() => toggleSort(c.name)} title={`Sort by ${c.name}`}>
+                  <button
+                    type="button"
+                    className="sort-button"
+                    onClick={() => toggleSort(c.name)}
+                    title={`Sort by ${c.name}`}
+                  >
                     <span className="ellipsis">{c.name}</span>
                     <span className="sort-mark" aria-hidden="true">
                       {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}
@@ -211,7 +248,7 @@ export function RowsTable({ versionId, columns, revision }: RowsTableProps) {
                     >
                       {FILTER_OPS.map((o) => (
                         <option key={o.op} value={o.op}>
-                          {o.label}  {o.title}
+                          {o.label} {o.title}
                         </option>
                       ))}
                     </select>
@@ -240,13 +277,27 @@ export function RowsTable({ versionId, columns, revision }: RowsTableProps) {
             />
           ))}
         </div>
-        {known === 0 && <div className="grid-empty muted">{filtered ? 'No rows match these filters.' : 'This version has no rows.'}</div>}
+        {known === 0 && (
+          <div className="grid-empty muted">
+            {filtered ? 'No rows match these filters.' : 'This version has no rows.'}
+          </div>
+        )}
       </div>
     </section>
   );
 }
 
-function RowView({ index, top, row, columns }: { index: number; top: number; row: Cell[] | undefined; columns: ColumnProfile[] }) {
+function RowView({
+  index,
+  top,
+  row,
+  columns,
+}: {
+  index: number;
+  top: number;
+  row: Cell[] | undefined;
+  columns: ColumnProfile[];
+}) {
   return (
     <div
       className={`grid-row grid-data${index % 2 ? ' odd' : ''}`}
@@ -256,7 +307,9 @@ function RowView({ index, top, row, columns }: { index: number; top: number; row
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
     >
       {row ? (
-        row.map((cell, i) => <CellView key={i} cell={cell} first={i === 0} datetime={columns[i - 1]?.type === 'datetime'} />)
+        row.map((cell, i) => (
+          <CellView key={i} cell={cell} first={i === 0} datetime={columns[i - 1]?.type === 'datetime'} />
+        ))
       ) : (
         <>
           <div className="grid-cell grid-num" role="gridcell" style={{ width: NUMBER_WIDTH }} />

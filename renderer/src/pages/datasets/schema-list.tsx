@@ -38,7 +38,8 @@ export function SchemaList({ columns, rows, focused, pending, onFocus, onType }:
       <div className="schema-toolbar">
         <h2>Schema</h2>
         <span className="muted small">
-          {query ? `${formatCount(shown.length)} of ${formatCount(columns.length)}` : formatCount(columns.length)} columns
+          {query ? `${formatCount(shown.length)} of ${formatCount(columns.length)}` : formatCount(columns.length)}{' '}
+          columns
         </span>
         <input
           type="search"
@@ -100,7 +101,13 @@ export function SchemaList({ columns, rows, focused, pending, onFocus, onType }:
                   {c.name}
                 </span>
                 <span>
-                  <TypeSelect column={c.name} value={c.type} inferred={c.inferredType} disabled={pending === c.name} onChange={(t) => onType(c.name, t)} />
+                  <TypeSelect
+                    column={c.name}
+                    value={c.type}
+                    inferred={c.inferredType}
+                    disabled={pending === c.name}
+                    onChange={(t) => onType(c.name, t)}
+                  />
                 </span>
                 <span className={`num${c.missing > 0 ? ' warn' : ''}`} title={`${formatCount(c.missing)} missing`}>
                   {c.missing > 0 ? formatPercent(c.missing, rows) : '0'}

@@ -2,7 +2,14 @@ import type { ColumnType } from '../../../../shared/api.js';
 
 // Listed here rather than imported from shared/api.ts, whose values would pull zod into the
 // bundle; the type below stops compiling if the two lists drift apart.
-const columnTypes = ['numeric', 'integer', 'categorical', 'boolean', 'datetime', 'text'] as const satisfies readonly ColumnType[];
+const columnTypes = [
+  'numeric',
+  'integer',
+  'categorical',
+  'boolean',
+  'datetime',
+  'text',
+] as const satisfies readonly ColumnType[];
 const _everyType: Exclude<ColumnType, (typeof columnTypes)[number]> extends never ? true : false = true;
 void _everyType;
 

@@ -19,7 +19,12 @@ export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps
         <h1 data-testid="dataset-name">{dataset.name}</h1>
         <label className="version-select">
           <span className="sr-only">Version</span>
-          <select aria-label="Version" data-testid="version-select" value={v.version} onChange={(e) => onVersion(Number(e.target.value))}>
+          <select
+            aria-label="Version"
+            data-testid="version-select"
+            value={v.version}
+            onChange={(e) => onVersion(Number(e.target.value))}
+          >
             {versions.map((x) => (
               <option key={x.id} value={x.version}>
                 Version {x.version}

@@ -39,7 +39,10 @@ export function defaultValues(fields: readonly InputField[], data: TrainingDataS
 }
 
 /** The instance the form describes, or a message per field it cannot send. */
-export function toInstance(fields: readonly InputField[], values: FormValues): { instance: Record<string, InstanceValue> } | { errors: Record<string, string> } {
+export function toInstance(
+  fields: readonly InputField[],
+  values: FormValues,
+): { instance: Record<string, InstanceValue> } | { errors: Record<string, string> } {
   const instance: Record<string, InstanceValue> = {};
   const errors: Record<string, string> = {};
   for (const f of fields) {
@@ -94,7 +97,10 @@ export interface CurlArgs {
 
 /** A curl command that sends the console's request. */
 export function curlSnippet({ url, model, target, instances, apiKey, keyPlaceholder }: CurlArgs): string {
-  const lines = [`curl -sS -X POST ${shellQuote(`${url.replace(/\/+$/, '')}${predictPath(model, target)}`)}`, `-H 'Content-Type: application/json'`];
+  const lines = [
+    `curl -sS -X POST ${shellQuote(`${url.replace(/\/+$/, '')}${predictPath(model, target)}`)}`,
+    `-H 'Content-Type: application/json'`,
+  ];
   if (apiKey) lines.push(`-H ${shellQuote(`Authorization: Bearer ${keyPlaceholder ?? apiKey}`)}`);
   lines.push(`-d ${shellQuote(JSON.stringify({ instances }))}`);
   return lines.join(' \\\n  ');
@@ -124,11 +130,29 @@ export interface Route {
 export function routesOf(endpoint: Endpoint): Route[] {
   const routes: Route[] = [];
   for (const m of endpoint.models.filter((x) => x.isDefault && !x.error))
-    routes.push({ key: `${m.name}`, label: `${m.name} (default → v${m.version})`, model: m.name, version: m.version, target: {} });
+    routes.push({
+      key: `${m.name}`,
+      label: `${m.name} (default → v${m.version})`,
+      model: m.name,
+      version: m.version,
+      target: {},
+    });
   for (const m of endpoint.models.filter((x) => !x.error)) {
-    routes.push({ key: `${m.name}:${m.version}`, label: `${m.name} version ${m.version}`, model: m.name, version: m.version, target: { version: m.version } });
+    routes.push({
+      key: `${m.name}:${m.version}`,
+      label: `${m.name} version ${m.version}`,
+      model: m.name,
+      version: m.version,
+      target: { version: m.version },
+    });
     for (const a of m.aliases)
-      routes.push({ key: `${m.name}@${a}`, label: `${m.name} alias ${a} → v${m.version}`, model: m.name, version: m.version, target: { alias: a } });
+      routes.push({
+        key: `${m.name}@${a}`,
+        label: `${m.name} alias ${a} → v${m.version}`,
+        model: m.name,
+        version: m.version,
+        target: { alias: a },
+      });
   }
   return routes;
 }

@@ -10,7 +10,10 @@ export function CopyButton({ text, label = 'Copy', testId }: { text: string; lab
   }, [state]);
   const copy = () => {
     // No clipboard outside a secure context (e.g. the browser UI opened by a LAN address).
-    const write = typeof navigator.clipboard?.writeText === 'function' ? navigator.clipboard.writeText(text) : Promise.reject(new Error('no clipboard'));
+    const write =
+      typeof navigator.clipboard?.writeText === 'function'
+        ? navigator.clipboard.writeText(text)
+        : Promise.reject(new Error('no clipboard'));
     write.then(
       () => setState('copied'),
       () => setState('failed'),

@@ -48,7 +48,8 @@ export function applyList(map: EndpointMap, list: readonly Endpoint[], at = Date
   const listed = new Set(list.map((e) => e.id));
   for (const e of list) next = applyStatus(next, e, at);
   for (const [id, t] of map) {
-    if (!listed.has(id) && isLive(t.endpoint.status)) next = applyStatus(next, { ...t.endpoint, status: 'stopped', pid: null, message: 'no longer running' }, at);
+    if (!listed.has(id) && isLive(t.endpoint.status))
+      next = applyStatus(next, { ...t.endpoint, status: 'stopped', pid: null, message: 'no longer running' }, at);
   }
   return next;
 }

@@ -31,14 +31,26 @@ export function EndpointView({ tracked, onDismiss }: { tracked: TrackedEndpoint;
   const live = isLive(e.status);
   const [confirm, setConfirm] = useState(false);
   return (
-    <div className="endpoint-view" data-testid="endpoint-view" data-status={e.status} data-pid={e.pid ?? undefined} data-restarts={e.restarts}>
+    <div
+      className="endpoint-view"
+      data-testid="endpoint-view"
+      data-status={e.status}
+      data-pid={e.pid ?? undefined}
+      data-restarts={e.restarts}
+    >
       <header className="run-header">
         <div className="run-title">
           <h1>Endpoint {endpointTitle(e)}</h1>
           <StatusBadge status={e.status} />
           <span className="status-spacer" />
           {live ? (
-            <button type="button" className="btn btn-danger-ghost" onClick={() => setConfirm(true)} disabled={e.status === 'stopping'} data-testid="endpoint-stop">
+            <button
+              type="button"
+              className="btn btn-danger-ghost"
+              onClick={() => setConfirm(true)}
+              disabled={e.status === 'stopping'}
+              data-testid="endpoint-stop"
+            >
               Stop…
             </button>
           ) : (
@@ -92,7 +104,12 @@ function ApiKey({ apiKey, host }: { apiKey: string; host: string }) {
       <code className="mono" data-testid="api-key-value">
         {shown ? apiKey : maskKey(apiKey)}
       </code>
-      <button type="button" className="btn btn-small btn-ghost" onClick={() => setShown((s) => !s)} data-testid="api-key-reveal">
+      <button
+        type="button"
+        className="btn btn-small btn-ghost"
+        onClick={() => setShown((s) => !s)}
+        data-testid="api-key-reveal"
+      >
         {shown ? 'Hide' : 'Reveal'}
       </button>
       <CopyButton text={apiKey} label="Copy key" testId="copy-key" />
@@ -120,7 +137,10 @@ function ServedModels({ endpoint: e }: { endpoint: Endpoint }) {
             <td>v{m.version}</td>
             <td>
               {m.aliases.map((a) => (
-                <span key={a} className={`alias-badge alias-${a.toLowerCase() === 'production' ? 'production' : a.toLowerCase() === 'staging' ? 'staging' : 'other'}`}>
+                <span
+                  key={a}
+                  className={`alias-badge alias-${a.toLowerCase() === 'production' ? 'production' : a.toLowerCase() === 'staging' ? 'staging' : 'other'}`}
+                >
                   {a}
                 </span>
               ))}
@@ -160,7 +180,9 @@ function EventLog({ events }: { events: TrackedEndpoint['events'] }) {
           </li>
         ))}
       </ol>
-      <p className="small muted">Seen since this page was first opened. A process that dies is started again on the same port.</p>
+      <p className="small muted">
+        Seen since this page was first opened. A process that dies is started again on the same port.
+      </p>
     </section>
   );
 }
@@ -177,9 +199,19 @@ function StopDialog({ endpoint: e, onClose }: { endpoint: Endpoint; onClose: () 
     });
   };
   return (
-    <DialogShell title={`Stop the endpoint on ${endpointTitle(e)}?`} testId="stop-dialog" busy={busy} error={error} submitLabel="Stop" danger onSubmit={stop} onClose={onClose}>
+    <DialogShell
+      title={`Stop the endpoint on ${endpointTitle(e)}?`}
+      testId="stop-dialog"
+      busy={busy}
+      error={error}
+      submitLabel="Stop"
+      danger
+      onSubmit={stop}
+      onClose={onClose}
+    >
       <p>
-        It answers the requests in flight, then exits. Clients of <code>{e.url}</code> get connection errors until an endpoint is started on that port again.
+        It answers the requests in flight, then exits. Clients of <code>{e.url}</code> get connection errors until an
+        endpoint is started on that port again.
       </p>
     </DialogShell>
   );

@@ -24,7 +24,12 @@ export function EndpointsPage() {
       <aside className="models-list" aria-label="Endpoints">
         <div className="endpoints-list-head">
           <h2 className="models-list-head">Endpoints</h2>
-          <button type="button" className="btn btn-small btn-primary" onClick={() => setStarting(true)} data-testid="endpoint-new">
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            onClick={() => setStarting(true)}
+            data-testid="endpoint-new"
+          >
             + Start endpoint
           </button>
         </div>
@@ -47,7 +52,9 @@ export function EndpointsPage() {
                   <span className="model-item-name">{endpointTitle(e)}</span>
                   <StatusBadge status={e.status} />
                 </span>
-                <span className="small muted ellipsis">{e.models.map((m) => `${m.name} v${m.version}`).join(', ')}</span>
+                <span className="small muted ellipsis">
+                  {e.models.map((m) => `${m.name} v${m.version}`).join(', ')}
+                </span>
                 {(e.restarts > 0 || e.status === 'restarting') && (
                   <span className="small warn ellipsis" data-testid="endpoint-item-restarts">
                     {e.restarts} restart{e.restarts === 1 ? '' : 's'}

@@ -20,10 +20,16 @@ export function LiveTraffic({ endpointId, live }: { endpointId: string; live: bo
   const box = useRef<HTMLElement>(null);
   const [windowSeconds, setWindowSeconds] = useState(60);
   // Another window keeps the chart up until its figures come; a stopped endpoint keeps its last.
-  const { data: stats, error } = usePolled(() => client.call('endpoints.stats', { endpointId, windowSeconds }), [endpointId, windowSeconds], box, POLL_MS, {
-    enabled: live,
-    keepOnChange: true,
-  });
+  const { data: stats, error } = usePolled(
+    () => client.call('endpoints.stats', { endpointId, windowSeconds }),
+    [endpointId, windowSeconds],
+    box,
+    POLL_MS,
+    {
+      enabled: live,
+      keepOnChange: true,
+    },
+  );
 
   const option = useMemo(() => (stats ? trafficOption(stats) : undefined), [stats]);
   const total = stats?.total;
@@ -50,7 +56,13 @@ export function LiveTraffic({ endpointId, live }: { endpointId: string; live: bo
         <span className="status-spacer" />
         <div className="segmented" role="group" aria-label="Time window">
           {WINDOWS.map((w) => (
-            <button key={w.seconds} type="button" className={w.seconds === windowSeconds ? 'active' : ''} aria-pressed={w.seconds === windowSeconds} onClick={() => setWindowSeconds(w.seconds)}>
+            <button
+              key={w.seconds}
+              type="button"
+              className={w.seconds === windowSeconds ? 'active' : ''}
+              aria-pressed={w.seconds === windowSeconds}
+              onClick={() => setWindowSeconds(w.seconds)}
+            >
               {w.label}
             </button>
           ))}
@@ -58,9 +70,17 @@ export function LiveTraffic({ endpointId, live }: { endpointId: string; live: bo
       </div>
       {error && <ErrorPanel title="Could not read the endpoint's traffic" error={error} />}
       {!live && !stats && <p className="muted small">The endpoint is not running.</p>}
-      {option && <Chart option={option} height={260} label="Requests per second and latency percentiles over time" testId="traffic-chart" />}
+      {option && (
+        <Chart
+          option={option}
+          height={260}
+          label="Requests per second and latency percentiles over time"
+          testId="traffic-chart"
+        />
+      )}
       <p className="small muted">
-        Every request this endpoint answered since it last started, per {stats?.bucketSeconds ?? 2} s. Latency is measured inside the endpoint, from arrival to answer.
+        Every request this endpoint answered since it last started, per {stats?.bucketSeconds ?? 2} s. Latency is
+        measured inside the endpoint, from arrival to answer.
       </p>
     </section>
   );

@@ -50,37 +50,60 @@ export function StartForm({ onStarted, onCancel }: { onStarted: (e: Endpoint) =>
     setBusy(true);
     setError(undefined);
     const refs = [...chosen].map(([name, c]) => modelRef(name, c));
-    client.call('endpoints.start', { models: refs, host: hostText, ...(portNumber !== undefined ? { port: portNumber } : {}) }).then(
-      (ep) => {
-        setBusy(false);
-        setChosen(new Map());
-        onStarted(ep);
-      },
-      (err: unknown) => {
-        setError(toApiError(err));
-        setBusy(false);
-      },
-    );
+    client
+      .call('endpoints.start', {
+        models: refs,
+        host: hostText,
+        ...(portNumber !== undefined ? { port: portNumber } : {}),
+      })
+      .then(
+        (ep) => {
+          setBusy(false);
+          setChosen(new Map());
+          onStarted(ep);
+        },
+        (err: unknown) => {
+          setError(toApiError(err));
+          setBusy(false);
+        },
+      );
   };
 
   return (
     <form className="start-form panel" onSubmit={submit} data-testid="start-form">
       <h2 className="panel-title">Start an endpoint</h2>
-      <p className="small muted">One endpoint serves one or more models over HTTP, each at /v1/models/&lt;name&gt;/predict. It runs in its own process and is restarted if it dies.</p>
+      <p className="small muted">
+        One endpoint serves one or more models over HTTP, each at /v1/models/&lt;name&gt;/predict. It runs in its own
+        process and is restarted if it dies.
+      </p>
       {models.error && <ErrorPanel title="Could not list models" error={models.error} />}
-      {models.data?.length === 0 && <p className="muted">No models yet: train one first (a successful run saves a model version).</p>}
+      {models.data?.length === 0 && (
+        <p className="muted">No models yet: train one first (a successful run saves a model version).</p>
+      )}
       {models.data && models.data.length > 0 && (
         <fieldset className="start-models">
           <legend>Models</legend>
           {models.data.map((m) => (
-            <ModelPick key={m.name} model={m} choice={chosen.get(m.name)} onToggle={(on) => toggle(m.name, on)} onChoose={(c) => choose(m.name, c)} />
+            <ModelPick
+              key={m.name}
+              model={m}
+              choice={chosen.get(m.name)}
+              onToggle={(on) => toggle(m.name, on)}
+              onChoose={(c) => choose(m.name, c)}
+            />
           ))}
         </fieldset>
       )}
       <div className="start-address">
         <label className="field">
           <span>Address</span>
-          <input list="endpoint-hosts" value={host} onChange={(e) => setHost(e.target.value)} data-testid="start-host" spellCheck={false} />
+          <input
+            list="endpoint-hosts"
+            value={host}
+            onChange={(e) => setHost(e.target.value)}
+            data-testid="start-host"
+            spellCheck={false}
+          />
           <datalist id="endpoint-hosts">
             <option value="127.0.0.1">this machine only</option>
             <option value="0.0.0.0">every network interface</option>
@@ -88,7 +111,14 @@ export function StartForm({ onStarted, onCancel }: { onStarted: (e: Endpoint) =>
         </label>
         <label className="field">
           <span>Port</span>
-          <input inputMode="numeric" placeholder="any free port" value={port} onChange={(e) => setPort(e.target.value)} data-testid="start-port" aria-invalid={portBad} />
+          <input
+            inputMode="numeric"
+            placeholder="any free port"
+            value={port}
+            onChange={(e) => setPort(e.target.value)}
+            data-testid="start-port"
+            aria-invalid={portBad}
+          />
         </label>
       </div>
       <p className={`small ${open ? 'warn' : 'muted'}`} data-testid="start-host-note">
@@ -104,7 +134,12 @@ export function StartForm({ onStarted, onCancel }: { onStarted: (e: Endpoint) =>
             Cancel
           </button>
         )}
-        <button type="submit" className="btn btn-primary" disabled={busy || chosen.size === 0 || portBad} data-testid="start-submit">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={busy || chosen.size === 0 || portBad}
+          data-testid="start-submit"
+        >
           {busy ? 'Starting…' : chosen.size > 1 ? `Start endpoint (${chosen.size} models)` : 'Start endpoint'}
         </button>
       </div>
@@ -112,23 +147,51 @@ export function StartForm({ onStarted, onCancel }: { onStarted: (e: Endpoint) =>
   );
 }
 
-function ModelPick({ model: m, choice, onToggle, onChoose }: { model: ModelSummary; choice?: ModelChoice; onToggle: (on: boolean) => void; onChoose: (c: ModelChoice) => void }) {
+function ModelPick({
+  model: m,
+  choice,
+  onToggle,
+  onChoose,
+}: {
+  model: ModelSummary;
+  choice?: ModelChoice;
+  onToggle: (on: boolean) => void;
+  onChoose: (c: ModelChoice) => void;
+}) {
   const { client } = useApp();
   // Versions only once the model is picked: the list may hold many models.
-  const detail = useAsync<ModelDetail>(choice ? () => client.call('models.get', { name: m.name }) : null, [client, m.name, Boolean(choice), m.updatedAt]);
+  const detail = useAsync<ModelDetail>(choice ? () => client.call('models.get', { name: m.name }) : null, [
+    client,
+    m.name,
+    Boolean(choice),
+    m.updatedAt,
+  ]);
   const production = m.aliases.find((a) => a.alias.toLowerCase() === 'production');
-  const defaultLabel = production ? `default: production → v${production.version}` : `default: latest → v${m.latestVersion}`;
+  const defaultLabel = production
+    ? `default: production → v${production.version}`
+    : `default: latest → v${m.latestVersion}`;
   const versions = detail.data?.versions.map((v) => v.version) ?? [m.latestVersion];
   return (
     <div className={`model-pick ${choice ? 'on' : ''}`} data-testid="start-model" data-name={m.name}>
       <label className="model-pick-name">
-        <input type="checkbox" checked={Boolean(choice)} onChange={(e) => onToggle(e.target.checked)} data-testid="start-model-check" />
+        <input
+          type="checkbox"
+          checked={Boolean(choice)}
+          onChange={(e) => onToggle(e.target.checked)}
+          data-testid="start-model-check"
+        />
         <strong>{m.name}</strong>
         <span className="small muted">
           {m.task ?? ''} · {m.versionCount} version{m.versionCount === 1 ? '' : 's'}
         </span>
       </label>
-      <select value={choice ? choiceValue(choice) : 'default'} disabled={!choice} onChange={(e) => onChoose(parseChoice(e.target.value))} aria-label={`Version of ${m.name}`} data-testid="start-model-version">
+      <select
+        value={choice ? choiceValue(choice) : 'default'}
+        disabled={!choice}
+        onChange={(e) => onChoose(parseChoice(e.target.value))}
+        aria-label={`Version of ${m.name}`}
+        data-testid="start-model-version"
+      >
         <option value="default">{defaultLabel}</option>
         {m.aliases.map((a) => (
           <option key={a.alias} value={`alias:${a.alias}`}>

@@ -15,14 +15,22 @@ export function TestConsole({ endpoint }: { endpoint: Endpoint }) {
   const routes = useMemo(() => routesOf(endpoint), [endpoint]);
   const [routeKey, setRouteKey] = useState<string | undefined>(undefined);
   const route = routes.find((r) => r.key === routeKey) ?? routes[0];
-  const card = useAsync<ModelCardView>(route ? () => client.call('models.card', { name: route.model, version: route.version }) : null, [client, route?.model, route?.version]);
+  const card = useAsync<ModelCardView>(
+    route ? () => client.call('models.card', { name: route.model, version: route.version }) : null,
+    [client, route?.model, route?.version],
+  );
 
   if (!route) return <p className="muted">This endpoint serves no model that loaded.</p>;
   return (
     <section className="panel test-console" data-testid="test-console">
       <div className="panel-head">
         <h2 className="panel-title">Test console</h2>
-        <select value={route.key} onChange={(e) => setRouteKey(e.target.value)} aria-label="Model route" data-testid="console-route">
+        <select
+          value={route.key}
+          onChange={(e) => setRouteKey(e.target.value)}
+          aria-label="Model route"
+          data-testid="console-route"
+        >
           {routes.map((r) => (
             <option key={r.key} value={r.key}>
               {r.label}
@@ -30,8 +38,12 @@ export function TestConsole({ endpoint }: { endpoint: Endpoint }) {
           ))}
         </select>
       </div>
-      {card.error && <ErrorPanel title={`Could not read ${route.model} v${route.version}'s inputs`} error={card.error} />}
-      {card.data && <ConsoleForm key={`${route.key}:${card.data.version}`} endpoint={endpoint} route={route} card={card.data} />}
+      {card.error && (
+        <ErrorPanel title={`Could not read ${route.model} v${route.version}'s inputs`} error={card.error} />
+      )}
+      {card.data && (
+        <ConsoleForm key={`${route.key}:${card.data.version}`} endpoint={endpoint} route={route} card={card.data} />
+      )}
       {!card.data && !card.error && <p className="muted small">Loading the input schema…</p>}
     </section>
   );
@@ -55,21 +67,34 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
     if (!instance || busy) return;
     setBusy(true);
     setError(undefined);
-    client.call('endpoints.testPredict', { endpointId: endpoint.id, model: route.model, ...route.target, instances: [instance] }).then(
-      (r) => {
-        setResult(r);
-        setAnswers((n) => n + 1);
-        setBusy(false);
-      },
-      (err: unknown) => {
-        setError(toApiError(err));
-        setResult(undefined);
-        setBusy(false);
-      },
-    );
+    client
+      .call('endpoints.testPredict', {
+        endpointId: endpoint.id,
+        model: route.model,
+        ...route.target,
+        instances: [instance],
+      })
+      .then(
+        (r) => {
+          setResult(r);
+          setAnswers((n) => n + 1);
+          setBusy(false);
+        },
+        (err: unknown) => {
+          setError(toApiError(err));
+          setResult(undefined);
+          setBusy(false);
+        },
+      );
   };
 
-  const curlArgs = { url: endpoint.url ?? '', model: route.model, target: route.target, instances: instance ? [instance] : [], apiKey: endpoint.apiKey };
+  const curlArgs = {
+    url: endpoint.url ?? '',
+    model: route.model,
+    target: route.target,
+    instances: instance ? [instance] : [],
+    apiKey: endpoint.apiKey,
+  };
   const curl = curlSnippet({ ...curlArgs, ...(showKey ? {} : { keyPlaceholder: '$CAIRN_API_KEY' }) });
   const curlToCopy = curlSnippet(curlArgs);
 
@@ -78,15 +103,32 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
       <form className="console-form" onSubmit={send} data-testid="console-form">
         <div className="console-fields">
           {card.inputs.map((f) => (
-            <FieldInput key={f.name} field={f} value={values[f.name]} error={fieldErrors[f.name]} onChange={(v) => setValues((old) => ({ ...old, [f.name]: v }))} />
+            <FieldInput
+              key={f.name}
+              field={f}
+              value={values[f.name]}
+              error={fieldErrors[f.name]}
+              onChange={(v) => setValues((old) => ({ ...old, [f.name]: v }))}
+            />
           ))}
         </div>
-        <p className="small muted">Empty fields are sent as null (unknown), which the model fills in as it did in training.</p>
+        <p className="small muted">
+          Empty fields are sent as null (unknown), which the model fills in as it did in training.
+        </p>
         <div className="console-actions">
-          <button type="submit" className="btn btn-primary" disabled={!instance || busy || endpoint.status !== 'running'} data-testid="console-send">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={!instance || busy || endpoint.status !== 'running'}
+            data-testid="console-send"
+          >
             {busy ? 'Sending…' : 'Send'}
           </button>
-          <button type="button" className="btn btn-ghost" onClick={() => setValues(defaultValues(card.inputs, card.trainingData))}>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            onClick={() => setValues(defaultValues(card.inputs, card.trainingData))}
+          >
             Reset to typical values
           </button>
           {endpoint.status !== 'running' && <span className="small warn">The endpoint is {endpoint.status}.</span>}
@@ -98,7 +140,12 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
         <div className="curl-head">
           <h3>curl</h3>
           {endpoint.apiKey && (
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => setShowKey((s) => !s)} data-testid="curl-show-key">
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={() => setShowKey((s) => !s)}
+              data-testid="curl-show-key"
+            >
               {showKey ? 'Hide key' : 'Show key'}
             </button>
           )}
@@ -117,15 +164,40 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
   );
 }
 
-function FieldInput({ field: f, value, error, onChange }: { field: InputField; value: string | boolean | undefined; error?: string; onChange: (v: string | boolean) => void }) {
+function FieldInput({
+  field: f,
+  value,
+  error,
+  onChange,
+}: {
+  field: InputField;
+  value: string | boolean | undefined;
+  error?: string;
+  onChange: (v: string | boolean) => void;
+}) {
   const id = `console-field-${f.name}`;
   const text = typeof value === 'string' ? value : '';
   let control;
   if (f.kind === 'boolean') {
-    control = <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} data-testid="console-field" data-name={f.name} />;
+    control = (
+      <input
+        id={id}
+        type="checkbox"
+        checked={value === true}
+        onChange={(e) => onChange(e.target.checked)}
+        data-testid="console-field"
+        data-name={f.name}
+      />
+    );
   } else if (f.kind === 'categorical') {
     control = (
-      <select id={id} value={text} onChange={(e) => onChange(e.target.value)} data-testid="console-field" data-name={f.name}>
+      <select
+        id={id}
+        value={text}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid="console-field"
+        data-name={f.name}
+      >
         <option value="">(unknown)</option>
         {(f.categories ?? []).map((c) => (
           <option key={c} value={c}>
@@ -135,7 +207,17 @@ function FieldInput({ field: f, value, error, onChange }: { field: InputField; v
       </select>
     );
   } else if (f.kind === 'datetime') {
-    control = <input id={id} type="datetime-local" step="1" value={text} onChange={(e) => onChange(e.target.value)} data-testid="console-field" data-name={f.name} />;
+    control = (
+      <input
+        id={id}
+        type="datetime-local"
+        step="1"
+        value={text}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid="console-field"
+        data-name={f.name}
+      />
+    );
   } else {
     control = (
       <input
@@ -172,10 +254,20 @@ interface Prediction {
 function firstPrediction(body: unknown): Prediction | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const preds = (body as { predictions?: unknown }).predictions;
-  return Array.isArray(preds) && typeof preds[0] === 'object' && preds[0] !== null ? (preds[0] as Prediction) : undefined;
+  return Array.isArray(preds) && typeof preds[0] === 'object' && preds[0] !== null
+    ? (preds[0] as Prediction)
+    : undefined;
 }
 
-function ConsoleResult({ result, card, answers }: { result: EndpointTestResult; card: ModelCardView; answers: number }) {
+function ConsoleResult({
+  result,
+  card,
+  answers,
+}: {
+  result: EndpointTestResult;
+  card: ModelCardView;
+  answers: number;
+}) {
   const ok = result.status >= 200 && result.status < 300;
   const p = ok ? firstPrediction(result.body) : undefined;
   const probs = p?.probabilities ? Object.entries(p.probabilities).sort((a, b) => b[1] - a[1]) : [];

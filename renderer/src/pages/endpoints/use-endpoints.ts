@@ -40,7 +40,10 @@ export function useEndpoints(): EndpointsState {
     };
   }, [client]);
 
-  const seen = useCallback((e: Endpoint) => setEndpoints((m) => (m.get(e.id)?.endpoint.status === e.status ? m : applyStatus(m, e))), []);
+  const seen = useCallback(
+    (e: Endpoint) => setEndpoints((m) => (m.get(e.id)?.endpoint.status === e.status ? m : applyStatus(m, e))),
+    [],
+  );
   const dismiss = useCallback(
     (id: string) =>
       setEndpoints((m) => {

@@ -9,10 +9,20 @@ import { ErrorPanel } from '../../components/error-panel.js';
 import { FileButton } from '../../components/file-button.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 
-type State = { step: 'idle' } | { step: 'uploading'; fraction: number | undefined; file: string } | { step: 'checking'; file: string } | { step: 'failed'; error: ApiError };
+type State =
+  | { step: 'idle' }
+  | { step: 'uploading'; fraction: number | undefined; file: string }
+  | { step: 'checking'; file: string }
+  | { step: 'failed'; error: ApiError };
 
 /** A button that imports a bundle, showing upload progress, then the check, then any error. */
-export function ImportBundleButton({ onImported, primary = false }: { onImported: (v: ModelVersionInfo) => void; primary?: boolean }) {
+export function ImportBundleButton({
+  onImported,
+  primary = false,
+}: {
+  onImported: (v: ModelVersionInfo) => void;
+  primary?: boolean;
+}) {
   const { client, transport } = useApp();
   const [state, setState] = useState<State>({ step: 'idle' });
   const busy = state.step === 'uploading' || state.step === 'checking';
@@ -24,7 +34,9 @@ export function ImportBundleButton({ onImported, primary = false }: { onImported
       request = { path: await source.grant(), removeSourceAfter: false };
     } else {
       setState({ step: 'uploading', fraction: 0, file: file.name });
-      const upload = source.start((sent, total) => setState({ step: 'uploading', fraction: total ? sent / total : undefined, file: file.name }));
+      const upload = source.start((sent, total) =>
+        setState({ step: 'uploading', fraction: total ? sent / total : undefined, file: file.name }),
+      );
       request = { path: (await upload.done).path, removeSourceAfter: true };
     }
     setState({ step: 'checking', file: file.name });

@@ -30,10 +30,25 @@ export function SetAliasDialog({ model, version, current, run, onClose }: SetAli
     });
   };
   return (
-    <DialogShell title={`Set an alias on ${model} v${version}`} testId="alias-dialog" busy={busy} error={error} submitLabel="Set alias" disabled={!valid} onSubmit={submit} onClose={onClose}>
+    <DialogShell
+      title={`Set an alias on ${model} v${version}`}
+      testId="alias-dialog"
+      busy={busy}
+      error={error}
+      submitLabel="Set alias"
+      disabled={!valid}
+      onSubmit={submit}
+      onClose={onClose}
+    >
       <label className="field">
         <span>Alias</span>
-        <input list="alias-suggestions" value={alias} onChange={(e) => setAlias(e.target.value)} data-testid="alias-name" autoFocus />
+        <input
+          list="alias-suggestions"
+          value={alias}
+          onChange={(e) => setAlias(e.target.value)}
+          data-testid="alias-name"
+          autoFocus
+        />
         <datalist id="alias-suggestions">
           <option value="production" />
           <option value="staging" />
@@ -51,7 +66,13 @@ export function SetAliasDialog({ model, version, current, run, onClose }: SetAli
       </p>
       <label className="field">
         <span>Reason (kept in the alias history)</span>
-        <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="alias-reason" placeholder="e.g. better F1 on the March data" />
+        <textarea
+          rows={2}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          data-testid="alias-reason"
+          placeholder="e.g. better F1 on the March data"
+        />
       </label>
     </DialogShell>
   );
@@ -75,10 +96,19 @@ export function ConfirmDeleteDialog({ model, version, run, onClose }: ConfirmDel
     });
   };
   return (
-    <DialogShell title={`Delete ${model} v${version}?`} testId="delete-dialog" busy={busy} error={error} submitLabel="Delete" danger onSubmit={submit} onClose={onClose}>
+    <DialogShell
+      title={`Delete ${model} v${version}?`}
+      testId="delete-dialog"
+      busy={busy}
+      error={error}
+      submitLabel="Delete"
+      danger
+      onSubmit={submit}
+      onClose={onClose}
+    >
       <p>
-        The version&apos;s files (model, weights, preprocessing, card) are removed from the data folder. Its run stays in the
-        Runs page. This cannot be undone; export it first to keep a copy.
+        The version&apos;s files (model, weights, preprocessing, card) are removed from the data folder. Its run stays
+        in the Runs page. This cannot be undone; export it first to keep a copy.
       </p>
     </DialogShell>
   );
@@ -149,7 +179,10 @@ export function ExportDialog({ model, version, host, run, onClose }: ExportDialo
           </>
         )}
       </p>
-      <p className="small muted">One zip: the TensorFlow.js model, its preprocessing, its card and bundle.json (signature, lineage, hashes). Import it with <code>cairn models import</code>.</p>
+      <p className="small muted">
+        One zip: the TensorFlow.js model, its preprocessing, its card and bundle.json (signature, lineage, hashes).
+        Import it with <code>cairn models import</code>.
+      </p>
       {done && (
         <p className="ok-note" data-testid="export-done">
           {done}

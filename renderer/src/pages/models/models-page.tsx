@@ -51,7 +51,13 @@ export function ModelsPage() {
         <ul>
           {models.map((m) => (
             <li key={m.name}>
-              <button type="button" className={m.name === current ? 'active' : ''} aria-current={m.name === current ? 'true' : undefined} onClick={() => setSelected(m.name)} data-testid="model-item">
+              <button
+                type="button"
+                className={m.name === current ? 'active' : ''}
+                aria-current={m.name === current ? 'true' : undefined}
+                onClick={() => setSelected(m.name)}
+                data-testid="model-item"
+              >
                 <span className="model-item-name">{m.name}</span>
                 <span className="model-item-meta small muted">
                   {m.versionCount} version{m.versionCount === 1 ? '' : 's'} · latest v{m.latestVersion}
@@ -74,7 +80,10 @@ export function ModelsPage() {
 
 function AliasBadge({ alias, version }: { alias: string; version?: number }) {
   return (
-    <span className={`alias-badge alias-${alias.toLowerCase() === 'production' ? 'production' : alias.toLowerCase() === 'staging' ? 'staging' : 'other'}`} data-testid="alias-badge">
+    <span
+      className={`alias-badge alias-${alias.toLowerCase() === 'production' ? 'production' : alias.toLowerCase() === 'staging' ? 'staging' : 'other'}`}
+      data-testid="alias-badge"
+    >
       {alias}
       {version !== undefined ? ` → v${version}` : ''}
     </span>
@@ -93,7 +102,9 @@ function ModelView({ name, tick }: { name: string; tick: number }) {
   const metrics = d.model.task ? KEY_METRICS[d.model.task] : [];
   const rollback = (alias: string) => {
     setRollbackError(undefined);
-    client.call('models.rollbackAlias', { name: d.model.name, alias }).catch((err: unknown) => setRollbackError(toApiError(err)));
+    client
+      .call('models.rollbackAlias', { name: d.model.name, alias })
+      .catch((err: unknown) => setRollbackError(toApiError(err)));
   };
   return (
     <div className="model-view" data-testid="model-view">
@@ -106,8 +117,11 @@ function ModelView({ name, tick }: { name: string; tick: number }) {
         </div>
         <p className="small muted">
           {d.model.versionCount} version{d.model.versionCount === 1 ? '' : 's'}
-          {d.model.task ? ` · ${d.model.task}` : ''} · updated {formatDate(d.model.updatedAt)} · a bare <code>{d.model.name}</code> means{' '}
-          {d.model.aliases.some((a) => a.alias.toLowerCase() === 'production') ? 'its production version' : 'its latest version (no production alias yet)'}
+          {d.model.task ? ` · ${d.model.task}` : ''} · updated {formatDate(d.model.updatedAt)} · a bare{' '}
+          <code>{d.model.name}</code> means{' '}
+          {d.model.aliases.some((a) => a.alias.toLowerCase() === 'production')
+            ? 'its production version'
+            : 'its latest version (no production alias yet)'}
         </p>
       </header>
       <table className="versions-table" data-testid="versions-table">
@@ -128,21 +142,48 @@ function ModelView({ name, tick }: { name: string; tick: number }) {
         </thead>
         <tbody>
           {d.versions.map((v) => (
-            <VersionRow key={v.version} v={v} metrics={metrics} selected={v.version === version.version} onSelect={() => setChosen(v.version)} />
+            <VersionRow
+              key={v.version}
+              v={v}
+              metrics={metrics}
+              selected={v.version === version.version}
+              onSelect={() => setChosen(v.version)}
+            />
           ))}
         </tbody>
       </table>
       <div className="model-columns">
         <VersionPanel key={version.version} version={version} aliases={d.model.aliases} />
-        <AliasHistory history={d.aliasHistory} aliases={d.model.aliases.map((a) => a.alias)} onRollback={rollback} error={rollbackError} />
+        <AliasHistory
+          history={d.aliasHistory}
+          aliases={d.model.aliases.map((a) => a.alias)}
+          onRollback={rollback}
+          error={rollbackError}
+        />
       </div>
     </div>
   );
 }
 
-function VersionRow({ v, metrics, selected, onSelect }: { v: ModelVersionInfo; metrics: { key: string }[]; selected: boolean; onSelect: () => void }) {
+function VersionRow({
+  v,
+  metrics,
+  selected,
+  onSelect,
+}: {
+  v: ModelVersionInfo;
+  metrics: { key: string }[];
+  selected: boolean;
+  onSelect: () => void;
+}) {
   return (
-    <tr className={selected ? 'selected' : ''} onClick={onSelect} data-testid="version-row" data-version={v.version} aria-selected={selected}>
+    <tr
+      className={selected ? 'selected' : ''}
+      onClick={onSelect}
+      data-testid="version-row"
+      data-version={v.version}
+      aria-selected={selected}
+    >
       <td>
         <button type="button" className="btn-link" onClick={onSelect}>
           v{v.version}
@@ -153,7 +194,11 @@ function VersionRow({ v, metrics, selected, onSelect }: { v: ModelVersionInfo; m
           <AliasBadge key={a} alias={a} />
         ))}
       </td>
-      <td>{v.origin === 'import' ? `import${v.importedFrom ? ` of ${v.importedFrom.name} v${v.importedFrom.version}` : ''}` : 'run'}</td>
+      <td>
+        {v.origin === 'import'
+          ? `import${v.importedFrom ? ` of ${v.importedFrom.name} v${v.importedFrom.version}` : ''}`
+          : 'run'}
+      </td>
       <td>{v.lineage.dataset ? `${v.lineage.dataset.name} v${v.lineage.dataset.version}` : '–'}</td>
       {metrics.map((m) => (
         <td key={m.key} className="num">
@@ -178,7 +223,17 @@ function moveText(e: AliasEvent): string {
   return `v${e.fromVersion} → v${e.toVersion}`;
 }
 
-function AliasHistory({ history, aliases, onRollback, error }: { history: AliasEvent[]; aliases: string[]; onRollback: (alias: string) => void; error?: ApiError }) {
+function AliasHistory({
+  history,
+  aliases,
+  onRollback,
+  error,
+}: {
+  history: AliasEvent[];
+  aliases: string[];
+  onRollback: (alias: string) => void;
+  error?: ApiError;
+}) {
   // Rollback is offered once per alias, on its latest move.
   const latest = new Set<number>();
   const seen = new Set<string>();
@@ -202,7 +257,12 @@ function AliasHistory({ history, aliases, onRollback, error }: { history: AliasE
               <div>
                 <AliasBadge alias={e.alias} /> <strong>{moveText(e)}</strong>
                 {latest.has(e.id) && (aliases.includes(e.alias) || e.toVersion === null) && (
-                  <button type="button" className="btn btn-small" onClick={() => onRollback(e.alias)} data-testid={`rollback-${e.alias}`}>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() => onRollback(e.alias)}
+                    data-testid={`rollback-${e.alias}`}
+                  >
                     Rollback
                   </button>
                 )}
@@ -228,8 +288,8 @@ function NoModels({ onImported }: { onImported: (v: ModelVersionInfo) => void })
         </div>
         <h1>No models yet</h1>
         <p>
-          Each successful training run saves a model version here, with its lineage, card and metrics. Point aliases such as{' '}
-          <strong>production</strong> at the version to serve.
+          Each successful training run saves a model version here, with its lineage, card and metrics. Point aliases
+          such as <strong>production</strong> at the version to serve.
         </p>
         <ImportBundleButton onImported={onImported} primary />
         <p className="muted small">

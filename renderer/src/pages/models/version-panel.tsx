@@ -13,7 +13,10 @@ type Dialog = 'alias' | 'export' | 'delete' | undefined;
 
 export function VersionPanel({ version: v, aliases }: { version: ModelVersionInfo; aliases: ModelAlias[] }) {
   const { client, openRun, transport } = useApp();
-  const card = useAsync<ModelCardView>(() => client.call('models.card', { name: v.name, version: v.version }), [client, v.name, v.version, v.sha256]);
+  const card = useAsync<ModelCardView>(
+    () => client.call('models.card', { name: v.name, version: v.version }),
+    [client, v.name, v.version, v.sha256],
+  );
   const [dialog, setDialog] = useState<Dialog>(undefined);
   const [notes, setNotes] = useState(v.notes);
   const [tags, setTags] = useState(v.tags.join(', '));
@@ -23,7 +26,10 @@ export function VersionPanel({ version: v, aliases }: { version: ModelVersionInf
   const save = () => {
     setSaving(true);
     setSaveError(undefined);
-    const list = tags.split(',').map((t) => t.trim()).filter(Boolean);
+    const list = tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     client.call('models.updateVersion', { name: v.name, version: v.version, notes, tags: list }).then(
       () => setSaving(false),
       (err: unknown) => {
@@ -46,7 +52,12 @@ export function VersionPanel({ version: v, aliases }: { version: ModelVersionInf
         <button type="button" className="btn" onClick={() => setDialog('export')} data-testid="export-version">
           Export…
         </button>
-        <button type="button" className="btn btn-danger-ghost" onClick={() => setDialog('delete')} data-testid="delete-version">
+        <button
+          type="button"
+          className="btn btn-danger-ghost"
+          onClick={() => setDialog('delete')}
+          data-testid="delete-version"
+        >
           Delete…
         </button>
       </div>
@@ -59,7 +70,12 @@ export function VersionPanel({ version: v, aliases }: { version: ModelVersionInf
           <div>
             <dt>Run</dt>
             <dd>
-              <button type="button" className="btn-link mono" onClick={() => openRun(v.lineage.runId as string)} data-testid="lineage-run">
+              <button
+                type="button"
+                className="btn-link mono"
+                onClick={() => openRun(v.lineage.runId as string)}
+                data-testid="lineage-run"
+              >
                 {v.lineage.runId.slice(0, 8)}
               </button>
             </dd>
@@ -69,7 +85,8 @@ export function VersionPanel({ version: v, aliases }: { version: ModelVersionInf
           <div>
             <dt>Dataset</dt>
             <dd title={v.lineage.dataset.hash}>
-              {v.lineage.dataset.name} v{v.lineage.dataset.version} <span className="mono small muted">{shortHash(v.lineage.dataset.hash)}</span>
+              {v.lineage.dataset.name} v{v.lineage.dataset.version}{' '}
+              <span className="mono small muted">{shortHash(v.lineage.dataset.hash)}</span>
             </dd>
           </div>
         )}
@@ -95,14 +112,31 @@ export function VersionPanel({ version: v, aliases }: { version: ModelVersionInf
       <div className="version-notes">
         <label className="field">
           <span>Notes</span>
-          <textarea rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} data-testid="version-notes" placeholder="What changed, what it is good for…" />
+          <textarea
+            rows={3}
+            value={notes}
+            onChange={(e) => setNotes(e.target.value)}
+            data-testid="version-notes"
+            placeholder="What changed, what it is good for…"
+          />
         </label>
         <label className="field">
           <span>Tags (comma-separated)</span>
-          <input value={tags} onChange={(e) => setTags(e.target.value)} data-testid="version-tags" placeholder="candidate, baseline" />
+          <input
+            value={tags}
+            onChange={(e) => setTags(e.target.value)}
+            data-testid="version-tags"
+            placeholder="candidate, baseline"
+          />
         </label>
         <div>
-          <button type="button" className="btn btn-primary btn-small" disabled={!dirty || saving} onClick={save} data-testid="save-notes">
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            disabled={!dirty || saving}
+            onClick={save}
+            data-testid="save-notes"
+          >
             {saving ? 'Saving…' : 'Save notes and tags'}
           </button>
         </div>
@@ -119,10 +153,21 @@ export function VersionPanel({ version: v, aliases }: { version: ModelVersionInf
         />
       )}
       {dialog === 'export' && (
-        <ExportDialog model={v.name} version={v.version} host={transport.host} run={() => transport.exportModel({ name: v.name, version: v.version })} onClose={() => setDialog(undefined)} />
+        <ExportDialog
+          model={v.name}
+          version={v.version}
+          host={transport.host}
+          run={() => transport.exportModel({ name: v.name, version: v.version })}
+          onClose={() => setDialog(undefined)}
+        />
       )}
       {dialog === 'delete' && (
-        <ConfirmDeleteDialog model={v.name} version={v.version} run={() => client.call('models.deleteVersion', { name: v.name, version: v.version })} onClose={() => setDialog(undefined)} />
+        <ConfirmDeleteDialog
+          model={v.name}
+          version={v.version}
+          run={() => client.call('models.deleteVersion', { name: v.name, version: v.version })}
+          onClose={() => setDialog(undefined)}
+        />
       )}
     </section>
   );
@@ -130,7 +175,9 @@ export function VersionPanel({ version: v, aliases }: { version: ModelVersionInf
 
 function CardView({ card }: { card: ModelCardView }) {
   const test = (card.metrics.test ?? {}) as Record<string, unknown>;
-  const scalars = Object.entries(test).filter((e): e is [string, number] => typeof e[1] === 'number' && e[0] !== 'rows');
+  const scalars = Object.entries(test).filter(
+    (e): e is [string, number] => typeof e[1] === 'number' && e[0] !== 'rows',
+  );
   return (
     <div className="model-card" data-testid="model-card">
       <div className="card-block">
@@ -141,12 +188,19 @@ function CardView({ card }: { card: ModelCardView }) {
               <tr key={i.name}>
                 <td className="mono">{i.name}</td>
                 <td>{i.kind}</td>
-                <td className="small muted">{i.categories ? i.categories.slice(0, 8).join(', ') + (i.categories.length > 8 ? ` … (${i.categories.length})` : '') : ''}</td>
+                <td className="small muted">
+                  {i.categories
+                    ? i.categories.slice(0, 8).join(', ') +
+                      (i.categories.length > 8 ? ` … (${i.categories.length})` : '')
+                    : ''}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        {card.dropped.length > 0 && <p className="small muted">Left out: {card.dropped.map((d) => `${d.column} (${d.reason})`).join('; ')}</p>}
+        {card.dropped.length > 0 && (
+          <p className="small muted">Left out: {card.dropped.map((d) => `${d.column} (${d.reason})`).join('; ')}</p>
+        )}
       </div>
       <div className="card-block">
         <h3>Output</h3>
@@ -180,7 +234,8 @@ function CardView({ card }: { card: ModelCardView }) {
         <div className="card-block">
           <h3>Training data</h3>
           <p className="small">
-            {card.trainingData.dataset.name} v{card.trainingData.dataset.version} · {formatCount(card.trainingData.rows)} rows
+            {card.trainingData.dataset.name} v{card.trainingData.dataset.version} ·{' '}
+            {formatCount(card.trainingData.rows)} rows
           </p>
           <table className="card-table" data-testid="card-training-data">
             <tbody>
@@ -189,7 +244,11 @@ function CardView({ card }: { card: ModelCardView }) {
                   <td className="mono">{c.name}</td>
                   <td>{c.type}</td>
                   <td className="small muted">
-                    {c.mean !== undefined && c.mean !== null ? `mean ${formatStat(c.mean)}` : c.topValues ? c.topValues.map((t) => t.value).join(', ') : ''}
+                    {c.mean !== undefined && c.mean !== null
+                      ? `mean ${formatStat(c.mean)}`
+                      : c.topValues
+                        ? c.topValues.map((t) => t.value).join(', ')
+                        : ''}
                     {c.missing ? ` · ${formatCount(c.missing)} missing` : ''}
                   </td>
                 </tr>

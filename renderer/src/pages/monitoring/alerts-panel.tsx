@@ -24,13 +24,20 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
   const { client } = useApp();
   const [tick, setTick] = useState(0);
   const rules = useAsync<AlertRule[]>(() => client.call('monitoring.rules.list', { model }), [client, model, tick]);
-  const alerts = useAsync<Alert[]>(() => client.call('monitoring.alerts', { model, status: 'all', limit: 200 }), [client, model, tick]);
+  const alerts = useAsync<Alert[]>(
+    () => client.call('monitoring.alerts', { model, status: 'all', limit: 200 }),
+    [client, model, tick],
+  );
   const [editing, setEditing] = useState<AlertRule | 'new' | undefined>(undefined);
   const [deleting, setDeleting] = useState<AlertRule | undefined>(undefined);
 
   useEffect(() => {
     const reload = (a: { model: string }) => a.model === model && setTick((t) => t + 1);
-    const offs = [client.on('alert.fired', reload), client.on('alert.resolved', reload), client.on('monitoring.changed', reload)];
+    const offs = [
+      client.on('alert.fired', reload),
+      client.on('alert.resolved', reload),
+      client.on('monitoring.changed', reload),
+    ];
     return () => offs.forEach((off) => off());
   }, [client, model]);
 
@@ -47,10 +54,17 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
       <section className="panel" data-testid="rules-panel">
         <div className="panel-head">
           <h2 className="panel-title">Alert rules</h2>
-          <span className="small muted">Each rule is checked as traffic, inputs and labels arrive; a firing rule shows here and in the banner above.</span>
+          <span className="small muted">
+            Each rule is checked as traffic, inputs and labels arrive; a firing rule shows here and in the banner above.
+          </span>
           <span className="status-spacer" />
           {editing === undefined && (
-            <button type="button" className="btn btn-small btn-primary" onClick={() => setEditing('new')} data-testid="rule-add">
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              onClick={() => setEditing('new')}
+              data-testid="rule-add"
+            >
               + Add rule
             </button>
           )}
@@ -72,8 +86,9 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
         {rules.error && <ErrorPanel title="Could not list the rules" error={rules.error} />}
         {rules.data && list.length === 0 && editing === undefined && (
           <p className="muted small" data-testid="rules-empty">
-            No rules yet. Add one to be told when latency, the error rate, drift or live {task === 'regression' ? 'MAE' : 'accuracy'} crosses a threshold — for
-            example drift score &gt; 0.2 over 24 hours.
+            No rules yet. Add one to be told when latency, the error rate, drift or live{' '}
+            {task === 'regression' ? 'MAE' : 'accuracy'} crosses a threshold — for example drift score &gt; 0.2 over 24
+            hours.
           </p>
         )}
         {list.length > 0 && (
@@ -89,7 +104,13 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
             </thead>
             <tbody>
               {list.map((r) => (
-                <tr key={r.id} className={r.state.firing ? 'firing' : r.enabled ? '' : 'disabled'} data-testid="rule-row" data-metric={r.metric} data-firing={r.state.firing}>
+                <tr
+                  key={r.id}
+                  className={r.state.firing ? 'firing' : r.enabled ? '' : 'disabled'}
+                  data-testid="rule-row"
+                  data-metric={r.metric}
+                  data-firing={r.state.firing}
+                >
                   <td>
                     <strong data-testid="rule-text">{describeRule(r)}</strong>
                     <div className="small muted">judged from {r.minSamples} samples</div>
@@ -104,16 +125,28 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
                     ) : r.state.firing ? (
                       <span className="state-chip firing">firing</span>
                     ) : r.state.value === null ? (
-                      <span className="state-chip" title="Too few samples in the window to judge">not judged</span>
+                      <span className="state-chip" title="Too few samples in the window to judge">
+                        not judged
+                      </span>
                     ) : (
                       <span className="state-chip ok">ok</span>
                     )}
                   </td>
                   <td className="row-actions">
-                    <button type="button" className="btn btn-small" onClick={() => setEditing(r)} data-testid="rule-edit">
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => setEditing(r)}
+                      data-testid="rule-edit"
+                    >
                       Edit
                     </button>
-                    <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setDeleting(r)} data-testid="rule-delete">
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger-ghost"
+                      onClick={() => setDeleting(r)}
+                      data-testid="rule-delete"
+                    >
                       Delete
                     </button>
                   </td>
@@ -147,8 +180,19 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
             </thead>
             <tbody>
               {[...firing, ...fired.filter((a) => a.resolvedAt !== null)].map((a) => (
-                <tr key={a.id} className={a.resolvedAt === null ? 'firing' : ''} data-testid="alert-row" data-firing={a.resolvedAt === null}>
-                  <td>{a.resolvedAt === null ? <span className="state-chip firing">firing</span> : <span className="state-chip">resolved</span>}</td>
+                <tr
+                  key={a.id}
+                  className={a.resolvedAt === null ? 'firing' : ''}
+                  data-testid="alert-row"
+                  data-firing={a.resolvedAt === null}
+                >
+                  <td>
+                    {a.resolvedAt === null ? (
+                      <span className="state-chip firing">firing</span>
+                    ) : (
+                      <span className="state-chip">resolved</span>
+                    )}
+                  </td>
                   <td>
                     {a.message}
                     <div className="small muted">
@@ -179,7 +223,15 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
   );
 }
 
-function DeleteRuleDialog({ rule, onClose, onDeleted }: { rule: AlertRule; onClose: () => void; onDeleted: () => void }) {
+function DeleteRuleDialog({
+  rule,
+  onClose,
+  onDeleted,
+}: {
+  rule: AlertRule;
+  onClose: () => void;
+  onDeleted: () => void;
+}) {
   const { client } = useApp();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>(undefined);
@@ -197,7 +249,16 @@ function DeleteRuleDialog({ rule, onClose, onDeleted }: { rule: AlertRule; onClo
     );
   };
   return (
-    <DialogShell title="Delete this alert rule?" testId="rule-delete-dialog" busy={busy} error={error} submitLabel="Delete" danger onSubmit={submit} onClose={onClose}>
+    <DialogShell
+      title="Delete this alert rule?"
+      testId="rule-delete-dialog"
+      busy={busy}
+      error={error}
+      submitLabel="Delete"
+      danger
+      onSubmit={submit}
+      onClose={onClose}
+    >
       <p>
         <strong>{describeRule(rule)}</strong> stops being checked. Alerts it already fired stay in the list.
       </p>

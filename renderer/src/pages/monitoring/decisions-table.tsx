@@ -10,7 +10,12 @@ import { DialogShell } from '../../components/dialog-shell.js';
 import { decisionScores, rollbackOffer, type RollbackOffer } from './decisions.js';
 import { COMPARE_METRIC_LABELS } from './monitoring-format.js';
 
-const TRIGGERS: Record<RetrainDecision['trigger'], string> = { manual: 'by hand', alert: 'alert', schedule: 'schedule', dataset: 'new dataset version' };
+const TRIGGERS: Record<RetrainDecision['trigger'], string> = {
+  manual: 'by hand',
+  alert: 'alert',
+  schedule: 'schedule',
+  dataset: 'new dataset version',
+};
 
 interface DecisionsTableProps {
   model: string;
@@ -20,7 +25,9 @@ interface DecisionsTableProps {
 }
 
 export function DecisionsTable({ model, decisions, detail, openRun }: DecisionsTableProps) {
-  const [rollingBack, setRollingBack] = useState<{ decision: RetrainDecision; offer: RollbackOffer } | undefined>(undefined);
+  const [rollingBack, setRollingBack] = useState<{ decision: RetrainDecision; offer: RollbackOffer } | undefined>(
+    undefined,
+  );
   const history = detail?.aliasHistory ?? [];
   return (
     <>
@@ -51,7 +58,11 @@ export function DecisionsTable({ model, decisions, detail, openRun }: DecisionsT
                 </td>
                 <td>
                   <span className={`outcome-chip ${d.outcome}`} data-testid="decision-outcome">
-                    {d.outcome === 'promoted' ? `promoted → ${d.alias}` : d.outcome === 'kept' ? 'kept, not promoted' : 'failed'}
+                    {d.outcome === 'promoted'
+                      ? `promoted → ${d.alias}`
+                      : d.outcome === 'kept'
+                        ? 'kept, not promoted'
+                        : 'failed'}
                   </span>
                 </td>
                 <td>
@@ -78,7 +89,9 @@ export function DecisionsTable({ model, decisions, detail, openRun }: DecisionsT
                     '—'
                   )}
                 </td>
-                <td className={`num ${s.gain === null ? '' : s.gain > d.margin ? 'gain-up' : 'gain-down'}`}>{s.gain === null ? '—' : `${s.gain > 0 ? '+' : ''}${formatStat(s.gain)}`}</td>
+                <td className={`num ${s.gain === null ? '' : s.gain > d.margin ? 'gain-up' : 'gain-down'}`}>
+                  {s.gain === null ? '—' : `${s.gain > 0 ? '+' : ''}${formatStat(s.gain)}`}
+                </td>
                 <td className="decision-reason">
                   {d.reason}
                   <div className="small muted">
@@ -94,7 +107,12 @@ export function DecisionsTable({ model, decisions, detail, openRun }: DecisionsT
                     </button>
                   )}
                   {offer && (
-                    <button type="button" className="btn btn-small" onClick={() => setRollingBack({ decision: d, offer })} data-testid="decision-rollback">
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => setRollingBack({ decision: d, offer })}
+                      data-testid="decision-rollback"
+                    >
                       Roll back
                     </button>
                   )}
@@ -104,26 +122,56 @@ export function DecisionsTable({ model, decisions, detail, openRun }: DecisionsT
           })}
         </tbody>
       </table>
-      {rollingBack && <RollbackDialog model={model} decision={rollingBack.decision} offer={rollingBack.offer} onClose={() => setRollingBack(undefined)} />}
+      {rollingBack && (
+        <RollbackDialog
+          model={model}
+          decision={rollingBack.decision}
+          offer={rollingBack.offer}
+          onClose={() => setRollingBack(undefined)}
+        />
+      )}
     </>
   );
 }
 
-function RollbackDialog({ model, decision, offer, onClose }: { model: string; decision: RetrainDecision; offer: RollbackOffer; onClose: () => void }) {
+function RollbackDialog({
+  model,
+  decision,
+  offer,
+  onClose,
+}: {
+  model: string;
+  decision: RetrainDecision;
+  offer: RollbackOffer;
+  onClose: () => void;
+}) {
   const { client } = useApp();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const submit = () => {
     setBusy(true);
     client
-      .call('models.rollbackAlias', { name: model, alias: offer.alias, reason: `rollback of retrain decision #${decision.id} (monitoring page)` })
+      .call('models.rollbackAlias', {
+        name: model,
+        alias: offer.alias,
+        reason: `rollback of retrain decision #${decision.id} (monitoring page)`,
+      })
       .then(onClose, (err: unknown) => {
         setError(toApiError(err));
         setBusy(false);
       });
   };
   return (
-    <DialogShell title={`Roll back ${offer.alias}?`} testId="rollback-dialog" busy={busy} error={error} submitLabel="Roll back" danger onSubmit={submit} onClose={onClose}>
+    <DialogShell
+      title={`Roll back ${offer.alias}?`}
+      testId="rollback-dialog"
+      busy={busy}
+      error={error}
+      submitLabel="Roll back"
+      danger
+      onSubmit={submit}
+      onClose={onClose}
+    >
       <p>
         {offer.to === null ? (
           <>
@@ -134,8 +182,8 @@ function RollbackDialog({ model, decision, offer, onClose }: { model: string; de
             <strong>{offer.alias}</strong> moves from v{offer.from} back to v{offer.to}.
           </>
         )}{' '}
-        Running endpoints that serve it switch at once. v{offer.from} stays in the registry, and the move is recorded in the alias
-        history.
+        Running endpoints that serve it switch at once. v{offer.from} stays in the registry, and the move is recorded in
+        the alias history.
       </p>
     </DialogShell>
   );

@@ -30,7 +30,10 @@ export interface RollbackOffer {
  * Whether this decision's promotion is the alias's latest move, so that rolling the alias back
  * undoes exactly it. `history` is the model's alias history, newest first.
  */
-export function rollbackOffer(d: Pick<RetrainDecision, 'promoted' | 'alias' | 'challenger'>, history: readonly AliasEvent[]): RollbackOffer | null {
+export function rollbackOffer(
+  d: Pick<RetrainDecision, 'promoted' | 'alias' | 'challenger'>,
+  history: readonly AliasEvent[],
+): RollbackOffer | null {
   if (!d.promoted || !d.challenger) return null;
   const last = history.find((e) => e.alias.toLowerCase() === d.alias.toLowerCase());
   if (!last || last.toVersion !== d.challenger.version) return null;

@@ -10,7 +10,7 @@ import { WINDOW_LABELS } from './monitoring-format.js';
 
 const REFERENCE: Record<DriftReport['reference'], string> = {
   training_rows: 'training rows',
-  card_profile: "training profile from the model card (the dataset version is gone, so no KS test)",
+  card_profile: 'training profile from the model card (the dataset version is gone, so no KS test)',
   none: 'nothing: this version has no training profile',
 };
 
@@ -28,12 +28,17 @@ export function DriftPanel({ drift, window }: { drift: DriftReport; window: Moni
   return (
     <div className="drift-panel" data-testid="drift-panel" data-drifted={drift.drifted.length}>
       <p className="drift-summary" data-testid="drift-summary">
-        {formatCount(drift.liveRows)} live input{drift.liveRows === 1 ? '' : 's'} from the last {WINDOW_LABELS[window]} compared with{' '}
-        {drift.reference === 'training_rows' ? `${formatCount(drift.trainingRows)} training rows` : REFERENCE[drift.reference]}. A feature drifts when its
-        PSI is over {formatStat(drift.thresholds.psi)} or its KS p-value is under {formatStat(drift.thresholds.ksPValue)}.{' '}
+        {formatCount(drift.liveRows)} live input{drift.liveRows === 1 ? '' : 's'} from the last {WINDOW_LABELS[window]}{' '}
+        compared with{' '}
+        {drift.reference === 'training_rows'
+          ? `${formatCount(drift.trainingRows)} training rows`
+          : REFERENCE[drift.reference]}
+        . A feature drifts when its PSI is over {formatStat(drift.thresholds.psi)} or its KS p-value is under{' '}
+        {formatStat(drift.thresholds.ksPValue)}.{' '}
         {tooFew ? (
           <strong className="warn">
-            Too few live inputs to judge drift: {formatCount(drift.liveRows)} of the {formatCount(drift.minLiveRows)} needed.
+            Too few live inputs to judge drift: {formatCount(drift.liveRows)} of the {formatCount(drift.minLiveRows)}{' '}
+            needed.
           </strong>
         ) : drift.drifted.length ? (
           <strong className="bad-text">
@@ -60,7 +65,12 @@ export function DriftPanel({ drift, window }: { drift: DriftReport; window: Moni
             </thead>
             <tbody>
               {drift.features.map((f) => (
-                <DriftRow key={f.feature} f={f} selected={f.feature === feature?.feature} onSelect={() => setChosen(f.feature)} />
+                <DriftRow
+                  key={f.feature}
+                  f={f}
+                  selected={f.feature === feature?.feature}
+                  onSelect={() => setChosen(f.feature)}
+                />
               ))}
             </tbody>
           </table>
@@ -123,7 +133,12 @@ function FeatureOverlay({ f }: { f: FeatureDrift }) {
           : `PSI ${f.psi === null ? '—' : f.psi.toFixed(3)}${f.ks ? ` · KS ${f.ks.statistic.toFixed(3)} (p ${formatPValue(f.ks.pValue)})` : ''}`}
       </p>
       {f.bins.length ? (
-        <Chart option={option} height={260} label={`Training and live distributions of ${f.feature}`} testId="drift-chart" />
+        <Chart
+          option={option}
+          height={260}
+          label={`Training and live distributions of ${f.feature}`}
+          testId="drift-chart"
+        />
       ) : (
         <p className="muted small">No bins to draw for this feature.</p>
       )}

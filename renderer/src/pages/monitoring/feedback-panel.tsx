@@ -21,16 +21,27 @@ interface Outcome {
   result: FeedbackResult;
 }
 
-export function FeedbackPanel({ model, task, classes }: { model: string; task: TaskName | null; classes: readonly string[] }) {
+export function FeedbackPanel({
+  model,
+  task,
+  classes,
+}: {
+  model: string;
+  task: TaskName | null;
+  classes: readonly string[];
+}) {
   const { client } = useApp();
-  const [rows, setRows] = useState<FeedbackRow[]>(() => Array.from({ length: EMPTY_ROWS }, () => ({ id: '', label: '' })));
+  const [rows, setRows] = useState<FeedbackRow[]>(() =>
+    Array.from({ length: EMPTY_ROWS }, () => ({ id: '', label: '' })),
+  );
   const [busy, setBusy] = useState<'form' | 'csv' | undefined>(undefined);
   const [error, setError] = useState<{ title: string; error: ApiError } | undefined>(undefined);
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
   const check = batchItems(rows, task);
   const datalistId = `feedback-classes-${model}`;
 
-  const setRow = (i: number, patch: Partial<FeedbackRow>) => setRows((rs) => rs.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const setRow = (i: number, patch: Partial<FeedbackRow>) =>
+    setRows((rs) => rs.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
   const sendForm = () => {
     setBusy('form');
@@ -38,13 +49,23 @@ export function FeedbackPanel({ model, task, classes }: { model: string; task: T
     client.call('monitoring.feedback', { model, items: check.items }).then(
       (answer) => {
         // The engine numbers refused items by their index in the batch; the form by its rows.
-        const result = { ...answer, invalid: answer.invalid.map((p) => ({ ...p, row: check.itemRows[p.row] ?? p.row + 1 })) };
-        setOutcome({ source: `${check.items.length} label${check.items.length === 1 ? '' : 's'} from the form`, rowLabel: 'Row', result });
+        const result = {
+          ...answer,
+          invalid: answer.invalid.map((p) => ({ ...p, row: check.itemRows[p.row] ?? p.row + 1 })),
+        };
+        setOutcome({
+          source: `${check.items.length} label${check.items.length === 1 ? '' : 's'} from the form`,
+          rowLabel: 'Row',
+          result,
+        });
         // Accepted rows are done; unknown ids and refused labels stay in the form to be corrected.
         const refused = new Set([...result.unknown, ...result.invalid.flatMap((p) => (p.id === null ? [] : [p.id]))]);
         setRows((rs) => {
           const kept = rs.filter((r) => refused.has(r.id.trim()));
-          return [...kept, ...Array.from({ length: Math.max(1, EMPTY_ROWS - kept.length) }, () => ({ id: '', label: '' }))];
+          return [
+            ...kept,
+            ...Array.from({ length: Math.max(1, EMPTY_ROWS - kept.length) }, () => ({ id: '', label: '' })),
+          ];
         });
         setBusy(undefined);
       },
@@ -77,9 +98,10 @@ export function FeedbackPanel({ model, task, classes }: { model: string; task: T
   return (
     <div className="feedback-panel" data-testid="feedback-panel">
       <p className="small muted feedback-intro">
-        Every prediction an endpoint answers carries an <code>id</code>. Send the true {task === 'regression' ? 'value' : 'class'} for it here, or from
-        your own systems with <code>POST /v1/models/{model}/feedback</code>; live {task === 'regression' ? 'MAE' : 'accuracy'} is measured on the
-        predictions that have one.
+        Every prediction an endpoint answers carries an <code>id</code>. Send the true{' '}
+        {task === 'regression' ? 'value' : 'class'} for it here, or from your own systems with{' '}
+        <code>POST /v1/models/{model}/feedback</code>; live {task === 'regression' ? 'MAE' : 'accuracy'} is measured on
+        the predictions that have one.
       </p>
       <div className="feedback-columns">
         <section className="panel" data-testid="feedback-form">
@@ -98,7 +120,14 @@ export function FeedbackPanel({ model, task, classes }: { model: string; task: T
               {rows.map((r, i) => (
                 <tr key={i}>
                   <td>
-                    <input className="mono" value={r.id} placeholder="e.g. 01JD3K…" onChange={(e) => setRow(i, { id: e.target.value })} aria-label={`Prediction id, row ${i + 1}`} data-testid="feedback-id" />
+                    <input
+                      className="mono"
+                      value={r.id}
+                      placeholder="e.g. 01JD3K…"
+                      onChange={(e) => setRow(i, { id: e.target.value })}
+                      aria-label={`Prediction id, row ${i + 1}`}
+                      data-testid="feedback-id"
+                    />
                   </td>
                   <td>
                     <input
@@ -112,7 +141,14 @@ export function FeedbackPanel({ model, task, classes }: { model: string; task: T
                     />
                   </td>
                   <td>
-                    <button type="button" className="btn btn-small btn-ghost" aria-label={`Remove row ${i + 1}`} onClick={() => setRows((rs) => (rs.length > 1 ? rs.filter((_, j) => j !== i) : [{ id: '', label: '' }]))}>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-ghost"
+                      aria-label={`Remove row ${i + 1}`}
+                      onClick={() =>
+                        setRows((rs) => (rs.length > 1 ? rs.filter((_, j) => j !== i) : [{ id: '', label: '' }]))
+                      }
+                    >
                       ×
                     </button>
                   </td>
@@ -135,7 +171,11 @@ export function FeedbackPanel({ model, task, classes }: { model: string; task: T
             </ul>
           )}
           <div className="feedback-actions">
-            <button type="button" className="btn btn-small" onClick={() => setRows((rs) => [...rs, { id: '', label: '' }])}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setRows((rs) => [...rs, { id: '', label: '' }])}
+            >
               + Row
             </button>
             <span className="status-spacer" />
@@ -146,7 +186,9 @@ export function FeedbackPanel({ model, task, classes }: { model: string; task: T
               onClick={sendForm}
               data-testid="feedback-send"
             >
-              {busy === 'form' ? 'Sending…' : `Send ${check.items.length || ''} label${check.items.length === 1 ? '' : 's'}`}
+              {busy === 'form'
+                ? 'Sending…'
+                : `Send ${check.items.length || ''} label${check.items.length === 1 ? '' : 's'}`}
             </button>
           </div>
         </section>
@@ -155,7 +197,8 @@ export function FeedbackPanel({ model, task, classes }: { model: string; task: T
             <h2 className="panel-title">Upload a CSV</h2>
           </div>
           <p className="small">
-            A header row naming <code>id</code> and <code>label</code> columns, then one prediction per line; other columns are ignored.
+            A header row naming <code>id</code> and <code>label</code> columns, then one prediction per line; other
+            columns are ignored.
           </p>
           <pre className="console-json feedback-example">{`id,label\n${exampleLine(task, classes, 1)}\n${exampleLine(task, classes, 2)}`}</pre>
           <FileButton
@@ -189,7 +232,11 @@ function FeedbackOutcome({ outcome }: { outcome: Outcome }) {
   const total = outcome.rows ?? result.accepted + result.unknown.length + result.invalid.length;
   const clean = result.unknown.length === 0 && result.invalid.length === 0;
   return (
-    <section className={`panel feedback-outcome${clean ? '' : ' has-problems'}`} data-testid="feedback-result" data-accepted={result.accepted}>
+    <section
+      className={`panel feedback-outcome${clean ? '' : ' has-problems'}`}
+      data-testid="feedback-result"
+      data-accepted={result.accepted}
+    >
       <div className="panel-head">
         <h2 className="panel-title">Result: {outcome.source}</h2>
       </div>
@@ -203,7 +250,9 @@ function FeedbackOutcome({ outcome }: { outcome: Outcome }) {
         <span className={`count-chip${result.invalid.length ? ' bad' : ''}`} data-testid="feedback-invalid">
           <strong>{formatCount(result.invalid.length)}</strong> invalid
         </span>
-        <span className="small muted">of {formatCount(total)} row{total === 1 ? '' : 's'}</span>
+        <span className="small muted">
+          of {formatCount(total)} row{total === 1 ? '' : 's'}
+        </span>
       </div>
       {(result.unknown.length > 0 || result.invalid.length > 0) && (
         <table className="versions-table feedback-issues" data-testid="feedback-issues">
@@ -232,7 +281,9 @@ function FeedbackOutcome({ outcome }: { outcome: Outcome }) {
           </tbody>
         </table>
       )}
-      {(result.invalid.length > SHOWN || result.unknown.length > SHOWN) && <p className="small muted">The first {SHOWN} of each kind are shown.</p>}
+      {(result.invalid.length > SHOWN || result.unknown.length > SHOWN) && (
+        <p className="small muted">The first {SHOWN} of each kind are shown.</p>
+      )}
     </section>
   );
 }

@@ -61,7 +61,13 @@ export function HeadlineCards({ o }: { o: MonitoringOverview }) {
         tone={liveTone(o.live)}
         testId="card-live"
       />
-      <Card label="Drift score (max PSI)" value={formatStat(drift.score === null ? null : Math.round(drift.score * 1000) / 1000)} note={driftNote} tone={drift.drifted.length ? 'bad' : undefined} testId="card-drift" />
+      <Card
+        label="Drift score (max PSI)"
+        value={formatStat(drift.score === null ? null : Math.round(drift.score * 1000) / 1000)}
+        note={driftNote}
+        tone={drift.drifted.length ? 'bad' : undefined}
+        testId="card-drift"
+      />
     </div>
   );
 }

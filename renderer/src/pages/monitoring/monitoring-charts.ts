@@ -74,10 +74,22 @@ export function rateOption(o: Pick<MonitoringOverview, 'buckets' | 'bucketSecond
     yAxis: [
       // An idle window still shows a scale rather than a bare grid.
       valueAxis('requests / min', idleScale(idle)),
-      valueAxis('error rate %', { max: errorTop, interval: errorTop / 5, splitLine: { show: false }, nameTextStyle: { color: AXIS, fontSize: 10, align: 'right' } }),
+      valueAxis('error rate %', {
+        max: errorTop,
+        interval: errorTop / 5,
+        splitLine: { show: false },
+        nameTextStyle: { color: AXIS, fontSize: 10, align: 'right' },
+      }),
     ],
     series: [
-      { type: 'bar', name: 'answered / min', stack: 'rate', data: s.answered, itemStyle: { color: SERIES_COLORS[0] }, barCategoryGap: '10%' },
+      {
+        type: 'bar',
+        name: 'answered / min',
+        stack: 'rate',
+        data: s.answered,
+        itemStyle: { color: SERIES_COLORS[0] },
+        barCategoryGap: '10%',
+      },
       { type: 'bar', name: 'errors / min', stack: 'rate', data: s.errors, itemStyle: { color: ERROR_RED } },
       {
         type: 'line',
@@ -161,13 +173,18 @@ export function predictionsOption(p: PredictionDistribution, span: Span): ChartO
         barCategoryGap: '10%',
         // Every bucket is in the data, empty ones as null (no bar): on a time axis the bar width
         // comes from the gap between points, and a lone point would get a bar an hour wide.
-        data: shares.map((b) => [b.t, b.shares[i] === null || b.shares[i] === undefined ? null : Math.round(b.shares[i] * 1000) / 10]),
+        data: shares.map((b) => [
+          b.t,
+          b.shares[i] === null || b.shares[i] === undefined ? null : Math.round(b.shares[i] * 1000) / 10,
+        ]),
         itemStyle: { color: SERIES_COLORS[i % SERIES_COLORS.length] },
       })),
     };
   }
   const data: [number, number, number | null][] = [];
-  shares.forEach((b, x) => b.shares.forEach((s, y) => data.push([x, y, s === null || s === 0 ? null : Math.round(s * 1000) / 10])));
+  shares.forEach((b, x) =>
+    b.shares.forEach((s, y) => data.push([x, y, s === null || s === 0 ? null : Math.round(s * 1000) / 10])),
+  );
   const counts = p.buckets.map((b) => b.counts);
   return {
     animation: false,
@@ -196,8 +213,20 @@ export function predictionsOption(p: PredictionDistribution, span: Span): ChartO
     },
     // Shaded up to the largest cell, so the most common value reads dark even when predictions
     // spread over many bins (no cell near 100%).
-    visualMap: { show: false, min: 0, max: Math.max(1, ...data.map(([, , v]) => v ?? 0)), inRange: { color: ['#eef3fd', '#1f4fb4'] } },
-    series: [{ type: 'heatmap', name: 'share of the bucket %', data, emphasis: { itemStyle: { borderColor: '#1d2230', borderWidth: 1 } } }],
+    visualMap: {
+      show: false,
+      min: 0,
+      max: Math.max(1, ...data.map(([, , v]) => v ?? 0)),
+      inRange: { color: ['#eef3fd', '#1f4fb4'] },
+    },
+    series: [
+      {
+        type: 'heatmap',
+        name: 'share of the bucket %',
+        data,
+        emphasis: { itemStyle: { borderColor: '#1d2230', borderWidth: 1 } },
+      },
+    ],
   };
 }
 
@@ -218,7 +247,11 @@ export function liveQualityOption(live: LiveQuality, span: Span): ChartOption {
     xAxis: timeAxis(span),
     yAxis: [
       valueAxis(name, accuracy ? { max: 100, interval: 25 } : {}),
-      valueAxis('labelled', { splitLine: { show: false }, minInterval: 1, nameTextStyle: { color: AXIS, fontSize: 10, align: 'right' } }),
+      valueAxis('labelled', {
+        splitLine: { show: false },
+        minInterval: 1,
+        nameTextStyle: { color: AXIS, fontSize: 10, align: 'right' },
+      }),
     ],
     series: [
       {
@@ -245,7 +278,12 @@ export function liveQualityOption(live: LiveQuality, span: Span): ChartOption {
                 silent: true,
                 symbol: 'none',
                 lineStyle: { color: SERIES_COLORS[2], type: 'dashed', width: 1.5 },
-                label: { formatter: `test split ${accuracy ? `${reference}%` : formatStat(reference)}`, position: 'insideEndTop', color: SERIES_COLORS[2], fontSize: 10 },
+                label: {
+                  formatter: `test split ${accuracy ? `${reference}%` : formatStat(reference)}`,
+                  position: 'insideEndTop',
+                  color: SERIES_COLORS[2],
+                  fontSize: 10,
+                },
                 data: [{ yAxis: reference }],
               },
             }),
@@ -261,7 +299,11 @@ export function driftOverlayOption(f: Pick<FeatureDrift, 'bins' | 'feature'>): C
     animation: false,
     legend,
     grid: { left: 8, right: 12, top: 36, bottom: 8, containLabel: true },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v}%` : '–') },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v}%` : '–'),
+    },
     xAxis: {
       type: 'category',
       data: f.bins.map((b) => b.label),
@@ -273,8 +315,21 @@ export function driftOverlayOption(f: Pick<FeatureDrift, 'bins' | 'feature'>): C
     yAxis: valueAxis('', { axisLabel: { ...axisLabel, formatter: '{value}%' } }),
     series: [
       // Same slot for both series (barGap -100%): live is drawn over training, translucent, so both read.
-      { type: 'bar', name: 'training', data: f.bins.map((b) => pct(b.training)), barGap: '-100%', barCategoryGap: '20%', itemStyle: { color: TRAINING_GREY, opacity: 0.75 } },
-      { type: 'bar', name: 'live', data: f.bins.map((b) => pct(b.live)), barGap: '-100%', itemStyle: { color: SERIES_COLORS[0], opacity: 0.55, borderColor: SERIES_COLORS[0], borderWidth: 1 } },
+      {
+        type: 'bar',
+        name: 'training',
+        data: f.bins.map((b) => pct(b.training)),
+        barGap: '-100%',
+        barCategoryGap: '20%',
+        itemStyle: { color: TRAINING_GREY, opacity: 0.75 },
+      },
+      {
+        type: 'bar',
+        name: 'live',
+        data: f.bins.map((b) => pct(b.live)),
+        barGap: '-100%',
+        itemStyle: { color: SERIES_COLORS[0], opacity: 0.55, borderColor: SERIES_COLORS[0], borderWidth: 1 },
+      },
     ],
   };
 }

@@ -1,7 +1,15 @@
 // How monitoring figures read on the page: metric names and units for alert rules, thresholds
 // typed in percent where the engine keeps a fraction, and the one-line description of a rule.
 // Pure functions, unit-tested apart from the views.
-import type { AlertMetric, AlertRuleInput, CompareMetric, Comparator, LiveQuality, MonitoringWindow, TaskName } from '../../../../shared/api.js';
+import type {
+  AlertMetric,
+  AlertRuleInput,
+  CompareMetric,
+  Comparator,
+  LiveQuality,
+  MonitoringWindow,
+  TaskName,
+} from '../../../../shared/api.js';
 import { alertMetricTask, improvement as gainOf } from '../../../../shared/metrics.js';
 import { formatCount, formatMs, formatPercentValue, formatStat } from '../../lib/format.js';
 
@@ -49,7 +57,12 @@ export function formatMetric(metric: AlertMetric, value: number | null): string 
   return formatStat(value);
 }
 
-const COMPARATOR_WORDS: Record<Comparator, string> = { '>': 'above', '>=': 'at or above', '<': 'below', '<=': 'at or below' };
+const COMPARATOR_WORDS: Record<Comparator, string> = {
+  '>': 'above',
+  '>=': 'at or above',
+  '<': 'below',
+  '<=': 'at or below',
+};
 
 /** "latency p95 > 250 ms over 1 hour": what a rule watches, in one line. */
 export function describeRule(rule: Pick<AlertRuleInput, 'metric' | 'comparator' | 'threshold' | 'window'>): string {
@@ -80,7 +93,11 @@ export const COMPARE_METRIC_LABELS: Record<CompareMetric, string> = {
  * How much better the challenger scored than the champion, signed so that positive is better
  * (for MAE and RMSE a drop is an improvement); null when either score is missing.
  */
-export function improvement(metric: CompareMetric, champion: number | null | undefined, challenger: number | null | undefined): number | null {
+export function improvement(
+  metric: CompareMetric,
+  champion: number | null | undefined,
+  challenger: number | null | undefined,
+): number | null {
   if (champion === null || champion === undefined || challenger === null || challenger === undefined) return null;
   return gainOf(metric, champion, challenger);
 }
@@ -90,7 +107,10 @@ export function improvement(metric: CompareMetric, champion: number | null | und
  * that flags a real problem (live quality: ten points under the test split's accuracy, or MAE
  * 20% over its figure, when known). Thresholds are as the engine stores them (fractions).
  */
-export function ruleDefaults(metric: AlertMetric, testSplit: number | null): { comparator: Comparator; threshold: number } {
+export function ruleDefaults(
+  metric: AlertMetric,
+  testSplit: number | null,
+): { comparator: Comparator; threshold: number } {
   switch (metric) {
     case 'latency_p50':
       return { comparator: '>', threshold: 100 };
@@ -103,7 +123,10 @@ export function ruleDefaults(metric: AlertMetric, testSplit: number | null): { c
     case 'drift_score':
       return { comparator: '>', threshold: 0.2 };
     case 'live_accuracy':
-      return { comparator: '<', threshold: testSplit === null ? 0.8 : Math.max(0, Math.round((testSplit - 0.1) * 100) / 100) };
+      return {
+        comparator: '<',
+        threshold: testSplit === null ? 0.8 : Math.max(0, Math.round((testSplit - 0.1) * 100) / 100),
+      };
     case 'live_mae':
       return { comparator: '>', threshold: testSplit === null ? 1 : Number((testSplit * 1.2).toPrecision(3)) };
   }
@@ -114,7 +137,9 @@ export function liveNote(live: LiveQuality): string {
   const accuracy = live.metric === 'accuracy';
   const show = (v: number | null) => (accuracy ? formatPercentValue(v) : formatStat(v));
   const parts = [`test split ${show(live.testSplit)}`];
-  parts.push(live.labelled ? `${formatCount(live.labelled)} of ${formatCount(live.predictions)} labelled` : 'no feedback yet');
+  parts.push(
+    live.labelled ? `${formatCount(live.labelled)} of ${formatCount(live.predictions)} labelled` : 'no feedback yet',
+  );
   return parts.join(' · ');
 }
 

@@ -42,7 +42,8 @@ export function MonitoringPage({ onOpenPage }: { onOpenPage: (page: ElsewherePag
   const summaryKnown = monitored.data !== undefined || monitored.error !== undefined;
   // The default is picked once both lists are in and then kept, so the view does not jump when a
   // later poll ranks another model first.
-  const current = selected && list?.some((m) => m.name === selected) ? selected : summaryKnown ? pickDefault(list, stats) : undefined;
+  const current =
+    selected && list?.some((m) => m.name === selected) ? selected : summaryKnown ? pickDefault(list, stats) : undefined;
   useEffect(() => {
     if (current && current !== selected) setSelected(current);
   }, [current, selected]);
@@ -102,7 +103,15 @@ export function MonitoringPage({ onOpenPage }: { onOpenPage: (page: ElsewherePag
               </div>
             )}
           </aside>
-          <main className="model-main">{current && <MonitoringView key={current} model={list.find((m) => m.name === current) ?? list[0]!} onOpenPage={onOpenPage} />}</main>
+          <main className="model-main">
+            {current && (
+              <MonitoringView
+                key={current}
+                model={list.find((m) => m.name === current) ?? list[0]!}
+                onOpenPage={onOpenPage}
+              />
+            )}
+          </main>
         </>
       )}
     </div>
@@ -129,8 +138,8 @@ function NoModels({ onOpenPage }: { onOpenPage: (page: ElsewherePage) => void })
         </div>
         <h1>Nothing to monitor yet</h1>
         <p>
-          Monitoring watches models while they serve: requests, errors, latency, what they predict, whether live inputs drift from the training data, and
-          how accurate they are once ground truth comes back.
+          Monitoring watches models while they serve: requests, errors, latency, what they predict, whether live inputs
+          drift from the training data, and how accurate they are once ground truth comes back.
         </p>
         <p>Train a model first, then start an endpoint for it.</p>
         <div className="empty-actions">

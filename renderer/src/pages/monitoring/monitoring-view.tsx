@@ -21,7 +21,13 @@ const POLL_MS = 5_000;
 
 type Tab = 'traffic' | 'drift' | 'feedback' | 'alerts' | 'retraining';
 
-export function MonitoringView({ model, onOpenPage }: { model: ModelSummary; onOpenPage: (page: ElsewherePage) => void }) {
+export function MonitoringView({
+  model,
+  onOpenPage,
+}: {
+  model: ModelSummary;
+  onOpenPage: (page: ElsewherePage) => void;
+}) {
   const { client, openRun } = useApp();
   const name = model.name;
   const box = useRef<HTMLDivElement>(null);
@@ -31,7 +37,8 @@ export function MonitoringView({ model, onOpenPage }: { model: ModelSummary; onO
   const [detailTick, setDetailTick] = useState(0);
   const detail = useAsync<ModelDetail>(() => client.call('models.get', { name }), [client, name, detailTick]);
   const overview = usePolled<MonitoringOverview>(
-    () => client.call('monitoring.overview', { model: name, window: range, ...(version === undefined ? {} : { version }) }),
+    () =>
+      client.call('monitoring.overview', { model: name, window: range, ...(version === undefined ? {} : { version }) }),
     [name, range, version],
     box,
     POLL_MS,
@@ -54,19 +61,32 @@ export function MonitoringView({ model, onOpenPage }: { model: ModelSummary; onO
   const o = overview.data;
   const task = o?.task ?? model.task;
   return (
-    <div className="monitoring-view" ref={box} data-testid="monitoring-view" data-model={name} data-loaded={o ? 'true' : 'false'}>
+    <div
+      className="monitoring-view"
+      ref={box}
+      data-testid="monitoring-view"
+      data-model={name}
+      data-loaded={o ? 'true' : 'false'}
+    >
       <header className="run-header monitor-header">
         <div className="run-title">
           <h1>{name}</h1>
           {model.aliases.map((a) => (
-            <span key={a.alias} className={`alias-badge alias-${a.alias.toLowerCase() === 'production' ? 'production' : a.alias.toLowerCase() === 'staging' ? 'staging' : 'other'}`}>
+            <span
+              key={a.alias}
+              className={`alias-badge alias-${a.alias.toLowerCase() === 'production' ? 'production' : a.alias.toLowerCase() === 'staging' ? 'staging' : 'other'}`}
+            >
               {a.alias} → v{a.version}
             </span>
           ))}
           <span className="status-spacer" />
           <label className="monitor-version">
             <span className="small muted">Version</span>
-            <select value={version ?? ''} onChange={(e) => setVersion(e.target.value ? Number(e.target.value) : undefined)} data-testid="monitor-version">
+            <select
+              value={version ?? ''}
+              onChange={(e) => setVersion(e.target.value ? Number(e.target.value) : undefined)}
+              data-testid="monitor-version"
+            >
               <option value="">All versions</option>
               {(detail.data?.versions ?? []).map((v) => (
                 <option key={v.version} value={v.version}>
@@ -79,16 +99,26 @@ export function MonitoringView({ model, onOpenPage }: { model: ModelSummary; onO
           </label>
           <div className="segmented" role="group" aria-label="Time window">
             {monitoringWindows.map((w) => (
-              <button key={w} type="button" className={w === range ? 'active' : ''} aria-pressed={w === range} onClick={() => setRange(w)} data-testid={`window-${w}`}>
+              <button
+                key={w}
+                type="button"
+                className={w === range ? 'active' : ''}
+                aria-pressed={w === range}
+                onClick={() => setRange(w)}
+                data-testid={`window-${w}`}
+              >
                 {WINDOW_LABELS[w]}
               </button>
             ))}
           </div>
         </div>
         <p className="small muted">
-          {task ?? 'model'} · {version === undefined ? 'every version' : `v${version}`} · the last {WINDOW_LABELS[range]}
+          {task ?? 'model'} · {version === undefined ? 'every version' : `v${version}`} · the last{' '}
+          {WINDOW_LABELS[range]}
           {overview.loadedAt ? ` · updated ${clock(overview.loadedAt)}` : ''}
-          {o && o.versions.length > 0 && version === undefined ? ` · served: ${o.versions.map((v) => `v${v}`).join(', ')}` : ''}
+          {o && o.versions.length > 0 && version === undefined
+            ? ` · served: ${o.versions.map((v) => `v${v}`).join(', ')}`
+            : ''}
         </p>
       </header>
 
@@ -156,7 +186,11 @@ export function MonitoringView({ model, onOpenPage }: { model: ModelSummary; onO
             {tab === 'drift' && <DriftPanel drift={o.drift} window={o.window} />}
           </div>
           <div role="tabpanel" hidden={tab !== 'feedback'}>
-            <FeedbackPanel model={name} task={task} classes={o.predictions.kind === 'classes' ? o.predictions.labels : []} />
+            <FeedbackPanel
+              model={name}
+              task={task}
+              classes={o.predictions.kind === 'classes' ? o.predictions.labels : []}
+            />
           </div>
           <div role="tabpanel" hidden={tab !== 'alerts'}>
             <AlertsPanel model={name} task={task} testSplit={o.live.testSplit} onChanged={refresh} />

@@ -2,7 +2,15 @@
 // alias a better challenger takes, whether labelled requests join the training data), "Retrain
 // now" with the run's progress, and every decision taken, with one-click rollback of a promotion.
 import { useEffect, useState } from 'react';
-import { AliasName, type CompareMetric, type ModelDetail, type RetrainDecision, type RetrainPolicy, type RetrainStarted, type TaskName } from '../../../../shared/api.js';
+import {
+  AliasName,
+  type CompareMetric,
+  type ModelDetail,
+  type RetrainDecision,
+  type RetrainPolicy,
+  type RetrainStarted,
+  type TaskName,
+} from '../../../../shared/api.js';
 import { compareMetricsFor, lowerIsBetter } from '../../../../shared/metrics.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
@@ -35,7 +43,10 @@ export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps
   const { client } = useApp();
   const [tick, setTick] = useState(0);
   const policy = useAsync<RetrainPolicy>(() => client.call('monitoring.retrainPolicy.get', { model }), [client, model]);
-  const decisions = useAsync<RetrainDecision[]>(() => client.call('monitoring.decisions', { model, limit: 100 }), [client, model, tick]);
+  const decisions = useAsync<RetrainDecision[]>(
+    () => client.call('monitoring.decisions', { model, limit: 100 }),
+    [client, model, tick],
+  );
   const [active, setActive] = useState<ActiveRetrain | undefined>(undefined);
   const [startError, setStartError] = useState<ApiError | undefined>(undefined);
   const [starting, setStarting] = useState(false);
@@ -47,9 +58,15 @@ export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps
         if (s.model === model) setActive({ started: s, fraction: 0, scoring: false });
       }),
       client.on('run.progress', (p) =>
-        setActive((a) => (a && a.started.runId === p.runId ? { ...a, fraction: p.fraction, epoch: p.epoch, epochs: p.epochs, etaMs: p.etaMs } : a)),
+        setActive((a) =>
+          a && a.started.runId === p.runId
+            ? { ...a, fraction: p.fraction, epoch: p.epoch, epochs: p.epochs, etaMs: p.etaMs }
+            : a,
+        ),
       ),
-      client.on('run.finished', (f) => setActive((a) => (a && a.started.runId === f.runId ? { ...a, fraction: undefined, scoring: true } : a))),
+      client.on('run.finished', (f) =>
+        setActive((a) => (a && a.started.runId === f.runId ? { ...a, fraction: undefined, scoring: true } : a)),
+      ),
       client.on('retrain.decided', (d) => {
         if (d.model !== model) return;
         setActive((a) => (a && (a.started.runId === d.runId || d.runId === null) ? undefined : a));
@@ -86,18 +103,29 @@ export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps
             {policy.data && !policy.data.saved && <span className="small muted">defaults, not saved yet</span>}
           </div>
           {policy.error && <ErrorPanel title="Could not read the retrain policy" error={policy.error} />}
-          {policy.data && <PolicyForm model={model} task={task} policy={policy.data} onSaved={(p) => policy.set(() => p)} />}
+          {policy.data && (
+            <PolicyForm model={model} task={task} policy={policy.data} onSaved={(p) => policy.set(() => p)} />
+          )}
         </section>
         <section className="panel retrain-now" data-testid="retrain-now">
           <div className="panel-head">
             <h2 className="panel-title">Retrain now</h2>
           </div>
           <p className="small">
-            Trains a challenger with the champion&apos;s settings on {policy.data?.includeLabelledRequests ? 'its dataset plus the labelled requests' : 'the newest version of its dataset'},
-            scores both on the challenger&apos;s held-out rows, and moves <strong>{policy.data?.alias ?? 'production'}</strong> only if the challenger wins by the
-            margin.
+            Trains a challenger with the champion&apos;s settings on{' '}
+            {policy.data?.includeLabelledRequests
+              ? 'its dataset plus the labelled requests'
+              : 'the newest version of its dataset'}
+            , scores both on the challenger&apos;s held-out rows, and moves{' '}
+            <strong>{policy.data?.alias ?? 'production'}</strong> only if the challenger wins by the margin.
           </p>
-          <button type="button" className="btn btn-primary" onClick={retrainNow} disabled={starting || active !== undefined} data-testid="retrain-button">
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={retrainNow}
+            disabled={starting || active !== undefined}
+            data-testid="retrain-button"
+          >
             {starting ? 'Starting…' : active ? 'Retraining…' : 'Retrain now'}
           </button>
           {startError && <ErrorPanel title="Could not start a retrain" error={startError} />}
@@ -119,8 +147,18 @@ export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps
             </div>
           )}
           {latest && !active && (
-            <p className={`retrain-latest ${latest.outcome}`} data-testid="retrain-latest" data-outcome={latest.outcome}>
-              <strong>{latest.outcome === 'promoted' ? `Promoted v${latest.challenger?.version ?? '?'} to ${latest.alias}.` : latest.outcome === 'kept' ? 'Kept the champion.' : 'Retrain failed.'}</strong>{' '}
+            <p
+              className={`retrain-latest ${latest.outcome}`}
+              data-testid="retrain-latest"
+              data-outcome={latest.outcome}
+            >
+              <strong>
+                {latest.outcome === 'promoted'
+                  ? `Promoted v${latest.challenger?.version ?? '?'} to ${latest.alias}.`
+                  : latest.outcome === 'kept'
+                    ? 'Kept the champion.'
+                    : 'Retrain failed.'}
+              </strong>{' '}
               {latest.reason}
             </p>
           )}
@@ -132,14 +170,28 @@ export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps
           <span className="small muted">every retrain, its comparison and why the alias moved or stayed</span>
         </div>
         {decisions.error && <ErrorPanel title="Could not list the decisions" error={decisions.error} />}
-        {decisions.data && decisions.data.length === 0 && <p className="muted small">No retrain yet. Press “Retrain now”, or let a trigger of the policy start one.</p>}
-        {decisions.data && decisions.data.length > 0 && <DecisionsTable model={model} decisions={decisions.data} detail={detail} openRun={openRun} />}
+        {decisions.data && decisions.data.length === 0 && (
+          <p className="muted small">No retrain yet. Press “Retrain now”, or let a trigger of the policy start one.</p>
+        )}
+        {decisions.data && decisions.data.length > 0 && (
+          <DecisionsTable model={model} decisions={decisions.data} detail={detail} openRun={openRun} />
+        )}
       </section>
     </div>
   );
 }
 
-function PolicyForm({ model, task, policy, onSaved }: { model: string; task: TaskName | null; policy: RetrainPolicy; onSaved: (p: RetrainPolicy) => void }) {
+function PolicyForm({
+  model,
+  task,
+  policy,
+  onSaved,
+}: {
+  model: string;
+  task: TaskName | null;
+  policy: RetrainPolicy;
+  onSaved: (p: RetrainPolicy) => void;
+}) {
   const { client } = useApp();
   const [onAlert, setOnAlert] = useState(policy.triggers.onAlert);
   const [scheduled, setScheduled] = useState(policy.triggers.scheduleHours !== null);
@@ -196,11 +248,22 @@ function PolicyForm({ model, task, policy, onSaved }: { model: string; task: Tas
       <fieldset>
         <legend className="field-label">Retrain when</legend>
         <label className="check">
-          <input type="checkbox" checked={onAlert} onChange={(e) => setOnAlert(e.target.checked)} data-testid="policy-on-alert" /> an alert rule whose action is
-          “retrain” fires
+          <input
+            type="checkbox"
+            checked={onAlert}
+            onChange={(e) => setOnAlert(e.target.checked)}
+            data-testid="policy-on-alert"
+          />{' '}
+          an alert rule whose action is “retrain” fires
         </label>
         <label className="check">
-          <input type="checkbox" checked={scheduled} onChange={(e) => setScheduled(e.target.checked)} data-testid="policy-scheduled" /> every
+          <input
+            type="checkbox"
+            checked={scheduled}
+            onChange={(e) => setScheduled(e.target.checked)}
+            data-testid="policy-scheduled"
+          />{' '}
+          every
           <input
             type="number"
             className="inline-number"
@@ -216,18 +279,32 @@ function PolicyForm({ model, task, policy, onSaved }: { model: string; task: Tas
           hours
         </label>
         <label className="check">
-          <input type="checkbox" checked={onDataset} onChange={(e) => setOnDataset(e.target.checked)} data-testid="policy-on-dataset" /> a new version of the
-          training dataset is imported
+          <input
+            type="checkbox"
+            checked={onDataset}
+            onChange={(e) => setOnDataset(e.target.checked)}
+            data-testid="policy-on-dataset"
+          />{' '}
+          a new version of the training dataset is imported
         </label>
       </fieldset>
       <label className="check">
-        <input type="checkbox" checked={labelled} onChange={(e) => setLabelled(e.target.checked)} data-testid="policy-labelled" /> Add logged requests that have
-        ground truth to the training data
+        <input
+          type="checkbox"
+          checked={labelled}
+          onChange={(e) => setLabelled(e.target.checked)}
+          data-testid="policy-labelled"
+        />{' '}
+        Add logged requests that have ground truth to the training data
       </label>
       <div className="policy-grid">
         <label className="field">
           <span className="field-label">Compare on (test split)</span>
-          <select value={metric} onChange={(e) => setMetric(e.target.value as CompareMetric)} data-testid="policy-metric">
+          <select
+            value={metric}
+            onChange={(e) => setMetric(e.target.value as CompareMetric)}
+            data-testid="policy-metric"
+          >
             {compareMetricsFor(task).map((m) => (
               <option key={m} value={m}>
                 {COMPARE_METRIC_LABELS[m]}
@@ -238,16 +315,30 @@ function PolicyForm({ model, task, policy, onSaved }: { model: string; task: Tas
         </label>
         <label className="field">
           <span className="field-label">Must beat the champion by</span>
-          <input type="number" min={0} step="any" value={margin} onChange={(e) => setMargin(e.target.value)} aria-invalid={!marginOk} data-testid="policy-margin" />
+          <input
+            type="number"
+            min={0}
+            step="any"
+            value={margin}
+            onChange={(e) => setMargin(e.target.value)}
+            aria-invalid={!marginOk}
+            data-testid="policy-margin"
+          />
         </label>
         <label className="field">
           <span className="field-label">Alias the winner takes</span>
-          <input value={alias} onChange={(e) => setAlias(e.target.value)} aria-invalid={!aliasOk} data-testid="policy-alias" />
+          <input
+            value={alias}
+            onChange={(e) => setAlias(e.target.value)}
+            aria-invalid={!aliasOk}
+            data-testid="policy-alias"
+          />
         </label>
       </div>
       <p className="small muted">
-        A challenger is promoted when its {COMPARE_METRIC_LABELS[metric]} is {lower ? 'lower' : 'higher'} than the champion&apos;s by more than{' '}
-        {marginOk ? Number(margin) : '…'} on the same held-out rows; otherwise it is kept as a version, unpromoted, with the reason recorded.
+        A challenger is promoted when its {COMPARE_METRIC_LABELS[metric]} is {lower ? 'lower' : 'higher'} than the
+        champion&apos;s by more than {marginOk ? Number(margin) : '…'} on the same held-out rows; otherwise it is kept
+        as a version, unpromoted, with the reason recorded.
       </p>
       {error && <ErrorPanel title="Could not save the policy" error={error} />}
       <div className="policy-actions">
@@ -256,7 +347,12 @@ function PolicyForm({ model, task, policy, onSaved }: { model: string; task: Tas
             Saved.
           </span>
         )}
-        <button type="submit" className="btn btn-primary" disabled={busy || !hoursOk || !marginOk || !aliasOk} data-testid="policy-save">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={busy || !hoursOk || !marginOk || !aliasOk}
+          data-testid="policy-save"
+        >
           {busy ? 'Saving…' : 'Save policy'}
         </button>
       </div>

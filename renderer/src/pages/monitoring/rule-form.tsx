@@ -1,12 +1,28 @@
 // The alert rule editor: metric, comparator, threshold (in the metric's unit: ms, % or PSI),
 // window, the fewest samples to judge on, and what firing does (notify, or also retrain).
 import { useState } from 'react';
-import type { AlertAction, AlertMetric, AlertRule, Comparator, MonitoringWindow, TaskName } from '../../../../shared/api.js';
+import type {
+  AlertAction,
+  AlertMetric,
+  AlertRule,
+  Comparator,
+  MonitoringWindow,
+  TaskName,
+} from '../../../../shared/api.js';
 import { monitoringWindows } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
-import { ALERT_METRICS, WINDOW_LABELS, alertMetricsFor, comparatorWords, describeRule, ruleDefaults, thresholdFromInput, thresholdToInput } from './monitoring-format.js';
+import {
+  ALERT_METRICS,
+  WINDOW_LABELS,
+  alertMetricsFor,
+  comparatorWords,
+  describeRule,
+  ruleDefaults,
+  thresholdFromInput,
+  thresholdToInput,
+} from './monitoring-format.js';
 
 const COMPARATORS: Comparator[] = ['>', '>=', '<', '<='];
 
@@ -26,8 +42,12 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
   const metrics = alertMetricsFor(task);
   const first = rule?.metric ?? (metrics.includes('drift_score') ? 'drift_score' : metrics[0]!);
   const [metric, setMetric] = useState<AlertMetric>(first);
-  const [comparator, setComparator] = useState<Comparator>(rule?.comparator ?? ruleDefaults(first, testSplit).comparator);
-  const [threshold, setThreshold] = useState(String(thresholdToInput(first, rule?.threshold ?? ruleDefaults(first, testSplit).threshold)));
+  const [comparator, setComparator] = useState<Comparator>(
+    rule?.comparator ?? ruleDefaults(first, testSplit).comparator,
+  );
+  const [threshold, setThreshold] = useState(
+    String(thresholdToInput(first, rule?.threshold ?? ruleDefaults(first, testSplit).threshold)),
+  );
   const [window, setWindow] = useState<MonitoringWindow>(rule?.window ?? '1h');
   const [minSamples, setMinSamples] = useState(String(rule?.minSamples ?? 20));
   const [action, setAction] = useState<AlertAction>(rule?.action ?? 'notify');
@@ -36,7 +56,10 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
   const [error, setError] = useState<ApiError | undefined>(undefined);
 
   const typed = Number(threshold);
-  const thresholdOk = threshold.trim() !== '' && Number.isFinite(typed) && (ALERT_METRICS[metric].unit === '%' ? typed >= 0 && typed <= 100 : typed >= 0);
+  const thresholdOk =
+    threshold.trim() !== '' &&
+    Number.isFinite(typed) &&
+    (ALERT_METRICS[metric].unit === '%' ? typed >= 0 && typed <= 100 : typed >= 0);
   const samples = Number(minSamples);
   const samplesOk = Number.isInteger(samples) && samples >= 1 && samples <= 1_000_000;
   const unit = ALERT_METRICS[metric].unit;
@@ -85,7 +108,11 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
       <div className="rule-fields">
         <label className="field">
           <span className="field-label">Metric</span>
-          <select value={metric} onChange={(e) => chooseMetric(e.target.value as AlertMetric)} data-testid="rule-metric">
+          <select
+            value={metric}
+            onChange={(e) => chooseMetric(e.target.value as AlertMetric)}
+            data-testid="rule-metric"
+          >
             {metrics.map((m) => (
               <option key={m} value={m}>
                 {ALERT_METRICS[m].label}
@@ -95,7 +122,12 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
         </label>
         <label className="field rule-comparator">
           <span className="field-label">Fires when</span>
-          <select value={comparator} onChange={(e) => setComparator(e.target.value as Comparator)} data-testid="rule-comparator" title={comparatorWords(comparator)}>
+          <select
+            value={comparator}
+            onChange={(e) => setComparator(e.target.value as Comparator)}
+            data-testid="rule-comparator"
+            title={comparatorWords(comparator)}
+          >
             {COMPARATORS.map((c) => (
               <option key={c} value={c}>
                 {c} ({comparatorWords(c)})
@@ -105,11 +137,24 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
         </label>
         <label className="field">
           <span className="field-label">Threshold{unit ? ` (${unit})` : ''}</span>
-          <input type="number" step="any" min={0} max={unit === '%' ? 100 : undefined} value={threshold} onChange={(e) => setThreshold(e.target.value)} aria-invalid={!thresholdOk} data-testid="rule-threshold" />
+          <input
+            type="number"
+            step="any"
+            min={0}
+            max={unit === '%' ? 100 : undefined}
+            value={threshold}
+            onChange={(e) => setThreshold(e.target.value)}
+            aria-invalid={!thresholdOk}
+            data-testid="rule-threshold"
+          />
         </label>
         <label className="field">
           <span className="field-label">Over</span>
-          <select value={window} onChange={(e) => setWindow(e.target.value as MonitoringWindow)} data-testid="rule-window">
+          <select
+            value={window}
+            onChange={(e) => setWindow(e.target.value as MonitoringWindow)}
+            data-testid="rule-window"
+          >
             {monitoringWindows.map((w) => (
               <option key={w} value={w}>
                 the last {WINDOW_LABELS[w]}
@@ -119,7 +164,15 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
         </label>
         <label className="field">
           <span className="field-label">Judge from (samples)</span>
-          <input type="number" min={1} step={1} value={minSamples} onChange={(e) => setMinSamples(e.target.value)} aria-invalid={!samplesOk} data-testid="rule-min-samples" />
+          <input
+            type="number"
+            min={1}
+            step={1}
+            value={minSamples}
+            onChange={(e) => setMinSamples(e.target.value)}
+            aria-invalid={!samplesOk}
+            data-testid="rule-min-samples"
+          />
         </label>
         <label className="field">
           <span className="field-label">When it fires</span>
@@ -131,7 +184,13 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
       </div>
       <div className="rule-foot">
         <label className="check">
-          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} data-testid="rule-enabled" /> Enabled
+          <input
+            type="checkbox"
+            checked={enabled}
+            onChange={(e) => setEnabled(e.target.checked)}
+            data-testid="rule-enabled"
+          />{' '}
+          Enabled
         </label>
         <span className="small muted" data-testid="rule-preview">
           {thresholdOk && samplesOk
@@ -146,7 +205,12 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
         <button type="button" className="btn" onClick={onCancel} disabled={busy}>
           Cancel
         </button>
-        <button type="submit" className="btn btn-primary" disabled={busy || !thresholdOk || !samplesOk} data-testid="rule-save">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={busy || !thresholdOk || !samplesOk}
+          data-testid="rule-save"
+        >
           {busy ? 'Saving…' : rule ? 'Save rule' : 'Add rule'}
         </button>
       </div>

@@ -11,7 +11,11 @@ export interface Decorations {
   splitPorts: ReadonlySet<string>;
 }
 
-export const DecorationsContext = createContext<Decorations>({ issues: new Map(), steps: new Map(), splitPorts: new Set() });
+export const DecorationsContext = createContext<Decorations>({
+  issues: new Map(),
+  steps: new Map(),
+  splitPorts: new Set(),
+});
 
 /** Issues grouped by the node they name (edge issues go to the edge's target node, which shows them). */
 export function issuesByNode(issues: readonly PipelineIssue[]): Map<string, PipelineIssue[]> {

@@ -36,135 +36,135 @@ export function EditorToolbar(props: EditorToolbarProps) {
   const running = run ? isOpen(run.status) : false;
   return (
     <>
-    <div className="pl-toolbar">
-      <div className="pl-title">
-        <h1 className="ellipsis" data-testid="pipeline-title">
-          {doc.head.name || 'Untitled'}
-        </h1>
-        {doc.baseVersion !== undefined && <span className="tag">v{doc.baseVersion}</span>}
-        {dirty && (
-          <span className="unsaved" data-testid="unsaved" title="The canvas differs from the saved version">
-            ● {doc.pipelineId ? 'Unsaved changes' : 'Not saved yet'}
-          </span>
-        )}
+      <div className="pl-toolbar">
+        <div className="pl-title">
+          <h1 className="ellipsis" data-testid="pipeline-title">
+            {doc.head.name || 'Untitled'}
+          </h1>
+          {doc.baseVersion !== undefined && <span className="tag">v{doc.baseVersion}</span>}
+          {dirty && (
+            <span className="unsaved" data-testid="unsaved" title="The canvas differs from the saved version">
+              ● {doc.pipelineId ? 'Unsaved changes' : 'Not saved yet'}
+            </span>
+          )}
+        </div>
+        <div className="pl-actions">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => dispatch({ type: 'undo' })}
+            disabled={!canUndo(doc)}
+            title="Undo (Ctrl+Z)"
+            data-testid="undo"
+          >
+            ↶ Undo
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => dispatch({ type: 'redo' })}
+            disabled={!canRedo(doc)}
+            title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+            data-testid="redo"
+          >
+            ↷ Redo
+          </button>
+          <span className="pl-sep" />
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={onAutoLayout}
+            disabled={doc.nodes.length === 0}
+            title="Arrange the steps left to right along their edges"
+            data-testid="auto-layout"
+          >
+            Auto-layout
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={onExport}
+            title="Download the pipeline file as shown (JSON)"
+            data-testid="export"
+          >
+            Export
+          </button>
+          {doc.pipelineId && (
+            <button
+              type="button"
+              className="btn btn-small btn-danger-ghost"
+              onClick={onDelete}
+              data-testid="delete-pipeline"
+            >
+              Delete…
+            </button>
+          )}
+          <span className="pl-sep" />
+          <button
+            type="button"
+            className="btn"
+            onClick={onSave}
+            disabled={!dirty || busy !== undefined}
+            title="Save as a new version (Ctrl+S)"
+            data-testid="save"
+          >
+            {busy === 'saving' ? 'Saving…' : 'Save'}
+          </button>
+          {running ? (
+            <button
+              type="button"
+              className="btn btn-danger"
+              onClick={onCancel}
+              disabled={busy === 'cancelling'}
+              data-testid="cancel-run"
+            >
+              {busy === 'cancelling' ? 'Cancelling…' : 'Cancel run'}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={onStart}
+              disabled={runBlocked !== undefined || busy !== undefined}
+              title={runBlocked ?? (dirty ? 'Save a new version and run it' : 'Run this version')}
+              data-testid="run"
+            >
+              ▶ {busy === 'starting' ? 'Starting…' : dirty ? 'Save & run' : 'Run'}
+            </button>
+          )}
+        </div>
       </div>
-      <div className="pl-actions">
-        <button
-          type="button"
-          className="btn btn-small"
-          onClick={() => dispatch({ type: 'undo' })}
-          disabled={!canUndo(doc)}
-          title="Undo (Ctrl+Z)"
-          data-testid="undo"
-        >
-          ↶ Undo
-        </button>
-        <button
-          type="button"
-          className="btn btn-small"
-          onClick={() => dispatch({ type: 'redo' })}
-          disabled={!canRedo(doc)}
-          title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
-          data-testid="redo"
-        >
-          ↷ Redo
-        </button>
-        <span className="pl-sep" />
-        <button
-          type="button"
-          className="btn btn-small"
-          onClick={onAutoLayout}
-          disabled={doc.nodes.length === 0}
-          title="Arrange the steps left to right along their edges"
-          data-testid="auto-layout"
-        >
-          Auto-layout
-        </button>
-        <button
-          type="button"
-          className="btn btn-small"
-          onClick={onExport}
-          title="Download the pipeline file as shown (JSON)"
-          data-testid="export"
-        >
-          Export
-        </button>
-        {doc.pipelineId && (
+      <div className="pl-runbar" data-testid="run-bar" data-status={run?.status ?? ''}>
+        {runBlocked && !running ? (
           <button
             type="button"
-            className="btn btn-small btn-danger-ghost"
-            onClick={onDelete}
-            data-testid="delete-pipeline"
+            className="btn-link warn"
+            onClick={() => dispatch({ type: 'select', ids: [] })}
+            data-testid="run-blocked"
           >
-            Delete…
+            ⚠ {runBlocked}
           </button>
-        )}
-        <span className="pl-sep" />
-        <button
-          type="button"
-          className="btn"
-          onClick={onSave}
-          disabled={!dirty || busy !== undefined}
-          title="Save as a new version (Ctrl+S)"
-          data-testid="save"
-        >
-          {busy === 'saving' ? 'Saving…' : 'Save'}
-        </button>
-        {running ? (
-          <button
-            type="button"
-            className="btn btn-danger"
-            onClick={onCancel}
-            disabled={busy === 'cancelling'}
-            data-testid="cancel-run"
-          >
-            {busy === 'cancelling' ? 'Cancelling…' : 'Cancel run'}
-          </button>
+        ) : null}
+        {run ? (
+          <span className="runbar-run">
+            <span className={`run-status run-status-${run.status}`} data-testid="run-status">
+              {isOpen(run.status) && <span className="spinner" aria-hidden="true" />}
+              {RUN_LABELS[run.status]}
+            </span>
+            <span className="small">{countsText(liveCounts)}</span>
+            <span className="small muted">
+              run of v{run.version}
+              {run.startedAt && run.finishedAt
+                ? ` · ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}`
+                : ''}
+              {stale ? ' · the canvas has changed since' : ''}
+            </span>
+            {run.error && <span className="small warn ellipsis">{run.error.message}</span>}
+          </span>
         ) : (
-          <button
-            type="button"
-            className="btn btn-primary"
-            onClick={onStart}
-            disabled={runBlocked !== undefined || busy !== undefined}
-            title={runBlocked ?? (dirty ? 'Save a new version and run it' : 'Run this version')}
-            data-testid="run"
-          >
-            ▶ {busy === 'starting' ? 'Starting…' : dirty ? 'Save & run' : 'Run'}
-          </button>
+          !runBlocked && <span className="small muted">{doc.pipelineId ? 'Not run yet.' : 'Save to run.'}</span>
         )}
       </div>
-    </div>
-    <div className="pl-runbar" data-testid="run-bar" data-status={run?.status ?? ''}>
-      {runBlocked && !running ? (
-        <button
-          type="button"
-          className="btn-link warn"
-          onClick={() => dispatch({ type: 'select', ids: [] })}
-          data-testid="run-blocked"
-        >
-          ⚠ {runBlocked}
-        </button>
-      ) : null}
-      {run ? (
-        <span className="runbar-run">
-          <span className={`run-status run-status-${run.status}`} data-testid="run-status">
-            {isOpen(run.status) && <span className="spinner" aria-hidden="true" />}
-            {RUN_LABELS[run.status]}
-          </span>
-          <span className="small">{countsText(liveCounts)}</span>
-          <span className="small muted">
-            run of v{run.version}
-            {run.startedAt && run.finishedAt
-              ? ` · ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}`
-              : ''}
-            {stale ? ' · the canvas has changed since' : ''}
-          </span>
-          {run.error && <span className="small warn ellipsis">{run.error.message}</span>}
-        </span>
-      ) : (
-        !runBlocked && <span className="small muted">{doc.pipelineId ? 'Not run yet.' : 'Save to run.'}</span>
-      )}
-    </div>
     </>
   );
 }

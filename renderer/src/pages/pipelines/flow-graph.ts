@@ -114,7 +114,13 @@ export function toSpec(head: SpecHead, nodes: readonly StepNode[], edges: readon
 
 /** The file's edge for a canvas edge (handles are named by port). */
 function toSpecEdge(e: PipeEdge): PipelineEdge {
-  return { id: e.id, source: e.source, sourcePort: e.sourceHandle ?? '', target: e.target, targetPort: e.targetHandle ?? '' };
+  return {
+    id: e.id,
+    source: e.source,
+    sourcePort: e.sourceHandle ?? '',
+    target: e.target,
+    targetPort: e.targetHandle ?? '',
+  };
 }
 
 /** A fresh node id for a kind: the kind's name, then kind-2, kind-3, ... */
@@ -148,7 +154,10 @@ export function connectionProblem(
   if (!out || !inp) return 'connect an output (right side) to an input (left side)';
   const targetName = stepName(target);
   // What the source carries on this canvas: a table step after the split gives a split.
-  const graph = specPortGraph({ nodes: nodes.map((n) => ({ id: n.id, kind: n.data.kind })), edges: edges.map(toSpecEdge) });
+  const graph = specPortGraph({
+    nodes: nodes.map((n) => ({ id: n.id, kind: n.data.kind })),
+    edges: edges.map(toSpecEdge),
+  });
   const carries = outputType(graph, source.id, out.name) ?? out.type;
   if (!inputTakes(inp, carries)) {
     return `${targetName}'s ${inp.label} input takes a ${portTypeLabels[inp.type]}; ${stepName(source)} gives a ${portTypeLabels[carries]}`;

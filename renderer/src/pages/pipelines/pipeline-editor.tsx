@@ -15,15 +15,7 @@ import {
   type FinalConnectionState,
   type Node,
 } from '@xyflow/react';
-import {
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type DragEvent,
-  type RefObject,
-} from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type RefObject } from 'react';
 import type { PipelineDetail, PipelineStep } from '../../../../shared/api.js';
 import { isNodeKind, nodeKinds, type StepOutput } from '../../../../shared/pipeline.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
@@ -32,12 +24,7 @@ import { ErrorPanel } from '../../components/error-panel.js';
 import { useAsync } from '../../lib/use-async.js';
 import { layoutLeftToRight } from './auto-layout.js';
 import { DecorationsContext, issuesByNode, type Decorations } from './decorations.js';
-import {
-  currentSpec,
-  isDirty,
-  type EditorAction,
-  type EditorDoc,
-} from './editor-state.js';
+import { currentSpec, isDirty, type EditorAction, type EditorDoc } from './editor-state.js';
 import {
   connectionProblem,
   portKey,

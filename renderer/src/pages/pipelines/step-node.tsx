@@ -40,8 +40,10 @@ function StepNodeView({ id, data, selected }: NodeProps<StepNode>) {
   const step = steps.get(id);
   const kind = isNodeKind(data.kind) ? nodeKinds[data.kind] : undefined;
   // A table port that carries a split here is drawn as one.
-  const asPlaced = (side: 'in' | 'out') => (p: PortSpec): PortSpec =>
-    splitPorts.has(portKey(id, side, p.name)) ? { ...p, type: 'split', label: 'Split' } : p;
+  const asPlaced =
+    (side: 'in' | 'out') =>
+    (p: PortSpec): PortSpec =>
+      splitPorts.has(portKey(id, side, p.name)) ? { ...p, type: 'split', label: 'Split' } : p;
   const inputs = (kind?.inputs ?? []).map(asPlaced('in'));
   const outputs = (kind?.outputs ?? []).map(asPlaced('out'));
   const rows = Math.max(inputs.length, outputs.length);

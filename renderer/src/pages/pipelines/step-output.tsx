@@ -103,7 +103,8 @@ function OutputBody({ output, onOpenRun }: { output: StepOutput; onOpenRun: (run
 function FitNote({ fit }: { fit: StepFit }) {
   return fit.part === 'train' ? (
     <p className="small muted" data-testid="fit-note" data-part="train">
-      Learned from the {formatCount(fit.rows)} train rows; validation and test rows were transformed without informing it.
+      Learned from the {formatCount(fit.rows)} train rows; validation and test rows were transformed without informing
+      it.
     </p>
   ) : (
     <p className="small warn" data-testid="fit-note" data-part="all">

@@ -6,7 +6,6 @@ import type { ChartOption } from '../../components/chart.js';
 import { AXIS, axisLabel, GRID_LINE, SERIES_COLORS, TEXT } from '../../components/chart-theme.js';
 import { formatStat } from '../../lib/format.js';
 
-
 /** One line on a curve chart: a metric of one run, e.g. "loss" or "val_loss". */
 export interface CurveSeries {
   name: string;
@@ -64,7 +63,11 @@ export function curvesOption(series: readonly CurveSeries[]): ChartOption {
       showSymbol: s.history.length <= 1,
       symbolSize: 5,
       data: s.history.filter((e) => Number.isFinite(e.logs[s.key])).map((e) => [e.epoch, e.logs[s.key]]),
-      lineStyle: { width: 2, type: s.dashed ? 'dashed' : 'solid', color: s.color ?? SERIES_COLORS[i % SERIES_COLORS.length] },
+      lineStyle: {
+        width: 2,
+        type: s.dashed ? 'dashed' : 'solid',
+        color: s.color ?? SERIES_COLORS[i % SERIES_COLORS.length],
+      },
       itemStyle: { color: s.color ?? SERIES_COLORS[i % SERIES_COLORS.length] },
       // Thousands of epochs stay smooth: ECharts drops points that share a pixel.
       sampling: 'lttb',
@@ -149,7 +152,11 @@ export function rocOption(curves: readonly RocCurveData[], names: readonly strin
     animation: false,
     grid: { left: 44, right: 12, top: 28, bottom: 40 },
     legend: { top: 0, left: 0, type: 'scroll', textStyle: { color: TEXT, fontSize: 11 }, itemHeight: 8 },
-    tooltip: { trigger: 'item', formatter: (p: { seriesName: string; value: [number, number] }) => `${p.seriesName}<br/>FPR ${formatStat(p.value[0])}, TPR ${formatStat(p.value[1])}` },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { seriesName: string; value: [number, number] }) =>
+        `${p.seriesName}<br/>FPR ${formatStat(p.value[0])}, TPR ${formatStat(p.value[1])}`,
+    },
     xAxis: axis('false positive rate'),
     yAxis: axis('true positive rate'),
     series: [
@@ -203,10 +210,20 @@ export function predictedVsActualOption(actual: readonly number[], predicted: re
   return {
     animation: false,
     grid: { left: 56, right: 12, top: 12, bottom: 40 },
-    tooltip: { trigger: 'item', formatter: (p: { value: [number, number] }) => `actual ${formatStat(p.value[0])}<br/>predicted ${formatStat(p.value[1])}` },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { value: [number, number] }) =>
+        `actual ${formatStat(p.value[0])}<br/>predicted ${formatStat(p.value[1])}`,
+    },
     ...scatterAxes('actual', 'predicted'),
     series: [
-      { type: 'scatter', symbolSize: 4, data: actual.map((a, i) => [a, predicted[i]]), itemStyle: { color: SERIES_COLORS[0], opacity: 0.55 }, large: true },
+      {
+        type: 'scatter',
+        symbolSize: 4,
+        data: actual.map((a, i) => [a, predicted[i]]),
+        itemStyle: { color: SERIES_COLORS[0], opacity: 0.55 },
+        large: true,
+      },
       {
         type: 'line',
         name: 'perfect',
@@ -227,7 +244,11 @@ export function residualOption(actual: readonly number[], predicted: readonly nu
   return {
     animation: false,
     grid: { left: 56, right: 12, top: 12, bottom: 40 },
-    tooltip: { trigger: 'item', formatter: (p: { value: [number, number] }) => `predicted ${formatStat(p.value[0])}<br/>residual ${formatStat(p.value[1])}` },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { value: [number, number] }) =>
+        `predicted ${formatStat(p.value[0])}<br/>residual ${formatStat(p.value[1])}`,
+    },
     ...scatterAxes('predicted', 'residual (actual − predicted)'),
     series: [
       {
@@ -236,7 +257,13 @@ export function residualOption(actual: readonly number[], predicted: readonly nu
         data: predicted.map((p, i) => [p, (actual[i] ?? 0) - p]),
         itemStyle: { color: SERIES_COLORS[1], opacity: 0.55 },
         large: true,
-        markLine: { silent: true, symbol: 'none', lineStyle: { color: AXIS, type: 'dashed' }, data: [{ yAxis: 0 }], label: { show: false } },
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          lineStyle: { color: AXIS, type: 'dashed' },
+          data: [{ yAxis: 0 }],
+          label: { show: false },
+        },
       },
     ],
   };

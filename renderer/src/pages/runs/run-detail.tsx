@@ -96,10 +96,19 @@ export function RunDetail({ runId, onBack }: RunDetailProps) {
       </BackBar>
       <RunHeader run={run} />
       {cancelError && <ErrorPanel title="Could not cancel the run" error={cancelError} />}
-      {run.status === 'running' && <RunProgressLine run={run} epoch={progress?.epoch ?? history.at(-1)?.epoch ?? 0} etaMs={progress?.etaMs} />}
-      {run.status === 'queued' && <p className="muted run-note">Waiting for the runs ahead of it to finish; runs train one at a time.</p>}
+      {run.status === 'running' && (
+        <RunProgressLine run={run} epoch={progress?.epoch ?? history.at(-1)?.epoch ?? 0} etaMs={progress?.etaMs} />
+      )}
+      {run.status === 'queued' && (
+        <p className="muted run-note">Waiting for the runs ahead of it to finish; runs train one at a time.</p>
+      )}
       {run.error && run.status !== 'succeeded' && (
-        <ErrorPanel title={run.status === 'cancelled' ? 'Cancelled' : run.status === 'interrupted' ? 'Interrupted' : 'Training failed'} error={toApiError(run.error)} />
+        <ErrorPanel
+          title={
+            run.status === 'cancelled' ? 'Cancelled' : run.status === 'interrupted' ? 'Interrupted' : 'Training failed'
+          }
+          error={toApiError(run.error)}
+        />
       )}
 
       <Curves history={history} task={run.task} />
@@ -138,7 +147,12 @@ function RunHeader({ run }: { run: Run }) {
       <div className="run-title">
         <h1>
           Run {shortId(run.id)}
-          {run.model && <span className="run-model-name"> → model {run.model.name} v{run.model.version}</span>}
+          {run.model && (
+            <span className="run-model-name">
+              {' '}
+              → model {run.model.name} v{run.model.version}
+            </span>
+          )}
         </h1>
         <StatusBadge status={run.status} />
       </div>
@@ -149,7 +163,10 @@ function RunHeader({ run }: { run: Run }) {
         <Fact label="Model" value={modelLabel(run)} />
         <Fact label="Backend" value={run.backend ?? '–'} />
         <Fact label="Started" value={run.startedAt ? formatDate(run.startedAt) : '–'} />
-        <Fact label="Duration" value={started !== undefined && ended !== undefined ? formatDuration(ended - started) : '–'} />
+        <Fact
+          label="Duration"
+          value={started !== undefined && ended !== undefined ? formatDuration(ended - started) : '–'}
+        />
         <Fact label="Run id" value={run.id} mono />
       </dl>
     </header>
@@ -178,7 +195,8 @@ function modelLabel(run: Run): string {
 }
 
 function RunProgressLine({ run, epoch, etaMs }: { run: Run; epoch: number; etaMs: number | undefined }) {
-  const epochs = (run.params.epochs as number | undefined) ?? (run.params.train as { epochs?: number } | undefined)?.epochs;
+  const epochs =
+    (run.params.epochs as number | undefined) ?? (run.params.train as { epochs?: number } | undefined)?.epochs;
   const fraction = epochs ? epoch / epochs : undefined;
   return (
     <div className="run-progress" data-testid="run-progress">
@@ -202,7 +220,13 @@ function Curves({ history, task }: { history: EpochRecord[]; task: TaskName | nu
       option: curvesOption(
         keys
           .filter((k) => k.replace(/^val_/, '') === base)
-          .map((k) => ({ name: metricLabel(k), history, key: k, dashed: k.startsWith('val_'), color: k.startsWith('val_') ? SERIES_COLORS[1] : SERIES_COLORS[0] })),
+          .map((k) => ({
+            name: metricLabel(k),
+            history,
+            key: k,
+            dashed: k.startsWith('val_'),
+            color: k.startsWith('val_') ? SERIES_COLORS[1] : SERIES_COLORS[0],
+          })),
       ),
     }));
   }, [keys, history]);
@@ -213,12 +237,22 @@ function Curves({ history, task }: { history: EpochRecord[]; task: TaskName | nu
       <div className="chart-row">
         {groups.map((g) => (
           <div className="chart-card" key={g.base}>
-            <h3>{g.base === 'acc' ? 'Accuracy' : g.base === 'mae' ? 'Mean absolute error' : g.base === 'loss' ? 'Loss' : g.base}</h3>
+            <h3>
+              {g.base === 'acc'
+                ? 'Accuracy'
+                : g.base === 'mae'
+                  ? 'Mean absolute error'
+                  : g.base === 'loss'
+                    ? 'Loss'
+                    : g.base}
+            </h3>
             <Chart option={g.option} height={220} label={`${g.base} per epoch`} testId={`curve-${g.base}`} />
           </div>
         ))}
       </div>
-      {task === 'classification' && !keys.includes('val_loss') && <p className="muted small">No validation split: only training curves.</p>}
+      {task === 'classification' && !keys.includes('val_loss') && (
+        <p className="muted small">No validation split: only training curves.</p>
+      )}
     </section>
   );
 }
@@ -246,7 +280,10 @@ function Evaluation({ test, task }: { test: TestMetrics; task: TaskName }) {
 
 function ClassEvaluation({ test }: { test: TestMetrics }) {
   const classes = test.classes ?? [];
-  const confusion = useMemo(() => (test.confusion ? confusionOption(test.confusion, classes) : undefined), [test.confusion, classes]);
+  const confusion = useMemo(
+    () => (test.confusion ? confusionOption(test.confusion, classes) : undefined),
+    [test.confusion, classes],
+  );
   const roc = useMemo(() => {
     if (!test.roc) return undefined;
     // Binary: one curve, for the second class as positive; more: one per class against the rest.
@@ -300,7 +337,10 @@ function ClassEvaluation({ test }: { test: TestMetrics }) {
 
 function RegressionEvaluation({ test }: { test: TestMetrics }) {
   const points = test.points;
-  const scatter = useMemo(() => (points ? predictedVsActualOption(points.actual, points.predicted) : undefined), [points]);
+  const scatter = useMemo(
+    () => (points ? predictedVsActualOption(points.actual, points.predicted) : undefined),
+    [points],
+  );
   const residual = useMemo(() => (points ? residualOption(points.actual, points.predicted) : undefined), [points]);
   if (!points || !scatter || !residual) return null;
   const sampled = typeof test.rows === 'number' && test.rows > points.actual.length;
@@ -316,7 +356,12 @@ function RegressionEvaluation({ test }: { test: TestMetrics }) {
           <Chart option={residual} height={300} label="Residuals against predicted values" testId="residuals" />
         </div>
       </div>
-      {sampled && <p className="muted small">Plots show {formatCount(points.actual.length)} of the test split&apos;s rows, picked at random; the metrics use all of them.</p>}
+      {sampled && (
+        <p className="muted small">
+          Plots show {formatCount(points.actual.length)} of the test split&apos;s rows, picked at random; the metrics
+          use all of them.
+        </p>
+      )}
     </>
   );
 }
@@ -343,7 +388,8 @@ function RunFacts({ run }: { run: Run }) {
             ))}
             {(pre.dropped ?? []).map((d) => (
               <li key={d.column} className="dropped">
-                <span className="mono">{d.column}</span> <span className="tag tag-warn">dropped</span> <span className="muted">{d.reason}</span>
+                <span className="mono">{d.column}</span> <span className="tag tag-warn">dropped</span>{' '}
+                <span className="muted">{d.reason}</span>
               </li>
             ))}
           </ul>

@@ -66,7 +66,11 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
     setForm((f) => {
       const next = { ...f, task: value };
       const t = effectiveTask(next, columns);
-      return { ...next, model: f.model === 'mlp' ? 'mlp' : linearModelFor(t), monitor: monitorsFor(t).includes(f.monitor) ? f.monitor : 'val_loss' };
+      return {
+        ...next,
+        model: f.model === 'mlp' ? 'mlp' : linearModelFor(t),
+        monitor: monitorsFor(t).includes(f.monitor) ? f.monitor : 'val_loss',
+      };
     });
 
   const start = () => {
@@ -120,8 +124,16 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
 
         <div className="train-body">
           <div className="train-basics">
-            <Field label="Predict" hint={target ? `${target.type}, ${formatCount(target.distinct)} distinct values` : undefined}>
-              <select aria-label="Target column" data-testid="train-target" value={form.target} onChange={(e) => onTarget(e.target.value)}>
+            <Field
+              label="Predict"
+              hint={target ? `${target.type}, ${formatCount(target.distinct)} distinct values` : undefined}
+            >
+              <select
+                aria-label="Target column"
+                data-testid="train-target"
+                value={form.target}
+                onChange={(e) => onTarget(e.target.value)}
+              >
                 {columns.map((c) => (
                   <option key={c.name} value={c.name} disabled={!canBeTarget(c)}>
                     {c.name} ({c.type})
@@ -131,7 +143,12 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
               {fieldError('target')}
             </Field>
             <Field label="Task" hint={form.task === 'auto' && target ? `inferred from ${target.type}` : undefined}>
-              <select aria-label="Task" data-testid="train-task" value={form.task} onChange={(e) => onTask(e.target.value as TaskName | 'auto')}>
+              <select
+                aria-label="Task"
+                data-testid="train-task"
+                value={form.task}
+                onChange={(e) => onTask(e.target.value as TaskName | 'auto')}
+              >
                 <option value="auto">{task ? `${TASK_LABEL[task]} (inferred)` : 'Inferred'}</option>
                 <option value="classification">Classification</option>
                 <option value="regression">Regression</option>
@@ -139,14 +156,27 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
               {fieldError('task')}
             </Field>
             <Field label="Model">
-              <select aria-label="Model" data-testid="train-model" value={form.model} onChange={(e) => set('model', e.target.value as TrainForm['model'])}>
+              <select
+                aria-label="Model"
+                data-testid="train-model"
+                value={form.model}
+                onChange={(e) => set('model', e.target.value as TrainForm['model'])}
+              >
                 <option value="mlp">Neural network (MLP)</option>
-                <option value={linearModelFor(task)}>{task === 'regression' ? 'Linear regression' : 'Logistic regression'}</option>
+                <option value={linearModelFor(task)}>
+                  {task === 'regression' ? 'Linear regression' : 'Logistic regression'}
+                </option>
               </select>
               {fieldError('model')}
             </Field>
             <Field label="Save as model">
-              <input aria-label="Model name" data-testid="train-model-name" value={form.modelName} maxLength={200} onChange={(e) => set('modelName', e.target.value)} />
+              <input
+                aria-label="Model name"
+                data-testid="train-model-name"
+                value={form.modelName}
+                maxLength={200}
+                onChange={(e) => set('modelName', e.target.value)}
+              />
             </Field>
           </div>
 
@@ -155,13 +185,25 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
             <div className="advanced-grid">
               <fieldset className="feature-list">
                 <legend>
-                  Features <span className="muted">({features.length} of {columns.length - 1})</span>
+                  Features{' '}
+                  <span className="muted">
+                    ({features.length} of {columns.length - 1})
+                  </span>
                 </legend>
                 <div className="feature-actions">
                   <button type="button" className="btn-link" onClick={() => set('excluded', [])}>
                     All
                   </button>
-                  <button type="button" className="btn-link" onClick={() => set('excluded', columns.map((c) => c.name).filter((n) => n !== form.target))}>
+                  <button
+                    type="button"
+                    className="btn-link"
+                    onClick={() =>
+                      set(
+                        'excluded',
+                        columns.map((c) => c.name).filter((n) => n !== form.target),
+                      )
+                    }
+                  >
                     None
                   </button>
                 </div>
@@ -178,13 +220,22 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                               checked={!form.excluded.includes(c.name) && c.name !== form.timeColumn}
                               disabled={c.name === form.timeColumn}
                               onChange={(e) =>
-                                set('excluded', e.target.checked ? form.excluded.filter((n) => n !== c.name) : [...form.excluded, c.name])
+                                set(
+                                  'excluded',
+                                  e.target.checked
+                                    ? form.excluded.filter((n) => n !== c.name)
+                                    : [...form.excluded, c.name],
+                                )
                               }
                             />
                             <span className="feature-name">{c.name}</span>
                             <span className="tag">{c.type}</span>
                           </label>
-                          {hint && <span className="feature-hint" title="Cairn leaves this column out and says why in the run">will be dropped: {hint}</span>}
+                          {hint && (
+                            <span className="feature-hint" title="Cairn leaves this column out and says why in the run">
+                              will be dropped: {hint}
+                            </span>
+                          )}
                         </li>
                       );
                     })}
@@ -197,35 +248,82 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                   <fieldset>
                     <legend>Network</legend>
                     <Field label="Hidden layers (units)">
-                      <input aria-label="Hidden layers" value={form.hiddenLayers} onChange={(e) => set('hiddenLayers', e.target.value)} placeholder="64, 32" />
+                      <input
+                        aria-label="Hidden layers"
+                        value={form.hiddenLayers}
+                        onChange={(e) => set('hiddenLayers', e.target.value)}
+                        placeholder="64, 32"
+                      />
                       {fieldError('hiddenLayers')}
                     </Field>
                     <Field label="Activation">
-                      <select value={form.activation} onChange={(e) => set('activation', e.target.value as TrainForm['activation'])}>
+                      <select
+                        value={form.activation}
+                        onChange={(e) => set('activation', e.target.value as TrainForm['activation'])}
+                      >
                         {(['relu', 'tanh', 'elu', 'selu', 'sigmoid'] as const).map((a) => (
                           <option key={a}>{a}</option>
                         ))}
                       </select>
                     </Field>
-                    <NumberField label="Dropout" value={form.dropout} step={0.05} onChange={(v) => set('dropout', v)} error={fieldError('dropout')} />
+                    <NumberField
+                      label="Dropout"
+                      value={form.dropout}
+                      step={0.05}
+                      onChange={(v) => set('dropout', v)}
+                      error={fieldError('dropout')}
+                    />
                   </fieldset>
                 )}
                 <fieldset>
                   <legend>Training</legend>
-                  <NumberField label="Epochs" testId="train-epochs" value={form.epochs} step={1} onChange={(v) => set('epochs', v)} error={fieldError('epochs')} />
-                  <NumberField label="Batch size" value={form.batchSize} step={1} onChange={(v) => set('batchSize', v)} error={fieldError('batchSize')} />
-                  <NumberField label="Learning rate" value={form.learningRate} step={0.0001} optional onChange={(v) => set('learningRate', v)} error={fieldError('learningRate')} />
+                  <NumberField
+                    label="Epochs"
+                    testId="train-epochs"
+                    value={form.epochs}
+                    step={1}
+                    onChange={(v) => set('epochs', v)}
+                    error={fieldError('epochs')}
+                  />
+                  <NumberField
+                    label="Batch size"
+                    value={form.batchSize}
+                    step={1}
+                    onChange={(v) => set('batchSize', v)}
+                    error={fieldError('batchSize')}
+                  />
+                  <NumberField
+                    label="Learning rate"
+                    value={form.learningRate}
+                    step={0.0001}
+                    optional
+                    onChange={(v) => set('learningRate', v)}
+                    error={fieldError('learningRate')}
+                  />
                   <Field label="Optimiser">
-                    <select value={form.optimizer} onChange={(e) => set('optimizer', e.target.value as TrainForm['optimizer'])}>
+                    <select
+                      value={form.optimizer}
+                      onChange={(e) => set('optimizer', e.target.value as TrainForm['optimizer'])}
+                    >
                       <option value="adam">Adam</option>
                       <option value="sgd">SGD</option>
                       <option value="rmsprop">RMSprop</option>
                     </select>
                   </Field>
-                  <NumberField label="L2 penalty" value={form.l2} step={0.0001} optional onChange={(v) => set('l2', v)} error={fieldError('l2')} />
+                  <NumberField
+                    label="L2 penalty"
+                    value={form.l2}
+                    step={0.0001}
+                    optional
+                    onChange={(v) => set('l2', v)}
+                    error={fieldError('l2')}
+                  />
                   {task === 'classification' && (
                     <Field label="Class weights" hint="balanced weighs rare classes up">
-                      <select value={form.classWeight} onChange={(e) => set('classWeight', e.target.value as TrainForm['classWeight'])}>
+                      <select
+                        value={form.classWeight}
+                        onChange={(e) => set('classWeight', e.target.value as TrainForm['classWeight'])}
+                      >
                         <option value="none">none</option>
                         <option value="balanced">balanced</option>
                       </select>
@@ -235,13 +333,21 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                 <fieldset>
                   <legend>
                     <label>
-                      <input type="checkbox" checked={form.earlyStopping} onChange={(e) => set('earlyStopping', e.target.checked)} /> Early stopping
+                      <input
+                        type="checkbox"
+                        checked={form.earlyStopping}
+                        onChange={(e) => set('earlyStopping', e.target.checked)}
+                      />{' '}
+                      Early stopping
                     </label>
                   </legend>
                   {form.earlyStopping && (
                     <>
                       <Field label="Watch">
-                        <select value={form.monitor} onChange={(e) => set('monitor', e.target.value as TrainForm['monitor'])}>
+                        <select
+                          value={form.monitor}
+                          onChange={(e) => set('monitor', e.target.value as TrainForm['monitor'])}
+                        >
                           {monitorsFor(task).map((m) => (
                             <option key={m} value={m}>
                               {m}
@@ -250,9 +356,20 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                         </select>
                         {fieldError('monitor')}
                       </Field>
-                      <NumberField label="Patience (epochs)" value={form.patience} step={1} onChange={(v) => set('patience', v)} error={fieldError('patience')} />
+                      <NumberField
+                        label="Patience (epochs)"
+                        value={form.patience}
+                        step={1}
+                        onChange={(v) => set('patience', v)}
+                        error={fieldError('patience')}
+                      />
                       <label className="check">
-                        <input type="checkbox" checked={form.restoreBestWeights} onChange={(e) => set('restoreBestWeights', e.target.checked)} /> Restore the best epoch&apos;s weights
+                        <input
+                          type="checkbox"
+                          checked={form.restoreBestWeights}
+                          onChange={(e) => set('restoreBestWeights', e.target.checked)}
+                        />{' '}
+                        Restore the best epoch&apos;s weights
                       </label>
                     </>
                   )}
@@ -261,12 +378,31 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                   <legend>Split</legend>
                   <div className="split-row">
                     {(['train', 'validation', 'test'] as const).map((k) => (
-                      <NumberField key={k} label={`${k} %`} value={form.split[k]} step={1} onChange={(v) => set('split', { ...form.split, [k]: v })} />
+                      <NumberField
+                        key={k}
+                        label={`${k} %`}
+                        value={form.split[k]}
+                        step={1}
+                        onChange={(v) => set('split', { ...form.split, [k]: v })}
+                      />
                     ))}
                   </div>
                   {fieldError('split')}
-                  <Field label="Order" hint={form.timeColumn ? 'oldest rows train, newest test' : task === 'classification' ? 'stratified by class' : undefined}>
-                    <select value={form.timeColumn} onChange={(e) => set('timeColumn', e.target.value)} disabled={datetimes.length === 0}>
+                  <Field
+                    label="Order"
+                    hint={
+                      form.timeColumn
+                        ? 'oldest rows train, newest test'
+                        : task === 'classification'
+                          ? 'stratified by class'
+                          : undefined
+                    }
+                  >
+                    <select
+                      value={form.timeColumn}
+                      onChange={(e) => set('timeColumn', e.target.value)}
+                      disabled={datetimes.length === 0}
+                    >
                       <option value="">Random</option>
                       {datetimes.map((c) => (
                         <option key={c.name} value={c.name}>
@@ -275,7 +411,13 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                       ))}
                     </select>
                   </Field>
-                  <NumberField label="Seed" value={form.seed} step={1} onChange={(v) => set('seed', v)} error={fieldError('seed')} />
+                  <NumberField
+                    label="Seed"
+                    value={form.seed}
+                    step={1}
+                    onChange={(v) => set('seed', v)}
+                    error={fieldError('seed')}
+                  />
                 </fieldset>
               </div>
             </div>
@@ -283,14 +425,19 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
           {error && <ErrorPanel title="Could not start training" error={error} />}
           {tried && !valid && (
             <p className="field-error" role="alert">
-              Fix the marked fields{Object.keys(errors).some((k) => !['target', 'task', 'model'].includes(k)) ? ' (some are under Advanced)' : ''}.
+              Fix the marked fields
+              {Object.keys(errors).some((k) => !['target', 'task', 'model'].includes(k))
+                ? ' (some are under Advanced)'
+                : ''}
+              .
             </p>
           )}
         </div>
 
         <footer className="train-foot">
           <span className="muted small">
-            {task ? TASK_LABEL[task] : ''} of <strong>{form.target || '…'}</strong> from {features.length} feature{features.length === 1 ? '' : 's'}
+            {task ? TASK_LABEL[task] : ''} of <strong>{form.target || '…'}</strong> from {features.length} feature
+            {features.length === 1 ? '' : 's'}
             {target && inferTask(target) !== task && form.task !== 'auto' ? ' (task overridden)' : ''}
           </span>
           <button type="button" className="btn" onClick={() => ref.current?.close()} disabled={starting}>

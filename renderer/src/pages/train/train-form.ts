@@ -53,7 +53,12 @@ export function dropHint(c: ColumnProfile, rows: number): string | undefined {
   if (c.missing >= rows) return 'every value is missing';
   if (c.type === 'text') return 'free text is not used (set its type to categorical to use it)';
   if (c.distinct <= 1) return 'constant';
-  if (c.distinct >= rows - c.missing && (c.type === 'integer' || c.type === 'categorical') && rows >= 20 && !c.distinctApprox)
+  if (
+    c.distinct >= rows - c.missing &&
+    (c.type === 'integer' || c.type === 'categorical') &&
+    rows >= 20 &&
+    !c.distinctApprox
+  )
     return 'id-like: every value differs';
   return undefined;
 }
@@ -137,12 +142,15 @@ export function validateForm(form: TrainForm, columns: readonly ColumnProfile[])
   const errors: Record<string, string> = {};
   const target = columns.find((c) => c.name === form.target);
   if (!target) errors.target = 'Pick the column to predict.';
-  else if (!canBeTarget(target)) errors.target = `"${target.name}" is ${target.type}: pick a numeric or categorical column.`;
+  else if (!canBeTarget(target))
+    errors.target = `"${target.name}" is ${target.type}: pick a numeric or categorical column.`;
   const task = effectiveTask(form, columns);
   if (target && task === 'regression' && !['numeric', 'integer'].includes(target.type))
     errors.task = `Regression needs a numeric target; "${target.name}" is ${target.type}.`;
-  if (form.model === 'logistic_regression' && task === 'regression') errors.model = 'Logistic regression predicts classes.';
-  if (form.model === 'linear_regression' && task === 'classification') errors.model = 'Linear regression predicts numbers.';
+  if (form.model === 'logistic_regression' && task === 'regression')
+    errors.model = 'Logistic regression predicts classes.';
+  if (form.model === 'linear_regression' && task === 'classification')
+    errors.model = 'Linear regression predicts numbers.';
   if (featuresOf(form, columns).length === 0) errors.features = 'Keep at least one feature column.';
   if (form.model === 'mlp' && parseLayers(form.hiddenLayers) === undefined)
     errors.hiddenLayers = 'Hidden layers are unit counts separated by commas, e.g. 64, 32.';
@@ -167,9 +175,14 @@ export function validateForm(form: TrainForm, columns: readonly ColumnProfile[])
 
 /** "64, 32" → [64, 32]; undefined when any part is not a unit count. An empty string is no hidden layer. */
 export function parseLayers(text: string): number[] | undefined {
-  const parts = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   const units = parts.map(Number);
-  return units.every((u) => checkNumber(UNITS, u) === undefined) && units.length <= MAX_HIDDEN_LAYERS ? units : undefined;
+  return units.every((u) => checkNumber(UNITS, u) === undefined) && units.length <= MAX_HIDDEN_LAYERS
+    ? units
+    : undefined;
 }
 
 /** The feature columns the run will get: every column but the target, the time column and the unticked ones. */
@@ -185,7 +198,12 @@ export function monitorsFor(task: TaskName | undefined): TrainForm['monitor'][] 
 }
 
 /** The runs.start request a valid form stands for. */
-export function toRequest(form: TrainForm, columns: readonly ColumnProfile[], dataset: string, version: number): RunRequest {
+export function toRequest(
+  form: TrainForm,
+  columns: readonly ColumnProfile[],
+  dataset: string,
+  version: number,
+): RunRequest {
   const task = effectiveTask(form, columns);
   const layers = parseLayers(form.hiddenLayers) ?? [];
   const everyFeature = form.excluded.length === 0 && form.timeColumn === '';
@@ -207,7 +225,13 @@ export function toRequest(form: TrainForm, columns: readonly ColumnProfile[], da
     optimizer: form.optimizer,
     ...(task === 'classification' ? { classWeight: form.classWeight } : {}),
     ...(form.earlyStopping
-      ? { earlyStopping: { monitor: form.monitor, patience: form.patience, restoreBestWeights: form.restoreBestWeights } }
+      ? {
+          earlyStopping: {
+            monitor: form.monitor,
+            patience: form.patience,
+            restoreBestWeights: form.restoreBestWeights,
+          },
+        }
       : {}),
     seed: form.seed,
     split: { train: form.split.train / 100, validation: form.split.validation / 100, test: form.split.test / 100 },

@@ -45,7 +45,9 @@ describe('cairn CLI', () => {
     const byName = cairn('datasets', 'show', 'flowers');
     expect(byName.code).toBe(0);
     expect(byName.stdout).toContain('petal');
-    const byId = JSON.parse(cairn('datasets', 'show', list[0]?.id ?? '', '--json').stdout) as { dataset: { name: string } };
+    const byId = JSON.parse(cairn('datasets', 'show', list[0]?.id ?? '', '--json').stdout) as {
+      dataset: { name: string };
+    };
     expect(byId.dataset.name).toBe('flowers');
   });
 

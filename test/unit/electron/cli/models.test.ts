@@ -28,37 +28,58 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cairn models', () => {
   it('lists models and shows one', () => {
-    expect(json<ModelSummary[]>('models', 'list')).toMatchObject([{ name: 'flowers', versionCount: 2, latestVersion: 2, task: 'classification' }]);
+    expect(json<ModelSummary[]>('models', 'list')).toMatchObject([
+      { name: 'flowers', versionCount: 2, latestVersion: 2, task: 'classification' },
+    ]);
     const text = cairn('models', 'list').stdout;
     expect(text).toMatch(/^name\s+versions\s+latest\s+aliases\s+task\s+updated/);
     const d = json<ModelDetail>('models', 'show', 'flowers');
     expect(d.versions.map((v) => v.version)).toEqual([2, 1]);
-    expect(cairn('models', 'show', 'flowers').stdout).toMatch(/flowers: 2 versions, latest 2 \(classification\)\naliases: none/);
+    expect(cairn('models', 'show', 'flowers').stdout).toMatch(
+      /flowers: 2 versions, latest 2 \(classification\)\naliases: none/,
+    );
   });
 
   it('sets and moves an alias with a reason, predicts through it, and rolls it back', () => {
     let r = cairn('models', 'alias', 'flowers', 'production', '1', '--reason', 'first release');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('flowers@production: set to version 1.\n');
-    const predicted = () => (JSON.parse(cairn('predict', 'flowers@production', path.join(dir, 'new.csv'), '--json').stdout) as { model: { version: number } }).model.version;
+    const predicted = () =>
+      (
+        JSON.parse(cairn('predict', 'flowers@production', path.join(dir, 'new.csv'), '--json').stdout) as {
+          model: { version: number };
+        }
+      ).model.version;
     expect(predicted()).toBe(1);
-    expect(cairn('models', 'alias', 'flowers', 'production', '2', '--reason', 'better').stdout).toBe('flowers@production: moved from version 1 to 2.\n');
+    expect(cairn('models', 'alias', 'flowers', 'production', '2', '--reason', 'better').stdout).toBe(
+      'flowers@production: moved from version 1 to 2.\n',
+    );
     expect(predicted()).toBe(2);
     r = cairn('models', 'rollback', 'flowers', 'production');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('flowers@production rolled back from version 2 to 1.\n');
     expect(predicted()).toBe(1);
     // A bare name now means production.
-    expect((JSON.parse(cairn('predict', 'flowers', path.join(dir, 'new.csv'), '--json').stdout) as { model: { version: number } }).model.version).toBe(1);
+    expect(
+      (
+        JSON.parse(cairn('predict', 'flowers', path.join(dir, 'new.csv'), '--json').stdout) as {
+          model: { version: number };
+        }
+      ).model.version,
+    ).toBe(1);
     const show = cairn('models', 'show', 'flowers').stdout;
     expect(show).toMatch(/aliases: production → 1/);
-    expect(show).toMatch(/alias history:\n {2}\S+ {2}production 2 → 1: rollback[^\n]*\n {2}\S+ {2}production 1 → 2: better\n {2}\S+ {2}production set to 1: first release/);
+    expect(show).toMatch(
+      /alias history:\n {2}\S+ {2}production 2 → 1: rollback[^\n]*\n {2}\S+ {2}production 1 → 2: better\n {2}\S+ {2}production set to 1: first release/,
+    );
   });
 
   it('refuses to delete an aliased version, and asks (or needs --yes) for the others', () => {
     let r = cairn('models', 'rm', 'flowers:1', '--yes');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^cairn: Version 1 of "flowers" cannot be deleted: the alias production points at it\. Move or remove it first\./);
+    expect(r.stderr).toMatch(
+      /^cairn: Version 1 of "flowers" cannot be deleted: the alias production points at it\. Move or remove it first\./,
+    );
     r = cairn('models', 'rm', 'flowers:2');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/needs confirmation: add --yes/);
@@ -73,12 +94,17 @@ describe('cairn models', () => {
     const out = path.join(dir, 'bundle.zip');
     let r = cairn('models', 'export', 'flowers@production', '--out', out);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^Exported flowers version 1 to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`));
+    expect(r.stdout).toMatch(
+      new RegExp(`^Exported flowers version 1 to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`),
+    );
     expect(existsSync(out)).toBe(true);
     r = cairn('models', 'import', out, '--name', 'irises');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('Imported irises version 1 (exported as flowers version 1).\n');
-    const p = JSON.parse(cairn('predict', 'irises', path.join(dir, 'new.csv'), '--json').stdout) as { model: unknown; rows: number };
+    const p = JSON.parse(cairn('predict', 'irises', path.join(dir, 'new.csv'), '--json').stdout) as {
+      model: unknown;
+      rows: number;
+    };
     expect(p).toMatchObject({ model: { name: 'irises', version: 1 }, rows: 1 });
     expect(cairn('models', 'card', 'irises:1').stdout).toMatch(/^irises version 1: mlp classification of label/);
   });

@@ -45,7 +45,17 @@ beforeAll(() => {
       error: null,
     };
   });
-  for (let k = 0; k < 3; k++) rows.push({ ...rows[0]!, at: now - 1000 * k, status: 400, predictionId: null, inputJson: null, outputJson: null, answer: null, error: 'bad' });
+  for (let k = 0; k < 3; k++)
+    rows.push({
+      ...rows[0]!,
+      at: now - 1000 * k,
+      status: 400,
+      predictionId: null,
+      inputJson: null,
+      outputJson: null,
+      answer: null,
+      error: 'bad',
+    });
   log.append(rows);
   log.close();
 }, 120_000);
@@ -85,7 +95,9 @@ describe('cairn monitor', () => {
 
   it('prints a readable summary and table without --json, and refuses an unknown window or model', () => {
     const text = cairn('monitor', 'flowers', '--window', '7d').stdout;
-    expect(text).toMatch(/^flowers, last 7d: 153 requests, 3 errors \(1\.96 %\)\nlatency: p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms\n/);
+    expect(text).toMatch(
+      /^flowers, last 7d: 153 requests, 3 errors \(1\.96 %\)\nlatency: p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms\n/,
+    );
     expect(text).toMatch(/\nfeature +kind +psi +ks +p-value +drifted\n/);
     expect(text).toMatch(/\nlive accuracy: [\d.]+ on 40 labelled predictions \(test split: [\d.]+\)/);
     const bad = cairn('monitor', 'flowers', '--window', '2d');
@@ -96,14 +108,31 @@ describe('cairn monitor', () => {
 });
 
 describe('cairn retrain', () => {
-  it('retrains now and prints the decision with both versions\' metrics', () => {
+  it("retrains now and prints the decision with both versions' metrics", () => {
     const d = json<RetrainDecision>('retrain', 'flowers');
-    expect(d).toMatchObject({ model: 'flowers', trigger: 'manual', champion: { version: 1 }, challenger: { version: 2 } });
+    expect(d).toMatchObject({
+      model: 'flowers',
+      trigger: 'manual',
+      champion: { version: 1 },
+      challenger: { version: 2 },
+    });
     expect(typeof d.promoted).toBe('boolean');
-    expect(Object.keys(d.champion!.metrics).sort()).toEqual(['accuracy', 'f1_macro', 'precision_macro', 'recall_macro']);
-    expect(Object.keys(d.challenger!.metrics).sort()).toEqual(['accuracy', 'f1_macro', 'precision_macro', 'recall_macro']);
+    expect(Object.keys(d.champion!.metrics).sort()).toEqual([
+      'accuracy',
+      'f1_macro',
+      'precision_macro',
+      'recall_macro',
+    ]);
+    expect(Object.keys(d.challenger!.metrics).sort()).toEqual([
+      'accuracy',
+      'f1_macro',
+      'precision_macro',
+      'recall_macro',
+    ]);
     const text = cairn('retrain', 'flowers').stdout;
-    expect(text).toMatch(/^flowers: version 3 (promoted to production|not promoted; version \d keeps production)\nreason: /);
+    expect(text).toMatch(
+      /^flowers: version 3 (promoted to production|not promoted; version \d keeps production)\nreason: /,
+    );
     expect(text).toMatch(/on the same \d+ held-out rows:\nversion +role +accuracy/);
   }, 120_000);
 });

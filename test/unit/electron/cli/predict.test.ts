@@ -17,7 +17,16 @@ beforeAll(() => {
   home = path.join(dir, 'home');
   writeFileSync(path.join(dir, 'flowers.csv'), classificationCsv());
   writeFileSync(path.join(dir, 'new.csv'), 'x1,x2,color,note\n1.5,1,red,=cmd|calc\n-1,-1,purple,"a,b"\n0.2,,blue,@x\n');
-  const r = cairn('train', path.join(dir, 'flowers.csv'), '--target', 'label', '--epochs', '5', '--learning-rate', '0.01');
+  const r = cairn(
+    'train',
+    path.join(dir, 'flowers.csv'),
+    '--target',
+    'label',
+    '--epochs',
+    '5',
+    '--learning-rate',
+    '0.01',
+  );
   if (r.code !== 0) throw new Error(r.stderr);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,6 +75,8 @@ describe('cairn predict', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cairn: no model named "nope"/);
     expect(r.stdout).toBe('');
-    expect(cairn('predict', 'flowers:7', path.join(dir, 'new.csv')).stderr).toMatch(/cairn: model "flowers" has no version 7 \(its latest is 1\)/);
+    expect(cairn('predict', 'flowers:7', path.join(dir, 'new.csv')).stderr).toMatch(
+      /cairn: model "flowers" has no version 7 \(its latest is 1\)/,
+    );
   });
 });

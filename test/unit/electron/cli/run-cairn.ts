@@ -66,7 +66,11 @@ export function startCairn(home: string, args: string[], env: NodeJS.ProcessEnv 
             resolve(m);
           } else if (ended || Date.now() - started > timeoutMs) {
             clearInterval(poll);
-            reject(new Error(`cairn ${args.join(' ')}: no ${String(pattern)} in its output${ended ? ' before it ended' : ''}\n${out}\n${err}`));
+            reject(
+              new Error(
+                `cairn ${args.join(' ')}: no ${String(pattern)} in its output${ended ? ' before it ended' : ''}\n${out}\n${err}`,
+              ),
+            );
           }
         }, 20);
       }),

@@ -24,19 +24,55 @@ describe('cairn train', () => {
   let runId: string;
 
   it('imports a file, trains a classifier and prints the documented JSON', () => {
-    const r = cairn('train', path.join(dir, 'flowers.csv'), '--target', 'label', '--epochs', '8', '--learning-rate', '0.01', '--json');
+    const r = cairn(
+      'train',
+      path.join(dir, 'flowers.csv'),
+      '--target',
+      'label',
+      '--epochs',
+      '8',
+      '--learning-rate',
+      '0.01',
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { run: string; metrics: { test: Record<string, number> } };
     expect(Object.keys(out).sort()).toEqual(['backend', 'metrics', 'model', 'run', 'status', 'task']);
-    expect(out).toMatchObject({ status: 'succeeded', task: 'classification', backend: 'cpu', model: { name: 'flowers', version: 1 } });
-    expect(Object.keys(out.metrics.test).sort()).toEqual(['accuracy', 'f1_macro', 'log_loss', 'precision_macro', 'recall_macro', 'roc_auc']);
+    expect(out).toMatchObject({
+      status: 'succeeded',
+      task: 'classification',
+      backend: 'cpu',
+      model: { name: 'flowers', version: 1 },
+    });
+    expect(Object.keys(out.metrics.test).sort()).toEqual([
+      'accuracy',
+      'f1_macro',
+      'log_loss',
+      'precision_macro',
+      'recall_macro',
+      'roc_auc',
+    ]);
     expect(out.metrics.test.accuracy).toBeGreaterThan(0.8);
     runId = out.run;
   });
 
   it('trains a linear regression on a dataset by name with regression metrics', () => {
     expect(cairn('import', path.join(dir, 'prices.csv')).code).toBe(0);
-    const r = cairn('train', 'prices', '--target', 'y', '--model', 'linear', '--epochs', '5', '--learning-rate', '0.05', '--seed', '3', '--json');
+    const r = cairn(
+      'train',
+      'prices',
+      '--target',
+      'y',
+      '--model',
+      'linear',
+      '--epochs',
+      '5',
+      '--learning-rate',
+      '0.05',
+      '--seed',
+      '3',
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { task: string; metrics: { test: Record<string, number> } };
     expect(out.task).toBe('regression');

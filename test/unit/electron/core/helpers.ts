@@ -45,7 +45,11 @@ export function datasetRowCounts(home: string): { datasets: number; versions: nu
   const db = new Database(path.join(home, 'app.db'), { readonly: true });
   try {
     const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { datasets: count('datasets'), versions: count('dataset_versions'), overrides: count('column_type_overrides') };
+    return {
+      datasets: count('datasets'),
+      versions: count('dataset_versions'),
+      overrides: count('column_type_overrides'),
+    };
   } finally {
     db.close();
   }

@@ -33,14 +33,22 @@ describe('versions', () => {
     const file = await csv('sales.csv', 'region,amount\nnorth,10\nsouth,20\nnorth,30\n');
     v1 = await svc.service.invoke('datasets.importNow', { path: file });
     expect(v1).toMatchObject({ name: 'sales', version: 1, rows: 3, created: true, skippedRows: 0 });
-    expect(await filesUnder(path.join(svc.home, 'datasets'))).toEqual([path.join(v1.datasetId, `${v1.versionId}.parquet`)]);
+    expect(await filesUnder(path.join(svc.home, 'datasets'))).toEqual([
+      path.join(v1.datasetId, `${v1.versionId}.parquet`),
+    ]);
     expect(await filesUnder(path.join(svc.home, 'work'))).toEqual([]);
   });
 
   it('recognises identical content by its hash and creates nothing, even from another path', async () => {
     const copy = await csv('elsewhere.csv', 'region,amount\nnorth,10\nsouth,20\nnorth,30\n');
     const again = await svc.service.invoke('datasets.importNow', { path: copy, name: 'sales' });
-    expect(again).toMatchObject({ created: false, version: 1, versionId: v1.versionId, datasetId: v1.datasetId, rows: 3 });
+    expect(again).toMatchObject({
+      created: false,
+      version: 1,
+      versionId: v1.versionId,
+      datasetId: v1.datasetId,
+      rows: 3,
+    });
     expect(datasetRowCounts(svc.home)).toMatchObject({ datasets: 1, versions: 1 });
     expect(await filesUnder(path.join(svc.home, 'datasets'))).toHaveLength(1);
   });
@@ -60,7 +68,10 @@ describe('versions', () => {
     expect(page.total).toBe(3);
     // Importing version 1's content again is still recognised.
     const back = await csv('sales.csv', 'region,amount\nnorth,10\nsouth,20\nnorth,30\n');
-    expect(await svc.service.invoke('datasets.importNow', { path: back })).toMatchObject({ created: false, version: 1 });
+    expect(await svc.service.invoke('datasets.importNow', { path: back })).toMatchObject({
+      created: false,
+      version: 1,
+    });
     expect(datasetRowCounts(svc.home)).toMatchObject({ datasets: 1, versions: 2 });
   });
 
@@ -80,7 +91,8 @@ describe('column type corrections', () => {
 
   beforeAll(async () => {
     const lines = ['code,label,amount'];
-    for (let i = 0; i < 40; i++) lines.push(`${(i % 4) + 1},${i % 10 === 0 ? 'n/a-' + String(i) : String(i * 1.5)}x,${i}`);
+    for (let i = 0; i < 40; i++)
+      lines.push(`${(i % 4) + 1},${i % 10 === 0 ? 'n/a-' + String(i) : String(i * 1.5)}x,${i}`);
     // label: mostly "1.5x"-like text; make some values numeric so a numeric correction finds both.
     const body = lines.map((l, i) => (i > 0 && i % 2 === 0 ? l.replace(/,([^,]*)x,/, ',$1,') : l)).join('\n');
     const file = await csv('codes.csv', `${body}\n`);
@@ -91,7 +103,11 @@ describe('column type corrections', () => {
     const before = (await svc.service.invoke('datasets.get', { ref: versionId })).columns[0];
     expect(before).toMatchObject({ name: 'code', type: 'integer', inferredType: 'integer' });
     expect(before?.topValues).toBeUndefined();
-    const corrected = await svc.service.invoke('datasets.setColumnType', { versionId, column: 'code', type: 'categorical' });
+    const corrected = await svc.service.invoke('datasets.setColumnType', {
+      versionId,
+      column: 'code',
+      type: 'categorical',
+    });
     expect(corrected).toMatchObject({ type: 'categorical', inferredType: 'integer', distinct: 4, invalid: 0 });
     expect(corrected.topValues).toEqual([
       { value: '1', count: 10 },
@@ -108,7 +124,11 @@ describe('column type corrections', () => {
   it('corrects a text column to numeric and counts the values that are not numbers', async () => {
     const label = (await svc.service.invoke('datasets.get', { ref: versionId })).columns[1];
     expect(label?.type).toBe('text');
-    const corrected = await svc.service.invoke('datasets.setColumnType', { versionId, column: 'label', type: 'numeric' });
+    const corrected = await svc.service.invoke('datasets.setColumnType', {
+      versionId,
+      column: 'label',
+      type: 'numeric',
+    });
     expect(corrected.type).toBe('numeric');
     expect(corrected.invalid).toBe(20); // the odd lines kept their "x"
     expect(corrected.missing).toBe(0);
@@ -124,11 +144,15 @@ describe('column type corrections', () => {
   });
 
   it('refuses an unknown column or version', async () => {
-    expect(await svc.service.call('datasets.setColumnType', { versionId, column: 'nope', type: 'text' })).toMatchObject({
-      ok: false,
-      error: { code: 'invalid_argument' },
-    });
-    expect(await svc.service.call('datasets.setColumnType', { versionId: 'nope', column: 'code', type: 'text' })).toMatchObject({
+    expect(await svc.service.call('datasets.setColumnType', { versionId, column: 'nope', type: 'text' })).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'invalid_argument' },
+      },
+    );
+    expect(
+      await svc.service.call('datasets.setColumnType', { versionId: 'nope', column: 'code', type: 'text' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });
@@ -137,7 +161,10 @@ describe('column type corrections', () => {
 
 describe('the call boundary', () => {
   it('returns errors as {code, message}, never throws', async () => {
-    expect(await svc.service.call('no.such.method', {})).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    expect(await svc.service.call('no.such.method', {})).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument' },
+    });
     const bad = await svc.service.call('datasets.importNow', { path: '' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
     const rows = await svc.service.call('datasets.rows', { versionId: 'x', limit: 5000 });
@@ -155,7 +182,10 @@ describe('the call boundary', () => {
   it('refuses an unknown column in datasets.rows with invalid_argument', async () => {
     const [dataset] = await svc.service.invoke('datasets.list', {});
     const detail = await svc.service.invoke('datasets.get', { ref: dataset?.id ?? '' });
-    const reply = await svc.service.call('datasets.rows', { versionId: detail.version.id, sort: { column: 'nope', direction: 'asc' } });
+    const reply = await svc.service.call('datasets.rows', {
+      versionId: detail.version.id,
+      sort: { column: 'nope', direction: 'asc' },
+    });
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_argument', message: 'unknown column "nope"' } });
   });
 });

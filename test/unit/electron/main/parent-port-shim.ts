@@ -8,6 +8,7 @@ Object.assign(process, {
   send: undefined,
   parentPort: {
     postMessage: (message: unknown) => send(message),
-    on: (_event: 'message', listener: (ev: { data: unknown }) => void) => process.on('message', (data) => listener({ data })),
+    on: (_event: 'message', listener: (ev: { data: unknown }) => void) =>
+      process.on('message', (data) => listener({ data })),
   },
 });

@@ -93,13 +93,16 @@ afterAll(async () => {
   await cleanup();
 });
 
-
 describe('utilitySpawner (jobs)', () => {
   it('holds messages until the process has started, and drops them once it has exited', () => {
     fake.mode = 'bare';
     try {
       const proc = utilitySpawner('/app/out/main/job-worker.js')();
-      const { modulePath, serviceName, child } = fake.forks.at(-1) as { modulePath: string; serviceName: string; child: FakeChild };
+      const { modulePath, serviceName, child } = fake.forks.at(-1) as {
+        modulePath: string;
+        serviceName: string;
+        child: FakeChild;
+      };
       expect([modulePath, serviceName]).toEqual(['/app/out/main/job-worker.js', 'Cairn job']);
       const exits: (number | null)[] = [];
       proc.onExit((code) => exits.push(code));

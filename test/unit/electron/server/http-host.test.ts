@@ -18,10 +18,21 @@ interface Reply {
 }
 
 /** node:http, not fetch: fetch will not let a test set the Host header. */
-function request(options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
+function request(options: {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: host.port, method: options.method ?? 'GET', path: options.path, headers: { host: `127.0.0.1:${host.port}`, ...options.headers } },
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: { host: `127.0.0.1:${host.port}`, ...options.headers },
+      },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
@@ -78,38 +89,91 @@ describe('browser host', () => {
   });
 
   it('answers calls with JSON only', async () => {
-    const ok = await request({ method: 'POST', path: '/api/call/datasets.list', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+    const ok = await request({
+      method: 'POST',
+      path: '/api/call/datasets.list',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toEqual({ ok: true, result: [] });
-    const form = await request({ method: 'POST', path: '/api/call/datasets.list', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+    const form = await request({
+      method: 'POST',
+      path: '/api/call/datasets.list',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1',
+    });
     expect(form.status).toBe(415);
-    const text = await request({ method: 'POST', path: '/api/call/datasets.list', headers: { ...auth, 'content-type': 'text/plain' }, body: '{}' });
+    const text = await request({
+      method: 'POST',
+      path: '/api/call/datasets.list',
+      headers: { ...auth, 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(text.status).toBe(415);
   });
 
   it('returns errors as {code, message} with a matching status and no stack', async () => {
-    const unknown = await request({ method: 'POST', path: '/api/call/nope', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+    const unknown = await request({
+      method: 'POST',
+      path: '/api/call/nope',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(unknown.status).toBe(400);
     expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
-    const missing = await request({ method: 'POST', path: '/api/call/datasets.get', headers: { ...auth, 'content-type': 'application/json' }, body: '{"ref":"nothing"}' });
+    const missing = await request({
+      method: 'POST',
+      path: '/api/call/datasets.get',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"ref":"nothing"}',
+    });
     expect(missing.status).toBe(404);
     expect(missing.body).not.toContain('at ');
-    const invalid = await request({ method: 'POST', path: '/api/call/datasets.get', headers: { ...auth, 'content-type': 'application/json' }, body: '{"ref":5}' });
+    const invalid = await request({
+      method: 'POST',
+      path: '/api/call/datasets.get',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"ref":5}',
+    });
     expect(invalid.status).toBe(400);
-    const broken = await request({ method: 'POST', path: '/api/call/datasets.list', headers: { ...auth, 'content-type': 'application/json' }, body: '{' });
+    const broken = await request({
+      method: 'POST',
+      path: '/api/call/datasets.list',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(broken.status).toBe(400);
   });
 
   it('sends no CORS headers', async () => {
-    const r = await request({ method: 'POST', path: '/api/call/datasets.list', headers: { ...auth, 'content-type': 'application/json', origin: 'http://evil.example' }, body: '{}' });
+    const r = await request({
+      method: 'POST',
+      path: '/api/call/datasets.list',
+      headers: { ...auth, 'content-type': 'application/json', origin: 'http://evil.example' },
+      body: '{}',
+    });
     expect(r.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('stops promptly while a browser holds the event stream open', async () => {
-    const other = await startHttpHost({ service, staticDir: path.join(dir, 'ui'), uploadDir: path.join(dir, 'up2'), token: TOKEN });
+    const other = await startHttpHost({
+      service,
+      staticDir: path.join(dir, 'ui'),
+      uploadDir: path.join(dir, 'up2'),
+      token: TOKEN,
+    });
     const stream = await new Promise<http.IncomingMessage>((resolve, reject) => {
       http
-        .get({ host: '127.0.0.1', port: other.port, path: `/api/events?token=${TOKEN}`, headers: { host: `127.0.0.1:${other.port}` } }, resolve)
+        .get(
+          {
+            host: '127.0.0.1',
+            port: other.port,
+            path: `/api/events?token=${TOKEN}`,
+            headers: { host: `127.0.0.1:${other.port}` },
+          },
+          resolve,
+        )
         .on('error', reject);
     });
     stream.on('error', () => undefined);
@@ -121,15 +185,29 @@ describe('browser host', () => {
 
   it('uploads raw bytes, imports them and removes the upload', async () => {
     // A browser sends a File's bare name; one with folders in it is refused (upload-limits.test.ts).
-    const up = await request({ method: 'PUT', path: '/api/upload?name=weird%20name.csv', headers: { ...auth, 'content-type': 'application/octet-stream' }, body: 'a,b\n1,x\n2,y\n' });
+    const up = await request({
+      method: 'PUT',
+      path: '/api/upload?name=weird%20name.csv',
+      headers: { ...auth, 'content-type': 'application/octet-stream' },
+      body: 'a,b\n1,x\n2,y\n',
+    });
     expect(up.status).toBe(200);
     const { path: uploaded, name } = JSON.parse(up.body) as { path: string; name: string };
     expect(name).toBe('weird name.csv');
     expect(uploaded.startsWith(path.join(dir, 'home', 'uploads'))).toBe(true);
-    const result = await service.invoke('datasets.importNow', { path: uploaded, originalName: name, removeSourceAfter: true });
+    const result = await service.invoke('datasets.importNow', {
+      path: uploaded,
+      originalName: name,
+      removeSourceAfter: true,
+    });
     expect(result).toMatchObject({ name: 'weird name', rows: 2, created: true });
     expect(readdirSync(path.join(dir, 'home', 'uploads'))).toEqual([]);
-    const json = await request({ method: 'PUT', path: '/api/upload?name=x.csv', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+    const json = await request({
+      method: 'PUT',
+      path: '/api/upload?name=x.csv',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(json.status).toBe(415);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { allowedHosts, newToken, readCookie, requestToken, tokenMatches } from '../../../../electron/server/security.js';
+import {
+  allowedHosts,
+  newToken,
+  readCookie,
+  requestToken,
+  tokenMatches,
+} from '../../../../electron/server/security.js';
 
 describe('token', () => {
   it('is random and url-safe', () => {

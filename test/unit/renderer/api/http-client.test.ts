@@ -31,7 +31,11 @@ describe('HTTP client', () => {
   });
 
   it('throws the envelope error with code, message and details on non-2xx replies', async () => {
-    const error = { code: 'bad_rows', message: 'x.csv has 2 malformed rows', details: { lines: [{ line: 3, reason: 'r' }] } };
+    const error = {
+      code: 'bad_rows',
+      message: 'x.csv has 2 malformed rows',
+      details: { lines: [{ line: 3, reason: 'r' }] },
+    };
     const client = createHttpClient({ fetch: () => Promise.resolve(jsonResponse(422, { ok: false, error })) });
     const thrown = await client.call('datasets.importNow', { path: '/x.csv' }).catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(ApiError);
@@ -40,9 +44,17 @@ describe('HTTP client', () => {
 
   it('reports an unreachable server and a reply without an envelope as internal errors', async () => {
     const down = createHttpClient({ fetch: () => Promise.reject(new TypeError('Failed to fetch')) });
-    await expect(down.call('app.info', {})).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('cannot reach') as string });
-    const html = createHttpClient({ fetch: () => Promise.resolve(new Response('<html>', { status: 502, statusText: 'Bad Gateway' })) });
-    await expect(html.call('app.info', {})).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('502') as string });
+    await expect(down.call('app.info', {})).rejects.toMatchObject({
+      code: 'internal',
+      message: expect.stringContaining('cannot reach') as string,
+    });
+    const html = createHttpClient({
+      fetch: () => Promise.resolve(new Response('<html>', { status: 502, statusText: 'Bad Gateway' })),
+    });
+    await expect(html.call('app.info', {})).rejects.toMatchObject({
+      code: 'internal',
+      message: expect.stringContaining('502') as string,
+    });
   });
 
   it('opens one event stream lazily and dispatches parsed payloads to subscribers', () => {

@@ -8,9 +8,11 @@ type Handler = (payload: unknown) => void;
 /** A client whose calls the test answers and whose events the test sends. */
 function fakeClient() {
   const handlers = new Map<string, Set<Handler>>();
-  const calls: Array<{ method: string; arg: unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+  const calls: Array<{ method: string; arg: unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> =
+    [];
   const client = {
-    call: (method: string, arg: unknown) => new Promise((resolve, reject) => calls.push({ method, arg, resolve, reject })),
+    call: (method: string, arg: unknown) =>
+      new Promise((resolve, reject) => calls.push({ method, arg, resolve, reject })),
     on: (event: string, handler: Handler) => {
       let set = handlers.get(event);
       if (!set) handlers.set(event, (set = new Set()));
@@ -45,7 +47,7 @@ describe('ImportStore', () => {
   it('imports a granted handle and follows the job to success', async () => {
     const { client, calls, emit } = fakeClient();
     const imported = vi.fn();
-    const store = new ImportStore(client, () => (handle('/data/a.csv')), imported);
+    const store = new ImportStore(client, () => handle('/data/a.csv'), imported);
     store.connect();
     const id = store.start({ file: file('a.csv'), source: handle('/data/a.csv') });
     await flush();
@@ -53,9 +55,26 @@ describe('ImportStore', () => {
     expect(calls[0]).toMatchObject({ method: 'datasets.import', arg: { path: '/data/a.csv', badRows: 'fail' } });
     calls[0]?.resolve({ jobId: 'j1', kind: 'import', label: 'Import a.csv' });
     await flush();
-    emit('job.progress', { jobId: 'j1', kind: 'import', phase: 'reading', fraction: 0.5, bytesDone: 5, bytesTotal: 10, rows: 100, label: '' });
+    emit('job.progress', {
+      jobId: 'j1',
+      kind: 'import',
+      phase: 'reading',
+      fraction: 0.5,
+      bytesDone: 5,
+      bytesTotal: 10,
+      rows: 100,
+      label: '',
+    });
     expect(store.snapshot()[0]?.progress).toMatchObject({ phase: 'reading', fraction: 0.5, rows: 100 });
-    emit('job.progress', { jobId: 'other', kind: 'import', phase: 'reading', fraction: 0.9, bytesDone: 9, bytesTotal: 10, label: '' });
+    emit('job.progress', {
+      jobId: 'other',
+      kind: 'import',
+      phase: 'reading',
+      fraction: 0.9,
+      bytesDone: 9,
+      bytesTotal: 10,
+      label: '',
+    });
     expect(store.snapshot()[0]?.progress?.fraction).toBe(0.5);
     emit('job.finished', { jobId: 'j1', kind: 'import', status: 'succeeded', result: result() });
     expect(store.snapshot()[0]).toMatchObject({ state: 'succeeded', result: { version: 1 } });
@@ -65,7 +84,7 @@ describe('ImportStore', () => {
   it('imports a sample by id on the engine side, under its name', async () => {
     const { client, calls, emit } = fakeClient();
     const imported = vi.fn();
-    const store = new ImportStore(client, () => (handle('/unused')), imported);
+    const store = new ImportStore(client, () => handle('/unused'), imported);
     store.connect();
     store.startSample({ id: 'iris', name: 'Iris' });
     expect(store.snapshot()[0]).toMatchObject({ state: 'importing', fileName: 'Iris' });
@@ -79,7 +98,7 @@ describe('ImportStore', () => {
 
   it('accepts a job that finished before the call replied with its id', async () => {
     const { client, calls, emit } = fakeClient();
-    const store = new ImportStore(client, () => (handle('/a.csv')));
+    const store = new ImportStore(client, () => handle('/a.csv'));
     store.connect();
     store.start({ file: file('a.csv'), source: handle('/a.csv') });
     await flush();
@@ -108,12 +127,17 @@ describe('ImportStore', () => {
     finishUpload({ path: '/home/uploads/x/b.csv', name: 'b.csv' });
     await flush();
     expect(store.snapshot()[0]?.state).toBe('importing');
-    expect(calls[0]?.arg).toEqual({ path: '/home/uploads/x/b.csv', originalName: 'b.csv', removeSourceAfter: true, badRows: 'fail' });
+    expect(calls[0]?.arg).toEqual({
+      path: '/home/uploads/x/b.csv',
+      originalName: 'b.csv',
+      removeSourceAfter: true,
+      badRows: 'fail',
+    });
   });
 
   it('offers a retry that skips bad rows with a fresh source for the same file', async () => {
     const { client, calls, emit } = fakeClient();
-    const sourceFor = vi.fn((): FileSource => (handle('/r.csv')));
+    const sourceFor = vi.fn((): FileSource => handle('/r.csv'));
     const store = new ImportStore(client, sourceFor);
     store.connect();
     const f = file('r.csv');
@@ -134,7 +158,7 @@ describe('ImportStore', () => {
 
   it('cancels a job asked to stop before its id was known, and reports it cancelled', async () => {
     const { client, calls, emit } = fakeClient();
-    const store = new ImportStore(client, () => (handle('/c.csv')));
+    const store = new ImportStore(client, () => handle('/c.csv'));
     store.connect();
     const id = store.start({ file: file('c.csv'), source: handle('/c.csv') });
     await flush();
@@ -143,7 +167,12 @@ describe('ImportStore', () => {
     calls[0]?.resolve({ jobId: 'j1', kind: 'import', label: '' });
     await flush();
     expect(calls[1]).toMatchObject({ method: 'jobs.cancel', arg: { jobId: 'j1' } });
-    emit('job.finished', { jobId: 'j1', kind: 'import', status: 'cancelled', error: { code: 'cancelled', message: 'import of c.csv was cancelled' } });
+    emit('job.finished', {
+      jobId: 'j1',
+      kind: 'import',
+      status: 'cancelled',
+      error: { code: 'cancelled', message: 'import of c.csv was cancelled' },
+    });
     expect(store.snapshot()[0]?.state).toBe('cancelled');
     store.dismiss(id);
     expect(store.snapshot()).toEqual([]);
@@ -151,11 +180,14 @@ describe('ImportStore', () => {
 
   it('turns a rejected call into a failed task with the engine message', async () => {
     const { client, calls } = fakeClient();
-    const store = new ImportStore(client, () => (handle('/x')));
+    const store = new ImportStore(client, () => handle('/x'));
     store.start({ file: file('x.csv'), source: handle('/x') });
     await flush();
     calls[0]?.reject({ code: 'not_found', message: 'x.csv: file not found (/x)' });
     await flush();
-    expect(store.snapshot()[0]).toMatchObject({ state: 'failed', error: { code: 'not_found', message: 'x.csv: file not found (/x)' } });
+    expect(store.snapshot()[0]).toMatchObject({
+      state: 'failed',
+      error: { code: 'not_found', message: 'x.csv: file not found (/x)' },
+    });
   });
 });

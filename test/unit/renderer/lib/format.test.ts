@@ -64,7 +64,9 @@ describe('format', () => {
   });
 
   it('describes import progress by phase, bytes and rows', () => {
-    expect(describeProgress({ phase: 'reading', bytesDone: 1024, bytesTotal: 4096, rows: 12000 })).toBe('Reading · 1.0 KB of 4.0 KB · 12,000 rows');
+    expect(describeProgress({ phase: 'reading', bytesDone: 1024, bytesTotal: 4096, rows: 12000 })).toBe(
+      'Reading · 1.0 KB of 4.0 KB · 12,000 rows',
+    );
     expect(describeProgress({ phase: 'profiling', bytesDone: 0, bytesTotal: 0 })).toBe('Profiling');
   });
 });

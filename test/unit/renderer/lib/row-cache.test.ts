@@ -9,7 +9,10 @@ function controlledFetcher() {
   const asked: Array<{ offset: number; limit: number; resolve: () => void; reject: (e: unknown) => void }> = [];
   const fetch = (offset: number, limit: number) =>
     new Promise<RowsPage>((resolve, reject) => {
-      const rows = Array.from({ length: Math.max(0, Math.min(limit, TOTAL - offset)) }, (_, i) => [offset + i + 1, `r${offset + i}`]);
+      const rows = Array.from({ length: Math.max(0, Math.min(limit, TOTAL - offset)) }, (_, i) => [
+        offset + i + 1,
+        `r${offset + i}`,
+      ]);
       asked.push({ offset, limit, resolve: () => resolve({ columns: ['v'], rows, total: TOTAL, offset }), reject });
     });
   return { asked, fetch };

@@ -75,7 +75,10 @@ describe('bad-input corpus through the service', () => {
     expect(result.warnings).toEqual(detail.version.warnings);
     if (want.warnings.length === 0) expect(detail.version.warnings).toEqual([]);
     for (const fragment of want.warnings) {
-      expect(detail.version.warnings.some((w) => w.includes(fragment)), `${fragment} in ${JSON.stringify(detail.version.warnings)}`).toBe(true);
+      expect(
+        detail.version.warnings.some((w) => w.includes(fragment)),
+        `${fragment} in ${JSON.stringify(detail.version.warnings)}`,
+      ).toBe(true);
     }
     if (want.firstRows) {
       const page = await service.invoke('datasets.rows', { versionId: result.versionId, limit: want.firstRows.length });

@@ -50,7 +50,9 @@ describe('inspectFile: format', () => {
   });
 
   it('refuses a .parquet file without the signature', async () => {
-    expect((await refusal(corpus('not-parquet.parquet'))).message).toBe('not-parquet.parquet is not a Parquet file (it lacks the PAR1 signature)');
+    expect((await refusal(corpus('not-parquet.parquet'))).message).toBe(
+      'not-parquet.parquet is not a Parquet file (it lacks the PAR1 signature)',
+    );
   });
 
   it.each([
@@ -107,7 +109,12 @@ describe('inspectFile: CSV dialect', () => {
 
   it('detects decimal commas only with a ; delimiter', async () => {
     const semi = await inspectFile(corpus('semicolon-decimal-comma.csv'));
-    expect(semi.csv).toMatchObject({ delimiter: ';', decimalComma: true, encoding: 'utf-8', header: ['id', 'price', 'label'] });
+    expect(semi.csv).toMatchObject({
+      delimiter: ';',
+      decimalComma: true,
+      encoding: 'utf-8',
+      header: ['id', 'price', 'label'],
+    });
     const comma = await inspectFile(await file('dc.csv', 'a,b\n"1,5",2\n'));
     expect(comma.csv?.decimalComma).toBe(false);
     const plain = await inspectFile(await file('nodc.csv', 'a;b\n1.5;2\n'));
@@ -128,7 +135,10 @@ describe('inspectFile: CSV dialect', () => {
 
   it('refuses UTF-16 BE, and JSON that is not UTF-8', async () => {
     expect((await refusal(corpus('utf16be-bom.csv'))).message).toContain('UTF-16 big-endian');
-    const json16 = await file('w.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('[{"x":1}]', 'utf16le')]));
+    const json16 = await file(
+      'w.json',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('[{"x":1}]', 'utf16le')]),
+    );
     expect((await refusal(json16)).message).toContain('JSON must be UTF-8');
   });
 

@@ -16,11 +16,15 @@ let n = 0;
 beforeAll(async () => ({ dir, cleanup } = await tempDir()));
 afterAll(async () => cleanup());
 
-async function run(file: string, options: { knownHashes?: Record<string, string>; onProgress?: (phase: string) => void } = {}) {
+async function run(
+  file: string,
+  options: { knownHashes?: Record<string, string>; onProgress?: (phase: string) => void } = {},
+) {
   const workDir = path.join(dir, `work-${n++}`);
   await mkdir(workDir);
-  const outcome = await importFile({ path: file, badRows: 'fail', knownHashes: options.knownHashes ?? {}, workDir }, (p) =>
-    options.onProgress?.(p.phase),
+  const outcome = await importFile(
+    { path: file, badRows: 'fail', knownHashes: options.knownHashes ?? {}, workDir },
+    (p) => options.onProgress?.(p.phase),
   );
   return { outcome, workDir };
 }
@@ -92,7 +96,10 @@ describe('importFile', () => {
     const first = created((await run(file)).outcome);
     expect(first.sha256).toMatch(/^[0-9a-f]{64}$/);
     const phases: string[] = [];
-    const { outcome, workDir } = await run(file, { knownHashes: { [first.sha256]: 'v-existing' }, onProgress: (p) => phases.push(p) });
+    const { outcome, workDir } = await run(file, {
+      knownHashes: { [first.sha256]: 'v-existing' },
+      onProgress: (p) => phases.push(p),
+    });
     expect(outcome).toEqual({ kind: 'unchanged', versionId: 'v-existing', sha256: first.sha256 });
     expect(phases).not.toContain('reading');
     expect(await readdir(workDir)).toEqual([]);
@@ -101,7 +108,10 @@ describe('importFile', () => {
   it('infers types in a plain CSV: integer, numeric, boolean, datetime, categorical', async () => {
     const file = path.join(dir, 'types.csv');
     const lines = ['n,x,flag,when,kind'];
-    for (let i = 0; i < 12; i++) lines.push(`${i},${i}.25,${i % 2 === 0 ? 'true' : 'false'},2024-01-${String(i + 1).padStart(2, '0')} 10:00:00,${['a', 'b', 'c'][i % 3]}`);
+    for (let i = 0; i < 12; i++)
+      lines.push(
+        `${i},${i}.25,${i % 2 === 0 ? 'true' : 'false'},2024-01-${String(i + 1).padStart(2, '0')} 10:00:00,${['a', 'b', 'c'][i % 3]}`,
+      );
     await writeFile(file, `${lines.join('\n')}\n`);
     const o = created((await run(file)).outcome);
     expect(o.columns.map((c) => c.type)).toEqual(['integer', 'numeric', 'boolean', 'datetime', 'categorical']);
@@ -157,7 +167,9 @@ describe('importFile', () => {
     const { instance, conn } = await openDuck({ memoryLimit: limit, tempDir: path.join(dir, 'spill') });
     try {
       const out = path.join(dir, 'wide.parquet');
-      await conn.run(`COPY (SELECT * FROM read_csv(${literal(file)}, header=true)) TO ${literal(out)} (FORMAT parquet, COMPRESSION zstd)`);
+      await conn.run(
+        `COPY (SELECT * FROM read_csv(${literal(file)}, header=true)) TO ${literal(out)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
       const reader = await conn.runAndReadAll(`SELECT count(*), max(c9999) FROM read_parquet(${literal(out)})`);
       expect(reader.getRowsJS()[0]?.map(Number)).toEqual([2, 19998]);
     } finally {

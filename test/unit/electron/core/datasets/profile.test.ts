@@ -3,7 +3,12 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnProfile } from '../../../../../shared/api.js';
 import { asText, openDuck } from '../../../../../electron/core/datasets/duck.js';
-import { CATEGORICAL_MAX_DISTINCT, LONG_MIN_COLUMNS, profileColumns, storageFamily } from '../../../../../electron/core/datasets/profile.js';
+import {
+  CATEGORICAL_MAX_DISTINCT,
+  LONG_MIN_COLUMNS,
+  profileColumns,
+  storageFamily,
+} from '../../../../../electron/core/datasets/profile.js';
 
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;
@@ -41,7 +46,16 @@ const get = (name: string): ColumnProfile => {
 describe('profileColumns', () => {
   it('profiles a numeric column: min, max, mean, sample std, quantiles, histogram', () => {
     const x = get('x');
-    expect(x).toMatchObject({ type: 'numeric', inferredType: 'numeric', missing: 1, invalid: 0, nonFinite: 0, distinct: 5, min: 1, max: 10 });
+    expect(x).toMatchObject({
+      type: 'numeric',
+      inferredType: 'numeric',
+      missing: 1,
+      invalid: 0,
+      nonFinite: 0,
+      distinct: 5,
+      min: 1,
+      max: 10,
+    });
     expect(x.mean).toBeCloseTo(4, 12); // (1+2+3+4+10)/5
     expect(x.std).toBeCloseTo(Math.sqrt(50 / 4), 12); // squared deviations 9+4+1+0+36, n-1 = 4
     // Linear interpolation between order statistics (quantile_cont): positions q*(n-1).
@@ -70,7 +84,9 @@ describe('profileColumns', () => {
     // 0..20 in 20 bins of width 1: bins are right-closed, (j, j+1], and the first also takes 0.
     await conn.run('CREATE TABLE edges AS SELECT range::DOUBLE AS e FROM range(0, 21)');
     const scanned = (await profileColumns(conn, 'edges', await specsOf('edges')))[0]?.histogram;
-    const bounded = (await profileColumns(conn, 'edges', [{ name: 'e', storageType: 'DOUBLE', bounds: { min: 0, max: 20 } }]))[0]?.histogram;
+    const bounded = (
+      await profileColumns(conn, 'edges', [{ name: 'e', storageType: 'DOUBLE', bounds: { min: 0, max: 20 } }])
+    )[0]?.histogram;
     expect(scanned?.map((b) => b.count)).toEqual([2, ...Array<number>(19).fill(1)]);
     expect(bounded).toEqual(scanned);
   });
@@ -78,7 +94,9 @@ describe('profileColumns', () => {
   it('counts every value when a bin bound has no short decimal form (the binned histogram keys)', async () => {
     // With these bounds the tenth bin ends at 0.00009999999997489795, which DuckDB would read
     // one unit off as a DECIMAL literal: that bin's values would vanish from the histogram.
-    await conn.run('CREATE TABLE odd AS SELECT * FROM (VALUES (-499.9992::DOUBLE), (0.00005), (0.00004), (499.9994)) v(o)');
+    await conn.run(
+      'CREATE TABLE odd AS SELECT * FROM (VALUES (-499.9992::DOUBLE), (0.00005), (0.00004), (499.9994)) v(o)',
+    );
     for (const bounds of [undefined, { min: -499.9992, max: 499.9994 }]) {
       const [p] = await profileColumns(conn, 'odd', [{ name: 'o', storageType: 'DOUBLE', bounds }]);
       expect(p?.histogram?.reduce((n, b) => n + b.count, 0)).toBe(4);
@@ -160,7 +178,9 @@ describe('wide tables', () => {
     // Every column of t, repeated under new names until the table is wide enough.
     const base = await specsOf('t');
     const copies = Math.ceil(LONG_MIN_COLUMNS / base.length) + 1;
-    const select = Array.from({ length: copies }, (_, i) => base.map((c) => `"${c.name}" AS "${c.name}_${i}"`).join(', ')).join(', ');
+    const select = Array.from({ length: copies }, (_, i) =>
+      base.map((c) => `"${c.name}" AS "${c.name}_${i}"`).join(', '),
+    ).join(', ');
     await conn.run(`CREATE TABLE w AS SELECT ${select}, NULL::VARCHAR AS all_null FROM t`);
     const specs = await specsOf('w');
     expect(specs.length).toBeGreaterThanOrEqual(LONG_MIN_COLUMNS);
@@ -171,7 +191,11 @@ describe('wide tables', () => {
     expect(long.find((p) => p.name === 'x_3')).toEqual({ ...get('x'), name: 'x_3' });
     expect(long.at(-1)).toMatchObject({ name: 'all_null', missing: 6, distinct: 0, type: 'text' });
     // A type correction goes through the same path.
-    const corrected = await profileColumns(conn, 'w', specs.map((c) => (c.name === 'n_0' ? { ...c, type: 'categorical' as const } : c)));
+    const corrected = await profileColumns(
+      conn,
+      'w',
+      specs.map((c) => (c.name === 'n_0' ? { ...c, type: 'categorical' as const } : c)),
+    );
     expect(corrected.find((p) => p.name === 'n_0')?.topValues?.[0]).toEqual({ value: '3', count: 3 });
   });
 
@@ -205,11 +229,15 @@ describe('categorical or text', () => {
   });
 
   it('needs repeats: all values distinct is text; on tiny tables some repeats are enough', async () => {
-    await conn.run(`CREATE TABLE r AS SELECT * FROM (VALUES ('a', 'a'), ('b', 'b'), ('c', 'a'), ('d', 'c'), ('e', 'd')) v(u, s)`);
+    await conn.run(
+      `CREATE TABLE r AS SELECT * FROM (VALUES ('a', 'a'), ('b', 'b'), ('c', 'a'), ('d', 'c'), ('e', 'd')) v(u, s)`,
+    );
     const result = await profileColumns(conn, 'r', await specsOf('r'));
     expect(result.map((p) => p.type)).toEqual(['text', 'categorical']);
     // Above the tiny-table allowance, more distinct values than half the rows is text.
-    await conn.run(`CREATE TABLE h AS SELECT 'v' || (i % 60)::VARCHAR AS s60, 'v' || (i % 50)::VARCHAR AS s50 FROM range(100) r(i)`);
+    await conn.run(
+      `CREATE TABLE h AS SELECT 'v' || (i % 60)::VARCHAR AS s60, 'v' || (i % 50)::VARCHAR AS s50 FROM range(100) r(i)`,
+    );
     const wide = await profileColumns(conn, 'h', await specsOf('h'));
     expect(wide.map((p) => p.type)).toEqual(['text', 'categorical']);
   });

@@ -39,10 +39,23 @@ afterAll(async () => {
   await cleanup();
 });
 
-const rows = (q: { offset?: number; limit?: number; sort?: { column: string; direction: 'asc' | 'desc' }; filters?: RowFilter[] }) =>
-  readRows(conn, { dataFile, columns, offset: q.offset ?? 0, limit: q.limit ?? 100, sort: q.sort, filters: q.filters ?? [] });
+const rows = (q: {
+  offset?: number;
+  limit?: number;
+  sort?: { column: string; direction: 'asc' | 'desc' };
+  filters?: RowFilter[];
+}) =>
+  readRows(conn, {
+    dataFile,
+    columns,
+    offset: q.offset ?? 0,
+    limit: q.limit ?? 100,
+    sort: q.sort,
+    filters: q.filters ?? [],
+  });
 
-const col = (page: { columns: string[]; rows: unknown[][] }, name: string) => page.rows.map((r) => r[page.columns.indexOf(name) + 1]);
+const col = (page: { columns: string[]; rows: unknown[][] }, name: string) =>
+  page.rows.map((r) => r[page.columns.indexOf(name) + 1]);
 
 describe('readRows', () => {
   it('pages in file order, each row led by its 1-based row number, with the total', async () => {
@@ -70,7 +83,9 @@ describe('readRows', () => {
   });
 
   it('filters: contains (case-insensitive, wildcards literal), eq, gt, is_null, combined', async () => {
-    expect(col(await rows({ filters: [{ column: 'name', op: 'contains', value: 'NAME_2' }] }), 'id')).toEqual([2, 21, 22, 23, 24]);
+    expect(col(await rows({ filters: [{ column: 'name', op: 'contains', value: 'NAME_2' }] }), 'id')).toEqual([
+      2, 21, 22, 23, 24,
+    ]);
     expect((await rows({ filters: [{ column: 'name', op: 'contains', value: '%' }] })).total).toBe(0);
     expect((await rows({ filters: [{ column: 'name', op: 'contains', value: '_' }] })).total).toBe(20);
     expect(col(await rows({ filters: [{ column: 'score', op: 'eq', value: 3 }] }), 'id')).toEqual([3, 10, 17, 24]);
@@ -89,7 +104,10 @@ describe('readRows', () => {
   });
 
   it('works with a column called __proto__', async () => {
-    const page = await rows({ filters: [{ column: '__proto__', op: 'eq', value: 'p2' }], sort: { column: '__proto__', direction: 'desc' } });
+    const page = await rows({
+      filters: [{ column: '__proto__', op: 'eq', value: 'p2' }],
+      sort: { column: '__proto__', direction: 'desc' },
+    });
     expect(page.total).toBe(8);
     expect(new Set(col(page, '__proto__'))).toEqual(new Set(['p2']));
   });
@@ -109,7 +127,9 @@ describe('readRows', () => {
       return (err as CairnError).code;
     };
     expect(await codeOf(rows({ sort: { column: 'nope', direction: 'asc' } }))).toBe('invalid_argument');
-    expect(await codeOf(rows({ filters: [{ column: 'id"; DROP TABLE x; --', op: 'eq', value: 1 }] }))).toBe('invalid_argument');
+    expect(await codeOf(rows({ filters: [{ column: 'id"; DROP TABLE x; --', op: 'eq', value: 1 }] }))).toBe(
+      'invalid_argument',
+    );
     expect(await codeOf(rows({ filters: [{ column: 'id', op: 'eq' }] }))).toBe('invalid_argument');
   });
 });

@@ -71,13 +71,24 @@ describe('DatasetsRepo', () => {
     expect(repo.list()).toHaveLength(1);
     expect(dataset).toMatchObject({ name: 'iris', latestVersion: 3, versionCount: 3, rows: 7, columns: 2 });
     expect(repo.versions(v1.datasetId).map((v) => v.version)).toEqual([3, 2, 1]);
-    expect(v1).toMatchObject({ contentHash: 'h1', warnings: ['w'], columns: 2, sourceFormat: 'csv', dataFile: 'datasets/d/v1.parquet' });
+    expect(v1).toMatchObject({
+      contentHash: 'h1',
+      warnings: ['w'],
+      columns: 2,
+      sourceFormat: 'csv',
+      dataFile: 'datasets/d/v1.parquet',
+    });
   });
 
   it('keeps separate datasets apart and finds them by id or name', () => {
     const a = add('alpha', 'h');
     const b = add('beta', 'h'); // the same content under another name is another dataset
-    expect(repo.list().map((d) => d.name).sort()).toEqual(['alpha', 'beta']);
+    expect(
+      repo
+        .list()
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(['alpha', 'beta']);
     expect(repo.find('ALPHA')?.id).toBe(a.datasetId);
     expect(repo.find(b.datasetId)?.name).toBe('beta');
     expect(repo.find('gamma')).toBeUndefined();

@@ -14,7 +14,9 @@ beforeEach(async () => ({ dir, cleanup } = await tempDir()));
 afterEach(async () => cleanup());
 
 const tables = (db: Database.Database) =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
 
 describe('migrations', () => {
   const all = loadMigrations();
@@ -24,19 +26,22 @@ describe('migrations', () => {
     expect(all.map((m) => m.version)).toEqual(all.map((_m, i) => i + 1));
   });
 
-  it.each(all.map((m) => [m.version, m.name] as const))('%i-%s applies on the schema before it and bumps user_version', (version) => {
-    const db = new Database(path.join(dir, 'app.db'));
-    try {
-      expect(migrate(db, all, version - 1)).toBe(version - 1);
-      const before = tables(db);
-      expect(migrate(db, all, version)).toBe(version);
-      expect(db.pragma('user_version', { simple: true })).toBe(version);
-      expect(tables(db).length).toBeGreaterThanOrEqual(before.length);
-      expect(db.pragma('foreign_key_check')).toEqual([]);
-    } finally {
-      db.close();
-    }
-  });
+  it.each(all.map((m) => [m.version, m.name] as const))(
+    '%i-%s applies on the schema before it and bumps user_version',
+    (version) => {
+      const db = new Database(path.join(dir, 'app.db'));
+      try {
+        expect(migrate(db, all, version - 1)).toBe(version - 1);
+        const before = tables(db);
+        expect(migrate(db, all, version)).toBe(version);
+        expect(db.pragma('user_version', { simple: true })).toBe(version);
+        expect(tables(db).length).toBeGreaterThanOrEqual(before.length);
+        expect(db.pragma('foreign_key_check')).toEqual([]);
+      } finally {
+        db.close();
+      }
+    },
+  );
 
   it('0001 creates the dataset tables as STRICT tables', () => {
     const db = new Database(':memory:');
@@ -80,7 +85,9 @@ describe('migrations', () => {
     expect(() => insertRun.run('r3', 'nope', 'queued')).toThrow(/FOREIGN KEY/);
     db.prepare("INSERT INTO models VALUES ('m', 'Iris', 'c')").run();
     expect(() => db.prepare("INSERT INTO models VALUES ('m2', 'iris', 'c')").run()).toThrow(/UNIQUE/);
-    const insertVersion = db.prepare("INSERT INTO model_versions VALUES (?, 'm', ?, 'r1', 'models/Iris/1', 'abc', 'c')");
+    const insertVersion = db.prepare(
+      "INSERT INTO model_versions VALUES (?, 'm', ?, 'r1', 'models/Iris/1', 'abc', 'c')",
+    );
     insertVersion.run('mv1', 1);
     expect(() => insertVersion.run('mv2', 1)).toThrow(/UNIQUE/);
     expect(() => insertVersion.run('mv3', 'two')).toThrow();
@@ -95,7 +102,19 @@ describe('migrations', () => {
       `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
          row_count, column_count, data_file, profile_json, created_at) VALUES ('v', 'd', 1, 'h', 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
     ).run();
-    const metrics = { test: { accuracy: 0.9, roc_auc: null, rows: 30, confusion: [[1, 0], [0, 1]], roc: [{ fpr: [0, 1] }], classes: ['a', 'b'] } };
+    const metrics = {
+      test: {
+        accuracy: 0.9,
+        roc_auc: null,
+        rows: 30,
+        confusion: [
+          [1, 0],
+          [0, 1],
+        ],
+        roc: [{ fpr: [0, 1] }],
+        classes: ['a', 'b'],
+      },
+    };
     const insert = db.prepare(
       `INSERT INTO runs (id, dataset_version_id, status, target, model_kind, params_json, dataset_hash, created_at, metrics_json)
        VALUES (?, 'v', ?, 'y', 'mlp', '{}', 'h', 'c', ?)`,
@@ -135,7 +154,9 @@ describe('migrations', () => {
     insert.run('mv2', 2, null, 'import');
     expect(() => insert.run('mv3', 3, null, 'run')).toThrow(/CHECK/);
     db.prepare("INSERT INTO model_aliases VALUES ('m', 'production', 2, 'c')").run();
-    expect(() => db.prepare("INSERT INTO model_aliases VALUES ('m', 'PRODUCTION', 1, 'c')").run()).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => db.prepare("INSERT INTO model_aliases VALUES ('m', 'PRODUCTION', 1, 'c')").run()).toThrow(
+      /UNIQUE|PRIMARY/,
+    );
     expect(() => db.prepare("INSERT INTO model_aliases VALUES ('m', 'staging', 9, 'c')").run()).toThrow(/FOREIGN KEY/);
     expect(() => db.prepare("DELETE FROM model_versions WHERE id = 'mv2'").run()).toThrow(/FOREIGN KEY/);
     expect(db.pragma('foreign_key_check')).toEqual([]);
@@ -154,23 +175,30 @@ describe('migrations', () => {
     }
     db.prepare("INSERT INTO pipelines VALUES ('p', 'Iris', 'c')").run();
     expect(() => db.prepare("INSERT INTO pipelines VALUES ('p2', 'IRIS', 'c')").run()).toThrow(/UNIQUE/);
-    const version = db.prepare("INSERT INTO pipeline_versions (pipeline_id, version, spec_json, spec_hash, saved_at) VALUES (?, ?, '{}', 'h', 'c')");
+    const version = db.prepare(
+      "INSERT INTO pipeline_versions (pipeline_id, version, spec_json, spec_hash, saved_at) VALUES (?, ?, '{}', 'h', 'c')",
+    );
     version.run('p', 1);
     expect(() => version.run('p', 1)).toThrow(/UNIQUE|PRIMARY/);
     expect(() => version.run('p', 0)).toThrow(/CHECK/);
     expect(() => version.run('nope', 1)).toThrow(/FOREIGN KEY/);
-    const run = db.prepare("INSERT INTO pipeline_runs (id, pipeline_id, version, status, created_at) VALUES (?, 'p', ?, ?, 'c')");
+    const run = db.prepare(
+      "INSERT INTO pipeline_runs (id, pipeline_id, version, status, created_at) VALUES (?, 'p', ?, ?, 'c')",
+    );
     run.run('r1', 1, 'gate_failed');
     expect(() => run.run('r2', 1, 'exploded')).toThrow(/CHECK/);
     expect(() => run.run('r3', 9, 'queued')).toThrow(/FOREIGN KEY/);
-    const stepRow = db.prepare("INSERT INTO pipeline_steps (run_id, node_id, kind, position, state, cached, training_run_id) VALUES ('r1', ?, 'dataset', 0, ?, ?, ?)");
+    const stepRow = db.prepare(
+      "INSERT INTO pipeline_steps (run_id, node_id, kind, position, state, cached, training_run_id) VALUES ('r1', ?, 'dataset', 0, ?, ?, ?)",
+    );
     stepRow.run('a', 'cached', 1, null);
     expect(() => stepRow.run('b', 'cached', 0, null)).toThrow(/CHECK/);
     expect(() => stepRow.run('c', 'waiting', 0, null)).toThrow(/CHECK/);
     expect(() => stepRow.run('d', 'succeeded', 0, 'no-such-run')).toThrow(/FOREIGN KEY/);
     // Deleting a pipeline takes its versions, runs and steps with it.
     db.prepare("DELETE FROM pipelines WHERE id = 'p'").run();
-    for (const name of created) expect((db.prepare(`SELECT count(*) AS n FROM ${name}`).get() as { n: number }).n).toBe(0);
+    for (const name of created)
+      expect((db.prepare(`SELECT count(*) AS n FROM ${name}`).get() as { n: number }).n).toBe(0);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
@@ -230,7 +258,10 @@ describe('migrations', () => {
     const migDir = path.join(dir, 'migrations');
     await mkdir(migDir);
     await writeFile(path.join(migDir, '0001-good.sql'), 'CREATE TABLE a (x INTEGER) STRICT;');
-    await writeFile(path.join(migDir, '0002-bad.sql'), 'CREATE TABLE b (x INTEGER) STRICT; INSERT INTO nowhere VALUES (1);');
+    await writeFile(
+      path.join(migDir, '0002-bad.sql'),
+      'CREATE TABLE b (x INTEGER) STRICT; INSERT INTO nowhere VALUES (1);',
+    );
     const db = new Database(':memory:');
     expect(() => migrate(db, loadMigrations(migDir))).toThrow(/nowhere/);
     expect(db.pragma('user_version', { simple: true })).toBe(1);

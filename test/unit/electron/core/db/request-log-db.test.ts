@@ -23,7 +23,6 @@ afterEach(async () => {
   await cleanup();
 });
 
-
 describe('RequestLogDb.prune', () => {
   it('deletes rows older than the age limit', () => {
     // 10 rows a day apart, the newest now: days 9..0 ago.
@@ -49,7 +48,10 @@ describe('RequestLogDb.prune', () => {
   });
 
   it('applies both limits together, a bounded chunk per call', () => {
-    db.append([...Array.from({ length: 50 }, (_, i) => logRow(NOW - 40 * DAY, i)), ...Array.from({ length: 150 }, (_, i) => logRow(NOW, 50 + i))]);
+    db.append([
+      ...Array.from({ length: 50 }, (_, i) => logRow(NOW - 40 * DAY, i)),
+      ...Array.from({ length: 150 }, (_, i) => logRow(NOW, 50 + i)),
+    ]);
     // 50 too old, then 50 over the cap of 100; at most 30 go per call.
     const retention = { maxRows: 100, maxAgeDays: 30 };
     const deleted: number[] = [];

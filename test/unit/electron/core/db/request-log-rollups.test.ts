@@ -26,7 +26,11 @@ beforeEach(async () => {
 afterEach(async () => cleanup());
 
 /** A request of `n` instances: n rows sharing its time, status and latency. */
-function request(at: number, latencyMs: number, opts: { n?: number; status?: number; model?: string; version?: number | null; out?: unknown } = {}): LogRow[] {
+function request(
+  at: number,
+  latencyMs: number,
+  opts: { n?: number; status?: number; model?: string; version?: number | null; out?: unknown } = {},
+): LogRow[] {
   const status = opts.status ?? 200;
   const out = (opts.out ?? { label: 'a', probabilities: { a: 0.9, b: 0.1 } }) as { label?: string; value?: number };
   return Array.from({ length: opts.n ?? 1 }, (_, i) => ({
@@ -67,7 +71,11 @@ function traffic(): LogRow[] {
   // 2,000 one-instance requests over 30 minutes, log-normal latencies from 0.2 to ~200 ms.
   for (let i = 0; i < 2_000; i++) {
     const ms = Math.exp(Math.log(0.2) + random() * Math.log(1000));
-    rows.push(...request(T0 + Math.floor((i / 2_000) * 30 * MIN), ms, { out: { label: random() < 0.3 ? 'b' : 'a', probabilities: { a: 0.5, b: 0.5 } } }));
+    rows.push(
+      ...request(T0 + Math.floor((i / 2_000) * 30 * MIN), ms, {
+        out: { label: random() < 0.3 ? 'b' : 'a', probabilities: { a: 0.5, b: 0.5 } },
+      }),
+    );
   }
   rows.push(...request(T0 + 31 * MIN, 5, { n: 4 }));
   rows.push(...request(T0 + 31 * MIN + 1, 0.3, { status: 400, version: 1 }));
@@ -125,7 +133,10 @@ describe('rollups', () => {
   it('count the classes and value bins the model answered', () => {
     const db = new RequestLogDb(file);
     db.append(traffic());
-    db.append([...request(T0, 1, { model: 'prices', out: { value: 12.5 } }), ...request(T0, 1, { model: 'prices', out: { value: -3 } })]);
+    db.append([
+      ...request(T0, 1, { model: 'prices', out: { value: 12.5 } }),
+      ...request(T0, 1, { model: 'prices', out: { value: -3 } }),
+    ]);
     db.close();
     const reader = new RequestLogReader(file);
     try {
@@ -154,8 +165,11 @@ describe('rollups', () => {
     const old = new Database(file.replace('requests.db', 'old.db'));
     // A schema-1 file made the way schema 1 made it, then opened by this version.
     old.exec(V1_SCHEMA);
-    const insert = old.prepare('INSERT INTO requests (at, model, version, status, latency_ms, prediction_id, input_json, output_json, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const r of rows) insert.run(r.at, r.model, r.version, r.status, r.latencyMs, r.predictionId, r.inputJson, r.outputJson, r.error);
+    const insert = old.prepare(
+      'INSERT INTO requests (at, model, version, status, latency_ms, prediction_id, input_json, output_json, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const r of rows)
+      insert.run(r.at, r.model, r.version, r.status, r.latencyMs, r.predictionId, r.inputJson, r.outputJson, r.error);
     old.close();
     const oldFile = file.replace('requests.db', 'old.db');
     new RequestLogDb(oldFile).close();
@@ -183,7 +197,13 @@ describe('rollups', () => {
     const indexes = (f: string) => {
       const db = new Database(f, { readonly: true });
       try {
-        return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+        return (
+          db
+            .prepare(
+              `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL ORDER BY name`,
+            )
+            .all() as { name: string }[]
+        ).map((r) => r.name);
       } finally {
         db.close();
       }
@@ -228,9 +248,9 @@ describe('feedback and retention', () => {
     db.saveFeedback([label(old[0]!, 1), label(recent[0]!, 1)]);
     db.saveFeedback([label(recent[0]!, 0)]);
     const reader = new RequestLogReader(file);
-    expect(reader.feedback({ model: 'IRIS', version: null, from: T0, to: T0 + MIN, origin: T0, bucketMs: MIN })).toEqual([
-      { b: 0, labelled: 1, correct: 0, absError: null },
-    ]);
+    expect(
+      reader.feedback({ model: 'IRIS', version: null, from: T0, to: T0 + MIN, origin: T0, bucketMs: MIN }),
+    ).toEqual([{ b: 0, labelled: 1, correct: 0, absError: null }]);
     expect(reader.labelled('iris')).toHaveLength(2);
     db.prune({ maxRows: 1_000, maxAgeDays: 5 }, T0);
     expect(reader.labelled('iris')).toHaveLength(1);

@@ -81,7 +81,9 @@ describe('feedback from CSV', () => {
     await writeFile(file, 'id,label\np0,12.5\np1,7.5\np2,abc\n');
     const r = await service.invoke('monitoring.feedbackCsv', { model: 'prices', path: file });
     expect(r.accepted).toBe(2);
-    expect(r.invalid).toEqual([{ row: 4, id: 'p2', message: 'the label must be a finite number for a regression model' }]);
+    expect(r.invalid).toEqual([
+      { row: 4, id: 'p2', message: 'the label must be a finite number for a regression model' },
+    ]);
     const o = await service.invoke('monitoring.overview', { model: 'prices', window: '1h' });
     expect(o.live).toMatchObject({ metric: 'mae', labelled: 2, value: 2.5 });
     // A regressor's answers as a value histogram: the five logged values of 10 in one bar around 10.
@@ -93,7 +95,9 @@ describe('feedback from CSV', () => {
   });
 
   it('numbers rows by their line in the file, past blank lines and a quoted field spanning two', async () => {
-    const csv = ['note,id,label', 'a,zz,true', '', 'b,f5,purple', '"two', 'lines",f6,', '', 'c,f7,violet', ''].join('\n');
+    const csv = ['note,id,label', 'a,zz,true', '', 'b,f5,purple', '"two', 'lines",f6,', '', 'c,f7,violet', ''].join(
+      '\n',
+    );
     const r = await service.invoke('monitoring.feedbackCsv', { model: 'flowers', csv });
     expect(r).toEqual({
       rows: 4,
@@ -108,26 +112,55 @@ describe('feedback from CSV', () => {
   });
 
   it('names the columns it needs, and wants either text or a path', async () => {
-    await expect(service.invoke('monitoring.feedbackCsv', { model: 'flowers', csv: 'prediction,truth\na,b\n' })).rejects.toThrow(
-      /needs an "id" and a "label" column; its columns are "prediction", "truth"/,
-    );
+    await expect(
+      service.invoke('monitoring.feedbackCsv', { model: 'flowers', csv: 'prediction,truth\na,b\n' }),
+    ).rejects.toThrow(/needs an "id" and a "label" column; its columns are "prediction", "truth"/);
     await expect(service.invoke('monitoring.feedbackCsv', { model: 'flowers' })).rejects.toThrow(/either csv or path/);
-    await expect(service.invoke('monitoring.feedback', { model: 'nope', items: [{ id: 'f0', label: 'true' }] })).rejects.toThrow(/no model named "nope"/);
+    await expect(
+      service.invoke('monitoring.feedback', { model: 'nope', items: [{ id: 'f0', label: 'true' }] }),
+    ).rejects.toThrow(/no model named "nope"/);
   });
 });
 
 describe('rules', () => {
   it('are checked against the model and its task', async () => {
-    await expect(service.invoke('monitoring.rules.save', { model: 'prices', metric: 'live_accuracy', comparator: '<', threshold: 0.8 })).rejects.toThrow(
-      /live_accuracy needs a classification model; "prices" is a regression model/,
-    );
-    await expect(service.invoke('monitoring.rules.save', { model: 'nope', metric: 'error_rate', comparator: '>', threshold: 0.1 })).rejects.toThrow(/no model named/);
-    await expect(service.invoke('monitoring.rules.save', { id: 'missing', model: 'prices', metric: 'error_rate', comparator: '>', threshold: 0.1 })).rejects.toThrow(/no alert rule missing/);
+    await expect(
+      service.invoke('monitoring.rules.save', {
+        model: 'prices',
+        metric: 'live_accuracy',
+        comparator: '<',
+        threshold: 0.8,
+      }),
+    ).rejects.toThrow(/live_accuracy needs a classification model; "prices" is a regression model/);
+    await expect(
+      service.invoke('monitoring.rules.save', { model: 'nope', metric: 'error_rate', comparator: '>', threshold: 0.1 }),
+    ).rejects.toThrow(/no model named/);
+    await expect(
+      service.invoke('monitoring.rules.save', {
+        id: 'missing',
+        model: 'prices',
+        metric: 'error_rate',
+        comparator: '>',
+        threshold: 0.1,
+      }),
+    ).rejects.toThrow(/no alert rule missing/);
   });
 
   it('fire at once when saved over a window that already crosses, and deleting one resolves its alert', async () => {
-    const rule = await service.invoke('monitoring.rules.save', { model: 'PRICES', metric: 'live_mae', comparator: '>', threshold: 1, minSamples: 2 });
-    expect(rule).toMatchObject({ model: 'prices', window: '1h', enabled: true, action: 'notify', state: { firing: true, value: 2.5 } });
+    const rule = await service.invoke('monitoring.rules.save', {
+      model: 'PRICES',
+      metric: 'live_mae',
+      comparator: '>',
+      threshold: 1,
+      minSamples: 2,
+    });
+    expect(rule).toMatchObject({
+      model: 'prices',
+      window: '1h',
+      enabled: true,
+      action: 'notify',
+      state: { firing: true, value: 2.5 },
+    });
     const [alert] = await service.invoke('monitoring.alerts', { model: 'prices', status: 'firing' });
     expect(alert?.message).toBe('prices: live MAE 2.5 > 1 over 1h');
     // Raising the threshold is another question: the old alert is answered, the new one holds.
@@ -144,10 +177,28 @@ describe('rules', () => {
 
 describe('retrain policies and triggers', () => {
   it('default by task until saved, and refuse a metric of the other task', async () => {
-    expect(await service.invoke('monitoring.retrainPolicy.get', { model: 'prices' })).toMatchObject({ model: 'prices', metric: 'mae', margin: 0, alias: 'production', saved: false });
-    await expect(service.invoke('monitoring.retrainPolicy.set', { model: 'prices', metric: 'accuracy' })).rejects.toThrow(/accuracy is not a regression metric; use one of mae, rmse, r2/);
-    const saved = await service.invoke('monitoring.retrainPolicy.set', { model: 'prices', metric: 'rmse', margin: 0.5, triggers: { onAlert: false, scheduleHours: 24, onNewDatasetVersion: true } });
-    expect(saved).toMatchObject({ metric: 'rmse', margin: 0.5, saved: true, triggers: { onAlert: false, scheduleHours: 24, onNewDatasetVersion: true } });
+    expect(await service.invoke('monitoring.retrainPolicy.get', { model: 'prices' })).toMatchObject({
+      model: 'prices',
+      metric: 'mae',
+      margin: 0,
+      alias: 'production',
+      saved: false,
+    });
+    await expect(
+      service.invoke('monitoring.retrainPolicy.set', { model: 'prices', metric: 'accuracy' }),
+    ).rejects.toThrow(/accuracy is not a regression metric; use one of mae, rmse, r2/);
+    const saved = await service.invoke('monitoring.retrainPolicy.set', {
+      model: 'prices',
+      metric: 'rmse',
+      margin: 0.5,
+      triggers: { onAlert: false, scheduleHours: 24, onNewDatasetVersion: true },
+    });
+    expect(saved).toMatchObject({
+      metric: 'rmse',
+      margin: 0.5,
+      saved: true,
+      triggers: { onAlert: false, scheduleHours: 24, onNewDatasetVersion: true },
+    });
     expect(await service.invoke('monitoring.retrainPolicy.get', { model: 'prices' })).toEqual(saved);
   });
 
@@ -168,7 +219,13 @@ describe('retrain policies and triggers', () => {
       await service.monitor.tick();
       await decided;
       const [d] = await service.invoke('monitoring.decisions', { model: 'prices' });
-      expect(d).toMatchObject({ trigger: 'dataset', triggerDetail: 'new version 2 of dataset "prices"', dataset: { name: 'prices', version: 2 }, metric: 'rmse', margin: 0.5 });
+      expect(d).toMatchObject({
+        trigger: 'dataset',
+        triggerDetail: 'new version 2 of dataset "prices"',
+        dataset: { name: 'prices', version: 2 },
+        metric: 'rmse',
+        margin: 0.5,
+      });
       expect(['promoted', 'kept']).toContain(d?.outcome);
       // The same version does not trigger again.
       await service.monitor.tick();
@@ -179,7 +236,10 @@ describe('retrain policies and triggers', () => {
       });
       await service.monitor.tick(Date.now() + 25 * 3_600_000);
       await scheduled;
-      expect((await service.invoke('monitoring.decisions', { model: 'prices' }))[0]).toMatchObject({ trigger: 'schedule', triggerDetail: 'every 24 h' });
+      expect((await service.invoke('monitoring.decisions', { model: 'prices' }))[0]).toMatchObject({
+        trigger: 'schedule',
+        triggerDetail: 'every 24 h',
+      });
       expect(decisions).toEqual(['dataset', 'schedule']);
     } finally {
       off();
@@ -188,7 +248,9 @@ describe('retrain policies and triggers', () => {
 
   it('refuses a second retrain of a model while one is under way', async () => {
     const first = service.invoke('monitoring.retrain', { model: 'flowers' });
-    await expect(service.invoke('monitoring.retrain', { model: 'flowers' })).rejects.toThrow(/a retrain of "flowers" is under way/);
+    await expect(service.invoke('monitoring.retrain', { model: 'flowers' })).rejects.toThrow(
+      /a retrain of "flowers" is under way/,
+    );
     const started = await first;
     expect(started).toMatchObject({ model: 'flowers', trigger: 'manual', championVersion: 1 });
     await new Promise<void>((r) => {
@@ -229,13 +291,31 @@ describe('monitoring.models', () => {
   });
 
   it("counts each model's rules and firing alerts", async () => {
-    const rule = await service.invoke('monitoring.rules.save', { model: 'prices', metric: 'error_rate', comparator: '>=', threshold: 0, window: '1h', minSamples: 1 });
-    await service.invoke('monitoring.rules.save', { model: 'prices', metric: 'latency_p95', comparator: '>', threshold: 10_000, window: '1h', minSamples: 1 });
-    expect((await service.invoke('monitoring.alerts', { model: 'prices', status: 'firing' })).map((a) => a.ruleId)).toEqual([rule.id]);
+    const rule = await service.invoke('monitoring.rules.save', {
+      model: 'prices',
+      metric: 'error_rate',
+      comparator: '>=',
+      threshold: 0,
+      window: '1h',
+      minSamples: 1,
+    });
+    await service.invoke('monitoring.rules.save', {
+      model: 'prices',
+      metric: 'latency_p95',
+      comparator: '>',
+      threshold: 10_000,
+      window: '1h',
+      minSamples: 1,
+    });
+    expect(
+      (await service.invoke('monitoring.alerts', { model: 'prices', status: 'firing' })).map((a) => a.ruleId),
+    ).toEqual([rule.id]);
     const models = await service.invoke('monitoring.models', {});
     for (const m of models) {
       expect(m.rules).toBe((await service.invoke('monitoring.rules.list', { model: m.name })).length);
-      expect(m.firingAlerts).toBe((await service.invoke('monitoring.alerts', { model: m.name, status: 'firing' })).length);
+      expect(m.firingAlerts).toBe(
+        (await service.invoke('monitoring.alerts', { model: m.name, status: 'firing' })).length,
+      );
     }
     expect(models.find((m) => m.name === 'prices')).toMatchObject({ firingAlerts: 1 });
     expect(models.find((m) => m.name === 'prices')!.rules).toBeGreaterThanOrEqual(2);

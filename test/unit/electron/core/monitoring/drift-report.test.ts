@@ -3,7 +3,12 @@
 // what is not judged: too few live inputs, fields missing from the inputs, no reference at all.
 import { describe, expect, it } from 'vitest';
 import type { InputField, TrainingDataSummary } from '../../../../../shared/api.js';
-import { driftReport, MIN_LIVE_ROWS, referenceFromProfile, referenceFromRows } from '../../../../../electron/core/monitoring/drift-report.js';
+import {
+  driftReport,
+  MIN_LIVE_ROWS,
+  referenceFromProfile,
+  referenceFromRows,
+} from '../../../../../electron/core/monitoring/drift-report.js';
 import type { ColumnSet } from '../../../../../electron/core/training/columns.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
 
@@ -18,7 +23,9 @@ const COLORS = ['red', 'green', 'blue'];
 
 function inputs(n: number, opts: { mean?: number; colors?: string[] } = {}): string[] {
   const colors = opts.colors ?? COLORS;
-  return Array.from({ length: n }, (_, i) => JSON.stringify({ x: normal(opts.mean), color: colors[i % colors.length] }));
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ x: normal(opts.mean), color: colors[i % colors.length] }),
+  );
 }
 
 function columnSet(n: number): ColumnSet {
@@ -38,13 +45,27 @@ const PROFILE: TrainingDataSummary = {
   rows: 1000,
   columns: [
     { name: 'x', type: 'numeric', missing: 0, distinct: 1000, mean: 0, std: 1 },
-    { name: 'color', type: 'categorical', missing: 0, distinct: 3, topValues: [{ value: 'red', count: 340 }, { value: 'green', count: 330 }, { value: 'blue', count: 330 }] },
+    {
+      name: 'color',
+      type: 'categorical',
+      missing: 0,
+      distinct: 3,
+      topValues: [
+        { value: 'red', count: 340 },
+        { value: 'green', count: 330 },
+        { value: 'blue', count: 330 },
+      ],
+    },
   ],
 };
 
 describe('drift report', () => {
   const rows = columnSet(600);
-  const fromRows = referenceFromRows(FIELDS, rows, Uint32Array.from({ length: 600 }, (_, i) => i));
+  const fromRows = referenceFromRows(
+    FIELDS,
+    rows,
+    Uint32Array.from({ length: 600 }, (_, i) => i),
+  );
 
   it('against training rows: quiet for like traffic, names a shifted numeric feature', () => {
     const quiet = driftReport(FIELDS, fromRows, inputs(500), 500);
@@ -82,7 +103,13 @@ describe('drift report', () => {
     const profile: TrainingDataSummary = {
       ...PROFILE,
       columns: [
-        { name: 'rating', type: 'categorical', missing: 0, distinct: 3, topValues: ['1.0', '2.0', '3.0'].map((value) => ({ value, count: 333 })) },
+        {
+          name: 'rating',
+          type: 'categorical',
+          missing: 0,
+          distinct: 3,
+          topValues: ['1.0', '2.0', '3.0'].map((value) => ({ value, count: 333 })),
+        },
       ],
     };
     const live = Array.from({ length: 600 }, (_, i) => JSON.stringify({ rating: (i % 3) + 1 }));
@@ -99,7 +126,12 @@ describe('drift report', () => {
     const none = driftReport(FIELDS, null, inputs(200), 200);
     expect(none).toMatchObject({ reference: 'none', score: null, drifted: [] });
     // A field sent as null or of the wrong kind counts as missing, not as a value.
-    const missing = driftReport(FIELDS, fromRows, [...inputs(150), ...Array.from({ length: 50 }, () => '{"x":null,"color":7}')], 200);
+    const missing = driftReport(
+      FIELDS,
+      fromRows,
+      [...inputs(150), ...Array.from({ length: 50 }, () => '{"x":null,"color":7}')],
+      200,
+    );
     expect(missing.features.find((f) => f.feature === 'x')).toMatchObject({ liveCount: 150, liveMissing: 50 });
   });
 });

@@ -21,7 +21,8 @@ import { tempDir } from '../helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 const hasScipy = spawnSync(PYTHON, ['-c', 'import scipy.stats, numpy'], { encoding: 'utf8' }).status === 0;
-if (!hasScipy) console.warn(`drift-stats: ${PYTHON} lacks scipy (apt-get install python3-scipy): the scipy comparison is skipped`);
+if (!hasScipy)
+  console.warn(`drift-stats: ${PYTHON} lacks scipy (apt-get install python3-scipy): the scipy comparison is skipped`);
 
 const REFERENCE = String.raw`
 import json, sys
@@ -56,7 +57,11 @@ const CASES: { name: string; a: number[]; b: number[] }[] = [
   { name: 'same distribution, equal sizes', a: normal(r, 250), b: normal(r, 250) },
   { name: 'shifted by half a standard deviation', a: normal(r, 400), b: normal(r, 150, 0.5) },
   { name: 'wider spread', a: normal(r, 500), b: normal(r, 300, 0, 2) },
-  { name: 'ties: small integers', a: Array.from({ length: 240 }, () => Math.floor(r() * 5)), b: Array.from({ length: 180 }, () => Math.floor(r() * 6)) },
+  {
+    name: 'ties: small integers',
+    a: Array.from({ length: 240 }, () => Math.floor(r() * 5)),
+    b: Array.from({ length: 180 }, () => Math.floor(r() * 6)),
+  },
   { name: 'tiny samples', a: [1.5, 2.25, 3, 0.5, 9, 4, 2], b: [3.5, 8, 7.25, 6, 10] },
   { name: 'coprime sizes, strong shift', a: normal(r, 997), b: normal(r, 601, 1.2) },
   { name: 'monitoring sizes', a: normal(r, 3000, 5, 2), b: normal(r, 3000, 5.3, 2) },
@@ -71,7 +76,10 @@ beforeAll(async () => {
   if (!hasScipy) return;
   const file = path.join(dir, 'cases.json');
   await writeFile(file, JSON.stringify(CASES));
-  const run = spawnSync(PYTHON, ['-c', REFERENCE, file, String(PSI_EPSILON)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(PYTHON, ['-c', REFERENCE, file, String(PSI_EPSILON)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (run.status !== 0) throw new Error(`reference script failed: ${run.stderr}`);
   reference = JSON.parse(run.stdout) as typeof reference;
 });

@@ -9,7 +9,10 @@ describe('held-out comparison', () => {
   it('scores classifiers over the classes of the truth and of both models', () => {
     const truth = ['a', 'b', 'c', 'c'];
     // The champion never learned "c"; the challenger did.
-    const [champion, challenger] = heldOutMetrics(truth, [{ labels: ['a', 'b', 'b', 'b'] }, { labels: ['a', 'b', 'c', 'b'] }]);
+    const [champion, challenger] = heldOutMetrics(truth, [
+      { labels: ['a', 'b', 'b', 'b'] },
+      { labels: ['a', 'b', 'c', 'b'] },
+    ]);
     expect(champion?.accuracy).toBe(0.5);
     expect(challenger?.accuracy).toBe(0.75);
     // Macro recall over a, b, c: champion (1 + 1 + 0) / 3, challenger (1 + 1 + 0.5) / 3.
@@ -21,7 +24,9 @@ describe('held-out comparison', () => {
     const [m] = heldOutMetrics([1, 2, 3], [{ values: Float32Array.from([1, 2, 5]) }]);
     expect(m).toMatchObject({ mae: 2 / 3 });
     expect(m?.rmse).toBeCloseTo(Math.sqrt(4 / 3), 6);
-    expect(() => heldOutMetrics([1], [{ values: Float32Array.from([1]) }, { labels: ['a'] }])).toThrow(/cannot be compared/);
+    expect(() => heldOutMetrics([1], [{ values: Float32Array.from([1]) }, { labels: ['a'] }])).toThrow(
+      /cannot be compared/,
+    );
   });
 
   it('knows which way is better and holds the margin', () => {

@@ -17,7 +17,16 @@ describe('judgeLabel', () => {
 
   it('takes a number for a class of a number column, and stores the class name', () => {
     expect(judgeLabel(rated, 2, 'json', 5)).toEqual({
-      row: { predictionId: 'p1', model: 'ratings', version: 1, at: 1000, receivedAt: 5, labelJson: '"2.0"', correct: 1, absError: null },
+      row: {
+        predictionId: 'p1',
+        model: 'ratings',
+        version: 1,
+        at: 1000,
+        receivedAt: 5,
+        labelJson: '"2.0"',
+        correct: 1,
+        absError: null,
+      },
     });
     expect(judgeLabel(rated, '3', 'text', 5)).toMatchObject({ row: { labelJson: '"3.0"', correct: 0 } });
     expect(judgeLabel(rated, '2.0', 'text', 5)).toMatchObject({ row: { labelJson: '"2.0"', correct: 1 } });
@@ -29,11 +38,15 @@ describe('judgeLabel', () => {
     });
   });
 
-  it('reads a regressor\'s label as a number, spelled as text only from CSV', () => {
+  it("reads a regressor's label as a number, spelled as text only from CSV", () => {
     const valued = logged({ value: 10 });
     expect(judgeLabel(valued, 12, 'json', 5)).toMatchObject({ row: { absError: 2, correct: null } });
     expect(judgeLabel(valued, ' 7.5 ', 'text', 5)).toMatchObject({ row: { absError: 2.5 } });
-    expect(judgeLabel(valued, '7.5', 'json', 5)).toEqual({ error: 'the label must be a finite number for a regression model' });
-    expect(judgeLabel(valued, '0x10', 'text', 5)).toEqual({ error: 'the label must be a finite number for a regression model' });
+    expect(judgeLabel(valued, '7.5', 'json', 5)).toEqual({
+      error: 'the label must be a finite number for a regression model',
+    });
+    expect(judgeLabel(valued, '0x10', 'text', 5)).toEqual({
+      error: 'the label must be a finite number for a regression model',
+    });
   });
 });

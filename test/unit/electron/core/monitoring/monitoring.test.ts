@@ -16,7 +16,14 @@ import { labelOf, readings, sensorsCsv, type Reading } from './sensors.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
-const TRAIN = { target: 'label', model: 'logistic_regression' as const, epochs: 40, learningRate: 0.1, timeColumn: 't', modelName: 'sensors' };
+const TRAIN = {
+  target: 'label',
+  model: 'logistic_regression' as const,
+  epochs: 40,
+  learningRate: 0.1,
+  timeColumn: 't',
+  modelName: 'sensors',
+};
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -28,7 +35,10 @@ beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('cairn-monitoring-'));
   service = await CairnService.open({ home: path.join(dir, 'home'), host: 'cli' });
   service.events.subscribe((event, payload) => seen.push({ event, payload }));
-  await writeFile(path.join(dir, 'sensors.csv'), sensorsCsv(300, 1, () => 'A'));
+  await writeFile(
+    path.join(dir, 'sensors.csv'),
+    sensorsCsv(300, 1, () => 'A'),
+  );
   await service.invoke('datasets.importNow', { path: path.join(dir, 'sensors.csv'), name: 'sensors' });
   await service.invoke('runs.startNow', { dataset: 'sensors', ...TRAIN });
 }, 120_000);
@@ -99,7 +109,16 @@ describe('drift', () => {
   let rule: string;
 
   it('traffic drawn like the training data raises no drift alert', async () => {
-    rule = (await service.invoke('monitoring.rules.save', { model: 'sensors', metric: 'drift_score', comparator: '>', threshold: 0.2, window: '1h', minSamples: 100 })).id;
+    rule = (
+      await service.invoke('monitoring.rules.save', {
+        model: 'sensors',
+        metric: 'drift_score',
+        comparator: '>',
+        threshold: 0.2,
+        window: '1h',
+        minSamples: 100,
+      })
+    ).id;
     await send(readings(400, 11));
     await logged(400);
     await service.monitor.tick();
@@ -119,7 +138,13 @@ describe('drift', () => {
     await logged(1000);
     await service.monitor.tick();
     const [alert] = await service.invoke('monitoring.alerts', { status: 'firing' });
-    expect(alert).toMatchObject({ ruleId: rule, model: 'sensors', metric: 'drift_score', features: ['x2'], resolvedAt: null });
+    expect(alert).toMatchObject({
+      ruleId: rule,
+      model: 'sensors',
+      metric: 'drift_score',
+      features: ['x2'],
+      resolvedAt: null,
+    });
     expect(alert?.value).toBeGreaterThan(0.2);
     expect(alert?.message).toMatch(/^sensors: drift score .* > 0\.2 over 1h \(x2\)$/);
     expect(events('alert.fired')).toEqual([alert]);
@@ -144,12 +169,24 @@ describe('live accuracy and retraining', () => {
 
   it('right labels give live accuracy near the test split; the rule stays quiet', async () => {
     await service.invoke('monitoring.retrainPolicy.set', { model: 'sensors', metric: 'accuracy', margin: 0 });
-    await service.invoke('monitoring.rules.save', { model: 'sensors', metric: 'live_accuracy', comparator: '<', threshold: 0.7, window: '1h', minSamples: 20, action: 'retrain' });
+    await service.invoke('monitoring.rules.save', {
+      model: 'sensors',
+      metric: 'live_accuracy',
+      comparator: '<',
+      threshold: 0.7,
+      window: '1h',
+      minSamples: 20,
+      action: 'retrain',
+    });
     predictions = await send(readings(200, 13));
     // Labels from the app find predictions once the endpoint's writer has logged them.
     await logged(1200);
     const truth = predictions.slice(0, 50).map((p) => ({ id: p.id, label: labelOf(p.reading, 'A') }));
-    expect(await service.invoke('monitoring.feedback', { model: 'sensors', items: truth })).toEqual({ accepted: 50, unknown: [], invalid: [] });
+    expect(await service.invoke('monitoring.feedback', { model: 'sensors', items: truth })).toEqual({
+      accepted: 50,
+      unknown: [],
+      invalid: [],
+    });
     const overview = await service.invoke('monitoring.overview', { model: 'sensors', window: '1h' });
     expect(overview.live.metric).toBe('accuracy');
     expect(overview.live.labelled).toBe(50);
@@ -160,39 +197,72 @@ describe('live accuracy and retraining', () => {
 
   it('wrong labels lower live accuracy, fire the rule, and the rule retrains; an equal challenger is kept', async () => {
     const decided = nextDecision();
-    const wrong = predictions.slice(50).map((p) => ({ id: p.id, label: labelOf(p.reading, 'A') === 'high' ? 'low' : 'high' }));
+    const wrong = predictions
+      .slice(50)
+      .map((p) => ({ id: p.id, label: labelOf(p.reading, 'A') === 'high' ? 'low' : 'high' }));
     await service.invoke('monitoring.feedback', { model: 'sensors', items: wrong });
     const overview = await service.invoke('monitoring.overview', { model: 'sensors', window: '1h' });
     expect(overview.live.value).toBeLessThan(0.4);
     const fired = events('alert.fired').find((a) => a.metric === 'live_accuracy');
     expect(fired).toMatchObject({ action: 'retrain', comparator: '<', threshold: 0.7 });
-    expect(events('retrain.started')).toEqual([expect.objectContaining({ model: 'sensors', trigger: 'alert', championVersion: 1 })]);
+    expect(events('retrain.started')).toEqual([
+      expect.objectContaining({ model: 'sensors', trigger: 'alert', championVersion: 1 }),
+    ]);
     const decision = await decided;
     // Same data, same configuration and seed: the challenger is the champion again, so it does not win.
-    expect(decision).toMatchObject({ model: 'sensors', trigger: 'alert', outcome: 'kept', promoted: false, alias: 'production', champion: { version: 1 }, challenger: { version: 2 } });
+    expect(decision).toMatchObject({
+      model: 'sensors',
+      trigger: 'alert',
+      outcome: 'kept',
+      promoted: false,
+      alias: 'production',
+      champion: { version: 1 },
+      challenger: { version: 2 },
+    });
     expect(decision.challenger?.metrics.accuracy).toBe(decision.champion?.metrics.accuracy);
     expect(decision.reason).toMatch(/did not beat version 1/);
     expect(decision.heldOutRows).toBe(45);
     // The retrain pinned production to the champion, so the new latest version is not served.
-    expect((await service.invoke('models.get', { name: 'sensors' })).model.aliases).toEqual([expect.objectContaining({ alias: 'production', version: 1 })]);
+    expect((await service.invoke('models.get', { name: 'sensors' })).model.aliases).toEqual([
+      expect.objectContaining({ alias: 'production', version: 1 }),
+    ]);
   }, 120_000);
 
   it('a worse challenger is not promoted', async () => {
     // The newest data: the oldest 70 % (what the challenger trains on) follow another concept.
-    await writeFile(path.join(dir, 'sensors.csv'), sensorsCsv(300, 2, (i) => (i < 220 ? 'B' : 'A')));
+    await writeFile(
+      path.join(dir, 'sensors.csv'),
+      sensorsCsv(300, 2, (i) => (i < 220 ? 'B' : 'A')),
+    );
     await service.invoke('datasets.importNow', { path: path.join(dir, 'sensors.csv'), name: 'sensors' });
     const decision = await service.invoke('monitoring.retrainNow', { model: 'sensors' });
-    expect(decision).toMatchObject({ trigger: 'manual', outcome: 'kept', promoted: false, dataset: { name: 'sensors', version: 2 }, champion: { version: 1 }, challenger: { version: 3 } });
+    expect(decision).toMatchObject({
+      trigger: 'manual',
+      outcome: 'kept',
+      promoted: false,
+      dataset: { name: 'sensors', version: 2 },
+      champion: { version: 1 },
+      challenger: { version: 3 },
+    });
     expect(decision.challenger!.metrics.accuracy!).toBeLessThan(decision.champion!.metrics.accuracy! - 0.2);
     expect(decision.reason).toMatch(/version 1 keeps production/);
     expect((await service.invoke('models.get', { name: 'sensors' })).model.aliases[0]?.version).toBe(1);
   }, 120_000);
 
   it('a better challenger takes the alias, and rollback restores the previous version', async () => {
-    await writeFile(path.join(dir, 'sensors.csv'), sensorsCsv(300, 3, () => 'B'));
+    await writeFile(
+      path.join(dir, 'sensors.csv'),
+      sensorsCsv(300, 3, () => 'B'),
+    );
     await service.invoke('datasets.importNow', { path: path.join(dir, 'sensors.csv'), name: 'sensors' });
     const decision = await service.invoke('monitoring.retrainNow', { model: 'sensors' });
-    expect(decision).toMatchObject({ outcome: 'promoted', promoted: true, dataset: { version: 3 }, champion: { version: 1 }, challenger: { version: 4 } });
+    expect(decision).toMatchObject({
+      outcome: 'promoted',
+      promoted: true,
+      dataset: { version: 3 },
+      champion: { version: 1 },
+      challenger: { version: 4 },
+    });
     expect(decision.challenger!.metrics.accuracy!).toBeGreaterThan(decision.champion!.metrics.accuracy! + 0.2);
     expect(decision.reason).toMatch(/version 4 beat version 1: accuracy/);
     const detail = await service.invoke('models.get', { name: 'sensors' });
@@ -215,9 +285,29 @@ describe('catching up', () => {
     const log = new RequestLogDb(path.join(service.home, 'logs', 'requests.db'));
     // Three hours ago, a burst of failures; nothing since.
     const at = now - 3 * 3_600_000;
-    log.append(Array.from({ length: 30 }, (_, i) => ({ at: at + i, model: 'sensors', version: 1, status: 500, latencyMs: 1, predictionId: null, inputJson: null, outputJson: null, answer: null, error: 'boom' })));
+    log.append(
+      Array.from({ length: 30 }, (_, i) => ({
+        at: at + i,
+        model: 'sensors',
+        version: 1,
+        status: 500,
+        latencyMs: 1,
+        predictionId: null,
+        inputJson: null,
+        outputJson: null,
+        answer: null,
+        error: 'boom',
+      })),
+    );
     log.close();
-    const rule = await service.invoke('monitoring.rules.save', { model: 'sensors', metric: 'error_rate', comparator: '>', threshold: 0.5, window: '1h', minSamples: 10 });
+    const rule = await service.invoke('monitoring.rules.save', {
+      model: 'sensors',
+      metric: 'error_rate',
+      comparator: '>',
+      threshold: 0.5,
+      window: '1h',
+      minSamples: 10,
+    });
     expect(rule.state.firing).toBe(false);
     service.monitor.repo.setEvaluation(rule.id, null, new Date(now - 5 * 3_600_000).toISOString());
     await service.monitor.catchUp(now);
@@ -236,16 +326,40 @@ describe('catching up', () => {
   it('records every past firing but sends one event, for the alert still firing; drift is judged once, now', async () => {
     const now = Date.now() + 10 * 3_600_000;
     const log = new RequestLogDb(path.join(service.home, 'logs', 'requests.db'));
-    const request = (at: number, ok: boolean) => ({ at, model: 'sensors', version: 1, status: ok ? 200 : 503, latencyMs: 1, predictionId: null, inputJson: null, outputJson: null, answer: null, error: ok ? null : 'down' });
+    const request = (at: number, ok: boolean) => ({
+      at,
+      model: 'sensors',
+      version: 1,
+      status: ok ? 200 : 503,
+      latencyMs: 1,
+      predictionId: null,
+      inputJson: null,
+      outputJson: null,
+      answer: null,
+      error: ok ? null : 'down',
+    });
     // A request answered every 5 minutes, and bursts of failures 4.5 h, 2.5 h and 20 minutes before `now`: three firings of a 1h rule.
     log.append(Array.from({ length: 60 }, (_, i) => request(now - 5 * 3_600_000 + i * 300_000, true)));
-    for (const ago of [4.5 * 3_600_000, 2.5 * 3_600_000, 20 * 60_000]) log.append(Array.from({ length: 40 }, (_, i) => request(now - ago + i, false)));
+    for (const ago of [4.5 * 3_600_000, 2.5 * 3_600_000, 20 * 60_000])
+      log.append(Array.from({ length: 40 }, (_, i) => request(now - ago + i, false)));
     log.close();
-    const rule = await service.invoke('monitoring.rules.save', { model: 'sensors', metric: 'error_rate', comparator: '>', threshold: 0.5, window: '1h', minSamples: 10 });
+    const rule = await service.invoke('monitoring.rules.save', {
+      model: 'sensors',
+      metric: 'error_rate',
+      comparator: '>',
+      threshold: 0.5,
+      window: '1h',
+      minSamples: 10,
+    });
     service.monitor.repo.setEvaluation(rule.id, null, new Date(now - 5 * 3_600_000).toISOString());
-    const drift = (await service.invoke('monitoring.rules.list', { model: 'sensors' })).find((r) => r.metric === 'drift_score')!;
+    const drift = (await service.invoke('monitoring.rules.list', { model: 'sensors' })).find(
+      (r) => r.metric === 'drift_score',
+    )!;
     service.monitor.repo.setEvaluation(drift.id, null, new Date(now - 5 * 3_600_000).toISOString());
-    const judge = vi.spyOn(service.monitor as unknown as { judge: (r: { id: string }, at: number) => Promise<unknown> }, 'judge');
+    const judge = vi.spyOn(
+      service.monitor as unknown as { judge: (r: { id: string }, at: number) => Promise<unknown> },
+      'judge',
+    );
     const firedBefore = events('alert.fired').length;
     const resolvedBefore = events('alert.resolved').length;
     let judged: [{ id: string }, number][];
@@ -261,7 +375,11 @@ describe('catching up', () => {
     expect(mine.filter((a) => a.resolvedAt === null)).toHaveLength(1);
     const fired = events('alert.fired').slice(firedBefore);
     expect(fired.filter((a) => a.ruleId === rule.id)).toEqual([mine.find((a) => a.resolvedAt === null)]);
-    expect(events('alert.resolved').slice(resolvedBefore).filter((a) => a.ruleId === rule.id)).toEqual([]);
+    expect(
+      events('alert.resolved')
+        .slice(resolvedBefore)
+        .filter((a) => a.ruleId === rule.id),
+    ).toEqual([]);
     // At most one event per rule, however long the app was closed.
     expect(new Set(fired.map((a) => a.ruleId)).size).toBe(fired.length);
     expect(judged.filter(([r]) => r.id === rule.id).length).toBeGreaterThan(100);

@@ -37,7 +37,13 @@ beforeAll(async () => {
   }
   await writeFile(path.join(dir, 'split.csv'), `${lines.join('\n')}\n`);
   await service.invoke('datasets.importNow', { path: path.join(dir, 'split.csv'), name: 'split' });
-  run = await service.invoke('runs.startNow', { dataset: 'split', target: 'label', model: 'logistic_regression', epochs: 5, splitColumn: '__split' });
+  run = await service.invoke('runs.startNow', {
+    dataset: 'split',
+    target: 'label',
+    model: 'logistic_regression',
+    epochs: 5,
+    splitColumn: '__split',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -48,12 +54,22 @@ afterAll(async () => {
 describe('a run trained on a split column', () => {
   it('records the column method, and readRunRows gives back the rows the column assigned', async () => {
     const split = splitParamsOf(run);
-    expect(split).toMatchObject({ method: 'column', splitColumn: '__split', rows: { train: 150, validation: 30, test: 30 } });
+    expect(split).toMatchObject({
+      method: 'column',
+      splitColumn: '__split',
+      rows: { train: 150, validation: 30, test: 30 },
+    });
     const datasets = (service as unknown as { repo: DatasetsRepo }).repo;
     const stored = datasets.version(run.datasetVersionId)!;
     const duck = await openDuck();
     try {
-      const rows = await readRunRows(duck.conn, path.join(service.home, stored.dataFile), datasets.profile(stored.id), ['x1', 'x2'], split!);
+      const rows = await readRunRows(
+        duck.conn,
+        path.join(service.home, stored.dataFile),
+        datasets.profile(stored.id),
+        ['x1', 'x2'],
+        split!,
+      );
       const expected = (part: string) => Array.from({ length: N }, (_, i) => i).filter((i) => partOf(i) === part);
       expect(Array.from(rows.splits.train)).toEqual(expected('train'));
       expect(Array.from(rows.splits.validation)).toEqual(expected('validation'));

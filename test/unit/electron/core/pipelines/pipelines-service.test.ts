@@ -252,7 +252,9 @@ describe('saving pipelines', () => {
         expect.objectContaining({ nodeId: 'train', field: 'epochz' }),
       ]),
     );
-    expect((await service.invoke('pipelines.get', { id: 'broken' })).spec.nodes.find((n) => n.id === 'train')?.params.epochz).toBe(3);
+    expect(
+      (await service.invoke('pipelines.get', { id: 'broken' })).spec.nodes.find((n) => n.id === 'train')?.params.epochz,
+    ).toBe(3);
     const refused = await invokeError('pipelines.run', { id: draft.pipeline.id });
     expect(refused.code).toBe('invalid_argument');
     expect(refused.message).toMatch(/^broken v1 is not valid: node "split", field "train": .*\(and \d more\)$/);

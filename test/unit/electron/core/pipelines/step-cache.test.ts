@@ -18,12 +18,19 @@ afterEach(async () => {
   await cleanup();
 });
 
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 async function stored(cache: StepCache, key: string): Promise<StepResult> {
   const tmp = await cache.begin();
   await writeFile(path.join(tmp, 'data.parquet'), 'x');
-  const result = { output: { rows: 1 }, ports: { data: { type: 'table', file: path.join(tmp, 'data.parquet') } } } as unknown as StepResult;
+  const result = {
+    output: { rows: 1 },
+    ports: { data: { type: 'table', file: path.join(tmp, 'data.parquet') } },
+  } as unknown as StepResult;
   return cache.commit(key, tmp, result);
 }
 
@@ -81,7 +88,12 @@ describe('StepCache', () => {
     const one = (await stat(path.join(dir, 'cache', 'a', 'result.json'))).size + 1;
     const { evicted } = await cache.sweep({ maxBytes: 2 * one, maxAgeMs: 30 * day }, now);
     expect(evicted).toBe(2);
-    for (const [key, kept] of [['old', false], ['a', true], ['b', false], ['c', true]] as const)
+    for (const [key, kept] of [
+      ['old', false],
+      ['a', true],
+      ['b', false],
+      ['c', true],
+    ] as const)
       expect(await exists(path.join(dir, 'cache', key)), key).toBe(kept);
   });
 });

@@ -321,7 +321,7 @@ describe('fitted steps after a split', () => {
     );
   });
 
-  it('impute: fills every part with the train rows\' statistics and keeps the split column', async () => {
+  it("impute: fills every part with the train rows' statistics and keeps the split column", async () => {
     const r = await run('impute', { numeric: 'mean', exclude: ['id'] }, splitPeople);
     // The mean of the train part's 10 and 30, not of all present values (which include 1000 and -500).
     expect(r.rows.map((x) => x.x)).toEqual([10, 20, 30, 1000, 20, -500]);
@@ -331,14 +331,14 @@ describe('fitted steps after a split', () => {
     expect(r.output.table?.parts).toEqual({ train: 3, validation: 1, test: 2 });
   });
 
-  it('scale: the train rows\' mean and deviation, applied to every part', async () => {
+  it("scale: the train rows' mean and deviation, applied to every part", async () => {
     const r = await run('scale', { method: 'standard', columns: ['x'] }, splitPeople);
     // Train x: 10 and 30 (mean 20, population deviation 10).
     expect(r.rows.map((x) => x.x)).toEqual([-1, null, 1, 98, null, -52]);
     expect(r.output.fit).toEqual({ part: 'train', rows: 3 });
   });
 
-  it('encode: only the train rows\' values; a value only held-out rows have is other, or missing', async () => {
+  it("encode: only the train rows' values; a value only held-out rows have is other, or missing", async () => {
     const hot = await run('encode', { method: 'onehot', columns: ['city'] }, splitPeople);
     expect(Object.keys(hot.rows[0] ?? {})).toEqual(['id', 'x', 'city_auckland', 'city_wellington', SPLIT_COLUMN]);
     expect(hot.rows.map((x) => [x.city_auckland, x.city_wellington])).toEqual([
@@ -355,7 +355,11 @@ describe('fitted steps after a split', () => {
 
   it('before a split, says it learned from all rows; says nothing when it learned nothing', async () => {
     expect((await run('impute', {}, people)).output.fit).toEqual({ part: 'all', rows: 5 });
-    const constants = await run('impute', { numeric: 'none', other: 'none', rules: [{ column: 'x', strategy: 'constant', value: '0' }] }, people);
+    const constants = await run(
+      'impute',
+      { numeric: 'none', other: 'none', rules: [{ column: 'x', strategy: 'constant', value: '0' }] },
+      people,
+    );
     expect(constants.output.fit).toBeUndefined();
     expect((await run('scale', { columns: [], exclude: ['id', 'x', 'n'] }, people)).output.fit).toBeUndefined();
     // A column that merely has the split's name, but not its text type, does not make a split table.
@@ -366,10 +370,12 @@ describe('fitted steps after a split', () => {
   });
 
   it('refuses a rule that would fill the split column', async () => {
-    expect(await failure('impute', { rules: [{ column: SPLIT_COLUMN, strategy: 'mode' }] }, splitPeople)).toMatchObject({
-      field: 'rules.0.column',
-      message: `"${SPLIT_COLUMN}" says which part a row is in: it is not filled`,
-    });
+    expect(await failure('impute', { rules: [{ column: SPLIT_COLUMN, strategy: 'mode' }] }, splitPeople)).toMatchObject(
+      {
+        field: 'rules.0.column',
+        message: `"${SPLIT_COLUMN}" says which part a row is in: it is not filled`,
+      },
+    );
   });
 });
 

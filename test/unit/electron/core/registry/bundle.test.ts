@@ -26,7 +26,13 @@ beforeAll(async () => {
   await writeFile(path.join(tmp, 'flowers.csv'), classificationCsv());
   await writeFile(path.join(tmp, 'new.csv'), 'x1,x2,color\n1,1,red\n-1,-1,blue\n0.3,-0.1,green\n');
   await service.invoke('datasets.importNow', { path: path.join(tmp, 'flowers.csv') });
-  await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', epochs: 3, learningRate: 0.01, hiddenLayers: [{ units: 4 }] });
+  await service.invoke('runs.startNow', {
+    dataset: 'flowers',
+    target: 'label',
+    epochs: 3,
+    learningRate: 0.01,
+    hiddenLayers: [{ units: 4 }],
+  });
   await service.invoke('models.updateVersion', { name: 'flowers', version: 1, notes: 'baseline', tags: ['v1'] });
 });
 afterAll(async () => close());
@@ -69,10 +75,17 @@ describe('export and import', () => {
     good = new Map();
     const dir = path.join(home, 'models', 'flowers-copy', '1');
     for (const name of await readdir(dir)) good.set(name, await readFile(path.join(dir, name)));
-    expect([...good.keys()].sort()).toEqual(['artifact.json', 'bundle.json', 'card.json', 'model.json', 'preprocess.json', 'weights.bin']);
+    expect([...good.keys()].sort()).toEqual([
+      'artifact.json',
+      'bundle.json',
+      'card.json',
+      'model.json',
+      'preprocess.json',
+      'weights.bin',
+    ]);
   });
 
-  it('imports under the bundle\'s name by default, as the next version; an alias exports too', async () => {
+  it("imports under the bundle's name by default, as the next version; an alias exports too", async () => {
     await service.invoke('models.setAlias', { name: 'flowers', alias: 'production', version: 1 });
     const out = path.join(tmp, 'prod.zip');
     await service.invoke('models.export', { name: 'flowers@production', out });
@@ -105,7 +118,10 @@ describe('import refuses', () => {
   it('a good bundle rebuilt by the fixture generator (the control)', async () => {
     const file = path.join(tmp, 'control.zip');
     await writeFile(file, buildZip(base()));
-    expect(await service.invoke('models.import', { path: file, name: 'control' })).toMatchObject({ name: 'control', version: 1 });
+    expect(await service.invoke('models.import', { path: file, name: 'control' })).toMatchObject({
+      name: 'control',
+      version: 1,
+    });
   });
 
   it('an entry with ..', async () => {
@@ -115,27 +131,37 @@ describe('import refuses', () => {
   });
 
   it('an absolute entry', async () => {
-    expect((await refusal([...base(), { name: '/tmp/cairn-absolute.txt', data: Buffer.from('x') }])).message).toMatch(/absolute path/);
+    expect((await refusal([...base(), { name: '/tmp/cairn-absolute.txt', data: Buffer.from('x') }])).message).toMatch(
+      /absolute path/,
+    );
     expect(existsSync('/tmp/cairn-absolute.txt')).toBe(false);
   });
 
   it('a symbolic link entry', async () => {
-    const entries = base().map((e) => (e.name === 'card.json' ? { ...e, mode: 0o120777, data: Buffer.from('/etc/passwd') } : e));
+    const entries = base().map((e) =>
+      e.name === 'card.json' ? { ...e, mode: 0o120777, data: Buffer.from('/etc/passwd') } : e,
+    );
     expect((await refusal(entries)).message).toMatch(/card\.json is a symbolic link/);
   });
 
   it('a folder entry, or a file inside one', async () => {
     expect((await refusal([...base(), { name: 'sub/', data: Buffer.alloc(0) }])).message).toMatch(/holds a folder/);
-    expect((await refusal([...base(), { name: 'sub/x.json', data: Buffer.from('{}') }])).message).toMatch(/not a bare file name/);
+    expect((await refusal([...base(), { name: 'sub/x.json', data: Buffer.from('{}') }])).message).toMatch(
+      /not a bare file name/,
+    );
   });
 
   it('a weights path in model.json that is not a bare name', async () => {
     const entries = rehash(good, (files) => {
-      const model = JSON.parse((files.get('model.json') as Buffer).toString('utf8')) as { weightsManifest: { paths: string[] }[] };
+      const model = JSON.parse((files.get('model.json') as Buffer).toString('utf8')) as {
+        weightsManifest: { paths: string[] }[];
+      };
       (model.weightsManifest[0] as { paths: string[] }).paths = ['../weights.bin'];
       files.set('model.json', Buffer.from(JSON.stringify(model)));
     });
-    expect((await refusal(entries)).message).toMatch(/weights path that is not a bare file name \("\.\.\/weights\.bin"\)/);
+    expect((await refusal(entries)).message).toMatch(
+      /weights path that is not a bare file name \("\.\.\/weights\.bin"\)/,
+    );
   });
 
   it('a size that differs from bundle.json', async () => {
@@ -159,9 +185,13 @@ describe('import refuses', () => {
   });
 
   it('a weights file that disagrees with artifact.json, even when bundle.json was rewritten to match', async () => {
-    const final = rehash(good, (files) => files.set('weights.bin', Buffer.alloc((good.get('weights.bin') as Buffer).length)), {
-      keepArtifactManifest: true,
-    });
+    const final = rehash(
+      good,
+      (files) => files.set('weights.bin', Buffer.alloc((good.get('weights.bin') as Buffer).length)),
+      {
+        keepArtifactManifest: true,
+      },
+    );
     expect((await refusal(final)).message).toMatch(/weights\.bin does not match its sha256 in artifact\.json/);
   });
 
@@ -185,13 +215,17 @@ describe('import refuses', () => {
   });
 
   it('an entry bundle.json does not list, or no bundle.json at all', async () => {
-    expect((await refusal([...base(), { name: 'extra.txt', data: Buffer.from('hi') }])).message).toMatch(/extra\.txt is in the zip but not listed/);
+    expect((await refusal([...base(), { name: 'extra.txt', data: Buffer.from('hi') }])).message).toMatch(
+      /extra\.txt is in the zip but not listed/,
+    );
     expect((await refusal(base().filter((e) => e.name !== 'bundle.json'))).message).toMatch(/no bundle\.json/);
   });
 
   it('a file that is not a zip', async () => {
     await writeFile(path.join(tmp, 'not.zip'), 'hello');
-    expect((await failure(service.invoke('models.import', { path: path.join(tmp, 'not.zip') }))).message).toMatch(/not a valid, safe zip bundle/);
+    expect((await failure(service.invoke('models.import', { path: path.join(tmp, 'not.zip') }))).message).toMatch(
+      /not a valid, safe zip bundle/,
+    );
   });
 
   it('entries or totals over the caps', async () => {
@@ -199,8 +233,12 @@ describe('import refuses', () => {
     await writeFile(file, buildZip(base()));
     const work = path.join(home, 'work');
     const largest = Math.max(...[...good.values()].map((b) => b.length));
-    await expect(readBundle(file, work, { ...DEFAULT_LIMITS, maxEntryBytes: largest - 1 })).rejects.toThrow(/would inflate to \d+ bytes \(at most/);
-    await expect(readBundle(file, work, { ...DEFAULT_LIMITS, maxTotalBytes: largest + 10 })).rejects.toThrow(/inflate to more than|larger than/);
+    await expect(readBundle(file, work, { ...DEFAULT_LIMITS, maxEntryBytes: largest - 1 })).rejects.toThrow(
+      /would inflate to \d+ bytes \(at most/,
+    );
+    await expect(readBundle(file, work, { ...DEFAULT_LIMITS, maxTotalBytes: largest + 10 })).rejects.toThrow(
+      /inflate to more than|larger than/,
+    );
     await expect(readBundle(file, work, { ...DEFAULT_LIMITS, maxEntries: 3 })).rejects.toThrow(/entries \(at most 3\)/);
     expect(await filesUnder(work)).toEqual([]);
   });

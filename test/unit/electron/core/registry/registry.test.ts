@@ -59,7 +59,13 @@ describe('models.list and models.get', () => {
   it('lists each model with its versions, latest, aliases and task', async () => {
     const [m, ...rest] = await service.invoke('models.list', {});
     expect(rest).toEqual([]);
-    expect(m).toMatchObject({ name: 'flowers', versionCount: 2, latestVersion: 2, aliases: [], task: 'classification' });
+    expect(m).toMatchObject({
+      name: 'flowers',
+      versionCount: 2,
+      latestVersion: 2,
+      aliases: [],
+      task: 'classification',
+    });
     expect(changed).toEqual(['flowers', 'flowers']);
   });
 
@@ -69,7 +75,14 @@ describe('models.list and models.get', () => {
     const [v2, v1] = d.versions;
     const runs = await service.invoke('runs.list', {});
     const ds = await service.invoke('datasets.get', { ref: 'flowers' });
-    expect(v1).toMatchObject({ origin: 'run', task: 'classification', notes: '', tags: [], aliases: [], importedFrom: null });
+    expect(v1).toMatchObject({
+      origin: 'run',
+      task: 'classification',
+      notes: '',
+      tags: [],
+      aliases: [],
+      importedFrom: null,
+    });
     expect(v1?.lineage).toMatchObject({
       runId: runs.find((r) => r.model?.version === 1)?.id,
       dataset: { name: 'flowers', version: 1, hash: ds.version.contentHash },
@@ -91,7 +104,13 @@ describe('models.list and models.get', () => {
 describe('models.card', () => {
   it('derives the input schema from the preprocessing and summarises the training data', async () => {
     const c = await service.invoke('models.card', { name: 'flowers', version: 1 });
-    expect(c).toMatchObject({ name: 'flowers', version: 1, task: 'classification', target: 'label', classes: ['false', 'true'] });
+    expect(c).toMatchObject({
+      name: 'flowers',
+      version: 1,
+      task: 'classification',
+      target: 'label',
+      classes: ['false', 'true'],
+    });
     expect(c.inputs).toEqual([
       { name: 'x1', kind: 'numeric' },
       { name: 'x2', kind: 'numeric' },
@@ -108,7 +127,12 @@ describe('models.card', () => {
 describe('aliases', () => {
   it('the bare name means the latest version until production is set, then production', async () => {
     expect((await predict({})).model.version).toBe(2);
-    const e = await service.invoke('models.setAlias', { name: 'flowers', alias: 'production', version: 1, reason: 'first release' });
+    const e = await service.invoke('models.setAlias', {
+      name: 'flowers',
+      alias: 'production',
+      version: 1,
+      reason: 'first release',
+    });
     expect(e).toMatchObject({ alias: 'production', fromVersion: null, toVersion: 1, reason: 'first release' });
     expect((await predict({})).model.version).toBe(1);
     expect((await predict({ model: 'flowers@production' })).model.version).toBe(1);
@@ -140,26 +164,48 @@ describe('aliases', () => {
     const err = await failure(predict({ model: 'flowers@staging' }));
     expect(err.code).toBe('not_found');
     expect(err.message).toMatch(/no alias "staging" \(its aliases: production\)/);
-    expect(await service.invoke('models.rollbackAlias', { name: 'flowers', alias: 'staging' })).toMatchObject({ fromVersion: null, toVersion: 2 });
+    expect(await service.invoke('models.rollbackAlias', { name: 'flowers', alias: 'staging' })).toMatchObject({
+      fromVersion: null,
+      toVersion: 2,
+    });
     expect((await predict({ model: 'flowers@staging' })).model.version).toBe(2);
     await service.invoke('models.removeAlias', { name: 'flowers', alias: 'staging' });
     await service.invoke('models.setAlias', { name: 'flowers', alias: 'canary', version: 2 });
-    expect(await service.invoke('models.rollbackAlias', { name: 'flowers', alias: 'canary' })).toMatchObject({ fromVersion: 2, toVersion: null });
+    expect(await service.invoke('models.rollbackAlias', { name: 'flowers', alias: 'canary' })).toMatchObject({
+      fromVersion: 2,
+      toVersion: null,
+    });
   });
 
   it('refuses a missing version, a no-op move, and names that could be versions', async () => {
-    await expect(service.invoke('models.setAlias', { name: 'flowers', alias: 'production', version: 9 })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(service.invoke('models.setAlias', { name: 'flowers', alias: 'production', version: 1 })).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(service.invoke('models.setAlias', { name: 'flowers', alias: '2', version: 1 })).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(service.invoke('models.rollbackAlias', { name: 'flowers', alias: 'never' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      service.invoke('models.setAlias', { name: 'flowers', alias: 'production', version: 9 }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      service.invoke('models.setAlias', { name: 'flowers', alias: 'production', version: 1 }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(service.invoke('models.setAlias', { name: 'flowers', alias: '2', version: 1 })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(service.invoke('models.rollbackAlias', { name: 'flowers', alias: 'never' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 });
 
 describe('notes, tags and deletes', () => {
   it('updates notes and tags', async () => {
-    const v = await service.invoke('models.updateVersion', { name: 'flowers', version: 2, notes: 'seed 7', tags: ['candidate', 'candidate', ' fast '] });
+    const v = await service.invoke('models.updateVersion', {
+      name: 'flowers',
+      version: 2,
+      notes: 'seed 7',
+      tags: ['candidate', 'candidate', ' fast '],
+    });
     expect(v).toMatchObject({ notes: 'seed 7', tags: ['candidate', 'fast'] });
-    expect((await service.invoke('models.get', { name: 'flowers' })).versions[0]).toMatchObject({ notes: 'seed 7', tags: ['candidate', 'fast'] });
+    expect((await service.invoke('models.get', { name: 'flowers' })).versions[0]).toMatchObject({
+      notes: 'seed 7',
+      tags: ['candidate', 'fast'],
+    });
   });
 
   it('refuses to delete a version an alias points at, naming the alias', async () => {
@@ -183,11 +229,17 @@ describe('notes, tags and deletes', () => {
     const dir = path.join(home, 'models', 'flowers', '2');
     expect(existsSync(dir)).toBe(true);
     changed.length = 0;
-    expect(await service.invoke('models.deleteVersion', { name: 'flowers', version: 2 })).toEqual({ name: 'flowers', version: 2, modelDeleted: false });
+    expect(await service.invoke('models.deleteVersion', { name: 'flowers', version: 2 })).toEqual({
+      name: 'flowers',
+      version: 2,
+      modelDeleted: false,
+    });
     expect(existsSync(dir)).toBe(false);
     expect(changed).toEqual(['flowers']);
     expect((await service.invoke('models.get', { name: 'flowers' })).versions.map((v) => v.version)).toEqual([1]);
     expect(service.registry.nextVersion('flowers')).toBe(3);
-    await expect(predict({ version: 2 })).rejects.toMatchObject({ message: 'model "flowers" has no version 2 (its latest is 1)' });
+    await expect(predict({ version: 2 })).rejects.toMatchObject({
+      message: 'model "flowers" has no version 2 (its latest is 1)',
+    });
   });
 });

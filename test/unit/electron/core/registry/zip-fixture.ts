@@ -82,15 +82,21 @@ export function rehash(
   const out = new Map(files);
   edit(out);
   if (!options.keepArtifactManifest) rewriteArtifactManifest(out);
-  const bundle = JSON.parse((out.get('bundle.json') as Buffer).toString('utf8')) as { files: Record<string, { size: number; sha256: string }> };
+  const bundle = JSON.parse((out.get('bundle.json') as Buffer).toString('utf8')) as {
+    files: Record<string, { size: number; sha256: string }>;
+  };
   bundle.files = {};
-  for (const [name, data] of out) if (name !== 'bundle.json') bundle.files[name] = { size: data.length, sha256: sha256(data) };
+  for (const [name, data] of out)
+    if (name !== 'bundle.json') bundle.files[name] = { size: data.length, sha256: sha256(data) };
   out.set('bundle.json', Buffer.from(JSON.stringify(bundle, null, 2)));
   return [...out].map(([name, data]) => ({ name, data }));
 }
 
 function rewriteArtifactManifest(out: Map<string, Buffer>): void {
-  const artifact = JSON.parse((out.get('artifact.json') as Buffer).toString('utf8')) as { format: string; files: Record<string, string> };
+  const artifact = JSON.parse((out.get('artifact.json') as Buffer).toString('utf8')) as {
+    format: string;
+    files: Record<string, string>;
+  };
   for (const name of Object.keys(artifact.files)) {
     const data = out.get(name);
     if (data) artifact.files[name] = sha256(data);

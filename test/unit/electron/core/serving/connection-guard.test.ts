@@ -21,9 +21,18 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-function guarded(limits: { maxConnections?: number; maxPendingConnections?: number; maxConnectionsPerAddress?: number }) {
+function guarded(limits: {
+  maxConnections?: number;
+  maxPendingConnections?: number;
+  maxConnectionsPerAddress?: number;
+}) {
   const server = new EventEmitter();
-  const guard = new ConnectionGuard({ maxConnections: 100, maxPendingConnections: 100, maxConnectionsPerAddress: 100, ...limits });
+  const guard = new ConnectionGuard({
+    maxConnections: 100,
+    maxPendingConnections: 100,
+    maxConnectionsPerAddress: 100,
+    ...limits,
+  });
   guard.attach(server);
   const open = (address: string) => {
     const s = new FakeSocket(address);
@@ -45,7 +54,7 @@ describe('ConnectionGuard', () => {
     expect(guard.counts()).toEqual({ pending: 3, established: 0, shed: 7 });
   });
 
-  it('frees an address\'s places as its sockets close or are shed', async () => {
+  it("frees an address's places as its sockets close or are shed", async () => {
     const { guard, open } = guarded({ maxConnectionsPerAddress: 2, maxPendingConnections: 2 });
     const [a, b] = [open('127.0.0.2'), open('127.0.0.2')];
     expect(open('127.0.0.2').destroyed).toBe(true);

@@ -47,7 +47,10 @@ function rows(n: number, width: number, seed = 1): Float32Array {
 
 function expectClose(a: Float32Array, b: Float32Array): void {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) expect(Math.abs((a[i] as number) - (b[i] as number))).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(b[i] as number)));
+  for (let i = 0; i < a.length; i++)
+    expect(Math.abs((a[i] as number) - (b[i] as number))).toBeLessThanOrEqual(
+      1e-5 * Math.max(1, Math.abs(b[i] as number)),
+    );
 }
 
 describe('compileDenseForward', () => {
@@ -55,12 +58,15 @@ describe('compileDenseForward', () => {
     for (const spec of models) {
       const { model, preprocess } = await loadArtifacts(spec.dir, spec.sha256);
       try {
-        const width = (model.inputs[0]!.shape[1] as number);
+        const width = model.inputs[0]!.shape[1] as number;
         const forward = compileDenseForward(model, width);
         expect(forward).toBeDefined();
         for (const n of [1, 3, 16, 200]) {
           const x = rows(n, width, n);
-          const want = preprocess.target?.task === 'classification' ? await predictProba(model, x, width) : await predictValues(model, x, width);
+          const want =
+            preprocess.target?.task === 'classification'
+              ? await predictProba(model, x, width)
+              : await predictValues(model, x, width);
           expectClose(forward!(x, n), want);
         }
       } finally {
@@ -93,9 +99,17 @@ describe('compileDenseForward', () => {
   });
 
   it('declines layers it does not know and models too big to gain', () => {
-    const norm = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4 }), tf.layers.batchNormalization(), tf.layers.dense({ units: 1 })] });
+    const norm = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [3], units: 4 }),
+        tf.layers.batchNormalization(),
+        tf.layers.dense({ units: 1 }),
+      ],
+    });
     const noBias = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 1, useBias: false })] });
-    const big = tf.sequential({ layers: [tf.layers.dense({ inputShape: [512], units: 512 }), tf.layers.dense({ units: 1 })] });
+    const big = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [512], units: 512 }), tf.layers.dense({ units: 1 })],
+    });
     try {
       expect(compileDenseForward(norm, 3)).toBeUndefined();
       expect(compileDenseForward(noBias, 3)).toBeUndefined();

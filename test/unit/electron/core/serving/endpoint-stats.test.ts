@@ -4,7 +4,11 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../../../shared/api.js';
-import { bucketSecondsFor, endpointStats, type TrafficSource } from '../../../../../electron/core/serving/endpoint-stats.js';
+import {
+  bucketSecondsFor,
+  endpointStats,
+  type TrafficSource,
+} from '../../../../../electron/core/serving/endpoint-stats.js';
 import { LiveTraffic } from '../../../../../electron/core/serving/live-traffic.js';
 import { testPredict } from '../../../../../electron/core/serving/test-predict.js';
 import { predictPath } from '../../../../../shared/endpoint-routes.js';
@@ -39,7 +43,12 @@ describe('endpointStats', () => {
   };
 
   it('asks the endpoint for a window aligned to whole buckets, ending with the bucket now is in', async () => {
-    const stats = await endpointStats(source, endpoint(['iris'], T0 - 1_000), { windowSeconds: 10, bucketSeconds: 1 }, T0 + 2_500);
+    const stats = await endpointStats(
+      source,
+      endpoint(['iris'], T0 - 1_000),
+      { windowSeconds: 10, bucketSeconds: 1 },
+      T0 + 2_500,
+    );
     expect(asked.at(-1)).toEqual([T0 - 7_000, T0 + 3_000, 1_000]);
     expect(stats).toMatchObject({ endpointId: 'ep1', bucketSeconds: 1, from: T0 - 7_000, to: T0 + 3_000 });
     expect(stats.buckets.map((b) => b.requests)).toEqual([0, 0, 0, 0, 0, 0, 0, 100, 1, 0]);
@@ -74,8 +83,13 @@ describe('testPredict', () => {
       req.on('end', () => {
         seen.push({ url: req.url, auth: req.headers.authorization, body });
         if (req.url?.includes('/versions/9/')) {
-          res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'no such version' } }));
-        } else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ predictions: [{ label: 'setosa' }] }));
+          res
+            .writeHead(404, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { code: 'not_found', message: 'no such version' } }));
+        } else
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ predictions: [{ label: 'setosa' }] }));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -93,15 +107,33 @@ describe('testPredict', () => {
   it('posts the instances with the API key and returns status, body and latency', async () => {
     const ep = { ...endpoint(['iris'], T0), url, apiKey: 'k3y' };
     const res = await testPredict(ep, { endpointId: ep.id, model: 'iris', instances: [{ a: 1 }] });
-    expect(res).toMatchObject({ url: `${url}/v1/models/iris/predict`, status: 200, body: { predictions: [{ label: 'setosa' }] } });
+    expect(res).toMatchObject({
+      url: `${url}/v1/models/iris/predict`,
+      status: 200,
+      body: { predictions: [{ label: 'setosa' }] },
+    });
     expect(res.latencyMs).toBeGreaterThan(0);
-    expect(seen.at(-1)).toEqual({ url: '/v1/models/iris/predict', auth: 'Bearer k3y', body: '{"instances":[{"a":1}]}' });
+    expect(seen.at(-1)).toEqual({
+      url: '/v1/models/iris/predict',
+      auth: 'Bearer k3y',
+      body: '{"instances":[{"a":1}]}',
+    });
     const refused = await testPredict(ep, { endpointId: ep.id, model: 'iris', version: 9, instances: [{ a: 1 }] });
     expect(refused).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
   });
 
   it('refuses an endpoint that is not running, and says when it cannot reach one', async () => {
-    await expect(testPredict({ ...endpoint(['iris'], T0), status: 'restarting' }, { endpointId: 'ep1', model: 'iris', instances: [{}] })).rejects.toThrow(/restarting/);
-    await expect(testPredict({ ...endpoint(['iris'], T0), url: 'http://127.0.0.1:1' }, { endpointId: 'ep1', model: 'iris', instances: [{}] })).rejects.toThrow(/could not reach/);
+    await expect(
+      testPredict(
+        { ...endpoint(['iris'], T0), status: 'restarting' },
+        { endpointId: 'ep1', model: 'iris', instances: [{}] },
+      ),
+    ).rejects.toThrow(/restarting/);
+    await expect(
+      testPredict(
+        { ...endpoint(['iris'], T0), url: 'http://127.0.0.1:1' },
+        { endpointId: 'ep1', model: 'iris', instances: [{}] },
+      ),
+    ).rejects.toThrow(/could not reach/);
   });
 });

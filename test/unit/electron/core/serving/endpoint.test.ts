@@ -8,7 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLog } from '../../../../../electron/core/db/request-log-db.js';
 import { CairnService } from '../../../../../electron/core/service.js';
-import { startEndpoint, type EndpointHooks, type RunningEndpoint } from '../../../../../electron/core/serving/endpoint.js';
+import {
+  startEndpoint,
+  type EndpointHooks,
+  type RunningEndpoint,
+} from '../../../../../electron/core/serving/endpoint.js';
 import type { EndpointLimits, ServedModel } from '../../../../../electron/core/serving/protocol.js';
 import { tempDir } from '../helpers.js';
 import { flower, post, served, trainModels } from './fixtures.js';
@@ -42,7 +46,12 @@ afterAll(async () => {
   await cleanup();
 });
 
-async function endpoint(models: ServedModel[], limits: Partial<EndpointLimits> = {}, hooks: EndpointHooks = {}, extra: { apiKey?: string } = {}) {
+async function endpoint(
+  models: ServedModel[],
+  limits: Partial<EndpointLimits> = {},
+  hooks: EndpointHooks = {},
+  extra: { apiKey?: string } = {},
+) {
   const e = await startEndpoint(
     { host: '127.0.0.1', port: 0, logFile: path.join(dir, `log-${open.length}.db`), models, limits, ...extra },
     hooks,
@@ -56,11 +65,17 @@ const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('prediction API', () => {
   let e: RunningEndpoint;
   beforeAll(async () => {
-    e = await endpoint([{ ...flowers1, isDefault: false, aliases: ['staging'] }, { ...flowers2, isDefault: true }, prices]);
+    e = await endpoint([
+      { ...flowers1, isDefault: false, aliases: ['staging'] },
+      { ...flowers2, isDefault: true },
+      prices,
+    ]);
   });
 
   it('predicts a class with probabilities and an id per instance, from the default version', async () => {
-    const r = await post(`${e.url}/v1/models/flowers/predict`, { instances: [flower, { ...flower, x1: -2, x2: -1.5 }] });
+    const r = await post(`${e.url}/v1/models/flowers/predict`, {
+      instances: [flower, { ...flower, x1: -2, x2: -1.5 }],
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(r.json.model).toEqual({ name: 'flowers', version: 2 });
@@ -88,7 +103,12 @@ describe('prediction API', () => {
   });
 
   it('answers 404 for an unknown model, version or alias', async () => {
-    for (const p of ['nope/predict', 'flowers/versions/9/predict', 'flowers/versions/x/predict', 'flowers/aliases/nope/predict']) {
+    for (const p of [
+      'nope/predict',
+      'flowers/versions/9/predict',
+      'flowers/versions/x/predict',
+      'flowers/aliases/nope/predict',
+    ]) {
       const r = await post(`${e.url}/v1/models/${p}`, { instances: [flower] });
       expect(r.status, p).toBe(404);
       expect((r.json.error as { code: string }).code).toBe('not_found');
@@ -102,7 +122,11 @@ describe('prediction API', () => {
       `{"instances":[{"x1":"1","x2":1e999,"color":"purple","extra":1},{"x2":null,"color":null,"x1":true},7]}`,
     );
     expect(r.status).toBe(400);
-    const err = r.json.error as { code: string; errors: { instance: number; field: string; message: string }[]; total: number };
+    const err = r.json.error as {
+      code: string;
+      errors: { instance: number; field: string; message: string }[];
+      total: number;
+    };
     expect(err.code).toBe('invalid_input');
     const got = err.errors.map((x) => `${x.instance}:${x.field}`).sort();
     expect(got).toEqual(['0:color', '0:extra', '0:x1', '0:x2', '1:x1', '2:'].sort());
@@ -114,14 +138,20 @@ describe('prediction API', () => {
       { instance: 0, field: 'x2', message: 'is missing (send null for an unknown value)' },
     ]);
     // null is an unknown value, imputed as in training; columns the model dropped are ignored.
-    const nulls = await post(`${e.url}/v1/models/flowers/predict`, { instances: [{ x1: null, x2: null, color: null }] });
+    const nulls = await post(`${e.url}/v1/models/flowers/predict`, {
+      instances: [{ x1: null, x2: null, color: null }],
+    });
     expect(nulls.status).toBe(200);
     expect((await post(`${e.url}/v1/models/flowers/predict`, { instances: [] })).status).toBe(400);
     expect((await post(`${e.url}/v1/models/flowers/predict`, { rows: [flower] })).status).toBe(400);
   });
 
   it('answers 415 for a body that is not JSON', async () => {
-    const text = await fetch(`${e.url}/v1/models/flowers/predict`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x1=1' });
+    const text = await fetch(`${e.url}/v1/models/flowers/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x1=1',
+    });
     expect(text.status).toBe(415);
     const bad = await post(`${e.url}/v1/models/flowers/predict`, '{"instances": [');
     expect(bad.status).toBe(415);
@@ -164,14 +194,31 @@ describe('prediction API', () => {
 
   it('describes models, the API and its health; counts requests in Prometheus format', async () => {
     const m = (await (await fetch(`${e.url}/v1/models/flowers`)).json()) as Record<string, unknown>;
-    expect(m).toMatchObject({ name: 'flowers', version: 2, task: 'classification', target: 'label', classes: ['false', 'true'] });
+    expect(m).toMatchObject({
+      name: 'flowers',
+      version: 2,
+      task: 'classification',
+      target: 'label',
+      classes: ['false', 'true'],
+    });
     const fields = (m.input as { fields: { name: string; type: string; categories?: string[] }[] }).fields;
-    expect(fields.map((f) => [f.name, f.type])).toEqual([['x1', 'number'], ['x2', 'number'], ['color', 'category']]);
+    expect(fields.map((f) => [f.name, f.type])).toEqual([
+      ['x1', 'number'],
+      ['x2', 'number'],
+      ['color', 'category'],
+    ]);
     expect(fields[2]?.categories).toEqual(['blue', 'green', 'red']);
-    const doc = (await (await fetch(`${e.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${e.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/v1/models/{name}/predict', '/v1/models/{name}/versions/{version}/predict', '/v1/models/{name}/aliases/{alias}/predict']),
+      expect.arrayContaining([
+        '/v1/models/{name}/predict',
+        '/v1/models/{name}/versions/{version}/predict',
+        '/v1/models/{name}/aliases/{alias}/predict',
+      ]),
     );
     const health = await fetch(`${e.url}/healthz`);
     expect(health.status).toBe(200);
@@ -187,7 +234,9 @@ describe('batching, overload and deadlines', () => {
   it('scores concurrent requests in fewer model calls', async () => {
     const e = await endpoint([flowers1], { maxBatchDelayMs: 2 });
     const before = e.metrics.modelCalls;
-    const rs = await Promise.all(Array.from({ length: 48 }, () => post(`${e.url}/v1/models/flowers/predict`, { instances: [flower] })));
+    const rs = await Promise.all(
+      Array.from({ length: 48 }, () => post(`${e.url}/v1/models/flowers/predict`, { instances: [flower] })),
+    );
     expect(rs.every((r) => r.status === 200)).toBe(true);
     const calls = e.metrics.modelCalls - before;
     expect(calls).toBeLessThan(24);
@@ -195,9 +244,15 @@ describe('batching, overload and deadlines', () => {
   });
 
   it('past capacity answers 503 with Retry-After at once, and only 200 or 503', async () => {
-    const e = await endpoint([flowers1], { maxInFlight: 4, maxBatch: 2 }, { beforeModelCall: async () => void (await delay(30)) });
+    const e = await endpoint(
+      [flowers1],
+      { maxInFlight: 4, maxBatch: 2 },
+      { beforeModelCall: async () => void (await delay(30)) },
+    );
     const started = Date.now();
-    const rs = await Promise.all(Array.from({ length: 40 }, () => post(`${e.url}/v1/models/flowers/predict`, { instances: [flower] })));
+    const rs = await Promise.all(
+      Array.from({ length: 40 }, () => post(`${e.url}/v1/models/flowers/predict`, { instances: [flower] })),
+    );
     const statuses = new Set(rs.map((r) => r.status));
     expect([...statuses].sort()).toEqual([200, 503]);
     const refused = rs.find((r) => r.status === 503);
@@ -207,9 +262,15 @@ describe('batching, overload and deadlines', () => {
   });
 
   it('answers 504 to a request still waiting at its deadline', async () => {
-    const e = await endpoint([flowers1], { requestDeadlineMs: 100, maxBatch: 1 }, { beforeModelCall: async () => void (await delay(400)) });
+    const e = await endpoint(
+      [flowers1],
+      { requestDeadlineMs: 100, maxBatch: 1 },
+      { beforeModelCall: async () => void (await delay(400)) },
+    );
     const started = Date.now();
-    const rs = await Promise.all(Array.from({ length: 4 }, () => post(`${e.url}/v1/models/flowers/predict`, { instances: [flower] })));
+    const rs = await Promise.all(
+      Array.from({ length: 4 }, () => post(`${e.url}/v1/models/flowers/predict`, { instances: [flower] })),
+    );
     const statuses = rs.map((r) => r.status).sort();
     expect(statuses).toContain(504);
     expect(statuses.every((s) => s === 200 || s === 504)).toBe(true);
@@ -251,7 +312,9 @@ describe('models', () => {
     const e = await endpoint([{ ...flowers1, name: 'broken', dir: broken }, prices]);
     const r = await post(`${e.url}/v1/models/broken/predict`, { instances: [flower] });
     expect(r.status).toBe(503);
-    expect((r.json.error as { message: string }).message).toMatch(/broken version 1 could not be loaded: .*weights\.bin was modified/);
+    expect((r.json.error as { message: string }).message).toMatch(
+      /broken version 1 could not be loaded: .*weights\.bin was modified/,
+    );
     expect((await post(`${e.url}/v1/models/prices/predict`, { instances: [{ x1: 1, x2: 2 }] })).status).toBe(200);
     const health = (await (await fetch(`${e.url}/healthz`)).json()) as { models: { name: string; error?: string }[] };
     expect(health.models.find((m) => m.name === 'broken')?.error).toMatch(/failed their check/);
@@ -264,10 +327,16 @@ describe('models', () => {
   });
 
   it('requires an API key off loopback, and checks it', async () => {
-    await expect(startEndpoint({ host: '0.0.0.0', port: 0, logFile: path.join(dir, 'k.db'), models: [] })).rejects.toThrow(/API key/);
+    await expect(
+      startEndpoint({ host: '0.0.0.0', port: 0, logFile: path.join(dir, 'k.db'), models: [] }),
+    ).rejects.toThrow(/API key/);
     const e = await endpoint([prices], {}, {}, { apiKey: 'secret-key' });
     expect((await post(`${e.url}/v1/models/prices/predict`, { instances: [{ x1: 1, x2: 2 }] })).status).toBe(401);
-    const ok = await post(`${e.url}/v1/models/prices/predict`, { instances: [{ x1: 1, x2: 2 }] }, { authorization: 'Bearer secret-key' });
+    const ok = await post(
+      `${e.url}/v1/models/prices/predict`,
+      { instances: [{ x1: 1, x2: 2 }] },
+      { authorization: 'Bearer secret-key' },
+    );
     expect(ok.status).toBe(200);
     expect((await fetch(`${e.url}/healthz`)).status).toBe(200);
     // The refused call is counted and logged under "-", not the model it named: callers without
@@ -277,14 +346,21 @@ describe('models', () => {
     );
     await e.close();
     const rows = readLog(path.join(dir, `log-${open.indexOf(e)}.db`));
-    expect(rows.filter((r) => r.status === 401)).toMatchObject([{ model: '-', version: null, error: 'missing or wrong API key', predictionId: null }]);
+    expect(rows.filter((r) => r.status === 401)).toMatchObject([
+      { model: '-', version: null, error: 'missing or wrong API key', predictionId: null },
+    ]);
   });
 });
 
 describe('request log and resources', () => {
   it('logs every request in batches, with its prediction ids and outputs', async () => {
     const e = await endpoint([prices]);
-    const r = await post(`${e.url}/v1/models/prices/predict`, { instances: [{ x1: 1, x2: 2 }, { x1: 0, x2: 0 }] });
+    const r = await post(`${e.url}/v1/models/prices/predict`, {
+      instances: [
+        { x1: 1, x2: 2 },
+        { x1: 0, x2: 0 },
+      ],
+    });
     await post(`${e.url}/v1/models/prices/predict`, { instances: [{ x1: 'a', x2: 2 }] });
     await e.close();
     const rows = readLog(path.join(dir, `log-${open.indexOf(e)}.db`));

@@ -46,7 +46,10 @@ describe('feedback route', () => {
   it('takes one label for a prediction made a moment ago, and judges it', async () => {
     const [p] = await predict('flowers', [flower]);
     const other = p!.label === 'true' ? 'false' : 'true';
-    expect(await feedback('flowers', { id: p!.id, label: p!.label })).toMatchObject({ status: 200, json: { accepted: 1 } });
+    expect(await feedback('flowers', { id: p!.id, label: p!.label })).toMatchObject({
+      status: 200,
+      json: { accepted: 1 },
+    });
     const [q] = await predict('flowers', [flower]);
     expect((await feedback('FLOWERS', { id: q!.id, label: other })).status).toBe(200);
     // A second label replaces the first.
@@ -54,7 +57,14 @@ describe('feedback route', () => {
     await e.close();
     const reader = new RequestLogReader(logFile);
     try {
-      const [bucket] = reader.feedback({ model: 'flowers', version: null, from: 0, to: Date.now() + 1, origin: 0, bucketMs: Date.now() + 1 });
+      const [bucket] = reader.feedback({
+        model: 'flowers',
+        version: null,
+        from: 0,
+        to: Date.now() + 1,
+        origin: 0,
+        bucketMs: Date.now() + 1,
+      });
       expect(bucket).toMatchObject({ labelled: 2, correct: 1 });
     } finally {
       reader.close();
@@ -72,9 +82,12 @@ describe('feedback route errors', () => {
     }
   });
 
-  it('answers 404 for an unknown id, another model\'s prediction or a model it does not serve', async () => {
+  it("answers 404 for an unknown id, another model's prediction or a model it does not serve", async () => {
     const [price] = await predict('prices', [{ x1: 1, x2: 0.5 }]);
-    expect(await feedback('flowers', { id: 'nope', label: 'true' })).toMatchObject({ status: 404, json: { error: { code: 'not_found' } } });
+    expect(await feedback('flowers', { id: 'nope', label: 'true' })).toMatchObject({
+      status: 404,
+      json: { error: { code: 'not_found' } },
+    });
     expect((await feedback('flowers', { id: price!.id, label: 'true' })).status).toBe(404);
     expect((await feedback('wine', { id: price!.id, label: 1 })).status).toBe(404);
   });
@@ -89,11 +102,23 @@ describe('feedback route errors', () => {
     const text = await feedback('prices', { id: price!.id, label: '3.5' });
     expect(text.status).toBe(400);
     expect(JSON.stringify(text.json)).toMatch(/finite number/);
-    expect(await feedback('prices', { id: price!.id, label: price!.value + 2 })).toMatchObject({ status: 200, json: { accepted: 1 } });
+    expect(await feedback('prices', { id: price!.id, label: price!.value + 2 })).toMatchObject({
+      status: 200,
+      json: { accepted: 1 },
+    });
   });
 
   it('answers 400 for malformed bodies', async () => {
-    for (const body of [[], '"x"', 42, { id: 'a' }, { feedback: [] }, { feedback: 'a' }, { feedback: [{ id: 'a', label: 1 }], extra: 1 }, { id: 'a', label: 1, more: 2 }]) {
+    for (const body of [
+      [],
+      '"x"',
+      42,
+      { id: 'a' },
+      { feedback: [] },
+      { feedback: 'a' },
+      { feedback: [{ id: 'a', label: 1 }], extra: 1 },
+      { id: 'a', label: 1, more: 2 },
+    ]) {
       const r = await feedback('flowers', body);
       expect([r.status, body]).toEqual([400, body]);
     }
@@ -120,8 +145,15 @@ describe('feedback route errors', () => {
   });
 
   it('is in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${e.url}/openapi.json`)).json()) as { paths: Record<string, { post?: { responses: Record<string, unknown> } }> };
-    expect(Object.keys(doc.paths['/v1/models/{name}/feedback']?.post?.responses ?? {})).toEqual(['200', '400', '401', '404']);
+    const doc = (await (await fetch(`${e.url}/openapi.json`)).json()) as {
+      paths: Record<string, { post?: { responses: Record<string, unknown> } }>;
+    };
+    expect(Object.keys(doc.paths['/v1/models/{name}/feedback']?.post?.responses ?? {})).toEqual([
+      '200',
+      '400',
+      '401',
+      '404',
+    ]);
   });
 });
 
@@ -138,7 +170,18 @@ describe('parseFeedbackBody', () => {
 
   it("checks items by the contract's FeedbackItem, its 200-character id limit included", () => {
     const long = 'x'.repeat(201);
-    expect(parseFeedbackBody({ feedback: [{ id: long, label: 1 }, { id: 'y'.repeat(200), label: 1 }, { id: '', label: 1 }, { id: 'a' }, { id: 'a', label: [1] }, { id: 'a', label: 1, why: 2 }] })).toEqual({
+    expect(
+      parseFeedbackBody({
+        feedback: [
+          { id: long, label: 1 },
+          { id: 'y'.repeat(200), label: 1 },
+          { id: '', label: 1 },
+          { id: 'a' },
+          { id: 'a', label: [1] },
+          { id: 'a', label: 1, why: 2 },
+        ],
+      }),
+    ).toEqual({
       batch: [{ id: 'y'.repeat(200), label: 1 }],
       positions: [1],
       malformed: [
@@ -149,6 +192,8 @@ describe('parseFeedbackBody', () => {
         { row: 5, id: 'a', message: 'unknown field: why' },
       ],
     });
-    expect(parseFeedbackBody({ id: long, label: 'x' })).toEqual({ error: '"id" must be a prediction id of at most 200 characters' });
+    expect(parseFeedbackBody({ id: long, label: 'x' })).toEqual({
+      error: '"id" must be a prediction id of at most 200 characters',
+    });
   });
 });

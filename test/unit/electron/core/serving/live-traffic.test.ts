@@ -55,7 +55,12 @@ describe('LiveTraffic', () => {
     const later = T0 + LIVE_SECONDS * 1_000;
     live.record(later, 500, 1, 0);
     expect(live.window(T0, T0 + 2_000, 1_000).buckets.map((b) => b.requests)).toEqual([0, 1]);
-    expect(live.window(later, later + 1_000, 1_000).buckets[0]).toMatchObject({ requests: 1, errors: 1, predictions: 0, p50: null });
+    expect(live.window(later, later + 1_000, 1_000).buckets[0]).toMatchObject({
+      requests: 1,
+      errors: 1,
+      predictions: 0,
+      p50: null,
+    });
   });
 
   it('gives every bucket of the window even with no traffic at all', () => {

@@ -50,6 +50,9 @@ describe('outputEncoder', () => {
     // No probability compares greater than NaN: the first class is the label, as before.
     expect(JSON.parse(json)).toEqual({ label: 'a', probabilities: { a: null, b: null } });
     expect(answer).toBe('a');
-    expect(outputEncoder(null, 0, 1)(Float32Array.from([Number.NaN]), 0)).toEqual({ json: '{"value":null}', answer: null });
+    expect(outputEncoder(null, 0, 1)(Float32Array.from([Number.NaN]), 0)).toEqual({
+      json: '{"value":null}',
+      answer: null,
+    });
   });
 });

@@ -26,7 +26,12 @@ beforeAll(async () => {
   try {
     await writeFile(path.join(dir, 'flowers.csv'), classificationCsv());
     await service.invoke('datasets.importNow', { path: path.join(dir, 'flowers.csv') });
-    await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', epochs: 3, hiddenLayers: [{ units: 8 }] });
+    await service.invoke('runs.startNow', {
+      dataset: 'flowers',
+      target: 'label',
+      epochs: 3,
+      hiddenLayers: [{ units: 8 }],
+    });
     [flowers] = served(service, ['flowers']) as [ServedModel];
   } finally {
     await service.close();
@@ -48,14 +53,21 @@ afterAll(async () => {
 });
 
 /** An endpoint process from sources, as the supervisor starts it; resolves with its URL. */
-async function endpointProcess(name: string, limits: Partial<EndpointLimits>, env: NodeJS.ProcessEnv = {}): Promise<{ url: string; proc: EndpointProcess; exits: (number | null)[] }> {
+async function endpointProcess(
+  name: string,
+  limits: Partial<EndpointLimits>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ url: string; proc: EndpointProcess; exits: (number | null)[] }> {
   const proc = forkEndpointSpawner({ ...process.env, ...env })();
   running.push(proc);
   const exits: (number | null)[] = [];
   proc.onExit((code) => exits.push(code));
   const url = await new Promise<string>((resolve, reject) => {
     proc.onMessage((m) => (m.type === 'listening' ? resolve(m.url) : reject(new Error(JSON.stringify(m)))));
-    proc.send({ type: 'start', config: { host: '127.0.0.1', port: 0, logFile: path.join(dir, `${name}.db`), models: [flowers], limits } });
+    proc.send({
+      type: 'start',
+      config: { host: '127.0.0.1', port: 0, logFile: path.join(dir, `${name}.db`), models: [flowers], limits },
+    });
   });
   return { url, proc, exits };
 }
@@ -82,7 +94,11 @@ describe('endpoint process under load', () => {
   it('at twice capacity answers only 200 or 503 + Retry-After, stays up, and its memory stays flat across rounds', async () => {
     const capacity = 8;
     // A slow model (20 ms per call of at most 2 rows) keeps the endpoint full.
-    const { url, exits } = await endpointProcess('overload', { maxInFlight: capacity, maxBatch: 2 }, { CAIRN_SERVE_TEST_DELAY_MS: '20' });
+    const { url, exits } = await endpointProcess(
+      'overload',
+      { maxInFlight: capacity, maxBatch: 2 },
+      { CAIRN_SERVE_TEST_DELAY_MS: '20' },
+    );
     const round = () => Promise.all(Array.from({ length: 2 * capacity }, () => predict(url)));
     for (let i = 0; i < 3; i++) await round();
     const rssBefore = await gauge(url, 'process_resident_memory_bytes');
@@ -105,7 +121,9 @@ describe('endpoint process under load', () => {
     expect(exits).toEqual([]);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const growth = Math.max(...rss) - rssBefore;
-    console.log(`overload: ${counts[200]} x 200, ${counts[503]} x 503; RSS ${(rssBefore / MiB).toFixed(1)} MiB, peak growth ${(growth / MiB).toFixed(1)} MiB`);
+    console.log(
+      `overload: ${counts[200]} x 200, ${counts[503]} x 503; RSS ${(rssBefore / MiB).toFixed(1)} MiB, peak growth ${(growth / MiB).toFixed(1)} MiB`,
+    );
     expect(growth).toBeLessThan(24 * MiB);
   });
 
@@ -125,7 +143,9 @@ describe('endpoint process under load', () => {
     expect(await gauge(url, 'cairn_tensors')).toBe(tensorsBefore);
     expect(tensorsBefore).toBeGreaterThan(0);
     const rssAfter = await gauge(url, 'process_resident_memory_bytes');
-    console.log(`soak: tensors ${tensorsBefore}; RSS ${(rssBefore / MiB).toFixed(1)} -> ${(rssAfter / MiB).toFixed(1)} MiB`);
+    console.log(
+      `soak: tensors ${tensorsBefore}; RSS ${(rssBefore / MiB).toFixed(1)} -> ${(rssAfter / MiB).toFixed(1)} MiB`,
+    );
     expect(rssAfter - rssBefore).toBeLessThan(32 * MiB);
     expect(await gauge(url, 'cairn_request_log_dropped_total')).toBe(0);
     expect(exits).toEqual([]);

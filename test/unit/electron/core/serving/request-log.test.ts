@@ -19,7 +19,6 @@ afterAll(async () => {
   await cleanup();
 });
 
-
 describe('RequestLog', () => {
   it('writes rows from its thread and prunes past the row cap and the age limit', async () => {
     const file = path.join(dir, 'requests.db');
@@ -38,9 +37,42 @@ describe('RequestLog', () => {
     const file = path.join(dir, 'fields.db');
     const at = Date.now();
     const rows: LogRow[] = [
-      { at, model: 'Iris', version: 2, status: 200, latencyMs: 1.25, predictionId: 'a', inputJson: '{"x":1}', outputJson: '{"label":"b"}', answer: 'b', error: null },
-      { at: at + 1, model: 'house', version: 1, status: 200, latencyMs: 3.5, predictionId: 'b', inputJson: '{"x":null}', outputJson: '{"value":-2}', answer: -2, error: null },
-      { at: at + 2, model: 'nobody', version: null, status: 404, latencyMs: 0.1, predictionId: null, inputJson: null, outputJson: null, answer: null, error: 'no model named "nobody"' },
+      {
+        at,
+        model: 'Iris',
+        version: 2,
+        status: 200,
+        latencyMs: 1.25,
+        predictionId: 'a',
+        inputJson: '{"x":1}',
+        outputJson: '{"label":"b"}',
+        answer: 'b',
+        error: null,
+      },
+      {
+        at: at + 1,
+        model: 'house',
+        version: 1,
+        status: 200,
+        latencyMs: 3.5,
+        predictionId: 'b',
+        inputJson: '{"x":null}',
+        outputJson: '{"value":-2}',
+        answer: -2,
+        error: null,
+      },
+      {
+        at: at + 2,
+        model: 'nobody',
+        version: null,
+        status: 404,
+        latencyMs: 0.1,
+        predictionId: null,
+        inputJson: null,
+        outputJson: null,
+        answer: null,
+        error: 'no model named "nobody"',
+      },
     ];
     const log = new RequestLog({ file });
     for (const r of rows) log.add(r);
@@ -57,21 +89,25 @@ describe('RequestLog', () => {
     }
   });
 
-  it.runIf(process.platform === 'linux')('writes from a thread of lower priority (nice 5) than the endpoint, on Linux', async () => {
-    // Nice value (field 19) of a stat line; the command name before it may hold spaces or ')'.
-    const nice = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-    const threads = () => readdirSync('/proc/self/task').map((t) => nice(readFileSync(`/proc/self/task/${t}/stat`, 'utf8')));
-    const main = nice(readFileSync('/proc/self/stat', 'utf8'));
-    const lowered = () => threads().filter((n) => n >= Math.min(19, main + 5)).length;
-    const before = lowered();
-    const log = new RequestLog({ file: path.join(dir, 'nice.db') });
-    // A feedback round trip: the writer has started, and lowered its priority first.
-    await log.feedback('nobody', []);
-    expect(lowered()).toBeGreaterThan(before);
-    // The process (its main thread, which answers requests) keeps its priority.
-    expect(nice(readFileSync('/proc/self/stat', 'utf8'))).toBe(main);
-    await log.close();
-  });
+  it.runIf(process.platform === 'linux')(
+    'writes from a thread of lower priority (nice 5) than the endpoint, on Linux',
+    async () => {
+      // Nice value (field 19) of a stat line; the command name before it may hold spaces or ')'.
+      const nice = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      const threads = () =>
+        readdirSync('/proc/self/task').map((t) => nice(readFileSync(`/proc/self/task/${t}/stat`, 'utf8')));
+      const main = nice(readFileSync('/proc/self/stat', 'utf8'));
+      const lowered = () => threads().filter((n) => n >= Math.min(19, main + 5)).length;
+      const before = lowered();
+      const log = new RequestLog({ file: path.join(dir, 'nice.db') });
+      // A feedback round trip: the writer has started, and lowered its priority first.
+      await log.feedback('nobody', []);
+      expect(lowered()).toBeGreaterThan(before);
+      // The process (its main thread, which answers requests) keeps its priority.
+      expect(nice(readFileSync('/proc/self/stat', 'utf8'))).toBe(main);
+      await log.close();
+    },
+  );
 
   it('counts rows handed to the writer and not yet written against the limit', async () => {
     let dropped = 0;
@@ -86,17 +122,35 @@ describe('RequestLog', () => {
     expect(log.buffered).toBe(10);
     expect(dropped).toBe(5);
     await log.close();
-    expect(readLog(file).map((r) => r.predictionId)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p13', 'p14']);
+    expect(readLog(file).map((r) => r.predictionId)).toEqual([
+      'p0',
+      'p1',
+      'p2',
+      'p3',
+      'p4',
+      'p5',
+      'p6',
+      'p7',
+      'p13',
+      'p14',
+    ]);
     expect(log.buffered).toBe(0);
   });
 
   it('drops the oldest waiting rows, and counts them, when the writer falls behind', async () => {
     let dropped = 0;
-    const log = new RequestLog({ file: path.join(dir, 'small.db'), maxBuffered: 10, flushMs: 60_000, onDropped: (n) => (dropped += n) });
+    const log = new RequestLog({
+      file: path.join(dir, 'small.db'),
+      maxBuffered: 10,
+      flushMs: 60_000,
+      onDropped: (n) => (dropped += n),
+    });
     for (let i = 0; i < 25; i++) log.add(logRow(Date.now(), i));
     expect(log.buffered).toBe(10);
     expect(dropped).toBe(15);
     await log.close();
-    expect(readLog(path.join(dir, 'small.db')).map((r) => r.predictionId)).toEqual(Array.from({ length: 10 }, (_, i) => `p${15 + i}`));
+    expect(readLog(path.join(dir, 'small.db')).map((r) => r.predictionId)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `p${15 + i}`),
+    );
   });
 });

@@ -18,7 +18,8 @@ function fakeProcess(answer: 'yes' | 'never') {
       const reply = (r: EndpointToHost) => setImmediate(() => listeners.forEach((l) => l(r)));
       if (m.type === 'start') reply({ type: 'listening', url: 'http://127.0.0.1:9', port: 9, models: [] });
       if (m.type === 'stop') setImmediate(() => proc.die());
-      if (m.type === 'traffic' && answer === 'yes') reply({ type: 'traffic', id: m.id, traffic: live.window(m.from, m.to, m.bucketMs) });
+      if (m.type === 'traffic' && answer === 'yes')
+        reply({ type: 'traffic', id: m.id, traffic: live.window(m.from, m.to, m.bucketMs) });
     },
     onMessage: (l) => void listeners.push(l),
     onExit: (l) => void exits.push(l),
@@ -30,7 +31,13 @@ function fakeProcess(answer: 'yes' | 'never') {
 }
 
 function supervisor(proc: EndpointProcess): EndpointSupervisor {
-  return new EndpointSupervisor({ spawn: () => proc, resolve: () => [], logFile: '/nonexistent', emit: () => undefined, backoffMs: 60_000 });
+  return new EndpointSupervisor({
+    spawn: () => proc,
+    resolve: () => [],
+    logFile: '/nonexistent',
+    emit: () => undefined,
+    backoffMs: 60_000,
+  });
 }
 
 describe('EndpointSupervisor.traffic', () => {

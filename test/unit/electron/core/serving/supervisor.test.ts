@@ -33,7 +33,6 @@ afterAll(async () => {
   await cleanup();
 });
 
-
 /** Resolves with the first status event (from now on) that matches. */
 function nextEvent(match: (e: Endpoint) => boolean, timeoutMs = 30_000): Promise<Endpoint> {
   const from = events.length;
@@ -117,7 +116,9 @@ describe('supervised endpoints', () => {
     await load;
     expect(back.url).toBe(ep.url);
     expect(back.pid).not.toBe(ep.pid);
-    expect(events.some((e) => e.id === ep.id && e.status === 'restarting' && /SIGKILL/.test(e.message ?? ''))).toBe(true);
+    expect(events.some((e) => e.id === ep.id && e.status === 'restarting' && /SIGKILL/.test(e.message ?? ''))).toBe(
+      true,
+    );
     expect(outcomes).not.toContain('timeout');
     expect(outcomes).toContain('error');
     expect(outcomes.slice(-6)).toEqual(Array(6).fill('ok'));
@@ -144,7 +145,12 @@ describe('supervised endpoints', () => {
     // Moving the alias through the registry is all it takes: the service re-resolves its endpoints.
     const swapped = nextEvent((e) => e.id === ep.id && e.models[0]?.version === 1);
     await service.invoke('models.setAlias', { name: 'flowers', alias: 'production', version: 1, reason: 'roll back' });
-    expect((await swapped).models[0]).toMatchObject({ name: 'flowers', version: 1, aliases: ['production'], isDefault: true });
+    expect((await swapped).models[0]).toMatchObject({
+      name: 'flowers',
+      version: 1,
+      aliases: ['production'],
+      isDefault: true,
+    });
     const r = await post(`${ep.url}/v1/models/flowers/predict`, { instances: [flower] });
     expect(r.json.model).toEqual({ name: 'flowers', version: 1 });
     const a = await post(`${ep.url}/v1/models/flowers/aliases/production/predict`, { instances: [flower] });
@@ -152,10 +158,17 @@ describe('supervised endpoints', () => {
   });
 
   it('resolves a refresh only once the endpoint answered the swap, so a caller then sees the served version', async () => {
-    const ep = (await service.invoke('endpoints.list', {})).find((e) => e.refs.includes('flowers') && e.status === 'running');
+    const ep = (await service.invoke('endpoints.list', {})).find(
+      (e) => e.refs.includes('flowers') && e.status === 'running',
+    );
     expect(ep?.models[0]?.version).toBe(1);
     // The alias move starts the swap; refreshEndpoints, as a pipeline's deploy step calls it, waits for it.
-    await service.invoke('models.setAlias', { name: 'flowers', alias: 'production', version: 2, reason: 'forward again' });
+    await service.invoke('models.setAlias', {
+      name: 'flowers',
+      alias: 'production',
+      version: 2,
+      reason: 'forward again',
+    });
     await service.refreshEndpoints();
     const after = (await service.invoke('endpoints.list', {})).find((e) => e.id === ep?.id);
     expect(after?.models[0]).toMatchObject({ name: 'flowers', version: 2, aliases: ['production'] });
@@ -166,7 +179,9 @@ describe('supervised endpoints', () => {
     expect(ep.apiKey).toMatch(/^[\w-]{32}$/);
     const url = `http://127.0.0.1:${ep.port}/v1/models/prices/predict`;
     expect((await post(url, { instances: [{ x1: 1, x2: 1 }] })).status).toBe(401);
-    expect((await post(url, { instances: [{ x1: 1, x2: 1 }] }, { authorization: `Bearer ${ep.apiKey}` })).status).toBe(200);
+    expect((await post(url, { instances: [{ x1: 1, x2: 1 }] }, { authorization: `Bearer ${ep.apiKey}` })).status).toBe(
+      200,
+    );
   });
 
   it('stops every endpoint when the service closes', async () => {

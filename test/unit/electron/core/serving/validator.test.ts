@@ -28,13 +28,18 @@ describe('integer features', () => {
   });
 
   it('accepts 12, 12.0, 1e2, negatives and null, and fractions of numeric fields', () => {
-    const checked = check('[{"rooms": 12, "area": 80.5}, {"rooms": 12.0, "area": null}, {"rooms": 1e2, "area": 1}, {"rooms": -2, "area": 1}, {"rooms": null, "area": 1}]');
+    const checked = check(
+      '[{"rooms": 12, "area": 80.5}, {"rooms": 12.0, "area": null}, {"rooms": 1e2, "area": 1}, {"rooms": -2, "area": 1}, {"rooms": null, "area": 1}]',
+    );
     if (!('x' in checked)) throw new Error(JSON.stringify(checked.errors));
     expect(Array.from(checked.x.filter((_, i) => i % 2 === 0))).toEqual([9, 9, 97, -5, 0]);
   });
 
   it('still says what else is wrong with an integer field', () => {
     const checked = check('[{"rooms": "12", "area": 1}, {"rooms": 1e400, "area": 1}]');
-    expect('errors' in checked && checked.errors.map((e) => e.message)).toEqual(['is not a number (an integer is expected)', 'is not a finite number']);
+    expect('errors' in checked && checked.errors.map((e) => e.message)).toEqual([
+      'is not a number (an integer is expected)',
+      'is not a finite number',
+    ]);
   });
 });

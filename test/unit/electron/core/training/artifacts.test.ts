@@ -40,7 +40,11 @@ const card: ModelCard = {
 };
 
 async function saved(name: string) {
-  const model = buildModel({ kind: 'mlp', hiddenLayers: [{ units: 4, dropout: 0.2 }] }, { task: 'classification', nFeatures: 1, nClasses: 2 }, 7);
+  const model = buildModel(
+    { kind: 'mlp', hiddenLayers: [{ units: 4, dropout: 0.2 }] },
+    { task: 'classification', nFeatures: 1, nClasses: 2 },
+    7,
+  );
   const out = await saveArtifacts(path.join(dir, name), model, preprocess, card);
   return { model, out };
 }

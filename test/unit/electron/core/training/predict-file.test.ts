@@ -34,9 +34,16 @@ beforeAll(async () => {
   service = await CairnService.open({ home, host: 'cli' });
   await writeFile(path.join(dir, 'flowers.csv'), classificationCsv());
   await writeFile(path.join(dir, 'prices.csv'), regressionCsv());
-  for (const f of ['flowers.csv', 'prices.csv']) await service.invoke('datasets.importNow', { path: path.join(dir, f) });
+  for (const f of ['flowers.csv', 'prices.csv'])
+    await service.invoke('datasets.importNow', { path: path.join(dir, f) });
   await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', ...quick });
-  await service.invoke('runs.startNow', { dataset: 'prices', target: 'y', model: 'linear_regression', epochs: 5, learningRate: 0.05 });
+  await service.invoke('runs.startNow', {
+    dataset: 'prices',
+    target: 'y',
+    model: 'linear_regression',
+    epochs: 5,
+    learningRate: 0.05,
+  });
   const csv = ['x1,x2,color,id', ...records.map((r, i) => `${r.x1},${r.x2 ?? ''},${r.color ?? ''},${i}`)].join('\n');
   await writeFile(path.join(dir, 'new.csv'), `${csv}\n`);
 });
@@ -75,7 +82,11 @@ describe('models.predictFile', () => {
       { x1: -0.5, x2: 0.25 },
     ];
     await writeFile(path.join(dir, 'new.ndjson'), rows.map((r) => JSON.stringify(r)).join('\n'));
-    const r = await service.invoke('models.predictFile', { model: 'prices', version: 1, path: path.join(dir, 'new.ndjson') });
+    const r = await service.invoke('models.predictFile', {
+      model: 'prices',
+      version: 1,
+      path: path.join(dir, 'new.ndjson'),
+    });
     const { model, preprocess } = await loaded('prices');
     const expected = await predictValues(model, transformRecords(preprocess, rows), featureCount(preprocess));
     model.dispose();
@@ -87,25 +98,35 @@ describe('models.predictFile', () => {
 
   it('names the file row of each invalid field: a missing column, a value of the wrong type', async () => {
     await writeFile(path.join(dir, 'nox2.csv'), 'x1,color\n1,red\n2,blue\n');
-    const err = await service.invoke('models.predictFile', { model: 'flowers', path: path.join(dir, 'nox2.csv') }).catch((e: unknown) => e);
+    const err = await service
+      .invoke('models.predictFile', { model: 'flowers', path: path.join(dir, 'nox2.csv') })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CairnError);
     expect((err as CairnError).code).toBe('invalid_argument');
-    expect((err as CairnError).message).toBe('nox2.csv: 2 invalid fields for this model (row 1 field "x2" is missing; row 2 field "x2" is missing)');
+    expect((err as CairnError).message).toBe(
+      'nox2.csv: 2 invalid fields for this model (row 1 field "x2" is missing; row 2 field "x2" is missing)',
+    );
     expect((err as CairnError).details?.errors).toEqual([
       { row: 1, field: 'x2', message: 'is missing (send null for an unknown value)' },
       { row: 2, field: 'x2', message: 'is missing (send null for an unknown value)' },
     ]);
 
     // Row 3 of the second batch (batches of 8192 rows): row numbers count from the file's start.
-    const lines = ['x1,x2,color', ...Array.from({ length: 8194 }, (_v, i) => (i === 8193 ? 'oops,1,red' : `${i % 3},1,red`))];
+    const lines = [
+      'x1,x2,color',
+      ...Array.from({ length: 8194 }, (_v, i) => (i === 8193 ? 'oops,1,red' : `${i % 3},1,red`)),
+    ];
     await writeFile(path.join(dir, 'typo.csv'), `${lines.join('\n')}\n`);
-    await expect(service.invoke('models.predictFile', { model: 'flowers', path: path.join(dir, 'typo.csv') })).rejects.toThrow(
-      /typo\.csv: 1 invalid field for this model \(row 8194 field "x1" is not a finite number\)/,
-    );
+    await expect(
+      service.invoke('models.predictFile', { model: 'flowers', path: path.join(dir, 'typo.csv') }),
+    ).rejects.toThrow(/typo\.csv: 1 invalid field for this model \(row 8194 field "x1" is not a finite number\)/);
   });
 
   it('writes CSV, JSON and NDJSON output whole, with formulas defused', async () => {
-    await writeFile(path.join(dir, 'notes.csv'), 'x1,x2,color,note\n1,1,red,=HYPERLINK("x")\n-1,-1,blue,"a,b"\n0,0,red,-3\n');
+    await writeFile(
+      path.join(dir, 'notes.csv'),
+      'x1,x2,color,note\n1,1,red,=HYPERLINK("x")\n-1,-1,blue,"a,b"\n0,0,red,-3\n',
+    );
     const out = path.join(dir, 'scored.csv');
     const r = await service.invoke('models.predictFile', { model: 'flowers', path: path.join(dir, 'notes.csv'), out });
     expect(r).toMatchObject({ rows: 3, out });
@@ -116,26 +137,41 @@ describe('models.predictFile', () => {
     expect(text[2]).toMatch(/^-1,-1,blue,"a,b",/);
     expect(text[3]).toMatch(/^0,0,red,-3,/);
     for (const f of ['scored.json', 'scored.ndjson']) {
-      await service.invoke('models.predictFile', { model: 'flowers', path: path.join(dir, 'notes.csv'), out: path.join(dir, f) });
+      await service.invoke('models.predictFile', {
+        model: 'flowers',
+        path: path.join(dir, 'notes.csv'),
+        out: path.join(dir, f),
+      });
     }
     const json = JSON.parse(await readFile(path.join(dir, 'scored.json'), 'utf8')) as Record<string, unknown>[];
     expect(json).toHaveLength(3);
     expect(json[0]).toMatchObject({ x1: 1, note: '=HYPERLINK("x")' });
-    const nd = (await readFile(path.join(dir, 'scored.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const nd = (await readFile(path.join(dir, 'scored.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(nd).toEqual(json);
     // A failed run leaves neither the output nor a partial file behind.
     await expect(
-      service.invoke('models.predictFile', { model: 'flowers', path: path.join(dir, 'nox2.csv'), out: path.join(dir, 'never.csv') }),
+      service.invoke('models.predictFile', {
+        model: 'flowers',
+        path: path.join(dir, 'nox2.csv'),
+        out: path.join(dir, 'never.csv'),
+      }),
     ).rejects.toThrow(/invalid field/);
     expect((await readdir(dir)).filter((f) => f.includes('never'))).toEqual([]);
   });
 
   it('fails clearly on an unknown model or version', async () => {
-    await expect(service.invoke('models.predictFile', { model: 'nope', path: path.join(dir, 'new.csv') })).rejects.toMatchObject({
+    await expect(
+      service.invoke('models.predictFile', { model: 'nope', path: path.join(dir, 'new.csv') }),
+    ).rejects.toMatchObject({
       code: 'not_found',
       message: expect.stringMatching(/no model named "nope"/) as unknown,
     });
-    await expect(service.invoke('models.predictFile', { model: 'flowers', version: 9, path: path.join(dir, 'new.csv') })).rejects.toMatchObject({
+    await expect(
+      service.invoke('models.predictFile', { model: 'flowers', version: 9, path: path.join(dir, 'new.csv') }),
+    ).rejects.toMatchObject({
       code: 'not_found',
       message: 'model "flowers" has no version 9 (its latest is 1)',
     });
@@ -144,11 +180,31 @@ describe('models.predictFile', () => {
 
 describe('output helpers', () => {
   it('escapes CSV fields and defuses formulas but not numbers', () => {
-    expect(['plain', 'a,b', 'say "hi"', 'two\nlines', '=1+2', '+x', '-x', '@sum', '-3', '+1.5e3', null, 2.5, true].map(csvField)).toEqual([
-      'plain', '"a,b"', '"say ""hi"""', '"two\nlines"', "'=1+2", "'+x", "'-x", "'@sum", '-3', '+1.5e3', '', '2.5', 'true',
+    expect(
+      ['plain', 'a,b', 'say "hi"', 'two\nlines', '=1+2', '+x', '-x', '@sum', '-3', '+1.5e3', null, 2.5, true].map(
+        csvField,
+      ),
+    ).toEqual([
+      'plain',
+      '"a,b"',
+      '"say ""hi"""',
+      '"two\nlines"',
+      "'=1+2",
+      "'+x",
+      "'-x",
+      "'@sum",
+      '-3',
+      '+1.5e3',
+      '',
+      '2.5',
+      'true',
     ]);
-    expect([outFormat('a.json'), outFormat('a.NDJSON'), outFormat('a.jsonl'), outFormat('a.csv'), outFormat('a.txt')]).toEqual([
-      'json', 'ndjson', 'ndjson', 'csv', 'csv',
-    ]);
+    expect([
+      outFormat('a.json'),
+      outFormat('a.NDJSON'),
+      outFormat('a.jsonl'),
+      outFormat('a.csv'),
+      outFormat('a.txt'),
+    ]).toEqual(['json', 'ndjson', 'ndjson', 'csv', 'csv']);
   });
 });

@@ -76,7 +76,6 @@ afterAll(async () => {
   await cleanup();
 });
 
-
 const fit = () =>
   fitPreprocess(data, { features: FEATURES, target: { column: 'label', task: 'classification' }, train: TRAIN });
 
@@ -166,9 +165,15 @@ describe('fitPreprocess', () => {
     expect(r.target).toEqual({ task: 'regression', column: 'x', mean: 2, std: Math.sqrt(2 / 3) });
     const scaled = Array.from(encodeTarget(r, data, Uint32Array.from([1, 2, 3])));
     scaled.forEach((v, i) => expect(v).toBeCloseTo([-1.2247449, 0, 1.2247449][i] as number, 6));
-    expect(Array.from(decodeValues(r, Float32Array.from(scaled)))).toEqual([1, 2, 3].map((v) => expect.closeTo(v, 5) as unknown));
+    expect(Array.from(decodeValues(r, Float32Array.from(scaled)))).toEqual(
+      [1, 2, 3].map((v) => expect.closeTo(v, 5) as unknown),
+    );
     // Curves read in the target's units: MSE loss scales with std², MAE with std; other keys stay.
-    expect(logsInTargetUnits(r, { loss: 1.5, val_mae: 3, acc: 0.5 })).toEqual({ loss: expect.closeTo(1, 12) as unknown, val_mae: expect.closeTo(3 * Math.sqrt(2 / 3), 12) as unknown, acc: 0.5 });
+    expect(logsInTargetUnits(r, { loss: 1.5, val_mae: 3, acc: 0.5 })).toEqual({
+      loss: expect.closeTo(1, 12) as unknown,
+      val_mae: expect.closeTo(3 * Math.sqrt(2 / 3), 12) as unknown,
+      acc: 0.5,
+    });
     expect(errorOf(() => encodeTarget(r, data, Uint32Array.from([0]))).message).toBe('Target "x" is missing in row 0');
   });
 
@@ -301,9 +306,13 @@ describe('transformRecords', () => {
     expect(errorOf(() => transformRecords(manifest, fraction)).details?.errors).toEqual([
       { row: 0, field: 'n', message: 'is not an integer (a whole number is expected)' },
     ]);
-    expect(compileValidator(manifest).check(fraction)).toMatchObject({ errors: [{ instance: 0, field: 'n', message: 'is not an integer (a whole number is expected)' }] });
+    expect(compileValidator(manifest).check(fraction)).toMatchObject({
+      errors: [{ instance: 0, field: 'n', message: 'is not an integer (a whole number is expected)' }],
+    });
     // 12, 12.0 and "12" (a file's text) are one whole number; null is imputed.
-    const whole = JSON.parse('[{"n": 12, "x": 1}, {"n": 12.0, "x": 1}, {"n": "12", "x": 1}, {"n": null, "x": 1}]') as unknown[];
+    const whole = JSON.parse(
+      '[{"n": 12, "x": 1}, {"n": 12.0, "x": 1}, {"n": "12", "x": 1}, {"n": null, "x": 1}]',
+    ) as unknown[];
     const out = transformRecords(manifest, whole);
     expect(out[0]).toBe(out[2]);
     expect(out[0]).toBe(out[4]);
@@ -327,7 +336,16 @@ describe('categories of a number column', () => {
   it('finds a category by its text, else by its value (3 is "3.0"), never by hex, blanks or words', () => {
     const find = categoryFinder(['1.0', '2.5', '3.0', 'red']);
     expect(['3.0', '3', ' 3 ', '2.50', '25e-1', 'red', '4', '0x3', '', 'Red'].map(find)).toEqual([
-      2, 2, 2, 1, 1, 3, undefined, undefined, undefined, undefined,
+      2,
+      2,
+      2,
+      1,
+      1,
+      3,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
     ]);
     expect(categoryFinder(['a', 'b'])('b')).toBe(1);
     // Two categories of one value: each matches its own text, a third spelling neither.
@@ -340,12 +358,17 @@ describe('categories of a number column', () => {
   it('reads a JSON number sent for a DOUBLE column trained as categories, as training read the column', async () => {
     const dir = path.dirname(file);
     const ratings = path.join(dir, 'ratings.parquet');
-    await conn.run(`COPY (SELECT (i % 3 + 1)::DOUBLE AS rating, (i % 2)::DOUBLE AS half FROM range(12) r(i)) TO ${literal(ratings)} (FORMAT parquet)`);
+    await conn.run(
+      `COPY (SELECT (i % 3 + 1)::DOUBLE AS rating, (i % 2)::DOUBLE AS half FROM range(12) r(i)) TO ${literal(ratings)} (FORMAT parquet)`,
+    );
     const set = await readColumns(conn, ratings, [
       { name: 'rating', storageType: 'DOUBLE', type: 'categorical' },
       { name: 'half', storageType: 'DOUBLE', type: 'numeric' },
     ]);
-    const manifest = fitPreprocess(set, { features: ['rating', 'half'], train: Uint32Array.from({ length: 12 }, (_, i) => i) });
+    const manifest = fitPreprocess(set, {
+      features: ['rating', 'half'],
+      train: Uint32Array.from({ length: 12 }, (_, i) => i),
+    });
     const step = manifest.features[0];
     if (step?.kind !== 'one-hot') throw new Error('rating is one-hot');
     // DuckDB's text of a DOUBLE keeps its ".0": a client sending 2 must still match.

@@ -72,7 +72,12 @@ describe('training runs', () => {
     });
     first = await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', ...quick });
     off();
-    expect(first).toMatchObject({ status: 'succeeded', task: 'classification', backend: 'cpu', model: { name: 'flowers', version: 1 } });
+    expect(first).toMatchObject({
+      status: 'succeeded',
+      task: 'classification',
+      backend: 'cpu',
+      model: { name: 'flowers', version: 1 },
+    });
     expect(epochs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(statuses).toEqual(['succeeded']);
     expect(lifecycle).toEqual(['run.queued', 'run.started', 'run.finished']);
@@ -81,15 +86,24 @@ describe('training runs', () => {
     expect(test).toHaveProperty('confusion');
     expect(test).toHaveProperty('roc');
     expect(first.history).toHaveLength(8);
-    expect(first.params).toMatchObject({ split: { seed: 42, method: 'stratified', fractions: { train: 0.7 } }, train: { epochs: 8 } });
+    expect(first.params).toMatchObject({
+      split: { seed: 42, method: 'stratified', fractions: { train: 0.7 } },
+      train: { epochs: 8 },
+    });
     expect(first.preprocess).toMatchObject({ format: 'cairn-preprocess/1' });
     expect(await filesUnder(path.join(home, 'models'))).toEqual(
-      ['artifact.json', 'card.json', 'model.json', 'preprocess.json', 'weights.bin'].map((f) => path.join('flowers', '1', f)),
+      ['artifact.json', 'card.json', 'model.json', 'preprocess.json', 'weights.bin'].map((f) =>
+        path.join('flowers', '1', f),
+      ),
     );
     expect(await filesUnder(path.join(home, 'work'))).toEqual([]);
     expect((await service.invoke('runs.get', { runId: first.id })).status).toBe('succeeded');
     const summary = (await service.invoke('runs.list', {})).find((r) => r.id === first.id);
-    expect(summary).toMatchObject({ status: 'succeeded', epochsRun: 8, testMetrics: { accuracy: test.accuracy, f1_macro: test.f1_macro } });
+    expect(summary).toMatchObject({
+      status: 'succeeded',
+      epochsRun: 8,
+      testMetrics: { accuracy: test.accuracy, f1_macro: test.f1_macro },
+    });
     expect(summary).not.toHaveProperty('history');
     // The table's params leave out the feature list; the full run keeps it.
     expect(summary?.params).not.toHaveProperty('features');
@@ -104,9 +118,18 @@ describe('training runs', () => {
   });
 
   it('trains a regressor on a numeric target', async () => {
-    const run = await service.invoke('runs.startNow', { dataset: 'prices', target: 'y', epochs: 15, learningRate: 0.01 });
+    const run = await service.invoke('runs.startNow', {
+      dataset: 'prices',
+      target: 'y',
+      epochs: 15,
+      learningRate: 0.01,
+    });
     expect(run).toMatchObject({ status: 'succeeded', task: 'regression', params: { split: { method: 'random' } } });
-    const test = (run.metrics as { test: { r2: number; mae: number; rows: number; points: { actual: number[]; predicted: number[] } } }).test;
+    const test = (
+      run.metrics as {
+        test: { r2: number; mae: number; rows: number; points: { actual: number[]; predicted: number[] } };
+      }
+    ).test;
     expect(test.r2).toBeGreaterThan(0.9);
     // The plots' sample: every test row here (fewer than the 2,000 cap), actual beside predicted.
     expect(test.points.actual).toHaveLength(test.rows);
@@ -128,13 +151,25 @@ describe('training runs', () => {
       modelName: 'early',
     });
     expect(run.history.length).toBeLessThan(400);
-    expect(run.params).toMatchObject({ train: { earlyStopping: { monitor: 'val_loss', patience: 2, restoreBestWeights: true } } });
+    expect(run.params).toMatchObject({
+      train: { earlyStopping: { monitor: 'val_loss', patience: 2, restoreBestWeights: true } },
+    });
   });
 
   it('queues runs one at a time, and cancels a queued and a running run leaving nothing under models/', async () => {
     const before = await filesUnder(path.join(home, 'models'));
-    const a = await service.invoke('runs.start', { dataset: 'flowers', target: 'label', epochs: 500, modelName: 'cancelme' });
-    const b = await service.invoke('runs.start', { dataset: 'flowers', target: 'label', epochs: 5, modelName: 'cancelme' });
+    const a = await service.invoke('runs.start', {
+      dataset: 'flowers',
+      target: 'label',
+      epochs: 500,
+      modelName: 'cancelme',
+    });
+    const b = await service.invoke('runs.start', {
+      dataset: 'flowers',
+      target: 'label',
+      epochs: 5,
+      modelName: 'cancelme',
+    });
     expect((await service.invoke('runs.get', { runId: b.runId })).status).toBe('queued');
     expect(await service.invoke('runs.cancel', { runId: b.runId })).toEqual({ cancelled: true });
     await new Promise<void>((resolve) => {
@@ -158,7 +193,12 @@ describe('training runs', () => {
   });
 
   it('records a run whose job process dies as failed', async () => {
-    const { runId } = await service.invoke('runs.start', { dataset: 'flowers', target: 'label', epochs: 500, modelName: 'killed' });
+    const { runId } = await service.invoke('runs.start', {
+      dataset: 'flowers',
+      target: 'label',
+      epochs: 500,
+      modelName: 'killed',
+    });
     await new Promise<void>((resolve) => {
       const off = service.events.subscribe((event, payload) => {
         if (event === 'run.progress' && (payload as { runId: string }).runId === runId) {

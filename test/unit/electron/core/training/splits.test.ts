@@ -28,7 +28,6 @@ const timeColumn = (values: number[]): NumberColumn => ({
   values: Float64Array.from(values),
 });
 
-
 const all = (s: Splits) => [...s.train, ...s.validation, ...s.test];
 const sizes = (s: Splits) => [s.train.length, s.validation.length, s.test.length];
 
@@ -177,15 +176,30 @@ describe('assignedSplit', () => {
   // dictionary sorted as readColumns sorts it: test, train, validation (and another word).
   const parts = codesColumn([1, 1, 2, 0, -1, 3, 1, 0], ['test', 'train', 'validation', 'holdout'], '__split');
 
-  it('takes each row\'s part from the column, leaving out rows with none or another word', () => {
-    expect(assignedSplit(parts)).toEqual({ train: Uint32Array.from([0, 1, 6]), validation: Uint32Array.from([2]), test: Uint32Array.from([3, 7]) });
-    expect(assignedSplit(parts, { rows: Uint32Array.from([0, 3, 5]) })).toEqual({ train: Uint32Array.from([0]), validation: new Uint32Array(), test: Uint32Array.from([3]) });
+  it("takes each row's part from the column, leaving out rows with none or another word", () => {
+    expect(assignedSplit(parts)).toEqual({
+      train: Uint32Array.from([0, 1, 6]),
+      validation: Uint32Array.from([2]),
+      test: Uint32Array.from([3, 7]),
+    });
+    expect(assignedSplit(parts, { rows: Uint32Array.from([0, 3, 5]) })).toEqual({
+      train: Uint32Array.from([0]),
+      validation: new Uint32Array(),
+      test: Uint32Array.from([3]),
+    });
   });
 
   it('refuses a split leaving no training or no test rows, and a column that is not words', () => {
-    expect(errorOf(() => assignedSplit(parts, { rows: Uint32Array.from([0, 1]) }))).toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/leaves no test rows/) as string });
-    expect(errorOf(() => assignedSplit(parts, { rows: Uint32Array.from([3]) })).message).toMatch(/leaves no training rows/);
-    expect(errorOf(() => assignedSplit(timeColumn([1, 2]))).message).toMatch(/must hold the words train, validation and test/);
+    expect(errorOf(() => assignedSplit(parts, { rows: Uint32Array.from([0, 1]) }))).toMatchObject({
+      code: 'invalid_argument',
+      message: expect.stringMatching(/leaves no test rows/) as string,
+    });
+    expect(errorOf(() => assignedSplit(parts, { rows: Uint32Array.from([3]) })).message).toMatch(
+      /leaves no training rows/,
+    );
+    expect(errorOf(() => assignedSplit(timeColumn([1, 2]))).message).toMatch(
+      /must hold the words train, validation and test/,
+    );
   });
 });
 

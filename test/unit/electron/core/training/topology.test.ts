@@ -36,15 +36,29 @@ function modelJson(widths: number[], output: 'softmax' | 'linear'): unknown {
     const { batch_input_shape: _shape, dtype: _dtype, ...rest } = dense.config;
     const name = `dense_Dense${i}`;
     const last = i === widths.length - 1;
-    const config = { ...rest, name, units: widths[i], activation: last ? output : 'relu', ...(i === 1 ? { batch_input_shape: [null, widths[0]], dtype: 'float32' } : {}) };
+    const config = {
+      ...rest,
+      name,
+      units: widths[i],
+      activation: last ? output : 'relu',
+      ...(i === 1 ? { batch_input_shape: [null, widths[0]], dtype: 'float32' } : {}),
+    };
     layers.push({ class_name: 'Dense', config });
-    weights.push({ name: `${name}/kernel`, shape: [widths[i - 1] as number, widths[i] as number], dtype: 'float32' }, { name: `${name}/bias`, shape: [widths[i] as number], dtype: 'float32' });
+    weights.push(
+      { name: `${name}/kernel`, shape: [widths[i - 1] as number, widths[i] as number], dtype: 'float32' },
+      { name: `${name}/bias`, shape: [widths[i] as number], dtype: 'float32' },
+    );
   }
   return {
     format: 'layers-model',
     generatedBy: 'TensorFlow.js tfjs-layers v4.22.0',
     convertedBy: null,
-    modelTopology: { class_name: 'Sequential', config: { name: 'sequential_1', layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
+    modelTopology: {
+      class_name: 'Sequential',
+      config: { name: 'sequential_1', layers },
+      keras_version: 'tfjs-layers 4.22.0',
+      backend: 'tensor_flow.js',
+    },
     weightsManifest: [{ paths: ['weights.bin'], weights }],
   };
 }
@@ -56,13 +70,20 @@ describe('dense topologies', () => {
     expect(checked.ok).toBe(true);
     if (!checked.ok) return;
     const params = 2000 * 4096 + 15 * 4096 * 4096 + 4096 * 10 + 16 * 4096 + 10;
-    expect(checked.cost).toEqual({ params, flopsPerRow: 2 * (params - 16 * 4096 - 10) + 4 * (16 * 4096 + 10), activationsPerRow: 4096 });
+    expect(checked.cost).toEqual({
+      params,
+      flopsPerRow: 2 * (params - 16 * 4096 - 10) + 4 * (16 * 4096 + 10),
+      activationsPerRow: 4096,
+    });
     expect(checked.cost.params).toBeLessThan(TOPOLOGY_CAPS.params);
   });
 
   it('refuses a model over the parameter cap by its cost', () => {
     const checked = checkModelTopology('mlp', modelJson([1 << 20, 1000, 1], 'linear'));
-    expect(checked).toEqual({ ok: false, reason: `the model needs ${(1 << 20) * 1000 + 1000 + 1000 + 1} parameters (at most ${TOPOLOGY_CAPS.params})` });
+    expect(checked).toEqual({
+      ok: false,
+      reason: `the model needs ${(1 << 20) * 1000 + 1000 + 1000 + 1} parameters (at most ${TOPOLOGY_CAPS.params})`,
+    });
   });
 
   it('refuses an input wider than the activation cap', () => {

@@ -9,7 +9,13 @@ import {
   routesOf,
   toInstance,
 } from '../../../../../renderer/src/pages/endpoints/console-form.js';
-import { applyList, applyStatus, describeEvent, MAX_EVENTS, type EndpointMap } from '../../../../../renderer/src/pages/endpoints/endpoint-log.js';
+import {
+  applyList,
+  applyStatus,
+  describeEvent,
+  MAX_EVENTS,
+  type EndpointMap,
+} from '../../../../../renderer/src/pages/endpoints/endpoint-log.js';
 import { trafficOption, trafficSeries } from '../../../../../renderer/src/pages/endpoints/traffic-chart.js';
 
 const fields: InputField[] = [
@@ -33,12 +39,20 @@ const data: TrainingDataSummary = {
 
 describe('console form', () => {
   it('prefills typical values from the training data', () => {
-    expect(defaultValues(fields, data)).toEqual({ sepal_length: '5.84', petals: '5', wild: true, colour: 'blue', seen: '' });
+    expect(defaultValues(fields, data)).toEqual({
+      sepal_length: '5.84',
+      petals: '5',
+      wild: true,
+      colour: 'blue',
+      seen: '',
+    });
     expect(defaultValues(fields, null)).toEqual({ sepal_length: '', petals: '', wild: false, colour: 'red', seen: '' });
   });
 
   it('turns values into an instance: numbers, flags, categories, times; empty is null', () => {
-    expect(toInstance(fields, { sepal_length: ' 5.1 ', petals: '3', wild: false, colour: 'red', seen: '2024-05-01T12:30' })).toEqual({
+    expect(
+      toInstance(fields, { sepal_length: ' 5.1 ', petals: '3', wild: false, colour: 'red', seen: '2024-05-01T12:30' }),
+    ).toEqual({
       instance: { sepal_length: 5.1, petals: 3, wild: false, colour: 'red', seen: '2024-05-01T12:30' },
     });
     expect(toInstance(fields, { sepal_length: '', petals: '', wild: true, colour: '', seen: '' })).toEqual({
@@ -50,7 +64,9 @@ describe('console form', () => {
     expect(toInstance(fields, { sepal_length: 'abc', petals: '2.5', wild: false, colour: 'red', seen: '' })).toEqual({
       errors: { sepal_length: 'not a number', petals: 'not a whole number' },
     });
-    expect(toInstance(fields, { sepal_length: 'Infinity', petals: '1', wild: false, colour: 'red', seen: '' })).toEqual({ errors: { sepal_length: 'not a number' } });
+    expect(toInstance(fields, { sepal_length: 'Infinity', petals: '1', wild: false, colour: 'red', seen: '' })).toEqual(
+      { errors: { sepal_length: 'not a number' } },
+    );
   });
 
   it('writes model references', () => {
@@ -68,11 +84,22 @@ describe('console form', () => {
         `  -d '{"instances":[{"sepal_length":5.1,"colour":"it'\\''s red"}]}'`,
       ].join('\n'),
     );
-    const keyed = curlSnippet({ url: 'http://10.0.0.2:9000', model: 'my model', target: { alias: 'production' }, instances, apiKey: 'abc', keyPlaceholder: '$CAIRN_API_KEY' });
+    const keyed = curlSnippet({
+      url: 'http://10.0.0.2:9000',
+      model: 'my model',
+      target: { alias: 'production' },
+      instances,
+      apiKey: 'abc',
+      keyPlaceholder: '$CAIRN_API_KEY',
+    });
     expect(keyed).toContain(`'http://10.0.0.2:9000/v1/models/my%20model/aliases/production/predict'`);
     expect(keyed).toContain(`-H 'Authorization: Bearer $CAIRN_API_KEY'`);
-    expect(curlSnippet({ url: 'http://h:1', model: 'm', target: { version: 2 }, instances, apiKey: 'abc' })).toContain(`'Authorization: Bearer abc'`);
-    expect(curlSnippet({ url: 'http://h:1', model: 'm', target: { version: 2 }, instances })).toContain('/v1/models/m/versions/2/predict');
+    expect(curlSnippet({ url: 'http://h:1', model: 'm', target: { version: 2 }, instances, apiKey: 'abc' })).toContain(
+      `'Authorization: Bearer abc'`,
+    );
+    expect(curlSnippet({ url: 'http://h:1', model: 'm', target: { version: 2 }, instances })).toContain(
+      '/v1/models/m/versions/2/predict',
+    );
   });
 
   it('knows loopback addresses and masks keys', () => {
@@ -107,7 +134,11 @@ describe('endpoint log', () => {
     m = applyStatus(m, ep({ status: 'starting', url: null }), 1);
     m = applyStatus(m, ep(), 2);
     m = applyStatus(m, ep(), 3);
-    m = applyStatus(m, ep({ status: 'restarting', pid: null, message: 'the endpoint process died (SIGKILL); restarting in 0.3 s' }), 4);
+    m = applyStatus(
+      m,
+      ep({ status: 'restarting', pid: null, message: 'the endpoint process died (SIGKILL); restarting in 0.3 s' }),
+      4,
+    );
     m = applyStatus(m, ep({ restarts: 1, message: 'restarted (restart 1)' }), 5);
     const t = m.get('e1');
     expect(t?.endpoint.restarts).toBe(1);
@@ -192,7 +223,10 @@ describe('traffic chart', () => {
   });
 
   it('keeps a scale on an idle window', () => {
-    const idle = { ...stats, buckets: stats.buckets.map((b) => ({ ...b, requests: 0, errors: 0, p50: null, p95: null, p99: null })) };
+    const idle = {
+      ...stats,
+      buckets: stats.buckets.map((b) => ({ ...b, requests: 0, errors: 0, p50: null, p95: null, p99: null })),
+    };
     const axes = (s: EndpointStats) => (trafficOption(s) as { yAxis: { max?: number }[] }).yAxis.map((a) => a.max);
     expect(axes(idle)).toEqual([1, 1]);
     expect(axes(stats)).toEqual([undefined, undefined]);

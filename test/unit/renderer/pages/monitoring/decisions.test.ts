@@ -9,7 +9,14 @@ describe('retrain decisions', () => {
     champion: { version: 1, metrics: { accuracy: 0.9 } },
     challenger: { version: 2, metrics: { accuracy: 0.96 } },
   };
-  const move = (id: number, alias: string, fromVersion: number | null, toVersion: number | null) => ({ id, alias, fromVersion, toVersion, reason: '', at: '2026-01-01T00:00:00Z' });
+  const move = (id: number, alias: string, fromVersion: number | null, toVersion: number | null) => ({
+    id,
+    alias,
+    fromVersion,
+    toVersion,
+    reason: '',
+    at: '2026-01-01T00:00:00Z',
+  });
 
   it('compares champion and challenger on the decision metric', () => {
     const s = decisionScores(decision);
@@ -20,7 +27,13 @@ describe('retrain decisions', () => {
   });
 
   it('offers rollback only while the promotion is the alias’s latest move', () => {
-    expect(rollbackOffer(decision, [move(3, 'staging', null, 1), move(2, 'Production', 1, 2), move(1, 'production', null, 1)])).toEqual({
+    expect(
+      rollbackOffer(decision, [
+        move(3, 'staging', null, 1),
+        move(2, 'Production', 1, 2),
+        move(1, 'production', null, 1),
+      ]),
+    ).toEqual({
       alias: 'Production',
       from: 2,
       to: 1,
@@ -29,6 +42,10 @@ describe('retrain decisions', () => {
     expect(rollbackOffer(decision, [move(3, 'production', 2, 3), move(2, 'production', 1, 2)])).toBeNull();
     expect(rollbackOffer({ ...decision, promoted: false }, [move(2, 'production', 1, 2)])).toBeNull();
     // A first promotion: rollback removes the alias.
-    expect(rollbackOffer(decision, [move(1, 'production', null, 2)])).toEqual({ alias: 'production', from: 2, to: null });
+    expect(rollbackOffer(decision, [move(1, 'production', null, 2)])).toEqual({
+      alias: 'production',
+      from: 2,
+      to: null,
+    });
   });
 });

@@ -12,11 +12,27 @@ import {
   rateSeries,
 } from '../../../../../renderer/src/pages/monitoring/monitoring-charts.js';
 
-type Series = { name?: string; type?: string; data: unknown[]; stack?: string; yAxisIndex?: number; barGap?: string; markLine?: { data: { yAxis: number }[]; label: { formatter: string } } }[];
+type Series = {
+  name?: string;
+  type?: string;
+  data: unknown[];
+  stack?: string;
+  yAxisIndex?: number;
+  barGap?: string;
+  markLine?: { data: { yAxis: number }[]; label: { formatter: string } };
+}[];
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const span = { from: T0, to: T0 + 3 * 60_000, bucketSeconds: 60 };
-const bucket = (i: number, requests: number, errors: number, p50: number | null) => ({ t: T0 + i * 60_000, requests, errors, predictions: requests - errors, p50, p95: p50 === null ? null : p50 * 2, p99: p50 === null ? null : p50 * 3 });
+const bucket = (i: number, requests: number, errors: number, p50: number | null) => ({
+  t: T0 + i * 60_000,
+  requests,
+  errors,
+  predictions: requests - errors,
+  p50,
+  p95: p50 === null ? null : p50 * 2,
+  p99: p50 === null ? null : p50 * 3,
+});
 const overview = { ...span, buckets: [bucket(0, 30, 3, 2), bucket(1, 0, 0, null), bucket(2, 12, 0, 4)] };
 
 describe('monitoring charts', () => {
@@ -43,7 +59,10 @@ describe('monitoring charts', () => {
     expect(errorRateMax(7)).toBe(10);
     expect(errorRateMax(60)).toBe(100);
     // overview's worst bucket: 3 errors in 30 requests.
-    expect((rateOption(overview) as { yAxis: { max?: number; interval?: number }[] }).yAxis[1]).toMatchObject({ max: 10, interval: 2 });
+    expect((rateOption(overview) as { yAxis: { max?: number; interval?: number }[] }).yAxis[1]).toMatchObject({
+      max: 10,
+      interval: 2,
+    });
   });
 
   it('keeps a scale on an idle window', () => {
@@ -85,7 +104,11 @@ describe('monitoring charts', () => {
   };
 
   it('shares each bucket out among the classes, stacked, with the window share in the legend', () => {
-    expect(bucketShares(classes).map((b) => b.shares)).toEqual([[0.75, 0.25], [null, null], [0, 1]]);
+    expect(bucketShares(classes).map((b) => b.shares)).toEqual([
+      [0.75, 0.25],
+      [null, null],
+      [0, 1],
+    ]);
     const o = predictionsOption(classes, span) as { series: Series };
     expect(o.series.map((x) => x.name)).toEqual(['setosa (33.3%)', 'virginica (66.7%)']);
     expect(o.series.every((x) => x.stack === 'shares')).toBe(true);
@@ -108,7 +131,12 @@ describe('monitoring charts', () => {
       ],
       total: [1, 3],
     };
-    const o = predictionsOption(values, span) as { series: Series; yAxis: { data: string[] }; xAxis: { data: string[] }; visualMap: { max: number } };
+    const o = predictionsOption(values, span) as {
+      series: Series;
+      yAxis: { data: string[] };
+      xAxis: { data: string[] };
+      visualMap: { max: number };
+    };
     expect(o.visualMap.max).toBe(75);
     expect(o.series[0]?.type).toBe('heatmap');
     expect(o.yAxis.data).toEqual(['0–10', '10–20']);

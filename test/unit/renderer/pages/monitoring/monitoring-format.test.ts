@@ -14,7 +14,15 @@ import {
 } from '../../../../../renderer/src/pages/monitoring/monitoring-format.js';
 import { formatMs, formatPercentValue } from '../../../../../renderer/src/lib/format.js';
 
-const live = (over: Partial<LiveQuality>): LiveQuality => ({ metric: 'accuracy', value: null, testSplit: null, labelled: 0, predictions: 0, buckets: [], ...over });
+const live = (over: Partial<LiveQuality>): LiveQuality => ({
+  metric: 'accuracy',
+  value: null,
+  testSplit: null,
+  labelled: 0,
+  predictions: 0,
+  buckets: [],
+  ...over,
+});
 
 describe('monitoring figures', () => {
   it('offers the live metric that fits the task', () => {
@@ -46,9 +54,15 @@ describe('monitoring figures', () => {
   });
 
   it('describes a rule in one line', () => {
-    expect(describeRule({ metric: 'latency_p95', comparator: '>', threshold: 250, window: '1h' })).toBe('latency p95 > 250 ms over 1 hour');
-    expect(describeRule({ metric: 'live_accuracy', comparator: '<', threshold: 0.85, window: '24h' })).toBe('live accuracy < 85% over 24 hours');
-    expect(describeRule({ metric: 'drift_score', comparator: '>=', threshold: 0.2, window: '7d' })).toBe('drift score (PSI) >= 0.2 over 7 days');
+    expect(describeRule({ metric: 'latency_p95', comparator: '>', threshold: 250, window: '1h' })).toBe(
+      'latency p95 > 250 ms over 1 hour',
+    );
+    expect(describeRule({ metric: 'live_accuracy', comparator: '<', threshold: 0.85, window: '24h' })).toBe(
+      'live accuracy < 85% over 24 hours',
+    );
+    expect(describeRule({ metric: 'drift_score', comparator: '>=', threshold: 0.2, window: '7d' })).toBe(
+      'drift score (PSI) >= 0.2 over 7 days',
+    );
   });
 
   it('starts new rules at thresholds that mean trouble, live quality from the test split', () => {
@@ -66,7 +80,9 @@ describe('monitoring figures', () => {
   });
 
   it('sets live quality beside the test split and warns when it fell well below', () => {
-    expect(liveNote(live({ value: 0.9, testSplit: 0.967, labelled: 30, predictions: 120 }))).toBe('test split 96.7% · 30 of 120 labelled');
+    expect(liveNote(live({ value: 0.9, testSplit: 0.967, labelled: 30, predictions: 120 }))).toBe(
+      'test split 96.7% · 30 of 120 labelled',
+    );
     expect(liveNote(live({ metric: 'mae', testSplit: 41.25 }))).toBe('test split 41.25 · no feedback yet');
     expect(liveTone(live({ value: 0.9, testSplit: 0.967 }))).toBe('warn');
     expect(liveTone(live({ value: 0.95, testSplit: 0.967 }))).toBeUndefined();

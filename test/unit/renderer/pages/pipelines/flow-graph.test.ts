@@ -102,13 +102,25 @@ describe('connections', () => {
       { id: 'impute', type: 'step', position: { x: 0, y: 200 }, data: { kind: 'impute', params: {} } },
     ];
     expect(connectionProblem(withImpute, edges, conn('split', 'data', 'impute', 'data'))).toBeNull();
-    const fed = [...edges, { id: 'split.data->impute.data', source: 'split', target: 'impute', sourceHandle: 'data', targetHandle: 'data' }];
+    const fed = [
+      ...edges,
+      { id: 'split.data->impute.data', source: 'split', target: 'impute', sourceHandle: 'data', targetHandle: 'data' },
+    ];
     expect(connectionProblem(withImpute, fed, conn('impute', 'data', 'evaluate', 'data'))).toBeNull();
     expect([...splitPorts(toSpec({ name: 'x' }, withImpute, fed))].sort()).toEqual(
       [portKey('impute', 'in', 'data'), portKey('impute', 'out', 'data')].sort(),
     );
     // Fed a plain table, the same step gives a plain table, which evaluate does not take.
-    const plain = [...edges, { id: 'source.data->impute.data', source: 'source', target: 'impute', sourceHandle: 'data', targetHandle: 'data' }];
+    const plain = [
+      ...edges,
+      {
+        id: 'source.data->impute.data',
+        source: 'source',
+        target: 'impute',
+        sourceHandle: 'data',
+        targetHandle: 'data',
+      },
+    ];
     expect(connectionProblem(withImpute, plain, conn('impute', 'data', 'evaluate', 'data'))).toMatch(
       /takes a split table; .* gives a table/,
     );
@@ -118,7 +130,9 @@ describe('connections', () => {
       ...nodes,
       { id: 'sql', type: 'step', position: { x: 0, y: 200 }, data: { kind: 'sql', params: {} } },
     ];
-    expect(connectionProblem(withSql, edges, conn('split', 'data', 'sql', 'data'))).toMatch(/takes a table; .* gives a split table/);
+    expect(connectionProblem(withSql, edges, conn('split', 'data', 'sql', 'data'))).toMatch(
+      /takes a table; .* gives a split table/,
+    );
   });
 
   it('refuses a second edge into an occupied input', () => {

@@ -12,7 +12,18 @@ import {
 } from '../../../../../renderer/src/pages/train/train-form.js';
 
 function col(name: string, type: ColumnProfile['type'], extra: Partial<ColumnProfile> = {}): ColumnProfile {
-  return { name, type, inferredType: type, storageType: 'DOUBLE', missing: 0, invalid: 0, nonFinite: 0, distinct: 10, distinctApprox: false, ...extra };
+  return {
+    name,
+    type,
+    inferredType: type,
+    storageType: 'DOUBLE',
+    missing: 0,
+    invalid: 0,
+    nonFinite: 0,
+    distinct: 10,
+    distinctApprox: false,
+    ...extra,
+  };
 }
 
 const iris = [col('sepal', 'numeric'), col('petal', 'numeric'), col('species', 'categorical', { distinct: 3 })];
@@ -53,7 +64,14 @@ describe('train form rules', () => {
     const form = defaultForm(iris, 'iris');
     expect(validateForm(form, iris)).toEqual({});
     const req = toRequest(form, iris, 'd1', 2);
-    expect(req).toMatchObject({ dataset: 'd1', version: 2, target: 'species', model: 'mlp', modelName: 'iris', classWeight: 'none' });
+    expect(req).toMatchObject({
+      dataset: 'd1',
+      version: 2,
+      target: 'species',
+      model: 'mlp',
+      modelName: 'iris',
+      classWeight: 'none',
+    });
     expect(req).not.toHaveProperty('task');
     expect(req).not.toHaveProperty('features');
     // The engine picks the learning rate and L2 per task and model, and trains without early stopping, as the CLI does.
@@ -75,14 +93,21 @@ describe('train form rules', () => {
 
   it('names each bad field', () => {
     const base = defaultForm(iris, 'iris');
-    expect(Object.keys(validateForm({ ...base, epochs: 0, learningRate: 0, split: { train: 50, validation: 10, test: 10 } }, iris))).toEqual(
-      expect.arrayContaining(['epochs', 'learningRate', 'split']),
-    );
+    expect(
+      Object.keys(
+        validateForm({ ...base, epochs: 0, learningRate: 0, split: { train: 50, validation: 10, test: 10 } }, iris),
+      ),
+    ).toEqual(expect.arrayContaining(['epochs', 'learningRate', 'split']));
     expect(validateForm({ ...base, task: 'regression' }, iris).task).toMatch(/numeric target/);
     expect(validateForm({ ...base, model: 'linear_regression' }, iris).model).toMatch(/numbers/);
     expect(validateForm({ ...base, excluded: ['sepal', 'petal'] }, iris).features).toBeDefined();
-    expect(validateForm({ ...base, earlyStopping: true, split: { train: 85, validation: 0, test: 15 } }, iris).monitor).toMatch(/validation split/);
-    expect(toRequest({ ...base, learningRate: 0.01, l2: 0 }, iris, 'd', 1)).toMatchObject({ learningRate: 0.01, l2: 0 });
+    expect(
+      validateForm({ ...base, earlyStopping: true, split: { train: 85, validation: 0, test: 15 } }, iris).monitor,
+    ).toMatch(/validation split/);
+    expect(toRequest({ ...base, learningRate: 0.01, l2: 0 }, iris, 'd', 1)).toMatchObject({
+      learningRate: 0.01,
+      l2: 0,
+    });
     expect(validateForm({ ...base, hiddenLayers: 'big' }, iris).hiddenLayers).toBeDefined();
   });
 
