@@ -25,6 +25,7 @@ const steps = [
     args: ['-p', 'electron/core/tsconfig.json', '--noEmit'],
   },
   { name: 'typecheck (renderer)', cmd: bin('tsc'), args: ['-p', 'renderer/tsconfig.json', '--noEmit'] },
+  { name: 'format (Prettier)', cmd: bin('prettier'), args: ['--check', '.', '--log-level', 'warn'] },
   { name: 'lint', cmd: bin('eslint'), args: ['.'] },
   { name: 'css lint', cmd: bin('stylelint'), args: ['renderer/src/styles/**/*.css'] },
   { name: 'unit tests', cmd: bin('vitest'), args: ['run', ...vitestJson('unit')] },
