@@ -7,12 +7,13 @@
 import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CairnError } from '../../electron/core/errors.js';
+import type { CairnError } from '../../electron/core/errors.js';
 import type { CairnService } from '../../electron/core/service.js';
 import { startEndpoint } from '../../electron/core/serving/endpoint.js';
 import { loadServedModel } from '../../electron/core/serving/loaded-model.js';
-import { filesUnder, freshService } from '../unit/electron/core/helpers.js';
+import { freshService } from '../unit/electron/core/helpers.js';
 import { buildZip, rehash, sha256, type FixtureEntry } from '../unit/electron/core/registry/zip-fixture.js';
+import { failure, importRefusal } from '../unit/electron/core/registry/import-refusal.js';
 import { flower, post, served } from '../unit/electron/core/serving/fixtures.js';
 import { classificationCsv, regressionCsv } from '../unit/electron/core/training/data.js';
 
@@ -69,15 +70,6 @@ beforeAll(async () => {
   });
 }, 120_000);
 afterAll(async () => close());
-
-async function failure(p: Promise<unknown>): Promise<CairnError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CairnError);
-  return err as CairnError;
-}
 
 /** A kind's good bundle with model.json edited by `edit`, every hash rewritten to match. */
 function crafted(kind: Kind, edit: (model: ModelJson) => void): FixtureEntry[] {
@@ -142,16 +134,7 @@ describe('import refuses a crafted topology', () => {
   let n = 0;
   /** Imports a zip of `entries`, checks it was refused leaving nothing behind, and returns the error. */
   async function refusal(entries: FixtureEntry[]): Promise<CairnError> {
-    const file = path.join(tmp, `crafted-${++n}.zip`);
-    await writeFile(file, buildZip(entries));
-    const before = await filesUnder(path.join(home, 'models'));
-    const listed = await service.invoke('models.list', {});
-    const err = await failure(service.invoke('models.import', { path: file, name: 'evil' }));
-    expect(err.code).toBe('invalid_argument');
-    expect(await filesUnder(path.join(home, 'models'))).toEqual(before);
-    expect(await filesUnder(path.join(home, 'work'))).toEqual([]);
-    expect(await service.invoke('models.list', {})).toEqual(listed);
-    return err;
+    return importRefusal(service, home, path.join(tmp, `crafted-${++n}.zip`), entries);
   }
 
   it('a RepeatVector of 5e7 (6 GB and minutes per row once served)', async () => {

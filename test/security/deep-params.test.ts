@@ -2,13 +2,10 @@
 // validated (structuredClone), a 500 in the browser host. It is an invalid pipeline: a 400 naming
 // the node and field (validate answers 200 with that issue; save refuses with 400).
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PARAMS_DEPTH, nestsAtMost, validatePipeline } from '../../shared/pipeline.js';
-import { CairnService } from '../../electron/core/service.js';
-import { startHttpHost, type RunningHost } from '../../electron/server/http-host.js';
+import type { RunningHost } from '../../electron/server/http-host.js';
+import { startBrowserHost, type BrowserHost } from '../unit/electron/server/browser-host.js';
 
 const TOKEN = 'test-token-deep';
 const DEPTH = 100_000;
@@ -16,23 +13,14 @@ const DEPTH = 100_000;
 const deepSpec = (depth: number) =>
   `{"cairn":1,"name":"deep","nodes":[{"id":"n1","kind":"dataset","params":{"v":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}},"position":{"x":0,"y":0}}],"edges":[]}`;
 
-let dir: string;
-let service: CairnService;
 let host: RunningHost;
 
+let started: BrowserHost;
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-sec-deep-'));
-  const ui = path.join(dir, 'ui');
-  mkdirSync(ui);
-  writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>Cairn</title>');
-  service = await CairnService.open({ home: path.join(dir, 'home'), host: 'browser' });
-  host = await startHttpHost({ service, staticDir: ui, uploadDir: path.join(dir, 'home', 'uploads'), token: TOKEN });
+  started = await startBrowserHost('cairn-sec-deep-', TOKEN);
+  ({ host } = started);
 });
-afterAll(async () => {
-  await host.close();
-  await service.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => started.close());
 
 function call(method: string, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

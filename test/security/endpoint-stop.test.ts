@@ -4,19 +4,17 @@
 // margin later; and `cairn serve` signalled while its endpoint still starts stops that endpoint
 // before it exits. Either way the pid is gone, and nothing of the process is left holding memory.
 import { fork } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CairnService } from '../../electron/core/service.js';
 import { forkEndpointSpawner } from '../../electron/core/serving/fork-spawner.js';
 import type { EndpointProcess, EndpointToHost, ServedModel } from '../../electron/core/serving/protocol.js';
 import { EndpointSupervisor } from '../../electron/core/serving/supervisor.js';
 import { startCairn } from '../unit/electron/cli/run-cairn.js';
 import { alive, tempDir } from '../unit/electron/core/helpers.js';
-import { flower, served } from '../unit/electron/core/serving/fixtures.js';
-import { classificationCsv } from '../unit/electron/core/training/data.js';
+import { flower, trainServedModel } from '../unit/electron/core/serving/fixtures.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
@@ -30,20 +28,7 @@ const pids: number[] = [];
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('cairn-endpoint-stop-'));
-  const service = await CairnService.open({ home: path.join(dir, 'home'), host: 'cli' });
-  try {
-    await writeFile(path.join(dir, 'flowers.csv'), classificationCsv());
-    await service.invoke('datasets.importNow', { path: path.join(dir, 'flowers.csv') });
-    await service.invoke('runs.startNow', {
-      dataset: 'flowers',
-      target: 'label',
-      epochs: 2,
-      hiddenLayers: [{ units: 4 }],
-    });
-    [flowers] = served(service, ['flowers']) as [ServedModel];
-  } finally {
-    await service.close();
-  }
+  flowers = await trainServedModel(dir, 'flowers', { epochs: 2, hiddenLayers: [{ units: 4 }] });
 }, 120_000);
 
 afterAll(async () => {

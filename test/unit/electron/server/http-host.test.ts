@@ -1,10 +1,10 @@
 import http from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CairnService } from '../../../../electron/core/service.js';
+import type { CairnService } from '../../../../electron/core/service.js';
 import { startHttpHost, type RunningHost } from '../../../../electron/server/http-host.js';
+import { startBrowserHost, type BrowserHost } from './browser-host.js';
 
 const TOKEN = 'test-token-123';
 let dir: string;
@@ -46,20 +46,12 @@ function request(options: {
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 
+let started: BrowserHost;
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-http-'));
-  const ui = path.join(dir, 'ui');
-  mkdirSync(ui);
-  writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>Cairn</title>');
-  service = await CairnService.open({ home: path.join(dir, 'home'), host: 'browser' });
-  host = await startHttpHost({ service, staticDir: ui, uploadDir: path.join(dir, 'home', 'uploads'), token: TOKEN });
+  started = await startBrowserHost('cairn-http-', TOKEN);
+  ({ dir, service, host } = started);
 });
-
-afterAll(async () => {
-  await host.close();
-  await service.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => started.close());
 
 describe('browser host', () => {
   it('binds loopback by default and prints a URL with the token', () => {

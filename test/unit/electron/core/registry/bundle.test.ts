@@ -5,11 +5,12 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundle, DEFAULT_LIMITS } from '../../../../../electron/core/registry/bundle.js';
-import { CairnError } from '../../../../../electron/core/errors.js';
+import { type CairnError } from '../../../../../electron/core/errors.js';
 import type { CairnService } from '../../../../../electron/core/service.js';
 import { filesUnder, freshService } from '../helpers.js';
 import { classificationCsv } from '../training/data.js';
 import { buildZip, rehash, type FixtureEntry } from './zip-fixture.js';
+import { failure, importRefusal } from './import-refusal.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
@@ -36,15 +37,6 @@ beforeAll(async () => {
   await service.invoke('models.updateVersion', { name: 'flowers', version: 1, notes: 'baseline', tags: ['v1'] });
 });
 afterAll(async () => close());
-
-async function failure(p: Promise<unknown>): Promise<CairnError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CairnError);
-  return err as CairnError;
-}
 
 describe('export and import', () => {
   it('exports a zip that imports as a new model predicting exactly as the original', async () => {
@@ -102,16 +94,7 @@ describe('import refuses', () => {
   let n = 0;
   /** Imports a zip of `entries` and returns its error, after checking it left nothing behind. */
   async function refusal(entries: FixtureEntry[]): Promise<CairnError> {
-    const file = path.join(tmp, `bad-${++n}.zip`);
-    await writeFile(file, buildZip(entries));
-    const before = await filesUnder(path.join(home, 'models'));
-    const listed = await service.invoke('models.list', {});
-    const err = await failure(service.invoke('models.import', { path: file, name: 'evil' }));
-    expect(err.code).toBe('invalid_argument');
-    expect(await filesUnder(path.join(home, 'models'))).toEqual(before);
-    expect(await filesUnder(path.join(home, 'work'))).toEqual([]);
-    expect(await service.invoke('models.list', {})).toEqual(listed);
-    return err;
+    return importRefusal(service, home, path.join(tmp, `bad-${++n}.zip`), entries);
   }
   const base = () => rehash(good);
 

@@ -2,7 +2,8 @@
 // small HTTP helpers.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CairnService } from '../../../../../electron/core/service.js';
+import type { RunRequest } from '../../../../../shared/api.js';
+import { CairnService } from '../../../../../electron/core/service.js';
 import { resolveServedModels } from '../../../../../electron/core/serving/resolve.js';
 import type { ServedModel } from '../../../../../electron/core/serving/protocol.js';
 import { classificationCsv, regressionCsv } from '../training/data.js';
@@ -18,6 +19,34 @@ export async function trainModels(service: CairnService, dir: string): Promise<v
   await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', ...quick });
   await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', ...quick, seed: 7 });
   await service.invoke('runs.startNow', { dataset: 'prices', target: 'y', ...quick });
+}
+
+const DATASETS = {
+  /** Classification: x1, x2 numbers, color category; target label. */
+  flowers: { csv: classificationCsv, target: 'label' },
+  /** Regression: x1, x2 numbers; target y. */
+  prices: { csv: regressionCsv, target: 'y' },
+} as const;
+
+/**
+ * Trains one small model in a data folder of its own under `dir` (closed again after) and returns
+ * its version resolved for serving, for tests that start endpoints without a service.
+ */
+export async function trainServedModel(
+  dir: string,
+  name: keyof typeof DATASETS,
+  train: Partial<RunRequest> = {},
+): Promise<ServedModel> {
+  const service = await CairnService.open({ home: path.join(dir, 'home'), host: 'cli' });
+  try {
+    const file = path.join(dir, `${name}.csv`);
+    await writeFile(file, DATASETS[name].csv());
+    await service.invoke('datasets.importNow', { path: file });
+    await service.invoke('runs.startNow', { dataset: name, target: DATASETS[name].target, ...quick, ...train });
+    return served(service, [name])[0] as ServedModel;
+  } finally {
+    await service.close();
+  }
 }
 
 /** Resolves references through the service's registry, as the supervisor does. */

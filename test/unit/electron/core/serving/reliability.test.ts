@@ -2,15 +2,12 @@
 // operator would: at twice its capacity it answers only 200 or 503 (with Retry-After), stays up
 // and its resident memory stays flat across rounds; after 10,000 requests its live tensors are
 // exactly back to baseline and its memory near it.
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CairnService } from '../../../../../electron/core/service.js';
 import { forkEndpointSpawner } from '../../../../../electron/core/serving/fork-spawner.js';
 import type { EndpointLimits, EndpointProcess, ServedModel } from '../../../../../electron/core/serving/protocol.js';
-import { classificationCsv } from '../training/data.js';
 import { tempDir } from '../helpers.js';
-import { flower, served } from './fixtures.js';
+import { flower, trainServedModel } from './fixtures.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
@@ -22,20 +19,11 @@ const running: EndpointProcess[] = [];
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('cairn-reliability-'));
-  const service = await CairnService.open({ home: path.join(dir, 'home'), host: 'cli' });
-  try {
-    await writeFile(path.join(dir, 'flowers.csv'), classificationCsv());
-    await service.invoke('datasets.importNow', { path: path.join(dir, 'flowers.csv') });
-    await service.invoke('runs.startNow', {
-      dataset: 'flowers',
-      target: 'label',
-      epochs: 3,
-      hiddenLayers: [{ units: 8 }],
-    });
-    [flowers] = served(service, ['flowers']) as [ServedModel];
-  } finally {
-    await service.close();
-  }
+  flowers = await trainServedModel(dir, 'flowers', {
+    epochs: 3,
+    learningRate: undefined,
+    hiddenLayers: [{ units: 8 }],
+  });
 }, 120_000);
 
 afterAll(async () => {
