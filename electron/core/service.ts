@@ -2,7 +2,7 @@
 // the web host, the CLI) holds one CairnService and routes calls through `call`, which validates
 // the argument, runs the handler and returns the reply envelope: errors as data, never stacks.
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
@@ -10,29 +10,24 @@ import {
   methods,
   type CallReply,
   type Endpoint,
-  type EpochRecord,
-  type ImportResult,
-  type JobProgress,
   type MethodArg,
   type MethodName,
   type MethodResult,
-  type Run,
   type RunProgress,
 } from '../../shared/api.js';
 import { RunsRepo } from './db/runs-repo.js';
-import type { TrainOutcome } from './training/run-training.js';
-import { DEFAULT_FRACTIONS } from './training/splits.js';
 import { DatasetsRepo, type StoredVersion } from './db/datasets-repo.js';
 import { openDb, type Db } from './db/open.js';
 import { literal, memoryLimitFor, openDuck } from './datasets/duck.js';
 import { profileColumns } from './datasets/profile.js';
 import { readRows } from './datasets/rows.js';
+import { DatasetImports } from './datasets/dataset-imports.js';
 import { cairnVersion, electronBinary, packageVersion } from './environment.js';
-import { fsyncDir } from './durable-fs.js';
 import { CairnError, toApiError } from './errors.js';
 import { EventBus } from './events.js';
 import { forkSpawner } from './jobs/fork-spawner.js';
 import { JobRunner } from './jobs/job-runner.js';
+import { RunQueue } from './jobs/run-queue.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
 import { defaultFileAccess, type FileAccess } from './file-access.js';
 import { layout, type Layout } from './paths.js';
@@ -73,23 +68,6 @@ export interface ServiceOptions {
 
 type Handlers = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> };
 
-/** A run waiting in the host's FIFO (or the one running), with whoever awaits its end. */
-interface QueuedRun {
-  runId: string;
-  jobId: string;
-  req: MethodArg<'runs.start'>;
-  versionId: string;
-  modelName: string;
-  ended: Promise<Run>;
-  /** Epochs finished so far: runs.get shows a running run's curves from here, without a write per epoch. */
-  history: EpochRecord[];
-  settle: (outcome: { run: Run } | { error: CairnError }) => void;
-  cancel?: () => void;
-}
-
-/** The split seed when a request names none: TrainParams' default, so split and weights share it. */
-const DEFAULT_SEED = 42;
-
 /** Whether a process id belongs to a living process (EPERM: alive, but another user's). */
 function processAlive(pid: number): boolean {
   try {
@@ -101,12 +79,7 @@ function processAlive(pid: number): boolean {
 }
 
 export { modelFolderName } from './registry/folders.js';
-
-/** Dataset names become folder-free labels; the file's base name is the default. */
-export function datasetNameFromPath(file: string): string {
-  const base = path.basename(file).replace(/\.[^.]+$/, '');
-  return base.trim() || 'dataset';
-}
+export { datasetNameFromPath } from './datasets/dataset-imports.js';
 
 export class CairnService {
   readonly events = new EventBus();
@@ -115,10 +88,8 @@ export class CairnService {
   private readonly runs: RunsRepo;
   /** Models, versions and aliases; hosts that serve endpoints set its isServed. */
   readonly registry: ModelRegistry;
-  private readonly queue: QueuedRun[] = [];
-  private active?: QueuedRun;
-  private activeDone?: Promise<void>;
-  private closing = false;
+  private readonly runQueue: RunQueue;
+  private readonly imports: DatasetImports;
   private duck?: Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }>;
   private readonly endpoints: EndpointSupervisor;
   private readonly pipelineRunner: PipelineRunner;
@@ -147,6 +118,25 @@ export class CairnService {
         this.endpoints
           .list()
           .some((e) => e.models.some((m) => m.name.toLowerCase() === name.toLowerCase() && m.version === version)),
+    });
+    this.imports = new DatasetImports({
+      datasets: this.repo,
+      jobs: this.jobs,
+      events: this.events,
+      paths,
+      version: (id) => this.version(id),
+    });
+    this.runQueue = new RunQueue({
+      runs: this.runs,
+      datasets: this.repo,
+      jobs: this.jobs,
+      registry: this.registry,
+      events: this.events,
+      paths,
+      resolveVersion: (ref, version) => this.resolveVersion(ref, version),
+      version: (id) => this.version(id),
+      dataFile: (v) => this.dataFile(v),
+      modelChanged: (name) => this.modelChanged(name),
     });
     this.endpoints = new EndpointSupervisor({
       spawn: options.spawnEndpoint ?? forkEndpointSpawner(),
@@ -179,12 +169,12 @@ export class CairnService {
       events: this.events,
       connect: () => this.ownConnection(),
       startRun: (req) => {
-        const q = this.enqueueRun(methods['runs.start'].input.parse(req));
+        const q = this.runQueue.enqueue(methods['runs.start'].input.parse(req));
         return { runId: q.runId, ended: q.ended };
       },
       // Retraining imports a file it wrote in the work folder: internal, so the host's file policy does not apply.
       importNow: (req) =>
-        this.runImport(methods['datasets.importNow'].input.parse(req), randomUUID(), (p) =>
+        this.imports.run(methods['datasets.importNow'].input.parse(req), randomUUID(), (p) =>
           this.events.emit('job.progress', p),
         ),
     });
@@ -262,22 +252,11 @@ export class CairnService {
   async close(): Promise<void> {
     // Pipeline runs first: cancelling them cancels the training runs they wait on.
     await this.pipelineRunner.closeAll();
-    this.closing = true;
+    this.runQueue.beginClose();
     // Stops judging rules at once; settles after retrains under way record their decisions.
     const monitorClosed = this.monitor.close();
     await this.endpoints.closeAll();
-    const now = new Date().toISOString();
-    for (const q of this.queue.splice(0)) {
-      this.runs.markEnded(
-        q.runId,
-        'interrupted',
-        { code: 'cancelled', message: 'The app closed before this run started.' },
-        now,
-      );
-      q.settle({ error: new CairnError('cancelled', 'The app closed before this run started.') });
-    }
-    this.active?.cancel?.();
-    await this.activeDone;
+    await this.runQueue.close();
     this.jobs.cancelAll();
     await monitorClosed;
     if (this.duck) {
@@ -382,15 +361,15 @@ export class CairnService {
       return corrected;
     },
 
-    'datasets.import': async (req) => this.startImport(await this.readableImport(req)),
+    'datasets.import': async (req) => this.imports.start(await this.readableImport(req)),
 
     'samples.list': async () => SAMPLES.map(({ file: _file, ...info }) => info),
 
     'samples.import': async ({ id }) =>
-      this.startImport({ path: samplePath(id), name: id, badRows: 'fail', removeSourceAfter: false }),
+      this.imports.start({ path: samplePath(id), name: id, badRows: 'fail', removeSourceAfter: false }),
 
     'datasets.importNow': async (req) =>
-      this.runImport(await this.readableImport(req), randomUUID(), (p) => this.events.emit('job.progress', p)),
+      this.imports.run(await this.readableImport(req), randomUUID(), (p) => this.events.emit('job.progress', p)),
 
     'models.predictFile': async (req) => this.predictFile(req),
     'models.list': async () => this.registry.list(),
@@ -408,7 +387,7 @@ export class CairnService {
       try {
         return await this.registry.importBundle(file, req.name);
       } finally {
-        if (req.removeSourceAfter) await this.removeUpload(file);
+        if (req.removeSourceAfter) await this.imports.removeUpload(file);
       }
     },
 
@@ -466,43 +445,20 @@ export class CairnService {
     'monitoring.decisions': async (q) => this.monitor.repo.decisions(q),
 
     'runs.start': async (req) => {
-      const q = this.enqueueRun(req);
+      const q = this.runQueue.enqueue(req);
       // startNow's caller awaits `ended`; here nobody does, and a failure is already recorded.
       q.ended.catch(() => undefined);
       return { runId: q.runId, jobId: q.jobId };
     },
 
-    'runs.startNow': async (req) => this.enqueueRun(req).ended,
+    'runs.startNow': async (req) => this.runQueue.enqueue(req).ended,
 
     'runs.list': async () => this.runs.list(),
 
-    'runs.get': async ({ runId }) => this.run(runId),
+    'runs.get': async ({ runId }) => this.runQueue.get(runId),
 
-    'runs.cancel': async ({ runId }) => {
-      this.run(runId);
-      const at = this.queue.findIndex((q) => q.runId === runId);
-      if (at >= 0) {
-        const [q] = this.queue.splice(at, 1) as [QueuedRun];
-        const error = { code: 'cancelled' as const, message: 'The run was cancelled before it started.' };
-        this.runs.markEnded(runId, 'cancelled', error, new Date().toISOString());
-        this.events.emit('run.finished', { runId, status: 'cancelled', error });
-        q.settle({ error: new CairnError(error.code, error.message) });
-        return { cancelled: true };
-      }
-      if (this.active?.runId === runId && this.active.cancel) {
-        this.active.cancel();
-        return { cancelled: true };
-      }
-      return { cancelled: false };
-    },
+    'runs.cancel': async ({ runId }) => ({ cancelled: this.runQueue.cancel(runId) }),
   };
-
-  private run(runId: string): Run {
-    const run = this.runs.get(runId);
-    if (!run) throw new CairnError('not_found', `no run with id ${runId}`);
-    if (run.status === 'running' && this.active?.runId === runId) return { ...run, history: [...this.active.history] };
-    return run;
-  }
 
   /** The stored version a dataset reference (name, id or version id) and optional version number mean. */
   private resolveVersion(ref: string, version?: number): StoredVersion {
@@ -515,145 +471,6 @@ export class CairnService {
     const wanted = version === undefined ? versions[0] : versions.find((v) => v.version === version);
     if (!wanted) throw new CairnError('not_found', `dataset "${found.name}" has no version ${String(version)}`);
     return wanted;
-  }
-
-  /** Records a queued run and puts it at the back of the host's FIFO: one run trains at a time. */
-  private enqueueRun(req: MethodArg<'runs.start'>): QueuedRun {
-    if (this.closing) throw new CairnError('cancelled', 'Cairn is closing');
-    const v = this.resolveVersion(req.dataset, req.version);
-    const dataset = this.repo.find(v.datasetId);
-    const runId = randomUUID();
-    const { dataset: _d, version: _v, ...params } = req;
-    this.runs.create(
-      {
-        id: runId,
-        datasetVersionId: v.id,
-        target: req.target,
-        task: req.task ?? null,
-        modelKind: req.model,
-        params: { ...params, seed: req.seed ?? DEFAULT_SEED, split: req.split ?? DEFAULT_FRACTIONS },
-        datasetHash: v.contentHash,
-        hostPid: process.pid,
-      },
-      new Date().toISOString(),
-    );
-    let settle!: QueuedRun['settle'];
-    const ended = new Promise<Run>((resolve, reject) => {
-      settle = (outcome) => ('run' in outcome ? resolve(outcome.run) : reject(outcome.error));
-    });
-    const q: QueuedRun = {
-      runId,
-      jobId: randomUUID(),
-      req,
-      versionId: v.id,
-      modelName: req.modelName ?? dataset?.name ?? 'model',
-      ended,
-      history: [],
-      settle,
-    };
-    this.queue.push(q);
-    this.events.emit('run.queued', { runId });
-    this.pump();
-    return q;
-  }
-
-  private pump(): void {
-    if (this.active || this.closing) return;
-    const next = this.queue.shift();
-    if (!next) return;
-    this.active = next;
-    this.activeDone = this.executeRun(next).finally(() => {
-      this.active = undefined;
-      this.activeDone = undefined;
-      this.pump();
-    });
-  }
-
-  /** Runs one queued run's job and records how it ended; never throws. */
-  private async executeRun(q: QueuedRun): Promise<void> {
-    const { runId, jobId, req } = q;
-    const workDir = path.join(this.paths.work, jobId);
-    let dest: string | undefined;
-    try {
-      this.runs.markRunning(runId, new Date().toISOString());
-      this.events.emit('run.started', { runId });
-      await mkdir(workDir, { recursive: true });
-      const v = this.version(q.versionId);
-      const handle = this.jobs.start(
-        'train',
-        {
-          dataFile: this.dataFile(v),
-          columns: this.repo.profile(v.id).map((c) => ({ name: c.name, storageType: c.storageType, type: c.type })),
-          target: req.target,
-          features: req.features,
-          task: req.task,
-          model: {
-            kind: req.model,
-            ...(req.hiddenLayers ? { hiddenLayers: req.hiddenLayers } : {}),
-            ...(req.l2 !== undefined ? { l2: req.l2 } : {}),
-          },
-          train: {
-            epochs: req.epochs,
-            batchSize: req.batchSize,
-            learningRate: req.learningRate,
-            optimizer: req.optimizer,
-            classWeight: req.classWeight,
-            seed: req.seed ?? DEFAULT_SEED,
-            ...(req.earlyStopping ? { earlyStopping: req.earlyStopping } : {}),
-          },
-          fractions: req.split,
-          timeColumn: req.timeColumn,
-          splitColumn: req.splitColumn,
-          workDir,
-        },
-        (p) => {
-          q.history.push({ epoch: p.epoch, logs: p.logs });
-          this.events.emit('run.progress', { runId, ...p });
-        },
-        jobId,
-      );
-      q.cancel = () => handle.cancel();
-      const out: TrainOutcome = await handle.done;
-      const name = this.runs.modelName(q.modelName) ?? q.modelName;
-      // One save at a time picks a version number and moves its folder in (imports too).
-      await this.registry.serialize(async () => {
-        const version = this.registry.nextVersion(name);
-        const relative = this.registry.folderFor(name, version);
-        dest = path.join(this.paths.home, relative);
-        await mkdir(path.dirname(dest), { recursive: true });
-        // A folder left by a save whose record was never written holds nothing anyone points at.
-        await rm(dest, { recursive: true, force: true });
-        await rename(out.artifactDir, dest);
-        await fsyncDir(path.dirname(dest));
-        this.runs.succeed(
-          runId,
-          {
-            task: out.task,
-            params: out.params,
-            preprocess: out.preprocess,
-            history: out.history,
-            metrics: out.metrics,
-            backend: out.backend,
-            tfjsVersion: out.tfjsVersion,
-          },
-          { id: randomUUID(), name, version, dir: relative, sha256: out.artifactSha256 },
-          new Date().toISOString(),
-        );
-      });
-      this.modelChanged(name);
-      this.events.emit('run.finished', { runId, status: 'succeeded' });
-      q.settle({ run: this.run(runId) });
-    } catch (err) {
-      if (dest) await rm(dest, { recursive: true, force: true });
-      const error = toApiError(err);
-      const status = this.closing ? 'interrupted' : error.code === 'cancelled' ? 'cancelled' : 'failed';
-      // The curves up to the failure stay with the run: they often show why it failed.
-      this.runs.markEnded(runId, status, error, new Date().toISOString(), q.history);
-      this.events.emit('run.finished', { runId, status, error });
-      q.settle({ error: new CairnError(error.code, error.message, error.details) });
-    } finally {
-      await rm(workDir, { recursive: true, force: true });
-    }
   }
 
   /** What pipeline steps use of the engine: data, the run queue, the registry and endpoints. */
@@ -678,7 +495,7 @@ export class CairnService {
       findDataset: (ref, version) => quietly(() => resolved(this.resolveVersion(ref, version))),
       sourceFile: (ref, baseDir) => this.files.pipelineFile(ref, baseDir),
       importFile: async (file, name) => {
-        const r = await this.runImport(
+        const r = await this.imports.run(
           { path: file, name, badRows: 'fail', removeSourceAfter: false },
           randomUUID(),
           () => undefined,
@@ -687,7 +504,7 @@ export class CairnService {
       },
       train: async (req, hooks, signal) => {
         signal.throwIfAborted();
-        const q = this.enqueueRun(methods['runs.start'].input.parse(req));
+        const q = this.runQueue.enqueue(methods['runs.start'].input.parse(req));
         const unsubscribe = this.events.subscribe((event, payload) => {
           if (event === 'run.started' && (payload as { runId: string }).runId === q.runId) hooks.started(q.runId);
           if (event === 'run.progress' && (payload as RunProgress).runId === q.runId)
@@ -782,115 +599,6 @@ export class CairnService {
     } catch (err) {
       await remove();
       throw err;
-    }
-  }
-
-  /** Deletes an uploaded temporary file and its per-upload folder; never a file outside uploads/. */
-  private async removeUpload(file: string): Promise<void> {
-    const resolved = path.resolve(file);
-    const uploads = path.resolve(this.paths.uploads);
-    if (!resolved.startsWith(uploads + path.sep)) return;
-    await rm(resolved, { force: true });
-    const folder = path.dirname(resolved);
-    if (folder !== uploads) await rm(folder, { recursive: true, force: true });
-  }
-
-  /** Starts an import job and answers at once; progress and the outcome arrive as job.* events. */
-  private startImport(req: MethodArg<'datasets.import'>): MethodResult<'datasets.import'> {
-    const jobId = randomUUID();
-    const label = `Import ${path.basename(req.originalName ?? req.path)}`;
-    this.events.emit('job.started', { jobId, kind: 'import', label });
-    this.runImport(req, jobId, (p) => this.events.emit('job.progress', p)).then(
-      (result) => this.events.emit('job.finished', { jobId, kind: 'import', status: 'succeeded', result }),
-      (err: unknown) => {
-        const error = toApiError(err);
-        const status = error.code === 'cancelled' ? 'cancelled' : 'failed';
-        this.events.emit('job.finished', { jobId, kind: 'import', status, error });
-      },
-    );
-    return { jobId, kind: 'import', label };
-  }
-
-  /** Runs an import job and, on success, moves its Parquet file into place and records the version. */
-  private async runImport(
-    req: MethodArg<'datasets.import'>,
-    jobId: string,
-    onProgress: (p: JobProgress) => void,
-  ): Promise<ImportResult> {
-    const name = req.name?.trim() || datasetNameFromPath(req.originalName ?? req.path);
-    const workDir = path.join(this.paths.work, jobId);
-    try {
-      await mkdir(workDir, { recursive: true });
-      const handle = this.jobs.start(
-        'import',
-        {
-          path: path.resolve(req.path),
-          badRows: req.badRows,
-          knownHashes: Object.fromEntries(this.repo.hashesByName(name)),
-          workDir,
-        },
-        (p) => onProgress({ ...p, jobId, kind: 'import' }),
-        jobId,
-      );
-      const out = await handle.done;
-      if (out.kind === 'unchanged') {
-        const v = this.version(out.versionId);
-        return {
-          datasetId: v.datasetId,
-          versionId: v.id,
-          name,
-          version: v.version,
-          rows: v.rows,
-          created: false,
-          skippedRows: v.skippedRows,
-          columns: this.repo.profile(v.id),
-          warnings: v.warnings,
-        };
-      }
-      const datasetId = this.repo.find(name)?.id ?? randomUUID();
-      const versionId = randomUUID();
-      const relative = path.join('datasets', datasetId, `${versionId}.parquet`);
-      const dest = path.join(this.paths.home, relative);
-      await mkdir(path.dirname(dest), { recursive: true });
-      await rename(out.dataFile, dest);
-      await fsyncDir(path.dirname(dest));
-      let stored: StoredVersion;
-      try {
-        stored = this.repo.addVersion(
-          name,
-          {
-            id: versionId,
-            datasetId,
-            contentHash: out.sha256,
-            sourcePath: req.originalName ?? path.resolve(req.path),
-            sourceFormat: out.format,
-            sizeBytes: out.sizeBytes,
-            rows: out.rows,
-            skippedRows: out.skippedRows,
-            dataFile: relative,
-            profile: out.columns,
-            warnings: out.warnings,
-          },
-          new Date().toISOString(),
-        );
-      } catch (err) {
-        await rm(dest, { force: true });
-        throw err;
-      }
-      return {
-        datasetId: stored.datasetId,
-        versionId: stored.id,
-        name,
-        version: stored.version,
-        rows: stored.rows,
-        created: true,
-        skippedRows: stored.skippedRows,
-        columns: out.columns,
-        warnings: out.warnings,
-      };
-    } finally {
-      await rm(workDir, { recursive: true, force: true });
-      if (req.removeSourceAfter) await this.removeUpload(req.path);
     }
   }
 }
