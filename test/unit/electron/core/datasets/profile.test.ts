@@ -5,6 +5,7 @@ import type { ColumnProfile } from '../../../../../shared/api.js';
 import { asText, openDuck } from '../../../../../electron/core/datasets/duck.js';
 import {
   CATEGORICAL_MAX_DISTINCT,
+  LONG_COLUMNS_PER_READ,
   LONG_MIN_COLUMNS,
   profileColumns,
   storageFamily,
@@ -258,4 +259,44 @@ describe('storageFamily', () => {
     ['BLOB', 'other'],
     ['STRUCT(a INTEGER)', 'other'],
   ])('%s is %s', (storage, family) => expect(storageFamily(storage)).toBe(family));
+});
+
+describe('wide tables scale linearly', () => {
+  /** Runs the profile through a connection that records every statement it is given. */
+  async function statementsFor(columns: number): Promise<{ sql: string[]; result: ColumnProfile[] }> {
+    const table = `lin_${columns}`;
+    const select = Array.from({ length: columns }, (_, i) => `i * ${i} AS c${i}`).join(', ');
+    await conn.run(`CREATE TABLE ${table} AS SELECT ${select} FROM range(3) r(i)`);
+    const sql: string[] = [];
+    const recording = {
+      run: (q: string) => (sql.push(q), conn.run(q)),
+      runAndReadAll: (q: string) => (sql.push(q), conn.runAndReadAll(q)),
+      createAppender: (...args: Parameters<DuckDBConnection['createAppender']>) => conn.createAppender(...args),
+    } as unknown as DuckDBConnection;
+    const result = await profileColumns(recording, table, await specsOf(table));
+    return { sql, result };
+  }
+
+  it('reads each column of the source once, and runs the same statistics queries for 1,000 or 4,000 columns', async () => {
+    const small = await statementsFor(1000);
+    const large = await statementsFor(4000);
+    for (const [columns, { sql, result }] of [
+      [1000, small],
+      [4000, large],
+    ] as const) {
+      expect(result).toHaveLength(columns);
+      expect(result[columns - 1]).toMatchObject({ type: 'integer', min: 0, max: 2 * (columns - 1), distinct: 3 });
+      // Every mention of a source column, over every statement: each column exactly once. (The
+      // UNPIVOT format named each column in three or four queries, each binding the whole schema.)
+      const mentions = sql.join('\n').match(/"c\d+"/g) ?? [];
+      expect(new Set(mentions).size).toBe(columns);
+      expect(mentions).toHaveLength(columns);
+      // Statements that read the source (and so bind all its columns): one per LONG_COLUMNS_PER_READ.
+      const reads = sql.filter((q) => new RegExp(`\\bFROM lin_${columns}\\b`).test(q)).length;
+      expect(reads).toBe(1 + Math.ceil(columns / LONG_COLUMNS_PER_READ)); // with the row count
+    }
+    // Everything else (statistics over the long table, its set-up and clean-up) does not grow.
+    const others = (sql: string[]) => sql.filter((q) => !/\bFROM lin_\d+\b/.test(q)).length;
+    expect(others(large.sql)).toBe(others(small.sql));
+  });
 });
