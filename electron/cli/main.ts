@@ -10,7 +10,7 @@ import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
 import { print, withService, type GlobalOptions } from './common.js';
 import { addModelCommands } from './models.js';
-import { addMonitorCommands } from './monitor.js';
+import { addMonitorCommands } from './monitor-command.js';
 import { CliExit, formatBytes, profileTable, progressBar, reportError, say, sayData, table, warn } from './output.js';
 import { addPipelineCommands } from './pipelines.js';
 

@@ -44,7 +44,7 @@ import type { PipelineHost, ResolvedDataset } from './pipelines/host.js';
 import { PipelineRunner } from './pipelines/pipeline-runner.js';
 import { Pipelines } from './pipelines/pipelines.js';
 import { StepCache } from './pipelines/step-cache.js';
-import { Monitor } from './monitoring/monitor.js';
+import { ModelMonitor } from './monitoring/model-monitor.js';
 
 export interface ServiceOptions {
   home: string;
@@ -95,7 +95,7 @@ export class CairnService {
   private readonly pipelineRunner: PipelineRunner;
   private readonly pipelines: Pipelines;
   /** Monitoring: overviews, feedback, alert rules and retraining. */
-  readonly monitor: Monitor;
+  readonly monitor: ModelMonitor;
   /** The host's policy for paths that arrive through calls; the service's own files skip it. */
   private readonly files: FileAccess;
 
@@ -161,7 +161,7 @@ export class CairnService {
       changed: (id) => this.events.emit('pipeline.changed', { id }),
       newId: () => randomUUID(),
     });
-    this.monitor = new Monitor({
+    this.monitor = new ModelMonitor({
       db,
       registry: this.registry,
       datasets: this.repo,

@@ -4,7 +4,13 @@
 // of classes. A class a model never learned counts as a wrong answer for it.
 import { CairnError } from '../errors.js';
 import type { LoadedArtifacts } from '../training/artifacts.js';
-import { accuracy, argmaxRows, confusionMatrix, perClassScores, regressionMetrics } from '../training/metrics.js';
+import {
+  accuracy,
+  argmaxRows,
+  confusionMatrix,
+  perClassScores,
+  regressionMetrics,
+} from '../training/evaluation-metrics.js';
 import { decodeLabel, decodeValues, featureCount, transformRecords } from '../training/preprocess.js';
 import { predictProba, predictValues } from '../training/train-loop.js';
 

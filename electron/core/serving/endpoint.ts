@@ -12,7 +12,7 @@ import { MicroBatcher, DeadlineError, rowsPerCall } from './batcher.js';
 import { ConnectionGuard, type ConnectionCounts } from './connection-guard.js';
 import { newPredictionId } from './ids.js';
 import { loadServedModel, type LoadedModel } from './loaded-model.js';
-import { Metrics, UNSERVED } from './metrics.js';
+import { EndpointMetrics, UNSERVED } from './endpoint-metrics.js';
 import { openApiDocument, instanceSchema, type DescribedModel } from './openapi.js';
 import {
   DEFAULT_LIMITS,
@@ -39,7 +39,7 @@ export interface RunningEndpoint {
   swap(models: ServedModel[]): Promise<ModelState[]>;
   /** Stops accepting, answers what is in flight, writes the log and frees the models. */
   close(): Promise<void>;
-  metrics: Metrics;
+  metrics: EndpointMetrics;
   /** The connections held now, by budget (connection-guard.ts). */
   connections(): ConnectionCounts;
 }
@@ -80,7 +80,7 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
     throw new Error(`binding ${config.host} (not loopback) requires an API key`);
   const { selectBackend } = await import('../training/backend.js');
   await selectBackend();
-  const metrics = new Metrics();
+  const metrics = new EndpointMetrics();
   const log = new RequestLog({
     file: config.logFile,
     retention: config.logRetention,

@@ -9,7 +9,7 @@ import { saveArtifacts } from './artifacts.js';
 import { selectBackend, tfjsVersion } from './backend.js';
 import { chooseColumns, readColumns, type ColumnData, type ColumnRead, type ColumnSet } from './columns.js';
 import type { PreprocessManifest } from './manifest.js';
-import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './metrics.js';
+import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './evaluation-metrics.js';
 import { buildModel, ModelParams, type ModelParamsInput, type Task } from './models.js';
 import { decodeValues, encodeTarget, featureCount, fitPreprocess, logsInTargetUnits, transform } from './preprocess.js';
 import {

@@ -19,11 +19,11 @@ export const OptimizerName = choiceSchema(OPTIMIZER);
 export type OptimizerName = z.infer<typeof OptimizerName>;
 
 /** Epoch metrics a run can watch: loss always, accuracy ("acc", as tfjs names it) for classes, MAE for numbers. */
-export const Monitor = choiceSchema(MONITOR);
-export type Monitor = z.infer<typeof Monitor>;
+export const StoppingMetric = choiceSchema(MONITOR);
+export type StoppingMetric = z.infer<typeof StoppingMetric>;
 
 export const EarlyStopping = z.object({
-  monitor: Monitor.default(MONITOR.default),
+  monitor: StoppingMetric.default(MONITOR.default),
   patience: numberSchema(PATIENCE).default(PATIENCE.default),
   minDelta: numberSchema(MIN_DELTA).default(MIN_DELTA.default),
   /** Put back the weights of the best epoch when training ends (stopped early or not). */

@@ -13,7 +13,7 @@ import {
 } from '../../../../shared/pipeline.js';
 import { asText, ident, literal, toCell } from '../../datasets/duck.js';
 import { CairnError } from '../../errors.js';
-import { classificationMetrics, regressionMetrics } from '../../training/metrics.js';
+import { classificationMetrics, regressionMetrics } from '../../training/evaluation-metrics.js';
 import { StepFailure, type KindRunner } from '../executor.js';
 import { expectPort, type MetricsValue } from '../ports.js';
 import { writeTable } from '../table.js';

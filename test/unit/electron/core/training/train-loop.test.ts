@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CairnError } from '../../../../../electron/core/errors.js';
-import { accuracy, argmaxRows } from '../../../../../electron/core/training/metrics.js';
+import { accuracy, argmaxRows } from '../../../../../electron/core/training/evaluation-metrics.js';
 import {
   Activation,
   ModelParams,

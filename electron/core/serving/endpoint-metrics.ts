@@ -47,7 +47,7 @@ export interface Gauges {
   connections: ConnectionCounts;
 }
 
-export class Metrics {
+export class EndpointMetrics {
   private readonly requests = new Map<string, number>();
   private readonly latency = new Map<string, Histogram>();
   private readonly slots = new Map<string, { key: string; histogram: Histogram | undefined }>();

@@ -14,7 +14,7 @@ import {
   rocCurve,
   rocCurves,
   thinRocCurve,
-} from '../../../../../electron/core/training/metrics.js';
+} from '../../../../../electron/core/training/evaluation-metrics.js';
 
 const i32 = (a: number[]) => Int32Array.from(a);
 const f32 = (a: number[]) => Float32Array.from(a);

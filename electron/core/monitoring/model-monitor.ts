@@ -61,7 +61,7 @@ interface Judgement {
   resolved?: Alert;
 }
 
-export class Monitor {
+export class ModelMonitor {
   readonly repo: MonitoringRepo;
   private readonly views: VersionViews;
   private readonly retrainer: Retrainer;
