@@ -1,0 +1,138 @@
+// Training runs: the request (bounds from training-settings.ts), the run, its progress.
+import { z } from 'zod';
+import {
+  ACTIVATION,
+  BATCH_SIZE,
+  CLASS_WEIGHT,
+  choiceSchema,
+  DROPOUT,
+  EPOCHS,
+  L2,
+  LEARNING_RATE,
+  MAX_HIDDEN_LAYERS,
+  MIN_DELTA,
+  MONITOR,
+  numberSchema,
+  OPTIMIZER,
+  PATIENCE,
+  SEED,
+  UNITS,
+} from '../training-settings.js';
+import { ApiErrorShape } from './errors.js';
+
+export const TaskName = z.enum(['classification', 'regression']);
+export type TaskName = z.infer<typeof TaskName>;
+export const ModelKindName = z.enum(['logistic_regression', 'linear_regression', 'mlp']);
+export type ModelKindName = z.infer<typeof ModelKindName>;
+export const RunStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** What a user picks for one training run; everything but the dataset and target has a default. */
+export const RunRequest = z.object({
+  /** Dataset name or id. */
+  dataset: z.string().min(1),
+  /** Dataset version number; the latest when absent. */
+  version: z.number().int().positive().optional(),
+  target: z.string().min(1),
+  /** Inferred from the target's type when absent. */
+  task: TaskName.optional(),
+  /** Feature columns; every other column when absent (some may then be dropped by preprocessing). */
+  features: z.array(z.string().min(1)).min(1).optional(),
+  model: ModelKindName.default('mlp'),
+  // Bounds and defaults: shared/training-settings.ts.
+  hiddenLayers: z
+    .array(
+      z.object({
+        units: numberSchema(UNITS),
+        activation: choiceSchema(ACTIVATION).optional(),
+        dropout: numberSchema(DROPOUT).optional(),
+      }),
+    )
+    .max(MAX_HIDDEN_LAYERS)
+    .optional(),
+  l2: numberSchema(L2).optional(),
+  epochs: numberSchema(EPOCHS).optional(),
+  batchSize: numberSchema(BATCH_SIZE).optional(),
+  learningRate: numberSchema(LEARNING_RATE).optional(),
+  optimizer: choiceSchema(OPTIMIZER).optional(),
+  classWeight: choiceSchema(CLASS_WEIGHT).optional(),
+  /** Stop when the monitored metric stops improving; off when absent. */
+  earlyStopping: z
+    .object({
+      monitor: choiceSchema(MONITOR).default(MONITOR.default),
+      patience: numberSchema(PATIENCE).default(PATIENCE.default),
+      /** A change smaller than this is not an improvement. */
+      minDelta: numberSchema(MIN_DELTA).default(MIN_DELTA.default),
+      restoreBestWeights: z.boolean().default(true),
+    })
+    .optional(),
+  /** A datetime column: split in time (oldest rows train, newest test) instead of at random. */
+  timeColumn: z.string().min(1).optional(),
+  /** A column assigning each row to train, validation or test (as a pipeline's split step writes it); replaces split and timeColumn. */
+  splitColumn: z.string().min(1).optional(),
+  /** Seeds the split, the initial weights, dropout and the batch order. */
+  seed: numberSchema(SEED).optional(),
+  split: z
+    .object({ train: z.number().positive(), validation: z.number().min(0), test: z.number().positive() })
+    .optional(),
+  /** The model the run's result is saved under; the dataset's name by default. */
+  modelName: z.string().trim().min(1).max(200).optional(),
+});
+export type RunRequest = z.input<typeof RunRequest>;
+
+export const EpochRecord = z.object({ epoch: z.number(), logs: z.record(z.string(), z.number()) });
+export type EpochRecord = z.infer<typeof EpochRecord>;
+
+export const Run = z.object({
+  id: z.string(),
+  datasetVersionId: z.string(),
+  datasetId: z.string(),
+  datasetName: z.string(),
+  datasetVersion: z.number(),
+  status: RunStatus,
+  task: TaskName.nullable(),
+  target: z.string(),
+  modelKind: ModelKindName,
+  /** Fully resolved: model, training and split parameters with every default filled in. */
+  params: z.record(z.string(), z.unknown()),
+  preprocess: z.record(z.string(), z.unknown()).nullable(),
+  history: z.array(EpochRecord),
+  /** {test: {...}}: accuracy, precision_macro, ... confusion, roc for classification; mae, rmse, r2 for regression. */
+  metrics: z.record(z.string(), z.unknown()).nullable(),
+  backend: z.string().nullable(),
+  tfjsVersion: z.string().nullable(),
+  datasetHash: z.string(),
+  error: ApiErrorShape.nullable(),
+  model: z.object({ name: z.string(), version: z.number() }).nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type Run = z.infer<typeof Run>;
+
+/**
+ * A run as the runs table shows it: everything but the bulky parts (history, preprocessing,
+ * curves, confusion matrices), so listing 10,000 runs stays a few megabytes.
+ */
+export const RunSummary = Run.omit({ preprocess: true, history: true, metrics: true }).extend({
+  // params: as in Run, less `features`.
+  /** The test split's scalar metrics (accuracy, f1_macro, ... or mae, rmse, r2); null until it succeeds. */
+  testMetrics: z.record(z.string(), z.number().nullable()).nullable(),
+  /** Epochs run so far (the length of the history). */
+  epochsRun: z.number(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const RunProgress = z.object({
+  runId: z.string(),
+  /** 1-based number of the epoch just finished. */
+  epoch: z.number(),
+  epochs: z.number(),
+  logs: z.record(z.string(), z.number()),
+  etaMs: z.number(),
+  fraction: z.number(),
+});
+export type RunProgress = z.infer<typeof RunProgress>;
+
+export const RunFinished = z.object({ runId: z.string(), status: RunStatus, error: ApiErrorShape.optional() });
+export type RunFinished = z.infer<typeof RunFinished>;
