@@ -152,7 +152,8 @@ export const CLASS_WEIGHT = {
   default: 'none',
 } as const satisfies ChoiceSetting<string>;
 
-type Values<S extends ChoiceSetting<string>> = S['options'][number]['value'];
+/** The values a choice setting offers, as a type (the form's and the engine's). */
+export type ChoiceValue<S extends ChoiceSetting<string>> = S['options'][number]['value'];
 
 /** The zod schema of a number setting's value (no default: callers add `.optional()` or `.default()`). */
 export function numberSchema(s: NumberSetting): z.ZodNumber {
@@ -162,8 +163,8 @@ export function numberSchema(s: NumberSetting): z.ZodNumber {
 }
 
 /** The zod enum of a choice setting. */
-export function choiceSchema<S extends ChoiceSetting<string>>(s: S): z.ZodEnum<{ [K in Values<S>]: K }> {
-  return z.enum(s.options.map((o) => o.value) as [Values<S>, ...Values<S>[]]);
+export function choiceSchema<S extends ChoiceSetting<string>>(s: S): z.ZodEnum<{ [K in ChoiceValue<S>]: K }> {
+  return z.enum(s.options.map((o) => o.value) as [ChoiceValue<S>, ...ChoiceValue<S>[]]);
 }
 
 /** What a number setting accepts, in words: "a whole number from 1 to 100,000", "above 0, at most 100". */

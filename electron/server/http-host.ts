@@ -12,6 +12,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { toApiError } from '../core/errors.js';
 import type { CairnService } from '../core/service.js';
+import { ModelRef } from '../../shared/api.js';
 import { securityHeaders } from '../../shared/csp.js';
 import {
   MalformedRequest,
@@ -163,18 +164,15 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
     '/api/download/model',
     async (req, reply) => {
       const { name, version, alias } = req.query;
-      if (!name) return deny(reply, 400, 'invalid_argument', 'name the model: ?name=...&version=...');
-      const number = version === undefined ? undefined : Number(version);
-      if (number !== undefined && !(Number.isInteger(number) && number > 0)) {
-        return deny(reply, 400, 'invalid_argument', 'version must be a positive whole number');
+      // The contract's own model reference checks the query, as it checks models.export's.
+      const ref = ModelRef.safeParse({ name, alias, version: version === undefined ? undefined : Number(version) });
+      if (!ref.success) {
+        const problems = ref.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ');
+        return deny(reply, 400, 'invalid_argument', `name the model: ?name=...&version=... (${problems})`);
       }
       let bundle: Awaited<ReturnType<CairnService['exportForDownload']>>;
       try {
-        bundle = await options.service.exportForDownload({
-          name,
-          ...(number ? { version: number } : {}),
-          ...(alias ? { alias } : {}),
-        });
+        bundle = await options.service.exportForDownload(ref.data);
       } catch (err) {
         const error = toApiError(err);
         return deny(reply, STATUS_FOR[error.code] ?? 500, error.code, error.message);

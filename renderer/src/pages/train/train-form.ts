@@ -18,6 +18,7 @@ import {
   PATIENCE,
   SEED,
   UNITS,
+  type ChoiceValue,
 } from '../../../../shared/training-settings.js';
 
 /** An integer target with at most this many distinct values is taken as classes (as the engine does). */
@@ -81,12 +82,12 @@ export interface TrainForm {
   batchSize: number;
   /** Undefined leaves it to the engine, as for l2. */
   learningRate: number | undefined;
-  optimizer: 'adam' | 'sgd' | 'rmsprop';
+  optimizer: ChoiceValue<typeof OPTIMIZER>;
   earlyStopping: boolean;
-  monitor: 'val_loss' | 'loss' | 'val_acc' | 'acc' | 'val_mae' | 'mae';
+  monitor: ChoiceValue<typeof MONITOR>;
   patience: number;
   restoreBestWeights: boolean;
-  classWeight: 'none' | 'balanced';
+  classWeight: ChoiceValue<typeof CLASS_WEIGHT>;
   /** Percentages; they must add up to 100. */
   split: { train: number; validation: number; test: number };
   /** '' for a random (stratified for classes) split; a datetime column's name for a split in time. */
