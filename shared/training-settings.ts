@@ -101,6 +101,85 @@ export const MAX_HIDDEN_LAYERS = 16;
 /** The MLP's hidden layers when none are given. */
 export const DEFAULT_HIDDEN_UNITS: readonly number[] = [64, 32];
 
+/** The model kinds a run can train, in the order a picker shows them. */
+export const MODEL_KIND = {
+  type: 'enum',
+  label: 'Model',
+  options: [
+    { value: 'mlp', label: 'Neural network (MLP)' },
+    { value: 'gbdt', label: 'Gradient-boosted trees' },
+    { value: 'logistic_regression', label: 'Logistic regression' },
+    { value: 'linear_regression', label: 'Linear regression' },
+  ],
+  default: 'mlp',
+} as const satisfies ChoiceSetting<string>;
+
+// Gradient-boosted trees. Defaults are scikit-learn's HistGradientBoosting ones (max_iter 100,
+// max_leaf_nodes 31, min_samples_leaf 20, no depth limit, learning rate 0.1), the bar
+// test/quality/gbdt-parity.test.ts holds Cairn to.
+/** Boosting rounds at most; early stopping on the validation split may stop sooner. */
+export const TREES = {
+  type: 'integer',
+  label: 'Trees (boosting rounds)',
+  min: 1,
+  max: 10_000,
+  default: 100,
+} as const satisfies NumberSetting;
+export const MAX_LEAVES = {
+  type: 'integer',
+  label: 'Leaves per tree',
+  min: 2,
+  max: 65_536,
+  default: 31,
+} as const satisfies NumberSetting;
+export const MAX_DEPTH = {
+  type: 'integer',
+  label: 'Maximum depth',
+  min: 1,
+  max: 64,
+  description: 'No limit when empty: the leaf count bounds each tree.',
+} as const satisfies NumberSetting;
+export const MIN_SAMPLES_LEAF = {
+  type: 'integer',
+  label: 'Rows per leaf (at least)',
+  min: 1,
+  max: 1_000_000,
+  default: 20,
+} as const satisfies NumberSetting;
+/** Share of training rows each tree is grown on (drawn from the seed); 1 uses all. */
+export const SUBSAMPLE = {
+  type: 'number',
+  label: 'Rows per tree (share)',
+  min: 0,
+  above: true,
+  max: 1,
+  step: 0.05,
+  default: 1,
+} as const satisfies NumberSetting;
+/** Share of features each tree may split on (drawn from the seed); 1 uses all. */
+export const COLSAMPLE = {
+  type: 'number',
+  label: 'Features per tree (share)',
+  min: 0,
+  above: true,
+  max: 1,
+  step: 0.05,
+  default: 1,
+} as const satisfies NumberSetting;
+/** The boosting learning rate (shrinkage) where a run names none. */
+export const TREE_LEARNING_RATE = 0.1;
+/** What a regression tree model minimises; classes always use log loss. */
+export const TREE_LOSS = {
+  type: 'enum',
+  label: 'Loss (numeric target)',
+  options: [
+    { value: 'squared_error', label: 'Squared error' },
+    { value: 'absolute_error', label: 'Absolute error' },
+    { value: 'huber', label: 'Huber' },
+  ],
+  default: 'squared_error',
+} as const satisfies ChoiceSetting<string>;
+
 export const OPTIMIZER = {
   type: 'enum',
   label: 'Optimiser',

@@ -20,7 +20,7 @@ function importJson(r: ImportResult) {
   return { id: r.datasetId, name: r.name, version: r.version, rows: r.rows, columns: r.columns, warnings: r.warnings };
 }
 
-const MODEL_KINDS = { logistic: 'logistic_regression', linear: 'linear_regression', mlp: 'mlp' } as const;
+const MODEL_KINDS = { logistic: 'logistic_regression', linear: 'linear_regression', mlp: 'mlp', gbdt: 'gbdt' } as const;
 
 interface TrainOptions {
   target: string;
@@ -29,6 +29,8 @@ interface TrainOptions {
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
+  trees?: number;
+  maxLeaves?: number;
   seed?: number;
   json?: boolean;
 }
@@ -67,7 +69,9 @@ function runText(run: Run): string {
     `model:    ${run.modelKind}${run.model ? `, saved as ${run.model.name} version ${run.model.version}` : ''}`,
   ];
   if (run.backend) lines.push(`backend:  ${run.backend} (tfjs ${run.tfjsVersion ?? '?'})`);
-  if (run.history.length) lines.push(`epochs:   ${run.history.length}`);
+  const boosting = (run.metrics as { boosting?: { rounds: number; bestIteration: number } } | null)?.boosting;
+  if (boosting) lines.push(`rounds:   ${boosting.rounds} (trees kept from the best, round ${boosting.bestIteration})`);
+  else if (run.history.length) lines.push(`epochs:   ${run.history.length}`);
   const metrics = Object.entries(testMetrics(run));
   if (metrics.length) lines.push('test metrics:', ...metrics.map(([k, v]) => `  ${k.padEnd(16)}${fmtMetric(v)}`));
   if (run.error) lines.push(`error:    ${run.error.message}`);
@@ -194,17 +198,19 @@ export function buildProgram(): Command {
     .description('train a model on a dataset (name, id, or a file to import first); saves it as a model version')
     .requiredOption('--target <column>', 'the column to predict')
     .option('--task <task>', "classification or regression (default: from the target's type)")
-    .option('--model <kind>', 'logistic, linear or mlp (default: mlp)')
+    .option('--model <kind>', 'logistic, linear, mlp or gbdt (gradient-boosted trees) (default: mlp)')
     .option('--epochs <n>', 'training epochs', parseNumber('int'))
     .option('--batch-size <n>', 'rows per training step', parseNumber('int'))
-    .option('--learning-rate <x>', 'optimizer learning rate', parseNumber('float'))
+    .option('--learning-rate <x>', 'optimizer learning rate (for gbdt: shrinkage)', parseNumber('float'))
+    .option('--trees <n>', 'gbdt: boosting rounds at most', parseNumber('int'))
+    .option('--max-leaves <n>', 'gbdt: leaves per tree', parseNumber('int'))
     .option('--seed <n>', 'seeds the split, initial weights and batch order', parseNumber('int'))
     .option('--json', 'print the result as JSON')
     .action(async (ref: string, o: TrainOptions) => {
       if (o.task !== undefined && o.task !== 'classification' && o.task !== 'regression')
         throw new Error(`--task must be classification or regression, not "${String(o.task)}"`);
       if (o.model !== undefined && !(o.model in MODEL_KINDS))
-        throw new Error(`--model must be logistic, linear or mlp, not "${String(o.model)}"`);
+        throw new Error(`--model must be logistic, linear, mlp or gbdt, not "${String(o.model)}"`);
       await withService(program, 'cli', async (s) => {
         const bar = progressBar();
         const unsubscribe = s.events.subscribe((event, payload) => {
@@ -213,7 +219,8 @@ export function buildProgram(): Command {
             const p = payload as RunProgress;
             const loss = p.logs.loss === undefined ? '' : ` loss ${p.logs.loss.toFixed(4)}`;
             const eta = p.etaMs > 0 ? ` ~${Math.ceil(p.etaMs / 1000)}s left` : '';
-            bar.update({ fraction: p.fraction, label: `epoch ${p.epoch}/${p.epochs}${loss}${eta}` });
+            const step = o.model === 'gbdt' ? 'round' : 'epoch';
+            bar.update({ fraction: p.fraction, label: `${step} ${p.epoch}/${p.epochs}${loss}${eta}` });
           }
         });
         let run: Run;
@@ -230,6 +237,8 @@ export function buildProgram(): Command {
             epochs: o.epochs,
             batchSize: o.batchSize,
             learningRate: o.learningRate,
+            trees: o.trees,
+            maxLeaves: o.maxLeaves,
             seed: o.seed,
           };
           run = await s.invoke('runs.startNow', req);

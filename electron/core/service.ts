@@ -565,7 +565,7 @@ export class CairnService {
       return { model: { name: mv.name, version: mv.version }, ...r };
     } finally {
       conn.closeSync();
-      artifacts.model.dispose();
+      artifacts.dispose();
     }
   }
 

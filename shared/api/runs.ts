@@ -5,24 +5,32 @@ import {
   BATCH_SIZE,
   CLASS_WEIGHT,
   choiceSchema,
+  COLSAMPLE,
   DROPOUT,
   EPOCHS,
   L2,
   LEARNING_RATE,
+  MAX_DEPTH,
   MAX_HIDDEN_LAYERS,
+  MAX_LEAVES,
   MIN_DELTA,
+  MIN_SAMPLES_LEAF,
+  MODEL_KIND,
   MONITOR,
   numberSchema,
   OPTIMIZER,
   PATIENCE,
   SEED,
+  SUBSAMPLE,
+  TREE_LOSS,
+  TREES,
   UNITS,
 } from '../training-settings.js';
 import { ApiErrorShape } from './errors.js';
 
 export const TaskName = z.enum(['classification', 'regression']);
 export type TaskName = z.infer<typeof TaskName>;
-export const ModelKindName = z.enum(['logistic_regression', 'linear_regression', 'mlp']);
+export const ModelKindName = choiceSchema(MODEL_KIND);
 export type ModelKindName = z.infer<typeof ModelKindName>;
 export const RunStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -38,7 +46,7 @@ export const RunRequest = z.object({
   task: TaskName.optional(),
   /** Feature columns; every other column when absent (some may then be dropped by preprocessing). */
   features: z.array(z.string().min(1)).min(1).optional(),
-  model: ModelKindName.default('mlp'),
+  model: ModelKindName.default(MODEL_KIND.default),
   // Bounds and defaults: shared/training-settings.ts.
   hiddenLayers: z
     .array(
@@ -51,6 +59,14 @@ export const RunRequest = z.object({
     .max(MAX_HIDDEN_LAYERS)
     .optional(),
   l2: numberSchema(L2).optional(),
+  // Gradient-boosted trees only (model: 'gbdt'); they stop on the validation loss after `patience` rounds.
+  trees: numberSchema(TREES).optional(),
+  maxLeaves: numberSchema(MAX_LEAVES).optional(),
+  maxDepth: numberSchema(MAX_DEPTH).optional(),
+  minSamplesLeaf: numberSchema(MIN_SAMPLES_LEAF).optional(),
+  subsample: numberSchema(SUBSAMPLE).optional(),
+  colsample: numberSchema(COLSAMPLE).optional(),
+  loss: choiceSchema(TREE_LOSS).optional(),
   epochs: numberSchema(EPOCHS).optional(),
   batchSize: numberSchema(BATCH_SIZE).optional(),
   learningRate: numberSchema(LEARNING_RATE).optional(),

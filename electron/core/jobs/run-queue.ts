@@ -15,6 +15,7 @@ import type { EventBus } from '../events.js';
 import type { Layout } from '../paths.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import type { TrainOutcome } from '../training/run-training.js';
+import { boostingOf } from '../training/gbdt/boosting-params.js';
 import { DEFAULT_FRACTIONS } from '../training/splits.js';
 import type { JobRunner } from './job-runner.js';
 
@@ -141,6 +142,7 @@ export class RunQueue {
             kind: req.model,
             ...(req.hiddenLayers ? { hiddenLayers: req.hiddenLayers } : {}),
             ...(req.l2 !== undefined ? { l2: req.l2 } : {}),
+            ...(req.model === 'gbdt' ? { boosting: boostingOf(req) } : {}),
           },
           train: {
             epochs: req.epochs,

@@ -11,8 +11,7 @@ import {
   perClassScores,
   regressionMetrics,
 } from '../training/evaluation-metrics.js';
-import { decodeLabel, decodeValues, featureCount, transformRecords } from '../training/preprocess.js';
-import { predictProba, predictValues } from '../training/train-loop.js';
+import { decodeLabel, decodeValues, transformRecords } from '../training/preprocess.js';
 
 /** What a model answered for each record: class labels, or values. */
 export type Answers = { labels: string[] } | { values: Float32Array };
@@ -22,13 +21,13 @@ export async function answer(
   artifacts: LoadedArtifacts,
   records: readonly Record<string, unknown>[],
 ): Promise<Answers> {
-  const { model, preprocess } = artifacts;
+  const { predictor, preprocess } = artifacts;
   const target = preprocess.target;
   if (!target) throw new CairnError('invalid_argument', 'The model has no target to predict');
-  const width = featureCount(preprocess);
   const x = transformRecords(preprocess, records);
-  if (target.task === 'regression') return { values: decodeValues(preprocess, await predictValues(model, x, width)) };
-  const proba = await predictProba(model, x, width);
+  const y = predictor.predict(x, records.length);
+  if (target.task === 'regression') return { values: decodeValues(preprocess, y) };
+  const proba = y;
   const labels = Array.from(argmaxRows(proba, target.classes.length), (c) => decodeLabel(preprocess, c));
   return { labels };
 }

@@ -24,6 +24,7 @@ import type { RegistryVersion } from '../db/registry-repo.js';
 import type { RequestLogReader } from '../db/request-log-reader.js';
 import { CairnError, toApiError } from '../errors.js';
 import type { ModelRegistry } from '../registry/registry.js';
+import { boostingOf, type BoostingParams } from '../training/gbdt/boosting-params.js';
 import { answer, beats, heldOutMetrics } from './held-out.js';
 import { cellOf, readRunRows, recordsOf, splitParamsOf } from './training-rows.js';
 
@@ -63,7 +64,12 @@ export function runRequestFrom(champion: RegistryVersion, datasetVersionId: stri
       `version ${champion.version} of "${champion.name}" was imported: it has no recorded training configuration to retrain with`,
     );
   const p = run.params as {
-    model?: { kind?: RunRequest['model']; hiddenLayers?: RunRequest['hiddenLayers']; l2?: number };
+    model?: {
+      kind?: RunRequest['model'];
+      hiddenLayers?: RunRequest['hiddenLayers'];
+      l2?: number;
+      boosting?: Partial<BoostingParams>;
+    };
     train?: {
       epochs?: number;
       batchSize?: number;
@@ -84,6 +90,8 @@ export function runRequestFrom(champion: RegistryVersion, datasetVersionId: stri
     ...(p.features?.length ? { features: p.features } : {}),
     model: kind,
     ...(kind === 'mlp' && p.model?.hiddenLayers ? { hiddenLayers: p.model.hiddenLayers } : {}),
+    // The tree settings are recorded under the names the request uses.
+    ...(kind === 'gbdt' && p.model?.boosting ? boostingOf(p.model.boosting) : {}),
     ...(p.model?.l2 !== undefined ? { l2: p.model.l2 } : {}),
     ...(p.train?.epochs !== undefined ? { epochs: p.train.epochs } : {}),
     ...(p.train?.batchSize !== undefined ? { batchSize: p.train.batchSize } : {}),
@@ -272,7 +280,7 @@ export class Retrainer {
       };
       return this.conclude(scored, champion, challenger);
     } finally {
-      for (const a of loaded) a.model.dispose();
+      for (const a of loaded) a.dispose();
     }
   }
 

@@ -28,8 +28,10 @@ import {
   ModelCard,
   PREPROCESS_JSON,
 } from '../training/artifact-format.js';
+import { checkedTrees } from '../training/gbdt/saved-trees.js';
+import { TREES_JSON } from '../training/gbdt/tree-format.js';
 import { checkModelTopology } from '../training/kind-topologies.js';
-import { PreprocessManifest } from '../training/manifest.js';
+import { featureWidth, outputWidth, PreprocessManifest } from '../training/manifest.js';
 
 export const BUNDLE_JSON = 'bundle.json';
 export const BUNDLE_FORMAT = 'cairn-bundle/1';
@@ -75,8 +77,8 @@ export const DEFAULT_LIMITS: BundleLimits = {
 
 /** A zip entry name the importer accepts: a plain file name, nothing else. */
 const ENTRY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-/** The files every bundle must hold besides bundle.json. */
-const REQUIRED = [ARTIFACT_MANIFEST, MODEL_JSON, PREPROCESS_JSON, CARD_JSON];
+/** The files every bundle must hold besides bundle.json (and model.json or trees.json, by kind). */
+const REQUIRED = [ARTIFACT_MANIFEST, PREPROCESS_JSON, CARD_JSON];
 
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
@@ -236,6 +238,7 @@ export async function readBundle(
         name === BUNDLE_JSON ||
         name === ARTIFACT_MANIFEST ||
         name === MODEL_JSON ||
+        name === TREES_JSON ||
         name === PREPROCESS_JSON ||
         name === CARD_JSON;
       const guard = new Transform({
@@ -337,9 +340,44 @@ function checkBundle(
     if (got.sha256 !== hash)
       throw refused(file, `${name} does not match its sha256 in ${ARTIFACT_MANIFEST}`, { entry: name });
   }
-  for (const name of [MODEL_JSON, PREPROCESS_JSON, CARD_JSON])
+  for (const name of [PREPROCESS_JSON, CARD_JSON])
     if (!(name in artifact.files)) throw refused(file, `${ARTIFACT_MANIFEST} does not list ${name}`, { entry: name });
+  const preprocess = parseJson(file, PREPROCESS_JSON, found.get(PREPROCESS_JSON)?.data, PreprocessManifest);
+  const card = parseJson(file, CARD_JSON, found.get(CARD_JSON)?.data, ModelCard);
+  if (card.task !== manifest.task)
+    throw refused(file, `${BUNDLE_JSON} says ${manifest.task} but ${CARD_JSON} says ${card.task}`);
+  if (card.modelKind === 'gbdt') checkTreesEntry(file, found, artifact, preprocess);
+  else checkNetworkEntries(file, found, artifact, card);
+  return manifest;
+}
 
+/** A tree model's trees.json: listed, and a well-formed ensemble that fits its preprocessing. */
+function checkTreesEntry(
+  file: string,
+  found: Map<string, { size: number; sha256: string; data?: Buffer }>,
+  artifact: ArtifactManifest,
+  preprocess: PreprocessManifest,
+): void {
+  if (!(TREES_JSON in artifact.files) || !found.has(TREES_JSON))
+    throw refused(file, `${TREES_JSON} is missing`, { entry: TREES_JSON });
+  const checked = checkedTrees(
+    readJson(file, TREES_JSON, found.get(TREES_JSON)?.data),
+    featureWidth(preprocess),
+    outputWidth(preprocess),
+  );
+  if (!checked.ok)
+    throw refused(file, `${TREES_JSON} is not a model Cairn builds: ${checked.reason}`, { entry: TREES_JSON });
+}
+
+/** A network's model.json and weights: listed, sized as described, and a topology Cairn builds. */
+function checkNetworkEntries(
+  file: string,
+  found: Map<string, { size: number; sha256: string; data?: Buffer }>,
+  artifact: ArtifactManifest,
+  card: ModelCard,
+): void {
+  if (!(MODEL_JSON in artifact.files) || !found.has(MODEL_JSON))
+    throw refused(file, `${MODEL_JSON} is missing`, { entry: MODEL_JSON });
   const model = parseJson(file, MODEL_JSON, found.get(MODEL_JSON)?.data, ModelJson);
   let weightFileBytes = 0;
   let weightBytes = 0;
@@ -369,13 +407,8 @@ function checkBundle(
       file,
       `${MODEL_JSON} describes ${weightBytes} bytes of weights but its weights files hold ${weightFileBytes}`,
     );
-  parseJson(file, PREPROCESS_JSON, found.get(PREPROCESS_JSON)?.data, PreprocessManifest);
-  const card = parseJson(file, CARD_JSON, found.get(CARD_JSON)?.data, ModelCard);
-  if (card.task !== manifest.task)
-    throw refused(file, `${BUNDLE_JSON} says ${manifest.task} but ${CARD_JSON} says ${card.task}`);
   // tfjs builds whatever layers model.json names: it must be a topology Cairn itself builds.
   const topology = checkModelTopology(card.modelKind, readJson(file, MODEL_JSON, found.get(MODEL_JSON)?.data));
   if (!topology.ok)
     throw refused(file, `${MODEL_JSON} is not a model Cairn builds: ${topology.reason}`, { entry: MODEL_JSON });
-  return manifest;
 }

@@ -1,12 +1,10 @@
-// One model version loaded for serving: its network, compiled input check and output decoding.
-// Every model call runs inside tf.tidy, so no tensor outlives the call that made it.
-import * as tf from '@tensorflow/tfjs';
+// One model version loaded for serving: its predictor (network or trees), compiled input check and
+// output decoding. A network's calls run inside tf.tidy, so no tensor outlives the call that made it.
 import { loadArtifacts, type ModelCard } from '../training/artifacts.js';
 import type { PreprocessManifest } from '../training/manifest.js';
 import type { ModelCost } from '../training/topology.js';
 import { targetScale } from '../training/preprocess.js';
 import type { ServedModel } from './protocol.js';
-import { compileDenseForward } from './dense-forward.js';
 import { compileValidator, type CompiledValidator } from './validator.js';
 
 /**
@@ -75,25 +73,16 @@ export function outputEncoder(
 
 /** Loads a served version after checking its files against the recorded sha256 and its topology against its kind's allow-list. */
 export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
-  const { model, preprocess, card, cost } = await loadArtifacts(spec.dir, spec.sha256);
+  const { predictor, preprocess, card, cost } = await loadArtifacts(spec.dir, spec.sha256);
   const validator = compileValidator(preprocess);
   const target = preprocess.target;
   const classes = target?.task === 'classification' ? target.classes : null;
   const units = classes ? classes.length : 1;
   const { mean, std } = targetScale(preprocess);
   const width = validator.width;
-  // Small dense chains are scored in plain JavaScript (same numbers within float32 rounding);
-  // anything else goes through tfjs.
-  const predict =
-    compileDenseForward(model, width) ??
-    ((x: Float32Array, n: number): Float32Array =>
-      tf.tidy(() => {
-        const y = model.predict(tf.tensor2d(x, [n, width])) as tf.Tensor;
-        return y.dataSync() as Float32Array;
-      }));
+  const predict = (x: Float32Array, n: number) => predictor.predict(x, n);
   // A warm-up call: the first predict builds kernels and caches, which should not land on a request.
   predict(new Float32Array(width), 1);
-  let disposed = false;
   const encode = outputEncoder(classes, mean, std);
   return {
     name: spec.name,
@@ -105,9 +94,6 @@ export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
     cost,
     predict,
     encode,
-    dispose: () => {
-      if (!disposed) model.dispose();
-      disposed = true;
-    },
+    dispose: () => predictor.dispose(),
   };
 }

@@ -2,7 +2,7 @@
 // each instance is checked field by field (missing, extra, wrongly typed, non-finite, a fraction
 // for an integer, unknown category) and written straight into the model's feature row, with no intermediate objects.
 import type { FeatureStep, PreprocessManifest } from '../training/manifest.js';
-import { categoryFinder, NOT_AN_INTEGER, stepWidth } from '../training/manifest.js';
+import { categoryFinder, keepsMissing, NOT_AN_INTEGER, stepWidth } from '../training/manifest.js';
 
 /** One problem with one field of one instance. */
 export interface InstanceError {
@@ -35,12 +35,17 @@ type Writer = (value: unknown, out: Float32Array, at: number) => string | undefi
 
 const MAX_ERRORS = 100;
 
-function numeric(step: Extract<FeatureStep, { kind: 'numeric' }>): Writer {
-  const { median, mean, std } = step;
+/**
+ * `missing` is what a null writes: NaN where the model splits on missingness (trees), else the
+ * step's imputed value (preprocess.ts's MissingPolicy).
+ */
+function numeric(step: Extract<FeatureStep, { kind: 'numeric' }>, keep: boolean): Writer {
+  const { mean, std } = step;
+  const median = keep ? Number.NaN : step.median;
   const put = (x: number, out: Float32Array, at: number) => {
     const y = (x - mean) / std;
     // Features are float32: a finite double beyond ~3.4e38 would become Infinity.
-    if (!Number.isFinite(Math.fround(y))) return 'is too large to use';
+    if (!Number.isFinite(Math.fround(y)) && !Number.isNaN(x)) return 'is too large to use';
     out[at] = y;
     return undefined;
   };
@@ -67,24 +72,25 @@ function numeric(step: Extract<FeatureStep, { kind: 'numeric' }>): Writer {
   };
 }
 
-function boolean(step: Extract<FeatureStep, { kind: 'boolean' }>): Writer {
+function boolean(step: Extract<FeatureStep, { kind: 'boolean' }>, keep: boolean): Writer {
+  const missing = keep ? Number.NaN : step.fill;
   return (v, out, at) => {
     if (v === true) out[at] = 1;
     else if (v === false) out[at] = 0;
-    else if (v === null) out[at] = step.fill;
+    else if (v === null) out[at] = missing;
     else return 'is not true or false';
     return undefined;
   };
 }
 
-function category(step: Extract<FeatureStep, { kind: 'one-hot' | 'index' }>): Writer {
+function category(step: Extract<FeatureStep, { kind: 'one-hot' | 'index' }>, keep: boolean): Writer {
   const find = categoryFinder(step.categories);
   const shown =
     step.categories.length <= 20 ? `: one of ${step.categories.map((c) => JSON.stringify(c)).join(', ')}` : '';
   const oneHot = step.kind === 'one-hot';
   return (v, out, at) => {
     if (v === null) {
-      if (!oneHot) out[at] = 0;
+      if (!oneHot) out[at] = keep ? Number.NaN : 0;
       return undefined;
     }
     // Categories are text; a number or boolean is read as its text, as imports read such columns.
@@ -124,10 +130,16 @@ class Problems {
 
 /** Compiles the input check of one model version. */
 export function compileValidator(manifest: PreprocessManifest): CompiledValidator {
+  const keep = keepsMissing(manifest);
   const steps = manifest.features.map((step, i, all) => ({
     column: step.column,
     offset: all.slice(0, i).reduce((n, s) => n + stepWidth(s), 0),
-    write: step.kind === 'numeric' ? numeric(step) : step.kind === 'boolean' ? boolean(step) : category(step),
+    write:
+      step.kind === 'numeric'
+        ? numeric(step, keep)
+        : step.kind === 'boolean'
+          ? boolean(step, keep)
+          : category(step, keep),
   }));
   const width = manifest.features.reduce((n, s) => n + stepWidth(s), 0);
   const known = new Set(steps.map((s) => s.column));

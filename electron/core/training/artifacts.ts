@@ -1,6 +1,6 @@
-// Model artifacts on disk (DESIGN.md, "Data at rest"): the tfjs layers format (model.json plus
-// one weights file), the preprocessing manifest and a small card, with an artifact manifest that
-// holds the sha256 of every file. Written into a fresh folder and fsynced, so the host can rename
+// Model artifacts on disk (DESIGN.md, "Data at rest"): a network in the tfjs layers format
+// (model.json plus one weights file) or a tree ensemble (trees.json), the preprocessing manifest
+// and a small card, with an artifact manifest that holds the sha256 of every file. Written into a fresh folder and fsynced, so the host can rename
 // the folder into place whole; checked against those hashes before anything is loaded.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -18,8 +18,12 @@ import {
   isBareName,
 } from './artifact-format.js';
 import { CairnError } from '../errors.js';
+import { checkedTrees } from './gbdt/saved-trees.js';
+import { treeCost } from './gbdt/tree-cost.js';
+import { TREES_JSON, TreeEnsembleJson } from './gbdt/tree-format.js';
 import { checkModelTopology } from './kind-topologies.js';
-import { PreprocessManifest } from './manifest.js';
+import { featureWidth, outputWidth, PreprocessManifest } from './manifest.js';
+import { networkPredictor, treePredictor, type Predictor } from './predictor.js';
 import type { ModelCost } from './topology.js';
 // Registers SeededDropout, which saved MLPs may contain, before any model is loaded.
 import './models.js';
@@ -33,12 +37,22 @@ export interface SavedArtifacts {
   files: Record<string, string>;
 }
 
+/** What a model is made of: a network (the dense kinds) or a tree ensemble ('gbdt'). */
+export type ModelBody = { network: tf.LayersModel } | { trees: TreeEnsembleJson };
+
 export interface LoadedArtifacts {
-  model: tf.LayersModel;
+  /** The network of a dense kind; undefined for trees. */
+  model?: tf.LayersModel;
+  /** The ensemble of a tree model; undefined for networks. */
+  trees?: TreeEnsembleJson;
+  /** Scores rows, whatever the kind. */
+  predictor: Predictor;
   preprocess: PreprocessManifest;
   card: ModelCard;
-  /** What one row costs to score, from the checked topology. */
+  /** What one row costs to score, from the checked topology or trees. */
   cost: ModelCost;
+  /** Frees the network's tensors (nothing for trees). */
+  dispose(): void;
 }
 
 function sha256(data: Uint8Array | string): string {
@@ -48,7 +62,7 @@ function sha256(data: Uint8Array | string): string {
 /** Writes the model, its preprocessing and card into `dir` (created; should be new), each file fsynced. */
 export async function saveArtifacts(
   dir: string,
-  model: tf.LayersModel,
+  body: ModelBody,
   preprocess: PreprocessManifest,
   card: ModelCard,
 ): Promise<SavedArtifacts> {
@@ -59,23 +73,25 @@ export async function saveArtifacts(
     await fsyncFile(path.join(dir, name));
     files[name] = sha256(data);
   };
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weightData = artifacts.weightData
-        ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData))
-        : new Uint8Array(0);
-      await put(WEIGHTS_BIN, weightData);
-      const modelJson = {
-        format: artifacts.format ?? 'layers-model',
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy ?? null,
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
-      };
-      await put(MODEL_JSON, JSON.stringify(modelJson));
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    }),
-  );
+  if ('trees' in body) await put(TREES_JSON, JSON.stringify(TreeEnsembleJson.parse(body.trees)));
+  else
+    await body.network.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        const weightData = artifacts.weightData
+          ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData))
+          : new Uint8Array(0);
+        await put(WEIGHTS_BIN, weightData);
+        const modelJson = {
+          format: artifacts.format ?? 'layers-model',
+          generatedBy: artifacts.generatedBy,
+          convertedBy: artifacts.convertedBy ?? null,
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+        };
+        await put(MODEL_JSON, JSON.stringify(modelJson));
+        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+      }),
+    );
   await put(PREPROCESS_JSON, JSON.stringify(PreprocessManifest.parse(preprocess), null, 2));
   await put(CARD_JSON, JSON.stringify(ModelCard.parse(card), null, 2));
   const manifest: ArtifactManifest = { format: 'cairn-artifact/1', files };
@@ -120,7 +136,7 @@ export async function loadArtifacts(dir: string, expectedSha256?: string): Promi
     if (sha256(data) !== hash) throw tampered(dir, `${name} was modified after the model was saved`);
     contents.set(name, data);
   }
-  for (const name of [MODEL_JSON, PREPROCESS_JSON, CARD_JSON])
+  for (const name of [PREPROCESS_JSON, CARD_JSON])
     if (!contents.has(name)) throw tampered(dir, `${name} is not in the manifest`);
   const json = (name: string): unknown => {
     try {
@@ -131,6 +147,22 @@ export async function loadArtifacts(dir: string, expectedSha256?: string): Promi
   };
   const preprocess = PreprocessManifest.parse(json(PREPROCESS_JSON));
   const card = ModelCard.parse(json(CARD_JSON));
+  const width = featureWidth(preprocess);
+  const units = outputWidth(preprocess);
+  if (card.modelKind === 'gbdt') {
+    if (!contents.has(TREES_JSON)) throw tampered(dir, `${TREES_JSON} is not in the manifest`);
+    const trees = checkedTrees(json(TREES_JSON), width, units);
+    if (!trees.ok) throw tampered(dir, trees.reason);
+    return {
+      trees: trees.ensemble,
+      predictor: treePredictor(trees.ensemble),
+      preprocess,
+      card,
+      cost: treeCost(trees.ensemble),
+      dispose: () => undefined,
+    };
+  }
+  if (!contents.has(MODEL_JSON)) throw tampered(dir, `${MODEL_JSON} is not in the manifest`);
   // The topology is checked against its kind's allow-list before tfjs builds anything from it.
   const checked = checkModelTopology(card.modelKind, json(MODEL_JSON));
   if (!checked.ok) throw tampered(dir, checked.reason);
@@ -158,5 +190,6 @@ export async function loadArtifacts(dir: string, expectedSha256?: string): Promi
   const model = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData }),
   );
-  return { model, preprocess, card, cost };
+  const predictor = networkPredictor(model, width, units);
+  return { model, predictor, preprocess, card, cost, dispose: () => predictor.dispose() };
 }

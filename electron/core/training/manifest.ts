@@ -59,8 +59,18 @@ export const TargetEncoding = z.discriminatedUnion('task', [
 ]);
 export type TargetEncoding = z.infer<typeof TargetEncoding>;
 
+/**
+ * What happens to a missing value: 'impute' fills it (numeric: the training median; boolean: the
+ * commoner value; category: none of the categories), as networks need; 'keep' leaves it NaN for
+ * models that split on missingness themselves (trees), and a category outside training is then
+ * missing too. Absent in manifests saved before trees: 'impute'.
+ */
+export const MissingPolicy = z.enum(['impute', 'keep']);
+export type MissingPolicy = z.infer<typeof MissingPolicy>;
+
 export const PreprocessManifest = z.object({
   format: z.literal('cairn-preprocess/1'),
+  missing: MissingPolicy.optional(),
   /** Applied in order; their outputs concatenated make a row of features. */
   features: z.array(FeatureStep),
   /** One name per output feature, e.g. "age", "color=red". */
@@ -72,9 +82,24 @@ export const PreprocessManifest = z.object({
 });
 export type PreprocessManifest = z.infer<typeof PreprocessManifest>;
 
+/** Whether missing values stay NaN in the features (see MissingPolicy). */
+export function keepsMissing(manifest: Pick<PreprocessManifest, 'missing'>): boolean {
+  return manifest.missing === 'keep';
+}
+
 /** How many output features a step makes. */
 export function stepWidth(step: FeatureStep): number {
   return step.kind === 'one-hot' ? step.categories.length : 1;
+}
+
+/** The features a manifest makes per row: the width a model takes. */
+export function featureWidth(manifest: Pick<PreprocessManifest, 'features'>): number {
+  return manifest.features.reduce((n, s) => n + stepWidth(s), 0);
+}
+
+/** The outputs a model of this manifest's target makes per row: class probabilities, or one value. */
+export function outputWidth(manifest: Pick<PreprocessManifest, 'target'>): number {
+  return manifest.target?.task === 'classification' ? manifest.target.classes.length : 1;
 }
 
 /**

@@ -3,14 +3,23 @@
 // same seed on the same backend trains the same model.
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { choiceSchema, MODEL_KIND } from '../../../shared/training-settings.js';
 import { CairnError } from '../errors.js';
+import { BoostingParams } from './gbdt/boosting-params.js';
 import { seededRandom } from './seeded-random.js';
 
 export const Task = z.enum(['classification', 'regression']);
 export type Task = z.infer<typeof Task>;
 
-export const ModelKind = z.enum(['logistic_regression', 'linear_regression', 'mlp']);
+export const ModelKind = choiceSchema(MODEL_KIND);
 export type ModelKind = z.infer<typeof ModelKind>;
+/** The kinds that are a chain of Dense layers, built with TensorFlow.js (buildModel); 'gbdt' is trees. */
+export type DenseKind = Exclude<ModelKind, 'gbdt'>;
+
+/** Whether a kind is a TensorFlow.js network (saved as model.json and weights) rather than trees. */
+export function isDenseKind(kind: ModelKind): kind is DenseKind {
+  return kind !== 'gbdt';
+}
 
 export const Activation = z.enum(['relu', 'tanh', 'elu', 'selu', 'sigmoid', 'softplus', 'linear']);
 export type Activation = z.infer<typeof Activation>;
@@ -25,7 +34,7 @@ export type HiddenLayer = z.infer<typeof HiddenLayer>;
 
 /** What a user picks for a model; hidden layers matter only for the MLP. */
 export const ModelParams = z.object({
-  kind: ModelKind.default('mlp'),
+  kind: ModelKind.default(MODEL_KIND.default),
   hiddenLayers: z
     .array(HiddenLayer)
     .max(16)
@@ -33,8 +42,10 @@ export const ModelParams = z.object({
       { units: 64, activation: 'relu', dropout: 0 },
       { units: 32, activation: 'relu', dropout: 0 },
     ]),
-  /** L2 penalty on every kernel (not biases), added to the loss. */
+  /** L2 penalty on every kernel (not biases), added to the loss; for trees, on leaf values. */
   l2: z.number().min(0).max(10).default(0),
+  /** The tree settings, read only for 'gbdt'. */
+  boosting: BoostingParams.default(BoostingParams.parse({})),
 });
 export type ModelParams = z.infer<typeof ModelParams>;
 /** ModelParams as given, before defaults are filled. */
@@ -92,7 +103,8 @@ export class SeededDropout extends tf.layers.Layer {
 }
 tf.serialization.registerClass(SeededDropout);
 
-function checkShape(kind: ModelKind, shape: ModelShape): number {
+/** The outputs per row a model of `kind` makes for `shape` (classes, or 1); a mismatch is a user error. */
+export function checkShape(kind: ModelKind, shape: ModelShape): number {
   if (!Number.isInteger(shape.nFeatures) || shape.nFeatures < 1) {
     throw new CairnError('invalid_argument', `A model needs at least one input feature, got ${shape.nFeatures}.`);
   }
@@ -123,6 +135,7 @@ function checkShape(kind: ModelKind, shape: ModelShape): number {
  */
 export function buildModel(input: ModelParamsInput, shape: ModelShape, seed: number): tf.Sequential {
   const params = ModelParams.parse(input);
+  if (!isDenseKind(params.kind)) throw new CairnError('internal', 'buildModel builds networks; trees train elsewhere');
   const units = checkShape(params.kind, shape);
   // One seed per layer, from the run's seed, so layers of equal shape do not start equal.
   const random = seededRandom(seed);

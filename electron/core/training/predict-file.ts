@@ -14,8 +14,7 @@ import { inspectFile } from '../datasets/file-check.js';
 import { readSource } from '../datasets/to-parquet.js';
 import type { LoadedArtifacts } from './artifacts.js';
 import type { FieldError } from './preprocess.js';
-import { decodeLabel, decodeValues, featureCount, transformRecords } from './preprocess.js';
-import { predictProba, predictValues } from './train-loop.js';
+import { decodeLabel, decodeValues, transformRecords } from './preprocess.js';
 
 /** One row's prediction: a class with every class's probability, or a number. */
 export type Prediction = { label: string; probabilities: Record<string, number> } | { value: number };
@@ -111,11 +110,10 @@ function fileRowError(err: unknown, firstRow: number, name: string): unknown {
 /** Scores every row of `file` with a loaded model; writes `out` whole or not at all. */
 export async function predictFile(options: PredictFileOptions): Promise<PredictFileResult> {
   const { conn, artifacts } = options;
-  const { model, preprocess } = artifacts;
+  const { predictor, preprocess } = artifacts;
   const target = preprocess.target;
   if (!target) throw new CairnError('invalid_argument', 'This model has no target to predict');
   const classes = target.task === 'classification' ? target.classes : null;
-  const width = featureCount(preprocess);
   const batchRows = options.batchRows ?? DEFAULT_BATCH;
   const previewRows = options.previewRows ?? 10;
   const info = await inspectFile(path.resolve(options.file));
@@ -143,9 +141,8 @@ export async function predictFile(options: PredictFileOptions): Promise<PredictF
     } catch (err) {
       throw fileRowError(err, rows + 1, name);
     }
-    const y = classes
-      ? await predictProba(model, x, width)
-      : decodeValues(preprocess, await predictValues(model, x, width));
+    const scores = predictor.predict(x, batch.length);
+    const y = classes ? scores : decodeValues(preprocess, scores);
     const lines: string[] = [];
     for (let i = 0; i < batch.length; i++) {
       let extra: Cell[];

@@ -1,13 +1,13 @@
 // Preprocessing fitted on the training rows only and applied identically everywhere after:
 // to training, validation and test rows read by columns.ts, and to prediction inputs as JSON
 // records. The fitted plan is a PreprocessManifest (manifest.ts), saved beside the model.
-// No NaN or Infinity leaves this module: missing values are imputed, anything else non-finite
-// is an error naming its column.
+// No Infinity leaves this module, and no NaN unless the plan keeps missing values for a model that
+// splits on them (MissingPolicy 'keep', for trees); anything else non-finite is an error naming its column.
 import { CairnError } from '../errors.js';
 import type { CodeColumn, ColumnData, ColumnSet, NumberColumn } from './columns.js';
 import { compareStrings } from './columns.js';
 import type { FeatureStep, PreprocessManifest, TargetEncoding } from './manifest.js';
-import { categoryFinder, NOT_AN_INTEGER, stepWidth } from './manifest.js';
+import { categoryFinder, featureWidth, keepsMissing, NOT_AN_INTEGER, stepWidth } from './manifest.js';
 import { classCodes } from './splits.js';
 
 /** Above this many training categories a categorical feature is index-encoded instead of one-hot. */
@@ -30,6 +30,11 @@ export interface FitOptions {
   /** The training rows: every statistic comes from these alone. */
   train: Uint32Array;
   maxOneHot?: number;
+  /**
+   * Plan for trees: missing values kept (NaN), numbers unscaled (a split threshold then reads in
+   * the column's own units) and every category as one index feature, which trees split as a set.
+   */
+  forTrees?: boolean;
 }
 
 /** Fits the preprocessing plan on the training rows of `data`. */
@@ -49,12 +54,13 @@ export function fitPreprocess(data: ColumnSet, options: FitOptions): PreprocessM
       dropped.push({ column: name, reason: 'it is the target' });
       continue;
     }
-    const fitted = fitFeature(col, train, options.maxOneHot ?? MAX_ONE_HOT);
+    const fitted = fitFeature(col, train, options.forTrees ? 0 : (options.maxOneHot ?? MAX_ONE_HOT));
     if ('reason' in fitted) dropped.push({ column: name, reason: fitted.reason });
-    else features.push(fitted);
+    else features.push(options.forTrees && fitted.kind === 'numeric' ? { ...fitted, mean: 0, std: 1 } : fitted);
   }
   return {
     format: 'cairn-preprocess/1',
+    ...(options.forTrees ? { missing: 'keep' as const } : {}),
     features,
     featureNames: features.flatMap(stepNames),
     dropped,
@@ -65,26 +71,28 @@ export function fitPreprocess(data: ColumnSet, options: FitOptions): PreprocessM
 
 /** The output features' count for a manifest. */
 export function featureCount(manifest: PreprocessManifest): number {
-  return manifest.features.reduce((n, s) => n + stepWidth(s), 0);
+  return featureWidth(manifest);
 }
 
 /** Features of `rows` of `data`, row-major (rows × featureCount), as a model takes them. */
 export function transform(manifest: PreprocessManifest, data: ColumnSet, rows: Uint32Array): Float32Array {
   const width = featureCount(manifest);
   const out = new Float32Array(rows.length * width);
+  const keep = keepsMissing(manifest);
   let offset = 0;
   for (const step of manifest.features) {
     const col = columnOf(data, step.column);
     if (step.kind === 'numeric') {
       if (col.kind !== 'number' || col.type !== step.type) throw typeChanged(step.column, step.type, col.type);
       const values = col.values;
-      for (let i = 0; i < rows.length; i++) out[i * width + offset] = scaled(step, values[rows[i] as number] as number);
+      for (let i = 0; i < rows.length; i++)
+        out[i * width + offset] = scaled(step, values[rows[i] as number] as number, keep);
     } else if (step.kind === 'boolean') {
       if (col.type !== 'boolean' || col.kind !== 'codes') throw typeChanged(step.column, 'boolean', col.type);
       const codes = col.codes;
       for (let i = 0; i < rows.length; i++) {
         const c = codes[rows[i] as number] as number;
-        out[i * width + offset] = c < 0 ? step.fill : c;
+        out[i * width + offset] = c >= 0 ? c : keep ? Number.NaN : step.fill;
       }
     } else {
       if (col.type !== 'categorical' || col.kind !== 'codes') throw typeChanged(step.column, 'categorical', col.type);
@@ -95,7 +103,7 @@ export function transform(manifest: PreprocessManifest, data: ColumnSet, rows: U
       for (let i = 0; i < rows.length; i++) {
         const c = codes[rows[i] as number] as number;
         const k = c < 0 ? -1 : (toCategory[c] as number);
-        if (step.kind === 'index') out[i * width + offset] = k + 1;
+        if (step.kind === 'index') out[i * width + offset] = k < 0 && keep ? Number.NaN : k + 1;
         else if (k >= 0) out[i * width + offset + k] = 1;
       }
     }
@@ -152,16 +160,22 @@ export function decodeValues(manifest: PreprocessManifest, outputs: Float32Array
 }
 
 /**
- * Epoch logs of a regression run in the target's units: the loss (mean squared error) scales with
- * std², MAE with std. Curves then read in the units users know, whatever the network learns in.
+ * Epoch logs of a regression run in the target's units: a squared loss (mean squared error, and
+ * Huber's, which is squared near zero) scales with std², an absolute one and MAE with std. Curves
+ * then read in the units users know, whatever the model learns in.
  */
-export function logsInTargetUnits(manifest: PreprocessManifest, logs: Record<string, number>): Record<string, number> {
+export function logsInTargetUnits(
+  manifest: PreprocessManifest,
+  logs: Record<string, number>,
+  lossUnits: 'squared' | 'linear' = 'squared',
+): Record<string, number> {
   const { std } = targetScale(manifest);
   if (std === 1) return logs;
+  const lossScale = lossUnits === 'squared' ? std * std : std;
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(logs)) {
     const base = k.replace(/^val_/, '');
-    out[k] = base === 'loss' ? v * std * std : base === 'mae' ? v * std : v;
+    out[k] = base === 'loss' ? v * lossScale : base === 'mae' ? v * std : v;
   }
   return out;
 }
@@ -193,6 +207,7 @@ const MAX_FIELD_ERRORS = 100;
 export function transformRecords(manifest: PreprocessManifest, records: readonly unknown[]): Float32Array {
   const width = featureCount(manifest);
   const out = new Float32Array(records.length * width);
+  const keep = keepsMissing(manifest);
   const errors: FieldError[] = [];
   const finders = new Map(
     manifest.features
@@ -221,9 +236,9 @@ export function transformRecords(manifest: PreprocessManifest, records: readonly
         if (x === undefined) fail(step.type === 'datetime' ? 'is not a date or time' : 'is not a finite number');
         // As the endpoint's validator: a fraction is not a value of a column that held whole numbers.
         else if (step.type === 'integer' && value !== null && !Number.isInteger(x)) fail(NOT_AN_INTEGER);
-        else out[at] = scaled(step, x);
+        else out[at] = scaled(step, x, keep);
       } else if (step.kind === 'boolean') {
-        const b = value === null ? step.fill : parseBoolean(value);
+        const b = value === null ? (keep ? Number.NaN : step.fill) : parseBoolean(value);
         if (b === undefined) fail('is not true or false');
         else out[at] = b;
       } else {
@@ -233,7 +248,7 @@ export function transformRecords(manifest: PreprocessManifest, records: readonly
           continue;
         }
         const k = text === null ? -1 : ((finders.get(step) as (t: string) => number | undefined)(text) ?? -1);
-        if (step.kind === 'index') out[at] = k + 1;
+        if (step.kind === 'index') out[at] = k < 0 && keep ? Number.NaN : k + 1;
         else if (k >= 0) out[at + k] = 1;
       }
     }
@@ -361,7 +376,8 @@ function fitFeature(col: ColumnData, train: Uint32Array, maxOneHot: number): Fea
 
 // ---- shared by transform and transformRecords, so both give the same numbers ----
 
-function scaled(step: Extract<FeatureStep, { kind: 'numeric' }>, x: number): number {
+function scaled(step: Extract<FeatureStep, { kind: 'numeric' }>, x: number, keepMissing: boolean): number {
+  if (Number.isNaN(x) && keepMissing) return Number.NaN;
   const y = ((Number.isNaN(x) ? step.median : x) - step.mean) / step.std;
   // Features are float32: beyond ~3.4e38 a finite double becomes Infinity on the way in.
   if (!Number.isFinite(Math.fround(y))) {

@@ -1,16 +1,19 @@
 // The body of a 'train' job, run in a job process: read the dataset version's columns, check the
-// request against them, split, fit preprocessing on the training rows, build and train the model
-// with per-epoch progress, evaluate it on the test rows and save its artifacts to the job's work
-// folder. The host records the run and moves the artifacts into place.
+// request against them, split, fit preprocessing on the training rows, train the model (a network
+// per epoch, or boosted trees per round: fit-trees.ts) with progress, evaluate it on the test rows
+// and save its artifacts to the job's work folder. The host records the run and moves the
+// artifacts into place.
 import path from 'node:path';
 import { openDuck } from '../datasets/duck.js';
 import { CairnError } from '../errors.js';
-import { saveArtifacts } from './artifacts.js';
+import { saveArtifacts, type ModelBody } from './artifacts.js';
 import { selectBackend, tfjsVersion } from './backend.js';
 import { chooseColumns, readColumns, type ColumnData, type ColumnRead, type ColumnSet } from './columns.js';
 import type { PreprocessManifest } from './manifest.js';
 import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './evaluation-metrics.js';
-import { buildModel, ModelParams, type ModelParamsInput, type Task } from './models.js';
+import { fitTrees } from './fit-trees.js';
+import { buildModel, checkShape, ModelParams, type ModelParamsInput, type Task } from './models.js';
+import { networkPredictor, treePredictor, type Predictor } from './predictor.js';
 import { decodeValues, encodeTarget, featureCount, fitPreprocess, logsInTargetUnits, transform } from './preprocess.js';
 import {
   chooseSplit,
@@ -20,8 +23,9 @@ import {
   type SplitFractions,
   type Splits,
 } from './splits.js';
-import { predictProba, predictValues, trainModel, type EpochLogs } from './train-loop.js';
+import { trainModel, type EpochLogs } from './train-loop.js';
 import { TrainParams } from './train-params.js';
+import { TREE_LEARNING_RATE } from '../../../shared/training-settings.js';
 
 /** Fewer rows with a target than this cannot make a training, validation and test split worth the name. */
 export const MIN_ROWS = 10;
@@ -55,6 +59,9 @@ export function resolveTuning(
   given: { learningRate?: number; l2?: number },
   trainRows: number,
 ): { model: ModelParams; train: TrainParams } {
+  // Trees: scikit-learn's HistGradientBoosting defaults (shrinkage 0.1, no L2), for every task.
+  if (model.kind === 'gbdt')
+    return { model, train: given.learningRate === undefined ? { ...train, learningRate: TREE_LEARNING_RATE } : train };
   if (task !== 'classification' || model.kind === 'linear_regression') return { model, train };
   return {
     model: given.l2 === undefined ? { ...model, l2: classificationL2(trainRows) } : model,
@@ -89,6 +96,13 @@ export interface TrainProgress {
   fraction: number;
 }
 
+/** For trees: the boosting rounds run, the one whose trees were kept, and the trees kept. */
+export interface BoostingOutcome {
+  rounds: number;
+  bestIteration: number;
+  trees: number;
+}
+
 export interface TrainOutcome {
   task: Task;
   backend: string;
@@ -97,7 +111,8 @@ export interface TrainOutcome {
   params: Record<string, unknown>;
   preprocess: PreprocessManifest;
   history: { epoch: number; logs: EpochLogs }[];
-  metrics: { test: Record<string, unknown> };
+  /** The test split's scores; for trees also how boosting went. */
+  metrics: { test: Record<string, unknown>; boosting?: BoostingOutcome };
   /** The saved model folder inside workDir, and the sha256 of its artifact manifest. */
   artifactDir: string;
   artifactSha256: string;
@@ -212,10 +227,12 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
   const names = features.map((f) => f.name);
   const { task, splits } = plan(input, data, names);
   const fractions = input.splitColumn ? shares(splits) : (input.fractions ?? DEFAULT_FRACTIONS);
+  const forTrees = requestedModel.kind === 'gbdt';
   const preprocess = fitPreprocess(data, {
     features: names,
     target: { column: input.target, task },
     train: splits.train,
+    forTrees,
   });
   const width = featureCount(preprocess);
   if (width === 0) {
@@ -240,32 +257,64 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
     trainData.y.length,
   );
 
-  const tfModel = buildModel(model, { task, nFeatures: width, nClasses: classes?.length }, train.seed);
   const history: TrainOutcome['history'] = [];
-  try {
-    await trainModel({
-      ...train,
-      model: tfModel,
-      nFeatures: width,
+  const started = Date.now();
+  // A tree model's absolute-error loss scales with the target's spread, not its square.
+  const lossUnits = model.kind === 'gbdt' && model.boosting.loss === 'absolute_error' ? 'linear' : 'squared';
+  const record = (step: number, steps: number, scaledLogs: EpochLogs, etaMs: number) => {
+    const logs = logsInTargetUnits(preprocess, scaledLogs, lossUnits);
+    history.push({ epoch: step, logs });
+    onProgress({ epoch: step, epochs: steps, logs, etaMs, fraction: step / steps });
+  };
+  const shape = { task, nFeatures: width, nClasses: classes?.length };
+  let fitted: { body: ModelBody; predictor: Predictor; boosting?: BoostingOutcome };
+  if (model.kind === 'gbdt') {
+    checkShape(model.kind, shape);
+    const trees = await fitTrees({
       task,
-      x: trainData.x,
-      y: trainData.y,
-      validation: validation && validation.y.length > 0 ? validation : undefined,
-      onEpoch: (epoch, scaledLogs, etaMs) => {
-        const logs = logsInTargetUnits(preprocess, scaledLogs);
-        history.push({ epoch: epoch + 1, logs });
-        onProgress({ epoch: epoch + 1, epochs: train.epochs, logs, etaMs, fraction: (epoch + 1) / train.epochs });
-      },
+      classes: classes?.length ?? 0,
+      preprocess,
+      train: trainData,
+      validation,
+      model,
+      params: train,
+      onRound: (round, rounds, logs) =>
+        record(round, rounds, logs, ((Date.now() - started) / round) * (rounds - round)),
     });
+    fitted = {
+      body: { trees: trees.ensemble },
+      predictor: treePredictor(trees.ensemble),
+      boosting: { rounds: trees.rounds, bestIteration: trees.bestIteration, trees: trees.ensemble.trees.length },
+    };
+  } else {
+    const tfModel = buildModel(model, shape, train.seed);
+    try {
+      await trainModel({
+        ...train,
+        model: tfModel,
+        nFeatures: width,
+        task,
+        x: trainData.x,
+        y: trainData.y,
+        validation: validation && validation.y.length > 0 ? validation : undefined,
+        onEpoch: (epoch, scaledLogs, etaMs) => record(epoch + 1, train.epochs, scaledLogs, etaMs),
+      });
+    } catch (err) {
+      tfModel.dispose();
+      throw err;
+    }
+    fitted = { body: { network: tfModel }, predictor: networkPredictor(tfModel, width, classes?.length ?? 1) };
+  }
+  try {
     let metrics: Record<string, unknown>;
+    const scores = fitted.predictor.predict(test.x, test.y.length);
     if (task === 'classification') {
       const k = (classes as string[]).length;
-      const proba = await predictProba(tfModel, test.x, width);
-      const full = classificationMetrics(test.y as Int32Array, proba, k);
+      const full = classificationMetrics(test.y as Int32Array, scores, k);
       metrics = { ...full, roc: full.roc.map((c) => thinRocCurve(c)), classes, rows: test.y.length };
     } else {
-      // Judged in the target's own units, not the standardised ones the network learns in.
-      const predicted = decodeValues(preprocess, await predictValues(tfModel, test.x, width));
+      // Judged in the target's own units, not the standardised ones the model learns in.
+      const predicted = decodeValues(preprocess, scores);
       const actual = decodeValues(preprocess, test.y as Float32Array);
       metrics = {
         ...regressionMetrics(actual, predicted),
@@ -274,8 +323,7 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       };
     }
     const params = {
-      // Hidden layers mean nothing to a linear model: recording the defaults would only confuse comparisons.
-      model: model.kind === 'mlp' ? model : { kind: model.kind, l2: model.l2 },
+      model: recordedModelParams(model),
       train,
       split: {
         seed: train.seed,
@@ -287,8 +335,9 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       },
       features: names,
     };
+    const backendName = model.kind === 'gbdt' ? TREES_BACKEND : backend.name;
     const artifactDir = path.join(input.workDir, 'model');
-    const saved = await saveArtifacts(artifactDir, tfModel, preprocess, {
+    const saved = await saveArtifacts(artifactDir, fitted.body, preprocess, {
       format: 'cairn-model-card/1',
       task,
       target: input.target,
@@ -296,22 +345,35 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       features: preprocess.features.map((f) => f.column),
       metrics: { test: metrics },
       modelKind: model.kind,
-      backend: backend.name,
+      backend: backendName,
       tfjsVersion: tfjsVersion(),
       createdAt: new Date().toISOString(),
     });
     return {
       task,
-      backend: backend.name,
+      backend: backendName,
       tfjsVersion: tfjsVersion(),
       params,
       preprocess,
       history,
-      metrics: { test: metrics },
+      metrics: { test: metrics, ...(fitted.boosting ? { boosting: fitted.boosting } : {}) },
       artifactDir,
       artifactSha256: saved.sha256,
     };
   } finally {
-    tfModel.dispose();
+    fitted.predictor.dispose();
   }
+}
+
+/** Trees are scored in plain JavaScript on every backend: what a tree run records as its backend. */
+export const TREES_BACKEND = 'javascript';
+
+/**
+ * The model parameters a run records: only those its kind reads, so comparing runs shows no
+ * settings that did nothing (hidden layers of a linear model, tree settings of a network).
+ */
+function recordedModelParams(model: ModelParams): Record<string, unknown> {
+  if (model.kind === 'gbdt') return { kind: model.kind, l2: model.l2, boosting: model.boosting };
+  if (model.kind === 'mlp') return { kind: model.kind, hiddenLayers: model.hiddenLayers, l2: model.l2 };
+  return { kind: model.kind, l2: model.l2 };
 }

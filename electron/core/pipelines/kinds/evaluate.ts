@@ -66,7 +66,7 @@ export function evaluateKind(env: RunEnv): KindRunner {
           const scored = await predictFile({ conn, file: testFile, artifacts });
           return score(model.task, actual, scored.predictions ?? [], scored.classes ?? []);
         } finally {
-          artifacts.model.dispose();
+          artifacts.dispose();
           await rm(testFile, { force: true });
         }
       });

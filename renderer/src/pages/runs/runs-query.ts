@@ -153,6 +153,7 @@ export const MODEL_KIND_LABELS: Record<RunSummary['modelKind'], string> = {
   logistic_regression: 'logistic',
   linear_regression: 'linear',
   mlp: 'MLP',
+  gbdt: 'trees',
 };
 
 /** "iris:3", or null before a run has saved a model. */

@@ -45,7 +45,7 @@ async function saved(name: string) {
     { task: 'classification', nFeatures: 1, nClasses: 2 },
     7,
   );
-  const out = await saveArtifacts(path.join(dir, name), model, preprocess, card);
+  const out = await saveArtifacts(path.join(dir, name), { network: model }, preprocess, card);
   return { model, out };
 }
 
@@ -55,7 +55,7 @@ describe('model artifacts', () => {
     expect(Object.keys(out.files).sort()).toEqual(['card.json', 'model.json', 'preprocess.json', 'weights.bin']);
     const loaded = await loadArtifacts(out.dir, out.sha256);
     const x = Float32Array.from([-1, 0, 2]);
-    expect(await predictProba(loaded.model, x, 1)).toEqual(await predictProba(model, x, 1));
+    expect(await predictProba(loaded.model!, x, 1)).toEqual(await predictProba(model, x, 1));
     expect(loaded.preprocess).toEqual(preprocess);
     expect(loaded.card).toEqual(card);
   });

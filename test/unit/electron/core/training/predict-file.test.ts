@@ -1,13 +1,12 @@
 // Batch scoring through CairnService: a model trained by a run scores a file with its saved
-// preprocessing, giving exactly what predictProba/predictValues give on the same rows, with
+// preprocessing, giving exactly what the loaded model's predictor gives on the same rows, with
 // per-field errors that name the file's row, and output files written whole.
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadArtifacts } from '../../../../../electron/core/training/artifacts.js';
 import { csvField, outFormat } from '../../../../../electron/core/training/predict-file.js';
-import { decodeValues, featureCount, transformRecords } from '../../../../../electron/core/training/preprocess.js';
-import { predictProba, predictValues } from '../../../../../electron/core/training/train-loop.js';
+import { decodeValues, transformRecords } from '../../../../../electron/core/training/preprocess.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { CairnError } from '../../../../../electron/core/errors.js';
 import { tempDir } from '../helpers.js';
@@ -57,14 +56,14 @@ async function loaded(name: string) {
 }
 
 describe('models.predictFile', () => {
-  it('gives the same probabilities and labels as predictProba on the same rows, unknown category included', async () => {
+  it("gives the same probabilities and labels as the loaded model's predictor on the same rows, unknown category included", async () => {
     const r = await service.invoke('models.predictFile', { model: 'flowers', path: path.join(dir, 'new.csv') });
     expect(r).toMatchObject({ model: { name: 'flowers', version: 1 }, task: 'classification', rows: 4, out: null });
-    const { model, preprocess } = await loaded('flowers');
+    const { predictor, preprocess, dispose } = await loaded('flowers');
     const classes = r.classes as string[];
     expect(classes).toHaveLength(2);
-    const expected = await predictProba(model, transformRecords(preprocess, records), featureCount(preprocess));
-    model.dispose();
+    const expected = predictor.predict(transformRecords(preprocess, records), records.length);
+    dispose();
     const predictions = r.predictions as { label: string; probabilities: Record<string, number> }[];
     expect(predictions).toHaveLength(4);
     predictions.forEach((p, i) => {
@@ -76,7 +75,7 @@ describe('models.predictFile', () => {
     expect(r.preview[1]?.slice(0, 3)).toEqual([-1, -0.5, 'purple']);
   });
 
-  it('predicts regression values as predictValues does, and reads NDJSON the same as CSV', async () => {
+  it("predicts regression values as the loaded model's predictor does, and reads NDJSON the same as CSV", async () => {
     const rows = [
       { x1: 1, x2: 2 },
       { x1: -0.5, x2: 0.25 },
@@ -87,9 +86,9 @@ describe('models.predictFile', () => {
       version: 1,
       path: path.join(dir, 'new.ndjson'),
     });
-    const { model, preprocess } = await loaded('prices');
-    const expected = await predictValues(model, transformRecords(preprocess, rows), featureCount(preprocess));
-    model.dispose();
+    const { predictor, preprocess, dispose } = await loaded('prices');
+    const expected = predictor.predict(transformRecords(preprocess, rows), rows.length);
+    dispose();
     expect(r.task).toBe('regression');
     expect(r.classes).toBeNull();
     // The network's outputs are standardised; predictions come back in the target's units.

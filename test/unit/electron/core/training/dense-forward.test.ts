@@ -4,13 +4,13 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CairnService } from '../../../../../electron/core/service.js';
-import { compileDenseForward } from '../../../../../electron/core/serving/dense-forward.js';
+import { compileDenseForward } from '../../../../../electron/core/training/dense-forward.js';
 import type { ServedModel } from '../../../../../electron/core/serving/protocol.js';
 import { loadArtifacts } from '../../../../../electron/core/training/artifacts.js';
 import { SeededDropout } from '../../../../../electron/core/training/models.js';
 import { predictProba, predictValues } from '../../../../../electron/core/training/train-loop.js';
 import { tempDir } from '../helpers.js';
-import { served, trainModels } from './fixtures.js';
+import { served, trainModels } from '../serving/fixtures.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
@@ -56,7 +56,8 @@ function expectClose(a: Float32Array, b: Float32Array): void {
 describe('compileDenseForward', () => {
   it('matches predictProba and predictValues on trained models', async () => {
     for (const spec of models) {
-      const { model, preprocess } = await loadArtifacts(spec.dir, spec.sha256);
+      const { model: loaded, preprocess } = await loadArtifacts(spec.dir, spec.sha256);
+      const model = loaded!;
       try {
         const width = model.inputs[0]!.shape[1] as number;
         const forward = compileDenseForward(model, width);
