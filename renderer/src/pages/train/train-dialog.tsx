@@ -1,12 +1,15 @@
 // "Train a model": a modal over the dataset view. The target, task and model are up front with
 // defaults that train a good model in one click; features, the network, the optimiser, early
 // stopping and the split sit in an advanced panel. Starting queues a run and shows it.
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DatasetDetail, TaskName } from '../../../../shared/api.js';
 import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { formatCount } from '../../lib/format.js';
+import { MODEL_KIND } from '../../../../shared/training-settings.js';
+import { Field, NumberField } from './form-fields.js';
+import { TreeFieldset } from './tree-fieldset.js';
 import {
   canBeTarget,
   defaultForm,
@@ -15,6 +18,7 @@ import {
   featuresOf,
   inferTask,
   linearModelFor,
+  modelForTask,
   monitorsFor,
   toRequest,
   validateForm,
@@ -56,8 +60,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
     setForm((f) => {
       const next = { ...f, target: name, excluded: f.excluded.filter((n) => n !== name), task: 'auto' as const };
       const t = effectiveTask(next, columns);
-      // A linear model follows the task; the MLP does both.
-      const model = f.model === 'mlp' ? 'mlp' : linearModelFor(t);
+      const model = modelForTask(f.model, t);
       const monitor = monitorsFor(t).includes(f.monitor) ? f.monitor : 'val_loss';
       return { ...next, model, monitor };
     });
@@ -68,7 +71,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
       const t = effectiveTask(next, columns);
       return {
         ...next,
-        model: f.model === 'mlp' ? 'mlp' : linearModelFor(t),
+        model: modelForTask(f.model, t),
         monitor: monitorsFor(t).includes(f.monitor) ? f.monitor : 'val_loss',
       };
     });
@@ -162,10 +165,13 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                 value={form.model}
                 onChange={(e) => set('model', e.target.value as TrainForm['model'])}
               >
-                <option value="mlp">Neural network (MLP)</option>
-                <option value={linearModelFor(task)}>
-                  {task === 'regression' ? 'Linear regression' : 'Logistic regression'}
-                </option>
+                {MODEL_KIND.options
+                  .filter((o) => o.value === 'mlp' || o.value === 'gbdt' || o.value === linearModelFor(task))
+                  .map((o) => (
+                    <option key={o.value} value={o.value}>
+                      {o.label}
+                    </option>
+                  ))}
               </select>
               {fieldError('model')}
             </Field>
@@ -181,7 +187,11 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
           </div>
 
           <details className="train-advanced" data-testid="train-advanced">
-            <summary>Advanced: features, network, optimiser, early stopping, split</summary>
+            <summary>
+              {form.model === 'gbdt'
+                ? 'Advanced: features, trees, split'
+                : 'Advanced: features, network, optimiser, early stopping, split'}
+            </summary>
             <div className="advanced-grid">
               <fieldset className="feature-list">
                 <legend>
@@ -275,23 +285,28 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                     />
                   </fieldset>
                 )}
+                {form.model === 'gbdt' && <TreeFieldset form={form} task={task} set={set} fieldError={fieldError} />}
                 <fieldset>
                   <legend>Training</legend>
-                  <NumberField
-                    label="Epochs"
-                    testId="train-epochs"
-                    value={form.epochs}
-                    step={1}
-                    onChange={(v) => set('epochs', v)}
-                    error={fieldError('epochs')}
-                  />
-                  <NumberField
-                    label="Batch size"
-                    value={form.batchSize}
-                    step={1}
-                    onChange={(v) => set('batchSize', v)}
-                    error={fieldError('batchSize')}
-                  />
+                  {form.model !== 'gbdt' && (
+                    <>
+                      <NumberField
+                        label="Epochs"
+                        testId="train-epochs"
+                        value={form.epochs}
+                        step={1}
+                        onChange={(v) => set('epochs', v)}
+                        error={fieldError('epochs')}
+                      />
+                      <NumberField
+                        label="Batch size"
+                        value={form.batchSize}
+                        step={1}
+                        onChange={(v) => set('batchSize', v)}
+                        error={fieldError('batchSize')}
+                      />
+                    </>
+                  )}
                   <NumberField
                     label="Learning rate"
                     value={form.learningRate}
@@ -300,16 +315,18 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                     onChange={(v) => set('learningRate', v)}
                     error={fieldError('learningRate')}
                   />
-                  <Field label="Optimiser">
-                    <select
-                      value={form.optimizer}
-                      onChange={(e) => set('optimizer', e.target.value as TrainForm['optimizer'])}
-                    >
-                      <option value="adam">Adam</option>
-                      <option value="sgd">SGD</option>
-                      <option value="rmsprop">RMSprop</option>
-                    </select>
-                  </Field>
+                  {form.model !== 'gbdt' && (
+                    <Field label="Optimiser">
+                      <select
+                        value={form.optimizer}
+                        onChange={(e) => set('optimizer', e.target.value as TrainForm['optimizer'])}
+                      >
+                        <option value="adam">Adam</option>
+                        <option value="sgd">SGD</option>
+                        <option value="rmsprop">RMSprop</option>
+                      </select>
+                    </Field>
+                  )}
                   <NumberField
                     label="L2 penalty"
                     value={form.l2}
@@ -330,50 +347,52 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                     </Field>
                   )}
                 </fieldset>
-                <fieldset>
-                  <legend>
-                    <label>
-                      <input
-                        type="checkbox"
-                        checked={form.earlyStopping}
-                        onChange={(e) => set('earlyStopping', e.target.checked)}
-                      />{' '}
-                      Early stopping
-                    </label>
-                  </legend>
-                  {form.earlyStopping && (
-                    <>
-                      <Field label="Watch">
-                        <select
-                          value={form.monitor}
-                          onChange={(e) => set('monitor', e.target.value as TrainForm['monitor'])}
-                        >
-                          {monitorsFor(task).map((m) => (
-                            <option key={m} value={m}>
-                              {m}
-                            </option>
-                          ))}
-                        </select>
-                        {fieldError('monitor')}
-                      </Field>
-                      <NumberField
-                        label="Patience (epochs)"
-                        value={form.patience}
-                        step={1}
-                        onChange={(v) => set('patience', v)}
-                        error={fieldError('patience')}
-                      />
-                      <label className="check">
+                {form.model !== 'gbdt' && (
+                  <fieldset>
+                    <legend>
+                      <label>
                         <input
                           type="checkbox"
-                          checked={form.restoreBestWeights}
-                          onChange={(e) => set('restoreBestWeights', e.target.checked)}
+                          checked={form.earlyStopping}
+                          onChange={(e) => set('earlyStopping', e.target.checked)}
                         />{' '}
-                        Restore the best epoch&apos;s weights
+                        Early stopping
                       </label>
-                    </>
-                  )}
-                </fieldset>
+                    </legend>
+                    {form.earlyStopping && (
+                      <>
+                        <Field label="Watch">
+                          <select
+                            value={form.monitor}
+                            onChange={(e) => set('monitor', e.target.value as TrainForm['monitor'])}
+                          >
+                            {monitorsFor(task).map((m) => (
+                              <option key={m} value={m}>
+                                {m}
+                              </option>
+                            ))}
+                          </select>
+                          {fieldError('monitor')}
+                        </Field>
+                        <NumberField
+                          label="Patience (epochs)"
+                          value={form.patience}
+                          step={1}
+                          onChange={(v) => set('patience', v)}
+                          error={fieldError('patience')}
+                        />
+                        <label className="check">
+                          <input
+                            type="checkbox"
+                            checked={form.restoreBestWeights}
+                            onChange={(e) => set('restoreBestWeights', e.target.checked)}
+                          />{' '}
+                          Restore the best epoch&apos;s weights
+                        </label>
+                      </>
+                    )}
+                  </fieldset>
+                )}
                 <fieldset>
                   <legend>Split</legend>
                   <div className="split-row">
@@ -449,61 +468,5 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
         </footer>
       </form>
     </dialog>
-  );
-}
-
-function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
-  return (
-    <label className="field">
-      <span className="field-label">
-        {label}
-        {hint && <span className="field-hint"> · {hint}</span>}
-      </span>
-      {children}
-    </label>
-  );
-}
-
-type NumberFieldProps = {
-  label: string;
-  step: number;
-  error?: ReactNode;
-  testId?: string;
-} & (
-  | { optional?: false; value: number; onChange: (v: number) => void }
-  /** Empty means "automatic": the engine chooses. */
-  | { optional: true; value: number | undefined; onChange: (v: number | undefined) => void }
-);
-
-function NumberField(props: NumberFieldProps) {
-  const { label, value, step, error, testId } = props;
-  const shown = value === undefined ? '' : String(value);
-  // The text is kept as typed ("0." on the way to "0.5"); the number goes up when it parses.
-  const [text, setText] = useState(shown);
-  useEffect(() => {
-    const typed = text.trim() === '' ? undefined : Number(text);
-    if (typed !== value) setText(shown);
-    // Only an outside change of value resets the text, not every keystroke.
-  }, [value]);
-  return (
-    <label className="field field-number">
-      <span className="field-label">{label}</span>
-      <input
-        type="number"
-        inputMode="decimal"
-        step={step}
-        value={text}
-        placeholder={props.optional ? 'automatic' : undefined}
-        data-testid={testId}
-        aria-label={label}
-        onChange={(e) => {
-          setText(e.target.value);
-          const empty = e.target.value.trim() === '';
-          if (props.optional) props.onChange(empty ? undefined : Number(e.target.value));
-          else props.onChange(empty ? Number.NaN : Number(e.target.value));
-        }}
-      />
-      {error}
-    </label>
   );
 }

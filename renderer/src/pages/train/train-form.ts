@@ -7,16 +7,23 @@ import {
   BATCH_SIZE,
   checkNumber,
   CLASS_WEIGHT,
+  COLSAMPLE,
   DEFAULT_HIDDEN_UNITS,
   DROPOUT,
   EPOCHS,
   L2,
   LEARNING_RATE,
+  MAX_DEPTH,
   MAX_HIDDEN_LAYERS,
+  MAX_LEAVES,
+  MIN_SAMPLES_LEAF,
   MONITOR,
   OPTIMIZER,
   PATIENCE,
   SEED,
+  SUBSAMPLE,
+  TREE_LOSS,
+  TREES,
   UNITS,
   type ChoiceValue,
 } from '../../../../shared/training-settings.js';
@@ -88,6 +95,15 @@ export interface TrainForm {
   patience: number;
   restoreBestWeights: boolean;
   classWeight: ChoiceValue<typeof CLASS_WEIGHT>;
+  /** Gradient-boosted trees only; they always stop on the validation loss after `patience` rounds. */
+  trees: number;
+  maxLeaves: number;
+  /** Undefined: no depth limit. */
+  maxDepth: number | undefined;
+  minSamplesLeaf: number;
+  subsample: number;
+  colsample: number;
+  loss: ChoiceValue<typeof TREE_LOSS>;
   /** Percentages; they must add up to 100. */
   split: { train: number; validation: number; test: number };
   /** '' for a random (stratified for classes) split; a datetime column's name for a split in time. */
@@ -120,6 +136,13 @@ export function defaultForm(columns: readonly ColumnProfile[], datasetName: stri
     patience: PATIENCE.default,
     restoreBestWeights: true,
     classWeight: CLASS_WEIGHT.default,
+    trees: TREES.default,
+    maxLeaves: MAX_LEAVES.default,
+    maxDepth: undefined,
+    minSamplesLeaf: MIN_SAMPLES_LEAF.default,
+    subsample: SUBSAMPLE.default,
+    colsample: COLSAMPLE.default,
+    loss: TREE_LOSS.default,
     split: { train: 70, validation: 15, test: 15 },
     timeColumn: '',
     seed: SEED.default,
@@ -136,6 +159,11 @@ export function effectiveTask(form: TrainForm, columns: readonly ColumnProfile[]
 /** The linear model's name for a task: logistic for classes, linear for numbers. */
 export function linearModelFor(task: TaskName | undefined): ModelKindName {
   return task === 'regression' ? 'linear_regression' : 'logistic_regression';
+}
+
+/** The model kept when the task changes: a linear model follows the task, the MLP and trees do both. */
+export function modelForTask(model: ModelKindName, task: TaskName | undefined): ModelKindName {
+  return model === 'mlp' || model === 'gbdt' ? model : linearModelFor(task);
 }
 
 /** Problems that keep the form from being sent, by field; empty when it can be. */
@@ -159,16 +187,26 @@ export function validateForm(form: TrainForm, columns: readonly ColumnProfile[])
   const check = (field: keyof TrainForm, problem: string | undefined, automatic = false) => {
     if (problem) errors[field] = automatic ? problem.replace(/\.$/, ', or empty for automatic.') : problem;
   };
-  check('epochs', checkNumber(EPOCHS, form.epochs));
-  check('batchSize', checkNumber(BATCH_SIZE, form.batchSize));
+  if (form.model === 'gbdt') {
+    check('trees', checkNumber(TREES, form.trees));
+    check('maxLeaves', checkNumber(MAX_LEAVES, form.maxLeaves));
+    if (form.maxDepth !== undefined) check('maxDepth', checkNumber(MAX_DEPTH, form.maxDepth));
+    check('minSamplesLeaf', checkNumber(MIN_SAMPLES_LEAF, form.minSamplesLeaf));
+    check('subsample', checkNumber(SUBSAMPLE, form.subsample));
+    check('colsample', checkNumber(COLSAMPLE, form.colsample));
+    check('patience', checkNumber(PATIENCE, form.patience));
+  } else {
+    check('epochs', checkNumber(EPOCHS, form.epochs));
+    check('batchSize', checkNumber(BATCH_SIZE, form.batchSize));
+  }
   if (form.learningRate !== undefined) check('learningRate', checkNumber(LEARNING_RATE, form.learningRate), true);
   check('dropout', checkNumber(DROPOUT, form.dropout));
   if (form.l2 !== undefined) check('l2', checkNumber(L2, form.l2), true);
-  if (form.earlyStopping) check('patience', checkNumber(PATIENCE, form.patience));
+  if (form.earlyStopping && form.model !== 'gbdt') check('patience', checkNumber(PATIENCE, form.patience));
   const { train, validation, test } = form.split;
   if (!(train > 0 && test > 0 && validation >= 0) || Math.abs(train + validation + test - 100) > 1e-9)
     errors.split = 'Train, validation and test must be percentages adding up to 100, with train and test above 0.';
-  if (form.earlyStopping && form.monitor.startsWith('val_') && validation === 0)
+  if (form.model !== 'gbdt' && form.earlyStopping && form.monitor.startsWith('val_') && validation === 0)
     errors.monitor = 'Early stopping on a validation metric needs a validation split above 0%.';
   check('seed', checkNumber(SEED, form.seed));
   return errors;
@@ -220,12 +258,11 @@ export function toRequest(
       ? { hiddenLayers: layers.map((units) => ({ units, activation: form.activation, dropout: form.dropout })) }
       : {}),
     ...(form.l2 === undefined ? {} : { l2: form.l2 }),
-    epochs: form.epochs,
-    batchSize: form.batchSize,
+    ...(form.model === 'gbdt' ? treeFields(form, task) : { epochs: form.epochs, batchSize: form.batchSize }),
     ...(form.learningRate === undefined ? {} : { learningRate: form.learningRate }),
-    optimizer: form.optimizer,
+    ...(form.model === 'gbdt' ? {} : { optimizer: form.optimizer }),
     ...(task === 'classification' ? { classWeight: form.classWeight } : {}),
-    ...(form.earlyStopping
+    ...(form.earlyStopping && form.model !== 'gbdt'
       ? {
           earlyStopping: {
             monitor: form.monitor,
@@ -238,5 +275,20 @@ export function toRequest(
     split: { train: form.split.train / 100, validation: form.split.validation / 100, test: form.split.test / 100 },
     ...(form.timeColumn ? { timeColumn: form.timeColumn } : {}),
     ...(form.modelName.trim() ? { modelName: form.modelName.trim() } : {}),
+  };
+}
+
+/** A tree model's fields of the request; trees stop on the validation loss after `patience` rounds. */
+function treeFields(form: TrainForm, task: TaskName | undefined): Partial<RunRequest> {
+  return {
+    trees: form.trees,
+    maxLeaves: form.maxLeaves,
+    ...(form.maxDepth === undefined ? {} : { maxDepth: form.maxDepth }),
+    minSamplesLeaf: form.minSamplesLeaf,
+    subsample: form.subsample,
+    colsample: form.colsample,
+    // The loss is for a numeric target; classes always use log loss.
+    ...(task === 'regression' ? { loss: form.loss } : {}),
+    earlyStopping: { monitor: 'val_loss', patience: form.patience, restoreBestWeights: true },
   };
 }

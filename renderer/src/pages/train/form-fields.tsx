@@ -1,0 +1,59 @@
+// The labelled inputs of the Train dialog: a field with an optional hint, and a number field that
+// keeps the text as typed and may be left empty for "automatic".
+import { useEffect, useState, type ReactNode } from 'react';
+
+export function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
+  return (
+    <label className="field">
+      <span className="field-label">
+        {label}
+        {hint && <span className="field-hint"> · {hint}</span>}
+      </span>
+      {children}
+    </label>
+  );
+}
+
+type NumberFieldProps = {
+  label: string;
+  step: number;
+  error?: ReactNode;
+  testId?: string;
+} & (
+  | { optional?: false; value: number; onChange: (v: number) => void }
+  /** Empty means "automatic": the engine chooses. */
+  | { optional: true; value: number | undefined; onChange: (v: number | undefined) => void }
+);
+
+export function NumberField(props: NumberFieldProps) {
+  const { label, value, step, error, testId } = props;
+  const shown = value === undefined ? '' : String(value);
+  // The text is kept as typed ("0." on the way to "0.5"); the number goes up when it parses.
+  const [text, setText] = useState(shown);
+  useEffect(() => {
+    const typed = text.trim() === '' ? undefined : Number(text);
+    if (typed !== value) setText(shown);
+    // Only an outside change of value resets the text, not every keystroke.
+  }, [value]);
+  return (
+    <label className="field field-number">
+      <span className="field-label">{label}</span>
+      <input
+        type="number"
+        inputMode="decimal"
+        step={step}
+        value={text}
+        placeholder={props.optional ? 'automatic' : undefined}
+        data-testid={testId}
+        aria-label={label}
+        onChange={(e) => {
+          setText(e.target.value);
+          const empty = e.target.value.trim() === '';
+          if (props.optional) props.onChange(empty ? undefined : Number(e.target.value));
+          else props.onChange(empty ? Number.NaN : Number(e.target.value));
+        }}
+      />
+      {error}
+    </label>
+  );
+}
