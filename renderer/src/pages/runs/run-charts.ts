@@ -31,8 +31,11 @@ export function metricLabel(key: string): string {
   return key.startsWith('val_') ? `validation ${name}` : `training ${name}`;
 }
 
-/** Lines over epochs; epochs start at 1. */
-export function curvesOption(series: readonly CurveSeries[]): ChartOption {
+/**
+ * Lines over epochs (or a tree model's boosting rounds: `step` names them); they start at 1.
+ * `best` marks the step whose model was kept (the best round of early-stopped trees).
+ */
+export function curvesOption(series: readonly CurveSeries[], step = 'epoch', best?: number): ChartOption {
   return {
     animation: false,
     grid: { left: 48, right: 16, top: 28, bottom: 36 },
@@ -40,7 +43,7 @@ export function curvesOption(series: readonly CurveSeries[]): ChartOption {
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatStat(v) : String(v)) },
     xAxis: {
       type: 'value',
-      name: 'epoch',
+      name: step,
       nameLocation: 'middle',
       nameGap: 22,
       nameTextStyle: { color: AXIS, fontSize: 10 },
@@ -71,6 +74,17 @@ export function curvesOption(series: readonly CurveSeries[]): ChartOption {
       itemStyle: { color: s.color ?? SERIES_COLORS[i % SERIES_COLORS.length] },
       // Thousands of epochs stay smooth: ECharts drops points that share a pixel.
       sampling: 'lttb',
+      ...(best !== undefined && i === 0
+        ? {
+            markLine: {
+              symbol: 'none',
+              silent: true,
+              label: { formatter: `kept: ${step} ${best}`, color: TEXT, fontSize: 10 },
+              lineStyle: { color: AXIS, type: 'dotted' },
+              data: [{ xAxis: best }],
+            },
+          }
+        : {}),
     })),
   };
 }

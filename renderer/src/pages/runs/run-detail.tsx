@@ -13,6 +13,7 @@ import { SERIES_COLORS } from '../../components/chart-theme.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { formatCount, formatDate, formatDuration, formatStat } from '../../lib/format.js';
+import { TREES } from '../../../../shared/training-settings.js';
 import {
   confusionOption,
   curvesOption,
@@ -24,7 +25,7 @@ import {
   type RocCurveData,
 } from './run-charts.js';
 import { flattenParams, formatParamValue, METRIC_LABELS } from './run-compare-data.js';
-import { hiddenSummary, shortId } from './runs-query.js';
+import { boostingOf, hiddenSummary, shortId, stepNoun } from './runs-query.js';
 import { useLiveRun } from './use-live-run.js';
 
 export interface RunDetailProps {
@@ -111,7 +112,7 @@ export function RunDetail({ runId, onBack }: RunDetailProps) {
         />
       )}
 
-      <Curves history={history} task={run.task} />
+      <Curves history={history} task={run.task} step={stepNoun(run)} best={boostingOf(run)?.bestIteration} />
 
       {run.status === 'succeeded' && test && run.task && <Evaluation test={test} task={run.task} />}
       <RunFacts run={run} />
@@ -161,6 +162,7 @@ function RunHeader({ run }: { run: Run }) {
         <Fact label="Target" value={run.target} />
         <Fact label="Task" value={run.task ?? 'inferred at start'} />
         <Fact label="Model" value={modelLabel(run)} />
+        {boostingOf(run) && <Fact label="Trees" value={treesSummary(run)} />}
         <Fact label="Backend" value={run.backend ?? '–'} />
         <Fact label="Started" value={run.startedAt ? formatDate(run.startedAt) : '–'} />
         <Fact
@@ -184,7 +186,14 @@ function Fact({ label, value, mono }: { label: string; value: string; mono?: boo
   );
 }
 
+/** "100 trees, kept from round 100 of 100". */
+function treesSummary(run: Run): string {
+  const b = boostingOf(run);
+  return b ? `${formatCount(b.trees)} trees, kept from round ${b.bestIteration} of ${b.rounds}` : '–';
+}
+
 function modelLabel(run: Run): string {
+  if (run.modelKind === 'gbdt') return 'Gradient-boosted trees';
   if (run.modelKind === 'logistic_regression') return 'Logistic regression';
   if (run.modelKind === 'linear_regression') return 'Linear regression';
   // A queued or running run holds the request's flat params; a finished one the resolved, nested ones.
@@ -195,14 +204,18 @@ function modelLabel(run: Run): string {
 }
 
 function RunProgressLine({ run, epoch, etaMs }: { run: Run; epoch: number; etaMs: number | undefined }) {
+  // A queued or running run holds the request's flat params.
   const epochs =
-    (run.params.epochs as number | undefined) ?? (run.params.train as { epochs?: number } | undefined)?.epochs;
+    run.modelKind === 'gbdt'
+      ? ((run.params.trees as number | undefined) ?? TREES.default)
+      : ((run.params.epochs as number | undefined) ?? (run.params.train as { epochs?: number } | undefined)?.epochs);
+  const noun = stepNoun(run) === 'round' ? 'Round' : 'Epoch';
   const fraction = epochs ? epoch / epochs : undefined;
   return (
     <div className="run-progress" data-testid="run-progress">
       <ProgressBar fraction={epoch === 0 ? undefined : fraction} label="Training progress" />
       <span className="small">
-        {epoch === 0 ? 'Preparing data…' : `Epoch ${formatCount(epoch)}${epochs ? ` of ${formatCount(epochs)}` : ''}`}
+        {epoch === 0 ? 'Preparing data…' : `${noun} ${formatCount(epoch)}${epochs ? ` of ${formatCount(epochs)}` : ''}`}
         {etaMs !== undefined && epoch > 0 ? ` · about ${formatDuration(etaMs)} left` : ''}
         {epochs ? ' · may stop early' : ''}
       </span>
@@ -211,7 +224,17 @@ function RunProgressLine({ run, epoch, etaMs }: { run: Run; epoch: number; etaMs
 }
 
 /** Loss, and the task's metric, for training and validation; the validation line dashed. */
-function Curves({ history, task }: { history: EpochRecord[]; task: TaskName | null }) {
+function Curves({
+  history,
+  task,
+  step,
+  best,
+}: {
+  history: EpochRecord[];
+  task: TaskName | null;
+  step: 'epoch' | 'round';
+  best: number | undefined;
+}) {
   const keys = useMemo(() => historyKeys(history), [history]);
   const groups = useMemo(() => {
     const bases = [...new Set(keys.map((k) => k.replace(/^val_/, '')))];
@@ -227,9 +250,11 @@ function Curves({ history, task }: { history: EpochRecord[]; task: TaskName | nu
             dashed: k.startsWith('val_'),
             color: k.startsWith('val_') ? SERIES_COLORS[1] : SERIES_COLORS[0],
           })),
+        step,
+        best,
       ),
     }));
-  }, [keys, history]);
+  }, [keys, history, step, best]);
   if (history.length === 0) return null;
   return (
     <section className="run-section" aria-label="Training curves">
@@ -246,7 +271,7 @@ function Curves({ history, task }: { history: EpochRecord[]; task: TaskName | nu
                     ? 'Loss'
                     : g.base}
             </h3>
-            <Chart option={g.option} height={220} label={`${g.base} per epoch`} testId={`curve-${g.base}`} />
+            <Chart option={g.option} height={220} label={`${g.base} per ${step}`} testId={`curve-${g.base}`} />
           </div>
         ))}
       </div>

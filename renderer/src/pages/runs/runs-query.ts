@@ -1,7 +1,7 @@
 // What the runs table sorts and filters on, as pure functions of the run summaries, so the view
 // memoises them (10,000 runs sort in a few milliseconds, once per change of data or order) and
 // tests check them apart from React.
-import type { RunStatus, RunSummary, TaskName } from '../../../../shared/api.js';
+import type { Run, RunStatus, RunSummary, TaskName } from '../../../../shared/api.js';
 import { formatStat } from '../../lib/format.js';
 
 export const RUN_STATUSES: readonly RunStatus[] = [
@@ -155,6 +155,18 @@ export const MODEL_KIND_LABELS: Record<RunSummary['modelKind'], string> = {
   mlp: 'MLP',
   gbdt: 'trees',
 };
+
+/** What a run's training steps are called: a tree model's boosting rounds, a network's epochs. */
+export function stepNoun(run: Pick<RunSummary, 'modelKind'>): 'round' | 'epoch' {
+  return run.modelKind === 'gbdt' ? 'round' : 'epoch';
+}
+
+/** How a tree run's boosting went (metrics.boosting), or undefined for other runs and before it ends. */
+export function boostingOf(
+  run: Pick<Run, 'metrics'>,
+): { rounds: number; bestIteration: number; trees: number } | undefined {
+  return (run.metrics as { boosting?: { rounds: number; bestIteration: number; trees: number } } | null)?.boosting;
+}
 
 /** "iris:3", or null before a run has saved a model. */
 export function modelRef(run: Pick<RunSummary, 'model'>): string | null {
