@@ -19,6 +19,7 @@ import { type ApiErrorShape } from './api/errors.js';
 import { AppInfo } from './api/app.js';
 import { JobFinished, JobProgress, JobStarted } from './api/jobs.js';
 import { Run, RunFinished, RunProgress, RunRequest, RunSummary } from './api/runs.js';
+import { ExplainRequest, ExplainResult } from './api/explain.js';
 import {
   AliasEvent,
   AliasName,
@@ -72,6 +73,7 @@ export * from './api/app.js';
 export * from './api/jobs.js';
 export * from './api/runs.js';
 export * from './api/models.js';
+export * from './api/explain.js';
 export * from './api/endpoints.js';
 export * from './api/pipelines.js';
 export * from './api/monitoring.js';
@@ -107,6 +109,8 @@ export const methods = {
   'models.list': { input: Empty, output: z.array(ModelSummary) },
   'models.get': { input: z.object({ name: z.string().min(1) }), output: ModelDetail },
   'models.card': { input: ModelRef, output: ModelCardView },
+  /** Why a version predicts what it does, as its run computed on its test rows (api/explain.ts). */
+  'models.explain': { input: ExplainRequest, output: ExplainResult },
   /** Points an alias at a version (setting or moving it), recorded with its reason. */
   'models.setAlias': {
     input: z.object({

@@ -9,6 +9,7 @@ import { shellFiles, uploadedFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
 import { print, withService, type GlobalOptions } from './common.js';
+import { addExplainCommand } from './explain-command.js';
 import { addModelCommands } from './models.js';
 import { addMonitorCommands } from './monitor-command.js';
 import { CliExit, formatBytes, profileTable, progressBar, reportError, say, sayData, table, warn } from './output.js';
@@ -281,6 +282,7 @@ export function buildProgram(): Command {
     });
 
   addModelCommands(program);
+  addExplainCommand(program);
   addPipelineCommands(program);
   addMonitorCommands(program);
 

@@ -6,6 +6,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
+  Explanation,
+  type RowExplanation,
   isMethodName,
   methods,
   type CallReply,
@@ -375,6 +377,7 @@ export class CairnService {
     'models.list': async () => this.registry.list(),
     'models.get': async ({ name }) => this.registry.get(name),
     'models.card': async (ref) => this.registry.card(ref),
+    'models.explain': async (req) => this.explain(req),
     'models.setAlias': async ({ name, alias, version, reason }) => this.registry.setAlias(name, alias, version, reason),
     'models.removeAlias': async ({ name, alias, reason }) => this.registry.removeAlias(name, alias, reason),
     'models.rollbackAlias': async ({ name, alias, reason }) => this.registry.rollbackAlias(name, alias, reason),
@@ -567,6 +570,28 @@ export class CairnService {
       conn.closeSync();
       artifacts.dispose();
     }
+  }
+
+  /** The explanation a version's run computed on its test rows, its first `rows` test rows only. */
+  private explain(req: MethodArg<'models.explain'>): MethodResult<'models.explain'> {
+    const v = this.registry.resolve({ name: req.name, version: req.version, alias: req.alias });
+    const run = v.runId ? this.runs.get(v.runId) : undefined;
+    const stored = (run?.metrics as { explanation?: unknown } | null | undefined)?.explanation;
+    const parsed = Explanation.safeParse(stored);
+    if (!parsed.success)
+      throw new CairnError(
+        'not_found',
+        v.runId
+          ? `version ${v.version} of "${v.name}" has no explanation: its run predates explanations (train it again)`
+          : `version ${v.version} of "${v.name}" was imported: explanations come from the run that trained a model`,
+      );
+    // Kept rows are the first test rows, then the worst errors: the first N are those numbered below N.
+    const all = parsed.data.rows;
+    const keep = all.map((r, i) => i).filter((i) => (all[i] as RowExplanation).row < req.rows);
+    const position = new Map(keep.map((i, j) => [i, j]));
+    const worst = parsed.data.worst.flatMap((i) => (position.has(i) ? [position.get(i) as number] : []));
+    const rows = keep.map((i) => all[i] as RowExplanation);
+    return { model: { name: v.name, version: v.version }, explanation: { ...parsed.data, rows, worst } };
   }
 
   /** An import request with its path checked by the host's policy and resolved (a desktop handle becomes its file). */

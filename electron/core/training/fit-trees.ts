@@ -54,26 +54,24 @@ export async function fitTrees(input: TreeFitInput): Promise<TreeFit> {
       : undefined;
   const result = await trainGbdt(
     {
-      x: train.x,
-      n: train.y.length,
       featureKinds,
-      y: train.y,
       task,
-      nClasses: task === 'classification' ? input.classes : undefined,
-      sampleWeight,
-      validation: validation && validation.y.length > 0 ? { x: validation.x, y: validation.y } : undefined,
+      ...(task === 'classification' ? { classes: input.classes } : {}),
+      train: { x: train.x, y: train.y, ...(sampleWeight ? { sampleWeight } : {}) },
+      ...(validation && validation.y.length > 0 ? { validation: { x: validation.x, y: validation.y } } : {}),
     },
     {
       trees: boosting.trees,
       learningRate: params.learningRate,
       maxLeaves: boosting.maxLeaves,
-      maxDepth: boosting.maxDepth,
+      ...(boosting.maxDepth !== undefined ? { maxDepth: boosting.maxDepth } : {}),
       minSamplesLeaf: boosting.minSamplesLeaf,
       l2: model.l2,
       subsample: boosting.subsample,
       colsample: boosting.colsample,
       loss: boosting.loss,
-      earlyStoppingRounds: params.earlyStopping?.patience ?? PATIENCE.default,
+      // Keras's patience 0 stops at the first round without gain: one round, in the trainer's terms (0 is off there).
+      earlyStoppingRounds: Math.max(1, params.earlyStopping?.patience ?? PATIENCE.default),
       seed: params.seed,
     },
     async (round, r) => {

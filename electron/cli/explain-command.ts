@@ -1,0 +1,75 @@
+// `cairn explain <model>`: why a version predicts what it does, as its run computed on the test
+// split: permutation importance, then each of the first N test rows' contributions. With --json
+// the shape is fixed: {"model":{"name","version"},"importance":[{"feature","mean","std"}],
+// "rows":[{"row","prediction","base","contributions":{...}}]}.
+import type { Command } from 'commander';
+import type { ExplainResult } from '../../shared/api.js';
+import { print, withService } from './common.js';
+import { table } from './output.js';
+
+function parseRows(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--rows takes a whole number from 1, not "${v}"`);
+  return n;
+}
+
+/** The fixed JSON shape of `cairn explain --json`. */
+export function explainJson(r: ExplainResult) {
+  return {
+    model: r.model,
+    importance: r.explanation.importance.map(({ feature, mean, std }) => ({ feature, mean, std })),
+    rows: r.explanation.rows.map(({ row, prediction, base, contributions }) => ({
+      row,
+      prediction,
+      base,
+      contributions,
+    })),
+  };
+}
+
+const fmt = (v: number) =>
+  Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(3) : v.toFixed(4);
+
+function explainText(r: ExplainResult): string {
+  const e = r.explanation;
+  const lines = [
+    `${r.model.name} version ${r.model.version}: importance on ${e.importanceRows} test rows (drop in ${e.metric} when a column is shuffled)`,
+    table(
+      ['feature', 'mean', 'std'],
+      e.importance.map((i) => [i.feature, fmt(i.mean), fmt(i.std)]),
+    ),
+  ];
+  const how = { tree_shap: 'exact TreeSHAP', linear: 'exact (linear model)', kernel_shap: 'KernelSHAP' }[e.method];
+  const bound = e.errorBound === null ? '' : `, each within ±${fmt(e.errorBound)} (95%)`;
+  for (const row of e.rows) {
+    const what = row.explainedClass === null ? '' : ` (${e.output.replace('_', '-')} of "${row.explainedClass}")`;
+    lines.push(
+      '',
+      `test row ${row.row}: predicted ${String(row.prediction)}${row.actual === null ? '' : `, actual ${String(row.actual)}`}`,
+      `  base ${fmt(row.base)} + contributions = ${fmt(row.output)}${what}, ${how}${bound}`,
+      table(
+        ['feature', 'value', 'contribution'],
+        Object.entries(row.contributions)
+          .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+          .map(([f, c]) => [f, String(row.values[f] ?? ''), fmt(c)]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+export function addExplainCommand(program: Command): void {
+  program
+    .command('explain <model>')
+    .description(
+      'why a model predicts what it does: feature importance and test rows explained (<name>[@alias|:version])',
+    )
+    .option('--rows <n>', 'explain the first N test rows (default 5, at most 100)', parseRows, 5)
+    .option('--json', 'print as JSON')
+    .action(async (ref: string, o: { rows: number; json?: boolean }) => {
+      await withService(program, 'cli', async (s) => {
+        const r = await s.invoke('models.explain', { name: ref, rows: o.rows });
+        print(Boolean(o.json), explainJson(r), () => explainText(r));
+      });
+    });
+}
