@@ -2,7 +2,8 @@
 // HistGradientBoosting and LightGBM do: every later step (histograms, split search, partitions)
 // then works on one byte per value. A numeric feature gets up to maxBins quantile bins (one bin
 // per distinct value when there are few, thresholds at the midpoints, as sklearn's
-// _find_binning_thresholds does); a categorical feature a bin per category. Each feature has one
+// _find_binning_thresholds does); a categorical feature a bin per category (the maxBins - 1 most
+// frequent) and one "other" bin for the rest and for categories unseen in training. Each feature has one
 // more bin, after its own, for missing values. The bin matrix is feature-major so a histogram
 // reads one contiguous column per feature.
 import type { FeatureKind } from './tree-format.js';
@@ -24,14 +25,15 @@ export interface BinMapper {
    * last bin has no upper threshold (length nBins - 1). Empty for categorical features.
    */
   thresholds: Float64Array[];
-  /** Categorical features: the category id of each bin; -1 marks the "other" bin. Empty for numeric. */
+  /** Categorical features: the category id of each bin, the last (the other bin) -1. Empty for numeric. */
   categories: Int32Array[];
-  /** Categorical features: category id to bin (ids past its end fall in the other bin, or missing). */
+  /** Categorical features: category id to bin (ids past its end fall in the other bin). */
   categoryBin: Int32Array[];
   /**
-   * Categorical features: the bin of categories not kept (rare past maxBins, or unseen in training),
-   * or -1 when every training category has its own bin. Splits always send it right, which is where
-   * the saved tree sends a category not in a split's set.
+   * Categorical features: the last bin, for categories without their own (rare ones past maxBins - 1
+   * kept, and any unseen in training); -1 for numeric. Splits always send it right, which is where
+   * the saved tree sends a category not in a split's set, so validation rows score during training
+   * as the saved trees score them.
    */
   otherBin: Int16Array;
   /** Whether the feature had missing values in the training rows. */
@@ -95,14 +97,12 @@ export function binRows(mapper: BinMapper, x: Float32Array, n: number): Uint8Arr
     if (mapper.featureKinds[f] === 'categorical') {
       const lookup = mapper.categoryBin[f]!;
       const other = mapper.otherBin[f]!;
-      // Unseen categories go where the saved tree sends them: the other bin (right), else missing.
-      const unseen = other >= 0 ? other : missingBin;
       for (let i = 0; i < n; i++) {
         const v = x[i * d + f]!;
         if (Number.isNaN(v)) out[col + i] = missingBin;
         else {
           const b = v >= 0 && v < lookup.length && Number.isInteger(v) ? lookup[v]! : -1;
-          out[col + i] = b >= 0 ? b : unseen;
+          out[col + i] = b >= 0 ? b : other;
         }
       }
     } else {
@@ -196,19 +196,17 @@ function fitCategories(
   }
   let seen: number[] = [];
   for (let id = 0; id <= maxId; id++) if (counts[id]! > 0) seen.push(id);
-  let otherBin = -1;
-  if (seen.length > maxBins) {
-    // Keep the most frequent (ties by smaller id) and give the rest one shared bin.
+  if (seen.length > maxBins - 1) {
+    // Keep the most frequent (ties by smaller id); the rest share the other bin.
     seen = seen
       .sort((a, b) => counts[b]! - counts[a]! || a - b)
       .slice(0, maxBins - 1)
       .sort((a, b) => a - b);
-    otherBin = seen.length;
   }
+  const otherBin = seen.length;
   const categoryBin = new Int32Array(maxId + 1).fill(otherBin);
   seen.forEach((id, b) => (categoryBin[id] = b));
-  const categories = Int32Array.from(otherBin >= 0 ? [...seen, -1] : seen);
-  return { categories, categoryBin, otherBin };
+  return { categories: Int32Array.from([...seen, -1]), categoryBin, otherBin };
 }
 
 /** k distinct row indices of [0, n), ascending, from a partial shuffle drawn with `random`. */
