@@ -1,0 +1,254 @@
+// Grows one tree leaf-wise (best-first, as LightGBM and sklearn do): the leaf whose best split
+// gains most is split next, until maxLeaves leaves or no leaf has a split with positive gain.
+// A node's rows are a range of one index array, partitioned in place when it splits, so the
+// leaves end as ranges too and the caller can add leaf values to its rows without walking the tree.
+import type { BinMapper } from './binning.js';
+import {
+  buildHistograms,
+  HIST_STRIDE,
+  histogramLayout,
+  subtractHistograms,
+  type HistogramLayout,
+} from './histogram.js';
+import { findBestSplit, leafValue, type NodeSums, type Split, type SplitConstraints } from './split-finder.js';
+import type { TreeJson } from './tree-format.js';
+
+export interface GrowOptions extends SplitConstraints {
+  maxLeaves: number;
+  /** Splits stop at this depth (edges from the root). */
+  maxDepth: number;
+  learningRate: number;
+}
+
+/** What a tree is grown from; the scratch buffers are reused from tree to tree. */
+export class GrowContext {
+  readonly layout: HistogramLayout;
+  private readonly pool: Float64Array[] = [];
+  readonly og: Float32Array;
+  readonly oh: Float32Array;
+  readonly scratch: Uint32Array;
+
+  constructor(
+    readonly mapper: BinMapper,
+    /** Feature-major bins of the n training rows. */
+    readonly bins: Uint8Array,
+    readonly n: number,
+    readonly options: GrowOptions,
+    /** Sample weights, for each node's cover. */
+    readonly weights: Float32Array | undefined,
+  ) {
+    this.layout = histogramLayout(mapper.nBins);
+    this.og = new Float32Array(n);
+    this.oh = new Float32Array(n);
+    this.scratch = new Uint32Array(n);
+  }
+
+  takeHistogram(): Float64Array {
+    return this.pool.pop() ?? new Float64Array(this.layout.totalBins * HIST_STRIDE);
+  }
+
+  giveBack(hist: Float64Array | undefined): void {
+    if (hist) this.pool.push(hist);
+  }
+}
+
+/** A grown tree as parallel arrays (the TreeJson fields) plus what training needs of it. */
+export interface GrownTree {
+  feature: number[];
+  threshold: number[];
+  left: number[];
+  right: number[];
+  missingLeft: (0 | 1)[];
+  categories: (number[] | null)[];
+  /** Leaf values with the learning rate applied. */
+  value: number[];
+  cover: number[];
+  gain: number[];
+  /** Internal nodes: which bins go left. */
+  goLeft: (Uint8Array | null)[];
+  /** Leaves: their rows are rows[start, end) of the array the tree was grown on. */
+  start: number[];
+  end: number[];
+  depth: number[];
+}
+
+interface Candidate {
+  node: number;
+  sums: NodeSums;
+  hist: Float64Array;
+  split: Split;
+}
+
+/**
+ * Grows a tree on rows[0, rows.length) (reordered in place: each leaf's rows end contiguous) with
+ * gradients and hessians of one output, splitting on `features` only.
+ */
+export function growTree(
+  ctx: GrowContext,
+  rows: Uint32Array,
+  grad: Float32Array,
+  hess: Float32Array,
+  features: Int32Array,
+): GrownTree {
+  const { options: o, mapper, layout, bins, n } = ctx;
+  const t: GrownTree = {
+    feature: [],
+    threshold: [],
+    left: [],
+    right: [],
+    missingLeft: [],
+    categories: [],
+    value: [],
+    cover: [],
+    gain: [],
+    goLeft: [],
+    start: [],
+    end: [],
+    depth: [],
+  };
+  const addNode = (sums: NodeSums, cover: number, start: number, end: number, depth: number): number => {
+    t.feature.push(-1);
+    t.threshold.push(0);
+    t.left.push(0);
+    t.right.push(0);
+    t.missingLeft.push(0);
+    t.categories.push(null);
+    t.value.push(o.learningRate * leafValue(sums.g, sums.h, o.l2));
+    t.cover.push(cover);
+    t.gain.push(0);
+    t.goLeft.push(null);
+    t.start.push(start);
+    t.end.push(end);
+    t.depth.push(depth);
+    return t.feature.length - 1;
+  };
+  const splittable = (count: number, depth: number): boolean => count >= 2 * o.minSamplesLeaf && depth < o.maxDepth;
+
+  let g = 0;
+  let h = 0;
+  let rootCover = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    g += grad[r]!;
+    h += hess[r]!;
+    rootCover += ctx.weights ? ctx.weights[r]! : 1;
+  }
+  const root: NodeSums = { g, h, count: rows.length };
+  addNode(root, rootCover, 0, rows.length, 0);
+  const candidates: Candidate[] = [];
+  const consider = (node: number, sums: NodeSums, hist: Float64Array): void => {
+    const split = findBestSplit(hist, layout, mapper, features, sums, o);
+    if (split) candidates.push({ node, sums, hist, split });
+    else ctx.giveBack(hist);
+  };
+  if (o.maxLeaves > 1 && splittable(rows.length, 0)) {
+    const hist = ctx.takeHistogram();
+    buildHistograms(hist, layout, bins, n, rows, 0, rows.length, grad, hess, features, ctx.og, ctx.oh);
+    consider(0, root, hist);
+  }
+  let leaves = 1;
+  while (leaves < o.maxLeaves && candidates.length > 0) {
+    let bestAt = 0;
+    for (let i = 1; i < candidates.length; i++)
+      if (candidates[i]!.split.gain > candidates[bestAt]!.split.gain) bestAt = i;
+    const { node, hist, split } = candidates[bestAt]!;
+    candidates.splice(bestAt, 1);
+    const start = t.start[node]!;
+    const end = t.end[node]!;
+    const { mid, leftCover } = partition(ctx, rows, start, end, split.feature, split.goLeft);
+    const depth = t.depth[node]! + 1;
+    const left = addNode(split.left, leftCover, start, mid, depth);
+    const right = addNode(split.right, t.cover[node]! - leftCover, mid, end, depth);
+    t.feature[node] = split.feature;
+    t.left[node] = left;
+    t.right[node] = right;
+    t.missingLeft[node] = split.missingLeft ? 1 : 0;
+    t.gain[node] = split.gain;
+    t.goLeft[node] = split.goLeft;
+    if (mapper.featureKinds[split.feature] === 'categorical') {
+      const ids: number[] = [];
+      const cats = mapper.categories[split.feature]!;
+      for (let b = 0; b < cats.length; b++) if (split.goLeft[b] === 1 && cats[b]! >= 0) ids.push(cats[b]!);
+      t.categories[node] = ids.sort((a, b) => a - b);
+    } else {
+      const thresholds = mapper.thresholds[split.feature]!;
+      // The last non-missing bin splits missing from the rest: every number goes left.
+      t.threshold[node] = split.bin < thresholds.length ? thresholds[split.bin]! : Number.MAX_VALUE;
+    }
+    leaves++;
+    const leftCan = leaves < o.maxLeaves && splittable(mid - start, depth);
+    const rightCan = leaves < o.maxLeaves && splittable(end - mid, depth);
+    if (!leftCan && !rightCan) {
+      ctx.giveBack(hist);
+      continue;
+    }
+    // Build the smaller child; the larger is the parent's histogram minus it.
+    const smallerIsLeft = mid - start <= end - mid;
+    const small = ctx.takeHistogram();
+    const [s0, s1] = smallerIsLeft ? [start, mid] : [mid, end];
+    buildHistograms(small, layout, bins, n, rows, s0, s1, grad, hess, features, ctx.og, ctx.oh);
+    subtractHistograms(hist, small, layout, features);
+    const leftHist = smallerIsLeft ? small : hist;
+    const rightHist = smallerIsLeft ? hist : small;
+    if (leftCan) consider(left, split.left, leftHist);
+    else ctx.giveBack(leftHist);
+    if (rightCan) consider(right, split.right, rightHist);
+    else ctx.giveBack(rightHist);
+  }
+  for (const c of candidates) ctx.giveBack(c.hist);
+  return t;
+}
+
+/**
+ * Reorders rows[start, end) so the rows going left come first, each side in its old order;
+ * returns where the right side starts and the left side's cover.
+ */
+function partition(
+  ctx: GrowContext,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  feature: number,
+  goLeft: Uint8Array,
+): { mid: number; leftCover: number } {
+  const col = feature * ctx.n;
+  const bins = ctx.bins;
+  const w = ctx.weights;
+  const right = ctx.scratch;
+  let l = start;
+  let r = 0;
+  let leftCover = 0;
+  for (let i = start; i < end; i++) {
+    const row = rows[i]!;
+    if (goLeft[bins[col + row]!] === 1) {
+      rows[l++] = row;
+      leftCover += w ? w[row]! : 1;
+    } else right[r++] = row;
+  }
+  rows.set(right.subarray(0, r), l);
+  return { mid: l, leftCover };
+}
+
+/** The node a row of a feature-major bin matrix (n rows) ends in. */
+export function leafOfBinned(t: GrownTree, bins: Uint8Array, n: number, i: number): number {
+  let node = 0;
+  while (t.feature[node]! >= 0) {
+    node = t.goLeft[node]![bins[t.feature[node]! * n + i]!] === 1 ? t.left[node]! : t.right[node]!;
+  }
+  return node;
+}
+
+/** The saved form of a grown tree. */
+export function toTreeJson(t: GrownTree): TreeJson {
+  return {
+    feature: t.feature,
+    threshold: t.threshold,
+    left: t.left,
+    right: t.right,
+    missingLeft: t.missingLeft,
+    categories: t.categories,
+    value: t.value,
+    cover: t.cover,
+    gain: t.gain,
+  };
+}

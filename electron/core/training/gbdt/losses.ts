@@ -1,0 +1,240 @@
+// The losses trees are fitted to: gradients and hessians of each row's loss with respect to its
+// raw score, the raw score every row starts from, and the mean loss reported per round. Gradient
+// and hessian conventions follow scikit-learn's _loss module (half squared error, so a gradient of
+// raw - y and a hessian of 1; multinomial hessian p(1 - p)) so the trees match sklearn's.
+//
+// Raw scores and gradients of K outputs are output-major: output k of row i at k * n + i, so each
+// tree of a round reads one contiguous block.
+import type { GbdtObjective } from './tree-format.js';
+
+export interface Loss {
+  objective: GbdtObjective;
+  /** Raw scores per row. */
+  nOutputs: number;
+  /** The raw score every row starts from (the best constant), per output. */
+  baseScore(y: ArrayLike<number>, w: Float32Array | undefined): Float64Array;
+  /** Fills grad and hess (nOutputs × n, output-major) at raw scores `raw`. */
+  gradients(
+    y: ArrayLike<number>,
+    raw: Float64Array,
+    w: Float32Array | undefined,
+    grad: Float32Array,
+    hess: Float32Array,
+  ): void;
+  /** The (weighted) mean loss at raw scores `raw`. */
+  meanLoss(y: ArrayLike<number>, raw: Float64Array, w: Float32Array | undefined): number;
+  /**
+   * Losses whose Newton step is no good (absolute error's hessian says nothing) set each leaf's
+   * value afterwards from the residuals of its rows: here the (weighted) median of y - raw.
+   */
+  leafFromResiduals: boolean;
+}
+
+/** Probabilities are kept off 0 and 1 for logs and logits, as sklearn's intercept fit does. */
+const EPS = 1e-15;
+
+const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+/** log(1 + exp(z)) without overflow. */
+const softplus = (z: number): number => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
+
+function weightedMean(y: ArrayLike<number>, w: Float32Array | undefined): number {
+  let s = 0;
+  let sw = 0;
+  for (let i = 0; i < y.length; i++) {
+    const wi = w ? w[i]! : 1;
+    s += wi * y[i]!;
+    sw += wi;
+  }
+  return sw > 0 ? s / sw : 0;
+}
+
+/**
+ * The median of `values` (the mean of the middle two when their count is even), or with weights
+ * the smallest value whose cumulative weight reaches half the total: numpy's median and sklearn's
+ * _weighted_percentile, which sklearn's absolute error uses for the intercept and for leaves.
+ */
+export function weightedMedian(values: Float64Array, weights: Float64Array | undefined): number {
+  const n = values.length;
+  if (n === 0) return 0;
+  if (!weights) {
+    const s = Float64Array.from(values).sort();
+    return n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+  }
+  const order = Array.from({ length: n }, (_v, i) => i).sort((a, b) => values[a]! - values[b]!);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weights[i]!;
+  let acc = 0;
+  for (const i of order) {
+    acc += weights[i]!;
+    if (acc >= total / 2) return values[i]!;
+  }
+  return values[order[n - 1]!]!;
+}
+
+function median(y: ArrayLike<number>, w: Float32Array | undefined): number {
+  return weightedMedian(Float64Array.from(y), w ? Float64Array.from(w) : undefined);
+}
+
+function meanOf(n: number, w: Float32Array | undefined, lossAt: (i: number) => number): number {
+  let s = 0;
+  let sw = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w ? w[i]! : 1;
+    s += wi * lossAt(i);
+    sw += wi;
+  }
+  return sw > 0 ? s / sw : 0;
+}
+
+export const binaryLogLoss: Loss = {
+  objective: 'binary_logloss',
+  nOutputs: 1,
+  leafFromResiduals: false,
+  baseScore(y, w) {
+    const p = Math.min(Math.max(weightedMean(y, w), EPS), 1 - EPS);
+    return Float64Array.of(Math.log(p / (1 - p)));
+  },
+  gradients(y, raw, w, grad, hess) {
+    for (let i = 0; i < y.length; i++) {
+      const p = sigmoid(raw[i]!);
+      const wi = w ? w[i]! : 1;
+      grad[i] = wi * (p - y[i]!);
+      hess[i] = wi * p * (1 - p);
+    }
+  },
+  meanLoss(y, raw, w) {
+    // -log p(y) = log(1 + e^z) - y z.
+    return meanOf(y.length, w, (i) => softplus(raw[i]!) - y[i]! * raw[i]!);
+  },
+};
+
+/** Softmax over `classes` outputs, one tree per class per round. */
+export function softmaxLoss(classes: number): Loss {
+  return {
+    objective: 'softmax',
+    nOutputs: classes,
+    leafFromResiduals: false,
+    baseScore(y, w) {
+      // Log class priors, centred (sklearn's symmetric multinomial link): softmax ignores a shift.
+      const prior = new Float64Array(classes);
+      let total = 0;
+      for (let i = 0; i < y.length; i++) {
+        const wi = w ? w[i]! : 1;
+        prior[y[i]!]! += wi;
+        total += wi;
+      }
+      const out = prior.map((p) => Math.log(Math.min(Math.max(p / total, EPS), 1 - EPS)));
+      const mean = out.reduce((a, b) => a + b, 0) / classes;
+      return out.map((v) => v - mean);
+    },
+    gradients(y, raw, w, grad, hess) {
+      const n = y.length;
+      const p = new Float64Array(classes);
+      for (let i = 0; i < n; i++) {
+        softmaxRow(raw, n, i, p);
+        const wi = w ? w[i]! : 1;
+        for (let k = 0; k < classes; k++) {
+          const pk = p[k]!;
+          grad[k * n + i] = wi * (pk - (y[i] === k ? 1 : 0));
+          hess[k * n + i] = wi * pk * (1 - pk);
+        }
+      }
+    },
+    meanLoss(y, raw, w) {
+      const n = y.length;
+      return meanOf(n, w, (i) => {
+        let max = -Infinity;
+        for (let k = 0; k < classes; k++) max = Math.max(max, raw[k * n + i]!);
+        let s = 0;
+        for (let k = 0; k < classes; k++) s += Math.exp(raw[k * n + i]! - max);
+        return max + Math.log(s) - raw[y[i]! * n + i]!;
+      });
+    },
+  };
+}
+
+/** Class probabilities of row i from output-major raw scores (n rows) into p. */
+export function softmaxRow(raw: Float64Array, n: number, i: number, p: Float64Array): void {
+  const classes = p.length;
+  let max = -Infinity;
+  for (let k = 0; k < classes; k++) max = Math.max(max, raw[k * n + i]!);
+  let s = 0;
+  for (let k = 0; k < classes; k++) {
+    p[k] = Math.exp(raw[k * n + i]! - max);
+    s += p[k]!;
+  }
+  for (let k = 0; k < classes; k++) p[k]! /= s;
+}
+
+/** Half squared error: gradient raw - y, hessian 1; the reported loss is the mean squared error. */
+export const squaredError: Loss = {
+  objective: 'squared_error',
+  nOutputs: 1,
+  leafFromResiduals: false,
+  baseScore: (y, w) => Float64Array.of(weightedMean(y, w)),
+  gradients(y, raw, w, grad, hess) {
+    for (let i = 0; i < y.length; i++) {
+      const wi = w ? w[i]! : 1;
+      grad[i] = wi * (raw[i]! - y[i]!);
+      hess[i] = wi;
+    }
+  },
+  meanLoss: (y, raw, w) => meanOf(y.length, w, (i) => (raw[i]! - y[i]!) ** 2),
+};
+
+/** Absolute error: gradient sign(raw - y), hessian 1, leaves set to the median residual. */
+export const absoluteError: Loss = {
+  objective: 'absolute_error',
+  nOutputs: 1,
+  leafFromResiduals: true,
+  baseScore: (y, w) => Float64Array.of(median(y, w)),
+  gradients(y, raw, w, grad, hess) {
+    for (let i = 0; i < y.length; i++) {
+      const wi = w ? w[i]! : 1;
+      grad[i] = raw[i]! > y[i]! ? wi : raw[i]! < y[i]! ? -wi : 0;
+      hess[i] = wi;
+    }
+  },
+  meanLoss: (y, raw, w) => meanOf(y.length, w, (i) => Math.abs(raw[i]! - y[i]!)),
+};
+
+/** The quantile of |y - median(y)| that sets Huber's delta (the 0.9 of sklearn's GradientBoosting's alpha). */
+export const HUBER_QUANTILE = 0.9;
+
+/**
+ * Huber: squared within delta of the target, absolute beyond. Delta is fixed for the whole fit at
+ * the HUBER_QUANTILE quantile of |y - median(y)| over the training rows, so the loss reported each
+ * round (and early stopping on it) measures the same thing every round; sklearn's
+ * GradientBoostingRegressor takes the same quantile but of the current residuals, moving it each
+ * round. The caller standardises y, so the scale is the target's own. Newton leaves (hessian 1).
+ */
+export function huberLoss(delta: number): Loss {
+  const lossAt = (r: number): number => {
+    const a = Math.abs(r);
+    return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
+  };
+  return {
+    objective: 'huber',
+    nOutputs: 1,
+    leafFromResiduals: false,
+    baseScore: (y, w) => Float64Array.of(median(y, w)),
+    gradients(y, raw, w, grad, hess) {
+      for (let i = 0; i < y.length; i++) {
+        const wi = w ? w[i]! : 1;
+        const r = raw[i]! - y[i]!;
+        grad[i] = wi * (r > delta ? delta : r < -delta ? -delta : r);
+        hess[i] = wi;
+      }
+    },
+    meanLoss: (y, raw, w) => meanOf(y.length, w, (i) => lossAt(raw[i]! - y[i]!)),
+  };
+}
+
+/** Huber's delta for targets y (see huberLoss); never 0, so a constant target still has a loss. */
+export function huberDelta(y: ArrayLike<number>): number {
+  const m = median(y, undefined);
+  const dev = Float64Array.from(y, (v) => Math.abs(v - m)).sort();
+  if (dev.length === 0) return 1;
+  const q = dev[Math.min(dev.length - 1, Math.floor(HUBER_QUANTILE * (dev.length - 1)))]!;
+  return q > 0 ? q : 1;
+}
