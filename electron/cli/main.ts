@@ -69,7 +69,8 @@ function runText(run: Run): string {
     `dataset:  ${run.datasetName} version ${run.datasetVersion}, target ${run.target}${run.task ? ` (${run.task})` : ''}`,
     `model:    ${run.modelKind}${run.model ? `, saved as ${run.model.name} version ${run.model.version}` : ''}`,
   ];
-  if (run.backend) lines.push(`backend:  ${run.backend} (tfjs ${run.tfjsVersion ?? '?'})`);
+  if (run.backend)
+    lines.push(`backend:  ${run.backend}${run.modelKind === 'gbdt' ? '' : ` (tfjs ${run.tfjsVersion ?? '?'})`}`);
   const boosting = (run.metrics as { boosting?: { rounds: number; bestIteration: number } } | null)?.boosting;
   if (boosting) lines.push(`rounds:   ${boosting.rounds} (trees kept from the best, round ${boosting.bestIteration})`);
   else if (run.history.length) lines.push(`epochs:   ${run.history.length}`);

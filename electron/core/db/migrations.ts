@@ -10,6 +10,8 @@ export interface Migration {
 }
 
 const MIGRATION_FILE = /^(\d{4})-([a-z0-9-]+)\.sql$/;
+/** A migration whose first line is this runs with foreign keys off (checked before it commits). */
+const FOREIGN_KEYS_OFF = /^-- cairn:foreign-keys-off\s*$/m;
 
 /** Reads migrations/NNNN-name.sql in order; numbers must run 1..n with no gap. */
 export function loadMigrations(dir = defaultMigrationsDir()): Migration[] {
@@ -46,10 +48,25 @@ export function migrate(db: Database.Database, migrations = loadMigrations(), up
   }
   for (const m of migrations) {
     if (m.version <= current || m.version > upTo) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    // A table rebuild (SQLite's way to change a constraint) drops a table others point at: with
+    // foreign keys on, the drop would cascade or fail. The pragma is a no-op inside a transaction,
+    // so it is set around it, and the keys are checked before the migration commits.
+    const keysOff = FOREIGN_KEYS_OFF.test(m.sql);
+    const keysWere = db.pragma('foreign_keys', { simple: true }) as number;
+    if (keysOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (keysOff) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0)
+            throw new Error(`migration ${m.version} (${m.name}) breaks ${broken.length} foreign key references`);
+        }
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    } finally {
+      if (keysOff) db.pragma(`foreign_keys = ${keysWere ? 'ON' : 'OFF'}`);
+    }
   }
   return db.pragma('user_version', { simple: true }) as number;
 }

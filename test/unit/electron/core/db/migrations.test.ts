@@ -235,6 +235,43 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0007 rebuilds runs to allow gbdt, keeping every run, the keys that point at runs, and foreign keys on', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, all, 6);
+    db.prepare("INSERT INTO datasets VALUES ('d', 'n', 'c', 'u')").run();
+    db.prepare(
+      `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
+         row_count, column_count, data_file, profile_json, created_at) VALUES ('v', 'd', 1, 'h', 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO runs (id, dataset_version_id, status, target, model_kind, params_json, dataset_hash, created_at, test_scores_json)
+       VALUES ('r1', 'v', 'succeeded', 'y', 'mlp', '{"a":1}', 'h', 'c', '{"accuracy":0.9}')`,
+    ).run();
+    db.prepare("INSERT INTO models VALUES ('m', 'Iris', 'c')").run();
+    db.prepare(
+      "INSERT INTO model_versions (id, model_id, version, run_id, origin, dir, sha256, created_at) VALUES ('mv1', 'm', 1, 'r1', 'run', 'd', 's', 'c')",
+    ).run();
+    const insertRun = db.prepare(
+      `INSERT INTO runs (id, dataset_version_id, status, target, model_kind, params_json, dataset_hash, created_at)
+       VALUES (?, 'v', 'queued', 'y', ?, '{}', 'h', 'c')`,
+    );
+    expect(() => insertRun.run('r2', 'gbdt')).toThrow(/CHECK/);
+    migrate(db, all, 7);
+    insertRun.run('r2', 'gbdt');
+    expect(() => insertRun.run('r3', 'forest')).toThrow(/CHECK/);
+    expect(db.prepare("SELECT params_json, test_scores_json FROM runs WHERE id = 'r1'").get()).toEqual({
+      params_json: '{"a":1}',
+      test_scores_json: '{"accuracy":0.9}',
+    });
+    // The version still points at its run, and foreign keys are enforced again after the migration.
+    expect(db.prepare("SELECT run_id FROM model_versions WHERE id = 'mv1'").get()).toEqual({ run_id: 'r1' });
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => db.prepare("DELETE FROM runs WHERE id = 'r1'").run()).toThrow(/FOREIGN KEY/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
   it('is idempotent: running again changes nothing', () => {
     const db = new Database(':memory:');
     expect(migrate(db, all)).toBe(all.length);
