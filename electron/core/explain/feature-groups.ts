@@ -15,13 +15,13 @@ export interface FeatureGroup {
   /** The column's name. */
   name: string;
   /** Indices of its features in the model's feature row, ascending. */
-  features: number[];
+  features: readonly number[];
   encoding: GroupEncoding;
   /**
    * Category names where known: for 'one-hot' one per feature; for 'code' from an index step, code
    * c + 1 is categories[c] and 0 is missing or unknown.
    */
-  categories?: string[];
+  categories?: readonly string[];
   /** For a standardised number: the column's value is feature × std + mean. */
   scale?: { mean: number; std: number };
 }
