@@ -158,30 +158,41 @@ function recurse(
 /** EXTEND: adds an element to the path and updates the weights of each subset size. */
 function extend(p: PathBuffers, at: number, depth: number, zero: number, one: number, feature: number): void {
   const w = p.weight;
+  const inv = 1 / (depth + 1);
   p.feature[at + depth] = feature;
   p.zero[at + depth] = zero;
   p.one[at + depth] = one;
   w[at + depth] = depth === 0 ? 1 : 0;
   for (let i = depth - 1; i >= 0; i--) {
-    w[at + i + 1]! += (one * w[at + i]! * (i + 1)) / (depth + 1);
-    w[at + i] = (zero * w[at + i]! * (depth - i)) / (depth + 1);
+    const wi = w[at + i]!;
+    w[at + i + 1]! += one * wi * (i + 1) * inv;
+    w[at + i] = zero * wi * (depth - i) * inv;
   }
 }
+
+// UNWIND and the unwound sum run at every leaf for every path element: they multiply by 1/k from
+// RECIPROCALS instead of dividing. `one` is 0 or 1 in the path-dependent algorithm (a product of
+// "x goes this way" indicators), so dividing by it when non-zero is dividing by 1, and is left out.
+const RECIPROCALS = Float64Array.from({ length: TREE_CAPS.depth + 3 }, (_, k) => (k === 0 ? 0 : 1 / k));
 
 /** UNWIND: removes element k from the path, undoing its EXTEND on the weights. */
 function unwind(p: PathBuffers, at: number, depth: number, k: number): void {
   const w = p.weight;
   const one = p.one[at + k]!;
   const zero = p.zero[at + k]!;
-  let next = w[at + depth]!;
-  for (let i = depth - 1; i >= 0; i--) {
-    if (one !== 0) {
+  const d1 = depth + 1;
+  const invD1 = RECIPROCALS[d1]!;
+  if (one !== 0) {
+    let next = w[at + depth]!;
+    for (let i = depth - 1; i >= 0; i--) {
       const tmp = w[at + i]!;
-      w[at + i] = (next * (depth + 1)) / ((i + 1) * one);
-      next = tmp - (w[at + i]! * zero * (depth - i)) / (depth + 1);
-    } else {
-      w[at + i] = (w[at + i]! * (depth + 1)) / (zero * (depth - i));
+      const wi = next * d1 * RECIPROCALS[i + 1]!;
+      w[at + i] = wi;
+      next = tmp - wi * zero * (depth - i) * invD1;
     }
+  } else {
+    const invZero = 1 / zero;
+    for (let i = depth - 1; i >= 0; i--) w[at + i] = w[at + i]! * d1 * invZero * RECIPROCALS[depth - i]!;
   }
   for (let i = k; i < depth; i++) {
     p.feature[at + i] = p.feature[at + i + 1]!;
@@ -195,17 +206,20 @@ function unwoundSum(p: PathBuffers, at: number, depth: number, k: number): numbe
   const w = p.weight;
   const one = p.one[at + k]!;
   const zero = p.zero[at + k]!;
-  let next = w[at + depth]!;
+  const d1 = depth + 1;
   let total = 0;
-  for (let i = depth - 1; i >= 0; i--) {
-    if (one !== 0) {
-      const tmp = (next * (depth + 1)) / ((i + 1) * one);
+  if (one !== 0) {
+    const zeroOverD1 = zero * RECIPROCALS[d1]!;
+    let next = w[at + depth]!;
+    for (let i = depth - 1; i >= 0; i--) {
+      const tmp = next * d1 * RECIPROCALS[i + 1]!;
       total += tmp;
-      next = w[at + i]! - (tmp * zero * (depth - i)) / (depth + 1);
-    } else if (zero !== 0) {
-      total += (w[at + i]! * (depth + 1)) / (zero * (depth - i));
+      next = w[at + i]! - tmp * zeroOverD1 * (depth - i);
     }
-    // Both 0 cannot reach a leaf: recurse prunes such edges.
+  } else {
+    // zero > 0 here: recurse prunes edges with both fractions 0.
+    for (let i = depth - 1; i >= 0; i--) total += w[at + i]! * RECIPROCALS[depth - i]!;
+    total *= d1 / zero;
   }
   return total;
 }
