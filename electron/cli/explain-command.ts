@@ -40,7 +40,12 @@ function explainText(r: ExplainResult): string {
     ),
   ];
   const how = { tree_shap: 'exact TreeSHAP', linear: 'exact (linear model)', kernel_shap: 'KernelSHAP' }[e.method];
-  const bound = e.errorBound === null ? '' : `, each within ±${fmt(e.errorBound)} (95%)`;
+  const bound =
+    e.errorBound === null
+      ? ''
+      : e.errorBound === 0
+        ? ' over every coalition (exact)'
+        : `, each within ±${fmt(e.errorBound)} (95%)`;
   for (const row of e.rows) {
     const what = row.explainedClass === null ? '' : ` (${e.output.replace('_', '-')} of "${row.explainedClass}")`;
     lines.push(

@@ -51,6 +51,8 @@ export type RowExplanation = z.infer<typeof RowExplanation>;
 export const PartialDependence = z.object({
   feature: z.string(),
   kind: z.enum(['numeric', 'categorical']),
+  /** What the lines show: "value" (target units) or a class's probability, "P(yes)". */
+  output: z.string(),
   grid: z.array(z.union([z.string(), z.number()])),
   average: z.array(z.number()),
   ice: z.array(z.array(z.number())),

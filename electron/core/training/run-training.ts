@@ -11,6 +11,10 @@ import { selectBackend, tfjsVersion } from './backend.js';
 import { chooseColumns, readColumns, type ColumnData, type ColumnRead, type ColumnSet } from './columns.js';
 import type { PreprocessManifest } from './manifest.js';
 import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './evaluation-metrics.js';
+import type { Explanation } from '../../../shared/api.js';
+import { explainRun, type RunToExplain } from '../explain/explain-run.js';
+import type { DenseWeights } from '../explain/linear-shap.js';
+import { singleDenseLayer } from './dense-forward.js';
 import { fitTrees } from './fit-trees.js';
 import { buildModel, checkShape, ModelParams, type ModelParamsInput, type Task } from './models.js';
 import { networkPredictor, treePredictor, type Predictor } from './predictor.js';
@@ -111,8 +115,8 @@ export interface TrainOutcome {
   params: Record<string, unknown>;
   preprocess: PreprocessManifest;
   history: { epoch: number; logs: EpochLogs }[];
-  /** The test split's scores; for trees also how boosting went. */
-  metrics: { test: Record<string, unknown>; boosting?: BoostingOutcome };
+  /** The test split's scores; for trees also how boosting went; why the model predicts what it does. */
+  metrics: { test: Record<string, unknown>; boosting?: BoostingOutcome; explanation?: Explanation };
   /** The saved model folder inside workDir, and the sha256 of its artifact manifest. */
   artifactDir: string;
   artifactSha256: string;
@@ -186,14 +190,26 @@ function shares(splits: Splits): SplitFractions {
   return { train: r(splits.train.length), validation: r(splits.validation.length), test: r(splits.test.length) };
 }
 
+/** Encoded rows: features, labels, and each one's row in the data. */
+interface EncodedRows {
+  x: Float32Array;
+  y: Int32Array | Float32Array;
+  rows: Uint32Array;
+}
+
 /** Rows whose class is known to training (a class seen only outside training cannot be scored). */
-function knownLabels(y: Int32Array | Float32Array, x: Float32Array, width: number): { x: Float32Array; y: Int32Array } {
-  const labels = y as Int32Array;
+function knownLabels(encoded: EncodedRows, width: number): EncodedRows {
+  const { x, rows } = encoded;
+  const labels = encoded.y as Int32Array;
   const keep: number[] = [];
   labels.forEach((c, i) => c >= 0 && keep.push(i));
   const outX = new Float32Array(keep.length * width);
   keep.forEach((r, i) => outX.set(x.subarray(r * width, (r + 1) * width), i * width));
-  return { x: outX, y: Int32Array.from(keep, (r) => labels[r] as number) };
+  return {
+    x: outX,
+    y: Int32Array.from(keep, (r) => labels[r] as number),
+    rows: Uint32Array.from(keep, (r) => rows[r] as number),
+  };
 }
 
 /** Runs one training job end to end; see the file comment. */
@@ -240,10 +256,9 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
     throw bad(`No usable features: every feature column was dropped: ${why}.`, { dropped: preprocess.dropped });
   }
   const classes = preprocess.target?.task === 'classification' ? preprocess.target.classes : null;
-  const encode = (rows: Uint32Array) => {
-    const x = transform(preprocess, data, rows);
-    const y = encodeTarget(preprocess, data, rows);
-    return task === 'classification' ? knownLabels(y, x, width) : { x, y };
+  const encode = (rows: Uint32Array): EncodedRows => {
+    const encoded = { x: transform(preprocess, data, rows), y: encodeTarget(preprocess, data, rows), rows };
+    return task === 'classification' ? knownLabels(encoded, width) : encoded;
   };
   const trainData = encode(splits.train);
   const validation = splits.validation.length > 0 ? encode(splits.validation) : undefined;
@@ -267,7 +282,7 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
     onProgress({ epoch: step, epochs: steps, logs, etaMs, fraction: step / steps });
   };
   const shape = { task, nFeatures: width, nClasses: classes?.length };
-  let fitted: { body: ModelBody; predictor: Predictor; boosting?: BoostingOutcome };
+  let fitted: { body: ModelBody; predictor: Predictor; boosting?: BoostingOutcome; linear?: DenseWeights };
   if (model.kind === 'gbdt') {
     checkShape(model.kind, shape);
     const trees = await fitTrees({
@@ -303,7 +318,11 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       tfModel.dispose();
       throw err;
     }
-    fitted = { body: { network: tfModel }, predictor: networkPredictor(tfModel, width, classes?.length ?? 1) };
+    fitted = {
+      body: { network: tfModel },
+      predictor: networkPredictor(tfModel, width, classes?.length ?? 1),
+      ...(model.kind === 'mlp' ? {} : { linear: singleDenseLayer(tfModel) }),
+    };
   }
   try {
     let metrics: Record<string, unknown>;
@@ -322,6 +341,18 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
         rows: actual.length,
       };
     }
+    const explanation = explainOrSay({
+      task,
+      classes,
+      preprocess,
+      predictor: fitted.predictor,
+      ...('trees' in fitted.body ? { trees: fitted.body.trees } : {}),
+      ...(fitted.linear ? { linear: fitted.linear } : {}),
+      data,
+      test,
+      train: { x: trainData.x, n: trainData.y.length },
+      seed: train.seed,
+    });
     const params = {
       model: recordedModelParams(model),
       train,
@@ -356,12 +387,31 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       params,
       preprocess,
       history,
-      metrics: { test: metrics, ...(fitted.boosting ? { boosting: fitted.boosting } : {}) },
+      metrics: {
+        test: metrics,
+        ...(fitted.boosting ? { boosting: fitted.boosting } : {}),
+        ...(explanation ? { explanation } : {}),
+      },
       artifactDir,
       artifactSha256: saved.sha256,
     };
   } finally {
     fitted.predictor.dispose();
+  }
+}
+
+/**
+ * The run's explanation; a failure there is reported on stderr (the host logs the job's output) and
+ * leaves the run without one rather than losing the trained model.
+ */
+function explainOrSay(run: RunToExplain): Explanation | undefined {
+  try {
+    return explainRun(run);
+  } catch (err) {
+    process.stderr.write(
+      `cairn: the run's explanation failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    return undefined;
   }
 }
 

@@ -1,0 +1,237 @@
+// A finished run's explanation (shared/api/explain.ts), computed in its train job from the rows it
+// already holds: permutation importance on (a sample of) the test split, each kept test row's
+// contributions by the exact method its kind allows (TreeSHAP for trees, the closed form for a
+// single linear layer, KernelSHAP for a network), and partial dependence of the top columns.
+// Contributions are per column (a one-hot group summed into its column) and in the units a person
+// reads: log-odds of the explained class, a network's class probability, or the target's value.
+import type { Explanation, PartialDependence as PdView, RowExplanation } from '../../../shared/api.js';
+import { cellOf } from '../monitoring/training-rows.js';
+import type { ColumnSet } from '../training/columns.js';
+import { importance as treeGains } from '../training/gbdt/importance.js';
+import type { TreeEnsembleJson } from '../training/gbdt/tree-format.js';
+import type { PreprocessManifest } from '../training/manifest.js';
+import type { Predictor } from '../training/predictor.js';
+import { targetScale } from '../training/preprocess.js';
+import { seededRandom, shuffleInPlace } from '../training/seeded-random.js';
+import { sumByGroup, type Attributions } from './attributions.js';
+import { featureGroups, type FeatureGroup } from './feature-groups.js';
+import { kernelShap } from './kernel-shap.js';
+import { featureMeans, linearShap, type DenseWeights } from './linear-shap.js';
+import { partialDependence } from './partial-dependence.js';
+import { accuracyScorer, permutationImportance, r2Scorer } from './permutation-importance.js';
+import { treeShapExplainer } from './tree-shap.js';
+
+/** Test rows explained in order, per method: KernelSHAP costs coalitions × background per row. */
+const FIRST_ROWS = { tree_shap: 100, linear: 100, kernel_shap: 20 } as const;
+/** The worst errors explained besides the first rows. */
+const WORST_ROWS = 10;
+/** Test rows permutation importance and partial dependence score (a seeded sample of larger splits). */
+const IMPORTANCE_ROWS = 2000;
+/** Training rows KernelSHAP integrates over. */
+const BACKGROUND_ROWS = 20;
+/** Columns partial dependence is drawn for: the most important ones. */
+const PD_COLUMNS = 4;
+
+export interface RunToExplain {
+  task: 'classification' | 'regression';
+  classes: string[] | null;
+  preprocess: PreprocessManifest;
+  predictor: Predictor;
+  /** A tree model's ensemble, or a linear model's single layer; neither for a network. */
+  trees?: TreeEnsembleJson;
+  linear?: DenseWeights;
+  data: ColumnSet;
+  /** Test rows as the model saw them (row-major features), their labels, and each one's row in `data`. */
+  test: { x: Float32Array; y: Int32Array | Float32Array; rows: Uint32Array };
+  train: { x: Float32Array; n: number };
+  seed: number;
+}
+
+/** Rows `picked` of a row-major matrix `x` of width d. */
+function takeRows(x: Float32Array, d: number, picked: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(picked.length * d);
+  for (let i = 0; i < picked.length; i++) {
+    const r = picked[i] as number;
+    out.set(x.subarray(r * d, (r + 1) * d), i * d);
+  }
+  return out;
+}
+
+/** `k` row numbers below n, a seeded sample in ascending order (all of them when n ≤ k). */
+function sampleRows(n: number, k: number, seed: number): Uint32Array {
+  const all = Uint32Array.from({ length: n }, (_, i) => i);
+  if (n <= k) return all;
+  return shuffleInPlace(all, seededRandom(seed)).subarray(0, k).sort();
+}
+
+export function explainRun(run: RunToExplain): Explanation {
+  const { task, classes, preprocess, predictor, test } = run;
+  const groups = featureGroups(preprocess);
+  const d = groups.reduce((n, g) => n + g.features.length, 0);
+  const nTest = test.y.length;
+  const { mean, std } = targetScale(preprocess);
+  const method = run.trees ? 'tree_shap' : run.linear ? 'linear' : 'kernel_shap';
+  const predict = (x: Float32Array, n: number) => predictor.predict(x, n);
+  const scores = predictor.predict(test.x, nTest);
+  const k = predictor.units;
+
+  // Importance: how much the test score drops with each column shuffled.
+  const sample = sampleRows(nTest, IMPORTANCE_ROWS, run.seed);
+  const xSample = takeRows(test.x, d, sample);
+  const scorer =
+    task === 'classification'
+      ? accuracyScorer(Int32Array.from(sample, (r) => test.y[r] as number))
+      : r2Scorer(Float64Array.from(sample, (r) => test.y[r] as number));
+  const permuted = permutationImportance(predict, xSample, sample.length, groups, scorer, { seed: run.seed });
+  const importance = permuted.groups
+    .map((g) => ({ feature: g.name, mean: g.mean, std: g.std }))
+    .sort((a, b) => b.mean - a.mean);
+
+  // Which rows: the first ones, then the worst errors among the rest.
+  const predicted = (i: number) => (task === 'classification' ? argmax(scores, i * k, k) : (scores[i] as number));
+  const errorOf = (i: number) =>
+    task === 'classification'
+      ? 1 - (scores[i * k + (test.y[i] as number)] as number)
+      : Math.abs(((scores[i] as number) - (test.y[i] as number)) * std);
+  const first = Math.min(nTest, FIRST_ROWS[method]);
+  const byError = Array.from({ length: nTest }, (_, i) => i).sort((a, b) => errorOf(b) - errorOf(a));
+  const worstRows = byError.slice(0, WORST_ROWS);
+  const picked = [...Array.from({ length: first }, (_, i) => i), ...worstRows.filter((i) => i >= first)];
+  const xPicked = takeRows(test.x, d, picked);
+  // The output explained per row: the predicted class's, or the value.
+  const explainedOutput = picked.map((i) => (task === 'classification' ? predicted(i) : 0));
+  const { attributions, errorBound } = attribute(run, groups, xPicked, picked.length, explainedOutput);
+
+  const rows: RowExplanation[] = picked.map((i, p) => {
+    const out = explainedOutput[p] as number;
+    const outputs = attributions.outputs;
+    // A binary tree model has one output, class 1's log-odds; class 0's is its negative.
+    const sign = run.trees && outputs === 1 && task === 'classification' && out === 0 ? -1 : 1;
+    const o = outputs === 1 ? 0 : out;
+    const at = (p * outputs + o) * attributions.width;
+    const unit = task === 'regression' ? std : 1;
+    const contributions: Record<string, number> = {};
+    let sum = 0;
+    groups.forEach((g, j) => {
+      const c = sign * (attributions.values[at + j] as number) * unit;
+      contributions[g.name] = c;
+      sum += c;
+    });
+    const base = sign * (attributions.base[o] as number) * unit + (task === 'regression' ? mean : 0);
+    const values: Record<string, string | number | boolean | null> = {};
+    for (const g of groups) values[g.name] = cellOf(run.data.columns.get(g.name)!, test.rows[i] as number);
+    const label = test.y[i] as number;
+    return {
+      row: i,
+      prediction: task === 'classification' ? (classes![out] as string) : (scores[i] as number) * std + mean,
+      actual: task === 'classification' ? (classes![label] ?? null) : label * std + mean,
+      explainedClass: task === 'classification' ? (classes![out] as string) : null,
+      output: base + sum,
+      base,
+      contributions,
+      values,
+      error: errorOf(i),
+    };
+  });
+  const position = new Map(picked.map((i, p) => [i, p]));
+
+  return {
+    method,
+    output: task === 'regression' ? 'value' : method === 'kernel_shap' ? 'probability' : 'log_odds',
+    errorBound,
+    metric: scorer.name,
+    importanceRows: sample.length,
+    importance,
+    ...(run.trees ? { treeImportance: treeImportanceOf(run.trees, groups) } : {}),
+    rows,
+    worst: worstRows.map((i) => position.get(i) as number),
+    partialDependence: importance
+      .slice(0, PD_COLUMNS)
+      .map((imp) => groups.find((g) => g.name === imp.feature) as FeatureGroup)
+      .map((g) => dependenceOf(predict, xSample, sample.length, g, run, scores, k)),
+  };
+}
+
+function argmax(y: ArrayLike<number>, at: number, k: number): number {
+  let best = 0;
+  for (let c = 1; c < k; c++) if ((y[at + c] as number) > (y[at + best] as number)) best = c;
+  return best;
+}
+
+/** Per-column attributions of the picked rows by the run's method, and KernelSHAP's 95% bound. */
+function attribute(
+  run: RunToExplain,
+  groups: readonly FeatureGroup[],
+  x: Float32Array,
+  n: number,
+  explained: readonly number[],
+): { attributions: Attributions; errorBound: number | null } {
+  if (run.trees)
+    return { attributions: sumByGroup(treeShapExplainer(run.trees).explain(x, n), groups), errorBound: null };
+  const d = run.train.x.length / Math.max(1, run.train.n);
+  if (run.linear) {
+    const means = featureMeans(run.train.x, run.train.n, d);
+    return { attributions: sumByGroup(linearShap(run.linear, x, n, means), groups), errorBound: null };
+  }
+  const background = takeRows(run.train.x, d, sampleRows(run.train.n, BACKGROUND_ROWS, run.seed));
+  const shap = kernelShap((rows, m) => run.predictor.predict(rows, m), x, n, background, groups, { seed: run.seed });
+  // The largest 95% interval half-width over the explained outputs' contributions.
+  let bound = 0;
+  for (let r = 0; r < n; r++) {
+    const o = shap.outputs === 1 ? 0 : (explained[r] as number);
+    const at = (r * shap.outputs + o) * shap.width;
+    for (let j = 0; j < shap.width; j++) bound = Math.max(bound, 1.96 * (shap.stdErr[at + j] as number));
+  }
+  const unit = run.task === 'regression' ? targetScale(run.preprocess).std : 1;
+  return { attributions: shap, errorBound: shap.exact ? 0 : bound * unit };
+}
+
+/** Gain and split counts per column (a tree model's columns are one feature each). */
+function treeImportanceOf(trees: TreeEnsembleJson, groups: readonly FeatureGroup[]) {
+  const { gain, splits } = treeGains(trees);
+  return groups
+    .map((g) => ({
+      feature: g.name,
+      gain: g.features.reduce((s, j) => s + (gain[j] as number), 0),
+      splits: g.features.reduce((s, j) => s + (splits[j] as number), 0),
+    }))
+    .sort((a, b) => b.gain - a.gain);
+}
+
+/**
+ * Partial dependence of one column, of the output a person reads: the value (target units), or the
+ * probability of the class predicted most often (class 1 of two).
+ */
+function dependenceOf(
+  predict: (x: Float32Array, n: number) => Float32Array,
+  x: Float32Array,
+  n: number,
+  group: FeatureGroup,
+  run: RunToExplain,
+  scores: Float32Array,
+  k: number,
+): PdView {
+  const pd = partialDependence(predict, x, n, group, { gridSize: 20, iceRows: 30, seed: run.seed });
+  const { mean, std } = targetScale(run.preprocess);
+  let o = 0;
+  if (run.task === 'classification') {
+    if (k === 2) o = 1;
+    else {
+      const counts = new Array<number>(k).fill(0);
+      for (let i = 0; i < scores.length / k; i++) counts[argmax(scores, i * k, k)]!++;
+      o = argmax(counts, 0, k);
+    }
+  }
+  const unit = (v: number) => (run.task === 'regression' ? v * std + mean : v);
+  const points = pd.points.length;
+  return {
+    feature: group.name,
+    kind: group.encoding === 'number' ? 'numeric' : 'categorical',
+    output: run.task === 'regression' ? 'value' : `P(${run.classes![o]})`,
+    grid: pd.points.map((p) => (group.encoding === 'number' ? (p.raw ?? p.value) : p.label)),
+    average: pd.points.map((_, g) => unit(pd.average[g * pd.outputs + o] as number)),
+    ice: Array.from(pd.rows, (_, r) =>
+      Array.from({ length: points }, (_, g) => unit(pd.ice[(r * points + g) * pd.outputs + o] as number)),
+    ),
+  };
+}
