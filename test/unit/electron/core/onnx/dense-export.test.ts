@@ -65,6 +65,8 @@ async function checkClassifier(params: ModelParamsInput, task: 'multiclass' | 'b
   });
   const got = await runOnnx(bytes, manifest, table.records);
   model.dispose();
+  // One input per kept column, by the column's name: what a user's program feeds.
+  expect(got.inputNames).toEqual(manifest.features.map((s) => s.column));
   expect(got.dims.probabilities).toEqual([TEST_ROWS, classes.length]);
   expect(maxDifference(got.probabilities as Float32Array, expected)).toBeLessThan(1e-5);
   const labels = Array.from({ length: TEST_ROWS }, (_, r) => {
@@ -163,6 +165,18 @@ describe('ONNX export of dense models', () => {
     } finally {
       await cleanup();
     }
+    const clash: PreprocessManifest = {
+      ...manifest,
+      features: manifest.features.map((s, i) => (i === 0 ? { ...s, column: 'label' } : s)),
+    };
+    expect(() =>
+      exportOnnx({
+        name: 'm',
+        preprocess: clash,
+        model: { kind: 'dense', layers: denseLayersOf(model, manifest) },
+        producerVersion: '0',
+      }),
+    ).toThrow(/name of an ONNX output/);
     const wrong: PreprocessManifest = { ...manifest, features: manifest.features.slice(1) };
     expect(() => denseLayersOf(model, wrong)).toThrow(/Dense layers/);
     expect(() =>

@@ -126,6 +126,7 @@ export interface OnnxOutputs {
   probabilities?: Float32Array;
   value?: Float32Array;
   dims: Record<string, readonly number[]>;
+  inputNames: readonly string[];
 }
 
 /** Runs the exported model on `records` in onnxruntime-node (CPU). */
@@ -137,7 +138,7 @@ export async function runOnnx(
   const session = await ort.InferenceSession.create(bytes);
   try {
     const result = await session.run(onnxFeeds(manifest, records));
-    const out: OnnxOutputs = { dims: {} };
+    const out: OnnxOutputs = { dims: {}, inputNames: session.inputNames };
     for (const [name, tensor] of Object.entries(result)) {
       out.dims[name] = tensor.dims;
       if (name === 'label') out.label = tensor.data as string[];

@@ -78,7 +78,8 @@ function rawScores(ensemble: TreeEnsembleJson, x: Float32Array, rows: number, ro
         }
         node = (left ? tree.left[node] : tree.right[node]) as number;
       }
-      out[r * k + (ensemble.treeOutputs[t] as number)] += tree.value[node] as number;
+      const o = r * k + (ensemble.treeOutputs[t] as number);
+      out[o] = (out[o] as number) + (tree.value[node] as number);
     });
   }
   return out;
