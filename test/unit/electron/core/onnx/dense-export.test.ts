@@ -16,7 +16,7 @@ import {
 } from '../../../../../electron/core/training/preprocess.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
 import { tempDir } from '../helpers.js';
-import { fitTable, makeTable, maxDifference, runOnnx, TEST_ROWS } from './fixture.js';
+import { expectValuesClose, fitTable, makeTable, maxDifference, runOnnx, TEST_ROWS } from './fixture.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -124,13 +124,7 @@ describe('ONNX export of dense models', () => {
       });
       model.dispose();
       const got = await runOnnx(bytes, manifest, table.records);
-      expect(got.dims.value).toEqual([TEST_ROWS, 1]);
-      // Values are around 1000: compare relative to their size, float32's own precision is 6e-8.
-      const relative = maxDifference(
-        (got.value as Float32Array).map((v, i) => v / (expected[i] as number)),
-        new Float32Array(TEST_ROWS).fill(1),
-      );
-      expect(relative).toBeLessThan(1e-5);
+      expectValuesClose(got, expected);
     }
   });
 
@@ -165,28 +159,14 @@ describe('ONNX export of dense models', () => {
     } finally {
       await cleanup();
     }
-    const clash: PreprocessManifest = {
-      ...manifest,
-      features: manifest.features.map((s, i) => (i === 0 ? { ...s, column: 'label' } : s)),
-    };
-    expect(() =>
-      exportOnnx({
-        name: 'm',
-        preprocess: clash,
-        model: { kind: 'dense', layers: denseLayersOf(model, manifest) },
-        producerVersion: '0',
-      }),
-    ).toThrow(/name of an ONNX output/);
+    const layers = denseLayersOf(model, manifest);
+    const exportWith = (preprocess: PreprocessManifest) => () =>
+      exportOnnx({ name: 'm', preprocess, model: { kind: 'dense', layers }, producerVersion: '0' });
+    const renamed = manifest.features.map((s, i) => (i === 0 ? { ...s, column: 'label' } : s));
+    expect(exportWith({ ...manifest, features: renamed })).toThrow(/name of an ONNX output/);
     const wrong: PreprocessManifest = { ...manifest, features: manifest.features.slice(1) };
     expect(() => denseLayersOf(model, wrong)).toThrow(/Dense layers/);
-    expect(() =>
-      exportOnnx({
-        name: 'm',
-        preprocess: wrong,
-        model: { kind: 'dense', layers: denseLayersOf(model, manifest) },
-        producerVersion: '0',
-      }),
-    ).toThrow(/do not fit the preprocessing/);
+    expect(exportWith(wrong)).toThrow(/do not fit the preprocessing/);
     model.dispose();
   });
 });

@@ -2,6 +2,7 @@
 // column), the records the endpoint would take for its test rows (with unknown categories and
 // JSON-number categories), and an onnxruntime-node run of an exported file on those records.
 import * as ort from 'onnxruntime-node';
+import { expect } from 'vitest';
 import type { ColumnData, ColumnSet } from '../../../../../electron/core/training/columns.js';
 import type { PreprocessManifest } from '../../../../../electron/core/training/manifest.js';
 import { fitPreprocess } from '../../../../../electron/core/training/preprocess.js';
@@ -157,4 +158,14 @@ export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
   return Number.isNaN(worst) ? Infinity : worst;
+}
+
+/**
+ * Regression outputs against Cairn's values: [rows, 1], and equal relative to their size (they
+ * are around 1000, where float32's own step is 6e-5).
+ */
+export function expectValuesClose(got: OnnxOutputs, expected: Float32Array): void {
+  expect(got.dims.value).toEqual([expected.length, 1]);
+  const ratios = (got.value as Float32Array).map((v, i) => v / (expected[i] as number));
+  expect(maxDifference(ratios, new Float32Array(expected.length).fill(1))).toBeLessThan(1e-5);
 }
