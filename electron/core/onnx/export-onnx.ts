@@ -19,7 +19,12 @@ import { treeGraph } from './tree-graph.js';
 
 export { OUTPUT_NAMES } from './output-heads.js';
 
-/** The model part of an export: a dense chain (what buildModel makes) or a tree ensemble. */
+/**
+ * The model part of an export: a dense chain (what buildModel makes) or a tree ensemble. Both read
+ * the feature matrix the preprocessing manifest makes (transform's columns, in its order): for
+ * trees, featureKinds[i] describes column i, and a categorical column is an index step's code
+ * (1..k, 0 for missing or unknown), which the trees' category sets name.
+ */
 export type ExportableModel =
   | { kind: 'dense'; layers: readonly DenseLayer[] }
   | {

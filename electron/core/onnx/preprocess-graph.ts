@@ -6,8 +6,8 @@
 //   Double, not float: the scaling is computed in double as preprocess.ts does, and a float holds
 //   an epoch-ms time only to about two minutes.
 // - boolean columns: double 0 or 1, NaN for missing (ONNX bool has no missing value).
-// - categorical columns: string. A text that is not a training category (missing, unknown, or "")
-//   gives all zeros (one-hot) or 0 (index), as missing and unknown do in Cairn.
+// - categorical columns: string. A text that is not a training category gives all zeros (one-hot)
+//   or 0 (index), as missing and unknown do in Cairn: send "" for missing (unless "" is a category).
 // What the graph cannot do that the endpoint does: refuse a fraction in an integer column or a
 // boolean other than 0/1 (they pass through), and match a category by numeric value beyond the
 // text a JSON number has ("3" finds category "3.0"; "3.00" does not).
