@@ -5,7 +5,7 @@
 // load. Anything else returns undefined and is served through tfjs.
 import * as tf from '@tensorflow/tfjs';
 
-type Act = 'linear' | 'relu' | 'tanh' | 'elu' | 'selu' | 'sigmoid' | 'softplus' | 'softmax';
+export type DenseActivation = 'linear' | 'relu' | 'tanh' | 'elu' | 'selu' | 'sigmoid' | 'softplus' | 'softmax';
 const ACTIVATIONS: ReadonlySet<string> = new Set([
   'linear',
   'relu',
@@ -19,16 +19,16 @@ const ACTIVATIONS: ReadonlySet<string> = new Set([
 // Layers that do nothing at inference.
 const INERT: ReadonlySet<string> = new Set(['Dropout', 'SeededDropout']);
 // tfjs's SELU constants.
-const SELU_SCALE = 1.0507009873554805;
-const SELU_SCALE_ALPHA = 1.7580993408473768;
+export const SELU_SCALE = 1.0507009873554805;
+export const SELU_SCALE_ALPHA = 1.7580993408473768;
 
-interface DenseLayer {
+export interface DenseLayer {
   /** Row-major in × out, as tfjs stores a Dense kernel. */
   kernel: Float32Array;
   bias: Float32Array;
   inputs: number;
   units: number;
-  activation: Act;
+  activation: DenseActivation;
 }
 
 /** Above this many weights the arithmetic outweighs tfjs's dispatch, and a native backend wins. */
@@ -42,10 +42,23 @@ export function compileDenseForward(
   model: tf.LayersModel,
   width: number,
 ): ((x: Float32Array, n: number) => Float32Array) | undefined {
+  const layers = denseChain(model, width);
+  if (!layers || layers.reduce((n, l) => n + l.inputs * l.units, 0) > MAX_WEIGHTS) return undefined;
+  return (x, n) => {
+    let a = x;
+    for (const layer of layers) a = dense(layer, a, n);
+    return a;
+  };
+}
+
+/**
+ * The weights of a Sequential chain of Dense layers (with a bias and a known activation; dropout
+ * layers skipped) taking `width` features, or undefined for any other model.
+ */
+export function denseChain(model: tf.LayersModel, width: number): DenseLayer[] | undefined {
   if (!(model instanceof tf.Sequential)) return undefined;
   const layers: DenseLayer[] = [];
   let inputs = width;
-  let weights = 0;
   for (const layer of model.layers) {
     const cls = layer.getClassName();
     if (INERT.has(cls)) continue;
@@ -63,17 +76,11 @@ export function compileDenseForward(
       bias: Float32Array.from(b.dataSync()),
       inputs,
       units,
-      activation: activation as Act,
+      activation: activation as DenseActivation,
     });
-    weights += inputs * units;
     inputs = units;
   }
-  if (layers.length === 0 || weights > MAX_WEIGHTS) return undefined;
-  return (x, n) => {
-    let a = x;
-    for (const layer of layers) a = dense(layer, a, n);
-    return a;
-  };
+  return layers.length === 0 ? undefined : layers;
 }
 
 function dense(layer: DenseLayer, x: Float32Array, n: number): Float32Array {
@@ -95,7 +102,7 @@ function dense(layer: DenseLayer, x: Float32Array, n: number): Float32Array {
   return out;
 }
 
-function activate(activation: Act, y: Float32Array, at: number, units: number): void {
+function activate(activation: DenseActivation, y: Float32Array, at: number, units: number): void {
   const end = at + units;
   switch (activation) {
     case 'linear':

@@ -127,7 +127,7 @@ export function categoryFinder(categories: readonly string[]): (text: string) =>
 }
 
 /** plainNumber, where a double holds it exactly enough to compare: long ids beyond 2^53 are left to their text. */
-function exactNumber(s: string): number | undefined {
+export function exactNumber(s: string): number | undefined {
   const x = plainNumber(s);
   return x !== undefined && Math.abs(x) <= Number.MAX_SAFE_INTEGER ? x : undefined;
 }
