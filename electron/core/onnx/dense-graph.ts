@@ -1,7 +1,7 @@
 // Dense models (logistic and linear regression, the MLP) as ONNX: one Gemm per layer, followed by
 // the layer's activation, with tfjs's definitions (SELU's constants, softmax over the classes).
-import type { DenseActivation, DenseLayer } from '../serving/dense-forward.js';
-import { SELU_SCALE, SELU_SCALE_ALPHA } from '../serving/dense-forward.js';
+import type { DenseActivation, DenseLayer } from '../training/dense-forward.js';
+import { SELU_SCALE, SELU_SCALE_ALPHA } from '../training/dense-forward.js';
 import type { GraphBuilder } from './graph-builder.js';
 
 /** The chain's output for the float [N, inputs] `features`. */

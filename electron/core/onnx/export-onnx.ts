@@ -4,8 +4,8 @@
 // (1.10 and later) and the other common runtimes implement.
 import type * as tf from '@tensorflow/tfjs';
 import { CairnError } from '../errors.js';
-import type { DenseLayer } from '../serving/dense-forward.js';
-import { denseChain } from '../serving/dense-forward.js';
+import type { DenseLayer } from '../training/dense-forward.js';
+import { denseChain } from '../training/dense-forward.js';
 import { loadArtifacts } from '../training/artifacts.js';
 import type { TreeEnsembleJson } from '../training/gbdt/tree-format.js';
 import type { PreprocessManifest } from '../training/manifest.js';
@@ -27,12 +27,8 @@ export { OUTPUT_NAMES } from './output-heads.js';
  */
 export type ExportableModel =
   | { kind: 'dense'; layers: readonly DenseLayer[] }
-  | {
-      kind: 'trees';
-      trees: TreeEnsembleJson;
-      /** Whether the trees read missing numbers as NaN (their own missing direction) rather than the median. */
-      missingAsNaN: boolean;
-    };
+  /** Trees read missing values as NaN where their preprocessing keeps them (manifest.ts, MissingPolicy). */
+  | { kind: 'trees'; trees: TreeEnsembleJson };
 
 export interface OnnxExportInput {
   /** Shown by model viewers (the graph's name), e.g. "churn v3". */
@@ -62,9 +58,7 @@ export function exportOnnx(input: OnnxExportInput): Uint8Array {
     );
   const g = new GraphBuilder();
   const width = featureCount(preprocess);
-  const features = featureMatrix(g, preprocess, {
-    keepMissingNumbers: model.kind === 'trees' && model.missingAsNaN,
-  });
+  const features = featureMatrix(g, preprocess);
   const classes = target.task === 'classification' ? target.classes : null;
   let out: string;
   if (model.kind === 'dense') {
@@ -104,16 +98,18 @@ export function denseLayersOf(model: tf.LayersModel, preprocess: PreprocessManif
   return layers;
 }
 
-/** A saved dense model's export input parts, read (and checked) from its artifacts folder. */
-export async function denseExportFromFolder(
+/** A saved model's export input parts, read (and checked) from its artifacts folder: a network or trees. */
+export async function exportPartsFromFolder(
   dir: string,
   expectedSha256?: string,
 ): Promise<{ preprocess: PreprocessManifest; model: ExportableModel }> {
-  const { model, preprocess } = await loadArtifacts(dir, expectedSha256);
+  const artifacts = await loadArtifacts(dir, expectedSha256);
   try {
-    return { preprocess, model: { kind: 'dense', layers: denseLayersOf(model, preprocess) } };
+    const { preprocess, trees, model } = artifacts;
+    if (trees) return { preprocess, model: { kind: 'trees', trees } };
+    return { preprocess, model: { kind: 'dense', layers: denseLayersOf(model!, preprocess) } };
   } finally {
-    model.dispose();
+    artifacts.dispose();
   }
 }
 

@@ -13,37 +13,28 @@
 // text a JSON number has ("3" finds category "3.0"; "3.00" does not).
 import { CairnError } from '../errors.js';
 import type { FeatureStep, PreprocessManifest } from '../training/manifest.js';
-import { exactNumber } from '../training/manifest.js';
+import { exactNumber, keepsMissing } from '../training/manifest.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { ML_DOMAIN } from './graph-builder.js';
 import { DataType } from './onnx-proto.js';
 
-export interface FeatureGraphOptions {
-  /**
-   * Leave missing numbers NaN through scaling instead of filling the median: for models that
-   * route missing values themselves (gradient-boosted trees' learned default direction).
-   */
-  keepMissingNumbers?: boolean;
-}
-
-/** Declares the column inputs of `manifest` and returns the float [N, featureCount] feature matrix. */
-export function featureMatrix(
-  g: GraphBuilder,
-  manifest: PreprocessManifest,
-  options: FeatureGraphOptions = {},
-): string {
-  const parts = manifest.features.map((step) => stepFeatures(g, step, options));
+/**
+ * Declares the column inputs of `manifest` and returns the float [N, featureCount] feature matrix.
+ * A manifest that keeps missing values (MissingPolicy 'keep', for trees, which route them by a
+ * learned default direction) leaves them NaN, an unknown category too, as transform does.
+ */
+export function featureMatrix(g: GraphBuilder, manifest: PreprocessManifest): string {
+  const keep = keepsMissing(manifest);
+  const parts = manifest.features.map((step) => stepFeatures(g, step, keep));
   if (parts.length === 0) throw new CairnError('invalid_argument', 'The model has no input features to export');
   return g.op('Concat', parts, { axis: { int: 1 } });
 }
 
-function stepFeatures(g: GraphBuilder, step: FeatureStep, options: FeatureGraphOptions): string {
+function stepFeatures(g: GraphBuilder, step: FeatureStep, keep: boolean): string {
   const column = step.column;
   if (step.kind === 'numeric') {
     const x = g.input({ name: column, dataType: DataType.DOUBLE, shape: ['N', 1], doc: inputDoc(step) });
-    const filled = options.keepMissingNumbers
-      ? x
-      : g.op('Where', [g.op('IsNaN', [x]), g.doubles(`${column}_median`, [step.median], []), x]);
+    const filled = keep ? x : g.op('Where', [g.op('IsNaN', [x]), g.doubles(`${column}_median`, [step.median], []), x]);
     const scaled = g.op('Div', [
       g.op('Sub', [filled, g.doubles(`${column}_mean`, [step.mean], [])]),
       g.doubles(`${column}_std`, [step.std], []),
@@ -52,7 +43,7 @@ function stepFeatures(g: GraphBuilder, step: FeatureStep, options: FeatureGraphO
   }
   if (step.kind === 'boolean') {
     const x = g.input({ name: column, dataType: DataType.DOUBLE, shape: ['N', 1], doc: inputDoc(step) });
-    const filled = g.op('Where', [g.op('IsNaN', [x]), g.doubles(`${column}_fill`, [step.fill], []), x]);
+    const filled = keep ? x : g.op('Where', [g.op('IsNaN', [x]), g.doubles(`${column}_fill`, [step.fill], []), x]);
     return g.op('Cast', [filled], { to: { int: DataType.FLOAT } });
   }
   const x = g.input({ name: column, dataType: DataType.STRING, shape: ['N', 1], doc: inputDoc(step) });
@@ -71,7 +62,11 @@ function stepFeatures(g: GraphBuilder, step: FeatureStep, options: FeatureGraphO
       },
       ML_DOMAIN,
     );
-    return g.op('Cast', [code], { to: { int: DataType.FLOAT } });
+    const codes = g.op('Cast', [code], { to: { int: DataType.FLOAT } });
+    if (!keep) return codes;
+    // Missing or unknown (code 0) stays missing for trees, as transform leaves it NaN.
+    const zero = g.op('Equal', [code, g.int64s(`${column}_none`, [0], [])]);
+    return g.op('Where', [zero, g.floats(`${column}_nan`, Float32Array.of(Number.NaN), []), codes]);
   }
   // One-hot: the category's position compared with 0..k-1; unknown is -1, which matches none.
   const code = g.op(

@@ -148,21 +148,3 @@ function activate(activation: DenseActivation, y: Float32Array, at: number, unit
     }
   }
 }
-
-/** The weights of a model that is one Dense layer (logistic and linear regression), as plain arrays. */
-export function singleDenseLayer(model: tf.LayersModel): {
-  inputs: number;
-  units: number;
-  kernel: Float32Array;
-  bias: Float32Array;
-} {
-  const dense = model.layers.filter((l) => !INERT.has(l.getClassName()));
-  const [k, b] = (dense.length === 1 ? dense[0]!.getWeights() : []) as tf.Tensor[];
-  if (!k || !b || k.shape.length !== 2) throw new Error('a linear model is one Dense layer with a bias');
-  return {
-    inputs: k.shape[0] as number,
-    units: k.shape[1] as number,
-    kernel: Float32Array.from(k.dataSync()),
-    bias: Float32Array.from(b.dataSync()),
-  };
-}

@@ -14,7 +14,7 @@ import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurv
 import type { Explanation } from '../../../shared/api.js';
 import { explainRun, type RunToExplain } from '../explain/explain-run.js';
 import type { DenseWeights } from '../explain/linear-shap.js';
-import { singleDenseLayer } from './dense-forward.js';
+import { denseChain } from './dense-forward.js';
 import { fitTrees } from './fit-trees.js';
 import { buildModel, checkShape, ModelParams, type ModelParamsInput, type Task } from './models.js';
 import { networkPredictor, treePredictor, type Predictor } from './predictor.js';
@@ -321,7 +321,7 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
     fitted = {
       body: { network: tfModel },
       predictor: networkPredictor(tfModel, width, classes?.length ?? 1),
-      ...(model.kind === 'mlp' ? {} : { linear: singleDenseLayer(tfModel) }),
+      ...(model.kind === 'mlp' ? {} : { linear: denseChain(tfModel, width)?.[0] }),
     };
   }
   try {

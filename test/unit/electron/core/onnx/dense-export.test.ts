@@ -4,7 +4,7 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { denseExportFromFolder, exportOnnx, denseLayersOf } from '../../../../../electron/core/onnx/export-onnx.js';
+import { exportPartsFromFolder, exportOnnx, denseLayersOf } from '../../../../../electron/core/onnx/export-onnx.js';
 import { saveArtifacts } from '../../../../../electron/core/training/artifacts.js';
 import type { PreprocessManifest } from '../../../../../electron/core/training/manifest.js';
 import { buildModel, type ModelParamsInput } from '../../../../../electron/core/training/models.js';
@@ -140,7 +140,7 @@ describe('ONNX export of dense models', () => {
     const expected = cairnPredict(model, manifest, table.records);
     const { dir, cleanup } = await tempDir('cairn-onnx-');
     try {
-      const saved = await saveArtifacts(path.join(dir, 'model'), model, manifest, {
+      const saved = await saveArtifacts(path.join(dir, 'model'), { network: model }, manifest, {
         format: 'cairn-model-card/1',
         task: 'classification',
         target: 'y',
@@ -152,7 +152,7 @@ describe('ONNX export of dense models', () => {
         tfjsVersion: tf.version.tfjs,
         createdAt: 'now',
       });
-      const parts = await denseExportFromFolder(saved.dir, saved.sha256);
+      const parts = await exportPartsFromFolder(saved.dir, saved.sha256);
       expect(parts.preprocess).toEqual(manifest);
       const got = await runOnnx(exportOnnx({ name: 'saved', producerVersion: '0', ...parts }), manifest, table.records);
       expect(maxDifference(got.probabilities as Float32Array, expected)).toBeLessThan(1e-5);

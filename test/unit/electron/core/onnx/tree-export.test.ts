@@ -24,20 +24,9 @@ import {
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
 import { expectValuesClose, fitTable, makeTable, maxDifference, runOnnx, TEST_ROWS, type Table } from './fixture.js';
 
-/** The feature matrix the trees read: transformRecords's, with missing numbers left NaN when asked. */
-function treeFeatures(manifest: PreprocessManifest, records: Record<string, unknown>[], missingAsNaN: boolean) {
-  const x = transformRecords(manifest, records);
-  const width = featureCount(manifest);
-  if (!missingAsNaN) return x;
-  let offset = 0;
-  for (const step of manifest.features) {
-    if (step.kind === 'numeric')
-      records.forEach((r, i) => {
-        if (r[step.column] === null) x[i * width + offset] = Number.NaN;
-      });
-    offset += stepWidth(step);
-  }
-  return x;
+/** The manifest trees train with when they keep missing values (NaN; preprocess.ts's MissingPolicy). */
+function treeManifest(manifest: PreprocessManifest, missingAsNaN: boolean): PreprocessManifest {
+  return missingAsNaN ? { ...manifest, missing: 'keep' } : manifest;
 }
 
 function featureKinds(manifest: PreprocessManifest): FeatureKind[] {
@@ -88,7 +77,7 @@ function rawScores(ensemble: TreeEnsembleJson, x: Float32Array, rows: number, ro
 /**
  * A random tree over the features of `x` (rows × width): thresholds are values the rows hold, or
  * a hair below one (a double that rounds up to the float32 value), so rows sit on both sides of
- * the boundary; category sets are random subsets of 0..max (0 is missing or unknown).
+ * the boundary; category sets are random subsets of 0..max (0 is missing or unknown unless kept as NaN).
  */
 function randomTree(
   random: () => number,
@@ -126,7 +115,9 @@ function randomTree(
     tree.value[at] = 0;
     if (kinds[f] === 'categorical') {
       let max = 0;
-      for (let r = 0; r < rows; r++) max = Math.max(max, x[r * width + f] as number);
+      // Missing codes are NaN where the manifest keeps them: they take no part in the range.
+      for (let r = 0; r < rows; r++)
+        if (!Number.isNaN(x[r * width + f])) max = Math.max(max, x[r * width + f] as number);
       const set: number[] = [];
       for (let c = 0; c <= max; c++) if (random() < 0.4) set.push(c);
       tree.categories[at] = set;
@@ -172,11 +163,11 @@ async function checkClassifier(
   objective: 'binary_logloss' | 'softmax',
   missingAsNaN: boolean,
 ) {
-  const manifest = fitTable(table, 'classification');
+  const manifest = treeManifest(fitTable(table, 'classification'), missingAsNaN);
   const classes = manifest.target?.task === 'classification' ? manifest.target.classes : [];
   const k = classes.length;
   // Thresholds come from all rows' features, the training rows' included.
-  const x = treeFeatures(manifest, table.records, missingAsNaN);
+  const x = transformRecords(manifest, table.records);
   const ensemble = randomEnsemble(seed, manifest, x, objective, objective === 'softmax' ? k : 1);
   const routes: Routes = { missing: 0, inSet: 0, notInSet: 0, atThreshold: 0 };
   const raw = rawScores(ensemble, x, TEST_ROWS, routes);
@@ -196,7 +187,7 @@ async function checkClassifier(
   const bytes = exportOnnx({
     name: 'trees',
     preprocess: manifest,
-    model: { kind: 'trees', trees: ensemble, missingAsNaN },
+    model: { kind: 'trees', trees: ensemble },
     producerVersion: '0',
   });
   const got = await runOnnx(bytes, manifest, table.records);
@@ -229,8 +220,8 @@ describe('ONNX export of tree ensembles', () => {
 
   it('regression: raw score plus base, back in target units', async () => {
     const table = makeTable('regression', 23);
-    const manifest = fitTable(table, 'regression');
-    const x = treeFeatures(manifest, table.records, true);
+    const manifest = treeManifest(fitTable(table, 'regression'), true);
+    const x = transformRecords(manifest, table.records);
     const ensemble = randomEnsemble(23, manifest, x, 'squared_error', 1);
     const routes: Routes = { missing: 0, inSet: 0, notInSet: 0, atThreshold: 0 };
     const expected = decodeValues(manifest, Float32Array.from(rawScores(ensemble, x, TEST_ROWS, routes)));
@@ -238,7 +229,7 @@ describe('ONNX export of tree ensembles', () => {
     const bytes = exportOnnx({
       name: 'r',
       preprocess: manifest,
-      model: { kind: 'trees', trees: ensemble, missingAsNaN: true },
+      model: { kind: 'trees', trees: ensemble },
       producerVersion: '0',
     });
     const got = await runOnnx(bytes, manifest, table.records);
@@ -248,12 +239,12 @@ describe('ONNX export of tree ensembles', () => {
   it('refuses trees that do not fit the preprocessing or the target', () => {
     const table = makeTable('binary', 24);
     const manifest = fitTable(table, 'classification');
-    const x = treeFeatures(manifest, table.records, false);
+    const x = transformRecords(manifest, table.records);
     const ensemble = randomEnsemble(24, manifest, x, 'binary_logloss', 1);
     const input = (trees: TreeEnsembleJson) => ({
       name: 'm',
       preprocess: manifest,
-      model: { kind: 'trees' as const, trees, missingAsNaN: false },
+      model: { kind: 'trees' as const, trees },
       producerVersion: '0',
     });
     expect(() => exportOnnx(input({ ...ensemble, featureKinds: ensemble.featureKinds.slice(1) }))).toThrow(/features/);
