@@ -50,3 +50,10 @@ export function outputCount(predictions: ArrayLike<number>, n: number): number {
     throw new RangeError(`The model returned ${predictions.length} values for ${n} rows`);
   return k;
 }
+
+/** The width d of n rows of a row-major feature matrix, refusing a length that is not n×d rows. */
+export function rowWidth(x: ArrayLike<number>, n: number): number {
+  const d = n > 0 ? x.length / n : 0;
+  if (!Number.isInteger(d) || d < 1) throw new RangeError(`Expected ${n} rows of features, got ${x.length} values`);
+  return d;
+}

@@ -6,7 +6,7 @@
 // groups), else estimated from seeded samples drawn by the kernel, each with its complement
 // (paired sampling, Covert & Lee 2021), and given a standard error by bootstrapping the pairs.
 import type { Attributions, Predict } from './attributions.js';
-import { outputCount } from './attributions.js';
+import { outputCount, rowWidth } from './attributions.js';
 import type { FeatureGroup } from './feature-groups.js';
 import { checkGroups } from './feature-groups.js';
 import { randomInt, seededRandom } from '../training/seeded-random.js';
@@ -50,8 +50,7 @@ export function kernelShap(
   groups: readonly FeatureGroup[],
   options: KernelShapOptions = {},
 ): KernelShapResult {
-  const d = n > 0 ? x.length / n : 0;
-  if (!Number.isInteger(d) || d < 1) throw new RangeError(`Expected ${n} rows of features, got ${x.length} values`);
+  const d = rowWidth(x, n);
   const nb = background.length / d;
   if (!Number.isInteger(nb) || nb < 1)
     throw new RangeError(`The background must be rows of ${d} features, got ${background.length} values`);

@@ -4,7 +4,7 @@
 // 5th..95th percentiles, as scikit-learn, so outliers do not stretch the chart), each category of a
 // one-hot column, each frequent code of a code column.
 import type { Predict } from './attributions.js';
-import { outputCount } from './attributions.js';
+import { outputCount, rowWidth } from './attributions.js';
 import type { FeatureGroup } from './feature-groups.js';
 import { checkGroups } from './feature-groups.js';
 import { seededRandom, shuffleInPlace } from '../training/seeded-random.js';
@@ -48,8 +48,7 @@ export function partialDependence(
   group: FeatureGroup,
   options: PartialDependenceOptions = {},
 ): PartialDependence {
-  const d = n > 0 ? x.length / n : 0;
-  if (!Number.isInteger(d) || d < 1) throw new RangeError(`Expected ${n} rows of features, got ${x.length} values`);
+  const d = rowWidth(x, n);
   checkGroups([group], d);
   const gridSize = options.gridSize ?? PARTIAL_DEPENDENCE_DEFAULTS.gridSize;
   if (!Number.isInteger(gridSize) || gridSize < 2)

@@ -3,7 +3,7 @@
 // to the target while keeping its distribution. Works for any model through its predictions. A
 // column's features (one-hot) move together, under one permutation of the rows.
 import type { Predict } from './attributions.js';
-import { outputCount } from './attributions.js';
+import { outputCount, rowWidth } from './attributions.js';
 import type { FeatureGroup } from './feature-groups.js';
 import { checkGroups } from './feature-groups.js';
 import { accuracy, argmaxRows, logLoss, r2, rmse } from '../training/evaluation-metrics.js';
@@ -54,8 +54,7 @@ export function permutationImportance(
   const repeats = options.repeats ?? PERMUTATION_DEFAULTS.repeats;
   if (!Number.isInteger(repeats) || repeats < 1)
     throw new RangeError(`repeats must be a whole number ≥ 1, got ${repeats}`);
-  const d = n > 0 ? x.length / n : 0;
-  if (!Number.isInteger(d) || d < 1) throw new RangeError(`Expected ${n} rows of features, got ${x.length} values`);
+  const d = rowWidth(x, n);
   checkGroups(groups, d);
   const baseline = scorer.score(predict(x, n));
   const random = seededRandom(options.seed ?? PERMUTATION_DEFAULTS.seed);

@@ -123,9 +123,19 @@ function recurse(
   const split = t.feature[node]!;
   if (split < 0) {
     const v = t.value[node]!;
+    // For an element x does not follow (one = 0) the unwound sum is Σ w_i / (depth − i) scaled by
+    // its zero fraction: the sum is the same for all of them, so it is taken once per leaf.
+    let coldSum = Number.NaN;
     for (let i = 1; i <= depth; i++) {
-      const w = unwoundSum(p, at, depth, i);
-      phi[phiAt + p.feature[at + i]!]! += w * (p.one[at + i]! - p.zero[at + i]!) * v;
+      const one = p.one[at + i]!;
+      const zero = p.zero[at + i]!;
+      let w: number;
+      if (one !== 0) w = unwoundSum(p, at, depth, i);
+      else {
+        if (Number.isNaN(coldSum)) coldSum = coldWeightSum(p, at, depth);
+        w = (coldSum * (depth + 1)) / zero;
+      }
+      phi[phiAt + p.feature[at + i]!]! += w * (one - zero) * v;
     }
     return;
   }
@@ -201,26 +211,26 @@ function unwind(p: PathBuffers, at: number, depth: number, k: number): void {
   }
 }
 
-/** The total weight the path would have with element k unwound, without changing the path. */
+/** The total weight the path would have with element k, which x follows (one = 1), unwound. */
 function unwoundSum(p: PathBuffers, at: number, depth: number, k: number): number {
   const w = p.weight;
-  const one = p.one[at + k]!;
-  const zero = p.zero[at + k]!;
   const d1 = depth + 1;
+  const zeroOverD1 = p.zero[at + k]! * RECIPROCALS[d1]!;
   let total = 0;
-  if (one !== 0) {
-    const zeroOverD1 = zero * RECIPROCALS[d1]!;
-    let next = w[at + depth]!;
-    for (let i = depth - 1; i >= 0; i--) {
-      const tmp = next * d1 * RECIPROCALS[i + 1]!;
-      total += tmp;
-      next = w[at + i]! - tmp * zeroOverD1 * (depth - i);
-    }
-  } else {
-    // zero > 0 here: recurse prunes edges with both fractions 0.
-    for (let i = depth - 1; i >= 0; i--) total += w[at + i]! * RECIPROCALS[depth - i]!;
-    total *= d1 / zero;
+  let next = w[at + depth]!;
+  for (let i = depth - 1; i >= 0; i--) {
+    const tmp = next * d1 * RECIPROCALS[i + 1]!;
+    total += tmp;
+    next = w[at + i]! - tmp * zeroOverD1 * (depth - i);
   }
+  return total;
+}
+
+/** Σ_i w_i / (depth − i): the unwound sum of any element x does not follow, times its zero / (depth + 1). */
+function coldWeightSum(p: PathBuffers, at: number, depth: number): number {
+  const w = p.weight;
+  let total = 0;
+  for (let i = depth - 1; i >= 0; i--) total += w[at + i]! * RECIPROCALS[depth - i]!;
   return total;
 }
 
