@@ -1,5 +1,6 @@
 // Running: a step's state in a run and what it produced, as the editor shows them.
 import { z } from 'zod';
+import { AlertRule } from '../api/monitoring.js';
 import { gateOps } from './gates.js';
 
 /** A step's state in a run: cached means its output came from an earlier run with the same inputs. */
@@ -29,17 +30,18 @@ export const GateResult = z.object({
 });
 export type GateResult = z.infer<typeof GateResult>;
 
-/** One alert rule a monitor step applied: its id in the monitoring engine, a readable line, and its settings. */
+/** One alert rule a monitor step applied: its id in the monitoring engine, a readable line, and its settings (as the contract's AlertRule has them). */
+const { id, metric, comparator, threshold, window, action, minSamples, enabled } = AlertRule.shape;
 export const MonitorRuleOutput = z.object({
-  id: z.string(),
+  id,
   line: z.string(),
-  metric: z.string(),
-  comparator: z.string(),
-  threshold: z.number(),
-  window: z.string(),
-  action: z.string(),
-  minSamples: z.number(),
-  enabled: z.boolean(),
+  metric,
+  comparator,
+  threshold,
+  window,
+  action,
+  minSamples,
+  enabled,
 });
 export type MonitorRuleOutput = z.infer<typeof MonitorRuleOutput>;
 

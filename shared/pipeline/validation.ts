@@ -5,7 +5,14 @@ import { ALIAS_PATTERN, ALIAS_RULE } from '../names.js';
 import { PIPELINE_FORMAT, PipelineSpec, type PipelineEdge, type PipelineNode } from './file.js';
 import { parseGate, type PipelineTask } from './gates.js';
 import { findCycle, upstreamOfKind } from './graph.js';
-import { isNodeKind, nodeKindNames, nodeKinds, nodeParamSchemas, type NodeParams } from './kinds/index.js';
+import {
+  isNodeKind,
+  nodeKindNames,
+  nodeKinds,
+  nodeParamSchemas,
+  type NodeKindName,
+  type NodeParams,
+} from './kinds/index.js';
 import { monitorTaskIssues } from './kinds/monitor.js';
 import { inputTakes, outputType, portTypeLabels, specPortGraph } from './ports.js';
 
@@ -158,23 +165,11 @@ export function validatePipeline(input: unknown): ValidationResult {
     const out = nodeKinds[source.kind].outputs.find((p) => p.name === edge.sourcePort);
     const inp = nodeKinds[target.kind].inputs.find((p) => p.name === edge.targetPort);
     if (!out) {
-      const names = nodeKinds[source.kind].outputs.map((p) => p.name);
-      issues.push({
-        edgeId: edge.id,
-        nodeId: source.id,
-        port: edge.sourcePort,
-        message: `${nodeKinds[source.kind].label} "${source.id}" has no output "${edge.sourcePort}"${names.length ? ` (outputs: ${names.join(', ')})` : ' (it has no outputs)'}`,
-      });
+      issues.push(noSuchPort(edge, source.id, source.kind, 'output', edge.sourcePort));
       continue;
     }
     if (!inp) {
-      const names = nodeKinds[target.kind].inputs.map((p) => p.name);
-      issues.push({
-        edgeId: edge.id,
-        nodeId: target.id,
-        port: edge.targetPort,
-        message: `${nodeKinds[target.kind].label} "${target.id}" has no input "${edge.targetPort}"${names.length ? ` (inputs: ${names.join(', ')})` : ' (it has no inputs)'}`,
-      });
+      issues.push(noSuchPort(edge, target.id, target.kind, 'input', edge.targetPort));
       continue;
     }
     const key = `${target.id}\u0000${inp.name}`;
@@ -232,6 +227,25 @@ export function validatePipeline(input: unknown): ValidationResult {
   issues.push(...gateRules(spec, byId, goodEdges));
   issues.push(...monitorRules(spec, byId, goodEdges));
   return issues.length ? { ok: false, spec, issues } : { ok: true, spec, issues: [] };
+}
+
+/** An edge naming a port its node's kind does not have, with the ports it does have. */
+function noSuchPort(
+  edge: PipelineEdge,
+  nodeId: string,
+  kind: NodeKindName,
+  side: 'input' | 'output',
+  port: string,
+): PipelineIssue {
+  const spec = nodeKinds[kind];
+  const names = (side === 'input' ? spec.inputs : spec.outputs).map((p) => p.name);
+  const has = names.length ? ` (${side}s: ${names.join(', ')})` : ` (it has no ${side}s)`;
+  return {
+    edgeId: edge.id,
+    nodeId,
+    port,
+    message: `${spec.label} "${nodeId}" has no ${side} "${port}"${has}`,
+  };
 }
 
 /** Rules between fields of one node that a per-field schema cannot say. */

@@ -194,8 +194,14 @@ describe('validatePipeline', () => {
         message: expect.stringMatching(/has no output "table" \(outputs: data\)/) as string,
       }),
     );
-    expect(issuesOf((s) => (s.edges[3]!.targetPort = 'input'))).toContainEqual(
-      expect.objectContaining({ edgeId: 'e4', nodeId: 'evaluate', port: 'input' }),
+    expect(issuesOf((s) => (s.edges[3]!.targetPort = 'input'))).toContainEqual({
+      edgeId: 'e4',
+      nodeId: 'evaluate',
+      port: 'input',
+      message: 'Evaluate "evaluate" has no input "input" (inputs: model, data)',
+    });
+    expect(issuesOf((s) => (s.edges[1]!.target = 'source'))).toContainEqual(
+      expect.objectContaining({ message: 'Dataset "source" has no input "data" (it has no inputs)' }),
     );
   });
 
