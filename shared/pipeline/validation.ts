@@ -135,22 +135,8 @@ export function validatePipeline(input: unknown): ValidationResult {
   for (const edge of spec.edges) {
     const source = byId.get(edge.source);
     const target = byId.get(edge.target);
-    if (!source) {
-      issues.push({
-        edgeId: edge.id,
-        nodeId: edge.target,
-        field: 'source',
-        message: `edge "${edge.id}" comes from a node "${edge.source}" that does not exist`,
-      });
-      continue;
-    }
-    if (!target) {
-      issues.push({
-        edgeId: edge.id,
-        nodeId: edge.source,
-        field: 'target',
-        message: `edge "${edge.id}" goes to a node "${edge.target}" that does not exist`,
-      });
+    if (!source || !target) {
+      issues.push(noSuchNode(edge, source ? 'target' : 'source'));
       continue;
     }
     if (!isNodeKind(source.kind) || !isNodeKind(target.kind)) continue;
@@ -227,6 +213,17 @@ export function validatePipeline(input: unknown): ValidationResult {
   issues.push(...gateRules(spec, byId, goodEdges));
   issues.push(...monitorRules(spec, byId, goodEdges));
   return issues.length ? { ok: false, spec, issues } : { ok: true, spec, issues: [] };
+}
+
+/** An edge from or to a node that is not in the file; the issue names the node at its other end. */
+function noSuchNode(edge: PipelineEdge, end: 'source' | 'target'): PipelineIssue {
+  const [other, way] = end === 'source' ? [edge.target, 'comes from'] : [edge.source, 'goes to'];
+  return {
+    edgeId: edge.id,
+    nodeId: other,
+    field: end,
+    message: `edge "${edge.id}" ${way} a node "${edge[end]}" that does not exist`,
+  };
 }
 
 /** An edge naming a port its node's kind does not have, with the ports it does have. */
