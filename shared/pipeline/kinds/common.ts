@@ -26,8 +26,9 @@ export const tableOut: PortSpec = { name: 'data', label: 'Table', type: 'dataset
 /** Ports of the row-wise and fitted table steps, which work before or after a split. */
 export const tableOrSplitIn: PortSpec = { ...tableIn, takesSplit: true };
 export const tableOrSplitOut: PortSpec = { ...tableOut, keepsSplitOf: 'data' };
-/** The input of the steps after a split (train, evaluate). */
-export const splitIn: PortSpec = { name: 'data', label: 'Split', type: 'split', required: true };
+/** A split's table, and the input of the steps after it (train, evaluate). */
+export const splitOut: PortSpec = { name: 'data', label: 'Split', type: 'split' };
+export const splitIn: PortSpec = { ...splitOut, required: true };
 export const modelIn: PortSpec = { name: 'model', label: 'Model', type: 'model', required: true };
 export const modelOut: PortSpec = { name: 'model', label: 'Model', type: 'model' };
 

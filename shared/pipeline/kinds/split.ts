@@ -1,7 +1,7 @@
 // The split kind: assigns each row to train, validation or test (electron/core/pipelines/kinds/split.ts runs it).
 import { SEED } from '../../training-settings.js';
 import { enumField, fractionField, settingField } from '../fields.js';
-import { tableIn, type NodeKindSpec } from './common.js';
+import { splitOut, tableIn, type NodeKindSpec } from './common.js';
 
 /** The column a split adds: 'train', 'validation' or 'test' per row. */
 export const SPLIT_COLUMN = '__split';
@@ -12,7 +12,7 @@ export const splitKind: NodeKindSpec = {
   category: 'prepare',
   description: 'Assigns each row to train, validation or test; training learns on train, evaluation scores test.',
   inputs: [tableIn],
-  outputs: [{ name: 'data', label: 'Split', type: 'split' }],
+  outputs: [splitOut],
   params: [
     enumField('method', 'Method', { random: 'Random', stratified: 'Stratified by a column' }, 'random'),
     {
