@@ -1,6 +1,6 @@
 // The training settings, each defined once: its label, bounds, default and the options of a
 // choice. The contract (shared/api.ts RunRequest), the engine's parameters (training/train-loop.ts),
-// the pipeline train node's fields (shared/pipeline.ts) and the Train dialog's checks
+// the pipeline train node's fields (shared/pipeline/kinds/train.ts) and the Train dialog's checks
 // (renderer/src/pages/train/train-form.ts) all derive from here, so a bound or a default cannot
 // differ between the form, a pipeline file, the CLI and the engine (test/unit/shared/training-settings.test.ts).
 import { z } from 'zod';
@@ -24,6 +24,13 @@ export interface ChoiceSetting<T extends string> {
   label: string;
   options: readonly { value: T; label: string }[];
   default: T;
+}
+
+/** A choice's options written as `{ value: 'label' }`, in the order shown (keys are never integer-like). */
+export function options<const O extends Readonly<Record<string, string>>>(
+  labels: O,
+): readonly { value: keyof O & string; label: string }[] {
+  return Object.entries(labels).map(([value, label]) => ({ value, label }));
 }
 
 const MAX_SEED = 2 ** 31 - 1;
@@ -183,26 +190,22 @@ export const TREE_LOSS = {
 export const OPTIMIZER = {
   type: 'enum',
   label: 'Optimiser',
-  options: [
-    { value: 'adam', label: 'Adam' },
-    { value: 'sgd', label: 'SGD' },
-    { value: 'rmsprop', label: 'RMSprop' },
-  ],
+  options: options({ adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' }),
   default: 'adam',
 } as const satisfies ChoiceSetting<string>;
 
 export const ACTIVATION = {
   type: 'enum',
   label: 'Activation',
-  options: [
-    { value: 'relu', label: 'ReLU' },
-    { value: 'tanh', label: 'tanh' },
-    { value: 'elu', label: 'ELU' },
-    { value: 'selu', label: 'SELU' },
-    { value: 'sigmoid', label: 'Sigmoid' },
-    { value: 'softplus', label: 'Softplus' },
-    { value: 'linear', label: 'Linear' },
-  ],
+  options: options({
+    relu: 'ReLU',
+    tanh: 'tanh',
+    elu: 'ELU',
+    selu: 'SELU',
+    sigmoid: 'Sigmoid',
+    softplus: 'Softplus',
+    linear: 'Linear',
+  }),
   default: 'relu',
 } as const satisfies ChoiceSetting<string>;
 
@@ -210,24 +213,21 @@ export const ACTIVATION = {
 export const MONITOR = {
   type: 'enum',
   label: 'Watch',
-  options: [
-    { value: 'val_loss', label: 'Validation loss' },
-    { value: 'loss', label: 'Training loss' },
-    { value: 'val_acc', label: 'Validation accuracy' },
-    { value: 'acc', label: 'Training accuracy' },
-    { value: 'val_mae', label: 'Validation MAE' },
-    { value: 'mae', label: 'Training MAE' },
-  ],
+  options: options({
+    val_loss: 'Validation loss',
+    loss: 'Training loss',
+    val_acc: 'Validation accuracy',
+    acc: 'Training accuracy',
+    val_mae: 'Validation MAE',
+    mae: 'Training MAE',
+  }),
   default: 'val_loss',
 } as const satisfies ChoiceSetting<string>;
 
 export const CLASS_WEIGHT = {
   type: 'enum',
   label: 'Class weights',
-  options: [
-    { value: 'none', label: 'None' },
-    { value: 'balanced', label: 'Balanced' },
-  ],
+  options: options({ none: 'None', balanced: 'Balanced' }),
   default: 'none',
 } as const satisfies ChoiceSetting<string>;
 

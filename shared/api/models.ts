@@ -1,7 +1,7 @@
 // The model registry: versions, aliases, lineage, cards, bundles, batch predictions.
 import { z } from 'zod';
 import { ALIAS_PATTERN, ALIAS_RULE } from '../names.js';
-import { Cell, ColumnType, TopValue } from './datasets.js';
+import { Cell, ColumnProfile } from './datasets.js';
 import { TaskName } from './runs.js';
 
 /** One row's prediction: a class with every class's probability, or a number. */
@@ -146,17 +146,18 @@ export type OutputSignature = z.infer<typeof OutputSignature>;
 export const TrainingDataSummary = z.object({
   dataset: z.object({ name: z.string(), version: z.number(), hash: z.string() }),
   rows: z.number(),
+  /** Each column's profile as the dataset had it, without the parts a card does not show. */
   columns: z.array(
-    z.object({
-      name: z.string(),
-      type: ColumnType,
-      missing: z.number(),
-      distinct: z.number(),
-      min: Cell.optional(),
-      max: Cell.optional(),
-      mean: z.number().nullable().optional(),
-      std: z.number().nullable().optional(),
-      topValues: z.array(TopValue).optional(),
+    ColumnProfile.pick({
+      name: true,
+      type: true,
+      missing: true,
+      distinct: true,
+      min: true,
+      max: true,
+      mean: true,
+      std: true,
+      topValues: true,
     }),
   ),
 });
