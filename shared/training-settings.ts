@@ -112,12 +112,12 @@ export const DEFAULT_HIDDEN_UNITS: readonly number[] = [64, 32];
 export const MODEL_KIND = {
   type: 'enum',
   label: 'Model',
-  options: [
-    { value: 'mlp', label: 'Neural network (MLP)' },
-    { value: 'gbdt', label: 'Gradient-boosted trees' },
-    { value: 'logistic_regression', label: 'Logistic regression' },
-    { value: 'linear_regression', label: 'Linear regression' },
-  ],
+  options: options({
+    mlp: 'Neural network (MLP)',
+    gbdt: 'Gradient-boosted trees',
+    logistic_regression: 'Logistic regression',
+    linear_regression: 'Linear regression',
+  }),
   default: 'mlp',
 } as const satisfies ChoiceSetting<string>;
 
@@ -179,11 +179,7 @@ export const TREE_LEARNING_RATE = 0.1;
 export const TREE_LOSS = {
   type: 'enum',
   label: 'Loss (numeric target)',
-  options: [
-    { value: 'squared_error', label: 'Squared error' },
-    { value: 'absolute_error', label: 'Absolute error' },
-    { value: 'huber', label: 'Huber' },
-  ],
+  options: options({ squared_error: 'Squared error', absolute_error: 'Absolute error', huber: 'Huber' }),
   default: 'squared_error',
 } as const satisfies ChoiceSetting<string>;
 

@@ -3,18 +3,33 @@
 // training settings' (shared/training-settings.ts), as the Train dialog's are.
 import {
   BATCH_SIZE,
+  COLSAMPLE,
   DROPOUT,
   EPOCHS,
   L2,
   LEARNING_RATE,
+  MAX_DEPTH,
+  MAX_LEAVES,
+  MIN_SAMPLES_LEAF,
+  MODEL_KIND,
   OPTIMIZER,
+  PATIENCE,
   SEED,
+  SUBSAMPLE,
+  TREE_LOSS,
+  TREES,
   UNITS,
   type ChoiceValue,
 } from '../../training-settings.js';
-import { choiceField, columnsField, enumField, settingField } from '../fields.js';
+import { choiceField, columnsField, enumField, settingField, type FieldNotes } from '../fields.js';
 import type { PipelineTask } from '../gates.js';
 import { modelOut, splitIn, type NodeKindSpec } from './common.js';
+
+/** Settings only networks read (epochs, batches, the optimiser), and only trees. */
+const NETWORKS: FieldNotes = {
+  visibleWhen: { field: 'model', oneOf: ['mlp', 'logistic_regression', 'linear_regression'] },
+};
+const TREES_ONLY: FieldNotes = { visibleWhen: { field: 'model', oneOf: ['gbdt'] } };
 
 export const trainKind: NodeKindSpec = {
   label: 'Train',
@@ -31,16 +46,7 @@ export const trainKind: NodeKindSpec = {
       { auto: 'From the target', classification: 'Classification', regression: 'Regression' },
       'auto',
     ),
-    enumField(
-      'model',
-      'Model',
-      {
-        mlp: 'Neural network (MLP)',
-        logistic_regression: 'Logistic regression',
-        linear_regression: 'Linear regression',
-      },
-      'mlp',
-    ),
+    choiceField('model', MODEL_KIND),
     columnsField('features', 'Features', { description: 'Every other column when empty.' }),
     {
       name: 'hiddenLayers',
@@ -51,11 +57,24 @@ export const trainKind: NodeKindSpec = {
       visibleWhen: { field: 'model', oneOf: ['mlp'] },
       fields: [settingField('units', UNITS), settingField('dropout', DROPOUT)],
     },
-    settingField('epochs', EPOCHS),
-    settingField('batchSize', BATCH_SIZE),
+    { ...settingField('epochs', EPOCHS), ...NETWORKS },
+    { ...settingField('batchSize', BATCH_SIZE), ...NETWORKS },
+    { ...settingField('trees', TREES), ...TREES_ONLY },
+    { ...settingField('maxLeaves', MAX_LEAVES), ...TREES_ONLY },
+    { ...settingField('maxDepth', MAX_DEPTH), ...TREES_ONLY },
+    { ...settingField('minSamplesLeaf', MIN_SAMPLES_LEAF), ...TREES_ONLY },
+    { ...settingField('subsample', SUBSAMPLE), ...TREES_ONLY },
+    { ...settingField('colsample', COLSAMPLE), ...TREES_ONLY },
+    {
+      ...settingField('patience', PATIENCE),
+      label: 'Stop after rounds without gain',
+      description: 'Trees stop when the validation loss has not improved for this many rounds.',
+      ...TREES_ONLY,
+    },
+    { ...choiceField('loss', TREE_LOSS), ...TREES_ONLY },
     settingField('learningRate', LEARNING_RATE),
     settingField('l2', L2),
-    choiceField('optimizer', OPTIMIZER),
+    { ...choiceField('optimizer', OPTIMIZER), ...NETWORKS },
     settingField('seed', SEED),
     {
       name: 'modelName',
@@ -70,11 +89,19 @@ export const trainKind: NodeKindSpec = {
 export interface TrainParams {
   target: string;
   task: 'auto' | PipelineTask;
-  model: 'mlp' | 'logistic_regression' | 'linear_regression';
+  model: ChoiceValue<typeof MODEL_KIND>;
   features: string[];
   hiddenLayers: { units: number; dropout: number }[];
   epochs: number;
   batchSize: number;
+  trees: number;
+  maxLeaves: number;
+  maxDepth: number | undefined;
+  minSamplesLeaf: number;
+  subsample: number;
+  colsample: number;
+  patience: number;
+  loss: ChoiceValue<typeof TREE_LOSS>;
   learningRate: number | undefined;
   l2: number | undefined;
   optimizer: ChoiceValue<typeof OPTIMIZER>;

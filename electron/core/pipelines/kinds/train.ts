@@ -61,18 +61,36 @@ export function trainKind(env: RunEnv): KindRunner {
                   })),
                 }
               : {}),
-            epochs: p.epochs,
-            batchSize: p.batchSize,
+            ...(p.model === 'gbdt'
+              ? {
+                  trees: p.trees,
+                  maxLeaves: p.maxLeaves,
+                  ...(p.maxDepth !== undefined ? { maxDepth: p.maxDepth } : {}),
+                  minSamplesLeaf: p.minSamplesLeaf,
+                  subsample: p.subsample,
+                  colsample: p.colsample,
+                  loss: p.loss,
+                  earlyStopping: {
+                    monitor: 'val_loss' as const,
+                    patience: p.patience,
+                    minDelta: 0,
+                    restoreBestWeights: true,
+                  },
+                }
+              : { epochs: p.epochs, batchSize: p.batchSize, optimizer: p.optimizer }),
             ...(p.learningRate !== undefined ? { learningRate: p.learningRate } : {}),
             ...(p.l2 !== undefined ? { l2: p.l2 } : {}),
-            optimizer: p.optimizer,
             seed: p.seed,
             splitColumn: SPLIT_COLUMN,
             modelName: p.modelName?.trim() || env.pipelineName,
           },
           {
             started: () => ctx.progress({ fraction: 0, label: 'training' }),
-            progress: (r) => ctx.progress({ fraction: r.fraction, label: `epoch ${r.epoch} of ${r.epochs}` }),
+            progress: (r) =>
+              ctx.progress({
+                fraction: r.fraction,
+                label: `${p.model === 'gbdt' ? 'round' : 'epoch'} ${r.epoch} of ${r.epochs}`,
+              }),
           },
           ctx.signal,
         );
