@@ -20,6 +20,7 @@ import { AppInfo } from './api/app.js';
 import { JobFinished, JobProgress, JobStarted } from './api/jobs.js';
 import { Run, RunFinished, RunProgress, RunRequest, RunSummary } from './api/runs.js';
 import { ExplainRequest, ExplainResult } from './api/explain.js';
+import { ExportFormat } from './api/models.js';
 import {
   AliasEvent,
   AliasName,
@@ -147,7 +148,12 @@ export const methods = {
   /** Writes a version as a self-contained zip bundle. */
   'models.export': {
     /** `out` must be in an existing folder; an existing file is replaced only with `overwrite`. */
-    input: ModelRef.extend({ out: z.string().min(1), overwrite: z.boolean().default(false) }),
+    input: ModelRef.extend({
+      out: z.string().min(1),
+      overwrite: z.boolean().default(false),
+      /** A Cairn bundle (zip, importable), or ONNX (preprocessing inside the graph, for other runtimes). */
+      format: ExportFormat.default('bundle'),
+    }),
     output: z.object({ name: z.string(), version: z.number(), path: z.string(), bytes: z.number() }),
   },
   /** Imports a bundle, checked entry by entry, as a new version (origin 'import'). */

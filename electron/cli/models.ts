@@ -2,7 +2,13 @@
 // (with a reason) and roll them back, delete versions, export and import bundles.
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import type { AliasEvent, ModelCardView, ModelDetail, ModelVersionInfo } from '../../shared/api.js';
+import {
+  ExportFormat,
+  type AliasEvent,
+  type ModelCardView,
+  type ModelDetail,
+  type ModelVersionInfo,
+} from '../../shared/api.js';
 import { CairnError } from '../core/errors.js';
 import { parseModelRef } from '../core/registry/ref.js';
 import { print, withService } from './common.js';
@@ -225,17 +231,28 @@ export function addModelCommands(program: Command): void {
 
   models
     .command('export <ref>')
-    .description('write a version as a self-contained zip bundle (<name>[@alias|:version])')
-    .requiredOption('--out <file>', 'the .zip file to write (its folder must exist)')
+    .description(
+      'write a version as a self-contained zip bundle, or as ONNX for other runtimes (<name>[@alias|:version])',
+    )
+    .requiredOption('--out <file>', 'the file to write, .zip or .onnx (its folder must exist)')
+    .option('--format <format>', 'bundle (a Cairn zip, importable) or onnx', 'bundle')
     .option('--force', 'replace the file if it exists')
     .option('--json', 'print the result as JSON')
-    .action(async (ref: string, o: { out: string; force?: boolean; json?: boolean }) => {
+    .action(async (ref: string, o: { out: string; format: string; force?: boolean; json?: boolean }) => {
+      const format = ExportFormat.safeParse(o.format);
+      if (!format.success) throw new Error(`--format must be bundle or onnx, not "${o.format}"`);
       await withService(program, 'cli', async (s) => {
-        const r = await s.invoke('models.export', { name: ref, out: o.out, overwrite: Boolean(o.force) });
+        const r = await s.invoke('models.export', {
+          name: ref,
+          out: o.out,
+          overwrite: Boolean(o.force),
+          format: format.data,
+        });
         print(
           Boolean(o.json),
           r,
-          () => `Exported ${r.name} version ${r.version} to ${r.path} (${formatBytes(r.bytes)}).`,
+          () =>
+            `Exported ${r.name} version ${r.version}${format.data === 'onnx' ? ' as ONNX' : ''} to ${r.path} (${formatBytes(r.bytes)}).`,
         );
       });
     });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
   Explanation,
+  type ExportFormat,
   type RowExplanation,
   isMethodName,
   methods,
@@ -31,7 +32,7 @@ import { forkSpawner } from './jobs/fork-spawner.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { RunQueue } from './jobs/run-queue.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
-import { defaultFileAccess, type FileAccess } from './file-access.js';
+import { defaultFileAccess, type FileAccess, type WriteTarget } from './file-access.js';
 import { layout, type Layout } from './paths.js';
 import { ModelRegistry } from './registry/registry.js';
 import { SAMPLES, samplePath } from './samples.js';
@@ -383,8 +384,8 @@ export class CairnService {
     'models.rollbackAlias': async ({ name, alias, reason }) => this.registry.rollbackAlias(name, alias, reason),
     'models.updateVersion': async ({ name, version, ...patch }) => this.registry.updateVersion(name, version, patch),
     'models.deleteVersion': async ({ name, version }) => this.registry.deleteVersion(name, version),
-    'models.export': async ({ out, overwrite, ...ref }) =>
-      this.registry.exportVersion(ref, await this.files.writable(out, { overwrite })),
+    'models.export': async ({ out, overwrite, format, ...ref }) =>
+      this.exportVersion(ref, format, await this.files.writable(out, { overwrite })),
     'models.import': async (req) => {
       const file = await this.files.readable(req.path);
       try {
@@ -599,12 +600,27 @@ export class CairnService {
     return { ...req, path: await this.files.readable(req.path) };
   }
 
+  /** A version written as a bundle or an ONNX model at a checked output. */
+  private async exportVersion(
+    ref: Omit<MethodArg<'models.export'>, 'out' | 'overwrite' | 'format'>,
+    format: ExportFormat,
+    out: WriteTarget,
+  ): Promise<MethodResult<'models.export'>> {
+    if (format === 'bundle') return this.registry.exportVersion(ref, out);
+    const v = this.registry.resolve(ref);
+    const { writeOnnx } = await import('./onnx/write-onnx.js');
+    return writeOnnx({ name: v.name, version: v.version, dir: this.registry.dirOf(v), sha256: v.sha256 }, out);
+  }
+
   /**
    * Writes a version's bundle into the work folder for a host that hands outputs out as downloads
    * (the browser host); the host streams `file` and then calls `remove`. Not a call of the
    * contract: no path crosses it.
    */
-  async exportForDownload(ref: Omit<MethodArg<'models.export'>, 'out' | 'overwrite'>): Promise<{
+  async exportForDownload(
+    ref: Omit<MethodArg<'models.export'>, 'out' | 'overwrite' | 'format'>,
+    format: ExportFormat = 'bundle',
+  ): Promise<{
     file: string;
     fileName: string;
     bytes: number;
@@ -615,11 +631,8 @@ export class CairnService {
     await mkdir(folder, { recursive: true });
     const remove = () => rm(folder, { recursive: true, force: true });
     try {
-      const fileName = `${v.name}-v${v.version}.zip`;
-      const written = await this.registry.exportVersion(ref, {
-        path: path.join(folder, 'bundle.zip'),
-        overwrite: false,
-      });
+      const fileName = `${v.name}-v${v.version}.${format === 'onnx' ? 'onnx' : 'zip'}`;
+      const written = await this.exportVersion(ref, format, { path: path.join(folder, fileName), overwrite: false });
       return { file: written.path, fileName, bytes: written.bytes, remove };
     } catch (err) {
       await remove();

@@ -12,7 +12,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { toApiError } from '../core/errors.js';
 import type { CairnService } from '../core/service.js';
-import { ModelRef } from '../../shared/api.js';
+import { ExportFormat, ModelRef } from '../../shared/api.js';
 import { securityHeaders } from '../../shared/csp.js';
 import {
   MalformedRequest,
@@ -160,10 +160,12 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
 
   // Outputs leave as downloads: a model version's bundle, written to the data folder's work area
   // and removed once sent. Guarded by the token like every route; GET, so a link can start it.
-  app.get<{ Querystring: { name?: string; version?: string; alias?: string } }>(
+  app.get<{ Querystring: { name?: string; version?: string; alias?: string; format?: string } }>(
     '/api/download/model',
     async (req, reply) => {
       const { name, version, alias } = req.query;
+      const format = ExportFormat.safeParse(req.query.format ?? 'bundle');
+      if (!format.success) return deny(reply, 400, 'invalid_argument', 'format is bundle or onnx');
       // The contract's own model reference checks the query, as it checks models.export's.
       const ref = ModelRef.safeParse({ name, alias, version: version === undefined ? undefined : Number(version) });
       if (!ref.success) {
@@ -172,14 +174,14 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
       }
       let bundle: Awaited<ReturnType<CairnService['exportForDownload']>>;
       try {
-        bundle = await options.service.exportForDownload(ref.data);
+        bundle = await options.service.exportForDownload(ref.data, format.data);
       } catch (err) {
         const error = toApiError(err);
         return deny(reply, STATUS_FOR[error.code] ?? 500, error.code, error.message);
       }
       reply.raw.on('close', () => void bundle.remove());
       return reply
-        .header('Content-Type', 'application/zip')
+        .header('Content-Type', format.data === 'onnx' ? 'application/octet-stream' : 'application/zip')
         .header('Content-Length', String(bundle.bytes))
         .header('Content-Disposition', attachment(bundle.fileName))
         .header('Cache-Control', 'no-store')

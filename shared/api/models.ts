@@ -47,6 +47,10 @@ export const PredictFileResult = z.object({
 });
 export type PredictFileResult = z.infer<typeof PredictFileResult>;
 
+/** What a version is exported as: a Cairn bundle (zip) or an ONNX model. */
+export const ExportFormat = z.enum(['bundle', 'onnx']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
 /** Which model version a call means: `version`, else `alias`, else the production alias, else the latest. */
 export const ModelRef = z.object({
   /** The model's name, or `name@alias` / `name:version` when neither field below is given. */
