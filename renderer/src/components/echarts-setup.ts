@@ -1,7 +1,8 @@
 // The part of ECharts the UI uses, registered once: bars (profiles), lines (training curves, ROC),
-// scatter (predicted vs actual, residuals) and heatmap (confusion matrix). echarts/core instead
+// scatter (predicted vs actual, residuals), heatmap (confusion matrix) and custom (the spread
+// whiskers on importance bars). echarts/core instead
 // of the full build keeps the chunk small.
-import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { BarChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
   DataZoomComponent,
   GridComponent,
@@ -15,6 +16,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 
 echarts.use([
   BarChart,
+  CustomChart,
   HeatmapChart,
   LineChart,
   ScatterChart,

@@ -4,7 +4,7 @@
 // predicted-vs-actual and residual plots for numbers. Then what preprocessing did and every
 // resolved parameter, so the run can be read (and reproduced) from this page alone.
 import { useMemo, useState, type ReactNode } from 'react';
-import type { EpochRecord, Run, TaskName } from '../../../../shared/api.js';
+import type { EpochRecord, Explanation, Run, TaskName } from '../../../../shared/api.js';
 import { lowerIsBetter } from '../../../../shared/metrics.js';
 import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
@@ -26,6 +26,7 @@ import {
 } from './run-charts.js';
 import { flattenParams, formatParamValue, METRIC_LABELS } from './run-compare-data.js';
 import { boostingOf, hiddenSummary, shortId, stepNoun } from './runs-query.js';
+import { RunExplanation } from './run-explanation.js';
 import { useLiveRun } from './use-live-run.js';
 
 export interface RunDetailProps {
@@ -85,6 +86,7 @@ export function RunDetail({ runId, onBack }: RunDetailProps) {
     );
   };
   const test = (run.metrics as { test?: TestMetrics } | null)?.test;
+  const explanation = (run.metrics as { explanation?: Explanation } | null)?.explanation;
 
   return (
     <section className="run-detail" data-testid="run-detail" data-status={run.status}>
@@ -115,6 +117,7 @@ export function RunDetail({ runId, onBack }: RunDetailProps) {
       <Curves history={history} task={run.task} step={stepNoun(run)} best={boostingOf(run)?.bestIteration} />
 
       {run.status === 'succeeded' && test && run.task && <Evaluation test={test} task={run.task} />}
+      {run.status === 'succeeded' && explanation && <RunExplanation explanation={explanation} />}
       <RunFacts run={run} />
     </section>
   );
