@@ -8,7 +8,7 @@ import { cairnVersion } from '../core/environment.js';
 import { shellFiles, uploadedFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
-import { print, withService, type GlobalOptions } from './common.js';
+import { addListCommand, print, withService, type GlobalOptions } from './common.js';
 import { addModelCommands } from './models.js';
 import { addMonitorCommands } from './monitor-command.js';
 import { CliExit, formatBytes, profileTable, progressBar, reportError, say, sayData, table, warn } from './output.js';
@@ -153,22 +153,12 @@ export function buildProgram(): Command {
     });
 
   const datasets = program.command('datasets').description('list and inspect datasets');
-  datasets
-    .command('list')
-    .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const list = await s.invoke('datasets.list', {});
-        print(Boolean(o.json), list, () =>
-          list.length === 0
-            ? 'No datasets yet. Import one with `cairn import <file>`.'
-            : table(
-                ['name', 'id', 'version', 'versions', 'rows', 'columns', 'updated'],
-                list.map((d) => [d.name, d.id, d.latestVersion, d.versionCount, d.rows, d.columns, d.updatedAt]),
-              ),
-        );
-      });
-    });
+  addListCommand(program, datasets, {
+    method: 'datasets.list',
+    empty: 'No datasets yet. Import one with `cairn import <file>`.',
+    headers: ['name', 'id', 'version', 'versions', 'rows', 'columns', 'updated'],
+    row: (d) => [d.name, d.id, d.latestVersion, d.versionCount, d.rows, d.columns, d.updatedAt],
+  });
   datasets
     .command('show <ref>')
     .description('schema and profile of a dataset (by name or id)')
@@ -276,30 +266,20 @@ export function buildProgram(): Command {
   addMonitorCommands(program);
 
   const runs = program.command('runs').description('list and inspect training runs');
-  runs
-    .command('list')
-    .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const list = await s.invoke('runs.list', {});
-        print(Boolean(o.json), list, () =>
-          list.length === 0
-            ? 'No runs yet. Train one with `cairn train <dataset> --target <column>`.'
-            : table(
-                ['id', 'status', 'dataset', 'target', 'task', 'model', 'created'],
-                list.map((r) => [
-                  r.id,
-                  r.status,
-                  `${r.datasetName}@${r.datasetVersion}`,
-                  r.target,
-                  r.task ?? '',
-                  r.model ? `${r.model.name}:${r.model.version}` : '',
-                  r.createdAt,
-                ]),
-              ),
-        );
-      });
-    });
+  addListCommand(program, runs, {
+    method: 'runs.list',
+    empty: 'No runs yet. Train one with `cairn train <dataset> --target <column>`.',
+    headers: ['id', 'status', 'dataset', 'target', 'task', 'model', 'created'],
+    row: (r) => [
+      r.id,
+      r.status,
+      `${r.datasetName}@${r.datasetVersion}`,
+      r.target,
+      r.task ?? '',
+      r.model ? `${r.model.name}:${r.model.version}` : '',
+      r.createdAt,
+    ],
+  });
   runs
     .command('show <id>')
     .description('parameters, metrics and outcome of one run')

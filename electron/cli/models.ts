@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { AliasEvent, ModelCardView, ModelDetail, ModelVersionInfo } from '../../shared/api.js';
 import { CairnError } from '../core/errors.js';
 import { parseModelRef } from '../core/registry/ref.js';
-import { print, withService } from './common.js';
+import { addListCommand, print, withService } from './common.js';
 import { escapeControls, formatBytes, say, table } from './output.js';
 
 function fmtNumber(v: number | null | undefined): string {
@@ -99,29 +99,19 @@ function parseVersion(v: string): number {
 export function addModelCommands(program: Command): void {
   const models = program.command('models').description('the model registry: versions, aliases, bundles');
 
-  models
-    .command('list')
-    .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const list = await s.invoke('models.list', {});
-        print(Boolean(o.json), list, () =>
-          list.length === 0
-            ? 'No models yet. Train one with `cairn train <dataset> --target <column>`.'
-            : table(
-                ['name', 'versions', 'latest', 'aliases', 'task', 'updated'],
-                list.map((m) => [
-                  m.name,
-                  m.versionCount,
-                  m.latestVersion,
-                  m.aliases.map((a) => `${a.alias}→${a.version}`).join(' '),
-                  m.task ?? '',
-                  m.updatedAt,
-                ]),
-              ),
-        );
-      });
-    });
+  addListCommand(program, models, {
+    method: 'models.list',
+    empty: 'No models yet. Train one with `cairn train <dataset> --target <column>`.',
+    headers: ['name', 'versions', 'latest', 'aliases', 'task', 'updated'],
+    row: (m) => [
+      m.name,
+      m.versionCount,
+      m.latestVersion,
+      m.aliases.map((a) => `${a.alias}→${a.version}`).join(' '),
+      m.task ?? '',
+      m.updatedAt,
+    ],
+  });
 
   models
     .command('show <name>')
