@@ -1,6 +1,6 @@
 // What every command shares: a service over the chosen data folder, and JSON-or-text output.
 import type { Command } from 'commander';
-import type { MethodResult } from '../../shared/api.js';
+import type { MethodInput, MethodName, MethodResult } from '../../shared/api.js';
 import { shellFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
 import { resolveHome } from '../core/paths.js';
@@ -35,6 +35,20 @@ export async function withService<T>(
 export function print(json: boolean, value: unknown, text: () => string): void {
   if (json) sayData(`${JSON.stringify(value, null, 2)}\n`);
   else say(`${text()}\n`);
+}
+
+/** Calls `method` on a service over the data folder and prints its result (see print). */
+export async function printCall<M extends MethodName>(
+  program: Command,
+  method: M,
+  arg: MethodInput<M>,
+  json: boolean | undefined,
+  text: (result: MethodResult<M>) => string,
+): Promise<void> {
+  await withService(program, 'cli', async (s) => {
+    const result = await s.invoke(method, arg);
+    print(Boolean(json), result, () => text(result));
+  });
 }
 
 /** The methods that take no argument and answer a list. */

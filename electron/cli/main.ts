@@ -8,7 +8,7 @@ import { cairnVersion } from '../core/environment.js';
 import { shellFiles, uploadedFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
-import { addListCommand, print, withService, type GlobalOptions } from './common.js';
+import { addListCommand, print, printCall, withService, type GlobalOptions } from './common.js';
 import { addModelCommands } from './models.js';
 import { addMonitorCommands } from './monitor-command.js';
 import { CliExit, formatBytes, profileTable, progressBar, reportError, say, sayData, table, warn } from './output.js';
@@ -165,18 +165,15 @@ export function buildProgram(): Command {
     .option('--version <n>', 'a version other than the latest', (v) => Number.parseInt(v, 10))
     .option('--json', 'print as JSON')
     .action(async (ref: string, o: { version?: number; json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const d = await s.invoke('datasets.get', { ref, version: o.version });
-        print(Boolean(o.json), d, () =>
-          [
-            `${d.dataset.name} version ${d.version.version} of ${d.versions.length}: ${d.version.rows} rows, ${d.version.columns} columns, ${formatBytes(d.version.sizeBytes)} from ${d.version.sourcePath}`,
-            `sha256 ${d.version.contentHash}`,
-            ...d.version.warnings.map((w) => `warning: ${w}`),
-            '',
-            profileTable(d.columns),
-          ].join('\n'),
-        );
-      });
+      await printCall(program, 'datasets.get', { ref, version: o.version }, o.json, (d) =>
+        [
+          `${d.dataset.name} version ${d.version.version} of ${d.versions.length}: ${d.version.rows} rows, ${d.version.columns} columns, ${formatBytes(d.version.sizeBytes)} from ${d.version.sourcePath}`,
+          `sha256 ${d.version.contentHash}`,
+          ...d.version.warnings.map((w) => `warning: ${w}`),
+          '',
+          profileTable(d.columns),
+        ].join('\n'),
+      );
     });
 
   program
@@ -285,10 +282,7 @@ export function buildProgram(): Command {
     .description('parameters, metrics and outcome of one run')
     .option('--json', 'print as JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const run = await s.invoke('runs.get', { runId: id });
-        print(Boolean(o.json), run, () => runText(run));
-      });
+      await printCall(program, 'runs.get', { runId: id }, o.json, runText);
     });
 
   program
@@ -394,19 +388,16 @@ export function buildProgram(): Command {
     .description('data folder, training backend, Electron binary and versions')
     .option('--json', 'print as JSON')
     .action(async (o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const info = await s.invoke('app.info', {});
-        print(Boolean(o.json), info, () =>
-          [
-            `data folder:      ${info.home}`,
-            `training backend: ${info.backend.name}`,
-            ...info.backend.tried.filter((t) => !t.ok).map((t) => `  (${t.name} unavailable: ${t.error ?? 'unknown'})`),
-            `electron binary:  ${info.electron.present ? `present (${info.electron.version})` : `not installed${info.electron.version ? ` (electron ${info.electron.version} package has no binary; npm start opens the browser UI)` : ''}`}`,
-            'versions:',
-            ...Object.entries(info.versions).map(([k, v]) => `  ${k.padEnd(16)}${v}`),
-          ].join('\n'),
-        );
-      });
+      await printCall(program, 'app.info', {}, o.json, (info) =>
+        [
+          `data folder:      ${info.home}`,
+          `training backend: ${info.backend.name}`,
+          ...info.backend.tried.filter((t) => !t.ok).map((t) => `  (${t.name} unavailable: ${t.error ?? 'unknown'})`),
+          `electron binary:  ${info.electron.present ? `present (${info.electron.version})` : `not installed${info.electron.version ? ` (electron ${info.electron.version} package has no binary; npm start opens the browser UI)` : ''}`}`,
+          'versions:',
+          ...Object.entries(info.versions).map(([k, v]) => `  ${k.padEnd(16)}${v}`),
+        ].join('\n'),
+      );
     });
 
   return program;
