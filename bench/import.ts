@@ -1,31 +1,18 @@
 // `npm run bench -- import [--rows N]`: Cairn's import + profile of a generated CSV against pandas'
 // read_csv + describe on the same file, in the same run. Prints times, peak memories and ratios.
 // Target (issue): Cairn within 1.5x of pandas' time, with lower peak memory.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePython, PYTHON } from './python.js';
 import { measure } from './process-tree.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rowsArg = process.argv.indexOf('--rows');
 const ROWS = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 1_000_000;
 const COLS = 20;
-// Debian's python3-pandas installs for the system interpreter, which may not be first on PATH.
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-
-function ensurePandas(): void {
-  const probe = spawnSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' });
-  if (probe.status === 0) return;
-  console.log('pandas missing: installing Debian python3-pandas ...');
-  const apt = spawnSync(
-    'sh',
-    ['-c', 'apt-get install -y -qq python3-pandas || (apt-get update -qq && apt-get install -y -qq python3-pandas)'],
-    { stdio: 'inherit' },
-  );
-  if (apt.status !== 0) throw new Error('could not install python3-pandas (needs root and Debian apt)');
-}
 
 /** Deterministic mixed-type data: 10 floats, 5 integers, 3 categoricals, a boolean and a date. */
 async function generate(file: string): Promise<void> {
@@ -72,7 +59,7 @@ print(len(df), len(df.columns), d.shape)
 `;
 
 async function main(): Promise<void> {
-  ensurePandas();
+  ensurePython('pandas', 'python3-pandas');
   const dataDir = path.join(root, 'bench', '.data');
   mkdirSync(dataDir, { recursive: true });
   const csv = path.join(dataDir, `import-${ROWS}x${COLS}.csv`);

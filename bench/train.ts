@@ -10,11 +10,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePython, PYTHON } from './python.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.join(root, 'bench', '.data');
-// Debian's python3-torch installs for the system interpreter, which may not be first on PATH.
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const FEATURES = 32;
 const CLASSES = 4;
 const HIDDEN = 64;
@@ -84,18 +83,6 @@ function generate(rows: number): void {
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(out.x, new Uint8Array(x.buffer));
   writeFileSync(out.y, new Uint8Array(y.buffer));
-}
-
-function ensureTorch(): void {
-  const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { stdio: 'ignore' });
-  if (probe.status === 0) return;
-  console.log('torch missing: installing Debian python3-torch ...');
-  const apt = spawnSync(
-    'sh',
-    ['-c', 'apt-get install -y -qq python3-torch || (apt-get update -qq && apt-get install -y -qq python3-torch)'],
-    { stdio: 'inherit' },
-  );
-  if (apt.status !== 0) throw new Error('could not install python3-torch (needs root and Debian apt)');
 }
 
 const TORCH = `
@@ -243,7 +230,7 @@ async function main(): Promise<void> {
     (BACKENDS as readonly string[]).includes(b),
   );
   const repeat = intArg('repeat', 2);
-  ensureTorch();
+  ensurePython('torch, numpy', 'python3-torch');
   generate(rows);
   if (cpuRows !== rows && backends.includes('cpu')) generate(cpuRows);
 

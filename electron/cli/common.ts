@@ -1,9 +1,10 @@
 // What every command shares: a service over the chosen data folder, and JSON-or-text output.
 import type { Command } from 'commander';
+import type { MethodInput, MethodName, MethodResult } from '../../shared/api.js';
 import { shellFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
 import { resolveHome } from '../core/paths.js';
-import { say, sayData } from './output.js';
+import { say, sayData, table } from './output.js';
 
 export interface GlobalOptions {
   home?: string;
@@ -34,4 +35,44 @@ export async function withService<T>(
 export function print(json: boolean, value: unknown, text: () => string): void {
   if (json) sayData(`${JSON.stringify(value, null, 2)}\n`);
   else say(`${text()}\n`);
+}
+
+/** Calls `method` on a service over the data folder and prints its result (see print). */
+export async function printCall<M extends MethodName>(
+  program: Command,
+  method: M,
+  arg: MethodInput<M>,
+  json: boolean | undefined,
+  text: (result: MethodResult<M>) => string,
+): Promise<void> {
+  await withService(program, 'cli', async (s) => {
+    const result = await s.invoke(method, arg);
+    print(Boolean(json), result, () => text(result));
+  });
+}
+
+/** The methods that take no argument and answer a list. */
+type ListMethod = 'datasets.list' | 'runs.list' | 'models.list' | 'pipelines.list';
+
+export interface ListCommand<M extends ListMethod> {
+  method: M;
+  description?: string;
+  /** What to print when there is nothing yet: says how to make the first one. */
+  empty: string;
+  headers: string[];
+  row: (item: MethodResult<M>[number]) => (string | number)[];
+}
+
+/** Adds `<parent> list [--json]`: the method's list as JSON, or a table. */
+export function addListCommand<M extends ListMethod>(program: Command, parent: Command, list: ListCommand<M>): void {
+  const command = parent.command('list');
+  if (list.description) command.description(list.description);
+  command.option('--json', 'print as JSON').action(async (o: { json?: boolean }) => {
+    await withService(program, 'cli', async (s) => {
+      const items = await s.invoke(list.method, {});
+      print(Boolean(o.json), items, () =>
+        items.length === 0 ? list.empty : table(list.headers, (items as MethodResult<M>[number][]).map(list.row)),
+      );
+    });
+  });
 }

@@ -8,7 +8,7 @@ import { cairnVersion } from '../core/environment.js';
 import { shellFiles, uploadedFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
-import { print, withService, type GlobalOptions } from './common.js';
+import { addListCommand, print, printCall, withService, type GlobalOptions } from './common.js';
 import { addExplainCommand } from './explain-command.js';
 import { addModelCommands } from './models.js';
 import { addMonitorCommands } from './monitor-command.js';
@@ -159,40 +159,27 @@ export function buildProgram(): Command {
     });
 
   const datasets = program.command('datasets').description('list and inspect datasets');
-  datasets
-    .command('list')
-    .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const list = await s.invoke('datasets.list', {});
-        print(Boolean(o.json), list, () =>
-          list.length === 0
-            ? 'No datasets yet. Import one with `cairn import <file>`.'
-            : table(
-                ['name', 'id', 'version', 'versions', 'rows', 'columns', 'updated'],
-                list.map((d) => [d.name, d.id, d.latestVersion, d.versionCount, d.rows, d.columns, d.updatedAt]),
-              ),
-        );
-      });
-    });
+  addListCommand(program, datasets, {
+    method: 'datasets.list',
+    empty: 'No datasets yet. Import one with `cairn import <file>`.',
+    headers: ['name', 'id', 'version', 'versions', 'rows', 'columns', 'updated'],
+    row: (d) => [d.name, d.id, d.latestVersion, d.versionCount, d.rows, d.columns, d.updatedAt],
+  });
   datasets
     .command('show <ref>')
     .description('schema and profile of a dataset (by name or id)')
     .option('--version <n>', 'a version other than the latest', (v) => Number.parseInt(v, 10))
     .option('--json', 'print as JSON')
     .action(async (ref: string, o: { version?: number; json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const d = await s.invoke('datasets.get', { ref, version: o.version });
-        print(Boolean(o.json), d, () =>
-          [
-            `${d.dataset.name} version ${d.version.version} of ${d.versions.length}: ${d.version.rows} rows, ${d.version.columns} columns, ${formatBytes(d.version.sizeBytes)} from ${d.version.sourcePath}`,
-            `sha256 ${d.version.contentHash}`,
-            ...d.version.warnings.map((w) => `warning: ${w}`),
-            '',
-            profileTable(d.columns),
-          ].join('\n'),
-        );
-      });
+      await printCall(program, 'datasets.get', { ref, version: o.version }, o.json, (d) =>
+        [
+          `${d.dataset.name} version ${d.version.version} of ${d.versions.length}: ${d.version.rows} rows, ${d.version.columns} columns, ${formatBytes(d.version.sizeBytes)} from ${d.version.sourcePath}`,
+          `sha256 ${d.version.contentHash}`,
+          ...d.version.warnings.map((w) => `warning: ${w}`),
+          '',
+          profileTable(d.columns),
+        ].join('\n'),
+      );
     });
 
   program
@@ -288,39 +275,26 @@ export function buildProgram(): Command {
   addMonitorCommands(program);
 
   const runs = program.command('runs').description('list and inspect training runs');
-  runs
-    .command('list')
-    .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const list = await s.invoke('runs.list', {});
-        print(Boolean(o.json), list, () =>
-          list.length === 0
-            ? 'No runs yet. Train one with `cairn train <dataset> --target <column>`.'
-            : table(
-                ['id', 'status', 'dataset', 'target', 'task', 'model', 'created'],
-                list.map((r) => [
-                  r.id,
-                  r.status,
-                  `${r.datasetName}@${r.datasetVersion}`,
-                  r.target,
-                  r.task ?? '',
-                  r.model ? `${r.model.name}:${r.model.version}` : '',
-                  r.createdAt,
-                ]),
-              ),
-        );
-      });
-    });
+  addListCommand(program, runs, {
+    method: 'runs.list',
+    empty: 'No runs yet. Train one with `cairn train <dataset> --target <column>`.',
+    headers: ['id', 'status', 'dataset', 'target', 'task', 'model', 'created'],
+    row: (r) => [
+      r.id,
+      r.status,
+      `${r.datasetName}@${r.datasetVersion}`,
+      r.target,
+      r.task ?? '',
+      r.model ? `${r.model.name}:${r.model.version}` : '',
+      r.createdAt,
+    ],
+  });
   runs
     .command('show <id>')
     .description('parameters, metrics and outcome of one run')
     .option('--json', 'print as JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const run = await s.invoke('runs.get', { runId: id });
-        print(Boolean(o.json), run, () => runText(run));
-      });
+      await printCall(program, 'runs.get', { runId: id }, o.json, runText);
     });
 
   program
@@ -426,19 +400,16 @@ export function buildProgram(): Command {
     .description('data folder, training backend, Electron binary and versions')
     .option('--json', 'print as JSON')
     .action(async (o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const info = await s.invoke('app.info', {});
-        print(Boolean(o.json), info, () =>
-          [
-            `data folder:      ${info.home}`,
-            `training backend: ${info.backend.name}`,
-            ...info.backend.tried.filter((t) => !t.ok).map((t) => `  (${t.name} unavailable: ${t.error ?? 'unknown'})`),
-            `electron binary:  ${info.electron.present ? `present (${info.electron.version})` : `not installed${info.electron.version ? ` (electron ${info.electron.version} package has no binary; npm start opens the browser UI)` : ''}`}`,
-            'versions:',
-            ...Object.entries(info.versions).map(([k, v]) => `  ${k.padEnd(16)}${v}`),
-          ].join('\n'),
-        );
-      });
+      await printCall(program, 'app.info', {}, o.json, (info) =>
+        [
+          `data folder:      ${info.home}`,
+          `training backend: ${info.backend.name}`,
+          ...info.backend.tried.filter((t) => !t.ok).map((t) => `  (${t.name} unavailable: ${t.error ?? 'unknown'})`),
+          `electron binary:  ${info.electron.present ? `present (${info.electron.version})` : `not installed${info.electron.version ? ` (electron ${info.electron.version} package has no binary; npm start opens the browser UI)` : ''}`}`,
+          'versions:',
+          ...Object.entries(info.versions).map(([k, v]) => `  ${k.padEnd(16)}${v}`),
+        ].join('\n'),
+      );
     });
 
   return program;

@@ -11,7 +11,7 @@ import {
 } from '../../shared/api.js';
 import { CairnError } from '../core/errors.js';
 import { parseModelRef } from '../core/registry/ref.js';
-import { print, withService } from './common.js';
+import { addListCommand, print, printCall, withService } from './common.js';
 import { escapeControls, formatBytes, say, table } from './output.js';
 
 function fmtNumber(v: number | null | undefined): string {
@@ -105,39 +105,26 @@ function parseVersion(v: string): number {
 export function addModelCommands(program: Command): void {
   const models = program.command('models').description('the model registry: versions, aliases, bundles');
 
-  models
-    .command('list')
-    .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const list = await s.invoke('models.list', {});
-        print(Boolean(o.json), list, () =>
-          list.length === 0
-            ? 'No models yet. Train one with `cairn train <dataset> --target <column>`.'
-            : table(
-                ['name', 'versions', 'latest', 'aliases', 'task', 'updated'],
-                list.map((m) => [
-                  m.name,
-                  m.versionCount,
-                  m.latestVersion,
-                  m.aliases.map((a) => `${a.alias}→${a.version}`).join(' '),
-                  m.task ?? '',
-                  m.updatedAt,
-                ]),
-              ),
-        );
-      });
-    });
+  addListCommand(program, models, {
+    method: 'models.list',
+    empty: 'No models yet. Train one with `cairn train <dataset> --target <column>`.',
+    headers: ['name', 'versions', 'latest', 'aliases', 'task', 'updated'],
+    row: (m) => [
+      m.name,
+      m.versionCount,
+      m.latestVersion,
+      m.aliases.map((a) => `${a.alias}→${a.version}`).join(' '),
+      m.task ?? '',
+      m.updatedAt,
+    ],
+  });
 
   models
     .command('show <name>')
     .description("a model's versions with lineage, metrics and aliases, and its alias history")
     .option('--json', 'print as JSON')
     .action(async (name: string, o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const d = await s.invoke('models.get', { name });
-        print(Boolean(o.json), d, () => showText(d));
-      });
+      await printCall(program, 'models.get', { name }, o.json, showText);
     });
 
   models
@@ -145,10 +132,7 @@ export function addModelCommands(program: Command): void {
     .description("a version's card: inputs, output, metrics, training data (<name>[@alias|:version])")
     .option('--json', 'print as JSON')
     .action(async (ref: string, o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const c = await s.invoke('models.card', { name: ref });
-        print(Boolean(o.json), c, () => cardText(c));
-      });
+      await printCall(program, 'models.card', { name: ref }, o.json, cardText);
     });
 
   models
@@ -190,14 +174,11 @@ export function addModelCommands(program: Command): void {
     .option('--reason <text>', 'why, kept in the alias history')
     .option('--json', 'print the recorded move as JSON')
     .action(async (name: string, alias: string, o: { reason?: string; json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const e = await s.invoke('models.rollbackAlias', { name, alias, reason: o.reason ?? '' });
-        print(Boolean(o.json), e, () =>
-          e.toVersion === null
-            ? `${name}@${e.alias} rolled back: removed (it was first set by the move undone).`
-            : `${name}@${e.alias} rolled back from version ${e.fromVersion ?? '-'} to ${e.toVersion}.`,
-        );
-      });
+      await printCall(program, 'models.rollbackAlias', { name, alias, reason: o.reason ?? '' }, o.json, (e) =>
+        e.toVersion === null
+          ? `${name}@${e.alias} rolled back: removed (it was first set by the move undone).`
+          : `${name}@${e.alias} rolled back from version ${e.fromVersion ?? '-'} to ${e.toVersion}.`,
+      );
     });
 
   models

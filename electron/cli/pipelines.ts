@@ -8,7 +8,7 @@ import type { PipelineRun, PipelineStep } from '../../shared/api.js';
 import { fromTemplate, TEMPLATES } from '../core/pipelines/templates.js';
 import { shellFiles } from '../core/file-access.js';
 import { looksLikePath } from '../core/pipelines/kinds/dataset.js';
-import { print, withService } from './common.js';
+import { addListCommand, print, withService } from './common.js';
 import { CliExit, sayData, table, warn } from './output.js';
 
 /** The exit code of a finished pipeline run. */
@@ -170,28 +170,19 @@ export function addPipelineCommands(program: Command): void {
       },
     );
 
-  pipelines
-    .command('list')
-    .description('pipelines saved in the data folder (from the app, or run from a file)')
-    .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => {
-      await withService(program, 'cli', async (s) => {
-        const list = await s.invoke('pipelines.list', {});
-        print(Boolean(o.json), list, () =>
-          list.length === 0
-            ? 'No pipelines yet. Make one with: cairn pipelines new --template tabular-classification --dataset FILE --target COL --out pipeline.json'
-            : table(
-                ['name', 'versions', 'updated', 'last run'],
-                list.map((p) => [
-                  p.name,
-                  p.versionCount,
-                  p.updatedAt.slice(0, 19).replace('T', ' '),
-                  p.lastRun ? `${p.lastRun.status} (v${p.lastRun.version})` : '-',
-                ]),
-              ),
-        );
-      });
-    });
+  addListCommand(program, pipelines, {
+    method: 'pipelines.list',
+    description: 'pipelines saved in the data folder (from the app, or run from a file)',
+    empty:
+      'No pipelines yet. Make one with: cairn pipelines new --template tabular-classification --dataset FILE --target COL --out pipeline.json',
+    headers: ['name', 'versions', 'updated', 'last run'],
+    row: (p) => [
+      p.name,
+      p.versionCount,
+      p.updatedAt.slice(0, 19).replace('T', ' '),
+      p.lastRun ? `${p.lastRun.status} (v${p.lastRun.version})` : '-',
+    ],
+  });
 
   program
     .command('run <pipeline>')

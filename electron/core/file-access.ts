@@ -8,6 +8,7 @@
 import { link, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CairnError } from './errors.js';
+import { isInside } from './paths.js';
 
 export interface WriteOptions {
   /** Whether the caller said an existing file may be replaced. */
@@ -76,12 +77,6 @@ async function checkOutput(file: string, options: WriteOptions, replaceHint: str
   return { path: file, overwrite: options.overwrite };
 }
 
-/** Whether `child` is `folder` itself or lies inside it (both absolute and normalised). */
-function inside(folder: string, child: string): boolean {
-  const rel = path.relative(folder, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 /** realpath, or the path itself when it does not exist (yet). */
 async function realOrSelf(p: string): Promise<string> {
   return realpath(p).catch(() => p);
@@ -101,8 +96,8 @@ async function fileInsideFolder(ref: string, baseDir: string): Promise<string> {
   if (path.isAbsolute(ref) || path.win32.isAbsolute(ref)) throw refuse();
   const base = path.resolve(baseDir);
   const file = path.resolve(base, ref);
-  if (!inside(base, file)) throw refuse();
-  if (!inside(await realOrSelf(base), await realOrSelf(file))) throw refuse();
+  if (!isInside(base, file, { orSelf: true })) throw refuse();
+  if (!isInside(await realOrSelf(base), await realOrSelf(file), { orSelf: true })) throw refuse();
   return file;
 }
 
@@ -130,10 +125,10 @@ export function uploadedFiles(uploadDir: string): FileAccess {
     async readable(given) {
       const file = path.resolve(root, given);
       // The lexical check first, so a refused path is never even looked at.
-      if (!inside(root, file) || file === root) throw refuse(given);
+      if (!isInside(root, file)) throw refuse(given);
       const real = await realpath(file).catch(() => undefined);
       if (!real) throw new CairnError('not_found', `${path.basename(file)}: the upload is gone (upload it again)`);
-      if (!inside(await realOrSelf(root), real)) throw refuse(given);
+      if (!isInside(await realOrSelf(root), real, { orSelf: true })) throw refuse(given);
       return real;
     },
     writable: async () => {

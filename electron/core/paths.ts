@@ -41,3 +41,26 @@ export function layout(home: string) {
   };
 }
 export type Layout = ReturnType<typeof layout>;
+
+/**
+ * `child`'s path relative to `folder` when it is the folder itself ('') or lies inside it, else
+ * undefined. Both are resolved first. A name that merely starts with two dots (`..foo`) is inside;
+ * `..` and `../x` are not, nor a path on another drive (path.relative answers with an absolute
+ * path there). path.relative also follows the platform's case rule and separators. `p` is the
+ * path flavour (tests check Windows rules with path.win32).
+ */
+export function relativeInside(folder: string, child: string, p: path.PlatformPath = path): string | undefined {
+  const rel = p.relative(p.resolve(folder), p.resolve(child));
+  if (rel === '..' || rel.startsWith(`..${p.sep}`) || p.isAbsolute(rel)) return undefined;
+  return rel;
+}
+
+/** Whether `child` lies inside `folder`; the folder itself counts only with `orSelf`. */
+export function isInside(
+  folder: string,
+  child: string,
+  { orSelf = false, p = path }: { orSelf?: boolean; p?: path.PlatformPath } = {},
+): boolean {
+  const rel = relativeInside(folder, child, p);
+  return rel !== undefined && (orSelf || rel !== '');
+}

@@ -8,28 +8,28 @@ export const APP_HOST = 'cairn';
 /** The URL the window loads in a build. */
 export const APP_ENTRY_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
+/** `url` parsed, or undefined when it is missing or not a URL. */
+function parseUrl(url: string | undefined | null): URL | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Whether a frame at `url` is the app's own UI: app://cairn, or in development the electron-vite
  * dev server's origin. Compared by protocol and host because WHATWG URL reports the origin of a
  * non-special scheme such as app: as "null".
  */
 export function isTrustedUrl(url: string | undefined | null, devServerUrl?: string): boolean {
-  if (!url) return false;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
+  const parsed = parseUrl(url);
+  if (!parsed) return false;
   if (parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && !parsed.username && !parsed.password) {
     return true;
   }
-  if (!devServerUrl) return false;
-  let dev: URL;
-  try {
-    dev = new URL(devServerUrl);
-  } catch {
-    return false;
-  }
+  const dev = parseUrl(devServerUrl);
+  if (!dev) return false;
   return (dev.protocol === 'http:' || dev.protocol === 'https:') && parsed.origin === dev.origin;
 }

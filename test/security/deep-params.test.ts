@@ -1,11 +1,10 @@
 // Issue 17, item 6: a pipeline whose params nest 100,000 deep overflowed the stack while being
 // validated (structuredClone), a 500 in the browser host. It is an invalid pipeline: a 400 naming
 // the node and field (validate answers 200 with that issue; save refuses with 400).
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PARAMS_DEPTH, nestsAtMost, validatePipeline } from '../../shared/pipeline.js';
 import type { RunningHost } from '../../electron/server/http-host.js';
-import { startBrowserHost, type BrowserHost } from '../unit/electron/server/browser-host.js';
+import { hostRequest, startBrowserHost, type BrowserHost } from '../unit/electron/server/browser-host.js';
 
 const TOKEN = 'test-token-deep';
 const DEPTH = 100_000;
@@ -22,29 +21,14 @@ beforeAll(async () => {
 });
 afterAll(async () => started.close());
 
-function call(method: string, body: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: host.port,
-        method: 'POST',
-        path: `/api/call/${method}`,
-        headers: {
-          host: `127.0.0.1:${host.port}`,
-          authorization: `Bearer ${TOKEN}`,
-          'content-type': 'application/json',
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+async function call(method: string, body: string): Promise<{ status: number; body: string }> {
+  const r = await hostRequest(host.port, {
+    method: 'POST',
+    path: `/api/call/${method}`,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body,
   });
+  return { status: r.status, body: r.body.toString() };
 }
 
 describe('params nested 100,000 deep', () => {

@@ -4,12 +4,11 @@
 // model's cost per row, with other requests answered between them, and the same numbers as one call.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CairnService } from '../../electron/core/service.js';
 import { startEndpoint, type EndpointHooks, type RunningEndpoint } from '../../electron/core/serving/endpoint.js';
 import { loadServedModel } from '../../electron/core/serving/loaded-model.js';
 import type { EndpointLimits, ServedModel } from '../../electron/core/serving/protocol.js';
 import { tempDir } from '../unit/electron/core/helpers.js';
-import { flower, post, served, trainModels } from '../unit/electron/core/serving/fixtures.js';
+import { flower, post, trainServed } from '../unit/electron/core/serving/fixtures.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
@@ -23,14 +22,7 @@ const releases: (() => void)[] = [];
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('cairn-slow-model-'));
-  const service = await CairnService.open({ home: path.join(dir, 'home'), host: 'cli' });
-  try {
-    await trainModels(service, dir);
-    [flowers] = served(service, ['flowers:1']) as [ServedModel];
-    [prices] = served(service, ['prices']) as [ServedModel];
-  } finally {
-    await service.close();
-  }
+  [flowers, prices] = (await trainServed(dir, ['flowers:1', 'prices'])) as [ServedModel, ServedModel];
 }, 120_000);
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { fsyncDir } from '../durable-fs.js';
 import { toApiError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { JobRunner } from '../jobs/job-runner.js';
-import type { Layout } from '../paths.js';
+import { isInside, type Layout } from '../paths.js';
 
 /** Dataset names become folder-free labels; the file's base name is the default. */
 export function datasetNameFromPath(file: string): string {
@@ -35,7 +35,7 @@ export class DatasetImports {
   async removeUpload(file: string): Promise<void> {
     const resolved = path.resolve(file);
     const uploads = path.resolve(this.deps.paths.uploads);
-    if (!resolved.startsWith(uploads + path.sep)) return;
+    if (!isInside(uploads, resolved)) return;
     await rm(resolved, { force: true });
     const folder = path.dirname(resolved);
     if (folder !== uploads) await rm(folder, { recursive: true, force: true });

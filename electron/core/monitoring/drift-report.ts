@@ -75,15 +75,7 @@ export function referenceFromRows(
       const sample = sortedFinite(
         Array.from(kept, (r) => cellOf(col, r)).filter((v): v is number => typeof v === 'number'),
       );
-      features.push({
-        name: f.name,
-        kind: 'numeric',
-        datetime: f.kind === 'datetime',
-        edges,
-        categories: [],
-        shares: toShares(binCounts(edges, sorted)),
-        sample,
-      });
+      features.push(numeric(f.name, f.kind === 'datetime', edges, toShares(binCounts(edges, sorted)), sample));
     } else {
       const counts = new Map<string, number>();
       for (const r of trainRows) {
@@ -94,6 +86,16 @@ export function referenceFromRows(
     }
   }
   return { source: 'training_rows', rows: trainRows.length, features };
+}
+
+function numeric(
+  name: string,
+  datetime: boolean,
+  edges: number[],
+  shares: number[],
+  sample: ReferenceFeature['sample'],
+): ReferenceFeature {
+  return { name, kind: 'numeric', datetime, edges, categories: [], shares, sample };
 }
 
 function categorical(name: string, counts: Map<string, number>, restCount = 0): ReferenceFeature {
@@ -133,15 +135,7 @@ export function referenceFromProfile(fields: readonly InputField[], summary: Tra
       const edges = NORMAL_DECILES.map((z) => (c.mean as number) + z * (c.std as number));
       const cdf = edges.map((e) => normalCdf((e - (c.mean as number)) / (c.std as number)));
       const shares = [...cdf, 1].map((p, i) => p - (i === 0 ? 0 : (cdf[i - 1] as number)));
-      features.push({
-        name: f.name,
-        kind: 'numeric',
-        datetime: f.kind === 'datetime',
-        edges,
-        categories: [],
-        shares,
-        sample: null,
-      });
+      features.push(numeric(f.name, f.kind === 'datetime', edges, shares, null));
     } else if (c.topValues?.length) {
       const counts = new Map(c.topValues.map((t) => [t.value, t.count]));
       const listed = c.topValues.reduce((s, t) => s + t.count, 0);

@@ -37,6 +37,13 @@ interface ActiveRun {
 }
 
 /** Independent branches run side by side up to this many steps: DuckDB steps use several threads each. */
+/** The fields of `event` named in `keys` that it sets: an event carries only what changed. */
+function given<K extends keyof StepEvent>(event: StepEvent, keys: readonly K[]): Pick<StepEvent, K> {
+  const out: Partial<Pick<StepEvent, K>> = {};
+  for (const k of keys) if (event[k] !== undefined) out[k] = event[k];
+  return out as Pick<StepEvent, K>;
+}
+
 export function defaultConcurrency(): number {
   return Math.min(4, Math.max(2, os.availableParallelism()));
 }
@@ -91,12 +98,7 @@ export class PipelineRunner {
         ...prev,
         state: e.state,
         cached: e.state === 'cached',
-        ...(e.output !== undefined ? { output: e.output } : {}),
-        ...(e.error !== undefined ? { error: e.error } : {}),
-        ...(e.reason !== undefined ? { reason: e.reason } : {}),
-        ...(e.progress !== undefined ? { progress: e.progress } : {}),
-        ...(e.startedAt !== undefined ? { startedAt: e.startedAt } : {}),
-        ...(e.finishedAt !== undefined ? { finishedAt: e.finishedAt } : {}),
+        ...given(e, ['output', 'error', 'reason', 'progress', 'startedAt', 'finishedAt']),
       };
       steps.set(e.nodeId, next);
       const progressOnly =
@@ -104,12 +106,7 @@ export class PipelineRunner {
       if (!progressOnly) {
         repo.updateStep(runId, e.nodeId, {
           state: e.state,
-          ...(e.cacheKey !== undefined ? { cacheKey: e.cacheKey } : {}),
-          ...(e.output !== undefined ? { output: e.output } : {}),
-          ...(e.error !== undefined ? { error: e.error } : {}),
-          ...(e.reason !== undefined ? { reason: e.reason } : {}),
-          ...(e.startedAt !== undefined ? { startedAt: e.startedAt } : {}),
-          ...(e.finishedAt !== undefined ? { finishedAt: e.finishedAt } : {}),
+          ...given(e, ['cacheKey', 'output', 'error', 'reason', 'startedAt', 'finishedAt']),
         });
       }
       this.options.emitStep({ ...next, runId, pipelineId: version.pipelineId });

@@ -7,6 +7,7 @@ import { access, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile }
 import path from 'node:path';
 import type { StepOutput } from '../../../shared/pipeline.js';
 import { fsyncDir, fsyncFile } from '../durable-fs.js';
+import { relativeInside } from '../paths.js';
 import type { PortValue } from './ports.js';
 
 /** What a step hands on (port values) and shows (output). */
@@ -80,10 +81,9 @@ export class StepCache {
   /** Makes a step's folder the entry for `key`; returns the result with paths inside the entry. */
   async commit(key: string, tmp: string, result: StepResult): Promise<StepResult> {
     const entry = path.join(this.dir, key);
-    const inside = (f: string) => !path.relative(tmp, f).startsWith('..') && !path.isAbsolute(path.relative(tmp, f));
     const stored = {
       output: result.output,
-      ports: mapFiles(result.ports, (f) => (inside(f) ? path.relative(tmp, f) : f)),
+      ports: mapFiles(result.ports, (f) => relativeInside(tmp, f) ?? f),
     };
     const file = path.join(tmp, RESULT);
     await writeFile(file, JSON.stringify(stored));

@@ -20,7 +20,7 @@ import type { Db } from '../db/open.js';
 import { RegistryRepo, type RegistryModel, type RegistryVersion, type StoredAlias } from '../db/registry-repo.js';
 import { fsyncDir } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
-import type { Layout } from '../paths.js';
+import { isInside, type Layout } from '../paths.js';
 import { BUNDLE_JSON, BundleManifest, DEFAULT_LIMITS, readBundle, writeBundle, type BundleLimits } from './bundle.js';
 import { modelFolderName } from './folders.js';
 import { inputSchema, outputSignature, trainingDataSummary } from './model-card.js';
@@ -304,8 +304,7 @@ export class ModelRegistry {
     const { modelDeleted } = this.repo.deleteVersion(v.modelId, v.id);
     // Only a folder under models/ is removed: the record's path is trusted no further than that.
     const dir = path.resolve(this.dirOf(v));
-    if (dir.startsWith(path.resolve(this.options.paths.models) + path.sep))
-      await rm(dir, { recursive: true, force: true });
+    if (isInside(this.options.paths.models, dir)) await rm(dir, { recursive: true, force: true });
     this.changed(v.name);
     return { name: v.name, version: v.version, modelDeleted };
   }

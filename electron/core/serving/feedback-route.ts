@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { FeedbackItem, type FeedbackResult } from '../../../shared/api.js';
 import type { FeedbackInput } from '../monitoring/feedback.js';
+import { errorBody } from './endpoint-replies.js';
 
 /** Items per batch: a few seconds of a busy endpoint's answers. */
 export const MAX_FEEDBACK_ITEMS = 10_000;
@@ -76,10 +77,6 @@ export function parseFeedbackBody(body: unknown): Parsed {
   }
   const problem = itemProblem(body);
   return problem ? { error: problem } : { single: { id: body.id as string, label: body.label } };
-}
-
-function errorBody(code: string, message: string) {
-  return { error: { code, message } };
 }
 
 /** Adds the feedback route to an endpoint's server. */

@@ -7,7 +7,6 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLog } from '../../../../../electron/core/db/request-log-db.js';
-import { CairnService } from '../../../../../electron/core/service.js';
 import {
   startEndpoint,
   type EndpointHooks,
@@ -15,12 +14,11 @@ import {
 } from '../../../../../electron/core/serving/endpoint.js';
 import type { EndpointLimits, ServedModel } from '../../../../../electron/core/serving/protocol.js';
 import { tempDir } from '../helpers.js';
-import { flower, post, served, trainModels } from './fixtures.js';
+import { flower, post, trainServed } from './fixtures.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
 let dir: string;
-let home: string;
 let cleanup: () => Promise<void>;
 let flowers1: ServedModel;
 let flowers2: ServedModel;
@@ -29,16 +27,11 @@ const open: RunningEndpoint[] = [];
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('cairn-serve-'));
-  home = path.join(dir, 'home');
-  const service = await CairnService.open({ home, host: 'cli' });
-  try {
-    await trainModels(service, dir);
-    [flowers1] = served(service, ['flowers:1']) as [ServedModel];
-    [flowers2] = served(service, ['flowers:2']) as [ServedModel];
-    [prices] = served(service, ['prices']) as [ServedModel];
-  } finally {
-    await service.close();
-  }
+  [flowers1, flowers2, prices] = (await trainServed(dir, ['flowers:1', 'flowers:2', 'prices'])) as [
+    ServedModel,
+    ServedModel,
+    ServedModel,
+  ];
 }, 120_000);
 
 afterAll(async () => {

@@ -21,6 +21,21 @@ export async function trainModels(service: CairnService, dir: string): Promise<v
   await service.invoke('runs.startNow', { dataset: 'prices', target: 'y', ...quick });
 }
 
+/**
+ * trainModels in a data folder of its own under `dir` (closed again after), answering each of
+ * `refs` resolved for serving on its own (so each is its name's default), for tests that start
+ * endpoints without a service.
+ */
+export async function trainServed(dir: string, refs: string[]): Promise<ServedModel[]> {
+  const service = await CairnService.open({ home: path.join(dir, 'home'), host: 'cli' });
+  try {
+    await trainModels(service, dir);
+    return refs.map((ref) => served(service, [ref])[0] as ServedModel);
+  } finally {
+    await service.close();
+  }
+}
+
 const DATASETS = {
   /** Classification: x1, x2 numbers, color category; target label. */
   flowers: { csv: classificationCsv, target: 'label' },

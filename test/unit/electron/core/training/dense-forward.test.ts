@@ -1,16 +1,14 @@
 // The endpoint's plain-JavaScript forward pass gives tfjs's predictions (within float32 rounding)
 // for the models Cairn trains, for every activation, and declines what it cannot compute.
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CairnService } from '../../../../../electron/core/service.js';
 import { compileDenseForward } from '../../../../../electron/core/training/dense-forward.js';
 import type { ServedModel } from '../../../../../electron/core/serving/protocol.js';
 import { loadArtifacts } from '../../../../../electron/core/training/artifacts.js';
 import { SeededDropout } from '../../../../../electron/core/training/models.js';
 import { predictProba, predictValues } from '../../../../../electron/core/training/train-loop.js';
 import { tempDir } from '../helpers.js';
-import { served, trainModels } from '../serving/fixtures.js';
+import { trainServed } from '../serving/fixtures.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
@@ -22,13 +20,7 @@ beforeAll(async () => {
   await selectBackend();
   let dir: string;
   ({ dir, cleanup } = await tempDir('cairn-dense-'));
-  const service = await CairnService.open({ home: path.join(dir, 'home'), host: 'cli' });
-  try {
-    await trainModels(service, dir);
-    models = served(service, ['flowers:1', 'flowers:2', 'prices']);
-  } finally {
-    await service.close();
-  }
+  models = await trainServed(dir, ['flowers:1', 'flowers:2', 'prices']);
 }, 120_000);
 
 afterAll(async () => {

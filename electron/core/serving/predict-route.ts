@@ -1,0 +1,188 @@
+// POST /v1/models/{name}/predict, .../versions/{version}/predict and .../aliases/{alias}/predict:
+// finds the version, admits the request, checks its instances, queues them on the version's
+// batcher until the request's deadline, and answers (endpoint-replies.ts).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Admission } from './admission.js';
+import { DeadlineError } from './batcher.js';
+import { UNSERVED, type EndpointMetrics } from './endpoint-metrics.js';
+import { errorBody, overloaded, PREDICTIONS_TYPE, predictionsText, recordRefusal } from './endpoint-replies.js';
+import { routeKey, type ModelRoutes, type NamedModel } from './model-routes.js';
+import type { EndpointLimits, ServedModel } from './protocol.js';
+import type { RequestLog } from './request-log.js';
+import type { ServedVersion } from './served-version.js';
+
+export interface PredictRouteDeps {
+  routes: ModelRoutes;
+  admission: Admission;
+  limits: EndpointLimits;
+  metrics: EndpointMetrics;
+  log: RequestLog;
+}
+
+interface PredictBody {
+  instances?: unknown;
+}
+
+/** Which version of a named model a route asks for; 'bad' for a malformed version number. */
+type Pick = (r: NamedModel, req: FastifyRequest) => ServedVersion | undefined | 'bad';
+
+/** A prediction request as its refusal needs it. */
+interface Attempt {
+  reply: FastifyReply;
+  t0: number;
+  at: number;
+  /** The served model's own name, or UNSERVED: what metrics and the log record, never the caller's spelling. */
+  model: string;
+}
+
+export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDeps): void {
+  const { routes, admission, limits, metrics, log } = deps;
+
+  /**
+   * Counts, logs and answers a refused request; `spec` is the version it named, if any; the log
+   * keeps `logged` (the message unless it quotes what the caller sent). Defined once, not per
+   * request: the path of an answered request makes no closures.
+   */
+  const refuse = (
+    a: Attempt,
+    spec: ServedModel | undefined,
+    status: number,
+    code: string,
+    message: string,
+    extra: Record<string, unknown> = {},
+    logged = message,
+  ) => {
+    const version = spec?.version ?? null;
+    recordRefusal(metrics, log, {
+      at: a.at,
+      model: a.model,
+      version,
+      status,
+      latencyMs: performance.now() - a.t0,
+      error: logged,
+    });
+    return a.reply.code(status).send(errorBody(code, message, extra));
+  };
+
+  const predictRoute = (pick: Pick) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const t0 = performance.now();
+    const at = Date.now();
+    const name = (req.params as { name: string }).name;
+    const named = routes.named(name);
+    const entry = named ? pick(named, req) : undefined;
+    const attempt: Attempt = { reply, t0, at, model: named ? named.name : UNSERVED };
+    if (entry === 'bad')
+      return refuse(attempt, undefined, 404, 'not_found', 'the version must be a positive whole number');
+    if (!named)
+      return refuse(
+        attempt,
+        undefined,
+        404,
+        'not_found',
+        `no model named "${name}" on this endpoint`,
+        {},
+        'no model of that name on this endpoint',
+      );
+    if (!entry)
+      return refuse(
+        attempt,
+        undefined,
+        404,
+        'not_found',
+        `model "${name}" has no such version or alias on this endpoint`,
+      );
+    const { spec } = entry;
+    if (!entry.model || !entry.batcher)
+      return refuse(attempt, spec, 503, 'model_unavailable', entry.error ?? 'the model is not loaded');
+    if (admission.full()) {
+      metrics.rejectedOverload++;
+      metrics.request(spec.name, spec.version, 503, performance.now() - t0);
+      return overloaded(reply);
+    }
+    const body = req.body as PredictBody | null;
+    const instances = body && typeof body === 'object' && !Array.isArray(body) ? body.instances : undefined;
+    if (!Array.isArray(instances) || instances.length === 0)
+      return refuse(
+        attempt,
+        spec,
+        400,
+        'invalid_input',
+        'the body must be {"instances": [{...}, ...]} with at least one instance',
+      );
+    if (instances.length > limits.maxInstances)
+      return refuse(attempt, spec, 400, 'invalid_input', `at most ${limits.maxInstances} instances per request`);
+    const extraKeys = Object.keys(body as object).filter((k) => k !== 'instances');
+    if (extraKeys.length)
+      return refuse(
+        attempt,
+        spec,
+        400,
+        'invalid_input',
+        `unknown body field${extraKeys.length > 1 ? 's' : ''}: ${extraKeys.join(', ')}`,
+      );
+    const { model, batcher } = entry;
+    const checked = model.validator.check(instances);
+    if ('errors' in checked) {
+      const first = checked.errors[0];
+      const where = first
+        ? `instance ${first.instance}${first.field ? ` field "${first.field}"` : ''} ${first.message}`
+        : '';
+      return refuse(
+        attempt,
+        spec,
+        400,
+        'invalid_input',
+        `${checked.total} invalid field${checked.total === 1 ? '' : 's'}; first: ${where}`,
+        { errors: checked.errors, total: checked.total },
+      );
+    }
+    admission.inFlight++;
+    try {
+      const { y, row } = await batcher.submit(checked.x, instances.length, at + limits.requestDeadlineMs);
+      const latencyMs = performance.now() - t0;
+      const text = predictionsText(log, {
+        spec,
+        model,
+        responseHead: entry.responseHead,
+        instances,
+        y,
+        row,
+        at,
+        latencyMs,
+      });
+      metrics.request(spec.name, spec.version, 200, latencyMs, instances.length);
+      return reply.type(PREDICTIONS_TYPE).send(text);
+    } catch (err) {
+      if (err instanceof DeadlineError) {
+        metrics.deadlineExceeded++;
+        return refuse(
+          attempt,
+          spec,
+          504,
+          'deadline_exceeded',
+          `no answer within ${limits.requestDeadlineMs} ms; the endpoint is busy`,
+        );
+      }
+      return refuse(attempt, spec, 500, 'internal', err instanceof Error ? err.message : String(err));
+    } finally {
+      admission.inFlight--;
+    }
+  };
+
+  app.post(
+    '/v1/models/:name/predict',
+    predictRoute((r) => r.default),
+  );
+  app.post(
+    '/v1/models/:name/versions/:version/predict',
+    predictRoute((r, req) => {
+      const v = (req.params as { version: string }).version;
+      if (!/^\d{1,9}$/.test(v) || Number(v) < 1) return 'bad';
+      return r.versions.get(Number(v));
+    }),
+  );
+  app.post(
+    '/v1/models/:name/aliases/:alias/predict',
+    predictRoute((r, req) => r.aliases.get(routeKey((req.params as { alias: string }).alias))),
+  );
+}
