@@ -84,6 +84,43 @@ describe.skipIf(!canRun)('training in the browser UI', () => {
     await shot(page, 'run-regression');
   });
 
+  it('trains gradient-boosted trees and explains them: importance, a worst error as a waterfall, partial dependence', async () => {
+    // Penguins: numbers, categories (island, sex) and missing values, which trees keep missing.
+    await openSample('penguins.csv', 'penguins');
+    await page.getByTestId('train-open').click();
+    await page.getByTestId('train-dialog').waitFor();
+    await page.getByTestId('train-model').selectOption('gbdt');
+    await page.getByTestId('train-advanced').locator('summary').click();
+    await page.getByTestId('train-trees').waitFor();
+    expect(await page.getByTestId('train-epochs').count()).toBe(0);
+    await page.getByTestId('train-trees-count').fill('40');
+    await shot(page, 'train-dialog-trees');
+    await page.getByTestId('train-start').click();
+    await page.locator('[data-testid="run-detail"][data-status="succeeded"]').waitFor({ timeout: 120_000 });
+    const accuracy = Number(await page.getByTestId('metric-accuracy').locator('.metric-value').textContent());
+    expect(accuracy).toBeGreaterThan(0.9);
+    const explanation = page.getByTestId('explanation');
+    await explanation.waitFor();
+    await page.getByTestId('importance-chart').locator('canvas').first().waitFor();
+    await page.getByTestId('gain-chart').locator('canvas').first().waitFor();
+    // The waterfall starts on the worst error; picking the first test row redraws it for that row.
+    const caption = page.getByTestId('waterfall-caption');
+    expect(await caption.textContent()).toMatch(/exact TreeSHAP/);
+    await page.getByTestId('explain-row-select').selectOption('0');
+    await page.locator('[data-testid="waterfall-caption"]', { hasText: 'log-odds of' }).waitFor();
+    await page.getByTestId('waterfall-chart').locator('canvas').first().waitFor();
+    expect(await page.locator('[data-testid^="pd-"]').count()).toBeGreaterThan(0);
+    await explanation.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300); // let ECharts finish its first frame for the screenshot
+    await shot(page, 'run-trees-explanation');
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 1000 });
+      await page.getByTestId('waterfall-chart').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300); // ECharts redraws on resize; the screenshot waits for the frame
+      await shot(page, `run-trees-explanation-${width}`);
+    }
+  });
+
   it('cancels a running run from its page', async () => {
     await openSample('iris.csv', 'iris');
     await train(100_000);

@@ -38,16 +38,16 @@ export function importanceOption(importance: readonly FeatureImportance[], metri
     series: [
       { type: 'bar', data: rows.map((r) => r.mean), itemStyle: { color: POSITIVE }, barMaxWidth: 18 },
       {
-        // The spread: a thin line from mean − std to mean + std on each bar.
+        // The spread: a thin line from mean − std to mean + std on each bar. Its data are the
+        // whisker's ends, so the value axis spans them too.
         type: 'custom',
+        encode: { x: [0, 2], y: 1 },
         renderItem: (_params: unknown, api: { value(i: number): number; coord(p: number[]): number[] }) => {
-          const i = api.value(0);
-          const r = rows[i] as FeatureImportance;
-          const [x0, y] = api.coord([r.mean - r.std, i]) as [number, number];
-          const [x1] = api.coord([r.mean + r.std, i]) as [number, number];
+          const [x0, y] = api.coord([api.value(0), api.value(1)]) as [number, number];
+          const [x1] = api.coord([api.value(2), api.value(1)]) as [number, number];
           return { type: 'line', shape: { x1: x0, y1: y, x2: x1, y2: y }, style: { stroke: TEXT, lineWidth: 1.5 } };
         },
-        data: rows.map((_, i) => [i]),
+        data: rows.map((r, i) => [r.mean - r.std, i, r.mean + r.std]),
         z: 3,
       },
     ],

@@ -21,7 +21,8 @@ const OUTPUT: Record<Explanation['output'], string> = {
 };
 
 export function RunExplanation({ explanation: e }: { explanation: Explanation }) {
-  const [picked, setPicked] = useState(0);
+  // The worst error first: where a person most wants to know why.
+  const [picked, setPicked] = useState(e.worst[0] ?? 0);
   const row = e.rows[picked] ?? e.rows[0];
   const importance = useMemo(() => importanceOption(e.importance, e.metric), [e]);
   const gains = useMemo(

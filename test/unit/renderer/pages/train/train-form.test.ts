@@ -85,6 +85,29 @@ describe('train form rules', () => {
     ]);
   });
 
+  it('sends a tree model its own settings (none of the network ones) and checks them against the shared bounds', () => {
+    const form = { ...defaultForm(iris, 'iris'), model: 'gbdt' as const, trees: 40, maxDepth: 6 };
+    expect(validateForm(form, iris)).toEqual({});
+    const req = toRequest(form, iris, 'd1', 1);
+    expect(req).toMatchObject({
+      model: 'gbdt',
+      trees: 40,
+      maxLeaves: 31,
+      maxDepth: 6,
+      minSamplesLeaf: 20,
+      subsample: 1,
+      colsample: 1,
+      earlyStopping: { monitor: 'val_loss', patience: 10 },
+    });
+    for (const key of ['epochs', 'batchSize', 'optimizer', 'hiddenLayers', 'loss']) expect(req).not.toHaveProperty(key);
+    // The loss is a numeric target's only.
+    expect(toRequest({ ...form, task: 'regression', loss: 'huber' }, iris, 'd1', 1)).toMatchObject({ loss: 'huber' });
+    const bad = validateForm({ ...form, trees: 0, subsample: 0, maxLeaves: 1 }, iris);
+    expect(Object.keys(bad).sort()).toEqual(['maxLeaves', 'subsample', 'trees']);
+    // Network settings out of bounds do not block a tree model, which does not use them.
+    expect(validateForm({ ...form, epochs: 0 }, iris)).toEqual({});
+  });
+
   it('lists features when some are unticked or a time column orders the split', () => {
     const cols = [...iris, col('when', 'datetime')];
     const form = { ...defaultForm(cols, 'iris'), excluded: ['petal'], timeColumn: 'when' };
