@@ -9,7 +9,7 @@ beforeAll(async () => {
 const weightsOf = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
 
 describe('ModelParams', () => {
-  it('fills defaults: an MLP of 64 and 32 relu units, no dropout, no L2', () => {
+  it('fills defaults: an MLP of 64 and 32 relu units, no dropout, no L2; trees as scikit-learn sets them', () => {
     expect(ModelParams.parse({})).toEqual({
       kind: 'mlp',
       hiddenLayers: [
@@ -17,6 +17,7 @@ describe('ModelParams', () => {
         { units: 32, activation: 'relu', dropout: 0 },
       ],
       l2: 0,
+      boosting: { trees: 100, maxLeaves: 31, minSamplesLeaf: 20, subsample: 1, colsample: 1, loss: 'squared_error' },
     });
     expect(ModelParams.parse({ hiddenLayers: [{ units: 8 }] }).hiddenLayers).toEqual([
       { units: 8, activation: 'relu', dropout: 0 },
