@@ -173,6 +173,6 @@ describe('categorical splits', () => {
     );
     const split = findBestSplit(n.hist, n.layout, n.mapper, n.features, n.sums, constraints)!;
     expect(split.goLeft[2]).toBe(0);
-    expect(split.goLeft[0] + split.goLeft[1]).toBe(1);
+    expect(split.goLeft[0]! + split.goLeft[1]!).toBe(1);
   });
 });
