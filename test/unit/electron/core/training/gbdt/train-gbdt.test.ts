@@ -86,6 +86,18 @@ describe('determinism', () => {
   });
 });
 
+describe('histogram threads', () => {
+  it('grow the same trees on 1, 2 and 3 threads', async () => {
+    // Big enough that nodes are shared out (PARALLEL_MIN_CELLS), small enough to stay quick.
+    const big = makeTable(80_000, 6);
+    const data: GbdtData = { ...binary, classes: 3, train: { x: big.x, y: big.multi } };
+    const params = { trees: 2, subsample: 0.8, colsample: 0.75 };
+    const one = JSON.stringify((await trainGbdt(data, params, undefined, { threads: 1 })).ensemble);
+    expect(JSON.stringify((await trainGbdt(data, params, undefined, { threads: 2 })).ensemble)).toBe(one);
+    expect(JSON.stringify((await trainGbdt(data, params, undefined, { threads: 3 })).ensemble)).toBe(one);
+  });
+});
+
 describe('what training returns', () => {
   it('a checked ensemble whose scores are the ones training reached', async () => {
     const out = await trainGbdt(binary, { trees: 10 });
