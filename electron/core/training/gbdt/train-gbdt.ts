@@ -255,6 +255,9 @@ async function boost(
     if (val) losses.valLoss = loss.meanLoss(val.y, vraw, val.sampleWeight);
     history.push({ round, ...losses });
     await onRound?.(round, losses);
+    // A turn of the event loop between rounds, so the host's messages (a cancel) are handled
+    // even when onRound is synchronous.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (early) {
       if (losses.valLoss! < bestLoss - EARLY_STOPPING_TOL) {
         bestLoss = losses.valLoss!;

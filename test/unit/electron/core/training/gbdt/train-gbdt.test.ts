@@ -69,6 +69,19 @@ describe('early stopping', () => {
     ).rejects.toThrow('cancelled');
     expect(seen).toBe(3);
   });
+
+  it('gives the event loop a turn between rounds, so a cancel sent meanwhile is seen', async () => {
+    let cancelled = false;
+    setImmediate(() => (cancelled = true));
+    const seen: number[] = [];
+    await expect(
+      trainGbdt(binary, { trees: 50 }, (round) => {
+        seen.push(round);
+        if (cancelled) throw new Error('cancelled');
+      }),
+    ).rejects.toThrow('cancelled');
+    expect(seen).toEqual([1, 2]);
+  });
 });
 
 describe('determinism', () => {
