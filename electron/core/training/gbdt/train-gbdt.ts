@@ -183,7 +183,8 @@ async function boost(
 ): Promise<GbdtResult> {
   const d = data.featureKinds.length;
   const n = data.train.y.length;
-  const val = data.validation;
+  // An empty validation set is no validation set: it has no loss to stop on.
+  const val = data.validation && data.validation.y.length > 0 ? data.validation : undefined;
   const nv = val ? val.y.length : 0;
   const loss = chooseLoss(data, params);
   const K = loss.nOutputs;

@@ -46,11 +46,17 @@ describe('early stopping', () => {
     expect(ll / val.n).toBeCloseTo(losses[best - 1]!, 9);
   });
 
-  it('trains every round without a validation set, or with earlyStoppingRounds 0', async () => {
+  it('trains every round without a validation set, with an empty one, or with earlyStoppingRounds 0', async () => {
     const val = makeTable(100, 9);
     const plain = await trainGbdt(binary, { trees: 7 });
     expect([plain.rounds, plain.bestIteration, plain.ensemble.trees.length]).toEqual([7, 7, 7]);
     expect(plain.history.every((h) => h.valLoss === undefined)).toBe(true);
+    const empty = await trainGbdt(
+      { ...binary, validation: { x: new Float32Array(0), y: new Int32Array(0) } },
+      { trees: 7 },
+    );
+    expect([empty.rounds, empty.bestIteration]).toEqual([7, 7]);
+    expect(empty.history.every((h) => h.valLoss === undefined)).toBe(true);
     const off = await trainGbdt(
       { ...binary, validation: { x: val.x, y: val.binary } },
       { trees: 7, earlyStoppingRounds: 0 },
