@@ -1,4 +1,4 @@
-// `npm run bench -- trees [--rows N] [--trees T]`: Cairn's GBDT (trainGbdt, the engine a user's
+// `npm run bench -- trees [--rows N] [--trees T] [--threads K] [--no-sklearn]`: Cairn's GBDT (trainGbdt, the engine a user's
 // run goes through) against scikit-learn's HistGradientBoostingClassifier with the same settings
 // on the same generated data, in the same run. The table: N rows (default 1,000,000) × 20
 // features, 14 numeric (four with 10% missing) and 6 categorical (5 to 200 categories, two with
@@ -6,7 +6,9 @@
 // rest test. Both fit T rounds (default 100) of the defaults (31 leaves, learning rate 0.1, 20 rows
 // per leaf, 255 bins, no L2, no early stopping). Prints training seconds of each and the ratio
 // (target from the issue: Cairn at most 2x sklearn's, which runs on every core), test accuracy of
-// each, and Cairn's single-row scoring latency.
+// each, and Cairn's single-row scoring latency. --threads sets Cairn's histogram threads (default:
+// its own choice, 2 on this size with 2 cores); --no-sklearn skips the reference (for comparing
+// Cairn with itself).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -29,11 +31,12 @@ const KINDS: FeatureKind[] = [
 ];
 const SETTINGS = { learningRate: 0.1, maxLeaves: 31, minSamplesLeaf: 20, l2: 0, maxBins: 255 };
 
-function intArg(name: string, fallback: number): number {
+function intArg(name: string, fallback: number, min: number): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 100) throw new Error(`--${name} wants an integer >= 100, got ${process.argv[i + 1]}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`--${name} wants an integer >= ${min}, got ${process.argv[i + 1]}`);
   return n;
 }
 
@@ -92,8 +95,9 @@ print(json.dumps({"seconds": seconds, "cpuSeconds": cpu, "accuracy": acc, "round
 `;
 
 async function main(): Promise<void> {
-  const n = intArg('rows', 1_000_000);
-  const rounds = intArg('trees', 100);
+  const n = intArg('rows', 1_000_000, 100);
+  const rounds = intArg('trees', 100, 1);
+  const threads = process.argv.includes('--threads') ? intArg('threads', 1, 1) : undefined;
   const nTrain = Math.floor(n * 0.8);
   console.log(
     `trees bench: ${n} rows × ${D} features (${NUMERIC} numeric, ${CARDINALITIES.length} categorical), ${nTrain} train, ${rounds} rounds, ${os.cpus().length} cores`,
@@ -113,6 +117,8 @@ async function main(): Promise<void> {
   const { ensemble } = await trainGbdt(
     { featureKinds: KINDS, task: 'classification', classes: 2, train },
     { ...SETTINGS, trees: rounds, earlyStoppingRounds: 0 },
+    undefined,
+    { threads },
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -125,6 +131,11 @@ async function main(): Promise<void> {
   for (let i = 0; i < single; i++) predictRaw(compiled, testX.subarray(i * D, (i + 1) * D), 1);
   const perRowUs = ((performance.now() - s0) * 1000) / single;
 
+  const cairnLine = `  cairn   train ${seconds.toFixed(2)} s (cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, threads ${threads ?? 'default'})  test accuracy ${cairnAccuracy.toFixed(4)}  single-row predict ${perRowUs.toFixed(1)} µs`;
+  if (process.argv.includes('--no-sklearn')) {
+    console.log(cairnLine);
+    return;
+  }
   const py = spawnSync(
     PYTHON,
     ['-c', SKLEARN, xFile, yFile, String(n), String(D), String(nTrain), String(rounds), String(CARDINALITIES.length)],
@@ -132,7 +143,6 @@ async function main(): Promise<void> {
       encoding: 'utf8',
     },
   );
-  const cairnLine = `  cairn   train ${seconds.toFixed(2)} s (cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s)  test accuracy ${cairnAccuracy.toFixed(4)}  single-row predict ${perRowUs.toFixed(1)} µs`;
   if (py.status !== 0) {
     console.log(cairnLine);
     console.log(`  sklearn unavailable: ${py.error?.message ?? py.stderr.trim().split('\n').pop()}`);

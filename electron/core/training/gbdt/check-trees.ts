@@ -19,7 +19,10 @@ export function checkTrees(e: TreeEnsembleJson): TreeCheck {
   const wantOutputs = e.objective === 'softmax' ? null : 1;
   if (wantOutputs !== null && K !== wantOutputs) return fail(`objective ${e.objective} has 1 output, not ${K}`);
   if (e.objective === 'softmax' && K < 3) return fail(`softmax needs at least 3 outputs, got ${K}`);
+  // The node cap first, so an oversized ensemble is refused before any tree is walked.
   let total = 0;
+  for (const t of e.trees) total += t.feature.length;
+  if (total > TREE_CAPS.nodes) return fail(`the ensemble has ${total} nodes, more than ${TREE_CAPS.nodes}`);
   for (let ti = 0; ti < e.trees.length; ti++) {
     const t = e.trees[ti]!;
     const at = `tree ${ti}`;
@@ -28,8 +31,6 @@ export function checkTrees(e: TreeEnsembleJson): TreeCheck {
     for (const field of PER_NODE) {
       if (t[field].length !== m) return fail(`${at}: ${field} has ${t[field].length} entries for ${m} nodes`);
     }
-    total += m;
-    if (total > TREE_CAPS.nodes) return fail(`${at}: the ensemble has more than ${TREE_CAPS.nodes} nodes`);
     const depth = new Int32Array(m).fill(-1);
     depth[0] = 0;
     // Walk from the root: every node reached once (no cycle, no shared child) within the depth cap.

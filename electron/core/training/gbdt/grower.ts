@@ -3,13 +3,8 @@
 // A node's rows are a range of one index array, partitioned in place when it splits, so the
 // leaves end as ranges too and the caller can add leaf values to its rows without walking the tree.
 import type { BinMapper } from './binning.js';
-import {
-  buildHistograms,
-  HIST_STRIDE,
-  histogramLayout,
-  subtractHistograms,
-  type HistogramLayout,
-} from './histogram.js';
+import { HIST_STRIDE, subtractHistograms, type HistogramLayout } from './histogram.js';
+import type { HistogramBuilder } from './parallel-histograms.js';
 import { findBestSplit, leafValue, type NodeSums, type Split, type SplitConstraints } from './split-finder.js';
 import type { TreeJson } from './tree-format.js';
 
@@ -20,26 +15,23 @@ export interface GrowOptions extends SplitConstraints {
   learningRate: number;
 }
 
-/** What a tree is grown from; the scratch buffers are reused from tree to tree. */
+/** What a tree is grown from; the buffers are reused from tree to tree. */
 export class GrowContext {
-  readonly layout: HistogramLayout;
   private readonly pool: Float64Array[] = [];
-  readonly og: Float32Array;
-  readonly oh: Float32Array;
   readonly scratch: Uint32Array;
 
   constructor(
     readonly mapper: BinMapper,
+    readonly layout: HistogramLayout,
     /** Feature-major bins of the n training rows. */
     readonly bins: Uint8Array,
     readonly n: number,
+    /** Builds node histograms; its `rows` are the row indices trees are grown on. */
+    readonly histograms: HistogramBuilder,
     readonly options: GrowOptions,
     /** Sample weights, for each node's cover. */
     readonly weights: Float32Array | undefined,
   ) {
-    this.layout = histogramLayout(mapper.nBins);
-    this.og = new Float32Array(n);
-    this.oh = new Float32Array(n);
     this.scratch = new Uint32Array(n);
   }
 
@@ -80,17 +72,18 @@ interface Candidate {
 }
 
 /**
- * Grows a tree on rows[0, rows.length) (reordered in place: each leaf's rows end contiguous) with
- * gradients and hessians of one output, splitting on `features` only.
+ * Grows a tree on the first `count` rows of ctx.histograms.rows (reordered in place: each leaf's
+ * rows end contiguous) with gradients and hessians of one output, splitting on `features` only.
  */
 export function growTree(
   ctx: GrowContext,
-  rows: Uint32Array,
+  count: number,
   grad: Float32Array,
   hess: Float32Array,
   features: Int32Array,
 ): GrownTree {
-  const { options: o, mapper, layout, bins, n } = ctx;
+  const { options: o, mapper, layout } = ctx;
+  const rows = ctx.histograms.rows;
   const t: GrownTree = {
     feature: [],
     threshold: [],
@@ -122,28 +115,29 @@ export function growTree(
     t.depth.push(depth);
     return t.feature.length - 1;
   };
-  const splittable = (count: number, depth: number): boolean => count >= 2 * o.minSamplesLeaf && depth < o.maxDepth;
+  const splittable = (rowCount: number, depth: number): boolean =>
+    rowCount >= 2 * o.minSamplesLeaf && depth < o.maxDepth;
 
   let g = 0;
   let h = 0;
   let rootCover = 0;
-  for (let i = 0; i < rows.length; i++) {
+  for (let i = 0; i < count; i++) {
     const r = rows[i]!;
     g += grad[r]!;
     h += hess[r]!;
     rootCover += ctx.weights ? ctx.weights[r]! : 1;
   }
-  const root: NodeSums = { g, h, count: rows.length };
-  addNode(root, rootCover, 0, rows.length, 0);
+  const root: NodeSums = { g, h, count };
+  addNode(root, rootCover, 0, count, 0);
   const candidates: Candidate[] = [];
   const consider = (node: number, sums: NodeSums, hist: Float64Array): void => {
     const split = findBestSplit(hist, layout, mapper, features, sums, o);
     if (split) candidates.push({ node, sums, hist, split });
     else ctx.giveBack(hist);
   };
-  if (o.maxLeaves > 1 && splittable(rows.length, 0)) {
+  if (o.maxLeaves > 1 && splittable(count, 0)) {
     const hist = ctx.takeHistogram();
-    buildHistograms(hist, layout, bins, n, rows, 0, rows.length, grad, hess, features, ctx.og, ctx.oh);
+    ctx.histograms.build(hist, 0, count, grad, hess, features);
     consider(0, root, hist);
   }
   let leaves = 1;
@@ -186,7 +180,7 @@ export function growTree(
     const smallerIsLeft = mid - start <= end - mid;
     const small = ctx.takeHistogram();
     const [s0, s1] = smallerIsLeft ? [start, mid] : [mid, end];
-    buildHistograms(small, layout, bins, n, rows, s0, s1, grad, hess, features, ctx.og, ctx.oh);
+    ctx.histograms.build(small, s0, s1, grad, hess, features);
     subtractHistograms(hist, small, layout, features);
     const leftHist = smallerIsLeft ? small : hist;
     const rightHist = smallerIsLeft ? hist : small;

@@ -8,65 +8,71 @@
 export const HIST_STRIDE = 3;
 
 export interface HistogramLayout {
-  /** First bin of each feature (its missing bin is offset + nBins). */
+  /** First bin of each feature, and the total bin count at the end (length features + 1); a feature's missing bin is the one before the next feature's first. */
   offset: Int32Array;
   /** Bins over all features, missing bins included. */
   totalBins: number;
 }
 
 export function histogramLayout(nBins: Uint16Array): HistogramLayout {
-  const offset = new Int32Array(nBins.length);
-  let total = 0;
-  for (let f = 0; f < nBins.length; f++) {
-    offset[f] = total;
-    total += nBins[f]! + 1;
-  }
-  return { offset, totalBins: total };
+  const offset = new Int32Array(nBins.length + 1);
+  for (let f = 0; f < nBins.length; f++) offset[f + 1] = offset[f]! + nBins[f]! + 1;
+  return { offset, totalBins: offset[nBins.length]! };
 }
 
 /**
- * Histograms of `features` over rows[start, end) into `hist` (the other features' bins are left as
- * they are). `bins` is feature-major over n rows. `og`/`oh` are scratch (at least end - start):
- * the node's gradients are gathered once in row order so the per-feature loops read them in
- * sequence and only the bin lookups jump.
+ * Copies the gradients and hessians of rows[start, end) into og/oh in row order, so the
+ * per-feature loops of accumulateHistograms read them in sequence and only the bin lookups jump.
  */
-export function buildHistograms(
-  hist: Float64Array,
-  layout: HistogramLayout,
-  bins: Uint8Array,
-  n: number,
+export function gatherGradients(
   rows: Uint32Array,
   start: number,
   end: number,
   grad: Float32Array,
   hess: Float32Array,
-  features: Int32Array,
   og: Float32Array,
   oh: Float32Array,
 ): void {
-  const m = end - start;
-  for (let i = 0; i < m; i++) {
-    const r = rows[start + i]!;
-    og[i] = grad[r]!;
-    oh[i] = hess[r]!;
+  for (let i = start; i < end; i++) {
+    const r = rows[i]!;
+    og[i - start] = grad[r]!;
+    oh[i - start] = hess[r]!;
   }
-  for (let j = 0; j < features.length; j++) {
+}
+
+/**
+ * Histograms of features[from, to) over rows[start, end) into `hist` (other features' bins are
+ * left as they are), from gradients gathered by gatherGradients. `bins` is feature-major over n
+ * rows. Self-contained (no outside names) because a worker thread runs this very function from
+ * its source text: see parallel-histograms.ts.
+ */
+export function accumulateHistograms(
+  hist: Float64Array,
+  offset: Int32Array,
+  bins: Uint8Array,
+  n: number,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  og: Float32Array,
+  oh: Float32Array,
+  features: Int32Array,
+  from: number,
+  to: number,
+): void {
+  const m = end - start;
+  for (let j = from; j < to; j++) {
     const f = features[j]!;
-    const first = layout.offset[f]! * HIST_STRIDE;
-    const last = binEnd(layout, f) * HIST_STRIDE;
-    hist.fill(0, first, last);
+    const first = offset[f]! * 3;
+    hist.fill(0, first, offset[f + 1]! * 3);
     const col = f * n;
     for (let i = 0; i < m; i++) {
-      const k = first + bins[col + rows[start + i]!]! * HIST_STRIDE;
+      const k = first + bins[col + rows[start + i]!]! * 3;
       hist[k]! += og[i]!;
       hist[k + 1]! += oh[i]!;
       hist[k + 2]!++;
     }
   }
-}
-
-function binEnd(layout: HistogramLayout, f: number): number {
-  return f + 1 < layout.offset.length ? layout.offset[f + 1]! : layout.totalBins;
 }
 
 /** larger = parent - smaller over the bins of `features`, in place in `parent` (which becomes the larger child's). */
@@ -78,7 +84,7 @@ export function subtractHistograms(
 ): void {
   for (let j = 0; j < features.length; j++) {
     const f = features[j]!;
-    const last = binEnd(layout, f) * HIST_STRIDE;
+    const last = layout.offset[f + 1]! * HIST_STRIDE;
     for (let k = layout.offset[f]! * HIST_STRIDE; k < last; k++) parent[k]! -= smaller[k]!;
   }
 }

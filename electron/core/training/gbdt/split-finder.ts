@@ -150,15 +150,7 @@ function numericSplit(
   // No missing values in training: missing rows at prediction go with the majority (sklearn's rule).
   if (!scanLeft) missingLeft = bestCl > node.count - bestCl;
   goLeft[nb] = missingLeft ? 1 : 0;
-  return {
-    feature: f,
-    gain: bestGain,
-    goLeft,
-    bin: bestBin,
-    missingLeft,
-    left: { g: bestGl, h: bestHl, count: bestCl },
-    right: { g: node.g - bestGl, h: node.h - bestHl, count: node.count - bestCl },
-  };
+  return { feature: f, gain: bestGain, goLeft, bin: bestBin, missingLeft, ...children(node, bestGl, bestHl, bestCl) };
 }
 
 function categoricalSplit(
@@ -228,13 +220,10 @@ function categoricalSplit(
     missingLeft = bestCl > node.count - bestCl;
     goLeft[nb] = missingLeft ? 1 : 0;
   }
-  return {
-    feature: f,
-    gain: bestGain,
-    goLeft,
-    bin: -1,
-    missingLeft,
-    left: { g: bestGl, h: bestHl, count: bestCl },
-    right: { g: node.g - bestGl, h: node.h - bestHl, count: node.count - bestCl },
-  };
+  return { feature: f, gain: bestGain, goLeft, bin: -1, missingLeft, ...children(node, bestGl, bestHl, bestCl) };
+}
+
+/** The sums of both children from the left one's. */
+function children(node: NodeSums, gl: number, hl: number, cl: number): Pick<Split, 'left' | 'right'> {
+  return { left: { g: gl, h: hl, count: cl }, right: { g: node.g - gl, h: node.h - hl, count: node.count - cl } };
 }

@@ -4,8 +4,11 @@
 // for earlyStoppingRounds rounds, and the ensemble keeps the trees up to its best round.
 // Deterministic: the seed drives the binning sample, row subsampling and feature subsampling.
 import { z } from 'zod';
-import { binRows, fitBins, MAX_BINS, sampleWithoutReplacement } from './binning.js';
+import { binRows, fitBins, MAX_BINS, sampleWithoutReplacement, type BinMapper } from './binning.js';
+import { availableParallelism } from 'node:os';
 import { GrowContext, growTree, leafOfBinned, toTreeJson, type GrownTree } from './grower.js';
+import { histogramLayout, type HistogramLayout } from './histogram.js';
+import { parallelHistograms, serialHistograms, type HistogramBuilder } from './parallel-histograms.js';
 import {
   absoluteError,
   binaryLogLoss,
@@ -50,6 +53,15 @@ export const GbdtParams = z
   .strict();
 export type GbdtParams = z.infer<typeof GbdtParams>;
 export type GbdtParamsInput = z.input<typeof GbdtParams>;
+
+/** How training runs, not what it learns: the trees are the same whatever these are. */
+export interface GbdtEngineOptions {
+  /** Threads building histograms (this one included); by default 2 on big enough tables with 2+ cores. */
+  threads?: number;
+}
+
+/** Rows × features from which a second histogram thread pays for itself by default. */
+export const PARALLEL_MIN_VALUES = 2_000_000;
 
 /** sklearn's tol: a validation loss must drop by more than this to count as an improvement. */
 export const EARLY_STOPPING_TOL = 1e-7;
@@ -124,6 +136,7 @@ export async function trainGbdt(
   data: GbdtData,
   paramsInput: GbdtParamsInput = {},
   onRound?: OnGbdtRound,
+  engine: GbdtEngineOptions = {},
 ): Promise<GbdtResult> {
   const params = GbdtParams.parse(paramsInput);
   const d = data.featureKinds.length;
@@ -134,18 +147,54 @@ export async function trainGbdt(
   const n = checkSet(data.train, d, data, 'train');
   if (n < 1) throw new RangeError('GBDT needs at least one training row');
   const val = data.validation;
-  const nv = val ? checkSet(val, d, data, 'validation') : 0;
+  if (val) checkSet(val, d, data, 'validation');
 
+  const mapper = fitBins(data.train.x, n, data.featureKinds, params.maxBins, params.seed);
+  const bins = binRows(mapper, data.train.x, n);
+  const vbins = val ? binRows(mapper, val.x, val.y.length) : undefined;
+  const layout = histogramLayout(mapper.nBins);
+  const threads = engine.threads ?? defaultThreads(n, d);
+  const histograms = threads > 1 ? parallelHistograms(layout, bins, n, threads) : serialHistograms(layout, bins, n);
+  try {
+    return await boost(data, params, onRound, { mapper, layout, bins, vbins, histograms });
+  } finally {
+    await histograms.close();
+  }
+}
+
+/** Histogram threads by default: two where there are two cores and enough values to share out. */
+function defaultThreads(n: number, d: number): number {
+  return availableParallelism() >= 2 && n * d >= PARALLEL_MIN_VALUES ? 2 : 1;
+}
+
+interface Prepared {
+  mapper: BinMapper;
+  layout: HistogramLayout;
+  bins: Uint8Array;
+  vbins: Uint8Array | undefined;
+  histograms: HistogramBuilder;
+}
+
+async function boost(
+  data: GbdtData,
+  params: GbdtParams,
+  onRound: OnGbdtRound | undefined,
+  { mapper, layout, bins, vbins, histograms }: Prepared,
+): Promise<GbdtResult> {
+  const d = data.featureKinds.length;
+  const n = data.train.y.length;
+  // An empty validation set is no validation set: it has no loss to stop on.
+  const val = data.validation && data.validation.y.length > 0 ? data.validation : undefined;
+  const nv = val ? val.y.length : 0;
   const loss = chooseLoss(data, params);
   const K = loss.nOutputs;
   const { y, sampleWeight: w } = data.train;
-  const mapper = fitBins(data.train.x, n, data.featureKinds, params.maxBins, params.seed);
-  const bins = binRows(mapper, data.train.x, n);
-  const vbins = val ? binRows(mapper, val.x, nv) : undefined;
   const ctx = new GrowContext(
     mapper,
+    layout,
     bins,
     n,
+    histograms,
     {
       ...DEFAULT_SPLIT_CONSTRAINTS,
       minSamplesLeaf: params.minSamplesLeaf,
@@ -170,7 +219,7 @@ export async function trainGbdt(
   const sampleSize = Math.max(1, Math.floor(params.subsample * n));
   const featureCount = Math.max(1, Math.round(params.colsample * d));
   const allFeatures = Int32Array.from({ length: d }, (_v, f) => f);
-  const rows = new Uint32Array(sampleSize);
+  const rows = histograms.rows;
   const early = val !== undefined && params.earlyStoppingRounds > 0;
 
   const trees: TreeJson[] = [];
@@ -188,7 +237,13 @@ export async function trainGbdt(
       else for (let i = 0; i < n; i++) rows[i] = i;
       const features =
         featureCount < d ? Int32Array.from(sampleWithoutReplacement(d, featureCount, random)) : allFeatures;
-      const tree = growTree(ctx, rows, grad.subarray(k * n, (k + 1) * n), hess.subarray(k * n, (k + 1) * n), features);
+      const tree = growTree(
+        ctx,
+        sampleSize,
+        grad.subarray(k * n, (k + 1) * n),
+        hess.subarray(k * n, (k + 1) * n),
+        features,
+      );
       if (loss.leafFromResiduals) setLeavesFromResiduals(tree, rows, y, raw, w, params.learningRate);
       if (sample) {
         for (let i = 0; i < n; i++) raw[k * n + i]! += tree.value[leafOfBinned(tree, bins, n, i)]!;
@@ -201,6 +256,9 @@ export async function trainGbdt(
     if (val) losses.valLoss = loss.meanLoss(val.y, vraw, val.sampleWeight);
     history.push({ round, ...losses });
     await onRound?.(round, losses);
+    // A turn of the event loop between rounds, so the host's messages (a cancel) are handled
+    // even when onRound is synchronous.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (early) {
       if (losses.valLoss! < bestLoss - EARLY_STOPPING_TOL) {
         bestLoss = losses.valLoss!;

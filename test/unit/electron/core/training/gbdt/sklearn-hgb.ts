@@ -83,7 +83,13 @@ export function sklearnHgb(requests: HgbRequest[]): HgbResult[] {
         })),
       ),
     );
-    const py = spawnSync(PYTHON, ['-c', SCRIPT, file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    // One thread: on tables this small OpenMP's threads only wait on each other, the more so on a
+    // busy machine; the fitted trees are the same.
+    const py = spawnSync(PYTHON, ['-c', SCRIPT, file], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
     if (py.status !== 0) throw new Error(`scikit-learn failed: ${py.error?.message ?? py.stderr}`);
     return JSON.parse(py.stdout) as HgbResult[];
   } finally {

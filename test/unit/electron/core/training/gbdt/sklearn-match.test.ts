@@ -25,7 +25,17 @@ const CASES = [
     l2: 1,
     maxBins: 63,
   },
+  { name: 'binary, class weights', task: 'classification', target: 'binary', classes: 2, weighted: true },
+  { name: 'squared error, sample weights', task: 'regression', target: 'value', loss: 'squared_error', weighted: true },
 ] as const;
+
+/** Class weights 1 and 3 (binary), or weights cycling through 0.5, 1, 2 (regression). */
+const weights = (weighted: boolean, task: string): Float32Array | undefined =>
+  !weighted
+    ? undefined
+    : task === 'classification'
+      ? Float32Array.from(train.binary, (y) => (y === 1 ? 3 : 1))
+      : Float32Array.from({ length: train.n }, (_v, i) => [0.5, 1, 2][i % 3]!);
 
 let reference: HgbResult[];
 beforeAll(() => {
@@ -38,7 +48,7 @@ beforeAll(() => {
         ...('loss' in c ? { loss: c.loss } : {}),
         ...('l2' in c ? { l2: c.l2, maxBins: c.maxBins } : {}),
       },
-      train: { x: train.x, y: train[c.target] },
+      train: { x: train.x, y: train[c.target], sampleWeight: weights('weighted' in c, c.task) },
       test: test.x,
     })),
   );
@@ -51,7 +61,7 @@ describe('GBDT predictions match scikit-learn HistGradientBoosting', () => {
         featureKinds: train.featureKinds,
         task: c.task,
         classes: 'classes' in c ? c.classes : undefined,
-        train: { x: train.x, y: train[c.target] },
+        train: { x: train.x, y: train[c.target], sampleWeight: weights('weighted' in c, c.task) },
       },
       {
         trees: SETTINGS.maxIter,

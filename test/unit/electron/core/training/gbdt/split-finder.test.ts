@@ -29,19 +29,17 @@ function node(kind: FeatureKind, values: number[], bins: { g: number; count: num
   return { mapper, layout, hist, sums, features: Int32Array.of(0) };
 }
 
+/** Bins 0, 1, 2 (values 1, 2, 3) and an empty missing bin: the first two want up, the last down. */
+const SIGN_CHANGE = [
+  { g: -4, count: 2 },
+  { g: -4, count: 2 },
+  { g: 6, count: 2 },
+  { g: 0, count: 0 },
+];
+
 describe('numeric splits', () => {
   it('splits where the gradients change sign, with the gain of the Newton leaves', () => {
-    // Bins 0, 1, 2 (values 1, 2, 3), no missing: the first two want up, the last down.
-    const n = node(
-      'numeric',
-      [1, 2, 3],
-      [
-        { g: -4, count: 2 },
-        { g: -4, count: 2 },
-        { g: 6, count: 2 },
-        { g: 0, count: 0 },
-      ],
-    );
+    const n = node('numeric', [1, 2, 3], SIGN_CHANGE);
     const split = findBestSplit(n.hist, n.layout, n.mapper, n.features, n.sums, constraints)!;
     expect(split.bin).toBe(1);
     expect(split.left).toEqual({ g: -8, h: 4, count: 4 });
@@ -98,16 +96,7 @@ describe('numeric splits', () => {
   });
 
   it('respects min samples per leaf and finds nothing when no split gains', () => {
-    const n = node(
-      'numeric',
-      [1, 2, 3],
-      [
-        { g: -4, count: 2 },
-        { g: -4, count: 2 },
-        { g: 6, count: 2 },
-        { g: 0, count: 0 },
-      ],
-    );
+    const n = node('numeric', [1, 2, 3], SIGN_CHANGE);
     expect(
       findBestSplit(n.hist, n.layout, n.mapper, n.features, n.sums, { ...constraints, minSamplesLeaf: 3 }),
     ).toBeNull();
@@ -173,6 +162,6 @@ describe('categorical splits', () => {
     );
     const split = findBestSplit(n.hist, n.layout, n.mapper, n.features, n.sums, constraints)!;
     expect(split.goLeft[2]).toBe(0);
-    expect(split.goLeft[0] + split.goLeft[1]).toBe(1);
+    expect(split.goLeft[0]! + split.goLeft[1]!).toBe(1);
   });
 });
