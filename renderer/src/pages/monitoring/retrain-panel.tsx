@@ -14,6 +14,7 @@ import {
 import { compareMetricsFor, lowerIsBetter } from '../../../../shared/metrics.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
+import { CheckField } from '../../components/check-field.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { formatDuration } from '../../lib/format.js';
@@ -247,22 +248,10 @@ function PolicyForm({
     >
       <fieldset>
         <legend className="field-label">Retrain when</legend>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={onAlert}
-            onChange={(e) => setOnAlert(e.target.checked)}
-            data-testid="policy-on-alert"
-          />{' '}
+        <CheckField checked={onAlert} onChange={setOnAlert} testId="policy-on-alert">
           an alert rule whose action is “retrain” fires
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={scheduled}
-            onChange={(e) => setScheduled(e.target.checked)}
-            data-testid="policy-scheduled"
-          />{' '}
+        </CheckField>
+        <CheckField checked={scheduled} onChange={setScheduled} testId="policy-scheduled">
           every
           <input
             type="number"
@@ -277,26 +266,14 @@ function PolicyForm({
             data-testid="policy-hours"
           />
           hours
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={onDataset}
-            onChange={(e) => setOnDataset(e.target.checked)}
-            data-testid="policy-on-dataset"
-          />{' '}
+        </CheckField>
+        <CheckField checked={onDataset} onChange={setOnDataset} testId="policy-on-dataset">
           a new version of the training dataset is imported
-        </label>
+        </CheckField>
       </fieldset>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={labelled}
-          onChange={(e) => setLabelled(e.target.checked)}
-          data-testid="policy-labelled"
-        />{' '}
+      <CheckField checked={labelled} onChange={setLabelled} testId="policy-labelled">
         Add logged requests that have ground truth to the training data
-      </label>
+      </CheckField>
       <div className="policy-grid">
         <label className="field">
           <span className="field-label">Compare on (test split)</span>

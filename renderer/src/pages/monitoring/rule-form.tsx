@@ -12,6 +12,7 @@ import type {
 import { monitoringWindows } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
+import { CheckField } from '../../components/check-field.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import {
   ALERT_METRICS,
@@ -183,15 +184,9 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
         </label>
       </div>
       <div className="rule-foot">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={enabled}
-            onChange={(e) => setEnabled(e.target.checked)}
-            data-testid="rule-enabled"
-          />{' '}
+        <CheckField checked={enabled} onChange={setEnabled} testId="rule-enabled">
           Enabled
-        </label>
+        </CheckField>
         <span className="small muted" data-testid="rule-preview">
           {thresholdOk && samplesOk
             ? `Fires when ${describeRule({ metric, comparator, threshold: thresholdFromInput(metric, typed), window })}, judged once there are ${samples} samples.`

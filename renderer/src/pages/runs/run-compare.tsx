@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { EpochRecord, Run } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
+import { CheckField } from '../../components/check-field.js';
 import { Chart } from '../../components/chart.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { useAsync } from '../../lib/use-async.js';
@@ -164,15 +165,14 @@ function ParamsTable({ runs }: { runs: readonly Run[] }) {
         <span className="muted small">
           {differing === 0 ? 'all the same' : `${differing} of ${rows.length} differ`}
         </span>
-        <label className="compare-toggle small">
-          <input
-            type="checkbox"
-            checked={onlyDiff}
-            onChange={(e) => setOnlyDiff(e.target.checked)}
-            data-testid="only-differences"
-          />
+        <CheckField
+          className="compare-toggle small"
+          checked={onlyDiff}
+          onChange={setOnlyDiff}
+          testId="only-differences"
+        >
           Only differences
-        </label>
+        </CheckField>
       </div>
       <div className="compare-table-wrap">
         <table className="compare-table">
