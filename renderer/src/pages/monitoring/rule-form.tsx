@@ -10,10 +10,10 @@ import type {
   TaskName,
 } from '../../../../shared/api.js';
 import { monitoringWindows } from '../../../../shared/api.js';
-import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { CheckField } from '../../components/check-field.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { useAction } from '../../lib/use-action.js';
 import {
   ALERT_METRICS,
   WINDOW_LABELS,
@@ -53,8 +53,7 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
   const [minSamples, setMinSamples] = useState(String(rule?.minSamples ?? 20));
   const [action, setAction] = useState<AlertAction>(rule?.action ?? 'notify');
   const [enabled, setEnabled] = useState(rule?.enabled ?? true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const { busy, error, run } = useAction();
 
   const typed = Number(threshold);
   const thresholdOk =
@@ -73,26 +72,22 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
     setThreshold(String(thresholdToInput(m, d.threshold)));
   };
 
-  const save = () => {
-    setBusy(true);
-    setError(undefined);
-    client
-      .call('monitoring.rules.save', {
-        ...(rule ? { id: rule.id } : {}),
-        model,
-        metric,
-        comparator,
-        threshold: thresholdFromInput(metric, typed),
-        window,
-        minSamples: samples,
-        action,
-        enabled,
-      })
-      .then(onSaved, (err: unknown) => {
-        setError(toApiError(err));
-        setBusy(false);
-      });
-  };
+  const save = () =>
+    run(
+      () =>
+        client.call('monitoring.rules.save', {
+          ...(rule ? { id: rule.id } : {}),
+          model,
+          metric,
+          comparator,
+          threshold: thresholdFromInput(metric, typed),
+          window,
+          minSamples: samples,
+          action,
+          enabled,
+        }),
+      onSaved,
+    );
 
   return (
     <form

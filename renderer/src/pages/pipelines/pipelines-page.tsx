@@ -11,7 +11,7 @@ import { ErrorPanel } from '../../components/error-panel.js';
 import { FileButton } from '../../components/file-button.js';
 import { formatDate } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
-import { DialogShell } from '../../components/dialog-shell.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { editorReducer, isDirty, newDoc, type EditorAction, type EditorDoc } from './editor-state.js';
 import { NewPipelineDialog } from './new-pipeline-dialog.js';
 import { PipelineEditor, type ClipboardSlot } from './pipeline-editor.js';
@@ -356,30 +356,19 @@ function DeleteDialog({
   run: () => Promise<void>;
   onClose: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
   return (
-    <DialogShell
+    <ConfirmDialog
       title={`Delete ${pipeline.name}?`}
       testId="delete-pipeline-dialog"
-      busy={busy}
-      error={error}
-      submitLabel="Delete"
-      danger
-      onSubmit={() => {
-        setBusy(true);
-        run().then(onClose, (err: unknown) => {
-          setError(toApiError(err));
-          setBusy(false);
-        });
-      }}
+      confirmLabel="Delete"
+      action={run}
       onClose={onClose}
     >
       <p>
         Its {pipeline.versionCount} version{pipeline.versionCount === 1 ? '' : 's'} and its run history go. Models,
         training runs and endpoints its runs made stay. Export it first to keep a copy of the file.
       </p>
-    </DialogShell>
+    </ConfirmDialog>
   );
 }
 
