@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ModelSummary, MonitoredModel } from '../../../../shared/api.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { EmptyPage } from '../../components/empty-page.js';
 import { formatCount } from '../../lib/format.js';
 import { MonitoringView } from './monitoring-view.js';
 import { usePolled } from '../../lib/use-polled.js';
@@ -131,26 +132,20 @@ function pickDefault(list: ModelSummary[] | undefined, stats: Map<string, Monito
 
 function NoModels({ onOpenPage }: { onOpenPage: (page: ElsewherePage) => void }) {
   return (
-    <div className="empty-state" data-testid="monitoring-empty">
-      <div className="empty-card">
-        <div className="empty-icon" aria-hidden="true">
-          ◉
-        </div>
-        <h1>Nothing to monitor yet</h1>
-        <p>
-          Monitoring watches models while they serve: requests, errors, latency, what they predict, whether live inputs
-          drift from the training data, and how accurate they are once ground truth comes back.
-        </p>
-        <p>Train a model first, then start an endpoint for it.</p>
-        <div className="empty-actions">
-          <button type="button" className="btn btn-primary" onClick={() => onOpenPage('runs')}>
-            Go to Runs
-          </button>
-          <button type="button" className="btn" onClick={() => onOpenPage('endpoints')}>
-            Go to Endpoints
-          </button>
-        </div>
+    <EmptyPage icon="◉" title="Nothing to monitor yet" testId="monitoring-empty">
+      <p>
+        Monitoring watches models while they serve: requests, errors, latency, what they predict, whether live inputs
+        drift from the training data, and how accurate they are once ground truth comes back.
+      </p>
+      <p>Train a model first, then start an endpoint for it.</p>
+      <div className="empty-actions">
+        <button type="button" className="btn btn-primary" onClick={() => onOpenPage('runs')}>
+          Go to Runs
+        </button>
+        <button type="button" className="btn" onClick={() => onOpenPage('endpoints')}>
+          Go to Endpoints
+        </button>
       </div>
-    </div>
+    </EmptyPage>
   );
 }

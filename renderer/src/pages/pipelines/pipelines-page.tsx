@@ -12,6 +12,7 @@ import { FileButton } from '../../components/file-button.js';
 import { formatDate } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
+import { EmptyPage } from '../../components/empty-page.js';
 import { editorReducer, isDirty, newDoc, type EditorAction, type EditorDoc } from './editor-state.js';
 import { NewPipelineDialog } from './new-pipeline-dialog.js';
 import { PipelineEditor, type ClipboardSlot } from './pipeline-editor.js';
@@ -374,25 +375,19 @@ function DeleteDialog({
 
 function NoPipelines({ onNew }: { onNew: () => void }) {
   return (
-    <div className="empty-state" data-testid="pipelines-empty">
-      <div className="empty-card">
-        <div className="empty-icon" aria-hidden="true">
-          ⇶
-        </div>
-        <h1>No pipelines yet</h1>
-        <p>
-          A pipeline chains the steps from a dataset to a served model: prepare the table, split it, train, evaluate
-          against gates such as <code>accuracy &gt;= 0.9</code>, register and deploy. Steps whose inputs did not change
-          are reused on the next run.
-        </p>
-        <button type="button" className="btn btn-primary" onClick={onNew} data-testid="pipelines-empty-new">
-          New pipeline
-        </button>
-        <p className="muted small">
-          Start blank, or from the tabular classification and regression templates. A pipeline file can also be
-          imported, and run headless with <code>cairn run</code>.
-        </p>
-      </div>
-    </div>
+    <EmptyPage icon="⇶" title="No pipelines yet" testId="pipelines-empty">
+      <p>
+        A pipeline chains the steps from a dataset to a served model: prepare the table, split it, train, evaluate
+        against gates such as <code>accuracy &gt;= 0.9</code>, register and deploy. Steps whose inputs did not change
+        are reused on the next run.
+      </p>
+      <button type="button" className="btn btn-primary" onClick={onNew} data-testid="pipelines-empty-new">
+        New pipeline
+      </button>
+      <p className="muted small">
+        Start blank, or from the tabular classification and regression templates. A pipeline file can also be imported,
+        and run headless with <code>cairn run</code>.
+      </p>
+    </EmptyPage>
   );
 }
