@@ -16,20 +16,17 @@ interface ConfirmDialogProps {
   children: ReactNode;
 }
 
-export function ConfirmDialog({ title, testId, confirmLabel, action, onClose, children }: ConfirmDialogProps) {
+export function ConfirmDialog({ confirmLabel, action, onClose, ...frame }: ConfirmDialogProps) {
   const { busy, error, run } = useAction();
   return (
     <DialogShell
-      title={title}
-      testId={testId}
+      {...frame}
       busy={busy}
       error={error}
       submitLabel={confirmLabel}
       danger
       onSubmit={() => run(action, onClose)}
       onClose={onClose}
-    >
-      {children}
-    </DialogShell>
+    />
   );
 }

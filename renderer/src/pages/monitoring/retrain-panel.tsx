@@ -16,6 +16,7 @@ import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { CheckField } from '../../components/check-field.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { Field } from '../../components/field.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { formatDuration } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
@@ -275,8 +276,7 @@ function PolicyForm({
         Add logged requests that have ground truth to the training data
       </CheckField>
       <div className="policy-grid">
-        <label className="field">
-          <span className="field-label">Compare on (test split)</span>
+        <Field label="Compare on (test split)">
           <select
             value={metric}
             onChange={(e) => setMetric(e.target.value as CompareMetric)}
@@ -289,9 +289,8 @@ function PolicyForm({
               </option>
             ))}
           </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Must beat the champion by</span>
+        </Field>
+        <Field label="Must beat the champion by">
           <input
             type="number"
             min={0}
@@ -301,16 +300,15 @@ function PolicyForm({
             aria-invalid={!marginOk}
             data-testid="policy-margin"
           />
-        </label>
-        <label className="field">
-          <span className="field-label">Alias the winner takes</span>
+        </Field>
+        <Field label="Alias the winner takes">
           <input
             value={alias}
             onChange={(e) => setAlias(e.target.value)}
             aria-invalid={!aliasOk}
             data-testid="policy-alias"
           />
-        </label>
+        </Field>
       </div>
       <p className="small muted">
         A challenger is promoted when its {COMPARE_METRIC_LABELS[metric]} is {lower ? 'lower' : 'higher'} than the

@@ -13,6 +13,7 @@ import { monitoringWindows } from '../../../../shared/api.js';
 import { useApp } from '../../app-context.js';
 import { CheckField } from '../../components/check-field.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { Field } from '../../components/field.js';
 import { useAction } from '../../lib/use-action.js';
 import {
   ALERT_METRICS,
@@ -102,8 +103,7 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
         <h2 className="panel-title">{rule ? 'Edit alert rule' : 'New alert rule'}</h2>
       </div>
       <div className="rule-fields">
-        <label className="field">
-          <span className="field-label">Metric</span>
+        <Field label="Metric">
           <select
             value={metric}
             onChange={(e) => chooseMetric(e.target.value as AlertMetric)}
@@ -115,9 +115,8 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
               </option>
             ))}
           </select>
-        </label>
-        <label className="field rule-comparator">
-          <span className="field-label">Fires when</span>
+        </Field>
+        <Field label="Fires when" className="rule-comparator">
           <select
             value={comparator}
             onChange={(e) => setComparator(e.target.value as Comparator)}
@@ -130,9 +129,8 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
               </option>
             ))}
           </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Threshold{unit ? ` (${unit})` : ''}</span>
+        </Field>
+        <Field label={`Threshold${unit ? ` (${unit})` : ''}`}>
           <input
             type="number"
             step="any"
@@ -143,9 +141,8 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
             aria-invalid={!thresholdOk}
             data-testid="rule-threshold"
           />
-        </label>
-        <label className="field">
-          <span className="field-label">Over</span>
+        </Field>
+        <Field label="Over">
           <select
             value={window}
             onChange={(e) => setWindow(e.target.value as MonitoringWindow)}
@@ -157,9 +154,8 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
               </option>
             ))}
           </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Judge from (samples)</span>
+        </Field>
+        <Field label="Judge from (samples)">
           <input
             type="number"
             min={1}
@@ -169,14 +165,13 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
             aria-invalid={!samplesOk}
             data-testid="rule-min-samples"
           />
-        </label>
-        <label className="field">
-          <span className="field-label">When it fires</span>
+        </Field>
+        <Field label="When it fires">
           <select value={action} onChange={(e) => setAction(e.target.value as AlertAction)} data-testid="rule-action">
             <option value="notify">show an alert</option>
             <option value="retrain">show an alert and retrain</option>
           </select>
-        </label>
+        </Field>
       </div>
       <div className="rule-foot">
         <CheckField checked={enabled} onChange={setEnabled} testId="rule-enabled">

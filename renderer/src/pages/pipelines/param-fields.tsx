@@ -89,7 +89,8 @@ const asText = (v: unknown): string =>
         ? ''
         : JSON.stringify(v);
 
-function FieldInput({ field, value, onChange, ctx, testId, id, issues, path }: FieldProps & { id: string }) {
+function FieldInput({ id, ...props }: FieldProps & { id: string }) {
+  const { field, value, onChange, ctx, testId, issues, path } = props;
   const listId = useId();
   const [text, setText] = useText(value, asText);
   const common = {
@@ -217,29 +218,9 @@ function FieldInput({ field, value, onChange, ctx, testId, id, issues, path }: F
       );
     case 'string-list':
     case 'column-list':
-      return (
-        <StringList
-          field={field}
-          value={value}
-          onChange={onChange}
-          ctx={ctx}
-          testId={testId}
-          issues={issues}
-          path={path}
-        />
-      );
+      return <StringList {...props} field={field} />;
     case 'object-list':
-      return (
-        <ObjectList
-          field={field}
-          value={value}
-          onChange={onChange}
-          ctx={ctx}
-          testId={testId}
-          issues={issues}
-          path={path}
-        />
-      );
+      return <ObjectList {...props} field={field} />;
   }
 }
 
