@@ -15,6 +15,7 @@ import { compareMetricsFor, lowerIsBetter } from '../../../../shared/metrics.js'
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { CheckField } from '../../components/check-field.js';
+import { ChoiceSelect } from '../../components/choice-select.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { Field } from '../../components/field.js';
 import { ProgressBar } from '../../components/progress-bar.js';
@@ -277,18 +278,13 @@ function PolicyForm({
       </CheckField>
       <div className="policy-grid">
         <Field label="Compare on (test split)">
-          <select
+          <ChoiceSelect
             value={metric}
-            onChange={(e) => setMetric(e.target.value as CompareMetric)}
-            data-testid="policy-metric"
-          >
-            {compareMetricsFor(task).map((m) => (
-              <option key={m} value={m}>
-                {COMPARE_METRIC_LABELS[m]}
-                {lowerIsBetter(m) ? ' (lower is better)' : ''}
-              </option>
-            ))}
-          </select>
+            choices={compareMetricsFor(task)}
+            label={(m) => `${COMPARE_METRIC_LABELS[m]}${lowerIsBetter(m) ? ' (lower is better)' : ''}`}
+            onChange={setMetric}
+            testId="policy-metric"
+          />
         </Field>
         <Field label="Must beat the champion by">
           <input

@@ -12,6 +12,7 @@ import type {
 import { monitoringWindows } from '../../../../shared/api.js';
 import { useApp } from '../../app-context.js';
 import { CheckField } from '../../components/check-field.js';
+import { ChoiceSelect } from '../../components/choice-select.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { Field } from '../../components/field.js';
 import { useAction } from '../../lib/use-action.js';
@@ -104,31 +105,23 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
       </div>
       <div className="rule-fields">
         <Field label="Metric">
-          <select
+          <ChoiceSelect
             value={metric}
-            onChange={(e) => chooseMetric(e.target.value as AlertMetric)}
-            data-testid="rule-metric"
-          >
-            {metrics.map((m) => (
-              <option key={m} value={m}>
-                {ALERT_METRICS[m].label}
-              </option>
-            ))}
-          </select>
+            choices={metrics}
+            label={(m) => ALERT_METRICS[m].label}
+            onChange={chooseMetric}
+            testId="rule-metric"
+          />
         </Field>
         <Field label="Fires when" className="rule-comparator">
-          <select
+          <ChoiceSelect
             value={comparator}
-            onChange={(e) => setComparator(e.target.value as Comparator)}
-            data-testid="rule-comparator"
+            choices={COMPARATORS}
+            label={(c) => `${c} (${comparatorWords(c)})`}
+            onChange={setComparator}
+            testId="rule-comparator"
             title={comparatorWords(comparator)}
-          >
-            {COMPARATORS.map((c) => (
-              <option key={c} value={c}>
-                {c} ({comparatorWords(c)})
-              </option>
-            ))}
-          </select>
+          />
         </Field>
         <Field label={`Threshold${unit ? ` (${unit})` : ''}`}>
           <input
@@ -143,17 +136,13 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
           />
         </Field>
         <Field label="Over">
-          <select
+          <ChoiceSelect
             value={window}
-            onChange={(e) => setWindow(e.target.value as MonitoringWindow)}
-            data-testid="rule-window"
-          >
-            {monitoringWindows.map((w) => (
-              <option key={w} value={w}>
-                the last {WINDOW_LABELS[w]}
-              </option>
-            ))}
-          </select>
+            choices={monitoringWindows}
+            label={(w) => `the last ${WINDOW_LABELS[w]}`}
+            onChange={setWindow}
+            testId="rule-window"
+          />
         </Field>
         <Field label="Judge from (samples)">
           <input
