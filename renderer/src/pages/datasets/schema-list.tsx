@@ -1,10 +1,10 @@
 // The schema as a virtualized list: one dense row per column with its type (correctable), missing
 // and distinct counts, range and shape. Only rows on screen exist in the DOM, so a dataset with
 // 10,000 columns scrolls like one with ten; a name filter finds a column quickly.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ColumnProfile, ColumnType } from '../../../../shared/api.js';
 import { formatCount, formatPercent, formatStat } from '../../lib/format.js';
+import { useVirtualRows } from '../../lib/use-virtual-rows.js';
 import { MiniDistribution } from './mini-distribution.js';
 import { TypeSelect } from './type-select.js';
 
@@ -25,13 +25,7 @@ export function SchemaList({ columns, rows, focused, pending, onFocus, onType }:
     const q = query.trim().toLowerCase();
     return columns.map((c, index) => ({ c, index })).filter(({ c }) => !q || c.name.toLowerCase().includes(q));
   }, [columns, query]);
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: shown.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-  });
+  const { scroller, virtualizer } = useVirtualRows(shown.length, ROW_HEIGHT, 8);
 
   return (
     <div className="schema" data-testid="schema-list">
