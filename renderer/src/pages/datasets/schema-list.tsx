@@ -19,6 +19,9 @@ interface SchemaListProps {
   onType: (name: string, type: ColumnType) => void;
 }
 
+/** The figures each column's row shows between its type and its shape, right-aligned. */
+const STAT_HEADS = ['Missing', 'Distinct', 'Min', 'Max', 'Mean'] as const;
+
 export function SchemaList({ columns, rows, focused, pending, onFocus, onType }: SchemaListProps) {
   const [query, setQuery] = useState('');
   const shown = useMemo(() => {
@@ -48,21 +51,11 @@ export function SchemaList({ columns, rows, focused, pending, onFocus, onType }:
         <span role="columnheader">#</span>
         <span role="columnheader">Column</span>
         <span role="columnheader">Type</span>
-        <span role="columnheader" className="num">
-          Missing
-        </span>
-        <span role="columnheader" className="num">
-          Distinct
-        </span>
-        <span role="columnheader" className="num">
-          Min
-        </span>
-        <span role="columnheader" className="num">
-          Max
-        </span>
-        <span role="columnheader" className="num">
-          Mean
-        </span>
+        {STAT_HEADS.map((h) => (
+          <span key={h} role="columnheader" className="num">
+            {h}
+          </span>
+        ))}
         <span role="columnheader">Shape</span>
       </div>
       <div ref={scroller} className="schema-body" role="grid" aria-label="Columns" aria-rowcount={shown.length}>
