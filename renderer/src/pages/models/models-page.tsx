@@ -7,6 +7,7 @@ import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { EmptyPage } from '../../components/empty-page.js';
+import { SideListItem } from '../../components/side-list-item.js';
 import { formatDate, formatStat } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
 import { ImportBundleButton } from './import-bundle.js';
@@ -51,26 +52,23 @@ export function ModelsPage() {
         </div>
         <ul>
           {models.map((m) => (
-            <li key={m.name}>
-              <button
-                type="button"
-                className={m.name === current ? 'active' : ''}
-                aria-current={m.name === current ? 'true' : undefined}
-                onClick={() => setSelected(m.name)}
-                data-testid="model-item"
-              >
-                <span className="model-item-name">{m.name}</span>
-                <span className="model-item-meta small muted">
-                  {m.versionCount} version{m.versionCount === 1 ? '' : 's'} · latest v{m.latestVersion}
-                  {m.task ? ` · ${m.task}` : ''}
-                </span>
-                <span className="model-item-aliases">
-                  {m.aliases.map((a) => (
-                    <AliasBadge key={a.alias} alias={a.alias} version={a.version} />
-                  ))}
-                </span>
-              </button>
-            </li>
+            <SideListItem
+              key={m.name}
+              active={m.name === current}
+              onClick={() => setSelected(m.name)}
+              testId="model-item"
+            >
+              <span className="model-item-name">{m.name}</span>
+              <span className="model-item-meta small muted">
+                {m.versionCount} version{m.versionCount === 1 ? '' : 's'} · latest v{m.latestVersion}
+                {m.task ? ` · ${m.task}` : ''}
+              </span>
+              <span className="model-item-aliases">
+                {m.aliases.map((a) => (
+                  <AliasBadge key={a.alias} alias={a.alias} version={a.version} />
+                ))}
+              </span>
+            </SideListItem>
           ))}
         </ul>
       </aside>

@@ -13,6 +13,7 @@ import { formatDate } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { EmptyPage } from '../../components/empty-page.js';
+import { SideListItem } from '../../components/side-list-item.js';
 import { editorReducer, isDirty, newDoc, type EditorAction, type EditorDoc } from './editor-state.js';
 import { NewPipelineDialog } from './new-pipeline-dialog.js';
 import { PipelineEditor, type ClipboardSlot } from './pipeline-editor.js';
@@ -243,56 +244,49 @@ export function PipelinesPage() {
         )}
         <ul>
           {draftKeys.map((k) => (
-            <li key={k}>
-              <button
-                type="button"
-                className={openKey === k ? 'active' : ''}
-                onClick={() => setOpenKey(k)}
-                data-testid="pipeline-item"
-                data-name={docs.get(k)?.head.name}
-              >
-                <span className="model-item-name ellipsis">{docs.get(k)?.head.name}</span>
-                <span className="small warn">not saved yet</span>
-              </button>
-            </li>
+            <SideListItem
+              key={k}
+              active={openKey === k}
+              onClick={() => setOpenKey(k)}
+              testId="pipeline-item"
+              data-name={docs.get(k)?.head.name}
+            >
+              <span className="model-item-name ellipsis">{docs.get(k)?.head.name}</span>
+              <span className="small warn">not saved yet</span>
+            </SideListItem>
           ))}
           {pipelines?.map((p) => {
             const d = docs.get(p.id);
             const dirty = d ? isDirty(d) : false;
             return (
-              <li key={p.id}>
-                <button
-                  type="button"
-                  className={openKey === p.id ? 'active' : ''}
-                  aria-current={openKey === p.id ? 'true' : undefined}
-                  onClick={() => open(p.id)}
-                  data-testid="pipeline-item"
-                  data-name={p.name}
-                >
-                  <span className="pl-item-title">
-                    <span className="model-item-name ellipsis">{p.name}</span>
-                    {dirty && (
-                      <span className="unsaved-dot" title="Unsaved changes">
-                        ●
-                      </span>
-                    )}
-                  </span>
-                  <span className="small muted ellipsis">
-                    v{p.latestVersion} · saved {formatDate(p.updatedAt)}
-                  </span>
-                  {p.lastRun && (
-                    <span
-                      className="small ellipsis"
-                      title={`Last run ${formatDate(p.lastRun.createdAt)}, of v${p.lastRun.version}`}
-                    >
-                      <span className={`run-status run-status-${p.lastRun.status}`}>
-                        {RUN_LABELS[p.lastRun.status]}
-                      </span>
-                      <span className="muted"> last run {shortWhen(p.lastRun.createdAt)}</span>
+              <SideListItem
+                key={p.id}
+                active={openKey === p.id}
+                onClick={() => open(p.id)}
+                testId="pipeline-item"
+                data-name={p.name}
+              >
+                <span className="pl-item-title">
+                  <span className="model-item-name ellipsis">{p.name}</span>
+                  {dirty && (
+                    <span className="unsaved-dot" title="Unsaved changes">
+                      ●
                     </span>
                   )}
-                </button>
-              </li>
+                </span>
+                <span className="small muted ellipsis">
+                  v{p.latestVersion} · saved {formatDate(p.updatedAt)}
+                </span>
+                {p.lastRun && (
+                  <span
+                    className="small ellipsis"
+                    title={`Last run ${formatDate(p.lastRun.createdAt)}, of v${p.lastRun.version}`}
+                  >
+                    <span className={`run-status run-status-${p.lastRun.status}`}>{RUN_LABELS[p.lastRun.status]}</span>
+                    <span className="muted"> last run {shortWhen(p.lastRun.createdAt)}</span>
+                  </span>
+                )}
+              </SideListItem>
             );
           })}
         </ul>
