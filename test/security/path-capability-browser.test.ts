@@ -3,7 +3,6 @@
 // server; outputs come as downloads. Errors about files name them, never quote them. Plus the
 // host's small guards: upload names and sizes, a malformed cookie, and the addresses of 0.0.0.0.
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import type os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { startHttpHost, type RunningHost } from '../../electron/server/http-host
 import { allowedHosts, reachableAddresses } from '../../electron/server/security.js';
 import { tempDir } from '../unit/electron/core/helpers.js';
 import { classificationCsv } from '../unit/electron/core/training/data.js';
+import { requestHost, type HostRequest } from '../unit/electron/server/browser-host.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
@@ -26,40 +26,9 @@ let host: RunningHost;
 let outside: string;
 const SECRET_LINE = 'secret-first-line,of-a-private-file';
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-function request(options: {
-  method?: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: host.port,
-        method: options.method ?? 'GET',
-        path: options.path,
-        headers: { host: `127.0.0.1:${host.port}`, authorization: `Bearer ${TOKEN}`, ...options.headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-      },
-    );
-    // The server may answer (413) before the body is all sent and close: the answer still counts.
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+/** A request to the host with the token. */
+const request = (options: HostRequest) =>
+  requestHost(host.port, { ...options, headers: { authorization: `Bearer ${TOKEN}`, ...options.headers } });
 
 async function call(
   method: string,

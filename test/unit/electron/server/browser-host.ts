@@ -1,6 +1,7 @@
 // Shared by the browser host's tests: `cairn ui`'s host on a free loopback port over a fresh data
-// folder, with a one-page UI folder, closed and removed again after.
+// folder, with a one-page UI folder, closed and removed again after; and requests to it.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { CairnService } from '../../../../electron/core/service.js';
@@ -32,4 +33,42 @@ export async function startBrowserHost(prefix: string, token: string): Promise<B
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface HostRequest {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+export interface HostReply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** A request to a loopback host over node:http, not fetch: fetch will not let a test set the Host header. */
+export function requestHost(port: number, options: HostRequest): Promise<HostReply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: { host: `127.0.0.1:${port}`, ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
+    // The server may answer (413) before the body is all sent and close: the answer still counts.
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }

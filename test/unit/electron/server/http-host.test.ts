@@ -4,44 +4,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CairnService } from '../../../../electron/core/service.js';
 import { startHttpHost, type RunningHost } from '../../../../electron/server/http-host.js';
-import { startBrowserHost, type BrowserHost } from './browser-host.js';
+import { requestHost, startBrowserHost, type BrowserHost, type HostRequest } from './browser-host.js';
 
 const TOKEN = 'test-token-123';
 let dir: string;
 let service: CairnService;
 let host: RunningHost;
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** node:http, not fetch: fetch will not let a test set the Host header. */
-function request(options: {
-  method?: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
-}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: host.port,
-        method: options.method ?? 'GET',
-        path: options.path,
-        headers: { host: `127.0.0.1:${host.port}`, ...options.headers },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
+/** A request to the host, its reply's body as text. */
+async function request(options: HostRequest) {
+  const r = await requestHost(host.port, options);
+  return { ...r, body: r.body.toString() };
 }
 
 const auth = { authorization: `Bearer ${TOKEN}` };
