@@ -93,6 +93,11 @@ function FieldInput({ id, ...props }: FieldProps & { id: string }) {
   const { field, value, onChange, ctx, testId, issues, path } = props;
   const listId = useId();
   const [text, setText] = useText(value, asText);
+  /** A keystroke in a text box: the text stays as typed, the param gets its value. */
+  const typeText = (t: string) => {
+    setText(t);
+    onChange(textValue(field, t), true);
+  };
   const common = {
     id,
     'data-testid': `param-${testId}`,
@@ -118,21 +123,11 @@ function FieldInput({ id, ...props }: FieldProps & { id: string }) {
               onChange(numberValue(e.target.value), true);
             }}
           />
-          {offered && offered.length > 0 && (
-            <datalist id={listId}>
-              {offered.map((o) => (
-                <option key={o} value={o} />
-              ))}
-            </datalist>
-          )}
+          <Suggestions id={listId} values={offered} />
         </>
       );
     }
     case 'string': {
-      const change = (t: string) => {
-        setText(t);
-        onChange(textValue(field, t), true);
-      };
       if (field.format === 'sql') {
         return (
           <textarea
@@ -141,7 +136,7 @@ function FieldInput({ id, ...props }: FieldProps & { id: string }) {
             rows={6}
             value={text}
             spellCheck={false}
-            onChange={(e) => change(e.target.value)}
+            onChange={(e) => typeText(e.target.value)}
             placeholder={field.placeholder}
           />
         );
@@ -154,7 +149,7 @@ function FieldInput({ id, ...props }: FieldProps & { id: string }) {
           maxLength={field.maxLength}
           spellCheck={field.format !== 'expression'}
           placeholder={field.placeholder}
-          onChange={(e) => change(e.target.value)}
+          onChange={(e) => typeText(e.target.value)}
         />
       );
     }
@@ -177,18 +172,9 @@ function FieldInput({ id, ...props }: FieldProps & { id: string }) {
                   : 'column name'
                 : 'dataset name or file path'
             }
-            onChange={(e) => {
-              setText(e.target.value);
-              onChange(textValue(field, e.target.value), true);
-            }}
+            onChange={(e) => typeText(e.target.value)}
           />
-          {options && options.length > 0 && (
-            <datalist id={listId}>
-              {options.map((o) => (
-                <option key={o} value={o} />
-              ))}
-            </datalist>
-          )}
+          <Suggestions id={listId} values={options} />
         </>
       );
     }
@@ -222,6 +208,18 @@ function FieldInput({ id, ...props }: FieldProps & { id: string }) {
     case 'object-list':
       return <ObjectList {...props} field={field} />;
   }
+}
+
+/** The values a text or number box offers as you type (its `list`), when there are any. */
+function Suggestions({ id, values }: { id: string; values: readonly (string | number)[] | undefined }) {
+  if (!values?.length) return null;
+  return (
+    <datalist id={id}>
+      {values.map((v) => (
+        <option key={v} value={v} />
+      ))}
+    </datalist>
+  );
 }
 
 function StringList({
