@@ -13,7 +13,7 @@ import { forkEndpointSpawner } from '../../electron/core/serving/fork-spawner.js
 import type { EndpointProcess, EndpointToHost, ServedModel } from '../../electron/core/serving/protocol.js';
 import { EndpointSupervisor } from '../../electron/core/serving/supervisor.js';
 import { startCairn } from '../unit/electron/cli/run-cairn.js';
-import { alive, tempDir } from '../unit/electron/core/helpers.js';
+import { alive, tempDirFor } from '../unit/electron/core/helpers.js';
 import { flower, trainServedModel } from '../unit/electron/core/serving/fixtures.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
@@ -21,20 +21,17 @@ process.env.CAIRN_BACKEND = 'cpu';
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const BLOCKED = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'blocked-endpoint-process.ts');
 
-let dir: string;
-let cleanup: () => Promise<void>;
+const tmp = tempDirFor('file', 'cairn-endpoint-stop-');
 let flowers: ServedModel;
 const pids: number[] = [];
 
 beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('cairn-endpoint-stop-'));
-  flowers = await trainServedModel(dir, 'flowers', { epochs: 2, hiddenLayers: [{ units: 4 }] });
+  flowers = await trainServedModel(tmp.dir, 'flowers', { epochs: 2, hiddenLayers: [{ units: 4 }] });
 }, 120_000);
 
 afterAll(async () => {
   // A test that failed may leave its process: it must not outlive the run.
   for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
-  await cleanup();
 });
 
 function exited(proc: EndpointProcess): Promise<number | null> {
@@ -63,7 +60,7 @@ describe('stopping an endpoint process', () => {
         config: {
           host: '127.0.0.1',
           port: 0,
-          logFile: path.join(dir, 'a.db'),
+          logFile: path.join(tmp.dir, 'a.db'),
           models: [flowers],
           limits: { requestDeadlineMs: 600_000 },
           drainMs,
@@ -114,7 +111,7 @@ describe('stopping an endpoint process', () => {
     const supervisor = new EndpointSupervisor({
       spawn,
       resolve: () => [flowers],
-      logFile: path.join(dir, 'b.db'),
+      logFile: path.join(tmp.dir, 'b.db'),
       emit: () => undefined,
       drainMs,
     });
@@ -131,7 +128,7 @@ describe('stopping an endpoint process', () => {
   }, 30_000);
 
   it('`cairn serve` sent SIGTERM while its endpoint still starts exits only once the endpoint process is gone', async () => {
-    const cli = startCairn(path.join(dir, 'home'), ['serve', 'flowers']);
+    const cli = startCairn(path.join(tmp.dir, 'home'), ['serve', 'flowers']);
     pids.push(cli.child.pid as number);
     // The endpoint process, as soon as the CLI has forked it (it then takes seconds to listen).
     let endpointPid: number | undefined;

@@ -1,29 +1,24 @@
 // Paths are a capability of the host (issue 17, item 2), for the CLI: its shell user may name any
 // file, but an output never replaces an existing file without --force and never creates a folder.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCairn } from '../unit/electron/cli/run-cairn.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliWorkspace } from '../unit/electron/cli/run-cairn.js';
 import { classificationCsv } from '../unit/electron/core/training/data.js';
 
-let dir: string;
-let home: string;
-const cairn = (...args: string[]) => runCairn(home, args);
+const ws = cliWorkspace('cairn-sec-cli-', {
+  'flowers.csv': classificationCsv(120),
+  'new.csv': 'x1,x2,color\n1.5,1,red\n',
+});
+const { cairn } = ws;
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-sec-cli-'));
-  home = path.join(dir, 'home');
-  writeFileSync(path.join(dir, 'flowers.csv'), classificationCsv(120));
-  writeFileSync(path.join(dir, 'new.csv'), 'x1,x2,color\n1.5,1,red\n');
-  const r = cairn('train', path.join(dir, 'flowers.csv'), '--target', 'label', '--epochs', '2');
-  if (r.code !== 0) throw new Error(r.stderr);
+  ws.must('train', ws.file('flowers.csv'), '--target', 'label', '--epochs', '2');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cairn outputs', () => {
   it('models export: refuses an existing file without --force, replaces it with --force', () => {
-    const out = path.join(dir, 'keep.zip');
+    const out = ws.file('keep.zip');
     writeFileSync(out, 'mine');
     const refused = cairn('models', 'export', 'flowers', '--out', out);
     expect(refused.code).toBe(1);
@@ -35,31 +30,31 @@ describe('cairn outputs', () => {
   });
 
   it('models export: never creates a missing folder, and names it', () => {
-    const folder = path.join(dir, 'no', 'such');
+    const folder = ws.file('no', 'such');
     const r = cairn('models', 'export', 'flowers', '--out', path.join(folder, 'm.zip'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`the folder ${folder} does not exist`);
-    expect(existsSync(path.join(dir, 'no'))).toBe(false);
+    expect(existsSync(ws.file('no'))).toBe(false);
   });
 
   it('predict --out: the same rules', () => {
-    const out = path.join(dir, 'scores.csv');
+    const out = ws.file('scores.csv');
     writeFileSync(out, 'mine');
-    const refused = cairn('predict', 'flowers', path.join(dir, 'new.csv'), '--out', out);
+    const refused = cairn('predict', 'flowers', ws.file('new.csv'), '--out', out);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/already exists: pass --force/);
     expect(readFileSync(out, 'utf8')).toBe('mine');
-    const forced = cairn('predict', 'flowers', path.join(dir, 'new.csv'), '--out', out, '--force');
+    const forced = cairn('predict', 'flowers', ws.file('new.csv'), '--out', out, '--force');
     expect(forced.code, forced.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^x1,x2,color,prediction/);
-    const missing = cairn('predict', 'flowers', path.join(dir, 'new.csv'), '--out', path.join(dir, 'gone', 's.csv'));
+    const missing = cairn('predict', 'flowers', ws.file('new.csv'), '--out', ws.file('gone', 's.csv'));
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`the folder ${path.join(dir, 'gone')} does not exist`);
-    expect(existsSync(path.join(dir, 'gone'))).toBe(false);
+    expect(missing.stderr).toContain(`the folder ${ws.file('gone')} does not exist`);
+    expect(existsSync(ws.file('gone'))).toBe(false);
   });
 
   it('pipelines new --out: the same rules', () => {
-    const out = path.join(dir, 'pipe.json');
+    const out = ws.file('pipe.json');
     writeFileSync(out, 'mine');
     const args = [
       'pipelines',
@@ -67,7 +62,7 @@ describe('cairn outputs', () => {
       '--template',
       'tabular-classification',
       '--dataset',
-      path.join(dir, 'flowers.csv'),
+      ws.file('flowers.csv'),
       '--target',
       'label',
       '--out',
@@ -79,14 +74,14 @@ describe('cairn outputs', () => {
     const forced = cairn(...args, out, '--force');
     expect(forced.code, forced.stderr).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ name: expect.any(String) as string });
-    const missing = cairn(...args, path.join(dir, 'nowhere', 'p.json'));
+    const missing = cairn(...args, ws.file('nowhere', 'p.json'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('does not exist');
-    expect(existsSync(path.join(dir, 'nowhere'))).toBe(false);
+    expect(existsSync(ws.file('nowhere'))).toBe(false);
   });
 
   it('names a pipeline file that is not JSON and its line, never quoting it', () => {
-    const file = path.join(dir, 'notes.json');
+    const file = ws.file('notes.json');
     writeFileSync(file, '{\n"a": 1,\nsecret-line-of-the-file\n}\n');
     const r = cairn('run', file);
     expect(r.code).toBe(1);
@@ -95,7 +90,7 @@ describe('cairn outputs', () => {
   });
 
   it('still reads any file its shell user names', () => {
-    const r = cairn('predict', 'flowers', path.join(dir, 'new.csv'), '--json');
+    const r = cairn('predict', 'flowers', ws.file('new.csv'), '--json');
     expect(r.code, r.stderr).toBe(0);
   });
 });

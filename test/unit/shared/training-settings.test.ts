@@ -17,32 +17,21 @@ import {
 } from '../../../shared/training-settings.js';
 import { EarlyStopping, TrainParams } from '../../../electron/core/training/train-params.js';
 import { defaultForm, validateForm, type TrainForm } from '../../../renderer/src/pages/train/train-form.js';
-import type { ColumnProfile } from '../../../shared/api.js';
+import type { ColumnProfile, ColumnType } from '../../../shared/api.js';
 
-const columns: ColumnProfile[] = [
-  {
-    name: 'x',
-    type: 'numeric',
-    inferredType: 'numeric',
-    storageType: 'DOUBLE',
-    missing: 0,
-    invalid: 0,
-    nonFinite: 0,
-    distinct: 10,
-    distinctApprox: false,
-  },
-  {
-    name: 'y',
-    type: 'categorical',
-    inferredType: 'categorical',
-    storageType: 'VARCHAR',
-    missing: 0,
-    invalid: 0,
-    nonFinite: 0,
-    distinct: 3,
-    distinctApprox: false,
-  },
-];
+/** A clean column of the given type: nothing missing or invalid. */
+const column = (name: string, type: ColumnType, storageType: string, distinct: number): ColumnProfile => ({
+  name,
+  type,
+  inferredType: type,
+  storageType,
+  missing: 0,
+  invalid: 0,
+  nonFinite: 0,
+  distinct,
+  distinctApprox: false,
+});
+const columns = [column('x', 'numeric', 'DOUBLE', 10), column('y', 'categorical', 'VARCHAR', 3)];
 const base: RunRequest = { dataset: 'd', target: 'y' };
 
 /** Values at, just past and between a setting's bounds. */
@@ -69,46 +58,29 @@ const hidden = field('hiddenLayers');
 const subfield = (name: string) =>
   hidden?.type === 'object-list' ? hidden.fields.find((f) => f.name === name) : undefined;
 
+/** A setting with one name in the request, the engine's params, the train node and the form. */
+function sameName(
+  key: 'epochs' | 'batchSize' | 'learningRate' | 'l2' | 'seed',
+  setting: NumberSetting,
+  engineChecks = true,
+): Case {
+  return {
+    setting,
+    request: (v) => ({ ...base, [key]: v }),
+    ...(engineChecks ? { engine: (v: number) => TrainParams.safeParse({ [key]: v }).success } : {}),
+    field: field(key),
+    form: (f, v) => ({ ...f, [key]: v }),
+    formKey: key,
+  };
+}
+
 const cases: Record<string, Case> = {
-  epochs: {
-    setting: EPOCHS,
-    request: (v) => ({ ...base, epochs: v }),
-    engine: (v) => TrainParams.safeParse({ epochs: v }).success,
-    field: field('epochs'),
-    form: (f, v) => ({ ...f, epochs: v }),
-    formKey: 'epochs',
-  },
-  batchSize: {
-    setting: BATCH_SIZE,
-    request: (v) => ({ ...base, batchSize: v }),
-    engine: (v) => TrainParams.safeParse({ batchSize: v }).success,
-    field: field('batchSize'),
-    form: (f, v) => ({ ...f, batchSize: v }),
-    formKey: 'batchSize',
-  },
-  learningRate: {
-    setting: LEARNING_RATE,
-    request: (v) => ({ ...base, learningRate: v }),
-    engine: (v) => TrainParams.safeParse({ learningRate: v }).success,
-    field: field('learningRate'),
-    form: (f, v) => ({ ...f, learningRate: v }),
-    formKey: 'learningRate',
-  },
-  l2: {
-    setting: L2,
-    request: (v) => ({ ...base, l2: v }),
-    field: field('l2'),
-    form: (f, v) => ({ ...f, l2: v }),
-    formKey: 'l2',
-  },
-  seed: {
-    setting: SEED,
-    request: (v) => ({ ...base, seed: v }),
-    engine: (v) => TrainParams.safeParse({ seed: v }).success,
-    field: field('seed'),
-    form: (f, v) => ({ ...f, seed: v }),
-    formKey: 'seed',
-  },
+  epochs: sameName('epochs', EPOCHS),
+  batchSize: sameName('batchSize', BATCH_SIZE),
+  learningRate: sameName('learningRate', LEARNING_RATE),
+  // TrainParams does not take l2, so the engine has no check of its own to compare.
+  l2: sameName('l2', L2, false),
+  seed: sameName('seed', SEED),
   patience: {
     setting: PATIENCE,
     request: (v) => ({ ...base, earlyStopping: { patience: v } }),

@@ -3,6 +3,7 @@
 import type { SampleInfo } from '../../../../shared/api.js';
 import { useApp } from '../../app-context.js';
 import { FileButton } from '../../components/file-button.js';
+import { EmptyPage } from '../../components/empty-page.js';
 import { formatCount } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
 
@@ -10,46 +11,40 @@ export function EmptyState({ onFiles }: { onFiles: (files: File[]) => void }) {
   const { client, imports } = useApp();
   const samples = useAsync<SampleInfo[]>(() => client.call('samples.list', {}), [client]);
   return (
-    <div className="empty-state" data-testid="empty-state">
-      <div className="empty-card">
-        <div className="empty-icon" aria-hidden="true">
-          ⇩
-        </div>
-        <h1>Import your first dataset</h1>
-        <p>
-          Drag a <strong>CSV</strong>, <strong>TSV</strong>, <strong>JSON</strong>/<strong>NDJSON</strong> or{' '}
-          <strong>Parquet</strong> file onto this window, or choose one.
-        </p>
-        <FileButton onFiles={onFiles} testId="empty-import" />
-        <p className="muted small">
-          Each import becomes an immutable version. Importing the same content again creates nothing new; a changed file
-          under the same name becomes the next version.
-        </p>
-        {samples.data && samples.data.length > 0 && (
-          <section className="samples" aria-label="Sample datasets" data-testid="samples">
-            <h2>Or start from a sample</h2>
-            <ul>
-              {samples.data.map((s) => (
-                <li key={s.id}>
-                  <button
-                    type="button"
-                    className="sample-card"
-                    data-testid={`sample-${s.id}`}
-                    onClick={() => imports.startSample(s)}
-                    title={`${s.source} · ${s.license}`}
-                  >
-                    <span className="sample-name">{s.name}</span>
-                    <span className="sample-desc">{s.description}</span>
-                    <span className="sample-meta">
-                      {formatCount(s.rows)} rows · {s.columns} columns · predict <strong>{s.target}</strong> ({s.task})
-                    </span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </section>
-        )}
-      </div>
-    </div>
+    <EmptyPage icon="⇩" title="Import your first dataset" testId="empty-state">
+      <p>
+        Drag a <strong>CSV</strong>, <strong>TSV</strong>, <strong>JSON</strong>/<strong>NDJSON</strong> or{' '}
+        <strong>Parquet</strong> file onto this window, or choose one.
+      </p>
+      <FileButton onFiles={onFiles} testId="empty-import" />
+      <p className="muted small">
+        Each import becomes an immutable version. Importing the same content again creates nothing new; a changed file
+        under the same name becomes the next version.
+      </p>
+      {samples.data && samples.data.length > 0 && (
+        <section className="samples" aria-label="Sample datasets" data-testid="samples">
+          <h2>Or start from a sample</h2>
+          <ul>
+            {samples.data.map((s) => (
+              <li key={s.id}>
+                <button
+                  type="button"
+                  className="sample-card"
+                  data-testid={`sample-${s.id}`}
+                  onClick={() => imports.startSample(s)}
+                  title={`${s.source} · ${s.license}`}
+                >
+                  <span className="sample-name">{s.name}</span>
+                  <span className="sample-desc">{s.description}</span>
+                  <span className="sample-meta">
+                    {formatCount(s.rows)} rows · {s.columns} columns · predict <strong>{s.target}</strong> ({s.task})
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </EmptyPage>
   );
 }

@@ -1,10 +1,10 @@
 // The schema as a virtualized list: one dense row per column with its type (correctable), missing
 // and distinct counts, range and shape. Only rows on screen exist in the DOM, so a dataset with
 // 10,000 columns scrolls like one with ten; a name filter finds a column quickly.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ColumnProfile, ColumnType } from '../../../../shared/api.js';
 import { formatCount, formatPercent, formatStat } from '../../lib/format.js';
+import { useVirtualRows } from '../../lib/use-virtual-rows.js';
 import { MiniDistribution } from './mini-distribution.js';
 import { TypeSelect } from './type-select.js';
 
@@ -19,19 +19,16 @@ interface SchemaListProps {
   onType: (name: string, type: ColumnType) => void;
 }
 
+/** The figures each column's row shows between its type and its shape, right-aligned. */
+const STAT_HEADS = ['Missing', 'Distinct', 'Min', 'Max', 'Mean'] as const;
+
 export function SchemaList({ columns, rows, focused, pending, onFocus, onType }: SchemaListProps) {
   const [query, setQuery] = useState('');
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
     return columns.map((c, index) => ({ c, index })).filter(({ c }) => !q || c.name.toLowerCase().includes(q));
   }, [columns, query]);
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: shown.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-  });
+  const { scroller, virtualizer } = useVirtualRows(shown.length, ROW_HEIGHT, 8);
 
   return (
     <div className="schema" data-testid="schema-list">
@@ -54,21 +51,11 @@ export function SchemaList({ columns, rows, focused, pending, onFocus, onType }:
         <span role="columnheader">#</span>
         <span role="columnheader">Column</span>
         <span role="columnheader">Type</span>
-        <span role="columnheader" className="num">
-          Missing
-        </span>
-        <span role="columnheader" className="num">
-          Distinct
-        </span>
-        <span role="columnheader" className="num">
-          Min
-        </span>
-        <span role="columnheader" className="num">
-          Max
-        </span>
-        <span role="columnheader" className="num">
-          Mean
-        </span>
+        {STAT_HEADS.map((h) => (
+          <span key={h} role="columnheader" className="num">
+            {h}
+          </span>
+        ))}
         <span role="columnheader">Shape</span>
       </div>
       <div ref={scroller} className="schema-body" role="grid" aria-label="Columns" aria-rowcount={shown.length}>

@@ -3,10 +3,9 @@
 // and the live traffic chart.
 import { useState } from 'react';
 import type { Endpoint, EndpointStatus } from '../../../../shared/api.js';
-import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { formatDate } from '../../lib/format.js';
-import { DialogShell } from '../../components/dialog-shell.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { maskKey } from './console-form.js';
 import { CopyButton } from './copy-button.js';
 import { describeEvent, isLive, type TrackedEndpoint } from './endpoint-log.js';
@@ -189,30 +188,18 @@ function EventLog({ events }: { events: TrackedEndpoint['events'] }) {
 
 function StopDialog({ endpoint: e, onClose }: { endpoint: Endpoint; onClose: () => void }) {
   const { client } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const stop = () => {
-    setBusy(true);
-    client.call('endpoints.stop', { endpointId: e.id }).then(onClose, (err: unknown) => {
-      setError(toApiError(err));
-      setBusy(false);
-    });
-  };
   return (
-    <DialogShell
+    <ConfirmDialog
       title={`Stop the endpoint on ${endpointTitle(e)}?`}
       testId="stop-dialog"
-      busy={busy}
-      error={error}
-      submitLabel="Stop"
-      danger
-      onSubmit={stop}
+      confirmLabel="Stop"
+      action={() => client.call('endpoints.stop', { endpointId: e.id })}
       onClose={onClose}
     >
       <p>
         It answers the requests in flight, then exits. Clients of <code>{e.url}</code> get connection errors until an
         endpoint is started on that port again.
       </p>
-    </DialogShell>
+    </ConfirmDialog>
   );
 }

@@ -3,6 +3,7 @@
 // endpoint.status events, which also fill each endpoint's event log.
 import { useState } from 'react';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { SideListItem } from '../../components/side-list-item.js';
 import { isLive } from './endpoint-log.js';
 import { EndpointView, StatusBadge, endpointTitle } from './endpoint-view.js';
 import { StartForm } from './start-form.js';
@@ -36,33 +37,28 @@ export function EndpointsPage() {
         {loaded && list.length === 0 && <p className="small muted endpoints-none">None running.</p>}
         <ul>
           {list.map(({ endpoint: e }) => (
-            <li key={e.id}>
-              <button
-                type="button"
-                className={!showForm && current?.endpoint.id === e.id ? 'active' : ''}
-                aria-current={!showForm && current?.endpoint.id === e.id ? 'true' : undefined}
-                onClick={() => {
-                  setSelected(e.id);
-                  setStarting(false);
-                }}
-                data-testid="endpoint-item"
-                data-status={e.status}
-              >
-                <span className="endpoint-item-title">
-                  <span className="model-item-name">{endpointTitle(e)}</span>
-                  <StatusBadge status={e.status} />
+            <SideListItem
+              key={e.id}
+              active={!showForm && current?.endpoint.id === e.id}
+              onClick={() => {
+                setSelected(e.id);
+                setStarting(false);
+              }}
+              testId="endpoint-item"
+              data-status={e.status}
+            >
+              <span className="endpoint-item-title">
+                <span className="model-item-name">{endpointTitle(e)}</span>
+                <StatusBadge status={e.status} />
+              </span>
+              <span className="small muted ellipsis">{e.models.map((m) => `${m.name} v${m.version}`).join(', ')}</span>
+              {(e.restarts > 0 || e.status === 'restarting') && (
+                <span className="small warn ellipsis" data-testid="endpoint-item-restarts">
+                  {e.restarts} restart{e.restarts === 1 ? '' : 's'}
+                  {e.message ? ` · ${e.message}` : ''}
                 </span>
-                <span className="small muted ellipsis">
-                  {e.models.map((m) => `${m.name} v${m.version}`).join(', ')}
-                </span>
-                {(e.restarts > 0 || e.status === 'restarting') && (
-                  <span className="small warn ellipsis" data-testid="endpoint-item-restarts">
-                    {e.restarts} restart{e.restarts === 1 ? '' : 's'}
-                    {e.message ? ` · ${e.message}` : ''}
-                  </span>
-                )}
-              </button>
-            </li>
+              )}
+            </SideListItem>
           ))}
         </ul>
       </aside>

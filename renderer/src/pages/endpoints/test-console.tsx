@@ -271,6 +271,8 @@ function ConsoleResult({
   const ok = result.status >= 200 && result.status < 300;
   const p = ok ? firstPrediction(result.body) : undefined;
   const probs = p?.probabilities ? Object.entries(p.probabilities).sort((a, b) => b[1] - a[1]) : [];
+  // A class for a classifier, a number for a regressor.
+  const predicted = p?.label ?? p?.value;
   return (
     <div className={`console-result ${ok ? 'ok' : 'refused'}`} data-testid="console-result" data-answers={answers}>
       <div className="console-result-head">
@@ -282,37 +284,29 @@ function ConsoleResult({
         </span>
         <span className="small muted ellipsis mono">{result.url}</span>
       </div>
-      {p?.label !== undefined && (
+      {p && predicted !== undefined && (
         <div className="console-prediction">
           <div>
             <span className="small muted">predicted {card.target}</span>
-            <div className="console-label" data-testid="console-label">
-              {p.label}
+            <div className="console-label" data-testid={p.label !== undefined ? 'console-label' : 'console-value'}>
+              {predicted}
             </div>
           </div>
-          <table className="prob-table" data-testid="console-probabilities">
-            <tbody>
-              {probs.map(([cls, pr]) => (
-                <tr key={cls} className={cls === p.label ? 'top' : ''}>
-                  <td className="prob-class">{cls}</td>
-                  <td className="prob-bar-cell">
-                    <span className="prob-bar" style={{ width: `${Math.max(0, Math.min(1, pr)) * 100}%` }} />
-                  </td>
-                  <td className="num mono">{pr.toFixed(3)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {p?.value !== undefined && (
-        <div className="console-prediction">
-          <div>
-            <span className="small muted">predicted {card.target}</span>
-            <div className="console-label" data-testid="console-value">
-              {p.value}
-            </div>
-          </div>
+          {p.label !== undefined && (
+            <table className="prob-table" data-testid="console-probabilities">
+              <tbody>
+                {probs.map(([cls, pr]) => (
+                  <tr key={cls} className={cls === p.label ? 'top' : ''}>
+                    <td className="prob-class">{cls}</td>
+                    <td className="prob-bar-cell">
+                      <span className="prob-bar" style={{ width: `${Math.max(0, Math.min(1, pr)) * 100}%` }} />
+                    </td>
+                    <td className="num mono">{pr.toFixed(3)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </div>
       )}
       {/* Read from the answer above when it is a prediction; a refusal's body is the news. */}

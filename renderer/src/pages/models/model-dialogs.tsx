@@ -2,9 +2,10 @@
 // and export a version to a file.
 import { useState } from 'react';
 import { AliasName } from '../../../../shared/api.js';
-import { toApiError, type ApiError } from '../../api/api-error.js';
 import type { ExportOutcome } from '../../api/client.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { DialogShell } from '../../components/dialog-shell.js';
+import { useAction } from '../../lib/use-action.js';
 
 export interface SetAliasDialogProps {
   model: string;
@@ -18,17 +19,10 @@ export interface SetAliasDialogProps {
 export function SetAliasDialog({ model, version, current, run, onClose }: SetAliasDialogProps) {
   const [alias, setAlias] = useState('production');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const { busy, error, run: start } = useAction();
   const valid = AliasName.safeParse(alias).success;
   const was = current[alias.trim().toLowerCase()];
-  const submit = () => {
-    setBusy(true);
-    run(alias.trim(), reason.trim()).then(onClose, (err: unknown) => {
-      setError(toApiError(err));
-      setBusy(false);
-    });
-  };
+  const submit = () => start(() => run(alias.trim(), reason.trim()), onClose);
   return (
     <DialogShell
       title={`Set an alias on ${model} v${version}`}
@@ -86,31 +80,19 @@ export interface ConfirmDeleteProps {
 }
 
 export function ConfirmDeleteDialog({ model, version, run, onClose }: ConfirmDeleteProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const submit = () => {
-    setBusy(true);
-    run().then(onClose, (err: unknown) => {
-      setError(toApiError(err));
-      setBusy(false);
-    });
-  };
   return (
-    <DialogShell
+    <ConfirmDialog
       title={`Delete ${model} v${version}?`}
       testId="delete-dialog"
-      busy={busy}
-      error={error}
-      submitLabel="Delete"
-      danger
-      onSubmit={submit}
+      confirmLabel="Delete"
+      action={run}
       onClose={onClose}
     >
       <p>
         The version&apos;s files (model, weights, preprocessing, card) are removed from the data folder. Its run stays
         in the Runs page. This cannot be undone; export it first to keep a copy.
       </p>
-    </DialogShell>
+    </ConfirmDialog>
   );
 }
 
@@ -135,28 +117,18 @@ function startDownload(url: string, fileName: string): void {
 }
 
 export function ExportDialog({ model, version, host, run, onClose }: ExportDialogProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const { busy, error, run: start } = useAction();
   const [done, setDone] = useState<string | undefined>(undefined);
   const fileName = `${model}-v${version}.zip`;
   const submit = () => {
     if (done) return onClose();
-    setBusy(true);
-    setError(undefined);
-    run().then(
-      (r) => {
-        if (r.kind === 'written') setDone(`Written: ${r.path} (${r.bytes.toLocaleString()} bytes)`);
-        if (r.kind === 'download') {
-          startDownload(r.url, r.fileName);
-          setDone(`Downloading ${r.fileName}: your browser saves it with its other downloads.`);
-        }
-        setBusy(false);
-      },
-      (err: unknown) => {
-        setError(toApiError(err));
-        setBusy(false);
-      },
-    );
+    start(run, (r) => {
+      if (r.kind === 'written') setDone(`Written: ${r.path} (${r.bytes.toLocaleString()} bytes)`);
+      if (r.kind === 'download') {
+        startDownload(r.url, r.fileName);
+        setDone(`Downloading ${r.fileName}: your browser saves it with its other downloads.`);
+      }
+    });
   };
   return (
     <DialogShell

@@ -6,6 +6,8 @@ import type { AliasEvent, ModelDetail, ModelSummary, ModelVersionInfo, TaskName 
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { EmptyPage } from '../../components/empty-page.js';
+import { SideListItem } from '../../components/side-list-item.js';
 import { formatDate, formatStat } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
 import { ImportBundleButton } from './import-bundle.js';
@@ -50,26 +52,23 @@ export function ModelsPage() {
         </div>
         <ul>
           {models.map((m) => (
-            <li key={m.name}>
-              <button
-                type="button"
-                className={m.name === current ? 'active' : ''}
-                aria-current={m.name === current ? 'true' : undefined}
-                onClick={() => setSelected(m.name)}
-                data-testid="model-item"
-              >
-                <span className="model-item-name">{m.name}</span>
-                <span className="model-item-meta small muted">
-                  {m.versionCount} version{m.versionCount === 1 ? '' : 's'} · latest v{m.latestVersion}
-                  {m.task ? ` · ${m.task}` : ''}
-                </span>
-                <span className="model-item-aliases">
-                  {m.aliases.map((a) => (
-                    <AliasBadge key={a.alias} alias={a.alias} version={a.version} />
-                  ))}
-                </span>
-              </button>
-            </li>
+            <SideListItem
+              key={m.name}
+              active={m.name === current}
+              onClick={() => setSelected(m.name)}
+              testId="model-item"
+            >
+              <span className="model-item-name">{m.name}</span>
+              <span className="model-item-meta small muted">
+                {m.versionCount} version{m.versionCount === 1 ? '' : 's'} · latest v{m.latestVersion}
+                {m.task ? ` · ${m.task}` : ''}
+              </span>
+              <span className="model-item-aliases">
+                {m.aliases.map((a) => (
+                  <AliasBadge key={a.alias} alias={a.alias} version={a.version} />
+                ))}
+              </span>
+            </SideListItem>
           ))}
         </ul>
       </aside>
@@ -281,21 +280,15 @@ function AliasHistory({
 
 function NoModels({ onImported }: { onImported: (v: ModelVersionInfo) => void }) {
   return (
-    <div className="empty-state" data-testid="models-empty">
-      <div className="empty-card">
-        <div className="empty-icon" aria-hidden="true">
-          ◆
-        </div>
-        <h1>No models yet</h1>
-        <p>
-          Each successful training run saves a model version here, with its lineage, card and metrics. Point aliases
-          such as <strong>production</strong> at the version to serve.
-        </p>
-        <ImportBundleButton onImported={onImported} primary />
-        <p className="muted small">
-          A bundle is a .zip exported from another Cairn (Export on a version, or <code>cairn models export</code>).
-        </p>
-      </div>
-    </div>
+    <EmptyPage icon="◆" title="No models yet" testId="models-empty">
+      <p>
+        Each successful training run saves a model version here, with its lineage, card and metrics. Point aliases such
+        as <strong>production</strong> at the version to serve.
+      </p>
+      <ImportBundleButton onImported={onImported} primary />
+      <p className="muted small">
+        A bundle is a .zip exported from another Cairn (Export on a version, or <code>cairn models export</code>).
+      </p>
+    </EmptyPage>
   );
 }

@@ -7,10 +7,9 @@ import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { formatDate } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
-import { DialogShell } from '../../components/dialog-shell.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ALERT_METRICS, WINDOW_LABELS, describeRule, formatMetric } from './monitoring-format.js';
 import { RuleForm } from './rule-form.js';
-import { toApiError, type ApiError } from '../../api/api-error.js';
 
 interface AlertsPanelProps {
   model: string;
@@ -233,35 +232,17 @@ function DeleteRuleDialog({
   onDeleted: () => void;
 }) {
   const { client } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const submit = () => {
-    setBusy(true);
-    client.call('monitoring.rules.delete', { id: rule.id }).then(
-      () => {
-        onDeleted();
-        onClose();
-      },
-      (err: unknown) => {
-        setError(toApiError(err));
-        setBusy(false);
-      },
-    );
-  };
   return (
-    <DialogShell
+    <ConfirmDialog
       title="Delete this alert rule?"
       testId="rule-delete-dialog"
-      busy={busy}
-      error={error}
-      submitLabel="Delete"
-      danger
-      onSubmit={submit}
+      confirmLabel="Delete"
+      action={() => client.call('monitoring.rules.delete', { id: rule.id }).then(onDeleted)}
       onClose={onClose}
     >
       <p>
         <strong>{describeRule(rule)}</strong> stops being checked. Alerts it already fired stay in the list.
       </p>
-    </DialogShell>
+    </ConfirmDialog>
   );
 }

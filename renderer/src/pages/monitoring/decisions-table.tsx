@@ -3,10 +3,9 @@
 // (after a confirmation), through the registry's alias rollback.
 import { useState } from 'react';
 import type { ModelDetail, RetrainDecision } from '../../../../shared/api.js';
-import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { formatDate, formatStat } from '../../lib/format.js';
-import { DialogShell } from '../../components/dialog-shell.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { decisionScores, rollbackOffer, type RollbackOffer } from './decisions.js';
 import { COMPARE_METRIC_LABELS } from './monitoring-format.js';
 
@@ -146,30 +145,18 @@ function RollbackDialog({
   onClose: () => void;
 }) {
   const { client } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const submit = () => {
-    setBusy(true);
-    client
-      .call('models.rollbackAlias', {
-        name: model,
-        alias: offer.alias,
-        reason: `rollback of retrain decision #${decision.id} (monitoring page)`,
-      })
-      .then(onClose, (err: unknown) => {
-        setError(toApiError(err));
-        setBusy(false);
-      });
-  };
+  const rollBack = () =>
+    client.call('models.rollbackAlias', {
+      name: model,
+      alias: offer.alias,
+      reason: `rollback of retrain decision #${decision.id} (monitoring page)`,
+    });
   return (
-    <DialogShell
+    <ConfirmDialog
       title={`Roll back ${offer.alias}?`}
       testId="rollback-dialog"
-      busy={busy}
-      error={error}
-      submitLabel="Roll back"
-      danger
-      onSubmit={submit}
+      confirmLabel="Roll back"
+      action={rollBack}
       onClose={onClose}
     >
       <p>
@@ -185,6 +172,6 @@ function RollbackDialog({
         Running endpoints that serve it switch at once. v{offer.from} stays in the registry, and the move is recorded in
         the alias history.
       </p>
-    </DialogShell>
+    </ConfirmDialog>
   );
 }

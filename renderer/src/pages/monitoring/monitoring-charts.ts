@@ -24,6 +24,20 @@ function timeAxis(span: Span) {
   };
 }
 
+/**
+ * What every time chart here shares: the legend on top, an axis tooltip that shows each value with
+ * `format`, the window's time axis; `rightAxis` leaves room on the right for a second value axis.
+ */
+function timeChartFrame(span: Span, format: (v: number) => string, rightAxis: boolean) {
+  return {
+    animation: false,
+    legend,
+    grid: { left: 44, right: rightAxis ? 44 : 16, top: 44, bottom: 24 },
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? format(v) : '–') },
+    xAxis: timeAxis(span),
+  };
+}
+
 function valueAxis(name: string, extra: Record<string, unknown> = {}) {
   return {
     type: 'value',
@@ -66,11 +80,7 @@ export function rateOption(o: Pick<MonitoringOverview, 'buckets' | 'bucketSecond
   const idle = o.buckets.every((b) => b.requests === 0);
   const errorTop = errorRateMax(Math.max(0, ...s.errorRate.map(([, v]) => v ?? 0)));
   return {
-    animation: false,
-    legend,
-    grid: { left: 44, right: 44, top: 44, bottom: 24 },
-    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatStat(v) : '–') },
-    xAxis: timeAxis(o),
+    ...timeChartFrame(o, formatStat, true),
     yAxis: [
       // An idle window still shows a scale rather than a bare grid.
       valueAxis('requests / min', idleScale(idle)),
@@ -114,11 +124,7 @@ export function latencyOption(o: Pick<MonitoringOverview, 'buckets' | 'bucketSec
   ] as const;
   const idle = o.buckets.every((b) => b.p99 === null);
   return {
-    animation: false,
-    legend,
-    grid: { left: 44, right: 16, top: 44, bottom: 24 },
-    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatMs(v) : '–') },
-    xAxis: timeAxis(o),
+    ...timeChartFrame(o, formatMs, false),
     yAxis: valueAxis('latency ms', idleScale(idle)),
     series: lines.map((l) => ({
       type: 'line',
@@ -160,11 +166,7 @@ export function predictionsOption(p: PredictionDistribution, span: Span): ChartO
   const windowTotal = p.total.reduce((a, n) => a + n, 0);
   if (p.kind === 'classes') {
     return {
-      animation: false,
-      legend,
-      grid: { left: 44, right: 16, top: 44, bottom: 24 },
-      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v}%` : '–') },
-      xAxis: timeAxis(span),
+      ...timeChartFrame(span, (v) => `${v}%`, false),
       yAxis: valueAxis('share of predictions %', { max: 100, interval: 25 }),
       series: p.labels.map((label, i) => ({
         type: 'bar',
@@ -240,11 +242,7 @@ export function liveQualityOption(live: LiveQuality, span: Span): ChartOption {
   const name = accuracy ? 'live accuracy %' : 'live MAE';
   const reference = scale(live.testSplit);
   return {
-    animation: false,
-    legend,
-    grid: { left: 44, right: 44, top: 44, bottom: 24 },
-    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatStat(v) : '–') },
-    xAxis: timeAxis(span),
+    ...timeChartFrame(span, formatStat, true),
     yAxis: [
       valueAxis(name, accuracy ? { max: 100, interval: 25 } : {}),
       valueAxis('labelled', {

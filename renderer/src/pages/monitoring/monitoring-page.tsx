@@ -6,6 +6,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { ModelSummary, MonitoredModel } from '../../../../shared/api.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { EmptyPage } from '../../components/empty-page.js';
+import { SideListItem } from '../../components/side-list-item.js';
 import { formatCount } from '../../lib/format.js';
 import { MonitoringView } from './monitoring-view.js';
 import { usePolled } from '../../lib/use-polled.js';
@@ -66,34 +68,31 @@ export function MonitoringPage({ onOpenPage }: { onOpenPage: (page: ElsewherePag
               {list.map((m) => {
                 const s = stats.get(m.name);
                 return (
-                  <li key={m.name}>
-                    <button
-                      type="button"
-                      className={m.name === current ? 'active' : ''}
-                      aria-current={m.name === current ? 'true' : undefined}
-                      onClick={() => setSelected(m.name)}
-                      data-testid="monitor-model-item"
-                      data-name={m.name}
-                    >
-                      <span className="endpoint-item-title">
-                        <span className="model-item-name">{m.name}</span>
-                        {s && s.firingAlerts > 0 && (
-                          <span className="firing-pill" data-testid="monitor-model-firing">
-                            {s.firingAlerts} firing
-                          </span>
-                        )}
-                      </span>
-                      <span className="small muted ellipsis">
-                        {s && s.requests24h > 0
-                          ? `${formatCount(s.requests24h)} request${s.requests24h === 1 ? '' : 's'} in 24 h${s.errors24h ? ` · ${formatCount(s.errors24h)} error${s.errors24h === 1 ? '' : 's'}` : ''}`
-                          : 'no traffic in 24 h'}
-                      </span>
-                      <span className="small muted ellipsis">
-                        {m.task ?? 'model'} · v{m.latestVersion}
-                        {s && s.rules > 0 ? ` · ${s.rules} rule${s.rules === 1 ? '' : 's'}` : ''}
-                      </span>
-                    </button>
-                  </li>
+                  <SideListItem
+                    key={m.name}
+                    active={m.name === current}
+                    onClick={() => setSelected(m.name)}
+                    testId="monitor-model-item"
+                    data-name={m.name}
+                  >
+                    <span className="endpoint-item-title">
+                      <span className="model-item-name">{m.name}</span>
+                      {s && s.firingAlerts > 0 && (
+                        <span className="firing-pill" data-testid="monitor-model-firing">
+                          {s.firingAlerts} firing
+                        </span>
+                      )}
+                    </span>
+                    <span className="small muted ellipsis">
+                      {s && s.requests24h > 0
+                        ? `${formatCount(s.requests24h)} request${s.requests24h === 1 ? '' : 's'} in 24 h${s.errors24h ? ` · ${formatCount(s.errors24h)} error${s.errors24h === 1 ? '' : 's'}` : ''}`
+                        : 'no traffic in 24 h'}
+                    </span>
+                    <span className="small muted ellipsis">
+                      {m.task ?? 'model'} · v{m.latestVersion}
+                      {s && s.rules > 0 ? ` · ${s.rules} rule${s.rules === 1 ? '' : 's'}` : ''}
+                    </span>
+                  </SideListItem>
                 );
               })}
             </ul>
@@ -131,26 +130,20 @@ function pickDefault(list: ModelSummary[] | undefined, stats: Map<string, Monito
 
 function NoModels({ onOpenPage }: { onOpenPage: (page: ElsewherePage) => void }) {
   return (
-    <div className="empty-state" data-testid="monitoring-empty">
-      <div className="empty-card">
-        <div className="empty-icon" aria-hidden="true">
-          ◉
-        </div>
-        <h1>Nothing to monitor yet</h1>
-        <p>
-          Monitoring watches models while they serve: requests, errors, latency, what they predict, whether live inputs
-          drift from the training data, and how accurate they are once ground truth comes back.
-        </p>
-        <p>Train a model first, then start an endpoint for it.</p>
-        <div className="empty-actions">
-          <button type="button" className="btn btn-primary" onClick={() => onOpenPage('runs')}>
-            Go to Runs
-          </button>
-          <button type="button" className="btn" onClick={() => onOpenPage('endpoints')}>
-            Go to Endpoints
-          </button>
-        </div>
+    <EmptyPage icon="◉" title="Nothing to monitor yet" testId="monitoring-empty">
+      <p>
+        Monitoring watches models while they serve: requests, errors, latency, what they predict, whether live inputs
+        drift from the training data, and how accurate they are once ground truth comes back.
+      </p>
+      <p>Train a model first, then start an endpoint for it.</p>
+      <div className="empty-actions">
+        <button type="button" className="btn btn-primary" onClick={() => onOpenPage('runs')}>
+          Go to Runs
+        </button>
+        <button type="button" className="btn" onClick={() => onOpenPage('endpoints')}>
+          Go to Endpoints
+        </button>
       </div>
-    </div>
+    </EmptyPage>
   );
 }

@@ -14,7 +14,10 @@ import {
 import { compareMetricsFor, lowerIsBetter } from '../../../../shared/metrics.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
+import { CheckField } from '../../components/check-field.js';
+import { ChoiceSelect } from '../../components/choice-select.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { Field } from '../../components/field.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { formatDuration } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
@@ -247,22 +250,10 @@ function PolicyForm({
     >
       <fieldset>
         <legend className="field-label">Retrain when</legend>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={onAlert}
-            onChange={(e) => setOnAlert(e.target.checked)}
-            data-testid="policy-on-alert"
-          />{' '}
+        <CheckField checked={onAlert} onChange={setOnAlert} testId="policy-on-alert">
           an alert rule whose action is “retrain” fires
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={scheduled}
-            onChange={(e) => setScheduled(e.target.checked)}
-            data-testid="policy-scheduled"
-          />{' '}
+        </CheckField>
+        <CheckField checked={scheduled} onChange={setScheduled} testId="policy-scheduled">
           every
           <input
             type="number"
@@ -277,44 +268,25 @@ function PolicyForm({
             data-testid="policy-hours"
           />
           hours
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={onDataset}
-            onChange={(e) => setOnDataset(e.target.checked)}
-            data-testid="policy-on-dataset"
-          />{' '}
+        </CheckField>
+        <CheckField checked={onDataset} onChange={setOnDataset} testId="policy-on-dataset">
           a new version of the training dataset is imported
-        </label>
+        </CheckField>
       </fieldset>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={labelled}
-          onChange={(e) => setLabelled(e.target.checked)}
-          data-testid="policy-labelled"
-        />{' '}
+      <CheckField checked={labelled} onChange={setLabelled} testId="policy-labelled">
         Add logged requests that have ground truth to the training data
-      </label>
+      </CheckField>
       <div className="policy-grid">
-        <label className="field">
-          <span className="field-label">Compare on (test split)</span>
-          <select
+        <Field label="Compare on (test split)">
+          <ChoiceSelect
             value={metric}
-            onChange={(e) => setMetric(e.target.value as CompareMetric)}
-            data-testid="policy-metric"
-          >
-            {compareMetricsFor(task).map((m) => (
-              <option key={m} value={m}>
-                {COMPARE_METRIC_LABELS[m]}
-                {lowerIsBetter(m) ? ' (lower is better)' : ''}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Must beat the champion by</span>
+            choices={compareMetricsFor(task)}
+            label={(m) => `${COMPARE_METRIC_LABELS[m]}${lowerIsBetter(m) ? ' (lower is better)' : ''}`}
+            onChange={setMetric}
+            testId="policy-metric"
+          />
+        </Field>
+        <Field label="Must beat the champion by">
           <input
             type="number"
             min={0}
@@ -324,16 +296,15 @@ function PolicyForm({
             aria-invalid={!marginOk}
             data-testid="policy-margin"
           />
-        </label>
-        <label className="field">
-          <span className="field-label">Alias the winner takes</span>
+        </Field>
+        <Field label="Alias the winner takes">
           <input
             value={alias}
             onChange={(e) => setAlias(e.target.value)}
             aria-invalid={!aliasOk}
             data-testid="policy-alias"
           />
-        </label>
+        </Field>
       </div>
       <p className="small muted">
         A challenger is promoted when its {COMPARE_METRIC_LABELS[metric]} is {lower ? 'lower' : 'higher'} than the

@@ -10,9 +10,12 @@ import type {
   TaskName,
 } from '../../../../shared/api.js';
 import { monitoringWindows } from '../../../../shared/api.js';
-import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
+import { CheckField } from '../../components/check-field.js';
+import { ChoiceSelect } from '../../components/choice-select.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { Field } from '../../components/field.js';
+import { useAction } from '../../lib/use-action.js';
 import {
   ALERT_METRICS,
   WINDOW_LABELS,
@@ -52,8 +55,7 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
   const [minSamples, setMinSamples] = useState(String(rule?.minSamples ?? 20));
   const [action, setAction] = useState<AlertAction>(rule?.action ?? 'notify');
   const [enabled, setEnabled] = useState(rule?.enabled ?? true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const { busy, error, run } = useAction();
 
   const typed = Number(threshold);
   const thresholdOk =
@@ -72,26 +74,22 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
     setThreshold(String(thresholdToInput(m, d.threshold)));
   };
 
-  const save = () => {
-    setBusy(true);
-    setError(undefined);
-    client
-      .call('monitoring.rules.save', {
-        ...(rule ? { id: rule.id } : {}),
-        model,
-        metric,
-        comparator,
-        threshold: thresholdFromInput(metric, typed),
-        window,
-        minSamples: samples,
-        action,
-        enabled,
-      })
-      .then(onSaved, (err: unknown) => {
-        setError(toApiError(err));
-        setBusy(false);
-      });
-  };
+  const save = () =>
+    run(
+      () =>
+        client.call('monitoring.rules.save', {
+          ...(rule ? { id: rule.id } : {}),
+          model,
+          metric,
+          comparator,
+          threshold: thresholdFromInput(metric, typed),
+          window,
+          minSamples: samples,
+          action,
+          enabled,
+        }),
+      onSaved,
+    );
 
   return (
     <form
@@ -106,37 +104,26 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
         <h2 className="panel-title">{rule ? 'Edit alert rule' : 'New alert rule'}</h2>
       </div>
       <div className="rule-fields">
-        <label className="field">
-          <span className="field-label">Metric</span>
-          <select
+        <Field label="Metric">
+          <ChoiceSelect
             value={metric}
-            onChange={(e) => chooseMetric(e.target.value as AlertMetric)}
-            data-testid="rule-metric"
-          >
-            {metrics.map((m) => (
-              <option key={m} value={m}>
-                {ALERT_METRICS[m].label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field rule-comparator">
-          <span className="field-label">Fires when</span>
-          <select
+            choices={metrics}
+            label={(m) => ALERT_METRICS[m].label}
+            onChange={chooseMetric}
+            testId="rule-metric"
+          />
+        </Field>
+        <Field label="Fires when" className="rule-comparator">
+          <ChoiceSelect
             value={comparator}
-            onChange={(e) => setComparator(e.target.value as Comparator)}
-            data-testid="rule-comparator"
+            choices={COMPARATORS}
+            label={(c) => `${c} (${comparatorWords(c)})`}
+            onChange={setComparator}
+            testId="rule-comparator"
             title={comparatorWords(comparator)}
-          >
-            {COMPARATORS.map((c) => (
-              <option key={c} value={c}>
-                {c} ({comparatorWords(c)})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Threshold{unit ? ` (${unit})` : ''}</span>
+          />
+        </Field>
+        <Field label={`Threshold${unit ? ` (${unit})` : ''}`}>
           <input
             type="number"
             step="any"
@@ -147,23 +134,17 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
             aria-invalid={!thresholdOk}
             data-testid="rule-threshold"
           />
-        </label>
-        <label className="field">
-          <span className="field-label">Over</span>
-          <select
+        </Field>
+        <Field label="Over">
+          <ChoiceSelect
             value={window}
-            onChange={(e) => setWindow(e.target.value as MonitoringWindow)}
-            data-testid="rule-window"
-          >
-            {monitoringWindows.map((w) => (
-              <option key={w} value={w}>
-                the last {WINDOW_LABELS[w]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Judge from (samples)</span>
+            choices={monitoringWindows}
+            label={(w) => `the last ${WINDOW_LABELS[w]}`}
+            onChange={setWindow}
+            testId="rule-window"
+          />
+        </Field>
+        <Field label="Judge from (samples)">
           <input
             type="number"
             min={1}
@@ -173,25 +154,18 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
             aria-invalid={!samplesOk}
             data-testid="rule-min-samples"
           />
-        </label>
-        <label className="field">
-          <span className="field-label">When it fires</span>
+        </Field>
+        <Field label="When it fires">
           <select value={action} onChange={(e) => setAction(e.target.value as AlertAction)} data-testid="rule-action">
             <option value="notify">show an alert</option>
             <option value="retrain">show an alert and retrain</option>
           </select>
-        </label>
+        </Field>
       </div>
       <div className="rule-foot">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={enabled}
-            onChange={(e) => setEnabled(e.target.checked)}
-            data-testid="rule-enabled"
-          />{' '}
+        <CheckField checked={enabled} onChange={setEnabled} testId="rule-enabled">
           Enabled
-        </label>
+        </CheckField>
         <span className="small muted" data-testid="rule-preview">
           {thresholdOk && samplesOk
             ? `Fires when ${describeRule({ metric, comparator, threshold: thresholdFromInput(metric, typed), window })}, judged once there are ${samples} samples.`

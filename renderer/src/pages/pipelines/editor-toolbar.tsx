@@ -1,5 +1,6 @@
 // The pipeline editor's toolbar (title, undo/redo, auto-layout, export, delete, save, run or cancel)
 // and the run bar beneath it (the run on show: its state, step counts, version and duration).
+import type { ReactNode } from 'react';
 import type { PipelineRun } from '../../../../shared/api.js';
 import { formatDuration } from '../../lib/format.js';
 import { canRedo, canUndo, type EditorAction, type EditorDoc } from './editor-state.js';
@@ -49,46 +50,34 @@ export function EditorToolbar(props: EditorToolbarProps) {
           )}
         </div>
         <div className="pl-actions">
-          <button
-            type="button"
-            className="btn btn-small"
+          <ToolButton
+            title="Undo (Ctrl+Z)"
             onClick={() => dispatch({ type: 'undo' })}
             disabled={!canUndo(doc)}
-            title="Undo (Ctrl+Z)"
-            data-testid="undo"
+            testId="undo"
           >
             ↶ Undo
-          </button>
-          <button
-            type="button"
-            className="btn btn-small"
+          </ToolButton>
+          <ToolButton
+            title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
             onClick={() => dispatch({ type: 'redo' })}
             disabled={!canRedo(doc)}
-            title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
-            data-testid="redo"
+            testId="redo"
           >
             ↷ Redo
-          </button>
+          </ToolButton>
           <span className="pl-sep" />
-          <button
-            type="button"
-            className="btn btn-small"
+          <ToolButton
+            title="Arrange the steps left to right along their edges"
             onClick={onAutoLayout}
             disabled={doc.nodes.length === 0}
-            title="Arrange the steps left to right along their edges"
-            data-testid="auto-layout"
+            testId="auto-layout"
           >
             Auto-layout
-          </button>
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={onExport}
-            title="Download the pipeline file as shown (JSON)"
-            data-testid="export"
-          >
+          </ToolButton>
+          <ToolButton title="Download the pipeline file as shown (JSON)" onClick={onExport} testId="export">
             Export
-          </button>
+          </ToolButton>
           {doc.pipelineId && (
             <button
               type="button"
@@ -166,5 +155,33 @@ export function EditorToolbar(props: EditorToolbarProps) {
         )}
       </div>
     </>
+  );
+}
+
+/** One of the toolbar's small plain buttons, whose title says what it does and its shortcut. */
+function ToolButton({
+  title,
+  onClick,
+  disabled,
+  testId,
+  children,
+}: {
+  title: string;
+  onClick: () => void;
+  disabled?: boolean;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      className="btn btn-small"
+      onClick={onClick}
+      disabled={disabled}
+      title={title}
+      data-testid={testId}
+    >
+      {children}
+    </button>
   );
 }

@@ -4,8 +4,8 @@
 import { useEffect, useState } from 'react';
 import type { Dataset, DatasetDetail, PipelineTemplateInfo, PipelineTemplateName } from '../../../../shared/api.js';
 import { PIPELINE_FORMAT, type PipelineSpec } from '../../../../shared/pipeline.js';
-import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
+import { useAction } from '../../lib/use-action.js';
 import { useAsync } from '../../lib/use-async.js';
 import { DialogShell } from '../../components/dialog-shell.js';
 import { suggestTarget } from '../train/train-form.js';
@@ -27,8 +27,7 @@ export function NewPipelineDialog({ suggestedName, create, onClose }: NewPipelin
   const [dataset, setDataset] = useState('');
   const [target, setTarget] = useState('');
   const [gate, setGate] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const { busy, error, run } = useAction();
   const template = templates.data?.find((t) => t.id === choice);
   const detail = useAsync<DatasetDetail>(dataset ? () => client.call('datasets.get', { ref: dataset }) : null, [
     client,
@@ -44,26 +43,22 @@ export function NewPipelineDialog({ suggestedName, create, onClose }: NewPipelin
   useEffect(() => setGate(template?.defaultGate ?? ''), [template]);
 
   const ready = name.trim() !== '' && (choice === 'blank' || (dataset !== '' && target !== ''));
-  const submit = () => {
-    setBusy(true);
-    setError(undefined);
-    const build: Promise<PipelineSpec> =
-      choice === 'blank'
-        ? Promise.resolve({ cairn: PIPELINE_FORMAT, name: name.trim(), nodes: [], edges: [] })
-        : client.call('pipelines.fromTemplate', {
-            template: choice,
-            dataset,
-            target,
-            name: name.trim(),
-            ...(gate.trim() ? { gates: [gate.trim()] } : {}),
-          });
-    build
-      .then((spec) => create(spec, choice === 'blank' ? 'created' : `from the ${template?.label ?? choice} template`))
-      .then(onClose, (err: unknown) => {
-        setError(toApiError(err));
-        setBusy(false);
-      });
-  };
+  const submit = () =>
+    run(() => {
+      const build: Promise<PipelineSpec> =
+        choice === 'blank'
+          ? Promise.resolve({ cairn: PIPELINE_FORMAT, name: name.trim(), nodes: [], edges: [] })
+          : client.call('pipelines.fromTemplate', {
+              template: choice,
+              dataset,
+              target,
+              name: name.trim(),
+              ...(gate.trim() ? { gates: [gate.trim()] } : {}),
+            });
+      return build.then((spec) =>
+        create(spec, choice === 'blank' ? 'created' : `from the ${template?.label ?? choice} template`),
+      );
+    }, onClose);
 
   return (
     <DialogShell

@@ -56,26 +56,19 @@ export function NodePanel({
         </p>
       </header>
       <div className="pl-tabs" role="tablist">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'params'}
-          className={tab === 'params' ? 'active' : ''}
-          onClick={() => onTab('params')}
-          data-testid="tab-params"
-        >
-          Parameters{issues.length ? ` (${issues.length} ⚠)` : ''}
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'output'}
-          className={tab === 'output' ? 'active' : ''}
-          onClick={() => onTab('output')}
-          data-testid="tab-output"
-        >
-          Output
-        </button>
+        {(['params', 'output'] as const).map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            className={tab === t ? 'active' : ''}
+            onClick={() => onTab(t)}
+            data-testid={`tab-${t}`}
+          >
+            {t === 'params' ? `Parameters${issues.length ? ` (${issues.length} ⚠)` : ''}` : 'Output'}
+          </button>
+        ))}
       </div>
       {tab === 'output' ? (
         <StepOutputView step={step} stale={stale} onOpenRun={onOpenRun} />

@@ -89,9 +89,15 @@ const asText = (v: unknown): string =>
         ? ''
         : JSON.stringify(v);
 
-function FieldInput({ field, value, onChange, ctx, testId, id, issues, path }: FieldProps & { id: string }) {
+function FieldInput({ id, ...props }: FieldProps & { id: string }) {
+  const { field, value, onChange, ctx, testId, issues, path } = props;
   const listId = useId();
   const [text, setText] = useText(value, asText);
+  /** A keystroke in a text box: the text stays as typed, the param gets its value. */
+  const typeText = (t: string) => {
+    setText(t);
+    onChange(textValue(field, t), true);
+  };
   const common = {
     id,
     'data-testid': `param-${testId}`,
@@ -117,21 +123,11 @@ function FieldInput({ field, value, onChange, ctx, testId, id, issues, path }: F
               onChange(numberValue(e.target.value), true);
             }}
           />
-          {offered && offered.length > 0 && (
-            <datalist id={listId}>
-              {offered.map((o) => (
-                <option key={o} value={o} />
-              ))}
-            </datalist>
-          )}
+          <Suggestions id={listId} values={offered} />
         </>
       );
     }
     case 'string': {
-      const change = (t: string) => {
-        setText(t);
-        onChange(textValue(field, t), true);
-      };
       if (field.format === 'sql') {
         return (
           <textarea
@@ -140,7 +136,7 @@ function FieldInput({ field, value, onChange, ctx, testId, id, issues, path }: F
             rows={6}
             value={text}
             spellCheck={false}
-            onChange={(e) => change(e.target.value)}
+            onChange={(e) => typeText(e.target.value)}
             placeholder={field.placeholder}
           />
         );
@@ -153,7 +149,7 @@ function FieldInput({ field, value, onChange, ctx, testId, id, issues, path }: F
           maxLength={field.maxLength}
           spellCheck={field.format !== 'expression'}
           placeholder={field.placeholder}
-          onChange={(e) => change(e.target.value)}
+          onChange={(e) => typeText(e.target.value)}
         />
       );
     }
@@ -176,18 +172,9 @@ function FieldInput({ field, value, onChange, ctx, testId, id, issues, path }: F
                   : 'column name'
                 : 'dataset name or file path'
             }
-            onChange={(e) => {
-              setText(e.target.value);
-              onChange(textValue(field, e.target.value), true);
-            }}
+            onChange={(e) => typeText(e.target.value)}
           />
-          {options && options.length > 0 && (
-            <datalist id={listId}>
-              {options.map((o) => (
-                <option key={o} value={o} />
-              ))}
-            </datalist>
-          )}
+          <Suggestions id={listId} values={options} />
         </>
       );
     }
@@ -217,30 +204,22 @@ function FieldInput({ field, value, onChange, ctx, testId, id, issues, path }: F
       );
     case 'string-list':
     case 'column-list':
-      return (
-        <StringList
-          field={field}
-          value={value}
-          onChange={onChange}
-          ctx={ctx}
-          testId={testId}
-          issues={issues}
-          path={path}
-        />
-      );
+      return <StringList {...props} field={field} />;
     case 'object-list':
-      return (
-        <ObjectList
-          field={field}
-          value={value}
-          onChange={onChange}
-          ctx={ctx}
-          testId={testId}
-          issues={issues}
-          path={path}
-        />
-      );
+      return <ObjectList {...props} field={field} />;
   }
+}
+
+/** The values a text or number box offers as you type (its `list`), when there are any. */
+function Suggestions({ id, values }: { id: string; values: readonly (string | number)[] | undefined }) {
+  if (!values?.length) return null;
+  return (
+    <datalist id={id}>
+      {values.map((v) => (
+        <option key={v} value={v} />
+      ))}
+    </datalist>
+  );
 }
 
 function StringList({

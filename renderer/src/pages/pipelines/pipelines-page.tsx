@@ -11,7 +11,9 @@ import { ErrorPanel } from '../../components/error-panel.js';
 import { FileButton } from '../../components/file-button.js';
 import { formatDate } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
-import { DialogShell } from '../../components/dialog-shell.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
+import { EmptyPage } from '../../components/empty-page.js';
+import { SideListItem } from '../../components/side-list-item.js';
 import { editorReducer, isDirty, newDoc, type EditorAction, type EditorDoc } from './editor-state.js';
 import { NewPipelineDialog } from './new-pipeline-dialog.js';
 import { PipelineEditor, type ClipboardSlot } from './pipeline-editor.js';
@@ -242,56 +244,49 @@ export function PipelinesPage() {
         )}
         <ul>
           {draftKeys.map((k) => (
-            <li key={k}>
-              <button
-                type="button"
-                className={openKey === k ? 'active' : ''}
-                onClick={() => setOpenKey(k)}
-                data-testid="pipeline-item"
-                data-name={docs.get(k)?.head.name}
-              >
-                <span className="model-item-name ellipsis">{docs.get(k)?.head.name}</span>
-                <span className="small warn">not saved yet</span>
-              </button>
-            </li>
+            <SideListItem
+              key={k}
+              active={openKey === k}
+              onClick={() => setOpenKey(k)}
+              testId="pipeline-item"
+              data-name={docs.get(k)?.head.name}
+            >
+              <span className="model-item-name ellipsis">{docs.get(k)?.head.name}</span>
+              <span className="small warn">not saved yet</span>
+            </SideListItem>
           ))}
           {pipelines?.map((p) => {
             const d = docs.get(p.id);
             const dirty = d ? isDirty(d) : false;
             return (
-              <li key={p.id}>
-                <button
-                  type="button"
-                  className={openKey === p.id ? 'active' : ''}
-                  aria-current={openKey === p.id ? 'true' : undefined}
-                  onClick={() => open(p.id)}
-                  data-testid="pipeline-item"
-                  data-name={p.name}
-                >
-                  <span className="pl-item-title">
-                    <span className="model-item-name ellipsis">{p.name}</span>
-                    {dirty && (
-                      <span className="unsaved-dot" title="Unsaved changes">
-                        ●
-                      </span>
-                    )}
-                  </span>
-                  <span className="small muted ellipsis">
-                    v{p.latestVersion} · saved {formatDate(p.updatedAt)}
-                  </span>
-                  {p.lastRun && (
-                    <span
-                      className="small ellipsis"
-                      title={`Last run ${formatDate(p.lastRun.createdAt)}, of v${p.lastRun.version}`}
-                    >
-                      <span className={`run-status run-status-${p.lastRun.status}`}>
-                        {RUN_LABELS[p.lastRun.status]}
-                      </span>
-                      <span className="muted"> last run {shortWhen(p.lastRun.createdAt)}</span>
+              <SideListItem
+                key={p.id}
+                active={openKey === p.id}
+                onClick={() => open(p.id)}
+                testId="pipeline-item"
+                data-name={p.name}
+              >
+                <span className="pl-item-title">
+                  <span className="model-item-name ellipsis">{p.name}</span>
+                  {dirty && (
+                    <span className="unsaved-dot" title="Unsaved changes">
+                      ●
                     </span>
                   )}
-                </button>
-              </li>
+                </span>
+                <span className="small muted ellipsis">
+                  v{p.latestVersion} · saved {formatDate(p.updatedAt)}
+                </span>
+                {p.lastRun && (
+                  <span
+                    className="small ellipsis"
+                    title={`Last run ${formatDate(p.lastRun.createdAt)}, of v${p.lastRun.version}`}
+                  >
+                    <span className={`run-status run-status-${p.lastRun.status}`}>{RUN_LABELS[p.lastRun.status]}</span>
+                    <span className="muted"> last run {shortWhen(p.lastRun.createdAt)}</span>
+                  </span>
+                )}
+              </SideListItem>
             );
           })}
         </ul>
@@ -356,54 +351,37 @@ function DeleteDialog({
   run: () => Promise<void>;
   onClose: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
   return (
-    <DialogShell
+    <ConfirmDialog
       title={`Delete ${pipeline.name}?`}
       testId="delete-pipeline-dialog"
-      busy={busy}
-      error={error}
-      submitLabel="Delete"
-      danger
-      onSubmit={() => {
-        setBusy(true);
-        run().then(onClose, (err: unknown) => {
-          setError(toApiError(err));
-          setBusy(false);
-        });
-      }}
+      confirmLabel="Delete"
+      action={run}
       onClose={onClose}
     >
       <p>
         Its {pipeline.versionCount} version{pipeline.versionCount === 1 ? '' : 's'} and its run history go. Models,
         training runs and endpoints its runs made stay. Export it first to keep a copy of the file.
       </p>
-    </DialogShell>
+    </ConfirmDialog>
   );
 }
 
 function NoPipelines({ onNew }: { onNew: () => void }) {
   return (
-    <div className="empty-state" data-testid="pipelines-empty">
-      <div className="empty-card">
-        <div className="empty-icon" aria-hidden="true">
-          ⇶
-        </div>
-        <h1>No pipelines yet</h1>
-        <p>
-          A pipeline chains the steps from a dataset to a served model: prepare the table, split it, train, evaluate
-          against gates such as <code>accuracy &gt;= 0.9</code>, register and deploy. Steps whose inputs did not change
-          are reused on the next run.
-        </p>
-        <button type="button" className="btn btn-primary" onClick={onNew} data-testid="pipelines-empty-new">
-          New pipeline
-        </button>
-        <p className="muted small">
-          Start blank, or from the tabular classification and regression templates. A pipeline file can also be
-          imported, and run headless with <code>cairn run</code>.
-        </p>
-      </div>
-    </div>
+    <EmptyPage icon="⇶" title="No pipelines yet" testId="pipelines-empty">
+      <p>
+        A pipeline chains the steps from a dataset to a served model: prepare the table, split it, train, evaluate
+        against gates such as <code>accuracy &gt;= 0.9</code>, register and deploy. Steps whose inputs did not change
+        are reused on the next run.
+      </p>
+      <button type="button" className="btn btn-primary" onClick={onNew} data-testid="pipelines-empty-new">
+        New pipeline
+      </button>
+      <p className="muted small">
+        Start blank, or from the tabular classification and regression templates. A pipeline file can also be imported,
+        and run headless with <code>cairn run</code>.
+      </p>
+    </EmptyPage>
   );
 }

@@ -198,7 +198,22 @@ export function rocOption(curves: readonly RocCurveData[], names: readonly strin
   };
 }
 
-function scatterAxes(xName: string, yName: string) {
+interface ScatterSpec {
+  /** What x and y are, in the tooltip and (unless `yAxis` says longer) on the axes. */
+  x: string;
+  y: string;
+  yAxis?: string;
+  points: (number | undefined)[][];
+  /** Which of SERIES_COLORS the points take. */
+  colorIndex: number;
+  /** Drawn with the points: a markLine on their series (y = 0). */
+  markLine?: object;
+  /** Drawn after the points: a series of its own (y = x). */
+  line?: object;
+}
+
+/** The sampled test-split points of a regression chart, on scaled value axes named for x and y. */
+function scatterOption({ x, y, yAxis = y, points, colorIndex, markLine, line }: ScatterSpec): ChartOption {
   const axis = (name: string, gap: number) => ({
     type: 'value' as const,
     name,
@@ -209,7 +224,28 @@ function scatterAxes(xName: string, yName: string) {
     axisLabel,
     splitLine: { lineStyle: { color: GRID_LINE } },
   });
-  return { xAxis: axis(xName, 24), yAxis: axis(yName, 40) };
+  return {
+    animation: false,
+    grid: { left: 56, right: 12, top: 12, bottom: 40 },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { value: [number, number] }) =>
+        `${x} ${formatStat(p.value[0])}<br/>${y} ${formatStat(p.value[1])}`,
+    },
+    xAxis: axis(x, 24),
+    yAxis: axis(yAxis, 40),
+    series: [
+      {
+        type: 'scatter',
+        symbolSize: 4,
+        data: points,
+        itemStyle: { color: SERIES_COLORS[colorIndex], opacity: 0.55 },
+        large: true,
+        ...(markLine ? { markLine } : {}),
+      },
+      ...(line ? [line] : []),
+    ],
+  };
 }
 
 /** Points sampled from the test split: actual on x, predicted on y, with the y = x line a perfect model sits on. */
@@ -221,64 +257,39 @@ export function predictedVsActualOption(actual: readonly number[], predicted: re
     if (v > hi) hi = v;
   }
   if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
-  return {
-    animation: false,
-    grid: { left: 56, right: 12, top: 12, bottom: 40 },
-    tooltip: {
-      trigger: 'item',
-      formatter: (p: { value: [number, number] }) =>
-        `actual ${formatStat(p.value[0])}<br/>predicted ${formatStat(p.value[1])}`,
+  return scatterOption({
+    x: 'actual',
+    y: 'predicted',
+    points: actual.map((a, i) => [a, predicted[i]]),
+    colorIndex: 0,
+    line: {
+      type: 'line',
+      name: 'perfect',
+      data: [
+        [lo, lo],
+        [hi, hi],
+      ],
+      showSymbol: false,
+      silent: true,
+      lineStyle: { width: 1, type: 'dashed', color: AXIS },
     },
-    ...scatterAxes('actual', 'predicted'),
-    series: [
-      {
-        type: 'scatter',
-        symbolSize: 4,
-        data: actual.map((a, i) => [a, predicted[i]]),
-        itemStyle: { color: SERIES_COLORS[0], opacity: 0.55 },
-        large: true,
-      },
-      {
-        type: 'line',
-        name: 'perfect',
-        data: [
-          [lo, lo],
-          [hi, hi],
-        ],
-        showSymbol: false,
-        silent: true,
-        lineStyle: { width: 1, type: 'dashed', color: AXIS },
-      },
-    ],
-  };
+  });
 }
 
 /** Residuals (actual − predicted) against the prediction: a good model's sit in a flat band around 0. */
 export function residualOption(actual: readonly number[], predicted: readonly number[]): ChartOption {
-  return {
-    animation: false,
-    grid: { left: 56, right: 12, top: 12, bottom: 40 },
-    tooltip: {
-      trigger: 'item',
-      formatter: (p: { value: [number, number] }) =>
-        `predicted ${formatStat(p.value[0])}<br/>residual ${formatStat(p.value[1])}`,
+  return scatterOption({
+    x: 'predicted',
+    y: 'residual',
+    yAxis: 'residual (actual − predicted)',
+    points: predicted.map((p, i) => [p, (actual[i] ?? 0) - p]),
+    colorIndex: 1,
+    markLine: {
+      silent: true,
+      symbol: 'none',
+      lineStyle: { color: AXIS, type: 'dashed' },
+      data: [{ yAxis: 0 }],
+      label: { show: false },
     },
-    ...scatterAxes('predicted', 'residual (actual − predicted)'),
-    series: [
-      {
-        type: 'scatter',
-        symbolSize: 4,
-        data: predicted.map((p, i) => [p, (actual[i] ?? 0) - p]),
-        itemStyle: { color: SERIES_COLORS[1], opacity: 0.55 },
-        large: true,
-        markLine: {
-          silent: true,
-          symbol: 'none',
-          lineStyle: { color: AXIS, type: 'dashed' },
-          data: [{ yAxis: 0 }],
-          label: { show: false },
-        },
-      },
-    ],
-  };
+  });
 }

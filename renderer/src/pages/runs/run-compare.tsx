@@ -1,10 +1,11 @@
 // Several runs side by side: their parameters with the differences marked, their training
 // curves overlaid (one chart per metric, one colour per run), and their test metrics in one
 // table with the best value of each row marked. Running runs keep drawing as epochs arrive.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { EpochRecord, Run } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
+import { CheckField } from '../../components/check-field.js';
 import { Chart } from '../../components/chart.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { useAsync } from '../../lib/use-async.js';
@@ -139,16 +140,35 @@ export function RunCompare({ runIds, onBack, onOpen }: RunCompareProps) {
   );
 }
 
-function RunHeads({ runs }: { runs: readonly Run[] }) {
+/** A table with a row name column (headed `corner`) and a column per run, headed by its swatch and label. */
+function CompareTable({
+  runs,
+  corner,
+  className,
+  children,
+}: {
+  runs: readonly Run[];
+  corner: string;
+  className: string;
+  children: ReactNode;
+}) {
   return (
-    <>
-      {runs.map((r, i) => (
-        <th key={r.id} scope="col" title={r.id}>
-          <span className="swatch" style={{ background: color(i) }} aria-hidden="true" />
-          {runLabel(r)}
-        </th>
-      ))}
-    </>
+    <div className="compare-table-wrap">
+      <table className={className}>
+        <thead>
+          <tr>
+            <th scope="col">{corner}</th>
+            {runs.map((r, i) => (
+              <th key={r.id} scope="col" title={r.id}>
+                <span className="swatch" style={{ background: color(i) }} aria-hidden="true" />
+                {runLabel(r)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 
@@ -164,59 +184,48 @@ function ParamsTable({ runs }: { runs: readonly Run[] }) {
         <span className="muted small">
           {differing === 0 ? 'all the same' : `${differing} of ${rows.length} differ`}
         </span>
-        <label className="compare-toggle small">
-          <input
-            type="checkbox"
-            checked={onlyDiff}
-            onChange={(e) => setOnlyDiff(e.target.checked)}
-            data-testid="only-differences"
-          />
+        <CheckField
+          className="compare-toggle small"
+          checked={onlyDiff}
+          onChange={setOnlyDiff}
+          testId="only-differences"
+        >
           Only differences
-        </label>
+        </CheckField>
       </div>
-      <div className="compare-table-wrap">
-        <table className="compare-table">
-          <thead>
-            <tr>
-              <th scope="col">parameter</th>
-              <RunHeads runs={runs} />
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((row) => (
-              <tr
-                key={row.key}
-                className={row.differs ? 'differs' : undefined}
-                data-testid="param-row"
-                data-differs={row.differs}
-              >
-                <th scope="row" className="mono">
-                  {row.key}
-                </th>
-                {row.values.map((v, i) => {
-                  const text = formatParamValue(v);
-                  return (
-                    <td
-                      key={runs[i]?.id ?? i}
-                      title={text.length > 40 ? text : undefined}
-                      className={v === undefined ? 'muted' : undefined}
-                    >
-                      {text}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-            {shown.length === 0 && (
-              <tr>
-                <td colSpan={runs.length + 1} className="muted">
-                  No parameter differs between these runs.
+      <CompareTable runs={runs} corner="parameter" className="compare-table">
+        {shown.map((row) => (
+          <tr
+            key={row.key}
+            className={row.differs ? 'differs' : undefined}
+            data-testid="param-row"
+            data-differs={row.differs}
+          >
+            <th scope="row" className="mono">
+              {row.key}
+            </th>
+            {row.values.map((v, i) => {
+              const text = formatParamValue(v);
+              return (
+                <td
+                  key={runs[i]?.id ?? i}
+                  title={text.length > 40 ? text : undefined}
+                  className={v === undefined ? 'muted' : undefined}
+                >
+                  {text}
                 </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+              );
+            })}
+          </tr>
+        ))}
+        {shown.length === 0 && (
+          <tr>
+            <td colSpan={runs.length + 1} className="muted">
+              No parameter differs between these runs.
+            </td>
+          </tr>
+        )}
+      </CompareTable>
     </section>
   );
 }
@@ -271,42 +280,32 @@ function MetricsTable({ runs }: { runs: readonly Run[] }) {
       {rows.length === 0 ? (
         <p className="muted compare-empty">No run here has test metrics yet: they come when a run succeeds.</p>
       ) : (
-        <div className="compare-table-wrap">
-          <table className="compare-table compare-metrics">
-            <thead>
-              <tr>
-                <th scope="col">metric</th>
-                <RunHeads runs={runs} />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.key} data-testid="metric-row" data-metric={row.key}>
-                  <th scope="row">
-                    {METRIC_LABELS[row.key] ?? row.key}
-                    <span className="muted small" title={row.lowerIsBetter ? 'lower is better' : 'higher is better'}>
-                      {row.lowerIsBetter ? ' ↓' : ' ↑'}
-                    </span>
-                  </th>
-                  {row.values.map((v, i) => {
-                    const best = row.best.includes(i);
-                    return (
-                      <td key={runs[i]?.id ?? i} className={`num${best ? ' best' : ''}`} data-best={best || undefined}>
-                        {v === null ? <span className="muted">—</span> : formatMetric(v)}
-                        {best && (
-                          <span className="best-mark" aria-label="best">
-                            {' '}
-                            ★
-                          </span>
-                        )}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CompareTable runs={runs} corner="metric" className="compare-table compare-metrics">
+          {rows.map((row) => (
+            <tr key={row.key} data-testid="metric-row" data-metric={row.key}>
+              <th scope="row">
+                {METRIC_LABELS[row.key] ?? row.key}
+                <span className="muted small" title={row.lowerIsBetter ? 'lower is better' : 'higher is better'}>
+                  {row.lowerIsBetter ? ' ↓' : ' ↑'}
+                </span>
+              </th>
+              {row.values.map((v, i) => {
+                const best = row.best.includes(i);
+                return (
+                  <td key={runs[i]?.id ?? i} className={`num${best ? ' best' : ''}`} data-best={best || undefined}>
+                    {v === null ? <span className="muted">—</span> : formatMetric(v)}
+                    {best && (
+                      <span className="best-mark" aria-label="best">
+                        {' '}
+                        ★
+                      </span>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </CompareTable>
       )}
     </section>
   );

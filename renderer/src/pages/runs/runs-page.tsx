@@ -3,6 +3,7 @@
 // selection and scroll position as they were.
 import { useCallback, useEffect, useState } from 'react';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { EmptyPage } from '../../components/empty-page.js';
 import { RunCompare } from './run-compare.js';
 import { RunDetail } from './run-detail.js';
 import { RunsTable } from './runs-table.js';
@@ -61,21 +62,15 @@ export function RunsPage({ focusRunId }: { focusRunId?: string }) {
 
 function NoRuns() {
   return (
-    <div className="empty-state" data-testid="runs-empty">
-      <div className="empty-card">
-        <div className="empty-icon" aria-hidden="true">
-          ◔
-        </div>
-        <h1>No runs yet</h1>
-        <p>
-          Open a dataset on the <strong>Datasets</strong> page and press <strong>Train</strong>: each training run shows
-          up here with its status, parameters and test metrics.
-        </p>
-        <p className="muted small">
-          Runs started from the command line (<code>cairn train &lt;dataset&gt; --target &lt;column&gt;</code>) use the
-          same data folder and appear here too.
-        </p>
-      </div>
-    </div>
+    <EmptyPage icon="◔" title="No runs yet" testId="runs-empty">
+      <p>
+        Open a dataset on the <strong>Datasets</strong> page and press <strong>Train</strong>: each training run shows
+        up here with its status, parameters and test metrics.
+      </p>
+      <p className="muted small">
+        Runs started from the command line (<code>cairn train &lt;dataset&gt; --target &lt;column&gt;</code>) use the
+        same data folder and appear here too.
+      </p>
+    </EmptyPage>
   );
 }

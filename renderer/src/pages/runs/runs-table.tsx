@@ -3,7 +3,6 @@
 // happen here, over memoised copies: the list is sorted once per change of data or order and
 // filtered once per change of filter, never per render, and a run.progress event re-renders
 // only its own row.
-import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   useCallback,
   useDeferredValue,
@@ -17,6 +16,7 @@ import {
 import type { RunProgress, RunStatus, RunSummary, TaskName } from '../../../../shared/api.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { formatCount } from '../../lib/format.js';
+import { useVirtualRows } from '../../lib/use-virtual-rows.js';
 import { runColumns } from './run-columns.js';
 import { HeaderCell, RunRow } from './run-row.js';
 import { useRunCancel } from './use-run-cancel.js';
@@ -79,13 +79,7 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
   const counts = useMemo(() => statusCounts(runs), [runs]);
   const now = useNow(counts.running > 0);
 
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: shown.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
+  const { scroller, virtualizer } = useVirtualRows(shown.length, ROW_HEIGHT, 12);
 
   // A new order or filter starts at the top, as the rows grid does.
   useEffect(() => {

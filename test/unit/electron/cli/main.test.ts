@@ -1,23 +1,13 @@
 // Runs the real `cairn` command as a child process, as scripts and CI do.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCairn } from './run-cairn.js';
+import { describe, expect, it } from 'vitest';
+import { cliWorkspace } from './run-cairn.js';
 
-let dir: string;
-let home: string;
-
-const cairn = (...args: string[]) => runCairn(home, args);
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-cli-'));
-  home = path.join(dir, 'home');
-  writeFileSync(path.join(dir, 'flowers.csv'), 'petal,kind\n1.5,a\n2.5,b\n3.5,a\n');
-  writeFileSync(path.join(dir, 'ragged.csv'), 'a,b\n1,2\n3\n4,5\n');
+const ws = cliWorkspace('cairn-cli-', {
+  'flowers.csv': 'petal,kind\n1.5,a\n2.5,b\n3.5,a\n',
+  'ragged.csv': 'a,b\n1,2\n3\n4,5\n',
 });
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { cairn } = ws;
 
 describe('cairn CLI', () => {
   it('prints help', () => {
@@ -27,7 +17,7 @@ describe('cairn CLI', () => {
   });
 
   it('imports with --json in the documented shape', () => {
-    const r = cairn('import', path.join(dir, 'flowers.csv'), '--json');
+    const r = cairn('import', ws.file('flowers.csv'), '--json');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(Object.keys(out).sort()).toEqual(['columns', 'id', 'name', 'rows', 'version', 'warnings']);
@@ -62,10 +52,10 @@ describe('cairn CLI', () => {
   });
 
   it('reports malformed rows with their lines and imports them with --skip-bad-rows', () => {
-    const fail = cairn('import', path.join(dir, 'ragged.csv'));
+    const fail = cairn('import', ws.file('ragged.csv'));
     expect(fail.code).not.toBe(0);
     expect(fail.stderr).toContain('line 3');
-    const skip = cairn('import', path.join(dir, 'ragged.csv'), '--skip-bad-rows', '--json');
+    const skip = cairn('import', ws.file('ragged.csv'), '--skip-bad-rows', '--json');
     expect(skip.code, skip.stderr).toBe(0);
     expect(JSON.parse(skip.stdout)).toMatchObject({ rows: 2 });
   });
@@ -73,7 +63,7 @@ describe('cairn CLI', () => {
   it('doctor names the data folder, backend and Electron state', () => {
     const r = cairn('doctor');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(home);
+    expect(r.stdout).toContain(ws.home);
     expect(r.stdout).toMatch(/training backend: (tensorflow|wasm|cpu)/);
     expect(r.stdout).toMatch(/electron binary: +(present|not installed)/);
   });

@@ -1,30 +1,23 @@
 // `cairn models ...` as scripts run it: list and show, aliases with reasons and rollback,
 // `predict name@alias`, guarded and confirmed deletes, export and import of bundles.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, writeFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelDetail, ModelSummary } from '../../../../shared/api.js';
-import { runCairn, runCairnJson } from './run-cairn.js';
+import { cliWorkspace } from './run-cairn.js';
 import { classificationCsv } from '../core/training/data.js';
 
-let dir: string;
-let home: string;
+const ws = cliWorkspace('cairn-cli-models-', {
+  'flowers.csv': classificationCsv(),
+  'new.csv': 'x1,x2,color\n1.5,1,red\n',
+});
 
-const cairn = (...args: string[]) => runCairn(home, args);
-const json = <T>(...args: string[]): T => runCairnJson<T>(home, args);
+const { cairn, json } = ws;
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-cli-models-'));
-  home = path.join(dir, 'home');
-  writeFileSync(path.join(dir, 'flowers.csv'), classificationCsv());
-  writeFileSync(path.join(dir, 'new.csv'), 'x1,x2,color\n1.5,1,red\n');
   for (const seed of ['1', '2']) {
-    const r = cairn('train', path.join(dir, 'flowers.csv'), '--target', 'label', '--epochs', '3', '--seed', seed);
-    if (r.code !== 0) throw new Error(r.stderr);
+    ws.must('train', ws.file('flowers.csv'), '--target', 'label', '--epochs', '3', '--seed', seed);
   }
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cairn models', () => {
   it('lists models and shows one', () => {
@@ -46,7 +39,7 @@ describe('cairn models', () => {
     expect(r.stdout).toBe('flowers@production: set to version 1.\n');
     const predicted = () =>
       (
-        JSON.parse(cairn('predict', 'flowers@production', path.join(dir, 'new.csv'), '--json').stdout) as {
+        JSON.parse(cairn('predict', 'flowers@production', ws.file('new.csv'), '--json').stdout) as {
           model: { version: number };
         }
       ).model.version;
@@ -62,7 +55,7 @@ describe('cairn models', () => {
     // A bare name now means production.
     expect(
       (
-        JSON.parse(cairn('predict', 'flowers', path.join(dir, 'new.csv'), '--json').stdout) as {
+        JSON.parse(cairn('predict', 'flowers', ws.file('new.csv'), '--json').stdout) as {
           model: { version: number };
         }
       ).model.version,
@@ -91,7 +84,7 @@ describe('cairn models', () => {
   });
 
   it('exports a version and imports the bundle under another name', () => {
-    const out = path.join(dir, 'bundle.zip');
+    const out = ws.file('bundle.zip');
     let r = cairn('models', 'export', 'flowers@production', '--out', out);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
@@ -101,7 +94,7 @@ describe('cairn models', () => {
     r = cairn('models', 'import', out, '--name', 'irises');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('Imported irises version 1 (exported as flowers version 1).\n');
-    const p = JSON.parse(cairn('predict', 'irises', path.join(dir, 'new.csv'), '--json').stdout) as {
+    const p = JSON.parse(cairn('predict', 'irises', ws.file('new.csv'), '--json').stdout) as {
       model: unknown;
       rows: number;
     };
@@ -110,8 +103,8 @@ describe('cairn models', () => {
   });
 
   it('fails clearly on a bundle that is not one', () => {
-    writeFileSync(path.join(dir, 'junk.zip'), 'junk');
-    const r = cairn('models', 'import', path.join(dir, 'junk.zip'));
+    writeFileSync(ws.file('junk.zip'), 'junk');
+    const r = cairn('models', 'import', ws.file('junk.zip'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^cairn: junk\.zip cannot be imported: it is not a valid, safe zip bundle/);
   });

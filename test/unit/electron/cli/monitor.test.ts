@@ -1,30 +1,24 @@
 // `cairn monitor` and `cairn retrain` as scripts run them: the exact JSON shape of monitor (live
 // empty until feedback, then accuracy), the readable table, window checks, and a retrain's decision.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RetrainDecision } from '../../../../shared/api.js';
 import { RequestLogDb, type LogRow } from '../../../../electron/core/db/request-log-db.js';
 import { CairnService } from '../../../../electron/core/service.js';
 import { classificationCsv } from '../core/training/data.js';
-import { runCairn, runCairnJson } from './run-cairn.js';
+import { cliWorkspace } from './run-cairn.js';
 
-let dir: string;
-let home: string;
+const ws = cliWorkspace('cairn-cli-monitor-', {
+  'flowers.csv': classificationCsv(),
+});
 const ids: string[] = [];
 
-const cairn = (...args: string[]) => runCairn(home, args);
-const json = <T>(...args: string[]): T => runCairnJson<T>(home, args);
+const { cairn, json } = ws;
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-cli-monitor-'));
-  home = path.join(dir, 'home');
-  writeFileSync(path.join(dir, 'flowers.csv'), classificationCsv());
-  const r = cairn('train', path.join(dir, 'flowers.csv'), '--target', 'label', '--model', 'logistic', '--epochs', '5');
-  if (r.code !== 0) throw new Error(r.stderr);
+  ws.must('train', ws.file('flowers.csv'), '--target', 'label', '--model', 'logistic', '--epochs', '5');
   // 150 answered requests and 3 refused ones in the last half hour, inputs like the training rows.
-  const log = new RequestLogDb(path.join(home, 'logs', 'requests.db'));
+  const log = new RequestLogDb(path.join(ws.home, 'logs', 'requests.db'));
   const now = Date.now();
   const lines = classificationCsv(150, 9).trim().split('\n').slice(1);
   const rows: LogRow[] = lines.map((line, i) => {
@@ -59,7 +53,6 @@ beforeAll(() => {
   log.append(rows);
   log.close();
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cairn monitor', () => {
   it('prints {requests, errors, latency_ms, drift, live} with --json; live is empty before feedback', () => {
@@ -77,7 +70,7 @@ describe('cairn monitor', () => {
   });
 
   it('holds live accuracy once feedback exists', async () => {
-    const service = await CairnService.open({ home, host: 'cli' });
+    const service = await CairnService.open({ home: ws.home, host: 'cli' });
     try {
       // 40 labels: the logged answers right for 30, wrong for 10.
       const items = ids.slice(0, 40).map((id, i) => ({ id, label: i < 30 ? 'true' : 'false' }));

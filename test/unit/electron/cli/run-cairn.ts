@@ -1,6 +1,9 @@
 // Runs the real `cairn` command as a child process, as scripts and CI do.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 const BIN = path.resolve(import.meta.dirname, '../../../../bin/cairn.js');
 
@@ -24,6 +27,53 @@ export function runCairnJson<T>(home: string, args: string[]): T {
   const r = runCairn(home, [...args, '--json']);
   if (r.code !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout) as T;
+}
+
+/** A CLI test file's temp folder, its data folder, and `cairn` run against that data folder. */
+export interface CliWorkspace {
+  readonly dir: string;
+  /** `<dir>/home`, the --home every command here gets. */
+  readonly home: string;
+  /** A path under `dir`: a file the workspace was given, or one a command is to write. */
+  file: (...parts: string[]) => string;
+  cairn: (...args: string[]) => CliResult;
+  json: <T>(...args: string[]) => T;
+  /** Runs a command the tests build on (the setup's `cairn train`), throwing with its stderr if it fails. */
+  must: (...args: string[]) => CliResult;
+}
+
+/**
+ * Registers the hooks that make a temp folder before the file's tests, with `files` (name → text)
+ * written into it, and remove it after them. Call it before the file's own hooks: they run after
+ * this beforeAll and before this afterAll, so they may train into `home` and stop what runs there.
+ */
+export function cliWorkspace(prefix: string, files: Record<string, string> = {}): CliWorkspace {
+  let made: string | undefined;
+  beforeAll(() => {
+    made = mkdtempSync(path.join(os.tmpdir(), prefix));
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(made, name), text);
+  });
+  afterAll(() => {
+    if (made) rmSync(made, { recursive: true, force: true });
+  });
+  const ws: CliWorkspace = {
+    get dir() {
+      if (!made) throw new Error('the workspace exists only while the tests run');
+      return made;
+    },
+    get home() {
+      return path.join(ws.dir, 'home');
+    },
+    file: (...parts) => path.join(ws.dir, ...parts),
+    cairn: (...args) => runCairn(ws.home, args),
+    json: <T>(...args: string[]) => runCairnJson<T>(ws.home, args),
+    must: (...args) => {
+      const r = runCairn(ws.home, args);
+      if (r.code !== 0) throw new Error(r.stderr);
+      return r;
+    },
+  };
+  return ws;
 }
 
 /** A `cairn` command left running (cairn serve, cairn ui): its output so far, and its end. */

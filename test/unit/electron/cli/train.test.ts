@@ -1,24 +1,15 @@
 // `cairn train` and `cairn runs` as scripts run them: the documented --json shape, and runs
 // listed and shown afterwards.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCairn } from './run-cairn.js';
+import { describe, expect, it } from 'vitest';
+import { cliWorkspace } from './run-cairn.js';
 import { classificationCsv, regressionCsv } from '../core/training/data.js';
 
-let dir: string;
-let home: string;
-
-const cairn = (...args: string[]) => runCairn(home, args);
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-cli-train-'));
-  home = path.join(dir, 'home');
-  writeFileSync(path.join(dir, 'flowers.csv'), classificationCsv());
-  writeFileSync(path.join(dir, 'prices.csv'), regressionCsv());
+const ws = cliWorkspace('cairn-cli-train-', {
+  'flowers.csv': classificationCsv(),
+  'prices.csv': regressionCsv(),
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const { cairn } = ws;
 
 describe('cairn train', () => {
   let runId: string;
@@ -26,7 +17,7 @@ describe('cairn train', () => {
   it('imports a file, trains a classifier and prints the documented JSON', () => {
     const r = cairn(
       'train',
-      path.join(dir, 'flowers.csv'),
+      ws.file('flowers.csv'),
       '--target',
       'label',
       '--epochs',
@@ -57,7 +48,7 @@ describe('cairn train', () => {
   });
 
   it('trains a linear regression on a dataset by name with regression metrics', () => {
-    expect(cairn('import', path.join(dir, 'prices.csv')).code).toBe(0);
+    expect(cairn('import', ws.file('prices.csv')).code).toBe(0);
     const r = cairn(
       'train',
       'prices',

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { LogRow } from '../../../../electron/core/db/request-log-db.js';
 import { CairnService } from '../../../../electron/core/service.js';
 
@@ -14,6 +15,30 @@ export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export async function tempDir(prefix = 'cairn-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A temp folder that vitest makes before the file's tests (or before each test) and removes after them,
+ * so a test file declares no dir/cleanup pair and hooks of its own. Call it at the top level before the
+ * file's other hooks: before-hooks run in order and after-hooks in reverse, so the folder is there for
+ * the file's own beforeAll and outlives its afterAll (which may still close what lives in it).
+ */
+export function tempDirFor(scope: 'file' | 'each test', prefix: string): { readonly dir: string } {
+  let made: { dir: string; cleanup: () => Promise<void> } | undefined;
+  const [before, after] = scope === 'file' ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(async () => {
+    made = await tempDir(prefix);
+  });
+  after(async () => {
+    await made?.cleanup();
+    made = undefined;
+  });
+  return {
+    get dir() {
+      if (!made) throw new Error('the temp folder exists only while the tests run');
+      return made.dir;
+    },
+  };
 }
 
 /** A service on a fresh data folder under a temp dir. */

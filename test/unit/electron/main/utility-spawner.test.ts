@@ -9,12 +9,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Endpoint } from '../../../../shared/api.js';
 import type { EndpointToHost } from '../../../../electron/core/serving/protocol.js';
 import { EndpointSupervisor } from '../../../../electron/core/serving/supervisor.js';
 import { utilityEndpointSpawner, utilitySpawner } from '../../../../electron/main/utility-spawner.js';
-import { alive, tempDir } from '../core/helpers.js';
+import { alive, tempDirFor } from '../core/helpers.js';
 
 interface FakeChild extends EventEmitter {
   pid: number | undefined;
@@ -83,15 +83,7 @@ fake.bareFork = (): FakeChild => {
   return ee;
 };
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('cairn-utility-'));
-});
-afterAll(async () => {
-  await cleanup();
-});
+const tmp = tempDirFor('file', 'cairn-utility-');
 
 describe('utilitySpawner (jobs)', () => {
   it('holds messages until the process has started, and drops them once it has exited', () => {
@@ -123,7 +115,7 @@ describe('utilitySpawner (jobs)', () => {
 describe('utilityEndpointSpawner (endpoints)', () => {
   const start = (name: string) => ({
     type: 'start' as const,
-    config: { host: '127.0.0.1', port: 0, logFile: path.join(dir, `${name}.db`), models: [] },
+    config: { host: '127.0.0.1', port: 0, logFile: path.join(tmp.dir, `${name}.db`), models: [] },
   });
 
   function listening(proc: ReturnType<ReturnType<typeof utilityEndpointSpawner>>) {
@@ -169,7 +161,7 @@ describe('utilityEndpointSpawner (endpoints)', () => {
     const supervisor = new EndpointSupervisor({
       spawn: utilityEndpointSpawner(endpointEntry),
       resolve: () => [],
-      logFile: path.join(dir, 'supervised.db'),
+      logFile: path.join(tmp.dir, 'supervised.db'),
       emit: (e) => events.push(e),
       backoffMs: 50,
     });

@@ -3,24 +3,21 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readLog, RequestLogDb } from '../../../../../electron/core/db/request-log-db.js';
-import { logRow, tempDir } from '../helpers.js';
+import { logRow, tempDirFor } from '../helpers.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 0, 31, 12);
 
-let dir: string;
-let cleanup: () => Promise<void>;
+const tmp = tempDirFor('each test', 'cairn-request-log-');
 let file: string;
 let db: RequestLogDb;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir('cairn-request-log-'));
-  file = path.join(dir, 'logs', 'requests.db');
+  file = path.join(tmp.dir, 'logs', 'requests.db');
   db = new RequestLogDb(file);
 });
-afterEach(async () => {
+afterEach(() => {
   db.close();
-  await cleanup();
 });
 
 describe('RequestLogDb.prune', () => {

@@ -280,6 +280,17 @@ describe('live accuracy and retraining', () => {
 });
 
 describe('catching up', () => {
+  /** Fires when more than half the last hour's requests failed, judged from 10 of them. */
+  const saveErrorRule = () =>
+    service.invoke('monitoring.rules.save', {
+      model: 'sensors',
+      metric: 'error_rate',
+      comparator: '>',
+      threshold: 0.5,
+      window: '1h',
+      minSamples: 10,
+    });
+
   it('judges rules over the time no host ran, recording an alert at the time it would have fired', async () => {
     const now = Date.now();
     const log = new RequestLogDb(path.join(service.home, 'logs', 'requests.db'));
@@ -300,14 +311,7 @@ describe('catching up', () => {
       })),
     );
     log.close();
-    const rule = await service.invoke('monitoring.rules.save', {
-      model: 'sensors',
-      metric: 'error_rate',
-      comparator: '>',
-      threshold: 0.5,
-      window: '1h',
-      minSamples: 10,
-    });
+    const rule = await saveErrorRule();
     expect(rule.state.firing).toBe(false);
     service.monitor.repo.setEvaluation(rule.id, null, new Date(now - 5 * 3_600_000).toISOString());
     await service.monitor.catchUp(now);
@@ -343,14 +347,7 @@ describe('catching up', () => {
     for (const ago of [4.5 * 3_600_000, 2.5 * 3_600_000, 20 * 60_000])
       log.append(Array.from({ length: 40 }, (_, i) => request(now - ago + i, false)));
     log.close();
-    const rule = await service.invoke('monitoring.rules.save', {
-      model: 'sensors',
-      metric: 'error_rate',
-      comparator: '>',
-      threshold: 0.5,
-      window: '1h',
-      minSamples: 10,
-    });
+    const rule = await saveErrorRule();
     service.monitor.repo.setEvaluation(rule.id, null, new Date(now - 5 * 3_600_000).toISOString());
     const drift = (await service.invoke('monitoring.rules.list', { model: 'sensors' })).find(
       (r) => r.metric === 'drift_score',

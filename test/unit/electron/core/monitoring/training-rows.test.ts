@@ -12,7 +12,7 @@ import { readRunRows, splitParamsOf } from '../../../../../electron/core/monitor
 import { CairnService } from '../../../../../electron/core/service.js';
 import { runRequestFrom } from '../../../../../electron/core/monitoring/retrainer.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
-import { tempDir } from '../helpers.js';
+import { tempDirFor } from '../helpers.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
@@ -20,14 +20,12 @@ process.env.CAIRN_BACKEND = 'cpu';
 const partOf = (i: number) => (i % 7 === 0 ? 'test' : i % 7 === 1 ? 'validation' : 'train');
 const N = 210;
 
-let dir: string;
-let cleanup: () => Promise<void>;
+const tmp = tempDirFor('file', 'cairn-training-rows-');
 let service: CairnService;
 let run: Run;
 
 beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('cairn-training-rows-'));
-  service = await CairnService.open({ home: path.join(dir, 'home'), host: 'cli' });
+  service = await CairnService.open({ home: path.join(tmp.dir, 'home'), host: 'cli' });
   const random = seededRandom(5);
   const lines = ['x1,x2,label,__split'];
   for (let i = 0; i < N; i++) {
@@ -35,8 +33,8 @@ beforeAll(async () => {
     const x2 = random() * 4 - 2;
     lines.push(`${x1.toFixed(3)},${x2.toFixed(3)},${x1 + x2 > 0 ? 'yes' : 'no'},${partOf(i)}`);
   }
-  await writeFile(path.join(dir, 'split.csv'), `${lines.join('\n')}\n`);
-  await service.invoke('datasets.importNow', { path: path.join(dir, 'split.csv'), name: 'split' });
+  await writeFile(path.join(tmp.dir, 'split.csv'), `${lines.join('\n')}\n`);
+  await service.invoke('datasets.importNow', { path: path.join(tmp.dir, 'split.csv'), name: 'split' });
   run = await service.invoke('runs.startNow', {
     dataset: 'split',
     target: 'label',
@@ -48,7 +46,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.close();
-  await cleanup();
 });
 
 describe('a run trained on a split column', () => {

@@ -3,20 +3,11 @@
 // cache evicts entries unused too long, then the least recently used beyond its size.
 import { access, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StepCache, type StepResult } from '../../../../../electron/core/pipelines/step-cache.js';
-import { tempDir } from '../helpers.js';
+import { tempDirFor } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir('cairn-step-cache-'));
-});
-
-afterEach(async () => {
-  await cleanup();
-});
+const tmp = tempDirFor('each test', 'cairn-step-cache-');
 
 const exists = (p: string) =>
   access(p).then(
@@ -36,15 +27,15 @@ async function stored(cache: StepCache, key: string): Promise<StepResult> {
 
 describe('StepCache', () => {
   it('gives back a committed entry with absolute paths inside it', async () => {
-    const cache = new StepCache(path.join(dir, 'cache'));
+    const cache = new StepCache(path.join(tmp.dir, 'cache'));
     await cache.sweep();
     const committed = await stored(cache, 'k1');
     expect(await cache.get('k1')).toEqual(committed);
-    expect((committed.ports.data as { file: string }).file).toBe(path.join(dir, 'cache', 'k1', 'data.parquet'));
+    expect((committed.ports.data as { file: string }).file).toBe(path.join(tmp.dir, 'cache', 'k1', 'data.parquet'));
   });
 
   it('takes a damaged result.json for a miss and drops the entry', async () => {
-    const cache = new StepCache(path.join(dir, 'cache'));
+    const cache = new StepCache(path.join(tmp.dir, 'cache'));
     await cache.sweep();
     for (const [key, text] of [
       ['cut', '{"output": {"rows": 1}, "po'],
@@ -53,29 +44,29 @@ describe('StepCache', () => {
       ['shape', '{"output": 1}'],
     ] as const) {
       await stored(cache, key);
-      await writeFile(path.join(dir, 'cache', key, 'result.json'), text);
+      await writeFile(path.join(tmp.dir, 'cache', key, 'result.json'), text);
       expect(await cache.get(key)).toBeUndefined();
-      expect(await exists(path.join(dir, 'cache', key))).toBe(false);
+      expect(await exists(path.join(tmp.dir, 'cache', key))).toBe(false);
     }
   });
 
   it('takes an entry whose table file is gone for a miss and drops it', async () => {
-    const cache = new StepCache(path.join(dir, 'cache'));
+    const cache = new StepCache(path.join(tmp.dir, 'cache'));
     await cache.sweep();
     const committed = await stored(cache, 'k1');
     await rm((committed.ports.data as { file: string }).file);
     expect(await cache.get('k1')).toBeUndefined();
-    expect(await exists(path.join(dir, 'cache', 'k1'))).toBe(false);
+    expect(await exists(path.join(tmp.dir, 'cache', 'k1'))).toBe(false);
   });
 
   it('evicts entries unused past the age limit, then the least recently used beyond the size limit', async () => {
-    const cache = new StepCache(path.join(dir, 'cache'));
+    const cache = new StepCache(path.join(tmp.dir, 'cache'));
     await cache.sweep();
     const day = 24 * 3600 * 1000;
     const now = Date.now();
     const usedAt = async (key: string, at: number) => {
       const t = new Date(at);
-      await utimes(path.join(dir, 'cache', key, 'result.json'), t, t);
+      await utimes(path.join(tmp.dir, 'cache', key, 'result.json'), t, t);
     };
     for (const key of ['old', 'a', 'b', 'c']) await stored(cache, key);
     await usedAt('old', now - 40 * day);
@@ -85,7 +76,7 @@ describe('StepCache', () => {
     // Reading an entry marks it used: 'a' becomes the most recent.
     expect(await cache.get('a')).toBeDefined();
     // Each entry is its 1-byte table plus its result.json: room for two of them.
-    const one = (await stat(path.join(dir, 'cache', 'a', 'result.json'))).size + 1;
+    const one = (await stat(path.join(tmp.dir, 'cache', 'a', 'result.json'))).size + 1;
     const { evicted } = await cache.sweep({ maxBytes: 2 * one, maxAgeMs: 30 * day }, now);
     expect(evicted).toBe(2);
     for (const [key, kept] of [
@@ -94,6 +85,6 @@ describe('StepCache', () => {
       ['b', false],
       ['c', true],
     ] as const)
-      expect(await exists(path.join(dir, 'cache', key)), key).toBe(kept);
+      expect(await exists(path.join(tmp.dir, 'cache', key)), key).toBe(kept);
   });
 });

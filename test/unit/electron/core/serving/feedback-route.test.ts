@@ -7,22 +7,20 @@ import { RequestLogReader } from '../../../../../electron/core/db/request-log-re
 import { CairnService } from '../../../../../electron/core/service.js';
 import { startEndpoint, type RunningEndpoint } from '../../../../../electron/core/serving/endpoint.js';
 import { parseFeedbackBody } from '../../../../../electron/core/serving/feedback-route.js';
-import { tempDir } from '../helpers.js';
+import { tempDirFor } from '../helpers.js';
 import { flower, post, served, trainModels } from './fixtures.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
-let dir: string;
-let cleanup: () => Promise<void>;
+const tmp = tempDirFor('file', 'cairn-feedback-');
 let e: RunningEndpoint;
 let logFile: string;
 
 beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('cairn-feedback-'));
-  const service = await CairnService.open({ home: path.join(dir, 'home'), host: 'cli' });
+  const service = await CairnService.open({ home: path.join(tmp.dir, 'home'), host: 'cli' });
   try {
-    await trainModels(service, dir);
-    logFile = path.join(dir, 'requests.db');
+    await trainModels(service, tmp.dir);
+    logFile = path.join(tmp.dir, 'requests.db');
     e = await startEndpoint({ host: '127.0.0.1', port: 0, logFile, models: served(service, ['flowers', 'prices']) });
   } finally {
     await service.close();
@@ -31,7 +29,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await e?.close();
-  await cleanup();
 });
 
 async function predict(model: string, instances: Record<string, unknown>[]) {
@@ -74,7 +71,7 @@ describe('feedback route', () => {
 
 describe('feedback route errors', () => {
   beforeAll(async () => {
-    const service = await CairnService.open({ home: path.join(dir, 'home'), host: 'cli' });
+    const service = await CairnService.open({ home: path.join(tmp.dir, 'home'), host: 'cli' });
     try {
       e = await startEndpoint({ host: '127.0.0.1', port: 0, logFile, models: served(service, ['flowers', 'prices']) });
     } finally {

@@ -6,20 +6,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forkEndpointSpawner } from '../../../../../electron/core/serving/fork-spawner.js';
 import type { EndpointLimits, EndpointProcess, ServedModel } from '../../../../../electron/core/serving/protocol.js';
-import { tempDir } from '../helpers.js';
+import { tempDirFor } from '../helpers.js';
 import { flower, trainServedModel } from './fixtures.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
 const MiB = 1024 * 1024;
-let dir: string;
-let cleanup: () => Promise<void>;
+const tmp = tempDirFor('file', 'cairn-reliability-');
 let flowers: ServedModel;
 const running: EndpointProcess[] = [];
 
 beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('cairn-reliability-'));
-  flowers = await trainServedModel(dir, 'flowers', {
+  flowers = await trainServedModel(tmp.dir, 'flowers', {
     epochs: 3,
     learningRate: undefined,
     hiddenLayers: [{ units: 8 }],
@@ -37,7 +35,6 @@ afterAll(async () => {
         }),
     ),
   );
-  await cleanup();
 });
 
 /** An endpoint process from sources, as the supervisor starts it; resolves with its URL. */
@@ -54,7 +51,7 @@ async function endpointProcess(
     proc.onMessage((m) => (m.type === 'listening' ? resolve(m.url) : reject(new Error(JSON.stringify(m)))));
     proc.send({
       type: 'start',
-      config: { host: '127.0.0.1', port: 0, logFile: path.join(dir, `${name}.db`), models: [flowers], limits },
+      config: { host: '127.0.0.1', port: 0, logFile: path.join(tmp.dir, `${name}.db`), models: [flowers], limits },
     });
   });
   return { url, proc, exits };

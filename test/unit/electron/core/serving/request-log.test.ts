@@ -4,24 +4,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readLog, type LogRow } from '../../../../../electron/core/db/request-log-db.js';
 import { RequestLog } from '../../../../../electron/core/serving/request-log.js';
-import { logRow, tempDir } from '../helpers.js';
+import { logRow, tempDirFor } from '../helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('cairn-request-log-'));
-});
-afterAll(async () => {
-  await cleanup();
-});
+const tmp = tempDirFor('file', 'cairn-request-log-');
 
 describe('RequestLog', () => {
   it('writes rows from its thread and prunes past the row cap and the age limit', async () => {
-    const file = path.join(dir, 'requests.db');
+    const file = path.join(tmp.dir, 'requests.db');
     const errors: string[] = [];
     const log = new RequestLog({ file, retention: { maxRows: 5, maxAgeDays: 1 }, onError: (m) => errors.push(m) });
     const now = Date.now();
@@ -34,7 +26,7 @@ describe('RequestLog', () => {
   });
 
   it('hands every field of every row to the writer, answers included', async () => {
-    const file = path.join(dir, 'fields.db');
+    const file = path.join(tmp.dir, 'fields.db');
     const at = Date.now();
     const rows: LogRow[] = [
       {
@@ -99,7 +91,7 @@ describe('RequestLog', () => {
       const main = nice(readFileSync('/proc/self/stat', 'utf8'));
       const lowered = () => threads().filter((n) => n >= Math.min(19, main + 5)).length;
       const before = lowered();
-      const log = new RequestLog({ file: path.join(dir, 'nice.db') });
+      const log = new RequestLog({ file: path.join(tmp.dir, 'nice.db') });
       // A feedback round trip: the writer has started, and lowered its priority first.
       await log.feedback('nobody', []);
       expect(lowered()).toBeGreaterThan(before);
@@ -111,7 +103,7 @@ describe('RequestLog', () => {
 
   it('counts rows handed to the writer and not yet written against the limit', async () => {
     let dropped = 0;
-    const file = path.join(dir, 'behind.db');
+    const file = path.join(tmp.dir, 'behind.db');
     const log = new RequestLog({ file, maxBuffered: 10, flushMs: 60_000, onDropped: (n) => (dropped += n) });
     const now = Date.now();
     for (let i = 0; i < 8; i++) log.add(logRow(now, i));
@@ -140,7 +132,7 @@ describe('RequestLog', () => {
   it('drops the oldest waiting rows, and counts them, when the writer falls behind', async () => {
     let dropped = 0;
     const log = new RequestLog({
-      file: path.join(dir, 'small.db'),
+      file: path.join(tmp.dir, 'small.db'),
       maxBuffered: 10,
       flushMs: 60_000,
       onDropped: (n) => (dropped += n),
@@ -149,7 +141,7 @@ describe('RequestLog', () => {
     expect(log.buffered).toBe(10);
     expect(dropped).toBe(15);
     await log.close();
-    expect(readLog(path.join(dir, 'small.db')).map((r) => r.predictionId)).toEqual(
+    expect(readLog(path.join(tmp.dir, 'small.db')).map((r) => r.predictionId)).toEqual(
       Array.from({ length: 10 }, (_, i) => `p${15 + i}`),
     );
   });

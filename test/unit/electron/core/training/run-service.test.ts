@@ -10,20 +10,18 @@ import type { Run } from '../../../../../shared/api.js';
 import { forkSpawner } from '../../../../../electron/core/jobs/fork-spawner.js';
 import type { JobProcess } from '../../../../../electron/core/jobs/protocol.js';
 import { CairnService } from '../../../../../electron/core/service.js';
-import { filesUnder, tempDir } from '../helpers.js';
+import { filesUnder, tempDirFor } from '../helpers.js';
 import { classificationCsv, regressionCsv } from './data.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
-let dir: string;
+const tmp = tempDirFor('file', 'cairn-train-');
 let home: string;
-let cleanup: () => Promise<void>;
 let service: CairnService;
 const children: JobProcess[] = [];
 
 beforeAll(async () => {
-  ({ dir, cleanup } = await tempDir('cairn-train-'));
-  home = path.join(dir, 'home');
+  home = path.join(tmp.dir, 'home');
   const fork = forkSpawner();
   service = await CairnService.open({
     home,
@@ -47,13 +45,12 @@ beforeAll(async () => {
     'holes.csv': `x,empty,label\n${Array.from({ length: 20 }, (_v, i) => `${i},,${i % 2 ? 'a' : 'b'}`).join('\n')}\n`,
   };
   for (const [name, content] of Object.entries(files)) {
-    await writeFile(path.join(dir, name), content);
-    await service.invoke('datasets.importNow', { path: path.join(dir, name) });
+    await writeFile(path.join(tmp.dir, name), content);
+    await service.invoke('datasets.importNow', { path: path.join(tmp.dir, name) });
   }
 });
 afterAll(async () => {
   await service.close();
-  await cleanup();
 });
 
 const quick = { epochs: 8, learningRate: 0.01, hiddenLayers: [{ units: 16 }] };
