@@ -3,6 +3,7 @@
 // set, training stops once the validation loss has not improved (by more than EARLY_STOPPING_TOL)
 // for earlyStoppingRounds rounds, and the ensemble keeps the trees up to its best round.
 // Deterministic: the seed drives the binning sample, row subsampling and feature subsampling.
+import { LEARNING_RATE, numberSchema, TREE_LEARNING_RATE } from '../../../../shared/training-settings.js';
 import { z } from 'zod';
 import { binRows, fitBins, MAX_BINS, sampleWithoutReplacement, type BinMapper } from './binning.js';
 import { availableParallelism } from 'node:os';
@@ -27,7 +28,8 @@ export const GbdtParams = z
   .object({
     /** Boosting rounds (trees per output). */
     trees: z.number().int().min(1).max(10_000).default(100),
-    learningRate: z.number().positive().max(10).default(0.1),
+    // The run's bound (shared/training-settings.ts), so any rate a request may name trains.
+    learningRate: numberSchema(LEARNING_RATE).default(TREE_LEARNING_RATE),
     maxLeaves: z
       .number()
       .int()

@@ -1,6 +1,6 @@
-// Gain and split counts per feature, read off the trees.
+// Gain and split counts per feature, read off the trees (training/gbdt/importance.ts).
 import { describe, expect, it } from 'vitest';
-import { treeImportance } from '../../../../../electron/core/explain/tree-importance.js';
+import { importance as treeImportance } from '../../../../../electron/core/training/gbdt/importance.js';
 import { randomEnsemble } from './random-trees.js';
 
 describe('treeImportance', () => {

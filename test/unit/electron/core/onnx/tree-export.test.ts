@@ -18,7 +18,6 @@ import { stepWidth } from '../../../../../electron/core/training/manifest.js';
 import {
   decodeLabel,
   decodeValues,
-  featureCount,
   transformRecords,
 } from '../../../../../electron/core/training/preprocess.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';

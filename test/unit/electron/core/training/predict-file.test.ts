@@ -59,11 +59,12 @@ describe('models.predictFile', () => {
   it("gives the same probabilities and labels as the loaded model's predictor on the same rows, unknown category included", async () => {
     const r = await service.invoke('models.predictFile', { model: 'flowers', path: path.join(dir, 'new.csv') });
     expect(r).toMatchObject({ model: { name: 'flowers', version: 1 }, task: 'classification', rows: 4, out: null });
-    const { predictor, preprocess, dispose } = await loaded('flowers');
+    const artifacts = await loaded('flowers');
+    const { predictor, preprocess } = artifacts;
     const classes = r.classes as string[];
     expect(classes).toHaveLength(2);
     const expected = predictor.predict(transformRecords(preprocess, records), records.length);
-    dispose();
+    artifacts.dispose();
     const predictions = r.predictions as { label: string; probabilities: Record<string, number> }[];
     expect(predictions).toHaveLength(4);
     predictions.forEach((p, i) => {
@@ -86,9 +87,10 @@ describe('models.predictFile', () => {
       version: 1,
       path: path.join(dir, 'new.ndjson'),
     });
-    const { predictor, preprocess, dispose } = await loaded('prices');
+    const artifacts = await loaded('prices');
+    const { predictor, preprocess } = artifacts;
     const expected = predictor.predict(transformRecords(preprocess, rows), rows.length);
-    dispose();
+    artifacts.dispose();
     expect(r.task).toBe('regression');
     expect(r.classes).toBeNull();
     // The network's outputs are standardised; predictions come back in the target's units.

@@ -74,7 +74,7 @@ describe('gradient-boosted trees as a model kind', () => {
       .boosting;
     expect(boosting.trees).toBe(boosting.bestIteration);
     expect(treeRun.history).toHaveLength(boosting.rounds);
-    expect(treeRun.history[0]?.logs).toEqual({ loss: expect.any(Number), val_loss: expect.any(Number) });
+    expect(Object.keys(treeRun.history[0]?.logs ?? {}).sort()).toEqual(['loss', 'val_loss']);
     expect((treeRun.preprocess as { missing?: string }).missing).toBe('keep');
   });
 
