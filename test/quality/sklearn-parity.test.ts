@@ -133,9 +133,18 @@ async function trainHere(
   const workDir = path.join(dir, 'work', `${sample.id}-${seed}`);
   await mkdir(workDir, { recursive: true });
   const columns = imported.columns.map((c) => ({ name: c.name, storageType: c.storageType, type: c.type }));
-  // What the service sends for a request naming only the dataset and target (service.ts executeRun).
+  // What the service sends for a request naming only the dataset and target (service.ts executeRun);
+  // scores only, so no explanation (it changes no score and costs KernelSHAP's time).
   const out = await runTraining(
-    { dataFile: file, columns, target: sample.target, model: { kind: run.modelKind }, train: { seed }, workDir },
+    {
+      dataFile: file,
+      columns,
+      target: sample.target,
+      model: { kind: run.modelKind },
+      train: { seed },
+      workDir,
+      explain: false,
+    },
     () => undefined,
   );
   return (out.metrics.test as { accuracy: number }).accuracy;

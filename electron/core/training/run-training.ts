@@ -90,6 +90,8 @@ export interface TrainInput {
   /** A column assigning each row to train, validation or test (a pipeline's split); never a feature. Replaces fractions and timeColumn. */
   splitColumn?: string;
   workDir: string;
+  /** Whether the run explains itself when it ends (explain-run.ts); on unless a caller only wants scores. */
+  explain?: boolean;
 }
 
 export interface TrainProgress {
@@ -341,18 +343,21 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
         rows: actual.length,
       };
     }
-    const explanation = explainOrSay({
-      task,
-      classes,
-      preprocess,
-      predictor: fitted.predictor,
-      ...('trees' in fitted.body ? { trees: fitted.body.trees } : {}),
-      ...(fitted.linear ? { linear: fitted.linear } : {}),
-      data,
-      test,
-      train: { x: trainData.x, n: trainData.y.length },
-      seed: train.seed,
-    });
+    const explanation =
+      input.explain === false
+        ? undefined
+        : explainOrSay({
+            task,
+            classes,
+            preprocess,
+            predictor: fitted.predictor,
+            ...('trees' in fitted.body ? { trees: fitted.body.trees } : {}),
+            ...(fitted.linear ? { linear: fitted.linear } : {}),
+            data,
+            test,
+            train: { x: trainData.x, n: trainData.y.length },
+            seed: train.seed,
+          });
     const params = {
       model: recordedModelParams(model),
       train,
