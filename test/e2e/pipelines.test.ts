@@ -406,7 +406,8 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await page.getByTestId('pipelines-empty-new').click();
     await page.getByTestId('new-tabular-classification').check();
     await poll(() => page.getByTestId('new-target').inputValue()).toBe('species');
-    expect(await page.getByTestId('new-gate').inputValue()).toBe('accuracy >= 0.8');
+    // The template's gate arrives with the template list, apart from the dataset's target: wait for it too.
+    await poll(() => page.getByTestId('new-gate').inputValue()).toBe('accuracy >= 0.8');
     // A gate no model meets: the evaluation must fail the pipeline.
     await page.getByTestId('new-gate').fill('log_loss <= 0.000001');
     await page.getByTestId('new-name').fill('iris-template');
