@@ -348,6 +348,8 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await page.getByTestId('pipelines-empty-new').click();
     await page.getByTestId('new-tabular-classification').check();
     await poll(() => page.getByTestId('new-target').inputValue()).toBe('species');
+    // The template's own gate arrives with the template list; typing before it would be overwritten.
+    await poll(() => page.getByTestId('new-gate').inputValue()).toBe('accuracy >= 0.8');
     await page.getByTestId('new-gate').fill('accuracy >= 0.5');
     await page.getByTestId('new-name').fill('iris-watched');
     await page.getByTestId('new-pipeline-submit').click();
