@@ -7,19 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../../../../electron/core/onnx/export-onnx.js';
 import { categoryKeys } from '../../../../../electron/core/onnx/preprocess-graph.js';
 import { float32AtMost } from '../../../../../electron/core/onnx/tree-graph.js';
-import type {
-  FeatureKind,
-  TreeEnsembleJson,
-  TreeJson,
+import {
+  addNode,
+  emptyTree,
+  leafNode,
+  TreeEnsembleJson as TreeEnsembleSchema,
+  type FeatureKind,
+  type TreeEnsembleJson,
+  type TreeJson,
 } from '../../../../../electron/core/training/gbdt/tree-format.js';
-import { TreeEnsembleJson as TreeEnsembleSchema } from '../../../../../electron/core/training/gbdt/tree-format.js';
 import type { PreprocessManifest } from '../../../../../electron/core/training/manifest.js';
 import { stepWidth } from '../../../../../electron/core/training/manifest.js';
-import {
-  decodeLabel,
-  decodeValues,
-  transformRecords,
-} from '../../../../../electron/core/training/preprocess.js';
+import { decodeLabel, decodeValues, transformRecords } from '../../../../../electron/core/training/preprocess.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
 import { expectValuesClose, fitTable, makeTable, maxDifference, runOnnx, TEST_ROWS, type Table } from './fixture.js';
 
@@ -85,29 +84,11 @@ function randomTree(
   kinds: FeatureKind[],
   depth: number,
 ): TreeJson {
-  const tree: TreeJson = {
-    feature: [],
-    threshold: [],
-    left: [],
-    right: [],
-    missingLeft: [],
-    categories: [],
-    value: [],
-    cover: [],
-    gain: [],
-  };
+  const tree = emptyTree();
   const rows = x.length / width;
   const grow = (level: number): number => {
-    const at = tree.feature.length;
-    tree.feature.push(-1);
-    tree.threshold.push(0);
-    tree.left.push(0);
-    tree.right.push(0);
-    tree.missingLeft.push(random() < 0.5 ? 1 : 0);
-    tree.categories.push(null);
-    tree.value.push(random() * 2 - 1);
-    tree.cover.push(1);
-    tree.gain.push(0);
+    const missingLeft = random() < 0.5 ? 1 : 0;
+    const at = addNode(tree, { ...leafNode(random() * 2 - 1, 1), missingLeft });
     if (level === depth || random() < 0.15) return at;
     const f = Math.floor(random() * width);
     tree.feature[at] = f;
