@@ -4,7 +4,7 @@
 import { SPLIT_COLUMN, SQL_INPUT_TABLE, splitParts, type NodeParams } from '../../../../shared/pipeline.js';
 import type { ColumnType } from '../../../../shared/api.js';
 import { ident, literal } from '../../datasets/duck.js';
-import { storageFamily } from '../../datasets/profile.js';
+import { fixedColumnType, storageFamily } from '../../datasets/profile.js';
 import { CairnError } from '../../errors.js';
 import { readColumns } from '../../training/columns.js';
 import { randomSplit, stratifiedSplit, type Splits } from '../../training/splits.js';
@@ -14,19 +14,8 @@ import { tableResult } from '../table.js';
 import { openInput, paramError, requireColumns, withConnection, type RunEnv } from './common.js';
 
 /** How a DuckDB type is read for class codes: text and booleans as categories, numbers as numbers. */
-function readType(storageType: string): ColumnType {
-  switch (storageFamily(storageType)) {
-    case 'integer':
-      return 'integer';
-    case 'numeric':
-      return 'numeric';
-    case 'boolean':
-      return 'boolean';
-    case 'datetime':
-      return 'datetime';
-    default:
-      return 'categorical';
-  }
+function readType(duckType: string): ColumnType {
+  return fixedColumnType(storageFamily(duckType)) ?? 'categorical';
 }
 
 export function splitKind(env: RunEnv): KindRunner {
