@@ -22,6 +22,11 @@ import { decodeLabel, decodeValues, transformRecords } from '../../../../../elec
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
 import { expectValuesClose, fitTable, makeTable, maxDifference, runOnnx, TEST_ROWS, type Table } from './fixture.js';
 
+/** What exportOnnx takes to export `trees` with their preprocessing. */
+function treesExport(manifest: PreprocessManifest, trees: TreeEnsembleJson) {
+  return { name: 'trees', preprocess: manifest, model: { kind: 'trees' as const, trees }, producerVersion: '0' };
+}
+
 /** The manifest trees train with when they keep missing values (NaN; preprocess.ts's MissingPolicy). */
 function treeManifest(manifest: PreprocessManifest, missingAsNaN: boolean): PreprocessManifest {
   return missingAsNaN ? { ...manifest, missing: 'keep' } : manifest;
@@ -164,12 +169,7 @@ async function checkClassifier(
       row.forEach((v, c) => (expected[r * k + c] = Math.exp(v - max) / sum));
     }
   }
-  const bytes = exportOnnx({
-    name: 'trees',
-    preprocess: manifest,
-    model: { kind: 'trees', trees: ensemble },
-    producerVersion: '0',
-  });
+  const bytes = exportOnnx(treesExport(manifest, ensemble));
   const got = await runOnnx(bytes, manifest, table.records);
   expect(got.dims.probabilities).toEqual([TEST_ROWS, k]);
   expect(maxDifference(got.probabilities as Float32Array, expected)).toBeLessThan(1e-5);
@@ -206,12 +206,7 @@ describe('ONNX export of tree ensembles', () => {
     const routes: Routes = { missing: 0, inSet: 0, notInSet: 0, atThreshold: 0 };
     const expected = decodeValues(manifest, Float32Array.from(rawScores(ensemble, x, TEST_ROWS, routes)));
     expect(routes.missing).toBeGreaterThan(0);
-    const bytes = exportOnnx({
-      name: 'r',
-      preprocess: manifest,
-      model: { kind: 'trees', trees: ensemble },
-      producerVersion: '0',
-    });
+    const bytes = exportOnnx(treesExport(manifest, ensemble));
     const got = await runOnnx(bytes, manifest, table.records);
     expectValuesClose(got, expected);
   });
@@ -221,12 +216,7 @@ describe('ONNX export of tree ensembles', () => {
     const manifest = fitTable(table, 'classification');
     const x = transformRecords(manifest, table.records);
     const ensemble = randomEnsemble(24, manifest, x, 'binary_logloss', 1);
-    const input = (trees: TreeEnsembleJson) => ({
-      name: 'm',
-      preprocess: manifest,
-      model: { kind: 'trees' as const, trees },
-      producerVersion: '0',
-    });
+    const input = (trees: TreeEnsembleJson) => treesExport(manifest, trees);
     expect(() => exportOnnx(input({ ...ensemble, featureKinds: ensemble.featureKinds.slice(1) }))).toThrow(/features/);
     expect(() => exportOnnx(input({ ...ensemble, objective: 'squared_error' }))).toThrow(/does not fit/);
     expect(() => exportOnnx(input({ ...ensemble, trees: [], treeOutputs: [] }))).toThrow(/no trees/);
