@@ -1,15 +1,14 @@
 // Select / drop / rename columns.
-import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
+import { SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
 import { ident } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { tableResult } from '../table.js';
-import { openInput, paramError, requireColumns, withConnection, type RunEnv } from './common.js';
+import { openInput, paramError, requireColumns, withConnection, type RunEnv, kindRunner } from './common.js';
 
 export function columnsKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('columns', {
     version: 1,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['columns'];
+    async run(ctx, p) {
       return withConnection(env, ctx.signal, async (conn) => {
         const columns = await openInput(conn, ctx);
         requireColumns(columns, p.columns, 'columns');
@@ -38,5 +37,5 @@ export function columnsKind(env: RunEnv): KindRunner {
         return tableResult(conn, `SELECT ${select} FROM ${ident(SQL_INPUT_TABLE)}`, ctx.outDir);
       });
     },
-  };
+  });
 }

@@ -1,13 +1,34 @@
 // What every node kind shares: a DuckDB connection per step that a cancel interrupts, the input
 // table as a view named `input`, and errors that name the parameter to fix.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { SPLIT_COLUMN, SQL_INPUT_TABLE, type StepFit } from '../../../../shared/pipeline.js';
+import {
+  SPLIT_COLUMN,
+  SQL_INPUT_TABLE,
+  type NodeKindName,
+  type NodeParams,
+  type StepFit,
+} from '../../../../shared/pipeline.js';
 import { asText, ident, literal } from '../../datasets/duck.js';
 import { CairnError } from '../../errors.js';
-import type { StepContext } from '../executor.js';
+import type { KindRunner, StepContext } from '../executor.js';
+import type { StepResult } from '../step-cache.js';
 import type { PipelineHost } from '../host.js';
 import { expectPort } from '../ports.js';
 import { describe, type TableColumn } from '../table.js';
+
+/** A kind's runner whose run() is given its node's params as the kind's type. */
+export type TypedRunner<K extends NodeKindName> = Omit<KindRunner, 'run'> & {
+  run(ctx: StepContext, params: NodeParams[K]): Promise<StepResult>;
+};
+
+/**
+ * The runner of a kind (named for the params type): the one place a node's params are read as its
+ * kind's, which they are because a run starts only after validatePipeline checked every node
+ * against its kind's schema, and kindRunners() runs each node with its own kind's runner.
+ */
+export function kindRunner<K extends NodeKindName>(_kind: K, runner: TypedRunner<K>): KindRunner {
+  return { ...runner, run: (ctx) => runner.run(ctx, ctx.node.params as unknown as NodeParams[K]) };
+}
 
 /** What the kinds of one run share besides the host. */
 export interface RunEnv {

@@ -5,11 +5,11 @@
 // (see fitRows): a value only other rows have goes to column_other (one-hot, all zeros when there is
 // none) or becomes missing (ordinal), as scikit-learn's encoders do with handle_unknown set to
 // ignore / use_encoded_value.
-import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
+import { SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
 import { asText, ident, literal } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { tableResult } from '../table.js';
-import { chooseColumns, fitRows, openInput, paramError, withConnection, type RunEnv } from './common.js';
+import { chooseColumns, fitRows, openInput, paramError, withConnection, type RunEnv, kindRunner } from './common.js';
 
 /** Types an encoder takes: text and booleans (numbers are numbers already). */
 function encodable(type: string): boolean {
@@ -17,10 +17,9 @@ function encodable(type: string): boolean {
 }
 
 export function encodeKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('encode', {
     version: 2,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['encode'];
+    async run(ctx, p) {
       const input = ident(SQL_INPUT_TABLE);
       return withConnection(env, ctx.signal, async (conn) => {
         const columns = await openInput(conn, ctx);
@@ -69,5 +68,5 @@ export function encodeKind(env: RunEnv): KindRunner {
         return tableResult(conn, `SELECT ${select.join(', ')} FROM ${input}`, ctx.outDir, chosen.length ? { fit } : {});
       });
     },
-  };
+  });
 }

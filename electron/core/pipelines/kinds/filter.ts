@@ -1,15 +1,14 @@
 // Filter rows: keeps the rows where a DuckDB boolean expression holds (false or NULL drops them).
-import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
+import { SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
 import { ident } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { describe, tableResult } from '../table.js';
-import { duckMessage, openInput, paramError, withConnection, type RunEnv } from './common.js';
+import { duckMessage, openInput, paramError, withConnection, type RunEnv, kindRunner } from './common.js';
 
 export function filterKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('filter', {
     version: 1,
-    async run(ctx) {
-      const { condition } = ctx.node.params as unknown as NodeParams['filter'];
+    async run(ctx, { condition }) {
       const input = ident(SQL_INPUT_TABLE);
       return withConnection(env, ctx.signal, async (conn) => {
         await openInput(conn, ctx);
@@ -31,5 +30,5 @@ export function filterKind(env: RunEnv): KindRunner {
         }
       });
     },
-  };
+  });
 }

@@ -2,11 +2,20 @@
 // mean, median or most frequent value, other columns with their most frequent value. Statistics
 // are over the present values of the input; a filled column keeps its type (an integer column's
 // mean is rounded). After a split, the statistics come from the train rows only (see fitRows).
-import { SPLIT_COLUMN, SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
+import { SPLIT_COLUMN, SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
 import { ident, literal } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { isNumeric, tableResult, type TableColumn } from '../table.js';
-import { fitRows, openInput, paramError, requireColumns, sqlValue, withConnection, type RunEnv } from './common.js';
+import {
+  fitRows,
+  openInput,
+  paramError,
+  requireColumns,
+  sqlValue,
+  withConnection,
+  type RunEnv,
+  kindRunner,
+} from './common.js';
 
 type Strategy = 'mean' | 'median' | 'mode' | 'constant';
 
@@ -21,10 +30,9 @@ interface Plan {
 const STAT = { mean: 'avg', median: 'median', mode: 'mode' } as const;
 
 export function imputeKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('impute', {
     version: 2,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['impute'];
+    async run(ctx, p) {
       const input = ident(SQL_INPUT_TABLE);
       return withConnection(env, ctx.signal, async (conn) => {
         const columns = await openInput(conn, ctx);
@@ -92,5 +100,5 @@ export function imputeKind(env: RunEnv): KindRunner {
         return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir, computed.length ? { fit } : {});
       });
     },
-  };
+  });
 }

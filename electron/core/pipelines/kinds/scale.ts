@@ -2,17 +2,16 @@
 // scikit-learn's StandardScaler), or to 0..1 by their minimum and maximum. A column constant in
 // the rows fitted on is only shifted (to 0 there). Scaled columns are DOUBLE. After a split, the
 // statistics come from the train rows only (see fitRows).
-import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
+import { SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
 import { ident } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { isNumeric, tableResult } from '../table.js';
-import { chooseColumns, fitRows, openInput, sqlValue, withConnection, type RunEnv } from './common.js';
+import { chooseColumns, fitRows, openInput, sqlValue, withConnection, type RunEnv, kindRunner } from './common.js';
 
 export function scaleKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('scale', {
     version: 2,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['scale'];
+    async run(ctx, p) {
       const input = ident(SQL_INPUT_TABLE);
       return withConnection(env, ctx.signal, async (conn) => {
         const columns = await openInput(conn, ctx);
@@ -58,5 +57,5 @@ export function scaleKind(env: RunEnv): KindRunner {
         return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir, chosen.length ? { fit } : {});
       });
     },
-  };
+  });
 }

@@ -1,7 +1,7 @@
 // Split: adds the split column (train / validation / test per row) with the same splitting the
 // training runs use (random, or stratified so each class keeps its share), seeded. Rows without a
 // value in the stratify column get no part, so training and evaluation leave them out.
-import { SPLIT_COLUMN, SQL_INPUT_TABLE, splitParts, type NodeParams } from '../../../../shared/pipeline.js';
+import { SPLIT_COLUMN, SQL_INPUT_TABLE, splitParts } from '../../../../shared/pipeline.js';
 import type { ColumnType } from '../../../../shared/api.js';
 import { ident, literal } from '../../datasets/duck.js';
 import { fixedColumnType, storageFamily } from '../../datasets/profile.js';
@@ -11,7 +11,7 @@ import { randomSplit, stratifiedSplit, type Splits } from '../../training/splits
 import type { KindRunner } from '../executor.js';
 import { expectPort } from '../ports.js';
 import { tableResult } from '../table.js';
-import { openInput, paramError, requireColumns, withConnection, type RunEnv } from './common.js';
+import { openInput, paramError, requireColumns, withConnection, type RunEnv, kindRunner } from './common.js';
 
 /** How a DuckDB type is read for class codes: text and booleans as categories, numbers as numbers. */
 function readType(duckType: string): ColumnType {
@@ -19,10 +19,9 @@ function readType(duckType: string): ColumnType {
 }
 
 export function splitKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('split', {
     version: 1,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['split'];
+    async run(ctx, p) {
       const table = expectPort(ctx.inputs.data, 'table', 'data');
       const fractions = { train: p.train, validation: p.validation, test: p.test };
       return withConnection(env, ctx.signal, async (conn) => {
@@ -80,5 +79,5 @@ export function splitKind(env: RunEnv): KindRunner {
         );
       });
     },
-  };
+  });
 }
