@@ -3,7 +3,7 @@ import { SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
 import { ident } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { tableResult } from '../table.js';
-import { openInput, paramError, requireColumns, withConnection, type RunEnv, kindRunner } from './common.js';
+import { kindRunner, openInput, paramError, requireColumns, withConnection, type RunEnv } from './common.js';
 
 export function columnsKind(env: RunEnv): KindRunner {
   return kindRunner('columns', {

@@ -6,7 +6,7 @@ import type { Endpoint } from '../../../../shared/api.js';
 import { CairnError } from '../../errors.js';
 import type { KindRunner } from '../executor.js';
 import { expectPort, type EndpointValue, type ModelValue } from '../ports.js';
-import { type RunEnv, kindRunner } from './common.js';
+import { kindRunner, type RunEnv } from './common.js';
 
 const LIVE = new Set(['starting', 'running', 'restarting']);
 

@@ -9,7 +9,7 @@ import { SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
 import { asText, ident, literal } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { tableResult } from '../table.js';
-import { chooseColumns, fitRows, openInput, paramError, withConnection, type RunEnv, kindRunner } from './common.js';
+import { chooseColumns, fitRows, kindRunner, openInput, paramError, withConnection, type RunEnv } from './common.js';
 
 /** Types an encoder takes: text and booleans (numbers are numbers already). */
 function encodable(type: string): boolean {

@@ -11,7 +11,7 @@ import { StepFailure, type KindRunner } from '../executor.js';
 import { expectPort, type MetricsValue } from '../ports.js';
 import { writeTable } from '../table.js';
 import { modelsStillThere } from './model-check.js';
-import { paramError, withConnection, type RunEnv, kindRunner } from './common.js';
+import { kindRunner, paramError, withConnection, type RunEnv } from './common.js';
 
 export function evaluateKind(env: RunEnv): KindRunner {
   return kindRunner('evaluate', {

@@ -3,7 +3,7 @@ import { SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
 import { ident } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { describe, tableResult } from '../table.js';
-import { duckMessage, openInput, paramError, withConnection, type RunEnv, kindRunner } from './common.js';
+import { duckMessage, kindRunner, openInput, paramError, withConnection, type RunEnv } from './common.js';
 
 export function filterKind(env: RunEnv): KindRunner {
   return kindRunner('filter', {

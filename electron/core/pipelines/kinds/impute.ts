@@ -8,13 +8,13 @@ import type { KindRunner } from '../executor.js';
 import { isNumeric, tableResult, type TableColumn } from '../table.js';
 import {
   fitRows,
+  kindRunner,
   openInput,
   paramError,
   requireColumns,
   sqlValue,
   withConnection,
   type RunEnv,
-  kindRunner,
 } from './common.js';
 
 type Strategy = 'mean' | 'median' | 'mode' | 'constant';

@@ -14,7 +14,7 @@ import {
 import type { KindRunner } from '../executor.js';
 import type { PipelineHost } from '../host.js';
 import { expectPort } from '../ports.js';
-import { paramError, type RunEnv, kindRunner } from './common.js';
+import { kindRunner, paramError, type RunEnv } from './common.js';
 
 /** The id prefix of every rule a pipeline's monitor steps make. */
 export function pipelineRulePrefix(pipelineId: string): string {

@@ -3,7 +3,7 @@
 import type { KindRunner } from '../executor.js';
 import { expectPort, type ModelValue } from '../ports.js';
 import { modelsStillThere } from './model-check.js';
-import { type RunEnv, kindRunner } from './common.js';
+import { kindRunner, type RunEnv } from './common.js';
 
 export function registerKind(env: RunEnv): KindRunner {
   return kindRunner('register', {

@@ -6,7 +6,7 @@ import { SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
 import { ident } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { isNumeric, tableResult } from '../table.js';
-import { chooseColumns, fitRows, openInput, sqlValue, withConnection, type RunEnv, kindRunner } from './common.js';
+import { chooseColumns, fitRows, kindRunner, openInput, sqlValue, withConnection, type RunEnv } from './common.js';
 
 export function scaleKind(env: RunEnv): KindRunner {
   return kindRunner('scale', {

@@ -11,7 +11,7 @@ import { randomSplit, stratifiedSplit, type Splits } from '../../training/splits
 import type { KindRunner } from '../executor.js';
 import { expectPort } from '../ports.js';
 import { tableResult } from '../table.js';
-import { openInput, paramError, requireColumns, withConnection, type RunEnv, kindRunner } from './common.js';
+import { kindRunner, openInput, paramError, requireColumns, withConnection, type RunEnv } from './common.js';
 
 /** How a DuckDB type is read for class codes: text and booleans as categories, numbers as numbers. */
 function readType(duckType: string): ColumnType {

@@ -3,7 +3,7 @@ import { SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
 import type { StatementType } from '@duckdb/node-api';
 import type { KindRunner } from '../executor.js';
 import { tableResult } from '../table.js';
-import { duckMessage, openInput, paramError, withConnection, type RunEnv, kindRunner } from './common.js';
+import { duckMessage, kindRunner, openInput, paramError, withConnection, type RunEnv } from './common.js';
 
 export function sqlKind(env: RunEnv): KindRunner {
   return kindRunner('sql', {

@@ -8,7 +8,7 @@ import { CairnError } from '../../errors.js';
 import type { KindRunner } from '../executor.js';
 import { expectPort, type ModelValue } from '../ports.js';
 import { modelsStillThere } from './model-check.js';
-import { paramError, type RunEnv, kindRunner } from './common.js';
+import { kindRunner, paramError, type RunEnv } from './common.js';
 
 /** A request the run refused names what to fix: the error names the parameter where that can be told. */
 function blame(err: unknown, p: NodeParams['train']): unknown {
