@@ -73,13 +73,23 @@ export async function withConnection<T>(
   }
 }
 
+/** The input view's name, quoted for SQL. */
+export const INPUT_VIEW = ident(SQL_INPUT_TABLE);
+
+/** Runs `fn` with a connection of the step's own (see withConnection) on which its `data` input is the view `input`. */
+export async function withInput<T>(
+  env: RunEnv,
+  ctx: StepContext,
+  fn: (conn: DuckDBConnection, columns: TableColumn[]) => Promise<T>,
+): Promise<T> {
+  return withConnection(env, ctx.signal, async (conn) => fn(conn, await openInput(conn, ctx)));
+}
+
 /** Makes the step's `data` input readable as the view `input`; returns its columns. */
 export async function openInput(conn: DuckDBConnection, ctx: StepContext, port = 'data'): Promise<TableColumn[]> {
   const table = expectPort(ctx.inputs[port], 'table', port);
-  await conn.run(
-    `CREATE OR REPLACE TEMP VIEW ${ident(SQL_INPUT_TABLE)} AS SELECT * FROM read_parquet(${literal(table.file)})`,
-  );
-  return describe(conn, `SELECT * FROM ${ident(SQL_INPUT_TABLE)}`);
+  await conn.run(`CREATE OR REPLACE TEMP VIEW ${INPUT_VIEW} AS SELECT * FROM read_parquet(${literal(table.file)})`);
+  return describe(conn, `SELECT * FROM ${INPUT_VIEW}`);
 }
 
 /** Checks that every named column exists; the error names the field and lists what there is. */
@@ -145,6 +155,6 @@ export async function fitRows(
   // The split step writes the column as text; a table that merely has a column of that name is not split.
   const split = columns.some((c) => c.name === SPLIT_COLUMN && c.type === 'VARCHAR');
   const where = split ? `${ident(SPLIT_COLUMN)} = ${literal('train')}` : 'TRUE';
-  const count = await conn.runAndReadAll(`SELECT count(*) FROM ${ident(SQL_INPUT_TABLE)} WHERE ${where}`);
+  const count = await conn.runAndReadAll(`SELECT count(*) FROM ${INPUT_VIEW} WHERE ${where}`);
   return { where, fit: { part: split ? 'train' : 'all', rows: Number(count.getRowsJS()[0]?.[0] ?? 0) } };
 }

@@ -2,18 +2,18 @@
 // mean, median or most frequent value, other columns with their most frequent value. Statistics
 // are over the present values of the input; a filled column keeps its type (an integer column's
 // mean is rounded). After a split, the statistics come from the train rows only (see fitRows).
-import { SPLIT_COLUMN, SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
+import { SPLIT_COLUMN } from '../../../../shared/pipeline.js';
 import { ident, literal } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { isNumeric, tableResult, type TableColumn } from '../table.js';
 import {
   fitRows,
+  INPUT_VIEW,
   kindRunner,
-  openInput,
   paramError,
   requireColumns,
   sqlValue,
-  withConnection,
+  withInput,
   type RunEnv,
 } from './common.js';
 
@@ -33,9 +33,7 @@ export function imputeKind(env: RunEnv): KindRunner {
   return kindRunner('impute', {
     version: 2,
     async run(ctx, p) {
-      const input = ident(SQL_INPUT_TABLE);
-      return withConnection(env, ctx.signal, async (conn) => {
-        const columns = await openInput(conn, ctx);
+      return withInput(env, ctx, async (conn, columns) => {
         requireColumns(columns, p.exclude, 'exclude');
         p.rules.forEach((r, i) => {
           requireColumns(columns, [r.column], `rules.${i}.column`);
@@ -71,7 +69,7 @@ export function imputeKind(env: RunEnv): KindRunner {
         const stats = computed.length
           ? ((
               await conn.runAndReadAll(
-                `SELECT ${computed.map((x) => `${STAT[x.strategy as keyof typeof STAT]}(${ident(x.column.name)})`).join(', ')} FROM ${input} WHERE ${where}`,
+                `SELECT ${computed.map((x) => `${STAT[x.strategy as keyof typeof STAT]}(${ident(x.column.name)})`).join(', ')} FROM ${INPUT_VIEW} WHERE ${where}`,
               )
             ).getRowsJS()[0] ?? [])
           : [];
@@ -97,7 +95,7 @@ export function imputeKind(env: RunEnv): KindRunner {
             return fill ? `COALESCE(${ident(c.name)}, ${fill}) AS ${ident(c.name)}` : ident(c.name);
           })
           .join(', ');
-        return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir, computed.length ? { fit } : {});
+        return tableResult(conn, `SELECT ${select} FROM ${INPUT_VIEW}`, ctx.outDir, computed.length ? { fit } : {});
       });
     },
   });
