@@ -3,7 +3,7 @@
 // the shape is fixed: {"model":{"name","version"},"importance":[{"feature","mean","std"}],
 // "rows":[{"row","prediction","base","contributions":{...}}]}.
 import type { Command } from 'commander';
-import type { ExplainResult } from '../../shared/api.js';
+import { EXPLAIN_METHOD_LABEL, errorBoundText, type ExplainResult } from '../../shared/api.js';
 import { print, withService } from './common.js';
 import { table } from './output.js';
 
@@ -39,13 +39,8 @@ function explainText(r: ExplainResult): string {
       e.importance.map((i) => [i.feature, fmt(i.mean), fmt(i.std)]),
     ),
   ];
-  const how = { tree_shap: 'exact TreeSHAP', linear: 'exact (linear model)', kernel_shap: 'KernelSHAP' }[e.method];
-  const bound =
-    e.errorBound === null
-      ? ''
-      : e.errorBound === 0
-        ? ' over every coalition (exact)'
-        : `, each within ±${fmt(e.errorBound)} (95%)`;
+  const how = EXPLAIN_METHOD_LABEL[e.method];
+  const bound = errorBoundText(e.errorBound, fmt);
   for (const row of e.rows) {
     const what = row.explainedClass === null ? '' : ` (${e.output.replace('_', '-')} of "${row.explainedClass}")`;
     lines.push(

@@ -10,6 +10,22 @@ import { ModelRef } from './models.js';
 export const ExplainMethod = z.enum(['tree_shap', 'linear', 'kernel_shap']);
 export type ExplainMethod = z.infer<typeof ExplainMethod>;
 
+/** How each method's contributions were found, in words (the CLI and the run page say the same). */
+export const EXPLAIN_METHOD_LABEL: Record<ExplainMethod, string> = {
+  tree_shap: 'exact TreeSHAP',
+  linear: 'exact (a linear model)',
+  kernel_shap: 'KernelSHAP',
+};
+
+/**
+ * What an explanation's errorBound says, to follow the method's label: nothing when there is no
+ * bound, that a KernelSHAP run over every coalition is exact, else the bound formatted by `format`.
+ */
+export function errorBoundText(errorBound: number | null, format: (v: number) => string): string {
+  if (errorBound === null) return '';
+  return errorBound === 0 ? ', over every coalition (exact)' : `, each within ±${format(errorBound)} (95%)`;
+}
+
 /**
  * What the contributions add up to: a class's log-odds (trees, logistic), its probability
  * (networks, explained through their output), or the predicted value in the target's units.

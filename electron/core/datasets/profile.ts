@@ -65,27 +65,27 @@ function valueExpr(name: string, storage: Storage, type: ColumnType): string {
   }
 }
 
+/**
+ * The type a column of a number, boolean or date/time storage family is, whatever its values;
+ * undefined for text and other storage, whose type the values decide.
+ */
+export function fixedColumnType(storage: Storage): Extract<ColumnType, Storage> | undefined {
+  return storage === 'integer' || storage === 'numeric' || storage === 'boolean' || storage === 'datetime'
+    ? storage
+    : undefined;
+}
+
 function inferType(storage: Storage, distinct: number, present: number): ColumnType {
-  switch (storage) {
-    case 'integer':
-      return 'integer';
-    case 'numeric':
-      return 'numeric';
-    case 'boolean':
-      return 'boolean';
-    case 'datetime':
-      return 'datetime';
-    case 'string':
-      // Values must repeat: at most half as many distinct values as rows, relaxed to "some
-      // repeat" on tiny tables (3 rows of a, b, a are categories; 10 unique names are not).
-      return present > 0 &&
-        distinct <= CATEGORICAL_MAX_DISTINCT &&
-        distinct <= Math.max(present / 2, Math.min(present - 1, 20))
-        ? 'categorical'
-        : 'text';
-    case 'other':
-      return 'text';
-  }
+  const fixed = fixedColumnType(storage);
+  if (fixed) return fixed;
+  if (storage === 'other') return 'text';
+  // Values must repeat: at most half as many distinct values as rows, relaxed to "some
+  // repeat" on tiny tables (3 rows of a, b, a are categories; 10 unique names are not).
+  return present > 0 &&
+    distinct <= CATEGORICAL_MAX_DISTINCT &&
+    distinct <= Math.max(present / 2, Math.min(present - 1, 20))
+    ? 'categorical'
+    : 'text';
 }
 
 interface Working {

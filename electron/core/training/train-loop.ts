@@ -358,31 +358,15 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   }
 }
 
-/** Class probabilities (row-major n×k) for row-major features, in batches so large inputs fit in memory. */
-export async function predictProba(
+/**
+ * The model's outputs for row-major features (row-major n×units), in batches so large inputs fit
+ * in memory: class probabilities for a classifier, one value per row for a regressor.
+ */
+export async function predictRows(
   model: tf.LayersModel,
   x: Float32Array,
   nFeatures: number,
   batchSize = 8192,
-): Promise<Float32Array> {
-  return predictRows(model, x, nFeatures, batchSize);
-}
-
-/** Numeric predictions (one per row) of a regression model, in batches. */
-export async function predictValues(
-  model: tf.LayersModel,
-  x: Float32Array,
-  nFeatures: number,
-  batchSize = 8192,
-): Promise<Float32Array> {
-  return predictRows(model, x, nFeatures, batchSize);
-}
-
-async function predictRows(
-  model: tf.LayersModel,
-  x: Float32Array,
-  nFeatures: number,
-  batchSize: number,
 ): Promise<Float32Array> {
   if (x.length % nFeatures !== 0)
     throw new CairnError('invalid_argument', `Features hold ${x.length} values, not a multiple of ${nFeatures}.`);
@@ -403,3 +387,8 @@ async function predictRows(
   }
   return out;
 }
+
+/** Class probabilities (row-major n×k) of a classifier. */
+export const predictProba = predictRows;
+/** Numeric predictions (one per row) of a regression model. */
+export const predictValues = predictRows;

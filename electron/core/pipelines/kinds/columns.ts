@@ -1,17 +1,14 @@
 // Select / drop / rename columns.
-import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
 import { ident } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { tableResult } from '../table.js';
-import { openInput, paramError, requireColumns, withConnection, type RunEnv } from './common.js';
+import { INPUT_VIEW, kindRunner, paramError, requireColumns, withInput, type RunEnv } from './common.js';
 
 export function columnsKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('columns', {
     version: 1,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['columns'];
-      return withConnection(env, ctx.signal, async (conn) => {
-        const columns = await openInput(conn, ctx);
+    async run(ctx, p) {
+      return withInput(env, ctx, async (conn, columns) => {
         requireColumns(columns, p.columns, 'columns');
         const named = new Set(p.columns);
         const kept =
@@ -35,8 +32,8 @@ export function columnsKind(env: RunEnv): KindRunner {
           throw paramError(at >= 0 ? `rename.${at}.to` : 'rename', `two columns would be named "${clash}"`);
         }
         const select = kept.map((c, i) => `${ident(c)} AS ${ident(finalNames[i] as string)}`).join(', ');
-        return tableResult(conn, `SELECT ${select} FROM ${ident(SQL_INPUT_TABLE)}`, ctx.outDir);
+        return tableResult(conn, `SELECT ${select} FROM ${INPUT_VIEW}`, ctx.outDir);
       });
     },
-  };
+  });
 }

@@ -1,13 +1,34 @@
 // What every node kind shares: a DuckDB connection per step that a cancel interrupts, the input
 // table as a view named `input`, and errors that name the parameter to fix.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { SPLIT_COLUMN, SQL_INPUT_TABLE, type StepFit } from '../../../../shared/pipeline.js';
+import {
+  SPLIT_COLUMN,
+  SQL_INPUT_TABLE,
+  type NodeKindName,
+  type NodeParams,
+  type StepFit,
+} from '../../../../shared/pipeline.js';
 import { asText, ident, literal } from '../../datasets/duck.js';
 import { CairnError } from '../../errors.js';
-import type { StepContext } from '../executor.js';
+import type { KindRunner, StepContext } from '../executor.js';
+import type { StepResult } from '../step-cache.js';
 import type { PipelineHost } from '../host.js';
 import { expectPort } from '../ports.js';
 import { describe, type TableColumn } from '../table.js';
+
+/** A kind's runner whose run() is given its node's params as the kind's type. */
+export type TypedRunner<K extends NodeKindName> = Omit<KindRunner, 'run'> & {
+  run(ctx: StepContext, params: NodeParams[K]): Promise<StepResult>;
+};
+
+/**
+ * The runner of a kind (named for the params type): the one place a node's params are read as its
+ * kind's, which they are because a run starts only after validatePipeline checked every node
+ * against its kind's schema, and kindRunners() runs each node with its own kind's runner.
+ */
+export function kindRunner<K extends NodeKindName>(_kind: K, runner: TypedRunner<K>): KindRunner {
+  return { ...runner, run: (ctx) => runner.run(ctx, ctx.node.params as unknown as NodeParams[K]) };
+}
 
 /** What the kinds of one run share besides the host. */
 export interface RunEnv {
@@ -52,13 +73,23 @@ export async function withConnection<T>(
   }
 }
 
+/** The input view's name, quoted for SQL. */
+export const INPUT_VIEW = ident(SQL_INPUT_TABLE);
+
+/** Runs `fn` with a connection of the step's own (see withConnection) on which its `data` input is the view `input`. */
+export async function withInput<T>(
+  env: RunEnv,
+  ctx: StepContext,
+  fn: (conn: DuckDBConnection, columns: TableColumn[]) => Promise<T>,
+): Promise<T> {
+  return withConnection(env, ctx.signal, async (conn) => fn(conn, await openInput(conn, ctx)));
+}
+
 /** Makes the step's `data` input readable as the view `input`; returns its columns. */
 export async function openInput(conn: DuckDBConnection, ctx: StepContext, port = 'data'): Promise<TableColumn[]> {
   const table = expectPort(ctx.inputs[port], 'table', port);
-  await conn.run(
-    `CREATE OR REPLACE TEMP VIEW ${ident(SQL_INPUT_TABLE)} AS SELECT * FROM read_parquet(${literal(table.file)})`,
-  );
-  return describe(conn, `SELECT * FROM ${ident(SQL_INPUT_TABLE)}`);
+  await conn.run(`CREATE OR REPLACE TEMP VIEW ${INPUT_VIEW} AS SELECT * FROM read_parquet(${literal(table.file)})`);
+  return describe(conn, `SELECT * FROM ${INPUT_VIEW}`);
 }
 
 /** Checks that every named column exists; the error names the field and lists what there is. */
@@ -124,6 +155,6 @@ export async function fitRows(
   // The split step writes the column as text; a table that merely has a column of that name is not split.
   const split = columns.some((c) => c.name === SPLIT_COLUMN && c.type === 'VARCHAR');
   const where = split ? `${ident(SPLIT_COLUMN)} = ${literal('train')}` : 'TRUE';
-  const count = await conn.runAndReadAll(`SELECT count(*) FROM ${ident(SQL_INPUT_TABLE)} WHERE ${where}`);
+  const count = await conn.runAndReadAll(`SELECT count(*) FROM ${INPUT_VIEW} WHERE ${where}`);
   return { where, fit: { part: split ? 'train' : 'all', rows: Number(count.getRowsJS()[0]?.[0] ?? 0) } };
 }

@@ -3,11 +3,10 @@
 // version hot-swapped. One on the asked port serving another reference of the model is replaced.
 // Otherwise a new endpoint starts. Its URL is the step's output.
 import type { Endpoint } from '../../../../shared/api.js';
-import type { NodeParams } from '../../../../shared/pipeline.js';
 import { CairnError } from '../../errors.js';
 import type { KindRunner } from '../executor.js';
 import { expectPort, type EndpointValue, type ModelValue } from '../ports.js';
-import type { RunEnv } from './common.js';
+import { kindRunner, type RunEnv } from './common.js';
 
 const LIVE = new Set(['starting', 'running', 'restarting']);
 
@@ -20,11 +19,10 @@ export function deployRef(model: ModelValue, serve: 'alias' | 'version'): string
 }
 
 export function deployKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('deploy', {
     // 2: the endpoint port carries the model it serves (for monitor steps).
     version: 2,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['deploy'];
+    async run(ctx, p) {
       const model = expectPort(ctx.inputs.model, 'model', 'model');
       const ref = deployRef(model, p.serve);
       const sameRef = (e: Endpoint) => LIVE.has(e.status) && e.refs.some((r) => r.toLowerCase() === ref.toLowerCase());
@@ -86,5 +84,5 @@ export function deployKind(env: RunEnv): KindRunner {
       const e = env.host.endpoints().find((x) => x.id === out.id);
       return Boolean(e && LIVE.has(e.status) && serves(e, model));
     },
-  };
+  });
 }

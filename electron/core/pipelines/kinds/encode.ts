@@ -5,11 +5,10 @@
 // (see fitRows): a value only other rows have goes to column_other (one-hot, all zeros when there is
 // none) or becomes missing (ordinal), as scikit-learn's encoders do with handle_unknown set to
 // ignore / use_encoded_value.
-import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
 import { asText, ident, literal } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { tableResult } from '../table.js';
-import { chooseColumns, fitRows, openInput, paramError, withConnection, type RunEnv } from './common.js';
+import { chooseColumns, fitRows, INPUT_VIEW, kindRunner, paramError, withInput, type RunEnv } from './common.js';
 
 /** Types an encoder takes: text and booleans (numbers are numbers already). */
 function encodable(type: string): boolean {
@@ -17,13 +16,10 @@ function encodable(type: string): boolean {
 }
 
 export function encodeKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('encode', {
     version: 2,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['encode'];
-      const input = ident(SQL_INPUT_TABLE);
-      return withConnection(env, ctx.signal, async (conn) => {
-        const columns = await openInput(conn, ctx);
+    async run(ctx, p) {
+      return withInput(env, ctx, async (conn, columns) => {
         const chosen = chooseColumns(columns, p, {
           byDefault: (c) => c.type === 'VARCHAR',
           accepts: (c) => encodable(c.type),
@@ -36,7 +32,7 @@ export function encodeKind(env: RunEnv): KindRunner {
           const text = `CAST(${ident(c.name)} AS VARCHAR)`;
           const counted = (
             await conn.runAndReadAll(
-              `SELECT ${text} AS v, count(*) AS n FROM ${input} WHERE ${where} AND ${ident(c.name)} IS NOT NULL GROUP BY 1 ORDER BY ${p.method === 'onehot' ? 'n DESC, v' : 'v'}`,
+              `SELECT ${text} AS v, count(*) AS n FROM ${INPUT_VIEW} WHERE ${where} AND ${ident(c.name)} IS NOT NULL GROUP BY 1 ORDER BY ${p.method === 'onehot' ? 'n DESC, v' : 'v'}`,
             )
           )
             .getRowsJS()
@@ -66,8 +62,13 @@ export function encodeKind(env: RunEnv): KindRunner {
         }
         const select = columns.flatMap((c) => exprs.get(c.name) ?? [ident(c.name)]);
         if (select.length === 0) throw paramError('columns', 'no columns would be left');
-        return tableResult(conn, `SELECT ${select.join(', ')} FROM ${input}`, ctx.outDir, chosen.length ? { fit } : {});
+        return tableResult(
+          conn,
+          `SELECT ${select.join(', ')} FROM ${INPUT_VIEW}`,
+          ctx.outDir,
+          chosen.length ? { fit } : {},
+        );
       });
     },
-  };
+  });
 }

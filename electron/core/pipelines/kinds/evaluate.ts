@@ -3,14 +3,7 @@
 // is met; an unmet gate fails the step with code gate_failed (the CLI exits 2), its metrics shown.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  gatePasses,
-  parseGate,
-  SPLIT_COLUMN,
-  taskMetrics,
-  type GateResult,
-  type NodeParams,
-} from '../../../../shared/pipeline.js';
+import { gatePasses, parseGate, SPLIT_COLUMN, taskMetrics, type GateResult } from '../../../../shared/pipeline.js';
 import { asText, ident, literal, toCell } from '../../datasets/duck.js';
 import { CairnError } from '../../errors.js';
 import { classificationMetrics, regressionMetrics } from '../../training/evaluation-metrics.js';
@@ -18,13 +11,12 @@ import { StepFailure, type KindRunner } from '../executor.js';
 import { expectPort, type MetricsValue } from '../ports.js';
 import { writeTable } from '../table.js';
 import { modelsStillThere } from './model-check.js';
-import { paramError, withConnection, type RunEnv } from './common.js';
+import { kindRunner, paramError, withConnection, type RunEnv } from './common.js';
 
 export function evaluateKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('evaluate', {
     version: 1,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['evaluate'];
+    async run(ctx, p) {
       const model = expectPort(ctx.inputs.model, 'model', 'model');
       const table = expectPort(ctx.inputs.data, 'table', 'data');
       const gates = p.gates.map((text, i) => {
@@ -102,7 +94,7 @@ export function evaluateKind(env: RunEnv): KindRunner {
     async stillValid(result) {
       return modelsStillThere(env.host, result);
     },
-  };
+  });
 }
 
 type Scored = { label: string; probabilities: Record<string, number> } | { value: number };

@@ -2,11 +2,20 @@
 // mean, median or most frequent value, other columns with their most frequent value. Statistics
 // are over the present values of the input; a filled column keeps its type (an integer column's
 // mean is rounded). After a split, the statistics come from the train rows only (see fitRows).
-import { SPLIT_COLUMN, SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
+import { SPLIT_COLUMN } from '../../../../shared/pipeline.js';
 import { ident, literal } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { isNumeric, tableResult, type TableColumn } from '../table.js';
-import { fitRows, openInput, paramError, requireColumns, sqlValue, withConnection, type RunEnv } from './common.js';
+import {
+  fitRows,
+  INPUT_VIEW,
+  kindRunner,
+  paramError,
+  requireColumns,
+  sqlValue,
+  withInput,
+  type RunEnv,
+} from './common.js';
 
 type Strategy = 'mean' | 'median' | 'mode' | 'constant';
 
@@ -21,13 +30,10 @@ interface Plan {
 const STAT = { mean: 'avg', median: 'median', mode: 'mode' } as const;
 
 export function imputeKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('impute', {
     version: 2,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['impute'];
-      const input = ident(SQL_INPUT_TABLE);
-      return withConnection(env, ctx.signal, async (conn) => {
-        const columns = await openInput(conn, ctx);
+    async run(ctx, p) {
+      return withInput(env, ctx, async (conn, columns) => {
         requireColumns(columns, p.exclude, 'exclude');
         p.rules.forEach((r, i) => {
           requireColumns(columns, [r.column], `rules.${i}.column`);
@@ -63,7 +69,7 @@ export function imputeKind(env: RunEnv): KindRunner {
         const stats = computed.length
           ? ((
               await conn.runAndReadAll(
-                `SELECT ${computed.map((x) => `${STAT[x.strategy as keyof typeof STAT]}(${ident(x.column.name)})`).join(', ')} FROM ${input} WHERE ${where}`,
+                `SELECT ${computed.map((x) => `${STAT[x.strategy as keyof typeof STAT]}(${ident(x.column.name)})`).join(', ')} FROM ${INPUT_VIEW} WHERE ${where}`,
               )
             ).getRowsJS()[0] ?? [])
           : [];
@@ -89,8 +95,8 @@ export function imputeKind(env: RunEnv): KindRunner {
             return fill ? `COALESCE(${ident(c.name)}, ${fill}) AS ${ident(c.name)}` : ident(c.name);
           })
           .join(', ');
-        return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir, computed.length ? { fit } : {});
+        return tableResult(conn, `SELECT ${select} FROM ${INPUT_VIEW}`, ctx.outDir, computed.length ? { fit } : {});
       });
     },
-  };
+  });
 }

@@ -10,12 +10,11 @@ import {
   monitorTaskIssues,
   type MonitorOutput,
   type MonitorRuleOutput,
-  type NodeParams,
 } from '../../../../shared/pipeline.js';
 import type { KindRunner } from '../executor.js';
 import type { PipelineHost } from '../host.js';
 import { expectPort } from '../ports.js';
-import { paramError, type RunEnv } from './common.js';
+import { kindRunner, paramError, type RunEnv } from './common.js';
 
 /** The id prefix of every rule a pipeline's monitor steps make. */
 export function pipelineRulePrefix(pipelineId: string): string {
@@ -71,14 +70,13 @@ async function headline(host: PipelineHost, model: string): Promise<MonitorOutpu
 }
 
 export function monitorKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('monitor', {
     version: 1,
     // The rules' ids name the pipeline, so the same step in another pipeline is not the same step.
     async identity() {
       return { key: env.pipelineId, value: null };
     },
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['monitor'];
+    async run(ctx, p) {
       const { model } = expectPort(ctx.inputs.endpoint, 'endpoint', 'endpoint');
       // Checked before anything is changed, so a bad rule leaves the earlier rules as they were.
       const bad = monitorTaskIssues(p, model.task, `"${model.name}"`)[0];
@@ -159,5 +157,5 @@ export function monitorKind(env: RunEnv): KindRunner {
       }
       return policy.saved && isDeepStrictEqual(policyOutput(policy), m.policy);
     },
-  };
+  });
 }

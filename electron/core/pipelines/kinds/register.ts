@@ -1,16 +1,14 @@
 // Register: points an alias (e.g. production) of the model at the version upstream made, recorded
 // in the alias history with a reason; consumers of the alias (endpoints) follow it.
-import type { NodeParams } from '../../../../shared/pipeline.js';
 import type { KindRunner } from '../executor.js';
 import { expectPort, type ModelValue } from '../ports.js';
 import { modelsStillThere } from './model-check.js';
-import type { RunEnv } from './common.js';
+import { kindRunner, type RunEnv } from './common.js';
 
 export function registerKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('register', {
     version: 1,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['register'];
+    async run(ctx, p) {
       const model = expectPort(ctx.inputs.model, 'model', 'model');
       if (env.host.aliasVersion(model.name, p.alias) !== model.version) {
         const reason = p.reason.trim() || `pipeline "${env.pipelineName}", step "${ctx.node.id}"`;
@@ -27,5 +25,5 @@ export function registerKind(env: RunEnv): KindRunner {
         env.host.aliasVersion(m.name, m.alias ?? '') === m.version
       );
     },
-  };
+  });
 }

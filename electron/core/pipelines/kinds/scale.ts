@@ -2,20 +2,16 @@
 // scikit-learn's StandardScaler), or to 0..1 by their minimum and maximum. A column constant in
 // the rows fitted on is only shifted (to 0 there). Scaled columns are DOUBLE. After a split, the
 // statistics come from the train rows only (see fitRows).
-import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
 import { ident } from '../../datasets/duck.js';
 import type { KindRunner } from '../executor.js';
 import { isNumeric, tableResult } from '../table.js';
-import { chooseColumns, fitRows, openInput, sqlValue, withConnection, type RunEnv } from './common.js';
+import { chooseColumns, fitRows, INPUT_VIEW, kindRunner, sqlValue, withInput, type RunEnv } from './common.js';
 
 export function scaleKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('scale', {
     version: 2,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['scale'];
-      const input = ident(SQL_INPUT_TABLE);
-      return withConnection(env, ctx.signal, async (conn) => {
-        const columns = await openInput(conn, ctx);
+    async run(ctx, p) {
+      return withInput(env, ctx, async (conn, columns) => {
         const numeric = (c: { type: string }) => isNumeric(c.type);
         const chosen = chooseColumns(columns, p, {
           byDefault: numeric,
@@ -31,7 +27,7 @@ export function scaleKind(env: RunEnv): KindRunner {
                     const x = `CAST(${ident(c.name)} AS DOUBLE)`;
                     return p.method === 'standard' ? `avg(${x}), stddev_pop(${x})` : `min(${x}), max(${x})`;
                   })
-                  .join(', ')} FROM ${input} WHERE ${where}`,
+                  .join(', ')} FROM ${INPUT_VIEW} WHERE ${where}`,
               )
             ).getRowsJS()[0] ?? [])
           : [];
@@ -55,8 +51,8 @@ export function scaleKind(env: RunEnv): KindRunner {
         const select = columns
           .map((c) => (exprs.has(c.name) ? `${exprs.get(c.name) as string} AS ${ident(c.name)}` : ident(c.name)))
           .join(', ');
-        return tableResult(conn, `SELECT ${select} FROM ${input}`, ctx.outDir, chosen.length ? { fit } : {});
+        return tableResult(conn, `SELECT ${select} FROM ${INPUT_VIEW}`, ctx.outDir, chosen.length ? { fit } : {});
       });
     },
-  };
+  });
 }

@@ -1,43 +1,30 @@
 // Split: adds the split column (train / validation / test per row) with the same splitting the
 // training runs use (random, or stratified so each class keeps its share), seeded. Rows without a
 // value in the stratify column get no part, so training and evaluation leave them out.
-import { SPLIT_COLUMN, SQL_INPUT_TABLE, splitParts, type NodeParams } from '../../../../shared/pipeline.js';
+import { SPLIT_COLUMN, splitParts } from '../../../../shared/pipeline.js';
 import type { ColumnType } from '../../../../shared/api.js';
 import { ident, literal } from '../../datasets/duck.js';
-import { storageFamily } from '../../datasets/profile.js';
+import { fixedColumnType, storageFamily } from '../../datasets/profile.js';
 import { CairnError } from '../../errors.js';
 import { readColumns } from '../../training/columns.js';
 import { randomSplit, stratifiedSplit, type Splits } from '../../training/splits.js';
 import type { KindRunner } from '../executor.js';
 import { expectPort } from '../ports.js';
 import { tableResult } from '../table.js';
-import { openInput, paramError, requireColumns, withConnection, type RunEnv } from './common.js';
+import { INPUT_VIEW, kindRunner, paramError, requireColumns, withInput, type RunEnv } from './common.js';
 
 /** How a DuckDB type is read for class codes: text and booleans as categories, numbers as numbers. */
-function readType(storageType: string): ColumnType {
-  switch (storageFamily(storageType)) {
-    case 'integer':
-      return 'integer';
-    case 'numeric':
-      return 'numeric';
-    case 'boolean':
-      return 'boolean';
-    case 'datetime':
-      return 'datetime';
-    default:
-      return 'categorical';
-  }
+function readType(duckType: string): ColumnType {
+  return fixedColumnType(storageFamily(duckType)) ?? 'categorical';
 }
 
 export function splitKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('split', {
     version: 1,
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['split'];
+    async run(ctx, p) {
       const table = expectPort(ctx.inputs.data, 'table', 'data');
       const fractions = { train: p.train, validation: p.validation, test: p.test };
-      return withConnection(env, ctx.signal, async (conn) => {
-        const columns = await openInput(conn, ctx);
+      return withInput(env, ctx, async (conn, columns) => {
         if (columns.some((c) => c.name === SPLIT_COLUMN))
           throw paramError('method', `the input is split already (it has a "${SPLIT_COLUMN}" column)`);
         if (columns.some((c) => c.name === 'file_row_number'))
@@ -58,7 +45,7 @@ export function splitKind(env: RunEnv): KindRunner {
               { fractions },
             );
           } else {
-            const count = await conn.runAndReadAll(`SELECT count(*) FROM ${ident(SQL_INPUT_TABLE)}`);
+            const count = await conn.runAndReadAll(`SELECT count(*) FROM ${INPUT_VIEW}`);
             splits = randomSplit(Number(count.getRowsJS()[0]?.[0] ?? 0), p.seed, { fractions });
           }
         } catch (err) {
@@ -91,5 +78,5 @@ export function splitKind(env: RunEnv): KindRunner {
         );
       });
     },
-  };
+  });
 }

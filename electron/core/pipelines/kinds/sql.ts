@@ -1,15 +1,14 @@
 // SQL transform: one DuckDB SELECT over the input table, which the query reads as `input`.
-import { SQL_INPUT_TABLE, type NodeParams } from '../../../../shared/pipeline.js';
+import { SQL_INPUT_TABLE } from '../../../../shared/pipeline.js';
 import type { StatementType } from '@duckdb/node-api';
 import type { KindRunner } from '../executor.js';
 import { tableResult } from '../table.js';
-import { duckMessage, openInput, paramError, withConnection, type RunEnv } from './common.js';
+import { duckMessage, kindRunner, openInput, paramError, withConnection, type RunEnv } from './common.js';
 
 export function sqlKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('sql', {
     version: 1,
-    async run(ctx) {
-      const { query } = ctx.node.params as unknown as NodeParams['sql'];
+    async run(ctx, { query }) {
       const text = query.trim().replace(/;\s*$/, '');
       return withConnection(env, ctx.signal, async (conn) => {
         await openInput(conn, ctx);
@@ -36,5 +35,5 @@ export function sqlKind(env: RunEnv): KindRunner {
         }
       });
     },
-  };
+  });
 }

@@ -8,7 +8,7 @@ import { CairnError } from '../../errors.js';
 import type { KindRunner } from '../executor.js';
 import { expectPort, type ModelValue } from '../ports.js';
 import { modelsStillThere } from './model-check.js';
-import { paramError, type RunEnv } from './common.js';
+import { kindRunner, paramError, type RunEnv } from './common.js';
 
 /** A request the run refused names what to fix: the error names the parameter where that can be told. */
 function blame(err: unknown, p: NodeParams['train']): unknown {
@@ -24,7 +24,7 @@ function blame(err: unknown, p: NodeParams['train']): unknown {
 }
 
 export function trainKind(env: RunEnv): KindRunner {
-  return {
+  return kindRunner('train', {
     version: 1,
     // The run's dataset and model are named after the pipeline and node: the same training in
     // another pipeline (or node) is its own run, not this one's cached result.
@@ -35,8 +35,7 @@ export function trainKind(env: RunEnv): KindRunner {
         value: null,
       };
     },
-    async run(ctx) {
-      const p = ctx.node.params as unknown as NodeParams['train'];
+    async run(ctx, p) {
       const table = expectPort(ctx.inputs.data, 'table', 'data');
       if (p.features.includes(SPLIT_COLUMN))
         throw paramError('features', `"${SPLIT_COLUMN}" says which part a row is in: it cannot be a feature`);
@@ -120,5 +119,5 @@ export function trainKind(env: RunEnv): KindRunner {
     async stillValid(result) {
       return modelsStillThere(env.host, result);
     },
-  };
+  });
 }

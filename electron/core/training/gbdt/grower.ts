@@ -6,7 +6,7 @@ import type { BinMapper } from './binning.js';
 import { HIST_STRIDE, subtractHistograms, type HistogramLayout } from './histogram.js';
 import type { HistogramBuilder } from './parallel-histograms.js';
 import { findBestSplit, leafValue, type NodeSums, type Split, type SplitConstraints } from './split-finder.js';
-import type { TreeJson } from './tree-format.js';
+import { addNode, emptyTree, leafNode, type TreeJson } from './tree-format.js';
 
 export interface GrowOptions extends SplitConstraints {
   maxLeaves: number;
@@ -44,18 +44,8 @@ export class GrowContext {
   }
 }
 
-/** A grown tree as parallel arrays (the TreeJson fields) plus what training needs of it. */
-export interface GrownTree {
-  feature: number[];
-  threshold: number[];
-  left: number[];
-  right: number[];
-  missingLeft: (0 | 1)[];
-  categories: (number[] | null)[];
-  /** Leaf values with the learning rate applied. */
-  value: number[];
-  cover: number[];
-  gain: number[];
+/** A grown tree: the TreeJson arrays (leaf values with the learning rate applied) plus what training needs. */
+export interface GrownTree extends TreeJson {
   /** Internal nodes: which bins go left. */
   goLeft: (Uint8Array | null)[];
   /** Leaves: their rows are rows[start, end) of the array the tree was grown on. */
@@ -84,36 +74,15 @@ export function growTree(
 ): GrownTree {
   const { options: o, mapper, layout } = ctx;
   const rows = ctx.histograms.rows;
-  const t: GrownTree = {
-    feature: [],
-    threshold: [],
-    left: [],
-    right: [],
-    missingLeft: [],
-    categories: [],
-    value: [],
-    cover: [],
-    gain: [],
-    goLeft: [],
-    start: [],
-    end: [],
-    depth: [],
-  };
-  const addNode = (sums: NodeSums, cover: number, start: number, end: number, depth: number): number => {
-    t.feature.push(-1);
-    t.threshold.push(0);
-    t.left.push(0);
-    t.right.push(0);
-    t.missingLeft.push(0);
-    t.categories.push(null);
-    t.value.push(o.learningRate * leafValue(sums.g, sums.h, o.l2));
-    t.cover.push(cover);
-    t.gain.push(0);
+  const t: GrownTree = { ...emptyTree(), goLeft: [], start: [], end: [], depth: [] };
+  const addLeaf = (sums: NodeSums, cover: number, start: number, end: number, depth: number): number => {
+    const value = o.learningRate * leafValue(sums.g, sums.h, o.l2);
+    const at = addNode(t, leafNode(value, cover));
     t.goLeft.push(null);
     t.start.push(start);
     t.end.push(end);
     t.depth.push(depth);
-    return t.feature.length - 1;
+    return at;
   };
   const splittable = (rowCount: number, depth: number): boolean =>
     rowCount >= 2 * o.minSamplesLeaf && depth < o.maxDepth;
@@ -128,7 +97,7 @@ export function growTree(
     rootCover += ctx.weights ? ctx.weights[r]! : 1;
   }
   const root: NodeSums = { g, h, count };
-  addNode(root, rootCover, 0, count, 0);
+  addLeaf(root, rootCover, 0, count, 0);
   const candidates: Candidate[] = [];
   const consider = (node: number, sums: NodeSums, hist: Float64Array): void => {
     const split = findBestSplit(hist, layout, mapper, features, sums, o);
@@ -151,8 +120,8 @@ export function growTree(
     const end = t.end[node]!;
     const { mid, leftCover } = partition(ctx, rows, start, end, split.feature, split.goLeft);
     const depth = t.depth[node]! + 1;
-    const left = addNode(split.left, leftCover, start, mid, depth);
-    const right = addNode(split.right, t.cover[node]! - leftCover, mid, end, depth);
+    const left = addLeaf(split.left, leftCover, start, mid, depth);
+    const right = addLeaf(split.right, t.cover[node]! - leftCover, mid, end, depth);
     t.feature[node] = split.feature;
     t.left[node] = left;
     t.right[node] = right;

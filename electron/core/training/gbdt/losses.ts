@@ -166,37 +166,44 @@ export function softmaxRow(raw: Float64Array, n: number, i: number, p: Float64Ar
   for (let k = 0; k < classes; k++) p[k]! /= s;
 }
 
+/**
+ * A regression loss of the residual r = raw - y alone, with hessian 1 (times the row's weight):
+ * what squared, absolute and Huber error share. `gradientAt` is d loss / d raw at r.
+ */
+function residualLoss(
+  objective: GbdtObjective,
+  leafFromResiduals: boolean,
+  baseScore: (y: ArrayLike<number>, w: Float32Array | undefined) => number,
+  gradientAt: (r: number) => number,
+  lossAt: (r: number) => number,
+): Loss {
+  return {
+    objective,
+    nOutputs: 1,
+    leafFromResiduals,
+    baseScore: (y, w) => Float64Array.of(baseScore(y, w)),
+    gradients(y, raw, w, grad, hess) {
+      for (let i = 0; i < y.length; i++) {
+        const wi = w ? w[i]! : 1;
+        grad[i] = wi * gradientAt(raw[i]! - y[i]!);
+        hess[i] = wi;
+      }
+    },
+    meanLoss: (y, raw, w) => meanOf(y.length, w, (i) => lossAt(raw[i]! - y[i]!)),
+  };
+}
+
 /** Half squared error: gradient raw - y, hessian 1; the reported loss is the mean squared error. */
-export const squaredError: Loss = {
-  objective: 'squared_error',
-  nOutputs: 1,
-  leafFromResiduals: false,
-  baseScore: (y, w) => Float64Array.of(weightedMean(y, w)),
-  gradients(y, raw, w, grad, hess) {
-    for (let i = 0; i < y.length; i++) {
-      const wi = w ? w[i]! : 1;
-      grad[i] = wi * (raw[i]! - y[i]!);
-      hess[i] = wi;
-    }
-  },
-  meanLoss: (y, raw, w) => meanOf(y.length, w, (i) => (raw[i]! - y[i]!) ** 2),
-};
+export const squaredError: Loss = residualLoss(
+  'squared_error',
+  false,
+  weightedMean,
+  (r) => r,
+  (r) => r * r,
+);
 
 /** Absolute error: gradient sign(raw - y), hessian 1, leaves set to the median residual. */
-export const absoluteError: Loss = {
-  objective: 'absolute_error',
-  nOutputs: 1,
-  leafFromResiduals: true,
-  baseScore: (y, w) => Float64Array.of(median(y, w)),
-  gradients(y, raw, w, grad, hess) {
-    for (let i = 0; i < y.length; i++) {
-      const wi = w ? w[i]! : 1;
-      grad[i] = raw[i]! > y[i]! ? wi : raw[i]! < y[i]! ? -wi : 0;
-      hess[i] = wi;
-    }
-  },
-  meanLoss: (y, raw, w) => meanOf(y.length, w, (i) => Math.abs(raw[i]! - y[i]!)),
-};
+export const absoluteError: Loss = residualLoss('absolute_error', true, median, Math.sign, Math.abs);
 
 /** The quantile of |y - median(y)| that sets Huber's delta (the 0.9 of sklearn's GradientBoosting's alpha). */
 export const HUBER_QUANTILE = 0.9;
@@ -213,21 +220,7 @@ export function huberLoss(delta: number): Loss {
     const a = Math.abs(r);
     return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
   };
-  return {
-    objective: 'huber',
-    nOutputs: 1,
-    leafFromResiduals: false,
-    baseScore: (y, w) => Float64Array.of(median(y, w)),
-    gradients(y, raw, w, grad, hess) {
-      for (let i = 0; i < y.length; i++) {
-        const wi = w ? w[i]! : 1;
-        const r = raw[i]! - y[i]!;
-        grad[i] = wi * (r > delta ? delta : r < -delta ? -delta : r);
-        hess[i] = wi;
-      }
-    },
-    meanLoss: (y, raw, w) => meanOf(y.length, w, (i) => lossAt(raw[i]! - y[i]!)),
-  };
+  return residualLoss('huber', false, median, (r) => (r > delta ? delta : r < -delta ? -delta : r), lossAt);
 }
 
 /** Huber's delta for targets y (see huberLoss); never 0, so a constant target still has a loss. */

@@ -59,6 +59,15 @@ export function leafValue(g: number, h: number, l2: number): number {
 
 const score = (g: number, h: number, l2: number): number => (g * g) / (h + l2);
 
+/** One node's histograms and what a split of it must respect: what each feature's split search reads. */
+interface NodeScan {
+  hist: Float64Array;
+  layout: HistogramLayout;
+  mapper: BinMapper;
+  node: NodeSums;
+  c: SplitConstraints;
+}
+
 /** The best split of a node over `features`, or null when none has a positive gain. */
 export function findBestSplit(
   hist: Float64Array,
@@ -68,13 +77,12 @@ export function findBestSplit(
   node: NodeSums,
   c: SplitConstraints,
 ): Split | null {
+  const scan: NodeScan = { hist, layout, mapper, node, c };
   let best: Split | null = null;
   for (let j = 0; j < features.length; j++) {
     const f = features[j]!;
-    const found: Split | null =
-      mapper.featureKinds[f] === 'categorical'
-        ? categoricalSplit(hist, layout, mapper, f, node, c, best ? best.gain : 0)
-        : numericSplit(hist, layout, mapper, f, node, c, best ? best.gain : 0);
+    const search = mapper.featureKinds[f] === 'categorical' ? categoricalSplit : numericSplit;
+    const found = search(scan, f, best ? best.gain : 0);
     if (found) best = found;
   }
   return best;
@@ -86,15 +94,8 @@ function allowed(gl: number, hl: number, cl: number, node: NodeSums, c: SplitCon
   );
 }
 
-function numericSplit(
-  hist: Float64Array,
-  layout: HistogramLayout,
-  mapper: BinMapper,
-  f: number,
-  node: NodeSums,
-  c: SplitConstraints,
-  beat: number,
-): Split | null {
+function numericSplit(scan: NodeScan, f: number, beat: number): Split | null {
+  const { hist, layout, mapper, node, c } = scan;
   const nb = mapper.nBins[f]!;
   const base = layout.offset[f]! * HIST_STRIDE;
   const parent = score(node.g, node.h, c.l2);
@@ -153,15 +154,8 @@ function numericSplit(
   return { feature: f, gain: bestGain, goLeft, bin: bestBin, missingLeft, ...children(node, bestGl, bestHl, bestCl) };
 }
 
-function categoricalSplit(
-  hist: Float64Array,
-  layout: HistogramLayout,
-  mapper: BinMapper,
-  f: number,
-  node: NodeSums,
-  c: SplitConstraints,
-  beat: number,
-): Split | null {
+function categoricalSplit(scan: NodeScan, f: number, beat: number): Split | null {
+  const { hist, layout, mapper, node, c } = scan;
   const nb = mapper.nBins[f]!;
   const base = layout.offset[f]! * HIST_STRIDE;
   const other = mapper.otherBin[f]!;

@@ -51,6 +51,53 @@ export const TreeJson = z
   .strict();
 export type TreeJson = z.infer<typeof TreeJson>;
 
+/** One node's entry in each of a TreeJson's per-node arrays. */
+export interface TreeNode {
+  feature: number;
+  threshold: number;
+  left: number;
+  right: number;
+  missingLeft: 0 | 1;
+  categories: number[] | null;
+  value: number;
+  cover: number;
+  gain: number;
+}
+
+/** A tree with no nodes yet, to build with addNode (node 0, the first added, is the root). */
+export function emptyTree(): TreeJson {
+  return {
+    feature: [],
+    threshold: [],
+    left: [],
+    right: [],
+    missingLeft: [],
+    categories: [],
+    value: [],
+    cover: [],
+    gain: [],
+  };
+}
+
+/** A leaf (feature -1; the split fields at their unused defaults). */
+export function leafNode(value: number, cover: number): TreeNode {
+  return { feature: -1, threshold: 0, left: 0, right: 0, missingLeft: 0, categories: null, value, cover, gain: 0 };
+}
+
+/** Appends a node to every per-node array at once (so they cannot drift apart); returns its index. */
+export function addNode(tree: TreeJson, node: TreeNode): number {
+  tree.feature.push(node.feature);
+  tree.threshold.push(node.threshold);
+  tree.left.push(node.left);
+  tree.right.push(node.right);
+  tree.missingLeft.push(node.missingLeft);
+  tree.categories.push(node.categories);
+  tree.value.push(node.value);
+  tree.cover.push(node.cover);
+  tree.gain.push(node.gain);
+  return tree.feature.length - 1;
+}
+
 export const TreeEnsembleJson = z
   .object({
     format: z.literal('cairn-trees/1'),

@@ -11,6 +11,7 @@ import { CopyButton } from './copy-button.js';
 import { describeEvent, isLive, type TrackedEndpoint } from './endpoint-log.js';
 import { LiveTraffic } from './live-traffic.js';
 import { TestConsole } from './test-console.js';
+import { TableHead } from '../../components/table-head.js';
 
 export function StatusBadge({ status }: { status: EndpointStatus }) {
   return (
@@ -119,14 +120,7 @@ function ApiKey({ apiKey, host }: { apiKey: string; host: string }) {
 function ServedModels({ endpoint: e }: { endpoint: Endpoint }) {
   return (
     <table className="versions-table served-models" data-testid="served-models">
-      <thead>
-        <tr>
-          <th>Model</th>
-          <th>Version</th>
-          <th>Aliases</th>
-          <th>Route</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Model', 'Version', 'Aliases', 'Route']} />
       <tbody>
         {e.models.map((m) => (
           <tr key={`${m.name}:${m.version}`} data-testid="served-model" data-name={m.name}>

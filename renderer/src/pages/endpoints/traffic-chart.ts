@@ -82,30 +82,24 @@ export function trafficOption(stats: EndpointStats): ChartOption {
         data: s.errors,
         itemStyle: { color: ERROR_RED },
       },
-      {
-        type: 'line',
-        name: 'p50',
-        xAxisIndex: 1,
-        yAxisIndex: 1,
-        data: s.p50,
-        showSymbol: true,
-        symbolSize: 4,
-        connectNulls: false,
-        lineStyle: { width: 2, color: SERIES_COLORS[2] },
-        itemStyle: { color: SERIES_COLORS[2] },
-      },
-      {
-        type: 'line',
-        name: 'p99',
-        xAxisIndex: 1,
-        yAxisIndex: 1,
-        data: s.p99,
-        showSymbol: true,
-        symbolSize: 4,
-        connectNulls: false,
-        lineStyle: { width: 2, color: SERIES_COLORS[1] },
-        itemStyle: { color: SERIES_COLORS[1] },
-      },
+      latencyLine('p50', s.p50, SERIES_COLORS[2]),
+      latencyLine('p99', s.p99, SERIES_COLORS[1]),
     ],
+  };
+}
+
+/** A latency percentile's line on the lower grid, its points marked so single buckets show. */
+function latencyLine(name: string, data: [number, number | null][], color: string | undefined) {
+  return {
+    type: 'line',
+    name,
+    xAxisIndex: 1,
+    yAxisIndex: 1,
+    data,
+    showSymbol: true,
+    symbolSize: 4,
+    connectNulls: false,
+    lineStyle: { width: 2, color },
+    itemStyle: { color },
   };
 }

@@ -13,6 +13,7 @@ import { useAsync } from '../../lib/use-async.js';
 import { ImportBundleButton } from './import-bundle.js';
 import { VersionPanel } from './version-panel.js';
 import '../../styles/models.css';
+import { TableHead } from '../../components/table-head.js';
 
 /** The test metrics the versions table shows, by task. */
 const KEY_METRICS: Record<TaskName, { key: string; label: string }[]> = {
@@ -124,21 +125,17 @@ function ModelView({ name, tick }: { name: string; tick: number }) {
         </p>
       </header>
       <table className="versions-table" data-testid="versions-table">
-        <thead>
-          <tr>
-            <th>Version</th>
-            <th>Aliases</th>
-            <th>Origin</th>
-            <th>Dataset</th>
-            {metrics.map((m) => (
-              <th key={m.key} className="num">
-                {m.label}
-              </th>
-            ))}
-            <th>Tags</th>
-            <th>Created</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'Version',
+            'Aliases',
+            'Origin',
+            'Dataset',
+            ...metrics.map((m) => ({ label: m.label, num: true })),
+            'Tags',
+            'Created',
+          ]}
+        />
         <tbody>
           {d.versions.map((v) => (
             <VersionRow

@@ -10,6 +10,7 @@ import { useAsync } from '../../lib/use-async.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ALERT_METRICS, WINDOW_LABELS, describeRule, formatMetric } from './monitoring-format.js';
 import { RuleForm } from './rule-form.js';
+import { TableHead } from '../../components/table-head.js';
 
 interface AlertsPanelProps {
   model: string;
@@ -92,15 +93,7 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
         )}
         {list.length > 0 && (
           <table className="versions-table rules-table" data-testid="rules-table">
-            <thead>
-              <tr>
-                <th>Rule</th>
-                <th>When it fires</th>
-                <th className="num">Now</th>
-                <th>State</th>
-                <th />
-              </tr>
-            </thead>
+            <TableHead columns={['Rule', 'When it fires', { label: 'Now', num: true }, 'State', '']} />
             <tbody>
               {list.map((r) => (
                 <tr
@@ -168,15 +161,7 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
         {alerts.data && fired.length === 0 && <p className="muted small">No alert has fired for this model.</p>}
         {fired.length > 0 && (
           <table className="versions-table alerts-table">
-            <thead>
-              <tr>
-                <th>State</th>
-                <th>Alert</th>
-                <th className="num">Value</th>
-                <th>Fired</th>
-                <th>Resolved</th>
-              </tr>
-            </thead>
+            <TableHead columns={['State', 'Alert', { label: 'Value', num: true }, 'Fired', 'Resolved']} />
             <tbody>
               {[...firing, ...fired.filter((a) => a.resolvedAt !== null)].map((a) => (
                 <tr

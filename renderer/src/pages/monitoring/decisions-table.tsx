@@ -8,6 +8,7 @@ import { formatDate, formatStat } from '../../lib/format.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { decisionScores, rollbackOffer, type RollbackOffer } from './decisions.js';
 import { COMPARE_METRIC_LABELS } from './monitoring-format.js';
+import { TableHead } from '../../components/table-head.js';
 
 const TRIGGERS: Record<RetrainDecision['trigger'], string> = {
   manual: 'by hand',
@@ -31,19 +32,19 @@ export function DecisionsTable({ model, decisions, detail, openRun }: DecisionsT
   return (
     <>
       <table className="versions-table decisions-table" data-testid="decisions-table">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Trigger</th>
-            <th>Outcome</th>
-            <th>Metric</th>
-            <th className="num">Champion</th>
-            <th className="num">Challenger</th>
-            <th className="num">Gain</th>
-            <th>Reason</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'When',
+            'Trigger',
+            'Outcome',
+            'Metric',
+            { label: 'Champion', num: true },
+            { label: 'Challenger', num: true },
+            { label: 'Gain', num: true },
+            'Reason',
+            '',
+          ]}
+        />
         <tbody>
           {decisions.map((d) => {
             const s = decisionScores(d);

@@ -7,6 +7,7 @@ import { Chart } from '../../components/chart.js';
 import { formatCount, formatStat } from '../../lib/format.js';
 import { driftOverlayOption } from './monitoring-charts.js';
 import { WINDOW_LABELS } from './monitoring-format.js';
+import { TableHead } from '../../components/table-head.js';
 
 const REFERENCE: Record<DriftReport['reference'], string> = {
   training_rows: 'training rows',
@@ -53,16 +54,16 @@ export function DriftPanel({ drift, window }: { drift: DriftReport; window: Moni
       ) : (
         <div className="drift-columns">
           <table className="versions-table drift-table" data-testid="drift-table">
-            <thead>
-              <tr>
-                <th>Feature</th>
-                <th className="num">PSI</th>
-                <th className="num">KS statistic</th>
-                <th className="num">KS p-value</th>
-                <th className="num">Live rows</th>
-                <th>Status</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Feature',
+                { label: 'PSI', num: true },
+                { label: 'KS statistic', num: true },
+                { label: 'KS p-value', num: true },
+                { label: 'Live rows', num: true },
+                'Status',
+              ]}
+            />
             <tbody>
               {drift.features.map((f) => (
                 <DriftRow

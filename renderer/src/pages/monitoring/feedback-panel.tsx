@@ -9,6 +9,7 @@ import { ErrorPanel } from '../../components/error-panel.js';
 import { FileButton } from '../../components/file-button.js';
 import { formatCount } from '../../lib/format.js';
 import { batchItems, type FeedbackRow } from './feedback-form.js';
+import { TableHead } from '../../components/table-head.js';
 
 const EMPTY_ROWS = 3;
 const SHOWN = 50;
@@ -109,13 +110,13 @@ export function FeedbackPanel({
             <h2 className="panel-title">Label predictions</h2>
           </div>
           <table className="feedback-rows">
-            <thead>
-              <tr>
-                <th>Prediction id</th>
-                <th>{task === 'regression' ? 'True value' : 'True class'}</th>
-                <th aria-label="Remove" />
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Prediction id',
+                task === 'regression' ? 'True value' : 'True class',
+                { label: '', ariaLabel: 'Remove' },
+              ]}
+            />
             <tbody>
               {rows.map((r, i) => (
                 <tr key={i}>
@@ -256,13 +257,7 @@ function FeedbackOutcome({ outcome }: { outcome: Outcome }) {
       </div>
       {(result.unknown.length > 0 || result.invalid.length > 0) && (
         <table className="versions-table feedback-issues" data-testid="feedback-issues">
-          <thead>
-            <tr>
-              <th>{outcome.rowLabel}</th>
-              <th>Prediction id</th>
-              <th>Problem</th>
-            </tr>
-          </thead>
+          <TableHead columns={[outcome.rowLabel, 'Prediction id', 'Problem']} />
           <tbody>
             {result.invalid.slice(0, SHOWN).map((p) => (
               <tr key={`i${p.row}`} className="issue-invalid" data-testid="feedback-issue" data-kind="invalid">

@@ -9,6 +9,18 @@ import { formatStat } from '../../lib/format.js';
 const POSITIVE = SERIES_COLORS[0] as string;
 const NEGATIVE = ERROR_RED;
 
+/** An axis tooltip over bars, its text for the bar under the pointer from `describe` ('' shows none). */
+function barTooltip(describe: (index: number) => string) {
+  return {
+    trigger: 'axis',
+    axisPointer: { type: 'shadow' },
+    formatter: (params: unknown) => {
+      const p = (params as { dataIndex: number }[])[0];
+      return p ? describe(p.dataIndex) : '';
+    },
+  };
+}
+
 /** Bars of mean importance, most important on top, with a whisker of ± one standard deviation. */
 export function importanceOption(importance: readonly FeatureImportance[], metric: string): ChartOption {
   // ECharts draws category axes bottom-up: reversed, the most important sits on top.
@@ -16,15 +28,10 @@ export function importanceOption(importance: readonly FeatureImportance[], metri
   return {
     animation: false,
     grid: { left: 8, right: 24, top: 8, bottom: 28, containLabel: true },
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (params: unknown) => {
-        const p = (params as { dataIndex: number }[])[0];
-        const r = p ? rows[p.dataIndex] : undefined;
-        return r ? `${r.feature}: ${metric} drops ${formatStat(r.mean)} ± ${formatStat(r.std)}` : '';
-      },
-    },
+    tooltip: barTooltip((i) => {
+      const r = rows[i];
+      return r ? `${r.feature}: ${metric} drops ${formatStat(r.mean)} ± ${formatStat(r.std)}` : '';
+    }),
     xAxis: {
       type: 'value',
       name: `drop in ${metric}`,
@@ -78,17 +85,11 @@ export function waterfallOption(row: RowExplanation, outputLabel: string): Chart
   return {
     animation: false,
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (params: unknown) => {
-        const p = (params as { dataIndex: number }[])[0];
-        if (!p) return '';
-        const v = signed[p.dataIndex] as number;
-        const sign = p.dataIndex > 0 && p.dataIndex < signed.length - 1 && v > 0 ? '+' : '';
-        return `${labels[p.dataIndex]}: ${sign}${formatStat(v)}`;
-      },
-    },
+    tooltip: barTooltip((i) => {
+      const v = signed[i] as number;
+      const sign = i > 0 && i < signed.length - 1 && v > 0 ? '+' : '';
+      return `${labels[i]}: ${sign}${formatStat(v)}`;
+    }),
     xAxis: { type: 'value', scale: true, axisLabel, splitLine: { lineStyle: { color: GRID_LINE } } },
     yAxis: {
       type: 'category',

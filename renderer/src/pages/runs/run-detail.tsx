@@ -28,6 +28,7 @@ import { flattenParams, formatParamValue, METRIC_LABELS } from './run-compare-da
 import { boostingOf, hiddenSummary, shortId, stepNoun } from './runs-query.js';
 import { RunExplanation } from './run-explanation.js';
 import { useLiveRun } from './use-live-run.js';
+import { TableHead } from '../../components/table-head.js';
 
 export interface RunDetailProps {
   runId: string;
@@ -337,15 +338,7 @@ function ClassEvaluation({ test }: { test: TestMetrics }) {
       </div>
       {test.perClass && (
         <table className="per-class" data-testid="per-class">
-          <thead>
-            <tr>
-              <th>Class</th>
-              <th>Precision</th>
-              <th>Recall</th>
-              <th>F1</th>
-              <th>Support</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Class', 'Precision', 'Recall', 'F1', 'Support']} />
           <tbody>
             {test.perClass.map((s, i) => (
               <tr key={classes[i] ?? i}>

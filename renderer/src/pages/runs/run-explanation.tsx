@@ -3,16 +3,10 @@
 // row's contributions as a waterfall (the first rows, or the worst errors), and how the output
 // moves with each top column (partial dependence over single rows' lines).
 import { useMemo, useState } from 'react';
-import type { Explanation } from '../../../../shared/api.js';
+import { EXPLAIN_METHOD_LABEL, errorBoundText, type Explanation } from '../../../../shared/api.js';
 import { Chart } from '../../components/chart.js';
 import { formatStat } from '../../lib/format.js';
 import { dependenceOption, importanceOption, waterfallOption } from './explain-charts.js';
-
-const METHOD: Record<Explanation['method'], string> = {
-  tree_shap: 'exact TreeSHAP',
-  linear: 'exact (a linear model)',
-  kernel_shap: 'KernelSHAP',
-};
 
 const OUTPUT: Record<Explanation['output'], string> = {
   log_odds: 'log-odds',
@@ -39,12 +33,7 @@ export function RunExplanation({ explanation: e }: { explanation: Explanation })
   const waterfall = useMemo(() => (row ? waterfallOption(row, outputLabel) : undefined), [row, outputLabel]);
   const worst = new Set(e.worst);
   const barHeight = (n: number) => 48 + n * 26;
-  const bound =
-    e.errorBound === null
-      ? ''
-      : e.errorBound === 0
-        ? ', over every coalition (exact)'
-        : `, each within ±${formatStat(e.errorBound)} (95%)`;
+  const bound = errorBoundText(e.errorBound, formatStat);
 
   return (
     <section className="run-section" aria-label="Explanation" data-testid="explanation">
@@ -101,7 +90,8 @@ export function RunExplanation({ explanation: e }: { explanation: Explanation })
             </select>
           </label>
           <p className="muted small" data-testid="waterfall-caption">
-            Base {formatStat(row.base)} + contributions = {formatStat(row.output)} ({outputLabel}), {METHOD[e.method]}
+            Base {formatStat(row.base)} + contributions = {formatStat(row.output)} ({outputLabel}),{' '}
+            {EXPLAIN_METHOD_LABEL[e.method]}
             {bound}.
           </p>
           <Chart

@@ -1,6 +1,8 @@
 // The labelled inputs of the Train dialog: a field with an optional hint, and a number field that
 // keeps the text as typed and may be left empty for "automatic".
 import { useEffect, useState, type ReactNode } from 'react';
+import type { NumberSetting } from '../../../../shared/training-settings.js';
+import type { TrainForm } from './train-form.js';
 
 export function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
   return (
@@ -55,5 +57,45 @@ export function NumberField(props: NumberFieldProps) {
       />
       {error}
     </label>
+  );
+}
+
+/** The form's numbers it always has, and those it may leave empty ("automatic"). */
+type RequiredNumberKey = { [K in keyof TrainForm]: TrainForm[K] extends number ? K : never }[keyof TrainForm];
+type OptionalNumberKey = {
+  [K in keyof TrainForm]: number | undefined extends TrainForm[K]
+    ? TrainForm[K] extends number | undefined
+      ? K
+      : never
+    : never;
+}[keyof TrainForm];
+
+/** What a field bound to the Train dialog's form reads and writes. */
+export interface FormBinding {
+  form: TrainForm;
+  set: <K extends keyof TrainForm>(key: K, value: TrainForm[K]) => void;
+  fieldError: (key: string) => ReactNode;
+}
+
+type SettingFieldProps = {
+  binding: FormBinding;
+  setting: NumberSetting;
+  /** Where the dialog words it otherwise than the setting's label. */
+  label?: string;
+  testId?: string;
+} & ({ name: RequiredNumberKey; optional?: false } | { name: OptionalNumberKey; optional: true });
+
+/**
+ * A NumberField bound to one of the form's numbers, labelled as its setting is and stepping by
+ * the setting's step (1 where it names none); its error is the form's for that key.
+ */
+export function SettingField(props: SettingFieldProps) {
+  const { binding, setting, testId } = props;
+  const { form, set, fieldError } = binding;
+  const field = { label: props.label ?? setting.label, testId, step: setting.step ?? 1, error: fieldError(props.name) };
+  return props.optional ? (
+    <NumberField {...field} optional value={form[props.name]} onChange={(v) => set(props.name, v)} />
+  ) : (
+    <NumberField {...field} value={form[props.name]} onChange={(v) => set(props.name, v)} />
   );
 }

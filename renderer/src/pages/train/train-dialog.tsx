@@ -7,8 +7,16 @@ import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { formatCount } from '../../lib/format.js';
-import { MODEL_KIND } from '../../../../shared/training-settings.js';
-import { Field, NumberField } from './form-fields.js';
+import {
+  BATCH_SIZE,
+  DROPOUT,
+  EPOCHS,
+  LEARNING_RATE,
+  MODEL_KIND,
+  PATIENCE,
+  SEED,
+} from '../../../../shared/training-settings.js';
+import { Field, NumberField, SettingField, type FormBinding } from './form-fields.js';
 import { TreeFieldset } from './tree-fieldset.js';
 import {
   canBeTarget,
@@ -99,6 +107,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
         {errors[key]}
       </span>
     ) : null;
+  const binding: FormBinding = { form, set, fieldError };
 
   return (
     <dialog
@@ -276,45 +285,19 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                         ))}
                       </select>
                     </Field>
-                    <NumberField
-                      label="Dropout"
-                      value={form.dropout}
-                      step={0.05}
-                      onChange={(v) => set('dropout', v)}
-                      error={fieldError('dropout')}
-                    />
+                    <SettingField binding={binding} name="dropout" setting={DROPOUT} />
                   </fieldset>
                 )}
-                {form.model === 'gbdt' && <TreeFieldset form={form} task={task} set={set} fieldError={fieldError} />}
+                {form.model === 'gbdt' && <TreeFieldset {...binding} task={task} />}
                 <fieldset>
                   <legend>Training</legend>
                   {form.model !== 'gbdt' && (
                     <>
-                      <NumberField
-                        label="Epochs"
-                        testId="train-epochs"
-                        value={form.epochs}
-                        step={1}
-                        onChange={(v) => set('epochs', v)}
-                        error={fieldError('epochs')}
-                      />
-                      <NumberField
-                        label="Batch size"
-                        value={form.batchSize}
-                        step={1}
-                        onChange={(v) => set('batchSize', v)}
-                        error={fieldError('batchSize')}
-                      />
+                      <SettingField binding={binding} name="epochs" setting={EPOCHS} testId="train-epochs" />
+                      <SettingField binding={binding} name="batchSize" setting={BATCH_SIZE} />
                     </>
                   )}
-                  <NumberField
-                    label="Learning rate"
-                    value={form.learningRate}
-                    step={0.0001}
-                    optional
-                    onChange={(v) => set('learningRate', v)}
-                    error={fieldError('learningRate')}
-                  />
+                  <SettingField binding={binding} name="learningRate" setting={LEARNING_RATE} optional />
                   {form.model !== 'gbdt' && (
                     <Field label="Optimiser">
                       <select
@@ -374,13 +357,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                           </select>
                           {fieldError('monitor')}
                         </Field>
-                        <NumberField
-                          label="Patience (epochs)"
-                          value={form.patience}
-                          step={1}
-                          onChange={(v) => set('patience', v)}
-                          error={fieldError('patience')}
-                        />
+                        <SettingField binding={binding} name="patience" setting={PATIENCE} />
                         <label className="check">
                           <input
                             type="checkbox"
@@ -430,13 +407,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                       ))}
                     </select>
                   </Field>
-                  <NumberField
-                    label="Seed"
-                    value={form.seed}
-                    step={1}
-                    onChange={(v) => set('seed', v)}
-                    error={fieldError('seed')}
-                  />
+                  <SettingField binding={binding} name="seed" setting={SEED} />
                 </fieldset>
               </div>
             </div>

@@ -18,8 +18,24 @@ const tables = (db: Database.Database) =>
     (r) => r.name,
   );
 
+/** Dataset 'd' with version 'v', which runs point at (schema 0001 on; the columns never changed since). */
+function insertDatasetVersion(db: Database.Database): void {
+  db.prepare("INSERT INTO datasets VALUES ('d', 'n', 'c', 'u')").run();
+  db.prepare(
+    `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
+       row_count, column_count, data_file, profile_json, created_at) VALUES ('v', 'd', 1, 'h', 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
+  ).run();
+}
+
 describe('migrations', () => {
   const all = loadMigrations();
+  /** An in-memory database with foreign keys enforced, migrated up to `version`. */
+  const migratedTo = (version: number) => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, all, version);
+    return db;
+  };
 
   it('are numbered 1..n', () => {
     expect(all.length).toBeGreaterThan(0);
@@ -63,19 +79,13 @@ describe('migrations', () => {
   });
 
   it('0002 creates runs, models and model versions as STRICT tables with their checks', () => {
-    const db = new Database(':memory:');
-    db.pragma('foreign_keys = ON');
-    migrate(db, all, 2);
+    const db = migratedTo(2);
     expect(tables(db)).toEqual(expect.arrayContaining(['runs', 'models', 'model_versions']));
     for (const name of ['runs', 'models', 'model_versions']) {
       const sql = (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
       expect(sql).toMatch(/STRICT\s*$/);
     }
-    db.prepare("INSERT INTO datasets VALUES ('d', 'n', 'c', 'u')").run();
-    db.prepare(
-      `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
-         row_count, column_count, data_file, profile_json, created_at) VALUES ('v', 'd', 1, 'h', 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
-    ).run();
+    insertDatasetVersion(db);
     const insertRun = db.prepare(
       `INSERT INTO runs (id, dataset_version_id, status, target, model_kind, params_json, dataset_hash, created_at)
        VALUES (?, ?, ?, 'y', 'mlp', '{}', 'h', 'c')`,
@@ -97,11 +107,7 @@ describe('migrations', () => {
   it('0003 fills test_scores_json with the scalar test metrics of runs that have metrics', () => {
     const db = new Database(':memory:');
     migrate(db, all, 2);
-    db.prepare("INSERT INTO datasets VALUES ('d', 'n', 'c', 'u')").run();
-    db.prepare(
-      `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
-         row_count, column_count, data_file, profile_json, created_at) VALUES ('v', 'd', 1, 'h', 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
-    ).run();
+    insertDatasetVersion(db);
     const metrics = {
       test: {
         accuracy: 0.9,
@@ -130,14 +136,8 @@ describe('migrations', () => {
   });
 
   it('0004 keeps existing model versions, allows imported ones without a run, and guards aliased versions', () => {
-    const db = new Database(':memory:');
-    db.pragma('foreign_keys = ON');
-    migrate(db, all, 3);
-    db.prepare("INSERT INTO datasets VALUES ('d', 'n', 'c', 'u')").run();
-    db.prepare(
-      `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
-         row_count, column_count, data_file, profile_json, created_at) VALUES ('v', 'd', 1, 'h', 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
-    ).run();
+    const db = migratedTo(3);
+    insertDatasetVersion(db);
     db.prepare(
       `INSERT INTO runs (id, dataset_version_id, status, target, model_kind, params_json, dataset_hash, created_at)
        VALUES ('r1', 'v', 'succeeded', 'y', 'mlp', '{}', 'h', 'c')`,
@@ -164,9 +164,7 @@ describe('migrations', () => {
   });
 
   it('0005 creates pipelines, their versions, runs and steps as STRICT tables with their checks and cascades', () => {
-    const db = new Database(':memory:');
-    db.pragma('foreign_keys = ON');
-    migrate(db, all, 5);
+    const db = migratedTo(5);
     const created = ['pipelines', 'pipeline_versions', 'pipeline_runs', 'pipeline_steps'];
     expect(tables(db)).toEqual(expect.arrayContaining(created));
     for (const name of created) {
@@ -236,14 +234,8 @@ describe('migrations', () => {
   });
 
   it('0007 rebuilds runs to allow gbdt, keeping every run, the keys that point at runs, and foreign keys on', () => {
-    const db = new Database(':memory:');
-    db.pragma('foreign_keys = ON');
-    migrate(db, all, 6);
-    db.prepare("INSERT INTO datasets VALUES ('d', 'n', 'c', 'u')").run();
-    db.prepare(
-      `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
-         row_count, column_count, data_file, profile_json, created_at) VALUES ('v', 'd', 1, 'h', 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
-    ).run();
+    const db = migratedTo(6);
+    insertDatasetVersion(db);
     db.prepare(
       `INSERT INTO runs (id, dataset_version_id, status, target, model_kind, params_json, dataset_hash, created_at, test_scores_json)
        VALUES ('r1', 'v', 'succeeded', 'y', 'mlp', '{"a":1}', 'h', 'c', '{"accuracy":0.9}')`,

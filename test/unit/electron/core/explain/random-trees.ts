@@ -1,9 +1,12 @@
 // Random tree ensembles in the saved format, and the plain scoring and path-dependent value function
 // the TreeSHAP tests check against (written the obvious way, independently of tree-shap.ts).
-import type {
-  FeatureKind,
-  TreeEnsembleJson,
-  TreeJson,
+import {
+  addNode,
+  emptyTree,
+  leafNode,
+  type FeatureKind,
+  type TreeEnsembleJson,
+  type TreeJson,
 } from '../../../../../electron/core/training/gbdt/tree-format.js';
 import { randomInt, seededRandom } from '../../../../../electron/core/training/seeded-random.js';
 
@@ -43,30 +46,9 @@ export function randomEnsemble(o: RandomEnsembleOptions): TreeEnsembleJson {
 }
 
 function randomTree(random: () => number, kinds: FeatureKind[], maxDepth: number, maxLeaves: number): TreeJson {
-  const tree: TreeJson = {
-    feature: [],
-    threshold: [],
-    left: [],
-    right: [],
-    missingLeft: [],
-    categories: [],
-    value: [],
-    cover: [],
-    gain: [],
-  };
-  const add = () => {
-    tree.feature.push(-1);
-    tree.threshold.push(0);
-    tree.left.push(0);
-    tree.right.push(0);
-    tree.missingLeft.push(0);
-    tree.categories.push(null);
-    // Some leaves no training row reached: their value counts only for rows that go there.
-    tree.value.push(random() * 2 - 1);
-    tree.cover.push(random() < 0.1 ? 0 : 1 + randomInt(random, 20));
-    tree.gain.push(0);
-    return tree.feature.length - 1;
-  };
+  const tree = emptyTree();
+  // Some leaves no training row reached: their value counts only for rows that go there.
+  const add = () => addNode(tree, leafNode(random() * 2 - 1, random() < 0.1 ? 0 : 1 + randomInt(random, 20)));
   let leaves = 1;
   // Split breadth-first-ish in random order until the leaf budget runs out.
   const open: [node: number, depth: number][] = [[add(), 0]];

@@ -7,21 +7,25 @@ import { describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../../../../electron/core/onnx/export-onnx.js';
 import { categoryKeys } from '../../../../../electron/core/onnx/preprocess-graph.js';
 import { float32AtMost } from '../../../../../electron/core/onnx/tree-graph.js';
-import type {
-  FeatureKind,
-  TreeEnsembleJson,
-  TreeJson,
+import {
+  addNode,
+  emptyTree,
+  leafNode,
+  TreeEnsembleJson as TreeEnsembleSchema,
+  type FeatureKind,
+  type TreeEnsembleJson,
+  type TreeJson,
 } from '../../../../../electron/core/training/gbdt/tree-format.js';
-import { TreeEnsembleJson as TreeEnsembleSchema } from '../../../../../electron/core/training/gbdt/tree-format.js';
 import type { PreprocessManifest } from '../../../../../electron/core/training/manifest.js';
 import { stepWidth } from '../../../../../electron/core/training/manifest.js';
-import {
-  decodeLabel,
-  decodeValues,
-  transformRecords,
-} from '../../../../../electron/core/training/preprocess.js';
+import { decodeLabel, decodeValues, transformRecords } from '../../../../../electron/core/training/preprocess.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
 import { expectValuesClose, fitTable, makeTable, maxDifference, runOnnx, TEST_ROWS, type Table } from './fixture.js';
+
+/** What exportOnnx takes to export `trees` with their preprocessing. */
+function treesExport(manifest: PreprocessManifest, trees: TreeEnsembleJson) {
+  return { name: 'trees', preprocess: manifest, model: { kind: 'trees' as const, trees }, producerVersion: '0' };
+}
 
 /** The manifest trees train with when they keep missing values (NaN; preprocess.ts's MissingPolicy). */
 function treeManifest(manifest: PreprocessManifest, missingAsNaN: boolean): PreprocessManifest {
@@ -85,29 +89,11 @@ function randomTree(
   kinds: FeatureKind[],
   depth: number,
 ): TreeJson {
-  const tree: TreeJson = {
-    feature: [],
-    threshold: [],
-    left: [],
-    right: [],
-    missingLeft: [],
-    categories: [],
-    value: [],
-    cover: [],
-    gain: [],
-  };
+  const tree = emptyTree();
   const rows = x.length / width;
   const grow = (level: number): number => {
-    const at = tree.feature.length;
-    tree.feature.push(-1);
-    tree.threshold.push(0);
-    tree.left.push(0);
-    tree.right.push(0);
-    tree.missingLeft.push(random() < 0.5 ? 1 : 0);
-    tree.categories.push(null);
-    tree.value.push(random() * 2 - 1);
-    tree.cover.push(1);
-    tree.gain.push(0);
+    const missingLeft = random() < 0.5 ? 1 : 0;
+    const at = addNode(tree, { ...leafNode(random() * 2 - 1, 1), missingLeft });
     if (level === depth || random() < 0.15) return at;
     const f = Math.floor(random() * width);
     tree.feature[at] = f;
@@ -183,12 +169,7 @@ async function checkClassifier(
       row.forEach((v, c) => (expected[r * k + c] = Math.exp(v - max) / sum));
     }
   }
-  const bytes = exportOnnx({
-    name: 'trees',
-    preprocess: manifest,
-    model: { kind: 'trees', trees: ensemble },
-    producerVersion: '0',
-  });
+  const bytes = exportOnnx(treesExport(manifest, ensemble));
   const got = await runOnnx(bytes, manifest, table.records);
   expect(got.dims.probabilities).toEqual([TEST_ROWS, k]);
   expect(maxDifference(got.probabilities as Float32Array, expected)).toBeLessThan(1e-5);
@@ -225,12 +206,7 @@ describe('ONNX export of tree ensembles', () => {
     const routes: Routes = { missing: 0, inSet: 0, notInSet: 0, atThreshold: 0 };
     const expected = decodeValues(manifest, Float32Array.from(rawScores(ensemble, x, TEST_ROWS, routes)));
     expect(routes.missing).toBeGreaterThan(0);
-    const bytes = exportOnnx({
-      name: 'r',
-      preprocess: manifest,
-      model: { kind: 'trees', trees: ensemble },
-      producerVersion: '0',
-    });
+    const bytes = exportOnnx(treesExport(manifest, ensemble));
     const got = await runOnnx(bytes, manifest, table.records);
     expectValuesClose(got, expected);
   });
@@ -240,12 +216,7 @@ describe('ONNX export of tree ensembles', () => {
     const manifest = fitTable(table, 'classification');
     const x = transformRecords(manifest, table.records);
     const ensemble = randomEnsemble(24, manifest, x, 'binary_logloss', 1);
-    const input = (trees: TreeEnsembleJson) => ({
-      name: 'm',
-      preprocess: manifest,
-      model: { kind: 'trees' as const, trees },
-      producerVersion: '0',
-    });
+    const input = (trees: TreeEnsembleJson) => treesExport(manifest, trees);
     expect(() => exportOnnx(input({ ...ensemble, featureKinds: ensemble.featureKinds.slice(1) }))).toThrow(/features/);
     expect(() => exportOnnx(input({ ...ensemble, objective: 'squared_error' }))).toThrow(/does not fit/);
     expect(() => exportOnnx(input({ ...ensemble, trees: [], treeOutputs: [] }))).toThrow(/no trees/);

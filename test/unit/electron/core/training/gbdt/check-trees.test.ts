@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkTrees } from '../../../../../../electron/core/training/gbdt/check-trees.js';
 import {
+  addNode,
+  emptyTree,
   TREE_CAPS,
   TreeEnsembleJson,
   type TreeJson,
@@ -17,28 +19,9 @@ function withTree(change: (t: TreeJson) => void): TreeEnsembleJson {
 
 /** A chain of `depth` splits on feature 0 (each node's right child a leaf). */
 function chain(depth: number): TreeJson {
-  const t: TreeJson = {
-    feature: [],
-    threshold: [],
-    left: [],
-    right: [],
-    missingLeft: [],
-    categories: [],
-    value: [],
-    cover: [],
-    gain: [],
-  };
-  const push = (f: number, l: number, r: number) => {
-    t.feature.push(f);
-    t.threshold.push(0);
-    t.left.push(l);
-    t.right.push(r);
-    t.missingLeft.push(0);
-    t.categories.push(null);
-    t.value.push(0);
-    t.cover.push(1);
-    t.gain.push(0);
-  };
+  const t = emptyTree();
+  const push = (feature: number, left: number, right: number) =>
+    addNode(t, { feature, threshold: 0, left, right, missingLeft: 0, categories: null, value: 0, cover: 1, gain: 0 });
   // Node 2i splits, its left child is 2i + 2 and its right 2i + 1 (a leaf).
   for (let i = 0; i < depth; i++) {
     push(0, 2 * i + 2, 2 * i + 1);
