@@ -1,7 +1,7 @@
 // The Models page in the browser UI: versions with lineage and aliases as badges, a version's
 // card, notes and tags; setting and moving an alias with a reason, rolling it back; a refused
 // and a confirmed delete; exporting a bundle and importing it again.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -102,6 +102,19 @@ describe.skipIf(!canRun)('models page', () => {
     await page.getByTestId('export-done').waitFor();
     expect(existsSync(out)).toBe(true);
     await shot(page, 'models-exported');
+    await page.getByTestId('export-dialog-submit').click();
+
+    // The same version as ONNX, preprocessing inside, for other runtimes: a download of its own.
+    await page.getByTestId('export-version').click();
+    await page.getByTestId('export-format').selectOption('onnx');
+    const onnxOut = path.join(dir, 'flowers-v1.onnx');
+    const onnxDownload = page.waitForEvent('download');
+    await page.getByTestId('export-dialog-submit').click();
+    const onnxStarted = await onnxDownload;
+    expect(onnxStarted.suggestedFilename()).toBe('flowers-v1.onnx');
+    await onnxStarted.saveAs(onnxOut);
+    await page.getByTestId('export-done').waitFor();
+    expect(statSync(onnxOut).size).toBeGreaterThan(1000);
     await page.getByTestId('export-dialog-submit').click();
 
     // Deleting version 2 asks, then removes it.

@@ -1,5 +1,5 @@
 // Picks the transport once at start: the Electron preload's bridge when present, else HTTP.
-import type { CairnClient } from '../../../shared/api.js';
+import type { CairnClient, ExportFormat } from '../../../shared/api.js';
 import type { CairnBridge } from '../../../shared/bridge.js';
 import { ApiError } from './api-error.js';
 import { createHttpClient } from './http-client.js';
@@ -35,7 +35,7 @@ export interface Transport {
    * Exports a model version: through a save dialog in the desktop app; in the browser, the URL of
    * its download (outputs never land on the server's disk).
    */
-  exportModel(ref: { name: string; version: number }): Promise<ExportOutcome>;
+  exportModel(ref: { name: string; version: number }, format: ExportFormat): Promise<ExportOutcome>;
 }
 
 /** The transport for this page. */
@@ -56,11 +56,11 @@ export function createTransport(): Transport {
           return handle;
         },
       }),
-      async exportModel({ name, version }) {
-        const chosen = await bridge.chooseSaveFile(`${name}-v${version}.zip`);
+      async exportModel({ name, version }, format) {
+        const chosen = await bridge.chooseSaveFile(exportFileName(name, version, format));
         if (!chosen) return { kind: 'cancelled' };
         // The dialog already asked before replacing a file, so the handle may replace one.
-        const r = await client.call('models.export', { name, version, out: chosen.handle, overwrite: true });
+        const r = await client.call('models.export', { name, version, out: chosen.handle, overwrite: true, format });
         return { kind: 'written', path: r.path, bytes: r.bytes };
       },
     };
@@ -69,17 +69,23 @@ export function createTransport(): Transport {
     client: createHttpClient(),
     host: 'browser',
     sourceFor: (file) => ({ kind: 'upload', start: (onProgress) => uploadFile(file, onProgress) }),
-    exportModel: async ({ name, version }) => ({
+    exportModel: async ({ name, version }, format) => ({
       kind: 'download',
-      url: modelDownloadUrl(name, version),
-      fileName: `${name}-v${version}.zip`,
+      url: modelDownloadUrl(name, version, '', format),
+      fileName: exportFileName(name, version, format),
     }),
   };
 }
 
-/** The browser host's download route for a model version's bundle (token-guarded by the cookie). */
-export function modelDownloadUrl(name: string, version: number, base = ''): string {
-  return `${base}/api/download/model?${new URLSearchParams({ name, version: String(version) }).toString()}`;
+/** The file an export is saved as: "churn-v3.zip", or "churn-v3.onnx". */
+export function exportFileName(name: string, version: number, format: ExportFormat): string {
+  return `${name}-v${version}.${format === 'onnx' ? 'onnx' : 'zip'}`;
+}
+
+/** The browser host's download route for a model version's bundle or ONNX file (token-guarded by the cookie). */
+export function modelDownloadUrl(name: string, version: number, base = '', format: ExportFormat = 'bundle'): string {
+  const query = { name, version: String(version), ...(format === 'bundle' ? {} : { format }) };
+  return `${base}/api/download/model?${new URLSearchParams(query).toString()}`;
 }
 
 function noPath(file: File): ApiError {

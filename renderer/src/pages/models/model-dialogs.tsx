@@ -1,8 +1,8 @@
 // The registry's small dialogs: point an alias at a version (with a reason), confirm a delete,
 // and export a version to a file.
 import { useState } from 'react';
-import { AliasName } from '../../../../shared/api.js';
-import type { ExportOutcome } from '../../api/client.js';
+import { AliasName, ExportFormat } from '../../../../shared/api.js';
+import { exportFileName, type ExportOutcome } from '../../api/client.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { DialogShell } from '../../components/dialog-shell.js';
 import { useAction } from '../../lib/use-action.js';
@@ -101,9 +101,15 @@ export interface ExportDialogProps {
   version: number;
   /** 'desktop': a save dialog picks the file; 'browser': the bundle comes as a download. */
   host: 'desktop' | 'browser';
-  run: () => Promise<ExportOutcome>;
+  run: (format: ExportFormat) => Promise<ExportOutcome>;
   onClose: () => void;
 }
+
+const FORMAT_NOTE: Record<ExportFormat, string> = {
+  bundle:
+    'One zip: the model, its preprocessing, its card and bundle.json (signature, lineage, hashes). Import it with cairn models import.',
+  onnx: 'An ONNX model with the preprocessing inside: another program (onnxruntime, any language) feeds it the raw columns, as it would the endpoint.',
+};
 
 /** Starts the browser's download of `url`: the server sends it as an attachment, so the page stays. */
 function startDownload(url: string, fileName: string): void {
@@ -119,16 +125,20 @@ function startDownload(url: string, fileName: string): void {
 export function ExportDialog({ model, version, host, run, onClose }: ExportDialogProps) {
   const { busy, error, run: start } = useAction();
   const [done, setDone] = useState<string | undefined>(undefined);
-  const fileName = `${model}-v${version}.zip`;
+  const [format, setFormat] = useState<ExportFormat>('bundle');
+  const fileName = exportFileName(model, version, format);
   const submit = () => {
     if (done) return onClose();
-    start(run, (r) => {
-      if (r.kind === 'written') setDone(`Written: ${r.path} (${r.bytes.toLocaleString()} bytes)`);
-      if (r.kind === 'download') {
-        startDownload(r.url, r.fileName);
-        setDone(`Downloading ${r.fileName}: your browser saves it with its other downloads.`);
-      }
-    });
+    start(
+      () => run(format),
+      (r) => {
+        if (r.kind === 'written') setDone(`Written: ${r.path} (${r.bytes.toLocaleString()} bytes)`);
+        if (r.kind === 'download') {
+          startDownload(r.url, r.fileName);
+          setDone(`Downloading ${r.fileName}: your browser saves it with its other downloads.`);
+        }
+      },
+    );
   };
   return (
     <DialogShell
@@ -151,10 +161,19 @@ export function ExportDialog({ model, version, host, run, onClose }: ExportDialo
           </>
         )}
       </p>
-      <p className="small muted">
-        One zip: the TensorFlow.js model, its preprocessing, its card and bundle.json (signature, lineage, hashes).
-        Import it with <code>cairn models import</code>.
-      </p>
+      <label className="field">
+        <span className="field-label">Format</span>
+        <select
+          value={format}
+          onChange={(e) => setFormat(ExportFormat.parse(e.target.value))}
+          disabled={busy || done !== undefined}
+          data-testid="export-format"
+        >
+          <option value="bundle">Cairn bundle (.zip)</option>
+          <option value="onnx">ONNX (.onnx)</option>
+        </select>
+      </label>
+      <p className="small muted">{FORMAT_NOTE[format]}</p>
       {done && (
         <p className="ok-note" data-testid="export-done">
           {done}

@@ -157,7 +157,7 @@ export function VersionPanel({ version: v, aliases }: { version: ModelVersionInf
           model={v.name}
           version={v.version}
           host={transport.host}
-          run={() => transport.exportModel({ name: v.name, version: v.version })}
+          run={(format) => transport.exportModel({ name: v.name, version: v.version }, format)}
           onClose={() => setDialog(undefined)}
         />
       )}
