@@ -1,0 +1,100 @@
+// A tree model's bundle is made by anyone too: its trees.json must be an ensemble Cairn itself
+// builds and scores in bounded time. Each crafted bundle is a real exported GBDT bundle with only
+// trees.json rewritten (and every hash rewritten to match), so the trees are the one thing wrong;
+// each is refused at import, naming why, leaving nothing behind. The untouched bundle imports.
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TreeEnsembleJson } from '../../electron/core/training/gbdt/tree-format.js';
+import type { CairnService } from '../../electron/core/service.js';
+import { freshService } from '../unit/electron/core/helpers.js';
+import { buildZip, rehash, type FixtureEntry } from '../unit/electron/core/registry/zip-fixture.js';
+import { importRefusal } from '../unit/electron/core/registry/import-refusal.js';
+import { classificationCsv } from '../unit/electron/core/training/data.js';
+
+process.env.CAIRN_BACKEND = 'cpu';
+
+let service: CairnService;
+let home: string;
+let tmp: string;
+let close: () => Promise<void>;
+/** The files of the exported GBDT bundle (bundle.json included). */
+const good = new Map<string, Buffer>();
+
+beforeAll(async () => {
+  ({ service, home, close } = await freshService());
+  tmp = path.dirname(home);
+  await writeFile(path.join(tmp, 'flowers.csv'), classificationCsv());
+  await service.invoke('datasets.importNow', { path: path.join(tmp, 'flowers.csv') });
+  await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', model: 'gbdt', trees: 5 });
+  const out = path.join(tmp, 'trees.zip');
+  await service.invoke('models.export', { name: 'flowers', out });
+  await service.invoke('models.import', { path: out, name: 'trees-copy' });
+  const dir = path.join(home, 'models', 'trees-copy', '1');
+  for (const name of await readdir(dir)) good.set(name, await readFile(path.join(dir, name)));
+}, 120_000);
+afterAll(async () => close());
+
+/** The good bundle with trees.json edited by `edit`, every hash rewritten to match. */
+function crafted(edit: (trees: TreeEnsembleJson) => void): FixtureEntry[] {
+  return rehash(good, (files) => {
+    const trees = JSON.parse((files.get('trees.json') as Buffer).toString('utf8')) as TreeEnsembleJson;
+    edit(trees);
+    files.set('trees.json', Buffer.from(JSON.stringify(trees)));
+  });
+}
+
+/** The first tree's first split node (the root of a grown tree). */
+function root(trees: TreeEnsembleJson) {
+  const tree = trees.trees[0]!;
+  expect(tree.feature[0]).toBeGreaterThanOrEqual(0);
+  return tree;
+}
+
+describe('import of a tree model bundle', () => {
+  let n = 0;
+  const refusal = (entries: FixtureEntry[]) =>
+    importRefusal(service, home, path.join(tmp, `crafted-${++n}.zip`), entries);
+
+  it('takes the bundle as exported, rebuilt by the fixture generator (the control)', async () => {
+    expect(good.has('trees.json')).toBe(true);
+    const file = path.join(tmp, 'control.zip');
+    await writeFile(file, buildZip(crafted(() => undefined)));
+    expect(await service.invoke('models.import', { path: file, name: 'control' })).toMatchObject({ version: 1 });
+  });
+
+  it('refuses a node graph with a cycle (scoring would never reach a leaf)', async () => {
+    const err = await refusal(
+      crafted((trees) => {
+        const tree = root(trees);
+        tree.left[0] = 0;
+      }),
+    );
+    expect(err.message).toMatch(/trees\.json is not a model Cairn builds: tree 0 node 0/);
+  });
+
+  it('refuses a split on a feature the preprocessing does not make', async () => {
+    const err = await refusal(
+      crafted((trees) => {
+        root(trees).feature[0] = trees.featureKinds.length;
+      }),
+    );
+    expect(err.message).toMatch(/trees\.json is not a model Cairn builds/);
+  });
+
+  it('refuses trees that take another number of features than the preprocessing makes', async () => {
+    const err = await refusal(
+      crafted((trees) => {
+        trees.featureKinds.push('numeric');
+      }),
+    );
+    expect(err.message).toMatch(/the trees take \d+ features but the preprocessing makes \d+/);
+  });
+
+  it('refuses a file that is not a tree ensemble, and a bundle of a tree model without one', async () => {
+    const notTrees = rehash(good, (files) => files.set('trees.json', Buffer.from('{"format":"cairn-trees/1"}')));
+    expect((await refusal(notTrees)).message).toMatch(/trees\.json is not a Cairn tree ensemble/);
+    const missing = rehash(good, (files) => files.delete('trees.json'));
+    expect((await refusal(missing)).message).toMatch(/trees\.json/);
+  });
+});
