@@ -44,8 +44,11 @@ export interface RunToExplain {
   trees?: TreeEnsembleJson;
   linear?: DenseWeights;
   data: ColumnSet;
-  /** Test rows as the model saw them (row-major features), their labels, and each one's row in `data`. */
-  test: { x: Float32Array; y: Int32Array | Float32Array; rows: Uint32Array };
+  /**
+   * Test rows as the model saw them (row-major features), their labels, each one's row in `data`,
+   * and the model's outputs for them (the run already scored them for its metrics).
+   */
+  test: { x: Float32Array; y: Int32Array | Float32Array; rows: Uint32Array; scores: Float32Array };
   train: { x: Float32Array; n: number };
   seed: number;
 }
@@ -75,7 +78,7 @@ export function explainRun(run: RunToExplain): Explanation {
   const { mean, std } = targetScale(preprocess);
   const method = run.trees ? 'tree_shap' : run.linear ? 'linear' : 'kernel_shap';
   const predict = (x: Float32Array, n: number) => predictor.predict(x, n);
-  const scores = predictor.predict(test.x, nTest);
+  const scores = test.scores;
   const k = predictor.units;
 
   // Importance: how much the test score drops with each column shuffled.

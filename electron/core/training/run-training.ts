@@ -354,7 +354,7 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
             ...('trees' in fitted.body ? { trees: fitted.body.trees } : {}),
             ...(fitted.linear ? { linear: fitted.linear } : {}),
             data,
-            test,
+            test: { ...test, scores },
             train: { x: trainData.x, n: trainData.y.length },
             seed: train.seed,
           });
