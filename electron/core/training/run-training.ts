@@ -216,9 +216,10 @@ function knownLabels(encoded: EncodedRows, width: number): EncodedRows {
 
 /** Runs one training job end to end; see the file comment. */
 export async function runTraining(input: TrainInput, onProgress: (p: TrainProgress) => void): Promise<TrainOutcome> {
-  const backend = await selectBackend();
   // Parsed here to fail before any reading; the task's defaults are filled in once the split is known.
   const requestedModel = ModelParams.parse(input.model);
+  // Trees are scored in plain JavaScript: only a network needs a TensorFlow.js backend started.
+  const backendName = requestedModel.kind === 'gbdt' ? TREES_BACKEND : (await selectBackend()).name;
   const requestedTrain = TrainParams.parse(input.train);
   const [targetColumn] = chooseColumns(input.columns, [input.target]);
   const featureNames =
@@ -371,7 +372,6 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       },
       features: names,
     };
-    const backendName = model.kind === 'gbdt' ? TREES_BACKEND : backend.name;
     const artifactDir = path.join(input.workDir, 'model');
     const saved = await saveArtifacts(artifactDir, fitted.body, preprocess, {
       format: 'cairn-model-card/1',
