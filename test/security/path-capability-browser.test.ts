@@ -178,6 +178,17 @@ describe('browser host: files only as uploads', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('hands the same version out as ONNX on ?format=onnx, and refuses any other format', async () => {
+    const r = await request({ path: '/api/download/model?name=flowers&version=1&format=onnx' });
+    expect(r.status, r.body.toString()).toBe(200);
+    expect(r.headers['content-type']).toBe('application/octet-stream');
+    expect(r.headers['content-disposition']).toMatch(/^attachment; filename="flowers-v1.onnx"/);
+    expect(r.body.length).toBeGreaterThan(100);
+    await expect.poll(() => readdirSync(path.join(home, 'work')).filter((f) => f.startsWith('download-'))).toEqual([]);
+    const bad = await request({ path: '/api/download/model?name=flowers&version=1&format=../../etc' });
+    expect(bad.status).toBe(400);
+  });
+
   it('refuses a pipeline whose dataset node names a file outside the data folder, naming the node', async () => {
     for (const [i, dataset] of [outside, '../private.csv'].entries()) {
       const spec = await service.invoke('pipelines.fromTemplate', {
