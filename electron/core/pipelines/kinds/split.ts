@@ -13,7 +13,10 @@ import { expectPort } from '../ports.js';
 import { tableResult } from '../table.js';
 import { INPUT_VIEW, kindRunner, paramError, requireColumns, withInput, type RunEnv } from './common.js';
 
-/** How a DuckDB type is read for class codes: text and booleans as categories, numbers as numbers. */
+/**
+ * How a DuckDB type is read for class codes: number, boolean and date/time storage keep their own
+ * type (stratifiedSplit codes each), text and anything else is read as categories.
+ */
 function readType(duckType: string): ColumnType {
   return fixedColumnType(storageFamily(duckType)) ?? 'categorical';
 }
