@@ -43,9 +43,7 @@ describe('parseRunQuery', () => {
     expect(parsed('model = "gbdt" AND (test.accuracy > 0.9 OR params.learningRate < 0.01)')).toBe(
       '(model = "gbdt" AND (test.accuracy > 0.9 OR params.learningRate < 0.01))',
     );
-    expect(parsed('seed = 1 OR seed = 2 AND seed = 3')).toBe(
-      '(seed = 1 OR (seed = 2 AND seed = 3))',
-    );
+    expect(parsed('seed = 1 OR seed = 2 AND seed = 3')).toBe('(seed = 1 OR (seed = 2 AND seed = 3))');
     expect(parsed('seed = 1 AND seed = 2 OR seed = 3')).toBe('((seed = 1 AND seed = 2) OR seed = 3)');
   });
 
@@ -61,7 +59,7 @@ describe('parseRunQuery', () => {
     expect(parsed('version >= 2 AND version != 3 AND version <> 4 AND version == 5 AND version < -1')).toBe(
       '(version >= 2 AND version != 3 AND version != 4 AND version = 5 AND version < -1)',
     );
-    expect(parsed("status IN (failed, 'cancelled', \"interrupted\")")).toBe(
+    expect(parsed('status IN (failed, \'cancelled\', "interrupted")')).toBe(
       'status IN ["failed","cancelled","interrupted"]',
     );
     expect(parsed('model NOT IN ("mlp")')).toBe('model NOT IN ["mlp"]');

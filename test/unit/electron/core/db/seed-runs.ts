@@ -165,10 +165,13 @@ export function sampleRuns(n: number, seed = 1): SeedRun[] {
       backend: done ? oneOf(random, ['cpu', 'wasm']) : null,
       created,
       started: status === 'queued' ? null : new Date(startMs).toISOString(),
-      finished:
-        status === 'queued' ? null : new Date(startMs + oneOf(random, [5, 20, 65, 300]) * 1000).toISOString(),
+      finished: status === 'queued' ? null : new Date(startMs + oneOf(random, [5, 20, 65, 300]) * 1000).toISOString(),
       params: Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)),
-      test: done ? (task === 'classification' ? { accuracy: score(), f1_macro: score() } : { r2: score(), mae: score() }) : null,
+      test: done
+        ? task === 'classification'
+          ? { accuracy: score(), f1_macro: score() }
+          : { r2: score(), mae: score() }
+        : null,
       validation: done && random() < 0.5 ? (task === 'classification' ? { accuracy: score() } : { r2: score() }) : null,
     };
   });
