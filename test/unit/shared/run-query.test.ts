@@ -5,7 +5,7 @@ import {
   queryField,
   QUERY_FIELDS,
   runQueryError,
-  RunQueryError,
+  type RunQueryError,
   type QueryNode,
 } from '../../../shared/run-query.js';
 import { PARAM_SETTINGS } from '../../../shared/run-query/fields.js';
