@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunGroups, RunProgress, RunSummary } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
+import { presentMetrics } from './runs-query.js';
 
 /**
  * Wraps `task` so that triggers while it runs are folded into one more run after it: a burst
@@ -77,10 +78,16 @@ export function useRunsList(view: RunsView): RunsList {
       const v = viewRef.current;
       try {
         const query = v.query === '' ? undefined : v.query;
-        const [list, groups] = await Promise.all([
-          client.call('runs.list', { query }),
-          v.groupBy === null ? undefined : client.call('runs.groups', { query, groupBy: v.groupBy }),
-        ]);
+        const list = await client.call('runs.list', { query });
+        // The groups summarise the headline scores the table would show for these runs.
+        const groups =
+          v.groupBy === null
+            ? undefined
+            : await client.call('runs.groups', {
+                query,
+                groupBy: v.groupBy,
+                metrics: presentMetrics(list).map((m) => `test.${m}`),
+              });
         if (!alive) return;
         setLoaded({ runs: list, view: v, ...(groups ? { groups } : {}) });
         setError(undefined);
