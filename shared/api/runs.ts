@@ -26,7 +26,6 @@ import {
   TREES,
   UNITS,
 } from '../training-settings.js';
-import { MAX_QUERY_LENGTH } from '../run-query/parse.js';
 import { ApiErrorShape } from './errors.js';
 
 export const TaskName = z.enum(['classification', 'regression']);
@@ -154,6 +153,8 @@ export type RunProgress = z.infer<typeof RunProgress>;
 export const RunFinished = z.object({ runId: z.string(), status: RunStatus, error: ApiErrorShape.optional() });
 export type RunFinished = z.infer<typeof RunFinished>;
 
+/** Longest runs query accepted: a query is typed, not generated. */
+export const MAX_QUERY_LENGTH = 2000;
 /** A query in the runs query language (shared/run-query/); absent or empty keeps every run. */
 const RunQueryText = z.string().max(MAX_QUERY_LENGTH);
 /** A field as a query names it: `model`, `params.learningRate`, `test.accuracy`. */

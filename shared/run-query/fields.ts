@@ -2,6 +2,7 @@
 // (params.<name>, from training-settings.ts) and its scores per split (test.<metric>,
 // validation.<metric>). The parser accepts no other name, and the engine turns each field into SQL
 // from its own table keyed by these sources, so a name typed in a query never reaches SQL.
+import { RunStatus, TaskName } from '../api/runs.js';
 import { RUN_SCORES, type RunScore } from '../metrics.js';
 import {
   BATCH_SIZE,
@@ -92,10 +93,10 @@ const COLUMN_FIELDS: Record<RunColumn, Omit<QueryField, 'name' | 'source'>> = {
   model: { type: 'text', values: MODEL_KIND.options.map((o) => o.value), description: 'the model kind' },
   status: {
     type: 'text',
-    values: ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'],
+    values: RunStatus.options,
     description: "the run's status",
   },
-  task: { type: 'text', values: ['classification', 'regression'], description: 'classification or regression' },
+  task: { type: 'text', values: TaskName.options, description: 'classification or regression' },
   dataset: { type: 'text', description: "the dataset's name" },
   version: { type: 'number', description: "the dataset's version number" },
   target: { type: 'text', description: 'the target column' },

@@ -15,10 +15,11 @@
 //
 // Keywords are case-blind. A comparison with a value the run lacks (no test accuracy yet) is false,
 // and so is its NOT: `NOT test.accuracy > 0.9` keeps runs scoring at most 0.9, not failed runs.
+import { MAX_QUERY_LENGTH } from '../api/runs.js';
 import { knownFieldsLike, queryField, type QueryField } from './fields.js';
 
-/** Longest query accepted: a query is typed, not generated. */
-export const MAX_QUERY_LENGTH = 2000;
+export { MAX_QUERY_LENGTH };
+
 /** Deepest nesting of parentheses and NOTs: bounds the parser's and SQLite's recursion. */
 export const MAX_QUERY_DEPTH = 16;
 /** Most conditions in one query: bounds the SQL and its bound parameters. */
@@ -200,22 +201,22 @@ class Parser {
     return node;
   }
 
-  private or(depth: number): QueryNode {
-    const items = [this.and(depth)];
-    while (isKeyword(this.peek(), 'or')) {
+  /** Operands joined by one keyword, as one flat node: `a AND b AND c` is not nested. */
+  private chain(kind: 'and' | 'or', operand: () => QueryNode): QueryNode {
+    const items = [operand()];
+    while (isKeyword(this.peek(), kind)) {
       this.pos++;
-      items.push(this.and(depth));
+      items.push(operand());
     }
-    return items.length === 1 ? (items[0] as QueryNode) : { kind: 'or', items };
+    return items.length === 1 ? (items[0] as QueryNode) : { kind, items };
+  }
+
+  private or(depth: number): QueryNode {
+    return this.chain('or', () => this.and(depth));
   }
 
   private and(depth: number): QueryNode {
-    const items = [this.unary(depth)];
-    while (isKeyword(this.peek(), 'and')) {
-      this.pos++;
-      items.push(this.unary(depth));
-    }
-    return items.length === 1 ? (items[0] as QueryNode) : { kind: 'and', items };
+    return this.chain('and', () => this.unary(depth));
   }
 
   private unary(depth: number): QueryNode {

@@ -3,8 +3,6 @@
 // allow-list, anything else SQL could read (`;`, comments) is not part of the language, and a
 // query's size and depth are bounded before the parser recurses or SQLite builds an expression.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../electron/core/db/open.js';
-import { RunsRepo } from '../../electron/core/db/runs-repo.js';
 import { whereSql } from '../../electron/core/db/run-query-sql.js';
 import type { CairnService } from '../../electron/core/service.js';
 import {
@@ -16,7 +14,7 @@ import {
   runQueryError,
 } from '../../shared/run-query.js';
 import { freshService } from '../unit/electron/core/helpers.js';
-import { sampleRuns, seedRuns } from '../unit/electron/core/db/seed-runs.js';
+import { sampleRuns, seededRepo } from '../unit/electron/core/db/seed-runs.js';
 
 const HOSTILE_NAMES = [`x" OR 1=1 --`, "o'brien", "'); DROP TABLE runs; --"];
 const RUNS = sampleRuns(12, 3).map((r, i) => ({
@@ -25,16 +23,9 @@ const RUNS = sampleRuns(12, 3).map((r, i) => ({
   name: HOSTILE_NAMES[i] ?? r.name ?? 'plain',
 }));
 
-let db: Db;
-let repo: RunsRepo;
-beforeAll(() => {
-  db = openDb(':memory:');
-  seedRuns(db, RUNS);
-  repo = new RunsRepo(db);
-});
-afterAll(() => db.close());
+const seeded = seededRepo(RUNS);
 
-const names = (query: string) => repo.list(parseRunQuery(query)).map((r) => r.model?.name);
+const names = (query: string) => seeded.repo.list(parseRunQuery(query)).map((r) => r.model?.name);
 
 describe('values in a runs query', () => {
   it('are bound, never written into the SQL: quotes match themselves and nothing else', () => {
@@ -43,7 +34,7 @@ describe('values in a runs query', () => {
     expect(names(`name = "'); DROP TABLE runs; --"`)).toEqual(["'); DROP TABLE runs; --"]);
     expect(names(`name = "' OR '1'='1"`)).toEqual([]);
     expect(names(`name LIKE "%' OR 1=1 OR name LIKE '%"`)).toEqual([]);
-    expect(repo.list(null)).toHaveLength(RUNS.length);
+    expect(seeded.repo.list(null)).toHaveLength(RUNS.length);
   });
 
   it('leave the SQL text made only of the engine’s own fragments', () => {

@@ -1,9 +1,7 @@
 // The runs query compiled to SQL, checked against a plain reading of the same runs: hundreds of
 // generated queries must keep exactly the runs a JavaScript evaluation of the parsed tree keeps.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../../../../electron/core/db/open.js';
+import { describe, expect, it } from 'vitest';
 import { metricFieldsArg, whereSql } from '../../../../../electron/core/db/run-query-sql.js';
-import { RunsRepo } from '../../../../../electron/core/db/runs-repo.js';
 import {
   parseRunQuery,
   queryField,
@@ -11,18 +9,10 @@ import {
   type QueryField,
   type QueryNode,
 } from '../../../../../shared/run-query.js';
-import { fieldValue, oneOf, sampleRuns, seeded, seedRuns, type SeedRun } from './seed-runs.js';
+import { fieldValue, oneOf, sampleRuns, seededRandom, seededRepo, type SeedRun } from './seed-runs.js';
 
 const RUNS = sampleRuns(160, 7);
-let db: Db;
-let repo: RunsRepo;
-
-beforeAll(() => {
-  db = openDb(':memory:');
-  seedRuns(db, RUNS);
-  repo = new RunsRepo(db);
-});
-afterAll(() => db.close());
+const seeded = seededRepo(RUNS);
 
 function field(name: string): QueryField {
   const f = queryField(name);
@@ -145,7 +135,7 @@ describe('the runs query in SQL', () => {
     for (const text of CONDITIONS) {
       const query = parseRunQuery(text);
       const expected = RUNS.filter((r) => matches(r, query as QueryNode));
-      expect(ids(repo.list(query)), text).toEqual(ids(expected));
+      expect(ids(seeded.repo.list(query)), text).toEqual(ids(expected));
       // A condition the seeded runs cannot tell apart would prove nothing.
       expect(expected.length, text).toBeGreaterThan(0);
       expect(expected.length, text).toBeLessThan(RUNS.length);
@@ -153,13 +143,13 @@ describe('the runs query in SQL', () => {
   });
 
   it('keeps what a plain evaluation keeps, for 200 generated queries with AND, OR, NOT and nesting', () => {
-    const random = seeded(2026);
+    const random = seededRandom(2026);
     let partial = 0;
     for (let i = 0; i < 200; i++) {
       const text = randomQuery(random, 3);
       const query = parseRunQuery(text);
       const expected = RUNS.filter((r) => matches(r, query as QueryNode));
-      expect(ids(repo.list(query)), text).toEqual(ids(expected));
+      expect(ids(seeded.repo.list(query)), text).toEqual(ids(expected));
       if (expected.length > 0 && expected.length < RUNS.length) partial++;
     }
     expect(partial).toBeGreaterThan(100);
@@ -168,11 +158,11 @@ describe('the runs query in SQL', () => {
   it('reads a setting from a finished run (nested) and from a queued or failed one (as requested)', () => {
     const rate = RUNS.filter((r) => r.params.learningRate === 0.01);
     expect(rate.some((r) => r.status === 'succeeded') && rate.some((r) => r.status !== 'succeeded')).toBe(true);
-    expect(ids(repo.list(parseRunQuery('params.learningRate = 0.01')))).toEqual(ids(rate));
+    expect(ids(seeded.repo.list(parseRunQuery('params.learningRate = 0.01')))).toEqual(ids(rate));
   });
 
   it('lists every run, newest first, for the empty query', () => {
-    const all = repo.list(parseRunQuery(''));
+    const all = seeded.repo.list(parseRunQuery(''));
     expect(all.length).toBe(RUNS.length);
     expect(all.map((r) => r.createdAt)).toEqual([...all.map((r) => r.createdAt)].sort().reverse());
   });
@@ -190,7 +180,7 @@ describe('runs grouped by a field', () => {
   it.each(['model', 'params.learningRate', 'seed', 'dataset'])('by %s: counts, members and spreads', (by) => {
     const query = parseRunQuery('status != queued');
     const metrics = ['test.accuracy', 'duration'];
-    const result = repo.groups(query, field(by), metricFieldsArg(metrics));
+    const result = seeded.repo.groups(query, field(by), metricFieldsArg(metrics));
     const kept = RUNS.filter((r) => matches(r, query as QueryNode));
     const keys = [...new Set(kept.map((r) => fieldValue(r, field(by))))];
     expect(result.groupBy).toBe(field(by).name);
@@ -215,12 +205,16 @@ describe('runs grouped by a field', () => {
   });
 
   it('orders groups by key, numbers ascending and the runs without a value last', () => {
-    const { groups } = repo.groups(null, field('params.learningRate'), metricFieldsArg(undefined));
+    const { groups } = seeded.repo.groups(null, field('params.learningRate'), metricFieldsArg(undefined));
     expect(groups.map((g) => g.key)).toEqual([0.001, 0.01, 0.1, null]);
   });
 
   it('summarises, unasked, only the test scores some run has', () => {
-    const { metrics } = repo.groups(parseRunQuery('task = regression'), field('model'), metricFieldsArg(undefined));
+    const { metrics } = seeded.repo.groups(
+      parseRunQuery('task = regression'),
+      field('model'),
+      metricFieldsArg(undefined),
+    );
     expect(metrics).toEqual(['test.mae', 'test.r2']);
   });
 });

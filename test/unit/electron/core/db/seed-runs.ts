@@ -1,7 +1,9 @@
 // Runs written straight into app.db for the query tests: each described once as plain values
 // (what a query's field reads), then stored as the engine stores it, a finished run's params nested
 // and an unfinished one's flat, so a test can compare SQL's answer with a plain reading of these.
-import type { Db } from '../../../../../electron/core/db/open.js';
+import { afterAll, beforeAll } from 'vitest';
+import { openDb, type Db } from '../../../../../electron/core/db/open.js';
+import { RunsRepo } from '../../../../../electron/core/db/runs-repo.js';
 import type { ModelKindName, RunStatus, TaskName } from '../../../../../shared/api.js';
 import type { RunScore } from '../../../../../shared/metrics.js';
 import type { Literal, ParamName, QueryField } from '../../../../../shared/run-query.js';
@@ -114,7 +116,7 @@ export function fieldValue(run: SeedRun, field: QueryField): Literal | null {
 }
 
 /** A small deterministic generator (mulberry32), so a failing case can be replayed. */
-export function seeded(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -135,7 +137,7 @@ const MODELS: readonly ModelKindName[] = ['mlp', 'gbdt', 'logistic_regression', 
 
 /** `n` varied runs: every model kind and status, params present or not, scores for finished ones. */
 export function sampleRuns(n: number, seed = 1): SeedRun[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const maybe = <T>(v: T): T | undefined => (random() < 0.8 ? v : undefined);
   return Array.from({ length: n }, (_, i): SeedRun => {
     const model = oneOf(random, MODELS);
@@ -175,4 +177,22 @@ export function sampleRuns(n: number, seed = 1): SeedRun[] {
       validation: done && random() < 0.5 ? (task === 'classification' ? { accuracy: score() } : { r2: score() }) : null,
     };
   });
+}
+
+/** A runs repo over an in-memory app.db holding `runs`, opened before the file's tests and closed after. */
+export function seededRepo(runs: readonly SeedRun[]): { readonly repo: RunsRepo } {
+  let db: Db | undefined;
+  let repo: RunsRepo | undefined;
+  beforeAll(() => {
+    db = openDb(':memory:');
+    seedRuns(db, runs);
+    repo = new RunsRepo(db);
+  });
+  afterAll(() => db?.close());
+  return {
+    get repo() {
+      if (!repo) throw new Error('the seeded repo exists only while the tests run');
+      return repo;
+    },
+  };
 }
