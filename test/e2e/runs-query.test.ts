@@ -44,6 +44,14 @@ describe.skipIf(!canRun)('runs query', () => {
     await page.locator('[data-testid="runs-count"][data-total="400"]').waitFor();
     const box = page.getByTestId('runs-query-input');
 
+    // The field list puts a field into the query.
+    await page.getByText('Fields', { exact: true }).click();
+    await page.locator('.runs-query-help-panel').getByRole('button', { name: 'params.learningRate' }).click();
+    expect(await box.inputValue()).toBe('params.learningRate ');
+    await shots('runs-query-fields');
+    await page.getByText('Fields', { exact: true }).click();
+    await box.fill('');
+
     // A misspelt field: the error names it and its column.
     await box.pressSequentially('model = "mlp" AND params.foo > 1');
     const error = page.locator('[data-testid="runs-query-error"][data-column="19"]');

@@ -129,7 +129,7 @@ export function RunGroupsView({ groups, runs, onOpen }: RunGroupsViewProps) {
                   if (!run) return null;
                   return (
                     <tr key={id} className="runs-group-run" data-testid="runs-group-run">
-                      <td>
+                      <td title={`${run.datasetName}@v${run.datasetVersion} · ${modelRef(run) ?? run.modelKind}`}>
                         <button type="button" className="btn-link mono" onClick={() => onOpen(id)}>
                           {shortId(id)}
                         </button>{' '}
