@@ -9,11 +9,12 @@
 //   or        := and (OR and)*
 //   and       := unary (AND unary)*
 //   unary     := NOT unary | '(' or ')' | condition
-//   condition := field ( op value | [NOT] IN '(' value (',' value)* ')' | [NOT] LIKE string | IS [NOT] NULL )
+//   condition := field ( op value | [NOT] IN '(' value (',' value)* ')' | [NOT] LIKE string
+//                      | [NOT] CONTAINS string | IS [NOT] NULL )
 //   op        := = | == | != | <> | < | <= | > | >=
 //   value     := number | string | word        (a bare word is text: status = failed)
 //
-// Keywords are case-blind. A comparison with a value the run lacks (no test accuracy yet) is false,
+// LIKE takes SQL's wildcards (% and _, \ escapes them); CONTAINS takes plain text. Keywords are case-blind. A comparison with a value the run lacks (no test accuracy yet) is false,
 // and so is its NOT: `NOT test.accuracy > 0.9` keeps runs scoring at most 0.9, not failed runs.
 import { MAX_QUERY_LENGTH } from '../api/runs.js';
 import { knownFieldsLike, queryField, type QueryField } from './fields.js';
@@ -154,7 +155,7 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'like', 'is', 'null']);
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'like', 'contains', 'is', 'null']);
 
 function isKeyword(t: Token, keyword: string): boolean {
   return t.kind === 'word' && t.text.toLowerCase() === keyword;
@@ -267,14 +268,19 @@ class Parser {
     const negated = isKeyword(t, 'not');
     const verb = negated ? this.next() : t;
     if (isKeyword(verb, 'in')) return { kind: 'in', field, values: this.list(field), negated };
-    if (isKeyword(verb, 'like')) {
-      if (field.type !== 'text') fail(`LIKE matches text, and ${field.name} holds numbers`, verb.at, verb.text.length);
+    if (isKeyword(verb, 'like') || isKeyword(verb, 'contains')) {
+      const like = isKeyword(verb, 'like');
+      const name = like ? 'LIKE' : 'CONTAINS';
+      if (field.type !== 'text')
+        fail(`${name} matches text, and ${field.name} holds numbers`, verb.at, verb.text.length);
       const p = this.next();
-      if (p.kind !== 'string') fail(`expected a quoted pattern after LIKE, found ${describe(p)}`, p.at, p.text.length);
-      return { kind: 'like', field, pattern: p.value, negated };
+      if (p.kind !== 'string') fail(`expected quoted text after ${name}, found ${describe(p)}`, p.at, p.text.length);
+      // CONTAINS is LIKE around the text, its own wildcards escaped: `name CONTAINS "50%"` means 50%.
+      const pattern = like ? p.value : `%${p.value.replace(/[\\%_]/g, '\\$&')}%`;
+      return { kind: 'like', field, pattern, negated };
     }
     return fail(
-      `expected a comparison (= != < <= > >=), IN, LIKE or IS after ${field.name}, found ${describe(verb)}`,
+      `expected a comparison (= != < <= > >=), IN, LIKE, CONTAINS or IS after ${field.name}, found ${describe(verb)}`,
       verb.at,
       verb.text.length,
     );

@@ -66,6 +66,10 @@ describe('parseRunQuery', () => {
     expect(parsed('dataset LIKE "iris%" AND name NOT LIKE \'%\\_v2\'')).toBe(
       '(dataset LIKE "iris%" AND name NOT LIKE "%\\\\_v2")',
     );
+    // CONTAINS is plain text: its %, _ and \ are escaped into the LIKE pattern.
+    expect(parsed(String.raw`name CONTAINS "50%_a\\b" AND target not contains "x"`)).toBe(
+      String.raw`(name LIKE "%50\\%\\_a\\\\b%" AND target NOT LIKE "%x%")`,
+    );
     expect(parsed('validation.accuracy IS NULL OR test.r2 is not null')).toBe(
       '(validation.accuracy IS NULL OR test.r2 IS NOT NULL)',
     );
@@ -97,12 +101,15 @@ describe('parseRunQuery', () => {
     expect(errorOf('name = "open').message).toBe('unterminated text: no closing " at column 8');
     expect(errorOf('seed ~ 1').message).toBe("unexpected '~' at column 6");
     expect(errorOf('seed 1').message).toBe(
-      "expected a comparison (= != < <= > >=), IN, LIKE or IS after seed, found '1' at column 6",
+      "expected a comparison (= != < <= > >=), IN, LIKE, CONTAINS or IS after seed, found '1' at column 6",
     );
     expect(errorOf('test.accuracy > "high"').message).toBe(
       'test.accuracy holds numbers, not text like "high" at column 17',
     );
     expect(errorOf('duration LIKE "1%"').message).toBe('LIKE matches text, and duration holds numbers at column 10');
+    expect(errorOf('name CONTAINS iris').message).toBe(
+      "expected quoted text after CONTAINS, found 'iris' at column 15",
+    );
     expect(errorOf('model = "gbm"').message).toBe(
       'model is never "gbm"; known: mlp, gbdt, logistic_regression, linear_regression at column 9',
     );
