@@ -109,8 +109,8 @@ export function RunsQueryBar({ initialQuery, groupBy, onQuery, onGroupBy }: Runs
           <div className="runs-query-help-panel small">
             <p className="muted">
               Compare with <code>= != &lt; &lt;= &gt; &gt;=</code>, <code>IN (…)</code>,{' '}
-              <code>LIKE &quot;iris%&quot;</code>, <code>IS NULL</code>; join with <code>AND</code>, <code>OR</code>,{' '}
-              <code>NOT</code> and parentheses.
+              <code>LIKE &quot;iris%&quot;</code>, <code>CONTAINS &quot;iris&quot;</code>, <code>IS NULL</code>; join
+              with <code>AND</code>, <code>OR</code>, <code>NOT</code> and parentheses.
             </p>
             {FIELD_SECTIONS.map((s) => (
               <div key={s.title} className="runs-query-help-section">
