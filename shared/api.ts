@@ -18,7 +18,16 @@ import {
 import { type ApiErrorShape } from './api/errors.js';
 import { AppInfo } from './api/app.js';
 import { JobFinished, JobProgress, JobStarted } from './api/jobs.js';
-import { Run, RunFinished, RunProgress, RunRequest, RunSummary } from './api/runs.js';
+import {
+  Run,
+  RunFinished,
+  RunGroups,
+  RunGroupsRequest,
+  RunProgress,
+  RunRequest,
+  RunsListRequest,
+  RunSummary,
+} from './api/runs.js';
 import { ExplainRequest, ExplainResult } from './api/explain.js';
 import { ExportFormat } from './api/models.js';
 import {
@@ -103,7 +112,10 @@ export const methods = {
   'runs.start': { input: RunRequest, output: z.object({ runId: z.string(), jobId: z.string() }) },
   /** Queues a run and waits for it to end: for the CLI and scripts. Fails with the run's error. */
   'runs.startNow': { input: RunRequest, output: Run },
-  'runs.list': { input: Empty, output: z.array(RunSummary) },
+  /** Runs newest first; with a query (shared/run-query/), those it keeps. */
+  'runs.list': { input: RunsListRequest, output: z.array(RunSummary) },
+  /** The runs a query keeps, grouped by a field, with each group's mean and spread of chosen metrics. */
+  'runs.groups': { input: RunGroupsRequest, output: RunGroups },
   'runs.get': { input: z.object({ runId: z.string().min(1) }), output: Run },
   'runs.cancel': { input: z.object({ runId: z.string().min(1) }), output: z.object({ cancelled: z.boolean() }) },
   'models.predictFile': { input: PredictFileRequest, output: PredictFileResult },

@@ -3,6 +3,23 @@
 // on another. Imports only types, so any module of either side may use it.
 import type { AlertMetric, CompareMetric, TaskName } from './api.js';
 
+/**
+ * The scalar scores a run records for a split (metrics.test, and metrics.validation where a run
+ * keeps one): what the runs query language may compare and group statistics summarise.
+ */
+export const RUN_SCORES = [
+  'accuracy',
+  'precision_macro',
+  'recall_macro',
+  'f1_macro',
+  'roc_auc',
+  'log_loss',
+  'mae',
+  'rmse',
+  'r2',
+] as const;
+export type RunScore = (typeof RUN_SCORES)[number];
+
 /** Losses and errors: a smaller value is the better one. */
 const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['log_loss', 'mae', 'rmse', 'mse', 'loss', 'val_loss', 'val_mae']);
 

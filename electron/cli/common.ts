@@ -52,7 +52,7 @@ export async function printCall<M extends MethodName>(
 }
 
 /** The methods that take no argument and answer a list. */
-type ListMethod = 'datasets.list' | 'runs.list' | 'models.list' | 'pipelines.list';
+type ListMethod = 'datasets.list' | 'models.list' | 'pipelines.list';
 
 export interface ListCommand<M extends ListMethod> {
   method: M;

@@ -14,6 +14,7 @@ import { addModelCommands } from './models.js';
 import { addMonitorCommands } from './monitor-command.js';
 import { CliExit, formatBytes, profileTable, progressBar, reportError, say, sayData, table, warn } from './output.js';
 import { addPipelineCommands } from './pipelines.js';
+import { addRunsListCommand } from './runs-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -275,20 +276,7 @@ export function buildProgram(): Command {
   addMonitorCommands(program);
 
   const runs = program.command('runs').description('list and inspect training runs');
-  addListCommand(program, runs, {
-    method: 'runs.list',
-    empty: 'No runs yet. Train one with `cairn train <dataset> --target <column>`.',
-    headers: ['id', 'status', 'dataset', 'target', 'task', 'model', 'created'],
-    row: (r) => [
-      r.id,
-      r.status,
-      `${r.datasetName}@${r.datasetVersion}`,
-      r.target,
-      r.task ?? '',
-      r.model ? `${r.model.name}:${r.model.version}` : '',
-      r.createdAt,
-    ],
-  });
+  addRunsListCommand(program, runs);
   runs
     .command('show <id>')
     .description('parameters, metrics and outcome of one run')

@@ -144,6 +144,19 @@ export class CliExit extends Error {
   }
 }
 
+/**
+ * For an error at a column of text the user gave (a runs query: details {query, column, length}),
+ * that text with a caret under the place, as compilers show it; undefined for other errors.
+ */
+function textPosition(details: Record<string, unknown> | undefined): string | undefined {
+  const { query, column, length } = details ?? {};
+  if (typeof query !== 'string' || typeof column !== 'number' || typeof length !== 'number') return undefined;
+  // The caret is placed under the escaped text, as printed, so a control character shown as \x1b still lines up.
+  const before = escapeControls(query.slice(0, column - 1)).length;
+  const under = Math.max(1, escapeControls(query.slice(column - 1, column - 1 + length)).length);
+  return `  ${escapeControls(query)}\n  ${' '.repeat(before)}${'^'.repeat(under)}\n`;
+}
+
 /** Prints an error as one paragraph (then, for an invalid pipeline, each problem on a line) and returns the exit code. */
 export function reportError(err: unknown, debug: boolean): number {
   const message = err instanceof Error ? err.message : String(err);
@@ -152,6 +165,8 @@ export function reportError(err: unknown, debug: boolean): number {
     err instanceof CairnError && Array.isArray(err.details?.issues) ? (err.details.issues as PipelineIssue[]) : [];
   if (issues.length > 1)
     for (const issue of issues) warn(`  ${escapeControls(`${issueWhere(issue) || 'pipeline'}: ${issue.message}`)}\n`);
+  const at = err instanceof CairnError ? textPosition(err.details) : undefined;
+  if (at) warn(at);
   if (err instanceof CairnError && err.code === 'bad_rows') {
     warn('cairn: rerun with --skip-bad-rows to import the other rows.\n');
   }

@@ -19,6 +19,7 @@ import {
   type RunProgress,
 } from '../../shared/api.js';
 import { RunsRepo } from './db/runs-repo.js';
+import { fieldArg, metricFieldsArg, parseQueryArg } from './db/run-query-sql.js';
 import { DatasetsRepo, type StoredVersion } from './db/datasets-repo.js';
 import { openDb, type Db } from './db/open.js';
 import { literal, memoryLimitFor, openDuck } from './datasets/duck.js';
@@ -457,7 +458,10 @@ export class CairnService {
 
     'runs.startNow': async (req) => this.runQueue.enqueue(req).ended,
 
-    'runs.list': async () => this.runs.list(),
+    'runs.list': async ({ query }) => this.runs.list(parseQueryArg(query)),
+
+    'runs.groups': async ({ query, groupBy, metrics }) =>
+      this.runs.groups(parseQueryArg(query), fieldArg(groupBy), metricFieldsArg(metrics)),
 
     'runs.get': async ({ runId }) => this.runQueue.get(runId),
 

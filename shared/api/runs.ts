@@ -152,3 +152,48 @@ export type RunProgress = z.infer<typeof RunProgress>;
 
 export const RunFinished = z.object({ runId: z.string(), status: RunStatus, error: ApiErrorShape.optional() });
 export type RunFinished = z.infer<typeof RunFinished>;
+
+/** Longest runs query accepted: a query is typed, not generated. */
+export const MAX_QUERY_LENGTH = 2000;
+/** A query in the runs query language (shared/run-query/); absent or empty keeps every run. */
+const RunQueryText = z.string().max(MAX_QUERY_LENGTH);
+/** A field as a query names it: `model`, `params.learningRate`, `test.accuracy`. */
+const FieldName = z.string().min(1).max(100);
+
+export const RunsListRequest = z.object({ query: RunQueryText.optional() }).strict().default({});
+export type RunsListRequest = z.input<typeof RunsListRequest>;
+
+export const RunGroupsRequest = z
+  .object({
+    query: RunQueryText.optional(),
+    groupBy: FieldName,
+    /** Number fields to summarise per group; every test score some run has when absent. */
+    metrics: z.array(FieldName).max(32).optional(),
+  })
+  .strict();
+export type RunGroupsRequest = z.input<typeof RunGroupsRequest>;
+
+/** A number field over a group's runs that have it (n): mean, and the sample standard deviation (null below 2). */
+export const Spread = z.object({ n: z.number(), mean: z.number().nullable(), std: z.number().nullable() });
+export type Spread = z.infer<typeof Spread>;
+
+export const RunGroup = z.object({
+  /** The grouping field's value; null gathers the runs without one. */
+  key: z.union([z.string(), z.number()]).nullable(),
+  count: z.number(),
+  /** Newest first, as the runs list orders them. */
+  runIds: z.array(z.string()),
+  /** By metric field name. */
+  stats: z.record(z.string(), Spread),
+});
+export type RunGroup = z.infer<typeof RunGroup>;
+
+export const RunGroups = z.object({
+  /** The grouping field, as the field list spells it. */
+  groupBy: z.string(),
+  /** The metric fields summarised (those some matching run has, when the caller chose none). */
+  metrics: z.array(z.string()),
+  /** Ordered by key: numbers ascending, text naturally, the runs without a value last. */
+  groups: z.array(RunGroup),
+});
+export type RunGroups = z.infer<typeof RunGroups>;

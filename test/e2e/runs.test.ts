@@ -1,11 +1,11 @@
 // The Runs page in the browser UI: real runs from the CLI appear in the table, open to their page
 // and compare side by side; with 10,000 more runs (scripts/seed-runs.ts) the table still renders
 // only the rows in view, sorts, filters and scrolls to the end.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ROOT, canRun, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
+import { seedRuns } from './support/seed-runs.js';
 
 let ui: CairnUi;
 let page: Page;
@@ -15,23 +15,6 @@ async function cli(...args: string[]): Promise<string> {
   const res = await ui.cli(...args);
   expect(res.code, res.stderr).toBe(0);
   return res.stdout;
-}
-
-function seed(home: string, runs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'scripts', 'seed-runs.ts'), home, '--runs', String(runs), '--live', '0'],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seed-runs exited ${code}: ${err}`))));
-  });
 }
 
 async function openRuns(): Promise<void> {
@@ -86,7 +69,7 @@ describe.skipIf(!canRun)('runs page', () => {
 
   it('stays fluid with 10,000 runs: only rows in view are drawn, and sort, filter and scroll work', async () => {
     await cli('import', path.join(ROOT, 'resources', 'samples', 'iris.csv'));
-    await seed(ui.home, 10_000);
+    await seedRuns(ui.home, 10_000);
     await openRuns();
     const count = page.getByTestId('runs-count');
     await page.locator('[data-testid="runs-count"][data-total="10000"]').waitFor({ timeout: 30_000 });

@@ -5,11 +5,15 @@ import type {
   EpochRecord,
   ModelKindName,
   Run,
+  RunGroups,
   RunStatus,
   RunSummary,
   TaskName,
 } from '../../../shared/api.js';
+import type { QueryField, RunQuery } from '../../../shared/run-query.js';
 import type { Db } from './open.js';
+import { groupRuns, type GroupRow } from './run-groups.js';
+import { fieldSql, whereSql, type MetricChoice } from './run-query-sql.js';
 
 interface DbRun {
   id: string;
@@ -68,11 +72,14 @@ export interface NewModelVersion {
   sha256: string;
 }
 
-const RUN_SELECT = `
-  SELECT r.*, d.id AS dataset_id, d.name AS dataset_name, v.version AS dataset_version
+/** A run with its dataset version and dataset: the aliases run-query-sql.ts writes its SQL over. */
+const RUNS_FROM = `
   FROM runs r
   JOIN dataset_versions v ON v.id = r.dataset_version_id
   JOIN datasets d ON d.id = v.dataset_id`;
+
+const RUN_SELECT = `
+  SELECT r.*, d.id AS dataset_id, d.name AS dataset_name, v.version AS dataset_version ${RUNS_FROM}`;
 
 /** A JSON column's value, null where the column is NULL. */
 export function parse<T>(json: string | null): T | null {
@@ -98,10 +105,7 @@ const SUMMARY_SELECT = `
     json_remove(r.params_json, '$.features') AS params_json, r.test_scores_json,
     json_array_length(r.history_json) AS epochs_run, r.backend, r.tfjs_version, r.dataset_hash, r.error_json,
     r.model_name, r.model_version, r.created_at, r.started_at, r.finished_at,
-    d.id AS dataset_id, d.name AS dataset_name, v.version AS dataset_version
-  FROM runs r
-  JOIN dataset_versions v ON v.id = r.dataset_version_id
-  JOIN datasets d ON d.id = v.dataset_id`;
+    d.id AS dataset_id, d.name AS dataset_name, v.version AS dataset_version ${RUNS_FROM}`;
 
 type DbRunSummary = Omit<DbRun, 'preprocess_json' | 'history_json' | 'metrics_json' | 'host_pid'> & {
   epochs_run: number;
@@ -180,11 +184,36 @@ export class RunsRepo {
     return row ? toRun(row) : undefined;
   }
 
-  /** Every run's summary, newest first. */
-  list(): RunSummary[] {
-    return (this.db.prepare(`${SUMMARY_SELECT} ORDER BY r.created_at DESC, r.rowid DESC`).all() as DbRunSummary[]).map(
-      toSummary,
+  /** The summaries of the runs a query keeps (every run for null), newest first. */
+  list(query: RunQuery = null): RunSummary[] {
+    const where = whereSql(query);
+    return (
+      this.db
+        .prepare(`${SUMMARY_SELECT} ${where.sql} ORDER BY r.created_at DESC, r.rowid DESC`)
+        .all(...where.params) as DbRunSummary[]
+    ).map(toSummary);
+  }
+
+  /** The runs a query keeps, grouped by a field's value, with the spread of each metric field per group. */
+  groups(query: RunQuery, groupBy: QueryField, choice: MetricChoice): RunGroups {
+    const metrics = choice.fields;
+    const key = fieldSql(groupBy.source);
+    const values = metrics.map((m) => fieldSql(m.source));
+    const where = whereSql(query);
+    const columns = [`${key.sql} AS key`, ...values.map((v, i) => `${v.sql} AS m${i}`)].join(', ');
+    const rows = this.db
+      .prepare(`SELECT r.id AS id, ${columns} ${RUNS_FROM} ${where.sql} ORDER BY r.created_at DESC, r.rowid DESC`)
+      .all(...key.params, ...values.flatMap((v) => v.params), ...where.params) as Record<string, unknown>[];
+    const grouped = groupRuns(
+      rows.map((r): GroupRow => ({
+        id: r.id as string,
+        key: typeof r.key === 'number' || typeof r.key === 'string' ? r.key : null,
+        values: metrics.map((_, i) => r[`m${i}`]),
+      })),
+      metrics.map((m) => m.name),
+      { keepEmpty: choice.chosen },
     );
+    return { groupBy: groupBy.name, ...grouped };
   }
 
   markRunning(id: string, now: string): void {

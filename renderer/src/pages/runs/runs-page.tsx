@@ -1,21 +1,31 @@
-// The runs page: every run in one table; a run's detail, or several runs side by side, open
-// over it. The table stays mounted underneath, so coming back finds its order, filters,
-// selection and scroll position as they were.
+// The runs page: a query box over every run in one table (or their groups); a run's detail, or
+// several runs side by side, open over it. The table stays mounted underneath, so coming back
+// finds its order, filters, selection and scroll position as they were.
 import { useCallback, useEffect, useState } from 'react';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { EmptyPage } from '../../components/empty-page.js';
 import { RunCompare } from './run-compare.js';
 import { RunDetail } from './run-detail.js';
+import { RunGroupsView } from './run-groups.js';
+import { RunsQueryBar } from './runs-query-bar.js';
 import { RunsTable } from './runs-table.js';
-import { useRunsList } from './use-runs-list.js';
+import { useRunsList, type RunsView } from './use-runs-list.js';
 
 /** The last focusRunId shown, across mounts of the page. */
 let shownFocus: string | undefined;
+/** The last query and grouping, across mounts of the page: coming back finds them as they were. */
+let lastView: RunsView = { query: '', groupBy: null };
 
 type View = { kind: 'detail'; runId: string } | { kind: 'compare'; runIds: string[] };
 
 export function RunsPage({ focusRunId }: { focusRunId?: string }) {
-  const list = useRunsList();
+  const [view, setView] = useState<RunsView>(lastView);
+  useEffect(() => {
+    lastView = view;
+  }, [view]);
+  const list = useRunsList(view);
+  const setQuery = useCallback((query: string) => setView((v) => (v.query === query ? v : { ...v, query })), []);
+  const setGroupBy = useCallback((groupBy: string | null) => setView((v) => ({ ...v, groupBy })), []);
   // Views opened over the table, the last on top: a run opened from the compare view goes back to it.
   const [stack, setStack] = useState<View[]>([]);
   const top = stack[stack.length - 1];
@@ -46,12 +56,28 @@ export function RunsPage({ focusRunId }: { focusRunId?: string }) {
           <RunCompare runIds={top.runIds} onBack={back} onOpen={open} />
         </div>
       )}
-      <div className="runs-main" hidden={top !== undefined}>
+      <div
+        className="runs-main"
+        hidden={top !== undefined}
+        data-testid="runs-main"
+        data-query={list.shown?.query}
+        data-group-by={list.shown?.groupBy ?? ''}
+      >
+        {/* Nothing to query before the first run (the empty page says how to make one). */}
+        {!(list.runs?.length === 0 && list.shown?.query === '') && (
+          <RunsQueryBar initialQuery={view.query} groupBy={view.groupBy} onQuery={setQuery} onGroupBy={setGroupBy} />
+        )}
         {list.error && <ErrorPanel title="Could not list runs" error={list.error} />}
         {list.runs === undefined ? (
           !list.error && <p className="muted loading-pane">Loading runs…</p>
-        ) : list.runs.length === 0 ? (
+        ) : list.runs.length === 0 && list.shown?.query === '' ? (
           <NoRuns />
+        ) : list.groups && list.shown?.groupBy ? (
+          <RunGroupsView groups={list.groups} runs={list.runs} onOpen={open} />
+        ) : list.runs.length === 0 ? (
+          <p className="muted loading-pane" data-testid="runs-query-none">
+            No runs match the query.
+          </p>
         ) : (
           <RunsTable runs={list.runs} progress={list.progress} onOpen={open} onCompare={compare} onChanged={reload} />
         )}

@@ -1,11 +1,13 @@
 // The list of runs, kept current: reloaded when a run starts or ends (bursts coalesced into at
-// most one call in flight and one waiting) and when the window comes back to the front, with
-// each running run's latest epoch patched in from run.progress without touching the list, so
-// the table's sorted and filtered copies are not recomputed on every epoch.
+// most one call in flight and one waiting), when the window comes back to the front and when the
+// query or grouping changes, with each running run's latest epoch patched in from run.progress
+// without touching the list, so the table's sorted and filtered copies are not recomputed on every
+// epoch. With a grouping field, the engine's groups (runs.groups) come with the same load.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { RunProgress, RunSummary } from '../../../../shared/api.js';
+import type { RunGroups, RunProgress, RunSummary } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
+import { presentMetrics } from './runs-query.js';
 
 /**
  * Wraps `task` so that triggers while it runs are folded into one more run after it: a burst
@@ -41,29 +43,53 @@ const PROGRESS_EVERY_MS = 150;
 
 const TERMINAL = new Set<RunSummary['status']>(['succeeded', 'failed', 'cancelled', 'interrupted']);
 
+/** What the list shows: the runs a query keeps (all for ''), grouped by a field or not. */
+export interface RunsView {
+  query: string;
+  groupBy: string | null;
+}
+
 export interface RunsList {
   runs: RunSummary[] | undefined;
+  /** The groups of `runs`, when the view groups them. */
+  groups: RunGroups | undefined;
+  /** The view `runs` and `groups` answer (the view asked for may be a load ahead). */
+  shown: RunsView | undefined;
   error: ApiError | undefined;
   /** The latest epoch of each run that reported one since it last showed as finished. */
   progress: ReadonlyMap<string, RunProgress>;
   reload: () => void;
 }
 
-export function useRunsList(): RunsList {
+export function useRunsList(view: RunsView): RunsList {
   const { client } = useApp();
-  const [runs, setRuns] = useState<RunSummary[] | undefined>(undefined);
+  const [loaded, setLoaded] = useState<{ runs: RunSummary[]; groups?: RunGroups; view: RunsView } | undefined>();
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [progress, setProgress] = useState<ReadonlyMap<string, RunProgress>>(() => new Map());
 
+  // The loader reads the latest view when it starts, so a burst of changes costs one more load.
+  const viewRef = useRef(view);
+  viewRef.current = view;
   // Made in the effect, so its disposal pairs with its creation (StrictMode runs effects twice).
   const trigger = useRef<() => void>(() => undefined);
   useEffect(() => {
     let alive = true;
     const loader = coalesce(async () => {
+      const v = viewRef.current;
       try {
-        const list = await client.call('runs.list', {});
+        const query = v.query === '' ? undefined : v.query;
+        const list = await client.call('runs.list', { query });
+        // The groups summarise the headline scores the table would show for these runs.
+        const groups =
+          v.groupBy === null
+            ? undefined
+            : await client.call('runs.groups', {
+                query,
+                groupBy: v.groupBy,
+                metrics: presentMetrics(list).map((m) => `test.${m}`),
+              });
         if (!alive) return;
-        setRuns(list);
+        setLoaded({ runs: list, view: v, ...(groups ? { groups } : {}) });
         setError(undefined);
         // Progress of runs that have since ended is stale: the row shows their final state.
         setProgress((cur) => {
@@ -111,6 +137,14 @@ export function useRunsList(): RunsList {
     };
   }, [client]);
 
+  const { query, groupBy } = view;
+  // The first view is loaded by the effect above; each change after it loads anew.
+  const firstView = useRef(true);
+  useEffect(() => {
+    if (firstView.current) firstView.current = false;
+    else trigger.current();
+  }, [query, groupBy]);
+
   const reload = useCallback(() => trigger.current(), []);
-  return { runs, error, progress, reload };
+  return { runs: loaded?.runs, groups: loaded?.groups, shown: loaded?.view, error, progress, reload };
 }
