@@ -67,11 +67,14 @@ export function checkedExplainSample(
   if (bytes > EXPLAIN_CAPS.maxBytes)
     return { ok: false, reason: `${EXPLAIN_JSON} has ${bytes} bytes (at most ${EXPLAIN_CAPS.maxBytes})` };
   const parsed = ExplainSampleJson.safeParse(parse());
-  if (!parsed.success)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
     return {
       ok: false,
-      reason: `${EXPLAIN_JSON} is not a Cairn explanation sample (at most ${EXPLAIN_CAPS.maxBackgroundRows} rows)`,
+      reason: `${EXPLAIN_JSON} is not a Cairn explanation sample${where}: ${issue?.message ?? 'invalid'}`,
     };
+  }
   const { means, background } = parsed.data;
   if (means.length !== width)
     return { ok: false, reason: `${EXPLAIN_JSON} has ${means.length} feature means; the model takes ${width}` };

@@ -1,0 +1,107 @@
+// A network's bundle carries explain.json (its feature means and a background sample of training
+// rows, which the endpoint's KernelSHAP runs the model over), and a bundle is made by anyone: the
+// file must be small, as wide as the preprocessing's features, and hold finite numbers only. Each
+// crafted bundle is a real exported MLP bundle with only explain.json rewritten (every hash
+// rewritten to match), refused at import naming why, leaving nothing behind. The untouched one imports.
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExplainSampleJson } from '../../electron/core/explain/explain-sample.js';
+import type { CairnService } from '../../electron/core/service.js';
+import { freshService } from '../unit/electron/core/helpers.js';
+import { importRefusal } from '../unit/electron/core/registry/import-refusal.js';
+import { buildZip, rehash, type FixtureEntry } from '../unit/electron/core/registry/zip-fixture.js';
+import { classificationCsv } from '../unit/electron/core/training/data.js';
+
+process.env.CAIRN_BACKEND = 'cpu';
+
+let service: CairnService;
+let home: string;
+let tmp: string;
+let close: () => Promise<void>;
+/** The files of the exported MLP bundle (bundle.json included). */
+const good = new Map<string, Buffer>();
+
+beforeAll(async () => {
+  ({ service, home, close } = await freshService());
+  tmp = path.dirname(home);
+  await writeFile(path.join(tmp, 'flowers.csv'), classificationCsv());
+  await service.invoke('datasets.importNow', { path: path.join(tmp, 'flowers.csv') });
+  await service.invoke('runs.startNow', {
+    dataset: 'flowers',
+    target: 'label',
+    epochs: 2,
+    hiddenLayers: [{ units: 4 }],
+  });
+  const out = path.join(tmp, 'mlp.zip');
+  await service.invoke('models.export', { name: 'flowers', out });
+  await service.invoke('models.import', { path: out, name: 'mlp-copy' });
+  const dir = path.join(home, 'models', 'mlp-copy', '1');
+  for (const name of await readdir(dir)) good.set(name, await readFile(path.join(dir, name)));
+}, 120_000);
+afterAll(async () => close());
+
+/** The good bundle with explain.json's text replaced by what `edit` makes of it, every hash rewritten. */
+function crafted(edit: (sample: ExplainSampleJson) => ExplainSampleJson | string | Buffer): FixtureEntry[] {
+  return rehash(good, (files) => {
+    const sample = JSON.parse((files.get('explain.json') as Buffer).toString('utf8')) as ExplainSampleJson;
+    const made = edit(sample);
+    files.set(
+      'explain.json',
+      Buffer.isBuffer(made) ? made : Buffer.from(typeof made === 'string' ? made : JSON.stringify(made)),
+    );
+  });
+}
+
+describe('import of a network bundle with its explanation sample', () => {
+  let n = 0;
+  const refusal = (entries: FixtureEntry[]) =>
+    importRefusal(service, home, path.join(tmp, `crafted-${++n}.zip`), entries);
+
+  it('takes the bundle as exported, rebuilt by the fixture generator (the control)', async () => {
+    expect(good.has('explain.json')).toBe(true);
+    const file = path.join(tmp, 'control.zip');
+    await writeFile(file, buildZip(crafted((s) => s)));
+    expect(await service.invoke('models.import', { path: file, name: 'control' })).toMatchObject({ version: 1 });
+  });
+
+  it('refuses background rows narrower or wider than the features the preprocessing makes', async () => {
+    const err = await refusal(
+      crafted((s) => {
+        s.background[0]!.push(0);
+        return s;
+      }),
+    );
+    expect(err.message).toMatch(/explain\.json background row 0 has \d+ features; the model takes \d+/);
+    const means = await refusal(
+      crafted((s) => {
+        s.means.pop();
+        return s;
+      }),
+    );
+    expect(means.message).toMatch(/explain\.json has \d+ feature means; the model takes \d+/);
+  });
+
+  it('refuses more background rows than the cap (each costs model calls per explained prediction)', async () => {
+    const err = await refusal(
+      crafted((s) => ({ ...s, background: Array.from({ length: 65 }, () => s.background[0]!) })),
+    );
+    expect(err.message).toMatch(/explain\.json is not a Cairn explanation sample at background: .*64/);
+  });
+
+  it('refuses numbers that are not finite, in JSON (1e999) or once stored as float32 (1e300)', async () => {
+    const withFirst = (big: string) =>
+      crafted((s) => JSON.stringify(s).replace(/("background":\[\[)[^,\]]+/, `$1${big}`));
+    const infinite = await refusal(withFirst('1e999'));
+    expect(infinite.message).toMatch(/explain\.json is not a Cairn explanation sample at background\.0\.0/);
+    const tooBig = await refusal(withFirst('1e300'));
+    expect(tooBig.message).toMatch(/explain\.json holds a number that is not finite/);
+  });
+
+  it('refuses an explain.json larger than its cap before reading it, stored uncompressed', async () => {
+    const entries = crafted((s) => Buffer.concat([Buffer.from(JSON.stringify(s)), Buffer.alloc(17 * 1024 * 1024, 32)]));
+    const stored = entries.map((e) => (e.name === 'explain.json' ? { ...e, method: 'store' as const } : e));
+    const err = await refusal(stored);
+    expect(err.message).toMatch(/explain\.json would inflate to \d+ bytes \(at most 16777216\)/);
+  });
+});
