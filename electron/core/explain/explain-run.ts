@@ -4,7 +4,12 @@
 // single linear layer, KernelSHAP for a network), and partial dependence of the top columns.
 // Contributions are per column (a one-hot group summed into its column) and in the units a person
 // reads: log-odds of the explained class, a network's class probability, or the target's value.
-import type { Explanation, PartialDependence as PdView, RowExplanation } from '../../../shared/api.js';
+import {
+  KEPT_ROWS,
+  type Explanation,
+  type PartialDependence as PdView,
+  type RowExplanation,
+} from '../../../shared/api.js';
 import { cellOf } from '../monitoring/training-rows.js';
 import type { ColumnSet } from '../training/columns.js';
 import { importance as treeGains } from '../training/gbdt/importance.js';
@@ -20,13 +25,6 @@ import { accuracyScorer, permutationImportance, r2Scorer } from './permutation-i
 import { rowExplainer } from './row-explainer.js';
 import { sampleRows, takeRows } from './row-sample.js';
 
-/**
- * Test rows explained in order, and the worst errors besides, per method. KernelSHAP costs about
- * 2,000 coalitions × the background rows in model calls per row (on wine's MLP, 30 rows against
- * 20 background rows took 2.4 s of a 7 s run), so a network explains fewer rows.
- */
-const FIRST_ROWS = { tree_shap: 100, linear: 100, kernel_shap: 10 } as const;
-const WORST_ROWS = { tree_shap: 10, linear: 10, kernel_shap: 5 } as const;
 /** Test rows permutation importance and partial dependence score (a seeded sample of larger splits). */
 const IMPORTANCE_ROWS = 2000;
 /** Columns partial dependence is drawn for: the most important ones. */
@@ -86,9 +84,9 @@ export function explainRun(run: RunToExplain): Explanation {
     task === 'classification'
       ? 1 - (scores[i * k + (test.y[i] as number)] as number)
       : Math.abs(((scores[i] as number) - (test.y[i] as number)) * std);
-  const first = Math.min(nTest, FIRST_ROWS[method]);
+  const first = Math.min(nTest, KEPT_ROWS[method].first);
   const byError = Array.from({ length: nTest }, (_, i) => i).sort((a, b) => errorOf(b) - errorOf(a));
-  const worstRows = byError.slice(0, WORST_ROWS[method]);
+  const worstRows = byError.slice(0, KEPT_ROWS[method].worst);
   const picked = [...Array.from({ length: first }, (_, i) => i), ...worstRows.filter((i) => i >= first)];
   // The output explained per row: the predicted class's, or the value.
   const explained = explainer.explain(
