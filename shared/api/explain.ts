@@ -33,6 +33,33 @@ export function errorBoundText(errorBound: number | null, format: (v: number) =>
 export const ExplainedOutput = z.enum(['log_odds', 'probability', 'value']);
 export type ExplainedOutput = z.infer<typeof ExplainedOutput>;
 
+/** How a person reads each explained output, as in "log-odds of yes". */
+export const EXPLAINED_OUTPUT_LABEL: Record<ExplainedOutput, string> = {
+  log_odds: 'log-odds',
+  probability: 'probability',
+  value: 'prediction',
+};
+
+/**
+ * What an endpoint's prediction asked with ?explain=true carries besides its label or value:
+ * base + the sum of contributions = the explained output (serving/explain-predictions.ts).
+ */
+export const PredictionExplanation = z.object({
+  /** The explained output averaged over the training data. */
+  base: z.number(),
+  /** Per input column (a one-hot group counts as its column). */
+  contributions: z.record(z.string(), z.number()),
+  explained: z.object({
+    method: ExplainMethod,
+    output: ExplainedOutput,
+    /** The class whose output is explained (the predicted one); null for a value. */
+    class: z.string().nullable(),
+    /** KernelSHAP's largest 95% error over this prediction's contributions; null where exact. */
+    errorBound: z.number().nullable(),
+  }),
+});
+export type PredictionExplanation = z.infer<typeof PredictionExplanation>;
+
 /** How much the test score drops when a feature's values are shuffled: mean and spread over repeats. */
 export const FeatureImportance = z.object({ feature: z.string(), mean: z.number(), std: z.number() });
 export type FeatureImportance = z.infer<typeof FeatureImportance>;

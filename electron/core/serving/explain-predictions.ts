@@ -3,21 +3,11 @@
 // exact method (TreeSHAP, linear) or KernelSHAP for a network, with its 95% error bound. Off by
 // default: a request without it never reaches this file. An explained request is bounded in
 // instances (a network's far fewer) and explained after its prediction, outside the batcher.
-import type { ExplainedOutput, ExplainMethod } from '../../../shared/api.js';
+import type { PredictionExplanation } from '../../../shared/api.js';
 import type { RowExplainer } from '../explain/row-explainer.js';
 import { rowsPerCall } from './batcher.js';
 import type { LoadedModel } from './loaded-model.js';
 import type { EndpointLimits } from './protocol.js';
-
-/** What a prediction's contributions add up to, as the answer states it. */
-export interface Explained {
-  method: ExplainMethod;
-  output: ExplainedOutput;
-  /** The class whose output is explained (the predicted one); null for a value. */
-  class: string | null;
-  /** KernelSHAP's largest 95% error over this prediction's contributions; null where exact. */
-  errorBound: number | null;
-}
 
 /** Whether a request asks for explanations: its `explain` query parameter, or 'bad' when it is not true/false. */
 export function explainAsked(query: unknown): boolean | 'bad' {
@@ -77,14 +67,18 @@ export async function explanationMembers(
     const to = Math.min(n, from + step);
     const rows = explainer.explain(x.subarray(from * d, to * d), to - from, explained.slice(from, to));
     for (const r of rows) {
-      const about: Explained = {
-        method: explainer.method,
-        output: explainer.output,
-        class: classes ? (classes[r.explained] as string) : null,
-        errorBound: r.errorBound,
+      const explanation: PredictionExplanation = {
+        base: r.base,
+        contributions: r.contributions,
+        explained: {
+          method: explainer.method,
+          output: explainer.output,
+          class: classes ? (classes[r.explained] as string) : null,
+          errorBound: r.errorBound,
+        },
       };
       // JSON.stringify writes a non-finite number (a diverged model's) as null.
-      members.push(JSON.stringify({ base: r.base, contributions: r.contributions, explained: about }).slice(1, -1));
+      members.push(JSON.stringify(explanation).slice(1, -1));
     }
   }
   return members;
