@@ -3,15 +3,14 @@
 // file must be small, as wide as the preprocessing's features, and hold finite numbers only. Each
 // crafted bundle is a real exported MLP bundle with only explain.json rewritten (every hash
 // rewritten to match), refused at import naming why, leaving nothing behind. The untouched one imports.
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExplainSampleJson } from '../../electron/core/explain/explain-sample.js';
 import type { CairnService } from '../../electron/core/service.js';
-import { freshService } from '../unit/electron/core/helpers.js';
 import { importRefusal } from '../unit/electron/core/registry/import-refusal.js';
 import { buildZip, rehash, type FixtureEntry } from '../unit/electron/core/registry/zip-fixture.js';
-import { classificationCsv } from '../unit/electron/core/training/data.js';
+import { exportedFlowers } from './exported-flowers.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
@@ -23,21 +22,9 @@ let close: () => Promise<void>;
 const good = new Map<string, Buffer>();
 
 beforeAll(async () => {
-  ({ service, home, close } = await freshService());
-  tmp = path.dirname(home);
-  await writeFile(path.join(tmp, 'flowers.csv'), classificationCsv());
-  await service.invoke('datasets.importNow', { path: path.join(tmp, 'flowers.csv') });
-  await service.invoke('runs.startNow', {
-    dataset: 'flowers',
-    target: 'label',
-    epochs: 2,
-    hiddenLayers: [{ units: 4 }],
-  });
-  const out = path.join(tmp, 'mlp.zip');
-  await service.invoke('models.export', { name: 'flowers', out });
-  await service.invoke('models.import', { path: out, name: 'mlp-copy' });
-  const dir = path.join(home, 'models', 'mlp-copy', '1');
-  for (const name of await readdir(dir)) good.set(name, await readFile(path.join(dir, name)));
+  let files: Map<string, Buffer>;
+  ({ service, home, tmp, close, files } = await exportedFlowers({ epochs: 2, hiddenLayers: [{ units: 4 }] }));
+  for (const [name, data] of files) good.set(name, data);
 }, 120_000);
 afterAll(async () => close());
 

@@ -2,15 +2,14 @@
 // builds and scores in bounded time. Each crafted bundle is a real exported GBDT bundle with only
 // trees.json rewritten (and every hash rewritten to match), so the trees are the one thing wrong;
 // each is refused at import, naming why, leaving nothing behind. The untouched bundle imports.
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TreeEnsembleJson } from '../../electron/core/training/gbdt/tree-format.js';
 import type { CairnService } from '../../electron/core/service.js';
-import { freshService } from '../unit/electron/core/helpers.js';
 import { buildZip, rehash, type FixtureEntry } from '../unit/electron/core/registry/zip-fixture.js';
 import { importRefusal } from '../unit/electron/core/registry/import-refusal.js';
-import { classificationCsv } from '../unit/electron/core/training/data.js';
+import { exportedFlowers } from './exported-flowers.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
@@ -22,16 +21,9 @@ let close: () => Promise<void>;
 const good = new Map<string, Buffer>();
 
 beforeAll(async () => {
-  ({ service, home, close } = await freshService());
-  tmp = path.dirname(home);
-  await writeFile(path.join(tmp, 'flowers.csv'), classificationCsv());
-  await service.invoke('datasets.importNow', { path: path.join(tmp, 'flowers.csv') });
-  await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', model: 'gbdt', trees: 5 });
-  const out = path.join(tmp, 'trees.zip');
-  await service.invoke('models.export', { name: 'flowers', out });
-  await service.invoke('models.import', { path: out, name: 'trees-copy' });
-  const dir = path.join(home, 'models', 'trees-copy', '1');
-  for (const name of await readdir(dir)) good.set(name, await readFile(path.join(dir, name)));
+  let files: Map<string, Buffer>;
+  ({ service, home, tmp, close, files } = await exportedFlowers({ model: 'gbdt', trees: 5 }));
+  for (const [name, data] of files) good.set(name, data);
 }, 120_000);
 afterAll(async () => close());
 
