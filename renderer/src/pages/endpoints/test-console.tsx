@@ -339,8 +339,8 @@ function ConsoleResult({
         <div className="console-explanation" data-testid="console-explanation">
           <h3>Why, column by column</h3>
           <p className="small muted">
-            From the base (the {why.outputLabel} averaged over the training data) each column&apos;s contribution leads
-            to this prediction&apos;s {why.outputLabel}; {why.method}.
+            How each column moves the {why.outputLabel} from its average over the training data (base) to this
+            prediction&apos;s; {why.method}.
           </p>
           <Chart
             option={waterfall}
