@@ -3,30 +3,16 @@
 // file must be small, as wide as the preprocessing's features, and hold finite numbers only. Each
 // crafted bundle is a real exported MLP bundle with only explain.json rewritten (every hash
 // rewritten to match), refused at import naming why, leaving nothing behind. The untouched one imports.
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExplainSampleJson } from '../../electron/core/explain/explain-sample.js';
-import type { CairnService } from '../../electron/core/service.js';
-import { importRefusal } from '../unit/electron/core/registry/import-refusal.js';
-import { buildZip, rehash, type FixtureEntry } from '../unit/electron/core/registry/zip-fixture.js';
-import { exportedFlowers } from './exported-flowers.js';
+import { rehash, type FixtureEntry } from '../unit/electron/core/registry/zip-fixture.js';
+import { useExportedFlowers } from './exported-flowers.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
-let service: CairnService;
-let home: string;
-let tmp: string;
-let close: () => Promise<void>;
-/** The files of the exported MLP bundle (bundle.json included). */
-const good = new Map<string, Buffer>();
-
-beforeAll(async () => {
-  let files: Map<string, Buffer>;
-  ({ service, home, tmp, close, files } = await exportedFlowers({ epochs: 2, hiddenLayers: [{ units: 4 }] }));
-  for (const [name, data] of files) good.set(name, data);
-}, 120_000);
-afterAll(async () => close());
+const flowers = useExportedFlowers({ epochs: 2, hiddenLayers: [{ units: 4 }] });
+/** The files of the exported bundle (bundle.json included). */
+const good = flowers.files;
 
 /** The good bundle with explain.json's text replaced by what `edit` makes of it, every hash rewritten. */
 function crafted(edit: (sample: ExplainSampleJson) => ExplainSampleJson | string | Buffer): FixtureEntry[] {
@@ -41,15 +27,11 @@ function crafted(edit: (sample: ExplainSampleJson) => ExplainSampleJson | string
 }
 
 describe('import of a network bundle with its explanation sample', () => {
-  let n = 0;
-  const refusal = (entries: FixtureEntry[]) =>
-    importRefusal(service, home, path.join(tmp, `crafted-${++n}.zip`), entries);
+  const { refusal } = flowers;
 
   it('takes the bundle as exported, rebuilt by the fixture generator (the control)', async () => {
     expect(good.has('explain.json')).toBe(true);
-    const file = path.join(tmp, 'control.zip');
-    await writeFile(file, buildZip(crafted((s) => s)));
-    expect(await service.invoke('models.import', { path: file, name: 'control' })).toMatchObject({ version: 1 });
+    expect(await flowers.imports(crafted((s) => s))).toMatchObject({ version: 1 });
   });
 
   it('refuses background rows narrower or wider than the features the preprocessing makes', async () => {

@@ -52,7 +52,7 @@ export interface RowExplainer {
 }
 
 /** The method a model's explanation takes, by what it is made of. */
-export function explainMethodOf(model: Pick<ExplainableModel, 'trees' | 'linear'>): ExplainMethod {
+function explainMethodOf(model: Pick<ExplainableModel, 'trees' | 'linear'>): ExplainMethod {
   return model.trees ? 'tree_shap' : model.linear ? 'linear' : 'kernel_shap';
 }
 
