@@ -8,7 +8,7 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureGroups } from '../../../../../electron/core/explain/feature-groups.js';
-import { loadArtifacts, type LoadedArtifacts } from '../../../../../electron/core/training/artifacts.js';
+import { loadArtifacts } from '../../../../../electron/core/training/artifacts.js';
 import { denseChain } from '../../../../../electron/core/training/dense-forward.js';
 import { compileTrees, predictRaw } from '../../../../../electron/core/training/gbdt/predict-trees.js';
 import { targetScale } from '../../../../../electron/core/training/preprocess.js';
@@ -96,17 +96,17 @@ async function withoutExplainJson(m: ServedModel, to: string, name: string): Pro
 
 const route = (m: ServedModel, query = '') => `${e.url}/v1/models/${m.name}/versions/${m.version}/predict${query}`;
 
-async function explained(m: ServedModel, instances: unknown[]): Promise<Explained[]> {
+/**
+ * The endpoint's explained answer for `instances` from version `m`, with the version loaded here and
+ * the instances as its features (through the model's own input check), to compute the raw outputs.
+ */
+async function explained(m: ServedModel, instances: unknown[]) {
   const r = await post(route(m, '?explain=true'), { instances });
   expect(r.status).toBe(200);
-  return r.json.predictions as Explained[];
-}
-
-/** The request's rows as the model sees them, through the model's own input check. */
-function features(a: LoadedArtifacts, instances: unknown[]): Float32Array {
+  const a = await loadArtifacts(m.dir);
   const checked = compileValidator(a.preprocess).check(instances);
   if ('errors' in checked) throw new Error(JSON.stringify(checked.errors));
-  return checked.x;
+  return { preds: r.json.predictions as Explained[], a, x: checked.x };
 }
 
 const sum = (c: Record<string, number>) => Object.values(c).reduce((s, v) => s + v, 0);
@@ -114,9 +114,8 @@ const sum = (c: Record<string, number>) => Object.values(c).reduce((s, v) => s +
 describe('predictions explained on ?explain=true', () => {
   it('a GBDT classifier: base + contributions is the predicted class log-odds (the trees raw margin)', async () => {
     const m = models[0]!;
-    const preds = await explained(m, flowers);
-    const a = await loadArtifacts(m.dir);
-    const margin = predictRaw(compileTrees(a.trees!), features(a, flowers), flowers.length);
+    const { preds, a, x } = await explained(m, flowers);
+    const margin = predictRaw(compileTrees(a.trees!), x, flowers.length);
     preds.forEach((p, i) => {
       expect(p.explained).toEqual({ method: 'tree_shap', output: 'log_odds', class: p.label, errorBound: null });
       expect(Object.keys(p.contributions).sort()).toEqual(['color', 'x1', 'x2']);
@@ -129,9 +128,8 @@ describe('predictions explained on ?explain=true', () => {
 
   it('a GBDT regressor: base + contributions is the predicted value', async () => {
     const m = models[4]!;
-    const preds = await explained(m, prices);
-    const a = await loadArtifacts(m.dir);
-    const raw = predictRaw(compileTrees(a.trees!), features(a, prices), prices.length);
+    const { preds, a, x } = await explained(m, prices);
+    const raw = predictRaw(compileTrees(a.trees!), x, prices.length);
     const { mean, std } = targetScale(a.preprocess);
     preds.forEach((p, i) => {
       expect(p.explained.method).toBe('tree_shap');
@@ -142,9 +140,7 @@ describe('predictions explained on ?explain=true', () => {
 
   it('a logistic model: base + contributions is the predicted class logit (before softmax), summed per column', async () => {
     const m = models[1]!;
-    const preds = await explained(m, flowers);
-    const a = await loadArtifacts(m.dir);
-    const x = features(a, flowers);
+    const { preds, a, x } = await explained(m, flowers);
     const [layer] = denseChain(a.model!, x.length / flowers.length)!;
     const classes = (a.preprocess.target as { classes: string[] }).classes;
     preds.forEach((p, i) => {
@@ -161,9 +157,7 @@ describe('predictions explained on ?explain=true', () => {
 
   it('a linear model: base + contributions is the value, and base the output at the training mean', async () => {
     const m = models[3]!;
-    const preds = await explained(m, prices);
-    const a = await loadArtifacts(m.dir);
-    const x = features(a, prices);
+    const { preds, a, x } = await explained(m, prices);
     const [layer] = denseChain(a.model!, 2)!;
     const { mean, std } = targetScale(a.preprocess);
     const at = (row: ArrayLike<number>) =>
@@ -178,9 +172,7 @@ describe('predictions explained on ?explain=true', () => {
 
   it('an MLP: KernelSHAP adds up to the predicted probability and matches Shapley values over its saved background within its bound', async () => {
     const m = models[2]!;
-    const preds = await explained(m, flowers);
-    const a = await loadArtifacts(m.dir);
-    const x = features(a, flowers);
+    const { preds, a, x } = await explained(m, flowers);
     const groups = featureGroups(a.preprocess);
     const { background, rows: nb } = a.explainSample!;
     const d = x.length / flowers.length;
