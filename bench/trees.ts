@@ -1,4 +1,5 @@
-// `npm run bench -- trees [--rows N] [--trees T] [--threads K] [--no-sklearn]`: Cairn's GBDT (trainGbdt, the engine a user's
+// `npm run bench -- trees [--rows N] [--trees T] [--threads K] [--no-sklearn] [--serve-rows M]
+// [--requests R] [--explain-requests E] [--no-serve]`: Cairn's GBDT (trainGbdt, the engine a user's
 // run goes through) against scikit-learn's HistGradientBoostingClassifier with the same settings
 // on the same generated data, in the same run. The table: N rows (default 1,000,000) × 20
 // features, 14 numeric (four with 10% missing) and 6 categorical (5 to 200 categories, two with
@@ -8,7 +9,11 @@
 // (target from the issue: Cairn at most 2x sklearn's, which runs on every core), test accuracy of
 // each, and Cairn's single-row scoring latency. --threads sets Cairn's histogram threads (default:
 // its own choice, 2 on this size with 2 cores); --no-sklearn skips the reference (for comparing
-// Cairn with itself).
+// Cairn with itself). Then the endpoint (endpoint-latency.ts): a GBDT and an MLP trained through the
+// service on the first M rows (default 20,000, at most N - 100) of the same table, served from one
+// endpoint; R sequential single-row requests each (default 1,000; E = 50 for the MLP explained, whose
+// KernelSHAP costs far more), plain and with ?explain=true: median and p99 and their ratios.
+// --no-serve skips it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +23,7 @@ import { compileTrees, predictOutput, predictRaw } from '../electron/core/traini
 import { trainGbdt } from '../electron/core/training/gbdt/train-gbdt.js';
 import type { FeatureKind } from '../electron/core/training/gbdt/tree-format.js';
 import { seededRandom } from '../electron/core/training/seeded-random.js';
+import { endpointLatency } from './endpoint-latency.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.join(root, 'bench', '.data');
@@ -94,15 +100,13 @@ acc = float((m.predict(X[n_train:]) == y[n_train:]).mean())
 print(json.dumps({"seconds": seconds, "cpuSeconds": cpu, "accuracy": acc, "rounds": int(m.n_iter_)}))
 `;
 
-async function main(): Promise<void> {
-  const n = intArg('rows', 1_000_000, 100);
-  const rounds = intArg('trees', 100, 1);
+/** Cairn's GBDT against sklearn's on the table: training time, accuracy, single-row scoring. */
+async function training(x: Float32Array, y: Int32Array, n: number, rounds: number): Promise<void> {
   const threads = process.argv.includes('--threads') ? intArg('threads', 1, 1) : undefined;
   const nTrain = Math.floor(n * 0.8);
   console.log(
     `trees bench: ${n} rows × ${D} features (${NUMERIC} numeric, ${CARDINALITIES.length} categorical), ${nTrain} train, ${rounds} rounds, ${os.cpus().length} cores`,
   );
-  const { x, y } = generate(n);
   mkdirSync(dataDir, { recursive: true });
   const xFile = path.join(dataDir, `trees-${n}x${D}.f32`);
   const yFile = path.join(dataDir, `trees-${n}.i32`);
@@ -155,6 +159,23 @@ async function main(): Promise<void> {
   );
   console.log(
     `  time ratio cairn/sklearn ${(seconds / ref.seconds).toFixed(2)}x (target <= 2x)  accuracy difference ${((cairnAccuracy - ref.accuracy) * 100).toFixed(2)} points`,
+  );
+}
+
+async function main(): Promise<void> {
+  const n = intArg('rows', 1_000_000, 200);
+  const rounds = intArg('trees', 100, 1);
+  const { x, y } = generate(n);
+  await training(x, y, n, rounds);
+  if (process.argv.includes('--no-serve')) return;
+  await endpointLatency(
+    { x, y, numeric: NUMERIC, categorical: CARDINALITIES.length },
+    {
+      trainRows: Math.min(intArg('serve-rows', 20_000, 100), n - 100),
+      trees: rounds,
+      requests: intArg('requests', 1_000, 1),
+      explainRequests: intArg('explain-requests', 50, 1),
+    },
   );
 }
 

@@ -6,10 +6,11 @@ export interface PredictTarget {
   alias?: string;
 }
 
-/** The path of a prediction route. */
-export function predictPath(model: string, target: PredictTarget = {}): string {
+/** The path of a prediction route; `explain` asks for each prediction's contributions too. */
+export function predictPath(model: string, target: PredictTarget = {}, explain = false): string {
   const name = encodeURIComponent(model);
-  if (target.version !== undefined) return `/v1/models/${name}/versions/${target.version}/predict`;
-  if (target.alias) return `/v1/models/${name}/aliases/${encodeURIComponent(target.alias)}/predict`;
-  return `/v1/models/${name}/predict`;
+  const query = explain ? '?explain=true' : '';
+  if (target.version !== undefined) return `/v1/models/${name}/versions/${target.version}/predict${query}`;
+  if (target.alias) return `/v1/models/${name}/aliases/${encodeURIComponent(target.alias)}/predict${query}`;
+  return `/v1/models/${name}/predict${query}`;
 }

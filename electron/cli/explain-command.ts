@@ -1,11 +1,12 @@
 // `cairn explain <model>`: why a version predicts what it does, as its run computed on the test
 // split: permutation importance, then each of the first N test rows' contributions. With --json
 // the shape is fixed: {"model":{"name","version"},"importance":[{"feature","mean","std"}],
-// "rows":[{"row","prediction","base","contributions":{...}}]}.
+// "rows":[{"row","prediction","base","contributions":{...}}]}. Asked for more rows than the run
+// kept explained, it says so on stderr and prints those it has.
 import type { Command } from 'commander';
-import { EXPLAIN_METHOD_LABEL, errorBoundText, type ExplainResult } from '../../shared/api.js';
+import { EXPLAIN_METHOD_LABEL, KEPT_ROWS, errorBoundText, type ExplainResult } from '../../shared/api.js';
 import { print, withService } from './common.js';
-import { table } from './output.js';
+import { table, warn } from './output.js';
 
 function parseRows(v: string): number {
   const n = Number(v);
@@ -25,6 +26,25 @@ export function explainJson(r: ExplainResult) {
       contributions,
     })),
   };
+}
+
+/**
+ * One line saying why fewer than the `asked` first test rows came back: the run keeps only so many
+ * explained (fewer for a network), or its test split is smaller; undefined when all came back.
+ */
+export function keptRowsNote(r: ExplainResult, asked: number): string | undefined {
+  const got = r.explanation.rows.length;
+  if (got >= asked) return undefined;
+  const { method } = r.explanation;
+  const { first, worst } = KEPT_ROWS[method];
+  const kept = `${first} test rows (and up to ${worst} worst errors besides)`;
+  const why =
+    asked <= first
+      ? `its test split has only ${got} row${got === 1 ? '' : 's'}`
+      : method === 'kernel_shap'
+        ? `a network's run keeps its first ${kept} explained, as KernelSHAP costs thousands of model calls a row`
+        : `a run keeps its first ${kept} explained`;
+  return `cairn: ${got} of the ${asked} rows asked: ${why}.\n`;
 }
 
 const fmt = (v: number) =>
@@ -69,6 +89,8 @@ export function addExplainCommand(program: Command): void {
     .action(async (ref: string, o: { rows: number; json?: boolean }) => {
       await withService(program, 'cli', async (s) => {
         const r = await s.invoke('models.explain', { name: ref, rows: o.rows });
+        const note = keptRowsNote(r, o.rows);
+        if (note) warn(note);
         print(Boolean(o.json), explainJson(r), () => explainText(r));
       });
     });

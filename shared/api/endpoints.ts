@@ -99,6 +99,8 @@ export const EndpointTestRequest = z.object({
   version: z.number().int().positive().optional(),
   alias: z.string().min(1).max(64).optional(),
   instances: z.array(z.record(z.string(), z.unknown())).min(1).max(1_000),
+  /** Ask with ?explain=true: each prediction's contributions per column, and their base. */
+  explain: z.boolean().optional(),
 });
 export type EndpointTestRequest = z.input<typeof EndpointTestRequest>;
 

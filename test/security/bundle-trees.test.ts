@@ -2,38 +2,16 @@
 // builds and scores in bounded time. Each crafted bundle is a real exported GBDT bundle with only
 // trees.json rewritten (and every hash rewritten to match), so the trees are the one thing wrong;
 // each is refused at import, naming why, leaving nothing behind. The untouched bundle imports.
-import { readFile, readdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TreeEnsembleJson } from '../../electron/core/training/gbdt/tree-format.js';
-import type { CairnService } from '../../electron/core/service.js';
-import { freshService } from '../unit/electron/core/helpers.js';
-import { buildZip, rehash, type FixtureEntry } from '../unit/electron/core/registry/zip-fixture.js';
-import { importRefusal } from '../unit/electron/core/registry/import-refusal.js';
-import { classificationCsv } from '../unit/electron/core/training/data.js';
+import { rehash, type FixtureEntry } from '../unit/electron/core/registry/zip-fixture.js';
+import { useExportedFlowers } from './exported-flowers.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
-let service: CairnService;
-let home: string;
-let tmp: string;
-let close: () => Promise<void>;
-/** The files of the exported GBDT bundle (bundle.json included). */
-const good = new Map<string, Buffer>();
-
-beforeAll(async () => {
-  ({ service, home, close } = await freshService());
-  tmp = path.dirname(home);
-  await writeFile(path.join(tmp, 'flowers.csv'), classificationCsv());
-  await service.invoke('datasets.importNow', { path: path.join(tmp, 'flowers.csv') });
-  await service.invoke('runs.startNow', { dataset: 'flowers', target: 'label', model: 'gbdt', trees: 5 });
-  const out = path.join(tmp, 'trees.zip');
-  await service.invoke('models.export', { name: 'flowers', out });
-  await service.invoke('models.import', { path: out, name: 'trees-copy' });
-  const dir = path.join(home, 'models', 'trees-copy', '1');
-  for (const name of await readdir(dir)) good.set(name, await readFile(path.join(dir, name)));
-}, 120_000);
-afterAll(async () => close());
+const flowers = useExportedFlowers({ model: 'gbdt', trees: 5 });
+/** The files of the exported bundle (bundle.json included). */
+const good = flowers.files;
 
 /** The good bundle with trees.json edited by `edit`, every hash rewritten to match. */
 function crafted(edit: (trees: TreeEnsembleJson) => void): FixtureEntry[] {
@@ -52,15 +30,11 @@ function root(trees: TreeEnsembleJson) {
 }
 
 describe('import of a tree model bundle', () => {
-  let n = 0;
-  const refusal = (entries: FixtureEntry[]) =>
-    importRefusal(service, home, path.join(tmp, `crafted-${++n}.zip`), entries);
+  const { refusal } = flowers;
 
   it('takes the bundle as exported, rebuilt by the fixture generator (the control)', async () => {
     expect(good.has('trees.json')).toBe(true);
-    const file = path.join(tmp, 'control.zip');
-    await writeFile(file, buildZip(crafted(() => undefined)));
-    expect(await service.invoke('models.import', { path: file, name: 'control' })).toMatchObject({ version: 1 });
+    expect(await flowers.imports(crafted(() => undefined))).toMatchObject({ version: 1 });
   });
 
   it('refuses a node graph with a cycle (scoring would never reach a leaf)', async () => {

@@ -4,34 +4,29 @@
 // single linear layer, KernelSHAP for a network), and partial dependence of the top columns.
 // Contributions are per column (a one-hot group summed into its column) and in the units a person
 // reads: log-odds of the explained class, a network's class probability, or the target's value.
-import type { Explanation, PartialDependence as PdView, RowExplanation } from '../../../shared/api.js';
+import {
+  KEPT_ROWS,
+  type Explanation,
+  type PartialDependence as PdView,
+  type RowExplanation,
+} from '../../../shared/api.js';
 import { cellOf } from '../monitoring/training-rows.js';
 import type { ColumnSet } from '../training/columns.js';
 import { importance as treeGains } from '../training/gbdt/importance.js';
 import type { TreeEnsembleJson } from '../training/gbdt/tree-format.js';
-import type { PreprocessManifest } from '../training/manifest.js';
+import { featureWidth, type PreprocessManifest } from '../training/manifest.js';
 import type { Predictor } from '../training/predictor.js';
 import { targetScale } from '../training/preprocess.js';
-import { seededRandom, shuffleInPlace } from '../training/seeded-random.js';
-import { sumByGroup, type Attributions } from './attributions.js';
-import { featureGroups, type FeatureGroup } from './feature-groups.js';
-import { kernelShap } from './kernel-shap.js';
-import { featureMeans, linearShap, type DenseWeights } from './linear-shap.js';
+import { backgroundRows } from './explain-sample.js';
+import type { FeatureGroup } from './feature-groups.js';
+import { featureMeans, type DenseWeights } from './linear-shap.js';
 import { partialDependence } from './partial-dependence.js';
 import { accuracyScorer, permutationImportance, r2Scorer } from './permutation-importance.js';
-import { treeShapExplainer } from './tree-shap.js';
+import { rowExplainer } from './row-explainer.js';
+import { sampleRows, takeRows } from './row-sample.js';
 
-/**
- * Test rows explained in order, and the worst errors besides, per method. KernelSHAP costs about
- * 2,000 coalitions × the background rows in model calls per row (on wine's MLP, 30 rows against
- * 20 background rows took 2.4 s of a 7 s run), so a network explains fewer rows.
- */
-const FIRST_ROWS = { tree_shap: 100, linear: 100, kernel_shap: 10 } as const;
-const WORST_ROWS = { tree_shap: 10, linear: 10, kernel_shap: 5 } as const;
 /** Test rows permutation importance and partial dependence score (a seeded sample of larger splits). */
 const IMPORTANCE_ROWS = 2000;
-/** Training rows KernelSHAP integrates over (a seeded sample). */
-const BACKGROUND_ROWS = 10;
 /** Columns partial dependence is drawn for: the most important ones. */
 const PD_COLUMNS = 4;
 
@@ -53,30 +48,20 @@ export interface RunToExplain {
   seed: number;
 }
 
-/** Rows `picked` of a row-major matrix `x` of width d. */
-function takeRows(x: Float32Array, d: number, picked: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(picked.length * d);
-  for (let i = 0; i < picked.length; i++) {
-    const r = picked[i] as number;
-    out.set(x.subarray(r * d, (r + 1) * d), i * d);
-  }
-  return out;
-}
-
-/** `k` row numbers below n, a seeded sample in ascending order (all of them when n ≤ k). */
-function sampleRows(n: number, k: number, seed: number): Uint32Array {
-  const all = Uint32Array.from({ length: n }, (_, i) => i);
-  if (n <= k) return all;
-  return shuffleInPlace(all, seededRandom(seed)).subarray(0, k).sort();
-}
-
 export function explainRun(run: RunToExplain): Explanation {
-  const { task, classes, preprocess, predictor, test } = run;
-  const groups = featureGroups(preprocess);
-  const d = groups.reduce((n, g) => n + g.features.length, 0);
+  const { task, classes, predictor, test } = run;
+  const d = featureWidth(run.preprocess);
+  const explainer = rowExplainer(
+    {
+      ...run,
+      ...(run.linear ? { means: featureMeans(run.train.x, run.train.n, d) } : {}),
+      ...(!run.trees && !run.linear ? { background: backgroundRows(run.train.x, run.train.n, d, run.seed) } : {}),
+    },
+    { seed: run.seed },
+  );
+  const { groups, method } = explainer;
   const nTest = test.y.length;
-  const { mean, std } = targetScale(preprocess);
-  const method = run.trees ? 'tree_shap' : run.linear ? 'linear' : 'kernel_shap';
+  const { mean, std } = targetScale(run.preprocess);
   const predict = (x: Float32Array, n: number) => predictor.predict(x, n);
   const scores = test.scores;
   const k = predictor.units;
@@ -99,31 +84,19 @@ export function explainRun(run: RunToExplain): Explanation {
     task === 'classification'
       ? 1 - (scores[i * k + (test.y[i] as number)] as number)
       : Math.abs(((scores[i] as number) - (test.y[i] as number)) * std);
-  const first = Math.min(nTest, FIRST_ROWS[method]);
+  const first = Math.min(nTest, KEPT_ROWS[method].first);
   const byError = Array.from({ length: nTest }, (_, i) => i).sort((a, b) => errorOf(b) - errorOf(a));
-  const worstRows = byError.slice(0, WORST_ROWS[method]);
+  const worstRows = byError.slice(0, KEPT_ROWS[method].worst);
   const picked = [...Array.from({ length: first }, (_, i) => i), ...worstRows.filter((i) => i >= first)];
-  const xPicked = takeRows(test.x, d, picked);
   // The output explained per row: the predicted class's, or the value.
-  const explainedOutput = picked.map((i) => (task === 'classification' ? predicted(i) : 0));
-  const { attributions, errorBound } = attribute(run, groups, xPicked, picked.length, explainedOutput);
+  const explained = explainer.explain(
+    takeRows(test.x, d, picked),
+    picked.length,
+    picked.map((i) => (task === 'classification' ? predicted(i) : 0)),
+  );
 
   const rows: RowExplanation[] = picked.map((i, p) => {
-    const out = explainedOutput[p] as number;
-    const outputs = attributions.outputs;
-    // A binary tree model has one output, class 1's log-odds; class 0's is its negative.
-    const sign = run.trees && outputs === 1 && task === 'classification' && out === 0 ? -1 : 1;
-    const o = outputs === 1 ? 0 : out;
-    const at = (p * outputs + o) * attributions.width;
-    const unit = task === 'regression' ? std : 1;
-    const contributions: Record<string, number> = {};
-    let sum = 0;
-    groups.forEach((g, j) => {
-      const c = sign * (attributions.values[at + j] as number) * unit;
-      contributions[g.name] = c;
-      sum += c;
-    });
-    const base = sign * (attributions.base[o] as number) * unit + (task === 'regression' ? mean : 0);
+    const { explained: out, output, base, contributions } = explained[p]!;
     const values: Record<string, string | number | boolean | null> = {};
     for (const g of groups) values[g.name] = cellOf(run.data.columns.get(g.name)!, test.rows[i] as number);
     const label = test.y[i] as number;
@@ -132,7 +105,7 @@ export function explainRun(run: RunToExplain): Explanation {
       prediction: task === 'classification' ? (classes![out] as string) : (scores[i] as number) * std + mean,
       actual: task === 'classification' ? (classes![label] ?? null) : label * std + mean,
       explainedClass: task === 'classification' ? (classes![out] as string) : null,
-      output: base + sum,
+      output,
       base,
       contributions,
       values,
@@ -140,10 +113,12 @@ export function explainRun(run: RunToExplain): Explanation {
     };
   });
   const position = new Map(picked.map((i, p) => [i, p]));
+  // The largest 95% interval half-width over the rows' contributions (KernelSHAP's; else null).
+  const errorBound = method === 'kernel_shap' ? explained.reduce((m, r) => Math.max(m, r.errorBound ?? 0), 0) : null;
 
   return {
     method,
-    output: task === 'regression' ? 'value' : method === 'kernel_shap' ? 'probability' : 'log_odds',
+    output: explainer.output,
     errorBound,
     metric: scorer.name,
     importanceRows: sample.length,
@@ -162,34 +137,6 @@ function argmax(y: ArrayLike<number>, at: number, k: number): number {
   let best = 0;
   for (let c = 1; c < k; c++) if ((y[at + c] as number) > (y[at + best] as number)) best = c;
   return best;
-}
-
-/** Per-column attributions of the picked rows by the run's method, and KernelSHAP's 95% bound. */
-function attribute(
-  run: RunToExplain,
-  groups: readonly FeatureGroup[],
-  x: Float32Array,
-  n: number,
-  explained: readonly number[],
-): { attributions: Attributions; errorBound: number | null } {
-  if (run.trees)
-    return { attributions: sumByGroup(treeShapExplainer(run.trees).explain(x, n), groups), errorBound: null };
-  const d = run.train.x.length / Math.max(1, run.train.n);
-  if (run.linear) {
-    const means = featureMeans(run.train.x, run.train.n, d);
-    return { attributions: sumByGroup(linearShap(run.linear, x, n, means), groups), errorBound: null };
-  }
-  const background = takeRows(run.train.x, d, sampleRows(run.train.n, BACKGROUND_ROWS, run.seed));
-  const shap = kernelShap((rows, m) => run.predictor.predict(rows, m), x, n, background, groups, { seed: run.seed });
-  // The largest 95% interval half-width over the explained outputs' contributions.
-  let bound = 0;
-  for (let r = 0; r < n; r++) {
-    const o = shap.outputs === 1 ? 0 : (explained[r] as number);
-    const at = (r * shap.outputs + o) * shap.width;
-    for (let j = 0; j < shap.width; j++) bound = Math.max(bound, 1.96 * (shap.stdErr[at + j] as number));
-  }
-  const unit = run.task === 'regression' ? targetScale(run.preprocess).std : 1;
-  return { attributions: shap, errorBound: shap.exact ? 0 : bound * unit };
 }
 
 /** Gain and split counts per column (a tree model's columns are one feature each). */

@@ -4,7 +4,8 @@
 // by anyone, so it trusts nothing: every entry is a bare file name (no folders, `..`, absolute
 // paths, links or encryption), sizes and compression ratios are capped before a byte is inflated,
 // every file's size and hash must match bundle.json, the model's own weight paths must be files of
-// the bundle, and its topology must be one its kind's allow-list holds (kind-topologies.ts).
+// the bundle, and its topology must be one its kind's allow-list holds (kind-topologies.ts); a
+// tree model's trees.json and a dense model's explain.json must fit its preprocessing.
 // Entries are extracted into a fresh folder with exclusive creates, so a name can never reach
 // outside it; the caller renames the checked folder into place.
 import { createHash, randomUUID } from 'node:crypto';
@@ -19,6 +20,7 @@ import { z } from 'zod';
 import { InputField, ModelLineage, OutputSignature, TaskName, TrainingDataSummary } from '../../../shared/api.js';
 import { fsyncDir, fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
+import { checkedExplainSample, EXPLAIN_CAPS, EXPLAIN_JSON } from '../explain/explain-sample.js';
 import { placeOutput, type WriteTarget } from '../file-access.js';
 import {
   ARTIFACT_MANIFEST,
@@ -223,6 +225,11 @@ export async function readBundle(
         throw refused(file, `the entry ${name} would inflate to ${declared} bytes (at most ${limits.maxEntryBytes})`, {
           entry: name,
         });
+      // Read whole to be checked below, so capped first.
+      if (name === EXPLAIN_JSON && declared > EXPLAIN_CAPS.maxBytes)
+        throw refused(file, `${EXPLAIN_JSON} would inflate to ${declared} bytes (at most ${EXPLAIN_CAPS.maxBytes})`, {
+          entry: name,
+        });
       total += declared;
       if (total > limits.maxTotalBytes)
         throw refused(file, `its entries would inflate to more than ${limits.maxTotalBytes} bytes`);
@@ -239,6 +246,7 @@ export async function readBundle(
         name === ARTIFACT_MANIFEST ||
         name === MODEL_JSON ||
         name === TREES_JSON ||
+        name === EXPLAIN_JSON ||
         name === PREPROCESS_JSON ||
         name === CARD_JSON;
       const guard = new Transform({
@@ -348,7 +356,27 @@ function checkBundle(
     throw refused(file, `${BUNDLE_JSON} says ${manifest.task} but ${CARD_JSON} says ${card.task}`);
   if (card.modelKind === 'gbdt') checkTreesEntry(file, found, artifact, preprocess);
   else checkNetworkEntries(file, found, artifact, card);
+  checkExplainEntry(file, found, preprocess);
   return manifest;
+}
+
+/**
+ * A dense model's explain.json (models saved before it have none): within its caps, its means and
+ * background rows as wide as the preprocessing's features, every number finite.
+ */
+function checkExplainEntry(
+  file: string,
+  found: Map<string, { size: number; sha256: string; data?: Buffer }>,
+  preprocess: PreprocessManifest,
+): void {
+  const entry = found.get(EXPLAIN_JSON);
+  if (!entry) return;
+  const checked = checkedExplainSample(
+    entry.size,
+    () => readJson(file, EXPLAIN_JSON, entry.data),
+    featureWidth(preprocess),
+  );
+  if (!checked.ok) throw refused(file, checked.reason, { entry: EXPLAIN_JSON });
 }
 
 /** A tree model's trees.json: listed, and a well-formed ensemble that fits its preprocessing. */

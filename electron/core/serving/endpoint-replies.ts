@@ -109,6 +109,8 @@ export interface Answer {
   row: number;
   at: number;
   latencyMs: number;
+  /** With ?explain=true: each prediction's explanation members (explain-predictions.ts), not logged. */
+  explanations?: string[];
 }
 
 /** The Content-Type of a prediction answer. */
@@ -124,7 +126,10 @@ export function predictionsText(log: RequestLog, a: Answer): string {
   for (let i = 0; i < a.instances.length; i++) {
     const id = newPredictionId(a.at);
     const out = a.model.encode(a.y, a.row + i);
-    body += `${i ? ',' : ''}{"id":"${id}",${out.json.slice(1)}`;
+    const explanation = a.explanations?.[i];
+    body += explanation
+      ? `${i ? ',' : ''}{"id":"${id}",${out.json.slice(1, -1)},${explanation}}`
+      : `${i ? ',' : ''}{"id":"${id}",${out.json.slice(1)}`;
     log.add({
       at: a.at,
       model: a.spec.name,

@@ -1,6 +1,10 @@
-// One model version loaded for serving: its predictor (network or trees), compiled input check and
-// output decoding. A network's calls run inside tf.tidy, so no tensor outlives the call that made it.
+// One model version loaded for serving: its predictor (network or trees), compiled input check,
+// output decoding and, made on first use, its row explainer. A network's calls run inside tf.tidy,
+// so no tensor outlives the call that made it.
+import type { KernelShapOptions } from '../explain/kernel-shap.js';
+import { rowExplainer, type RowExplainer } from '../explain/row-explainer.js';
 import { loadArtifacts, type ModelCard } from '../training/artifacts.js';
+import { denseChain } from '../training/dense-forward.js';
 import type { PreprocessManifest } from '../training/manifest.js';
 import type { ModelCost } from '../training/topology.js';
 import { targetScale } from '../training/preprocess.js';
@@ -36,8 +40,18 @@ export interface LoadedModel {
   predict(x: Float32Array, n: number): Float32Array;
   /** Row i of a model call's output as the API's prediction. */
   encode(y: Float32Array, i: number): EncodedOutput;
+  /**
+   * The explainer of this version's rows (built on the first call, never on the prediction path),
+   * or why it has none: a network saved before explain.json has no background to integrate over.
+   * `kernel` bounds KernelSHAP's model calls; the endpoint's limits, the same on every call.
+   */
+  explainer(kernel: KernelShapOptions): RowExplainer | { unavailable: string };
   dispose(): void;
 }
+
+/** Why a network saved before explain.json cannot be explained. */
+export const NO_BACKGROUND =
+  'this network was saved before models kept a sample of their training rows to explain with; retrain to explain this network';
 
 /**
  * How row i of a model call's output reads as JSON: a classifier's label and class probabilities,
@@ -73,7 +87,7 @@ export function outputEncoder(
 
 /** Loads a served version after checking its files against the recorded sha256 and its topology against its kind's allow-list. */
 export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
-  const { predictor, preprocess, card, cost } = await loadArtifacts(spec.dir, spec.sha256);
+  const { predictor, preprocess, card, cost, trees, model, explainSample } = await loadArtifacts(spec.dir, spec.sha256);
   const validator = compileValidator(preprocess);
   const target = preprocess.target;
   const classes = target?.task === 'classification' ? target.classes : null;
@@ -84,6 +98,24 @@ export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
   // A warm-up call: the first predict builds kernels and caches, which should not land on a request.
   predict(new Float32Array(width), 1);
   const encode = outputEncoder(classes, mean, std);
+  // A linear or logistic model is one Dense layer, explained exactly; an MLP through KernelSHAP.
+  const linear = model && card.modelKind !== 'mlp' ? denseChain(model, width)?.[0] : undefined;
+  let explainer: RowExplainer | { unavailable: string } | undefined;
+  const explainable = (kernel: KernelShapOptions) => {
+    if (!trees && !linear && !explainSample) return { unavailable: NO_BACKGROUND };
+    return rowExplainer(
+      {
+        task: target?.task === 'classification' ? 'classification' : 'regression',
+        classes,
+        preprocess,
+        predictor,
+        ...(trees ? { trees } : {}),
+        ...(linear ? { linear } : {}),
+        ...(explainSample ? { means: explainSample.means, background: explainSample.background } : {}),
+      },
+      kernel,
+    );
+  };
   return {
     name: spec.name,
     version: spec.version,
@@ -94,6 +126,7 @@ export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
     cost,
     predict,
     encode,
+    explainer: (kernel) => (explainer ??= explainable(kernel)),
     dispose: () => predictor.dispose(),
   };
 }

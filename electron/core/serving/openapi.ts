@@ -66,6 +66,39 @@ export const PREDICT_RESPONSE_SCHEMA = {
             description: 'Class to probability; null where the model answered a number that is not finite',
           },
           value: { type: ['number', 'null'], description: 'null where the model answered a number that is not finite' },
+          base: {
+            type: ['number', 'null'],
+            description:
+              'With ?explain=true: the explained output averaged over the training data, where the contributions start',
+          },
+          contributions: {
+            type: 'object',
+            additionalProperties: { type: ['number', 'null'] },
+            description:
+              'With ?explain=true: input column to its contribution (SHAP value); base plus their sum is the explained output',
+          },
+          explained: {
+            type: 'object',
+            description: 'With ?explain=true: what base and contributions add up to',
+            properties: {
+              method: {
+                enum: ['tree_shap', 'linear', 'kernel_shap'],
+                description:
+                  'Exact TreeSHAP (trees), exact for a linear or logistic model, or sampled KernelSHAP (networks)',
+              },
+              output: {
+                enum: ['log_odds', 'probability', 'value'],
+                description:
+                  "The predicted class's log-odds (trees, logistic), its probability (networks), or the predicted value",
+              },
+              class: { type: ['string', 'null'], description: 'The class explained: the predicted label' },
+              errorBound: {
+                type: ['number', 'null'],
+                description:
+                  "KernelSHAP's largest 95% error of a contribution (0 when every coalition was enumerated); null where exact",
+              },
+            },
+          },
         },
       },
     },
@@ -171,7 +204,9 @@ export function openApiDocument(models: DescribedModel[], secured: boolean, vers
       description: 'One prediction per instance, in order',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/PredictResponse' } } },
     },
-    400: error("An instance failed the model's input schema: one error per field"),
+    400: error(
+      "An instance failed the model's input schema (one error per field); or, with ?explain=true, too many instances to explain or a network saved without the training sample explanations need (cannot_explain)",
+    ),
     401: error('Missing or wrong API key'),
     404: error('No such model, version or alias on this endpoint'),
     413: error('Body over the size limit'),
@@ -180,8 +215,16 @@ export function openApiDocument(models: DescribedModel[], secured: boolean, vers
     504: error('The request waited past its deadline'),
   };
   const name = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
+  const explain = {
+    name: 'explain',
+    in: 'query',
+    required: false,
+    schema: { type: 'boolean', default: false },
+    description:
+      "Also answer each prediction's contributions per input column and their base; explained requests take fewer instances (a network's fewest)",
+  };
   const predict = (summary: string, parameters: unknown[]) => ({
-    post: { summary, parameters, requestBody: predictBody, responses: predictResponses },
+    post: { summary, parameters: [...parameters, explain], requestBody: predictBody, responses: predictResponses },
   });
   return {
     openapi: '3.1.0',

@@ -1,10 +1,12 @@
 // POST /v1/models/{name}/predict, .../versions/{version}/predict and .../aliases/{alias}/predict:
 // finds the version, admits the request, checks its instances, queues them on the version's
-// batcher until the request's deadline, and answers (endpoint-replies.ts).
+// batcher until the request's deadline, and answers (endpoint-replies.ts); with ?explain=true each
+// prediction also carries its contributions (explain-predictions.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Admission } from './admission.js';
 import { DeadlineError } from './batcher.js';
 import { UNSERVED, type EndpointMetrics } from './endpoint-metrics.js';
+import { explainAsked, explainerFor, explanationMembers } from './explain-predictions.js';
 import { errorBody, overloaded, PREDICTIONS_TYPE, predictionsText, recordRefusal } from './endpoint-replies.js';
 import { routeKey, type ModelRoutes, type NamedModel } from './model-routes.js';
 import type { EndpointLimits, ServedModel } from './protocol.js';
@@ -121,6 +123,10 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDe
         `unknown body field${extraKeys.length > 1 ? 's' : ''}: ${extraKeys.join(', ')}`,
       );
     const { model, batcher } = entry;
+    const asked = explainAsked(req.query);
+    if (asked === 'bad') return refuse(attempt, spec, 400, 'invalid_input', 'explain must be true or false');
+    const explaining = asked ? explainerFor(model, instances.length, limits) : undefined;
+    if (explaining && 'refused' in explaining) return refuse(attempt, spec, 400, 'cannot_explain', explaining.refused);
     const checked = model.validator.check(instances);
     if ('errors' in checked) {
       const first = checked.errors[0];
@@ -139,6 +145,8 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDe
     admission.inFlight++;
     try {
       const { y, row } = await batcher.submit(checked.x, instances.length, at + limits.requestDeadlineMs);
+      const explanations =
+        explaining && (await explanationMembers(model, explaining.explainer, checked.x, instances.length, y, row));
       const latencyMs = performance.now() - t0;
       const text = predictionsText(log, {
         spec,
@@ -149,6 +157,7 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDe
         row,
         at,
         latencyMs,
+        ...(explanations ? { explanations } : {}),
       });
       metrics.request(spec.name, spec.version, 200, latencyMs, instances.length);
       return reply.type(PREDICTIONS_TYPE).send(text);

@@ -38,6 +38,12 @@ export interface EndpointLimits {
   bodyLimit: number;
   /** Instances per request. */
   maxInstances: number;
+  /**
+   * Instances per request asked with ?explain=true: exact explanations (trees, linear models) cost
+   * about a prediction's worth each, a network's KernelSHAP some 20,000 model rows each.
+   */
+  maxExplainedInstances: number;
+  maxNetworkExplainedInstances: number;
   /** Open connections at once that have sent a complete request head; past it, 503 and close. */
   maxConnections: number;
   /**
@@ -67,6 +73,8 @@ export const DEFAULT_LIMITS: EndpointLimits = {
   maxBatchDelayMs: 1,
   bodyLimit: 1024 * 1024,
   maxInstances: 1_000,
+  maxExplainedInstances: 100,
+  maxNetworkExplainedInstances: 10,
   maxConnections: 1_024,
   maxPendingConnections: 1_024,
   maxConnectionsPerAddress: 256,

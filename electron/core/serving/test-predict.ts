@@ -12,7 +12,7 @@ export async function testPredict(
 ): Promise<EndpointTestResult> {
   if (!endpoint.url || endpoint.status !== 'running')
     throw new CairnError('conflict', `the endpoint is ${endpoint.status}; send once it is running`);
-  const url = `${endpoint.url}${predictPath(req.model, req)}`;
+  const url = `${endpoint.url}${predictPath(req.model, req, req.explain)}`;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
   const t0 = performance.now();

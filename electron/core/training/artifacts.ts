@@ -18,6 +18,12 @@ import {
   isBareName,
 } from './artifact-format.js';
 import { CairnError } from '../errors.js';
+import {
+  checkedExplainSample,
+  EXPLAIN_JSON,
+  ExplainSampleJson,
+  type ExplainSample,
+} from '../explain/explain-sample.js';
 import { checkedTrees } from './gbdt/saved-trees.js';
 import { treeCost } from './gbdt/tree-cost.js';
 import { TREES_JSON, TreeEnsembleJson } from './gbdt/tree-format.js';
@@ -51,6 +57,8 @@ export interface LoadedArtifacts {
   card: ModelCard;
   /** What one row costs to score, from the checked topology or trees. */
   cost: ModelCost;
+  /** A dense model's feature means and background rows (explain.json); absent in models saved before them. */
+  explainSample?: ExplainSample;
   /** Frees the network's tensors (nothing for trees). */
   dispose(): void;
 }
@@ -65,6 +73,7 @@ export async function saveArtifacts(
   body: ModelBody,
   preprocess: PreprocessManifest,
   card: ModelCard,
+  explainSample?: ExplainSampleJson,
 ): Promise<SavedArtifacts> {
   await mkdir(dir, { recursive: true });
   const files: Record<string, string> = {};
@@ -94,6 +103,7 @@ export async function saveArtifacts(
     );
   await put(PREPROCESS_JSON, JSON.stringify(PreprocessManifest.parse(preprocess), null, 2));
   await put(CARD_JSON, JSON.stringify(ModelCard.parse(card), null, 2));
+  if (explainSample) await put(EXPLAIN_JSON, JSON.stringify(ExplainSampleJson.parse(explainSample)));
   const manifest: ArtifactManifest = { format: 'cairn-artifact/1', files };
   const manifestText = JSON.stringify(manifest, null, 2);
   await writeFile(path.join(dir, ARTIFACT_MANIFEST), manifestText);
@@ -187,9 +197,20 @@ export async function loadArtifacts(dir: string, expectedSha256?: string): Promi
   const weightData = tf.io.concatenateArrayBuffers(
     buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer),
   );
+  const explain = contents.get(EXPLAIN_JSON);
+  const sample = explain && checkedExplainSample(explain.byteLength, () => json(EXPLAIN_JSON), width);
+  if (sample && !sample.ok) throw tampered(dir, sample.reason);
   const model = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData }),
   );
   const predictor = networkPredictor(model, width, units);
-  return { model, predictor, preprocess, card, cost, dispose: () => predictor.dispose() };
+  return {
+    model,
+    predictor,
+    preprocess,
+    card,
+    cost,
+    ...(sample ? { explainSample: sample.sample } : {}),
+    dispose: () => predictor.dispose(),
+  };
 }

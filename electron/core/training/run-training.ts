@@ -13,6 +13,7 @@ import type { PreprocessManifest } from './manifest.js';
 import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './evaluation-metrics.js';
 import type { Explanation } from '../../../shared/api.js';
 import { explainRun, type RunToExplain } from '../explain/explain-run.js';
+import { explainSampleJson } from '../explain/explain-sample.js';
 import type { DenseWeights } from '../explain/linear-shap.js';
 import { denseChain } from './dense-forward.js';
 import { fitTrees } from './fit-trees.js';
@@ -373,18 +374,24 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       features: names,
     };
     const artifactDir = path.join(input.workDir, 'model');
-    const saved = await saveArtifacts(artifactDir, fitted.body, preprocess, {
-      format: 'cairn-model-card/1',
-      task,
-      target: input.target,
-      classes,
-      features: preprocess.features.map((f) => f.column),
-      metrics: { test: metrics },
-      modelKind: model.kind,
-      backend: backendName,
-      tfjsVersion: tfjsVersion(),
-      createdAt: new Date().toISOString(),
-    });
+    const saved = await saveArtifacts(
+      artifactDir,
+      fitted.body,
+      preprocess,
+      {
+        format: 'cairn-model-card/1',
+        task,
+        target: input.target,
+        classes,
+        features: preprocess.features.map((f) => f.column),
+        metrics: { test: metrics },
+        modelKind: model.kind,
+        backend: backendName,
+        tfjsVersion: tfjsVersion(),
+        createdAt: new Date().toISOString(),
+      },
+      'network' in fitted.body ? explainSampleJson(trainData.x, trainData.y.length, width, train.seed) : undefined,
+    );
     return {
       task,
       backend: backendName,

@@ -93,12 +93,14 @@ export interface CurlArgs {
   apiKey?: string | null;
   /** Shows the key as this text instead (e.g. while it is hidden on screen). */
   keyPlaceholder?: string;
+  /** Asks for each prediction's contributions (?explain=true). */
+  explain?: boolean;
 }
 
 /** A curl command that sends the console's request. */
-export function curlSnippet({ url, model, target, instances, apiKey, keyPlaceholder }: CurlArgs): string {
+export function curlSnippet({ url, model, target, instances, apiKey, keyPlaceholder, explain }: CurlArgs): string {
   const lines = [
-    `curl -sS -X POST ${shellQuote(`${url.replace(/\/+$/, '')}${predictPath(model, target)}`)}`,
+    `curl -sS -X POST ${shellQuote(`${url.replace(/\/+$/, '')}${predictPath(model, target, explain)}`)}`,
     `-H 'Content-Type: application/json'`,
   ];
   if (apiKey) lines.push(`-H ${shellQuote(`Authorization: Bearer ${keyPlaceholder ?? apiKey}`)}`);

@@ -1,13 +1,26 @@
 // The test console of one endpoint: pick a served model (its default, a version or an alias), fill
 // a form generated from its input schema, send it through the host (endpoints.testPredict), and
-// read the answer and its latency; the same request as a curl command to copy.
+// read the answer and its latency (with Explain ticked, also why: the prediction's contributions as
+// a waterfall); the same request as a curl command to copy.
 import { useMemo, useState, type FormEvent } from 'react';
 import type { Endpoint, EndpointTestResult, InputField, ModelCardView } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
+import { Chart } from '../../components/chart.js';
+import { CheckField } from '../../components/check-field.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { useAsync } from '../../lib/use-async.js';
-import { curlSnippet, defaultValues, routesOf, toInstance, type FormValues, type Route } from './console-form.js';
+import { waterfallOption } from '../runs/explain-charts.js';
+import { consoleExplanation } from './console-explanation.js';
+import {
+  curlSnippet,
+  defaultValues,
+  routesOf,
+  toInstance,
+  type FormValues,
+  type InstanceValue,
+  type Route,
+} from './console-form.js';
 import { CopyButton } from './copy-button.js';
 
 export function TestConsole({ endpoint }: { endpoint: Endpoint }) {
@@ -54,6 +67,9 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
   const [values, setValues] = useState<FormValues>(() => defaultValues(card.inputs, card.trainingData));
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<EndpointTestResult | undefined>(undefined);
+  // The instance the answer is for: the waterfall labels its columns with these values.
+  const [sent, setSent] = useState<Record<string, InstanceValue>>({});
+  const [explain, setExplain] = useState(false);
   // Answers so far: tells one answer from the next when they read the same.
   const [answers, setAnswers] = useState(0);
   const [error, setError] = useState<ApiError | undefined>(undefined);
@@ -73,10 +89,12 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
         model: route.model,
         ...route.target,
         instances: [instance],
+        ...(explain ? { explain: true } : {}),
       })
       .then(
         (r) => {
           setResult(r);
+          setSent(instance);
           setAnswers((n) => n + 1);
           setBusy(false);
         },
@@ -94,6 +112,7 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
     target: route.target,
     instances: instance ? [instance] : [],
     apiKey: endpoint.apiKey,
+    explain,
   };
   const curl = curlSnippet({ ...curlArgs, ...(showKey ? {} : { keyPlaceholder: '$CAIRN_API_KEY' }) });
   const curlToCopy = curlSnippet(curlArgs);
@@ -124,6 +143,9 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
           >
             {busy ? 'Sending…' : 'Send'}
           </button>
+          <CheckField checked={explain} onChange={setExplain} testId="console-explain">
+            Explain
+          </CheckField>
           <button
             type="button"
             className="btn btn-ghost"
@@ -135,7 +157,7 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
         </div>
       </form>
       {error && <ErrorPanel title="The request did not reach the endpoint" error={error} />}
-      {result && <ConsoleResult result={result} card={card} answers={answers} />}
+      {result && <ConsoleResult result={result} card={card} answers={answers} sent={sent} />}
       <div className="curl-block">
         <div className="curl-head">
           <h3>curl</h3>
@@ -263,13 +285,17 @@ function ConsoleResult({
   result,
   card,
   answers,
+  sent,
 }: {
   result: EndpointTestResult;
   card: ModelCardView;
   answers: number;
+  sent: Record<string, InstanceValue>;
 }) {
   const ok = result.status >= 200 && result.status < 300;
   const p = ok ? firstPrediction(result.body) : undefined;
+  const why = useMemo(() => (ok ? consoleExplanation(result.body, sent) : undefined), [ok, result, sent]);
+  const waterfall = useMemo(() => why && waterfallOption(why.row, why.outputLabel), [why]);
   const probs = p?.probabilities ? Object.entries(p.probabilities).sort((a, b) => b[1] - a[1]) : [];
   // A class for a classifier, a number for a regressor.
   const predicted = p?.label ?? p?.value;
@@ -307,6 +333,21 @@ function ConsoleResult({
               </tbody>
             </table>
           )}
+        </div>
+      )}
+      {why && waterfall && (
+        <div className="console-explanation" data-testid="console-explanation">
+          <h3>Why, column by column</h3>
+          <p className="small muted">
+            How each column moves the {why.outputLabel} from its average over the training data (base) to this
+            prediction&apos;s; {why.method}.
+          </p>
+          <Chart
+            option={waterfall}
+            height={48 + (Object.keys(why.row.contributions).length + 2) * 26}
+            label="Contributions to this prediction"
+            testId="console-waterfall"
+          />
         </div>
       )}
       {/* Read from the answer above when it is a prediction; a refusal's body is the news. */}

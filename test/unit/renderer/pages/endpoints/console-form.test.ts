@@ -98,7 +98,10 @@ describe('console form', () => {
       `'Authorization: Bearer abc'`,
     );
     expect(curlSnippet({ url: 'http://h:1', model: 'm', target: { version: 2 }, instances })).toContain(
-      '/v1/models/m/versions/2/predict',
+      `/v1/models/m/versions/2/predict'`,
+    );
+    expect(curlSnippet({ url: 'http://h:1', model: 'm', target: { version: 2 }, instances, explain: true })).toContain(
+      `/v1/models/m/versions/2/predict?explain=true'`,
     );
   });
 
