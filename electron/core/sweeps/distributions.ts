@@ -1,0 +1,129 @@
+// A checked search space as the samplers see it: one distribution per parameter, with whole
+// numbers and log scales made explicit (the space's `log` on an integer setting is an integer log
+// distribution, as Optuna's IntDistribution(log=True)). Fixed values stay in, as a distribution
+// every sampler returns unchanged.
+import { SWEEP_PARAMETERS, type ModelKind, type TrialParams } from '../../../shared/sweep/parameters.js';
+import { parseSearchSpace, type SearchSpace } from '../../../shared/sweep/space.js';
+
+export type ParamValue = number | string;
+
+export type Distribution =
+  | { kind: 'fixed'; value: ParamValue }
+  | { kind: 'categorical'; choices: readonly ParamValue[] }
+  /** Whole numbers low, low + step, ... up to high; log: uniform in log (step 1). */
+  | { kind: 'int'; low: number; high: number; step: number; log: boolean; count?: number }
+  /** step: values on low + k·step; count: how many evenly (log: geometrically) spaced points a grid takes. */
+  | { kind: 'float'; low: number; high: number; step?: number; log: boolean; count?: number };
+
+export type Distributions = Readonly<Record<string, Distribution>>;
+
+/** The distributions of a space (checked for `model` first: throws SearchSpaceError). */
+export function distributionsOf(model: ModelKind, input: unknown): Distributions {
+  const space: SearchSpace = parseSearchSpace(model, input);
+  const out: Record<string, Distribution> = {};
+  for (const [name, spec] of Object.entries(space)) {
+    const setting = SWEEP_PARAMETERS[name as keyof typeof SWEEP_PARAMETERS].setting;
+    const integer = setting.type === 'integer';
+    if (spec.type === 'fixed') out[name] = { kind: 'fixed', value: spec.value };
+    else if (spec.type === 'choice') out[name] = { kind: 'categorical', choices: spec.values };
+    else if (spec.type === 'int')
+      out[name] = {
+        kind: 'int',
+        low: spec.min,
+        high: lastOnStep(spec.min, spec.max, spec.step ?? 1),
+        step: spec.step ?? 1,
+        log: false,
+      };
+    else if (spec.type === 'float')
+      out[name] = {
+        kind: 'float',
+        low: spec.min,
+        high: spec.max,
+        log: false,
+        ...(spec.step !== undefined && { step: spec.step }),
+        ...(spec.count !== undefined && { count: spec.count }),
+      };
+    else if (integer)
+      out[name] = {
+        kind: 'int',
+        low: spec.min,
+        high: spec.max,
+        step: 1,
+        log: true,
+        ...(spec.count !== undefined && { count: spec.count }),
+      };
+    else
+      out[name] = {
+        kind: 'float',
+        low: spec.min,
+        high: spec.max,
+        log: true,
+        ...(spec.count !== undefined && { count: spec.count }),
+      };
+  }
+  return out;
+}
+
+/** The highest of low, low + step, ... not above high (Optuna lowers `high` the same way). */
+function lastOnStep(low: number, high: number, step: number): number {
+  return low + Math.floor((high - low) / step) * step;
+}
+
+/** A value drawn uniformly (in log for log distributions) from `d`. */
+export function sampleUniform(d: Distribution, random: () => number): ParamValue {
+  switch (d.kind) {
+    case 'fixed':
+      return d.value;
+    case 'categorical':
+      return d.choices[Math.floor(random() * d.choices.length)]!;
+    case 'int': {
+      if (d.log)
+        return clamp(
+          Math.round(Math.exp(uniform(Math.log(d.low - 0.5), Math.log(d.high + 0.5), random))),
+          d.low,
+          d.high,
+        );
+      return d.low + Math.floor(random() * ((d.high - d.low) / d.step + 1)) * d.step;
+    }
+    case 'float': {
+      if (d.log) return Math.exp(uniform(Math.log(d.low), Math.log(d.high), random));
+      if (d.step !== undefined)
+        return onStep(
+          d.low,
+          d.step,
+          d.low + Math.floor(random() * (Math.floor((d.high - d.low) / d.step + 1e-9) + 1)) * d.step,
+        );
+      return uniform(d.low, d.high, random);
+    }
+  }
+}
+
+/** Draws each parameter of `distributions` uniformly, in the space's order. */
+export function sampleAllUniform(distributions: Distributions, random: () => number): TrialParams {
+  const out: TrialParams = {};
+  for (const [name, d] of Object.entries(distributions)) out[name] = sampleUniform(d, random);
+  return out;
+}
+
+function uniform(low: number, high: number, random: () => number): number {
+  return low + (high - low) * random();
+}
+
+export function clamp(v: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, v));
+}
+
+/** `v` rounded onto low + k·step without float dust (0.1 + 2·0.05 is 0.2, not 0.20000000000000004). */
+export function onStep(low: number, step: number, v: number): number {
+  const k = Math.round((v - low) / step);
+  const decimals = Math.max(decimalsOf(low), decimalsOf(step));
+  return Number((low + k * step).toFixed(Math.min(decimals, 15)));
+}
+
+function decimalsOf(x: number): number {
+  const s = String(x);
+  const e = s.indexOf('e-');
+  if (e >= 0) return Number(s.slice(e + 2)) + (s.indexOf('.') >= 0 ? e - s.indexOf('.') - 1 : 0);
+  const dot = s.indexOf('.');
+  return dot < 0 ? 0 : s.length - dot - 1;
+}
