@@ -38,7 +38,7 @@ describe('parseSearchSpace', () => {
   });
 
   it('names an empty space', () => {
-    expect(problemsOf('mlp', {})).toEqual([{ message: expect.stringMatching(/search space is empty/) }]);
+    expect(problemsOf('mlp', {})).toEqual([{ message: expect.stringMatching(/search space is empty/) as string }]);
   });
 
   it('names a space where nothing varies', () => {
@@ -46,12 +46,14 @@ describe('parseSearchSpace', () => {
       epochs: { type: 'fixed', value: 5 },
       optimizer: { type: 'choice', values: ['adam'] },
     });
-    expect(problems).toEqual([{ message: expect.stringMatching(/nothing to vary/) }]);
+    expect(problems).toEqual([{ message: expect.stringMatching(/nothing to vary/) as string }]);
   });
 
   it('names a parameter the model kind does not train on, and lists the ones it does', () => {
     const problems = problemsOf('gbdt', { ...LR, epochs: { type: 'int', min: 1, max: 10 } });
-    expect(problems).toEqual([{ param: 'epochs', message: expect.stringMatching(/^epochs: not a parameter of gbdt/) }]);
+    expect(problems).toEqual([
+      { param: 'epochs', message: expect.stringMatching(/^epochs: not a parameter of gbdt/) as string },
+    ]);
     expect(problems[0]!.message).toContain('maxLeaves');
     expect(problemsOf('mlp', { ...LR, colour: { type: 'fixed', value: 1 } })[0]!.param).toBe('colour');
   });
@@ -64,7 +66,7 @@ describe('parseSearchSpace', () => {
 
   it("names a range outside the setting's bounds, with the bounds", () => {
     const [problem] = problemsOf('gbdt', { subsample: { type: 'float', min: 0.5, max: 1.5 } });
-    expect(problem).toEqual({ param: 'subsample', message: expect.stringContaining('above 0, at most 1') });
+    expect(problem).toEqual({ param: 'subsample', message: expect.stringContaining('above 0, at most 1') as string });
     expect(problemsOf('mlp', { dropout: { type: 'choice', values: [0.1, 0.95] } })[0]!.message).toMatch(
       /^dropout: 0.95 outside/,
     );
@@ -122,7 +124,7 @@ describe('parseSearchSpace', () => {
       maxDepth: { type: 'int', min: 2, max: 5 },
     });
     expect(problems).toEqual([
-      { param: 'maxLeaves', message: expect.stringMatching(/at least 64.*at most 5 deep.*32 leaves/) },
+      { param: 'maxLeaves', message: expect.stringMatching(/at least 64.*at most 5 deep.*32 leaves/) as string },
     ]);
     expect(
       problemsOf('gbdt', { maxLeaves: { type: 'int', min: 16, max: 128 }, maxDepth: { type: 'int', min: 2, max: 5 } }),
@@ -131,7 +133,7 @@ describe('parseSearchSpace', () => {
 
   it('names a malformed entry by its path', () => {
     const problems = problemsOf('mlp', { units: { type: 'int', min: 8 } });
-    expect(problems[0]).toEqual({ param: 'units', message: expect.stringMatching(/^units\.max: /) });
+    expect(problems[0]).toEqual({ param: 'units', message: expect.stringMatching(/^units\.max: /) as string });
     expect(problemsOf('mlp', { units: { type: 'range', min: 8, max: 9 } })[0]!.param).toBe('units');
   });
 
