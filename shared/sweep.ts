@@ -3,3 +3,4 @@
 export * from './sweep/parameters.js';
 export * from './sweep/space.js';
 export * from './sweep/default-spaces.js';
+export * from './sweep/strategy.js';

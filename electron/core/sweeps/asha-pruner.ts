@@ -2,7 +2,8 @@
 // Tuning"), as Optuna's SuccessiveHalvingPruner applies it. Rungs sit at steps
 // minResource·η^(k + minEarlyStoppingRate); a trial reaching a rung goes on only if its value there
 // is among the best 1/η of the values every trial has reached that rung with so far (itself
-// included), so the first trial at a rung always goes on and later ones must beat the field.
+// included), so the first trial at a rung always goes on and later ones must beat the field. A
+// trial's value at a rung is its first report at or past the rung's step (curves may skip steps).
 import { loss, type PruneContext, type Pruner, type Trial } from './trials.js';
 
 export interface AshaOptions {
@@ -35,21 +36,25 @@ export class AshaPruner implements Pruner {
   shouldPrune({ trial, trials, direction }: PruneContext): boolean {
     const last = trial.curve.at(-1);
     if (!last) return false;
-    // Only a step that lands on a rung is judged; between rungs a trial runs on.
-    let k = 0;
-    while (this.rungStep(k) < last.step) k++;
-    if (this.rungStep(k) !== last.step) return false;
-    if (Number.isNaN(last.value)) return true;
-    const value = loss(last.value, direction);
-    const others = trials.filter((t) => t.number !== trial.number).flatMap((t) => rungValue(t, last.step, direction));
-    const competing = [...others, value].sort((a, b) => a - b);
-    const promotable = Math.max(0, Math.floor(competing.length / this.eta) - 1);
-    return value > competing[promotable]!;
+    const previous = trial.curve.at(-2)?.step ?? 0;
+    // Judge at each rung passed since the previous report (one, when every step is reported; more
+    // when a curve skips steps), with the value just reported, as Optuna does.
+    for (let k = 0; this.rungStep(k) <= last.step; k++) {
+      const rung = this.rungStep(k);
+      if (rung <= previous) continue;
+      if (Number.isNaN(last.value)) return true;
+      const value = loss(last.value, direction);
+      const others = trials.filter((t) => t.number !== trial.number).flatMap((t) => rungValue(t, rung, direction));
+      const competing = [...others, value].sort((a, b) => a - b);
+      const promotable = Math.max(0, Math.floor(competing.length / this.eta) - 1);
+      if (value > competing[promotable]!) return true;
+    }
+    return false;
   }
 }
 
-/** A trial's signed value at a rung's step, if it reached it. */
+/** A trial's signed value at a rung: its first report at or past the rung's step, if it got there. */
 function rungValue(t: Trial, step: number, direction: PruneContext['direction']): number[] {
-  const p = t.curve.find((c) => c.step === step);
+  const p = t.curve.find((c) => c.step >= step);
   return p && !Number.isNaN(p.value) ? [loss(p.value, direction)] : [];
 }

@@ -3,7 +3,7 @@
 // distribution, as Optuna's IntDistribution(log=True)). Fixed values stay in, as a distribution
 // every sampler returns unchanged.
 import { SWEEP_PARAMETERS, type ModelKind, type TrialParams } from '../../../shared/sweep/parameters.js';
-import { parseSearchSpace, type SearchSpace } from '../../../shared/sweep/space.js';
+import { parseSearchSpace, type ParamSpace, type SearchSpace } from '../../../shared/sweep/space.js';
 
 export type ParamValue = number | string;
 
@@ -20,53 +20,44 @@ export type Distributions = Readonly<Record<string, Distribution>>;
 /** The distributions of a space (checked for `model` first: throws SearchSpaceError). */
 export function distributionsOf(model: ModelKind, input: unknown): Distributions {
   const space: SearchSpace = parseSearchSpace(model, input);
-  const out: Record<string, Distribution> = {};
-  for (const [name, spec] of Object.entries(space)) {
-    const setting = SWEEP_PARAMETERS[name as keyof typeof SWEEP_PARAMETERS].setting;
-    const integer = setting.type === 'integer';
-    if (spec.type === 'fixed') out[name] = { kind: 'fixed', value: spec.value };
-    else if (spec.type === 'choice') out[name] = { kind: 'categorical', choices: spec.values };
-    else if (spec.type === 'int')
-      out[name] = {
-        kind: 'int',
-        low: spec.min,
-        high: lastOnStep(spec.min, spec.max, spec.step ?? 1),
-        step: spec.step ?? 1,
-        log: false,
-      };
-    else if (spec.type === 'float')
-      out[name] = {
+  return Object.fromEntries(
+    Object.entries(space).map(([name, spec]) => {
+      const setting = SWEEP_PARAMETERS[name as keyof typeof SWEEP_PARAMETERS].setting;
+      return [name, distributionOf(spec, setting.type === 'integer')];
+    }),
+  );
+}
+
+function distributionOf(spec: ParamSpace, integer: boolean): Distribution {
+  const count = 'count' in spec && spec.count !== undefined ? { count: spec.count } : {};
+  switch (spec.type) {
+    case 'fixed':
+      return { kind: 'fixed', value: spec.value };
+    case 'choice':
+      return { kind: 'categorical', choices: spec.values };
+    case 'int': {
+      const step = spec.step ?? 1;
+      return { kind: 'int', low: spec.min, high: lastOnStep(spec.min, spec.max, step), step, log: false };
+    }
+    case 'float':
+      if (spec.step === undefined) return { kind: 'float', low: spec.min, high: spec.max, log: false, ...count };
+      return {
         kind: 'float',
         low: spec.min,
-        high: spec.max,
+        high: lastOnStep(spec.min, spec.max, spec.step),
+        step: spec.step,
         log: false,
-        ...(spec.step !== undefined && { step: spec.step }),
-        ...(spec.count !== undefined && { count: spec.count }),
       };
-    else if (integer)
-      out[name] = {
-        kind: 'int',
-        low: spec.min,
-        high: spec.max,
-        step: 1,
-        log: true,
-        ...(spec.count !== undefined && { count: spec.count }),
-      };
-    else
-      out[name] = {
-        kind: 'float',
-        low: spec.min,
-        high: spec.max,
-        log: true,
-        ...(spec.count !== undefined && { count: spec.count }),
-      };
+    case 'log':
+      return integer
+        ? { kind: 'int', low: spec.min, high: spec.max, step: 1, log: true, ...count }
+        : { kind: 'float', low: spec.min, high: spec.max, log: true, ...count };
   }
-  return out;
 }
 
 /** The highest of low, low + step, ... not above high (Optuna lowers `high` the same way). */
 function lastOnStep(low: number, high: number, step: number): number {
-  return low + Math.floor((high - low) / step) * step;
+  return onStep(low, step, low + Math.floor((high - low) / step + 1e-9) * step);
 }
 
 /** A value drawn uniformly (in log for log distributions) from `d`. */

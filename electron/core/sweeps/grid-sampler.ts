@@ -37,15 +37,15 @@ export function gridValues(d: Distribution): ParamValue[] | string {
   }
 }
 
-/** `count` points from low to high, both included: evenly spaced, or geometrically when `log`. */
+/**
+ * `count` points from low to high, both included: evenly spaced, or geometrically when `log`;
+ * rounded to 12 significant digits so 0.1 to 0.5 by five is 0.3, not 0.30000000000000004.
+ */
 function spaced(low: number, high: number, count: number, log: boolean): number[] {
   return Array.from({ length: count }, (_, k) => {
     const t = k / (count - 1);
-    return k === count - 1
-      ? high
-      : log
-        ? Math.exp(Math.log(low) + t * (Math.log(high) - Math.log(low)))
-        : low + t * (high - low);
+    const v = log ? Math.exp(Math.log(low) + t * (Math.log(high) - Math.log(low))) : low + t * (high - low);
+    return Number(v.toPrecision(12));
   });
 }
 

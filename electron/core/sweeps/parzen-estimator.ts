@@ -6,7 +6,9 @@
 // by half a step each side and score a value by its kernel mass over ±half a step. Choices: each
 // observation a one-hot smoothed by prior_weight/(n+1), the prior uniform.
 import { clamp, onStep, type Distribution } from './distributions.js';
-import { logGaussMass, truncatedNormalLogPdf, truncatedStandardNormal } from './truncated-normal.js';
+import { logGaussMass, truncatedStandardNormal } from './truncated-normal.js';
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 export interface ParzenOptions {
   priorWeight: number;
@@ -23,6 +25,8 @@ export class ParzenEstimator {
   private readonly mixture: Float64Array;
   private readonly mus: Float64Array;
   private readonly sigmas: Float64Array;
+  /** Per kernel: log of its mixture weight over its mass inside the range (a truncated kernel's normaliser). */
+  private readonly logScale: Float64Array;
   /** Per kernel, per choice: its probability. */
   private readonly choiceWeights: Float64Array[];
   private readonly low: number;
@@ -47,6 +51,7 @@ export class ParzenEstimator {
       this.low = this.high = 0;
       this.q = undefined;
       this.mus = this.sigmas = new Float64Array(0);
+      this.logScale = this.mixture.map(Math.log);
       const k = d.choices.length;
       const smooth = options.priorWeight / (n + 1);
       this.choiceWeights = Array.from({ length: n + 1 }, (_, i) => {
@@ -64,6 +69,10 @@ export class ParzenEstimator {
     mus[n] = 0.5 * (this.low + this.high);
     this.mus = mus;
     this.sigmas = bandwidths(mus, this.low, this.high, options);
+    this.logScale = this.mixture.map(
+      (w, k) =>
+        Math.log(w) - logGaussMass((this.low - mus[k]!) / this.sigmas[k]!, (this.high - mus[k]!) / this.sigmas[k]!),
+    );
   }
 
   /** `size` draws from the mixture. */
@@ -85,25 +94,26 @@ export class ParzenEstimator {
 
   /** The mixture's log density (log mass for choices and stepped values) at each value. */
   logPdf(values: readonly (number | string)[]): number[] {
+    const terms = new Float64Array(this.mixture.length);
     return values.map((value) => {
-      const terms = new Float64Array(this.mixture.length);
-      for (let k = 0; k < this.mixture.length; k++) terms[k] = Math.log(this.mixture[k]!) + this.kernelLogPdf(k, value);
+      for (let k = 0; k < terms.length; k++) terms[k] = this.logScale[k]! + this.kernelLogPdf(k, value);
       return logSumExp(terms);
     });
   }
 
+  /** Kernel k's log density (log mass) at `value` before truncation: logScale holds the rest. */
   private kernelLogPdf(k: number, value: number | string): number {
     if (this.d.kind === 'categorical') return Math.log(this.choiceWeights[k]![this.d.choices.indexOf(value)]!);
     const x = this.toInternal(value as number);
     const mu = this.mus[k]!;
     const sigma = this.sigmas[k]!;
-    if (this.q === undefined) return truncatedNormalLogPdf(x, mu, sigma, this.low, this.high);
+    if (this.q === undefined) {
+      const z = (x - mu) / sigma;
+      return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma);
+    }
     const lower = Math.max(x - this.q / 2, this.low);
     const upper = Math.min(x + this.q / 2, this.high);
-    return (
-      logGaussMass((lower - mu) / sigma, (upper - mu) / sigma) -
-      logGaussMass((this.low - mu) / sigma, (this.high - mu) / sigma)
-    );
+    return logGaussMass((lower - mu) / sigma, (upper - mu) / sigma);
   }
 
   private pickKernel(u: number): number {

@@ -82,11 +82,3 @@ export function truncatedStandardNormal(a: number, b: number, u: number): number
   const pb = Math.exp(logNdtr(b));
   return Math.min(b, Math.max(a, ndtri(pa + u * (pb - pa))));
 }
-
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-
-/** The log density at x of a normal(mu, sigma) truncated to [low, high]. */
-export function truncatedNormalLogPdf(x: number, mu: number, sigma: number, low: number, high: number): number {
-  const z = (x - mu) / sigma;
-  return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - logGaussMass((low - mu) / sigma, (high - mu) / sigma);
-}

@@ -40,11 +40,7 @@ describe('GridSampler', () => {
         for (const learningRate of [0.001, 0.01, 0.1])
           for (const activation of ['relu', 'tanh'])
             expected.push(JSON.stringify([units, dropout, learningRate, activation, 5]));
-    // The geometric grid's middle point is 0.01 up to float rounding; compare it rounded.
-    const rounded = keys.map((k) =>
-      JSON.stringify((JSON.parse(k) as unknown[]).map((v) => (typeof v === 'number' ? Number(v.toPrecision(12)) : v))),
-    );
-    expect(rounded.sort()).toEqual(expected.sort());
+    expect([...keys].sort()).toEqual(expected.sort());
   });
 
   it('shuffles the order by the seed, the same for the same seed', () => {
@@ -64,9 +60,7 @@ describe('GridSampler', () => {
 
   it('lowers a range to its last step and spaces counts evenly', () => {
     expect(gridValues({ kind: 'int', low: 1, high: 10, step: 4, log: false })).toEqual([1, 5, 9]);
-    expect(gridValues({ kind: 'float', low: 0.1, high: 0.5, log: false, count: 5 })).toEqual([
-      0.1, 0.2, 0.30000000000000004, 0.4, 0.5,
-    ]);
+    expect(gridValues({ kind: 'float', low: 0.1, high: 0.5, log: false, count: 5 })).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
     expect(gridValues({ kind: 'int', low: 8, high: 256, step: 1, log: true, count: 6 })).toEqual([
       8, 16, 32, 64, 128, 256,
     ]);

@@ -95,6 +95,42 @@ describe('AshaPruner', () => {
     expect(stopsAt(asha, up, [-5.5], 'maximize')).toBeUndefined();
   });
 
+  it('judges a curve that skips steps at the first report past each rung', () => {
+    const asha = new AshaPruner({ minResource: 1, reductionFactor: 2 });
+    const field = [trial(0, [5, 4, 3, 2]), trial(1, [6, 5, 4, 3]), trial(2, [7, 6, 5, 4])];
+    const skipping = (values: [number, number][]): Trial => ({
+      number: 3,
+      params: {},
+      state: 'running',
+      curve: values.map(([step, value]) => ({ step, value })),
+    });
+    // Reported at steps 2 and 5: step 2 judges rungs 1 and 2; step 5 judges rung 4 (values 2, 3, 4 there).
+    const judge = (curve: [number, number][]) =>
+      asha.shouldPrune({ trial: skipping(curve), trials: [...field, skipping(curve)], direction: 'minimize' });
+    expect(judge([[2, 5]])).toBe(false);
+    expect(judge([[2, 5.5]])).toBe(true); // rung 2: 4, 5, 5.5, 6
+    expect(
+      judge([
+        [2, 5],
+        [5, 3],
+      ]),
+    ).toBe(false);
+    expect(
+      judge([
+        [2, 5],
+        [5, 3.5],
+      ]),
+    ).toBe(true); // rung 4: 2, 3, 3.5, 4
+    // Another trial that skipped rung 1 (first report at step 3) counts there with that report, but not at rung 4, not reached.
+    const late: Trial = { number: 0, params: {}, state: 'running', curve: [{ step: 3, value: 0 }] };
+    const judged = (values: number[]) => {
+      const t = trial(1, values, 'running');
+      return asha.shouldPrune({ trial: t, trials: [late, t], direction: 'minimize' });
+    };
+    expect(judged([9])).toBe(true);
+    expect(judged([9, 9, 9, 9])).toBe(false);
+  });
+
   it('stops a trial whose value is NaN at a rung', () => {
     expect(stopsAt(new AshaPruner(), [], [Number.NaN])).toBe(1);
   });

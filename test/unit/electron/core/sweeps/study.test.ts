@@ -1,9 +1,12 @@
 // Ask-and-tell: a study hands out numbered trials, stops the ones its pruner names, keeps the best,
 // and picks up after a restart from its trials as plain data.
 import { describe, expect, it } from 'vitest';
+import { AshaPruner } from '../../../../../electron/core/sweeps/asha-pruner.js';
 import { distributionsOf } from '../../../../../electron/core/sweeps/distributions.js';
+import { GridSampler } from '../../../../../electron/core/sweeps/grid-sampler.js';
 import { MedianPruner } from '../../../../../electron/core/sweeps/median-pruner.js';
 import { RandomSampler } from '../../../../../electron/core/sweeps/random-sampler.js';
+import { createPruner, createSampler } from '../../../../../electron/core/sweeps/strategies.js';
 import { Study } from '../../../../../electron/core/sweeps/study.js';
 import { TpeSampler } from '../../../../../electron/core/sweeps/tpe-sampler.js';
 
@@ -79,5 +82,18 @@ describe('Study', () => {
     expect(next.number).toBe(9);
     unbroken.tell(killed.number, { state: 'failed' });
     expect(next.params).toEqual(unbroken.ask()!.params);
+  });
+});
+
+describe('createSampler and createPruner', () => {
+  it('build what each strategy and stopping rule names', () => {
+    const grid = distributionsOf('mlp', { units: { type: 'int', min: 8, max: 10 } });
+    expect(createSampler('grid', grid, 1)).toBeInstanceOf(GridSampler);
+    expect(createSampler('random', grid, 1)).toBeInstanceOf(RandomSampler);
+    expect(createSampler('tpe', grid, 1)).toBeInstanceOf(TpeSampler);
+    expect(() => createSampler('grid', DISTRIBUTIONS, 1)).toThrow(/learningRate: a log range needs a count/);
+    expect(createPruner('median')).toBeInstanceOf(MedianPruner);
+    expect(createPruner('asha')).toBeInstanceOf(AshaPruner);
+    expect(createPruner('none')).toBeUndefined();
   });
 });

@@ -1,14 +1,17 @@
 // The normal CDF pieces TPE's densities rest on, against scipy's values (scipy.special.log_ndtr,
-// ndtri; scipy.stats.truncnorm.logpdf), far into the tails.
+// ndtri; scipy.stats.truncnorm.logpdf), far into the tails, and the mixtures TPE builds from them.
 import { describe, expect, it } from 'vitest';
 import {
   logGaussMass,
   logNdtr,
   ndtri,
-  truncatedNormalLogPdf,
   truncatedStandardNormal,
 } from '../../../../../electron/core/sweeps/truncated-normal.js';
+import { ParzenEstimator } from '../../../../../electron/core/sweeps/parzen-estimator.js';
+import { defaultWeights } from '../../../../../electron/core/sweeps/tpe-sampler.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
+
+const PRIOR_AT_0_3 = 0.02097780049094955;
 
 describe('truncated normal', () => {
   it('log Φ matches scipy to 1e-6 relative, from -40 to 8', () => {
@@ -35,29 +38,24 @@ describe('truncated normal', () => {
     expect(ndtri(0.975)).toBeCloseTo(1.959963984540054, 8);
   });
 
-  it('the truncated density integrates to 1 and draws stay inside, with the density their histogram shows', () => {
-    const [mu, sigma, low, high] = [0.8, 0.5, 0, 1];
-    let integral = 0;
+  it('a Parzen mixture of truncated kernels integrates to 1, and its draws stay inside with the density it states', () => {
+    const d = { kind: 'float', low: 0, high: 1, log: false } as const;
+    const options = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, weights: defaultWeights };
+    // No observations: the prior alone, a normal(0.5, 1) truncated to [0, 1]; scipy.stats.truncnorm.logpdf(0.3, -0.5, 0.5, loc=0.5, scale=1).
+    expect(new ParzenEstimator(d, [], options).logPdf([0.3])[0]).toBeCloseTo(PRIOR_AT_0_3, 6);
+    const mixture = new ParzenEstimator(d, [0.8, 0.85, 0.1], options);
     const steps = 10_000;
-    for (let i = 0; i < steps; i++)
-      integral +=
-        Math.exp(truncatedNormalLogPdf(low + ((i + 0.5) * (high - low)) / steps, mu, sigma, low, high)) / steps;
-    expect(integral).toBeCloseTo(1, 6);
-    // scipy.stats.truncnorm.logpdf(0.5, -1.6, 0.4, loc=0.8, scale=0.5)
-    expect(truncatedNormalLogPdf(0.5, mu, sigma, low, high)).toBeCloseTo(0.10399739234795735, 6);
-    const random = seededRandom(3);
-    const draws = Array.from(
-      { length: 20_000 },
-      () => mu + sigma * truncatedStandardNormal((low - mu) / sigma, (high - mu) / sigma, random()),
-    );
-    expect(draws.every((d) => d >= low && d <= high)).toBe(true);
-    const share = draws.filter((d) => d < 0.5).length / draws.length;
-    const expected = (() => {
-      let s = 0;
-      for (let i = 0; i < 5000; i++)
-        s += Math.exp(truncatedNormalLogPdf((i + 0.5) / 10_000, mu, sigma, low, high)) / 10_000;
-      return s;
-    })();
-    expect(Math.abs(share - expected)).toBeLessThan(0.01);
+    const grid = Array.from({ length: steps }, (_, i) => (i + 0.5) / steps);
+    const density = mixture.logPdf(grid).map(Math.exp);
+    expect(density.reduce((s, p) => s + p / steps, 0)).toBeCloseTo(1, 6);
+    const draws = mixture.sample(seededRandom(3), 20_000) as number[];
+    expect(draws.every((x) => x >= 0 && x <= 1)).toBe(true);
+    const below = draws.filter((x) => x < 0.5).length / draws.length;
+    const expected = density.slice(0, steps / 2).reduce((s, p) => s + p / steps, 0);
+    expect(Math.abs(below - expected)).toBeLessThan(0.01);
+    // The truncated standard normal draw itself, in a far tail: inside its interval.
+    const tail = Array.from({ length: 100 }, (_, i) => truncatedStandardNormal(4, 4.5, (i + 0.5) / 100));
+    expect(tail.every((z) => z >= 4 && z <= 4.5)).toBe(true);
+    expect(tail[0]! < tail[99]!).toBe(true);
   });
 });
