@@ -67,7 +67,7 @@ export function spaceProblems(model: ModelKind, space: SearchSpace): SpaceProble
   }
   if (problems.length > 0) return problems;
   if (names.every((name) => !varies(space[name]!))) {
-    problems.push({ message: 'The search space has nothing to vary: every parameter is fixed.' });
+    problems.push({ message: 'The search space has nothing to vary: every parameter is fixed or has a single value.' });
   }
   const leaves = lowest(space.maxLeaves);
   const depth = highest(space.maxDepth);

@@ -3,7 +3,14 @@
 // distribution, as Optuna's IntDistribution(log=True)). Fixed values stay in, as a distribution
 // every sampler returns unchanged.
 import { SWEEP_PARAMETERS, type ModelKind, type TrialParams } from '../../../shared/sweep/parameters.js';
-import { parseSearchSpace, type ParamSpace, type SearchSpace } from '../../../shared/sweep/space.js';
+import {
+  parseSearchSpace,
+  SearchSpaceError,
+  type ParamSpace,
+  type SearchSpace,
+  type SpaceProblem,
+} from '../../../shared/sweep/space.js';
+import { CairnError } from '../errors.js';
 
 export type ParamValue = number | string;
 
@@ -17,9 +24,18 @@ export type Distribution =
 
 export type Distributions = Readonly<Record<string, Distribution>>;
 
-/** The distributions of a space (checked for `model` first: throws SearchSpaceError). */
+/**
+ * The distributions of a space, checked for `model` first: a bad space throws a CairnError
+ * (invalid_argument) whose message names each problem and whose details hold them as data.
+ */
 export function distributionsOf(model: ModelKind, input: unknown): Distributions {
-  const space: SearchSpace = parseSearchSpace(model, input);
+  let space: SearchSpace;
+  try {
+    space = parseSearchSpace(model, input);
+  } catch (e) {
+    if (e instanceof SearchSpaceError) throw spaceError(e.problems);
+    throw e;
+  }
   return Object.fromEntries(
     Object.entries(space).map(([name, spec]) => {
       const setting = SWEEP_PARAMETERS[name as keyof typeof SWEEP_PARAMETERS].setting;
@@ -53,6 +69,11 @@ function distributionOf(spec: ParamSpace, integer: boolean): Distribution {
         ? { kind: 'int', low: spec.min, high: spec.max, step: 1, log: true, ...count }
         : { kind: 'float', low: spec.min, high: spec.max, log: true, ...count };
   }
+}
+
+/** A bad space as the error every host shows: each problem on its line, and as data for a form to place. */
+export function spaceError(problems: SpaceProblem[]): CairnError {
+  return new CairnError('invalid_argument', problems.map((p) => p.message).join('\n'), { problems });
 }
 
 /** The highest of low, low + step, ... not above high (Optuna lowers `high` the same way). */

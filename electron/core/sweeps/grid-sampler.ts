@@ -2,9 +2,8 @@
 // shuffled by the seed (as Optuna's GridSampler does) so a budget smaller than the grid still
 // spreads over it. A float or log range has no grid of its own: it needs a step or a count.
 import type { TrialParams } from '../../../shared/sweep/parameters.js';
-import { SearchSpaceError } from '../../../shared/sweep/space.js';
 import { seededRandom, shuffleInPlace } from '../training/seeded-random.js';
-import { clamp, onStep, type Distribution, type Distributions, type ParamValue } from './distributions.js';
+import { clamp, onStep, spaceError, type Distribution, type Distributions, type ParamValue } from './distributions.js';
 import type { SampleContext, Sampler } from './trials.js';
 
 /** Points a grid may hold at most: past this a sweep would never finish it. */
@@ -54,7 +53,7 @@ export class GridSampler implements Sampler {
   private readonly axes: ParamValue[][];
   private readonly order: Uint32Array;
 
-  /** Throws SearchSpaceError naming each parameter without a grid, or a grid too large to finish. */
+  /** Throws spaceError naming each parameter without a grid, or a grid too large to finish. */
   constructor(distributions: Distributions, seed: number) {
     this.names = Object.keys(distributions);
     const problems: { param: string; message: string }[] = [];
@@ -63,10 +62,10 @@ export class GridSampler implements Sampler {
       if (typeof values === 'string') problems.push({ param: name, message: `${name}: ${values}` });
       return typeof values === 'string' ? [] : values;
     });
-    if (problems.length > 0) throw new SearchSpaceError(problems);
+    if (problems.length > 0) throw spaceError(problems);
     const size = this.axes.reduce((n, axis) => n * axis.length, 1);
     if (size > MAX_GRID_POINTS) {
-      throw new SearchSpaceError([
+      throw spaceError([
         {
           message: `The grid has ${size.toLocaleString('en-US')} points (at most ${MAX_GRID_POINTS.toLocaleString('en-US')}): use fewer values or random search.`,
         },

@@ -9,7 +9,7 @@ import { RandomSampler } from './random-sampler.js';
 import { TpeSampler } from './tpe-sampler.js';
 import type { Pruner, Sampler } from './trials.js';
 
-/** Throws SearchSpaceError for a grid over a range without a step or count. */
+/** Throws a CairnError (invalid_argument) for a grid over a range without a step or count. */
 export function createSampler(strategy: SweepStrategy, distributions: Distributions, seed: number): Sampler {
   if (strategy === 'grid') return new GridSampler(distributions, seed);
   if (strategy === 'random') return new RandomSampler(seed);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { distributionsOf } from '../../../../../electron/core/sweeps/distributions.js';
 import { GridSampler, gridValues } from '../../../../../electron/core/sweeps/grid-sampler.js';
 import { Study } from '../../../../../electron/core/sweeps/study.js';
-import { SearchSpaceError } from '../../../../../shared/sweep/space.js';
+import { CairnError } from '../../../../../electron/core/errors.js';
 import type { TrialParams } from '../../../../../shared/sweep/parameters.js';
 
 const SPACE = {
@@ -72,11 +72,12 @@ describe('GridSampler', () => {
       learningRate: { type: 'log', min: 1e-4, max: 0.1 },
       dropout: { type: 'float', min: 0, max: 0.5 },
     });
-    expect(() => new GridSampler(noGrid, 0)).toThrow(SearchSpaceError);
+    expect(() => new GridSampler(noGrid, 0)).toThrow(CairnError);
     try {
       new GridSampler(noGrid, 0);
     } catch (e) {
-      expect((e as SearchSpaceError).problems).toEqual([
+      expect((e as CairnError).code).toBe('invalid_argument');
+      expect((e as CairnError).details?.problems).toEqual([
         { param: 'learningRate', message: 'learningRate: a log range needs a count for a grid.' },
         { param: 'dropout', message: 'dropout: a float range needs a step or a count for a grid.' },
       ]);

@@ -1,6 +1,7 @@
 // Ask-and-tell: a study hands out numbered trials, stops the ones its pruner names, keeps the best,
 // and picks up after a restart from its trials as plain data.
 import { describe, expect, it } from 'vitest';
+import { CairnError } from '../../../../../electron/core/errors.js';
 import { AshaPruner } from '../../../../../electron/core/sweeps/asha-pruner.js';
 import { distributionsOf } from '../../../../../electron/core/sweeps/distributions.js';
 import { GridSampler } from '../../../../../electron/core/sweeps/grid-sampler.js';
@@ -95,5 +96,35 @@ describe('createSampler and createPruner', () => {
     expect(createPruner('median')).toBeInstanceOf(MedianPruner);
     expect(createPruner('asha')).toBeInstanceOf(AshaPruner);
     expect(createPruner('none')).toBeUndefined();
+  });
+});
+
+describe('distributionsOf', () => {
+  it('turns a bad space into an invalid_argument error naming each problem', () => {
+    const bad = { units: { type: 'int', min: 64, max: 8 }, trees: { type: 'fixed', value: 10 } };
+    expect(() => distributionsOf('mlp', bad)).toThrow(CairnError);
+    try {
+      distributionsOf('mlp', bad);
+    } catch (e) {
+      expect((e as CairnError).code).toBe('invalid_argument');
+      expect((e as CairnError).message.split('\n')).toHaveLength(2);
+      expect(((e as CairnError).details?.problems as { param: string }[]).map((p) => p.param)).toEqual([
+        'units',
+        'trees',
+      ]);
+    }
+  });
+
+  it('lowers a stepped range onto its last step and makes a log range on a whole-number setting whole', () => {
+    const d = distributionsOf('gbdt', {
+      subsample: { type: 'float', min: 0.5, max: 0.97, step: 0.1 },
+      minSamplesLeaf: { type: 'int', min: 5, max: 100, step: 10 },
+      maxLeaves: { type: 'log', min: 8, max: 256 },
+      learningRate: { type: 'log', min: 0.01, max: 0.3 },
+    });
+    expect(d.subsample).toEqual({ kind: 'float', low: 0.5, high: 0.9, step: 0.1, log: false });
+    expect(d.minSamplesLeaf).toEqual({ kind: 'int', low: 5, high: 95, step: 10, log: false });
+    expect(d.maxLeaves).toEqual({ kind: 'int', low: 8, high: 256, step: 1, log: true });
+    expect(d.learningRate).toEqual({ kind: 'float', low: 0.01, high: 0.3, log: true });
   });
 });
