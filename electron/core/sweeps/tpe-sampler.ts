@@ -21,6 +21,11 @@ export interface TpeOptions {
   gamma?: (n: number) => number;
   /** Observation weights, oldest first (Optuna: flat, older ones ramped down past 25). */
   weights?: (n: number) => number[];
+  /**
+   * Count running trials as the worst so far (Optuna's constant_liar), so trials asked while
+   * others run in parallel spread out instead of piling onto the same promising point.
+   */
+  constantLiar?: boolean;
 }
 
 /** Optuna's default_gamma: the best tenth, at most 25. */
@@ -57,7 +62,10 @@ export class TpeSampler implements Sampler {
   sample({ distributions, trials, number, direction }: SampleContext): TrialParams {
     const random = trialRandom(this.options.seed, number);
     const finished = trials.filter((t) => t.state === 'complete' || t.state === 'pruned');
-    const { below, above } = splitTrials(finished, this.gamma(finished.length), direction);
+    const observed = this.options.constantLiar
+      ? trials.filter((t) => t.state === 'complete' || t.state === 'pruned' || t.state === 'running')
+      : finished;
+    const { below, above } = splitTrials(observed, this.gamma(finished.length), direction);
     const params: TrialParams = {};
     for (const [name, d] of Object.entries(distributions)) {
       if (d.kind === 'fixed' || finished.length < this.nStartupTrials) {
@@ -87,6 +95,7 @@ export class TpeSampler implements Sampler {
  * The best `nBelow` finished trials and the rest, each in trial order. Complete trials rank by
  * value; a pruned one ranks below every complete one, by how far it got and then by its last value
  * (Optuna's (-step, value) key), so a trial stopped late counts as better than one stopped early.
+ * A running trial (with the constant liar) ranks below them all.
  */
 export function splitTrials(
   finished: readonly Trial[],
@@ -94,6 +103,7 @@ export function splitTrials(
   direction: SampleContext['direction'],
 ): { below: Trial[]; above: Trial[] } {
   const key = (t: Trial): [number, number] => {
+    if (t.state === 'running') return [Infinity, Infinity];
     if (t.state === 'complete')
       return [-Infinity, t.value === undefined || Number.isNaN(t.value) ? Infinity : loss(t.value, direction)];
     const last = t.curve.at(-1);

@@ -98,6 +98,30 @@ describe('TpeSampler', () => {
   });
 });
 
+describe('TpeSampler with the constant liar', () => {
+  it('steers trials asked in parallel away from a point already running', () => {
+    // Twelve finished trials on a line, the best near 0.2, and one trial running right at 0.2.
+    const distributions: Distributions = { x: { kind: 'float', low: 0, high: 1, log: false } };
+    const done: Trial[] = Array.from({ length: 12 }, (_, i) => {
+      const x = (i + 0.5) / 12;
+      return { number: i, params: { x }, state: 'complete', value: (x - 0.2) ** 2, curve: [] };
+    });
+    const running: Trial = { number: 12, params: { x: 0.2 }, state: 'running', curve: [] };
+    const distance = (constantLiar: boolean) =>
+      mean(
+        Array.from({ length: 30 }, (_, seed) => {
+          const sampler = new TpeSampler({ seed, constantLiar });
+          const p = sampler.sample({ distributions, trials: [...done, running], number: 13, direction: 'minimize' });
+          return Math.abs((p.x as number) - 0.2);
+        }),
+      );
+    console.log(
+      `distance from the running trial: ${distance(false).toFixed(4)} without, ${distance(true).toFixed(4)} with the liar`,
+    );
+    expect(distance(true)).toBeGreaterThan(1.5 * distance(false));
+  });
+});
+
 describe("TPE's split and weights (Optuna's defaults)", () => {
   const trial = (number: number, state: Trial['state'], value: number | undefined, steps: number[] = []): Trial => ({
     number,
@@ -117,6 +141,8 @@ describe("TPE's split and weights (Optuna's defaults)", () => {
     expect(splitTrials(trials, 2, 'minimize').below.map((t) => t.number)).toEqual([1, 3]);
     expect(splitTrials(trials, 3, 'minimize').below.map((t) => t.number)).toEqual([0, 1, 3]);
     expect(splitTrials(trials, 1, 'maximize').below.map((t) => t.number)).toEqual([1]);
+    const lying = [{ ...trial(4, 'running', undefined) }, ...trials];
+    expect(splitTrials(lying, 4, 'minimize').above.map((t) => t.number)).toEqual([4]);
   });
 
   it('takes the best tenth (at most 25) and ramps down the oldest past 25 observations', () => {
