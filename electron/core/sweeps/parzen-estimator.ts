@@ -1,10 +1,12 @@
 // One parameter's Parzen estimator, as Optuna 3.1's independent TPE builds it
 // (optuna/samplers/_tpe/parzen_estimator.py): a mixture of one kernel per observation plus a prior
 // kernel. Numbers: truncated normals centred on the observations (in log space for log ranges),
-// each as wide as the larger gap to its neighbours, clipped to [range/min(100, n+1), range] ("magic
+// each as wide as the larger gap to its neighbours, clipped to [range/min(100, n+2), range] ("magic
 // clip"); the prior is centred on the range, as wide as it. Steps and whole numbers widen the range
 // by half a step each side and score a value by its kernel mass over ±half a step. Choices: each
-// observation a one-hot smoothed by prior_weight/(n+1), the prior uniform.
+// observation a one-hot smoothed by prior_weight/(n+1), the prior uniform. A kernel's density is
+// that of a normal truncated to the range, 1/sigma included: Optuna 3.1 left the 1/sigma out,
+// favouring wide kernels, until optuna#5110 (3.5) put it back.
 import { clamp, onStep, type Distribution } from './distributions.js';
 import { logGaussMass, truncatedStandardNormal } from './truncated-normal.js';
 
@@ -20,7 +22,7 @@ export interface ParzenOptions {
 
 type Estimated = Exclude<Distribution, { kind: 'fixed' }>;
 
-/** Values inside the estimator: a choice's index, a number as itself (log taken for log ranges). */
+/** The mixture over one parameter; values in and out are the parameter's own (choice values, numbers on their step). */
 export class ParzenEstimator {
   private readonly mixture: Float64Array;
   private readonly mus: Float64Array;
