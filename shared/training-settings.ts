@@ -105,6 +105,14 @@ export const MIN_DELTA = {
 } as const satisfies NumberSetting;
 /** Hidden layers of an MLP at most. */
 export const MAX_HIDDEN_LAYERS = 16;
+/** How many hidden layers an MLP has, as a sweep varies it (each layer then gets the same units). */
+export const HIDDEN_LAYERS = {
+  type: 'integer',
+  label: 'Hidden layers',
+  min: 1,
+  max: MAX_HIDDEN_LAYERS,
+  default: 2,
+} as const satisfies NumberSetting;
 /** The MLP's hidden layers when none are given. */
 export const DEFAULT_HIDDEN_UNITS: readonly number[] = [64, 32];
 
