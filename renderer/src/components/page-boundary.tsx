@@ -3,6 +3,7 @@
 // retry in its own slot; the top bar and the other pages keep working, instead of a white window.
 import { Component, type ReactNode } from 'react';
 import { ApiError, toApiError } from '../api/api-error.js';
+import { RetryAttempt } from '../lib/retryable-lazy.js';
 import { ErrorPanel } from './error-panel.js';
 
 interface Props {
@@ -13,12 +14,14 @@ interface Props {
 
 interface State {
   error: ApiError | undefined;
+  /** Retries so far: a lazy page whose code failed to load asks for it again on the next. */
+  attempt: number;
 }
 
 export class PageBoundary extends Component<Props, State> {
-  override state: State = { error: undefined };
+  override state: State = { error: undefined, attempt: 0 };
 
-  static getDerivedStateFromError(err: unknown): State {
+  static getDerivedStateFromError(err: unknown): Partial<State> {
     return { error: err instanceof ApiError ? err : boundaryError(err) };
   }
 
@@ -26,11 +29,14 @@ export class PageBoundary extends Component<Props, State> {
     console.error(`cairn: the ${this.props.label} page failed`, err);
   }
 
-  private readonly retry = () => this.setState({ error: undefined });
+  private readonly retry = () => {
+    refetchFailedStylesheets();
+    this.setState((s) => ({ error: undefined, attempt: s.attempt + 1 }));
+  };
 
   override render() {
-    const { error } = this.state;
-    if (!error) return this.props.children;
+    const { error, attempt } = this.state;
+    if (!error) return <RetryAttempt.Provider value={attempt}>{this.props.children}</RetryAttempt.Provider>;
     return (
       <div className="page-boundary" data-testid="page-boundary">
         <ErrorPanel title={`The ${this.props.label} page stopped`} error={error}>
@@ -43,6 +49,16 @@ export class PageBoundary extends Component<Props, State> {
         </ErrorPanel>
       </div>
     );
+  }
+}
+
+/**
+ * Vite adds a chunk's stylesheet link once and never again, so one that failed while the server
+ * was away would leave the page unstyled after a retry: a fresh copy of the link fetches it anew.
+ */
+function refetchFailedStylesheets(): void {
+  for (const link of document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')) {
+    if (!link.sheet) link.replaceWith(link.cloneNode());
   }
 }
 

@@ -1,22 +1,31 @@
 // React.lazy keeps a failed load forever, so a page whose chunk could not be fetched (the server
-// was away) would fail again on every retry. This lazy component starts over after a failure: the
-// next render (PageBoundary's retry) asks for the module again.
-import { createElement, lazy, type ComponentType, type LazyExoticComponent } from 'react';
+// was away) would fail again on every retry. This lazy component asks for its module again once
+// the boundary around it retries (a new RetryAttempt), and not before: swapping at the failure
+// itself would have React render the fresh one at once and load forever, never showing the error.
+import { createContext, createElement, lazy, useContext, type ComponentType } from 'react';
+
+/** How many times the nearest PageBoundary has retried; a change lets a failed lazy page load again. */
+export const RetryAttempt = createContext(0);
 
 export function retryableLazy<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
-  const make = (): LazyExoticComponent<ComponentType<P>> =>
-    lazy(() =>
+  const make = (attempt: number) => ({
+    attempt,
+    failed: false,
+    component: lazy(() =>
       load().then(
         (component) => ({ default: component }),
         (err: unknown) => {
-          current = make();
+          if (current.attempt === attempt) current.failed = true;
           throw err;
         },
       ),
-    );
-  let current = make();
+    ),
+  });
+  let current = make(0);
   function RetryableLazy(props: P) {
-    return createElement(current, props);
+    const attempt = useContext(RetryAttempt);
+    if (current.failed && attempt !== current.attempt) current = make(attempt);
+    return createElement(current.component, props);
   }
   return RetryableLazy;
 }
