@@ -5,10 +5,11 @@
 // bar finds the same run, model or pipeline (and the URL says so).
 import { Suspense, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AppInfo } from '../../shared/api.js';
+import { ApiError } from './api/api-error.js';
 import type { Transport } from './api/client.js';
 import { AppContext, type AppServices } from './app-context.js';
 import { ConnectionBanner } from './components/connection-banner.js';
-import { DropOverlay } from './components/drop-overlay.js';
+import { DropOverlay, type Dropped } from './components/drop-overlay.js';
 import { PageBoundary } from './components/page-boundary.js';
 import { StatusBar } from './components/status-bar.js';
 import { ImportStore } from './imports/import-store.js';
@@ -92,8 +93,9 @@ export function App({ transport }: { transport: Transport }) {
   const info = useAsync<AppInfo>(() => transport.client.call('app.info', {}), [transport]);
   const firing = useFiringCount(transport.client);
 
-  const onFiles = (files: File[]) => {
+  const onDrop = ({ files, folders }: Dropped) => {
     for (const file of files) imports.start({ file, source: transport.sourceFor(file) });
+    for (const folder of folders) imports.reject(folder, folderError(folder));
     navigate(routeOf('datasets'));
   };
 
@@ -163,8 +165,16 @@ export function App({ transport }: { transport: Transport }) {
           {page === 'about' && <AboutPage info={info.data} error={info.error} />}
         </div>
         <StatusBar info={info.data} error={info.error} onAbout={() => navigate({ page: 'about' })} />
-        <DropOverlay onFiles={onFiles} />
+        <DropOverlay onDrop={onDrop} />
       </div>
     </AppContext.Provider>
   );
+}
+
+/** Why a dropped folder is not imported: it is not an empty table, as its 0-byte File would read. */
+function folderError(name: string): ApiError {
+  return new ApiError({
+    code: 'invalid_argument',
+    message: `${name} is a folder: Cairn imports table files (CSV, TSV, JSON, NDJSON or Parquet), one dataset per file. Drop the files inside it instead; folders of images are not supported yet.`,
+  });
 }
