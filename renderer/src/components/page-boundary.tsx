@@ -39,7 +39,7 @@ export class PageBoundary extends Component<Props, State> {
     if (!error) return <RetryAttempt.Provider value={attempt}>{this.props.children}</RetryAttempt.Provider>;
     return (
       <div className="page-boundary" data-testid="page-boundary">
-        <ErrorPanel title={`The ${this.props.label} page stopped`} error={error}>
+        <ErrorPanel title={`Could not show the ${this.props.label} page`} error={error}>
           <button type="button" className="btn btn-primary" onClick={this.retry} data-testid="page-retry">
             Try again
           </button>
@@ -68,7 +68,7 @@ function boundaryError(err: unknown): ApiError {
   if (/preload CSS|dynamically imported module|Importing a module script failed|Failed to fetch/i.test(message)) {
     return new ApiError({
       code: 'internal',
-      message: `this page's code could not be loaded from the Cairn server (${message}); is \`cairn ui\` still running?`,
+      message: `The page's code could not be loaded from the Cairn server (${message}). Is \`cairn ui\` still running?`,
     });
   }
   return toApiError(err);

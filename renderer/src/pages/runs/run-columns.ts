@@ -25,7 +25,7 @@ const METRIC_HEADERS: Record<string, { label: string; title: string }> = {
 
 export const SELECT_WIDTH = 34;
 
-/** Every column in display order, the selection checkbox first. */
+/** Every column in display order, the selection checkbox first, then what a run is and how well it did. */
 export function runColumns(metricKeys: readonly string[]): RunColumn[] {
   return [
     { id: 'select', label: '', width: SELECT_WIDTH },
@@ -35,6 +35,15 @@ export function runColumns(metricKeys: readonly string[]): RunColumn[] {
     { id: 'target', label: 'target', width: 112, sort: 'target' },
     { id: 'task', label: 'task', width: 104, sort: 'task' },
     { id: 'modelKind', label: 'model', width: 74, sort: 'modelKind', title: 'Model kind' },
+    // The test metrics before the settings: what runs are compared by stays in view at 1280 px.
+    ...metricKeys.map((k) => ({
+      id: `metric:${k}`,
+      label: METRIC_HEADERS[k]?.label ?? k,
+      title: METRIC_HEADERS[k]?.title ?? `Test ${k}`,
+      width: 96,
+      sort: `metric:${k}` as RunSortKey,
+      numeric: true,
+    })),
     { id: 'epochs', label: 'epochs', width: 82, sort: 'epochs', numeric: true },
     { id: 'batchSize', label: 'batch', width: 70, sort: 'batchSize', numeric: true, title: 'Batch size' },
     {
@@ -52,14 +61,6 @@ export function runColumns(metricKeys: readonly string[]): RunColumn[] {
       sort: 'hidden',
       title: 'Units per hidden layer (sorted by total units)',
     },
-    ...metricKeys.map((k) => ({
-      id: `metric:${k}`,
-      label: METRIC_HEADERS[k]?.label ?? k,
-      title: METRIC_HEADERS[k]?.title ?? `Test ${k}`,
-      width: 96,
-      sort: `metric:${k}` as RunSortKey,
-      numeric: true,
-    })),
     { id: 'duration', label: 'duration', width: 96, sort: 'duration', numeric: true },
     { id: 'backend', label: 'backend', width: 100, sort: 'backend' },
     { id: 'created', label: 'created', width: 140, sort: 'created' },
