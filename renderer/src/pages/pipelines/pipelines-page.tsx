@@ -115,7 +115,12 @@ export function PipelinesPage({ route }: { route: RouteOf<'pipelines'> }) {
     setOpenKey(key);
     navigate({ page: 'pipelines' });
   };
+  // Opens what the route names when the route changes (a click, Back, a link), and only then: the
+  // hashchange comes a task after a click's own state, which must not be undone by the old route.
+  const lastRouted = useRef<string | undefined>(undefined);
   useEffect(() => {
+    if (routed === lastRouted.current) return;
+    lastRouted.current = routed;
     if (routed && routed !== openKey && !deleted.has(routed)) open(routed);
   }, [routed, openKey, open, deleted]);
 
