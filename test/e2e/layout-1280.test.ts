@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ROOT, canRun, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
+import { ROOT, canRun, cliOk, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
 
 let ui: CairnUi;
 let page: Page;
@@ -20,10 +20,8 @@ async function expectInside(outer: string, inner: string): Promise<void> {
 
 describe.skipIf(!canRun)('layout at 1280 px', () => {
   it('shows the schema Shape column and the runs table metrics without scrolling sideways', async () => {
-    const res = await ui.cli('import', path.join(ROOT, 'resources', 'samples', 'diabetes.csv'));
-    expect(res.code, res.stderr).toBe(0);
-    const train = await ui.cli('train', 'diabetes', '--target', 'progression', '--model', 'gbdt');
-    expect(train.code, train.stderr).toBe(0);
+    await cliOk(ui, 'import', path.join(ROOT, 'resources', 'samples', 'diabetes.csv'));
+    await cliOk(ui, 'train', 'diabetes', '--target', 'progression', '--model', 'gbdt');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.reload();
     await page.getByTestId('schema-row').first().waitFor();

@@ -5,17 +5,13 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ROOT, canRun, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
+import { ROOT, canRun, cliOk, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
 
 let ui: CairnUi;
 let page: Page;
 useAppPerTest((app) => ({ ui, page } = app));
 
-async function cli(...args: string[]): Promise<string> {
-  const res = await ui.cli(...args);
-  expect(res.code, res.stderr).toBe(0);
-  return res.stdout;
-}
+const cli = (...args: string[]) => cliOk(ui, ...args);
 
 async function trainIris(epochs: number): Promise<string> {
   const out = await cli('train', 'iris', '--target', 'species', '--epochs', String(epochs), '--json');

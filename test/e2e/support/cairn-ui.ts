@@ -135,6 +135,13 @@ export async function startCairnUi(options: CairnUiOptions = {}): Promise<CairnU
   };
 }
 
+/** Runs a CLI command on the UI's data folder; its stdout, or an error with its stderr when it fails. */
+export async function cliOk(ui: CairnUi, ...args: string[]): Promise<string> {
+  const r = await ui.cli(...args);
+  if (r.code !== 0) throw new Error(`cairn ${args.join(' ')} exited with ${r.code}:\n${r.stderr}`);
+  return r.stdout;
+}
+
 /** Debian's Chromium, headless. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
