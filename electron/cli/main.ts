@@ -291,7 +291,8 @@ export function buildProgram(): Command {
     .option('--port <n>', 'port (default: a free one)', (v) => Number.parseInt(v, 10))
     .option('--host <addr>', 'address to bind; 0.0.0.0 lets anyone on the network with the token in', '127.0.0.1')
     .option('--max-upload-mb <n>', 'largest file the browser may upload, in MiB (default: 10240)', parseNumber('int'))
-    .action(async (o: { port?: number; host: string; maxUploadMb?: number }) => {
+    .option('--rotate-token', 'make a new token: URLs printed before stop working')
+    .action(async (o: { port?: number; host: string; maxUploadMb?: number; rotateToken?: boolean }) => {
       const staticDir = path.join(ROOT, 'out', 'renderer');
       if (!existsSync(path.join(staticDir, 'index.html'))) {
         throw new Error('the UI is not built yet: run `npm run build` (or `npm start`, which builds it)');
@@ -299,18 +300,21 @@ export function buildProgram(): Command {
       const opts = program.opts<GlobalOptions>();
       // The web server is loaded only by the command that serves.
       const { startHttpHost } = await import('../server/http-host.js');
-      const { newToken } = await import('../server/security.js');
+      const { loadUiToken } = await import('../server/ui-token.js');
       const home = resolveHome(opts.home);
       const uploadDir = layout(home).uploads;
       // The browser reads only what it uploaded and writes nothing but downloads (file-access.ts).
       const service = await CairnService.open({ home, host: 'browser', files: uploadedFiles(uploadDir) });
+      // The same token on every start of this data folder, so bookmarks and open tabs survive a restart.
+      const ui = await loadUiToken(layout(home).uiToken, { rotate: o.rotateToken });
+      if (ui.made === 'replaced') warn(`Warning: the saved UI token was not used (${ui.reason}): made a new one.\n`);
       const running = await startHttpHost({
         service,
         staticDir,
         uploadDir,
         host: o.host,
         port: o.port,
-        token: newToken(),
+        token: ui.token,
         ...(o.maxUploadMb ? { maxUploadBytes: o.maxUploadMb * 1024 ** 2 } : {}),
       });
       const token = running.urlWithToken.slice(running.url.length);

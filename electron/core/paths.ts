@@ -38,6 +38,8 @@ export function layout(home: string) {
     pipelineCache: path.join(home, 'pipelines', 'cache'),
     /** The prediction endpoints' request log (its own SQLite file; endpoint processes write it). */
     requestLog: path.join(home, 'logs', 'requests.db'),
+    /** The browser host's token (`cairn ui`), kept across its restarts; mode 0600. */
+    uiToken: path.join(home, 'ui-token'),
   };
 }
 export type Layout = ReturnType<typeof layout>;

@@ -67,6 +67,17 @@ const STATUS_FOR: Record<string, number> = {
   internal: 500,
 };
 
+/** What a browser shows without the token: static text, no script, nothing about the data folder. */
+const WRONG_TOKEN_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Cairn: open the URL cairn ui printed</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 4em auto; line-height: 1.5">
+<h1>This address needs Cairn's token</h1>
+<p>Open the URL <code>cairn ui</code> printed when it started (it ends in <code>?token=…</code>).
+The token stays the same across restarts of the same data folder unless it was rotated with
+<code>cairn ui --rotate-token</code>.</p>
+</body></html>
+`;
+
 function deny(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.code(status).send({ ok: false, error: { code, message } });
 }
@@ -91,6 +102,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
       throw err;
     }
     if (!tokenMatches(options.token, token)) {
+      // A person reloading a tab after the token was rotated reads a page, not a JSON envelope.
+      if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
+        return reply.code(401).type('text/html; charset=utf-8').send(WRONG_TOKEN_PAGE);
+      }
       return deny(reply, 401, 'unauthorized', 'missing or wrong token: open the URL `cairn ui` printed');
     }
   });

@@ -1,11 +1,11 @@
 // The browser host's guards, kept free of the HTTP framework so they are easy to test:
-// a per-start token (as Jupyter does) and a Host allowlist against DNS rebinding.
+// a token (as Jupyter's; kept across restarts by ui-token.ts) and a Host allowlist against DNS rebinding.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import os from 'node:os';
 
 export const TOKEN_COOKIE = 'cairn_token';
 
-/** A fresh random token for one server start. */
+/** A fresh random token: 24 bytes, base64url. */
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
 }

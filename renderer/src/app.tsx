@@ -1,42 +1,48 @@
 // The shell: a top bar with the pages that exist (Datasets, Pipelines, Runs, Models, Endpoints,
 // Monitoring, About), the page, the status bar, and the window-wide drop target. One ImportStore
-// lives here for the window's lifetime.
-import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
+// lives here for the window's lifetime. The page and its selection live in the URL's fragment
+// (lib/hash-route.ts); each page keeps the last route it showed, so coming back to it by the top
+// bar finds the same run, model or pipeline (and the URL says so).
+import { Suspense, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AppInfo } from '../../shared/api.js';
+import { ApiError } from './api/api-error.js';
 import type { Transport } from './api/client.js';
 import { AppContext, type AppServices } from './app-context.js';
-import { DropOverlay } from './components/drop-overlay.js';
+import { ConnectionBanner } from './components/connection-banner.js';
+import { DropOverlay, type Dropped } from './components/drop-overlay.js';
+import { PageBoundary } from './components/page-boundary.js';
 import { StatusBar } from './components/status-bar.js';
 import { ImportStore } from './imports/import-store.js';
+import { navigate, useHashRoute, type Page, type Route, type RouteOf } from './lib/hash-route.js';
+import { retryableLazy } from './lib/retryable-lazy.js';
 import { useAsync } from './lib/use-async.js';
 import { AboutPage } from './pages/about/about-page.js';
-import { DatasetsPage, type Selection } from './pages/datasets/datasets-page.js';
+import { DatasetsPage } from './pages/datasets/datasets-page.js';
 import { useFiringCount } from './pages/monitoring/use-firing-count.js';
 
 // Pages other than the first load when first opened: the canvas and chart libraries they bring
 // would otherwise all be parsed before the window shows anything.
-const PipelinesPage = lazy(() =>
-  import('./pages/pipelines/pipelines-page.js').then((m) => ({ default: m.PipelinesPage })),
-);
-const RunsPage = lazy(() => import('./pages/runs/runs-page.js').then((m) => ({ default: m.RunsPage })));
-const ModelsPage = lazy(() => import('./pages/models/models-page.js').then((m) => ({ default: m.ModelsPage })));
-const EndpointsPage = lazy(() =>
-  import('./pages/endpoints/endpoints-page.js').then((m) => ({ default: m.EndpointsPage })),
-);
-const MonitoringPage = lazy(() =>
-  import('./pages/monitoring/monitoring-page.js').then((m) => ({ default: m.MonitoringPage })),
+const PipelinesPage = retryableLazy(() => import('./pages/pipelines/pipelines-page.js').then((m) => m.PipelinesPage));
+const RunsPage = retryableLazy(() => import('./pages/runs/runs-page.js').then((m) => m.RunsPage));
+const ModelsPage = retryableLazy(() => import('./pages/models/models-page.js').then((m) => m.ModelsPage));
+const EndpointsPage = retryableLazy(() => import('./pages/endpoints/endpoints-page.js').then((m) => m.EndpointsPage));
+const MonitoringPage = retryableLazy(() =>
+  import('./pages/monitoring/monitoring-page.js').then((m) => m.MonitoringPage),
 );
 
-/** A page once shown stays mounted (hidden), so its sort, filters, selection and scroll survive a tab switch. */
-function PageSlot({ shown, children }: { shown: boolean; children: ReactNode }) {
+/**
+ * A page once shown stays mounted (hidden), so its sort, filters, selection and scroll survive a
+ * tab switch. A page that fails (or whose code cannot be fetched) shows the failure here only.
+ */
+function PageSlot({ shown, label, children }: { shown: boolean; label: string; children: ReactNode }) {
   return (
     <div className="page-slot" hidden={!shown}>
-      <Suspense fallback={<p className="muted loading-pane">Loading…</p>}>{children}</Suspense>
+      <PageBoundary label={label}>
+        <Suspense fallback={<p className="muted loading-pane">Loading…</p>}>{children}</Suspense>
+      </PageBoundary>
     </div>
   );
 }
-
-type Page = 'datasets' | 'pipelines' | 'runs' | 'models' | 'endpoints' | 'monitoring' | 'about';
 
 const PAGES: { id: Page; label: string }[] = [
   { id: 'datasets', label: 'Datasets' },
@@ -48,13 +54,18 @@ const PAGES: { id: Page; label: string }[] = [
   { id: 'about', label: 'About' },
 ];
 
+const LABEL = Object.fromEntries(PAGES.map((p) => [p.id, p.label])) as Record<Page, string>;
+
 export function App({ transport }: { transport: Transport }) {
-  const [page, setPage] = useState<Page>('datasets');
+  const route = useHashRoute();
+  const page = route.page;
   const [importedTick, setImportedTick] = useState(0);
-  const [lastImported, setLastImported] = useState<Selection | undefined>(undefined);
-  const [focusRunId, setFocusRunId] = useState<string | undefined>(undefined);
-  const [visited, setVisited] = useState<ReadonlySet<Page>>(() => new Set<Page>(['datasets']));
+  const [visited, setVisited] = useState<ReadonlySet<Page>>(() => new Set<Page>([page]));
   useEffect(() => setVisited((v) => (v.has(page) ? v : new Set([...v, page]))), [page]);
+  // The last route each page showed: a hidden page keeps its selection, and the top bar returns to it.
+  const lastRoutes = useRef(new Map<Page, Route>());
+  lastRoutes.current.set(page, route);
+  const routeOf = <P extends Page>(p: P): RouteOf<P> => (lastRoutes.current.get(p) ?? { page: p }) as RouteOf<P>;
 
   const imports = useMemo(
     () =>
@@ -63,8 +74,8 @@ export function App({ transport }: { transport: Transport }) {
         (file) => transport.sourceFor(file),
         (result) => {
           setImportedTick((t) => t + 1);
-          setLastImported({ datasetId: result.datasetId, version: result.version });
-          setPage('datasets');
+          // A finished import opens what it made (or the version that already had the content).
+          navigate({ page: 'datasets', datasetId: result.datasetId, version: result.version });
         },
       ),
     [transport],
@@ -75,19 +86,17 @@ export function App({ transport }: { transport: Transport }) {
       transport,
       client: transport.client,
       imports,
-      openRun: (runId) => {
-        setFocusRunId(runId);
-        setPage('runs');
-      },
+      openRun: (runId) => navigate({ page: 'runs', runId }),
     }),
     [transport, imports],
   );
   const info = useAsync<AppInfo>(() => transport.client.call('app.info', {}), [transport]);
   const firing = useFiringCount(transport.client);
 
-  const onFiles = (files: File[]) => {
+  const onDrop = ({ files, folders }: Dropped) => {
     for (const file of files) imports.start({ file, source: transport.sourceFor(file) });
-    setPage('datasets');
+    for (const folder of folders) imports.reject(folder, folderError(folder));
+    navigate(routeOf('datasets'));
   };
 
   return (
@@ -105,7 +114,7 @@ export function App({ transport }: { transport: Transport }) {
                 type="button"
                 className={page === p.id ? 'active' : ''}
                 aria-current={page === p.id ? 'page' : undefined}
-                onClick={() => setPage(p.id)}
+                onClick={() => navigate(routeOf(p.id))}
               >
                 {p.label}
                 {p.id === 'monitoring' && firing > 0 && (
@@ -121,42 +130,51 @@ export function App({ transport }: { transport: Transport }) {
             ))}
           </nav>
         </header>
+        <ConnectionBanner connection={transport.connection} />
         <div className="page">
           {visited.has('datasets') && (
-            <PageSlot shown={page === 'datasets'}>
-              <DatasetsPage importedTick={importedTick} lastImported={lastImported} />
+            <PageSlot shown={page === 'datasets'} label={LABEL.datasets}>
+              <DatasetsPage route={routeOf('datasets')} importedTick={importedTick} />
             </PageSlot>
           )}
           {visited.has('pipelines') && (
-            <PageSlot shown={page === 'pipelines'}>
-              <PipelinesPage />
+            <PageSlot shown={page === 'pipelines'} label={LABEL.pipelines}>
+              <PipelinesPage route={routeOf('pipelines')} />
             </PageSlot>
           )}
           {visited.has('runs') && (
-            <PageSlot shown={page === 'runs'}>
-              <RunsPage focusRunId={focusRunId} />
+            <PageSlot shown={page === 'runs'} label={LABEL.runs}>
+              <RunsPage route={routeOf('runs')} />
             </PageSlot>
           )}
           {visited.has('models') && (
-            <PageSlot shown={page === 'models'}>
-              <ModelsPage />
+            <PageSlot shown={page === 'models'} label={LABEL.models}>
+              <ModelsPage route={routeOf('models')} />
             </PageSlot>
           )}
           {visited.has('endpoints') && (
-            <PageSlot shown={page === 'endpoints'}>
-              <EndpointsPage />
+            <PageSlot shown={page === 'endpoints'} label={LABEL.endpoints}>
+              <EndpointsPage route={routeOf('endpoints')} />
             </PageSlot>
           )}
           {visited.has('monitoring') && (
-            <PageSlot shown={page === 'monitoring'}>
-              <MonitoringPage onOpenPage={setPage} />
+            <PageSlot shown={page === 'monitoring'} label={LABEL.monitoring}>
+              <MonitoringPage route={routeOf('monitoring')} onOpenPage={(p) => navigate(routeOf(p))} />
             </PageSlot>
           )}
           {page === 'about' && <AboutPage info={info.data} error={info.error} />}
         </div>
-        <StatusBar info={info.data} error={info.error} onAbout={() => setPage('about')} />
-        <DropOverlay onFiles={onFiles} />
+        <StatusBar info={info.data} error={info.error} onAbout={() => navigate({ page: 'about' })} />
+        <DropOverlay onDrop={onDrop} />
       </div>
     </AppContext.Provider>
   );
+}
+
+/** Why a dropped folder is not imported: it is not an empty table, as its 0-byte File would read. */
+function folderError(name: string): ApiError {
+  return new ApiError({
+    code: 'invalid_argument',
+    message: `${name} is a folder: Cairn imports table files (CSV, TSV, JSON, NDJSON or Parquet), one dataset per file. Drop the files inside it instead; folders of images are not supported yet.`,
+  });
 }

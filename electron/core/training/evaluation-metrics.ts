@@ -4,6 +4,7 @@
 // - R² of a constant target is 1 when every prediction is exact, else 0;
 // - log loss clips probabilities to [1e-15, 1 - 1e-15] before taking the log;
 // - ROC points group tied scores into one threshold, so AUC equals the Mann–Whitney statistic.
+import { sampleWithoutReplacement, seededRandom } from './seeded-random.js';
 
 /** Per-class scores of a classifier. */
 export interface ClassScores {
@@ -295,12 +296,15 @@ export interface RegressionPoints {
   predicted: number[];
 }
 
-/** The first `max` rows: the test split is already a random sample of the data, in random order. */
-export function regressionPoints(yTrue: Numbers, yPred: Numbers, max = 2000): RegressionPoints {
+/**
+ * Up to `max` rows drawn at random (seeded, so a run's plots are the same on every look) from the
+ * whole test split. Not its first rows: the test split keeps file order, so on a file sorted by
+ * the target its first rows span a sliver of the target's range.
+ */
+export function regressionPoints(yTrue: Numbers, yPred: Numbers, seed: number, max = 2000): RegressionPoints {
   checkSameLength(yTrue, yPred, 'regression points');
-  const n = Math.min(max, yTrue.length);
-  return {
-    actual: Array.from({ length: n }, (_, i) => yTrue[i]!),
-    predicted: Array.from({ length: n }, (_, i) => yPred[i]!),
-  };
+  const n = yTrue.length;
+  const rows =
+    n <= max ? Uint32Array.from({ length: n }, (_, i) => i) : sampleWithoutReplacement(n, max, seededRandom(seed));
+  return { actual: Array.from(rows, (i) => yTrue[i]!), predicted: Array.from(rows, (i) => yPred[i]!) };
 }

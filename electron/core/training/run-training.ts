@@ -341,7 +341,7 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       const actual = decodeValues(preprocess, test.y as Float32Array);
       metrics = {
         ...regressionMetrics(actual, predicted),
-        points: regressionPoints(actual, predicted),
+        points: regressionPoints(actual, predicted, train.seed),
         rows: actual.length,
       };
     }

@@ -30,6 +30,19 @@ export function shuffleInPlace<T extends { length: number; [i: number]: unknown 
   return items;
 }
 
+/** k distinct row indices of [0, n), ascending, from a partial shuffle drawn with `random`. */
+export function sampleWithoutReplacement(n: number, k: number, random: () => number): Uint32Array {
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(random() * (n - i));
+    const tmp = idx[i]!;
+    idx[i] = idx[j]!;
+    idx[j] = tmp;
+  }
+  return idx.subarray(0, k).sort();
+}
+
 function hashSeed(seed: number): number {
   if (!Number.isFinite(seed)) throw new RangeError(`A seed must be a finite number, got ${seed}`);
   if (Number.isInteger(seed) && seed >= -0x80000000 && seed <= 0xffffffff) return seed | 0;

@@ -2,6 +2,7 @@
 import type { CairnClient, ExportFormat } from '../../../shared/api.js';
 import type { CairnBridge } from '../../../shared/bridge.js';
 import { ApiError } from './api-error.js';
+import { ConnectionStatus } from './connection.js';
 import { createHttpClient } from './http-client.js';
 import { createIpcClient } from './ipc-client.js';
 import { uploadFile, type UploadHandle } from './upload.js';
@@ -36,6 +37,8 @@ export interface Transport {
    * its download (outputs never land on the server's disk).
    */
   exportModel(ref: { name: string; version: number }, format: ExportFormat): Promise<ExportOutcome>;
+  /** Whether the engine is reachable: the browser host's server can stop under an open page. */
+  connection: ConnectionStatus;
 }
 
 /** The transport for this page. */
@@ -46,6 +49,8 @@ export function createTransport(): Transport {
     return {
       client,
       host: 'desktop',
+      // The engine lives in this app's own main process: there is no server to lose.
+      connection: new ConnectionStatus('connected'),
       sourceFor: (file) => ({
         kind: 'handle',
         grant: async () => {
@@ -65,9 +70,11 @@ export function createTransport(): Transport {
       },
     };
   }
+  const connection = new ConnectionStatus();
   return {
-    client: createHttpClient(),
+    client: createHttpClient({ connection }),
     host: 'browser',
+    connection,
     sourceFor: (file) => ({ kind: 'upload', start: (onProgress) => uploadFile(file, onProgress) }),
     exportModel: async ({ name, version }, format) => ({
       kind: 'download',

@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/api.js';
 import { bridgeEventNames } from '../../../shared/bridge.js';
 import { ApiError, unwrapReply } from './api-error.js';
+import type { ConnectionStatus } from './connection.js';
 
 // The contract's full event list (compile-checked against shared/api.ts in bridge.ts).
 const EVENT_NAMES: readonly EventName[] = bridgeEventNames;
@@ -20,7 +21,15 @@ export interface HttpClientOptions {
   fetch?: typeof fetch;
   /** Made lazily on the first subscription, so a page that never listens opens no stream. */
   eventSource?: (url: string) => EventSource;
+  /** Told whether the event stream is up; the stream is reopened whenever the browser gives up on it. */
+  connection?: ConnectionStatus;
+  /** Waits before reopening a closed stream, by attempt (the last repeats). */
+  retryDelaysMs?: readonly number[];
 }
+
+/** EventSource.CLOSED: the browser will not retry by itself (an HTTP error such as 401). */
+const CLOSED = 2;
+const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000];
 
 type Handler = (payload: unknown) => void;
 
@@ -29,14 +38,54 @@ export function createHttpClient(options: HttpClientOptions = {}): CairnClient {
   const base = options.base ?? '';
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const makeSource = options.eventSource ?? ((url: string) => new EventSource(url));
+  const connection = options.connection;
+  const delays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
   const handlers = new Map<EventName, Set<Handler>>();
   let source: EventSource | undefined;
+  let attempt = 0;
+
+  // A network error leaves the stream CONNECTING and the browser retries it; an HTTP error closes
+  // it for good, so it is reopened here, and a 401 says the token is no longer this server's.
+  function onStreamError(s: EventSource): void {
+    if (s !== source) return;
+    // A refused token stays refused until a probe says otherwise: no flicker on every retry.
+    if (connection?.snapshot() !== 'refused') connection?.set('reconnecting');
+    if (s.readyState !== CLOSED) return;
+    source = undefined;
+    const wait = delays[Math.min(attempt, delays.length - 1)] ?? 1000;
+    attempt++;
+    void probeToken().then((refused) => {
+      // The stream may be back before the probe answers; then it is right, not the probe.
+      if (connection?.snapshot() !== 'connected') connection?.set(refused ? 'refused' : 'reconnecting');
+    });
+    setTimeout(openSource, wait);
+  }
+
+  async function probeToken(): Promise<boolean> {
+    try {
+      const res = await doFetch(`${base}/api/call/app.info`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+        credentials: 'same-origin',
+      });
+      return res.status === 401;
+    } catch {
+      return false;
+    }
+  }
 
   function openSource(): void {
     if (source) return;
-    source = makeSource(`${base}/api/events`);
+    const s = makeSource(`${base}/api/events`);
+    source = s;
+    s.addEventListener('open', () => {
+      attempt = 0;
+      connection?.set('connected');
+    });
+    s.addEventListener('error', () => onStreamError(s));
     for (const name of EVENT_NAMES) {
-      source.addEventListener(name, (ev) => {
+      s.addEventListener(name, (ev) => {
         let payload: unknown;
         try {
           payload = JSON.parse((ev as MessageEvent<string>).data);

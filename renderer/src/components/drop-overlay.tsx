@@ -6,11 +6,34 @@ function hasFiles(ev: DragEvent): boolean {
   return Array.from(ev.dataTransfer?.types ?? []).includes('Files');
 }
 
-export function DropOverlay({ onFiles }: { onFiles: (files: File[]) => void }) {
+/** What a drop carried: files to import, and the names of folders (which arrive as empty "files"). */
+export interface Dropped {
+  files: File[];
+  folders: string[];
+}
+
+/**
+ * Splits a drop into files and folders. A folder comes through `files` as a File of 0 bytes that
+ * reads as an empty table; only its entry (read during the drop event) says it is a folder.
+ */
+export function splitDrop(dt: Pick<DataTransfer, 'items' | 'files'>): Dropped {
+  const items = Array.from(dt.items ?? []).filter((i) => i.kind === 'file');
+  if (items.length === 0) return { files: Array.from(dt.files ?? []), folders: [] };
+  const out: Dropped = { files: [], folders: [] };
+  for (const item of items) {
+    const entry = item.webkitGetAsEntry?.();
+    const file = item.getAsFile();
+    if (entry?.isDirectory) out.folders.push(entry.name);
+    else if (file) out.files.push(file);
+  }
+  return out;
+}
+
+export function DropOverlay({ onDrop }: { onDrop: (dropped: Dropped) => void }) {
   const [over, setOver] = useState(false);
   const depth = useRef(0);
-  const latest = useRef(onFiles);
-  latest.current = onFiles;
+  const latest = useRef(onDrop);
+  latest.current = onDrop;
 
   useEffect(() => {
     const enter = (ev: DragEvent) => {
@@ -34,8 +57,9 @@ export function DropOverlay({ onFiles }: { onFiles: (files: File[]) => void }) {
       ev.preventDefault();
       depth.current = 0;
       setOver(false);
-      const files = Array.from(ev.dataTransfer?.files ?? []);
-      if (files.length > 0) latest.current(files);
+      if (!ev.dataTransfer) return;
+      const dropped = splitDrop(ev.dataTransfer);
+      if (dropped.files.length > 0 || dropped.folders.length > 0) latest.current(dropped);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', overFn);

@@ -36,6 +36,9 @@ export interface StartImport {
 
 type Finished = EventPayload<'job.finished'>;
 
+/** How long a success or cancellation notice stays before it dismisses itself. */
+export const NOTICE_MS = 10_000;
+
 /** A sample dataset, imported by id on the engine's side. */
 interface SampleSource {
   kind: 'sample';
@@ -54,13 +57,17 @@ export class ImportStore {
   /** Events for job ids no task claims yet (the call's reply is still on its way). */
   private readonly early = new Map<string, { progress?: JobProgress; finished?: Finished }>();
   private readonly listeners = new Set<() => void>();
+  private readonly noticeMs: number;
 
   constructor(
     private readonly client: CairnClient,
     private readonly sourceFor: (file: File) => FileSource,
     /** Told of every successful import, e.g. to refresh and open the dataset. */
     private readonly onImported: (result: ImportResult) => void = () => undefined,
-  ) {}
+    options: { noticeMs?: number } = {},
+  ) {
+    this.noticeMs = options.noticeMs ?? NOTICE_MS;
+  }
 
   /** Listens to job events; returns the function that stops (an effect's cleanup). */
   connect(): () => void {
@@ -104,6 +111,14 @@ export class ImportStore {
     return id;
   }
 
+  /** Shows a drop that cannot be imported at all (a folder) as a failed task, with the reason. */
+  reject(fileName: string, error: ApiError): number {
+    const id = this.nextId++;
+    this.tasks = [{ id, fileName, badRows: 'fail', state: 'failed', error }, ...this.tasks];
+    this.emit();
+    return id;
+  }
+
   /** Imports the task's file again, skipping malformed rows (offered for bad_rows failures). */
   retrySkippingBadRows(id: number): number | undefined {
     const file = this.files.get(id);
@@ -132,10 +147,24 @@ export class ImportStore {
   /** Removes a finished task from the list. */
   dismiss(id: number): void {
     const task = this.task(id);
-    if (!task || task.state === 'uploading' || task.state === 'importing') return;
+    if (!task || isRunning(task)) return;
     this.tasks = this.tasks.filter((t) => t.id !== id);
     this.files.delete(id);
     this.emit();
+  }
+
+  /** Removes every finished task (a pile of rejected files, say); running ones stay. */
+  dismissFinished(): void {
+    const done = this.tasks.filter((t) => !isRunning(t));
+    if (done.length === 0) return;
+    this.tasks = this.tasks.filter(isRunning);
+    for (const t of done) this.files.delete(t.id);
+    this.emit();
+  }
+
+  /** A notice that needs nothing from the user goes by itself; a failure stays until dismissed. */
+  private dismissLater(id: number): void {
+    setTimeout(() => this.dismiss(id), this.noticeMs);
   }
 
   private async run(id: number, source: FileSource | SampleSource, badRows: BadRowsPolicy): Promise<void> {
@@ -166,6 +195,7 @@ export class ImportStore {
       this.aborts.delete(id);
       const error = toApiError(err);
       this.update(id, { state: error.code === 'cancelled' ? 'cancelled' : 'failed', error });
+      if (error.code === 'cancelled') this.dismissLater(id);
     }
   }
 
@@ -196,12 +226,14 @@ export class ImportStore {
     this.byJob.delete(f.jobId);
     if (f.status === 'succeeded' && f.result) {
       this.update(id, { state: 'succeeded', result: f.result });
+      this.dismissLater(id);
       this.onImported(f.result);
     } else {
       const error = f.error
         ? toApiError(f.error)
         : new ApiError({ code: 'internal', message: 'the import ended without a result' });
       this.update(id, { state: f.status === 'cancelled' ? 'cancelled' : 'failed', error });
+      if (f.status === 'cancelled') this.dismissLater(id);
     }
   }
 
@@ -226,4 +258,8 @@ export class ImportStore {
   private emit(): void {
     for (const l of this.listeners) l();
   }
+}
+
+function isRunning(task: ImportTask): boolean {
+  return task.state === 'uploading' || task.state === 'importing';
 }

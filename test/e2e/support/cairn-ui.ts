@@ -31,6 +31,10 @@ export interface CairnUi {
   port: number;
   /** Runs `cairn <args> --home <home>` to completion (e.g. import from the CLI). */
   cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Stops the server and keeps its data folder, as a user pressing Ctrl+C does. */
+  halt(): Promise<void>;
+  /** Starts `cairn ui` again on the same data folder and port; resolves to the URL it printed. */
+  resume(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -58,12 +62,13 @@ export interface CairnUiOptions {
   env?: Record<string, string>;
 }
 
-/** Starts `cairn ui` with a fresh data folder on a free port. */
-export async function startCairnUi(options: CairnUiOptions = {}): Promise<CairnUi> {
-  const home = await mkdtemp(path.join(tmpdir(), 'cairn-e2e-'));
-  const port = await freePort();
-  const bin = path.join(ROOT, 'bin', 'cairn.js');
-  const child = spawn(process.execPath, [bin, 'ui', '--port', String(port), '--home', home], {
+/** Spawns `cairn ui` on `home` and `port`; resolves once it printed its URL. */
+async function spawnUi(
+  home: string,
+  port: number,
+  options: CairnUiOptions,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [BIN, 'ui', '--port', String(port), '--home', home], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
@@ -80,13 +85,33 @@ export async function startCairnUi(options: CairnUiOptions = {}): Promise<CairnU
     child.once('exit', (code) => reject(new Error(`cairn ui exited with ${code}:\n${output}`)));
     child.once('error', reject);
   });
+  return { child, url };
+}
+
+/** Stops a `cairn ui` process; one that does not stop within 10 s is killed. */
+async function halt(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  // A server that does not stop within 10 s fails the test run anyway; don't hang it too.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+const BIN = path.join(ROOT, 'bin', 'cairn.js');
+
+/** Starts `cairn ui` with a fresh data folder on a free port. */
+export async function startCairnUi(options: CairnUiOptions = {}): Promise<CairnUi> {
+  const home = await mkdtemp(path.join(tmpdir(), 'cairn-e2e-'));
+  const port = await freePort();
+  let { child, url } = await spawnUi(home, port, options);
   return {
     url,
     home,
     port,
     cli: (...args) =>
       new Promise((resolve, reject) => {
-        const c = spawn(process.execPath, [bin, ...args, '--home', home], {
+        const c = spawn(process.execPath, [BIN, ...args, '--home', home], {
           cwd: ROOT,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -97,17 +122,24 @@ export async function startCairnUi(options: CairnUiOptions = {}): Promise<CairnU
         c.once('error', reject);
         c.once('exit', (code) => resolve({ code, stdout, stderr }));
       }),
+    halt: () => halt(child),
+    async resume() {
+      await halt(child);
+      ({ child, url } = await spawnUi(home, port, options));
+      return url;
+    },
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        // A server that does not stop within 10 s fails the test run anyway; don't hang it too.
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited(child);
-        clearTimeout(timer);
-      }
+      await halt(child);
       await rm(home, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs a CLI command on the UI's data folder; its stdout, or an error with its stderr when it fails. */
+export async function cliOk(ui: CairnUi, ...args: string[]): Promise<string> {
+  const r = await ui.cli(...args);
+  if (r.code !== 0) throw new Error(`cairn ${args.join(' ')} exited with ${r.code}:\n${r.stderr}`);
+  return r.stdout;
 }
 
 /** Debian's Chromium, headless. */

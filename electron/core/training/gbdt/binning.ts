@@ -7,7 +7,7 @@
 // more bin, after its own, for missing values. The bin matrix is feature-major so a histogram
 // reads one contiguous column per feature.
 import type { FeatureKind } from './tree-format.js';
-import { seededRandom } from '../seeded-random.js';
+import { sampleWithoutReplacement, seededRandom } from '../seeded-random.js';
 
 /** Values a numeric feature's thresholds are fitted on at most (sklearn's subsample for binning). */
 export const BINNING_SAMPLE = 200_000;
@@ -207,17 +207,4 @@ function fitCategories(
   const categoryBin = new Int32Array(maxId + 1).fill(otherBin);
   seen.forEach((id, b) => (categoryBin[id] = b));
   return { categories: Int32Array.from([...seen, -1]), categoryBin, otherBin };
-}
-
-/** k distinct row indices of [0, n), ascending, from a partial shuffle drawn with `random`. */
-export function sampleWithoutReplacement(n: number, k: number, random: () => number): Uint32Array {
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  for (let i = 0; i < k; i++) {
-    const j = i + Math.floor(random() * (n - i));
-    const tmp = idx[i]!;
-    idx[i] = idx[j]!;
-    idx[j] = tmp;
-  }
-  return idx.subarray(0, k).sort();
 }

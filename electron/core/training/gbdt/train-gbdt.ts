@@ -5,7 +5,7 @@
 // Deterministic: the seed drives the binning sample, row subsampling and feature subsampling.
 import { LEARNING_RATE, numberSchema, TREE_LEARNING_RATE } from '../../../../shared/training-settings.js';
 import { z } from 'zod';
-import { binRows, fitBins, MAX_BINS, sampleWithoutReplacement, type BinMapper } from './binning.js';
+import { binRows, fitBins, MAX_BINS, type BinMapper } from './binning.js';
 import { availableParallelism } from 'node:os';
 import { GrowContext, growTree, leafOfBinned, toTreeJson, type GrownTree } from './grower.js';
 import { histogramLayout, type HistogramLayout } from './histogram.js';
@@ -22,7 +22,7 @@ import {
 } from './losses.js';
 import { DEFAULT_SPLIT_CONSTRAINTS } from './split-finder.js';
 import { TREE_CAPS, type FeatureKind, type TreeEnsembleJson, type TreeJson } from './tree-format.js';
-import { seededRandom } from '../seeded-random.js';
+import { sampleWithoutReplacement, seededRandom } from '../seeded-random.js';
 
 export const GbdtParams = z
   .object({

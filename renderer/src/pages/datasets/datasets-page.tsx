@@ -1,10 +1,12 @@
 // The datasets page: the list of datasets on the left, the chosen one's profile and rows on the
-// right, and the import tray above them. Opening follows each finished import.
-import { useEffect, useState } from 'react';
+// right, and the import tray above them. The chosen dataset and version are the route's
+// (#/datasets/<id>/v<n>); the app opens each finished import there.
+import { useEffect } from 'react';
 import type { Dataset } from '../../../../shared/api.js';
 import { useApp, useStartImports } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { FileButton } from '../../components/file-button.js';
+import { navigate, type RouteOf } from '../../lib/hash-route.js';
 import { useAsync } from '../../lib/use-async.js';
 import { DatasetList } from './dataset-list.js';
 import { DatasetView } from './dataset-view.js';
@@ -17,17 +19,14 @@ export interface Selection {
   version?: number;
 }
 
-export function DatasetsPage({
-  importedTick,
-  lastImported,
-}: {
-  importedTick: number;
-  lastImported: Selection | undefined;
-}) {
+export function DatasetsPage({ route, importedTick }: { route: RouteOf<'datasets'>; importedTick: number }) {
   const { client } = useApp();
   const startImports = useStartImports();
   const list = useAsync<Dataset[]>(() => client.call('datasets.list', {}), [importedTick]);
-  const [selection, setSelection] = useState<Selection | undefined>(undefined);
+  const selection: Selection | undefined = route.datasetId
+    ? { datasetId: route.datasetId, ...(route.version === undefined ? {} : { version: route.version }) }
+    : undefined;
+  const setSelection = (s: Selection) => navigate({ page: 'datasets', ...s });
 
   // Imports made elsewhere (the CLI, another window) land in the same data folder: look again
   // whenever the window comes back to the front.
@@ -36,11 +35,6 @@ export function DatasetsPage({
     window.addEventListener('focus', reloadList);
     return () => window.removeEventListener('focus', reloadList);
   }, [reloadList]);
-
-  // A finished import opens what it made (or the version that already had the content).
-  useEffect(() => {
-    if (lastImported) setSelection(lastImported);
-  }, [lastImported]);
 
   // With nothing chosen, show the most recently changed dataset rather than a blank pane.
   const datasets = list.data ?? [];

@@ -8,9 +8,26 @@ import { describeProgress, formatBytes, formatCount } from '../../lib/format.js'
 
 export function ImportTasks({ onOpen }: { onOpen: (datasetId: string, version: number) => void }) {
   const tasks = useImportTasks();
+  const { imports } = useApp();
   if (tasks.length === 0) return null;
+  const finished = tasks.filter((t) => t.state !== 'uploading' && t.state !== 'importing').length;
   return (
     <section className="import-tasks" aria-label="Imports" data-testid="import-tasks">
+      {finished > 1 && (
+        <div className="import-tasks-head">
+          <span className="small muted">
+            {finished} imports finished{tasks.some((t) => t.state === 'failed') ? ', some failed' : ''}
+          </span>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            onClick={() => imports.dismissFinished()}
+            data-testid="imports-dismiss-all"
+          >
+            Dismiss all
+          </button>
+        </div>
+      )}
       {tasks.map((t) => (
         <ImportCard key={t.id} task={t} onOpen={onOpen} />
       ))}

@@ -3,6 +3,7 @@
 // endpoint.status events, which also fill each endpoint's event log.
 import { useState } from 'react';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { navigate, type RouteOf } from '../../lib/hash-route.js';
 import { SideListItem } from '../../components/side-list-item.js';
 import { isLive } from './endpoint-log.js';
 import { EndpointView, StatusBadge, endpointTitle } from './endpoint-view.js';
@@ -11,9 +12,12 @@ import { useEndpoints } from './use-endpoints.js';
 import '../../styles/models.css';
 import '../../styles/endpoints.css';
 
-export function EndpointsPage() {
+/** The chosen endpoint is the route's (#/endpoints/<id>). */
+export function EndpointsPage({ route }: { route: RouteOf<'endpoints'> }) {
   const { endpoints, loaded, error, seen, dismiss } = useEndpoints();
-  const [selected, setSelected] = useState<string | undefined>(undefined);
+  const selected = route.endpointId;
+  const setSelected = (endpointId: string | undefined) =>
+    navigate(endpointId ? { page: 'endpoints', endpointId } : { page: 'endpoints' });
   const [starting, setStarting] = useState(false);
   const list = [...endpoints.values()].reverse();
   const current = (selected && endpoints.get(selected)) || list.find((t) => isLive(t.endpoint.status)) || list[0];

@@ -9,6 +9,7 @@ import { ErrorPanel } from '../../components/error-panel.js';
 import { EmptyPage } from '../../components/empty-page.js';
 import { SideListItem } from '../../components/side-list-item.js';
 import { formatDate, formatStat } from '../../lib/format.js';
+import { navigate, type RouteOf } from '../../lib/hash-route.js';
 import { useAsync } from '../../lib/use-async.js';
 import { ImportBundleButton } from './import-bundle.js';
 import { VersionPanel } from './version-panel.js';
@@ -27,11 +28,13 @@ const KEY_METRICS: Record<TaskName, { key: string; label: string }[]> = {
   ],
 };
 
-export function ModelsPage() {
+/** The chosen model and version are the route's (#/models/<name>/v<n>). */
+export function ModelsPage({ route }: { route: RouteOf<'models'> }) {
   const { client } = useApp();
   const [tick, setTick] = useState(0);
   const list = useAsync<ModelSummary[]>(() => client.call('models.list', {}), [client, tick]);
-  const [selected, setSelected] = useState<string | undefined>(undefined);
+  const selected = route.model;
+  const setSelected = (model: string) => navigate({ page: 'models', model });
   useEffect(() => client.on('model.changed', () => setTick((t) => t + 1)), [client]);
   const models = list.data;
   const current = selected && models?.some((m) => m.name === selected) ? selected : models?.[0]?.name;
@@ -73,7 +76,17 @@ export function ModelsPage() {
           ))}
         </ul>
       </aside>
-      <main className="model-main">{current && <ModelView key={current} name={current} tick={tick} />}</main>
+      <main className="model-main">
+        {current && (
+          <ModelView
+            key={current}
+            name={current}
+            tick={tick}
+            chosen={current === route.model ? route.version : undefined}
+            onChoose={(version) => navigate({ page: 'models', model: current, version })}
+          />
+        )}
+      </main>
     </div>
   );
 }
@@ -90,10 +103,19 @@ function AliasBadge({ alias, version }: { alias: string; version?: number }) {
   );
 }
 
-function ModelView({ name, tick }: { name: string; tick: number }) {
+function ModelView({
+  name,
+  tick,
+  chosen,
+  onChoose,
+}: {
+  name: string;
+  tick: number;
+  chosen: number | undefined;
+  onChoose: (version: number) => void;
+}) {
   const { client } = useApp();
   const detail = useAsync<ModelDetail>(() => client.call('models.get', { name }), [client, name, tick]);
-  const [chosen, setChosen] = useState<number | undefined>(undefined);
   const [rollbackError, setRollbackError] = useState<ApiError | undefined>(undefined);
   const d = detail.data;
   const version = useMemo(() => d?.versions.find((v) => v.version === chosen) ?? d?.versions[0], [d, chosen]);
@@ -143,7 +165,7 @@ function ModelView({ name, tick }: { name: string; tick: number }) {
               v={v}
               metrics={metrics}
               selected={v.version === version.version}
-              onSelect={() => setChosen(v.version)}
+              onSelect={() => onChoose(v.version)}
             />
           ))}
         </tbody>

@@ -9,6 +9,7 @@ import { ErrorPanel } from '../../components/error-panel.js';
 import { EmptyPage } from '../../components/empty-page.js';
 import { SideListItem } from '../../components/side-list-item.js';
 import { formatCount } from '../../lib/format.js';
+import { navigate, type RouteOf } from '../../lib/hash-route.js';
 import { MonitoringView } from './monitoring-view.js';
 import { usePolled } from '../../lib/use-polled.js';
 import '../../styles/models.css';
@@ -20,12 +21,21 @@ export type ElsewherePage = 'runs' | 'endpoints' | 'models';
 
 const LIST_POLL_MS = 5_000;
 
-export function MonitoringPage({ onOpenPage }: { onOpenPage: (page: ElsewherePage) => void }) {
+/** The chosen model is the route's (#/monitoring/<model>). */
+export function MonitoringPage({
+  route,
+  onOpenPage,
+}: {
+  route: RouteOf<'monitoring'>;
+  onOpenPage: (page: ElsewherePage) => void;
+}) {
   const { client } = useApp();
   const box = useRef<HTMLDivElement>(null);
   const models = usePolled<ModelSummary[]>(() => client.call('models.list', {}), [], box, LIST_POLL_MS);
   const monitored = usePolled<MonitoredModel[]>(() => client.call('monitoring.models', {}), [], box, LIST_POLL_MS);
-  const [selected, setSelected] = useState<string | undefined>(undefined);
+  // Picked by hand (the route), else the default chosen once both lists were in.
+  const [picked, setPicked] = useState<string | undefined>(undefined);
+  const selected = route.model ?? picked;
   const { refresh: refreshModels } = models;
   const { refresh: refreshMonitored } = monitored;
 
@@ -47,7 +57,7 @@ export function MonitoringPage({ onOpenPage }: { onOpenPage: (page: ElsewherePag
   const current =
     selected && list?.some((m) => m.name === selected) ? selected : summaryKnown ? pickDefault(list, stats) : undefined;
   useEffect(() => {
-    if (current && current !== selected) setSelected(current);
+    if (current && current !== selected) setPicked(current);
   }, [current, selected]);
 
   return (
@@ -71,7 +81,7 @@ export function MonitoringPage({ onOpenPage }: { onOpenPage: (page: ElsewherePag
                   <SideListItem
                     key={m.name}
                     active={m.name === current}
-                    onClick={() => setSelected(m.name)}
+                    onClick={() => navigate({ page: 'monitoring', model: m.name })}
                     testId="monitor-model-item"
                     data-name={m.name}
                   >

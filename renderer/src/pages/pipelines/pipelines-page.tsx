@@ -10,6 +10,7 @@ import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { FileButton } from '../../components/file-button.js';
 import { formatDate } from '../../lib/format.js';
+import { navigate, type RouteOf } from '../../lib/hash-route.js';
 import { useAsync } from '../../lib/use-async.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { EmptyPage } from '../../components/empty-page.js';
@@ -57,7 +58,8 @@ function docsReducer(docs: ReadonlyMap<string, EditorDoc>, a: DocsAction): Reado
   }
 }
 
-export function PipelinesPage() {
+/** A saved pipeline is opened by its route (#/pipelines/<id>); a draft not saved yet has none. */
+export function PipelinesPage({ route }: { route: RouteOf<'pipelines'> }) {
   const { client } = useApp();
   const [tick, setTick] = useState(0);
   const list = useAsync<PipelineSummary[]>(() => client.call('pipelines.list', {}), [client, tick]);
@@ -107,18 +109,34 @@ export function PipelinesPage() {
     [client, docs],
   );
 
-  // First visit: open the most recently saved pipeline.
+  const routed = route.pipelineId;
+  const show = (id: string) => navigate({ page: 'pipelines', pipelineId: id });
+  const showDraft = (key: string) => {
+    setOpenKey(key);
+    navigate({ page: 'pipelines' });
+  };
+  // Opens what the route names when the route changes (a click, Back, a link), and only then: the
+  // hashchange comes a task after a click's own state, which must not be undone by the old route.
+  const lastRouted = useRef<string | undefined>(undefined);
   useEffect(() => {
-    if (openKey || !pipelines?.length) return;
+    if (routed === lastRouted.current) return;
+    lastRouted.current = routed;
+    if (routed && routed !== openKey && !deleted.has(routed)) open(routed);
+  }, [routed, openKey, open, deleted]);
+
+  // First visit without a pipeline in the route: open the most recently saved one.
+  useEffect(() => {
+    if (openKey || routed || !pipelines?.length) return;
     const newest = [...pipelines].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
     if (newest) open(newest.id);
-  }, [pipelines, openKey, open]);
+  }, [pipelines, openKey, routed, open]);
 
   /** Saves a new file as a pipeline and opens it. */
   const createSaved = async (spec: PipelineSpec, message: string) => {
     const r = await client.call('pipelines.save', { spec, message });
     edit({ type: 'put', key: r.pipeline.id, doc: newDoc(spec, { pipelineId: r.pipeline.id, version: r.version }) });
     setOpenKey(r.pipeline.id);
+    show(r.pipeline.id);
     setTick((t) => t + 1);
   };
 
@@ -168,7 +186,7 @@ export function PipelinesPage() {
     // A file with problems opens unsaved, its problems marked on its steps, to be fixed and saved.
     const key = `draft:${++drafts.current}`;
     edit({ type: 'put', key, doc: newDoc(spec) });
-    setOpenKey(key);
+    showDraft(key);
   };
 
   const confirmDelete = async () => {
@@ -176,7 +194,10 @@ export function PipelinesPage() {
     await client.call('pipelines.delete', { id: deleting.id });
     setDeleted((prev) => new Set(prev).add(deleting.id));
     edit({ type: 'drop', key: deleting.id });
-    if (openKey === deleting.id) setOpenKey(undefined);
+    if (openKey === deleting.id) {
+      setOpenKey(undefined);
+      navigate({ page: 'pipelines' }, { replace: true });
+    }
     setTick((t) => t + 1);
   };
 
@@ -247,7 +268,7 @@ export function PipelinesPage() {
             <SideListItem
               key={k}
               active={openKey === k}
-              onClick={() => setOpenKey(k)}
+              onClick={() => showDraft(k)}
               testId="pipeline-item"
               data-name={docs.get(k)?.head.name}
             >
@@ -262,7 +283,7 @@ export function PipelinesPage() {
               <SideListItem
                 key={p.id}
                 active={openKey === p.id}
-                onClick={() => open(p.id)}
+                onClick={() => show(p.id)}
                 testId="pipeline-item"
                 data-name={p.name}
               >
@@ -310,6 +331,7 @@ export function PipelinesPage() {
             onSaved={(id) => {
               edit({ type: 'rekey', from: openKey, to: id });
               setOpenKey(id);
+              show(id);
               setTick((t) => t + 1);
             }}
             onDelete={() => setDeleting(pipelines?.find((p) => p.id === doc.pipelineId))}

@@ -13,28 +13,39 @@ export interface RunColumn {
   numeric?: boolean;
 }
 
-const METRIC_HEADERS: Record<string, { label: string; title: string }> = {
-  accuracy: { label: 'accuracy', title: 'Test accuracy (higher is better)' },
-  f1_macro: { label: 'F1', title: 'Test F1, macro average over classes (higher is better)' },
-  roc_auc: { label: 'ROC AUC', title: 'Test area under the ROC curve (higher is better)' },
-  log_loss: { label: 'log loss', title: 'Test log loss (lower is better)' },
-  mae: { label: 'MAE', title: 'Test mean absolute error (lower is better)' },
-  rmse: { label: 'RMSE', title: 'Test root mean squared error (lower is better)' },
-  r2: { label: 'R²', title: 'Test coefficient of determination (higher is better)' },
+// Widths fit each header and its values, no wider: all seven metrics of a table holding both
+// tasks stay in view at 1280 px, scroll bar included.
+const METRIC_HEADERS: Record<string, { label: string; title: string; width: number }> = {
+  accuracy: { label: 'accuracy', title: 'Test accuracy (higher is better)', width: 88 },
+  f1_macro: { label: 'F1', title: 'Test F1, macro average over classes (higher is better)', width: 72 },
+  roc_auc: { label: 'ROC AUC', title: 'Test area under the ROC curve (higher is better)', width: 88 },
+  log_loss: { label: 'log loss', title: 'Test log loss (lower is better)', width: 88 },
+  mae: { label: 'MAE', title: 'Test mean absolute error (lower is better)', width: 72 },
+  rmse: { label: 'RMSE', title: 'Test root mean squared error (lower is better)', width: 72 },
+  r2: { label: 'R²', title: 'Test coefficient of determination (higher is better)', width: 72 },
 };
 
 export const SELECT_WIDTH = 34;
 
-/** Every column in display order, the selection checkbox first. */
+/** Every column in display order, the selection checkbox first, then what a run is and how well it did. */
 export function runColumns(metricKeys: readonly string[]): RunColumn[] {
   return [
     { id: 'select', label: '', width: SELECT_WIDTH },
     { id: 'status', label: 'status', width: 132, sort: 'status' },
     { id: 'id', label: 'run', width: 84, sort: 'id' },
-    { id: 'dataset', label: 'dataset', width: 150, sort: 'dataset' },
+    { id: 'dataset', label: 'dataset', width: 140, sort: 'dataset' },
     { id: 'target', label: 'target', width: 112, sort: 'target' },
     { id: 'task', label: 'task', width: 104, sort: 'task' },
     { id: 'modelKind', label: 'model', width: 74, sort: 'modelKind', title: 'Model kind' },
+    // The test metrics before the settings: what runs are compared by stays in view at 1280 px.
+    ...metricKeys.map((k) => ({
+      id: `metric:${k}`,
+      label: METRIC_HEADERS[k]?.label ?? k,
+      title: METRIC_HEADERS[k]?.title ?? `Test ${k}`,
+      width: METRIC_HEADERS[k]?.width ?? 96,
+      sort: `metric:${k}` as RunSortKey,
+      numeric: true,
+    })),
     { id: 'epochs', label: 'epochs', width: 82, sort: 'epochs', numeric: true },
     { id: 'batchSize', label: 'batch', width: 70, sort: 'batchSize', numeric: true, title: 'Batch size' },
     {
@@ -52,14 +63,6 @@ export function runColumns(metricKeys: readonly string[]): RunColumn[] {
       sort: 'hidden',
       title: 'Units per hidden layer (sorted by total units)',
     },
-    ...metricKeys.map((k) => ({
-      id: `metric:${k}`,
-      label: METRIC_HEADERS[k]?.label ?? k,
-      title: METRIC_HEADERS[k]?.title ?? `Test ${k}`,
-      width: 96,
-      sort: `metric:${k}` as RunSortKey,
-      numeric: true,
-    })),
     { id: 'duration', label: 'duration', width: 96, sort: 'duration', numeric: true },
     { id: 'backend', label: 'backend', width: 100, sort: 'backend' },
     { id: 'created', label: 'created', width: 140, sort: 'created' },

@@ -90,7 +90,7 @@ export function RunDetail({ runId, onBack }: RunDetailProps) {
   const explanation = (run.metrics as { explanation?: Explanation } | null)?.explanation;
 
   return (
-    <section className="run-detail" data-testid="run-detail" data-status={run.status}>
+    <section className="run-detail" data-testid="run-detail" data-status={run.status} data-run-id={run.id}>
       <BackBar onBack={onBack}>
         {open && (
           <button type="button" className="btn" onClick={cancel} disabled={cancelling} data-testid="run-cancel">

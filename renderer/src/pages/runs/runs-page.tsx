@@ -1,9 +1,10 @@
 // The runs page: a query box over every run in one table (or their groups); a run's detail, or
-// several runs side by side, open over it. The table stays mounted underneath, so coming back
-// finds its order, filters, selection and scroll position as they were.
+// several runs side by side, open over it, as the route says. The table stays mounted underneath,
+// so coming back finds its order, filters, selection and scroll position as they were.
 import { useCallback, useEffect, useState } from 'react';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { EmptyPage } from '../../components/empty-page.js';
+import { navigate, type RouteOf } from '../../lib/hash-route.js';
 import { RunCompare } from './run-compare.js';
 import { RunDetail } from './run-detail.js';
 import { RunGroupsView } from './run-groups.js';
@@ -11,14 +12,15 @@ import { RunsQueryBar } from './runs-query-bar.js';
 import { RunsTable } from './runs-table.js';
 import { useRunsList, type RunsView } from './use-runs-list.js';
 
-/** The last focusRunId shown, across mounts of the page. */
-let shownFocus: string | undefined;
 /** The last query and grouping, across mounts of the page: coming back finds them as they were. */
 let lastView: RunsView = { query: '', groupBy: null };
 
-type View = { kind: 'detail'; runId: string } | { kind: 'compare'; runIds: string[] };
-
-export function RunsPage({ focusRunId }: { focusRunId?: string }) {
+/**
+ * What the route opens over the table: a run's detail (#/runs/<id>), several runs side by side
+ * (#/runs?compare=a,b), or a run opened from those (#/runs/<id>?compare=a,b, whose Back returns
+ * to the comparison).
+ */
+export function RunsPage({ route }: { route: RouteOf<'runs'> }) {
   const [view, setView] = useState<RunsView>(lastView);
   useEffect(() => {
     lastView = view;
@@ -26,34 +28,36 @@ export function RunsPage({ focusRunId }: { focusRunId?: string }) {
   const list = useRunsList(view);
   const setQuery = useCallback((query: string) => setView((v) => (v.query === query ? v : { ...v, query })), []);
   const setGroupBy = useCallback((groupBy: string | null) => setView((v) => ({ ...v, groupBy })), []);
-  // Views opened over the table, the last on top: a run opened from the compare view goes back to it.
-  const [stack, setStack] = useState<View[]>([]);
-  const top = stack[stack.length - 1];
+  const { runId, compare: compared } = route;
 
   const { reload } = list;
-  // Set by the app when the user starts a training run: show that run, once. The app keeps the
-  // last id and this page mounts anew on every visit, which must not reopen it each time.
+  // A run the list has not seen yet (one the user just started, or a link to it): look again.
+  const known = runId === undefined || list.runs === undefined || list.runs.some((r) => r.id === runId);
   useEffect(() => {
-    if (!focusRunId || focusRunId === shownFocus) return;
-    shownFocus = focusRunId;
-    setStack([{ kind: 'detail', runId: focusRunId }]);
-    reload();
-  }, [focusRunId, reload]);
+    if (!known) reload();
+  }, [known, reload]);
 
-  const open = useCallback((runId: string) => setStack((s) => [...s, { kind: 'detail', runId }]), []);
-  const compare = useCallback((runIds: string[]) => setStack((s) => [...s, { kind: 'compare', runIds }]), []);
-  const back = useCallback(() => setStack((s) => s.slice(0, -1)), []);
+  const open = useCallback(
+    (id: string) => navigate({ page: 'runs', runId: id, ...(compared ? { compare: compared } : {}) }),
+    [compared],
+  );
+  const compare = useCallback((ids: string[]) => navigate({ page: 'runs', compare: ids }), []);
+  const back = useCallback(
+    () => navigate(runId && compared ? { page: 'runs', compare: compared } : { page: 'runs' }),
+    [runId, compared],
+  );
+  const top = runId ? 'detail' : compared ? 'compare' : undefined;
 
   return (
     <div className="runs-page" data-testid="runs-page">
-      {top?.kind === 'detail' && (
+      {top === 'detail' && runId && (
         <div className="runs-overlay">
-          <RunDetail key={top.runId} runId={top.runId} onBack={back} />
+          <RunDetail key={runId} runId={runId} onBack={back} />
         </div>
       )}
-      {top?.kind === 'compare' && (
+      {top === 'compare' && compared && (
         <div className="runs-overlay">
-          <RunCompare runIds={top.runIds} onBack={back} onOpen={open} />
+          <RunCompare runIds={compared} onBack={back} onOpen={open} />
         </div>
       )}
       <div

@@ -39,6 +39,15 @@ describe('browser host', () => {
     }
   });
 
+  it('answers a browser page load without the token with a page that says what to open, not JSON', async () => {
+    const r = await request({ path: '/', headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(r.status).toBe(401);
+    expect(r.headers['content-type']).toMatch(/^text\/html/);
+    expect(r.body).toContain('cairn ui');
+    expect(r.body).not.toContain('<script');
+    expect(r.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+
   it('sets an HttpOnly SameSite cookie on the first load and serves with a CSP', async () => {
     const r = await request({ path: `/?token=${TOKEN}` });
     expect(r.status).toBe(200);

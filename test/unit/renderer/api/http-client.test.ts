@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, toApiError, unwrapReply } from '../../../../renderer/src/api/api-error.js';
+import { ConnectionStatus } from '../../../../renderer/src/api/connection.js';
 import { createHttpClient } from '../../../../renderer/src/api/http-client.js';
 import { ErrorCode } from '../../../../shared/api.js';
 
@@ -9,6 +10,8 @@ function jsonResponse(status: number, body: unknown): Response {
 
 class FakeEventSource {
   readonly listeners = new Map<string, Array<(ev: MessageEvent<string>) => void>>();
+  /** 0 CONNECTING, 1 OPEN, 2 CLOSED, as EventSource has them. */
+  readyState = 0;
   constructor(readonly url: string) {}
   addEventListener(name: string, fn: (ev: MessageEvent<string>) => void) {
     this.listeners.set(name, [...(this.listeners.get(name) ?? []), fn]);
@@ -78,6 +81,77 @@ describe('HTTP client', () => {
     off();
     sources[0]?.emit('job.started', '{"jobId":"j2","kind":"import","label":"b"}');
     expect(seen).toEqual([{ jobId: 'j1', kind: 'import', label: 'Import a.csv' }]);
+  });
+});
+
+describe('HTTP client connection', () => {
+  function withSources(fetch: typeof globalThis.fetch) {
+    const sources: FakeEventSource[] = [];
+    const connection = new ConnectionStatus();
+    const client = createHttpClient({
+      fetch,
+      connection,
+      retryDelaysMs: [1000],
+      eventSource: (url) => {
+        const s = new FakeEventSource(url);
+        sources.push(s);
+        return s as unknown as EventSource;
+      },
+    });
+    return { sources, connection, client };
+  }
+
+  it('says when the stream drops and comes back, and lets the browser retry a dropped connection', () => {
+    const { sources, connection, client } = withSources(vi.fn());
+    client.on('job.started', () => undefined);
+    expect(connection.snapshot()).toBe('connecting');
+    sources[0]?.emit('open', '');
+    expect(connection.snapshot()).toBe('connected');
+    // Server gone: the browser keeps the stream CONNECTING and retries it itself.
+    sources[0]?.emit('error', '');
+    expect(connection.snapshot()).toBe('reconnecting');
+    expect(sources).toHaveLength(1);
+    sources[0]?.emit('open', '');
+    expect(connection.snapshot()).toBe('connected');
+  });
+
+  it('reopens a stream the browser closed, with the same subscribers', async () => {
+    vi.useFakeTimers();
+    try {
+      const fetch = vi.fn<typeof globalThis.fetch>().mockResolvedValue(jsonResponse(200, { ok: true, result: {} }));
+      const { sources, connection, client } = withSources(fetch);
+      const seen: unknown[] = [];
+      client.on('job.started', (p) => seen.push(p));
+      sources[0]!.readyState = 2;
+      sources[0]?.emit('error', '');
+      expect(connection.snapshot()).toBe('reconnecting');
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(sources).toHaveLength(2);
+      sources[1]?.emit('open', '');
+      sources[1]?.emit('job.started', '{"jobId":"j3","kind":"import","label":"c"}');
+      expect(connection.snapshot()).toBe('connected');
+      expect(seen).toEqual([{ jobId: 'j3', kind: 'import', label: 'c' }]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('says the token was refused when the server is back but answers 401', async () => {
+    vi.useFakeTimers();
+    try {
+      const fetch = vi
+        .fn<typeof globalThis.fetch>()
+        .mockResolvedValue(jsonResponse(401, { ok: false, error: { code: 'unauthorized', message: 'wrong token' } }));
+      const { sources, connection, client } = withSources(fetch);
+      client.on('job.started', () => undefined);
+      sources[0]!.readyState = 2;
+      sources[0]?.emit('error', '');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(connection.snapshot()).toBe('refused');
+      expect(fetch.mock.calls[0]?.[0]).toBe('/api/call/app.info');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

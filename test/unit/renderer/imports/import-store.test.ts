@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { CairnClient, EventName, EventPayload, ImportResult } from '../../../../shared/api.js';
 import type { FileSource } from '../../../../renderer/src/api/client.js';
+import { ApiError } from '../../../../renderer/src/api/api-error.js';
 import { ImportStore } from '../../../../renderer/src/imports/import-store.js';
 
 type Handler = (payload: unknown) => void;
@@ -189,5 +190,53 @@ describe('ImportStore', () => {
       state: 'failed',
       error: { code: 'not_found', message: 'x.csv: file not found (/x)' },
     });
+  });
+
+  it('lets a success notice go by itself, keeps failures until dismissed, and dismisses all finished at once', async () => {
+    vi.useFakeTimers();
+    try {
+      const { client, calls, emit } = fakeClient();
+      const store = new ImportStore(client, () => handle('/x'), undefined, { noticeMs: 5000 });
+      store.connect();
+      const tick = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+      const ok = store.start({ file: file('ok.csv'), source: handle('/ok') });
+      const bad = store.start({ file: file('bad.png'), source: handle('/bad') });
+      const worse = store.start({ file: file('worse.png'), source: handle('/worse') });
+      const running = store.start({ file: file('big.csv'), source: handle('/big') });
+      await tick(0);
+      calls[0]?.resolve({ jobId: 'j-ok', kind: 'import', label: 'ok' });
+      calls[1]?.reject({ code: 'invalid_argument', message: 'bad.png is not a table' });
+      calls[2]?.reject({ code: 'invalid_argument', message: 'worse.png is not a table' });
+      calls[3]?.resolve({ jobId: 'j-big', kind: 'import', label: 'big' });
+      await tick(0);
+      emit('job.finished', { jobId: 'j-ok', kind: 'import', status: 'succeeded', result: result() });
+      const ids = () => store.snapshot().map((t) => t.id);
+      expect(ids()).toEqual([running, worse, bad, ok]);
+      await tick(4999);
+      expect(ids()).toContain(ok);
+      await tick(1);
+      // The notice went; the failures wait for the user.
+      expect(ids()).toEqual([running, worse, bad]);
+      await tick(60_000);
+      expect(ids()).toEqual([running, worse, bad]);
+      store.dismissFinished();
+      expect(ids()).toEqual([running]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('shows a rejected drop (a folder) as a failed task with its reason, dismissible', () => {
+    const { client } = fakeClient();
+    const store = new ImportStore(client, () => handle('/x'));
+    const id = store.reject('photos', new ApiError({ code: 'invalid_argument', message: 'photos is a folder' }));
+    expect(store.snapshot()[0]).toMatchObject({
+      id,
+      fileName: 'photos',
+      state: 'failed',
+      error: { message: 'photos is a folder' },
+    });
+    store.dismiss(id);
+    expect(store.snapshot()).toEqual([]);
   });
 });

@@ -217,9 +217,29 @@ describe('stored curve samples', () => {
     expect(thinRocCurve(c, 400)).toBe(c);
   });
 
-  it('samples the first rows of actual and predicted values up to the cap', () => {
-    expect(regressionPoints([1, 2, 3], [1.5, 2, 2], 2)).toEqual({ actual: [1, 2], predicted: [1.5, 2] });
-    expect(regressionPoints([1], [2])).toEqual({ actual: [1], predicted: [2] });
-    expect(() => regressionPoints([1, 2], [1])).toThrow(/lengths differ/);
+  it('keeps every row when the split is within the cap, pairs aligned', () => {
+    expect(regressionPoints([1, 2, 3], [1.5, 2, 2], 7, 3)).toEqual({ actual: [1, 2, 3], predicted: [1.5, 2, 2] });
+    expect(regressionPoints([1], [2], 7)).toEqual({ actual: [1], predicted: [2] });
+    expect(() => regressionPoints([1, 2], [1], 7)).toThrow(/lengths differ/);
+  });
+
+  it('samples across the whole split, not its first rows, on a table sorted by the target', () => {
+    // A test split in file order of a table sorted by price: the first 2,000 rows are the cheapest.
+    const n = 20_000;
+    const actual = Float64Array.from({ length: n }, (_, i) => 300 + i);
+    const predicted = actual.map((v) => v * 1.1);
+    const points = regressionPoints(actual, predicted, 42, 2000);
+    expect(points.actual).toHaveLength(2000);
+    const lo = Math.min(...points.actual);
+    const hi = Math.max(...points.actual);
+    // The plotted actual values cover the data's range (the old prefix stopped at 2,299 of 20,299).
+    expect(lo).toBeLessThan(300 + n * 0.01);
+    expect(hi).toBeGreaterThan(300 + n * 0.99);
+    // Each plotted pair is one row's actual and prediction, and no row twice.
+    points.actual.forEach((a, i) => expect(points.predicted[i]).toBeCloseTo(a * 1.1, 6));
+    expect(new Set(points.actual).size).toBe(2000);
+    // Seeded: the same run draws the same points; another seed others.
+    expect(regressionPoints(actual, predicted, 42, 2000)).toEqual(points);
+    expect(regressionPoints(actual, predicted, 43, 2000).actual).not.toEqual(points.actual);
   });
 });
