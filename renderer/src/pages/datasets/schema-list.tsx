@@ -6,6 +6,7 @@ import type { ColumnProfile, ColumnType } from '../../../../shared/api.js';
 import { formatCount, formatPercent, formatStat } from '../../lib/format.js';
 import { useVirtualRows } from '../../lib/use-virtual-rows.js';
 import { MiniDistribution } from './mini-distribution.js';
+import { describeInvalid, invalidCount } from './type-change.js';
 import { TypeSelect } from './type-select.js';
 
 const ROW_HEIGHT = 30;
@@ -84,8 +85,19 @@ export function SchemaList({ columns, rows, focused, pending, onFocus, onType }:
                 }}
               >
                 <span className="muted num-left">{index + 1}</span>
-                <span className="col-name" title={c.name}>
-                  {c.name}
+                <span className="col-name-cell">
+                  <span className="col-name" title={c.name}>
+                    {c.name}
+                  </span>
+                  {c.invalid > 0 && (
+                    <span
+                      className="invalid-badge"
+                      data-testid="invalid-badge"
+                      title={`${describeInvalid(invalidCount(c, rows))} cannot be read as ${c.type}`}
+                    >
+                      {formatCount(c.invalid)} invalid
+                    </span>
+                  )}
                 </span>
                 <span>
                   <TypeSelect
