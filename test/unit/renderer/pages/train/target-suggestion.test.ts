@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnProfile } from '../../../../../shared/api.js';
 import { nameWords, suggestTarget } from '../../../../../renderer/src/pages/train/target-suggestion.js';
+import { col as profile } from '../column-profile.js';
 
-function col(name: string, type: ColumnProfile['type'], distinct = 50): ColumnProfile {
-  return {
-    name,
-    type,
-    inferredType: type,
-    storageType: 'DOUBLE',
-    missing: 0,
-    invalid: 0,
-    nonFinite: 0,
-    distinct,
-    distinctApprox: false,
-  };
-}
+const col = (name: string, type: ColumnProfile['type'], distinct = 50) => profile(name, type, { distinct });
 
 const num = (name: string, distinct = 500) => col(name, 'numeric', distinct);
 const int = (name: string, distinct = 30) => col(name, 'integer', distinct);

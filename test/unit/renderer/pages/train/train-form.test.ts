@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ColumnProfile } from '../../../../../shared/api.js';
 import {
   defaultForm,
   dropHint,
@@ -9,21 +8,7 @@ import {
   toRequest,
   validateForm,
 } from '../../../../../renderer/src/pages/train/train-form.js';
-
-function col(name: string, type: ColumnProfile['type'], extra: Partial<ColumnProfile> = {}): ColumnProfile {
-  return {
-    name,
-    type,
-    inferredType: type,
-    storageType: 'DOUBLE',
-    missing: 0,
-    invalid: 0,
-    nonFinite: 0,
-    distinct: 10,
-    distinctApprox: false,
-    ...extra,
-  };
-}
+import { col } from '../column-profile.js';
 
 const iris = [col('sepal', 'numeric'), col('petal', 'numeric'), col('species', 'categorical', { distinct: 3 })];
 
