@@ -91,6 +91,7 @@ export * from './api/monitoring.js';
 const ModelName = z.object({ model: z.string().min(1) });
 
 const Empty = z.object({}).strict().default({});
+const ColumnTypeChange = z.object({ versionId: z.string(), column: z.string(), type: ColumnType });
 const Ref = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() });
 
 /** Method name -> argument and result schemas. */
@@ -99,10 +100,9 @@ export const methods = {
   'datasets.list': { input: Empty, output: z.array(Dataset) },
   'datasets.get': { input: Ref, output: DatasetDetail },
   'datasets.rows': { input: RowsQuery, output: RowsPage },
-  'datasets.setColumnType': {
-    input: z.object({ versionId: z.string(), column: z.string(), type: ColumnType }),
-    output: ColumnProfile,
-  },
+  /** The profile a type correction would give the column (how many values it would invalidate), not stored. */
+  'datasets.previewColumnType': { input: ColumnTypeChange, output: ColumnProfile },
+  'datasets.setColumnType': { input: ColumnTypeChange, output: ColumnProfile },
   'datasets.import': { input: ImportRequest, output: JobStarted },
   'samples.list': { input: Empty, output: z.array(SampleInfo) },
   /** Imports a shipped sample as a dataset named by its id, like datasets.import. */

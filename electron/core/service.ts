@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
   Explanation,
+  type ColumnProfile,
+  type ColumnType,
   type ExportFormat,
   type RowExplanation,
   isMethodName,
@@ -293,6 +295,18 @@ export class CairnService {
     return path.join(this.paths.home, v.dataFile);
   }
 
+  /** A column's profile read as `type` (what a type correction would store), not stored. */
+  private async profileAs(versionId: string, column: string, type: ColumnType): Promise<ColumnProfile> {
+    const v = this.version(versionId);
+    const current = this.repo.profile(v.id).find((c) => c.name === column);
+    if (!current) throw new CairnError('invalid_argument', `dataset version has no column "${column}"`);
+    const [profile] = await profileColumns(await this.connection(), `read_parquet(${literal(this.dataFile(v))})`, [
+      { name: column, storageType: current.storageType, type },
+    ]);
+    if (!profile) throw new Error('profile missing');
+    return { ...profile, inferredType: current.inferredType };
+  }
+
   private readonly handlers: Handlers = {
     'app.info': async () => {
       // TensorFlow.js is loaded only when asked about: it costs the CLI a second at start.
@@ -352,16 +366,11 @@ export class CairnService {
       });
     },
 
+    'datasets.previewColumnType': async ({ versionId, column, type }) => this.profileAs(versionId, column, type),
+
     'datasets.setColumnType': async ({ versionId, column, type }) => {
-      const v = this.version(versionId);
-      const current = this.repo.profile(v.id).find((c) => c.name === column);
-      if (!current) throw new CairnError('invalid_argument', `dataset version has no column "${column}"`);
-      const [profile] = await profileColumns(await this.connection(), `read_parquet(${literal(this.dataFile(v))})`, [
-        { name: column, storageType: current.storageType, type },
-      ]);
-      if (!profile) throw new Error('profile missing');
-      const corrected = { ...profile, inferredType: current.inferredType };
-      this.repo.setColumnOverride(v.id, corrected, new Date().toISOString());
+      const corrected = await this.profileAs(versionId, column, type);
+      this.repo.setColumnOverride(versionId, corrected, new Date().toISOString());
       return corrected;
     },
 

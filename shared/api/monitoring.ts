@@ -15,7 +15,8 @@ export const MonitoringOverviewRequest = z.object({
   model: z.string().min(1),
   /** One version's traffic; every version's when absent. */
   version: z.number().int().positive().optional(),
-  window: MonitoringWindow.default('24h'),
+  /** When absent, the shortest window that holds all recent traffic (the overview says which). */
+  window: MonitoringWindow.optional(),
 });
 export type MonitoringOverviewRequest = z.input<typeof MonitoringOverviewRequest>;
 

@@ -129,5 +129,29 @@ describe.skipIf(!canRun)('datasets in the browser UI', () => {
     expect(
       await page.locator('[data-testid="schema-row"][data-column="code"]').getByTestId('type-select').inputValue(),
     ).toBe('categorical');
+
+    // A change that would invalidate most values asks first, saying how many; Cancel keeps the type.
+    const nameRow = page.locator('[data-testid="schema-row"][data-column="name"]');
+    const nameType = nameRow.getByTestId('type-select');
+    const before = await nameType.inputValue();
+    await nameType.selectOption('numeric');
+    const confirm = page.getByTestId('type-confirm');
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toContain('5 of 5 values (100%)');
+    await shot(page, '05b-type-confirm');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await nameType.inputValue()).toBe(before);
+    expect(await nameRow.getByTestId('invalid-badge').count()).toBe(0);
+
+    // Confirmed, the invalid values show plainly in the schema list and the column detail.
+    await nameType.selectOption('numeric');
+    await confirm.getByTestId('type-confirm-submit').click();
+    await confirm.waitFor({ state: 'detached' });
+    await expect.poll(() => nameRow.getByTestId('invalid-badge').textContent()).toBe('5 invalid');
+    await nameRow.click();
+    const note = page.locator('[data-testid="column-detail"][data-column="name"]').getByTestId('invalid-note');
+    expect(await note.textContent()).toContain('5 of 5 values (100%) cannot be read as numeric');
+    await shot(page, '05c-type-invalid');
   });
 });

@@ -362,8 +362,9 @@ describe.skipIf(!canRun)('pipeline editor', () => {
       'Deploy',
       'Monitor',
     ]);
-    await dragStep('deploy', 640, 560);
-    await dragStep('monitor', 820, 560);
+    // Below the template's two rows of three.
+    await dragStep('deploy', 560, 650);
+    await dragStep('monitor', 800, 650);
     await connect('handle-register-out-model', 'handle-deploy-in-model');
     await connect('handle-deploy-out-endpoint', 'handle-monitor-in-endpoint');
     await poll(() => edges().count()).toBe(8);

@@ -131,6 +131,16 @@ export class RequestLogReader {
     ).map((r) => r.version);
   }
 
+  /** The first minute at or after `fromMin` with any request to the model (or one version); null with none. */
+  firstMinute(model: string, version: number | null, fromMin: number): number | null {
+    const row = this.db
+      .prepare(
+        `SELECT min(minute) AS minute FROM traffic_minutes WHERE model = @model AND ${versionFilter} AND minute >= @from`,
+      )
+      .get({ model, version, from: fromMin }) as { minute: number | null };
+    return row.minute;
+  }
+
   /** Answered predictions in the window (from the answered-requests index alone). */
   answeredCount(w: AnsweredWindow): number {
     return (

@@ -10,7 +10,7 @@ import { driftReport, LIVE_SAMPLE_MAX } from './drift-report.js';
 import { liveQuality } from './live-quality.js';
 import { predictionDistribution, trafficSeries } from './traffic-series.js';
 import type { VersionView, VersionViews } from './version-views.js';
-import { MINUTE_MS, windowBounds, type WindowBounds } from './windows.js';
+import { fittingWindow, LONGEST_WINDOW, MINUTE_MS, windowBounds, type WindowBounds } from './windows.js';
 
 export interface OverviewDeps {
   reader: RequestLogReader;
@@ -61,24 +61,32 @@ export function testSplitFigure(view: VersionView): number | null {
   return typeof test?.[metric] === 'number' ? test[metric] : null;
 }
 
+/** When the model (or version) was first asked within the longest window; null with no traffic in it. */
+function firstTraffic(reader: RequestLogReader, model: string, version: number | null, now: number): number | null {
+  const longest = windowBounds(LONGEST_WINDOW, now);
+  const minute = reader.firstMinute(model, version, Math.floor(longest.from / MINUTE_MS));
+  return minute === null ? null : minute * MINUTE_MS;
+}
+
 /** Everything the monitoring page shows for a model (or one version) over a window ending now. */
 export async function monitoringOverview(
   deps: OverviewDeps,
-  req: { model: string; version?: number; window: MonitoringWindow },
+  req: { model: string; version?: number; window?: MonitoringWindow },
   now = Date.now(),
 ): Promise<MonitoringOverview> {
   const judged = judgedVersion(deps.registry, req.model, req.version);
   const view = await deps.views.get(judged);
   const name = judged.name;
   const version = req.version ?? null;
-  const b = windowBounds(req.window, now);
+  const window = req.window ?? fittingWindow(firstTraffic(deps.reader, name, version, now), now);
+  const b = windowBounds(window, now);
   const { buckets, totals } = trafficSeries(deps.reader, name, version, b);
   const versions = answeringVersions(deps.reader, name, version, b);
   return {
     model: name,
     version,
     task: view.card.task,
-    window: req.window,
+    window,
     from: b.from,
     to: b.to,
     bucketSeconds: b.bucketMs / 1000,

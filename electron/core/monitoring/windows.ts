@@ -1,6 +1,6 @@
 // The windows monitoring looks back over, and how each is cut into chart buckets: whole minutes,
 // because the request log's rollups are per minute.
-import type { MonitoringWindow } from '../../../shared/api.js';
+import { monitoringWindows, type MonitoringWindow } from '../../../shared/api.js';
 
 export const MINUTE_MS = 60_000;
 
@@ -34,4 +34,17 @@ export function windowBounds(window: MonitoringWindow, now: number): WindowBound
 export function windowEndingAt(window: MonitoringWindow, at: number): WindowBounds {
   const end = (Math.floor(at / MINUTE_MS) + 1) * MINUTE_MS;
   return { from: end - WINDOWS[window].ms, to: end, bucketMs: WINDOWS[window].ms };
+}
+
+/** The longest window offered: how far back a fitting window looks for traffic. */
+export const LONGEST_WINDOW: MonitoringWindow = monitoringWindows[monitoringWindows.length - 1] ?? '7d';
+
+/**
+ * The shortest window that holds every request since `firstAt` (epoch ms; null with no traffic in
+ * the longest window): a new endpoint's few minutes fill an hour's chart instead of a sliver of a
+ * day's. With no traffic, the shortest window.
+ */
+export function fittingWindow(firstAt: number | null, now: number): MonitoringWindow {
+  if (firstAt === null) return monitoringWindows[0];
+  return monitoringWindows.find((w) => windowBounds(w, now).from <= firstAt) ?? LONGEST_WINDOW;
 }

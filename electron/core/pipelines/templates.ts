@@ -31,7 +31,10 @@ export const TEMPLATES: readonly PipelineTemplateInfo[] = [
   },
 ];
 
-const STEP_X = 260;
+/** Steps go in rows of three, read like lines of text: a six-step chain in one row would only fit a canvas at a zoom too small to read. */
+const PER_ROW = 3;
+const STEP_X = 230;
+const STEP_Y = 200;
 
 /** A name for a pipeline of a dataset and template, e.g. iris-classification. */
 function defaultName(dataset: string, template: PipelineTemplateName): string {
@@ -49,7 +52,7 @@ export function fromTemplate(req: {
 }): PipelineSpec {
   const info = TEMPLATES.find((t) => t.id === req.template) as PipelineTemplateInfo;
   const classification = info.task === 'classification';
-  const at = (i: number) => ({ x: i * STEP_X, y: 0 });
+  const at = (i: number) => ({ x: (i % PER_ROW) * STEP_X, y: Math.floor(i / PER_ROW) * STEP_Y });
   const nodes: PipelineNode[] = [
     { id: 'source', kind: 'dataset', params: { dataset: req.dataset }, position: at(0) },
     {
@@ -76,7 +79,7 @@ export function fromTemplate(req: {
       id: 'evaluate',
       kind: 'evaluate',
       params: { gates: req.gates ?? [info.defaultGate] },
-      position: { x: 4 * STEP_X, y: 120 },
+      position: at(4),
     },
     { id: 'register', kind: 'register', params: { alias: 'production' }, position: at(5) },
   ];

@@ -3,6 +3,7 @@
 // rather than with the page.
 import type { ECharts, EChartsCoreOption } from 'echarts/core';
 import { useEffect, useRef } from 'react';
+import { keepZoom } from './chart-zoom.js';
 
 export type ChartOption = EChartsCoreOption;
 
@@ -44,8 +45,10 @@ export function Chart({ option, height, label, testId }: ChartProps) {
   }, []);
 
   useEffect(() => {
-    // notMerge: a different column's chart must not keep series or axes of the previous one.
-    chart.current?.setOption(option, { notMerge: true });
+    // notMerge: a different column's chart must not keep series or axes of the previous one; the
+    // range a user zoomed to stays while the axis spans the same stretch (chart-zoom.ts).
+    const instance = chart.current;
+    instance?.setOption(keepZoom(option, instance.getOption()), { notMerge: true });
   }, [option]);
 
   return <div ref={box} className="chart" style={{ height }} role="img" aria-label={label} data-testid={testId} />;

@@ -5,6 +5,7 @@ import type { ColumnProfile, ColumnType } from '../../../../shared/api.js';
 import { Chart } from '../../components/chart.js';
 import { formatCount, formatPercent, formatStat } from '../../lib/format.js';
 import { histogramOption, topValuesOption } from './profile-charts.js';
+import { describeInvalid, invalidCount } from './type-change.js';
 import { TypeSelect } from './type-select.js';
 
 interface ColumnDetailProps {
@@ -27,7 +28,6 @@ export function ColumnDetail({ column: c, rows, pending, onType }: ColumnDetailP
     ['Missing', `${formatCount(c.missing)} (${formatPercent(c.missing, rows)})`, c.missing > 0 ? 'warn' : undefined],
     ['Distinct', `${c.distinctApprox ? '≈' : ''}${formatCount(c.distinct)}`],
   ];
-  if (c.invalid > 0) stats.push(['Invalid', `${formatCount(c.invalid)} (not ${c.type})`, 'warn']);
   if (c.nonFinite > 0) stats.push(['Non-finite', formatCount(c.nonFinite), 'warn']);
   if (c.min !== undefined) stats.push(['Min', formatStat(c.min)]);
   if (c.max !== undefined) stats.push(['Max', formatStat(c.max)]);
@@ -47,6 +47,12 @@ export function ColumnDetail({ column: c, rows, pending, onType }: ColumnDetailP
         <span className="mono">{c.storageType}</span>
         {pending && ' · updating…'}
       </div>
+      {c.invalid > 0 && (
+        <p className="invalid-note" role="status" data-testid="invalid-note">
+          {describeInvalid(invalidCount(c, rows))} cannot be read as {c.type}: training treats them as missing.
+          {c.type !== c.inferredType && ` Set the type back to ${c.inferredType} to use them.`}
+        </p>
+      )}
       <dl className="stats" data-testid="column-stats">
         {stats.map(([k, v, cls]) => (
           <div key={k}>

@@ -15,15 +15,17 @@ export function DatasetList({ datasets, selected, onSelect, loading }: DatasetLi
   if (datasets.length === 0) return <p className="sidebar-note muted">No datasets yet.</p>;
   const sorted = [...datasets].sort((a, b) => a.name.localeCompare(b.name));
   return (
-    <ul className="dataset-list" role="listbox" aria-label="Datasets" data-testid="dataset-list">
+    <ul className="dataset-list" aria-label="Datasets" data-testid="dataset-list">
       {sorted.map((d) => {
         const isSelected = selected?.datasetId === d.id;
         const shownVersion = isSelected ? (selected.version ?? d.latestVersion) : undefined;
         return (
-          <li key={d.id} role="option" aria-selected={isSelected} data-testid="dataset-item" data-name={d.name}>
+          // A list of buttons (a listbox's options may not hold buttons): the open one is the current one.
+          <li key={d.id} data-testid="dataset-item" data-name={d.name}>
             <button
               type="button"
               className={`dataset-item${isSelected ? ' selected' : ''}`}
+              aria-current={isSelected ? 'true' : undefined}
               onClick={() => onSelect({ datasetId: d.id })}
             >
               <span className="dataset-name" title={d.name}>

@@ -1,8 +1,9 @@
 // One dataset version: what it is (header), its schema and profile, and its rows.
 import { useState } from 'react';
-import type { ColumnProfile, ColumnType, DatasetDetail } from '../../../../shared/api.js';
+import type { ColumnType, DatasetDetail } from '../../../../shared/api.js';
 import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { useAsync } from '../../lib/use-async.js';
 import { TrainDialog } from '../train/train-dialog.js';
@@ -10,7 +11,18 @@ import { ColumnDetail } from './column-detail.js';
 import type { Selection } from './datasets-page.js';
 import { RowsTable } from './rows-table.js';
 import { SchemaList } from './schema-list.js';
+import { costlyTypeChange, describeInvalid, type InvalidCount } from './type-change.js';
 import { VersionHeader } from './version-header.js';
+// The confirm dialog's frame and buttons, as the other pages that ask before a step load them.
+import '../../styles/models.css';
+
+/** A type change waiting for the user's yes, with what it would cost. */
+interface TypeQuestion {
+  column: string;
+  from: ColumnType;
+  type: ColumnType;
+  cost: InvalidCount;
+}
 
 interface DatasetViewProps {
   selection: Selection;
@@ -28,6 +40,7 @@ export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewPro
   const [focused, setFocused] = useState<string | undefined>(undefined);
   const [typeError, setTypeError] = useState<ApiError | undefined>(undefined);
   const [pendingType, setPendingType] = useState<string | undefined>(undefined);
+  const [asking, setAsking] = useState<TypeQuestion | undefined>(undefined);
   // Bumped after a type correction: filters compare by type, so cached pages may be stale.
   const [typeRevision, setTypeRevision] = useState(0);
 
@@ -37,22 +50,27 @@ export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewPro
 
   const column = d.columns.find((c) => c.name === focused) ?? d.columns[0];
 
+  const applyType = (name: string, type: ColumnType) =>
+    client.call('datasets.setColumnType', { versionId: d.version.id, column: name, type }).then((profile) => {
+      detail.set((cur) => cur && { ...cur, columns: cur.columns.map((c) => (c.name === profile.name ? profile : c)) });
+      setTypeRevision((r) => r + 1);
+    });
+
+  // The engine first says what the new type would cost; a change that invalidates most values waits for a yes.
   const setType = (name: string, type: ColumnType) => {
+    const current = d.columns.find((c) => c.name === name);
+    if (!current) return;
     setPendingType(name);
     setTypeError(undefined);
-    client.call('datasets.setColumnType', { versionId: d.version.id, column: name, type }).then(
-      (profile: ColumnProfile) => {
-        detail.set(
-          (cur) => cur && { ...cur, columns: cur.columns.map((c) => (c.name === profile.name ? profile : c)) },
-        );
-        setPendingType(undefined);
-        setTypeRevision((r) => r + 1);
-      },
-      (err: unknown) => {
-        setTypeError(toApiError(err));
-        setPendingType(undefined);
-      },
-    );
+    client
+      .call('datasets.previewColumnType', { versionId: d.version.id, column: name, type })
+      .then((preview) => {
+        const cost = costlyTypeChange(current, preview, d.version.rows);
+        if (cost) setAsking({ column: name, from: current.type, type, cost });
+        else return applyType(name, type);
+      })
+      .catch((err: unknown) => setTypeError(toApiError(err)))
+      .finally(() => setPendingType(undefined));
   };
 
   return (
@@ -74,6 +92,21 @@ export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewPro
       />
       {training && <TrainDialog detail={d} onClose={() => setTraining(false)} onStarted={openRun} />}
       {typeError && <ErrorPanel title="Could not change the column type" error={typeError} />}
+      {asking && (
+        <ConfirmDialog
+          title={`Read ${asking.column} as ${asking.type}?`}
+          testId="type-confirm"
+          confirmLabel={`Set to ${asking.type}`}
+          action={() => applyType(asking.column, asking.type)}
+          onClose={() => setAsking(undefined)}
+        >
+          <p>
+            <strong>{describeInvalid(asking.cost)}</strong> of <strong>{asking.column}</strong> cannot be read as{' '}
+            {asking.type} and would become invalid: training treats them as missing.
+          </p>
+          <p className="muted">Its values stay in the file; setting the type back to {asking.from} restores them.</p>
+        </ConfirmDialog>
+      )}
       <section className="profile" aria-label="Schema and profile">
         <SchemaList
           columns={d.columns}

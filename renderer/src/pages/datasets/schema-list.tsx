@@ -6,6 +6,7 @@ import type { ColumnProfile, ColumnType } from '../../../../shared/api.js';
 import { formatCount, formatPercent, formatStat } from '../../lib/format.js';
 import { useVirtualRows } from '../../lib/use-virtual-rows.js';
 import { MiniDistribution } from './mini-distribution.js';
+import { describeInvalid, invalidCount } from './type-change.js';
 import { TypeSelect } from './type-select.js';
 
 const ROW_HEIGHT = 30;
@@ -47,69 +48,96 @@ export function SchemaList({ columns, rows, focused, pending, onFocus, onType }:
           onChange={(e) => setQuery(e.target.value)}
         />
       </div>
-      <div className="schema-grid schema-head" role="row">
-        <span role="columnheader">#</span>
-        <span role="columnheader">Column</span>
-        <span role="columnheader">Type</span>
-        {STAT_HEADS.map((h) => (
-          <span key={h} role="columnheader" className="num">
-            {h}
-          </span>
-        ))}
-        <span role="columnheader">Shape</span>
-      </div>
-      <div ref={scroller} className="schema-body" role="grid" aria-label="Columns" aria-rowcount={shown.length}>
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const entry = shown[item.index];
-            if (!entry) return null;
-            const { c, index } = entry;
-            return (
-              <div
-                key={c.name}
-                role="row"
-                aria-rowindex={item.index + 1}
-                aria-selected={c.name === focused}
-                data-testid="schema-row"
-                data-column={c.name}
-                className={`schema-grid schema-row${c.name === focused ? ' focused' : ''}`}
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                tabIndex={0}
-                onClick={() => onFocus(c.name)}
-                onKeyDown={(e) => {
-                  if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {
-                    e.preventDefault();
-                    onFocus(c.name);
-                  }
-                }}
-              >
-                <span className="muted num-left">{index + 1}</span>
-                <span className="col-name" title={c.name}>
-                  {c.name}
-                </span>
-                <span>
-                  <TypeSelect
-                    column={c.name}
-                    value={c.type}
-                    inferred={c.inferredType}
-                    disabled={pending === c.name}
-                    onChange={(t) => onType(c.name, t)}
-                  />
-                </span>
-                <span className={`num${c.missing > 0 ? ' warn' : ''}`} title={`${formatCount(c.missing)} missing`}>
-                  {c.missing > 0 ? formatPercent(c.missing, rows) : '0'}
-                </span>
-                <span className="num">
-                  {c.distinctApprox ? '≈' : ''}
-                  {formatCount(c.distinct)}
-                </span>
-                <span className="num ellipsis">{formatStat(c.min)}</span>
-                <span className="num ellipsis">{formatStat(c.max)}</span>
-                <span className="num ellipsis">{c.mean === undefined ? '—' : formatStat(c.mean)}</span>
-                <MiniDistribution column={c} />
-              </div>
-            );
-          })}
+      <div className="schema-table" role="grid" aria-label="Columns" aria-rowcount={shown.length + 1}>
+        <div className="schema-grid schema-head" role="row" aria-rowindex={1}>
+          <span role="columnheader">#</span>
+          <span role="columnheader">Column</span>
+          <span role="columnheader">Type</span>
+          {STAT_HEADS.map((h) => (
+            <span key={h} role="columnheader" className="num">
+              {h}
+            </span>
+          ))}
+          <span role="columnheader">Shape</span>
+        </div>
+        <div ref={scroller} className="schema-body" role="rowgroup">
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const entry = shown[item.index];
+              if (!entry) return null;
+              const { c, index } = entry;
+              return (
+                <div
+                  key={c.name}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  aria-selected={c.name === focused}
+                  data-testid="schema-row"
+                  data-column={c.name}
+                  className={`schema-grid schema-row${c.name === focused ? ' focused' : ''}`}
+                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                  tabIndex={0}
+                  onClick={() => onFocus(c.name)}
+                  onKeyDown={(e) => {
+                    if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {
+                      e.preventDefault();
+                      onFocus(c.name);
+                    }
+                  }}
+                >
+                  <span role="rowheader" className="muted num-left">
+                    {index + 1}
+                  </span>
+                  <span role="gridcell" className="col-name-cell">
+                    <span className="col-name" title={c.name}>
+                      {c.name}
+                    </span>
+                    {c.invalid > 0 && (
+                      <span
+                        className="invalid-badge"
+                        data-testid="invalid-badge"
+                        title={`${describeInvalid(invalidCount(c, rows))} cannot be read as ${c.type}`}
+                      >
+                        {formatCount(c.invalid)} invalid
+                      </span>
+                    )}
+                  </span>
+                  <span role="gridcell">
+                    <TypeSelect
+                      column={c.name}
+                      value={c.type}
+                      inferred={c.inferredType}
+                      disabled={pending === c.name}
+                      onChange={(t) => onType(c.name, t)}
+                    />
+                  </span>
+                  <span
+                    role="gridcell"
+                    className={`num${c.missing > 0 ? ' warn' : ''}`}
+                    title={`${formatCount(c.missing)} missing`}
+                  >
+                    {c.missing > 0 ? formatPercent(c.missing, rows) : '0'}
+                  </span>
+                  <span role="gridcell" className="num">
+                    {c.distinctApprox ? '≈' : ''}
+                    {formatCount(c.distinct)}
+                  </span>
+                  <span role="gridcell" className="num ellipsis">
+                    {formatStat(c.min)}
+                  </span>
+                  <span role="gridcell" className="num ellipsis">
+                    {formatStat(c.max)}
+                  </span>
+                  <span role="gridcell" className="num ellipsis">
+                    {c.mean === undefined ? '—' : formatStat(c.mean)}
+                  </span>
+                  <span role="gridcell">
+                    <MiniDistribution column={c} />
+                  </span>
+                </div>
+              );
+            })}
+          </div>
         </div>
       </div>
     </div>

@@ -4,6 +4,7 @@
 // the views memoise them and the tests check them apart.
 import type { FeatureDrift, LiveQuality, MonitoringOverview, PredictionDistribution } from '../../../../shared/api.js';
 import type { ChartOption } from '../../components/chart.js';
+import { xZoom, ZOOM_ROOM } from '../../components/chart-zoom.js';
 import { AXIS, axisLabel, ERROR_RED, GRID_LINE, idleScale, SERIES_COLORS, TEXT } from '../../components/chart-theme.js';
 import { formatMs, formatPercentValue, formatStat } from '../../lib/format.js';
 
@@ -26,15 +27,17 @@ function timeAxis(span: Span) {
 
 /**
  * What every time chart here shares: the legend on top, an axis tooltip that shows each value with
- * `format`, the window's time axis; `rightAxis` leaves room on the right for a second value axis.
+ * `format`, the window's time axis with a zoom (wheel, drag or the slider under it); `rightAxis`
+ * leaves room on the right for a second value axis.
  */
 function timeChartFrame(span: Span, format: (v: number) => string, rightAxis: boolean) {
   return {
     animation: false,
     legend,
-    grid: { left: 44, right: rightAxis ? 44 : 16, top: 44, bottom: 24 },
+    grid: { left: 44, right: rightAxis ? 44 : 16, top: 44, bottom: 24 + ZOOM_ROOM },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? format(v) : '–') },
     xAxis: timeAxis(span),
+    dataZoom: xZoom(),
   };
 }
 
@@ -190,7 +193,8 @@ export function predictionsOption(p: PredictionDistribution, span: Span): ChartO
   const counts = p.buckets.map((b) => b.counts);
   return {
     animation: false,
-    grid: { left: 8, right: 16, top: 28, bottom: 24, containLabel: true },
+    grid: { left: 8, right: 16, top: 28, bottom: ZOOM_ROOM, containLabel: true },
+    dataZoom: xZoom(),
     tooltip: {
       formatter: (q: { value: [number, number, number | null] }) => {
         const [x, y, share] = q.value;

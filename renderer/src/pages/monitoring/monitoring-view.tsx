@@ -31,14 +31,19 @@ export function MonitoringView({
   const { client, openRun } = useApp();
   const name = model.name;
   const box = useRef<HTMLDivElement>(null);
-  const [range, setRange] = useState<MonitoringWindow>('24h');
+  // Undefined until the user picks one: the engine then chooses the window that fits the traffic.
+  const [range, setRange] = useState<MonitoringWindow | undefined>(undefined);
   const [version, setVersion] = useState<number | undefined>(undefined);
   const [tab, setTab] = useState<Tab>('traffic');
   const [detailTick, setDetailTick] = useState(0);
   const detail = useAsync<ModelDetail>(() => client.call('models.get', { name }), [client, name, detailTick]);
   const overview = usePolled<MonitoringOverview>(
     () =>
-      client.call('monitoring.overview', { model: name, window: range, ...(version === undefined ? {} : { version }) }),
+      client.call('monitoring.overview', {
+        model: name,
+        ...(range === undefined ? {} : { window: range }),
+        ...(version === undefined ? {} : { version }),
+      }),
     [name, range, version],
     box,
     POLL_MS,
@@ -60,6 +65,7 @@ export function MonitoringView({
 
   const o = overview.data;
   const task = o?.task ?? model.task;
+  const shownWindow = range ?? o?.window;
   return (
     <div
       className="monitoring-view"
@@ -102,8 +108,8 @@ export function MonitoringView({
               <button
                 key={w}
                 type="button"
-                className={w === range ? 'active' : ''}
-                aria-pressed={w === range}
+                className={w === shownWindow ? 'active' : ''}
+                aria-pressed={w === shownWindow}
                 onClick={() => setRange(w)}
                 data-testid={`window-${w}`}
               >
@@ -113,8 +119,9 @@ export function MonitoringView({
           </div>
         </div>
         <p className="small muted">
-          {task ?? 'model'} · {version === undefined ? 'every version' : `v${version}`} · the last{' '}
-          {WINDOW_LABELS[range]}
+          {task ?? 'model'} · {version === undefined ? 'every version' : `v${version}`}
+          {shownWindow && ` · the last ${WINDOW_LABELS[shownWindow]}`}
+          {shownWindow && range === undefined ? ' (fits its traffic)' : ''}
           {overview.loadedAt ? ` · updated ${clock(overview.loadedAt)}` : ''}
           {o && o.versions.length > 0 && version === undefined
             ? ` · served: ${o.versions.map((v) => `v${v}`).join(', ')}`

@@ -14,6 +14,12 @@ export interface EditorKeyActions {
 
 /** The editor's keydown handler. */
 export function editorKeys({ dispatch, copy, paste, save }: EditorKeyActions): (e: KeyboardEvent<HTMLElement>) => void {
+  // The focused step goes with the removal, and the browser would hand the focus to the page body,
+  // out of this handler's reach (Ctrl+Z would then do nothing): the editor takes it first.
+  const removeSelected = (e: KeyboardEvent<HTMLElement>) => {
+    e.currentTarget.focus({ preventScroll: true });
+    dispatch({ type: 'deleteSelected' });
+  };
   return (e) => {
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
@@ -28,10 +34,10 @@ export function editorKeys({ dispatch, copy, paste, save }: EditorKeyActions): (
     else if (mod && (key === 'y' || (key === 'z' && e.shiftKey))) dispatch({ type: 'redo' });
     else if (mod && key === 'c') copy();
     else if (mod && key === 'x') {
-      if (copy()) dispatch({ type: 'deleteSelected' });
+      if (copy()) removeSelected(e);
     } else if (mod && key === 'v') paste();
     else if (mod && key === 'a') dispatch({ type: 'selectAll' });
-    else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) dispatch({ type: 'deleteSelected' });
+    else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) removeSelected(e);
     else return;
     e.preventDefault();
   };

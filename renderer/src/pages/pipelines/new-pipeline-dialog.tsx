@@ -1,14 +1,14 @@
 // "New pipeline": blank, or from a template (tabular classification or regression) for a dataset
 // and target, with the evaluation gate the template suggests. The engine builds the template's
 // file; the page saves it as the pipeline's first version.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Dataset, DatasetDetail, PipelineTemplateInfo, PipelineTemplateName } from '../../../../shared/api.js';
 import { PIPELINE_FORMAT, type PipelineSpec } from '../../../../shared/pipeline.js';
 import { useApp } from '../../app-context.js';
 import { useAction } from '../../lib/use-action.js';
 import { useAsync } from '../../lib/use-async.js';
 import { DialogShell } from '../../components/dialog-shell.js';
-import { suggestTarget } from '../train/train-form.js';
+import { suggestTarget } from '../train/target-suggestion.js';
 
 interface NewPipelineDialogProps {
   /** A name not taken yet, for the blank choice. */
@@ -34,12 +34,17 @@ export function NewPipelineDialog({ suggestedName, create, onClose }: NewPipelin
     dataset,
   ]);
 
+  const suggestion = useMemo(
+    () => (detail.data ? suggestTarget(detail.data.columns, detail.data.version.rows) : undefined),
+    [detail.data],
+  );
+
   useEffect(() => {
     if (!dataset && datasets.data?.[0]) setDataset(datasets.data[0].name);
   }, [datasets.data, dataset]);
   useEffect(() => {
-    if (detail.data) setTarget(suggestTarget(detail.data.columns) ?? '');
-  }, [detail.data]);
+    if (detail.data) setTarget(suggestion?.column ?? '');
+  }, [detail.data, suggestion]);
   useEffect(() => setGate(template?.defaultGate ?? ''), [template]);
 
   const ready = name.trim() !== '' && (choice === 'blank' || (dataset !== '' && target !== ''));
@@ -139,6 +144,11 @@ export function NewPipelineDialog({ suggestedName, create, onClose }: NewPipelin
                 </option>
               ))}
             </select>
+            {suggestion?.column === target && (
+              <span className="field-note" data-testid="new-target-reason">
+                Suggested: {suggestion.reason}
+              </span>
+            )}
           </label>
           <label className="field">
             <span>Gate (the model passes on only if it holds)</span>

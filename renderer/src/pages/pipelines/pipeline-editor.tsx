@@ -11,6 +11,7 @@ import {
   Panel,
   ReactFlow,
   ReactFlowProvider,
+  useNodesInitialized,
   useReactFlow,
   type FinalConnectionState,
   type Node,
@@ -23,6 +24,7 @@ import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { useAsync } from '../../lib/use-async.js';
 import { layoutLeftToRight } from './auto-layout.js';
+import { MAX_FIT_ZOOM, readableRowWidth, readableViewport } from './readable-fit.js';
 import { DecorationsContext, issuesByNode, type Decorations } from './decorations.js';
 import { currentSpec, isDirty, type EditorAction, type EditorDoc } from './editor-state.js';
 import {
@@ -64,8 +66,8 @@ export interface PipelineEditorProps {
 /** A step's size before React Flow has measured it (new nodes, auto-layout of unseen nodes). */
 const NODE_SIZE = { width: 190, height: 110 };
 const PASTE_OFFSET = 40;
-/** Fitting leaves a margin and never zooms a small pipeline past 110 %. */
-const FIT = { padding: 0.1, maxZoom: 1.1 };
+/** The fit button leaves a margin and never zooms a small pipeline past what opening does. */
+const FIT = { padding: 0.1, maxZoom: MAX_FIT_ZOOM };
 const TOAST_MS = 5000;
 
 export function PipelineEditor(props: PipelineEditorProps) {
@@ -86,14 +88,35 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
   const [busy, setBusy] = useState<Busy | undefined>(undefined);
   const [actionError, setActionError] = useState<{ title: string; error: ApiError } | undefined>(undefined);
   const [versionsTick, setVersionsTick] = useState(0);
-  const [fitOnOpen] = useState(doc.nodes.length > 0);
+  // A pipeline that has steps opens fitted (once React Flow has measured them); an empty canvas
+  // stays at 100% so the first drop does not move the view.
+  const fittedOnOpen = useRef(doc.nodes.length === 0);
+  const measured = useNodesInitialized();
+  /** Shows the steps at a readable size: all of them when they fit, else from the first ones on. */
+  const fitReadable = useCallback(
+    (duration?: number) => {
+      const box = canvas.current?.getBoundingClientRect();
+      const nodes = flow.getNodes();
+      if (!box || nodes.length === 0) return;
+      void flow.setViewport(
+        readableViewport(flow.getNodesBounds(nodes), box.width, box.height),
+        duration ? { duration } : undefined,
+      );
+    },
+    [flow],
+  );
+  useEffect(() => {
+    if (!measured || fittedOnOpen.current) return;
+    fittedOnOpen.current = true;
+    fitReadable();
+  }, [measured, fitReadable]);
   // Fitting waits for the render that moved the steps: React Flow takes new positions in its own effect.
   const [fitTick, setFitTick] = useState(0);
   useEffect(() => {
     if (fitTick === 0) return;
-    const frame = requestAnimationFrame(() => void flow.fitView({ ...FIT, duration: 200 }));
+    const frame = requestAnimationFrame(() => fitReadable(200));
     return () => cancelAnimationFrame(frame);
-  }, [fitTick, flow]);
+  }, [fitTick, fitReadable]);
 
   const spec = useMemo(() => currentSpec(doc), [doc]);
   const dirty = isDirty(doc);
@@ -212,7 +235,9 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
       width: n.measured?.width ?? NODE_SIZE.width,
       height: n.measured?.height ?? NODE_SIZE.height,
     }));
-    dispatch({ type: 'layout', positions: layoutLeftToRight(boxes, doc.edges) });
+    const width = canvas.current?.getBoundingClientRect().width;
+    const rowWidth = width === undefined ? undefined : readableRowWidth(width);
+    dispatch({ type: 'layout', positions: layoutLeftToRight(boxes, doc.edges, rowWidth) });
     setFitTick((t) => t + 1);
   };
 
@@ -360,8 +385,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
               multiSelectionKeyCode={['Control', 'Meta', 'Shift']}
               snapToGrid
               snapGrid={[10, 10]}
-              // Fit a pipeline that has steps when it opens; an empty canvas stays at 100% so the first drop does not move the view.
-              fitView={fitOnOpen}
+              // The controls' fit button shows the whole pipeline, however small that makes it.
               fitViewOptions={FIT}
               minZoom={0.2}
               maxZoom={2}

@@ -18,8 +18,8 @@ import {
 } from '../../../../shared/training-settings.js';
 import { Field, NumberField, SettingField, type FormBinding } from './form-fields.js';
 import { TreeFieldset } from './tree-fieldset.js';
+import { canBeTarget, suggestTarget } from './target-suggestion.js';
 import {
-  canBeTarget,
   defaultForm,
   dropHint,
   effectiveTask,
@@ -46,7 +46,8 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
   const { client } = useApp();
   const { columns, version, dataset } = detail;
   const ref = useRef<HTMLDialogElement>(null);
-  const [form, setForm] = useState<TrainForm>(() => defaultForm(columns, dataset.name));
+  const suggestion = useMemo(() => suggestTarget(columns, version.rows), [columns, version.rows]);
+  const [form, setForm] = useState<TrainForm>(() => defaultForm(columns, dataset.name, version.rows));
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [tried, setTried] = useState(false);
@@ -152,6 +153,11 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                   </option>
                 ))}
               </select>
+              {suggestion?.column === form.target && (
+                <span className="field-note" data-testid="target-reason">
+                  Suggested: {suggestion.reason}
+                </span>
+              )}
               {fieldError('target')}
             </Field>
             <Field label="Task" hint={form.task === 'auto' && target ? `inferred from ${target.type}` : undefined}>

@@ -27,27 +27,10 @@ import {
   UNITS,
   type ChoiceValue,
 } from '../../../../shared/training-settings.js';
+import { canBeTarget, isIdLike, suggestTarget } from './target-suggestion.js';
 
 /** An integer target with at most this many distinct values is taken as classes (as the engine does). */
 export const MAX_INTEGER_CLASSES = 20;
-
-/** Column names users give their targets, most telling first. */
-const TARGET_NAMES = ['target', 'label', 'class', 'y', 'outcome', 'species', 'churn', 'survived', 'price'];
-
-/** Whether a column can be a target: dates and free text cannot. */
-export function canBeTarget(c: ColumnProfile): boolean {
-  return c.type !== 'datetime' && c.type !== 'text';
-}
-
-/** The column a user most likely wants to predict: a target-like name, else the last usable column. */
-export function suggestTarget(columns: readonly ColumnProfile[]): string | undefined {
-  const usable = columns.filter(canBeTarget);
-  for (const name of TARGET_NAMES) {
-    const hit = usable.find((c) => c.name.toLowerCase() === name);
-    if (hit) return hit.name;
-  }
-  return usable.at(-1)?.name;
-}
 
 /** The task the engine infers from a target's profile. */
 export function inferTask(c: ColumnProfile): TaskName {
@@ -61,13 +44,7 @@ export function dropHint(c: ColumnProfile, rows: number): string | undefined {
   if (c.missing >= rows) return 'every value is missing';
   if (c.type === 'text') return 'free text is not used (set its type to categorical to use it)';
   if (c.distinct <= 1) return 'constant';
-  if (
-    c.distinct >= rows - c.missing &&
-    (c.type === 'integer' || c.type === 'categorical') &&
-    rows >= 20 &&
-    !c.distinctApprox
-  )
-    return 'id-like: every value differs';
+  if (isIdLike(c, rows)) return 'id-like: every value differs';
   return undefined;
 }
 
@@ -116,9 +93,9 @@ export interface TrainForm {
  * engine to choose (it tunes them per task and model), so "Train" with nothing changed trains
  * exactly what `cairn train` does.
  */
-export function defaultForm(columns: readonly ColumnProfile[], datasetName: string): TrainForm {
+export function defaultForm(columns: readonly ColumnProfile[], datasetName: string, rows?: number): TrainForm {
   return {
-    target: suggestTarget(columns) ?? '',
+    target: suggestTarget(columns, rows)?.column ?? '',
     task: 'auto',
     model: 'mlp',
     modelName: datasetName,

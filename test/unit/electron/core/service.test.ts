@@ -135,6 +135,20 @@ describe('column type corrections', () => {
     expect(typeof corrected.mean).toBe('number');
   });
 
+  it('previews a type change without storing it, counting the values it would invalidate', async () => {
+    const before = datasetRowCounts(svc.home);
+    const preview = await svc.service.invoke('datasets.previewColumnType', {
+      versionId,
+      column: 'code',
+      type: 'datetime',
+    });
+    // Small integers are no dates: every value would become invalid.
+    expect(preview).toMatchObject({ name: 'code', type: 'datetime', inferredType: 'integer', invalid: 40 });
+    const cols = (await svc.service.invoke('datasets.get', { ref: versionId })).columns;
+    expect(cols[0]?.type).toBe('categorical');
+    expect(datasetRowCounts(svc.home)).toEqual(before);
+  });
+
   it('setting the inferred type back removes the correction', async () => {
     await svc.service.invoke('datasets.setColumnType', { versionId, column: 'code', type: 'integer' });
     await svc.service.invoke('datasets.setColumnType', { versionId, column: 'label', type: 'text' });

@@ -259,3 +259,24 @@ describe('feedback and retention', () => {
     db.close();
   });
 });
+
+describe('first traffic', () => {
+  it('finds the first minute with a request at or after a minute, per model and version', () => {
+    const log = new RequestLogDb(file);
+    log.append([
+      ...request(T0 + 5 * MIN + 30_000, 5, { version: 2 }),
+      ...request(T0 + 9 * MIN, 5, { version: 1, status: 500 }),
+      ...request(T0 + 20 * MIN, 5, { model: 'other' }),
+    ]);
+    log.close();
+    const reader = new RequestLogReader(file);
+    try {
+      expect(reader.firstMinute('iris', null, T0 / MIN)).toBe(T0 / MIN + 5);
+      expect(reader.firstMinute('iris', 1, T0 / MIN)).toBe(T0 / MIN + 9);
+      expect(reader.firstMinute('iris', null, T0 / MIN + 6)).toBe(T0 / MIN + 9);
+      expect(reader.firstMinute('iris', null, T0 / MIN + 10)).toBeNull();
+    } finally {
+      reader.close();
+    }
+  });
+});

@@ -36,6 +36,16 @@ const bucket = (i: number, requests: number, errors: number, p50: number | null)
 const overview = { ...span, buckets: [bucket(0, 30, 3, 2), bucket(1, 0, 0, null), bucket(2, 12, 0, 4)] };
 
 describe('monitoring charts', () => {
+  it('lets every time chart zoom its x axis', () => {
+    const options = [
+      rateOption(overview),
+      latencyOption(overview),
+      predictionsOption({ kind: 'classes', labels: ['a'], edges: [], buckets: [], total: [0] }, span),
+    ];
+    for (const option of options)
+      expect((option.dataZoom as { type: string }[]).map((z) => z.type)).toEqual(['inside', 'slider']);
+  });
+
   it('draws requests per minute, errors stacked, and the error rate with gaps where nothing came', () => {
     expect(perMinute(30, 60)).toBe(30);
     expect(perMinute(30, 900)).toBe(2);

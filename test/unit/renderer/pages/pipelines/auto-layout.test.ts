@@ -34,4 +34,20 @@ describe('auto-layout', () => {
     expect(at.get('a')?.x).toBe(at.get('b')?.x);
     expect(Math.abs((at.get('a')?.y ?? 0) - (at.get('b')?.y ?? 0))).toBeGreaterThanOrEqual(50);
   });
+
+  it('wraps a chain longer than the row width into rows, read left to right then down', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const boxes = ids.map((id) => ({ id, width: 190, height: 100 }));
+    const chain = ids.slice(1).map((id, i) => ({ source: ids[i] ?? '', target: id }));
+    const at = layoutLeftToRight(boxes, chain, 700);
+    const pos = (id: string) => at.get(id) ?? { x: NaN, y: NaN };
+    // Three to a row (3 x 190 + 2 gaps of 45 = 660), the second row under the first, from the left again.
+    expect(['a', 'b', 'c'].map((id) => pos(id).y)).toEqual([0, 0, 0]);
+    expect(pos('d').x).toBe(0);
+    expect(pos('d').y).toBeGreaterThanOrEqual(100);
+    expect(['d', 'e', 'f'].every((id) => pos(id).y === pos('d').y)).toBe(true);
+    for (const id of ids) expect(pos(id).x + 190).toBeLessThanOrEqual(700);
+    // Without a limit the chain stays one row.
+    expect(new Set([...layoutLeftToRight(boxes, chain).values()].map((p) => p.y)).size).toBe(1);
+  });
 });

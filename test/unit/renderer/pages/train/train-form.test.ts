@@ -1,41 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { ColumnProfile } from '../../../../../shared/api.js';
 import {
   defaultForm,
   dropHint,
   effectiveTask,
   inferTask,
   parseLayers,
-  suggestTarget,
   toRequest,
   validateForm,
 } from '../../../../../renderer/src/pages/train/train-form.js';
-
-function col(name: string, type: ColumnProfile['type'], extra: Partial<ColumnProfile> = {}): ColumnProfile {
-  return {
-    name,
-    type,
-    inferredType: type,
-    storageType: 'DOUBLE',
-    missing: 0,
-    invalid: 0,
-    nonFinite: 0,
-    distinct: 10,
-    distinctApprox: false,
-    ...extra,
-  };
-}
+import { col } from '../column-profile.js';
 
 const iris = [col('sepal', 'numeric'), col('petal', 'numeric'), col('species', 'categorical', { distinct: 3 })];
 
 describe('train form rules', () => {
-  it('suggests a target-like name first, else the last usable column', () => {
-    expect(suggestTarget([col('label', 'categorical'), col('x', 'numeric')])).toBe('label');
-    expect(suggestTarget(iris)).toBe('species');
-    expect(suggestTarget([col('a', 'numeric'), col('b', 'numeric'), col('when', 'datetime')])).toBe('b');
-    expect(suggestTarget([col('when', 'datetime')])).toBeUndefined();
-  });
-
   it('infers the task as the engine does: classes for categories, booleans and small integer sets', () => {
     expect(inferTask(col('c', 'categorical'))).toBe('classification');
     expect(inferTask(col('b', 'boolean'))).toBe('classification');
@@ -58,6 +35,10 @@ describe('train form rules', () => {
     expect(parseLayers('64, x')).toBeUndefined();
     expect(parseLayers('0')).toBeUndefined();
     expect(parseLayers('5000')).toBeUndefined();
+  });
+
+  it('starts from the suggested target', () => {
+    expect(defaultForm(iris, 'iris').target).toBe('species');
   });
 
   it('starts valid, and with untouched defaults sends no task and no feature list (the engine infers them)', () => {
