@@ -24,6 +24,7 @@ import { openDb, type Db } from './db/open.js';
 import { literal, memoryLimitFor, openDuck } from './datasets/duck.js';
 import { profileColumns } from './datasets/profile.js';
 import { readRows } from './datasets/rows.js';
+import { imagesPage, profileImages } from './datasets/images/image-queries.js';
 import { DatasetImports } from './datasets/dataset-imports.js';
 import { cairnVersion, electronBinary, packageVersion } from './environment.js';
 import { CairnError, toApiError } from './errors.js';
@@ -366,6 +367,18 @@ export class CairnService {
 
     'datasets.import': async (req) => this.imports.start(await this.readableImport(req)),
 
+    'datasets.imageProfile': async ({ versionId }) =>
+      profileImages(await this.connection(), this.dataFile(this.imageVersion(versionId)), versionId),
+
+    'datasets.images': async (q) => {
+      const v = this.imageVersion(q.versionId);
+      return imagesPage(await this.connection(), this.dataFile(v), v.datasetId, {
+        label: q.label,
+        offset: q.offset,
+        limit: q.limit,
+      });
+    },
+
     'samples.list': async () => SAMPLES.map(({ file: _file, ...info }) => info),
 
     'samples.import': async ({ id }) =>
@@ -593,6 +606,13 @@ export class CairnService {
     const worst = parsed.data.worst.flatMap((i) => (position.has(i) ? [position.get(i) as number] : []));
     const rows = keep.map((i) => all[i] as RowExplanation);
     return { model: { name: v.name, version: v.version }, explanation: { ...parsed.data, rows, worst } };
+  }
+
+  /** A version of an image dataset; a table's is refused with a message that says so. */
+  private imageVersion(versionId: string): StoredVersion {
+    const v = this.version(versionId);
+    if (!v.images) throw new CairnError('invalid_argument', 'this dataset version is a table, not pictures');
+    return v;
   }
 
   /** An import request with its path checked by the host's policy and resolved (a desktop handle becomes its file). */

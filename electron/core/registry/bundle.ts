@@ -20,6 +20,7 @@ import { InputField, ModelLineage, OutputSignature, TaskName, TrainingDataSummar
 import { fsyncDir, fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
 import { placeOutput, type WriteTarget } from '../file-access.js';
+import { entryProblem, entryReader, type ZipLimits } from '../zip-entries.js';
 import {
   ARTIFACT_MANIFEST,
   ArtifactManifest,
@@ -56,16 +57,7 @@ export const BundleManifest = z.object({
 export type BundleManifest = z.infer<typeof BundleManifest>;
 
 /** Limits an import enforces before inflating anything; the defaults fit any model Cairn trains. */
-export interface BundleLimits {
-  maxEntries: number;
-  /** Uncompressed bytes of one entry. */
-  maxEntryBytes: number;
-  /** Uncompressed bytes of the whole bundle (and the zip file's own size). */
-  maxTotalBytes: number;
-  /** Uncompressed / compressed, checked for entries above `ratioFloorBytes`. */
-  maxRatio: number;
-  ratioFloorBytes: number;
-}
+export type BundleLimits = ZipLimits;
 
 export const DEFAULT_LIMITS: BundleLimits = {
   maxEntries: 32,
@@ -79,10 +71,6 @@ export const DEFAULT_LIMITS: BundleLimits = {
 const ENTRY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** The files every bundle must hold besides bundle.json (and model.json or trees.json, by kind). */
 const REQUIRED = [ARTIFACT_MANIFEST, PREPROCESS_JSON, CARD_JSON];
-
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
 
 function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -134,24 +122,6 @@ export interface ReadBundle {
   manifest: BundleManifest;
   /** sha256 of artifact.json: what app.db records for the version. */
   artifactSha256: string;
-}
-
-/** Entries one at a time from a lazily read zip; null at the end. */
-function entryReader(zip: yauzl.ZipFile): () => Promise<yauzl.Entry | null> {
-  let pending: { resolve: (e: yauzl.Entry | null) => void; reject: (err: Error) => void } | undefined;
-  let failed: Error | undefined;
-  zip.on('entry', (e: yauzl.Entry) => pending?.resolve(e));
-  zip.on('end', () => pending?.resolve(null));
-  zip.on('error', (err: Error) => {
-    failed = err;
-    pending?.reject(err);
-  });
-  return () =>
-    new Promise((resolve, reject) => {
-      if (failed) return reject(failed);
-      pending = { resolve, reject };
-      zip.readEntry();
-    });
 }
 
 /** yauzl's own refusals (bad names, sizes that lie, broken structure) as the user's error. */
@@ -212,24 +182,11 @@ export async function readBundle(
         throw refused(file, `it holds a folder (${JSON.stringify(name)}); a bundle holds files only`);
       if (!ENTRY_NAME.test(name))
         throw refused(file, `the entry ${JSON.stringify(name)} is not a bare file name`, { entry: name });
-      const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
-      if (mode === S_IFLNK) throw refused(file, `the entry ${name} is a symbolic link`, { entry: name });
-      if (mode !== 0 && mode !== S_IFREG)
-        throw refused(file, `the entry ${name} is not a regular file`, { entry: name });
-      if (entry.isEncrypted()) throw refused(file, `the entry ${name} is encrypted`, { entry: name });
       if (found.has(name)) throw refused(file, `the entry ${name} appears twice`, { entry: name });
+      const problem = entryProblem(entry, name, limits, total);
+      if (problem) throw refused(file, problem, { entry: name });
       const declared = entry.uncompressedSize;
-      if (declared > limits.maxEntryBytes)
-        throw refused(file, `the entry ${name} would inflate to ${declared} bytes (at most ${limits.maxEntryBytes})`, {
-          entry: name,
-        });
       total += declared;
-      if (total > limits.maxTotalBytes)
-        throw refused(file, `its entries would inflate to more than ${limits.maxTotalBytes} bytes`);
-      if (declared > limits.ratioFloorBytes && declared > limits.maxRatio * entry.compressedSize)
-        throw refused(file, `the entry ${name} is compressed more than ${limits.maxRatio} to 1, as zip bombs are`, {
-          entry: name,
-        });
       const hash = createHash('sha256');
       let seen = 0;
       const chunks: Buffer[] = [];

@@ -40,6 +40,7 @@ function add(name: string, hash: string, rows = 3, now = `2026-01-01T00:00:0${n}
   return repo.addVersion(
     name,
     {
+      kind: 'table',
       id: `v${n}`,
       datasetId: `d${n}`,
       contentHash: hash,
@@ -121,6 +122,7 @@ describe('DatasetsRepo', () => {
       repo.addVersion(
         'fresh',
         {
+          kind: 'table',
           id: 'v1',
           datasetId: 'dnew',
           contentHash: 'x',
