@@ -50,9 +50,9 @@ export async function profileImages(conn: DuckDBConnection, indexFile: string, v
   const sample = await all(
     conn,
     `SELECT sha256, list(label ORDER BY label, file) AS labels, list(file ORDER BY label, file) AS files,
-            count(DISTINCT label) > 1 AS cross
+            count(DISTINCT label) > 1 AS spans
      FROM ${ok} GROUP BY sha256 HAVING count(*) > 1
-     ORDER BY cross DESC, sha256 LIMIT ${DUPLICATES_LISTED}`,
+     ORDER BY spans DESC, sha256 LIMIT ${DUPLICATES_LISTED}`,
   );
   const [unreadableCount] = await all(conn, `SELECT count(*) AS n FROM ${from} WHERE error IS NOT NULL`);
   const unreadable = await all(
@@ -80,7 +80,7 @@ export async function profileImages(conn: DuckDBConnection, indexFile: string, v
           id: String(r.sha256),
           labels: [...new Set(labels)],
           files: files.map((file, i) => ({ label: labels[i] as string, file })),
-          crossClass: Boolean(r.cross),
+          crossClass: Boolean(r.spans),
         };
       }),
     },

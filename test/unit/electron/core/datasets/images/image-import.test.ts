@@ -1,0 +1,121 @@
+// Image datasets through the service, as a host imports them (a job process each): a folder of
+// class folders becomes version 1 with its counts and hash, the same pictures again make nothing,
+// five more make version 2; a CSV list of paths; the profile and the thumbnail pages; a cancel.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportResult } from '../../../../../../shared/api.js';
+import { thumbnailForUrl } from '../../../../../../electron/core/datasets/images/image-store.js';
+import type { CairnService } from '../../../../../../electron/core/service.js';
+import { freshService, tempDir } from '../../helpers.js';
+import { addFive, makePictureFolder, square } from './picture-folders.js';
+
+let service: CairnService;
+let home: string;
+let close: () => Promise<void>;
+let dir: string;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ service, home, close } = await freshService());
+  ({ dir, cleanup } = await tempDir());
+});
+afterAll(async () => {
+  await close();
+  await cleanup();
+});
+
+async function call<T>(method: string, arg: unknown): Promise<T> {
+  const reply = await service.call(method as never, arg as never);
+  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+  return reply.result as T;
+}
+
+const importNow = (arg: Record<string, unknown>) => call<ImportResult>('datasets.importNow', arg);
+
+describe('image import', () => {
+  const folder = () => path.join(dir, 'shapes');
+  let v1: ImportResult;
+
+  it('imports a folder of class folders as version 1, listing the unreadable file', async () => {
+    await makePictureFolder(folder());
+    v1 = await importNow({ path: folder() });
+    expect(v1).toMatchObject({ kind: 'images', name: 'shapes', version: 1, created: true, rows: 12 });
+    expect(v1.images?.classes).toEqual({ red: 4, green: 5, blue: 3 });
+    expect(v1.images?.skipped).toEqual([{ file: 'blue/broken.png', reason: expect.stringMatching(/damaged|not a picture/) }]);
+    const [listed] = await call<{ kind: string; rows: number; columns: number }[]>('datasets.list', {});
+    expect(listed).toMatchObject({ kind: 'images', rows: 12, columns: 3 });
+    const detail = await call<{ version: { contentHash: string; sourceFormat: string } }>('datasets.get', { ref: 'shapes' });
+    expect(detail.version.sourceFormat).toBe('folder');
+    expect(detail.version.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('creates nothing when the same pictures are imported again, and version 2 when five are added', async () => {
+    const again = await importNow({ path: folder() });
+    expect(again).toMatchObject({ created: false, version: 1, versionId: v1.versionId });
+    await addFive(folder());
+    const v2 = await importNow({ path: folder() });
+    expect(v2).toMatchObject({ created: true, version: 2, rows: 17 });
+    expect(v2.images?.classes.red).toBe(9);
+    const detail = await call<{ versions: { contentHash: string }[] }>('datasets.get', { ref: 'shapes' });
+    expect(new Set(detail.versions.map((v) => v.contentHash)).size).toBe(2);
+  });
+
+  it('profiles a version: classes, sizes, colour modes, formats, duplicates across classes, unreadable files', async () => {
+    const p = await call<Record<string, any>>('datasets.imageProfile', { versionId: v1.versionId });
+    expect(p.images).toBe(12);
+    expect(p.classes).toEqual([
+      { value: 'green', count: 5 },
+      { value: 'red', count: 4 },
+      { value: 'blue', count: 3 },
+    ]);
+    expect(p.sizes).toEqual([
+      { value: '8×8', count: 11 },
+      { value: '16×16', count: 1 },
+    ]);
+    expect(p.width).toEqual({ min: 8, median: 8, max: 16 });
+    expect(p.aspectRatios.find((b: { lo: number }) => b.lo === 0.95).count).toBe(12);
+    expect(p.formats.map((f: { value: string }) => f.value).sort()).toEqual(['gif', 'jpeg', 'png', 'tiff', 'webp']);
+    expect(p.colourModes.reduce((n: number, m: { count: number }) => n + m.count, 0)).toBe(12);
+    expect(p.duplicates).toMatchObject({ groups: 1, crossClassGroups: 1 });
+    expect(p.duplicates.sample[0]).toMatchObject({ labels: ['green', 'red'], crossClass: true });
+    expect(p.unreadable).toEqual({ count: 1, files: [{ file: 'blue/broken.png', reason: expect.any(String) }] });
+  });
+
+  it('pages through a class with thumbnails stored once, at the URL the hosts serve', async () => {
+    const page = await call<{ total: number; items: { id: string; label: string; thumbnailUrl: string }[] }>(
+      'datasets.images',
+      { versionId: v1.versionId, label: 'red', offset: 1, limit: 2 },
+    );
+    expect(page.total).toBe(4);
+    expect(page.items.map((i) => i.label)).toEqual(['red', 'red']);
+    const file = thumbnailForUrl(path.join(home, 'datasets'), page.items[0]?.thumbnailUrl ?? '');
+    expect(file).toBeDefined();
+    const bytes = await readFile(file as string);
+    expect(bytes.subarray(8, 12).toString('latin1')).toBe('WEBP');
+  });
+
+  it('imports a CSV that lists pictures by path and label, and refuses a path outside its folder', async () => {
+    const list = path.join(folder(), 'list.csv');
+    await writeFile(list, 'path,label\nred/r0.png,warm\nred/r1.png,warm\nblue/b0.webp,cool\nmissing.png,cool\n');
+    const r = await importNow({ path: list, kind: 'images', name: 'listed' });
+    expect(r).toMatchObject({ kind: 'images', rows: 3, images: { classes: { warm: 2, cool: 1 } } });
+    expect(r.images?.skipped).toEqual([{ file: 'missing.png', reason: 'no such file' }]);
+    await writeFile(path.join(dir, 'outside.png'), await square([1, 2, 3], 'png'));
+    await writeFile(list, 'path,label\nred/r0.png,warm\n../outside.png,cool\n');
+    await expect(importNow({ path: list, kind: 'images', name: 'escaping' })).rejects.toThrow(
+      /row 2: "\.\.\/outside\.png" is outside the list's folder/,
+    );
+    expect((await call<{ name: string }[]>('datasets.list', {})).map((d) => d.name)).not.toContain('escaping');
+  });
+
+  it('refuses one class, and pictures under a table dataset\'s name', async () => {
+    const one = path.join(dir, 'one');
+    await mkdir(path.join(one, 'only'), { recursive: true });
+    await writeFile(path.join(one, 'only', 'a.png'), await square([1, 1, 1], 'png'));
+    await expect(importNow({ path: one, name: 'one' })).rejects.toThrow(/one class only/);
+    await writeFile(path.join(dir, 't.csv'), 'a,b\n1,2\n');
+    await importNow({ path: path.join(dir, 't.csv'), name: 'tab' });
+    await expect(importNow({ path: folder(), name: 'tab' })).rejects.toThrow(/holds a table/);
+  });
+});
