@@ -1,0 +1,24 @@
+// `cairn import <folder> --json` imports pictures and prints the documented image shape.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makePictureFolder } from '../core/datasets/images/picture-folders.js';
+import { cliWorkspace } from './run-cairn.js';
+
+const ws = cliWorkspace('cairn-cli-images-');
+beforeAll(async () => makePictureFolder(ws.file('digits')));
+
+describe('cairn import <folder>', () => {
+  it('imports a folder of class folders with --json in the documented shape', () => {
+    const r = ws.cairn('import', ws.file('digits'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(out).sort()).toEqual(['classes', 'id', 'kind', 'name', 'rows', 'skipped', 'version']);
+    expect(out).toMatchObject({
+      name: 'digits',
+      version: 1,
+      kind: 'images',
+      rows: 12,
+      classes: { red: 4, green: 5, blue: 3 },
+      skipped: [{ file: 'blue/broken.png', reason: expect.any(String) }],
+    });
+  });
+});
