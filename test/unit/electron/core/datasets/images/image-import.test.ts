@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportResult } from '../../../../../../shared/api.js';
 import { thumbnailForUrl } from '../../../../../../electron/core/datasets/images/image-store.js';
 import type { CairnService } from '../../../../../../electron/core/service.js';
-import { freshService, tempDir } from '../../helpers.js';
+import { HOLD_IMPORT_ENV } from '../../../../../../electron/core/jobs/test-hold.js';
+import { filesUnder, freshService, tempDir } from '../../helpers.js';
 import { addFive, makePictureFolder, square } from './picture-folders.js';
 
 let service: CairnService;
@@ -107,6 +108,38 @@ describe('image import', () => {
       /row 2: "\.\.\/outside\.png" is outside the list's folder/,
     );
     expect((await call<{ name: string }[]>('datasets.list', {})).map((d) => d.name)).not.toContain('escaping');
+  });
+
+  it('cancels an import held by the test hook, leaving no dataset and no work files', async () => {
+    const held = path.join(dir, 'held-pictures');
+    await makePictureFolder(held);
+    process.env[HOLD_IMPORT_ENV] = 'held-pictures';
+    try {
+      const progressed = new Promise<string>((resolve) => {
+        const off = service.events.subscribe((event, payload) => {
+          if (event === 'job.progress' && (payload as { phase: string }).phase === 'saving') {
+            off();
+            resolve((payload as { jobId: string }).jobId);
+          }
+        });
+      });
+      const finished = new Promise<string>((resolve) => {
+        const off = service.events.subscribe((event, payload) => {
+          if (event === 'job.finished') {
+            off();
+            resolve((payload as { status: string }).status);
+          }
+        });
+      });
+      const started = await call<{ jobId: string }>('datasets.import', { path: held });
+      expect(await progressed).toBe(started.jobId);
+      expect(await call<{ cancelled: boolean }>('jobs.cancel', { jobId: started.jobId })).toEqual({ cancelled: true });
+      expect(await finished).toBe('cancelled');
+    } finally {
+      delete process.env[HOLD_IMPORT_ENV];
+    }
+    expect((await call<{ name: string }[]>('datasets.list', {})).map((d) => d.name)).not.toContain('held-pictures');
+    expect(await filesUnder(path.join(home, 'work'))).toEqual([]);
   });
 
   it('refuses one class, and pictures under a table dataset\'s name', async () => {
