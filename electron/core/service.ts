@@ -25,6 +25,7 @@ import { literal, memoryLimitFor, openDuck } from './datasets/duck.js';
 import { profileColumns } from './datasets/profile.js';
 import { readRows } from './datasets/rows.js';
 import { imagesPage, profileImages } from './datasets/images/image-queries.js';
+import { thumbnailForUrl } from './datasets/images/image-store.js';
 import { DatasetImports } from './datasets/dataset-imports.js';
 import { cairnVersion, electronBinary, packageVersion } from './environment.js';
 import { CairnError, toApiError } from './errors.js';
@@ -630,6 +631,15 @@ export class CairnService {
     const v = this.registry.resolve(ref);
     const { writeOnnx } = await import('./onnx/write-onnx.js');
     return writeOnnx({ name: v.name, version: v.version, dir: this.registry.dirOf(v), sha256: v.sha256 }, out);
+  }
+
+  /**
+   * The thumbnail file a host serves at `urlPath` (datasets.images gives each picture's), or
+   * undefined when the path names none: only a dataset id and a content hash pass, so no path a
+   * request makes up can reach outside the datasets' thumbnails. Not a call of the contract.
+   */
+  thumbnailFile(urlPath: string): string | undefined {
+    return thumbnailForUrl(this.paths.datasets, urlPath);
   }
 
   /**
