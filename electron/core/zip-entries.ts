@@ -43,7 +43,12 @@ export function entryReader(zip: yauzl.ZipFile): () => Promise<yauzl.Entry | nul
  * before it declared). A zip bomb declares its sizes truthfully or is caught by yauzl's
  * validateEntrySizes when it inflates past them.
  */
-export function entryProblem(entry: yauzl.Entry, name: string, limits: ZipLimits, totalBefore: number): string | undefined {
+export function entryProblem(
+  entry: yauzl.Entry,
+  name: string,
+  limits: ZipLimits,
+  totalBefore: number,
+): string | undefined {
   const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
   if (mode === S_IFLNK) return `the entry ${name} is a symbolic link`;
   if (mode !== 0 && mode !== S_IFREG) return `the entry ${name} is not a regular file`;

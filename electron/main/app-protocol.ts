@@ -56,7 +56,11 @@ async function serveMedia(request: Request, pathname: string, media: MediaFiles 
   if (!body) return respond(404, 'not found');
   return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
     status: 200,
-    headers: { ...securityHeaders(), 'Content-Type': 'image/webp', 'Cache-Control': 'private, max-age=31536000, immutable' },
+    headers: {
+      ...securityHeaders(),
+      'Content-Type': 'image/webp',
+      'Cache-Control': 'private, max-age=31536000, immutable',
+    },
   });
 }
 

@@ -59,8 +59,8 @@ async function start(): Promise<void> {
   await app.whenReady();
   denyPermissions();
   // Thumbnails come from the data folder once the service has opened it.
-  let media: MediaFiles | undefined;
-  handleAppProtocol(files.renderer, () => media);
+  const media: { files?: MediaFiles } = {};
+  handleAppProtocol(files.renderer, () => media.files);
   installMenu();
 
   // Paths reach the engine only as handles main granted for a drop, a picked file or a save dialog.
@@ -78,7 +78,7 @@ async function start(): Promise<void> {
     fail(`Cairn could not open its data folder\n${home}`, err);
     return;
   }
-  media = (urlPath) => service.thumbnailFile(urlPath);
+  media.files = (urlPath) => service.thumbnailFile(urlPath);
   handleCalls(service, devServerUrl);
   handleFileGrants(grants, devServerUrl);
 

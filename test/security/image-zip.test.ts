@@ -31,7 +31,10 @@ const honest = (): FixtureEntry[] => [
   { name: 'blue/b.png', data: blue },
 ];
 
-async function importZip(entries: FixtureEntry[], limits: ImageImportInput['limits'] = {}): Promise<{
+async function importZip(
+  entries: FixtureEntry[],
+  limits: ImageImportInput['limits'] = {},
+): Promise<{
   outcome: ImageImportOutcome;
   workDir: string;
 }> {
@@ -88,9 +91,9 @@ describe('a zip of pictures', () => {
   });
 
   it('is refused for a symbolic link', async () => {
-    expect(await refusal([...honest(), { name: 'red/link.png', data: Buffer.from('/etc/passwd'), mode: 0o120777 }])).toMatch(
-      /symbolic link/,
-    );
+    expect(
+      await refusal([...honest(), { name: 'red/link.png', data: Buffer.from('/etc/passwd'), mode: 0o120777 }]),
+    ).toMatch(/symbolic link/);
   });
 
   it('is refused past the entry count', async () => {
@@ -103,11 +106,16 @@ describe('a zip of pictures', () => {
 
   it("is refused for a bomb's compression ratio", async () => {
     const zeros = Buffer.alloc(4 * 1024 * 1024);
-    expect(await refusal([...honest(), { name: 'red/zeros.bmp', data: zeros }])).toMatch(/compressed more than 100 to 1/);
+    expect(await refusal([...honest(), { name: 'red/zeros.bmp', data: zeros }])).toMatch(
+      /compressed more than 100 to 1/,
+    );
   });
 
   it('skips a picture that claims 50,000 × 50,000 pixels without decoding it', async () => {
-    const { outcome } = await importZip([...honest(), { name: 'red/bomb.png', data: await pngClaiming(50_000, 50_000) }]);
+    const { outcome } = await importZip([
+      ...honest(),
+      { name: 'red/bomb.png', data: await pngClaiming(50_000, 50_000) },
+    ]);
     expect(outcome).toMatchObject({ kind: 'createdImages', rows: 2 });
     if (outcome.kind !== 'createdImages') throw new Error('expected a version');
     expect(outcome.summary.skipped).toEqual([

@@ -52,7 +52,7 @@ describe('the thumbnail route', () => {
     }
   });
 
-  it('names files only inside a dataset\'s thumbnails folder', () => {
+  it("names files only inside a dataset's thumbnails folder", () => {
     const root = path.join(b.dir, 'home', 'datasets');
     expect(thumbnailForUrl(root, `/media/thumbnails/${ID}/${SHA}.webp`)).toBe(
       path.join(root, ID, 'thumbnails', 'ab', `${SHA}.webp`),

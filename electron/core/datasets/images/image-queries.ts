@@ -14,13 +14,17 @@ const UNREADABLE_LISTED = 1000;
 type Row = Record<string, unknown>;
 
 async function all(conn: DuckDBConnection, sql: string): Promise<Row[]> {
-  return (await conn.runAndReadAll(sql)).getRowObjectsJS() as Row[];
+  return (await conn.runAndReadAll(sql)).getRowObjectsJS();
 }
 
 const counts = (rows: Row[]) => rows.map((r) => ({ value: String(r.value), count: Number(r.n) }));
 
 /** The profile of the version whose index is `indexFile`. */
-export async function profileImages(conn: DuckDBConnection, indexFile: string, versionId: string): Promise<ImageProfile> {
+export async function profileImages(
+  conn: DuckDBConnection,
+  indexFile: string,
+  versionId: string,
+): Promise<ImageProfile> {
   const from = `read_parquet(${literal(indexFile)})`;
   const ok = `${from} WHERE error IS NULL`;
   const [stats] = await all(
@@ -29,7 +33,10 @@ export async function profileImages(conn: DuckDBConnection, indexFile: string, v
             min(height) AS hmin, median(height) AS hmed, max(height) AS hmax FROM ${ok}`,
   );
   const s = stats ?? {};
-  const classes = await all(conn, `SELECT label AS value, count(*) AS n FROM ${ok} GROUP BY label ORDER BY n DESC, label`);
+  const classes = await all(
+    conn,
+    `SELECT label AS value, count(*) AS n FROM ${ok} GROUP BY label ORDER BY n DESC, label`,
+  );
   const sizes = await all(
     conn,
     `SELECT width || '×' || height AS value, count(*) AS n FROM ${ok} GROUP BY width, height ORDER BY n DESC, value LIMIT 20`,
@@ -40,7 +47,10 @@ export async function profileImages(conn: DuckDBConnection, indexFile: string, v
     const bin = aspectRatios.find((b) => Number(r) >= b.lo && Number(r) < b.hi);
     if (bin) bin.count++;
   }
-  const modes = await all(conn, `SELECT colour_mode AS value, count(*) AS n FROM ${ok} GROUP BY 1 ORDER BY n DESC, value`);
+  const modes = await all(
+    conn,
+    `SELECT colour_mode AS value, count(*) AS n FROM ${ok} GROUP BY 1 ORDER BY n DESC, value`,
+  );
   const formats = await all(conn, `SELECT format AS value, count(*) AS n FROM ${ok} GROUP BY 1 ORDER BY n DESC, value`);
   const dupes = await all(
     conn,
@@ -105,18 +115,16 @@ export async function imagesPage(
     conn,
     `SELECT * FROM ${from} ORDER BY label, file LIMIT ${query.limit} OFFSET ${query.offset}`,
   );
-  const items = rows.map(
-    (r): ImageItem => ({
-      id: String(r.sha256),
-      label: String(r.label),
-      file: String(r.file),
-      width: Number(r.width),
-      height: Number(r.height),
-      format: r.format as ImageItem['format'],
-      colourMode: r.colour_mode as ImageItem['colourMode'],
-      bytes: Number(r.bytes),
-      thumbnailUrl: thumbnailUrl(datasetId, String(r.sha256)),
-    }),
-  );
+  const items = rows.map((r): ImageItem => ({
+    id: String(r.sha256),
+    label: String(r.label),
+    file: String(r.file),
+    width: Number(r.width),
+    height: Number(r.height),
+    format: r.format as ImageItem['format'],
+    colourMode: r.colour_mode as ImageItem['colourMode'],
+    bytes: Number(r.bytes),
+    thumbnailUrl: thumbnailUrl(datasetId, String(r.sha256)),
+  }));
   return { items, total: Number(total?.n ?? 0), offset: query.offset };
 }

@@ -176,7 +176,9 @@ async function readList(
       format === 'csv'
         ? `read_csv(${literal(list)}, header = true, all_varchar = true)`
         : `read_parquet(${literal(list)})`;
-    const names = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjects().map((r) => String(r.column_name));
+    const names = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`))
+      .getRowObjects()
+      .map((r) => String(r.column_name));
     for (const wanted of [columns.pathColumn, columns.labelColumn]) {
       if (!names.includes(wanted)) {
         throw new CairnError(
@@ -195,9 +197,13 @@ async function readList(
     return rows;
   } catch (err) {
     if (err instanceof CairnError) throw err;
-    throw new CairnError('import_failed', `${path.basename(list)} cannot be read as a list of pictures (${(err as Error).message.split('\n')[0]})`, {
-      file: list,
-    });
+    throw new CairnError(
+      'import_failed',
+      `${path.basename(list)} cannot be read as a list of pictures (${(err as Error).message.split('\n')[0]})`,
+      {
+        file: list,
+      },
+    );
   } finally {
     conn.closeSync();
     instance.closeSync();

@@ -55,7 +55,10 @@ type Progress = Omit<JobProgress, 'jobId' | 'kind'>;
 export const SKIPPED_LISTED = 1000;
 
 /** Imports a folder, zip or list of pictures into `workDir`. Throws CairnError for the whole import. */
-export async function importImages(input: ImageImportInput, onProgress: (p: Progress) => void): Promise<ImageImportOutcome> {
+export async function importImages(
+  input: ImageImportInput,
+  onProgress: (p: Progress) => void,
+): Promise<ImageImportOutcome> {
   const name = path.basename(input.path);
   onProgress({ phase: 'checking', fraction: 0, bytesDone: 0, bytesTotal: 0, label: `Listing ${name}` });
   const source = await openSource(input);
@@ -122,7 +125,14 @@ export async function importImages(input: ImageImportInput, onProgress: (p: Prog
     const sha256 = versionHash(rows);
     const known = input.knownHashes[sha256];
     if (known) return { kind: 'unchanged', versionId: known, sha256 };
-    onProgress({ phase: 'saving', fraction: 0.96, bytesDone, bytesTotal: bytesDone, rows: readable.length, label: 'Saving' });
+    onProgress({
+      phase: 'saving',
+      fraction: 0.96,
+      bytesDone,
+      bytesTotal: bytesDone,
+      rows: readable.length,
+      label: 'Saving',
+    });
     const dataFile = path.join(input.workDir, 'index.parquet');
     await writeIndex(input.workDir, rows, dataFile);
     return {
@@ -154,14 +164,28 @@ async function openSource(input: ImageImportInput): Promise<ImageSource> {
 }
 
 function unreadableRow(file: string, label: string, sha256: string | null, bytes: number, error: string): IndexRow {
-  return { file, label, sha256, width: null, height: null, channels: null, colour_mode: null, format: null, bytes, error };
+  return {
+    file,
+    label,
+    sha256,
+    width: null,
+    height: null,
+    channels: null,
+    colour_mode: null,
+    format: null,
+    bytes,
+    error,
+  };
 }
 
 /** One class, or nothing readable, is not a dataset a classifier can learn from: one clear message. */
 function assertEnough(name: string, images: number, classes: number, skipped: number): void {
   const left = skipped > 0 ? ` (${skipped} file${skipped === 1 ? '' : 's'} could not be read)` : '';
   if (images === 0)
-    throw new CairnError('import_failed', `${name} holds no pictures Cairn can read${left}: put them in one subfolder per class`);
+    throw new CairnError(
+      'import_failed',
+      `${name} holds no pictures Cairn can read${left}: put them in one subfolder per class`,
+    );
   if (classes < 2)
     throw new CairnError(
       'import_failed',

@@ -4,7 +4,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportResult } from '../../../../../../shared/api.js';
+import type { ImageProfile, ImportResult } from '../../../../../../shared/api.js';
 import { thumbnailForUrl } from '../../../../../../electron/core/datasets/images/image-store.js';
 import type { CairnService } from '../../../../../../electron/core/service.js';
 import { HOLD_IMPORT_ENV } from '../../../../../../electron/core/jobs/test-hold.js';
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 async function call<T>(method: string, arg: unknown): Promise<T> {
-  const reply = await service.call(method as never, arg as never);
+  const reply = await service.call(method, arg);
   if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   return reply.result as T;
 }
@@ -43,10 +43,13 @@ describe('image import', () => {
     v1 = await importNow({ path: folder() });
     expect(v1).toMatchObject({ kind: 'images', name: 'shapes', version: 1, created: true, rows: 12 });
     expect(v1.images?.classes).toEqual({ red: 4, green: 5, blue: 3 });
-    expect(v1.images?.skipped).toEqual([{ file: 'blue/broken.png', reason: expect.stringMatching(/damaged|not a picture/) }]);
+    expect(v1.images?.skipped.map((f) => f.file)).toEqual(['blue/broken.png']);
+    expect(v1.images?.skipped[0]?.reason).toMatch(/damaged|not a picture/);
     const [listed] = await call<{ kind: string; rows: number; columns: number }[]>('datasets.list', {});
     expect(listed).toMatchObject({ kind: 'images', rows: 12, columns: 3 });
-    const detail = await call<{ version: { contentHash: string; sourceFormat: string } }>('datasets.get', { ref: 'shapes' });
+    const detail = await call<{ version: { contentHash: string; sourceFormat: string } }>('datasets.get', {
+      ref: 'shapes',
+    });
     expect(detail.version.sourceFormat).toBe('folder');
     expect(detail.version.contentHash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -63,7 +66,7 @@ describe('image import', () => {
   });
 
   it('profiles a version: classes, sizes, colour modes, formats, duplicates across classes, unreadable files', async () => {
-    const p = await call<Record<string, any>>('datasets.imageProfile', { versionId: v1.versionId });
+    const p = await call<ImageProfile>('datasets.imageProfile', { versionId: v1.versionId });
     expect(p.images).toBe(12);
     expect(p.classes).toEqual([
       { value: 'green', count: 5 },
@@ -75,12 +78,13 @@ describe('image import', () => {
       { value: '16×16', count: 1 },
     ]);
     expect(p.width).toEqual({ min: 8, median: 8, max: 16 });
-    expect(p.aspectRatios.find((b: { lo: number }) => b.lo === 0.95).count).toBe(12);
-    expect(p.formats.map((f: { value: string }) => f.value).sort()).toEqual(['gif', 'jpeg', 'png', 'tiff', 'webp']);
-    expect(p.colourModes.reduce((n: number, m: { count: number }) => n + m.count, 0)).toBe(12);
+    expect(p.aspectRatios.find((b) => b.lo === 0.95)?.count).toBe(12);
+    expect(p.formats.map((f) => f.value).sort()).toEqual(['gif', 'jpeg', 'png', 'tiff', 'webp']);
+    expect(p.colourModes.reduce((n, m) => n + m.count, 0)).toBe(12);
     expect(p.duplicates).toMatchObject({ groups: 1, crossClassGroups: 1 });
     expect(p.duplicates.sample[0]).toMatchObject({ labels: ['green', 'red'], crossClass: true });
-    expect(p.unreadable).toEqual({ count: 1, files: [{ file: 'blue/broken.png', reason: expect.any(String) }] });
+    expect(p.unreadable.count).toBe(1);
+    expect(p.unreadable.files.map((f) => f.file)).toEqual(['blue/broken.png']);
   });
 
   it('pages through a class with thumbnails stored once, at the URL the hosts serve', async () => {
@@ -142,7 +146,7 @@ describe('image import', () => {
     expect(await filesUnder(path.join(home, 'work'))).toEqual([]);
   });
 
-  it('refuses one class, and pictures under a table dataset\'s name', async () => {
+  it("refuses one class, and pictures under a table dataset's name", async () => {
     const one = path.join(dir, 'one');
     await mkdir(path.join(one, 'only'), { recursive: true });
     await writeFile(path.join(one, 'only', 'a.png'), await square([1, 1, 1], 'png'));

@@ -37,5 +37,6 @@ export async function makePictureFolder(root: string): Promise<void> {
 
 /** Five more distinct red pictures. */
 export async function addFive(root: string): Promise<void> {
-  for (let i = 0; i < 5; i++) await writeFile(path.join(root, 'red', `more${i}.png`), await square([100, i * 10, 0], 'png'));
+  for (let i = 0; i < 5; i++)
+    await writeFile(path.join(root, 'red', `more${i}.png`), await square([100, i * 10, 0], 'png'));
 }
