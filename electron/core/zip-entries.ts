@@ -1,7 +1,10 @@
 // Reading an untrusted zip with yauzl, one entry at a time, and the checks every entry passes
 // before a byte of it is inflated: model bundles (registry/bundle.ts) and picture archives
 // (datasets/images/zip-source.ts) both read zips a user hands over.
+import path from 'node:path';
 import type yauzl from 'yauzl';
+import type { ErrorCode } from '../../shared/api.js';
+import { CairnError } from './errors.js';
 
 /** Limits a zip is held to before anything in it is inflated. */
 export interface ZipLimits {
@@ -13,6 +16,16 @@ export interface ZipLimits {
   /** Uncompressed / compressed, checked for entries above `ratioFloorBytes`. */
   maxRatio: number;
   ratioFloorBytes: number;
+}
+
+/** An archive refused as a whole, naming it and the reason. */
+export function zipRefusal(
+  code: ErrorCode,
+  file: string,
+  reason: string,
+  details: Record<string, unknown> = {},
+): CairnError {
+  return new CairnError(code, `${path.basename(file)} cannot be imported: ${reason}`, { file, ...details });
 }
 
 const S_IFMT = 0o170000;

@@ -20,7 +20,7 @@ import { InputField, ModelLineage, OutputSignature, TaskName, TrainingDataSummar
 import { fsyncDir, fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
 import { placeOutput, type WriteTarget } from '../file-access.js';
-import { entryProblem, entryReader, type ZipLimits } from '../zip-entries.js';
+import { entryProblem, entryReader, zipRefusal, type ZipLimits } from '../zip-entries.js';
 import {
   ARTIFACT_MANIFEST,
   ArtifactManifest,
@@ -77,10 +77,7 @@ function sha256(data: Uint8Array | string): string {
 }
 
 function refused(file: string, reason: string, details: Record<string, unknown> = {}): CairnError {
-  return new CairnError('invalid_argument', `${path.basename(file)} cannot be imported: ${reason}`, {
-    file,
-    ...details,
-  });
+  return zipRefusal('invalid_argument', file, reason, details);
 }
 
 /** Writes `files` (name → bytes) and their bundle.json into a zip at `out`, whole or not at all. */

@@ -4,11 +4,10 @@
 // nothing is half-imported. Pictures are never written under their entry names (the import
 // stores them by content hash), but a name that climbs out (`..`), is absolute or holds a NUL is
 // still refused: it is a sign of a hostile archive, not an accident.
-import path from 'node:path';
 import yauzl from 'yauzl';
 import type { SkippedFile } from '../../../../shared/api.js';
-import { CairnError } from '../../errors.js';
-import { entryProblem, entryReader, type ZipLimits } from '../../zip-entries.js';
+import type { CairnError } from '../../errors.js';
+import { entryProblem, entryReader, zipRefusal, type ZipLimits } from '../../zip-entries.js';
 import { isHiddenName, type ImageCandidate, type ImageSource } from './image-sources.js';
 
 export const IMAGE_ZIP_LIMITS: ZipLimits = {
@@ -21,10 +20,7 @@ export const IMAGE_ZIP_LIMITS: ZipLimits = {
 };
 
 function refused(file: string, reason: string, details: Record<string, unknown> = {}): CairnError {
-  return new CairnError('import_failed', `${path.basename(file)} cannot be imported: ${reason}`, {
-    file,
-    ...details,
-  });
+  return zipRefusal('import_failed', file, reason, details);
 }
 
 /**
