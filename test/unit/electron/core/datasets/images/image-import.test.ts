@@ -1,7 +1,7 @@
 // Image datasets through the service, as a host imports them (a job process each): a folder of
 // class folders becomes version 1 with its counts and hash, the same pictures again make nothing,
-// five more make version 2; a CSV list of paths; the profile and the thumbnail pages; a cancel.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+// five more make version 2; the profile and the thumbnail pages; a cancel.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageProfile, ImportResult } from '../../../../../../shared/api.js';
@@ -9,7 +9,7 @@ import { thumbnailForUrl } from '../../../../../../electron/core/datasets/images
 import type { CairnService } from '../../../../../../electron/core/service.js';
 import { HOLD_IMPORT_ENV } from '../../../../../../electron/core/jobs/test-hold.js';
 import { filesUnder, freshService, tempDir } from '../../helpers.js';
-import { addFive, makePictureFolder, square } from './picture-folders.js';
+import { addFive, makePictureFolder } from './picture-folders.js';
 
 let service: CairnService;
 let home: string;
@@ -100,20 +100,6 @@ describe('image import', () => {
     expect(bytes.subarray(8, 12).toString('latin1')).toBe('WEBP');
   });
 
-  it('imports a CSV that lists pictures by path and label, and refuses a path outside its folder', async () => {
-    const list = path.join(folder(), 'list.csv');
-    await writeFile(list, 'path,label\nred/r0.png,warm\nred/r1.png,warm\nblue/b0.webp,cool\nmissing.png,cool\n');
-    const r = await importNow({ path: list, kind: 'images', name: 'listed' });
-    expect(r).toMatchObject({ kind: 'images', rows: 3, images: { classes: { warm: 2, cool: 1 } } });
-    expect(r.images?.skipped).toEqual([{ file: 'missing.png', reason: 'no such file' }]);
-    await writeFile(path.join(dir, 'outside.png'), await square([1, 2, 3], 'png'));
-    await writeFile(list, 'path,label\nred/r0.png,warm\n../outside.png,cool\n');
-    await expect(importNow({ path: list, kind: 'images', name: 'escaping' })).rejects.toThrow(
-      /row 2: "\.\.\/outside\.png" is outside the list's folder/,
-    );
-    expect((await call<{ name: string }[]>('datasets.list', {})).map((d) => d.name)).not.toContain('escaping');
-  });
-
   it('cancels an import held by the test hook, leaving no dataset and no work files', async () => {
     const held = path.join(dir, 'held-pictures');
     await makePictureFolder(held);
@@ -144,15 +130,5 @@ describe('image import', () => {
     }
     expect((await call<{ name: string }[]>('datasets.list', {})).map((d) => d.name)).not.toContain('held-pictures');
     expect(await filesUnder(path.join(home, 'work'))).toEqual([]);
-  });
-
-  it("refuses one class, and pictures under a table dataset's name", async () => {
-    const one = path.join(dir, 'one');
-    await mkdir(path.join(one, 'only'), { recursive: true });
-    await writeFile(path.join(one, 'only', 'a.png'), await square([1, 1, 1], 'png'));
-    await expect(importNow({ path: one, name: 'one' })).rejects.toThrow(/one class only/);
-    await writeFile(path.join(dir, 't.csv'), 'a,b\n1,2\n');
-    await importNow({ path: path.join(dir, 't.csv'), name: 'tab' });
-    await expect(importNow({ path: folder(), name: 'tab' })).rejects.toThrow(/holds a table/);
   });
 });
