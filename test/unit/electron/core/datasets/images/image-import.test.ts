@@ -100,6 +100,12 @@ describe('image import', () => {
     expect(bytes.subarray(8, 12).toString('latin1')).toBe('WEBP');
   });
 
+  it('is refused by the table models with a message that says why', async () => {
+    await expect(call('runs.start', { dataset: 'shapes', target: 'label', model: 'mlp' })).rejects.toThrow(
+      /shapes holds pictures/,
+    );
+  });
+
   it('cancels an import held by the test hook, leaving no dataset and no work files', async () => {
     const held = path.join(dir, 'held-pictures');
     await makePictureFolder(held);
