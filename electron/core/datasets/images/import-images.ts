@@ -12,7 +12,14 @@ import type { ZipLimits } from '../../zip-entries.js';
 import { literal, openDuck } from '../duck.js';
 import { decodeImage, MAX_PIXELS, UnreadableImage, type ImageInfo } from './decode-image.js';
 import { INDEX_COLUMNS, type IndexRow } from './image-index.js';
-import { folderSource, listSource, SOURCE_LIMITS, type ImageSource, type SourceLimits } from './image-sources.js';
+import {
+  folderSource,
+  listSource,
+  SOURCE_LIMITS,
+  type ImageCandidate,
+  type ImageSource,
+  type SourceLimits,
+} from './image-sources.js';
 import { pictureFile, thumbnailFile } from './image-store.js';
 import { IMAGE_ZIP_LIMITS, zipSource } from './zip-source.js';
 
@@ -65,58 +72,24 @@ export async function importImages(
   try {
     const rows: IndexRow[] = [];
     const skipped: SkippedFile[] = [...source.skipped];
-    const seen = new Map<string, ImageInfo>();
-    const newStore = path.join(input.workDir, 'store');
+    const picture = pictureReader(input);
     const total = source.candidates.length;
     let bytesDone = 0;
-    for (const [i, c] of source.candidates.entries()) {
+    // A few pictures at a time: libvips decodes on libuv's thread pool, so several keep its threads busy.
+    for (let at = 0; at < total; at += IN_FLIGHT) {
       onProgress({
         phase: 'reading',
-        fraction: 0.02 + 0.93 * (i / Math.max(1, total)),
+        fraction: 0.02 + 0.93 * (at / Math.max(1, total)),
         bytesDone,
         bytesTotal: 0,
-        rows: i,
-        label: `Reading picture ${i + 1} of ${total}`,
+        rows: at,
+        label: `Reading picture ${at + 1} of ${total}`,
       });
-      let bytes: Buffer;
-      try {
-        bytes = await c.read();
-      } catch (err) {
-        if (err instanceof CairnError) throw err;
-        skipped.push({ file: c.file, reason: `cannot be read (${(err as Error).message})` });
-        rows.push(unreadableRow(c.file, c.label, null, 0, `cannot be read (${(err as Error).message})`));
-        continue;
+      for (const row of await Promise.all(source.candidates.slice(at, at + IN_FLIGHT).map(picture))) {
+        rows.push(row);
+        bytesDone += row.bytes;
+        if (row.error !== null) skipped.push({ file: row.file, reason: row.error });
       }
-      bytesDone += bytes.length;
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      let info = seen.get(sha256);
-      if (!info) {
-        try {
-          const decoded = await decodeImage(bytes, input.limits?.maxPixels ?? MAX_PIXELS);
-          const { thumbnail, ...rest } = decoded;
-          info = rest;
-          await store(input.storeDir, newStore, pictureFile(sha256, info.format), bytes);
-          await store(input.storeDir, newStore, thumbnailFile(sha256), thumbnail);
-          seen.set(sha256, info);
-        } catch (err) {
-          if (!(err instanceof UnreadableImage)) throw err;
-          skipped.push({ file: c.file, reason: err.message });
-          rows.push(unreadableRow(c.file, c.label, sha256, bytes.length, err.message));
-          continue;
-        }
-      }
-      rows.push({
-        file: c.file,
-        label: c.label,
-        sha256,
-        width: info.width,
-        height: info.height,
-        channels: info.channels,
-        colour_mode: info.colourMode,
-        format: info.format,
-        bytes: bytes.length,
-        error: null,
-      });
     }
     const readable = rows.filter((r) => r.error === null);
     const classes: Record<string, number> = {};
@@ -141,13 +114,67 @@ export async function importImages(
       format: input.format,
       sizeBytes: bytesDone,
       dataFile,
-      storeDir: newStore,
+      storeDir: path.join(input.workDir, 'store'),
       rows: readable.length,
       summary: { classes, skipped: skipped.slice(0, SKIPPED_LISTED) },
     };
   } finally {
     await source.close();
   }
+}
+
+/** Pictures decoded at once. */
+const IN_FLIGHT = 4;
+
+/**
+ * Reads, hashes and decodes one listed picture into its index row, storing its bytes and thumbnail
+ * the first time its content is seen (a duplicate waits for the first's decode instead of its own).
+ */
+function pictureReader(input: ImageImportInput): (c: ImageCandidate) => Promise<IndexRow> {
+  const seen = new Map<string, Promise<ImageInfo>>();
+  const newStore = path.join(input.workDir, 'store');
+  const decodeOnce = (sha256: string, bytes: Buffer): Promise<ImageInfo> => {
+    let info = seen.get(sha256);
+    if (!info) {
+      info = (async () => {
+        const { thumbnail, ...rest } = await decodeImage(bytes, input.limits?.maxPixels ?? MAX_PIXELS);
+        await store(input.storeDir, newStore, pictureFile(sha256, rest.format), bytes);
+        await store(input.storeDir, newStore, thumbnailFile(sha256), thumbnail);
+        return rest;
+      })();
+      seen.set(sha256, info);
+    }
+    return info;
+  };
+  return async (c) => {
+    let bytes: Buffer;
+    try {
+      bytes = await c.read();
+    } catch (err) {
+      if (err instanceof CairnError) throw err;
+      return unreadableRow(c.file, c.label, null, 0, `cannot be read (${(err as Error).message})`);
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    let info: ImageInfo;
+    try {
+      info = await decodeOnce(sha256, bytes);
+    } catch (err) {
+      if (!(err instanceof UnreadableImage)) throw err;
+      return unreadableRow(c.file, c.label, sha256, bytes.length, err.message);
+    }
+    return {
+      file: c.file,
+      label: c.label,
+      sha256,
+      width: info.width,
+      height: info.height,
+      channels: info.channels,
+      colour_mode: info.colourMode,
+      format: info.format,
+      bytes: bytes.length,
+      error: null,
+    };
+  };
 }
 
 async function openSource(input: ImageImportInput): Promise<ImageSource> {
