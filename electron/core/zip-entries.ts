@@ -32,8 +32,23 @@ const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
 
+/** Each entry of a lazily read zip in turn; yauzl's errors are thrown as `wrap` makes them. */
+export async function* eachEntry(zip: yauzl.ZipFile, wrap: (err: unknown) => Error): AsyncGenerator<yauzl.Entry> {
+  const next = entryReader(zip);
+  for (;;) {
+    let entry: yauzl.Entry | null;
+    try {
+      entry = await next();
+    } catch (err) {
+      throw wrap(err);
+    }
+    if (!entry) return;
+    yield entry;
+  }
+}
+
 /** Entries one at a time from a lazily read zip; null at the end. */
-export function entryReader(zip: yauzl.ZipFile): () => Promise<yauzl.Entry | null> {
+function entryReader(zip: yauzl.ZipFile): () => Promise<yauzl.Entry | null> {
   let pending: { resolve: (e: yauzl.Entry | null) => void; reject: (err: Error) => void } | undefined;
   let failed: Error | undefined;
   zip.on('entry', (e: yauzl.Entry) => pending?.resolve(e));

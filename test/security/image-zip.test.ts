@@ -13,7 +13,7 @@ import {
   type ImageImportInput,
   type ImageImportOutcome,
 } from '../../electron/core/datasets/images/import-images.js';
-import { square } from '../unit/electron/core/datasets/images/picture-folders.js';
+import { imagesInput, square } from '../unit/electron/core/datasets/images/picture-folders.js';
 import { tempDirFor } from '../unit/electron/core/helpers.js';
 import { buildZip, type FixtureEntry } from '../unit/electron/core/registry/zip-fixture.js';
 
@@ -42,17 +42,7 @@ async function importZip(
   const workDir = path.join(temp.dir, `work-${n++}`);
   await mkdir(workDir);
   await writeFile(file, buildZip(entries));
-  const input: ImageImportInput = {
-    kind: 'images',
-    path: file,
-    format: 'zip',
-    pathColumn: 'path',
-    labelColumn: 'label',
-    knownHashes: {},
-    storeDir: path.join(temp.dir, 'store'),
-    workDir,
-    limits,
-  };
+  const input = imagesInput(file, 'zip', { workDir, storeDir: path.join(temp.dir, 'store') }, limits);
   return { outcome: await importImages(input, () => undefined), workDir };
 }
 

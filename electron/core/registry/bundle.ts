@@ -20,7 +20,7 @@ import { InputField, ModelLineage, OutputSignature, TaskName, TrainingDataSummar
 import { fsyncDir, fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
 import { placeOutput, type WriteTarget } from '../file-access.js';
-import { entryProblem, entryReader, zipRefusal, type ZipLimits } from '../zip-entries.js';
+import { eachEntry, entryProblem, zipRefusal, type ZipLimits } from '../zip-entries.js';
 import {
   ARTIFACT_MANIFEST,
   ArtifactManifest,
@@ -163,17 +163,9 @@ export async function readBundle(
     }
     if (zip.entryCount > limits.maxEntries)
       throw refused(file, `it has ${zip.entryCount} entries (at most ${limits.maxEntries})`);
-    const next = entryReader(zip);
     const found = new Map<string, { size: number; sha256: string; data?: Buffer }>();
     let total = 0;
-    for (;;) {
-      let entry: yauzl.Entry | null;
-      try {
-        entry = await next();
-      } catch (err) {
-        throw zipError(file, err);
-      }
-      if (!entry) break;
+    for await (const entry of eachEntry(zip, (err) => zipError(file, err))) {
       const name = entry.fileName;
       if (name.endsWith('/'))
         throw refused(file, `it holds a folder (${JSON.stringify(name)}); a bundle holds files only`);

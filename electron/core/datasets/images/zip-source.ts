@@ -7,7 +7,7 @@
 import yauzl from 'yauzl';
 import type { SkippedFile } from '../../../../shared/api.js';
 import type { CairnError } from '../../errors.js';
-import { entryProblem, entryReader, zipRefusal, type ZipLimits } from '../../zip-entries.js';
+import { eachEntry, entryProblem, zipRefusal, type ZipLimits } from '../../zip-entries.js';
 import { isHiddenName, type ImageCandidate, type ImageSource } from './image-sources.js';
 
 export const IMAGE_ZIP_LIMITS: ZipLimits = {
@@ -54,17 +54,9 @@ export async function zipSource(file: string, limits: ZipLimits = IMAGE_ZIP_LIMI
   try {
     if (zip.entryCount > limits.maxEntries)
       throw refused(file, `it has ${zip.entryCount} entries (at most ${limits.maxEntries})`);
-    const next = entryReader(zip);
     const files: { segments: string[]; entry: yauzl.Entry }[] = [];
     let total = 0;
-    for (;;) {
-      let entry: yauzl.Entry | null;
-      try {
-        entry = await next();
-      } catch (err) {
-        throw refused(file, `it is damaged (${(err as Error).message})`);
-      }
-      if (!entry) break;
+    for await (const entry of eachEntry(zip, (err) => refused(file, `it is damaged (${(err as Error).message})`))) {
       const named = entrySegments(entry);
       if ('unsafe' in named) throw refused(file, named.unsafe);
       const name = named.segments.join('/');

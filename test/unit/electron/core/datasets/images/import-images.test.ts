@@ -11,7 +11,7 @@ import {
   type ImageImportOutcome,
 } from '../../../../../../electron/core/datasets/images/import-images.js';
 import { tempDirFor } from '../../helpers.js';
-import { makePictureFolder, square } from './picture-folders.js';
+import { imagesInput, makePictureFolder, square } from './picture-folders.js';
 
 const temp = tempDirFor('file', 'cairn-import-images-');
 let n = 0;
@@ -25,16 +25,7 @@ async function run(
   const workDir = path.join(temp.dir, `work-${n++}`);
   await mkdir(workDir);
   const outcome = await importImages(
-    {
-      kind: 'images',
-      path: file,
-      format,
-      pathColumn: 'path',
-      labelColumn: 'label',
-      knownHashes: {},
-      storeDir: path.join(temp.dir, 'store'),
-      workDir,
-    },
+    imagesInput(file, format, { workDir, storeDir: path.join(temp.dir, 'store') }),
     () => undefined,
   );
   return { ...outcome, workDir };

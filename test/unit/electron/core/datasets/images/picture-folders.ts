@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import type { ImageImportInput } from '../../../../../../electron/core/datasets/images/import-images.js';
 
 type Rgb = [number, number, number];
 
@@ -39,4 +40,23 @@ export async function makePictureFolder(root: string): Promise<void> {
 export async function addFive(root: string): Promise<void> {
   for (let i = 0; i < 5; i++)
     await writeFile(path.join(root, 'red', `more${i}.png`), await square([100, i * 10, 0], 'png'));
+}
+
+/** An import job's input for `file`, with the default columns and nothing imported before. */
+export function imagesInput(
+  file: string,
+  format: ImageImportInput['format'],
+  dirs: { workDir: string; storeDir: string },
+  limits: ImageImportInput['limits'] = {},
+): ImageImportInput {
+  return {
+    kind: 'images',
+    path: file,
+    format,
+    pathColumn: 'path',
+    labelColumn: 'label',
+    knownHashes: {},
+    ...dirs,
+    limits,
+  };
 }
