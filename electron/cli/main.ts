@@ -201,7 +201,7 @@ export function buildProgram(): Command {
     .action(async (ref: string, o: { version?: number; json?: boolean }) => {
       await printCall(program, 'datasets.get', { ref, version: o.version }, o.json, (d) =>
         [
-          `${d.dataset.name} version ${d.version.version} of ${d.versions.length}: ${d.version.rows} rows, ${d.version.columns} columns, ${formatBytes(d.version.sizeBytes)} from ${d.version.sourcePath}`,
+          `${d.dataset.name} version ${d.version.version} of ${d.versions.length}: ${d.dataset.kind === 'images' ? `${d.version.rows} pictures in ${d.version.columns} classes` : `${d.version.rows} rows, ${d.version.columns} columns`}, ${formatBytes(d.version.sizeBytes)} from ${d.version.sourcePath}`,
           `sha256 ${d.version.contentHash}`,
           ...d.version.warnings.map((w) => `warning: ${w}`),
           '',

@@ -21,4 +21,10 @@ describe('cairn import <folder>', () => {
     });
     expect((out.skipped as { file: string }[]).map((f) => f.file)).toEqual(['blue/broken.png']);
   });
+
+  it('shows an image dataset as pictures in classes', () => {
+    const r = ws.cairn('datasets', 'show', 'digits');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('digits version 1 of 1: 12 pictures in 3 classes');
+  });
 });
