@@ -1,9 +1,12 @@
 // Image datasets through the service, as a host imports them (a job process each): a folder of
 // class folders becomes version 1 with its counts and hash, the same pictures again make nothing,
 // five more make version 2; the profile and the thumbnail pages; a cancel.
+import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
 import type { ImageProfile, ImportResult } from '../../../../../../shared/api.js';
 import { thumbnailForUrl } from '../../../../../../electron/core/datasets/images/image-store.js';
 import type { CairnService } from '../../../../../../electron/core/service.js';
@@ -63,6 +66,19 @@ describe('image import', () => {
     expect(v2.images?.classes.red).toBe(9);
     const detail = await call<{ versions: { contentHash: string }[] }>('datasets.get', { ref: 'shapes' });
     expect(new Set(detail.versions.map((v) => v.contentHash)).size).toBe(2);
+  });
+
+  it('finds the same pictures packed in a zip already imported, and imports a zip under a new name', async () => {
+    const zip = new yazl.ZipFile();
+    for (const file of await filesUnder(folder())) zip.addFile(path.join(folder(), file), `shapes/${file}`);
+    zip.end();
+    const file = path.join(dir, 'shapes.zip');
+    await pipeline(zip.outputStream, createWriteStream(file));
+    expect(await importNow({ path: file })).toMatchObject({ kind: 'images', created: false, version: 2 });
+    const copy = await importNow({ path: file, name: 'zipped' });
+    expect(copy).toMatchObject({ created: true, version: 1, rows: 17 });
+    const detail = await call<{ version: { sourceFormat: string } }>('datasets.get', { ref: 'zipped' });
+    expect(detail.version.sourceFormat).toBe('zip');
   });
 
   it('profiles a version: classes, sizes, colour modes, formats, duplicates across classes, unreadable files', async () => {
