@@ -16,6 +16,7 @@ import {
   SampleInfo,
 } from './api/datasets.js';
 import { type ApiErrorShape } from './api/errors.js';
+import { ImageProfile, ImagesPage, ImagesQuery } from './api/images.js';
 import { AppInfo } from './api/app.js';
 import { JobFinished, JobProgress, JobStarted } from './api/jobs.js';
 import {
@@ -79,6 +80,7 @@ import { PipelineIssue, PipelineSpec } from './pipeline.js';
 
 export * from './api/datasets.js';
 export * from './api/errors.js';
+export * from './api/images.js';
 export * from './api/app.js';
 export * from './api/jobs.js';
 export * from './api/runs.js';
@@ -104,6 +106,10 @@ export const methods = {
   'datasets.previewColumnType': { input: ColumnTypeChange, output: ColumnProfile },
   'datasets.setColumnType': { input: ColumnTypeChange, output: ColumnProfile },
   'datasets.import': { input: ImportRequest, output: JobStarted },
+  /** An image dataset version's class counts, sizes, colour modes, duplicates and unreadable files. */
+  'datasets.imageProfile': { input: z.object({ versionId: z.string().min(1) }), output: ImageProfile },
+  /** A page of an image dataset version's pictures (one class or all), with their thumbnails' URLs. */
+  'datasets.images': { input: ImagesQuery, output: ImagesPage },
   'samples.list': { input: Empty, output: z.array(SampleInfo) },
   /** Imports a shipped sample as a dataset named by its id, like datasets.import. */
   'samples.import': { input: z.object({ id: z.string().min(1) }), output: JobStarted },

@@ -18,8 +18,39 @@ import { addRunsListCommand } from './runs-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** `cairn import --json`: a table's columns, or an image dataset's classes and skipped files. */
 function importJson(r: ImportResult) {
-  return { id: r.datasetId, name: r.name, version: r.version, rows: r.rows, columns: r.columns, warnings: r.warnings };
+  const common = { id: r.datasetId, name: r.name, version: r.version, kind: r.kind, rows: r.rows };
+  if (r.images) return { ...common, classes: r.images.classes, skipped: r.images.skipped };
+  return { ...common, columns: r.columns, warnings: r.warnings };
+}
+
+function importSummary(r: ImportResult): string {
+  if (!r.created) return `Unchanged: ${r.name} version ${r.version} already has this content.`;
+  if (r.images) {
+    const classes = Object.entries(r.images.classes).map(([label, n]) => `${label} ${n}`);
+    const skipped = r.images.skipped.length;
+    return [
+      `Imported ${r.name} version ${r.version}: ${r.rows} pictures in ${classes.length} classes${skipped ? ` (${skipped} files skipped)` : ''}.`,
+      `  ${classes.join(', ')}`,
+      ...r.images.skipped.map((f) => `skipped: ${f.file}: ${f.reason}`),
+    ].join('\n');
+  }
+  return [
+    `Imported ${r.name} version ${r.version}: ${r.rows} rows, ${r.columns.length} columns${r.skippedRows ? ` (${r.skippedRows} malformed rows skipped)` : ''}.`,
+    '',
+    profileTable(r.columns),
+    ...r.warnings.map((w) => `warning: ${w}`),
+  ].join('\n');
+}
+
+interface ImportOptions {
+  name?: string;
+  skipBadRows?: boolean;
+  images?: boolean;
+  pathColumn: string;
+  labelColumn: string;
+  json?: boolean;
 }
 
 const MODEL_KINDS = { logistic: 'logistic_regression', linear: 'linear_regression', mlp: 'mlp', gbdt: 'gbdt' } as const;
@@ -125,11 +156,16 @@ export function buildProgram(): Command {
 
   program
     .command('import <path>')
-    .description('import a CSV, TSV, JSON/NDJSON or Parquet file as a dataset version')
+    .description(
+      'import a CSV, TSV, JSON/NDJSON or Parquet file, or pictures (a folder with a subfolder per class, or a .zip of one), as a dataset version',
+    )
     .option('--name <name>', 'dataset name (default: the file name)')
     .option('--skip-bad-rows', 'skip malformed rows instead of failing')
+    .option('--images', 'the CSV/Parquet file lists pictures by path (relative to its folder) and label')
+    .option('--path-column <name>', 'with --images: the column of paths', 'path')
+    .option('--label-column <name>', 'with --images: the column of labels', 'label')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, o: { name?: string; skipBadRows?: boolean; json?: boolean }) => {
+    .action(async (file: string, o: ImportOptions) => {
       await withService(program, 'cli', async (s) => {
         const bar = progressBar();
         const unsubscribe = s.events.subscribe((event, payload) => {
@@ -141,21 +177,13 @@ export function buildProgram(): Command {
             path: file,
             name: o.name,
             badRows: o.skipBadRows ? 'skip' : 'fail',
+            ...(o.images ? { kind: 'images' as const, pathColumn: o.pathColumn, labelColumn: o.labelColumn } : {}),
           });
         } finally {
           unsubscribe();
           bar.done();
         }
-        print(Boolean(o.json), importJson(r), () =>
-          [
-            r.created
-              ? `Imported ${r.name} version ${r.version}: ${r.rows} rows, ${r.columns.length} columns${r.skippedRows ? ` (${r.skippedRows} malformed rows skipped)` : ''}.`
-              : `Unchanged: ${r.name} version ${r.version} already has this content.`,
-            '',
-            profileTable(r.columns),
-            ...r.warnings.map((w) => `warning: ${w}`),
-          ].join('\n'),
-        );
+        print(Boolean(o.json), importJson(r), () => importSummary(r));
       });
     });
 
@@ -174,7 +202,7 @@ export function buildProgram(): Command {
     .action(async (ref: string, o: { version?: number; json?: boolean }) => {
       await printCall(program, 'datasets.get', { ref, version: o.version }, o.json, (d) =>
         [
-          `${d.dataset.name} version ${d.version.version} of ${d.versions.length}: ${d.version.rows} rows, ${d.version.columns} columns, ${formatBytes(d.version.sizeBytes)} from ${d.version.sourcePath}`,
+          `${d.dataset.name} version ${d.version.version} of ${d.versions.length}: ${d.dataset.kind === 'images' ? `${d.version.rows} pictures in ${d.version.columns} classes` : `${d.version.rows} rows, ${d.version.columns} columns`}, ${formatBytes(d.version.sizeBytes)} from ${d.version.sourcePath}`,
           `sha256 ${d.version.contentHash}`,
           ...d.version.warnings.map((w) => `warning: ${w}`),
           '',

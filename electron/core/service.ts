@@ -27,6 +27,8 @@ import { openDb, type Db } from './db/open.js';
 import { literal, memoryLimitFor, openDuck } from './datasets/duck.js';
 import { profileColumns } from './datasets/profile.js';
 import { readRows } from './datasets/rows.js';
+import { imagesPage, profileImages } from './datasets/images/image-queries.js';
+import { thumbnailForUrl } from './datasets/images/image-store.js';
 import { DatasetImports } from './datasets/dataset-imports.js';
 import { cairnVersion, electronBinary, packageVersion } from './environment.js';
 import { CairnError, toApiError } from './errors.js';
@@ -376,6 +378,18 @@ export class CairnService {
 
     'datasets.import': async (req) => this.imports.start(await this.readableImport(req)),
 
+    'datasets.imageProfile': async ({ versionId }) =>
+      profileImages(await this.connection(), this.dataFile(this.imageVersion(versionId)), versionId),
+
+    'datasets.images': async (q) => {
+      const v = this.imageVersion(q.versionId);
+      return imagesPage(await this.connection(), this.dataFile(v), v.datasetId, {
+        label: q.label,
+        offset: q.offset,
+        limit: q.limit,
+      });
+    },
+
     'samples.list': async () => SAMPLES.map(({ file: _file, ...info }) => info),
 
     'samples.import': async ({ id }) =>
@@ -608,6 +622,13 @@ export class CairnService {
     return { model: { name: v.name, version: v.version }, explanation: { ...parsed.data, rows, worst } };
   }
 
+  /** A version of an image dataset; a table's is refused with a message that says so. */
+  private imageVersion(versionId: string): StoredVersion {
+    const v = this.version(versionId);
+    if (!v.images) throw new CairnError('invalid_argument', 'this dataset version is a table, not pictures');
+    return v;
+  }
+
   /** An import request with its path checked by the host's policy and resolved (a desktop handle becomes its file). */
   private async readableImport(req: MethodArg<'datasets.import'>): Promise<MethodArg<'datasets.import'>> {
     return { ...req, path: await this.files.readable(req.path) };
@@ -623,6 +644,15 @@ export class CairnService {
     const v = this.registry.resolve(ref);
     const { writeOnnx } = await import('./onnx/write-onnx.js');
     return writeOnnx({ name: v.name, version: v.version, dir: this.registry.dirOf(v), sha256: v.sha256 }, out);
+  }
+
+  /**
+   * The thumbnail file a host serves at `urlPath` (datasets.images gives each picture's), or
+   * undefined when the path names none: only a dataset id and a content hash pass, so no path a
+   * request makes up can reach outside the datasets' thumbnails. Not a call of the contract.
+   */
+  thumbnailFile(urlPath: string): string | undefined {
+    return thumbnailForUrl(this.paths.datasets, urlPath);
   }
 
   /**

@@ -17,12 +17,21 @@ export function registerAppScheme(): void {
   ]);
 }
 
-/** Answers app://cairn/<path> from files under `root` (the built renderer folder). */
-export function handleAppProtocol(root: string): void {
+/** The file an image dataset's thumbnail URL path names, or undefined (CairnService.thumbnailFile). */
+export type MediaFiles = (urlPath: string) => string | undefined;
+
+const MEDIA_PREFIX = '/media/';
+
+/**
+ * Answers app://cairn/<path> from files under `root` (the built renderer folder), and thumbnails
+ * under /media/ from the data folder through `media` (unset until the service has opened).
+ */
+export function handleAppProtocol(root: string, media: () => MediaFiles | undefined): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return respond(404, 'not found');
     if (request.method !== 'GET' && request.method !== 'HEAD') return respond(405, 'method not allowed');
+    if (url.pathname.startsWith(MEDIA_PREFIX)) return serveMedia(request, url.pathname, media());
     let file = resolveInside(root, url.pathname);
     if (!file) return respond(403, 'forbidden');
     if (!(await isFile(file))) {
@@ -38,6 +47,20 @@ export function handleAppProtocol(root: string): void {
     } catch {
       return respond(404, 'not found');
     }
+  });
+}
+
+async function serveMedia(request: Request, pathname: string, media: MediaFiles | undefined): Promise<Response> {
+  const file = media?.(pathname);
+  const body = file ? await readFile(file).catch(() => undefined) : undefined;
+  if (!body) return respond(404, 'not found');
+  return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
+    status: 200,
+    headers: {
+      ...securityHeaders(),
+      'Content-Type': 'image/webp',
+      'Cache-Control': 'private, max-age=31536000, immutable',
+    },
   });
 }
 

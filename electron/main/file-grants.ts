@@ -83,8 +83,9 @@ const refused = {
 } as const;
 
 /**
- * A read grant for a file the preload got from a drop or a file input (webUtils.getPathForFile,
- * which a page script cannot forge). Main still checks the sender and that it names a file.
+ * A read grant for a file or folder the preload got from a drop or a file input
+ * (webUtils.getPathForFile, which a page script cannot forge): a folder of class folders is an
+ * image dataset. Main still checks the sender and that it names a file or a folder.
  */
 export async function grantRead(
   deps: GrantRequestDeps,
@@ -99,8 +100,11 @@ export async function grantRead(
     };
   }
   const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile())
-    return { ok: false, error: { code: 'invalid_argument', message: `${path.basename(file)} is not a file` } };
+  if (!info?.isFile() && !info?.isDirectory())
+    return {
+      ok: false,
+      error: { code: 'invalid_argument', message: `${path.basename(file)} is neither a file nor a folder` },
+    };
   return { ok: true, result: deps.grants.grant(file, 'read') };
 }
 

@@ -6,7 +6,7 @@ import { app, BrowserWindow, dialog } from 'electron';
 import { APP_NAME } from '../core/paths.js';
 import { CairnService } from '../core/service.js';
 import { notifyAlerts } from './alert-notifications.js';
-import { handleAppProtocol, registerAppScheme } from './app-protocol.js';
+import { handleAppProtocol, registerAppScheme, type MediaFiles } from './app-protocol.js';
 import { desktopHome } from './home.js';
 import { grantedFiles } from '../core/file-access.js';
 import { FileGrants } from './file-grants.js';
@@ -58,7 +58,9 @@ function prepareEnvironment(): void {
 async function start(): Promise<void> {
   await app.whenReady();
   denyPermissions();
-  handleAppProtocol(files.renderer);
+  // Thumbnails come from the data folder once the service has opened it.
+  const media: { files?: MediaFiles } = {};
+  handleAppProtocol(files.renderer, () => media.files);
   installMenu();
 
   // Paths reach the engine only as handles main granted for a drop, a picked file or a save dialog.
@@ -76,6 +78,7 @@ async function start(): Promise<void> {
     fail(`Cairn could not open its data folder\n${home}`, err);
     return;
   }
+  media.files = (urlPath) => service.thumbnailFile(urlPath);
   handleCalls(service, devServerUrl);
   handleFileGrants(grants, devServerUrl);
 

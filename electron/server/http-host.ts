@@ -4,7 +4,7 @@
 // only the uploads folder and writes nothing).
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
@@ -203,6 +203,19 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHo
         .send(createReadStream(bundle.file));
     },
   );
+
+  // Thumbnails of image datasets, at the URL datasets.images gives (the same path as in the desktop
+  // app). Content-addressed, so a browser may keep them; the service admits only an id and a hash.
+  app.get('/media/thumbnails/*', async (req, reply) => {
+    const file = options.service.thumbnailFile(new URL(req.url, 'http://host').pathname);
+    if (!file) return deny(reply, 404, 'not_found', 'no such thumbnail');
+    const body = await readFile(file).catch(() => undefined);
+    if (!body) return deny(reply, 404, 'not_found', 'no such thumbnail');
+    return reply
+      .header('Content-Type', 'image/webp')
+      .header('Cache-Control', 'private, max-age=31536000, immutable')
+      .send(body);
+  });
 
   app.get('/api/events', (req, reply) => {
     reply.hijack();

@@ -38,19 +38,27 @@ export const ColumnProfile = z.object({
 });
 export type ColumnProfile = z.infer<typeof ColumnProfile>;
 
+/** A table (rows and columns) or a set of labelled pictures. */
+export const DatasetKind = z.enum(['table', 'images']);
+export type DatasetKind = z.infer<typeof DatasetKind>;
+
 export const Dataset = z.object({
   id: z.string(),
   name: z.string(),
+  kind: DatasetKind,
   latestVersion: z.number(),
   versionCount: z.number(),
+  /** Rows of a table; readable pictures of an image dataset. */
   rows: z.number(),
+  /** Columns of a table; classes of an image dataset. */
   columns: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type Dataset = z.infer<typeof Dataset>;
 
-export const SourceFormat = z.enum(['csv', 'json', 'parquet']);
+/** What was imported: a table file, or pictures from a folder of class folders or a zip of one. */
+export const SourceFormat = z.enum(['csv', 'json', 'parquet', 'folder', 'zip']);
 export type SourceFormat = z.infer<typeof SourceFormat>;
 
 export const DatasetVersion = z.object({
@@ -117,10 +125,30 @@ export const ImportRequest = z.object({
   removeSourceAfter: z.boolean().default(false),
   /** The file's own name when `path` is a temporary upload. */
   originalName: z.string().optional(),
+  /**
+   * What to make. A folder or a .zip is always pictures; a CSV or Parquet file is a table unless
+   * this says 'images', when it lists pictures by path (relative to its folder) and label.
+   */
+  kind: DatasetKind.optional(),
+  /** For a CSV/Parquet list of pictures: the columns holding the path and the label ('path', 'label'). */
+  pathColumn: z.string().min(1).optional(),
+  labelColumn: z.string().min(1).optional(),
 });
 export type ImportRequest = z.input<typeof ImportRequest>;
 
+/** A file an import left out, and why (not an image, truncated, too many pixels...). */
+export const SkippedFile = z.object({ file: z.string(), reason: z.string() });
+export type SkippedFile = z.infer<typeof SkippedFile>;
+
+/** What an image import adds to its result: images per class and the files it left out. */
+export const ImageImportSummary = z.object({
+  classes: z.record(z.string(), z.number()),
+  skipped: z.array(SkippedFile),
+});
+export type ImageImportSummary = z.infer<typeof ImageImportSummary>;
+
 export const ImportResult = z.object({
+  kind: DatasetKind,
   datasetId: z.string(),
   versionId: z.string(),
   name: z.string(),
@@ -132,6 +160,8 @@ export const ImportResult = z.object({
   columns: z.array(ColumnProfile),
   /** What the user should know about how the file was read (columns kept as text, invented names...). */
   warnings: z.array(z.string()),
+  /** An image import's classes and the files it left out. */
+  images: ImageImportSummary.optional(),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 

@@ -43,7 +43,7 @@ describe('grant table', () => {
     expect(grants.size).toBe(0);
   });
 
-  it('grants a read only to the app UI, and only for an existing file', async () => {
+  it('grants a read only to the app UI, and only for an existing file or folder', async () => {
     const grants = new FileGrants();
     const deps: GrantRequestDeps = {
       grants,
@@ -58,10 +58,13 @@ describe('grant table', () => {
       ok: false,
       error: { code: 'invalid_argument' },
     });
-    expect(await grantRead(deps, 'app://cairn/index.html', dir)).toMatchObject({
+    expect(await grantRead(deps, 'app://cairn/index.html', path.join(dir, 'missing.csv'))).toMatchObject({
       ok: false,
       error: { code: 'invalid_argument' },
     });
+    // A dropped folder (of class folders: an image dataset) is granted as it is.
+    const folder = await grantRead(deps, 'app://cairn/index.html', dir);
+    expect(folder.ok && grants.resolve(folder.result, 'read')).toBe(dir);
     const ok = await grantRead(deps, 'app://cairn/index.html', file);
     expect(ok.ok && grants.resolve(ok.result, 'read')).toBe(file);
   });

@@ -2,7 +2,7 @@
 // the host moves the file into the data folder and records the version (identical content makes
 // none). An uploaded source is removed after its import, whatever the outcome.
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImportResult, JobProgress, MethodArg, MethodResult } from '../../../shared/api.js';
 import type { DatasetsRepo, StoredVersion } from '../db/datasets-repo.js';
@@ -10,6 +10,8 @@ import { fsyncDir } from '../durable-fs.js';
 import { toApiError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { JobRunner } from '../jobs/job-runner.js';
+import type { JobInputs } from '../jobs/protocol.js';
+import type { ImageImportInput } from './images/import-images.js';
 import { isInside, type Layout } from '../paths.js';
 
 /** Dataset names become folder-free labels; the file's base name is the default. */
@@ -57,7 +59,7 @@ export class DatasetImports {
     return { jobId, kind: 'import', label };
   }
 
-  /** Runs an import job and, on success, moves its Parquet file into place and records the version. */
+  /** Runs an import job and, on success, moves what it made into place and records the version. */
   async run(
     req: MethodArg<'datasets.import'>,
     jobId: string,
@@ -65,78 +67,128 @@ export class DatasetImports {
   ): Promise<ImportResult> {
     const name = req.name?.trim() || datasetNameFromPath(req.originalName ?? req.path);
     const workDir = path.join(this.deps.paths.work, jobId);
+    const source = path.resolve(req.path);
     try {
       await mkdir(workDir, { recursive: true });
-      const handle = this.deps.jobs.start(
-        'import',
-        {
-          path: path.resolve(req.path),
-          badRows: req.badRows,
-          knownHashes: Object.fromEntries(this.deps.datasets.hashesByName(name)),
-          workDir,
-        },
-        (p) => onProgress({ ...p, jobId, kind: 'import' }),
-        jobId,
-      );
-      const out = await handle.done;
-      if (out.kind === 'unchanged') {
-        const v = this.deps.version(out.versionId);
-        return {
-          datasetId: v.datasetId,
-          versionId: v.id,
-          name,
-          version: v.version,
-          rows: v.rows,
-          created: false,
-          skippedRows: v.skippedRows,
-          columns: this.deps.datasets.profile(v.id),
-          warnings: v.warnings,
-        };
-      }
+      const knownHashes = Object.fromEntries(this.deps.datasets.hashesByName(name));
+      const imageFormat = await imageSourceFormat(source, req);
+      // The dataset's id is known before its first version: an image job stores pictures by it.
       const datasetId = this.deps.datasets.find(name)?.id ?? randomUUID();
+      const input: JobInputs['import'] = imageFormat
+        ? {
+            kind: 'images',
+            path: source,
+            format: imageFormat,
+            pathColumn: req.pathColumn ?? 'path',
+            labelColumn: req.labelColumn ?? 'label',
+            knownHashes,
+            storeDir: path.join(this.deps.paths.datasets, datasetId),
+            workDir,
+          }
+        : { path: source, badRows: req.badRows, knownHashes, workDir };
+      const handle = this.deps.jobs.start('import', input, (p) => onProgress({ ...p, jobId, kind: 'import' }), jobId);
+      const out = await handle.done;
+      if (out.kind === 'unchanged') return resultOf(name, this.deps.version(out.versionId), false, this.deps.datasets);
+      if (out.kind === 'createdImages') await moveStore(out.storeDir, path.join(this.deps.paths.datasets, datasetId));
       const versionId = randomUUID();
       const relative = path.join('datasets', datasetId, `${versionId}.parquet`);
       const dest = path.join(this.deps.paths.home, relative);
       await mkdir(path.dirname(dest), { recursive: true });
       await rename(out.dataFile, dest);
       await fsyncDir(path.dirname(dest));
+      const common = {
+        id: versionId,
+        datasetId,
+        contentHash: out.sha256,
+        sourcePath: req.originalName ?? source,
+        sizeBytes: out.sizeBytes,
+        rows: out.rows,
+        dataFile: relative,
+      };
       let stored: StoredVersion;
       try {
         stored = this.deps.datasets.addVersion(
           name,
-          {
-            id: versionId,
-            datasetId,
-            contentHash: out.sha256,
-            sourcePath: req.originalName ?? path.resolve(req.path),
-            sourceFormat: out.format,
-            sizeBytes: out.sizeBytes,
-            rows: out.rows,
-            skippedRows: out.skippedRows,
-            dataFile: relative,
-            profile: out.columns,
-            warnings: out.warnings,
-          },
+          out.kind === 'createdImages'
+            ? {
+                ...common,
+                kind: 'images',
+                sourceFormat: out.format,
+                skippedRows: out.summary.skipped.length,
+                profile: [],
+                warnings: [],
+                images: out.summary,
+              }
+            : {
+                ...common,
+                kind: 'table',
+                sourceFormat: out.format,
+                skippedRows: out.skippedRows,
+                profile: out.columns,
+                warnings: out.warnings,
+              },
           new Date().toISOString(),
         );
       } catch (err) {
+        // Pictures moved into the dataset's folder stay: they are stored by content, and a later
+        // import of them finds them there.
         await rm(dest, { force: true });
         throw err;
       }
-      return {
-        datasetId: stored.datasetId,
-        versionId: stored.id,
-        name,
-        version: stored.version,
-        rows: stored.rows,
-        created: true,
-        skippedRows: stored.skippedRows,
-        columns: out.columns,
-        warnings: out.warnings,
-      };
+      return resultOf(name, stored, true, this.deps.datasets);
     } finally {
       await rm(workDir, { recursive: true, force: true });
       if (req.removeSourceAfter) await this.removeUpload(req.path);
     }
   }
+}
+
+/** What an import reports of a version it made, or found already made from the same content. */
+function resultOf(name: string, v: StoredVersion, created: boolean, datasets: DatasetsRepo): ImportResult {
+  const common = {
+    datasetId: v.datasetId,
+    versionId: v.id,
+    name,
+    version: v.version,
+    rows: v.rows,
+    created,
+    skippedRows: v.skippedRows,
+    warnings: v.warnings,
+  };
+  if (v.images) return { ...common, kind: 'images', columns: [], images: v.images };
+  return { ...common, kind: 'table', columns: datasets.profile(v.id) };
+}
+
+/**
+ * Whether a source is pictures, and of which form: a folder or a .zip always is; a CSV or Parquet
+ * file is when the request says so (it then lists pictures), and is a table otherwise.
+ */
+async function imageSourceFormat(
+  source: string,
+  req: MethodArg<'datasets.import'>,
+): Promise<ImageImportInput['format'] | undefined> {
+  const s = await stat(source).catch(() => undefined);
+  if (s?.isDirectory()) return 'folder';
+  const ext = path.extname(req.originalName ?? source).toLowerCase();
+  if (ext === '.zip') return 'zip';
+  if (req.kind !== 'images') return undefined;
+  return ext === '.parquet' ? 'parquet' : 'csv';
+}
+
+/** Moves every file a job stored under `from` to the same place under `to`, keeping those there. */
+async function moveStore(from: string, to: string): Promise<void> {
+  const entries = await readdir(from, { recursive: true, withFileTypes: true }).catch(() => []);
+  const folders = new Set<string>();
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const rel = path.relative(from, path.join(e.parentPath, e.name));
+    const dest = path.join(to, rel);
+    if (!folders.has(path.dirname(dest))) {
+      await mkdir(path.dirname(dest), { recursive: true });
+      folders.add(path.dirname(dest));
+    }
+    // Content-addressed: a file already there (another import's) holds the same bytes.
+    await rename(path.join(from, rel), dest);
+  }
+  for (const folder of folders) await fsyncDir(folder);
 }

@@ -1,11 +1,21 @@
 // SQL for datasets, their versions and column type corrections. Rows are mapped to the
 // contract's domain types here, at the repo edge.
-import type { ColumnProfile, ColumnType, Dataset, DatasetVersion, SourceFormat } from '../../../shared/api.js';
+import type {
+  ColumnProfile,
+  ColumnType,
+  Dataset,
+  ImageImportSummary,
+  DatasetKind,
+  DatasetVersion,
+  SourceFormat,
+} from '../../../shared/api.js';
+import { CairnError } from '../errors.js';
 import type { Db } from './open.js';
 
 interface DbDataset {
   id: string;
   name: string;
+  kind: DatasetKind;
   created_at: string;
   updated_at: string;
   latest_version: number;
@@ -29,6 +39,7 @@ interface DbDatasetVersion {
   profile_json: string;
   warnings_json: string;
   created_at: string;
+  images_json: string | null;
 }
 
 interface DbColumnOverride {
@@ -38,6 +49,8 @@ interface DbColumnOverride {
 }
 
 export interface NewVersion {
+  /** A dataset's kind is set by its first version; a later one of the other kind is refused. */
+  kind: DatasetKind;
   id: string;
   datasetId: string;
   contentHash: string;
@@ -49,14 +62,17 @@ export interface NewVersion {
   dataFile: string;
   profile: ColumnProfile[];
   warnings: string[];
+  /** An image version's classes and skipped files. */
+  images?: ImageImportSummary;
 }
 
 export interface StoredVersion extends DatasetVersion {
   dataFile: string;
+  images?: ImageImportSummary;
 }
 
 const DATASET_SELECT = `
-  SELECT d.id, d.name, d.created_at, d.updated_at,
+  SELECT d.id, d.name, d.kind, d.created_at, d.updated_at,
          v.version AS latest_version, v.row_count, v.column_count,
          (SELECT count(*) FROM dataset_versions c WHERE c.dataset_id = d.id) AS version_count
   FROM datasets d
@@ -67,6 +83,7 @@ function toDataset(row: DbDataset): Dataset {
   return {
     id: row.id,
     name: row.name,
+    kind: row.kind,
     latestVersion: row.latest_version,
     versionCount: row.version_count,
     rows: row.row_count,
@@ -91,6 +108,7 @@ function toVersion(row: DbDatasetVersion): StoredVersion {
     warnings: JSON.parse(row.warnings_json) as string[],
     createdAt: row.created_at,
     dataFile: row.data_file,
+    ...(row.images_json ? { images: JSON.parse(row.images_json) as ImageImportSummary } : {}),
   };
 }
 
@@ -151,17 +169,24 @@ export class DatasetsRepo {
    * Records a new version, creating the dataset on its first import, in one transaction.
    * Version numbers are allocated inside it so two imports cannot take the same one.
    */
-  addVersion(name: string, v: Omit<NewVersion, 'datasetId'> & { datasetId: string }, now: string): StoredVersion {
+  addVersion(name: string, v: NewVersion, now: string): StoredVersion {
     return this.db.transaction(() => {
-      const existing = this.db.prepare('SELECT id FROM datasets WHERE name = ? COLLATE NOCASE').get(name) as
-        { id: string } | undefined;
+      const existing = this.db.prepare('SELECT id, kind FROM datasets WHERE name = ? COLLATE NOCASE').get(name) as
+        { id: string; kind: DatasetKind } | undefined;
       const datasetId = existing?.id ?? v.datasetId;
+      if (existing && existing.kind !== v.kind) {
+        const what = existing.kind === 'images' ? 'pictures' : 'a table';
+        throw new CairnError(
+          'conflict',
+          `the dataset "${name}" holds ${what}: import this under another name (--name)`,
+        );
+      }
       if (existing) {
         this.db.prepare('UPDATE datasets SET updated_at = ? WHERE id = ?').run(now, datasetId);
       } else {
         this.db
-          .prepare('INSERT INTO datasets (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)')
-          .run(datasetId, name, now, now);
+          .prepare('INSERT INTO datasets (id, name, kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+          .run(datasetId, name, v.kind, now, now);
       }
       const next = this.db
         .prepare('SELECT coalesce(max(version), 0) + 1 AS n FROM dataset_versions WHERE dataset_id = ?')
@@ -169,8 +194,9 @@ export class DatasetsRepo {
       this.db
         .prepare(
           `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format,
-             size_bytes, row_count, column_count, skipped_rows, data_file, profile_json, warnings_json, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             size_bytes, row_count, column_count, skipped_rows, data_file, profile_json, warnings_json, created_at,
+             images_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           v.id,
@@ -181,12 +207,13 @@ export class DatasetsRepo {
           v.sourceFormat,
           v.sizeBytes,
           v.rows,
-          v.profile.length,
+          v.images ? Object.keys(v.images.classes).length : v.profile.length,
           v.skippedRows,
           v.dataFile,
           JSON.stringify(v.profile),
           JSON.stringify(v.warnings),
           now,
+          v.images ? JSON.stringify(v.images) : null,
         );
       const stored = this.version(v.id);
       if (!stored) throw new Error('version vanished inside its own transaction');

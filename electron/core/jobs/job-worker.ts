@@ -3,7 +3,7 @@
 import { importFile } from '../datasets/import-file.js';
 import { toApiError } from '../errors.js';
 import { crashInOneLine, exitWithParent } from '../exit-with-parent.js';
-import type { HostToJob, JobToHost } from './protocol.js';
+import type { HostToJob, JobProgresses, JobToHost } from './protocol.js';
 import { holdForever, holdsImport } from './test-hold.js';
 
 interface Port {
@@ -44,7 +44,13 @@ async function run(message: HostToJob, port: Port): Promise<void> {
   try {
     switch (message.kind) {
       case 'import': {
-        const output = await importFile(message.input, (progress) => port.post({ type: 'progress', progress }));
+        const input = message.input;
+        const report = (progress: JobProgresses['import']) => port.post({ type: 'progress', progress });
+        // Loaded only by image imports: sharp's native library is of no use to a table's.
+        const output =
+          'kind' in input
+            ? await (await import('../datasets/images/import-images.js')).importImages(input, report)
+            : await importFile(input, report);
         if (holdsImport(message.input.path)) await holdForever();
         port.finish({ type: 'done', output });
         break;

@@ -1,15 +1,17 @@
 // Messages between a host and a job process. Both sides import these types; the wire is
 // structured clone (child_process IPC or Electron's MessagePort), so plain data only.
 import type { ApiErrorShape, JobKind, JobProgress } from '../../../shared/api.js';
+import type { ImageImportInput, ImageImportOutcome } from '../datasets/images/import-images.js';
 import type { ImportInput, ImportOutcome } from '../datasets/import-file.js';
 import type { TrainInput, TrainOutcome, TrainProgress } from '../training/run-training.js';
 
 export interface JobInputs {
-  import: ImportInput;
+  /** A table file, or pictures (a folder, a zip, or a list of paths). */
+  import: ImportInput | ImageImportInput;
   train: TrainInput;
 }
 export interface JobOutputs {
-  import: ImportOutcome;
+  import: ImportOutcome | ImageImportOutcome;
   train: TrainOutcome;
 }
 /** What each kind of job reports while it runs. */

@@ -71,6 +71,12 @@ export class RunQueue {
     if (this.closing) throw new CairnError('cancelled', 'Cairn is closing');
     const v = this.deps.resolveVersion(req.dataset, req.version);
     const dataset = this.deps.datasets.find(v.datasetId);
+    // The models here read tables; a picture dataset's version is its index, not features.
+    if (v.images)
+      throw new CairnError(
+        'invalid_argument',
+        `${dataset?.name ?? req.dataset} holds pictures; the models Cairn trains read tables`,
+      );
     const runId = randomUUID();
     const { dataset: _d, version: _v, ...params } = req;
     this.deps.runs.create(

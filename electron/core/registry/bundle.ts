@@ -22,6 +22,7 @@ import { fsyncDir, fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
 import { checkedExplainSample, EXPLAIN_CAPS, EXPLAIN_JSON } from '../explain/explain-sample.js';
 import { placeOutput, type WriteTarget } from '../file-access.js';
+import { eachEntry, entryProblem, zipRefusal, type ZipLimits } from '../zip-entries.js';
 import {
   ARTIFACT_MANIFEST,
   ArtifactManifest,
@@ -58,16 +59,7 @@ export const BundleManifest = z.object({
 export type BundleManifest = z.infer<typeof BundleManifest>;
 
 /** Limits an import enforces before inflating anything; the defaults fit any model Cairn trains. */
-export interface BundleLimits {
-  maxEntries: number;
-  /** Uncompressed bytes of one entry. */
-  maxEntryBytes: number;
-  /** Uncompressed bytes of the whole bundle (and the zip file's own size). */
-  maxTotalBytes: number;
-  /** Uncompressed / compressed, checked for entries above `ratioFloorBytes`. */
-  maxRatio: number;
-  ratioFloorBytes: number;
-}
+export type BundleLimits = ZipLimits;
 
 export const DEFAULT_LIMITS: BundleLimits = {
   maxEntries: 32,
@@ -82,19 +74,12 @@ const ENTRY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** The files every bundle must hold besides bundle.json (and model.json or trees.json, by kind). */
 const REQUIRED = [ARTIFACT_MANIFEST, PREPROCESS_JSON, CARD_JSON];
 
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
-
 function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
 function refused(file: string, reason: string, details: Record<string, unknown> = {}): CairnError {
-  return new CairnError('invalid_argument', `${path.basename(file)} cannot be imported: ${reason}`, {
-    file,
-    ...details,
-  });
+  return zipRefusal('invalid_argument', file, reason, details);
 }
 
 /** Writes `files` (name → bytes) and their bundle.json into a zip at `out`, whole or not at all. */
@@ -136,24 +121,6 @@ export interface ReadBundle {
   manifest: BundleManifest;
   /** sha256 of artifact.json: what app.db records for the version. */
   artifactSha256: string;
-}
-
-/** Entries one at a time from a lazily read zip; null at the end. */
-function entryReader(zip: yauzl.ZipFile): () => Promise<yauzl.Entry | null> {
-  let pending: { resolve: (e: yauzl.Entry | null) => void; reject: (err: Error) => void } | undefined;
-  let failed: Error | undefined;
-  zip.on('entry', (e: yauzl.Entry) => pending?.resolve(e));
-  zip.on('end', () => pending?.resolve(null));
-  zip.on('error', (err: Error) => {
-    failed = err;
-    pending?.reject(err);
-  });
-  return () =>
-    new Promise((resolve, reject) => {
-      if (failed) return reject(failed);
-      pending = { resolve, reject };
-      zip.readEntry();
-    });
 }
 
 /** yauzl's own refusals (bad names, sizes that lie, broken structure) as the user's error. */
@@ -198,45 +165,24 @@ export async function readBundle(
     }
     if (zip.entryCount > limits.maxEntries)
       throw refused(file, `it has ${zip.entryCount} entries (at most ${limits.maxEntries})`);
-    const next = entryReader(zip);
     const found = new Map<string, { size: number; sha256: string; data?: Buffer }>();
     let total = 0;
-    for (;;) {
-      let entry: yauzl.Entry | null;
-      try {
-        entry = await next();
-      } catch (err) {
-        throw zipError(file, err);
-      }
-      if (!entry) break;
+    for await (const entry of eachEntry(zip, (err) => zipError(file, err))) {
       const name = entry.fileName;
       if (name.endsWith('/'))
         throw refused(file, `it holds a folder (${JSON.stringify(name)}); a bundle holds files only`);
       if (!ENTRY_NAME.test(name))
         throw refused(file, `the entry ${JSON.stringify(name)} is not a bare file name`, { entry: name });
-      const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
-      if (mode === S_IFLNK) throw refused(file, `the entry ${name} is a symbolic link`, { entry: name });
-      if (mode !== 0 && mode !== S_IFREG)
-        throw refused(file, `the entry ${name} is not a regular file`, { entry: name });
-      if (entry.isEncrypted()) throw refused(file, `the entry ${name} is encrypted`, { entry: name });
       if (found.has(name)) throw refused(file, `the entry ${name} appears twice`, { entry: name });
+      const problem = entryProblem(entry, name, limits, total);
+      if (problem) throw refused(file, problem, { entry: name });
       const declared = entry.uncompressedSize;
-      if (declared > limits.maxEntryBytes)
-        throw refused(file, `the entry ${name} would inflate to ${declared} bytes (at most ${limits.maxEntryBytes})`, {
-          entry: name,
-        });
       // Read whole to be checked below, so capped first.
       if (name === EXPLAIN_JSON && declared > EXPLAIN_CAPS.maxBytes)
         throw refused(file, `${EXPLAIN_JSON} would inflate to ${declared} bytes (at most ${EXPLAIN_CAPS.maxBytes})`, {
           entry: name,
         });
       total += declared;
-      if (total > limits.maxTotalBytes)
-        throw refused(file, `its entries would inflate to more than ${limits.maxTotalBytes} bytes`);
-      if (declared > limits.ratioFloorBytes && declared > limits.maxRatio * entry.compressedSize)
-        throw refused(file, `the entry ${name} is compressed more than ${limits.maxRatio} to 1, as zip bombs are`, {
-          entry: name,
-        });
       const hash = createHash('sha256');
       let seen = 0;
       const chunks: Buffer[] = [];

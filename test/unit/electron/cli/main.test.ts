@@ -20,7 +20,8 @@ describe('cairn CLI', () => {
     const r = cairn('import', ws.file('flowers.csv'), '--json');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(out).sort()).toEqual(['columns', 'id', 'name', 'rows', 'version', 'warnings']);
+    expect(Object.keys(out).sort()).toEqual(['columns', 'id', 'kind', 'name', 'rows', 'version', 'warnings']);
+    expect(out.kind).toBe('table');
     expect(out).toMatchObject({ name: 'flowers', version: 1, rows: 3 });
     const columns = out.columns as { name: string; type: string; missing: number; distinct: number }[];
     expect(columns.map((c) => [c.name, c.type, c.missing, c.distinct])).toEqual([

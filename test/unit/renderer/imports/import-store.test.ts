@@ -32,6 +32,7 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 /** A desktop source: main's grant for the file, here a handle string at once. */
 const handle = (h: string): FileSource => ({ kind: 'handle', grant: () => Promise.resolve(h) });
 const result = (over: Partial<ImportResult> = {}): ImportResult => ({
+  kind: 'table',
   datasetId: 'd1',
   versionId: 'v1',
   name: 'a',

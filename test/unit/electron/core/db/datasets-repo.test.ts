@@ -40,6 +40,7 @@ function add(name: string, hash: string, rows = 3, now = `2026-01-01T00:00:0${n}
   return repo.addVersion(
     name,
     {
+      kind: 'table',
       id: `v${n}`,
       datasetId: `d${n}`,
       contentHash: hash,
@@ -121,6 +122,7 @@ describe('DatasetsRepo', () => {
       repo.addVersion(
         'fresh',
         {
+          kind: 'table',
           id: 'v1',
           datasetId: 'dnew',
           contentHash: 'x',
@@ -160,5 +162,40 @@ describe('DatasetsRepo', () => {
     repo.setColumnOverride(v1.id, column('a', { type: 'text' }), 'now');
     expect(repo.profile(v2.id)[0]?.type).toBe('integer');
     expect(repo.profile('no-such-version')).toEqual([]);
+  });
+
+  it("records an image version with its kind and summary, and refuses pictures under a table's name", () => {
+    const images = { classes: { cat: 2, dog: 1 }, skipped: [{ file: 'cat/x.png', reason: 'the file is empty' }] };
+    const v = repo.addVersion(
+      'pets',
+      {
+        kind: 'images',
+        id: 'img1',
+        datasetId: 'dimg',
+        contentHash: 'hi',
+        sourcePath: '/data/pets',
+        sourceFormat: 'folder',
+        sizeBytes: 10,
+        rows: 3,
+        skippedRows: 1,
+        dataFile: 'datasets/dimg/img1.parquet',
+        profile: [],
+        warnings: [],
+        images,
+      },
+      '2026-01-02T00:00:00Z',
+    );
+    expect(v).toMatchObject({ sourceFormat: 'folder', columns: 2, images });
+    expect(repo.find('pets')).toMatchObject({ kind: 'images', rows: 3, columns: 2 });
+    add('iris', 'h1');
+    expect(repo.find('iris')?.kind).toBe('table');
+    expect(() =>
+      repo.addVersion(
+        'iris',
+        { ...v, kind: 'images', id: 'img2', contentHash: 'h2', profile: [] },
+        '2026-01-03T00:00:00Z',
+      ),
+    ).toThrow(/holds a table/);
+    expect(repo.versions(repo.find('iris')?.id ?? '')).toHaveLength(1);
   });
 });

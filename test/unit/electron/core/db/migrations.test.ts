@@ -264,6 +264,39 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0008 gives datasets a kind (tables stay tables) and versions image sources, keeping every version and run', () => {
+    const db = migratedTo(7);
+    insertDatasetVersion(db);
+    db.prepare(
+      `INSERT INTO runs (id, dataset_version_id, status, target, model_kind, params_json, dataset_hash, created_at)
+       VALUES ('r1', 'v', 'succeeded', 'y', 'mlp', '{}', 'h', 'c')`,
+    ).run();
+    db.prepare("INSERT INTO column_type_overrides VALUES ('v', 'a', 'text', '{}', 'c')").run();
+    const insertVersion = db.prepare(
+      `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
+         row_count, column_count, data_file, profile_json, created_at) VALUES (?, 'd', ?, ?, 'p', ?, 1, 1, 1, 'f', '[]', 'c')`,
+    );
+    expect(() => insertVersion.run('v2', 2, 'h2', 'folder')).toThrow(/CHECK/);
+    migrate(db, all, 8);
+    insertVersion.run('v2', 2, 'h2', 'folder');
+    insertVersion.run('v3', 3, 'h3', 'zip');
+    expect(() => insertVersion.run('v4', 4, 'h4', 'rar')).toThrow(/CHECK/);
+    expect(db.prepare("SELECT kind FROM datasets WHERE id = 'd'").get()).toEqual({ kind: 'table' });
+    expect(() => db.prepare("UPDATE datasets SET kind = 'audio' WHERE id = 'd'").run()).toThrow(/CHECK/);
+    expect(db.prepare("SELECT source_format, images_json FROM dataset_versions WHERE id = 'v'").get()).toEqual({
+      source_format: 'csv',
+      images_json: null,
+    });
+    // The run and the override still point at their version, and foreign keys hold again.
+    expect(db.prepare("SELECT dataset_version_id FROM runs WHERE id = 'r1'").get()).toEqual({
+      dataset_version_id: 'v',
+    });
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => db.prepare("DELETE FROM dataset_versions WHERE id = 'v'").run()).toThrow(/FOREIGN KEY/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
   it('is idempotent: running again changes nothing', () => {
     const db = new Database(':memory:');
     expect(migrate(db, all)).toBe(all.length);

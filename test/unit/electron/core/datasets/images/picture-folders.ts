@@ -1,0 +1,62 @@
+// Small pictures made with sharp for the image import tests: coloured squares in class folders.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { ImageImportInput } from '../../../../../../electron/core/datasets/images/import-images.js';
+
+type Rgb = [number, number, number];
+
+/** A solid square of `size` px in a format sharp writes. */
+export function square(rgb: Rgb, format: 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff', size = 8): Promise<Buffer> {
+  const [r, g, b] = rgb;
+  return sharp({ create: { width: size, height: size, channels: 3, background: { r, g, b } } })
+    .toFormat(format)
+    .toBuffer();
+}
+
+/**
+ * Three classes of distinct squares (red 3 PNG + 1 GIF, green 3 JPEG + 1 TIFF, blue 3 WebP), one
+ * corrupt file, and one picture in both red and green (a cross-class duplicate): 13 listed files,
+ * 12 readable pictures, 11 distinct contents.
+ */
+export async function makePictureFolder(root: string): Promise<void> {
+  const put = async (rel: string, bytes: Buffer) => {
+    await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+    await writeFile(path.join(root, rel), bytes);
+  };
+  for (let i = 0; i < 3; i++) {
+    await put(`red/r${i}.png`, await square([200 + i, 0, 0], 'png'));
+    await put(`green/g${i}.jpg`, await square([0, 200 + i * 20, 0], 'jpeg'));
+    await put(`blue/b${i}.webp`, await square([0, 0, 200 + i * 20], 'webp'));
+  }
+  await put('red/r-anim.gif', await square([250, 10, 10], 'gif'));
+  await put('green/g-scan.tiff', await square([10, 250, 10], 'tiff', 16));
+  // The same bytes as red/r0.png, filed as green: a label error.
+  await put('green/same-as-r0.png', await square([200, 0, 0], 'png'));
+  await put('blue/broken.png', Buffer.from('\x89PNG\r\n\x1a\n this is not a picture'));
+}
+
+/** Five more distinct red pictures. */
+export async function addFive(root: string): Promise<void> {
+  for (let i = 0; i < 5; i++)
+    await writeFile(path.join(root, 'red', `more${i}.png`), await square([100, i * 10, 0], 'png'));
+}
+
+/** An import job's input for `file`, with the default columns and nothing imported before. */
+export function imagesInput(
+  file: string,
+  format: ImageImportInput['format'],
+  dirs: { workDir: string; storeDir: string },
+  limits: ImageImportInput['limits'] = {},
+): ImageImportInput {
+  return {
+    kind: 'images',
+    path: file,
+    format,
+    pathColumn: 'path',
+    labelColumn: 'label',
+    knownHashes: {},
+    ...dirs,
+    limits,
+  };
+}
