@@ -117,6 +117,27 @@ describe('importFile', () => {
     expect(o.columns.map((c) => c.type)).toEqual(['integer', 'numeric', 'boolean', 'datetime', 'categorical']);
   });
 
+  it('keeps yes/no, y/n and t/f as written (a category), where true/false is a boolean', async () => {
+    const file = path.join(dir, 'worded.csv');
+    const lines = ['card,short,letter,flag'];
+    for (let i = 0; i < 12; i++) {
+      const on = i % 3 === 0;
+      lines.push(`${on ? 'yes' : 'no'},${on ? 'Y' : 'N'},${on ? 't' : 'f'},${on ? 'TRUE' : 'False'}`);
+    }
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const o = created((await run(file)).outcome);
+    expect(o.columns.map((c) => [c.name, c.type, c.storageType])).toEqual([
+      ['card', 'categorical', 'VARCHAR'],
+      ['short', 'categorical', 'VARCHAR'],
+      ['letter', 'categorical', 'VARCHAR'],
+      ['flag', 'boolean', 'BOOLEAN'],
+    ]);
+    expect(o.columns[0]?.topValues?.map((t) => [t.value, t.count])).toEqual([
+      ['no', 8],
+      ['yes', 4],
+    ]);
+  });
+
   it('fails, naming the file, when the file is rewritten while it is imported', async () => {
     const file = path.join(dir, 'growing.csv');
     await writeFile(file, 'a,b\n1,2\n3,4\n');
