@@ -136,7 +136,13 @@ export async function copyToParquet(
       // classes "true"/"false": keep the file's own words unless they are true and false.
       if (!inspectedBooleans && attempt < 6) {
         inspectedBooleans = true;
-        const worded = await wordedBooleans(conn, info, dataFile, types);
+        const booleans = (await describeColumns(conn, dataFile)).filter((c) => c.storageType === 'BOOLEAN');
+        const worded = await wordedBooleans(
+          conn,
+          info,
+          booleans.map((c) => c.name),
+          types,
+        );
         if (worded.length > 0) {
           for (const c of worded) types[c] = 'VARCHAR';
           continue;
@@ -165,16 +171,13 @@ export async function copyToParquet(
   return { rows: await countParquetRows(conn, dataFile), skippedRows: 0, warnings: [] };
 }
 
-/** Columns the sniffer read as BOOLEAN whose values in the file are other words than true and false. */
+/** Of the columns the sniffer read as BOOLEAN, those whose values in the file are other words than true and false. */
 async function wordedBooleans(
   conn: DuckDBConnection,
   info: FileInfo,
-  dataFile: string,
+  booleans: string[],
   types: Record<string, string>,
 ): Promise<string[]> {
-  const booleans = (await describeColumns(conn, dataFile))
-    .filter((c) => c.storageType === 'BOOLEAN')
-    .map((c) => c.name);
   if (booleans.length === 0) return [];
   const asWritten = { ...types, ...Object.fromEntries(booleans.map((c) => [c, 'VARCHAR'])) };
   const checks = booleans.map((c) => `bool_and(lower(trim(${ident(c)})) IN ('true', 'false'))`);
@@ -182,6 +185,21 @@ async function wordedBooleans(
   const row = reader.getRowsJS()[0] ?? [];
   // bool_and over only missing values is NULL: nothing to keep then.
   return booleans.filter((_, i) => row[i] === false);
+}
+
+/**
+ * readSource, with CSV columns of yes/no (or y/n, t/f) read as the words an import keeps, so a
+ * file scored or labelled later reads its values as the model's training data did.
+ */
+export async function readSourceAsImported(conn: DuckDBConnection, info: FileInfo): Promise<string> {
+  if (info.format !== 'csv') return readSource(info);
+  const described = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${csvSource(info, {})}`);
+  const booleans = described
+    .getRowsJS()
+    .filter((r) => asText(r[1]) === 'BOOLEAN')
+    .map((r) => asText(r[0]));
+  const worded = await wordedBooleans(conn, info, booleans, {});
+  return csvSource(info, Object.fromEntries(worded.map((c) => [c, 'VARCHAR'])));
 }
 
 const NUMBER_OR_INFINITY = String.raw`\s*[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|inf|infinity)\s*`;

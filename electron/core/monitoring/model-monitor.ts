@@ -24,7 +24,7 @@ import type {
 import { alertMetricTask, COMPARE_METRICS_BY_TASK } from '../../../shared/metrics.js';
 import { ident, toCell } from '../datasets/duck.js';
 import { inspectFile } from '../datasets/file-check.js';
-import { readSource } from '../datasets/to-parquet.js';
+import { readSourceAsImported } from '../datasets/to-parquet.js';
 import type { DatasetsRepo } from '../db/datasets-repo.js';
 import { MonitoringRepo, type StoredPolicy, type StoredRule } from '../db/monitoring-repo.js';
 import type { Db } from '../db/open.js';
@@ -501,10 +501,10 @@ export class ModelMonitor {
           'invalid_argument',
           `${shown} is not a CSV file: feedback needs a CSV with id and label columns`,
         );
-      const source = readSource(info);
       const conn = await this.deps.connect();
       let rows: unknown[][];
       try {
+        const source = await readSourceAsImported(conn, info);
         const names = (await conn.runAndReadAll(`SELECT * FROM ${source} LIMIT 0`)).columnNames();
         const col = (want: string) => names.find((n) => n.trim().toLowerCase() === want);
         const [idName, labelName] = [col('id'), col('label')];

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLimitFor } from '../../../../../electron/core/datasets/duck.js';
 import { importFile, type ImportOutcome } from '../../../../../electron/core/datasets/import-file.js';
 import { literal, openDuck } from '../../../../../electron/core/datasets/duck.js';
+import { inspectFile } from '../../../../../electron/core/datasets/file-check.js';
+import { readSourceAsImported } from '../../../../../electron/core/datasets/to-parquet.js';
 import { CairnError } from '../../../../../electron/core/errors.js';
 import { FIXTURES, tempDir } from '../helpers.js';
 
@@ -136,6 +138,18 @@ describe('importFile', () => {
       ['no', 8],
       ['yes', 4],
     ]);
+    // A file scored or labelled later reads the same words, so they match the model's classes.
+    const { instance, conn } = await openDuck();
+    try {
+      const source = await readSourceAsImported(conn, await inspectFile(file));
+      expect((await conn.runAndReadAll(`SELECT * FROM ${source} LIMIT 2`)).getRowsJS()).toEqual([
+        ['yes', 'Y', 't', true],
+        ['no', 'N', 'f', false],
+      ]);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
   });
 
   it('fails, naming the file, when the file is rewritten while it is imported', async () => {
