@@ -7,7 +7,15 @@ import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { useAsync } from '../../lib/use-async.js';
-import { curlSnippet, defaultValues, routesOf, toInstance, type FormValues, type Route } from './console-form.js';
+import {
+  cardFits,
+  curlSnippet,
+  defaultValues,
+  routesOf,
+  toInstance,
+  type FormValues,
+  type Route,
+} from './console-form.js';
 import { CopyButton } from './copy-button.js';
 
 export function TestConsole({ endpoint }: { endpoint: Endpoint }) {
@@ -21,6 +29,7 @@ export function TestConsole({ endpoint }: { endpoint: Endpoint }) {
   );
 
   if (!route) return <p className="muted">This endpoint serves no model that loaded.</p>;
+  const fits = card.data && cardFits(route, card.data) ? card.data : undefined;
   return (
     <section className="panel test-console" data-testid="test-console">
       <div className="panel-head">
@@ -41,10 +50,8 @@ export function TestConsole({ endpoint }: { endpoint: Endpoint }) {
       {card.error && (
         <ErrorPanel title={`Could not read ${route.model} v${route.version}'s inputs`} error={card.error} />
       )}
-      {card.data && (
-        <ConsoleForm key={`${route.key}:${card.data.version}`} endpoint={endpoint} route={route} card={card.data} />
-      )}
-      {!card.data && !card.error && <p className="muted small">Loading the input schema…</p>}
+      {fits && <ConsoleForm key={`${route.key}:${fits.version}`} endpoint={endpoint} route={route} card={fits} />}
+      {!fits && !card.error && <p className="muted small">Loading the input schema…</p>}
     </section>
   );
 }
