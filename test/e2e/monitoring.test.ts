@@ -363,6 +363,10 @@ describe.skipIf(!canRun)('monitoring page', () => {
       await expect.poll(() => page.getByTestId('decision-rollback').count()).toBe(0);
       // The decision itself stays recorded.
       expect(await page.getByTestId('decision-row').count()).toBe(1);
+      // The sidebar names the version served, not the latest.
+      expect(await page.locator('[data-testid="monitor-model-item"][data-name="iris"]').textContent()).toContain(
+        'classification · serves v1 · latest v2',
+      );
       // Back on version 1, trained on older data, a retrain has something new again.
       await page.locator('[data-testid="retrain-plan"][data-nothing-new="false"]').waitFor();
       expect(await page.getByTestId('retrain-button').textContent()).toBe('Retrain now');
