@@ -38,7 +38,16 @@ interface TrainOptions {
 
 /** The test metrics the CLI prints, by task. */
 const TEST_KEYS = {
-  classification: ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'roc_auc', 'log_loss'],
+  classification: [
+    'accuracy',
+    'majority_baseline',
+    'balanced_accuracy',
+    'precision_macro',
+    'recall_macro',
+    'f1_macro',
+    'roc_auc',
+    'log_loss',
+  ],
   regression: ['mae', 'rmse', 'r2'],
 } as const;
 

@@ -15,6 +15,14 @@ export interface RunColumn {
 
 const METRIC_HEADERS: Record<string, { label: string; title: string }> = {
   accuracy: { label: 'accuracy', title: 'Test accuracy (higher is better)' },
+  majority_baseline: {
+    label: 'baseline',
+    title: 'Accuracy of always answering the most common class on the test split: what accuracy must beat',
+  },
+  balanced_accuracy: {
+    label: 'bal. acc.',
+    title: 'Test balanced accuracy: mean recall over classes, each class weighted the same (higher is better)',
+  },
   f1_macro: { label: 'F1', title: 'Test F1, macro average over classes (higher is better)' },
   roc_auc: { label: 'ROC AUC', title: 'Test area under the ROC curve (higher is better)' },
   log_loss: { label: 'log loss', title: 'Test log loss (lower is better)' },

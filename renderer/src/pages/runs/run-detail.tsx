@@ -37,7 +37,15 @@ export interface RunDetailProps {
 
 /** The headline test metrics, in the order the CLI prints them. */
 const HEADLINE: Record<TaskName, string[]> = {
-  classification: ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'roc_auc', 'log_loss'],
+  classification: [
+    'accuracy',
+    'balanced_accuracy',
+    'precision_macro',
+    'recall_macro',
+    'f1_macro',
+    'roc_auc',
+    'log_loss',
+  ],
   regression: ['mae', 'rmse', 'r2'],
 };
 
@@ -298,6 +306,11 @@ function Evaluation({ test, task }: { test: TestMetrics; task: TaskName }) {
               <span className="metric-label">{METRIC_LABELS[key] ?? key}</span>
               <span className="metric-value">{typeof v === 'number' ? formatStat(v) : '–'}</span>
               {lowerIsBetter(key) && <span className="metric-note">lower is better</span>}
+              {key === 'accuracy' && typeof test.majority_baseline === 'number' && (
+                <span className="metric-note" data-testid="metric-baseline">
+                  majority class alone: {formatStat(test.majority_baseline)}
+                </span>
+              )}
             </div>
           );
         })}
