@@ -169,6 +169,13 @@ describe.skipIf(!canRun)('endpoints page', () => {
     expect(names).toEqual(['age', 'sex', 'bmi', 'bp', 's1_tc', 's2_ldl', 's3_hdl', 's4_tch', 's5_ltg', 's6_glu']);
     for (const name of names) expect(await field(name!).inputValue()).toMatch(/^-?\d+(\.\d+)?(e-?\d+)?$/);
     expect(await send()).toBe('200');
+    // The predicted value reads rounded, with every digit on hover.
+    const value = page.getByTestId('console-value');
+    const full = Number(await value.getAttribute('title'));
+    expect(Number.isFinite(full)).toBe(true);
+    expect(await value.textContent()).toBe(
+      Number(full.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 20 }),
+    );
     for (const width of [1280, 1920]) {
       await page.setViewportSize({ width, height: 900 });
       await shot(page, `endpoints-console-second-model-${width}`);

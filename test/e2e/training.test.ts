@@ -84,7 +84,8 @@ describe.skipIf(!canRun)('training in the browser UI', () => {
     // The runs table has both as columns.
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Runs', exact: true }).click();
     const heads = page.getByTestId('runs-table').locator('[role="columnheader"]');
-    await heads.filter({ hasText: 'baseline' }).waitFor();
+    // The header row is there once the table is; the metric columns may sit right of the fold.
+    await heads.filter({ hasText: 'baseline' }).waitFor({ state: 'attached' });
     expect(await heads.allTextContents()).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^accuracy/),

@@ -6,6 +6,7 @@ import type { Endpoint, EndpointTestResult, InputField, ModelCardView } from '..
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { formatFull, formatStat } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
 import {
   cardFits,
@@ -295,8 +296,12 @@ function ConsoleResult({
         <div className="console-prediction">
           <div>
             <span className="small muted">predicted {card.target}</span>
-            <div className="console-label" data-testid={p.label !== undefined ? 'console-label' : 'console-value'}>
-              {predicted}
+            <div
+              className="console-label"
+              data-testid={p.label !== undefined ? 'console-label' : 'console-value'}
+              title={typeof predicted === 'number' ? formatFull(predicted) : undefined}
+            >
+              {typeof predicted === 'number' ? formatStat(predicted) : predicted}
             </div>
           </div>
           {p.label !== undefined && (
