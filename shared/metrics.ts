@@ -11,6 +11,24 @@ export function lowerIsBetter(metric: string): boolean {
   return LOWER_IS_BETTER.has(metric);
 }
 
+/**
+ * A run's headline test metrics by task, in the order the CLI prints them and the run page shows
+ * them: accuracy first, with what a constant guess of the majority class scores beside it.
+ */
+export const HEADLINE_TEST_METRICS: Readonly<Record<TaskName, readonly string[]>> = {
+  classification: [
+    'accuracy',
+    'majority_baseline',
+    'balanced_accuracy',
+    'precision_macro',
+    'recall_macro',
+    'f1_macro',
+    'roc_auc',
+    'log_loss',
+  ],
+  regression: ['mae', 'rmse', 'r2'],
+};
+
 /** The metrics a retrain can compare versions on, by task; the first of each is the default. */
 export const COMPARE_METRICS_BY_TASK: Readonly<Record<TaskName, readonly CompareMetric[]>> = {
   classification: ['accuracy', 'f1_macro', 'precision_macro', 'recall_macro'],

@@ -123,12 +123,11 @@ export class Retrainer {
     return this.deps.datasets.versions(dataset.id).find((v) => !derived.has(v.id));
   }
 
-  /**
-   * What a retrain would train on against what the champion was: a retrain with the same dataset
-   * version and the same labelled requests would build the champion again (same rows, same seed).
-   */
-  plan(model: string, policy: Pick<StoredPolicy, 'alias' | 'includeLabelledRequests'>): RetrainPlan {
-    const champion = this.champion(model, policy.alias);
+  /** The champion's recorded run and the newest user version of the dataset it was trained on. */
+  private trainingSource(champion: RegistryVersion): {
+    run: NonNullable<RegistryVersion['run']>;
+    newest: StoredVersion;
+  } {
     const run = champion.run;
     if (!run)
       throw new CairnError(
@@ -141,6 +140,16 @@ export class Retrainer {
         'not_found',
         `dataset "${run.datasetName}" that version ${champion.version} was trained on is gone`,
       );
+    return { run, newest };
+  }
+
+  /**
+   * What a retrain would train on against what the champion was: a retrain with the same dataset
+   * version and the same labelled requests would build the champion again (same rows, same seed).
+   */
+  plan(model: string, policy: Pick<StoredPolicy, 'alias' | 'includeLabelledRequests'>): RetrainPlan {
+    const champion = this.champion(model, policy.alias);
+    const { run, newest } = this.trainingSource(champion);
     // A champion trained by a retrain with labelled requests was trained on a derived version.
     const derived = this.deps.repo.derivedFrom(run.datasetVersionId);
     const championBase = derived ? this.deps.datasets.version(derived.baseDatasetVersionId) : undefined;
@@ -219,18 +228,7 @@ export class Retrainer {
       champion = this.champion(job.model, policy.alias);
       base.model = champion.name;
       base.champion = { version: champion.version, metrics: {} };
-      const run = champion.run;
-      if (!run)
-        throw new CairnError(
-          'invalid_argument',
-          `version ${champion.version} of "${champion.name}" was imported: it has no recorded training configuration to retrain with`,
-        );
-      const newest = this.newestBase(run.datasetName);
-      if (!newest)
-        throw new CairnError(
-          'not_found',
-          `dataset "${run.datasetName}" that version ${champion.version} was trained on is gone`,
-        );
+      const { run, newest } = this.trainingSource(champion);
       let trainOn = newest;
       base.baseDatasetVersionId = newest.id;
       if (policy.includeLabelledRequests) {

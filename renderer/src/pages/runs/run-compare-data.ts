@@ -1,7 +1,7 @@
 // The tables of the compare view as pure functions of the runs: parameters flattened to dotted
 // keys with the rows that differ marked, and test metrics with the best value of each row.
 import type { Run } from '../../../../shared/api.js';
-import { lowerIsBetter } from '../../../../shared/metrics.js';
+import { HEADLINE_TEST_METRICS, lowerIsBetter } from '../../../../shared/metrics.js';
 import { formatStat } from '../../lib/format.js';
 import { normalizeParams } from './runs-query.js';
 
@@ -118,17 +118,7 @@ export interface MetricRow {
 }
 
 /** Preferred row order; other scalar metrics follow alphabetically. */
-const METRIC_ORDER = [
-  'accuracy',
-  'precision_macro',
-  'recall_macro',
-  'f1_macro',
-  'roc_auc',
-  'log_loss',
-  'mae',
-  'rmse',
-  'r2',
-];
+const METRIC_ORDER = [...HEADLINE_TEST_METRICS.classification, ...HEADLINE_TEST_METRICS.regression];
 
 /** The scalar test metrics of a run's metrics ({test: {...}}), the split's row count left out. */
 export function scalarTestMetrics(metrics: Run['metrics']): Record<string, number | null> {

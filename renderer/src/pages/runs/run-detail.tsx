@@ -5,7 +5,7 @@
 // resolved parameter, so the run can be read (and reproduced) from this page alone.
 import { useMemo, useState, type ReactNode } from 'react';
 import type { EpochRecord, Explanation, Run, TaskName } from '../../../../shared/api.js';
-import { lowerIsBetter } from '../../../../shared/metrics.js';
+import { HEADLINE_TEST_METRICS, lowerIsBetter } from '../../../../shared/metrics.js';
 import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { Chart } from '../../components/chart.js';
@@ -35,18 +35,10 @@ export interface RunDetailProps {
   onBack: () => void;
 }
 
-/** The headline test metrics, in the order the CLI prints them. */
+/** The headline test metrics as cards; the majority-class baseline is a note under accuracy. */
 const HEADLINE: Record<TaskName, string[]> = {
-  classification: [
-    'accuracy',
-    'balanced_accuracy',
-    'precision_macro',
-    'recall_macro',
-    'f1_macro',
-    'roc_auc',
-    'log_loss',
-  ],
-  regression: ['mae', 'rmse', 'r2'],
+  classification: HEADLINE_TEST_METRICS.classification.filter((k) => k !== 'majority_baseline'),
+  regression: [...HEADLINE_TEST_METRICS.regression],
 };
 
 interface ClassScores {
