@@ -82,10 +82,9 @@ describe.skipIf(!canRun)('training in the browser UI', () => {
       await shot(page, `run-classification-evaluation-${width}`);
     }
     // The runs table has both as columns.
-    await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Runs', exact: true }).click();
+    await page.getByTestId('run-back').click();
     const heads = page.getByTestId('runs-table').locator('[role="columnheader"]');
-    // The header row is there once the table is; the metric columns may sit right of the fold.
-    await heads.filter({ hasText: 'baseline' }).waitFor({ state: 'attached' });
+    await heads.filter({ hasText: 'baseline' }).waitFor();
     expect(await heads.allTextContents()).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^accuracy/),
