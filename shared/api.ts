@@ -74,6 +74,8 @@ import {
   RetrainDecision,
   RetrainPolicy,
   RetrainPolicyInput,
+  RetrainPlan,
+  RetrainRequest,
   RetrainStarted,
 } from './api/monitoring.js';
 import { PipelineIssue, PipelineSpec } from './pipeline.js';
@@ -269,10 +271,15 @@ export const methods = {
   /** The model's retrain policy; the defaults (saved: false) when none was saved. */
   'monitoring.retrainPolicy.get': { input: ModelName, output: RetrainPolicy },
   'monitoring.retrainPolicy.set': { input: RetrainPolicyInput, output: RetrainPolicy },
-  /** Starts a retrain (run, then decision) and answers at once; run.* and retrain.decided events follow. */
-  'monitoring.retrain': { input: ModelName, output: RetrainStarted },
-  /** Retrains and waits for the decision: for the CLI and scripts. */
-  'monitoring.retrainNow': { input: ModelName, output: RetrainDecision },
+  /** What a retrain would train on now, and whether anything is new since the champion was trained. */
+  'monitoring.retrainPlan': { input: ModelName, output: RetrainPlan },
+  /**
+   * Starts a retrain (run, then decision) and answers at once; run.* and retrain.decided events
+   * follow. Refused (conflict) when nothing is new, unless forced.
+   */
+  'monitoring.retrain': { input: RetrainRequest, output: RetrainStarted },
+  /** Retrains and waits for the decision: for the CLI and scripts. Refused like retrain when nothing is new. */
+  'monitoring.retrainNow': { input: RetrainRequest, output: RetrainDecision },
   /** Every retrain decision, newest first. */
   'monitoring.decisions': {
     input: z

@@ -3,21 +3,25 @@
 // on another. Imports only types, so any module of either side may use it.
 import type { AlertMetric, CompareMetric, TaskName } from './api.js';
 
-/**
- * The scalar scores a run records for a split (metrics.test, and metrics.validation where a run
- * keeps one): what the runs query language may compare and group statistics summarise.
- */
-export const RUN_SCORES = [
+/** A run's classification scores, in the order the CLI prints them and the run page shows them. */
+const CLASSIFICATION_SCORES = [
   'accuracy',
+  'majority_baseline',
+  'balanced_accuracy',
   'precision_macro',
   'recall_macro',
   'f1_macro',
   'roc_auc',
   'log_loss',
-  'mae',
-  'rmse',
-  'r2',
 ] as const;
+/** A run's regression scores, in the same sense. */
+const REGRESSION_SCORES = ['mae', 'rmse', 'r2'] as const;
+
+/**
+ * The scalar scores a run records for a split (metrics.test, and metrics.validation where a run
+ * keeps one): what the runs query language may compare and group statistics summarise.
+ */
+export const RUN_SCORES = [...CLASSIFICATION_SCORES, ...REGRESSION_SCORES] as const;
 export type RunScore = (typeof RUN_SCORES)[number];
 
 /** Losses and errors: a smaller value is the better one. */
@@ -27,6 +31,15 @@ const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['log_loss', 'mae', 'rmse',
 export function lowerIsBetter(metric: string): boolean {
   return LOWER_IS_BETTER.has(metric);
 }
+
+/**
+ * A run's headline test metrics by task: accuracy first, with what a constant guess of the
+ * majority class scores beside it.
+ */
+export const HEADLINE_TEST_METRICS: Readonly<Record<TaskName, readonly RunScore[]>> = {
+  classification: CLASSIFICATION_SCORES,
+  regression: REGRESSION_SCORES,
+};
 
 /** The metrics a retrain can compare versions on, by task; the first of each is the default. */
 export const COMPARE_METRICS_BY_TASK: Readonly<Record<TaskName, readonly CompareMetric[]>> = {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import type { Cell, ImportResult, MethodInput, PredictFileResult, Run, RunProgress } from '../../shared/api.js';
+import { HEADLINE_TEST_METRICS } from '../../shared/metrics.js';
 import { cairnVersion } from '../core/environment.js';
 import { shellFiles, uploadedFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
@@ -68,15 +69,9 @@ interface TrainOptions {
   json?: boolean;
 }
 
-/** The test metrics the CLI prints, by task. */
-const TEST_KEYS = {
-  classification: ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'roc_auc', 'log_loss'],
-  regression: ['mae', 'rmse', 'r2'],
-} as const;
-
 function testMetrics(run: Run): Record<string, unknown> {
   const test = ((run.metrics ?? {}) as { test?: Record<string, unknown> }).test ?? {};
-  const keys: readonly string[] = run.task ? TEST_KEYS[run.task] : [];
+  const keys: readonly string[] = run.task ? HEADLINE_TEST_METRICS[run.task] : [];
   return Object.fromEntries(keys.map((k) => [k, test[k] ?? null]));
 }
 

@@ -114,7 +114,8 @@ export function addMonitorCommands(program: Command): void {
       "retrain now with the model's recorded configuration on its newest data; promote only if it beats the current version",
     )
     .option('--json', 'print the decision as JSON')
-    .action(async (model: string, o: { json?: boolean }) => {
+    .option('--force', 'retrain even when nothing changed since the current version was trained')
+    .action(async (model: string, o: { json?: boolean; force?: boolean }) => {
       await withService(program, 'cli', async (s) => {
         const bar = progressBar();
         const unsubscribe = s.events.subscribe((event, payload) => {
@@ -125,7 +126,7 @@ export function addMonitorCommands(program: Command): void {
         });
         let decision: RetrainDecision;
         try {
-          decision = await s.invoke('monitoring.retrainNow', { model });
+          decision = await s.invoke('monitoring.retrainNow', { model, force: Boolean(o.force) });
         } finally {
           unsubscribe();
           bar.done();

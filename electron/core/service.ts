@@ -459,8 +459,9 @@ export class CairnService {
     'monitoring.alerts': async (q) => this.monitor.repo.alerts(q),
     'monitoring.retrainPolicy.get': async ({ model }) => this.monitor.policy(model),
     'monitoring.retrainPolicy.set': async (policy) => this.monitor.setPolicy(policy),
-    'monitoring.retrain': async ({ model }) => {
-      const handle = await this.monitor.retrain(model, 'manual', 'asked for in the app');
+    'monitoring.retrainPlan': async ({ model }) => this.monitor.retrainPlan(model),
+    'monitoring.retrain': async ({ model, force }) => {
+      const handle = await this.monitor.retrain(model, 'manual', 'asked for in the app', force);
       if (!handle.runId) throw new CairnError('invalid_argument', (await handle.decided).reason);
       return {
         model: this.monitor.policy(model).model,
@@ -469,7 +470,7 @@ export class CairnService {
         championVersion: handle.championVersion,
       };
     },
-    'monitoring.retrainNow': async ({ model }) => this.monitor.retrainNow(model),
+    'monitoring.retrainNow': async ({ model, force }) => this.monitor.retrainNow(model, force),
     'monitoring.decisions': async (q) => this.monitor.repo.decisions(q),
 
     'runs.start': async (req) => {

@@ -267,8 +267,8 @@ export const RetrainPolicyInput = z.object({
       onNewDatasetVersion: z.boolean().default(false),
     })
     .default({ onAlert: true, scheduleHours: null, onNewDatasetVersion: false }),
-  /** Add logged requests that received feedback labels to the training data. */
-  includeLabelledRequests: z.boolean().default(false),
+  /** Add logged requests that received feedback labels to the training data; when absent, on if the model has any. */
+  includeLabelledRequests: z.boolean().optional(),
   /** The test metric champion and challenger are compared on; accuracy or mae by task when absent. */
   metric: CompareMetric.optional(),
   /** How much better (in the metric's units) the challenger must be to be promoted. */
@@ -321,6 +321,35 @@ export const RetrainDecision = z.object({
   at: z.string(),
 });
 export type RetrainDecision = z.infer<typeof RetrainDecision>;
+
+/** Asks for a retrain; without `force` one with nothing new to train on is refused. */
+export const RetrainRequest = z.object({
+  model: z.string().min(1),
+  /** Retrain even when the champion was trained on exactly what a retrain would use. */
+  force: z.boolean().default(false),
+});
+export type RetrainRequest = z.input<typeof RetrainRequest>;
+
+/** What a retrain would train on now, against what the champion was trained on. */
+export const RetrainPlan = z.object({
+  model: z.string(),
+  championVersion: z.number(),
+  /** The dataset version the champion was trained on (the user's version, before labelled requests). */
+  championDataset: z.object({ name: z.string(), version: z.number() }),
+  /** The newest version of that dataset a user made: what a retrain starts from. */
+  newestDataset: z.object({ name: z.string(), version: z.number() }),
+  /** Labelled requests the champion was trained with. */
+  labelledInChampion: z.number(),
+  /** Labelled requests a retrain would add (0 when the policy leaves them out). */
+  labelledToAdd: z.number(),
+  /** Labelled requests the model has, whether or not the policy adds them. */
+  labelledAvailable: z.number(),
+  /** Same dataset version and the same labelled requests: a retrain would build the champion again. */
+  nothingNew: z.boolean(),
+  /** The plan in a sentence, e.g. "nothing changed since version 1 was trained: ...". */
+  summary: z.string(),
+});
+export type RetrainPlan = z.infer<typeof RetrainPlan>;
 
 export const RetrainStarted = z.object({
   model: z.string(),

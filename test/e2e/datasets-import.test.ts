@@ -52,6 +52,11 @@ describe.skipIf(!canRun)('datasets in the browser UI', () => {
     await page.getByTestId('histogram').locator('canvas').waitFor();
     expect(await page.locator('[data-stat="missing"]').textContent()).toContain('0');
     await shot(page, '02-profile');
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await shot(page, `02-profile-${width}`);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     // A categorical column shows its top values.
     await page.locator('[data-testid="schema-row"][data-column="species"]').click();

@@ -1,7 +1,7 @@
 // The Endpoints page in the browser UI: start an endpoint for a model trained from the CLI, send
 // a prediction from the test console (a form from the model's inputs), see the traffic chart draw,
 // run the curl snippet as shown, see a killed endpoint restart in its event log, stop it; and an
-// endpoint on another address with its API key.
+// endpoint on another address with its API key; and a console prefilled for whichever model is picked.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, canRun, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
 
 const IRIS = path.join(ROOT, 'resources', 'samples', 'iris.csv');
+const DIABETES = path.join(ROOT, 'resources', 'samples', 'diabetes.csv');
 const CLASSES = ['setosa', 'versicolor', 'virginica'];
 
 let ui: CairnUi;
@@ -140,6 +141,49 @@ describe.skipIf(!canRun)('endpoints page', () => {
     await shot(page, 'endpoints-stopped');
     await page.getByTestId('endpoint-dismiss').click();
     await page.getByTestId('start-form').waitFor();
+  });
+
+  it('prefills the console with typical values of whichever model is picked, not only the first', async () => {
+    for (const args of [
+      ['train', IRIS, '--target', 'species', '--epochs', '5'],
+      ['train', DIABETES, '--target', 'progression', '--epochs', '5'],
+    ]) {
+      const r = await ui.cli(...args);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    await page.getByRole('button', { name: 'Endpoints' }).click();
+    const form = page.getByTestId('start-form');
+    await form.waitFor();
+    for (const model of ['iris', 'diabetes'])
+      await form.locator(`[data-testid="start-model"][data-name="${model}"] [data-testid="start-model-check"]`).check();
+    await page.getByTestId('start-submit').click();
+    await page.locator('[data-testid="endpoint-view"][data-status="running"]').waitFor({ timeout: 60_000 });
+    const field = (name: string) => page.locator(`[data-testid="console-field"][data-name="${name}"]`);
+    await field('sepal_length').waitFor();
+    await page.getByTestId('console-route').selectOption({ label: 'diabetes version 1' });
+    // Every input of the picked model holds a number from its own training data.
+    await field('bmi').waitFor();
+    const names = await page
+      .getByTestId('console-field')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+    expect(names).toEqual(['age', 'sex', 'bmi', 'bp', 's1_tc', 's2_ldl', 's3_hdl', 's4_tch', 's5_ltg', 's6_glu']);
+    for (const name of names) expect(await field(name!).inputValue()).toMatch(/^-?\d+(\.\d+)?(e-?\d+)?$/);
+    expect(await send()).toBe('200');
+    // The predicted value reads rounded, with every digit on hover.
+    const value = page.getByTestId('console-value');
+    const full = Number(await value.getAttribute('title'));
+    expect(Number.isFinite(full)).toBe(true);
+    expect(await value.textContent()).toBe(
+      Number(full.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 20 }),
+    );
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await shot(page, `endpoints-console-second-model-${width}`);
+    }
+    // And back: the first model's values again.
+    await page.getByTestId('console-route').selectOption({ label: 'iris version 1' });
+    await field('sepal_length').waitFor();
+    expect(await field('sepal_length').inputValue()).toMatch(/^\d+(\.\d+)?$/);
   });
 
   it('gives an endpoint on another address an API key, used by the console and the curl snippet', async () => {

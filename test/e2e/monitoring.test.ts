@@ -66,6 +66,15 @@ async function predict(url: string, instances: Record<string, number>[], model =
   return (await res.json()) as Answer;
 }
 
+/** Screenshots at the two widths the app is checked at. */
+async function shots(name: string): Promise<void> {
+  for (const width of [1280, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    await shot(page, `${name}-${width}`);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
 const card = (id: string) => page.getByTestId(`card-${id}-value`);
 /** The top bar's Monitoring tab (its name gains a count while alerts fire). */
 const monitoringTab = () =>
@@ -334,6 +343,14 @@ describe.skipIf(!canRun)('monitoring page', () => {
         .toBe('production → v2');
       await page.getByTestId('decisions').scrollIntoViewIfNeeded();
       await shot(page, 'monitoring-promoted');
+      // The new champion was trained on the newest data: a retrain now would build it again, and says so first.
+      const plan = page.locator('[data-testid="retrain-plan"][data-nothing-new="true"]');
+      expect(await plan.textContent()).toBe(
+        'Nothing changed since version 2 was trained: the same version 2 of dataset "iris" and no labelled requests; a retrain would build the same model again.',
+      );
+      expect(await page.getByTestId('retrain-button').textContent()).toBe('Retrain anyway');
+      await page.getByTestId('retrain-now').scrollIntoViewIfNeeded();
+      await shots('monitoring-retrain-nothing-new');
 
       // One click, confirmed, puts production back on the champion.
       await row.getByTestId('decision-rollback').click();
@@ -348,6 +365,33 @@ describe.skipIf(!canRun)('monitoring page', () => {
       await expect.poll(() => page.getByTestId('decision-rollback').count()).toBe(0);
       // The decision itself stays recorded.
       expect(await page.getByTestId('decision-row').count()).toBe(1);
+      // The sidebar names the version served, not the latest.
+      expect(await page.locator('[data-testid="monitor-model-item"][data-name="iris"]').textContent()).toContain(
+        'classification · serves v1 · latest v2',
+      );
+      // Back on version 1, trained on older data, a retrain has something new again.
+      await page.locator('[data-testid="retrain-plan"][data-nothing-new="false"]').waitFor();
+      expect(await page.getByTestId('retrain-button').textContent()).toBe('Retrain now');
+
+      // The Models page shows both versions' scores on the rows the decision compared them on.
+      await page
+        .getByRole('navigation', { name: 'Pages' })
+        .getByRole('button', { name: 'Models', exact: true })
+        .click();
+      const compared = page.getByTestId('held-out-comparison');
+      await compared.waitFor();
+      const rows = compared.getByTestId('held-out-row');
+      expect(await rows.count()).toBe(2);
+      const accuracy = async (role: string) =>
+        Number(
+          await rows
+            .and(page.locator(`[data-role="${role}"]`))
+            .locator('[data-metric="accuracy"]')
+            .textContent(),
+        );
+      expect(await accuracy('challenger')).toBeGreaterThan(await accuracy('champion'));
+      expect(await compared.textContent()).toContain('challenger promoted · iris v2');
+      await shots('models-held-out');
     },
   );
 

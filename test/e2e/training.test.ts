@@ -63,6 +63,13 @@ describe.skipIf(!canRun)('training in the browser UI', () => {
     await page.getByTestId('roc-curves').waitFor();
     const accuracy = Number(await page.getByTestId('metric-accuracy').locator('.metric-value').textContent());
     expect(accuracy).toBeGreaterThan(0.8);
+    // Beside accuracy: what always answering the most common class scores, and balanced accuracy.
+    const baseline = (await page.getByTestId('metric-baseline').textContent()) ?? '';
+    expect(baseline).toMatch(/^majority class alone: 0\.\d+$/);
+    expect(Number(baseline.split(': ')[1])).toBeLessThan(accuracy);
+    const balanced = page.getByTestId('metric-balanced_accuracy');
+    expect(await balanced.locator('.metric-label').textContent()).toBe('balanced accuracy');
+    expect(Number(await balanced.locator('.metric-value').textContent())).toBeGreaterThan(0.8);
     expect(await page.getByTestId('per-class').locator('tbody tr').count()).toBe(3);
     // The heatmap is drawn on a canvas inside the chart box.
     await page.getByTestId('confusion-matrix').locator('canvas').first().waitFor();
@@ -70,6 +77,25 @@ describe.skipIf(!canRun)('training in the browser UI', () => {
     await shot(page, 'run-classification');
     await page.getByTestId('evaluation').scrollIntoViewIfNeeded();
     await shot(page, 'run-classification-evaluation');
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await shot(page, `run-classification-evaluation-${width}`);
+    }
+    // The runs table has both as columns.
+    await page.getByTestId('run-back').click();
+    const heads = page.getByTestId('runs-table').locator('[role="columnheader"]');
+    await heads.filter({ hasText: 'baseline' }).waitFor();
+    expect(await heads.allTextContents()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^accuracy/),
+        expect.stringMatching(/^baseline/),
+        expect.stringMatching(/^bal\. acc\./),
+      ]),
+    );
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await shot(page, `runs-table-baseline-${width}`);
+    }
   });
 
   it('trains a regressor and shows predicted-vs-actual and residual plots', async () => {

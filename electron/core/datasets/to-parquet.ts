@@ -1,6 +1,6 @@
 // Reading a source file into Parquet with DuckDB: the CSV dialect and missing-value tokens, the
 // strict-then-lenient read that locates malformed rows by line, and the type fixes the sniffer
-// needs (mixed columns as text, infinities as numbers).
+// needs (mixed columns as text, infinities as numbers, yes/no kept as written).
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { BadRowsPolicy } from '../../../shared/api.js';
@@ -86,6 +86,7 @@ export async function copyToParquet(
     const types: Record<string, string> = {};
     let attempt = 0;
     let inspectedInfinity = false;
+    let inspectedBooleans = false;
     // First a strict read, the fast path for well-formed files (collecting rejects costs about a
     // third more). Any error sends us to the lenient read, which says which lines are at fault.
     let lenient = false;
@@ -131,6 +132,22 @@ export async function copyToParquet(
           continue;
         }
       }
+      // The sniffer reads yes/no, y/n and t/f as booleans, which would make a "yes"/"no" target's
+      // classes "true"/"false": keep the file's own words unless they are true and false.
+      if (!inspectedBooleans && attempt < 6) {
+        inspectedBooleans = true;
+        const booleans = (await describeColumns(conn, dataFile)).filter((c) => c.storageType === 'BOOLEAN');
+        const worded = await wordedBooleans(
+          conn,
+          info,
+          booleans.map((c) => c.name),
+          types,
+        );
+        if (worded.length > 0) {
+          for (const c of worded) types[c] = 'VARCHAR';
+          continue;
+        }
+      }
       const warnings = [...typeWarnings.values()];
       const skipped = new Set(rejects.map((r) => r.line)).size;
       if (skipped > 0 && badRows === 'fail') {
@@ -152,6 +169,37 @@ export async function copyToParquet(
     }
   }
   return { rows: await countParquetRows(conn, dataFile), skippedRows: 0, warnings: [] };
+}
+
+/** Of the columns the sniffer read as BOOLEAN, those whose values in the file are other words than true and false. */
+async function wordedBooleans(
+  conn: DuckDBConnection,
+  info: FileInfo,
+  booleans: string[],
+  types: Record<string, string>,
+): Promise<string[]> {
+  if (booleans.length === 0) return [];
+  const asWritten = { ...types, ...Object.fromEntries(booleans.map((c) => [c, 'VARCHAR'])) };
+  const checks = booleans.map((c) => `bool_and(lower(trim(${ident(c)})) IN ('true', 'false'))`);
+  const reader = await conn.runAndReadAll(`SELECT ${checks.join(', ')} FROM ${csvSource(info, asWritten)}`);
+  const row = reader.getRowsJS()[0] ?? [];
+  // bool_and over only missing values is NULL: nothing to keep then.
+  return booleans.filter((_, i) => row[i] === false);
+}
+
+/**
+ * readSource, with CSV columns of yes/no (or y/n, t/f) read as the words an import keeps, so a
+ * file scored or labelled later reads its values as the model's training data did.
+ */
+export async function readSourceAsImported(conn: DuckDBConnection, info: FileInfo): Promise<string> {
+  if (info.format !== 'csv') return readSource(info);
+  const described = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${csvSource(info, {})}`);
+  const booleans = described
+    .getRowsJS()
+    .filter((r) => asText(r[1]) === 'BOOLEAN')
+    .map((r) => asText(r[0]));
+  const worded = await wordedBooleans(conn, info, booleans, {});
+  return csvSource(info, Object.fromEntries(worded.map((c) => [c, 'VARCHAR'])));
 }
 
 const NUMBER_OR_INFINITY = String.raw`\s*[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|inf|infinity)\s*`;

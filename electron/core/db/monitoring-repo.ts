@@ -381,6 +381,17 @@ export class MonitoringRepo {
     return new Set(rows.map((r) => r.id));
   }
 
+  /** The user's dataset version a retrain derived `versionId` from, and the labelled requests it added. */
+  derivedFrom(versionId: string): { baseDatasetVersionId: string; labelledRows: number } | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT base_dataset_version_id AS base, labelled_rows AS labelled FROM retrain_decisions
+         WHERE derived_dataset_version_id = ? AND base_dataset_version_id IS NOT NULL LIMIT 1`,
+      )
+      .get(versionId) as { base: string; labelled: number } | undefined;
+    return row ? { baseDatasetVersionId: row.base, labelledRows: row.labelled } : undefined;
+  }
+
   /** Models with rules, policies or decisions. */
   models(): string[] {
     const rows = this.db

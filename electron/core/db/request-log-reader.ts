@@ -67,6 +67,11 @@ const SAMPLE_HASH = 2654435761;
 
 const versionFilter = '(@version IS NULL OR version = @version)';
 
+/** A model's logged predictions that received a label, with the inputs a retrain would train on. */
+const LABELLED_REQUESTS = `FROM feedback f
+  JOIN requests r ON r.prediction_id = f.prediction_id AND r.prediction_id IS NOT NULL
+  WHERE f.model = ? AND r.input_json IS NOT NULL`;
+
 /** Read-only queries over logs/requests.db; the file must exist (RequestLogDb creates it). */
 export class RequestLogReader {
   private readonly db: Database.Database;
@@ -207,14 +212,16 @@ export class RequestLogReader {
       .all(fromMin, fromMin) as ModelTraffic[];
   }
 
+  /** How many of a model's logged predictions have a label and their inputs: what a retrain could add. */
+  labelledCount(model: string): number {
+    const row = this.db.prepare(`SELECT count(*) AS n ${LABELLED_REQUESTS}`).get(model) as { n: number };
+    return row.n;
+  }
+
   /** Inputs and true labels of a model's labelled predictions, oldest first (for retraining). */
   labelled(model: string): { inputJson: string; labelJson: string }[] {
     return this.db
-      .prepare(
-        `SELECT r.input_json AS inputJson, f.label_json AS labelJson FROM feedback f
-         JOIN requests r ON r.prediction_id = f.prediction_id AND r.prediction_id IS NOT NULL
-         WHERE f.model = ? AND r.input_json IS NOT NULL ORDER BY f.at`,
-      )
+      .prepare(`SELECT r.input_json AS inputJson, f.label_json AS labelJson ${LABELLED_REQUESTS} ORDER BY f.at`)
       .all(model) as { inputJson: string; labelJson: string }[];
   }
 

@@ -16,6 +16,7 @@ import type {
   MethodResult,
   MonitoredModel,
   RetrainDecision,
+  RetrainPlan,
   RetrainPolicy,
   RetrainTrigger,
   TaskName,
@@ -23,7 +24,7 @@ import type {
 import { alertMetricTask, COMPARE_METRICS_BY_TASK } from '../../../shared/metrics.js';
 import { ident, toCell } from '../datasets/duck.js';
 import { inspectFile } from '../datasets/file-check.js';
-import { readSource } from '../datasets/to-parquet.js';
+import { readSourceAsImported } from '../datasets/to-parquet.js';
 import type { DatasetsRepo } from '../db/datasets-repo.js';
 import { MonitoringRepo, type StoredPolicy, type StoredRule } from '../db/monitoring-repo.js';
 import type { Db } from '../db/open.js';
@@ -267,12 +268,24 @@ export class ModelMonitor {
     }
   }
 
-  /** Starts a retrain of `model`; refused while one is under way. */
-  async retrain(model: string, trigger: RetrainTrigger, detail: string): Promise<RetrainHandle> {
+  /** What a retrain of `model` would train on, and whether anything is new since its champion. */
+  retrainPlan(model: string): RetrainPlan {
+    return this.retrainer.plan(model, this.policy(model));
+  }
+
+  /**
+   * Starts a retrain of `model`; refused while one is under way, and when asked for by hand with
+   * nothing new to train on (it would store the same model again) unless forced.
+   */
+  async retrain(model: string, trigger: RetrainTrigger, detail: string, force = false): Promise<RetrainHandle> {
     const policy = this.policy(model);
     const key = policy.model.toLowerCase();
     if (this.retraining.has(key))
       throw new CairnError('conflict', `a retrain of "${policy.model}" is under way; wait for its decision`);
+    if (trigger === 'manual' && !force) {
+      const plan = this.retrainer.plan(policy.model, policy);
+      if (plan.nothingNew) throw new CairnError('conflict', `${plan.summary}; force it to retrain anyway`);
+    }
     let release!: (d: RetrainDecision) => void;
     this.retraining.set(key, new Promise<RetrainDecision>((r) => (release = r)));
     try {
@@ -305,13 +318,18 @@ export class ModelMonitor {
     return {
       model: v.name,
       triggers: { onAlert: true, scheduleHours: null, onNewDatasetVersion: false },
-      includeLabelledRequests: false,
+      includeLabelledRequests: this.hasLabelledRequests(v.name),
       metric: COMPARE_METRICS_BY_TASK[task][0]!,
       margin: 0,
       alias: 'production',
       saved: false,
       updatedAt: null,
     };
+  }
+
+  /** Labelled requests join a retrain by default once the model has any. */
+  private hasLabelledRequests(model: string): boolean {
+    return this.reader().labelledCount(model) > 0;
   }
 
   /** Saves a policy after checking its metric fits the model's task. */
@@ -327,7 +345,7 @@ export class ModelMonitor {
     const p: StoredPolicy = {
       model: v.name,
       triggers: input.triggers,
-      includeLabelledRequests: input.includeLabelledRequests,
+      includeLabelledRequests: input.includeLabelledRequests ?? this.hasLabelledRequests(v.name),
       metric,
       margin: input.margin,
       alias: input.alias,
@@ -483,10 +501,10 @@ export class ModelMonitor {
           'invalid_argument',
           `${shown} is not a CSV file: feedback needs a CSV with id and label columns`,
         );
-      const source = readSource(info);
       const conn = await this.deps.connect();
       let rows: unknown[][];
       try {
+        const source = await readSourceAsImported(conn, info);
         const names = (await conn.runAndReadAll(`SELECT * FROM ${source} LIMIT 0`)).columnNames();
         const col = (want: string) => names.find((n) => n.trim().toLowerCase() === want);
         const [idName, labelName] = [col('id'), col('label')];
@@ -544,8 +562,8 @@ export class ModelMonitor {
   }
 
   /** Retrains now and waits for the decision. */
-  async retrainNow(model: string): Promise<RetrainDecision> {
-    const handle = await this.retrain(model, 'manual', 'asked for now');
+  async retrainNow(model: string, force = false): Promise<RetrainDecision> {
+    const handle = await this.retrain(model, 'manual', 'asked for now', force);
     return handle.decided;
   }
 }

@@ -12,6 +12,7 @@ import type {
   CompareMetric,
   ImportRequest,
   RetrainDecision,
+  RetrainPlan,
   RetrainTrigger,
   Run,
   RunRequest,
@@ -122,6 +123,64 @@ export class Retrainer {
     return this.deps.datasets.versions(dataset.id).find((v) => !derived.has(v.id));
   }
 
+  /** The champion's recorded run and the newest user version of the dataset it was trained on. */
+  private trainingSource(champion: RegistryVersion): {
+    run: NonNullable<RegistryVersion['run']>;
+    newest: StoredVersion;
+  } {
+    const run = champion.run;
+    if (!run)
+      throw new CairnError(
+        'invalid_argument',
+        `version ${champion.version} of "${champion.name}" was imported: it has no recorded training configuration to retrain with`,
+      );
+    const newest = this.newestBase(run.datasetName);
+    if (!newest)
+      throw new CairnError(
+        'not_found',
+        `dataset "${run.datasetName}" that version ${champion.version} was trained on is gone`,
+      );
+    return { run, newest };
+  }
+
+  /**
+   * What a retrain would train on against what the champion was: a retrain with the same dataset
+   * version and the same labelled requests would build the champion again (same rows, same seed).
+   */
+  plan(model: string, policy: Pick<StoredPolicy, 'alias' | 'includeLabelledRequests'>): RetrainPlan {
+    const champion = this.champion(model, policy.alias);
+    const { run, newest } = this.trainingSource(champion);
+    // A champion trained by a retrain with labelled requests was trained on a derived version.
+    const derived = this.deps.repo.derivedFrom(run.datasetVersionId);
+    const championBase = derived ? this.deps.datasets.version(derived.baseDatasetVersionId) : undefined;
+    const championVersion = championBase?.version ?? run.datasetVersion;
+    const labelledInChampion = derived?.labelledRows ?? 0;
+    const labelledAvailable = this.deps.reader().labelledCount(champion.name);
+    const labelledToAdd = policy.includeLabelledRequests ? labelledAvailable : 0;
+    const sameData = (championBase?.id ?? run.datasetVersionId) === newest.id;
+    const nothingNew = sameData && labelledToAdd === labelledInChampion;
+    const name = run.datasetName;
+    const requests = (n: number) => `${n} labelled request${n === 1 ? '' : 's'}`;
+    const leftOut =
+      !policy.includeLabelledRequests && labelledAvailable
+        ? ` (the policy leaves out the model's ${requests(labelledAvailable)})`
+        : '';
+    const summary = nothingNew
+      ? `nothing changed since version ${champion.version} was trained: the same version ${newest.version} of dataset "${name}" and ${labelledToAdd ? `the same ${requests(labelledToAdd)}` : 'no labelled requests'}${leftOut}; a retrain would build the same model again`
+      : `a retrain would train on version ${newest.version} of dataset "${name}"${labelledToAdd ? ` plus ${requests(labelledToAdd)} (saved as a new dataset version)` : ''}${leftOut}; version ${champion.version} was trained on version ${championVersion}${labelledInChampion ? ` plus ${requests(labelledInChampion)}` : ''}`;
+    return {
+      model: champion.name,
+      championVersion: champion.version,
+      championDataset: { name, version: championVersion },
+      newestDataset: { name, version: newest.version },
+      labelledInChampion,
+      labelledToAdd,
+      labelledAvailable,
+      nothingNew,
+      summary,
+    };
+  }
+
   /** The version the policy's alias points at, else the model's latest. */
   champion(model: string, alias: string): RegistryVersion {
     try {
@@ -169,18 +228,7 @@ export class Retrainer {
       champion = this.champion(job.model, policy.alias);
       base.model = champion.name;
       base.champion = { version: champion.version, metrics: {} };
-      const run = champion.run;
-      if (!run)
-        throw new CairnError(
-          'invalid_argument',
-          `version ${champion.version} of "${champion.name}" was imported: it has no recorded training configuration to retrain with`,
-        );
-      const newest = this.newestBase(run.datasetName);
-      if (!newest)
-        throw new CairnError(
-          'not_found',
-          `dataset "${run.datasetName}" that version ${champion.version} was trained on is gone`,
-        );
+      const { run, newest } = this.trainingSource(champion);
       let trainOn = newest;
       base.baseDatasetVersionId = newest.id;
       if (policy.includeLabelledRequests) {
@@ -296,7 +344,7 @@ export class Retrainer {
       throw new CairnError('internal', `no ${metric} for both versions`);
     const gain = improvement(metric, a, b);
     const fmt = (x: number) => String(Number(x.toPrecision(4)));
-    const versus = `${metric} ${fmt(b)} against ${fmt(a)} on the same ${d.heldOutRows} held-out rows`;
+    const versus = `${metric} ${fmt(b)} against ${fmt(a)} on the same ${d.heldOutRows} held-out rows${this.trainedOn(d)}`;
     const at = new Date().toISOString();
     if (beats(gain, d.margin)) {
       const reason = `version ${challenger.version} beat version ${champion.version}: ${versus} (better by ${fmt(gain)}, margin ${fmt(d.margin)})`;
@@ -308,6 +356,13 @@ export class Retrainer {
         ? `version ${challenger.version} was better by ${fmt(gain)}, less than the margin of ${fmt(d.margin)}: ${versus}; version ${champion.version} keeps ${d.alias}`
         : `version ${challenger.version} did not beat version ${champion.version}: ${versus}; version ${champion.version} keeps ${d.alias}`;
     return this.deps.repo.addDecision({ ...d, outcome: 'kept', promoted: false, reason, at });
+  }
+
+  /** Says what the challenger was trained on when labelled requests made a new dataset version. */
+  private trainedOn(d: Omit<NewDecision, 'outcome' | 'reason' | 'at' | 'promoted'>): string {
+    if (!d.labelledRowsAdded || !d.dataset || !d.baseDatasetVersionId) return '';
+    const base = this.deps.datasets.version(d.baseDatasetVersionId);
+    return ` (trained on new version ${d.dataset.version} of dataset "${d.dataset.name}": version ${base?.version ?? '?'} plus ${d.labelledRowsAdded} labelled request${d.labelledRowsAdded === 1 ? '' : 's'})`;
   }
 
   /**

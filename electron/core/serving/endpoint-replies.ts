@@ -55,11 +55,16 @@ export function recordRefusal(metrics: EndpointMetrics, log: RequestLog, r: Refu
 export function registerErrorReplies(app: FastifyInstance, limits: EndpointLimits, metrics: EndpointMetrics): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (body === '') {
+      done(Object.assign(new Error('the body is empty, not JSON'), { statusCode: 400, code: 'CAIRN_NOT_JSON' }));
+      return;
+    }
     try {
       done(null, JSON.parse(body as string) as unknown);
     } catch {
       done(
-        Object.assign(new Error('the body is not valid JSON'), { statusCode: 415, code: 'CAIRN_NOT_JSON' }),
+        // It says it is JSON and is not: a bad request (400), not an unsupported media type (415).
+        Object.assign(new Error('the body is not valid JSON'), { statusCode: 400, code: 'CAIRN_NOT_JSON' }),
         undefined,
       );
     }
@@ -75,14 +80,8 @@ export function registerErrorReplies(app: FastifyInstance, limits: EndpointLimit
     if (status === 415)
       return reply
         .code(415)
-        .send(
-          errorBody(
-            'unsupported_media_type',
-            err.code === 'CAIRN_NOT_JSON' ? err.message : 'the body must be JSON (Content-Type: application/json)',
-          ),
-        );
-    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
-      return reply.code(415).send(errorBody('unsupported_media_type', 'the body is empty, not JSON'));
+        .send(errorBody('unsupported_media_type', 'the body must be JSON (Content-Type: application/json)'));
+    if (err.code === 'CAIRN_NOT_JSON') return reply.code(400).send(errorBody('invalid_json', err.message));
     if (status < 500) return reply.code(status).send(errorBody('bad_request', err.message));
     return reply.code(500).send(errorBody('internal', err.message));
   });

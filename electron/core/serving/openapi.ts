@@ -205,12 +205,12 @@ export function openApiDocument(models: DescribedModel[], secured: boolean, vers
       content: { 'application/json': { schema: { $ref: '#/components/schemas/PredictResponse' } } },
     },
     400: error(
-      "An instance failed the model's input schema (one error per field); or, with ?explain=true, too many instances to explain or a network saved without the training sample explanations need (cannot_explain)",
+      "The body is not valid JSON, or an instance failed the model's input schema (one error per field); or, with ?explain=true, too many instances to explain or a network saved without the training sample explanations need (cannot_explain)",
     ),
     401: error('Missing or wrong API key'),
     404: error('No such model, version or alias on this endpoint'),
     413: error('Body over the size limit'),
-    415: error('The body is not JSON'),
+    415: error('The body is not sent as JSON (Content-Type: application/json)'),
     503: error('Overloaded (see Retry-After) or the model could not be loaded'),
     504: error('The request waited past its deadline'),
   };

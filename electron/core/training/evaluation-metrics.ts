@@ -27,6 +27,10 @@ export interface RocCurve {
 /** Everything the evaluation shows for a classifier; the snake_case keys are what the CLI prints. */
 export interface ClassificationMetrics {
   accuracy: number;
+  /** Mean recall over the classes the rows have: accuracy with every class weighted the same. */
+  balanced_accuracy: number;
+  /** The accuracy of always answering the rows' most common class: what accuracy must beat. */
+  majority_baseline: number;
   precision_macro: number;
   recall_macro: number;
   f1_macro: number;
@@ -207,6 +211,18 @@ export function logLoss(yTrue: Int32Array, proba: Float32Array | Float64Array, k
   return sum / yTrue.length;
 }
 
+/** Mean recall over classes with rows (sklearn's balanced_accuracy_score). */
+export function balancedAccuracy(perClass: readonly ClassScores[]): number {
+  const present = perClass.filter((c) => c.support > 0);
+  return present.length ? present.reduce((sum, c) => sum + c.recall, 0) / present.length : 0;
+}
+
+/** The share of rows in the most common class: the accuracy of a constant guess of it. */
+export function majorityBaseline(perClass: readonly ClassScores[]): number {
+  const total = perClass.reduce((sum, c) => sum + c.support, 0);
+  return total ? Math.max(...perClass.map((c) => c.support)) / total : 0;
+}
+
 /** All classification metrics from true labels 0..k-1 and a row-major n×k probability matrix. */
 export function classificationMetrics(
   yTrue: Int32Array,
@@ -220,6 +236,8 @@ export function classificationMetrics(
   const roc = rocCurves(yTrue, proba, k);
   return {
     accuracy: accuracy(yTrue, yPred),
+    balanced_accuracy: balancedAccuracy(perClass),
+    majority_baseline: majorityBaseline(perClass),
     precision_macro: macro(perClass, 'precision'),
     recall_macro: macro(perClass, 'recall'),
     f1_macro: macro(perClass, 'f1'),

@@ -11,7 +11,7 @@ import { CairnError } from '../errors.js';
 import { placeOutput, type WriteTarget } from '../file-access.js';
 import { toCell } from '../datasets/duck.js';
 import { inspectFile } from '../datasets/file-check.js';
-import { readSource } from '../datasets/to-parquet.js';
+import { readSourceAsImported } from '../datasets/to-parquet.js';
 import type { LoadedArtifacts } from './artifacts.js';
 import type { FieldError } from './preprocess.js';
 import { decodeLabel, decodeValues, transformRecords } from './preprocess.js';
@@ -119,7 +119,7 @@ export async function predictFile(options: PredictFileOptions): Promise<PredictF
   const info = await inspectFile(path.resolve(options.file));
   const name = path.basename(info.path);
 
-  const result = await conn.stream(`SELECT * FROM ${readSource(info)}`);
+  const result = await conn.stream(`SELECT * FROM ${await readSourceAsImported(conn, info)}`);
   const inputs = result.columnNames();
   const columns = [...inputs, ...predictionColumns(inputs, classes)];
   const format = options.out ? outFormat(options.out.path) : null;

@@ -1,4 +1,5 @@
-// Number, size and cell formatting shared by the profile, the table and the progress bar.
+// Number, size and cell formatting shared by the profile, the table, the charts and the progress
+// bar: figures on screen go through formatStat (ticks through formatTicks), with formatFull on hover.
 // Fixed to en-US grouping so tests and screenshots read the same on every machine.
 import type { Cell, JobProgress } from '../../../shared/api.js';
 
@@ -35,6 +36,53 @@ export function formatStat(value: number | string | boolean | null | undefined):
   // toPrecision may itself answer in e-notation for large values; the guards above exclude those.
   const rounded = Number(value.toPrecision(4));
   return abs >= 1000 ? grouped.format(rounded) : String(rounded);
+}
+
+/**
+ * A number in full for a hover title: every digit it has, less binary noise
+ * (0.30000000000000004 -> "0.3"), so the rounded figure on screen can be checked.
+ */
+export function formatFull(value: number): string {
+  return Number.isFinite(value) ? String(Number(value.toPrecision(15))) : formatStat(value);
+}
+
+/**
+ * Labels for evenly spaced values such as a histogram's bin edges: the fewest decimals that still
+ * tell neighbours apart (0.9215, 1.643 -> "0.9", "1.6" for bins 0.72 wide); very large or
+ * small values as formatStat writes them.
+ */
+export function formatTicks(values: readonly number[]): string[] {
+  const finite = values.filter(Number.isFinite);
+  let step = Infinity;
+  for (let i = 1; i < finite.length; i++) {
+    const gap = Math.abs((finite[i] as number) - (finite[i - 1] as number));
+    if (gap > 0) step = Math.min(step, gap);
+  }
+  if (!Number.isFinite(step)) return values.map((v) => formatStat(v));
+  const largest = Math.max(...finite.map(Math.abs));
+  // Past these the label is formatStat's: e-notation or grouped integers.
+  if (largest >= 1e9 || (largest !== 0 && largest < 1e-4)) return values.map((v) => formatStat(v));
+  const label = (v: number, decimals: number) =>
+    Number.isFinite(v) ? decimalFormat(decimals).format(v === 0 ? 0 : v) : formatStat(v);
+  let decimals = Math.max(0, -Math.floor(Math.log10(step)));
+  // Rounding can still make two neighbours read the same: one more decimal until they differ.
+  for (; decimals < 8; decimals++) {
+    const labels = values.map((v) => label(v, decimals));
+    if (labels.every((l, i) => i === 0 || l !== labels[i - 1])) return labels;
+  }
+  return values.map((v) => label(v, decimals));
+}
+
+const decimalFormats = new Map<number, Intl.NumberFormat>();
+
+/** en-US grouping with exactly `decimals` digits after the point. */
+function decimalFormat(decimals: number): Intl.NumberFormat {
+  let f = decimalFormats.get(decimals);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    decimalFormats.set(decimals, f);
+  }
+  return f;
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];

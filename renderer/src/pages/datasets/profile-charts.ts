@@ -3,7 +3,7 @@
 import type { ColumnProfile } from '../../../../shared/api.js';
 import type { ChartOption } from '../../components/chart.js';
 import { AXIS, axisLabel, GRID_LINE, TEXT } from '../../components/chart-theme.js';
-import { formatCount, formatStat } from '../../lib/format.js';
+import { formatCount, formatFull, formatTicks } from '../../lib/format.js';
 
 const BAR = '#3b6fd8';
 
@@ -18,12 +18,13 @@ export function histogramOption(h: NonNullable<ColumnProfile['histogram']>): Cha
       formatter: (params: unknown) => {
         const p = (params as Array<{ dataIndex: number }>)[0];
         const bin = p ? h[p.dataIndex] : undefined;
-        return bin ? `${formatStat(bin.lo)} – ${formatStat(bin.hi)}<br/><b>${formatCount(bin.count)}</b> rows` : '';
+        // The bin's edges in full: the axis labels are rounded.
+        return bin ? `${formatFull(bin.lo)} – ${formatFull(bin.hi)}<br/><b>${formatCount(bin.count)}</b> rows` : '';
       },
     },
     xAxis: {
       type: 'category',
-      data: h.map((b) => formatStat(b.lo)),
+      data: formatTicks(h.map((b) => b.lo)),
       axisLabel: { ...axisLabel, hideOverlap: true },
       axisTick: { alignWithLabel: false },
       axisLine: { lineStyle: { color: GRID_LINE } },

@@ -119,6 +119,15 @@ export function maskKey(key: string): string {
   return `${'•'.repeat(Math.max(4, key.length - 4))}${key.slice(-4)}`;
 }
 
+/**
+ * Whether a model card describes the route's model version. While the card of a newly picked
+ * route loads, the previous route's card is still at hand: a form seeded from it would keep the
+ * other model's values.
+ */
+export function cardFits(route: Route, card: { name: string; version: number }): boolean {
+  return card.name.toLowerCase() === route.model.toLowerCase() && card.version === route.version;
+}
+
 /** The routes the console offers: each model's default, then its served versions and their aliases. */
 export interface Route {
   key: string;

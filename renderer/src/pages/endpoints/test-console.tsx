@@ -9,10 +9,12 @@ import { useApp } from '../../app-context.js';
 import { Chart } from '../../components/chart.js';
 import { CheckField } from '../../components/check-field.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { formatFull, formatStat } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
 import { waterfallOption } from '../runs/explain-charts.js';
 import { consoleExplanation } from './console-explanation.js';
 import {
+  cardFits,
   curlSnippet,
   defaultValues,
   routesOf,
@@ -34,6 +36,7 @@ export function TestConsole({ endpoint }: { endpoint: Endpoint }) {
   );
 
   if (!route) return <p className="muted">This endpoint serves no model that loaded.</p>;
+  const fits = card.data && cardFits(route, card.data) ? card.data : undefined;
   return (
     <section className="panel test-console" data-testid="test-console">
       <div className="panel-head">
@@ -54,10 +57,8 @@ export function TestConsole({ endpoint }: { endpoint: Endpoint }) {
       {card.error && (
         <ErrorPanel title={`Could not read ${route.model} v${route.version}'s inputs`} error={card.error} />
       )}
-      {card.data && (
-        <ConsoleForm key={`${route.key}:${card.data.version}`} endpoint={endpoint} route={route} card={card.data} />
-      )}
-      {!card.data && !card.error && <p className="muted small">Loading the input schema…</p>}
+      {fits && <ConsoleForm key={`${route.key}:${fits.version}`} endpoint={endpoint} route={route} card={fits} />}
+      {!fits && !card.error && <p className="muted small">Loading the input schema…</p>}
     </section>
   );
 }
@@ -314,8 +315,12 @@ function ConsoleResult({
         <div className="console-prediction">
           <div>
             <span className="small muted">predicted {card.target}</span>
-            <div className="console-label" data-testid={p.label !== undefined ? 'console-label' : 'console-value'}>
-              {predicted}
+            <div
+              className="console-label"
+              data-testid={p.label !== undefined ? 'console-label' : 'console-value'}
+              title={typeof predicted === 'number' ? formatFull(predicted) : undefined}
+            >
+              {typeof predicted === 'number' ? formatStat(predicted) : predicted}
             </div>
           </div>
           {p.label !== undefined && (

@@ -2,7 +2,7 @@
 // lineage, key test metrics) with its alias history and rollback; the chosen version's card,
 // notes and tags, and its actions (set alias, export, delete). Kept current by model.changed.
 import { useEffect, useMemo, useState } from 'react';
-import type { AliasEvent, ModelDetail, ModelSummary, ModelVersionInfo, TaskName } from '../../../../shared/api.js';
+import type { AliasEvent, ModelDetail, ModelSummary, ModelVersionInfo } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
@@ -11,22 +11,12 @@ import { SideListItem } from '../../components/side-list-item.js';
 import { formatDate, formatStat } from '../../lib/format.js';
 import { navigate, type RouteOf } from '../../lib/hash-route.js';
 import { useAsync } from '../../lib/use-async.js';
+import { HeldOutComparison } from './held-out-comparison.js';
 import { ImportBundleButton } from './import-bundle.js';
+import { KEY_METRICS } from './key-metrics.js';
 import { VersionPanel } from './version-panel.js';
 import '../../styles/models.css';
 import { TableHead } from '../../components/table-head.js';
-
-/** The test metrics the versions table shows, by task. */
-const KEY_METRICS: Record<TaskName, { key: string; label: string }[]> = {
-  classification: [
-    { key: 'accuracy', label: 'Accuracy' },
-    { key: 'f1_macro', label: 'F1' },
-  ],
-  regression: [
-    { key: 'rmse', label: 'RMSE' },
-    { key: 'r2', label: 'R²' },
-  ],
-};
 
 /** The chosen model and version are the route's (#/models/<name>/v<n>). */
 export function ModelsPage({ route }: { route: RouteOf<'models'> }) {
@@ -170,6 +160,7 @@ function ModelView({
           ))}
         </tbody>
       </table>
+      <HeldOutComparison model={d.model.name} metrics={metrics} tick={tick} />
       <div className="model-columns">
         <VersionPanel key={version.version} version={version} aliases={d.model.aliases} />
         <AliasHistory

@@ -7,6 +7,7 @@ import type {
   CompareMetric,
   Comparator,
   LiveQuality,
+  ModelSummary,
   MonitoringWindow,
   TaskName,
 } from '../../../../shared/api.js';
@@ -148,4 +149,15 @@ export function liveTone(live: LiveQuality): 'warn' | undefined {
   if (live.value === null || live.testSplit === null) return undefined;
   if (live.metric === 'accuracy') return live.testSplit - live.value > 0.05 ? 'warn' : undefined;
   return live.value > live.testSplit * 1.1 ? 'warn' : undefined;
+}
+
+/**
+ * Which version a model's bare name serves, as an endpoint resolves it (production, else the
+ * latest), with the latest beside it when they differ: after a retrain that kept the champion the
+ * latest version is not the one answering.
+ */
+export function servedText(m: Pick<ModelSummary, 'latestVersion' | 'aliases'>): string {
+  const production = m.aliases.find((a) => a.alias.toLowerCase() === 'production');
+  const served = production?.version ?? m.latestVersion;
+  return served === m.latestVersion ? `serves v${served}` : `serves v${served} · latest v${m.latestVersion}`;
 }

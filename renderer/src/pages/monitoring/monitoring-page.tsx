@@ -10,6 +10,7 @@ import { EmptyPage } from '../../components/empty-page.js';
 import { SideListItem } from '../../components/side-list-item.js';
 import { formatCount } from '../../lib/format.js';
 import { navigate, type RouteOf } from '../../lib/hash-route.js';
+import { servedText } from './monitoring-format.js';
 import { MonitoringView } from './monitoring-view.js';
 import { usePolled } from '../../lib/use-polled.js';
 import '../../styles/models.css';
@@ -99,7 +100,7 @@ export function MonitoringPage({
                         : 'no traffic in 24 h'}
                     </span>
                     <span className="small muted ellipsis">
-                      {m.task ?? 'model'} · v{m.latestVersion}
+                      {m.task ?? 'model'} · {servedText(m)}
                       {s && s.rules > 0 ? ` · ${s.rules} rule${s.rules === 1 ? '' : 's'}` : ''}
                     </span>
                   </SideListItem>

@@ -7,6 +7,7 @@ import {
   type CompareMetric,
   type ModelDetail,
   type RetrainDecision,
+  type RetrainPlan,
   type RetrainPolicy,
   type RetrainStarted,
   type TaskName,
@@ -46,6 +47,12 @@ export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps
   const { client } = useApp();
   const [tick, setTick] = useState(0);
   const policy = useAsync<RetrainPolicy>(() => client.call('monitoring.retrainPolicy.get', { model }), [client, model]);
+  // Read again after each decision, policy save and alias move (the model's detail is read again
+  // then): each can change what a retrain would train on.
+  const plan = useAsync<RetrainPlan>(
+    () => client.call('monitoring.retrainPlan', { model }),
+    [client, model, tick, policy.data, detail],
+  );
   const decisions = useAsync<RetrainDecision[]>(
     () => client.call('monitoring.decisions', { model, limit: 100 }),
     [client, model, tick],
@@ -84,7 +91,8 @@ export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps
     setStarting(true);
     setStartError(undefined);
     setLatest(undefined);
-    client.call('monitoring.retrain', { model }).then(
+    // With nothing new the button says so, and pressing it is the user asking anyway.
+    client.call('monitoring.retrain', { model, force: plan.data?.nothingNew ?? false }).then(
       (s) => {
         setStarting(false);
         // The started event may have come first; keep its progress if so.
@@ -122,14 +130,24 @@ export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps
             , scores both on the challenger&apos;s held-out rows, and moves{' '}
             <strong>{policy.data?.alias ?? 'production'}</strong> only if the challenger wins by the margin.
           </p>
+          {plan.data && (
+            <p
+              className={`small retrain-plan${plan.data.nothingNew ? ' nothing-new' : ''}`}
+              data-testid="retrain-plan"
+              data-nothing-new={plan.data.nothingNew}
+            >
+              {sentence(plan.data.summary)}
+            </p>
+          )}
+          {plan.error && <ErrorPanel title="Could not tell what a retrain would train on" error={plan.error} />}
           <button
             type="button"
-            className="btn btn-primary"
+            className={`btn${plan.data?.nothingNew ? '' : ' btn-primary'}`}
             onClick={retrainNow}
-            disabled={starting || active !== undefined}
+            disabled={starting || active !== undefined || !plan.data}
             data-testid="retrain-button"
           >
-            {starting ? 'Starting…' : active ? 'Retraining…' : 'Retrain now'}
+            {starting ? 'Starting…' : active ? 'Retraining…' : plan.data?.nothingNew ? 'Retrain anyway' : 'Retrain now'}
           </button>
           {startError && <ErrorPanel title="Could not start a retrain" error={startError} />}
           {active && (
@@ -329,4 +347,9 @@ function PolicyForm({
       </div>
     </form>
   );
+}
+
+/** The engine's lower-case clause as a sentence. */
+function sentence(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }

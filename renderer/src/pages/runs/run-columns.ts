@@ -13,10 +13,20 @@ export interface RunColumn {
   numeric?: boolean;
 }
 
-// Widths fit each header and its values, no wider: all seven metrics of a table holding both
+// Widths fit each header and its values, no wider: all nine metrics of a table holding both
 // tasks stay in view at 1280 px, scroll bar included.
 const METRIC_HEADERS: Record<string, { label: string; title: string; width: number }> = {
   accuracy: { label: 'accuracy', title: 'Test accuracy (higher is better)', width: 88 },
+  majority_baseline: {
+    label: 'baseline',
+    title: 'Accuracy of always answering the most common class on the test split: what accuracy must beat',
+    width: 80,
+  },
+  balanced_accuracy: {
+    label: 'bal. acc.',
+    title: 'Test balanced accuracy: mean recall over classes, each class weighted the same (higher is better)',
+    width: 80,
+  },
   f1_macro: { label: 'F1', title: 'Test F1, macro average over classes (higher is better)', width: 72 },
   roc_auc: { label: 'ROC AUC', title: 'Test area under the ROC curve (higher is better)', width: 88 },
   log_loss: { label: 'log loss', title: 'Test log loss (lower is better)', width: 88 },

@@ -162,6 +162,8 @@ export function metricRows(perRun: readonly Record<string, number | null>[]): Me
 /** Human names for metric keys in the evaluation table. */
 export const METRIC_LABELS: Record<string, string> = {
   accuracy: 'accuracy',
+  balanced_accuracy: 'balanced accuracy',
+  majority_baseline: 'majority-class baseline',
   precision_macro: 'precision (macro)',
   recall_macro: 'recall (macro)',
   f1_macro: 'F1 (macro)',

@@ -5,7 +5,7 @@
 // resolved parameter, so the run can be read (and reproduced) from this page alone.
 import { useMemo, useState, type ReactNode } from 'react';
 import type { EpochRecord, Explanation, Run, TaskName } from '../../../../shared/api.js';
-import { lowerIsBetter } from '../../../../shared/metrics.js';
+import { HEADLINE_TEST_METRICS, lowerIsBetter } from '../../../../shared/metrics.js';
 import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { Chart } from '../../components/chart.js';
@@ -35,10 +35,10 @@ export interface RunDetailProps {
   onBack: () => void;
 }
 
-/** The headline test metrics, in the order the CLI prints them. */
+/** The headline test metrics as cards; the majority-class baseline is a note under accuracy. */
 const HEADLINE: Record<TaskName, string[]> = {
-  classification: ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'roc_auc', 'log_loss'],
-  regression: ['mae', 'rmse', 'r2'],
+  classification: HEADLINE_TEST_METRICS.classification.filter((k) => k !== 'majority_baseline'),
+  regression: [...HEADLINE_TEST_METRICS.regression],
 };
 
 interface ClassScores {
@@ -298,6 +298,11 @@ function Evaluation({ test, task }: { test: TestMetrics; task: TaskName }) {
               <span className="metric-label">{METRIC_LABELS[key] ?? key}</span>
               <span className="metric-value">{typeof v === 'number' ? formatStat(v) : '–'}</span>
               {lowerIsBetter(key) && <span className="metric-note">lower is better</span>}
+              {key === 'accuracy' && typeof test.majority_baseline === 'number' && (
+                <span className="metric-note" data-testid="metric-baseline">
+                  majority class alone: {formatStat(test.majority_baseline)}
+                </span>
+              )}
             </div>
           );
         })}

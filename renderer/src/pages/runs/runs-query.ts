@@ -14,7 +14,17 @@ export const RUN_STATUSES: readonly RunStatus[] = [
 ];
 
 /** The test metrics the table may show, in column order; only those some run has are shown. */
-export const HEADLINE_METRICS = ['accuracy', 'f1_macro', 'roc_auc', 'log_loss', 'mae', 'rmse', 'r2'] as const;
+export const HEADLINE_METRICS = [
+  'accuracy',
+  'majority_baseline',
+  'balanced_accuracy',
+  'f1_macro',
+  'roc_auc',
+  'log_loss',
+  'mae',
+  'rmse',
+  'r2',
+] as const;
 
 /** A column the table sorts by: a fixed one, or `metric:<key>` for a test metric. */
 export type RunSortKey =

@@ -110,6 +110,11 @@ describe('cairn retrain', () => {
       challenger: { version: 2 },
     });
     expect(typeof d.promoted).toBe('boolean');
+    // The model has 40 labelled requests and no saved policy: they join by default, as a new dataset version.
+    expect(d).toMatchObject({ labelledRowsAdded: 40, dataset: { name: 'flowers', version: 2 } });
+    expect(d.reason).toMatch(
+      /held-out rows \(trained on new version 2 of dataset "flowers": version 1 plus 40 labelled requests\)/,
+    );
     expect(Object.keys(d.champion!.metrics).sort()).toEqual([
       'accuracy',
       'f1_macro',
@@ -122,7 +127,8 @@ describe('cairn retrain', () => {
       'precision_macro',
       'recall_macro',
     ]);
-    const text = cairn('retrain', 'flowers').stdout;
+    // Whether or not the challenger won, --force retrains (with nothing new it would be refused).
+    const text = cairn('retrain', 'flowers', '--force').stdout;
     expect(text).toMatch(
       /^flowers: version 3 (promoted to production|not promoted; version \d keeps production)\nreason: /,
     );

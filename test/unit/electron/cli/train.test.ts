@@ -37,8 +37,10 @@ describe('cairn train', () => {
     });
     expect(Object.keys(out.metrics.test).sort()).toEqual([
       'accuracy',
+      'balanced_accuracy',
       'f1_macro',
       'log_loss',
+      'majority_baseline',
       'precision_macro',
       'recall_macro',
       'roc_auc',

@@ -5,8 +5,10 @@ import {
   formatBytes,
   formatCell,
   formatCount,
+  formatFull,
   formatPercent,
   formatStat,
+  formatTicks,
   shortHash,
 } from '../../../../renderer/src/lib/format.js';
 
@@ -30,6 +32,22 @@ describe('format', () => {
     expect(formatStat(Number.POSITIVE_INFINITY)).toBe('∞');
     expect(formatStat('2024-01-05T00:00:00.000Z')).toBe('2024-01-05');
     expect(formatStat(true)).toBe('true');
+  });
+
+  it('labels evenly spaced ticks with the decimals that tell neighbours apart, and shows values in full on hover', () => {
+    // Bin edges 0.7215 apart: one decimal, where 4 significant digits gave 0.9215 and 1.643.
+    expect(formatTicks([0.2, 0.9215, 1.643, 2.3645])).toEqual(['0.2', '0.9', '1.6', '2.4']);
+    // A price histogram: whole numbers, grouped.
+    expect(formatTicks([334, 1258.45, 2182.9, 3107.35])).toEqual(['334', '1,258', '2,183', '3,107']);
+    // Narrow bins keep as many decimals as they need, and rounding that makes neighbours equal adds one.
+    expect(formatTicks([0.5, 0.5125, 0.525])).toEqual(['0.50', '0.51', '0.53']);
+    expect(formatTicks([1.04, 1.06, 1.08])).toEqual(['1.04', '1.06', '1.08']);
+    expect(formatTicks([1e-6, 2e-6])).toEqual(['1e-6', '2e-6']);
+    expect(formatTicks([-0.1, 0, 0.1])).toEqual(['-0.1', '0.0', '0.1']);
+    // A prediction rounds on screen; its title has every digit it has.
+    expect(formatStat(2956.7493038051307)).toBe('2,957');
+    expect(formatFull(2956.7493038051307)).toBe('2956.74930380513');
+    expect(formatFull(0.1 + 0.2)).toBe('0.3');
   });
 
   it('compacts ISO instants and leaves other strings alone', () => {

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLimitFor } from '../../../../../electron/core/datasets/duck.js';
 import { importFile, type ImportOutcome } from '../../../../../electron/core/datasets/import-file.js';
 import { literal, openDuck } from '../../../../../electron/core/datasets/duck.js';
+import { inspectFile } from '../../../../../electron/core/datasets/file-check.js';
+import { readSourceAsImported } from '../../../../../electron/core/datasets/to-parquet.js';
 import { CairnError } from '../../../../../electron/core/errors.js';
 import { FIXTURES, tempDir } from '../helpers.js';
 
@@ -115,6 +117,39 @@ describe('importFile', () => {
     await writeFile(file, `${lines.join('\n')}\n`);
     const o = created((await run(file)).outcome);
     expect(o.columns.map((c) => c.type)).toEqual(['integer', 'numeric', 'boolean', 'datetime', 'categorical']);
+  });
+
+  it('keeps yes/no, y/n and t/f as written (a category), where true/false is a boolean', async () => {
+    const file = path.join(dir, 'worded.csv');
+    const lines = ['card,short,letter,flag'];
+    for (let i = 0; i < 12; i++) {
+      const on = i % 3 === 0;
+      lines.push(`${on ? 'yes' : 'no'},${on ? 'Y' : 'N'},${on ? 't' : 'f'},${on ? 'TRUE' : 'False'}`);
+    }
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const o = created((await run(file)).outcome);
+    expect(o.columns.map((c) => [c.name, c.type, c.storageType])).toEqual([
+      ['card', 'categorical', 'VARCHAR'],
+      ['short', 'categorical', 'VARCHAR'],
+      ['letter', 'categorical', 'VARCHAR'],
+      ['flag', 'boolean', 'BOOLEAN'],
+    ]);
+    expect(o.columns[0]?.topValues?.map((t) => [t.value, t.count])).toEqual([
+      ['no', 8],
+      ['yes', 4],
+    ]);
+    // A file scored or labelled later reads the same words, so they match the model's classes.
+    const { instance, conn } = await openDuck();
+    try {
+      const source = await readSourceAsImported(conn, await inspectFile(file));
+      expect((await conn.runAndReadAll(`SELECT * FROM ${source} LIMIT 2`)).getRowsJS()).toEqual([
+        ['yes', 'Y', 't', true],
+        ['no', 'N', 'f', false],
+      ]);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
   });
 
   it('fails, naming the file, when the file is rewritten while it is imported', async () => {

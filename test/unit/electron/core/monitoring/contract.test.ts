@@ -182,6 +182,8 @@ describe('retrain policies and triggers', () => {
       metric: 'mae',
       margin: 0,
       alias: 'production',
+      // The model has labelled requests (the two accepted by the CSV feedback above), so they join by default.
+      includeLabelledRequests: true,
       saved: false,
     });
     await expect(
@@ -222,7 +224,9 @@ describe('retrain policies and triggers', () => {
       expect(d).toMatchObject({
         trigger: 'dataset',
         triggerDetail: 'new version 2 of dataset "prices"',
-        dataset: { name: 'prices', version: 2 },
+        // Version 2 plus the labelled requests, which the saved policy includes by default.
+        dataset: { name: 'prices', version: 3 },
+        labelledRowsAdded: 2,
         metric: 'rmse',
         margin: 0.5,
       });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Alert, EventName, EventPayload, RetrainDecision } from '../../../../../shared/api.js';
 import { RequestLogDb } from '../../../../../electron/core/db/request-log-db.js';
+import type { CairnError } from '../../../../../electron/core/errors.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { startEndpoint, type RunningEndpoint } from '../../../../../electron/core/serving/endpoint.js';
 import { resolveServedModels } from '../../../../../electron/core/serving/resolve.js';
@@ -228,6 +229,44 @@ describe('live accuracy and retraining', () => {
     ]);
   }, 120_000);
 
+  it('"Retrain now" with nothing new is refused and says why, unless forced; labelled requests are on by default', async () => {
+    // The champion was trained on dataset version 1, the newest; the policy leaves out the labels.
+    const plan = await service.invoke('monitoring.retrainPlan', { model: 'sensors' });
+    expect(plan).toMatchObject({
+      championVersion: 1,
+      championDataset: { name: 'sensors', version: 1 },
+      newestDataset: { name: 'sensors', version: 1 },
+      labelledInChampion: 0,
+      labelledToAdd: 0,
+      labelledAvailable: 200,
+      nothingNew: true,
+    });
+    expect(plan.summary).toBe(
+      'nothing changed since version 1 was trained: the same version 1 of dataset "sensors" and no labelled requests' +
+        " (the policy leaves out the model's 200 labelled requests); a retrain would build the same model again",
+    );
+    const versions = (await service.invoke('models.get', { name: 'sensors' })).versions.length;
+    const refused = await service.invoke('monitoring.retrainNow', { model: 'sensors' }).then(
+      () => undefined,
+      (err: unknown) => err as CairnError,
+    );
+    expect(refused?.code).toBe('conflict');
+    expect(refused?.message).toMatch(/^nothing changed since version 1 was trained: .*; force it to retrain anyway$/);
+    expect((await service.invoke('models.get', { name: 'sensors' })).versions).toHaveLength(versions);
+    // A policy saved without saying is on for labelled requests once there are any: then there is something new.
+    const policy = await service.invoke('monitoring.retrainPolicy.set', { model: 'sensors', metric: 'accuracy' });
+    expect(policy.includeLabelledRequests).toBe(true);
+    expect(await service.invoke('monitoring.retrainPlan', { model: 'sensors' })).toMatchObject({
+      labelledToAdd: 200,
+      nothingNew: false,
+    });
+    await service.invoke('monitoring.retrainPolicy.set', {
+      model: 'sensors',
+      metric: 'accuracy',
+      includeLabelledRequests: false,
+    });
+  });
+
   it('a worse challenger is not promoted', async () => {
     // The newest data: the oldest 70 % (what the challenger trains on) follow another concept.
     await writeFile(
@@ -235,6 +274,10 @@ describe('live accuracy and retraining', () => {
       sensorsCsv(300, 2, (i) => (i < 220 ? 'B' : 'A')),
     );
     await service.invoke('datasets.importNow', { path: path.join(dir, 'sensors.csv'), name: 'sensors' });
+    expect((await service.invoke('monitoring.retrainPlan', { model: 'sensors' })).summary).toBe(
+      'a retrain would train on version 2 of dataset "sensors"' +
+        " (the policy leaves out the model's 200 labelled requests); version 1 was trained on version 1",
+    );
     const decision = await service.invoke('monitoring.retrainNow', { model: 'sensors' });
     expect(decision).toMatchObject({
       trigger: 'manual',

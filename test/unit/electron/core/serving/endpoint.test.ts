@@ -139,16 +139,20 @@ describe('prediction API', () => {
     expect((await post(`${e.url}/v1/models/flowers/predict`, { rows: [flower] })).status).toBe(400);
   });
 
-  it('answers 415 for a body that is not JSON', async () => {
+  it('answers 415 for a body not sent as JSON, and 400 for one that claims to be JSON and is not', async () => {
     const text = await fetch(`${e.url}/v1/models/flowers/predict`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: 'x1=1',
     });
     expect(text.status).toBe(415);
+    expect(((await text.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
     const bad = await post(`${e.url}/v1/models/flowers/predict`, '{"instances": [');
-    expect(bad.status).toBe(415);
-    expect((bad.json.error as { code: string }).code).toBe('unsupported_media_type');
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ code: 'invalid_json', message: 'the body is not valid JSON' });
+    const empty = await post(`${e.url}/v1/models/flowers/predict`, '');
+    expect(empty.status).toBe(400);
+    expect(empty.json.error).toMatchObject({ code: 'invalid_json', message: 'the body is empty, not JSON' });
   });
 
   it('counts refusals made before a prediction route in its live traffic (no such route, not JSON)', async () => {
@@ -158,7 +162,7 @@ describe('prediction API', () => {
     };
     const before = refused();
     expect((await fetch(`${e.url}/v2/nothing`, { method: 'POST' })).status).toBe(404);
-    expect((await post(`${e.url}/v1/models/flowers/predict`, '{"instances": [')).status).toBe(415);
+    expect((await post(`${e.url}/v1/models/flowers/predict`, '{"instances": [')).status).toBe(400);
     expect(refused() - before).toBe(2);
   });
 

@@ -9,13 +9,13 @@ function generatedCsv(header: string, rows: number, seed: number, row: (random: 
   return `${lines.join('\n')}\n`;
 }
 
-/** Two numeric features and a colour; label "yes" when x1 + x2 > 0 (colour is noise). */
+/** Two numeric features and a colour; label true when x1 + x2 > 0 (colour is noise), a boolean column. */
 export function classificationCsv(rows = 200, seed = 1): string {
   return generatedCsv('x1,x2,color,label', rows, seed, (random, i) => {
     const x1 = random() * 4 - 2;
     const x2 = random() * 4 - 2;
     const color = ['red', 'green', 'blue'][i % 3];
-    return `${x1.toFixed(3)},${x2.toFixed(3)},${color},${x1 + x2 > 0 ? 'yes' : 'no'}`;
+    return `${x1.toFixed(3)},${x2.toFixed(3)},${color},${x1 + x2 > 0 ? 'true' : 'false'}`;
   });
 }
 

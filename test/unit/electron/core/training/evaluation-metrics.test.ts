@@ -72,6 +72,20 @@ describe('classification metrics', () => {
     expect(m.f1_macro).toBeCloseTo((2 / 3 + 0 + 0.8) / 3, 12); // 0.4889
   });
 
+  it('puts accuracy beside the majority-class baseline and balanced accuracy, as scikit-learn computes it', () => {
+    // 7 of 10 rows are class 0: always answering 0 scores 0.7; this model scores 0.8 by favouring it.
+    const yTrue = i32([0, 0, 0, 0, 0, 0, 0, 1, 1, 2]);
+    const m = classificationMetrics(yTrue, probaFor([0, 0, 0, 0, 0, 0, 0, 0, 1, 0], 3), 3);
+    expect(m.accuracy).toBeCloseTo(0.8, 12);
+    expect(m.majority_baseline).toBeCloseTo(0.7, 12);
+    // sklearn.metrics.balanced_accuracy_score: (1 + 1/2 + 0) / 3 = 0.5.
+    expect(m.balanced_accuracy).toBeCloseTo(0.5, 12);
+    // A class absent from the rows does not count, as in scikit-learn.
+    const absent = classificationMetrics(i32([0, 0, 1]), probaFor([0, 1, 1], 3), 3);
+    expect(absent.balanced_accuracy).toBeCloseTo((1 / 2 + 1) / 2, 12);
+    expect(absent.majority_baseline).toBeCloseTo(2 / 3, 12);
+  });
+
   it('gives 0 precision to a class never predicted and 0 recall to a class never present', () => {
     // true [0,0,1], pred [0,0,0]: class 1 never predicted (P = 0/0 → 0), class 2 absent (R = 0/0 → 0).
     const per = perClassScores(confusionMatrix(i32([0, 0, 1]), i32([0, 0, 0]), 3));

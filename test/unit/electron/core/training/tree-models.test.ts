@@ -115,9 +115,9 @@ describe('gradient-boosted trees as a model kind', () => {
     x[2] = colorStep.categories.indexOf('red') + 1;
     x[8] = colorStep.categories.indexOf('blue') + 1;
     const expected = loaded.predictor.predict(x, 3);
-    // yes/no read as a boolean column: the classes are "false" and "true".
+    // yes/no kept as written: the classes are the file's own words.
     const classes = r.classes as string[];
-    expect(classes).toEqual(['false', 'true']);
+    expect(classes).toEqual(['no', 'yes']);
     const got = (r.predictions as { probabilities: Record<string, number> }[]).flatMap((p) =>
       classes.map((c) => p.probabilities[c] as number),
     );

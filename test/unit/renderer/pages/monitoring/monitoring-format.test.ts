@@ -9,6 +9,7 @@ import {
   liveNote,
   liveTone,
   ruleDefaults,
+  servedText,
   thresholdFromInput,
   thresholdToInput,
 } from '../../../../../renderer/src/pages/monitoring/monitoring-format.js';
@@ -25,6 +26,13 @@ const live = (over: Partial<LiveQuality>): LiveQuality => ({
 });
 
 describe('monitoring figures', () => {
+  it('names the version a bare model name serves: production, else the latest', () => {
+    const alias = (a: string, version: number) => ({ alias: a, version, updatedAt: '' });
+    expect(servedText({ latestVersion: 2, aliases: [alias('production', 1)] })).toBe('serves v1 · latest v2');
+    expect(servedText({ latestVersion: 2, aliases: [alias('Production', 2)] })).toBe('serves v2');
+    expect(servedText({ latestVersion: 3, aliases: [alias('staging', 1)] })).toBe('serves v3');
+  });
+
   it('offers the live metric that fits the task', () => {
     expect(alertMetricsFor('classification')).toContain('live_accuracy');
     expect(alertMetricsFor('classification')).not.toContain('live_mae');
