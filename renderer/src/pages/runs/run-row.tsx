@@ -227,9 +227,24 @@ function runCell(c: RunColumn, { run, progress, now, selected, cancelling, onTog
         </div>
       );
     default: {
-      const v = run.testMetrics?.[c.id.slice('metric:'.length)];
+      const key = c.id.slice('metric:'.length);
+      const v = run.testMetrics?.[key];
+      const baseline = key === 'accuracy' ? run.testMetrics?.majority_baseline : undefined;
+      // An accuracy no better than always answering the most common class is no skill at all.
+      const noSkill = typeof v === 'number' && typeof baseline === 'number' && v <= baseline;
       return (
-        <div key={c.id} className={cls} role="gridcell" style={style}>
+        <div
+          key={c.id}
+          className={noSkill ? `${cls} runs-no-skill` : cls}
+          role="gridcell"
+          style={style}
+          title={
+            typeof baseline === 'number'
+              ? `Majority-class baseline ${formatMetric(baseline)}${noSkill ? ': this accuracy does not beat it' : ''}`
+              : undefined
+          }
+          data-testid={key === 'accuracy' ? 'run-accuracy' : undefined}
+        >
           {typeof v === 'number' ? formatMetric(v) : <span className="muted">—</span>}
         </div>
       );
