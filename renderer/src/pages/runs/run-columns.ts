@@ -24,7 +24,7 @@ const METRIC_HEADERS: Record<string, { label: string; title: string; width: numb
   balanced_accuracy: {
     label: 'bal. acc.',
     title: 'Test balanced accuracy: mean recall over classes, each class weighted the same (higher is better)',
-    width: 80,
+    width: 88,
   },
   f1_macro: { label: 'F1', title: 'Test F1, macro average over classes (higher is better)', width: 72 },
   roc_auc: { label: 'ROC AUC', title: 'Test area under the ROC curve (higher is better)', width: 88 },
