@@ -1,6 +1,6 @@
 // Picking rows of a row-major feature matrix: a seeded sample of row numbers, and those rows copied
 // out. Explanations sample test rows to score and training rows to integrate over.
-import { seededRandom, shuffleInPlace } from '../training/seeded-random.js';
+import { sampleWithoutReplacement, seededRandom } from '../training/seeded-random.js';
 
 /** Rows `picked` of a row-major matrix `x` of width d. */
 export function takeRows(x: Float32Array, d: number, picked: ArrayLike<number>): Float32Array {
@@ -14,7 +14,6 @@ export function takeRows(x: Float32Array, d: number, picked: ArrayLike<number>):
 
 /** `k` row numbers below n, a seeded sample in ascending order (all of them when n ≤ k). */
 export function sampleRows(n: number, k: number, seed: number): Uint32Array {
-  const all = Uint32Array.from({ length: n }, (_, i) => i);
-  if (n <= k) return all;
-  return shuffleInPlace(all, seededRandom(seed)).subarray(0, k).sort();
+  if (n <= k) return Uint32Array.from({ length: n }, (_, i) => i);
+  return sampleWithoutReplacement(n, k, seededRandom(seed));
 }
