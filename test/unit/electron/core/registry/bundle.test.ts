@@ -71,6 +71,7 @@ describe('export and import', () => {
       'artifact.json',
       'bundle.json',
       'card.json',
+      'explain.json',
       'model.json',
       'preprocess.json',
       'weights.bin',

@@ -89,7 +89,7 @@ describe('training runs', () => {
     });
     expect(first.preprocess).toMatchObject({ format: 'cairn-preprocess/1' });
     expect(await filesUnder(path.join(home, 'models'))).toEqual(
-      ['artifact.json', 'card.json', 'model.json', 'preprocess.json', 'weights.bin'].map((f) =>
+      ['artifact.json', 'card.json', 'explain.json', 'model.json', 'preprocess.json', 'weights.bin'].map((f) =>
         path.join('flowers', '1', f),
       ),
     );
