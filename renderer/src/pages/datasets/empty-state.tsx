@@ -14,7 +14,8 @@ export function EmptyState({ onFiles }: { onFiles: (files: File[]) => void }) {
     <EmptyPage icon="⇩" title="Import your first dataset" testId="empty-state">
       <p>
         Drag a <strong>CSV</strong>, <strong>TSV</strong>, <strong>JSON</strong>/<strong>NDJSON</strong> or{' '}
-        <strong>Parquet</strong> file onto this window, or choose one.
+        <strong>Parquet</strong> file onto this window, or choose one. Pictures come as a folder with one folder per
+        class (dropped on the desktop app) or a <strong>.zip</strong> of one.
       </p>
       <FileButton onFiles={onFiles} testId="empty-import" />
       <p className="muted small">

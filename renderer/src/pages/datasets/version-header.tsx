@@ -13,6 +13,8 @@ interface VersionHeaderProps {
 
 export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps) {
   const { dataset, versions, version: v } = detail;
+  // An image dataset counts pictures and classes where a table counts rows and columns.
+  const pictures = dataset.kind === 'images';
   return (
     <header className="version-header">
       <div className="version-title">
@@ -37,11 +39,11 @@ export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps
       </div>
       <dl className="facts" data-testid="version-facts">
         <div>
-          <dt>Rows</dt>
+          <dt>{pictures ? 'Images' : 'Rows'}</dt>
           <dd data-testid="row-count">{formatCount(v.rows)}</dd>
         </div>
         <div>
-          <dt>Columns</dt>
+          <dt>{pictures ? 'Classes' : 'Columns'}</dt>
           <dd data-testid="column-count">{formatCount(v.columns)}</dd>
         </div>
         <div>
@@ -60,7 +62,7 @@ export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps
         </div>
         {v.skippedRows > 0 && (
           <div>
-            <dt>Skipped rows</dt>
+            <dt>{pictures ? 'Unreadable files' : 'Skipped rows'}</dt>
             <dd className="warn" data-testid="skipped-rows">
               {formatCount(v.skippedRows)}
             </dd>
