@@ -14,7 +14,7 @@ import { ImageDatasetView } from './image-dataset-view.js';
 import { RowsTable } from './rows-table.js';
 import { SchemaList } from './schema-list.js';
 import { costlyTypeChange, describeInvalid, type InvalidCount } from './type-change.js';
-import { VersionHeader } from './version-header.js';
+import { TrainButton, VersionHeader } from './version-header.js';
 // The confirm dialog's frame and buttons, as the other pages that ask before a step load them.
 import '../../styles/models.css';
 
@@ -81,17 +81,7 @@ export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewPro
       <VersionHeader
         detail={d}
         onVersion={(version) => onSelect({ datasetId: d.dataset.id, version })}
-        actions={
-          <button
-            type="button"
-            className="btn btn-primary"
-            data-testid="train-open"
-            onClick={() => setTraining(true)}
-            disabled={d.version.rows === 0}
-          >
-            Train…
-          </button>
-        }
+        actions={<TrainButton onClick={() => setTraining(true)} disabled={d.version.rows === 0} />}
       />
       {training && <TrainDialog detail={d} onClose={() => setTraining(false)} onStarted={openRun} />}
       {typeError && <ErrorPanel title="Could not change the column type" error={typeError} />}

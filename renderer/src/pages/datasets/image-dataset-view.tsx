@@ -12,7 +12,7 @@ import { useAsync } from '../../lib/use-async.js';
 import type { Selection } from './datasets-page.js';
 import { ImageGallery } from './image-gallery.js';
 import { aspectRatioOption, classChartHeight, classCountsOption } from './image-profile.js';
-import { VersionHeader } from './version-header.js';
+import { TrainButton, VersionHeader } from './version-header.js';
 
 interface ImageDatasetViewProps {
   detail: DatasetDetail;
@@ -33,17 +33,7 @@ export function ImageDatasetView({ detail: d, onSelect }: ImageDatasetViewProps)
       <VersionHeader
         detail={d}
         onVersion={(version) => onSelect({ datasetId: d.dataset.id, version })}
-        actions={
-          <button
-            type="button"
-            className="btn btn-primary"
-            data-testid="train-open"
-            aria-expanded={trainAsked}
-            onClick={() => setTrainAsked((v) => !v)}
-          >
-            Train…
-          </button>
-        }
+        actions={<TrainButton onClick={() => setTrainAsked((v) => !v)} expanded={trainAsked} />}
       />
       {trainAsked && (
         <p className="image-train-note" role="status" data-testid="train-unavailable">

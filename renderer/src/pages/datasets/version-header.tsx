@@ -85,3 +85,27 @@ export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps
     </header>
   );
 }
+
+/** The version's Train… button, the same on a table's page and a picture dataset's. */
+export function TrainButton({
+  onClick,
+  disabled,
+  expanded,
+}: {
+  onClick: () => void;
+  disabled?: boolean;
+  expanded?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      className="btn btn-primary"
+      data-testid="train-open"
+      onClick={onClick}
+      disabled={disabled}
+      aria-expanded={expanded}
+    >
+      Train…
+    </button>
+  );
+}
