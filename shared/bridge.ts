@@ -11,6 +11,8 @@ export const EVENT_CHANNEL = 'cairn:event';
 export const GRANT_READ_CHANNEL = 'cairn:grant-read';
 /** (suggested file name) -> GrantReply<{handle, name} | null>: main shows a save dialog. */
 export const GRANT_SAVE_CHANNEL = 'cairn:grant-save';
+/** () -> GrantReply<{handle, name} | null>: main shows a folder dialog (a folder of pictures). */
+export const GRANT_FOLDER_CHANNEL = 'cairn:grant-folder';
 
 /**
  * Every event name in shared/api.ts `events`. Kept as a literal list because importing `events`
@@ -62,4 +64,9 @@ export interface CairnBridge {
    * to pass as a call's output path and the chosen file's name, or null when cancelled.
    */
   chooseSaveFile(suggestedName: string): Promise<{ handle: string; name: string } | null>;
+  /**
+   * Asks for a folder to import (the system's folder dialog): a read handle and the folder's name,
+   * or null when cancelled. A file input cannot pick a folder as one thing.
+   */
+  chooseFolder(): Promise<{ handle: string; name: string } | null>;
 }

@@ -72,6 +72,8 @@ export interface GrantRequestDeps {
   trusted: (senderUrl: string | undefined) => boolean;
   /** Shows a save dialog (which asks before replacing a file); the chosen path, or undefined if cancelled. */
   showSaveDialog: (suggestedName: string) => Promise<string | undefined>;
+  /** Shows a folder dialog; the chosen folder, or undefined if cancelled. */
+  showFolderDialog: () => Promise<string | undefined>;
 }
 
 export type GrantReply<T> =
@@ -124,4 +126,15 @@ export async function grantSave(
   const chosen = await deps.showSaveDialog(name || 'export.zip');
   if (!chosen) return { ok: true, result: null };
   return { ok: true, result: { handle: deps.grants.grant(chosen, 'write'), name: path.basename(chosen) } };
+}
+
+/** A read grant for a folder the user chose in a folder dialog (pictures); null when they cancelled. */
+export async function grantFolder(
+  deps: GrantRequestDeps,
+  senderUrl: string | undefined,
+): Promise<GrantReply<{ handle: string; name: string } | null>> {
+  if (!deps.trusted(senderUrl)) return refused;
+  const chosen = await deps.showFolderDialog();
+  if (!chosen) return { ok: true, result: null };
+  return { ok: true, result: { handle: deps.grants.grant(chosen, 'read'), name: path.basename(chosen) } };
 }

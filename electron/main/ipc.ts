@@ -2,10 +2,16 @@
 // call is checked against its sender frame, so only the app's own UI reaches the engine.
 import { BrowserWindow, dialog, ipcMain, type WebFrameMain } from 'electron';
 import type { ApiErrorShape, CallReply, MethodName } from '../../shared/api.js';
-import { CALL_CHANNEL, EVENT_CHANNEL, GRANT_READ_CHANNEL, GRANT_SAVE_CHANNEL } from '../../shared/bridge.js';
+import {
+  CALL_CHANNEL,
+  EVENT_CHANNEL,
+  GRANT_FOLDER_CHANNEL,
+  GRANT_READ_CHANNEL,
+  GRANT_SAVE_CHANNEL,
+} from '../../shared/bridge.js';
 import type { CairnService } from '../core/service.js';
 import { isTrustedUrl } from './app-origin.js';
-import { grantRead, grantSave, type FileGrants, type GrantRequestDeps } from './file-grants.js';
+import { grantFolder, grantRead, grantSave, type FileGrants, type GrantRequestDeps } from './file-grants.js';
 
 function refusal(error: ApiErrorShape): CallReply<MethodName> {
   return { ok: false, error };
@@ -41,8 +47,8 @@ export function forwardEvents(
 }
 
 /**
- * Routes the two grant channels: a read handle for a file the preload got from a drop or a file
- * input, and a write handle from a save dialog. Returns a function that removes the handlers.
+ * Routes the three grant channels: a read handle for a file the preload got from a drop or a file
+ * input, a write handle from a save dialog, and a read handle for a folder from a folder dialog. Returns a function that removes the handlers.
  */
 export function handleFileGrants(grants: FileGrants, devServerUrl?: string): () => void {
   const deps = (sender: Electron.WebContents): GrantRequestDeps => ({
@@ -59,6 +65,15 @@ export function handleFileGrants(grants: FileGrants, devServerUrl?: string): () 
       const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
       return r.canceled ? undefined : r.filePath;
     },
+    showFolderDialog: async () => {
+      const win = BrowserWindow.fromWebContents(sender);
+      const options: Electron.OpenDialogOptions = {
+        title: 'Import a folder of pictures',
+        properties: ['openDirectory'],
+      };
+      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return r.canceled ? undefined : r.filePaths[0];
+    },
   });
   ipcMain.handle(GRANT_READ_CHANNEL, (event, file: unknown) =>
     grantRead(deps(event.sender), event.senderFrame?.url, file),
@@ -66,8 +81,10 @@ export function handleFileGrants(grants: FileGrants, devServerUrl?: string): () 
   ipcMain.handle(GRANT_SAVE_CHANNEL, (event, name: unknown) =>
     grantSave(deps(event.sender), event.senderFrame?.url, name),
   );
+  ipcMain.handle(GRANT_FOLDER_CHANNEL, (event) => grantFolder(deps(event.sender), event.senderFrame?.url));
   return () => {
     ipcMain.removeHandler(GRANT_READ_CHANNEL);
     ipcMain.removeHandler(GRANT_SAVE_CHANNEL);
+    ipcMain.removeHandler(GRANT_FOLDER_CHANNEL);
   };
 }

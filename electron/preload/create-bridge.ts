@@ -4,6 +4,7 @@ import type { CallReply, EventName, MethodName } from '../../shared/api.js';
 import {
   CALL_CHANNEL,
   EVENT_CHANNEL,
+  GRANT_FOLDER_CHANNEL,
   GRANT_READ_CHANNEL,
   GRANT_SAVE_CHANNEL,
   isBridgeEventName,
@@ -86,5 +87,7 @@ export function createBridge(ipc: BridgeIpc, getPathForFile: (file: File) => str
   const chooseSaveFile = (suggestedName: string): Promise<{ handle: string; name: string } | null> =>
     granted(GRANT_SAVE_CHANNEL, typeof suggestedName === 'string' ? suggestedName : '');
 
-  return Object.freeze({ call, on, grantFile, chooseSaveFile }) as CairnBridge;
+  const chooseFolder = (): Promise<{ handle: string; name: string } | null> => granted(GRANT_FOLDER_CHANNEL, null);
+
+  return Object.freeze({ call, on, grantFile, chooseSaveFile, chooseFolder }) as CairnBridge;
 }

@@ -95,7 +95,13 @@ export function App({ transport }: { transport: Transport }) {
 
   const onDrop = ({ files, folders }: Dropped) => {
     for (const file of files) imports.start({ file, source: transport.sourceFor(file) });
-    for (const folder of folders) imports.reject(folder, folderError(folder));
+    // The desktop app grants a dropped folder's path like a file's, and the engine imports a folder
+    // as pictures; a browser cannot upload a folder as one file.
+    for (const folder of folders) {
+      if (transport.host === 'desktop' && folder.file)
+        imports.start({ file: folder.file, source: transport.sourceFor(folder.file) });
+      else imports.reject(folder.name, folderError(folder.name));
+    }
     navigate(routeOf('datasets'));
   };
 
@@ -171,10 +177,10 @@ export function App({ transport }: { transport: Transport }) {
   );
 }
 
-/** Why a dropped folder is not imported: it is not an empty table, as its 0-byte File would read. */
+/** Why a folder dropped in the browser is not imported: a browser uploads files, not folders. */
 function folderError(name: string): ApiError {
   return new ApiError({
     code: 'invalid_argument',
-    message: `${name} is a folder: Cairn imports table files (CSV, TSV, JSON, NDJSON or Parquet), one dataset per file. Drop the files inside it instead; folders of images are not supported yet.`,
+    message: `${name} is a folder, and a browser cannot upload a folder as one file. For pictures (a folder of class folders), zip the folder and drop or import the .zip; for tables, drop the files inside it. The desktop app and \`cairn import ${name}\` import a folder as it is.`,
   });
 }

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       };
     });
     assert.deepEqual(surface, {
-      keys: ['call', 'chooseSaveFile', 'grantFile', 'on'],
+      keys: ['call', 'chooseFolder', 'chooseSaveFile', 'grantFile', 'on'],
       frozen: true,
       require: 'undefined',
       process: 'undefined',

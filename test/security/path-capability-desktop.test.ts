@@ -5,10 +5,16 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRANT_READ_CHANNEL, GRANT_SAVE_CHANNEL } from '../../shared/bridge.js';
+import { GRANT_FOLDER_CHANNEL, GRANT_READ_CHANNEL, GRANT_SAVE_CHANNEL } from '../../shared/bridge.js';
 import { grantedFiles } from '../../electron/core/file-access.js';
 import { CairnService } from '../../electron/core/service.js';
-import { FileGrants, grantRead, grantSave, type GrantRequestDeps } from '../../electron/main/file-grants.js';
+import {
+  FileGrants,
+  grantFolder,
+  grantRead,
+  grantSave,
+  type GrantRequestDeps,
+} from '../../electron/main/file-grants.js';
 import { createBridge, type BridgeIpc } from '../../electron/preload/create-bridge.js';
 import { tempDir } from '../unit/electron/core/helpers.js';
 
@@ -49,6 +55,7 @@ describe('grant table', () => {
       grants,
       trusted: (url) => url === 'app://cairn/index.html',
       showSaveDialog: () => Promise.resolve(undefined),
+      showFolderDialog: () => Promise.resolve(undefined),
     };
     expect(await grantRead(deps, 'https://evil.example/', file)).toMatchObject({
       ok: false,
@@ -80,6 +87,7 @@ describe('grant table', () => {
         asked.push(name);
         return Promise.resolve(name === 'cancel.zip' ? undefined : chosen);
       },
+      showFolderDialog: () => Promise.resolve(undefined),
     };
     expect(await grantSave(deps, 'https://evil.example/', 'x.zip')).toMatchObject({ ok: false });
     expect(asked).toEqual([]);
@@ -88,6 +96,33 @@ describe('grant table', () => {
     expect(asked).toEqual(['flowers-v1.zip']);
     expect(r.ok && r.result && grants.resolve(r.result.handle, 'write')).toBe(chosen);
     expect(await grantSave(deps, 'app://cairn/index.html', 'cancel.zip')).toEqual({ ok: true, result: null });
+  });
+
+  it('grants a folder read only to the app UI, and only for what the folder dialog returned', async () => {
+    const grants = new FileGrants();
+    let shown = 0;
+    let answer: string | undefined = dir;
+    const deps: GrantRequestDeps = {
+      grants,
+      trusted: (url) => url === 'app://cairn/index.html',
+      showSaveDialog: () => Promise.resolve(undefined),
+      showFolderDialog: () => {
+        shown++;
+        return Promise.resolve(answer);
+      },
+    };
+    expect(await grantFolder(deps, 'https://evil.example/')).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
+    expect(shown).toBe(0);
+    const r = await grantFolder(deps, 'app://cairn/index.html');
+    expect(r.ok && r.result?.name).toBe(path.basename(dir));
+    expect(r.ok && r.result && grants.resolve(r.result.handle, 'read')).toBe(dir);
+    // A folder grant is a read: it cannot be written through.
+    expect(r.ok && r.result && grants.resolve(r.result.handle, 'write')).toBeUndefined();
+    answer = undefined;
+    expect(await grantFolder(deps, 'app://cairn/index.html')).toEqual({ ok: true, result: null });
   });
 });
 
@@ -129,6 +164,15 @@ describe('bridge', () => {
     const bridge = createBridge(fake.ipc, () => file);
     await expect(bridge.grantFile({} as File)).rejects.toThrow('no');
     await expect(bridge.chooseSaveFile('m.zip')).resolves.toEqual({ handle: 'cairn-file:w', name: 'm.zip' });
+  });
+
+  it('asks main for a folder with nothing from the page, and gives the page the handle and name', async () => {
+    const fake = fakeIpc((channel) =>
+      channel === GRANT_FOLDER_CHANNEL ? { ok: true, result: { handle: 'cairn-file:d', name: 'pets' } } : null,
+    );
+    const bridge = createBridge(fake.ipc, () => file);
+    await expect(bridge.chooseFolder()).resolves.toEqual({ handle: 'cairn-file:d', name: 'pets' });
+    expect(fake.invoked).toEqual([[GRANT_FOLDER_CHANNEL, null]]);
   });
 });
 

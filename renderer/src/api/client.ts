@@ -33,6 +33,11 @@ export interface Transport {
   /** A granted handle in the desktop app; an upload in the browser. */
   sourceFor(file: File): FileSource;
   /**
+   * The desktop app's folder dialog (a folder of pictures), as a read handle and the folder's name;
+   * null when cancelled. Absent in the browser, which cannot upload a folder as one file.
+   */
+  chooseFolder?: () => Promise<{ handle: string; name: string } | null>;
+  /**
    * Exports a model version: through a save dialog in the desktop app; in the browser, the URL of
    * its download (outputs never land on the server's disk).
    */
@@ -61,6 +66,7 @@ export function createTransport(): Transport {
           return handle;
         },
       }),
+      chooseFolder: () => bridge.chooseFolder(),
       async exportModel({ name, version }, format) {
         const chosen = await bridge.chooseSaveFile(exportFileName(name, version, format));
         if (!chosen) return { kind: 'cancelled' };

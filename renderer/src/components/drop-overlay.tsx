@@ -6,15 +6,23 @@ function hasFiles(ev: DragEvent): boolean {
   return Array.from(ev.dataTransfer?.types ?? []).includes('Files');
 }
 
-/** What a drop carried: files to import, and the names of folders (which arrive as empty "files"). */
+/** A dropped folder: its name, and the File standing for it (the desktop app grants its path). */
+export interface DroppedFolder {
+  name: string;
+  file?: File;
+}
+
+/** What a drop carried: files to import, and folders (which arrive as empty "files"). */
 export interface Dropped {
   files: File[];
-  folders: string[];
+  folders: DroppedFolder[];
 }
 
 /**
  * Splits a drop into files and folders. A folder comes through `files` as a File of 0 bytes that
- * reads as an empty table; only its entry (read during the drop event) says it is a folder.
+ * reads as an empty table; only its entry (read during the drop event) says it is a folder. Its
+ * File is kept: in the desktop app it carries the folder's path, and a folder of class folders
+ * imports as pictures.
  */
 export function splitDrop(dt: Pick<DataTransfer, 'items' | 'files'>): Dropped {
   const items = Array.from(dt.items ?? []).filter((i) => i.kind === 'file');
@@ -23,7 +31,7 @@ export function splitDrop(dt: Pick<DataTransfer, 'items' | 'files'>): Dropped {
   for (const item of items) {
     const entry = item.webkitGetAsEntry?.();
     const file = item.getAsFile();
-    if (entry?.isDirectory) out.folders.push(entry.name);
+    if (entry?.isDirectory) out.folders.push(file ? { name: entry.name, file } : { name: entry.name });
     else if (file) out.files.push(file);
   }
   return out;
@@ -78,7 +86,9 @@ export function DropOverlay({ onDrop }: { onDrop: (dropped: Dropped) => void }) 
     <div className="drop-overlay" data-testid="drop-overlay">
       <div className="drop-card">
         <div className="drop-title">Drop to import</div>
-        <div className="drop-sub">CSV, TSV, JSON, NDJSON or Parquet</div>
+        <div className="drop-sub">
+          CSV, TSV, JSON, NDJSON or Parquet; pictures as a folder of class folders or a .zip of one
+        </div>
       </div>
     </div>
   );

@@ -2,7 +2,8 @@
 // Playwright's setInputFiles all work.
 import { useRef } from 'react';
 
-export const ACCEPTED = '.csv,.tsv,.txt,.json,.ndjson,.jsonl,.parquet,text/csv,application/json';
+/** Table files, and a .zip of a folder of pictures (which imports as an image dataset). */
+export const ACCEPTED = '.csv,.tsv,.txt,.json,.ndjson,.jsonl,.parquet,.zip,text/csv,application/json,application/zip';
 
 interface FileButtonProps {
   onFiles: (files: File[]) => void;

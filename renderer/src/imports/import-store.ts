@@ -102,6 +102,18 @@ export class ImportStore {
     return id;
   }
 
+  /**
+   * Imports what the desktop app granted a handle for without a File (a folder chosen in the folder
+   * dialog: pictures), shown under its name; returns the task id.
+   */
+  startGranted({ name, handle }: { name: string; handle: string }): number {
+    const id = this.nextId++;
+    this.tasks = [{ id, fileName: name, badRows: 'fail', state: 'importing' }, ...this.tasks];
+    this.emit();
+    void this.run(id, { kind: 'handle', grant: () => Promise.resolve(handle) }, 'fail');
+    return id;
+  }
+
   /** Imports one of the samples Cairn ships, shown under its name; returns the task id. */
   startSample(sample: { id: string; name: string }): number {
     const id = this.nextId++;

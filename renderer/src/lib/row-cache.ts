@@ -2,10 +2,17 @@
 // fetches the pages covering it, at most a few at a time, and forgets pages it no longer needs
 // so millions of rows never sit in memory. A fast scroll across many pages fetches only the
 // pages still wanted when a fetch slot frees up, not every page the scrollbar passed over.
-import type { Cell, RowsPage } from '../../../shared/api.js';
+// A row is a table's cells by default; the image gallery keeps pictures the same way.
+import type { Cell } from '../../../shared/api.js';
 import { toApiError, type ApiError } from '../api/api-error.js';
 
-export type PageFetcher = (offset: number, limit: number) => Promise<RowsPage>;
+/** One page as the engine answers it: its rows and how many the query has in all. */
+export interface FetchedPage<Row> {
+  rows: Row[];
+  total: number;
+}
+
+export type PageFetcher<Row = Cell[]> = (offset: number, limit: number) => Promise<FetchedPage<Row>>;
 
 export interface RowCacheOptions {
   pageSize: number;
@@ -15,14 +22,14 @@ export interface RowCacheOptions {
   concurrency?: number;
 }
 
-export class RowPageCache {
+export class RowPageCache<Row = Cell[]> {
   readonly pageSize: number;
   total: number | undefined;
   error: ApiError | undefined;
   private readonly maxPages: number;
   private readonly concurrency: number;
   /** Insertion order doubles as recency: a page is re-inserted when it is wanted again. */
-  private readonly pages = new Map<number, Cell[][]>();
+  private readonly pages = new Map<number, Row[]>();
   private readonly inflight = new Set<number>();
   private wanted: number[] = [];
   /** Pages on screen, never evicted. */
@@ -31,7 +38,7 @@ export class RowPageCache {
   private disposed = false;
 
   constructor(
-    private readonly fetchPage: PageFetcher,
+    private readonly fetchPage: PageFetcher<Row>,
     options: RowCacheOptions,
   ) {
     this.pageSize = Math.max(1, Math.floor(options.pageSize));
@@ -40,7 +47,7 @@ export class RowPageCache {
   }
 
   /** The row at a position, or undefined while its page is loading. */
-  row(index: number): Cell[] | undefined {
+  row(index: number): Row | undefined {
     return this.pages.get(Math.floor(index / this.pageSize))?.[index % this.pageSize];
   }
 

@@ -32,7 +32,8 @@ export function DatasetList({ datasets, selected, onSelect, loading }: DatasetLi
                 {d.name}
               </span>
               <span className="dataset-meta">
-                {formatCount(d.rows)} rows · {formatCount(d.columns)} cols · {d.versionCount} version
+                {formatCount(d.rows)} {d.kind === 'images' ? 'pictures' : 'rows'} · {formatCount(d.columns)}{' '}
+                {d.kind === 'images' ? 'classes' : 'cols'} · {d.versionCount} version
                 {d.versionCount === 1 ? '' : 's'}
               </span>
             </button>

@@ -1,4 +1,5 @@
-// One dataset version: what it is (header), its schema and profile, and its rows.
+// One dataset version: what it is (header), its schema and profile, and its rows; an image
+// dataset's version is image-dataset-view.tsx's.
 import { useState } from 'react';
 import type { ColumnType, DatasetDetail } from '../../../../shared/api.js';
 import { useApp } from '../../app-context.js';
@@ -9,10 +10,11 @@ import { useAsync } from '../../lib/use-async.js';
 import { TrainDialog } from '../train/train-dialog.js';
 import { ColumnDetail } from './column-detail.js';
 import type { Selection } from './datasets-page.js';
+import { ImageDatasetView } from './image-dataset-view.js';
 import { RowsTable } from './rows-table.js';
 import { SchemaList } from './schema-list.js';
 import { costlyTypeChange, describeInvalid, type InvalidCount } from './type-change.js';
-import { VersionHeader } from './version-header.js';
+import { TrainButton, VersionHeader } from './version-header.js';
 // The confirm dialog's frame and buttons, as the other pages that ask before a step load them.
 import '../../styles/models.css';
 
@@ -47,6 +49,7 @@ export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewPro
   if (detail.error) return <ErrorPanel title="Could not open the dataset" error={detail.error} />;
   const d = detail.data;
   if (!d) return <div className="loading-pane muted">Loading dataset…</div>;
+  if (d.dataset.kind === 'images') return <ImageDatasetView detail={d} onSelect={onSelect} />;
 
   const column = d.columns.find((c) => c.name === focused) ?? d.columns[0];
 
@@ -78,17 +81,7 @@ export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewPro
       <VersionHeader
         detail={d}
         onVersion={(version) => onSelect({ datasetId: d.dataset.id, version })}
-        actions={
-          <button
-            type="button"
-            className="btn btn-primary"
-            data-testid="train-open"
-            onClick={() => setTraining(true)}
-            disabled={d.version.rows === 0}
-          >
-            Train…
-          </button>
-        }
+        actions={<TrainButton onClick={() => setTraining(true)} disabled={d.version.rows === 0} />}
       />
       {training && <TrainDialog detail={d} onClose={() => setTraining(false)} onStarted={openRun} />}
       {typeError && <ErrorPanel title="Could not change the column type" error={typeError} />}

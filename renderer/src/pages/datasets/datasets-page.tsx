@@ -11,6 +11,7 @@ import { useAsync } from '../../lib/use-async.js';
 import { DatasetList } from './dataset-list.js';
 import { DatasetView } from './dataset-view.js';
 import { EmptyState } from './empty-state.js';
+import { FolderButton } from './folder-button.js';
 import { ImportTasks } from './import-tasks.js';
 
 export interface Selection {
@@ -54,6 +55,7 @@ export function DatasetsPage({ route, importedTick }: { route: RouteOf<'datasets
           <h2>Datasets</h2>
           <FileButton onFiles={startImports} primary={datasets.length > 0} />
         </div>
+        <FolderButton className="btn-link sidebar-folder" />
         {list.error && <ErrorPanel title="Could not list datasets" error={list.error} />}
         <DatasetList
           datasets={datasets}

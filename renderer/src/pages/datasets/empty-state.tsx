@@ -5,6 +5,7 @@ import { useApp } from '../../app-context.js';
 import { FileButton } from '../../components/file-button.js';
 import { EmptyPage } from '../../components/empty-page.js';
 import { formatCount } from '../../lib/format.js';
+import { FolderButton } from './folder-button.js';
 import { useAsync } from '../../lib/use-async.js';
 
 export function EmptyState({ onFiles }: { onFiles: (files: File[]) => void }) {
@@ -14,9 +15,13 @@ export function EmptyState({ onFiles }: { onFiles: (files: File[]) => void }) {
     <EmptyPage icon="⇩" title="Import your first dataset" testId="empty-state">
       <p>
         Drag a <strong>CSV</strong>, <strong>TSV</strong>, <strong>JSON</strong>/<strong>NDJSON</strong> or{' '}
-        <strong>Parquet</strong> file onto this window, or choose one.
+        <strong>Parquet</strong> file onto this window, or choose one. Pictures come as a folder with one folder per
+        class (dropped on or chosen in the desktop app) or a <strong>.zip</strong> of one.
       </p>
-      <FileButton onFiles={onFiles} testId="empty-import" />
+      <div className="empty-import-actions">
+        <FileButton onFiles={onFiles} testId="empty-import" />
+        <FolderButton testId="empty-import-folder" />
+      </div>
       <p className="muted small">
         Each import becomes an immutable version. Importing the same content again creates nothing new; a changed file
         under the same name becomes the next version.

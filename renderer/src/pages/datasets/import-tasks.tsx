@@ -3,6 +3,7 @@
 import { useApp, useImportTasks } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
+import type { ImportResult } from '../../../../shared/api.js';
 import type { ImportTask } from '../../imports/import-store.js';
 import { describeProgress, formatBytes, formatCount } from '../../lib/format.js';
 
@@ -91,8 +92,7 @@ function ImportCard({ task, onOpen }: { task: ImportTask; onOpen: (datasetId: st
           {task.result.created ? (
             <>
               Imported <strong>{task.result.name}</strong> version {task.result.version}:{' '}
-              {formatCount(task.result.rows)} rows, {formatCount(task.result.columns.length)} columns
-              {task.result.skippedRows > 0 && `, ${formatCount(task.result.skippedRows)} malformed rows skipped`}.
+              {describeImported(task.result)}.
             </>
           ) : (
             <>
@@ -136,5 +136,21 @@ function RunningBody({ task }: { task: ImportTask }) {
         {p ? describeProgress(p) : 'Starting…'}
       </div>
     </>
+  );
+}
+
+/** What an import made: rows and columns of a table, pictures and classes of an image dataset. */
+function describeImported(r: ImportResult): string {
+  if (r.kind === 'images') {
+    const classes = Object.keys(r.images?.classes ?? {}).length;
+    const unreadable = r.images?.skipped.length ?? 0;
+    return (
+      `${formatCount(r.rows)} pictures in ${formatCount(classes)} ${classes === 1 ? 'class' : 'classes'}` +
+      (unreadable > 0 ? `, ${formatCount(unreadable)} unreadable ${unreadable === 1 ? 'file' : 'files'} left out` : '')
+    );
+  }
+  return (
+    `${formatCount(r.rows)} rows, ${formatCount(r.columns.length)} columns` +
+    (r.skippedRows > 0 ? `, ${formatCount(r.skippedRows)} malformed rows skipped` : '')
   );
 }

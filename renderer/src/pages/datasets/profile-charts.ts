@@ -34,9 +34,9 @@ export function histogramOption(h: NonNullable<ColumnProfile['histogram']>): Cha
   };
 }
 
-/** Horizontal bars, most frequent on top. */
-export function topValuesOption(top: NonNullable<ColumnProfile['topValues']>): ChartOption {
-  const shown = top.slice(0, 15).reverse();
+/** Horizontal bars, most frequent on top: the first `limit` values (an image dataset's classes show all). */
+export function topValuesOption(top: NonNullable<ColumnProfile['topValues']>, limit = 15): ChartOption {
+  const shown = top.slice(0, limit).reverse();
   return {
     animation: false,
     grid: { left: 8, right: 44, top: 4, bottom: 4, containLabel: true },

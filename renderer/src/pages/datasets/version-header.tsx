@@ -13,6 +13,8 @@ interface VersionHeaderProps {
 
 export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps) {
   const { dataset, versions, version: v } = detail;
+  // An image dataset counts pictures and classes where a table counts rows and columns.
+  const pictures = dataset.kind === 'images';
   return (
     <header className="version-header">
       <div className="version-title">
@@ -37,11 +39,11 @@ export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps
       </div>
       <dl className="facts" data-testid="version-facts">
         <div>
-          <dt>Rows</dt>
+          <dt>{pictures ? 'Images' : 'Rows'}</dt>
           <dd data-testid="row-count">{formatCount(v.rows)}</dd>
         </div>
         <div>
-          <dt>Columns</dt>
+          <dt>{pictures ? 'Classes' : 'Columns'}</dt>
           <dd data-testid="column-count">{formatCount(v.columns)}</dd>
         </div>
         <div>
@@ -60,7 +62,7 @@ export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps
         </div>
         {v.skippedRows > 0 && (
           <div>
-            <dt>Skipped rows</dt>
+            <dt>{pictures ? 'Unreadable files' : 'Skipped rows'}</dt>
             <dd className="warn" data-testid="skipped-rows">
               {formatCount(v.skippedRows)}
             </dd>
@@ -81,5 +83,29 @@ export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps
         </ul>
       )}
     </header>
+  );
+}
+
+/** The version's Train… button, the same on a table's page and a picture dataset's. */
+export function TrainButton({
+  onClick,
+  disabled,
+  expanded,
+}: {
+  onClick: () => void;
+  disabled?: boolean;
+  expanded?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      className="btn btn-primary"
+      data-testid="train-open"
+      onClick={onClick}
+      disabled={disabled}
+      aria-expanded={expanded}
+    >
+      Train…
+    </button>
   );
 }

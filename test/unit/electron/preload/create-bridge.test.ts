@@ -29,10 +29,10 @@ describe('createBridge', () => {
     expect([...bridgeEventNames].sort()).toEqual(Object.keys(events).sort());
   });
 
-  it('is frozen and exposes only call, on, grantFile and chooseSaveFile', () => {
+  it('is frozen and exposes only call, on, grantFile, chooseSaveFile and chooseFolder', () => {
     const bridge = createBridge(fakeIpc(() => Promise.resolve(null)).ipc, noPath);
     expect(Object.isFrozen(bridge)).toBe(true);
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'chooseSaveFile', 'grantFile', 'on']);
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'chooseFolder', 'chooseSaveFile', 'grantFile', 'on']);
   });
 
   it('sends calls over the one invoke channel and returns the envelope', async () => {

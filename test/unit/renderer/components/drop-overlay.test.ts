@@ -19,12 +19,12 @@ function transfer(items: DataTransferItem[]): Pick<DataTransfer, 'items' | 'file
 }
 
 describe('splitDrop', () => {
-  it('tells a dropped folder from a file, though both come as Files', () => {
+  it('tells a dropped folder from a file, though both come as Files, and keeps the folder File', () => {
     const csv = new File(['a,b\n1,2\n'], 'sales.csv', { type: 'text/csv' });
     const folder = new File([], 'photos');
     const dropped = splitDrop(transfer([item(csv), item(folder, true)]));
     expect(dropped.files).toEqual([csv]);
-    expect(dropped.folders).toEqual(['photos']);
+    expect(dropped.folders).toEqual([{ name: 'photos', file: folder }]);
   });
 
   it('falls back to the files list where items are missing', () => {

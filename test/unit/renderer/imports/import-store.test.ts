@@ -98,6 +98,22 @@ describe('ImportStore', () => {
     expect(imported).toHaveBeenCalledWith(result({ name: 'iris' }));
   });
 
+  it('imports a folder the desktop dialog granted, under its name, and can cancel it', async () => {
+    const { client, calls, emit } = fakeClient();
+    const store = new ImportStore(client, () => handle('/unused'));
+    store.connect();
+    const id = store.startGranted({ name: 'pets', handle: 'cairn-file:d' });
+    expect(store.snapshot()[0]).toMatchObject({ id, state: 'importing', fileName: 'pets' });
+    await flush();
+    expect(calls[0]).toMatchObject({ method: 'datasets.import', arg: { path: 'cairn-file:d' } });
+    calls[0]?.resolve({ jobId: 'j3', kind: 'import', label: 'Import pets' });
+    await flush();
+    store.cancel(id);
+    expect(calls[1]).toMatchObject({ method: 'jobs.cancel', arg: { jobId: 'j3' } });
+    emit('job.finished', { jobId: 'j3', kind: 'import', status: 'cancelled' });
+    expect(store.snapshot()[0]).toMatchObject({ state: 'cancelled' });
+  });
+
   it('accepts a job that finished before the call replied with its id', async () => {
     const { client, calls, emit } = fakeClient();
     const store = new ImportStore(client, () => handle('/a.csv'));
