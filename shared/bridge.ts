@@ -24,6 +24,7 @@ export const bridgeEventNames = [
   'run.started',
   'run.progress',
   'run.finished',
+  'sweep.progress',
   'model.changed',
   'endpoint.status',
   'pipeline.changed',
