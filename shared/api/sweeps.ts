@@ -9,12 +9,10 @@ import { MODEL_KIND, numberSchema, SEED } from '../training-settings.js';
 import { ApiErrorShape } from './errors.js';
 import { ModelKindName, RunRequest, TaskName } from './runs.js';
 
+type ChoosableScore = Exclude<RunScore, 'majority_baseline'>;
 /** The scores a sweep may choose by: every run score but the majority baseline (the same for every trial). */
-export const SWEEP_METRICS = RUN_SCORES.filter((s) => s !== 'majority_baseline') as Exclude<
-  RunScore,
-  'majority_baseline'
->[];
-export const SweepMetric = z.enum(SWEEP_METRICS as [Exclude<RunScore, 'majority_baseline'>, ...never[]]);
+export const SWEEP_METRICS = RUN_SCORES.filter((s): s is ChoosableScore => s !== 'majority_baseline');
+export const SweepMetric = z.enum(SWEEP_METRICS as [ChoosableScore, ...ChoosableScore[]]);
 export type SweepMetric = z.infer<typeof SweepMetric>;
 
 export const SweepStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
