@@ -54,6 +54,9 @@ export const SweepRequest = RunRequest.pick({
 });
 export type SweepRequest = z.input<typeof SweepRequest>;
 
+/** Null where the sweep has no such limit. */
+export const SweepBudget = z.object({ trials: z.number().nullable(), seconds: z.number().nullable() });
+
 export const SweepTrial = z.object({
   /** 0-based, in the order trials were asked for. */
   number: z.number(),
@@ -81,7 +84,7 @@ export const SweepSummary = z.object({
   stopping: TrialStopping,
   metric: SweepMetric,
   direction: z.enum(['maximize', 'minimize']),
-  budget: z.object({ trials: z.number().nullable(), seconds: z.number().nullable() }),
+  budget: SweepBudget,
   parallel: z.number(),
   seed: z.number(),
   status: SweepStatus,
@@ -109,7 +112,7 @@ export const SweepProgress = z.object({
   status: SweepStatus,
   metric: SweepMetric,
   trialsDone: z.number(),
-  budget: z.object({ trials: z.number().nullable(), seconds: z.number().nullable() }),
+  budget: SweepBudget,
   bestValue: z.number().nullable(),
   trial: SweepTrial.optional(),
 });

@@ -128,6 +128,40 @@ describe('a sweep', () => {
     expect(sweep.bestRunId).toBe(sweep.trials[0]!.runId);
   });
 
+  it('cancels: the training trial stops, no other starts', async () => {
+    const firstStarted = new Promise<void>((resolve) => {
+      const off = service.events.subscribe((event, payload) => {
+        const p = payload as SweepProgress;
+        if (event === 'sweep.progress' && p.trial?.number === 0 && p.trial.runId !== null) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const started = await service.invoke('sweeps.start', {
+      ...IRIS,
+      space: { learningRate: { type: 'log', min: 0.001, max: 0.3 }, epochs: { type: 'fixed', value: 300 } },
+      trials: 3,
+    });
+    const ended = new Promise<void>((resolve) => {
+      const off = service.events.subscribe((event, payload) => {
+        const p = payload as SweepProgress;
+        if (event === 'sweep.progress' && p.sweepId === started.id && p.status !== 'running') {
+          off();
+          resolve();
+        }
+      });
+    });
+    await firstStarted;
+    expect(await service.invoke('sweeps.cancel', { sweepId: started.id })).toEqual({ cancelled: true });
+    await ended;
+    const sweep = await service.invoke('sweeps.get', { sweepId: started.id });
+    expect(sweep.status).toBe('cancelled');
+    expect(sweep.trials.map((t) => t.status)).toEqual(['interrupted']);
+    expect((await service.invoke('runs.get', { runId: sweep.trials[0]!.runId! })).status).toBe('cancelled');
+    expect(await service.invoke('sweeps.cancel', { sweepId: started.id })).toEqual({ cancelled: false });
+  });
+
   it('is interrupted when the host closes mid-trial, and resumes with the budget left', async () => {
     const secondStarted = new Promise<void>((resolve) => {
       const off = service.events.subscribe((event, payload) => {
