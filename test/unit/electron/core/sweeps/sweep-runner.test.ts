@@ -38,6 +38,21 @@ const IRIS: MethodInput<'sweeps.start'> = {
   seed: 7,
 };
 
+/** The next sweep.progress event `matches` accepts (subscribe before causing it). */
+function nextProgress(matches: (p: SweepProgress) => boolean): Promise<SweepProgress> {
+  return new Promise((resolve) => {
+    const off = service.events.subscribe((event, payload) => {
+      if (event === 'sweep.progress' && matches(payload as SweepProgress)) {
+        off();
+        resolve(payload as SweepProgress);
+      }
+    });
+  });
+}
+
+/** The progress event of trial `number` getting its run. */
+const trialStarted = (number: number) => (p: SweepProgress) => p.trial?.number === number && p.trial.runId !== null;
+
 function validationOf(sweep: Sweep, number: number): number {
   const v = sweep.trials[number]?.validation?.[sweep.metric];
   if (typeof v !== 'number') throw new Error(`trial ${number} has no validation ${sweep.metric}`);
@@ -129,29 +144,13 @@ describe('a sweep', () => {
   });
 
   it('cancels: the training trial stops, no other starts', async () => {
-    const firstStarted = new Promise<void>((resolve) => {
-      const off = service.events.subscribe((event, payload) => {
-        const p = payload as SweepProgress;
-        if (event === 'sweep.progress' && p.trial?.number === 0 && p.trial.runId !== null) {
-          off();
-          resolve();
-        }
-      });
-    });
+    const firstStarted = nextProgress(trialStarted(0));
     const started = await service.invoke('sweeps.start', {
       ...IRIS,
       space: { learningRate: { type: 'log', min: 0.001, max: 0.3 }, epochs: { type: 'fixed', value: 300 } },
       trials: 3,
     });
-    const ended = new Promise<void>((resolve) => {
-      const off = service.events.subscribe((event, payload) => {
-        const p = payload as SweepProgress;
-        if (event === 'sweep.progress' && p.sweepId === started.id && p.status !== 'running') {
-          off();
-          resolve();
-        }
-      });
-    });
+    const ended = nextProgress((p) => p.sweepId === started.id && p.status !== 'running');
     await firstStarted;
     expect(await service.invoke('sweeps.cancel', { sweepId: started.id })).toEqual({ cancelled: true });
     await ended;
@@ -163,15 +162,7 @@ describe('a sweep', () => {
   });
 
   it('is interrupted when the host closes mid-trial, and resumes with the budget left', async () => {
-    const secondStarted = new Promise<void>((resolve) => {
-      const off = service.events.subscribe((event, payload) => {
-        const p = payload as SweepProgress;
-        if (event === 'sweep.progress' && p.trial?.number === 1 && p.trial.runId !== null) {
-          off();
-          resolve();
-        }
-      });
-    });
+    const secondStarted = nextProgress(trialStarted(1));
     const started = await service.invoke('sweeps.start', {
       ...IRIS,
       space: { learningRate: { type: 'log', min: 0.001, max: 0.3 }, epochs: { type: 'fixed', value: 60 } },
