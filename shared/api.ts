@@ -30,6 +30,7 @@ import {
   RunSummary,
 } from './api/runs.js';
 import { ExplainRequest, ExplainResult } from './api/explain.js';
+import { Sweep, SweepProgress, SweepRequest, SweepSummary } from './api/sweeps.js';
 import { ExportFormat } from './api/models.js';
 import {
   AliasEvent,
@@ -86,6 +87,7 @@ export * from './api/images.js';
 export * from './api/app.js';
 export * from './api/jobs.js';
 export * from './api/runs.js';
+export * from './api/sweeps.js';
 export * from './api/models.js';
 export * from './api/explain.js';
 export * from './api/endpoints.js';
@@ -126,6 +128,18 @@ export const methods = {
   'runs.groups': { input: RunGroupsRequest, output: RunGroups },
   'runs.get': { input: z.object({ runId: z.string().min(1) }), output: Run },
   'runs.cancel': { input: z.object({ runId: z.string().min(1) }), output: z.object({ cancelled: z.boolean() }) },
+  /**
+   * Checks a sweep (space, metric, budget) and starts it: trials train one after another as runs
+   * (sweep.progress events follow); with `wait`, answers when it ends.
+   */
+  'sweeps.start': { input: SweepRequest, output: Sweep },
+  /** Sweeps newest first. */
+  'sweeps.list': { input: Empty, output: z.array(SweepSummary) },
+  'sweeps.get': { input: z.object({ sweepId: z.string().min(1) }), output: Sweep },
+  /** Continues an interrupted (or cancelled) sweep with the budget left, from its saved trials. */
+  'sweeps.resume': { input: z.object({ sweepId: z.string().min(1), wait: z.boolean().default(false) }), output: Sweep },
+  /** Stops a running sweep: its training trial is cancelled, no other starts. */
+  'sweeps.cancel': { input: z.object({ sweepId: z.string().min(1) }), output: z.object({ cancelled: z.boolean() }) },
   'models.predictFile': { input: PredictFileRequest, output: PredictFileResult },
   'models.list': { input: Empty, output: z.array(ModelSummary) },
   'models.get': { input: z.object({ name: z.string().min(1) }), output: ModelDetail },
@@ -299,6 +313,8 @@ export const events = {
   'run.started': z.object({ runId: z.string() }),
   'run.progress': RunProgress,
   'run.finished': RunFinished,
+  /** A sweep's trial started or ended, or the sweep ended. */
+  'sweep.progress': SweepProgress,
   /** A model's versions, aliases, notes or tags changed (a run saved one, an import, a delete...). */
   'model.changed': z.object({ name: z.string() }),
   /** An endpoint started, listened, died and restarted, swapped models, or stopped. */

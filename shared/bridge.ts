@@ -26,6 +26,7 @@ export const bridgeEventNames = [
   'run.started',
   'run.progress',
   'run.finished',
+  'sweep.progress',
   'model.changed',
   'endpoint.status',
   'pipeline.changed',

@@ -24,6 +24,13 @@ const REGRESSION_SCORES = ['mae', 'rmse', 'r2'] as const;
 export const RUN_SCORES = [...CLASSIFICATION_SCORES, ...REGRESSION_SCORES] as const;
 export type RunScore = (typeof RUN_SCORES)[number];
 
+/** The scalar entries of a split's metrics (no curves, matrices or class lists): what runs sort, filter and choose by. */
+export function scalarScores(split: Record<string, unknown>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [key, value] of Object.entries(split)) if (typeof value === 'number' || value === null) out[key] = value;
+  return out;
+}
+
 /** Losses and errors: a smaller value is the better one. */
 const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['log_loss', 'mae', 'rmse', 'mse', 'loss', 'val_loss', 'val_mae']);
 

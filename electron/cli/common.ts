@@ -11,6 +11,24 @@ export interface GlobalOptions {
   debug?: boolean;
 }
 
+/** The model kinds as the CLI's --model names them. */
+export const MODEL_KINDS = {
+  logistic: 'logistic_regression',
+  linear: 'linear_regression',
+  mlp: 'mlp',
+  gbdt: 'gbdt',
+} as const;
+
+/** A commander option parser for an integer or a number, refusing anything else by name. */
+export function parseNumber(kind: 'int' | 'float') {
+  return (v: string) => {
+    const n = kind === 'int' ? Number.parseInt(v, 10) : Number.parseFloat(v);
+    if (!Number.isFinite(n) || (kind === 'int' && String(n) !== v.trim()))
+      throw new Error(`not a${kind === 'int' ? 'n integer' : ' number'}: ${v}`);
+    return n;
+  };
+}
+
 /** Runs `fn` with a service on the data folder the global options name, closing it after. */
 export async function withService<T>(
   program: Command,
@@ -52,7 +70,7 @@ export async function printCall<M extends MethodName>(
 }
 
 /** The methods that take no argument and answer a list. */
-type ListMethod = 'datasets.list' | 'models.list' | 'pipelines.list';
+type ListMethod = 'datasets.list' | 'models.list' | 'pipelines.list' | 'sweeps.list';
 
 export interface ListCommand<M extends ListMethod> {
   method: M;

@@ -9,13 +9,22 @@ import { cairnVersion } from '../core/environment.js';
 import { shellFiles, uploadedFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
-import { addListCommand, print, printCall, withService, type GlobalOptions } from './common.js';
+import {
+  addListCommand,
+  MODEL_KINDS,
+  parseNumber,
+  print,
+  printCall,
+  withService,
+  type GlobalOptions,
+} from './common.js';
 import { addExplainCommand } from './explain-command.js';
 import { addModelCommands } from './models.js';
 import { addMonitorCommands } from './monitor-command.js';
 import { CliExit, formatBytes, profileTable, progressBar, reportError, say, sayData, table, warn } from './output.js';
 import { addPipelineCommands } from './pipelines.js';
 import { addRunsListCommand } from './runs-command.js';
+import { addSweepCommands } from './sweep-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -53,8 +62,6 @@ interface ImportOptions {
   labelColumn: string;
   json?: boolean;
 }
-
-const MODEL_KINDS = { logistic: 'logistic_regression', linear: 'linear_regression', mlp: 'mlp', gbdt: 'gbdt' } as const;
 
 interface TrainOptions {
   target: string;
@@ -105,15 +112,6 @@ function runText(run: Run): string {
   if (metrics.length) lines.push('test metrics:', ...metrics.map(([k, v]) => `  ${k.padEnd(16)}${fmtMetric(v)}`));
   if (run.error) lines.push(`error:    ${run.error.message}`);
   return lines.join('\n');
-}
-
-function parseNumber(kind: 'int' | 'float') {
-  return (v: string) => {
-    const n = kind === 'int' ? Number.parseInt(v, 10) : Number.parseFloat(v);
-    if (!Number.isFinite(n) || (kind === 'int' && String(n) !== v.trim()))
-      throw new Error(`not a${kind === 'int' ? 'n integer' : ' number'}: ${v}`);
-    return n;
-  };
 }
 
 function fmtCell(v: Cell): string {
@@ -297,6 +295,7 @@ export function buildProgram(): Command {
   addExplainCommand(program);
   addPipelineCommands(program);
   addMonitorCommands(program);
+  addSweepCommands(program);
 
   const runs = program.command('runs').description('list and inspect training runs');
   addRunsListCommand(program, runs);

@@ -36,6 +36,8 @@ import { EventBus } from './events.js';
 import { forkSpawner } from './jobs/fork-spawner.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { RunQueue } from './jobs/run-queue.js';
+import { SweepsRepo } from './db/sweeps-repo.js';
+import { SweepRunner } from './sweeps/sweep-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
 import { defaultFileAccess, type FileAccess, type WriteTarget } from './file-access.js';
 import { layout, type Layout } from './paths.js';
@@ -97,6 +99,7 @@ export class CairnService {
   /** Models, versions and aliases; hosts that serve endpoints set its isServed. */
   readonly registry: ModelRegistry;
   private readonly runQueue: RunQueue;
+  private readonly sweeps: SweepRunner;
   private readonly imports: DatasetImports;
   private duck?: Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }>;
   private readonly endpoints: EndpointSupervisor;
@@ -145,6 +148,14 @@ export class CairnService {
       version: (id) => this.version(id),
       dataFile: (v) => this.dataFile(v),
       modelChanged: (name) => this.modelChanged(name),
+    });
+    this.sweeps = new SweepRunner({
+      sweeps: new SweepsRepo(db),
+      events: this.events,
+      resolveVersion: (ref, version) => this.resolveVersion(ref, version),
+      profile: (versionId) => this.repo.profile(versionId),
+      enqueue: (req) => this.runQueue.enqueue(req),
+      cancelRun: (runId) => this.runQueue.cancel(runId),
     });
     this.endpoints = new EndpointSupervisor({
       spawn: options.spawnEndpoint ?? forkEndpointSpawner(),
@@ -199,6 +210,7 @@ export class CairnService {
     const db = openDb(paths.db);
     // Runs whose host died (a crash, a killed CLI) can never finish: say so, once, at the next open.
     new RunsRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
+    new SweepsRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
     new PipelinesRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
     await new StepCache(paths.pipelineCache).sweep();
     const service = new CairnService(options, paths, db);
@@ -260,11 +272,14 @@ export class CairnService {
   async close(): Promise<void> {
     // Pipeline runs first: cancelling them cancels the training runs they wait on.
     await this.pipelineRunner.closeAll();
+    // Sweeps first too: no trial starts, and the one training is recorded as interrupted.
+    this.sweeps.beginClose();
     this.runQueue.beginClose();
     // Stops judging rules at once; settles after retrains under way record their decisions.
     const monitorClosed = this.monitor.close();
     await this.endpoints.closeAll();
     await this.runQueue.close();
+    await this.sweeps.close();
     this.jobs.cancelAll();
     await monitorClosed;
     if (this.duck) {
@@ -490,6 +505,12 @@ export class CairnService {
     'runs.get': async ({ runId }) => this.runQueue.get(runId),
 
     'runs.cancel': async ({ runId }) => ({ cancelled: this.runQueue.cancel(runId) }),
+
+    'sweeps.start': async (req) => this.sweeps.start(req),
+    'sweeps.list': async () => this.sweeps.list(),
+    'sweeps.get': async ({ sweepId }) => this.sweeps.get(sweepId),
+    'sweeps.resume': async ({ sweepId, wait }) => this.sweeps.resume(sweepId, wait),
+    'sweeps.cancel': async ({ sweepId }) => ({ cancelled: this.sweeps.cancel(sweepId) }),
   };
 
   /** The stored version a dataset reference (name, id or version id) and optional version number mean. */

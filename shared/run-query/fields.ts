@@ -42,6 +42,7 @@ export const RUN_COLUMNS = [
   'started',
   'finished',
   'duration',
+  'sweep',
 ] as const;
 export type RunColumn = (typeof RUN_COLUMNS)[number];
 
@@ -105,6 +106,7 @@ const COLUMN_FIELDS: Record<RunColumn, Omit<QueryField, 'name' | 'source'>> = {
   started: { type: 'text', description: 'when the run started (ISO time)' },
   finished: { type: 'text', description: 'when the run ended (ISO time)' },
   duration: { type: 'number', description: 'seconds from start to end' },
+  sweep: { type: 'text', description: 'the id of the sweep the run is a trial of' },
 };
 
 function paramField(param: ParamName): QueryField {

@@ -41,6 +41,8 @@ const COLUMN_SQL: Record<RunColumn, string> = {
   // NULL until the run ends: a running run has no duration to compare yet. Rounded to the
   // millisecond the times are written in: a julianday difference carries ~1e-5 s of noise.
   duration: '(round((julianday(r.finished_at) - julianday(r.started_at)) * 86400000.0) / 1000.0)',
+  // A run is a trial of at most one sweep (0009-sweeps.sql); NULL for a run trained on its own.
+  sweep: '(SELECT t.sweep_id FROM sweep_trials t WHERE t.run_id = r.id)',
 };
 
 /**

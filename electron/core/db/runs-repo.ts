@@ -10,6 +10,7 @@ import type {
   RunSummary,
   TaskName,
 } from '../../../shared/api.js';
+import { scalarScores } from '../../../shared/metrics.js';
 import type { QueryField, RunQuery } from '../../../shared/run-query.js';
 import type { Db } from './open.js';
 import { groupRuns, type GroupRow } from './run-groups.js';
@@ -88,12 +89,7 @@ export function parse<T>(json: string | null): T | null {
 
 /** The scalar entries of a run's test metrics: what the runs table sorts and filters on. */
 export function testScores(metrics: Record<string, unknown>): Record<string, number | null> {
-  const test = (metrics.test ?? {}) as Record<string, unknown>;
-  const out: Record<string, number | null> = {};
-  for (const [key, value] of Object.entries(test)) {
-    if (typeof value === 'number' || value === null) out[key] = value;
-  }
-  return out;
+  return scalarScores((metrics.test ?? {}) as Record<string, unknown>);
 }
 
 /**

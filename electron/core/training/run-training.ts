@@ -10,6 +10,7 @@ import { saveArtifacts, type ModelBody } from './artifacts.js';
 import { selectBackend, tfjsVersion } from './backend.js';
 import { chooseColumns, readColumns, type ColumnData, type ColumnRead, type ColumnSet } from './columns.js';
 import type { PreprocessManifest } from './manifest.js';
+import { scalarScores } from '../../../shared/metrics.js';
 import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './evaluation-metrics.js';
 import type { Explanation } from '../../../shared/api.js';
 import { explainRun, type RunToExplain } from '../explain/explain-run.js';
@@ -119,7 +120,13 @@ export interface TrainOutcome {
   preprocess: PreprocessManifest;
   history: { epoch: number; logs: EpochLogs }[];
   /** The test split's scores; for trees also how boosting went; why the model predicts what it does. */
-  metrics: { test: Record<string, unknown>; boosting?: BoostingOutcome; explanation?: Explanation };
+  metrics: {
+    test: Record<string, unknown>;
+    /** The validation split's scalar scores, when it has rows. */
+    validation?: Record<string, number | null>;
+    boosting?: BoostingOutcome;
+    explanation?: Explanation;
+  };
   /** The saved model folder inside workDir, and the sha256 of its artifact manifest. */
   artifactDir: string;
   artifactSha256: string;
@@ -329,22 +336,28 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
     };
   }
   try {
-    let metrics: Record<string, unknown>;
-    const scores = fitted.predictor.predict(test.x, test.y.length);
-    if (task === 'classification') {
-      const k = (classes as string[]).length;
-      const full = classificationMetrics(test.y as Int32Array, scores, k);
-      metrics = { ...full, roc: full.roc.map((c) => thinRocCurve(c)), classes, rows: test.y.length };
-    } else {
+    const evaluate = (split: EncodedRows, scores: Float32Array): Record<string, unknown> => {
+      if (task === 'classification') {
+        const k = (classes as string[]).length;
+        const full = classificationMetrics(split.y as Int32Array, scores, k);
+        return { ...full, roc: full.roc.map((c) => thinRocCurve(c)), classes, rows: split.y.length };
+      }
       // Judged in the target's own units, not the standardised ones the model learns in.
       const predicted = decodeValues(preprocess, scores);
-      const actual = decodeValues(preprocess, test.y as Float32Array);
-      metrics = {
+      const actual = decodeValues(preprocess, split.y as Float32Array);
+      return {
         ...regressionMetrics(actual, predicted),
         points: regressionPoints(actual, predicted, train.seed),
         rows: actual.length,
       };
-    }
+    };
+    const scores = fitted.predictor.predict(test.x, test.y.length);
+    const metrics = evaluate(test, scores);
+    // The validation split's scalar scores: what a sweep chooses by (the test split never chooses).
+    const validationScores =
+      validation && validation.y.length > 0
+        ? scalarScores(evaluate(validation, fitted.predictor.predict(validation.x, validation.y.length)))
+        : undefined;
     const explanation =
       input.explain === false
         ? undefined
@@ -401,6 +414,7 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       history,
       metrics: {
         test: metrics,
+        ...(validationScores ? { validation: validationScores } : {}),
         ...(fitted.boosting ? { boosting: fitted.boosting } : {}),
         ...(explanation ? { explanation } : {}),
       },

@@ -27,17 +27,10 @@ import {
   UNITS,
   type ChoiceValue,
 } from '../../../../shared/training-settings.js';
+import { inferTask } from '../../../../shared/target-task.js';
 import { canBeTarget, isIdLike, suggestTarget } from './target-suggestion.js';
 
-/** An integer target with at most this many distinct values is taken as classes (as the engine does). */
-export const MAX_INTEGER_CLASSES = 20;
-
-/** The task the engine infers from a target's profile. */
-export function inferTask(c: ColumnProfile): TaskName {
-  if (c.type === 'categorical' || c.type === 'boolean' || c.type === 'text') return 'classification';
-  if (c.type === 'integer' && c.distinct <= MAX_INTEGER_CLASSES) return 'classification';
-  return 'regression';
-}
+export { inferTask, MAX_INTEGER_CLASSES } from '../../../../shared/target-task.js';
 
 /** Why the engine will leave a feature out, judged from the whole version's profile (it decides on the training rows). */
 export function dropHint(c: ColumnProfile, rows: number): string | undefined {

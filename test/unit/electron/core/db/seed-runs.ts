@@ -24,6 +24,8 @@ export interface SeedRun {
   params: Partial<Record<ParamName, number | string>>;
   test: Partial<Record<RunScore, number>> | null;
   validation: Partial<Record<RunScore, number>> | null;
+  /** The sweep the run is a trial of. */
+  sweep?: string | null;
 }
 
 const TRAIN_KEYS: readonly ParamName[] = ['epochs', 'batchSize', 'learningRate', 'optimizer', 'classWeight', 'seed'];
@@ -71,6 +73,15 @@ export function seedRuns(db: Db, runs: readonly SeedRun[]): void {
        test_scores_json, backend, dataset_hash, model_name, model_version, created_at, started_at, finished_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'hash', ?, ?, ?, ?, ?)`,
   );
+  const sweep = db.prepare(
+    `INSERT OR IGNORE INTO sweeps (id, dataset_version_id, target, task, model_kind, request_json, space_json,
+       strategy, stopping, metric, direction, max_trials, parallel, seed, status, created_at)
+     VALUES (?, ?, ?, 'classification', ?, '{}', '{}', 'random', 'none', 'accuracy', 'maximize', 10, 1, 0, 'succeeded', ?)`,
+  );
+  const trial = db.prepare(
+    `INSERT INTO sweep_trials (sweep_id, number, run_id, params_json, state)
+     VALUES (?, (SELECT count(*) FROM sweep_trials WHERE sweep_id = ?), ?, '{}', 'complete')`,
+  );
   db.transaction(() => {
     for (const r of runs) {
       const versionId = `${r.dataset}@${r.version}`;
@@ -100,6 +111,10 @@ export function seedRuns(db: Db, runs: readonly SeedRun[]): void {
         r.started,
         r.finished,
       );
+      if (r.sweep) {
+        sweep.run(r.sweep, versionId, r.target, r.model, now);
+        trial.run(r.sweep, r.sweep, r.id);
+      }
     }
   })();
 }
@@ -112,6 +127,7 @@ export function fieldValue(run: SeedRun, field: QueryField): Literal | null {
   if (s.column === 'duration')
     return run.started && run.finished ? (Date.parse(run.finished) - Date.parse(run.started)) / 1000 : null;
   if (s.column === 'model') return run.model;
+  if (s.column === 'sweep') return run.sweep ?? null;
   return run[s.column];
 }
 
@@ -175,6 +191,8 @@ export function sampleRuns(n: number, seed = 1): SeedRun[] {
           : { r2: score(), mae: score() }
         : null,
       validation: done && random() < 0.5 ? (task === 'classification' ? { accuracy: score() } : { r2: score() }) : null,
+      // Not drawn from the stream, so the other fields stay what they were before runs had sweeps.
+      sweep: i % 3 === 0 ? (i % 2 ? 'sweep-b' : 'sweep-a') : null,
     };
   });
 }

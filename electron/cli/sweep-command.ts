@@ -1,0 +1,209 @@
+// `cairn sweep <dataset|file> --target COL ...`: a hyperparameter sweep, each trial a training
+// run, progress on stderr (trials done, best so far) and the sweep with its best run at the end;
+// `cairn sweeps list|show|resume`. A sweep whose every trial failed exits 1 after printing.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { MethodInput, Run, Sweep, SweepProgress, SweepSummary } from '../../shared/api.js';
+import type { CairnService } from '../core/service.js';
+import { addListCommand, MODEL_KINDS, parseNumber, print, withService } from './common.js';
+import { CliExit, table, warn } from './output.js';
+
+interface SweepOptions {
+  target: string;
+  model?: string;
+  space?: string;
+  strategy?: string;
+  stopping?: string;
+  trials?: number;
+  seconds?: number;
+  parallel?: number;
+  metric?: string;
+  seed?: number;
+  json?: boolean;
+}
+
+/** Scalar scores of a run's split as the JSON shows them; {} when it has none. */
+function scores(run: Run | undefined, split: 'test' | 'validation'): Record<string, number | null> {
+  const found = run?.metrics?.[split] as Record<string, unknown> | undefined;
+  return Object.fromEntries(
+    Object.entries(found ?? {}).filter(
+      (e): e is [string, number | null] => (typeof e[1] === 'number' || e[1] === null) && e[0] !== 'rows',
+    ),
+  );
+}
+
+/** The documented `--json` shape: the trials, and the best by validation with its test scores and model. */
+function sweepJson(sweep: Sweep, best: Run | undefined) {
+  const bestTrial = sweep.trials.find((t) => t.runId !== null && t.runId === sweep.bestRunId);
+  return {
+    sweep: sweep.id,
+    status: sweep.status,
+    metric: sweep.metric,
+    trials: sweep.trials.map((t) => ({
+      run: t.runId,
+      status: t.status,
+      params: t.params,
+      validation: t.validation ?? {},
+    })),
+    best:
+      best && bestTrial
+        ? {
+            run: best.id,
+            params: bestTrial.params,
+            validation: scores(best, 'validation'),
+            test: scores(best, 'test'),
+            model: best.model,
+          }
+        : null,
+  };
+}
+
+function sweepText(sweep: Sweep): string {
+  const value = (v: number | null) => (v === null ? '' : v.toFixed(4));
+  const names = [...new Set(sweep.trials.flatMap((t) => Object.keys(t.params)))];
+  const rows = sweep.trials.map((t) => [
+    t.number,
+    t.status,
+    value(t.value),
+    ...names.map((n) => (t.params[n] === undefined ? '' : String(t.params[n]))),
+    t.error?.message ?? '',
+  ]);
+  const best = sweep.trials.find((t) => t.runId === sweep.bestRunId);
+  return [
+    `Sweep ${sweep.id} (${sweep.status}): ${sweep.model} on ${sweep.datasetName}@${sweep.datasetVersion} → ${sweep.target}, ${sweep.strategy}, ${sweep.trialsDone} trials done, by validation ${sweep.metric}.`,
+    ...(sweep.error ? [`error: ${sweep.error.message}`] : []),
+    '',
+    table(['trial', 'status', `val ${sweep.metric}`, ...names, 'why'], rows),
+    '',
+    best
+      ? `Best: trial ${best.number}, run ${best.runId}, validation ${sweep.metric} ${value(best.value)}`
+      : 'No best trial.',
+  ].join('\n');
+}
+
+/** "trial 3 complete (0.9667); 4/20 done, best accuracy 0.9667" for each trial that ends. */
+function progressLine(p: SweepProgress): string | undefined {
+  const t = p.trial;
+  if (!t || t.status === 'running') return undefined;
+  const value = t.value === null ? '' : ` (${t.value.toFixed(4)})`;
+  const why = t.status === 'failed' && t.error ? `: ${t.error.message}` : '';
+  const budget = p.budget.trials === null ? '' : `/${p.budget.trials}`;
+  const best = p.bestValue === null ? 'no best yet' : `best ${p.metric} ${p.bestValue.toFixed(4)}`;
+  return `trial ${t.number} ${t.status}${value}${why}; ${p.trialsDone}${budget} done, ${best}\n`;
+}
+
+/** Runs `go` (a sweep that waits for its end) with its progress on stderr, then prints it. */
+async function runAndPrint(s: CairnService, json: boolean, go: () => Promise<Sweep>): Promise<void> {
+  const unsubscribe = s.events.subscribe((event, payload) => {
+    if (event !== 'sweep.progress') return;
+    const line = progressLine(payload as SweepProgress);
+    if (line) warn(line);
+  });
+  let sweep: Sweep;
+  try {
+    sweep = await go();
+  } finally {
+    unsubscribe();
+  }
+  await printSweep(s, sweep, json);
+  if (sweep.status === 'failed') throw new CliExit(1);
+}
+
+async function printSweep(s: CairnService, sweep: Sweep, json: boolean): Promise<void> {
+  const best = sweep.bestRunId ? await s.invoke('runs.get', { runId: sweep.bestRunId }) : undefined;
+  print(json, sweepJson(sweep, best), () => sweepText(sweep));
+}
+
+function readSpace(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read the space file ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new Error(`the space file ${file} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+export function addSweepCommands(program: Command): void {
+  program
+    .command('sweep <dataset>')
+    .description('search training parameters (each trial a run) and keep the best by the validation split')
+    .requiredOption('--target <column>', 'the column to predict')
+    .option('--model <kind>', 'logistic, linear, mlp or gbdt (default: mlp)')
+    .option('--space <file>', "a JSON search space (default: the model kind's own)")
+    .option('--strategy <name>', 'grid, random or tpe (default: tpe)')
+    .option('--stopping <rule>', 'stop poor trials early: none, median or asha (default: none)')
+    .option('--trials <n>', 'trials to run (default: 20; a grid: every point)', parseNumber('int'))
+    .option('--seconds <n>', 'wall-time budget: no trial starts after it', parseNumber('float'))
+    .option('--parallel <n>', 'trials at once (recorded; trials train one at a time today)', parseNumber('int'))
+    .option('--metric <name>', 'validation score to choose by (default: accuracy, or rmse for regression)')
+    .option('--seed <n>', 'seeds the sampler and every trial', parseNumber('int'))
+    .option('--json', 'print the result as JSON')
+    .action(async (ref: string, o: SweepOptions) => {
+      if (o.model !== undefined && !(o.model in MODEL_KINDS))
+        throw new Error(`--model must be logistic, linear, mlp or gbdt, not "${String(o.model)}"`);
+      const space = o.space === undefined ? undefined : readSpace(o.space);
+      await withService(program, 'cli', async (s) => {
+        let dataset = ref;
+        // A path to a file is imported first (identical content is recognised, not duplicated).
+        if (existsSync(ref) && statSync(ref).isFile())
+          dataset = (await s.invoke('datasets.importNow', { path: ref })).datasetId;
+        const req = {
+          dataset,
+          target: o.target,
+          model: o.model ? MODEL_KINDS[o.model as keyof typeof MODEL_KINDS] : undefined,
+          space,
+          strategy: o.strategy,
+          stopping: o.stopping,
+          trials: o.trials,
+          seconds: o.seconds,
+          parallel: o.parallel,
+          metric: o.metric,
+          seed: o.seed,
+          wait: true,
+        } as MethodInput<'sweeps.start'>;
+        await runAndPrint(s, Boolean(o.json), () => s.invoke('sweeps.start', req));
+      });
+    });
+
+  const sweeps = program.command('sweeps').description('list, inspect and resume sweeps');
+  addListCommand(program, sweeps, {
+    method: 'sweeps.list',
+    description: 'list sweeps, newest first',
+    empty: 'No sweeps yet. Start one with `cairn sweep <dataset> --target <column>`.',
+    headers: ['id', 'status', 'dataset', 'target', 'model', 'strategy', 'trials', 'metric', 'best'],
+    row: (w: SweepSummary) => [
+      w.id,
+      w.status,
+      `${w.datasetName}@${w.datasetVersion}`,
+      w.target,
+      w.model,
+      w.strategy,
+      `${w.trialsDone}${w.budget.trials === null ? '' : `/${w.budget.trials}`}`,
+      w.metric,
+      w.bestValue === null ? '' : w.bestValue.toFixed(4),
+    ],
+  });
+  sweeps
+    .command('show <id>')
+    .description('a sweep: its trials, and its best run by the validation split')
+    .option('--json', 'print as JSON (the shape `cairn sweep --json` prints)')
+    .action(async (id: string, o: { json?: boolean }) => {
+      await withService(program, 'cli', async (s) =>
+        printSweep(s, await s.invoke('sweeps.get', { sweepId: id }), Boolean(o.json)),
+      );
+    });
+  sweeps
+    .command('resume <id>')
+    .description('continue an interrupted sweep with the budget it has left')
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      await withService(program, 'cli', async (s) =>
+        runAndPrint(s, Boolean(o.json), () => s.invoke('sweeps.resume', { sweepId: id, wait: true })),
+      );
+    });
+}

@@ -1,0 +1,119 @@
+// Hyperparameter sweeps: the request (a search space over training settings, a strategy, a budget
+// and the validation metric to choose by), a sweep with its trials, and its progress events. Each
+// trial is an ordinary training run; the test split never chooses.
+import { z } from 'zod';
+import { RUN_SCORES, type RunScore } from '../metrics.js';
+import { SearchSpace } from '../sweep/space.js';
+import { SweepStrategy, TrialStopping } from '../sweep/strategy.js';
+import { MODEL_KIND, numberSchema, SEED } from '../training-settings.js';
+import { ApiErrorShape } from './errors.js';
+import { ModelKindName, RunRequest, TaskName } from './runs.js';
+
+type ChoosableScore = Exclude<RunScore, 'majority_baseline'>;
+/** The scores a sweep may choose by: every run score but the majority baseline (the same for every trial). */
+export const SWEEP_METRICS = RUN_SCORES.filter((s): s is ChoosableScore => s !== 'majority_baseline');
+export const SweepMetric = z.enum(SWEEP_METRICS as [ChoosableScore, ...ChoosableScore[]]);
+export type SweepMetric = z.infer<typeof SweepMetric>;
+
+export const SweepStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export type SweepStatus = z.infer<typeof SweepStatus>;
+
+/** Interrupted: its run died with the host; a resume does not count it against the budget. */
+export const TrialStatus = z.enum(['running', 'complete', 'pruned', 'failed', 'interrupted']);
+export type TrialStatus = z.infer<typeof TrialStatus>;
+
+export const SweepRequest = RunRequest.pick({
+  dataset: true,
+  version: true,
+  target: true,
+  task: true,
+  features: true,
+  timeColumn: true,
+  splitColumn: true,
+  split: true,
+  modelName: true,
+}).extend({
+  model: ModelKindName.default(MODEL_KIND.default),
+  /** The model kind's default space (shared/sweep/default-spaces.ts) when absent. */
+  space: SearchSpace.optional(),
+  strategy: SweepStrategy.default('tpe'),
+  /** Stop poor trials early on their per-epoch (per-round) validation curve. */
+  stopping: TrialStopping.default('none'),
+  /** A validation score of the task; accuracy (classification) or rmse (regression) when absent. */
+  metric: SweepMetric.optional(),
+  /** Trials to finish (pruned and failed ones count); 20 when no budget is given, a grid's size for a grid. */
+  trials: z.number().int().min(0).optional(),
+  /** Wall time: no trial starts after it is spent (the one training finishes). */
+  seconds: z.number().min(0).optional(),
+  /** Trials at once: accepted and recorded; the host's run queue trains one run at a time today. */
+  parallel: z.number().int().min(1).max(64).default(1),
+  /** Seeds the sampler (each trial's draw) and every trial's split and training. */
+  seed: numberSchema(SEED).optional(),
+  /** Answer when the sweep ends rather than when it starts: for the CLI and scripts. */
+  wait: z.boolean().default(false),
+});
+export type SweepRequest = z.input<typeof SweepRequest>;
+
+/** Null where the sweep has no such limit. */
+export const SweepBudget = z.object({ trials: z.number().nullable(), seconds: z.number().nullable() });
+
+export const SweepTrial = z.object({
+  /** 0-based, in the order trials were asked for. */
+  number: z.number(),
+  runId: z.string().nullable(),
+  status: TrialStatus,
+  params: z.record(z.string(), z.union([z.number(), z.string()])),
+  /** The sweep's metric on the validation split, for a complete trial. */
+  value: z.number().nullable(),
+  /** The run's validation scores, once it succeeded. */
+  validation: z.record(z.string(), z.number().nullable()).nullable(),
+  /** Why a trial failed (its run's error) or was interrupted. */
+  error: ApiErrorShape.nullable(),
+});
+export type SweepTrial = z.infer<typeof SweepTrial>;
+
+export const SweepSummary = z.object({
+  id: z.string(),
+  datasetVersionId: z.string(),
+  datasetName: z.string(),
+  datasetVersion: z.number(),
+  target: z.string(),
+  task: TaskName,
+  model: ModelKindName,
+  strategy: SweepStrategy,
+  stopping: TrialStopping,
+  metric: SweepMetric,
+  direction: z.enum(['maximize', 'minimize']),
+  budget: SweepBudget,
+  parallel: z.number(),
+  seed: z.number(),
+  status: SweepStatus,
+  error: ApiErrorShape.nullable(),
+  /** Complete, pruned and failed trials: what the budget counts. */
+  trialsDone: z.number(),
+  bestRunId: z.string().nullable(),
+  bestValue: z.number().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type SweepSummary = z.infer<typeof SweepSummary>;
+
+export const Sweep = SweepSummary.extend({
+  space: SearchSpace,
+  /** The run fields every trial shares (dataset, target, split...), as requested. */
+  request: z.record(z.string(), z.unknown()),
+  trials: z.array(SweepTrial),
+});
+export type Sweep = z.infer<typeof Sweep>;
+
+/** A trial started or ended, or the sweep ended. */
+export const SweepProgress = z.object({
+  sweepId: z.string(),
+  status: SweepStatus,
+  metric: SweepMetric,
+  trialsDone: z.number(),
+  budget: SweepBudget,
+  bestValue: z.number().nullable(),
+  trial: SweepTrial.optional(),
+});
+export type SweepProgress = z.infer<typeof SweepProgress>;
