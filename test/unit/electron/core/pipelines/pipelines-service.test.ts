@@ -120,6 +120,12 @@ describe('a pipeline file run from start to end', () => {
     const runId = step(first, 'train').output?.runId as string;
     const run = await service.invoke('runs.get', { runId });
     expect((await service.invoke('datasets.get', { ref: run.datasetId })).dataset.name).toBe('flowers-pipe.train');
+    // The run says whose table it is and what it was made from.
+    const flowers = (await service.invoke('datasets.get', { ref: 'flowers' })).dataset;
+    expect(run.pipelineTable).toEqual({
+      pipeline: 'flowers-pipe',
+      source: { datasetId: flowers.id, name: 'flowers', version: 1 },
+    });
   });
 
   it('traces the model to the source dataset version, through the pipeline, in its lineage and card', async () => {

@@ -91,6 +91,7 @@ describe('models.list and models.get', () => {
     });
     // A run on the user's own dataset went through no pipeline.
     expect(v1?.lineage).not.toHaveProperty('pipeline');
+    expect(runs.map((r) => r.pipelineTable)).toEqual(runs.map(() => null));
     expect(v1?.lineage.params).toMatchObject({ train: { epochs: 3 }, split: { seed: 42 } });
     expect(v2?.lineage.params).toMatchObject({ split: { seed: 7 } });
     expect(typeof v1?.lineage.metrics.accuracy).toBe('number');
