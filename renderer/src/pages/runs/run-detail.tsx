@@ -162,7 +162,7 @@ function RunHeader({ run }: { run: Run }) {
         <StatusBadge status={run.status} />
       </div>
       <dl className="facts">
-        <Fact label="Dataset" value={datasetLabel(run)} title={datasetTitle(run)} />
+        <Fact label="Dataset" value={datasetLabel(run)} title={datasetTitle(run)} testId="run-fact-dataset" />
         <Fact label="Target" value={run.target} />
         <Fact label="Task" value={run.task ?? 'inferred at start'} />
         <Fact label="Model" value={modelLabel(run)} />
@@ -179,11 +179,23 @@ function RunHeader({ run }: { run: Run }) {
   );
 }
 
-function Fact({ label, value, mono, title }: { label: string; value: string; mono?: boolean; title?: string }) {
+function Fact({
+  label,
+  value,
+  mono,
+  title,
+  testId,
+}: {
+  label: string;
+  value: string;
+  mono?: boolean;
+  title?: string;
+  testId?: string;
+}) {
   return (
     <div>
       <dt>{label}</dt>
-      <dd className={mono ? 'mono ellipsis' : undefined} title={title ?? value}>
+      <dd className={mono ? 'mono ellipsis' : undefined} title={title ?? value} data-testid={testId}>
         {value}
       </dd>
     </div>
