@@ -103,6 +103,14 @@ function runText(run: Run): string {
     `dataset:  ${run.datasetName} version ${run.datasetVersion}, target ${run.target}${run.task ? ` (${run.task})` : ''}`,
     `model:    ${run.modelKind}${run.model ? `, saved as ${run.model.name} version ${run.model.version}` : ''}`,
   ];
+  const made = run.pipelineTable;
+  // The dataset above is then a pipeline's table (not in `datasets list`): say what it was made from.
+  if (made)
+    lines.splice(
+      2,
+      0,
+      `made by:  pipeline ${made.pipeline ?? '(deleted)'} from ${made.source ? `${made.source.name} version ${made.source.version}` : 'several datasets'}`,
+    );
   if (run.backend)
     lines.push(`backend:  ${run.backend}${run.modelKind === 'gbdt' ? '' : ` (tfjs ${run.tfjsVersion ?? '?'})`}`);
   const boosting = (run.metrics as { boosting?: { rounds: number; bestIteration: number } } | null)?.boosting;

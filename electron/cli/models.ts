@@ -71,9 +71,12 @@ function cardText(c: ModelCardView): string {
   const scalars = Object.entries(test).filter(([, v]) => typeof v === 'number');
   if (scalars.length)
     lines.push('test metrics:', ...scalars.map(([k, v]) => `  ${k.padEnd(20)}${fmtNumber(v as number)}`));
-  if (c.trainingData)
+  const data = c.trainingData;
+  if (data)
     lines.push(
-      `trained on: ${c.trainingData.dataset.name} version ${c.trainingData.dataset.version}, ${c.trainingData.rows} rows (sha256 ${c.trainingData.dataset.hash.slice(0, 12)}…)`,
+      `trained on: ${data.dataset.name} version ${data.dataset.version}` +
+        (data.pipeline !== undefined ? ` through pipeline ${data.pipeline}` : '') +
+        `, ${data.rows} rows (sha256 ${data.dataset.hash.slice(0, 12)}…)`,
     );
   return lines.join('\n');
 }

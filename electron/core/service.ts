@@ -547,11 +547,12 @@ export class CairnService {
       connect: () => this.ownConnection(),
       findDataset: (ref, version) => quietly(() => resolved(this.resolveVersion(ref, version))),
       sourceFile: (ref, baseDir) => this.files.pipelineFile(ref, baseDir),
-      importFile: async (file, name) => {
+      importFile: async (file, name, pipeline) => {
         const r = await this.imports.run(
           { path: file, name, badRows: 'fail', removeSourceAfter: false },
           randomUUID(),
           () => undefined,
+          pipeline,
         );
         return resolved(this.version(r.versionId));
       },

@@ -77,10 +77,15 @@ export const AliasEvent = z.object({
 });
 export type AliasEvent = z.infer<typeof AliasEvent>;
 
-/** Where a version came from: its run and the dataset version it was trained on (as carried by a bundle for imports). */
+/**
+ * Where a version came from: its run and the dataset version it was trained on (as carried by a
+ * bundle for imports). A run a pipeline started trained on a table the pipeline made: `dataset` is
+ * the dataset version that table came from, and `pipeline` names the pipeline.
+ */
 export const ModelLineage = z.object({
   runId: z.string().nullable(),
   dataset: z.object({ name: z.string(), version: z.number(), hash: z.string() }).nullable(),
+  pipeline: z.string().optional(),
   target: z.string().nullable(),
   modelKind: z.string().nullable(),
   params: z.record(z.string(), z.unknown()),
@@ -146,9 +151,13 @@ export const OutputSignature = z.union([
 ]);
 export type OutputSignature = z.infer<typeof OutputSignature>;
 
-/** A short profile of the data a version was trained on. */
+/**
+ * A short profile of the data a version was trained on. With `pipeline`, `dataset` is the version
+ * the pipeline started from and the rows and columns are those of the table its steps made from it.
+ */
 export const TrainingDataSummary = z.object({
   dataset: z.object({ name: z.string(), version: z.number(), hash: z.string() }),
+  pipeline: z.string().optional(),
   rows: z.number(),
   /** Each column's profile as the dataset had it, without the parts a card does not show. */
   columns: z.array(

@@ -105,6 +105,17 @@ export const Run = z.object({
   datasetId: z.string(),
   datasetName: z.string(),
   datasetVersion: z.number(),
+  /**
+   * Set when a pipeline made the table the run trained on (the dataset above, kept out of the
+   * datasets list): the pipeline (null once deleted) and the dataset version the table's rows came
+   * from (null when they came from several).
+   */
+  pipelineTable: z
+    .object({
+      pipeline: z.string().nullable(),
+      source: z.object({ datasetId: z.string(), name: z.string(), version: z.number() }).nullable(),
+    })
+    .nullable(),
   status: RunStatus,
   task: TaskName.nullable(),
   target: z.string(),

@@ -6,7 +6,8 @@
 // the monitor's generated panel, and the alert rules and retrain policy its run applied; and a
 // template whose gate is not met (the step fails with the reason, what follows is skipped), its
 // version history, a rename and a confirmed delete that leaves another pipeline listed; a fitted
-// step learns from the train rows after the split and warns when placed before it.
+// step learns from the train rows after the split and warns when placed before it. The training
+// run's page names the dataset the pipeline started from, and the table it saved is not listed.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -217,6 +218,30 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     await page.getByTestId('tab-output').click();
     await page.getByTestId('output-run-link').click();
     await page.getByTestId('run-detail').waitFor();
+    // It names the data the pipeline started from, not the table the train step saved.
+    const dataset = page.getByTestId('run-fact-dataset');
+    expect(await dataset.textContent()).toBe('iris v1 via pipeline iris-flow');
+    expect(await dataset.getAttribute('title')).toMatch(/trained on the pipeline's table iris-flow\.train v1$/);
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await shot(page, `pipeline-run-detail-${width}`);
+    }
+    // That table is the pipeline's: the Datasets page lists only the user's data.
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Datasets' }).click();
+    await page.locator('[data-testid="dataset-item"][data-name="iris"]').waitFor();
+    expect(await page.getByTestId('dataset-item').evaluateAll((els) => els.map((e) => e.dataset.name))).toEqual([
+      'iris',
+    ]);
+    // The model's lineage and card trace to the same dataset version, through the pipeline.
+    await page.evaluate(() => (location.hash = '#/models/iris-flow/v1'));
+    await page.getByTestId('model-card').waitFor();
+    expect(await page.getByTestId('lineage-pipeline').textContent()).toBe('iris-flow');
+    expect(await page.getByTestId('version-panel').textContent()).toMatch(/Datasetiris v1 /);
+    expect(await page.getByTestId('model-card').textContent()).toMatch(/iris v1 through pipeline iris-flow · 150 rows/);
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await shot(page, `pipeline-model-lineage-${width}`);
+    }
   });
 
   it('undoes, redoes, copies, pastes and deletes from the keyboard, and exports and imports the file', async () => {

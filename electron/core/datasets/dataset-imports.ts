@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImportResult, JobProgress, MethodArg, MethodResult } from '../../../shared/api.js';
-import type { DatasetsRepo, StoredVersion } from '../db/datasets-repo.js';
+import type { DatasetsRepo, PipelineTable, StoredVersion } from '../db/datasets-repo.js';
 import { fsyncDir } from '../durable-fs.js';
 import { toApiError } from '../errors.js';
 import type { EventBus } from '../events.js';
@@ -59,11 +59,15 @@ export class DatasetImports {
     return { jobId, kind: 'import', label };
   }
 
-  /** Runs an import job and, on success, moves what it made into place and records the version. */
+  /**
+   * Runs an import job and, on success, moves what it made into place and records the version
+   * (as a pipeline's table when `pipeline` says which made it).
+   */
   async run(
     req: MethodArg<'datasets.import'>,
     jobId: string,
     onProgress: (p: JobProgress) => void,
+    pipeline?: PipelineTable,
   ): Promise<ImportResult> {
     const name = req.name?.trim() || datasetNameFromPath(req.originalName ?? req.path);
     const workDir = path.join(this.deps.paths.work, jobId);
@@ -104,6 +108,7 @@ export class DatasetImports {
         sizeBytes: out.sizeBytes,
         rows: out.rows,
         dataFile: relative,
+        ...(pipeline ? { pipeline } : {}),
       };
       let stored: StoredVersion;
       try {

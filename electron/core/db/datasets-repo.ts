@@ -64,6 +64,15 @@ export interface NewVersion {
   warnings: string[];
   /** An image version's classes and skipped files. */
   images?: ImageImportSummary;
+  /** Set when a pipeline step saved the table: kept out of the user's list, traced to its source. */
+  pipeline?: PipelineTable;
+}
+
+/** Which pipeline saved a table as a dataset version, and the dataset version its rows came from. */
+export interface PipelineTable {
+  pipelineId: string;
+  /** Absent when the table joins several sources (or none could be told). */
+  sourceVersionId?: string;
 }
 
 export interface StoredVersion extends DatasetVersion {
@@ -116,8 +125,11 @@ function toVersion(row: DbDatasetVersion): StoredVersion {
 export class DatasetsRepo {
   constructor(private readonly db: Db) {}
 
+  /** The user's datasets: tables pipelines saved stay readable by id and name but are not listed. */
   list(): Dataset[] {
-    const rows = this.db.prepare(`${DATASET_SELECT} ORDER BY d.updated_at DESC, d.name`).all() as DbDataset[];
+    const rows = this.db
+      .prepare(`${DATASET_SELECT} WHERE d.pipeline_id IS NULL ORDER BY d.updated_at DESC, d.name`)
+      .all() as DbDataset[];
     return rows.map(toDataset);
   }
 
@@ -181,12 +193,21 @@ export class DatasetsRepo {
           `the dataset "${name}" holds ${what}: import this under another name (--name)`,
         );
       }
+      // A dataset is a pipeline's while only pipelines add to it: a version the user imports makes it theirs.
+      const pipelineId = v.pipeline?.pipelineId ?? null;
       if (existing) {
-        this.db.prepare('UPDATE datasets SET updated_at = ? WHERE id = ?').run(now, datasetId);
+        this.db
+          .prepare(
+            `UPDATE datasets SET updated_at = ?, pipeline_id = CASE WHEN ? IS NULL THEN NULL ELSE pipeline_id END
+             WHERE id = ?`,
+          )
+          .run(now, pipelineId, datasetId);
       } else {
         this.db
-          .prepare('INSERT INTO datasets (id, name, kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
-          .run(datasetId, name, v.kind, now, now);
+          .prepare(
+            'INSERT INTO datasets (id, name, kind, created_at, updated_at, pipeline_id) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(datasetId, name, v.kind, now, now, pipelineId);
       }
       const next = this.db
         .prepare('SELECT coalesce(max(version), 0) + 1 AS n FROM dataset_versions WHERE dataset_id = ?')
@@ -195,8 +216,8 @@ export class DatasetsRepo {
         .prepare(
           `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format,
              size_bytes, row_count, column_count, skipped_rows, data_file, profile_json, warnings_json, created_at,
-             images_json)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             images_json, source_version_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           v.id,
@@ -214,6 +235,7 @@ export class DatasetsRepo {
           JSON.stringify(v.warnings),
           now,
           v.images ? JSON.stringify(v.images) : null,
+          v.pipeline?.sourceVersionId ?? null,
         );
       const stored = this.version(v.id);
       if (!stored) throw new Error('version vanished inside its own transaction');

@@ -25,6 +25,11 @@ interface DbVersionRow {
   dataset_hash: string | null;
   dataset_name: string | null;
   dataset_version: number | null;
+  // The dataset version a pipeline's training table came from, and the pipeline.
+  source_name: string | null;
+  source_version: number | null;
+  source_hash: string | null;
+  pipeline_name: string | null;
 }
 
 /** A stored model version with what its run says about it. */
@@ -50,6 +55,10 @@ export interface RegistryVersion {
     datasetHash: string;
     datasetName: string;
     datasetVersion: number;
+    /** When a pipeline made the table the run trained on: the dataset version its rows came from. */
+    source: { name: string; version: number; hash: string } | null;
+    /** The pipeline that made the table the run trained on (null when the user's dataset, or the pipeline is gone). */
+    pipeline: string | null;
   } | null;
 }
 
@@ -90,12 +99,16 @@ const VERSION_SELECT = `
   SELECT mv.id, mv.model_id, m.name AS model_name, mv.version, mv.run_id, mv.origin, mv.dir, mv.sha256,
     mv.notes, mv.tags_json, mv.created_at,
     r.task, r.target, r.model_kind, r.params_json, r.test_scores_json, r.dataset_version_id, r.dataset_hash,
-    d.name AS dataset_name, dv.version AS dataset_version
+    d.name AS dataset_name, dv.version AS dataset_version,
+    sd.name AS source_name, sv.version AS source_version, sv.content_hash AS source_hash, p.name AS pipeline_name
   FROM model_versions mv
   JOIN models m ON m.id = mv.model_id
   LEFT JOIN runs r ON r.id = mv.run_id
   LEFT JOIN dataset_versions dv ON dv.id = r.dataset_version_id
-  LEFT JOIN datasets d ON d.id = dv.dataset_id`;
+  LEFT JOIN datasets d ON d.id = dv.dataset_id
+  LEFT JOIN dataset_versions sv ON sv.id = dv.source_version_id
+  LEFT JOIN datasets sd ON sd.id = sv.dataset_id
+  LEFT JOIN pipelines p ON p.id = d.pipeline_id`;
 
 function toVersion(row: DbVersionRow): RegistryVersion {
   return {
@@ -124,6 +137,11 @@ function toVersion(row: DbVersionRow): RegistryVersion {
             datasetHash: row.dataset_hash ?? '',
             datasetName: row.dataset_name ?? '',
             datasetVersion: row.dataset_version ?? 0,
+            source:
+              row.source_name !== null && row.source_version !== null && row.source_hash !== null
+                ? { name: row.source_name, version: row.source_version, hash: row.source_hash }
+                : null,
+            pipeline: row.pipeline_name,
           }
         : null,
   };

@@ -42,6 +42,12 @@ interface DbRun {
   dataset_id: string;
   dataset_name: string;
   dataset_version: number;
+  // Set when a pipeline made the dataset: the pipeline and the version the table came from.
+  made_by_pipeline: string | null;
+  pipeline_name: string | null;
+  source_dataset_id: string | null;
+  source_name: string | null;
+  source_version: number | null;
 }
 
 export interface NewRun {
@@ -73,14 +79,25 @@ export interface NewModelVersion {
   sha256: string;
 }
 
-/** A run with its dataset version and dataset: the aliases run-query-sql.ts writes its SQL over. */
+/**
+ * A run with its dataset version and dataset (the aliases run-query-sql.ts writes its SQL over),
+ * and, for a pipeline's table, the pipeline and the version the table came from.
+ */
 const RUNS_FROM = `
   FROM runs r
   JOIN dataset_versions v ON v.id = r.dataset_version_id
-  JOIN datasets d ON d.id = v.dataset_id`;
+  JOIN datasets d ON d.id = v.dataset_id
+  LEFT JOIN dataset_versions sv ON sv.id = v.source_version_id
+  LEFT JOIN datasets sd ON sd.id = sv.dataset_id
+  LEFT JOIN pipelines p ON p.id = d.pipeline_id`;
+
+/** The dataset columns of a run row. */
+const DATASET_COLUMNS = `d.id AS dataset_id, d.name AS dataset_name, v.version AS dataset_version,
+    d.pipeline_id AS made_by_pipeline, p.name AS pipeline_name,
+    sd.id AS source_dataset_id, sd.name AS source_name, sv.version AS source_version`;
 
 const RUN_SELECT = `
-  SELECT r.*, d.id AS dataset_id, d.name AS dataset_name, v.version AS dataset_version ${RUNS_FROM}`;
+  SELECT r.*, ${DATASET_COLUMNS} ${RUNS_FROM}`;
 
 /** A JSON column's value, null where the column is NULL. */
 export function parse<T>(json: string | null): T | null {
@@ -101,7 +118,7 @@ const SUMMARY_SELECT = `
     json_remove(r.params_json, '$.features') AS params_json, r.test_scores_json,
     json_array_length(r.history_json) AS epochs_run, r.backend, r.tfjs_version, r.dataset_hash, r.error_json,
     r.model_name, r.model_version, r.created_at, r.started_at, r.finished_at,
-    d.id AS dataset_id, d.name AS dataset_name, v.version AS dataset_version ${RUNS_FROM}`;
+    ${DATASET_COLUMNS} ${RUNS_FROM}`;
 
 type DbRunSummary = Omit<DbRun, 'preprocess_json' | 'history_json' | 'metrics_json' | 'host_pid'> & {
   epochs_run: number;
@@ -123,6 +140,16 @@ function common(row: DbRunSummary | DbRun): Omit<Run, 'preprocess' | 'history' |
     datasetId: row.dataset_id,
     datasetName: row.dataset_name,
     datasetVersion: row.dataset_version,
+    pipelineTable:
+      row.made_by_pipeline === null
+        ? null
+        : {
+            pipeline: row.pipeline_name,
+            source:
+              row.source_dataset_id !== null && row.source_name !== null && row.source_version !== null
+                ? { datasetId: row.source_dataset_id, name: row.source_name, version: row.source_version }
+                : null,
+          },
     status: row.status,
     task: row.task,
     target: row.target,

@@ -9,7 +9,7 @@ import type { ApiErrorShape, PipelineRunStatus, StepProgress } from '../../../sh
 import type { StepOutput, StepState } from '../../../shared/pipeline.js';
 import { CairnError, toApiError } from '../errors.js';
 import { hashOf } from './canonical.js';
-import type { PortValue } from './ports.js';
+import { sharedSource, type PortValue } from './ports.js';
 import type { StepCache, StepResult } from './step-cache.js';
 
 export interface ExecNode {
@@ -121,6 +121,23 @@ export function topologicalOrder(
 
 const isDone = (s: StepState) => s === 'succeeded' || s === 'cached';
 
+/**
+ * The result with the source its inputs share set on each table it made without one: a step that
+ * transforms tables keeps them traced to the dataset version they came from, without every kind
+ * having to pass it on (a result cached before sources were carried gets it here too).
+ */
+function carrySource(result: StepResult, inputs: Readonly<Record<string, PortValue>>): StepResult {
+  const source = sharedSource(inputs);
+  if (source === undefined) return result;
+  const ports = Object.fromEntries(
+    Object.entries(result.ports).map(([k, v]) => [
+      k,
+      v.type === 'table' && v.source === undefined ? { ...v, source } : v,
+    ]),
+  );
+  return { ...result, ports };
+}
+
 /** Runs the pipeline; never throws for a step's failure (it is in the outcome and the events). */
 export async function execute(options: ExecuteOptions): Promise<ExecuteOutcome> {
   const { nodes, edges, kinds, cache, signal } = options;
@@ -168,7 +185,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteOutcome> 
       });
       const hit = await cache.get(key);
       if (hit && (!kind.stillValid || (await kind.stillValid(hit)))) {
-        results.set(node.id, { key, result: hit });
+        results.set(node.id, { key, result: carrySource(hit, inputs) });
         set({
           nodeId: node.id,
           state: 'cached',
@@ -190,7 +207,7 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteOutcome> 
         signal,
         progress: (p) => onStep({ nodeId: node.id, state: 'running', progress: p }),
       };
-      const fresh = await kind.run(ctx);
+      const fresh = carrySource(await kind.run(ctx), inputs);
       signal.throwIfAborted();
       const stored = await cache.commit(key, tmp, fresh);
       tmp = undefined;

@@ -12,6 +12,7 @@ import type {
   Run,
   RunProgress,
 } from '../../../shared/api.js';
+import type { PipelineTable } from '../db/datasets-repo.js';
 
 /** A dataset version a step reads. */
 export interface ResolvedDataset {
@@ -33,8 +34,11 @@ export interface PipelineHost {
    * policy (file-access.ts): the app hosts keep it inside that folder. Throws when refused.
    */
   sourceFile(ref: string, baseDir: string): Promise<string>;
-  /** Imports a file as a version of dataset `name`; identical content gives the existing version. */
-  importFile(file: string, name: string): Promise<ResolvedDataset>;
+  /**
+   * Imports a file as a version of dataset `name`; identical content gives the existing version.
+   * With `pipeline`, the table is that pipeline's (kept out of the user's list, traced to its source).
+   */
+  importFile(file: string, name: string, pipeline?: PipelineTable): Promise<ResolvedDataset>;
   /** Queues a training run and waits for its end; fails with the run's error. */
   train(
     req: MethodArg<'runs.start'>,

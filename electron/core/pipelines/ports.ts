@@ -6,6 +6,11 @@ import type { PipelineTask } from '../../../shared/pipeline.js';
 export interface TableValue {
   type: 'table';
   file: string;
+  /**
+   * The id of the dataset version every row came from: set by the dataset step and carried by the
+   * executor through steps whose tables all share it, so a model's lineage names the user's data.
+   */
+  source?: string;
 }
 
 /** A `model` port: a version in the registry, and what it predicts. */
@@ -50,4 +55,15 @@ export function expectPort<T extends PortValue['type']>(
   if (!value || value.type !== type)
     throw new Error(`input "${port}" should carry a ${type}, got ${value?.type ?? 'nothing'}`);
   return value as Extract<PortValue, { type: T }>;
+}
+
+/** The dataset version all of a step's input tables came from; undefined when they have none or several. */
+export function sharedSource(inputs: Readonly<Record<string, PortValue>>): string | undefined {
+  const sources = new Set(
+    Object.values(inputs)
+      .filter((v): v is TableValue => v.type === 'table')
+      .map((v) => v.source),
+  );
+  const [only] = sources;
+  return sources.size === 1 ? only : undefined;
 }

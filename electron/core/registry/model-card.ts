@@ -29,14 +29,19 @@ export function outputSignature(card: ModelCard): OutputSignature {
 /** How many of a column's most common values the summary keeps. */
 const TOP_VALUES = 5;
 
-/** A dataset version's profile cut to what a card shows: no histograms or quantiles. */
+/**
+ * A dataset version's profile cut to what a card shows: no histograms or quantiles. `dataset` names
+ * where the rows came from (see TrainingDataSummary for a pipeline's table).
+ */
 export function trainingDataSummary(
-  dataset: { name: string; version: number; hash: string; rows: number },
+  dataset: { name: string; version: number; hash: string },
+  table: { rows: number; pipeline?: string },
   profile: ColumnProfile[],
 ): TrainingDataSummary {
   return {
     dataset: { name: dataset.name, version: dataset.version, hash: dataset.hash },
-    rows: dataset.rows,
+    ...(table.pipeline !== undefined ? { pipeline: table.pipeline } : {}),
+    rows: table.rows,
     columns: profile.map((c) => ({
       name: c.name,
       type: c.type,

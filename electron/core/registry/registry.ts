@@ -390,7 +390,7 @@ export class ModelRegistry {
     if (v.run)
       return {
         runId: v.runId,
-        dataset: { name: v.run.datasetName, version: v.run.datasetVersion, hash: v.run.datasetHash },
+        ...trainedOn(v.run),
         target: v.run.target,
         modelKind: v.run.modelKind,
         params: v.run.params,
@@ -404,8 +404,10 @@ export class ModelRegistry {
     if (v.run) {
       const dv = this.options.datasets.version(v.run.datasetVersionId);
       if (!dv) return null;
+      const { dataset, pipeline } = trainedOn(v.run);
       return trainingDataSummary(
-        { name: v.run.datasetName, version: v.run.datasetVersion, hash: v.run.datasetHash, rows: dv.rows },
+        dataset,
+        { rows: dv.rows, ...(pipeline !== undefined ? { pipeline } : {}) },
         this.options.datasets.profile(dv.id),
       );
     }
@@ -431,6 +433,19 @@ export class ModelRegistry {
         : null,
     };
   }
+}
+
+/**
+ * The dataset version a run's model traces to: the one the run trained on, or, when a pipeline
+ * made that table, the version the pipeline started from (and the pipeline's name).
+ */
+function trainedOn(run: NonNullable<RegistryVersion['run']>): {
+  dataset: { name: string; version: number; hash: string };
+  pipeline?: string;
+} {
+  const made = run.pipeline !== null ? { pipeline: run.pipeline } : {};
+  if (run.source) return { dataset: run.source, ...made };
+  return { dataset: { name: run.datasetName, version: run.datasetVersion, hash: run.datasetHash }, ...made };
 }
 
 function summary(m: RegistryModel, versions: RegistryVersion[], aliases: StoredAlias[]): ModelSummary {

@@ -54,12 +54,13 @@ export function datasetKind(env: RunEnv): KindRunner {
           table,
         },
         // Dataset versions are immutable files of the data folder: steps read them in place.
-        ports: { data: { type: 'table', file: d.file } },
+        ports: { data: { type: 'table', file: d.file, source: d.versionId } },
       };
     },
     async stillValid(result) {
       const data = result.ports.data;
-      return data?.type === 'table' && existsSync(data.file);
+      // A result cached before tables carried their source runs again (a preview) to name it.
+      return data?.type === 'table' && data.source !== undefined && existsSync(data.file);
     },
   };
 }

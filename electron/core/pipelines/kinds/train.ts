@@ -1,7 +1,9 @@
-// Train: the split table becomes a dataset version (named <pipeline>.<node>, so the run's lineage
-// points at the exact rows it learned from; identical content reuses the version), then a training
-// run like any other (queued, in a job process, listed in Runs) learns on the train part, watches
-// the validation part and is scored on the test part, and saves a model version.
+// Train: the split table becomes a dataset version (named <pipeline>.<node>, so the run points at
+// the exact rows it learned from; identical content reuses the version) that is the pipeline's, not
+// the user's: kept out of the datasets list, and traced to the dataset version the table came from,
+// which the model's lineage names. Then a training run like any other (queued, in a job process,
+// listed in Runs) learns on the train part, watches the validation part and is scored on the test
+// part, and saves a model version.
 import { SPLIT_COLUMN, type NodeParams } from '../../../../shared/pipeline.js';
 import { testScores } from '../../db/runs-repo.js';
 import { CairnError } from '../../errors.js';
@@ -40,7 +42,10 @@ export function trainKind(env: RunEnv): KindRunner {
       if (p.features.includes(SPLIT_COLUMN))
         throw paramError('features', `"${SPLIT_COLUMN}" says which part a row is in: it cannot be a feature`);
       ctx.progress({ fraction: 0, label: 'saving the training table' });
-      const data = await env.host.importFile(table.file, `${env.pipelineName}.${ctx.node.id}`);
+      const data = await env.host.importFile(table.file, `${env.pipelineName}.${ctx.node.id}`, {
+        pipelineId: env.pipelineId,
+        ...(table.source !== undefined ? { sourceVersionId: table.source } : {}),
+      });
       ctx.signal.throwIfAborted();
       ctx.progress({ fraction: 0, label: 'queued for training' });
       let run;

@@ -90,6 +90,14 @@ export function VersionPanel({ version: v, aliases }: { version: ModelVersionInf
             </dd>
           </div>
         )}
+        {v.lineage.pipeline !== undefined && (
+          <div>
+            <dt>Pipeline</dt>
+            <dd title="The run trained on a table this pipeline made from the dataset" data-testid="lineage-pipeline">
+              {v.lineage.pipeline}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Target</dt>
           <dd>{v.lineage.target ?? '–'}</dd>
@@ -234,7 +242,8 @@ function CardView({ card }: { card: ModelCardView }) {
         <div className="card-block">
           <h3>Training data</h3>
           <p className="small">
-            {card.trainingData.dataset.name} v{card.trainingData.dataset.version} ·{' '}
+            {card.trainingData.dataset.name} v{card.trainingData.dataset.version}
+            {card.trainingData.pipeline !== undefined && ` through pipeline ${card.trainingData.pipeline}`} ·{' '}
             {formatCount(card.trainingData.rows)} rows
           </p>
           <table className="card-table" data-testid="card-training-data">

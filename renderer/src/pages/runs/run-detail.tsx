@@ -162,7 +162,7 @@ function RunHeader({ run }: { run: Run }) {
         <StatusBadge status={run.status} />
       </div>
       <dl className="facts">
-        <Fact label="Dataset" value={`${run.datasetName} v${run.datasetVersion}`} />
+        <Fact label="Dataset" value={datasetLabel(run)} title={datasetTitle(run)} testId="run-fact-dataset" />
         <Fact label="Target" value={run.target} />
         <Fact label="Task" value={run.task ?? 'inferred at start'} />
         <Fact label="Model" value={modelLabel(run)} />
@@ -179,15 +179,42 @@ function RunHeader({ run }: { run: Run }) {
   );
 }
 
-function Fact({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
+function Fact({
+  label,
+  value,
+  mono,
+  title,
+  testId,
+}: {
+  label: string;
+  value: string;
+  mono?: boolean;
+  title?: string;
+  testId?: string;
+}) {
   return (
     <div>
       <dt>{label}</dt>
-      <dd className={mono ? 'mono ellipsis' : undefined} title={value}>
+      <dd className={mono ? 'mono ellipsis' : undefined} title={title ?? value} data-testid={testId}>
         {value}
       </dd>
     </div>
   );
+}
+
+/** The data the run traces to: a pipeline's table is named by the dataset version it came from and the pipeline. */
+function datasetLabel(run: Run): string {
+  const made = run.pipelineTable;
+  const from = made?.source ?? { name: run.datasetName, version: run.datasetVersion };
+  const via = made?.pipeline ? ` via pipeline ${made.pipeline}` : '';
+  return `${from.name} v${from.version}${via}`;
+}
+
+/** Hover text naming the table a pipeline made, which the datasets list leaves out. */
+function datasetTitle(run: Run): string | undefined {
+  return run.pipelineTable
+    ? `${datasetLabel(run)}: trained on the pipeline's table ${run.datasetName} v${run.datasetVersion}`
+    : undefined;
 }
 
 /** "100 trees, kept from round 100 of 100". */

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ColumnProfile } from '../../../../../shared/api.js';
-import { DatasetsRepo } from '../../../../../electron/core/db/datasets-repo.js';
+import { DatasetsRepo, type PipelineTable } from '../../../../../electron/core/db/datasets-repo.js';
 import { openDb, type Db } from '../../../../../electron/core/db/open.js';
 import { tempDir } from '../helpers.js';
 
@@ -35,7 +35,7 @@ const column = (name: string, extra: Partial<ColumnProfile> = {}): ColumnProfile
 });
 
 let n = 0;
-function add(name: string, hash: string, rows = 3, now = `2026-01-01T00:00:0${n}Z`) {
+function add(name: string, hash: string, rows = 3, now = `2026-01-01T00:00:0${n}Z`, pipeline?: PipelineTable) {
   n++;
   return repo.addVersion(
     name,
@@ -52,6 +52,7 @@ function add(name: string, hash: string, rows = 3, now = `2026-01-01T00:00:0${n}
       dataFile: `datasets/d/v${n}.parquet`,
       profile: [column('a'), column('b')],
       warnings: ['w'],
+      ...(pipeline ? { pipeline } : {}),
     },
     now,
   );
@@ -93,6 +94,27 @@ describe('DatasetsRepo', () => {
     expect(repo.find('ALPHA')?.id).toBe(a.datasetId);
     expect(repo.find(b.datasetId)?.name).toBe('beta');
     expect(repo.find('gamma')).toBeUndefined();
+  });
+
+  it("keeps a pipeline's tables out of the list, readable by id and name, and traced to their source", () => {
+    const source = add('flowers', 'h1');
+    const table = add('flowers-pipe.train', 'h2', 3, undefined, { pipelineId: 'p1', sourceVersionId: source.id });
+    expect(repo.list().map((d) => d.name)).toEqual(['flowers']);
+    expect(repo.find(table.datasetId)?.name).toBe('flowers-pipe.train');
+    expect(repo.find('flowers-pipe.train')?.id).toBe(table.datasetId);
+    expect(db.prepare('SELECT source_version_id FROM dataset_versions WHERE id = ?').get(table.id)).toEqual({
+      source_version_id: source.id,
+    });
+    // A pipeline adding to the user's dataset does not hide it; the user adding to a pipeline's makes it theirs.
+    add('flowers', 'h3', 3, undefined, { pipelineId: 'p1' });
+    expect(repo.list().map((d) => d.name)).toEqual(['flowers']);
+    add('flowers-pipe.train', 'h4');
+    expect(
+      repo
+        .list()
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(['flowers', 'flowers-pipe.train']);
   });
 
   it('hashesByName maps the content hashes stored under a name to their version ids', () => {

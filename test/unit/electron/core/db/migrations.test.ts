@@ -297,6 +297,66 @@ describe('migrations', () => {
     db.close();
   });
 
+  it("0010 marks the tables pipeline train steps saved as the pipeline's, traced to their run's source, and no other dataset", () => {
+    const db = migratedTo(9);
+    const dataset = db.prepare('INSERT INTO datasets (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)');
+    const version = db.prepare(
+      `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
+         row_count, column_count, data_file, profile_json, created_at) VALUES (?, ?, 1, ?, 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
+    );
+    const run = db.prepare(
+      `INSERT INTO runs (id, dataset_version_id, status, target, model_kind, params_json, dataset_hash, created_at)
+       VALUES (?, ?, 'succeeded', 'y', 'mlp', '{}', 'h', 'c')`,
+    );
+    // The user's data, and a dataset the user happened to train on from a pipeline-like name.
+    dataset.run('src', 'flowers', 'c', 'c');
+    version.run('src-v', 'src', 'h-src');
+    dataset.run('mine', 'mine.train', 'c', 'c');
+    version.run('mine-v', 'mine', 'h-mine');
+    run.run('r-mine', 'mine-v');
+    // Pipeline "pipe" ran source -> split -> train; its train step saved pipe.train and trained on it.
+    dataset.run('tbl', 'pipe.train', 'c', 'c');
+    version.run('tbl-v', 'tbl', 'h-tbl');
+    run.run('r-tbl', 'tbl-v');
+    db.prepare("INSERT INTO pipelines VALUES ('p', 'pipe', 'c')").run();
+    db.prepare(
+      "INSERT INTO pipeline_versions (pipeline_id, version, spec_json, spec_hash, saved_at) VALUES ('p', 1, '{}', 's', 'c')",
+    ).run();
+    db.prepare(
+      "INSERT INTO pipeline_runs (id, pipeline_id, version, status, created_at) VALUES ('pr', 'p', 1, 'succeeded', 'c')",
+    ).run();
+    const step = db.prepare(
+      `INSERT INTO pipeline_steps (run_id, node_id, kind, position, state, output_json, training_run_id)
+       VALUES ('pr', ?, ?, ?, 'succeeded', ?, ?)`,
+    );
+    step.run(
+      'source',
+      'dataset',
+      0,
+      JSON.stringify({ dataset: { name: 'flowers', version: 1, versionId: 'src-v' } }),
+      null,
+    );
+    step.run('split', 'split', 1, '{}', null);
+    step.run('train', 'train', 2, '{}', 'r-tbl');
+    migrate(db, all, 10);
+    const rows = db
+      .prepare(
+        `SELECT d.name, d.pipeline_id, v.source_version_id FROM datasets d JOIN dataset_versions v ON v.dataset_id = d.id
+         ORDER BY d.name`,
+      )
+      .all();
+    expect(rows).toEqual([
+      { name: 'flowers', pipeline_id: null, source_version_id: null },
+      { name: 'mine.train', pipeline_id: null, source_version_id: null },
+      { name: 'pipe.train', pipeline_id: 'p', source_version_id: 'src-v' },
+    ]);
+    expect(() => db.prepare("UPDATE dataset_versions SET source_version_id = 'gone' WHERE id = 'tbl-v'").run()).toThrow(
+      /FOREIGN KEY/,
+    );
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
   it('is idempotent: running again changes nothing', () => {
     const db = new Database(':memory:');
     expect(migrate(db, all)).toBe(all.length);

@@ -307,4 +307,51 @@ describe('execute', () => {
     const { readdir } = await import('node:fs/promises');
     expect((await readdir(cache.dir)).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
   });
+
+  it("carries a table's source dataset version through steps whose inputs share one, fresh or cached", async () => {
+    const trace = new Trace();
+    const seen = new Map<string, (string | undefined)[]>();
+    const k = kinds(trace);
+    const step = k.step as KindRunner;
+    const sourced: KindRunner = {
+      version: 1,
+      async run(ctx) {
+        const file = path.join(ctx.outDir, 'out.txt');
+        await writeFile(file, String(ctx.node.params.version));
+        return { output: {}, ports: { data: { type: 'table', file, source: String(ctx.node.params.version) } } };
+      },
+    };
+    const look: KindRunner = {
+      version: 1,
+      async run(ctx) {
+        seen.set(
+          ctx.node.id,
+          Object.values(ctx.inputs).map((v) => (v.type === 'table' ? v.source : undefined)),
+        );
+        return step.run(ctx);
+      },
+    };
+    // a -> one -> lookOne: one source all the way; a and b -> both -> lookBoth: two sources, none carried.
+    const nodes = [
+      n('a', 'sourced', { version: 'v1' }),
+      n('b', 'sourced', { version: 'v2' }),
+      n('one', 'step', { value: 1 }),
+      n('both', 'step', { value: 2 }),
+      n('lookOne', 'look'),
+      n('lookBoth', 'look', { value: 3 }),
+    ];
+    const edges = [e('a', 'one'), e('one', 'lookOne'), e('a', 'both'), e('b', 'both', 'other'), e('both', 'lookBoth')];
+    const first = await run(nodes, edges, { ...k, sourced, look });
+    expect(first.outcome.status).toBe('succeeded');
+    expect(Object.fromEntries(seen)).toEqual({ lookOne: ['v1'], lookBoth: [undefined] });
+    // A cached step hands on the source too: only the looking steps run again (they are changed).
+    seen.clear();
+    const again = await run(
+      nodes.map((x) => (x.kind === 'look' ? { ...x, params: { ...x.params, again: true } } : x)),
+      edges,
+      { ...k, sourced, look },
+    );
+    expect(again.outcome.states).toMatchObject({ one: 'cached', both: 'cached', lookOne: 'succeeded' });
+    expect(Object.fromEntries(seen)).toEqual({ lookOne: ['v1'], lookBoth: [undefined] });
+  });
 });

@@ -113,6 +113,38 @@ describe('a pipeline file run from start to end', () => {
     expect(first.trainingRuns).toEqual([{ nodeId: 'train', runId, cached: false }]);
   });
 
+  it("keeps the training table out of the user's datasets, readable by the run that points at it", async () => {
+    const names = (await service.invoke('datasets.list', {})).map((d) => d.name);
+    expect(names).toContain('flowers');
+    expect(names).not.toContain('flowers-pipe.train');
+    const runId = step(first, 'train').output?.runId as string;
+    const run = await service.invoke('runs.get', { runId });
+    expect((await service.invoke('datasets.get', { ref: run.datasetId })).dataset.name).toBe('flowers-pipe.train');
+    // The run says whose table it is and what it was made from.
+    const flowers = (await service.invoke('datasets.get', { ref: 'flowers' })).dataset;
+    expect(run.pipelineTable).toEqual({
+      pipeline: 'flowers-pipe',
+      source: { datasetId: flowers.id, name: 'flowers', version: 1 },
+    });
+  });
+
+  it('traces the model to the source dataset version, through the pipeline, in its lineage and card', async () => {
+    const source = step(first, 'source').output?.dataset;
+    const detail = await service.invoke('models.get', { name: 'flowers-pipe' });
+    expect(detail.versions[0]?.lineage).toMatchObject({
+      dataset: { name: 'flowers', version: 1, hash: source?.contentHash },
+      pipeline: 'flowers-pipe',
+    });
+    const card = await service.invoke('models.card', { name: 'flowers-pipe', version: 1 });
+    // The card names the source; its profile is the table the model learned from (split column and all).
+    expect(card.trainingData).toMatchObject({
+      dataset: { name: 'flowers', version: 1 },
+      pipeline: 'flowers-pipe',
+      rows: 160,
+    });
+    expect(card.trainingData?.columns.map((c) => c.name)).toContain('__split');
+  });
+
   it('evaluates on the test part: the same numbers the run measured on it, the gate met', () => {
     const trained = step(first, 'train').output?.metrics ?? {};
     const evaluated = step(first, 'evaluate').output;

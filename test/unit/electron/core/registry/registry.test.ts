@@ -89,6 +89,9 @@ describe('models.list and models.get', () => {
       target: 'label',
       modelKind: 'mlp',
     });
+    // A run on the user's own dataset went through no pipeline.
+    expect(v1?.lineage).not.toHaveProperty('pipeline');
+    expect(runs.map((r) => r.pipelineTable)).toEqual(runs.map(() => null));
     expect(v1?.lineage.params).toMatchObject({ train: { epochs: 3 }, split: { seed: 42 } });
     expect(v2?.lineage.params).toMatchObject({ split: { seed: 7 } });
     expect(typeof v1?.lineage.metrics.accuracy).toBe('number');
@@ -117,6 +120,8 @@ describe('models.card', () => {
       { name: 'color', kind: 'categorical', categories: ['blue', 'green', 'red'] },
     ]);
     expect(c.output).toEqual({ task: 'classification', target: 'label', classes: ['false', 'true'] });
+    expect(c.trainingData?.dataset).toMatchObject({ name: 'flowers', version: 1 });
+    expect(c.trainingData).not.toHaveProperty('pipeline');
     expect(c.trainingData?.rows).toBe(200);
     expect(c.trainingData?.columns.map((col) => col.name)).toEqual(['x1', 'x2', 'color', 'label']);
     expect(c.trainingData?.columns[2]?.topValues?.length).toBe(3);
