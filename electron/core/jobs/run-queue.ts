@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { EpochRecord, MethodArg, Run } from '../../../shared/api.js';
+import { settingsAutoChooses, type EpochRecord, type MethodArg, type Run } from '../../../shared/api.js';
 import { SEED } from '../../../shared/training-settings.js';
 import type { DatasetsRepo, StoredVersion } from '../db/datasets-repo.js';
 import type { RunsRepo } from '../db/runs-repo.js';
@@ -76,6 +76,13 @@ export class RunQueue {
       throw new CairnError(
         'invalid_argument',
         `${dataset?.name ?? req.dataset} holds pictures; the models Cairn trains read tables`,
+      );
+    const chosenByAuto = req.model === 'auto' ? settingsAutoChooses(req) : [];
+    if (chosenByAuto.length > 0)
+      throw new CairnError(
+        'invalid_argument',
+        `Automatic model choice sets each candidate's ${chosenByAuto.join(', ')} itself: leave them out, or pick a model kind to set them.`,
+        { settings: chosenByAuto },
       );
     const runId = randomUUID();
     const { dataset: _d, version: _v, ...params } = req;
@@ -187,6 +194,7 @@ export class RunQueue {
           runId,
           {
             task: out.task,
+            modelKind: out.modelKind,
             params: out.params,
             preprocess: out.preprocess,
             history: out.history,
