@@ -3,7 +3,15 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import type { Cell, ImportResult, MethodInput, PredictFileResult, Run, RunProgress } from '../../shared/api.js';
+import {
+  AutoChoice,
+  type Cell,
+  type ImportResult,
+  type MethodInput,
+  type PredictFileResult,
+  type Run,
+  type RunProgress,
+} from '../../shared/api.js';
 import { HEADLINE_TEST_METRICS } from '../../shared/metrics.js';
 import { cairnVersion } from '../core/environment.js';
 import { shellFiles, uploadedFiles } from '../core/file-access.js';
@@ -54,7 +62,13 @@ interface ImportOptions {
   json?: boolean;
 }
 
-const MODEL_KINDS = { logistic: 'logistic_regression', linear: 'linear_regression', mlp: 'mlp', gbdt: 'gbdt' } as const;
+const MODEL_KINDS = {
+  logistic: 'logistic_regression',
+  linear: 'linear_regression',
+  mlp: 'mlp',
+  gbdt: 'gbdt',
+  auto: 'auto',
+} as const;
 
 interface TrainOptions {
   target: string;
@@ -75,7 +89,14 @@ function testMetrics(run: Run): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, test[k] ?? null]));
 }
 
+/** An automatic run's leaderboard, when the run is one and has chosen. */
+function autoChoiceOf(run: Run): AutoChoice | undefined {
+  const parsed = AutoChoice.safeParse((run.metrics as { auto?: unknown } | null)?.auto);
+  return parsed.success ? parsed.data : undefined;
+}
+
 function runJson(run: Run) {
+  const auto = autoChoiceOf(run);
   return {
     run: run.id,
     status: run.status,
@@ -83,6 +104,12 @@ function runJson(run: Run) {
     backend: run.backend,
     model: run.model,
     metrics: { test: testMetrics(run) },
+    ...(auto
+      ? {
+          candidates: auto.candidates.map((c) => ({ model: c.model, validation: c.validation, seconds: c.seconds })),
+          chosen: auto.chosen,
+        }
+      : {}),
   };
 }
 
@@ -94,7 +121,7 @@ function runText(run: Run): string {
   const lines = [
     `run ${run.id}: ${run.status}`,
     `dataset:  ${run.datasetName} version ${run.datasetVersion}, target ${run.target}${run.task ? ` (${run.task})` : ''}`,
-    `model:    ${run.modelKind}${run.model ? `, saved as ${run.model.name} version ${run.model.version}` : ''}`,
+    `model:    ${run.params.modelChoice === 'auto' && run.modelKind !== 'auto' ? 'auto → ' : ''}${run.modelKind}${run.model ? `, saved as ${run.model.name} version ${run.model.version}` : ''}`,
   ];
   if (run.backend)
     lines.push(`backend:  ${run.backend}${run.modelKind === 'gbdt' ? '' : ` (tfjs ${run.tfjsVersion ?? '?'})`}`);
@@ -103,6 +130,15 @@ function runText(run: Run): string {
   else if (run.history.length) lines.push(`epochs:   ${run.history.length}`);
   const metrics = Object.entries(testMetrics(run));
   if (metrics.length) lines.push('test metrics:', ...metrics.map(([k, v]) => `  ${k.padEnd(16)}${fmtMetric(v)}`));
+  const auto = autoChoiceOf(run);
+  if (auto)
+    lines.push(
+      `chosen:   ${auto.reason}`,
+      `candidates (validation ${auto.metric}, seconds):`,
+      ...auto.candidates.map(
+        (c) => `  ${c.model.padEnd(20)}${fmtMetric(c.validation[auto.metric])}  ${c.seconds.toFixed(1)}s`,
+      ),
+    );
   if (run.error) lines.push(`error:    ${run.error.message}`);
   return lines.join('\n');
 }
@@ -211,7 +247,10 @@ export function buildProgram(): Command {
     .description('train a model on a dataset (name, id, or a file to import first); saves it as a model version')
     .requiredOption('--target <column>', 'the column to predict')
     .option('--task <task>', "classification or regression (default: from the target's type)")
-    .option('--model <kind>', 'logistic, linear, mlp or gbdt (gradient-boosted trees) (default: mlp)')
+    .option(
+      '--model <kind>',
+      'logistic, linear, mlp, gbdt (gradient-boosted trees) or auto (tries those that fit the task, keeps the best on the validation split) (default: mlp)',
+    )
     .option('--epochs <n>', 'training epochs', parseNumber('int'))
     .option('--batch-size <n>', 'rows per training step', parseNumber('int'))
     .option('--learning-rate <x>', 'optimizer learning rate (for gbdt: shrinkage)', parseNumber('float'))
@@ -223,7 +262,7 @@ export function buildProgram(): Command {
       if (o.task !== undefined && o.task !== 'classification' && o.task !== 'regression')
         throw new Error(`--task must be classification or regression, not "${String(o.task)}"`);
       if (o.model !== undefined && !(o.model in MODEL_KINDS))
-        throw new Error(`--model must be logistic, linear, mlp or gbdt, not "${String(o.model)}"`);
+        throw new Error(`--model must be logistic, linear, mlp, gbdt or auto, not "${String(o.model)}"`);
       await withService(program, 'cli', async (s) => {
         const bar = progressBar();
         const unsubscribe = s.events.subscribe((event, payload) => {
@@ -232,8 +271,10 @@ export function buildProgram(): Command {
             const p = payload as RunProgress;
             const loss = p.logs.loss === undefined ? '' : ` loss ${p.logs.loss.toFixed(4)}`;
             const eta = p.etaMs > 0 ? ` ~${Math.ceil(p.etaMs / 1000)}s left` : '';
-            const step = o.model === 'gbdt' ? 'round' : 'epoch';
-            bar.update({ fraction: p.fraction, label: `${step} ${p.epoch}/${p.epochs}${loss}${eta}` });
+            const kind = p.stage?.split(' ')[0] ?? o.model;
+            const step = kind === 'gbdt' ? 'round' : 'epoch';
+            const stage = p.stage ? `${p.stage}: ` : '';
+            bar.update({ fraction: p.fraction, label: `${stage}${step} ${p.epoch}/${p.epochs}${loss}${eta}` });
           }
         });
         let run: Run;
