@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import {
-  AutoChoice,
+  autoChoiceOf,
   type Cell,
   type ImportResult,
   type MethodInput,
@@ -87,12 +87,6 @@ function testMetrics(run: Run): Record<string, unknown> {
   const test = ((run.metrics ?? {}) as { test?: Record<string, unknown> }).test ?? {};
   const keys: readonly string[] = run.task ? HEADLINE_TEST_METRICS[run.task] : [];
   return Object.fromEntries(keys.map((k) => [k, test[k] ?? null]));
-}
-
-/** An automatic run's leaderboard, when the run is one and has chosen. */
-function autoChoiceOf(run: Run): AutoChoice | undefined {
-  const parsed = AutoChoice.safeParse((run.metrics as { auto?: unknown } | null)?.auto);
-  return parsed.success ? parsed.data : undefined;
 }
 
 function runJson(run: Run) {

@@ -190,6 +190,12 @@ export const AutoChoice = z.object({
 });
 export type AutoChoice = z.infer<typeof AutoChoice>;
 
+/** The leaderboard a run recorded, if it is an automatic run that has chosen. */
+export function autoChoiceOf(run: Pick<Run, 'metrics'>): AutoChoice | undefined {
+  const parsed = AutoChoice.safeParse((run.metrics as { auto?: unknown } | null)?.auto);
+  return parsed.success ? parsed.data : undefined;
+}
+
 export const RunProgress = z.object({
   runId: z.string(),
   /** 1-based number of the epoch just finished. */
