@@ -138,7 +138,7 @@ export const MODEL_KIND = {
 export const MODEL_CHOICE = {
   type: 'enum',
   label: 'Model',
-  options: [{ value: 'auto', label: 'Automatic (try several, keep the best)' }, ...MODEL_KIND.options],
+  options: [{ value: 'auto', label: 'Automatic' }, ...MODEL_KIND.options],
   default: 'auto',
 } as const satisfies ChoiceSetting<string>;
 

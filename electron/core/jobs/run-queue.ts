@@ -141,6 +141,7 @@ export class RunQueue {
       this.deps.events.emit('run.started', { runId });
       await mkdir(workDir, { recursive: true });
       const v = this.deps.version(q.versionId);
+      let stage: string | undefined;
       const handle = this.deps.jobs.start(
         'train',
         {
@@ -172,6 +173,9 @@ export class RunQueue {
           workDir,
         },
         (p) => {
+          // An automatic run's candidates train in turn: its curves so far are the current one's.
+          if (p.stage !== stage) q.history.length = 0;
+          stage = p.stage;
           q.history.push({ epoch: p.epoch, logs: p.logs });
           this.deps.events.emit('run.progress', { runId, ...p });
         },

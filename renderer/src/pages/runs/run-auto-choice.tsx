@@ -34,7 +34,7 @@ export function RunAutoChoice({ auto }: { auto: AutoChoice }) {
             'Model',
             ...keys.map((k) => ({ label: `validation ${METRIC_LABELS[k] ?? k}`, num: true })),
             {
-              label: `${METRIC_LABELS[auto.metric] ?? auto.metric}${lowerIsBetter(auto.metric) ? ' (lower is better)' : ''}`,
+              label: `${METRIC_LABELS[auto.metric] ?? auto.metric} compared${lowerIsBetter(auto.metric) ? ' (lower is better)' : ''}`,
             },
             { label: 'Time', num: true },
           ]}
