@@ -114,18 +114,23 @@ describe('automatic model choice', () => {
 });
 
 describe('the tie rule', () => {
-  const candidate = (model: AutoCandidate['model'], accuracy: number): AutoCandidate => ({
-    model,
-    validation: { accuracy },
-    seconds: 1,
-    settings: {},
-  });
+  /** Candidates simplest first, as the engine trains them, each with one validation score. */
+  const choose = (task: 'classification' | 'regression', scores: [AutoCandidate['model'], number][]) =>
+    chooseCandidate(
+      task,
+      scores.map(([model, v]) => ({
+        model,
+        validation: { [task === 'classification' ? 'accuracy' : 'rmse']: v },
+        seconds: 1,
+        settings: {},
+      })),
+    );
 
   it('keeps the simpler model within the margin and says so', () => {
-    const r = chooseCandidate('classification', [
-      candidate('logistic_regression', 0.9),
-      candidate('gbdt', 0.905),
-      candidate('mlp', 0.8),
+    const r = choose('classification', [
+      ['logistic_regression', 0.9],
+      ['gbdt', 0.905],
+      ['mlp', 0.8],
     ]);
     expect(r.chosen).toBe('logistic_regression');
     expect(r.reason).toBe(
@@ -133,28 +138,38 @@ describe('the tie rule', () => {
     );
   });
 
-  it('keeps the best beyond the margin', () => {
-    const r = chooseCandidate('classification', [
-      candidate('logistic_regression', 0.88),
-      candidate('gbdt', 0.905),
-      candidate('mlp', 0.91),
+  it('passes over a simpler model beyond the margin, then breaks the tie by simplicity', () => {
+    const r = choose('classification', [
+      ['logistic_regression', 0.88],
+      ['gbdt', 0.905],
+      ['mlp', 0.91],
     ]);
     expect(r.chosen).toBe('gbdt');
     expect(r.reason).toContain('within 1 point of the best (mlp 0.9100)');
+    expect(
+      choose('classification', [
+        ['logistic_regression', 0.88],
+        ['gbdt', 0.89],
+        ['mlp', 0.91],
+      ]).chosen,
+    ).toBe('mlp');
   });
 
   it('compares RMSE lower-is-better, the margin a share of the best', () => {
-    const rmse = (model: AutoCandidate['model'], v: number): AutoCandidate => ({
-      model,
-      validation: { rmse: v },
-      seconds: 1,
-      settings: {},
-    });
+    const rmse = (scores: [AutoCandidate['model'], number][]) => choose('regression', scores).chosen;
     expect(
-      chooseCandidate('regression', [rmse('linear_regression', 1.03), rmse('gbdt', 0.8), rmse('mlp', 1)]).chosen,
+      rmse([
+        ['linear_regression', 1.03],
+        ['gbdt', 0.8],
+        ['mlp', 1],
+      ]),
     ).toBe('gbdt');
     expect(
-      chooseCandidate('regression', [rmse('linear_regression', 1.019), rmse('gbdt', 1.5), rmse('mlp', 1)]).chosen,
+      rmse([
+        ['linear_regression', 1.019],
+        ['gbdt', 1.5],
+        ['mlp', 1],
+      ]),
     ).toBe('linear_regression');
   });
 });
