@@ -265,9 +265,9 @@ export function buildProgram(): Command {
             const p = payload as RunProgress;
             const loss = p.logs.loss === undefined ? '' : ` loss ${p.logs.loss.toFixed(4)}`;
             const eta = p.etaMs > 0 ? ` ~${Math.ceil(p.etaMs / 1000)}s left` : '';
-            const kind = p.stage?.split(' ')[0] ?? o.model;
-            const step = kind === 'gbdt' ? 'round' : 'epoch';
-            const stage = p.stage ? `${p.stage}: ` : '';
+            const c = p.candidate;
+            const step = (c?.model ?? o.model) === 'gbdt' ? 'round' : 'epoch';
+            const stage = c ? `${c.model} (${c.number} of ${c.of}): ` : '';
             bar.update({ fraction: p.fraction, label: `${stage}${step} ${p.epoch}/${p.epochs}${loss}${eta}` });
           }
         });

@@ -204,8 +204,8 @@ export const RunProgress = z.object({
   logs: z.record(z.string(), z.number()),
   etaMs: z.number(),
   fraction: z.number(),
-  /** What an automatic run is training now: "gbdt (2 of 3)"; epochs and fraction then count that candidate's steps and the whole run's share. */
-  stage: z.string().optional(),
+  /** The candidate an automatic run is training (the 2nd of 3); epochs then count its steps, fraction the whole run's share. */
+  candidate: z.object({ model: ModelKindName, number: z.number(), of: z.number() }).optional(),
 });
 export type RunProgress = z.infer<typeof RunProgress>;
 

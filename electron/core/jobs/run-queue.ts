@@ -141,7 +141,7 @@ export class RunQueue {
       this.deps.events.emit('run.started', { runId });
       await mkdir(workDir, { recursive: true });
       const v = this.deps.version(q.versionId);
-      let stage: string | undefined;
+      let candidate: string | undefined;
       const handle = this.deps.jobs.start(
         'train',
         {
@@ -174,8 +174,8 @@ export class RunQueue {
         },
         (p) => {
           // An automatic run's candidates train in turn: its curves so far are the current one's.
-          if (p.stage !== stage) q.history.length = 0;
-          stage = p.stage;
+          if (p.candidate?.model !== candidate) q.history.length = 0;
+          candidate = p.candidate?.model;
           q.history.push({ epoch: p.epoch, logs: p.logs });
           this.deps.events.emit('run.progress', { runId, ...p });
         },

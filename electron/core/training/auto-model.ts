@@ -149,7 +149,11 @@ export async function runAutoTraining(
       const { model, train, given } = candidateParams(kind, input);
       const started = performance.now();
       const fit = await fitModel(prepared, model, { ...train, ...given }, given, (p) =>
-        onProgress({ ...p, fraction: (i + p.fraction) / kinds.length, stage: `${kind} (${i + 1} of ${kinds.length})` }),
+        onProgress({
+          ...p,
+          fraction: (i + p.fraction) / kinds.length,
+          candidate: { model: kind, number: i + 1, of: kinds.length },
+        }),
       );
       fits.set(kind, fit);
       const seconds = (performance.now() - started) / 1000;

@@ -102,8 +102,8 @@ export interface TrainProgress {
   logs: EpochLogs;
   etaMs: number;
   fraction: number;
-  /** An automatic run's candidate in training: "gbdt (2 of 3)". */
-  stage?: string;
+  /** An automatic run's candidate in training (1-based number of `of`). */
+  candidate?: { model: ModelKind; number: number; of: number };
 }
 
 /** For trees: the boosting rounds run, the one whose trees were kept, and the trees kept. */

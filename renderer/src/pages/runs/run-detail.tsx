@@ -240,20 +240,20 @@ function RunProgressLine({
   etaMs: number | undefined;
   progress: RunProgress | undefined;
 }) {
-  // An automatic run's progress names the candidate training ("gbdt (2 of 3)") and counts its steps.
-  const stage = progress?.stage;
+  // An automatic run's progress names the candidate training ("gbdt (2 of 3): round 12 of 300") and counts its steps.
+  const candidate = progress?.candidate;
   // A queued or running run holds the request's flat params.
-  const epochs = stage
+  const epochs = candidate
     ? progress.epochs
     : run.modelKind === 'gbdt'
       ? ((run.params.trees as number | undefined) ?? TREES.default)
       : ((run.params.epochs as number | undefined) ?? (run.params.train as { epochs?: number } | undefined)?.epochs);
-  const noun = stage
-    ? `${stage}: ${stage.startsWith('gbdt') ? 'round' : 'epoch'}`
+  const noun = candidate
+    ? `${candidate.model} (${candidate.number} of ${candidate.of}): ${candidate.model === 'gbdt' ? 'round' : 'epoch'}`
     : stepNoun(run) === 'round'
       ? 'Round'
       : 'Epoch';
-  const fraction = stage ? progress.fraction : epochs ? epoch / epochs : undefined;
+  const fraction = candidate ? progress.fraction : epochs ? epoch / epochs : undefined;
   return (
     <div className="run-progress" data-testid="run-progress">
       <ProgressBar fraction={epoch === 0 ? undefined : fraction} label="Training progress" />

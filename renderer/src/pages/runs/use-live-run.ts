@@ -34,13 +34,13 @@ export function useLiveRun(runId: string): LiveRun {
   const [live, setLive] = useState<EpochRecord[]>([]);
   const [progress, setProgress] = useState<RunProgress | undefined>(undefined);
   /** Whether an automatic run moved to another candidate since the run was loaded (its stored epochs are then an earlier one's). */
-  const [stageChanged, setStageChanged] = useState(false);
+  const [candidateChanged, setCandidateChanged] = useState(false);
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
     setRun(undefined);
     setLive([]);
-    setStageChanged(false);
+    setCandidateChanged(false);
     setProgress(undefined);
     setError(undefined);
   }, [runId]);
@@ -60,18 +60,20 @@ export function useLiveRun(runId: string): LiveRun {
     // Epochs can arrive faster than frames: collect them and render once per frame.
     let pending: RunProgress[] = [];
     let frame = 0;
-    let stage: string | undefined;
+    let candidate: string | undefined;
     const flush = () => {
       frame = 0;
       const batch = pending;
       pending = [];
-      // A new candidate starts its curves afresh: keep only the epochs since the last change of stage.
-      const start = batch.findLastIndex((p, i) => p.stage !== (i === 0 ? stage : batch[i - 1]?.stage));
-      const moved = start >= 0 && stage !== undefined;
-      stage = batch.at(-1)?.stage ?? stage;
+      // A new candidate starts its curves afresh: keep only the epochs since the last change of candidate.
+      const start = batch.findLastIndex(
+        (p, i) => p.candidate?.model !== (i === 0 ? candidate : batch[i - 1]?.candidate?.model),
+      );
+      const moved = start >= 0 && candidate !== undefined;
+      candidate = batch.at(-1)?.candidate?.model ?? candidate;
       const epochs = batch.slice(Math.max(0, start)).map((p) => ({ epoch: p.epoch, logs: p.logs }));
       setLive((l) => (moved ? epochs : [...l, ...epochs]));
-      if (moved) setStageChanged(true);
+      if (moved) setCandidateChanged(true);
       setProgress(batch.at(-1));
     };
     const offProgress = client.on('run.progress', (p) => {
@@ -96,7 +98,7 @@ export function useLiveRun(runId: string): LiveRun {
 
   const history = useMemo(() => {
     if (!run || (run.status !== 'running' && run.status !== 'queued')) return run?.history ?? [];
-    return stageChanged ? live : mergeHistory(run.history, live);
-  }, [run, live, stageChanged]);
+    return candidateChanged ? live : mergeHistory(run.history, live);
+  }, [run, live, candidateChanged]);
   return { run, history, progress: run && run.status !== 'running' ? undefined : progress, error };
 }

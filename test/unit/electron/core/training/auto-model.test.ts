@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AutoCandidate, AutoChoice, Run } from '../../../../../shared/api.js';
+import type { AutoCandidate, AutoChoice, Run, RunProgress } from '../../../../../shared/api.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { chooseCandidate, TIE_MARGIN } from '../../../../../electron/core/training/auto-model.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
@@ -17,6 +17,8 @@ const temp = tempDirFor('file', 'cairn-auto-');
 let service: CairnService;
 let treesRun: Run;
 let linearRun: Run;
+/** The checkerboard run's progress events. */
+const progress: RunProgress[] = [];
 
 /** A 3×3 checkerboard over x1 and x2 (axis-aligned thresholds: what trees are for), plus a noise column. */
 function checkerboardCsv(rows: number, seed: number): string {
@@ -53,7 +55,11 @@ beforeAll(async () => {
   await writeFile(path.join(temp.dir, 'line.csv'), linearCsv(600, 8));
   await service.invoke('datasets.importNow', { path: path.join(temp.dir, 'board.csv') });
   await service.invoke('datasets.importNow', { path: path.join(temp.dir, 'line.csv') });
+  const unsubscribe = service.events.subscribe((event, payload) => {
+    if (event === 'run.progress') progress.push(payload as RunProgress);
+  });
   treesRun = await service.invoke('runs.startNow', { dataset: 'board', target: 'label', model: 'auto', seed: 3 });
+  unsubscribe();
   linearRun = await service.invoke('runs.startNow', { dataset: 'line', target: 'y', model: 'auto', seed: 3 });
 }, 120_000);
 afterAll(async () => {
@@ -89,6 +95,15 @@ describe('automatic model choice', () => {
       expect(Object.keys(c.validation).sort()).toEqual(['accuracy', 'balanced_accuracy', 'log_loss']);
     }
     expect(autoOf(treesRun).candidates[1]?.settings).toMatchObject({ trees: 300, learningRate: 0.1 });
+  });
+
+  it('reports progress per candidate, in turn, the fraction counting the whole run', () => {
+    const order = progress.map((p) => p.candidate?.model).filter((m, i, all) => m !== all[i - 1]);
+    expect(order).toEqual(['logistic_regression', 'gbdt', 'mlp']);
+    expect(progress.every((p) => p.candidate?.of === 3)).toBe(true);
+    const fractions = progress.map((p) => p.fraction);
+    expect(fractions.every((f, i) => i === 0 || f >= (fractions[i - 1] as number))).toBe(true);
+    expect(fractions.at(-1)).toBeLessThanOrEqual(1);
   });
 
   it('scores only the winner on the test rows', () => {
