@@ -129,6 +129,19 @@ export const MODEL_KIND = {
   default: 'mlp',
 } as const satisfies ChoiceSetting<string>;
 
+/**
+ * What a run asks to train: a model kind, or "auto", which trains the kinds that fit the task with
+ * short budgets, compares them on the validation split and keeps the winner
+ * (electron/core/training/auto-model.ts). "Automatic" is the Train dialog's default; the contract's
+ * default stays MODEL_KIND's, so a script that names no model trains one model as before.
+ */
+export const MODEL_CHOICE = {
+  type: 'enum',
+  label: 'Model',
+  options: [{ value: 'auto', label: 'Automatic' }, ...MODEL_KIND.options],
+  default: 'auto',
+} as const satisfies ChoiceSetting<string>;
+
 // Gradient-boosted trees. Defaults are scikit-learn's HistGradientBoosting ones (max_iter 100,
 // max_leaf_nodes 31, min_samples_leaf 20, no depth limit, learning rate 0.1), the bar
 // test/quality/gbdt-parity.test.ts holds Cairn to.

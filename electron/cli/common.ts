@@ -19,6 +19,9 @@ export const MODEL_KINDS = {
   gbdt: 'gbdt',
 } as const;
 
+/** What `cairn train --model` takes: a kind, or `auto` to train the candidates and keep the best. */
+export const TRAIN_MODELS = { ...MODEL_KINDS, auto: 'auto' } as const;
+
 /** A commander option parser for an integer or a number, refusing anything else by name. */
 export function parseNumber(kind: 'int' | 'float') {
   return (v: string) => {

@@ -3,7 +3,15 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import type { Cell, ImportResult, MethodInput, PredictFileResult, Run, RunProgress } from '../../shared/api.js';
+import {
+  autoChoiceOf,
+  type Cell,
+  type ImportResult,
+  type MethodInput,
+  type PredictFileResult,
+  type Run,
+  type RunProgress,
+} from '../../shared/api.js';
 import { HEADLINE_TEST_METRICS } from '../../shared/metrics.js';
 import { cairnVersion } from '../core/environment.js';
 import { shellFiles, uploadedFiles } from '../core/file-access.js';
@@ -11,7 +19,7 @@ import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
 import {
   addListCommand,
-  MODEL_KINDS,
+  TRAIN_MODELS,
   parseNumber,
   print,
   printCall,
@@ -66,7 +74,7 @@ interface ImportOptions {
 interface TrainOptions {
   target: string;
   task?: 'classification' | 'regression';
-  model?: keyof typeof MODEL_KINDS;
+  model?: keyof typeof TRAIN_MODELS;
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
@@ -83,6 +91,7 @@ function testMetrics(run: Run): Record<string, unknown> {
 }
 
 function runJson(run: Run) {
+  const auto = autoChoiceOf(run);
   return {
     run: run.id,
     status: run.status,
@@ -90,6 +99,12 @@ function runJson(run: Run) {
     backend: run.backend,
     model: run.model,
     metrics: { test: testMetrics(run) },
+    ...(auto
+      ? {
+          candidates: auto.candidates.map((c) => ({ model: c.model, validation: c.validation, seconds: c.seconds })),
+          chosen: auto.chosen,
+        }
+      : {}),
   };
 }
 
@@ -101,7 +116,7 @@ function runText(run: Run): string {
   const lines = [
     `run ${run.id}: ${run.status}`,
     `dataset:  ${run.datasetName} version ${run.datasetVersion}, target ${run.target}${run.task ? ` (${run.task})` : ''}`,
-    `model:    ${run.modelKind}${run.model ? `, saved as ${run.model.name} version ${run.model.version}` : ''}`,
+    `model:    ${run.params.modelChoice === 'auto' && run.modelKind !== 'auto' ? 'auto → ' : ''}${run.modelKind}${run.model ? `, saved as ${run.model.name} version ${run.model.version}` : ''}`,
   ];
   const made = run.pipelineTable;
   // The dataset above is then a pipeline's table (not in `datasets list`): say what it was made from.
@@ -118,6 +133,15 @@ function runText(run: Run): string {
   else if (run.history.length) lines.push(`epochs:   ${run.history.length}`);
   const metrics = Object.entries(testMetrics(run));
   if (metrics.length) lines.push('test metrics:', ...metrics.map(([k, v]) => `  ${k.padEnd(16)}${fmtMetric(v)}`));
+  const auto = autoChoiceOf(run);
+  if (auto)
+    lines.push(
+      `chosen:   ${auto.reason}`,
+      `candidates (validation ${auto.metric}, seconds):`,
+      ...auto.candidates.map(
+        (c) => `  ${c.model.padEnd(20)}${fmtMetric(c.validation[auto.metric])}  ${c.seconds.toFixed(1)}s`,
+      ),
+    );
   if (run.error) lines.push(`error:    ${run.error.message}`);
   return lines.join('\n');
 }
@@ -217,7 +241,10 @@ export function buildProgram(): Command {
     .description('train a model on a dataset (name, id, or a file to import first); saves it as a model version')
     .requiredOption('--target <column>', 'the column to predict')
     .option('--task <task>', "classification or regression (default: from the target's type)")
-    .option('--model <kind>', 'logistic, linear, mlp or gbdt (gradient-boosted trees) (default: mlp)')
+    .option(
+      '--model <kind>',
+      'logistic, linear, mlp, gbdt (gradient-boosted trees) or auto (tries those that fit the task, keeps the best on the validation split) (default: mlp)',
+    )
     .option('--epochs <n>', 'training epochs', parseNumber('int'))
     .option('--batch-size <n>', 'rows per training step', parseNumber('int'))
     .option('--learning-rate <x>', 'optimizer learning rate (for gbdt: shrinkage)', parseNumber('float'))
@@ -228,8 +255,8 @@ export function buildProgram(): Command {
     .action(async (ref: string, o: TrainOptions) => {
       if (o.task !== undefined && o.task !== 'classification' && o.task !== 'regression')
         throw new Error(`--task must be classification or regression, not "${String(o.task)}"`);
-      if (o.model !== undefined && !(o.model in MODEL_KINDS))
-        throw new Error(`--model must be logistic, linear, mlp or gbdt, not "${String(o.model)}"`);
+      if (o.model !== undefined && !(o.model in TRAIN_MODELS))
+        throw new Error(`--model must be logistic, linear, mlp, gbdt or auto, not "${String(o.model)}"`);
       await withService(program, 'cli', async (s) => {
         const bar = progressBar();
         const unsubscribe = s.events.subscribe((event, payload) => {
@@ -238,8 +265,10 @@ export function buildProgram(): Command {
             const p = payload as RunProgress;
             const loss = p.logs.loss === undefined ? '' : ` loss ${p.logs.loss.toFixed(4)}`;
             const eta = p.etaMs > 0 ? ` ~${Math.ceil(p.etaMs / 1000)}s left` : '';
-            const step = o.model === 'gbdt' ? 'round' : 'epoch';
-            bar.update({ fraction: p.fraction, label: `${step} ${p.epoch}/${p.epochs}${loss}${eta}` });
+            const c = p.candidate;
+            const step = (c?.model ?? o.model) === 'gbdt' ? 'round' : 'epoch';
+            const stage = c ? `${c.model} (${c.number} of ${c.of}): ` : '';
+            bar.update({ fraction: p.fraction, label: `${stage}${step} ${p.epoch}/${p.epochs}${loss}${eta}` });
           }
         });
         let run: Run;
@@ -252,7 +281,7 @@ export function buildProgram(): Command {
             dataset,
             target: o.target,
             task: o.task,
-            model: o.model ? MODEL_KINDS[o.model] : undefined,
+            model: o.model ? TRAIN_MODELS[o.model] : undefined,
             epochs: o.epochs,
             batchSize: o.batchSize,
             learningRate: o.learningRate,

@@ -15,6 +15,7 @@ import {
   MAX_LEAVES,
   MIN_DELTA,
   MIN_SAMPLES_LEAF,
+  MODEL_CHOICE,
   MODEL_KIND,
   MONITOR,
   numberSchema,
@@ -32,6 +33,9 @@ export const TaskName = z.enum(['classification', 'regression']);
 export type TaskName = z.infer<typeof TaskName>;
 export const ModelKindName = choiceSchema(MODEL_KIND);
 export type ModelKindName = z.infer<typeof ModelKindName>;
+/** A model kind, or 'auto': the kinds that fit the task compared on the validation split (a run's `metrics.auto`). */
+export const ModelChoiceName = choiceSchema(MODEL_CHOICE);
+export type ModelChoiceName = z.infer<typeof ModelChoiceName>;
 export const RunStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
@@ -46,7 +50,8 @@ export const RunRequest = z.object({
   task: TaskName.optional(),
   /** Feature columns; every other column when absent (some may then be dropped by preprocessing). */
   features: z.array(z.string().min(1)).min(1).optional(),
-  model: ModelKindName.default(MODEL_KIND.default),
+  /** 'auto' chooses each candidate's settings: it takes no network or tree settings, only the split, seed, batch size and class weights. */
+  model: ModelChoiceName.default(MODEL_KIND.default),
   // Bounds and defaults: shared/training-settings.ts.
   hiddenLayers: z
     .array(
@@ -96,6 +101,31 @@ export const RunRequest = z.object({
 });
 export type RunRequest = z.input<typeof RunRequest>;
 
+/**
+ * The settings of a request that an automatic run (model 'auto') chooses per candidate itself, by
+ * their labels: naming one with 'auto' is a mistake to say before the run is queued, not to ignore.
+ */
+export function settingsAutoChooses(req: RunRequest): string[] {
+  const labels: Partial<Record<keyof RunRequest, string>> = {
+    epochs: 'epochs',
+    learningRate: 'learning rate',
+    optimizer: 'optimiser',
+    earlyStopping: 'early stopping',
+    hiddenLayers: 'hidden layers',
+    l2: 'L2 penalty',
+    trees: 'trees',
+    maxLeaves: 'leaves per tree',
+    maxDepth: 'maximum depth',
+    minSamplesLeaf: 'rows per leaf',
+    subsample: 'rows per tree',
+    colsample: 'features per tree',
+    loss: 'loss',
+  };
+  return Object.entries(labels)
+    .filter(([key]) => req[key as keyof RunRequest] !== undefined)
+    .map(([, label]) => label);
+}
+
 export const EpochRecord = z.object({ epoch: z.number(), logs: z.record(z.string(), z.number()) });
 export type EpochRecord = z.infer<typeof EpochRecord>;
 
@@ -119,7 +149,8 @@ export const Run = z.object({
   status: RunStatus,
   task: TaskName.nullable(),
   target: z.string(),
-  modelKind: ModelKindName,
+  /** The kind trained; 'auto' until an automatic run has chosen (then the winner's kind, and `params.modelChoice` is 'auto'). */
+  modelKind: ModelChoiceName,
   /** Fully resolved: model, training and split parameters with every default filled in. */
   params: z.record(z.string(), z.unknown()),
   preprocess: z.record(z.string(), z.unknown()).nullable(),
@@ -150,6 +181,32 @@ export const RunSummary = Run.omit({ preprocess: true, history: true, metrics: t
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
+/** One kind an automatic run tried: its validation scores, training time and the settings it trained with. */
+export const AutoCandidate = z.object({
+  model: ModelKindName,
+  /** accuracy, balanced_accuracy, log_loss for classes; rmse, mae, r2 for numbers. */
+  validation: z.record(z.string(), z.number().nullable()),
+  seconds: z.number(),
+  settings: z.record(z.string(), z.unknown()),
+});
+export type AutoCandidate = z.infer<typeof AutoCandidate>;
+
+/** An automatic run's leaderboard (`run.metrics.auto`): every candidate, the one kept, and why. */
+export const AutoChoice = z.object({
+  /** The validation score compared: accuracy (higher wins) or rmse (lower wins). */
+  metric: z.string(),
+  candidates: z.array(AutoCandidate),
+  chosen: ModelKindName,
+  reason: z.string(),
+});
+export type AutoChoice = z.infer<typeof AutoChoice>;
+
+/** The leaderboard a run recorded, if it is an automatic run that has chosen. */
+export function autoChoiceOf(run: Pick<Run, 'metrics'>): AutoChoice | undefined {
+  const parsed = AutoChoice.safeParse((run.metrics as { auto?: unknown } | null)?.auto);
+  return parsed.success ? parsed.data : undefined;
+}
+
 export const RunProgress = z.object({
   runId: z.string(),
   /** 1-based number of the epoch just finished. */
@@ -158,6 +215,8 @@ export const RunProgress = z.object({
   logs: z.record(z.string(), z.number()),
   etaMs: z.number(),
   fraction: z.number(),
+  /** The candidate an automatic run is training (the 2nd of 3); epochs then count its steps, fraction the whole run's share. */
+  candidate: z.object({ model: ModelKindName, number: z.number(), of: z.number() }).optional(),
 });
 export type RunProgress = z.infer<typeof RunProgress>;
 

@@ -14,7 +14,7 @@ import {
   MAX_DEPTH,
   MAX_LEAVES,
   MIN_SAMPLES_LEAF,
-  MODEL_KIND,
+  MODEL_CHOICE,
   OPTIMIZER,
   SEED,
   SUBSAMPLE,
@@ -91,7 +91,11 @@ export interface QueryField {
 const COLUMN_FIELDS: Record<RunColumn, Omit<QueryField, 'name' | 'source'>> = {
   id: { type: 'text', description: "the run's id" },
   name: { type: 'text', description: 'the name of the model the run saved' },
-  model: { type: 'text', values: MODEL_KIND.options.map((o) => o.value), description: 'the model kind' },
+  model: {
+    type: 'text',
+    values: MODEL_CHOICE.options.map((o) => o.value),
+    description: "the model kind ('auto' while an automatic run chooses)",
+  },
   status: {
     type: 'text',
     values: RunStatus.options,

@@ -26,6 +26,8 @@ async function train(epochs: number, setup?: () => Promise<void>): Promise<void>
   await page.getByTestId('train-open').click();
   const dialog = page.getByTestId('train-dialog');
   await dialog.waitFor();
+  // Automatic is the default; these runs train one MLP, whose epochs they set.
+  await page.getByTestId('train-model').selectOption('mlp');
   await setup?.();
   await page.getByTestId('train-advanced').locator('summary').click();
   await page.getByTestId('train-epochs').fill(String(epochs));
@@ -49,6 +51,7 @@ describe.skipIf(!canRun)('training in the browser UI', () => {
       /Classification \(inferred\)/,
     );
     await shot(page, 'train-dialog');
+    await page.getByTestId('train-model').selectOption('mlp');
     await page.getByTestId('train-advanced').locator('summary').click();
     await shot(page, 'train-dialog-advanced');
     await page.getByTestId('train-epochs').fill('40');
@@ -159,6 +162,7 @@ describe.skipIf(!canRun)('training in the browser UI', () => {
   it('refuses a form with a bad value and says which field', async () => {
     await openSample('iris.csv', 'iris');
     await page.getByTestId('train-open').click();
+    await page.getByTestId('train-model').selectOption('mlp');
     await page.getByTestId('train-advanced').locator('summary').click();
     await page.getByTestId('train-epochs').fill('0');
     await page.getByTestId('train-start').click();

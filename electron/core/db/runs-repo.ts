@@ -3,6 +3,7 @@
 import type {
   ApiErrorShape,
   EpochRecord,
+  ModelChoiceName,
   ModelKindName,
   Run,
   RunGroups,
@@ -22,7 +23,7 @@ interface DbRun {
   status: RunStatus;
   task: TaskName | null;
   target: string;
-  model_kind: ModelKindName;
+  model_kind: ModelChoiceName;
   params_json: string;
   preprocess_json: string | null;
   history_json: string;
@@ -55,7 +56,7 @@ export interface NewRun {
   datasetVersionId: string;
   target: string;
   task: TaskName | null;
-  modelKind: ModelKindName;
+  modelKind: ModelChoiceName;
   params: Record<string, unknown>;
   datasetHash: string;
   hostPid: number;
@@ -63,6 +64,8 @@ export interface NewRun {
 
 export interface RunSuccess {
   task: TaskName;
+  /** The kind trained: an automatic run's winner replaces its 'auto'. */
+  modelKind: ModelKindName;
   params: Record<string, unknown>;
   preprocess: Record<string, unknown>;
   history: EpochRecord[];
@@ -305,12 +308,13 @@ export class RunsRepo {
         .run(model.id, modelId, model.version, runId, model.dir, model.sha256, now);
       const changed = this.db
         .prepare(
-          `UPDATE runs SET status = 'succeeded', task = ?, params_json = ?, preprocess_json = ?, history_json = ?,
+          `UPDATE runs SET status = 'succeeded', task = ?, model_kind = ?, params_json = ?, preprocess_json = ?, history_json = ?,
              metrics_json = ?, test_scores_json = ?, backend = ?, tfjs_version = ?, model_name = ?, model_version = ?, finished_at = ?, host_pid = NULL
            WHERE id = ? AND status = 'running'`,
         )
         .run(
           result.task,
+          result.modelKind,
           JSON.stringify(result.params),
           JSON.stringify(result.preprocess),
           JSON.stringify(result.history),

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { EpochRecord, MethodArg, Run } from '../../../shared/api.js';
+import { settingsAutoChooses, type EpochRecord, type MethodArg, type Run } from '../../../shared/api.js';
 import { SEED } from '../../../shared/training-settings.js';
 import type { DatasetsRepo, StoredVersion } from '../db/datasets-repo.js';
 import type { RunsRepo } from '../db/runs-repo.js';
@@ -77,6 +77,13 @@ export class RunQueue {
         'invalid_argument',
         `${dataset?.name ?? req.dataset} holds pictures; the models Cairn trains read tables`,
       );
+    const chosenByAuto = req.model === 'auto' ? settingsAutoChooses(req) : [];
+    if (chosenByAuto.length > 0)
+      throw new CairnError(
+        'invalid_argument',
+        `Automatic model choice sets each candidate's ${chosenByAuto.join(', ')} itself: leave them out, or pick a model kind to set them.`,
+        { settings: chosenByAuto },
+      );
     const runId = randomUUID();
     const { dataset: _d, version: _v, ...params } = req;
     this.deps.runs.create(
@@ -134,6 +141,7 @@ export class RunQueue {
       this.deps.events.emit('run.started', { runId });
       await mkdir(workDir, { recursive: true });
       const v = this.deps.version(q.versionId);
+      let candidate: string | undefined;
       const handle = this.deps.jobs.start(
         'train',
         {
@@ -165,6 +173,9 @@ export class RunQueue {
           workDir,
         },
         (p) => {
+          // An automatic run's candidates train in turn: its curves so far are the current one's.
+          if (p.candidate?.model !== candidate) q.history.length = 0;
+          candidate = p.candidate?.model;
           q.history.push({ epoch: p.epoch, logs: p.logs });
           this.deps.events.emit('run.progress', { runId, ...p });
         },
@@ -187,6 +198,7 @@ export class RunQueue {
           runId,
           {
             task: out.task,
+            modelKind: out.modelKind,
             params: out.params,
             preprocess: out.preprocess,
             history: out.history,

@@ -12,13 +12,13 @@ import { chooseColumns, readColumns, type ColumnData, type ColumnRead, type Colu
 import type { PreprocessManifest } from './manifest.js';
 import { scalarScores } from '../../../shared/metrics.js';
 import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './evaluation-metrics.js';
-import type { Explanation } from '../../../shared/api.js';
+import type { AutoChoice, Explanation } from '../../../shared/api.js';
 import { explainRun, type RunToExplain } from '../explain/explain-run.js';
 import { explainSampleJson } from '../explain/explain-sample.js';
 import type { DenseWeights } from '../explain/linear-shap.js';
 import { denseChain } from './dense-forward.js';
 import { fitTrees } from './fit-trees.js';
-import { buildModel, checkShape, ModelParams, type ModelParamsInput, type Task } from './models.js';
+import { buildModel, checkShape, ModelParams, type ModelKind, type ModelParamsInput, type Task } from './models.js';
 import { networkPredictor, treePredictor, type Predictor } from './predictor.js';
 import { decodeValues, encodeTarget, featureCount, fitPreprocess, logsInTargetUnits, transform } from './preprocess.js';
 import {
@@ -84,7 +84,8 @@ export interface TrainInput {
   target: string;
   features?: string[];
   task?: Task;
-  model: ModelParamsInput;
+  /** A model kind's parameters, or kind 'auto': the kinds that fit the task compared (auto-model.ts). */
+  model: Omit<ModelParamsInput, 'kind'> & { kind?: ModelParamsInput['kind'] | 'auto' };
   train: Partial<TrainParams>;
   fractions?: SplitFractions;
   /** A datetime column to split by time instead of at random; not a feature unless listed in `features`. */
@@ -102,6 +103,8 @@ export interface TrainProgress {
   logs: EpochLogs;
   etaMs: number;
   fraction: number;
+  /** An automatic run's candidate in training (1-based number of `of`). */
+  candidate?: { model: ModelKind; number: number; of: number };
 }
 
 /** For trees: the boosting rounds run, the one whose trees were kept, and the trees kept. */
@@ -113,6 +116,8 @@ export interface BoostingOutcome {
 
 export interface TrainOutcome {
   task: Task;
+  /** The kind trained (an automatic run's winner). */
+  modelKind: ModelKind;
   backend: string;
   tfjsVersion: string;
   /** Every parameter as resolved, defaults filled in. */
@@ -126,6 +131,8 @@ export interface TrainOutcome {
     validation?: Record<string, number | null>;
     boosting?: BoostingOutcome;
     explanation?: Explanation;
+    /** An automatic run's leaderboard (auto-model.ts). */
+    auto?: AutoChoice;
   };
   /** The saved model folder inside workDir, and the sha256 of its artifact manifest. */
   artifactDir: string;
@@ -201,7 +208,7 @@ function shares(splits: Splits): SplitFractions {
 }
 
 /** Encoded rows: features, labels, and each one's row in the data. */
-interface EncodedRows {
+export interface EncodedRows {
   x: Float32Array;
   y: Int32Array | Float32Array;
   rows: Uint32Array;
@@ -222,13 +229,19 @@ function knownLabels(encoded: EncodedRows, width: number): EncodedRows {
   };
 }
 
-/** Runs one training job end to end; see the file comment. */
-export async function runTraining(input: TrainInput, onProgress: (p: TrainProgress) => void): Promise<TrainOutcome> {
-  // Parsed here to fail before any reading; the task's defaults are filled in once the split is known.
-  const requestedModel = ModelParams.parse(input.model);
-  // Trees are scored in plain JavaScript: only a network needs a TensorFlow.js backend started.
-  const backendName = requestedModel.kind === 'gbdt' ? TREES_BACKEND : (await selectBackend()).name;
-  const requestedTrain = TrainParams.parse(input.train);
+/** A request read and checked against its data: the columns, the task and the split, shared by every model fitted on it. */
+export interface PreparedData {
+  input: TrainInput;
+  data: ColumnSet;
+  /** The feature columns asked for (preprocessing may drop some). */
+  names: string[];
+  task: Task;
+  splits: Splits;
+  fractions: SplitFractions;
+}
+
+/** Reads the request's columns and checks it against them (plan), before any model is built. */
+export async function prepareData(input: TrainInput): Promise<PreparedData> {
   const [targetColumn] = chooseColumns(input.columns, [input.target]);
   const featureNames =
     input.features ??
@@ -254,12 +267,47 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
   const names = features.map((f) => f.name);
   const { task, splits } = plan(input, data, names);
   const fractions = input.splitColumn ? shares(splits) : (input.fractions ?? DEFAULT_FRACTIONS);
-  const forTrees = requestedModel.kind === 'gbdt';
+  return { input, data, names, task, splits, fractions };
+}
+
+/** A model fitted on prepared data: its preprocessing, encoded splits, resolved settings and curves. */
+export interface FittedModel {
+  model: ModelParams;
+  train: TrainParams;
+  backend: string;
+  preprocess: PreprocessManifest;
+  width: number;
+  classes: string[] | null;
+  trainData: EncodedRows;
+  validation?: EncodedRows;
+  test: EncodedRows;
+  history: TrainOutcome['history'];
+  body: ModelBody;
+  predictor: Predictor;
+  boosting?: BoostingOutcome;
+  linear?: DenseWeights;
+}
+
+/**
+ * Fits preprocessing (trees keep missing values and index categories; networks impute and one-hot)
+ * and one model of `requestedModel.kind` on the training rows, reporting each epoch or round.
+ * `given` holds the settings the request named, so the task's defaults fill only the others.
+ */
+export async function fitModel(
+  prepared: PreparedData,
+  requestedModel: ModelParams,
+  requestedTrain: TrainParams,
+  given: { learningRate?: number; l2?: number },
+  onProgress: (p: TrainProgress) => void,
+): Promise<FittedModel> {
+  const { data, names, task, splits } = prepared;
+  // Trees are scored in plain JavaScript: only a network needs a TensorFlow.js backend started.
+  const backend = requestedModel.kind === 'gbdt' ? TREES_BACKEND : (await selectBackend()).name;
   const preprocess = fitPreprocess(data, {
     features: names,
-    target: { column: input.target, task },
+    target: { column: prepared.input.target, task },
     train: splits.train,
-    forTrees,
+    forTrees: requestedModel.kind === 'gbdt',
   });
   const width = featureCount(preprocess);
   if (width === 0) {
@@ -275,13 +323,7 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
   const validation = splits.validation.length > 0 ? encode(splits.validation) : undefined;
   const test = encode(splits.test);
   if (test.y.length === 0) throw bad('The test split has no rows to evaluate on: use a larger test fraction.');
-  const { model, train } = resolveTuning(
-    task,
-    requestedModel,
-    requestedTrain,
-    { learningRate: input.train.learningRate, l2: input.model.l2 },
-    trainData.y.length,
-  );
+  const { model, train } = resolveTuning(task, requestedModel, requestedTrain, given, trainData.y.length);
 
   const history: TrainOutcome['history'] = [];
   const started = Date.now();
@@ -293,7 +335,7 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
     onProgress({ epoch: step, epochs: steps, logs, etaMs, fraction: step / steps });
   };
   const shape = { task, nFeatures: width, nClasses: classes?.length };
-  let fitted: { body: ModelBody; predictor: Predictor; boosting?: BoostingOutcome; linear?: DenseWeights };
+  const common = { model, train, backend, preprocess, width, classes, trainData, validation, test, history };
   if (model.kind === 'gbdt') {
     checkShape(model.kind, shape);
     const trees = await fitTrees({
@@ -307,56 +349,78 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
       onRound: (round, rounds, logs) =>
         record(round, rounds, logs, ((Date.now() - started) / round) * (rounds - round)),
     });
-    fitted = {
+    return {
+      ...common,
       body: { trees: trees.ensemble },
       predictor: treePredictor(trees.ensemble),
       boosting: { rounds: trees.rounds, bestIteration: trees.bestIteration, trees: trees.ensemble.trees.length },
     };
-  } else {
-    const tfModel = buildModel(model, shape, train.seed);
-    try {
-      await trainModel({
-        ...train,
-        model: tfModel,
-        nFeatures: width,
-        task,
-        x: trainData.x,
-        y: trainData.y,
-        validation: validation && validation.y.length > 0 ? validation : undefined,
-        onEpoch: (epoch, scaledLogs, etaMs) => record(epoch + 1, train.epochs, scaledLogs, etaMs),
-      });
-    } catch (err) {
-      tfModel.dispose();
-      throw err;
-    }
-    fitted = {
-      body: { network: tfModel },
-      predictor: networkPredictor(tfModel, width, classes?.length ?? 1),
-      ...(model.kind === 'mlp' ? {} : { linear: denseChain(tfModel, width)?.[0] }),
-    };
   }
+  const tfModel = buildModel(model, shape, train.seed);
   try {
-    const evaluate = (split: EncodedRows, scores: Float32Array): Record<string, unknown> => {
-      if (task === 'classification') {
-        const k = (classes as string[]).length;
-        const full = classificationMetrics(split.y as Int32Array, scores, k);
-        return { ...full, roc: full.roc.map((c) => thinRocCurve(c)), classes, rows: split.y.length };
-      }
-      // Judged in the target's own units, not the standardised ones the model learns in.
-      const predicted = decodeValues(preprocess, scores);
-      const actual = decodeValues(preprocess, split.y as Float32Array);
-      return {
-        ...regressionMetrics(actual, predicted),
-        points: regressionPoints(actual, predicted, train.seed),
-        rows: actual.length,
-      };
-    };
-    const scores = fitted.predictor.predict(test.x, test.y.length);
-    const metrics = evaluate(test, scores);
+    await trainModel({
+      ...train,
+      model: tfModel,
+      nFeatures: width,
+      task,
+      x: trainData.x,
+      y: trainData.y,
+      validation: validation && validation.y.length > 0 ? validation : undefined,
+      onEpoch: (epoch, scaledLogs, etaMs) => record(epoch + 1, train.epochs, scaledLogs, etaMs),
+    });
+  } catch (err) {
+    tfModel.dispose();
+    throw err;
+  }
+  return {
+    ...common,
+    body: { network: tfModel },
+    predictor: networkPredictor(tfModel, width, classes?.length ?? 1),
+    ...(model.kind === 'mlp' ? {} : { linear: denseChain(tfModel, width)?.[0] }),
+  };
+}
+
+/** The metrics of a fitted model's `scores` of `rows`: every classification one (curves thinned), or regression's in the target's units. */
+export function metricsOf(
+  task: Task,
+  fit: FittedModel,
+  rows: EncodedRows,
+  scores: Float32Array,
+): Record<string, unknown> & { rows: number } {
+  if (task === 'classification') {
+    const k = (fit.classes as string[]).length;
+    const full = classificationMetrics(rows.y as Int32Array, scores, k);
+    return { ...full, roc: full.roc.map((c) => thinRocCurve(c)), classes: fit.classes, rows: rows.y.length };
+  }
+  // Judged in the target's own units, not the standardised ones the model learns in.
+  const predicted = decodeValues(fit.preprocess, scores);
+  const actual = decodeValues(fit.preprocess, rows.y as Float32Array);
+  return {
+    ...regressionMetrics(actual, predicted),
+    points: regressionPoints(actual, predicted, fit.train.seed),
+    rows: actual.length,
+  };
+}
+
+/**
+ * Evaluates a fitted model on the test rows, explains it and saves its artifacts: the run's outcome.
+ * `extra` adds to what the run records (an automatic run's leaderboard and choice). Disposes the model.
+ */
+export async function finishRun(
+  prepared: PreparedData,
+  fit: FittedModel,
+  extra: { params?: Record<string, unknown>; metrics?: Record<string, unknown> } = {},
+): Promise<TrainOutcome> {
+  const { input, data, names, task, splits, fractions } = prepared;
+  const { model, train, preprocess, classes, test, trainData, width } = fit;
+  try {
+    const scores = fit.predictor.predict(test.x, test.y.length);
+    const metrics = metricsOf(task, fit, test, scores);
     // The validation split's scalar scores: what a sweep chooses by (the test split never chooses).
+    const validation = fit.validation;
     const validationScores =
       validation && validation.y.length > 0
-        ? scalarScores(evaluate(validation, fitted.predictor.predict(validation.x, validation.y.length)))
+        ? scalarScores(metricsOf(task, fit, validation, fit.predictor.predict(validation.x, validation.y.length)))
         : undefined;
     const explanation =
       input.explain === false
@@ -365,9 +429,9 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
             task,
             classes,
             preprocess,
-            predictor: fitted.predictor,
-            ...('trees' in fitted.body ? { trees: fitted.body.trees } : {}),
-            ...(fitted.linear ? { linear: fitted.linear } : {}),
+            predictor: fit.predictor,
+            ...('trees' in fit.body ? { trees: fit.body.trees } : {}),
+            ...(fit.linear ? { linear: fit.linear } : {}),
             data,
             test: { ...test, scores },
             train: { x: trainData.x, n: trainData.y.length },
@@ -385,11 +449,12 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
         rows: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
       },
       features: names,
+      ...extra.params,
     };
     const artifactDir = path.join(input.workDir, 'model');
     const saved = await saveArtifacts(
       artifactDir,
-      fitted.body,
+      fit.body,
       preprocess,
       {
         format: 'cairn-model-card/1',
@@ -399,31 +464,53 @@ export async function runTraining(input: TrainInput, onProgress: (p: TrainProgre
         features: preprocess.features.map((f) => f.column),
         metrics: { test: metrics },
         modelKind: model.kind,
-        backend: backendName,
+        backend: fit.backend,
         tfjsVersion: tfjsVersion(),
         createdAt: new Date().toISOString(),
       },
-      'network' in fitted.body ? explainSampleJson(trainData.x, trainData.y.length, width, train.seed) : undefined,
+      'network' in fit.body ? explainSampleJson(trainData.x, trainData.y.length, width, train.seed) : undefined,
     );
     return {
       task,
-      backend: backendName,
+      modelKind: model.kind,
+      backend: fit.backend,
       tfjsVersion: tfjsVersion(),
       params,
       preprocess,
-      history,
+      history: fit.history,
       metrics: {
         test: metrics,
         ...(validationScores ? { validation: validationScores } : {}),
-        ...(fitted.boosting ? { boosting: fitted.boosting } : {}),
+        ...(fit.boosting ? { boosting: fit.boosting } : {}),
         ...(explanation ? { explanation } : {}),
+        ...extra.metrics,
       },
       artifactDir,
       artifactSha256: saved.sha256,
     };
   } finally {
-    fitted.predictor.dispose();
+    fit.predictor.dispose();
   }
+}
+
+/** Runs one training job end to end; see the file comment. An 'auto' model is auto-model.ts's. */
+export async function runTraining(input: TrainInput, onProgress: (p: TrainProgress) => void): Promise<TrainOutcome> {
+  if (input.model.kind === 'auto') {
+    const { runAutoTraining } = await import('./auto-model.js');
+    return runAutoTraining(input, onProgress);
+  }
+  // Parsed here to fail before any reading; the task's defaults are filled in once the split is known.
+  const requestedModel = ModelParams.parse(input.model);
+  const requestedTrain = TrainParams.parse(input.train);
+  const prepared = await prepareData(input);
+  const fit = await fitModel(
+    prepared,
+    requestedModel,
+    requestedTrain,
+    { learningRate: input.train.learningRate, l2: input.model.l2 },
+    onProgress,
+  );
+  return finishRun(prepared, fit);
 }
 
 /**

@@ -107,7 +107,8 @@ describe('training settings: one definition, four readers', () => {
         if (c.engine) expect(c.engine(v), `engine on ${v}`).toBe(contract);
         if (c.field) expect(fieldSchema(c.field).safeParse(v).success, `pipeline on ${v}`).toBe(contract);
         if (c.form && c.formKey) {
-          const errors = validateForm(c.form(defaultForm(columns, 'd'), v), columns);
+          // The settings of a chosen network (with the default, Automatic, the choice sets them itself).
+          const errors = validateForm(c.form({ ...defaultForm(columns, 'd'), model: 'mlp' }, v), columns);
           expect(errors[c.formKey] === undefined, `form on ${v}: ${errors[c.formKey] ?? ''}`).toBe(contract);
         }
       }

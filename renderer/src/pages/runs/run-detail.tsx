@@ -4,7 +4,14 @@
 // predicted-vs-actual and residual plots for numbers. Then what preprocessing did and every
 // resolved parameter, so the run can be read (and reproduced) from this page alone.
 import { useMemo, useState, type ReactNode } from 'react';
-import type { EpochRecord, Explanation, Run, TaskName } from '../../../../shared/api.js';
+import {
+  autoChoiceOf,
+  type EpochRecord,
+  type Explanation,
+  type Run,
+  type RunProgress,
+  type TaskName,
+} from '../../../../shared/api.js';
 import { HEADLINE_TEST_METRICS, lowerIsBetter } from '../../../../shared/metrics.js';
 import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
@@ -26,6 +33,7 @@ import {
 } from './run-charts.js';
 import { flattenParams, formatParamValue, METRIC_LABELS } from './run-compare-data.js';
 import { boostingOf, hiddenSummary, shortId, stepNoun } from './runs-query.js';
+import { RunAutoChoice } from './run-auto-choice.js';
 import { RunExplanation } from './run-explanation.js';
 import { useLiveRun } from './use-live-run.js';
 import { TableHead } from '../../components/table-head.js';
@@ -88,6 +96,7 @@ export function RunDetail({ runId, onBack }: RunDetailProps) {
   };
   const test = (run.metrics as { test?: TestMetrics } | null)?.test;
   const explanation = (run.metrics as { explanation?: Explanation } | null)?.explanation;
+  const auto = autoChoiceOf(run);
 
   return (
     <section className="run-detail" data-testid="run-detail" data-status={run.status} data-run-id={run.id}>
@@ -101,7 +110,12 @@ export function RunDetail({ runId, onBack }: RunDetailProps) {
       <RunHeader run={run} />
       {cancelError && <ErrorPanel title="Could not cancel the run" error={cancelError} />}
       {run.status === 'running' && (
-        <RunProgressLine run={run} epoch={progress?.epoch ?? history.at(-1)?.epoch ?? 0} etaMs={progress?.etaMs} />
+        <RunProgressLine
+          run={run}
+          epoch={progress?.epoch ?? history.at(-1)?.epoch ?? 0}
+          etaMs={progress?.etaMs}
+          progress={progress}
+        />
       )}
       {run.status === 'queued' && (
         <p className="muted run-note">Waiting for the runs ahead of it to finish; runs train one at a time.</p>
@@ -117,6 +131,7 @@ export function RunDetail({ runId, onBack }: RunDetailProps) {
 
       <Curves history={history} task={run.task} step={stepNoun(run)} best={boostingOf(run)?.bestIteration} />
 
+      {run.status === 'succeeded' && auto && <RunAutoChoice auto={auto} />}
       {run.status === 'succeeded' && test && run.task && <Evaluation test={test} task={run.task} />}
       {run.status === 'succeeded' && explanation && <RunExplanation explanation={explanation} />}
       <RunFacts run={run} />
@@ -223,7 +238,14 @@ function treesSummary(run: Run): string {
   return b ? `${formatCount(b.trees)} trees, kept from round ${b.bestIteration} of ${b.rounds}` : '–';
 }
 
+/** The run's model in words; an automatic run's says so: "Automatic → Gradient-boosted trees". */
 function modelLabel(run: Run): string {
+  if (run.modelKind === 'auto') return 'Automatic (choosing)';
+  const kind = kindLabel(run);
+  return run.params.modelChoice === 'auto' ? `Automatic → ${kind}` : kind;
+}
+
+function kindLabel(run: Run): string {
   if (run.modelKind === 'gbdt') return 'Gradient-boosted trees';
   if (run.modelKind === 'logistic_regression') return 'Logistic regression';
   if (run.modelKind === 'linear_regression') return 'Linear regression';
@@ -234,14 +256,31 @@ function modelLabel(run: Run): string {
   return layers ? `MLP ${hiddenSummary(layers)}` : 'MLP';
 }
 
-function RunProgressLine({ run, epoch, etaMs }: { run: Run; epoch: number; etaMs: number | undefined }) {
+function RunProgressLine({
+  run,
+  epoch,
+  etaMs,
+  progress,
+}: {
+  run: Run;
+  epoch: number;
+  etaMs: number | undefined;
+  progress: RunProgress | undefined;
+}) {
+  // An automatic run's progress names the candidate training ("gbdt (2 of 3): round 12 of 300") and counts its steps.
+  const candidate = progress?.candidate;
   // A queued or running run holds the request's flat params.
-  const epochs =
-    run.modelKind === 'gbdt'
+  const epochs = candidate
+    ? progress.epochs
+    : run.modelKind === 'gbdt'
       ? ((run.params.trees as number | undefined) ?? TREES.default)
       : ((run.params.epochs as number | undefined) ?? (run.params.train as { epochs?: number } | undefined)?.epochs);
-  const noun = stepNoun(run) === 'round' ? 'Round' : 'Epoch';
-  const fraction = epochs ? epoch / epochs : undefined;
+  const noun = candidate
+    ? `${candidate.model} (${candidate.number} of ${candidate.of}): ${candidate.model === 'gbdt' ? 'round' : 'epoch'}`
+    : stepNoun(run) === 'round'
+      ? 'Round'
+      : 'Epoch';
+  const fraction = candidate ? progress.fraction : epochs ? epoch / epochs : undefined;
   return (
     <div className="run-progress" data-testid="run-progress">
       <ProgressBar fraction={epoch === 0 ? undefined : fraction} label="Training progress" />

@@ -8,7 +8,7 @@ import {
   formatMetric,
   hiddenSummary,
   keyParams,
-  MODEL_KIND_LABELS,
+  modelKindLabel,
   modelRef,
   runDurationMs,
   shortId,
@@ -155,7 +155,7 @@ function runCell(c: RunColumn, { run, progress, now, selected, cancelling, onTog
     case 'modelKind':
       return (
         <div key={c.id} className={cls} role="gridcell" style={style}>
-          {MODEL_KIND_LABELS[run.modelKind]}
+          {modelKindLabel(run)}
         </div>
       );
     case 'epochs':

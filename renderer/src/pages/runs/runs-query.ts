@@ -167,7 +167,14 @@ export const MODEL_KIND_LABELS: Record<RunSummary['modelKind'], string> = {
   linear_regression: 'linear',
   mlp: 'MLP',
   gbdt: 'trees',
+  auto: 'auto',
 };
+
+/** A run's model kind in words; an automatic run's shows its choice: "auto → trees". */
+export function modelKindLabel(run: Pick<RunSummary, 'modelKind' | 'params'>): string {
+  const label = MODEL_KIND_LABELS[run.modelKind];
+  return run.params.modelChoice === 'auto' && run.modelKind !== 'auto' ? `auto → ${label}` : label;
+}
 
 /** What a run's training steps are called: a tree model's boosting rounds, a network's epochs. */
 export function stepNoun(run: Pick<RunSummary, 'modelKind'>): 'round' | 'epoch' {
@@ -213,7 +220,7 @@ export function sortValue(run: RunSummary, key: RunSortKey, now: number): number
     case 'task':
       return run.task;
     case 'modelKind':
-      return MODEL_KIND_LABELS[run.modelKind];
+      return modelKindLabel(run);
     case 'epochs':
       return keyParams(run).epochs;
     case 'batchSize':

@@ -1,7 +1,9 @@
 // A run as the engine has it, kept current while it runs: loaded with runs.get, then each
 // run.progress event appends its epoch (so curves grow without reloading the run) and
 // run.started/run.finished reload it. Epochs from events and from the store are merged by
-// epoch number, so an event that races the first load is neither lost nor doubled.
+// epoch number, so an event that races the first load is neither lost nor doubled. An automatic
+// run trains its candidates one after another: its curves are the current candidate's, and once
+// it ends the stored ones (the winner's).
 import { useEffect, useMemo, useState } from 'react';
 import type { EpochRecord, Run, RunProgress } from '../../../../shared/api.js';
 import { useApp } from '../../app-context.js';
@@ -31,11 +33,14 @@ export function useLiveRun(runId: string): LiveRun {
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [live, setLive] = useState<EpochRecord[]>([]);
   const [progress, setProgress] = useState<RunProgress | undefined>(undefined);
+  /** Whether an automatic run moved to another candidate since the run was loaded (its stored epochs are then an earlier one's). */
+  const [candidateChanged, setCandidateChanged] = useState(false);
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
     setRun(undefined);
     setLive([]);
+    setCandidateChanged(false);
     setProgress(undefined);
     setError(undefined);
   }, [runId]);
@@ -55,11 +60,20 @@ export function useLiveRun(runId: string): LiveRun {
     // Epochs can arrive faster than frames: collect them and render once per frame.
     let pending: RunProgress[] = [];
     let frame = 0;
+    let candidate: string | undefined;
     const flush = () => {
       frame = 0;
       const batch = pending;
       pending = [];
-      setLive((l) => [...l, ...batch.map((p) => ({ epoch: p.epoch, logs: p.logs }))]);
+      // A new candidate starts its curves afresh: keep only the epochs since the last change of candidate.
+      const start = batch.findLastIndex(
+        (p, i) => p.candidate?.model !== (i === 0 ? candidate : batch[i - 1]?.candidate?.model),
+      );
+      const moved = start >= 0 && candidate !== undefined;
+      candidate = batch.at(-1)?.candidate?.model ?? candidate;
+      const epochs = batch.slice(Math.max(0, start)).map((p) => ({ epoch: p.epoch, logs: p.logs }));
+      setLive((l) => (moved ? epochs : [...l, ...epochs]));
+      if (moved) setCandidateChanged(true);
       setProgress(batch.at(-1));
     };
     const offProgress = client.on('run.progress', (p) => {
@@ -82,6 +96,9 @@ export function useLiveRun(runId: string): LiveRun {
     };
   }, [client, runId]);
 
-  const history = useMemo(() => mergeHistory(run?.history ?? [], live), [run, live]);
+  const history = useMemo(() => {
+    if (!run || (run.status !== 'running' && run.status !== 'queued')) return run?.history ?? [];
+    return candidateChanged ? live : mergeHistory(run.history, live);
+  }, [run, live, candidateChanged]);
   return { run, history, progress: run && run.status !== 'running' ? undefined : progress, error };
 }

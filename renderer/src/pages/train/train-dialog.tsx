@@ -12,7 +12,7 @@ import {
   DROPOUT,
   EPOCHS,
   LEARNING_RATE,
-  MODEL_KIND,
+  MODEL_CHOICE,
   PATIENCE,
   SEED,
 } from '../../../../shared/training-settings.js';
@@ -25,6 +25,7 @@ import {
   effectiveTask,
   featuresOf,
   inferTask,
+  isNetwork,
   linearModelFor,
   modelForTask,
   monitorsFor,
@@ -180,8 +181,8 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                 value={form.model}
                 onChange={(e) => set('model', e.target.value as TrainForm['model'])}
               >
-                {MODEL_KIND.options
-                  .filter((o) => o.value === 'mlp' || o.value === 'gbdt' || o.value === linearModelFor(task))
+                {MODEL_CHOICE.options
+                  .filter((o) => o.value === modelForTask(o.value, task))
                   .map((o) => (
                     <option key={o.value} value={o.value}>
                       {o.label}
@@ -203,9 +204,11 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
 
           <details className="train-advanced" data-testid="train-advanced">
             <summary>
-              {form.model === 'gbdt'
-                ? 'Advanced: features, trees, split'
-                : 'Advanced: features, network, optimiser, early stopping, split'}
+              {form.model === 'auto'
+                ? 'Advanced: features, split'
+                : form.model === 'gbdt'
+                  ? 'Advanced: features, trees, split'
+                  : 'Advanced: features, network, optimiser, early stopping, split'}
             </summary>
             <div className="advanced-grid">
               <fieldset className="feature-list">
@@ -297,14 +300,24 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                 {form.model === 'gbdt' && <TreeFieldset {...binding} task={task} />}
                 <fieldset>
                   <legend>Training</legend>
-                  {form.model !== 'gbdt' && (
+                  {form.model === 'auto' && (
+                    <p className="muted" data-testid="train-auto-note">
+                      Automatic trains {linearModelFor(task) === 'linear_regression' ? 'linear' : 'logistic'}{' '}
+                      regression, gradient-boosted trees and a neural network with short budgets, compares them on the
+                      validation split and keeps the best (a simpler one within a small margin). Pick a model to set its
+                      own settings.
+                    </p>
+                  )}
+                  {isNetwork(form.model) && (
                     <>
                       <SettingField binding={binding} name="epochs" setting={EPOCHS} testId="train-epochs" />
                       <SettingField binding={binding} name="batchSize" setting={BATCH_SIZE} />
                     </>
                   )}
-                  <SettingField binding={binding} name="learningRate" setting={LEARNING_RATE} optional />
-                  {form.model !== 'gbdt' && (
+                  {form.model !== 'auto' && (
+                    <SettingField binding={binding} name="learningRate" setting={LEARNING_RATE} optional />
+                  )}
+                  {isNetwork(form.model) && (
                     <Field label="Optimiser">
                       <select
                         value={form.optimizer}
@@ -316,14 +329,16 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                       </select>
                     </Field>
                   )}
-                  <NumberField
-                    label="L2 penalty"
-                    value={form.l2}
-                    step={0.0001}
-                    optional
-                    onChange={(v) => set('l2', v)}
-                    error={fieldError('l2')}
-                  />
+                  {form.model !== 'auto' && (
+                    <NumberField
+                      label="L2 penalty"
+                      value={form.l2}
+                      step={0.0001}
+                      optional
+                      onChange={(v) => set('l2', v)}
+                      error={fieldError('l2')}
+                    />
+                  )}
                   {task === 'classification' && (
                     <Field label="Class weights" hint="balanced weighs rare classes up">
                       <select
@@ -336,7 +351,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
                     </Field>
                   )}
                 </fieldset>
-                {form.model !== 'gbdt' && (
+                {isNetwork(form.model) && (
                   <fieldset>
                     <legend>
                       <label>

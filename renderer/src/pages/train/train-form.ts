@@ -2,7 +2,7 @@
 // target implies (the engine's rule, so the dialog shows what the engine will do), which features
 // the engine will drop and why, and how the form becomes a runs.start request. Kept apart from
 // the component so each rule is unit-tested.
-import type { ColumnProfile, ModelKindName, RunRequest, TaskName } from '../../../../shared/api.js';
+import type { ColumnProfile, ModelChoiceName, ModelKindName, RunRequest, TaskName } from '../../../../shared/api.js';
 import {
   BATCH_SIZE,
   checkNumber,
@@ -17,6 +17,7 @@ import {
   MAX_HIDDEN_LAYERS,
   MAX_LEAVES,
   MIN_SAMPLES_LEAF,
+  MODEL_CHOICE,
   MONITOR,
   OPTIMIZER,
   PATIENCE,
@@ -45,7 +46,8 @@ export interface TrainForm {
   target: string;
   /** 'auto' leaves the choice to the engine's inference. */
   task: TaskName | 'auto';
-  model: ModelKindName;
+  /** 'auto' (the default) tries the kinds that fit the task and keeps the best; it takes no network or tree settings. */
+  model: ModelChoiceName;
   modelName: string;
   /** Feature columns the user unticked. */
   excluded: string[];
@@ -82,15 +84,15 @@ export interface TrainForm {
 }
 
 /**
- * The form a user starts from: the engine's defaults, with the learning rate and L2 left for the
- * engine to choose (it tunes them per task and model), so "Train" with nothing changed trains
- * exactly what `cairn train` does.
+ * The form a user starts from: automatic model choice, and the engine's defaults for a kind picked
+ * instead, with the learning rate and L2 left for the engine to choose (it tunes them per task and
+ * model), so "Train" with nothing changed trains what `cairn train --model auto` does.
  */
 export function defaultForm(columns: readonly ColumnProfile[], datasetName: string, rows?: number): TrainForm {
   return {
     target: suggestTarget(columns, rows)?.column ?? '',
     task: 'auto',
-    model: 'mlp',
+    model: MODEL_CHOICE.default,
     modelName: datasetName,
     excluded: [],
     hiddenLayers: DEFAULT_HIDDEN_UNITS.join(', '),
@@ -131,9 +133,9 @@ export function linearModelFor(task: TaskName | undefined): ModelKindName {
   return task === 'regression' ? 'linear_regression' : 'logistic_regression';
 }
 
-/** The model kept when the task changes: a linear model follows the task, the MLP and trees do both. */
-export function modelForTask(model: ModelKindName, task: TaskName | undefined): ModelKindName {
-  return model === 'mlp' || model === 'gbdt' ? model : linearModelFor(task);
+/** The model kept when the task changes: a linear model follows the task, the MLP, trees and auto do both. */
+export function modelForTask(model: ModelChoiceName, task: TaskName | undefined): ModelChoiceName {
+  return model === 'mlp' || model === 'gbdt' || model === 'auto' ? model : linearModelFor(task);
 }
 
 /** Problems that keep the form from being sent, by field; empty when it can be. */
@@ -165,21 +167,31 @@ export function validateForm(form: TrainForm, columns: readonly ColumnProfile[])
     check('subsample', checkNumber(SUBSAMPLE, form.subsample));
     check('colsample', checkNumber(COLSAMPLE, form.colsample));
     check('patience', checkNumber(PATIENCE, form.patience));
-  } else {
+  } else if (isNetwork(form.model)) {
+    // An automatic run sets its candidates' settings itself (shared/api/runs.ts settingsAutoChooses).
     check('epochs', checkNumber(EPOCHS, form.epochs));
     check('batchSize', checkNumber(BATCH_SIZE, form.batchSize));
   }
-  if (form.learningRate !== undefined) check('learningRate', checkNumber(LEARNING_RATE, form.learningRate), true);
+  const networkOrTrees = form.model !== 'auto';
+  if (networkOrTrees && form.learningRate !== undefined)
+    check('learningRate', checkNumber(LEARNING_RATE, form.learningRate), true);
   check('dropout', checkNumber(DROPOUT, form.dropout));
-  if (form.l2 !== undefined) check('l2', checkNumber(L2, form.l2), true);
-  if (form.earlyStopping && form.model !== 'gbdt') check('patience', checkNumber(PATIENCE, form.patience));
+  if (networkOrTrees && form.l2 !== undefined) check('l2', checkNumber(L2, form.l2), true);
+  if (form.earlyStopping && isNetwork(form.model)) check('patience', checkNumber(PATIENCE, form.patience));
   const { train, validation, test } = form.split;
   if (!(train > 0 && test > 0 && validation >= 0) || Math.abs(train + validation + test - 100) > 1e-9)
     errors.split = 'Train, validation and test must be percentages adding up to 100, with train and test above 0.';
-  if (form.model !== 'gbdt' && form.earlyStopping && form.monitor.startsWith('val_') && validation === 0)
+  if (isNetwork(form.model) && form.earlyStopping && form.monitor.startsWith('val_') && validation === 0)
     errors.monitor = 'Early stopping on a validation metric needs a validation split above 0%.';
+  if (form.model === 'auto' && validation === 0)
+    errors.split = 'Automatic model choice compares the models on the validation split: give it more than 0%.';
   check('seed', checkNumber(SEED, form.seed));
   return errors;
+}
+
+/** Whether a choice is a network (epochs, optimiser, early stopping), not trees or the automatic choice. */
+export function isNetwork(model: ModelChoiceName): model is Exclude<ModelKindName, 'gbdt'> {
+  return model !== 'gbdt' && model !== 'auto';
 }
 
 /** "64, 32" → [64, 32]; undefined when any part is not a unit count. An empty string is no hidden layer. */
@@ -214,7 +226,6 @@ export function toRequest(
   version: number,
 ): RunRequest {
   const task = effectiveTask(form, columns);
-  const layers = parseLayers(form.hiddenLayers) ?? [];
   const everyFeature = form.excluded.length === 0 && form.timeColumn === '';
   return {
     dataset,
@@ -224,6 +235,19 @@ export function toRequest(
     // Sending no list lets the engine use every column but the target, as the CLI does.
     ...(everyFeature ? {} : { features: featuresOf(form, columns) }),
     model: form.model,
+    ...(form.model === 'auto' ? {} : kindFields(form, task)),
+    ...(task === 'classification' ? { classWeight: form.classWeight } : {}),
+    seed: form.seed,
+    split: { train: form.split.train / 100, validation: form.split.validation / 100, test: form.split.test / 100 },
+    ...(form.timeColumn ? { timeColumn: form.timeColumn } : {}),
+    ...(form.modelName.trim() ? { modelName: form.modelName.trim() } : {}),
+  };
+}
+
+/** The settings of a chosen model kind (an automatic run chooses its candidates' own). */
+function kindFields(form: TrainForm, task: TaskName | undefined): Partial<RunRequest> {
+  const layers = parseLayers(form.hiddenLayers) ?? [];
+  return {
     ...(form.model === 'mlp'
       ? { hiddenLayers: layers.map((units) => ({ units, activation: form.activation, dropout: form.dropout })) }
       : {}),
@@ -231,7 +255,6 @@ export function toRequest(
     ...(form.model === 'gbdt' ? treeFields(form, task) : { epochs: form.epochs, batchSize: form.batchSize }),
     ...(form.learningRate === undefined ? {} : { learningRate: form.learningRate }),
     ...(form.model === 'gbdt' ? {} : { optimizer: form.optimizer }),
-    ...(task === 'classification' ? { classWeight: form.classWeight } : {}),
     ...(form.earlyStopping && form.model !== 'gbdt'
       ? {
           earlyStopping: {
@@ -241,10 +264,6 @@ export function toRequest(
           },
         }
       : {}),
-    seed: form.seed,
-    split: { train: form.split.train / 100, validation: form.split.validation / 100, test: form.split.test / 100 },
-    ...(form.timeColumn ? { timeColumn: form.timeColumn } : {}),
-    ...(form.modelName.trim() ? { modelName: form.modelName.trim() } : {}),
   };
 }
 

@@ -88,3 +88,43 @@ describe('cairn train', () => {
     expect(JSON.parse(cairn('runs', 'show', runId, '--json').stdout)).toMatchObject({ id: runId, target: 'label' });
   });
 });
+
+describe('cairn train --model auto', () => {
+  it('prints the usual JSON plus each candidate and the one chosen, and says why', () => {
+    const r = cairn('train', 'prices', '--target', 'y', '--model', 'auto', '--seed', '4', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      run: string;
+      metrics: { test: Record<string, number> };
+      candidates: { model: string; validation: Record<string, number>; seconds: number }[];
+      chosen: string;
+    };
+    expect(Object.keys(out).sort()).toEqual([
+      'backend',
+      'candidates',
+      'chosen',
+      'metrics',
+      'model',
+      'run',
+      'status',
+      'task',
+    ]);
+    expect(out.candidates.map((c) => c.model)).toEqual(['linear_regression', 'gbdt', 'mlp']);
+    for (const c of out.candidates) {
+      expect(Object.keys(c).sort()).toEqual(['model', 'seconds', 'validation']);
+      expect(Object.keys(c.validation).sort()).toEqual(['mae', 'r2', 'rmse']);
+    }
+    // y is a line in x1 and x2 with little noise.
+    expect(out.chosen).toBe('linear_regression');
+    expect(Object.keys(out.metrics.test).sort()).toEqual(['mae', 'r2', 'rmse']);
+    const shown = cairn('runs', 'show', out.run);
+    expect(shown.stdout).toContain('model:    auto → linear_regression');
+    expect(shown.stdout).toMatch(/chosen: {3}linear_regression: validation rmse \d\.\d{4} vs gbdt/);
+  });
+
+  it('refuses a kind that does not exist, naming auto among the choices', () => {
+    const r = cairn('train', 'prices', '--target', 'y', '--model', 'forest');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--model must be logistic, linear, mlp, gbdt or auto, not "forest"');
+  });
+});

@@ -4,10 +4,12 @@ import {
   dropHint,
   effectiveTask,
   inferTask,
+  modelForTask,
   parseLayers,
   toRequest,
   validateForm,
 } from '../../../../../renderer/src/pages/train/train-form.js';
+import { settingsAutoChooses } from '../../../../../shared/api.js';
 import { col } from '../column-profile.js';
 
 const iris = [col('sepal', 'numeric'), col('petal', 'numeric'), col('species', 'categorical', { distinct: 3 })];
@@ -41,8 +43,23 @@ describe('train form rules', () => {
     expect(defaultForm(iris, 'iris').target).toBe('species');
   });
 
-  it('starts valid, and with untouched defaults sends no task and no feature list (the engine infers them)', () => {
+  it('starts on automatic model choice, sending none of the settings it chooses per candidate', () => {
     const form = defaultForm(iris, 'iris');
+    expect(form.model).toBe('auto');
+    expect(validateForm({ ...form, epochs: 0, learningRate: 0 }, iris)).toEqual({});
+    const req = toRequest({ ...form, learningRate: 0.5, l2: 0.1, earlyStopping: true }, iris, 'd1', 2);
+    expect(req).toMatchObject({ model: 'auto', classWeight: 'none', seed: 42 });
+    expect(settingsAutoChooses(req)).toEqual([]);
+    expect(req).not.toHaveProperty('batchSize');
+    expect(validateForm({ ...form, split: { train: 85, validation: 0, test: 15 } }, iris).split).toMatch(
+      /compares the models on the validation split/,
+    );
+    // The task follows the target; automatic stays automatic.
+    expect(modelForTask('auto', 'regression')).toBe('auto');
+  });
+
+  it('with an MLP picked and the rest untouched, sends no task and no feature list (the engine infers them)', () => {
+    const form = { ...defaultForm(iris, 'iris'), model: 'mlp' as const };
     expect(validateForm(form, iris)).toEqual({});
     const req = toRequest(form, iris, 'd1', 2);
     expect(req).toMatchObject({
@@ -96,7 +113,7 @@ describe('train form rules', () => {
   });
 
   it('names each bad field', () => {
-    const base = defaultForm(iris, 'iris');
+    const base = { ...defaultForm(iris, 'iris'), model: 'mlp' as const };
     expect(
       Object.keys(
         validateForm({ ...base, epochs: 0, learningRate: 0, split: { train: 50, validation: 10, test: 10 } }, iris),
