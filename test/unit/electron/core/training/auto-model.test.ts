@@ -108,7 +108,7 @@ describe('automatic model choice', () => {
 
   it('scores only the winner on the test rows', () => {
     const metrics = treesRun.metrics as Record<string, unknown>;
-    expect(Object.keys(metrics).sort()).toEqual(['auto', 'boosting', 'explanation', 'test']);
+    expect(Object.keys(metrics).sort()).toEqual(['auto', 'boosting', 'explanation', 'test', 'validation']);
     expect((metrics.test as { accuracy: number }).accuracy).toBeGreaterThan(0.9);
     for (const c of autoOf(treesRun).candidates) expect(Object.keys(c)).not.toContain('test');
   });
