@@ -1,4 +1,5 @@
 // What every command shares: a service over the chosen data folder, and JSON-or-text output.
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { MethodInput, MethodName, MethodResult } from '../../shared/api.js';
 import { shellFiles } from '../core/file-access.js';
@@ -21,6 +22,26 @@ export const MODEL_KINDS = {
 
 /** What `cairn train --model` takes: a kind, or `auto` to train the candidates and keep the best. */
 export const TRAIN_MODELS = { ...MODEL_KINDS, auto: 'auto' } as const;
+
+/** The engine's name for a `--model` value among `choices`, or undefined when none was given. */
+export function chosenModel<M extends Record<string, string>>(
+  choices: M,
+  name: string | undefined,
+): M[keyof M] | undefined {
+  if (name === undefined) return undefined;
+  if (!Object.hasOwn(choices, name)) {
+    const names = Object.keys(choices);
+    throw new Error(`--model must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, not "${name}"`);
+  }
+  return choices[name as keyof M];
+}
+
+/** The dataset a command's argument names: a path to a file is imported first (identical content is recognised, not duplicated). */
+export async function datasetOf(s: CairnService, ref: string): Promise<string> {
+  return existsSync(ref) && statSync(ref).isFile()
+    ? (await s.invoke('datasets.importNow', { path: ref })).datasetId
+    : ref;
+}
 
 /** A commander option parser for an integer or a number, refusing anything else by name. */
 export function parseNumber(kind: 'int' | 'float') {

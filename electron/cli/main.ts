@@ -1,5 +1,5 @@
 // The `cairn` command: the engine for scripts and CI, over the same service the app uses.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
@@ -19,6 +19,8 @@ import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
 import {
   addListCommand,
+  chosenModel,
+  datasetOf,
   TRAIN_MODELS,
   parseNumber,
   print,
@@ -255,8 +257,7 @@ export function buildProgram(): Command {
     .action(async (ref: string, o: TrainOptions) => {
       if (o.task !== undefined && o.task !== 'classification' && o.task !== 'regression')
         throw new Error(`--task must be classification or regression, not "${String(o.task)}"`);
-      if (o.model !== undefined && !(o.model in TRAIN_MODELS))
-        throw new Error(`--model must be logistic, linear, mlp, gbdt or auto, not "${String(o.model)}"`);
+      const model = chosenModel(TRAIN_MODELS, o.model);
       await withService(program, 'cli', async (s) => {
         const bar = progressBar();
         const unsubscribe = s.events.subscribe((event, payload) => {
@@ -273,15 +274,11 @@ export function buildProgram(): Command {
         });
         let run: Run;
         try {
-          let dataset = ref;
-          // A path to a file is imported first (identical content is recognised, not duplicated).
-          if (existsSync(ref) && statSync(ref).isFile())
-            dataset = (await s.invoke('datasets.importNow', { path: ref })).datasetId;
           const req: MethodInput<'runs.startNow'> = {
-            dataset,
+            dataset: await datasetOf(s, ref),
             target: o.target,
             task: o.task,
-            model: o.model ? TRAIN_MODELS[o.model] : undefined,
+            model,
             epochs: o.epochs,
             batchSize: o.batchSize,
             learningRate: o.learningRate,

@@ -1,11 +1,11 @@
 // `cairn sweep <dataset|file> --target COL ...`: a hyperparameter sweep, each trial a training
 // run, progress on stderr (trials done, best so far) and the sweep with its best run at the end;
 // `cairn sweeps list|show|resume`. A sweep whose every trial failed exits 1 after printing.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { MethodInput, Run, Sweep, SweepProgress, SweepSummary } from '../../shared/api.js';
 import type { CairnService } from '../core/service.js';
-import { addListCommand, MODEL_KINDS, parseNumber, print, withService } from './common.js';
+import { addListCommand, chosenModel, datasetOf, MODEL_KINDS, parseNumber, print, withService } from './common.js';
 import { CliExit, table, warn } from './output.js';
 
 interface SweepOptions {
@@ -144,18 +144,13 @@ export function addSweepCommands(program: Command): void {
     .option('--seed <n>', 'seeds the sampler and every trial', parseNumber('int'))
     .option('--json', 'print the result as JSON')
     .action(async (ref: string, o: SweepOptions) => {
-      if (o.model !== undefined && !(o.model in MODEL_KINDS))
-        throw new Error(`--model must be logistic, linear, mlp or gbdt, not "${String(o.model)}"`);
+      const model = chosenModel(MODEL_KINDS, o.model);
       const space = o.space === undefined ? undefined : readSpace(o.space);
       await withService(program, 'cli', async (s) => {
-        let dataset = ref;
-        // A path to a file is imported first (identical content is recognised, not duplicated).
-        if (existsSync(ref) && statSync(ref).isFile())
-          dataset = (await s.invoke('datasets.importNow', { path: ref })).datasetId;
         const req = {
-          dataset,
+          dataset: await datasetOf(s, ref),
           target: o.target,
-          model: o.model ? MODEL_KINDS[o.model as keyof typeof MODEL_KINDS] : undefined,
+          model,
           space,
           strategy: o.strategy,
           stopping: o.stopping,
