@@ -7,7 +7,7 @@ import type { Predict } from './attributions.js';
 import { outputCount, rowWidth } from './attributions.js';
 import type { FeatureGroup } from './feature-groups.js';
 import { checkGroups } from './feature-groups.js';
-import { seededRandom, shuffleInPlace } from '../training/seeded-random.js';
+import { sampleRows } from './row-sample.js';
 
 export interface GridPoint {
   /** What the chart shows: the category, or the number in the column's units. */
@@ -54,7 +54,7 @@ export function partialDependence(
   if (!Number.isInteger(gridSize) || gridSize < 2)
     throw new RangeError(`gridSize must be an integer ≥ 2, got ${gridSize}`);
   const points = grid(x, n, d, group, gridSize);
-  const rows = sampleRows(n, options.iceRows ?? PARTIAL_DEPENDENCE_DEFAULTS.iceRows, options.seed);
+  const rows = iceRowsOf(n, options.iceRows ?? PARTIAL_DEPENDENCE_DEFAULTS.iceRows, options.seed);
   const m = rows.length;
   const work = new Float32Array(m * d);
   for (let i = 0; i < m; i++) work.set(x.subarray(rows[i]! * d, (rows[i]! + 1) * d), i * d);
@@ -129,9 +129,7 @@ function codeLabel(group: FeatureGroup, code: number): string {
 }
 
 /** All rows when there are at most `count`, else a seeded sample of `count`, ascending. */
-function sampleRows(n: number, count: number, seed = PARTIAL_DEPENDENCE_DEFAULTS.seed): Uint32Array {
+function iceRowsOf(n: number, count: number, seed = PARTIAL_DEPENDENCE_DEFAULTS.seed): Uint32Array {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`iceRows must be an integer ≥ 1, got ${count}`);
-  const all = Uint32Array.from({ length: n }, (_, i) => i);
-  if (n <= count) return all;
-  return shuffleInPlace(all, seededRandom(seed)).slice(0, count).sort();
+  return sampleRows(n, count, seed);
 }
