@@ -36,8 +36,26 @@ const TAKEN = new Set<string>(imageFormats);
 
 /** Reads a picture, checks it decodes in full, and makes its thumbnail. Throws UnreadableImage. */
 export async function decodeImage(bytes: Buffer, maxPixels = MAX_PIXELS): Promise<DecodedImage> {
+  const opened = await openImage(bytes, maxPixels);
+  const thumbnail = await thumbnailOf(opened.image);
+  return { ...opened.info, thumbnail };
+}
+
+/** A picture's header facts and its upright pixels, not yet decoded (sharp decodes on output). */
+export interface OpenedImage {
+  info: ImageInfo;
+  /** Upright (EXIF orientation applied), bounded by the pixel cap; fails on damage when output. */
+  image: Sharp;
+}
+
+/**
+ * Checks a picture's format and size from its header and opens it for decoding: the one way in for
+ * the import, for training and for the endpoint, so all three take and refuse the same files.
+ * Throws UnreadableImage.
+ */
+export async function openImage(bytes: Buffer, maxPixels = MAX_PIXELS): Promise<OpenedImage> {
   if (bytes.length === 0) throw new UnreadableImage('the file is empty');
-  if (isBmp(bytes)) return decodeBmpImage(bytes, maxPixels);
+  if (isBmp(bytes)) return openBmp(bytes, maxPixels);
   let meta: Metadata;
   try {
     // The header only: no pixel is decoded here, so the size is read before any limit applies.
@@ -52,8 +70,10 @@ export async function decodeImage(bytes: Buffer, maxPixels = MAX_PIXELS): Promis
   // A photo's EXIF orientation says which way is up: sizes and thumbnails are of the upright picture.
   const width = meta.autoOrient.width;
   const height = meta.autoOrient.height;
-  const thumbnail = await thumbnailOf(sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' }).rotate());
-  return { format, width, height, channels: meta.channels, colourMode: colourModeOf(meta), thumbnail };
+  return {
+    info: { format, width, height, channels: meta.channels, colourMode: colourModeOf(meta) },
+    image: sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' }).rotate(),
+  };
 }
 
 function colourModeOf(meta: Metadata): ColourMode {
@@ -77,8 +97,13 @@ async function thumbnailOf(image: Sharp): Promise<Buffer> {
       .webp({ quality: 80 })
       .toBuffer();
   } catch (err) {
-    throw new UnreadableImage(`the picture is damaged (${firstLine(err)})`);
+    throw damaged(err);
   }
+}
+
+/** Why decoding failed, as the import's skipped list and the endpoint's 400 say it. */
+export function damaged(err: unknown): UnreadableImage {
+  return err instanceof UnreadableImage ? err : new UnreadableImage(`the picture is damaged (${firstLine(err)})`);
 }
 
 function firstLine(err: unknown): string {
@@ -95,7 +120,7 @@ function isBmp(bytes: Buffer): boolean {
  * negative height means top-down rows): checked here because bmp-ts allocates the full RGBA
  * buffer as soon as it parses the header.
  */
-async function decodeBmpImage(bytes: Buffer, maxPixels: number): Promise<DecodedImage> {
+function openBmp(bytes: Buffer, maxPixels: number): OpenedImage {
   const width = bytes.readInt32LE(18);
   const height = Math.abs(bytes.readInt32LE(22));
   if (width <= 0 || height === 0) throw new UnreadableImage('the BMP header gives no size');
@@ -109,6 +134,5 @@ async function decodeBmpImage(bytes: Buffer, maxPixels: number): Promise<Decoded
   if (rgba.length !== width * height * 4) throw new UnreadableImage('the BMP is damaged');
   // bmp-ts fills the alpha byte inconsistently across bit depths: BMPs are taken as RGB.
   const image = sharp(rgba, { raw: { width, height, channels: 4 } }).removeAlpha();
-  const thumbnail = await thumbnailOf(image);
-  return { format: 'bmp', width, height, channels: 3, colourMode: 'rgb', thumbnail };
+  return { info: { format: 'bmp', width, height, channels: 3, colourMode: 'rgb' }, image };
 }
