@@ -1,6 +1,7 @@
 // The preprocessing manifest: everything prediction needs to turn inputs into exactly the
 // features a model was trained on, as plain JSON saved beside the model and checked on load.
 import { z } from 'zod';
+import { ImageInput } from '../datasets/images/model-input.js';
 
 const column = z.string();
 
@@ -79,6 +80,13 @@ export const PreprocessManifest = z.object({
   target: TargetEncoding.nullable(),
   /** How many rows the statistics were fitted on (the training split). */
   fittedRows: z.number().int().nonnegative(),
+  /**
+   * Present for a model of pictures: how a picture becomes its input (model-input.ts). Such a
+   * model takes flat rows of inputLength(image) numbers (its first layer reshapes them to
+   * size × size × channels), so every Predictor caller scores pictures as it scores rows;
+   * `features` and `featureNames` are then empty and the target is the picture's label.
+   */
+  image: ImageInput.optional(),
 });
 export type PreprocessManifest = z.infer<typeof PreprocessManifest>;
 
