@@ -73,3 +73,30 @@ export type ImagesQuery = z.input<typeof ImagesQuery>;
 
 export const ImagesPage = z.object({ items: z.array(ImageItem), total: z.number(), offset: z.number() });
 export type ImagesPage = z.infer<typeof ImagesPage>;
+
+/**
+ * One held-out picture as a picture model's run scored it: what its confusion matrix cells and the
+ * most-confident-mistakes gallery open. A run of a picture model keeps one per test picture, in
+ * IMAGE_PREDICTIONS_FILE in its model folder, as an ImagePredictions document.
+ */
+export const ImagePrediction = z.object({
+  /** The picture's content sha256 (its id in the dataset and the image store). */
+  id: z.string(),
+  file: z.string(),
+  label: z.string(),
+  predicted: z.string(),
+  /** The predicted class's probability. */
+  confidence: z.number(),
+  /** One per class, in `classes` order. */
+  probabilities: z.array(z.number()),
+});
+export type ImagePrediction = z.infer<typeof ImagePrediction>;
+
+export const ImagePredictions = z.object({
+  classes: z.array(z.string()).min(2),
+  items: z.array(ImagePrediction),
+});
+export type ImagePredictions = z.infer<typeof ImagePredictions>;
+
+/** Where a picture model's run keeps its test pictures' predictions, inside its model folder. */
+export const IMAGE_PREDICTIONS_FILE = 'image-predictions.json';
