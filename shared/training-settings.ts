@@ -129,6 +129,11 @@ export const MODEL_KIND = {
   default: 'mlp',
 } as const satisfies ChoiceSetting<string>;
 
+/** A model kind as people read it ("Gradient-boosted trees"); an unknown kind as it is spelled. */
+export function modelKindLabel(kind: string): string {
+  return MODEL_KIND.options.find((o) => o.value === kind)?.label ?? kind;
+}
+
 /**
  * What a run asks to train: a model kind, or "auto", which trains the kinds that fit the task with
  * short budgets, compares them on the validation split and keeps the winner

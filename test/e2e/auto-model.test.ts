@@ -56,7 +56,7 @@ describe.skipIf(!canRun)('automatic model choice in the browser UI', () => {
     expect(await kept.getAttribute('class')).toBe('auto-chosen');
     expect(await kept.textContent()).toContain('kept');
     expect(await page.getByTestId('auto-reason').textContent()).toMatch(
-      /^Kept Gradient-boosted trees\. gbdt: validation accuracy [01]\.\d{4} vs logistic_regression/,
+      /^Gradient-boosted trees: validation accuracy [01]\.\d{4} vs Logistic regression/,
     );
     // The model fact says the run chose, and the test split scores the winner.
     await page.getByText('Automatic → Gradient-boosted trees').waitFor();

@@ -6,6 +6,7 @@
 // rows left to stop on. The run records the leaderboard (metrics.auto) and is otherwise an ordinary
 // run of the chosen kind, so the registry, serving and compare see nothing new.
 import type { AutoCandidate, AutoChoice } from '../../../shared/api.js';
+import { modelKindLabel } from '../../../shared/training-settings.js';
 import { CairnError } from '../errors.js';
 import { ModelParams, type ModelKind, type Task } from './models.js';
 import {
@@ -118,14 +119,14 @@ export function chooseCandidate(
   const chosen = candidates.find(tied) ?? best;
   const others = candidates
     .filter((c) => c !== chosen)
-    .map((c) => `${c.model} ${fmt(score(c))}`)
+    .map((c) => `${modelKindLabel(c.model)} ${fmt(score(c))}`)
     .join(' and ');
-  const head = `${chosen.model}: validation ${metric} ${fmt(score(chosen))}`;
+  const head = `${modelKindLabel(chosen.model)}: validation ${metric} ${fmt(score(chosen))}`;
   if (chosen === best) return { chosen: chosen.model, reason: `${head} vs ${others}.` };
   const margin = higherWins ? `${TIE_MARGIN.accuracy * 100} point` : `${TIE_MARGIN.rmse * 100}%`;
   return {
     chosen: chosen.model,
-    reason: `${head} is within ${margin} of the best (${best.model} ${fmt(score(best))}), and of models that close the simpler one is kept (${others}).`,
+    reason: `${head} is within ${margin} of the best (${modelKindLabel(best.model)} ${fmt(score(best))}), and of models that close the simpler one is kept (${others}).`,
   };
 }
 

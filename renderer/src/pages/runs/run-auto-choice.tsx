@@ -1,17 +1,12 @@
 // An automatic run's leaderboard: each candidate kind with its validation scores, training time and
 // a bar of the score compared, the kept one marked, and the engine's sentence saying why it won.
 // The test split scores only the winner, so the table shows validation scores alone.
-import type { AutoCandidate, AutoChoice } from '../../../../shared/api.js';
+import type { AutoChoice } from '../../../../shared/api.js';
 import { lowerIsBetter } from '../../../../shared/metrics.js';
-import { MODEL_KIND } from '../../../../shared/training-settings.js';
+import { modelKindLabel } from '../../../../shared/training-settings.js';
 import { TableHead } from '../../components/table-head.js';
 import { formatDuration, formatStat } from '../../lib/format.js';
 import { METRIC_LABELS } from './run-compare-data.js';
-
-const KIND_LABELS = Object.fromEntries(MODEL_KIND.options.map((o) => [o.value, o.label])) as Record<
-  AutoCandidate['model'],
-  string
->;
 
 /** A bar's share of its cell: the score over the largest one, so lengths compare at a glance. */
 function barShare(value: number | null, largest: number): number {
@@ -26,7 +21,7 @@ export function RunAutoChoice({ auto }: { auto: AutoChoice }) {
     <section className="run-section" aria-label="Automatic model choice" data-testid="auto-choice">
       <h2>Automatic model choice</h2>
       <p className="auto-reason" data-testid="auto-reason">
-        Kept <strong>{KIND_LABELS[auto.chosen]}</strong>. {auto.reason}
+        {auto.reason}
       </p>
       <table className="auto-table">
         <TableHead
@@ -49,7 +44,7 @@ export function RunAutoChoice({ auto }: { auto: AutoChoice }) {
                 data-testid={`auto-candidate-${c.model}`}
               >
                 <td>
-                  {KIND_LABELS[c.model]}
+                  {modelKindLabel(c.model)}
                   {chosen && <span className="tag auto-kept">kept</span>}
                 </td>
                 {keys.map((k) => {

@@ -20,7 +20,7 @@ import { SERIES_COLORS } from '../../components/chart-theme.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { ProgressBar } from '../../components/progress-bar.js';
 import { formatCount, formatDate, formatDuration, formatStat } from '../../lib/format.js';
-import { TREES } from '../../../../shared/training-settings.js';
+import { modelKindLabel, TREES } from '../../../../shared/training-settings.js';
 import {
   confusionOption,
   curvesOption,
@@ -246,9 +246,7 @@ function modelLabel(run: Run): string {
 }
 
 function kindLabel(run: Run): string {
-  if (run.modelKind === 'gbdt') return 'Gradient-boosted trees';
-  if (run.modelKind === 'logistic_regression') return 'Logistic regression';
-  if (run.modelKind === 'linear_regression') return 'Linear regression';
+  if (run.modelKind !== 'mlp') return modelKindLabel(run.modelKind);
   // A queued or running run holds the request's flat params; a finished one the resolved, nested ones.
   const layers =
     (run.params.model as { hiddenLayers?: { units: number }[] } | undefined)?.hiddenLayers ??

@@ -78,7 +78,7 @@ describe('automatic model choice', () => {
     expect(score('gbdt')).toBeGreaterThan(score('mlp') + TIE_MARGIN.accuracy);
     expect(score('gbdt')).toBeGreaterThan(score('logistic_regression') + 0.2);
     expect(auto.reason).toMatch(
-      /^gbdt: validation accuracy 0\.\d{4} vs logistic_regression 0\.\d{4} and mlp 0\.\d{4}\.$/,
+      /^Gradient-boosted trees: validation accuracy 0\.\d{4} vs Logistic regression 0\.\d{4} and Neural network \(MLP\) 0\.\d{4}\.$/,
     );
   });
 
@@ -149,7 +149,7 @@ describe('the tie rule', () => {
     ]);
     expect(r.chosen).toBe('logistic_regression');
     expect(r.reason).toBe(
-      'logistic_regression: validation accuracy 0.9000 is within 1 point of the best (gbdt 0.9050), and of models that close the simpler one is kept (gbdt 0.9050 and mlp 0.8000).',
+      'Logistic regression: validation accuracy 0.9000 is within 1 point of the best (Gradient-boosted trees 0.9050), and of models that close the simpler one is kept (Gradient-boosted trees 0.9050 and Neural network (MLP) 0.8000).',
     );
   });
 
@@ -160,7 +160,7 @@ describe('the tie rule', () => {
       ['mlp', 0.91],
     ]);
     expect(r.chosen).toBe('gbdt');
-    expect(r.reason).toContain('within 1 point of the best (mlp 0.9100)');
+    expect(r.reason).toContain('within 1 point of the best (Neural network (MLP) 0.9100)');
     expect(
       choose('classification', [
         ['logistic_regression', 0.88],
