@@ -1,6 +1,6 @@
 // Image datasets: what an import of pictures reports, their profile, and pages of thumbnails.
 import { z } from 'zod';
-import { HistogramBin, SkippedFile } from './datasets.js';
+import { SkippedFile } from './datasets.js';
 
 /** The formats an image dataset takes, decoded by sharp (libvips), BMP by bmp-ts. */
 export const imageFormats = ['png', 'jpeg', 'webp', 'gif', 'tiff', 'bmp'] as const;
@@ -39,6 +39,10 @@ export const DuplicateGroup = z.object({
 });
 export type DuplicateGroup = z.infer<typeof DuplicateGroup>;
 
+/** A bin of width over height; the widest is open (`hi` null: JSON has no infinity). */
+export const AspectBin = z.object({ lo: z.number(), hi: z.number().nullable(), count: z.number() });
+export type AspectBin = z.infer<typeof AspectBin>;
+
 export const ImageProfile = z.object({
   versionId: z.string(),
   images: z.number(),
@@ -48,7 +52,7 @@ export const ImageProfile = z.object({
   /** The most common sizes as "W×H", most frequent first (at most 20). */
   sizes: z.array(CountOf),
   /** Width over height, in fixed bins from tall (below 0.5) to wide (2 and above). */
-  aspectRatios: z.array(HistogramBin),
+  aspectRatios: z.array(AspectBin),
   colourModes: z.array(CountOf),
   formats: z.array(CountOf),
   duplicates: z.object({

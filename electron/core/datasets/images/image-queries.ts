@@ -2,12 +2,12 @@
 // profile (classes, sizes, aspect ratios, colour modes, duplicates, unreadable files) and pages of
 // pictures by class with their thumbnails' URLs.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ImageItem, ImageProfile, ImagesPage } from '../../../../shared/api.js';
+import type { AspectBin, ImageItem, ImageProfile, ImagesPage } from '../../../../shared/api.js';
 import { literal } from '../duck.js';
 import { thumbnailUrl } from './image-store.js';
 
 /** Width over height: bins from tall to wide, square in the middle. */
-const ASPECT_EDGES = [0, 0.5, 0.67, 0.8, 0.95, 1.05, 1.25, 1.5, 2, Number.POSITIVE_INFINITY];
+const ASPECT_EDGES = [0, 0.5, 0.67, 0.8, 0.95, 1.05, 1.25, 1.5, 2];
 const DUPLICATES_LISTED = 100;
 const UNREADABLE_LISTED = 1000;
 
@@ -42,9 +42,9 @@ export async function profileImages(
     `SELECT width || '×' || height AS value, count(*) AS n FROM ${ok} GROUP BY width, height ORDER BY n DESC, value LIMIT 20`,
   );
   const ratios = await all(conn, `SELECT width::DOUBLE / height AS r FROM ${ok}`);
-  const aspectRatios = ASPECT_EDGES.slice(0, -1).map((lo, i) => ({ lo, hi: ASPECT_EDGES[i + 1] as number, count: 0 }));
+  const aspectRatios: AspectBin[] = ASPECT_EDGES.map((lo, i) => ({ lo, hi: ASPECT_EDGES[i + 1] ?? null, count: 0 }));
   for (const { r } of ratios) {
-    const bin = aspectRatios.find((b) => Number(r) >= b.lo && Number(r) < b.hi);
+    const bin = aspectRatios.find((b) => Number(r) >= b.lo && (b.hi === null || Number(r) < b.hi));
     if (bin) bin.count++;
   }
   const modes = await all(

@@ -1,7 +1,7 @@
 // Pure pieces of an image dataset's page: the class chart's option and height, the aspect-ratio
 // bars with their labels, and the gallery's grid arithmetic (tiles per row, which pictures a row
 // holds), tested apart from React.
-import type { HistogramBin, ImageProfile } from '../../../../shared/api.js';
+import type { AspectBin, ImageProfile } from '../../../../shared/api.js';
 import type { ChartOption } from '../../components/chart.js';
 import { AXIS, axisLabel, GRID_LINE, SERIES_COLORS } from '../../components/chart-theme.js';
 import { formatCount } from '../../lib/format.js';
@@ -17,19 +17,15 @@ export function classChartHeight(classes: number): number {
   return Math.max(120, Math.min(2400, 16 + classes * 22));
 }
 
-/**
- * A bin of width over height as a reader says it: "< 0.5", "0.95–1.05", "≥ 2". The open end's
- * edge is Infinity in the engine and arrives as null over JSON, so anything not finite is open.
- */
-export function aspectLabel(bin: { lo: number; hi: number | null }): string {
-  const open = bin.hi === null || !Number.isFinite(bin.hi);
-  if (bin.lo <= 0 && !open) return `< ${bin.hi}`;
-  if (open) return `≥ ${bin.lo}`;
+/** A bin of width over height as a reader says it: "< 0.5", "0.95–1.05", "≥ 2" (the open end, hi null). */
+export function aspectLabel(bin: Pick<AspectBin, 'lo' | 'hi'>): string {
+  if (bin.hi === null) return `≥ ${bin.lo}`;
+  if (bin.lo <= 0) return `< ${bin.hi}`;
   return `${bin.lo}–${bin.hi}`;
 }
 
 /** Bars over the aspect-ratio bins, tall pictures on the left, wide on the right. */
-export function aspectRatioOption(bins: HistogramBin[]): ChartOption {
+export function aspectRatioOption(bins: AspectBin[]): ChartOption {
   const labels = bins.map(aspectLabel);
   return {
     animation: false,

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
-import type { ImageProfile, ImportResult } from '../../../../../../shared/api.js';
+import { ImageProfile, type ImportResult } from '../../../../../../shared/api.js';
 import { thumbnailForUrl } from '../../../../../../electron/core/datasets/images/image-store.js';
 import type { CairnService } from '../../../../../../electron/core/service.js';
 import { HOLD_IMPORT_ENV } from '../../../../../../electron/core/jobs/test-hold.js';
@@ -95,6 +95,9 @@ describe('image import', () => {
     ]);
     expect(p.width).toEqual({ min: 8, median: 8, max: 16 });
     expect(p.aspectRatios.find((b) => b.lo === 0.95)?.count).toBe(12);
+    // The widest bin is open, and the profile crosses JSON (the browser host) unchanged.
+    expect(p.aspectRatios.at(-1)).toMatchObject({ lo: 2, hi: null });
+    expect(ImageProfile.parse(JSON.parse(JSON.stringify(p)))).toEqual(p);
     expect(p.formats.map((f) => f.value).sort()).toEqual(['gif', 'jpeg', 'png', 'tiff', 'webp']);
     expect(p.colourModes.reduce((n, m) => n + m.count, 0)).toBe(12);
     expect(p.duplicates).toMatchObject({ groups: 1, crossClassGroups: 1 });
