@@ -17,6 +17,8 @@ export const JobProgress = z.object({
   bytesDone: z.number(),
   bytesTotal: z.number(),
   rows: z.number().optional(),
+  /** What `rows` counts: table rows (when absent) or a picture dataset's pictures. */
+  unit: z.enum(['rows', 'pictures']).optional(),
   label: z.string(),
 });
 export type JobProgress = z.infer<typeof JobProgress>;

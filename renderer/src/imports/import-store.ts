@@ -21,7 +21,7 @@ export interface ImportTask {
   badRows: BadRowsPolicy;
   state: ImportState;
   /** Bytes sent while uploading, then the engine's progress. */
-  progress?: Pick<JobProgress, 'phase' | 'fraction' | 'bytesDone' | 'bytesTotal' | 'rows'>;
+  progress?: Pick<JobProgress, 'phase' | 'fraction' | 'bytesDone' | 'bytesTotal' | 'rows' | 'unit'>;
   uploaded?: { sent: number; total: number };
   jobId?: string;
   result?: ImportResult;
@@ -225,6 +225,7 @@ export class ImportStore {
         bytesDone: p.bytesDone,
         bytesTotal: p.bytesTotal,
         rows: p.rows,
+        unit: p.unit,
       },
     });
   }

@@ -153,11 +153,11 @@ const PHASES: Record<JobProgress['phase'], string> = {
   saving: 'Saving',
 };
 
-/** One line under the progress bar: phase, bytes and rows so far. */
-export function describeProgress(p: Pick<JobProgress, 'phase' | 'bytesDone' | 'bytesTotal' | 'rows'>): string {
+/** One line under the progress bar: phase, bytes and rows (or pictures) so far. */
+export function describeProgress(p: Pick<JobProgress, 'phase' | 'bytesDone' | 'bytesTotal' | 'rows' | 'unit'>): string {
   const parts = [PHASES[p.phase]];
   if (p.bytesTotal > 0) parts.push(`${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
-  if (p.rows !== undefined) parts.push(`${formatCount(p.rows)} rows`);
+  if (p.rows !== undefined) parts.push(`${formatCount(p.rows)} ${p.unit ?? 'rows'}`);
   return parts.join(' · ');
 }
 

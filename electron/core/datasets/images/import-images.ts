@@ -83,6 +83,7 @@ export async function importImages(
         bytesDone,
         bytesTotal: 0,
         rows: at,
+        unit: 'pictures',
         label: `Reading picture ${at + 1} of ${total}`,
       });
       for (const row of await Promise.all(source.candidates.slice(at, at + IN_FLIGHT).map(picture))) {
@@ -104,6 +105,7 @@ export async function importImages(
       bytesDone,
       bytesTotal: bytesDone,
       rows: readable.length,
+      unit: 'pictures',
       label: 'Saving',
     });
     const dataFile = path.join(input.workDir, 'index.parquet');

@@ -86,5 +86,9 @@ describe('format', () => {
       'Reading · 1.0 KB of 4.0 KB · 12,000 rows',
     );
     expect(describeProgress({ phase: 'profiling', bytesDone: 0, bytesTotal: 0 })).toBe('Profiling');
+    // A picture import counts pictures.
+    expect(describeProgress({ phase: 'reading', bytesDone: 0, bytesTotal: 0, rows: 40, unit: 'pictures' })).toBe(
+      'Reading · 40 pictures',
+    );
   });
 });
