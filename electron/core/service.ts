@@ -36,6 +36,7 @@ import { EventBus } from './events.js';
 import { forkSpawner } from './jobs/fork-spawner.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { RunQueue } from './jobs/run-queue.js';
+import type { MachineFigures } from './sweeps/trial-memory.js';
 import { SweepsRepo } from './db/sweeps-repo.js';
 import { SweepRunner } from './sweeps/sweep-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
@@ -74,6 +75,8 @@ export interface ServiceOptions {
    * process passes its grant table).
    */
   files?: FileAccess;
+  /** Cores and memory as a sweep's parallel check reads them: the os module's unless a test injects figures. */
+  machine?: () => MachineFigures;
 }
 
 type Handlers = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> };
@@ -154,8 +157,11 @@ export class CairnService {
       events: this.events,
       resolveVersion: (ref, version) => this.resolveVersion(ref, version),
       profile: (versionId) => this.repo.profile(versionId),
-      enqueue: (req) => this.runQueue.enqueue(req),
+      enqueue: (req, options) => this.runQueue.enqueue(req, options),
       cancelRun: (runId) => this.runQueue.cancel(runId),
+      widen: (extra) => this.runQueue.widen(extra),
+      explainRun: (runId, req) => this.runQueue.explain(runId, req),
+      ...(options.machine ? { machine: options.machine } : {}),
     });
     this.endpoints = new EndpointSupervisor({
       spawn: options.spawnEndpoint ?? forkEndpointSpawner(),
