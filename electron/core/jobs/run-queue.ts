@@ -1,8 +1,8 @@
 // The host's run queue: training runs wait in a FIFO and train one at a time, each in its own job
 // process, unless a sweep widens the queue for its trials while it runs (widen()): then as many
-// train at once as the widths add up to. A run is recorded when queued; its job's progress becomes run.progress events (and the
-// curves runs.get shows while it trains); its end is recorded with the saved model version, or
-// with why it failed, was cancelled or was interrupted by the host closing.
+// train at once as the widths add up to. A run is recorded when queued; its job's progress becomes
+// run.progress events (and the curves runs.get shows while it trains); its end is recorded with the
+// saved model version, or with why it failed, was cancelled or was interrupted by the host closing.
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
