@@ -77,6 +77,8 @@ export interface ServiceOptions {
   files?: FileAccess;
   /** Cores and memory as a sweep's parallel check reads them: the os module's unless a test injects figures. */
   machine?: () => MachineFigures;
+  /** Milliseconds now, as a sweep's time budget reads them: Date.now unless a test injects a clock. */
+  clock?: () => number;
 }
 
 type Handlers = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> };
@@ -162,6 +164,7 @@ export class CairnService {
       widen: (extra) => this.runQueue.widen(extra),
       explainRun: (runId, req) => this.runQueue.explain(runId, req),
       ...(options.machine ? { machine: options.machine } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     this.endpoints = new EndpointSupervisor({
       spawn: options.spawnEndpoint ?? forkEndpointSpawner(),

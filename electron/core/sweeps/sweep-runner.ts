@@ -58,6 +58,8 @@ export interface SweepRunnerDeps {
   explainRun(runId: string, req: MethodArg<'runs.start'>): Promise<void>;
   /** Cores and memory as the parallel check reads them; the os module's figures when absent. */
   machine?: () => MachineFigures;
+  /** Milliseconds now, as the time budget reads them; Date.now when absent. */
+  clock?: () => number;
 }
 
 /** A sweep training in this host: how to stop it, and its session's end. */
@@ -248,7 +250,8 @@ export class SweepRunner {
    * never runs 11, and trials in flight when the time runs out finish.
    */
   private async session(sweepId: string, a: ActiveSweep): Promise<void> {
-    const started = Date.now();
+    const now = this.deps.clock ?? Date.now;
+    const started = now();
     let status: Exclude<SweepStatus, 'running'> = 'succeeded';
     let error: ApiErrorShape | null = null;
     let release: () => void = () => undefined;
@@ -271,7 +274,7 @@ export class SweepRunner {
         if (a.cancelled || this.closing || gridUsedUp || inFlight.size >= sweep.parallel) return false;
         const done = study.trials.filter((t) => FINISHED.has(t.state)).length;
         if (sweep.budget.trials !== null && done + inFlight.size >= sweep.budget.trials) return false;
-        const spent = sweep.secondsUsed + (Date.now() - started) / 1000;
+        const spent = sweep.secondsUsed + (now() - started) / 1000;
         return sweep.budget.seconds === null || spent < sweep.budget.seconds;
       };
       for (;;) {
@@ -313,7 +316,7 @@ export class SweepRunner {
     } finally {
       release();
     }
-    this.deps.sweeps.end(sweepId, status, error, (Date.now() - started) / 1000, new Date().toISOString());
+    this.deps.sweeps.end(sweepId, status, error, (now() - started) / 1000, new Date().toISOString());
     this.progress(sweepId);
   }
 

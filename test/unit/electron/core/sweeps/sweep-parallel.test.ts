@@ -16,6 +16,8 @@ const tmp = tempDirFor('each test', 'cairn-sweep-parallel-');
 const PLENTY: MachineFigures = { cores: 8, freeBytes: 64e9, totalBytes: 64e9 };
 let fake: FakeJobs;
 let machine: MachineFigures;
+/** The sweeps' clock, in milliseconds: moved by the test only. */
+let clock: number;
 let service: CairnService;
 
 async function open(): Promise<void> {
@@ -24,12 +26,14 @@ async function open(): Promise<void> {
     host: 'cli',
     spawn: fake.spawn,
     machine: () => machine,
+    clock: () => clock,
   });
 }
 
 beforeEach(async () => {
   fake = new FakeJobs();
   machine = PLENTY;
+  clock = 0;
   await open();
   await service.invoke('datasets.importNow', { path: samplePath('iris'), name: 'iris' });
 });
@@ -98,6 +102,20 @@ describe('a sweep with parallel trials', () => {
       const run = await service.invoke('runs.get', { runId: t.runId! });
       expect(run.metrics?.explanation).toEqual(t.runId === best.runId ? FAKE_EXPLANATION : undefined);
     }
+  });
+
+  it('starts no trial once its time is spent, and lets those in flight finish', async () => {
+    const sweep = await service.invoke('sweeps.start', { ...SWEEP, parallel: 2, seconds: 60 });
+    const done = ended(sweep.id);
+    await fake.until(() => fake.alive.length === 2);
+    await finish(0);
+    await fake.until(() => fake.train.length === 3);
+    clock = 61_000;
+    await finish(1);
+    await finish(2);
+    const result = await done;
+    expect(fake.train).toHaveLength(3);
+    expect(result).toMatchObject({ status: 'succeeded', trialsDone: 3, budget: { trials: null, seconds: 60 } });
   });
 
   it('lowers its trials at once to what the free memory holds, and says so', async () => {
