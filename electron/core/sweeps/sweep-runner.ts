@@ -299,6 +299,7 @@ export class SweepRunner {
         if (bestRun) this.deps.sweeps.setBest(sweepId, bestRun);
         this.progress(sweepId, ended.number);
       }
+      // No trial of this session trains any more: the queue's width goes back before the explanation.
       release();
       if (a.cancelled || this.closing) status = a.cancelled ? 'cancelled' : 'interrupted';
       const best = study.best();
