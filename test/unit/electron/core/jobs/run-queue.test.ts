@@ -3,7 +3,7 @@
 // a closing host records every active and waiting run as interrupted, and without a widening the
 // queue trains one run at a time as ever. Job processes are fakes the test ends (fake-jobs.ts).
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodInput, Run } from '../../../../../shared/api.js';
 import type { RunQueue } from '../../../../../electron/core/jobs/run-queue.js';
 import { samplePath } from '../../../../../electron/core/samples.js';
@@ -11,19 +11,27 @@ import { CairnService } from '../../../../../electron/core/service.js';
 import { tempDirFor } from '../helpers.js';
 import { FakeJobs } from './fake-jobs.js';
 
-const tmp = tempDirFor('each test', 'cairn-run-queue-');
+const tmp = tempDirFor('file', 'cairn-run-queue-');
+/** Each test's own fakes; the service (one per file, iris imported once) spawns through them. */
 let fake: FakeJobs;
 let service: CairnService;
 let queue: RunQueue;
 
-beforeEach(async () => {
-  fake = new FakeJobs();
-  service = await CairnService.open({ home: path.join(tmp.dir, 'home'), host: 'cli', spawn: fake.spawn });
-  await service.invoke('datasets.importNow', { path: samplePath('iris'), name: 'iris' });
+async function open(): Promise<void> {
+  service = await CairnService.open({ home: path.join(tmp.dir, 'home'), host: 'cli', spawn: () => fake.spawn() });
   // The queue itself: widen() is what a sweep calls, and no method of the contract reaches it.
   queue = (service as unknown as { runQueue: RunQueue }).runQueue;
+}
+
+beforeAll(async () => {
+  fake = new FakeJobs();
+  await open();
+  await service.invoke('datasets.importNow', { path: samplePath('iris'), name: 'iris' });
 });
-afterEach(async () => {
+beforeEach(() => {
+  fake = new FakeJobs();
+});
+afterAll(async () => {
   await service.close();
 });
 
@@ -109,7 +117,7 @@ describe('the run queue', () => {
     await fake.until(() => fake.alive.length === 2);
     await service.close();
     expect(fake.train.map((j) => j.killed)).toEqual([true, true]);
-    service = await CairnService.open({ home: path.join(tmp.dir, 'home'), host: 'cli', spawn: fake.spawn });
+    await open();
     for (const r of runs) expect(await status(r.runId)).toBe('interrupted');
   });
 });

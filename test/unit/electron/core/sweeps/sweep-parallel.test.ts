@@ -4,7 +4,7 @@
 // lowered (with a note) when the injected free memory cannot hold them, the automatic default,
 // and a host closing with several trials in flight.
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodInput, Sweep, SweepProgress } from '../../../../../shared/api.js';
 import { samplePath } from '../../../../../electron/core/samples.js';
 import { CairnService } from '../../../../../electron/core/service.js';
@@ -12,8 +12,9 @@ import type { MachineFigures } from '../../../../../electron/core/sweeps/trial-m
 import { tempDirFor } from '../helpers.js';
 import { FAKE_EXPLANATION, FakeJobs, type FakeTrainJob } from '../jobs/fake-jobs.js';
 
-const tmp = tempDirFor('each test', 'cairn-sweep-parallel-');
+const tmp = tempDirFor('file', 'cairn-sweep-parallel-');
 const PLENTY: MachineFigures = { cores: 8, freeBytes: 64e9, totalBytes: 64e9 };
+/** Each test's own fakes; the service (one per file, iris imported once) spawns through them. */
 let fake: FakeJobs;
 let machine: MachineFigures;
 /** The sweeps' clock, in milliseconds: moved by the test only. */
@@ -24,20 +25,23 @@ async function open(): Promise<void> {
   service = await CairnService.open({
     home: path.join(tmp.dir, 'home'),
     host: 'cli',
-    spawn: fake.spawn,
+    spawn: () => fake.spawn(),
     machine: () => machine,
     clock: () => clock,
   });
 }
 
-beforeEach(async () => {
+beforeAll(async () => {
   fake = new FakeJobs();
-  machine = PLENTY;
-  clock = 0;
   await open();
   await service.invoke('datasets.importNow', { path: samplePath('iris'), name: 'iris' });
 });
-afterEach(async () => {
+beforeEach(() => {
+  fake = new FakeJobs();
+  machine = PLENTY;
+  clock = 0;
+});
+afterAll(async () => {
   await service.close();
 });
 
