@@ -4,8 +4,11 @@
 // its input, so a test can count those alive at once and read how each was asked to train.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { ApiErrorShape, Explanation } from '../../../../../shared/api.js';
 import { forkSpawner } from '../../../../../electron/core/jobs/fork-spawner.js';
+import { samplePath } from '../../../../../electron/core/samples.js';
+import { CairnService, type ServiceOptions } from '../../../../../electron/core/service.js';
 import type {
   HostToJob,
   JobInputs,
@@ -144,4 +147,45 @@ export class FakeJobs {
   private changed(): void {
     for (const check of [...this.waiters]) check();
   }
+}
+
+/** A test file's service whose jobs are fakes (see serviceWithFakeJobs). */
+export interface FakeJobsService {
+  /** This test's fakes: new before each test. */
+  readonly fake: FakeJobs;
+  readonly service: CairnService;
+  /** Opens the service again on the same home (after a test closed it). */
+  open(): Promise<void>;
+}
+
+/**
+ * One service per test file on `home()`, iris imported once (a real import job), whose train and
+ * explain jobs are each test's own fakes; closed after the file's tests.
+ */
+export function serviceWithFakeJobs(home: () => string, options: Partial<ServiceOptions> = {}): FakeJobsService {
+  let fake = new FakeJobs();
+  let service: CairnService | undefined;
+  const open = async () => {
+    service = await CairnService.open({ host: 'cli', ...options, home: home(), spawn: () => fake.spawn() });
+  };
+  beforeAll(async () => {
+    await open();
+    await service!.invoke('datasets.importNow', { path: samplePath('iris'), name: 'iris' });
+  });
+  beforeEach(() => {
+    fake = new FakeJobs();
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+  return {
+    get fake() {
+      return fake;
+    },
+    get service() {
+      if (!service) throw new Error('the service is open only while the tests run');
+      return service;
+    },
+    open,
+  };
 }

@@ -3,76 +3,55 @@
 // a closing host records every active and waiting run as interrupted, and without a widening the
 // queue trains one run at a time as ever. Job processes are fakes the test ends (fake-jobs.ts).
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MethodInput, Run } from '../../../../../shared/api.js';
 import type { RunQueue } from '../../../../../electron/core/jobs/run-queue.js';
-import { samplePath } from '../../../../../electron/core/samples.js';
-import { CairnService } from '../../../../../electron/core/service.js';
 import { tempDirFor } from '../helpers.js';
-import { FakeJobs } from './fake-jobs.js';
+import { serviceWithFakeJobs } from './fake-jobs.js';
 
 const tmp = tempDirFor('file', 'cairn-run-queue-');
-/** Each test's own fakes; the service (one per file, iris imported once) spawns through them. */
-let fake: FakeJobs;
-let service: CairnService;
-let queue: RunQueue;
-
-async function open(): Promise<void> {
-  service = await CairnService.open({ home: path.join(tmp.dir, 'home'), host: 'cli', spawn: () => fake.spawn() });
-  // The queue itself: widen() is what a sweep calls, and no method of the contract reaches it.
-  queue = (service as unknown as { runQueue: RunQueue }).runQueue;
-}
-
-beforeAll(async () => {
-  fake = new FakeJobs();
-  await open();
-  await service.invoke('datasets.importNow', { path: samplePath('iris'), name: 'iris' });
-});
-beforeEach(() => {
-  fake = new FakeJobs();
-});
-afterAll(async () => {
-  await service.close();
-});
+const env = serviceWithFakeJobs(() => path.join(tmp.dir, 'home'));
+/** The queue itself: widen() is what a sweep calls, and no method of the contract reaches it. */
+const queue = () => (env.service as unknown as { runQueue: RunQueue }).runQueue;
 
 const REQ: MethodInput<'runs.start'> = { dataset: 'iris', target: 'species', model: 'mlp' };
 
 function start(): { runId: string; ended: Promise<Run> } {
-  const q = queue.enqueue(REQ as Parameters<RunQueue['enqueue']>[0]);
+  const q = queue().enqueue(REQ as Parameters<RunQueue['enqueue']>[0]);
   // Awaited by each test that ends the run; caught so a run the test leaves to the close is no unhandled rejection.
   q.ended.catch(() => undefined);
   return q;
 }
 
-const status = async (runId: string) => (await service.invoke('runs.get', { runId })).status;
+const status = async (runId: string) => (await env.service.invoke('runs.get', { runId })).status;
 
 describe('the run queue', () => {
   it('trains one run at a time when nothing widened it', async () => {
     const [a, b] = [start(), start()];
-    await fake.until(() => fake.train.length === 1);
+    await env.fake.until(() => env.fake.train.length === 1);
     expect(await status(b.runId)).toBe('queued');
-    await fake.train[0]!.succeed(0.9);
+    await env.fake.train[0]!.succeed(0.9);
     expect((await a.ended).status).toBe('succeeded');
-    await fake.until(() => fake.train.length === 2);
-    await fake.train[1]!.succeed(0.8);
+    await env.fake.until(() => env.fake.train.length === 2);
+    await env.fake.train[1]!.succeed(0.8);
     expect((await b.ended).status).toBe('succeeded');
-    expect(fake.maxAlive).toBe(1);
+    expect(env.fake.maxAlive).toBe(1);
   });
 
   it('trains as many runs as it was widened to, each with its own curves, and a cancel starts the next', async () => {
-    const release = queue.widen(1);
-    expect(queue.width).toBe(2);
+    const release = queue().widen(1);
+    expect(queue().width).toBe(2);
     const [a, b, c] = [start(), start(), start()];
-    await fake.until(() => fake.alive.length === 2);
+    await env.fake.until(() => env.fake.alive.length === 2);
     expect([await status(a.runId), await status(b.runId), await status(c.runId)]).toEqual([
       'running',
       'running',
       'queued',
     ]);
-    const [jobA, jobB] = fake.train as [(typeof fake.train)[0], (typeof fake.train)[0]];
+    const [jobA, jobB] = env.fake.train as [(typeof env.fake.train)[0], (typeof env.fake.train)[0]];
     const progressed = new Promise<void>((resolve) => {
       let seen = 0;
-      const off = service.events.subscribe((event) => {
+      const off = env.service.events.subscribe((event) => {
         if (event === 'run.progress' && ++seen === 3) {
           off();
           resolve();
@@ -84,15 +63,15 @@ describe('the run queue', () => {
     jobB.epoch(1, 0.5);
     await progressed;
     const curve = async (runId: string) =>
-      (await service.invoke('runs.get', { runId })).history.map((h) => h.logs.val_loss);
+      (await env.service.invoke('runs.get', { runId })).history.map((h) => h.logs.val_loss);
     expect(await curve(a.runId)).toEqual([0.9, 0.7]);
     expect(await curve(b.runId)).toEqual([0.5]);
 
     // Cancelling one of the two frees its place for the third; the other trains on.
-    expect(await service.invoke('runs.cancel', { runId: a.runId })).toEqual({ cancelled: true });
+    expect(await env.service.invoke('runs.cancel', { runId: a.runId })).toEqual({ cancelled: true });
     await expect(a.ended).rejects.toThrow(/cancelled/);
     expect(jobA.killed).toBe(true);
-    await fake.until(() => fake.train.length === 3);
+    await env.fake.until(() => env.fake.train.length === 3);
     expect(jobB.alive).toBe(true);
     expect([await status(a.runId), await status(b.runId), await status(c.runId)]).toEqual([
       'cancelled',
@@ -104,20 +83,20 @@ describe('the run queue', () => {
     release();
     const d = start();
     await jobB.succeed(0.9);
-    await fake.train[2]!.succeed(0.8);
-    await fake.until(() => fake.train.length === 4);
-    await fake.train[3]!.succeed(0.7);
+    await env.fake.train[2]!.succeed(0.8);
+    await env.fake.until(() => env.fake.train.length === 4);
+    await env.fake.train[3]!.succeed(0.7);
     expect((await d.ended).status).toBe('succeeded');
-    expect(fake.maxAlive).toBe(2);
+    expect(env.fake.maxAlive).toBe(2);
   });
 
   it('records every active and waiting run as interrupted when the host closes', async () => {
-    queue.widen(1);
+    queue().widen(1);
     const runs = [start(), start(), start()];
-    await fake.until(() => fake.alive.length === 2);
-    await service.close();
-    expect(fake.train.map((j) => j.killed)).toEqual([true, true]);
-    await open();
+    await env.fake.until(() => env.fake.alive.length === 2);
+    await env.service.close();
+    expect(env.fake.train.map((j) => j.killed)).toEqual([true, true]);
+    await env.open();
     for (const r of runs) expect(await status(r.runId)).toBe('interrupted');
   });
 });
