@@ -23,6 +23,7 @@ import { compileTrees, predictOutput, predictRaw } from '../electron/core/traini
 import { trainGbdt } from '../electron/core/training/gbdt/train-gbdt.js';
 import type { FeatureKind } from '../electron/core/training/gbdt/tree-format.js';
 import { seededRandom } from '../electron/core/training/seeded-random.js';
+import { intArg } from './args.js';
 import { endpointLatency } from './endpoint-latency.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,15 +37,6 @@ const KINDS: FeatureKind[] = [
   ...Array<FeatureKind>(CARDINALITIES.length).fill('categorical'),
 ];
 const SETTINGS = { learningRate: 0.1, maxLeaves: 31, minSamplesLeaf: 20, l2: 0, maxBins: 255 };
-
-function intArg(name: string, fallback: number, min: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < min)
-    throw new Error(`--${name} wants an integer >= ${min}, got ${process.argv[i + 1]}`);
-  return n;
-}
 
 /** The generated table, row-major, with labels. */
 function generate(n: number): { x: Float32Array; y: Int32Array } {

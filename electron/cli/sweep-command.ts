@@ -72,6 +72,7 @@ function sweepText(sweep: Sweep): string {
   return [
     `Sweep ${sweep.id} (${sweep.status}): ${sweep.model} on ${sweep.datasetName}@${sweep.datasetVersion} → ${sweep.target}, ${sweep.strategy}, ${sweep.trialsDone} trials done, by validation ${sweep.metric}.`,
     ...(sweep.error ? [`error: ${sweep.error.message}`] : []),
+    ...sweep.notes.map((n) => `note: ${n}`),
     '',
     table(['trial', 'status', `val ${sweep.metric}`, ...names, 'why'], rows),
     '',
@@ -92,11 +93,23 @@ function progressLine(p: SweepProgress): string | undefined {
   return `trial ${t.number} ${t.status}${value}${why}; ${p.trialsDone}${budget} done, ${best}\n`;
 }
 
-/** Runs `go` (a sweep that waits for its end) with its progress on stderr, then prints it. */
+/**
+ * Runs `go` (a sweep that waits for its end) with its progress on stderr, then prints it. The
+ * sweep's notes (parallel trials lowered to fit in memory...) go to stderr as it starts, and any
+ * added later as it ends.
+ */
 async function runAndPrint(s: CairnService, json: boolean, go: () => Promise<Sweep>): Promise<void> {
+  let noted = 0;
+  const note = (sweep: Sweep) => {
+    for (const n of sweep.notes.slice(noted)) warn(`note: ${n}\n`);
+    noted = Math.max(noted, sweep.notes.length);
+  };
+  let first: Promise<void> | undefined;
   const unsubscribe = s.events.subscribe((event, payload) => {
     if (event !== 'sweep.progress') return;
-    const line = progressLine(payload as SweepProgress);
+    const p = payload as SweepProgress;
+    first ??= s.invoke('sweeps.get', { sweepId: p.sweepId }).then(note, () => undefined);
+    const line = progressLine(p);
     if (line) warn(line);
   });
   let sweep: Sweep;
@@ -105,6 +118,8 @@ async function runAndPrint(s: CairnService, json: boolean, go: () => Promise<Swe
   } finally {
     unsubscribe();
   }
+  await first;
+  note(sweep);
   await printSweep(s, sweep, json);
   if (sweep.status === 'failed') throw new CliExit(1);
 }
@@ -139,7 +154,11 @@ export function addSweepCommands(program: Command): void {
     .option('--stopping <rule>', 'stop poor trials early: none, median or asha (default: none)')
     .option('--trials <n>', 'trials to run (default: 20; a grid: every point)', parseNumber('int'))
     .option('--seconds <n>', 'wall-time budget: no trial starts after it', parseNumber('float'))
-    .option('--parallel <n>', 'trials at once (recorded; trials train one at a time today)', parseNumber('int'))
+    .option(
+      '--parallel <n>',
+      'trials training at once (default: one per core less one; lowered to what memory holds)',
+      parseNumber('int'),
+    )
     .option('--metric <name>', 'validation score to choose by (default: accuracy, or rmse for regression)')
     .option('--seed <n>', 'seeds the sampler and every trial', parseNumber('int'))
     .option('--json', 'print the result as JSON')

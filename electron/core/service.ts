@@ -36,6 +36,7 @@ import { EventBus } from './events.js';
 import { forkSpawner } from './jobs/fork-spawner.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { RunQueue } from './jobs/run-queue.js';
+import type { MachineFigures } from './sweeps/trial-memory.js';
 import { SweepsRepo } from './db/sweeps-repo.js';
 import { SweepRunner } from './sweeps/sweep-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
@@ -74,6 +75,10 @@ export interface ServiceOptions {
    * process passes its grant table).
    */
   files?: FileAccess;
+  /** Cores and memory as a sweep's parallel check reads them: the os module's unless a test injects figures. */
+  machine?: () => MachineFigures;
+  /** Milliseconds now, as a sweep's time budget reads them: Date.now unless a test injects a clock. */
+  clock?: () => number;
 }
 
 type Handlers = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> };
@@ -154,8 +159,12 @@ export class CairnService {
       events: this.events,
       resolveVersion: (ref, version) => this.resolveVersion(ref, version),
       profile: (versionId) => this.repo.profile(versionId),
-      enqueue: (req) => this.runQueue.enqueue(req),
+      enqueue: (req, options) => this.runQueue.enqueue(req, options),
       cancelRun: (runId) => this.runQueue.cancel(runId),
+      widen: (extra) => this.runQueue.widen(extra),
+      explainRun: (runId, req) => this.runQueue.explain(runId, req),
+      ...(options.machine ? { machine: options.machine } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     this.endpoints = new EndpointSupervisor({
       spawn: options.spawnEndpoint ?? forkEndpointSpawner(),

@@ -45,8 +45,11 @@ export const SweepRequest = RunRequest.pick({
   trials: z.number().int().min(0).optional(),
   /** Wall time: no trial starts after it is spent (the one training finishes). */
   seconds: z.number().min(0).optional(),
-  /** Trials at once: accepted and recorded; the host's run queue trains one run at a time today. */
-  parallel: z.number().int().min(1).max(64).default(1),
+  /**
+   * Trials training at once, each in its own job process. Absent: one per core less one (at least
+   * 1). Lowered, with a note, to what the machine's free memory holds; the sweep records the number used.
+   */
+  parallel: z.number().int().min(1).max(64).optional(),
   /** Seeds the sampler (each trial's draw) and every trial's split and training. */
   seed: numberSchema(SEED).optional(),
   /** Answer when the sweep ends rather than when it starts: for the CLI and scripts. */
@@ -95,6 +98,9 @@ export const SweepSummary = z.object({
   bestValue: z.number().nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
+  // -- Parallel trials (sweep-parallel): what Cairn changed or could not do, for the user to read.
+  /** Said once each, oldest first: parallel trials lowered to fit in memory, a best trial left unexplained. */
+  notes: z.array(z.string()),
 });
 export type SweepSummary = z.infer<typeof SweepSummary>;
 

@@ -3,6 +3,7 @@
 import type {
   ApiErrorShape,
   EpochRecord,
+  Explanation,
   ModelChoiceName,
   ModelKindName,
   Run,
@@ -262,6 +263,17 @@ export class RunsRepo {
          WHERE id = ? AND status IN ('queued', 'running')`,
       )
       .run(status, error ? JSON.stringify(error) : null, now, JSON.stringify(history), id);
+  }
+
+  /** Adds an explanation computed after the run ended (a sweep's best trial) to its metrics. */
+  setExplanation(id: string, explanation: Explanation): void {
+    this.db.transaction(() => {
+      const row = this.db.prepare(`SELECT metrics_json FROM runs WHERE id = ?`).get(id) as
+        { metrics_json: string | null } | undefined;
+      if (!row?.metrics_json) throw new Error(`run ${id} has no metrics to add an explanation to`);
+      const metrics = { ...(JSON.parse(row.metrics_json) as Record<string, unknown>), explanation };
+      this.db.prepare(`UPDATE runs SET metrics_json = ? WHERE id = ?`).run(JSON.stringify(metrics), id);
+    })();
   }
 
   /** Runs left queued or running by a host process that no longer lives, marked interrupted; returns their ids. */

@@ -39,6 +39,7 @@ interface DbSweep {
   best_run_id: string | null;
   created_at: string;
   finished_at: string | null;
+  notes_json: string;
   dataset_name: string;
   dataset_version: number;
   trials_done: number;
@@ -74,6 +75,8 @@ export interface NewSweep {
   parallel: number;
   seed: number;
   hostPid: number;
+  /** What the sweep says to its user from the start (none by default). */
+  notes?: string[];
 }
 
 /** A sweep as the runner reads it back to resume: its settings and time spent. */
@@ -112,6 +115,7 @@ function toSummary(row: DbSweep): SweepSummary {
     bestValue: row.best_value,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
+    notes: JSON.parse(row.notes_json) as string[],
   };
 }
 
@@ -135,8 +139,8 @@ export class SweepsRepo {
     this.db
       .prepare(
         `INSERT INTO sweeps (id, dataset_version_id, target, task, model_kind, request_json, space_json, strategy,
-           stopping, metric, direction, max_trials, max_seconds, parallel, seed, status, host_pid, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+           stopping, metric, direction, max_trials, max_seconds, parallel, seed, status, host_pid, created_at, notes_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
       )
       .run(
         s.id,
@@ -156,6 +160,7 @@ export class SweepsRepo {
         s.seed,
         s.hostPid,
         now,
+        JSON.stringify(s.notes ?? []),
       );
   }
 
@@ -229,6 +234,18 @@ export class SweepsRepo {
 
   setBest(sweepId: string, runId: string): void {
     this.db.prepare(`UPDATE sweeps SET best_run_id = ? WHERE id = ?`).run(runId, sweepId);
+  }
+
+  /** Adds a sentence to what the sweep says to its user. */
+  addNote(sweepId: string, note: string): void {
+    this.db
+      .prepare(`UPDATE sweeps SET notes_json = json_insert(notes_json, '$[#]', ?) WHERE id = ?`)
+      .run(note, sweepId);
+  }
+
+  /** The trials a session runs at once (a resume re-checks what memory holds). */
+  setParallel(sweepId: string, parallel: number): void {
+    this.db.prepare(`UPDATE sweeps SET parallel = ? WHERE id = ?`).run(parallel, sweepId);
   }
 
   /** Marks a sweep running again under this host (a resume). */

@@ -1,11 +1,10 @@
 // The host's side of long work (DESIGN.md, "Long work runs out of the host's process"): start a
 // job in its own process, relay its progress, cancel it, and turn its exit into one outcome.
 import { randomUUID } from 'node:crypto';
-import type { JobKind } from '../../../shared/api.js';
 import { CairnError, fromApiError } from '../errors.js';
-import type { HostToJob, JobInputs, JobOutputs, JobProgresses, SpawnJobProcess } from './protocol.js';
+import type { HostToJob, JobInputs, JobOutputs, JobProcessKind, JobProgresses, SpawnJobProcess } from './protocol.js';
 
-export interface JobHandle<K extends JobKind> {
+export interface JobHandle<K extends JobProcessKind> {
   id: string;
   /** Settles once: the job's output, or a CairnError (code 'cancelled' after cancel()). */
   done: Promise<JobOutputs[K]>;
@@ -18,7 +17,7 @@ export class JobRunner {
 
   constructor(private readonly spawn: SpawnJobProcess) {}
 
-  start<K extends JobKind>(
+  start<K extends JobProcessKind>(
     kind: K,
     input: JobInputs[K],
     onProgress: (progress: JobProgresses[K]) => void,

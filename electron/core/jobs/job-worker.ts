@@ -62,6 +62,11 @@ async function run(message: HostToJob, port: Port): Promise<void> {
         port.finish({ type: 'done', output });
         break;
       }
+      case 'explain': {
+        const { explainSavedRun } = await import('../explain/explain-saved-run.js');
+        port.finish({ type: 'done', output: await explainSavedRun(message.input) });
+        break;
+      }
     }
   } catch (err) {
     port.finish({ type: 'error', error: toApiError(err) });

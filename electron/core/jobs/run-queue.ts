@@ -1,7 +1,8 @@
 // The host's run queue: training runs wait in a FIFO and train one at a time, each in its own job
-// process. A run is recorded when queued; its job's progress becomes run.progress events (and the
-// curves runs.get shows while it trains); its end is recorded with the saved model version, or
-// with why it failed, was cancelled or was interrupted by the host closing.
+// process, unless a sweep widens the queue for its trials while it runs (widen()): then as many
+// train at once as the widths add up to. A run is recorded when queued; its job's progress becomes
+// run.progress events (and the curves runs.get shows while it trains); its end is recorded with the
+// saved model version, or with why it failed, was cancelled or was interrupted by the host closing.
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import { CairnError, toApiError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Layout } from '../paths.js';
 import type { ModelRegistry } from '../registry/registry.js';
-import type { TrainOutcome } from '../training/run-training.js';
+import type { TrainInput, TrainOutcome } from '../training/run-training.js';
 import { boostingOf } from '../training/gbdt/boosting-params.js';
 import { DEFAULT_FRACTIONS } from '../training/splits.js';
 import type { JobRunner } from './job-runner.js';
@@ -45,15 +46,26 @@ export interface QueuedRun {
   ended: Promise<Run>;
   /** Epochs finished so far: runs.get shows a running run's curves from here, without a write per epoch. */
   history: EpochRecord[];
+  /** False: the job skips the explanation (a sweep's trials; explain() adds it later). */
+  explain: boolean;
   settle: (outcome: { run: Run } | { error: CairnError }) => void;
+  /** Set once its job started; before that a cancel is remembered and applied when it starts. */
   cancel?: () => void;
+  cancelRequested?: boolean;
 }
 
-/** The FIFO of training runs and the one that trains. */
+/** How a run is queued besides its request. */
+export interface EnqueueOptions {
+  /** Whether the run explains itself when it ends (on by default). */
+  explain?: boolean;
+}
+
+/** The FIFO of training runs and those that train. */
 export class RunQueue {
   private readonly queue: QueuedRun[] = [];
-  private active?: QueuedRun;
-  private activeDone?: Promise<void>;
+  private readonly active = new Map<string, { q: QueuedRun; done: Promise<void> }>();
+  /** Runs that may train at once beyond the first: what the sweeps running now have added. */
+  private extraWidth = 0;
   private closing = false;
 
   constructor(private readonly deps: RunQueueDeps) {}
@@ -62,12 +74,35 @@ export class RunQueue {
   get(runId: string): Run {
     const run = this.deps.runs.get(runId);
     if (!run) throw new CairnError('not_found', `no run with id ${runId}`);
-    if (run.status === 'running' && this.active?.runId === runId) return { ...run, history: [...this.active.history] };
+    const active = this.active.get(runId)?.q;
+    if (run.status === 'running' && active) return { ...run, history: [...active.history] };
     return run;
   }
 
-  /** Records a queued run and puts it at the back of the host's FIFO: one run trains at a time. */
-  enqueue(req: MethodArg<'runs.start'>): QueuedRun {
+  /** Runs that may train at once now: 1, plus what widen() added. */
+  get width(): number {
+    return 1 + this.extraWidth;
+  }
+
+  /**
+   * Lets `extra` more runs train at once until the returned release is called: a sweep with N
+   * parallel trials adds N − 1 for its session. Runs still start in FIFO order; with no sweep
+   * running the queue trains one at a time as ever, so a user's own runs wait their turn.
+   */
+  widen(extra: number): () => void {
+    const by = Math.max(0, Math.floor(extra));
+    this.extraWidth += by;
+    this.pump();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.extraWidth -= by;
+    };
+  }
+
+  /** Records a queued run and puts it at the back of the host's FIFO. */
+  enqueue(req: MethodArg<'runs.start'>, options: EnqueueOptions = {}): QueuedRun {
     if (this.closing) throw new CairnError('cancelled', 'Cairn is closing');
     const v = this.deps.resolveVersion(req.dataset, req.version);
     const dataset = this.deps.datasets.find(v.datasetId);
@@ -111,6 +146,7 @@ export class RunQueue {
       modelName: req.modelName ?? dataset?.name ?? 'model',
       ended,
       history: [],
+      explain: options.explain ?? true,
       settle,
     };
     this.queue.push(q);
@@ -120,15 +156,49 @@ export class RunQueue {
   }
 
   private pump(): void {
-    if (this.active || this.closing) return;
-    const next = this.queue.shift();
-    if (!next) return;
-    this.active = next;
-    this.activeDone = this.executeRun(next).finally(() => {
-      this.active = undefined;
-      this.activeDone = undefined;
-      this.pump();
-    });
+    while (!this.closing && this.active.size < this.width) {
+      const next = this.queue.shift();
+      if (!next) return;
+      const entry = { q: next, done: Promise.resolve() };
+      this.active.set(next.runId, entry);
+      entry.done = this.executeRun(next).finally(() => {
+        this.active.delete(next.runId);
+        this.pump();
+      });
+    }
+  }
+
+  /** What a train job is given for a run request on a dataset version (also what explain() re-reads). */
+  private trainInput(versionId: string, req: MethodArg<'runs.start'>, workDir: string): TrainInput {
+    const v = this.deps.version(versionId);
+    return {
+      dataFile: this.deps.dataFile(v),
+      columns: this.deps.datasets
+        .profile(v.id)
+        .map((c) => ({ name: c.name, storageType: c.storageType, type: c.type })),
+      target: req.target,
+      features: req.features,
+      task: req.task,
+      model: {
+        kind: req.model,
+        ...(req.hiddenLayers ? { hiddenLayers: req.hiddenLayers } : {}),
+        ...(req.l2 !== undefined ? { l2: req.l2 } : {}),
+        ...(req.model === 'gbdt' ? { boosting: boostingOf(req) } : {}),
+      },
+      train: {
+        epochs: req.epochs,
+        batchSize: req.batchSize,
+        learningRate: req.learningRate,
+        optimizer: req.optimizer,
+        classWeight: req.classWeight,
+        seed: req.seed ?? SEED.default,
+        ...(req.earlyStopping ? { earlyStopping: req.earlyStopping } : {}),
+      },
+      fractions: req.split,
+      timeColumn: req.timeColumn,
+      splitColumn: req.splitColumn,
+      workDir,
+    };
   }
 
   /** Runs one queued run's job and records how it ended; never throws. */
@@ -140,38 +210,10 @@ export class RunQueue {
       this.deps.runs.markRunning(runId, new Date().toISOString());
       this.deps.events.emit('run.started', { runId });
       await mkdir(workDir, { recursive: true });
-      const v = this.deps.version(q.versionId);
       let candidate: string | undefined;
       const handle = this.deps.jobs.start(
         'train',
-        {
-          dataFile: this.deps.dataFile(v),
-          columns: this.deps.datasets
-            .profile(v.id)
-            .map((c) => ({ name: c.name, storageType: c.storageType, type: c.type })),
-          target: req.target,
-          features: req.features,
-          task: req.task,
-          model: {
-            kind: req.model,
-            ...(req.hiddenLayers ? { hiddenLayers: req.hiddenLayers } : {}),
-            ...(req.l2 !== undefined ? { l2: req.l2 } : {}),
-            ...(req.model === 'gbdt' ? { boosting: boostingOf(req) } : {}),
-          },
-          train: {
-            epochs: req.epochs,
-            batchSize: req.batchSize,
-            learningRate: req.learningRate,
-            optimizer: req.optimizer,
-            classWeight: req.classWeight,
-            seed: req.seed ?? SEED.default,
-            ...(req.earlyStopping ? { earlyStopping: req.earlyStopping } : {}),
-          },
-          fractions: req.split,
-          timeColumn: req.timeColumn,
-          splitColumn: req.splitColumn,
-          workDir,
-        },
+        { ...this.trainInput(q.versionId, req, workDir), explain: q.explain },
         (p) => {
           // An automatic run's candidates train in turn: its curves so far are the current one's.
           if (p.candidate?.model !== candidate) q.history.length = 0;
@@ -182,6 +224,7 @@ export class RunQueue {
         jobId,
       );
       q.cancel = () => handle.cancel();
+      if (q.cancelRequested) handle.cancel();
       const out: TrainOutcome = await handle.done;
       const name = this.deps.runs.modelName(q.modelName) ?? q.modelName;
       // One save at a time picks a version number and moves its folder in (imports too).
@@ -226,6 +269,35 @@ export class RunQueue {
     }
   }
 
+  /**
+   * Computes the explanation of a succeeded run that trained without one (`req` is the request it
+   * trained with) in a job process of its own, beside the queue, and records it on the run. A run
+   * that has one already is left as it is.
+   */
+  async explain(runId: string, req: MethodArg<'runs.start'>): Promise<void> {
+    const run = this.get(runId);
+    if (run.status !== 'succeeded' || !run.model)
+      throw new CairnError('invalid_argument', `run ${runId} has no model to explain (it is ${run.status})`);
+    if (run.metrics && 'explanation' in run.metrics) return;
+    const version = this.deps.registry.resolve({ name: run.model.name, version: run.model.version });
+    const workDir = path.join(this.deps.paths.work, randomUUID());
+    try {
+      await mkdir(workDir, { recursive: true });
+      const explanation = await this.deps.jobs.start(
+        'explain',
+        {
+          train: this.trainInput(run.datasetVersionId, req, workDir),
+          modelDir: this.deps.registry.dirOf(version),
+          sha256: version.sha256,
+        },
+        () => undefined,
+      ).done;
+      this.deps.runs.setExplanation(runId, explanation);
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
   /** Cancels a queued run (recorded at once) or the one training; false when it is neither. */
   cancel(runId: string): boolean {
     this.get(runId);
@@ -238,19 +310,20 @@ export class RunQueue {
       q.settle({ error: new CairnError(error.code, error.message) });
       return true;
     }
-    if (this.active?.runId === runId && this.active.cancel) {
-      this.active.cancel();
-      return true;
-    }
-    return false;
+    const active = this.active.get(runId)?.q;
+    if (!active) return false;
+    // Between its start and its job's start a run has nothing to kill yet: its job is killed as it starts.
+    active.cancelRequested = true;
+    active.cancel?.();
+    return true;
   }
 
-  /** From now on no run is taken, and the one training ends as interrupted rather than cancelled. */
+  /** From now on no run is taken, and those training end as interrupted rather than cancelled. */
   beginClose(): void {
     this.closing = true;
   }
 
-  /** Marks the waiting runs interrupted, stops the one training and waits until it has recorded its end. */
+  /** Marks the waiting runs interrupted, stops those training and waits until each has recorded its end. */
   async close(): Promise<void> {
     this.closing = true;
     const now = new Date().toISOString();
@@ -263,7 +336,11 @@ export class RunQueue {
       );
       q.settle({ error: new CairnError('cancelled', 'The app closed before this run started.') });
     }
-    this.active?.cancel?.();
-    await this.activeDone;
+    const training = [...this.active.values()];
+    for (const { q } of training) {
+      q.cancelRequested = true;
+      q.cancel?.();
+    }
+    await Promise.all(training.map((t) => t.done));
   }
 }

@@ -12,6 +12,15 @@ import type { Pruner, Sampler } from './trials.js';
 /**
  * Throws a CairnError (invalid_argument) for a grid over a range without a step or count. With
  * trials run in parallel, TPE counts the running ones as bad (constant liar) so they spread out.
+ *
+ * Reproducibility. With `parallel` 1 every strategy asks trial n after trials 0..n-1 ended, so a
+ * seed gives the same trials every time (and a resumed sweep those the unbroken one would have).
+ * With `parallel` above 1, random search still is reproducible (trial n's draw depends on the seed
+ * and n only), and so is the grid's order (its next point is the first no trial, running or not,
+ * has taken); every trial's own split and training stay seeded too. TPE is not: which trials have
+ * ended (and with what value) when trial n is asked depends on how fast the others train, and the
+ * model it draws from depends on that, as in Optuna with n_jobs > 1. Only its first 10 random
+ * trials and each trial's random stream are fixed by the seed.
  */
 export function createSampler(
   strategy: SweepStrategy,

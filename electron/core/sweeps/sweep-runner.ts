@@ -1,11 +1,14 @@
 // The sweep runner: owns what the search engine (study.ts) leaves out, the database and the
-// processes. It checks a sweep before anything runs, then asks the Study for trials one after
-// another, starts each as an ordinary training run through the host's run queue (its own job
-// process), reports each epoch's or round's validation loss to the pruner (cancelling the run
-// when told), tells the Study the run's validation metric when it ends (never a test score), and
-// stops at the budget. Every trial is saved as it goes, so a sweep interrupted by a restart is
-// resumed from its saved trials with the budget left.
+// processes. It checks a sweep before anything runs (and how many trials the machine's memory
+// holds at once), then keeps up to `parallel` trials in flight: asks the Study for one, starts it
+// as an ordinary training run through the host's run queue (its own job process; the queue is
+// widened by the sweep for its session), reports each epoch's or round's validation loss to the
+// pruner (cancelling the run when told), tells the Study the run's validation metric when it ends
+// (never a test score), and stops starting trials at the budget. Trials train without their
+// explanation (seconds each); the best one is explained when the sweep ends. Every trial is saved
+// as it goes, so a sweep interrupted by a restart is resumed from its saved trials with the budget left.
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import {
   type ApiErrorShape,
   type ColumnProfile,
@@ -28,11 +31,12 @@ import type { StoredVersion } from '../db/datasets-repo.js';
 import type { StoredSweep, SweepsRepo } from '../db/sweeps-repo.js';
 import { CairnError, toApiError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { QueuedRun } from '../jobs/run-queue.js';
+import type { EnqueueOptions, QueuedRun } from '../jobs/run-queue.js';
 import { distributionsOf } from './distributions.js';
 import { GridSampler } from './grid-sampler.js';
 import { createPruner, createSampler } from './strategies.js';
 import { Study } from './study.js';
+import { parallelThatFits, trialPeakBytes, type MachineFigures } from './trial-memory.js';
 import type { Direction, Trial } from './trials.js';
 
 /** Trials a sweep runs when it is given no budget (a grid runs its every point instead). */
@@ -46,15 +50,35 @@ export interface SweepRunnerDeps {
   resolveVersion(ref: string, version?: number): StoredVersion;
   profile(versionId: string): ColumnProfile[];
   /** Queues a training run (the host's run queue). */
-  enqueue(req: MethodArg<'runs.start'>): QueuedRun;
+  enqueue(req: MethodArg<'runs.start'>, options?: EnqueueOptions): QueuedRun;
   cancelRun(runId: string): boolean;
+  /** Lets `extra` more runs train at once until the release is called (RunQueue.widen). */
+  widen(extra: number): () => void;
+  /** Computes and records the explanation of a succeeded run trained without one (RunQueue.explain). */
+  explainRun(runId: string, req: MethodArg<'runs.start'>): Promise<void>;
+  /** Cores and memory as the parallel check reads them; the os module's figures when absent. */
+  machine?: () => MachineFigures;
+  /** Milliseconds now, as the time budget reads them; Date.now when absent. */
+  clock?: () => number;
 }
 
 /** A sweep training in this host: how to stop it, and its session's end. */
 interface ActiveSweep {
   cancelled: boolean;
-  runId?: string;
+  /** The runs of its trials in flight. */
+  runIds: Set<string>;
   done: Promise<void>;
+}
+
+/** How a trial ended, by its number. */
+interface EndedTrial {
+  number: number;
+  state: Trial['state'];
+  error: ApiErrorShape | null;
+}
+
+function osFigures(): MachineFigures {
+  return { cores: os.availableParallelism(), freeBytes: os.freemem(), totalBytes: os.totalmem() };
 }
 
 const FINISHED: ReadonlySet<Trial['state']> = new Set(['complete', 'pruned', 'failed']);
@@ -100,8 +124,9 @@ export class SweepRunner {
     const space = req.space ?? DEFAULT_SPACES[req.model];
     const seed = req.seed ?? SEED.default;
     const distributions = distributionsOf(req.model, space);
+    const fitted = this.parallelFor(req.model, v, req, req.parallel);
     // A grid without steps, or one too large to finish, is refused here, before the sweep is recorded.
-    const sampler = createSampler(req.strategy, distributions, seed, req.parallel);
+    const sampler = createSampler(req.strategy, distributions, seed, fitted.parallel);
     const gridSize = sampler instanceof GridSampler ? sampler.size : undefined;
     const maxTrials = req.trials ?? (req.seconds === undefined ? (gridSize ?? DEFAULT_SWEEP_TRIALS) : null);
     const id = randomUUID();
@@ -112,7 +137,7 @@ export class SweepRunner {
       metric: _m,
       trials: _t,
       seconds,
-      parallel,
+      parallel: _p,
       seed: _seed,
       wait,
       ...run
@@ -133,9 +158,10 @@ export class SweepRunner {
         direction: lowerIsBetter(metric) ? 'minimize' : 'maximize',
         maxTrials,
         maxSeconds: seconds ?? null,
-        parallel,
+        parallel: fitted.parallel,
         seed,
         hostPid: process.pid,
+        notes: fitted.note ? [fitted.note] : [],
       },
       new Date().toISOString(),
     );
@@ -151,17 +177,28 @@ export class SweepRunner {
         'conflict',
         `sweep ${sweepId} is running${this.active.has(sweepId) ? '' : ' in another host'}`,
       );
+    // The machine may hold fewer trials now than when the sweep started.
+    const fitted = this.parallelFor(
+      sweep.model,
+      this.deps.resolveVersion(sweep.datasetVersionId),
+      sweep.request,
+      sweep.parallel,
+    );
+    if (fitted.note) {
+      this.deps.sweeps.setParallel(sweepId, fitted.parallel);
+      this.deps.sweeps.addNote(sweepId, fitted.note);
+    }
     this.deps.sweeps.markRunning(sweepId, process.pid);
     return this.launch(sweepId, wait);
   }
 
-  /** Stops a running sweep: its training trial is cancelled and no other starts. */
+  /** Stops a running sweep: its training trials are cancelled and no other starts. */
   cancel(sweepId: string): boolean {
     this.stored(sweepId);
     const a = this.active.get(sweepId);
     if (!a) return false;
     a.cancelled = true;
-    if (a.runId) this.deps.cancelRun(a.runId);
+    for (const runId of a.runIds) this.deps.cancelRun(runId);
     return true;
   }
 
@@ -182,8 +219,23 @@ export class SweepRunner {
     return sweep;
   }
 
+  /** The trials at once a sweep over `v` can have: `requested` (else per core) lowered to what memory holds. */
+  private parallelFor(
+    model: Sweep['model'],
+    v: StoredVersion,
+    request: { target?: unknown; features?: unknown; timeColumn?: unknown; splitColumn?: unknown },
+    requested: number | undefined,
+  ): { parallel: number; note?: string } {
+    const listed = Array.isArray(request.features) ? new Set(request.features as string[]) : undefined;
+    const left = new Set([request.target, request.timeColumn, request.splitColumn]);
+    const features = this.deps
+      .profile(v.id)
+      .filter((c) => (listed ? listed.has(c.name) : !left.has(c.name)) && c.name !== request.target);
+    return parallelThatFits(requested, trialPeakBytes(model, v.rows, features), (this.deps.machine ?? osFigures)());
+  }
+
   private async launch(sweepId: string, wait: boolean): Promise<Sweep> {
-    const a: ActiveSweep = { cancelled: false, done: Promise.resolve() };
+    const a: ActiveSweep = { cancelled: false, runIds: new Set(), done: Promise.resolve() };
     this.active.set(sweepId, a);
     a.done = this.session(sweepId, a).finally(() => this.active.delete(sweepId));
     this.progress(sweepId);
@@ -191,11 +243,18 @@ export class SweepRunner {
     return this.get(sweepId);
   }
 
-  /** One session of a sweep, until its budget, its grid, a cancel or the host's close; never throws. */
+  /**
+   * One session of a sweep, until its budget, its grid, a cancel or the host's close; never throws.
+   * Up to `parallel` trials are in flight; a trial starts only while the finished ones and those in
+   * flight stay under the trial budget and the time budget is not spent, so a budget of 10 trials
+   * never runs 11, and trials in flight when the time runs out finish.
+   */
   private async session(sweepId: string, a: ActiveSweep): Promise<void> {
-    const started = Date.now();
+    const now = this.deps.clock ?? Date.now;
+    const started = now();
     let status: Exclude<SweepStatus, 'running'> = 'succeeded';
     let error: ApiErrorShape | null = null;
+    let release: () => void = () => undefined;
     try {
       const sweep = this.stored(sweepId);
       const distributions = distributionsOf(sweep.model, sweep.space);
@@ -207,43 +266,85 @@ export class SweepRunner {
         trials: this.deps.sweeps.studyTrials(sweepId),
       });
       const runIds = new Map(sweep.trials.flatMap((t) => (t.runId ? [[t.number, t.runId] as const] : [])));
+      release = this.deps.widen(sweep.parallel - 1);
+      const inFlight = new Map<number, Promise<EndedTrial>>();
+      let gridUsedUp = false;
       let lastError: ApiErrorShape | null = null;
-      for (;;) {
-        if (a.cancelled || this.closing) {
-          status = a.cancelled ? 'cancelled' : 'interrupted';
-          break;
-        }
+      const mayStart = (): boolean => {
+        if (a.cancelled || this.closing || gridUsedUp || inFlight.size >= sweep.parallel) return false;
         const done = study.trials.filter((t) => FINISHED.has(t.state)).length;
-        if (sweep.budget.trials !== null && done >= sweep.budget.trials) break;
-        const spent = sweep.secondsUsed + (Date.now() - started) / 1000;
-        if (sweep.budget.seconds !== null && spent >= sweep.budget.seconds) break;
-        const trial = study.ask();
-        if (!trial) break; // a grid used up
-        this.deps.sweeps.addTrial(sweepId, trial.number, trial.params);
-        const ended = await this.runTrial(sweep, study, trial, a, runIds);
-        if (ended.state === 'failed') lastError = ended.error;
-        if (ended.state === 'interrupted') {
-          status = a.cancelled ? 'cancelled' : 'interrupted';
-          break;
+        if (sweep.budget.trials !== null && done + inFlight.size >= sweep.budget.trials) return false;
+        const spent = sweep.secondsUsed + (now() - started) / 1000;
+        return sweep.budget.seconds === null || spent < sweep.budget.seconds;
+      };
+      for (;;) {
+        while (mayStart()) {
+          const trial = study.ask();
+          if (!trial) {
+            gridUsedUp = true;
+            break;
+          }
+          this.deps.sweeps.addTrial(sweepId, trial.number, trial.params);
+          inFlight.set(
+            trial.number,
+            this.runTrial(sweep, study, trial, a, runIds).then((ended) => ({ number: trial.number, ...ended })),
+          );
         }
+        if (inFlight.size === 0) break;
+        const ended = await Promise.race(inFlight.values());
+        inFlight.delete(ended.number);
+        if (ended.state === 'failed') lastError = ended.error;
         const best = study.best();
         const bestRun = best && runIds.get(best.number);
         if (bestRun) this.deps.sweeps.setBest(sweepId, bestRun);
-        this.progress(sweepId, trial.number);
+        this.progress(sweepId, ended.number);
       }
-      if (status === 'succeeded' && !study.best()) {
+      // No trial of this session trains any more: the queue's width goes back before the explanation.
+      release();
+      if (a.cancelled || this.closing) status = a.cancelled ? 'cancelled' : 'interrupted';
+      const best = study.best();
+      if (status === 'succeeded' && !best) {
         status = 'failed';
         error = {
           code: 'internal',
           message: `No trial completed${lastError ? `; the last failed: ${lastError.message}` : ''}.`,
         };
       }
+      if (best && !this.closing) await this.explainBest(sweep, best, runIds.get(best.number));
     } catch (err) {
       status = 'failed';
       error = toApiError(err);
+    } finally {
+      release();
     }
-    this.deps.sweeps.end(sweepId, status, error, (Date.now() - started) / 1000, new Date().toISOString());
+    this.deps.sweeps.end(sweepId, status, error, (now() - started) / 1000, new Date().toISOString());
     this.progress(sweepId);
+  }
+
+  /** The run request of a trial: the sweep's shared fields, its model and seed, and the trial's values. */
+  private trialRequest(sweep: StoredSweep, params: TrialParams): MethodArg<'runs.start'> {
+    return methods['runs.start'].input.parse({
+      ...sweep.request,
+      model: sweep.model,
+      seed: sweep.seed,
+      ...trialRunFields(params),
+    });
+  }
+
+  /**
+   * Gives the best trial's run the explanation its training skipped (its run page and
+   * models.explain read it); a failure is a note on the sweep, not its end.
+   */
+  private async explainBest(sweep: StoredSweep, best: Trial, runId: string | undefined): Promise<void> {
+    if (!runId) return;
+    try {
+      await this.deps.explainRun(runId, this.trialRequest(sweep, best.params));
+    } catch (err) {
+      this.deps.sweeps.addNote(
+        sweep.id,
+        `The best trial (${best.number}) has no explanation: computing it failed (${toApiError(err).message}).`,
+      );
+    }
   }
 
   /** Trains one trial as a run and records how it ended. */
@@ -267,17 +368,12 @@ export class SweepRunner {
     };
     let q: QueuedRun;
     try {
-      const req = methods['runs.start'].input.parse({
-        ...sweep.request,
-        model: sweep.model,
-        seed: sweep.seed,
-        ...trialRunFields(trial.params),
-      });
-      q = this.deps.enqueue(req);
+      // A trial trains without its explanation: the sweep explains only its best, at the end.
+      q = this.deps.enqueue(this.trialRequest(sweep, trial.params), { explain: false });
     } catch (err) {
       return end(this.closing ? 'interrupted' : 'failed', toApiError(err));
     }
-    a.runId = q.runId;
+    a.runIds.add(q.runId);
     runIds.set(trial.number, q.runId);
     sweeps.setTrialRun(sweep.id, trial.number, q.runId);
     this.progress(sweep.id, trial.number);
@@ -303,7 +399,7 @@ export class SweepRunner {
       return end('failed', error);
     } finally {
       unsubscribe();
-      a.runId = undefined;
+      a.runIds.delete(q.runId);
     }
     // The pruner's word stands even when the run finished before its cancel landed.
     if (pruned) return end('pruned', null);

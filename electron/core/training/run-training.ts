@@ -229,6 +229,17 @@ function knownLabels(encoded: EncodedRows, width: number): EncodedRows {
   };
 }
 
+/** `rows` of the data as a model with this preprocessing sees them (classes unknown to training left out). */
+export function encodeRows(
+  preprocess: PreprocessManifest,
+  data: ColumnSet,
+  task: Task,
+  rows: Uint32Array,
+): EncodedRows {
+  const encoded = { x: transform(preprocess, data, rows), y: encodeTarget(preprocess, data, rows), rows };
+  return task === 'classification' ? knownLabels(encoded, featureCount(preprocess)) : encoded;
+}
+
 /** A request read and checked against its data: the columns, the task and the split, shared by every model fitted on it. */
 export interface PreparedData {
   input: TrainInput;
@@ -315,10 +326,7 @@ export async function fitModel(
     throw bad(`No usable features: every feature column was dropped: ${why}.`, { dropped: preprocess.dropped });
   }
   const classes = preprocess.target?.task === 'classification' ? preprocess.target.classes : null;
-  const encode = (rows: Uint32Array): EncodedRows => {
-    const encoded = { x: transform(preprocess, data, rows), y: encodeTarget(preprocess, data, rows), rows };
-    return task === 'classification' ? knownLabels(encoded, width) : encoded;
-  };
+  const encode = (rows: Uint32Array) => encodeRows(preprocess, data, task, rows);
   const trainData = encode(splits.train);
   const validation = splits.validation.length > 0 ? encode(splits.validation) : undefined;
   const test = encode(splits.test);

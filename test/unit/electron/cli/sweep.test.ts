@@ -1,6 +1,8 @@
 // `cairn sweep` and `cairn sweeps` as scripts run them: the documented --json shape, progress on
 // stderr, the sweep listed and shown afterwards, and bad input refused with a non-zero exit.
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { samplePath } from '../../../../electron/core/samples.js';
 import { cliWorkspace } from './run-cairn.js';
@@ -72,6 +74,23 @@ describe('cairn sweep', () => {
     const text = ws.cairn('sweeps', 'show', printed.sweep);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/Best: trial \d, run /);
+  });
+
+  it("says a sweep's notes on stderr as it runs, and in sweeps show", () => {
+    // A note as the engine writes one (the parallel check's are tested in sweep-parallel.test.ts).
+    const db = new Database(path.join(ws.home, 'app.db'));
+    db.prepare(`UPDATE sweeps SET notes_json = json_array(?) WHERE id = ?`).run(
+      'Parallel trials lowered from 4 to 2: each trial needs about 300 MB.',
+      printed.sweep,
+    );
+    db.close();
+    // Its budget is spent: the resume trains nothing and ends at once.
+    const resumed = ws.cairn('sweeps', 'resume', printed.sweep);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('note: Parallel trials lowered from 4 to 2: each trial needs about 300 MB.\n');
+    expect(ws.cairn('sweeps', 'show', printed.sweep).stdout).toContain(
+      'note: Parallel trials lowered from 4 to 2: each trial needs about 300 MB.',
+    );
   });
 
   it('refuses a metric the task lacks and an unknown model kind', () => {

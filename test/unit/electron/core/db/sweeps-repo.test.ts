@@ -59,11 +59,13 @@ describe('SweepsRepo.interruptOrphans', () => {
         repo.addTrial(id, 1, { learningRate: 0.02 });
       }
       repo.setTrialRun('dead', 1, 'run-1');
+      // Trials in parallel: a dead host leaves several running, and each is marked.
+      repo.addTrial('dead', 2, { learningRate: 0.03 });
 
       expect(repo.interruptOrphans((pid) => pid === 222, now)).toEqual(['dead']);
       const dead = repo.get('dead')!;
       expect(dead.status).toBe('interrupted');
-      expect(dead.trials.map((t) => t.status)).toEqual(['complete', 'interrupted']);
+      expect(dead.trials.map((t) => t.status)).toEqual(['complete', 'interrupted', 'interrupted']);
       expect(dead.trials[1]!.error?.message).toMatch(/stopped before this trial finished/);
       expect(dead.trialsDone).toBe(1);
       expect(repo.get('alive')!.status).toBe('running');
@@ -72,7 +74,24 @@ describe('SweepsRepo.interruptOrphans', () => {
       expect(repo.studyTrials('dead')).toEqual([
         { number: 0, params: { learningRate: 0.01 }, state: 'complete', value: 0.9, curve: [] },
         { number: 1, params: { learningRate: 0.02 }, state: 'interrupted', curve: [] },
+        { number: 2, params: { learningRate: 0.03 }, state: 'interrupted', curve: [] },
       ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps what a sweep says to its user, in order, and the trials at once a resume lowered', () => {
+    const db = openDb(':memory:');
+    try {
+      seedRuns(db, [RUN]);
+      const repo = new SweepsRepo(db);
+      repo.create({ ...sweep('s', 1), parallel: 4, notes: ['first'] }, '2026-12-01T00:00:00.000Z');
+      expect(repo.get('s')).toMatchObject({ parallel: 4, notes: ['first'] });
+      repo.addNote('s', 'second, with "quotes"');
+      repo.setParallel('s', 2);
+      expect(repo.get('s')).toMatchObject({ parallel: 2, notes: ['first', 'second, with "quotes"'] });
+      expect(repo.list()[0]?.notes).toEqual(['first', 'second, with "quotes"']);
     } finally {
       db.close();
     }

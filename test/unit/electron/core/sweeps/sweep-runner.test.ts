@@ -36,6 +36,8 @@ const IRIS: MethodInput<'sweeps.start'> = {
   space: { learningRate: { type: 'log', min: 0.001, max: 0.3 }, epochs: { type: 'fixed', value: 15 } },
   strategy: 'random',
   seed: 7,
+  // One at a time whatever the machine's cores: these tests follow trials in order.
+  parallel: 1,
 };
 
 /** The next sweep.progress event `matches` accepts (subscribe before causing it). */
@@ -70,12 +72,32 @@ describe('a sweep', () => {
     const best = sweep.trials[values.indexOf(Math.max(...values))]!;
     expect(sweep.bestRunId).toBe(best.runId);
     expect(sweep.bestValue).toBe(Math.max(...values));
-    // Each trial trained with its own learning rate.
+    // Each trial trained with its own learning rate, without an explanation but for the best,
+    // explained when the sweep ended (its run page and models.explain show one).
     for (const t of sweep.trials) {
       const run = await service.invoke('runs.get', { runId: t.runId! });
       expect((run.params.train as { learningRate: number }).learningRate).toBeCloseTo(t.params.learningRate as number);
       expect(run.metrics?.test).toBeDefined();
+      expect(run.metrics && 'explanation' in run.metrics).toBe(t.runId === sweep.bestRunId);
     }
+    const bestRun = await service.invoke('runs.get', { runId: sweep.bestRunId! });
+    const explained = await service.invoke('models.explain', { ...bestRun.model!, rows: 5 });
+    expect(explained.explanation.importance.map((i) => i.feature).sort()).toEqual([
+      'petal_length',
+      'petal_width',
+      'sepal_length',
+      'sepal_width',
+    ]);
+    // The same explanation as the run would have computed itself: the job re-reads its very rows.
+    const alone = await service.invoke('runs.startNow', {
+      dataset: 'iris',
+      target: 'species',
+      model: 'logistic_regression',
+      epochs: 15,
+      learningRate: (bestRun.params.train as { learningRate: number }).learningRate,
+      seed: 7,
+    });
+    expect(bestRun.metrics?.explanation).toEqual(alone.metrics?.explanation);
     // The runs query language finds and groups the trials by their sweep.
     const runs = await service.invoke('runs.list', { query: `sweep = "${sweep.id}"` });
     expect(runs.map((r) => r.id).sort()).toEqual(sweep.trials.map((t) => t.runId).sort());
@@ -114,6 +136,7 @@ describe('a sweep', () => {
         epochs: { type: 'fixed', value: 20 },
       },
       strategy: 'grid',
+      parallel: 1,
       wait: true,
     });
     expect(sweep).toMatchObject({ status: 'succeeded', metric: 'rmse', direction: 'minimize', trialsDone: 2 });
