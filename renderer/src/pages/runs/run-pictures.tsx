@@ -182,14 +182,13 @@ function PredictionTile({
       type="button"
       className={`image-tile prediction-tile${wrong ? ' prediction-wrong' : ''}`}
       title={summary}
-      aria-label={summary}
       data-testid="prediction-tile"
       data-position={position}
       onMouseEnter={() => onShow(item)}
       onFocus={() => onShow(item)}
       onClick={() => onShow(item)}
     >
-      <img src={item.thumbnailUrl} alt="" width={TILE} height={TILE} decoding="async" />
+      <img src={item.thumbnailUrl} alt={item.file} width={TILE} height={TILE} decoding="async" />
       <span className="prediction-caption ellipsis">
         {wrong ? `${item.label} → ${item.predicted}` : item.predicted} · {formatPercentValue(item.confidence)}
       </span>

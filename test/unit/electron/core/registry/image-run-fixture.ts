@@ -77,7 +77,7 @@ export async function seedImageRun(
   }
 }
 
-/** Predictions over `ids` (picture hashes, in order) of three classes: every third one is a mistake. */
+/** Predictions over `ids` (picture hashes, in order) of three classes: every third one is a mistake (taken for the class before it). */
 export function fixturePredictions(ids: readonly { id: string; label: string; file: string }[]): ImagePredictions {
   const classes = [...new Set(ids.map((i) => i.label))].sort();
   return {
@@ -85,7 +85,7 @@ export function fixturePredictions(ids: readonly { id: string; label: string; fi
     items: ids.map(({ id, label, file }, n) => {
       const wrong = n % 3 === 0;
       const t = classes.indexOf(label);
-      const p = wrong ? (t + 1) % classes.length : t;
+      const p = wrong ? (t + classes.length - 1) % classes.length : t;
       const confidence = wrong ? 0.5 + ((n * 37) % 50) / 100 : 0.9;
       const rest = (1 - confidence) / (classes.length - 1);
       return {
