@@ -36,6 +36,17 @@ async function classCount(page: Page, label: string): Promise<string | null> {
   return page.getByTestId('gallery-class').locator(`option[value="${label}"]`).textContent();
 }
 
+/** Runs `take` at the two window widths the screenshots are looked at in. */
+async function atBothWidths(page: Page, take: (width: number) => Promise<void>): Promise<void> {
+  for (const [width, height] of [
+    [1280, 800],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await take(width);
+  }
+}
+
 async function importShapes(ui: CairnUi, page: Page): Promise<void> {
   const folder = path.join(ui.home, 'shapes');
   await makePictureFolder(folder);
@@ -64,18 +75,20 @@ describe.skipIf(!canRun)('pictures from the camera, and a picture model’s mist
     expect(await page.getByTestId('camera-status').textContent()).toBe('3 pictures: blue 3');
     await expect.poll(() => dialog.locator('.camera-shot img').count()).toBe(3);
     expect(await seriousViolations(page)).toEqual([]);
-    for (const [width, height] of [
-      [1280, 800],
-      [1920, 1080],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await shot(page, `camera-dialog-${width}`);
-    }
+    await atBothWidths(page, (width) => shot(page, `camera-dialog-${width}`));
 
     await page.getByTestId('camera-dialog-submit').click();
     await page.locator('[data-testid="image-dataset-view"][data-version="2"]').waitFor();
     await expect.poll(() => classCount(page, 'blue')).toBe('blue (6)');
     expect(await page.getByTestId('row-count').textContent()).toBe('15');
+    // The new version's gallery (components/tile-grid.tsx) shows the class with its captures.
+    await page.getByTestId('gallery-class').selectOption('blue');
+    await expect.poll(() => page.getByTestId('gallery-status').getAttribute('data-total')).toBe('6');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('[data-testid="image-tile"] img')].some(
+        (img) => img.alt.startsWith('blue: camera/') && img.complete && img.naturalWidth > 0,
+      ),
+    );
     await expect(dialog.count()).resolves.toBe(0);
   });
 
@@ -123,15 +136,11 @@ describe.skipIf(!canRun)('pictures from the camera, and a picture model’s mist
     expect(await firstMistake.getAttribute('title')).toContain(`(${Math.round(top * 100)}%)`);
     expect(await seriousViolations(page)).toEqual([]);
 
-    for (const [width, height] of [
-      [1280, 800],
-      [1920, 1080],
-    ] as const) {
-      await page.setViewportSize({ width, height });
+    await atBothWidths(page, async (width) => {
       await cell.scrollIntoViewIfNeeded();
       await shot(page, `run-cell-pictures-${width}`);
       await page.getByTestId('confident-mistakes').scrollIntoViewIfNeeded();
       await shot(page, `run-mistakes-${width}`);
-    }
+    });
   });
 });

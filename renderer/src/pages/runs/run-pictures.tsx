@@ -48,30 +48,20 @@ export function CellPictures({ runId, classes, cell, count, onCell }: CellPictur
             ({formatCount(count)} {right ? 'right' : 'wrong'})
           </span>
         </h3>
-        <label>
-          True class{' '}
-          <select
-            value={cell.label}
-            data-testid="cell-label"
-            onChange={(e) => onCell({ ...cell, label: e.target.value })}
-          >
-            {classes.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Predicted as{' '}
-          <select
-            value={cell.predicted}
-            data-testid="cell-predicted"
-            onChange={(e) => onCell({ ...cell, predicted: e.target.value })}
-          >
-            {classes.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
+        <ClassSelect
+          label="True class"
+          value={cell.label}
+          classes={classes}
+          testId="cell-label"
+          onChange={(label) => onCell({ ...cell, label })}
+        />
+        <ClassSelect
+          label="Predicted as"
+          value={cell.predicted}
+          classes={classes}
+          testId="cell-predicted"
+          onChange={(predicted) => onCell({ ...cell, predicted })}
+        />
       </div>
       <p className="muted small">Click a cell of the confusion matrix to see its pictures.</p>
       <PredictionGrid
@@ -84,6 +74,25 @@ export function CellPictures({ runId, classes, cell, count, onCell }: CellPictur
         testId="cell-grid"
       />
     </section>
+  );
+}
+
+function ClassSelect(props: {
+  label: string;
+  value: string;
+  classes: readonly string[];
+  testId: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label>
+      {props.label}{' '}
+      <select value={props.value} data-testid={props.testId} onChange={(e) => props.onChange(e.target.value)}>
+        {props.classes.map((c) => (
+          <option key={c}>{c}</option>
+        ))}
+      </select>
+    </label>
   );
 }
 
