@@ -16,7 +16,17 @@ import {
   SampleInfo,
 } from './api/datasets.js';
 import { type ApiErrorShape } from './api/errors.js';
-import { ImageProfile, ImagesPage, ImagesQuery } from './api/images.js';
+import {
+  AddPicturesRequest,
+  ImagePredictionsPage,
+  ImagePredictionsQuery,
+  ImageProfile,
+  ImagesPage,
+  ImagesQuery,
+  MAX_STAGED_PICTURES,
+  StagedPicture,
+  StagePictureRequest,
+} from './api/images.js';
 import { AppInfo } from './api/app.js';
 import { JobFinished, JobProgress, JobStarted } from './api/jobs.js';
 import {
@@ -114,6 +124,18 @@ export const methods = {
   'datasets.imageProfile': { input: z.object({ versionId: z.string().min(1) }), output: ImageProfile },
   /** A page of an image dataset version's pictures (one class or all), with their thumbnails' URLs. */
   'datasets.images': { input: ImagesQuery, output: ImagesPage },
+  /** Keeps one camera picture (checked as the import checks a file) until datasets.addPictures saves it. */
+  'datasets.stagePicture': { input: StagePictureRequest, output: StagedPicture },
+  /** Forgets staged pictures the user removed before saving. */
+  'datasets.discardPictures': {
+    input: z.object({ staged: z.array(z.string().min(1)).max(MAX_STAGED_PICTURES) }),
+    output: z.object({ discarded: z.number() }),
+  },
+  /**
+   * Makes the dataset's next version from a version's pictures and staged ones, each in its class
+   * (a picture already in that class adds nothing; nothing new makes no version: created false).
+   */
+  'datasets.addPictures': { input: AddPicturesRequest, output: ImportResult },
   'samples.list': { input: Empty, output: z.array(SampleInfo) },
   /** Imports a shipped sample as a dataset named by its id, like datasets.import. */
   'samples.import': { input: z.object({ id: z.string().min(1) }), output: JobStarted },
@@ -127,6 +149,11 @@ export const methods = {
   /** The runs a query keeps, grouped by a field, with each group's mean and spread of chosen metrics. */
   'runs.groups': { input: RunGroupsRequest, output: RunGroups },
   'runs.get': { input: z.object({ runId: z.string().min(1) }), output: Run },
+  /**
+   * A picture model's held-out pictures as its run scored them (a confusion matrix cell, its
+   * mistakes by confidence): not_found for a run that kept none (not a picture model's).
+   */
+  'runs.imagePredictions': { input: ImagePredictionsQuery, output: ImagePredictionsPage },
   'runs.cancel': { input: z.object({ runId: z.string().min(1) }), output: z.object({ cancelled: z.boolean() }) },
   /**
    * Checks a sweep (space, metric, budget) and starts it: trials train one after another as runs

@@ -28,7 +28,9 @@ import { literal, memoryLimitFor, openDuck } from './datasets/duck.js';
 import { profileColumns } from './datasets/profile.js';
 import { readRows } from './datasets/rows.js';
 import { imagesPage, profileImages } from './datasets/images/image-queries.js';
-import { thumbnailForUrl } from './datasets/images/image-store.js';
+import { thumbnailForUrl, thumbnailUrl } from './datasets/images/image-store.js';
+import { StagedPictures } from './datasets/images/staged-pictures.js';
+import { predictionsPage, readImagePredictions, type PredictionsCache } from './registry/image-predictions.js';
 import { DatasetImports } from './datasets/dataset-imports.js';
 import { cairnVersion, electronBinary, packageVersion } from './environment.js';
 import { CairnError, toApiError } from './errors.js';
@@ -114,6 +116,9 @@ export class CairnService {
   readonly monitor: ModelMonitor;
   /** The host's policy for paths that arrive through calls; the service's own files skip it. */
   private readonly files: FileAccess;
+  /** Camera pictures waiting for datasets.addPictures. */
+  private readonly staged: StagedPictures;
+  private readonly predictionsCache: PredictionsCache = {};
 
   private constructor(
     private readonly options: ServiceOptions,
@@ -122,6 +127,7 @@ export class CairnService {
   ) {
     this.repo = new DatasetsRepo(db);
     this.files = options.files ?? defaultFileAccess(options.host, paths.uploads);
+    this.staged = new StagedPictures(path.join(paths.work, 'camera'));
     this.jobs = new JobRunner(options.spawn ?? forkSpawner());
     this.runs = new RunsRepo(db);
     this.registry = new ModelRegistry({
@@ -414,6 +420,25 @@ export class CairnService {
       });
     },
 
+    'datasets.stagePicture': async ({ data, name }) => this.staged.stage(Buffer.from(data, 'base64'), name),
+
+    'datasets.discardPictures': async ({ staged }) => {
+      await this.staged.remove(staged);
+      return { discarded: staged.length };
+    },
+
+    'datasets.addPictures': async ({ versionId, pictures }) => {
+      const base = this.imageVersion(versionId);
+      const files = this.staged.files(pictures.map((p) => p.staged));
+      const added = pictures.map((p, i) => {
+        const f = files[i] as (typeof files)[number];
+        return { path: f.file, file: `camera/${f.name}`, label: p.label.normalize('NFC') };
+      });
+      const result = await this.imports.append(base, added, (p) => this.events.emit('job.progress', p));
+      await this.staged.remove(pictures.map((p) => p.staged));
+      return result;
+    },
+
     'samples.list': async () => SAMPLES.map(({ file: _file, ...info }) => info),
 
     'samples.import': async ({ id }) =>
@@ -512,6 +537,16 @@ export class CairnService {
       this.runs.groups(parseQueryArg(query), fieldArg(groupBy), metricFieldsArg(metrics)),
 
     'runs.get': async ({ runId }) => this.runQueue.get(runId),
+
+    'runs.imagePredictions': async ({ runId, ...query }) => {
+      const run = this.runQueue.get(runId);
+      const v = run.model ? this.registry.resolve({ name: run.model.name, version: run.model.version }) : undefined;
+      // Only the folder the run itself registered: a later version of the same name is another run's.
+      if (!v || v.runId !== run.id)
+        throw new CairnError('not_found', 'this run saved no model, so it kept no predictions per picture');
+      const doc = await readImagePredictions(this.paths.models, this.registry.dirOf(v), this.predictionsCache);
+      return predictionsPage(doc, query, (sha256) => thumbnailUrl(run.datasetId, sha256));
+    },
 
     'runs.cancel': async ({ runId }) => ({ cancelled: this.runQueue.cancel(runId) }),
 

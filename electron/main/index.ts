@@ -13,7 +13,7 @@ import { FileGrants } from './file-grants.js';
 import { forwardEvents, handleCalls, handleFileGrants } from './ipc.js';
 import { installMenu } from './menu.js';
 import { electronSqliteBindingPath } from './native-binding.js';
-import { denyPermissions, guardWebContents } from './security.js';
+import { guardPermissions, guardWebContents } from './security.js';
 import { utilityEndpointSpawner, utilitySpawner } from './utility-spawner.js';
 import { createMainWindow } from './window.js';
 
@@ -57,7 +57,7 @@ function prepareEnvironment(): void {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  denyPermissions();
+  guardPermissions(devServerUrl);
   // Thumbnails come from the data folder once the service has opened it.
   const media: { files?: MediaFiles } = {};
   handleAppProtocol(files.renderer, () => media.files);

@@ -1,8 +1,9 @@
 // Lockdown that applies to every web contents and session: the UI may not navigate away, open
-// windows, embed webviews or be granted device permissions. Links to outside pages do nothing;
-// nothing in Cairn's UI needs one.
+// windows or embed webviews, and is granted no device permission but the camera (permissions.ts).
+// Links to outside pages do nothing; nothing in Cairn's UI needs one.
 import { app, session, type Session } from 'electron';
 import { isTrustedUrl } from './app-origin.js';
+import { allowPermission } from './permissions.js';
 
 /** Installs the navigation, window-open and webview guards on every web contents created. */
 export function guardWebContents(devServerUrl?: string): void {
@@ -19,8 +20,23 @@ export function guardWebContents(devServerUrl?: string): void {
   });
 }
 
-/** Denies every permission request and check (camera, notifications, clipboard-read, ...). */
-export function denyPermissions(target: Session = session.defaultSession): void {
-  target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  target.setPermissionCheckHandler(() => false);
+/**
+ * Grants the camera (video only) to the app's own page for its picture capture, and denies every
+ * other permission request and check (microphone, notifications, clipboard-read, ...).
+ */
+export function guardPermissions(devServerUrl?: string, target: Session = session.defaultSession): void {
+  target.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
+    callback(allowPermission({ permission, url: details.requestingUrl, mediaTypes }, devServerUrl));
+  });
+  target.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    allowPermission(
+      {
+        permission,
+        url: details.requestingUrl ?? requestingOrigin,
+        mediaTypes: details.mediaType === undefined ? [] : [details.mediaType],
+      },
+      devServerUrl,
+    ),
+  );
 }

@@ -104,3 +104,72 @@ export type ImagePredictions = z.infer<typeof ImagePredictions>;
 
 /** Where a picture model's run keeps its test pictures' predictions, inside its model folder. */
 export const IMAGE_PREDICTIONS_FILE = 'image-predictions.json';
+
+/** A page of a picture model's held-out predictions: one cell of its confusion matrix, its mistakes, or all. */
+export const ImagePredictionsQuery = z.object({
+  runId: z.string().min(1),
+  /** Only pictures of this true class. */
+  label: z.string().optional(),
+  /** Only pictures predicted as this class. */
+  predicted: z.string().optional(),
+  /** Only pictures predicted wrong. */
+  mistakesOnly: z.boolean().default(false),
+  /** 'confidence': most confident first (among mistakes, the likeliest label errors); 'file': by file name. */
+  sort: z.enum(['confidence', 'file']).default('file'),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export type ImagePredictionsQuery = z.input<typeof ImagePredictionsQuery>;
+
+/** A held-out picture's prediction with where its thumbnail is served (its run's dataset's). */
+export const ImagePredictionItem = ImagePrediction.extend({ thumbnailUrl: z.string() });
+export type ImagePredictionItem = z.infer<typeof ImagePredictionItem>;
+
+export const ImagePredictionsPage = z.object({
+  classes: z.array(z.string()),
+  items: z.array(ImagePredictionItem),
+  total: z.number(),
+  offset: z.number(),
+});
+export type ImagePredictionsPage = z.infer<typeof ImagePredictionsPage>;
+
+/** Camera pictures that may wait to be saved at once, and be added in one call. */
+export const MAX_STAGED_PICTURES = 2000;
+
+/** The largest picture one call may stage: a camera frame is a few hundred KB; base64 keeps it under a call's 10 MiB. */
+export const MAX_STAGED_BYTES = 6 * 1024 * 1024;
+
+/** A name that could be a file's or a folder's: no slash, no control character, not "." or "..". */
+const PlainName = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine(
+    (s) => s !== '.' && s !== '..' && ![...s].some((c) => c === '/' || c === '\\' || c < ' ' || c === '\u007f'),
+    'a plain name: no slashes or control characters',
+  );
+
+/** One camera picture, sent to wait until its dataset's next version is saved. */
+export const StagePictureRequest = z.object({
+  /** The picture's bytes (PNG, JPEG or WebP as a canvas encodes them), base64. */
+  data: z.base64().max(Math.ceil(MAX_STAGED_BYTES / 3) * 4),
+  /** Its file name in the dataset ("capture-….jpg"). */
+  name: PlainName,
+});
+export type StagePictureRequest = z.input<typeof StagePictureRequest>;
+
+export const StagedPicture = z.object({ id: z.string(), width: z.number(), height: z.number(), format: ImageFormat });
+export type StagedPicture = z.infer<typeof StagedPicture>;
+
+/** A class name as a picture's label: what a class folder would be named. */
+export const ClassLabel = z.string().trim().pipe(PlainName);
+
+/** Staged pictures, each with its class, added to a version: the dataset's next version holds both. */
+export const AddPicturesRequest = z.object({
+  versionId: z.string().min(1),
+  pictures: z
+    .array(z.object({ staged: z.string().min(1), label: ClassLabel }))
+    .min(1)
+    .max(MAX_STAGED_PICTURES),
+});
+export type AddPicturesRequest = z.input<typeof AddPicturesRequest>;

@@ -7,11 +7,11 @@ import path from 'node:path';
 import type { ImportResult, JobProgress, MethodArg, MethodResult } from '../../../shared/api.js';
 import type { DatasetsRepo, PipelineTable, StoredVersion } from '../db/datasets-repo.js';
 import { fsyncDir } from '../durable-fs.js';
-import { toApiError } from '../errors.js';
+import { CairnError, toApiError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { JobRunner } from '../jobs/job-runner.js';
 import type { JobInputs } from '../jobs/protocol.js';
-import type { ImageImportInput } from './images/import-images.js';
+import type { AddedPicture, ImageImportInput } from './images/import-images.js';
 import { isInside, type Layout } from '../paths.js';
 
 /** Dataset names become folder-free labels; the file's base name is the default. */
@@ -90,61 +90,113 @@ export class DatasetImports {
             workDir,
           }
         : { path: source, badRows: req.badRows, knownHashes, workDir };
-      const handle = this.deps.jobs.start('import', input, (p) => onProgress({ ...p, jobId, kind: 'import' }), jobId);
-      const out = await handle.done;
-      if (out.kind === 'unchanged') return resultOf(name, this.deps.version(out.versionId), false, this.deps.datasets);
-      if (out.kind === 'createdImages') await moveStore(out.storeDir, path.join(this.deps.paths.datasets, datasetId));
-      const versionId = randomUUID();
-      const relative = path.join('datasets', datasetId, `${versionId}.parquet`);
-      const dest = path.join(this.deps.paths.home, relative);
-      await mkdir(path.dirname(dest), { recursive: true });
-      await rename(out.dataFile, dest);
-      await fsyncDir(path.dirname(dest));
-      const common = {
-        id: versionId,
-        datasetId,
-        contentHash: out.sha256,
-        sourcePath: req.originalName ?? source,
-        sizeBytes: out.sizeBytes,
-        rows: out.rows,
-        dataFile: relative,
-        ...(pipeline ? { pipeline } : {}),
-      };
-      let stored: StoredVersion;
-      try {
-        stored = this.deps.datasets.addVersion(
-          name,
-          out.kind === 'createdImages'
-            ? {
-                ...common,
-                kind: 'images',
-                sourceFormat: out.format,
-                skippedRows: out.summary.skipped.length,
-                profile: [],
-                warnings: [],
-                images: out.summary,
-              }
-            : {
-                ...common,
-                kind: 'table',
-                sourceFormat: out.format,
-                skippedRows: out.skippedRows,
-                profile: out.columns,
-                warnings: out.warnings,
-              },
-          new Date().toISOString(),
-        );
-      } catch (err) {
-        // Pictures moved into the dataset's folder stay: they are stored by content, and a later
-        // import of them finds them there.
-        await rm(dest, { force: true });
-        throw err;
-      }
-      return resultOf(name, stored, true, this.deps.datasets);
+      const stored = await this.made(name, datasetId, input, jobId, onProgress, req.originalName ?? source, pipeline);
+      return resultOf(name, stored.version, stored.created, this.deps.datasets);
     } finally {
       await rm(workDir, { recursive: true, force: true });
       if (req.removeSourceAfter) await this.removeUpload(req.path);
     }
+  }
+
+  /**
+   * Adds staged pictures to an image dataset version: the dataset's next version is that version's
+   * pictures and these (runs the import job on them; nothing new makes no version).
+   */
+  async append(
+    base: StoredVersion,
+    pictures: AddedPicture[],
+    onProgress: (p: JobProgress) => void,
+  ): Promise<ImportResult> {
+    const dataset = this.deps.datasets.find(base.datasetId);
+    if (!dataset) throw new CairnError('not_found', `no dataset with id "${base.datasetId}"`);
+    const jobId = randomUUID();
+    const workDir = path.join(this.deps.paths.work, jobId);
+    try {
+      await mkdir(workDir, { recursive: true });
+      const input: ImageImportInput = {
+        kind: 'images',
+        path: path.join(workDir, 'camera'),
+        // The new version keeps its base's source format (app.db has no 'camera'; its source path says so).
+        format: base.sourceFormat === 'json' ? 'folder' : base.sourceFormat,
+        pathColumn: 'path',
+        labelColumn: 'label',
+        knownHashes: Object.fromEntries(this.deps.datasets.hashesByName(dataset.name)),
+        storeDir: path.join(this.deps.paths.datasets, dataset.id),
+        workDir,
+        addTo: { baseIndex: path.join(this.deps.paths.home, base.dataFile), pictures },
+      };
+      const source = `camera: ${pictures.length} picture${pictures.length === 1 ? '' : 's'} added to version ${base.version}`;
+      const stored = await this.made(dataset.name, dataset.id, input, jobId, onProgress, source);
+      return resultOf(dataset.name, stored.version, stored.created, this.deps.datasets);
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Runs an import job and, when it made something new, moves its files into place and records
+   * the version; the version it found with the same content otherwise.
+   */
+  private async made(
+    name: string,
+    datasetId: string,
+    input: JobInputs['import'],
+    jobId: string,
+    onProgress: (p: JobProgress) => void,
+    sourcePath: string,
+    pipeline?: PipelineTable,
+  ): Promise<{ version: StoredVersion; created: boolean }> {
+    const handle = this.deps.jobs.start('import', input, (p) => onProgress({ ...p, jobId, kind: 'import' }), jobId);
+    const out = await handle.done;
+    if (out.kind === 'unchanged') return { version: this.deps.version(out.versionId), created: false };
+    if (out.kind === 'createdImages') await moveStore(out.storeDir, path.join(this.deps.paths.datasets, datasetId));
+    const versionId = randomUUID();
+    const relative = path.join('datasets', datasetId, `${versionId}.parquet`);
+    const dest = path.join(this.deps.paths.home, relative);
+    await mkdir(path.dirname(dest), { recursive: true });
+    await rename(out.dataFile, dest);
+    await fsyncDir(path.dirname(dest));
+    const common = {
+      id: versionId,
+      datasetId,
+      contentHash: out.sha256,
+      sourcePath,
+      sizeBytes: out.sizeBytes,
+      rows: out.rows,
+      dataFile: relative,
+      ...(pipeline ? { pipeline } : {}),
+    };
+    let stored: StoredVersion;
+    try {
+      stored = this.deps.datasets.addVersion(
+        name,
+        out.kind === 'createdImages'
+          ? {
+              ...common,
+              kind: 'images',
+              sourceFormat: out.format,
+              skippedRows: out.summary.skipped.length,
+              profile: [],
+              warnings: [],
+              images: out.summary,
+            }
+          : {
+              ...common,
+              kind: 'table',
+              sourceFormat: out.format,
+              skippedRows: out.skippedRows,
+              profile: out.columns,
+              warnings: out.warnings,
+            },
+        new Date().toISOString(),
+      );
+    } catch (err) {
+      // Pictures moved into the dataset's folder stay: they are stored by content, and a later
+      // import of them finds them there.
+      await rm(dest, { force: true });
+      throw err;
+    }
+    return { version: stored, created: true };
   }
 }
 

@@ -14,14 +14,19 @@ interface ChartProps {
   height: number;
   label: string;
   testId?: string;
+  /** Called with the value of the data item clicked (a heatmap cell's [x, y, value]). */
+  onItemClick?: (value: unknown) => void;
 }
 
-export function Chart({ option, height, label, testId }: ChartProps) {
+export function Chart({ option, height, label, testId, onItemClick }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
   // The option to show once ECharts has loaded, if it changed while loading.
   const latest = useRef(option);
   latest.current = option;
+  // The latest handler, read at click time: the chart is made once and never re-subscribed.
+  const clicked = useRef(onItemClick);
+  clicked.current = onItemClick;
 
   useEffect(() => {
     const el = box.current;
@@ -33,6 +38,7 @@ export function Chart({ option, height, label, testId }: ChartProps) {
       const instance = echarts.init(el, undefined, { renderer: 'canvas' });
       chart.current = instance;
       instance.setOption(latest.current, { notMerge: true });
+      instance.on('click', (p: { value?: unknown }) => clicked.current?.(p.value));
       observer = new ResizeObserver(() => instance.resize());
       observer.observe(el);
     });

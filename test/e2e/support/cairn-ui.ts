@@ -142,11 +142,11 @@ export async function cliOk(ui: CairnUi, ...args: string[]): Promise<string> {
   return r.stdout;
 }
 
-/** Debian's Chromium, headless. */
-export function launchChromium(): Promise<Browser> {
+/** Debian's Chromium, headless; `extraArgs` for a test that needs more (a fake camera). */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...extraArgs],
   });
 }
 
@@ -184,11 +184,15 @@ export async function shot(page: Page, name: string): Promise<void> {
  * Registers the hooks every UI test file shares: one Chromium for the file, and for each test a
  * fresh `cairn ui` (own data folder and port) with a page open on it, handed to `use`.
  */
-export function useAppPerTest(use: (app: { ui: CairnUi; page: Page }) => void, options: CairnUiOptions = {}): void {
+export function useAppPerTest(
+  use: (app: { ui: CairnUi; page: Page }) => void,
+  options: CairnUiOptions = {},
+  chromiumArgs: readonly string[] = [],
+): void {
   let browser: Browser | undefined;
   let app: { ui: CairnUi; page: Page } | undefined;
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = await launchChromium(chromiumArgs);
   });
   afterAll(async () => {
     await browser?.close();

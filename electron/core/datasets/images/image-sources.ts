@@ -106,6 +106,16 @@ function toSlashes(p: string): string {
   return p.split(path.sep).join('/');
 }
 
+/** Pictures added to a version (camera captures staged by the host), each with its class. */
+export function addedSource(
+  pictures: readonly { path: string; file: string; label: string }[],
+  limits: SourceLimits = SOURCE_LIMITS,
+): ImageSource {
+  if (pictures.length > limits.maxFiles) throw tooManyFiles('the added pictures', limits);
+  const candidates = pictures.map((p) => ({ file: p.file, label: p.label, read: () => readPicture(p.path, limits) }));
+  return { candidates, skipped: [], close: async () => undefined };
+}
+
 export interface ListColumns {
   pathColumn: string;
   labelColumn: string;

@@ -13,6 +13,7 @@ import { literal, openDuck } from '../duck.js';
 import { decodeImage, MAX_PIXELS, UnreadableImage, type ImageInfo } from './decode-image.js';
 import { INDEX_COLUMNS, type IndexRow } from './image-index.js';
 import {
+  addedSource,
   folderSource,
   listSource,
   SOURCE_LIMITS,
@@ -24,6 +25,15 @@ import { pictureFile, thumbnailFile } from './image-store.js';
 import { IMAGE_ZIP_LIMITS, zipSource } from './zip-source.js';
 
 export type ImageSourceFormat = 'folder' | 'zip' | 'csv' | 'parquet';
+
+/** A picture added to an existing version (a camera capture): its staged file, name and class. */
+export interface AddedPicture {
+  /** The staged file's absolute path. */
+  path: string;
+  /** What the index records as its file (as the gallery shows it). */
+  file: string;
+  label: string;
+}
 
 export interface ImageImportInput {
   kind: 'images';
@@ -38,6 +48,12 @@ export interface ImageImportInput {
   workDir: string;
   /** Tests lower these; an import leaves them at their defaults. */
   limits?: { maxPixels?: number; source?: Partial<SourceLimits>; zip?: Partial<ZipLimits> };
+  /**
+   * Set when pictures are added to an existing version: its index (every row is kept) and the
+   * pictures to add, read instead of `path`. A picture already in the version under the same
+   * class adds no row, so adding only such pictures gives the version's own hash (no new version).
+   */
+  addTo?: { baseIndex: string; pictures: AddedPicture[] };
 }
 
 export type ImageImportOutcome =
@@ -70,11 +86,12 @@ export async function importImages(
   onProgress({ phase: 'checking', fraction: 0, bytesDone: 0, bytesTotal: 0, label: `Listing ${name}` });
   const source = await openSource(input);
   try {
-    const rows: IndexRow[] = [];
-    const skipped: SkippedFile[] = [...source.skipped];
+    const rows: IndexRow[] = input.addTo ? await readIndex(input.addTo.baseIndex, input.workDir) : [];
+    const skipped: SkippedFile[] = [...source.skipped, ...rows.flatMap((r) => (r.error === null ? [] : [unread(r)]))];
+    const inVersion = new Set(rows.map((r) => `${r.label}\0${r.sha256 ?? ''}`));
     const picture = pictureReader(input);
     const total = source.candidates.length;
-    let bytesDone = 0;
+    let bytesDone = rows.reduce((sum, r) => sum + r.bytes, 0);
     // A few pictures at a time: libvips decodes on libuv's thread pool, so several keep its threads busy.
     for (let at = 0; at < total; at += IN_FLIGHT) {
       onProgress({
@@ -87,6 +104,12 @@ export async function importImages(
         label: `Reading picture ${at + 1} of ${total}`,
       });
       for (const row of await Promise.all(source.candidates.slice(at, at + IN_FLIGHT).map(picture))) {
+        if (input.addTo) {
+          assertAdded(row);
+          const key = `${row.label}\0${row.sha256 ?? ''}`;
+          if (inVersion.has(key)) continue;
+          inVersion.add(key);
+        }
         rows.push(row);
         bytesDone += row.bytes;
         if (row.error !== null) skipped.push({ file: row.file, reason: row.error });
@@ -181,6 +204,7 @@ function pictureReader(input: ImageImportInput): (c: ImageCandidate) => Promise<
 
 async function openSource(input: ImageImportInput): Promise<ImageSource> {
   const source = { ...SOURCE_LIMITS, ...input.limits?.source };
+  if (input.addTo) return addedSource(input.addTo.pictures, source);
   switch (input.format) {
     case 'folder':
       return folderSource(input.path, source);
@@ -190,6 +214,16 @@ async function openSource(input: ImageImportInput): Promise<ImageSource> {
     case 'parquet':
       return listSource(input.path, input.format, input, source);
   }
+}
+
+/** An added picture the import cannot read fails the addition: it was checked when it was staged. */
+function assertAdded(row: IndexRow): void {
+  if (row.error !== null)
+    throw new CairnError('import_failed', `${row.file} cannot be added: ${row.error}`, { file: row.file });
+}
+
+function unread(row: IndexRow): SkippedFile {
+  return { file: row.file, reason: row.error ?? '' };
 }
 
 function unreadableRow(file: string, label: string, sha256: string | null, bytes: number, error: string): IndexRow {
@@ -248,6 +282,20 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Every row of a version's index (readable or not), as the import wrote them. */
+async function readIndex(indexFile: string, workDir: string): Promise<IndexRow[]> {
+  const { instance, conn } = await openDuck({ tempDir: path.join(workDir, 'spill') });
+  try {
+    const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet(${literal(indexFile)})`);
+    // The columns are INDEX_COLUMNS; only BIGINT arrives as a bigint.
+    const rows = reader.getRowObjectsJS() as unknown as (Omit<IndexRow, 'bytes'> & { bytes: bigint | number })[];
+    return rows.map((r) => ({ ...r, bytes: Number(r.bytes) }));
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
 }
 
 /** The index as Parquet through DuckDB, as tables are stored: rows as NDJSON, then one COPY. */

@@ -10,6 +10,7 @@ import { ErrorPanel } from '../../components/error-panel.js';
 import { formatCount } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
 import type { Selection } from './datasets-page.js';
+import { CameraCapture } from './camera-capture.js';
 import { ImageGallery } from './image-gallery.js';
 import { aspectRatioOption, classChartHeight, classCountsOption } from './image-profile.js';
 import { TrainButton, VersionHeader } from './version-header.js';
@@ -22,6 +23,7 @@ interface ImageDatasetViewProps {
 export function ImageDatasetView({ detail: d, onSelect }: ImageDatasetViewProps) {
   const { client } = useApp();
   const [trainAsked, setTrainAsked] = useState(false);
+  const [cameraOpen, setCameraOpen] = useState(false);
   const profile = useAsync<ImageProfile>(
     () => client.call('datasets.imageProfile', { versionId: d.version.id }),
     [d.version.id],
@@ -33,7 +35,20 @@ export function ImageDatasetView({ detail: d, onSelect }: ImageDatasetViewProps)
       <VersionHeader
         detail={d}
         onVersion={(version) => onSelect({ datasetId: d.dataset.id, version })}
-        actions={<TrainButton onClick={() => setTrainAsked((v) => !v)} expanded={trainAsked} />}
+        actions={
+          <>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => setCameraOpen(true)}
+              disabled={!p}
+              data-testid="camera-open"
+            >
+              Add pictures from camera
+            </button>
+            <TrainButton onClick={() => setTrainAsked((v) => !v)} expanded={trainAsked} />
+          </>
+        }
       />
       {trainAsked && (
         <p className="image-train-note" role="status" data-testid="train-unavailable">
@@ -57,6 +72,17 @@ export function ImageDatasetView({ detail: d, onSelect }: ImageDatasetViewProps)
           </div>
           <ImageGallery key={p.versionId} profile={p} />
         </>
+      )}
+      {cameraOpen && p && (
+        <CameraCapture
+          detail={d}
+          classes={p.classes.map((c) => c.value)}
+          onClose={() => setCameraOpen(false)}
+          onSaved={(r) => {
+            setCameraOpen(false);
+            onSelect({ datasetId: r.datasetId, version: r.version });
+          }}
+        />
       )}
     </div>
   );

@@ -1,6 +1,5 @@
-// Pure pieces of an image dataset's page: the class chart's option and height, the aspect-ratio
-// bars with their labels, and the gallery's grid arithmetic (tiles per row, which pictures a row
-// holds), tested apart from React.
+// Pure pieces of an image dataset's page: the class chart's option and height, and the aspect-ratio
+// bars with their labels, tested apart from React.
 import type { AspectBin, ImageProfile } from '../../../../shared/api.js';
 import type { ChartOption } from '../../components/chart.js';
 import { AXIS, axisLabel, GRID_LINE, SERIES_COLORS } from '../../components/chart-theme.js';
@@ -52,21 +51,4 @@ export function aspectRatioOption(bins: AspectBin[]): ChartOption {
     yAxis: { type: 'value', minInterval: 1, axisLabel, splitLine: { lineStyle: { color: GRID_LINE } } },
     series: [{ type: 'bar', data: bins.map((b) => b.count), itemStyle: { color: SERIES_COLORS[0] } }],
   };
-}
-
-/** How many tiles of `tile` px with `gap` px between them fit across `width` px (one at least). */
-export function tilesPerRow(width: number, tile: number, gap: number): number {
-  return Math.max(1, Math.floor((width + gap) / (tile + gap)));
-}
-
-/** Rows of the gallery for `total` pictures at `perRow` a row. */
-export function galleryRows(total: number, perRow: number): number {
-  return Math.ceil(Math.max(0, total) / Math.max(1, perRow));
-}
-
-/** The positions of the pictures a gallery row shows, first to last. */
-export function rowPictures(row: number, perRow: number, total: number): number[] {
-  const first = row * perRow;
-  const last = Math.min(total, first + perRow);
-  return Array.from({ length: Math.max(0, last - first) }, (_, i) => first + i);
 }

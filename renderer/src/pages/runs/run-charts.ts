@@ -89,8 +89,15 @@ export function curvesOption(series: readonly CurveSeries[], step = 'epoch', bes
   };
 }
 
-/** confusion[t][p] as a heatmap: true class down the side, predicted along the bottom, counts in the cells. */
-export function confusionOption(confusion: readonly (readonly number[])[], classes: readonly string[]): ChartOption {
+/**
+ * confusion[t][p] as a heatmap: true class down the side, predicted along the bottom, counts in the
+ * cells; `unit` names what is counted ('pictures' when a cell opens its pictures).
+ */
+export function confusionOption(
+  confusion: readonly (readonly number[])[],
+  classes: readonly string[],
+  unit = 'rows',
+): ChartOption {
   const k = classes.length;
   const data: [number, number, number][] = [];
   let max = 0;
@@ -107,8 +114,11 @@ export function confusionOption(confusion: readonly (readonly number[])[], class
     animation: false,
     grid: { left: 8, right: 8, top: 8, bottom: 44, containLabel: true },
     tooltip: {
-      formatter: (p: { value: [number, number, number] }) =>
-        `true <b>${classes[k - 1 - p.value[1]] ?? ''}</b>, predicted <b>${classes[p.value[0]] ?? ''}</b><br/>${p.value[2]} rows`,
+      formatter: (p: { value: [number, number, number] }) => {
+        const cell = confusionCell(p.value, classes);
+        const hint = unit === 'pictures' ? ' (click to see them)' : '';
+        return `true <b>${cell?.label ?? ''}</b>, predicted <b>${cell?.predicted ?? ''}</b><br/>${p.value[2]} ${unit}${hint}`;
+      },
     },
     xAxis: {
       type: 'category',
@@ -140,6 +150,53 @@ export function confusionOption(confusion: readonly (readonly number[])[], class
       },
     ],
   };
+}
+
+/** A confusion matrix cell: what was `label` and was predicted as `predicted`. */
+export interface PictureCell {
+  label: string;
+  predicted: string;
+}
+
+/** The cell a picture model's page opens first: the largest confusion, else the first class. */
+export function firstCell(confusion: readonly (readonly number[])[], classes: readonly string[]): PictureCell {
+  let best: [number, number, number] = [0, 0, -1];
+  confusion.forEach((row, t) =>
+    row.forEach((n, p) => {
+      if (t !== p && n > best[2]) best = [t, p, n];
+    }),
+  );
+  const [t, p, n] = best;
+  const first = classes[0] ?? '';
+  return n > 0 ? { label: classes[t] ?? first, predicted: classes[p] ?? first } : { label: first, predicted: first };
+}
+
+/** How many pictures a cell holds, as the confusion matrix counts them. */
+export function cellCount(
+  confusion: readonly (readonly number[])[],
+  classes: readonly string[],
+  cell: PictureCell,
+): number {
+  return confusion[classes.indexOf(cell.label)]?.[classes.indexOf(cell.predicted)] ?? 0;
+}
+
+/** Pictures predicted wrong: the matrix off its diagonal. */
+export function mistakeCount(confusion: readonly (readonly number[])[]): number {
+  return confusion.reduce((n, row, t) => n + row.reduce((m, v, p) => m + (p === t ? 0 : v), 0), 0);
+}
+
+/** The classes of a heatmap cell confusionOption drew, from its value [x, y, count]. */
+export function confusionCell(
+  value: unknown,
+  classes: readonly string[],
+): { label: string; predicted: string; count: number } | undefined {
+  if (!Array.isArray(value) || value.length !== 3) return undefined;
+  const [x, y, count] = value as [unknown, unknown, unknown];
+  if (typeof x !== 'number' || typeof y !== 'number' || typeof count !== 'number') return undefined;
+  // y runs bottom-up: the first class is the top row.
+  const label = classes[classes.length - 1 - y];
+  const predicted = classes[x];
+  return label === undefined || predicted === undefined ? undefined : { label, predicted, count };
 }
 
 /** One ROC curve as stored with the run's metrics. */

@@ -22,7 +22,12 @@ import { ProgressBar } from '../../components/progress-bar.js';
 import { formatCount, formatDate, formatDuration, formatStat } from '../../lib/format.js';
 import { modelKindLabel, TREES } from '../../../../shared/training-settings.js';
 import {
+  cellCount,
+  confusionCell,
   confusionOption,
+  firstCell,
+  mistakeCount,
+  type PictureCell,
   curvesOption,
   historyKeys,
   metricLabel,
@@ -35,6 +40,7 @@ import { flattenParams, formatParamValue, METRIC_LABELS } from './run-compare-da
 import { boostingOf, hiddenSummary, shortId, stepNoun } from './runs-query.js';
 import { RunAutoChoice } from './run-auto-choice.js';
 import { RunExplanation } from './run-explanation.js';
+import { CellPictures, ConfidentMistakes, useRunPictures } from './run-pictures.js';
 import { useLiveRun } from './use-live-run.js';
 import { TableHead } from '../../components/table-head.js';
 
@@ -132,7 +138,7 @@ export function RunDetail({ runId, onBack }: RunDetailProps) {
       <Curves history={history} task={run.task} step={stepNoun(run)} best={boostingOf(run)?.bestIteration} />
 
       {run.status === 'succeeded' && auto && <RunAutoChoice auto={auto} />}
-      {run.status === 'succeeded' && test && run.task && <Evaluation test={test} task={run.task} />}
+      {run.status === 'succeeded' && test && run.task && <Evaluation runId={run.id} test={test} task={run.task} />}
       {run.status === 'succeeded' && explanation && <RunExplanation explanation={explanation} />}
       <RunFacts run={run} />
     </section>
@@ -350,7 +356,7 @@ function Curves({
   );
 }
 
-function Evaluation({ test, task }: { test: TestMetrics; task: TaskName }) {
+function Evaluation({ runId, test, task }: { runId: string; test: TestMetrics; task: TaskName }) {
   return (
     <section className="run-section" aria-label="Evaluation on the test split" data-testid="evaluation">
       <h2>Evaluation on the test split{typeof test.rows === 'number' ? ` · ${formatCount(test.rows)} rows` : ''}</h2>
@@ -371,17 +377,26 @@ function Evaluation({ test, task }: { test: TestMetrics; task: TaskName }) {
           );
         })}
       </div>
-      {task === 'classification' ? <ClassEvaluation test={test} /> : <RegressionEvaluation test={test} />}
+      {task === 'classification' ? <ClassEvaluation runId={runId} test={test} /> : <RegressionEvaluation test={test} />}
     </section>
   );
 }
 
-function ClassEvaluation({ test }: { test: TestMetrics }) {
+function ClassEvaluation({ runId, test }: { runId: string; test: TestMetrics }) {
   const classes = test.classes ?? [];
+  // A picture model's run kept its test pictures: the matrix's cells open them.
+  const pictures = useRunPictures(runId);
   const confusion = useMemo(
-    () => (test.confusion ? confusionOption(test.confusion, classes) : undefined),
-    [test.confusion, classes],
+    () =>
+      test.confusion ? confusionOption(test.confusion, classes, pictures.classes ? 'pictures' : 'rows') : undefined,
+    [test.confusion, classes, pictures.classes],
   );
+  const [cell, setCell] = useState<PictureCell | undefined>(undefined);
+  const shownCell = cell ?? firstCell(test.confusion ?? [], classes);
+  const openCell = (value: unknown) => {
+    const picked = confusionCell(value, classes);
+    if (picked) setCell({ label: picked.label, predicted: picked.predicted });
+  };
   const roc = useMemo(() => {
     if (!test.roc) return undefined;
     // Binary: one curve, for the second class as positive; more: one per class against the rest.
@@ -395,7 +410,13 @@ function ClassEvaluation({ test }: { test: TestMetrics }) {
         {confusion && (
           <div className="chart-card">
             <h3>Confusion matrix</h3>
-            <Chart option={confusion} height={side} label="Confusion matrix" testId="confusion-matrix" />
+            <Chart
+              option={confusion}
+              height={side}
+              label={pictures.classes ? 'Confusion matrix: click a cell to see its pictures' : 'Confusion matrix'}
+              testId="confusion-matrix"
+              {...(pictures.classes ? { onItemClick: openCell } : {})}
+            />
           </div>
         )}
         {roc && (
@@ -405,6 +426,19 @@ function ClassEvaluation({ test }: { test: TestMetrics }) {
           </div>
         )}
       </div>
+      {pictures.error && <ErrorPanel title="Could not load the test pictures" error={pictures.error} />}
+      {pictures.classes && (
+        <>
+          <CellPictures
+            runId={runId}
+            classes={pictures.classes}
+            cell={shownCell}
+            count={cellCount(test.confusion ?? [], classes, shownCell)}
+            onCell={setCell}
+          />
+          <ConfidentMistakes runId={runId} classes={pictures.classes} count={mistakeCount(test.confusion ?? [])} />
+        </>
+      )}
       {test.perClass && (
         <table className="per-class" data-testid="per-class">
           <TableHead columns={['Class', 'Precision', 'Recall', 'F1', 'Support']} />

@@ -2,6 +2,8 @@ import http from 'node:http';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { MAX_STAGED_BYTES } from '../../../../shared/api.js';
 import type { CairnService } from '../../../../electron/core/service.js';
 import { startHttpHost, type RunningHost } from '../../../../electron/server/http-host.js';
 import { hostRequest, startBrowserHost, type BrowserHost, type HostReply, type HostRequest } from './browser-host.js';
@@ -18,6 +20,9 @@ async function request(options: HostRequest): Promise<Omit<HostReply, 'body'> & 
 }
 
 const auth = { authorization: `Bearer ${TOKEN}` };
+
+/** A refused call's error. */
+const errorOf = (reply: { body: string }) => (JSON.parse(reply.body) as { error: { message: string } }).error;
 
 let started: BrowserHost;
 beforeAll(async () => {
@@ -183,5 +188,28 @@ describe('browser host', () => {
       body: '{}',
     });
     expect(json.status).toBe(415);
+  });
+
+  it('stages a camera picture sent as a call, checked as an import checks a file, and bounds its size', async () => {
+    const stage = (data: string) =>
+      request({
+        method: 'POST',
+        path: '/api/call/datasets.stagePicture',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ data, name: 'capture-1.png' }),
+      });
+    const png = await sharp({ create: { width: 4, height: 3, channels: 3, background: '#08f' } })
+      .png()
+      .toBuffer();
+    const ok = await stage(png.toString('base64'));
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ ok: true, result: { width: 4, height: 3, format: 'png' } });
+    const text = await stage(Buffer.from('not a picture').toString('base64'));
+    expect(text.status).toBe(400);
+    expect(errorOf(text).message).toMatch(/capture-1\.png: not a picture/);
+    // Past MAX_STAGED_BYTES the call is refused before anything is decoded.
+    const big = await stage(Buffer.alloc(MAX_STAGED_BYTES + 3).toString('base64'));
+    expect(big.status).toBe(400);
+    expect(errorOf(big).message).toMatch(/data/);
   });
 });

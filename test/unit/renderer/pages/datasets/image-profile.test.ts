@@ -4,10 +4,8 @@ import {
   aspectRatioOption,
   classChartHeight,
   classCountsOption,
-  galleryRows,
-  rowPictures,
-  tilesPerRow,
 } from '../../../../../renderer/src/pages/datasets/image-profile.js';
+import { galleryRows, rowPictures, tilesPerRow } from '../../../../../renderer/src/lib/tile-grid.js';
 
 describe('aspect-ratio bins', () => {
   it('names the closed bins by their edges and the two open ends by one', () => {

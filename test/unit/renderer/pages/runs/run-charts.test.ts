@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cellCount,
+  confusionCell,
   confusionOption,
+  firstCell,
+  mistakeCount,
   curvesOption,
   historyKeys,
   metricLabel,
@@ -53,6 +57,36 @@ describe('run charts', () => {
       [0, 0, 2],
       [1, 0, 7],
     ]);
+  });
+
+  it('maps a clicked cell back to its classes, and counts cells and mistakes', () => {
+    const classes = ['cat', 'dog', 'fox'];
+    const confusion = [
+      [5, 1, 0],
+      [3, 7, 0],
+      [0, 2, 4],
+    ];
+    const o = confusionOption(confusion, classes, 'pictures') as { series: Series };
+    // Every drawn cell maps back to the classes and count it was drawn from.
+    for (const value of o.series[0]?.data ?? []) {
+      const cell = confusionCell(value, classes);
+      expect(cell).toBeDefined();
+      expect(cellCount(confusion, classes, cell!)).toBe(cell?.count);
+    }
+    expect(confusionCell([1, 2, 1], classes)).toEqual({ label: 'cat', predicted: 'dog', count: 1 });
+    expect(confusionCell('not a cell', classes)).toBeUndefined();
+    expect(confusionCell([9, 0, 1], classes)).toBeUndefined();
+    expect(firstCell(confusion, classes)).toEqual({ label: 'dog', predicted: 'cat' });
+    expect(
+      firstCell(
+        [
+          [3, 0],
+          [0, 2],
+        ],
+        ['a', 'b'],
+      ),
+    ).toEqual({ label: 'a', predicted: 'a' });
+    expect(mistakeCount(confusion)).toBe(6);
   });
 
   it('labels ROC curves with their AUC and adds the chance line', () => {
