@@ -53,6 +53,8 @@ export interface SweepRunnerDeps {
 /** A sweep training in this host: how to stop it, and its session's end. */
 interface ActiveSweep {
   cancelled: boolean;
+  /** Asked to pause: no trial starts after the one training. */
+  paused: boolean;
   runId?: string;
   done: Promise<void>;
 }
@@ -155,13 +157,27 @@ export class SweepRunner {
     return this.launch(sweepId, wait);
   }
 
-  /** Stops a running sweep: its training trial is cancelled and no other starts. */
+  /** Stops a running sweep: its training trial is cancelled and no other starts. A paused one is ended as cancelled. */
   cancel(sweepId: string): boolean {
-    this.stored(sweepId);
+    const sweep = this.stored(sweepId);
+    // Read before the session's entry: a session records its end before it leaves `active`.
+    if (sweep.status === 'paused') {
+      this.deps.sweeps.end(sweepId, 'cancelled', null, 0, new Date().toISOString());
+      this.progress(sweepId);
+      return true;
+    }
     const a = this.active.get(sweepId);
     if (!a) return false;
     a.cancelled = true;
     if (a.runId) this.deps.cancelRun(a.runId);
+    return true;
+  }
+
+  /** Starts no trial of a running sweep after the one training, which finishes; the sweep then reads paused. */
+  pause(sweepId: string): boolean {
+    const a = this.stored(sweepId).status === 'running' ? this.active.get(sweepId) : undefined;
+    if (!a || a.cancelled) return false;
+    a.paused = true;
     return true;
   }
 
@@ -183,9 +199,12 @@ export class SweepRunner {
   }
 
   private async launch(sweepId: string, wait: boolean): Promise<Sweep> {
-    const a: ActiveSweep = { cancelled: false, done: Promise.resolve() };
+    const a: ActiveSweep = { cancelled: false, paused: false, done: Promise.resolve() };
     this.active.set(sweepId, a);
-    a.done = this.session(sweepId, a).finally(() => this.active.delete(sweepId));
+    // A resume may have replaced this entry once the session recorded its end.
+    a.done = this.session(sweepId, a).finally(() => {
+      if (this.active.get(sweepId) === a) this.active.delete(sweepId);
+    });
     this.progress(sweepId);
     if (wait) await a.done;
     return this.get(sweepId);
@@ -217,6 +236,10 @@ export class SweepRunner {
         if (sweep.budget.trials !== null && done >= sweep.budget.trials) break;
         const spent = sweep.secondsUsed + (Date.now() - started) / 1000;
         if (sweep.budget.seconds !== null && spent >= sweep.budget.seconds) break;
+        if (a.paused) {
+          status = 'paused';
+          break;
+        }
         const trial = study.ask();
         if (!trial) break; // a grid used up
         this.deps.sweeps.addTrial(sweepId, trial.number, trial.params);
