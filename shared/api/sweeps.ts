@@ -111,7 +111,10 @@ export type Sweep = z.infer<typeof Sweep>;
 export const ParamImportance = z.object({ param: z.string(), importance: z.number() });
 export type ParamImportance = z.infer<typeof ParamImportance>;
 
-/** A sweep as its page shows it: with the parameters' importance (empty below 5 complete trials). */
+/** Complete trials parameter importance needs before it says anything. */
+export const MIN_IMPORTANCE_TRIALS = 5;
+
+/** A sweep as its page shows it: with the parameters' importance (empty below MIN_IMPORTANCE_TRIALS complete trials). */
 export const SweepDetail = Sweep.extend({ importance: z.array(ParamImportance) });
 export type SweepDetail = z.infer<typeof SweepDetail>;
 
