@@ -21,7 +21,16 @@ export type Route =
 export type Page = Route['page'];
 export type RouteOf<P extends Page> = Extract<Route, { page: P }>;
 
-export const PAGES: readonly Page[] = ['datasets', 'pipelines', 'runs', 'sweeps', 'models', 'endpoints', 'monitoring', 'about'];
+export const PAGES: readonly Page[] = [
+  'datasets',
+  'pipelines',
+  'runs',
+  'sweeps',
+  'models',
+  'endpoints',
+  'monitoring',
+  'about',
+];
 
 /** The fragment of a route, `#/page/segment...` with each segment percent-encoded. */
 export function routeHash(route: Route): string {

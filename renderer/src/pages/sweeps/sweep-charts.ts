@@ -172,7 +172,13 @@ export function importanceOption(importance: readonly ParamImportance[]): ChartO
         data: rows.map((r) => r.importance),
         itemStyle: { color: SERIES_COLORS[0] },
         barMaxWidth: 18,
-        label: { show: true, position: 'right', color: TEXT, fontSize: 10, formatter: (p: { value: number }) => percent(p.value) },
+        label: {
+          show: true,
+          position: 'right',
+          color: TEXT,
+          fontSize: 10,
+          formatter: (p: { value: number }) => percent(p.value),
+        },
       },
     ],
   };

@@ -8,7 +8,12 @@ import { SWEEP_METRICS } from '../../../../shared/api.js';
 import { HEADLINE_TEST_METRICS } from '../../../../shared/metrics.js';
 import { DEFAULT_SPACES } from '../../../../shared/sweep/default-spaces.js';
 import { SWEEP_PARAMETERS, sweepParametersOf, type SweepParameterName } from '../../../../shared/sweep/parameters.js';
-import { parseSearchSpace, SearchSpaceError, type ParamSpace, type SearchSpace } from '../../../../shared/sweep/space.js';
+import {
+  parseSearchSpace,
+  SearchSpaceError,
+  type ParamSpace,
+  type SearchSpace,
+} from '../../../../shared/sweep/space.js';
 import type { SweepStrategy, TrialStopping } from '../../../../shared/sweep/strategy.js';
 import { checkNumber, SEED } from '../../../../shared/training-settings.js';
 import { inferTask } from '../../../../shared/target-task.js';
@@ -46,7 +51,9 @@ const EMPTY_ROW: ParamRow = { mode: 'off', value: '', values: '', min: '', max: 
 export function modesOf(param: SweepParameterName): SearchMode[] {
   const setting = SWEEP_PARAMETERS[param].setting;
   if (setting.type === 'enum') return ['off', 'fixed', 'choice'];
-  return setting.type === 'integer' ? ['off', 'fixed', 'choice', 'int', 'log'] : ['off', 'fixed', 'choice', 'float', 'log'];
+  return setting.type === 'integer'
+    ? ['off', 'fixed', 'choice', 'int', 'log']
+    : ['off', 'fixed', 'choice', 'float', 'log'];
 }
 
 function rowOf(spec: ParamSpace): ParamRow {
@@ -57,9 +64,21 @@ function rowOf(spec: ParamSpace): ParamRow {
       return { ...EMPTY_ROW, mode: 'choice', values: spec.values.join(', ') };
     case 'int':
     case 'float':
-      return { ...EMPTY_ROW, mode: spec.type, min: String(spec.min), max: String(spec.max), step: spec.step === undefined ? '' : String(spec.step) };
+      return {
+        ...EMPTY_ROW,
+        mode: spec.type,
+        min: String(spec.min),
+        max: String(spec.max),
+        step: spec.step === undefined ? '' : String(spec.step),
+      };
     case 'log':
-      return { ...EMPTY_ROW, mode: 'log', min: String(spec.min), max: String(spec.max), step: spec.count === undefined ? '' : String(spec.count) };
+      return {
+        ...EMPTY_ROW,
+        mode: 'log',
+        min: String(spec.min),
+        max: String(spec.max),
+        step: spec.count === undefined ? '' : String(spec.count),
+      };
   }
 }
 
@@ -144,7 +163,10 @@ function specOf(param: SweepParameterName, row: ParamRow): ParamSpace | string |
       return typeof v === 'string' && SWEEP_PARAMETERS[param].setting.type !== 'enum' ? v : { type: 'fixed', value: v };
     }
     case 'choice': {
-      const parts = row.values.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const parts = row.values
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
       const values = parts.map((p) => valueOf(param, p));
       const bad =
         SWEEP_PARAMETERS[param].setting.type === 'enum' ? undefined : values.find((v) => typeof v === 'string');
@@ -201,7 +223,8 @@ export function checkSweepForm(
   const minutes = form.minutes.trim() === '' ? undefined : Number(form.minutes);
   if (trials !== undefined && !(Number.isInteger(trials) && trials >= 1))
     errors.trials = 'Trials: a whole number, 1 or more.';
-  if (minutes !== undefined && !(Number.isFinite(minutes) && minutes > 0)) errors.minutes = 'Minutes: a number above 0.';
+  if (minutes !== undefined && !(Number.isFinite(minutes) && minutes > 0))
+    errors.minutes = 'Minutes: a number above 0.';
   if (trials === undefined && minutes === undefined && form.strategy !== 'grid')
     errors.trials = 'Give a budget: a number of trials, minutes, or both.';
   const seed = Number(form.seed);

@@ -65,8 +65,8 @@ export function SweepView({ sweepId }: { sweepId: string }) {
           </h1>
           <p className="muted small">
             {MODEL_KIND_LABELS[sweep.model]} predicting <strong>{sweep.target}</strong> on {sweep.datasetName}@v
-            {sweep.datasetVersion} · {sweep.strategy.toUpperCase()} · early stopping {sweep.stopping} · seed {sweep.seed} · started{' '}
-            {formatDate(sweep.createdAt)}
+            {sweep.datasetVersion} · {sweep.strategy.toUpperCase()} · early stopping {sweep.stopping} · seed{' '}
+            {sweep.seed} · started {formatDate(sweep.createdAt)}
           </p>
         </div>
         <div className="sweep-actions">
@@ -103,7 +103,9 @@ export function SweepView({ sweepId }: { sweepId: string }) {
         </p>
       )}
       {actionError && <ErrorPanel title="The sweep did not take that" error={actionError} />}
-      {sweep.error && sweep.status !== 'running' && <ErrorPanel title="The sweep stopped" error={toApiError(sweep.error)} />}
+      {sweep.error && sweep.status !== 'running' && (
+        <ErrorPanel title="The sweep stopped" error={toApiError(sweep.error)} />
+      )}
       {promoted && <PromotedNote promoted={promoted} onDismiss={() => setPromoted(undefined)} />}
       <BudgetBar sweep={sweep} runs={runs} />
       <SweepCharts sweep={sweep} />
@@ -145,10 +147,7 @@ function BudgetBar({ sweep, runs }: { sweep: SweepDetail; runs: ReadonlyMap<stri
     return s + (run ? (runDurationMs(run, now) ?? 0) : 0);
   }, 0);
   const { trials, seconds } = sweep.budget;
-  const fraction = Math.min(
-    1,
-    Math.max(trials ? sweep.trialsDone / trials : 0, seconds ? ms / 1000 / seconds : 0),
-  );
+  const fraction = Math.min(1, Math.max(trials ? sweep.trialsDone / trials : 0, seconds ? ms / 1000 / seconds : 0));
   const best = scoredTrials(sweep).find((t) => t.runId === sweep.bestRunId);
   return (
     <section className="sweep-budget" aria-label="Budget" data-testid="sweep-budget" data-done={sweep.trialsDone}>
@@ -241,7 +240,11 @@ function TrialsTable({ sweep, runs }: { sweep: SweepDetail; runs: ReadonlyMap<st
         <p className="muted">The first trial is starting.</p>
       ) : (
         <div className="sweep-trials-scroll">
-          <table className="versions-table sweep-trials-table" data-testid="sweep-trials" data-count={sweep.trials.length}>
+          <table
+            className="versions-table sweep-trials-table"
+            data-testid="sweep-trials"
+            data-count={sweep.trials.length}
+          >
             <TableHead
               columns={[
                 { label: '#', num: true },
@@ -254,7 +257,14 @@ function TrialsTable({ sweep, runs }: { sweep: SweepDetail; runs: ReadonlyMap<st
             />
             <tbody>
               {sweep.trials.map((t) => (
-                <TrialRow key={t.number} trial={t} sweep={sweep} params={params} run={t.runId ? runs.get(t.runId) : undefined} now={now} />
+                <TrialRow
+                  key={t.number}
+                  trial={t}
+                  sweep={sweep}
+                  params={params}
+                  run={t.runId ? runs.get(t.runId) : undefined}
+                  now={now}
+                />
               ))}
             </tbody>
           </table>
@@ -348,9 +358,9 @@ function PromoteDialog({
       onClose={onClose}
     >
       <p>
-        Points an alias at <strong className="mono">{`${model.name}:${model.version}`}</strong>, the model the best trial
-        saved (validation {sweep.metric} {sweep.bestValue === null ? '—' : formatMetric(sweep.bestValue)}). The move is
-        recorded in the model&apos;s alias history and can be rolled back there.
+        Points an alias at <strong className="mono">{`${model.name}:${model.version}`}</strong>, the model the best
+        trial saved (validation {sweep.metric} {sweep.bestValue === null ? '—' : formatMetric(sweep.bestValue)}). The
+        move is recorded in the model&apos;s alias history and can be rolled back there.
       </p>
       <Field label="Alias">
         <input value={alias} onChange={(e) => setAlias(e.target.value)} data-testid="sweep-promote-alias" />
