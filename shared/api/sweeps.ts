@@ -15,6 +15,12 @@ export const SWEEP_METRICS = RUN_SCORES.filter((s): s is ChoosableScore => s !==
 export const SweepMetric = z.enum(SWEEP_METRICS as [ChoosableScore, ...ChoosableScore[]]);
 export type SweepMetric = z.infer<typeof SweepMetric>;
 
+/** The validation score a sweep chooses by when it names none. */
+export const DEFAULT_SWEEP_METRIC: Readonly<Record<TaskName, SweepMetric>> = {
+  classification: 'accuracy',
+  regression: 'rmse',
+};
+
 /** Paused: asked to pause, it started no trial after the one training; a resume goes on with the budget left. */
 export const SweepStatus = z.enum(['running', 'paused', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type SweepStatus = z.infer<typeof SweepStatus>;

@@ -9,15 +9,14 @@ import { randomUUID } from 'node:crypto';
 import {
   type ApiErrorShape,
   type ColumnProfile,
+  DEFAULT_SWEEP_METRIC,
   type MethodArg,
   methods,
   type Run,
   type RunProgress,
   type Sweep,
-  type SweepMetric,
   type SweepStatus,
   type SweepSummary,
-  type TaskName,
 } from '../../../shared/api.js';
 import { HEADLINE_TEST_METRICS, lowerIsBetter } from '../../../shared/metrics.js';
 import { DEFAULT_SPACES } from '../../../shared/sweep/default-spaces.js';
@@ -61,9 +60,6 @@ interface ActiveSweep {
 
 const FINISHED: ReadonlySet<Trial['state']> = new Set(['complete', 'pruned', 'failed']);
 
-/** The validation score to choose by when a sweep names none. */
-const DEFAULT_METRIC: Record<TaskName, SweepMetric> = { classification: 'accuracy', regression: 'rmse' };
-
 export class SweepRunner {
   private readonly active = new Map<string, ActiveSweep>();
   private closing = false;
@@ -91,7 +87,7 @@ export class SweepRunner {
     const target = this.deps.profile(v.id).find((c) => c.name === req.target);
     if (!target) throw bad(`The dataset has no column "${req.target}" to predict.`);
     const task = req.task ?? inferTask(target);
-    const metric = req.metric ?? DEFAULT_METRIC[task];
+    const metric = req.metric ?? DEFAULT_SWEEP_METRIC[task];
     const scores: readonly string[] = HEADLINE_TEST_METRICS[task];
     if (!scores.includes(metric))
       throw bad(

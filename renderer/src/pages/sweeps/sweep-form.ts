@@ -4,7 +4,7 @@
 // shared parser (shared/sweep/space.ts), so the dialog names the very problems the engine would,
 // per parameter, before anything runs.
 import type { ColumnProfile, ModelKindName, SweepMetric, SweepRequest, TaskName } from '../../../../shared/api.js';
-import { SWEEP_METRICS } from '../../../../shared/api.js';
+import { DEFAULT_SWEEP_METRIC, SWEEP_METRICS } from '../../../../shared/api.js';
 import { HEADLINE_TEST_METRICS } from '../../../../shared/metrics.js';
 import { DEFAULT_SPACES } from '../../../../shared/sweep/default-spaces.js';
 import { SWEEP_PARAMETERS, sweepParametersOf, type SweepParameterName } from '../../../../shared/sweep/parameters.js';
@@ -121,7 +121,7 @@ export function defaultSweepForm(
     trials: '20',
     minutes: '',
     stopping: 'none',
-    metric: metricsFor(task)[0] ?? 'accuracy',
+    metric: DEFAULT_SWEEP_METRIC[task ?? 'classification'],
     seed: String(SEED.default),
   };
 }
@@ -136,7 +136,7 @@ export function withTarget(form: SweepForm, columns: readonly ColumnProfile[], t
     target,
     model,
     space: model === form.model ? form.space : rowsOf(model),
-    metric: metrics.includes(form.metric) ? form.metric : (metrics[0] ?? form.metric),
+    metric: metrics.includes(form.metric) ? form.metric : DEFAULT_SWEEP_METRIC[task ?? 'classification'],
   };
 }
 
