@@ -46,6 +46,7 @@ describe.skipIf(!canRun)('sweeps in the browser UI', () => {
       /^learningRate: the range 0 to 0\.3 leaves its bounds/,
     );
     expect(await page.getByTestId('sweep-start').isDisabled()).toBe(true);
+    await shot(page, 'sweep-dialog-error-1920');
     await page.getByTestId('space-learningRate-min').fill('0.001');
     await page.getByTestId('sweep-error-learningRate').waitFor({ state: 'detached' });
 
@@ -65,8 +66,13 @@ describe.skipIf(!canRun)('sweeps in the browser UI', () => {
     );
     const first = await plotted();
     expect(first).toBeGreaterThanOrEqual(1);
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await shot(page, 'sweep-page-running-1280');
+    for (const [width, height] of [
+      [1280, 900],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await shot(page, `sweep-page-running-${width}`);
+    }
     await page.locator('[data-testid="sweep-view"][data-status="succeeded"]').waitFor({ timeout: 240_000 });
     await page.locator(`[data-testid="sweep-parallel"][data-plotted="${TRIALS}"]`).waitFor();
     await page.locator(`[data-testid="sweep-trials"][data-count="${TRIALS}"]`).waitFor();
@@ -110,7 +116,13 @@ describe.skipIf(!canRun)('sweeps in the browser UI', () => {
     expect(await sweepRow.getAttribute('aria-expanded')).toBe('false');
     expect(await page.getByTestId('run-row').count()).toBe(0);
     expect(await sweepRow.getByTestId('runs-sweep-best').textContent()).toMatch(/^best validation accuracy \d\.\d{4}$/);
-    await shot(page, 'runs-sweep-collapsed-1280');
+    for (const [width, height] of [
+      [1280, 900],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await shot(page, `runs-sweep-collapsed-${width}`);
+    }
     await sweepRow.click();
     await page.locator(`[data-testid="runs-sweep-row"][aria-expanded="true"]`).waitFor();
     expect(await page.locator('[data-testid="run-row"].runs-row-trial').count()).toBe(TRIALS);

@@ -190,7 +190,7 @@ function SweepCharts({ sweep }: { sweep: SweepDetail }) {
   return (
     <div className="sweep-charts">
       <section className="sweep-chart sweep-chart-wide" aria-label="Trials in parallel coordinates">
-        <h2>Trials</h2>
+        <h2>Parallel coordinates</h2>
         <p className="muted small">
           One line per completed trial across the {searchedParams(sweep.space).length} searched parameters and its
           validation {sweep.metric}; the best in orange.

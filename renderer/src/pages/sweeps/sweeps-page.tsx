@@ -6,7 +6,7 @@ import { useApp } from '../../app-context.js';
 import { EmptyPage } from '../../components/empty-page.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { SideListItem } from '../../components/side-list-item.js';
-import { compactDateTime } from '../../lib/format.js';
+import { formatDate } from '../../lib/format.js';
 import { navigate, type RouteOf } from '../../lib/hash-route.js';
 import { useAsync } from '../../lib/use-async.js';
 import { formatMetric, MODEL_KIND_LABELS } from '../runs/runs-query.js';
@@ -43,13 +43,20 @@ export function SweepsPage({ route }: { route: RouteOf<'sweeps'> }) {
                 {s.datasetName} · {s.target}
               </span>
               <span className="small muted">
-                {MODEL_KIND_LABELS[s.model]} · {s.strategy} · {compactDateTime(s.createdAt)}
+                {MODEL_KIND_LABELS[s.model]} · {s.strategy} · {formatDate(s.createdAt)}
               </span>
-              <span className="small">
-                <span className={`run-status run-status-${s.status}`}>{s.status}</span> {s.trialsDone}
-                {s.budget.trials ? `/${s.budget.trials}` : ''} trials
-                {s.bestValue === null ? '' : ` · best ${s.metric} ${formatMetric(s.bestValue)}`}
+              <span className="sweep-item-status small">
+                <span className={`run-status run-status-${s.status}`}>{s.status}</span>
+                <span>
+                  {s.trialsDone}
+                  {s.budget.trials ? `/${s.budget.trials}` : ''} trials
+                </span>
               </span>
+              {s.bestValue !== null && (
+                <span className="small muted">
+                  best {s.metric} {formatMetric(s.bestValue)}
+                </span>
+              )}
             </SideListItem>
           ))}
         </ul>
