@@ -51,7 +51,7 @@ interface RunsTableProps {
 }
 
 /** Ticks once a second while `active`, for the live duration of running runs. */
-function useNow(active: boolean): number {
+export function useNow(active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;

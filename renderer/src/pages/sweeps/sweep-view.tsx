@@ -21,6 +21,7 @@ import { formatDate, formatDuration, formatStat } from '../../lib/format.js';
 import { navigate } from '../../lib/hash-route.js';
 import { useAction } from '../../lib/use-action.js';
 import { formatMetric, MODEL_KIND_LABELS, runDurationMs, shortId } from '../runs/runs-query.js';
+import { useNow } from '../runs/runs-table.js';
 import { bestSoFarOption, importanceOption, parallelOption, scoredTrials, searchedParams } from './sweep-charts.js';
 import { useLiveSweep } from './use-live-sweep.js';
 
@@ -33,6 +34,8 @@ export function SweepView({ sweepId }: { sweepId: string }) {
   const [promoted, setPromoted] = useState<SweepPromotion | undefined>(undefined);
   const [actionError, setActionError] = useState<ApiError | undefined>(undefined);
   const running = sweep?.status === 'running';
+  // A running trial's duration and the time used grow between the sweep's events.
+  const now = useNow(running);
   useEffect(() => {
     if (!running) setPausing(false);
   }, [running]);
@@ -107,9 +110,9 @@ export function SweepView({ sweepId }: { sweepId: string }) {
         <ErrorPanel title="The sweep stopped" error={toApiError(sweep.error)} />
       )}
       {promoted && <PromotedNote promoted={promoted} onDismiss={() => setPromoted(undefined)} />}
-      <BudgetBar sweep={sweep} runs={runs} />
+      <BudgetBar sweep={sweep} runs={runs} now={now} />
       <SweepCharts sweep={sweep} />
-      <TrialsTable sweep={sweep} runs={runs} />
+      <TrialsTable sweep={sweep} runs={runs} now={now} />
       {confirmCancel && (
         <ConfirmDialog
           title="Cancel this sweep?"
@@ -140,8 +143,7 @@ export function SweepView({ sweepId }: { sweepId: string }) {
 }
 
 /** Trials done against the trial budget, and the time the trials took against the minutes. */
-function BudgetBar({ sweep, runs }: { sweep: SweepDetail; runs: ReadonlyMap<string, RunSummary> }) {
-  const now = Date.now();
+function BudgetBar({ sweep, runs, now }: { sweep: SweepDetail; runs: ReadonlyMap<string, RunSummary>; now: number }) {
   const ms = sweep.trials.reduce((s, t) => {
     const run = t.runId ? runs.get(t.runId) : undefined;
     return s + (run ? (runDurationMs(run, now) ?? 0) : 0);
@@ -230,9 +232,8 @@ function SweepCharts({ sweep }: { sweep: SweepDetail }) {
   );
 }
 
-function TrialsTable({ sweep, runs }: { sweep: SweepDetail; runs: ReadonlyMap<string, RunSummary> }) {
+function TrialsTable({ sweep, runs, now }: { sweep: SweepDetail; runs: ReadonlyMap<string, RunSummary>; now: number }) {
   const params = Object.keys(sweep.space);
-  const now = Date.now();
   return (
     <section className="sweep-trials" aria-label="Trials">
       <h2>Trials</h2>
