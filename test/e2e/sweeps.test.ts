@@ -14,6 +14,17 @@ useAppPerTest((app) => ({ ui, page } = app));
 
 const TRIALS = 5;
 
+/** Screenshots at the two widths the app is checked at (when CAIRN_SCREENSHOTS is set). */
+async function shotAtWidths(name: string): Promise<void> {
+  for (const [width, height] of [
+    [1280, 900],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await shot(page, `${name}-${width}`);
+  }
+}
+
 /** The number of trials the parallel-coordinates chart plots (its data attribute). */
 const plotted = async () => Number(await page.getByTestId('sweep-parallel').getAttribute('data-plotted'));
 
@@ -35,10 +46,7 @@ describe.skipIf(!canRun)('sweeps in the browser UI', () => {
     await page.locator('[data-testid="space-learningRate"][data-mode="log"]').waitFor();
     expect(await page.getByTestId('space-learningRate-min').inputValue()).toBe('0.001');
     expect(await page.getByTestId('space-batchSize-values').inputValue()).toBe('32, 128, 512');
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await shot(page, 'sweep-dialog-1280');
-    await page.setViewportSize({ width: 1920, height: 1000 });
-    await shot(page, 'sweep-dialog-1920');
+    await shotAtWidths('sweep-dialog');
 
     // A log range that touches 0 is named beside its parameter, and nothing can start.
     await page.getByTestId('space-learningRate-min').fill('0');
@@ -66,25 +74,13 @@ describe.skipIf(!canRun)('sweeps in the browser UI', () => {
     );
     const first = await plotted();
     expect(first).toBeGreaterThanOrEqual(1);
-    for (const [width, height] of [
-      [1280, 900],
-      [1920, 1080],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await shot(page, `sweep-page-running-${width}`);
-    }
+    await shotAtWidths('sweep-page-running');
     await page.locator('[data-testid="sweep-view"][data-status="succeeded"]').waitFor({ timeout: 240_000 });
     await page.locator(`[data-testid="sweep-parallel"][data-plotted="${TRIALS}"]`).waitFor();
     await page.locator(`[data-testid="sweep-trials"][data-count="${TRIALS}"]`).waitFor();
     expect(await page.locator('[data-testid="sweep-trial"][data-status="complete"]').count()).toBe(TRIALS);
     await page.getByTestId('sweep-importance').waitFor();
-    for (const [width, height] of [
-      [1280, 900],
-      [1920, 1080],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await shot(page, `sweep-page-finished-${width}`);
-    }
+    await shotAtWidths('sweep-page-finished');
 
     // Promote best: the alias (champion by default) moves to the best trial's model version.
     const sweepId = (await page.getByTestId('sweep-view').getAttribute('data-sweep-id'))!;
@@ -100,7 +96,7 @@ describe.skipIf(!canRun)('sweeps in the browser UI', () => {
     expect(await note.textContent()).toContain(
       `champion now points at ${shown.best.model.name}:${shown.best.model.version}`,
     );
-    await shot(page, 'sweep-page-promoted-1280');
+    await shot(page, 'sweep-page-promoted');
     const model = JSON.parse(await cliOk(ui, 'models', 'show', shown.best.model.name, '--json')) as {
       model: { aliases: { alias: string; version: number }[] };
     };
@@ -116,23 +112,11 @@ describe.skipIf(!canRun)('sweeps in the browser UI', () => {
     expect(await sweepRow.getAttribute('aria-expanded')).toBe('false');
     expect(await page.getByTestId('run-row').count()).toBe(0);
     expect(await sweepRow.getByTestId('runs-sweep-best').textContent()).toMatch(/^best validation accuracy \d\.\d{4}$/);
-    for (const [width, height] of [
-      [1280, 900],
-      [1920, 1080],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await shot(page, `runs-sweep-collapsed-${width}`);
-    }
+    await shotAtWidths('runs-sweep-collapsed');
     await sweepRow.click();
     await page.locator(`[data-testid="runs-sweep-row"][aria-expanded="true"]`).waitFor();
     expect(await page.locator('[data-testid="run-row"].runs-row-trial').count()).toBe(TRIALS);
-    for (const [width, height] of [
-      [1280, 900],
-      [1920, 1080],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await shot(page, `runs-sweep-open-${width}`);
-    }
+    await shotAtWidths('runs-sweep-open');
 
     // A trial's page leads back to its sweep, and its "Sweep…" starts from the run's target and kind.
     await page.getByTestId('run-row').first().click();

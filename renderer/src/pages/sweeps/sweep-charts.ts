@@ -5,7 +5,7 @@
 import type { ParamImportance, Sweep, SweepTrial } from '../../../../shared/api.js';
 import type { ParamSpace } from '../../../../shared/sweep/space.js';
 import type { ChartOption } from '../../components/chart.js';
-import { AXIS, axisLabel, GRID_LINE, SERIES_COLORS, TEXT } from '../../components/chart-theme.js';
+import { AXIS, axisLabel, GRID_LINE, SERIES_COLORS, stepAxis, TEXT } from '../../components/chart-theme.js';
 import { formatStat } from '../../lib/format.js';
 
 /** The parameters that vary in a sweep's space, in its order: fixed ones make flat axes. */
@@ -105,19 +105,7 @@ export function bestSoFarOption(sweep: Sweep): ChartOption {
     grid: { left: 56, right: 16, top: 28, bottom: 36 },
     legend: { top: 0, left: 0, textStyle: { color: TEXT, fontSize: 11 }, itemHeight: 8 },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatStat(v) : String(v)) },
-    xAxis: {
-      type: 'value',
-      name: 'trial',
-      nameLocation: 'middle',
-      nameGap: 22,
-      nameTextStyle: { color: AXIS, fontSize: 10 },
-      min: 1,
-      max: Math.max(1, sweep.trials.length),
-      minInterval: 1,
-      axisLabel,
-      splitLine: { show: false },
-      axisLine: { lineStyle: { color: GRID_LINE } },
-    },
+    xAxis: { ...stepAxis('trial'), max: Math.max(1, sweep.trials.length) },
     yAxis: {
       type: 'value',
       scale: true,

@@ -3,14 +3,17 @@
 // per parameter of the kind, pre-filled from its default space and checked by the shared parser as
 // it is edited, so each problem shows beside its parameter before anything runs. Starting opens
 // the sweep's page.
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DatasetDetail, ModelKindName } from '../../../../shared/api.js';
 import { SWEEP_PARAMETERS, type SweepParameterName } from '../../../../shared/sweep/parameters.js';
+import { SweepStrategy, TrialStopping } from '../../../../shared/sweep/strategy.js';
 import { MODEL_KIND } from '../../../../shared/training-settings.js';
-import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
+import { ChoiceSelect } from '../../components/choice-select.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { FormDialog } from '../../components/form-dialog.js';
 import { formatCount } from '../../lib/format.js';
+import { useAction } from '../../lib/use-action.js';
 import { Field } from '../train/form-fields.js';
 import { canBeTarget, suggestTarget } from '../train/target-suggestion.js';
 import {
@@ -45,6 +48,14 @@ const MODE_LABEL: Record<SearchMode, string> = {
   log: 'log range',
 };
 
+const STRATEGY_LABEL: Record<SweepStrategy, string> = {
+  tpe: 'TPE (learns from trials)',
+  random: 'Random',
+  grid: 'Grid',
+};
+
+const STOPPING_LABEL: Record<TrialStopping, string> = { none: 'Never', median: 'Median rule', asha: 'ASHA' };
+
 const KIND_LABEL = Object.fromEntries(MODEL_KIND.options.map((o) => [o.value, o.label])) as Record<
   ModelKindName,
   string
@@ -61,13 +72,7 @@ export function SweepDialog({ detail, initial, onClose, onStarted }: SweepDialog
       initial?.model,
     ),
   );
-  const [starting, setStarting] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-
-  useEffect(() => {
-    const el = ref.current;
-    if (el && !el.open) el.showModal();
-  }, []);
+  const { busy: starting, error, run } = useAction();
 
   const task = taskOf(columns, form.target);
   const checked = useMemo(
@@ -82,16 +87,11 @@ export function SweepDialog({ detail, initial, onClose, onStarted }: SweepDialog
   const start = () => {
     const request = checked.request;
     if (!request || starting) return;
-    setStarting(true);
-    setError(undefined);
-    client.call('sweeps.start', request).then(
+    run(
+      () => client.call('sweeps.start', request),
       (sweep) => {
         ref.current?.close();
         onStarted(sweep.id);
-      },
-      (err: unknown) => {
-        setError(toApiError(err));
-        setStarting(false);
       },
     );
   };
@@ -104,184 +104,146 @@ export function SweepDialog({ detail, initial, onClose, onStarted }: SweepDialog
     ) : null;
 
   return (
-    <dialog
-      ref={ref}
+    <FormDialog
+      dialogRef={ref}
       className="train-dialog sweep-dialog"
-      aria-labelledby="sweep-title"
-      data-testid="sweep-dialog"
+      testId="sweep-dialog"
+      title="Sweep hyperparameters"
+      subtitle={
+        <>
+          on <strong>{dataset.name}</strong> version {version.version} · {formatCount(version.rows)} rows
+        </>
+      }
+      summary={
+        <span data-testid="sweep-summary">
+          {checked.request
+            ? `${Object.keys(checked.request.space ?? {}).length} parameters · ${form.trials || 'no'} trial limit${form.minutes ? ` · ${form.minutes} min` : ''}`
+            : 'Fix the marked fields to start.'}
+        </span>
+      }
+      busy={starting}
+      submitLabel="Start sweep"
+      busyLabel="Starting…"
+      submitTestId="sweep-start"
+      submitDisabled={!checked.request}
+      onSubmit={start}
       onClose={onClose}
-      onCancel={(e) => {
-        if (starting) e.preventDefault();
-      }}
     >
-      <form
-        method="dialog"
-        onSubmit={(e) => {
-          e.preventDefault();
-          start();
-        }}
-      >
-        <header className="train-head">
-          <h1 id="sweep-title">Sweep hyperparameters</h1>
-          <span className="muted">
-            on <strong>{dataset.name}</strong> version {version.version} · {formatCount(version.rows)} rows
-          </span>
-        </header>
-        <div className="train-body">
-          <div className="train-basics">
-            <Field label="Predict" hint={task}>
-              <select
-                aria-label="Target column"
-                data-testid="sweep-target"
-                value={form.target}
-                onChange={(e) => setForm((f) => withTarget(f, columns, e.target.value))}
-              >
-                {columns.map((c) => (
-                  <option key={c.name} value={c.name} disabled={!canBeTarget(c)}>
-                    {c.name} ({c.type})
-                  </option>
-                ))}
-              </select>
-              {fieldError('target')}
-            </Field>
-            <Field label="Model">
-              <select
-                aria-label="Model"
-                data-testid="sweep-model"
-                value={form.model}
-                onChange={(e) => {
-                  const model = e.target.value as ModelKindName;
-                  setForm((f) => ({ ...f, model, space: rowsOf(model) }));
-                }}
-              >
-                {kindsFor(task).map((k) => (
-                  <option key={k} value={k}>
-                    {KIND_LABEL[k]}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field label="Strategy">
-              <select
-                aria-label="Strategy"
-                data-testid="sweep-strategy"
-                value={form.strategy}
-                onChange={(e) => set('strategy', e.target.value as SweepForm['strategy'])}
-              >
-                <option value="tpe">TPE (learns from trials)</option>
-                <option value="random">Random</option>
-                <option value="grid">Grid</option>
-              </select>
-            </Field>
-            <Field label="Choose by" hint="validation split">
-              <select
-                aria-label="Metric"
-                data-testid="sweep-metric"
-                value={form.metric}
-                onChange={(e) => set('metric', e.target.value as SweepForm['metric'])}
-              >
-                {metricsFor(task).map((m) => (
-                  <option key={m} value={m}>
-                    {m}
-                  </option>
-                ))}
-              </select>
-              {fieldError('metric')}
-            </Field>
-            <Field label="Trials" hint={form.strategy === 'grid' ? 'empty: the whole grid' : undefined}>
-              <input
-                aria-label="Trials"
-                data-testid="sweep-trials"
-                inputMode="numeric"
-                value={form.trials}
-                placeholder="no limit"
-                onChange={(e) => set('trials', e.target.value)}
-              />
-              {fieldError('trials')}
-            </Field>
-            <Field label="Minutes" hint="no trial starts after">
-              <input
-                aria-label="Minutes"
-                data-testid="sweep-minutes"
-                inputMode="decimal"
-                value={form.minutes}
-                placeholder="no limit"
-                onChange={(e) => set('minutes', e.target.value)}
-              />
-              {fieldError('minutes')}
-            </Field>
-            <Field label="Stop poor trials early">
-              <select
-                aria-label="Early stopping"
-                data-testid="sweep-stopping"
-                value={form.stopping}
-                onChange={(e) => set('stopping', e.target.value as SweepForm['stopping'])}
-              >
-                <option value="none">Never</option>
-                <option value="median">Median rule</option>
-                <option value="asha">ASHA</option>
-              </select>
-            </Field>
-            <Field label="Seed">
-              <input
-                aria-label="Seed"
-                data-testid="sweep-seed"
-                inputMode="numeric"
-                value={form.seed}
-                onChange={(e) => set('seed', e.target.value)}
-              />
-              {fieldError('seed')}
-            </Field>
-          </div>
-
-          <fieldset className="sweep-space" data-testid="sweep-space">
-            <legend>
-              Search space <span className="muted">(pre-filled for {KIND_LABEL[form.model].toLowerCase()})</span>
-            </legend>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Parameter</th>
-                  <th scope="col">Search</th>
-                  <th scope="col">Values</th>
-                </tr>
-              </thead>
-              <tbody>
-                {Object.entries(form.space).map(([param, row]) => (
-                  <SpaceRow
-                    key={param}
-                    param={param as SweepParameterName}
-                    row={row}
-                    onChange={(patch) => setRow(param, patch)}
-                    error={fieldError(param)}
-                  />
-                ))}
-              </tbody>
-            </table>
-            {fieldError('space')}
-          </fieldset>
-          {error && <ErrorPanel title="Could not start the sweep" error={error} />}
-        </div>
-        <footer className="train-foot">
-          <span className="muted small" data-testid="sweep-summary">
-            {checked.request
-              ? `${Object.keys(checked.request.space ?? {}).length} parameters · ${form.trials || 'no'} trial limit${form.minutes ? ` · ${form.minutes} min` : ''}`
-              : 'Fix the marked fields to start.'}
-          </span>
-          <button type="button" className="btn" onClick={() => ref.current?.close()} disabled={starting}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="btn btn-primary"
-            data-testid="sweep-start"
-            disabled={starting || !checked.request}
+      <div className="train-basics">
+        <Field label="Predict" hint={task}>
+          <select
+            aria-label="Target column"
+            data-testid="sweep-target"
+            value={form.target}
+            onChange={(e) => setForm((f) => withTarget(f, columns, e.target.value))}
           >
-            {starting ? 'Starting…' : 'Start sweep'}
-          </button>
-        </footer>
-      </form>
-    </dialog>
+            {columns.map((c) => (
+              <option key={c.name} value={c.name} disabled={!canBeTarget(c)}>
+                {c.name} ({c.type})
+              </option>
+            ))}
+          </select>
+          {fieldError('target')}
+        </Field>
+        <Field label="Model">
+          <ChoiceSelect
+            testId="sweep-model"
+            value={form.model}
+            choices={kindsFor(task)}
+            label={(k) => KIND_LABEL[k]}
+            onChange={(model) => setForm((f) => ({ ...f, model, space: rowsOf(model) }))}
+          />
+        </Field>
+        <Field label="Strategy">
+          <ChoiceSelect
+            testId="sweep-strategy"
+            value={form.strategy}
+            choices={SweepStrategy.options}
+            label={(s) => STRATEGY_LABEL[s]}
+            onChange={(v) => set('strategy', v)}
+          />
+        </Field>
+        <Field label="Choose by" hint="validation split">
+          <ChoiceSelect
+            testId="sweep-metric"
+            value={form.metric}
+            choices={metricsFor(task)}
+            label={(m) => m}
+            onChange={(v) => set('metric', v)}
+          />
+          {fieldError('metric')}
+        </Field>
+        <Field label="Trials" hint={form.strategy === 'grid' ? 'empty: the whole grid' : undefined}>
+          <input
+            aria-label="Trials"
+            data-testid="sweep-trials"
+            inputMode="numeric"
+            value={form.trials}
+            placeholder="no limit"
+            onChange={(e) => set('trials', e.target.value)}
+          />
+          {fieldError('trials')}
+        </Field>
+        <Field label="Minutes" hint="no trial starts after">
+          <input
+            aria-label="Minutes"
+            data-testid="sweep-minutes"
+            inputMode="decimal"
+            value={form.minutes}
+            placeholder="no limit"
+            onChange={(e) => set('minutes', e.target.value)}
+          />
+          {fieldError('minutes')}
+        </Field>
+        <Field label="Stop poor trials early">
+          <ChoiceSelect
+            testId="sweep-stopping"
+            value={form.stopping}
+            choices={TrialStopping.options}
+            label={(v) => STOPPING_LABEL[v]}
+            onChange={(v) => set('stopping', v)}
+          />
+        </Field>
+        <Field label="Seed">
+          <input
+            aria-label="Seed"
+            data-testid="sweep-seed"
+            inputMode="numeric"
+            value={form.seed}
+            onChange={(e) => set('seed', e.target.value)}
+          />
+          {fieldError('seed')}
+        </Field>
+      </div>
+
+      <fieldset className="sweep-space" data-testid="sweep-space">
+        <legend>
+          Search space <span className="muted">(pre-filled for {KIND_LABEL[form.model].toLowerCase()})</span>
+        </legend>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Parameter</th>
+              <th scope="col">Search</th>
+              <th scope="col">Values</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(form.space).map(([param, row]) => (
+              <SpaceRow
+                key={param}
+                param={param as SweepParameterName}
+                row={row}
+                onChange={(patch) => setRow(param, patch)}
+                error={fieldError(param)}
+              />
+            ))}
+          </tbody>
+        </table>
+        {fieldError('space')}
+      </fieldset>
+      {error && <ErrorPanel title="Could not start the sweep" error={error} />}
+    </FormDialog>
   );
 }
 

@@ -2,32 +2,19 @@
 // target and model kind; and, for a run that is a trial, the way back to its sweep.
 import { useState } from 'react';
 import type { DatasetDetail, Run } from '../../../../shared/api.js';
-import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { navigate } from '../../lib/hash-route.js';
+import { useAction } from '../../lib/use-action.js';
 import { shortId } from '../runs/runs-query.js';
 import { SweepDialog } from './sweep-dialog.js';
 
 export function RunSweepActions({ run }: { run: Run }) {
   const { client } = useApp();
   const [detail, setDetail] = useState<DatasetDetail | undefined>(undefined);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const open = () => {
-    setLoading(true);
-    setError(undefined);
-    client.call('datasets.get', { ref: run.datasetId, version: run.datasetVersion }).then(
-      (d) => {
-        setDetail(d);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        setError(toApiError(err));
-        setLoading(false);
-      },
-    );
-  };
+  const { busy: loading, error, run: load } = useAction();
+  const open = () =>
+    load(() => client.call('datasets.get', { ref: run.datasetId, version: run.datasetVersion }), setDetail);
   return (
     <>
       {run.sweepId && (

@@ -8,6 +8,7 @@ import type { MethodInput, SweepProgress } from '../../../../../shared/api.js';
 import { samplePath } from '../../../../../electron/core/samples.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { tempDirFor } from '../helpers.js';
+import { nextProgress as progressOf } from './sweep-events.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
 
@@ -31,17 +32,8 @@ const IRIS: MethodInput<'sweeps.start'> = {
   seed: 7,
 };
 
-/** The next sweep.progress event `matches` accepts (subscribe before causing it). */
-function nextProgress(matches: (p: SweepProgress) => boolean): Promise<SweepProgress> {
-  return new Promise((resolve) => {
-    const off = service.events.subscribe((event, payload) => {
-      if (event === 'sweep.progress' && matches(payload as SweepProgress)) {
-        off();
-        resolve(payload as SweepProgress);
-      }
-    });
-  });
-}
+/** The next sweep.progress event `matches` accepts from the current service (subscribe before causing it). */
+const nextProgress = (matches: (p: SweepProgress) => boolean) => progressOf(service.events, matches);
 
 /** Starts a sweep of slow trials and pauses it while its first trial trains; answers once it reads paused. */
 async function startAndPause(trials: number) {

@@ -9,6 +9,7 @@ import type { MethodInput, Sweep, SweepProgress } from '../../../../../shared/ap
 import { samplePath } from '../../../../../electron/core/samples.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { tempDirFor } from '../helpers.js';
+import { nextProgress as progressOf } from './sweep-events.js';
 import { regressionCsv } from '../training/data.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
@@ -38,17 +39,8 @@ const IRIS: MethodInput<'sweeps.start'> = {
   seed: 7,
 };
 
-/** The next sweep.progress event `matches` accepts (subscribe before causing it). */
-function nextProgress(matches: (p: SweepProgress) => boolean): Promise<SweepProgress> {
-  return new Promise((resolve) => {
-    const off = service.events.subscribe((event, payload) => {
-      if (event === 'sweep.progress' && matches(payload as SweepProgress)) {
-        off();
-        resolve(payload as SweepProgress);
-      }
-    });
-  });
-}
+/** The next sweep.progress event `matches` accepts from the current service (subscribe before causing it). */
+const nextProgress = (matches: (p: SweepProgress) => boolean) => progressOf(service.events, matches);
 
 /** The progress event of trial `number` getting its run. */
 const trialStarted = (number: number) => (p: SweepProgress) => p.trial?.number === number && p.trial.runId !== null;
