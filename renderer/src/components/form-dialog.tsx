@@ -1,7 +1,9 @@
-// The frame of a large form in a modal <dialog> (the Train and Sweep dialogs; train.css styles
-// it): a title with a line about what it acts on, a scrolling body, and a footer with a summary,
+// The frame of a large form over a dataset version in a modal <dialog> (the Train and Sweep
+// dialogs; train.css styles it): a title with the version it acts on, a scrolling body, and a footer with a summary,
 // Cancel and the submit button. Opened as a modal on mount; Escape does not close it while busy.
 import { useEffect, type ReactNode, type RefObject } from 'react';
+import type { DatasetDetail } from '../../../shared/api.js';
+import { formatCount } from '../lib/format.js';
 
 interface FormDialogProps {
   /** The caller closes the dialog through it once its submit succeeded. */
@@ -9,8 +11,8 @@ interface FormDialogProps {
   className: string;
   testId: string;
   title: string;
-  /** Beside the title: what the form acts on. */
-  subtitle: ReactNode;
+  /** The dataset version the form acts on, named beside the title. */
+  detail: Pick<DatasetDetail, 'dataset' | 'version'>;
   /** The footer's words before its buttons. */
   summary: ReactNode;
   busy: boolean;
@@ -24,7 +26,7 @@ interface FormDialogProps {
 }
 
 export function FormDialog(props: FormDialogProps) {
-  const { dialogRef, className, testId, title, subtitle, summary, busy, onSubmit, onClose, children } = props;
+  const { dialogRef, className, testId, title, detail, summary, busy, onSubmit, onClose, children } = props;
   const titleId = `${testId}-title`;
   useEffect(() => {
     const el = dialogRef.current;
@@ -50,7 +52,10 @@ export function FormDialog(props: FormDialogProps) {
       >
         <header className="train-head">
           <h1 id={titleId}>{title}</h1>
-          <span className="muted">{subtitle}</span>
+          <span className="muted">
+            on <strong>{detail.dataset.name}</strong> version {detail.version.version} ·{' '}
+            {formatCount(detail.version.rows)} rows
+          </span>
         </header>
         <div className="train-body">{children}</div>
         <footer className="train-foot">

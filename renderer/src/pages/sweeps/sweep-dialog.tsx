@@ -12,7 +12,6 @@ import { useApp } from '../../app-context.js';
 import { ChoiceSelect } from '../../components/choice-select.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { FormDialog } from '../../components/form-dialog.js';
-import { formatCount } from '../../lib/format.js';
 import { useAction } from '../../lib/use-action.js';
 import { Field } from '../train/form-fields.js';
 import { canBeTarget, suggestTarget } from '../train/target-suggestion.js';
@@ -103,17 +102,28 @@ export function SweepDialog({ detail, initial, onClose, onStarted }: SweepDialog
       </span>
     ) : null;
 
+  /** A number typed as text: the form keeps it as typed and its check says what is wrong. */
+  const textField = (key: 'trials' | 'minutes' | 'seed', label: string, hint?: string) => (
+    <Field label={label} hint={hint}>
+      <input
+        aria-label={label}
+        data-testid={`sweep-${key}`}
+        inputMode={key === 'minutes' ? 'decimal' : 'numeric'}
+        value={form[key]}
+        placeholder={key === 'seed' ? undefined : 'no limit'}
+        onChange={(e) => set(key, e.target.value)}
+      />
+      {fieldError(key)}
+    </Field>
+  );
+
   return (
     <FormDialog
       dialogRef={ref}
       className="train-dialog sweep-dialog"
       testId="sweep-dialog"
       title="Sweep hyperparameters"
-      subtitle={
-        <>
-          on <strong>{dataset.name}</strong> version {version.version} · {formatCount(version.rows)} rows
-        </>
-      }
+      detail={detail}
       summary={
         <span data-testid="sweep-summary">
           {checked.request
@@ -173,28 +183,8 @@ export function SweepDialog({ detail, initial, onClose, onStarted }: SweepDialog
           />
           {fieldError('metric')}
         </Field>
-        <Field label="Trials" hint={form.strategy === 'grid' ? 'empty: the whole grid' : undefined}>
-          <input
-            aria-label="Trials"
-            data-testid="sweep-trials"
-            inputMode="numeric"
-            value={form.trials}
-            placeholder="no limit"
-            onChange={(e) => set('trials', e.target.value)}
-          />
-          {fieldError('trials')}
-        </Field>
-        <Field label="Minutes" hint="no trial starts after">
-          <input
-            aria-label="Minutes"
-            data-testid="sweep-minutes"
-            inputMode="decimal"
-            value={form.minutes}
-            placeholder="no limit"
-            onChange={(e) => set('minutes', e.target.value)}
-          />
-          {fieldError('minutes')}
-        </Field>
+        {textField('trials', 'Trials', form.strategy === 'grid' ? 'empty: the whole grid' : undefined)}
+        {textField('minutes', 'Minutes', 'no trial starts after')}
         <Field label="Stop poor trials early">
           <ChoiceSelect
             testId="sweep-stopping"
@@ -204,16 +194,7 @@ export function SweepDialog({ detail, initial, onClose, onStarted }: SweepDialog
             onChange={(v) => set('stopping', v)}
           />
         </Field>
-        <Field label="Seed">
-          <input
-            aria-label="Seed"
-            data-testid="sweep-seed"
-            inputMode="numeric"
-            value={form.seed}
-            onChange={(e) => set('seed', e.target.value)}
-          />
-          {fieldError('seed')}
-        </Field>
+        {textField('seed', 'Seed')}
       </div>
 
       <fieldset className="sweep-space" data-testid="sweep-space">

@@ -113,11 +113,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
       className="train-dialog"
       testId="train-dialog"
       title="Train a model"
-      subtitle={
-        <>
-          on <strong>{dataset.name}</strong> version {version.version} · {formatCount(version.rows)} rows
-        </>
-      }
+      detail={detail}
       summary={
         <>
           {task ? TASK_LABEL[task] : ''} of <strong>{form.target || '…'}</strong> from {features.length} feature

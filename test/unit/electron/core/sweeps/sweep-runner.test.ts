@@ -5,11 +5,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodInput, Sweep, SweepProgress } from '../../../../../shared/api.js';
+import type { Sweep, SweepProgress } from '../../../../../shared/api.js';
 import { samplePath } from '../../../../../electron/core/samples.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { tempDirFor } from '../helpers.js';
-import { nextProgress as progressOf } from './sweep-events.js';
+import { IRIS, nextProgress as progressOf } from './sweep-kit.js';
 import { regressionCsv } from '../training/data.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
@@ -28,16 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await service.close();
 });
-
-/** A quick logistic regression sweep on iris over the learning rate. */
-const IRIS: MethodInput<'sweeps.start'> = {
-  dataset: 'iris',
-  target: 'species',
-  model: 'logistic_regression',
-  space: { learningRate: { type: 'log', min: 0.001, max: 0.3 }, epochs: { type: 'fixed', value: 15 } },
-  strategy: 'random',
-  seed: 7,
-};
 
 /** The next sweep.progress event `matches` accepts from the current service (subscribe before causing it). */
 const nextProgress = (matches: (p: SweepProgress) => boolean) => progressOf(service.events, matches);
