@@ -302,7 +302,7 @@ function TrialRow({
       <td className="num">{t.number + 1}</td>
       <td>
         <span className={`run-status run-status-${t.status}`}>{t.status}</span>
-        {best && <span className="alias-badge sweep-best-badge">best</span>}
+        {best && <span className="alias-badge alias-other sweep-best-badge">best</span>}
       </td>
       {params.map((p) => (
         <td key={p} className="mono">
