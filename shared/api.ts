@@ -40,7 +40,7 @@ import {
   RunSummary,
 } from './api/runs.js';
 import { ExplainRequest, ExplainResult } from './api/explain.js';
-import { Sweep, SweepProgress, SweepRequest, SweepSummary } from './api/sweeps.js';
+import { Sweep, SweepDetail, SweepProgress, SweepPromotion, SweepRequest, SweepSummary } from './api/sweeps.js';
 import { ExportFormat } from './api/models.js';
 import {
   AliasEvent,
@@ -162,11 +162,18 @@ export const methods = {
   'sweeps.start': { input: SweepRequest, output: Sweep },
   /** Sweeps newest first. */
   'sweeps.list': { input: Empty, output: z.array(SweepSummary) },
-  'sweeps.get': { input: z.object({ sweepId: z.string().min(1) }), output: Sweep },
-  /** Continues an interrupted (or cancelled) sweep with the budget left, from its saved trials. */
+  'sweeps.get': { input: z.object({ sweepId: z.string().min(1) }), output: SweepDetail },
+  /** Continues a paused, interrupted (or cancelled) sweep with the budget left, from its saved trials. */
   'sweeps.resume': { input: z.object({ sweepId: z.string().min(1), wait: z.boolean().default(false) }), output: Sweep },
   /** Stops a running sweep: its training trial is cancelled, no other starts. */
   'sweeps.cancel': { input: z.object({ sweepId: z.string().min(1) }), output: z.object({ cancelled: z.boolean() }) },
+  /** Starts no new trial of a running sweep; the one training finishes, then it is paused (resume goes on). */
+  'sweeps.pause': { input: z.object({ sweepId: z.string().min(1) }), output: z.object({ pausing: z.boolean() }) },
+  /** Points an alias (default "champion") at the model version the sweep's best trial saved. */
+  'sweeps.promote': {
+    input: z.object({ sweepId: z.string().min(1), alias: AliasName.default('champion') }),
+    output: SweepPromotion,
+  },
   'models.predictFile': { input: PredictFileRequest, output: PredictFileResult },
   'models.list': { input: Empty, output: z.array(ModelSummary) },
   'models.get': { input: z.object({ name: z.string().min(1) }), output: ModelDetail },

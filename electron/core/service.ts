@@ -40,6 +40,8 @@ import { JobRunner } from './jobs/job-runner.js';
 import { RunQueue } from './jobs/run-queue.js';
 import type { MachineFigures } from './sweeps/trial-memory.js';
 import { SweepsRepo } from './db/sweeps-repo.js';
+import { promoteBest } from './sweeps/promote-best.js';
+import { sweepImportance } from './sweeps/sweep-importance.js';
 import { SweepRunner } from './sweeps/sweep-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
 import { defaultFileAccess, type FileAccess, type WriteTarget } from './file-access.js';
@@ -552,9 +554,18 @@ export class CairnService {
 
     'sweeps.start': async (req) => this.sweeps.start(req),
     'sweeps.list': async () => this.sweeps.list(),
-    'sweeps.get': async ({ sweepId }) => this.sweeps.get(sweepId),
+    'sweeps.get': async ({ sweepId }) => {
+      const sweep = this.sweeps.get(sweepId);
+      return { ...sweep, importance: await sweepImportance(sweep) };
+    },
     'sweeps.resume': async ({ sweepId, wait }) => this.sweeps.resume(sweepId, wait),
     'sweeps.cancel': async ({ sweepId }) => ({ cancelled: this.sweeps.cancel(sweepId) }),
+    'sweeps.pause': async ({ sweepId }) => ({ pausing: this.sweeps.pause(sweepId) }),
+    'sweeps.promote': async ({ sweepId, alias }) =>
+      promoteBest(this.sweeps.get(sweepId), alias, {
+        run: (runId) => this.runQueue.get(runId),
+        setAlias: (name, a, version, reason) => this.registry.setAlias(name, a, version, reason),
+      }),
   };
 
   /** The stored version a dataset reference (name, id or version id) and optional version number mean. */

@@ -1,4 +1,4 @@
-// The shell: a top bar with the pages that exist (Datasets, Pipelines, Runs, Models, Endpoints,
+// The shell: a top bar with the pages that exist (Datasets, Pipelines, Runs, Sweeps, Models, Endpoints,
 // Monitoring, About), the page, the status bar, and the window-wide drop target. One ImportStore
 // lives here for the window's lifetime. The page and its selection live in the URL's fragment
 // (lib/hash-route.ts); each page keeps the last route it showed, so coming back to it by the top
@@ -24,6 +24,7 @@ import { useFiringCount } from './pages/monitoring/use-firing-count.js';
 // would otherwise all be parsed before the window shows anything.
 const PipelinesPage = retryableLazy(() => import('./pages/pipelines/pipelines-page.js').then((m) => m.PipelinesPage));
 const RunsPage = retryableLazy(() => import('./pages/runs/runs-page.js').then((m) => m.RunsPage));
+const SweepsPage = retryableLazy(() => import('./pages/sweeps/sweeps-page.js').then((m) => m.SweepsPage));
 const ModelsPage = retryableLazy(() => import('./pages/models/models-page.js').then((m) => m.ModelsPage));
 const EndpointsPage = retryableLazy(() => import('./pages/endpoints/endpoints-page.js').then((m) => m.EndpointsPage));
 const MonitoringPage = retryableLazy(() =>
@@ -48,6 +49,7 @@ const PAGES: { id: Page; label: string }[] = [
   { id: 'datasets', label: 'Datasets' },
   { id: 'pipelines', label: 'Pipelines' },
   { id: 'runs', label: 'Runs' },
+  { id: 'sweeps', label: 'Sweeps' },
   { id: 'models', label: 'Models' },
   { id: 'endpoints', label: 'Endpoints' },
   { id: 'monitoring', label: 'Monitoring' },
@@ -151,6 +153,11 @@ export function App({ transport }: { transport: Transport }) {
           {visited.has('runs') && (
             <PageSlot shown={page === 'runs'} label={LABEL.runs}>
               <RunsPage route={routeOf('runs')} />
+            </PageSlot>
+          )}
+          {visited.has('sweeps') && (
+            <PageSlot shown={page === 'sweeps'} label={LABEL.sweeps}>
+              <SweepsPage route={routeOf('sweeps')} />
             </PageSlot>
           )}
           {visited.has('models') && (

@@ -146,6 +146,8 @@ export const Run = z.object({
       source: z.object({ datasetId: z.string(), name: z.string(), version: z.number() }).nullable(),
     })
     .nullable(),
+  /** The sweep this run is a trial of; null for a run trained on its own. */
+  sweepId: z.string().nullable(),
   status: RunStatus,
   task: TaskName.nullable(),
   target: z.string(),

@@ -15,7 +15,14 @@ export const SWEEP_METRICS = RUN_SCORES.filter((s): s is ChoosableScore => s !==
 export const SweepMetric = z.enum(SWEEP_METRICS as [ChoosableScore, ...ChoosableScore[]]);
 export type SweepMetric = z.infer<typeof SweepMetric>;
 
-export const SweepStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+/** The validation score a sweep chooses by when it names none. */
+export const DEFAULT_SWEEP_METRIC: Readonly<Record<TaskName, SweepMetric>> = {
+  classification: 'accuracy',
+  regression: 'rmse',
+};
+
+/** Paused: asked to pause, it started no trial after the one training; a resume goes on with the budget left. */
+export const SweepStatus = z.enum(['running', 'paused', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type SweepStatus = z.infer<typeof SweepStatus>;
 
 /** Interrupted: its run died with the host; a resume does not count it against the budget. */
@@ -111,6 +118,31 @@ export const Sweep = SweepSummary.extend({
   trials: z.array(SweepTrial),
 });
 export type Sweep = z.infer<typeof Sweep>;
+
+/** How much one parameter mattered: its share (0 to 1) of the variance in the trials' metric. */
+export const ParamImportance = z.object({ param: z.string(), importance: z.number() });
+export type ParamImportance = z.infer<typeof ParamImportance>;
+
+/** Complete trials parameter importance needs before it says anything. */
+export const MIN_IMPORTANCE_TRIALS = 5;
+
+/** A sweep as its page shows it: with the parameters' importance (empty below MIN_IMPORTANCE_TRIALS complete trials). */
+export const SweepDetail = Sweep.extend({ importance: z.array(ParamImportance) });
+export type SweepDetail = z.infer<typeof SweepDetail>;
+
+/** The best trial's model version an alias was moved to. */
+export const SweepPromotion = z.object({
+  sweepId: z.string(),
+  trial: z.number(),
+  runId: z.string(),
+  model: z.object({ name: z.string(), version: z.number() }),
+  alias: z.string(),
+  /** Where the alias pointed before: null when this set it first. */
+  fromVersion: z.number().nullable(),
+  /** The sweep's metric of that trial on the validation split. */
+  value: z.number(),
+});
+export type SweepPromotion = z.infer<typeof SweepPromotion>;
 
 /** A trial started or ended, or the sweep ended. */
 export const SweepProgress = z.object({

@@ -50,6 +50,7 @@ interface DbRun {
   source_dataset_id: string | null;
   source_name: string | null;
   source_version: number | null;
+  sweep_id: string | null;
 }
 
 export interface NewRun {
@@ -98,7 +99,8 @@ const RUNS_FROM = `
 /** The dataset columns of a run row. */
 const DATASET_COLUMNS = `d.id AS dataset_id, d.name AS dataset_name, v.version AS dataset_version,
     d.pipeline_id AS made_by_pipeline, p.name AS pipeline_name,
-    sd.id AS source_dataset_id, sd.name AS source_name, sv.version AS source_version`;
+    sd.id AS source_dataset_id, sd.name AS source_name, sv.version AS source_version,
+    (SELECT t.sweep_id FROM sweep_trials t WHERE t.run_id = r.id) AS sweep_id`;
 
 const RUN_SELECT = `
   SELECT r.*, ${DATASET_COLUMNS} ${RUNS_FROM}`;
@@ -154,6 +156,7 @@ function common(row: DbRunSummary | DbRun): Omit<Run, 'preprocess' | 'history' |
                 ? { datasetId: row.source_dataset_id, name: row.source_name, version: row.source_version }
                 : null,
           },
+    sweepId: row.sweep_id,
     status: row.status,
     task: row.task,
     target: row.target,

@@ -8,20 +8,14 @@
 // The surrogate is the repository's own gradient-boosted trees (training/gbdt/): trees split
 // choices natively, do not care whether a range is on a log scale, fit a few dozen rows in
 // milliseconds and are deterministic from a seed, which is what fANOVA's random forest gives it.
+import { MIN_IMPORTANCE_TRIALS, type ParamImportance } from '../../../shared/api.js';
 import { compileTrees, predictRaw } from '../training/gbdt/predict-trees.js';
 import { trainGbdt } from '../training/gbdt/train-gbdt.js';
 import type { FeatureKind } from '../training/gbdt/tree-format.js';
 import type { Distributions, ParamValue } from './distributions.js';
 import { loss, type Direction, type Trial } from './trials.js';
 
-export interface ParamImportance {
-  param: string;
-  /** The parameter's share of the explained variance, 0 to 1. */
-  importance: number;
-}
-
-/** Complete trials needed before importance says anything. */
-export const MIN_IMPORTANCE_TRIALS = 5;
+export { MIN_IMPORTANCE_TRIALS };
 
 /** Grid points per parameter at most when averaging its partial dependence (quantiles past this). */
 const MAX_GRID = 32;

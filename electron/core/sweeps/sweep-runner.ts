@@ -12,15 +12,14 @@ import os from 'node:os';
 import {
   type ApiErrorShape,
   type ColumnProfile,
+  DEFAULT_SWEEP_METRIC,
   type MethodArg,
   methods,
   type Run,
   type RunProgress,
   type Sweep,
-  type SweepMetric,
   type SweepStatus,
   type SweepSummary,
-  type TaskName,
 } from '../../../shared/api.js';
 import { HEADLINE_TEST_METRICS, lowerIsBetter } from '../../../shared/metrics.js';
 import { DEFAULT_SPACES } from '../../../shared/sweep/default-spaces.js';
@@ -65,6 +64,8 @@ export interface SweepRunnerDeps {
 /** A sweep training in this host: how to stop it, and its session's end. */
 interface ActiveSweep {
   cancelled: boolean;
+  /** Asked to pause: no trial starts after those training. */
+  paused: boolean;
   /** The runs of its trials in flight. */
   runIds: Set<string>;
   done: Promise<void>;
@@ -82,9 +83,6 @@ function osFigures(): MachineFigures {
 }
 
 const FINISHED: ReadonlySet<Trial['state']> = new Set(['complete', 'pruned', 'failed']);
-
-/** The validation score to choose by when a sweep names none. */
-const DEFAULT_METRIC: Record<TaskName, SweepMetric> = { classification: 'accuracy', regression: 'rmse' };
 
 export class SweepRunner {
   private readonly active = new Map<string, ActiveSweep>();
@@ -113,7 +111,7 @@ export class SweepRunner {
     const target = this.deps.profile(v.id).find((c) => c.name === req.target);
     if (!target) throw bad(`The dataset has no column "${req.target}" to predict.`);
     const task = req.task ?? inferTask(target);
-    const metric = req.metric ?? DEFAULT_METRIC[task];
+    const metric = req.metric ?? DEFAULT_SWEEP_METRIC[task];
     const scores: readonly string[] = HEADLINE_TEST_METRICS[task];
     if (!scores.includes(metric))
       throw bad(
@@ -192,13 +190,27 @@ export class SweepRunner {
     return this.launch(sweepId, wait);
   }
 
-  /** Stops a running sweep: its training trials are cancelled and no other starts. */
+  /** Stops a running sweep: its training trials are cancelled and no other starts. A paused one is ended as cancelled. */
   cancel(sweepId: string): boolean {
-    this.stored(sweepId);
+    const sweep = this.stored(sweepId);
+    // Read before the session's entry: a session records its end before it leaves `active`.
+    if (sweep.status === 'paused') {
+      this.deps.sweeps.end(sweepId, 'cancelled', null, 0, new Date().toISOString());
+      this.progress(sweepId);
+      return true;
+    }
     const a = this.active.get(sweepId);
     if (!a) return false;
     a.cancelled = true;
     for (const runId of a.runIds) this.deps.cancelRun(runId);
+    return true;
+  }
+
+  /** Starts no trial of a running sweep after the one training, which finishes; the sweep then reads paused. */
+  pause(sweepId: string): boolean {
+    const a = this.stored(sweepId).status === 'running' ? this.active.get(sweepId) : undefined;
+    if (!a || a.cancelled) return false;
+    a.paused = true;
     return true;
   }
 
@@ -235,9 +247,12 @@ export class SweepRunner {
   }
 
   private async launch(sweepId: string, wait: boolean): Promise<Sweep> {
-    const a: ActiveSweep = { cancelled: false, runIds: new Set(), done: Promise.resolve() };
+    const a: ActiveSweep = { cancelled: false, paused: false, runIds: new Set(), done: Promise.resolve() };
     this.active.set(sweepId, a);
-    a.done = this.session(sweepId, a).finally(() => this.active.delete(sweepId));
+    // A resume may have replaced this entry once the session recorded its end.
+    a.done = this.session(sweepId, a).finally(() => {
+      if (this.active.get(sweepId) === a) this.active.delete(sweepId);
+    });
     this.progress(sweepId);
     if (wait) await a.done;
     return this.get(sweepId);
@@ -271,7 +286,7 @@ export class SweepRunner {
       let gridUsedUp = false;
       let lastError: ApiErrorShape | null = null;
       const mayStart = (): boolean => {
-        if (a.cancelled || this.closing || gridUsedUp || inFlight.size >= sweep.parallel) return false;
+        if (a.cancelled || a.paused || this.closing || gridUsedUp || inFlight.size >= sweep.parallel) return false;
         const done = study.trials.filter((t) => FINISHED.has(t.state)).length;
         if (sweep.budget.trials !== null && done + inFlight.size >= sweep.budget.trials) return false;
         const spent = sweep.secondsUsed + (now() - started) / 1000;
@@ -302,6 +317,7 @@ export class SweepRunner {
       // No trial of this session trains any more: the queue's width goes back before the explanation.
       release();
       if (a.cancelled || this.closing) status = a.cancelled ? 'cancelled' : 'interrupted';
+      else if (a.paused) status = 'paused';
       const best = study.best();
       if (status === 'succeeded' && !best) {
         status = 'failed';
@@ -310,7 +326,8 @@ export class SweepRunner {
           message: `No trial completed${lastError ? `; the last failed: ${lastError.message}` : ''}.`,
         };
       }
-      if (best && !this.closing) await this.explainBest(sweep, best, runIds.get(best.number));
+      // A paused sweep's best is explained when the sweep ends, after its resume.
+      if (best && !this.closing && status !== 'paused') await this.explainBest(sweep, best, runIds.get(best.number));
     } catch (err) {
       status = 'failed';
       error = toApiError(err);

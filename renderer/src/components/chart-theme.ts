@@ -22,3 +22,19 @@ export const axisLabel = { color: AXIS, fontSize: 10 };
 export function idleScale(idle: boolean): { max: number; interval: number } | Record<string, never> {
   return idle ? { max: 1, interval: 1 } : {};
 }
+
+/** An x axis of 1-based steps counted in whole numbers (epochs, boosting rounds, trials), named under it. */
+export function stepAxis(name: string): Record<string, unknown> {
+  return {
+    type: 'value',
+    name,
+    nameLocation: 'middle',
+    nameGap: 22,
+    nameTextStyle: { color: AXIS, fontSize: 10 },
+    minInterval: 1,
+    min: 1,
+    axisLabel,
+    splitLine: { show: false },
+    axisLine: { lineStyle: { color: GRID_LINE } },
+  };
+}

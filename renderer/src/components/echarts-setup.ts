@@ -1,13 +1,14 @@
 // The part of ECharts the UI uses, registered once: bars (profiles), lines (training curves, ROC),
-// scatter (predicted vs actual, residuals), heatmap (confusion matrix) and custom (the spread
-// whiskers on importance bars). echarts/core instead
+// scatter (predicted vs actual, residuals), heatmap (confusion matrix), custom (the spread
+// whiskers on importance bars) and parallel coordinates (a sweep's trials). echarts/core instead
 // of the full build keeps the chunk small.
-import { BarChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { BarChart, CustomChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
   DataZoomComponent,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
+  ParallelComponent,
   TooltipComponent,
   VisualMapComponent,
 } from 'echarts/components';
@@ -19,11 +20,13 @@ echarts.use([
   CustomChart,
   HeatmapChart,
   LineChart,
+  ParallelChart,
   ScatterChart,
   DataZoomComponent,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
+  ParallelComponent,
   TooltipComponent,
   VisualMapComponent,
   CanvasRenderer,

@@ -11,6 +11,8 @@ export type Route =
   | { page: 'pipelines'; pipelineId?: string }
   /** A run's detail, over the compare view when it was opened from there. */
   | { page: 'runs'; runId?: string; compare?: string[] }
+  /** The sweeps, or one sweep's page. */
+  | { page: 'sweeps'; sweepId?: string }
   | { page: 'models'; model?: string; version?: number }
   | { page: 'endpoints'; endpointId?: string }
   | { page: 'monitoring'; model?: string }
@@ -19,7 +21,16 @@ export type Route =
 export type Page = Route['page'];
 export type RouteOf<P extends Page> = Extract<Route, { page: P }>;
 
-export const PAGES: readonly Page[] = ['datasets', 'pipelines', 'runs', 'models', 'endpoints', 'monitoring', 'about'];
+export const PAGES: readonly Page[] = [
+  'datasets',
+  'pipelines',
+  'runs',
+  'sweeps',
+  'models',
+  'endpoints',
+  'monitoring',
+  'about',
+];
 
 /** The fragment of a route, `#/page/segment...` with each segment percent-encoded. */
 export function routeHash(route: Route): string {
@@ -38,6 +49,9 @@ export function routeHash(route: Route): string {
     case 'runs':
       if (route.runId) parts.push(route.runId);
       if (route.compare?.length) query = `?compare=${route.compare.map(encodeURIComponent).join(',')}`;
+      break;
+    case 'sweeps':
+      if (route.sweepId) parts.push(route.sweepId);
       break;
     case 'endpoints':
       if (route.endpointId) parts.push(route.endpointId);
@@ -81,6 +95,8 @@ export function parseRoute(hash: string): Route {
       return first ? { page, pipelineId: first } : { page };
     case 'runs':
       return { page, ...(first ? { runId: first } : {}), ...(compare.length ? { compare } : {}) };
+    case 'sweeps':
+      return first ? { page, sweepId: first } : { page };
     case 'endpoints':
       return first ? { page, endpointId: first } : { page };
     case 'monitoring':

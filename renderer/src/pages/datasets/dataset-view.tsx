@@ -6,7 +6,9 @@ import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { navigate } from '../../lib/hash-route.js';
 import { useAsync } from '../../lib/use-async.js';
+import { SweepDialog } from '../sweeps/sweep-dialog.js';
 import { TrainDialog } from '../train/train-dialog.js';
 import { ColumnDetail } from './column-detail.js';
 import type { Selection } from './datasets-page.js';
@@ -14,7 +16,7 @@ import { ImageDatasetView } from './image-dataset-view.js';
 import { RowsTable } from './rows-table.js';
 import { SchemaList } from './schema-list.js';
 import { costlyTypeChange, describeInvalid, type InvalidCount } from './type-change.js';
-import { TrainButton, VersionHeader } from './version-header.js';
+import { SweepButton, TrainButton, VersionHeader } from './version-header.js';
 // The confirm dialog's frame and buttons, as the other pages that ask before a step load them.
 import '../../styles/models.css';
 
@@ -35,6 +37,7 @@ interface DatasetViewProps {
 export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewProps) {
   const { client, openRun } = useApp();
   const [training, setTraining] = useState(false);
+  const [sweeping, setSweeping] = useState(false);
   const detail = useAsync<DatasetDetail>(
     () => client.call('datasets.get', { ref: selection.datasetId, version: selection.version }),
     [selection.datasetId, selection.version, refreshTick],
@@ -81,9 +84,21 @@ export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewPro
       <VersionHeader
         detail={d}
         onVersion={(version) => onSelect({ datasetId: d.dataset.id, version })}
-        actions={<TrainButton onClick={() => setTraining(true)} disabled={d.version.rows === 0} />}
+        actions={
+          <>
+            <SweepButton onClick={() => setSweeping(true)} disabled={d.version.rows === 0} />
+            <TrainButton onClick={() => setTraining(true)} disabled={d.version.rows === 0} />
+          </>
+        }
       />
       {training && <TrainDialog detail={d} onClose={() => setTraining(false)} onStarted={openRun} />}
+      {sweeping && (
+        <SweepDialog
+          detail={d}
+          onClose={() => setSweeping(false)}
+          onStarted={(sweepId) => navigate({ page: 'sweeps', sweepId })}
+        />
+      )}
       {typeError && <ErrorPanel title="Could not change the column type" error={typeError} />}
       {asking && (
         <ConfirmDialog

@@ -109,3 +109,12 @@ export function TrainButton({
     </button>
   );
 }
+
+/** The table version's Sweep… button: many trainings over a search space, the best kept. */
+export function SweepButton({ onClick, disabled }: { onClick: () => void; disabled?: boolean }) {
+  return (
+    <button type="button" className="btn" data-testid="sweep-open" onClick={onClick} disabled={disabled}>
+      Sweep…
+    </button>
+  );
+}

@@ -3,7 +3,7 @@
 // Pure functions of run data, so they are memoised by the views and unit-tested apart.
 import type { EpochRecord } from '../../../../shared/api.js';
 import type { ChartOption } from '../../components/chart.js';
-import { AXIS, axisLabel, GRID_LINE, SERIES_COLORS, TEXT } from '../../components/chart-theme.js';
+import { AXIS, axisLabel, GRID_LINE, SERIES_COLORS, stepAxis, TEXT } from '../../components/chart-theme.js';
 import { formatStat } from '../../lib/format.js';
 
 /** One line on a curve chart: a metric of one run, e.g. "loss" or "val_loss". */
@@ -41,18 +41,7 @@ export function curvesOption(series: readonly CurveSeries[], step = 'epoch', bes
     grid: { left: 48, right: 16, top: 28, bottom: 36 },
     legend: { top: 0, left: 0, textStyle: { color: TEXT, fontSize: 11 }, itemHeight: 8, type: 'scroll' },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatStat(v) : String(v)) },
-    xAxis: {
-      type: 'value',
-      name: step,
-      nameLocation: 'middle',
-      nameGap: 22,
-      nameTextStyle: { color: AXIS, fontSize: 10 },
-      minInterval: 1,
-      min: 1,
-      axisLabel,
-      splitLine: { show: false },
-      axisLine: { lineStyle: { color: GRID_LINE } },
-    },
+    xAxis: stepAxis(step),
     // The y axis is named by the chart's title and legend; a name here would sit on the legend.
     yAxis: {
       type: 'value',

@@ -38,6 +38,7 @@ import {
 } from './run-charts.js';
 import { flattenParams, formatParamValue, METRIC_LABELS } from './run-compare-data.js';
 import { boostingOf, hiddenSummary, shortId, stepNoun } from './runs-query.js';
+import { RunSweepActions } from '../sweeps/sweep-from-run.js';
 import { RunAutoChoice } from './run-auto-choice.js';
 import { RunExplanation } from './run-explanation.js';
 import { CellPictures, ConfidentMistakes, useRunPictures } from './run-pictures.js';
@@ -107,6 +108,7 @@ export function RunDetail({ runId, onBack }: RunDetailProps) {
   return (
     <section className="run-detail" data-testid="run-detail" data-status={run.status} data-run-id={run.id}>
       <BackBar onBack={onBack}>
+        <RunSweepActions run={run} />
         {open && (
           <button type="button" className="btn" onClick={cancel} disabled={cancelling} data-testid="run-cancel">
             {cancelling ? 'Cancelling…' : run.status === 'queued' ? 'Remove from queue' : 'Cancel run'}

@@ -62,6 +62,8 @@ export interface RunRowProps {
   progress: RunProgress | undefined;
   /** The clock for a running run's duration; 0 for others, so their rows stay memoised. */
   now: number;
+  /** A trial shown under its open sweep's row: indented. */
+  trial?: boolean;
   selected: boolean;
   active: boolean;
   cancelling: boolean;
@@ -72,10 +74,10 @@ export interface RunRowProps {
 
 /** One run's row; memoised, so a progress event re-renders only its own row. */
 export const RunRow = memo(function RunRow(props: RunRowProps) {
-  const { index, top, run, columns, selected, active } = props;
+  const { index, top, run, columns, selected, active, trial } = props;
   return (
     <div
-      className={`grid-row grid-data runs-row${index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}`}
+      className={`grid-row grid-data runs-row${index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${trial ? ' runs-row-trial' : ''}`}
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}

@@ -83,7 +83,14 @@ export function RunsPage({ route }: { route: RouteOf<'runs'> }) {
             No runs match the query.
           </p>
         ) : (
-          <RunsTable runs={list.runs} progress={list.progress} onOpen={open} onCompare={compare} onChanged={reload} />
+          <RunsTable
+            runs={list.runs}
+            sweeps={list.sweeps}
+            progress={list.progress}
+            onOpen={open}
+            onCompare={compare}
+            onChanged={reload}
+          />
         )}
       </div>
     </div>

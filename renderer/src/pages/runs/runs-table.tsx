@@ -2,7 +2,7 @@
 // parameters, headline test metrics, duration, backend and saved model. Sorting and filtering
 // happen here, over memoised copies: the list is sorted once per change of data or order and
 // filtered once per change of filter, never per render, and a run.progress event re-renders
-// only its own row.
+// only its own row. A sweep's trials sit under one collapsible row per sweep (sweep-rows.ts).
 import {
   useCallback,
   useDeferredValue,
@@ -13,12 +13,14 @@ import {
   type KeyboardEvent,
   type MouseEvent,
 } from 'react';
-import type { RunProgress, RunStatus, RunSummary, TaskName } from '../../../../shared/api.js';
+import type { RunProgress, RunStatus, RunSummary, SweepSummary, TaskName } from '../../../../shared/api.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { formatCount } from '../../lib/format.js';
 import { useVirtualRows } from '../../lib/use-virtual-rows.js';
 import { runColumns } from './run-columns.js';
 import { HeaderCell, RunRow } from './run-row.js';
+import { SweepRow } from './sweep-row.js';
+import { withSweepRows } from './sweep-rows.js';
 import { useRunCancel } from './use-run-cancel.js';
 import {
   filterRuns,
@@ -39,6 +41,8 @@ export const MAX_COMPARE = 8;
 
 interface RunsTableProps {
   runs: readonly RunSummary[];
+  /** The sweeps some runs are trials of: their rows show each one's best score. */
+  sweeps: ReadonlyMap<string, SweepSummary>;
   progress: ReadonlyMap<string, RunProgress>;
   onOpen: (runId: string) => void;
   onCompare: (runIds: string[]) => void;
@@ -47,7 +51,7 @@ interface RunsTableProps {
 }
 
 /** Ticks once a second while `active`, for the live duration of running runs. */
-function useNow(active: boolean): number {
+export function useNow(active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;
@@ -58,7 +62,7 @@ function useNow(active: boolean): number {
   return now;
 }
 
-export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: RunsTableProps) {
+export function RunsTable({ runs, sweeps, progress, onOpen, onCompare, onChanged }: RunsTableProps) {
   const [sort, setSort] = useState<RunSort | undefined>(undefined);
   const [text, setText] = useState('');
   const [statuses, setStatuses] = useState<ReadonlySet<RunStatus>>(() => new Set());
@@ -66,6 +70,8 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const [anchor, setAnchor] = useState<string | undefined>(undefined);
   const [active, setActive] = useState(0);
+  // Sweeps start collapsed: one row each, however many trials.
+  const [openSweeps, setOpenSweeps] = useState<ReadonlySet<string>>(() => new Set());
   const { cancelling, cancelError, cancelNote, dismissNote, cancel } = useRunCancel(onChanged);
 
   // Typing stays responsive: the filter over 10,000 runs follows at React's lower priority.
@@ -73,13 +79,15 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
   const filter = useMemo<RunFilter>(() => ({ text: deferredText, statuses, task }), [deferredText, statuses, task]);
   const sorted = useMemo(() => sortRuns(runs, sort), [runs, sort]);
   const shown = useMemo(() => filterRuns(sorted, filter), [sorted, filter]);
+  const rows = useMemo(() => withSweepRows(shown, openSweeps), [shown, openSweeps]);
+  const visibleRuns = useMemo(() => rows.flatMap((r) => (r.kind === 'run' ? [r.run] : [])), [rows]);
   const metricKeys = useMemo(() => presentMetrics(runs), [runs]);
   const columns = useMemo(() => runColumns(metricKeys), [metricKeys]);
   const width = useMemo(() => columns.reduce((s, c) => s + c.width, 0), [columns]);
   const counts = useMemo(() => statusCounts(runs), [runs]);
   const now = useNow(counts.running > 0);
 
-  const { scroller, virtualizer } = useVirtualRows(shown.length, ROW_HEIGHT, 12);
+  const { scroller, virtualizer } = useVirtualRows(rows.length, ROW_HEIGHT, 12);
 
   // A new order or filter starts at the top, as the rows grid does.
   useEffect(() => {
@@ -88,16 +96,16 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
   }, [sort, filter]);
 
   // Handlers read the latest state through a ref, so rows get stable callbacks and stay memoised.
-  const latest = useRef({ shown, selected, anchor, onOpen });
-  latest.current = { shown, selected, anchor, onOpen };
+  const latest = useRef({ visibleRuns, selected, anchor, onOpen });
+  latest.current = { visibleRuns, selected, anchor, onOpen };
 
   const toggle = useCallback((id: string, range: boolean) => {
-    const { shown: rows, selected: cur, anchor: from } = latest.current;
+    const { visibleRuns: inView, selected: cur, anchor: from } = latest.current;
     const next = new Set(cur);
     if (range && from !== undefined) {
       // A shift-click makes the range take the anchor's state, as file managers do.
       const on = cur.has(from);
-      for (const rid of rangeIds(rows, from, id)) {
+      for (const rid of rangeIds(inView, from, id)) {
         if (on) next.add(rid);
         else next.delete(rid);
       }
@@ -119,8 +127,16 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
     [toggle],
   );
 
+  const toggleSweep = (sweepId: string) =>
+    setOpenSweeps((cur) => {
+      const next = new Set(cur);
+      if (next.has(sweepId)) next.delete(sweepId);
+      else next.add(sweepId);
+      return next;
+    });
+
   const focusRow = (index: number) => {
-    const i = Math.max(0, Math.min(shown.length - 1, index));
+    const i = Math.max(0, Math.min(rows.length - 1, index));
     setActive(i);
     virtualizer.scrollToIndex(i, { align: 'auto' });
     // The row may only exist after the virtualizer renders it.
@@ -130,7 +146,8 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
   const onGridKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const target = e.target as HTMLElement;
     if (!target.classList.contains('grid-data')) return;
-    const run = shown[active];
+    const row = rows[active];
+    const run = row?.kind === 'run' ? row.run : undefined;
     const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
     switch (e.key) {
       case 'ArrowDown':
@@ -149,13 +166,15 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
         focusRow(0);
         break;
       case 'End':
-        focusRow(shown.length - 1);
+        focusRow(rows.length - 1);
         break;
       case 'Enter':
         if (run) onOpen(run.id);
+        else if (row?.kind === 'sweep') toggleSweep(row.sweepId);
         break;
       case ' ':
         if (run) toggle(run.id, e.shiftKey);
+        else if (row?.kind === 'sweep') toggleSweep(row.sweepId);
         break;
       default:
         return;
@@ -315,7 +334,7 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
         className="grid-scroll runs-grid"
         role="grid"
         aria-label="Runs"
-        aria-rowcount={shown.length + 1}
+        aria-rowcount={rows.length + 1}
         aria-colcount={columns.length}
         aria-multiselectable="true"
         onKeyDown={onGridKey}
@@ -345,8 +364,24 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
         </div>
         <div className="grid-body" role="rowgroup" style={{ height: virtualizer.getTotalSize(), width }}>
           {items.map((item) => {
-            const run = shown[item.index];
-            if (!run) return null;
+            const row = rows[item.index];
+            if (!row) return null;
+            if (row.kind === 'sweep')
+              return (
+                <SweepRow
+                  key={`sweep:${row.sweepId}`}
+                  index={item.index}
+                  top={item.start}
+                  width={width}
+                  sweepId={row.sweepId}
+                  sweep={sweeps.get(row.sweepId)}
+                  trials={row.runs.length}
+                  open={openSweeps.has(row.sweepId)}
+                  active={item.index === active}
+                  onToggle={toggleSweep}
+                />
+              );
+            const run = row.run;
             const live = run.status === 'running' || run.status === 'queued';
             return (
               <RunRow
@@ -357,6 +392,7 @@ export function RunsTable({ runs, progress, onOpen, onCompare, onChanged }: Runs
                 columns={columns}
                 progress={live ? progress.get(run.id) : undefined}
                 now={run.status === 'running' ? now : 0}
+                trial={row.trial}
                 selected={selected.has(run.id)}
                 active={item.index === active}
                 cancelling={cancelling.has(run.id)}

@@ -2,9 +2,10 @@
 // most one call in flight and one waiting), when the window comes back to the front and when the
 // query or grouping changes, with each running run's latest epoch patched in from run.progress
 // without touching the list, so the table's sorted and filtered copies are not recomputed on every
-// epoch. With a grouping field, the engine's groups (runs.groups) come with the same load.
+// epoch. With a grouping field, the engine's groups (runs.groups) come with the same load, and
+// when some run is a sweep's trial, the sweeps (their best scores) do too.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { RunGroups, RunProgress, RunSummary } from '../../../../shared/api.js';
+import type { RunGroups, RunProgress, RunSummary, SweepSummary } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { presentMetrics } from './runs-query.js';
@@ -41,6 +42,8 @@ export function coalesce(task: () => Promise<void>): { trigger: () => void; disp
 
 const PROGRESS_EVERY_MS = 150;
 
+const NO_SWEEPS: ReadonlyMap<string, SweepSummary> = new Map();
+
 const TERMINAL = new Set<RunSummary['status']>(['succeeded', 'failed', 'cancelled', 'interrupted']);
 
 /** What the list shows: the runs a query keeps (all for ''), grouped by a field or not. */
@@ -53,6 +56,8 @@ export interface RunsList {
   runs: RunSummary[] | undefined;
   /** The groups of `runs`, when the view groups them. */
   groups: RunGroups | undefined;
+  /** The sweeps some of `runs` are trials of, by id. */
+  sweeps: ReadonlyMap<string, SweepSummary>;
   /** The view `runs` and `groups` answer (the view asked for may be a load ahead). */
   shown: RunsView | undefined;
   error: ApiError | undefined;
@@ -63,7 +68,9 @@ export interface RunsList {
 
 export function useRunsList(view: RunsView): RunsList {
   const { client } = useApp();
-  const [loaded, setLoaded] = useState<{ runs: RunSummary[]; groups?: RunGroups; view: RunsView } | undefined>();
+  const [loaded, setLoaded] = useState<
+    { runs: RunSummary[]; groups?: RunGroups; sweeps: ReadonlyMap<string, SweepSummary>; view: RunsView } | undefined
+  >();
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [progress, setProgress] = useState<ReadonlyMap<string, RunProgress>>(() => new Map());
 
@@ -88,8 +95,14 @@ export function useRunsList(view: RunsView): RunsList {
                 groupBy: v.groupBy,
                 metrics: presentMetrics(list).map((m) => `test.${m}`),
               });
+        const sweeps = list.some((r) => r.sweepId !== null) ? await client.call('sweeps.list', {}) : [];
         if (!alive) return;
-        setLoaded({ runs: list, view: v, ...(groups ? { groups } : {}) });
+        setLoaded({
+          runs: list,
+          view: v,
+          sweeps: new Map(sweeps.map((s) => [s.id, s])),
+          ...(groups ? { groups } : {}),
+        });
         setError(undefined);
         // Progress of runs that have since ended is stale: the row shows their final state.
         setProgress((cur) => {
@@ -121,6 +134,8 @@ export function useRunsList(view: RunsView): RunsList {
       client.on('run.queued', loader.trigger),
       client.on('run.started', loader.trigger),
       client.on('run.finished', loader.trigger),
+      // A sweep's best moves after its trial's run ended.
+      client.on('sweep.progress', loader.trigger),
       client.on('run.progress', (p) => {
         latest.set(p.runId, p);
         timer ??= setTimeout(flush, PROGRESS_EVERY_MS);
@@ -146,5 +161,13 @@ export function useRunsList(view: RunsView): RunsList {
   }, [query, groupBy]);
 
   const reload = useCallback(() => trigger.current(), []);
-  return { runs: loaded?.runs, groups: loaded?.groups, shown: loaded?.view, error, progress, reload };
+  return {
+    runs: loaded?.runs,
+    groups: loaded?.groups,
+    sweeps: loaded?.sweeps ?? NO_SWEEPS,
+    shown: loaded?.view,
+    error,
+    progress,
+    reload,
+  };
 }

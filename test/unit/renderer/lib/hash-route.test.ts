@@ -11,6 +11,8 @@ describe('hash routes', () => {
     [{ page: 'runs', runId: 'r1' }, '#/runs/r1'],
     [{ page: 'runs', compare: ['r1', 'r2'] }, '#/runs?compare=r1,r2'],
     [{ page: 'runs', runId: 'r2', compare: ['r1', 'r2'] }, '#/runs/r2?compare=r1,r2'],
+    [{ page: 'sweeps' }, '#/sweeps'],
+    [{ page: 'sweeps', sweepId: 's1' }, '#/sweeps/s1'],
     [{ page: 'models', model: 'churn', version: 2 }, '#/models/churn/v2'],
     [{ page: 'endpoints', endpointId: 'ep_1' }, '#/endpoints/ep_1'],
     [{ page: 'monitoring', model: 'churn' }, '#/monitoring/churn'],

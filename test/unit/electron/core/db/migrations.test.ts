@@ -357,6 +357,41 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0013 rebuilds sweeps to allow paused, keeping every sweep, its trials and their cascade', () => {
+    const db = migratedTo(12);
+    db.prepare("INSERT INTO datasets (id, name, created_at, updated_at) VALUES ('d', 'iris', 'c', 'c')").run();
+    db.prepare(
+      `INSERT INTO dataset_versions (id, dataset_id, version, content_hash, source_path, source_format, size_bytes,
+         row_count, column_count, data_file, profile_json, created_at) VALUES ('v', 'd', 1, 'h', 'p', 'csv', 1, 1, 1, 'f', '[]', 'c')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO sweeps (id, dataset_version_id, target, task, model_kind, request_json, space_json, strategy, stopping,
+         metric, direction, max_trials, parallel, seed, status, created_at)
+       VALUES ('s', 'v', 'y', 'classification', 'mlp', '{}', '{}', 'tpe', 'none', 'accuracy', 'maximize', 4, 1, 42, 'cancelled', 'c')`,
+    ).run();
+    db.prepare(
+      "INSERT INTO sweep_trials (sweep_id, number, params_json, state) VALUES ('s', 0, '{}', 'complete')",
+    ).run();
+    expect(() => db.prepare("UPDATE sweeps SET status = 'paused' WHERE id = 's'").run()).toThrow(/CHECK/);
+    db.prepare(`UPDATE sweeps SET notes_json = '["lowered to 1"]' WHERE id = 's'`).run();
+    migrate(db, all, 13);
+    db.prepare("UPDATE sweeps SET status = 'paused' WHERE id = 's'").run();
+    expect(() => db.prepare("UPDATE sweeps SET status = 'sleeping' WHERE id = 's'").run()).toThrow(/CHECK/);
+    expect(db.prepare("SELECT status, max_trials, seed, notes_json FROM sweeps WHERE id = 's'").get()).toEqual({
+      status: 'paused',
+      max_trials: 4,
+      seed: 42,
+      notes_json: '["lowered to 1"]',
+    });
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    // The trials survived the rebuild and still go with their sweep.
+    expect(db.prepare('SELECT count(*) AS n FROM sweep_trials').get()).toEqual({ n: 1 });
+    db.prepare("DELETE FROM sweeps WHERE id = 's'").run();
+    expect(db.prepare('SELECT count(*) AS n FROM sweep_trials').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
   it('is idempotent: running again changes nothing', () => {
     const db = new Database(':memory:');
     expect(migrate(db, all)).toBe(all.length);

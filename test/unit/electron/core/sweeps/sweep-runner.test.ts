@@ -5,10 +5,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodInput, Sweep, SweepProgress } from '../../../../../shared/api.js';
+import type { Sweep, SweepProgress } from '../../../../../shared/api.js';
 import { samplePath } from '../../../../../electron/core/samples.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { tempDirFor } from '../helpers.js';
+import { IRIS, nextProgress as progressOf } from './sweep-kit.js';
 import { regressionCsv } from '../training/data.js';
 
 process.env.CAIRN_BACKEND = 'cpu';
@@ -28,29 +29,8 @@ afterAll(async () => {
   await service.close();
 });
 
-/** A quick logistic regression sweep on iris over the learning rate. */
-const IRIS: MethodInput<'sweeps.start'> = {
-  dataset: 'iris',
-  target: 'species',
-  model: 'logistic_regression',
-  space: { learningRate: { type: 'log', min: 0.001, max: 0.3 }, epochs: { type: 'fixed', value: 15 } },
-  strategy: 'random',
-  seed: 7,
-  // One at a time whatever the machine's cores: these tests follow trials in order.
-  parallel: 1,
-};
-
-/** The next sweep.progress event `matches` accepts (subscribe before causing it). */
-function nextProgress(matches: (p: SweepProgress) => boolean): Promise<SweepProgress> {
-  return new Promise((resolve) => {
-    const off = service.events.subscribe((event, payload) => {
-      if (event === 'sweep.progress' && matches(payload as SweepProgress)) {
-        off();
-        resolve(payload as SweepProgress);
-      }
-    });
-  });
-}
+/** The next sweep.progress event `matches` accepts from the current service (subscribe before causing it). */
+const nextProgress = (matches: (p: SweepProgress) => boolean) => progressOf(service.events, matches);
 
 /** The progress event of trial `number` getting its run. */
 const trialStarted = (number: number) => (p: SweepProgress) => p.trial?.number === number && p.trial.runId !== null;

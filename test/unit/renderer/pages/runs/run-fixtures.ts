@@ -25,6 +25,7 @@ export function summary(over: Partial<RunSummary> = {}): RunSummary {
     tfjsVersion: '4.22.0',
     datasetHash: 'h',
     pipelineTable: null,
+    sweepId: null,
     error: null,
     model: { name: 'iris', version: n },
     createdAt: `2026-01-01T00:00:${String(n % 60).padStart(2, '0')}.000Z`,
