@@ -18,7 +18,10 @@ import {
   type MethodArg,
   type MethodName,
   type MethodResult,
+  type Run,
   type RunProgress,
+  type Sweep,
+  type SweepProgress,
 } from '../../shared/api.js';
 import { RunsRepo } from './db/runs-repo.js';
 import { fieldArg, metricFieldsArg, parseQueryArg } from './db/run-query-sql.js';
@@ -573,6 +576,7 @@ export class CairnService {
           unsubscribe();
         }
       },
+      sweep: (req, hooks, signal) => this.sweepToEnd(req, hooks, signal),
       modelFiles: (name, version) =>
         quietly(() => {
           const v = this.registry.resolve({ name, version });
@@ -593,6 +597,47 @@ export class CairnService {
       setRetrainPolicy: (policy) => this.monitor.setPolicy(methods['monitoring.retrainPolicy.set'].input.parse(policy)),
       monitoringOverview: (req) => this.monitor.overview(methods['monitoring.overview'].input.parse(req)),
     };
+  }
+
+  /** A pipeline step's sweep (see PipelineHost.sweep): started as sweeps.start does, followed to its end by its events. */
+  private async sweepToEnd(
+    req: MethodArg<'sweeps.start'>,
+    hooks: { progress(p: SweepProgress): void },
+    signal: AbortSignal,
+  ): Promise<{ sweep: Sweep; best: Run }> {
+    signal.throwIfAborted();
+    // Events arrive from the start on, before its id is known: the ended ones are kept until it is.
+    let sweepId: string | undefined;
+    const ended = new Set<string>();
+    let finish: (() => void) | undefined;
+    const unsubscribe = this.events.subscribe((event, payload) => {
+      if (event !== 'sweep.progress') return;
+      const p = payload as SweepProgress;
+      if (sweepId !== undefined && p.sweepId !== sweepId) return;
+      if (sweepId !== undefined) hooks.progress(p);
+      if (p.status !== 'running') {
+        ended.add(p.sweepId);
+        if (p.sweepId === sweepId) finish?.();
+      }
+    });
+    const cancel = () => sweepId !== undefined && this.sweeps.cancel(sweepId);
+    signal.addEventListener('abort', cancel);
+    try {
+      const started = await this.sweeps.start(methods['sweeps.start'].input.parse({ ...req, wait: false }));
+      sweepId = started.id;
+      if (!ended.has(sweepId)) await new Promise<void>((resolve) => (finish = resolve));
+      const sweep = this.sweeps.get(sweepId);
+      signal.throwIfAborted();
+      if (sweep.status !== 'succeeded' || !sweep.bestRunId)
+        throw new CairnError(
+          sweep.status === 'cancelled' ? 'cancelled' : (sweep.error?.code ?? 'internal'),
+          `sweep ${sweep.id} ${sweep.status}${sweep.error ? `: ${sweep.error.message}` : ''}`,
+        );
+      return { sweep, best: this.runQueue.get(sweep.bestRunId) };
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      unsubscribe();
+    }
   }
 
   /**

@@ -90,7 +90,16 @@ export const StepOutput = z.object({
   metrics: z.record(z.string(), z.number().nullable()).optional(),
   task: z.enum(['classification', 'regression']).optional(),
   gates: z.array(GateResult).optional(),
-  /** Train steps: the training run (it is in the Runs list). */
+  /** Sweep steps: the sweep (its trials are in the Runs list) and the validation score its best trial reached. */
+  sweep: z
+    .object({
+      id: z.string(),
+      metric: z.string(),
+      trials: z.number(),
+      bestValue: z.number().nullable(),
+    })
+    .optional(),
+  /** Train steps: the training run (it is in the Runs list); sweep steps: the best trial's. */
   runId: z.string().optional(),
   model: z.object({ name: z.string(), version: z.number(), alias: z.string().optional() }).optional(),
   endpoint: z.object({ id: z.string(), url: z.string() }).optional(),
