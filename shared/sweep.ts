@@ -5,3 +5,4 @@ export * from './sweep/space.js';
 export * from './sweep/default-spaces.js';
 export * from './sweep/strategy.js';
 export * from './sweep/request-checks.js';
+export * from './sweep/narrowed-space.js';

@@ -40,6 +40,7 @@ import { forkSpawner } from './jobs/fork-spawner.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { RunQueue } from './jobs/run-queue.js';
 import { SweepsRepo } from './db/sweeps-repo.js';
+import { startAndFollow, type FollowSweepDeps } from './sweeps/follow-sweep.js';
 import { SweepRunner } from './sweeps/sweep-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
 import { defaultFileAccess, type FileAccess, type WriteTarget } from './file-access.js';
@@ -193,6 +194,13 @@ export class CairnService {
       startRun: (req) => {
         const q = this.runQueue.enqueue(methods['runs.start'].input.parse(req));
         return { runId: q.runId, ended: q.ended };
+      },
+      startSweep: async (req) => {
+        const { started, ended } = await startAndFollow(
+          this.followSweepDeps(),
+          methods['sweeps.start'].input.parse(req),
+        );
+        return { sweepId: started.id, ended: ended.then((r) => r.best) };
       },
       // Retraining imports a file it wrote in the work folder: internal, so the host's file policy does not apply.
       importNow: (req) =>
@@ -480,10 +488,11 @@ export class CairnService {
     'monitoring.retrainPlan': async ({ model }) => this.monitor.retrainPlan(model),
     'monitoring.retrain': async ({ model, force }) => {
       const handle = await this.monitor.retrain(model, 'manual', 'asked for in the app', force);
-      if (!handle.runId) throw new CairnError('invalid_argument', (await handle.decided).reason);
+      if (!handle.runId && !handle.sweepId) throw new CairnError('invalid_argument', (await handle.decided).reason);
       return {
         model: this.monitor.policy(model).model,
         runId: handle.runId,
+        sweepId: handle.sweepId,
         trigger: 'manual' as const,
         championVersion: handle.championVersion,
       };
@@ -599,45 +608,27 @@ export class CairnService {
     };
   }
 
-  /** A pipeline step's sweep (see PipelineHost.sweep): started as sweeps.start does, followed to its end by its events. */
+  /** A pipeline step's sweep (see PipelineHost.sweep): started as sweeps.start does and followed to its end; an abort cancels it. */
   private async sweepToEnd(
     req: MethodArg<'sweeps.start'>,
     hooks: { progress(p: SweepProgress): void },
     signal: AbortSignal,
   ): Promise<{ sweep: Sweep; best: Run }> {
     signal.throwIfAborted();
-    // Events arrive from the start on, before its id is known: the ended ones are kept until it is.
-    let sweepId: string | undefined;
-    const ended = new Set<string>();
-    let finish: (() => void) | undefined;
-    const unsubscribe = this.events.subscribe((event, payload) => {
-      if (event !== 'sweep.progress') return;
-      const p = payload as SweepProgress;
-      if (sweepId !== undefined && p.sweepId !== sweepId) return;
-      if (sweepId !== undefined) hooks.progress(p);
-      if (p.status !== 'running') {
-        ended.add(p.sweepId);
-        if (p.sweepId === sweepId) finish?.();
-      }
-    });
-    const cancel = () => sweepId !== undefined && this.sweeps.cancel(sweepId);
+    const { started, ended } = await startAndFollow(this.followSweepDeps(), req, (p) => hooks.progress(p));
+    const cancel = () => void this.sweeps.cancel(started.id);
     signal.addEventListener('abort', cancel);
     try {
-      const started = await this.sweeps.start(methods['sweeps.start'].input.parse({ ...req, wait: false }));
-      sweepId = started.id;
-      if (!ended.has(sweepId)) await new Promise<void>((resolve) => (finish = resolve));
-      const sweep = this.sweeps.get(sweepId);
+      const result = await ended;
       signal.throwIfAborted();
-      if (sweep.status !== 'succeeded' || !sweep.bestRunId)
-        throw new CairnError(
-          sweep.status === 'cancelled' ? 'cancelled' : (sweep.error?.code ?? 'internal'),
-          `sweep ${sweep.id} ${sweep.status}${sweep.error ? `: ${sweep.error.message}` : ''}`,
-        );
-      return { sweep, best: this.runQueue.get(sweep.bestRunId) };
+      return result;
     } finally {
       signal.removeEventListener('abort', cancel);
-      unsubscribe();
     }
+  }
+
+  private followSweepDeps(): FollowSweepDeps {
+    return { runner: this.sweeps, events: this.events, run: (runId) => this.runQueue.get(runId) };
   }
 
   /**
