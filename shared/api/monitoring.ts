@@ -252,6 +252,11 @@ export type CompareMetric = z.infer<typeof CompareMetric>;
 
 export const RetrainMode = z.enum(['same', 'sweep']);
 export type RetrainMode = z.infer<typeof RetrainMode>;
+/** How the policy form and the pipeline monitor step name each mode. */
+export const RETRAIN_MODE_LABELS: Record<RetrainMode, string> = {
+  same: "With the champion's settings",
+  sweep: "By a small sweep around the champion's settings",
+};
 
 /** A sweep retrain's trials: a few, as it searches near settings that already did well. */
 export const RETRAIN_SWEEP_TRIALS = { min: 2, max: 50, default: 8 } as const;

@@ -1,6 +1,6 @@
 // Running: a step's state in a run and what it produced, as the editor shows them.
 import { z } from 'zod';
-import { AlertRule } from '../api/monitoring.js';
+import { AlertRule, RetrainMode } from '../api/monitoring.js';
 import { gateOps } from './gates.js';
 
 /** A step's state in a run: cached means its output came from an earlier run with the same inputs. */
@@ -55,6 +55,8 @@ export const MonitorOutput = z.object({
     margin: z.number(),
     includeLabelledRequests: z.boolean(),
     alias: z.string(),
+    mode: RetrainMode,
+    sweepTrials: z.number(),
   }),
   /** The model's last 24 hours when the step ran; null when the overview could not be read. */
   headline: z

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import {
   AliasName,
+  RETRAIN_MODE_LABELS,
   RETRAIN_SWEEP_TRIALS,
   RetrainMode,
   RetrainPolicyInput,
@@ -421,11 +422,6 @@ function PolicyForm({
     </form>
   );
 }
-
-const RETRAIN_MODE_LABELS: Record<RetrainMode, string> = {
-  same: "With the champion's settings",
-  sweep: 'By a small sweep around them',
-};
 
 /** The engine's lower-case clause as a sentence. */
 function sentence(text: string): string {

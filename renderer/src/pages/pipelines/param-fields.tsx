@@ -216,7 +216,24 @@ function FieldInput({ id, ...props }: FieldProps & { id: string }) {
 
 /** Compact JSON of a value, to tell a change from elsewhere (undo, another field) from one typed here. */
 const jsonKey = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
-const prettyJson = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v, null, 2));
+
+/** A value as JSON on one line, spaced as a person writes it: { "type": "log", "min": 0.01 }. */
+function inlineJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(inlineJson).join(', ')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{ ${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${inlineJson(x)}`)
+      .join(', ')} }`;
+  return JSON.stringify(v);
+}
+
+/** A value as the JSON box shows it: an object one entry a line (a space: one parameter a line), else one line. */
+function prettyJson(v: unknown): string {
+  if (v === undefined) return '';
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return inlineJson(v);
+  const lines = Object.entries(v).map(([k, x]) => `  ${JSON.stringify(k)}: ${inlineJson(x)}`);
+  return lines.length ? `{\n${lines.join(',\n')}\n}` : '{}';
+}
 
 /**
  * A structured value typed as JSON (a sweep's search space). The text stays as typed; the param
@@ -275,18 +292,20 @@ function JsonInput({
       />
       {syntax !== undefined && (
         <p className="param-error" role="alert" data-testid={`error-${testId}`}>
-          Not JSON yet: {syntax}
+          Not JSON yet ({syntax}): the step keeps the last text that was, and the checks below are of it.
         </p>
       )}
       {example !== undefined && text.trim() === '' && (
-        <button
-          type="button"
-          className="btn btn-small"
-          data-testid={`param-${testId}-example`}
-          onClick={() => type(prettyJson(example))}
-        >
-          Edit a copy of the default
-        </button>
+        <div>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid={`param-${testId}-example`}
+            onClick={() => type(prettyJson(example))}
+          >
+            Edit a copy of the default
+          </button>
+        </div>
       )}
     </>
   );

@@ -150,7 +150,11 @@ function Monitoring({ monitoring }: { monitoring: MonitorOutput }) {
         {triggers.length ? `Retrain when ${triggers.join(', or ')}` : 'No automatic retraining'}; promote to{' '}
         <strong>{policy.alias}</strong> when a retrained version's {policy.metric} is better
         {policy.margin > 0 ? ` by at least ${formatStat(policy.margin)}` : ''}
-        {policy.includeLabelledRequests ? ', training on labelled requests too' : ''}.
+        {policy.includeLabelledRequests ? ', training on labelled requests too' : ''}
+        {policy.mode === 'sweep'
+          ? `, each retrain the best of a ${policy.sweepTrials}-trial sweep around the champion's settings`
+          : ''}
+        .
       </p>
       {headline && (
         <p className="small muted" data-testid="monitor-headline">
