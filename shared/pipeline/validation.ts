@@ -218,6 +218,7 @@ export function validatePipeline(input: unknown): ValidationResult {
 
   issues.push(...gateRules(spec, byId, goodEdges));
   issues.push(...monitorRules(spec, byId, goodEdges));
+  issues.push(...sweepSplitRules(spec, byId, goodEdges));
   return issues.length ? { ok: false, spec, issues } : { ok: true, spec, issues: [] };
 }
 
@@ -350,6 +351,22 @@ function monitorRules(spec: PipelineSpec, byId: Map<string, PipelineNode>, edges
     if (!train || !task || !parsed.success) continue;
     const p = parsed.data as unknown as NodeParams['monitor'];
     for (const i of monitorTaskIssues(p, task, `the model "${train.id}" trains`)) out.push({ nodeId: node.id, ...i });
+  }
+  return out;
+}
+
+/** A sweep chooses its best trial on the validation part: the split upstream must give it rows. */
+function sweepSplitRules(spec: PipelineSpec, byId: Map<string, PipelineNode>, edges: PipelineEdge[]): PipelineIssue[] {
+  const out: PipelineIssue[] = [];
+  for (const node of spec.nodes) {
+    if (node.kind !== 'sweep') continue;
+    const split = upstreamOfKind(node.id, 'split', byId, edges);
+    if (split && split.params.validation === 0)
+      out.push({
+        nodeId: split.id,
+        field: 'validation',
+        message: `the sweep "${node.id}" chooses its best trial on the validation part: give it a share above 0`,
+      });
   }
   return out;
 }

@@ -8,9 +8,9 @@ import type { ModelKind } from '../../sweep/parameters.js';
 import { SearchSpace } from '../../sweep/space.js';
 import type { SweepStrategy, TrialStopping } from '../../sweep/strategy.js';
 import { MODEL_KIND, SEED } from '../../training-settings.js';
-import { choiceField, columnsField, enumField, settingField } from '../fields.js';
+import { enumField, settingField } from '../fields.js';
 import type { PipelineTask } from '../gates.js';
-import { modelOut, splitIn, type NodeKindSpec } from './common.js';
+import { learningFields, modelOut, splitIn, type NodeKindSpec } from './common.js';
 
 /** The metric field's value for "the task's default" (accuracy for classes, rmse for numbers). */
 export const TASK_DEFAULT_METRIC = 'auto';
@@ -36,15 +36,7 @@ export const sweepKind: NodeKindSpec = {
   inputs: [splitIn],
   outputs: [modelOut],
   params: [
-    { name: 'target', label: 'Target', type: 'column', required: true },
-    enumField(
-      'task',
-      'Task',
-      { auto: 'From the target', classification: 'Classification', regression: 'Regression' },
-      'auto',
-    ),
-    choiceField('model', MODEL_KIND),
-    columnsField('features', 'Features', { description: 'Every other column when empty.' }),
+    ...learningFields,
     {
       name: 'space',
       label: 'Search space',

@@ -98,4 +98,17 @@ describe('the sweep node', () => {
     // With the task left to the target, the metric is checked when the table is known.
     expect(issues({ metric: 'accuracy' })).toEqual([]);
   });
+
+  it('names a split upstream that leaves no validation rows to choose on', () => {
+    const s = spec({});
+    s.nodes[1]!.params = { train: 0.8, validation: 0, test: 0.2 };
+    const r = validatePipeline(s);
+    expect(r.ok ? [] : r.issues).toEqual([
+      {
+        nodeId: 'split',
+        field: 'validation',
+        message: 'the sweep "sweep" chooses its best trial on the validation part: give it a share above 0',
+      },
+    ]);
+  });
 });

@@ -5,33 +5,17 @@ import { championParams, narrowedSpace, spaceProblems } from '../../../../shared
 
 describe('narrowedSpace', () => {
   it('puts log settings from a third to three times the champion, a quarter-width float range about it, and holds the rest', () => {
+    // Settings a run request names as a sweep does pass as they are; the MLP's shape is folded back.
+    const named = { learningRate: 0.01, l2: 1e-4, batchSize: 64, epochs: 30, optimizer: 'adam', seed: 7 } as const;
+    const layer = { units: 48, dropout: 0.2, activation: 'tanh' } as const;
     const champion = championParams({
       dataset: 'd',
       target: 'y',
       model: 'mlp',
-      learningRate: 0.01,
-      l2: 1e-4,
-      batchSize: 64,
-      epochs: 30,
-      optimizer: 'adam',
-      seed: 7,
-      hiddenLayers: [
-        { units: 48, dropout: 0.2, activation: 'tanh' },
-        { units: 48, dropout: 0.2, activation: 'tanh' },
-      ],
+      ...named,
+      hiddenLayers: [layer, layer],
     });
-    expect(champion).toEqual({
-      learningRate: 0.01,
-      l2: 1e-4,
-      batchSize: 64,
-      epochs: 30,
-      optimizer: 'adam',
-      seed: 7,
-      layers: 2,
-      units: 48,
-      dropout: 0.2,
-      activation: 'tanh',
-    });
+    expect(champion).toEqual({ ...named, layers: 2, ...layer });
     const space = narrowedSpace('mlp', champion);
     expect(space.learningRate).toEqual({ type: 'log', min: 0.01 / 3, max: 0.01 * 3 });
     expect(space.l2).toEqual({ type: 'log', min: 1e-4 / 3, max: 1e-4 * 3 });
