@@ -16,6 +16,7 @@ import {
   type CallReply,
   type Endpoint,
   type MethodArg,
+  type MethodInput,
   type MethodName,
   type MethodResult,
   type Run,
@@ -610,12 +611,16 @@ export class CairnService {
 
   /** A pipeline step's sweep (see PipelineHost.sweep): started as sweeps.start does and followed to its end; an abort cancels it. */
   private async sweepToEnd(
-    req: MethodArg<'sweeps.start'>,
+    req: MethodInput<'sweeps.start'>,
     hooks: { progress(p: SweepProgress): void },
     signal: AbortSignal,
   ): Promise<{ sweep: Sweep; best: Run }> {
     signal.throwIfAborted();
-    const { started, ended } = await startAndFollow(this.followSweepDeps(), req, (p) => hooks.progress(p));
+    const { started, ended } = await startAndFollow(
+      this.followSweepDeps(),
+      methods['sweeps.start'].input.parse(req),
+      (p) => hooks.progress(p),
+    );
     const cancel = () => void this.sweeps.cancel(started.id);
     signal.addEventListener('abort', cancel);
     try {

@@ -52,7 +52,7 @@ export interface PipelineHost {
    * failed or no trial completed. Aborting cancels it.
    */
   sweep(
-    req: MethodArg<'sweeps.start'>,
+    req: MethodInput<'sweeps.start'>,
     hooks: { progress(p: SweepProgress): void },
     signal: AbortSignal,
   ): Promise<{ sweep: Sweep; best: Run }>;
