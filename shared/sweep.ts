@@ -4,3 +4,5 @@ export * from './sweep/parameters.js';
 export * from './sweep/space.js';
 export * from './sweep/default-spaces.js';
 export * from './sweep/strategy.js';
+export * from './sweep/request-checks.js';
+export * from './sweep/narrowed-space.js';

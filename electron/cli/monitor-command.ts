@@ -1,7 +1,7 @@
 // `cairn monitor` and `cairn retrain`: a served model's traffic, drift and live quality over a
 // window, and a retrain now with its champion/challenger decision.
 import type { Command } from 'commander';
-import type { MonitoringOverview, RetrainDecision, RunProgress } from '../../shared/api.js';
+import type { MonitoringOverview, RetrainDecision, RunProgress, SweepProgress } from '../../shared/api.js';
 import { monitoringWindows } from '../../shared/api.js';
 import { CairnError } from '../core/errors.js';
 import { print, withService } from './common.js';
@@ -69,6 +69,7 @@ function retrainText(d: RetrainDecision): string {
         ? `${d.model}: version ${d.challenger?.version} not promoted; version ${d.champion?.version} keeps ${d.alias}`
         : `${d.model}: retrain failed`;
   const lines = [head, `reason: ${d.reason}`];
+  if (d.sweepId) lines.push(`challenger chosen by sweep ${d.sweepId} (cairn sweeps show ${d.sweepId})`);
   if (d.dataset)
     lines.push(
       `trained on: ${d.dataset.name} version ${d.dataset.version}${d.labelledRowsAdded ? ` (with ${d.labelledRowsAdded} labelled requests)` : ''}`,
@@ -111,17 +112,28 @@ export function addMonitorCommands(program: Command): void {
   program
     .command('retrain <model>')
     .description(
-      "retrain now with the model's recorded configuration on its newest data; promote only if it beats the current version",
+      "retrain now with the model's recorded configuration (or, as its retrain policy says, a small sweep around it) on its newest data; promote only if it beats the current version",
     )
     .option('--json', 'print the decision as JSON')
     .option('--force', 'retrain even when nothing changed since the current version was trained')
     .action(async (model: string, o: { json?: boolean; force?: boolean }) => {
       await withService(program, 'cli', async (s) => {
         const bar = progressBar();
+        // A policy that sweeps trains several runs: the bar counts its trials, not one run's epochs.
+        let sweeping = false;
         const unsubscribe = s.events.subscribe((event, payload) => {
-          if (event === 'run.progress') {
+          if (event === 'run.progress' && !sweeping) {
             const p = payload as RunProgress;
             bar.update({ fraction: p.fraction, label: `retraining: epoch ${p.epoch}/${p.epochs}` });
+          }
+          if (event === 'sweep.progress') {
+            sweeping = true;
+            const p = payload as SweepProgress;
+            const of = p.budget.trials;
+            bar.update({
+              fraction: of ? p.trialsDone / of : 0,
+              label: `retraining by a sweep: ${p.trialsDone}${of ? `/${of}` : ''} trials`,
+            });
           }
         });
         let decision: RetrainDecision;

@@ -33,7 +33,11 @@ function stepDetail(s: PipelineStep): string {
   if (o.table) parts.push(`${o.table.rowCount} rows × ${o.table.columns.length} columns`);
   if (o.table?.parts)
     parts.push(`train ${o.table.parts.train} / validation ${o.table.parts.validation} / test ${o.table.parts.test}`);
-  if (o.runId) parts.push(`run ${o.runId.slice(0, 8)}`);
+  if (o.sweep)
+    parts.push(
+      `sweep ${o.sweep.id.slice(0, 8)}: ${o.sweep.trials} trials${o.sweep.bestValue === null ? '' : `, best validation ${o.sweep.metric} ${fmt(o.sweep.bestValue)}`}`,
+    );
+  if (o.runId) parts.push(`${o.sweep ? 'best ' : ''}run ${o.runId.slice(0, 8)}`);
   if (o.model) parts.push(`${o.model.name}:${o.model.version}${o.model.alias ? ` @${o.model.alias}` : ''}`);
   if (o.gates?.length) parts.push(o.gates.map((g) => `${g.gate} ${g.passed ? 'met' : 'NOT met'}`).join(', '));
   else if (o.metrics) {
@@ -57,6 +61,7 @@ function stepJson(s: PipelineStep) {
     cached: s.cached,
     metrics: s.output?.metrics ?? null,
     ...(s.output?.gates ? { gates: s.output.gates } : {}),
+    ...(s.output?.sweep ? { sweep: s.output.sweep } : {}),
     ...(s.output?.runId ? { trainingRun: s.output.runId } : {}),
     ...(s.output?.model ? { model: s.output.model } : {}),
     ...(s.output?.endpoint ? { endpoint: s.output.endpoint.url } : {}),

@@ -16,9 +16,13 @@ import {
   type CallReply,
   type Endpoint,
   type MethodArg,
+  type MethodInput,
   type MethodName,
   type MethodResult,
+  type Run,
   type RunProgress,
+  type Sweep,
+  type SweepProgress,
 } from '../../shared/api.js';
 import { RunsRepo } from './db/runs-repo.js';
 import { fieldArg, metricFieldsArg, parseQueryArg } from './db/run-query-sql.js';
@@ -42,6 +46,7 @@ import type { MachineFigures } from './sweeps/trial-memory.js';
 import { SweepsRepo } from './db/sweeps-repo.js';
 import { promoteBest } from './sweeps/promote-best.js';
 import { sweepImportance } from './sweeps/sweep-importance.js';
+import { startAndFollow, type FollowSweepDeps } from './sweeps/follow-sweep.js';
 import { SweepRunner } from './sweeps/sweep-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
 import { defaultFileAccess, type FileAccess, type WriteTarget } from './file-access.js';
@@ -207,6 +212,13 @@ export class CairnService {
       startRun: (req) => {
         const q = this.runQueue.enqueue(methods['runs.start'].input.parse(req));
         return { runId: q.runId, ended: q.ended };
+      },
+      startSweep: async (req) => {
+        const { started, ended } = await startAndFollow(
+          this.followSweepDeps(),
+          methods['sweeps.start'].input.parse(req),
+        );
+        return { sweepId: started.id, ended: ended.then((r) => r.best) };
       },
       // Retraining imports a file it wrote in the work folder: internal, so the host's file policy does not apply.
       importNow: (req) =>
@@ -513,10 +525,11 @@ export class CairnService {
     'monitoring.retrainPlan': async ({ model }) => this.monitor.retrainPlan(model),
     'monitoring.retrain': async ({ model, force }) => {
       const handle = await this.monitor.retrain(model, 'manual', 'asked for in the app', force);
-      if (!handle.runId) throw new CairnError('invalid_argument', (await handle.decided).reason);
+      if (!handle.runId && !handle.sweepId) throw new CairnError('invalid_argument', (await handle.decided).reason);
       return {
         model: this.monitor.policy(model).model,
         runId: handle.runId,
+        sweepId: handle.sweepId,
         trigger: 'manual' as const,
         championVersion: handle.championVersion,
       };
@@ -628,6 +641,7 @@ export class CairnService {
           unsubscribe();
         }
       },
+      sweep: (req, hooks, signal) => this.sweepToEnd(req, hooks, signal),
       modelFiles: (name, version) =>
         quietly(() => {
           const v = this.registry.resolve({ name, version });
@@ -648,6 +662,33 @@ export class CairnService {
       setRetrainPolicy: (policy) => this.monitor.setPolicy(methods['monitoring.retrainPolicy.set'].input.parse(policy)),
       monitoringOverview: (req) => this.monitor.overview(methods['monitoring.overview'].input.parse(req)),
     };
+  }
+
+  /** A pipeline step's sweep (see PipelineHost.sweep): started as sweeps.start does and followed to its end; an abort cancels it. */
+  private async sweepToEnd(
+    req: MethodInput<'sweeps.start'>,
+    hooks: { progress(p: SweepProgress): void },
+    signal: AbortSignal,
+  ): Promise<{ sweep: Sweep; best: Run }> {
+    signal.throwIfAborted();
+    const { started, ended } = await startAndFollow(
+      this.followSweepDeps(),
+      methods['sweeps.start'].input.parse(req),
+      (p) => hooks.progress(p),
+    );
+    const cancel = () => void this.sweeps.cancel(started.id);
+    signal.addEventListener('abort', cancel);
+    try {
+      const result = await ended;
+      signal.throwIfAborted();
+      return result;
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  }
+
+  private followSweepDeps(): FollowSweepDeps {
+    return { runner: this.sweeps, events: this.events, run: (runId) => this.runQueue.get(runId) };
   }
 
   /**

@@ -250,6 +250,17 @@ export type FeedbackCsvRequest = z.input<typeof FeedbackCsvRequest>;
 export const CompareMetric = z.enum(['accuracy', 'f1_macro', 'precision_macro', 'recall_macro', 'mae', 'rmse', 'r2']);
 export type CompareMetric = z.infer<typeof CompareMetric>;
 
+export const RetrainMode = z.enum(['same', 'sweep']);
+export type RetrainMode = z.infer<typeof RetrainMode>;
+/** How the policy form and the pipeline monitor step name each mode. */
+export const RETRAIN_MODE_LABELS: Record<RetrainMode, string> = {
+  same: "With the champion's settings",
+  sweep: "By a small sweep around the champion's settings",
+};
+
+/** A sweep retrain's trials: a few, as it searches near settings that already did well. */
+export const RETRAIN_SWEEP_TRIALS = { min: 2, max: 50, default: 8 } as const;
+
 export const RetrainPolicyInput = z.object({
   model: z.string().min(1),
   triggers: z
@@ -275,6 +286,19 @@ export const RetrainPolicyInput = z.object({
   margin: z.number().min(0).max(1_000_000).default(0),
   /** The alias the champion holds and a better challenger takes. */
   alias: AliasName.default('production'),
+  /**
+   * How the challenger is trained: with the champion's settings (`same`), or as the best of a small
+   * sweep around them (`sweep`: each tuned setting in a range about the champion's value, chosen on
+   * the validation split), which then faces the same comparison.
+   */
+  mode: RetrainMode.default('same'),
+  /** Trials of a `sweep` retrain. */
+  sweepTrials: z
+    .number()
+    .int()
+    .min(RETRAIN_SWEEP_TRIALS.min)
+    .max(RETRAIN_SWEEP_TRIALS.max)
+    .default(RETRAIN_SWEEP_TRIALS.default),
 });
 export type RetrainPolicyInput = z.input<typeof RetrainPolicyInput>;
 
@@ -284,6 +308,8 @@ export const RetrainPolicy = RetrainPolicyInput.extend({
   metric: CompareMetric,
   margin: z.number(),
   alias: z.string(),
+  mode: RetrainMode,
+  sweepTrials: z.number(),
   /** False until a user saves one: the defaults shown are what a retrain would use. */
   saved: z.boolean(),
   updatedAt: z.string().nullable(),
@@ -309,8 +335,10 @@ export const RetrainDecision = z.object({
   alias: z.string(),
   metric: CompareMetric,
   margin: z.number(),
-  /** The retraining run (null if it could not start). */
+  /** The retraining run, a sweep's best trial (null if it could not start). */
   runId: z.string().nullable(),
+  /** The sweep a `sweep` retrain trained its challenger by. */
+  sweepId: z.string().nullable(),
   dataset: z.object({ name: z.string(), version: z.number() }).nullable(),
   /** Logged, labelled requests added to the training data. */
   labelledRowsAdded: z.number(),
@@ -353,7 +381,9 @@ export type RetrainPlan = z.infer<typeof RetrainPlan>;
 
 export const RetrainStarted = z.object({
   model: z.string(),
-  runId: z.string(),
+  /** The challenger's run; null for a sweep retrain, whose trials are runs of its sweep. */
+  runId: z.string().nullable(),
+  sweepId: z.string().nullable(),
   trigger: RetrainTrigger,
   championVersion: z.number().nullable(),
 });

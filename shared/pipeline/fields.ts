@@ -49,6 +49,17 @@ export type ParamField =
       type: 'object-list';
       fields: readonly ParamField[];
       default?: readonly Record<string, unknown>[];
+    })
+  /**
+   * A structured value edited as JSON (a sweep's search space), checked by its own zod schema; an
+   * editor shows that schema's errors. `example` gives what to start from for the node's params
+   * (e.g. the model kind's default space), which is also what an absent value means.
+   */
+  | (FieldCommon & {
+      type: 'json';
+      schema: z.ZodType;
+      default?: undefined;
+      example?: (params: Readonly<Record<string, unknown>>) => unknown;
     });
 
 export type ParamFieldType = ParamField['type'];
@@ -146,6 +157,9 @@ export function fieldSchema(f: ParamField): z.ZodType {
       s = req ? z.array(item, missing).min(1, `${f.label}: add at least one`) : z.array(item);
       break;
     }
+    case 'json':
+      s = f.schema;
+      break;
   }
   if (f.default !== undefined) return s.default(f.default as never);
   return req ? s : s.optional();

@@ -2,13 +2,14 @@
 import type { PipelineEdge, PipelineNode } from './file.js';
 import type { NodeKindName } from './kinds/index.js';
 
-/** The nearest node of a kind upstream of a node (following model inputs first), if any. */
+/** The nearest node of a kind (or of one of several) upstream of a node (following model inputs first), if any. */
 export function upstreamOfKind(
   nodeId: string,
-  kind: NodeKindName,
+  kind: NodeKindName | readonly NodeKindName[],
   byId: ReadonlyMap<string, PipelineNode>,
   edges: readonly PipelineEdge[],
 ): PipelineNode | undefined {
+  const kinds: readonly string[] = typeof kind === 'string' ? [kind] : kind;
   const seen = new Set<string>();
   const queue = [nodeId];
   while (queue.length) {
@@ -19,7 +20,7 @@ export function upstreamOfKind(
       if (seen.has(e.source)) continue;
       seen.add(e.source);
       const n = byId.get(e.source);
-      if (n?.kind === kind) return n;
+      if (n && kinds.includes(n.kind)) return n;
       queue.push(e.source);
     }
   }

@@ -1,6 +1,6 @@
 // Running: a step's state in a run and what it produced, as the editor shows them.
 import { z } from 'zod';
-import { AlertRule } from '../api/monitoring.js';
+import { AlertRule, RetrainMode } from '../api/monitoring.js';
 import { gateOps } from './gates.js';
 
 /** A step's state in a run: cached means its output came from an earlier run with the same inputs. */
@@ -55,6 +55,8 @@ export const MonitorOutput = z.object({
     margin: z.number(),
     includeLabelledRequests: z.boolean(),
     alias: z.string(),
+    mode: RetrainMode,
+    sweepTrials: z.number(),
   }),
   /** The model's last 24 hours when the step ran; null when the overview could not be read. */
   headline: z
@@ -90,7 +92,16 @@ export const StepOutput = z.object({
   metrics: z.record(z.string(), z.number().nullable()).optional(),
   task: z.enum(['classification', 'regression']).optional(),
   gates: z.array(GateResult).optional(),
-  /** Train steps: the training run (it is in the Runs list). */
+  /** Sweep steps: the sweep (its trials are in the Runs list) and the validation score its best trial reached. */
+  sweep: z
+    .object({
+      id: z.string(),
+      metric: z.string(),
+      trials: z.number(),
+      bestValue: z.number().nullable(),
+    })
+    .optional(),
+  /** Train steps: the training run (it is in the Runs list); sweep steps: the best trial's. */
   runId: z.string().optional(),
   model: z.object({ name: z.string(), version: z.number(), alias: z.string().optional() }).optional(),
   endpoint: z.object({ id: z.string(), url: z.string() }).optional(),

@@ -14,6 +14,9 @@ import {
   type NodeParams,
 } from './kinds/index.js';
 import { monitorTaskIssues } from './kinds/monitor.js';
+import { TASK_DEFAULT_METRIC } from './kinds/sweep.js';
+import { budgetProblems, metricProblem } from '../sweep/request-checks.js';
+import { spaceProblems } from '../sweep/space.js';
 import { inputTakes, outputType, portTypeLabels, specPortGraph } from './ports.js';
 
 /** One problem with a pipeline, pointing at what to fix: a node and its parameter, or an edge and port. */
@@ -35,7 +38,10 @@ function pathString(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');
 }
 
-/** The task a train node declares, if any. */
+/** The kinds that train the model a pipeline hands on: its task is theirs. */
+const MODEL_MAKERS = ['train', 'sweep'] as const;
+
+/** The task a train or sweep node declares, if any. */
 function declaredTask(node: PipelineNode): PipelineTask | undefined {
   const task = node.params.task;
   return task === 'classification' || task === 'regression' ? task : undefined;
@@ -212,6 +218,7 @@ export function validatePipeline(input: unknown): ValidationResult {
 
   issues.push(...gateRules(spec, byId, goodEdges));
   issues.push(...monitorRules(spec, byId, goodEdges));
+  issues.push(...sweepSplitRules(spec, byId, goodEdges));
   return issues.length ? { ok: false, spec, issues } : { ok: true, spec, issues: [] };
 }
 
@@ -243,6 +250,13 @@ function noSuchPort(
     port,
     message: `${spec.label} "${nodeId}" has no ${side} "${port}"${has}`,
   };
+}
+
+/** Why a linear model kind cannot learn the task a node declares, if it cannot. */
+function modelTaskProblem(task: 'auto' | PipelineTask, model: string): string | undefined {
+  if (task === 'regression' && model === 'logistic_regression') return 'logistic regression is for classification';
+  if (task === 'classification' && model === 'linear_regression') return 'linear regression is for regression';
+  return undefined;
 }
 
 /** Rules between fields of one node that a per-field schema cannot say. */
@@ -281,10 +295,22 @@ function paramRules(node: PipelineNode): PipelineIssue[] {
     }
     case 'train': {
       const t = p as unknown as NodeParams['train'];
-      if (t.task === 'regression' && t.model === 'logistic_regression')
-        at('model', 'logistic regression is for classification');
-      if (t.task === 'classification' && t.model === 'linear_regression')
-        at('model', 'linear regression is for regression');
+      const wrongModel = modelTaskProblem(t.task, t.model);
+      if (wrongModel) at('model', wrongModel);
+      break;
+    }
+    case 'sweep': {
+      // What sweeps.start would refuse, named before anything runs; the metric against a task left
+      // to the target is checked when the table is known.
+      const w = p as unknown as NodeParams['sweep'];
+      const wrongModel = modelTaskProblem(w.task, w.model);
+      if (wrongModel) at('model', wrongModel);
+      // The field names the parameter, so its message does not again.
+      for (const sp of w.space ? spaceProblems(w.model, w.space) : [])
+        at(sp.param ? `space.${sp.param}` : 'space', sp.param ? sp.message.replace(`${sp.param}: `, '') : sp.message);
+      for (const b of budgetProblems(w)) at(b.field, b.message);
+      const wrongMetric = w.task !== 'auto' && w.metric !== TASK_DEFAULT_METRIC && metricProblem(w.task, w.metric);
+      if (wrongMetric) at(wrongMetric.field, wrongMetric.message);
       break;
     }
     case 'register': {
@@ -302,7 +328,7 @@ function gateRules(spec: PipelineSpec, byId: Map<string, PipelineNode>, edges: P
   for (const node of spec.nodes) {
     const gates = node.params.gates;
     if (node.kind !== 'evaluate' || !Array.isArray(gates)) continue;
-    const train = upstreamOfKind(node.id, 'train', byId, edges);
+    const train = upstreamOfKind(node.id, MODEL_MAKERS, byId, edges);
     const task = train ? declaredTask(train) : undefined;
     gates.forEach((g, i) => {
       if (typeof g !== 'string') return;
@@ -318,13 +344,29 @@ function monitorRules(spec: PipelineSpec, byId: Map<string, PipelineNode>, edges
   const out: PipelineIssue[] = [];
   for (const node of spec.nodes) {
     if (node.kind !== 'monitor') continue;
-    const train = upstreamOfKind(node.id, 'train', byId, edges);
+    const train = upstreamOfKind(node.id, MODEL_MAKERS, byId, edges);
     const task = train ? declaredTask(train) : undefined;
     // A node whose params fail their own schema has had those issues reported already.
     const parsed = nodeParamSchemas.monitor.safeParse(node.params);
     if (!train || !task || !parsed.success) continue;
     const p = parsed.data as unknown as NodeParams['monitor'];
     for (const i of monitorTaskIssues(p, task, `the model "${train.id}" trains`)) out.push({ nodeId: node.id, ...i });
+  }
+  return out;
+}
+
+/** A sweep chooses its best trial on the validation part: the split upstream must give it rows. */
+function sweepSplitRules(spec: PipelineSpec, byId: Map<string, PipelineNode>, edges: PipelineEdge[]): PipelineIssue[] {
+  const out: PipelineIssue[] = [];
+  for (const node of spec.nodes) {
+    if (node.kind !== 'sweep') continue;
+    const split = upstreamOfKind(node.id, 'split', byId, edges);
+    if (split && split.params.validation === 0)
+      out.push({
+        nodeId: split.id,
+        field: 'validation',
+        message: `the sweep "${node.id}" chooses its best trial on the validation part: give it a share above 0`,
+      });
   }
   return out;
 }

@@ -10,6 +10,7 @@ import type {
   CompareMetric,
   MonitoringWindow,
   RetrainDecision,
+  RetrainMode,
   RetrainTrigger,
 } from '../../../shared/api.js';
 import type { Db } from './open.js';
@@ -55,6 +56,8 @@ interface DbPolicy {
   metric: CompareMetric;
   margin: number;
   alias: string;
+  mode: RetrainMode;
+  sweep_trials: number;
   updated_at: string;
 }
 
@@ -69,6 +72,7 @@ interface DbDecision {
   metric: CompareMetric;
   margin: number;
   run_id: string | null;
+  sweep_id: string | null;
   dataset_name: string | null;
   dataset_version: number | null;
   base_dataset_version_id: string | null;
@@ -93,6 +97,8 @@ export interface StoredPolicy {
   metric: CompareMetric;
   margin: number;
   alias: string;
+  mode: RetrainMode;
+  sweepTrials: number;
   updatedAt: string;
 }
 
@@ -150,6 +156,8 @@ function toPolicy(r: DbPolicy): StoredPolicy {
     metric: r.metric,
     margin: r.margin,
     alias: r.alias,
+    mode: r.mode,
+    sweepTrials: r.sweep_trials,
     updatedAt: r.updated_at,
   };
 }
@@ -169,6 +177,7 @@ function toDecision(r: DbDecision): RetrainDecision {
     metric: r.metric,
     margin: r.margin,
     runId: r.run_id,
+    sweepId: r.sweep_id,
     dataset:
       r.dataset_name !== null && r.dataset_version !== null
         ? { name: r.dataset_name, version: r.dataset_version }
@@ -299,11 +308,13 @@ export class MonitoringRepo {
   savePolicy(p: StoredPolicy): void {
     this.db
       .prepare(
-        `INSERT INTO retrain_policies (model, on_alert, schedule_hours, on_new_dataset_version, include_labelled, metric, margin, alias, updated_at)
-         VALUES (@model, @onAlert, @scheduleHours, @onNew, @includeLabelled, @metric, @margin, @alias, @updatedAt)
+        `INSERT INTO retrain_policies (model, on_alert, schedule_hours, on_new_dataset_version, include_labelled, metric, margin, alias,
+           mode, sweep_trials, updated_at)
+         VALUES (@model, @onAlert, @scheduleHours, @onNew, @includeLabelled, @metric, @margin, @alias, @mode, @sweepTrials, @updatedAt)
          ON CONFLICT (model) DO UPDATE SET on_alert = excluded.on_alert, schedule_hours = excluded.schedule_hours,
            on_new_dataset_version = excluded.on_new_dataset_version, include_labelled = excluded.include_labelled,
-           metric = excluded.metric, margin = excluded.margin, alias = excluded.alias, updated_at = excluded.updated_at`,
+           metric = excluded.metric, margin = excluded.margin, alias = excluded.alias, mode = excluded.mode,
+           sweep_trials = excluded.sweep_trials, updated_at = excluded.updated_at`,
       )
       .run({
         model: p.model,
@@ -314,6 +325,8 @@ export class MonitoringRepo {
         metric: p.metric,
         margin: p.margin,
         alias: p.alias,
+        mode: p.mode,
+        sweepTrials: p.sweepTrials,
         updatedAt: p.updatedAt,
       });
   }
@@ -321,10 +334,10 @@ export class MonitoringRepo {
   addDecision(d: NewDecision): RetrainDecision {
     const { lastInsertRowid } = this.db
       .prepare(
-        `INSERT INTO retrain_decisions (model, trigger, trigger_detail, outcome, reason, alias, metric, margin, run_id, dataset_name,
-           dataset_version, base_dataset_version_id, derived_dataset_version_id, labelled_rows, held_out_rows, champion_version,
-           champion_metrics_json, challenger_version, challenger_metrics_json, at)
-         VALUES (@model, @trigger, @triggerDetail, @outcome, @reason, @alias, @metric, @margin, @runId, @datasetName,
+        `INSERT INTO retrain_decisions (model, trigger, trigger_detail, outcome, reason, alias, metric, margin, run_id, sweep_id,
+           dataset_name, dataset_version, base_dataset_version_id, derived_dataset_version_id, labelled_rows, held_out_rows,
+           champion_version, champion_metrics_json, challenger_version, challenger_metrics_json, at)
+         VALUES (@model, @trigger, @triggerDetail, @outcome, @reason, @alias, @metric, @margin, @runId, @sweepId, @datasetName,
            @datasetVersion, @base, @derived, @labelled, @heldOut, @championVersion, @championMetrics, @challengerVersion,
            @challengerMetrics, @at)`,
       )
@@ -338,6 +351,7 @@ export class MonitoringRepo {
         metric: d.metric,
         margin: d.margin,
         runId: d.runId,
+        sweepId: d.sweepId,
         datasetName: d.dataset?.name ?? null,
         datasetVersion: d.dataset?.version ?? null,
         base: d.baseDatasetVersionId,

@@ -6,20 +6,21 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type {
-  Alert,
-  AlertRule,
-  AlertRuleInput,
-  FeedbackItem,
-  FeedbackResult,
-  MethodArg,
-  MethodResult,
-  MonitoredModel,
-  RetrainDecision,
-  RetrainPlan,
-  RetrainPolicy,
-  RetrainTrigger,
-  TaskName,
+import {
+  RETRAIN_SWEEP_TRIALS,
+  type Alert,
+  type AlertRule,
+  type AlertRuleInput,
+  type FeedbackItem,
+  type FeedbackResult,
+  type MethodArg,
+  type MethodResult,
+  type MonitoredModel,
+  type RetrainDecision,
+  type RetrainPlan,
+  type RetrainPolicy,
+  type RetrainTrigger,
+  type TaskName,
 } from '../../../shared/api.js';
 import { alertMetricTask, COMPARE_METRICS_BY_TASK } from '../../../shared/metrics.js';
 import { ident, toCell } from '../datasets/duck.js';
@@ -46,7 +47,7 @@ export const EVAL_INTERVAL_MS = 60_000;
 export const CATCH_UP_STEPS = 120;
 const DAY_MS = 86_400_000;
 
-export interface MonitorDeps extends Pick<RetrainDeps, 'startRun' | 'importNow'> {
+export interface MonitorDeps extends Pick<RetrainDeps, 'startRun' | 'startSweep' | 'importNow'> {
   db: Db;
   registry: ModelRegistry;
   datasets: DatasetsRepo;
@@ -90,6 +91,7 @@ export class ModelMonitor {
       connect: deps.connect,
       reader: () => this.reader(),
       startRun: deps.startRun,
+      startSweep: deps.startSweep,
       importNow: deps.importNow,
     });
   }
@@ -290,10 +292,11 @@ export class ModelMonitor {
     this.retraining.set(key, new Promise<RetrainDecision>((r) => (release = r)));
     try {
       const handle = await this.retrainer.start({ model: policy.model, trigger, triggerDetail: detail, policy });
-      if (handle.runId)
+      if (handle.runId || handle.sweepId)
         this.deps.events.emit('retrain.started', {
           model: policy.model,
           runId: handle.runId,
+          sweepId: handle.sweepId,
           trigger,
           championVersion: handle.championVersion,
         });
@@ -322,6 +325,8 @@ export class ModelMonitor {
       metric: COMPARE_METRICS_BY_TASK[task][0]!,
       margin: 0,
       alias: 'production',
+      mode: 'same',
+      sweepTrials: RETRAIN_SWEEP_TRIALS.default,
       saved: false,
       updatedAt: null,
     };
@@ -349,6 +354,8 @@ export class ModelMonitor {
       metric,
       margin: input.margin,
       alias: input.alias,
+      mode: input.mode,
+      sweepTrials: input.sweepTrials,
       updatedAt: new Date().toISOString(),
     };
     this.repo.savePolicy(p);

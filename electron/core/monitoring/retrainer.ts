@@ -1,7 +1,8 @@
 // Retraining with a champion/challenger decision. The champion is the version the policy's alias
 // points at; the challenger is trained with the champion's recorded configuration on the newest
 // version of its dataset (optionally with logged, labelled requests added as a new dataset
-// version), then both are scored on the challenger run's test rows and the challenger takes the
+// version), or as the best trial of a small sweep around that configuration when the policy says
+// so, then both are scored on the challenger run's test rows and the challenger takes the
 // alias only if it beats the champion on the policy's metric by its margin. Every outcome,
 // promoted, kept or failed, is recorded with its reason.
 import { randomUUID } from 'node:crypto';
@@ -16,8 +17,11 @@ import type {
   RetrainTrigger,
   Run,
   RunRequest,
+  SweepRequest,
 } from '../../../shared/api.js';
 import { improvement } from '../../../shared/metrics.js';
+import { championParams, narrowedSpace } from '../../../shared/sweep/narrowed-space.js';
+import type { ModelKind } from '../../../shared/sweep/parameters.js';
 import { ident, literal } from '../datasets/duck.js';
 import type { DatasetsRepo, StoredVersion } from '../db/datasets-repo.js';
 import type { MonitoringRepo, NewDecision, StoredPolicy } from '../db/monitoring-repo.js';
@@ -39,6 +43,8 @@ export interface RetrainDeps {
   reader: () => RequestLogReader;
   /** Queues a training run; `ended` settles when it has finished (rejecting with its error). */
   startRun: (req: RunRequest) => { runId: string; ended: Promise<Run> };
+  /** Starts a sweep (refusing what sweeps.start refuses); `ended` gives its best trial's run, or rejects when it failed. */
+  startSweep: (req: SweepRequest) => Promise<{ sweepId: string; ended: Promise<Run> }>;
   importNow: (req: ImportRequest) => Promise<{ versionId: string; version: number; created: boolean }>;
 }
 
@@ -46,12 +52,13 @@ export interface RetrainJob {
   model: string;
   trigger: RetrainTrigger;
   triggerDetail: string;
-  policy: Pick<StoredPolicy, 'alias' | 'metric' | 'margin' | 'includeLabelledRequests'>;
+  policy: Pick<StoredPolicy, 'alias' | 'metric' | 'margin' | 'includeLabelledRequests' | 'mode' | 'sweepTrials'>;
 }
 
-/** A retrain under way: its run, and the decision it ends with (never rejects). */
+/** A retrain under way: its run (or sweep), and the decision it ends with (never rejects). */
 export interface RetrainHandle {
   runId: string | null;
+  sweepId: string | null;
   championVersion: number | null;
   decided: Promise<RetrainDecision>;
 }
@@ -109,6 +116,30 @@ export function runRequestFrom(champion: RegistryVersion, datasetVersionId: stri
           ...(p.split?.timeColumn ? { timeColumn: p.split.timeColumn } : {}),
         }),
     modelName: champion.name,
+  };
+}
+
+/**
+ * A small sweep about the champion's settings (narrowed-space.ts) on the data and split a retrain
+ * trains on, choosing by the policy's metric on the validation split, seeded as the champion was.
+ */
+export function sweepRequestFrom(req: RunRequest, policy: Pick<StoredPolicy, 'metric' | 'sweepTrials'>): SweepRequest {
+  const model = req.model as ModelKind;
+  return {
+    dataset: req.dataset,
+    target: req.target,
+    ...(req.task ? { task: req.task } : {}),
+    ...(req.features ? { features: req.features } : {}),
+    ...(req.split ? { split: req.split } : {}),
+    ...(req.timeColumn ? { timeColumn: req.timeColumn } : {}),
+    ...(req.splitColumn ? { splitColumn: req.splitColumn } : {}),
+    ...(req.modelName ? { modelName: req.modelName } : {}),
+    model,
+    space: narrowedSpace(model, championParams(req)),
+    strategy: 'tpe',
+    metric: policy.metric,
+    trials: policy.sweepTrials,
+    ...(req.seed !== undefined ? { seed: req.seed } : {}),
   };
 }
 
@@ -206,6 +237,7 @@ export class Retrainer {
       metric: policy.metric,
       margin: policy.margin,
       runId: null,
+      sweepId: null,
       dataset: null,
       labelledRowsAdded: 0,
       heldOutRows: 0,
@@ -223,7 +255,7 @@ export class Retrainer {
         at: new Date().toISOString(),
       });
     let champion: RegistryVersion;
-    let started: { runId: string; ended: Promise<Run> };
+    let challengerRun: Promise<Run>;
     try {
       champion = this.champion(job.model, policy.alias);
       base.model = champion.name;
@@ -249,20 +281,33 @@ export class Retrainer {
           champion.version,
           'pinned before retraining, so a challenger is served only once it wins',
         );
-      started = this.deps.startRun(runRequestFrom(champion, trainOn.id));
-      base.runId = started.runId;
+      const request = runRequestFrom(champion, trainOn.id);
+      if (policy.mode === 'sweep') {
+        const sweep = await this.deps.startSweep(sweepRequestFrom(request, policy));
+        base.sweepId = sweep.sweepId;
+        challengerRun = sweep.ended;
+      } else {
+        const started = this.deps.startRun(request);
+        base.runId = started.runId;
+        challengerRun = started.ended;
+      }
     } catch (err) {
       return {
         runId: null,
+        sweepId: null,
         championVersion: base.champion?.version ?? null,
         decided: Promise.resolve(fail(base, err)),
       };
     }
-    const decided = started.ended.then(
-      (run) => this.decide(base, champion, run).catch((err: unknown) => fail(base, err)),
+    const decided = challengerRun.then(
+      (run) => {
+        // A sweep's challenger is its best trial: known only now.
+        const d = { ...base, runId: run.id };
+        return this.decide(d, champion, run).catch((err: unknown) => fail(d, err));
+      },
       (err: unknown) => fail(base, err),
     );
-    return { runId: started.runId, championVersion: champion.version, decided };
+    return { runId: base.runId, sweepId: base.sweepId, championVersion: champion.version, decided };
   }
 
   /** Scores champion and challenger on the challenger's test rows and moves the alias if the challenger wins. */
@@ -346,15 +391,16 @@ export class Retrainer {
     const fmt = (x: number) => String(Number(x.toPrecision(4)));
     const versus = `${metric} ${fmt(b)} against ${fmt(a)} on the same ${d.heldOutRows} held-out rows${this.trainedOn(d)}`;
     const at = new Date().toISOString();
+    const which = `version ${challenger.version}${d.sweepId ? ` (the best trial of sweep ${d.sweepId.slice(0, 8)} around version ${champion.version}'s settings)` : ''}`;
     if (beats(gain, d.margin)) {
-      const reason = `version ${challenger.version} beat version ${champion.version}: ${versus} (better by ${fmt(gain)}, margin ${fmt(d.margin)})`;
+      const reason = `${which} beat version ${champion.version}: ${versus} (better by ${fmt(gain)}, margin ${fmt(d.margin)})`;
       this.deps.registry.setAlias(challenger.name, d.alias, challenger.version, `retrain (${d.trigger}): ${reason}`);
       return this.deps.repo.addDecision({ ...d, outcome: 'promoted', promoted: true, reason, at });
     }
     const reason =
       gain > 0
-        ? `version ${challenger.version} was better by ${fmt(gain)}, less than the margin of ${fmt(d.margin)}: ${versus}; version ${champion.version} keeps ${d.alias}`
-        : `version ${challenger.version} did not beat version ${champion.version}: ${versus}; version ${champion.version} keeps ${d.alias}`;
+        ? `${which} was better by ${fmt(gain)}, less than the margin of ${fmt(d.margin)}: ${versus}; version ${champion.version} keeps ${d.alias}`
+        : `${which} did not beat version ${champion.version}: ${versus}; version ${champion.version} keeps ${d.alias}`;
     return this.deps.repo.addDecision({ ...d, outcome: 'kept', promoted: false, reason, at });
   }
 

@@ -11,6 +11,8 @@ import type {
   RetrainPolicy,
   Run,
   RunProgress,
+  Sweep,
+  SweepProgress,
 } from '../../../shared/api.js';
 import type { PipelineTable } from '../db/datasets-repo.js';
 
@@ -45,6 +47,15 @@ export interface PipelineHost {
     hooks: { started(runId: string): void; progress(p: RunProgress): void },
     signal: AbortSignal,
   ): Promise<Run>;
+  /**
+   * Runs a sweep (sweeps.start) to its end and gives it with its best trial's run; fails when it
+   * failed or no trial completed. Aborting cancels it.
+   */
+  sweep(
+    req: MethodInput<'sweeps.start'>,
+    hooks: { progress(p: SweepProgress): void },
+    signal: AbortSignal,
+  ): Promise<{ sweep: Sweep; best: Run }>;
   /** A model version's folder (absolute) and artifact sha256; undefined when it does not exist. */
   modelFiles(name: string, version: number): { dir: string; sha256: string } | undefined;
   /** The version an alias points at; undefined when unset. */

@@ -3,11 +3,20 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MethodArg, MethodResult, PipelineRun, PipelineSummary } from '../../../shared/api.js';
-import { PipelineSpec, validatePipeline, type PipelineIssue } from '../../../shared/pipeline.js';
+import {
+  PipelineSpec,
+  validatePipeline,
+  type NodeParams,
+  type PipelineIssue,
+  type PipelineNode,
+} from '../../../shared/pipeline.js';
+import { DEFAULT_SPACES } from '../../../shared/sweep/default-spaces.js';
 import type { PipelinesRepo, StoredPipelineVersion } from '../db/pipelines-repo.js';
 import { CairnError } from '../errors.js';
 import { hashOf } from './canonical.js';
 import type { PipelineHost } from './host.js';
+import { distributionsOf } from '../sweeps/distributions.js';
+import { createSampler } from '../sweeps/strategies.js';
 import { invalidPipeline } from './issues.js';
 import { looksLikePath } from './kinds/dataset.js';
 import { pipelineRulePrefix } from './kinds/monitor.js';
@@ -95,12 +104,13 @@ export class Pipelines {
     return { pipeline: this.find(id), version: saved.version, created: saved.created, issues };
   }
 
-  /** The file's own rules, then that the datasets it names exist. */
+  /** The file's own rules, then that the datasets it names exist and that a sweep's grid can be enumerated. */
   validate(spec: unknown): PipelineIssue[] {
     const checked = validatePipeline(spec);
     if (!checked.ok) return checked.issues;
     const issues: PipelineIssue[] = [];
     for (const node of checked.spec.nodes) {
+      if (node.kind === 'sweep') issues.push(...sweepGridIssues(node));
       if (node.kind !== 'dataset') continue;
       const ref = typeof node.params.dataset === 'string' ? node.params.dataset.trim() : '';
       const version = node.params.version as number | undefined;
@@ -198,5 +208,18 @@ export class Pipelines {
   cancel(runId: string): boolean {
     if (!this.o.repo.runSummary(runId)) throw new CairnError('not_found', `no pipeline run with id ${runId}`);
     return this.o.runner.cancel(runId);
+  }
+}
+
+/** A grid sweep over a range without a step or count (or too large to finish), as sweeps.start refuses it. */
+function sweepGridIssues(node: PipelineNode): PipelineIssue[] {
+  const p = node.params as unknown as NodeParams['sweep'];
+  if (p.strategy !== 'grid') return [];
+  try {
+    createSampler('grid', distributionsOf(p.model, p.space ?? DEFAULT_SPACES[p.model]), p.seed);
+    return [];
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return [{ nodeId: node.id, field: p.space ? 'space' : 'strategy', message }];
   }
 }

@@ -21,9 +21,10 @@ import {
   type SweepStatus,
   type SweepSummary,
 } from '../../../shared/api.js';
-import { HEADLINE_TEST_METRICS, lowerIsBetter } from '../../../shared/metrics.js';
+import { lowerIsBetter } from '../../../shared/metrics.js';
 import { DEFAULT_SPACES } from '../../../shared/sweep/default-spaces.js';
 import { trialRunFields, type TrialParams } from '../../../shared/sweep/parameters.js';
+import { budgetProblems, metricProblem } from '../../../shared/sweep/request-checks.js';
 import { inferTask } from '../../../shared/target-task.js';
 import { SEED } from '../../../shared/training-settings.js';
 import type { StoredVersion } from '../db/datasets-repo.js';
@@ -103,20 +104,18 @@ export class SweepRunner {
   /** Checks the request (everything a user can fix is named before a trial runs), records the sweep and starts it. */
   async start(req: MethodArg<'sweeps.start'>): Promise<Sweep> {
     if (this.closing) throw new CairnError('cancelled', 'Cairn is closing');
-    const bad = (message: string) => new CairnError('invalid_argument', message);
-    if (req.trials === 0) throw bad('A budget of 0 trials runs nothing: give 1 or more trials.');
-    if (req.seconds === 0) throw bad('A budget of 0 seconds runs nothing: give a time above 0, or a trial count.');
+    const bad = (message: string, field?: string) =>
+      new CairnError('invalid_argument', message, field ? { field } : undefined);
+    const [budget] = budgetProblems(req);
+    if (budget) throw bad(budget.message, budget.field);
     const v = this.deps.resolveVersion(req.dataset, req.version);
     if (v.images) throw bad(`${req.dataset} holds pictures; the models a sweep trains read tables`);
     const target = this.deps.profile(v.id).find((c) => c.name === req.target);
     if (!target) throw bad(`The dataset has no column "${req.target}" to predict.`);
     const task = req.task ?? inferTask(target);
     const metric = req.metric ?? DEFAULT_SWEEP_METRIC[task];
-    const scores: readonly string[] = HEADLINE_TEST_METRICS[task];
-    if (!scores.includes(metric))
-      throw bad(
-        `A ${task} sweep cannot choose by ${metric}: it has ${scores.filter((s) => s !== 'majority_baseline').join(', ')}.`,
-      );
+    const wrongMetric = metricProblem(task, metric);
+    if (wrongMetric) throw bad(wrongMetric.message, wrongMetric.field);
     if (req.split && !(req.split.validation > 0))
       throw bad('A sweep chooses on the validation split: give it a fraction above 0.');
     const space = req.space ?? DEFAULT_SPACES[req.model];

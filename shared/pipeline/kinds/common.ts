@@ -1,6 +1,7 @@
 // What the catalogue's kinds share: the categories of the palette, the shape of a kind's entry, and
 // the table and model ports most kinds have.
-import { columnsField, type ParamField } from '../fields.js';
+import { MODEL_KIND } from '../../training-settings.js';
+import { choiceField, columnsField, enumField, type ParamField } from '../fields.js';
 import type { PortSpec } from '../ports.js';
 
 export const nodeCategories = ['data', 'prepare', 'model', 'deliver'] as const;
@@ -34,3 +35,16 @@ export const modelOut: PortSpec = { name: 'model', label: 'Model', type: 'model'
 
 /** The columns a scale or encode step leaves as they are (the target, usually). */
 export const leaveTargetAlone: ParamField = columnsField('exclude', 'Leave alone', { description: 'E.g. the target.' });
+
+/** What a step that trains (train, sweep) learns from: the target, its task, the model kind and the features. */
+export const learningFields: readonly ParamField[] = [
+  { name: 'target', label: 'Target', type: 'column', required: true },
+  enumField(
+    'task',
+    'Task',
+    { auto: 'From the target', classification: 'Classification', regression: 'Regression' },
+    'auto',
+  ),
+  choiceField('model', MODEL_KIND),
+  columnsField('features', 'Features', { description: 'Every other column when empty.' }),
+];

@@ -14,12 +14,14 @@ import { registerKind, type RegisterParams } from './register.js';
 import { scaleKind, type ScaleParams } from './scale.js';
 import { splitKind, type SplitParams } from './split.js';
 import { sqlKind, type SqlParams } from './sql.js';
+import { sweepKind, type SweepParams } from './sweep.js';
 import { trainKind, type TrainParams } from './train.js';
 
 export { nodeCategories, nodeCategoryLabels, type NodeCategory, type NodeKindSpec } from './common.js';
 export { monitorRuleLine, monitorTaskIssues } from './monitor.js';
 export { SPLIT_COLUMN, splitParts } from './split.js';
 export { SQL_INPUT_TABLE } from './sql.js';
+export { TASK_DEFAULT_METRIC } from './sweep.js';
 
 /** Every node kind the engine runs, in palette order. */
 export const nodeKindNames = [
@@ -32,6 +34,7 @@ export const nodeKindNames = [
   'encode',
   'split',
   'train',
+  'sweep',
   'evaluate',
   'register',
   'deploy',
@@ -50,6 +53,7 @@ export const nodeKinds: { readonly [K in NodeKindName]: NodeKindSpec } = {
   encode: encodeKind,
   split: splitKind,
   train: trainKind,
+  sweep: sweepKind,
   evaluate: evaluateKind,
   register: registerKind,
   deploy: deployKind,
@@ -67,6 +71,7 @@ export interface NodeParams {
   encode: EncodeParams;
   split: SplitParams;
   train: TrainParams;
+  sweep: SweepParams;
   evaluate: EvaluateParams;
   register: RegisterParams;
   deploy: DeployParams;

@@ -2,8 +2,8 @@
 // (electron/core/pipelines/kinds/monitor.ts applies them). Its rules take the monitoring contract's
 // metrics, comparators, windows and actions (shared/api/monitoring.ts), so a rule a pipeline sets is
 // one the monitoring page could have set.
-import type { AlertAction, AlertMetric, MonitoringWindow } from '../../api/monitoring.js';
-import { Comparator } from '../../api/monitoring.js';
+import type { AlertAction, AlertMetric, MonitoringWindow, RetrainMode } from '../../api/monitoring.js';
+import { Comparator, RETRAIN_MODE_LABELS, RETRAIN_SWEEP_TRIALS } from '../../api/monitoring.js';
 import { alertMetricTask, COMPARE_METRICS_BY_TASK } from '../../metrics.js';
 import { enumField, valuesField } from '../fields.js';
 import type { PipelineTask } from '../gates.js';
@@ -95,6 +95,16 @@ export const monitorKind: NodeKindSpec = {
       type: 'boolean',
       default: false,
     },
+    enumField('retrainMode', 'Train the challenger', RETRAIN_MODE_LABELS, 'same'),
+    {
+      name: 'sweepTrials',
+      label: 'Sweep trials',
+      type: 'integer',
+      min: RETRAIN_SWEEP_TRIALS.min,
+      max: RETRAIN_SWEEP_TRIALS.max,
+      default: RETRAIN_SWEEP_TRIALS.default,
+      visibleWhen: { field: 'retrainMode', oneOf: ['sweep'] },
+    },
   ],
 };
 
@@ -112,6 +122,8 @@ export interface MonitorParams {
   compareMetric: 'auto' | (typeof COMPARE_METRICS_BY_TASK)[PipelineTask][number];
   margin: number;
   includeLabelledRequests: boolean;
+  retrainMode: RetrainMode;
+  sweepTrials: number;
 }
 
 /**

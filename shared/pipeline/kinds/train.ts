@@ -11,7 +11,7 @@ import {
   MAX_DEPTH,
   MAX_LEAVES,
   MIN_SAMPLES_LEAF,
-  MODEL_KIND,
+  type MODEL_KIND,
   OPTIMIZER,
   PATIENCE,
   SEED,
@@ -21,9 +21,9 @@ import {
   UNITS,
   type ChoiceValue,
 } from '../../training-settings.js';
-import { choiceField, columnsField, enumField, settingField, type FieldNotes } from '../fields.js';
+import { choiceField, settingField, type FieldNotes } from '../fields.js';
 import type { PipelineTask } from '../gates.js';
-import { modelOut, splitIn, type NodeKindSpec } from './common.js';
+import { learningFields, modelOut, splitIn, type NodeKindSpec } from './common.js';
 
 /** Settings only networks read (epochs, batches, the optimiser), and only trees. */
 const NETWORKS: FieldNotes = {
@@ -39,15 +39,7 @@ export const trainKind: NodeKindSpec = {
   inputs: [splitIn],
   outputs: [modelOut],
   params: [
-    { name: 'target', label: 'Target', type: 'column', required: true },
-    enumField(
-      'task',
-      'Task',
-      { auto: 'From the target', classification: 'Classification', regression: 'Regression' },
-      'auto',
-    ),
-    choiceField('model', MODEL_KIND),
-    columnsField('features', 'Features', { description: 'Every other column when empty.' }),
+    ...learningFields,
     {
       name: 'hiddenLayers',
       label: 'Hidden layers',

@@ -443,6 +443,8 @@ describe('the monitor kind', () => {
       compareMetric: 'auto',
       margin: 0,
       includeLabelledRequests: false,
+      retrainMode: 'same',
+      sweepTrials: 8,
     });
     const [first] = defaultParams('monitor').rules as Parameters<typeof monitorRuleLine>[0][];
     expect(first && monitorRuleLine(first)).toBe('drift_score > 0.2 over 24h, notify');

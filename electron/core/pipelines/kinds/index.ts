@@ -14,6 +14,7 @@ import { registerKind } from './register.js';
 import { scaleKind } from './scale.js';
 import { splitKind } from './split.js';
 import { sqlKind } from './sql.js';
+import { sweepKind } from './sweep.js';
 import { trainKind } from './train.js';
 
 export type { RunEnv } from './common.js';
@@ -30,6 +31,7 @@ export function kindRunners(env: RunEnv): Record<NodeKindName, KindRunner> {
     encode: encodeKind(env),
     split: splitKind(env),
     train: trainKind(env),
+    sweep: sweepKind(env),
     evaluate: evaluateKind(env),
     register: registerKind(env),
     deploy: deployKind(env),

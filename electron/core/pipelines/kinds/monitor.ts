@@ -49,6 +49,8 @@ function policyOutput(p: RetrainPolicy): MonitorOutput['policy'] {
     margin: p.margin,
     includeLabelledRequests: p.includeLabelledRequests,
     alias: p.alias,
+    mode: p.mode,
+    sweepTrials: p.sweepTrials,
   };
 }
 
@@ -71,7 +73,8 @@ async function headline(host: PipelineHost, model: string): Promise<MonitorOutpu
 
 export function monitorKind(env: RunEnv): KindRunner {
   return kindRunner('monitor', {
-    version: 1,
+    // 2: the policy it reports has the retrain mode and sweep trials.
+    version: 2,
     // The rules' ids name the pipeline, so the same step in another pipeline is not the same step.
     async identity() {
       return { key: env.pipelineId, value: null };
@@ -122,6 +125,8 @@ export function monitorKind(env: RunEnv): KindRunner {
         margin: p.margin,
         // The alias the deployed endpoint follows is the one a better challenger should take.
         alias: model.alias ?? 'production',
+        mode: p.retrainMode,
+        sweepTrials: p.sweepTrials,
       });
       const monitoring: MonitorOutput = {
         rules: applied.map(ruleOutput),

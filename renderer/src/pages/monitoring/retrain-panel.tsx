@@ -4,6 +4,10 @@
 import { useEffect, useState } from 'react';
 import {
   AliasName,
+  RETRAIN_MODE_LABELS,
+  RETRAIN_SWEEP_TRIALS,
+  RetrainMode,
+  RetrainPolicyInput,
   type CompareMetric,
   type ModelDetail,
   type RetrainDecision,
@@ -33,6 +37,13 @@ interface ActiveRetrain {
   etaMs?: number;
   /** The run ended; the challenger is being scored against the champion. */
   scoring: boolean;
+  /** A sweep retrain: its trials done and its budget. */
+  trials?: { done: number; of: number | null };
+}
+
+/** Whether an event or answer is about the retrain under way: the same run, or the same sweep. */
+function sameRetrain(a: RetrainStarted, b: { runId: string | null; sweepId: string | null }): boolean {
+  return (a.runId !== null && a.runId === b.runId) || (a.sweepId !== null && a.sweepId === b.sweepId);
 }
 
 interface RetrainPanelProps {
@@ -77,9 +88,21 @@ export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps
       client.on('run.finished', (f) =>
         setActive((a) => (a && a.started.runId === f.runId ? { ...a, fraction: undefined, scoring: true } : a)),
       ),
+      client.on('sweep.progress', (p) =>
+        setActive((a) =>
+          a && a.started.sweepId === p.sweepId
+            ? {
+                ...a,
+                trials: { done: p.trialsDone, of: p.budget.trials },
+                fraction: p.budget.trials ? p.trialsDone / p.budget.trials : undefined,
+                scoring: p.status !== 'running',
+              }
+            : a,
+        ),
+      ),
       client.on('retrain.decided', (d) => {
         if (d.model !== model) return;
-        setActive((a) => (a && (a.started.runId === d.runId || d.runId === null) ? undefined : a));
+        setActive((a) => (a && (sameRetrain(a.started, d) || d.runId === null) ? undefined : a));
         setLatest(d);
         setTick((t) => t + 1);
       }),
@@ -96,7 +119,7 @@ export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps
       (s) => {
         setStarting(false);
         // The started event may have come first; keep its progress if so.
-        setActive((a) => (a && a.started.runId === s.runId ? a : { started: s, fraction: 0, scoring: false }));
+        setActive((a) => (a && sameRetrain(a.started, s) ? a : { started: s, fraction: 0, scoring: false }));
       },
       (err: unknown) => {
         setStarting(false);
@@ -123,7 +146,11 @@ export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps
             <h2 className="panel-title">Retrain now</h2>
           </div>
           <p className="small">
-            Trains a challenger with the champion&apos;s settings on{' '}
+            Trains a challenger{' '}
+            {policy.data?.mode === 'sweep'
+              ? `by a ${policy.data.sweepTrials}-trial sweep around the champion's settings`
+              : "with the champion's settings"}{' '}
+            on{' '}
             {policy.data?.includeLabelledRequests
               ? 'its dataset plus the labelled requests'
               : 'the newest version of its dataset'}
@@ -151,18 +178,33 @@ export function RetrainPanel({ model, task, detail, openRun }: RetrainPanelProps
           </button>
           {startError && <ErrorPanel title="Could not start a retrain" error={startError} />}
           {active && (
-            <div className="retrain-progress" data-testid="retrain-progress" data-run={active.started.runId}>
+            <div
+              className="retrain-progress"
+              data-testid="retrain-progress"
+              data-run={active.started.runId ?? undefined}
+              data-sweep={active.started.sweepId ?? undefined}
+            >
               <ProgressBar fraction={active.scoring ? undefined : active.fraction} label="Retraining" />
               <span className="small muted">
                 {active.scoring
                   ? 'Scoring the challenger against the champion…'
-                  : active.epoch && active.epochs
-                    ? `Epoch ${active.epoch} of ${active.epochs}${active.etaMs ? ` · about ${formatDuration(active.etaMs)} left` : ''}`
-                    : 'Waiting for the training run to start…'}
-                {' · '}
-                <button type="button" className="btn-link" onClick={() => openRun(active.started.runId)}>
-                  open run
-                </button>
+                  : active.started.sweepId !== null
+                    ? `Sweeping: ${active.trials?.done ?? 0}${active.trials?.of ? ` of ${active.trials.of}` : ''} trials done`
+                    : active.epoch && active.epochs
+                      ? `Epoch ${active.epoch} of ${active.epochs}${active.etaMs ? ` · about ${formatDuration(active.etaMs)} left` : ''}`
+                      : 'Waiting for the training run to start…'}
+                {active.started.runId !== null && (
+                  <>
+                    {' · '}
+                    <button
+                      type="button"
+                      className="btn-link"
+                      onClick={() => active.started.runId !== null && openRun(active.started.runId)}
+                    >
+                      open run
+                    </button>
+                  </>
+                )}
                 {active.started.trigger !== 'manual' ? ` · started by ${active.started.trigger}` : ''}
               </span>
             </div>
@@ -222,6 +264,8 @@ function PolicyForm({
   const [metric, setMetric] = useState<CompareMetric>(policy.metric);
   const [margin, setMargin] = useState(String(policy.margin));
   const [alias, setAlias] = useState(policy.alias);
+  const [mode, setMode] = useState<RetrainMode>(policy.mode);
+  const [trials, setTrials] = useState(String(policy.sweepTrials));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [savedNote, setSavedNote] = useState(false);
@@ -229,6 +273,7 @@ function PolicyForm({
   const hoursOk = !scheduled || (Number(hours) > 0 && Number(hours) <= 24 * 365);
   const marginOk = margin.trim() !== '' && Number(margin) >= 0 && Number.isFinite(Number(margin));
   const aliasOk = AliasName.safeParse(alias).success;
+  const trialsOk = RetrainPolicyInput.shape.sweepTrials.safeParse(Number(trials)).success && trials.trim() !== '';
   const lower = lowerIsBetter(metric);
 
   const save = () => {
@@ -243,6 +288,9 @@ function PolicyForm({
         metric,
         margin: Number(margin),
         alias: alias.trim(),
+        mode,
+        // Kept as saved while the policy does not sweep, so switching back finds it.
+        sweepTrials: trialsOk ? Number(trials) : policy.sweepTrials,
       })
       .then(
         (p) => {
@@ -262,7 +310,7 @@ function PolicyForm({
       className="policy-form"
       onSubmit={(e) => {
         e.preventDefault();
-        if (hoursOk && marginOk && aliasOk && !busy) save();
+        if (hoursOk && marginOk && aliasOk && (trialsOk || mode === 'same') && !busy) save();
       }}
       onChange={() => setSavedNote(false)}
     >
@@ -324,7 +372,33 @@ function PolicyForm({
           />
         </Field>
       </div>
+      <div className="policy-grid">
+        <Field label="Train the challenger" className="policy-wide">
+          <ChoiceSelect
+            value={mode}
+            choices={RetrainMode.options}
+            label={(m) => RETRAIN_MODE_LABELS[m]}
+            onChange={setMode}
+            testId="policy-mode"
+          />
+        </Field>
+        <Field label="Sweep trials">
+          <input
+            type="number"
+            min={RETRAIN_SWEEP_TRIALS.min}
+            max={RETRAIN_SWEEP_TRIALS.max}
+            step={1}
+            value={trials}
+            disabled={mode !== 'sweep'}
+            onChange={(e) => setTrials(e.target.value)}
+            aria-invalid={mode === 'sweep' && !trialsOk}
+            data-testid="policy-sweep-trials"
+          />
+        </Field>
+      </div>
       <p className="small muted">
+        {mode === 'sweep' &&
+          `Each trial varies the tuned settings in a range around the champion's (a third to three times a rate or penalty), chosen on the validation split; the best trial is the challenger. `}
         A challenger is promoted when its {COMPARE_METRIC_LABELS[metric]} is {lower ? 'lower' : 'higher'} than the
         champion&apos;s by more than {marginOk ? Number(margin) : '…'} on the same held-out rows; otherwise it is kept
         as a version, unpromoted, with the reason recorded.
@@ -339,7 +413,7 @@ function PolicyForm({
         <button
           type="submit"
           className="btn btn-primary"
-          disabled={busy || !hoursOk || !marginOk || !aliasOk}
+          disabled={busy || !hoursOk || !marginOk || !aliasOk || (!trialsOk && mode === 'sweep')}
           data-testid="policy-save"
         >
           {busy ? 'Saving…' : 'Save policy'}

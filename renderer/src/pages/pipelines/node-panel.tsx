@@ -108,6 +108,7 @@ export function NodePanel({
               ctx={ctx}
               testId={f.name}
               path={f.name}
+              siblings={params}
             />
           ))}
         </div>

@@ -24,6 +24,8 @@ interface FieldProps {
   testId: string;
   /** The field's path in params, for matching issues of list items (e.g. rules.0). */
   path: string;
+  /** The params the field sits in (the node's, or a list item's): what a JSON field's example is made for. */
+  siblings?: Readonly<Record<string, unknown>>;
 }
 
 /** A parameter with its label, description, input and the issues that name it. */
@@ -207,7 +209,106 @@ function FieldInput({ id, ...props }: FieldProps & { id: string }) {
       return <StringList {...props} field={field} />;
     case 'object-list':
       return <ObjectList {...props} field={field} />;
+    case 'json':
+      return <JsonInput {...props} field={field} common={common} />;
   }
+}
+
+/** Compact JSON of a value, to tell a change from elsewhere (undo, another field) from one typed here. */
+const jsonKey = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
+
+/** A value as JSON on one line, spaced as a person writes it: { "type": "log", "min": 0.01 }. */
+function inlineJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(inlineJson).join(', ')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{ ${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${inlineJson(x)}`)
+      .join(', ')} }`;
+  return JSON.stringify(v);
+}
+
+/** A value as the JSON box shows it: an object one entry a line (a space: one parameter a line), else one line. */
+function prettyJson(v: unknown): string {
+  if (v === undefined) return '';
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return inlineJson(v);
+  const lines = Object.entries(v).map(([k, x]) => `  ${JSON.stringify(k)}: ${inlineJson(x)}`);
+  return lines.length ? `{\n${lines.join(',\n')}\n}` : '{}';
+}
+
+/**
+ * A structured value typed as JSON (a sweep's search space). The text stays as typed; the param
+ * takes each text that parses, and the zod schema's errors come back as the field's issues. An
+ * empty box leaves the param out (the example, e.g. the model's default space, is what it means),
+ * and the example can be copied in to edit.
+ */
+function JsonInput({
+  field,
+  value,
+  onChange,
+  siblings,
+  testId,
+  common,
+}: Omit<FieldProps, 'field' | 'issues' | 'ctx' | 'path'> & {
+  field: Extract<ParamField, { type: 'json' }>;
+  common: { id: string; 'data-testid': string; 'aria-invalid': boolean };
+}) {
+  const [text, setText] = useState(() => prettyJson(value));
+  const [seen, setSeen] = useState(() => jsonKey(value));
+  const [syntax, setSyntax] = useState<string>();
+  if (jsonKey(value) !== seen) {
+    setSeen(jsonKey(value));
+    setText(prettyJson(value));
+    setSyntax(undefined);
+  }
+  const example = field.example?.(siblings ?? {});
+  const type = (t: string) => {
+    setText(t);
+    if (t.trim() === '') {
+      setSyntax(undefined);
+      setSeen('');
+      onChange(undefined, true);
+      return;
+    }
+    try {
+      const parsed: unknown = JSON.parse(t);
+      setSyntax(undefined);
+      setSeen(jsonKey(parsed));
+      onChange(parsed, true);
+    } catch (err) {
+      setSyntax(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <>
+      <textarea
+        {...common}
+        aria-invalid={common['aria-invalid'] || syntax !== undefined}
+        className="mono"
+        rows={Math.min(16, Math.max(6, (text || prettyJson(example)).split('\n').length))}
+        value={text}
+        spellCheck={false}
+        placeholder={example === undefined ? undefined : prettyJson(example)}
+        onChange={(e) => type(e.target.value)}
+      />
+      {syntax !== undefined && (
+        <p className="param-error" role="alert" data-testid={`error-${testId}`}>
+          Not JSON yet ({syntax}): the step keeps the last text that was, and the checks below are of it.
+        </p>
+      )}
+      {example !== undefined && text.trim() === '' && (
+        <div>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid={`param-${testId}-example`}
+            onClick={() => type(prettyJson(example))}
+          >
+            Edit a copy of the default
+          </button>
+        </div>
+      )}
+    </>
+  );
 }
 
 /** The values a text or number box offers as you type (its `list`), when there are any. */
@@ -334,6 +435,7 @@ function ObjectList({
                 ctx={ctx}
                 testId={`${testId}-${i}-${sub.name}`}
                 path={`${path}.${i}.${sub.name}`}
+                siblings={item}
               />
             ))}
           <button

@@ -70,9 +70,19 @@ function OutputBody({ output, onOpenRun }: { output: StepOutput; onOpenRun: (run
           </p>
         </section>
       )}
+      {output.sweep && (
+        <section className="output-block" data-testid="output-sweep">
+          <h3>Sweep</h3>
+          <p>
+            {output.sweep.trials} trial{output.sweep.trials === 1 ? '' : 's'}
+            {output.sweep.bestValue !== null &&
+              `; the best reached validation ${output.sweep.metric} ${Number(output.sweep.bestValue.toPrecision(4))}`}
+          </p>
+        </section>
+      )}
       {output.runId && (
         <section className="output-block">
-          <h3>Training run</h3>
+          <h3>{output.sweep ? 'Best trial' : 'Training run'}</h3>
           <button
             type="button"
             className="btn-link mono"
@@ -140,7 +150,11 @@ function Monitoring({ monitoring }: { monitoring: MonitorOutput }) {
         {triggers.length ? `Retrain when ${triggers.join(', or ')}` : 'No automatic retraining'}; promote to{' '}
         <strong>{policy.alias}</strong> when a retrained version's {policy.metric} is better
         {policy.margin > 0 ? ` by at least ${formatStat(policy.margin)}` : ''}
-        {policy.includeLabelledRequests ? ', training on labelled requests too' : ''}.
+        {policy.includeLabelledRequests ? ', training on labelled requests too' : ''}
+        {policy.mode === 'sweep'
+          ? `, each retrain the best of a ${policy.sweepTrials}-trial sweep around the champion's settings`
+          : ''}
+        .
       </p>
       {headline && (
         <p className="small muted" data-testid="monitor-headline">

@@ -58,6 +58,22 @@ export function stepSummary(kind: string, params: Params): string {
         .filter(Boolean)
         .join(' · ');
     }
+    case 'sweep': {
+      const target = str(params.target);
+      const model = optionLabel(kind, 'model', params.model ?? 'mlp').replace(/ \(MLP\)$/, '');
+      const budget = [
+        typeof params.trials === 'number' ? `${params.trials} trial${params.trials === 1 ? '' : 's'}` : '',
+        typeof params.seconds === 'number' ? `${params.seconds} s` : '',
+      ].filter(Boolean);
+      return [
+        target ? `→ ${target}` : '',
+        model,
+        `${optionLabel(kind, 'strategy', params.strategy ?? 'tpe').replace(/ \(.*\)$/, '')}`,
+        budget.join(' or '),
+      ]
+        .filter(Boolean)
+        .join(' · ');
+    }
     case 'evaluate': {
       const gates = list(params.gates);
       return gates.length ? gates.join(', ') : 'no gates';

@@ -86,7 +86,13 @@ const latency = (threshold: number) => ({
   window: '1h',
   action: 'retrain',
 });
-const policyParams = { scheduleHours: 24, compareMetric: 'f1_macro', margin: 0.01 } as const;
+const policyParams = {
+  scheduleHours: 24,
+  compareMetric: 'f1_macro',
+  margin: 0.01,
+  retrainMode: 'sweep',
+  sweepTrials: 4,
+} as const;
 
 let pipelineId: string;
 
@@ -143,6 +149,8 @@ describe('a monitor step after deploy', () => {
       margin: 0.01,
       includeLabelledRequests: false,
       alias: 'production',
+      mode: 'sweep',
+      sweepTrials: 4,
     });
     expect(out?.monitoring?.policy).toEqual({
       onAlert: true,
@@ -152,6 +160,8 @@ describe('a monitor step after deploy', () => {
       margin: 0.01,
       includeLabelledRequests: false,
       alias: 'production',
+      mode: 'sweep',
+      sweepTrials: 4,
     });
   });
 
