@@ -4,11 +4,13 @@ import type { ApiErrorShape, JobKind, JobProgress } from '../../../shared/api.js
 import type { ImageImportInput, ImageImportOutcome } from '../datasets/images/import-images.js';
 import type { ImportInput, ImportOutcome } from '../datasets/import-file.js';
 import type { TrainInput, TrainOutcome, TrainProgress } from '../training/run-training.js';
+import type { ImageTrainInput } from '../training/train-images.js';
 
 export interface JobInputs {
   /** A table file, or pictures (a folder, a zip, or a list of paths). */
   import: ImportInput | ImageImportInput;
-  train: TrainInput;
+  /** A table's columns, or an image dataset's pictures. */
+  train: TrainInput | ImageTrainInput;
 }
 export interface JobOutputs {
   import: ImportOutcome | ImageImportOutcome;

@@ -46,7 +46,7 @@ function blockGradients(c: Case, x: Float32Array, w: Float32Array, pooling: 'max
     const f = (xv: tf.Tensor4D, wv: tf.Tensor4D, g: tf.Tensor1D, b: tf.Tensor1D) => {
       const conv = tf.conv2d(xv, wv, c.stride, c.pad);
       const { mean, variance } = tf.moments(conv, [0, 1, 2]);
-      const normed = tf.relu(tf.batchNorm(conv, mean, variance, b, g, 1e-3));
+      const normed = tf.relu(tf.batchNorm(conv, mean, variance, b, g, 1e-3)) as tf.Tensor4D;
       const pooled = pooling === 'max' ? tf.maxPool(normed, 2, 2, 'same') : tf.avgPool(normed, 2, 2, 'same');
       // A weighted sum, so every position's gradient differs.
       const weights = tf.linspace(-1, 1, pooled.size).reshape(pooled.shape);
