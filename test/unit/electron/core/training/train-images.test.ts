@@ -1,18 +1,16 @@
 // A CNN trained end to end on generated pictures (squares against circles), on wasm: it learns,
 // its saved model passes the 'cnn' allow-list and loads, and a picture scored through
 // pixelsForModel gets exactly the probability recorded at evaluation.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importImages } from '../../../../../electron/core/datasets/images/import-images.js';
 import { pictureFile } from '../../../../../electron/core/datasets/images/image-store.js';
 import { pixelsForModel } from '../../../../../electron/core/datasets/images/model-input.js';
 import { loadArtifacts } from '../../../../../electron/core/training/artifacts.js';
-import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
 import { runImageTraining } from '../../../../../electron/core/training/train-images.js';
 import { tempDirFor } from '../helpers.js';
-import { imagesInput } from '../datasets/images/picture-folders.js';
+import { imagesInput, makeShapeFolder } from '../datasets/images/picture-folders.js';
 
 const temp = tempDirFor('file', 'cairn-train-images-');
 const preferred = process.env.CAIRN_BACKEND;
@@ -21,33 +19,13 @@ afterAll(() => {
   else process.env.CAIRN_BACKEND = preferred;
 });
 
-/** 16×16 pictures: a filled square or circle of varying size, place and colour on white. */
-async function makeShapes(root: string, perClass: number): Promise<void> {
-  const random = seededRandom(7);
-  for (const shape of ['square', 'circle']) {
-    await mkdir(path.join(root, shape), { recursive: true });
-    for (let i = 0; i < perClass; i++) {
-      const r = 4 + Math.floor(random() * 3);
-      const cx = r + 1 + Math.floor(random() * (14 - 2 * r));
-      const cy = r + 1 + Math.floor(random() * (14 - 2 * r));
-      const fill = `rgb(${Math.floor(random() * 150)},${Math.floor(random() * 150)},${Math.floor(random() * 150)})`;
-      const body =
-        shape === 'square'
-          ? `<rect x="${cx - r}" y="${cy - r}" width="${2 * r}" height="${2 * r}" fill="${fill}"/>`
-          : `<circle cx="${cx}" cy="${cy}" r="${r}" fill="${fill}"/>`;
-      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16" fill="white"/>${body}</svg>`;
-      await writeFile(path.join(root, shape, `${i}.png`), await sharp(Buffer.from(svg)).png().toBuffer());
-    }
-  }
-}
-
 const EPOCHS = 6;
 let indexFile = '';
 let datasetDir = '';
 beforeAll(async () => {
   process.env.CAIRN_BACKEND = 'wasm';
   const folder = path.join(temp.dir, 'shapes');
-  await makeShapes(folder, 20);
+  await makeShapeFolder(folder, 20);
   const workDir = path.join(temp.dir, 'import');
   await mkdir(workDir);
   const out = await importImages(
