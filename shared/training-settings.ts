@@ -160,6 +160,10 @@ export const IMAGE_SIZE = {
   max: 128,
   description: 'Chosen from the pictures when empty: 32 for pictures up to 32 px, else 64.',
 } as const satisfies NumberSetting;
+/** The input size a CNN trains at when none is asked for: 32 when every picture fits in 32 px, else 64. */
+export function defaultImageSize(largest: { width: number; height: number }): 32 | 64 {
+  return largest.width <= 32 && largest.height <= 32 ? 32 : 64;
+}
 /** How training pictures are varied each epoch: flips, shifts and crops, small rotations, colour jitter. */
 export const AUGMENT = {
   type: 'enum',

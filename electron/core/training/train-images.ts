@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IMAGE_LABEL_COLUMN, type ImageFormat, type PicturePrediction } from '../../../shared/api.js';
-import { AUGMENT, CNN_PRESET, IMAGE_SIZE, numberSchema } from '../../../shared/training-settings.js';
+import { AUGMENT, CNN_PRESET, defaultImageSize, IMAGE_SIZE, numberSchema } from '../../../shared/training-settings.js';
 import { z } from 'zod';
 import { literal, openDuck } from '../datasets/duck.js';
 import { pictureFile } from '../datasets/images/image-store.js';
@@ -60,9 +60,6 @@ interface IndexedPicture {
   colourMode: string;
 }
 
-/** Pictures no wider or taller than this train at this size; larger ones at LARGE_SIZE. */
-const SMALL_SIZE = 32;
-const LARGE_SIZE = 64;
 /** Pictures decoded at once while loading (sharp works on its own threads). */
 const DECODE_CONCURRENCY = 4;
 
@@ -91,11 +88,6 @@ async function readIndex(indexFile: string, workDir: string): Promise<IndexedPic
     duck.conn.closeSync();
     duck.instance.closeSync();
   }
-}
-
-/** The input size a run trains at when none is asked for: 32 when every picture fits in 32 px, else 64. */
-export function defaultImageSize(pictures: readonly Pick<IndexedPicture, 'width' | 'height'>[]): number {
-  return pictures.every((p) => p.width <= SMALL_SIZE && p.height <= SMALL_SIZE) ? SMALL_SIZE : LARGE_SIZE;
 }
 
 /** One channel when every picture is grey (with or without alpha, which is flattened on white), else three. */
@@ -180,7 +172,11 @@ export async function runImageTraining(
   if (splits.test.length === 0) throw bad('The test split has no pictures to evaluate on: use a larger test fraction.');
 
   const backend = (await selectBackend()).name;
-  const shape = { size: cnn.imageSize ?? defaultImageSize(pictures), channels: channelsFor(pictures) };
+  const largest = pictures.reduce(
+    (m, p) => ({ width: Math.max(m.width, p.width), height: Math.max(m.height, p.height) }),
+    { width: 0, height: 0 },
+  );
+  const shape = { size: cnn.imageSize ?? defaultImageSize(largest), channels: channelsFor(pictures) };
   const raws = await loadPixels(pictures, input.datasetDir, shape);
   const image: ImageInput = {
     kind: 'image',
