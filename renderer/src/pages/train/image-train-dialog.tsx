@@ -108,9 +108,9 @@ export function ImageTrainDialog({ detail, profile, onClose, onStarted }: ImageT
 
         <div className="train-body">
           <div className="train-basics image-train-basics">
-            <Field label="Model" hint="trained from scratch on the labels">
+            <Field label="Model" hint="from scratch">
               <select aria-label="Model" data-testid="train-model" value="cnn" disabled>
-                <option value="cnn">Convolutional network (CNN)</option>
+                <option value="cnn">CNN</option>
               </select>
             </Field>
             <Field label={CNN_PRESET.label}>
@@ -128,7 +128,7 @@ export function ImageTrainDialog({ detail, profile, onClose, onStarted }: ImageT
               </select>
             </Field>
             <NumberField
-              label={`${IMAGE_SIZE.label}, automatic: ${automaticSize}`}
+              label={`${IMAGE_SIZE.label} · auto ${automaticSize}`}
               value={form.imageSize}
               step={1}
               optional
