@@ -44,7 +44,7 @@ export function registerWasmConvGradients(): void {
     tf.unregisterKernel('Tile', 'wasm');
     tf.registerKernel({
       ...wasmTile,
-      kernelFunc: (args) => broadcastTile(args as KernelArgs) ?? wasmTile.kernelFunc(args),
+      kernelFunc: (args) => broadcastTile(args) ?? wasmTile.kernelFunc(args),
     });
   }
   const wasmInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
@@ -52,7 +52,7 @@ export function registerWasmConvGradients(): void {
     tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
     tf.registerKernel({
       ...wasmInput,
-      kernelFunc: (args) => conv2dBackpropInput(args as KernelArgs) ?? wasmInput.kernelFunc(args),
+      kernelFunc: (args) => conv2dBackpropInput(args) ?? wasmInput.kernelFunc(args),
     });
   }
 }
