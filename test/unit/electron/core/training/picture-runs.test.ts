@@ -64,6 +64,10 @@ describe('runs on pictures', () => {
     expect(test.classes).toEqual(['circle', 'square']);
     const pictures = run.metrics?.pictures as PicturePrediction[];
     expect(pictures).toHaveLength(test.rows);
+    const explain = await service.call('models.explain', { name: 'shapes', rows: 5 });
+    expect(explain.ok ? undefined : explain.error.message).toBe(
+      'version 1 of "shapes" is a picture model: explanations are not available for pictures',
+    );
     for (const p of pictures) {
       expect(p.id).toMatch(/^[0-9a-f]{64}$/);
       expect(p.file.startsWith(`${p.label}/`)).toBe(true);
