@@ -12,6 +12,7 @@ import {
   Layer,
   LayerName,
   modelJsonOf,
+  parseSequentialJson,
   SeededDropoutConfig,
   Seed,
   sequentialOf,
@@ -160,12 +161,10 @@ const ModelJson = modelJsonOf(5 * MAX_BLOCKS + 2);
 
 /** The allow-list of a CNN as buildCnn makes it. */
 export const cnnTopology: KindTopology = (value) => {
-  const json = ModelJson.safeParse(value);
-  if (!json.success) return { ok: false, reason: `model.json ${firstIssue(json.error)}` };
-  const seq = Sequential.safeParse(json.data.modelTopology);
-  if (!seq.success)
-    return { ok: false, reason: `the topology is not a Sequential model Cairn builds (${firstIssue(seq.error)})` };
-  const raw = seq.data.config.layers;
+  const parsed = parseSequentialJson(value, ModelJson, Sequential);
+  if (!parsed.ok) return parsed;
+  const { json, seq } = parsed;
+  const raw = seq.config.layers;
   const layers: { class_name: LayerClass; config: Record<string, unknown> }[] = [];
   const trainable: { name: string; shape: number[] }[] = [];
   const moving: { name: string; shape: number[] }[] = [];
@@ -262,11 +261,11 @@ export const cnnTopology: KindTopology = (value) => {
     previous = cls;
   }
   if (previous !== 'Dense') return { ok: false, reason: 'the model must end in its softmax Dense layer' };
-  const [group] = json.data.weightsManifest;
+  const [group] = json.weightsManifest;
   const mismatch = weightsMismatch(group.weights, [...trainable, ...moving]);
   if (mismatch) return { ok: false, reason: mismatch };
   const modelJson: CheckedModelJson = {
-    modelTopology: { ...seq.data, config: { ...seq.data.config, layers } },
+    modelTopology: { ...seq, config: { ...seq.config, layers } },
     weightsManifest: [group],
   };
   return { ok: true, cost, modelJson };

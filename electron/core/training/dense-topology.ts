@@ -102,6 +102,20 @@ export function modelJsonOf(maxWeights: number) {
 }
 const ModelJson = modelJsonOf(2 * MAX_LAYERS);
 
+/** A model.json and its Sequential topology parsed by a kind's schemas, or why they do not parse. */
+export function parseSequentialJson(
+  value: unknown,
+  modelJson: ReturnType<typeof modelJsonOf>,
+  sequential: ReturnType<typeof sequentialOf>,
+): { ok: false; reason: string } | { ok: true; json: z.infer<typeof modelJson>; seq: z.infer<typeof sequential> } {
+  const json = modelJson.safeParse(value);
+  if (!json.success) return { ok: false, reason: `model.json ${firstIssue(json.error)}` };
+  const seq = sequential.safeParse(json.data.modelTopology);
+  if (!seq.success)
+    return { ok: false, reason: `the topology is not a Sequential model Cairn builds (${firstIssue(seq.error)})` };
+  return { ok: true, json: json.data, seq: seq.data };
+}
+
 /** Why a weights manifest is not exactly `want` (names and shapes, in order), or undefined when it is. */
 export function weightsMismatch(
   weights: readonly WeightSpec[],
@@ -135,12 +149,10 @@ interface Options {
 /** The allow-list of a Sequential chain of Dense layers as buildModel makes it. */
 export function denseChainTopology(options: Options): KindTopology {
   return (value) => {
-    const json = ModelJson.safeParse(value);
-    if (!json.success) return { ok: false, reason: `model.json ${firstIssue(json.error)}` };
-    const seq = Sequential.safeParse(json.data.modelTopology);
-    if (!seq.success)
-      return { ok: false, reason: `the topology is not a Sequential model Cairn builds (${firstIssue(seq.error)})` };
-    const raw = seq.data.config.layers;
+    const parsed = parseSequentialJson(value, ModelJson, Sequential);
+    if (!parsed.ok) return parsed;
+    const { json, seq } = parsed;
+    const raw = seq.config.layers;
     const layers: { class_name: LayerClass; config: Record<string, unknown> }[] = [];
     const denses: { name: string; inputs: number; units: number }[] = [];
     const names = new Set<string>();
@@ -200,7 +212,7 @@ export function denseChainTopology(options: Options): KindTopology {
       { name: `${d.name}/kernel`, shape: [d.inputs, d.units] },
       { name: `${d.name}/bias`, shape: [d.units] },
     ]);
-    const [group] = json.data.weightsManifest;
+    const [group] = json.weightsManifest;
     const mismatch = weightsMismatch(group.weights, want);
     if (mismatch) return { ok: false, reason: mismatch };
     const cost: ModelCost = { params: 0, flopsPerRow: 0, activationsPerRow: denses[0]?.inputs ?? 0 };
@@ -211,7 +223,7 @@ export function denseChainTopology(options: Options): KindTopology {
       cost.activationsPerRow = Math.max(cost.activationsPerRow, d.units);
     }
     const modelJson: CheckedModelJson = {
-      modelTopology: { ...seq.data, config: { ...seq.data.config, layers } },
+      modelTopology: { ...seq, config: { ...seq.config, layers } },
       weightsManifest: [group],
     };
     return { ok: true, cost, modelJson };

@@ -1,7 +1,7 @@
 // The labelled inputs of the Train dialog: a field with an optional hint, and a number field that
 // keeps the text as typed and may be left empty for "automatic".
 import { useEffect, useState, type ReactNode } from 'react';
-import type { NumberSetting } from '../../../../shared/training-settings.js';
+import type { ChoiceSetting, ChoiceValue, NumberSetting } from '../../../../shared/training-settings.js';
 import type { TrainForm } from './train-form.js';
 
 export function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
@@ -13,6 +13,33 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
       </span>
       {children}
     </label>
+  );
+}
+
+/** A select of a choice setting's options, labelled as the setting is. */
+export function ChoiceField<S extends ChoiceSetting<string>>(props: {
+  setting: S;
+  value: ChoiceValue<S>;
+  onChange: (value: ChoiceValue<S>) => void;
+  hint?: string;
+  testId?: string;
+}) {
+  const { setting, value, onChange, hint, testId } = props;
+  return (
+    <Field label={setting.label} hint={hint}>
+      <select
+        aria-label={setting.label}
+        data-testid={testId}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      >
+        {setting.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
 
