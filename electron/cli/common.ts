@@ -13,17 +13,19 @@ export interface GlobalOptions {
   debug?: boolean;
 }
 
-/** The model kinds as the CLI's --model names them. */
+/** The table model kinds as the CLI's --model names them (a sweep's choices). */
 export const MODEL_KINDS = {
   logistic: 'logistic_regression',
   linear: 'linear_regression',
   mlp: 'mlp',
   gbdt: 'gbdt',
-  cnn: 'cnn',
 } as const;
 
-/** What `cairn train --model` takes: a kind, or `auto` to train the candidates and keep the best. */
-export const TRAIN_MODELS = { ...MODEL_KINDS, auto: 'auto' } as const;
+/**
+ * What `cairn train --model` takes: a table's kind, the CNN (pictures), or `auto` to train the
+ * candidates and keep the best (the CNN on pictures).
+ */
+export const TRAIN_MODELS = { ...MODEL_KINDS, cnn: 'cnn', auto: 'auto' } as const;
 
 /** The engine's name for a `--model` value among `choices`, or undefined when none was given. */
 export function chosenModel<M extends Record<string, string>>(

@@ -125,6 +125,6 @@ describe('cairn train --model auto', () => {
   it('refuses a kind that does not exist, naming auto among the choices', () => {
     const r = cairn('train', 'prices', '--target', 'y', '--model', 'forest');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('--model must be logistic, linear, mlp, gbdt or auto, not "forest"');
+    expect(r.stderr).toContain('--model must be logistic, linear, mlp, gbdt, cnn or auto, not "forest"');
   });
 });
