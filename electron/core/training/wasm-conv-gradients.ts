@@ -33,28 +33,22 @@ interface ConvGradAttrs {
 
 let registered = false;
 
-/** Registers the two gradients for the wasm backend once (before any wasm kernel runs). */
+/** Registers the gradients (and the tile) for the wasm backend once, before any wasm kernel runs. */
 export function registerWasmConvGradients(): void {
   if (registered) return;
   registered = true;
   if (!tf.getKernel('Conv2DBackpropFilter', 'wasm'))
     tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter });
-  const wasmTile = tf.getKernel('Tile', 'wasm');
-  if (wasmTile) {
-    tf.unregisterKernel('Tile', 'wasm');
-    tf.registerKernel({
-      ...wasmTile,
-      kernelFunc: (args) => broadcastTile(args) ?? wasmTile.kernelFunc(args),
-    });
-  }
-  const wasmInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (wasmInput) {
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-    tf.registerKernel({
-      ...wasmInput,
-      kernelFunc: (args) => conv2dBackpropInput(args) ?? wasmInput.kernelFunc(args),
-    });
-  }
+  preferOnWasm('Tile', broadcastTile);
+  preferOnWasm('Conv2DBackpropInput', conv2dBackpropInput);
+}
+
+/** Re-registers wasm's kernel `name` to run `fast` first, and wasm's own where `fast` declines (undefined). */
+function preferOnWasm(name: string, fast: (args: KernelArgs) => tf.TensorInfo | undefined): void {
+  const own = tf.getKernel(name, 'wasm');
+  if (!own) return;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...own, kernelFunc: (args) => fast(args) ?? own.kernelFunc(args) });
 }
 
 /** Runs wasm kernels by name on the backend a kernel was given, and frees what they made but the result. */

@@ -27,12 +27,7 @@ export function ChoiceField<S extends ChoiceSetting<string>>(props: {
   const { setting, value, onChange, hint, testId } = props;
   return (
     <Field label={setting.label} hint={hint}>
-      <select
-        aria-label={setting.label}
-        data-testid={testId}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-      >
+      <select aria-label={setting.label} data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)}>
         {setting.options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -124,5 +119,28 @@ export function SettingField(props: SettingFieldProps) {
     <NumberField {...field} optional value={form[props.name]} onChange={(v) => set(props.name, v)} />
   ) : (
     <NumberField {...field} value={form[props.name]} onChange={(v) => set(props.name, v)} />
+  );
+}
+
+/** Train, validation and test percentages side by side. */
+export function SplitFields({
+  split,
+  onChange,
+}: {
+  split: TrainForm['split'];
+  onChange: (split: TrainForm['split']) => void;
+}) {
+  return (
+    <div className="split-row">
+      {(['train', 'validation', 'test'] as const).map((k) => (
+        <NumberField
+          key={k}
+          label={`${k} %`}
+          value={split[k]}
+          step={1}
+          onChange={(v) => onChange({ ...split, [k]: v })}
+        />
+      ))}
+    </div>
   );
 }

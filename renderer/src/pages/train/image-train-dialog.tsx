@@ -15,7 +15,7 @@ import {
 } from '../../../../shared/training-settings.js';
 import { formatCount } from '../../lib/format.js';
 import { TrainDialogFrame, useTrainStart } from './dialog-frame.js';
-import { ChoiceField, Field, NumberField } from './form-fields.js';
+import { ChoiceField, Field, NumberField, SplitFields } from './form-fields.js';
 import { defaultImageForm, toImageRequest, validateImageForm, type ImageTrainForm } from './image-train-form.js';
 
 interface ImageTrainDialogProps {
@@ -135,17 +135,7 @@ export function ImageTrainDialog({ detail, profile, onClose, onStarted }: ImageT
           </fieldset>
           <fieldset>
             <legend>Split</legend>
-            <div className="split-row">
-              {(['train', 'validation', 'test'] as const).map((k) => (
-                <NumberField
-                  key={k}
-                  label={`${k} %`}
-                  value={form.split[k]}
-                  step={1}
-                  onChange={(v) => set('split', { ...form.split, [k]: v })}
-                />
-              ))}
-            </div>
+            <SplitFields split={form.split} onChange={(v) => set('split', v)} />
             {fieldError('split')}
             <NumberField
               label={SEED.label}

@@ -14,7 +14,7 @@ import {
   SEED,
 } from '../../../../shared/training-settings.js';
 import { TrainDialogFrame, useTrainStart } from './dialog-frame.js';
-import { Field, NumberField, SettingField, type FormBinding } from './form-fields.js';
+import { Field, NumberField, SettingField, SplitFields, type FormBinding } from './form-fields.js';
 import { TreeFieldset } from './tree-fieldset.js';
 import { canBeTarget, suggestTarget } from './target-suggestion.js';
 import {
@@ -350,17 +350,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
             )}
             <fieldset>
               <legend>Split</legend>
-              <div className="split-row">
-                {(['train', 'validation', 'test'] as const).map((k) => (
-                  <NumberField
-                    key={k}
-                    label={`${k} %`}
-                    value={form.split[k]}
-                    step={1}
-                    onChange={(v) => set('split', { ...form.split, [k]: v })}
-                  />
-                ))}
-              </div>
+              <SplitFields split={form.split} onChange={(v) => set('split', v)} />
               {fieldError('split')}
               <Field
                 label="Order"
