@@ -144,3 +144,18 @@ export function SplitFields({
     </div>
   );
 }
+
+/** The name the run's model is saved under (the dataset's by default). */
+export function ModelNameField({ value, onChange }: { value: string; onChange: (name: string) => void }) {
+  return (
+    <Field label="Save as model">
+      <input
+        aria-label="Model name"
+        data-testid="train-model-name"
+        value={value}
+        maxLength={200}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </Field>
+  );
+}

@@ -15,7 +15,7 @@ import {
 } from '../../../../shared/training-settings.js';
 import { formatCount } from '../../lib/format.js';
 import { TrainDialogFrame, useTrainStart } from './dialog-frame.js';
-import { ChoiceField, Field, NumberField, SplitFields } from './form-fields.js';
+import { ChoiceField, Field, ModelNameField, NumberField, SplitFields } from './form-fields.js';
 import { defaultImageForm, toImageRequest, validateImageForm, type ImageTrainForm } from './image-train-form.js';
 
 interface ImageTrainDialogProps {
@@ -93,15 +93,7 @@ export function ImageTrainDialog({ detail, profile, onClose, onStarted }: ImageT
           hint={AUGMENT_HINT[form.augment]}
           testId="train-augment"
         />
-        <Field label="Save as model">
-          <input
-            aria-label="Model name"
-            data-testid="train-model-name"
-            value={form.modelName}
-            maxLength={200}
-            onChange={(e) => set('modelName', e.target.value)}
-          />
-        </Field>
+        <ModelNameField value={form.modelName} onChange={(v) => set('modelName', v)} />
       </div>
 
       <details className="train-advanced" data-testid="train-advanced">

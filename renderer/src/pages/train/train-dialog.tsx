@@ -14,7 +14,7 @@ import {
   SEED,
 } from '../../../../shared/training-settings.js';
 import { TrainDialogFrame, useTrainStart } from './dialog-frame.js';
-import { Field, NumberField, SettingField, SplitFields, type FormBinding } from './form-fields.js';
+import { Field, ModelNameField, NumberField, SettingField, SplitFields, type FormBinding } from './form-fields.js';
 import { TreeFieldset } from './tree-fieldset.js';
 import { canBeTarget, suggestTarget } from './target-suggestion.js';
 import {
@@ -151,15 +151,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
           </select>
           {fieldError('model')}
         </Field>
-        <Field label="Save as model">
-          <input
-            aria-label="Model name"
-            data-testid="train-model-name"
-            value={form.modelName}
-            maxLength={200}
-            onChange={(e) => set('modelName', e.target.value)}
-          />
-        </Field>
+        <ModelNameField value={form.modelName} onChange={(v) => set('modelName', v)} />
       </div>
 
       <details className="train-advanced" data-testid="train-advanced">
