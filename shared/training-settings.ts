@@ -125,6 +125,7 @@ export const MODEL_KIND = {
     gbdt: 'Gradient-boosted trees',
     logistic_regression: 'Logistic regression',
     linear_regression: 'Linear regression',
+    cnn: 'Convolutional network (pictures)',
   }),
   default: 'mlp',
 } as const satisfies ChoiceSetting<string>;
@@ -145,6 +146,35 @@ export const MODEL_CHOICE = {
   label: 'Model',
   options: [{ value: 'auto', label: 'Automatic' }, ...MODEL_KIND.options],
   default: 'auto',
+} as const satisfies ChoiceSetting<string>;
+
+// The convolutional network on pictures (electron/core/training/cnn-model.ts).
+/** Depth and width: "small" is three blocks of 16/32/64 filters, "medium" four of 32/64/128/128. */
+export const CNN_PRESET = {
+  type: 'enum',
+  label: 'Network size',
+  options: options({ small: 'Small (3 blocks)', medium: 'Medium (4 blocks)' }),
+  default: 'small',
+} as const satisfies ChoiceSetting<string>;
+/** The square side pictures are stretched to; chosen from the pictures when empty (32 up to 32 px, else 64). */
+export const IMAGE_SIZE = {
+  type: 'integer',
+  label: 'Input size (px)',
+  min: 8,
+  // The medium preset at 128 px is about 400 M operations per picture, within the topology caps.
+  max: 128,
+  description: 'Chosen from the pictures when empty: 32 for pictures up to 32 px, else 64.',
+} as const satisfies NumberSetting;
+/** The input size a CNN trains at when none is asked for: 32 when every picture fits in 32 px, else 64. */
+export function defaultImageSize(largest: { width: number; height: number }): 32 | 64 {
+  return largest.width <= 32 && largest.height <= 32 ? 32 : 64;
+}
+/** How training pictures are varied each epoch: flips, shifts and crops, small rotations, colour jitter. */
+export const AUGMENT = {
+  type: 'enum',
+  label: 'Augmentation',
+  options: options({ none: 'None', light: 'Light', strong: 'Strong' }),
+  default: 'light',
 } as const satisfies ChoiceSetting<string>;
 
 // Gradient-boosted trees. Defaults are scikit-learn's HistGradientBoosting ones (max_iter 100,

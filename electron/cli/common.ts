@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { MethodInput, MethodName, MethodResult } from '../../shared/api.js';
+import type { ChoiceSetting, ChoiceValue } from '../../shared/training-settings.js';
 import { shellFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
 import { resolveHome } from '../core/paths.js';
@@ -12,7 +13,7 @@ export interface GlobalOptions {
   debug?: boolean;
 }
 
-/** The model kinds as the CLI's --model names them. */
+/** The table model kinds as the CLI's --model names them (a sweep's choices). */
 export const MODEL_KINDS = {
   logistic: 'logistic_regression',
   linear: 'linear_regression',
@@ -20,8 +21,11 @@ export const MODEL_KINDS = {
   gbdt: 'gbdt',
 } as const;
 
-/** What `cairn train --model` takes: a kind, or `auto` to train the candidates and keep the best. */
-export const TRAIN_MODELS = { ...MODEL_KINDS, auto: 'auto' } as const;
+/**
+ * What `cairn train --model` takes: a table's kind, the CNN (pictures), or `auto` to train the
+ * candidates and keep the best (the CNN on pictures).
+ */
+export const TRAIN_MODELS = { ...MODEL_KINDS, cnn: 'cnn', auto: 'auto' } as const;
 
 /** The engine's name for a `--model` value among `choices`, or undefined when none was given. */
 export function chosenModel<M extends Record<string, string>>(
@@ -29,16 +33,32 @@ export function chosenModel<M extends Record<string, string>>(
   name: string | undefined,
 ): M[keyof M] | undefined {
   if (name === undefined) return undefined;
-  if (!Object.hasOwn(choices, name)) {
-    const names = Object.keys(choices);
-    throw new Error(`--model must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, not "${name}"`);
-  }
+  if (!Object.hasOwn(choices, name)) throw notOneOf('--model', Object.keys(choices), name);
   return choices[name as keyof M];
 }
 
-/** The dataset a command's argument names: a path to a file is imported first (identical content is recognised, not duplicated). */
+/** The value of a choice setting's option (`--augment light`), or undefined when none was given. */
+export function chosenOption<S extends ChoiceSetting<string>>(
+  flag: string,
+  setting: S,
+  value: string | undefined,
+): ChoiceValue<S> | undefined {
+  if (value === undefined) return undefined;
+  const names = setting.options.map((o) => o.value);
+  if (!names.includes(value)) throw notOneOf(flag, names, value);
+  return value;
+}
+
+function notOneOf(flag: string, names: readonly string[], value: string): Error {
+  return new Error(`${flag} must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, not "${value}"`);
+}
+
+/**
+ * The dataset a command's argument names: a path to a file or a folder (of pictures in class
+ * folders) is imported first (identical content is recognised, not duplicated).
+ */
 export async function datasetOf(s: CairnService, ref: string): Promise<string> {
-  return existsSync(ref) && statSync(ref).isFile()
+  return existsSync(ref) && (statSync(ref).isFile() || statSync(ref).isDirectory())
     ? (await s.invoke('datasets.importNow', { path: ref })).datasetId
     : ref;
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import {
   autoChoiceOf,
+  IMAGE_LABEL_COLUMN,
   type Cell,
   type ImportResult,
   type MethodInput,
@@ -13,6 +14,7 @@ import {
   type RunProgress,
 } from '../../shared/api.js';
 import { HEADLINE_TEST_METRICS } from '../../shared/metrics.js';
+import { AUGMENT, CNN_PRESET } from '../../shared/training-settings.js';
 import { cairnVersion } from '../core/environment.js';
 import { shellFiles, uploadedFiles } from '../core/file-access.js';
 import { CairnService } from '../core/service.js';
@@ -20,6 +22,7 @@ import { layout, resolveHome } from '../core/paths.js';
 import {
   addListCommand,
   chosenModel,
+  chosenOption,
   datasetOf,
   TRAIN_MODELS,
   parseNumber,
@@ -74,7 +77,7 @@ interface ImportOptions {
 }
 
 interface TrainOptions {
-  target: string;
+  target?: string;
   task?: 'classification' | 'regression';
   model?: keyof typeof TRAIN_MODELS;
   epochs?: number;
@@ -82,6 +85,9 @@ interface TrainOptions {
   learningRate?: number;
   trees?: number;
   maxLeaves?: number;
+  imageSize?: number;
+  augment?: string;
+  preset?: string;
   seed?: number;
   json?: boolean;
 }
@@ -240,24 +246,35 @@ export function buildProgram(): Command {
 
   program
     .command('train <dataset>')
-    .description('train a model on a dataset (name, id, or a file to import first); saves it as a model version')
-    .requiredOption('--target <column>', 'the column to predict')
+    .description(
+      'train a model on a dataset (name, id, or a file or folder of pictures to import first); saves it as a model version',
+    )
+    .option('--target <column>', "the column to predict (a picture dataset's is each picture's label)")
     .option('--task <task>', "classification or regression (default: from the target's type)")
     .option(
       '--model <kind>',
-      'logistic, linear, mlp, gbdt (gradient-boosted trees) or auto (tries those that fit the task, keeps the best on the validation split) (default: mlp)',
+      'logistic, linear, mlp, gbdt (gradient-boosted trees), cnn (convolutional network, for pictures) or auto (tries those that fit the task, keeps the best on the validation split) (default: mlp for a table, cnn for pictures)',
     )
     .option('--epochs <n>', 'training epochs', parseNumber('int'))
     .option('--batch-size <n>', 'rows per training step', parseNumber('int'))
     .option('--learning-rate <x>', 'optimizer learning rate (for gbdt: shrinkage)', parseNumber('float'))
     .option('--trees <n>', 'gbdt: boosting rounds at most', parseNumber('int'))
     .option('--max-leaves <n>', 'gbdt: leaves per tree', parseNumber('int'))
+    .option(
+      '--image-size <n>',
+      'cnn: the side pictures are stretched to (default: 32 up to 32 px, else 64)',
+      parseNumber('int'),
+    )
+    .option('--augment <level>', 'cnn: none, light or strong (default: light)')
+    .option('--preset <size>', 'cnn: small or medium (default: small)')
     .option('--seed <n>', 'seeds the split, initial weights and batch order', parseNumber('int'))
     .option('--json', 'print the result as JSON')
     .action(async (ref: string, o: TrainOptions) => {
       if (o.task !== undefined && o.task !== 'classification' && o.task !== 'regression')
         throw new Error(`--task must be classification or regression, not "${String(o.task)}"`);
       const model = chosenModel(TRAIN_MODELS, o.model);
+      const augment = chosenOption('--augment', AUGMENT, o.augment);
+      const preset = chosenOption('--preset', CNN_PRESET, o.preset);
       await withService(program, 'cli', async (s) => {
         const bar = progressBar();
         const unsubscribe = s.events.subscribe((event, payload) => {
@@ -274,11 +291,18 @@ export function buildProgram(): Command {
         });
         let run: Run;
         try {
+          const dataset = await datasetOf(s, ref);
+          const pictures = (await s.invoke('datasets.get', { ref: dataset })).dataset.kind === 'images';
+          if (!pictures && o.target === undefined) throw new Error('--target is required: the column to predict');
           const req: MethodInput<'runs.startNow'> = {
-            dataset: await datasetOf(s, ref),
-            target: o.target,
+            dataset,
+            // A picture's label is a picture dataset's one target; the CNN its one model.
+            target: o.target ?? IMAGE_LABEL_COLUMN,
             task: o.task,
-            model,
+            model: model ?? (pictures ? 'cnn' : undefined),
+            imageSize: o.imageSize,
+            augment,
+            preset,
             epochs: o.epochs,
             batchSize: o.batchSize,
             learningRate: o.learningRate,

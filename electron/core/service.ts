@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
   Explanation,
+  PICTURES_UNEXPLAINED,
   type ColumnProfile,
   type ColumnType,
   type ExportFormat,
@@ -723,6 +724,11 @@ export class CairnService {
   private explain(req: MethodArg<'models.explain'>): MethodResult<'models.explain'> {
     const v = this.registry.resolve({ name: req.name, version: req.version, alias: req.alias });
     const run = v.runId ? this.runs.get(v.runId) : undefined;
+    if (run?.modelKind === 'cnn')
+      throw new CairnError(
+        'not_found',
+        `version ${v.version} of "${v.name}" is a picture model: ${PICTURES_UNEXPLAINED}`,
+      );
     const stored = (run?.metrics as { explanation?: unknown } | null | undefined)?.explanation;
     const parsed = Explanation.safeParse(stored);
     if (!parsed.success)

@@ -146,3 +146,6 @@ export const ExplainResult = z.object({
   explanation: Explanation,
 });
 export type ExplainResult = z.infer<typeof ExplainResult>;
+
+/** Why a picture model (a CNN) has no explanation: attributions are per feature, and its features are pixels. */
+export const PICTURES_UNEXPLAINED = 'explanations are not available for pictures';

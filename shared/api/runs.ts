@@ -2,12 +2,15 @@
 import { z } from 'zod';
 import {
   ACTIVATION,
+  AUGMENT,
   BATCH_SIZE,
+  CNN_PRESET,
   CLASS_WEIGHT,
   choiceSchema,
   COLSAMPLE,
   DROPOUT,
   EPOCHS,
+  IMAGE_SIZE,
   L2,
   LEARNING_RATE,
   MAX_DEPTH,
@@ -45,6 +48,7 @@ export const RunRequest = z.object({
   dataset: z.string().min(1),
   /** Dataset version number; the latest when absent. */
   version: z.number().int().positive().optional(),
+  /** A table's target column; an image dataset's is its label (IMAGE_LABEL_COLUMN), the only one it takes. */
   target: z.string().min(1),
   /** Inferred from the target's type when absent. */
   task: TaskName.optional(),
@@ -72,6 +76,11 @@ export const RunRequest = z.object({
   subsample: numberSchema(SUBSAMPLE).optional(),
   colsample: numberSchema(COLSAMPLE).optional(),
   loss: choiceSchema(TREE_LOSS).optional(),
+  // The convolutional network only (model: 'cnn', on an image dataset).
+  preset: choiceSchema(CNN_PRESET).optional(),
+  /** The side pictures are stretched to; chosen from the pictures when absent. */
+  imageSize: numberSchema(IMAGE_SIZE).optional(),
+  augment: choiceSchema(AUGMENT).optional(),
   epochs: numberSchema(EPOCHS).optional(),
   batchSize: numberSchema(BATCH_SIZE).optional(),
   learningRate: numberSchema(LEARNING_RATE).optional(),
@@ -169,6 +178,21 @@ export const Run = z.object({
   finishedAt: z.string().nullable(),
 });
 export type Run = z.infer<typeof Run>;
+
+/**
+ * One test picture's prediction, as a picture model's run records them all (`run.metrics.pictures`):
+ * what a confusion-matrix cell's pictures and the most confident mistakes are picked from.
+ */
+export const PicturePrediction = z.object({
+  /** The picture's content sha256 (its id in the gallery and its thumbnail's name). */
+  id: z.string(),
+  file: z.string(),
+  label: z.string(),
+  predicted: z.string(),
+  /** The predicted class's probability. */
+  probability: z.number(),
+});
+export type PicturePrediction = z.infer<typeof PicturePrediction>;
 
 /**
  * A run as the runs table shows it: everything but the bulky parts (history, preprocessing,

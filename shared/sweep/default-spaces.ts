@@ -43,4 +43,11 @@ export const DEFAULT_SPACES: Readonly<Record<ModelKind, SearchSpace>> = {
   },
   logistic_regression: LINEAR,
   linear_regression: LINEAR,
+  // A CNN from scratch: Adam's rate around Keras' 1e-3 on a log scale, and the batch size; each
+  // trial is costly on a CPU, so the epochs stay few.
+  cnn: {
+    learningRate: { type: 'log', min: 1e-4, max: 1e-2 },
+    batchSize: { type: 'choice', values: [16, 32, 64] },
+    epochs: { type: 'fixed', value: 20 },
+  },
 };

@@ -32,6 +32,8 @@ export type ModelKind = ChoiceValue<typeof MODEL_KIND>;
 
 const NETWORKS = ['mlp', 'logistic_regression', 'linear_regression'] as const satisfies readonly ModelKind[];
 const ALL = [...NETWORKS, 'gbdt'] as const satisfies readonly ModelKind[];
+/** The kinds trained by the train loop: the networks above and the CNN (which has no L2 penalty). */
+const LOOP = [...NETWORKS, 'cnn'] as const satisfies readonly ModelKind[];
 
 export interface SweepParameter {
   setting: NumberSetting | ChoiceSetting<string>;
@@ -45,13 +47,13 @@ export interface SweepParameter {
  * takes the same values (Optuna's examples tune an MLP the same way: n_layers, then units).
  */
 export const SWEEP_PARAMETERS = {
-  learningRate: { setting: LEARNING_RATE, kinds: ALL },
+  learningRate: { setting: LEARNING_RATE, kinds: [...ALL, 'cnn'] },
   l2: { setting: L2, kinds: ALL },
-  seed: { setting: SEED, kinds: ALL },
-  classWeight: { setting: CLASS_WEIGHT, kinds: ['mlp', 'logistic_regression', 'gbdt'] },
-  epochs: { setting: EPOCHS, kinds: NETWORKS },
-  batchSize: { setting: BATCH_SIZE, kinds: NETWORKS },
-  optimizer: { setting: OPTIMIZER, kinds: NETWORKS },
+  seed: { setting: SEED, kinds: [...ALL, 'cnn'] },
+  classWeight: { setting: CLASS_WEIGHT, kinds: ['mlp', 'logistic_regression', 'gbdt', 'cnn'] },
+  epochs: { setting: EPOCHS, kinds: LOOP },
+  batchSize: { setting: BATCH_SIZE, kinds: LOOP },
+  optimizer: { setting: OPTIMIZER, kinds: LOOP },
   layers: { setting: HIDDEN_LAYERS, kinds: ['mlp'] },
   units: { setting: UNITS, kinds: ['mlp'] },
   dropout: { setting: DROPOUT, kinds: ['mlp'] },

@@ -1,7 +1,7 @@
 // Image datasets in the browser UI: a folder of class folders imported by the CLI opens as its
 // picture page (class chart, sizes, duplicates across classes, unreadable files, a gallery whose
-// thumbnails load from the token-guarded host and that scrolls to its last picture); Train says
-// CNN training is not there yet; a .zip of pictures uploads and imports from the page.
+// thumbnails load from the token-guarded host and that scrolls to its last picture); Train opens
+// the CNN's dialog; a .zip of pictures uploads and imports from the page.
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -72,10 +72,21 @@ describe.skipIf(!canRun)('image datasets in the browser UI', () => {
     await expect.poll(() => status.getAttribute('data-total')).toBe('3');
     await thumbnailLoaded(page, '[data-testid="image-tile"][data-position="2"]');
 
-    // No table form for pictures: Train says why.
+    // Pictures train a CNN: Train opens its dialog, not the table form.
     await page.getByTestId('train-open').click();
-    expect(await page.getByTestId('train-unavailable').textContent()).toContain('CNN');
-    expect(await page.locator('.train-dialog').count()).toBe(0);
+    const dialog = page.getByTestId('image-train-dialog');
+    await dialog.waitFor();
+    expect(await page.getByTestId('train-dialog').count()).toBe(0);
+    expect(await page.getByTestId('train-model').inputValue()).toBe('cnn');
+    expect(await page.getByTestId('train-image-size').getAttribute('placeholder')).toBe('automatic');
+    await dialog.locator('summary').click();
+    expect(await seriousViolations(page)).toEqual([]);
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: width === 1280 ? 800 : 1080 });
+      await shot(page, `42-image-train-dialog-${width}`);
+    }
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
 
     expect(await seriousViolations(page)).toEqual([]);
     for (const width of [1280, 1920]) {

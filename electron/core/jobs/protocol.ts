@@ -5,6 +5,7 @@ import type { ExplainSavedInput } from '../explain/explain-saved-run.js';
 import type { ImageImportInput, ImageImportOutcome } from '../datasets/images/import-images.js';
 import type { ImportInput, ImportOutcome } from '../datasets/import-file.js';
 import type { TrainInput, TrainOutcome, TrainProgress } from '../training/run-training.js';
+import type { ImageTrainInput } from '../training/train-images.js';
 
 /**
  * What a job process does: the kinds the contract reports on (import, train), and 'explain', the
@@ -15,7 +16,8 @@ export type JobProcessKind = JobKind | 'explain';
 export interface JobInputs {
   /** A table file, or pictures (a folder, a zip, or a list of paths). */
   import: ImportInput | ImageImportInput;
-  train: TrainInput;
+  /** A table's columns, or an image dataset's pictures. */
+  train: TrainInput | ImageTrainInput;
   explain: ExplainSavedInput;
 }
 export interface JobOutputs {

@@ -6,8 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { settingsAutoChooses, type EpochRecord, type MethodArg, type Run } from '../../../shared/api.js';
-import { SEED } from '../../../shared/training-settings.js';
+import {
+  IMAGE_LABEL_COLUMN,
+  settingsAutoChooses,
+  type EpochRecord,
+  type MethodArg,
+  type Run,
+} from '../../../shared/api.js';
+import { MODEL_KIND, SEED } from '../../../shared/training-settings.js';
 import type { DatasetsRepo, StoredVersion } from '../db/datasets-repo.js';
 import type { RunsRepo } from '../db/runs-repo.js';
 import { fsyncDir } from '../durable-fs.js';
@@ -19,6 +25,7 @@ import type { TrainInput, TrainOutcome } from '../training/run-training.js';
 import { boostingOf } from '../training/gbdt/boosting-params.js';
 import { DEFAULT_FRACTIONS } from '../training/splits.js';
 import type { JobRunner } from './job-runner.js';
+import type { JobInputs } from './protocol.js';
 
 /** What the queue uses of the host. */
 export interface RunQueueDeps {
@@ -102,16 +109,14 @@ export class RunQueue {
   }
 
   /** Records a queued run and puts it at the back of the host's FIFO. */
-  enqueue(req: MethodArg<'runs.start'>, options: EnqueueOptions = {}): QueuedRun {
+  enqueue(request: MethodArg<'runs.start'>, options: EnqueueOptions = {}): QueuedRun {
+    let req = request;
     if (this.closing) throw new CairnError('cancelled', 'Cairn is closing');
     const v = this.deps.resolveVersion(req.dataset, req.version);
     const dataset = this.deps.datasets.find(v.datasetId);
-    // The models here read tables; a picture dataset's version is its index, not features.
-    if (v.images)
-      throw new CairnError(
-        'invalid_argument',
-        `${dataset?.name ?? req.dataset} holds pictures; the models Cairn trains read tables`,
-      );
+    // 'auto' on pictures means the one kind that reads them.
+    if (v.images && req.model === 'auto') req = { ...req, model: 'cnn' };
+    checkDataKind(req, dataset?.name ?? req.dataset, v.images !== undefined);
     const chosenByAuto = req.model === 'auto' ? settingsAutoChooses(req) : [];
     if (chosenByAuto.length > 0)
       throw new CairnError(
@@ -169,7 +174,22 @@ export class RunQueue {
   }
 
   /** What a train job is given for a run request on a dataset version (also what explain() re-reads). */
-  private trainInput(versionId: string, req: MethodArg<'runs.start'>, workDir: string): TrainInput {
+  private trainInput(versionId: string, req: MethodArg<'runs.start'>, workDir: string): JobInputs['train'] {
+    const v = this.deps.version(versionId);
+    if (!v.images) return this.tableTrainInput(versionId, req, workDir);
+    return {
+      kind: 'images',
+      indexFile: this.deps.dataFile(v),
+      datasetDir: path.join(this.deps.paths.datasets, v.datasetId),
+      model: { kind: 'cnn', preset: req.preset, imageSize: req.imageSize, augment: req.augment },
+      train: trainSettings(req),
+      fractions: req.split,
+      workDir,
+    };
+  }
+
+  /** A table run's job input: its columns, target, features and model settings. */
+  private tableTrainInput(versionId: string, req: MethodArg<'runs.start'>, workDir: string): TrainInput {
     const v = this.deps.version(versionId);
     return {
       dataFile: this.deps.dataFile(v),
@@ -185,15 +205,7 @@ export class RunQueue {
         ...(req.l2 !== undefined ? { l2: req.l2 } : {}),
         ...(req.model === 'gbdt' ? { boosting: boostingOf(req) } : {}),
       },
-      train: {
-        epochs: req.epochs,
-        batchSize: req.batchSize,
-        learningRate: req.learningRate,
-        optimizer: req.optimizer,
-        classWeight: req.classWeight,
-        seed: req.seed ?? SEED.default,
-        ...(req.earlyStopping ? { earlyStopping: req.earlyStopping } : {}),
-      },
+      train: trainSettings(req),
       fractions: req.split,
       timeColumn: req.timeColumn,
       splitColumn: req.splitColumn,
@@ -286,7 +298,7 @@ export class RunQueue {
       const explanation = await this.deps.jobs.start(
         'explain',
         {
-          train: this.trainInput(run.datasetVersionId, req, workDir),
+          train: this.tableTrainInput(run.datasetVersionId, req, workDir),
           modelDir: this.deps.registry.dirOf(version),
           sha256: version.sha256,
         },
@@ -343,4 +355,53 @@ export class RunQueue {
     }
     await Promise.all(training.map((t) => t.done));
   }
+}
+
+/** The training loop's settings of a run request, the same for tables and pictures. */
+function trainSettings(req: MethodArg<'runs.start'>): TrainInput['train'] {
+  return {
+    epochs: req.epochs,
+    batchSize: req.batchSize,
+    learningRate: req.learningRate,
+    optimizer: req.optimizer,
+    classWeight: req.classWeight,
+    seed: req.seed ?? SEED.default,
+    ...(req.earlyStopping ? { earlyStopping: req.earlyStopping } : {}),
+  };
+}
+
+/**
+ * Refuses a model kind on data it cannot read, before the run is recorded: the CNN reads pictures
+ * and only it does; a picture dataset's target is its label, split by label, with no columns.
+ */
+function checkDataKind(req: MethodArg<'runs.start'>, dataset: string, pictures: boolean): void {
+  const bad = (message: string, details?: Record<string, unknown>) =>
+    new CairnError('invalid_argument', message, details);
+  const label = MODEL_KIND.options.find((o) => o.value === req.model)?.label ?? req.model;
+  if (!pictures) {
+    if (req.model === 'cnn')
+      throw bad(`A convolutional network trains on pictures, and ${dataset} is a table: pick another model for it.`);
+    const pictureSettings = (['preset', 'imageSize', 'augment'] as const).filter((k) => req[k] !== undefined);
+    if (pictureSettings.length > 0)
+      throw bad(`${pictureSettings.join(', ')} apply to pictures only, and ${dataset} is a table.`, {
+        settings: pictureSettings,
+      });
+    return;
+  }
+  if (req.model !== 'cnn')
+    throw bad(`${dataset} holds pictures: train a convolutional network on it (model cnn); ${label} reads tables.`, {
+      model: req.model,
+    });
+  if (req.target !== IMAGE_LABEL_COLUMN)
+    throw bad(`A picture dataset's target is each picture's ${IMAGE_LABEL_COLUMN}, not "${req.target}".`, {
+      target: req.target,
+    });
+  const tableSettings = (
+    ['features', 'timeColumn', 'splitColumn', 'hiddenLayers', 'l2', 'trees', 'maxLeaves', 'maxDepth'] as const
+  ).filter((k) => req[k] !== undefined);
+  if (tableSettings.length > 0)
+    throw bad(`${tableSettings.join(', ')} apply to tables only, and ${dataset} holds pictures.`, {
+      settings: tableSettings,
+    });
+  if (req.task === 'regression') throw bad(`A picture model predicts its label: a regression task does not apply.`);
 }

@@ -1,6 +1,7 @@
 // One model version loaded for serving: its predictor (network or trees), compiled input check,
 // output decoding and, made on first use, its row explainer. A network's calls run inside tf.tidy,
 // so no tensor outlives the call that made it.
+import { PICTURES_UNEXPLAINED } from '../../../shared/api.js';
 import type { KernelShapOptions } from '../explain/kernel-shap.js';
 import { rowExplainer, type RowExplainer } from '../explain/row-explainer.js';
 import { loadArtifacts, type ModelCard } from '../training/artifacts.js';
@@ -102,6 +103,7 @@ export async function loadServedModel(spec: ServedModel): Promise<LoadedModel> {
   const linear = model && card.modelKind !== 'mlp' ? denseChain(model, width)?.[0] : undefined;
   let explainer: RowExplainer | { unavailable: string } | undefined;
   const explainable = (kernel: KernelShapOptions) => {
+    if (preprocess.image) return { unavailable: PICTURES_UNEXPLAINED };
     if (!trees && !linear && !explainSample) return { unavailable: NO_BACKGROUND };
     return rowExplainer(
       {

@@ -12,12 +12,17 @@ import { MAX_ONE_HOT } from '../training/preprocess.js';
 /** A job process's peak before its data: Node, DuckDB and TensorFlow.js loaded, rounded up. */
 export const JOB_BASELINE_BYTES = 280e6;
 /** Peak bytes per encoded cell: networks keep float64 columns, float32 splits and their tensors; trees keep bins. */
-const BYTES_PER_CELL: Record<ModelKindName, number> = {
+const BYTES_PER_CELL: Record<Exclude<ModelKindName, 'cnn'>, number> = {
   mlp: 110,
   logistic_regression: 110,
   linear_regression: 110,
   gbdt: 32,
 };
+/**
+ * A CNN keeps each picture's 8-bit pixels at its input size (64 × 64 × 3 at most by default) and a
+ * float copy of a batch: two bytes a pixel value is a rough upper bound, not a measured figure.
+ */
+const CNN_BYTES_PER_PICTURE = 64 * 64 * 3 * 2;
 /** Free memory left to the host and the rest of the machine: trials may use the rest. */
 const HEADROOM = 0.8;
 
@@ -30,6 +35,8 @@ export interface MachineFigures {
 
 /** One trial's estimated peak: the baseline plus rows × encoded width × the kind's bytes per cell. */
 export function trialPeakBytes(model: ModelKindName, rows: number, columns: readonly ColumnProfile[]): number {
+  // A picture dataset's rows are pictures, and its columns the index's, not features.
+  if (model === 'cnn') return JOB_BASELINE_BYTES + rows * CNN_BYTES_PER_PICTURE;
   // A network one-hot encodes categories (up to MAX_ONE_HOT a column); trees read one code a column.
   const width = columns.reduce(
     (w, c) =>

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../../shared/api.js';
+import { registerWasmConvGradients } from './wasm-conv-gradients.js';
 
 export interface BackendChoice {
   name: BackendName;
@@ -18,7 +19,10 @@ let chosen: Promise<BackendChoice> | undefined;
 async function tryBackend(name: BackendName): Promise<void> {
   // eslint-disable-next-line cairn/layers -- the optional native package, named by a variable on purpose (above)
   if (name === 'tensorflow') await import(TFJS_NODE);
-  if (name === 'wasm') transposeBeforeWasmMatMul();
+  if (name === 'wasm') {
+    transposeBeforeWasmMatMul();
+    registerWasmConvGradients();
+  }
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
   await tf.ready();

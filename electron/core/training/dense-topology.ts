@@ -13,8 +13,8 @@ type DenseActivation = (typeof ACTIVATIONS)[number];
 const MAX_LAYERS = 33;
 
 /** tfjs layer names as buildModel gets them (dense_Dense3, seeded_dropout_SeededDropout1). */
-const LayerName = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'not a layer name tfjs gives');
-const Seed = z
+export const LayerName = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'not a layer name tfjs gives');
+export const Seed = z
   .number()
   .int()
   .min(0)
@@ -22,7 +22,7 @@ const Seed = z
 const Width = z.number().int().min(1).max(TOPOLOGY_CAPS.activationsPerRow);
 
 /** tf.initializers.glorotUniform, as saved. */
-const GlorotUniform = z.strictObject({
+export const GlorotUniform = z.strictObject({
   class_name: z.literal('VarianceScaling'),
   config: z.strictObject({
     scale: z.literal(1),
@@ -31,7 +31,7 @@ const GlorotUniform = z.strictObject({
     seed: Seed,
   }),
 });
-const Zeros = z.strictObject({ class_name: z.literal('Zeros'), config: z.strictObject({}) });
+export const Zeros = z.strictObject({ class_name: z.literal('Zeros'), config: z.strictObject({}) });
 /** tf.regularizers.l2, as saved (ModelParams bounds l2 to [0, 10]). */
 const L1L2 = z.strictObject({
   class_name: z.literal('L1L2'),
@@ -56,7 +56,7 @@ const DenseConfig = z.strictObject({
   dtype: z.literal('float32').optional(),
 });
 
-const SeededDropoutConfig = z.strictObject({
+export const SeededDropoutConfig = z.strictObject({
   name: LayerName,
   trainable: z.boolean(),
   rate: z.number().min(0).max(0.9),
@@ -67,34 +67,72 @@ const SeededDropoutConfig = z.strictObject({
 const LAYER_CONFIGS = { Dense: DenseConfig, SeededDropout: SeededDropoutConfig } as const;
 type LayerClass = keyof typeof LAYER_CONFIGS;
 
-const Layer = z.strictObject({ class_name: z.string().max(128), config: z.record(z.string(), z.unknown()) });
+export const Layer = z.strictObject({ class_name: z.string().max(128), config: z.record(z.string(), z.unknown()) });
 
-const Sequential = z.strictObject({
-  class_name: z.literal('Sequential'),
-  config: z.strictObject({ name: LayerName, layers: z.array(z.unknown()).min(1).max(MAX_LAYERS) }),
-  keras_version: z.string().max(64),
-  backend: z.string().max(64),
-});
+/** A tfjs Sequential model's topology of at most `maxLayers` layers (each checked by its kind). */
+export function sequentialOf(maxLayers: number) {
+  return z.strictObject({
+    class_name: z.literal('Sequential'),
+    config: z.strictObject({ name: LayerName, layers: z.array(z.unknown()).min(1).max(maxLayers) }),
+    keras_version: z.string().max(64),
+    backend: z.string().max(64),
+  });
+}
+const Sequential = sequentialOf(MAX_LAYERS);
 
-const WeightSpec = z.strictObject({
+export const WeightSpec = z.strictObject({
   name: z.string().max(300),
-  shape: z.array(z.number().int().nonnegative()).max(2),
+  shape: z.array(z.number().int().nonnegative()).max(4),
   dtype: z.literal('float32'),
 });
+export type WeightSpec = z.infer<typeof WeightSpec>;
 
-const ModelJson = z.strictObject({
-  format: z.literal('layers-model'),
-  generatedBy: z.string().max(128).optional(),
-  convertedBy: z.null().optional(),
-  modelTopology: z.unknown(),
-  // Bare-name checks on the paths are the callers' (they know the folder or the zip).
-  weightsManifest: z.tuple([
-    z.strictObject({ paths: z.tuple([z.string().max(200)]), weights: z.array(WeightSpec).max(2 * MAX_LAYERS) }),
-  ]),
-});
+/** model.json as saveArtifacts writes it, listing at most `maxWeights` weights in one file. */
+export function modelJsonOf(maxWeights: number) {
+  return z.strictObject({
+    format: z.literal('layers-model'),
+    generatedBy: z.string().max(128).optional(),
+    convertedBy: z.null().optional(),
+    modelTopology: z.unknown(),
+    // Bare-name checks on the paths are the callers' (they know the folder or the zip).
+    weightsManifest: z.tuple([
+      z.strictObject({ paths: z.tuple([z.string().max(200)]), weights: z.array(WeightSpec).max(maxWeights) }),
+    ]),
+  });
+}
+const ModelJson = modelJsonOf(2 * MAX_LAYERS);
+
+/** A model.json and its Sequential topology parsed by a kind's schemas, or why they do not parse. */
+export function parseSequentialJson(
+  value: unknown,
+  modelJson: ReturnType<typeof modelJsonOf>,
+  sequential: ReturnType<typeof sequentialOf>,
+): { ok: false; reason: string } | { ok: true; json: z.infer<typeof modelJson>; seq: z.infer<typeof sequential> } {
+  const json = modelJson.safeParse(value);
+  if (!json.success) return { ok: false, reason: `model.json ${firstIssue(json.error)}` };
+  const seq = sequential.safeParse(json.data.modelTopology);
+  if (!seq.success)
+    return { ok: false, reason: `the topology is not a Sequential model Cairn builds (${firstIssue(seq.error)})` };
+  return { ok: true, json: json.data, seq: seq.data };
+}
+
+/** Why a weights manifest is not exactly `want` (names and shapes, in order), or undefined when it is. */
+export function weightsMismatch(
+  weights: readonly WeightSpec[],
+  want: readonly { name: string; shape: number[] }[],
+): string | undefined {
+  if (weights.length !== want.length)
+    return `the weights manifest lists ${weights.length} weights where the topology has ${want.length}`;
+  for (const [i, w] of want.entries()) {
+    const got = weights[i]!;
+    if (got.name !== w.name || got.shape.length !== w.shape.length || got.shape.some((n, k) => n !== w.shape[k]))
+      return `weight ${i + 1} of the weights manifest should be ${w.name} [${w.shape.join(', ')}] as the topology says, not ${JSON.stringify(got.name.slice(0, 128))} [${got.shape.join(', ')}]`;
+  }
+  return undefined;
+}
 
 /** The first zod issue as `where: what`. */
-function firstIssue(error: z.ZodError, prefix = ''): string {
+export function firstIssue(error: z.ZodError, prefix = ''): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid';
   const where = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
@@ -111,12 +149,10 @@ interface Options {
 /** The allow-list of a Sequential chain of Dense layers as buildModel makes it. */
 export function denseChainTopology(options: Options): KindTopology {
   return (value) => {
-    const json = ModelJson.safeParse(value);
-    if (!json.success) return { ok: false, reason: `model.json ${firstIssue(json.error)}` };
-    const seq = Sequential.safeParse(json.data.modelTopology);
-    if (!seq.success)
-      return { ok: false, reason: `the topology is not a Sequential model Cairn builds (${firstIssue(seq.error)})` };
-    const raw = seq.data.config.layers;
+    const parsed = parseSequentialJson(value, ModelJson, Sequential);
+    if (!parsed.ok) return parsed;
+    const { json, seq } = parsed;
+    const raw = seq.config.layers;
     const layers: { class_name: LayerClass; config: Record<string, unknown> }[] = [];
     const denses: { name: string; inputs: number; units: number }[] = [];
     const names = new Set<string>();
@@ -176,20 +212,9 @@ export function denseChainTopology(options: Options): KindTopology {
       { name: `${d.name}/kernel`, shape: [d.inputs, d.units] },
       { name: `${d.name}/bias`, shape: [d.units] },
     ]);
-    const [group] = json.data.weightsManifest;
-    if (group.weights.length !== want.length)
-      return {
-        ok: false,
-        reason: `the weights manifest lists ${group.weights.length} weights where the topology has ${want.length}`,
-      };
-    for (const [i, w] of want.entries()) {
-      const got = group.weights[i] as z.infer<typeof WeightSpec>;
-      if (got.name !== w.name || got.shape.length !== w.shape.length || got.shape.some((n, k) => n !== w.shape[k]))
-        return {
-          ok: false,
-          reason: `weight ${i + 1} of the weights manifest should be ${w.name} [${w.shape.join(', ')}] as the topology says, not ${JSON.stringify(got.name.slice(0, 128))} [${got.shape.join(', ')}]`,
-        };
-    }
+    const [group] = json.weightsManifest;
+    const mismatch = weightsMismatch(group.weights, want);
+    if (mismatch) return { ok: false, reason: mismatch };
     const cost: ModelCost = { params: 0, flopsPerRow: 0, activationsPerRow: denses[0]?.inputs ?? 0 };
     for (const d of denses) {
       cost.params += d.inputs * d.units + d.units;
@@ -198,7 +223,7 @@ export function denseChainTopology(options: Options): KindTopology {
       cost.activationsPerRow = Math.max(cost.activationsPerRow, d.units);
     }
     const modelJson: CheckedModelJson = {
-      modelTopology: { ...seq.data, config: { ...seq.data.config, layers } },
+      modelTopology: { ...seq, config: { ...seq.config, layers } },
       weightsManifest: [group],
     };
     return { ok: true, cost, modelJson };

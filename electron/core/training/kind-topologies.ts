@@ -1,20 +1,22 @@
 // The catalogue of what each model kind's model.json may contain (topology.ts says why). Logistic
 // and linear regression are one Dense layer; the MLP is a chain of Dense and SeededDropout layers:
-// models.ts's buildModel makes all three. A new network kind adds its entry here, next to its
+// models.ts's buildModel makes all three. The CNN is cnn-model.ts's (cnn-topology.ts). A new network kind adds its entry here, next to its
 // builder; tree models have no model.json (artifacts.ts checks their trees.json instead).
 import { denseChainTopology } from './dense-topology.js';
-import type { DenseKind } from './models.js';
+import { cnnTopology } from './cnn-topology.js';
+import type { NetworkKind } from './models.js';
 import { overCaps, type KindTopology, type TopologyCheck } from './topology.js';
 
-const TOPOLOGIES: Record<DenseKind, KindTopology> = {
+const TOPOLOGIES: Record<NetworkKind, KindTopology> = {
   logistic_regression: denseChainTopology({ hidden: false, output: ['softmax'] }),
   linear_regression: denseChainTopology({ hidden: false, output: ['linear'] }),
   mlp: denseChainTopology({ hidden: true, output: ['softmax', 'linear'] }),
+  cnn: cnnTopology,
 };
 
 /** Checks a parsed model.json against the allow-list of `kind` (the card's modelKind) and the caps. */
 export function checkModelTopology(kind: string, modelJson: unknown): TopologyCheck {
-  const topology = Object.hasOwn(TOPOLOGIES, kind) ? TOPOLOGIES[kind as DenseKind] : undefined;
+  const topology = Object.hasOwn(TOPOLOGIES, kind) ? TOPOLOGIES[kind as NetworkKind] : undefined;
   if (!topology)
     return { ok: false, reason: `the model kind ${JSON.stringify(kind.slice(0, 64))} is not one Cairn builds` };
   const checked = topology(modelJson);

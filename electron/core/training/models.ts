@@ -13,12 +13,14 @@ export type Task = z.infer<typeof Task>;
 
 export const ModelKind = choiceSchema(MODEL_KIND);
 export type ModelKind = z.infer<typeof ModelKind>;
-/** The kinds that are a chain of Dense layers, built with TensorFlow.js (buildModel); 'gbdt' is trees. */
-export type DenseKind = Exclude<ModelKind, 'gbdt'>;
+/** The kinds saved as a TensorFlow.js network (model.json and weights); 'gbdt' is trees. */
+export type NetworkKind = Exclude<ModelKind, 'gbdt'>;
+/** The kinds that are a chain of Dense layers (buildModel); 'cnn' is cnn-model.ts's. */
+export type DenseKind = Exclude<NetworkKind, 'cnn'>;
 
-/** Whether a kind is a TensorFlow.js network (saved as model.json and weights) rather than trees. */
+/** Whether a kind is a chain of Dense layers buildModel makes. */
 export function isDenseKind(kind: ModelKind): kind is DenseKind {
-  return kind !== 'gbdt';
+  return kind !== 'gbdt' && kind !== 'cnn';
 }
 
 export const Activation = z.enum(['relu', 'tanh', 'elu', 'selu', 'sigmoid', 'softplus', 'linear']);
@@ -135,7 +137,8 @@ export function checkShape(kind: ModelKind, shape: ModelShape): number {
  */
 export function buildModel(input: ModelParamsInput, shape: ModelShape, seed: number): tf.Sequential {
   const params = ModelParams.parse(input);
-  if (!isDenseKind(params.kind)) throw new CairnError('internal', 'buildModel builds networks; trees train elsewhere');
+  if (!isDenseKind(params.kind))
+    throw new CairnError('internal', 'buildModel builds dense networks; trees and CNNs train elsewhere');
   const units = checkShape(params.kind, shape);
   // One seed per layer, from the run's seed, so layers of equal shape do not start equal.
   const random = seededRandom(seed);

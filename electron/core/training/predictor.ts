@@ -17,16 +17,22 @@ export interface Predictor {
 
 /** Rows per tfjs call: bounds the tensors one call holds for a large input. */
 const TF_BATCH = 8192;
+/**
+ * Input values per tfjs call at most: a picture model's rows are thousands of numbers wide and its
+ * convolutions hold many times its input, so it scores fewer rows per call than a table's model.
+ */
+const TF_BATCH_VALUES = 1 << 22;
 
 /** A network's predictor: the plain forward pass where it applies, else tfjs in batches. */
 export function networkPredictor(model: tf.LayersModel, width: number, units: number): Predictor {
   const forward = compileDenseForward(model, width);
+  const batch = Math.max(1, Math.min(TF_BATCH, Math.floor(TF_BATCH_VALUES / width)));
   const predict =
     forward ??
     ((x: Float32Array, n: number): Float32Array => {
       const out = new Float32Array(n * units);
-      for (let start = 0; start < n; start += TF_BATCH) {
-        const rows = Math.min(TF_BATCH, n - start);
+      for (let start = 0; start < n; start += batch) {
+        const rows = Math.min(batch, n - start);
         const y = tf.tidy(() => {
           const input = tf.tensor2d(x.subarray(start * width, (start + rows) * width), [rows, width]);
           return (model.predict(input) as tf.Tensor).dataSync() as Float32Array;

@@ -12,7 +12,7 @@ import { chooseColumns, readColumns, type ColumnData, type ColumnRead, type Colu
 import type { PreprocessManifest } from './manifest.js';
 import { scalarScores } from '../../../shared/metrics.js';
 import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './evaluation-metrics.js';
-import type { AutoChoice, Explanation } from '../../../shared/api.js';
+import type { AutoChoice, Explanation, PicturePrediction } from '../../../shared/api.js';
 import { explainRun, type RunToExplain } from '../explain/explain-run.js';
 import { explainSampleJson } from '../explain/explain-sample.js';
 import type { DenseWeights } from '../explain/linear-shap.js';
@@ -32,6 +32,7 @@ import {
 import { trainModel, type EpochLogs } from './train-loop.js';
 import { TrainParams } from './train-params.js';
 import { TREE_LEARNING_RATE } from '../../../shared/training-settings.js';
+import type { ImageTrainInput } from './train-images.js';
 
 /** Fewer rows with a target than this cannot make a training, validation and test split worth the name. */
 export const MIN_ROWS = 10;
@@ -43,8 +44,9 @@ export const MAX_INTEGER_CLASSES = 20;
  * 0.001, 50 epochs of a table of a few hundred rows are a few hundred Adam steps: the MLP stops
  * short (a 300-row checkerboard: 70% accuracy, 84% at 0.003) and the logistic model far short
  * (iris: 58% against scikit-learn's 95%, 95% at 0.03). test/quality/sklearn-parity.test.ts holds the bar.
+ * A CNN keeps Adam's 0.001 (Keras' default): batch norm makes its steps well scaled already.
  */
-export const CLASSIFICATION_LEARNING_RATE = { mlp: 0.003, logistic_regression: 0.03 } as const;
+export const CLASSIFICATION_LEARNING_RATE = { mlp: 0.003, logistic_regression: 0.03, cnn: 0.001 } as const;
 
 /**
  * A classifier's L2 penalty where the request names none, in place of ModelParams' 0: 1 / training
@@ -133,6 +135,8 @@ export interface TrainOutcome {
     explanation?: Explanation;
     /** An automatic run's leaderboard (auto-model.ts). */
     auto?: AutoChoice;
+    /** A picture model's prediction of every test picture (train-images.ts). */
+    pictures?: PicturePrediction[];
   };
   /** The saved model folder inside workDir, and the sha256 of its artifact manifest. */
   artifactDir: string;
@@ -502,7 +506,16 @@ export async function finishRun(
 }
 
 /** Runs one training job end to end; see the file comment. An 'auto' model is auto-model.ts's. */
-export async function runTraining(input: TrainInput, onProgress: (p: TrainProgress) => void): Promise<TrainOutcome> {
+export async function runTraining(
+  input: TrainInput | ImageTrainInput,
+  onProgress: (p: TrainProgress) => void,
+): Promise<TrainOutcome> {
+  if ('kind' in input) {
+    const { runImageTraining } = await import('./train-images.js');
+    return runImageTraining(input, onProgress);
+  }
+  if (input.model.kind === 'cnn')
+    throw bad('A convolutional network trains on pictures: pick an image dataset, or another model for a table.');
   if (input.model.kind === 'auto') {
     const { runAutoTraining } = await import('./auto-model.js');
     return runAutoTraining(input, onProgress);

@@ -18,11 +18,25 @@ import type { EarlyStopping, TrainParams } from './train-params.js';
 /** Metrics of one epoch as tfjs reports them: loss, acc, and val_ versions when validating. */
 export type EpochLogs = Record<string, number>;
 
-/** Rows as typed arrays: x row-major n×nFeatures; y class indices 0..k-1 or numeric targets. */
+/**
+ * Rows as typed arrays: x row-major n×nFeatures, or a function that writes the features of rows
+ * `rows` into `out` (row-major) when a batch is made (pictures: decoded once, then varied per
+ * batch by augmentation, and never all held as float features at once); y class indices 0..k-1
+ * or numeric targets.
+ */
 export interface TrainData {
-  x: Float32Array;
+  x: Float32Array | BatchFeatures;
   y: Int32Array | Float32Array | Float64Array;
 }
+
+/** Writes the features of `rows` into `out`, row i at i × nFeatures. */
+export type BatchFeatures = (rows: ArrayLike<number>, out: Float32Array) => void;
+
+/**
+ * Values a validation batch holds at most: wide rows (a picture's thousands of numbers, whose
+ * convolutions hold many times that) get fewer rows per batch than a table's.
+ */
+const EVAL_BATCH_VALUES = 1 << 22;
 
 export interface TrainOptions extends Omit<TrainParams, 'earlyStopping' | 'classWeight'>, TrainData {
   model: tf.LayersModel;
@@ -69,7 +83,7 @@ function outputUnits(model: tf.LayersModel): number {
 function checkData(data: TrainData, nFeatures: number, task: Task, k: number, what: string): void {
   const n = data.y.length;
   if (n === 0) throw new CairnError('invalid_argument', `The ${what} rows are empty.`);
-  if (data.x.length !== n * nFeatures) {
+  if (typeof data.x !== 'function' && data.x.length !== n * nFeatures) {
     throw new CairnError(
       'invalid_argument',
       `The ${what} features hold ${data.x.length} values, expected ${n} rows × ${nFeatures}.`,
@@ -115,9 +129,13 @@ function makeBatch(b: Batches, data: TrainData, rows: ArrayLike<number>): Batch 
   const f = b.nFeatures;
   const x = new Float32Array(m * f);
   const targets = new Float64Array(m);
+  const features = data.x;
+  if (typeof features === 'function') features(rows, x);
   for (let i = 0; i < m; i++) {
-    const from = rows[i]! * f;
-    for (let j = 0; j < f; j++) x[i * f + j] = data.x[from + j]!;
+    if (typeof features !== 'function') {
+      const from = rows[i]! * f;
+      for (let j = 0; j < f; j++) x[i * f + j] = features[from + j]!;
+    }
     // Targets are float32, as in the tensors tfjs compares outputs with.
     targets[i] = Math.fround(data.y[rows[i]!]!);
   }
@@ -290,7 +308,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   // What fit trains: the model's trainable weights, in its order.
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   // Validation costs no gradients: larger batches mean fewer operations for the same result.
-  const evalBatch = Math.max(batchSize, 4096);
+  const evalBatch = Math.max(batchSize, Math.min(4096, Math.floor(EVAL_BATCH_VALUES / nFeatures)));
 
   let best: tf.Tensor[] | undefined;
   try {

@@ -11,8 +11,9 @@ interface FormDialogProps {
   className: string;
   testId: string;
   title: string;
-  /** The dataset version the form acts on, named beside the title. */
-  detail: Pick<DatasetDetail, 'dataset' | 'version'>;
+  /** What the form acts on, beside the title: a dataset version's name, number and rows by default. */
+  detail?: Pick<DatasetDetail, 'dataset' | 'version'>;
+  subtitle?: ReactNode;
   /** The footer's words before its buttons. */
   summary: ReactNode;
   busy: boolean;
@@ -26,7 +27,7 @@ interface FormDialogProps {
 }
 
 export function FormDialog(props: FormDialogProps) {
-  const { dialogRef, className, testId, title, detail, summary, busy, onSubmit, onClose, children } = props;
+  const { dialogRef, className, testId, title, detail, subtitle, summary, busy, onSubmit, onClose, children } = props;
   const titleId = `${testId}-title`;
   useEffect(() => {
     const el = dialogRef.current;
@@ -53,8 +54,13 @@ export function FormDialog(props: FormDialogProps) {
         <header className="train-head">
           <h1 id={titleId}>{title}</h1>
           <span className="muted">
-            on <strong>{detail.dataset.name}</strong> version {detail.version.version} ·{' '}
-            {formatCount(detail.version.rows)} rows
+            {subtitle ??
+              (detail && (
+                <>
+                  on <strong>{detail.dataset.name}</strong> version {detail.version.version} ·{' '}
+                  {formatCount(detail.version.rows)} rows
+                </>
+              ))}
           </span>
         </header>
         <div className="train-body">{children}</div>

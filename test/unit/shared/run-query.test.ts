@@ -111,7 +111,7 @@ describe('parseRunQuery', () => {
       "expected quoted text after CONTAINS, found 'iris' at column 15",
     );
     expect(errorOf('model = "gbm"').message).toBe(
-      'model is never "gbm"; known: auto, mlp, gbdt, logistic_regression, linear_regression at column 9',
+      'model is never "gbm"; known: auto, mlp, gbdt, logistic_regression, linear_regression, cnn at column 9',
     );
     expect(errorOf('params.optimizer IN (adam, adamw)').column).toBe(28);
     expect(errorOf('test.accuracy = null').message).toBe(

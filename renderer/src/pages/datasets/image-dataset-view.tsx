@@ -1,13 +1,14 @@
 // One version of an image dataset: its header, what its pictures are (classes, sizes, aspect
 // ratios, colour modes, formats), what is wrong with them (exact duplicates, across classes a label
-// error; unreadable files and why), and the gallery. Training on pictures is not there yet, and
-// the Train button says so rather than open the table form.
+// error; unreadable files and why), and the gallery. Train opens the CNN's dialog (its pictures'
+// sizes choose the default input size, so it waits for the profile).
 import { useMemo, useState } from 'react';
 import type { DatasetDetail, ImageProfile } from '../../../../shared/api.js';
 import { useApp } from '../../app-context.js';
 import { Chart } from '../../components/chart.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { formatCount } from '../../lib/format.js';
+import { ImageTrainDialog } from '../train/image-train-dialog.js';
 import { useAsync } from '../../lib/use-async.js';
 import type { Selection } from './datasets-page.js';
 import { CameraCapture } from './camera-capture.js';
@@ -21,8 +22,8 @@ interface ImageDatasetViewProps {
 }
 
 export function ImageDatasetView({ detail: d, onSelect }: ImageDatasetViewProps) {
-  const { client } = useApp();
-  const [trainAsked, setTrainAsked] = useState(false);
+  const { client, openRun } = useApp();
+  const [training, setTraining] = useState(false);
   const [cameraOpen, setCameraOpen] = useState(false);
   const profile = useAsync<ImageProfile>(
     () => client.call('datasets.imageProfile', { versionId: d.version.id }),
@@ -46,15 +47,12 @@ export function ImageDatasetView({ detail: d, onSelect }: ImageDatasetViewProps)
             >
               Add pictures from camera
             </button>
-            <TrainButton onClick={() => setTrainAsked((v) => !v)} expanded={trainAsked} />
+            <TrainButton onClick={() => setTraining(true)} disabled={!p || p.images === 0} />
           </>
         }
       />
-      {trainAsked && (
-        <p className="image-train-note" role="status" data-testid="train-unavailable">
-          Training on pictures needs a convolutional network (CNN), which Cairn cannot train yet: it trains on tables
-          today. This dataset&apos;s pictures, classes and checks are ready for when it can.
-        </p>
+      {training && p && (
+        <ImageTrainDialog detail={d} profile={p} onClose={() => setTraining(false)} onStarted={openRun} />
       )}
       {profile.error && <ErrorPanel title="Could not profile the pictures" error={profile.error} />}
       {!p ? (

@@ -87,24 +87,9 @@ export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps
 }
 
 /** The version's Train… button, the same on a table's page and a picture dataset's. */
-export function TrainButton({
-  onClick,
-  disabled,
-  expanded,
-}: {
-  onClick: () => void;
-  disabled?: boolean;
-  expanded?: boolean;
-}) {
+export function TrainButton({ onClick, disabled }: { onClick: () => void; disabled?: boolean }) {
   return (
-    <button
-      type="button"
-      className="btn btn-primary"
-      data-testid="train-open"
-      onClick={onClick}
-      disabled={disabled}
-      aria-expanded={expanded}
-    >
+    <button type="button" className="btn btn-primary" data-testid="train-open" onClick={onClick} disabled={disabled}>
       Train…
     </button>
   );

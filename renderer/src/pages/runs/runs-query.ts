@@ -167,6 +167,7 @@ export const MODEL_KIND_LABELS: Record<RunSummary['modelKind'], string> = {
   linear_regression: 'linear',
   mlp: 'MLP',
   gbdt: 'trees',
+  cnn: 'CNN',
   auto: 'auto',
 };
 

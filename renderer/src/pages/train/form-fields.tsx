@@ -1,7 +1,7 @@
 // The labelled inputs of the Train dialog: a field with an optional hint, and a number field that
 // keeps the text as typed and may be left empty for "automatic".
 import { useEffect, useState, type ReactNode } from 'react';
-import type { NumberSetting } from '../../../../shared/training-settings.js';
+import type { ChoiceSetting, ChoiceValue, NumberSetting } from '../../../../shared/training-settings.js';
 import type { TrainForm } from './train-form.js';
 
 export function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
@@ -13,6 +13,28 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
       </span>
       {children}
     </label>
+  );
+}
+
+/** A select of a choice setting's options, labelled as the setting is. */
+export function ChoiceField<S extends ChoiceSetting<string>>(props: {
+  setting: S;
+  value: ChoiceValue<S>;
+  onChange: (value: ChoiceValue<S>) => void;
+  hint?: string;
+  testId?: string;
+}) {
+  const { setting, value, onChange, hint, testId } = props;
+  return (
+    <Field label={setting.label} hint={hint}>
+      <select aria-label={setting.label} data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)}>
+        {setting.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
 
@@ -97,5 +119,43 @@ export function SettingField(props: SettingFieldProps) {
     <NumberField {...field} optional value={form[props.name]} onChange={(v) => set(props.name, v)} />
   ) : (
     <NumberField {...field} value={form[props.name]} onChange={(v) => set(props.name, v)} />
+  );
+}
+
+/** Train, validation and test percentages side by side. */
+export function SplitFields({
+  split,
+  onChange,
+}: {
+  split: TrainForm['split'];
+  onChange: (split: TrainForm['split']) => void;
+}) {
+  return (
+    <div className="split-row">
+      {(['train', 'validation', 'test'] as const).map((k) => (
+        <NumberField
+          key={k}
+          label={`${k} %`}
+          value={split[k]}
+          step={1}
+          onChange={(v) => onChange({ ...split, [k]: v })}
+        />
+      ))}
+    </div>
+  );
+}
+
+/** The name the run's model is saved under (the dataset's by default). */
+export function ModelNameField({ value, onChange }: { value: string; onChange: (name: string) => void }) {
+  return (
+    <Field label="Save as model">
+      <input
+        aria-label="Model name"
+        data-testid="train-model-name"
+        value={value}
+        maxLength={200}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </Field>
   );
 }

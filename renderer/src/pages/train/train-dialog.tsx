@@ -1,12 +1,8 @@
 // "Train a model": a modal over the dataset view. The target, task and model are up front with
 // defaults that train a good model in one click; features, the network, the optimiser, early
 // stopping and the split sit in an advanced panel. Starting queues a run and shows it.
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { DatasetDetail, TaskName } from '../../../../shared/api.js';
-import { useApp } from '../../app-context.js';
-import { toApiError, type ApiError } from '../../api/api-error.js';
-import { ErrorPanel } from '../../components/error-panel.js';
-import { FormDialog } from '../../components/form-dialog.js';
 import { formatCount } from '../../lib/format.js';
 import {
   BATCH_SIZE,
@@ -17,7 +13,8 @@ import {
   PATIENCE,
   SEED,
 } from '../../../../shared/training-settings.js';
-import { Field, NumberField, SettingField, type FormBinding } from './form-fields.js';
+import { TrainDialogFrame, useTrainStart } from './dialog-frame.js';
+import { Field, ModelNameField, NumberField, SettingField, SplitFields, type FormBinding } from './form-fields.js';
 import { TreeFieldset } from './tree-fieldset.js';
 import { canBeTarget, suggestTarget } from './target-suggestion.js';
 import {
@@ -45,18 +42,14 @@ interface TrainDialogProps {
 const TASK_LABEL: Record<TaskName, string> = { classification: 'Classification', regression: 'Regression' };
 
 export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
-  const { client } = useApp();
   const { columns, version, dataset } = detail;
-  const ref = useRef<HTMLDialogElement>(null);
   const suggestion = useMemo(() => suggestTarget(columns, version.rows), [columns, version.rows]);
   const [form, setForm] = useState<TrainForm>(() => defaultForm(columns, dataset.name, version.rows));
-  const [starting, setStarting] = useState(false);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [tried, setTried] = useState(false);
+  const errors = useMemo(() => validateForm(form, columns), [form, columns]);
+  const train = useTrainStart(errors, onStarted);
+  const { fieldError } = train;
 
   const task = effectiveTask(form, columns);
-  const errors = useMemo(() => validateForm(form, columns), [form, columns]);
-  const valid = Object.keys(errors).length === 0;
   const target = columns.find((c) => c.name === form.target);
   const datetimes = columns.filter((c) => c.type === 'datetime' && c.name !== form.target);
   const features = featuresOf(form, columns);
@@ -82,38 +75,17 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
       };
     });
 
-  const start = () => {
-    setTried(true);
-    if (!valid || starting) return;
-    setStarting(true);
-    setError(undefined);
-    client.call('runs.start', toRequest(form, columns, dataset.id, version.version)).then(
-      ({ runId }) => {
-        ref.current?.close();
-        onStarted(runId);
-      },
-      (err: unknown) => {
-        setError(toApiError(err));
-        setStarting(false);
-      },
-    );
-  };
-
-  const fieldError = (key: string) =>
-    tried && errors[key] ? (
-      <span className="field-error" role="alert" data-testid={`error-${key}`}>
-        {errors[key]}
-      </span>
-    ) : null;
   const binding: FormBinding = { form, set, fieldError };
 
   return (
-    <FormDialog
-      dialogRef={ref}
-      className="train-dialog"
+    <TrainDialogFrame
+      train={train}
       testId="train-dialog"
-      title="Train a model"
-      detail={detail}
+      subtitle={
+        <>
+          on <strong>{dataset.name}</strong> version {version.version} · {formatCount(version.rows)} rows
+        </>
+      }
       summary={
         <>
           {task ? TASK_LABEL[task] : ''} of <strong>{form.target || '…'}</strong> from {features.length} feature
@@ -121,11 +93,8 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
           {target && inferTask(target) !== task && form.task !== 'auto' ? ' (task overridden)' : ''}
         </>
       }
-      busy={starting}
-      submitLabel="Train"
-      busyLabel="Starting…"
-      submitTestId="train-start"
-      onSubmit={start}
+      basicFields={['target', 'task', 'model']}
+      onSubmit={() => train.start(() => toRequest(form, columns, dataset.id, version.version))}
       onClose={onClose}
     >
       <div className="train-basics">
@@ -182,15 +151,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
           </select>
           {fieldError('model')}
         </Field>
-        <Field label="Save as model">
-          <input
-            aria-label="Model name"
-            data-testid="train-model-name"
-            value={form.modelName}
-            maxLength={200}
-            onChange={(e) => set('modelName', e.target.value)}
-          />
-        </Field>
+        <ModelNameField value={form.modelName} onChange={(v) => set('modelName', v)} />
       </div>
 
       <details className="train-advanced" data-testid="train-advanced">
@@ -381,17 +342,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
             )}
             <fieldset>
               <legend>Split</legend>
-              <div className="split-row">
-                {(['train', 'validation', 'test'] as const).map((k) => (
-                  <NumberField
-                    key={k}
-                    label={`${k} %`}
-                    value={form.split[k]}
-                    step={1}
-                    onChange={(v) => set('split', { ...form.split, [k]: v })}
-                  />
-                ))}
-              </div>
+              <SplitFields split={form.split} onChange={(v) => set('split', v)} />
               {fieldError('split')}
               <Field
                 label="Order"
@@ -421,16 +372,6 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
           </div>
         </div>
       </details>
-      {error && <ErrorPanel title="Could not start training" error={error} />}
-      {tried && !valid && (
-        <p className="field-error" role="alert">
-          Fix the marked fields
-          {Object.keys(errors).some((k) => !['target', 'task', 'model'].includes(k))
-            ? ' (some are under Advanced)'
-            : ''}
-          .
-        </p>
-      )}
-    </FormDialog>
+    </TrainDialogFrame>
   );
 }

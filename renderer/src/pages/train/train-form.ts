@@ -178,15 +178,27 @@ export function validateForm(form: TrainForm, columns: readonly ColumnProfile[])
   check('dropout', checkNumber(DROPOUT, form.dropout));
   if (networkOrTrees && form.l2 !== undefined) check('l2', checkNumber(L2, form.l2), true);
   if (form.earlyStopping && isNetwork(form.model)) check('patience', checkNumber(PATIENCE, form.patience));
-  const { train, validation, test } = form.split;
-  if (!(train > 0 && test > 0 && validation >= 0) || Math.abs(train + validation + test - 100) > 1e-9)
-    errors.split = 'Train, validation and test must be percentages adding up to 100, with train and test above 0.';
+  const splitError = splitProblem(form.split);
+  if (splitError) errors.split = splitError;
+  const { validation } = form.split;
   if (isNetwork(form.model) && form.earlyStopping && form.monitor.startsWith('val_') && validation === 0)
     errors.monitor = 'Early stopping on a validation metric needs a validation split above 0%.';
   if (form.model === 'auto' && validation === 0)
     errors.split = 'Automatic model choice compares the models on the validation split: give it more than 0%.';
   check('seed', checkNumber(SEED, form.seed));
   return errors;
+}
+
+/** Why split percentages cannot be sent, or undefined when they can. */
+export function splitProblem({ train, validation, test }: TrainForm['split']): string | undefined {
+  if (!(train > 0 && test > 0 && validation >= 0) || Math.abs(train + validation + test - 100) > 1e-9)
+    return 'Train, validation and test must be percentages adding up to 100, with train and test above 0.';
+  return undefined;
+}
+
+/** The split percentages a run sends as fractions. */
+export function splitFractions({ train, validation, test }: TrainForm['split']): NonNullable<RunRequest['split']> {
+  return { train: train / 100, validation: validation / 100, test: test / 100 };
 }
 
 /** Whether a choice is a network (epochs, optimiser, early stopping), not trees or the automatic choice. */
@@ -238,7 +250,7 @@ export function toRequest(
     ...(form.model === 'auto' ? {} : kindFields(form, task)),
     ...(task === 'classification' ? { classWeight: form.classWeight } : {}),
     seed: form.seed,
-    split: { train: form.split.train / 100, validation: form.split.validation / 100, test: form.split.test / 100 },
+    split: splitFractions(form.split),
     ...(form.timeColumn ? { timeColumn: form.timeColumn } : {}),
     ...(form.modelName.trim() ? { modelName: form.modelName.trim() } : {}),
   };

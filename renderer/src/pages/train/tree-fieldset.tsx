@@ -11,8 +11,7 @@ import {
   TREE_LOSS,
   TREES,
 } from '../../../../shared/training-settings.js';
-import { Field, SettingField, type FormBinding } from './form-fields.js';
-import type { TrainForm } from './train-form.js';
+import { ChoiceField, SettingField, type FormBinding } from './form-fields.js';
 
 interface TreeFieldsetProps extends FormBinding {
   task: TaskName | undefined;
@@ -30,17 +29,7 @@ export function TreeFieldset({ task, ...binding }: TreeFieldsetProps) {
       <SettingField binding={binding} name="subsample" setting={SUBSAMPLE} />
       <SettingField binding={binding} name="colsample" setting={COLSAMPLE} />
       <SettingField binding={binding} name="patience" setting={PATIENCE} label="Stop after rounds without gain" />
-      {task === 'regression' && (
-        <Field label={TREE_LOSS.label}>
-          <select value={form.loss} onChange={(e) => set('loss', e.target.value as TrainForm['loss'])}>
-            {TREE_LOSS.options.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </Field>
-      )}
+      {task === 'regression' && <ChoiceField setting={TREE_LOSS} value={form.loss} onChange={(v) => set('loss', v)} />}
     </fieldset>
   );
 }

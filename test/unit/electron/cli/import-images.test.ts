@@ -1,10 +1,14 @@
-// `cairn import <folder> --json` imports pictures and prints the documented image shape.
+// `cairn import <folder> --json` imports pictures and prints the documented image shape; `cairn
+// train <folder>` imports and trains a CNN on them, printing the tabular JSON.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makePictureFolder } from '../core/datasets/images/picture-folders.js';
+import { makePictureFolder, makeShapeFolder } from '../core/datasets/images/picture-folders.js';
 import { cliWorkspace } from './run-cairn.js';
 
 const ws = cliWorkspace('cairn-cli-images-');
-beforeAll(async () => makePictureFolder(ws.file('digits')));
+beforeAll(async () => {
+  await makePictureFolder(ws.file('digits'));
+  await makeShapeFolder(ws.file('shapes'), 10);
+});
 
 describe('cairn import <folder>', () => {
   it('imports a folder of class folders with --json in the documented shape', () => {
@@ -26,5 +30,41 @@ describe('cairn import <folder>', () => {
     const r = ws.cairn('datasets', 'show', 'digits');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('digits version 1 of 1: 12 pictures in 3 classes');
+  });
+});
+
+describe('cairn train <folder>', () => {
+  it('imports the pictures and trains a CNN without --target, printing the tabular JSON', () => {
+    const r = ws.cairn(
+      'train',
+      ws.file('shapes'),
+      '--epochs',
+      '2',
+      '--batch-size',
+      '4',
+      '--image-size',
+      '16',
+      '--augment',
+      'none',
+      '--seed',
+      '5',
+      '--json',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { metrics: { test: Record<string, number> } };
+    expect(Object.keys(out).sort()).toEqual(['backend', 'metrics', 'model', 'run', 'status', 'task']);
+    expect(out).toMatchObject({ status: 'succeeded', task: 'classification', model: { name: 'shapes', version: 1 } });
+    expect(out.metrics.test.accuracy).toBeGreaterThanOrEqual(0);
+    const shown = ws.cairn('runs', 'show', (out as unknown as { run: string }).run);
+    expect(shown.stdout).toMatch(/model: +cnn, saved as shapes version 1/);
+  });
+
+  it('refuses a bad --augment by its choices, and a table model on pictures', () => {
+    const bad = ws.cairn('train', 'shapes', '--augment', 'wild');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--augment must be none, light or strong, not "wild"');
+    const refused = ws.cairn('train', 'shapes', '--model', 'mlp');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('shapes holds pictures: train a convolutional network on it (model cnn)');
   });
 });

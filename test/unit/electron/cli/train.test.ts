@@ -119,12 +119,12 @@ describe('cairn train --model auto', () => {
     expect(Object.keys(out.metrics.test).sort()).toEqual(['mae', 'r2', 'rmse']);
     const shown = cairn('runs', 'show', out.run);
     expect(shown.stdout).toContain('model:    auto → linear_regression');
-    expect(shown.stdout).toMatch(/chosen: {3}linear_regression: validation rmse \d\.\d{4} vs gbdt/);
+    expect(shown.stdout).toMatch(/chosen: {3}Linear regression: validation rmse \d\.\d{4} vs Gradient-boosted trees/);
   });
 
   it('refuses a kind that does not exist, naming auto among the choices', () => {
     const r = cairn('train', 'prices', '--target', 'y', '--model', 'forest');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('--model must be logistic, linear, mlp, gbdt or auto, not "forest"');
+    expect(r.stderr).toContain('--model must be logistic, linear, mlp, gbdt, cnn or auto, not "forest"');
   });
 });

@@ -74,7 +74,7 @@ describe('a sweep with parallel trials', () => {
     expect(result).toMatchObject({ status: 'succeeded', trialsDone: 5, notes: [] });
     expect(result.trials.map((t) => t.status)).toEqual(Array(5).fill('complete'));
     // Trials train without their explanation; the best (the last job started, 0.54) gets one at the end.
-    expect(env.fake.train.map((j) => j.input.explain)).toEqual(Array(5).fill(false));
+    expect(env.fake.train.map((j) => 'explain' in j.input && j.input.explain)).toEqual(Array(5).fill(false));
     const best = result.trials.find((t) => t.value === 0.54)!;
     expect(result.bestRunId).toBe(best.runId);
     expect(env.fake.explained).toHaveLength(1);

@@ -1,8 +1,10 @@
-// Small pictures made with sharp for the image import tests: coloured squares in class folders.
+// Small pictures made with sharp for the image tests: coloured squares in class folders, and
+// squares against circles for training.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { ImageImportInput } from '../../../../../../electron/core/datasets/images/import-images.js';
+import { seededRandom } from '../../../../../../electron/core/training/seeded-random.js';
 
 type Rgb = [number, number, number];
 
@@ -59,4 +61,24 @@ export function imagesInput(
     ...dirs,
     limits,
   };
+}
+
+/** 16×16 pictures: a filled square or circle of varying size, place and colour on white. */
+export async function makeShapeFolder(root: string, perClass: number): Promise<void> {
+  const random = seededRandom(7);
+  for (const shape of ['square', 'circle']) {
+    await mkdir(path.join(root, shape), { recursive: true });
+    for (let i = 0; i < perClass; i++) {
+      const r = 4 + Math.floor(random() * 3);
+      const cx = r + 1 + Math.floor(random() * (14 - 2 * r));
+      const cy = r + 1 + Math.floor(random() * (14 - 2 * r));
+      const fill = `rgb(${Math.floor(random() * 150)},${Math.floor(random() * 150)},${Math.floor(random() * 150)})`;
+      const body =
+        shape === 'square'
+          ? `<rect x="${cx - r}" y="${cy - r}" width="${2 * r}" height="${2 * r}" fill="${fill}"/>`
+          : `<circle cx="${cx}" cy="${cy}" r="${r}" fill="${fill}"/>`;
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16" fill="white"/>${body}</svg>`;
+      await writeFile(path.join(root, shape, `${i}.png`), await sharp(Buffer.from(svg)).png().toBuffer());
+    }
+  }
 }
