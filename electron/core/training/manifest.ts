@@ -1,7 +1,7 @@
 // The preprocessing manifest: everything prediction needs to turn inputs into exactly the
 // features a model was trained on, as plain JSON saved beside the model and checked on load.
 import { z } from 'zod';
-import { ImageInput } from '../datasets/images/model-input.js';
+import { ImageInput, inputLength } from '../datasets/images/model-input.js';
 
 const column = z.string();
 
@@ -100,8 +100,9 @@ export function stepWidth(step: FeatureStep): number {
   return step.kind === 'one-hot' ? step.categories.length : 1;
 }
 
-/** The features a manifest makes per row: the width a model takes. */
-export function featureWidth(manifest: Pick<PreprocessManifest, 'features'>): number {
+/** The features a manifest makes per row: the width a model takes (a picture model's: its picture's numbers). */
+export function featureWidth(manifest: Pick<PreprocessManifest, 'features' | 'image'>): number {
+  if (manifest.image) return inputLength(manifest.image);
   return manifest.features.reduce((n, s) => n + stepWidth(s), 0);
 }
 
