@@ -68,7 +68,7 @@ export function pictureManifest(input: ImageInput = PICTURE_INPUT, classes = PIC
 export async function registerPictureModel(service: CairnService, name = 'pets'): Promise<ServedModel> {
   const version = service.registry.nextVersion(name);
   const relative = service.registry.folderFor(name, version);
-  const saved = await savePictureModel(path.join(service.paths.home, relative), name);
+  const saved = await savePictureModel(path.join(service.home, relative), name);
   service.registry.repo.addImported(
     {
       id: randomUUID(),
