@@ -188,6 +188,11 @@ export const ModelCardView = z.object({
   modelKind: z.string(),
   classes: z.array(z.string()).nullable(),
   inputs: z.array(InputField),
+  /**
+   * A picture model's input (it takes pictures, not the fields above): the square side and
+   * channels it scales every picture to. Absent or null for a model of table rows.
+   */
+  image: z.object({ size: z.number(), channels: z.number() }).nullable().optional(),
   output: OutputSignature,
   /** Columns the preprocessing left out, with why. */
   dropped: z.array(z.object({ column: z.string(), reason: z.string() })),
