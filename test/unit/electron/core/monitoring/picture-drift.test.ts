@@ -66,7 +66,7 @@ describe('a picture model’s training reference', () => {
     expect(reference.features.map((f) => f.name)).toEqual(PICTURE_DRIFT_FIELDS.map((f) => f.name));
     const byName = new Map(reference.features.map((f) => [f.name, f]));
     // 11 squares of 8 px and one TIFF of 16 px, all square.
-    expect(Array.from(byName.get('width')?.sample ?? [])).toEqual([...new Array(11).fill(8), 16]);
+    expect(Array.from(byName.get('width')?.sample ?? [])).toEqual([...new Array<number>(11).fill(8), 16]);
     expect(Array.from(byName.get('aspect')?.sample ?? [])).toEqual(new Array(12).fill(1));
     // Solid squares: no contrast; brightness the luma of each colour, e.g. red 200 → 0.299·200/255.
     expect(Math.max(...(byName.get('contrast')?.sample ?? []))).toBeLessThan(0.01);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_PIXELS } from '../../../../../electron/core/datasets/images/decode-image.js';
 import { pixelsForModel } from '../../../../../electron/core/datasets/images/model-input.js';
 import { readLog } from '../../../../../electron/core/db/request-log-db.js';
+import { RequestLogReader } from '../../../../../electron/core/db/request-log-reader.js';
 import { startEndpoint, type RunningEndpoint } from '../../../../../electron/core/serving/endpoint.js';
 import { DecodeSlots } from '../../../../../electron/core/serving/picture-input.js';
 import { DEFAULT_LIMITS, type ServedModel } from '../../../../../electron/core/serving/protocol.js';
@@ -186,13 +187,75 @@ describe('a picture model on the endpoint', () => {
     ]);
   });
 
+  it('describes the picture input in the OpenAPI document and the model metadata', async () => {
+    const doc = (await (await fetch(`${e.url}/openapi.json`)).json()) as {
+      paths: Record<string, { post: { requestBody: { content: Record<string, unknown> } } }>;
+      components: { schemas: Record<string, { properties: Record<string, unknown>; required: string[] }> };
+    };
+    const content = doc.paths['/v1/models/{name}/predict']?.post.requestBody.content ?? {};
+    expect(Object.keys(content).sort()).toEqual(['application/json', 'image/jpeg', 'image/png', 'image/webp']);
+    expect(content['image/png']).toMatchObject({ schema: { type: 'string', format: 'binary' } });
+    const pets = doc.components.schemas['pets.v1.Instance'];
+    expect(pets?.required).toEqual(['image']);
+    expect(pets?.properties.image).toMatchObject({
+      required: ['b64'],
+      properties: { b64: { type: 'string', contentEncoding: 'base64' } },
+    });
+    // The table model beside it keeps its fields.
+    expect(doc.components.schemas['flowers.v1.Instance']?.required).toEqual(['x1', 'x2', 'color']);
+    const meta = (await (await fetch(`${e.url}/v1/models/pets`)).json()) as { input: Record<string, unknown> };
+    expect(meta.input).toMatchObject({
+      fields: [],
+      image: { size: 16, channels: 3, rawBody: ['image/png', 'image/jpeg', 'image/webp'] },
+    });
+  });
+
   it('logs a picture as its sha256 and statistics, never the picture', async () => {
     const { createHash } = await import('node:crypto');
     const white = await gradientPicture(10, 20, 0);
     const r = await postRaw(`${e.url}/v1/models/pets/predict`, white, 'image/png');
     expect(r.status).toBe(200);
-    const id = (r.json.predictions as Prediction[])[0]?.id;
+    const [p] = r.json.predictions as Prediction[];
+    const id = p?.id;
+    // Live accuracy works as for tables: one right label and one wrong one.
+    const feedback = (label: string) => post(`${e.url}/v1/models/pets/feedback`, { id, label });
+    expect((await feedback(PICTURE_CLASSES.find((c) => c !== p?.label) as string)).status).toBe(200);
+    const [q] = (await post(`${e.url}/v1/models/pets/predict`, { instances: [b64(png)] })).json
+      .predictions as Prediction[];
+    expect((await post(`${e.url}/v1/models/pets/feedback`, { id: q?.id, label: q?.label })).status).toBe(200);
     await e.close();
+    const reader = new RequestLogReader(logFile);
+    try {
+      const [bucket] = reader.feedback({
+        model: 'pets',
+        version: null,
+        from: 0,
+        to: Date.now() + 1,
+        origin: 0,
+        bucketMs: Date.now() + 1,
+      });
+      expect(bucket).toMatchObject({ labelled: 2, correct: 1 });
+      // Drift reads each logged picture's figures with the class it was given, as one flat record.
+      const records = reader
+        .samplePictureRecords({ model: 'pets', versions: [1], from: 0, to: Date.now() + 1 }, 1, 1000)
+        .map((j) => JSON.parse(j) as Record<string, unknown>);
+      expect(records.length).toBeGreaterThan(5);
+      expect(records).toContainEqual(
+        expect.objectContaining({ width: 10, height: 20, aspect: 0.5, 'predicted class': p?.label }),
+      );
+      for (const rec of records)
+        expect(Object.keys(rec).sort()).toEqual([
+          'aspect',
+          'brightness',
+          'contrast',
+          'height',
+          'predicted class',
+          'sha256',
+          'width',
+        ]);
+    } finally {
+      reader.close();
+    }
     const logged = readLog(logFile).find((row) => row.predictionId === id);
     const input = JSON.parse(logged?.inputJson ?? 'null') as { image: Record<string, number | string> };
     expect(Object.keys(input)).toEqual(['image']);
