@@ -74,16 +74,11 @@ export function TestConsole({ endpoint }: { endpoint: Endpoint }) {
 }
 
 function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Route; card: ModelCardView }) {
-  const { client } = useApp();
   const [values, setValues] = useState<FormValues>(() => defaultValues(card.inputs, card.trainingData));
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<EndpointTestResult | undefined>(undefined);
   // The instance the answer is for: the waterfall labels its columns with these values.
   const [sent, setSent] = useState<Record<string, InstanceValue>>({});
   const [explain, setExplain] = useState(false);
-  // Answers so far: tells one answer from the next when they read the same.
-  const [answers, setAnswers] = useState(0);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const { busy, result, answers, error, post } = useTestPredict(endpoint, route);
   const built = toInstance(card.inputs, values);
   const fieldErrors = 'errors' in built ? built.errors : {};
   const instance = 'instance' in built ? built.instance : undefined;
@@ -91,29 +86,11 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
   const send = (e: FormEvent) => {
     e.preventDefault();
     if (!instance || busy) return;
-    setBusy(true);
-    setError(undefined);
-    client
-      .call('endpoints.testPredict', {
-        endpointId: endpoint.id,
-        model: route.model,
-        ...route.target,
-        instances: [instance],
-        ...(explain ? { explain: true } : {}),
-      })
-      .then(
-        (r) => {
-          setResult(r);
-          setSent(instance);
-          setAnswers((n) => n + 1);
-          setBusy(false);
-        },
-        (err: unknown) => {
-          setError(toApiError(err));
-          setResult(undefined);
-          setBusy(false);
-        },
-      );
+    post(
+      () => Promise.resolve([instance]),
+      explain,
+      () => setSent(instance),
+    );
   };
 
   const curlArgs = {
@@ -172,37 +149,32 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
 }
 
 /**
- * A picture model's console: choose a picture (PNG, JPEG or WebP), see it, send it as
- * {"image": {"b64"}}, and read the label and every class's probability; the curl command sends
- * the same file as a raw body.
+ * Sends instances through the host (endpoints.testPredict) and keeps the answer, or why it did not
+ * come; `answers` counts them, telling one answer from the next when they read the same.
  */
-function PictureForm({ endpoint, route, card }: { endpoint: Endpoint; route: Route; card: ModelCardView }) {
+function useTestPredict(endpoint: Endpoint, route: Route) {
   const { client } = useApp();
-  const [file, setFile] = useState<File | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<EndpointTestResult | undefined>(undefined);
   const [answers, setAnswers] = useState(0);
   const [error, setError] = useState<ApiError | undefined>(undefined);
-  const preview = useMemo(() => (file ? URL.createObjectURL(file) : undefined), [file]);
-  useEffect(() => () => (preview ? URL.revokeObjectURL(preview) : undefined), [preview]);
-
-  const send = (e: FormEvent) => {
-    e.preventDefault();
-    if (!file || busy) return;
+  const post = (instances: () => Promise<Record<string, unknown>[]>, explain: boolean, onAnswer?: () => void): void => {
     setBusy(true);
     setError(undefined);
-    fileBase64(file)
-      .then((b64) =>
+    instances()
+      .then((list) =>
         client.call('endpoints.testPredict', {
           endpointId: endpoint.id,
           model: route.model,
           ...route.target,
-          instances: [{ image: { b64 } }],
+          instances: list,
+          ...(explain ? { explain: true } : {}),
         }),
       )
       .then(
         (r) => {
           setResult(r);
+          onAnswer?.();
           setAnswers((n) => n + 1);
           setBusy(false);
         },
@@ -212,6 +184,25 @@ function PictureForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
           setBusy(false);
         },
       );
+  };
+  return { busy, result, answers, error, post, clear: () => setResult(undefined) };
+}
+
+/**
+ * A picture model's console: choose a picture (PNG, JPEG or WebP), see it, send it as
+ * {"image": {"b64"}}, and read the label and every class's probability; the curl command sends
+ * the same file as a raw body.
+ */
+function PictureForm({ endpoint, route, card }: { endpoint: Endpoint; route: Route; card: ModelCardView }) {
+  const [file, setFile] = useState<File | undefined>(undefined);
+  const { busy, result, answers, error, post, clear } = useTestPredict(endpoint, route);
+  const preview = useMemo(() => (file ? URL.createObjectURL(file) : undefined), [file]);
+  useEffect(() => () => (preview ? URL.revokeObjectURL(preview) : undefined), [preview]);
+
+  const send = (e: FormEvent) => {
+    e.preventDefault();
+    if (!file || busy) return;
+    post(async () => [{ image: { b64: await fileBase64(file) } }], false);
   };
   const size = card.image
     ? `${card.image.size} × ${card.image.size} px ${card.image.channels === 1 ? 'grey' : 'colour'}`
@@ -232,7 +223,7 @@ function PictureForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
             <FileButton
               onFiles={(files) => {
                 setFile(files[0]);
-                setResult(undefined);
+                clear();
               }}
               primary={false}
               testId="console-picture"
