@@ -173,7 +173,8 @@ function predictText(r: PredictFileResult): string {
   ];
   if (r.out) lines.push(`Written to ${r.out}.`);
   else if (r.rows > r.preview.length) lines.push('Use --out FILE to write every prediction (.csv, .json or .ndjson).');
-  lines.push(...r.warnings.map((w) => `warning: ${w}`));
+  // A picture model's skipped files are on stderr already.
+  if (!r.skipped) lines.push(...r.warnings.map((w) => `warning: ${w}`));
   return lines.join('\n');
 }
 
@@ -322,11 +323,11 @@ export function buildProgram(): Command {
   program
     .command('predict <model> <file>')
     .description(
-      'score a CSV, TSV, JSON/NDJSON or Parquet file with a model (<name>: its production alias, else the latest version; <name>@<alias>; <name>:<version>)',
+      'score a CSV, TSV, JSON/NDJSON or Parquet file with a model, or with a picture model a picture or a folder of pictures (<name>: its production alias, else the latest version; <name>@<alias>; <name>:<version>)',
     )
     .option(
       '--out <file>',
-      'write input columns plus predictions to a .csv, .json or .ndjson file (its folder must exist)',
+      'write input columns (a picture: its file) plus predictions to a .csv, .json or .ndjson file (its folder must exist)',
     )
     .option('--force', 'with --out: replace the file if it exists')
     .option('--json', 'print the result as JSON (every prediction, unless --out is given)')
@@ -339,11 +340,17 @@ export function buildProgram(): Command {
           out: o.out,
           overwrite: Boolean(o.force),
         });
+        // Pictures that could not be read are named on stderr, with why, whatever the output.
+        for (const s of r.skipped ?? []) warn(`skipped ${s.file}: ${s.reason}\n`);
         if (o.json) {
           // Compact: with no --out this holds every prediction, and scripts parse it, not people.
+          const pictures = r.files ? { skipped: r.skipped ?? [] } : {};
+          const predictions = r.files
+            ? (r.predictions ?? []).map((p, i) => ({ file: r.files?.[i], ...p }))
+            : (r.predictions ?? []);
           const value = r.out
-            ? { model: r.model, rows: r.rows, out: r.out }
-            : { model: r.model, rows: r.rows, predictions: r.predictions ?? [] };
+            ? { model: r.model, rows: r.rows, out: r.out, ...pictures }
+            : { model: r.model, rows: r.rows, predictions, ...pictures };
           sayData(`${JSON.stringify(value)}\n`);
         } else say(`${predictText(r)}\n`);
       });

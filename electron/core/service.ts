@@ -709,6 +709,16 @@ export class CairnService {
     const { loadArtifacts } = await import('./training/artifacts.js');
     const { predictFile } = await import('./training/predict-file.js');
     const artifacts = await loadArtifacts(path.join(this.paths.home, mv.dir), mv.sha256);
+    if (artifacts.preprocess.image) {
+      // A picture model reads a picture or a folder of them, not a data file.
+      const { predictImages } = await import('./training/predict-images.js');
+      try {
+        const r = await predictImages({ path: file, artifacts, ...(out ? { out } : {}) });
+        return { model: { name: mv.name, version: mv.version }, ...r };
+      } finally {
+        artifacts.dispose();
+      }
+    }
     // A connection of its own: the read streams while other calls use the shared one.
     const conn = await this.ownConnection();
     try {

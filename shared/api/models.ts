@@ -1,7 +1,7 @@
 // The model registry: versions, aliases, lineage, cards, bundles, batch predictions.
 import { z } from 'zod';
 import { ALIAS_PATTERN, ALIAS_RULE } from '../names.js';
-import { Cell, ColumnProfile } from './datasets.js';
+import { Cell, ColumnProfile, SkippedFile } from './datasets.js';
 import { TaskName } from './runs.js';
 
 /** One row's prediction: a class with every class's probability, or a number. */
@@ -44,6 +44,10 @@ export const PredictFileResult = z.object({
   /** The first rows, inputs and predictions, for a quick look. */
   preview: z.array(z.array(Cell)),
   warnings: z.array(z.string()),
+  /** A picture model's: each prediction's picture (relative to the folder named), in order. */
+  files: z.array(z.string()).optional(),
+  /** A picture model's: the files under the folder that were not pictures it could read, and why. */
+  skipped: z.array(SkippedFile).optional(),
 });
 export type PredictFileResult = z.infer<typeof PredictFileResult>;
 
@@ -184,6 +188,11 @@ export const ModelCardView = z.object({
   modelKind: z.string(),
   classes: z.array(z.string()).nullable(),
   inputs: z.array(InputField),
+  /**
+   * A picture model's input (it takes pictures, not the fields above): the square side and
+   * channels it scales every picture to. Absent or null for a model of table rows.
+   */
+  image: z.object({ size: z.number(), channels: z.number() }).nullable().optional(),
   output: OutputSignature,
   /** Columns the preprocessing left out, with why. */
   dropped: z.array(z.object({ column: z.string(), reason: z.string() })),

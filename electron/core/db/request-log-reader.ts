@@ -162,18 +162,36 @@ export class RequestLogReader {
    * row id: spread over the whole window, the same rows on every call, and only those rows read.
    */
   sampleInputs(w: AnsweredWindow, every: number, limit: number): string[] {
+    return this.sample('input_json', w, every, limit);
+  }
+
+  /**
+   * sampleInputs for a picture model: each logged picture's summary (its `image` member) with the
+   * label the model answered as "predicted class", one flat JSON record per prediction.
+   */
+  samplePictureRecords(w: AnsweredWindow, every: number, limit: number): string[] {
+    return this.sample(
+      `json_set(json_extract(input_json, '$.image'), '$."predicted class"', json_extract(output_json, '$.label'))`,
+      w,
+      every,
+      limit,
+    );
+  }
+
+  /** `expr` of every `every`-th answered request of the window (by a hash of its id), at most `limit`. */
+  private sample(expr: string, w: AnsweredWindow, every: number, limit: number): string[] {
     return (
       this.db
         .prepare(
-          `SELECT input_json AS j FROM requests
+          `SELECT ${expr} AS j FROM requests
            WHERE status = 200 AND model = ? AND version IN (SELECT value FROM json_each(?)) AND at >= ? AND at < ?
              AND ((id * ${SAMPLE_HASH}) % 4294967296) % ? = 0 AND input_json IS NOT NULL
            LIMIT ?`,
         )
         .all(w.model, JSON.stringify(w.versions), w.from, w.to, Math.max(1, Math.floor(every)), limit) as {
-        j: string;
+        j: string | null;
       }[]
-    ).map((r) => r.j);
+    ).flatMap((r) => (r.j === null ? [] : [r.j]));
   }
 
   /** Labelled predictions per bucket of `bucketMs` from `origin` over [from, to) ms, by prediction time. */

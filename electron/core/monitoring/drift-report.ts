@@ -70,12 +70,8 @@ export function referenceFromRows(
         const v = cellOf(col, r);
         if (typeof v === 'number') all.push(v);
       }
-      const sorted = sortedFinite(all);
-      const edges = decileEdges(sorted);
-      const sample = sortedFinite(
-        Array.from(kept, (r) => cellOf(col, r)).filter((v): v is number => typeof v === 'number'),
-      );
-      features.push(numeric(f.name, f.kind === 'datetime', edges, toShares(binCounts(edges, sorted)), sample));
+      const sample = Array.from(kept, (r) => cellOf(col, r)).filter((v): v is number => typeof v === 'number');
+      features.push(numericReference(f.name, all, sample, f.kind === 'datetime'));
     } else {
       const counts = new Map<string, number>();
       for (const r of trainRows) {
@@ -88,6 +84,21 @@ export function referenceFromRows(
   return { source: 'training_rows', rows: trainRows.length, features };
 }
 
+/**
+ * A numeric feature's reference from its training values: decile bins of `all` and, for the KS
+ * test, `sample` (a bounded subset, or all of them).
+ */
+export function numericReference(
+  name: string,
+  all: Iterable<number>,
+  sample: Iterable<number>,
+  datetime = false,
+): ReferenceFeature {
+  const sorted = sortedFinite(all);
+  const edges = decileEdges(sorted);
+  return numeric(name, datetime, edges, toShares(binCounts(edges, sorted)), sortedFinite(sample));
+}
+
 function numeric(
   name: string,
   datetime: boolean,
@@ -98,7 +109,8 @@ function numeric(
   return { name, kind: 'numeric', datetime, edges, categories: [], shares, sample };
 }
 
-function categorical(name: string, counts: Map<string, number>, restCount = 0): ReferenceFeature {
+/** A categorical feature's reference from its training counts; `restCount` more fall in no category listed. */
+export function categorical(name: string, counts: Map<string, number>, restCount = 0): ReferenceFeature {
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const categories = ranked.slice(0, MAX_CATEGORIES).map(([c]) => c);
   const rest = ranked.slice(MAX_CATEGORIES).reduce((s, [, c]) => s + c, restCount);

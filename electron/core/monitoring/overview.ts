@@ -48,8 +48,14 @@ export function windowDrift(
 ): DriftReport {
   const w = { model: view.version.name, versions, from: b.from, to: b.to };
   const count = versions.length ? reader.answeredCount(w) : 0;
-  const inputs = count ? reader.sampleInputs(w, Math.ceil(count / LIVE_SAMPLE_MAX), LIVE_SAMPLE_MAX) : [];
-  return driftReport(view.card.inputs, view.reference, inputs, count);
+  const every = Math.ceil(count / LIVE_SAMPLE_MAX);
+  // A picture model's log holds each picture's summary; drift reads it with the class answered.
+  const inputs = !count
+    ? []
+    : view.pictures
+      ? reader.samplePictureRecords(w, every, LIVE_SAMPLE_MAX)
+      : reader.sampleInputs(w, every, LIVE_SAMPLE_MAX);
+  return driftReport(view.fields, view.reference, inputs, count);
 }
 
 /** The test-split figure live quality is shown beside: accuracy or MAE of the version's run. */

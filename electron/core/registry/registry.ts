@@ -195,6 +195,7 @@ export class ModelRegistry {
       modelKind: card.modelKind,
       classes: card.classes,
       inputs: inputSchema(preprocess),
+      image: preprocess.image ? { size: preprocess.image.size, channels: preprocess.image.channels } : null,
       output: outputSignature(card),
       dropped: preprocess.dropped,
       metrics: card.metrics,

@@ -1,10 +1,11 @@
 // How the endpoint answers: one error shape ({"error": {"code", "message", ...}}) for every
-// refusal, 503 + Retry-After at capacity, JSON-only bodies with fastify's own errors and unknown
+// refusal, 503 + Retry-After at capacity, JSON bodies (or one raw picture) with fastify's own errors and unknown
 // routes in that shape, and the prediction answer, written as text from each prediction's JSON.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EndpointMetrics } from './endpoint-metrics.js';
 import { newPredictionId } from './ids.js';
 import type { LoadedModel } from './loaded-model.js';
+import { PICTURE_BODY_TYPES } from './picture-input.js';
 import type { EndpointLimits, ServedModel } from './protocol.js';
 import type { RequestLog } from './request-log.js';
 
@@ -54,6 +55,8 @@ export function recordRefusal(metrics: EndpointMetrics, log: RequestLog, r: Refu
  */
 export function registerErrorReplies(app: FastifyInstance, limits: EndpointLimits, metrics: EndpointMetrics): void {
   app.removeAllContentTypeParsers();
+  // A picture model also takes one raw picture; the route reads its format from the content.
+  app.addContentTypeParser([...PICTURE_BODY_TYPES], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     if (body === '') {
       done(Object.assign(new Error('the body is empty, not JSON'), { statusCode: 400, code: 'CAIRN_NOT_JSON' }));
@@ -80,7 +83,12 @@ export function registerErrorReplies(app: FastifyInstance, limits: EndpointLimit
     if (status === 415)
       return reply
         .code(415)
-        .send(errorBody('unsupported_media_type', 'the body must be JSON (Content-Type: application/json)'));
+        .send(
+          errorBody(
+            'unsupported_media_type',
+            `the body must be JSON (Content-Type: application/json), or for a picture model one picture (${PICTURE_BODY_TYPES.join(', ')})`,
+          ),
+        );
     if (err.code === 'CAIRN_NOT_JSON') return reply.code(400).send(errorBody('invalid_json', err.message));
     if (status < 500) return reply.code(status).send(errorBody('bad_request', err.message));
     return reply.code(500).send(errorBody('internal', err.message));
@@ -103,6 +111,8 @@ export interface Answer {
   model: LoadedModel;
   responseHead: string;
   instances: unknown[];
+  /** What the log keeps of each instance instead of its JSON (a picture's summary, picture-input.ts). */
+  loggedInputs?: readonly string[];
   /** The batch's outputs; this request's rows start at `row`. */
   y: Float32Array;
   row: number;
@@ -136,7 +146,7 @@ export function predictionsText(log: RequestLog, a: Answer): string {
       status: 200,
       latencyMs: a.latencyMs,
       predictionId: id,
-      inputJson: JSON.stringify(a.instances[i]),
+      inputJson: a.loggedInputs ? (a.loggedInputs[i] as string) : JSON.stringify(a.instances[i]),
       outputJson: out.json,
       answer: out.answer,
       error: null,

@@ -16,6 +16,7 @@ import { registerFeedbackRoute } from './feedback-route.js';
 import { loadServedModel, type LoadedModel } from './loaded-model.js';
 import { registerModelInfoRoutes } from './model-info-routes.js';
 import { ModelRoutes } from './model-routes.js';
+import { DecodeSlots } from './picture-input.js';
 import { registerPredictRoutes } from './predict-route.js';
 import {
   DEFAULT_LIMITS,
@@ -108,7 +109,8 @@ export async function startEndpoint(config: EndpointConfig, hooks: EndpointHooks
   const admission = new Admission(config.apiKey, limits.maxInFlight, metrics, log);
   app.addHook('onRequest', admission.atTheDoor);
   registerErrorReplies(app, limits, metrics);
-  registerPredictRoutes(app, { routes, admission, limits, metrics, log });
+  const slots = new DecodeSlots(limits.maxConcurrentDecodes);
+  registerPredictRoutes(app, { routes, admission, limits, metrics, log, slots });
   registerFeedbackRoute(app, {
     serves: (name) => routes.named(name) !== undefined,
     record: (name, items) => log.feedback(name, items),

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { cairnVersion } from '../environment.js';
 import { errorBody } from './endpoint-replies.js';
 import type { ModelRoutes } from './model-routes.js';
+import { PICTURE_BODY_TYPES } from './picture-input.js';
 import { openApiDocument, instanceSchema, type DescribedModel } from './openapi.js';
 import type { ServedVersion } from './served-version.js';
 
@@ -18,6 +19,7 @@ function describe(e: ServedVersion): DescribedModel | undefined {
     classes: t?.task === 'classification' ? t.classes : null,
     fields: e.model.validator.fields,
     ignored: e.model.validator.ignored,
+    image: e.model.preprocess.image ?? null,
   };
 }
 
@@ -49,7 +51,14 @@ export function registerModelInfoRoutes(app: FastifyInstance, routes: ModelRoute
       modelKind: card.modelKind,
       createdAt: card.createdAt,
       metrics: card.metrics,
-      input: { fields: described.fields, ignored: described.ignored, schema: instanceSchema(described) },
+      input: {
+        fields: described.fields,
+        ignored: described.ignored,
+        ...(described.image
+          ? { image: { size: described.image.size, channels: described.image.channels, rawBody: PICTURE_BODY_TYPES } }
+          : {}),
+        schema: instanceSchema(described),
+      },
       output:
         card.task === 'classification'
           ? { label: 'one of classes', probabilities: 'class to probability' }

@@ -1,5 +1,7 @@
 // GET /openapi.json: the endpoint's API as OpenAPI 3.1, with one instance schema per served
-// model version, built from the same compiled input check that guards the routes.
+// model version, built from the same compiled input check that guards the routes; a picture
+// model's instance is {"image": {"b64"}}, and the predict routes then also take raw pictures.
+import { PICTURE_BODY_TYPES } from './picture-input.js';
 import type { InputField } from './validator.js';
 
 export interface DescribedModel {
@@ -9,6 +11,8 @@ export interface DescribedModel {
   classes: string[] | null;
   fields: InputField[];
   ignored: string[];
+  /** A picture model's input (it takes pictures instead of fields); null for a table model. */
+  image: { size: number; channels: number } | null;
 }
 
 function fieldSchema(f: InputField): Record<string, unknown> {
@@ -33,6 +37,23 @@ function fieldSchema(f: InputField): Record<string, unknown> {
 
 /** The JSON Schema of one instance of a model version. */
 export function instanceSchema(m: DescribedModel): Record<string, unknown> {
+  if (m.image)
+    return {
+      type: 'object',
+      required: ['image'],
+      additionalProperties: false,
+      description: `A picture (PNG, JPEG, WebP, GIF, BMP or TIFF; its format is read from its content), scaled to ${m.image.size} × ${m.image.size} px ${m.image.channels === 1 ? 'grey' : 'colour'} as in training`,
+      properties: {
+        image: {
+          type: 'object',
+          required: ['b64'],
+          additionalProperties: false,
+          properties: {
+            b64: { type: 'string', contentEncoding: 'base64', description: "The picture file's bytes in base64" },
+          },
+        },
+      },
+    };
   return {
     type: 'object',
     required: m.fields.map((f) => f.name),
@@ -178,9 +199,16 @@ const errorSchema = {
 
 /** The whole document for the models an endpoint serves now. */
 export function openApiDocument(models: DescribedModel[], secured: boolean, version: string): Record<string, unknown> {
+  const pictures = models.some((m) => m.image);
+  // One picture as the whole body, for a picture model only: its bytes, sent as they are.
+  const rawPicture = {
+    schema: { type: 'string', format: 'binary' },
+    description: 'For a picture model: one picture as the body (one prediction); its format is read from its content',
+  };
   const predictBody = {
     required: true,
     content: {
+      ...(pictures ? Object.fromEntries(PICTURE_BODY_TYPES.map((t) => [t, rawPicture])) : {}),
       'application/json': {
         schema: {
           type: 'object',
@@ -205,12 +233,18 @@ export function openApiDocument(models: DescribedModel[], secured: boolean, vers
       content: { 'application/json': { schema: { $ref: '#/components/schemas/PredictResponse' } } },
     },
     400: error(
-      "The body is not valid JSON, or an instance failed the model's input schema (one error per field); or, with ?explain=true, too many instances to explain or a network saved without the training sample explanations need (cannot_explain)",
+      `The body is not valid JSON, or an instance failed the model's input schema (one error per field)${pictures ? ', or a picture is not one that can be read, or a picture was sent to a model of table rows' : ''}; or, with ?explain=true, too many instances to explain, a network saved without the training sample explanations need${pictures ? ', or a picture model' : ''} (cannot_explain)`,
     ),
     401: error('Missing or wrong API key'),
     404: error('No such model, version or alias on this endpoint'),
-    413: error('Body over the size limit'),
-    415: error('The body is not sent as JSON (Content-Type: application/json)'),
+    413: error(
+      pictures ? 'Body over the size limit, or a picture with more pixels than allowed' : 'Body over the size limit',
+    ),
+    415: error(
+      pictures
+        ? 'The body is neither JSON (Content-Type: application/json) nor a picture (image/png, image/jpeg, image/webp)'
+        : 'The body is not sent as JSON (Content-Type: application/json)',
+    ),
     503: error('Overloaded (see Retry-After) or the model could not be loaded'),
     504: error('The request waited past its deadline'),
   };

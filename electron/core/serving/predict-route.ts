@@ -1,14 +1,23 @@
 // POST /v1/models/{name}/predict, .../versions/{version}/predict and .../aliases/{alias}/predict:
 // finds the version, admits the request, checks its instances, queues them on the version's
 // batcher until the request's deadline, and answers (endpoint-replies.ts); with ?explain=true each
-// prediction also carries its contributions (explain-predictions.ts).
+// prediction also carries its contributions (explain-predictions.ts). A picture model takes
+// pictures instead of fields (picture-input.ts), decoded before they join the batch.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ImageInput } from '../datasets/images/model-input.js';
 import type { Admission } from './admission.js';
 import { DeadlineError } from './batcher.js';
 import { UNSERVED, type EndpointMetrics } from './endpoint-metrics.js';
 import { explainAsked, explainerFor, explanationMembers } from './explain-predictions.js';
 import { errorBody, overloaded, PREDICTIONS_TYPE, predictionsText, recordRefusal } from './endpoint-replies.js';
 import { routeKey, type ModelRoutes, type NamedModel } from './model-routes.js';
+import {
+  PICTURE_BODY_TYPES,
+  PICTURE_INSTANCE,
+  pictureRows,
+  picturesOfInstances,
+  type DecodeSlots,
+} from './picture-input.js';
 import type { EndpointLimits, ServedModel } from './protocol.js';
 import type { RequestLog } from './request-log.js';
 import type { ServedVersion } from './served-version.js';
@@ -19,6 +28,8 @@ export interface PredictRouteDeps {
   limits: EndpointLimits;
   metrics: EndpointMetrics;
   log: RequestLog;
+  /** Bounds the pictures decoded at once across the endpoint's requests. */
+  slots: DecodeSlots;
 }
 
 interface PredictBody {
@@ -38,7 +49,7 @@ interface Attempt {
 }
 
 export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDeps): void {
-  const { routes, admission, limits, metrics, log } = deps;
+  const { routes, admission, limits, metrics, log, slots } = deps;
 
   /**
    * Counts, logs and answers a refused request; `spec` is the version it named, if any; the log
@@ -101,19 +112,36 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDe
       metrics.request(spec.name, spec.version, 503, performance.now() - t0);
       return overloaded(reply);
     }
-    const body = req.body as PredictBody | null;
-    const instances = body && typeof body === 'object' && !Array.isArray(body) ? body.instances : undefined;
-    if (!Array.isArray(instances) || instances.length === 0)
+    const { model, batcher } = entry;
+    const image = model.preprocess.image;
+    const raw = Buffer.isBuffer(req.body) ? req.body : undefined;
+    if (raw && !image)
       return refuse(
         attempt,
         spec,
         400,
         'invalid_input',
-        'the body must be {"instances": [{...}, ...]} with at least one instance',
+        `"${spec.name}" is a model of table rows, not of pictures: send {"instances": [{...}, ...]} as application/json`,
+      );
+    const body = raw ? null : (req.body as PredictBody | null);
+    const instances: unknown[] | undefined = raw
+      ? [raw]
+      : body && typeof body === 'object' && !Array.isArray(body) && Array.isArray(body.instances)
+        ? body.instances
+        : undefined;
+    if (!instances || instances.length === 0)
+      return refuse(
+        attempt,
+        spec,
+        400,
+        'invalid_input',
+        image
+          ? `the body must be {"instances": [${PICTURE_INSTANCE}, ...]} with at least one instance, or one picture (${PICTURE_BODY_TYPES.join(', ')})`
+          : 'the body must be {"instances": [{...}, ...]} with at least one instance',
       );
     if (instances.length > limits.maxInstances)
       return refuse(attempt, spec, 400, 'invalid_input', `at most ${limits.maxInstances} instances per request`);
-    const extraKeys = Object.keys(body as object).filter((k) => k !== 'instances');
+    const extraKeys = body ? Object.keys(body).filter((k) => k !== 'instances') : [];
     if (extraKeys.length)
       return refuse(
         attempt,
@@ -122,12 +150,23 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDe
         'invalid_input',
         `unknown body field${extraKeys.length > 1 ? 's' : ''}: ${extraKeys.join(', ')}`,
       );
-    const { model, batcher } = entry;
     const asked = explainAsked(req.query);
     if (asked === 'bad') return refuse(attempt, spec, 400, 'invalid_input', 'explain must be true or false');
+    if (asked && image)
+      return refuse(
+        attempt,
+        spec,
+        400,
+        'cannot_explain',
+        'explanations (?explain=true) are not available for picture models; ask without it',
+      );
     const explaining = asked ? explainerFor(model, instances.length, limits) : undefined;
     if (explaining && 'refused' in explaining) return refuse(attempt, spec, 400, 'cannot_explain', explaining.refused);
-    const checked = model.validator.check(instances);
+    const checked = image
+      ? raw
+        ? { pictures: [raw] }
+        : picturesOfInstances(instances)
+      : model.validator.check(instances);
     if ('errors' in checked) {
       const first = checked.errors[0];
       const where = first
@@ -144,15 +183,32 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDe
     }
     admission.inFlight++;
     try {
-      const { y, row } = await batcher.submit(checked.x, instances.length, at + limits.requestDeadlineMs);
+      let x: Float32Array;
+      let loggedInputs: string[] | undefined;
+      if ('pictures' in checked) {
+        // Decoded before the batch, a bounded number at once: the batch waits for no picture.
+        const rows = await pictureRows(checked.pictures, image as ImageInput, limits.maxImagePixels, slots);
+        if ('status' in rows)
+          return refuse(
+            attempt,
+            spec,
+            rows.status,
+            rows.code,
+            rows.message,
+            rows.errors.length ? { errors: rows.errors, total: rows.errors.length } : {},
+          );
+        ({ x, logged: loggedInputs } = rows);
+      } else x = checked.x;
+      const { y, row } = await batcher.submit(x, instances.length, at + limits.requestDeadlineMs);
       const explanations =
-        explaining && (await explanationMembers(model, explaining.explainer, checked.x, instances.length, y, row));
+        explaining && (await explanationMembers(model, explaining.explainer, x, instances.length, y, row));
       const latencyMs = performance.now() - t0;
       const text = predictionsText(log, {
         spec,
         model,
         responseHead: entry.responseHead,
         instances,
+        ...(loggedInputs ? { loggedInputs } : {}),
         y,
         row,
         at,

@@ -39,6 +39,13 @@ export interface EndpointLimits {
   /** Instances per request. */
   maxInstances: number;
   /**
+   * A picture's pixels (width × height, read from its header before decoding): past it, 413. The
+   * import's and training's cap, so the endpoint takes the pictures a model was trained on.
+   */
+  maxImagePixels: number;
+  /** Pictures decoded at once across the endpoint's requests (each holds its full-size pixels meanwhile). */
+  maxConcurrentDecodes: number;
+  /**
    * Instances per request asked with ?explain=true: exact explanations (trees, linear models) cost
    * about a prediction's worth each, a network's KernelSHAP some 20,000 model rows each.
    */
@@ -73,6 +80,9 @@ export const DEFAULT_LIMITS: EndpointLimits = {
   maxBatchDelayMs: 1,
   bodyLimit: 1024 * 1024,
   maxInstances: 1_000,
+  // decode-image.ts's MAX_PIXELS (a test holds them equal): imported, it would load sharp into every host.
+  maxImagePixels: 50_000_000,
+  maxConcurrentDecodes: 2,
   maxExplainedInstances: 100,
   maxNetworkExplainedInstances: 10,
   maxConnections: 1_024,

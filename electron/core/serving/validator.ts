@@ -2,7 +2,7 @@
 // each instance is checked field by field (missing, extra, wrongly typed, non-finite, a fraction
 // for an integer, unknown category) and written straight into the model's feature row, with no intermediate objects.
 import type { FeatureStep, PreprocessManifest } from '../training/manifest.js';
-import { categoryFinder, keepsMissing, NOT_AN_INTEGER, stepWidth } from '../training/manifest.js';
+import { categoryFinder, featureWidth, keepsMissing, NOT_AN_INTEGER, stepWidth } from '../training/manifest.js';
 
 /** One problem with one field of one instance. */
 export interface InstanceError {
@@ -119,7 +119,7 @@ function fieldOf(step: FeatureStep): InputField {
 }
 
 /** The problems found in one request: the first MAX_ERRORS, and how many in all. */
-class Problems {
+export class Problems {
   readonly errors: InstanceError[] = [];
   total = 0;
   add(instance: number, field: string, message: string): void {
@@ -141,7 +141,8 @@ export function compileValidator(manifest: PreprocessManifest): CompiledValidato
           ? boolean(step, keep)
           : category(step, keep),
   }));
-  const width = manifest.features.reduce((n, s) => n + stepWidth(s), 0);
+  // A picture model's width is its picture's numbers (its instances are read by picture-input.ts).
+  const width = featureWidth(manifest);
   const known = new Set(steps.map((s) => s.column));
   const ignored = manifest.dropped.map((d) => d.column).filter((c) => !known.has(c));
   for (const c of ignored) known.add(c);

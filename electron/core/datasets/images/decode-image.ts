@@ -32,6 +32,9 @@ export interface DecodedImage extends ImageInfo {
 /** A picture that cannot be taken, with the reason a user reads in the import's skipped list. */
 export class UnreadableImage extends Error {}
 
+/** A picture whose header gives more pixels than allowed: refused before decoding (the endpoint answers 413). */
+export class TooManyPixels extends UnreadableImage {}
+
 const TAKEN = new Set<string>(imageFormats);
 
 /** Reads a picture, checks it decodes in full, and makes its thumbnail. Throws UnreadableImage. */
@@ -84,7 +87,7 @@ function colourModeOf(meta: Metadata): ColourMode {
 
 function assertPixels(width: number, height: number, maxPixels: number): void {
   if (width * height > maxPixels) {
-    throw new UnreadableImage(
+    throw new TooManyPixels(
       `${width.toLocaleString('en-US')} × ${height.toLocaleString('en-US')} pixels is more than the ${maxPixels.toLocaleString('en-US')} a picture may have`,
     );
   }

@@ -94,7 +94,7 @@ async function listFolder(folder: string) {
 }
 
 /** A picture file's bytes; a file too big to be a picture is refused before it is read. */
-async function readPicture(file: string, limits: SourceLimits): Promise<Buffer> {
+export async function readPicture(file: string, limits: SourceLimits): Promise<Buffer> {
   const s = await lstat(file);
   if (!s.isFile()) throw new Error('not a regular file');
   if (s.size > limits.maxFileBytes)

@@ -99,13 +99,47 @@ export interface CurlArgs {
 
 /** A curl command that sends the console's request. */
 export function curlSnippet({ url, model, target, instances, apiKey, keyPlaceholder, explain }: CurlArgs): string {
-  const lines = [
-    `curl -sS -X POST ${shellQuote(`${url.replace(/\/+$/, '')}${predictPath(model, target, explain)}`)}`,
-    `-H 'Content-Type: application/json'`,
-  ];
-  if (apiKey) lines.push(`-H ${shellQuote(`Authorization: Bearer ${keyPlaceholder ?? apiKey}`)}`);
+  const lines = curlHead({ url, model, target, apiKey, keyPlaceholder, explain }, 'application/json');
   lines.push(`-d ${shellQuote(JSON.stringify({ instances }))}`);
   return lines.join(' \\\n  ');
+}
+
+/** The Content-Types a picture may be sent as, raw, to a picture model (the endpoint's PICTURE_BODY_TYPES). */
+export const PICTURE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
+
+/**
+ * A curl command that sends one picture file as the body (a picture model's raw input):
+ * `--data-binary @file` sends its bytes as they are, where `-d` would strip line breaks.
+ */
+export function pictureCurlSnippet(
+  args: Omit<CurlArgs, 'instances' | 'explain'> & { file: { name: string; type: string } | undefined },
+): string {
+  const type = (PICTURE_TYPES as readonly string[]).includes(args.file?.type ?? '') ? args.file?.type : 'image/png';
+  const lines = curlHead(args, type ?? 'image/png');
+  lines.push(`--data-binary ${shellQuote(`@${args.file?.name ?? 'file.png'}`)}`);
+  return lines.join(' \\\n  ');
+}
+
+/** The POST, its Content-Type and the key: how every console curl command begins. */
+function curlHead(
+  { url, model, target, apiKey, keyPlaceholder, explain }: Omit<CurlArgs, 'instances'>,
+  contentType: string,
+): string[] {
+  const lines = [
+    `curl -sS -X POST ${shellQuote(`${url.replace(/\/+$/, '')}${predictPath(model, target, explain)}`)}`,
+    `-H ${shellQuote(`Content-Type: ${contentType}`)}`,
+  ];
+  if (apiKey) lines.push(`-H ${shellQuote(`Authorization: Bearer ${keyPlaceholder ?? apiKey}`)}`);
+  return lines;
+}
+
+/** A file's bytes in base64, as a picture instance carries them ({"image": {"b64": ...}}). */
+export async function fileBase64(file: Blob): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  // In slices: String.fromCharCode takes its arguments on the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /** Whether an address is this machine only (no API key needed), as the engine decides it. */

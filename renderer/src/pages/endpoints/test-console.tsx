@@ -1,14 +1,16 @@
 // The test console of one endpoint: pick a served model (its default, a version or an alias), fill
 // a form generated from its input schema, send it through the host (endpoints.testPredict), and
 // read the answer and its latency (with Explain ticked, also why: the prediction's contributions as
-// a waterfall); the same request as a curl command to copy.
-import { useMemo, useState, type FormEvent } from 'react';
+// a waterfall); the same request as a curl command to copy. A picture model's console takes a
+// picture file instead of fields.
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { Endpoint, EndpointTestResult, InputField, ModelCardView } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
 import { Chart } from '../../components/chart.js';
 import { CheckField } from '../../components/check-field.js';
 import { ErrorPanel } from '../../components/error-panel.js';
+import { FileButton } from '../../components/file-button.js';
 import { formatFull, formatStat } from '../../lib/format.js';
 import { useAsync } from '../../lib/use-async.js';
 import { waterfallOption } from '../runs/explain-charts.js';
@@ -17,6 +19,9 @@ import {
   cardFits,
   curlSnippet,
   defaultValues,
+  fileBase64,
+  PICTURE_TYPES,
+  pictureCurlSnippet,
   routesOf,
   toInstance,
   type FormValues,
@@ -57,24 +62,23 @@ export function TestConsole({ endpoint }: { endpoint: Endpoint }) {
       {card.error && (
         <ErrorPanel title={`Could not read ${route.model} v${route.version}'s inputs`} error={card.error} />
       )}
-      {fits && <ConsoleForm key={`${route.key}:${fits.version}`} endpoint={endpoint} route={route} card={fits} />}
+      {fits &&
+        (fits.image ? (
+          <PictureForm key={`${route.key}:${fits.version}`} endpoint={endpoint} route={route} card={fits} />
+        ) : (
+          <ConsoleForm key={`${route.key}:${fits.version}`} endpoint={endpoint} route={route} card={fits} />
+        ))}
       {!fits && !card.error && <p className="muted small">Loading the input schema…</p>}
     </section>
   );
 }
 
 function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Route; card: ModelCardView }) {
-  const { client } = useApp();
   const [values, setValues] = useState<FormValues>(() => defaultValues(card.inputs, card.trainingData));
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<EndpointTestResult | undefined>(undefined);
   // The instance the answer is for: the waterfall labels its columns with these values.
   const [sent, setSent] = useState<Record<string, InstanceValue>>({});
   const [explain, setExplain] = useState(false);
-  // Answers so far: tells one answer from the next when they read the same.
-  const [answers, setAnswers] = useState(0);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [showKey, setShowKey] = useState(false);
+  const { busy, result, answers, error, post } = useTestPredict(endpoint, route);
   const built = toInstance(card.inputs, values);
   const fieldErrors = 'errors' in built ? built.errors : {};
   const instance = 'instance' in built ? built.instance : undefined;
@@ -82,29 +86,11 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
   const send = (e: FormEvent) => {
     e.preventDefault();
     if (!instance || busy) return;
-    setBusy(true);
-    setError(undefined);
-    client
-      .call('endpoints.testPredict', {
-        endpointId: endpoint.id,
-        model: route.model,
-        ...route.target,
-        instances: [instance],
-        ...(explain ? { explain: true } : {}),
-      })
-      .then(
-        (r) => {
-          setResult(r);
-          setSent(instance);
-          setAnswers((n) => n + 1);
-          setBusy(false);
-        },
-        (err: unknown) => {
-          setError(toApiError(err));
-          setResult(undefined);
-          setBusy(false);
-        },
-      );
+    post(
+      () => Promise.resolve([instance]),
+      explain,
+      () => setSent(instance),
+    );
   };
 
   const curlArgs = {
@@ -115,8 +101,6 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
     apiKey: endpoint.apiKey,
     explain,
   };
-  const curl = curlSnippet({ ...curlArgs, ...(showKey ? {} : { keyPlaceholder: '$CAIRN_API_KEY' }) });
-  const curlToCopy = curlSnippet(curlArgs);
 
   return (
     <div className="console-body">
@@ -159,30 +143,165 @@ function ConsoleForm({ endpoint, route, card }: { endpoint: Endpoint; route: Rou
       </form>
       {error && <ErrorPanel title="The request did not reach the endpoint" error={error} />}
       {result && <ConsoleResult result={result} card={card} answers={answers} sent={sent} />}
-      <div className="curl-block">
-        <div className="curl-head">
-          <h3>curl</h3>
-          {endpoint.apiKey && (
-            <button
-              type="button"
-              className="btn btn-small btn-ghost"
-              onClick={() => setShowKey((s) => !s)}
-              data-testid="curl-show-key"
-            >
-              {showKey ? 'Hide key' : 'Show key'}
-            </button>
-          )}
-          <CopyButton text={curlToCopy} label="Copy curl" testId="copy-curl" />
+      <CurlBlock endpoint={endpoint} snippet={(keyPlaceholder) => curlSnippet({ ...curlArgs, ...keyPlaceholder })} />
+    </div>
+  );
+}
+
+/**
+ * Sends instances through the host (endpoints.testPredict) and keeps the answer, or why it did not
+ * come; `answers` counts them, telling one answer from the next when they read the same.
+ */
+function useTestPredict(endpoint: Endpoint, route: Route) {
+  const { client } = useApp();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<EndpointTestResult | undefined>(undefined);
+  const [answers, setAnswers] = useState(0);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const post = (instances: () => Promise<Record<string, unknown>[]>, explain: boolean, onAnswer?: () => void): void => {
+    setBusy(true);
+    setError(undefined);
+    instances()
+      .then((list) =>
+        client.call('endpoints.testPredict', {
+          endpointId: endpoint.id,
+          model: route.model,
+          ...route.target,
+          instances: list,
+          ...(explain ? { explain: true } : {}),
+        }),
+      )
+      .then(
+        (r) => {
+          setResult(r);
+          onAnswer?.();
+          setAnswers((n) => n + 1);
+          setBusy(false);
+        },
+        (err: unknown) => {
+          setError(toApiError(err));
+          setResult(undefined);
+          setBusy(false);
+        },
+      );
+  };
+  return { busy, result, answers, error, post, clear: () => setResult(undefined) };
+}
+
+/**
+ * A picture model's console: choose a picture (PNG, JPEG or WebP), see it, send it as
+ * {"image": {"b64"}}, and read the label and every class's probability; the curl command sends
+ * the same file as a raw body.
+ */
+function PictureForm({ endpoint, route, card }: { endpoint: Endpoint; route: Route; card: ModelCardView }) {
+  const [file, setFile] = useState<File | undefined>(undefined);
+  const { busy, result, answers, error, post, clear } = useTestPredict(endpoint, route);
+  const preview = useMemo(() => (file ? URL.createObjectURL(file) : undefined), [file]);
+  useEffect(() => () => (preview ? URL.revokeObjectURL(preview) : undefined), [preview]);
+
+  const send = (e: FormEvent) => {
+    e.preventDefault();
+    if (!file || busy) return;
+    post(async () => [{ image: { b64: await fileBase64(file) } }], false);
+  };
+  const size = card.image
+    ? `${card.image.size} × ${card.image.size} px ${card.image.channels === 1 ? 'grey' : 'colour'}`
+    : '';
+
+  return (
+    <div className="console-body">
+      <form className="console-form console-picture" onSubmit={send} data-testid="console-form">
+        <div className="console-picture-row">
+          <div className="console-picture-frame">
+            {preview ? (
+              <img src={preview} alt={file?.name ?? ''} data-testid="console-picture-preview" />
+            ) : (
+              <span className="small muted">No picture yet</span>
+            )}
+          </div>
+          <div className="console-picture-side">
+            <FileButton
+              onFiles={(files) => {
+                setFile(files[0]);
+                clear();
+              }}
+              primary={false}
+              testId="console-picture"
+              label={file ? 'Choose another picture…' : 'Choose a picture…'}
+              accept={PICTURE_TYPES.join(',')}
+              multiple={false}
+              inputLabel="Choose a picture to send"
+            />
+            <span className="small mono ellipsis" data-testid="console-picture-name">
+              {file ? file.name : ''}
+            </span>
+            <p className="small muted">This model takes pictures: it sees each one as {size}, scaled as in training.</p>
+          </div>
         </div>
-        <pre className="curl mono" data-testid="curl-snippet">
-          {curl}
-        </pre>
-        {endpoint.apiKey && !showKey && (
-          <p className="small muted">
-            Copy puts the real key in; on screen it reads <code>$CAIRN_API_KEY</code>.
-          </p>
+        <div className="console-actions">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={!file || busy || endpoint.status !== 'running'}
+            data-testid="console-send"
+          >
+            {busy ? 'Sending…' : 'Send'}
+          </button>
+          {endpoint.status !== 'running' && <span className="small warn">The endpoint is {endpoint.status}.</span>}
+        </div>
+      </form>
+      {error && <ErrorPanel title="The request did not reach the endpoint" error={error} />}
+      {result && <ConsoleResult result={result} card={card} answers={answers} sent={{}} />}
+      <CurlBlock
+        endpoint={endpoint}
+        snippet={(keyPlaceholder) =>
+          pictureCurlSnippet({
+            url: endpoint.url ?? '',
+            model: route.model,
+            target: route.target,
+            apiKey: endpoint.apiKey,
+            file,
+            ...keyPlaceholder,
+          })
+        }
+      />
+    </div>
+  );
+}
+
+/** The request as a curl command, the key hidden on screen (Show key) and put in by Copy. */
+function CurlBlock({
+  endpoint,
+  snippet,
+}: {
+  endpoint: Endpoint;
+  snippet: (keyPlaceholder: { keyPlaceholder?: string }) => string;
+}) {
+  const [showKey, setShowKey] = useState(false);
+  return (
+    <div className="curl-block">
+      <div className="curl-head">
+        <h3>curl</h3>
+        {endpoint.apiKey && (
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            onClick={() => setShowKey((s) => !s)}
+            data-testid="curl-show-key"
+          >
+            {showKey ? 'Hide key' : 'Show key'}
+          </button>
         )}
+        <CopyButton text={snippet({})} label="Copy curl" testId="copy-curl" />
       </div>
+      <pre className="curl mono" data-testid="curl-snippet">
+        {snippet(showKey ? {} : { keyPlaceholder: '$CAIRN_API_KEY' })}
+      </pre>
+      {endpoint.apiKey && !showKey && (
+        <p className="small muted">
+          Copy puts the real key in; on screen it reads <code>$CAIRN_API_KEY</code>.
+        </p>
+      )}
     </div>
   );
 }

@@ -3,7 +3,9 @@ import type { Endpoint, EndpointStats, InputField, TrainingDataSummary } from '.
 import {
   curlSnippet,
   defaultValues,
+  fileBase64,
   isLoopback,
+  pictureCurlSnippet,
   maskKey,
   modelRef,
   routesOf,
@@ -103,6 +105,30 @@ describe('console form', () => {
     expect(curlSnippet({ url: 'http://h:1', model: 'm', target: { version: 2 }, instances, explain: true })).toContain(
       `/v1/models/m/versions/2/predict?explain=true'`,
     );
+  });
+
+  it('sends a picture as the raw body with --data-binary, its type from the file (PNG when not one the endpoint takes raw)', () => {
+    const file = { name: "cat's photo.jpg", type: 'image/jpeg' };
+    expect(
+      pictureCurlSnippet({ url: 'http://127.0.0.1:8080', model: 'pets', file, apiKey: 'k', keyPlaceholder: '$K' }),
+    ).toBe(
+      [
+        `curl -sS -X POST 'http://127.0.0.1:8080/v1/models/pets/predict' \\`,
+        `  -H 'Content-Type: image/jpeg' \\`,
+        `  -H 'Authorization: Bearer $K' \\`,
+        `  --data-binary '@cat'\\''s photo.jpg'`,
+      ].join('\n'),
+    );
+    const gif = pictureCurlSnippet({ url: 'http://h:1', model: 'm', file: { name: 'a.gif', type: 'image/gif' } });
+    expect(gif).toContain(`-H 'Content-Type: image/png'`);
+    expect(pictureCurlSnippet({ url: 'http://h:1', model: 'm', file: undefined })).toContain(
+      `--data-binary '@file.png'`,
+    );
+  });
+
+  it('reads a file as base64 in slices, byte for byte', async () => {
+    const bytes = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7) % 256);
+    expect(await fileBase64(new Blob([bytes]))).toBe(Buffer.from(bytes).toString('base64'));
   });
 
   it('knows loopback addresses and masks keys', () => {
