@@ -8,11 +8,12 @@
 // the rest are timed. Prints training samples per second of each and the ratio, and test
 // accuracy of each. Target (issue 12): wasm at least 0.5x of PyTorch, accuracy within 2 points.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePython, PYTHON } from './python.js';
+import { IMAGE_PREDICTIONS_FILE, ImagePredictions } from '../shared/api.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const digitsDir = path.join(root, 'bench', '.data', 'digits-32');
@@ -96,7 +97,9 @@ async function child(backend: string, epochs: number): Promise<void> {
       accuracy: test.accuracy,
       trainRows,
       detail: `${out.backend}, ${epochs - 1} timed epochs in ${seconds.toFixed(1)} s`,
-      testFiles: (out.metrics.pictures ?? []).map((p) => p.file),
+      testFiles: ImagePredictions.parse(
+        JSON.parse(readFileSync(path.join(out.artifactDir, IMAGE_PREDICTIONS_FILE), 'utf8')),
+      ).items.map((p) => p.file),
     };
     console.log(JSON.stringify(result));
   } finally {

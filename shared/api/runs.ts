@@ -180,21 +180,6 @@ export const Run = z.object({
 export type Run = z.infer<typeof Run>;
 
 /**
- * One test picture's prediction, as a picture model's run records them all (`run.metrics.pictures`):
- * what a confusion-matrix cell's pictures and the most confident mistakes are picked from.
- */
-export const PicturePrediction = z.object({
-  /** The picture's content sha256 (its id in the gallery and its thumbnail's name). */
-  id: z.string(),
-  file: z.string(),
-  label: z.string(),
-  predicted: z.string(),
-  /** The predicted class's probability. */
-  probability: z.number(),
-});
-export type PicturePrediction = z.infer<typeof PicturePrediction>;
-
-/**
  * A run as the runs table shows it: everything but the bulky parts (history, preprocessing,
  * curves, confusion matrices), so listing 10,000 runs stays a few megabytes.
  */

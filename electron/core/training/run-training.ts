@@ -12,7 +12,7 @@ import { chooseColumns, readColumns, type ColumnData, type ColumnRead, type Colu
 import type { PreprocessManifest } from './manifest.js';
 import { scalarScores } from '../../../shared/metrics.js';
 import { classificationMetrics, regressionMetrics, regressionPoints, thinRocCurve } from './evaluation-metrics.js';
-import type { AutoChoice, Explanation, PicturePrediction } from '../../../shared/api.js';
+import type { AutoChoice, Explanation } from '../../../shared/api.js';
 import { explainRun, type RunToExplain } from '../explain/explain-run.js';
 import { explainSampleJson } from '../explain/explain-sample.js';
 import type { DenseWeights } from '../explain/linear-shap.js';
@@ -135,8 +135,6 @@ export interface TrainOutcome {
     explanation?: Explanation;
     /** An automatic run's leaderboard (auto-model.ts). */
     auto?: AutoChoice;
-    /** A picture model's prediction of every test picture (train-images.ts). */
-    pictures?: PicturePrediction[];
   };
   /** The saved model folder inside workDir, and the sha256 of its artifact manifest. */
   artifactDir: string;

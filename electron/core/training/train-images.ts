@@ -4,11 +4,17 @@
 // (cnn-model.ts) with the shared train loop (each batch augmented afresh, image-augment.ts),
 // evaluate it on the test pictures and save it like any network: model.json + weights, a
 // preprocess.json whose `image` is the ImageInput, a card. The test pictures' predictions are
-// recorded with the run (metrics.pictures) for the confusion matrix's cells and the most
+// kept beside the model (IMAGE_PREDICTIONS_FILE) for the confusion matrix's cells and the most
 // confident mistakes.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { IMAGE_LABEL_COLUMN, type ImageFormat, type PicturePrediction } from '../../../shared/api.js';
+import {
+  IMAGE_LABEL_COLUMN,
+  IMAGE_PREDICTIONS_FILE,
+  type ImageFormat,
+  type ImagePrediction,
+  type ImagePredictions,
+} from '../../../shared/api.js';
 import { AUGMENT, CNN_PRESET, defaultImageSize, IMAGE_SIZE, numberSchema } from '../../../shared/training-settings.js';
 import { z } from 'zod';
 import { literal, openDuck } from '../datasets/duck.js';
@@ -249,12 +255,19 @@ export async function runImageTraining(
     const test = score(splits.test);
     const validation = splits.validation.length > 0 ? scalarScores(score(splits.validation).metrics) : undefined;
     const k = classes.length;
-    const testPictures: PicturePrediction[] = Array.from(splits.test, (r, i) => {
+    const testPictures: ImagePrediction[] = Array.from(splits.test, (r, i) => {
       const row = test.scores.subarray(i * k, (i + 1) * k);
       let best = 0;
       for (let c = 1; c < k; c++) if (row[c]! > row[best]!) best = c;
       const p = pictures[r]!;
-      return { id: p.sha256, file: p.file, label: p.label, predicted: classes[best]!, probability: row[best]! };
+      return {
+        id: p.sha256,
+        file: p.file,
+        label: p.label,
+        predicted: classes[best]!,
+        confidence: row[best]!,
+        probabilities: Array.from(row),
+      };
     });
 
     const modelParams = {
@@ -278,6 +291,10 @@ export async function runImageTraining(
       tfjsVersion: tfjsVersion(),
       createdAt: new Date().toISOString(),
     });
+    // Beside the model, not in its artifact manifest: the run's own evaluation, read by
+    // runs.imagePredictions from this run's folder only, and not carried by a bundle.
+    const predictions: ImagePredictions = { classes, items: testPictures };
+    await writeFile(path.join(artifactDir, IMAGE_PREDICTIONS_FILE), JSON.stringify(predictions));
     return {
       task: 'classification',
       modelKind: 'cnn',
@@ -299,7 +316,6 @@ export async function runImageTraining(
       metrics: {
         test: test.metrics,
         ...(validation ? { validation } : {}),
-        pictures: testPictures,
       },
       artifactDir,
       artifactSha256: saved.sha256,

@@ -140,7 +140,7 @@ export function RunDetail({ runId, onBack }: RunDetailProps) {
       <Curves history={history} task={run.task} step={stepNoun(run)} best={boostingOf(run)?.bestIteration} />
 
       {run.status === 'succeeded' && auto && <RunAutoChoice auto={auto} />}
-      {run.status === 'succeeded' && test && run.task && <Evaluation runId={run.id} test={test} task={run.task} />}
+      {run.status === 'succeeded' && test && run.task && <Evaluation run={run} test={test} task={run.task} />}
       {run.status === 'succeeded' && explanation && <RunExplanation explanation={explanation} />}
       <RunFacts run={run} />
     </section>
@@ -358,7 +358,7 @@ function Curves({
   );
 }
 
-function Evaluation({ runId, test, task }: { runId: string; test: TestMetrics; task: TaskName }) {
+function Evaluation({ run, test, task }: { run: Run; test: TestMetrics; task: TaskName }) {
   return (
     <section className="run-section" aria-label="Evaluation on the test split" data-testid="evaluation">
       <h2>Evaluation on the test split{typeof test.rows === 'number' ? ` · ${formatCount(test.rows)} rows` : ''}</h2>
@@ -379,15 +379,19 @@ function Evaluation({ runId, test, task }: { runId: string; test: TestMetrics; t
           );
         })}
       </div>
-      {task === 'classification' ? <ClassEvaluation runId={runId} test={test} /> : <RegressionEvaluation test={test} />}
+      {task === 'classification' ? (
+        <ClassEvaluation runId={run.id} pictureModel={run.modelKind === 'cnn'} test={test} />
+      ) : (
+        <RegressionEvaluation test={test} />
+      )}
     </section>
   );
 }
 
-function ClassEvaluation({ runId, test }: { runId: string; test: TestMetrics }) {
+function ClassEvaluation({ runId, pictureModel, test }: { runId: string; pictureModel: boolean; test: TestMetrics }) {
   const classes = test.classes ?? [];
   // A picture model's run kept its test pictures: the matrix's cells open them.
-  const pictures = useRunPictures(runId);
+  const pictures = useRunPictures(runId, pictureModel);
   const confusion = useMemo(
     () =>
       test.confusion ? confusionOption(test.confusion, classes, pictures.classes ? 'pictures' : 'rows') : undefined,

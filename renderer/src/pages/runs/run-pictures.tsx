@@ -17,12 +17,20 @@ import type { PictureCell } from './run-charts.js';
 const LISTED_CLASSES = 8;
 
 /**
- * Whether a run kept predictions per picture, and their classes (the order of each picture's
- * probabilities): undefined while asking or for a run that has none (a table model's: not_found).
+ * A picture model's (a CNN's) run's kept predictions per picture, and their classes (the order of
+ * each picture's probabilities): undefined while asking, for a table model's run (never asked), and
+ * for a CNN run saved without them (not_found).
  */
-export function useRunPictures(runId: string): { classes: readonly string[] | undefined; error?: ApiError } {
+export function useRunPictures(
+  runId: string,
+  pictureModel: boolean,
+): { classes: readonly string[] | undefined; error?: ApiError } {
   const { client } = useApp();
-  const probe = useAsync(() => client.call('runs.imagePredictions', { runId, limit: 1 }), [client, runId]);
+  const probe = useAsync(pictureModel ? () => client.call('runs.imagePredictions', { runId, limit: 1 }) : null, [
+    client,
+    runId,
+    pictureModel,
+  ]);
   if (probe.error?.code === 'not_found') return { classes: undefined };
   return { classes: probe.data?.classes, ...(probe.error ? { error: probe.error } : {}) };
 }

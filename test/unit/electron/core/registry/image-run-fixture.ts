@@ -48,7 +48,7 @@ export async function seedImageRun(
         datasetVersionId: opts.datasetVersionId,
         target: 'label',
         task: 'classification',
-        modelKind: 'mlp',
+        modelKind: 'cnn',
         params: {},
         datasetHash: opts.datasetHash,
         hostPid: process.pid,
@@ -60,7 +60,7 @@ export async function seedImageRun(
       runId,
       {
         task: 'classification',
-        modelKind: 'mlp',
+        modelKind: 'cnn',
         params: {},
         preprocess: {},
         history: [],

@@ -5,7 +5,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PicturePrediction } from '../../../../../shared/api.js';
 import { forkSpawner } from '../../../../../electron/core/jobs/fork-spawner.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { makeShapeFolder } from '../datasets/images/picture-folders.js';
@@ -62,8 +61,10 @@ describe('runs on pictures', () => {
     expect(run.history.map((h) => h.epoch)).toEqual([1, 2]);
     const test = run.metrics?.test as { rows: number; classes: string[] };
     expect(test.classes).toEqual(['circle', 'square']);
-    const pictures = run.metrics?.pictures as PicturePrediction[];
-    expect(pictures).toHaveLength(test.rows);
+    // The test pictures' predictions, as the run page pages them (runs.imagePredictions).
+    const page = await service.invoke('runs.imagePredictions', { runId: run.id, limit: 500 });
+    expect(page.total).toBe(test.rows);
+    const pictures = page.items;
     const explain = await service.call('models.explain', { name: 'shapes', rows: 5 });
     expect(explain.ok ? undefined : explain.error.message).toBe(
       'version 1 of "shapes" is a picture model: explanations are not available for pictures',
@@ -72,7 +73,8 @@ describe('runs on pictures', () => {
       expect(p.id).toMatch(/^[0-9a-f]{64}$/);
       expect(p.file.startsWith(`${p.label}/`)).toBe(true);
       expect(['circle', 'square']).toContain(p.predicted);
-      expect(p.probability).toBeGreaterThanOrEqual(0.5);
+      expect(p.confidence).toBeGreaterThanOrEqual(0.5);
+      expect(p.probabilities).toHaveLength(2);
     }
   });
 

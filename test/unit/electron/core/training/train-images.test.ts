@@ -5,6 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importImages } from '../../../../../electron/core/datasets/images/import-images.js';
+import { IMAGE_PREDICTIONS_FILE, ImagePredictions } from '../../../../../shared/api.js';
 import { pictureFile } from '../../../../../electron/core/datasets/images/image-store.js';
 import { pixelsForModel } from '../../../../../electron/core/datasets/images/model-input.js';
 import { loadArtifacts } from '../../../../../electron/core/training/artifacts.js';
@@ -63,7 +64,11 @@ describe('runImageTraining', () => {
     expect(test.accuracy).toBeGreaterThanOrEqual(0.75);
     expect(test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(12);
 
-    const pictures = out.metrics.pictures ?? [];
+    const kept = ImagePredictions.parse(
+      JSON.parse(await readFile(path.join(out.artifactDir, IMAGE_PREDICTIONS_FILE), 'utf8')),
+    );
+    expect(kept.classes).toEqual(['circle', 'square']);
+    const pictures = kept.items;
     expect(pictures).toHaveLength(12);
     const loaded = await loadArtifacts(out.artifactDir, out.artifactSha256);
     try {
@@ -73,8 +78,9 @@ describe('runImageTraining', () => {
         const bytes = await readFile(path.join(datasetDir, pictureFile(p.id, 'png')));
         const probs = loaded.predictor.predict(await pixelsForModel(bytes, image), 1);
         const k = ['circle', 'square'].indexOf(p.predicted);
-        expect(probs[k]).toBeCloseTo(p.probability, 5);
+        expect(probs[k]).toBeCloseTo(p.confidence, 5);
         expect(Math.max(...probs)).toBe(probs[k]);
+        p.probabilities.forEach((q, c) => expect(probs[c]).toBeCloseTo(q, 5));
       }
     } finally {
       loaded.dispose();
