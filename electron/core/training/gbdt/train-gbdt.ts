@@ -230,9 +230,10 @@ async function boost(
   let bestLoss = Infinity;
   let bestRound = 0;
   let round = 0;
+  // The gradients of the next round and the loss of the last one come from one pass over the rows.
+  loss.gradients(y, raw, w, grad, hess);
   while (round < params.trees) {
     round++;
-    loss.gradients(y, raw, w, grad, hess);
     const sample = sampleSize < n ? sampleWithoutReplacement(n, sampleSize, random) : undefined;
     for (let k = 0; k < K; k++) {
       if (sample) rows.set(sample);
@@ -254,7 +255,7 @@ async function boost(
       trees.push(toTreeJson(tree));
       treeOutputs.push(k);
     }
-    const losses: GbdtRoundLosses = { loss: loss.meanLoss(y, raw, w) };
+    const losses: GbdtRoundLosses = { loss: loss.gradients(y, raw, w, grad, hess) };
     if (val) losses.valLoss = loss.meanLoss(val.y, vraw, val.sampleWeight);
     history.push({ round, ...losses });
     await onRound?.(round, losses);
