@@ -50,7 +50,9 @@ export function gatherGradients(
  * once for eight bin updates, which more than halves the time per value against one feature per
  * pass (the loads and bounds checks around each update cost V8 more than the update; four per pass
  * take 9% longer than eight). The features left over go by four, two and one. Every bin still adds
- * its rows in row order, so the sums are the same to the bit whatever the grouping.
+ * its rows in row order, so the sums are the same to the bit whatever the grouping. The lanes are
+ * written out, not factored into nested helpers: a transpiler that keeps function names (tsx)
+ * wraps nested functions in a module helper the worker thread running this source does not have.
  */
 export function accumulateHistograms(
   hist: Float64Array,
