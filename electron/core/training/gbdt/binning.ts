@@ -64,10 +64,11 @@ export function fitBins(
   };
   // One row sample for every numeric feature, as sklearn draws one subsample for all of them.
   const sampleRows = n > BINNING_SAMPLE ? sampleWithoutReplacement(n, BINNING_SAMPLE, seededRandom(seed)) : undefined;
+  // Missing flags in one pass over the row-major matrix, not one strided pass per feature.
+  for (let i = 0; i < n * d; i += d) {
+    for (let f = 0; f < d; f++) if (Number.isNaN(x[i + f])) mapper.hasMissing[f] = 1;
+  }
   for (let f = 0; f < d; f++) {
-    let missing = 0;
-    for (let i = 0; i < n; i++) if (Number.isNaN(x[i * d + f])) missing++;
-    mapper.hasMissing[f] = missing > 0 ? 1 : 0;
     if (featureKinds[f] === 'categorical') {
       const fitted = fitCategories(x, n, d, f, maxBins);
       mapper.nBins[f] = fitted.categories.length;

@@ -13,14 +13,18 @@ export interface Loss {
   nOutputs: number;
   /** The raw score every row starts from (the best constant), per output. */
   baseScore(y: ArrayLike<number>, w: Float32Array | undefined): Float64Array;
-  /** Fills grad and hess (nOutputs × n, output-major) at raw scores `raw`. */
+  /**
+   * Fills grad and hess (nOutputs × n, output-major) at raw scores `raw` and returns the mean loss
+   * there (meanLoss's value to the bit): one pass gives the next round's gradients and the
+   * loss each round reports, sharing the exponentials both need.
+   */
   gradients(
     y: ArrayLike<number>,
     raw: Float64Array,
     w: Float32Array | undefined,
     grad: Float32Array,
     hess: Float32Array,
-  ): void;
+  ): number;
   /** The (weighted) mean loss at raw scores `raw`. */
   meanLoss(y: ArrayLike<number>, raw: Float64Array, w: Float32Array | undefined): number;
   /**
@@ -33,7 +37,6 @@ export interface Loss {
 /** Probabilities are kept off 0 and 1 for logs and logits, as sklearn's intercept fit does. */
 const EPS = 1e-15;
 
-const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 /** log(1 + exp(z)) without overflow. */
 const softplus = (z: number): number => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
 
@@ -95,12 +98,20 @@ export const binaryLogLoss: Loss = {
     return Float64Array.of(Math.log(p / (1 - p)));
   },
   gradients(y, raw, w, grad, hess) {
+    let s = 0;
+    let sw = 0;
     for (let i = 0; i < y.length; i++) {
-      const p = sigmoid(raw[i]!);
+      const z = raw[i]!;
+      // exp(-|z|) is the one exponential both the sigmoid and softplus need, each without overflow.
+      const e = Math.exp(z >= 0 ? -z : z);
+      const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
       const wi = w ? w[i]! : 1;
       grad[i] = wi * (p - y[i]!);
       hess[i] = wi * p * (1 - p);
+      s += wi * ((z > 0 ? z + Math.log1p(e) : Math.log1p(e)) - y[i]! * z);
+      sw += wi;
     }
+    return sw > 0 ? s / sw : 0;
   },
   meanLoss(y, raw, w) {
     // -log p(y) = log(1 + e^z) - y z.
@@ -130,31 +141,33 @@ export function softmaxLoss(classes: number): Loss {
     gradients(y, raw, w, grad, hess) {
       const n = y.length;
       const p = new Float64Array(classes);
+      let s = 0;
+      let sw = 0;
       for (let i = 0; i < n; i++) {
-        softmaxRow(raw, n, i, p);
         const wi = w ? w[i]! : 1;
+        s += wi * softmaxRow(raw, n, i, y[i]!, p);
+        sw += wi;
         for (let k = 0; k < classes; k++) {
           const pk = p[k]!;
           grad[k * n + i] = wi * (pk - (y[i] === k ? 1 : 0));
           hess[k * n + i] = wi * pk * (1 - pk);
         }
       }
+      return sw > 0 ? s / sw : 0;
     },
     meanLoss(y, raw, w) {
       const n = y.length;
-      return meanOf(n, w, (i) => {
-        let max = -Infinity;
-        for (let k = 0; k < classes; k++) max = Math.max(max, raw[k * n + i]!);
-        let s = 0;
-        for (let k = 0; k < classes; k++) s += Math.exp(raw[k * n + i]! - max);
-        return max + Math.log(s) - raw[y[i]! * n + i]!;
-      });
+      const p = new Float64Array(classes);
+      return meanOf(n, w, (i) => softmaxRow(raw, n, i, y[i]!, p));
     },
   };
 }
 
-/** Class probabilities of row i from output-major raw scores (n rows) into p. */
-export function softmaxRow(raw: Float64Array, n: number, i: number, p: Float64Array): void {
+/**
+ * Class probabilities of row i from output-major raw scores (n rows) into p; returns the row's
+ * loss -log p[label], computed as meanLoss does.
+ */
+function softmaxRow(raw: Float64Array, n: number, i: number, label: number, p: Float64Array): number {
   const classes = p.length;
   let max = -Infinity;
   for (let k = 0; k < classes; k++) max = Math.max(max, raw[k * n + i]!);
@@ -164,6 +177,7 @@ export function softmaxRow(raw: Float64Array, n: number, i: number, p: Float64Ar
     s += p[k]!;
   }
   for (let k = 0; k < classes; k++) p[k]! /= s;
+  return max + Math.log(s) - raw[label * n + i]!;
 }
 
 /**
@@ -183,11 +197,17 @@ function residualLoss(
     leafFromResiduals,
     baseScore: (y, w) => Float64Array.of(baseScore(y, w)),
     gradients(y, raw, w, grad, hess) {
+      let s = 0;
+      let sw = 0;
       for (let i = 0; i < y.length; i++) {
         const wi = w ? w[i]! : 1;
-        grad[i] = wi * gradientAt(raw[i]! - y[i]!);
+        const r = raw[i]! - y[i]!;
+        grad[i] = wi * gradientAt(r);
         hess[i] = wi;
+        s += wi * lossAt(r);
+        sw += wi;
       }
+      return sw > 0 ? s / sw : 0;
     },
     meanLoss: (y, raw, w) => meanOf(y.length, w, (i) => lossAt(raw[i]! - y[i]!)),
   };

@@ -222,6 +222,8 @@ async function boost(
   const featureCount = Math.max(1, Math.round(params.colsample * d));
   const allFeatures = Int32Array.from({ length: d }, (_v, f) => f);
   const rows = histograms.rows;
+  // Leaf numbers fit: maxLeaves is at most TREE_CAPS.nodesPerTree / 2 = 65,536.
+  const leafOfRow = new Uint16Array(n);
   const early = val !== undefined && params.earlyStoppingRounds > 0;
 
   const trees: TreeJson[] = [];
@@ -230,9 +232,10 @@ async function boost(
   let bestLoss = Infinity;
   let bestRound = 0;
   let round = 0;
+  // The gradients of the next round and the loss of the last one come from one pass over the rows.
+  loss.gradients(y, raw, w, grad, hess);
   while (round < params.trees) {
     round++;
-    loss.gradients(y, raw, w, grad, hess);
     const sample = sampleSize < n ? sampleWithoutReplacement(n, sampleSize, random) : undefined;
     for (let k = 0; k < K; k++) {
       if (sample) rows.set(sample);
@@ -249,12 +252,12 @@ async function boost(
       if (loss.leafFromResiduals) setLeavesFromResiduals(tree, rows, y, raw, w, params.learningRate);
       if (sample) {
         for (let i = 0; i < n; i++) raw[k * n + i]! += tree.value[leafOfBinned(tree, bins, n, i)]!;
-      } else addLeafValues(tree, rows, raw, k * n);
+      } else addLeafValues(tree, rows, raw, k * n, leafOfRow);
       if (vbins) for (let i = 0; i < nv; i++) vraw[k * nv + i]! += tree.value[leafOfBinned(tree, vbins, nv, i)]!;
       trees.push(toTreeJson(tree));
       treeOutputs.push(k);
     }
-    const losses: GbdtRoundLosses = { loss: loss.meanLoss(y, raw, w) };
+    const losses: GbdtRoundLosses = { loss: loss.gradients(y, raw, w, grad, hess) };
     if (val) losses.valLoss = loss.meanLoss(val.y, vraw, val.sampleWeight);
     history.push({ round, ...losses });
     await onRound?.(round, losses);
@@ -281,13 +284,28 @@ async function boost(
   return { ensemble, bestIteration, rounds: round, history };
 }
 
-/** Adds each leaf's value to the raw scores of its rows (the tree was grown on all rows). */
-function addLeafValues(tree: GrownTree, rows: Uint32Array, raw: Float64Array, offset: number): void {
+/**
+ * Adds each leaf's value to the raw scores of its rows (the tree was grown on all rows). Each row's
+ * leaf number goes into `leafOfRow` first and the raw scores are then updated in one pass in row
+ * order: adding leaf by leaf into the raw scores jumps about an array too large for the cache
+ * (8 bytes a row), and the leaf numbers (2 bytes a row) mostly fit: 800k rows, 27 -> 8 ms a tree.
+ */
+function addLeafValues(
+  tree: GrownTree,
+  rows: Uint32Array,
+  raw: Float64Array,
+  offset: number,
+  leafOfRow: Uint16Array,
+): void {
+  const values: number[] = [];
   for (let node = 0; node < tree.feature.length; node++) {
     if (tree.feature[node]! >= 0) continue;
-    const v = tree.value[node]!;
-    for (let i = tree.start[node]!; i < tree.end[node]!; i++) raw[offset + rows[i]!]! += v;
+    const leaf = values.length;
+    values.push(tree.value[node]!);
+    for (let i = tree.start[node]!; i < tree.end[node]!; i++) leafOfRow[rows[i]!] = leaf;
   }
+  const v = Float64Array.from(values);
+  for (let i = 0; i < leafOfRow.length; i++) raw[offset + i]! += v[leafOfRow[i]!]!;
 }
 
 /** Each leaf's value becomes the learning rate times the (weighted) median of y - raw over its rows. */

@@ -69,6 +69,16 @@ describe('gradients match finite differences of the loss', () => {
     }
   });
 
+  it.each(cases)('%s: the gradient pass returns the mean loss, to the bit', (_name, loss, y, k) => {
+    const raw = rawAt(y.length, k);
+    const w = Float32Array.from({ length: y.length }, (_v, i) => 0.5 + i);
+    for (const weights of [undefined, w]) {
+      const grad = new Float32Array(raw.length);
+      const hess = new Float32Array(raw.length);
+      expect(loss.gradients(y, raw, weights, grad, hess)).toBe(loss.meanLoss(y, raw, weights));
+    }
+  });
+
   it('weights scale gradients and hessians', () => {
     const y = Int32Array.of(1, 0);
     const raw = Float64Array.of(0.3, -0.2);
