@@ -35,6 +35,8 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve(import.meta.dirname, 'electron/main/index.ts'),
+          // The `cairn` command, run by plain Node (bin/cairn.js) when this build is fresh.
+          cli: resolve(import.meta.dirname, 'electron/cli/main.ts'),
           'job-worker': resolve(import.meta.dirname, 'electron/core/jobs/job-worker.ts'),
           // Endpoints run in a utilityProcess too, and write their request log from a worker thread.
           'endpoint-process': resolve(import.meta.dirname, 'electron/core/serving/endpoint-process.ts'),

@@ -3,17 +3,18 @@
 // where no Electron binary is installed (it downloads from outside the npm registry), start the
 // browser UI instead. Extra arguments go to the app or to `cairn ui` (e.g. `npm start -- --home DIR`).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
+import { isBuildFresh } from './build-freshness.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const sources = [
   'electron/main',
+  'electron/cli',
   'electron/preload',
   'electron/core',
   'shared',
@@ -21,28 +22,17 @@ const sources = [
   'electron.vite.config.ts',
   'package.json',
 ];
-const outputs = ['out/main/index.js', 'out/main/job-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
-
-function newestMtime(entry) {
-  const full = path.join(root, entry);
-  if (!existsSync(full)) return 0;
-  const stat = statSync(full);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const dirent of readdirSync(full, { recursive: true, withFileTypes: true })) {
-    const parent = dirent.parentPath ?? dirent.path;
-    if (!dirent.isFile() || /[\\/](node_modules|dist)([\\/]|$)/.test(parent)) continue;
-    newest = Math.max(newest, statSync(path.join(parent, dirent.name)).mtimeMs);
-  }
-  return newest;
-}
+const outputs = [
+  'out/main/index.js',
+  'out/main/cli.js',
+  'out/main/job-worker.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+];
 
 /** Whether out/ is missing a bundle or older than any source it is built from. */
 export function buildIsStale() {
-  const built = outputs.map((file) => path.join(root, file));
-  if (built.some((file) => !existsSync(file))) return true;
-  const oldestOutput = Math.min(...built.map((file) => statSync(file).mtimeMs));
-  return sources.some((entry) => newestMtime(entry) > oldestOutput);
+  return !isBuildFresh(root, outputs, sources);
 }
 
 /** Runs `electron-vite build` when out/ is stale (or always with force); throws if it fails. */

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { MethodInput, MethodName, MethodResult } from '../../shared/api.js';
 import type { ChoiceSetting, ChoiceValue } from '../../shared/training-settings.js';
 import { shellFiles } from '../core/file-access.js';
-import { CairnService } from '../core/service.js';
+import type { CairnService } from '../core/service.js';
 import { resolveHome } from '../core/paths.js';
 import { say, sayData, table } from './output.js';
 
@@ -73,6 +73,14 @@ export function parseNumber(kind: 'int' | 'float') {
   };
 }
 
+/**
+ * The engine, loaded only by a command that uses it: its modules (and zod, DuckDB, SQLite with
+ * them) would make `cairn --help` take several times as long.
+ */
+export async function loadService(): Promise<typeof CairnService> {
+  return (await import('../core/service.js')).CairnService;
+}
+
 /** Runs `fn` with a service on the data folder the global options name, closing it after. */
 export async function withService<T>(
   program: Command,
@@ -81,6 +89,7 @@ export async function withService<T>(
 ): Promise<T> {
   const opts = program.opts<GlobalOptions>();
   // The shell user may name any file (file-access.ts): the CLI's own policy.
+  const CairnService = await loadService();
   const service = await CairnService.open({
     home: resolveHome(opts.home),
     host,

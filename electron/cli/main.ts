@@ -17,13 +17,13 @@ import { HEADLINE_TEST_METRICS } from '../../shared/metrics.js';
 import { AUGMENT, CNN_PRESET } from '../../shared/training-settings.js';
 import { cairnVersion } from '../core/environment.js';
 import { shellFiles, uploadedFiles } from '../core/file-access.js';
-import { CairnService } from '../core/service.js';
 import { layout, resolveHome } from '../core/paths.js';
 import {
   addListCommand,
   chosenModel,
   chosenOption,
   datasetOf,
+  loadService,
   TRAIN_MODELS,
   parseNumber,
   print,
@@ -391,6 +391,7 @@ export function buildProgram(): Command {
       const home = resolveHome(opts.home);
       const uploadDir = layout(home).uploads;
       // The browser reads only what it uploaded and writes nothing but downloads (file-access.ts).
+      const CairnService = await loadService();
       const service = await CairnService.open({ home, host: 'browser', files: uploadedFiles(uploadDir) });
       // The same token on every start of this data folder, so bookmarks and open tabs survive a restart.
       const ui = await loadUiToken(layout(home).uiToken, { rotate: o.rotateToken });
@@ -431,6 +432,7 @@ export function buildProgram(): Command {
     .option('--host <addr>', 'address to bind; any but loopback needs the API key printed at start', '127.0.0.1')
     .action(async (refs: string[], o: { port?: number; host: string }) => {
       const opts = program.opts<GlobalOptions>();
+      const CairnService = await loadService();
       const service = await CairnService.open({ home: resolveHome(opts.home), host: 'cli', files: shellFiles() });
       // Listened for from the start: a signal while the endpoint still loads its models must stop
       // it too (service.close drains or kills it), not end this process and leave it running.
