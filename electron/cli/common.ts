@@ -1,7 +1,7 @@
 // What every command shares: a service over the chosen data folder, and JSON-or-text output.
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { MethodInput, MethodName, MethodResult } from '../../shared/api.js';
+import { IMAGE_LABEL_COLUMN, type MethodInput, type MethodName, type MethodResult } from '../../shared/api.js';
 import type { ChoiceSetting, ChoiceValue } from '../../shared/training-settings.js';
 import { shellFiles } from '../core/file-access.js';
 import type { CairnService } from '../core/service.js';
@@ -26,6 +26,9 @@ export const MODEL_KINDS = {
  * candidates and keep the best (the CNN on pictures).
  */
 export const TRAIN_MODELS = { ...MODEL_KINDS, cnn: 'cnn', auto: 'auto' } as const;
+
+/** What `cairn sweep --model` takes: a table's kind or the CNN (pictures). */
+export const SWEEP_MODELS = { ...MODEL_KINDS, cnn: 'cnn' } as const;
 
 /** The engine's name for a `--model` value among `choices`, or undefined when none was given. */
 export function chosenModel<M extends Record<string, string>>(
@@ -61,6 +64,20 @@ export async function datasetOf(s: CairnService, ref: string): Promise<string> {
   return existsSync(ref) && (statSync(ref).isFile() || statSync(ref).isDirectory())
     ? (await s.invoke('datasets.importNow', { path: ref })).datasetId
     : ref;
+}
+
+/**
+ * The target a run or sweep on `dataset` predicts, and whether the dataset holds pictures: a
+ * picture's label is a picture dataset's one target; a table needs --target.
+ */
+export async function targetOf(
+  s: CairnService,
+  dataset: string,
+  target: string | undefined,
+): Promise<{ target: string; pictures: boolean }> {
+  const pictures = (await s.invoke('datasets.get', { ref: dataset })).dataset.kind === 'images';
+  if (!pictures && target === undefined) throw new Error('--target is required: the column to predict');
+  return { target: target ?? IMAGE_LABEL_COLUMN, pictures };
 }
 
 /** A commander option parser for an integer or a number, refusing anything else by name. */

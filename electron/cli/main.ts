@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import {
   autoChoiceOf,
-  IMAGE_LABEL_COLUMN,
   type Cell,
   type ImportResult,
   type MethodInput,
@@ -28,6 +27,7 @@ import {
   parseNumber,
   print,
   printCall,
+  targetOf,
   withService,
   type GlobalOptions,
 } from './common.js';
@@ -293,13 +293,12 @@ export function buildProgram(): Command {
         let run: Run;
         try {
           const dataset = await datasetOf(s, ref);
-          const pictures = (await s.invoke('datasets.get', { ref: dataset })).dataset.kind === 'images';
-          if (!pictures && o.target === undefined) throw new Error('--target is required: the column to predict');
+          const { target, pictures } = await targetOf(s, dataset, o.target);
           const req: MethodInput<'runs.startNow'> = {
             dataset,
-            // A picture's label is a picture dataset's one target; the CNN its one model.
-            target: o.target ?? IMAGE_LABEL_COLUMN,
+            target,
             task: o.task,
+            // The CNN is a picture dataset's one model.
             model: model ?? (pictures ? 'cnn' : undefined),
             imageSize: o.imageSize,
             augment,

@@ -1,15 +1,24 @@
-// `cairn sweep <dataset|file> --target COL ...`: a hyperparameter sweep, each trial a training
+// `cairn sweep <dataset|file|folder> [--target COL] ...`: a hyperparameter sweep, each trial a training
 // run, progress on stderr (trials done, best so far) and the sweep with its best run at the end;
 // `cairn sweeps list|show|resume`. A sweep whose every trial failed exits 1 after printing.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { MethodInput, Run, Sweep, SweepProgress, SweepSummary } from '../../shared/api.js';
 import type { CairnService } from '../core/service.js';
-import { addListCommand, chosenModel, datasetOf, MODEL_KINDS, parseNumber, print, withService } from './common.js';
+import {
+  addListCommand,
+  chosenModel,
+  datasetOf,
+  parseNumber,
+  print,
+  SWEEP_MODELS,
+  targetOf,
+  withService,
+} from './common.js';
 import { CliExit, table, warn } from './output.js';
 
 interface SweepOptions {
-  target: string;
+  target?: string;
   model?: string;
   space?: string;
   strategy?: string;
@@ -147,8 +156,8 @@ export function addSweepCommands(program: Command): void {
   program
     .command('sweep <dataset>')
     .description('search training parameters (each trial a run) and keep the best by the validation split')
-    .requiredOption('--target <column>', 'the column to predict')
-    .option('--model <kind>', 'logistic, linear, mlp or gbdt (default: mlp)')
+    .option('--target <column>', "the column to predict (a picture dataset's is each picture's label)")
+    .option('--model <kind>', 'logistic, linear, mlp or gbdt, or cnn for pictures (default: mlp; cnn on pictures)')
     .option('--space <file>', "a JSON search space (default: the model kind's own)")
     .option('--strategy <name>', 'grid, random or tpe (default: tpe)')
     .option('--stopping <rule>', 'stop poor trials early: none, median or asha (default: none)')
@@ -163,13 +172,15 @@ export function addSweepCommands(program: Command): void {
     .option('--seed <n>', 'seeds the sampler and every trial', parseNumber('int'))
     .option('--json', 'print the result as JSON')
     .action(async (ref: string, o: SweepOptions) => {
-      const model = chosenModel(MODEL_KINDS, o.model);
+      const model = chosenModel(SWEEP_MODELS, o.model);
       const space = o.space === undefined ? undefined : readSpace(o.space);
       await withService(program, 'cli', async (s) => {
+        const dataset = await datasetOf(s, ref);
+        const { target, pictures } = await targetOf(s, dataset, o.target);
         const req = {
-          dataset: await datasetOf(s, ref),
-          target: o.target,
-          model,
+          dataset,
+          target,
+          model: model ?? (pictures ? 'cnn' : undefined),
           space,
           strategy: o.strategy,
           stopping: o.stopping,

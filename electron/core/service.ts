@@ -173,6 +173,7 @@ export class CairnService {
       events: this.events,
       resolveVersion: (ref, version) => this.resolveVersion(ref, version),
       profile: (versionId) => this.repo.profile(versionId),
+      datasetName: (datasetId) => this.repo.find(datasetId)?.name ?? datasetId,
       enqueue: (req, options) => this.runQueue.enqueue(req, options),
       cancelRun: (runId) => this.runQueue.cancel(runId),
       widen: (extra) => this.runQueue.widen(extra),

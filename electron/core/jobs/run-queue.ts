@@ -290,7 +290,8 @@ export class RunQueue {
     const run = this.get(runId);
     if (run.status !== 'succeeded' || !run.model)
       throw new CairnError('invalid_argument', `run ${runId} has no model to explain (it is ${run.status})`);
-    if (run.metrics && 'explanation' in run.metrics) return;
+    // Explanations read table rows: a picture model (a CNN) has none to give.
+    if ((run.metrics && 'explanation' in run.metrics) || run.modelKind === 'cnn') return;
     const version = this.deps.registry.resolve({ name: run.model.name, version: run.model.version });
     const workDir = path.join(this.deps.paths.work, randomUUID());
     try {
@@ -374,7 +375,11 @@ function trainSettings(req: MethodArg<'runs.start'>): TrainInput['train'] {
  * Refuses a model kind on data it cannot read, before the run is recorded: the CNN reads pictures
  * and only it does; a picture dataset's target is its label, split by label, with no columns.
  */
-function checkDataKind(req: MethodArg<'runs.start'>, dataset: string, pictures: boolean): void {
+export function checkDataKind(
+  req: Pick<MethodArg<'runs.start'>, 'model' | 'target' | 'task'> & Partial<MethodArg<'runs.start'>>,
+  dataset: string,
+  pictures: boolean,
+): void {
   const bad = (message: string, details?: Record<string, unknown>) =>
     new CairnError('invalid_argument', message, details);
   const label = MODEL_KIND.options.find((o) => o.value === req.model)?.label ?? req.model;

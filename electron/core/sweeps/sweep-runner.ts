@@ -28,6 +28,7 @@ import { budgetProblems, metricProblem } from '../../../shared/sweep/request-che
 import { inferTask } from '../../../shared/target-task.js';
 import { SEED } from '../../../shared/training-settings.js';
 import type { StoredVersion } from '../db/datasets-repo.js';
+import { checkDataKind } from '../jobs/run-queue.js';
 import type { StoredSweep, SweepsRepo } from '../db/sweeps-repo.js';
 import { CairnError, toApiError } from '../errors.js';
 import type { EventBus } from '../events.js';
@@ -49,6 +50,8 @@ export interface SweepRunnerDeps {
   /** The stored version a dataset reference means (throws not_found). */
   resolveVersion(ref: string, version?: number): StoredVersion;
   profile(versionId: string): ColumnProfile[];
+  /** A dataset's name, for messages. */
+  datasetName(datasetId: string): string;
   /** Queues a training run (the host's run queue). */
   enqueue(req: MethodArg<'runs.start'>, options?: EnqueueOptions): QueuedRun;
   cancelRun(runId: string): boolean;
@@ -109,10 +112,11 @@ export class SweepRunner {
     const [budget] = budgetProblems(req);
     if (budget) throw bad(budget.message, budget.field);
     const v = this.deps.resolveVersion(req.dataset, req.version);
-    if (v.images) throw bad(`${req.dataset} holds pictures; the models a sweep trains read tables`);
-    const target = this.deps.profile(v.id).find((c) => c.name === req.target);
-    if (!target) throw bad(`The dataset has no column "${req.target}" to predict.`);
-    const task = req.task ?? inferTask(target);
+    // The runs' own rule: the CNN on pictures (their label its target), the other kinds on tables.
+    checkDataKind(req, this.deps.datasetName(v.datasetId), v.images !== undefined);
+    const target = v.images ? undefined : this.deps.profile(v.id).find((c) => c.name === req.target);
+    if (!v.images && !target) throw bad(`The dataset has no column "${req.target}" to predict.`);
+    const task = req.task ?? (target ? inferTask(target) : 'classification');
     const metric = req.metric ?? DEFAULT_SWEEP_METRIC[task];
     const wrongMetric = metricProblem(task, metric);
     if (wrongMetric) throw bad(wrongMetric.message, wrongMetric.field);

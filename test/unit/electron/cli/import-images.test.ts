@@ -1,5 +1,6 @@
 // `cairn import <folder> --json` imports pictures and prints the documented image shape; `cairn
-// train <folder>` imports and trains a CNN on them, printing the tabular JSON.
+// train <folder>` imports and trains a CNN on them, printing the tabular JSON; `cairn sweep` sweeps it.
+import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makePictureFolder, makeShapeFolder } from '../core/datasets/images/picture-folders.js';
 import { cliWorkspace } from './run-cairn.js';
@@ -67,4 +68,35 @@ describe('cairn train <folder>', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('shapes holds pictures: train a convolutional network on it (model cnn)');
   });
+});
+
+describe('cairn sweep <picture dataset>', () => {
+  // Its CLI calls block this process (spawnSync), so the time limit is checked when they return.
+  it('sweeps the CNN without --target (a picture dataset predicts its label) and keeps the best', () => {
+    const space = ws.file('cnn-space.json');
+    writeFileSync(
+      space,
+      JSON.stringify({
+        learningRate: { type: 'log', min: 1e-3, max: 1e-2 },
+        batchSize: { type: 'fixed', value: 4 },
+        epochs: { type: 'fixed', value: 2 },
+      }),
+    );
+    const r = ws.cairn('sweep', ws.file('shapes'), '--space', space, '--strategy', 'random', '--trials', '1', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      status: string;
+      trials: { status: string; params: Record<string, number> }[];
+      best: { model: { name: string } };
+    };
+    expect(out.status).toBe('succeeded');
+    expect(out.trials.map((t) => t.status)).toEqual(['complete']);
+    expect(Object.keys(out.trials[0]!.params).sort()).toEqual(['batchSize', 'epochs', 'learningRate']);
+    const shown = ws.cairn('sweeps', 'list');
+    expect(shown.stdout).toMatch(/cnn/);
+    // A table's kind is refused on pictures, and --model cnn is a choice.
+    const refused = ws.cairn('sweep', ws.file('shapes'), '--model', 'gbdt', '--trials', '1');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('shapes holds pictures');
+  }, 180_000);
 });
