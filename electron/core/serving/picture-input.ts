@@ -6,9 +6,7 @@
 // sharp's threads, a bounded number of pictures at once (DecodeSlots), before the micro-batch: the
 // rows then go through the same batcher and model call as a table's. What the request log keeps of
 // a picture is its summary (picture-stats.ts), never the picture.
-import { openImage, TooManyPixels, UnreadableImage } from '../datasets/images/decode-image.js';
-import { inputLength, normalisePixels, rawPixels, type ImageInput } from '../datasets/images/model-input.js';
-import { summarisePicture } from '../datasets/images/picture-stats.js';
+import { inputLength, normalisePixels, type ImageInput } from '../datasets/images/image-input.js';
 import { Problems, type InstanceError } from './validator.js';
 
 /** What a picture instance looks like, as error messages show it. */
@@ -110,6 +108,10 @@ export async function pictureRows(
   maxPixels: number,
   slots: DecodeSlots,
 ): Promise<PictureRows | PictureRefusal> {
+  // Loaded with the first picture: a table model's endpoint never loads sharp (libvips and its threads).
+  const { openImage, TooManyPixels, UnreadableImage } = await import('../datasets/images/decode-image.js');
+  const { rawPixels } = await import('../datasets/images/model-input.js');
+  const { summarisePicture } = await import('../datasets/images/picture-stats.js');
   const width = inputLength(input);
   const x = new Float32Array(pictures.length * width);
   const logged = new Array<string>(pictures.length);

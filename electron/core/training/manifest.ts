@@ -1,7 +1,7 @@
 // The preprocessing manifest: everything prediction needs to turn inputs into exactly the
 // features a model was trained on, as plain JSON saved beside the model and checked on load.
 import { z } from 'zod';
-import { ImageInput, inputLength } from '../datasets/images/model-input.js';
+import { ImageInput, inputLength } from '../datasets/images/image-input.js';
 
 const column = z.string();
 

@@ -3,30 +3,10 @@
 // endpoint and `cairn predict` all call pixelsForModel with the model's stored ImageInput, so a
 // picture is seen the same way wherever it is scored (the image counterpart of the tabular
 // preprocessing manifest).
-import { z } from 'zod';
 import { damaged, MAX_PIXELS, openImage } from './decode-image.js';
+import { inputLength, normalisePixels, type ImageInput } from './image-input.js';
 
-/**
- * Square side a model sees, channel count, and the per-channel mean and standard deviation of the
- * training pixels (on the 0..1 scale) that inputs are normalised with: (pixel / 255 - mean) / std.
- */
-export const ImageInput = z
-  .object({
-    kind: z.literal('image'),
-    size: z.number().int().min(8).max(512),
-    channels: z.union([z.literal(1), z.literal(3)]),
-    mean: z.array(z.number().finite()),
-    std: z.array(z.number().finite().positive()),
-  })
-  .refine((i) => i.mean.length === i.channels && i.std.length === i.channels, {
-    message: 'mean and std need one value per channel',
-  });
-export type ImageInput = z.infer<typeof ImageInput>;
-
-/** The numbers one picture makes: size × size × channels, row-major HWC (tfjs's NHWC without N). */
-export function inputLength(input: Pick<ImageInput, 'size' | 'channels'>): number {
-  return input.size * input.size * input.channels;
-}
+export { ImageInput, inputLength, normalisePixels } from './image-input.js';
 
 /**
  * A picture's raw pixels as the model sees them before normalisation: upright, transparent areas
@@ -50,15 +30,6 @@ export async function rawPixels(
     return data;
   } catch (err) {
     throw damaged(err);
-  }
-}
-
-/** Normalises raw 8-bit pixels (HWC) into `out` at `offset`: (p / 255 - mean[c]) / std[c]. */
-export function normalisePixels(raw: Uint8Array, input: ImageInput, out: Float32Array, offset = 0): void {
-  const c = input.channels;
-  for (let i = 0; i < raw.length; i++) {
-    const ch = i % c;
-    out[offset + i] = (raw[i]! / 255 - input.mean[ch]!) / input.std[ch]!;
   }
 }
 
