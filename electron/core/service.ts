@@ -603,6 +603,7 @@ export class CairnService {
       versionId: v.id,
       contentHash: v.contentHash,
       file: this.dataFile(v),
+      pictures: v.images !== undefined,
     });
     const quietly = <T>(fn: () => T): T | undefined => {
       try {

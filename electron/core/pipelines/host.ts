@@ -22,8 +22,10 @@ export interface ResolvedDataset {
   version: number;
   versionId: string;
   contentHash: string;
-  /** Its Parquet file (absolute). */
+  /** Its Parquet file (absolute): the table, or a picture dataset's index of pictures. */
   file: string;
+  /** Whether it is a picture dataset (a CNN trains on it) rather than a table. */
+  pictures: boolean;
 }
 
 export interface PipelineHost {

@@ -1,0 +1,106 @@
+// Pipelines over a picture dataset through CairnService (a job process per run, on wasm): a
+// dataset → train(cnn) → register file trains the CNN on the pictures (split by label, as a run
+// on them is) and points the alias at its version; validation refuses a table model on pictures,
+// the CNN on a table, a split of pictures and a table trained without a split, before anything runs.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PipelineSpec } from '../../../../../shared/pipeline.js';
+import { forkSpawner } from '../../../../../electron/core/jobs/fork-spawner.js';
+import { CairnService } from '../../../../../electron/core/service.js';
+import { makeShapeFolder } from '../datasets/images/picture-folders.js';
+import { tempDirFor } from '../helpers.js';
+import { states, step } from './run-helpers.js';
+
+const preferred = process.env.CAIRN_BACKEND;
+const tmp = tempDirFor('file', 'cairn-picture-pipes-');
+let service: CairnService;
+
+beforeAll(async () => {
+  process.env.CAIRN_BACKEND = 'wasm';
+  service = await CairnService.open({ home: path.join(tmp.dir, 'home'), host: 'cli', spawn: forkSpawner() });
+  await makeShapeFolder(path.join(tmp.dir, 'shapes'), 10);
+  await service.invoke('datasets.importNow', { path: path.join(tmp.dir, 'shapes') });
+  await writeFile(
+    path.join(tmp.dir, 'table.csv'),
+    `x,label\n${Array.from({ length: 20 }, (_v, i) => `${i},${i % 2 ? 'a' : 'b'}`).join('\n')}\n`,
+  );
+  await service.invoke('datasets.importNow', { path: path.join(tmp.dir, 'table.csv') });
+});
+afterAll(async () => {
+  await service.close();
+  if (preferred === undefined) delete process.env.CAIRN_BACKEND;
+  else process.env.CAIRN_BACKEND = preferred;
+});
+
+const at = (x: number) => ({ x, y: 0 });
+const edge = (source: string, target: string, port = 'data') => ({
+  id: `${source}-${target}`,
+  source,
+  sourcePort: port,
+  target,
+  targetPort: port,
+});
+
+/** dataset → [split →] train → register, with the train node's params. */
+function spec(dataset: string, train: Record<string, unknown>, withSplit = false): PipelineSpec {
+  const nodes: PipelineSpec['nodes'] = [
+    { id: 'source', kind: 'dataset', params: { dataset }, position: at(0) },
+    { id: 'train', kind: 'train', params: { target: 'label', ...train }, position: at(400) },
+    { id: 'register', kind: 'register', params: { alias: 'production' }, position: at(600) },
+  ];
+  const edges = [edge('train', 'register', 'model')];
+  if (withSplit) {
+    nodes.push({ id: 'split', kind: 'split', params: {}, position: at(200) });
+    edges.push(edge('source', 'split'), edge('split', 'train'));
+  } else edges.push(edge('source', 'train'));
+  return { cairn: 1, name: 'shapes-pipe', nodes, edges };
+}
+
+const cnn = { model: 'cnn', epochs: 2, batchSize: 4, imageSize: 16, augment: 'none' };
+
+describe('a pipeline over pictures', () => {
+  it('trains the CNN on the picture dataset and registers its version', async () => {
+    const file = path.join(tmp.dir, 'shapes-pipe.json');
+    await writeFile(file, JSON.stringify(spec('shapes', cnn), null, 2));
+    const run = await service.invoke('pipelines.runFile', { path: file });
+    expect(run.error).toBeNull();
+    expect(states(run)).toEqual({ source: 'succeeded', train: 'succeeded', register: 'succeeded' });
+    const trained = await service.invoke('runs.get', { runId: step(run, 'train').output?.runId as string });
+    expect(trained).toMatchObject({
+      status: 'succeeded',
+      datasetName: 'shapes',
+      modelKind: 'cnn',
+      task: 'classification',
+      model: { name: 'shapes-pipe', version: 1 },
+      preprocess: { image: { kind: 'image', size: 16 } },
+      params: { model: { kind: 'cnn', imageSize: 16, augment: 'none' } },
+    });
+    expect(trained.history.map((h) => h.epoch)).toEqual([1, 2]);
+    expect(step(run, 'train').output?.metrics).toHaveProperty('accuracy');
+    const model = await service.invoke('models.get', { name: 'shapes-pipe' });
+    expect(model.model.aliases).toMatchObject([{ alias: 'production', version: 1 }]);
+  });
+
+  it('refuses a table model on pictures, the CNN on a table, a split of pictures and a table with no split', async () => {
+    const issues = async (s: PipelineSpec) =>
+      (await service.invoke('pipelines.validate', { spec: s })).issues.map(
+        (i) => `${i.nodeId}.${i.field}: ${i.message}`,
+      );
+    expect(await issues(spec('shapes', cnn))).toEqual([]);
+    expect(await issues(spec('shapes', { model: 'gbdt' }))).toEqual([
+      'train.model: shapes holds pictures: train a convolutional network on it (model cnn); Gradient-boosted trees reads tables.',
+    ]);
+    expect(await issues(spec('table', { model: 'cnn' }, true))).toEqual([
+      'train.model: A convolutional network trains on pictures, and table is a table: pick another model for it.',
+    ]);
+    expect(await issues(spec('shapes', cnn, true))).toEqual([
+      'split.undefined: shapes holds pictures, which a Split step cannot read: connect the dataset to a train step (model cnn), which splits them by label itself.',
+    ]);
+    expect(await issues(spec('table', { model: 'mlp' }))).toEqual([
+      'train.undefined: table is a table: put a split step between it and train (only pictures go straight in).',
+    ]);
+    const runs = await service.invoke('runs.list', {});
+    expect(runs).toHaveLength(1);
+  });
+});
