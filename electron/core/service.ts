@@ -644,6 +644,7 @@ export class CairnService {
         }
       },
       sweep: (req, hooks, signal) => this.sweepToEnd(req, hooks, signal),
+      run: (runId) => quietly(() => this.runQueue.get(runId)),
       modelFiles: (name, version) =>
         quietly(() => {
           const v = this.registry.resolve({ name, version });

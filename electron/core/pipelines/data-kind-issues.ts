@@ -1,6 +1,7 @@
 // What a pipeline's datasets allow downstream, checked before anything runs: a picture dataset goes
-// straight into a train step that trains the CNN (a run splits pictures by label itself), and no
-// other step reads it; a table reaches train through a split, and never trains the CNN. The model
+// straight into a train step that trains the CNN (a run splits pictures by label itself) or an
+// evaluate step (which scores the run's test pictures), and no other step reads it; a table reaches
+// train and evaluate through a split, and never trains the CNN. The model
 // rule is the run queue's own (shared/data-kind.ts), so a pipeline and runs.start refuse alike.
 import { dataKindProblem, type DataKindRequest } from '../../../shared/data-kind.js';
 import {
@@ -13,6 +14,9 @@ import {
 } from '../../../shared/pipeline.js';
 import type { PipelineHost } from './host.js';
 import { looksLikePath } from './kinds/dataset.js';
+
+/** The steps that take a dataset step's output as it is when it holds pictures (shared/pipeline takesSource). */
+const PICTURE_READERS: readonly string[] = ['train', 'evaluate'];
 
 /** What a dataset node reads: its name and whether it holds pictures; undefined when it names nothing there is. */
 function sourceOf(
@@ -63,21 +67,22 @@ export function dataKindIssues(spec: PipelineSpec, host: PipelineHost): Pipeline
         if (!node) continue;
         seen.add(node.id);
         if (data.pictures) {
-          if (node.kind !== 'train') {
+          if (!PICTURE_READERS.includes(node.kind)) {
             const label = nodeKinds[node.kind as keyof typeof nodeKinds]?.label ?? node.kind;
             flag({
               nodeId: node.id,
-              message: `${data.name} holds pictures, which a ${label} step cannot read: connect the dataset to a train step (model cnn), which splits them by label itself.`,
+              message: `${data.name} holds pictures, which a ${label} step cannot read: connect the dataset to a train step (model cnn), which splits them by label itself, or to evaluate.`,
             });
             continue;
           }
-        } else if (node.kind === 'train' && outputType(graph, e.source, e.sourcePort) === 'dataset') {
+        } else if (PICTURE_READERS.includes(node.kind) && outputType(graph, e.source, e.sourcePort) === 'dataset') {
           flag({
             nodeId: node.id,
-            message: `${data.name} is a table: put a split step between it and train (only pictures go straight in).`,
+            message: `${data.name} is a table: put a split step between it and ${node.kind} (only pictures go straight in).`,
           });
           continue;
         }
+        if (node.kind === 'evaluate') continue;
         if (node.kind === 'train') {
           const problem = dataKindProblem(trainRequest(node.params), data.name, data.pictures);
           if (problem) flag({ nodeId: node.id, field: problem.field, message: problem.message });

@@ -58,6 +58,8 @@ export interface PipelineHost {
     hooks: { progress(p: SweepProgress): void },
     signal: AbortSignal,
   ): Promise<{ sweep: Sweep; best: Run }>;
+  /** A training run as runs.get gives it; undefined when there is none. */
+  run(runId: string): Run | undefined;
   /** A model version's folder (absolute) and artifact sha256; undefined when it does not exist. */
   modelFiles(name: string, version: number): { dir: string; sha256: string } | undefined;
   /** The version an alias points at; undefined when unset. */
