@@ -34,6 +34,10 @@ const NETWORKS: FieldNotes = {
 };
 const TREES_ONLY: FieldNotes = { visibleWhen: { field: 'model', oneOf: ['gbdt'] } };
 const CNN_ONLY: FieldNotes = { visibleWhen: { field: 'model', oneOf: ['cnn'] } };
+/** Settings every kind but the CNN reads (it reads pictures, not columns, and takes no weight penalty). */
+const TABLES_ONLY: FieldNotes = {
+  visibleWhen: { field: 'model', oneOf: ['mlp', 'logistic_regression', 'linear_regression', 'gbdt'] },
+};
 
 export const trainKind: NodeKindSpec = {
   label: 'Train',
@@ -43,7 +47,7 @@ export const trainKind: NodeKindSpec = {
   inputs: [splitOrPicturesIn],
   outputs: [modelOut],
   params: [
-    ...learningFields,
+    ...learningFields.map((f) => (f.name === 'features' ? { ...f, ...TABLES_ONLY } : f)),
     {
       name: 'hiddenLayers',
       label: 'Hidden layers',
@@ -72,11 +76,7 @@ export const trainKind: NodeKindSpec = {
     },
     { ...choiceField('loss', TREE_LOSS), ...TREES_ONLY },
     settingField('learningRate', LEARNING_RATE),
-    // The CNN takes no weight penalty (a picture run refuses l2).
-    {
-      ...settingField('l2', L2),
-      visibleWhen: { field: 'model', oneOf: ['mlp', 'logistic_regression', 'linear_regression', 'gbdt'] },
-    },
+    { ...settingField('l2', L2), ...TABLES_ONLY },
     { ...choiceField('optimizer', OPTIMIZER), ...NETWORKS },
     settingField('seed', SEED),
     {
