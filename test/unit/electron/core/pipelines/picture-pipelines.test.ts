@@ -5,34 +5,12 @@
 // of pictures and a table trained or evaluated without a split, before anything runs.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PipelineSpec } from '../../../../../shared/pipeline.js';
-import { forkSpawner } from '../../../../../electron/core/jobs/fork-spawner.js';
-import { CairnService } from '../../../../../electron/core/service.js';
-import { makeShapeFolder } from '../datasets/images/picture-folders.js';
-import { tempDirFor } from '../helpers.js';
+import { usePictureService } from '../training/picture-service.js';
 import { states, step } from './run-helpers.js';
 
-const preferred = process.env.CAIRN_BACKEND;
-const tmp = tempDirFor('file', 'cairn-picture-pipes-');
-let service: CairnService;
-
-beforeAll(async () => {
-  process.env.CAIRN_BACKEND = 'wasm';
-  service = await CairnService.open({ home: path.join(tmp.dir, 'home'), host: 'cli', spawn: forkSpawner() });
-  await makeShapeFolder(path.join(tmp.dir, 'shapes'), 10);
-  await service.invoke('datasets.importNow', { path: path.join(tmp.dir, 'shapes') });
-  await writeFile(
-    path.join(tmp.dir, 'table.csv'),
-    `x,label\n${Array.from({ length: 20 }, (_v, i) => `${i},${i % 2 ? 'a' : 'b'}`).join('\n')}\n`,
-  );
-  await service.invoke('datasets.importNow', { path: path.join(tmp.dir, 'table.csv') });
-});
-afterAll(async () => {
-  await service.close();
-  if (preferred === undefined) delete process.env.CAIRN_BACKEND;
-  else process.env.CAIRN_BACKEND = preferred;
-});
+const app = usePictureService('cairn-picture-pipes-');
 
 const at = (x: number) => ({ x, y: 0 });
 const edge = (source: string, target: string, port = 'data') => ({
@@ -70,9 +48,9 @@ const cnn = { model: 'cnn', epochs: 2, batchSize: 4, imageSize: 16, augment: 'no
 
 describe('a pipeline over pictures', () => {
   it('trains the CNN on the picture dataset, scores its test pictures, registers and deploys it', async () => {
-    const file = path.join(tmp.dir, 'shapes-pipe.json');
+    const file = path.join(app.dir, 'shapes-pipe.json');
     await writeFile(file, JSON.stringify(spec('shapes', cnn), null, 2));
-    const run = await service.invoke('pipelines.runFile', { path: file });
+    const run = await app.service.invoke('pipelines.runFile', { path: file });
     expect(run.error).toBeNull();
     expect(states(run)).toEqual({
       source: 'succeeded',
@@ -81,7 +59,7 @@ describe('a pipeline over pictures', () => {
       register: 'succeeded',
       deploy: 'succeeded',
     });
-    const trained = await service.invoke('runs.get', { runId: step(run, 'train').output?.runId as string });
+    const trained = await app.service.invoke('runs.get', { runId: step(run, 'train').output?.runId as string });
     expect(trained).toMatchObject({
       status: 'succeeded',
       datasetName: 'shapes',
@@ -100,15 +78,15 @@ describe('a pipeline over pictures', () => {
       rows: (trained.metrics?.test as { rows: number }).rows,
     });
     expect(step(run, 'evaluate').output?.gates).toMatchObject([{ gate: 'accuracy >= 0', passed: true }]);
-    const model = await service.invoke('models.get', { name: 'shapes-pipe' });
+    const model = await app.service.invoke('models.get', { name: 'shapes-pipe' });
     expect(model.model.aliases).toMatchObject([{ alias: 'production', version: 1 }]);
     // The deployed endpoint serves the picture model: a picture posted as it is gets its label.
-    const [endpoint] = await service.invoke('endpoints.list', {});
+    const [endpoint] = await app.service.invoke('endpoints.list', {});
     expect(endpoint).toMatchObject({ status: 'running', refs: ['shapes-pipe@production'] });
     const res = await fetch(`${endpoint?.url}/v1/models/shapes-pipe/predict`, {
       method: 'POST',
       headers: { 'content-type': 'image/png' },
-      body: new Uint8Array(await readFile(path.join(tmp.dir, 'shapes', 'circle', '0.png'))),
+      body: new Uint8Array(await readFile(path.join(app.dir, 'shapes', 'circle', '0.png'))),
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ model: { name: 'shapes-pipe', version: 1 } });
@@ -116,7 +94,7 @@ describe('a pipeline over pictures', () => {
 
   it('refuses a table model on pictures, the CNN on a table, a split of pictures and a table with no split', async () => {
     const issues = async (s: PipelineSpec) =>
-      (await service.invoke('pipelines.validate', { spec: s })).issues.map(
+      (await app.service.invoke('pipelines.validate', { spec: s })).issues.map(
         (i) => `${i.nodeId}.${i.field}: ${i.message}`,
       );
     expect(await issues(spec('shapes', cnn))).toEqual([]);
@@ -133,7 +111,7 @@ describe('a pipeline over pictures', () => {
       'train.undefined: table is a table: put a split step between it and train (only pictures go straight in).',
       'evaluate.undefined: table is a table: put a split step between it and evaluate (only pictures go straight in).',
     ]);
-    const runs = await service.invoke('runs.list', {});
+    const runs = await app.service.invoke('runs.list', {});
     expect(runs).toHaveLength(1);
   });
 });
