@@ -2,13 +2,14 @@
 // dataset → train(cnn) → evaluate → register → deploy file trains the CNN on the pictures (split
 // by label, as a run on them is), gates it on its run's test pictures, points the alias at its
 // version and serves it; validation refuses a table model on pictures, the CNN on a table, a split
-// of pictures and a table trained or evaluated without a split, before anything runs.
+// of pictures and a table trained or evaluated without a split, before anything runs; a draft that
+// splits pictures anyway fails at its split step.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PipelineSpec } from '../../../../../shared/pipeline.js';
 import { usePictureService } from '../training/picture-service.js';
-import { states, step } from './run-helpers.js';
+import { states, step, waitForRun } from './run-helpers.js';
 
 const app = usePictureService('cairn-picture-pipes-');
 
@@ -113,5 +114,16 @@ describe('a pipeline over pictures', () => {
     ]);
     const runs = await app.service.invoke('runs.list', {});
     expect(runs).toHaveLength(1);
+  });
+
+  it('fails a split of pictures saved as a draft when it runs, naming why, before training', async () => {
+    const saved = await app.service.invoke('pipelines.save', { spec: { ...spec('shapes', cnn, true), name: 'draft' } });
+    const { runId } = await app.service.invoke('pipelines.run', { id: saved.pipeline.id });
+    const run = await waitForRun(app.service, runId);
+    expect(states(run)).toMatchObject({ split: 'failed', train: 'skipped', register: 'skipped' });
+    expect(step(run, 'split').error?.message).toBe(
+      'the input is a picture dataset, which a training run splits by label itself: connect the dataset to a train step (model cnn)',
+    );
+    expect(await app.service.invoke('runs.list', {})).toHaveLength(1);
   });
 });
