@@ -604,6 +604,7 @@ export class CairnService {
       versionId: v.id,
       contentHash: v.contentHash,
       file: this.dataFile(v),
+      pictures: v.images !== undefined,
     });
     const quietly = <T>(fn: () => T): T | undefined => {
       try {
@@ -644,6 +645,7 @@ export class CairnService {
         }
       },
       sweep: (req, hooks, signal) => this.sweepToEnd(req, hooks, signal),
+      run: (runId) => quietly(() => this.runQueue.get(runId)),
       modelFiles: (name, version) =>
         quietly(() => {
           const v = this.registry.resolve({ name, version });

@@ -28,6 +28,12 @@ export interface PortSpec {
   /** Table inputs only: a split table is taken too (the step leaves the split column alone). */
   takesSplit?: boolean;
   /**
+   * Split inputs only: a dataset step's table is taken too, as it may be a picture dataset, which a
+   * training run splits by label itself. The host's validation, which knows the datasets, refuses a
+   * table of rows there (it needs a split first).
+   */
+  takesSource?: boolean;
+  /**
    * Table outputs only: the output is a split table when this input is fed one. This is what lets
    * a transform come after the split and learn its statistics from the train rows alone.
    */
@@ -78,7 +84,11 @@ export function outputType(
   return from && outputType(g, from.node, from.port, seen) === 'split' ? 'split' : out.type;
 }
 
-/** Whether an input port takes what an output of this type carries. */
-export function inputTakes(inp: PortSpec, type: PortType): boolean {
-  return type === inp.type || (type === 'split' && inp.takesSplit === true);
+/** Whether an input port takes what an output of this type, of a node of `sourceKind`, carries. */
+export function inputTakes(inp: PortSpec, type: PortType, sourceKind?: string): boolean {
+  return (
+    type === inp.type ||
+    (type === 'split' && inp.takesSplit === true) ||
+    (type === 'dataset' && inp.takesSource === true && sourceKind === 'dataset')
+  );
 }

@@ -167,7 +167,7 @@ export function validatePipeline(input: unknown): ValidationResult {
     const key = `${target.id}\u0000${inp.name}`;
     attempted.add(key);
     const carries = outputType(graph, source.id, out.name) ?? out.type;
-    if (!inputTakes(inp, carries)) {
+    if (!inputTakes(inp, carries, source.kind)) {
       issues.push({
         edgeId: edge.id,
         nodeId: target.id,

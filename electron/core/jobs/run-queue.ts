@@ -6,14 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  IMAGE_LABEL_COLUMN,
-  settingsAutoChooses,
-  type EpochRecord,
-  type MethodArg,
-  type Run,
-} from '../../../shared/api.js';
-import { MODEL_KIND, SEED } from '../../../shared/training-settings.js';
+import { settingsAutoChooses, type EpochRecord, type MethodArg, type Run } from '../../../shared/api.js';
+import { dataKindProblem } from '../../../shared/data-kind.js';
+import { SEED } from '../../../shared/training-settings.js';
 import type { DatasetsRepo, StoredVersion } from '../db/datasets-repo.js';
 import type { RunsRepo } from '../db/runs-repo.js';
 import { fsyncDir } from '../durable-fs.js';
@@ -371,42 +366,8 @@ function trainSettings(req: MethodArg<'runs.start'>): TrainInput['train'] {
   };
 }
 
-/**
- * Refuses a model kind on data it cannot read, before the run is recorded: the CNN reads pictures
- * and only it does; a picture dataset's target is its label, split by label, with no columns.
- */
-export function checkDataKind(
-  req: Pick<MethodArg<'runs.start'>, 'model' | 'target' | 'task'> & Partial<MethodArg<'runs.start'>>,
-  dataset: string,
-  pictures: boolean,
-): void {
-  const bad = (message: string, details?: Record<string, unknown>) =>
-    new CairnError('invalid_argument', message, details);
-  const label = MODEL_KIND.options.find((o) => o.value === req.model)?.label ?? req.model;
-  if (!pictures) {
-    if (req.model === 'cnn')
-      throw bad(`A convolutional network trains on pictures, and ${dataset} is a table: pick another model for it.`);
-    const pictureSettings = (['preset', 'imageSize', 'augment'] as const).filter((k) => req[k] !== undefined);
-    if (pictureSettings.length > 0)
-      throw bad(`${pictureSettings.join(', ')} apply to pictures only, and ${dataset} is a table.`, {
-        settings: pictureSettings,
-      });
-    return;
-  }
-  if (req.model !== 'cnn')
-    throw bad(`${dataset} holds pictures: train a convolutional network on it (model cnn); ${label} reads tables.`, {
-      model: req.model,
-    });
-  if (req.target !== IMAGE_LABEL_COLUMN)
-    throw bad(`A picture dataset's target is each picture's ${IMAGE_LABEL_COLUMN}, not "${req.target}".`, {
-      target: req.target,
-    });
-  const tableSettings = (
-    ['features', 'timeColumn', 'splitColumn', 'hiddenLayers', 'l2', 'trees', 'maxLeaves', 'maxDepth'] as const
-  ).filter((k) => req[k] !== undefined);
-  if (tableSettings.length > 0)
-    throw bad(`${tableSettings.join(', ')} apply to tables only, and ${dataset} holds pictures.`, {
-      settings: tableSettings,
-    });
-  if (req.task === 'regression') throw bad(`A picture model predicts its label: a regression task does not apply.`);
+/** Refuses a model kind on data it cannot read (shared/data-kind.ts), before the run is recorded. */
+function checkDataKind(req: MethodArg<'runs.start'>, dataset: string, pictures: boolean): void {
+  const problem = dataKindProblem(req, dataset, pictures);
+  if (problem) throw new CairnError('invalid_argument', problem.message, problem.details);
 }

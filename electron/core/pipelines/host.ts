@@ -22,8 +22,10 @@ export interface ResolvedDataset {
   version: number;
   versionId: string;
   contentHash: string;
-  /** Its Parquet file (absolute). */
+  /** Its Parquet file (absolute): the table, or a picture dataset's index of pictures. */
   file: string;
+  /** Whether it is a picture dataset (a CNN trains on it) rather than a table. */
+  pictures: boolean;
 }
 
 export interface PipelineHost {
@@ -56,6 +58,8 @@ export interface PipelineHost {
     hooks: { progress(p: SweepProgress): void },
     signal: AbortSignal,
   ): Promise<{ sweep: Sweep; best: Run }>;
+  /** A training run as runs.get gives it; undefined when there is none. */
+  run(runId: string): Run | undefined;
   /** A model version's folder (absolute) and artifact sha256; undefined when it does not exist. */
   modelFiles(name: string, version: number): { dir: string; sha256: string } | undefined;
   /** The version an alias points at; undefined when unset. */

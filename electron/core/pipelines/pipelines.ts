@@ -17,6 +17,7 @@ import { hashOf } from './canonical.js';
 import type { PipelineHost } from './host.js';
 import { distributionsOf } from '../sweeps/distributions.js';
 import { createSampler } from '../sweeps/strategies.js';
+import { dataKindIssues } from './data-kind-issues.js';
 import { invalidPipeline } from './issues.js';
 import { looksLikePath } from './kinds/dataset.js';
 import { pipelineRulePrefix } from './kinds/monitor.js';
@@ -104,7 +105,10 @@ export class Pipelines {
     return { pipeline: this.find(id), version: saved.version, created: saved.created, issues };
   }
 
-  /** The file's own rules, then that the datasets it names exist and that a sweep's grid can be enumerated. */
+  /**
+   * The file's own rules, then that the datasets it names exist and fit the steps they feed (pictures
+   * straight into a CNN's train step, tables through a split), and that a sweep's grid can be enumerated.
+   */
   validate(spec: unknown): PipelineIssue[] {
     const checked = validatePipeline(spec);
     if (!checked.ok) return checked.issues;
@@ -121,7 +125,7 @@ export class Pipelines {
       else if (version !== undefined && !this.o.host.findDataset(ref, version))
         issues.push({ nodeId: node.id, field: 'version', message: `dataset "${ref}" has no version ${version}` });
     }
-    return issues;
+    return [...issues, ...dataKindIssues(checked.spec, this.o.host)];
   }
 
   delete(ref: string): boolean {
@@ -180,6 +184,9 @@ export class Pipelines {
     }
     const checked = validatePipeline(spec);
     if (!checked.ok) throw invalidPipeline(checked.issues, path.basename(resolved));
+    // A model kind its data cannot train, before anything runs or is saved.
+    const misfits = dataKindIssues(checked.spec, this.o.host);
+    if (misfits.length) throw invalidPipeline(misfits, path.basename(resolved));
     const existing = this.o.repo.find(checked.spec.name);
     const saved = this.save(
       { ...(existing ? { id: existing.id } : {}), spec, message: `run from ${resolved}` },

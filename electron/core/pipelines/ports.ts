@@ -11,6 +11,11 @@ export interface TableValue {
    * executor through steps whose tables all share it, so a model's lineage names the user's data.
    */
   source?: string;
+  /**
+   * Set by the dataset step on a picture dataset: the file is its picture index, which only a
+   * train step reads (it trains the CNN on the version `source` names, split by label).
+   */
+  pictures?: true;
 }
 
 /** A `model` port: a version in the registry, and what it predicts. */

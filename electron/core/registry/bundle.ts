@@ -33,7 +33,7 @@ import {
 } from '../training/artifact-format.js';
 import { checkedTrees } from '../training/gbdt/saved-trees.js';
 import { TREES_JSON } from '../training/gbdt/tree-format.js';
-import { checkModelTopology } from '../training/kind-topologies.js';
+import { checkModelTopology, pictureInputProblem } from '../training/kind-topologies.js';
 import { featureWidth, outputWidth, PreprocessManifest } from '../training/manifest.js';
 
 export const BUNDLE_JSON = 'bundle.json';
@@ -301,7 +301,7 @@ function checkBundle(
   if (card.task !== manifest.task)
     throw refused(file, `${BUNDLE_JSON} says ${manifest.task} but ${CARD_JSON} says ${card.task}`);
   if (card.modelKind === 'gbdt') checkTreesEntry(file, found, artifact, preprocess);
-  else checkNetworkEntries(file, found, artifact, card);
+  else checkNetworkEntries(file, found, artifact, card, preprocess);
   checkExplainEntry(file, found, preprocess);
   return manifest;
 }
@@ -349,6 +349,7 @@ function checkNetworkEntries(
   found: Map<string, { size: number; sha256: string; data?: Buffer }>,
   artifact: ArtifactManifest,
   card: ModelCard,
+  preprocess: PreprocessManifest,
 ): void {
   if (!(MODEL_JSON in artifact.files) || !found.has(MODEL_JSON))
     throw refused(file, `${MODEL_JSON} is missing`, { entry: MODEL_JSON });
@@ -385,4 +386,7 @@ function checkNetworkEntries(
   const topology = checkModelTopology(card.modelKind, readJson(file, MODEL_JSON, found.get(MODEL_JSON)?.data));
   if (!topology.ok)
     throw refused(file, `${MODEL_JSON} is not a model Cairn builds: ${topology.reason}`, { entry: MODEL_JSON });
+  const misfit = pictureInputProblem(preprocess.image, topology);
+  if (misfit)
+    throw refused(file, `${PREPROCESS_JSON} does not fit ${MODEL_JSON}: ${misfit}`, { entry: PREPROCESS_JSON });
 }

@@ -25,10 +25,10 @@ import { lowerIsBetter } from '../../../shared/metrics.js';
 import { DEFAULT_SPACES } from '../../../shared/sweep/default-spaces.js';
 import { trialRunFields, type TrialParams } from '../../../shared/sweep/parameters.js';
 import { budgetProblems, metricProblem } from '../../../shared/sweep/request-checks.js';
+import { dataKindProblem } from '../../../shared/data-kind.js';
 import { inferTask } from '../../../shared/target-task.js';
 import { SEED } from '../../../shared/training-settings.js';
 import type { StoredVersion } from '../db/datasets-repo.js';
-import { checkDataKind } from '../jobs/run-queue.js';
 import type { StoredSweep, SweepsRepo } from '../db/sweeps-repo.js';
 import { CairnError, toApiError } from '../errors.js';
 import type { EventBus } from '../events.js';
@@ -113,7 +113,8 @@ export class SweepRunner {
     if (budget) throw bad(budget.message, budget.field);
     const v = this.deps.resolveVersion(req.dataset, req.version);
     // The runs' own rule: the CNN on pictures (their label its target), the other kinds on tables.
-    checkDataKind(req, this.deps.datasetName(v.datasetId), v.images !== undefined);
+    const wrongKind = dataKindProblem(req, this.deps.datasetName(v.datasetId), v.images !== undefined);
+    if (wrongKind) throw new CairnError('invalid_argument', wrongKind.message, wrongKind.details);
     const target = v.images ? undefined : this.deps.profile(v.id).find((c) => c.name === req.target);
     if (!v.images && !target) throw bad(`The dataset has no column "${req.target}" to predict.`);
     const task = req.task ?? (target ? inferTask(target) : 'classification');

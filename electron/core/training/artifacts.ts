@@ -27,7 +27,7 @@ import {
 import { checkedTrees } from './gbdt/saved-trees.js';
 import { treeCost } from './gbdt/tree-cost.js';
 import { TREES_JSON, TreeEnsembleJson } from './gbdt/tree-format.js';
-import { checkModelTopology } from './kind-topologies.js';
+import { checkModelTopology, pictureInputProblem } from './kind-topologies.js';
 import { featureWidth, outputWidth, PreprocessManifest } from './manifest.js';
 import { networkPredictor, treePredictor, type Predictor } from './predictor.js';
 import type { ModelCost } from './topology.js';
@@ -176,6 +176,8 @@ export async function loadArtifacts(dir: string, expectedSha256?: string): Promi
   // The topology is checked against its kind's allow-list before tfjs builds anything from it.
   const checked = checkModelTopology(card.modelKind, json(MODEL_JSON));
   if (!checked.ok) throw tampered(dir, checked.reason);
+  const misfit = pictureInputProblem(preprocess.image, checked);
+  if (misfit) throw tampered(dir, misfit);
   const { modelJson, cost } = checked;
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];

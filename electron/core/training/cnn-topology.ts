@@ -173,6 +173,7 @@ export const cnnTopology: KindTopology = (value) => {
   // The activation's shape as it flows: side × side × channels.
   let side = 0;
   let channels = 0;
+  let picture = { size: 0, channels: 0 };
   let blocks = 0;
   let previous: LayerClass | 'start' = 'start';
   for (const [i, item] of raw.entries()) {
@@ -206,6 +207,7 @@ export const cnnTopology: KindTopology = (value) => {
           return { ok: false, reason: `${shown}: ${flat} inputs cannot be reshaped to ${h}×${w}×${c}` };
         side = h;
         channels = c;
+        picture = { size: h, channels: c };
         cost.activationsPerRow = flat;
         break;
       }
@@ -268,5 +270,5 @@ export const cnnTopology: KindTopology = (value) => {
     modelTopology: { ...seq, config: { ...seq.config, layers } },
     weightsManifest: [group],
   };
-  return { ok: true, cost, modelJson };
+  return { ok: true, cost, modelJson, picture };
 };

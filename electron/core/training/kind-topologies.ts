@@ -4,6 +4,7 @@
 // builder; tree models have no model.json (artifacts.ts checks their trees.json instead).
 import { denseChainTopology } from './dense-topology.js';
 import { cnnTopology } from './cnn-topology.js';
+import type { ImageInput } from '../datasets/images/model-input.js';
 import type { NetworkKind } from './models.js';
 import { overCaps, type KindTopology, type TopologyCheck } from './topology.js';
 
@@ -23,4 +24,21 @@ export function checkModelTopology(kind: string, modelJson: unknown): TopologyCh
   if (!checked.ok) return checked;
   const over = overCaps(checked.cost);
   return over ? { ok: false, reason: over } : checked;
+}
+
+/**
+ * Why a checked network does not take what its preprocessing makes: a picture model's `image` must
+ * make the side and channels its first layer reshapes, and only a picture model has one. Undefined
+ * when they fit. (A table network's input width is its first Dense layer's, checked when loaded.)
+ */
+export function pictureInputProblem(
+  image: Pick<ImageInput, 'size' | 'channels'> | undefined,
+  checked: Extract<TopologyCheck, { ok: true }>,
+): string | undefined {
+  const { picture } = checked;
+  if (!picture) return image ? 'it has picture preprocessing (image) but its network reads table rows' : undefined;
+  if (!image) return 'its network reads pictures but it has no picture preprocessing (image)';
+  if (image.size !== picture.size || image.channels !== picture.channels)
+    return `its image preprocessing makes ${image.size}×${image.size}×${image.channels} pictures but the network takes ${picture.size}×${picture.size}×${picture.channels}`;
+  return undefined;
 }

@@ -29,7 +29,15 @@ export const TOPOLOGY_CAPS = {
   activationsPerRow: 1 << 20,
 } as const;
 
-export type TopologyCheck = { ok: true; cost: ModelCost; modelJson: CheckedModelJson } | { ok: false; reason: string };
+export type TopologyCheck =
+  | {
+      ok: true;
+      cost: ModelCost;
+      modelJson: CheckedModelJson;
+      /** A picture model's input, as its first layer reshapes it: what its `image` preprocessing must make. */
+      picture?: { size: number; channels: number };
+    }
+  | { ok: false; reason: string };
 
 /** A model.json that passed its kind's allow-list: what tfjs is then given. */
 export interface CheckedModelJson {

@@ -30,6 +30,8 @@ export const tableOrSplitOut: PortSpec = { ...tableOut, keepsSplitOf: 'data' };
 /** A split's table, and the input of the steps after it (train, evaluate). */
 export const splitOut: PortSpec = { name: 'data', label: 'Split', type: 'split' };
 export const splitIn: PortSpec = { ...splitOut, required: true };
+/** The train step's input: a split table, or a picture dataset's step as it is (the run splits it by label). */
+export const splitOrPicturesIn: PortSpec = { ...splitIn, label: 'Split or pictures', takesSource: true };
 export const modelIn: PortSpec = { name: 'model', label: 'Model', type: 'model', required: true };
 export const modelOut: PortSpec = { name: 'model', label: 'Model', type: 'model' };
 

@@ -1,13 +1,13 @@
 // The evaluate kind: scores the model on the test part and holds it to its gates
 // (electron/core/pipelines/kinds/evaluate.ts runs it; shared/pipeline/gates.ts parses the gates).
-import { modelIn, modelOut, splitIn, type NodeKindSpec } from './common.js';
+import { modelIn, modelOut, splitOrPicturesIn, type NodeKindSpec } from './common.js';
 
 export const evaluateKind: NodeKindSpec = {
   label: 'Evaluate',
   category: 'model',
   description:
-    'Scores the model on the test part; each gate that is not met fails the pipeline. The model passes on only when every gate is met.',
-  inputs: [modelIn, splitIn],
+    'Scores the model on the test part (a picture model: on the test pictures of its run); each gate that is not met fails the pipeline. The model passes on only when every gate is met.',
+  inputs: [modelIn, splitOrPicturesIn],
   outputs: [modelOut, { name: 'metrics', label: 'Metrics', type: 'metrics' }],
   params: [
     {

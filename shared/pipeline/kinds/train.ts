@@ -2,10 +2,13 @@
 // (electron/core/pipelines/kinds/train.ts runs it). Its settings' bounds and defaults are the
 // training settings' (shared/training-settings.ts), as the Train dialog's are.
 import {
+  AUGMENT,
   BATCH_SIZE,
+  CNN_PRESET,
   COLSAMPLE,
   DROPOUT,
   EPOCHS,
+  IMAGE_SIZE,
   L2,
   LEARNING_RATE,
   MAX_DEPTH,
@@ -23,23 +26,28 @@ import {
 } from '../../training-settings.js';
 import { choiceField, settingField, type FieldNotes } from '../fields.js';
 import type { PipelineTask } from '../gates.js';
-import { learningFields, modelOut, splitIn, type NodeKindSpec } from './common.js';
+import { learningFields, modelOut, splitOrPicturesIn, type NodeKindSpec } from './common.js';
 
-/** Settings only networks read (epochs, batches, the optimiser), and only trees. */
+/** Settings only networks read (epochs, batches, the optimiser), only trees, and only the CNN. */
 const NETWORKS: FieldNotes = {
-  visibleWhen: { field: 'model', oneOf: ['mlp', 'logistic_regression', 'linear_regression'] },
+  visibleWhen: { field: 'model', oneOf: ['mlp', 'logistic_regression', 'linear_regression', 'cnn'] },
 };
 const TREES_ONLY: FieldNotes = { visibleWhen: { field: 'model', oneOf: ['gbdt'] } };
+const CNN_ONLY: FieldNotes = { visibleWhen: { field: 'model', oneOf: ['cnn'] } };
+/** Settings every kind but the CNN reads (it reads pictures, not columns, and takes no weight penalty). */
+const TABLES_ONLY: FieldNotes = {
+  visibleWhen: { field: 'model', oneOf: ['mlp', 'logistic_regression', 'linear_regression', 'gbdt'] },
+};
 
 export const trainKind: NodeKindSpec = {
   label: 'Train',
   category: 'model',
   description:
-    'Trains a model on the train part (validation part for early stopping and curves); the run appears in Runs and saves a model version.',
-  inputs: [splitIn],
+    'Trains a model on the train part (validation part for early stopping and curves); the run appears in Runs and saves a model version. A picture dataset goes straight in: the convolutional network splits it by label.',
+  inputs: [splitOrPicturesIn],
   outputs: [modelOut],
   params: [
-    ...learningFields,
+    ...learningFields.map((f) => (f.name === 'features' ? { ...f, ...TABLES_ONLY } : f)),
     {
       name: 'hiddenLayers',
       label: 'Hidden layers',
@@ -49,6 +57,9 @@ export const trainKind: NodeKindSpec = {
       visibleWhen: { field: 'model', oneOf: ['mlp'] },
       fields: [settingField('units', UNITS), settingField('dropout', DROPOUT)],
     },
+    { ...choiceField('preset', CNN_PRESET), ...CNN_ONLY },
+    { ...settingField('imageSize', IMAGE_SIZE), ...CNN_ONLY },
+    { ...choiceField('augment', AUGMENT), ...CNN_ONLY },
     { ...settingField('epochs', EPOCHS), ...NETWORKS },
     { ...settingField('batchSize', BATCH_SIZE), ...NETWORKS },
     { ...settingField('trees', TREES), ...TREES_ONLY },
@@ -65,7 +76,7 @@ export const trainKind: NodeKindSpec = {
     },
     { ...choiceField('loss', TREE_LOSS), ...TREES_ONLY },
     settingField('learningRate', LEARNING_RATE),
-    settingField('l2', L2),
+    { ...settingField('l2', L2), ...TABLES_ONLY },
     { ...choiceField('optimizer', OPTIMIZER), ...NETWORKS },
     settingField('seed', SEED),
     {
@@ -84,6 +95,9 @@ export interface TrainParams {
   model: ChoiceValue<typeof MODEL_KIND>;
   features: string[];
   hiddenLayers: { units: number; dropout: number }[];
+  preset: ChoiceValue<typeof CNN_PRESET>;
+  imageSize: number | undefined;
+  augment: ChoiceValue<typeof AUGMENT>;
   epochs: number;
   batchSize: number;
   trees: number;

@@ -40,7 +40,8 @@ export async function resolveSource(env: RunEnv, p: NodeParams['dataset']): Prom
 
 export function datasetKind(env: RunEnv): KindRunner {
   return {
-    version: 1,
+    // 2: a picture dataset's port says so.
+    version: 2,
     async identity(node) {
       const resolved = await resolveSource(env, node.params as unknown as NodeParams['dataset']);
       return { key: resolved.contentHash, value: resolved };
@@ -54,7 +55,9 @@ export function datasetKind(env: RunEnv): KindRunner {
           table,
         },
         // Dataset versions are immutable files of the data folder: steps read them in place.
-        ports: { data: { type: 'table', file: d.file, source: d.versionId } },
+        ports: {
+          data: { type: 'table', file: d.file, source: d.versionId, ...(d.pictures ? { pictures: true } : {}) },
+        },
       };
     },
     async stillValid(result) {

@@ -5,10 +5,11 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { gatePasses, parseGate, SPLIT_COLUMN, taskMetrics, type GateResult } from '../../../../shared/pipeline.js';
 import { asText, ident, literal, toCell } from '../../datasets/duck.js';
+import { testScores } from '../../db/runs-repo.js';
 import { CairnError } from '../../errors.js';
 import { classificationMetrics, regressionMetrics } from '../../training/evaluation-metrics.js';
 import { StepFailure, type KindRunner } from '../executor.js';
-import { expectPort, type MetricsValue } from '../ports.js';
+import { expectPort, type MetricsValue, type ModelValue, type TableValue } from '../ports.js';
 import { writeTable } from '../table.js';
 import { modelsStillThere } from './model-check.js';
 import { kindRunner, paramError, withConnection, type RunEnv } from './common.js';
@@ -27,41 +28,43 @@ export function evaluateKind(env: RunEnv): KindRunner {
       const files = env.host.modelFiles(model.name, model.version);
       if (!files) throw new CairnError('not_found', `model ${model.name} version ${model.version} no longer exists`);
       const testFile = path.join(ctx.outDir, 'test.parquet');
-      const metrics = await withConnection(env, ctx.signal, async (conn) => {
-        const source = `read_parquet(${literal(table.file)})`;
-        const names = (await conn.runAndReadAll(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${source})`))
-          .getRowsJS()
-          .map((r) => asText(r[0]));
-        if (!names.includes(model.target))
-          throw new CairnError('invalid_argument', `the data has no column "${model.target}", the model's target`, {
-            port: 'data',
+      const metrics = table.pictures
+        ? pictureScores(env, model, table)
+        : await withConnection(env, ctx.signal, async (conn) => {
+            const source = `read_parquet(${literal(table.file)})`;
+            const names = (await conn.runAndReadAll(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${source})`))
+              .getRowsJS()
+              .map((r) => asText(r[0]));
+            if (!names.includes(model.target))
+              throw new CairnError('invalid_argument', `the data has no column "${model.target}", the model's target`, {
+                port: 'data',
+              });
+            const target = ident(model.target);
+            await writeTable(
+              conn,
+              `SELECT * EXCLUDE (${ident(SPLIT_COLUMN)}) FROM ${source} WHERE ${ident(SPLIT_COLUMN)} = 'test' AND ${target} IS NOT NULL`,
+              testFile,
+            );
+            const actual = (await conn.runAndReadAll(`SELECT ${target} FROM read_parquet(${literal(testFile)})`))
+              .getRowsJS()
+              .map((r) => toCell(r[0]));
+            if (actual.length === 0)
+              throw new CairnError('invalid_argument', 'the test part has no rows with a target to score', {
+                port: 'data',
+              });
+            const { selectBackend } = await import('../../training/backend.js');
+            await selectBackend();
+            const { loadArtifacts } = await import('../../training/artifacts.js');
+            const { predictFile } = await import('../../training/predict-file.js');
+            const artifacts = await loadArtifacts(files.dir, files.sha256);
+            try {
+              const scored = await predictFile({ conn, file: testFile, artifacts });
+              return score(model.task, actual, scored.predictions ?? [], scored.classes ?? []);
+            } finally {
+              artifacts.dispose();
+              await rm(testFile, { force: true });
+            }
           });
-        const target = ident(model.target);
-        await writeTable(
-          conn,
-          `SELECT * EXCLUDE (${ident(SPLIT_COLUMN)}) FROM ${source} WHERE ${ident(SPLIT_COLUMN)} = 'test' AND ${target} IS NOT NULL`,
-          testFile,
-        );
-        const actual = (await conn.runAndReadAll(`SELECT ${target} FROM read_parquet(${literal(testFile)})`))
-          .getRowsJS()
-          .map((r) => toCell(r[0]));
-        if (actual.length === 0)
-          throw new CairnError('invalid_argument', 'the test part has no rows with a target to score', {
-            port: 'data',
-          });
-        const { selectBackend } = await import('../../training/backend.js');
-        await selectBackend();
-        const { loadArtifacts } = await import('../../training/artifacts.js');
-        const { predictFile } = await import('../../training/predict-file.js');
-        const artifacts = await loadArtifacts(files.dir, files.sha256);
-        try {
-          const scored = await predictFile({ conn, file: testFile, artifacts });
-          return score(model.task, actual, scored.predictions ?? [], scored.classes ?? []);
-        } finally {
-          artifacts.dispose();
-          await rm(testFile, { force: true });
-        }
-      });
       const results: GateResult[] = gates.map(({ text, gate }) => {
         const actual = metrics[gate.metric] ?? null;
         return {
@@ -95,6 +98,26 @@ export function evaluateKind(env: RunEnv): KindRunner {
       return modelsStillThere(env.host, result);
     },
   });
+}
+
+/**
+ * A picture model's scores on the test pictures of the run that trained it: a run on pictures
+ * splits them by label itself, so its test part is the one part of that dataset it never learned
+ * from. The dataset must be the version it trained on, or the scores would not be of this data.
+ */
+function pictureScores(env: RunEnv, model: ModelValue, table: TableValue): Record<string, number | null> {
+  const run = env.host.run(model.runId);
+  if (!run) throw new CairnError('not_found', `the run that trained ${model.name} version ${model.version} is gone`);
+  if (run.datasetVersionId !== table.source)
+    throw new CairnError(
+      'invalid_argument',
+      `${model.name} version ${model.version} was not trained on this picture dataset version: a picture model is scored on the test pictures of its own run, so connect the dataset it trained on`,
+      { port: 'data' },
+    );
+  const metrics = testScores(run.metrics ?? {});
+  const scores: Record<string, number | null> = {};
+  for (const k of taskMetrics[model.task]) scores[k] = metrics[k] ?? null;
+  return { ...scores, rows: metrics.rows ?? null };
 }
 
 type Scored = { label: string; probabilities: Record<string, number> } | { value: number };

@@ -26,6 +26,13 @@ export function splitKind(env: RunEnv): KindRunner {
     version: 1,
     async run(ctx, p) {
       const table = expectPort(ctx.inputs.data, 'table', 'data');
+      // Validation refuses this before a run; a pipeline saved as a draft can still get here.
+      if (table.pictures)
+        throw new CairnError(
+          'invalid_argument',
+          'the input is a picture dataset, which a training run splits by label itself: connect the dataset to a train step (model cnn)',
+          { port: 'data' },
+        );
       const fractions = { train: p.train, validation: p.validation, test: p.test };
       return withInput(env, ctx, async (conn, columns) => {
         if (columns.some((c) => c.name === SPLIT_COLUMN))

@@ -159,7 +159,7 @@ export function connectionProblem(
     edges: edges.map(toSpecEdge),
   });
   const carries = outputType(graph, source.id, out.name) ?? out.type;
-  if (!inputTakes(inp, carries)) {
+  if (!inputTakes(inp, carries, source.data.kind)) {
     return `${targetName}'s ${inp.label} input takes a ${portTypeLabels[inp.type]}; ${stepName(source)} gives a ${portTypeLabels[carries]}`;
   }
   const occupied = edges.find((e) => e.target === c.target && e.targetHandle === c.targetHandle);

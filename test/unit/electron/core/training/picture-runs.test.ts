@@ -2,37 +2,13 @@
 // on pictures trains the CNN and records it like any run, with each test picture's prediction;
 // a table model on pictures, the CNN on a table, and table settings on pictures are refused
 // before anything is queued.
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forkSpawner } from '../../../../../electron/core/jobs/fork-spawner.js';
-import { CairnService } from '../../../../../electron/core/service.js';
-import { makeShapeFolder } from '../datasets/images/picture-folders.js';
-import { tempDirFor } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { usePictureService } from './picture-service.js';
 
-const preferred = process.env.CAIRN_BACKEND;
-const tmp = tempDirFor('file', 'cairn-picture-runs-');
-let service: CairnService;
-
-beforeAll(async () => {
-  process.env.CAIRN_BACKEND = 'wasm';
-  service = await CairnService.open({ home: path.join(tmp.dir, 'home'), host: 'cli', spawn: forkSpawner() });
-  await makeShapeFolder(path.join(tmp.dir, 'shapes'), 10);
-  await service.invoke('datasets.importNow', { path: path.join(tmp.dir, 'shapes') });
-  await writeFile(
-    path.join(tmp.dir, 'table.csv'),
-    `x,label\n${Array.from({ length: 20 }, (_v, i) => `${i},${i % 2 ? 'a' : 'b'}`).join('\n')}\n`,
-  );
-  await service.invoke('datasets.importNow', { path: path.join(tmp.dir, 'table.csv') });
-});
-afterAll(async () => {
-  await service.close();
-  if (preferred === undefined) delete process.env.CAIRN_BACKEND;
-  else process.env.CAIRN_BACKEND = preferred;
-});
+const app = usePictureService('cairn-picture-runs-');
 
 async function refusal(arg: Record<string, unknown>): Promise<string> {
-  const reply = await service.call('runs.start', arg);
+  const reply = await app.service.call('runs.start', arg);
   if (reply.ok) throw new Error('expected a refusal');
   expect(reply.error.code).toBe('invalid_argument');
   return reply.error.message;
@@ -40,7 +16,7 @@ async function refusal(arg: Record<string, unknown>): Promise<string> {
 
 describe('runs on pictures', () => {
   it('trains the CNN when asked for auto, recorded with its picture input and test predictions', async () => {
-    const run = await service.invoke('runs.startNow', {
+    const run = await app.service.invoke('runs.startNow', {
       dataset: 'shapes',
       target: 'label',
       model: 'auto',
@@ -62,10 +38,10 @@ describe('runs on pictures', () => {
     const test = run.metrics?.test as { rows: number; classes: string[] };
     expect(test.classes).toEqual(['circle', 'square']);
     // The test pictures' predictions, as the run page pages them (runs.imagePredictions).
-    const page = await service.invoke('runs.imagePredictions', { runId: run.id, limit: 500 });
+    const page = await app.service.invoke('runs.imagePredictions', { runId: run.id, limit: 500 });
     expect(page.total).toBe(test.rows);
     const pictures = page.items;
-    const explain = await service.call('models.explain', { name: 'shapes', rows: 5 });
+    const explain = await app.service.call('models.explain', { name: 'shapes', rows: 5 });
     expect(explain.ok ? undefined : explain.error.message).toBe(
       'version 1 of "shapes" is a picture model: explanations are not available for pictures',
     );
@@ -94,7 +70,7 @@ describe('runs on pictures', () => {
     expect(await refusal({ dataset: 'shapes', target: 'label', model: 'cnn', features: ['x'] })).toMatch(
       /features apply to tables only/,
     );
-    const runs = await service.invoke('runs.list', {});
+    const runs = await app.service.invoke('runs.list', {});
     expect(runs).toHaveLength(1);
   });
 });
