@@ -99,6 +99,10 @@ describe.skipIf(!canRun)('pictures end to end: import, train a CNN, see its mist
     const accuracy = Number(await page.getByTestId('metric-accuracy').locator('.metric-value').textContent());
     expect(accuracy).toBeGreaterThanOrEqual(0.8);
     expect(await page.getByTestId('per-class').locator('tbody tr').count()).toBe(CLASSES.length);
+    // What the pictures go through, fitted on the training split, as for a table's columns.
+    expect(await page.getByTestId('preprocessing-image').textContent()).toMatch(
+      new RegExp(`^pictures ${SIZE} × ${SIZE} px colour normalised per channel: mean [\\d.]+, [\\d.]+, [\\d.]+, std`),
+    );
 
     // A click on the matrix's bottom-right cell (the last class predicted as itself) opens its pictures.
     const matrix = page.getByTestId('confusion-matrix');
