@@ -3,16 +3,12 @@
 // counts, train a small CNN from the Train dialog, open a confusion matrix cell's pictures on the
 // finished run, start an endpoint for the model, and predict a new picture chosen in the test
 // console's file picker. Every wait is on the element or attribute that carries what is read next.
-import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import yazl from 'yazl';
-import { filesUnder } from '../unit/electron/core/helpers.js';
 import { makeColourShapeFolder, type ColourShapeClass } from '../unit/electron/core/datasets/images/picture-folders.js';
 import { seriousViolations } from './support/axe.js';
-import { canRun, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
+import { atBothWidths, canRun, shot, type CairnUi, useAppPerTest, zipFolder } from './support/cairn-ui.js';
 
 const CLASSES: readonly ColourShapeClass[] = [
   { name: 'blue-circle', shape: 'circle', rgb: [40, 60, 210] },
@@ -23,25 +19,6 @@ const PER_CLASS = 16;
 const SIZE = 24;
 /** Generous for a small CNN on wasm with the machine under load, but bounded. */
 const TRAINING_TIMEOUT = 240_000;
-
-/** Runs `take` at the two window widths the screenshots are looked at in. */
-async function atBothWidths(page: Page, take: (width: number) => Promise<void>): Promise<void> {
-  for (const [width, height] of [
-    [1280, 800],
-    [1920, 1080],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await take(width);
-  }
-}
-
-/** A .zip of `folder`'s class folders under `name/`, as a user would zip a folder of pictures. */
-async function zipFolder(folder: string, name: string, file: string): Promise<void> {
-  const zip = new yazl.ZipFile();
-  for (const rel of await filesUnder(folder)) zip.addFile(path.join(folder, rel), `${name}/${rel}`);
-  zip.end();
-  await pipeline(zip.outputStream, createWriteStream(file));
-}
 
 describe.skipIf(!canRun)('pictures end to end: import, train a CNN, see its mistakes, serve it', () => {
   let ui: CairnUi;
