@@ -2,17 +2,13 @@
 // picture page (class chart, sizes, duplicates across classes, unreadable files, a gallery whose
 // thumbnails load from the token-guarded host and that scrolls to its last picture); Train opens
 // the CNN's dialog; a .zip of pictures uploads and imports from the page.
-import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import yazl from 'yazl';
-import { filesUnder } from '../unit/electron/core/helpers.js';
 import { makePictureFolder, square } from '../unit/electron/core/datasets/images/picture-folders.js';
 import { seriousViolations } from './support/axe.js';
-import { canRun, cliOk, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
+import { canRun, cliOk, shot, type CairnUi, useAppPerTest, zipFolder } from './support/cairn-ui.js';
 
 /** Extra distinct red squares, so the red class needs many gallery rows. */
 const EXTRA_RED = 400;
@@ -100,11 +96,8 @@ describe.skipIf(!canRun)('image datasets in the browser UI', () => {
   it('uploads a .zip of pictures and opens it', async () => {
     const folder = path.join(ui.home, 'zipped-src');
     await makePictureFolder(folder);
-    const zip = new yazl.ZipFile();
-    for (const file of await filesUnder(folder)) zip.addFile(path.join(folder, file), `pets/${file}`);
-    zip.end();
     const file = path.join(ui.home, 'pets.zip');
-    await pipeline(zip.outputStream, createWriteStream(file));
+    await zipFolder(folder, 'pets', file);
 
     await page.getByTestId('empty-import-file-input').setInputFiles(file);
     const outcome = page.getByTestId('import-outcome');

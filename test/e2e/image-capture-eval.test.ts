@@ -10,7 +10,7 @@ import type { DatasetDetail, ImagesPage } from '../../shared/api.js';
 import { makePictureFolder } from '../unit/electron/core/datasets/images/picture-folders.js';
 import { fixturePredictions, seedImageRun } from '../unit/electron/core/registry/image-run-fixture.js';
 import { seriousViolations } from './support/axe.js';
-import { canRun, cliOk, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
+import { atBothWidths, canRun, cliOk, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
 
 const FAKE_CAMERA = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 
@@ -34,17 +34,6 @@ function call<T>(page: Page, method: string, arg: unknown): Promise<T> {
 /** The count the gallery's class menu gives a class: "blue (3)". */
 async function classCount(page: Page, label: string): Promise<string | null> {
   return page.getByTestId('gallery-class').locator(`option[value="${label}"]`).textContent();
-}
-
-/** Runs `take` at the two window widths the screenshots are looked at in. */
-async function atBothWidths(page: Page, take: (width: number) => Promise<void>): Promise<void> {
-  for (const [width, height] of [
-    [1280, 800],
-    [1920, 1080],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await take(width);
-  }
 }
 
 async function importShapes(ui: CairnUi, page: Page): Promise<void> {

@@ -1,14 +1,17 @@
 // Starts `cairn ui` on its own port and data folder, and Debian's Chromium through playwright-core,
 // for one test at a time. Nothing here sleeps: the server is ready when it prints its URL.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import yazl from 'yazl';
+import { filesUnder } from '../../unit/electron/core/helpers.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -178,6 +181,25 @@ export async function dropFile(page: Page, name: string, content: string, type =
 export async function shot(page: Page, name: string): Promise<void> {
   const dir = process.env.CAIRN_SCREENSHOTS;
   if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
+/** Runs `take` at the two window widths screenshots are looked at in (1280×800 and 1920×1080). */
+export async function atBothWidths(page: Page, take: (width: number) => Promise<void>): Promise<void> {
+  for (const [width, height] of [
+    [1280, 800],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await take(width);
+  }
+}
+
+/** Writes a .zip of `folder`'s files under `name/` to `file`, as a user zips a folder of pictures. */
+export async function zipFolder(folder: string, name: string, file: string): Promise<void> {
+  const zip = new yazl.ZipFile();
+  for (const rel of await filesUnder(folder)) zip.addFile(path.join(folder, rel), `${name}/${rel}`);
+  zip.end();
+  await pipeline(zip.outputStream, createWriteStream(file));
 }
 
 /**

@@ -499,6 +499,8 @@ function RegressionEvaluation({ test }: { test: TestMetrics }) {
 interface PreprocessView {
   features?: { kind: string; column: string; categories?: string[] }[];
   dropped?: { column: string; reason: string }[];
+  /** A picture model's input (model-input.ts's ImageInput): a CNN's run has no columns to list. */
+  image?: { size: number; channels: 1 | 3; mean: number[]; std: number[] };
 }
 
 /** What preprocessing did, and every resolved parameter. */
@@ -516,6 +518,18 @@ function RunFacts({ run }: { run: Run }) {
                 <span className="mono">{f.column}</span> <span className="tag">{stepLabel(f)}</span>
               </li>
             ))}
+            {pre.image && (
+              <li data-testid="preprocessing-image">
+                <span className="mono">pictures</span>{' '}
+                <span className="tag">
+                  {pre.image.size} × {pre.image.size} px {pre.image.channels === 1 ? 'grey' : 'colour'}
+                </span>{' '}
+                <span className="muted">
+                  normalised per channel: mean {pre.image.mean.map((m) => formatStat(m)).join(', ')}, std{' '}
+                  {pre.image.std.map((m) => formatStat(m)).join(', ')}
+                </span>
+              </li>
+            )}
             {(pre.dropped ?? []).map((d) => (
               <li key={d.column} className="dropped">
                 <span className="mono">{d.column}</span> <span className="tag tag-warn">dropped</span>{' '}

@@ -1,5 +1,5 @@
 // Small pictures made with sharp for the image tests: coloured squares in class folders, and
-// squares against circles for training.
+// squares against circles, and shapes told apart by colour and shape, for training.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -63,22 +63,74 @@ export function imagesInput(
   };
 }
 
+export type Shape = 'square' | 'circle' | 'triangle';
+
+/** An SVG of `size` px: one filled shape centred at (cx, cy) with half-width r on a background. */
+function shapeSvg(
+  shape: Shape,
+  at: { cx: number; cy: number; r: number },
+  fill: string,
+  size: number,
+  background = 'white',
+): string {
+  const { cx, cy, r } = at;
+  const body =
+    shape === 'square'
+      ? `<rect x="${cx - r}" y="${cy - r}" width="${2 * r}" height="${2 * r}" fill="${fill}"/>`
+      : shape === 'circle'
+        ? `<circle cx="${cx}" cy="${cy}" r="${r}" fill="${fill}"/>`
+        : `<polygon points="${cx},${cy - r} ${cx + r},${cy + r} ${cx - r},${cy + r}" fill="${fill}"/>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="${size}" height="${size}" fill="${background}"/>${body}</svg>`;
+}
+
+function pngOf(svg: string): Promise<Buffer> {
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
 /** 16×16 pictures: a filled square or circle of varying size, place and colour on white. */
 export async function makeShapeFolder(root: string, perClass: number): Promise<void> {
   const random = seededRandom(7);
-  for (const shape of ['square', 'circle']) {
+  for (const shape of ['square', 'circle'] as const) {
     await mkdir(path.join(root, shape), { recursive: true });
     for (let i = 0; i < perClass; i++) {
       const r = 4 + Math.floor(random() * 3);
       const cx = r + 1 + Math.floor(random() * (14 - 2 * r));
       const cy = r + 1 + Math.floor(random() * (14 - 2 * r));
       const fill = `rgb(${Math.floor(random() * 150)},${Math.floor(random() * 150)},${Math.floor(random() * 150)})`;
-      const body =
-        shape === 'square'
-          ? `<rect x="${cx - r}" y="${cy - r}" width="${2 * r}" height="${2 * r}" fill="${fill}"/>`
-          : `<circle cx="${cx}" cy="${cy}" r="${r}" fill="${fill}"/>`;
-      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16" fill="white"/>${body}</svg>`;
-      await writeFile(path.join(root, shape, `${i}.png`), await sharp(Buffer.from(svg)).png().toBuffer());
+      await writeFile(path.join(root, shape, `${i}.png`), await pngOf(shapeSvg(shape, { cx, cy, r }, fill, 16)));
+    }
+  }
+}
+
+/** A class of the colour-and-shape sets: its folder name, shape and base colour. */
+export interface ColourShapeClass {
+  name: string;
+  shape: Shape;
+  rgb: Rgb;
+}
+
+/**
+ * Seeded PNG folders of `size` px pictures, `perClass` per class: each class's shape in a shade of
+ * its colour (±30 per channel), of varying size and place, on a light grey background of varying
+ * shade. Classes sharing a colour differ only by shape, and sharing a shape only by colour.
+ */
+export async function makeColourShapeFolder(
+  root: string,
+  options: { classes: readonly ColourShapeClass[]; perClass: number; size: number; seed: number },
+): Promise<void> {
+  const { classes, perClass, size, seed } = options;
+  const random = seededRandom(seed);
+  const jitter = (v: number) => Math.max(0, Math.min(255, Math.round(v + (random() - 0.5) * 60)));
+  for (const c of classes) {
+    await mkdir(path.join(root, c.name), { recursive: true });
+    for (let i = 0; i < perClass; i++) {
+      const r = Math.round(size * (0.2 + random() * 0.12));
+      const cx = r + 1 + Math.floor(random() * (size - 2 * r - 2));
+      const cy = r + 1 + Math.floor(random() * (size - 2 * r - 2));
+      const fill = `rgb(${c.rgb.map(jitter).join(',')})`;
+      const grey = 215 + Math.floor(random() * 40);
+      const svg = shapeSvg(c.shape, { cx, cy, r }, fill, size, `rgb(${grey},${grey},${grey})`);
+      await writeFile(path.join(root, c.name, `${String(i).padStart(4, '0')}.png`), await pngOf(svg));
     }
   }
 }
