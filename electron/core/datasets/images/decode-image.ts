@@ -35,6 +35,13 @@ export class UnreadableImage extends Error {}
 /** A picture whose header gives more pixels than allowed: refused before decoding (the endpoint answers 413). */
 export class TooManyPixels extends UnreadableImage {}
 
+/**
+ * A picture whose header reads but whose pixels do not decode. libvips keeps one error message for
+ * the whole process, so when several pictures fail at once one's message can be lost (sharp then
+ * says "Unknown error"): decoded again alone, it gives its own.
+ */
+export class DamagedImage extends UnreadableImage {}
+
 const TAKEN = new Set<string>(imageFormats);
 
 /** Reads a picture, checks it decodes in full, and makes its thumbnail. Throws UnreadableImage. */
@@ -106,7 +113,7 @@ async function thumbnailOf(image: Sharp): Promise<Buffer> {
 
 /** Why decoding failed, as the import's skipped list and the endpoint's 400 say it. */
 export function damaged(err: unknown): UnreadableImage {
-  return err instanceof UnreadableImage ? err : new UnreadableImage(`the picture is damaged (${firstLine(err)})`);
+  return err instanceof UnreadableImage ? err : new DamagedImage(`the picture is damaged (${firstLine(err)})`);
 }
 
 function firstLine(err: unknown): string {

@@ -10,7 +10,7 @@ import { fsyncFile } from '../../durable-fs.js';
 import { CairnError } from '../../errors.js';
 import type { ZipLimits } from '../../zip-entries.js';
 import { literal, openDuck } from '../duck.js';
-import { decodeImage, MAX_PIXELS, UnreadableImage, type ImageInfo } from './decode-image.js';
+import { DamagedImage, decodeImage, MAX_PIXELS, UnreadableImage, type ImageInfo } from './decode-image.js';
 import { INDEX_COLUMNS, type IndexRow } from './image-index.js';
 import {
   addedSource,
@@ -103,7 +103,12 @@ export async function importImages(
         unit: 'pictures',
         label: `Reading picture ${at + 1} of ${total}`,
       });
-      for (const row of await Promise.all(source.candidates.slice(at, at + IN_FLIGHT).map(picture))) {
+      const batch = source.candidates.slice(at, at + IN_FLIGHT);
+      const read = await Promise.all(batch.map((c) => picture(c)));
+      // A damaged picture's reason may have been lost to another failing beside it (DamagedImage):
+      // it is decoded again with nothing else in flight, so that its reason is its own.
+      for (const [i, r] of read.entries()) if (r.damaged) read[i] = await picture(batch[i] as ImageCandidate, true);
+      for (const { row } of read) {
         if (input.addTo) {
           assertAdded(row);
           const key = `${row.label}\0${row.sha256 ?? ''}`;
@@ -155,7 +160,9 @@ const IN_FLIGHT = 4;
  * Reads, hashes and decodes one listed picture into its index row, storing its bytes and thumbnail
  * the first time its content is seen (a duplicate waits for the first's decode instead of its own).
  */
-function pictureReader(input: ImageImportInput): (c: ImageCandidate) => Promise<IndexRow> {
+function pictureReader(
+  input: ImageImportInput,
+): (c: ImageCandidate, again?: boolean) => Promise<{ row: IndexRow; damaged: boolean }> {
   const seen = new Map<string, Promise<ImageInfo>>();
   const newStore = path.join(input.workDir, 'store');
   const decodeOnce = (sha256: string, bytes: Buffer): Promise<ImageInfo> => {
@@ -171,23 +178,26 @@ function pictureReader(input: ImageImportInput): (c: ImageCandidate) => Promise<
     }
     return info;
   };
-  return async (c) => {
+  return async (c, again = false) => {
     let bytes: Buffer;
     try {
       bytes = await c.read();
     } catch (err) {
       if (err instanceof CairnError) throw err;
-      return unreadableRow(c.file, c.label, null, 0, `cannot be read (${(err as Error).message})`);
+      const row = unreadableRow(c.file, c.label, null, 0, `cannot be read (${(err as Error).message})`);
+      return { row, damaged: false };
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (again) seen.delete(sha256);
     let info: ImageInfo;
     try {
       info = await decodeOnce(sha256, bytes);
     } catch (err) {
       if (!(err instanceof UnreadableImage)) throw err;
-      return unreadableRow(c.file, c.label, sha256, bytes.length, err.message);
+      const row = unreadableRow(c.file, c.label, sha256, bytes.length, err.message);
+      return { row, damaged: !again && err instanceof DamagedImage };
     }
-    return {
+    const row: IndexRow = {
       file: c.file,
       label: c.label,
       sha256,
@@ -199,6 +209,7 @@ function pictureReader(input: ImageImportInput): (c: ImageCandidate) => Promise<
       bytes: bytes.length,
       error: null,
     };
+    return { row, damaged: false };
   };
 }
 
