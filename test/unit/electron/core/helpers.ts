@@ -56,6 +56,15 @@ export async function freshService(): Promise<{ service: CairnService; home: str
   };
 }
 
+/** Calls a service method as a host does, with a failed reply thrown as `code: message`. */
+export function serviceCaller(service: CairnService): <T>(method: string, arg: unknown) => Promise<T> {
+  return async <T>(method: string, arg: unknown): Promise<T> => {
+    const reply = await service.call(method, arg);
+    if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+    return reply.result as T;
+  };
+}
+
 /** Every file (not folder) below `dir`, relative to it; [] when `dir` does not exist. */
 export async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);

@@ -10,30 +10,28 @@ import yazl from 'yazl';
 import type { ImageItem, ImportResult } from '../../../../../../shared/api.js';
 import { importImages } from '../../../../../../electron/core/datasets/images/import-images.js';
 import type { CairnService } from '../../../../../../electron/core/service.js';
-import { freshService, tempDir } from '../../helpers.js';
+import { freshService, serviceCaller, tempDir } from '../../helpers.js';
 import { imagesInput, square } from './picture-folders.js';
 
 const CORPUS = path.join(import.meta.dirname, '../../../../../fixtures/images/corpus');
 
 let service: CairnService;
-let close: () => Promise<void>;
+let call: ReturnType<typeof serviceCaller>;
+let stop: () => Promise<void>;
 let dir: string;
-let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ service, close } = await freshService());
-  ({ dir, cleanup } = await tempDir());
+  const started = await freshService();
+  ({ service } = started);
+  call = serviceCaller(service);
+  const temp = await tempDir();
+  dir = temp.dir;
+  stop = async () => {
+    await started.close();
+    await temp.cleanup();
+  };
 });
-afterAll(async () => {
-  await close();
-  await cleanup();
-});
-
-async function call<T>(method: string, arg: unknown): Promise<T> {
-  const reply = await service.call(method, arg);
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-  return reply.result as T;
-}
+afterAll(() => stop());
 
 const importNow = (arg: Record<string, unknown>) => call<ImportResult>('datasets.importNow', arg);
 const listed = () => call<{ name: string; versions: number }[]>('datasets.list', {});
