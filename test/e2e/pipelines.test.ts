@@ -114,11 +114,12 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     // A new step is selected and its panel open; the dataset step is invalid until it names a dataset.
     expect(await node('dataset').getAttribute('data-invalid')).toBe('true');
 
-    // A table cannot go into Train's split input: refused, with the reason said.
-    await connect('handle-dataset-out-data', 'handle-train-in-data');
+    // A table cannot go into Evaluate's model input: refused, with the reason said. (A dataset
+    // step may feed Train directly, as pictures do; a table there is named by validation.)
+    await connect('handle-dataset-out-data', 'handle-evaluate-in-model');
     await page.getByTestId('canvas-toast').waitFor();
     expect(await page.getByTestId('canvas-toast').textContent()).toMatch(
-      /takes a split table; Dataset \("dataset"\) gives a table/,
+      /takes a model version; Dataset \("dataset"\) gives a table/,
     );
     expect(await edges().count()).toBe(0);
     await shot(page, 'pipeline-refused-connection');

@@ -73,12 +73,12 @@ describe('editor state', () => {
     const doc = run(
       saved(),
       { type: 'add', kind: 'dataset', position: { x: 0, y: 0 } },
-      { type: 'add', kind: 'train', position: { x: 300, y: 0 } },
+      { type: 'add', kind: 'evaluate', position: { x: 300, y: 0 } },
     );
-    // A table into train's split input.
+    // A table into evaluate's model input.
     const after = run(doc, {
       type: 'connect',
-      connection: { source: 'dataset', sourceHandle: 'data', target: 'train', targetHandle: 'data' },
+      connection: { source: 'dataset', sourceHandle: 'data', target: 'evaluate', targetHandle: 'model' },
     });
     expect(after).toBe(doc);
   });
