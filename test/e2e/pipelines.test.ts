@@ -114,12 +114,12 @@ describe.skipIf(!canRun)('pipeline editor', () => {
     // A new step is selected and its panel open; the dataset step is invalid until it names a dataset.
     expect(await node('dataset').getAttribute('data-invalid')).toBe('true');
 
-    // A table cannot go into Evaluate's model input: refused, with the reason said. (A dataset
-    // step may feed Train directly, as pictures do; a table there is named by validation.)
-    await connect('handle-dataset-out-data', 'handle-evaluate-in-model');
+    // A model cannot go into Split's table input: refused, with the reason said. (A dataset step
+    // may feed Train directly, as pictures do; a table there is named by validation.)
+    await connect('handle-train-out-model', 'handle-split-in-data');
     await page.getByTestId('canvas-toast').waitFor();
     expect(await page.getByTestId('canvas-toast').textContent()).toMatch(
-      /takes a model version; Dataset \("dataset"\) gives a table/,
+      /takes a table; Train \("train"\) gives a model version/,
     );
     expect(await edges().count()).toBe(0);
     await shot(page, 'pipeline-refused-connection');
