@@ -99,6 +99,6 @@ describe('cairn sweep', () => {
     expect(metric.stderr).toMatch(/A classification sweep cannot choose by rmse/);
     const model = ws.cairn('sweep', 'iris', '--target', 'species', '--model', 'forest');
     expect(model.code).not.toBe(0);
-    expect(model.stderr).toMatch(/--model must be logistic, linear, mlp or gbdt/);
+    expect(model.stderr).toMatch(/--model must be logistic, linear, mlp, gbdt or cnn, not "forest"/);
   });
 });
