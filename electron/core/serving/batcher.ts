@@ -1,6 +1,10 @@
-// Dynamic micro-batching: requests for one model version that arrive close together are scored
-// in one model call. The first request of a batch waits at most maxDelayMs for company; a batch
-// that fills up (maxBatch rows) goes at once; while a call runs, arrivals queue for the next one.
+// Adaptive micro-batching ("batch while busy", as in Clipper and TF Serving): requests for one
+// model version are scored together when they arrive together, with no fixed wait. An idle model
+// scores what has arrived as soon as the current I/O has been read; requests that arrive while a
+// call runs (the event loop is held by it) form the next batch, which goes as soon as it ends.
+// So batches grow with load by themselves. maxDelayMs is only a cap under load: when a call ended
+// less than maxDelayMs ago, the first request of the next batch may wait up to maxDelayMs for
+// company (0, the default, never waits); a batch that fills up (maxBatch rows) goes at once.
 // A model call is synchronous and holds the whole process (every model, /healthz), so its rows are
 // bounded by the model's cost per row (rowsPerCall): a request with more rows is scored in several
 // calls, other work running between them. At its deadline a request is answered (504) whether it
@@ -22,6 +26,7 @@ export interface Scorer {
 
 export interface BatcherOptions {
   maxBatch: number;
+  /** Under load (a call ended less than this ago), how long a batch may wait for company; 0: never. */
   maxDelayMs: number;
   /** Rows one model call may take (rowsPerCall); a larger request is scored in slices. */
   maxRowsPerCall: number;
@@ -41,10 +46,22 @@ interface Item {
   x: Float32Array;
   n: number;
   deadline: number;
-  /** Answered (scored, failed or past its deadline): later outcomes are dropped. */
+  /** Answered (scored, failed or past its deadline): later outcomes are dropped (settle, fail). */
   settled: boolean;
-  resolve(s: Scored): void;
-  reject(err: Error): void;
+  resolve: (s: Scored) => void;
+  reject: (err: Error) => void;
+}
+
+function settle(item: Item, s: Scored): void {
+  if (item.settled) return;
+  item.settled = true;
+  item.resolve(s);
+}
+
+function fail(item: Item, err: Error): void {
+  if (item.settled) return;
+  item.settled = true;
+  item.reject(err);
 }
 
 /** What one model call may cost: operations (so time) and values held at once (so memory). */
@@ -70,6 +87,8 @@ export class MicroBatcher {
   private queuedRows = 0;
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private running = false;
+  /** performance.now() when the last call ended; -Infinity before the first. */
+  private lastCallEnded = Number.NEGATIVE_INFINITY;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -80,25 +99,11 @@ export class MicroBatcher {
   /** Scores n rows of features (row-major) in the next batch. */
   submit(x: Float32Array, n: number, deadline: number): Promise<Scored> {
     return new Promise<Scored>((resolve, reject) => {
-      const item: Item = {
-        x,
-        n,
-        deadline,
-        settled: false,
-        resolve: (s) => {
-          if (!item.settled) resolve(s);
-          item.settled = true;
-        },
-        reject: (err) => {
-          if (!item.settled) reject(err);
-          item.settled = true;
-        },
-      };
-      this.queue.push(item);
+      this.queue.push({ x, n, deadline, settled: false, resolve, reject });
       this.queuedRows += n;
+      // A call under way takes the queue when it ends.
       if (this.running) return;
-      if (this.queuedRows >= this.options.maxBatch) this.flushSoon(true);
-      else this.flushSoon(false);
+      this.flushSoon(this.queuedRows >= this.options.maxBatch);
     });
   }
 
@@ -109,13 +114,13 @@ export class MicroBatcher {
 
   /** Rejects requests whose deadline has passed, queued or in the call under way. */
   expire(now: number): void {
-    for (const item of this.current) if (item.deadline <= now) item.reject(new DeadlineError());
+    for (const item of this.current) if (item.deadline <= now) fail(item, new DeadlineError());
     if (!this.queue.some((i) => i.deadline <= now)) return;
     const keep: Item[] = [];
     for (const item of this.queue) {
       if (item.deadline <= now) {
         this.queuedRows -= item.n;
-        item.reject(new DeadlineError());
+        fail(item, new DeadlineError());
       } else keep.push(item);
     }
     this.queue = keep;
@@ -128,19 +133,20 @@ export class MicroBatcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private flushSoon(now: boolean): void {
-    if (now) {
-      this.clearTimer();
-      // Still asynchronous: the caller's promise chain is set up before any resolve.
-      this.timer = setImmediate(() => void this.flush());
-      return;
-    }
-    if (this.timer) return;
-    this.timer =
-      this.options.maxDelayMs > 0
-        ? setTimeout(() => void this.flush(), this.options.maxDelayMs)
-        : setImmediate(() => void this.flush());
+  /**
+   * Schedules the next batch: after the I/O being read now (setImmediate), so requests that
+   * arrived together go together; under load with a nonzero cap, up to maxDelayMs later.
+   */
+  private flushSoon(full: boolean): void {
+    if (full) this.clearTimer();
+    else if (this.timer) return;
+    const { maxDelayMs } = this.options;
+    const underLoad = maxDelayMs > 0 && performance.now() - this.lastCallEnded < maxDelayMs;
+    this.timer = !full && underLoad ? setTimeout(this.flushNow, maxDelayMs) : setImmediate(this.flushNow);
   }
+
+  /** Made once: scheduling a batch makes no closure. */
+  private readonly flushNow = () => void this.flush();
 
   private clearTimer(): void {
     if (!this.timer) return;
@@ -163,7 +169,7 @@ export class MicroBatcher {
       if (batch.length > 0 && rows + next.n > maxRows) break;
       this.queue.shift();
       this.queuedRows -= next.n;
-      if (next.deadline <= now) next.reject(new DeadlineError());
+      if (next.deadline <= now) fail(next, new DeadlineError());
       else {
         batch.push(next);
         rows += next.n;
@@ -201,18 +207,20 @@ export class MicroBatcher {
         if (y) {
           let row = 0;
           for (const item of batch) {
-            item.resolve({ y, row });
+            settle(item, { y, row });
             row += item.n;
           }
         }
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
-        for (const item of batch) item.reject(error);
+        for (const item of batch) fail(item, error);
       } finally {
         this.running = false;
         this.current = [];
+        this.lastCallEnded = performance.now();
       }
     }
+    // Batch while busy: what arrived during the call goes next, without waiting for a timer.
     if (this.queue.length > 0) this.flushSoon(true);
     else this.settleIdle();
   }

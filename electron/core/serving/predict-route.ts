@@ -141,7 +141,9 @@ export function registerPredictRoutes(app: FastifyInstance, deps: PredictRouteDe
       );
     if (instances.length > limits.maxInstances)
       return refuse(attempt, spec, 400, 'invalid_input', `at most ${limits.maxInstances} instances per request`);
-    const extraKeys = body ? Object.keys(body).filter((k) => k !== 'instances') : [];
+    // A body holding "instances" alone (the usual one) makes no filtered copy of its keys.
+    const bodyKeys = body ? Object.keys(body) : [];
+    const extraKeys = bodyKeys.length > 1 ? bodyKeys.filter((k) => k !== 'instances') : [];
     if (extraKeys.length)
       return refuse(
         attempt,

@@ -32,7 +32,11 @@ export interface EndpointLimits {
    */
   maxCallFlops: number;
   maxCallActivations: number;
-  /** How long the first request of a batch waits for others. 0: until the current I/O has been read. */
+  /**
+   * A cap under load (batcher.ts): when a model call ended less than this ago, how long the first
+   * request of the next batch may wait for others. 0: never wait; an idle model scores what has
+   * arrived once the current I/O has been read, and what arrives during a call goes next.
+   */
   maxBatchDelayMs: number;
   /** Request body limit in bytes; larger gets 413, without reading it. */
   bodyLimit: number;
@@ -77,7 +81,8 @@ export const DEFAULT_LIMITS: EndpointLimits = {
   maxCallFlops: 100_000_000,
   // 16 MB of float32.
   maxCallActivations: 1 << 22,
-  maxBatchDelayMs: 1,
+  // Batches form while the model is busy; a fixed wait cost every request its length (issue 16).
+  maxBatchDelayMs: 0,
   bodyLimit: 1024 * 1024,
   maxInstances: 1_000,
   // decode-image.ts's MAX_PIXELS (a test holds them equal): imported, it would load sharp into every host.
