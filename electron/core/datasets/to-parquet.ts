@@ -92,7 +92,7 @@ export async function copyToParquet(
     // checks the words in the same read, where checking them after the copy took a second read
     // of the whole file. On such a failure they are read as the sniffer says, and checked after.
     // A malformed file can fail the strict sniff: then none, and the lenient read says why.
-    let checkedBooleans = await sniffedBooleans(conn, info).catch((err: unknown) => {
+    let checkedBooleans: string[] = await sniffedBooleans(conn, info).catch((err: unknown) => {
       if (/INTERRUPT/i.test(String(err))) throw err;
       return [];
     });
