@@ -3,7 +3,8 @@
 // the pipeline train node's fields (shared/pipeline/kinds/train.ts) and the Train dialog's checks
 // (renderer/src/pages/train/train-form.ts) all derive from here, so a bound or a default cannot
 // differ between the form, a pipeline file, the CLI and the engine (test/unit/shared/training-settings.test.ts).
-import { z } from 'zod';
+// Plain data with no zod, so the CLI can name the choices in its help without loading the contract;
+// the schemas made from these settings are in setting-schemas.ts.
 
 /** A number setting: `above` makes `min` exclusive (a learning rate of 0 learns nothing). */
 export interface NumberSetting {
@@ -286,26 +287,9 @@ export const CLASS_WEIGHT = {
 /** The values a choice setting offers, as a type (the form's and the engine's). */
 export type ChoiceValue<S extends ChoiceSetting<string>> = S['options'][number]['value'];
 
-/** The zod schema of a number setting's value (no default: callers add `.optional()` or `.default()`). */
-export function numberSchema(s: NumberSetting): z.ZodNumber {
-  let n = s.type === 'integer' ? z.number().int() : z.number();
-  n = s.above ? n.gt(s.min) : n.min(s.min);
-  return n.max(s.max);
-}
-
-/** The zod enum of a choice setting. */
-export function choiceSchema<S extends ChoiceSetting<string>>(s: S): z.ZodEnum<{ [K in ChoiceValue<S>]: K }> {
-  return z.enum(s.options.map((o) => o.value) as [ChoiceValue<S>, ...ChoiceValue<S>[]]);
-}
-
 /** What a number setting accepts, in words: "a whole number from 1 to 100,000", "above 0, at most 100". */
 export function describeBounds(s: NumberSetting): string {
   const n = (v: number) => v.toLocaleString('en-US');
   const kind = s.type === 'integer' ? 'a whole number' : 'a number';
   return s.above ? `${kind} above ${n(s.min)}, at most ${n(s.max)}` : `${kind} from ${n(s.min)} to ${n(s.max)}`;
-}
-
-/** Why a value does not fit a number setting ("Epochs: a whole number from 1 to 100,000."), or undefined. */
-export function checkNumber(s: NumberSetting, value: number): string | undefined {
-  return numberSchema(s).safeParse(value).success ? undefined : `${s.label}: ${describeBounds(s)}.`;
 }

@@ -1,7 +1,8 @@
 // What every command shares: a service over the chosen data folder, and JSON-or-text output.
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { IMAGE_LABEL_COLUMN, type MethodInput, type MethodName, type MethodResult } from '../../shared/api.js';
+import type { MethodInput, MethodName, MethodResult } from '../../shared/api.js';
+import { IMAGE_LABEL_COLUMN } from '../../shared/api/image-label.js';
 import type { ChoiceSetting, ChoiceValue } from '../../shared/training-settings.js';
 import { shellFiles } from '../core/file-access.js';
 import type { CairnService } from '../core/service.js';

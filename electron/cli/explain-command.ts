@@ -4,7 +4,8 @@
 // "rows":[{"row","prediction","base","contributions":{...}}]}. Asked for more rows than the run
 // kept explained, it says so on stderr and prints those it has.
 import type { Command } from 'commander';
-import { EXPLAIN_METHOD_LABEL, KEPT_ROWS, errorBoundText, type ExplainResult } from '../../shared/api.js';
+import type { ExplainResult } from '../../shared/api.js';
+import { EXPLAIN_METHOD_LABEL, KEPT_ROWS, errorBoundText } from '../../shared/api/explain-methods.js';
 import { print, withService } from './common.js';
 import { table, warn } from './output.js';
 

@@ -3,16 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import {
-  autoChoiceOf,
-  type Cell,
-  type ImportResult,
-  type MethodInput,
-  type PredictFileResult,
-  type Run,
-  type RunProgress,
-} from '../../shared/api.js';
-import { HEADLINE_TEST_METRICS } from '../../shared/metrics.js';
+import type { Cell, ImportResult, MethodInput, PredictFileResult, Run, RunProgress } from '../../shared/api.js';
 import { AUGMENT, CNN_PRESET } from '../../shared/training-settings.js';
 import { cairnVersion } from '../core/environment.js';
 import { shellFiles, uploadedFiles } from '../core/file-access.js';
@@ -90,68 +81,6 @@ interface TrainOptions {
   preset?: string;
   seed?: number;
   json?: boolean;
-}
-
-function testMetrics(run: Run): Record<string, unknown> {
-  const test = ((run.metrics ?? {}) as { test?: Record<string, unknown> }).test ?? {};
-  const keys: readonly string[] = run.task ? HEADLINE_TEST_METRICS[run.task] : [];
-  return Object.fromEntries(keys.map((k) => [k, test[k] ?? null]));
-}
-
-function runJson(run: Run) {
-  const auto = autoChoiceOf(run);
-  return {
-    run: run.id,
-    status: run.status,
-    task: run.task,
-    backend: run.backend,
-    model: run.model,
-    metrics: { test: testMetrics(run) },
-    ...(auto
-      ? {
-          candidates: auto.candidates.map((c) => ({ model: c.model, validation: c.validation, seconds: c.seconds })),
-          chosen: auto.chosen,
-        }
-      : {}),
-  };
-}
-
-function fmtMetric(v: unknown): string {
-  return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v);
-}
-
-function runText(run: Run): string {
-  const lines = [
-    `run ${run.id}: ${run.status}`,
-    `dataset:  ${run.datasetName} version ${run.datasetVersion}, target ${run.target}${run.task ? ` (${run.task})` : ''}`,
-    `model:    ${run.params.modelChoice === 'auto' && run.modelKind !== 'auto' ? 'auto → ' : ''}${run.modelKind}${run.model ? `, saved as ${run.model.name} version ${run.model.version}` : ''}`,
-  ];
-  const made = run.pipelineTable;
-  // The dataset above is then a pipeline's table (not in `datasets list`): say what it was made from.
-  if (made)
-    lines.splice(
-      2,
-      0,
-      `made by:  pipeline ${made.pipeline ?? '(deleted)'} from ${made.source ? `${made.source.name} version ${made.source.version}` : 'several datasets'}`,
-    );
-  if (run.backend)
-    lines.push(`backend:  ${run.backend}${run.modelKind === 'gbdt' ? '' : ` (tfjs ${run.tfjsVersion ?? '?'})`}`);
-  const boosting = (run.metrics as { boosting?: { rounds: number; bestIteration: number } } | null)?.boosting;
-  if (boosting) lines.push(`rounds:   ${boosting.rounds} (trees kept from the best, round ${boosting.bestIteration})`);
-  else if (run.history.length) lines.push(`epochs:   ${run.history.length}`);
-  const metrics = Object.entries(testMetrics(run));
-  if (metrics.length) lines.push('test metrics:', ...metrics.map(([k, v]) => `  ${k.padEnd(16)}${fmtMetric(v)}`));
-  const auto = autoChoiceOf(run);
-  if (auto)
-    lines.push(
-      `chosen:   ${auto.reason}`,
-      `candidates (validation ${auto.metric}, seconds):`,
-      ...auto.candidates.map(
-        (c) => `  ${c.model.padEnd(20)}${fmtMetric(c.validation[auto.metric])}  ${c.seconds.toFixed(1)}s`,
-      ),
-    );
-  if (run.error) lines.push(`error:    ${run.error.message}`);
-  return lines.join('\n');
 }
 
 function fmtCell(v: Cell): string {
@@ -315,6 +244,7 @@ export function buildProgram(): Command {
           unsubscribe();
           bar.done();
         }
+        const { runJson, runText } = await import('./run-text.js');
         print(Boolean(o.json), runJson(run), () => runText(run));
       });
     });
@@ -368,6 +298,7 @@ export function buildProgram(): Command {
     .description('parameters, metrics and outcome of one run')
     .option('--json', 'print as JSON')
     .action(async (id: string, o: { json?: boolean }) => {
+      const { runText } = await import('./run-text.js');
       await printCall(program, 'runs.get', { runId: id }, o.json, runText);
     });
 

@@ -2,13 +2,8 @@
 // (with a reason) and roll them back, delete versions, export and import bundles.
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import {
-  ExportFormat,
-  type AliasEvent,
-  type ModelCardView,
-  type ModelDetail,
-  type ModelVersionInfo,
-} from '../../shared/api.js';
+import type { AliasEvent, ExportFormat, ModelCardView, ModelDetail, ModelVersionInfo } from '../../shared/api.js';
+import { exportFormats } from '../../shared/api/export-formats.js';
 import { CairnError } from '../core/errors.js';
 import { parseModelRef } from '../core/registry/ref.js';
 import { addListCommand, print, printCall, withService } from './common.js';
@@ -223,20 +218,20 @@ export function addModelCommands(program: Command): void {
     .option('--force', 'replace the file if it exists')
     .option('--json', 'print the result as JSON')
     .action(async (ref: string, o: { out: string; format: string; force?: boolean; json?: boolean }) => {
-      const format = ExportFormat.safeParse(o.format);
-      if (!format.success) throw new Error(`--format must be bundle or onnx, not "${o.format}"`);
+      const format = exportFormats.find((f): f is ExportFormat => f === o.format);
+      if (!format) throw new Error(`--format must be bundle or onnx, not "${o.format}"`);
       await withService(program, 'cli', async (s) => {
         const r = await s.invoke('models.export', {
           name: ref,
           out: o.out,
           overwrite: Boolean(o.force),
-          format: format.data,
+          format,
         });
         print(
           Boolean(o.json),
           r,
           () =>
-            `Exported ${r.name} version ${r.version}${format.data === 'onnx' ? ' as ONNX' : ''} to ${r.path} (${formatBytes(r.bytes)}).`,
+            `Exported ${r.name} version ${r.version}${format === 'onnx' ? ' as ONNX' : ''} to ${r.path} (${formatBytes(r.bytes)}).`,
         );
       });
     });

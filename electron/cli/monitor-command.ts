@@ -2,7 +2,7 @@
 // window, and a retrain now with its champion/challenger decision.
 import type { Command } from 'commander';
 import type { MonitoringOverview, RetrainDecision, RunProgress, SweepProgress } from '../../shared/api.js';
-import { monitoringWindows } from '../../shared/api.js';
+import { monitoringWindows } from '../../shared/api/monitoring-windows.js';
 import { CairnError } from '../core/errors.js';
 import { print, withService } from './common.js';
 import { progressBar, table } from './output.js';

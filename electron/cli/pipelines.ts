@@ -5,9 +5,9 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { PipelineRun, PipelineStep } from '../../shared/api.js';
-import { fromTemplate, TEMPLATES } from '../core/pipelines/templates.js';
+import { TEMPLATES } from '../core/pipelines/template-list.js';
 import { shellFiles } from '../core/file-access.js';
-import { looksLikePath } from '../core/pipelines/kinds/dataset.js';
+import { looksLikePath } from '../core/pipelines/kinds/source-ref.js';
 import { addListCommand, print, withService } from './common.js';
 import { CliExit, sayData, table, warn } from './output.js';
 
@@ -156,6 +156,8 @@ export function addPipelineCommands(program: Command): void {
             .split(path.sep)
             .join('/');
         }
+        // The builder validates the pipeline with the contract's schemas: loaded only here.
+        const { fromTemplate } = await import('../core/pipelines/templates.js');
         const spec = fromTemplate({
           template: template.id,
           dataset,

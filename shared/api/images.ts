@@ -7,8 +7,7 @@ export const imageFormats = ['png', 'jpeg', 'webp', 'gif', 'tiff', 'bmp'] as con
 export const ImageFormat = z.enum(imageFormats);
 export type ImageFormat = z.infer<typeof ImageFormat>;
 
-/** The column of an image dataset's index that holds each picture's label: a picture model's target. */
-export const IMAGE_LABEL_COLUMN = 'label';
+export { IMAGE_LABEL_COLUMN } from './image-label.js';
 
 /** How a picture's pixels are stored; CMYK is converted to RGB when it is used. */
 export const ColourMode = z.enum(['grey', 'grey-alpha', 'rgb', 'rgba', 'cmyk']);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ALIAS_PATTERN, ALIAS_RULE } from '../names.js';
 import { Cell, ColumnProfile, SkippedFile } from './datasets.js';
+import { exportFormats } from './export-formats.js';
 import { TaskName } from './runs.js';
 
 /** One row's prediction: a class with every class's probability, or a number. */
@@ -52,7 +53,7 @@ export const PredictFileResult = z.object({
 export type PredictFileResult = z.infer<typeof PredictFileResult>;
 
 /** What a version is exported as: a Cairn bundle (zip) or an ONNX model. */
-export const ExportFormat = z.enum(['bundle', 'onnx']);
+export const ExportFormat = z.enum(exportFormats);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
 /** Which model version a call means: `version`, else `alias`, else the production alias, else the latest. */

@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { TaskName } from './runs.js';
 import { AliasName } from './models.js';
 import { LatencyPercentiles } from './endpoints.js';
+import { monitoringWindows } from './monitoring-windows.js';
+
+export { monitoringWindows } from './monitoring-windows.js';
 
 // ---- Monitoring: served models' traffic, drift, ground truth, alert rules and retraining ----
 
-/** The windows the monitoring page and `cairn monitor` offer. */
-export const monitoringWindows = ['1h', '24h', '7d'] as const;
 export const MonitoringWindow = z.enum(monitoringWindows);
 export type MonitoringWindow = z.infer<typeof MonitoringWindow>;
 

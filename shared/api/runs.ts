@@ -1,12 +1,12 @@
 // Training runs: the request (bounds from training-settings.ts), the run, its progress.
 import { z } from 'zod';
+import { choiceSchema, numberSchema } from '../setting-schemas.js';
 import {
   ACTIVATION,
   AUGMENT,
   BATCH_SIZE,
   CNN_PRESET,
   CLASS_WEIGHT,
-  choiceSchema,
   COLSAMPLE,
   DROPOUT,
   EPOCHS,
@@ -21,7 +21,6 @@ import {
   MODEL_CHOICE,
   MODEL_KIND,
   MONITOR,
-  numberSchema,
   OPTIMIZER,
   PATIENCE,
   SEED,

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { RUN_SCORES, type RunScore } from '../metrics.js';
 import { SearchSpace } from '../sweep/space.js';
 import { SweepStrategy, TrialStopping } from '../sweep/strategy.js';
-import { MODEL_KIND, numberSchema, SEED } from '../training-settings.js';
+import { numberSchema } from '../setting-schemas.js';
+import { MODEL_KIND, SEED } from '../training-settings.js';
 import { ApiErrorShape } from './errors.js';
 import { ModelKindName, RunRequest, TaskName } from './runs.js';
 

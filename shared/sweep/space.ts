@@ -3,7 +3,8 @@
 // --space FILE.json` and the pipeline sweep node accept); `spaceProblems` holds it against a model
 // kind and the settings' own bounds (parameters.ts), naming each bad parameter before anything runs.
 import { z } from 'zod';
-import { checkNumber, describeBounds, type ChoiceSetting, type NumberSetting } from '../training-settings.js';
+import { checkNumber } from '../setting-schemas.js';
+import { describeBounds, type ChoiceSetting, type NumberSetting } from '../training-settings.js';
 import { isSweepParameter, SWEEP_PARAMETERS, sweepParametersOf, type ModelKind } from './parameters.js';
 
 const Value = z.union([z.number().finite(), z.string()]);

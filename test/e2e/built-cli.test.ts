@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEntry } from '../../scripts/build-freshness.mjs';
+import { HEAVY_PACKAGES, tracePackages } from '../support/loaded-packages.js';
 import { cliWorkspace } from '../unit/electron/cli/run-cairn.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -18,6 +19,16 @@ describe('the built cairn command', () => {
     const r = ws.cairn('--help');
     expect(r.code).toBe(0);
     for (const verb of ['import', 'train', 'serve']) expect(r.stdout).toContain(verb);
+  });
+
+  it('prints help without loading the contract, the databases, tfjs, sharp or the web server', () => {
+    for (const args of [['--help'], ['import', '--help'], ['models', 'export', '--help'], ['monitor', '--help']]) {
+      const r = tracePackages([path.join(root, 'bin', 'cairn.js'), ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      // The build runs as plain JavaScript: no tsx either.
+      expect(r.packages).toContain('commander');
+      expect(r.packages.filter((p) => p === 'tsx' || (HEAVY_PACKAGES as readonly string[]).includes(p))).toEqual([]);
+    }
   });
 
   it('imports a file through a built job process', () => {

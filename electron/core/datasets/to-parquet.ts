@@ -71,11 +71,11 @@ export async function copyToParquet(
   dataFile: string,
   badRows: BadRowsPolicy,
 ): Promise<{ rows: number; skippedRows: number; warnings: string[] }> {
-  const copy = async (source: string): Promise<void> => {
+  const copy = async (source: string, select = '*'): Promise<void> => {
     // Row groups of 30,720 rows (15 DuckDB vectors) keep the writer's buffers, and so the peak
     // memory of an import, about a quarter lower than the default 122,880, at no cost in speed.
     await conn.run(
-      `COPY (SELECT * FROM ${source}) TO ${literal(dataFile)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 30720)`,
+      `COPY (SELECT ${select} FROM ${source}) TO ${literal(dataFile)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 30720)`,
     );
   };
   const name = path.basename(info.path);
@@ -87,23 +87,39 @@ export async function copyToParquet(
     let attempt = 0;
     let inspectedInfinity = false;
     let inspectedBooleans = false;
+    // Columns the sniffer reads as BOOLEAN are read as written and turned into booleans by the
+    // copy itself, which fails if one holds other words than true and false (yes/no, t/f): that
+    // checks the words in the same read, where checking them after the copy took a second read
+    // of the whole file. On such a failure they are read as the sniffer says, and checked after.
+    // A malformed file can fail the strict sniff: then none, and the lenient read says why.
+    let checkedBooleans: string[] = await sniffedBooleans(conn, info).catch((err: unknown) => {
+      if (/INTERRUPT/i.test(String(err))) throw err;
+      return [];
+    });
     // First a strict read, the fast path for well-formed files (collecting rejects costs about a
     // third more). Any error sends us to the lenient read, which says which lines are at fault.
     let lenient = false;
     for (;;) {
       const table = `rejects_${attempt++}`;
       let rejects: Reject[] = [];
-      if (lenient) {
-        await copy(csvSource(info, types, table));
-        rejects = await readRejects(conn, table);
-      } else {
-        try {
-          await copy(csvSource(info, types));
-        } catch (err) {
-          if (/INTERRUPT/i.test(String(err))) throw err;
-          lenient = true;
+      const asWords = checkedBooleans.filter((c) => !(c in types));
+      const readTypes = { ...types, ...Object.fromEntries(asWords.map((c) => [c, 'VARCHAR'])) };
+      const select = asWords.length ? `* REPLACE (${asWords.map(booleanFromWords).join(', ')})` : '*';
+      try {
+        if (lenient) {
+          await copy(csvSource(info, readTypes, table), select);
+          rejects = await readRejects(conn, table);
+        } else {
+          await copy(csvSource(info, readTypes), select);
+        }
+      } catch (err) {
+        if (String(err).includes(OTHER_WORDS)) {
+          checkedBooleans = [];
           continue;
         }
+        if (lenient || /INTERRUPT/i.test(String(err))) throw err;
+        lenient = true;
+        continue;
       }
       // A value that does not fit the type the sniffer guessed from a sample is not a bad row:
       // read that column as text instead, and say so.
@@ -136,7 +152,9 @@ export async function copyToParquet(
       // classes "true"/"false": keep the file's own words unless they are true and false.
       if (!inspectedBooleans && attempt < 6) {
         inspectedBooleans = true;
-        const booleans = (await describeColumns(conn, dataFile)).filter((c) => c.storageType === 'BOOLEAN');
+        const booleans = (await describeColumns(conn, dataFile)).filter(
+          (c) => c.storageType === 'BOOLEAN' && !checkedBooleans.includes(c.name),
+        );
         const worded = await wordedBooleans(
           conn,
           info,
@@ -171,6 +189,32 @@ export async function copyToParquet(
   return { rows: await countParquetRows(conn, dataFile), skippedRows: 0, warnings: [] };
 }
 
+/** The error a copy raises when a column read as true/false words holds another value. */
+const OTHER_WORDS = 'cairn: a boolean column holds other words than true and false';
+
+/** The columns DuckDB's sniffer reads as BOOLEAN (it looks at a sample: no read of the whole file). */
+async function sniffedBooleans(conn: DuckDBConnection, info: FileInfo): Promise<string[]> {
+  const described = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${csvSource(info, {})}`);
+  return described
+    .getRowsJS()
+    .filter((r) => asText(r[1]) === 'BOOLEAN')
+    .map((r) => asText(r[0]));
+}
+
+/**
+ * A column read as text, as the boolean DuckDB would have read (TRY_CAST is its CSV reader's
+ * cast), as long as each value is the word true or false; anything else fails the copy. The same
+ * test as wordedBooleans, made while the file is read.
+ */
+function booleanFromWords(column: string): string {
+  const c = ident(column);
+  return (
+    `CASE WHEN ${c} IS NULL THEN NULL ` +
+    `WHEN lower(trim(${c})) IN ('true', 'false') AND TRY_CAST(${c} AS BOOLEAN) IS NOT NULL THEN TRY_CAST(${c} AS BOOLEAN) ` +
+    `ELSE error(${literal(OTHER_WORDS)}) END AS ${c}`
+  );
+}
+
 /** Of the columns the sniffer read as BOOLEAN, those whose values in the file are other words than true and false. */
 async function wordedBooleans(
   conn: DuckDBConnection,
@@ -193,12 +237,7 @@ async function wordedBooleans(
  */
 export async function readSourceAsImported(conn: DuckDBConnection, info: FileInfo): Promise<string> {
   if (info.format !== 'csv') return readSource(info);
-  const described = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${csvSource(info, {})}`);
-  const booleans = described
-    .getRowsJS()
-    .filter((r) => asText(r[1]) === 'BOOLEAN')
-    .map((r) => asText(r[0]));
-  const worded = await wordedBooleans(conn, info, booleans, {});
+  const worded = await wordedBooleans(conn, info, await sniffedBooleans(conn, info), {});
   return csvSource(info, Object.fromEntries(worded.map((c) => [c, 'VARCHAR'])));
 }
 

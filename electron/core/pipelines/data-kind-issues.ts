@@ -13,7 +13,7 @@ import {
   type PipelineSpec,
 } from '../../../shared/pipeline.js';
 import type { PipelineHost } from './host.js';
-import { looksLikePath } from './kinds/dataset.js';
+import { looksLikePath } from './kinds/source-ref.js';
 
 /** The steps that take a dataset step's output as it is when it holds pictures (shared/pipeline takesSource). */
 const PICTURE_READERS: readonly string[] = ['train', 'evaluate'];

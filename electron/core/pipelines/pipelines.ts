@@ -19,10 +19,11 @@ import { distributionsOf } from '../sweeps/distributions.js';
 import { createSampler } from '../sweeps/strategies.js';
 import { dataKindIssues } from './data-kind-issues.js';
 import { invalidPipeline } from './issues.js';
-import { looksLikePath } from './kinds/dataset.js';
+import { looksLikePath } from './kinds/source-ref.js';
 import { pipelineRulePrefix } from './kinds/monitor.js';
 import type { PipelineRunner } from './pipeline-runner.js';
-import { fromTemplate, TEMPLATES } from './templates.js';
+import { TEMPLATES } from './template-list.js';
+import { fromTemplate } from './templates.js';
 
 export interface PipelinesOptions {
   repo: PipelinesRepo;

@@ -11,25 +11,7 @@ import {
   type PipelineSpec,
 } from '../../../shared/pipeline.js';
 import { invalidPipeline } from './issues.js';
-
-export const TEMPLATES: readonly PipelineTemplateInfo[] = [
-  {
-    id: 'tabular-classification',
-    label: 'Tabular classification',
-    description:
-      'Predict a class from a table: a stratified split, missing values filled from the train rows, an MLP, an accuracy gate, then production.',
-    task: 'classification',
-    defaultGate: 'accuracy >= 0.8',
-  },
-  {
-    id: 'tabular-regression',
-    label: 'Tabular regression',
-    description:
-      'Predict a number from a table: a random split, missing values filled from the train rows, an MLP, an R² gate, then production.',
-    task: 'regression',
-    defaultGate: 'r2 >= 0.5',
-  },
-];
+import { TEMPLATES } from './template-list.js';
 
 /** Steps go in rows of three, read like lines of text: a six-step chain in one row would only fit a canvas at a zoom too small to read. */
 const PER_ROW = 3;

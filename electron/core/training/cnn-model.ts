@@ -5,7 +5,8 @@
 // dropout masks come from the run's seed, as the dense kinds' do (models.ts).
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { CNN_PRESET, choiceSchema, type ChoiceValue } from '../../../shared/training-settings.js';
+import { choiceSchema } from '../../../shared/setting-schemas.js';
+import { CNN_PRESET, type ChoiceValue } from '../../../shared/training-settings.js';
 import { CairnError } from '../errors.js';
 import type { ImageInput } from '../datasets/images/model-input.js';
 import { BATCH_NORM } from './cnn-topology.js';

@@ -3,7 +3,8 @@
 // same seed on the same backend trains the same model.
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { choiceSchema, MODEL_KIND } from '../../../shared/training-settings.js';
+import { choiceSchema } from '../../../shared/setting-schemas.js';
+import { MODEL_KIND } from '../../../shared/training-settings.js';
 import { CairnError } from '../errors.js';
 import { BoostingParams } from './gbdt/boosting-params.js';
 import { seededRandom } from './seeded-random.js';

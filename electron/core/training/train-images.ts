@@ -15,7 +15,8 @@ import {
   type ImagePrediction,
   type ImagePredictions,
 } from '../../../shared/api.js';
-import { AUGMENT, CNN_PRESET, defaultImageSize, IMAGE_SIZE, numberSchema } from '../../../shared/training-settings.js';
+import { numberSchema } from '../../../shared/setting-schemas.js';
+import { AUGMENT, CNN_PRESET, defaultImageSize, IMAGE_SIZE } from '../../../shared/training-settings.js';
 import { z } from 'zod';
 import { literal, openDuck } from '../datasets/duck.js';
 import { pictureFile } from '../datasets/images/image-store.js';

@@ -1,15 +1,14 @@
 // The hyperparameters of one training run as the engine reads them. Bounds and defaults come from
 // shared/training-settings.ts, where the contract, the pipeline node and the Train dialog read them too.
 import { z } from 'zod';
+import { choiceSchema, numberSchema } from '../../../shared/setting-schemas.js';
 import {
   BATCH_SIZE,
-  choiceSchema,
   CLASS_WEIGHT,
   EPOCHS,
   LEARNING_RATE,
   MIN_DELTA,
   MONITOR,
-  numberSchema,
   OPTIMIZER,
   PATIENCE,
   SEED,

@@ -8,13 +8,7 @@ import type { KindRunner } from '../executor.js';
 import type { ResolvedDataset } from '../host.js';
 import { preview } from '../table.js';
 import { paramError, withConnection, type RunEnv } from './common.js';
-
-const FILE_EXTENSIONS = /\.(csv|tsv|txt|parquet|json|ndjson|jsonl)$/i;
-
-/** Whether a source names a file rather than a dataset: a path separator or a data file's extension. */
-export function looksLikePath(ref: string): boolean {
-  return ref.includes('/') || ref.includes('\\') || FILE_EXTENSIONS.test(ref);
-}
+import { looksLikePath } from './source-ref.js';
 
 /** The dataset version a source node reads, importing its file when it names one. */
 export async function resolveSource(env: RunEnv, p: NodeParams['dataset']): Promise<ResolvedDataset> {

@@ -3,13 +3,12 @@
 // The learning rate, L2, seed, class weights and early-stopping patience are the run's own
 // (TrainParams, ModelParams), shared with the other kinds.
 import { z } from 'zod';
+import { choiceSchema, numberSchema } from '../../../../shared/setting-schemas.js';
 import {
-  choiceSchema,
   COLSAMPLE,
   MAX_DEPTH,
   MAX_LEAVES,
   MIN_SAMPLES_LEAF,
-  numberSchema,
   SUBSAMPLE,
   TREE_LOSS,
   TREES,

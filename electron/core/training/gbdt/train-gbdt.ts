@@ -3,7 +3,8 @@
 // set, training stops once the validation loss has not improved (by more than EARLY_STOPPING_TOL)
 // for earlyStoppingRounds rounds, and the ensemble keeps the trees up to its best round.
 // Deterministic: the seed drives the binning sample, row subsampling and feature subsampling.
-import { LEARNING_RATE, numberSchema, TREE_LEARNING_RATE } from '../../../../shared/training-settings.js';
+import { numberSchema } from '../../../../shared/setting-schemas.js';
+import { LEARNING_RATE, TREE_LEARNING_RATE } from '../../../../shared/training-settings.js';
 import { z } from 'zod';
 import { binRows, fitBins, MAX_BINS, type BinMapper } from './binning.js';
 import { availableParallelism } from 'node:os';

@@ -15,7 +15,8 @@ import {
   type SearchSpace,
 } from '../../../../shared/sweep/space.js';
 import type { SweepStrategy, TrialStopping } from '../../../../shared/sweep/strategy.js';
-import { checkNumber, SEED } from '../../../../shared/training-settings.js';
+import { checkNumber } from '../../../../shared/setting-schemas.js';
+import { SEED } from '../../../../shared/training-settings.js';
 import { inferTask } from '../../../../shared/target-task.js';
 import { canBeTarget } from '../train/target-suggestion.js';
 

@@ -2,10 +2,10 @@
 // against the shared settings' bounds, the runs.start request). A picture dataset trains one kind
 // of model, the CNN, on its labels; kept apart from the component so each rule is unit-tested.
 import { IMAGE_LABEL_COLUMN, type RunRequest } from '../../../../shared/api.js';
+import { checkNumber } from '../../../../shared/setting-schemas.js';
 import {
   AUGMENT,
   BATCH_SIZE,
-  checkNumber,
   CNN_PRESET,
   EPOCHS,
   IMAGE_SIZE,

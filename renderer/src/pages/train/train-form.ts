@@ -3,9 +3,9 @@
 // the engine will drop and why, and how the form becomes a runs.start request. Kept apart from
 // the component so each rule is unit-tested.
 import type { ColumnProfile, ModelChoiceName, ModelKindName, RunRequest, TaskName } from '../../../../shared/api.js';
+import { checkNumber } from '../../../../shared/setting-schemas.js';
 import {
   BATCH_SIZE,
-  checkNumber,
   CLASS_WEIGHT,
   COLSAMPLE,
   DEFAULT_HIDDEN_UNITS,
