@@ -302,6 +302,23 @@ export class MonitoringRepo {
     return rows.map(toAlert);
   }
 
+  /** Alerts recorded after alert `id`, oldest first (of one model, or all): what a watcher has not seen. */
+  alertsAfter(id: number, model?: string): Alert[] {
+    const rows = this.db
+      .prepare('SELECT * FROM alerts WHERE id > ? AND (? IS NULL OR model = ?) ORDER BY id')
+      .all(id, model ?? null, model ?? null) as DbAlert[];
+    return rows.map(toAlert);
+  }
+
+  /** The alerts with these ids, oldest first. */
+  alertsWithIds(ids: readonly number[]): Alert[] {
+    if (!ids.length) return [];
+    const rows = this.db
+      .prepare('SELECT * FROM alerts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id')
+      .all(JSON.stringify(ids)) as DbAlert[];
+    return rows.map(toAlert);
+  }
+
   /** How many alerts fire now, by model (models with none are absent). */
   firingCounts(): Map<string, number> {
     const rows = this.db

@@ -66,7 +66,10 @@ const NETWORK_ERRORS: Record<string, string> = {
 
 /** A fetch failure in words: undici's "fetch failed" holds the reason in its cause's code. */
 function networkError(err: unknown): string {
-  const cause = (err as { cause?: { code?: string } }).cause;
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  // fetch refuses ports of other protocols (SMTP's 25, X11's 6000...) before connecting.
+  if (cause?.message === 'bad port')
+    return 'the port is one fetch refuses to send HTTP to (it belongs to another protocol)';
   const code = cause?.code ?? (err as { code?: string }).code;
   if (code && NETWORK_ERRORS[code]) return NETWORK_ERRORS[code];
   if (code && /CERT|SSL|TLS/.test(code)) return `TLS failed (${code})`;
