@@ -115,10 +115,12 @@ function changeText({ event, alert }: AlertChange): string {
  */
 async function watchAlerts(program: Command, model: string | undefined, o: { json?: boolean; judge?: boolean }) {
   const CairnService = await loadService();
+  // With --judge the monitor starts below, once the feed has its starting point: its catch-up may
+  // fire alerts at once, and those must be told.
   const service = await CairnService.open({
     home: resolveHome(program.opts<GlobalOptions>().home),
     host: 'cli',
-    monitor: Boolean(o.judge),
+    monitor: false,
   });
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -132,6 +134,7 @@ async function watchAlerts(program: Command, model: string | undefined, o: { jso
     const tell = (c: AlertChange) =>
       o.json ? sayData(`${JSON.stringify(alertEventPayload(c.event, c.alert))}\n`) : say(`${changeText(c)}\n`);
     timer = setInterval(() => feed.read().forEach(tell), WATCH_POLL_MS);
+    if (o.judge) service.monitor.start().catch(() => undefined);
     warn(
       `Watching the alerts of ${name === undefined ? 'every model' : `"${name}"`}${o.judge ? ', judging the rules here every minute' : ' (rules are judged by the app or cairn ui while it runs)'}. Press Ctrl+C to stop.\n`,
     );

@@ -225,6 +225,46 @@ describe('alert webhooks and cairn monitor --watch --json', () => {
     }
   }, 120_000);
 
+  it('--judge judges the rules in the watching process: a rule that can be judged now fires at its start', async () => {
+    // Not judged below 200 requests: the log holds 153 until 60 more (6 refused) arrive.
+    const rule = await service.invoke('monitoring.rules.save', {
+      model: 'flowers',
+      metric: 'error_rate',
+      comparator: '>',
+      threshold: 0.01,
+      minSamples: 200,
+    });
+    expect(rule.state).toMatchObject({ firing: false, value: null });
+    const log = new RequestLogDb(path.join(ws.home, 'logs', 'requests.db'));
+    const now = Date.now();
+    log.append(
+      Array.from({ length: 60 }, (_, i) => ({
+        at: now - 60_000 + i * 500,
+        model: 'flowers',
+        version: 1,
+        status: i % 10 === 0 ? 500 : 200,
+        latencyMs: 3,
+        predictionId: null,
+        inputJson: null,
+        outputJson: null,
+        answer: null,
+        error: i % 10 === 0 ? 'boom' : null,
+      })),
+    );
+    log.close();
+    const watch = startCairn(ws.home, ['monitor', 'flowers', '--watch', '--json', '--judge']);
+    try {
+      await watch.waitFor(/Watching the alerts of "flowers", judging the rules here/, 60_000, 'stderr');
+      const [line] = await watch.waitFor(/^.*\n/);
+      expect(JSON.parse(line) as AlertEventPayload).toMatchObject({ event: 'fired', rule: rule.id, model: 'flowers' });
+      watch.child.kill('SIGINT');
+      expect(await watch.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      if (watch.child.exitCode === null) watch.child.kill('SIGKILL');
+    }
+    await service.invoke('monitoring.rules.delete', { id: rule.id });
+  }, 120_000);
+
   it("keeps a rule's webhook when a save leaves it out, changes the template alone, and removes it with null", async () => {
     const base = { model: 'flowers', metric: 'latency_p99' as const, comparator: '>' as const, threshold: 1e9 };
     const url = `${receiver.origin}/kept/${'k'.repeat(12)}`;
