@@ -228,24 +228,11 @@ export type AlertEventKind = z.infer<typeof AlertEventKind>;
  * An alert's firing or resolution as Cairn tells others about it: the body of a `json` webhook and
  * each line of `cairn monitor --watch --json`. Scripts rely on it: fields are only ever added.
  */
-export const AlertEventPayload = z.object({
+export const AlertEventPayload = Alert.omit({ id: true, ruleId: true }).extend({
   event: AlertEventKind,
   /** The alert's id (monitoring.alerts), the same in its fired and resolved events. */
   alert: z.number(),
   rule: z.string(),
-  model: z.string(),
-  metric: AlertMetric,
-  comparator: Comparator,
-  threshold: z.number(),
-  window: MonitoringWindow,
-  /** The value that crossed the threshold when the alert fired. */
-  value: z.number(),
-  message: z.string(),
-  /** Drift alerts: the features that drift; else empty. */
-  features: z.array(z.string()),
-  action: AlertAction,
-  firedAt: z.string(),
-  resolvedAt: z.string().nullable(),
   /** One line for a chat or a pager, with no links: e.g. "Firing: iris: drift score 0.43 > 0.2 over 1h (petal_length)". */
   summary: z.string(),
   /** True only for "Send test"'s sample alert. */

@@ -238,19 +238,10 @@ export class MonitoringRepo {
            updated_at = excluded.updated_at`,
       )
       .run({
-        id: r.id,
-        model: r.model,
-        metric: r.metric,
-        comparator: r.comparator,
-        threshold: r.threshold,
-        window: r.window,
-        minSamples: r.minSamples,
+        ...r,
         enabled: r.enabled ? 1 : 0,
-        action: r.action,
         webhookUrl: r.webhook?.url ?? null,
         webhookTemplate: r.webhook?.template ?? null,
-        createdAt: r.createdAt,
-        updatedAt: r.updatedAt,
       });
   }
 

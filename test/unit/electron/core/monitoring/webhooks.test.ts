@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, AlertEventPayload, WebhookDelivery } from '../../../../../shared/api.js';
+import { AlertEventPayload, type Alert, type WebhookDelivery } from '../../../../../shared/api.js';
 import { openDb, type Db } from '../../../../../electron/core/db/open.js';
 import { WebhookDeliveriesRepo } from '../../../../../electron/core/db/webhook-deliveries-repo.js';
 import { alertEventPayload } from '../../../../../electron/core/monitoring/webhooks/alert-event.js';
@@ -54,6 +54,8 @@ describe('templates', () => {
       summary: `Firing: ${ALERT.message}`,
       test: false,
     });
+    // Exactly the contract's documented shape, no field more.
+    expect(AlertEventPayload.strict().parse(fired)).toEqual(fired);
     const resolved = webhookBody('json', alertEventPayload('resolved', RESOLVED)) as AlertEventPayload;
     expect(resolved).toMatchObject({ event: 'resolved', resolvedAt: RESOLVED.resolvedAt });
     expect(resolved.summary).toBe(
