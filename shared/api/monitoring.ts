@@ -274,12 +274,14 @@ export const DeliveriesQuery = z
   .default({ limit: 100 });
 
 /**
- * "Send test": a sample alert of `model` through the same templates and delivery as a real one.
- * Without `webhook.url`, the saved URL of rule `ruleId` (the form shows only its mask).
+ * "Send test": a sample alert of `model` through the same templates and delivery as a real one,
+ * of `condition` (the rule as the form has it), else of rule `ruleId`'s. Without `webhook.url`,
+ * the saved URL of rule `ruleId` (the form shows only its mask).
  */
 export const WebhookTestRequest = z.object({
   model: z.string().min(1),
   ruleId: z.string().min(1).optional(),
+  condition: AlertRuleInput.pick({ metric: true, comparator: true, threshold: true, window: true }).optional(),
   webhook: WebhookInput,
 });
 export type WebhookTestRequest = z.input<typeof WebhookTestRequest>;

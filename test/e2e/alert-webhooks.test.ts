@@ -105,7 +105,7 @@ describe.skipIf(!canRun)('alert webhooks', () => {
       const tests = await receiver.received(2);
       expect(tests.map((r) => r.path)).toEqual([`/services/T0/B0/${TOKEN}`, `/services/T0/B0/${TOKEN}`]);
       expect((JSON.parse(tests[1]!.body) as { text: string }).text).toMatch(
-        /^Test from Cairn: Firing: iris: error rate /,
+        /^Test from Cairn: Firing: iris: error rate 7\.5 % &gt; 5 % over 1h$/,
       );
       await atBothWidths(page, (w) => shot(page, `alert-webhook-test-${w}`));
 

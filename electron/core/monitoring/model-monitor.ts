@@ -481,7 +481,7 @@ export class ModelMonitor {
   }
 
   /**
-   * "Send test": a made-up firing of `model` (of the rule's condition when a rule is named) sent
+   * "Send test": a made-up firing of `model` (of the condition given, else the named rule's) sent
    * once to the webhook given, or to the rule's saved one when the request names no URL.
    */
   async testWebhook(req: MethodArg<'monitoring.webhooks.test'>): Promise<WebhookTestResult> {
@@ -490,13 +490,15 @@ export class ModelMonitor {
     if (req.ruleId && !rule) throw new CairnError('not_found', `no alert rule ${req.ruleId}`);
     const webhook = this.webhookOf(req.webhook, rule);
     if (!webhook) throw new CairnError('invalid_argument', "give the webhook's URL");
-    const spec = rule ?? {
-      metric: 'error_rate' as const,
-      comparator: '>' as const,
-      threshold: 0.05,
-      window: '1h' as const,
-      minSamples: 20,
-    };
+    const spec = req.condition
+      ? { ...req.condition, minSamples: 1 }
+      : (rule ?? {
+          metric: 'error_rate' as const,
+          comparator: '>' as const,
+          threshold: 0.05,
+          window: '1h' as const,
+          minSamples: 1,
+        });
     // A value on the firing side of the threshold, so the sample reads like a real alert.
     const value = spec.comparator.startsWith('>') ? spec.threshold * 1.5 || 1 : spec.threshold * 0.5;
     const now = new Date().toISOString();

@@ -168,7 +168,15 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
           </select>
         </Field>
       </div>
-      <WebhookFields model={model} rule={rule} draft={webhook} onChange={setWebhook} />
+      <WebhookFields
+        model={model}
+        rule={rule}
+        condition={
+          thresholdOk ? { metric, comparator, threshold: thresholdFromInput(metric, typed), window } : undefined
+        }
+        draft={webhook}
+        onChange={setWebhook}
+      />
       <div className="rule-foot">
         <CheckField checked={enabled} onChange={setEnabled} testId="rule-enabled">
           Enabled

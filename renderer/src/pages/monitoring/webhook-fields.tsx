@@ -54,11 +54,13 @@ export function deliveryOutcome(d: Pick<WebhookTestResult, 'httpStatus' | 'error
 interface WebhookFieldsProps {
   model: string;
   rule?: AlertRule;
+  /** The rule as the form has it, for the sample alert; absent while the form's figures are invalid. */
+  condition?: Pick<AlertRule, 'metric' | 'comparator' | 'threshold' | 'window'>;
   draft: WebhookDraft;
   onChange: (draft: WebhookDraft) => void;
 }
 
-export function WebhookFields({ model, rule, draft, onChange }: WebhookFieldsProps) {
+export function WebhookFields({ model, rule, condition, draft, onChange }: WebhookFieldsProps) {
   const { client } = useApp();
   const test = useAction();
   const [result, setResult] = useState<WebhookTestResult | undefined>(undefined);
@@ -75,6 +77,7 @@ export function WebhookFields({ model, rule, draft, onChange }: WebhookFieldsPro
         client.call('monitoring.webhooks.test', {
           model,
           ...(rule ? { ruleId: rule.id } : {}),
+          ...(condition ? { condition } : {}),
           webhook: { ...(typed ? { url: draft.url.trim() } : {}), template: draft.template },
         }),
       setResult,
