@@ -100,6 +100,8 @@ describe('cairn monitor', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--window must be one of 1h, 24h, 7d, not "2d"/);
     expect(cairn('monitor', 'nope').stderr).toMatch(/no model named "nope"/);
+    // The model may be left out only with --watch, which follows every model's alerts.
+    expect(cairn('monitor').stderr).toMatch(/name the model to monitor, or use --watch/);
   });
 });
 
