@@ -46,7 +46,6 @@ import { judgedVersion, monitoringOverview } from './overview.js';
 import { Retrainer, type RetrainDeps, type RetrainHandle } from './retrainer.js';
 import { alertMessage, breaches, ruleValue } from './rule-eval.js';
 import { VersionViews } from './version-views.js';
-import type { DeliveryPolicy } from './webhooks/post-webhook.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 
 /** How often a running host judges every enabled rule and checks retrain schedules and datasets. */
@@ -63,8 +62,6 @@ export interface MonitorDeps extends Pick<RetrainDeps, 'startRun' | 'startSweep'
   /** A DuckDB connection of the caller's own, closed after use. */
   connect: () => Promise<DuckDBConnection>;
   events: EventBus;
-  /** Webhook retries and timeout; the default's (3 attempts, 1 s and 4 s apart) unless a test shortens them. */
-  delivery?: DeliveryPolicy;
 }
 
 /** A rule judged at a moment, and what it set off. */
@@ -110,7 +107,6 @@ export class ModelMonitor {
     this.webhooks = new WebhookDeliveries({
       repo: this.deliveries,
       emit: (d) => deps.events.emit('alert.delivery', d),
-      ...(deps.delivery ? { policy: deps.delivery } : {}),
     });
   }
 
