@@ -76,6 +76,7 @@ import {
   Alert,
   AlertRule,
   AlertRuleInput,
+  DeliveriesQuery,
   FeedbackCsvRequest,
   FeedbackItem,
   FeedbackResult,
@@ -88,6 +89,9 @@ import {
   RetrainPlan,
   RetrainRequest,
   RetrainStarted,
+  WebhookDelivery,
+  WebhookTestRequest,
+  WebhookTestResult,
 } from './api/monitoring.js';
 import { PipelineIssue, PipelineSpec } from './pipeline.js';
 
@@ -316,6 +320,10 @@ export const methods = {
       .default({ status: 'all', limit: 200 }),
     output: z.array(Alert),
   },
+  /** Webhook deliveries of alerts (of a model, a rule or an alert), newest first. */
+  'monitoring.deliveries': { input: DeliveriesQuery, output: z.array(WebhookDelivery) },
+  /** Sends a sample alert to a webhook once, as a real delivery would, and says what came of it. */
+  'monitoring.webhooks.test': { input: WebhookTestRequest, output: WebhookTestResult },
   /** The model's retrain policy; the defaults (saved: false) when none was saved. */
   'monitoring.retrainPolicy.get': { input: ModelName, output: RetrainPolicy },
   'monitoring.retrainPolicy.set': { input: RetrainPolicyInput, output: RetrainPolicy },
@@ -363,6 +371,8 @@ export const events = {
   'alert.fired': Alert,
   /** A firing rule's value went back within its threshold. */
   'alert.resolved': Alert,
+  /** A webhook delivery of an alert started, made an attempt, or ended. */
+  'alert.delivery': WebhookDelivery,
   /** A retrain's run was queued; its progress comes as run.* events. */
   'retrain.started': RetrainStarted,
   /** A retrain ended: promoted, kept unpromoted, or failed, with why. */

@@ -34,6 +34,7 @@ export const bridgeEventNames = [
   'pipeline.step',
   'alert.fired',
   'alert.resolved',
+  'alert.delivery',
   'retrain.started',
   'retrain.decided',
   'monitoring.changed',

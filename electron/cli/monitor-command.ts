@@ -1,11 +1,22 @@
 // `cairn monitor` and `cairn retrain`: a served model's traffic, drift and live quality over a
-// window, and a retrain now with its champion/challenger decision.
+// window, alerts followed as they fire and resolve (`--watch`), and a retrain now with its
+// champion/challenger decision.
 import type { Command } from 'commander';
 import type { MonitoringOverview, RetrainDecision, RunProgress, SweepProgress } from '../../shared/api.js';
 import { monitoringWindows } from '../../shared/api/monitoring-windows.js';
 import { CairnError } from '../core/errors.js';
-import { print, withService } from './common.js';
-import { progressBar, table } from './output.js';
+import { AlertFeed, type AlertChange } from '../core/monitoring/alert-feed.js';
+import { alertEventPayload } from '../core/monitoring/webhooks/alert-event.js';
+import { resolveHome } from '../core/paths.js';
+import { loadService, print, withService, type GlobalOptions } from './common.js';
+import { progressBar, say, sayData, table, warn } from './output.js';
+
+/**
+ * How often `--watch` reads app.db for alerts. The host that judges rules (the app or `cairn ui`)
+ * records alerts there and tells only its own window; a read of two indexed queries on SQLite's
+ * WAL never blocks that writer, so a short interval costs nothing and keeps lines prompt.
+ */
+export const WATCH_POLL_MS = 500;
 
 /** The JSON `cairn monitor --json` prints: the shape scripts rely on. */
 export function monitorJson(o: MonitoringOverview) {
@@ -90,24 +101,86 @@ function retrainText(d: RetrainDecision): string {
   return lines.join('\n');
 }
 
+/** A `--watch` line without --json: when, what, and the alert's message. */
+function changeText({ event, alert }: AlertChange): string {
+  return event === 'fired'
+    ? `${alert.firedAt}  FIRING    ${alert.message}`
+    : `${alert.resolvedAt ?? ''}  RESOLVED  ${alert.message}`;
+}
+
+/**
+ * `cairn monitor --watch`: prints each alert that fires or resolves from now on (of one model or
+ * every model), a JSON object per line with --json, until SIGINT or SIGTERM. With --judge this
+ * process also judges the rules, for a machine where neither the app nor `cairn ui` runs.
+ */
+async function watchAlerts(program: Command, model: string | undefined, o: { json?: boolean; judge?: boolean }) {
+  const CairnService = await loadService();
+  // With --judge the monitor starts below, once the feed has its starting point: its catch-up may
+  // fire alerts at once, and those must be told.
+  const service = await CairnService.open({
+    home: resolveHome(program.opts<GlobalOptions>().home),
+    host: 'cli',
+    monitor: false,
+  });
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const name = model === undefined ? undefined : service.registry.resolve({ name: model }).name;
+    const feed = new AlertFeed(service.monitor.repo, name);
+    // One write per line: on a pipe each reaches the reader as it happens.
+    const tell = (c: AlertChange) =>
+      o.json ? sayData(`${JSON.stringify(alertEventPayload(c.event, c.alert))}\n`) : say(`${changeText(c)}\n`);
+    timer = setInterval(() => feed.read().forEach(tell), WATCH_POLL_MS);
+    if (o.judge) service.monitor.start().catch(() => undefined);
+    warn(
+      `Watching the alerts of ${name === undefined ? 'every model' : `"${name}"`}${o.judge ? ', judging the rules here every minute' : ' (rules are judged by the app or cairn ui while it runs)'}. Press Ctrl+C to stop.\n`,
+    );
+    await stopped;
+  } finally {
+    clearInterval(timer);
+    await service.close();
+  }
+}
+
 /** Adds `monitor` and `retrain` to the command tree. */
 export function addMonitorCommands(program: Command): void {
   program
-    .command('monitor <model>')
-    .description("a served model's traffic, latency, drift and live quality over a window")
+    .command('monitor [model]')
+    .description(
+      "a served model's traffic, latency, drift and live quality over a window; with --watch, alerts as they fire and resolve",
+    )
     .option('--window <window>', `how far back: ${monitoringWindows.join(', ')}`, '24h')
-    .option('--json', 'print the result as JSON')
-    .action(async (model: string, o: { window: string; json?: boolean }) => {
-      if (!(monitoringWindows as readonly string[]).includes(o.window))
-        throw new CairnError(
-          'invalid_argument',
-          `--window must be one of ${monitoringWindows.join(', ')}, not "${o.window}"`,
-        );
-      await withService(program, 'cli', async (s) => {
-        const overview = await s.invoke('monitoring.overview', { model, window: o.window });
-        print(Boolean(o.json), monitorJson(overview), () => monitorText(overview));
-      });
-    });
+    .option('--json', 'print the result as JSON (with --watch: one JSON object per line, NDJSON)')
+    .option(
+      '--watch',
+      'stay running and print each alert that fires or resolves from now on (of <model>, or of every model) until Ctrl+C; ' +
+        'a --json line is {"event":"fired"|"resolved","alert","rule","model","metric","comparator","threshold","window",' +
+        '"value","message","features","action","firedAt","resolvedAt","summary","test"}, the body a json webhook receives',
+    )
+    .option('--judge', 'with --watch: also judge the rules in this process (where neither the app nor cairn ui runs)')
+    .action(
+      async (model: string | undefined, o: { window: string; json?: boolean; watch?: boolean; judge?: boolean }) => {
+        if (o.watch) return watchAlerts(program, model, o);
+        if (o.judge) throw new CairnError('invalid_argument', '--judge goes with --watch');
+        if (model === undefined)
+          throw new CairnError(
+            'invalid_argument',
+            "name the model to monitor, or use --watch to follow every model's alerts",
+          );
+        if (!(monitoringWindows as readonly string[]).includes(o.window))
+          throw new CairnError(
+            'invalid_argument',
+            `--window must be one of ${monitoringWindows.join(', ')}, not "${o.window}"`,
+          );
+        await withService(program, 'cli', async (s) => {
+          const overview = await s.invoke('monitoring.overview', { model, window: o.window });
+          print(Boolean(o.json), monitorJson(overview), () => monitorText(overview));
+        });
+      },
+    );
 
   program
     .command('retrain <model>')

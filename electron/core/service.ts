@@ -522,6 +522,8 @@ export class CairnService {
     'monitoring.rules.save': async (rule) => this.monitor.saveRule(rule),
     'monitoring.rules.delete': async ({ id }) => ({ deleted: this.monitor.deleteRule(id) }),
     'monitoring.alerts': async (q) => this.monitor.repo.alerts(q),
+    'monitoring.deliveries': async (q) => this.monitor.webhookDeliveries(q),
+    'monitoring.webhooks.test': async (req) => this.monitor.testWebhook(req),
     'monitoring.retrainPolicy.get': async ({ model }) => this.monitor.policy(model),
     'monitoring.retrainPolicy.set': async (policy) => this.monitor.setPolicy(policy),
     'monitoring.retrainPlan': async ({ model }) => this.monitor.retrainPlan(model),

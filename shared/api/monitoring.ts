@@ -4,6 +4,7 @@ import { TaskName } from './runs.js';
 import { AliasName } from './models.js';
 import { LatencyPercentiles } from './endpoints.js';
 import { monitoringWindows } from './monitoring-windows.js';
+import { webhookUrlProblem } from '../webhook-url.js';
 
 export { monitoringWindows } from './monitoring-windows.js';
 
@@ -137,6 +138,35 @@ export type Comparator = z.infer<typeof Comparator>;
 export const AlertAction = z.enum(['notify', 'retrain']);
 export type AlertAction = z.infer<typeof AlertAction>;
 
+/**
+ * How a webhook's body is shaped: Cairn's own JSON (`AlertEventPayload`, the lines
+ * `cairn monitor --watch --json` prints), a Slack incoming webhook's `{text, blocks}`, or a
+ * Microsoft Teams incoming webhook's MessageCard.
+ */
+export const webhookTemplates = ['json', 'slack', 'teams'] as const;
+export const WebhookTemplate = z.enum(webhookTemplates);
+export type WebhookTemplate = z.infer<typeof WebhookTemplate>;
+
+/** A webhook URL as a caller gives it: http or https, checked by `webhookUrlProblem`. */
+export const WebhookUrl = z.string().superRefine((url, ctx) => {
+  const problem = webhookUrlProblem(url);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * A rule's webhook as saved: `url` left out keeps the URL the rule has (the app only ever shows
+ * it masked, so an edit that changes the template alone cannot send it back).
+ */
+export const WebhookInput = z.object({
+  url: WebhookUrl.optional(),
+  template: WebhookTemplate.default('json'),
+});
+export type WebhookInput = z.input<typeof WebhookInput>;
+
+/** A rule's webhook as shown: the URL masked to its scheme and host (`https://hooks.slack.com/***`). */
+export const WebhookView = z.object({ url: z.string(), template: WebhookTemplate });
+export type WebhookView = z.infer<typeof WebhookView>;
+
 export const AlertRuleInput = z.object({
   /** Present to update that rule; a new rule otherwise. */
   id: z.string().min(1).optional(),
@@ -149,6 +179,11 @@ export const AlertRuleInput = z.object({
   minSamples: z.number().int().min(1).max(1_000_000).default(20),
   enabled: z.boolean().default(true),
   action: AlertAction.default('notify'),
+  /**
+   * Also POST each firing and resolution to a webhook. Left out: an update keeps the rule's webhook
+   * (a new rule has none), so callers that predate webhooks change nothing; null removes it.
+   */
+  webhook: WebhookInput.nullable().optional(),
 });
 export type AlertRuleInput = z.input<typeof AlertRuleInput>;
 
@@ -157,6 +192,7 @@ export const AlertRule = AlertRuleInput.required({ id: true }).extend({
   minSamples: z.number(),
   enabled: z.boolean(),
   action: AlertAction,
+  webhook: WebhookView.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** The last evaluation: its value (null when not judged) and whether the rule fires now. */
@@ -184,6 +220,83 @@ export const Alert = z.object({
   resolvedAt: z.string().nullable(),
 });
 export type Alert = z.infer<typeof Alert>;
+
+/** Which change of an alert a webhook or an NDJSON line reports. */
+export const AlertEventKind = z.enum(['fired', 'resolved']);
+export type AlertEventKind = z.infer<typeof AlertEventKind>;
+
+/**
+ * An alert's firing or resolution as Cairn tells others about it: the body of a `json` webhook and
+ * each line of `cairn monitor --watch --json`. Scripts rely on it: fields are only ever added.
+ */
+export const AlertEventPayload = Alert.omit({ id: true, ruleId: true }).extend({
+  event: AlertEventKind,
+  /** The alert's id (monitoring.alerts), the same in its fired and resolved events. */
+  alert: z.number(),
+  rule: z.string(),
+  /** One line for a chat or a pager, with no links: e.g. "Firing: iris: drift score 0.43 > 0.2 over 1h (petal_length)". */
+  summary: z.string(),
+  /** True only for "Send test"'s sample alert. */
+  test: z.boolean(),
+});
+export type AlertEventPayload = z.infer<typeof AlertEventPayload>;
+
+/** One POST of an alert's firing or resolution to its rule's webhook, with retries, as recorded. */
+export const WebhookDelivery = z.object({
+  id: z.number(),
+  alertId: z.number(),
+  ruleId: z.string(),
+  model: z.string(),
+  event: AlertEventKind,
+  template: WebhookTemplate,
+  /** The URL masked to its scheme and host. */
+  target: z.string(),
+  /** `pending` while attempts remain; `delivered` on a 2xx answer; `failed` once retries are spent or hopeless. */
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number(),
+  /** The last attempt's HTTP status; null when none answered. */
+  httpStatus: z.number().nullable(),
+  /** Why the last attempt failed (refused, timed out, 4xx/5xx with a snippet of the body); null when delivered. */
+  error: z.string().nullable(),
+  /** From the first attempt's start to the last one's end, backoff included. */
+  durationMs: z.number().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
+
+export const DeliveriesQuery = z
+  .object({
+    model: z.string().min(1).optional(),
+    ruleId: z.string().min(1).optional(),
+    alertId: z.number().int().optional(),
+    limit: z.number().int().min(1).max(10_000).default(100),
+  })
+  .default({ limit: 100 });
+
+/**
+ * "Send test": a sample alert of `model` through the same templates and delivery as a real one,
+ * of `condition` (the rule as the form has it), else of rule `ruleId`'s. Without `webhook.url`,
+ * the saved URL of rule `ruleId` (the form shows only its mask).
+ */
+export const WebhookTestRequest = z.object({
+  model: z.string().min(1),
+  ruleId: z.string().min(1).optional(),
+  condition: AlertRuleInput.pick({ metric: true, comparator: true, threshold: true, window: true }).optional(),
+  webhook: WebhookInput,
+});
+export type WebhookTestRequest = z.input<typeof WebhookTestRequest>;
+
+/** What a test delivery came to: its outcome, not recorded with the alerts' deliveries. */
+export const WebhookTestResult = WebhookDelivery.pick({
+  template: true,
+  target: true,
+  attempts: true,
+  httpStatus: true,
+  error: true,
+  durationMs: true,
+}).extend({ delivered: z.boolean() });
+export type WebhookTestResult = z.infer<typeof WebhookTestResult>;
 
 export const MonitoringOverview = z.object({
   model: z.string(),

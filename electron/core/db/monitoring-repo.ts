@@ -1,4 +1,4 @@
-// SQL for monitoring's state in app.db (migration 0006): alert rules and their last evaluation,
+// SQL for monitoring's state in app.db (migration 0006): alert rules (with their webhook, 0016) and their last evaluation,
 // alerts (firings, resolved or not), retrain policies, retrain decisions and the monitor's
 // bookmarks. Rows map to the contract's shapes here.
 import type {
@@ -12,6 +12,7 @@ import type {
   RetrainDecision,
   RetrainMode,
   RetrainTrigger,
+  WebhookTemplate,
 } from '../../../shared/api.js';
 import type { Db } from './open.js';
 
@@ -29,6 +30,8 @@ interface DbRule {
   updated_at: string;
   last_value: number | null;
   last_evaluated_at: string | null;
+  webhook_url: string | null;
+  webhook_template: WebhookTemplate | null;
 }
 
 interface DbAlert {
@@ -86,8 +89,18 @@ interface DbDecision {
   at: string;
 }
 
-/** A rule as stored, without its computed state. */
-export type StoredRule = Omit<AlertRule, 'state'> & { lastValue: number | null; lastEvaluatedAt: string | null };
+/** A rule's webhook with its whole URL: for sending only, never for a reply. */
+export interface StoredWebhook {
+  url: string;
+  template: WebhookTemplate;
+}
+
+/** A rule as stored, without its computed state, with its webhook's URL unmasked. */
+export type StoredRule = Omit<AlertRule, 'state' | 'webhook'> & {
+  webhook: StoredWebhook | null;
+  lastValue: number | null;
+  lastEvaluatedAt: string | null;
+};
 
 /** A policy as a user saved it. */
 export interface StoredPolicy {
@@ -119,6 +132,7 @@ function toRule(r: DbRule): StoredRule {
     minSamples: r.min_samples,
     enabled: r.enabled === 1,
     action: r.action,
+    webhook: r.webhook_url !== null ? { url: r.webhook_url, template: r.webhook_template ?? 'json' } : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     lastValue: r.last_value,
@@ -214,13 +228,21 @@ export class MonitoringRepo {
   saveRule(r: Omit<StoredRule, 'lastValue' | 'lastEvaluatedAt'>): void {
     this.db
       .prepare(
-        `INSERT INTO alert_rules (id, model, metric, comparator, threshold, window, min_samples, enabled, action, created_at, updated_at)
-         VALUES (@id, @model, @metric, @comparator, @threshold, @window, @minSamples, @enabled, @action, @createdAt, @updatedAt)
+        `INSERT INTO alert_rules (id, model, metric, comparator, threshold, window, min_samples, enabled, action, webhook_url,
+           webhook_template, created_at, updated_at)
+         VALUES (@id, @model, @metric, @comparator, @threshold, @window, @minSamples, @enabled, @action, @webhookUrl,
+           @webhookTemplate, @createdAt, @updatedAt)
          ON CONFLICT (id) DO UPDATE SET model = excluded.model, metric = excluded.metric, comparator = excluded.comparator,
            threshold = excluded.threshold, window = excluded.window, min_samples = excluded.min_samples, enabled = excluded.enabled,
-           action = excluded.action, updated_at = excluded.updated_at`,
+           action = excluded.action, webhook_url = excluded.webhook_url, webhook_template = excluded.webhook_template,
+           updated_at = excluded.updated_at`,
       )
-      .run({ ...r, enabled: r.enabled ? 1 : 0 });
+      .run({
+        ...r,
+        enabled: r.enabled ? 1 : 0,
+        webhookUrl: r.webhook?.url ?? null,
+        webhookTemplate: r.webhook?.template ?? null,
+      });
   }
 
   deleteRule(id: string): boolean {
@@ -268,6 +290,23 @@ export class MonitoringRepo {
          ORDER BY id DESC LIMIT @limit`,
       )
       .all({ model: q.model ?? null, status: q.status, limit: q.limit }) as DbAlert[];
+    return rows.map(toAlert);
+  }
+
+  /** Alerts recorded after alert `id`, oldest first (of one model, or all): what a watcher has not seen. */
+  alertsAfter(id: number, model?: string): Alert[] {
+    const rows = this.db
+      .prepare('SELECT * FROM alerts WHERE id > ? AND (? IS NULL OR model = ?) ORDER BY id')
+      .all(id, model ?? null, model ?? null) as DbAlert[];
+    return rows.map(toAlert);
+  }
+
+  /** The alerts with these ids, oldest first. */
+  alertsWithIds(ids: readonly number[]): Alert[] {
+    if (!ids.length) return [];
+    const rows = this.db
+      .prepare('SELECT * FROM alerts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id')
+      .all(JSON.stringify(ids)) as DbAlert[];
     return rows.map(toAlert);
   }
 

@@ -1,7 +1,8 @@
 // The monitoring engine the service delegates to: overviews, feedback from the app, alert rules
 // judged on a timer while a host runs (and, on open, over the time it was closed), alerts fired
-// and resolved, retrain policies and their triggers (a firing rule, a schedule, a new dataset
-// version), and retrain decisions. State lives in app.db; traffic in the request log.
+// and resolved (and told to the rule's webhook, off the judging path), retrain policies and their
+// triggers (a firing rule, a schedule, a new dataset version), and retrain decisions. State lives
+// in app.db; traffic in the request log.
 import { randomUUID } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   RETRAIN_SWEEP_TRIALS,
   type Alert,
+  type AlertEventKind,
   type AlertRule,
   type AlertRuleInput,
   type FeedbackItem,
@@ -21,16 +23,20 @@ import {
   type RetrainPolicy,
   type RetrainTrigger,
   type TaskName,
+  type WebhookDelivery,
+  type WebhookTestResult,
 } from '../../../shared/api.js';
+import { maskWebhookUrl } from '../../../shared/webhook-url.js';
 import { alertMetricTask, COMPARE_METRICS_BY_TASK } from '../../../shared/metrics.js';
 import { ident, toCell } from '../datasets/duck.js';
 import { inspectFile } from '../datasets/file-check.js';
 import { readSourceAsImported } from '../datasets/to-parquet.js';
 import type { DatasetsRepo } from '../db/datasets-repo.js';
-import { MonitoringRepo, type StoredPolicy, type StoredRule } from '../db/monitoring-repo.js';
+import { MonitoringRepo, type StoredPolicy, type StoredRule, type StoredWebhook } from '../db/monitoring-repo.js';
 import type { Db } from '../db/open.js';
 import { RequestLogDb } from '../db/request-log-db.js';
 import { RequestLogReader } from '../db/request-log-reader.js';
+import { WebhookDeliveriesRepo } from '../db/webhook-deliveries-repo.js';
 import { CairnError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Layout } from '../paths.js';
@@ -40,6 +46,7 @@ import { judgedVersion, monitoringOverview } from './overview.js';
 import { Retrainer, type RetrainDeps, type RetrainHandle } from './retrainer.js';
 import { alertMessage, breaches, ruleValue } from './rule-eval.js';
 import { VersionViews } from './version-views.js';
+import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 
 /** How often a running host judges every enabled rule and checks retrain schedules and datasets. */
 export const EVAL_INTERVAL_MS = 60_000;
@@ -67,6 +74,8 @@ export class ModelMonitor {
   readonly repo: MonitoringRepo;
   private readonly views: VersionViews;
   private readonly retrainer: Retrainer;
+  private readonly deliveries: WebhookDeliveriesRepo;
+  private readonly webhooks: WebhookDeliveries;
   private writer?: RequestLogDb;
   private readerConn?: RequestLogReader;
   private readonly retraining = new Map<string, Promise<RetrainDecision>>();
@@ -94,6 +103,11 @@ export class ModelMonitor {
       startSweep: deps.startSweep,
       importNow: deps.importNow,
     });
+    this.deliveries = new WebhookDeliveriesRepo(deps.db);
+    this.webhooks = new WebhookDeliveries({
+      repo: this.deliveries,
+      emit: (d) => deps.events.emit('alert.delivery', d),
+    });
   }
 
   /** The request log for writing feedback; opening it creates or upgrades the file. */
@@ -118,11 +132,15 @@ export class ModelMonitor {
     this.timer.unref();
   }
 
-  /** Stops the timer and waits for a judgement under way; retrains end with their runs. */
+  /**
+   * Stops the timer and waits for a judgement under way and for webhook deliveries (a short grace,
+   * then they are stopped); retrains end with their runs.
+   */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
     await this.ticking;
+    await this.webhooks.close();
     await Promise.allSettled([...this.retraining.values()]);
     this.readerConn?.close();
     this.writer?.close();
@@ -171,8 +189,8 @@ export class ModelMonitor {
         if (j.resolved && j.resolved.id === before?.id) resolvedBefore = j.resolved;
       }
       const after = this.repo.firing(rule.id);
-      if (after && after.id !== before?.id) this.deps.events.emit('alert.fired', after);
-      if (resolvedBefore) this.deps.events.emit('alert.resolved', resolvedBefore);
+      if (after && after.id !== before?.id) this.announce('fired', after);
+      if (resolvedBefore) this.announce('resolved', resolvedBefore);
     }
     for (const alert of retrain.values()) this.autoRetrain(alert.model, 'alert', alert.message);
     this.checkSchedulesAndDatasets(now);
@@ -216,15 +234,25 @@ export class ModelMonitor {
         features,
         firedAt: when,
       });
-      if (emit) this.deps.events.emit('alert.fired', fired);
+      if (emit) this.announce('fired', fired);
       return { fired };
     }
     if (!crossed && firing) {
       const resolved = this.repo.resolve(firing.id, when);
-      if (emit) this.deps.events.emit('alert.resolved', resolved);
+      if (emit) this.announce('resolved', resolved);
       return { resolved };
     }
     return {};
+  }
+
+  /**
+   * Tells the app (an event) and the alert's rule's webhook, if it has one, that `alert` fired or
+   * resolved. The delivery goes on in the background: judging never waits for a receiver.
+   */
+  private announce(event: AlertEventKind, alert: Alert): void {
+    this.deps.events.emit(event === 'fired' ? 'alert.fired' : 'alert.resolved', alert);
+    const webhook = this.repo.rule(alert.ruleId)?.webhook;
+    if (webhook) this.webhooks.deliver(webhook, event, alert);
   }
 
   /** Starts a retrain from a trigger when the policy allows it and none is under way; never throws. */
@@ -363,9 +391,10 @@ export class ModelMonitor {
   }
 
   private ruleView(r: StoredRule): AlertRule {
-    const { lastValue, lastEvaluatedAt, ...rule } = r;
+    const { lastValue, lastEvaluatedAt, webhook, ...rule } = r;
     return {
       ...rule,
+      webhook: webhook ? { url: maskWebhookUrl(webhook.url), template: webhook.template } : null,
       state: { value: lastValue, firing: this.repo.firing(r.id) !== undefined, evaluatedAt: lastEvaluatedAt },
     };
   }
@@ -402,11 +431,13 @@ export class ModelMonitor {
         existing.comparator !== input.comparator ||
         existing.threshold !== input.threshold ||
         existing.window !== input.window);
+    const webhook = this.webhookOf(input.webhook, existing);
     // A changed condition is a different question: an alert firing for the old one is answered.
     if (existing && (changed || !input.enabled))
-      for (const a of this.repo.resolveRule(id, at)) this.deps.events.emit('alert.resolved', a);
+      for (const a of this.repo.resolveRule(id, at)) this.announce('resolved', a);
     this.repo.saveRule({
       ...(input as Required<AlertRuleInput>),
+      webhook,
       id,
       model: v.name,
       createdAt: existing?.createdAt ?? at,
@@ -420,9 +451,68 @@ export class ModelMonitor {
     return this.ruleView(this.repo.rule(id) as StoredRule);
   }
 
+  /**
+   * The webhook a save leaves a rule with: left out keeps the saved one, null removes it, and one
+   * without a URL changes the template of the saved URL (which replies only ever show masked).
+   */
+  private webhookOf(
+    input: MethodArg<'monitoring.rules.save'>['webhook'],
+    existing: StoredRule | undefined,
+  ): StoredWebhook | null {
+    if (input === undefined) return existing?.webhook ?? null;
+    if (input === null) return null;
+    const url = input.url?.trim() ?? existing?.webhook?.url;
+    if (!url) throw new CairnError('invalid_argument', "give the webhook's URL: this rule has none saved");
+    return { url, template: input.template };
+  }
+
   deleteRule(id: string): boolean {
-    for (const a of this.repo.resolveRule(id, new Date().toISOString())) this.deps.events.emit('alert.resolved', a);
+    for (const a of this.repo.resolveRule(id, new Date().toISOString())) this.announce('resolved', a);
     return this.repo.deleteRule(id);
+  }
+
+  /** Webhook deliveries, newest first. */
+  webhookDeliveries(q: MethodArg<'monitoring.deliveries'>): WebhookDelivery[] {
+    return this.deliveries.list(q);
+  }
+
+  /**
+   * "Send test": a made-up firing of `model` (of the condition given, else the named rule's) sent
+   * once to the webhook given, or to the rule's saved one when the request names no URL.
+   */
+  async testWebhook(req: MethodArg<'monitoring.webhooks.test'>): Promise<WebhookTestResult> {
+    const model = this.deps.registry.resolve({ name: req.model }).name;
+    const rule = req.ruleId ? this.repo.rule(req.ruleId) : undefined;
+    if (req.ruleId && !rule) throw new CairnError('not_found', `no alert rule ${req.ruleId}`);
+    const webhook = this.webhookOf(req.webhook, rule);
+    if (!webhook) throw new CairnError('invalid_argument', "give the webhook's URL");
+    const spec = req.condition
+      ? { ...req.condition, minSamples: 1 }
+      : (rule ?? {
+          metric: 'error_rate' as const,
+          comparator: '>' as const,
+          threshold: 0.05,
+          window: '1h' as const,
+          minSamples: 1,
+        });
+    // A value on the firing side of the threshold, so the sample reads like a real alert.
+    const value = spec.comparator.startsWith('>') ? spec.threshold * 1.5 || 1 : spec.threshold * 0.5;
+    const now = new Date().toISOString();
+    return this.webhooks.test(webhook, {
+      id: 0,
+      ruleId: rule?.id ?? 'test',
+      model,
+      metric: spec.metric,
+      comparator: spec.comparator,
+      threshold: spec.threshold,
+      window: spec.window,
+      value,
+      message: alertMessage(model, spec, value, []),
+      features: [],
+      action: rule?.action ?? 'notify',
+      firedAt: now,
+      resolvedAt: null,
+    });
   }
 
   /**

@@ -74,7 +74,8 @@ export function ruleValue(reader: RequestLogReader, view: VersionView, rule: Rul
   }
 }
 
-const LABELS: Record<AlertMetric, string> = {
+/** Each metric as a message names it. */
+export const METRIC_LABELS: Record<AlertMetric, string> = {
   latency_p50: 'latency p50',
   latency_p95: 'latency p95',
   latency_p99: 'latency p99',
@@ -84,7 +85,8 @@ const LABELS: Record<AlertMetric, string> = {
   live_mae: 'live MAE',
 };
 
-function shown(metric: AlertMetric, x: number): string {
+/** A metric's value as messages print it: ms, %, or the number. */
+export function shown(metric: AlertMetric, x: number): string {
   if (metric.startsWith('latency')) return `${Number(x.toPrecision(3))} ms`;
   if (metric === 'error_rate' || metric === 'live_accuracy') return `${Number((x * 100).toPrecision(3))} %`;
   return String(Number(x.toPrecision(3)));
@@ -92,6 +94,6 @@ function shown(metric: AlertMetric, x: number): string {
 
 /** One line for lists and notifications, e.g. "iris: drift score 0.43 > 0.2 over 1h (petal_length)". */
 export function alertMessage(model: string, rule: RuleSpec, value: number, features: readonly string[]): string {
-  const what = `${LABELS[rule.metric]} ${shown(rule.metric, value)} ${rule.comparator} ${shown(rule.metric, rule.threshold)} over ${rule.window}`;
+  const what = `${METRIC_LABELS[rule.metric]} ${shown(rule.metric, value)} ${rule.comparator} ${shown(rule.metric, rule.threshold)} over ${rule.window}`;
   return `${model}: ${what}${features.length ? ` (${features.join(', ')})` : ''}`;
 }

@@ -1,8 +1,9 @@
 // The alerts tab: the model's alert rules (add, edit, delete with confirmation) with each rule's
-// latest value, and every alert fired, firing ones first and highlighted. Fired and resolved
-// alerts arrive live as alert.fired / alert.resolved events.
+// latest value and webhook, and every alert fired, firing ones first and highlighted, with its
+// webhook deliveries. Fired and resolved alerts and deliveries arrive live as alert.fired /
+// alert.resolved / alert.delivery events.
 import { useEffect, useState } from 'react';
-import type { Alert, AlertRule, TaskName } from '../../../../shared/api.js';
+import type { Alert, AlertRule, TaskName, WebhookDelivery } from '../../../../shared/api.js';
 import { useApp } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { formatDate } from '../../lib/format.js';
@@ -11,6 +12,7 @@ import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ALERT_METRICS, WINDOW_LABELS, describeRule, formatMetric } from './monitoring-format.js';
 import { RuleForm } from './rule-form.js';
 import { TableHead } from '../../components/table-head.js';
+import { TEMPLATE_LABELS, deliveryOutcome } from './webhook-fields.js';
 
 interface AlertsPanelProps {
   model: string;
@@ -28,6 +30,11 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
     () => client.call('monitoring.alerts', { model, status: 'all', limit: 200 }),
     [client, model, tick],
   );
+  const [deliveryTick, setDeliveryTick] = useState(0);
+  const deliveries = useAsync<WebhookDelivery[]>(
+    () => client.call('monitoring.deliveries', { model, limit: 1000 }),
+    [client, model, tick, deliveryTick],
+  );
   const [editing, setEditing] = useState<AlertRule | 'new' | undefined>(undefined);
   const [deleting, setDeleting] = useState<AlertRule | undefined>(undefined);
 
@@ -37,6 +44,7 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
       client.on('alert.fired', reload),
       client.on('alert.resolved', reload),
       client.on('monitoring.changed', reload),
+      client.on('alert.delivery', (d) => d.model === model && setDeliveryTick((t) => t + 1)),
     ];
     return () => offs.forEach((off) => off());
   }, [client, model]);
@@ -48,6 +56,8 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
   const list = rules.data ?? [];
   const fired = alerts.data ?? [];
   const firing = fired.filter((a) => a.resolvedAt === null);
+  const deliveriesOf = new Map<number, WebhookDelivery[]>();
+  for (const d of deliveries.data ?? []) deliveriesOf.set(d.alertId, [...(deliveriesOf.get(d.alertId) ?? []), d]);
 
   return (
     <div className="alerts-panel" data-testid="alerts-panel">
@@ -107,7 +117,14 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
                     <strong data-testid="rule-text">{describeRule(r)}</strong>
                     <div className="small muted">judged from {r.minSamples} samples</div>
                   </td>
-                  <td>{r.action === 'retrain' ? 'alert and retrain' : 'alert'}</td>
+                  <td>
+                    {r.action === 'retrain' ? 'alert and retrain' : 'alert'}
+                    {r.webhook && (
+                      <div className="small muted" data-testid="rule-webhook-target">
+                        and {TEMPLATE_LABELS[r.webhook.template]} webhook {r.webhook.url}
+                      </div>
+                    )}
+                  </td>
                   <td className="num" data-testid="rule-value">
                     {formatMetric(r.metric, r.state.value)}
                   </td>
@@ -161,7 +178,7 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
         {alerts.data && fired.length === 0 && <p className="muted small">No alert has fired for this model.</p>}
         {fired.length > 0 && (
           <table className="versions-table alerts-table">
-            <TableHead columns={['State', 'Alert', { label: 'Value', num: true }, 'Fired', 'Resolved']} />
+            <TableHead columns={['State', 'Alert', { label: 'Value', num: true }, 'Fired', 'Resolved', 'Webhook']} />
             <tbody>
               {[...firing, ...fired.filter((a) => a.resolvedAt !== null)].map((a) => (
                 <tr
@@ -187,6 +204,9 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
                   <td className="num">{formatMetric(a.metric, a.value)}</td>
                   <td className="small">{formatDate(a.firedAt)}</td>
                   <td className="small">{a.resolvedAt ? formatDate(a.resolvedAt) : '—'}</td>
+                  <td className="small">
+                    <Deliveries list={deliveriesOf.get(a.id) ?? []} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -203,6 +223,23 @@ export function AlertsPanel({ model, task, testSplit, onChanged }: AlertsPanelPr
           }}
         />
       )}
+    </div>
+  );
+}
+
+/** An alert's webhook deliveries, oldest first: what each told, and how it went. */
+function Deliveries({ list }: { list: WebhookDelivery[] }) {
+  if (!list.length) return <span className="muted">—</span>;
+  return (
+    <div className="delivery-list">
+      {[...list].reverse().map((d) => (
+        <div key={d.id} data-testid="alert-delivery" data-status={d.status} title={`to ${d.target}`}>
+          <span className={`state-chip ${d.status === 'delivered' ? 'ok' : d.status === 'failed' ? 'firing' : ''}`}>
+            {d.event} {d.status}
+          </span>{' '}
+          {d.status === 'pending' && d.attempts === 0 ? 'sending…' : deliveryOutcome(d)}
+        </div>
+      ))}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // The alert rule editor: metric, comparator, threshold (in the metric's unit: ms, % or PSI),
-// window, the fewest samples to judge on, and what firing does (notify, or also retrain).
+// window, the fewest samples to judge on, and what firing does (notify, or also retrain, and
+// optionally a webhook: webhook-fields.tsx).
 import { useState } from 'react';
 import type {
   AlertAction,
@@ -26,6 +27,7 @@ import {
   thresholdFromInput,
   thresholdToInput,
 } from './monitoring-format.js';
+import { WebhookFields, webhookDraft, webhookDraftProblem, webhookToSave } from './webhook-fields.js';
 
 const COMPARATORS: Comparator[] = ['>', '>=', '<', '<='];
 
@@ -55,6 +57,7 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
   const [minSamples, setMinSamples] = useState(String(rule?.minSamples ?? 20));
   const [action, setAction] = useState<AlertAction>(rule?.action ?? 'notify');
   const [enabled, setEnabled] = useState(rule?.enabled ?? true);
+  const [webhook, setWebhook] = useState(() => webhookDraft(rule));
   const { busy, error, run } = useAction();
 
   const typed = Number(threshold);
@@ -65,6 +68,8 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
   const samples = Number(minSamples);
   const samplesOk = Number.isInteger(samples) && samples >= 1 && samples <= 1_000_000;
   const unit = ALERT_METRICS[metric].unit;
+  const webhookOk = webhookDraftProblem(webhook, rule) === undefined;
+  const ready = thresholdOk && samplesOk && webhookOk;
 
   const chooseMetric = (m: AlertMetric) => {
     setMetric(m);
@@ -87,6 +92,7 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
           minSamples: samples,
           action,
           enabled,
+          webhook: webhookToSave(webhook, rule),
         }),
       onSaved,
     );
@@ -97,7 +103,7 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
       data-testid="rule-form"
       onSubmit={(e) => {
         e.preventDefault();
-        if (thresholdOk && samplesOk && !busy) save();
+        if (ready && !busy) save();
       }}
     >
       <div className="panel-head">
@@ -162,6 +168,15 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
           </select>
         </Field>
       </div>
+      <WebhookFields
+        model={model}
+        rule={rule}
+        condition={
+          thresholdOk ? { metric, comparator, threshold: thresholdFromInput(metric, typed), window } : undefined
+        }
+        draft={webhook}
+        onChange={setWebhook}
+      />
       <div className="rule-foot">
         <CheckField checked={enabled} onChange={setEnabled} testId="rule-enabled">
           Enabled
@@ -179,12 +194,7 @@ export function RuleForm({ model, task, testSplit, rule, onSaved, onCancel }: Ru
         <button type="button" className="btn" onClick={onCancel} disabled={busy}>
           Cancel
         </button>
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={busy || !thresholdOk || !samplesOk}
-          data-testid="rule-save"
-        >
+        <button type="submit" className="btn btn-primary" disabled={busy || !ready} data-testid="rule-save">
           {busy ? 'Saving…' : rule ? 'Save rule' : 'Add rule'}
         </button>
       </div>

@@ -2,16 +2,25 @@
 // real request log: traffic drawn like the training data raises no drift alert; a shifted feature
 // raises one naming it; wrong labels lower live accuracy and fire a rule that retrains; a
 // challenger no better than the champion is kept, a worse one too, a better one takes the alias;
-// and rollback puts the previous version back. Training is a small logistic model on 300 rows.
+// and rollback puts the previous version back; catching up on the time no host ran tells the
+// present only, to events and webhooks alike. Training is a small logistic model on 300 rows.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Alert, EventName, EventPayload, RetrainDecision } from '../../../../../shared/api.js';
+import type {
+  Alert,
+  EventName,
+  EventPayload,
+  RetrainDecision,
+  WebhookDelivery,
+  WebhookInput,
+} from '../../../../../shared/api.js';
 import { RequestLogDb } from '../../../../../electron/core/db/request-log-db.js';
 import type { CairnError } from '../../../../../electron/core/errors.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { startEndpoint, type RunningEndpoint } from '../../../../../electron/core/serving/endpoint.js';
 import { resolveServedModels } from '../../../../../electron/core/serving/resolve.js';
+import { startWebhookReceiver } from '../../../../support/servers/webhook-receiver.js';
 import { tempDir } from '../helpers.js';
 import { labelOf, readings, sensorsCsv, type Reading } from './sensors.js';
 
@@ -324,7 +333,7 @@ describe('live accuracy and retraining', () => {
 
 describe('catching up', () => {
   /** Fires when more than half the last hour's requests failed, judged from 10 of them. */
-  const saveErrorRule = () =>
+  const saveErrorRule = (webhook?: WebhookInput) =>
     service.invoke('monitoring.rules.save', {
       model: 'sensors',
       metric: 'error_rate',
@@ -332,6 +341,7 @@ describe('catching up', () => {
       threshold: 0.5,
       window: '1h',
       minSamples: 10,
+      ...(webhook ? { webhook } : {}),
     });
 
   it('judges rules over the time no host ran, recording an alert at the time it would have fired', async () => {
@@ -370,7 +380,7 @@ describe('catching up', () => {
     expect(events('alert.resolved').filter((a) => a.ruleId === rule.id)).toEqual([]);
   });
 
-  it('records every past firing but sends one event, for the alert still firing; drift is judged once, now', async () => {
+  it('records every past firing but sends one event and one webhook, for the alert still firing; drift is judged once, now', async () => {
     const now = Date.now() + 10 * 3_600_000;
     const log = new RequestLogDb(path.join(service.home, 'logs', 'requests.db'));
     const request = (at: number, ok: boolean) => ({
@@ -390,8 +400,18 @@ describe('catching up', () => {
     for (const ago of [4.5 * 3_600_000, 2.5 * 3_600_000, 20 * 60_000])
       log.append(Array.from({ length: 40 }, (_, i) => request(now - ago + i, false)));
     log.close();
-    const rule = await saveErrorRule();
+    const receiver = await startWebhookReceiver();
+    const rule = await saveErrorRule({ url: `${receiver.origin}/hook`, template: 'json' });
     service.monitor.repo.setEvaluation(rule.id, null, new Date(now - 5 * 3_600_000).toISOString());
+    const delivered = new Promise<WebhookDelivery>((resolve) => {
+      const off = service.events.subscribe((event, payload) => {
+        const d = payload as WebhookDelivery;
+        if (event === 'alert.delivery' && d.ruleId === rule.id && d.status !== 'pending') {
+          off();
+          resolve(d);
+        }
+      });
+    });
     const drift = (await service.invoke('monitoring.rules.list', { model: 'sensors' })).find(
       (r) => r.metric === 'drift_score',
     )!;
@@ -424,5 +444,14 @@ describe('catching up', () => {
     expect(new Set(fired.map((a) => a.ruleId)).size).toBe(fired.length);
     expect(judged.filter(([r]) => r.id === rule.id).length).toBeGreaterThan(100);
     expect(judged.filter(([r]) => r.id === drift.id).map(([, at]) => at)).toEqual([now]);
+    // The webhook is told what the events tell: the one alert firing now, not the two of the past.
+    const firing = mine.find((a) => a.resolvedAt === null)!;
+    try {
+      expect(await delivered).toMatchObject({ alertId: firing.id, event: 'fired', status: 'delivered' });
+      expect(await service.invoke('monitoring.deliveries', { ruleId: rule.id })).toHaveLength(1);
+      expect(receiver.requests.map((r) => (JSON.parse(r.body) as { alert: number }).alert)).toEqual([firing.id]);
+    } finally {
+      await receiver.close();
+    }
   });
 });
