@@ -1,20 +1,12 @@
 // On the wasm backend a training step adds the L2 penalty computed in JavaScript; it must be the
 // number the backend's own tensor operations give, bit for bit, or a run's losses would change.
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../../../electron/core/training/backend.js';
+import { describe, expect, it } from 'vitest';
 import { l2PenaltyAsWasm } from '../../../../../electron/core/training/dense-gradients.js';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
+import { onWasmBackend } from './wasm-backend.js';
 
-const preferred = process.env.CAIRN_BACKEND;
-beforeAll(async () => {
-  process.env.CAIRN_BACKEND = 'wasm';
-  expect((await selectBackend()).name).toBe('wasm');
-});
-afterAll(() => {
-  if (preferred === undefined) delete process.env.CAIRN_BACKEND;
-  else process.env.CAIRN_BACKEND = preferred;
-});
+onWasmBackend();
 
 describe('l2PenaltyAsWasm', () => {
   it("gives tf.mul(l2, tf.sum(tf.square(w)))'s bits, and tf.addN's sum of them", () => {
