@@ -6,6 +6,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 export interface Measured {
   wallMs: number;
   peakRssBytes: number;
+  /**
+   * Processor time of every process of the tree (user + system, all threads), as last sampled: on a
+   * busy shared machine it says what a run costs where wall time says how long it waited too.
+   */
+  cpuMs: number;
   stdout: string;
   code: number | null;
 }
@@ -38,6 +43,32 @@ function treeRss(root: number): number {
   return total;
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's times: 100 on every Linux Cairn is built on. */
+const TICKS_PER_SECOND = 100;
+
+/** User + system ticks a process has used so far (fields 14 and 15 of /proc/<pid>/stat). */
+function ticksOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function treePids(root: number): number[] {
+  const pids: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop() as number;
+    pids.push(pid);
+    stack.push(...childrenOf(pid));
+  }
+  return pids;
+}
+
 /** Runs `cmd args`, returning wall time and the peak summed RSS of its process tree (sampled every 20 ms). */
 export function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measured> {
   if (!readdirSync('/proc').length) throw new Error('memory sampling needs /proc (Linux)');
@@ -46,14 +77,25 @@ export function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = pr
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     let peak = 0;
+    const ticks = new Map<number, number>();
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const timer = setInterval(() => {
-      if (child.pid) peak = Math.max(peak, treeRss(child.pid));
+      if (!child.pid) return;
+      peak = Math.max(peak, treeRss(child.pid));
+      for (const pid of treePids(child.pid)) ticks.set(pid, Math.max(ticks.get(pid) ?? 0, ticksOf(pid)));
     }, 20);
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(timer);
-      resolve({ wallMs: performance.now() - start, peakRssBytes: peak, stdout, code });
+      let total = 0;
+      for (const t of ticks.values()) total += t;
+      resolve({
+        wallMs: performance.now() - start,
+        peakRssBytes: peak,
+        cpuMs: (total * 1000) / TICKS_PER_SECOND,
+        stdout,
+        code,
+      });
     });
   });
 }

@@ -1,15 +1,29 @@
-// `npm run bench -- train [--rows N] [--epochs E] [--backends wasm,cpu] [--cpu-rows N] [--repeat R]`:
-// Cairn's training path (buildModel + trainModel, the code a user's run goes through) against PyTorch on
-// the same network and the same generated data, in the same run. The network: 32 inputs, two
-// hidden layers of 64 ReLU units, a 4-class softmax; Adam (lr 1e-3), batch 128, shuffled every
-// epoch. One warm-up epoch is not counted; the next E epochs are timed. Prints samples per second
-// of each engine and the ratio, one line per TensorFlow.js backend (each in its own process, since
-// the backend is process-global), and the final epoch's mean training loss of both.
+// `npm run bench -- train [--parts loop,command] [--rows N] [--epochs E] [--backends wasm,cpu] [--cpu-rows N]
+// [--repeat R] [--command-repeat R]`, two comparisons with PyTorch in the same run:
+//
+// loop: Cairn's training path (buildModel + trainModel, the code a user's run goes through) against
+// PyTorch on the same network and the same generated data. The network: 32 inputs, two hidden
+// layers of 64 ReLU units, a 4-class softmax; Adam (lr 1e-3), batch 128, shuffled every epoch. One
+// warm-up epoch is not counted; the next E epochs are timed. Prints samples per second of each
+// engine and the ratio, one line per TensorFlow.js backend (each in its own process, since the
+// backend is process-global), and the final epoch's mean training loss of both.
 // Target (issue): wasm at least 0.75x of PyTorch.
+//
+// command: the whole `cairn train data.csv --target y --model mlp --epochs E --batch-size 128`, as a
+// user runs it (the built CLI when the build is fresh: bin/cairn.js picks it), against a whole
+// Python script doing what that run does to the same CSV file: pandas read_csv, a seeded 70/15/15
+// split, standardised features, Cairn's default MLP (64 and 32 ReLU units, softmax) with its
+// classifier defaults (Adam lr 3e-3, L2 1/training rows on the kernels), E epochs with the
+// validation split scored after each, the test split scored at the end; PyTorch on 2 threads.
+// Cairn's run also imports the file as a dataset version (its lineage), explains the model and
+// saves it; those are part of the command a user waits for. Target (issue): at most 1.0x.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliEntry } from '../scripts/build-freshness.mjs';
+import { measure, type Measured } from './process-tree.js';
 import { ensurePython, PYTHON } from './python.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -222,6 +236,13 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(await child(childBackend, rows, epochs)));
     return;
   }
+  const parts = arg('parts')?.split(',') ?? ['loop', 'command'];
+  if (parts.includes('loop')) compareLoops(rows, epochs);
+  if (parts.includes('command')) await compareCommands(rows, epochs);
+}
+
+/** The loop comparison (see the file comment), one line per backend. */
+function compareLoops(rows: number, epochs: number): void {
   // The plain CPU backend is far slower: it trains on fewer rows, for one timed epoch; samples per
   // second do not depend on the row count once an epoch is many batches long.
   const cpuRows = Math.min(rows, intArg('cpu-rows', 20_000));
@@ -276,6 +297,137 @@ async function main(): Promise<void> {
     );
   for (const line of lines) console.log(line);
   console.log('  target: wasm >= 0.75x PyTorch');
+}
+
+/** The CSV the command comparison trains from: the loop's rows and labels, as text (labels c0..c3). */
+async function writeCsv(rows: number): Promise<string> {
+  const csv = path.join(dataDir, `train-${rows}x${FEATURES}.csv`);
+  if (existsSync(csv)) return csv;
+  generate(rows);
+  const f = files(rows);
+  const xBytes = readFileSync(f.x);
+  const yBytes = readFileSync(f.y);
+  const x = new Float32Array(xBytes.buffer, xBytes.byteOffset, rows * FEATURES);
+  const y = new Int32Array(yBytes.buffer, yBytes.byteOffset, rows);
+  const partial = `${csv}.partial`;
+  const out = createWriteStream(partial);
+  out.write(`${[...Array.from({ length: FEATURES }, (_, i) => `x${i}`), 'y'].join(',')}\n`);
+  let chunk = '';
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < FEATURES; c++) chunk += `${x[r * FEATURES + c]!.toFixed(5)},`;
+    chunk += `c${y[r]}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await new Promise<void>((resolve) => out.once('finish', () => resolve()));
+  renameSync(partial, csv);
+  return csv;
+}
+
+// What `cairn train` does to the file, written as a PyTorch user would: see the file comment.
+const TORCH_SCRIPT = `
+import json, sys, time
+import numpy as np, pandas as pd, torch
+torch.set_num_threads(2)
+csv, target, epochs, B, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+torch.manual_seed(seed)
+df = pd.read_csv(csv)
+y_codes, classes = pd.factorize(df[target], sort=True)
+X = df.drop(columns=[target]).to_numpy(dtype=np.float32)
+Y = y_codes.astype(np.int64)
+n = len(df)
+order = np.random.default_rng(seed).permutation(n)
+n_train, n_val = int(n * 0.7), int(n * 0.15)
+tr, va, te = order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:]
+mean, std = X[tr].mean(0), X[tr].std(0)
+std[std == 0] = 1
+Xs = torch.from_numpy((X - mean) / std)
+Yt = torch.from_numpy(Y)
+F, K = X.shape[1], len(classes)
+model = torch.nn.Sequential(torch.nn.Linear(F, 64), torch.nn.ReLU(), torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, K))
+opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+l2 = 1.0 / len(tr)
+kernels = [m.weight for m in model if isinstance(m, torch.nn.Linear)]
+loss_fn = torch.nn.CrossEntropyLoss()
+gen = torch.Generator().manual_seed(seed)
+trX, trY = Xs[tr], Yt[tr]
+def score(idx):
+    with torch.no_grad():
+        out = model(Xs[idx])
+        return loss_fn(out, Yt[idx]).item(), (out.argmax(1) == Yt[idx]).float().mean().item()
+for epoch in range(epochs):
+    perm = torch.randperm(len(tr), generator=gen)
+    for i in range(0, len(tr), B):
+        idx = perm[i:i + B]
+        opt.zero_grad()
+        loss = loss_fn(model(trX[idx]), trY[idx]) + l2 * sum((k * k).sum() for k in kernels)
+        loss.backward()
+        opt.step()
+    val_loss, val_acc = score(va)
+test_loss, test_acc = score(te)
+print(json.dumps({"val_loss": val_loss, "test_accuracy": test_acc, "detail": f"torch {torch.__version__}, pandas {pd.__version__}, {torch.get_num_threads()} threads"}))
+`;
+
+/** The whole-command comparison (see the file comment): best of `--command-repeat` runs each, taking turns. */
+async function compareCommands(rows: number, epochs: number): Promise<void> {
+  ensurePython('torch, pandas', 'python3-torch python3-pandas');
+  const csv = await writeCsv(rows);
+  const entry = cliEntry(root);
+  const repeat = intArg('command-repeat', 2);
+  const cairnArgs = (home: string) => [
+    path.join(root, 'bin', 'cairn.js'),
+    'train',
+    csv,
+    '--target',
+    'y',
+    '--model',
+    'mlp',
+    '--epochs',
+    String(epochs),
+    '--batch-size',
+    String(BATCH),
+    '--seed',
+    String(SEED),
+    '--home',
+    home,
+    '--json',
+  ];
+  const torchArgs = ['-c', TORCH_SCRIPT, csv, 'y', String(epochs), String(BATCH), String(SEED)];
+  let cairn: Measured | undefined;
+  let torch: Measured | undefined;
+  for (let i = 0; i < repeat; i++) {
+    // A fresh data folder each time: the command imports the file as a new dataset, as a first run does.
+    const home = path.join(os.tmpdir(), `cairn-bench-train-${process.pid}-${i}`);
+    rmSync(home, { recursive: true, force: true });
+    const c = await measure(process.execPath, cairnArgs(home));
+    rmSync(home, { recursive: true, force: true });
+    if (c.code !== 0) throw new Error(`cairn train failed (exit ${c.code})`);
+    if (!cairn || c.wallMs < cairn.wallMs) cairn = c;
+    const t = await measure(PYTHON, torchArgs);
+    if (t.code !== 0) throw new Error(`the PyTorch script failed (exit ${t.code})`);
+    if (!torch || t.wallMs < torch.wallMs) torch = t;
+  }
+  const cairnOut = JSON.parse(cairn!.stdout) as { metrics?: { test?: { accuracy?: number } } };
+  const torchOut = JSON.parse(torch!.stdout.trim().split('\n').pop()!) as { test_accuracy?: number; detail?: string };
+  const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const times = (m: Measured) => `${sec(m.wallMs).padStart(8)}   processor ${sec(m.cpuMs).padStart(8)}`;
+  console.log(
+    `\nthe whole command: \`cairn train\` of ${rows.toLocaleString('en')} rows x ${FEATURES} columns (CSV), MLP, ${epochs} epochs, batch ${BATCH}` +
+      ` (${entry.built ? 'built CLI' : 'CLI from TypeScript sources through tsx: run `npx electron-vite build` for the built one'})`,
+  );
+  console.log(`  (best of ${repeat} runs of each, taking turns; wall and processor time of the whole process tree)`);
+  console.log(
+    `  cairn   (import + train + explain + save)  ${times(cairn!)}   test accuracy ${cairnOut.metrics?.test?.accuracy?.toFixed(4)}`,
+  );
+  console.log(
+    `  pytorch (read_csv + train + score)         ${times(torch!)}   test accuracy ${torchOut.test_accuracy?.toFixed(4)}   (${torchOut.detail})`,
+  );
+  console.log(
+    `  ratio cairn/pytorch: ${(cairn!.wallMs / torch!.wallMs).toFixed(2)}x wall, ${(cairn!.cpuMs / torch!.cpuMs).toFixed(2)}x processor  (target <= 1.0x)`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -221,6 +221,8 @@ export function buildProgram(): Command {
         });
         let run: Run;
         try {
+          // The training job's process loads TensorFlow.js while a file is imported first.
+          s.prepareTraining();
           const dataset = await datasetOf(s, ref);
           const { target, pictures } = await targetOf(s, dataset, o.target);
           const req: MethodInput<'runs.startNow'> = {

@@ -293,6 +293,15 @@ export class CairnService {
     return found;
   }
 
+  /**
+   * Starts the process of a training job the caller is about to ask for, so TensorFlow.js loads
+   * while the caller does something else first (the CLI's import of the file it trains on). Ended
+   * at close() if no run comes.
+   */
+  prepareTraining(): void {
+    this.jobs.prepare('train');
+  }
+
   /** Says a model changed, and hot-swaps endpoints whose versions an alias move or a new version changed. */
   private modelChanged(name: string): void {
     this.events.emit('model.changed', { name });

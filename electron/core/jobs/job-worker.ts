@@ -3,7 +3,7 @@
 import { importFile } from '../datasets/import-file.js';
 import { toApiError } from '../errors.js';
 import { crashInOneLine, exitWithParent } from '../exit-with-parent.js';
-import type { HostToJob, JobProgresses, JobToHost } from './protocol.js';
+import type { HostToJob, JobProgresses, JobToHost, StartJob } from './protocol.js';
 import { holdForever, holdsImport } from './test-hold.js';
 
 interface Port {
@@ -40,7 +40,7 @@ function parentPort(): Port {
   };
 }
 
-async function run(message: HostToJob, port: Port): Promise<void> {
+async function run(message: StartJob, port: Port): Promise<void> {
   try {
     switch (message.kind) {
       case 'import': {
@@ -73,10 +73,22 @@ async function run(message: HostToJob, port: Port): Promise<void> {
   }
 }
 
+/**
+ * Loads what a job of `kind` needs before it is asked for, while the host does something else. A
+ * failure here is left to the job itself, which meets it again and reports it.
+ */
+async function prepare(kind: HostToJob['kind']): Promise<void> {
+  if (kind !== 'train') return;
+  await import('../training/run-training.js');
+  const { selectBackend } = await import('../training/backend.js');
+  await selectBackend();
+}
+
 // A job whose host has gone has nobody to report to: it ends at once, printing nothing.
 exitWithParent();
 crashInOneLine('cairn job');
 const port = parentPort();
 port.listen((message) => {
+  if (message.type === 'prepare') prepare(message.kind).catch(() => undefined);
   if (message.type === 'start') void run(message, port);
 });

@@ -33,7 +33,13 @@ export interface JobProgresses {
   explain: never;
 }
 
-export type HostToJob = { [K in JobProcessKind]: { type: 'start'; kind: K; input: JobInputs[K] } }[JobProcessKind];
+/** A job to do: the process does it, reports and ends. */
+export type StartJob = { [K in JobProcessKind]: { type: 'start'; kind: K; input: JobInputs[K] } }[JobProcessKind];
+
+export type HostToJob =
+  | StartJob
+  /** A job of this kind is coming: load what it needs now (job-runner.ts, prepare). */
+  | { type: 'prepare'; kind: JobProcessKind };
 
 export type JobToHost =
   | { type: 'progress'; progress: JobProgresses[JobProcessKind] }

@@ -161,13 +161,22 @@ export function chainGradients(
     const dense = chain.filter((s): s is DenseStage => s.kind === 'dense');
     const grads: { name: string; tensor: tf.Tensor }[] = [];
     const penalties: tf.Tensor[] = [];
+    // In JavaScript where that gives the backend's own number (see l2PenaltyAsWasm): four tensor
+    // operations per layer fewer on every step.
+    const penaltiesInJs = tf.getBackend() === 'wasm';
+    let penaltySum: number | undefined;
     let grad: tf.Tensor = tf.tensor2d(gradient, h.shape);
     for (let i = dense.length - 1; i >= 0; i--) {
       const stage = dense[i]!;
       const { input } = saved[i]!;
       let kernelGrad = tf.matMul(input, grad, true, false);
       if (stage.l2 > 0) {
-        penalties.push(tf.mul(stage.l2, tf.sum(tf.square(stage.kernel))));
+        if (!penaltiesInJs) penalties.push(tf.mul(stage.l2, tf.sum(tf.square(stage.kernel))));
+        else {
+          const p = l2PenaltyAsWasm(stage.kernel.dataSync() as Float32Array, stage.l2);
+          // tf.addN's float32 sum, in the order the layers are met.
+          penaltySum = penaltySum === undefined ? p : Math.fround(penaltySum + p);
+        }
         kernelGrad = tf.add(kernelGrad, tf.mul(stage.kernel, 2 * stage.l2));
       }
       grads.push({ name: stage.bias.name, tensor: tf.sum(grad, 0) }, { name: stage.kernel.name, tensor: kernelGrad });
@@ -178,7 +187,21 @@ export function chainGradients(
       grad = activationBackward(dense[i - 1]!.activation as Activation, below.output, below.preActivation, upstream);
     }
     if (penalties.length > 0) loss += tf.addN(penalties).dataSync()[0]!;
+    if (penaltySum !== undefined) loss += penaltySum;
     grads.reverse();
     return { loss, metricSum, grads };
   });
+}
+
+/**
+ * l2 × Σ w² as the wasm backend computes tf.mul(l2, tf.sum(tf.square(w))): each square rounded to
+ * float32, summed one after another in a float32 accumulator, times l2 as a float32 scalar. The
+ * same bits (test/unit/electron/core/training/dense-gradients-wasm.test.ts); other backends sum
+ * in another order or precision, and keep their tensor operations.
+ */
+export function l2PenaltyAsWasm(w: Float32Array, l2: number): number {
+  const f = Math.fround;
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) sum = f(sum + f(w[i]! * w[i]!));
+  return f(f(l2) * sum);
 }

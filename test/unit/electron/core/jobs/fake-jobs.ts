@@ -73,6 +73,7 @@ export class FakeJobs {
     };
     return {
       send: (message: HostToJob) => {
+        if (message.type === 'prepare') return;
         if (message.kind === 'import') {
           real = this.real();
           real.onMessage(onMessage);

@@ -91,6 +91,47 @@ describe('compileDenseForward', () => {
     }
   });
 
+  it('gives the numbers of a row-by-row float32 pass bit for bit, zeros skipped', () => {
+    // Widths that are not multiples of the four units summed together, and inputs with zeros (a
+    // ReLU's outputs have many): the sums must still run in input order, rounded at every step.
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [7], units: 13, activation: 'relu', kernelInitializer: 'randomNormal' }),
+        tf.layers.dense({ units: 6, activation: 'relu', kernelInitializer: 'randomNormal' }),
+        tf.layers.dense({ units: 3, activation: 'linear' }),
+      ],
+    });
+    try {
+      const x = rows(40, 7, 5);
+      for (let i = 0; i < x.length; i += 3) x[i] = 0;
+      const got = compileDenseForward(model, 7)!(x, 40);
+      // The pass the endpoint used before: out[r] += x[r][i] × kernel[i] over a Float32Array, input by input.
+      let a = x;
+      for (const layer of model.layers) {
+        const [kernel, bias] = layer.getWeights().map((w) => w.dataSync() as Float32Array) as [
+          Float32Array,
+          Float32Array,
+        ];
+        const units = bias.length;
+        const inputs = kernel.length / units;
+        const out = new Float32Array(40 * units);
+        for (let r = 0; r < 40; r++) {
+          out.set(bias, r * units);
+          for (let i = 0; i < inputs; i++) {
+            const v = a[r * inputs + i]!;
+            if (v === 0) continue;
+            for (let j = 0; j < units; j++) out[r * units + j] = out[r * units + j]! + v * kernel[i * units + j]!;
+          }
+        }
+        if (layer.getConfig().activation === 'relu') out.forEach((v, i) => (out[i] = v < 0 ? 0 : v));
+        a = out;
+      }
+      expect(Array.from(got)).toEqual(Array.from(a));
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('declines layers it does not know and models too big to gain', () => {
     const norm = tf.sequential({
       layers: [

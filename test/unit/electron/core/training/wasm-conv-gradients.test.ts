@@ -1,17 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../../../electron/core/training/backend.js';
+import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../../../electron/core/training/seeded-random.js';
+import { onWasmBackend } from './wasm-backend.js';
 
-const preferred = process.env.CAIRN_BACKEND;
-beforeAll(async () => {
-  process.env.CAIRN_BACKEND = 'wasm';
-  expect((await selectBackend()).name).toBe('wasm');
-});
-afterAll(() => {
-  if (preferred === undefined) delete process.env.CAIRN_BACKEND;
-  else process.env.CAIRN_BACKEND = preferred;
-});
+onWasmBackend();
 
 interface Case {
   batch: number;
