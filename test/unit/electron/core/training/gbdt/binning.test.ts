@@ -31,6 +31,17 @@ describe('numeric bins', () => {
     expect(fitBins(Float32Array.from([1, 2]), 2, ['numeric'], 255, 1).hasMissing[0]).toBe(0);
   });
 
+  it('bins a value by the number of thresholds below it, at, between and beyond every threshold count', () => {
+    for (const distinct of [1, 2, 3, 7, 8, 9, 200]) {
+      const fitted = Float32Array.from({ length: distinct }, (_v, i) => i * 2);
+      const mapper = fitBins(fitted, distinct, ['numeric'], 255, 1);
+      const t = mapper.thresholds[0]!;
+      const probes = Float32Array.from([-5, ...Array.from(t).flatMap((v) => [v - 0.5, v, v + 0.5]), 1e6]);
+      const expected = Array.from(probes, (v) => t.filter((th) => th < v).length);
+      expect(Array.from(binRows(mapper, probes, probes.length))).toEqual(expected);
+    }
+  });
+
   it('lays the bin matrix out feature-major', () => {
     // Two rows, two features: row-major in, column-major out.
     const x = Float32Array.from([1, 10, 2, 20]);
