@@ -38,6 +38,27 @@ export const PARALLEL_MIN_ROWS = 30_000;
 /** A helper that has not answered in this long has failed; training stops rather than hang. */
 const HELPER_TIMEOUT_MS = 120_000;
 
+/**
+ * How long a thread polls for the other's signal before it sleeps. Passes follow each other with
+ * gaps of tens of microseconds (a split search, a join), and waking a sleeping thread takes about
+ * as long again, on every one of some hundred passes a tree; OpenMP's threads (sklearn's) spin too.
+ */
+const SPIN_MS = 0.2;
+
+/**
+ * Waits until ctrl[slot] is no longer `value`: polls for SPIN_MS, then sleeps. Returns false when
+ * `timeoutMs` passed first.
+ */
+export function waitForChange(ctrl: Int32Array, slot: number, value: number, timeoutMs: number): boolean {
+  const spinUntil = performance.now() + SPIN_MS;
+  for (let i = 0; Atomics.load(ctrl, slot) === value; i++) {
+    if ((i & 63) === 63 && performance.now() > spinUntil) {
+      return Atomics.wait(ctrl, slot, value, timeoutMs) !== 'timed-out' || Atomics.load(ctrl, slot) !== value;
+    }
+  }
+  return true;
+}
+
 /** Control array slots; the task's arguments follow from Args. */
 export const Ctrl = { Seq: 0, Done: 1, Task: 2, Quit: 3, Failed: 4, Ready: 5, Args: 6 } as const;
 
@@ -144,7 +165,7 @@ export function rowThreads(inputs: RowInputs, threads: number): RowWork {
       for (;;) {
         const done = Atomics.load(h.ctrl, Ctrl.Done);
         if (done === h.seq) break;
-        if (Atomics.wait(h.ctrl, Ctrl.Done, done, HELPER_TIMEOUT_MS) === 'timed-out') {
+        if (!waitForChange(h.ctrl, Ctrl.Done, done, HELPER_TIMEOUT_MS)) {
           throw new Error('a training thread stopped answering');
         }
       }

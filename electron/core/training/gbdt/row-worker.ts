@@ -2,7 +2,7 @@
 // shared arrays it was started with, and reports it done. Started by moduleWorker (a module of its
 // own, so it runs exactly the code the training thread runs, from sources and from the bundle).
 import { parentPort, workerData } from 'node:worker_threads';
-import { Ctrl, type HelperData } from './row-threads.js';
+import { Ctrl, waitForChange, type HelperData } from './row-threads.js';
 import { rowState, runPart, type Task } from './row-tasks.js';
 
 const { arrays, ctrl, part, parts } = workerData as HelperData;
@@ -14,7 +14,7 @@ Atomics.store(ctrl, Ctrl.Ready, 1);
 parentPort?.postMessage('ready');
 let seen = 0;
 for (;;) {
-  Atomics.wait(ctrl, Ctrl.Seq, seen);
+  waitForChange(ctrl, Ctrl.Seq, seen, Infinity);
   seen = Atomics.load(ctrl, Ctrl.Seq);
   if (ctrl[Ctrl.Quit] === 1) break;
   try {
