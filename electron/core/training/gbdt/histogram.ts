@@ -47,13 +47,14 @@ export function gatherGradients(
  * left as they are), from gradients gathered by gatherGradients. `bins` is feature-major over n
  * rows.
  *
- * Eight features share one pass over the rows: the row index and its gradient and hessian are read
- * once for eight bin updates, which more than halves the time per value against one feature per
- * pass (the loads and bounds checks around each update cost V8 more than the update; four per pass
- * take 9% longer than eight). The features left over go by four, two and one. Every bin still adds
- * its rows in row order, so the sums are the same to the bit whatever the grouping. The lanes are
- * written out rather than factored into a helper: a call per update in the hot loop is what
- * grouping the features saves.
+ * Ten features share one pass over the rows: the row index and its gradient and hessian are read
+ * once for ten bin updates, which more than halves the time per value against one feature per
+ * pass (the loads and bounds checks around each update cost V8 more than the update). Ten, as two
+ * threads each take ten of a 20-feature table: one pass of ten is 10% faster than eight and two,
+ * and eight per pass 9% faster than four. The features left over go by eight, four, two and one.
+ * Every bin still adds its rows in row order, so the sums are the same to the bit whatever the
+ * grouping. The lanes are written out rather than factored into a helper: a call per update in
+ * the hot loop is what grouping the features saves.
  */
 export function accumulateHistograms(
   hist: Float64Array,
@@ -74,7 +75,84 @@ export function accumulateHistograms(
     hist.fill(0, offset[f]! * 3, offset[f + 1]! * 3);
   }
   let j = from;
-  for (; j + 8 <= to; j += 8) {
+  for (; j + 10 <= to; j += 10) {
+    const f0 = features[j]!;
+    const f1 = features[j + 1]!;
+    const f2 = features[j + 2]!;
+    const f3 = features[j + 3]!;
+    const f4 = features[j + 4]!;
+    const f5 = features[j + 5]!;
+    const f6 = features[j + 6]!;
+    const f7 = features[j + 7]!;
+    const f8 = features[j + 8]!;
+    const f9 = features[j + 9]!;
+    const h0 = offset[f0]! * 3;
+    const h1 = offset[f1]! * 3;
+    const h2 = offset[f2]! * 3;
+    const h3 = offset[f3]! * 3;
+    const h4 = offset[f4]! * 3;
+    const h5 = offset[f5]! * 3;
+    const h6 = offset[f6]! * 3;
+    const h7 = offset[f7]! * 3;
+    const h8 = offset[f8]! * 3;
+    const h9 = offset[f9]! * 3;
+    const c0 = f0 * n;
+    const c1 = f1 * n;
+    const c2 = f2 * n;
+    const c3 = f3 * n;
+    const c4 = f4 * n;
+    const c5 = f5 * n;
+    const c6 = f6 * n;
+    const c7 = f7 * n;
+    const c8 = f8 * n;
+    const c9 = f9 * n;
+    for (let i = 0; i < m; i++) {
+      const r = rows[start + i]!;
+      const g = ogh[2 * i]!;
+      const h = ogh[2 * i + 1]!;
+      let k = h0 + bins[c0 + r]! * 3;
+      hist[k]! += g;
+      hist[k + 1]! += h;
+      hist[k + 2]!++;
+      k = h1 + bins[c1 + r]! * 3;
+      hist[k]! += g;
+      hist[k + 1]! += h;
+      hist[k + 2]!++;
+      k = h2 + bins[c2 + r]! * 3;
+      hist[k]! += g;
+      hist[k + 1]! += h;
+      hist[k + 2]!++;
+      k = h3 + bins[c3 + r]! * 3;
+      hist[k]! += g;
+      hist[k + 1]! += h;
+      hist[k + 2]!++;
+      k = h4 + bins[c4 + r]! * 3;
+      hist[k]! += g;
+      hist[k + 1]! += h;
+      hist[k + 2]!++;
+      k = h5 + bins[c5 + r]! * 3;
+      hist[k]! += g;
+      hist[k + 1]! += h;
+      hist[k + 2]!++;
+      k = h6 + bins[c6 + r]! * 3;
+      hist[k]! += g;
+      hist[k + 1]! += h;
+      hist[k + 2]!++;
+      k = h7 + bins[c7 + r]! * 3;
+      hist[k]! += g;
+      hist[k + 1]! += h;
+      hist[k + 2]!++;
+      k = h8 + bins[c8 + r]! * 3;
+      hist[k]! += g;
+      hist[k + 1]! += h;
+      hist[k + 2]!++;
+      k = h9 + bins[c9 + r]! * 3;
+      hist[k]! += g;
+      hist[k + 1]! += h;
+      hist[k + 2]!++;
+    }
+  }
+  if (j + 8 <= to) {
     const f0 = features[j]!;
     const f1 = features[j + 1]!;
     const f2 = features[j + 2]!;
@@ -136,6 +214,7 @@ export function accumulateHistograms(
       hist[k + 1]! += h;
       hist[k + 2]!++;
     }
+    j += 8;
   }
   if (j + 4 <= to) {
     const f0 = features[j]!;
