@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { binRows, fitBins, numericThresholds } from '../../../../../../electron/core/training/gbdt/binning.js';
+import {
+  binRows,
+  fitBins,
+  numericThresholds,
+  sortFloat32,
+} from '../../../../../../electron/core/training/gbdt/binning.js';
 
 describe('numeric bins', () => {
   it('puts a threshold at the midpoint between distinct values when there are at most maxBins of them', () => {
@@ -74,5 +79,19 @@ describe('categorical bins', () => {
   it('refuses ids that are not non-negative integers', () => {
     expect(() => fitBins(Float32Array.from([1, -1]), 2, ['categorical'], 255, 1)).toThrow(/category id/);
     expect(() => fitBins(Float32Array.from([1, 1.5]), 2, ['categorical'], 255, 1)).toThrow(/category id/);
+  });
+});
+
+describe('sortFloat32', () => {
+  it('orders numbers as TypedArray sort does: negatives, -0 before 0, tiny and huge values, infinities', () => {
+    const special = [0, -0, -Infinity, Infinity, 1e-45, -1e-45, 3.4e38, -3.4e38, 1, -1, 0.5, -0.5];
+    const values = Float32Array.from([
+      ...special,
+      ...Array.from({ length: 5000 }, (_v, i) => Math.sin(i) * 10 ** (i % 7)),
+    ]);
+    const sorted = sortFloat32(values);
+    const expected = Float64Array.from(values).sort();
+    expect(sorted.length).toBe(expected.length);
+    for (let i = 0; i < sorted.length; i++) expect(Object.is(sorted[i], expected[i])).toBe(true);
   });
 });
