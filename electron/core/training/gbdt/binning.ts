@@ -188,7 +188,7 @@ function columnValues(x: Float32Array, n: number, d: number, f: number, rows: Ui
 export function sortFloat32(values: Float32Array): Float64Array {
   const m = values.length;
   // Bits that order as the numbers do: negatives flipped whole, positives with the sign bit set.
-  let keys = new Uint32Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+  let keys = Uint32Array.from(new Uint32Array(values.buffer, values.byteOffset, m));
   for (let i = 0; i < m; i++) {
     const b = keys[i]!;
     keys[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;

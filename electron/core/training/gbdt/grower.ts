@@ -22,8 +22,6 @@ export class GrowContext {
   constructor(
     readonly mapper: BinMapper,
     readonly layout: HistogramLayout,
-    /** Feature-major bins of the n training rows. */
-    readonly bins: Uint8Array,
     readonly n: number,
     /** Builds node histograms and partitions; its state.rows are the row indices trees are grown on. */
     readonly work: RowWork,

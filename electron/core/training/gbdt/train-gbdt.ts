@@ -200,7 +200,6 @@ async function boost(
   const ctx = new GrowContext(
     mapper,
     layout,
-    bins,
     n,
     work,
     {
