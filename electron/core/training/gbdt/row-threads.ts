@@ -34,7 +34,7 @@ export interface RowWork {
 /** Bins × rows below which a node's histograms are summed on this thread alone: waking a helper costs more. */
 const PARALLEL_MIN_CELLS = 200_000;
 /** Rows below which a partition, gradient or leaf pass runs on this thread alone. */
-export const PARALLEL_MIN_ROWS = 30_000;
+const PARALLEL_MIN_ROWS = 30_000;
 /** A helper that has not answered in this long has failed; training stops rather than hang. */
 const HELPER_TIMEOUT_MS = 120_000;
 
