@@ -1,5 +1,5 @@
 // One build for the three Electron-side bundles (DESIGN.md): main (with the job worker, the
-// endpoint process and its request-log thread as further entries, so utilityProcess and
+// endpoint process, its request-log thread and the GBDT's row threads as further entries, so utilityProcess and
 // worker_threads can start them), preload, and the React renderer, whose output
 // in out/renderer is also what `cairn ui` serves to browsers.
 import react from '@vitejs/plugin-react';
@@ -41,6 +41,8 @@ export default defineConfig({
           // Endpoints run in a utilityProcess too, and write their request log from a worker thread.
           'endpoint-process': resolve(import.meta.dirname, 'electron/core/serving/endpoint-process.ts'),
           'request-log-worker': resolve(import.meta.dirname, 'electron/core/serving/request-log-worker.ts'),
+          // GBDT training shares its passes over the rows with helper threads running this module.
+          'row-worker': resolve(import.meta.dirname, 'electron/core/training/gbdt/row-worker.ts'),
         },
         // Shared chunks sit beside the entries, not in chunks/: core resolves files relative to
         // its own module (../../package.json for the version), which must hold in the bundle too.

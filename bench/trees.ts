@@ -7,7 +7,7 @@
 // rest test. Both fit T rounds (default 100) of the defaults (31 leaves, learning rate 0.1, 20 rows
 // per leaf, 255 bins, no L2, no early stopping). Prints training seconds of each and the ratio
 // (target from the issue: Cairn at most 2x sklearn's, which runs on every core), test accuracy of
-// each, and Cairn's single-row scoring latency. --threads sets Cairn's histogram threads (default:
+// each, and Cairn's single-row scoring latency. --threads sets Cairn's training threads (default:
 // its own choice, 2 on this size with 2 cores); --no-sklearn skips the reference (for comparing
 // Cairn with itself). Then the endpoint (endpoint-latency.ts): a GBDT and an MLP trained through the
 // service on the first M rows (default 20,000, at most N - 100) of the same table, served from one

@@ -5,12 +5,10 @@
 // too: if writing falls behind, the oldest waiting entries are dropped and counted rather than
 // letting memory (here or in the writer's message queue) grow. Feedback goes
 // to the same thread, after the rows waiting, so a label for a just-answered prediction finds it.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { FeedbackResult } from '../../../shared/api.js';
 import type { LogRow, Retention } from '../db/request-log-db.js';
+import { moduleWorker } from '../module-worker.js';
 import type { FeedbackInput } from '../monitoring/feedback.js';
 import { dropOldest, emptyColumns, type LogColumns } from './request-log-columns.js';
 import type { FromLogWorker, ToLogWorker } from './request-log-worker.js';
@@ -40,28 +38,10 @@ export class RequestLog {
   constructor(private readonly options: RequestLogOptions) {
     const retention: Retention = { maxRows: 5_000_000, maxAgeDays: 30, ...options.retention };
     this.maxBuffered = options.maxBuffered ?? 100_000;
-    const here = fileURLToPath(import.meta.url);
-    const fromSource = here.endsWith('.ts');
-    // Beside this module, from sources; beside the bundle's entries and chunks (out/main), built.
-    const entry = path.join(path.dirname(here), fromSource ? 'request-log-worker.ts' : 'request-log-worker.js');
-    if (!existsSync(entry)) throw new Error(`request log writer missing at ${entry}`);
-    const workerData = { file: options.file, retention };
-    // From TypeScript sources (npm start, tests) the writer is loaded through tsx's API: a
-    // worker does not take --import loaders from execArgv on every Node version Cairn supports.
-    this.worker = fromSource
-      ? new Worker(
-          `const { workerData } = require('node:worker_threads');
-           import(workerData.tsx).then(({ tsImport }) => tsImport(workerData.entry, workerData.entry));`,
-          {
-            eval: true,
-            workerData: {
-              ...workerData,
-              tsx: import.meta.resolve('tsx/esm/api'),
-              entry: pathToFileURL(entry).href,
-            },
-          },
-        )
-      : new Worker(entry, { workerData });
+    this.worker = moduleWorker(import.meta.url, 'request-log-worker', 'request log writer', {
+      file: options.file,
+      retention,
+    });
     this.closed = new Promise<void>((resolve) => {
       this.worker.on('message', (m: FromLogWorker) => {
         if (m.type === 'written') this.handedOver -= m.rows;

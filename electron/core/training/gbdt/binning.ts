@@ -117,16 +117,21 @@ export function binRows(mapper: BinMapper, x: Float32Array, n: number): Uint8Arr
   return out;
 }
 
-/** The number of thresholds below v: the bin of v, since bin b holds x <= t[b]. */
+/**
+ * The number of thresholds below v: the bin of v, since bin b holds x <= t[b]. A binary search
+ * without branches (each step adds half or nothing to the base): values land in unpredictable
+ * bins, and a mispredicted branch per step made binning 2.4x slower.
+ */
 function binOf(t: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (v <= t[mid]!) hi = mid;
-    else lo = mid + 1;
+  let len = t.length;
+  if (len === 0) return 0;
+  let base = 0;
+  while (len > 1) {
+    const half = len >>> 1;
+    base += half * +(t[base + half]! < v);
+    len -= half;
   }
-  return lo;
+  return base + +(t[base]! < v);
 }
 
 /**
@@ -165,13 +170,51 @@ function midpoint(a: number, b: number): number {
 /** Sorted non-missing values of feature f over `rows` (all rows when omitted). */
 function columnValues(x: Float32Array, n: number, d: number, f: number, rows: Uint32Array | undefined): Float64Array {
   const m = rows ? rows.length : n;
-  const values = new Float64Array(m);
+  const values = new Float32Array(m);
   let k = 0;
   for (let j = 0; j < m; j++) {
     const v = x[(rows ? rows[j]! : j) * d + f]!;
     if (!Number.isNaN(v)) values[k++] = v;
   }
-  return values.subarray(0, k).sort();
+  return sortFloat32(values.subarray(0, k));
+}
+
+/**
+ * `values` (no NaN) in ascending order, -0 before 0 as TypedArray sort has them: a radix sort on
+ * their bits, three passes of 11 bits. The comparison sort took 18 ms per 200,000 values, a
+ * quarter of a second for a table's numeric features before any tree could start; this is
+ * several times faster.
+ */
+export function sortFloat32(values: Float32Array): Float64Array {
+  const m = values.length;
+  // Bits that order as the numbers do: negatives flipped whole, positives with the sign bit set.
+  let keys = Uint32Array.from(new Uint32Array(values.buffer, values.byteOffset, m));
+  for (let i = 0; i < m; i++) {
+    const b = keys[i]!;
+    keys[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+  }
+  let other = new Uint32Array(m);
+  const counts = new Uint32Array(2048);
+  for (let shift = 0; shift < 32; shift += 11) {
+    counts.fill(0);
+    for (let i = 0; i < m; i++) counts[(keys[i]! >>> shift) & 2047]!++;
+    let sum = 0;
+    for (let b = 0; b < 2048; b++) {
+      const c = counts[b]!;
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < m; i++) {
+      const key = keys[i]!;
+      other[counts[(key >>> shift) & 2047]!++] = key;
+    }
+    [keys, other] = [other, keys];
+  }
+  for (let i = 0; i < m; i++) {
+    const key = keys[i]!;
+    keys[i] = key & 0x80000000 ? key & 0x7fffffff : ~key >>> 0;
+  }
+  return Float64Array.from(new Float32Array(keys.buffer, 0, m));
 }
 
 function fitCategories(

@@ -4,7 +4,7 @@
 // leaves end as ranges too and the caller can add leaf values to its rows without walking the tree.
 import type { BinMapper } from './binning.js';
 import { HIST_STRIDE, subtractHistograms, type HistogramLayout } from './histogram.js';
-import type { HistogramBuilder } from './parallel-histograms.js';
+import type { RowWork } from './row-threads.js';
 import { findBestSplit, leafValue, type NodeSums, type Split, type SplitConstraints } from './split-finder.js';
 import { addNode, emptyTree, leafNode, type TreeJson } from './tree-format.js';
 
@@ -18,22 +18,17 @@ export interface GrowOptions extends SplitConstraints {
 /** What a tree is grown from; the buffers are reused from tree to tree. */
 export class GrowContext {
   private readonly pool: Float64Array[] = [];
-  readonly scratch: Uint32Array;
 
   constructor(
     readonly mapper: BinMapper,
     readonly layout: HistogramLayout,
-    /** Feature-major bins of the n training rows. */
-    readonly bins: Uint8Array,
     readonly n: number,
-    /** Builds node histograms; its `rows` are the row indices trees are grown on. */
-    readonly histograms: HistogramBuilder,
+    /** Builds node histograms and partitions; its state.rows are the row indices trees are grown on. */
+    readonly work: RowWork,
     readonly options: GrowOptions,
     /** Sample weights, for each node's cover. */
     readonly weights: Float32Array | undefined,
-  ) {
-    this.scratch = new Uint32Array(n);
-  }
+  ) {}
 
   takeHistogram(): Float64Array {
     return this.pool.pop() ?? new Float64Array(this.layout.totalBins * HIST_STRIDE);
@@ -62,18 +57,14 @@ interface Candidate {
 }
 
 /**
- * Grows a tree on the first `count` rows of ctx.histograms.rows (reordered in place: each leaf's
- * rows end contiguous) with gradients and hessians of one output, splitting on `features` only.
+ * Grows a tree on the first `count` rows of ctx.work.state.rows (reordered in place: each leaf's
+ * rows end contiguous) with gradients and hessians of output `output`, splitting on `features` only.
  */
-export function growTree(
-  ctx: GrowContext,
-  count: number,
-  grad: Float32Array,
-  hess: Float32Array,
-  features: Int32Array,
-): GrownTree {
-  const { options: o, mapper, layout } = ctx;
-  const rows = ctx.histograms.rows;
+export function growTree(ctx: GrowContext, count: number, output: number, features: Int32Array): GrownTree {
+  const { options: o, mapper, layout, work } = ctx;
+  const rows = work.state.rows;
+  const gh = work.state.gh;
+  const ghAt = 2 * output * ctx.n;
   const t: GrownTree = { ...emptyTree(), goLeft: [], start: [], end: [], depth: [] };
   const addLeaf = (sums: NodeSums, cover: number, start: number, end: number, depth: number): number => {
     const value = o.learningRate * leafValue(sums.g, sums.h, o.l2);
@@ -92,8 +83,8 @@ export function growTree(
   let rootCover = 0;
   for (let i = 0; i < count; i++) {
     const r = rows[i]!;
-    g += grad[r]!;
-    h += hess[r]!;
+    g += gh[ghAt + 2 * r]!;
+    h += gh[ghAt + 2 * r + 1]!;
     rootCover += ctx.weights ? ctx.weights[r]! : 1;
   }
   const root: NodeSums = { g, h, count };
@@ -106,7 +97,7 @@ export function growTree(
   };
   if (o.maxLeaves > 1 && splittable(count, 0)) {
     const hist = ctx.takeHistogram();
-    ctx.histograms.build(hist, 0, count, grad, hess, features);
+    work.build(hist, 0, count, output, features);
     consider(0, root, hist);
   }
   let leaves = 1;
@@ -118,7 +109,8 @@ export function growTree(
     candidates.splice(bestAt, 1);
     const start = t.start[node]!;
     const end = t.end[node]!;
-    const { mid, leftCover } = partition(ctx, rows, start, end, split.feature, split.goLeft);
+    const mid = work.partition(start, end, split.feature, split.goLeft);
+    const leftCover = coverOf(ctx, rows, start, mid);
     const depth = t.depth[node]! + 1;
     const left = addLeaf(split.left, leftCover, start, mid, depth);
     const right = addLeaf(split.right, t.cover[node]! - leftCover, mid, end, depth);
@@ -149,7 +141,7 @@ export function growTree(
     const smallerIsLeft = mid - start <= end - mid;
     const small = ctx.takeHistogram();
     const [s0, s1] = smallerIsLeft ? [start, mid] : [mid, end];
-    ctx.histograms.build(small, s0, s1, grad, hess, features);
+    work.build(small, s0, s1, output, features);
     subtractHistograms(hist, small, layout, features);
     const leftHist = smallerIsLeft ? small : hist;
     const rightHist = smallerIsLeft ? hist : small;
@@ -162,34 +154,13 @@ export function growTree(
   return t;
 }
 
-/**
- * Reorders rows[start, end) so the rows going left come first, each side in its old order;
- * returns where the right side starts and the left side's cover.
- */
-function partition(
-  ctx: GrowContext,
-  rows: Uint32Array,
-  start: number,
-  end: number,
-  feature: number,
-  goLeft: Uint8Array,
-): { mid: number; leftCover: number } {
-  const col = feature * ctx.n;
-  const bins = ctx.bins;
+/** The cover of rows[start, end): their weight summed in row order, or their count. */
+function coverOf(ctx: GrowContext, rows: Uint32Array, start: number, end: number): number {
   const w = ctx.weights;
-  const right = ctx.scratch;
-  let l = start;
-  let r = 0;
-  let leftCover = 0;
-  for (let i = start; i < end; i++) {
-    const row = rows[i]!;
-    if (goLeft[bins[col + row]!] === 1) {
-      rows[l++] = row;
-      leftCover += w ? w[row]! : 1;
-    } else right[r++] = row;
-  }
-  rows.set(right.subarray(0, r), l);
-  return { mid: l, leftCover };
+  if (!w) return end - start;
+  let cover = 0;
+  for (let i = start; i < end; i++) cover += w[rows[i]!]!;
+  return cover;
 }
 
 /** The node a row of a feature-major bin matrix (n rows) ends in. */

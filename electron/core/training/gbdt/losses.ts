@@ -4,27 +4,45 @@
 // raw - y and a hessian of 1; multinomial hessian p(1 - p)) so the trees match sklearn's.
 //
 // Raw scores and gradients of K outputs are output-major: output k of row i at k * n + i, so each
-// tree of a round reads one contiguous block.
+// tree of a round reads one contiguous block. Gradient and hessian are interleaved (gh[2j], gh[2j + 1]
+// for raw score j) so a histogram's gather reads one cache line per row, not two.
+//
+// A gradient pass covers a range of rows, so threads can share it out; the loss of each row goes
+// into `terms` and meanOfTerms sums them in row order on one thread, so the reported loss is the
+// same to the bit whatever the number of threads.
 import type { GbdtObjective } from './tree-format.js';
 
+/** What names a loss, so a helper thread can build the same one (lossOf). */
+export interface LossSpec {
+  objective: GbdtObjective;
+  /** Softmax: the number of classes. */
+  classes?: number;
+  /** Huber: its delta. */
+  delta?: number;
+}
+
 export interface Loss {
+  spec: LossSpec;
   objective: GbdtObjective;
   /** Raw scores per row. */
   nOutputs: number;
   /** The raw score every row starts from (the best constant), per output. */
   baseScore(y: ArrayLike<number>, w: Float32Array | undefined): Float64Array;
   /**
-   * Fills grad and hess (nOutputs × n, output-major) at raw scores `raw` and returns the mean loss
-   * there (meanLoss's value to the bit): one pass gives the next round's gradients and the
-   * loss each round reports, sharing the exponentials both need.
+   * Fills gh (nOutputs × n pairs, output-major) at raw scores `raw` for rows [from, to), and each
+   * row's weighted loss into terms[i]; meanOfTerms over all rows is then meanLoss's value to the bit.
+   * One pass gives the next round's gradients and the loss each round reports, sharing the
+   * exponentials both need.
    */
   gradients(
     y: ArrayLike<number>,
     raw: Float64Array,
     w: Float32Array | undefined,
-    grad: Float32Array,
-    hess: Float32Array,
-  ): number;
+    gh: Float32Array,
+    terms: Float64Array,
+    from: number,
+    to: number,
+  ): void;
   /** The (weighted) mean loss at raw scores `raw`. */
   meanLoss(y: ArrayLike<number>, raw: Float64Array, w: Float32Array | undefined): number;
   /**
@@ -78,6 +96,17 @@ function median(y: ArrayLike<number>, w: Float32Array | undefined): number {
   return weightedMedian(Float64Array.from(y), w ? Float64Array.from(w) : undefined);
 }
 
+/** The (weighted) mean loss from the per-row terms of a gradient pass over all rows. */
+export function meanOfTerms(terms: Float64Array, w: Float32Array | undefined): number {
+  let s = 0;
+  let sw = 0;
+  for (let i = 0; i < terms.length; i++) {
+    s += terms[i]!;
+    sw += w ? w[i]! : 1;
+  }
+  return sw > 0 ? s / sw : 0;
+}
+
 function meanOf(n: number, w: Float32Array | undefined, lossAt: (i: number) => number): number {
   let s = 0;
   let sw = 0;
@@ -90,6 +119,7 @@ function meanOf(n: number, w: Float32Array | undefined, lossAt: (i: number) => n
 }
 
 export const binaryLogLoss: Loss = {
+  spec: { objective: 'binary_logloss' },
   objective: 'binary_logloss',
   nOutputs: 1,
   leafFromResiduals: false,
@@ -97,21 +127,17 @@ export const binaryLogLoss: Loss = {
     const p = Math.min(Math.max(weightedMean(y, w), EPS), 1 - EPS);
     return Float64Array.of(Math.log(p / (1 - p)));
   },
-  gradients(y, raw, w, grad, hess) {
-    let s = 0;
-    let sw = 0;
-    for (let i = 0; i < y.length; i++) {
+  gradients(y, raw, w, gh, terms, from, to) {
+    for (let i = from; i < to; i++) {
       const z = raw[i]!;
       // exp(-|z|) is the one exponential both the sigmoid and softplus need, each without overflow.
       const e = Math.exp(z >= 0 ? -z : z);
       const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
       const wi = w ? w[i]! : 1;
-      grad[i] = wi * (p - y[i]!);
-      hess[i] = wi * p * (1 - p);
-      s += wi * ((z > 0 ? z + Math.log1p(e) : Math.log1p(e)) - y[i]! * z);
-      sw += wi;
+      gh[2 * i] = wi * (p - y[i]!);
+      gh[2 * i + 1] = wi * p * (1 - p);
+      terms[i] = wi * ((z > 0 ? z + Math.log1p(e) : Math.log1p(e)) - y[i]! * z);
     }
-    return sw > 0 ? s / sw : 0;
   },
   meanLoss(y, raw, w) {
     // -log p(y) = log(1 + e^z) - y z.
@@ -122,6 +148,7 @@ export const binaryLogLoss: Loss = {
 /** Softmax over `classes` outputs, one tree per class per round. */
 export function softmaxLoss(classes: number): Loss {
   return {
+    spec: { objective: 'softmax', classes },
     objective: 'softmax',
     nOutputs: classes,
     leafFromResiduals: false,
@@ -138,22 +165,18 @@ export function softmaxLoss(classes: number): Loss {
       const mean = out.reduce((a, b) => a + b, 0) / classes;
       return out.map((v) => v - mean);
     },
-    gradients(y, raw, w, grad, hess) {
+    gradients(y, raw, w, gh, terms, from, to) {
       const n = y.length;
       const p = new Float64Array(classes);
-      let s = 0;
-      let sw = 0;
-      for (let i = 0; i < n; i++) {
+      for (let i = from; i < to; i++) {
         const wi = w ? w[i]! : 1;
-        s += wi * softmaxRow(raw, n, i, y[i]!, p);
-        sw += wi;
+        terms[i] = wi * softmaxRow(raw, n, i, y[i]!, p);
         for (let k = 0; k < classes; k++) {
           const pk = p[k]!;
-          grad[k * n + i] = wi * (pk - (y[i] === k ? 1 : 0));
-          hess[k * n + i] = wi * pk * (1 - pk);
+          gh[2 * (k * n + i)] = wi * (pk - (y[i] === k ? 1 : 0));
+          gh[2 * (k * n + i) + 1] = wi * pk * (1 - pk);
         }
       }
-      return sw > 0 ? s / sw : 0;
     },
     meanLoss(y, raw, w) {
       const n = y.length;
@@ -185,29 +208,26 @@ function softmaxRow(raw: Float64Array, n: number, i: number, label: number, p: F
  * what squared, absolute and Huber error share. `gradientAt` is d loss / d raw at r.
  */
 function residualLoss(
-  objective: GbdtObjective,
+  spec: LossSpec,
   leafFromResiduals: boolean,
   baseScore: (y: ArrayLike<number>, w: Float32Array | undefined) => number,
   gradientAt: (r: number) => number,
   lossAt: (r: number) => number,
 ): Loss {
   return {
-    objective,
+    spec,
+    objective: spec.objective,
     nOutputs: 1,
     leafFromResiduals,
     baseScore: (y, w) => Float64Array.of(baseScore(y, w)),
-    gradients(y, raw, w, grad, hess) {
-      let s = 0;
-      let sw = 0;
-      for (let i = 0; i < y.length; i++) {
+    gradients(y, raw, w, gh, terms, from, to) {
+      for (let i = from; i < to; i++) {
         const wi = w ? w[i]! : 1;
         const r = raw[i]! - y[i]!;
-        grad[i] = wi * gradientAt(r);
-        hess[i] = wi;
-        s += wi * lossAt(r);
-        sw += wi;
+        gh[2 * i] = wi * gradientAt(r);
+        gh[2 * i + 1] = wi;
+        terms[i] = wi * lossAt(r);
       }
-      return sw > 0 ? s / sw : 0;
     },
     meanLoss: (y, raw, w) => meanOf(y.length, w, (i) => lossAt(raw[i]! - y[i]!)),
   };
@@ -215,7 +235,7 @@ function residualLoss(
 
 /** Half squared error: gradient raw - y, hessian 1; the reported loss is the mean squared error. */
 export const squaredError: Loss = residualLoss(
-  'squared_error',
+  { objective: 'squared_error' },
   false,
   weightedMean,
   (r) => r,
@@ -223,7 +243,7 @@ export const squaredError: Loss = residualLoss(
 );
 
 /** Absolute error: gradient sign(raw - y), hessian 1, leaves set to the median residual. */
-export const absoluteError: Loss = residualLoss('absolute_error', true, median, Math.sign, Math.abs);
+export const absoluteError: Loss = residualLoss({ objective: 'absolute_error' }, true, median, Math.sign, Math.abs);
 
 /** The quantile of |y - median(y)| that sets Huber's delta (the 0.9 of sklearn's GradientBoosting's alpha). */
 export const HUBER_QUANTILE = 0.9;
@@ -240,7 +260,13 @@ export function huberLoss(delta: number): Loss {
     const a = Math.abs(r);
     return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
   };
-  return residualLoss('huber', false, median, (r) => (r > delta ? delta : r < -delta ? -delta : r), lossAt);
+  return residualLoss(
+    { objective: 'huber', delta },
+    false,
+    median,
+    (r) => (r > delta ? delta : r < -delta ? -delta : r),
+    lossAt,
+  );
 }
 
 /** Huber's delta for targets y (see huberLoss); never 0, so a constant target still has a loss. */
@@ -250,4 +276,20 @@ export function huberDelta(y: ArrayLike<number>): number {
   if (dev.length === 0) return 1;
   const q = dev[Math.min(dev.length - 1, Math.floor(HUBER_QUANTILE * (dev.length - 1)))]!;
   return q > 0 ? q : 1;
+}
+
+/** The loss a spec names (the same object, for the parameterless ones). */
+export function lossOf(spec: LossSpec): Loss {
+  switch (spec.objective) {
+    case 'binary_logloss':
+      return binaryLogLoss;
+    case 'softmax':
+      return softmaxLoss(spec.classes ?? 0);
+    case 'squared_error':
+      return squaredError;
+    case 'absolute_error':
+      return absoluteError;
+    case 'huber':
+      return huberLoss(spec.delta ?? 1);
+  }
 }

@@ -10,7 +10,7 @@ import { binRows, fitBins, MAX_BINS, type BinMapper } from './binning.js';
 import { availableParallelism } from 'node:os';
 import { GrowContext, growTree, leafOfBinned, toTreeJson, type GrownTree } from './grower.js';
 import { histogramLayout, type HistogramLayout } from './histogram.js';
-import { parallelHistograms, serialHistograms, type HistogramBuilder } from './parallel-histograms.js';
+import { rowThreads, type RowWork } from './row-threads.js';
 import {
   absoluteError,
   binaryLogLoss,
@@ -59,11 +59,11 @@ export type GbdtParamsInput = z.input<typeof GbdtParams>;
 
 /** How training runs, not what it learns: the trees are the same whatever these are. */
 export interface GbdtEngineOptions {
-  /** Threads building histograms (this one included); by default 2 on big enough tables with 2+ cores. */
+  /** Threads sharing the passes over the rows (this one included); by default 2 on big enough tables with 2+ cores. */
   threads?: number;
 }
 
-/** Rows × features from which a second histogram thread pays for itself by default. */
+/** Rows × features from which a second thread pays for itself by default. */
 export const PARALLEL_MIN_VALUES = 2_000_000;
 
 /** sklearn's tol: a validation loss must drop by more than this to count as an improvement. */
@@ -157,15 +157,21 @@ export async function trainGbdt(
   const vbins = val ? binRows(mapper, val.x, val.y.length) : undefined;
   const layout = histogramLayout(mapper.nBins);
   const threads = engine.threads ?? defaultThreads(n, d);
-  const histograms = threads > 1 ? parallelHistograms(layout, bins, n, threads) : serialHistograms(layout, bins, n);
+  const loss = chooseLoss(data, params);
+  const { y, sampleWeight: w } = data.train;
+  const work = rowThreads({ layout, bins, y, w, loss, maxLeaves: params.maxLeaves }, threads);
+  let result: GbdtResult;
   try {
-    return await boost(data, params, onRound, { mapper, layout, bins, vbins, histograms });
-  } finally {
-    await histograms.close();
+    result = await boost(data, params, onRound, { mapper, layout, bins, vbins, loss, work });
+  } catch (e) {
+    await work.close().catch(() => undefined);
+    throw e;
   }
+  await work.close();
+  return result;
 }
 
-/** Histogram threads by default: two where there are two cores and enough values to share out. */
+/** Threads by default: two where there are two cores and enough values to share out. */
 function defaultThreads(n: number, d: number): number {
   return availableParallelism() >= 2 && n * d >= PARALLEL_MIN_VALUES ? 2 : 1;
 }
@@ -175,29 +181,28 @@ interface Prepared {
   layout: HistogramLayout;
   bins: Uint8Array;
   vbins: Uint8Array | undefined;
-  histograms: HistogramBuilder;
+  loss: Loss;
+  work: RowWork;
 }
 
 async function boost(
   data: GbdtData,
   params: GbdtParams,
   onRound: OnGbdtRound | undefined,
-  { mapper, layout, bins, vbins, histograms }: Prepared,
+  { mapper, layout, bins, vbins, loss, work }: Prepared,
 ): Promise<GbdtResult> {
   const d = data.featureKinds.length;
   const n = data.train.y.length;
   // An empty validation set is no validation set: it has no loss to stop on.
   const val = data.validation && data.validation.y.length > 0 ? data.validation : undefined;
   const nv = val ? val.y.length : 0;
-  const loss = chooseLoss(data, params);
   const K = loss.nOutputs;
   const { y, sampleWeight: w } = data.train;
   const ctx = new GrowContext(
     mapper,
     layout,
-    bins,
     n,
-    histograms,
+    work,
     {
       ...DEFAULT_SPLIT_CONSTRAINTS,
       minSamplesLeaf: params.minSamplesLeaf,
@@ -210,21 +215,16 @@ async function boost(
   );
 
   const baseScore = loss.baseScore(y, w);
-  const raw = new Float64Array(K * n);
+  const { raw, rows } = work.state;
   const vraw = new Float64Array(K * nv);
   for (let k = 0; k < K; k++) {
     raw.fill(baseScore[k]!, k * n, (k + 1) * n);
     vraw.fill(baseScore[k]!, k * nv, (k + 1) * nv);
   }
-  const grad = new Float32Array(K * n);
-  const hess = new Float32Array(K * n);
   const random = seededRandom(params.seed);
   const sampleSize = Math.max(1, Math.floor(params.subsample * n));
   const featureCount = Math.max(1, Math.round(params.colsample * d));
   const allFeatures = Int32Array.from({ length: d }, (_v, f) => f);
-  const rows = histograms.rows;
-  // Leaf numbers fit: maxLeaves is at most TREE_CAPS.nodesPerTree / 2 = 65,536.
-  const leafOfRow = new Uint16Array(n);
   const early = val !== undefined && params.earlyStoppingRounds > 0;
 
   const trees: TreeJson[] = [];
@@ -234,7 +234,7 @@ async function boost(
   let bestRound = 0;
   let round = 0;
   // The gradients of the next round and the loss of the last one come from one pass over the rows.
-  loss.gradients(y, raw, w, grad, hess);
+  work.gradients();
   while (round < params.trees) {
     round++;
     const sample = sampleSize < n ? sampleWithoutReplacement(n, sampleSize, random) : undefined;
@@ -243,22 +243,16 @@ async function boost(
       else for (let i = 0; i < n; i++) rows[i] = i;
       const features =
         featureCount < d ? Int32Array.from(sampleWithoutReplacement(d, featureCount, random)) : allFeatures;
-      const tree = growTree(
-        ctx,
-        sampleSize,
-        grad.subarray(k * n, (k + 1) * n),
-        hess.subarray(k * n, (k + 1) * n),
-        features,
-      );
+      const tree = growTree(ctx, sampleSize, k, features);
       if (loss.leafFromResiduals) setLeavesFromResiduals(tree, rows, y, raw, w, params.learningRate);
       if (sample) {
         for (let i = 0; i < n; i++) raw[k * n + i]! += tree.value[leafOfBinned(tree, bins, n, i)]!;
-      } else addLeafValues(tree, rows, raw, k * n, leafOfRow);
+      } else addLeaves(work, tree, k);
       if (vbins) for (let i = 0; i < nv; i++) vraw[k * nv + i]! += tree.value[leafOfBinned(tree, vbins, nv, i)]!;
       trees.push(toTreeJson(tree));
       treeOutputs.push(k);
     }
-    const losses: GbdtRoundLosses = { loss: loss.gradients(y, raw, w, grad, hess) };
+    const losses: GbdtRoundLosses = { loss: work.gradients() };
     if (val) losses.valLoss = loss.meanLoss(val.y, vraw, val.sampleWeight);
     history.push({ round, ...losses });
     await onRound?.(round, losses);
@@ -285,28 +279,18 @@ async function boost(
   return { ensemble, bestIteration, rounds: round, history };
 }
 
-/**
- * Adds each leaf's value to the raw scores of its rows (the tree was grown on all rows). Each row's
- * leaf number goes into `leafOfRow` first and the raw scores are then updated in one pass in row
- * order: adding leaf by leaf into the raw scores jumps about an array too large for the cache
- * (8 bytes a row), and the leaf numbers (2 bytes a row) mostly fit: 800k rows, 27 -> 8 ms a tree.
- */
-function addLeafValues(
-  tree: GrownTree,
-  rows: Uint32Array,
-  raw: Float64Array,
-  offset: number,
-  leafOfRow: Uint16Array,
-): void {
+/** Adds each leaf's value to output k's raw scores of its rows (the tree was grown on all rows). */
+function addLeaves(work: RowWork, tree: GrownTree, k: number): void {
+  const starts: number[] = [];
+  const ends: number[] = [];
   const values: number[] = [];
   for (let node = 0; node < tree.feature.length; node++) {
     if (tree.feature[node]! >= 0) continue;
-    const leaf = values.length;
+    starts.push(tree.start[node]!);
+    ends.push(tree.end[node]!);
     values.push(tree.value[node]!);
-    for (let i = tree.start[node]!; i < tree.end[node]!; i++) leafOfRow[rows[i]!] = leaf;
   }
-  const v = Float64Array.from(values);
-  for (let i = 0; i < leafOfRow.length; i++) raw[offset + i]! += v[leafOfRow[i]!]!;
+  work.addLeaves(starts, ends, values, k);
 }
 
 /** Each leaf's value becomes the learning rate times the (weighted) median of y - raw over its rows. */

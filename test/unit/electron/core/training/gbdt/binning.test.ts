@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { binRows, fitBins, numericThresholds } from '../../../../../../electron/core/training/gbdt/binning.js';
+import {
+  binRows,
+  fitBins,
+  numericThresholds,
+  sortFloat32,
+} from '../../../../../../electron/core/training/gbdt/binning.js';
 
 describe('numeric bins', () => {
   it('puts a threshold at the midpoint between distinct values when there are at most maxBins of them', () => {
@@ -29,6 +34,17 @@ describe('numeric bins', () => {
     expect(mapper.hasMissing[0]).toBe(1);
     expect(Array.from(binRows(mapper, x, 5))).toEqual([0, 3, 1, 2, 3]);
     expect(fitBins(Float32Array.from([1, 2]), 2, ['numeric'], 255, 1).hasMissing[0]).toBe(0);
+  });
+
+  it('bins a value by the number of thresholds below it, at, between and beyond every threshold count', () => {
+    for (const distinct of [1, 2, 3, 7, 8, 9, 200]) {
+      const fitted = Float32Array.from({ length: distinct }, (_v, i) => i * 2);
+      const mapper = fitBins(fitted, distinct, ['numeric'], 255, 1);
+      const t = mapper.thresholds[0]!;
+      const probes = Float32Array.from([-5, ...Array.from(t).flatMap((v) => [v - 0.5, v, v + 0.5]), 1e6]);
+      const expected = Array.from(probes, (v) => t.filter((th) => th < v).length);
+      expect(Array.from(binRows(mapper, probes, probes.length))).toEqual(expected);
+    }
   });
 
   it('lays the bin matrix out feature-major', () => {
@@ -63,5 +79,19 @@ describe('categorical bins', () => {
   it('refuses ids that are not non-negative integers', () => {
     expect(() => fitBins(Float32Array.from([1, -1]), 2, ['categorical'], 255, 1)).toThrow(/category id/);
     expect(() => fitBins(Float32Array.from([1, 1.5]), 2, ['categorical'], 255, 1)).toThrow(/category id/);
+  });
+});
+
+describe('sortFloat32', () => {
+  it('orders numbers as TypedArray sort does: negatives, -0 before 0, tiny and huge values, infinities', () => {
+    const special = [0, -0, -Infinity, Infinity, 1e-45, -1e-45, 3.4e38, -3.4e38, 1, -1, 0.5, -0.5];
+    const values = Float32Array.from([
+      ...special,
+      ...Array.from({ length: 5000 }, (_v, i) => Math.sin(i) * 10 ** (i % 7)),
+    ]);
+    const sorted = sortFloat32(values);
+    const expected = Float64Array.from(values).sort();
+    expect(sorted.length).toBe(expected.length);
+    for (let i = 0; i < sorted.length; i++) expect(Object.is(sorted[i], expected[i])).toBe(true);
   });
 });

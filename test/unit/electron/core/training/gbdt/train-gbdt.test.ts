@@ -105,9 +105,9 @@ describe('determinism', () => {
   });
 });
 
-describe('histogram threads', () => {
+describe('training threads', () => {
   it('grow the same trees on 1, 2 and 3 threads', async () => {
-    // Big enough that nodes are shared out (PARALLEL_MIN_CELLS), small enough to stay quick.
+    // Big enough that passes are shared out (PARALLEL_MIN_CELLS, PARALLEL_MIN_ROWS), small enough to stay quick.
     const big = makeTable(80_000, 6);
     const data: GbdtData = { ...binary, classes: 3, train: { x: big.x, y: big.multi } };
     const params = { trees: 2, subsample: 0.8, colsample: 0.75 };
