@@ -539,6 +539,19 @@ export class CairnService {
     'monitoring.retrainNow': async ({ model, force }) => this.monitor.retrainNow(model, force),
     'monitoring.decisions': async (q) => this.monitor.repo.decisions(q),
 
+    // The contract's sources.* calls: the Sources service lands in the next commits on this branch.
+    'sources.list': notYet,
+    'sources.get': notYet,
+    'sources.add': notYet,
+    'sources.update': notYet,
+    'sources.remove': notYet,
+    'sources.test': notYet,
+    'sources.preview': notYet,
+    'sources.refresh': notYet,
+    'sources.history': notYet,
+    'sources.cancelRefresh': notYet,
+    'sources.checkSchedule': notYet,
+
     'runs.start': async (req) => {
       const q = this.runQueue.enqueue(req);
       // startNow's caller awaits `ended`; here nobody does, and a failure is already recorded.
@@ -820,6 +833,10 @@ export class CairnService {
       throw err;
     }
   }
+}
+
+async function notYet(): Promise<never> {
+  throw new CairnError('internal', 'sources are not wired yet');
 }
 
 function publicVersion(v: StoredVersion) {
