@@ -27,6 +27,14 @@ export interface SourceTarget {
   secret?: string;
   /** The SQL to run, for database kinds. */
   query?: string;
+  /** url and s3: what the source allows (database kinds ignore it). */
+  limits?: DownloadLimits;
+}
+
+/** url and s3: the largest download, said before it starts, and whether a redirect may change host. */
+export interface DownloadLimits {
+  maxBytes: number;
+  allowRedirects: boolean;
 }
 
 /** Limits every kind honours: cancel, a deadline to connect or get a first byte, and progress. */
