@@ -88,5 +88,6 @@ export function formatBytes(n: number): string {
     v /= 1024;
     u++;
   }
-  return u === 0 ? `${n} bytes` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[u] as string}`;
+  const shown = v < 10 ? v.toFixed(1).replace(/\.0$/, '') : v.toFixed(0);
+  return u === 0 ? `${n} bytes` : `${shown} ${units[u] as string}`;
 }
