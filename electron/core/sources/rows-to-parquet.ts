@@ -66,6 +66,8 @@ export async function rowsToParquet(
     tempDir: path.join(staging, 'spill'),
     memoryLimit: memoryLimitFor(columns.length),
   });
+  // A timestamp with a zone but no offset in its text (MySQL's TIMESTAMP, read in a UTC session) is UTC.
+  await conn.run(`SET TimeZone = 'UTC'`);
   const interrupt = () => conn.interrupt();
   options.signal.addEventListener('abort', interrupt);
   const parts: string[] = [];
@@ -87,7 +89,7 @@ export async function rowsToParquet(
         parts.push(parquet);
         // One part converts while the next is read from the database; never two at once.
         await converting;
-        converting = full.close().then(() => convertPart(conn, full, parquet, columns));
+        converting = full.close().then(() => writing(convertPart(conn, full, parquet, columns)));
       }
     }
     throwIfCancelled(options.signal);
@@ -97,26 +99,35 @@ export async function rowsToParquet(
       const last = part;
       part = undefined;
       await converting;
-      converting = last.close().then(() => convertPart(conn, last, parquet, columns));
+      converting = last.close().then(() => writing(convertPart(conn, last, parquet, columns)));
     }
     await converting;
     if (rows === 0) throw new CairnError('import_failed', 'The query returned no rows', { reason: 'empty' });
-    await mergeParts(conn, parts, columns, options.path);
+    await writing(mergeParts(conn, parts, columns, options.path));
     return { rows, notes: [...renamed, ...conversionNotes(columns)] };
   } catch (err) {
     await converting.catch(() => undefined);
     await rm(options.path, { force: true });
     if (options.signal.aborted) throw readCancelled();
-    if (err instanceof CairnError) throw err;
-    throw new CairnError('import_failed', `Could not write the rows as Parquet: ${firstLine(err)}`, {
-      reason: 'format',
-    });
+    // The source's own errors (from `batches`) go to its kind, which knows what they mean.
+    throw err;
   } finally {
     options.signal.removeEventListener('abort', interrupt);
     await part?.close().catch(() => undefined);
     conn.closeSync();
     instance.closeSync();
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** DuckDB's failure to write the file, as the seam names it. */
+async function writing(work: Promise<void>): Promise<void> {
+  try {
+    await work;
+  } catch (err) {
+    throw new CairnError('import_failed', `Could not write the rows as Parquet: ${firstLine(err)}`, {
+      reason: 'format',
+    });
   }
 }
 

@@ -79,12 +79,16 @@ export const postgresKind: SourceKind = {
     return withCursor(target, options, async (session) => {
       const first = await fetchBatch(session, BATCH_ROWS);
       const columns = await outputColumns(session, first.fields);
+      // The next FETCH is sent before this batch is written, so the server makes rows while we
+      // write them (pg queues it on the connection; it is always awaited or the session ended).
       async function* batches(): AsyncGenerator<RowBatch> {
         let batch = first;
-        yield batch.rows;
-        while (batch.rows.length === BATCH_ROWS) {
-          batch = await fetchBatch(session, BATCH_ROWS);
+        for (;;) {
+          const next = batch.rows.length === BATCH_ROWS ? fetchBatch(session, BATCH_ROWS) : undefined;
+          next?.catch(() => undefined);
           yield batch.rows;
+          if (!next) return;
+          batch = await next;
         }
       }
       const written = await rowsToParquet(columns, batches(), {
