@@ -37,6 +37,8 @@ export interface RowsToParquetOptions {
   signal: AbortSignal;
   /** Rows written so far, after each batch. */
   onProgress?: (rows: number) => void;
+  /** CSV bytes staged per part (PART_BYTES unless a test wants many parts from few rows). */
+  partBytes?: number;
 }
 
 export interface WrittenRows {
@@ -82,7 +84,7 @@ export async function rowsToParquet(
       await part.write(batch);
       rows += batch.length;
       options.onProgress?.(rows);
-      if (part.bytes >= PART_BYTES) {
+      if (part.bytes >= (options.partBytes ?? PART_BYTES)) {
         const full = part;
         part = undefined;
         const parquet = path.join(staging, `part-${parts.length}.parquet`);
@@ -258,7 +260,8 @@ function uniqueNames(columns: OutputColumn[]): { columns: OutputColumn[]; rename
     let name = c.name.trim() === '' ? `column_${i + 1}` : c.name;
     for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${c.name}_${n}`;
     taken.add(name.toLowerCase());
-    if (name !== c.name) renamed.push(`Column ${i + 1} ("${c.name}") is called "${name}": names must be unique`);
+    if (c.name.trim() === '') renamed.push(`Column ${i + 1} has no name; it is called "${name}"`);
+    else if (name !== c.name) renamed.push(`Column ${i + 1} ("${c.name}") is called "${name}": names must be unique`);
     return { ...c, name };
   });
   return { columns: out, renamed };

@@ -62,7 +62,8 @@ export const mysqlKind: SourceKind = {
       const columns = await new Promise<number>((resolve, reject) =>
         conn.prepare(query, (err, statement) => {
           if (err) return reject(err);
-          const count = statement.columns.length;
+          // mysql2's PreparedStatementInfo has the result's columns; its types leave them out.
+          const count = (statement as unknown as { columns: unknown[] }).columns.length;
           statement.close();
           resolve(count);
         }),
@@ -75,7 +76,7 @@ export const mysqlKind: SourceKind = {
     return withConnection(target, options, async (conn, query) => {
       const stream = streamRows(conn, query, Math.max(1, Math.min(limit, BATCH_ROWS)));
       const fields = await stream.fields;
-      const rows: unknown[][] = [];
+      const rows: (readonly unknown[])[] = [];
       for await (const batch of stream.batches) {
         rows.push(...batch.slice(0, limit - rows.length));
         if (rows.length >= limit) break;
@@ -170,7 +171,7 @@ function streamRows(
   const ready: unknown[][][] = [];
   let current: unknown[][] = [];
   let ended = false;
-  let failed: unknown;
+  let failed: QueryError | undefined;
   let paused = false;
   let wake: (() => void) | undefined;
   const notify = () => {

@@ -140,7 +140,9 @@ async function withCursor<T>(
     await withDeadline(client.connect(), options.timeoutMs + 1000, where, abort);
     await client.query('BEGIN TRANSACTION READ ONLY');
     // Extended protocol: one statement only, whatever the text holds after a semicolon.
-    await client.query({ text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${query}`, queryMode: 'extended' });
+    // (`queryMode` is pg's since 8.11; its types do not list it yet.)
+    const declare = { text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${query}`, queryMode: 'extended' };
+    await client.query(declare as pg.QueryConfig);
     const result = await work(session);
     await client.query('ROLLBACK');
     return result;

@@ -2,8 +2,7 @@
 // that accepts connections and never answers (for the connect deadline), and a failure's shape.
 import net from 'node:net';
 import { expect } from 'vitest';
-import { openDuck } from '../../../../../../electron/core/datasets/duck.js';
-import { literal } from '../../../../../../electron/core/datasets/duck.js';
+import { asText, literal, openDuck } from '../../../../../../electron/core/datasets/duck.js';
 import { CairnError } from '../../../../../../electron/core/errors.js';
 import type { FetchedFile, NotModified } from '../../../../../../electron/core/sources/source-kind.js';
 
@@ -14,7 +13,7 @@ export async function readParquet(
   const { instance, conn } = await openDuck();
   try {
     const described = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${literal(file)})`)).getRowsJS();
-    const types = Object.fromEntries(described.map((r) => [String(r[0]), String(r[1])]));
+    const types = Object.fromEntries(described.map((r) => [asText(r[0]), asText(r[1])]));
     const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet(${literal(file)})`);
     return { types, rows: reader.getRowObjectsJS() };
   } finally {
