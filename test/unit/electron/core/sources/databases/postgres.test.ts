@@ -110,6 +110,23 @@ describe('postgres kind', () => {
     ]);
   });
 
+  it('a date before year 1 keeps its era; a timestamp before it, which DuckDB cannot cast, is kept as text and said so', async () => {
+    const fetched = asFetched(
+      await postgresKind.fetch(target(`SELECT date '0044-03-15 BC' AS d, timestamp '0044-03-15 10:00 BC' AS t`), {
+        ...reach(),
+        tempDir: temp.dir,
+      }),
+    );
+    const { types, rows } = await readParquet(fetched.path);
+    expect(types).toEqual({ d: 'DATE', t: 'VARCHAR' });
+    // 44 BC is year -43 in the proleptic Gregorian calendar JavaScript counts in.
+    expect((rows[0]?.d as Date).getUTCFullYear()).toBe(-43);
+    expect(rows[0]?.t).toBe('0044-03-15 10:00:00 BC');
+    expect(fetched.notes).toEqual([
+      'Column "t" (timestamp without time zone) was kept as text: a value ("0044-03-15 10:00:00 BC") is not a TIMESTAMP',
+    ]);
+  });
+
   it('previews at most N rows with the database type names', async () => {
     const preview = await postgresKind.preview(
       target('SELECT id, price, at, feeling FROM things ORDER BY id'),
