@@ -8,7 +8,7 @@
 // ~0.3 µs per double, ~1 µs per string, so 30-100 s for 10M rows x 10 columns), while building a CSV
 // line is plain string work and DuckDB's CSV reader parses and casts a whole part in vectorised C++.
 // Casting in DuckDB also means a value is parsed once, by one parser, whatever the kind.
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdtemp, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, memoryLimitFor, openDuck } from '../datasets/duck.js';
@@ -62,21 +62,33 @@ export async function rowsToParquet(
   options: RowsToParquetOptions,
 ): Promise<WrittenRows> {
   const { columns, renamed } = uniqueNames(sourceColumns);
-  const staging = path.join(options.tempDir, `rows-${process.pid}-${Date.now()}`);
-  await mkdir(staging, { recursive: true });
-  const { instance, conn } = await openDuck({
+  const staging = await mkdtemp(path.join(options.tempDir, 'rows-'));
+  const duck = await openDuck({
     tempDir: path.join(staging, 'spill'),
     memoryLimit: memoryLimitFor(columns.length),
+  }).catch(async (err: unknown) => {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
   });
-  // A timestamp with a zone but no offset in its text (MySQL's TIMESTAMP, read in a UTC session) is UTC.
-  await conn.run(`SET TimeZone = 'UTC'`);
+  const { instance, conn } = duck;
   const interrupt = () => conn.interrupt();
   options.signal.addEventListener('abort', interrupt);
   const parts: string[] = [];
   let part: CsvPart | undefined;
   let converting: Promise<void> = Promise.resolve();
+  // One part converts while the next is read from the database; never two at once.
+  const convertNext = async (full: CsvPart): Promise<void> => {
+    const parquet = path.join(staging, `part-${parts.length}.parquet`);
+    parts.push(parquet);
+    await converting;
+    converting = full.close().then(() => writing(convertPart(conn, full, parquet, columns)));
+    // Awaited later (next part, or the end); until then a failure must not count as unhandled.
+    converting.catch(() => undefined);
+  };
   let rows = 0;
   try {
+    // A timestamp with a zone but no offset in its text (MySQL's TIMESTAMP, read in a UTC session) is UTC.
+    await conn.run(`SET TimeZone = 'UTC'`);
     for await (const batch of batches) {
       throwIfCancelled(options.signal);
       if (batch.length === 0) continue;
@@ -87,21 +99,14 @@ export async function rowsToParquet(
       if (part.bytes >= (options.partBytes ?? PART_BYTES)) {
         const full = part;
         part = undefined;
-        const parquet = path.join(staging, `part-${parts.length}.parquet`);
-        parts.push(parquet);
-        // One part converts while the next is read from the database; never two at once.
-        await converting;
-        converting = full.close().then(() => writing(convertPart(conn, full, parquet, columns)));
+        await convertNext(full);
       }
     }
     throwIfCancelled(options.signal);
     if (part) {
-      const parquet = path.join(staging, `part-${parts.length}.parquet`);
-      parts.push(parquet);
       const last = part;
       part = undefined;
-      await converting;
-      converting = last.close().then(() => writing(convertPart(conn, last, parquet, columns)));
+      await convertNext(last);
     }
     await converting;
     if (rows === 0) throw new CairnError('import_failed', 'The query returned no rows', { reason: 'empty' });

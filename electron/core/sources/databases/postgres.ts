@@ -8,7 +8,7 @@
 // stored as written.
 import pg from 'pg';
 import { CairnError } from '../../errors.js';
-import { readCancelled, rowsToParquet, type OutputColumn, type RowBatch } from '../rows-to-parquet.js';
+import { readCancelled, type OutputColumn, type RowBatch } from '../rows-to-parquet.js';
 import type {
   FetchOptions,
   FetchedFile,
@@ -17,8 +17,16 @@ import type {
   SourcePreview,
   SourceTarget,
 } from '../source-kind.js';
-import path from 'node:path';
-import { BATCH_ROWS, parseDatabaseUrl, previewOf, reachError, withDeadline, withoutSecrets } from './reach.js';
+import {
+  BATCH_ROWS,
+  fetchedParquet,
+  parseDatabaseUrl,
+  previewOf,
+  queryOf,
+  reachError,
+  withDeadline,
+  withoutSecrets,
+} from './reach.js';
 
 const CURSOR = 'cairn_source';
 /** Every value as the text PostgreSQL sends: DuckDB parses it once, exactly (bigints, numerics). */
@@ -75,29 +83,24 @@ export const postgresKind: SourceKind = {
   },
 
   async fetch(target, options: FetchOptions): Promise<FetchedFile> {
-    const file = path.join(options.tempDir, 'postgres.parquet');
     return withCursor(target, options, async (session) => {
       const first = await fetchBatch(session, BATCH_ROWS);
       const columns = await outputColumns(session, first.fields);
       // The next FETCH is sent before this batch is written, so the server makes rows while we
       // write them (pg queues it on the connection; it is always awaited or the session ended).
+      const dates = columns.flatMap((c, i) => (c.storeAs === 'DATE' ? [i] : []));
       async function* batches(): AsyncGenerator<RowBatch> {
         let batch = first;
         for (;;) {
           const next = batch.rows.length === BATCH_ROWS ? fetchBatch(session, BATCH_ROWS) : undefined;
           next?.catch(() => undefined);
+          if (dates.length > 0) markEra(batch.rows, dates);
           yield batch.rows;
           if (!next) return;
           batch = await next;
         }
       }
-      const written = await rowsToParquet(columns, batches(), {
-        path: file,
-        tempDir: options.tempDir,
-        signal: options.signal,
-        onProgress: (rows) => options.onProgress?.({ rows }),
-      });
-      return { path: file, format: 'parquet', rows: written.rows, notes: written.notes };
+      return fetchedParquet('postgres', columns, batches(), options);
     });
   },
 };
@@ -112,8 +115,7 @@ async function withCursor<T>(
   work: (session: Session) => Promise<T>,
 ): Promise<T> {
   const address = parseDatabaseUrl(target.url, ['postgres', 'postgresql'], 5432);
-  const query = target.query?.trim().replace(/;+\s*$/, '');
-  if (!query) throw new CairnError('invalid_argument', 'A PostgreSQL source needs a query');
+  const query = queryOf(target, 'PostgreSQL');
   const secret = target.secret ?? address.password;
   const where = `PostgreSQL at ${address.host}:${address.port}`;
   if (options.signal.aborted) throw readCancelled();
@@ -164,6 +166,19 @@ function sslOf(mode: string | null): pg.ClientConfig['ssl'] {
 
 function destroy(client: pg.Client): void {
   (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/**
+ * PostgreSQL writes a date before year 1 as `0044-03-15 BC`; DuckDB reads that as AD 44 unless the
+ * era is in parentheses. (A timestamp BC fails DuckDB's cast instead, so the writer keeps it as text.)
+ */
+function markEra(rows: string[][], dates: number[]): void {
+  for (const row of rows) {
+    for (const i of dates) {
+      const value = row[i];
+      if (value?.endsWith(' BC')) row[i] = `${value.slice(0, -3)} (BC)`;
+    }
+  }
 }
 
 interface Batch {
@@ -235,8 +250,11 @@ function storageOf(name: string, oid: number, typmod: number): OutputColumn {
 /** A driver or server failure as the seam's CairnError, with PostgreSQL's own words and no secret. */
 function postgresError(err: unknown, session: Session, timeoutMs: number): CairnError {
   if (err instanceof CairnError) return err;
-  const reach = reachError(err, session.where, timeoutMs);
-  if (reach) return reach;
+  // The server's own errors carry a SQLSTATE (and may well say "timeout": a statement_timeout).
+  if (!(err instanceof pg.DatabaseError)) {
+    const reach = reachError(err, session.where, timeoutMs);
+    if (reach) return reach;
+  }
   const message = `PostgreSQL: ${withoutSecrets(err instanceof Error ? err.message : String(err), session.secret)}`;
   const sqlstate = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : '';
   const details = { sqlstate };
