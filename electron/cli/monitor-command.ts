@@ -5,8 +5,7 @@ import type { Command } from 'commander';
 import type { MonitoringOverview, RetrainDecision, RunProgress, SweepProgress } from '../../shared/api.js';
 import { monitoringWindows } from '../../shared/api/monitoring-windows.js';
 import { CairnError } from '../core/errors.js';
-import { AlertFeed, type AlertChange } from '../core/monitoring/alert-feed.js';
-import { alertEventPayload } from '../core/monitoring/webhooks/alert-event.js';
+import type { AlertChange } from '../core/monitoring/alert-feed.js';
 import { resolveHome } from '../core/paths.js';
 import { loadService, print, withService, type GlobalOptions } from './common.js';
 import { progressBar, say, sayData, table, warn } from './output.js';
@@ -129,6 +128,11 @@ async function watchAlerts(program: Command, model: string | undefined, o: { jso
   let timer: NodeJS.Timeout | undefined;
   try {
     const name = model === undefined ? undefined : service.registry.resolve({ name: model }).name;
+    // Loaded here, not at the top: they pull in the contract (zod), which `--help` must not load.
+    const [{ AlertFeed }, { alertEventPayload }] = await Promise.all([
+      import('../core/monitoring/alert-feed.js'),
+      import('../core/monitoring/webhooks/alert-event.js'),
+    ]);
     const feed = new AlertFeed(service.monitor.repo, name);
     // One write per line: on a pipe each reaches the reader as it happens.
     const tell = (c: AlertChange) =>

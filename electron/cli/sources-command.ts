@@ -3,7 +3,8 @@
 // the data folder, and the URL saved without it) or from an environment variable named with
 // --password-env, read at each refresh. `refresh --json` prints {source, dataset, version, changed, rows}.
 import { Option, type Command } from 'commander';
-import { SOURCE_KINDS, type Source, type SourceRefreshResult } from '../../shared/api.js';
+import type { Source, SourceRefreshResult } from '../../shared/api.js';
+import { SOURCE_KINDS } from '../../shared/api/source-kinds.js';
 import { addListCommand, parseNumber, print, withService } from './common.js';
 import { CliExit, warn } from './output.js';
 

@@ -5,11 +5,11 @@
 // split, the password kept in the secret store and the URL saved without it.
 import { z } from 'zod';
 import { ApiErrorShape } from './errors.js';
+import { SOURCE_KINDS } from './source-kinds.js';
 
-/** The kinds a source can be: the engine's seam (core/sources/source-kind.ts) and the CLI's `--kind` use this list. */
-export const SOURCE_KINDS = ['postgres', 'mysql', 'sqlite', 'url', 's3'] as const;
-export type SourceKindName = (typeof SOURCE_KINDS)[number];
+export { SOURCE_KINDS } from './source-kinds.js';
 export const SourceKindName = z.enum(SOURCE_KINDS);
+export type SourceKindName = z.infer<typeof SourceKindName>;
 
 /** The kinds that run a query; the others read a file or object as it is. */
 export const QUERY_KINDS: readonly SourceKindName[] = ['postgres', 'mysql', 'sqlite'];
