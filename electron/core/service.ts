@@ -51,6 +51,7 @@ import { startAndFollow, type FollowSweepDeps } from './sweeps/follow-sweep.js';
 import { SweepRunner } from './sweeps/sweep-runner.js';
 import type { SpawnJobProcess } from './jobs/protocol.js';
 import { defaultFileAccess, type FileAccess, type WriteTarget } from './file-access.js';
+import { claimWorkFolder, releaseWorkFolder } from './work-folders.js';
 import { layout, type Layout } from './paths.js';
 import { ModelRegistry } from './registry/registry.js';
 import { SAMPLES, samplePath } from './samples.js';
@@ -269,12 +270,10 @@ export class CairnService {
 
   /** Opens (creating if needed) the data folder and app.db. */
   static async open(options: ServiceOptions): Promise<CairnService> {
-    const paths = layout(options.home);
-    await mkdir(paths.datasets, { recursive: true });
-    await mkdir(paths.work, { recursive: true });
-    // Work folders left by a crash hold only half-made files that no record points at.
-    await rm(paths.work, { recursive: true, force: true });
-    await mkdir(paths.work, { recursive: true });
+    const shared = layout(options.home);
+    await mkdir(shared.datasets, { recursive: true });
+    // This process's own work folder: other processes on this data folder keep theirs.
+    const paths = { ...shared, work: await claimWorkFolder(shared.work, processAlive) };
     const db = openDb(paths.db);
     // Runs whose host died (a crash, a killed CLI) can never finish: say so, once, at the next open.
     new RunsRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
@@ -372,6 +371,7 @@ export class CairnService {
       instance.closeSync();
     }
     this.db.close();
+    await releaseWorkFolder(this.paths.work);
   }
 
   private connection(): Promise<DuckDBConnection> {

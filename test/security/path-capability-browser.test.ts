@@ -168,7 +168,13 @@ describe('browser host: files only as uploads', () => {
     expect(r.body.subarray(0, 2).toString()).toBe('PK');
     expect(Number(r.headers['content-length'])).toBe(r.body.length);
     // The temporary bundle is gone once sent.
-    await expect.poll(() => readdirSync(path.join(home, 'work')).filter((f) => f.startsWith('download-'))).toEqual([]);
+    await expect
+      .poll(() =>
+        readdirSync(path.join(home, 'work'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+          path.basename(f).startsWith('download-'),
+        ),
+      )
+      .toEqual([]);
     const noToken = await request({
       path: '/api/download/model?name=flowers&version=1',
       headers: { authorization: '' },
@@ -184,7 +190,13 @@ describe('browser host: files only as uploads', () => {
     expect(r.headers['content-type']).toBe('application/octet-stream');
     expect(r.headers['content-disposition']).toMatch(/^attachment; filename="flowers-v1.onnx"/);
     expect(r.body.length).toBeGreaterThan(100);
-    await expect.poll(() => readdirSync(path.join(home, 'work')).filter((f) => f.startsWith('download-'))).toEqual([]);
+    await expect
+      .poll(() =>
+        readdirSync(path.join(home, 'work'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+          path.basename(f).startsWith('download-'),
+        ),
+      )
+      .toEqual([]);
     const bad = await request({ path: '/api/download/model?name=flowers&version=1&format=../../etc' });
     expect(bad.status).toBe(400);
   });
