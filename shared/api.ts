@@ -89,6 +89,7 @@ import {
   RetrainRequest,
   RetrainStarted,
 } from './api/monitoring.js';
+import { ComputeTarget, FleetConnectRequest, FleetStatus, FleetWorker } from './api/fleet.js';
 import { PipelineIssue, PipelineSpec } from './pipeline.js';
 
 export * from './api/datasets.js';
@@ -103,6 +104,7 @@ export * from './api/explain.js';
 export * from './api/endpoints.js';
 export * from './api/pipelines.js';
 export * from './api/monitoring.js';
+export * from './api/fleet.js';
 
 const ModelName = z.object({ model: z.string().min(1) });
 
@@ -335,6 +337,21 @@ export const methods = {
       .default({ limit: 100 }),
     output: z.array(RetrainDecision),
   },
+  /**
+   * Connects to a worker fleet's queue and store (checked: the queue must answer and the store be a
+   * folder this machine can write); with `remember`, saved without its password for the next open.
+   */
+  'fleet.connect': { input: FleetConnectRequest, output: FleetStatus },
+  /** Stops sending work to the fleet; runs it trains are taken in when it connects again. */
+  'fleet.disconnect': {
+    input: z.object({ forget: z.boolean().default(false) }).default({ forget: false }),
+    output: FleetStatus,
+  },
+  'fleet.status': { input: Empty, output: FleetStatus },
+  /** Where work runs from now on (runs.start and sweeps.start may still name their own). */
+  'fleet.setWhere': { input: z.object({ where: ComputeTarget }), output: FleetStatus },
+  /** The workers that registered with the queue: live, busy (with their jobs) or lost. */
+  'fleet.workers': { input: Empty, output: z.array(FleetWorker) },
 } as const;
 
 /** Event name -> payload schema. */
@@ -369,6 +386,10 @@ export const events = {
   'retrain.decided': RetrainDecision,
   /** New feedback labels arrived for a model (from the app; the endpoint's route is seen at the next overview). */
   'monitoring.changed': z.object({ model: z.string() }),
+  /** The fleet connected, dropped, reconnected, or its setting changed. */
+  'fleet.status': FleetStatus,
+  /** A worker registered, changed state (live, busy, lost) or took or ended a job. */
+  'fleet.workers': z.array(FleetWorker),
 } as const;
 
 export type Methods = typeof methods;

@@ -37,6 +37,8 @@ export const bridgeEventNames = [
   'retrain.started',
   'retrain.decided',
   'monitoring.changed',
+  'fleet.status',
+  'fleet.workers',
 ] as const;
 
 type Missing = Exclude<EventName, (typeof bridgeEventNames)[number]>;
