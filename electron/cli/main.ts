@@ -18,7 +18,9 @@ import { cairnVersion } from '../core/environment.js';
 import { shellFiles, uploadedFiles } from '../core/file-access.js';
 import { layout, resolveHome } from '../core/paths.js';
 import {
+  addFleetOptions,
   addListCommand,
+  connectFleet,
   chosenModel,
   chosenOption,
   datasetOf,
@@ -29,6 +31,7 @@ import {
   printCall,
   targetOf,
   withService,
+  type FleetOptions,
   type GlobalOptions,
 } from './common.js';
 import { addExplainCommand } from './explain-command.js';
@@ -38,6 +41,7 @@ import { CliExit, formatBytes, profileTable, progressBar, reportError, say, sayD
 import { addPipelineCommands } from './pipelines.js';
 import { addRunsListCommand } from './runs-command.js';
 import { addSweepCommands } from './sweep-command.js';
+import { addWorkerCommand } from './worker-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -76,7 +80,7 @@ interface ImportOptions {
   json?: boolean;
 }
 
-interface TrainOptions {
+interface TrainOptions extends FleetOptions {
   target?: string;
   task?: 'classification' | 'regression';
   model?: keyof typeof TRAIN_MODELS;
@@ -245,8 +249,7 @@ export function buildProgram(): Command {
       );
     });
 
-  program
-    .command('train <dataset>')
+  addFleetOptions(program.command('train <dataset>'))
     .description(
       'train a model on a dataset (name, id, or a file or folder of pictures to import first); saves it as a model version',
     )
@@ -292,6 +295,7 @@ export function buildProgram(): Command {
         });
         let run: Run;
         try {
+          await connectFleet(s, o);
           const dataset = await datasetOf(s, ref);
           const { target, pictures } = await targetOf(s, dataset, o.target);
           const req: MethodInput<'runs.startNow'> = {
@@ -360,6 +364,7 @@ export function buildProgram(): Command {
   addPipelineCommands(program);
   addMonitorCommands(program);
   addSweepCommands(program);
+  addWorkerCommand(program);
 
   const runs = program.command('runs').description('list and inspect training runs');
   addRunsListCommand(program, runs);

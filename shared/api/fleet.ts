@@ -37,7 +37,7 @@ export const FleetConnectRequest = z.object({
     .optional(),
   /** Where data and artifacts move by content hash: a folder every worker and this machine reach. */
   store: z.string().trim().min(1),
-  /** Where work runs from now on; the saved setting is kept when absent. */
+  /** Where work runs from now on (saved with `remember`, else for this host only); the saved setting is kept when absent. */
   where: ComputeTarget.optional(),
   /** Saved (without its password) and connected again when the app next opens; the CLI's --queue is not. */
   remember: z.boolean().default(true),

@@ -88,6 +88,8 @@ export class Fleet implements FleetRoute {
   private blobs = new Map<string, Promise<StoredBlob>>();
   private watcher?: NodeJS.Timeout;
   private lastWorkers = '';
+  /** Where work runs for this host only: a connection not remembered (the CLI's --queue) sets it. */
+  private sessionWhere?: ComputeTarget;
 
   constructor(private readonly deps: FleetDeps) {}
 
@@ -112,7 +114,8 @@ export class Fleet implements FleetRoute {
         req.store,
       );
     }
-    if (req.where) this.deps.settings.setWhere(req.where);
+    if (req.where && req.remember) this.deps.settings.setWhere(req.where);
+    else if (req.where) this.sessionWhere = req.where;
     this.watch();
     this.setState('connected', null);
     this.deps.connected();
@@ -151,7 +154,7 @@ export class Fleet implements FleetRoute {
       state,
       queue: conn?.queue ?? (saved.queueUrl ? maskQueueUrl(saved.queueUrl) : null),
       store: conn?.storeUrl ?? saved.store,
-      where: saved.where,
+      where: this.sessionWhere ?? saved.where,
       error: this.error,
       jobs: conn && state === 'connected' ? await conn.client.counts().catch(() => null) : null,
       jobFormat: FLEET_JOB_FORMAT,
@@ -159,6 +162,7 @@ export class Fleet implements FleetRoute {
   }
 
   async setWhere(where: ComputeTarget): Promise<FleetStatus> {
+    this.sessionWhere = undefined;
     this.deps.settings.setWhere(where);
     const status = await this.status();
     this.deps.events.emit('fleet.status', status);
@@ -170,7 +174,7 @@ export class Fleet implements FleetRoute {
   }
 
   placeFor(where: ComputeTarget | undefined): RunPlace {
-    const wanted = where ?? this.deps.settings.get().where;
+    const wanted = where ?? this.sessionWhere ?? this.deps.settings.get().where;
     if (wanted === 'local') return 'local';
     if (this.conn) return 'fleet';
     if (wanted === 'fleet-when-connected') return 'local';
