@@ -31,17 +31,20 @@ export const ArtifactPath = z
 export const JobColumn = z.object({ name: z.string(), storageType: z.string(), type: ColumnType });
 
 /** A table training run (a run, a sweep's trial, a pipeline's train step): the request as the app resolved it. */
-export const FleetTrainJob = z.object({
-  format: z.literal(FLEET_JOB_FORMAT),
-  kind: z.literal('train'),
-  /** The run this trains: the job's id on the queue too, so one run is one job however often it is sent. */
-  runId: z.string().uuid(),
-  request: RunRequest.omit({ where: true }),
-  columns: z.array(JobColumn).min(1),
-  /** The dataset version's Parquet file. */
-  data: StoredBlob,
-  explain: z.boolean(),
-});
+export const FleetTrainJob = z
+  .object({
+    format: z.literal(FLEET_JOB_FORMAT),
+    kind: z.literal('train'),
+    /** The run this trains: the job's id on the queue too, so one run is one job however often it is sent. */
+    runId: z.string().uuid(),
+    request: RunRequest.omit({ where: true }),
+    columns: z.array(JobColumn).min(1),
+    /** The dataset version's Parquet file. */
+    data: StoredBlob,
+    explain: z.boolean(),
+  })
+  // A field this build does not know (a path, a command) is refused, not ignored.
+  .strict();
 export type FleetTrainJob = z.infer<typeof FleetTrainJob>;
 
 /** Every job kind that travels (one for now; imports of large files come with the S3 store). */

@@ -85,7 +85,7 @@ export class FleetClient {
       await this.queue.add(data.kind, data, {
         jobId: data.runId,
         attempts: FLEET_ATTEMPTS,
-        backoff: { type: 'exponential', delay: 1000 },
+        backoff: { type: 'exponential', delay: 500 },
         // Kept until the host takes the result in (release), however long it is away.
         removeOnComplete: false,
         removeOnFail: false,

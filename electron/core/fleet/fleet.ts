@@ -17,6 +17,7 @@ import type { FleetSettingsRepo } from '../db/fleet-settings-repo.js';
 import type { RunSuccess } from '../db/runs-repo.js';
 import { CairnError, toApiError } from '../errors.js';
 import type { EventBus } from '../events.js';
+import { readStoredFiles } from '../registry/stored-files.js';
 import { fetchArtifact } from './artifacts.js';
 import { openStore, putFile, type BlobStore } from './blob-store.js';
 import { FleetClient } from './fleet-client.js';
@@ -251,6 +252,9 @@ export class Fleet implements FleetRoute {
   ): Promise<FleetTrained> {
     const artifactDir = path.join(workDir, 'model');
     await fetchArtifact(conn.store, result.artifact, artifactDir);
+    // Each file came checked against the hash the worker sent; the folder is also checked against
+    // the training's own manifest, as a saved version is whenever it is read.
+    await readStoredFiles(artifactDir, result.artifact.sha256);
     return { ...result.outcome, artifactDir, artifactSha256: result.artifact.sha256, worker: result.worker };
   }
 
