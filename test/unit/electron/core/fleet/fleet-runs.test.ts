@@ -31,7 +31,7 @@ const connect = () => call('fleet.connect', { queue: redis.url, store: store(), 
 /** Resolves with the first `event` whose payload `holds`. */
 function next<E extends EventName>(event: E, holds: (p: EventPayload<E>) => boolean): Promise<EventPayload<E>> {
   return new Promise((resolve) => {
-    const off = env.service.events.subscribe((name, payload) => {
+    const off = env.service.events.subscribe((name: EventName, payload: unknown) => {
       if (name !== event || !holds(payload as EventPayload<E>)) return;
       off();
       resolve(payload as EventPayload<E>);
@@ -75,7 +75,7 @@ describe('a run on the fleet', () => {
     await workerJobs.until(() => workerJobs.train.length === 1);
     const job = workerJobs.train[0]!;
     // The worker reads its own copy, fetched from the store by hash, never the app's path.
-    expect(job.input.dataFile.startsWith(cacheDir())).toBe(true);
+    expect('dataFile' in job.input && job.input.dataFile.startsWith(cacheDir())).toBe(true);
     job.epoch(1, 0.5);
     expect(await progress).toMatchObject({ epoch: 1, logs: { val_loss: 0.5 } } satisfies Partial<RunProgress>);
     await job.succeed(0.9);
