@@ -45,11 +45,14 @@ function started(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts redis-server bound to `bind` (loopback unless a test's network needs another address). */
-export async function startRedis(options: { bind?: string } = {}): Promise<TestRedis> {
-  const bind = options.bind ?? '127.0.0.1';
+/**
+ * Starts redis-server on loopback, and on the addresses in `alsoBind` (a test's own network, such
+ * as the host end of a network namespace's link); `url` names loopback.
+ */
+export async function startRedis(options: { alsoBind?: string[] } = {}): Promise<TestRedis> {
+  const bind = ['127.0.0.1', ...(options.alsoBind ?? [])].join(' ');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-redis-'));
-  const port = await freePort(bind);
+  const port = await freePort();
   let child: ChildProcess | undefined;
   const launch = async () => {
     const proc = spawn(
@@ -90,7 +93,7 @@ export async function startRedis(options: { bind?: string } = {}): Promise<TestR
   await launch();
   return {
     port,
-    url: `redis://${bind}:${port}/0`,
+    url: `redis://127.0.0.1:${port}/0`,
     restart: async () => {
       await halt();
       await launch();
