@@ -9,7 +9,7 @@ import { fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
 import { literal, memoryLimitFor, openDuck } from './duck.js';
 import { assertColumnLimit, inspectFile, splitCsvLine, type FileInfo } from './file-check.js';
-import { describeColumns, parquetBounds } from './parquet-file.js';
+import { describeColumns, parquetStats } from './parquet-file.js';
 import { profileColumns } from './profile.js';
 import { firstLongLine, locate, readError, scanFile } from './scan.js';
 import { copyToParquet, headerWarnings, nestedColumnWarnings } from './to-parquet.js';
@@ -128,8 +128,8 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
       ...nestedColumnWarnings(columns),
     ];
     onProgress(progress('profiling', 0, total, total, `Profiling ${columns.length} columns`, copied.rows));
-    const bounds = await parquetBounds(conn, dataFile);
-    const specs = columns.map((c) => ({ ...c, bounds: bounds.get(c.name) }));
+    const stats = await parquetStats(conn, dataFile, columns);
+    const specs = columns.map((c) => ({ ...c, bounds: stats.get(c.name)?.bounds, known: stats.get(c.name)?.exact }));
     const profile = await profileColumns(conn, `read_parquet(${literal(dataFile)})`, specs, (done, all) =>
       onProgress(progress('profiling', done / all, total, total, `Profiling ${columns.length} columns`, copied.rows)),
     );
