@@ -107,6 +107,22 @@ describe('importFile', () => {
     expect(await readdir(workDir)).toEqual([]);
   });
 
+  it('stops the copy started alongside the hash once the hash is known, leaving nothing behind', async () => {
+    // Big enough that DuckDB is still copying when the hash is done (the hash reads ~1 GB/s).
+    const file = path.join(dir, 'known-big.csv');
+    const rows = Array.from({ length: 300_000 }, (_, i) => `${i},${(i * 0.37).toFixed(3)},k${i % 7}`);
+    await writeFile(file, `id,x,k\n${rows.join('\n')}\n`);
+    const first = created((await run(file)).outcome);
+    const phases: string[] = [];
+    const { outcome, workDir } = await run(file, {
+      knownHashes: { [first.sha256]: 'v-big' },
+      onProgress: (p) => phases.push(p),
+    });
+    expect(outcome).toEqual({ kind: 'unchanged', versionId: 'v-big', sha256: first.sha256 });
+    expect(phases).not.toContain('reading');
+    expect(await readdir(workDir)).toEqual([]);
+  });
+
   it('infers types in a plain CSV: integer, numeric, boolean, datetime, categorical', async () => {
     const file = path.join(dir, 'types.csv');
     const lines = ['n,x,flag,when,kind'];
