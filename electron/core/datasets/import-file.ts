@@ -1,7 +1,7 @@
 // The import procedure, run inside a job process: check the file, hash it, stream it through
 // DuckDB into a Parquet file in the job's own folder, and profile that file. It writes nothing
 // outside `workDir`; the host moves the result into place and records it, or throws it away.
-import { open, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { BadRowsPolicy, ColumnProfile, JobProgress, SourceFormat } from '../../../shared/api.js';
@@ -9,7 +9,7 @@ import { fsyncFile } from '../durable-fs.js';
 import { CairnError } from '../errors.js';
 import { literal, memoryLimitFor, openDuck } from './duck.js';
 import { assertColumnLimit, inspectFile, splitCsvLine, type FileInfo } from './file-check.js';
-import { describeColumns, parquetBounds } from './parquet-file.js';
+import { describeColumns, parquetStats } from './parquet-file.js';
 import { profileColumns } from './profile.js';
 import { firstLongLine, locate, readError, scanFile } from './scan.js';
 import { copyToParquet, headerWarnings, nestedColumnWarnings } from './to-parquet.js';
@@ -68,43 +68,64 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
   const info = await inspectFile(input.path);
   const total = info.sizeBytes;
 
-  const scan = await scanFile(input.path, {
+  // The hash is taken while DuckDB copies the file (the OS cache serves both reads): the job's own
+  // thread is idle during the copy, so hashing first only made the user wait for it. A file whose
+  // hash is known, or with a quote never closed, stops the copy and throws its output away.
+  const scanning = scanFile(input.path, {
     checkQuotes: info.format === 'csv' && info.csv?.encoding === 'utf-8',
     onBytes: (b) => onProgress(progress('hashing', b / total, b, total, `Hashing ${name}`)),
   });
-  if (scan.unclosedQuoteAt !== undefined) {
-    const { line, column } = await quotePosition(input.path, scan.unclosedQuoteAt, info.csv?.delimiter ?? ',');
-    throw new CairnError(
-      'import_failed',
-      `${name}, line ${line}, column ${column}: a quoted field opens here and is never closed`,
-      {
-        file: input.path,
-        line,
-        column,
-      },
-    );
-  }
-  const known = input.knownHashes[scan.sha256];
-  if (known) return { kind: 'unchanged', versionId: known, sha256: scan.sha256 };
-
+  // Awaited once the copy runs: until then a failure must not count as unhandled.
+  scanning.catch(() => undefined);
+  const dataFile = path.join(input.workDir, 'data.parquet');
+  const spill = path.join(input.workDir, 'spill');
   const { instance, conn } = await openDuck({
-    tempDir: path.join(input.workDir, 'spill'),
+    tempDir: spill,
     memoryLimit: memoryLimitFor(info.csv?.header.length ?? 0),
   });
+  let copying: Promise<{ rows: number; skippedRows: number; warnings: string[] }> | undefined;
+  const stopping = new AbortController();
+  const stopCopy = async () => {
+    stopping.abort();
+    conn.interrupt();
+    await copying?.catch(() => undefined);
+    await rm(dataFile, { force: true });
+    await rm(spill, { recursive: true, force: true });
+  };
   try {
     // A CSV's header was counted by inspectFile; a Parquet file's schema is in its footer.
     if (info.format === 'parquet') assertColumnLimit(input.path, (await describeColumns(conn, input.path)).length);
-    const dataFile = path.join(input.workDir, 'data.parquet');
+    copying = copyToParquet(conn, info, dataFile, input.badRows, stopping.signal);
+    copying.catch(() => undefined);
+    // The scan's verdicts come first: a failed read or an open quote stops the copy (below).
+    const scan = await scanning;
+    if (scan.unclosedQuoteAt !== undefined) {
+      const { line, column } = await quotePosition(input.path, scan.unclosedQuoteAt, info.csv?.delimiter ?? ',');
+      throw new CairnError(
+        'import_failed',
+        `${name}, line ${line}, column ${column}: a quoted field opens here and is never closed`,
+        {
+          file: input.path,
+          line,
+          column,
+        },
+      );
+    }
+    const known = input.knownHashes[scan.sha256];
+    if (known) {
+      await stopCopy();
+      return { kind: 'unchanged', versionId: known, sha256: scan.sha256 };
+    }
     const stopPolling = pollProgress(conn, (pct) =>
       onProgress(progress('reading', pct, Math.round(total * pct), total, `Reading ${name}`)),
     );
     let copied: { rows: number; skippedRows: number; warnings: string[] };
     try {
-      copied = await copyToParquet(conn, info, dataFile, input.badRows);
+      copied = await copying;
     } finally {
       stopPolling();
     }
-    // The hash was taken in an earlier pass: a file deleted or rewritten since then would leave a
+    // The hash was taken in a read of its own: a file deleted or rewritten since then would leave a
     // version whose data does not match its content hash (or, on Linux, silently import an
     // unlinked file the user just deleted). DuckDB reads by path, so check the path again.
     await assertUnchanged(input.path, info);
@@ -128,8 +149,8 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
       ...nestedColumnWarnings(columns),
     ];
     onProgress(progress('profiling', 0, total, total, `Profiling ${columns.length} columns`, copied.rows));
-    const bounds = await parquetBounds(conn, dataFile);
-    const specs = columns.map((c) => ({ ...c, bounds: bounds.get(c.name) }));
+    const stats = await parquetStats(conn, dataFile, columns);
+    const specs = columns.map((c) => ({ ...c, bounds: stats.get(c.name)?.bounds, known: stats.get(c.name)?.exact }));
     const profile = await profileColumns(conn, `read_parquet(${literal(dataFile)})`, specs, (done, all) =>
       onProgress(progress('profiling', done / all, total, total, `Profiling ${columns.length} columns`, copied.rows)),
     );
@@ -147,6 +168,8 @@ export async function importFile(input: ImportInput, onProgress: (p: Progress) =
       warnings,
     };
   } catch (err) {
+    // A failed import leaves no data behind: the copy may still run, or have written before a check failed.
+    await stopCopy();
     if (err instanceof CairnError) throw err;
     throw (await lineTooLong(input.path, err)) ?? duckError(input.path, err);
   } finally {

@@ -15,6 +15,12 @@ export interface ColumnSpec {
    * a numeric column's histogram comes from the first scan instead of needing a second.
    */
   bounds?: { min: number; max: number };
+  /**
+   * Exact min, max and count of values known beforehand (Parquet statistics of a DOUBLE or integer
+   * column holding no NaN or infinity): a first pass profiling the column as its own type then
+   * leaves those aggregates out of its scan.
+   */
+  known?: { min: Cell; max: Cell; nonNull: number };
 }
 
 /** Above this many rows, distinct counts and quantiles are approximate (HyperLogLog, a sample). */
@@ -128,28 +134,50 @@ export async function countRows(conn: DuckDBConnection, source: string): Promise
   return Number(reader.getRowsJS()[0]?.[0] ?? 0);
 }
 
+/** A first-pass statistic of one column, as toWorking reads it back. */
+type Stat = 'nonNull' | 'present' | 'distinct' | 'min' | 'max' | 'mean' | 'std' | 'nonFinite' | 'quantiles';
+
 /**
  * The aggregates of one column over its raw value r, its value v read as the type, and x, the
- * finite double of v; their positions are fixed, as toWorking reads them back. Values are computed
- * once in a projection (x = the finite double, NULL otherwise) rather than with FILTER clauses on
- * each aggregate: DuckDB runs that about three times faster.
+ * finite double of v, each with the statistic it gives. Values are computed once in a projection
+ * (x = the finite double, NULL otherwise) rather than with FILTER clauses on each aggregate:
+ * DuckDB runs that about three times faster. With `known` (a column read as its own number type,
+ * whose statistics say it holds only finite values), its counts, min and max are not scanned for.
  */
-function aggregates(provisional: ColumnType, exact: boolean, r: string, v: string, x: string): string[] {
-  const out = [`count(${r})`, `count(${v})`, exact ? `count(DISTINCT ${v})` : `approx_count_distinct(${v})`];
+function aggregates(
+  provisional: ColumnType,
+  exact: boolean,
+  r: string,
+  v: string,
+  x: string,
+  known = false,
+): [Stat, string][] {
+  const distinct: [Stat, string] = ['distinct', exact ? `count(DISTINCT ${v})` : `approx_count_distinct(${v})`];
+  const out: [Stat, string][] = known ? [distinct] : [['nonNull', `count(${r})`], ['present', `count(${v})`], distinct];
   if (provisional === 'numeric' || provisional === 'integer') {
     const list = `[${QUANTILES.join(',')}]`;
-    out.push(
-      provisional === 'integer' ? `min(${v})` : `min(${x})`,
-      provisional === 'integer' ? `max(${v})` : `max(${x})`,
-      `avg(${x})`,
-      `stddev_samp(${x})`,
-      `count(${v}) - count(${x})`,
+    if (!known) {
+      out.push(
+        ['min', provisional === 'integer' ? `min(${v})` : `min(${x})`],
+        ['max', provisional === 'integer' ? `max(${v})` : `max(${x})`],
+      );
+    }
+    out.push(['mean', `avg(${x})`], ['std', `stddev_samp(${x})`]);
+    if (!known) out.push(['nonFinite', `count(${v}) - count(${x})`]);
+    out.push([
+      'quantiles',
       exact ? `quantile_cont(${x}, ${list})` : `reservoir_quantile(${x}, ${list}, ${QUANTILE_SAMPLE})`,
-    );
+    ]);
   } else if (provisional === 'datetime') {
-    out.push(`min(${v})::VARCHAR`, `max(${v})::VARCHAR`);
+    out.push(['min', `min(${v})::VARCHAR`], ['max', `max(${v})::VARCHAR`]);
   }
   return out;
+}
+
+/** Records where each of a column's statistics lands in its result row, from `start` on. */
+function place(l: Layout, stats: [Stat, string][], start: number): string[] {
+  l.at = new Map(stats.map(([stat], i) => [stat, start + i]));
+  return stats.map(([, sql]) => sql);
 }
 
 const finite = (v: string) => `CASE WHEN isfinite(${v}::DOUBLE) THEN ${v}::DOUBLE END`;
@@ -162,18 +190,24 @@ interface Layout {
   numeric: boolean;
   /** Histogram bins known before the scan (from Parquet bounds). */
   bins?: Bins;
-  /** Where the column's aggregates start in its result row. */
-  start: number;
+  /** Known beforehand (Parquet statistics), so left out of the scan. */
+  known?: { min: Cell; max: Cell; nonNull: number };
+  /** Where each of the column's aggregates is in its result row. */
+  at: Map<Stat, number>;
   histogramAt: number;
   readHistogram?: (value: unknown) => HistogramBin[];
 }
 
-function columnLayout(spec: ColumnSpec, withBins: boolean): Layout {
+/** With `useStatistics`, the spec's bounds and known values spare the scan work they cover. */
+function columnLayout(spec: ColumnSpec, useStatistics: boolean): Layout {
   const storage = storageFamily(spec.storageType);
   const provisional: ColumnType = spec.type ?? inferType(storage, 0, 1);
   const numeric = provisional === 'numeric' || provisional === 'integer';
-  const bins = numeric && withBins && spec.bounds ? binsFor(spec.bounds.min, spec.bounds.max, provisional) : undefined;
-  return { spec, storage, provisional, numeric, bins, start: 0, histogramAt: -1 };
+  const bins =
+    numeric && useStatistics && spec.bounds ? binsFor(spec.bounds.min, spec.bounds.max, provisional) : undefined;
+  // Statistics of the stored values hold for the column read as its own type, not as another.
+  const known = useStatistics && numeric && provisional === fixedColumnType(storage) ? spec.known : undefined;
+  return { spec, storage, provisional, numeric, bins, known, at: new Map(), histogramAt: -1 };
 }
 
 async function firstPass(
@@ -190,8 +224,9 @@ async function firstPass(
   layout.forEach((l, k) => {
     projections.push(`${ident(l.spec.name)} AS r${k}`, `${valueExpr(l.spec.name, l.storage, l.provisional)} AS v${k}`);
     if (l.numeric) projections.push(`${finite(`v${k}`)} AS x${k}`);
-    l.start = selects.length;
-    selects.push(...aggregates(l.provisional, exact, `r${k}`, `v${k}`, `x${k}`));
+    selects.push(
+      ...place(l, aggregates(l.provisional, exact, `r${k}`, `v${k}`, `x${k}`, l.known !== undefined), selects.length),
+    );
     if (l.bins) {
       const histogram = histogramSql(`x${k}`, l.bins);
       l.histogramAt = selects.length;
@@ -204,13 +239,18 @@ async function firstPass(
   return layout.map((l) => toWorking(l, row, totalRows, exact));
 }
 
-/** A column's profile from its first-pass aggregates, found in `row` from `l.start` on. */
+/** A column's profile from its first-pass aggregates, found in `row` where `l.at` says. */
 function toWorking(l: Layout, row: unknown[], totalRows: number, exact: boolean): Working {
-  const { spec, storage, provisional, start, numeric, histogramAt, readHistogram } = l;
-  const nonNull = Number(row[start] ?? 0);
-  const present = Number(row[start + 1] ?? 0);
+  const { spec, storage, provisional, numeric, known, histogramAt, readHistogram } = l;
+  const get = (stat: Stat): unknown => {
+    const i = l.at.get(stat);
+    return i === undefined ? undefined : row[i];
+  };
+  const nonNull = known ? known.nonNull : Number(get('nonNull') ?? 0);
+  // Known: read as its own type, every value is present and finite.
+  const present = known ? known.nonNull : Number(get('present') ?? 0);
   // HyperLogLog can overshoot: never report more distinct values than values.
-  const distinct = Math.min(Number(row[start + 2] ?? 0), Number(row[start + 1] ?? 0));
+  const distinct = Math.min(Number(get('distinct') ?? 0), present);
   const inferred = inferType(storage, distinct, present);
   const type = spec.type ?? inferred;
   const profile: ColumnProfile = {
@@ -225,12 +265,12 @@ function toWorking(l: Layout, row: unknown[], totalRows: number, exact: boolean)
     distinctApprox: !exact,
   };
   if (numeric) {
-    profile.min = toCell(row[start + 3]);
-    profile.max = toCell(row[start + 4]);
-    profile.mean = toNumber(row[start + 5]);
-    profile.std = toNumber(row[start + 6]);
-    profile.nonFinite = Number(row[start + 7] ?? 0);
-    const q = row[start + 8];
+    profile.min = known ? known.min : toCell(get('min'));
+    profile.max = known ? known.max : toCell(get('max'));
+    profile.mean = toNumber(get('mean'));
+    profile.std = toNumber(get('std'));
+    profile.nonFinite = known ? 0 : Number(get('nonFinite') ?? 0);
+    const q = get('quantiles');
     if (Array.isArray(q)) {
       profile.quantiles = QUANTILES.map((p, i) => ({ q: p, value: toNumber(q[i]) ?? Number.NaN })).filter((e) =>
         Number.isFinite(e.value),
@@ -238,8 +278,8 @@ function toWorking(l: Layout, row: unknown[], totalRows: number, exact: boolean)
     }
     if (readHistogram) profile.histogram = readHistogram(row[histogramAt]);
   } else if (provisional === 'datetime') {
-    profile.min = toCell(row[start + 3]);
-    profile.max = toCell(row[start + 4]);
+    profile.min = toCell(get('min'));
+    profile.max = toCell(get('max'));
   }
   return { spec: { ...spec, type }, storage, profile };
 }
@@ -412,11 +452,13 @@ async function profileLong(
         onProgress?.(++step, steps);
       }
       const x = first.numeric ? `, ${finite('v')} AS x` : '';
+      const stats = aggregates(first.provisional, exact, 'r', 'v', 'x');
+      // Each row is the column number k, then its aggregates.
+      for (const k of members) place(layout[k] as Layout, stats, 1);
       const sql =
-        `SELECT k, ${aggregates(first.provisional, exact, 'r', 'v', 'x').join(', ')} FROM (` +
+        `SELECT k, ${stats.map(([, sql]) => sql).join(', ')} FROM (` +
         `SELECT k, r, v${x} FROM (SELECT k, r, ${valueExpr('r', first.storage, first.provisional)} AS v FROM ${table})) GROUP BY k`;
       for (const row of (await conn.runAndReadAll(sql)).getRowsJS()) rows[Number(row[0])] = row;
-      for (const k of members) (layout[k] as Layout).start = 1;
       onProgress?.(++step, steps);
     }
     const work = layout.map((l, k) => toWorking(l, rows[k] ?? [], totalRows, exact));

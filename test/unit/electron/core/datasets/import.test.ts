@@ -93,18 +93,24 @@ describe('importFile', () => {
     expect(o.columns[2]).toMatchObject({ min: 0, max: 2.5 });
   });
 
-  it('reports a known content hash as unchanged without reading further', async () => {
-    const file = path.join(FIXTURES, 'bad-input', 'crlf.csv');
-    const first = created((await run(file)).outcome);
-    expect(first.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const phases: string[] = [];
-    const { outcome, workDir } = await run(file, {
-      knownHashes: { [first.sha256]: 'v-existing' },
-      onProgress: (p) => phases.push(p),
-    });
-    expect(outcome).toEqual({ kind: 'unchanged', versionId: 'v-existing', sha256: first.sha256 });
-    expect(phases).not.toContain('reading');
-    expect(await readdir(workDir)).toEqual([]);
+  it('reports a known content hash as unchanged, stopping the copy started alongside the hash', async () => {
+    // A small file and one of a few megabytes: the copy runs while the file is hashed, and a
+    // known hash stops it before it reports reading, leaving nothing in the work folder.
+    const big = path.join(dir, 'known-big.csv');
+    const rows = Array.from({ length: 300_000 }, (_, i) => `${i},${(i * 0.37).toFixed(3)},k${i % 7}`);
+    await writeFile(big, `id,x,k\n${rows.join('\n')}\n`);
+    for (const file of [path.join(FIXTURES, 'bad-input', 'crlf.csv'), big]) {
+      const first = created((await run(file)).outcome);
+      expect(first.sha256).toMatch(/^[0-9a-f]{64}$/);
+      const phases: string[] = [];
+      const { outcome, workDir } = await run(file, {
+        knownHashes: { [first.sha256]: 'v-existing' },
+        onProgress: (p) => phases.push(p),
+      });
+      expect(outcome).toEqual({ kind: 'unchanged', versionId: 'v-existing', sha256: first.sha256 });
+      expect(phases).not.toContain('reading');
+      expect(await readdir(workDir)).toEqual([]);
+    }
   });
 
   it('infers types in a plain CSV: integer, numeric, boolean, datetime, categorical', async () => {

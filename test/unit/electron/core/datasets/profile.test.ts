@@ -2,7 +2,9 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnProfile } from '../../../../../shared/api.js';
-import { asText, openDuck } from '../../../../../electron/core/datasets/duck.js';
+import path from 'node:path';
+import { asText, literal, openDuck } from '../../../../../electron/core/datasets/duck.js';
+import { describeColumns, parquetStats } from '../../../../../electron/core/datasets/parquet-file.js';
 import {
   CATEGORICAL_MAX_DISTINCT,
   LONG_COLUMNS_PER_READ,
@@ -10,7 +12,9 @@ import {
   profileColumns,
   storageFamily,
 } from '../../../../../electron/core/datasets/profile.js';
+import { tempDirFor } from '../helpers.js';
 
+const temp = tempDirFor('file', 'cairn-profile-');
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;
 let profiles: Map<string, ColumnProfile>;
@@ -171,6 +175,44 @@ describe('profileColumns', () => {
     const [asNumber] = await profileColumns(conn, 's', [{ name: 's', storageType: 'VARCHAR', type: 'numeric' }]);
     expect(asNumber).toMatchObject({ type: 'numeric', missing: 1, invalid: 2, min: 1.5, max: 2.5 });
     expect(asNumber?.mean).toBeCloseTo(2, 12);
+  });
+});
+
+describe('profiles from Parquet statistics', () => {
+  it('takes counts, min and max of finite number columns from the statistics, the same as a scan gives', async () => {
+    // Row groups of two rows: the statistics are combined across groups. A NaN or an infinity in
+    // any group leaves the column without statistics, so its non-finite values are still counted.
+    const file = path.join(temp.dir, 'stats.parquet');
+    await conn.run(`COPY (SELECT *, CASE WHEN x = 3 THEN 'nan'::DOUBLE ELSE x END AS withNan FROM t)
+      TO ${literal(file)} (FORMAT parquet, ROW_GROUP_SIZE 2)`);
+    const source = `read_parquet(${literal(file)})`;
+    const columns = await describeColumns(conn, file);
+    const stats = await parquetStats(conn, file, columns);
+    expect(stats.get('x')?.exact).toEqual({ min: 1, max: 10, nonNull: 5 });
+    expect(stats.get('n')?.exact).toEqual({ min: 1, max: 3, nonNull: 6 });
+    expect(stats.get('big')?.exact).toEqual({ min: 1, max: '9223372036854775807', nonNull: 6 });
+    expect(stats.has('f')).toBe(false);
+    expect(stats.has('withNan')).toBe(false);
+    // A date's statistics are no number: it is scanned, as text is.
+    expect(stats.has('d')).toBe(false);
+
+    const withStats = columns.map((c) => ({
+      ...c,
+      bounds: stats.get(c.name)?.bounds,
+      known: stats.get(c.name)?.exact,
+    }));
+    const scanned = await profileColumns(conn, source, columns);
+    expect(await profileColumns(conn, source, withStats)).toEqual(scanned);
+    expect(scanned.find((p) => p.name === 'withNan')).toMatchObject({ nonFinite: 1, min: 1, max: 10 });
+  });
+
+  it('uses known values for the column as its own type only, not as a type the user chose', async () => {
+    const known = { min: -7, max: 70, nonNull: 2 };
+    const [own] = await profileColumns(conn, 't', [{ name: 'n', storageType: 'BIGINT', known }]);
+    // Known values are trusted as given: the scan leaves them out.
+    expect(own).toMatchObject({ min: -7, max: 70, missing: 4 });
+    const [asNumber] = await profileColumns(conn, 't', [{ name: 'n', storageType: 'BIGINT', type: 'numeric', known }]);
+    expect(asNumber).toMatchObject({ min: 1, max: 3, missing: 0 });
   });
 });
 
