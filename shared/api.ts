@@ -93,6 +93,19 @@ import {
   WebhookTestRequest,
   WebhookTestResult,
 } from './api/monitoring.js';
+import {
+  ScheduleCheck,
+  Source,
+  SourceAddRequest,
+  SourceDetail,
+  SourcePreview,
+  SourcePreviewRequest,
+  SourceRefresh,
+  SourceRefreshProgress,
+  SourceRefreshResult,
+  SourceTargetRequest,
+  SourceUpdateRequest,
+} from './api/sources.js';
 import { PipelineIssue, PipelineSpec } from './pipeline.js';
 
 export * from './api/datasets.js';
@@ -107,8 +120,10 @@ export * from './api/explain.js';
 export * from './api/endpoints.js';
 export * from './api/pipelines.js';
 export * from './api/monitoring.js';
+export * from './api/sources.js';
 
 const ModelName = z.object({ model: z.string().min(1) });
+const NamedSource = z.object({ name: z.string().min(1) });
 
 const Empty = z.object({}).strict().default({});
 const ColumnTypeChange = z.object({ versionId: z.string(), column: z.string(), type: ColumnType });
@@ -343,6 +358,39 @@ export const methods = {
       .default({ limit: 100 }),
     output: z.array(RetrainDecision),
   },
+  /** Saved sources by name, each with its last refresh. */
+  'sources.list': { input: Empty, output: z.array(Source) },
+  'sources.get': { input: NamedSource, output: SourceDetail },
+  /**
+   * Saves a source (conflict if the name is taken); a password in its URL or form goes to the
+   * secret store. With `refresh`, makes its first version before answering.
+   */
+  'sources.add': { input: SourceAddRequest, output: Source },
+  'sources.update': { input: SourceUpdateRequest, output: Source },
+  /** Forgets a source, its refresh history and its stored secret; the dataset it fed stays. */
+  'sources.remove': { input: NamedSource, output: z.object({ removed: z.boolean() }) },
+  /** Connects and checks access (and that the query parses) without reading the result. */
+  'sources.test': { input: SourceTargetRequest, output: z.object({ ok: z.literal(true), seconds: z.number() }) },
+  /** The first rows a source reads, for the form's preview; nothing is saved. */
+  'sources.preview': { input: SourcePreviewRequest, output: SourcePreview },
+  /**
+   * Reads the source now and imports it into its dataset: a new version only when the content
+   * changed. Waits for the end (source.refresh events report progress); conflict while one runs.
+   * A failure leaves the datasets as they were and is recorded in the history.
+   */
+  'sources.refresh': { input: NamedSource, output: SourceRefreshResult },
+  /** Refreshes of a source, newest first. */
+  'sources.history': {
+    input: NamedSource.extend({ limit: z.number().int().min(1).max(10_000).default(50) }),
+    output: z.array(SourceRefresh),
+  },
+  /** Stops a source's running refresh: nothing is imported. */
+  'sources.cancelRefresh': { input: NamedSource, output: z.object({ cancelled: z.boolean() }) },
+  /** Checks a cron schedule and gives its next run times (invalid_argument naming the field that does not parse). */
+  'sources.checkSchedule': {
+    input: z.object({ schedule: z.string(), count: z.number().int().min(1).max(20).default(5) }),
+    output: ScheduleCheck,
+  },
 } as const;
 
 /** Event name -> payload schema. */
@@ -379,6 +427,10 @@ export const events = {
   'retrain.decided': RetrainDecision,
   /** New feedback labels arrived for a model (from the app; the endpoint's route is seen at the next overview). */
   'monitoring.changed': z.object({ model: z.string() }),
+  /** A source was added, changed, removed, or a refresh of it began or ended. */
+  'source.changed': z.object({ name: z.string() }),
+  /** A refresh's progress: bytes or rows read, importing, ended (with its record). */
+  'source.refresh': SourceRefreshProgress,
 } as const;
 
 export type Methods = typeof methods;

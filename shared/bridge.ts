@@ -38,6 +38,8 @@ export const bridgeEventNames = [
   'retrain.started',
   'retrain.decided',
   'monitoring.changed',
+  'source.changed',
+  'source.refresh',
 ] as const;
 
 type Missing = Exclude<EventName, (typeof bridgeEventNames)[number]>;

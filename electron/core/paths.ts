@@ -40,6 +40,10 @@ export function layout(home: string) {
     requestLog: path.join(home, 'logs', 'requests.db'),
     /** The browser host's token (`cairn ui`), kept across its restarts; mode 0600. */
     uiToken: path.join(home, 'ui-token'),
+    /** Secrets (sources' passwords) for the CLI and `cairn ui`: JSON, mode 0600 (core/secrets/). */
+    secrets: path.join(home, 'secrets.json'),
+    /** The desktop app's secrets, sealed with Electron's safeStorage. */
+    sealedSecrets: path.join(home, 'secrets.sealed'),
   };
 }
 export type Layout = ReturnType<typeof layout>;

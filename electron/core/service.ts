@@ -66,6 +66,10 @@ import { PipelineRunner } from './pipelines/pipeline-runner.js';
 import { Pipelines } from './pipelines/pipelines.js';
 import { StepCache } from './pipelines/step-cache.js';
 import { ModelMonitor } from './monitoring/model-monitor.js';
+import { SourcesRepo } from './db/sources-repo.js';
+import { FileSecretStore, type SecretStore } from './secrets/secret-store.js';
+import { Sources } from './sources/sources.js';
+import { SourceSchedules } from './sources/source-schedules.js';
 
 export interface ServiceOptions {
   home: string;
@@ -89,6 +93,13 @@ export interface ServiceOptions {
   machine?: () => MachineFigures;
   /** Milliseconds now, as a sweep's time budget reads them: Date.now unless a test injects a clock. */
   clock?: () => number;
+  /**
+   * Where sources' passwords are kept: the desktop app passes one sealed with safeStorage; by
+   * default a 0600 JSON file in the data folder (core/secrets/).
+   */
+  secrets?: SecretStore;
+  /** Connect / first-byte deadline of a source's reads in ms (core/sources/sources.ts's default unless a test shortens it). */
+  sourceTimeoutMs?: number;
 }
 
 type Handlers = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> };
@@ -127,6 +138,11 @@ export class CairnService {
   /** Camera pictures waiting for datasets.addPictures. */
   private readonly staged: StagedPictures;
   private readonly predictionsCache: PredictionsCache = {};
+  /** Data sources: saved connections that refresh into datasets. */
+  private readonly sources: Sources;
+  private readonly schedules: SourceSchedules;
+  /** Alert rules and source schedules run on timers (the app, `cairn ui`), not in the CLI's short calls. */
+  private readonly background: boolean;
 
   private constructor(
     private readonly options: ServiceOptions,
@@ -204,6 +220,26 @@ export class CairnService {
       changed: (id) => this.events.emit('pipeline.changed', { id }),
       newId: () => randomUUID(),
     });
+    this.background = options.monitor ?? options.host !== 'cli';
+    const sourcesRepo = new SourcesRepo(db);
+    this.sources = new Sources({
+      repo: sourcesRepo,
+      datasets: this.repo,
+      secrets: options.secrets ?? new FileSecretStore(paths.secrets),
+      events: this.events,
+      workDir: paths.work,
+      importFile: (file, name, originalName, signal) => this.importForSource(file, name, originalName, signal),
+      // The retrain trigger "new version of the training dataset" looks at once rather than at its next round.
+      versionAdded: () => void (this.background ? this.monitor.tick() : undefined),
+      scheduleChanged: () => this.schedules.reload(),
+      ...(options.sourceTimeoutMs ? { timeoutMs: options.sourceTimeoutMs } : {}),
+    });
+    this.schedules = new SourceSchedules({
+      scheduled: () => this.sources.scheduled(),
+      isRefreshing: (id) => this.sources.isRefreshing(id),
+      lastRefreshAt: (id) => sourcesRepo.refreshes(id, 1)[0]?.startedAt,
+      refresh: (name, trigger) => this.sources.refresh(name, trigger),
+    });
     this.monitor = new ModelMonitor({
       db,
       registry: this.registry,
@@ -243,10 +279,14 @@ export class CairnService {
     new RunsRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
     new SweepsRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
     new PipelinesRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
+    new SourcesRepo(db).interruptOrphans((pid) => pid !== process.pid && processAlive(pid), new Date().toISOString());
     await new StepCache(paths.pipelineCache).sweep();
     const service = new CairnService(options, paths, db);
     // The catch-up runs in the background: the app opens at once and alerts arrive as events.
-    if (options.monitor ?? options.host !== 'cli') service.monitor.start().catch(() => undefined);
+    if (service.background) {
+      service.monitor.start().catch(() => undefined);
+      service.schedules.start();
+    }
     return service;
   }
 
@@ -303,6 +343,9 @@ export class CairnService {
   async close(): Promise<void> {
     // Pipeline runs first: cancelling them cancels the training runs they wait on.
     await this.pipelineRunner.closeAll();
+    // Source refreshes are cancelled (recorded as such) before the import jobs they wait on stop.
+    await this.schedules.close();
+    await this.sources.close();
     // Sweeps first too: no trial starts, and the one training is recorded as interrupted.
     this.sweeps.beginClose();
     this.runQueue.beginClose();
@@ -541,6 +584,18 @@ export class CairnService {
     'monitoring.retrainNow': async ({ model, force }) => this.monitor.retrainNow(model, force),
     'monitoring.decisions': async (q) => this.monitor.repo.decisions(q),
 
+    'sources.list': async () => this.sources.list(),
+    'sources.get': async ({ name }) => this.sources.get(name),
+    'sources.add': async (req) => this.sources.add(req),
+    'sources.update': async (req) => this.sources.update(req),
+    'sources.remove': async ({ name }) => this.sources.remove(name),
+    'sources.test': async (req) => this.sources.test(req),
+    'sources.preview': async (req) => this.sources.preview(req),
+    'sources.refresh': async ({ name }) => this.sources.refresh(name, 'manual'),
+    'sources.history': async ({ name, limit }) => this.sources.history(name, limit),
+    'sources.cancelRefresh': async ({ name }) => this.sources.cancel(name),
+    'sources.checkSchedule': async ({ schedule, count }) => this.sources.checkSchedule(schedule, count),
+
     'runs.start': async (req) => {
       const q = this.runQueue.enqueue(req);
       // startNow's caller awaits `ended`; here nobody does, and a failure is already recorded.
@@ -585,6 +640,28 @@ export class CairnService {
       }),
   };
 
+  /** A source's fetched file imported into its dataset as any file is; an abort cancels the import job. */
+  private async importForSource(
+    file: string,
+    name: string,
+    originalName: string,
+    signal: AbortSignal,
+  ): Promise<MethodResult<'datasets.importNow'>> {
+    signal.throwIfAborted();
+    const jobId = randomUUID();
+    const cancel = () => void this.jobs.cancel(jobId);
+    signal.addEventListener('abort', cancel);
+    try {
+      return await this.imports.run(
+        { path: file, name, originalName, badRows: 'fail', removeSourceAfter: false },
+        jobId,
+        (p) => this.events.emit('job.progress', p),
+      );
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  }
+
   /** The stored version a dataset reference (name, id or version id) and optional version number mean. */
   private resolveVersion(ref: string, version?: number): StoredVersion {
     const dataset = this.repo.find(ref);
@@ -620,6 +697,17 @@ export class CairnService {
       connect: () => this.ownConnection(),
       findDataset: (ref, version) => quietly(() => resolved(this.resolveVersion(ref, version))),
       sourceFile: (ref, baseDir) => this.files.pipelineFile(ref, baseDir),
+      sourceDataset: (name) => quietly(() => this.sources.find(name).dataset),
+      refreshSource: async (name, signal) => {
+        signal.throwIfAborted();
+        const cancel = () => void this.sources.cancel(name);
+        signal.addEventListener('abort', cancel);
+        try {
+          await this.sources.refreshOrJoin(name, 'pipeline');
+        } finally {
+          signal.removeEventListener('abort', cancel);
+        }
+      },
       importFile: async (file, name, pipeline) => {
         const r = await this.imports.run(
           { path: file, name, badRows: 'fail', removeSourceAfter: false },

@@ -16,6 +16,7 @@ import { electronSqliteBindingPath } from './native-binding.js';
 import { guardPermissions, guardWebContents } from './security.js';
 import { utilityEndpointSpawner, utilitySpawner } from './utility-spawner.js';
 import { createMainWindow } from './window.js';
+import { desktopSecretStore } from './safe-storage-codec.js';
 
 const here = import.meta.dirname;
 const files = {
@@ -73,6 +74,7 @@ async function start(): Promise<void> {
       files: grantedFiles(grants),
       spawn: utilitySpawner(files.worker),
       spawnEndpoint: utilityEndpointSpawner(files.endpoint),
+      secrets: desktopSecretStore(home),
     });
   } catch (err) {
     fail(`Cairn could not open its data folder\n${home}`, err);

@@ -9,9 +9,10 @@
 // `details.reason` ('unreachable', 'timeout', 'empty', 'too_large', 'redirect', 'format', 'query'),
 // and 'cancelled' when `signal` aborts. Messages never contain the secret.
 
-/** The kinds a source can be. One list: the contract's enum and the CLI's `--kind` derive from it. */
-export const SOURCE_KINDS = ['postgres', 'mysql', 'sqlite', 'url', 's3'] as const;
-export type SourceKindName = (typeof SOURCE_KINDS)[number];
+import type { SourceKindName, SourcePreview } from '../../../shared/api/sources.js';
+
+// The kinds a source can be: one list, in the contract (the engine may import shared/, not the reverse).
+export { SOURCE_KINDS, type SourceKindName } from '../../../shared/api/sources.js';
 
 /** What to read, with its secret already resolved for this one use (never stored with the source). */
 export interface SourceTarget {
@@ -26,6 +27,14 @@ export interface SourceTarget {
   secret?: string;
   /** The SQL to run, for database kinds. */
   query?: string;
+  /** url and s3: what the source allows (database kinds ignore it). */
+  limits?: DownloadLimits;
+}
+
+/** url and s3: the largest download, said before it starts, and whether a redirect may change host. */
+export interface DownloadLimits {
+  maxBytes: number;
+  allowRedirects: boolean;
 }
 
 /** Limits every kind honours: cancel, a deadline to connect or get a first byte, and progress. */
@@ -71,11 +80,8 @@ export interface NotModified {
   lastModified?: string;
 }
 
-/** The first rows, for the "Add source" preview: column names with the source's own type names. */
-export interface SourcePreview {
-  columns: { name: string; type: string }[];
-  rows: unknown[][];
-}
+/** The first rows, for the "Add source" preview: column names with the source's own type names (the contract's shape). */
+export type { SourcePreview } from '../../../shared/api/sources.js';
 
 export interface SourceKind {
   /** Connects and checks access (and that the query parses, for databases) without reading the result. */
