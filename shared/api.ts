@@ -106,6 +106,7 @@ import {
   SourceTargetRequest,
   SourceUpdateRequest,
 } from './api/sources.js';
+import { ComputeTarget, FleetConnectRequest, FleetStatus, FleetWorker } from './api/fleet.js';
 import { PipelineIssue, PipelineSpec } from './pipeline.js';
 
 export * from './api/datasets.js';
@@ -121,6 +122,7 @@ export * from './api/endpoints.js';
 export * from './api/pipelines.js';
 export * from './api/monitoring.js';
 export * from './api/sources.js';
+export * from './api/fleet.js';
 
 const ModelName = z.object({ model: z.string().min(1) });
 const NamedSource = z.object({ name: z.string().min(1) });
@@ -391,6 +393,21 @@ export const methods = {
     input: z.object({ schedule: z.string(), count: z.number().int().min(1).max(20).default(5) }),
     output: ScheduleCheck,
   },
+  /**
+   * Connects to a worker fleet's queue and store (checked: the queue must answer and the store be a
+   * folder this machine can write); with `remember`, saved without its password for the next open.
+   */
+  'fleet.connect': { input: FleetConnectRequest, output: FleetStatus },
+  /** Stops sending work to the fleet; runs it trains are taken in when it connects again. */
+  'fleet.disconnect': {
+    input: z.object({ forget: z.boolean().default(false) }).default({ forget: false }),
+    output: FleetStatus,
+  },
+  'fleet.status': { input: Empty, output: FleetStatus },
+  /** Where work runs from now on (runs.start and sweeps.start may still name their own). */
+  'fleet.setWhere': { input: z.object({ where: ComputeTarget }), output: FleetStatus },
+  /** The workers that registered with the queue: live, busy (with their jobs) or lost. */
+  'fleet.workers': { input: Empty, output: z.array(FleetWorker) },
 } as const;
 
 /** Event name -> payload schema. */
@@ -431,6 +448,10 @@ export const events = {
   'source.changed': z.object({ name: z.string() }),
   /** A refresh's progress: bytes or rows read, importing, ended (with its record). */
   'source.refresh': SourceRefreshProgress,
+  /** The fleet connected, dropped, reconnected, or its setting changed. */
+  'fleet.status': FleetStatus,
+  /** A worker registered, changed state (live, busy, lost) or took or ended a job. */
+  'fleet.workers': z.array(FleetWorker),
 } as const;
 
 export type Methods = typeof methods;

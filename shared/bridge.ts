@@ -40,6 +40,8 @@ export const bridgeEventNames = [
   'monitoring.changed',
   'source.changed',
   'source.refresh',
+  'fleet.status',
+  'fleet.workers',
 ] as const;
 
 type Missing = Exclude<EventName, (typeof bridgeEventNames)[number]>;

@@ -167,3 +167,35 @@ export function addListCommand<M extends ListMethod>(program: Command, parent: C
     });
   });
 }
+
+/** `--queue` and `--store` as train, sweep and run take them. */
+export interface FleetOptions {
+  queue?: string;
+  store?: string;
+}
+
+/** The environment variable a queue's password may come from when its URL carries none. */
+export const QUEUE_PASSWORD_ENV = 'CAIRN_QUEUE_PASSWORD';
+
+/** Adds --queue and --store: the command's runs train on that fleet. */
+export function addFleetOptions(command: Command): Command {
+  return command
+    .option(
+      '--queue <url>',
+      `train on a worker fleet: redis://[user:pass@]host:port[/db] (password also from $${QUEUE_PASSWORD_ENV})`,
+    )
+    .option('--store <folder>', "with --queue: the store's folder, which every worker reaches too");
+}
+
+/** Connects this CLI call's service to the fleet its options name (for this call only); nothing without --queue. */
+export async function connectFleet(s: CairnService, o: FleetOptions): Promise<void> {
+  if (o.queue === undefined) return;
+  if (o.store === undefined) throw new Error('--queue needs --store: the folder the workers and this machine share');
+  await s.invoke('fleet.connect', {
+    queue: o.queue,
+    store: o.store,
+    where: 'fleet',
+    remember: false,
+    ...(process.env[QUEUE_PASSWORD_ENV] !== undefined ? { passwordEnv: QUEUE_PASSWORD_ENV } : {}),
+  });
+}

@@ -9,7 +9,9 @@ import { cairnVersion } from '../core/environment.js';
 import { shellFiles, uploadedFiles } from '../core/file-access.js';
 import { layout, resolveHome } from '../core/paths.js';
 import {
+  addFleetOptions,
   addListCommand,
+  connectFleet,
   chosenModel,
   chosenOption,
   datasetOf,
@@ -20,6 +22,7 @@ import {
   printCall,
   targetOf,
   withService,
+  type FleetOptions,
   type GlobalOptions,
 } from './common.js';
 import { addExplainCommand } from './explain-command.js';
@@ -30,6 +33,7 @@ import { addPipelineCommands } from './pipelines.js';
 import { addRunsListCommand } from './runs-command.js';
 import { addSourcesCommands } from './sources-command.js';
 import { addSweepCommands } from './sweep-command.js';
+import { addWorkerCommand } from './worker-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -68,7 +72,7 @@ interface ImportOptions {
   json?: boolean;
 }
 
-interface TrainOptions {
+interface TrainOptions extends FleetOptions {
   target?: string;
   task?: 'classification' | 'regression';
   model?: keyof typeof TRAIN_MODELS;
@@ -175,8 +179,7 @@ export function buildProgram(): Command {
       );
     });
 
-  program
-    .command('train <dataset>')
+  addFleetOptions(program.command('train <dataset>'))
     .description(
       'train a model on a dataset (name, id, or a file or folder of pictures to import first); saves it as a model version',
     )
@@ -222,6 +225,7 @@ export function buildProgram(): Command {
         });
         let run: Run;
         try {
+          await connectFleet(s, o);
           const dataset = await datasetOf(s, ref);
           const { target, pictures } = await targetOf(s, dataset, o.target);
           const req: MethodInput<'runs.startNow'> = {
@@ -292,6 +296,7 @@ export function buildProgram(): Command {
   addMonitorCommands(program);
   addSweepCommands(program);
   addSourcesCommands(program);
+  addWorkerCommand(program);
 
   const runs = program.command('runs').description('list and inspect training runs');
   addRunsListCommand(program, runs);

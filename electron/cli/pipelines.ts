@@ -8,7 +8,7 @@ import type { PipelineRun, PipelineStep } from '../../shared/api.js';
 import { TEMPLATES } from '../core/pipelines/template-list.js';
 import { shellFiles } from '../core/file-access.js';
 import { looksLikePath } from '../core/pipelines/kinds/source-ref.js';
-import { addListCommand, print, withService } from './common.js';
+import { addFleetOptions, addListCommand, connectFleet, print, withService, type FleetOptions } from './common.js';
 import { CliExit, sayData, table, warn } from './output.js';
 
 /** The exit code of a finished pipeline run. */
@@ -191,14 +191,14 @@ export function addPipelineCommands(program: Command): void {
     ],
   });
 
-  program
-    .command('run <pipeline>')
+  addFleetOptions(program.command('run <pipeline>'))
     .description(
       'run a pipeline file headless: exit 0 when it succeeds, 2 when a gate is not met, 1 on any other error',
     )
     .option('--json', "print each step's status, whether it was cached, and its metrics as JSON")
-    .action(async (file: string, o: { json?: boolean }) => {
+    .action(async (file: string, o: FleetOptions & { json?: boolean }) => {
       await withService(program, 'cli', async (s) => {
+        await connectFleet(s, o);
         let steps = 0;
         const show = progressPrinter(() => steps);
         const unsubscribe = s.events.subscribe((event, payload) => {

@@ -6,18 +6,21 @@ import type { Command } from 'commander';
 import type { MethodInput, Run, Sweep, SweepProgress, SweepSummary } from '../../shared/api.js';
 import type { CairnService } from '../core/service.js';
 import {
+  addFleetOptions,
   addListCommand,
   chosenModel,
+  connectFleet,
   datasetOf,
   parseNumber,
   print,
   SWEEP_MODELS,
   targetOf,
   withService,
+  type FleetOptions,
 } from './common.js';
 import { CliExit, table, warn } from './output.js';
 
-interface SweepOptions {
+interface SweepOptions extends FleetOptions {
   target?: string;
   model?: string;
   space?: string;
@@ -153,8 +156,7 @@ function readSpace(file: string): unknown {
 }
 
 export function addSweepCommands(program: Command): void {
-  program
-    .command('sweep <dataset>')
+  addFleetOptions(program.command('sweep <dataset>'))
     .description('search training parameters (each trial a run) and keep the best by the validation split')
     .option('--target <column>', "the column to predict (a picture dataset's is each picture's label)")
     .option('--model <kind>', 'logistic, linear, mlp or gbdt, or cnn for pictures (default: mlp; cnn on pictures)')
@@ -175,6 +177,7 @@ export function addSweepCommands(program: Command): void {
       const model = chosenModel(SWEEP_MODELS, o.model);
       const space = o.space === undefined ? undefined : readSpace(o.space);
       await withService(program, 'cli', async (s) => {
+        await connectFleet(s, o);
         const dataset = await datasetOf(s, ref);
         const { target, pictures } = await targetOf(s, dataset, o.target);
         const req = {

@@ -70,6 +70,8 @@ import { SourcesRepo } from './db/sources-repo.js';
 import { FileSecretStore, type SecretStore } from './secrets/secret-store.js';
 import { Sources } from './sources/sources.js';
 import { SourceSchedules } from './sources/source-schedules.js';
+import { FleetSettingsRepo } from './db/fleet-settings-repo.js';
+import { Fleet } from './fleet/fleet.js';
 
 export interface ServiceOptions {
   home: string;
@@ -133,6 +135,8 @@ export class CairnService {
   private readonly pipelines: Pipelines;
   /** Monitoring: overviews, feedback, alert rules and retraining. */
   readonly monitor: ModelMonitor;
+  /** The worker fleet: its connection, where work runs, and the route runs take to it. */
+  private readonly fleet: Fleet;
   /** The host's policy for paths that arrive through calls; the service's own files skip it. */
   private readonly files: FileAccess;
   /** Camera pictures waiting for datasets.addPictures. */
@@ -172,6 +176,11 @@ export class CairnService {
       paths,
       version: (id) => this.version(id),
     });
+    this.fleet = new Fleet({
+      settings: new FleetSettingsRepo(db),
+      events: this.events,
+      connected: () => this.runQueue.adoptFleetRuns(),
+    });
     this.runQueue = new RunQueue({
       runs: this.runs,
       datasets: this.repo,
@@ -183,6 +192,7 @@ export class CairnService {
       version: (id) => this.version(id),
       dataFile: (v) => this.dataFile(v),
       modelChanged: (name) => this.modelChanged(name),
+      fleet: this.fleet,
     });
     this.sweeps = new SweepRunner({
       sweeps: new SweepsRepo(db),
@@ -194,6 +204,7 @@ export class CairnService {
       cancelRun: (runId) => this.runQueue.cancel(runId),
       widen: (extra) => this.runQueue.widen(extra),
       explainRun: (runId, req) => this.runQueue.explain(runId, req),
+      onFleet: (where) => this.fleet.placeFor(where) === 'fleet',
       ...(options.machine ? { machine: options.machine } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     });
@@ -287,6 +298,8 @@ export class CairnService {
       service.monitor.start().catch(() => undefined);
       service.schedules.start();
     }
+    // A remembered fleet connects in the background too; the CLI connects only when told (--queue).
+    if (options.host !== 'cli') void service.fleet.reopen();
     return service;
   }
 
@@ -349,6 +362,8 @@ export class CairnService {
     // Sweeps first too: no trial starts, and the one training is recorded as interrupted.
     this.sweeps.beginClose();
     this.runQueue.beginClose();
+    // Runs on the fleet stop being waited for (they go on there and are taken in at the next connect).
+    await this.fleet.close();
     // Stops judging rules at once; settles after retrains under way record their decisions.
     const monitorClosed = this.monitor.close();
     await this.endpoints.closeAll();
@@ -625,6 +640,11 @@ export class CairnService {
     'runs.cancel': async ({ runId }) => ({ cancelled: this.runQueue.cancel(runId) }),
 
     'sweeps.start': async (req) => this.sweeps.start(req),
+    'fleet.connect': async (req) => this.fleet.connect(req),
+    'fleet.disconnect': async ({ forget }) => this.fleet.disconnect(forget),
+    'fleet.status': async () => this.fleet.status(),
+    'fleet.setWhere': async ({ where }) => this.fleet.setWhere(where),
+    'fleet.workers': async () => this.fleet.workers(),
     'sweeps.list': async () => this.sweeps.list(),
     'sweeps.get': async ({ sweepId }) => {
       const sweep = this.sweeps.get(sweepId);

@@ -30,6 +30,7 @@ import {
   UNITS,
 } from '../training-settings.js';
 import { ApiErrorShape } from './errors.js';
+import { ComputeTarget, RunPlacement } from './fleet.js';
 
 export const TaskName = z.enum(['classification', 'regression']);
 export type TaskName = z.infer<typeof TaskName>;
@@ -106,6 +107,8 @@ export const RunRequest = z.object({
     .optional(),
   /** The model the run's result is saved under; the dataset's name by default. */
   modelName: z.string().trim().min(1).max(200).optional(),
+  /** Where it trains (api/fleet.ts); the saved setting (fleet.status's `where`) when absent. */
+  where: ComputeTarget.optional(),
 });
 export type RunRequest = z.input<typeof RunRequest>;
 
@@ -169,6 +172,8 @@ export const Run = z.object({
   metrics: z.record(z.string(), z.unknown()).nullable(),
   backend: z.string().nullable(),
   tfjsVersion: z.string().nullable(),
+  /** This machine or the fleet (with the worker that trained it). */
+  ranOn: RunPlacement,
   datasetHash: z.string(),
   error: ApiErrorShape.nullable(),
   model: z.object({ name: z.string(), version: z.number() }).nullable(),

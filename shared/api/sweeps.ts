@@ -40,6 +40,7 @@ export const SweepRequest = RunRequest.pick({
   splitColumn: true,
   split: true,
   modelName: true,
+  where: true,
 }).extend({
   model: ModelKindName.default(MODEL_KIND.default),
   /** The model kind's default space (shared/sweep/default-spaces.ts) when absent. */
@@ -56,6 +57,7 @@ export const SweepRequest = RunRequest.pick({
   /**
    * Trials training at once, each in its own job process. Absent: one per core less one (at least
    * 1). Lowered, with a note, to what the machine's free memory holds; the sweep records the number used.
+   * On the fleet (`where`) nothing is lowered: the workers' own concurrency bounds what trains at once.
    */
   parallel: z.number().int().min(1).max(64).optional(),
   /** Seeds the sampler (each trial's draw) and every trial's split and training. */

@@ -8,6 +8,7 @@ import type {
   ModelKindName,
   Run,
   RunGroups,
+  RunPlace,
   RunStatus,
   RunSummary,
   TaskName,
@@ -37,6 +38,8 @@ interface DbRun {
   model_name: string | null;
   model_version: number | null;
   host_pid: number | null;
+  ran_on: RunPlace;
+  worker: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -123,7 +126,7 @@ const SUMMARY_SELECT = `
   SELECT r.id, r.dataset_version_id, r.status, r.task, r.target, r.model_kind,
     json_remove(r.params_json, '$.features') AS params_json, r.test_scores_json,
     json_array_length(r.history_json) AS epochs_run, r.backend, r.tfjs_version, r.dataset_hash, r.error_json,
-    r.model_name, r.model_version, r.created_at, r.started_at, r.finished_at,
+    r.model_name, r.model_version, r.ran_on, r.worker, r.created_at, r.started_at, r.finished_at,
     ${DATASET_COLUMNS} ${RUNS_FROM}`;
 
 type DbRunSummary = Omit<DbRun, 'preprocess_json' | 'history_json' | 'metrics_json' | 'host_pid'> & {
@@ -164,6 +167,7 @@ function common(row: DbRunSummary | DbRun): Omit<Run, 'preprocess' | 'history' |
     params: JSON.parse(row.params_json) as Record<string, unknown>,
     backend: row.backend,
     tfjsVersion: row.tfjs_version,
+    ranOn: { place: row.ran_on, worker: row.worker },
     datasetHash: row.dataset_hash,
     error: parse<ApiErrorShape>(row.error_json),
     model:
@@ -281,7 +285,10 @@ export class RunsRepo {
 
   /** Runs left queued or running by a host process that no longer lives, marked interrupted; returns their ids. */
   interruptOrphans(isAlive: (pid: number) => boolean, now: string): string[] {
-    const open = this.db.prepare(`SELECT id, host_pid FROM runs WHERE status IN ('queued', 'running')`).all() as {
+    // A run on the fleet trains without its host: the next host to connect takes its result in.
+    const open = this.db
+      .prepare(`SELECT id, host_pid FROM runs WHERE status IN ('queued', 'running') AND ran_on = 'local'`)
+      .all() as {
       id: string;
       host_pid: number | null;
     }[];
@@ -293,6 +300,20 @@ export class RunsRepo {
     );
     this.db.transaction(() => orphans.forEach((id) => mark.run(error, now, id)))();
     return orphans;
+  }
+
+  /** Records that a run trains on the fleet (from then on it outlives its host); `worker` once one took it. */
+  placeOnFleet(id: string, worker: string | null = null): void {
+    this.db.prepare(`UPDATE runs SET ran_on = 'fleet', worker = coalesce(?, worker) WHERE id = ?`).run(worker, id);
+  }
+
+  /** Runs sent to the fleet that no host has taken in yet (the app closed while they trained). */
+  waitingOnFleet(): string[] {
+    return (
+      this.db
+        .prepare(`SELECT id FROM runs WHERE ran_on = 'fleet' AND status IN ('queued', 'running') ORDER BY created_at`)
+        .all() as { id: string }[]
+    ).map((r) => r.id);
   }
 
   /** The stored spelling of a model's name, if the model exists. */

@@ -3,10 +3,13 @@
 // train at once as the widths add up to. A run is recorded when queued; its job's progress becomes
 // run.progress events (and the curves runs.get shows while it trains); its end is recorded with the
 // saved model version, or with why it failed, was cancelled or was interrupted by the host closing.
+// A run placed on the fleet (fleet/fleet.ts decides by its `where` and the setting) does not wait
+// in the FIFO: it is sent at once, the fleet's workers queue it, and its result is taken in here
+// through the same save as a local run's, once however often it ran.
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { settingsAutoChooses, type EpochRecord, type MethodArg, type Run } from '../../../shared/api.js';
+import { settingsAutoChooses, type EpochRecord, type MethodArg, type Run, type RunPlace } from '../../../shared/api.js';
 import { dataKindProblem } from '../../../shared/data-kind.js';
 import { SEED } from '../../../shared/training-settings.js';
 import type { DatasetsRepo, StoredVersion } from '../db/datasets-repo.js';
@@ -14,13 +17,15 @@ import type { RunsRepo } from '../db/runs-repo.js';
 import { fsyncDir } from '../durable-fs.js';
 import { CairnError, toApiError } from '../errors.js';
 import type { EventBus } from '../events.js';
+import type { FleetRoute, FleetRunProgress } from '../fleet/fleet.js';
 import type { Layout } from '../paths.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import type { TrainInput, TrainOutcome } from '../training/run-training.js';
-import { boostingOf } from '../training/gbdt/boosting-params.js';
 import { DEFAULT_FRACTIONS } from '../training/splits.js';
 import type { JobRunner } from './job-runner.js';
 import type { JobInputs } from './protocol.js';
+import { tableTrainInput, trainSettings } from './train-input.js';
+import type { ColumnRead } from '../training/columns.js';
 
 /** What the queue uses of the host. */
 export interface RunQueueDeps {
@@ -36,6 +41,8 @@ export interface RunQueueDeps {
   dataFile(v: StoredVersion): string;
   /** Called when a run saved a model version under `name`. */
   modelChanged(name: string): void;
+  /** The fleet, when this host may send runs to one. */
+  fleet?: FleetRoute;
 }
 
 /** A run waiting in the host's FIFO (or the one running), with whoever awaits its end. */
@@ -50,6 +57,9 @@ export interface QueuedRun {
   history: EpochRecord[];
   /** False: the job skips the explanation (a sweep's trials; explain() adds it later). */
   explain: boolean;
+  place: RunPlace;
+  /** Sent to the fleet by a host before this one: waited for, never sent again. */
+  adopted?: boolean;
   settle: (outcome: { run: Run } | { error: CairnError }) => void;
   /** Set once its job started; before that a cancel is remembered and applied when it starts. */
   cancel?: () => void;
@@ -66,6 +76,8 @@ export interface EnqueueOptions {
 export class RunQueue {
   private readonly queue: QueuedRun[] = [];
   private readonly active = new Map<string, { q: QueuedRun; done: Promise<void> }>();
+  /** Runs on the fleet: they take no local slot. */
+  private readonly remote = new Map<string, { q: QueuedRun; done: Promise<void> }>();
   /** Runs that may train at once beyond the first: what the sweeps running now have added. */
   private extraWidth = 0;
   private closing = false;
@@ -76,7 +88,7 @@ export class RunQueue {
   get(runId: string): Run {
     const run = this.deps.runs.get(runId);
     if (!run) throw new CairnError('not_found', `no run with id ${runId}`);
-    const active = this.active.get(runId)?.q;
+    const active = (this.active.get(runId) ?? this.remote.get(runId))?.q;
     if (run.status === 'running' && active) return { ...run, history: [...active.history] };
     return run;
   }
@@ -112,6 +124,7 @@ export class RunQueue {
     // 'auto' on pictures means the one kind that reads them.
     if (v.images && req.model === 'auto') req = { ...req, model: 'cnn' };
     checkDataKind(req, dataset?.name ?? req.dataset, v.images !== undefined);
+    const place = this.placeFor(req, v.images !== undefined);
     const chosenByAuto = req.model === 'auto' ? settingsAutoChooses(req) : [];
     if (chosenByAuto.length > 0)
       throw new CairnError(
@@ -134,6 +147,7 @@ export class RunQueue {
       },
       new Date().toISOString(),
     );
+    if (place === 'fleet') this.deps.runs.placeOnFleet(runId);
     let settle!: QueuedRun['settle'];
     const ended = new Promise<Run>((resolve, reject) => {
       settle = (outcome) => ('run' in outcome ? resolve(outcome.run) : reject(outcome.error));
@@ -147,12 +161,66 @@ export class RunQueue {
       ended,
       history: [],
       explain: options.explain ?? true,
+      place,
       settle,
     };
-    this.queue.push(q);
     this.deps.events.emit('run.queued', { runId });
-    this.pump();
+    if (place === 'fleet') this.startRemote(q);
+    else {
+      this.queue.push(q);
+      this.pump();
+    }
     return q;
+  }
+
+  /** Where a run trains: pictures on this machine (the fleet takes tables), the rest as the fleet says. */
+  private placeFor(req: MethodArg<'runs.start'>, pictures: boolean): RunPlace {
+    if (!pictures) return this.deps.fleet?.placeFor(req.where) ?? (req.where === 'fleet' ? noFleet() : 'local');
+    if (req.where === 'fleet')
+      throw new CairnError(
+        'invalid_argument',
+        'Runs on pictures train on this machine: the fleet takes table runs for now.',
+      );
+    return 'local';
+  }
+
+  private startRemote(q: QueuedRun): void {
+    const entry = { q, done: Promise.resolve() };
+    this.remote.set(q.runId, entry);
+    entry.done = this.executeRun(q).finally(() => this.remote.delete(q.runId));
+  }
+
+  /**
+   * Takes in the runs a host sent to the fleet and could not wait for (it closed): each is waited
+   * for here and recorded as if this host had sent it. Called on every fleet connect.
+   */
+  adoptFleetRuns(): void {
+    if (this.closing || !this.deps.fleet) return;
+    for (const runId of this.deps.runs.waitingOnFleet()) {
+      if (this.remote.has(runId)) continue;
+      const run = this.deps.runs.get(runId);
+      if (!run) continue;
+      const { modelName, ...params } = run.params as { modelName?: string };
+      let settle!: QueuedRun['settle'];
+      const ended = new Promise<Run>((resolve, reject) => {
+        settle = (outcome) => ('run' in outcome ? resolve(outcome.run) : reject(outcome.error));
+      });
+      // Nobody awaits an adopted run's end but its record and events.
+      ended.catch(() => undefined);
+      this.startRemote({
+        runId,
+        jobId: randomUUID(),
+        req: { ...(params as MethodArg<'runs.start'>), dataset: run.datasetVersionId, target: run.target },
+        versionId: run.datasetVersionId,
+        modelName: modelName ?? run.datasetName,
+        ended,
+        history: [],
+        explain: true,
+        place: 'fleet',
+        adopted: true,
+        settle,
+      });
+    }
   }
 
   private pump(): void {
@@ -183,34 +251,21 @@ export class RunQueue {
     };
   }
 
-  /** A table run's job input: its columns, target, features and model settings. */
+  /** A table run's job input over the version's Parquet file and its columns as profiled. */
   private tableTrainInput(versionId: string, req: MethodArg<'runs.start'>, workDir: string): TrainInput {
     const v = this.deps.version(versionId);
-    return {
-      dataFile: this.deps.dataFile(v),
-      columns: this.deps.datasets
-        .profile(v.id)
-        .map((c) => ({ name: c.name, storageType: c.storageType, type: c.type })),
-      target: req.target,
-      features: req.features,
-      task: req.task,
-      model: {
-        kind: req.model,
-        ...(req.hiddenLayers ? { hiddenLayers: req.hiddenLayers } : {}),
-        ...(req.l2 !== undefined ? { l2: req.l2 } : {}),
-        ...(req.model === 'gbdt' ? { boosting: boostingOf(req) } : {}),
-      },
-      train: trainSettings(req),
-      fractions: req.split,
-      timeColumn: req.timeColumn,
-      splitColumn: req.splitColumn,
-      workDir,
-    };
+    return tableTrainInput(req, this.versionColumns(v.id), this.deps.dataFile(v), workDir);
+  }
+
+  private versionColumns(versionId: string): ColumnRead[] {
+    return this.deps.datasets
+      .profile(versionId)
+      .map((c) => ({ name: c.name, storageType: c.storageType, type: c.type }));
   }
 
   /** Runs one queued run's job and records how it ended; never throws. */
   private async executeRun(q: QueuedRun): Promise<void> {
-    const { runId, jobId, req } = q;
+    const { runId, jobId } = q;
     const workDir = path.join(this.deps.paths.work, jobId);
     let dest: string | undefined;
     try {
@@ -218,24 +273,22 @@ export class RunQueue {
       this.deps.events.emit('run.started', { runId });
       await mkdir(workDir, { recursive: true });
       let candidate: string | undefined;
-      const handle = this.deps.jobs.start(
-        'train',
-        { ...this.trainInput(q.versionId, req, workDir), explain: q.explain },
-        (p) => {
-          // An automatic run's candidates train in turn: its curves so far are the current one's.
-          if (p.candidate?.model !== candidate) q.history.length = 0;
-          candidate = p.candidate?.model;
-          q.history.push({ epoch: p.epoch, logs: p.logs });
-          this.deps.events.emit('run.progress', { runId, ...p });
-        },
-        jobId,
-      );
-      q.cancel = () => handle.cancel();
-      if (q.cancelRequested) handle.cancel();
-      const out: TrainOutcome = await handle.done;
+      const onProgress = (p: FleetRunProgress) => {
+        // An automatic run's candidates train in turn: its curves so far are the current one's.
+        if (p.candidate?.model !== candidate) q.history.length = 0;
+        candidate = p.candidate?.model;
+        q.history.push({ epoch: p.epoch, logs: p.logs });
+        this.deps.events.emit('run.progress', { runId, ...p });
+      };
+      const out =
+        q.place === 'fleet'
+          ? await this.trainOnFleet(q, workDir, onProgress)
+          : await this.trainHere(q, workDir, onProgress);
       const name = this.deps.runs.modelName(q.modelName) ?? q.modelName;
       // One save at a time picks a version number and moves its folder in (imports too).
       await this.deps.registry.serialize(async () => {
+        // Taken in already (a job that ran twice, or another host connected to the same fleet): one run, one version.
+        if (this.deps.runs.get(runId)?.status !== 'running') return;
         const version = this.deps.registry.nextVersion(name);
         const relative = this.deps.registry.folderFor(name, version);
         dest = path.join(this.deps.paths.home, relative);
@@ -260,12 +313,20 @@ export class RunQueue {
           new Date().toISOString(),
         );
       });
-      this.deps.modelChanged(name);
-      this.deps.events.emit('run.finished', { runId, status: 'succeeded' });
+      if (q.place === 'fleet') await this.deps.fleet?.release(runId);
+      if (dest) {
+        this.deps.modelChanged(name);
+        this.deps.events.emit('run.finished', { runId, status: 'succeeded' });
+      }
       q.settle({ run: this.get(runId) });
     } catch (err) {
       if (dest) await rm(dest, { recursive: true, force: true });
       const error = toApiError(err);
+      // The fleet goes on without this host: its result waits in the queue for the next connect.
+      if (q.place === 'fleet' && error.code === 'cancelled' && !q.cancelRequested) {
+        q.settle({ error: new CairnError('cancelled', error.message) });
+        return;
+      }
       const status = this.closing ? 'interrupted' : error.code === 'cancelled' ? 'cancelled' : 'failed';
       // The curves up to the failure stay with the run: they often show why it failed.
       this.deps.runs.markEnded(runId, status, error, new Date().toISOString(), q.history);
@@ -274,6 +335,54 @@ export class RunQueue {
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
+  }
+
+  /** Trains a queued run in a job process of this host's. */
+  private async trainHere(
+    q: QueuedRun,
+    workDir: string,
+    onProgress: (p: FleetRunProgress) => void,
+  ): Promise<TrainOutcome> {
+    const handle = this.deps.jobs.start(
+      'train',
+      { ...this.trainInput(q.versionId, q.req, workDir), explain: q.explain },
+      onProgress,
+      q.jobId,
+    );
+    q.cancel = () => handle.cancel();
+    if (q.cancelRequested) handle.cancel();
+    return handle.done;
+  }
+
+  /** Trains a run on the fleet (or waits for one sent before); the worker that took it is recorded. */
+  private trainOnFleet(q: QueuedRun, workDir: string, onProgress: (p: FleetRunProgress) => void) {
+    const fleet = this.deps.fleet;
+    if (!fleet) return Promise.reject(noFleetError());
+    let worker: string | undefined;
+    const relay = (p: FleetRunProgress, from: string) => {
+      if (from !== worker) this.deps.runs.placeOnFleet(q.runId, (worker = from));
+      onProgress(p);
+    };
+    q.cancel = () => void fleet.cancel(q.runId);
+    const trained = q.adopted
+      ? fleet.attach(q.runId, workDir, relay)
+      : fleet.train(
+          {
+            runId: q.runId,
+            versionId: q.versionId,
+            dataFile: this.deps.dataFile(this.deps.version(q.versionId)),
+            request: q.req,
+            columns: this.versionColumns(q.versionId),
+            explain: q.explain,
+          },
+          workDir,
+          relay,
+        );
+    if (q.cancelRequested) q.cancel();
+    return trained.then((out) => {
+      this.deps.runs.placeOnFleet(q.runId, out.worker);
+      return out;
+    });
   }
 
   /**
@@ -318,7 +427,7 @@ export class RunQueue {
       q.settle({ error: new CairnError(error.code, error.message) });
       return true;
     }
-    const active = this.active.get(runId)?.q;
+    const active = (this.active.get(runId) ?? this.remote.get(runId))?.q;
     if (!active) return false;
     // Between its start and its job's start a run has nothing to kill yet: its job is killed as it starts.
     active.cancelRequested = true;
@@ -344,8 +453,11 @@ export class RunQueue {
       );
       q.settle({ error: new CairnError('cancelled', 'The app closed before this run started.') });
     }
-    const training = [...this.active.values()];
+    // Runs on the fleet are not stopped: they settle as the fleet's connection closes, and their
+    // results wait for the next connect.
+    const training = [...this.active.values(), ...this.remote.values()];
     for (const { q } of training) {
+      if (q.place === 'fleet') continue;
       q.cancelRequested = true;
       q.cancel?.();
     }
@@ -353,17 +465,12 @@ export class RunQueue {
   }
 }
 
-/** The training loop's settings of a run request, the same for tables and pictures. */
-function trainSettings(req: MethodArg<'runs.start'>): TrainInput['train'] {
-  return {
-    epochs: req.epochs,
-    batchSize: req.batchSize,
-    learningRate: req.learningRate,
-    optimizer: req.optimizer,
-    classWeight: req.classWeight,
-    seed: req.seed ?? SEED.default,
-    ...(req.earlyStopping ? { earlyStopping: req.earlyStopping } : {}),
-  };
+function noFleetError(): CairnError {
+  return new CairnError('invalid_argument', 'This host cannot send runs to a fleet.');
+}
+
+function noFleet(): never {
+  throw noFleetError();
 }
 
 /** Refuses a model kind on data it cannot read (shared/data-kind.ts), before the run is recorded. */

@@ -12,6 +12,7 @@ import os from 'node:os';
 import {
   type ApiErrorShape,
   type ColumnProfile,
+  type ComputeTarget,
   DEFAULT_SWEEP_METRIC,
   type MethodArg,
   methods,
@@ -40,6 +41,12 @@ import { Study } from './study.js';
 import { parallelThatFits, trialPeakBytes, type MachineFigures } from './trial-memory.js';
 import type { Direction, Trial } from './trials.js';
 
+/**
+ * Trials in flight at once on the fleet when a sweep names none: the queue holds what no worker has
+ * taken yet, so this only bounds how far the sampler runs ahead of the results.
+ */
+export const FLEET_PARALLEL = 8;
+
 /** Trials a sweep runs when it is given no budget (a grid runs its every point instead). */
 export const DEFAULT_SWEEP_TRIALS = 20;
 
@@ -59,6 +66,8 @@ export interface SweepRunnerDeps {
   widen(extra: number): () => void;
   /** Computes and records the explanation of a succeeded run trained without one (RunQueue.explain). */
   explainRun(runId: string, req: MethodArg<'runs.start'>): Promise<void>;
+  /** Whether runs asking for `where` train on the fleet now (throws when it names one and none is connected). */
+  onFleet?: (where: ComputeTarget | undefined) => boolean;
   /** Cores and memory as the parallel check reads them; the os module's figures when absent. */
   machine?: () => MachineFigures;
   /** Milliseconds now, as the time budget reads them; Date.now when absent. */
@@ -126,7 +135,9 @@ export class SweepRunner {
     const space = req.space ?? DEFAULT_SPACES[req.model];
     const seed = req.seed ?? SEED.default;
     const distributions = distributionsOf(req.model, space);
-    const fitted = this.parallelFor(req.model, v, req, req.parallel);
+    const fitted = this.deps.onFleet?.(req.where)
+      ? { parallel: req.parallel ?? FLEET_PARALLEL }
+      : this.parallelFor(req.model, v, req, req.parallel);
     // A grid without steps, or one too large to finish, is refused here, before the sweep is recorded.
     const sampler = createSampler(req.strategy, distributions, seed, fitted.parallel);
     const gridSize = sampler instanceof GridSampler ? sampler.size : undefined;
@@ -179,13 +190,11 @@ export class SweepRunner {
         'conflict',
         `sweep ${sweepId} is running${this.active.has(sweepId) ? '' : ' in another host'}`,
       );
-    // The machine may hold fewer trials now than when the sweep started.
-    const fitted = this.parallelFor(
-      sweep.model,
-      this.deps.resolveVersion(sweep.datasetVersionId),
-      sweep.request,
-      sweep.parallel,
-    );
+    // The machine may hold fewer trials now than when the sweep started (the fleet's workers bound their own).
+    const onFleet = this.deps.onFleet?.(sweep.request.where as ComputeTarget | undefined) ?? false;
+    const fitted = onFleet
+      ? { parallel: sweep.parallel }
+      : this.parallelFor(sweep.model, this.deps.resolveVersion(sweep.datasetVersionId), sweep.request, sweep.parallel);
     if (fitted.note) {
       this.deps.sweeps.setParallel(sweepId, fitted.parallel);
       this.deps.sweeps.addNote(sweepId, fitted.note);

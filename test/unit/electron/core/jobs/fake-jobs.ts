@@ -2,6 +2,7 @@
 // reports the epochs and ends the way the test says, when it says; an explain job answers at once;
 // an import job is a real one (the datasets the runs read are real). Every train job is kept with
 // its input, so a test can count those alive at once and read how each was asked to train.
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -104,7 +105,9 @@ export class FakeJobs {
           succeed: async (accuracy) => {
             const artifactDir = path.join(input.workDir, 'model');
             await mkdir(artifactDir, { recursive: true });
-            await writeFile(path.join(artifactDir, 'artifact.json'), '{}');
+            // An empty but well-formed artifact manifest: what a take-in from the fleet checks.
+            const manifest = JSON.stringify({ format: 'cairn-artifact/1', files: {} });
+            await writeFile(path.join(artifactDir, 'artifact.json'), manifest);
             end({
               type: 'done',
               output: {
@@ -117,7 +120,7 @@ export class FakeJobs {
                 history: [],
                 metrics: { test: { accuracy }, validation: { accuracy } },
                 artifactDir,
-                artifactSha256: 'fake',
+                artifactSha256: createHash('sha256').update(manifest).digest('hex'),
               },
             });
           },

@@ -23,6 +23,7 @@ export function summary(over: Partial<RunSummary> = {}): RunSummary {
     },
     backend: 'wasm',
     tfjsVersion: '4.22.0',
+    ranOn: { place: 'local', worker: null },
     datasetHash: 'h',
     pipelineTable: null,
     sweepId: null,
