@@ -29,6 +29,7 @@ import { samplePath } from '../electron/core/samples.js';
 import { CairnService } from '../electron/core/service.js';
 import { startWorkerProcess } from '../test/support/cairn-worker.js';
 import { startRedis } from '../test/support/servers/redis.js';
+import { SMALL_GBDT_SWEEP } from '../test/support/small-sweep.js';
 import { intArg } from './args.js';
 
 const JOBS = intArg('jobs', 1000, 1);
@@ -155,20 +156,11 @@ async function sweepOn(service: CairnService, url: string, dir: string, workers:
   try {
     const t0 = now();
     const sweep: Sweep = await service.invoke('sweeps.start', {
-      dataset: 'iris',
-      target: 'species',
-      model: 'gbdt',
-      space: {
-        trees: { type: 'fixed', value: 15 },
-        learningRate: { type: 'log', min: 0.02, max: 0.5 },
-        maxLeaves: { type: 'int', min: 2, max: 12 },
-      },
-      strategy: 'random',
+      ...SMALL_GBDT_SWEEP,
       seed: 3,
       trials: TRIALS,
       parallel: workers,
       where: 'fleet',
-      wait: true,
     } satisfies MethodInput<'sweeps.start'>);
     if (sweep.status !== 'succeeded') throw new Error(`the sweep ${sweep.status}`);
     return now() - t0;

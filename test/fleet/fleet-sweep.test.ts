@@ -14,6 +14,7 @@ import { CairnService } from '../../electron/core/service.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/cairn-worker.js';
 import { makeNamespaces, type Namespace } from '../support/netns.js';
 import { startRedis, type TestRedis } from '../support/servers/redis.js';
+import { SMALL_GBDT_SWEEP } from '../support/small-sweep.js';
 import { serviceCaller, tempDirFor } from '../unit/electron/core/helpers.js';
 
 const tmp = tempDirFor('file', 'cairn-fleet-sweep-');
@@ -24,21 +25,7 @@ let namespaces: Namespace[] = [];
 let removeNamespaces = () => undefined as void;
 const workers: WorkerProcess[] = [];
 
-const SWEEP = {
-  dataset: 'iris',
-  target: 'species',
-  model: 'gbdt',
-  space: {
-    trees: { type: 'fixed', value: 15 },
-    learningRate: { type: 'log', min: 0.02, max: 0.5 },
-    maxLeaves: { type: 'int', min: 2, max: 12 },
-  },
-  // Random draws each trial from the sweep's seed and its number alone, whatever order trials end in.
-  strategy: 'random',
-  seed: 11,
-  parallel: 2,
-  wait: true,
-} satisfies MethodInput<'sweeps.start'>;
+const SWEEP = { ...SMALL_GBDT_SWEEP, seed: 11, parallel: 2 } satisfies MethodInput<'sweeps.start'>;
 
 /** A worker named `name` on the k-th host (a namespace, or this machine). */
 async function startWorker(name: string, k: number): Promise<WorkerProcess> {

@@ -9,7 +9,7 @@ export interface Namespace {
   /** The test's end of the link: the address a process inside reaches the test's servers at. */
   hostAddress: string;
   /** Runs `argv` inside the namespace. */
-  wrap(argv: string[]): string[];
+  wrap: (argv: string[]) => string[];
 }
 
 function ip(...args: string[]): void {

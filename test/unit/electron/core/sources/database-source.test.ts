@@ -55,4 +55,16 @@ describe('a SQLite source', () => {
     const [r] = await service.invoke('sources.history', { name: 'bad' });
     expect(r).toMatchObject({ status: 'failed' });
   });
+
+  it('reads a SQLite file only as the host file policy allows: the browser host refuses a path', async () => {
+    const browser = await CairnService.open({ home: path.join(folder.dir, 'home-browser'), host: 'browser' });
+    try {
+      await expect(
+        browser.invoke('sources.add', { name: 'x', kind: 'sqlite', url: file, query: 'SELECT 1' }),
+      ).rejects.toMatchObject({ code: 'unauthorized' });
+      expect(await browser.invoke('sources.list', {})).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
 });
