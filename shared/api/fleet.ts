@@ -26,8 +26,8 @@ export const QueueUrl = z
 export const FleetConnectRequest = z.object({
   queue: QueueUrl,
   /**
-   * The queue's password when the URL carries none. Held in memory for this connection only:
-   * never written to app.db or a log.
+   * The queue's password when the URL carries none. Never written to app.db or a log; a remembered
+   * connection keeps it (or the URL's own) in the host's secret store (the OS keychain in the desktop app).
    */
   password: z.string().min(1).optional(),
   /** The name of an environment variable holding the password: what a remembered connection keeps. */
