@@ -21,11 +21,9 @@ export function targetLabel(target: ComputeTarget): string {
  */
 export function placeNow(target: ComputeTarget, status: FleetStatus | undefined): string {
   const connected = status?.state === 'connected' || status?.state === 'reconnecting';
-  if (target === 'local') return 'this machine';
-  if (connected) return 'the fleet';
-  return target === 'fleet'
-    ? 'the fleet, which is not connected: the run will be refused'
-    : 'this machine (no fleet connected)';
+  if (target === 'local') return 'trains on this machine';
+  if (connected) return 'trains on the fleet';
+  return target === 'fleet' ? 'refused while no fleet is connected' : 'trains on this machine (no fleet connected)';
 }
 
 export function connectionLabel(state: FleetStatus['state']): string {

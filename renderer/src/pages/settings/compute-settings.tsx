@@ -67,7 +67,7 @@ function WhereWorkRuns({ status, onChanged }: { status: FleetStatus; onChanged: 
         </label>
       ))}
       <p className="muted" data-testid="compute-where-now">
-        New runs train on {placeNow(status.where, status)}. The Train and Sweep dialogs can choose otherwise per run.
+        A new run {placeNow(status.where, status)}. The Train and Sweep dialogs can choose otherwise per run.
       </p>
       {action.error && <ErrorPanel title="Could not change where work runs" error={action.error} />}
     </fieldset>
