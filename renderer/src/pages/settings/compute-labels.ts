@@ -44,5 +44,5 @@ export function workerStateLabel(state: WorkerState): string {
 }
 
 export function placementLabel(p: RunPlacement): string {
-  return p.place === 'local' ? 'This machine' : p.worker ? `Fleet worker ${p.worker}` : 'The fleet';
+  return p.place === 'local' ? 'This machine' : p.worker ? `Fleet (${p.worker})` : 'The fleet';
 }

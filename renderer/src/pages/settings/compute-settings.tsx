@@ -52,25 +52,32 @@ function WhereWorkRuns({ status, onChanged }: { status: FleetStatus; onChanged: 
   const action = useAction();
   const choose = (where: ComputeTarget) => action.run(() => client.call('fleet.setWhere', { where }), onChanged);
   return (
-    <fieldset className="panel compute-where" disabled={action.busy}>
-      <legend className="panel-title">Where work runs</legend>
-      {COMPUTE_TARGETS.map((t) => (
-        <label key={t} className="check">
-          <input
-            type="radio"
-            name="compute-where"
-            checked={status.where === t}
-            onChange={() => choose(t)}
-            data-testid={`compute-where-${t}`}
-          />{' '}
-          {targetLabel(t)}
-        </label>
-      ))}
+    <div className="panel">
+      <div className="panel-head">
+        <h3 className="panel-title" id="compute-where-title">
+          Where work runs
+        </h3>
+      </div>
+      <div className="compute-where" role="radiogroup" aria-labelledby="compute-where-title">
+        {COMPUTE_TARGETS.map((t) => (
+          <label key={t} className="check">
+            <input
+              type="radio"
+              name="compute-where"
+              checked={status.where === t}
+              disabled={action.busy}
+              onChange={() => choose(t)}
+              data-testid={`compute-where-${t}`}
+            />{' '}
+            {targetLabel(t)}
+          </label>
+        ))}
+      </div>
       <p className="muted" data-testid="compute-where-now">
         A new run {placeNow(status.where, status)}. The Train and Sweep dialogs can choose otherwise per run.
       </p>
       {action.error && <ErrorPanel title="Could not change where work runs" error={action.error} />}
-    </fieldset>
+    </div>
   );
 }
 
@@ -141,7 +148,7 @@ function Connection({ status, onChanged }: { status: FleetStatus; onChanged: () 
               data-testid="fleet-queue-url"
             />
           </Field>
-          <Field label="Password (if the queue asks for one)">
+          <Field label="Password (if it asks for one)">
             <input
               type="password"
               value={password}
@@ -150,7 +157,7 @@ function Connection({ status, onChanged }: { status: FleetStatus; onChanged: () 
               data-testid="fleet-password"
             />
           </Field>
-          <Field label="Store (a shared folder, or s3://bucket/prefix?endpoint=…)">
+          <Field label="Store (shared folder or s3://bucket/prefix)">
             <input
               value={store}
               onChange={(e) => setStore(e.target.value)}
