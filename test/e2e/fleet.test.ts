@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkerProcess, type WorkerProcess } from '../support/cairn-worker.js';
 import { startRedis, type TestRedis } from '../support/servers/redis.js';
+import { seriousViolations } from './support/axe.js';
 import { ROOT, atBothWidths, canRun, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
 
 let ui: CairnUi;
@@ -62,6 +63,8 @@ describe.skipIf(!canRun)('the worker fleet in the app', () => {
     await page.locator('[data-testid="compute-where-fleet"]:checked').waitFor();
     await page.locator('[data-testid="compute-where-now"]', { hasText: 'trains on the fleet' }).waitFor();
     await shots('compute-connected');
+    // The page a user manages the fleet from passes the accessibility scan the other pages do.
+    expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Datasets' }).click();
     await page.locator('[data-testid="dataset-item"][data-name="iris"] button.dataset-item').click();
