@@ -176,8 +176,11 @@ export class FleetClient {
     let job: Job | undefined;
     let state: string;
     try {
-      job = await Job.fromId(this.queue, jobId);
-      state = job ? await job.getState() : 'missing';
+      // The state first, then the job: read the other way round, a job that ends in between reads
+      // as completed with the return value it did not have yet.
+      state = await this.queue.getJobState(jobId);
+      job = state === 'completed' || state === 'failed' ? await Job.fromId(this.queue, jobId) : undefined;
+      if ((state === 'completed' || state === 'failed') && !job) state = 'unknown';
     } catch {
       return; // The connection is down: the next look will tell.
     }
