@@ -138,16 +138,13 @@ function Connection({ status, onChanged }: { status: FleetStatus; onChanged: () 
         </dl>
       ) : (
         <form className="fleet-form" onSubmit={connect}>
-          <Field label="Queue URL (rediss:// for TLS)">
-            <input
-              value={queue}
-              onChange={(e) => setQueue(e.target.value)}
-              placeholder="redis://host:6379/0"
-              spellCheck={false}
-              required
-              data-testid="fleet-queue-url"
-            />
-          </Field>
+          <AddressField
+            label="Queue URL (rediss:// for TLS)"
+            value={queue}
+            onChange={setQueue}
+            placeholder="redis://host:6379/0"
+            testId="fleet-queue-url"
+          />
           <Field label="Password (if it asks for one)">
             <input
               type="password"
@@ -157,16 +154,13 @@ function Connection({ status, onChanged }: { status: FleetStatus; onChanged: () 
               data-testid="fleet-password"
             />
           </Field>
-          <Field label="Store (shared folder or s3://bucket/prefix)">
-            <input
-              value={store}
-              onChange={(e) => setStore(e.target.value)}
-              placeholder="/mnt/cairn"
-              spellCheck={false}
-              required
-              data-testid="fleet-store"
-            />
-          </Field>
+          <AddressField
+            label="Store (shared folder or s3://bucket/prefix)"
+            value={store}
+            onChange={setStore}
+            placeholder="/mnt/cairn"
+            testId="fleet-store"
+          />
           <CheckField checked={remember} onChange={setRemember} testId="fleet-remember">
             Connect again when Cairn opens (the password is kept in this computer’s secret store)
           </CheckField>
@@ -195,5 +189,27 @@ function Connection({ status, onChanged }: { status: FleetStatus; onChanged: () 
       )}
       {action.error && <ErrorPanel title="Could not connect" error={action.error} />}
     </div>
+  );
+}
+
+/** A required address (a URL or a path): typed as is, never spell-checked. */
+function AddressField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder: string;
+  testId: string;
+}) {
+  return (
+    <Field label={props.label}>
+      <input
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        placeholder={props.placeholder}
+        spellCheck={false}
+        required
+        data-testid={props.testId}
+      />
+    </Field>
   );
 }
