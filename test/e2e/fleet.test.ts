@@ -49,7 +49,12 @@ describe.skipIf(!canRun)('the worker fleet in the app', () => {
     await shots('compute-disconnected');
 
     await page.getByTestId('fleet-queue-url').fill(redis.url);
+    // An S3 store asks for its secret key beside it; this test's store is a folder.
+    await page.getByTestId('fleet-store').fill('s3://KEYID@cairn-fleet/store?endpoint=https://minio:9000');
+    await page.getByTestId('fleet-store-secret').waitFor();
+    await shots('compute-s3-store');
     await page.getByTestId('fleet-store').fill(storeDir);
+    await page.getByTestId('fleet-store-secret').waitFor({ state: 'detached' });
     await page.getByTestId('fleet-connect').click();
     await page.locator('[data-testid="fleet-state"]', { hasText: 'Connected' }).waitFor();
     // Both workers registered: the list follows the registry (an event when it changes, else a poll).

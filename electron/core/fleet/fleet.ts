@@ -80,6 +80,8 @@ interface Connection {
 
 /** The SecretStore's key for a remembered connection's queue password. */
 export const QUEUE_SECRET = 'fleet:queue';
+/** The SecretStore's key for a remembered S3 store's secret key. */
+export const STORE_SECRET = 'fleet:store';
 
 export interface FleetDeps {
   settings: FleetSettingsRepo;
@@ -104,7 +106,7 @@ export class Fleet implements FleetRoute {
 
   async connect(req: MethodArg<'fleet.connect'>): Promise<FleetStatus> {
     const address = parseQueueUrl(req.queue, req);
-    const store = await openStore(req.store);
+    const store = await openStore(req.store, req.storeSecret !== undefined ? { s3Secret: req.storeSecret } : {});
     await this.disconnect(false);
     this.setState('connecting', null);
     let client: FleetClient;
@@ -120,6 +122,8 @@ export class Fleet implements FleetRoute {
       const typed = splitUrlSecret(req.queue).password ?? req.password;
       if (typed !== undefined) await this.deps.secrets.set(QUEUE_SECRET, typed);
       else await this.deps.secrets.delete(QUEUE_SECRET);
+      if (req.storeSecret !== undefined) await this.deps.secrets.set(STORE_SECRET, req.storeSecret);
+      else await this.deps.secrets.delete(STORE_SECRET);
       this.deps.settings.saveConnection(
         queueUrlWithoutPassword(req.queue),
         typed === undefined ? (req.passwordEnv ?? null) : null,
@@ -141,9 +145,11 @@ export class Fleet implements FleetRoute {
     // A store another host sealed cannot be opened here: the connection is then tried without it,
     // and Redis's refusal is what fleet.status tells.
     const stored = await this.deps.secrets.get(QUEUE_SECRET).catch(() => undefined);
+    const storeSecret = await this.deps.secrets.get(STORE_SECRET).catch(() => undefined);
     await this.connect({
       queue: saved.queueUrl,
       ...(stored !== undefined ? { password: stored } : {}),
+      ...(storeSecret !== undefined ? { storeSecret } : {}),
       ...(saved.passwordEnv ? { passwordEnv: saved.passwordEnv } : {}),
       store: saved.store,
       remember: false,
@@ -160,6 +166,7 @@ export class Fleet implements FleetRoute {
     if (forget) {
       this.deps.settings.saveConnection(null, null, null);
       await this.deps.secrets.delete(QUEUE_SECRET);
+      await this.deps.secrets.delete(STORE_SECRET);
     }
     if (this.state !== 'disconnected' || conn) this.setState('disconnected', this.error);
     return this.status();

@@ -87,6 +87,8 @@ function Connection({ status, onChanged }: { status: FleetStatus; onChanged: () 
   const [queue, setQueue] = useState(status.queue ?? '');
   const [password, setPassword] = useState('');
   const [store, setStore] = useState(status.store ?? '');
+  const [storeSecret, setStoreSecret] = useState('');
+  const onS3 = store.trim().startsWith('s3://');
   const [remember, setRemember] = useState(true);
   const open = status.state !== 'disconnected';
 
@@ -98,10 +100,12 @@ function Connection({ status, onChanged }: { status: FleetStatus; onChanged: () 
           queue: queue.trim(),
           ...(password ? { password } : {}),
           store: store.trim(),
+          ...(onS3 && storeSecret ? { storeSecret } : {}),
           remember,
         }),
       () => {
         setPassword('');
+        setStoreSecret('');
         onChanged();
       },
     );
@@ -161,8 +165,19 @@ function Connection({ status, onChanged }: { status: FleetStatus; onChanged: () 
             placeholder="/mnt/cairn"
             testId="fleet-store"
           />
+          {onS3 && (
+            <Field label="S3 secret key (of the key id in the URL)">
+              <input
+                type="password"
+                value={storeSecret}
+                onChange={(e) => setStoreSecret(e.target.value)}
+                autoComplete="off"
+                data-testid="fleet-store-secret"
+              />
+            </Field>
+          )}
           <CheckField checked={remember} onChange={setRemember} testId="fleet-remember">
-            Connect again when Cairn opens (the password is kept in this computer’s secret store)
+            Connect again when Cairn opens (passwords and keys are kept in this computer’s secret store)
           </CheckField>
           <div className="form-actions">
             <button type="submit" className="btn btn-primary" disabled={action.busy} data-testid="fleet-connect">

@@ -1,16 +1,22 @@
-// A remembered fleet connection keeps its queue password in the host's secret store (a 0600 file
-// here, as for the CLI and `cairn ui`), never in app.db: the next open connects with it, and
-// forgetting the connection forgets the password.
+// A remembered fleet connection keeps its queue password (and an S3 store's secret key) in the
+// host's secret store (a 0600 file here, as for the CLI and `cairn ui`), never in app.db: the next
+// open connects with them, and forgetting the connection forgets them.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { EventName, FleetStatus } from '../../../../../shared/api.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { startRedis, type TestRedis } from '../../../../support/servers/redis.js';
+import { S3_KEY_ID, startS3 } from '../../../../support/servers/s3.js';
 import { serviceCaller, tempDirFor } from '../helpers.js';
 
 const tmp = tempDirFor('file', 'cairn-fleet-pw-');
 const PASSWORD = 'queue pw 7f3a';
+/**
+ * The store's secret key as typed: not s3rver's own (S3RVER is also the key id, which the saved URL
+ * holds), since opening the store sends only a HEAD, whose signature s3rver does not check.
+ */
+const S3_SECRET_KEPT = 's3 secret 91bc';
 let redis: TestRedis;
 
 beforeAll(async () => {
@@ -47,17 +53,30 @@ async function reopened(service: CairnService): Promise<FleetStatus> {
 }
 
 describe('the queue password of a remembered connection', () => {
-  it('is kept in the 0600 secret store only, connects again at the next open, and goes when forgotten', async () => {
+  it('and the S3 store key are kept in the 0600 secret store only, connect again at the next open, and go when forgotten', async () => {
     const home = path.join(tmp.dir, 'home');
-    const store = path.join(tmp.dir, 'store');
+    const s3 = await startS3(['fleet']);
+    onTestFinished(() => s3.stop());
+    const store = `s3://${S3_KEY_ID}@fleet/store?endpoint=${s3.endpoint}`;
     let service = await CairnService.open({ host: 'cli', home });
     const call = serviceCaller(service);
-    await expect(call('fleet.connect', { queue: redis.url, store, remember: true })).rejects.toThrow(/does not answer/);
-    const status = await call<FleetStatus>('fleet.connect', { queue: redis.url, password: PASSWORD, store });
+    await expect(
+      call('fleet.connect', { queue: redis.url, password: PASSWORD, store, remember: true }),
+    ).rejects.toThrow(/no S3 keys/);
+    await expect(
+      call('fleet.connect', { queue: redis.url, store, storeSecret: S3_SECRET_KEPT, remember: true }),
+    ).rejects.toThrow(/does not answer/);
+    const status = await call<FleetStatus>('fleet.connect', {
+      queue: redis.url,
+      password: PASSWORD,
+      store,
+      storeSecret: S3_SECRET_KEPT,
+    });
     expect(status.state).toBe('connected');
     await service.close();
 
     expect(await filesHolding(home, PASSWORD)).toEqual(['secrets.json']);
+    expect(await filesHolding(home, S3_SECRET_KEPT)).toEqual(['secrets.json']);
     expect((await stat(path.join(home, 'secrets.json'))).mode & 0o777).toBe(0o600);
 
     // The browser and desktop hosts connect a remembered fleet as they open.
@@ -67,5 +86,6 @@ describe('the queue password of a remembered connection', () => {
     await serviceCaller(service)('fleet.disconnect', { forget: true });
     await service.close();
     expect(await filesHolding(home, PASSWORD)).toEqual([]);
+    expect(await filesHolding(home, S3_SECRET_KEPT)).toEqual([]);
   });
 });
