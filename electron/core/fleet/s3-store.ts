@@ -25,7 +25,7 @@ import { checkedHash, hashingStream, type BlobStore } from './blob-store.js';
 const TIMEOUT_MS = 60_000;
 
 export interface S3StoreOptions {
-  /** The secret key for the URL's access key id (else AWS_SECRET_ACCESS_KEY with AWS_ACCESS_KEY_ID). */
+  /** The secret key for the URL's access key id (else AWS_SECRET_ACCESS_KEY, with AWS_ACCESS_KEY_ID when the URL names none). */
   secret?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -110,8 +110,11 @@ export class S3Store implements BlobStore {
  */
 export async function openS3Store(url: string, options: S3StoreOptions = {}): Promise<S3Store> {
   const loc = parseS3Url(url);
+  const env = options.env ?? process.env;
   const client = s3Client(loc, {
-    secret: options.secret,
+    // A worker (or `--store` on the CLI) names the key id in the URL and its secret in the
+    // environment, as the AWS tools take it; a secret given (the app's stored one) wins.
+    secret: options.secret ?? (loc.accessKeyId ? env.AWS_SECRET_ACCESS_KEY : undefined),
     timeoutMs: TIMEOUT_MS,
     ...(options.env ? { env: options.env } : {}),
   });

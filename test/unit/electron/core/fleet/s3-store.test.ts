@@ -9,7 +9,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchArtifact, putArtifact } from '../../../../../electron/core/fleet/artifacts.js';
 import { fetchBlob, openStore, putFile } from '../../../../../electron/core/fleet/blob-store.js';
-import { S3Store } from '../../../../../electron/core/fleet/s3-store.js';
+import { openS3Store, S3Store } from '../../../../../electron/core/fleet/s3-store.js';
 import { S3_KEY_ID, S3_SECRET, startS3, type S3Server } from '../../../../support/servers/s3.js';
 import { tempDirFor } from '../helpers.js';
 
@@ -82,6 +82,13 @@ describe('the S3 store', () => {
       /access denied/,
     );
     await expect(store.has('../../etc/passwd')).rejects.toThrow(/not a sha256/);
+  });
+
+  it("takes the URL's key id with its secret from the environment, as a worker is given it", async () => {
+    await expect(openS3Store(storeUrl('e'), { env: {} })).rejects.toThrow(/no S3 keys/);
+    const store = await openS3Store(storeUrl('e'), { env: { AWS_SECRET_ACCESS_KEY: S3_SECRET } });
+    await store.put(sha('from a worker'), Readable.from([Buffer.from('from a worker')]));
+    expect(await store.has(sha('from a worker'))).toBe(true);
   });
 
   it('carries a model folder up and back file by file, each file checked', async () => {
