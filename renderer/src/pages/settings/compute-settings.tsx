@@ -149,15 +149,12 @@ function Connection({ status, onChanged }: { status: FleetStatus; onChanged: () 
             placeholder="redis://host:6379/0"
             testId="fleet-queue-url"
           />
-          <Field label="Password (if it asks for one)">
-            <input
-              type="password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              autoComplete="off"
-              data-testid="fleet-password"
-            />
-          </Field>
+          <SecretField
+            label="Password (if it asks for one)"
+            value={password}
+            onChange={setPassword}
+            testId="fleet-password"
+          />
           <AddressField
             label="Store (shared folder or s3://bucket/prefix)"
             value={store}
@@ -166,15 +163,12 @@ function Connection({ status, onChanged }: { status: FleetStatus; onChanged: () 
             testId="fleet-store"
           />
           {onS3 && (
-            <Field label="S3 secret key (of the key id in the URL)">
-              <input
-                type="password"
-                value={storeSecret}
-                onChange={(e) => setStoreSecret(e.target.value)}
-                autoComplete="off"
-                data-testid="fleet-store-secret"
-              />
-            </Field>
+            <SecretField
+              label="S3 secret key (of the key id in the URL)"
+              value={storeSecret}
+              onChange={setStoreSecret}
+              testId="fleet-store-secret"
+            />
           )}
           <CheckField checked={remember} onChange={setRemember} testId="fleet-remember">
             Connect again when Cairn opens (passwords and keys are kept in this computer’s secret store)
@@ -207,22 +201,38 @@ function Connection({ status, onChanged }: { status: FleetStatus; onChanged: () 
   );
 }
 
-/** A required address (a URL or a path): typed as is, never spell-checked. */
-function AddressField(props: {
+interface TextFieldProps {
   label: string;
   value: string;
   onChange: (value: string) => void;
-  placeholder: string;
   testId: string;
-}) {
+}
+
+/** A required address (a URL or a path): typed as is, never spell-checked. */
+function AddressField({ placeholder, ...props }: TextFieldProps & { placeholder: string }) {
   return (
     <Field label={props.label}>
       <input
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}
-        placeholder={props.placeholder}
+        placeholder={placeholder}
         spellCheck={false}
         required
+        data-testid={props.testId}
+      />
+    </Field>
+  );
+}
+
+/** A password or key: hidden, and never offered to the browser's autofill. */
+function SecretField(props: TextFieldProps) {
+  return (
+    <Field label={props.label}>
+      <input
+        type="password"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        autoComplete="off"
         data-testid={props.testId}
       />
     </Field>
