@@ -177,8 +177,11 @@ export class CairnService {
       paths,
       version: (id) => this.version(id),
     });
+    // One store for every owner of secrets: its writes are serialised within the instance.
+    const secrets = options.secrets ?? new FileSecretStore(paths.secrets);
     this.fleet = new Fleet({
       settings: new FleetSettingsRepo(db),
+      secrets,
       events: this.events,
       connected: () => this.runQueue.adoptFleetRuns(),
     });
@@ -237,7 +240,7 @@ export class CairnService {
     this.sources = new Sources({
       repo: sourcesRepo,
       datasets: this.repo,
-      secrets: options.secrets ?? new FileSecretStore(paths.secrets),
+      secrets,
       events: this.events,
       workDir: paths.work,
       importFile: (file, name, originalName, signal) => this.importForSource(file, name, originalName, signal),

@@ -1,5 +1,5 @@
 // The shell: a top bar with the pages that exist (Datasets, Pipelines, Runs, Sweeps, Models, Endpoints,
-// Monitoring, About), the page, the status bar, and the window-wide drop target. One ImportStore
+// Monitoring, Settings, About), the page, the status bar, and the window-wide drop target. One ImportStore
 // lives here for the window's lifetime. The page and its selection live in the URL's fragment
 // (lib/hash-route.ts); each page keeps the last route it showed, so coming back to it by the top
 // bar finds the same run, model or pipeline (and the URL says so).
@@ -27,6 +27,7 @@ const RunsPage = retryableLazy(() => import('./pages/runs/runs-page.js').then((m
 const SweepsPage = retryableLazy(() => import('./pages/sweeps/sweeps-page.js').then((m) => m.SweepsPage));
 const ModelsPage = retryableLazy(() => import('./pages/models/models-page.js').then((m) => m.ModelsPage));
 const EndpointsPage = retryableLazy(() => import('./pages/endpoints/endpoints-page.js').then((m) => m.EndpointsPage));
+const SettingsPage = retryableLazy(() => import('./pages/settings/settings-page.js').then((m) => m.SettingsPage));
 const MonitoringPage = retryableLazy(() =>
   import('./pages/monitoring/monitoring-page.js').then((m) => m.MonitoringPage),
 );
@@ -53,6 +54,7 @@ const PAGES: { id: Page; label: string }[] = [
   { id: 'models', label: 'Models' },
   { id: 'endpoints', label: 'Endpoints' },
   { id: 'monitoring', label: 'Monitoring' },
+  { id: 'settings', label: 'Settings' },
   { id: 'about', label: 'About' },
 ];
 
@@ -173,6 +175,11 @@ export function App({ transport }: { transport: Transport }) {
           {visited.has('monitoring') && (
             <PageSlot shown={page === 'monitoring'} label={LABEL.monitoring}>
               <MonitoringPage route={routeOf('monitoring')} onOpenPage={(p) => navigate(routeOf(p))} />
+            </PageSlot>
+          )}
+          {visited.has('settings') && (
+            <PageSlot shown={page === 'settings'} label={LABEL.settings}>
+              <SettingsPage />
             </PageSlot>
           )}
           {page === 'about' && <AboutPage info={info.data} error={info.error} />}

@@ -26,8 +26,8 @@ export const QueueUrl = z
 export const FleetConnectRequest = z.object({
   queue: QueueUrl,
   /**
-   * The queue's password when the URL carries none. Held in memory for this connection only:
-   * never written to app.db or a log.
+   * The queue's password when the URL carries none. Never written to app.db or a log; a remembered
+   * connection keeps it (or the URL's own) in the host's secret store (the OS keychain in the desktop app).
    */
   password: z.string().min(1).optional(),
   /** The name of an environment variable holding the password: what a remembered connection keeps. */
@@ -35,8 +35,16 @@ export const FleetConnectRequest = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
     .optional(),
-  /** Where data and artifacts move by content hash: a folder every worker and this machine reach. */
+  /**
+   * Where data and artifacts move by content hash: a folder every worker and this machine reach,
+   * or S3-compatible storage (`s3://[keyId@]bucket/prefix?endpoint=...`).
+   */
   store: z.string().trim().min(1),
+  /**
+   * The S3 store's secret access key, for the key id its URL names (else AWS_ACCESS_KEY_ID and
+   * AWS_SECRET_ACCESS_KEY are used). Kept as the password is: never in app.db or a log.
+   */
+  storeSecret: z.string().min(1).optional(),
   /** Where work runs from now on (saved with `remember`, else for this host only); the saved setting is kept when absent. */
   where: ComputeTarget.optional(),
   /** Saved (without its password) and connected again when the app next opens; the CLI's --queue is not. */

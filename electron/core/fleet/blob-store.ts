@@ -1,6 +1,6 @@
 // The fleet's store: blobs by content hash that every worker and the app reach. A dataset version
 // is put once, a worker downloads what it lacks, and every read is checked against its hash before
-// use. The folder store is here; an S3 store implements the same interface.
+// use. The folder store is here; the S3 store (s3-store.ts) implements the same interface.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
@@ -131,12 +131,19 @@ export class FolderStore implements BlobStore {
   }
 }
 
-/** The store a `--store` names: a folder (absolute, or file:///...); s3:// comes with the S3 store. */
-export async function openStore(url: string): Promise<BlobStore> {
+/**
+ * The store a `--store` names: a folder (absolute, or file:///...) or S3-compatible storage
+ * (s3://[keyId@]bucket/prefix?endpoint=...; the AWS SDK loads only then, as it is slow to import).
+ */
+export async function openStore(url: string, options: { s3Secret?: string } = {}): Promise<BlobStore> {
+  if (url.startsWith('s3://')) {
+    const { openS3Store } = await import('./s3-store.js');
+    return openS3Store(url, options.s3Secret !== undefined ? { secret: options.s3Secret } : {});
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !url.startsWith('file://'))
     throw new CairnError(
       'invalid_argument',
-      `this build's store is a shared folder; ${url.split('://')[0]}:// is not supported yet`,
+      `a store is a shared folder or s3://bucket/prefix, not ${url.split('://')[0]}://`,
     );
   const folder = url.startsWith('file://') ? new URL(url).pathname : url;
   if (!path.isAbsolute(folder))

@@ -70,8 +70,14 @@ export class FleetClient {
     }
     const queue = new Queue(QUEUE_NAME, { connection: options, prefix: KEY_PREFIX });
     const events = new QueueEvents(QUEUE_NAME, { connection: options, prefix: KEY_PREFIX });
-    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    return new FleetClient(queue, events, new Redis(options));
+    const redis = new Redis(options);
+    // Ready before it is handed over: `connected` reads this connection, and a status taken just
+    // after connecting must say connected, not reconnecting.
+    const ready = new Promise<void>((resolve) =>
+      redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve()),
+    );
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), ready]);
+    return new FleetClient(queue, events, redis);
   }
 
   /**

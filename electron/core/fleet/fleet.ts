@@ -1,7 +1,9 @@
 // The engine's hold on the fleet: the connection (made, remembered, made again at the next open),
 // where work runs, the workers, and the route a run takes when it trains on the fleet (the run
-// queue decides which runs take it). The password is never kept: app.db holds the URL without it
-// and, at most, the name of the environment variable that holds it.
+// queue decides which runs take it). The password never goes to app.db: it holds the URL without
+// it and, at most, the name of the environment variable that holds it; a password typed for a
+// remembered connection is kept in the host's SecretStore (the OS keychain through safeStorage in
+// the desktop app, a 0600 file for the CLI and `cairn ui`).
 import path from 'node:path';
 import type {
   ApiErrorShape,
@@ -16,6 +18,8 @@ import { FLEET_JOB_FORMAT, type FleetTrainJob, type StoredBlob } from '../../../
 import type { FleetSettingsRepo } from '../db/fleet-settings-repo.js';
 import type { RunSuccess } from '../db/runs-repo.js';
 import { CairnError, toApiError } from '../errors.js';
+import { splitUrlSecret } from '../secrets/secret-refs.js';
+import type { SecretStore } from '../secrets/secret-store.js';
 import type { EventBus } from '../events.js';
 import { readStoredFiles } from '../registry/stored-files.js';
 import { fetchArtifact } from './artifacts.js';
@@ -74,8 +78,14 @@ interface Connection {
   storeUrl: string;
 }
 
+/** The SecretStore's key for a remembered connection's queue password. */
+export const QUEUE_SECRET = 'fleet:queue';
+/** The SecretStore's key for a remembered S3 store's secret key. */
+export const STORE_SECRET = 'fleet:store';
+
 export interface FleetDeps {
   settings: FleetSettingsRepo;
+  secrets: SecretStore;
   events: EventBus;
   /** After each connect: the run queue takes in what the fleet trained while no host listened. */
   connected(): void;
@@ -96,7 +106,7 @@ export class Fleet implements FleetRoute {
 
   async connect(req: MethodArg<'fleet.connect'>): Promise<FleetStatus> {
     const address = parseQueueUrl(req.queue, req);
-    const store = await openStore(req.store);
+    const store = await openStore(req.store, req.storeSecret !== undefined ? { s3Secret: req.storeSecret } : {});
     await this.disconnect(false);
     this.setState('connecting', null);
     let client: FleetClient;
@@ -108,10 +118,15 @@ export class Fleet implements FleetRoute {
     }
     this.conn = { client, store, queue: maskQueueUrl(req.queue), storeUrl: req.store };
     if (req.remember) {
-      const keepsEnv = req.passwordEnv !== undefined && !/^rediss?:\/\/[^@/]*:[^@/]*@/.test(req.queue);
+      // A typed password (in the URL or beside it) wins over the variable, as parseQueueUrl takes it.
+      const typed = splitUrlSecret(req.queue).password ?? req.password;
+      if (typed !== undefined) await this.deps.secrets.set(QUEUE_SECRET, typed);
+      else await this.deps.secrets.delete(QUEUE_SECRET);
+      if (req.storeSecret !== undefined) await this.deps.secrets.set(STORE_SECRET, req.storeSecret);
+      else await this.deps.secrets.delete(STORE_SECRET);
       this.deps.settings.saveConnection(
         queueUrlWithoutPassword(req.queue),
-        keepsEnv ? (req.passwordEnv ?? null) : null,
+        typed === undefined ? (req.passwordEnv ?? null) : null,
         req.store,
       );
     }
@@ -127,8 +142,14 @@ export class Fleet implements FleetRoute {
   async reopen(): Promise<void> {
     const saved = this.deps.settings.get();
     if (!saved.queueUrl || !saved.store) return;
+    // A store another host sealed cannot be opened here: the connection is then tried without it,
+    // and Redis's refusal is what fleet.status tells.
+    const stored = await this.deps.secrets.get(QUEUE_SECRET).catch(() => undefined);
+    const storeSecret = await this.deps.secrets.get(STORE_SECRET).catch(() => undefined);
     await this.connect({
       queue: saved.queueUrl,
+      ...(stored !== undefined ? { password: stored } : {}),
+      ...(storeSecret !== undefined ? { storeSecret } : {}),
       ...(saved.passwordEnv ? { passwordEnv: saved.passwordEnv } : {}),
       store: saved.store,
       remember: false,
@@ -142,7 +163,11 @@ export class Fleet implements FleetRoute {
     if (this.watcher) clearInterval(this.watcher);
     this.watcher = undefined;
     if (conn) await conn.client.close();
-    if (forget) this.deps.settings.saveConnection(null, null, null);
+    if (forget) {
+      this.deps.settings.saveConnection(null, null, null);
+      await this.deps.secrets.delete(QUEUE_SECRET);
+      await this.deps.secrets.delete(STORE_SECRET);
+    }
     if (this.state !== 'disconnected' || conn) this.setState('disconnected', this.error);
     return this.status();
   }

@@ -16,6 +16,7 @@ export type Route =
   | { page: 'models'; model?: string; version?: number }
   | { page: 'endpoints'; endpointId?: string }
   | { page: 'monitoring'; model?: string }
+  | { page: 'settings' }
   | { page: 'about' };
 
 export type Page = Route['page'];
@@ -29,6 +30,7 @@ export const PAGES: readonly Page[] = [
   'models',
   'endpoints',
   'monitoring',
+  'settings',
   'about',
 ];
 
@@ -59,6 +61,7 @@ export function routeHash(route: Route): string {
     case 'monitoring':
       if (route.model) parts.push(route.model);
       break;
+    case 'settings':
     case 'about':
       break;
   }
@@ -101,6 +104,7 @@ export function parseRoute(hash: string): Route {
       return first ? { page, endpointId: first } : { page };
     case 'monitoring':
       return first ? { page, model: first } : { page };
+    case 'settings':
     case 'about':
       return { page };
     default:

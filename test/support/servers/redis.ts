@@ -47,9 +47,10 @@ function started(child: ChildProcess): Promise<void> {
 
 /**
  * Starts redis-server on loopback, and on the addresses in `alsoBind` (a test's own network, such
- * as the host end of a network namespace's link); `url` names loopback.
+ * as the host end of a network namespace's link); `url` names loopback, without `password` (which
+ * the server then requires).
  */
-export async function startRedis(options: { alsoBind?: string[] } = {}): Promise<TestRedis> {
+export async function startRedis(options: { alsoBind?: string[]; password?: string } = {}): Promise<TestRedis> {
   const bind = ['127.0.0.1', ...(options.alsoBind ?? [])].join(' ');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-redis-'));
   const port = await freePort();
@@ -75,6 +76,7 @@ export async function startRedis(options: { alsoBind?: string[] } = {}): Promise
         // BullMQ refuses a Redis that may evict its keys.
         '--maxmemory-policy',
         'noeviction',
+        ...(options.password !== undefined ? ['--requirepass', options.password] : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

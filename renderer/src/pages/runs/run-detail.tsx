@@ -43,6 +43,7 @@ import { RunAutoChoice } from './run-auto-choice.js';
 import { RunExplanation } from './run-explanation.js';
 import { CellPictures, ConfidentMistakes, useRunPictures } from './run-pictures.js';
 import { useLiveRun } from './use-live-run.js';
+import { placementLabel } from '../settings/compute-labels.js';
 import { TableHead } from '../../components/table-head.js';
 
 export interface RunDetailProps {
@@ -191,6 +192,7 @@ function RunHeader({ run }: { run: Run }) {
         <Fact label="Model" value={modelLabel(run)} />
         {boostingOf(run) && <Fact label="Trees" value={treesSummary(run)} />}
         <Fact label="Backend" value={run.backend ?? '–'} />
+        <Fact label="Trained on" value={placementLabel(run.ranOn)} testId="run-fact-place" />
         <Fact label="Started" value={run.startedAt ? formatDate(run.startedAt) : '–'} />
         <Fact
           label="Duration"

@@ -4,7 +4,7 @@
 // it is edited, so each problem shows beside its parameter before anything runs. Starting opens
 // the sweep's page.
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import type { DatasetDetail, ModelKindName } from '../../../../shared/api.js';
+import type { ComputeTarget, DatasetDetail, ModelKindName } from '../../../../shared/api.js';
 import { SWEEP_PARAMETERS, type SweepParameterName } from '../../../../shared/sweep/parameters.js';
 import { SweepStrategy, TrialStopping } from '../../../../shared/sweep/strategy.js';
 import { MODEL_KIND } from '../../../../shared/training-settings.js';
@@ -15,6 +15,7 @@ import { FormDialog } from '../../components/form-dialog.js';
 import { useAction } from '../../lib/use-action.js';
 import { Field } from '../train/form-fields.js';
 import { canBeTarget, suggestTarget } from '../train/target-suggestion.js';
+import { WhereField } from '../train/where-field.js';
 import {
   checkSweepForm,
   defaultSweepForm,
@@ -72,6 +73,8 @@ export function SweepDialog({ detail, initial, onClose, onStarted }: SweepDialog
     ),
   );
   const { busy: starting, error, run } = useAction();
+  /** Where the trials train when they should not follow the setting. */
+  const [where, setWhere] = useState<ComputeTarget | undefined>(undefined);
 
   const task = taskOf(columns, form.target);
   const checked = useMemo(
@@ -87,7 +90,7 @@ export function SweepDialog({ detail, initial, onClose, onStarted }: SweepDialog
     const request = checked.request;
     if (!request || starting) return;
     run(
-      () => client.call('sweeps.start', request),
+      () => client.call('sweeps.start', { ...request, ...(where ? { where } : {}) }),
       (sweep) => {
         ref.current?.close();
         onStarted(sweep.id);
@@ -195,6 +198,7 @@ export function SweepDialog({ detail, initial, onClose, onStarted }: SweepDialog
           />
         </Field>
         {textField('seed', 'Seed')}
+        <WhereField value={where} onChange={setWhere} testId="sweep-where" />
       </div>
 
       <fieldset className="sweep-space" data-testid="sweep-space">

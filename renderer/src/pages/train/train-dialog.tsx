@@ -2,7 +2,7 @@
 // defaults that train a good model in one click; features, the network, the optimiser, early
 // stopping and the split sit in an advanced panel. Starting queues a run and shows it.
 import { useMemo, useState } from 'react';
-import type { DatasetDetail, TaskName } from '../../../../shared/api.js';
+import type { ComputeTarget, DatasetDetail, TaskName } from '../../../../shared/api.js';
 import { formatCount } from '../../lib/format.js';
 import {
   BATCH_SIZE,
@@ -16,6 +16,7 @@ import {
 import { TrainDialogFrame, useTrainStart } from './dialog-frame.js';
 import { Field, ModelNameField, NumberField, SettingField, SplitFields, type FormBinding } from './form-fields.js';
 import { TreeFieldset } from './tree-fieldset.js';
+import { WhereField } from './where-field.js';
 import { canBeTarget, suggestTarget } from './target-suggestion.js';
 import {
   defaultForm,
@@ -45,6 +46,8 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
   const { columns, version, dataset } = detail;
   const suggestion = useMemo(() => suggestTarget(columns, version.rows), [columns, version.rows]);
   const [form, setForm] = useState<TrainForm>(() => defaultForm(columns, dataset.name, version.rows));
+  /** Where this run trains when it should not follow the setting. */
+  const [where, setWhere] = useState<ComputeTarget | undefined>(undefined);
   const errors = useMemo(() => validateForm(form, columns), [form, columns]);
   const train = useTrainStart(errors, onStarted);
   const { fieldError } = train;
@@ -94,7 +97,9 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
         </>
       }
       basicFields={['target', 'task', 'model']}
-      onSubmit={() => train.start(() => toRequest(form, columns, dataset.id, version.version))}
+      onSubmit={() =>
+        train.start(() => ({ ...toRequest(form, columns, dataset.id, version.version), ...(where ? { where } : {}) }))
+      }
       onClose={onClose}
     >
       <div className="train-basics">
@@ -152,6 +157,7 @@ export function TrainDialog({ detail, onClose, onStarted }: TrainDialogProps) {
           {fieldError('model')}
         </Field>
         <ModelNameField value={form.modelName} onChange={(v) => set('modelName', v)} />
+        <WhereField value={where} onChange={setWhere} testId="train-where" />
       </div>
 
       <details className="train-advanced" data-testid="train-advanced">

@@ -16,6 +16,7 @@ describe('hash routes', () => {
     [{ page: 'models', model: 'churn', version: 2 }, '#/models/churn/v2'],
     [{ page: 'endpoints', endpointId: 'ep_1' }, '#/endpoints/ep_1'],
     [{ page: 'monitoring', model: 'churn' }, '#/monitoring/churn'],
+    [{ page: 'settings' }, '#/settings'],
     [{ page: 'about' }, '#/about'],
   ];
 

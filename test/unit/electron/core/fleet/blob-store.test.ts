@@ -68,8 +68,8 @@ describe('the folder store', () => {
     }
   });
 
-  it('is a folder for now: s3:// and relative paths are refused with why', async () => {
-    await expect(openStore('s3://bucket/prefix')).rejects.toThrow(/not supported yet/);
+  it('is a folder or S3: other schemes and relative paths are refused with why', async () => {
+    await expect(openStore('ftp://host/prefix')).rejects.toThrow(/shared folder or s3/);
     await expect(openStore('relative/store')).rejects.toThrow(/absolute/);
     expect((await openStore(`file://${tmp.dir}/s`)).location).toBe(`${tmp.dir}/s`);
   });
