@@ -1,0 +1,12 @@
+import { startPostgres } from './test/support/servers/postgres.js';
+import { postgresKind } from './electron/core/sources/databases/postgres.js';
+import { mkdtempSync } from 'node:fs';
+const pg = await startPostgres();
+const N = Number(process.argv[2] ?? 1000000);
+const q = `SELECT g AS id, g * 0.5::float8 AS x1, (g % 1000)::int AS i1, md5(g::text) AS s1, 'c' || (g % 50) AS cat, (g % 2 = 0) AS flag, date '2020-01-01' + (g % 1500) AS day, timestamp '2020-01-01' + g * interval '1 second' AS ts, random() AS r, (g % 7)::numeric(10,2) AS price FROM generate_series(1, ${N}) g`;
+let peak = 0; const t = setInterval(() => peak = Math.max(peak, process.memoryUsage().rss), 50);
+const t0 = performance.now();
+const f = await postgresKind.fetch({ kind: 'postgres', url: pg.url, secret: pg.password, query: q }, { signal: new AbortController().signal, timeoutMs: 5000, tempDir: mkdtempSync('/tmp/sdb/f-') });
+console.log(f.rows, process.cpuUsage(), ((performance.now() - t0) / 1000).toFixed(1), 's', (peak / 2 ** 20).toFixed(0), 'MiB');
+clearInterval(t);
+await pg.stop();
