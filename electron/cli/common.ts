@@ -140,7 +140,7 @@ export async function printCall<M extends MethodName>(
 }
 
 /** The methods that take no argument and answer a list. */
-type ListMethod = 'datasets.list' | 'models.list' | 'pipelines.list' | 'sweeps.list';
+type ListMethod = 'datasets.list' | 'models.list' | 'pipelines.list' | 'sweeps.list' | 'sources.list';
 
 export interface ListCommand<M extends ListMethod> {
   method: M;
@@ -149,6 +149,8 @@ export interface ListCommand<M extends ListMethod> {
   empty: string;
   headers: string[];
   row: (item: MethodResult<M>[number]) => (string | number)[];
+  /** What --json prints, when not the list as it is. */
+  json?: (items: MethodResult<M>) => unknown;
 }
 
 /** Adds `<parent> list [--json]`: the method's list as JSON, or a table. */
@@ -158,7 +160,7 @@ export function addListCommand<M extends ListMethod>(program: Command, parent: C
   command.option('--json', 'print as JSON').action(async (o: { json?: boolean }) => {
     await withService(program, 'cli', async (s) => {
       const items = await s.invoke(list.method, {});
-      print(Boolean(o.json), items, () =>
+      print(Boolean(o.json), list.json ? list.json(items) : items, () =>
         items.length === 0 ? list.empty : table(list.headers, (items as MethodResult<M>[number][]).map(list.row)),
       );
     });

@@ -37,6 +37,7 @@ import { addMonitorCommands } from './monitor-command.js';
 import { CliExit, formatBytes, profileTable, progressBar, reportError, say, sayData, table, warn } from './output.js';
 import { addPipelineCommands } from './pipelines.js';
 import { addRunsListCommand } from './runs-command.js';
+import { addSourcesCommands } from './sources-command.js';
 import { addSweepCommands } from './sweep-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -360,6 +361,7 @@ export function buildProgram(): Command {
   addPipelineCommands(program);
   addMonitorCommands(program);
   addSweepCommands(program);
+  addSourcesCommands(program);
 
   const runs = program.command('runs').description('list and inspect training runs');
   addRunsListCommand(program, runs);
