@@ -1,0 +1,254 @@
+// "Add source": a kind, its fields, Test connection (ok or the error, inline), Preview (the first
+// rows with the source's column types), a schedule, then Import, which saves the source and makes
+// its first dataset version with a progress bar and Cancel, and opens the new dataset. Every
+// failure is shown beside its field or under the form, which keeps what was typed; an import that
+// fails or is cancelled removes the source it had just saved, so nothing is left half-made.
+import { useMemo, useRef, useState } from 'react';
+import { SOURCE_KINDS, type SourceDraft, type SourcePreview } from '../../../../shared/api.js';
+import { toApiError, type ApiError } from '../../api/api-error.js';
+import { useApp } from '../../app-context.js';
+import { ErrorPanel } from '../../components/error-panel.js';
+import { FormDialog } from '../../components/form-dialog.js';
+import { PreviewTable } from './preview-table.js';
+import { RefreshProgress } from './refresh-progress.js';
+import { ScheduleEditor } from './schedule-editor.js';
+import { FieldError, SourceFields } from './source-fields.js';
+import {
+  checkSourceForm,
+  emptySourceForm,
+  fieldOfError,
+  KIND_LABELS,
+  withKind,
+  type SourceField,
+  type SourceForm,
+} from './source-form.js';
+import { useRefreshProgress } from './use-refresh-progress.js';
+import '../../styles/train.css';
+import '../../styles/sources.css';
+
+interface AddSourceDialogProps {
+  onClose: () => void;
+  /** The first version was made: open it. */
+  onImported: (datasetId: string, version: number) => void;
+}
+
+const PREVIEW_ROWS = 20;
+
+export function AddSourceDialog({ onClose, onImported }: AddSourceDialogProps) {
+  const { client } = useApp();
+  const ref = useRef<HTMLDialogElement>(null);
+  const [form, setForm] = useState<SourceForm>(() => emptySourceForm());
+  // Field errors show once a button was pressed, not while the first field is being typed.
+  const [tried, setTried] = useState(false);
+  const [scheduleOk, setScheduleOk] = useState(true);
+  /** An engine error that names a field, shown beside it until that field changes. */
+  const [served, setServed] = useState<{ field: SourceField; message: string } | undefined>(undefined);
+  const [step, setStep] = useState<'test' | 'preview' | undefined>(undefined);
+  const [stepError, setStepError] = useState<{ title: string; error: ApiError } | undefined>(undefined);
+  const [tested, setTested] = useState<{ seconds: number } | undefined>(undefined);
+  const [rows, setRows] = useState<SourcePreview | undefined>(undefined);
+  const [importing, setImporting] = useState<string | undefined>(undefined);
+  const [cancelling, setCancelling] = useState(false);
+  const [importError, setImportError] = useState<ApiError | undefined>(undefined);
+  const progress = useRefreshProgress(importing);
+
+  const checked = useMemo(() => checkSourceForm(form), [form]);
+  const set = <K extends SourceField>(key: K, value: SourceForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    setServed((s) => (s?.field === key ? undefined : s));
+    // What was tested or previewed no longer says anything about the changed form.
+    if (key !== 'name' && key !== 'dataset' && key !== 'schedule') {
+      setTested(undefined);
+      setRows(undefined);
+    }
+  };
+  const errorOf = (field: SourceField): string | undefined =>
+    (served?.field === field ? served.message : undefined) ?? (tried ? checked.errors[field] : undefined);
+
+  /** An engine error beside its field when it names one; otherwise undefined, for a panel. */
+  const placed = (err: ApiError): boolean => {
+    const field = fieldOfError(form.kind, err.details?.field) ?? (err.code === 'conflict' ? 'name' : undefined);
+    if (field) setServed({ field, message: err.message });
+    return field !== undefined;
+  };
+
+  /** Test connection or Preview: the draft's call, its failure beside a field or in a panel. */
+  const check = <T,>(
+    which: 'test' | 'preview',
+    title: string,
+    call: (draft: SourceDraft) => Promise<T>,
+    done: (r: T) => void,
+  ) => {
+    setTried(true);
+    setStepError(undefined);
+    setServed(undefined);
+    const draft = checked.draft;
+    if (!draft || step) return;
+    setStep(which);
+    call(draft)
+      .then(done, (err: unknown) => {
+        const error = toApiError(err);
+        if (!placed(error)) setStepError({ title, error });
+      })
+      .finally(() => setStep(undefined));
+  };
+  const runTest = () => {
+    setTested(undefined);
+    check('test', 'The connection test failed', (draft) => client.call('sources.test', { draft }), setTested);
+  };
+  const runPreview = () =>
+    check(
+      'preview',
+      'Could not read a preview',
+      (draft) => client.call('sources.preview', { draft, limit: PREVIEW_ROWS }),
+      setRows,
+    );
+
+  const runImport = () => {
+    setTried(true);
+    const request = checked.request;
+    if (!request || !scheduleOk || importing) return;
+    setImportError(undefined);
+    setCancelling(false);
+    setImporting(request.name);
+    void (async () => {
+      let saved: string | undefined;
+      try {
+        saved = (await client.call('sources.add', { ...request, refresh: false })).name;
+        const result = await client.call('sources.refresh', { name: saved });
+        const source = await client.call('sources.get', { name: saved });
+        ref.current?.close();
+        if (source.datasetId) onImported(source.datasetId, result.version);
+      } catch (err) {
+        // The source was saved for this import only: without its first version it goes too.
+        if (saved) await client.call('sources.remove', { name: saved }).catch(() => undefined);
+        const error = toApiError(err);
+        if (!placed(error) || error.code === 'cancelled') setImportError(error);
+      } finally {
+        setImporting(undefined);
+      }
+    })();
+  };
+  const cancelImport = () => {
+    if (!importing) return;
+    setCancelling(true);
+    client.call('sources.cancelRefresh', { name: importing }).catch(() => setCancelling(false));
+  };
+
+  const busy = importing !== undefined;
+  return (
+    <FormDialog
+      dialogRef={ref}
+      className="train-dialog source-dialog"
+      testId="add-source-dialog"
+      title="Add a source"
+      subtitle="a database query, a file at a URL, or objects in S3, read into a dataset"
+      summary={
+        tried && !checked.request
+          ? 'Fix the marked fields to import.'
+          : `Import reads the whole result into a new dataset${form.schedule ? ', then refreshes it on the schedule' : ''}.`
+      }
+      busy={busy}
+      submitLabel="Import"
+      busyLabel="Importing…"
+      submitTestId="source-import"
+      submitDisabled={!scheduleOk}
+      onSubmit={runImport}
+      onClose={onClose}
+    >
+      <fieldset className="source-kinds" disabled={busy}>
+        <legend>Kind</legend>
+        <div role="radiogroup" aria-label="Source kind" className="source-kind-choices">
+          {SOURCE_KINDS.map((k) => (
+            <label key={k} className={form.kind === k ? 'selected' : undefined}>
+              <input
+                type="radio"
+                name="source-kind"
+                value={k}
+                data-testid={`source-kind-${k}`}
+                checked={form.kind === k}
+                onChange={() => {
+                  setForm((f) => withKind(f, k));
+                  setTested(undefined);
+                  setRows(undefined);
+                  setServed(undefined);
+                }}
+              />
+              {KIND_LABELS[k]}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="source-body" disabled={busy}>
+        <div className="source-grid">
+          <label className="field span-2">
+            <span className="field-label">Name</span>
+            <input
+              aria-label="Source name"
+              data-testid="source-name"
+              value={form.name}
+              placeholder="orders"
+              aria-invalid={errorOf('name') ? true : undefined}
+              onChange={(e) => set('name', e.target.value)}
+            />
+            <FieldError field="name" message={errorOf('name')} />
+          </label>
+          <label className="field span-2">
+            <span className="field-label">Dataset it feeds</span>
+            <input
+              aria-label="Dataset name"
+              data-testid="source-dataset"
+              value={form.dataset}
+              placeholder={form.name.trim() || 'the source’s name'}
+              onChange={(e) => set('dataset', e.target.value)}
+            />
+            <FieldError field="dataset" message={errorOf('dataset')} />
+          </label>
+        </div>
+        <SourceFields form={form} set={set} errorOf={errorOf} />
+        <div className="source-checks">
+          <button
+            type="button"
+            className="btn"
+            onClick={runTest}
+            disabled={step !== undefined}
+            data-testid="source-test"
+          >
+            {step === 'test' ? 'Testing…' : 'Test connection'}
+          </button>
+          <button
+            type="button"
+            className="btn"
+            onClick={runPreview}
+            disabled={step !== undefined}
+            data-testid="source-preview-open"
+          >
+            {step === 'preview' ? 'Reading…' : 'Preview'}
+          </button>
+          {tested && (
+            <span className="source-ok" role="status" data-testid="source-test-ok">
+              ✓ Connected in {tested.seconds.toFixed(2)} s
+            </span>
+          )}
+        </div>
+        {stepError && <ErrorPanel title={stepError.title} error={stepError.error} />}
+        {rows && <PreviewTable preview={rows} />}
+        <ScheduleEditor
+          value={form.schedule}
+          onChange={(cron) => set('schedule', cron)}
+          onValidity={setScheduleOk}
+          error={errorOf('schedule')}
+        />
+      </fieldset>
+      {busy && <RefreshProgress progress={progress} cancelling={cancelling} onCancel={cancelImport} />}
+      {importError && (
+        <ErrorPanel
+          title={importError.code === 'cancelled' ? 'The import was cancelled' : 'The import failed'}
+          error={importError}
+        >
+          <span className="small">Nothing was imported and the source was not kept; the form is as you left it.</span>
+        </ErrorPanel>
+      )}
+    </FormDialog>
+  );
+}

@@ -1,0 +1,210 @@
+// The fields of a source's form for its kind: where it reads (a database's host, port, database
+// and user; a SQLite file; a URL; an S3 bucket, key, endpoint and region), the password's place
+// and the query. Each bad field's message is shown beside it. Shared by "Add source" and the
+// source page's Edit; the password field is never pre-filled.
+import type { ReactNode } from 'react';
+import { QUERY_KINDS } from '../../../../shared/api.js';
+import { CheckField } from '../../components/check-field.js';
+import { hasSecret, secretLabel, type SourceField, type SourceForm } from './source-form.js';
+
+interface SourceFieldsProps {
+  form: SourceForm;
+  set: <K extends SourceField>(key: K, value: SourceForm[K]) => void;
+  /** The message to show beside a field, if any. */
+  errorOf: (field: SourceField) => string | undefined;
+  /** Editing a saved source: an empty password keeps the stored one. */
+  editing?: boolean;
+}
+
+export function SourceFields({ form, set, errorOf, editing }: SourceFieldsProps) {
+  const text = (
+    field: SourceField,
+    label: ReactNode,
+    props: { placeholder?: string; className?: string; mono?: boolean } = {},
+  ) => {
+    const error = errorOf(field);
+    return (
+      <label className={`field${props.className ? ` ${props.className}` : ''}`}>
+        <span className="field-label">{label}</span>
+        <input
+          aria-label={typeof label === 'string' ? label : field}
+          data-testid={`source-${field}`}
+          className={props.mono ? 'mono' : undefined}
+          value={String(form[field])}
+          placeholder={props.placeholder}
+          aria-invalid={error ? true : undefined}
+          spellCheck={false}
+          onChange={(e) => set(field, e.target.value as SourceForm[typeof field])}
+        />
+        <FieldError field={field} message={error} />
+      </label>
+    );
+  };
+
+  return (
+    <>
+      <div className="source-grid">
+        {(form.kind === 'postgres' || form.kind === 'mysql') && (
+          <>
+            {text('host', 'Host', { placeholder: 'db.example.com', className: 'span-2' })}
+            {text('port', 'Port')}
+            {text('database', 'Database')}
+            {text('user', 'User')}
+          </>
+        )}
+        {form.kind === 'sqlite' &&
+          text('path', 'SQLite file (a path on the machine running Cairn)', {
+            placeholder: '/data/shop.sqlite',
+            className: 'span-4',
+            mono: true,
+          })}
+        {form.kind === 'url' && (
+          <>
+            {text('url', 'URL of a CSV, Parquet or JSON file', {
+              placeholder: 'https://example.com/data.csv',
+              className: 'span-3',
+              mono: true,
+            })}
+            {text('maxMb', 'Largest download (MB)')}
+            <CheckField
+              className="check span-4"
+              testId="source-allowRedirects"
+              checked={form.allowRedirects}
+              onChange={(v) => set('allowRedirects', v)}
+            >
+              Follow a redirect to another host (same-host redirects are always followed)
+            </CheckField>
+          </>
+        )}
+        {form.kind === 's3' && (
+          <>
+            {text('bucket', 'Bucket')}
+            {text('key', 'Key or prefix', {
+              placeholder: 'exports/2026/ (a prefix reads every part)',
+              className: 'span-2',
+              mono: true,
+            })}
+            {text('maxMb', 'Largest download (MB)')}
+            {text('endpoint', 'Endpoint (empty for AWS)', {
+              placeholder: 'http://127.0.0.1:9000',
+              className: 'span-2',
+              mono: true,
+            })}
+            {text('region', 'Region', { placeholder: 'us-east-1' })}
+            {text('accessKeyId', 'Access key id', { mono: true })}
+          </>
+        )}
+      </div>
+      {hasSecret(form.kind) && <SecretFields form={form} set={set} errorOf={errorOf} editing={editing} />}
+      {QUERY_KINDS.includes(form.kind) && (
+        <label className="field source-query">
+          <span className="field-label">Query (its result becomes the dataset; run read-only)</span>
+          <textarea
+            aria-label="Query"
+            data-testid="source-query"
+            className="mono"
+            rows={4}
+            value={form.query}
+            placeholder="SELECT * FROM orders"
+            aria-invalid={errorOf('query') ? true : undefined}
+            spellCheck={false}
+            onChange={(e) => set('query', e.target.value)}
+          />
+          <FieldError field="query" message={errorOf('query')} />
+        </label>
+      )}
+    </>
+  );
+}
+
+/** The password's place: none, typed (stored, never shown again), or an environment variable's name. */
+function SecretFields({ form, set, errorOf, editing }: SourceFieldsProps) {
+  const label = secretLabel(form.kind);
+  return (
+    <fieldset className="source-secret" data-testid="source-secret">
+      <legend>{label}</legend>
+      <div className="source-secret-modes" role="radiogroup" aria-label={`${label} from`}>
+        <label>
+          <input
+            type="radio"
+            name="password-mode"
+            value="store"
+            data-testid="password-mode-store"
+            checked={form.passwordMode === 'store'}
+            onChange={() => set('passwordMode', 'store')}
+          />
+          Store it{' '}
+          {editing
+            ? '(type a new one, or leave empty to keep the stored one)'
+            : '(in the app’s secret store, never in app.db)'}
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="password-mode"
+            value="env"
+            data-testid="password-mode-env"
+            checked={form.passwordMode === 'env'}
+            onChange={() => set('passwordMode', 'env')}
+          />
+          Read it from an environment variable
+        </label>
+        {form.kind === 's3' && (
+          <label>
+            <input
+              type="radio"
+              name="password-mode"
+              value="none"
+              data-testid="password-mode-none"
+              checked={form.passwordMode === 'none'}
+              onChange={() => set('passwordMode', 'none')}
+            />
+            None (a public bucket)
+          </label>
+        )}
+      </div>
+      {form.passwordMode === 'store' && (
+        <label className="field">
+          <span className="field-label">{label}</span>
+          <input
+            type="password"
+            autoComplete="new-password"
+            aria-label={label}
+            data-testid="source-password"
+            value={form.password}
+            placeholder={editing ? 'unchanged' : undefined}
+            aria-invalid={errorOf('password') ? true : undefined}
+            onChange={(e) => set('password', e.target.value)}
+          />
+          <FieldError field="password" message={errorOf('password')} />
+        </label>
+      )}
+      {form.passwordMode === 'env' && (
+        <label className="field">
+          <span className="field-label">
+            Variable name (read when the source is used, by the app, `cairn ui` or the CLI)
+          </span>
+          <input
+            aria-label="Environment variable"
+            data-testid="source-passwordEnv"
+            className="mono"
+            value={form.passwordEnv}
+            placeholder="PGPASSWORD"
+            aria-invalid={errorOf('passwordEnv') ? true : undefined}
+            onChange={(e) => set('passwordEnv', e.target.value)}
+          />
+          <FieldError field="passwordEnv" message={errorOf('passwordEnv')} />
+        </label>
+      )}
+    </fieldset>
+  );
+}
+
+export function FieldError({ field, message }: { field: SourceField; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <span className="field-error" role="alert" data-testid={`source-error-${field}`}>
+      {message}
+    </span>
+  );
+}
