@@ -695,6 +695,17 @@ export class CairnService {
       connect: () => this.ownConnection(),
       findDataset: (ref, version) => quietly(() => resolved(this.resolveVersion(ref, version))),
       sourceFile: (ref, baseDir) => this.files.pipelineFile(ref, baseDir),
+      sourceDataset: (name) => quietly(() => this.sources.find(name).dataset),
+      refreshSource: async (name, signal) => {
+        signal.throwIfAborted();
+        const cancel = () => void this.sources.cancel(name);
+        signal.addEventListener('abort', cancel);
+        try {
+          await this.sources.refreshOrJoin(name, 'pipeline');
+        } finally {
+          signal.removeEventListener('abort', cancel);
+        }
+      },
       importFile: async (file, name, pipeline) => {
         const r = await this.imports.run(
           { path: file, name, badRows: 'fail', removeSourceAfter: false },

@@ -43,6 +43,13 @@ export interface PipelineHost {
    * With `pipeline`, the table is that pipeline's (kept out of the user's list, traced to its source).
    */
   importFile(file: string, name: string, pipeline?: PipelineTable): Promise<ResolvedDataset>;
+  /** The dataset a saved source feeds, by the source's name; undefined when there is no such source. */
+  sourceDataset(name: string): string | undefined;
+  /**
+   * Refreshes a source (as `sources.refresh` does, recorded as a pipeline's refresh); joins a refresh
+   * of it already under way. Aborting cancels it. Fails with the refresh's error.
+   */
+  refreshSource(name: string, signal: AbortSignal): Promise<void>;
   /** Queues a training run and waits for its end; fails with the run's error. */
   train(
     req: MethodArg<'runs.start'>,

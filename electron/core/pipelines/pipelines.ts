@@ -120,6 +120,24 @@ export class Pipelines {
       const version = node.params.version as number | undefined;
       // A file resolves against the pipeline file's folder at run time: nothing to check here.
       if (looksLikePath(ref)) continue;
+      const source = typeof node.params.source === 'string' ? node.params.source.trim() : '';
+      if (source) {
+        const feeds = this.o.host.sourceDataset(source);
+        if (feeds === undefined) {
+          issues.push({ nodeId: node.id, field: 'source', message: `no source named "${source}"` });
+          continue;
+        }
+        if (feeds.toLowerCase() !== ref.toLowerCase()) {
+          issues.push({
+            nodeId: node.id,
+            field: 'source',
+            message: `source "${source}" feeds dataset "${feeds}", not "${ref}"`,
+          });
+          continue;
+        }
+        // Its first refresh, when the pipeline runs, makes the dataset.
+        if (node.params.refresh !== 'latest' && !this.o.host.findDataset(ref)) continue;
+      }
       if (!this.o.host.findDataset(ref))
         issues.push({ nodeId: node.id, field: 'dataset', message: `no dataset named "${ref}"` });
       else if (version !== undefined && !this.o.host.findDataset(ref, version))

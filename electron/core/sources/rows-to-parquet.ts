@@ -8,7 +8,7 @@
 // ~0.3 µs per double, ~1 µs per string, so 30-100 s for 10M rows x 10 columns), while building a CSV
 // line is plain string work and DuckDB's CSV reader parses and casts a whole part in vectorised C++.
 // Casting in DuckDB also means a value is parsed once, by one parser, whatever the kind.
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdtemp, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, memoryLimitFor, openDuck } from '../datasets/duck.js';
@@ -62,8 +62,7 @@ export async function rowsToParquet(
   options: RowsToParquetOptions,
 ): Promise<WrittenRows> {
   const { columns, renamed } = uniqueNames(sourceColumns);
-  const staging = path.join(options.tempDir, `rows-${process.pid}-${Date.now()}`);
-  await mkdir(staging, { recursive: true });
+  const staging = await mkdtemp(path.join(options.tempDir, 'rows-'));
   const { instance, conn } = await openDuck({
     tempDir: path.join(staging, 'spill'),
     memoryLimit: memoryLimitFor(columns.length),
@@ -148,12 +147,22 @@ class CsvPart {
   }
 
   async write(batch: RowBatch): Promise<void> {
+    // One string appended to, strings (most values) quoted inline: about 2.5x faster than a
+    // function call and a line string per value, which was most of a fetch's own CPU time.
     let text = '';
     for (const row of batch) {
-      let line = '';
-      for (let i = 0; i < row.length; i++) line += (i > 0 ? ',' : '') + csvField(row[i]);
-      if (line.length > this.longestLine) this.longestLine = line.length;
-      text += `${line}\n`;
+      const start = text.length;
+      for (let i = 0; i < row.length; i++) {
+        if (i > 0) text += ',';
+        const value = row[i];
+        if (typeof value === 'string') {
+          text += value.indexOf('"') === -1 ? '"' + value + '"' : '"' + value.replaceAll('"', '""') + '"';
+        } else {
+          text += csvField(value);
+        }
+      }
+      text += '\n';
+      if (text.length - start > this.longestLine) this.longestLine = text.length - start;
     }
     const buffer = Buffer.from(text);
     this.bytes += buffer.byteLength;

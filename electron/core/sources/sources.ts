@@ -200,6 +200,13 @@ export class Sources {
     await Promise.allSettled(all.map((r) => r.done));
   }
 
+  /** A refresh now, or the one under way when there is one (a pipeline's step waits for a scheduled refresh). */
+  async refreshOrJoin(name: string, trigger: RefreshTrigger): Promise<void> {
+    const running = this.running.get(this.find(name).id);
+    if (running) await running.done;
+    else await this.refresh(name, trigger);
+  }
+
   /** Reads the source now into its dataset; conflict while a refresh of it runs. */
   async refresh(name: string, trigger: RefreshTrigger): Promise<SourceRefreshResult> {
     const s = this.find(name);

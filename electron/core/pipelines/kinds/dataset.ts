@@ -16,8 +16,27 @@ export function looksLikePath(ref: string): boolean {
   return ref.includes('/') || ref.includes('\\') || FILE_EXTENSIONS.test(ref);
 }
 
+/**
+ * With a source: checks it feeds the node's dataset and refreshes it (unless the node says to use
+ * the latest version), so the dataset read below is what the source holds now.
+ */
+async function refreshNamedSource(env: RunEnv, p: NodeParams['dataset'], signal: AbortSignal): Promise<void> {
+  const name = p.source?.trim();
+  if (!name) return;
+  const feeds = env.host.sourceDataset(name);
+  if (feeds === undefined) throw paramError('source', `no source named "${name}" (add it first: cairn sources add)`);
+  if (feeds.toLowerCase() !== p.dataset.trim().toLowerCase())
+    throw paramError('source', `source "${name}" feeds dataset "${feeds}", not "${p.dataset.trim()}"`);
+  if (p.refresh !== 'latest') await env.host.refreshSource(name, signal);
+}
+
 /** The dataset version a source node reads, importing its file when it names one. */
-export async function resolveSource(env: RunEnv, p: NodeParams['dataset']): Promise<ResolvedDataset> {
+export async function resolveSource(
+  env: RunEnv,
+  p: NodeParams['dataset'],
+  signal: AbortSignal = new AbortController().signal,
+): Promise<ResolvedDataset> {
+  await refreshNamedSource(env, p, signal);
   const ref = p.dataset.trim();
   if (looksLikePath(ref)) {
     let file: string;
@@ -42,8 +61,8 @@ export function datasetKind(env: RunEnv): KindRunner {
   return {
     // 2: a picture dataset's port says so.
     version: 2,
-    async identity(node) {
-      const resolved = await resolveSource(env, node.params as unknown as NodeParams['dataset']);
+    async identity(node, signal) {
+      const resolved = await resolveSource(env, node.params as unknown as NodeParams['dataset'], signal);
       return { key: resolved.contentHash, value: resolved };
     },
     async run(ctx) {

@@ -3,10 +3,9 @@
 // whatever the result's size. The session is READ ONLY (a source never changes the database; one
 // statement per query, mysql2's default) and its time_zone is UTC, so a TIMESTAMP column is read
 // and stored as a UTC instant; DATETIME, which has no zone, is stored as written.
-import path from 'node:path';
 import mysql, { type FieldPacket, type QueryError } from 'mysql2';
 import { CairnError } from '../../errors.js';
-import { readCancelled, rowsToParquet, type OutputColumn, type RowBatch } from '../rows-to-parquet.js';
+import { readCancelled, type OutputColumn, type RowBatch } from '../rows-to-parquet.js';
 import type {
   FetchedFile,
   FetchOptions,
@@ -15,7 +14,16 @@ import type {
   SourcePreview,
   SourceTarget,
 } from '../source-kind.js';
-import { BATCH_ROWS, parseDatabaseUrl, previewOf, reachError, withDeadline, withoutSecrets } from './reach.js';
+import {
+  BATCH_ROWS,
+  fetchedParquet,
+  parseDatabaseUrl,
+  previewOf,
+  queryOf,
+  reachError,
+  withDeadline,
+  withoutSecrets,
+} from './reach.js';
 
 /** MySQL's column type codes (mysql2's constants/types), with the name shown and how each is stored. */
 const TYPES: Record<number, [string, string, string?]> = {
@@ -88,17 +96,10 @@ export const mysqlKind: SourceKind = {
   },
 
   async fetch(target, options: FetchOptions): Promise<FetchedFile> {
-    const file = path.join(options.tempDir, 'mysql.parquet');
     return withConnection(target, options, async (conn, query) => {
       const stream = streamRows(conn, query, BATCH_ROWS);
       const columns = (await stream.fields).map(outputColumn);
-      const written = await rowsToParquet(columns, stream.batches, {
-        path: file,
-        tempDir: options.tempDir,
-        signal: options.signal,
-        onProgress: (rows) => options.onProgress?.({ rows }),
-      });
-      return { path: file, format: 'parquet', rows: written.rows, notes: written.notes };
+      return fetchedParquet('mysql', columns, stream.batches, options);
     });
   },
 };
@@ -109,8 +110,7 @@ async function withConnection<T>(
   work: (conn: mysql.Connection, query: string) => Promise<T>,
 ): Promise<T> {
   const address = parseDatabaseUrl(target.url, ['mysql', 'mariadb'], 3306);
-  const query = target.query?.trim().replace(/;+\s*$/, '');
-  if (!query) throw new CairnError('invalid_argument', 'A MySQL source needs a query');
+  const query = queryOf(target, 'MySQL');
   const secret = target.secret ?? address.password;
   const where = `MySQL at ${address.host}:${address.port}`;
   if (options.signal.aborted) throw readCancelled();
@@ -270,9 +270,12 @@ function outputColumn(field: FieldPacket): OutputColumn {
 /** A driver or server failure as the seam's CairnError, with the server's own words and no secret. */
 function mysqlError(err: unknown, where: string, secret: string | undefined, timeoutMs: number): CairnError {
   if (err instanceof CairnError) return err;
-  const reach = reachError(err, where, timeoutMs);
-  if (reach) return reach;
   const e = err as { errno?: number; sqlState?: string; code?: string; message?: string };
+  // The server's own errors carry a SQLSTATE (and may well say "timeout": a lock wait).
+  if (!e.sqlState) {
+    const reach = reachError(err, where, timeoutMs);
+    if (reach) return reach;
+  }
   const message = `MySQL: ${withoutSecrets(e.message ?? String(err), secret)}`;
   const details = { errno: e.errno, sqlState: e.sqlState };
   if (e.code === 'PROTOCOL_CONNECTION_LOST') {

@@ -8,7 +8,7 @@
 // stored as written.
 import pg from 'pg';
 import { CairnError } from '../../errors.js';
-import { readCancelled, rowsToParquet, type OutputColumn, type RowBatch } from '../rows-to-parquet.js';
+import { readCancelled, type OutputColumn, type RowBatch } from '../rows-to-parquet.js';
 import type {
   FetchOptions,
   FetchedFile,
@@ -17,8 +17,16 @@ import type {
   SourcePreview,
   SourceTarget,
 } from '../source-kind.js';
-import path from 'node:path';
-import { BATCH_ROWS, parseDatabaseUrl, previewOf, reachError, withDeadline, withoutSecrets } from './reach.js';
+import {
+  BATCH_ROWS,
+  fetchedParquet,
+  parseDatabaseUrl,
+  previewOf,
+  queryOf,
+  reachError,
+  withDeadline,
+  withoutSecrets,
+} from './reach.js';
 
 const CURSOR = 'cairn_source';
 /** Every value as the text PostgreSQL sends: DuckDB parses it once, exactly (bigints, numerics). */
@@ -75,7 +83,6 @@ export const postgresKind: SourceKind = {
   },
 
   async fetch(target, options: FetchOptions): Promise<FetchedFile> {
-    const file = path.join(options.tempDir, 'postgres.parquet');
     return withCursor(target, options, async (session) => {
       const first = await fetchBatch(session, BATCH_ROWS);
       const columns = await outputColumns(session, first.fields);
@@ -91,13 +98,7 @@ export const postgresKind: SourceKind = {
           batch = await next;
         }
       }
-      const written = await rowsToParquet(columns, batches(), {
-        path: file,
-        tempDir: options.tempDir,
-        signal: options.signal,
-        onProgress: (rows) => options.onProgress?.({ rows }),
-      });
-      return { path: file, format: 'parquet', rows: written.rows, notes: written.notes };
+      return fetchedParquet('postgres', columns, batches(), options);
     });
   },
 };
@@ -112,8 +113,7 @@ async function withCursor<T>(
   work: (session: Session) => Promise<T>,
 ): Promise<T> {
   const address = parseDatabaseUrl(target.url, ['postgres', 'postgresql'], 5432);
-  const query = target.query?.trim().replace(/;+\s*$/, '');
-  if (!query) throw new CairnError('invalid_argument', 'A PostgreSQL source needs a query');
+  const query = queryOf(target, 'PostgreSQL');
   const secret = target.secret ?? address.password;
   const where = `PostgreSQL at ${address.host}:${address.port}`;
   if (options.signal.aborted) throw readCancelled();
@@ -235,8 +235,11 @@ function storageOf(name: string, oid: number, typmod: number): OutputColumn {
 /** A driver or server failure as the seam's CairnError, with PostgreSQL's own words and no secret. */
 function postgresError(err: unknown, session: Session, timeoutMs: number): CairnError {
   if (err instanceof CairnError) return err;
-  const reach = reachError(err, session.where, timeoutMs);
-  if (reach) return reach;
+  // The server's own errors carry a SQLSTATE (and may well say "timeout": a statement_timeout).
+  if (!(err instanceof pg.DatabaseError)) {
+    const reach = reachError(err, session.where, timeoutMs);
+    if (reach) return reach;
+  }
   const message = `PostgreSQL: ${withoutSecrets(err instanceof Error ? err.message : String(err), session.secret)}`;
   const sqlstate = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : '';
   const details = { sqlstate };

@@ -2,8 +2,9 @@
 // connection URL, network failures as 'unreachable' or 'timeout', the secret kept out of every
 // message, and the first rows shaped for a preview.
 import { CairnError } from '../../errors.js';
-import type { SourcePreview } from '../source-kind.js';
-import { bytesAsText, type OutputColumn } from '../rows-to-parquet.js';
+import path from 'node:path';
+import { bytesAsText, rowsToParquet, type OutputColumn, type RowBatch } from '../rows-to-parquet.js';
+import type { FetchedFile, FetchOptions, SourcePreview, SourceTarget } from '../source-kind.js';
 
 /** Rows per batch read from a server and written to the staging file. */
 export const BATCH_ROWS = 10_000;
@@ -40,6 +41,30 @@ export function parseDatabaseUrl(url: string, schemes: string[], defaultPort: nu
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (database) address.database = database;
   return address;
+}
+
+/** The target's query without trailing semicolons; a database source must have one. */
+export function queryOf(target: SourceTarget, database: string): string {
+  const query = target.query?.trim().replace(/;+\s*$/, '');
+  if (!query) throw new CairnError('invalid_argument', `A ${database} source needs a query`);
+  return query;
+}
+
+/** A fetch's rows written as `<name>.parquet` in the fetch's temp folder, progress in rows. */
+export async function fetchedParquet(
+  name: string,
+  columns: OutputColumn[],
+  batches: AsyncIterable<RowBatch>,
+  options: FetchOptions,
+): Promise<FetchedFile> {
+  const file = path.join(options.tempDir, `${name}.parquet`);
+  const written = await rowsToParquet(columns, batches, {
+    path: file,
+    tempDir: options.tempDir,
+    signal: options.signal,
+    onProgress: (rows) => options.onProgress?.({ rows }),
+  });
+  return { path: file, format: 'parquet', rows: written.rows, notes: written.notes };
 }
 
 /** `message` with every occurrence of the secrets replaced by ***: drivers may echo what they were given. */

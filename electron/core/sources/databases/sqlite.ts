@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { CairnError } from '../../errors.js';
-import { rowsToParquet, type OutputColumn, type RowBatch } from '../rows-to-parquet.js';
+import type { OutputColumn, RowBatch } from '../rows-to-parquet.js';
 import type {
   FetchedFile,
   FetchOptions,
@@ -17,7 +17,7 @@ import type {
   SourcePreview,
   SourceTarget,
 } from '../source-kind.js';
-import { BATCH_ROWS, previewOf } from './reach.js';
+import { BATCH_ROWS, fetchedParquet, previewOf, queryOf } from './reach.js';
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -41,8 +41,7 @@ export const sqliteKind: SourceKind = {
   },
 
   async fetch(target, options: FetchOptions): Promise<FetchedFile> {
-    const file = path.join(options.tempDir, 'sqlite.parquet');
-    const written = await withStatement(target, options, async (statement, db, query) => {
+    return withStatement(target, options, async (statement, db, query) => {
       // Before the rows: while they are being iterated the connection can run nothing else.
       const columns = outputColumns(db, statement, query);
       // Batches are taken from SQLite synchronously; writing each yields to the event loop. The
@@ -63,14 +62,8 @@ export const sqliteKind: SourceKind = {
           rows.return?.();
         }
       }
-      return rowsToParquet(columns, batches(), {
-        path: file,
-        tempDir: options.tempDir,
-        signal: options.signal,
-        onProgress: (n) => options.onProgress?.({ rows: n }),
-      });
+      return fetchedParquet('sqlite', columns, batches(), options);
     });
-    return { path: file, format: 'parquet', rows: written.rows, notes: written.notes };
   },
 };
 
@@ -81,8 +74,7 @@ async function withStatement<T>(
   work: (statement: Database.Statement, db: Database.Database, query: string) => T | Promise<T>,
 ): Promise<T> {
   const file = target.url.startsWith('file:') ? fileURLToPath(target.url) : target.url;
-  const query = target.query?.trim().replace(/;+\s*$/, '');
-  if (!query) throw new CairnError('invalid_argument', 'A SQLite source needs a query');
+  const query = queryOf(target, 'SQLite');
   await assertSqliteFile(file);
   let db: Database.Database;
   try {
