@@ -3,7 +3,7 @@
 // The chosen dataset and version are the route's (#/datasets/<id>/v<n>, a source's #/sources/<id>);
 // the app opens each finished import there.
 import { useEffect, useState } from 'react';
-import type { Dataset, Source } from '../../../../shared/api.js';
+import type { Dataset } from '../../../../shared/api.js';
 import { useApp, useStartImports } from '../../app-context.js';
 import { ErrorPanel } from '../../components/error-panel.js';
 import { FileButton } from '../../components/file-button.js';
@@ -17,6 +17,7 @@ import { ImportTasks } from './import-tasks.js';
 import { AddSourceDialog } from '../sources/add-source-dialog.js';
 import { SourceList } from '../sources/source-list.js';
 import { SourceView } from '../sources/source-view.js';
+import { useSources } from '../sources/use-sources.js';
 
 export interface Selection {
   datasetId: string;
@@ -28,7 +29,7 @@ export function DatasetsPage({ route, importedTick }: { route: RouteOf<'datasets
   const { client } = useApp();
   const startImports = useStartImports();
   const list = useAsync<Dataset[]>(() => client.call('datasets.list', {}), [importedTick]);
-  const sources = useAsync<Source[]>(() => client.call('sources.list', {}), [client]);
+  const sources = useSources();
   const [adding, setAdding] = useState(false);
   const selection: Selection | undefined = route.datasetId
     ? { datasetId: route.datasetId, ...(route.version === undefined ? {} : { version: route.version }) }
@@ -48,14 +49,7 @@ export function DatasetsPage({ route, importedTick }: { route: RouteOf<'datasets
     };
   }, [reloadList, reloadSources]);
   // A source added, changed or refreshed (by hand, a schedule or a pipeline) may have made a version.
-  useEffect(
-    () =>
-      client.on('source.changed', () => {
-        reloadSources();
-        reloadList();
-      }),
-    [client, reloadList, reloadSources],
-  );
+  useEffect(() => client.on('source.changed', reloadList), [client, reloadList]);
 
   // With nothing chosen, show the most recently changed dataset rather than a blank pane.
   const datasets = list.data ?? [];

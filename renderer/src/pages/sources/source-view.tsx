@@ -263,7 +263,7 @@ function RefreshHistory({ history }: { history: readonly SourceRefresh[] }) {
             />
             <tbody>
               {history.map((r) => (
-                <tr key={r.id} data-testid="source-refresh-row" data-status={r.status}>
+                <tr key={r.id} data-testid="source-refresh-row" data-status={r.status} data-trigger={r.trigger}>
                   <td>{formatDate(r.startedAt)}</td>
                   <td>{TRIGGER_LABEL[r.trigger]}</td>
                   <td>
