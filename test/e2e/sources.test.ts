@@ -132,6 +132,18 @@ describe.skipIf(!canRun)('data sources in the browser UI', () => {
     expect(await history()).toEqual(['manual unchanged', 'manual changed', 'manual changed']);
     await page.getByTestId('source-rows-chart').waitFor();
 
+    // A refresh that fails: the database's message in the history and beside the button; the dataset unchanged.
+    await pg.sql('ALTER TABLE orders RENAME TO orders_gone');
+    await page.getByTestId('source-refresh').click();
+    await page.locator('[data-testid="source-view"][data-refreshes="4"][data-refreshing="false"]').waitFor();
+    expect(await history()).toEqual(['manual failed', 'manual unchanged', 'manual changed', 'manual changed']);
+    expect(await page.getByTestId('source-refresh-row').first().textContent()).toMatch(
+      /relation "orders" does not exist/,
+    );
+    await page.getByTestId('error-panel').waitFor();
+    await atBothWidths(page, (w) => shot(page, `source-page-failed-${w}`));
+    await pg.sql('ALTER TABLE orders_gone RENAME TO orders');
+
     // A schedule every two seconds (croner's seconds field): a refresh by the schedule joins the history.
     await page.getByTestId('source-edit').click();
     const edit = page.getByTestId('edit-source-dialog');
@@ -174,5 +186,33 @@ describe.skipIf(!canRun)('data sources in the browser UI', () => {
       versionCount: number;
     }[];
     expect(datasets).toEqual([expect.objectContaining({ name: 'orders', versionCount: 2 })]);
+  });
+
+  it('cancels an import under way: nothing is kept and the form stays as typed', async () => {
+    // A query the server takes a minute over: the import is still reading when Cancel is pressed.
+    const slow = 'SELECT n FROM generate_series(1, 3) n, pg_sleep(60)';
+    await page.getByTestId('source-add').click();
+    await page.getByTestId('add-source-dialog').waitFor();
+    await page.getByTestId('source-name').fill('slow');
+    await page.getByTestId('source-host').fill(pg.host);
+    await page.getByTestId('source-port').fill(String(pg.port));
+    await page.getByTestId('source-database').fill(pg.database);
+    await page.getByTestId('source-user').fill(pg.user);
+    await page.getByTestId('source-password').fill(pg.password);
+    await page.getByTestId('source-query').fill(slow);
+    await page.getByTestId('source-import').click();
+    await page.getByTestId('refresh-progress').waitFor();
+    expect(await page.getByTestId('source-import').isDisabled()).toBe(true);
+    await atBothWidths(page, (w) => shot(page, `source-add-importing-${w}`));
+    await page.getByTestId('refresh-cancel').click();
+    const cancelled = page.locator(
+      '[data-testid="add-source-dialog"] [data-testid="error-panel"][data-code="cancelled"]',
+    );
+    await cancelled.waitFor({ timeout: 30_000 });
+    await page.getByTestId('refresh-progress').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('source-query').inputValue()).toBe(slow);
+    expect(await page.getByTestId('source-name').inputValue()).toBe('slow');
+    expect(JSON.parse(await cliOk(ui, 'sources', 'list', '--json'))).toEqual([]);
+    expect(JSON.parse(await cliOk(ui, 'datasets', 'list', '--json'))).toEqual([]);
   });
 });

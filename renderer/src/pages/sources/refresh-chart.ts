@@ -6,15 +6,21 @@ import type { ChartOption } from '../../components/chart.js';
 import { AXIS, axisLabel, ERROR_RED, GRID_LINE, SERIES_COLORS, TEXT } from '../../components/chart-theme.js';
 import { formatCount, formatDate } from '../../lib/format.js';
 
+/** When a refresh started, to the second: refreshes by hand or on a fast schedule share a minute. */
+export function refreshTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${formatDate(iso)}:${String(d.getSeconds()).padStart(2, '0')}`;
+}
+
 /** The history oldest first, as the chart reads it left to right. */
 export function refreshChartOption(history: readonly SourceRefresh[]): ChartOption {
   const ordered = [...history].filter((r) => r.status !== 'running').reverse();
-  const labels = ordered.map((r) => formatDate(r.startedAt));
+  const labels = ordered.map((r) => refreshTime(r.startedAt));
   const bar = (pick: (r: SourceRefresh) => boolean) => ordered.map((r) => (pick(r) && r.rows !== null ? r.rows : null));
   return {
     animation: false,
-    grid: { left: 64, right: 16, top: 30, bottom: 40 },
-    legend: { top: 0, left: 0, textStyle: { color: TEXT, fontSize: 11 }, itemHeight: 8 },
+    grid: { left: 64, right: 16, top: 40, bottom: 30 },
+    legend: { top: 0, right: 0, textStyle: { color: TEXT, fontSize: 11 }, itemHeight: 8 },
     tooltip: {
       trigger: 'axis',
       valueFormatter: (v: unknown) => (typeof v === 'number' ? formatCount(v) : '—'),

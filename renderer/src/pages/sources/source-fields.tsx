@@ -46,7 +46,7 @@ export function SourceFields({ form, set, errorOf, editing }: SourceFieldsProps)
       <div className="source-grid">
         {(form.kind === 'postgres' || form.kind === 'mysql') && (
           <>
-            {text('host', 'Host', { placeholder: 'db.example.com', className: 'span-2' })}
+            {text('host', 'Host', { placeholder: 'db.example.com' })}
             {text('port', 'Port')}
             {text('database', 'Database')}
             {text('user', 'User')}

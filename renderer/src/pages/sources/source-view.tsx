@@ -16,7 +16,7 @@ import { navigate } from '../../lib/hash-route.js';
 import { useAsync } from '../../lib/use-async.js';
 import { EditSourceDialog } from './edit-source-dialog.js';
 import { RefreshProgress } from './refresh-progress.js';
-import { refreshChartOption } from './refresh-chart.js';
+import { refreshChartOption, refreshTime } from './refresh-chart.js';
 import { describePreset, presetOf } from './schedule-presets.js';
 import { KIND_LABELS, maskedUrl, secretWhere } from './source-form.js';
 import { useRefreshProgress } from './use-refresh-progress.js';
@@ -264,7 +264,7 @@ function RefreshHistory({ history }: { history: readonly SourceRefresh[] }) {
             <tbody>
               {history.map((r) => (
                 <tr key={r.id} data-testid="source-refresh-row" data-status={r.status} data-trigger={r.trigger}>
-                  <td>{formatDate(r.startedAt)}</td>
+                  <td>{refreshTime(r.startedAt)}</td>
                   <td>{TRIGGER_LABEL[r.trigger]}</td>
                   <td>
                     <span className={`run-status ${STATUS_CLASS[r.status]}`}>{STATUS_LABEL[r.status]}</span>
