@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../support/servers/postgres.js';
+import { seriousViolations } from './support/axe.js';
 import { atBothWidths, canRun, cliOk, shot, type CairnUi, useAppPerTest } from './support/cairn-ui.js';
 
 let ui: CairnUi;
@@ -97,6 +98,7 @@ describe.skipIf(!canRun)('data sources in the browser UI', () => {
     await expect.poll(() => page.getByTestId('schedule-next-time').count()).toBe(3);
     expect(await page.getByTestId('schedule-next-time').first().textContent()).toMatch(/\d{4}-\d\d-\d\d 06:30$/);
     await atBothWidths(page, (w) => shot(page, `source-add-preview-${w}`));
+    expect(await seriousViolations(page)).toEqual([]);
 
     // Import: the dialog closes on the new dataset's first version.
     await page.getByTestId('source-import').click();
@@ -171,6 +173,7 @@ describe.skipIf(!canRun)('data sources in the browser UI', () => {
     const listed = JSON.parse(await cliOk(ui, 'sources', 'list', '--json')) as { name: string; schedule: unknown }[];
     expect(listed).toEqual([expect.objectContaining({ name: 'orders', schedule: null })]);
     await atBothWidths(page, (w) => shot(page, `source-page-${w}`));
+    expect(await seriousViolations(page)).toEqual([]);
 
     // Remove: the source goes, its dataset and versions stay.
     await page.getByTestId('source-remove').click();

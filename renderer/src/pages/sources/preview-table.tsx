@@ -4,7 +4,8 @@ import type { SourcePreview } from '../../../../shared/api.js';
 
 export function PreviewTable({ preview }: { preview: SourcePreview }) {
   return (
-    <div className="source-preview-scroll">
+    // Focusable, so the rows can be scrolled from the keyboard.
+    <div className="source-preview-scroll" tabIndex={0} role="region" aria-label="Preview of the first rows">
       <table className="versions-table source-preview" data-testid="source-preview" data-rows={preview.rows.length}>
         <thead>
           <tr>

@@ -19,7 +19,7 @@ export interface SchedulePreset {
 export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
 export const MODE_LABELS: Record<ScheduleMode, string> = {
-  none: 'No schedule (refresh by hand)',
+  none: 'None: by hand',
   hourly: 'Hourly',
   daily: 'Daily',
   weekly: 'Weekly',
