@@ -17,7 +17,7 @@ import {
   type Node,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type RefObject } from 'react';
-import type { PipelineDetail, PipelineStep, Source } from '../../../../shared/api.js';
+import type { PipelineDetail, PipelineStep } from '../../../../shared/api.js';
 import { isNodeKind, nodeKinds, type StepOutput } from '../../../../shared/pipeline.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
@@ -45,6 +45,7 @@ import { nodeTypes } from './step-node.js';
 import { editorKeys } from './editor-keys.js';
 import { EditorToolbar, type Busy } from './editor-toolbar.js';
 import { useDatasetColumns } from './use-dataset-columns.js';
+import { suggestionsFor } from './step-suggestions.js';
 import { useSources } from '../sources/use-sources.js';
 import { usePipelineCheck } from './use-pipeline-check.js';
 import { usePipelineRuns } from './use-pipeline-runs.js';
@@ -437,7 +438,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
               ctx={{
                 columns: inputColumns(spec, single.id, outputs, datasets.columnsOf),
                 datasets: datasets.names,
-                suggestions: suggestionsFor(single, datasets.versionsOf, sources),
+                suggestions: suggestionsFor(single.data, datasets.versionsOf, sources),
               }}
               step={runs.steps.get(single.id)}
               stale={stale}
@@ -474,26 +475,6 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
       </div>
     </div>
   );
-}
-
-/**
- * Values a step's fields can offer beyond its kind's schema: a dataset step offers its dataset's
- * versions, and the saved sources (those feeding its dataset first) for its source.
- */
-function suggestionsFor(
-  n: StepNode,
-  versionsOf: (name: string) => number[] | undefined,
-  sources: readonly Source[] | undefined,
-): Record<string, string[]> | undefined {
-  if (n.data.kind !== 'dataset') return undefined;
-  const dataset = typeof n.data.params.dataset === 'string' ? n.data.params.dataset.trim() : '';
-  const versions = dataset ? versionsOf(dataset) : undefined;
-  const feeding = (s: Source) => (s.dataset.toLowerCase() === dataset.toLowerCase() ? 0 : 1);
-  const names = [...(sources ?? [])].sort((a, b) => feeding(a) - feeding(b) || a.name.localeCompare(b.name));
-  return {
-    ...(versions ? { version: versions.map(String) } : {}),
-    ...(names.length ? { source: names.map((s) => s.name) } : {}),
-  };
 }
 
 /** A step's minimap colour: its state in the run on show, else its category (pipelines.css's colours). */
