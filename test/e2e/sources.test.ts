@@ -196,6 +196,16 @@ describe.skipIf(!canRun)('data sources in the browser UI', () => {
     const slow = 'SELECT n FROM generate_series(1, 3) n, pg_sleep(60)';
     await page.getByTestId('source-add').click();
     await page.getByTestId('add-source-dialog').waitFor();
+    // Each kind's own fields, each bad one named (screenshots of every form).
+    const firstField = { mysql: 'database', sqlite: 'path', url: 'url', s3: 'bucket' } as const;
+    for (const kind of ['mysql', 'sqlite', 'url', 's3'] as const) {
+      await page.getByTestId(`source-kind-${kind}`).check();
+      await page.getByTestId('source-test').click();
+      await page.getByTestId(`source-error-${firstField[kind]}`).waitFor();
+      await atBothWidths(page, (w) => shot(page, `source-add-${kind}-${w}`));
+    }
+    expect(await page.getByTestId('source-error-bucket').textContent()).toBe('a bucket is needed');
+    await page.getByTestId('source-kind-postgres').check();
     await page.getByTestId('source-name').fill('slow');
     await page.getByTestId('source-host').fill(pg.host);
     await page.getByTestId('source-port').fill(String(pg.port));

@@ -38,8 +38,9 @@ export function AddSourceDialog({ onClose, onImported }: AddSourceDialogProps) {
   const { client } = useApp();
   const ref = useRef<HTMLDialogElement>(null);
   const [form, setForm] = useState<SourceForm>(() => emptySourceForm());
-  // Field errors show once a button was pressed, not while the first field is being typed.
-  const [tried, setTried] = useState(false);
+  // Field errors show once a button was pressed, not while the first field is being typed: Test
+  // and Preview need only where the source is, Import its name too.
+  const [tried, setTried] = useState<'none' | 'draft' | 'all'>('none');
   const [scheduleOk, setScheduleOk] = useState(true);
   /** An engine error that names a field, shown beside it until that field changes. */
   const [served, setServed] = useState<{ field: SourceField; message: string } | undefined>(undefined);
@@ -63,7 +64,10 @@ export function AddSourceDialog({ onClose, onImported }: AddSourceDialogProps) {
     }
   };
   const errorOf = (field: SourceField): string | undefined =>
-    (served?.field === field ? served.message : undefined) ?? (tried ? checked.errors[field] : undefined);
+    (served?.field === field ? served.message : undefined) ??
+    (tried === 'all' || (tried === 'draft' && field !== 'name' && field !== 'dataset')
+      ? checked.errors[field]
+      : undefined);
 
   /** An engine error beside its field when it names one; otherwise undefined, for a panel. */
   const placed = (err: ApiError): boolean => {
@@ -79,7 +83,7 @@ export function AddSourceDialog({ onClose, onImported }: AddSourceDialogProps) {
     call: (draft: SourceDraft) => Promise<T>,
     done: (r: T) => void,
   ) => {
-    setTried(true);
+    setTried((t) => (t === 'all' ? t : 'draft'));
     setStepError(undefined);
     setServed(undefined);
     const draft = checked.draft;
@@ -105,7 +109,7 @@ export function AddSourceDialog({ onClose, onImported }: AddSourceDialogProps) {
     );
 
   const runImport = () => {
-    setTried(true);
+    setTried('all');
     const request = checked.request;
     if (!request || !scheduleOk || importing) return;
     setImportError(undefined);
@@ -144,7 +148,7 @@ export function AddSourceDialog({ onClose, onImported }: AddSourceDialogProps) {
       title="Add a source"
       subtitle="a database query, a file at a URL, or objects in S3, read into a dataset"
       summary={
-        tried && !checked.request
+        tried === 'all' && !checked.request
           ? 'Fix the marked fields to import.'
           : `Import reads the whole result into a new dataset${form.schedule ? ', then refreshes it on the schedule' : ''}.`
       }
