@@ -232,6 +232,7 @@ export class CairnService {
       // The retrain trigger "new version of the training dataset" looks at once rather than at its next round.
       versionAdded: () => void (this.background ? this.monitor.tick() : undefined),
       scheduleChanged: () => this.schedules.reload(),
+      readablePath: (given) => this.files.readable(given),
       ...(options.sourceTimeoutMs ? { timeoutMs: options.sourceTimeoutMs } : {}),
     });
     this.schedules = new SourceSchedules({

@@ -63,19 +63,32 @@ export async function rowsToParquet(
 ): Promise<WrittenRows> {
   const { columns, renamed } = uniqueNames(sourceColumns);
   const staging = await mkdtemp(path.join(options.tempDir, 'rows-'));
-  const { instance, conn } = await openDuck({
+  const duck = await openDuck({
     tempDir: path.join(staging, 'spill'),
     memoryLimit: memoryLimitFor(columns.length),
+  }).catch(async (err: unknown) => {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
   });
-  // A timestamp with a zone but no offset in its text (MySQL's TIMESTAMP, read in a UTC session) is UTC.
-  await conn.run(`SET TimeZone = 'UTC'`);
+  const { instance, conn } = duck;
   const interrupt = () => conn.interrupt();
   options.signal.addEventListener('abort', interrupt);
   const parts: string[] = [];
   let part: CsvPart | undefined;
   let converting: Promise<void> = Promise.resolve();
+  // One part converts while the next is read from the database; never two at once.
+  const convertNext = async (full: CsvPart): Promise<void> => {
+    const parquet = path.join(staging, `part-${parts.length}.parquet`);
+    parts.push(parquet);
+    await converting;
+    converting = full.close().then(() => writing(convertPart(conn, full, parquet, columns)));
+    // Awaited later (next part, or the end); until then a failure must not count as unhandled.
+    converting.catch(() => undefined);
+  };
   let rows = 0;
   try {
+    // A timestamp with a zone but no offset in its text (MySQL's TIMESTAMP, read in a UTC session) is UTC.
+    await conn.run(`SET TimeZone = 'UTC'`);
     for await (const batch of batches) {
       throwIfCancelled(options.signal);
       if (batch.length === 0) continue;
@@ -86,21 +99,14 @@ export async function rowsToParquet(
       if (part.bytes >= (options.partBytes ?? PART_BYTES)) {
         const full = part;
         part = undefined;
-        const parquet = path.join(staging, `part-${parts.length}.parquet`);
-        parts.push(parquet);
-        // One part converts while the next is read from the database; never two at once.
-        await converting;
-        converting = full.close().then(() => writing(convertPart(conn, full, parquet, columns)));
+        await convertNext(full);
       }
     }
     throwIfCancelled(options.signal);
     if (part) {
-      const parquet = path.join(staging, `part-${parts.length}.parquet`);
-      parts.push(parquet);
       const last = part;
       part = undefined;
-      await converting;
-      converting = last.close().then(() => writing(convertPart(conn, last, parquet, columns)));
+      await convertNext(last);
     }
     await converting;
     if (rows === 0) throw new CairnError('import_failed', 'The query returned no rows', { reason: 'empty' });

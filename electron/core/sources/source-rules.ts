@@ -24,7 +24,7 @@ export function checkFields(kind: SourceKindName, url: string, query: string | n
   const scheme = SCHEMES[kind];
   if (scheme && !scheme.test(url))
     throw new CairnError('invalid_argument', `a ${kind} source's URL looks like ${EXAMPLES[kind]}`, { field: 'url' });
-  if (kind === 'sqlite' && /^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^file:\/\//i.test(url))
+  if (kind === 'sqlite' && /^[a-z][a-z0-9+.-]*:\/\//i.test(url))
     throw new CairnError('invalid_argument', `a sqlite source names a file: ${EXAMPLES.sqlite}`, { field: 'url' });
   const needsQuery = QUERY_KINDS.includes(kind);
   if (needsQuery && !query)

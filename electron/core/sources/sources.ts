@@ -46,6 +46,11 @@ export interface SourcesDeps {
   versionAdded(): void;
   /** Called when a source's schedule may have changed (added, updated, removed). */
   scheduleChanged(): void;
+  /**
+   * A SQLite source's file as the host's file policy allows it (file-access.ts: any path from the
+   * shell, a granted one in the desktop app, an upload in the browser), checked when it is given.
+   */
+  readablePath(given: string): Promise<string>;
   kinds?: Partial<Record<Source['kind'], SourceKind>>;
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -93,7 +98,7 @@ export class Sources {
 
   async add(req: Draft): Promise<Source> {
     if (this.deps.repo.find(req.name)) throw new CairnError('conflict', `a source named "${req.name}" exists already`);
-    const split = secretOfDraft(req);
+    const split = await this.localFile(req.kind, secretOfDraft(req));
     checkFields(req.kind, split.url, req.query);
     const schedule = req.schedule ? checkedSchedule(req.schedule) : null;
     const at = this.now().toISOString();
@@ -127,11 +132,12 @@ export class Sources {
     const old = this.find(req.name);
     if (req.rename && req.rename.toLowerCase() !== old.name.toLowerCase() && this.deps.repo.find(req.rename))
       throw new CairnError('conflict', `a source named "${req.rename}" exists already`);
-    const split = secretOfDraft({
+    const given = secretOfDraft({
       url: req.url ?? old.url,
       ...(req.password !== undefined && req.password !== null ? { password: req.password } : {}),
       ...(req.passwordEnv !== undefined ? { passwordEnv: req.passwordEnv } : {}),
     });
+    const split = req.url === undefined ? given : await this.localFile(old.kind, given);
     const query = req.query ?? old.query;
     checkFields(old.kind, split.url, query);
     const newSecret = split.password !== undefined || split.passwordEnv !== undefined;
@@ -363,7 +369,7 @@ export class Sources {
       return { target: this.target(s, secret), ...(secret !== undefined ? { secret } : {}) };
     }
     const d = req.draft as NonNullable<typeof req.draft>;
-    const split = secretOfDraft(d);
+    const split = await this.localFile(d.kind, secretOfDraft(d));
     checkFields(d.kind, split.url, d.query);
     const secret =
       split.password ??
@@ -375,6 +381,12 @@ export class Sources {
       secret,
     );
     return { target, ...(secret !== undefined ? { secret } : {}) };
+  }
+
+  /** A SQLite source's path through the host's file policy; other kinds' URLs as they are. */
+  private async localFile<T extends { url: string }>(kind: Source['kind'], split: T): Promise<T> {
+    if (kind !== 'sqlite' || /^[a-z][a-z0-9+.-]*:\/\//i.test(split.url)) return split;
+    return { ...split, url: await this.deps.readablePath(split.url) };
   }
 
   private reach(): { signal: AbortSignal; timeoutMs: number } {

@@ -8,20 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, startServer } from './server-process.js';
+import { freePort, startServer, type DatabaseServer } from './server-process.js';
 
-export interface MariaDbServer {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  /** `mysql://cairn@127.0.0.1:PORT/cairn`, without the password (as a source keeps it). */
-  url: string;
-  /** Runs SQL as root over the socket through the mariadb client (setup only: tables, rows). */
-  sql: (statements: string) => Promise<string>;
-  stop: () => Promise<void>;
-}
+export type MariaDbServer = DatabaseServer;
 
 export async function startMariaDb(): Promise<MariaDbServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-mariadb-'));

@@ -8,23 +8,12 @@ import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, startServer } from './server-process.js';
+import { freePort, startServer, type DatabaseServer } from './server-process.js';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const NOBODY = 65534;
 
-export interface PostgresServer {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  /** `postgres://cairn@127.0.0.1:PORT/postgres`, without the password (as a source keeps it). */
-  url: string;
-  /** Runs SQL as the superuser through psql (setup only: tables, rows). */
-  sql: (statements: string) => Promise<string>;
-  stop: () => Promise<void>;
-}
+export type PostgresServer = DatabaseServer;
 
 export async function startPostgres(): Promise<PostgresServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-pg-'));

@@ -17,6 +17,21 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A database server a test started: where it listens, a password-protected user, and its end. */
+export interface DatabaseServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** `scheme://user@127.0.0.1:PORT/database`, without the password (as a source keeps it). */
+  url: string;
+  /** Runs SQL as an administrator through the server's own client (setup only: tables, rows). */
+  sql: (statements: string) => Promise<string>;
+  /** Stops the server and removes its folder. */
+  stop: () => Promise<void>;
+}
+
 export interface ServerProcess {
   child: ChildProcess;
   /** Everything the server logged, for a failure's message. */

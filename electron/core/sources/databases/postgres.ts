@@ -88,11 +88,13 @@ export const postgresKind: SourceKind = {
       const columns = await outputColumns(session, first.fields);
       // The next FETCH is sent before this batch is written, so the server makes rows while we
       // write them (pg queues it on the connection; it is always awaited or the session ended).
+      const dates = columns.flatMap((c, i) => (c.storeAs === 'DATE' ? [i] : []));
       async function* batches(): AsyncGenerator<RowBatch> {
         let batch = first;
         for (;;) {
           const next = batch.rows.length === BATCH_ROWS ? fetchBatch(session, BATCH_ROWS) : undefined;
           next?.catch(() => undefined);
+          if (dates.length > 0) markEra(batch.rows, dates);
           yield batch.rows;
           if (!next) return;
           batch = await next;
@@ -164,6 +166,19 @@ function sslOf(mode: string | null): pg.ClientConfig['ssl'] {
 
 function destroy(client: pg.Client): void {
   (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/**
+ * PostgreSQL writes a date before year 1 as `0044-03-15 BC`; DuckDB reads that as AD 44 unless the
+ * era is in parentheses. (A timestamp BC fails DuckDB's cast instead, so the writer keeps it as text.)
+ */
+function markEra(rows: string[][], dates: number[]): void {
+  for (const row of rows) {
+    for (const i of dates) {
+      const value = row[i];
+      if (value?.endsWith(' BC')) row[i] = `${value.slice(0, -3)} (BC)`;
+    }
+  }
 }
 
 interface Batch {

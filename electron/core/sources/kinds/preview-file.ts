@@ -4,7 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { literal, openDuck, toCell } from '../../datasets/duck.js';
-import type { FetchedFile, SourcePreview } from '../source-kind.js';
+import type {
+  FetchedFile,
+  FetchOptions,
+  NotModified,
+  ReachOptions,
+  SourcePreview,
+  SourceTarget,
+} from '../source-kind.js';
 
 function reader(file: FetchedFile): string {
   const f = literal(file.path);
@@ -29,8 +36,20 @@ export async function previewFile(file: FetchedFile, limit: number): Promise<Sou
   }
 }
 
+/** A file kind's preview: the whole fetch (within the source's limits) into a temporary folder, then its first rows. */
+export function previewByFetch(
+  fetch: (target: SourceTarget, options: FetchOptions) => Promise<FetchedFile | NotModified>,
+): (target: SourceTarget, limit: number, options: ReachOptions) => Promise<SourcePreview> {
+  return (target, limit, options) =>
+    withTempDir(async (tempDir) => {
+      const fetched = await fetch(target, { ...options, tempDir });
+      if ('notModified' in fetched) throw new Error('a fetch without validators cannot be not-modified');
+      return previewFile(fetched, limit);
+    });
+}
+
 /** Runs `fn` with a temporary folder, removed after. */
-export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-source-'));
   try {
     return await fn(dir);

@@ -26,7 +26,7 @@ import { parseS3Url, type S3Location } from '../../s3/s3-location.js';
 import type { FetchedFile, FetchOptions, NotModified, ReachOptions, SourceKind, SourceTarget } from '../source-kind.js';
 import { download, tooLarge } from './download.js';
 import { checkFirstBytes, formatOfName, type DataFormat } from './file-format.js';
-import { previewFile, withTempDir } from './preview-file.js';
+import { previewByFetch } from './preview-file.js';
 
 /** Objects under a prefix read at most: a source is a dataset's parts, not a bucket's archive. */
 const MAX_PARTS = 10_000;
@@ -279,12 +279,6 @@ export const s3Kind: SourceKind = {
       client.destroy();
     }
   },
-  preview(target, limit, options) {
-    return withTempDir(async (tempDir) => {
-      const fetched = await fetchS3(target, { ...options, tempDir });
-      if ('notModified' in fetched) throw new Error('a fetch without validators cannot be not-modified');
-      return previewFile(fetched, limit);
-    });
-  },
+  preview: previewByFetch(fetchS3),
   fetch: fetchS3,
 };

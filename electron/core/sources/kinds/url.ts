@@ -18,7 +18,7 @@ import type {
 } from '../source-kind.js';
 import { download, tooLarge } from './download.js';
 import { checkFirstBytes, formatOf } from './file-format.js';
-import { previewFile, withTempDir } from './preview-file.js';
+import { previewByFetch } from './preview-file.js';
 
 const MAX_REDIRECTS = 5;
 
@@ -175,12 +175,6 @@ export const urlKind: SourceKind = {
       await answer.response.body?.cancel();
     }
   },
-  preview(target, limit, options) {
-    return withTempDir(async (tempDir) => {
-      const fetched = await fetchUrl(target, { ...options, tempDir });
-      if ('notModified' in fetched) throw new Error('a fetch without validators cannot be not-modified');
-      return previewFile(fetched, limit);
-    });
-  },
+  preview: previewByFetch(fetchUrl),
   fetch: fetchUrl,
 };

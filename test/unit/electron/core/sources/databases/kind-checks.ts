@@ -1,10 +1,16 @@
 // What the database kinds' tests share: reading a fetched Parquet file back with DuckDB, a server
 // that accepts connections and never answers (for the connect deadline), and a failure's shape.
+import { readdir } from 'node:fs/promises';
 import net from 'node:net';
 import { expect } from 'vitest';
 import { asText, literal, openDuck } from '../../../../../../electron/core/datasets/duck.js';
 import { CairnError } from '../../../../../../electron/core/errors.js';
-import type { FetchedFile, NotModified } from '../../../../../../electron/core/sources/source-kind.js';
+import type {
+  FetchedFile,
+  NotModified,
+  SourceKind,
+  SourceTarget,
+} from '../../../../../../electron/core/sources/source-kind.js';
 
 /** The file's column types and rows (as DuckDB's JS values), in file order. */
 export async function readParquet(
@@ -64,4 +70,38 @@ export async function failure(work: Promise<unknown>, code: string, reason?: str
   const cairn = err as CairnError;
   expect({ code: cairn.code, reason: cairn.details?.reason }).toMatchObject(reason ? { code, reason } : { code });
   return cairn;
+}
+
+/**
+ * Fetches `target` (a result of `total` rows), cancels once 30,000 rows are in, and checks the fetch
+ * ends 'cancelled' before the end with nothing left in `tempDir`.
+ */
+export async function expectCancelMidStream(kind: SourceKind, target: SourceTarget, total: number, tempDir: string) {
+  const controller = new AbortController();
+  let seen = 0;
+  await failure(
+    kind.fetch(target, {
+      signal: controller.signal,
+      timeoutMs: 5000,
+      tempDir,
+      onProgress: (p) => {
+        seen = p.rows ?? 0;
+        if (seen >= 30_000) controller.abort();
+      },
+    }),
+    'cancelled',
+  );
+  expect(seen).toBeGreaterThanOrEqual(30_000);
+  expect(seen).toBeLessThan(total);
+  expect(await readdir(tempDir)).toEqual([]);
+}
+
+/** Fetches `target`, expecting import_failed/empty with nothing left in `tempDir`. */
+export async function expectEmpty(kind: SourceKind, target: SourceTarget, tempDir: string) {
+  await failure(
+    kind.fetch(target, { signal: new AbortController().signal, timeoutMs: 5000, tempDir }),
+    'import_failed',
+    'empty',
+  );
+  expect(await readdir(tempDir)).toEqual([]);
 }

@@ -7,7 +7,15 @@ import { mysqlKind } from '../../../../../../electron/core/sources/databases/mys
 import type { SourceTarget } from '../../../../../../electron/core/sources/source-kind.js';
 import { startMariaDb, type MariaDbServer } from '../../../../../support/servers/mariadb.js';
 import { tempDirFor } from '../../helpers.js';
-import { asFetched, closedPort, failure, readParquet, silentServer } from './kind-checks.js';
+import {
+  asFetched,
+  closedPort,
+  expectCancelMidStream,
+  expectEmpty,
+  failure,
+  readParquet,
+  silentServer,
+} from './kind-checks.js';
 
 const temp = tempDirFor('each test', 'cairn-mysql-source-');
 let server: MariaDbServer;
@@ -181,31 +189,10 @@ describe('mysql kind (MariaDB)', () => {
     );
     expect(err.message).toBe('MySQL: Subquery returns more than 1 row');
     expect(await readdir(temp.dir)).toEqual([]);
-    await failure(
-      mysqlKind.fetch(target('SELECT * FROM things WHERE 1 = 0'), { ...reach(), tempDir: temp.dir }),
-      'import_failed',
-      'empty',
-    );
-    expect(await readdir(temp.dir)).toEqual([]);
+    await expectEmpty(mysqlKind, target('SELECT * FROM things WHERE 1 = 0'), temp.dir);
   });
 
   it('cancel mid-stream stops the read and removes every file', async () => {
-    const controller = new AbortController();
-    let seen = 0;
-    await failure(
-      mysqlKind.fetch(target('SELECT a.n, b.n FROM numbers a, numbers b'), {
-        signal: controller.signal,
-        timeoutMs: 5000,
-        tempDir: temp.dir,
-        onProgress: (p) => {
-          seen = p.rows ?? 0;
-          if (seen >= 30_000) controller.abort();
-        },
-      }),
-      'cancelled',
-    );
-    expect(seen).toBeGreaterThanOrEqual(30_000);
-    expect(seen).toBeLessThan(1_000_000);
-    expect(await readdir(temp.dir)).toEqual([]);
+    await expectCancelMidStream(mysqlKind, target('SELECT a.n, b.n FROM numbers a, numbers b'), 100_000 ** 2, temp.dir);
   });
 });

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sqliteKind } from '../../../../../../electron/core/sources/databases/sqlite.js';
 import type { SourceTarget } from '../../../../../../electron/core/sources/source-kind.js';
 import { tempDirFor } from '../../helpers.js';
-import { asFetched, failure, readParquet } from './kind-checks.js';
+import { asFetched, expectCancelMidStream, expectEmpty, failure, readParquet } from './kind-checks.js';
 
 const files = tempDirFor('file', 'cairn-sqlite-files-');
 const temp = tempDirFor('each test', 'cairn-sqlite-source-');
@@ -133,36 +133,18 @@ describe('sqlite kind', () => {
     );
     expect(err.message).toBe('SQLite (shop.db): malformed JSON');
     expect(await readdir(temp.dir)).toEqual([]);
-    await failure(
-      sqliteKind.fetch(target('SELECT * FROM things WHERE 0'), { ...reach(), tempDir: temp.dir }),
-      'import_failed',
-      'empty',
-    );
-    expect(await readdir(temp.dir)).toEqual([]);
+    await expectEmpty(sqliteKind, target('SELECT * FROM things WHERE 0'), temp.dir);
   });
 
   it('cancel mid-stream stops the read and removes every file', async () => {
-    const controller = new AbortController();
-    let seen = 0;
-    await failure(
-      sqliteKind.fetch(
-        target(
-          'WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 1000000) SELECT n, hex(n) FROM s',
-        ),
-        {
-          signal: controller.signal,
-          timeoutMs: 5000,
-          tempDir: temp.dir,
-          onProgress: (p) => {
-            seen = p.rows ?? 0;
-            if (seen >= 30_000) controller.abort();
-          },
-        },
+    const rows = 1_000_000;
+    await expectCancelMidStream(
+      sqliteKind,
+      target(
+        `WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${rows}) SELECT n, hex(n) FROM s`,
       ),
-      'cancelled',
+      rows,
+      temp.dir,
     );
-    expect(seen).toBeGreaterThanOrEqual(30_000);
-    expect(seen).toBeLessThan(1_000_000);
-    expect(await readdir(temp.dir)).toEqual([]);
   });
 });
