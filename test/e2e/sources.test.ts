@@ -5,6 +5,10 @@
 // URL with the password as ***, refreshes by hand (a changed table makes a new version, an
 // unchanged one none), runs a refresh on a schedule and lists each in its history; removing the
 // source keeps the dataset.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../support/servers/postgres.js';
@@ -227,5 +231,33 @@ describe.skipIf(!canRun)('data sources in the browser UI', () => {
     expect(await page.getByTestId('source-name').inputValue()).toBe('slow');
     expect(JSON.parse(await cliOk(ui, 'sources', 'list', '--json'))).toEqual([]);
     expect(JSON.parse(await cliOk(ui, 'datasets', 'list', '--json'))).toEqual([]);
+  });
+
+  it('reads a SQLite file chosen in the browser: uploaded, previewed and imported', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cairn-e2e-sqlite-'));
+    try {
+      const file = path.join(dir, 'shop.sqlite');
+      const db = new Database(file);
+      db.exec(
+        `CREATE TABLE items (sku TEXT, price REAL); INSERT INTO items VALUES ('a', 1.5), ('b', 2.5), ('c', NULL);`,
+      );
+      db.close();
+      await page.getByTestId('empty-add-source').click();
+      await page.getByTestId('source-kind-sqlite').check();
+      await page.getByTestId('source-name').fill('items');
+      await page.getByTestId('source-sqlite-file-input').setInputFiles(file);
+      await expect.poll(() => page.getByTestId('source-path').inputValue()).toMatch(/shop\.sqlite$/);
+      await page.getByTestId('source-query').fill('SELECT sku, price FROM items ORDER BY sku');
+      await page.getByTestId('source-preview-open').click();
+      await page.locator('[data-testid="source-preview"][data-rows="3"]').waitFor();
+      await atBothWidths(page, (w) => shot(page, `source-add-sqlite-preview-${w}`));
+      await page.getByTestId('source-import').click();
+      await page.getByTestId('add-source-dialog').waitFor({ state: 'detached' });
+      await page.locator('[data-testid="dataset-view"][data-version="1"]').waitFor();
+      expect(await page.getByTestId('dataset-name').textContent()).toBe('items');
+      expect(await page.getByTestId('row-count').textContent()).toBe('3');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

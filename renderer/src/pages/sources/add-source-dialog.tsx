@@ -209,7 +209,12 @@ export function AddSourceDialog({ onClose, onImported }: AddSourceDialogProps) {
             <FieldError field="dataset" message={errorOf('dataset')} />
           </label>
         </div>
-        <SourceFields form={form} set={set} errorOf={errorOf} />
+        <SourceFields
+          form={form}
+          set={set}
+          errorOf={errorOf}
+          onFileError={(message) => setServed({ field: 'path', message })}
+        />
         <div className="source-checks">
           <button
             type="button"

@@ -90,7 +90,13 @@ export function EditSourceDialog({ source, onClose, onSaved }: EditSourceDialogP
           <FieldError field="name" message={errorOf('name')} />
         </label>
       </div>
-      <SourceFields form={form} set={set} errorOf={errorOf} editing={source.secretRef === 'stored'} />
+      <SourceFields
+        form={form}
+        set={set}
+        errorOf={errorOf}
+        onFileError={(message) => setServed({ field: 'path', message })}
+        editing={source.secretRef === 'stored'}
+      />
       <ScheduleEditor
         value={form.schedule}
         onChange={(cron) => set('schedule', cron)}

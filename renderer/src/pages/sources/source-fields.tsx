@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import { QUERY_KINDS } from '../../../../shared/api.js';
 import { CheckField } from '../../components/check-field.js';
+import { SqliteFileButton } from './sqlite-file-button.js';
 import { hasSecret, secretLabel, type SourceField, type SourceForm } from './source-form.js';
 
 interface SourceFieldsProps {
@@ -14,9 +15,11 @@ interface SourceFieldsProps {
   errorOf: (field: SourceField) => string | undefined;
   /** Editing a saved source: an empty password keeps the stored one. */
   editing?: boolean;
+  /** A chosen SQLite file could not be handed over (an upload failed). */
+  onFileError?: (message: string) => void;
 }
 
-export function SourceFields({ form, set, errorOf, editing }: SourceFieldsProps) {
+export function SourceFields({ form, set, errorOf, editing, onFileError = () => undefined }: SourceFieldsProps) {
   const text = (
     field: SourceField,
     label: ReactNode,
@@ -52,12 +55,16 @@ export function SourceFields({ form, set, errorOf, editing }: SourceFieldsProps)
             {text('user', 'User')}
           </>
         )}
-        {form.kind === 'sqlite' &&
-          text('path', 'SQLite file (a path on the machine running Cairn)', {
-            placeholder: '/data/shop.sqlite',
-            className: 'span-4',
-            mono: true,
-          })}
+        {form.kind === 'sqlite' && (
+          <>
+            {text('path', 'SQLite file (its path where Cairn runs, or choose it)', {
+              placeholder: '/data/shop.sqlite',
+              className: 'span-3',
+              mono: true,
+            })}
+            <SqliteFileButton onPath={(p) => set('path', p)} onError={onFileError} />
+          </>
+        )}
         {form.kind === 'url' && (
           <>
             {text('url', 'URL of a CSV, Parquet or JSON file', {
