@@ -172,8 +172,9 @@ describe.skipIf(!canRun)('data sources in the browser UI', () => {
     await page.getByTestId('schedule-mode').selectOption('none');
     await page.getByTestId('source-save').click();
     await edit.waitFor({ state: 'detached' });
+    // The page shows the saved source (no schedule) once its reload answered, and no refresh running.
+    await page.getByTestId('source-schedule').filter({ hasText: /^none/ }).waitFor();
     await page.locator('[data-testid="source-view"][data-refreshing="false"]').waitFor();
-    expect(await page.getByTestId('source-schedule').textContent()).toMatch(/^none/);
     const listed = JSON.parse(await cliOk(ui, 'sources', 'list', '--json')) as { name: string; schedule: unknown }[];
     expect(listed).toEqual([expect.objectContaining({ name: 'orders', schedule: null })]);
     await atBothWidths(page, (w) => shot(page, `source-page-${w}`));

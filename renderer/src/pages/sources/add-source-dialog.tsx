@@ -3,7 +3,7 @@
 // its first dataset version with a progress bar and Cancel, and opens the new dataset. Every
 // failure is shown beside its field or under the form, which keeps what was typed; an import that
 // fails or is cancelled removes the source it had just saved, so nothing is left half-made.
-import { useMemo, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { SOURCE_KINDS, type SourceDraft, type SourcePreview } from '../../../../shared/api.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { useApp } from '../../app-context.js';
@@ -12,17 +12,10 @@ import { FormDialog } from '../../components/form-dialog.js';
 import { PreviewTable } from './preview-table.js';
 import { RefreshProgress } from './refresh-progress.js';
 import { ScheduleEditor } from './schedule-editor.js';
-import { FieldError, SourceFields } from './source-fields.js';
-import {
-  checkSourceForm,
-  emptySourceForm,
-  fieldOfError,
-  KIND_LABELS,
-  withKind,
-  type SourceField,
-  type SourceForm,
-} from './source-form.js';
+import { SourceFields, SourceTextField } from './source-fields.js';
+import { emptySourceForm, KIND_LABELS, withKind, type SourceField } from './source-form.js';
 import { useRefreshProgress } from './use-refresh-progress.js';
+import { useSourceForm } from './use-source-form.js';
 import '../../styles/train.css';
 import '../../styles/sources.css';
 
@@ -37,13 +30,10 @@ const PREVIEW_ROWS = 20;
 export function AddSourceDialog({ onClose, onImported }: AddSourceDialogProps) {
   const { client } = useApp();
   const ref = useRef<HTMLDialogElement>(null);
-  const [form, setForm] = useState<SourceForm>(() => emptySourceForm());
   // Field errors show once a button was pressed, not while the first field is being typed: Test
   // and Preview need only where the source is, Import its name too.
   const [tried, setTried] = useState<'none' | 'draft' | 'all'>('none');
   const [scheduleOk, setScheduleOk] = useState(true);
-  /** An engine error that names a field, shown beside it until that field changes. */
-  const [served, setServed] = useState<{ field: SourceField; message: string } | undefined>(undefined);
   const [step, setStep] = useState<'test' | 'preview' | undefined>(undefined);
   const [stepError, setStepError] = useState<{ title: string; error: ApiError } | undefined>(undefined);
   const [tested, setTested] = useState<{ seconds: number } | undefined>(undefined);
@@ -53,28 +43,22 @@ export function AddSourceDialog({ onClose, onImported }: AddSourceDialogProps) {
   const [importError, setImportError] = useState<ApiError | undefined>(undefined);
   const progress = useRefreshProgress(importing);
 
-  const checked = useMemo(() => checkSourceForm(form), [form]);
-  const set = <K extends SourceField>(key: K, value: SourceForm[K]) => {
-    setForm((f) => ({ ...f, [key]: value }));
-    setServed((s) => (s?.field === key ? undefined : s));
-    // What was tested or previewed no longer says anything about the changed form.
-    if (key !== 'name' && key !== 'dataset' && key !== 'schedule') {
-      setTested(undefined);
-      setRows(undefined);
-    }
-  };
+  const { form, setForm, checked, set, servedError, mark, clearServed, placed } = useSourceForm(
+    () => emptySourceForm(),
+    false,
+    (key) => {
+      // What was tested or previewed no longer says anything about the changed form.
+      if (key !== 'name' && key !== 'dataset' && key !== 'schedule') {
+        setTested(undefined);
+        setRows(undefined);
+      }
+    },
+  );
   const errorOf = (field: SourceField): string | undefined =>
-    (served?.field === field ? served.message : undefined) ??
+    servedError(field) ??
     (tried === 'all' || (tried === 'draft' && field !== 'name' && field !== 'dataset')
       ? checked.errors[field]
       : undefined);
-
-  /** An engine error beside its field when it names one; otherwise undefined, for a panel. */
-  const placed = (err: ApiError): boolean => {
-    const field = fieldOfError(form.kind, err.details?.field) ?? (err.code === 'conflict' ? 'name' : undefined);
-    if (field) setServed({ field, message: err.message });
-    return field !== undefined;
-  };
 
   /** Test connection or Preview: the draft's call, its failure beside a field or in a panel. */
   const check = <T,>(
@@ -85,7 +69,7 @@ export function AddSourceDialog({ onClose, onImported }: AddSourceDialogProps) {
   ) => {
     setTried((t) => (t === 'all' ? t : 'draft'));
     setStepError(undefined);
-    setServed(undefined);
+    clearServed();
     const draft = checked.draft;
     if (!draft || step) return;
     setStep(which);
@@ -175,7 +159,7 @@ export function AddSourceDialog({ onClose, onImported }: AddSourceDialogProps) {
                   setForm((f) => withKind(f, k));
                   setTested(undefined);
                   setRows(undefined);
-                  setServed(undefined);
+                  clearServed();
                 }}
               />
               {KIND_LABELS[k]}
@@ -185,36 +169,28 @@ export function AddSourceDialog({ onClose, onImported }: AddSourceDialogProps) {
       </fieldset>
       <fieldset className="source-body" disabled={busy}>
         <div className="source-grid">
-          <label className="field span-2">
-            <span className="field-label">Name</span>
-            <input
-              aria-label="Source name"
-              data-testid="source-name"
-              value={form.name}
-              placeholder="orders"
-              aria-invalid={errorOf('name') ? true : undefined}
-              onChange={(e) => set('name', e.target.value)}
-            />
-            <FieldError field="name" message={errorOf('name')} />
-          </label>
-          <label className="field span-2">
-            <span className="field-label">Dataset it feeds</span>
-            <input
-              aria-label="Dataset name"
-              data-testid="source-dataset"
-              value={form.dataset}
-              placeholder={form.name.trim() || 'the source’s name'}
-              onChange={(e) => set('dataset', e.target.value)}
-            />
-            <FieldError field="dataset" message={errorOf('dataset')} />
-          </label>
+          <SourceTextField
+            field="name"
+            label="Name"
+            ariaLabel="Source name"
+            placeholder="orders"
+            className="span-2"
+            form={form}
+            set={set}
+            error={errorOf('name')}
+          />
+          <SourceTextField
+            field="dataset"
+            label="Dataset it feeds"
+            ariaLabel="Dataset name"
+            placeholder={form.name.trim() || 'the source’s name'}
+            className="span-2"
+            form={form}
+            set={set}
+            error={errorOf('dataset')}
+          />
         </div>
-        <SourceFields
-          form={form}
-          set={set}
-          errorOf={errorOf}
-          onFileError={(message) => setServed({ field: 'path', message })}
-        />
+        <SourceFields form={form} set={set} errorOf={errorOf} onFileError={(message) => mark('path', message)} />
         <div className="source-checks">
           <button
             type="button"

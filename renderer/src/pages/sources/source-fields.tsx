@@ -2,7 +2,6 @@
 // and user; a SQLite file; a URL; an S3 bucket, key, endpoint and region), the password's place
 // and the query. Each bad field's message is shown beside it. Shared by "Add source" and the
 // source page's Edit; the password field is never pre-filled.
-import type { ReactNode } from 'react';
 import { QUERY_KINDS } from '../../../../shared/api.js';
 import { CheckField } from '../../components/check-field.js';
 import { SqliteFileButton } from './sqlite-file-button.js';
@@ -20,29 +19,9 @@ interface SourceFieldsProps {
 }
 
 export function SourceFields({ form, set, errorOf, editing, onFileError = () => undefined }: SourceFieldsProps) {
-  const text = (
-    field: SourceField,
-    label: ReactNode,
-    props: { placeholder?: string; className?: string; mono?: boolean } = {},
-  ) => {
-    const error = errorOf(field);
-    return (
-      <label className={`field${props.className ? ` ${props.className}` : ''}`}>
-        <span className="field-label">{label}</span>
-        <input
-          aria-label={typeof label === 'string' ? label : field}
-          data-testid={`source-${field}`}
-          className={props.mono ? 'mono' : undefined}
-          value={String(form[field])}
-          placeholder={props.placeholder}
-          aria-invalid={error ? true : undefined}
-          spellCheck={false}
-          onChange={(e) => set(field, e.target.value as SourceForm[typeof field])}
-        />
-        <FieldError field={field} message={error} />
-      </label>
-    );
-  };
+  const text = (field: SourceField, label: string, props: TextProps = {}) => (
+    <SourceTextField field={field} label={label} form={form} set={set} error={errorOf(field)} {...props} />
+  );
 
   return (
     <>
@@ -171,43 +150,83 @@ function SecretFields({ form, set, errorOf, editing }: SourceFieldsProps) {
         )}
       </div>
       {form.passwordMode === 'store' && (
-        <label className="field">
-          <span className="field-label">{label}</span>
-          <input
-            type="password"
-            autoComplete="new-password"
-            aria-label={label}
-            data-testid="source-password"
-            value={form.password}
-            placeholder={editing ? 'unchanged' : undefined}
-            aria-invalid={errorOf('password') ? true : undefined}
-            onChange={(e) => set('password', e.target.value)}
-          />
-          <FieldError field="password" message={errorOf('password')} />
-        </label>
+        <SourceTextField
+          field="password"
+          label={label}
+          secret
+          placeholder={editing ? 'unchanged' : undefined}
+          className="source-secret-value"
+          form={form}
+          set={set}
+          error={errorOf('password')}
+        />
       )}
       {form.passwordMode === 'env' && (
-        <label className="field">
-          <span className="field-label">
-            Variable name (read when the source is used, by the app, `cairn ui` or the CLI)
-          </span>
-          <input
-            aria-label="Environment variable"
-            data-testid="source-passwordEnv"
-            className="mono"
-            value={form.passwordEnv}
-            placeholder="PGPASSWORD"
-            aria-invalid={errorOf('passwordEnv') ? true : undefined}
-            onChange={(e) => set('passwordEnv', e.target.value)}
-          />
-          <FieldError field="passwordEnv" message={errorOf('passwordEnv')} />
-        </label>
+        <SourceTextField
+          field="passwordEnv"
+          label="Variable name (read when the source is used, by the app, `cairn ui` or the CLI)"
+          ariaLabel="Environment variable"
+          placeholder="PGPASSWORD"
+          mono
+          className="source-secret-value"
+          form={form}
+          set={set}
+          error={errorOf('passwordEnv')}
+        />
       )}
     </fieldset>
   );
 }
 
-export function FieldError({ field, message }: { field: SourceField; message: string | undefined }) {
+interface TextProps {
+  placeholder?: string | undefined;
+  /** A password: typed unseen, never offered by the browser's autofill. */
+  secret?: boolean;
+  className?: string;
+  mono?: boolean;
+  /** The input's accessible name, where the label's words are not enough. */
+  ariaLabel?: string;
+}
+
+/** One text field of the form under its label, with its error beside it. */
+export function SourceTextField({
+  field,
+  label,
+  form,
+  set,
+  error,
+  placeholder,
+  className,
+  mono,
+  ariaLabel,
+  secret,
+}: TextProps & {
+  field: SourceField;
+  label: string;
+  form: SourceForm;
+  set: SourceFieldsProps['set'];
+  error: string | undefined;
+}) {
+  return (
+    <label className={`field${className ? ` ${className}` : ''}`}>
+      <span className="field-label">{label}</span>
+      <input
+        {...(secret ? { type: 'password', autoComplete: 'new-password' } : {})}
+        aria-label={ariaLabel ?? label}
+        data-testid={`source-${field}`}
+        className={mono ? 'mono' : undefined}
+        value={String(form[field])}
+        placeholder={placeholder}
+        aria-invalid={error ? true : undefined}
+        spellCheck={false}
+        onChange={(e) => set(field, e.target.value as SourceForm[typeof field])}
+      />
+      <FieldError field={field} message={error} />
+    </label>
+  );
+}
+
+function FieldError({ field, message }: { field: SourceField; message: string | undefined }) {
   if (!message) return null;
   return (
     <span className="field-error" role="alert" data-testid={`source-error-${field}`}>
