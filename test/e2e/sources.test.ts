@@ -124,6 +124,8 @@ describe.skipIf(!canRun)('data sources in the browser UI', () => {
     expect(await page.getByTestId('source-schedule').textContent()).toMatch(/^every day at 06:30 \(30 6 \* \* \*\)/);
     expect(await history()).toEqual(['manual changed']);
     expect(await page.content()).not.toContain(pg.password);
+    await page.getByTestId('source-test').click();
+    await page.getByTestId('source-test-ok').waitFor();
 
     // Refresh now after the table changed: a new version; again with nothing changed: none.
     await pg.sql(

@@ -1,5 +1,5 @@
 // One source's page (#/sources/<id>): what it reads (kind, URL with the password as ***, query),
-// its schedule and next run, the dataset it feeds; Refresh now with progress and Cancel; the
+// its schedule and next run, the dataset it feeds; Test connection; Refresh now with progress and Cancel; the
 // refresh history as a chart of rows per refresh and a table (when, what started it, outcome,
 // rows, version, how long, the error or notes); Edit and Remove. It follows source.changed events,
 // so a scheduled refresh shows up without a reload.
@@ -13,6 +13,7 @@ import { ErrorPanel } from '../../components/error-panel.js';
 import { TableHead } from '../../components/table-head.js';
 import { formatCount, formatDate, formatDuration } from '../../lib/format.js';
 import { navigate } from '../../lib/hash-route.js';
+import { useAction } from '../../lib/use-action.js';
 import { useAsync } from '../../lib/use-async.js';
 import { EditSourceDialog } from './edit-source-dialog.js';
 import { RefreshProgress } from './refresh-progress.js';
@@ -36,6 +37,8 @@ export function SourceView({ sourceId }: { sourceId: string }) {
   const [actionError, setActionError] = useState<ApiError | undefined>(undefined);
   const [editing, setEditing] = useState(false);
   const [removing, setRemoving] = useState(false);
+  const test = useAction();
+  const [tested, setTested] = useState<number | undefined>(undefined);
   const refreshing = starting || source?.refreshing === true;
   useEffect(() => {
     if (!source?.refreshing) setCancelling(false);
@@ -66,6 +69,13 @@ export function SourceView({ sourceId }: { sourceId: string }) {
       setCancelling(false);
     });
   };
+  const runTest = () => {
+    setTested(undefined);
+    test.run(
+      () => client.call('sources.test', { name: source.name }),
+      (r) => setTested(r.seconds),
+    );
+  };
   const openDataset = () => source.datasetId && navigate({ page: 'datasets', datasetId: source.datasetId });
 
   return (
@@ -94,6 +104,14 @@ export function SourceView({ sourceId }: { sourceId: string }) {
           </p>
         </div>
         <div className="source-actions">
+          {tested !== undefined && (
+            <span className="source-ok" role="status" data-testid="source-test-ok">
+              ✓ Connected in {tested.toFixed(2)} s
+            </span>
+          )}
+          <button type="button" className="btn" onClick={runTest} disabled={test.busy} data-testid="source-test">
+            {test.busy ? 'Testing…' : 'Test connection'}
+          </button>
           <button
             type="button"
             className="btn btn-primary"
@@ -125,6 +143,7 @@ export function SourceView({ sourceId }: { sourceId: string }) {
       </header>
       {refreshing && <RefreshProgress progress={progress} cancelling={cancelling} onCancel={cancel} />}
       {actionError && <ErrorPanel title="The refresh failed" error={actionError} />}
+      {test.error && <ErrorPanel title="The connection test failed" error={test.error} />}
       <dl className="facts source-facts" data-testid="source-facts">
         <div className="fact-wide">
           <dt>{source.kind === 'sqlite' ? 'File' : 'URL'}</dt>
