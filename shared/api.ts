@@ -355,7 +355,8 @@ export const methods = {
   'sources.get': { input: NamedSource, output: SourceDetail },
   /**
    * Saves a source (conflict if the name is taken); a password in its URL or form goes to the
-   * secret store. With `refresh`, makes its first version before answering.
+   * secret store. With `refresh`, makes its first version before answering; a failed first refresh
+   * fails the call, and the source stays saved with the failure in its history.
    */
   'sources.add': { input: SourceAddRequest, output: Source },
   'sources.update': { input: SourceUpdateRequest, output: Source },

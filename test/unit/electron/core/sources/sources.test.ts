@@ -53,8 +53,13 @@ describe('sources', () => {
   });
 
   it('makes a version on the first refresh, none when the file is not modified or identical, one when it changed', async () => {
-    const first = await call<SourceRefreshResult>('sources.refresh', { name: 'people' });
+    const phases: string[] = [];
+    const off = service.events.subscribe((event, payload) => {
+      if (event === 'source.refresh') phases.push((payload as { phase: string }).phase);
+    });
+    const first = await call<SourceRefreshResult>('sources.refresh', { name: 'people' }).finally(off);
     expect(first).toMatchObject({ source: 'people', dataset: 'people', version: 1, changed: true, rows: 2 });
+    expect(phases).toEqual(['reading', 'importing', 'ended']);
     const again = await call<SourceRefreshResult>('sources.refresh', { name: 'people' });
     expect(again).toMatchObject({ version: 1, changed: false, rows: 2 });
     expect(again.refresh.status).toBe('unchanged');

@@ -38,6 +38,11 @@ const routes: Record<string, Route> = {
     res.end(`a\n${'1\n'.repeat(5000)}`);
   },
   '/silent': () => undefined,
+  '/stall.csv': (_req, res) => {
+    // The first bytes, then nothing: only a cancel ends this download.
+    res.writeHead(200, { 'content-type': 'text/csv' });
+    res.write('a,b\n1,2\n');
+  },
 };
 
 let server: Server;
@@ -128,6 +133,16 @@ describe('url kind', () => {
       details: { reason: 'timeout' },
     });
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('stops a download when cancelled, as its first bytes arrive', async () => {
+    const controller = new AbortController();
+    const got = urlKind.fetch(target('/stall.csv'), {
+      ...options(),
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    await expect(got).rejects.toMatchObject({ code: 'cancelled' });
   });
 
   it('previews the first rows with their types, and tests without downloading', async () => {
