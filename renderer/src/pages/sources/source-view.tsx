@@ -76,6 +76,8 @@ export function SourceView({ sourceId }: { sourceId: string }) {
       (r) => setTested(r.seconds),
     );
   };
+  const last = source.lastRefresh;
+  const lastFailure = last?.status === 'failed' && last.error ? last : undefined;
   const openDataset = () => source.datasetId && navigate({ page: 'datasets', datasetId: source.datasetId });
 
   return (
@@ -142,7 +144,16 @@ export function SourceView({ sourceId }: { sourceId: string }) {
         </div>
       </header>
       {refreshing && <RefreshProgress progress={progress} cancelling={cancelling} onCancel={cancel} />}
-      {actionError && <ErrorPanel title="The refresh failed" error={actionError} />}
+      {lastFailure && (
+        <ErrorPanel
+          title={`The last refresh failed (${formatDate(lastFailure.startedAt)})`}
+          error={toApiError(lastFailure.error)}
+        />
+      )}
+      {/* A refresh's own failure is the history's; this is one that never started (one was running already). */}
+      {actionError && actionError.message !== lastFailure?.error?.message && (
+        <ErrorPanel title="Could not refresh" error={actionError} />
+      )}
       {test.error && <ErrorPanel title="The connection test failed" error={test.error} />}
       <dl className="facts source-facts" data-testid="source-facts">
         <div className="fact-wide">
