@@ -16,7 +16,15 @@ export function refreshTime(iso: string): string {
 export function refreshChartOption(history: readonly SourceRefresh[]): ChartOption {
   const ordered = [...history].filter((r) => r.status !== 'running').reverse();
   const labels = ordered.map((r) => refreshTime(r.startedAt));
-  const bar = (pick: (r: SourceRefresh) => boolean) => ordered.map((r) => (pick(r) && r.rows !== null ? r.rows : null));
+  /** One stacked bar series: the rows of the refreshes with this status, a gap for the others. */
+  const bar = (name: string, status: SourceRefresh['status'], color: string | undefined) => ({
+    name,
+    type: 'bar',
+    stack: 'rows',
+    barMaxWidth: 28,
+    itemStyle: { color },
+    data: ordered.map((r) => (r.status === status && r.rows !== null ? r.rows : null)),
+  });
   return {
     animation: false,
     grid: { left: 64, right: 16, top: 40, bottom: 30 },
@@ -39,22 +47,8 @@ export function refreshChartOption(history: readonly SourceRefresh[]): ChartOpti
       splitLine: { lineStyle: { color: GRID_LINE } },
     },
     series: [
-      {
-        name: 'new version',
-        type: 'bar',
-        stack: 'rows',
-        barMaxWidth: 28,
-        itemStyle: { color: SERIES_COLORS[0] },
-        data: bar((r) => r.status === 'changed'),
-      },
-      {
-        name: 'unchanged',
-        type: 'bar',
-        stack: 'rows',
-        barMaxWidth: 28,
-        itemStyle: { color: SERIES_COLORS[7] },
-        data: bar((r) => r.status === 'unchanged'),
-      },
+      bar('new version', 'changed', SERIES_COLORS[0]),
+      bar('unchanged', 'unchanged', SERIES_COLORS[7]),
       {
         name: 'failed or cancelled',
         type: 'scatter',
