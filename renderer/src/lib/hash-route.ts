@@ -7,7 +7,8 @@
 import { useSyncExternalStore } from 'react';
 
 export type Route =
-  | { page: 'datasets'; datasetId?: string; version?: number }
+  /** A dataset's version, or (with `sourceId`) a source's page beside the datasets: `#/sources/<id>`. */
+  | { page: 'datasets'; datasetId?: string; version?: number; sourceId?: string }
   | { page: 'pipelines'; pipelineId?: string }
   /** A run's detail, over the compare view when it was opened from there. */
   | { page: 'runs'; runId?: string; compare?: string[] }
@@ -36,6 +37,7 @@ export const PAGES: readonly Page[] = [
 
 /** The fragment of a route, `#/page/segment...` with each segment percent-encoded. */
 export function routeHash(route: Route): string {
+  if (route.page === 'datasets' && route.sourceId) return `#/sources/${encodeURIComponent(route.sourceId)}`;
   const parts: string[] = [route.page];
   let query = '';
   switch (route.page) {
@@ -92,6 +94,8 @@ export function parseRoute(hash: string): Route {
   switch (page) {
     case 'datasets':
       return first ? { page, datasetId: first, ...(version === undefined ? {} : { version }) } : { page };
+    case 'sources':
+      return first ? { page: 'datasets', sourceId: first } : { page: 'datasets' };
     case 'models':
       return first ? { page, model: first, ...(version === undefined ? {} : { version }) } : { page };
     case 'pipelines':

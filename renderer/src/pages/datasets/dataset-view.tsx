@@ -1,7 +1,7 @@
 // One dataset version: what it is (header), its schema and profile, and its rows; an image
 // dataset's version is image-dataset-view.tsx's.
 import { useState } from 'react';
-import type { ColumnType, DatasetDetail } from '../../../../shared/api.js';
+import type { ColumnType, DatasetDetail, Source } from '../../../../shared/api.js';
 import { useApp } from '../../app-context.js';
 import { toApiError, type ApiError } from '../../api/api-error.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
@@ -32,15 +32,18 @@ interface DatasetViewProps {
   selection: Selection;
   refreshTick: number;
   onSelect: (s: Selection) => void;
+  /** The source that refreshes this dataset, if one does. */
+  source?: Pick<Source, 'id' | 'name' | 'lastRefresh'> | undefined;
 }
 
-export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewProps) {
+export function DatasetView({ selection, refreshTick, onSelect, source }: DatasetViewProps) {
   const { client, openRun } = useApp();
   const [training, setTraining] = useState(false);
   const [sweeping, setSweeping] = useState(false);
   const detail = useAsync<DatasetDetail>(
     () => client.call('datasets.get', { ref: selection.datasetId, version: selection.version }),
-    [selection.datasetId, selection.version, refreshTick],
+    // A refresh of its source may have made the version the page shows as latest.
+    [selection.datasetId, selection.version, refreshTick, source?.lastRefresh?.endedAt],
   );
   const [focused, setFocused] = useState<string | undefined>(undefined);
   const [typeError, setTypeError] = useState<ApiError | undefined>(undefined);
@@ -84,6 +87,7 @@ export function DatasetView({ selection, refreshTick, onSelect }: DatasetViewPro
       <VersionHeader
         detail={d}
         onVersion={(version) => onSelect({ datasetId: d.dataset.id, version })}
+        source={source}
         actions={
           <>
             <SweepButton onClick={() => setSweeping(true)} disabled={d.version.rows === 0} />

@@ -8,19 +8,23 @@ import { formatCount } from '../../lib/format.js';
 import { FolderButton } from './folder-button.js';
 import { useAsync } from '../../lib/use-async.js';
 
-export function EmptyState({ onFiles }: { onFiles: (files: File[]) => void }) {
+export function EmptyState({ onFiles, onAddSource }: { onFiles: (files: File[]) => void; onAddSource: () => void }) {
   const { client, imports } = useApp();
   const samples = useAsync<SampleInfo[]>(() => client.call('samples.list', {}), [client]);
   return (
     <EmptyPage icon="⇩" title="Import your first dataset" testId="empty-state">
       <p>
         Drag a <strong>CSV</strong>, <strong>TSV</strong>, <strong>JSON</strong>/<strong>NDJSON</strong> or{' '}
-        <strong>Parquet</strong> file onto this window, or choose one. Pictures come as a folder with one folder per
-        class (dropped on or chosen in the desktop app) or a <strong>.zip</strong> of one.
+        <strong>Parquet</strong> file onto this window, or choose one, or read one from a database, a URL or S3 (
+        <strong>Add source</strong>). Pictures come as a folder with one folder per class (dropped on or chosen in the
+        desktop app) or a <strong>.zip</strong> of one.
       </p>
       <div className="empty-import-actions">
         <FileButton onFiles={onFiles} testId="empty-import" />
         <FolderButton testId="empty-import-folder" />
+        <button type="button" className="btn" onClick={onAddSource} data-testid="empty-add-source">
+          Add source…
+        </button>
       </div>
       <p className="muted small">
         Each import becomes an immutable version. Importing the same content again creates nothing new; a changed file

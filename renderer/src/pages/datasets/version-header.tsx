@@ -1,17 +1,20 @@
 // Name, version picker and the facts of the chosen version: content hash, source, size, rows,
 // skipped rows and warnings.
 import type { ReactNode } from 'react';
-import type { DatasetDetail } from '../../../../shared/api.js';
+import type { DatasetDetail, Source } from '../../../../shared/api.js';
 import { formatBytes, formatCount, formatDate, shortHash } from '../../lib/format.js';
+import { navigate } from '../../lib/hash-route.js';
 
 interface VersionHeaderProps {
   detail: DatasetDetail;
   onVersion: (v: number) => void;
   /** Buttons for this version, at the title's end (e.g. Train). */
   actions?: ReactNode;
+  /** The source that refreshes the dataset, linked to its page. */
+  source?: Pick<Source, 'id' | 'name'> | undefined;
 }
 
-export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps) {
+export function VersionHeader({ detail, onVersion, actions, source }: VersionHeaderProps) {
   const { dataset, versions, version: v } = detail;
   // An image dataset counts pictures and classes where a table counts rows and columns.
   const pictures = dataset.kind === 'images';
@@ -65,6 +68,21 @@ export function VersionHeader({ detail, onVersion, actions }: VersionHeaderProps
             <dt>{pictures ? 'Unreadable files' : 'Skipped rows'}</dt>
             <dd className="warn" data-testid="skipped-rows">
               {formatCount(v.skippedRows)}
+            </dd>
+          </div>
+        )}
+        {source && (
+          <div>
+            <dt>Refreshed from</dt>
+            <dd>
+              <button
+                type="button"
+                className="btn-link"
+                data-testid="dataset-source-link"
+                onClick={() => navigate({ page: 'datasets', sourceId: source.id })}
+              >
+                {source.name}
+              </button>
             </dd>
           </div>
         )}

@@ -143,16 +143,23 @@ function FieldInput({ id, ...props }: FieldProps & { id: string }) {
           />
         );
       }
+      // A name the step knows values for (a dataset step's source: the saved sources) offers them.
+      const offered = ctx.suggestions?.[field.name];
       return (
-        <input
-          {...common}
-          className={field.format === 'expression' ? 'mono' : undefined}
-          value={text}
-          maxLength={field.maxLength}
-          spellCheck={field.format !== 'expression'}
-          placeholder={field.placeholder}
-          onChange={(e) => typeText(e.target.value)}
-        />
+        <>
+          <input
+            {...common}
+            className={field.format === 'expression' ? 'mono' : undefined}
+            value={text}
+            maxLength={field.maxLength}
+            list={offered?.length ? listId : undefined}
+            autoComplete={offered?.length ? 'off' : undefined}
+            spellCheck={field.format !== 'expression'}
+            placeholder={field.placeholder}
+            onChange={(e) => typeText(e.target.value)}
+          />
+          <Suggestions id={listId} values={offered} />
+        </>
       );
     }
     case 'column':

@@ -45,6 +45,8 @@ import { nodeTypes } from './step-node.js';
 import { editorKeys } from './editor-keys.js';
 import { EditorToolbar, type Busy } from './editor-toolbar.js';
 import { useDatasetColumns } from './use-dataset-columns.js';
+import { suggestionsFor } from './step-suggestions.js';
+import { useSources } from '../sources/use-sources.js';
 import { usePipelineCheck } from './use-pipeline-check.js';
 import { usePipelineRuns } from './use-pipeline-runs.js';
 
@@ -163,6 +165,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
     [spec],
   );
   const datasets = useDatasetColumns(datasetRefs);
+  const sources = useSources().data;
 
   const selected = doc.nodes.filter((n) => n.selected);
   const single = selected.length === 1 ? selected[0] : undefined;
@@ -435,7 +438,7 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
               ctx={{
                 columns: inputColumns(spec, single.id, outputs, datasets.columnsOf),
                 datasets: datasets.names,
-                suggestions: suggestionsFor(single, datasets.versionsOf),
+                suggestions: suggestionsFor(single.data, datasets.versionsOf, sources),
               }}
               step={runs.steps.get(single.id)}
               stale={stale}
@@ -472,16 +475,6 @@ function EditorBody({ doc, dispatch, clipboard, onSaved, onDelete }: PipelineEdi
       </div>
     </div>
   );
-}
-
-/** Values a step's fields can offer beyond its kind's schema: a dataset step offers its dataset's versions. */
-function suggestionsFor(
-  n: StepNode,
-  versionsOf: (name: string) => number[] | undefined,
-): Record<string, string[]> | undefined {
-  if (n.data.kind !== 'dataset' || typeof n.data.params.dataset !== 'string') return undefined;
-  const versions = versionsOf(n.data.params.dataset.trim());
-  return versions ? { version: versions.map(String) } : undefined;
 }
 
 /** A step's minimap colour: its state in the run on show, else its category (pipelines.css's colours). */

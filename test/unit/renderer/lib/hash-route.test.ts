@@ -6,6 +6,7 @@ describe('hash routes', () => {
     [{ page: 'datasets' }, '#/datasets'],
     [{ page: 'datasets', datasetId: 'ds_1' }, '#/datasets/ds_1'],
     [{ page: 'datasets', datasetId: 'ds_1', version: 3 }, '#/datasets/ds_1/v3'],
+    [{ page: 'datasets', sourceId: 'src 1' }, '#/sources/src%201'],
     [{ page: 'pipelines', pipelineId: 'pl_9' }, '#/pipelines/pl_9'],
     [{ page: 'runs' }, '#/runs'],
     [{ page: 'runs', runId: 'r1' }, '#/runs/r1'],
