@@ -103,6 +103,12 @@ function nextDecision(model: string): Promise<RetrainDecision> {
   return decided;
 }
 
+/** What a version was trained from: the pipeline, and the user's dataset version its table came from. */
+const lineageOf = async (model: string, version: number) => {
+  const v = (await service.invoke('models.get', { name: model })).versions.find((x) => x.version === version);
+  return v?.lineage;
+};
+
 const productionVersion = async (model: string) =>
   (await service.invoke('models.get', { name: model })).model.aliases.find((a) => a.alias === 'production')?.version;
 
@@ -127,7 +133,14 @@ async function refreshAfterRun(name: string, margin: number): Promise<{ champion
     newestDataset: { name, version: 2 },
     nothingNew: false,
   });
-  return { champion: champion as number, decision: await decided };
+  const decision = await decided;
+  // The challenger learned from the pipeline's own preparation (split...) of the new version.
+  expect(decision.dataset).toEqual({ name, version: 2 });
+  expect(await lineageOf(name, decision.challenger!.version)).toMatchObject({
+    pipeline: name,
+    dataset: { name, version: 2 },
+  });
+  return { champion: champion as number, decision };
 }
 
 beforeAll(async () => {
@@ -143,34 +156,28 @@ afterAll(async () => {
 });
 
 describe('a pipeline-trained model whose source refreshes', () => {
-  it.fails(
-    'is retrained on the new version and the better challenger takes the alias',
-    async () => {
-      const { champion, decision } = await refreshAfterRun('flowers-better', 0);
-      expect(decision).toMatchObject({
-        trigger: 'dataset',
-        triggerDetail: 'new version 2 of dataset "flowers-better"',
-        outcome: 'promoted',
-        promoted: true,
-        champion: { version: champion },
-      });
-      const gain = decision.challenger!.metrics.accuracy! - decision.champion!.metrics.accuracy!;
-      expect(gain).toBeGreaterThan(decision.margin);
-      expect(await productionVersion('flowers-better')).toBe(decision.challenger!.version);
-    },
-    120_000,
-  );
+  it('is retrained on the new version and the better challenger takes the alias', async () => {
+    const { champion, decision } = await refreshAfterRun('flowers-better', 0);
+    expect(decision).toMatchObject({
+      trigger: 'dataset',
+      triggerDetail: 'new version 2 of dataset "flowers-better"',
+      outcome: 'promoted',
+      promoted: true,
+      champion: { version: champion },
+    });
+    // The champion learned the labels the wrong way round: worse than chance on the corrected rows.
+    expect(decision.champion!.metrics.accuracy).toBeLessThan(0.5);
+    const gain = decision.challenger!.metrics.accuracy! - decision.champion!.metrics.accuracy!;
+    expect(gain).toBeGreaterThan(decision.margin);
+    expect(await productionVersion('flowers-better')).toBe(decision.challenger!.version);
+  }, 120_000);
 
-  it.fails(
-    'keeps the champion when the challenger cannot beat it by the margin',
-    async () => {
-      // Accuracy gains at most 1: a margin of 2 cannot be met, however good the challenger.
-      const { champion, decision } = await refreshAfterRun('flowers-kept', 2);
-      expect(decision).toMatchObject({ trigger: 'dataset', outcome: 'kept', promoted: false, margin: 2 });
-      const gain = decision.challenger!.metrics.accuracy! - decision.champion!.metrics.accuracy!;
-      expect(gain).toBeLessThan(decision.margin);
-      expect(await productionVersion('flowers-kept')).toBe(champion);
-    },
-    120_000,
-  );
+  it('keeps the champion when the challenger cannot beat it by the margin', async () => {
+    // Accuracy gains at most 1: a margin of 2 cannot be met, however good the challenger.
+    const { champion, decision } = await refreshAfterRun('flowers-kept', 2);
+    expect(decision).toMatchObject({ trigger: 'dataset', outcome: 'kept', promoted: false, margin: 2 });
+    const gain = decision.challenger!.metrics.accuracy! - decision.champion!.metrics.accuracy!;
+    expect(gain).toBeLessThan(decision.margin);
+    expect(await productionVersion('flowers-kept')).toBe(champion);
+  }, 120_000);
 });
