@@ -52,6 +52,8 @@ export function defaultConcurrency(): number {
 
 export class PipelineRunner {
   private readonly active = new Map<string, ActiveRun>();
+  /** Retrains' preparations under way (trainingTable): cancelled with the runs when the host closes. */
+  private readonly preparing = new Set<AbortController>();
   private closing = false;
 
   constructor(private readonly options: PipelineRunnerOptions) {}
@@ -196,15 +198,22 @@ export class PipelineRunner {
       pipelineName,
       baseDir: saved.baseDir ?? this.options.defaultBaseDir,
     };
-    const outcome = await execute({
-      nodes: steps,
-      edges: edges.filter((e) => upstream.has(e.target)),
-      kinds: (this.options.kinds ?? kindRunners)(env),
-      cache: this.options.cache,
-      concurrency: this.options.concurrency ?? defaultConcurrency(),
-      signal: new AbortController().signal,
-      onStep: () => undefined,
-    });
+    const abort = new AbortController();
+    this.preparing.add(abort);
+    let outcome;
+    try {
+      outcome = await execute({
+        nodes: steps,
+        edges: edges.filter((e) => upstream.has(e.target)),
+        kinds: (this.options.kinds ?? kindRunners)(env),
+        cache: this.options.cache,
+        concurrency: this.options.concurrency ?? defaultConcurrency(),
+        signal: abort.signal,
+        onStep: () => undefined,
+      });
+    } finally {
+      this.preparing.delete(abort);
+    }
     if (outcome.error) throw new CairnError(outcome.error.code, outcome.error.message, outcome.error.details);
     const table = expectPort(outcome.ports[feed.source]?.[feed.sourcePort], 'table', 'data');
     return saveTrainingTable(env, nodeId, table);
@@ -236,6 +245,7 @@ export class PipelineRunner {
     this.closing = true;
     const runs = [...this.active.values()];
     for (const r of runs) r.abort.abort();
+    for (const p of this.preparing) p.abort();
     await Promise.all(runs.map((r) => r.done));
   }
 }

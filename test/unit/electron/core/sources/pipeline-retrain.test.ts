@@ -1,5 +1,5 @@
-// Issue 20's closing loop: a pipeline dataset(source) -> split -> train -> evaluate -> register ->
-// deploy -> monitor(onNewDatasetVersion) is run; the source's data changes and a refresh (as a
+// Issue 20's closing loop: a pipeline dataset(source) -> split -> impute -> train -> evaluate ->
+// register -> deploy -> monitor(onNewDatasetVersion) is run; the source's data changes and a refresh (as a
 // schedule would) makes a new version; a retrain on that version is decided and the challenger
 // takes the alias only if it beats the champion by the policy's margin. The champion learns from
 // inverted labels, so a challenger trained on the corrected data is better beyond doubt; a margin
@@ -24,48 +24,30 @@ let service: CairnService;
 const inverted = (csv: string) =>
   csv.replace(/,(true|false)$/gm, (_, label: string) => (label === 'true' ? ',false' : ',true'));
 
-/** The chain from a source to a monitored endpoint that retrains on a new version of its data. */
-function spec(name: string, margin: number): PipelineSpec {
-  const at = (i: number) => ({ x: i * 260, y: 0 });
-  const edge = (from: string, fromPort: string, to: string, toPort: string) => ({
-    id: `${from}->${to}.${toPort}`,
-    source: from,
-    sourcePort: fromPort,
-    target: to,
-    targetPort: toPort,
-  });
-  return {
-    cairn: 1,
+/**
+ * The classification template (dataset -> split -> impute -> train -> evaluate -> register) reading
+ * the source, then deploy -> monitor, which retrains on a new version of the data.
+ */
+async function spec(name: string, margin: number): Promise<PipelineSpec> {
+  const s = await service.invoke('pipelines.fromTemplate', {
+    template: 'tabular-classification',
+    dataset: name,
+    target: 'label',
+    gates: [],
     name,
-    nodes: [
-      { id: 'source', kind: 'dataset', params: { dataset: name, source: `${name}-feed` }, position: at(0) },
-      { id: 'split', kind: 'split', params: { method: 'stratified', stratify: 'label' }, position: at(1) },
-      {
-        id: 'train',
-        kind: 'train',
-        params: { target: 'label', task: 'classification', model: 'logistic_regression', epochs: 8 },
-        position: at(2),
-      },
-      { id: 'evaluate', kind: 'evaluate', params: { gates: [] }, position: at(3) },
-      { id: 'register', kind: 'register', params: { alias: 'production' }, position: at(4) },
-      { id: 'deploy', kind: 'deploy', params: {}, position: at(5) },
-      {
-        id: 'monitor',
-        kind: 'monitor',
-        params: { rules: [], onNewDatasetVersion: true, compareMetric: 'accuracy', margin },
-        position: at(6),
-      },
-    ],
-    edges: [
-      edge('source', 'data', 'split', 'data'),
-      edge('split', 'data', 'train', 'data'),
-      edge('train', 'model', 'evaluate', 'model'),
-      edge('split', 'data', 'evaluate', 'data'),
-      edge('evaluate', 'model', 'register', 'model'),
-      edge('register', 'model', 'deploy', 'model'),
-      edge('deploy', 'endpoint', 'monitor', 'endpoint'),
-    ],
-  };
+  });
+  Object.assign(s.nodes.find((n) => n.kind === 'dataset')?.params ?? {}, { source: `${name}-feed` });
+  Object.assign(s.nodes.find((n) => n.kind === 'train')?.params ?? {}, { model: 'logistic_regression', epochs: 8 });
+  const monitor = { rules: [], onNewDatasetVersion: true, compareMetric: 'accuracy', margin };
+  s.nodes.push(
+    { id: 'deploy', kind: 'deploy', params: {}, position: { x: 1560, y: 0 } },
+    { id: 'monitor', kind: 'monitor', params: monitor, position: { x: 1820, y: 0 } },
+  );
+  s.edges.push(
+    { id: 'e-deploy', source: 'register', sourcePort: 'model', target: 'deploy', targetPort: 'model' },
+    { id: 'e-monitor', source: 'deploy', sourcePort: 'endpoint', target: 'monitor', targetPort: 'endpoint' },
+  );
+  return s;
 }
 
 async function saveAndRun(s: PipelineSpec): Promise<PipelineRun> {
@@ -117,7 +99,7 @@ async function refreshAfterRun(name: string, margin: number): Promise<{ champion
   const file = `/${name}.csv`;
   web.set(file, inverted(classificationCsv(200, 3)));
   await service.invoke('sources.add', { name: `${name}-feed`, kind: 'url', url: `${web.base}${file}`, dataset: name });
-  const run = await saveAndRun(spec(name, margin));
+  const run = await saveAndRun(await spec(name, margin));
   expect(run.steps.filter((st) => st.state === 'failed').map((st) => [st.nodeId, st.error])).toEqual([]);
   expect(run.status).toBe('succeeded');
   const champion = await productionVersion(name);
