@@ -279,6 +279,7 @@ export class CairnService {
         this.imports.run(methods['datasets.importNow'].input.parse(req), randomUUID(), (p) =>
           this.events.emit('job.progress', p),
         ),
+      pipelineTable: (runId, dataset) => this.pipelineRunner.trainingTable(runId, dataset),
     });
   }
 

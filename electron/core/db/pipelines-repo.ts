@@ -187,6 +187,21 @@ export class PipelinesRepo {
     return row ? toVersion(pipelineId, row) : undefined;
   }
 
+  /** The saved version and node whose step made (or reused) a training run, newest run first; undefined when none did. */
+  trainedBy(
+    trainingRunId: string,
+  ): { version: StoredPipelineVersion; pipelineName: string; nodeId: string } | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT r.pipeline_id, r.version, s.node_id, p.name FROM pipeline_steps s
+         JOIN pipeline_runs r ON r.id = s.run_id JOIN pipelines p ON p.id = r.pipeline_id
+         WHERE s.training_run_id = ? ORDER BY r.created_at DESC LIMIT 1`,
+      )
+      .get(trainingRunId) as { pipeline_id: string; version: number; node_id: string; name: string } | undefined;
+    const version = row && this.version(row.pipeline_id, row.version);
+    return row && version ? { version, pipelineName: row.name, nodeId: row.node_id } : undefined;
+  }
+
   /**
    * Saves a spec as the next version of pipeline `id` (renaming it to `name`), or creates the
    * pipeline when `id` is absent. Identical content to the latest version (same hash and base

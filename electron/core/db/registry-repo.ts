@@ -29,6 +29,7 @@ interface DbVersionRow {
   source_name: string | null;
   source_version: number | null;
   source_hash: string | null;
+  source_version_id: string | null;
   pipeline_name: string | null;
 }
 
@@ -57,6 +58,8 @@ export interface RegistryVersion {
     datasetVersion: number;
     /** When a pipeline made the table the run trained on: the dataset version its rows came from. */
     source: { name: string; version: number; hash: string } | null;
+    /** The id of that version (null when the run trained on the user's dataset). */
+    sourceVersionId: string | null;
     /** The pipeline that made the table the run trained on (null when the user's dataset, or the pipeline is gone). */
     pipeline: string | null;
   } | null;
@@ -100,7 +103,8 @@ const VERSION_SELECT = `
     mv.notes, mv.tags_json, mv.created_at,
     r.task, r.target, r.model_kind, r.params_json, r.test_scores_json, r.dataset_version_id, r.dataset_hash,
     d.name AS dataset_name, dv.version AS dataset_version,
-    sd.name AS source_name, sv.version AS source_version, sv.content_hash AS source_hash, p.name AS pipeline_name
+    sd.name AS source_name, sv.version AS source_version, sv.content_hash AS source_hash, sv.id AS source_version_id,
+    p.name AS pipeline_name
   FROM model_versions mv
   JOIN models m ON m.id = mv.model_id
   LEFT JOIN runs r ON r.id = mv.run_id
@@ -141,6 +145,7 @@ function toVersion(row: DbVersionRow): RegistryVersion {
               row.source_name !== null && row.source_version !== null && row.source_hash !== null
                 ? { name: row.source_name, version: row.source_version, hash: row.source_hash }
                 : null,
+            sourceVersionId: row.source_version_id,
             pipeline: row.pipeline_name,
           }
         : null,

@@ -43,7 +43,7 @@ import type { Layout } from '../paths.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import { csvRecordLines, recordFeedback, type LabelSource } from './feedback.js';
 import { judgedVersion, monitoringOverview } from './overview.js';
-import { Retrainer, type RetrainDeps, type RetrainHandle } from './retrainer.js';
+import { Retrainer, userDataOf, type RetrainDeps, type RetrainHandle } from './retrainer.js';
 import { alertMessage, breaches, ruleValue } from './rule-eval.js';
 import { VersionViews } from './version-views.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
@@ -54,7 +54,7 @@ export const EVAL_INTERVAL_MS = 60_000;
 export const CATCH_UP_STEPS = 120;
 const DAY_MS = 86_400_000;
 
-export interface MonitorDeps extends Pick<RetrainDeps, 'startRun' | 'startSweep' | 'importNow'> {
+export interface MonitorDeps extends Pick<RetrainDeps, 'startRun' | 'startSweep' | 'importNow' | 'pipelineTable'> {
   db: Db;
   registry: ModelRegistry;
   datasets: DatasetsRepo;
@@ -102,6 +102,7 @@ export class ModelMonitor {
       startRun: deps.startRun,
       startSweep: deps.startSweep,
       importNow: deps.importNow,
+      pipelineTable: deps.pipelineTable,
     });
     this.deliveries = new WebhookDeliveriesRepo(deps.db);
     this.webhooks = new WebhookDeliveries({
@@ -279,18 +280,10 @@ export class ModelMonitor {
       if (p.triggers.onNewDatasetVersion) {
         try {
           const champion = this.retrainer.champion(p.model, p.alias);
-          const newest = champion.run ? this.retrainer.newestBase(champion.run.datasetName) : undefined;
-          if (
-            newest &&
-            champion.run &&
-            newest.version > champion.run.datasetVersion &&
-            last?.baseDatasetVersionId !== newest.id
-          )
-            this.autoRetrain(
-              p.model,
-              'dataset',
-              `new version ${newest.version} of dataset "${champion.run.datasetName}"`,
-            );
+          const data = champion.run ? userDataOf(champion.run) : undefined;
+          const newest = data ? this.retrainer.newestBase(data.name) : undefined;
+          if (newest && data && newest.version > data.version && last?.baseDatasetVersionId !== newest.id)
+            this.autoRetrain(p.model, 'dataset', `new version ${newest.version} of dataset "${data.name}"`);
         } catch {
           // No such model any more.
         }

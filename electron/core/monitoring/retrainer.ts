@@ -46,6 +46,31 @@ export interface RetrainDeps {
   /** Starts a sweep (refusing what sweeps.start refuses); `ended` gives its best trial's run, or rejects when it failed. */
   startSweep: (req: SweepRequest) => Promise<{ sweepId: string; ended: Promise<Run> }>;
   importNow: (req: ImportRequest) => Promise<{ versionId: string; version: number; created: boolean }>;
+  /**
+   * The table the pipeline step that made training run `trainingRunId` would train on from version
+   * `version` of dataset `name` (its preparation steps run again on that version), saved as a
+   * dataset version.
+   */
+  pipelineTable: (trainingRunId: string, dataset: { name: string; version: number }) => Promise<{ versionId: string }>;
+}
+
+/** The user's dataset version a model learned from, and whether a pipeline prepared it into the table it trained on. */
+export interface UserData {
+  id: string;
+  name: string;
+  version: number;
+  viaPipeline: boolean;
+}
+
+/**
+ * What a run learned from, as the user knows it: a pipeline trains on a table of its own (split,
+ * imputed...) that gets no new version when the user's data does, so its version is the one the
+ * pipeline's dataset step read.
+ */
+export function userDataOf(run: NonNullable<RegistryVersion['run']>): UserData {
+  return run.source && run.sourceVersionId
+    ? { id: run.sourceVersionId, name: run.source.name, version: run.source.version, viaPipeline: true }
+    : { id: run.datasetVersionId, name: run.datasetName, version: run.datasetVersion, viaPipeline: false };
 }
 
 export interface RetrainJob {
@@ -154,9 +179,10 @@ export class Retrainer {
     return this.deps.datasets.versions(dataset.id).find((v) => !derived.has(v.id));
   }
 
-  /** The champion's recorded run and the newest user version of the dataset it was trained on. */
+  /** The champion's recorded run, the user's data it learned from, and the newest user version of that dataset. */
   private trainingSource(champion: RegistryVersion): {
     run: NonNullable<RegistryVersion['run']>;
+    data: UserData;
     newest: StoredVersion;
   } {
     const run = champion.run;
@@ -165,13 +191,14 @@ export class Retrainer {
         'invalid_argument',
         `version ${champion.version} of "${champion.name}" was imported: it has no recorded training configuration to retrain with`,
       );
-    const newest = this.newestBase(run.datasetName);
+    const data = userDataOf(run);
+    const newest = this.newestBase(data.name);
     if (!newest)
       throw new CairnError(
         'not_found',
-        `dataset "${run.datasetName}" that version ${champion.version} was trained on is gone`,
+        `dataset "${data.name}" that version ${champion.version} was trained on is gone`,
       );
-    return { run, newest };
+    return { run, data, newest };
   }
 
   /**
@@ -180,17 +207,17 @@ export class Retrainer {
    */
   plan(model: string, policy: Pick<StoredPolicy, 'alias' | 'includeLabelledRequests'>): RetrainPlan {
     const champion = this.champion(model, policy.alias);
-    const { run, newest } = this.trainingSource(champion);
+    const { data, newest } = this.trainingSource(champion);
     // A champion trained by a retrain with labelled requests was trained on a derived version.
-    const derived = this.deps.repo.derivedFrom(run.datasetVersionId);
+    const derived = this.deps.repo.derivedFrom(data.id);
     const championBase = derived ? this.deps.datasets.version(derived.baseDatasetVersionId) : undefined;
-    const championVersion = championBase?.version ?? run.datasetVersion;
+    const championVersion = championBase?.version ?? data.version;
     const labelledInChampion = derived?.labelledRows ?? 0;
     const labelledAvailable = this.deps.reader().labelledCount(champion.name);
     const labelledToAdd = policy.includeLabelledRequests ? labelledAvailable : 0;
-    const sameData = (championBase?.id ?? run.datasetVersionId) === newest.id;
+    const sameData = (championBase?.id ?? data.id) === newest.id;
     const nothingNew = sameData && labelledToAdd === labelledInChampion;
-    const name = run.datasetName;
+    const name = data.name;
     const requests = (n: number) => `${n} labelled request${n === 1 ? '' : 's'}`;
     const leftOut =
       !policy.includeLabelledRequests && labelledAvailable
@@ -260,18 +287,18 @@ export class Retrainer {
       champion = this.champion(job.model, policy.alias);
       base.model = champion.name;
       base.champion = { version: champion.version, metrics: {} };
-      const { run, newest } = this.trainingSource(champion);
+      const { data, newest } = this.trainingSource(champion);
       let trainOn = newest;
       base.baseDatasetVersionId = newest.id;
       if (policy.includeLabelledRequests) {
-        const derived = await this.withLabelledRequests(champion, newest);
+        const derived = await this.withLabelledRequests(champion, data.name, newest);
         if (derived) {
           trainOn = derived.version;
           base.derivedDatasetVersionId = derived.version.id;
           base.labelledRowsAdded = derived.added;
         }
       }
-      base.dataset = { name: run.datasetName, version: trainOn.version };
+      base.dataset = { name: data.name, version: trainOn.version };
       // With no alias yet, the bare name means the latest version: the challenger would be served
       // before it has won. Pinning the champion first keeps what is served until a decision.
       if (!this.deps.registry.aliasesAt(champion).some((a) => a.toLowerCase() === policy.alias.toLowerCase()))
@@ -281,7 +308,12 @@ export class Retrainer {
           champion.version,
           'pinned before retraining, so a challenger is served only once it wins',
         );
-      const request = runRequestFrom(champion, trainOn.id);
+      // A pipeline's model learns from its own preparation of the new version, as a rerun would give it.
+      const table = data.viaPipeline
+        ? (await this.deps.pipelineTable(champion.runId as string, { name: data.name, version: trainOn.version }))
+            .versionId
+        : trainOn.id;
+      const request = runRequestFrom(champion, table);
       if (policy.mode === 'sweep') {
         const sweep = await this.deps.startSweep(sweepRequestFrom(request, policy));
         base.sweepId = sweep.sweepId;
@@ -417,6 +449,7 @@ export class Retrainer {
    */
   private async withLabelledRequests(
     champion: RegistryVersion,
+    datasetName: string,
     base: StoredVersion,
   ): Promise<{ version: StoredVersion; added: number } | undefined> {
     const run = champion.run as NonNullable<RegistryVersion['run']>;
@@ -452,10 +485,10 @@ export class Retrainer {
       }
       const imported = await this.deps.importNow({
         path: out,
-        name: run.datasetName,
+        name: datasetName,
         badRows: 'fail',
         removeSourceAfter: false,
-        originalName: `${run.datasetName} v${base.version} + ${labelled.length} labelled requests`,
+        originalName: `${datasetName} v${base.version} + ${labelled.length} labelled requests`,
       });
       const version = this.deps.datasets.version(imported.versionId);
       if (!version) throw new CairnError('internal', 'the dataset version with labelled requests was not recorded');

@@ -92,6 +92,8 @@ export interface ExecuteOutcome {
   error: ApiErrorShape | null;
   /** Final state of every step. */
   states: Record<string, StepState>;
+  /** The outputs of the steps that succeeded (or were cached), by node id and port. */
+  ports: Record<string, StepResult['ports']>;
 }
 
 /** Node ids in an order where every edge points forward; ties keep the nodes' order in the file. */
@@ -278,15 +280,21 @@ export async function execute(options: ExecuteOptions): Promise<ExecuteOutcome> 
   while (skipBlocked());
 
   const states = Object.fromEntries(state);
+  const ports = Object.fromEntries([...results].map(([id, r]) => [id, r.result.ports]));
   if (signal.aborted)
-    return { status: 'cancelled', error: { code: 'cancelled', message: 'The pipeline run was cancelled.' }, states };
+    return {
+      status: 'cancelled',
+      error: { code: 'cancelled', message: 'The pipeline run was cancelled.' },
+      states,
+      ports,
+    };
   const hard = failures.find((f) => f.error.code !== 'gate_failed');
   const first = hard ?? failures[0];
-  if (!first) return { status: 'succeeded', error: null, states };
+  if (!first) return { status: 'succeeded', error: null, states, ports };
   const error = {
     ...first.error,
     message: `step "${first.nodeId}" failed: ${first.error.message}`,
     details: { ...first.error.details, nodeId: first.nodeId },
   };
-  return { status: hard ? 'failed' : 'gate_failed', error, states };
+  return { status: hard ? 'failed' : 'gate_failed', error, states, ports };
 }

@@ -10,8 +10,10 @@ import type { PipelinesRepo, StoredPipelineVersion } from '../db/pipelines-repo.
 import { CairnError, toApiError } from '../errors.js';
 import { execute, topologicalOrder, type KindRunner, type StepEvent } from './executor.js';
 import { invalidPipeline } from './issues.js';
-import type { PipelineHost } from './host.js';
+import type { PipelineHost, ResolvedDataset } from './host.js';
 import { kindRunners, type RunEnv } from './kinds/index.js';
+import { saveTrainingTable } from './kinds/trained-model.js';
+import { expectPort } from './ports.js';
 import type { StepCache } from './step-cache.js';
 
 export interface PipelineRunnerOptions {
@@ -50,6 +52,8 @@ export function defaultConcurrency(): number {
 
 export class PipelineRunner {
   private readonly active = new Map<string, ActiveRun>();
+  /** Retrains' preparations under way (trainingTable): cancelled with the runs when the host closes. */
+  private readonly preparing = new Set<AbortController>();
   private closing = false;
 
   constructor(private readonly options: PipelineRunnerOptions) {}
@@ -152,6 +156,69 @@ export class PipelineRunner {
     return { runId, done };
   }
 
+  /**
+   * The table the pipeline step that made training run `trainingRunId` would train on if its
+   * dataset steps read version `dataset.version` of `dataset.name` (a retrain of that model on new
+   * data): only the steps feeding it run (cached where unchanged), recorded as no run, refreshing
+   * no source; the table is saved as that step saves it, so the retrain learns from the same
+   * preparation the pipeline applied.
+   */
+  async trainingTable(trainingRunId: string, dataset: { name: string; version: number }): Promise<ResolvedDataset> {
+    if (this.closing) throw new CairnError('cancelled', 'Cairn is closing');
+    const made = this.options.repo.trainedBy(trainingRunId);
+    if (!made) throw new CairnError('not_found', `no saved pipeline's step made training run ${trainingRunId}`);
+    const { version: saved, pipelineName, nodeId } = made;
+    const checked = validatePipeline(JSON.parse(saved.specJson));
+    if (!checked.ok) throw invalidPipeline(checked.issues, `${pipelineName} v${saved.version}`);
+    const { nodes, edges } = checked.spec;
+    const feed = edges.find((e) => e.target === nodeId && e.targetPort === 'data');
+    if (!feed) throw new CairnError('not_found', `pipeline "${pipelineName}" has no step "${nodeId}" fed a table`);
+    const upstream = new Set<string>();
+    for (const next = [feed.source]; next.length;) {
+      const id = next.pop() as string;
+      if (upstream.has(id)) continue;
+      upstream.add(id);
+      for (const e of edges) if (e.target === id) next.push(e.source);
+    }
+    const named = (n: { params: Record<string, unknown> }) =>
+      String(n.params.dataset).toLowerCase() === dataset.name.toLowerCase();
+    const steps = nodes
+      .filter((n) => upstream.has(n.id))
+      .map((n) =>
+        n.kind === 'dataset' && named(n) ? { ...n, params: { dataset: dataset.name, version: dataset.version } } : n,
+      );
+    if (!steps.some((n) => n.kind === 'dataset' && named(n)))
+      throw new CairnError(
+        'invalid_argument',
+        `no dataset step of pipeline "${pipelineName}" before "${nodeId}" reads dataset "${dataset.name}"`,
+      );
+    const env: RunEnv = {
+      host: this.options.host,
+      pipelineId: saved.pipelineId,
+      pipelineName,
+      baseDir: saved.baseDir ?? this.options.defaultBaseDir,
+    };
+    const abort = new AbortController();
+    this.preparing.add(abort);
+    let outcome;
+    try {
+      outcome = await execute({
+        nodes: steps,
+        edges: edges.filter((e) => upstream.has(e.target)),
+        kinds: (this.options.kinds ?? kindRunners)(env),
+        cache: this.options.cache,
+        concurrency: this.options.concurrency ?? defaultConcurrency(),
+        signal: abort.signal,
+        onStep: () => undefined,
+      });
+    } finally {
+      this.preparing.delete(abort);
+    }
+    if (outcome.error) throw new CairnError(outcome.error.code, outcome.error.message, outcome.error.details);
+    const table = expectPort(outcome.ports[feed.source]?.[feed.sourcePort], 'table', 'data');
+    return saveTrainingTable(env, nodeId, table);
+  }
+
   /** Cancels a running run; false when it is not running here. */
   cancel(runId: string): boolean {
     const run = this.active.get(runId);
@@ -178,6 +245,7 @@ export class PipelineRunner {
     this.closing = true;
     const runs = [...this.active.values()];
     for (const r of runs) r.abort.abort();
+    for (const p of this.preparing) p.abort();
     await Promise.all(runs.map((r) => r.done));
   }
 }

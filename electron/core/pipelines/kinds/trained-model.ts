@@ -7,7 +7,7 @@ import { testScores } from '../../db/runs-repo.js';
 import { CairnError } from '../../errors.js';
 import type { ExecNode, StepContext } from '../executor.js';
 import type { ResolvedDataset } from '../host.js';
-import { expectPort, type ModelValue } from '../ports.js';
+import { expectPort, type ModelValue, type TableValue } from '../ports.js';
 import type { StepResult } from '../step-cache.js';
 import { paramError, type RunEnv } from './common.js';
 
@@ -48,12 +48,17 @@ export async function trainingTable(env: RunEnv, ctx: StepContext, p: ModelParam
   if (p.features.includes(SPLIT_COLUMN))
     throw paramError('features', `"${SPLIT_COLUMN}" says which part a row is in: it cannot be a feature`);
   ctx.progress({ fraction: 0, label: 'saving the training table' });
-  const data = await env.host.importFile(table.file, `${env.pipelineName}.${ctx.node.id}`, {
+  const data = await saveTrainingTable(env, ctx.node.id, table);
+  ctx.signal.throwIfAborted();
+  return data;
+}
+
+/** Saves a table as the training table of node `nodeId` (see trainingTable). */
+export function saveTrainingTable(env: RunEnv, nodeId: string, table: TableValue): Promise<ResolvedDataset> {
+  return env.host.importFile(table.file, `${env.pipelineName}.${nodeId}`, {
     pipelineId: env.pipelineId,
     ...(table.source !== undefined ? { sourceVersionId: table.source } : {}),
   });
-  ctx.signal.throwIfAborted();
-  return data;
 }
 
 /** A request the engine refused names what to fix: the error names the parameter where that can be told. */
