@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EventName, EventPayload, ModelDetail, Run, RunProgress } from '../../../../../shared/api.js';
+import type { EventName, EventPayload, ModelDetail, Run, RunProgress, Sweep } from '../../../../../shared/api.js';
 import { FLEET_JOB_FORMAT } from '../../../../../shared/fleet/job-format.js';
 import { FolderStore } from '../../../../../electron/core/fleet/blob-store.js';
 import { startFleetWorker, type RunningFleetWorker } from '../../../../../electron/core/fleet/fleet-worker.js';
@@ -124,6 +124,52 @@ describe('a run on the fleet', () => {
     const model = await call<ModelDetail>('models.get', { name: 'closed-app' });
     expect(model.versions.map((v) => v.version)).toEqual([1]);
     expect(await call<Run>('runs.get', { runId })).toMatchObject({ status: 'succeeded', ranOn: { place: 'fleet' } });
+  });
+
+  /** A one-trial sweep on the fleet whose trial's run is at a worker when the app closes. */
+  async function sweepClosedMidTrial(): Promise<{ sweepId: string; runId: string }> {
+    await connect();
+    const { id: sweepId } = await call<Sweep>('sweeps.start', { ...IRIS, where: 'fleet', trials: 1 });
+    await workerJobs.until(() => workerJobs.train.length === 1);
+    const running = await call<Sweep>('sweeps.get', { sweepId });
+    const runId = running.trials[0]!.runId!;
+    await env.service.close();
+    await env.open();
+    expect((await call<Sweep>('sweeps.get', { sweepId })).trials[0]?.status).toBe('interrupted');
+    return { sweepId, runId };
+  }
+
+  it('counts a sweep trial taken in after the app closed as the trial’s, once, and a resume does not run it again', async () => {
+    const { sweepId } = await sweepClosedMidTrial();
+    const relinked = next('sweep.progress', (p) => p.sweepId === sweepId && p.trial?.status === 'complete');
+    await connect();
+    await workerJobs.train[0]!.succeed(0.7);
+    await relinked;
+    expect(await call<Sweep>('sweeps.get', { sweepId })).toMatchObject({
+      status: 'interrupted',
+      trialsDone: 1,
+      bestValue: 0.7,
+      trials: [{ number: 0, status: 'complete', value: 0.7 }],
+    });
+    const resumed = await call<Sweep>('sweeps.resume', { sweepId, wait: true });
+    expect(resumed).toMatchObject({ status: 'succeeded', trialsDone: 1, trials: [{ status: 'complete', value: 0.7 }] });
+    expect(workerJobs.train).toHaveLength(1);
+  });
+
+  it('follows a sweep trial still on the fleet when the sweep is resumed, instead of running another', async () => {
+    const { sweepId } = await sweepClosedMidTrial();
+    await connect();
+    const following = next('sweep.progress', (p) => p.sweepId === sweepId && p.trial?.status === 'running');
+    const ended = call<Sweep>('sweeps.resume', { sweepId, wait: true });
+    await following;
+    await workerJobs.train[0]!.succeed(0.6);
+    expect(await ended).toMatchObject({
+      status: 'succeeded',
+      trialsDone: 1,
+      bestValue: 0.6,
+      trials: [{ number: 0, status: 'complete', value: 0.6 }],
+    });
+    expect(workerJobs.train).toHaveLength(1);
   });
 
   it('is failed after three attempts, with each attempt’s reason', async () => {
