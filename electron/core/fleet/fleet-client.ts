@@ -12,6 +12,7 @@ import {
   type FleetJob as FleetJobData,
 } from '../../../shared/fleet/job-format.js';
 import { CairnError } from '../errors.js';
+import { requestCancel } from './job-cancel.js';
 import { redisOptions, type QueueAddress } from './queue-url.js';
 import { KEY_PREFIX, listWorkers, QUEUE_NAME } from './worker-registry.js';
 
@@ -118,11 +119,15 @@ export class FleetClient {
     await this.queue.remove(runId).catch(() => undefined);
   }
 
-  /** Stops waiting for a job; takes it off the queue if no worker has it yet. */
+  /**
+   * Stops waiting for a job and stops the job: taken off the queue if no worker has it yet, else
+   * the worker holding it is told and kills its job process (the job then fails, not retried).
+   */
   async cancel(runId: string): Promise<void> {
     const waiting = this.waiting.get(runId);
     this.waiting.delete(runId);
     waiting?.reject(new CairnError('cancelled', 'cancelled'));
+    await requestCancel(this.redis, runId);
     await this.queue.remove(runId).catch(() => undefined);
   }
 

@@ -172,6 +172,31 @@ describe('a run on the fleet', () => {
     expect(workerJobs.train).toHaveLength(1);
   });
 
+  it('is stopped on the worker holding it when cancelled, and ends cancelled, not retried', async () => {
+    await connect();
+    const { runId } = await call<{ runId: string }>('runs.start', { ...IRIS, where: 'fleet' });
+    await workerJobs.until(() => workerJobs.train.length === 1);
+    const finished = next('run.finished', (p) => p.runId === runId);
+    const connection = redisOptions(parseQueueUrl(redis.url));
+    const queue = new Queue(QUEUE_NAME, { connection, prefix: KEY_PREFIX });
+    const events = new QueueEvents(QUEUE_NAME, { connection, prefix: KEY_PREFIX });
+    try {
+      await events.waitUntilReady();
+      const job = (await Job.fromId(queue, runId))!;
+      await call('runs.cancel', { runId });
+      // The worker kills the job process it holds, and the job fails once, for good.
+      await workerJobs.until(() => workerJobs.train[0]!.killed);
+      await expect(job.waitUntilFinished(events)).rejects.toThrow('cancelled by the app');
+      expect((await Job.fromId(queue, runId))?.attemptsMade).toBe(1);
+    } finally {
+      await events.close();
+      await queue.close();
+    }
+    expect(await finished).toMatchObject({ status: 'cancelled' });
+    expect(workerJobs.train).toHaveLength(1);
+    expect((await call<Run>('runs.get', { runId })).status).toBe('cancelled');
+  });
+
   it('is failed after three attempts, with each attempt’s reason', async () => {
     await connect();
     const ended = call<Run>('runs.startNow', { ...IRIS, where: 'fleet' });
