@@ -54,6 +54,10 @@ export class FleetClient {
   static async connect(address: QueueAddress, timeoutMs = 5000): Promise<FleetClient> {
     const options = redisOptions(address);
     const probe = new Redis({ ...options, maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+    // Its refusal (a wrong password, no server) is what the error below tells: with no listener,
+    // ioredis would also print it on stderr, and the connect itself rejects only with "closed".
+    let refused: Error | undefined;
+    probe.on('error', (err: Error) => (refused ??= err));
     try {
       await Promise.race([
         probe.connect().then(() => probe.ping()),
@@ -64,7 +68,7 @@ export class FleetClient {
     } catch (err) {
       throw new CairnError(
         'invalid_argument',
-        `the queue at ${address.host}:${address.port} does not answer: ${(err as Error).message}`,
+        `the queue at ${address.host}:${address.port} does not answer: ${(refused ?? (err as Error)).message}`,
       );
     } finally {
       probe.disconnect();
