@@ -76,6 +76,9 @@ export class FleetClient {
     const queue = new Queue(QUEUE_NAME, { connection: options, prefix: KEY_PREFIX });
     const events = new QueueEvents(QUEUE_NAME, { connection: options, prefix: KEY_PREFIX });
     const redis = new Redis(options);
+    // A drop is told by fleet.status (onLinkChange) and ioredis reconnects by itself: with no
+    // listener it would also print each failed attempt on stderr.
+    redis.on('error', () => undefined);
     // Ready before it is handed over: `connected` reads this connection, and a status taken just
     // after connecting must say connected, not reconnecting.
     const ready = new Promise<void>((resolve) =>
@@ -148,6 +151,12 @@ export class FleetClient {
 
   workers(): Promise<FleetWorker[]> {
     return listWorkers(this.redis);
+  }
+
+  /** Calls `changed` whenever the queue's connection drops or comes back (read `connected` then). */
+  onLinkChange(changed: () => void): void {
+    this.redis.on('close', changed);
+    this.redis.on('ready', changed);
   }
 
   /** Whether the queue's connection is up now (ioredis reconnects by itself). */

@@ -215,6 +215,27 @@ describe('a run on the fleet', () => {
   });
 });
 
+describe('the connection', () => {
+  it('tells fleet.status when Redis drops and when it is back', async () => {
+    await connect();
+    const told: string[] = [];
+    let heard!: () => void;
+    const back = new Promise<void>((resolve) => (heard = resolve));
+    const off = env.service.events.subscribe((name: EventName, payload: unknown) => {
+      if (name !== 'fleet.status') return;
+      told.push((payload as { state: string }).state);
+      if (told.includes('reconnecting') && told.at(-1) === 'connected') heard();
+    });
+    try {
+      await redis.restart();
+      await back;
+    } finally {
+      off();
+    }
+    expect(told).toEqual(['reconnecting', 'connected']);
+  });
+});
+
 describe('a worker', () => {
   it('refuses a job of a format it does not know, at once and saying so', async () => {
     const connection = redisOptions(parseQueueUrl(redis.url));
