@@ -31,6 +31,8 @@ interface Waiting {
 
 export class FleetClient {
   private readonly waiting = new Map<string, Waiting>();
+  /** Cancelled jobs a worker still held: taken off the queue once they end (a held job cannot be). */
+  private readonly dropping = new Set<string>();
   private readonly timer: NodeJS.Timeout;
 
   private constructor(
@@ -43,7 +45,10 @@ export class FleetClient {
       if (parsed.success) this.waiting.get(jobId)?.onProgress(parsed.data);
     });
     events.on('completed', ({ jobId }) => void this.settle(jobId));
-    events.on('failed', ({ jobId }) => void this.settle(jobId));
+    events.on('failed', ({ jobId }) => {
+      void this.settle(jobId);
+      void this.drop(jobId);
+    });
     // Events published while the app's connection was down are not lost to the stream, but a
     // lookup is cheap and needs no trust in that: the jobs waited on are checked every so often.
     this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS);
@@ -135,7 +140,16 @@ export class FleetClient {
     this.waiting.delete(runId);
     waiting?.reject(new CairnError('cancelled', 'cancelled'));
     await requestCancel(this.redis, runId);
-    await this.queue.remove(runId).catch(() => undefined);
+    this.dropping.add(runId);
+    await this.drop(runId);
+  }
+
+  /** Takes a cancelled job off the queue if no worker holds it any more. */
+  private async drop(jobId: string): Promise<void> {
+    if (!this.dropping.has(jobId)) return;
+    const removed = await this.queue.remove(jobId).catch(() => 0);
+    if (removed === 1 || (await this.queue.getJobState(jobId).catch(() => '')) === 'unknown')
+      this.dropping.delete(jobId);
   }
 
   async counts(): Promise<FleetJobCounts> {
@@ -186,6 +200,7 @@ export class FleetClient {
 
   private async reconcile(): Promise<void> {
     await Promise.all([...this.waiting.keys()].map((id) => this.settle(id)));
+    await Promise.all([...this.dropping].map((id) => this.drop(id)));
   }
 
   /** Settles a waited-on job if it has ended: completed, or failed with no attempt left. */
