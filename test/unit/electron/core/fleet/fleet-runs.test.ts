@@ -159,7 +159,10 @@ describe('a run on the fleet', () => {
   it('follows a sweep trial still on the fleet when the sweep is resumed, instead of running another', async () => {
     const { sweepId } = await sweepClosedMidTrial();
     await connect();
-    const following = next('sweep.progress', (p) => p.sweepId === sweepId && p.trial?.status === 'running');
+    const following = next(
+      'sweep.progress',
+      (p) => p.sweepId === sweepId && p.trial?.number === 0 && p.trial.status === 'running',
+    );
     const ended = call<Sweep>('sweeps.resume', { sweepId, wait: true });
     await following;
     await workerJobs.train[0]!.succeed(0.6);
