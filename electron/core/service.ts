@@ -206,6 +206,8 @@ export class CairnService {
       datasetName: (datasetId) => this.repo.find(datasetId)?.name ?? datasetId,
       enqueue: (req, options) => this.runQueue.enqueue(req, options),
       cancelRun: (runId) => this.runQueue.cancel(runId),
+      getRun: (runId) => this.runQueue.get(runId),
+      followRun: (runId) => this.runQueue.followed(runId),
       widen: (extra) => this.runQueue.widen(extra),
       explainRun: (runId, req) => this.runQueue.explain(runId, req),
       onFleet: (where) => this.fleet.placeFor(where) === 'fleet',

@@ -232,6 +232,20 @@ export class SweepsRepo {
       .run(state, value, error ? JSON.stringify(error) : null, sweepId, number);
   }
 
+  /** The trial a run trained, if a sweep's: how a run taken in late (from the fleet) finds its trial. */
+  trialOfRun(runId: string): { sweepId: string; number: number; state: TrialState } | undefined {
+    return this.db
+      .prepare(`SELECT sweep_id AS sweepId, number, state FROM sweep_trials WHERE run_id = ?`)
+      .get(runId) as { sweepId: string; number: number; state: TrialState } | undefined;
+  }
+
+  /** An interrupted trial whose run goes on (on the fleet) is running again: a resumed session follows it. */
+  reopenTrial(sweepId: string, number: number): void {
+    this.db
+      .prepare(`UPDATE sweep_trials SET state = 'running', error_json = NULL WHERE sweep_id = ? AND number = ?`)
+      .run(sweepId, number);
+  }
+
   setBest(sweepId: string, runId: string): void {
     this.db.prepare(`UPDATE sweeps SET best_run_id = ? WHERE id = ?`).run(runId, sweepId);
   }

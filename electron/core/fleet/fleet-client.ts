@@ -12,6 +12,7 @@ import {
   type FleetJob as FleetJobData,
 } from '../../../shared/fleet/job-format.js';
 import { CairnError } from '../errors.js';
+import { requestCancel } from './job-cancel.js';
 import { redisOptions, type QueueAddress } from './queue-url.js';
 import { KEY_PREFIX, listWorkers, QUEUE_NAME } from './worker-registry.js';
 
@@ -30,6 +31,8 @@ interface Waiting {
 
 export class FleetClient {
   private readonly waiting = new Map<string, Waiting>();
+  /** Cancelled jobs a worker still held: taken off the queue once they end (a held job cannot be). */
+  private readonly dropping = new Set<string>();
   private readonly timer: NodeJS.Timeout;
 
   private constructor(
@@ -42,7 +45,10 @@ export class FleetClient {
       if (parsed.success) this.waiting.get(jobId)?.onProgress(parsed.data);
     });
     events.on('completed', ({ jobId }) => void this.settle(jobId));
-    events.on('failed', ({ jobId }) => void this.settle(jobId));
+    events.on('failed', ({ jobId }) => {
+      void this.settle(jobId);
+      void this.drop(jobId);
+    });
     // Events published while the app's connection was down are not lost to the stream, but a
     // lookup is cheap and needs no trust in that: the jobs waited on are checked every so often.
     this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS);
@@ -53,6 +59,10 @@ export class FleetClient {
   static async connect(address: QueueAddress, timeoutMs = 5000): Promise<FleetClient> {
     const options = redisOptions(address);
     const probe = new Redis({ ...options, maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+    // Its refusal (a wrong password, no server) is what the error below tells: with no listener,
+    // ioredis would also print it on stderr, and the connect itself rejects only with "closed".
+    let refused: Error | undefined;
+    probe.on('error', (err: Error) => (refused ??= err));
     try {
       await Promise.race([
         probe.connect().then(() => probe.ping()),
@@ -63,7 +73,7 @@ export class FleetClient {
     } catch (err) {
       throw new CairnError(
         'invalid_argument',
-        `the queue at ${address.host}:${address.port} does not answer: ${(err as Error).message}`,
+        `the queue at ${address.host}:${address.port} does not answer: ${(refused ?? (err as Error)).message}`,
       );
     } finally {
       probe.disconnect();
@@ -71,6 +81,9 @@ export class FleetClient {
     const queue = new Queue(QUEUE_NAME, { connection: options, prefix: KEY_PREFIX });
     const events = new QueueEvents(QUEUE_NAME, { connection: options, prefix: KEY_PREFIX });
     const redis = new Redis(options);
+    // A drop is told by fleet.status (onLinkChange) and ioredis reconnects by itself: with no
+    // listener it would also print each failed attempt on stderr.
+    redis.on('error', () => undefined);
     // Ready before it is handed over: `connected` reads this connection, and a status taken just
     // after connecting must say connected, not reconnecting.
     const ready = new Promise<void>((resolve) =>
@@ -118,12 +131,25 @@ export class FleetClient {
     await this.queue.remove(runId).catch(() => undefined);
   }
 
-  /** Stops waiting for a job; takes it off the queue if no worker has it yet. */
+  /**
+   * Stops waiting for a job and stops the job: taken off the queue if no worker has it yet, else
+   * the worker holding it is told and kills its job process (the job then fails, not retried).
+   */
   async cancel(runId: string): Promise<void> {
     const waiting = this.waiting.get(runId);
     this.waiting.delete(runId);
     waiting?.reject(new CairnError('cancelled', 'cancelled'));
-    await this.queue.remove(runId).catch(() => undefined);
+    await requestCancel(this.redis, runId);
+    this.dropping.add(runId);
+    await this.drop(runId);
+  }
+
+  /** Takes a cancelled job off the queue if no worker holds it any more. */
+  private async drop(jobId: string): Promise<void> {
+    if (!this.dropping.has(jobId)) return;
+    const removed = await this.queue.remove(jobId).catch(() => 0);
+    if (removed === 1 || (await this.queue.getJobState(jobId).catch(() => '')) === 'unknown')
+      this.dropping.delete(jobId);
   }
 
   async counts(): Promise<FleetJobCounts> {
@@ -139,6 +165,12 @@ export class FleetClient {
 
   workers(): Promise<FleetWorker[]> {
     return listWorkers(this.redis);
+  }
+
+  /** Calls `changed` whenever the queue's connection drops or comes back (read `connected` then). */
+  onLinkChange(changed: () => void): void {
+    this.redis.on('close', changed);
+    this.redis.on('ready', changed);
   }
 
   /** Whether the queue's connection is up now (ioredis reconnects by itself). */
@@ -168,6 +200,7 @@ export class FleetClient {
 
   private async reconcile(): Promise<void> {
     await Promise.all([...this.waiting.keys()].map((id) => this.settle(id)));
+    await Promise.all([...this.dropping].map((id) => this.drop(id)));
   }
 
   /** Settles a waited-on job if it has ended: completed, or failed with no attempt left. */

@@ -22,6 +22,7 @@ import { JobRunner } from '../jobs/job-runner.js';
 import type { SpawnJobProcess } from '../jobs/protocol.js';
 import { tableTrainInput } from '../jobs/train-input.js';
 import { putArtifact } from './artifacts.js';
+import { CANCEL_CHANNEL, cancelRequested } from './job-cancel.js';
 import { fetchBlob, type BlobStore } from './blob-store.js';
 import { redisOptions, type QueueAddress } from './queue-url.js';
 import { beat, deregister, HEARTBEAT_MS, KEY_PREFIX, QUEUE_NAME, type WorkerFacts } from './worker-registry.js';
@@ -61,6 +62,11 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Run
   const holding = new Map<string, FleetWorkerJob>();
   const fetched = new Map<string, Promise<string>>();
   const redis = new Redis(redisOptions(options.address));
+  /** The job processes this worker runs, by job id: what a cancel from the app kills. */
+  const cancels = new Map<string, () => void>();
+  const listener = new Redis(redisOptions(options.address));
+  listener.on('message', (_channel: string, jobId: string) => cancels.get(jobId)?.());
+  await listener.subscribe(CANCEL_CHANNEL);
   const facts = (): WorkerFacts => ({
     name: options.name,
     hostname: os.hostname(),
@@ -100,7 +106,14 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Run
         const relayed: FleetProgress = { worker: options.name, progress: { ...progress } };
         job.updateProgress(relayed).catch(() => undefined);
       });
-      const out = await handle.done;
+      const jobId = job.id ?? spec.runId;
+      cancels.set(jobId, () => handle.cancel());
+      // A cancel published before this job's process started was missed by the listener: its key tells.
+      void cancelRequested(redis, jobId).then(
+        (asked) => asked && handle.cancel(),
+        () => undefined,
+      );
+      const out = await handle.done.finally(() => cancels.delete(jobId));
       await stat(out.artifactDir);
       const artifact = await putArtifact(options.store, out.artifactDir, out.artifactSha256);
       return {
@@ -152,7 +165,14 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Run
       log(`job ${job.id ?? '?'}: done`);
       return result;
     } catch (err) {
-      const message = toApiError(err).message;
+      const error = toApiError(err);
+      if (error.code === 'cancelled' && (await cancelRequested(redis, job.id ?? spec.runId).catch(() => false))) {
+        await job.log(`attempt ${attempt} on ${options.name}: cancelled by the app`).catch(() => undefined);
+        log(`job ${job.id ?? '?'}: cancelled`);
+        // The app asked for it: no other attempt runs.
+        throw new UnrecoverableError('cancelled by the app');
+      }
+      const message = error.message;
       await job.log(`attempt ${attempt} on ${options.name}: ${message}`).catch(() => undefined);
       log(`job ${job.id ?? '?'}: failed: ${message}`);
       throw new Error(message);
@@ -186,6 +206,7 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Run
         clearInterval(timer);
         await deregister(redis, options.name).catch(() => undefined);
         redis.disconnect();
+        listener.disconnect();
         await rm(options.cacheDir, { recursive: true, force: true });
       })()),
   };

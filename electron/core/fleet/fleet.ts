@@ -99,6 +99,8 @@ export class Fleet implements FleetRoute {
   private blobs = new Map<string, Promise<StoredBlob>>();
   private watcher?: NodeJS.Timeout;
   private lastWorkers = '';
+  /** Whether the queue's connection was up when last told, so a drop or a return is told once. */
+  private linkUp = false;
   /** Where work runs for this host only: a connection not remembered (the CLI's --queue) sets it. */
   private sessionWhere?: ComputeTarget;
 
@@ -117,6 +119,12 @@ export class Fleet implements FleetRoute {
       throw err;
     }
     this.conn = { client, store, queue: maskQueueUrl(req.queue), storeUrl: req.store };
+    this.linkUp = true;
+    client.onLinkChange(() => {
+      if (this.conn?.client !== client || client.connected === this.linkUp) return;
+      this.linkUp = client.connected;
+      void this.status().then((s) => this.deps.events.emit('fleet.status', s));
+    });
     if (req.remember) {
       // A typed password (in the URL or beside it) wins over the variable, as parseQueueUrl takes it.
       const typed = splitUrlSecret(req.queue).password ?? req.password;

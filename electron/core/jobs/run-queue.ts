@@ -223,6 +223,11 @@ export class RunQueue {
     }
   }
 
+  /** The end of a fleet run this host follows (sent or taken in), or undefined when it follows none. */
+  followed(runId: string): Promise<Run> | undefined {
+    return this.remote.get(runId)?.q.ended;
+  }
+
   private pump(): void {
     while (!this.closing && this.active.size < this.width) {
       const next = this.queue.shift();

@@ -45,6 +45,14 @@ export class Study {
     return { number, params };
   }
 
+  /** An interrupted trial whose run went on without the host (on the fleet) is followed again. */
+  reopen(number: number): void {
+    const trial = this.list[number];
+    if (trial?.state !== 'interrupted')
+      throw new RangeError(`Trial ${number} is ${trial?.state ?? 'missing'}, not interrupted`);
+    this.list[number] = { ...trial, state: 'running' };
+  }
+
   /** Records a running trial's value at `step`; true when the pruner says to stop it there. */
   report(number: number, step: number, value: number): boolean {
     const trial = this.running(number);

@@ -39,7 +39,7 @@ import { GridSampler } from './grid-sampler.js';
 import { createPruner, createSampler } from './strategies.js';
 import { Study } from './study.js';
 import { parallelThatFits, trialPeakBytes, type MachineFigures } from './trial-memory.js';
-import type { Direction, Trial } from './trials.js';
+import { bestTrial, type Direction, type Trial } from './trials.js';
 
 /**
  * Trials in flight at once on the fleet when a sweep names none: the queue holds what no worker has
@@ -62,6 +62,10 @@ export interface SweepRunnerDeps {
   /** Queues a training run (the host's run queue). */
   enqueue(req: MethodArg<'runs.start'>, options?: EnqueueOptions): QueuedRun;
   cancelRun(runId: string): boolean;
+  /** A run's record (throws not_found). */
+  getRun(runId: string): Run;
+  /** The end of a run this host follows (one taken in from the fleet), or undefined when it follows none. */
+  followRun?: (runId: string) => Promise<Run> | undefined;
   /** Lets `extra` more runs train at once until the release is called (RunQueue.widen). */
   widen(extra: number): () => void;
   /** Computes and records the explanation of a succeeded run trained without one (RunQueue.explain). */
@@ -101,7 +105,12 @@ export class SweepRunner {
   private readonly active = new Map<string, ActiveSweep>();
   private closing = false;
 
-  constructor(private readonly deps: SweepRunnerDeps) {}
+  constructor(private readonly deps: SweepRunnerDeps) {
+    // A fleet run outlives the host that sent it: taken in at a later connect, it still ends its trial.
+    deps.events.subscribe((event, payload) => {
+      if (event === 'run.finished') this.relinkTrial((payload as { runId: string }).runId);
+    });
+  }
 
   /** Sweeps newest first. */
   list(): SweepSummary[] {
@@ -296,6 +305,20 @@ export class SweepRunner {
       const runIds = new Map(sweep.trials.flatMap((t) => (t.runId ? [[t.number, t.runId] as const] : [])));
       release = this.deps.widen(sweep.parallel - 1);
       const inFlight = new Map<number, Promise<EndedTrial>>();
+      // A trial the host's close interrupted while its run went on on the fleet is followed, not run again.
+      for (const t of study.trials) {
+        const runId = runIds.get(t.number);
+        const ended = t.state === 'interrupted' && runId ? this.deps.followRun?.(runId) : undefined;
+        if (!ended || !runId) continue;
+        study.reopen(t.number);
+        this.deps.sweeps.reopenTrial(sweepId, t.number);
+        this.progress(sweepId, t.number);
+        a.runIds.add(runId);
+        inFlight.set(
+          t.number,
+          this.followTrial(sweep, study, t.number, a, runId, ended).then((e) => ({ number: t.number, ...e })),
+        );
+      }
       let gridUsedUp = false;
       let lastError: ApiErrorShape | null = null;
       const mayStart = (): boolean => {
@@ -385,42 +408,57 @@ export class SweepRunner {
     a: ActiveSweep,
     runIds: Map<number, string>,
   ): Promise<{ state: Trial['state']; error: ApiErrorShape | null }> {
+    let q: QueuedRun;
+    try {
+      // A trial trains without its explanation: the sweep explains only its best, at the end.
+      q = this.deps.enqueue(this.trialRequest(sweep, trial.params), { explain: false });
+    } catch (err) {
+      const error = toApiError(err);
+      const state = this.closing ? 'interrupted' : 'failed';
+      if (state !== 'interrupted') study.tell(trial.number, { state });
+      this.deps.sweeps.endTrial(sweep.id, trial.number, state, null, error);
+      return { state, error };
+    }
+    a.runIds.add(q.runId);
+    runIds.set(trial.number, q.runId);
+    this.deps.sweeps.setTrialRun(sweep.id, trial.number, q.runId);
+    this.progress(sweep.id, trial.number);
+    return this.followTrial(sweep, study, trial.number, a, q.runId, q.ended);
+  }
+
+  /** Follows a trial's run to its end (reporting its curve to the pruner) and records how the trial ended. */
+  private async followTrial(
+    sweep: StoredSweep,
+    study: Study,
+    number: number,
+    a: ActiveSweep,
+    runId: string,
+    ended: Promise<Run>,
+  ): Promise<{ state: Trial['state']; error: ApiErrorShape | null }> {
     const { sweeps } = this.deps;
     const end = (
       state: 'complete' | 'pruned' | 'failed' | 'interrupted',
       error: ApiErrorShape | null,
       value?: number,
     ) => {
-      if (state !== 'interrupted')
-        study.tell(trial.number, state === 'complete' ? { state, value: value! } : { state });
-      sweeps.endTrial(sweep.id, trial.number, state, value ?? null, error);
+      if (state !== 'interrupted') study.tell(number, state === 'complete' ? { state, value: value! } : { state });
+      sweeps.endTrial(sweep.id, number, state, value ?? null, error);
       return { state, error };
     };
-    let q: QueuedRun;
-    try {
-      // A trial trains without its explanation: the sweep explains only its best, at the end.
-      q = this.deps.enqueue(this.trialRequest(sweep, trial.params), { explain: false });
-    } catch (err) {
-      return end(this.closing ? 'interrupted' : 'failed', toApiError(err));
-    }
-    a.runIds.add(q.runId);
-    runIds.set(trial.number, q.runId);
-    sweeps.setTrialRun(sweep.id, trial.number, q.runId);
-    this.progress(sweep.id, trial.number);
     let pruned = false;
     const unsubscribe = this.deps.events.subscribe((event, payload) => {
       if (event !== 'run.progress' || pruned) return;
       const p = payload as RunProgress;
-      const value = p.runId === q.runId ? curveValue(p.logs, sweep.direction) : undefined;
-      const last = study.trials[trial.number]?.curve.at(-1);
+      const value = p.runId === runId ? curveValue(p.logs, sweep.direction) : undefined;
+      const last = study.trials[number]?.curve.at(-1);
       if (value === undefined || (last && p.epoch <= last.step)) return;
-      pruned = study.report(trial.number, p.epoch, value);
-      sweeps.setCurve(sweep.id, trial.number, study.trials[trial.number]!.curve);
-      if (pruned) this.deps.cancelRun(q.runId);
+      pruned = study.report(number, p.epoch, value);
+      sweeps.setCurve(sweep.id, number, study.trials[number]!.curve);
+      if (pruned) this.deps.cancelRun(runId);
     });
     let run: Run;
     try {
-      run = await q.ended;
+      run = await ended;
     } catch (err) {
       const error = toApiError(err);
       if (pruned) return end('pruned', null);
@@ -429,17 +467,34 @@ export class SweepRunner {
       return end('failed', error);
     } finally {
       unsubscribe();
-      a.runIds.delete(q.runId);
+      a.runIds.delete(runId);
     }
     // The pruner's word stands even when the run finished before its cancel landed.
     if (pruned) return end('pruned', null);
-    const value = (run.metrics?.validation as Record<string, number | null> | undefined)?.[sweep.metric];
-    if (typeof value !== 'number' || Number.isNaN(value))
-      return end('failed', {
-        code: 'internal',
-        message: `The run recorded no validation ${sweep.metric}: its validation split may be empty.`,
-      });
-    return end('complete', null, value);
+    const value = trialValue(run, sweep.metric);
+    return value === undefined ? end('failed', noValue(sweep.metric)) : end('complete', null, value);
+  }
+
+  /**
+   * Ends an interrupted trial whose run was taken in after its session ended (the fleet trained it
+   * while no host listened): the trial counts with the run's value, once, and the best follows.
+   */
+  private relinkTrial(runId: string): void {
+    const trial = this.deps.sweeps.trialOfRun(runId);
+    if (trial?.state !== 'interrupted') return;
+    const run = this.deps.getRun(runId);
+    const sweep = this.stored(trial.sweepId);
+    if (run.status === 'succeeded') {
+      const value = trialValue(run, sweep.metric);
+      if (value === undefined) this.deps.sweeps.endTrial(sweep.id, trial.number, 'failed', null, noValue(sweep.metric));
+      else this.deps.sweeps.endTrial(sweep.id, trial.number, 'complete', value, null);
+    } else if (run.status === 'failed') {
+      this.deps.sweeps.endTrial(sweep.id, trial.number, 'failed', null, run.error ?? null);
+    } else return;
+    const best = bestTrial(this.deps.sweeps.studyTrials(sweep.id), sweep.direction);
+    const bestRun = best && this.stored(sweep.id).trials[best.number]?.runId;
+    if (bestRun) this.deps.sweeps.setBest(sweep.id, bestRun);
+    this.progress(sweep.id, trial.number);
   }
 
   private progress(sweepId: string, trialNumber?: number): void {
@@ -467,4 +522,14 @@ function curveValue(logs: Record<string, number>, direction: Direction): number 
   const loss = logs.val_loss;
   if (loss === undefined) return undefined;
   return direction === 'maximize' ? -loss : loss;
+}
+
+/** A finished run's validation value of the sweep's metric, if it recorded one. */
+function trialValue(run: Run, metric: string): number | undefined {
+  const value = (run.metrics?.validation as Record<string, number | null> | undefined)?.[metric];
+  return typeof value === 'number' && !Number.isNaN(value) ? value : undefined;
+}
+
+function noValue(metric: string): ApiErrorShape {
+  return { code: 'internal', message: `The run recorded no validation ${metric}: its validation split may be empty.` };
 }

@@ -3,8 +3,10 @@
 // open connects with them, and forgetting the connection forgets them.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { EventName, FleetStatus } from '../../../../../shared/api.js';
+import { FleetClient } from '../../../../../electron/core/fleet/fleet-client.js';
+import { parseQueueUrl } from '../../../../../electron/core/fleet/queue-url.js';
 import { CairnService } from '../../../../../electron/core/service.js';
 import { startRedis, type TestRedis } from '../../../../support/servers/redis.js';
 import { S3_KEY_ID, startS3 } from '../../../../support/servers/s3.js';
@@ -87,5 +89,16 @@ describe('the queue password of a remembered connection', () => {
     await service.close();
     expect(await filesHolding(home, PASSWORD)).toEqual([]);
     expect(await filesHolding(home, S3_SECRET_KEPT)).toEqual([]);
+  });
+});
+
+describe('a wrong queue password', () => {
+  it('is told in the refusal only, not printed on stderr by ioredis', async () => {
+    const printed = vi.spyOn(console, 'error');
+    onTestFinished(() => printed.mockRestore());
+    await expect(FleetClient.connect(parseQueueUrl(redis.url, { password: 'not it' }))).rejects.toThrow(
+      /does not answer: .*(WRONGPASS|invalid)/i,
+    );
+    expect(printed.mock.calls.flat().join(' ')).not.toMatch(/Unhandled error event/);
   });
 });

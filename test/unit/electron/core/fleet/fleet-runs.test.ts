@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EventName, EventPayload, ModelDetail, Run, RunProgress } from '../../../../../shared/api.js';
+import type { EventName, EventPayload, ModelDetail, Run, RunProgress, Sweep } from '../../../../../shared/api.js';
 import { FLEET_JOB_FORMAT } from '../../../../../shared/fleet/job-format.js';
 import { FolderStore } from '../../../../../electron/core/fleet/blob-store.js';
 import { startFleetWorker, type RunningFleetWorker } from '../../../../../electron/core/fleet/fleet-worker.js';
@@ -126,6 +126,86 @@ describe('a run on the fleet', () => {
     expect(await call<Run>('runs.get', { runId })).toMatchObject({ status: 'succeeded', ranOn: { place: 'fleet' } });
   });
 
+  /** A one-trial sweep on the fleet whose trial's run is at a worker when the app closes. */
+  async function sweepClosedMidTrial(): Promise<{ sweepId: string; runId: string }> {
+    await connect();
+    const { id: sweepId } = await call<Sweep>('sweeps.start', { ...IRIS, where: 'fleet', trials: 1 });
+    await workerJobs.until(() => workerJobs.train.length === 1);
+    const running = await call<Sweep>('sweeps.get', { sweepId });
+    const runId = running.trials[0]!.runId!;
+    await env.service.close();
+    await env.open();
+    expect((await call<Sweep>('sweeps.get', { sweepId })).trials[0]?.status).toBe('interrupted');
+    return { sweepId, runId };
+  }
+
+  it('counts a sweep trial taken in after the app closed as the trial’s, once, and a resume does not run it again', async () => {
+    const { sweepId } = await sweepClosedMidTrial();
+    const relinked = next('sweep.progress', (p) => p.sweepId === sweepId && p.trial?.status === 'complete');
+    await connect();
+    await workerJobs.train[0]!.succeed(0.7);
+    await relinked;
+    expect(await call<Sweep>('sweeps.get', { sweepId })).toMatchObject({
+      status: 'interrupted',
+      trialsDone: 1,
+      bestValue: 0.7,
+      trials: [{ number: 0, status: 'complete', value: 0.7 }],
+    });
+    const resumed = await call<Sweep>('sweeps.resume', { sweepId, wait: true });
+    expect(resumed).toMatchObject({ status: 'succeeded', trialsDone: 1, trials: [{ status: 'complete', value: 0.7 }] });
+    expect(workerJobs.train).toHaveLength(1);
+  });
+
+  it('follows a sweep trial still on the fleet when the sweep is resumed, instead of running another', async () => {
+    const { sweepId } = await sweepClosedMidTrial();
+    await connect();
+    const following = next(
+      'sweep.progress',
+      (p) => p.sweepId === sweepId && p.trial?.number === 0 && p.trial.status === 'running',
+    );
+    const ended = call<Sweep>('sweeps.resume', { sweepId, wait: true });
+    await following;
+    await workerJobs.train[0]!.succeed(0.6);
+    expect(await ended).toMatchObject({
+      status: 'succeeded',
+      trialsDone: 1,
+      bestValue: 0.6,
+      trials: [{ number: 0, status: 'complete', value: 0.6 }],
+    });
+    expect(workerJobs.train).toHaveLength(1);
+  });
+
+  it('is stopped on the worker holding it when cancelled, and ends cancelled, not retried', async () => {
+    await connect();
+    const { runId } = await call<{ runId: string }>('runs.start', { ...IRIS, where: 'fleet' });
+    await workerJobs.until(() => workerJobs.train.length === 1);
+    const finished = next('run.finished', (p) => p.runId === runId);
+    const connection = redisOptions(parseQueueUrl(redis.url));
+    const queue = new Queue(QUEUE_NAME, { connection, prefix: KEY_PREFIX });
+    const events = new QueueEvents(QUEUE_NAME, { connection, prefix: KEY_PREFIX });
+    try {
+      await events.waitUntilReady();
+      const failed = new Promise<string>((resolve) =>
+        events.on('failed', ({ jobId, failedReason }) => jobId === runId && resolve(failedReason)),
+      );
+      const removed = new Promise<void>((resolve) => events.on('removed', ({ jobId }) => jobId === runId && resolve()));
+      await call('runs.cancel', { runId });
+      // The worker kills the job process it holds, and the job fails for good at its first attempt
+      // (BullMQ says failed only when no attempt is left).
+      await workerJobs.until(() => workerJobs.train[0]!.killed);
+      expect(await failed).toBe('cancelled by the app');
+      // Once it ended, the app takes it off the queue: nothing of it is left to take in.
+      await removed;
+      expect(await queue.getJobState(runId)).toBe('unknown');
+    } finally {
+      await events.close();
+      await queue.close();
+    }
+    expect(await finished).toMatchObject({ status: 'cancelled' });
+    expect(workerJobs.train).toHaveLength(1);
+    expect((await call<Run>('runs.get', { runId })).status).toBe('cancelled');
+  });
+
   it('is failed after three attempts, with each attempt’s reason', async () => {
     await connect();
     const ended = call<Run>('runs.startNow', { ...IRIS, where: 'fleet' });
@@ -141,6 +221,27 @@ describe('a run on the fleet', () => {
       'attempt 2 on w-test: boom 2',
       'attempt 3 on w-test: boom 3',
     ]);
+  });
+});
+
+describe('the connection', () => {
+  it('tells fleet.status when Redis drops and when it is back', async () => {
+    await connect();
+    const told: string[] = [];
+    let heard!: () => void;
+    const back = new Promise<void>((resolve) => (heard = resolve));
+    const off = env.service.events.subscribe((name: EventName, payload: unknown) => {
+      if (name !== 'fleet.status') return;
+      told.push((payload as { state: string }).state);
+      if (told.includes('reconnecting') && told.at(-1) === 'connected') heard();
+    });
+    try {
+      await redis.restart();
+      await back;
+    } finally {
+      off();
+    }
+    expect(told).toEqual(['reconnecting', 'connected']);
   });
 });
 
