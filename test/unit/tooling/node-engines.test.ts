@@ -31,8 +31,13 @@ const KNOWN = [
   'node_modules/@electron-internal/extract-zip',
   'node_modules/@electron/get',
   'node_modules/@electron/rebuild',
+  // kubernetes-models validates deploy/worker-deployment.yaml in a dev-only test that runs on Node 20.
+  'node_modules/@kubernetes-models/apimachinery',
+  'node_modules/@kubernetes-models/base',
+  'node_modules/@kubernetes-models/validate',
   'node_modules/cookie',
   'node_modules/electron',
+  'node_modules/kubernetes-models',
   'node_modules/node-abi',
 ];
 
